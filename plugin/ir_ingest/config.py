@@ -1,0 +1,126 @@
+"""The configuration file (TOML): harvest sources and push targets, validated on load.
+
+::
+
+    [sources.pure]
+    url = "https://research.example.ac.uk/ws/oai"
+    prefix = "oai_dc"
+    set = "openaire"              # optional
+    schedule = "0 3 * * *"        # optional, cron
+    crosswalk = "oai_dc"          # optional, defaults to prefix
+    profile = "core"              # optional
+
+    [targets.repo]
+    type = "invenio"              # invenio | dspace | sword | eprints | jsonl
+    url = "https://repo.example.org"
+    token_env = "REPO_TOKEN"      # credentials come from environment variables it names
+
+Credentials are never read from the file itself: a key that looks like one (``token``,
+``password``, ``secret``) is refused with a message saying which variable to use instead.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ir_ingest.errors import ConfigError
+
+DEFAULT_CONFIG = Path("ir-ingest.toml")
+TARGET_TYPES = ("invenio", "dspace", "sword", "eprints", "jsonl")
+_SOURCE_KEYS = {"url", "prefix", "set", "schedule", "crosswalk", "profile"}
+_SECRET_KEYS = {"token", "password", "secret", "api_key", "apikey"}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    """One OAI-PMH source to harvest."""
+
+    name: str
+    url: str
+    prefix: str
+    set_spec: str | None = None
+    schedule: str | None = None
+    crosswalk: str | None = None
+    profile: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TargetConfig:
+    """One repository to push to; ``options`` holds the rest, e.g. ``token_env``."""
+
+    name: str
+    type: str
+    url: str | None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole configuration; empty when there is no file."""
+
+    sources: dict[str, SourceConfig] = field(default_factory=dict)
+    targets: dict[str, TargetConfig] = field(default_factory=dict)
+
+
+def load_config(path: Path | None) -> Config:
+    """Load ``path`` (or ``./ir-ingest.toml`` when it exists); a missing default is an empty config."""
+    if path is None:
+        if not DEFAULT_CONFIG.exists():
+            return Config()
+        path = DEFAULT_CONFIG
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file {path} does not exist") from exc
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"config file {path}: {exc}") from exc
+    unknown = set(data) - {"sources", "targets"}
+    if unknown:
+        raise ConfigError(f"{path}: unknown sections {sorted(unknown)}; use [sources.*], [targets.*]")
+    sources = {name: _source(path, name, spec) for name, spec in data.get("sources", {}).items()}
+    targets = {name: _target(path, name, spec) for name, spec in data.get("targets", {}).items()}
+    return Config(sources, targets)
+
+
+def _source(path: Path, name: str, spec: Any) -> SourceConfig:
+    where = f"{path}: [sources.{name}]"
+    if not isinstance(spec, dict):
+        raise ConfigError(f"{where} must be a table, got {spec!r}")
+    unknown = set(spec) - _SOURCE_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_SOURCE_KEYS)}")
+    for key in ("url", "prefix"):
+        if not isinstance(spec.get(key), str) or not spec[key]:
+            raise ConfigError(f"{where}: {key!r} is required, got {spec.get(key)!r}")
+    if not spec["url"].startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: url must start with http:// or https://, got {spec['url']!r}")
+    return SourceConfig(
+        name=name,
+        url=spec["url"],
+        prefix=spec["prefix"],
+        set_spec=spec.get("set"),
+        schedule=spec.get("schedule"),
+        crosswalk=spec.get("crosswalk"),
+        profile=spec.get("profile"),
+    )
+
+
+def _target(path: Path, name: str, spec: Any) -> TargetConfig:
+    where = f"{path}: [targets.{name}]"
+    if not isinstance(spec, dict):
+        raise ConfigError(f"{where} must be a table, got {spec!r}")
+    if spec.get("type") not in TARGET_TYPES:
+        raise ConfigError(f"{where}: type must be one of {', '.join(TARGET_TYPES)}, "
+                          f"got {spec.get('type')!r}")
+    secrets = _SECRET_KEYS & {key.lower() for key in spec}
+    if secrets:
+        key = sorted(secrets)[0]
+        raise ConfigError(
+            f"{where}: credentials are not kept in the config file; replace {key!r} with "
+            f"'{key}_env = \"NAME_OF_ENVIRONMENT_VARIABLE\"'"
+        )
+    options = {k: v for k, v in spec.items() if k not in ("type", "url")}
+    return TargetConfig(name=name, type=spec["type"], url=spec.get("url"), options=options)

@@ -1,0 +1,57 @@
+"""Controlled-vocabulary lookup tables: ``crosswalks/lookups/*.csv``.
+
+Each table's first column is ``source_value``; rows are matched on the normalised key (white space
+collapsed, lower case).  Tables are read once per process and looked up by dict access.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from pathlib import Path
+
+from ir_ingest.errors import ConfigError
+from ir_ingest.resources import bundled
+
+_SPACES = re.compile(r"\s+")
+_search_path: list[Path] = []
+
+
+def add_lookup_dir(path: Path) -> None:
+    """Let a user directory of ``*.csv`` tables override the shipped ones (searched first)."""
+    _search_path.insert(0, path)
+    load_table.cache_clear()
+
+
+def lookup_key(value: str) -> str:
+    """The form a value is matched in: white space collapsed and lower case."""
+    return _SPACES.sub(" ", value).strip().lower()
+
+
+@cache
+def load_table(name: str) -> dict[str, dict[str, str]]:
+    """Read a lookup table by name (``resource_types``) into ``{key: row without source_value}``."""
+    for folder in [*_search_path, bundled("crosswalks") / "lookups"]:
+        path = folder / f"{name}.csv"
+        if path.exists():
+            return _read(path)
+    raise ConfigError(f"lookup table {name!r} not found (looked for {name}.csv)")
+
+
+def _read(path: Path) -> dict[str, dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or reader.fieldnames[0] != "source_value":
+            raise ConfigError(f"{path}: the first column must be 'source_value'")
+        table: dict[str, dict[str, str]] = {}
+        for row in reader:
+            key = lookup_key(row.pop("source_value") or "")
+            if key:
+                table[key] = {k: v for k, v in row.items() if v}
+        return table
+
+
+def lookup_row(table: str, value: str) -> dict[str, str] | None:
+    """Return the row of ``table`` that ``value`` maps to, or ``None``."""
+    return load_table(table).get(lookup_key(value))

@@ -1,0 +1,130 @@
+"""The small vocabulary of operations a crosswalk rule may apply to a source value.
+
+A rule's ``ops`` list runs left to right on the value read from the source node.  Each operation
+takes the current value and its argument and returns:
+
+- the new value (a string, number or dict), or
+- ``None``: "not mine" — the rule does not apply to this value, which stays unconsumed
+  (so another rule may take it, or it lands in ``extra``), or
+- raises :class:`~ir_ingest.crosswalk.normalise.NormaliseError`: the value is meant for this rule
+  but is bad; the rule's ``on_error`` policy decides what happens.
+
+Crosswalk files name operations as ``name`` or ``{name: argument}``; no code lives in them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ir_ingest.crosswalk import normalise
+from ir_ingest.crosswalk.lookups import load_table, lookup_row
+from ir_ingest.errors import ConfigError
+
+OpFunc = Callable[[Any, Any], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One operation with its checked argument, ready to run."""
+
+    name: str
+    func: OpFunc
+    arg: Any
+
+    def __call__(self, value: Any) -> Any:
+        return self.func(value, self.arg)
+
+
+def strip_prefix(value: str, prefix: str) -> str | None:
+    """``{strip_prefix: "info:eu-repo/date/embargoEnd/"}``: drop the prefix; no prefix → ``None``."""
+    return value[len(prefix) :] if value.startswith(prefix) else None
+
+
+def match(value: str, pattern: re.Pattern[str]) -> str | None:
+    """``{match: "^https?://"}``: keep values the regular expression finds something in."""
+    return value if pattern.search(value) else None
+
+
+def lookup(value: str, table: str) -> dict[str, str] | None:
+    """``{lookup: access_rights}``: the table row the value maps to (see crosswalks/lookups)."""
+    return lookup_row(table, value)
+
+
+def column(value: dict[str, str], name: str) -> str | None:
+    """``{column: uri}``: one column of a looked-up row."""
+    return value.get(name)
+
+
+def resource_type(value: str, _: None) -> dict[str, Any] | None:
+    """``resource_type``: a COAR type from the resource_types table, keeping the source string."""
+    row = lookup_row("resource_types", value)
+    if row is None:
+        return None
+    return {**row, "source": {"label": value}}
+
+
+def _plain(func: Callable[[str], Any]) -> OpFunc:
+    def run(value: str, _: None) -> Any:
+        return func(value)
+
+    run.__doc__ = func.__doc__
+    return run
+
+
+def _check_table(name: Any) -> str:
+    if not isinstance(name, str):
+        raise ConfigError(f"lookup needs a table name, got {name!r}")
+    load_table(name)
+    return name
+
+
+def _check_str(arg: Any) -> str:
+    if not isinstance(arg, str) or not arg:
+        raise ConfigError(f"expected a non-empty string argument, got {arg!r}")
+    return arg
+
+
+def _check_regex(arg: Any) -> re.Pattern[str]:
+    try:
+        return re.compile(_check_str(arg))
+    except re.error as exc:
+        raise ConfigError(f"bad regular expression {arg!r}: {exc}") from exc
+
+
+def _no_arg(arg: Any) -> None:
+    if arg is not None:
+        raise ConfigError(f"this operation takes no argument, got {arg!r}")
+
+
+#: name -> (function, argument checker run when the crosswalk file is loaded)
+OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
+    "strip_prefix": (strip_prefix, _check_str),
+    "match": (match, _check_regex),
+    "lookup": (lookup, _check_table),
+    "column": (column, _check_str),
+    "resource_type": (resource_type, _no_arg),
+    "edtf": (_plain(normalise.edtf_date), _no_arg),
+    "language": (_plain(normalise.language), _no_arg),
+    "agent": (_plain(normalise.agent), _no_arg),
+    "identifier": (_plain(normalise.identifier), _no_arg),
+    "sanitise_html": (_plain(normalise.sanitise_html), _no_arg),
+    "integer": (_plain(normalise.integer), _no_arg),
+}
+
+
+def compile_operation(spec: Any) -> Operation:
+    """Turn ``"name"`` or ``{name: arg}`` from a crosswalk file into an :class:`Operation`."""
+    if isinstance(spec, str):
+        name, arg = spec, None
+    elif isinstance(spec, dict) and len(spec) == 1:
+        ((name, arg),) = spec.items()
+    else:
+        raise ConfigError(f"an operation is a name or a one-key mapping, got {spec!r}")
+    if name not in OPERATIONS:
+        known = ", ".join(sorted(OPERATIONS))
+        raise ConfigError(f"unknown operation {name!r}; known: {known}")
+    func, check = OPERATIONS[name]
+    return Operation(name, func, check(arg))

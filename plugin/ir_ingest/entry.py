@@ -1,0 +1,93 @@
+"""The entry: the envelope one harvested record travels in through the pipeline.
+
+An entry carries the harvested record (OAI header fields and the raw XML), the crosswalked
+:class:`~ir_ingest.schema.Record`, every :class:`Issue` a stage found, and the outcome the store
+reported.  Stages append issues instead of raising, so one bad record never stops a run.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from ir_ingest.schema import Record
+
+
+class Severity(enum.StrEnum):
+    """How bad an issue is: ``error`` keeps the record from being stored as valid."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class Outcome(enum.StrEnum):
+    """What the run did with an entry; the report counts entries per outcome."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    DELETED = "deleted"
+    INVALID = "invalid"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem found in one record.
+
+    ``code`` is stable and dotted by stage (``xml.illegal_characters``, ``crosswalk.unmapped_type``,
+    ``validate.missing_title``); tests and reports key on it, never on ``message``.  ``path`` says
+    where: a source XPath-like path for parse and crosswalk issues, a record field for validation.
+    """
+
+    code: str
+    message: str
+    severity: Severity = Severity.WARNING
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the JSON form used in reports."""
+        out = {"code": self.code, "severity": self.severity.value, "message": self.message}
+        if self.path:
+            out["path"] = self.path
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class HarvestedRecord:
+    """An OAI-PMH record as it came from the source: header fields plus the raw XML.
+
+    ``raw`` is the serialised ``<record>`` element (header and metadata) or, for a file import,
+    the file's bytes.  ``datestamp`` is kept as the string the endpoint sent, because endpoints send
+    odd ones (``20210311``, fractional seconds) and we never want to lose or reinterpret it.
+    """
+
+    repository: str
+    identifier: str
+    datestamp: str
+    metadata_prefix: str
+    raw: bytes
+    set_specs: tuple[str, ...] = ()
+    deleted: bool = False
+    #: The already-parsed ``<record>`` element when the page was parsed anyway (saves a re-parse).
+    tree: etree._Element | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class Entry:
+    """The envelope of one harvested record through parse, crosswalk, validate and store."""
+
+    harvested: HarvestedRecord
+    record: Record | None = None
+    issues: list[Issue] = field(default_factory=list)
+    outcome: Outcome | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        """True when any issue is an error, i.e. the record must not be stored as valid."""
+        return any(issue.severity is Severity.ERROR for issue in self.issues)

@@ -1,0 +1,54 @@
+"""The one exception tree of ir-ingest.
+
+Run-level failures are exceptions (bad configuration, an endpoint that cannot be reached after
+its retries, a file that cannot be read).  Per-record problems are never raised past the pipeline:
+they become :class:`ir_ingest.entry.Issue` objects on the entry and show up in the report.
+"""
+
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """Base class of every error ir-ingest raises on purpose."""
+
+
+class ConfigError(IngestError):
+    """A configuration value, crosswalk file or lookup table is invalid; the message names it."""
+
+
+class XMLError(IngestError):
+    """XML could not be read safely.
+
+    ``code`` is the stable issue code the pipeline records when it turns this error into data
+    (``xml.malformed``, ``xml.forbidden_dtd``, ``xml.too_large``, ``xml.empty``).
+    """
+
+    def __init__(self, message: str, *, code: str, source: str | None = None) -> None:
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}{message}")
+        self.code = code
+        self.source = source
+
+
+class CrosswalkError(IngestError):
+    """A record cannot be crosswalked at all (unknown format, wrong root element)."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class HarvestError(IngestError):
+    """A harvest cannot go on: the endpoint is unreachable, answers garbage, or refuses us."""
+
+
+class OAIProtocolError(HarvestError):
+    """The endpoint answered with an OAI-PMH ``<error code="…">`` (OAI-PMH 2.0 §3.6)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"OAI-PMH error {code}: {message}")
+        self.code = code
+
+
+class StoreError(IngestError):
+    """The store cannot be opened or written."""

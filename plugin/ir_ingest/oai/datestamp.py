@@ -1,0 +1,55 @@
+"""Tolerant reading of OAI-PMH datestamps.
+
+OAI-PMH 2.0 §3.3.1 allows ``YYYY-MM-DD`` and ``YYYY-MM-DDThh:mm:ssZ``.  Real endpoints also send
+``20210311`` (Harvard LibraryCloud), fractional seconds (DSpace) and numeric offsets; all of them
+are read here, and anything else is kept as sent and simply not used for ordering.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+_DATESTAMP = re.compile(
+    r"^(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})"
+    r"(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?"
+    r"(?P<tz>Z|[+-]\d{2}:?\d{2})?)?$"
+)
+
+
+def parse_datestamp(value: str) -> datetime | None:
+    """Return the datestamp as an aware UTC datetime, or ``None`` if it cannot be read."""
+    match = _DATESTAMP.match(value.strip())
+    if not match:
+        return None
+    parts = match.groupdict()
+    try:
+        moment = datetime(
+            int(parts["y"]),
+            int(parts["m"]),
+            int(parts["d"]),
+            int(parts["H"] or 0),
+            int(parts["M"] or 0),
+            int(parts["S"] or 0),
+            tzinfo=UTC,
+        )
+    except ValueError:
+        return None
+    tz = parts["tz"]
+    if tz and tz != "Z":
+        sign = 1 if tz[0] == "+" else -1
+        digits = tz[1:].replace(":", "")
+        offset_minutes = sign * (int(digits[:2]) * 60 + int(digits[2:]))
+        moment = moment.replace(tzinfo=None)
+        moment = datetime.fromtimestamp(
+            moment.replace(tzinfo=UTC).timestamp() - offset_minutes * 60, UTC
+        )
+    return moment
+
+
+def format_datestamp(moment: datetime, day_granularity: bool = False) -> str:
+    """Format an aware datetime as an OAI-PMH datestamp in UTC at the given granularity."""
+    moment = moment.astimezone(UTC)
+    if day_granularity:
+        return moment.strftime("%Y-%m-%d")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

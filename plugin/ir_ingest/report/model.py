@@ -1,0 +1,102 @@
+"""The run report: counts per outcome and issue code, and the entries that had issues."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from ir_ingest.entry import Entry, Outcome
+
+#: Entries with issues kept in one report; beyond this only the counts grow.
+MAX_LISTED_ENTRIES = 5000
+
+
+@dataclass(slots=True)
+class EntryReport:
+    """One entry as the report lists it."""
+
+    identifier: str
+    outcome: str
+    title: str | None
+    issues: list[dict[str, str]]
+
+
+@dataclass(slots=True)
+class RunReport:
+    """What one run did.  ``counts`` has every :class:`Outcome` as a key, zero included."""
+
+    repository: str
+    metadata_prefix: str
+    run_id: int | None = None
+    set_spec: str | None = None
+    from_date: str | None = None
+    until_date: str | None = None
+    status: str = "running"
+    error: str | None = None
+    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    finished_at: str | None = None
+    pages: int = 0
+    complete_list_size: int | None = None
+    resumed_from_token: str | None = None
+    counts: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
+    issue_counts: dict[str, int] = field(default_factory=dict)
+    entries: list[EntryReport] = field(default_factory=list)
+    entries_not_listed: int = 0
+
+    @property
+    def total(self) -> int:
+        """How many entries the run handled."""
+        return sum(self.counts.values())
+
+    def add(self, entries: list[Entry]) -> None:
+        """Count a page of stored entries (their ``outcome`` must be set)."""
+        codes: Counter[str] = Counter(self.issue_counts)
+        for entry in entries:
+            outcome = entry.outcome or Outcome.FAILED
+            self.counts[outcome.value] += 1
+            codes.update(issue.code for issue in entry.issues)
+            if entry.issues:
+                self._list(entry, outcome)
+        self.issue_counts = dict(sorted(codes.items()))
+
+    def _list(self, entry: Entry, outcome: Outcome) -> None:
+        if len(self.entries) >= MAX_LISTED_ENTRIES:
+            self.entries_not_listed += 1
+            return
+        record = entry.record
+        self.entries.append(
+            EntryReport(
+                identifier=entry.harvested.identifier,
+                outcome=outcome.value,
+                title=record.title.value if record and record.title else None,
+                issues=[issue.to_dict() for issue in entry.issues],
+            )
+        )
+
+    def finish(self, status: str, error: str | None = None) -> None:
+        """Close the report as ``completed`` or ``failed``."""
+        self.status = status
+        self.error = error
+        self.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, as stored with the run and written by ``--format json``."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunReport:
+        """Rebuild a report stored by :meth:`to_dict`."""
+        entries = [EntryReport(**e) for e in data.get("entries", [])]
+        return cls(**{**data, "entries": entries})
+
+    def summary(self) -> str:
+        """One line: the counts a repository manager looks at first."""
+        c = self.counts
+        line = (
+            f"{self.total} records: {c['created']} created, {c['updated']} updated, "
+            f"{c['unchanged']} unchanged, {c['deleted']} deleted, {c['invalid']} invalid, "
+            f"{c['failed']} failed"
+        )
+        return line

@@ -1,0 +1,381 @@
+"""The store: current records, their versions, rejects, harvest runs and checkpoints.
+
+A SQLite file by default; any SQLAlchemy URL works (PostgreSQL through psycopg 3 for many workers).
+Every write that belongs together happens in one transaction: a harvest page's records and the
+checkpoint that follows them are committed together, so a run killed at any moment leaves the store
+consistent with its checkpoint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import Connection, create_engine, event, func, insert, select, update
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from ir_ingest.entry import Entry, Outcome
+from ir_ingest.errors import StoreError
+from ir_ingest.schema import Record, Source, record_id
+from ir_ingest.store import tables as t
+
+DEFAULT_DB_URL = "sqlite:///ir-ingest.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """Where a source's harvest stands: the token to resume with and the newest datestamp seen."""
+
+    source_key: str
+    run_id: int
+    token: str | None
+    cursor: int | None
+    complete_list_size: int | None
+    last_datestamp: str | None
+    pages: int
+    records: int
+
+
+def source_key(repository: str, prefix: str, set_spec: str | None) -> str:
+    """The key runs and checkpoints are kept under: one per endpoint, format and set."""
+    return f"{repository} {prefix} {set_spec or '*'}"
+
+
+def content_hash(record: Record) -> str:
+    """Hash of what a record says, leaving out what changes without the content changing."""
+    data = record.to_dict()
+    source = dict(data["source"])
+    for volatile in ("datestamp", "raw_sha256"):
+        source.pop(volatile, None)
+    data["source"] = source
+    return hashlib.sha256(msgspec.json.encode(data)).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """Records, versions and harvest state in one SQL database."""
+
+    def __init__(self, url: str = DEFAULT_DB_URL) -> None:
+        self.url = url
+        try:
+            self.engine: Engine = create_engine(url)
+            if self.engine.dialect.name == "sqlite":
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            t.metadata.create_all(self.engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the store at {_redact(url)}: {exc}") from exc
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    # -- runs and checkpoints -----------------------------------------------------------------
+
+    def begin_run(
+        self,
+        repository: str,
+        prefix: str,
+        set_spec: str | None = None,
+        from_date: str | None = None,
+        until_date: str | None = None,
+    ) -> int:
+        """Record the start of a harvest run and return its id."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                insert(t.harvest_runs).values(
+                    source_key=source_key(repository, prefix, set_spec),
+                    repository=repository,
+                    metadata_prefix=prefix,
+                    set_spec=set_spec,
+                    from_date=from_date,
+                    until_date=until_date,
+                    status="running",
+                    started_at=_now(),
+                )
+            )
+            run_id = result.inserted_primary_key
+            assert run_id is not None
+            return int(run_id[0])
+
+    def finish_run(
+        self, run_id: int, status: str, report: dict[str, Any], error: str | None = None
+    ) -> None:
+        """Mark a run finished (``completed`` or ``failed``) and keep its report."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.harvest_runs)
+                .where(t.harvest_runs.c.id == run_id)
+                .values(
+                    status=status,
+                    finished_at=_now(),
+                    error=error,
+                    report_json=json.dumps(report).encode(),
+                )
+            )
+
+    def run_report(self, run_id: int | None = None) -> dict[str, Any] | None:
+        """The stored report of a run (the latest finished one when ``run_id`` is None)."""
+        query = select(t.harvest_runs.c.report_json).where(t.harvest_runs.c.report_json.is_not(None))
+        if run_id is None:
+            query = query.order_by(t.harvest_runs.c.id.desc()).limit(1)
+        else:
+            query = query.where(t.harvest_runs.c.id == run_id)
+        with self.engine.connect() as conn:
+            raw = conn.execute(query).scalar()
+        loaded: dict[str, Any] | None = json.loads(raw) if raw else None
+        return loaded
+
+    def checkpoint(self, key: str) -> Checkpoint | None:
+        """The checkpoint of a source, if it was ever harvested."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.checkpoints).where(t.checkpoints.c.source_key == key)).first()
+        if row is None:
+            return None
+        return Checkpoint(
+            source_key=row.source_key,
+            run_id=row.run_id,
+            token=row.token,
+            cursor=row.cursor,
+            complete_list_size=row.complete_list_size,
+            last_datestamp=row.last_datestamp,
+            pages=row.pages,
+            records=row.records,
+        )
+
+    def run_status(self, run_id: int) -> str | None:
+        """The status of a run (``running``, ``completed``, ``failed``)."""
+        with self.engine.connect() as conn:
+            status = conn.execute(
+                select(t.harvest_runs.c.status).where(t.harvest_runs.c.id == run_id)
+            ).scalar()
+        return str(status) if status is not None else None
+
+    # -- records ------------------------------------------------------------------------------
+
+    def save_page(self, run_id: int | None, entries: Iterable[Entry], after: Checkpoint | None) -> None:
+        """Store a page of entries and, in the same transaction, the checkpoint that follows it.
+
+        Sets each entry's ``outcome``.
+        """
+        try:
+            with self.engine.begin() as conn:
+                for entry in entries:
+                    entry.outcome = self._save_entry(conn, run_id, entry)
+                if after is not None:
+                    _write_checkpoint(conn, after)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to the store at {_redact(self.url)}: {exc}") from exc
+
+    def _save_entry(self, conn: Connection, run_id: int | None, entry: Entry) -> Outcome:
+        harvested = entry.harvested
+        issues_json = json.dumps([issue.to_dict() for issue in entry.issues]).encode()
+        if entry.record is None and not harvested.deleted:
+            conn.execute(
+                insert(t.rejects).values(
+                    run_id=run_id,
+                    repository=harvested.repository,
+                    oai_identifier=harvested.identifier,
+                    datestamp=harvested.datestamp,
+                    raw=harvested.raw,
+                    issues_json=issues_json,
+                    created_at=_now(),
+                )
+            )
+            return Outcome.FAILED
+        rid = record_id(harvested.repository, harvested.identifier)
+        current = conn.execute(select(t.records).where(t.records.c.id == rid)).first()
+        if harvested.deleted:
+            return _save_tombstone(conn, run_id, entry, current, issues_json)
+        assert entry.record is not None
+        record = entry.record
+        digest = content_hash(record)
+        if current is not None and current.content_hash == digest and not current.deleted:
+            conn.execute(
+                update(t.records)
+                .where(t.records.c.id == rid)
+                .values(datestamp=harvested.datestamp, updated_at=_now())
+            )
+            return Outcome.UNCHANGED
+        version = 1 if current is None else current.version + 1
+        values = {
+            "datestamp": harvested.datestamp,
+            "deleted": False,
+            "valid": not entry.has_errors,
+            "version": version,
+            "content_hash": digest,
+            "record_json": record.to_json(),
+            "issues_json": issues_json,
+            "raw": harvested.raw,
+            "updated_at": _now(),
+        }
+        if current is None:
+            conn.execute(
+                insert(t.records).values(
+                    id=rid,
+                    repository=harvested.repository,
+                    oai_identifier=harvested.identifier,
+                    metadata_prefix=harvested.metadata_prefix,
+                    created_at=_now(),
+                    **values,
+                )
+            )
+        else:
+            conn.execute(update(t.records).where(t.records.c.id == rid).values(**values))
+        _write_version(conn, run_id, rid, version, digest, record, harvested.raw, deleted=False)
+        if entry.has_errors:
+            return Outcome.INVALID
+        return Outcome.CREATED if current is None else Outcome.UPDATED
+
+    def iter_records(self, include_deleted: bool = True) -> Iterator[Record]:
+        """Every stored record in id order; tombstones carry ``source.deleted: true``."""
+        query = select(t.records.c.record_json).order_by(t.records.c.id)
+        if not include_deleted:
+            query = query.where(t.records.c.deleted.is_(False))
+        with self.engine.connect() as conn:
+            for (raw,) in conn.execute(query):
+                yield Record.from_json(raw)
+
+    def get(self, rid: str) -> Record | None:
+        """The current record with this id, or None."""
+        with self.engine.connect() as conn:
+            raw = conn.execute(select(t.records.c.record_json).where(t.records.c.id == rid)).scalar()
+        return Record.from_json(raw) if raw is not None else None
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the record tables (for reports and tests)."""
+        with self.engine.connect() as conn:
+            return {
+                "records": conn.execute(select(func.count()).select_from(t.records)).scalar_one(),
+                "deleted": conn.execute(
+                    select(func.count()).select_from(t.records).where(t.records.c.deleted.is_(True))
+                ).scalar_one(),
+                "versions": conn.execute(
+                    select(func.count()).select_from(t.record_versions)
+                ).scalar_one(),
+                "rejects": conn.execute(select(func.count()).select_from(t.rejects)).scalar_one(),
+            }
+
+
+def _save_tombstone(
+    conn: Connection, run_id: int | None, entry: Entry, current: Any, issues_json: bytes
+) -> Outcome:
+    """A deletion: keep the last record data, flagged ``source.deleted``, as a new version."""
+    harvested = entry.harvested
+    if current is not None and current.deleted:
+        return Outcome.UNCHANGED
+    rid = record_id(harvested.repository, harvested.identifier)
+    if current is not None:
+        last = Record.from_json(current.record_json)
+        source = msgspec.structs.replace(last.source, deleted=True, datestamp=harvested.datestamp)
+        tombstone = msgspec.structs.replace(last, source=source)
+    else:
+        tombstone = Record(
+            id=rid,
+            source=Source(
+                repository=harvested.repository,
+                oai_identifier=harvested.identifier,
+                datestamp=harvested.datestamp,
+                metadata_prefix=harvested.metadata_prefix,
+                set_specs=list(harvested.set_specs),
+                deleted=True,
+            ),
+        )
+    digest = content_hash(tombstone)
+    version = 1 if current is None else current.version + 1
+    values = {
+        "datestamp": harvested.datestamp,
+        "deleted": True,
+        "version": version,
+        "content_hash": digest,
+        "record_json": tombstone.to_json(),
+        "issues_json": issues_json,
+        "updated_at": _now(),
+    }
+    if current is None:
+        conn.execute(
+            insert(t.records).values(
+                id=rid,
+                repository=harvested.repository,
+                oai_identifier=harvested.identifier,
+                metadata_prefix=harvested.metadata_prefix,
+                valid=True,
+                raw=None,
+                created_at=_now(),
+                **values,
+            )
+        )
+    else:
+        conn.execute(update(t.records).where(t.records.c.id == rid).values(**values))
+    _write_version(conn, run_id, rid, version, digest, tombstone, harvested.raw, deleted=True)
+    return Outcome.DELETED
+
+
+def _write_version(
+    conn: Connection,
+    run_id: int | None,
+    rid: str,
+    version: int,
+    digest: str,
+    record: Record,
+    raw: bytes | None,
+    *,
+    deleted: bool,
+) -> None:
+    conn.execute(
+        insert(t.record_versions).values(
+            record_id=rid,
+            version=version,
+            content_hash=digest,
+            deleted=deleted,
+            record_json=record.to_json(),
+            raw=raw,
+            run_id=run_id,
+            created_at=_now(),
+        )
+    )
+
+
+def _write_checkpoint(conn: Connection, checkpoint: Checkpoint) -> None:
+    values = {
+        "run_id": checkpoint.run_id,
+        "token": checkpoint.token,
+        "cursor": checkpoint.cursor,
+        "complete_list_size": checkpoint.complete_list_size,
+        "last_datestamp": checkpoint.last_datestamp,
+        "pages": checkpoint.pages,
+        "records": checkpoint.records,
+        "updated_at": _now(),
+    }
+    updated = conn.execute(
+        update(t.checkpoints).where(t.checkpoints.c.source_key == checkpoint.source_key).values(
+            **values
+        )
+    )
+    if updated.rowcount == 0:
+        conn.execute(insert(t.checkpoints).values(source_key=checkpoint.source_key, **values))
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets `export` read while a harvest writes; NORMAL sync is durable across process kills.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _redact(url: str) -> str:
+    """A database URL without its password, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ValueError, SQLAlchemyError):
+        return "<unparseable database URL>"

@@ -1,0 +1,106 @@
+"""The store's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+- ``records``: the current state of each record (one row per record id), with its raw XML.
+- ``record_versions``: every distinct content a record had; an unchanged record adds no row, a
+  deletion adds a tombstone version that keeps the last record data.
+- ``rejects``: harvested records that could not be parsed or crosswalked, raw XML kept.
+- ``harvest_runs``: one row per run, with its report.
+- ``checkpoints``: per source (endpoint, prefix, set), where the last run got to; written in the
+  same transaction as the page it follows.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("repository", Text, nullable=False),
+    Column("oai_identifier", Text, nullable=False),
+    Column("metadata_prefix", String(64), nullable=False),
+    Column("datestamp", String(64), nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("valid", Boolean, nullable=False, default=True),
+    Column("version", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("record_json", LargeBinary, nullable=False),
+    Column("issues_json", LargeBinary, nullable=False),
+    Column("raw", LargeBinary, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+record_versions = Table(
+    "record_versions",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", String(36), ForeignKey("records.id"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    Column("record_json", LargeBinary, nullable=False),
+    Column("raw", LargeBinary, nullable=True),
+    Column("run_id", Integer, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("record_id", "version"),
+)
+
+rejects = Table(
+    "rejects",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, nullable=True, index=True),
+    Column("repository", Text, nullable=False),
+    Column("oai_identifier", Text, nullable=False),
+    Column("datestamp", String(64), nullable=False),
+    Column("raw", LargeBinary, nullable=True),
+    Column("issues_json", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+harvest_runs = Table(
+    "harvest_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_key", Text, nullable=False, index=True),
+    Column("repository", Text, nullable=False),
+    Column("metadata_prefix", String(64), nullable=False),
+    Column("set_spec", Text, nullable=True),
+    Column("from_date", String(64), nullable=True),
+    Column("until_date", String(64), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("error", Text, nullable=True),
+    Column("report_json", LargeBinary, nullable=True),
+)
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("source_key", Text, primary_key=True),
+    Column("run_id", Integer, ForeignKey("harvest_runs.id"), nullable=False),
+    Column("token", Text, nullable=True),
+    Column("cursor", Integer, nullable=True),
+    Column("complete_list_size", Integer, nullable=True),
+    Column("last_datestamp", String(64), nullable=True),
+    Column("pages", Integer, nullable=False, default=0),
+    Column("records", Integer, nullable=False, default=0),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,56 @@
+"""Shared test fixtures: paths, a real pyoai OAI-PMH server on 127.0.0.1, stores."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ir_ingest.oai.provider import (
+    ProvidedRecord,
+    fixture_endpoint_app,
+    load_records_file,
+    serve_in_background,
+)
+from ir_ingest.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+DEMO_RECORDS = FIXTURES / "demo" / "records.xml"
+SEED_CHAPTER = FIXTURES / "records" / "oai_dc" / "pure-chapter.xml"
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+POSTGRES_URL = os.environ.get(
+    "IR_INGEST_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(scope="session")
+def demo_records() -> list[ProvidedRecord]:
+    """The 36 demo records (32 live, 4 deleted)."""
+    return load_records_file(DEMO_RECORDS)
+
+
+@pytest.fixture
+def oai_endpoint(demo_records: list[ProvidedRecord]) -> Iterator[str]:
+    """A real pyoai OAI-PMH server over the demo records, 10 records a page (4 pages)."""
+    with serve_in_background(fixture_endpoint_app(demo_records, batch_size=10)) as url:
+        yield url
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh SQLite store in a temporary directory."""
+    opened = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The shared corpus of real third-party records; the test skips where it is absent."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    return CORPUS

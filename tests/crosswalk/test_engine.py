@@ -1,0 +1,127 @@
+"""The crosswalk engine and file format, on small crosswalks written for each behaviour."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from ir_ingest.crosswalk.definition import Crosswalk, load_crosswalk
+from ir_ingest.crosswalk.engine import apply_crosswalk
+from ir_ingest.errors import ConfigError
+
+HEADER = """
+format: test
+root: t:rec
+namespaces: {t: "urn:test"}
+"""
+
+
+def _crosswalk(tmp_path: Path, rules: str, extra: str = "") -> Crosswalk:
+    path = tmp_path / "test.yaml"
+    path.write_text(HEADER + extra + "rules:\n" + rules, encoding="utf-8")
+    return load_crosswalk(path)
+
+
+def _doc(body: str) -> etree._Element:
+    return etree.fromstring(f'<t:rec xmlns:t="urn:test">{body}</t:rec>')
+
+
+def test_scalar_takes_the_first_value_and_the_rest_goes_to_extra(tmp_path: Path) -> None:
+    cw = _crosswalk(tmp_path, "  - {from: 't:p', to: publisher}\n")
+    applied = apply_crosswalk(cw, _doc("<t:p>One</t:p><t:p>Two</t:p><t:other> x </t:other>"))
+    assert applied.data == {"publisher": "One", "extra": {"t:p": ["Two"], "t:other": ["x"]}}
+
+
+def test_an_agreeing_second_value_is_consumed(tmp_path: Path) -> None:
+    cw = _crosswalk(tmp_path, "  - {from: 't:p', to: publisher}\n")
+    applied = apply_crosswalk(cw, _doc("<t:p>One</t:p><t:p> One </t:p>"))
+    assert applied.data == {"publisher": "One"}
+
+
+def test_rules_cascade_and_lists_append(tmp_path: Path) -> None:
+    rules = (
+        "  - {from: 't:s', to: 'subjects[]', ops: [{strip_prefix: 'ddc:'}], set: {scheme: ddc}}\n"
+        "  - {from: 't:s', to: 'subjects[]', set: {scheme: keyword}}\n"
+    )
+    applied = apply_crosswalk(_crosswalk(tmp_path, rules), _doc("<t:s>ddc:333.7</t:s><t:s>eels</t:s>"))
+    assert applied.data["subjects"] == [
+        {"value": "333.7", "scheme": "ddc"},
+        {"value": "eels", "scheme": "keyword"},
+    ]
+    assert applied.lineage == {"subjects": ["t:s", "t:s"]}
+
+
+def test_as_value_takes_the_language_and_nested_targets_are_built(tmp_path: Path) -> None:
+    rules = (
+        "  - {from: 't:title', to: title, as: value}\n"
+        "  - {from: 't:isbn', to: 'host.identifiers[]', ops: [identifier], set: {qualifier: print}}\n"
+    )
+    doc = _doc('<t:title xml:lang="de">Über  Aale</t:title><t:isbn>978-0-367-73501-2</t:isbn>')
+    applied = apply_crosswalk(_crosswalk(tmp_path, rules), doc)
+    assert applied.data["title"] == {"value": "Über Aale", "lang": "deu"}
+    assert applied.data["host"] == {
+        "identifiers": [{"scheme": "isbn", "value": "9780367735012", "qualifier": "print"}]
+    }
+
+
+@pytest.mark.parametrize(
+    ("policy", "value", "codes", "extra"),
+    [
+        ("keep", "n.d.", [], None),
+        ("null", None, [], {"t:d": ["n.d."]}),
+        ("report", None, [("crosswalk.bad_value", "warning")], {"t:d": ["n.d."]}),
+        ("reject", None, [("crosswalk.bad_value", "error")], {"t:d": ["n.d."]}),
+    ],
+)
+def test_error_policies(
+    tmp_path: Path, policy: str, value: str | None, codes: list[tuple[str, str]], extra: object
+) -> None:
+    cw = _crosswalk(tmp_path, f"  - {{from: 't:d', to: publication_date, ops: [edtf], on_error: {policy}}}\n")
+    applied = apply_crosswalk(cw, _doc("<t:d>n.d.</t:d>"))
+    assert applied.data.get("publication_date") == value
+    assert [(i.code, i.severity.value) for i in applied.issues] == codes
+    assert applied.data.get("extra") == extra
+
+
+def test_defaults_fill_missing_fields_only(tmp_path: Path) -> None:
+    extra = "defaults: {access_right: 'urn:closed', publisher: 'nobody'}\n"
+    cw = _crosswalk(tmp_path, "  - {from: 't:p', to: publisher}\n", extra)
+    applied = apply_crosswalk(cw, _doc("<t:p>Somebody</t:p>"))
+    assert applied.data == {"publisher": "Somebody", "access_right": "urn:closed"}
+
+
+def test_empty_elements_are_neither_values_nor_extra(tmp_path: Path) -> None:
+    cw = _crosswalk(tmp_path, "  - {from: 't:p', to: publisher}\n")
+    assert apply_crosswalk(cw, _doc("<t:p>  </t:p><t:q/>")).data == {}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("rules:\n  - {from: 't:p'}\n", "rule 1: a rule needs 'from' and 'to'"),
+        ("rules:\n  - {from: 't:p[', to: x}\n", "rule 1: bad XPath"),
+        ("rules:\n  - {from: 't:p', to: 'a b'}\n", "bad target field path 'a b'"),
+        ("rules:\n  - {from: 't:p', to: x, on_error: ignore}\n", "on_error must be keep"),
+        ("rules:\n  - {from: 't:p', to: x, python: 'os.system'}\n", "unknown keys \\['python'\\]"),
+        ("rules:\n  - {from: 't:p', to: x, ops: [exec]}\n", "unknown operation 'exec'"),
+        ("rules: []\ncolour: red\n", "unknown keys \\['colour'\\]"),
+    ],
+)
+def test_bad_crosswalk_files_name_file_rule_and_value(tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(HEADER + body, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_crosswalk(path)
+    assert "bad.yaml" in str(caught.value)
+
+
+def test_missing_keys_and_bad_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("format: x\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="missing required key 'root'"):
+        load_crosswalk(path)
+    path.write_text("format: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="cannot read crosswalk"):
+        load_crosswalk(path)

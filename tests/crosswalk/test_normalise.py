@@ -1,0 +1,95 @@
+"""Normalisers: one policy each, errors instead of guesses."""
+
+from __future__ import annotations
+
+import pytest
+
+from ir_ingest.crosswalk import normalise
+from ir_ingest.crosswalk.normalise import NormaliseError
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2020", "2020"),
+        ("2020-12", "2020-12"),
+        ("2020-12-18", "2020-12-18"),
+        ("2019-11-30T00:00:00Z", "2019-11-30"),
+        (" 18 Dec 2020 ", "2020-12-18"),
+        ("December 2020", "2020-12"),
+    ],
+)
+def test_edtf_date(value: str, expected: str) -> None:
+    assert normalise.edtf_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["n.d.", "03/04/2020", "2020-13-01", "2021-02-30", ""])
+def test_edtf_date_refuses_what_it_cannot_know(value: str) -> None:
+    with pytest.raises(NormaliseError):
+        normalise.edtf_date(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("en", "eng"), ("eng", "eng"), ("English", "eng"), ("ger", "deu"), ("de", "deu"),
+     ("fr", "fra"), ("en-GB", "eng"), ("en_US", "eng"), ("chi", "zho"), ("Deutsch", "deu")],
+)
+def test_language(value: str, expected: str) -> None:
+    assert normalise.language(value) == expected
+
+
+def test_language_unknown() -> None:
+    with pytest.raises(NormaliseError, match="Klingonish"):
+        normalise.language("Klingonish")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Schlappa, Hans", {"type": "personal", "name": "Schlappa, Hans",
+                            "family_name": "Schlappa", "given_name": "Hans"}),
+        ("Yassaman Imani", {"type": "personal", "name": "Imani, Yassaman",
+                            "family_name": "Imani", "given_name": "Yassaman"}),
+        ("Halvorsen, Å.", {"type": "personal", "name": "Halvorsen, Å.",
+                           "family_name": "Halvorsen", "given_name": "Å."}),
+        ("Plato", {"type": "personal", "name": "Plato", "family_name": "Plato"}),
+        ("Institute for Coastal Research", {"type": "organizational",
+                                            "name": "Institute for Coastal Research"}),
+    ],
+)
+def test_agent(value: str, expected: dict[str, str]) -> None:
+    assert normalise.agent(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://doi.org/10.5555/ABC.1", {"scheme": "doi", "value": "10.5555/abc.1"}),
+        ("doi:10.5555/x", {"scheme": "doi", "value": "10.5555/x"}),
+        ("978-0-367-73501-2", {"scheme": "isbn", "value": "9780367735012"}),
+        ("https://hdl.handle.net/20.500.99999/3390", {"scheme": "handle", "value": "20.500.99999/3390"}),
+        ("https://example.org/item/1", {"scheme": "url", "value": "https://example.org/item/1"}),
+    ],
+)
+def test_identifier(value: str, expected: dict[str, str]) -> None:
+    assert normalise.identifier(value) == expected
+
+
+def test_identifier_refuses_a_citation() -> None:
+    with pytest.raises(NormaliseError):
+        normalise.identifier("Lowry, H. (2020) Rivers and reputations. Northmoor.")
+
+
+def test_sanitise_html_keeps_emphasis_and_drops_scripts() -> None:
+    dirty = 'About <i>Zostera marina</i><script>alert(1)</script> <a href="x" onclick="y">here</a>'
+    assert normalise.sanitise_html(dirty) == "About <i>Zostera marina</i> here"
+
+
+def test_clean_text_is_nfc_and_collapses_space() -> None:
+    assert normalise.clean_text("  Cafe\u0301\n\t au  lait ") == "Caf\u00e9 au lait"
+
+
+def test_integer() -> None:
+    assert normalise.integer("10 pages") == 10
+    with pytest.raises(NormaliseError):
+        normalise.integer("ten")

@@ -1,0 +1,117 @@
+"""The oai_dc crosswalk: the seed chapter, golden pairs, the demo records, the shared corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from ir_ingest import xmlsafe
+from ir_ingest.crosswalk import crosswalk_record
+from ir_ingest.errors import XMLError
+from ir_ingest.oai.client import unwrap
+from ir_ingest.oai.provider import ProvidedRecord
+from ir_ingest.pipeline import harvested_from_file, process
+from ir_ingest.schema import checked_in_schema
+from tests.conftest import FIXTURES, SEED_CHAPTER
+
+GOLDEN_INPUTS = sorted((FIXTURES / "records" / "oai_dc").glob("*.xml"))
+VALIDATOR = jsonschema.Draft202012Validator(checked_in_schema())
+DC_NS = "http://purl.org/dc/elements/1.1/"
+
+
+def test_seed_chapter_from_a_pure_portal() -> None:
+    entry = process(harvested_from_file(SEED_CHAPTER))
+    assert entry.record is not None
+    record = entry.record.to_dict()
+    assert list(VALIDATOR.iter_errors(record)) == []
+    assert record["title"] == {
+        "value": "Who is in the lead? New perspectives on leading service co-production",
+        "lang": "eng",
+    }
+    assert [(c["family_name"], c["given_name"], c["role"]) for c in record["creators"]] == [
+        ("Schlappa", "Hans", "aut"),
+        ("Imani", "Yassaman", "aut"),
+    ]
+    assert record["publication_date"] == "2020-12-18"
+    assert record["dates"] == [{"date": "2020-12-18", "type": "issued"}]
+    assert record["languages"] == ["eng"]
+    assert record["resource_type"]["uri"] == "http://purl.org/coar/resource_type/c_3248"
+    assert record["resource_type"]["label"] == "book part"
+    assert record["publisher"] == "Taylor & Francis Group"
+    assert [s["value"] for s in record["subjects"]] == [
+        "Public Services",
+        "leadership theory and development",
+    ]
+    assert record["extent"] == {"pages": 10}
+    assert record["access_right"] == "http://purl.org/coar/access_right/c_14cb"
+    assert record["source"]["oai_identifier"].endswith("3f2b8c1e-5d4a-4e7b-9a61-0c2d7e8f9a10")
+    assert "‘organise’" in record["abstracts"][0]["value"]
+    # What oai_dc cannot carry is kept, not dropped: the host book's title is in dc:source.
+    assert record["extra"]["dc:source"] == [
+        "Co-production and co-creation: Engaging citizens in service delivery"
+    ]
+
+
+@pytest.mark.parametrize("path", GOLDEN_INPUTS, ids=lambda p: p.name)
+def test_golden_pairs(path: Path) -> None:
+    # Regenerate after a deliberate change with IR_INGEST_UPDATE_GOLDEN=1, then review the diff.
+    entry = process(harvested_from_file(path))
+    assert entry.record is not None
+    produced = {
+        "record": entry.record.to_dict(),
+        "issues": [issue.to_dict() for issue in entry.issues],
+    }
+    expected_path = path.parent / "expected" / f"{path.stem}.json"
+    if os.environ.get("IR_INGEST_UPDATE_GOLDEN"):
+        expected_path.write_text(json.dumps(produced, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    assert produced == json.loads(expected_path.read_text("utf-8"))
+
+
+def test_every_demo_record_crosswalks_to_a_schema_valid_record(
+    demo_records: list[ProvidedRecord],
+) -> None:
+    live = [r for r in demo_records if r.metadata is not None]
+    assert len(live) == 32
+    for provided in live:
+        assert provided.metadata is not None
+        result = crosswalk_record(provided.metadata, "oai_dc")
+        assert list(VALIDATOR.iter_errors(result.record.to_dict())) == [], provided.identifier
+
+
+def test_no_demo_value_is_lost(demo_records: list[ProvidedRecord]) -> None:
+    """Every non-empty dc element is consumed by a rule or kept in extra."""
+    for provided in demo_records:
+        if provided.metadata is None:
+            continue
+        result = crosswalk_record(provided.metadata, "oai_dc")
+        consumed = sum(len(paths) for paths in result.lineage.values())
+        kept = sum(len(values) for values in result.record.extra.values())
+        non_empty = [e for e in provided.metadata.iter(f"{{{DC_NS}}}*") if (e.text or "").strip()]
+        assert consumed + kept == len(non_empty), provided.identifier
+
+
+@pytest.mark.corpus
+def test_corpus_oai_dc_records_crosswalk_without_exceptions(corpus: Path) -> None:
+    done = 0
+    for path in sorted(corpus.rglob("*.xml")):
+        try:
+            root = xmlsafe.parse(path.read_bytes(), source=str(path)).root
+        except XMLError:
+            continue  # PROVENANCE.tsv lists the corpus files that are not namespace-well-formed
+        for dc in root.iter("{http://www.openarchives.org/OAI/2.0/oai_dc/}dc"):
+            record = crosswalk_record(dc, "oai_dc").record
+            assert list(VALIDATOR.iter_errors(record.to_dict())) == [], path
+            done += 1
+    assert done > 20
+
+
+def test_unwrap_finds_metadata_in_every_envelope() -> None:
+    root = xmlsafe.parse(SEED_CHAPTER.read_bytes()).root
+    record, metadata = unwrap(root)
+    assert record is not None and metadata is not None
+    assert metadata.tag == "{http://www.openarchives.org/OAI/2.0/oai_dc/}dc"
+    assert unwrap(metadata) == (None, metadata)

@@ -1,0 +1,64 @@
+"""The operation vocabulary: each operation, and how crosswalk files name them."""
+
+from __future__ import annotations
+
+import pytest
+
+from ir_ingest.crosswalk.ops import OPERATIONS, compile_operation
+from ir_ingest.errors import ConfigError
+
+
+def test_strip_prefix() -> None:
+    op = compile_operation({"strip_prefix": "info:eu-repo/date/embargoEnd/"})
+    assert op("info:eu-repo/date/embargoEnd/2026-01-31") == "2026-01-31"
+    assert op("2026-01-31") is None
+
+
+def test_match() -> None:
+    op = compile_operation({"match": r"^\d+$"})
+    assert op("10") == "10"
+    assert op("10 pages") is None
+
+
+def test_lookup_and_column() -> None:
+    row = compile_operation({"lookup": "access_rights"})("info:eu-repo/semantics/openAccess")
+    assert row is not None
+    assert compile_operation({"column": "uri"})(row) == "http://purl.org/coar/access_right/c_abf2"
+    assert compile_operation({"lookup": "access_rights"})("maybe open?") is None
+
+
+def test_resource_type_keeps_the_source_string() -> None:
+    value = compile_operation("resource_type")("  Info:EU-Repo/semantics/bookPart ")
+    assert value["uri"] == "http://purl.org/coar/resource_type/c_3248"
+    assert value["label"] == "book part"
+    assert value["source"] == {"label": "  Info:EU-Repo/semantics/bookPart "}
+
+
+def test_normaliser_operations_are_wired() -> None:
+    assert compile_operation("edtf")("2020-12-18T10:00:00Z") == "2020-12-18"
+    assert compile_operation("language")("English") == "eng"
+    assert compile_operation("agent")("Imani, Yassaman")["family_name"] == "Imani"
+    assert compile_operation("identifier")("9781315204956")["scheme"] == "isbn"
+    assert compile_operation("integer")("312") == 312
+    assert compile_operation("sanitise_html")("<b>x</b><img src=y>") == "<b>x</b>"
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("eval", "unknown operation 'eval'"),
+        ({"lookup": "no_such_table"}, "lookup table 'no_such_table' not found"),
+        ({"match": "("}, "bad regular expression"),
+        ({"edtf": "yes"}, "takes no argument"),
+        ({"a": 1, "b": 2}, "one-key mapping"),
+        ({"strip_prefix": ""}, "non-empty string"),
+    ],
+)
+def test_bad_operation_specs_are_config_errors(spec: object, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        compile_operation(spec)
+
+
+def test_every_operation_has_a_docstring() -> None:
+    for name, (func, _) in OPERATIONS.items():
+        assert func.__doc__, f"operation {name} is undocumented"

@@ -1,0 +1,130 @@
+"""The OAI-PMH client against a real pyoai server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import pytest
+
+from ir_ingest.errors import HarvestError, OAIProtocolError
+from ir_ingest.oai.client import OAIClient
+from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
+from ir_ingest.oai.transport import TransportPolicy
+
+SEED_ID = "oai:research.example.ac.uk:publications/3f2b8c1e-5d4a-4e7b-9a61-0c2d7e8f9a10"
+
+
+@pytest.fixture
+def client(oai_endpoint: str) -> Iterator[OAIClient]:
+    with OAIClient(oai_endpoint) as opened:
+        yield opened
+
+
+def test_identify(client: OAIClient, oai_endpoint: str) -> None:
+    identify = client.identify_endpoint()
+    assert identify.base_url == oai_endpoint
+    assert identify.granularity == "YYYY-MM-DDThh:mm:ssZ"
+    assert not identify.day_granularity
+    assert identify.deleted_record == "persistent"
+
+
+def test_list_metadata_formats(client: OAIClient) -> None:
+    assert [fmt[0] for fmt in client.metadata_formats()] == ["oai_dc"]
+
+
+def test_list_sets(client: OAIClient) -> None:
+    specs = [spec for spec, _ in client.sets()]
+    assert "openaire" in specs
+    assert len(specs) == 3
+
+
+def test_list_records_pages_with_resumption_tokens(client: OAIClient) -> None:
+    pages = list(client.iter_pages("oai_dc"))
+    assert [len(page.records) for page in pages] == [10, 10, 10, 6]
+    assert [page.token is None for page in pages] == [False, False, False, True]
+    identifiers = [r.identifier for page in pages for r in page.records]
+    assert len(identifiers) == len(set(identifiers)) == 36
+    deleted = [r for page in pages for r in page.records if r.deleted]
+    assert len(deleted) == 4
+    assert all(b"<metadata" not in r.raw for r in deleted)
+
+
+def test_set_and_date_filters_are_sent(client: OAIClient, demo_records: list[ProvidedRecord]) -> None:
+    in_set = [r for page in client.iter_pages("oai_dc", set_spec="openaire") for r in page.records]
+    assert len(in_set) == sum("openaire" in r.set_specs for r in demo_records)
+    recent = [
+        r for page in client.iter_pages("oai_dc", from_date="2025-01-01") for r in page.records
+    ]
+    assert recent
+    assert all(r.datestamp >= "2025-01-01" for r in recent)
+
+
+def test_no_records_match_is_an_empty_page(client: OAIClient) -> None:
+    pages = list(client.iter_pages("oai_dc", from_date="2099-01-01"))
+    assert len(pages) == 1
+    assert pages[0].records == []
+
+
+def test_get_record(client: OAIClient) -> None:
+    record = client.get_record(SEED_ID, "oai_dc")
+    assert record.identifier == SEED_ID
+    assert b"Who is in the lead?" in record.raw
+
+
+def test_oai_errors_carry_their_code(client: OAIClient) -> None:
+    with pytest.raises(OAIProtocolError) as caught:
+        client.get_record("oai:nowhere:1", "oai_dc")
+    assert caught.value.code == "idDoesNotExist"
+    with pytest.raises(OAIProtocolError) as caught:
+        list(client.iter_pages("marcxml"))
+    assert caught.value.code == "cannotDisseminateFormat"
+
+
+def test_a_repeated_resumption_token_stops_the_loop() -> None:
+    page = (
+        b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>'
+        b"<record><header><identifier>oai:x:1</identifier><datestamp>2024-01-01</datestamp>"
+        b"</header></record><resumptionToken>same</resumptionToken></ListRecords></OAI-PMH>"
+    )
+
+    def factory(_: str) -> Any:
+        def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            start_response("200 OK", [("Content-Type", "text/xml")])
+            return [page]
+
+        return app
+
+    with serve_in_background(factory) as url, OAIClient(url) as looping:
+        with pytest.raises(HarvestError, match="twice"):
+            list(looping.iter_pages("oai_dc"))
+
+
+def test_odd_datestamps_and_no_list_wrapper_are_tolerated() -> None:
+    # Harvard LibraryCloud sends 20210311; some endpoints leave out the ListRecords wrapper.
+    page = (
+        b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+        b"<record><header><identifier>oai:x:1</identifier><datestamp>20210311</datestamp>"
+        b"</header><metadata><x/></metadata></record><ListRecords><resumptionToken/>"
+        b"</ListRecords></OAI-PMH>"
+    )
+
+    def factory(_: str) -> Any:
+        def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            start_response("200 OK", [("Content-Type", "text/xml")])
+            return [page]
+
+        return app
+
+    with serve_in_background(factory) as url, OAIClient(url) as odd:
+        pages = list(odd.iter_pages("oai_dc"))
+    assert [r.datestamp for r in pages[0].records] == ["20210311"]
+    assert pages[0].token is None
+
+
+def test_unreachable_endpoint_is_a_clear_harvest_error() -> None:
+    policy = TransportPolicy(retries=1, backoff=0.01, connect_timeout=1)
+    with serve_in_background(fixture_endpoint_app([])) as url:
+        pass  # the server is gone: its port now refuses connections
+    with OAIClient(url, policy) as gone, pytest.raises(HarvestError, match="failed 2 times"):
+        gone.identify_endpoint()

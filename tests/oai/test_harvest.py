@@ -1,0 +1,140 @@
+"""Harvest runs end to end: a real pyoai server on 127.0.0.1 into a real SQLite store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from ir_ingest.errors import HarvestError
+from ir_ingest.oai.harvest import newest_datestamp, run_harvest
+from ir_ingest.oai.provider import (
+    ProvidedRecord,
+    RecordRepository,
+    make_oai_server,
+    serve_in_background,
+    wsgi_app,
+)
+from ir_ingest.oai.transport import TransportPolicy
+from ir_ingest.store import Store, source_key
+from ir_ingest.store import tables as t
+
+
+def _rows(store: Store, table: Any) -> list[Any]:
+    with store.engine.connect() as conn:
+        return list(conn.execute(select(table)))
+
+
+def test_harvest_stores_every_record_once_with_tombstones(oai_endpoint: str, store: Store) -> None:
+    report = run_harvest(oai_endpoint, "oai_dc", store=store)
+
+    assert report.status == "completed"
+    assert report.pages == 4
+    assert report.total == 36
+    assert report.counts["deleted"] == 4
+    assert report.counts["created"] + report.counts["invalid"] == 32
+    records = _rows(store, t.records)
+    assert len(records) == 36
+    assert len({row.oai_identifier for row in records}) == 36
+    tombstones = [row for row in records if row.deleted]
+    assert len(tombstones) == 4
+    exported = {r.source.oai_identifier: r for r in store.iter_records()}
+    assert sum(r.source.deleted for r in exported.values()) == 4
+    assert all(row.raw for row in records if not row.deleted)
+
+
+def test_second_harvest_creates_no_new_versions(oai_endpoint: str, store: Store) -> None:
+    run_harvest(oai_endpoint, "oai_dc", store=store)
+    versions_after_first = len(_rows(store, t.record_versions))
+    report = run_harvest(oai_endpoint, "oai_dc", store=store)
+
+    assert report.counts["unchanged"] == 36
+    assert len(_rows(store, t.record_versions)) == versions_after_first == 36
+
+
+def test_changed_and_newly_deleted_records_get_new_versions(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    live = [r for r in demo_records if not r.deleted][:12]
+    with serve_in_background(_app(live)) as url:
+        run_harvest(url, "oai_dc", store=store, repository="urn:test")
+    changed = list(live)
+    changed[0] = ProvidedRecord(changed[0].identifier, changed[0].datestamp, "oai_dc", deleted=True)
+    title = changed[1].metadata.find("{http://purl.org/dc/elements/1.1/}title")  # type: ignore[union-attr]
+    assert title is not None
+    title.text = "A new title"
+    with serve_in_background(_app(changed)) as url:
+        report = run_harvest(url, "oai_dc", store=store, repository="urn:test")
+
+    assert (report.counts["deleted"], report.counts["updated"], report.counts["unchanged"]) == (1, 1, 10)
+    assert len(_rows(store, t.record_versions)) == 14
+    tombstone = next(r for r in store.iter_records() if r.source.deleted)
+    assert tombstone.title is not None, "a tombstone keeps the last version's data"
+
+
+def test_a_failed_run_keeps_its_checkpoint_and_the_next_run_resumes(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    failing = {"on": True}
+    requests: list[str] = []
+    with serve_in_background(_app(demo_records, fail_at_cursor=20, failing=failing, log=requests)) as url:
+        policy = TransportPolicy(retries=1, backoff=0.01)
+        with pytest.raises(HarvestError):
+            run_harvest(url, "oai_dc", store=store, policy=policy)
+        checkpoint = store.checkpoint(source_key(url, "oai_dc", None))
+        assert checkpoint is not None
+        assert checkpoint.pages == 2
+        assert checkpoint.records == 20
+        assert checkpoint.token is not None
+        assert len(_rows(store, t.records)) == 20
+
+        failing["on"] = False
+        requests.clear()
+        report = run_harvest(url, "oai_dc", store=store, policy=policy)
+
+    assert report.status == "completed"
+    assert report.resumed_from_token == checkpoint.token
+    assert "resumptionToken" in requests[0], "the second run starts from the checkpoint"
+    assert report.pages == 2
+    assert len(_rows(store, t.records)) == 36
+    assert len(_rows(store, t.record_versions)) == 36
+    with store.engine.connect() as conn:
+        statuses = dict(
+            conn.execute(
+                select(t.harvest_runs.c.status, func.count()).group_by(t.harvest_runs.c.status)
+            ).all()
+        )
+    assert statuses == {"failed": 1, "completed": 1}
+
+
+def test_newest_datestamp_ignores_unreadable_ones() -> None:
+    assert newest_datestamp(["2024-01-02", "junk", "2023-12-31T23:59:59Z"], None) == "2024-01-02"
+    assert newest_datestamp(["2020-01-01"], "2021-01-01T00:00:00Z") == "2021-01-01T00:00:00Z"
+    assert newest_datestamp([], None) is None
+
+
+def _app(
+    records: list[ProvidedRecord],
+    fail_at_cursor: int | None = None,
+    failing: dict[str, bool] | None = None,
+    log: list[str] | None = None,
+) -> Any:
+    def factory(base_url: str) -> Any:
+        repository = RecordRepository(records)
+        repository.base_url = base_url
+        inner = wsgi_app(make_oai_server(repository, batch_size=10))
+
+        def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            query = environ.get("QUERY_STRING", "")
+            if log is not None:
+                log.append(query)
+            if failing and failing["on"] and f"cursor%253D{fail_at_cursor}" in query:
+                start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
+                return [b"boom"]
+            return inner(environ, start_response)
+
+        return app
+
+    return factory

@@ -1,0 +1,70 @@
+"""The HTTP transport: Retry-After in both forms, retries, gzip, User-Agent."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from ir_ingest.errors import HarvestError
+from ir_ingest.oai.provider import serve_in_background
+from ir_ingest.oai.transport import Transport, TransportPolicy, retry_after_seconds
+
+FAST = TransportPolicy(retries=3, backoff=0.01, max_wait=0.05)
+
+
+def test_retry_after_as_seconds_and_as_http_date() -> None:
+    now = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
+    assert retry_after_seconds("120", now) == 120
+    assert retry_after_seconds("Sat, 28 Nov 2026 12:00:30 GMT", now) == 30
+    assert retry_after_seconds("Sat, 28 Nov 2026 11:00:00 GMT", now) == 0
+    assert retry_after_seconds("soon", now) is None
+    assert retry_after_seconds(None, now) is None
+
+
+def _flaky(statuses: list[int], seen: list[dict[str, Any]]) -> Any:
+    def factory(_: str) -> Any:
+        def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            seen.append(environ)
+            status = statuses.pop(0) if statuses else 200
+            if status != 200:
+                start_response(f"{status} Busy", [("Retry-After", "0")])
+                return [b"busy"]
+            body = gzip.compress(b"<ok/>")
+            start_response("200 OK", [("Content-Type", "text/xml"), ("Content-Encoding", "gzip")])
+            return [body]
+
+        return app
+
+    return factory
+
+
+def test_transient_statuses_are_retried_and_gzip_is_decoded() -> None:
+    seen: list[dict[str, Any]] = []
+    with serve_in_background(_flaky([503, 429, 500], seen)) as url:
+        transport = Transport(url, FAST)
+        assert transport.get({"verb": "Identify"}) == b"<ok/>"
+        transport.close()
+    assert len(seen) == 4
+    assert seen[0]["HTTP_USER_AGENT"].startswith("ir-ingest/")
+    assert "gzip" in seen[0]["HTTP_ACCEPT_ENCODING"]
+
+
+def test_the_retry_budget_ends_with_a_clear_error() -> None:
+    seen: list[dict[str, Any]] = []
+    with serve_in_background(_flaky([503] * 10, seen)) as url:
+        transport = Transport(url, FAST)
+        with pytest.raises(HarvestError, match=r"failed 4 times; last problem: HTTP 503"):
+            transport.get({"verb": "Identify"})
+    assert len(seen) == 4
+
+
+def test_a_client_error_is_not_retried() -> None:
+    seen: list[dict[str, Any]] = []
+    with serve_in_background(_flaky([404], seen)) as url:
+        with pytest.raises(HarvestError, match="HTTP 404"):
+            Transport(url, FAST).get({"verb": "Identify"})
+    assert len(seen) == 1

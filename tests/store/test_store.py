@@ -1,0 +1,162 @@
+"""The store on SQLite and on PostgreSQL: versions, tombstones, rejects, checkpoints."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
+from ir_ingest.errors import StoreError
+from ir_ingest.schema import Record, Source, Text, record_id
+from ir_ingest.store import Checkpoint, Store, source_key
+from tests.conftest import POSTGRES_URL
+
+REPO = "https://repo.example/oai"
+
+
+def _postgres_url() -> str:
+    """A fresh PostgreSQL schema for one test, or a skip saying why the server is unreachable."""
+    engine = create_engine(POSTGRES_URL)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+    except OperationalError as exc:
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}: {exc.orig}")
+    finally:
+        engine.dispose()
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        opened = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+        yield opened
+        opened.close()
+        return
+    base = _postgres_url()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    opened = Store(f"{base}?options=-csearch_path%3D{schema}")
+    try:
+        yield opened
+    finally:
+        opened.close()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def _entry(identifier: str, title: str | None = "A title", deleted: bool = False,
+           issues: list[Issue] | None = None) -> Entry:
+    harvested = HarvestedRecord(
+        repository=REPO,
+        identifier=identifier,
+        datestamp="2024-01-01T00:00:00Z",
+        metadata_prefix="oai_dc",
+        raw=b"<record/>",
+        deleted=deleted,
+    )
+    record = None
+    if title is not None and not deleted:
+        record = Record(
+            id=record_id(REPO, identifier),
+            source=Source(repository=REPO, oai_identifier=identifier,
+                          datestamp="2024-01-01T00:00:00Z", metadata_prefix="oai_dc"),
+            title=Text(value=title),
+        )
+    return Entry(harvested, record=record, issues=issues or [])
+
+
+def _save(store: Store, *entries: Entry) -> list[Outcome | None]:
+    store.save_page(None, list(entries), None)
+    return [entry.outcome for entry in entries]
+
+
+def test_create_unchanged_update(any_store: Store) -> None:
+    assert _save(any_store, _entry("oai:1")) == [Outcome.CREATED]
+    assert _save(any_store, _entry("oai:1")) == [Outcome.UNCHANGED]
+    assert _save(any_store, _entry("oai:1", title="Another title")) == [Outcome.UPDATED]
+    assert any_store.counts() == {"records": 1, "deleted": 0, "versions": 2, "rejects": 0}
+
+
+def test_a_new_datestamp_alone_is_not_a_new_version(any_store: Store) -> None:
+    _save(any_store, _entry("oai:1"))
+    later = _entry("oai:1")
+    assert later.record is not None
+    later.record.source.datestamp = "2025-05-05T00:00:00Z"
+    assert _save(any_store, later) == [Outcome.UNCHANGED]
+    assert any_store.counts()["versions"] == 1
+
+
+def test_tombstone_keeps_the_last_version(any_store: Store) -> None:
+    _save(any_store, _entry("oai:1", title="Kept title"))
+    assert _save(any_store, _entry("oai:1", deleted=True)) == [Outcome.DELETED]
+    assert _save(any_store, _entry("oai:1", deleted=True)) == [Outcome.UNCHANGED]
+    stored = any_store.get(record_id(REPO, "oai:1"))
+    assert stored is not None
+    assert stored.source.deleted is True
+    assert stored.title == Text(value="Kept title")
+    assert any_store.counts() == {"records": 1, "deleted": 1, "versions": 2, "rejects": 0}
+    # a record that comes back after deletion is a new version again
+    assert _save(any_store, _entry("oai:1", title="Kept title")) == [Outcome.UPDATED]
+
+
+def test_deletion_of_an_unknown_record_is_a_tombstone(any_store: Store) -> None:
+    assert _save(any_store, _entry("oai:never-seen", deleted=True)) == [Outcome.DELETED]
+    (tombstone,) = list(any_store.iter_records())
+    assert tombstone.source.deleted
+    assert tombstone.source.oai_identifier == "oai:never-seen"
+
+
+def test_records_with_errors_are_kept_flagged_and_failures_are_rejects(any_store: Store) -> None:
+    error = Issue("validate.missing_title", "no title", Severity.ERROR)
+    assert _save(any_store, _entry("oai:bad", issues=[error])) == [Outcome.INVALID]
+    failed = _entry("oai:broken", title=None, issues=[Issue("xml.malformed", "x", Severity.ERROR)])
+    assert _save(any_store, failed) == [Outcome.FAILED]
+    assert any_store.counts() == {"records": 1, "deleted": 0, "versions": 1, "rejects": 1}
+
+
+def test_page_and_checkpoint_commit_together(any_store: Store) -> None:
+    run_id = any_store.begin_run(REPO, "oai_dc")
+    key = source_key(REPO, "oai_dc", None)
+    checkpoint = Checkpoint(key, run_id, "token-2", 10, 36, "2024-01-01T00:00:00Z", 1, 10)
+    any_store.save_page(run_id, [_entry("oai:1")], checkpoint)
+    assert any_store.checkpoint(key) == checkpoint
+    later = Checkpoint(key, run_id, None, 36, 36, "2024-02-01T00:00:00Z", 4, 36)
+    any_store.save_page(run_id, [], later)
+    assert any_store.checkpoint(key) == later
+
+
+def test_a_failing_page_leaves_neither_records_nor_checkpoint(any_store: Store) -> None:
+    run_id = any_store.begin_run(REPO, "oai_dc")
+    key = source_key(REPO, "oai_dc", None)
+    broken = _entry("oai:2")
+    broken.harvested = HarvestedRecord(REPO, "oai:2", None, "oai_dc", b"")  # type: ignore[arg-type]
+    with pytest.raises(StoreError):
+        any_store.save_page(run_id, [_entry("oai:1"), broken], Checkpoint(key, run_id, "t", 0, 0, None, 1, 2))
+    assert any_store.counts()["records"] == 0
+    assert any_store.checkpoint(key) is None
+
+
+def test_runs_keep_their_reports(any_store: Store) -> None:
+    run_id = any_store.begin_run(REPO, "oai_dc", "openaire", "2024-01-01")
+    any_store.finish_run(run_id, "completed", {"counts": {"created": 3}})
+    assert any_store.run_status(run_id) == "completed"
+    assert any_store.run_report(run_id) == {"counts": {"created": 3}}
+    assert any_store.run_report() == {"counts": {"created": 3}}
+
+
+def test_an_unusable_database_url_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="cannot open the store"):
+        Store(f"sqlite:///{tmp_path}/missing-dir/x.sqlite3")
+    with pytest.raises(StoreError, match=r"\*\*\*") as caught:
+        Store("postgresql+psycopg://user:hunter2@127.0.0.1:1/none?connect_timeout=1")
+    assert "hunter2" not in str(caught.value)

@@ -1,0 +1,61 @@
+"""The configuration file: validated on load, messages with the bad value, no secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ir_ingest.config import load_config
+from ir_ingest.errors import ConfigError
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "ir-ingest.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_sources_and_targets_load(tmp_path: Path) -> None:
+    config = load_config(_write(tmp_path, """
+[sources.pure]
+url = "https://research.example.ac.uk/ws/oai"
+prefix = "oai_dc"
+set = "openaire"
+schedule = "0 3 * * *"
+
+[targets.repo]
+type = "invenio"
+url = "https://repo.example.org"
+token_env = "REPO_TOKEN"
+"""))
+    assert config.sources["pure"].set_spec == "openaire"
+    assert config.targets["repo"].options == {"token_env": "REPO_TOKEN"}
+
+
+def test_no_default_file_is_an_empty_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load_config(None).sources == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[sources.a]\nprefix = "oai_dc"\n', "'url' is required, got None"),
+        ('[sources.a]\nurl = "ftp://x"\nprefix = "oai_dc"\n', "must start with http"),
+        ('[sources.a]\nurl = "http://x"\nprefix = "oai_dc"\ncolour = 1\n', "unknown keys \\['colour'\\]"),
+        ('[targets.t]\ntype = "fedora"\n', "got 'fedora'"),
+        ('[targets.t]\ntype = "invenio"\ntoken = "abc123"\n', "token_env"),
+        ("[oops]\n", "unknown sections"),
+        ("not toml = = =\n", "ir-ingest.toml"),
+    ],
+)
+def test_bad_config_names_the_problem(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_config(_write(tmp_path, text))
+    assert "abc123" not in str(caught.value)
+
+
+def test_missing_named_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "nope.toml")

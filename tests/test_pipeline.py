@@ -1,0 +1,105 @@
+"""The pipeline: one entry per record, and bad input becomes issues, never an exception."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ir_ingest.entry import HarvestedRecord, Severity
+from ir_ingest.errors import CrosswalkError, XMLError
+from ir_ingest.pipeline import FILE_REPOSITORY, harvested_from_file, process
+from tests.conftest import SEED_CHAPTER
+
+OAI = "http://www.openarchives.org/OAI/2.0/"
+DC_RECORD = (
+    f'<record xmlns="{OAI}"><header><identifier>oai:x:1</identifier>'
+    "<datestamp>2024-01-01</datestamp></header><metadata>"
+    '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/">{body}</oai_dc:dc></metadata></record>'
+)
+
+
+def _harvested(raw: bytes, deleted: bool = False) -> HarvestedRecord:
+    return HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", raw, deleted=deleted)
+
+
+def _codes(raw: bytes) -> list[str]:
+    return [issue.code for issue in process(_harvested(raw)).issues]
+
+
+def test_a_good_record_has_a_record_and_no_errors() -> None:
+    body = "<dc:title>Eels</dc:title><dc:creator>Doe, Jane</dc:creator><dc:date>2020</dc:date>"
+    entry = process(_harvested(DC_RECORD.format(body=body).encode()))
+    assert entry.record is not None
+    assert entry.record.source.raw_sha256 is not None
+    assert not entry.has_errors
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (b"<record><unclosed></record>", "xml.malformed"),
+        (b"", "xml.empty"),
+        (b'<!DOCTYPE r [<!ENTITY x "y">]><r>&x;</r>', "xml.forbidden_dtd"),
+        (f'<record xmlns="{OAI}"><header/></record>'.encode(), "oai.no_metadata"),
+        (f'<record xmlns="{OAI}"><header/><metadata><mods/></metadata></record>'.encode(),
+         "crosswalk.wrong_root"),
+    ],
+)
+def test_bad_input_becomes_an_error_issue(raw: bytes, code: str) -> None:
+    entry = process(_harvested(raw))
+    assert entry.record is None
+    assert [issue.code for issue in entry.issues] == [code]
+    assert entry.issues[0].severity is Severity.ERROR
+
+
+def test_a_record_without_title_is_invalid_but_kept() -> None:
+    entry = process(_harvested(DC_RECORD.format(body="<dc:title/><dc:date>n.d.</dc:date>").encode()))
+    assert entry.record is not None
+    codes = {issue.code for issue in entry.issues}
+    assert {"validate.missing_title", "validate.missing_creator", "crosswalk.bad_value"} <= codes
+    assert entry.has_errors
+    assert entry.record.extra == {"dc:date": ["n.d."]}
+
+
+def test_illegal_characters_are_an_issue_on_the_entry() -> None:
+    body = "<dc:title>Bell\x07 title</dc:title><dc:creator>Doe, J.</dc:creator>"
+    entry = process(_harvested(DC_RECORD.format(body=body).encode()))
+    assert entry.record is not None
+    assert entry.record.title is not None and entry.record.title.value == "Bell title"
+    assert "xml.illegal_characters" in [issue.code for issue in entry.issues]
+
+
+def test_deleted_records_are_not_parsed() -> None:
+    entry = process(_harvested(b"<not-even-xml", deleted=True))
+    assert entry.issues == [] and entry.record is None
+
+
+def test_file_import_reads_the_endpoint_from_a_getrecord_response() -> None:
+    harvested = harvested_from_file(SEED_CHAPTER)
+    assert harvested.repository == "https://research.example.ac.uk/ws/oai"
+    assert harvested.identifier.endswith("3f2b8c1e-5d4a-4e7b-9a61-0c2d7e8f9a10")
+    assert harvested.set_specs == ("publications:year2020", "openaire")
+
+
+def test_file_import_of_bare_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "bare.xml"
+    path.write_text(DC_RECORD.format(body="<dc:title>T</dc:title>").split("<metadata>")[1]
+                    .split("</metadata>")[0], encoding="utf-8")
+    harvested = harvested_from_file(path)
+    assert (harvested.repository, harvested.identifier) == (FILE_REPOSITORY, "file:bare.xml")
+
+
+def test_file_import_errors_name_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.xml"
+    bad.write_text("<record>", encoding="utf-8")
+    with pytest.raises(XMLError, match="broken.xml"):
+        harvested_from_file(bad)
+    unknown = tmp_path / "unknown.xml"
+    unknown.write_text("<marc:record xmlns:marc='http://www.loc.gov/MARC21/slim'/>", "utf-8")
+    with pytest.raises(CrosswalkError, match="unknown.xml.*cannot tell the format") as caught:
+        harvested_from_file(unknown)
+    assert caught.value.code == "crosswalk.unknown_format"
+    with pytest.raises(XMLError, match="missing.xml: cannot read"):
+        harvested_from_file(tmp_path / "missing.xml")

@@ -1,0 +1,126 @@
+"""The hardened parser: no entities, no DTDs, no network, a size bound, repairable characters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from ir_ingest import xmlsafe
+from ir_ingest.errors import XMLError
+from ir_ingest.oai.provider import serve_in_background
+
+
+def test_parses_plain_xml() -> None:
+    parsed = xmlsafe.parse(b"<r><a>caf\xc3\xa9</a></r>")
+    assert parsed.root.findtext("a") == "café"
+    assert parsed.issues == ()
+
+
+def test_xxe_reading_a_local_file_is_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-VALUE")
+    doc = (
+        f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]>'
+        "<r>&x;</r>"
+    ).encode()
+    with pytest.raises(XMLError) as caught:
+        xmlsafe.parse(doc, source="evil.xml")
+    assert caught.value.code == "xml.forbidden_dtd"
+    assert "evil.xml" in str(caught.value)
+    assert "TOP-SECRET-VALUE" not in str(caught.value)
+
+
+def test_billion_laughs_is_refused_without_expanding() -> None:
+    entities = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
+    ]
+    doc = f'<!DOCTYPE r [{"".join(entities)}]><r>&lol9;</r>'.encode()
+    with pytest.raises(XMLError) as caught:
+        xmlsafe.parse(doc)
+    assert caught.value.code == "xml.forbidden_dtd"
+
+
+def test_external_dtd_is_never_fetched() -> None:
+    hits: list[str] = []
+
+    def app_factory(_: str) -> Any:
+        def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            hits.append(environ["PATH_INFO"])
+            start_response("200 OK", [("Content-Type", "application/xml-dtd")])
+            return [b'<!ENTITY leak "LEAKED">']
+
+        return app
+
+    with serve_in_background(app_factory) as url:
+        dtd_url = url.replace("/oai", "/evil.dtd")
+        doc = f'<!DOCTYPE r SYSTEM "{dtd_url}"><r>&leak;</r>'.encode()
+        with pytest.raises(XMLError) as caught:
+            xmlsafe.parse(doc)
+        plain = f'<!DOCTYPE r SYSTEM "{dtd_url}"><r/>'.encode()
+        with pytest.raises(XMLError):
+            xmlsafe.parse(plain)
+    assert caught.value.code == "xml.forbidden_dtd"
+    assert hits == []
+
+
+def test_xinclude_is_not_processed(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-VALUE")
+    doc = (
+        '<r xmlns:xi="http://www.w3.org/2001/XInclude">'
+        f'<xi:include href="file://{secret}" parse="text"/></r>'
+    ).encode()
+    parsed = xmlsafe.parse(doc)
+    assert b"TOP-SECRET-VALUE" not in etree.tostring(parsed.root)
+
+
+def test_oversized_input_is_refused_before_parsing() -> None:
+    doc = b"<r>" + b"x" * 2000 + b"</r>"
+    with pytest.raises(XMLError) as caught:
+        xmlsafe.parse(doc, source="big.xml", max_bytes=1000)
+    assert caught.value.code == "xml.too_large"
+    assert "2,007 bytes" in str(caught.value)
+
+
+def test_empty_input_is_a_clear_error() -> None:
+    with pytest.raises(XMLError) as caught:
+        xmlsafe.parse(b"  \n")
+    assert caught.value.code == "xml.empty"
+
+
+def test_malformed_input_names_line_and_column() -> None:
+    with pytest.raises(XMLError) as caught:
+        xmlsafe.parse(b"<r>\n<a></b>\n</r>", source="broken.xml")
+    assert caught.value.code == "xml.malformed"
+    assert "broken.xml" in str(caught.value)
+    assert "line 2" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        (b"<r>\n<a>bell\x07 and \x1b escape</a></r>", "bell and  escape"),
+        (b"<r>\n<a>ref &#x1; and &#12; gone, &#10;kept</a></r>", "ref  and  gone, \nkept"),
+    ],
+)
+def test_illegal_characters_are_removed_and_reported(doc: bytes, expected: str) -> None:
+    parsed = xmlsafe.parse(doc)
+    assert parsed.root.findtext("a") == expected
+    assert [issue.code for issue in parsed.issues] == ["xml.illegal_characters"]
+    assert parsed.removed_lines == (2,)
+    assert "line 2" in parsed.issues[0].message
+
+
+def test_legal_character_references_are_kept() -> None:
+    parsed = xmlsafe.parse(b"<r>tab&#9;nl&#10;cr&#13;e&#233;</r>")
+    assert parsed.root.text == "tab\tnl\ncr\re\u00e9"
+    assert parsed.issues == ()
+
+
+def test_utf16_documents_parse() -> None:
+    doc = '<?xml version="1.0" encoding="UTF-16"?><r>ø</r>'.encode("utf-16")
+    assert xmlsafe.parse(doc).root.text == "ø"
