@@ -66,7 +66,8 @@ def test_import_of_a_malformed_file_stores_nothing(db: str, tmp_path: Path) -> N
 def test_harvest_then_export_and_report(db: str, oai_endpoint: str, tmp_path: Path) -> None:
     report_path = tmp_path / "run.json"
     result = runner.invoke(
-        app, ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--report", str(report_path)]
+        app,
+        ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--report", str(report_path)],
     )
     assert result.exit_code == 0, result.output
     assert "36 records: 31 created, 0 updated, 0 unchanged, 4 deleted, 1 invalid" in result.output
@@ -81,12 +82,15 @@ def test_harvest_then_export_and_report(db: str, oai_endpoint: str, tmp_path: Pa
     assert len(json.loads(as_json.stdout)) == 36
 
     shown = runner.invoke(app, ["--db", db, "report"])
-    assert "completed" in shown.output and "4 deleted" in shown.output
+    assert "completed" in shown.output
+    assert "4 deleted" in shown.output
 
 
 def test_harvest_by_source_name_from_the_config(db: str, oai_endpoint: str, tmp_path: Path) -> None:
     config = tmp_path / "ir-ingest.toml"
-    config.write_text(f'[sources.demo]\nurl = "{oai_endpoint}"\nprefix = "oai_dc"\nset = "openaire"\n')
+    config.write_text(
+        f'[sources.demo]\nurl = "{oai_endpoint}"\nprefix = "oai_dc"\nset = "openaire"\n'
+    )
     result = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demo"])
     assert result.exit_code == 0, result.output
     assert "completed" in result.output
@@ -104,15 +108,37 @@ def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
     exe = shutil.which("ir-ingest", path=str(Path(sys.executable).parent))
     assert exe, "the console script is installed next to the interpreter"
     env = {k: v for k, v in os.environ.items() if k != "IR_INGEST_DB"}
-    first = subprocess.run([exe, "demo"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                           timeout=120, check=True)
+    first = subprocess.run(
+        [exe, "demo"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     assert "36 records: 31 created, 0 updated, 0 unchanged, 4 deleted, 1 invalid" in first.stdout
     assert (tmp_path / "ir-ingest.sqlite3").exists()
     report = tmp_path / "ir-ingest-report" / "run-1.html"
-    assert report.exists() and "Harvest run 1" in report.read_text()
-    second = subprocess.run([exe, "demo"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                            timeout=120, check=True)
+    assert report.exists()
+    assert "Harvest run 1" in report.read_text()
+    second = subprocess.run(
+        [exe, "demo"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     assert "36 unchanged" in second.stdout
-    exported = subprocess.run([exe, "export", "--format", "jsonl"], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, timeout=60, check=True)
+    exported = subprocess.run(
+        [exe, "export", "--format", "jsonl"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert len(exported.stdout.splitlines()) == 36

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from ir_ingest.config import load_config
 from ir_ingest.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -17,7 +20,10 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 def test_sources_and_targets_load(tmp_path: Path) -> None:
-    config = load_config(_write(tmp_path, """
+    config = load_config(
+        _write(
+            tmp_path,
+            """
 [sources.pure]
 url = "https://research.example.ac.uk/ws/oai"
 prefix = "oai_dc"
@@ -28,12 +34,16 @@ schedule = "0 3 * * *"
 type = "invenio"
 url = "https://repo.example.org"
 token_env = "REPO_TOKEN"
-"""))
+""",
+        )
+    )
     assert config.sources["pure"].set_spec == "openaire"
     assert config.targets["repo"].options == {"token_env": "REPO_TOKEN"}
 
 
-def test_no_default_file_is_an_empty_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_default_file_is_an_empty_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert load_config(None).sources == {}
 
@@ -43,7 +53,10 @@ def test_no_default_file_is_an_empty_config(tmp_path: Path, monkeypatch: pytest.
     [
         ('[sources.a]\nprefix = "oai_dc"\n', "'url' is required, got None"),
         ('[sources.a]\nurl = "ftp://x"\nprefix = "oai_dc"\n', "must start with http"),
-        ('[sources.a]\nurl = "http://x"\nprefix = "oai_dc"\ncolour = 1\n', "unknown keys \\['colour'\\]"),
+        (
+            '[sources.a]\nurl = "http://x"\nprefix = "oai_dc"\ncolour = 1\n',
+            "unknown keys \\['colour'\\]",
+        ),
         ('[targets.t]\ntype = "fedora"\n', "got 'fedora'"),
         ('[targets.t]\ntype = "invenio"\ntoken = "abc123"\n', "token_env"),
         ("[oops]\n", "unknown sections"),

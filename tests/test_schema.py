@@ -36,7 +36,9 @@ def _chapter() -> Record:
         host=Host(
             title="Co-production and co-creation",
             editors=[Agent(family_name="Brandsen", given_name="Taco", role="edt")],
-            identifiers=[HostIdentifier(scheme="isbn", value="9781315204956", qualifier="electronic")],
+            identifiers=[
+                HostIdentifier(scheme="isbn", value="9781315204956", qualifier="electronic")
+            ],
         ),
         peer_reviewed=True,
         publication_status="published",
@@ -90,13 +92,51 @@ def test_schema_accepts_a_record_and_rejects_a_broken_one() -> None:
 def test_schema_covers_every_field_of_the_design_table() -> None:
     fields = set(json_schema()["$defs"]["Record"]["properties"])
     design = {
-        "id", "source", "resource_type", "title", "subtitle", "additional_titles", "creators",
-        "contributors", "abstracts", "descriptions", "notes", "publication_date", "dates",
-        "publication_status", "peer_reviewed", "languages", "subjects", "publisher",
-        "place_of_publication", "edition", "extent", "identifiers", "host", "series",
-        "conference", "related", "funding", "access_right", "embargo_end", "licenses",
-        "rights_statements", "version_type", "files", "source_stats", "extra",
+        "id",
+        "source",
+        "resource_type",
+        "title",
+        "subtitle",
+        "additional_titles",
+        "creators",
+        "contributors",
+        "abstracts",
+        "descriptions",
+        "notes",
+        "publication_date",
+        "dates",
+        "publication_status",
+        "peer_reviewed",
+        "languages",
+        "subjects",
+        "publisher",
+        "place_of_publication",
+        "edition",
+        "extent",
+        "identifiers",
+        "host",
+        "series",
+        "conference",
+        "related",
+        "funding",
+        "access_right",
+        "embargo_end",
+        "licenses",
+        "rights_statements",
+        "version_type",
+        "files",
+        "source_stats",
+        "extra",
     }
     assert design <= fields
     host = set(json_schema()["$defs"]["Host"]["properties"])
-    assert {"editors", "identifiers", "publisher", "place", "volume", "issue", "pages", "series"} <= host
+    assert {
+        "editors",
+        "identifiers",
+        "publisher",
+        "place",
+        "volume",
+        "issue",
+        "pages",
+        "series",
+    } <= host

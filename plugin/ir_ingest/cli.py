@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.console import Console
@@ -21,13 +20,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ir_ingest import __version__
 from ir_ingest.config import Config, load_config
-from ir_ingest.crosswalk import crosswalk_record
 from ir_ingest.errors import IngestError
 from ir_ingest.oai.harvest import ProgressCallback, run_harvest
 from ir_ingest.pipeline import harvested_from_file, process
 from ir_ingest.report import render
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Store, default_db_url
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 app = typer.Typer(
     help=(
@@ -150,7 +151,9 @@ def demo(
 def harvest(
     ctx: typer.Context,
     url: Annotated[str, typer.Argument(help="OAI-PMH base URL, or a source name from the config.")],
-    prefix: Annotated[str | None, typer.Option("--prefix", help="metadataPrefix, e.g. oai_dc.")] = None,
+    prefix: Annotated[
+        str | None, typer.Option("--prefix", help="metadataPrefix, e.g. oai_dc.")
+    ] = None,
     set_spec: Annotated[str | None, typer.Option("--set", help="Harvest only this set.")] = None,
     from_date: Annotated[
         str | None, typer.Option("--from", help="Only records changed on or after (YYYY-MM-DD).")
@@ -197,9 +200,12 @@ def harvest(
 @app.command("import")
 def import_record(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="An XML file: OAI-PMH response, record or metadata.")],
+    file: Annotated[
+        Path, typer.Argument(help="An XML file: OAI-PMH response, record or metadata.")
+    ],
     prefix: Annotated[
-        str | None, typer.Option("--prefix", help="Format; detected from the root element if omitted.")
+        str | None,
+        typer.Option("--prefix", help="Format; detected from the root element if omitted."),
     ] = None,
 ) -> None:
     """Import one record from a file into the store (manual single-record import).
@@ -224,9 +230,12 @@ def import_record(
 
 @app.command("crosswalk")
 def crosswalk_command(
-    file: Annotated[Path, typer.Argument(help="An XML file: OAI-PMH response, record or metadata.")],
+    file: Annotated[
+        Path, typer.Argument(help="An XML file: OAI-PMH response, record or metadata.")
+    ],
     prefix: Annotated[
-        str | None, typer.Option("--prefix", help="Format; detected from the root element if omitted.")
+        str | None,
+        typer.Option("--prefix", help="Format; detected from the root element if omitted."),
     ] = None,
 ) -> None:
     """Print the record JSON a file crosswalks to (offline: no network, no store).
@@ -248,8 +257,12 @@ def crosswalk_command(
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl (one record a line) or json.")] = "jsonl",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default stdout).")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="jsonl (one record a line) or json.")
+    ] = "jsonl",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File (default stdout).")
+    ] = None,
 ) -> None:
     """Write every stored record; deleted ones are tombstones with source.deleted true.
 
@@ -286,7 +299,9 @@ def report(
     ctx: typer.Context,
     run_id: Annotated[int | None, typer.Argument(help="Run id (default: the latest run).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text, json or html.")] = "text",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File (default stdout).")
+    ] = None,
 ) -> None:
     """Show the report of a harvest run.
 

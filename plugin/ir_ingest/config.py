@@ -66,7 +66,7 @@ class Config:
 
 
 def load_config(path: Path | None) -> Config:
-    """Load ``path`` (or ``./ir-ingest.toml`` when it exists); a missing default is an empty config."""
+    """Load ``path``, or ``./ir-ingest.toml`` when it exists; no file at all is an empty config."""
     if path is None:
         if not DEFAULT_CONFIG.exists():
             return Config()
@@ -79,7 +79,9 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"config file {path}: {exc}") from exc
     unknown = set(data) - {"sources", "targets"}
     if unknown:
-        raise ConfigError(f"{path}: unknown sections {sorted(unknown)}; use [sources.*], [targets.*]")
+        raise ConfigError(
+            f"{path}: unknown sections {sorted(unknown)}; use [sources.*], [targets.*]"
+        )
     sources = {name: _source(path, name, spec) for name, spec in data.get("sources", {}).items()}
     targets = {name: _target(path, name, spec) for name, spec in data.get("targets", {}).items()}
     return Config(sources, targets)
@@ -91,7 +93,9 @@ def _source(path: Path, name: str, spec: Any) -> SourceConfig:
         raise ConfigError(f"{where} must be a table, got {spec!r}")
     unknown = set(spec) - _SOURCE_KEYS
     if unknown:
-        raise ConfigError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_SOURCE_KEYS)}")
+        raise ConfigError(
+            f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_SOURCE_KEYS)}"
+        )
     for key in ("url", "prefix"):
         if not isinstance(spec.get(key), str) or not spec[key]:
             raise ConfigError(f"{where}: {key!r} is required, got {spec.get(key)!r}")
@@ -113,8 +117,9 @@ def _target(path: Path, name: str, spec: Any) -> TargetConfig:
     if not isinstance(spec, dict):
         raise ConfigError(f"{where} must be a table, got {spec!r}")
     if spec.get("type") not in TARGET_TYPES:
-        raise ConfigError(f"{where}: type must be one of {', '.join(TARGET_TYPES)}, "
-                          f"got {spec.get('type')!r}")
+        raise ConfigError(
+            f"{where}: type must be one of {', '.join(TARGET_TYPES)}, got {spec.get('type')!r}"
+        )
     secrets = _SECRET_KEYS & {key.lower() for key in spec}
     if secrets:
         key = sorted(secrets)[0]

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
-from pathlib import Path
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import crosswalk_record, for_element
@@ -22,6 +19,12 @@ from ir_ingest.errors import CrosswalkError, XMLError
 from ir_ingest.oai.client import OAI_NS, unwrap
 from ir_ingest.schema import Source
 from ir_ingest.validate import validate_record
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from lxml import etree
 
 log = logging.getLogger(__name__)
 
@@ -85,13 +88,15 @@ def harvested_from_file(path: Path, prefix: str | None = None) -> HarvestedRecor
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise XMLError(f"cannot read the file: {exc.strerror}", code="xml.unreadable",
-                       source=str(path)) from exc
+        raise XMLError(
+            f"cannot read the file: {exc.strerror}", code="xml.unreadable", source=str(path)
+        ) from exc
     parsed = xmlsafe.parse(raw, source=str(path))
     record, metadata = unwrap(parsed.root)
     if metadata is None and (record is None or not _is_deleted(record)):
-        raise XMLError("no metadata record found in the file", code="oai.no_metadata",
-                       source=str(path))
+        raise XMLError(
+            "no metadata record found in the file", code="oai.no_metadata", source=str(path)
+        )
     if metadata is not None:
         try:
             prefix = for_element(metadata, prefix).format

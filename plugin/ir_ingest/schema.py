@@ -2,9 +2,9 @@
 
 The model follows DESIGN.md's table, which is modelled on DataCite relatedItem, MODS and the
 OpenAIRE v4 profile (reference/targets.md §4.2).  It is built from ``msgspec.Struct`` because a
-record must be cheap to build and serialise (the crosswalk budget is tens of microseconds per record;
-``bench/schema.py`` measures the choice against dataclasses).  Empty and ``None`` fields are left out
-of ``to_dict()`` so that a record's JSON shows only what the source said.
+record must be cheap to build and serialise (the crosswalk budget is tens of microseconds per
+record; ``bench/schema.py`` measures the choice against dataclasses).  Empty and ``None`` fields
+are left out of ``to_dict()`` so that a record's JSON shows only what the source said.
 
 The checked-in ``record.schema.json`` is generated from these classes
 (``python -m ir_ingest.schema > plugin/ir_ingest/record.schema.json``) and a test fails when the two
@@ -55,14 +55,14 @@ class TypedText(_Struct):
 
 
 class Identifier(_Struct):
-    """A persistent or local identifier; ``scheme`` uses idutils' scheme names (``doi``, ``isbn``)."""
+    """A persistent or local identifier; ``scheme`` is an idutils scheme (``doi``, ``isbn``)."""
 
     scheme: str
     value: str
 
 
 class HostIdentifier(_Struct):
-    """An identifier of a host publication; ``qualifier`` is ``print``, ``electronic`` or ``online``."""
+    """A host publication's identifier; ``qualifier``: ``print``, ``electronic`` or ``online``."""
 
     scheme: str
     value: str
@@ -98,7 +98,7 @@ class ResourceTypeSource(_Struct):
 
 
 class ResourceType(_Struct):
-    """A COAR resource type (``uri``, ``label``) and OpenAIRE's resourceTypeGeneral (``general``)."""
+    """A COAR resource type (``uri``, ``label``) and OpenAIRE resourceTypeGeneral (``general``)."""
 
     uri: str
     label: str | None = None
@@ -328,7 +328,7 @@ class Record(_Struct):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Record:
-        """Build a record from ``to_dict()`` output; raises ``msgspec.ValidationError`` if invalid."""
+        """Build a record from ``to_dict()`` output; ``msgspec.ValidationError`` if invalid."""
         return msgspec.convert(data, cls)
 
     @classmethod

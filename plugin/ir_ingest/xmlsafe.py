@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 
@@ -26,7 +27,9 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 # C0 controls XML 1.0 (§2.2 Char) forbids, raw or as decimal/hex character references.
 _ILLEGAL_RAW = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_ILLEGAL_REF = re.compile(rb"&#(?:x0*(?:[0-8bcefBCEF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));")
+_ILLEGAL_REF = re.compile(
+    rb"&#(?:x0*(?:[0-8bcefBCEF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
+)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -85,7 +88,7 @@ def parse(
 
 def _parse_bytes(data: bytes, source: str | None) -> etree._Element:
     root = etree.fromstring(data, parser=_PARSER)
-    docinfo = root.getroottree().docinfo
+    docinfo: Any = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise XMLError(
             "the document has a DOCTYPE; DTDs and entities are refused for safety",
@@ -141,6 +144,13 @@ def _malformed(error: etree.XMLSyntaxError, source: str | None) -> XMLError:
         code="xml.malformed",
         source=source,
     )
+
+
+def elements(found: object) -> list[etree._Element]:
+    """The elements of an XPath result, which lxml types as a union of every possible result."""
+    if not isinstance(found, list):
+        return []
+    return [node for node in found if isinstance(node, etree._Element)]
 
 
 def to_bytes(element: etree._Element) -> bytes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from lxml import etree
@@ -10,6 +10,9 @@ from lxml import etree
 from ir_ingest.crosswalk.definition import Crosswalk, load_crosswalk
 from ir_ingest.crosswalk.engine import apply_crosswalk
 from ir_ingest.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 HEADER = """
 format: test
@@ -45,7 +48,9 @@ def test_rules_cascade_and_lists_append(tmp_path: Path) -> None:
         "  - {from: 't:s', to: 'subjects[]', ops: [{strip_prefix: 'ddc:'}], set: {scheme: ddc}}\n"
         "  - {from: 't:s', to: 'subjects[]', set: {scheme: keyword}}\n"
     )
-    applied = apply_crosswalk(_crosswalk(tmp_path, rules), _doc("<t:s>ddc:333.7</t:s><t:s>eels</t:s>"))
+    applied = apply_crosswalk(
+        _crosswalk(tmp_path, rules), _doc("<t:s>ddc:333.7</t:s><t:s>eels</t:s>")
+    )
     assert applied.data["subjects"] == [
         {"value": "333.7", "scheme": "ddc"},
         {"value": "eels", "scheme": "keyword"},
@@ -56,7 +61,8 @@ def test_rules_cascade_and_lists_append(tmp_path: Path) -> None:
 def test_as_value_takes_the_language_and_nested_targets_are_built(tmp_path: Path) -> None:
     rules = (
         "  - {from: 't:title', to: title, as: value}\n"
-        "  - {from: 't:isbn', to: 'host.identifiers[]', ops: [identifier], set: {qualifier: print}}\n"
+        "  - {from: 't:isbn', to: 'host.identifiers[]', ops: [identifier],"
+        " set: {qualifier: print}}\n"
     )
     doc = _doc('<t:title xml:lang="de">Über  Aale</t:title><t:isbn>978-0-367-73501-2</t:isbn>')
     applied = apply_crosswalk(_crosswalk(tmp_path, rules), doc)
@@ -78,7 +84,9 @@ def test_as_value_takes_the_language_and_nested_targets_are_built(tmp_path: Path
 def test_error_policies(
     tmp_path: Path, policy: str, value: str | None, codes: list[tuple[str, str]], extra: object
 ) -> None:
-    cw = _crosswalk(tmp_path, f"  - {{from: 't:d', to: publication_date, ops: [edtf], on_error: {policy}}}\n")
+    cw = _crosswalk(
+        tmp_path, f"  - {{from: 't:d', to: publication_date, ops: [edtf], on_error: {policy}}}\n"
+    )
     applied = apply_crosswalk(cw, _doc("<t:d>n.d.</t:d>"))
     assert applied.data.get("publication_date") == value
     assert [(i.code, i.severity.value) for i in applied.issues] == codes
@@ -109,7 +117,9 @@ def test_empty_elements_are_neither_values_nor_extra(tmp_path: Path) -> None:
         ("rules: []\ncolour: red\n", "unknown keys \\['colour'\\]"),
     ],
 )
-def test_bad_crosswalk_files_name_file_rule_and_value(tmp_path: Path, body: str, message: str) -> None:
+def test_bad_crosswalk_files_name_file_rule_and_value(
+    tmp_path: Path, body: str, message: str
+) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(HEADER + body, encoding="utf-8")
     with pytest.raises(ConfigError, match=message) as caught:

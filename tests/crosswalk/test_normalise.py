@@ -31,8 +31,18 @@ def test_edtf_date_refuses_what_it_cannot_know(value: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("en", "eng"), ("eng", "eng"), ("English", "eng"), ("ger", "deu"), ("de", "deu"),
-     ("fr", "fra"), ("en-GB", "eng"), ("en_US", "eng"), ("chi", "zho"), ("Deutsch", "deu")],
+    [
+        ("en", "eng"),
+        ("eng", "eng"),
+        ("English", "eng"),
+        ("ger", "deu"),
+        ("de", "deu"),
+        ("fr", "fra"),
+        ("en-GB", "eng"),
+        ("en_US", "eng"),
+        ("chi", "zho"),
+        ("Deutsch", "deu"),
+    ],
 )
 def test_language(value: str, expected: str) -> None:
     assert normalise.language(value) == expected
@@ -46,15 +56,38 @@ def test_language_unknown() -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("Schlappa, Hans", {"type": "personal", "name": "Schlappa, Hans",
-                            "family_name": "Schlappa", "given_name": "Hans"}),
-        ("Yassaman Imani", {"type": "personal", "name": "Imani, Yassaman",
-                            "family_name": "Imani", "given_name": "Yassaman"}),
-        ("Halvorsen, Å.", {"type": "personal", "name": "Halvorsen, Å.",
-                           "family_name": "Halvorsen", "given_name": "Å."}),
+        (
+            "Schlappa, Hans",
+            {
+                "type": "personal",
+                "name": "Schlappa, Hans",
+                "family_name": "Schlappa",
+                "given_name": "Hans",
+            },
+        ),
+        (
+            "Yassaman Imani",
+            {
+                "type": "personal",
+                "name": "Imani, Yassaman",
+                "family_name": "Imani",
+                "given_name": "Yassaman",
+            },
+        ),
+        (
+            "Halvorsen, Å.",
+            {
+                "type": "personal",
+                "name": "Halvorsen, Å.",
+                "family_name": "Halvorsen",
+                "given_name": "Å.",
+            },
+        ),
         ("Plato", {"type": "personal", "name": "Plato", "family_name": "Plato"}),
-        ("Institute for Coastal Research", {"type": "organizational",
-                                            "name": "Institute for Coastal Research"}),
+        (
+            "Institute for Coastal Research",
+            {"type": "organizational", "name": "Institute for Coastal Research"},
+        ),
     ],
 )
 def test_agent(value: str, expected: dict[str, str]) -> None:
@@ -67,7 +100,10 @@ def test_agent(value: str, expected: dict[str, str]) -> None:
         ("https://doi.org/10.5555/ABC.1", {"scheme": "doi", "value": "10.5555/abc.1"}),
         ("doi:10.5555/x", {"scheme": "doi", "value": "10.5555/x"}),
         ("978-0-367-73501-2", {"scheme": "isbn", "value": "9780367735012"}),
-        ("https://hdl.handle.net/20.500.99999/3390", {"scheme": "handle", "value": "20.500.99999/3390"}),
+        (
+            "https://hdl.handle.net/20.500.99999/3390",
+            {"scheme": "handle", "value": "20.500.99999/3390"},
+        ),
         ("https://example.org/item/1", {"scheme": "url", "value": "https://example.org/item/1"}),
     ],
 )

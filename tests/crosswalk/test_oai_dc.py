@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jsonschema
 import pytest
@@ -13,10 +13,14 @@ from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import crosswalk_record
 from ir_ingest.errors import XMLError
 from ir_ingest.oai.client import unwrap
-from ir_ingest.oai.provider import ProvidedRecord
 from ir_ingest.pipeline import harvested_from_file, process
 from ir_ingest.schema import checked_in_schema
 from tests.conftest import FIXTURES, SEED_CHAPTER
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ir_ingest.oai.provider import ProvidedRecord
 
 GOLDEN_INPUTS = sorted((FIXTURES / "records" / "oai_dc").glob("*.xml"))
 VALIDATOR = jsonschema.Draft202012Validator(checked_in_schema())
@@ -112,6 +116,7 @@ def test_corpus_oai_dc_records_crosswalk_without_exceptions(corpus: Path) -> Non
 def test_unwrap_finds_metadata_in_every_envelope() -> None:
     root = xmlsafe.parse(SEED_CHAPTER.read_bytes()).root
     record, metadata = unwrap(root)
-    assert record is not None and metadata is not None
+    assert record is not None
+    assert metadata is not None
     assert metadata.tag == "{http://www.openarchives.org/OAI/2.0/oai_dc/}dc"
     assert unwrap(metadata) == (None, metadata)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -11,6 +10,9 @@ from ir_ingest.errors import HarvestError, OAIProtocolError
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
 
 SEED_ID = "oai:research.example.ac.uk:publications/3f2b8c1e-5d4a-4e7b-9a61-0c2d7e8f9a10"
 
@@ -50,7 +52,9 @@ def test_list_records_pages_with_resumption_tokens(client: OAIClient) -> None:
     assert all(b"<metadata" not in r.raw for r in deleted)
 
 
-def test_set_and_date_filters_are_sent(client: OAIClient, demo_records: list[ProvidedRecord]) -> None:
+def test_set_and_date_filters_are_sent(
+    client: OAIClient, demo_records: list[ProvidedRecord]
+) -> None:
     in_set = [r for page in client.iter_pages("oai_dc", set_spec="openaire") for r in page.records]
     assert len(in_set) == sum("openaire" in r.set_specs for r in demo_records)
     recent = [
@@ -95,9 +99,12 @@ def test_a_repeated_resumption_token_stops_the_loop() -> None:
 
         return app
 
-    with serve_in_background(factory) as url, OAIClient(url) as looping:
-        with pytest.raises(HarvestError, match="twice"):
-            list(looping.iter_pages("oai_dc"))
+    with (
+        serve_in_background(factory) as url,
+        OAIClient(url) as looping,
+        pytest.raises(HarvestError, match="twice"),
+    ):
+        list(looping.iter_pages("oai_dc"))
 
 
 def test_odd_datestamps_and_no_list_wrapper_are_tolerated() -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import func, select
@@ -20,6 +19,9 @@ from ir_ingest.oai.provider import (
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import Store, source_key
 from ir_ingest.store import tables as t
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 def _rows(store: Store, table: Any) -> list[Any]:
@@ -68,7 +70,11 @@ def test_changed_and_newly_deleted_records_get_new_versions(
     with serve_in_background(_app(changed)) as url:
         report = run_harvest(url, "oai_dc", store=store, repository="urn:test")
 
-    assert (report.counts["deleted"], report.counts["updated"], report.counts["unchanged"]) == (1, 1, 10)
+    assert (report.counts["deleted"], report.counts["updated"], report.counts["unchanged"]) == (
+        1,
+        1,
+        10,
+    )
     assert len(_rows(store, t.record_versions)) == 14
     tombstone = next(r for r in store.iter_records() if r.source.deleted)
     assert tombstone.title is not None, "a tombstone keeps the last version's data"
@@ -79,7 +85,9 @@ def test_a_failed_run_keeps_its_checkpoint_and_the_next_run_resumes(
 ) -> None:
     failing = {"on": True}
     requests: list[str] = []
-    with serve_in_background(_app(demo_records, fail_at_cursor=20, failing=failing, log=requests)) as url:
+    with serve_in_background(
+        _app(demo_records, fail_at_cursor=20, failing=failing, log=requests)
+    ) as url:
         policy = TransportPolicy(retries=1, backoff=0.01)
         with pytest.raises(HarvestError):
             run_harvest(url, "oai_dc", store=store, policy=policy)
@@ -101,7 +109,7 @@ def test_a_failed_run_keeps_its_checkpoint_and_the_next_run_resumes(
     assert len(_rows(store, t.records)) == 36
     assert len(_rows(store, t.record_versions)) == 36
     with store.engine.connect() as conn:
-        statuses = dict(
+        statuses: dict[str, int] = dict(
             conn.execute(
                 select(t.harvest_runs.c.status, func.count()).group_by(t.harvest_runs.c.status)
             ).all()

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from ir_ingest.errors import HarvestError
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.oai.transport import Transport, TransportPolicy, retry_after_seconds
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 FAST = TransportPolicy(retries=3, backoff=0.01, max_wait=0.05)
 
@@ -64,7 +66,9 @@ def test_the_retry_budget_ends_with_a_clear_error() -> None:
 
 def test_a_client_error_is_not_retried() -> None:
     seen: list[dict[str, Any]] = []
-    with serve_in_background(_flaky([404], seen)) as url:
-        with pytest.raises(HarvestError, match="HTTP 404"):
-            Transport(url, FAST).get({"verb": "Identify"})
+    with (
+        serve_in_background(_flaky([404], seen)) as url,
+        pytest.raises(HarvestError, match="HTTP 404"),
+    ):
+        Transport(url, FAST).get({"verb": "Identify"})
     assert len(seen) == 1

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -15,6 +14,10 @@ from ir_ingest.errors import StoreError
 from ir_ingest.schema import Record, Source, Text, record_id
 from ir_ingest.store import Checkpoint, Store, source_key
 from tests.conftest import POSTGRES_URL
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 REPO = "https://repo.example/oai"
 
@@ -54,8 +57,12 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]
         admin.dispose()
 
 
-def _entry(identifier: str, title: str | None = "A title", deleted: bool = False,
-           issues: list[Issue] | None = None) -> Entry:
+def _entry(
+    identifier: str,
+    title: str | None = "A title",
+    deleted: bool = False,
+    issues: list[Issue] | None = None,
+) -> Entry:
     harvested = HarvestedRecord(
         repository=REPO,
         identifier=identifier,
@@ -68,8 +75,12 @@ def _entry(identifier: str, title: str | None = "A title", deleted: bool = False
     if title is not None and not deleted:
         record = Record(
             id=record_id(REPO, identifier),
-            source=Source(repository=REPO, oai_identifier=identifier,
-                          datestamp="2024-01-01T00:00:00Z", metadata_prefix="oai_dc"),
+            source=Source(
+                repository=REPO,
+                oai_identifier=identifier,
+                datestamp="2024-01-01T00:00:00Z",
+                metadata_prefix="oai_dc",
+            ),
             title=Text(value=title),
         )
     return Entry(harvested, record=record, issues=issues or [])
@@ -141,7 +152,9 @@ def test_a_failing_page_leaves_neither_records_nor_checkpoint(any_store: Store) 
     broken = _entry("oai:2")
     broken.harvested = HarvestedRecord(REPO, "oai:2", None, "oai_dc", b"")  # type: ignore[arg-type]
     with pytest.raises(StoreError):
-        any_store.save_page(run_id, [_entry("oai:1"), broken], Checkpoint(key, run_id, "t", 0, 0, None, 1, 2))
+        any_store.save_page(
+            run_id, [_entry("oai:1"), broken], Checkpoint(key, run_id, "t", 0, 0, None, 1, 2)
+        )
     assert any_store.counts()["records"] == 0
     assert any_store.checkpoint(key) is None
 

@@ -13,8 +13,12 @@ def _record(**fields: object) -> Record:
 
 
 def test_a_complete_record_has_no_issues() -> None:
-    record = _record(title=Text(value="Eels"), creators=[Agent(family_name="Doe")],
-                     publication_date="2020", languages=["eng"])
+    record = _record(
+        title=Text(value="Eels"),
+        creators=[Agent(family_name="Doe")],
+        publication_date="2020",
+        languages=["eng"],
+    )
     assert validate_record(record) == []
 
 
@@ -26,11 +30,16 @@ def test_each_missing_field_has_its_code_and_severity() -> None:
         ("validate.missing_date", Severity.WARNING),
         ("validate.missing_language", Severity.INFO),
     }
-    assert [i.code for i in validate_record(_record(title=Text(value="Ee")))][0] == "validate.short_title"
+    assert (
+        next(i.code for i in validate_record(_record(title=Text(value="Ee"))))
+        == "validate.short_title"
+    )
 
 
 def test_tombstones_are_not_validated() -> None:
-    source = Source(repository="r", oai_identifier="i", datestamp="", metadata_prefix="oai_dc", deleted=True)
+    source = Source(
+        repository="r", oai_identifier="i", datestamp="", metadata_prefix="oai_dc", deleted=True
+    )
     assert validate_record(Record(id="x", source=source)) == []
 
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
-from lxml import etree
 
 from ir_ingest import xmlsafe
 from ir_ingest.crosswalk.definition import Crosswalk, load_crosswalk
@@ -23,6 +21,11 @@ from ir_ingest.entry import Issue, Severity
 from ir_ingest.errors import CrosswalkError
 from ir_ingest.resources import bundled
 from ir_ingest.schema import Record, Source, record_id
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from lxml import etree
 
 COAR_OTHER = {
     "uri": "http://purl.org/coar/resource_type/c_1843",
@@ -143,8 +146,10 @@ def _landing_page_from_identifiers(data: dict[str, Any]) -> None:
     """A URL identifier is the landing page when the source named none (Pure, DSpace, OJS)."""
     source = data["source"]
     identifiers = data.get("identifiers")
-    if not isinstance(source, dict) or source.get("landing_page") or not isinstance(
-        identifiers, list
+    if (
+        not isinstance(source, dict)
+        or source.get("landing_page")
+        or not isinstance(identifiers, list)
     ):
         return
     for ident in identifiers:

@@ -22,14 +22,16 @@ Every problem is reported with the file name, the rule number and the bad value.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import yaml
 from lxml import etree
 
 from ir_ingest.crosswalk.ops import Operation, compile_operation
 from ir_ingest.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 OnError = Literal["keep", "null", "report", "reject"]
 _RULE_KEYS = {"from", "to", "ops", "as", "set", "on_error", "note"}
@@ -127,9 +129,15 @@ def _compile_rule(path: Path, number: int, spec: Any, namespaces: dict[str, str]
     except ConfigError as exc:
         raise ConfigError(f"{where}: {exc}") from exc
     # `on_error: null` unquoted is YAML's null; it can only mean the "null" policy.
-    on_error = "null" if "on_error" in spec and spec["on_error"] is None else spec.get("on_error", "report")
+    on_error = (
+        "null"
+        if "on_error" in spec and spec["on_error"] is None
+        else spec.get("on_error", "report")
+    )
     if on_error not in ("keep", "null", "report", "reject"):
-        raise ConfigError(f"{where}: on_error must be keep, null, report or reject, got {on_error!r}")
+        raise ConfigError(
+            f"{where}: on_error must be keep, null, report or reject, got {on_error!r}"
+        )
     wrap = spec.get("as")
     if wrap is not None and not (isinstance(wrap, str) and wrap.isidentifier()):
         raise ConfigError(f"{where}: 'as' names the key to wrap a string in, got {wrap!r}")
@@ -144,7 +152,7 @@ def _compile_rule(path: Path, number: int, spec: Any, namespaces: dict[str, str]
         ops=ops,
         wrap=wrap,
         constants=constants,
-        on_error=on_error,
+        on_error=cast("OnError", on_error),
     )
 
 

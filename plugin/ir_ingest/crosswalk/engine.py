@@ -3,7 +3,8 @@
 The engine runs the rules in file order.  For each element a rule selects it reads the text,
 runs the rule's operations, and puts the value at the rule's target.  An element whose value went
 somewhere is *consumed* and later rules pass it by, so the order of rules is a cascade from the
-most specific to the most general.  After the rules, every non-empty element no rule consumed is copied to
+most specific to the most general.  After the rules, every non-empty element no rule consumed is
+copied to
 ``extra`` under its path, so nothing the source said is silently lost.  A scalar target keeps its
 first value; a later different value for it stays unconsumed and lands in ``extra``.
 """
@@ -11,13 +12,16 @@ first value; a later different value for it stays unconsumed and lands in ``extr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from ir_ingest.crosswalk.definition import Crosswalk, Rule
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text, language
 from ir_ingest.entry import Issue, Severity
+from ir_ingest.xmlsafe import elements
+
+if TYPE_CHECKING:
+    from ir_ingest.crosswalk.definition import Crosswalk, Rule
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -35,12 +39,12 @@ class Applied:
 
 
 def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
-    """Run every rule of ``crosswalk`` over ``root`` and collect the unconsumed rest in ``extra``."""
+    """Run every rule of ``crosswalk`` over ``root``; put the unconsumed rest in ``extra``."""
     result = Applied(data={})
     consumed: set[etree._Element] = set()
     for rule in crosswalk.rules:
-        for node in rule.select(root):
-            if node in consumed or not isinstance(node, etree._Element):
+        for node in elements(rule.select(root)):
+            if node in consumed:
                 continue
             if _apply_to_node(rule, node, result):
                 consumed.add(node)
@@ -54,7 +58,7 @@ def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
 
 def _apply_to_node(rule: Rule, node: etree._Element, result: Applied) -> bool:
     """Apply one rule to one element; return True when its value was used."""
-    raw = clean_text(node.text or "" if not len(node) else "".join(node.itertext()))
+    raw = clean_text(node.text or "" if not len(node) else "".join(map(str, node.itertext())))
     if not raw:
         return False
     value: Any = raw
@@ -145,7 +149,9 @@ def _unconsumed(
     return extra
 
 
-def _path(node: etree._Element, prefixes: dict[str, str], root: etree._Element | None = None) -> str:
+def _path(
+    node: etree._Element, prefixes: dict[str, str], root: etree._Element | None = None
+) -> str:
     """A readable path of ``node`` below ``root``: ``dc:source`` or ``mods:name/mods:namePart``."""
     steps = []
     current: etree._Element | None = node

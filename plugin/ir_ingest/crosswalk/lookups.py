@@ -9,10 +9,13 @@ from __future__ import annotations
 import csv
 import re
 from functools import cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ir_ingest.errors import ConfigError
 from ir_ingest.resources import bundled
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _SPACES = re.compile(r"\s+")
 _search_path: list[Path] = []

@@ -1,9 +1,9 @@
 """Value normalisers with one clear policy each.
 
 Every function takes a source string and returns the normalised value, or raises
-:class:`NormaliseError` when the value cannot be read; the crosswalk rule's ``on_error`` decides what
-happens then.  None of them guesses: a value that is not clearly one thing is an error, not a
-plausible invention.
+:class:`NormaliseError` when the value cannot be read; the crosswalk rule's ``on_error``
+decides what happens then.  None of them guesses: a value that is not clearly one thing is an
+error, not a plausible invention.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ class Operation:
 
 
 def strip_prefix(value: str, prefix: str) -> str | None:
-    """``{strip_prefix: "info:eu-repo/date/embargoEnd/"}``: drop the prefix; no prefix → ``None``."""
+    """``{strip_prefix: "info:eu-repo/date/embargoEnd/"}``: drop it; no such prefix → ``None``."""
     return value[len(prefix) :] if value.startswith(prefix) else None
 
 

@@ -1,1 +1,1 @@
-"""Ways in besides the CLI's single commands: the demo job (scheduled jobs and Celery come later)."""
+"""Ways in besides single CLI commands: the demo job (scheduled jobs and Celery come later)."""

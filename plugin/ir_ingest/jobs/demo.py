@@ -7,14 +7,18 @@ default one (a SQLite file in the working directory unless ``--db`` says otherwi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ir_ingest.oai.harvest import ProgressCallback, run_harvest
 from ir_ingest.oai.provider import fixture_endpoint_app, load_records_file, serve_in_background
 from ir_ingest.report import render
-from ir_ingest.report.model import RunReport
 from ir_ingest.resources import bundled
-from ir_ingest.store import Store
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ir_ingest.report.model import RunReport
+    from ir_ingest.store import Store
 
 #: Records per ListRecords page of the demo endpoint (36 records: 4 pages).
 DEMO_PAGE_SIZE = 10
@@ -32,9 +36,7 @@ class DemoResult:
     report_path: Path
 
 
-def run_demo(
-    store: Store, report_dir: Path, on_page: ProgressCallback | None = None
-) -> DemoResult:
+def run_demo(store: Store, report_dir: Path, on_page: ProgressCallback | None = None) -> DemoResult:
     """Serve the demo records, harvest them into ``store``, write the HTML report."""
     records = load_records_file(bundled("fixtures/demo") / "records.xml")
     with serve_in_background(fixture_endpoint_app(records, DEMO_PAGE_SIZE)) as url:

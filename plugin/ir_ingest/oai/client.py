@@ -9,9 +9,8 @@ boundaries, and a harvest must checkpoint after every page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 from oaipmh import error as oai_error
@@ -22,6 +21,9 @@ from ir_ingest import xmlsafe
 from ir_ingest.entry import HarvestedRecord, Issue
 from ir_ingest.errors import HarvestError, OAIProtocolError, XMLError
 from ir_ingest.oai.transport import Transport, TransportPolicy
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 _NS = {"oai": OAI_NS}
@@ -95,7 +97,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
 
     # -- pyoai hooks ------------------------------------------------------------------------
 
-    def makeRequest(self, **kw: Any) -> bytes:  # noqa: N802  (pyoai's hook name)
+    def makeRequest(self, **kw: Any) -> bytes:
         """Send one request through our transport (pyoai calls this for every verb)."""
         return self.transport.get({key: str(value) for key, value in kw.items()})
 
@@ -111,7 +113,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
     # -- verbs ------------------------------------------------------------------------------
 
     def request(self, **kw: str) -> etree._Element:
-        """Send a verb and return the parsed response; OAI errors raise :class:`OAIProtocolError`."""
+        """Send a verb, return the parsed response; OAI errors raise :class:`OAIProtocolError`."""
         try:
             tree: etree._Element = self.makeRequestErrorHandling(**kw)
         except tuple(_OAI_ERRORS) as exc:
@@ -123,7 +125,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
     def identify_endpoint(self) -> Identify:
         """Identify (§4.2), read tolerantly: odd ``earliestDatestamp`` values are kept as text."""
         root = self.request(verb="Identify")
-        found = _IDENTIFY(root)
+        found = xmlsafe.elements(_IDENTIFY(root))
         if not found:
             raise HarvestError(f"{self.base_url}: the Identify response has no Identify element")
         node = found[0]
@@ -141,7 +143,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
 
     def metadata_formats(self) -> list[tuple[str, str, str]]:
         """ListMetadataFormats (§4.4): ``(prefix, schema, namespace)`` triples, via pyoai."""
-        return [tuple(map(str, fmt)) for fmt in self.listMetadataFormats()]
+        return [(str(p), str(s), str(n)) for p, s, n in self.listMetadataFormats()]
 
     def sets(self) -> list[tuple[str, str]]:
         """ListSets (§4.6): ``(setSpec, setName)`` pairs, via pyoai; empty without set hierarchy."""
@@ -201,7 +203,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         removed = parsed.removed_lines if parsed and parsed.root is root else ()
         records = read_records(root, self.repository, prefix)
         page = Page(records=records, token=None)
-        token_nodes = _TOKEN(root)
+        token_nodes = xmlsafe.elements(_TOKEN(root))
         if token_nodes:
             node = token_nodes[0]
             page.token = (node.text or "").strip() or None
@@ -233,8 +235,8 @@ def read_records(root: etree._Element, repository: str, prefix: str) -> list[Har
     counts what the page said against what was read.
     """
     records = []
-    for node in _RECORDS(root):
-        headers = _HEADER(node)
+    for node in xmlsafe.elements(_RECORDS(root)):
+        headers = xmlsafe.elements(_HEADER(node))
         if not headers:
             continue
         header = headers[0]
@@ -266,7 +268,7 @@ def unwrap(root: etree._Element) -> tuple[etree._Element | None, etree._Element 
     """
     record: etree._Element | None = root
     if root.tag == f"{{{OAI_NS}}}OAI-PMH":
-        found = _RECORDS(root)
+        found = xmlsafe.elements(_RECORDS(root))
         record = found[0] if found else None
     elif root.tag != f"{{{OAI_NS}}}record":
         return None, root
@@ -281,9 +283,10 @@ def unwrap(root: etree._Element) -> tuple[etree._Element | None, etree._Element 
 def _attribute_repairs(root: etree._Element, parsed: xmlsafe.Parsed) -> dict[str, list[Issue]]:
     """Give each record an issue naming the lines inside it where the parser removed characters."""
     starts: list[tuple[int, str]] = []
-    for node in _RECORDS(root):
+    for node in xmlsafe.elements(_RECORDS(root)):
         identifier = node.findtext(f"{{{OAI_NS}}}header/{{{OAI_NS}}}identifier", default="")
-        starts.append((node.sourceline or 0, str(identifier).strip()))
+        line: Any = node.sourceline  # lxml-stubs mistype it; libxml2 gives an int or None
+        starts.append((int(line or 0), str(identifier).strip()))
     lines_by_owner: dict[str, list[int]] = {}
     for line in parsed.removed_lines:
         owners = [identifier for start, identifier in starts if start <= line]

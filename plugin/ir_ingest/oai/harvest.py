@@ -9,12 +9,16 @@ the same source; a completed run leaves no token behind.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from ir_ingest.oai.client import OAIClient, Page
 from ir_ingest.oai.datestamp import parse_datestamp
-from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.pipeline import process
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Checkpoint, Store, default_db_url, source_key
+
+if TYPE_CHECKING:
+    from ir_ingest.oai.transport import TransportPolicy
 
 ProgressCallback = Callable[[RunReport], None]
 
@@ -108,7 +112,7 @@ def _store_page(
 
 
 def newest_datestamp(datestamps: list[str], current: str | None) -> str | None:
-    """The newest of ``datestamps`` and ``current`` (odd datestamps that cannot be read are ignored)."""
+    """The newest of ``datestamps`` and ``current``; datestamps that cannot be read are ignored."""
     best = current
     best_moment = parse_datestamp(current) if current else None
     for stamp in datestamps:

@@ -12,13 +12,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from socketserver import ThreadingMixIn
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from lxml import etree
 from oaipmh import common
 from oaipmh import error as oai_error
 from oaipmh.metadata import MetadataRegistry
@@ -27,6 +25,11 @@ from oaipmh.server import BatchingServer
 from ir_ingest import xmlsafe
 from ir_ingest.oai.client import OAI_NS
 from ir_ingest.oai.datestamp import parse_datestamp
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from lxml import etree
 
 #: Known formats: prefix -> (schema, namespace), as ListMetadataFormats announces them.
 FORMATS = {
@@ -100,22 +103,22 @@ class RecordRepository:
             ["identity"],
         )
 
-    def listMetadataFormats(self, identifier: str | None = None) -> list[tuple[str, str, str]]:  # noqa: N802
+    def listMetadataFormats(self, identifier: str | None = None) -> list[tuple[str, str, str]]:
         prefixes = {r.prefix for r in self.records if identifier in (None, r.identifier)}
         if identifier is not None and not prefixes:
             raise oai_error.IdDoesNotExistError(identifier)
         return [(p, *FORMATS.get(p, ("", ""))) for p in sorted(prefixes)]
 
-    def listSets(self, cursor: int = 0, batch_size: int = 10) -> list[tuple[str, str, None]]:  # noqa: N802
+    def listSets(self, cursor: int = 0, batch_size: int = 10) -> list[tuple[str, str, None]]:
         specs = sorted({spec for r in self.records for spec in r.set_specs})
         if not specs:
             raise oai_error.NoSetHierarchyError("this repository has no sets")
         return [(spec, spec, None) for spec in specs[cursor : cursor + batch_size]]
 
-    def listRecords(  # noqa: N802
+    def listRecords(
         self,
-        metadataPrefix: str,  # noqa: N803
-        set: str | None = None,  # noqa: A002
+        metadataPrefix: str,
+        set: str | None = None,
         from_: datetime | None = None,
         until: datetime | None = None,
         cursor: int = 0,
@@ -124,10 +127,10 @@ class RecordRepository:
         chosen = self._select(metadataPrefix, set, from_, until)
         return [_as_pyoai(r) for r in chosen[cursor : cursor + batch_size]]
 
-    def listIdentifiers(  # noqa: N802
+    def listIdentifiers(
         self,
-        metadataPrefix: str,  # noqa: N803
-        set: str | None = None,  # noqa: A002
+        metadataPrefix: str,
+        set: str | None = None,
         from_: datetime | None = None,
         until: datetime | None = None,
         cursor: int = 0,
@@ -136,9 +139,9 @@ class RecordRepository:
         chosen = self._select(metadataPrefix, set, from_, until)
         return [_as_pyoai(r)[0] for r in chosen[cursor : cursor + batch_size]]
 
-    def getRecord(  # noqa: N802
+    def getRecord(
         self,
-        metadataPrefix: str,  # noqa: N803
+        metadataPrefix: str,
         identifier: str,
     ) -> tuple[common.Header, common.Metadata | None, None]:
         for record in self.records:
@@ -222,7 +225,7 @@ class _ThreadingServer(ThreadingMixIn, WSGIServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Keep request logs off the terminal; the harvester reports progress itself."""
 
 
@@ -256,9 +259,9 @@ def serve_in_background(
         thread.join(timeout=5)
 
 
-def fixture_endpoint_app(records: list[ProvidedRecord], batch_size: int = 10) -> Callable[
-    [str], WSGIApp
-]:
+def fixture_endpoint_app(
+    records: list[ProvidedRecord], batch_size: int = 10
+) -> Callable[[str], WSGIApp]:
     """App factory for :func:`serve_in_background` over a fixed list of records."""
 
     def factory(base_url: str) -> WSGIApp:

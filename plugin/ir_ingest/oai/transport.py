@@ -104,7 +104,7 @@ class Transport:
     def _sleep_before_retry(self, attempt: int, retry_after: float | None, problem: str) -> None:
         policy = self.policy
         if retry_after is None:
-            retry_after = policy.backoff * (2**attempt) * (0.5 + random.random())  # noqa: S311
+            retry_after = policy.backoff * (2**attempt) * (0.5 + random.random())
         wait = min(retry_after, policy.max_wait)
         log.warning("%s: %s; retrying in %.1f s", self.base_url, problem, wait)
         time.sleep(wait)

@@ -94,9 +94,8 @@ class RunReport:
     def summary(self) -> str:
         """One line: the counts a repository manager looks at first."""
         c = self.counts
-        line = (
+        return (
             f"{self.total} records: {c['created']} created, {c['updated']} updated, "
             f"{c['unchanged']} unchanged, {c['deleted']} deleted, {c['invalid']} invalid, "
             f"{c['failed']} failed"
         )
-        return line

@@ -7,11 +7,14 @@ identifiers) is escaped; the page loads nothing from the network.
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ir_ingest.report.model import RunReport
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ir_ingest.report.model import RunReport
 
 _ENV = Environment(
     loader=PackageLoader("ir_ingest.report", "templates"),

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from sqlalchemy import Connection, create_engine, event, func, insert, select, update
@@ -24,6 +23,9 @@ from ir_ingest.entry import Entry, Outcome
 from ir_ingest.errors import StoreError
 from ir_ingest.schema import Record, Source, record_id
 from ir_ingest.store import tables as t
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
 
 DEFAULT_DB_URL = "sqlite:///ir-ingest.sqlite3"
 
@@ -124,7 +126,9 @@ class Store:
 
     def run_report(self, run_id: int | None = None) -> dict[str, Any] | None:
         """The stored report of a run (the latest finished one when ``run_id`` is None)."""
-        query = select(t.harvest_runs.c.report_json).where(t.harvest_runs.c.report_json.is_not(None))
+        query = select(t.harvest_runs.c.report_json).where(
+            t.harvest_runs.c.report_json.is_not(None)
+        )
         if run_id is None:
             query = query.order_by(t.harvest_runs.c.id.desc()).limit(1)
         else:
@@ -137,7 +141,9 @@ class Store:
     def checkpoint(self, key: str) -> Checkpoint | None:
         """The checkpoint of a source, if it was ever harvested."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(t.checkpoints).where(t.checkpoints.c.source_key == key)).first()
+            row = conn.execute(
+                select(t.checkpoints).where(t.checkpoints.c.source_key == key)
+            ).first()
         if row is None:
             return None
         return Checkpoint(
@@ -161,7 +167,9 @@ class Store:
 
     # -- records ------------------------------------------------------------------------------
 
-    def save_page(self, run_id: int | None, entries: Iterable[Entry], after: Checkpoint | None) -> None:
+    def save_page(
+        self, run_id: int | None, entries: Iterable[Entry], after: Checkpoint | None
+    ) -> None:
         """Store a page of entries and, in the same transaction, the checkpoint that follows it.
 
         Sets each entry's ``outcome``.
@@ -247,7 +255,9 @@ class Store:
     def get(self, rid: str) -> Record | None:
         """The current record with this id, or None."""
         with self.engine.connect() as conn:
-            raw = conn.execute(select(t.records.c.record_json).where(t.records.c.id == rid)).scalar()
+            raw = conn.execute(
+                select(t.records.c.record_json).where(t.records.c.id == rid)
+            ).scalar()
         return Record.from_json(raw) if raw is not None else None
 
     def counts(self) -> dict[str, int]:
@@ -356,9 +366,9 @@ def _write_checkpoint(conn: Connection, checkpoint: Checkpoint) -> None:
         "updated_at": _now(),
     }
     updated = conn.execute(
-        update(t.checkpoints).where(t.checkpoints.c.source_key == checkpoint.source_key).values(
-            **values
-        )
+        update(t.checkpoints)
+        .where(t.checkpoints.c.source_key == checkpoint.source_key)
+        .values(**values)
     )
     if updated.rowcount == 0:
         conn.execute(insert(t.checkpoints).values(source_key=checkpoint.source_key, **values))
