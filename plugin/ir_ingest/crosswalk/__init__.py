@@ -13,10 +13,12 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+from lxml import etree
 
 from ir_ingest import xmlsafe
 from ir_ingest.crosswalk.definition import Crosswalk, load_crosswalk
 from ir_ingest.crosswalk.engine import apply_crosswalk
+from ir_ingest.crosswalk.post import STEPS
 from ir_ingest.entry import Issue, Severity
 from ir_ingest.errors import CrosswalkError
 from ir_ingest.resources import bundled
@@ -24,8 +26,6 @@ from ir_ingest.schema import Record, Source, record_id
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from lxml import etree
 
 COAR_OTHER = {
     "uri": "http://purl.org/coar/resource_type/c_1843",
@@ -43,6 +43,8 @@ class CrosswalkResult:
     record: Record
     issues: list[Issue] = field(default_factory=list)
     lineage: dict[str, list[str]] = field(default_factory=dict)
+    source_values: int = 0
+    consumed_values: int = 0
 
 
 def add_crosswalk_dir(path: Path) -> None:
@@ -74,17 +76,32 @@ def for_element(root: etree._Element, prefix: str | None) -> Crosswalk:
             )
         chosen = crosswalks[prefix]
         if root.tag != chosen.root_clark:
-            raise CrosswalkError(
-                f"format {prefix!r} expects a {chosen.root} root element, found {root.tag}",
-                code="crosswalk.wrong_root",
-            )
+            raise _wrong_root(root, chosen)
         return chosen
     for crosswalk in crosswalks.values():
         if root.tag == crosswalk.root_clark:
             return crosswalk
+    for crosswalk in crosswalks.values():
+        if etree.QName(root).localname == crosswalk.root.partition(":")[2]:
+            raise _wrong_root(root, crosswalk)
     raise CrosswalkError(
         f"cannot tell the format of a {root.tag} element; give the prefix explicitly",
         code="crosswalk.unknown_format",
+    )
+
+
+def _wrong_root(root: etree._Element, expected: Crosswalk) -> CrosswalkError:
+    qname = etree.QName(root)
+    wanted = etree.QName(expected.root_clark)
+    if qname.localname == wanted.localname:
+        return CrosswalkError(
+            f"a {qname.localname} element in namespace {qname.namespace or '(none)'}; "
+            f"format {expected.format!r} uses {wanted.namespace}",
+            code="crosswalk.wrong_namespace",
+        )
+    return CrosswalkError(
+        f"format {expected.format!r} expects a {expected.root} root element, found {root.tag}",
+        code="crosswalk.wrong_root",
     )
 
 
@@ -100,7 +117,6 @@ def crosswalk_record(
     crosswalk = for_element(root, prefix)
     applied = apply_crosswalk(crosswalk, root)
     data = applied.data
-    issues = applied.issues
     if source is None:
         source = Source(
             repository="urn:ir-ingest:offline",
@@ -114,7 +130,7 @@ def crosswalk_record(
     data["id"] = record_id(source.repository, source.oai_identifier)
     if "resource_type" not in data:
         data["resource_type"] = COAR_OTHER
-        issues.append(
+        applied.issues.append(
             Issue(
                 code="crosswalk.unmapped_type",
                 message="no source type maps to a COAR resource type; recorded as 'other'",
@@ -122,8 +138,9 @@ def crosswalk_record(
                 path="resource_type",
             )
         )
-    _landing_page_from_identifiers(data)
-    _issued_date(data)
+    for step in crosswalk.postprocess:
+        STEPS[step](applied)
+    applied.issues.extend(_limits(crosswalk, data))
     try:
         record = msgspec.convert(data, Record)
     except msgspec.ValidationError as exc:
@@ -131,28 +148,28 @@ def crosswalk_record(
             f"crosswalk {crosswalk.path.name} produced an invalid record: {exc}",
             code="crosswalk.invalid_output",
         ) from exc
-    return CrosswalkResult(record, issues, applied.lineage)
+    return CrosswalkResult(
+        record, applied.issues, applied.lineage, applied.source_values, applied.consumed_values
+    )
 
 
-def _issued_date(data: dict[str, Any]) -> None:
-    """The publication date is also the ``issued`` event in ``dates`` (DataCite dateType Issued)."""
-    date = data.get("publication_date")
-    dates = data.setdefault("dates", [])
-    if date and not any(d.get("type") == "issued" for d in dates):
-        dates.insert(0, {"date": date, "type": "issued"})
-
-
-def _landing_page_from_identifiers(data: dict[str, Any]) -> None:
-    """A URL identifier is the landing page when the source named none (Pure, DSpace, OJS)."""
-    source = data["source"]
-    identifiers = data.get("identifiers")
-    if (
-        not isinstance(source, dict)
-        or source.get("landing_page")
-        or not isinstance(identifiers, list)
-    ):
-        return
-    for ident in identifiers:
-        if isinstance(ident, dict) and ident.get("scheme") == "url":
-            source["landing_page"] = ident["value"]
-            return
+def _limits(crosswalk: Crosswalk, data: dict[str, Any]) -> list[Issue]:
+    """Say what this format could not tell us about a record of this type."""
+    type_uri = str(data["resource_type"].get("uri", ""))
+    issues = []
+    for limit in crosswalk.limits:
+        if limit.types and not type_uri.endswith(limit.types):
+            continue
+        holder: Any = data
+        for part in limit.field.split("."):
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        if not holder:
+            issues.append(
+                Issue(
+                    code="crosswalk.format_limit",
+                    message=f"{limit.field}: {limit.message}",
+                    severity=Severity.INFO,
+                    path=limit.field,
+                )
+            )
+    return issues

@@ -2,21 +2,30 @@
 
 A crosswalk file is data only.  Its keys::
 
-    format: oai_dc                      # the metadataPrefix it reads
-    root: oai_dc:dc                     # the metadata element it expects (prefix:local)
+    format: mods                        # the metadataPrefix it reads
+    root: mods:mods                     # the metadata element it expects (prefix:local)
     namespaces: {prefix: uri, ...}      # prefixes used in root and in rule paths
+    value_attributes: [valueURI]        # attributes that carry values (kept in extra if unused)
     defaults: {field: value, ...}       # set when no rule filled the field
+    postprocess: [issued_date, ...]     # named steps from ir_ingest.crosswalk.post, in order
+    limits:                             # what the format cannot say: an info issue each
+      - {field: host.editors, types: [c_3248], message: "…"}
     rules:
-      - from: dc:title                  # XPath 1.0, relative to the root, selecting elements
+      - from: dc:title                  # XPath 1.0 relative to the root (or to the element a
+                                        #   `build` rule selected): elements or attributes
         to: title                       # record field; "a.b" nests, "x[]" appends to a list
         ops: [edtf, {lookup: table}]    # see ir_ingest.crosswalk.ops
         as: value                       # wrap a string as {value, lang from xml:lang}
                                         #   (any other key: {key: string}, e.g. as: uri)
         set: {role: aut}                # constant keys added to the value (a string becomes value)
+        build: [rules…]                 # the value is a dict made by these rules from the element
+        when: {role: [aut, null]}       # use a built dict only if its keys hold these values
+        consume: false                  # read the value but leave it for later rules too
         on_error: report                # keep | null | report | reject
         note: why this rule exists      # free text for readers; ignored
 
-Every problem is reported with the file name, the rule number and the bad value.
+YAML anchors and aliases may share a ``build`` list between rules.  Every problem is reported
+with the file name, the rule number and the bad value.
 """
 
 from __future__ import annotations
@@ -28,14 +37,18 @@ import yaml
 from lxml import etree
 
 from ir_ingest.crosswalk.ops import Operation, compile_operation
+from ir_ingest.crosswalk.post import STEPS
 from ir_ingest.errors import ConfigError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 OnError = Literal["keep", "null", "report", "reject"]
-_RULE_KEYS = {"from", "to", "ops", "as", "set", "on_error", "note"}
-_FILE_KEYS = {"format", "root", "namespaces", "defaults", "rules", "description"}
+_RULE_KEYS = {"from", "to", "ops", "as", "set", "build", "when", "consume", "on_error", "note"}
+_FILE_KEYS = {
+    "format", "root", "namespaces", "value_attributes", "defaults", "postprocess", "limits",
+    "rules", "description",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +73,19 @@ class Rule:
     ops: tuple[Operation, ...] = ()
     wrap: str | None = None
     constants: dict[str, Any] = field(default_factory=dict)
+    build: tuple[Rule, ...] = ()
+    when: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    consume: bool = True
     on_error: OnError = "report"
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """Something the format cannot carry, reported when the field is empty for these types."""
+
+    field: str
+    message: str
+    types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,16 +98,48 @@ class Crosswalk:
     rules: tuple[Rule, ...]
     defaults: dict[str, Any]
     path: Path
+    value_attributes: frozenset[str] = frozenset()
+    postprocess: tuple[str, ...] = ()
+    limits: tuple[Limit, ...] = ()
 
     @property
     def root_clark(self) -> str:
         """The root element as ``{namespace}local``, as lxml names it."""
-        prefix, _, local = self.root.partition(":")
-        return f"{{{self.namespaces[prefix]}}}{local}"
+        return clark(self.root, self.namespaces)
+
+
+def clark(qname: str, namespaces: dict[str, str]) -> str:
+    """``prefix:local`` as lxml's ``{uri}local`` (no prefix: no namespace)."""
+    prefix, sep, local = qname.partition(":")
+    return f"{{{namespaces[prefix]}}}{local}" if sep else qname
 
 
 def load_crosswalk(path: Path) -> Crosswalk:
     """Read and check one crosswalk file; raises :class:`ConfigError` naming file and rule."""
+    data = _read_mapping(path)
+    namespaces = data["namespaces"]
+    if not isinstance(namespaces, dict) or not all(isinstance(v, str) for v in namespaces.values()):
+        raise ConfigError(f"{path}: namespaces must map prefixes to URIs, got {namespaces!r}")
+    root = str(data["root"])
+    if root.partition(":")[0] not in namespaces:
+        raise ConfigError(f"{path}: root {root!r} uses a prefix not declared in namespaces")
+    defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise ConfigError(f"{path}: defaults must be a mapping, got {defaults!r}")
+    return Crosswalk(
+        format=str(data["format"]),
+        root=root,
+        namespaces=dict(namespaces),
+        rules=_compile_rules(path, data["rules"], namespaces, ""),
+        defaults=defaults,
+        path=path,
+        value_attributes=_value_attributes(path, data.get("value_attributes"), namespaces),
+        postprocess=_postprocess(path, data.get("postprocess")),
+        limits=_limits(path, data.get("limits")),
+    )
+
+
+def _read_mapping(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -95,24 +152,24 @@ def load_crosswalk(path: Path) -> Crosswalk:
     for key in ("format", "root", "namespaces", "rules"):
         if key not in data:
             raise ConfigError(f"{path}: missing required key {key!r}")
-    namespaces = data["namespaces"]
-    if not isinstance(namespaces, dict) or not all(isinstance(v, str) for v in namespaces.values()):
-        raise ConfigError(f"{path}: namespaces must map prefixes to URIs, got {namespaces!r}")
-    root = str(data["root"])
-    if root.partition(":")[0] not in namespaces:
-        raise ConfigError(f"{path}: root {root!r} uses a prefix not declared in namespaces")
-    rules = tuple(
-        _compile_rule(path, number, spec, namespaces)
-        for number, spec in enumerate(data["rules"] or [], start=1)
+    return data
+
+
+def _compile_rules(
+    path: Path, specs: Any, namespaces: dict[str, str], parent: str
+) -> tuple[Rule, ...]:
+    if not isinstance(specs, list):
+        raise ConfigError(f"{path}{parent}: rules must be a list, got {specs!r}")
+    return tuple(
+        _compile_rule(path, f"{parent}{number}", number, spec, namespaces)
+        for number, spec in enumerate(specs, start=1)
     )
-    defaults = data.get("defaults") or {}
-    if not isinstance(defaults, dict):
-        raise ConfigError(f"{path}: defaults must be a mapping, got {defaults!r}")
-    return Crosswalk(str(data["format"]), root, dict(namespaces), rules, defaults, path)
 
 
-def _compile_rule(path: Path, number: int, spec: Any, namespaces: dict[str, str]) -> Rule:
-    where = f"{path.name} rule {number}"
+def _compile_rule(
+    path: Path, label: str, number: int, spec: Any, namespaces: dict[str, str]
+) -> Rule:
+    where = f"{path.name} rule {label}"
     if not isinstance(spec, dict):
         raise ConfigError(f"{where}: a rule is a mapping, got {spec!r}")
     unknown = set(spec) - _RULE_KEYS
@@ -122,38 +179,62 @@ def _compile_rule(path: Path, number: int, spec: Any, namespaces: dict[str, str]
         raise ConfigError(f"{where}: a rule needs 'from' and 'to', got {sorted(spec)}")
     try:
         select = etree.XPath(str(spec["from"]), namespaces=namespaces)
+        ops = tuple(compile_operation(op) for op in spec.get("ops") or [])
     except etree.XPathSyntaxError as exc:
         raise ConfigError(f"{where}: bad XPath {spec['from']!r}: {exc}") from exc
-    try:
-        ops = tuple(compile_operation(op) for op in spec.get("ops") or [])
     except ConfigError as exc:
         raise ConfigError(f"{where}: {exc}") from exc
-    # `on_error: null` unquoted is YAML's null; it can only mean the "null" policy.
-    on_error = (
-        "null"
-        if "on_error" in spec and spec["on_error"] is None
-        else spec.get("on_error", "report")
-    )
-    if on_error not in ("keep", "null", "report", "reject"):
-        raise ConfigError(
-            f"{where}: on_error must be keep, null, report or reject, got {on_error!r}"
-        )
-    wrap = spec.get("as")
-    if wrap is not None and not (isinstance(wrap, str) and wrap.isidentifier()):
-        raise ConfigError(f"{where}: 'as' names the key to wrap a string in, got {wrap!r}")
-    constants = spec.get("set") or {}
-    if not isinstance(constants, dict):
-        raise ConfigError(f"{where}: 'set' must be a mapping, got {constants!r}")
+    build = spec.get("build")
     return Rule(
         number=number,
         source=str(spec["from"]),
         select=select,
         target=_target(where, str(spec["to"])),
         ops=ops,
-        wrap=wrap,
-        constants=constants,
-        on_error=cast("OnError", on_error),
+        wrap=_wrap(where, spec.get("as")),
+        constants=_mapping(where, "set", spec.get("set")),
+        build=_compile_rules(path, build, namespaces, f" {label}.") if build is not None else (),
+        when=_when(where, spec.get("when")),
+        consume=_flag(where, "consume", spec.get("consume", True)),
+        on_error=_on_error(where, spec),
     )
+
+
+def _on_error(where: str, spec: dict[str, Any]) -> OnError:
+    # `on_error: null` unquoted is YAML's null; it can only mean the "null" policy.
+    value = spec.get("on_error", "report")
+    if "on_error" in spec and value is None:
+        value = "null"
+    if value not in ("keep", "null", "report", "reject"):
+        raise ConfigError(f"{where}: on_error must be keep, null, report or reject, got {value!r}")
+    return cast("OnError", value)
+
+
+def _wrap(where: str, wrap: Any) -> str | None:
+    if wrap is not None and not (isinstance(wrap, str) and wrap.isidentifier()):
+        raise ConfigError(f"{where}: 'as' names the key to wrap a string in, got {wrap!r}")
+    return wrap
+
+
+def _mapping(where: str, key: str, value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: {key!r} must be a mapping, got {value!r}")
+    return value
+
+
+def _when(where: str, value: Any) -> dict[str, tuple[Any, ...]]:
+    conditions = _mapping(where, "when", value)
+    if not all(isinstance(allowed, list) for allowed in conditions.values()):
+        raise ConfigError(f"{where}: 'when' maps keys to lists of values, got {value!r}")
+    return {key: tuple(allowed) for key, allowed in conditions.items()}
+
+
+def _flag(where: str, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: {key!r} must be true or false, got {value!r}")
+    return value
 
 
 def _target(where: str, text: str) -> TargetPath:
@@ -162,3 +243,36 @@ def _target(where: str, text: str) -> TargetPath:
     if not all(part.isidentifier() for part in parts):
         raise ConfigError(f"{where}: bad target field path {text!r}")
     return TargetPath(parts, append)
+
+
+def _value_attributes(path: Path, names: Any, namespaces: dict[str, str]) -> frozenset[str]:
+    if names is None:
+        return frozenset()
+    if not isinstance(names, list):
+        raise ConfigError(f"{path}: value_attributes must be a list, got {names!r}")
+    try:
+        return frozenset(clark(str(name), namespaces) for name in names)
+    except KeyError as exc:
+        raise ConfigError(f"{path}: value_attributes uses an undeclared prefix {exc}") from exc
+
+
+def _postprocess(path: Path, names: Any) -> tuple[str, ...]:
+    if names is None:
+        return ()
+    unknown = [name for name in names if name not in STEPS] if isinstance(names, list) else names
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown postprocess steps {unknown!r}; known: {', '.join(sorted(STEPS))}"
+        )
+    return tuple(names)
+
+
+def _limits(path: Path, specs: Any) -> tuple[Limit, ...]:
+    if specs is None:
+        return ()
+    limits = []
+    for spec in specs if isinstance(specs, list) else [specs]:
+        if not isinstance(spec, dict) or not {"field", "message"} <= set(spec):
+            raise ConfigError(f"{path}: a limit needs 'field' and 'message', got {spec!r}")
+        limits.append(Limit(str(spec["field"]), str(spec["message"]), tuple(spec.get("types", ()))))
+    return tuple(limits)

@@ -1,12 +1,15 @@
 """Apply a loaded crosswalk to one metadata element.
 
-The engine runs the rules in file order.  For each element a rule selects it reads the text,
-runs the rule's operations, and puts the value at the rule's target.  An element whose value went
-somewhere is *consumed* and later rules pass it by, so the order of rules is a cascade from the
-most specific to the most general.  After the rules, every non-empty element no rule consumed is
-copied to
-``extra`` under its path, so nothing the source said is silently lost.  A scalar target keeps its
-first value; a later different value for it stays unconsumed and lands in ``extra``.
+The engine runs the rules in file order.  For each element (or attribute) a rule selects it
+reads the text, runs the rule's operations, and puts the value at the rule's target.  A ``build``
+rule instead runs its own rules on the selected element and uses the dict they make.
+
+A value that went somewhere is *consumed* and later rules pass it by, so the order of rules is a
+cascade from the most specific to the most general.  Consumption is only committed when the value
+is used: a built dict refused by ``when`` leaves its parts free for the next rule.  After the
+rules, every non-empty leaf element (and value attribute) no rule consumed is copied to ``extra``
+under its path, so nothing the source said is silently lost.  A scalar target keeps its first value;
+a later different value stays unconsumed and lands in ``extra``.
 """
 
 from __future__ import annotations
@@ -18,88 +21,183 @@ from lxml import etree
 
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text, language
 from ir_ingest.entry import Issue, Severity
-from ir_ingest.xmlsafe import elements
 
 if TYPE_CHECKING:
     from ir_ingest.crosswalk.definition import Crosswalk, Rule
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
+#: A consumed source value: an element, or an (element, attribute name) pair.
+Key = etree._Element | tuple[etree._Element, str]
+
 
 @dataclass(slots=True)
 class Applied:
     """What the rules made of one element: record data (plain dicts), issues, lineage.
 
-    ``lineage`` maps a target field to the source paths its values came from (for ``--explain``).
+    ``lineage`` maps a record field path to the source paths its values came from.
     """
 
     data: dict[str, Any]
     issues: list[Issue] = field(default_factory=list)
     lineage: dict[str, list[str]] = field(default_factory=dict)
+    #: How many source values (non-empty leaf texts and value attributes) the record had, and how
+    #: many of them rules consumed; the rest are in ``data["extra"]``.
+    source_values: int = 0
+    consumed_values: int = 0
+
+
+@dataclass(slots=True)
+class _Scope:
+    """Consumption, issues and lineage of a rule run, committed to the parent only if used."""
+
+    parent: _Scope | None = None
+    consumed: set[Key] = field(default_factory=set)
+    #: Values a ``consume: false`` rule used: not in ``extra``, still open to later rules.
+    read: set[Key] = field(default_factory=set)
+    issues: list[Issue] = field(default_factory=list)
+    lineage: list[tuple[str, str]] = field(default_factory=list)
+
+    def is_consumed(self, key: Key) -> bool:
+        scope: _Scope | None = self
+        while scope is not None:
+            if key in scope.consumed:
+                return True
+            scope = scope.parent
+        return False
+
+    def commit(self) -> None:
+        assert self.parent is not None
+        self.parent.consumed |= self.consumed
+        self.parent.read |= self.read
+        self.parent.issues += self.issues
+        self.parent.lineage += self.lineage
 
 
 def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
     """Run every rule of ``crosswalk`` over ``root``; put the unconsumed rest in ``extra``."""
-    result = Applied(data={})
-    consumed: set[etree._Element] = set()
-    for rule in crosswalk.rules:
-        for node in elements(rule.select(root)):
-            if node in consumed:
-                continue
-            if _apply_to_node(rule, node, result):
-                consumed.add(node)
+    scope = _Scope()
+    data = _run(crosswalk.rules, root, scope, "", "")
     for name, value in crosswalk.defaults.items():
-        result.data.setdefault(name, value)
-    extra = _unconsumed(root, consumed, crosswalk.namespaces)
+        data.setdefault(name, value)
+    prefixes = {uri: prefix for prefix, uri in crosswalk.namespaces.items()}
+    extra, total = _unconsumed(
+        root, scope.consumed | scope.read, prefixes, crosswalk.value_attributes
+    )
     if extra:
-        result.data["extra"] = extra
-    return result
+        data["extra"] = extra
+    lineage: dict[str, list[str]] = {}
+    for target, source in scope.lineage:
+        lineage.setdefault(target, []).append(source)
+    kept = sum(len(values) for values in extra.values())
+    return Applied(data, scope.issues, lineage, total, total - kept)
 
 
-def _apply_to_node(rule: Rule, node: etree._Element, result: Applied) -> bool:
-    """Apply one rule to one element; return True when its value was used."""
-    raw = clean_text(node.text or "" if not len(node) else "".join(map(str, node.itertext())))
-    if not raw:
-        return False
-    value: Any = raw
+def _run(
+    rules: tuple[Rule, ...], node: etree._Element, scope: _Scope, target: str, source: str
+) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for rule in rules:
+        selected = rule.select(node)
+        if not isinstance(selected, list):
+            continue  # an XPath that computes a number or string selects nothing
+        for found in selected:
+            key = _key(found)
+            if key is None or scope.is_consumed(key):
+                continue
+            child = _Scope(parent=scope)
+            if _apply(rule, found, key, data, child, target, source):
+                child.commit()
+            elif not rule.build:
+                # A bad value is reported even though it went to extra.  A refused build is
+                # rebuilt by a later rule, which reports its own problems.
+                scope.issues += child.issues
+    return data
+
+
+def _key(found: Any) -> Key | None:
+    if isinstance(found, etree._Element):
+        return found if isinstance(found.tag, str) else None
+    if getattr(found, "is_attribute", False):
+        return (found.getparent(), found.attrname)
+    return None
+
+
+def _apply(
+    rule: Rule, found: Any, key: Key, data: dict[str, Any], scope: _Scope, target: str, source: str
+) -> bool:
+    """Apply one rule to one selected element or attribute; True when its value was used."""
+    element = key if isinstance(key, etree._Element) else key[0]
+    where = f"{target}{rule.target}"
+    value: Any
+    if rule.build:
+        value = _run(
+            rule.build, element, scope, f"{where.removesuffix('[]')}.", _join(source, rule)
+        )
+        if not value:
+            return False
+    else:
+        value = clean_text(_text(found))
+        if not value:
+            return False
+    original = value
     try:
         for op in rule.ops:
             value = op(value)
             if value is None:
                 return False
     except NormaliseError as exc:
-        value = _on_error(rule, node, raw, exc, result)
-        if value is None:
+        if not _on_error(rule, exc, where, _join(source, rule), scope):
             return False
-    value = _shape(rule, node, value)
-    used = _put(result.data, rule, value)
+        value = original
+    if not _accepts(rule, value):
+        return False
+    used = _put(data, rule, _shape(rule, element, value))
     if used:
-        result.lineage.setdefault(str(rule.target).removesuffix("[]"), []).append(rule.source)
+        if not rule.build:
+            (scope.consumed if rule.consume else scope.read).add(key)
+        scope.lineage.append((where.removesuffix("[]"), _join(source, rule)))
     return used
 
 
-def _on_error(
-    rule: Rule, node: etree._Element, raw: str, exc: NormaliseError, result: Applied
-) -> str | None:
-    """Apply the rule's error policy: keep the raw value, or drop it (it goes to ``extra``)."""
+def _text(found: Any) -> str:
+    if isinstance(found, etree._Element):
+        return found.text or "" if not len(found) else "".join(map(str, found.itertext()))
+    return str(found)
+
+
+def _join(source: str, rule: Rule) -> str:
+    return f"{source}/{rule.source}" if source else rule.source
+
+
+def _on_error(rule: Rule, exc: NormaliseError, where: str, source: str, scope: _Scope) -> bool:
+    """Apply the rule's error policy: True keeps the value as read, False drops it to ``extra``."""
     if rule.on_error == "keep":
-        return raw
+        return True
     if rule.on_error in ("report", "reject"):
-        result.issues.append(
+        scope.issues.append(
             Issue(
                 code="crosswalk.bad_value",
-                message=f"{rule.target}: {exc}; the value is kept in extra",
+                message=f"{where}: {exc}; the value is kept in extra",
                 severity=Severity.ERROR if rule.on_error == "reject" else Severity.WARNING,
-                path=_path(node, {}),
+                path=source,
             )
         )
-    return None
+    return False
 
 
-def _shape(rule: Rule, node: etree._Element, value: Any) -> Any:
+def _accepts(rule: Rule, value: Any) -> bool:
+    if not rule.when:
+        return True
+    if not isinstance(value, dict):
+        return False
+    return all(value.get(key) in allowed for key, allowed in rule.when.items())
+
+
+def _shape(rule: Rule, element: etree._Element, value: Any) -> Any:
     if rule.wrap and isinstance(value, str):
         value = {rule.wrap: value}
-        lang = node.get(_XML_LANG)
+        lang = element.get(_XML_LANG)
         if rule.wrap == "value" and lang:
             try:
                 value["lang"] = language(lang)
@@ -136,30 +234,40 @@ def _put(data: dict[str, Any], rule: Rule, value: Any) -> bool:
 
 
 def _unconsumed(
-    root: etree._Element, consumed: set[etree._Element], namespaces: dict[str, str]
-) -> dict[str, list[str]]:
-    prefixes = {uri: prefix for prefix, uri in namespaces.items()}
+    root: etree._Element, used: set[Key], prefixes: dict[str, str], value_attributes: frozenset[str]
+) -> tuple[dict[str, list[str]], int]:
+    """The source values no rule consumed, by path, and how many source values there were."""
     extra: dict[str, list[str]] = {}
-    for node in root.iterdescendants():
-        if not isinstance(node.tag, str) or node in consumed or len(node):
+    total = 0
+    for node in root.iter():
+        if not isinstance(node.tag, str):
             continue
-        text = clean_text(node.text or "")
-        if text:
-            extra.setdefault(_path(node, prefixes, root), []).append(text)
-    return extra
+        if not len(node) and node is not root:
+            text = clean_text(node.text or "")
+            total += bool(text)
+            if text and node not in used:
+                extra.setdefault(path_of(node, prefixes, root), []).append(text)
+        for name in value_attributes.intersection(node.attrib):
+            total += 1
+            if (node, name) not in used:
+                at = path_of(node, prefixes, root)
+                extra.setdefault(f"{at}/@{_short(name, prefixes)}", []).append(
+                    str(node.attrib[name])
+                )
+    return extra, total
 
 
-def _path(
-    node: etree._Element, prefixes: dict[str, str], root: etree._Element | None = None
-) -> str:
+def _short(clark_name: str, prefixes: dict[str, str]) -> str:
+    qname = etree.QName(clark_name)
+    prefix = prefixes.get(qname.namespace or "", "")
+    return f"{prefix}:{qname.localname}" if prefix else qname.localname
+
+
+def path_of(node: etree._Element, prefixes: dict[str, str], root: etree._Element) -> str:
     """A readable path of ``node`` below ``root``: ``dc:source`` or ``mods:name/mods:namePart``."""
     steps = []
     current: etree._Element | None = node
     while current is not None and current is not root:
-        qname = etree.QName(current)
-        prefix = prefixes.get(qname.namespace or "", "") or current.prefix or ""
-        steps.append(f"{prefix}:{qname.localname}" if prefix else qname.localname)
+        steps.append(_short(str(current.tag), prefixes))
         current = current.getparent()
-        if root is None:
-            break
-    return "/".join(reversed(steps))
+    return "/".join(reversed(steps)) or _short(root.tag, prefixes)

@@ -127,29 +127,126 @@ def agent(value: str) -> dict[str, Any]:
     return result
 
 
+def agent_parts(parts: dict[str, Any]) -> dict[str, Any]:
+    """Finish an Agent built from name parts (MODS ``name``, DataCite ``creator``).
+
+    ``parts`` may hold ``name_type`` (MODS @type: personal, corporate, conference, family),
+    ``family_name``, ``given_name``, ``names`` (untyped name parts or a display form),
+    ``role``, ``role_text``, ``identifiers`` and ``affiliations``.  A personal name given only as
+    one string is parsed like :func:`agent`; a role given only as text is looked up in the
+    ``relators`` table (its text is kept in ``role_source``).
+    """
+    names = [n for n in parts.get("names", []) if n]
+    organizational = parts.get("name_type") in ("corporate", "conference")
+    if organizational:
+        if not names:
+            raise NormaliseError("an organisation's name is missing")
+        result: dict[str, Any] = {"type": "organizational", "name": ". ".join(names)}
+    elif parts.get("family_name"):
+        result = {"type": "personal", "family_name": parts["family_name"]}
+        if parts.get("given_name"):
+            result["given_name"] = parts["given_name"]
+        result["name"] = ", ".join(
+            p for p in (result["family_name"], result.get("given_name")) if p
+        )
+    elif names:
+        result = agent(names[0])
+    else:
+        raise NormaliseError("the name has no name parts")
+    for key in ("identifiers", "affiliations"):
+        if parts.get(key):
+            result[key] = parts[key]
+    _role(parts, result)
+    return result
+
+
+def _role(parts: dict[str, Any], result: dict[str, Any]) -> None:
+    role = parts.get("role")
+    text = parts.get("role_text")
+    if role is None and text is not None:
+        row = lookup_row("relators", text)
+        role = row["code"] if row else None
+        result["role_source"] = text
+    if role is not None:
+        result["role"] = str(role).lower()
+
+
+def interval(parts: dict[str, Any]) -> str:
+    """An EDTF interval ``start/end`` from MODS ``point="start"``/``point="end"`` dates."""
+    start, end = parts.get("start"), parts.get("end")
+    if not start and not end:
+        raise NormaliseError("the date range has neither start nor end")
+    if start and end and start == end:
+        return str(start)
+    return f"{start or '..'}/{end or '..'}"
+
+
 # -- identifiers ----------------------------------------------------------------------------
 
 # idutils reports every scheme a string could be; prefer the most specific ones.
 _SCHEME_PREFERENCE = ("doi", "isbn", "issn", "orcid", "handle", "urn", "arxiv", "pmid", "url")
 
 
-def identifier(value: str) -> dict[str, str]:
-    """Detect an identifier's scheme with idutils and normalise its value.
+def identifier(value: str, scheme: str | None = None) -> dict[str, str]:
+    """Validate an identifier and normalise its value; detect the scheme unless it is given.
 
     DOIs lose their resolver prefix and are lower-cased (DOIs are case-insensitive, DOI
     Handbook §2.4, so one form is needed to find duplicates); ISBNs and ISSNs lose hyphens.
+    A value that is not valid in the given scheme (an ISBN with a bad checksum) is an error.
     """
     text = clean_text(value)
-    schemes = idutils.detect_identifier_schemes(text)
-    for scheme in _SCHEME_PREFERENCE:
-        if scheme in schemes:
-            normalised = str(idutils.normalize_pid(text, scheme))
-            if scheme in {"isbn", "issn"}:
-                normalised = normalised.replace("-", "").upper()
-            elif scheme == "doi":
-                normalised = normalised.lower()
-            return {"scheme": scheme, "value": normalised}
+    detected = idutils.detect_identifier_schemes(text)
+    if scheme is not None:
+        if scheme not in detected:
+            raise NormaliseError(f"{value!r} is not a valid {scheme}")
+        candidates: tuple[str, ...] = (scheme,)
+    else:
+        candidates = tuple(s for s in _SCHEME_PREFERENCE if s in detected)
+    for found in candidates:
+        normalised = str(idutils.normalize_pid(text, found))
+        if found in {"isbn", "issn"}:
+            normalised = normalised.replace("-", "").upper()
+        elif found == "doi":
+            normalised = normalised.lower()
+        return {"scheme": found, "value": normalised}
     raise NormaliseError(f"{value!r} is not an identifier of a known scheme")
+
+
+# -- citations ------------------------------------------------------------------------------
+
+_CITATION = re.compile(
+    r"^(?P<title>[^;]+?)\s*"
+    r"(?:;\s*(?:Vol\.?|Volume)\s*(?P<volume>[\w.-]+))?\s*"
+    r"(?:,?\s*(?:No\.?|Issue|Nr\.?)\s*(?P<issue>[\w.-]+))?\s*"
+    r"(?:\((?P<year>\d{4})\))?\s*"
+    r"(?:;\s*(?:pp?\.\s*)?(?P<start>[\w]+)(?:\s*[-\u2013]\s*(?P<end>[\w]+))?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def citation(value: str) -> dict[str, Any]:
+    """Read a host citation as OJS and Pure write ``dc:source``.
+
+    ``Journal of X; Vol 3 No 2 (2021); 15-27`` gives title, volume, issue and pages; a plain
+    title (Pure: ``Book title: Subtitle``) gives the title alone, unsplit.
+    """
+    text = clean_text(value)
+    match = _CITATION.match(text)
+    if not match or not match.group("title").strip():
+        raise NormaliseError(f"{value!r} is not a citation we read")
+    parts = match.groupdict()
+    result: dict[str, Any] = {"title": parts["title"].strip()}
+    for key in ("volume", "issue"):
+        if parts[key]:
+            result[key] = parts[key]
+    if parts["year"]:
+        result["publication_date"] = parts["year"]
+    if parts["start"]:
+        result["pages"] = {
+            "start": parts["start"],
+            **({"end": parts["end"]} if parts["end"] else {}),
+        }
+    return result
 
 
 # -- markup ---------------------------------------------------------------------------------

@@ -66,8 +66,28 @@ def resource_type(value: str, _: None) -> dict[str, Any] | None:
     return {**row, "source": {"label": value}}
 
 
-def _plain(func: Callable[[str], Any]) -> OpFunc:
-    def run(value: str, _: None) -> Any:
+def const(_: Any, value: Any) -> Any:
+    """``{const: http://purl.org/coar/resource_type/c_2f33}``: replace the value with a constant."""
+    return value
+
+
+def boolean(value: str, _: None) -> bool:
+    """``boolean``: ``true``/``yes``/``1`` → True, ``false``/``no``/``0`` → False."""
+    key = value.strip().lower()
+    if key in ("true", "yes", "1", "y"):
+        return True
+    if key in ("false", "no", "0", "n"):
+        return False
+    raise normalise.NormaliseError(f"{value!r} is not true or false")
+
+
+def identifier(value: str, scheme: str | None) -> dict[str, str]:
+    """``identifier`` detects the scheme; ``{identifier: isbn}`` validates as that scheme."""
+    return normalise.identifier(value, scheme)
+
+
+def _plain(func: Callable[[Any], Any]) -> OpFunc:
+    def run(value: Any, _: None) -> Any:
         return func(value)
 
     run.__doc__ = func.__doc__
@@ -94,6 +114,10 @@ def _check_regex(arg: Any) -> re.Pattern[str]:
         raise ConfigError(f"bad regular expression {arg!r}: {exc}") from exc
 
 
+def _optional_str(arg: Any) -> str | None:
+    return None if arg is None else _check_str(arg)
+
+
 def _no_arg(arg: Any) -> None:
     if arg is not None:
         raise ConfigError(f"this operation takes no argument, got {arg!r}")
@@ -109,7 +133,12 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "edtf": (_plain(normalise.edtf_date), _no_arg),
     "language": (_plain(normalise.language), _no_arg),
     "agent": (_plain(normalise.agent), _no_arg),
-    "identifier": (_plain(normalise.identifier), _no_arg),
+    "identifier": (identifier, _optional_str),
+    "const": (const, lambda arg: arg),
+    "boolean": (boolean, _no_arg),
+    "agent_parts": (_plain(normalise.agent_parts), _no_arg),
+    "interval": (_plain(normalise.interval), _no_arg),
+    "citation": (_plain(normalise.citation), _no_arg),
     "sanitise_html": (_plain(normalise.sanitise_html), _no_arg),
     "integer": (_plain(normalise.integer), _no_arg),
 }

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ir_ingest.entry import Entry, Outcome
+from ir_ingest.entry import Entry, Outcome, Severity
 
 #: Entries with issues kept in one report; beyond this only the counts grow.
 MAX_LISTED_ENTRIES = 5000
@@ -15,7 +15,7 @@ MAX_LISTED_ENTRIES = 5000
 
 @dataclass(slots=True)
 class EntryReport:
-    """One entry as the report lists it."""
+    """One entry as the report lists it: entries with a warning or an error are listed."""
 
     identifier: str
     outcome: str
@@ -57,7 +57,7 @@ class RunReport:
             outcome = entry.outcome or Outcome.FAILED
             self.counts[outcome.value] += 1
             codes.update(issue.code for issue in entry.issues)
-            if entry.issues:
+            if any(issue.severity is not Severity.INFO for issue in entry.issues):
                 self._list(entry, outcome)
         self.issue_counts = dict(sorted(codes.items()))
 

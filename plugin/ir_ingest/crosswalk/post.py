@@ -1,0 +1,121 @@
+"""Named post-processing steps a crosswalk file may list under ``postprocess``.
+
+Rules map one source value at a time; these steps look at the whole record when the rules are
+done, for what a single rule cannot know (a chapter's ISBN belongs to its book).  Each step is
+small, named in data, and tested; none invents values the source did not carry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ir_ingest.crosswalk.normalise import NormaliseError, citation
+from ir_ingest.entry import Issue, Severity
+
+if TYPE_CHECKING:
+    from ir_ingest.crosswalk.engine import Applied
+
+COAR = "http://purl.org/coar/resource_type/"
+#: Types whose identifiers such as ISBN and ISSN name the containing publication, not the part.
+PART_TYPES = frozenset(
+    COAR + suffix
+    for suffix in ("c_3248", "c_5794", "c_6501", "c_2df8fbb1", "c_dcae04bc", "c_6670", "c_ba08")
+)
+#: The host a part type lives in: book part in a book, paper in proceedings, article in a journal.
+HOST_TYPES = {
+    COAR + "c_3248": COAR + "c_2f33",
+    COAR + "c_5794": COAR + "c_f744",
+    COAR + "c_6670": COAR + "c_f744",
+}
+_HOST_SCHEMES = ("isbn", "issn")
+
+Step = Callable[["Applied"], None]
+
+
+def issued_date(applied: Applied) -> None:
+    """The publication date is also the ``issued`` event in ``dates`` (DataCite dateType Issued)."""
+    data = applied.data
+    date = data.get("publication_date")
+    dates = data.setdefault("dates", [])
+    if date and not any(d.get("type") == "issued" for d in dates):
+        dates.insert(0, {"date": date, "type": "issued"})
+
+
+def landing_page(applied: Applied) -> None:
+    """A URL identifier is the landing page when the source named none (Pure, DSpace, OJS)."""
+    source = applied.data.setdefault("source", {})
+    if source.get("landing_page"):
+        return
+    for ident in applied.data.get("identifiers", []):
+        if ident.get("scheme") == "url":
+            source["landing_page"] = ident["value"]
+            applied.lineage.setdefault("source.landing_page", []).append("identifiers[url]")
+            return
+
+
+def host_from_part(applied: Applied) -> None:
+    """For a part (chapter, paper, article): its ISBN/ISSN and its ``dc:source`` are the host's.
+
+    Pure and OJS write the book's ISBN or the journal's ISSN into the chapter's own
+    ``dc:identifier`` and the book or journal title (OJS: a citation) into ``dc:source``.
+    """
+    data = applied.data
+    type_uri = (data.get("resource_type") or {}).get("uri")
+    if type_uri not in PART_TYPES:
+        return
+    host = data.setdefault("host", {})
+    moved = [i for i in data.get("identifiers", []) if i.get("scheme") in _HOST_SCHEMES]
+    if moved and not host.get("identifiers"):
+        data["identifiers"] = [i for i in data["identifiers"] if i not in moved]
+        host["identifiers"] = moved
+        applied.lineage.setdefault("host.identifiers", []).append("identifiers[isbn|issn]")
+    sources = data.get("extra", {}).get("dc:source", [])
+    if len(sources) == 1 and not host.get("title"):
+        _host_from_citation(applied, host, sources[0])
+    if type_uri in HOST_TYPES and host.get("title"):
+        host.setdefault("resource_type", HOST_TYPES[type_uri])
+    if not host:
+        del data["host"]
+
+
+def _host_from_citation(applied: Applied, host: dict[str, Any], text: str) -> None:
+    try:
+        parsed = citation(text)
+    except NormaliseError:
+        return
+    # dc:source stays in extra, verbatim; the host is our reading of it.
+    host.update(parsed)
+    applied.lineage.setdefault("host.title", []).append("dc:source")
+    applied.issues.append(
+        Issue(
+            code="crosswalk.inferred_host",
+            message=f"the host publication was read from dc:source {text!r}",
+            severity=Severity.INFO,
+            path="dc:source",
+        )
+    )
+
+
+def editors_as_creators(applied: Applied) -> None:
+    """An edited book with no authors: its editors are its creators, role ``edt``.
+
+    OpenAIRE and DataCite practice (reference/targets.md §4.2 note 2); InvenioRDM needs a creator.
+    """
+    data = applied.data
+    if data.get("creators"):
+        return
+    editors = [c for c in data.get("contributors", []) if c.get("role") == "edt"]
+    if editors:
+        data["creators"] = editors
+        data["contributors"] = [c for c in data["contributors"] if c.get("role") != "edt"]
+        if not data["contributors"]:
+            del data["contributors"]
+
+
+STEPS: dict[str, Step] = {
+    "issued_date": issued_date,
+    "landing_page": landing_page,
+    "host_from_part": host_from_part,
+    "editors_as_creators": editors_as_creators,
+}
