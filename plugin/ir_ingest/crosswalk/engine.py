@@ -240,7 +240,8 @@ def _unconsumed(
     extra: dict[str, list[str]] = {}
     total = 0
     for node in root.iter():
-        if not isinstance(node.tag, str):
+        tag: Any = node.tag  # comments and processing instructions have a function as tag
+        if not isinstance(tag, str):
             continue
         if not len(node) and node is not root:
             text = clean_text(node.text or "")
