@@ -8,7 +8,7 @@ import pytest
 
 from ir_ingest.entry import HarvestedRecord, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
-from ir_ingest.pipeline import FILE_REPOSITORY, harvested_from_file, process
+from ir_ingest.pipeline import FILE_REPOSITORY, process, read_file
 from tests.conftest import SEED_CHAPTER
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def test_deleted_records_are_not_parsed() -> None:
 
 
 def test_file_import_reads_the_endpoint_from_a_getrecord_response() -> None:
-    harvested = harvested_from_file(SEED_CHAPTER)
+    harvested = read_file(SEED_CHAPTER)[0]
     assert harvested.repository == "https://research.example.ac.uk/ws/oai"
     assert harvested.identifier.endswith("3f2b8c1e-5d4a-4e7b-9a61-0c2d7e8f9a10")
     assert harvested.set_specs == ("publications:year2020", "openaire")
@@ -100,7 +100,7 @@ def test_file_import_of_bare_metadata(tmp_path: Path) -> None:
         .split("</metadata>")[0],
         encoding="utf-8",
     )
-    harvested = harvested_from_file(path)
+    harvested = read_file(path)[0]
     assert (harvested.repository, harvested.identifier) == (FILE_REPOSITORY, "file:bare.xml")
 
 
@@ -108,11 +108,11 @@ def test_file_import_errors_name_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "broken.xml"
     bad.write_text("<record>", encoding="utf-8")
     with pytest.raises(XMLError, match=r"broken\.xml"):
-        harvested_from_file(bad)
+        read_file(bad)
     unknown = tmp_path / "unknown.xml"
     unknown.write_text("<marc:record xmlns:marc='http://www.loc.gov/MARC21/slim'/>", "utf-8")
     with pytest.raises(CrosswalkError, match=r"unknown\.xml.*cannot tell the format") as caught:
-        harvested_from_file(unknown)
+        read_file(unknown)
     assert caught.value.code == "crosswalk.unknown_format"
     with pytest.raises(XMLError, match=r"missing\.xml: cannot read"):
-        harvested_from_file(tmp_path / "missing.xml")
+        read_file(tmp_path / "missing.xml")

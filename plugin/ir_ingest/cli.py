@@ -22,7 +22,7 @@ from ir_ingest import __version__
 from ir_ingest.config import Config, load_config
 from ir_ingest.errors import IngestError
 from ir_ingest.oai.harvest import ProgressCallback, run_harvest
-from ir_ingest.pipeline import harvested_from_file, process
+from ir_ingest.pipeline import process, read_file
 from ir_ingest.report import render
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Store, default_db_url
@@ -214,18 +214,21 @@ def import_record(
     """
     settings: Settings = ctx.obj
     with _fail_cleanly():
-        entry = process(harvested_from_file(file, prefix))
-        if entry.record is None and not entry.harvested.deleted:
-            problems = "; ".join(issue.message for issue in entry.issues)
-            raise IngestError(f"{file}: not imported: {problems}")
+        entries = [process(harvested) for harvested in read_file(file, prefix)]
+        for entry in entries:
+            if entry.record is None and not entry.harvested.deleted:
+                problems = "; ".join(issue.message for issue in entry.issues)
+                raise IngestError(f"{file}: not imported: {problems}")
         store = settings.store()
-        store.save_page(None, [entry], None)
+        store.save_page(None, entries, None)
         store.close()
-    title = entry.record.title.value if entry.record and entry.record.title else "(no title)"
-    assert entry.outcome is not None
-    out.print(f"{entry.outcome.value}: {title} ({entry.harvested.identifier})", highlight=False)
-    for issue in entry.issues:
-        out.print(f"  {issue.severity.value} {issue.code}: {issue.message}", highlight=False)
+    for entry in entries:
+        record = entry.record
+        title = record.title.value if record and record.title else "(no title)"
+        assert entry.outcome is not None
+        out.print(f"{entry.outcome.value}: {title} ({entry.harvested.identifier})", highlight=False)
+        for issue in entry.issues:
+            out.print(f"  {issue.severity.value} {issue.code}: {issue.message}", highlight=False)
 
 
 @app.command("crosswalk")
@@ -240,18 +243,23 @@ def crosswalk_command(
 ) -> None:
     """Print the record JSON a file crosswalks to (offline: no network, no store).
 
-    Issues go to stderr, so stdout is the JSON alone.
+    Issues go to stderr, so stdout is the JSON alone: one object, or an array for a file that
+    holds a collection of records.
 
     Example:  ir-ingest crosswalk fixtures/records/oai_dc/pure-chapter.xml > chapter.json
     """
     with _fail_cleanly():
-        entry = process(harvested_from_file(file, prefix))
-        if entry.record is None:
-            problems = "; ".join(issue.message for issue in entry.issues) or "the record is deleted"
-            raise IngestError(f"{file}: {problems}")
-    sys.stdout.write(json.dumps(entry.record.to_dict(), indent=2, ensure_ascii=False) + "\n")
-    for issue in entry.issues:
-        err.print(f"{issue.severity.value} {issue.code}: {issue.message}", highlight=False)
+        entries = [process(harvested) for harvested in read_file(file, prefix)]
+        for entry in entries:
+            if entry.record is None:
+                problems = "; ".join(i.message for i in entry.issues) or "the record is deleted"
+                raise IngestError(f"{file}: {problems}")
+    records = [entry.record.to_dict() for entry in entries if entry.record]
+    document = records[0] if len(records) == 1 else records
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    for entry in entries:
+        for issue in entry.issues:
+            err.print(f"{issue.severity.value} {issue.code}: {issue.message}", highlight=False)
 
 
 @app.command()

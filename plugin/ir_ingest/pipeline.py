@@ -3,13 +3,14 @@
 Every stage appends issues to the entry instead of raising, so one bad record never stops a run.
 :func:`process` runs the stages up to validation; the store is the caller's (a harvest commits a
 page of entries together with its checkpoint).  Files for manual import enter here too, through
-:func:`harvested_from_file`, and take the same path.
+:func:`read_file`, and take the same path.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ir_ingest import xmlsafe
@@ -77,8 +78,9 @@ def process(harvested: HarvestedRecord, issues: Iterable[Issue] = ()) -> Entry:
     return entry
 
 
-def harvested_from_file(path: Path, prefix: str | None = None) -> HarvestedRecord:
-    """Read a file for manual import: an OAI-PMH response, an OAI ``<record>`` or bare metadata.
+def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
+    """Read a file for manual import: an OAI-PMH response, an OAI ``<record>``, bare metadata,
+    or a collection of records (``mods:modsCollection``).
 
     Raises :class:`~ir_ingest.errors.XMLError` or :class:`~ir_ingest.errors.CrosswalkError`,
     naming the file, when it cannot be read or its format is unknown.  The endpoint named in an
@@ -97,30 +99,56 @@ def harvested_from_file(path: Path, prefix: str | None = None) -> HarvestedRecor
         raise XMLError(
             "no metadata record found in the file", code="oai.no_metadata", source=str(path)
         )
-    if metadata is not None:
-        try:
-            prefix = for_element(metadata, prefix).format
-        except CrosswalkError as exc:
-            raise CrosswalkError(f"{path}: {exc}", code=exc.code) from exc
+    members = _members(path, metadata, prefix) if metadata is not None else []
     repository = parsed.root.findtext(f"{{{OAI_NS}}}request", default="").strip() or FILE_REPOSITORY
     header = record.find(f"{{{OAI_NS}}}header") if record is not None else None
-    identifier = f"file:{path.name}"
-    datestamp = ""
-    set_specs: tuple[str, ...] = ()
-    if header is not None:
-        identifier = header.findtext(f"{{{OAI_NS}}}identifier", default="").strip() or identifier
-        datestamp = header.findtext(f"{{{OAI_NS}}}datestamp", default="").strip()
-        set_specs = tuple(s.text or "" for s in header.iterfind(f"{{{OAI_NS}}}setSpec"))
-    return HarvestedRecord(
+    base = HarvestedRecord(
         repository=repository,
-        identifier=identifier,
-        datestamp=datestamp,
-        metadata_prefix=prefix or "oai_dc",
+        identifier=f"file:{path.name}",
+        datestamp="",
+        metadata_prefix=members[0][1] if members else prefix or "oai_dc",
         raw=raw,
-        set_specs=set_specs,
         deleted=record is not None and _is_deleted(record),
         tree=parsed.root if not parsed.issues else None,
     )
+    if header is not None:
+        base = replace(
+            base,
+            identifier=header.findtext(f"{{{OAI_NS}}}identifier", default="").strip()
+            or base.identifier,
+            datestamp=header.findtext(f"{{{OAI_NS}}}datestamp", default="").strip(),
+            set_specs=tuple(s.text or "" for s in header.iterfind(f"{{{OAI_NS}}}setSpec")),
+        )
+    if len(members) <= 1:
+        return [base]
+    return [
+        replace(
+            base,
+            identifier=f"{base.identifier}#{number}",
+            metadata_prefix=format_,
+            raw=xmlsafe.to_bytes(member),
+            tree=member,
+        )
+        for number, (member, format_) in enumerate(members, start=1)
+    ]
+
+
+def _members(
+    path: Path, metadata: etree._Element, prefix: str | None
+) -> list[tuple[etree._Element, str]]:
+    """The records in a metadata element: itself, or each child of a collection wrapper."""
+    try:
+        return [(metadata, for_element(metadata, prefix).format)]
+    except CrosswalkError as exc:
+        error = exc
+    children = [child for child in metadata if isinstance(child.tag, str)]
+    try:
+        members = [(child, for_element(child, prefix).format) for child in children]
+    except CrosswalkError:
+        members = []
+    if not members:
+        raise CrosswalkError(f"{path}: {error}", code=error.code) from error
+    return members
 
 
 def _is_deleted(record: etree._Element) -> bool:

@@ -75,14 +75,15 @@ def for_element(root: etree._Element, prefix: str | None) -> Crosswalk:
                 code="crosswalk.unknown_format",
             )
         chosen = crosswalks[prefix]
-        if root.tag != chosen.root_clark:
+        if root.tag not in chosen.roots_clark:
             raise _wrong_root(root, chosen)
         return chosen
     for crosswalk in crosswalks.values():
-        if root.tag == crosswalk.root_clark:
+        if root.tag in crosswalk.roots_clark:
             return crosswalk
+    local = etree.QName(root).localname
     for crosswalk in crosswalks.values():
-        if etree.QName(root).localname == crosswalk.root.partition(":")[2]:
+        if any(etree.QName(name).localname == local for name in crosswalk.roots_clark):
             raise _wrong_root(root, crosswalk)
     raise CrosswalkError(
         f"cannot tell the format of a {root.tag} element; give the prefix explicitly",
@@ -92,13 +93,14 @@ def for_element(root: etree._Element, prefix: str | None) -> Crosswalk:
 
 def _wrong_root(root: etree._Element, expected: Crosswalk) -> CrosswalkError:
     qname = etree.QName(root)
-    wanted = etree.QName(expected.root_clark)
-    if qname.localname == wanted.localname:
-        return CrosswalkError(
-            f"a {qname.localname} element in namespace {qname.namespace or '(none)'}; "
-            f"format {expected.format!r} uses {wanted.namespace}",
-            code="crosswalk.wrong_namespace",
-        )
+    for name in expected.roots_clark:
+        wanted = etree.QName(name)
+        if qname.localname == wanted.localname:
+            return CrosswalkError(
+                f"a {qname.localname} element in namespace {qname.namespace or '(none)'}; "
+                f"format {expected.format!r} uses {wanted.namespace}",
+                code="crosswalk.wrong_namespace",
+            )
     return CrosswalkError(
         f"format {expected.format!r} expects a {expected.root} root element, found {root.tag}",
         code="crosswalk.wrong_root",
@@ -128,8 +130,9 @@ def crosswalk_record(
     source_data.update(data.pop("source", {}))
     data["source"] = source_data
     data["id"] = record_id(source.repository, source.oai_identifier)
-    if "resource_type" not in data:
-        data["resource_type"] = COAR_OTHER
+    if "uri" not in data.get("resource_type", {}):
+        # Only source labels were found (rules may add them before any type is known).
+        data["resource_type"] = {**COAR_OTHER, **data.get("resource_type", {})}
         applied.issues.append(
             Issue(
                 code="crosswalk.unmapped_type",

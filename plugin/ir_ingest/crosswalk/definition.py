@@ -3,7 +3,10 @@
 A crosswalk file is data only.  Its keys::
 
     format: mods                        # the metadataPrefix it reads
-    root: mods:mods                     # the metadata element it expects (prefix:local)
+    root: mods:mods                     # the metadata element it expects (prefix:local), or a
+                                        #   list of them (qualified DC has three in the wild)
+    include: oai_dc.yaml                # run that file's rules after these (same folder);
+                                        #   its defaults, postprocess and limits apply too
     namespaces: {prefix: uri, ...}      # prefixes used in root and in rule paths
     value_attributes: [valueURI]        # attributes that carry values (kept in extra if unused)
     defaults: {field: value, ...}       # set when no rule filled the field
@@ -46,8 +49,8 @@ if TYPE_CHECKING:
 OnError = Literal["keep", "null", "report", "reject"]
 _RULE_KEYS = {"from", "to", "ops", "as", "set", "build", "when", "consume", "on_error", "note"}
 _FILE_KEYS = {
-    "format", "root", "namespaces", "value_attributes", "defaults", "postprocess", "limits",
-    "rules", "description",
+    "format", "root", "include", "namespaces", "value_attributes", "defaults", "postprocess",
+    "limits", "rules", "description",
 }  # fmt: skip
 
 
@@ -93,7 +96,7 @@ class Crosswalk:
     """A loaded crosswalk: its format, expected root element, namespaces and rules."""
 
     format: str
-    root: str
+    roots: tuple[str, ...]
     namespaces: dict[str, str]
     rules: tuple[Rule, ...]
     defaults: dict[str, Any]
@@ -103,9 +106,14 @@ class Crosswalk:
     limits: tuple[Limit, ...] = ()
 
     @property
-    def root_clark(self) -> str:
-        """The root element as ``{namespace}local``, as lxml names it."""
-        return clark(self.root, self.namespaces)
+    def root(self) -> str:
+        """The first (main) root element name, for messages."""
+        return self.roots[0]
+
+    @property
+    def roots_clark(self) -> frozenset[str]:
+        """The root elements as ``{namespace}local``, as lxml names them."""
+        return frozenset(clark(root, self.namespaces) for root in self.roots)
 
 
 def clark(qname: str, namespaces: dict[str, str]) -> str:
@@ -120,23 +128,35 @@ def load_crosswalk(path: Path) -> Crosswalk:
     namespaces = data["namespaces"]
     if not isinstance(namespaces, dict) or not all(isinstance(v, str) for v in namespaces.values()):
         raise ConfigError(f"{path}: namespaces must map prefixes to URIs, got {namespaces!r}")
-    root = str(data["root"])
-    if root.partition(":")[0] not in namespaces:
-        raise ConfigError(f"{path}: root {root!r} uses a prefix not declared in namespaces")
+    roots = tuple(map(str, data["root"] if isinstance(data["root"], list) else [data["root"]]))
+    for root in roots:
+        if root.partition(":")[0] not in namespaces:
+            raise ConfigError(f"{path}: root {root!r} uses a prefix not declared in namespaces")
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise ConfigError(f"{path}: defaults must be a mapping, got {defaults!r}")
+    base = _included(path, data.get("include"))
     return Crosswalk(
         format=str(data["format"]),
-        root=root,
+        roots=roots,
         namespaces=dict(namespaces),
-        rules=_compile_rules(path, data["rules"], namespaces, ""),
-        defaults=defaults,
+        rules=_compile_rules(path, data["rules"], namespaces, "") + (base.rules if base else ()),
+        defaults={**(base.defaults if base else {}), **defaults},
         path=path,
-        value_attributes=_value_attributes(path, data.get("value_attributes"), namespaces),
-        postprocess=_postprocess(path, data.get("postprocess")),
-        limits=_limits(path, data.get("limits")),
+        value_attributes=_value_attributes(path, data.get("value_attributes"), namespaces)
+        | (base.value_attributes if base else frozenset()),
+        postprocess=_postprocess(path, data.get("postprocess"))
+        or (base.postprocess if base else ()),
+        limits=_limits(path, data.get("limits")) or (base.limits if base else ()),
     )
+
+
+def _included(path: Path, name: Any) -> Crosswalk | None:
+    if name is None:
+        return None
+    if not isinstance(name, str) or "/" in name or not name.endswith(".yaml"):
+        raise ConfigError(f"{path}: include names a crosswalk file beside it, got {name!r}")
+    return load_crosswalk(path.parent / name)
 
 
 def _read_mapping(path: Path) -> dict[str, Any]:

@@ -8,8 +8,8 @@ A value that went somewhere is *consumed* and later rules pass it by, so the ord
 cascade from the most specific to the most general.  Consumption is only committed when the value
 is used: a built dict refused by ``when`` leaves its parts free for the next rule.  After the
 rules, every non-empty leaf element (and value attribute) no rule consumed is copied to ``extra``
-under its path, so nothing the source said is silently lost.  A scalar target keeps its first value;
-a later different value stays unconsumed and lands in ``extra``.
+under its path, so nothing the source said is silently lost.  A scalar target keeps its first
+value; a later different value stays unconsumed and lands in ``extra``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:
     from ir_ingest.crosswalk.definition import Crosswalk, Rule
+    from ir_ingest.crosswalk.ops import Operation
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -140,24 +141,31 @@ def _apply(
         value = clean_text(_text(found))
         if not value:
             return False
-    original = value
     try:
-        for op in rule.ops:
-            value = op(value)
-            if value is None:
-                return False
+        values = _run_ops(rule.ops, value)
     except NormaliseError as exc:
         if not _on_error(rule, exc, where, _join(source, rule), scope):
             return False
-        value = original
-    if not _accepts(rule, value):
-        return False
-    used = _put(data, rule, _shape(rule, element, value))
+        values = [value]
+    values = [v for v in values if _accepts(rule, v)]
+    # Every part must find its place; otherwise the whole source value stays for extra.
+    used = bool(values) and all([_put(data, rule, _shape(rule, element, v)) for v in values])
     if used:
         if not rule.build:
             (scope.consumed if rule.consume else scope.read).add(key)
         scope.lineage.append((where.removesuffix("[]"), _join(source, rule)))
     return used
+
+
+def _run_ops(ops: tuple[Operation, ...], value: Any) -> list[Any]:
+    """Run the operations; a list result fans out, the rest running on each part."""
+    for index, op in enumerate(ops):
+        value = op(value)
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return [out for item in value for out in _run_ops(ops[index + 1 :], item)]
+    return [value]
 
 
 def _text(found: Any) -> str:
@@ -216,21 +224,16 @@ def _put(data: dict[str, Any], rule: Rule, value: Any) -> bool:
     for part in parents:
         holder = holder.setdefault(part, {})
     if rule.target.append:
-        holder.setdefault(last, []).append(value)
+        values = holder.setdefault(last, [])
+        if value not in values:  # the same language as code and as text is one language
+            values.append(value)
         return True
     if last not in holder:
         holder[last] = value
         return True
-    # A second value agreeing with the first (same string, same COAR uri) is consumed, not lost.
-    current = holder[last]
-    if current == value:
-        return True
-    return (
-        isinstance(current, dict)
-        and isinstance(value, dict)
-        and current.get("uri") is not None
-        and current.get("uri") == value.get("uri")
-    )
+    # A second value equal to the first (the same language as code and as text) is consumed;
+    # a different one, even naming the same COAR type, keeps its own wording in extra.
+    return bool(holder[last] == value)
 
 
 def _unconsumed(

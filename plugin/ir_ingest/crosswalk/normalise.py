@@ -8,6 +8,7 @@ error, not a plausible invention.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from datetime import datetime
@@ -26,11 +27,19 @@ class NormaliseError(ValueError):
 
 
 _SPACES = re.compile(r"\s+")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 
 def clean_text(value: str) -> str:
-    """Unicode NFC with runs of white space collapsed to one space and the ends stripped."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    """Unicode NFC, runs of white space collapsed to one space, ends stripped.
+
+    A blank line (a paragraph break in an abstract) is kept as one ``\\n\\n``.
+    """
+    text = unicodedata.normalize("NFC", value)
+    if "\n" in text and _PARAGRAPH_BREAK.search(text):
+        paragraphs = (_SPACES.sub(" ", p).strip() for p in _PARAGRAPH_BREAK.split(text))
+        return "\n\n".join(p for p in paragraphs if p)
+    return _SPACES.sub(" ", text).strip()
 
 
 # -- dates ----------------------------------------------------------------------------------
@@ -40,12 +49,16 @@ _TEXT_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%B %Y",
 
 
 def edtf_date(value: str) -> str:
-    """Normalise a date to EDTF level 0 (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
+    """Normalise a date to EDTF level 0 (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or an interval).
 
-    Accepts W3CDTF/ISO 8601 (time part dropped) and English day-month-year text
-    (``18 Dec 2020``).  Ambiguous numeric forms such as ``03/04/2020`` are errors, not guesses.
+    Accepts W3CDTF/ISO 8601 (time part dropped), English day-month-year text (``18 Dec 2020``)
+    and intervals of those (``2017-03/2019-11``).  Ambiguous numeric forms such as
+    ``03/04/2020`` are errors, not guesses.
     """
     text = clean_text(value)
+    if text.count("/") == 1 and not re.search(r"\d/\d{1,2}/", text):
+        start, end = (edtf_date(part) for part in text.split("/"))
+        return f"{start}/{end}"
     match = _ISO_DATE.match(text)
     if match:
         year, month, day = match.groups()
@@ -210,6 +223,84 @@ def identifier(value: str, scheme: str | None = None) -> dict[str, str]:
             normalised = normalised.lower()
         return {"scheme": found, "value": normalised}
     raise NormaliseError(f"{value!r} is not an identifier of a known scheme")
+
+
+_IDUTILS_SCHEMES = frozenset(name for name, _ in idutils.IDUTILS_PID_SCHEMES)
+# scheme names sources use -> idutils scheme names
+_SCHEME_ALIASES = {
+    "hdl": "handle",
+    "uri": None,
+    "eissn": "issn",
+    "e-issn": "issn",
+    "isbn13": "isbn",
+}
+
+
+def identifier_parts(parts: dict[str, Any]) -> dict[str, Any]:
+    """Finish an identifier read as ``{scheme, value[, qualifier]}`` (MODS ``identifier@type``).
+
+    Schemes idutils knows are validated and normalised (an ISBN with a bad checksum is an error);
+    ``uri`` is detected; other schemes (``local``, ``report number``) are kept as given.
+    """
+    value = parts.get("value")
+    if not value:
+        raise NormaliseError("the identifier has no value")
+    given = str(parts.get("scheme") or "").strip().lower() or None
+    scheme = _SCHEME_ALIASES.get(given, given) if given else None
+    if scheme is None or scheme in _IDUTILS_SCHEMES:
+        result: dict[str, Any] = identifier(value, scheme)
+    else:
+        result = {"scheme": scheme, "value": clean_text(value)}
+    if parts.get("qualifier"):
+        result["qualifier"] = parts["qualifier"]
+    return result
+
+
+def related_parts(parts: dict[str, Any]) -> dict[str, Any]:
+    """A related resource from its identifier or URL (a title alone cannot be linked)."""
+    found = parts.get("id") or (
+        {"scheme": "url", "value": parts["url"]} if parts.get("url") else None
+    )
+    if not found:
+        raise NormaliseError("the related item has neither an identifier nor a URL")
+    result = {"scheme": found["scheme"], "value": found["value"]}
+    for key in ("relation", "resource_type_uri"):
+        if parts.get(key):
+            result[key] = parts[key]
+    return result
+
+
+_TITLE_TYPES = {
+    "alternative": "AlternativeTitle",
+    "translated": "TranslatedTitle",
+    "abbreviated": "Other",
+    "uniform": "Other",
+}
+
+
+def title_parts(parts: dict[str, Any]) -> dict[str, Any]:
+    """A title from MODS ``titleInfo`` parts: nonSort + title [: subTitle] [. partNumber, partName].
+
+    ``type`` becomes a DataCite titleType; ``lang`` is normalised to ISO 639-3 when it can be.
+    """
+    title = parts.get("value")
+    if not title:
+        raise NormaliseError("the title element is empty")
+    nonsort = parts.get("nonsort")
+    if nonsort:
+        title = f"{nonsort}{title}" if nonsort.endswith(("'", "’")) else f"{nonsort} {title}"
+    if parts.get("subtitle"):
+        title = f"{title}: {parts['subtitle']}"
+    part = ", ".join(p for p in (parts.get("part_number"), parts.get("part_name")) if p)
+    if part:
+        title = f"{title}. {part}"
+    result: dict[str, Any] = {"value": title}
+    if parts.get("lang"):
+        with contextlib.suppress(NormaliseError):
+            result["lang"] = language(parts["lang"])
+    if parts.get("type"):
+        result["type"] = _TITLE_TYPES.get(parts["type"], "Other")
+    return result
 
 
 # -- citations ------------------------------------------------------------------------------

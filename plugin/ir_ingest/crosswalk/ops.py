@@ -3,7 +3,8 @@
 A rule's ``ops`` list runs left to right on the value read from the source node.  Each operation
 takes the current value and its argument and returns:
 
-- the new value (a string, number or dict), or
+- the new value (a string, number or dict), or a list of values (``split``): the operations
+  after it run on each one, and each goes to the target, or
 - ``None``: "not mine" — the rule does not apply to this value, which stays unconsumed
   (so another rule may take it, or it lands in ``extra``), or
 - raises :class:`~ir_ingest.crosswalk.normalise.NormaliseError`: the value is meant for this rule
@@ -58,12 +59,34 @@ def column(value: dict[str, str], name: str) -> str | None:
     return value.get(name)
 
 
-def resource_type(value: str, _: None) -> dict[str, Any] | None:
-    """``resource_type``: a COAR type from the resource_types table, keeping the source string."""
+#: COAR types too broad to win over a more precise one: text, other.
+GENERIC_TYPES = frozenset(
+    ("http://purl.org/coar/resource_type/c_18cf", "http://purl.org/coar/resource_type/c_1843")
+)
+
+
+def resource_type(value: str, only: str | None) -> dict[str, Any] | None:
+    """``resource_type``: a COAR type from the resource_types table, keeping the source string.
+
+    ``{resource_type: specific}`` takes no generic type (COAR text, other), so that a rule
+    before a plain ``resource_type`` rule lets "Master's thesis" win over DCMI "Text".
+    """
     row = lookup_row("resource_types", value)
-    if row is None:
+    if row is None or (only == "specific" and row.get("uri") in GENERIC_TYPES):
         return None
     return {**row, "source": {"label": value}}
+
+
+def _check_only(arg: Any) -> str | None:
+    if arg is None or arg == "specific":
+        return None if arg is None else "specific"
+    raise ConfigError(f"resource_type takes no argument or 'specific', got {arg!r}")
+
+
+def split(value: str, separator: str) -> list[str] | None:
+    """``{split: ";"}``: one value per part (CONTENTdm packs keywords as ``a; b; c``)."""
+    parts = [part.strip() for part in value.split(separator)]
+    return [part for part in parts if part] or None
 
 
 def const(_: Any, value: Any) -> Any:
@@ -129,16 +152,20 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "match": (match, _check_regex),
     "lookup": (lookup, _check_table),
     "column": (column, _check_str),
-    "resource_type": (resource_type, _no_arg),
+    "resource_type": (resource_type, _check_only),
     "edtf": (_plain(normalise.edtf_date), _no_arg),
     "language": (_plain(normalise.language), _no_arg),
     "agent": (_plain(normalise.agent), _no_arg),
     "identifier": (identifier, _optional_str),
     "const": (const, lambda arg: arg),
+    "split": (split, _check_str),
     "boolean": (boolean, _no_arg),
     "agent_parts": (_plain(normalise.agent_parts), _no_arg),
     "interval": (_plain(normalise.interval), _no_arg),
     "citation": (_plain(normalise.citation), _no_arg),
+    "identifier_parts": (_plain(normalise.identifier_parts), _no_arg),
+    "related_parts": (_plain(normalise.related_parts), _no_arg),
+    "title_parts": (_plain(normalise.title_parts), _no_arg),
     "sanitise_html": (_plain(normalise.sanitise_html), _no_arg),
     "integer": (_plain(normalise.integer), _no_arg),
 }

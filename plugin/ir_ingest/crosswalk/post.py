@@ -113,9 +113,20 @@ def editors_as_creators(applied: Applied) -> None:
             del data["contributors"]
 
 
+def imprint_from_host(applied: Applied) -> None:
+    """A chapter's publisher and place are its book's (reference/targets.md §4.2 ``publisher``)."""
+    data = applied.data
+    host = data.get("host") or {}
+    for field, host_field in (("publisher", "publisher"), ("place_of_publication", "place")):
+        if not data.get(field) and host.get(host_field):
+            data[field] = host[host_field]
+            applied.lineage.setdefault(field, []).append(f"host.{host_field}")
+
+
 STEPS: dict[str, Step] = {
     "issued_date": issued_date,
     "landing_page": landing_page,
     "host_from_part": host_from_part,
     "editors_as_creators": editors_as_creators,
+    "imprint_from_host": imprint_from_host,
 }

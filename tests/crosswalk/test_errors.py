@@ -1,0 +1,80 @@
+"""Inputs a crosswalk cannot handle get a clear error or issue code, never a crash."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from lxml import etree
+
+from ir_ingest.crosswalk import crosswalk_record, for_element
+from ir_ingest.errors import CrosswalkError
+from ir_ingest.pipeline import process, read_file
+from tests.conftest import FIXTURES
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+MODS = FIXTURES / "records" / "mods"
+
+
+def test_wrong_namespace_names_both_namespaces() -> None:
+    with pytest.raises(CrosswalkError) as caught:
+        read_file(MODS / "wrong-namespace.xml")
+    assert caught.value.code == "crosswalk.wrong_namespace"
+    assert "http://www.loc.gov/mods/v3" in str(caught.value)
+    assert "wrong-namespace.xml" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("xml", "prefix", "code"),
+    [
+        (
+            b"<marc:record xmlns:marc='http://www.loc.gov/MARC21/slim'/>",
+            None,
+            "crosswalk.unknown_format",
+        ),
+        (b"<x/>", "marcxml", "crosswalk.unknown_format"),
+        (b"<mods xmlns='http://www.loc.gov/mods/v3'/>", "oai_dc", "crosswalk.wrong_root"),
+        (b"<dc xmlns='http://example.org/not-dc/'/>", "oai_dc", "crosswalk.wrong_namespace"),
+    ],
+)
+def test_unknown_or_mismatched_formats(xml: bytes, prefix: str | None, code: str) -> None:
+    with pytest.raises(CrosswalkError) as caught:
+        for_element(etree.fromstring(xml), prefix)
+    assert caught.value.code == code
+
+
+def test_a_record_with_no_usable_title_is_an_issue_not_a_crash() -> None:
+    (entry,) = [process(h) for h in read_file(MODS / "no-title.xml")]
+    assert entry.record is not None
+    assert entry.record.title is None
+    assert "validate.missing_title" in [issue.code for issue in entry.issues]
+    assert entry.has_errors
+
+
+def test_format_detection_by_root_namespace() -> None:
+    for folder, expected in (("mods", "mods"), ("oai_dc", "oai_dc"), ("qdc", "qdc")):
+        path = next(
+            p
+            for p in sorted((FIXTURES / "records" / folder).glob("*.xml"))
+            if p.name != "wrong-namespace.xml"
+        )
+        assert read_file(path)[0].metadata_prefix == expected
+
+
+def test_a_collection_gives_one_record_per_member() -> None:
+    records = read_file(MODS / "collection-two.xml")
+    assert [r.identifier for r in records] == [
+        "file:collection-two.xml#1",
+        "file:collection-two.xml#2",
+    ]
+    titles = [process(r).record.title.value for r in records]  # type: ignore[union-attr]
+    assert len(set(titles)) == 2
+
+
+def test_crosswalk_api_accepts_bytes(tmp_path: Path) -> None:
+    data = (MODS / "seed-chapter.xml").read_bytes()
+    record = crosswalk_record(data).record
+    assert record.host is not None
+    assert [e.family_name for e in record.host.editors] == ["Brandsen", "Verschuere", "Steen"]

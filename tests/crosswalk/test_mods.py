@@ -1,0 +1,55 @@
+"""The MODS crosswalk on the seed chapter: exactly the record DESIGN.md describes."""
+
+from __future__ import annotations
+
+from ir_ingest.pipeline import process, read_file
+from tests.conftest import FIXTURES
+
+SEED_MODS = FIXTURES / "records" / "mods" / "seed-chapter.xml"
+
+
+def test_seed_chapter_as_mods_gives_the_design_record() -> None:
+    (entry,) = [process(h) for h in read_file(SEED_MODS)]
+    assert entry.record is not None
+    record = entry.record.to_dict()
+    assert record["resource_type"]["uri"] == "http://purl.org/coar/resource_type/c_3248"
+    assert (
+        record["resource_type"]["source"]["label"] == "Chapter in Book/Report/Conference proceeding"
+    )
+    assert record["title"]["value"] == "Who is in the lead?"
+    assert record["subtitle"]["value"] == "New perspectives on leading service co-production"
+    assert [(a["family_name"], a["given_name"], a["role"]) for a in record["creators"]] == [
+        ("Schlappa", "Hans", "aut"),
+        ("Imani", "Yassaman", "aut"),
+    ]
+    assert "contributors" not in record, "the editors edit the book, not the chapter"
+    host = record["host"]
+    assert host["title"] == "Co-production and co-creation"
+    assert host["subtitle"] == "Engaging citizens in service delivery"
+    assert [(e["family_name"], e["given_name"], e["role"]) for e in host["editors"]] == [
+        ("Brandsen", "Taco", "edt"),
+        ("Verschuere", "Bram", "edt"),
+        ("Steen", "Trui", "edt"),
+    ]
+    assert host["identifiers"] == [
+        {"scheme": "isbn", "value": "9781315204956", "qualifier": "electronic"},
+        {"scheme": "isbn", "value": "9780367735012", "qualifier": "print"},
+        {"scheme": "isbn", "value": "9781138700116", "qualifier": "print"},
+    ]
+    assert (host["publisher"], host["place"]) == ("Taylor & Francis Group", "New York")
+    assert (record["publisher"], record["place_of_publication"]) == (
+        "Taylor & Francis Group",
+        "New York",
+    )
+    assert record["peer_reviewed"] is True
+    assert record["publication_status"] == "published"
+    assert record["publication_date"] == "2020-12-18"
+    assert record["languages"] == ["eng"]
+    assert record["extent"] == {"pages": 10}
+    assert [s["value"] for s in record["subjects"]] == [
+        "Public Services",
+        "leadership theory and development",
+    ]
+    assert record["source_stats"] == {"downloads": 8}
+    assert record["abstracts"][0]["value"].count("\n\n") == 1, "the two paragraphs are kept"
+    assert not entry.has_errors
