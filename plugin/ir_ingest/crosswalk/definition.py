@@ -23,6 +23,7 @@ A crosswalk file is data only.  Its keys::
         set: {role: aut}                # constant keys added to the value (a string becomes value)
         build: [rules…]                 # the value is a dict made by these rules from the element
         when: {role: [aut, null]}       # use a built dict only if its keys hold these values
+        requires: [date]                # use a built dict only if it has these keys
         consume: false                  # read the value but leave it for later rules too
         on_error: report                # keep | null | report | reject
         note: why this rule exists      # free text for readers; ignored
@@ -47,7 +48,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 OnError = Literal["keep", "null", "report", "reject"]
-_RULE_KEYS = {"from", "to", "ops", "as", "set", "build", "when", "consume", "on_error", "note"}
+_RULE_KEYS = {
+    "from", "to", "ops", "as", "set", "build", "when", "requires", "consume", "on_error", "note",
+}  # fmt: skip
 _FILE_KEYS = {
     "format", "root", "include", "namespaces", "value_attributes", "defaults", "postprocess",
     "limits", "rules", "description",
@@ -78,6 +81,7 @@ class Rule:
     constants: dict[str, Any] = field(default_factory=dict)
     build: tuple[Rule, ...] = ()
     when: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    requires: tuple[str, ...] = ()
     consume: bool = True
     on_error: OnError = "report"
 
@@ -215,6 +219,7 @@ def _compile_rule(
         constants=_mapping(where, "set", spec.get("set")),
         build=_compile_rules(path, build, namespaces, f" {label}.") if build is not None else (),
         when=_when(where, spec.get("when")),
+        requires=_requires(where, spec.get("requires")),
         consume=_flag(where, "consume", spec.get("consume", True)),
         on_error=_on_error(where, spec),
     )
@@ -249,6 +254,14 @@ def _when(where: str, value: Any) -> dict[str, tuple[Any, ...]]:
     if not all(isinstance(allowed, list) for allowed in conditions.values()):
         raise ConfigError(f"{where}: 'when' maps keys to lists of values, got {value!r}")
     return {key: tuple(allowed) for key, allowed in conditions.items()}
+
+
+def _requires(where: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(key, str) for key in value):
+        raise ConfigError(f"{where}: 'requires' is a list of keys, got {value!r}")
+    return tuple(value)
 
 
 def _flag(where: str, key: str, value: Any) -> bool:

@@ -195,11 +195,13 @@ def _on_error(rule: Rule, exc: NormaliseError, where: str, source: str, scope: _
 
 
 def _accepts(rule: Rule, value: Any) -> bool:
-    if not rule.when:
+    if not rule.when and not rule.requires:
         return True
     if not isinstance(value, dict):
         return False
-    return all(value.get(key) in allowed for key, allowed in rule.when.items())
+    return all(value.get(key) in allowed for key, allowed in rule.when.items()) and all(
+        value.get(key) not in (None, "", [], {}) for key in rule.requires
+    )
 
 
 def _shape(rule: Rule, element: etree._Element, value: Any) -> Any:

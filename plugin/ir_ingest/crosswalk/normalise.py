@@ -122,6 +122,7 @@ def agent(value: str) -> dict[str, Any]:
 
     A string naming an organisation (it contains a word such as *Institute* or *University*)
     becomes an organizational agent; a single word becomes a personal agent with a family name only.
+    ``name`` keeps the string as the source wrote it.
     """
     name = clean_text(value).strip(" ,;")
     if not name:
@@ -136,7 +137,6 @@ def agent(value: str) -> dict[str, Any]:
     result: dict[str, Any] = {"type": "personal", "name": name, "family_name": family}
     if given:
         result["given_name"] = given
-        result["name"] = f"{family}, {given}"
     return result
 
 
@@ -197,6 +197,7 @@ def interval(parts: dict[str, Any]) -> str:
 # -- identifiers ----------------------------------------------------------------------------
 
 # idutils reports every scheme a string could be; prefer the most specific ones.
+_SCHEME_PREFIX = re.compile(r"^(issn|isbn|pmid|arxiv)\s*:\s*(\S.*)$", re.IGNORECASE)
 _SCHEME_PREFERENCE = ("doi", "isbn", "issn", "orcid", "handle", "urn", "arxiv", "pmid", "url")
 
 
@@ -208,6 +209,12 @@ def identifier(value: str, scheme: str | None = None) -> dict[str, str]:
     A value that is not valid in the given scheme (an ISBN with a bad checksum) is an error.
     """
     text = clean_text(value)
+    prefixed = _SCHEME_PREFIX.match(text)
+    if prefixed and scheme is None:
+        # "issn:2583-1887", "isbn: 978…": a scheme written in front of the value.
+        scheme, text = prefixed.group(1).lower(), prefixed.group(2)
+    if text.startswith("oai:") and scheme is None:
+        return {"scheme": "oai", "value": text}
     detected = idutils.detect_identifier_schemes(text)
     if scheme is not None:
         if scheme not in detected:
@@ -301,6 +308,24 @@ def title_parts(parts: dict[str, Any]) -> dict[str, Any]:
     if parts.get("type"):
         result["type"] = _TITLE_TYPES.get(parts["type"], "Other")
     return result
+
+
+_GRANT = re.compile(r"^info:eu-repo/grantAgreement/([^/]+)/([^/]*)/([^/]+)(?:/.*)?$")
+
+
+def grant_agreement(value: str) -> dict[str, Any]:
+    """An OpenAIRE v3 grant URI ``info:eu-repo/grantAgreement/EC/H2020/123456/EU`` as funding.
+
+    The funder is the acronym given (``EC``); the programme is kept in the award title.
+    """
+    match = _GRANT.match(clean_text(value))
+    if not match:
+        raise NormaliseError(f"{value!r} is not an info:eu-repo/grantAgreement URI")
+    funder, programme, number = match.groups()
+    award: dict[str, Any] = {"number": number, "uri": clean_text(value)}
+    if programme:
+        award["title"] = programme
+    return {"funder": {"name": funder}, "award": award}
 
 
 # -- citations ------------------------------------------------------------------------------

@@ -163,6 +163,7 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "agent_parts": (_plain(normalise.agent_parts), _no_arg),
     "interval": (_plain(normalise.interval), _no_arg),
     "citation": (_plain(normalise.citation), _no_arg),
+    "grant_agreement": (_plain(normalise.grant_agreement), _no_arg),
     "identifier_parts": (_plain(normalise.identifier_parts), _no_arg),
     "related_parts": (_plain(normalise.related_parts), _no_arg),
     "title_parts": (_plain(normalise.title_parts), _no_arg),
