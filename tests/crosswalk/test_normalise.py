@@ -69,7 +69,7 @@ def test_language_unknown() -> None:
             "Yassaman Imani",
             {
                 "type": "personal",
-                "name": "Imani, Yassaman",
+                "name": "Yassaman Imani",
                 "family_name": "Imani",
                 "given_name": "Yassaman",
             },

@@ -7,13 +7,17 @@ how well a crosswalk fits a source.  Used by the corpus tests and by the benchma
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from ir_ingest.crosswalk import CrosswalkResult, crosswalk_record, registry
-from ir_ingest.crosswalk.definition import Crosswalk
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lxml import etree
+
+    from ir_ingest.crosswalk.definition import Crosswalk
 
 
 def find_records(root: etree._Element) -> Iterator[tuple[etree._Element, Crosswalk]]:
