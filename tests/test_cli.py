@@ -142,3 +142,25 @@ def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
         check=True,
     )
     assert len(exported.stdout.splitlines()) == 36
+
+
+def test_crosswalk_explain_shows_lineage_and_extra() -> None:
+    seed_mods = SEED_CHAPTER.parents[1] / "mods" / "seed-chapter.xml"
+    result = runner.invoke(app, ["crosswalk", str(seed_mods), "--explain"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    editors = next(line for line in lines if line.startswith("host.editors "))
+    assert "mods:relatedItem[@type='host'][1]/mods:name" in editors
+    assert any(line.startswith("title ") and "mods:title" in line for line in lines)
+    assert "extra (kept, used by no rule):" in lines
+    assert "  mods:typeOfResource: text" in lines
+
+
+def test_crosswalk_of_a_collection_prints_an_array(tmp_path: Path) -> None:
+    collection = SEED_CHAPTER.parents[1] / "mods" / "collection-two.xml"
+    result = runner.invoke(app, ["crosswalk", str(collection)])
+    assert result.exit_code == 0, result.output
+    assert [r["source"]["oai_identifier"] for r in json.loads(result.stdout)] == [
+        "file:collection-two.xml#1",
+        "file:collection-two.xml#2",
+    ]

@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ir_ingest import __version__
 from ir_ingest.config import Config, load_config
+from ir_ingest.entry import Entry
 from ir_ingest.errors import IngestError
 from ir_ingest.oai.harvest import ProgressCallback, run_harvest
 from ir_ingest.pipeline import process, read_file
@@ -240,13 +241,17 @@ def crosswalk_command(
         str | None,
         typer.Option("--prefix", help="Format; detected from the root element if omitted."),
     ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="Show where each field came from and what went to extra."),
+    ] = False,
 ) -> None:
     """Print the record JSON a file crosswalks to (offline: no network, no store).
 
     Issues go to stderr, so stdout is the JSON alone: one object, or an array for a file that
-    holds a collection of records.
+    holds a collection of records.  With --explain, print each field's source paths instead.
 
-    Example:  ir-ingest crosswalk fixtures/records/oai_dc/pure-chapter.xml > chapter.json
+    Example:  ir-ingest crosswalk fixtures/records/mods/seed-chapter.xml --explain
     """
     with _fail_cleanly():
         entries = [process(harvested) for harvested in read_file(file, prefix)]
@@ -254,12 +259,35 @@ def crosswalk_command(
             if entry.record is None:
                 problems = "; ".join(i.message for i in entry.issues) or "the record is deleted"
                 raise IngestError(f"{file}: {problems}")
-    records = [entry.record.to_dict() for entry in entries if entry.record]
-    document = records[0] if len(records) == 1 else records
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    if explain:
+        for entry in entries:
+            _explain(entry)
+    else:
+        records = [entry.record.to_dict() for entry in entries if entry.record]
+        document = records[0] if len(records) == 1 else records
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     for entry in entries:
         for issue in entry.issues:
             err.print(f"{issue.severity.value} {issue.code}: {issue.message}", highlight=False)
+
+
+def _explain(entry: Entry) -> None:
+    """Field by field, where the values came from; then what no rule used."""
+    assert entry.record is not None
+    out.print(
+        f"# {entry.harvested.identifier} ({entry.harvested.metadata_prefix})", highlight=False
+    )
+    width = max((len(name) for name in entry.lineage), default=10)
+    for name, sources in sorted(entry.lineage.items()):
+        paths = ", ".join(dict.fromkeys(sources))
+        out.print(f"{name:<{width}}  <-  {paths}", highlight=False, markup=False)
+    if entry.record.extra:
+        out.print("extra (kept, used by no rule):", highlight=False)
+        for path, values in entry.record.extra.items():
+            shown = "; ".join(values)
+            out.print(f"  {path}: {shown}", highlight=False, markup=False)
+    else:
+        out.print("extra: nothing; every source value reached a field", highlight=False)
 
 
 @app.command()

@@ -86,6 +86,8 @@ class Entry:
     record: Record | None = None
     issues: list[Issue] = field(default_factory=list)
     outcome: Outcome | None = None
+    #: Record field -> the source paths its values came from (``crosswalk --explain``).
+    lineage: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def has_errors(self) -> bool:

@@ -73,6 +73,7 @@ def process(harvested: HarvestedRecord, issues: Iterable[Issue] = ()) -> Entry:
         )
         return entry
     entry.record = result.record
+    entry.lineage = result.lineage
     entry.issues.extend(result.issues)
     entry.issues.extend(validate_record(result.record))
     return entry

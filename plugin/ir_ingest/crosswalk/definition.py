@@ -34,6 +34,7 @@ with the file name, the rule number and the bad value.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -76,6 +77,10 @@ class Rule:
     source: str
     select: etree.XPath
     target: TargetPath
+    #: Child element names the path starts with (``None``: it may select anything).  The
+    #: engine skips the XPath when a node has none of them: most rules match nothing in a
+    #: given record, and this test costs far less than evaluating the XPath.
+    first_tags: frozenset[str] | None = None
     ops: tuple[Operation, ...] = ()
     wrap: str | None = None
     constants: dict[str, Any] = field(default_factory=dict)
@@ -214,6 +219,7 @@ def _compile_rule(
         source=str(spec["from"]),
         select=select,
         target=_target(where, str(spec["to"])),
+        first_tags=first_tags(str(spec["from"]), namespaces),
         ops=ops,
         wrap=_wrap(where, spec.get("as")),
         constants=_mapping(where, "set", spec.get("set")),
@@ -223,6 +229,42 @@ def _compile_rule(
         consume=_flag(where, "consume", spec.get("consume", True)),
         on_error=_on_error(where, spec),
     )
+
+
+_FIRST_STEP = re.compile(r"^\s*([A-Za-z_][\w.-]*):([A-Za-z_][\w.-]*)\s*(?:[/\[]|$)")
+
+
+def first_tags(path: str, namespaces: dict[str, str]) -> frozenset[str] | None:
+    """The child element names every branch of ``path`` starts with, as ``{uri}local``.
+
+    ``None`` when some branch starts otherwise (``@attr``, ``.``, ``..``, ``*``, an axis).
+    """
+    tags = set()
+    for branch in _branches(path):
+        match = _FIRST_STEP.match(branch)
+        if not match or match.group(1) not in namespaces or "::" in branch.split("/")[0]:
+            return None
+        tags.add(f"{{{namespaces[match.group(1)]}}}{match.group(2)}")
+    return frozenset(tags)
+
+
+def _branches(path: str) -> list[str]:
+    """Split an XPath union on the ``|`` that are outside brackets and quotes."""
+    branches, depth, quote, start = [], 0, "", 0
+    for index, char in enumerate(path):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(path[start:index])
+            start = index + 1
+    branches.append(path[start:])
+    return branches
 
 
 def _on_error(where: str, spec: dict[str, Any]) -> OnError:

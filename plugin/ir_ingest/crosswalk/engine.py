@@ -98,7 +98,10 @@ def _run(
     rules: tuple[Rule, ...], node: etree._Element, scope: _Scope, target: str, source: str
 ) -> dict[str, Any]:
     data: dict[str, Any] = {}
+    tags = {child.tag for child in node}
     for rule in rules:
+        if rule.first_tags is not None and rule.first_tags.isdisjoint(tags):
+            continue
         selected = rule.select(node)
         if not isinstance(selected, list):
             continue  # an XPath that computes a number or string selects nothing
@@ -106,13 +109,14 @@ def _run(
             key = _key(found)
             if key is None or scope.is_consumed(key):
                 continue
+            if not rule.build:
+                # A plain value's bad-value issue stands even though the value went to extra.
+                _apply(rule, found, key, data, scope, target, source)
+                continue
+            # A build is committed only if used: a refused one is rebuilt by a later rule.
             child = _Scope(parent=scope)
             if _apply(rule, found, key, data, child, target, source):
                 child.commit()
-            elif not rule.build:
-                # A bad value is reported even though it went to extra.  A refused build is
-                # rebuilt by a later rule, which reports its own problems.
-                scope.issues += child.issues
     return data
 
 
@@ -151,9 +155,13 @@ def _apply(
     # Every part must find its place; otherwise the whole source value stays for extra.
     used = bool(values) and all([_put(data, rule, _shape(rule, element, v)) for v in values])
     if used:
-        if not rule.build:
+        field_name = where.removesuffix("[]")
+        if rule.build and rule.ops:
+            # The parts were internal keys the operations turned into this field.
+            scope.lineage = [(field_name, path) for _, path in scope.lineage]
+        elif not rule.build:
             (scope.consumed if rule.consume else scope.read).add(key)
-        scope.lineage.append((where.removesuffix("[]"), _join(source, rule)))
+            scope.lineage.append((field_name, _join(source, rule)))
     return used
 
 
@@ -241,39 +249,36 @@ def _put(data: dict[str, Any], rule: Rule, value: Any) -> bool:
 def _unconsumed(
     root: etree._Element, used: set[Key], prefixes: dict[str, str], value_attributes: frozenset[str]
 ) -> tuple[dict[str, list[str]], int]:
-    """The source values no rule consumed, by path, and how many source values there were."""
+    """The source values no rule consumed, by path, and how many source values there were.
+
+    Walks the tree once, top down, building each path from its parent's.
+    """
     extra: dict[str, list[str]] = {}
     total = 0
-    for node in root.iter():
-        tag: Any = node.tag  # comments and processing instructions have a function as tag
-        if not isinstance(tag, str):
-            continue
-        if not len(node) and node is not root:
-            text = clean_text(node.text or "")
-            total += bool(text)
-            if text and node not in used:
-                extra.setdefault(path_of(node, prefixes, root), []).append(text)
-        for name in value_attributes.intersection(node.attrib):
+    names: dict[str, str] = {}
+
+    def short(tag: str) -> str:
+        if tag not in names:
+            qname = etree.QName(tag)
+            prefix = prefixes.get(qname.namespace or "", "")
+            names[tag] = f"{prefix}:{qname.localname}" if prefix else qname.localname
+        return names[tag]
+
+    stack: list[tuple[etree._Element, str]] = [(root, "")]
+    while stack:
+        node, path = stack.pop()
+        children = [child for child in node if isinstance(child.tag, str)]
+        if children:
+            prefix = f"{path}/" if path else ""
+            stack.extend((child, prefix + short(child.tag)) for child in reversed(children))
+        elif node is not root and node.text and not node.text.isspace():
             total += 1
-            if (node, name) not in used:
-                at = path_of(node, prefixes, root)
-                extra.setdefault(f"{at}/@{_short(name, prefixes)}", []).append(
-                    str(node.attrib[name])
-                )
+            if node not in used:
+                extra.setdefault(path, []).append(clean_text(node.text))
+        if value_attributes and node.attrib:
+            for name in value_attributes.intersection(node.attrib):
+                total += 1
+                if (node, name) not in used:
+                    at = f"{path or short(root.tag)}/@{short(name)}"
+                    extra.setdefault(at, []).append(str(node.attrib[name]))
     return extra, total
-
-
-def _short(clark_name: str, prefixes: dict[str, str]) -> str:
-    qname = etree.QName(clark_name)
-    prefix = prefixes.get(qname.namespace or "", "")
-    return f"{prefix}:{qname.localname}" if prefix else qname.localname
-
-
-def path_of(node: etree._Element, prefixes: dict[str, str], root: etree._Element) -> str:
-    """A readable path of ``node`` below ``root``: ``dc:source`` or ``mods:name/mods:namePart``."""
-    steps = []
-    current: etree._Element | None = node
-    while current is not None and current is not root:
-        steps.append(_short(str(current.tag), prefixes))
-        current = current.getparent()
-    return "/".join(reversed(steps)) or _short(root.tag, prefixes)

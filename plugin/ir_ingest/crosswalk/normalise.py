@@ -35,6 +35,8 @@ def clean_text(value: str) -> str:
 
     A blank line (a paragraph break in an abstract) is kept as one ``\\n\\n``.
     """
+    if value.isascii() and value.isprintable() and "  " not in value and value == value.strip():
+        return value  # the common case, settled without a regular expression
     text = unicodedata.normalize("NFC", value)
     if "\n" in text and _PARAGRAPH_BREAK.search(text):
         paragraphs = (_SPACES.sub(" ", p).strip() for p in _PARAGRAPH_BREAK.split(text))
