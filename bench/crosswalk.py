@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -20,6 +20,9 @@ from bench.corpus import corpus_records, loc_stylesheet
 from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import crosswalk_record
 from ir_ingest.validate import validate_record
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def ours(documents: list[bytes]) -> None:

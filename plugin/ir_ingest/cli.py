@@ -20,7 +20,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ir_ingest import __version__
 from ir_ingest.config import Config, load_config
-from ir_ingest.entry import Entry
 from ir_ingest.errors import IngestError
 from ir_ingest.oai.harvest import ProgressCallback, run_harvest
 from ir_ingest.pipeline import process, read_file
@@ -30,6 +29,8 @@ from ir_ingest.store import Store, default_db_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from ir_ingest.entry import Entry
 
 app = typer.Typer(
     help=(
