@@ -51,6 +51,23 @@ _TEXT_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%B %Y",
 
 
 def edtf_date(value: str) -> str:
+    """Normalise a date to EDTF level 0; see :func:`_edtf_date` (results are cached)."""
+    result = _edtf_cached(value)
+    if isinstance(result, NormaliseError):
+        raise result
+    return result
+
+
+@lru_cache(maxsize=8192)
+def _edtf_cached(value: str) -> str | NormaliseError:
+    # Failures are cached too: the same "n.d." comes back on every record of a source.
+    try:
+        return _edtf_date(value)
+    except NormaliseError as exc:
+        return exc
+
+
+def _edtf_date(value: str) -> str:
     """Normalise a date to EDTF level 0 (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or an interval).
 
     Accepts W3CDTF/ISO 8601 (time part dropped), English day-month-year text (``18 Dec 2020``)
@@ -59,7 +76,7 @@ def edtf_date(value: str) -> str:
     """
     text = clean_text(value)
     if text.count("/") == 1 and not re.search(r"\d/\d{1,2}/", text):
-        start, end = (edtf_date(part) for part in text.split("/"))
+        start, end = (_edtf_date(part) for part in text.split("/"))
         return f"{start}/{end}"
     match = _ISO_DATE.match(text)
     if match:
@@ -81,8 +98,24 @@ def edtf_date(value: str) -> str:
 # -- languages ------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
 def language(value: str) -> str:
+    """Normalise a language code or name to ISO 639-3; see :func:`_language` (cached)."""
+    result = _language_cached(value)
+    if result is None:
+        raise NormaliseError(f"{value!r} is not a language code or name we know")
+    return result
+
+
+@lru_cache(maxsize=4096)
+def _language_cached(value: str) -> str | None:
+    # Failures are cached too: pycountry's name search is slow and "Undefined" comes back often.
+    try:
+        return _language(value)
+    except NormaliseError:
+        return None
+
+
+def _language(value: str) -> str:
     """Normalise a language code or English name to ISO 639-3 (``en``, ``ger``, ``English`` → …).
 
     Order: the project's table of repository spellings, ISO 639-1, 639-2/T and /B, 639-3, then
@@ -204,6 +237,25 @@ _SCHEME_PREFERENCE = ("doi", "isbn", "issn", "orcid", "handle", "urn", "arxiv", 
 
 
 def identifier(value: str, scheme: str | None = None) -> dict[str, str]:
+    """Validate and normalise an identifier; see :func:`_identifier` (results are cached)."""
+    result = _identifier_cached(value, scheme)
+    if isinstance(result, NormaliseError):
+        raise result
+    return dict(result)
+
+
+@lru_cache(maxsize=8192)
+def _identifier_cached(
+    value: str, scheme: str | None
+) -> tuple[tuple[str, str], ...] | NormaliseError:
+    # idutils tries some forty detectors; the same ISSN comes back on every article of a journal.
+    try:
+        return tuple(_identifier(value, scheme).items())
+    except NormaliseError as exc:
+        return exc
+
+
+def _identifier(value: str, scheme: str | None = None) -> dict[str, str]:
     """Validate an identifier and normalise its value; detect the scheme unless it is given.
 
     DOIs lose their resolver prefix and are lower-cased (DOIs are case-insensitive, DOI
@@ -374,6 +426,8 @@ _ALLOWED_TAGS = {"p", "br", "i", "em", "b", "strong", "sub", "sup", "ul", "ol", 
 
 def sanitise_html(value: str) -> str:
     """Remove markup an abstract must not carry (scripts, styles, links, attributes) with nh3."""
+    if "<" not in value and "&" not in value:
+        return clean_text(value)  # no markup, nothing to sanitise
     return clean_text(nh3.clean(value, tags=_ALLOWED_TAGS, attributes={}))
 
 
