@@ -199,18 +199,21 @@ def harvest(
         out.print(f"Report: {render.write(report, report_path, fmt)}", highlight=False)
 
 
+RecordFile = Annotated[
+    Path, typer.Argument(help="An XML file: OAI-PMH response, record, metadata or collection.")
+]
+FormatOption = Annotated[
+    str | None, typer.Option("--prefix", help="Format; detected from the root element if omitted.")
+]
+
+
 @app.command("import")
 def import_record(
     ctx: typer.Context,
-    file: Annotated[
-        Path, typer.Argument(help="An XML file: OAI-PMH response, record or metadata.")
-    ],
-    prefix: Annotated[
-        str | None,
-        typer.Option("--prefix", help="Format; detected from the root element if omitted."),
-    ] = None,
+    file: RecordFile,
+    prefix: FormatOption = None,
 ) -> None:
-    """Import one record from a file into the store (manual single-record import).
+    """Import a record (or each record of a collection) from a file into the store.
 
     Example:  ir-ingest import fixtures/records/oai_dc/pure-chapter.xml
     """
@@ -235,13 +238,8 @@ def import_record(
 
 @app.command("crosswalk")
 def crosswalk_command(
-    file: Annotated[
-        Path, typer.Argument(help="An XML file: OAI-PMH response, record or metadata.")
-    ],
-    prefix: Annotated[
-        str | None,
-        typer.Option("--prefix", help="Format; detected from the root element if omitted."),
-    ] = None,
+    file: RecordFile,
+    prefix: FormatOption = None,
     explain: Annotated[
         bool,
         typer.Option("--explain", help="Show where each field came from and what went to extra."),

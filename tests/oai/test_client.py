@@ -92,15 +92,8 @@ def test_a_repeated_resumption_token_stops_the_loop() -> None:
         b"</header></record><resumptionToken>same</resumptionToken></ListRecords></OAI-PMH>"
     )
 
-    def factory(_: str) -> Any:
-        def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-            start_response("200 OK", [("Content-Type", "text/xml")])
-            return [page]
-
-        return app
-
     with (
-        serve_in_background(factory) as url,
+        serve_in_background(_always(page)) as url,
         OAIClient(url) as looping,
         pytest.raises(HarvestError, match="twice"),
     ):
@@ -116,14 +109,7 @@ def test_odd_datestamps_and_no_list_wrapper_are_tolerated() -> None:
         b"</ListRecords></OAI-PMH>"
     )
 
-    def factory(_: str) -> Any:
-        def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-            start_response("200 OK", [("Content-Type", "text/xml")])
-            return [page]
-
-        return app
-
-    with serve_in_background(factory) as url, OAIClient(url) as odd:
+    with serve_in_background(_always(page)) as url, OAIClient(url) as odd:
         pages = list(odd.iter_pages("oai_dc"))
     assert [r.datestamp for r in pages[0].records] == ["20210311"]
     assert pages[0].token is None
@@ -135,3 +121,16 @@ def test_unreachable_endpoint_is_a_clear_harvest_error() -> None:
         pass  # the server is gone: its port now refuses connections
     with OAIClient(url, policy) as gone, pytest.raises(HarvestError, match="failed 2 times"):
         gone.identify_endpoint()
+
+
+def _always(page: bytes) -> Any:
+    """An app factory for a server that answers every request with ``page``."""
+
+    def factory(_: str) -> Any:
+        def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            start_response("200 OK", [("Content-Type", "text/xml")])
+            return [page]
+
+        return app
+
+    return factory
