@@ -8,15 +8,21 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jsonschema
 import pytest
 from typer.testing import CliRunner
 
+from ir_ingest import crosswalk as crosswalk_package
 from ir_ingest.cli import app
+from ir_ingest.crosswalk import lookups
 from ir_ingest.schema import checked_in_schema
 from ir_ingest.store import Store
 from tests.conftest import SEED_CHAPTER
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 runner = CliRunner()
 
@@ -164,3 +170,49 @@ def test_crosswalk_of_a_collection_prints_an_array(tmp_path: Path) -> None:
         "file:collection-two.xml#1",
         "file:collection-two.xml#2",
     ]
+
+
+@pytest.fixture
+def isolated_crosswalks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Undo the crosswalk and lookup folders a test's config adds to this process."""
+    monkeypatch.setattr(crosswalk_package, "_user_dirs", [])
+    monkeypatch.setattr(lookups, "_search_path", [])
+    yield
+    crosswalk_package.registry.cache_clear()
+    lookups.load_table.cache_clear()
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_users_crosswalk_directory_from_the_config(tmp_path: Path) -> None:
+    folder = tmp_path / "my-crosswalks"
+    (folder / "lookups").mkdir(parents=True)
+    (folder / "lookups" / "local_types.csv").write_text(
+        "source_value,uri\nfieldnote,http://purl.org/coar/resource_type/c_18cf\n", "utf-8"
+    )
+    (folder / "notes.yaml").write_text(
+        "format: fieldnotes\nroot: n:note\nnamespaces: {n: 'urn:example:notes'}\n"
+        "rules:\n"
+        "  - {from: 'n:heading', to: title, as: value}\n"
+        "  - {from: 'n:kind', to: resource_type, ops: [{lookup: local_types}]}\n",
+        "utf-8",
+    )
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text('crosswalk_dirs = ["my-crosswalks"]\n', "utf-8")
+    record = tmp_path / "note.xml"
+    record.write_text(
+        "<n:note xmlns:n='urn:example:notes'><n:heading>Tide log</n:heading>"
+        "<n:kind>fieldnote</n:kind><n:mood>damp</n:mood></n:note>",
+        "utf-8",
+    )
+    result = runner.invoke(app, ["--config", str(config), "crosswalk", str(record)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["title"] == {"value": "Tide log"}
+    assert data["resource_type"]["uri"].endswith("c_18cf")
+    assert data["extra"] == {"n:mood": ["damp"]}
+    bad = tmp_path / "bad.toml"
+    bad.write_text('crosswalk_dirs = ["nowhere"]\n', "utf-8")
+    result = runner.invoke(app, ["--config", str(bad), "crosswalk", str(record)])
+    assert result.exit_code == 1
+    assert "nowhere" in result.output
+    assert "does not exist" in result.output

@@ -59,7 +59,8 @@ def test_no_default_file_is_an_empty_config(
         ),
         ('[targets.t]\ntype = "fedora"\n', "got 'fedora'"),
         ('[targets.t]\ntype = "invenio"\ntoken = "abc123"\n', "token_env"),
-        ("[oops]\n", "unknown sections"),
+        ("[oops]\n", "unknown keys"),
+        ('crosswalk_dirs = "one"\n', "list of folders"),
         ("not toml = = =\n", "ir-ingest.toml"),
     ],
 )

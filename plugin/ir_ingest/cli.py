@@ -20,6 +20,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ir_ingest import __version__
 from ir_ingest.config import Config, load_config
+from ir_ingest.crosswalk import add_crosswalk_dir
+from ir_ingest.crosswalk.lookups import add_lookup_dir
 from ir_ingest.errors import IngestError
 from ir_ingest.oai.harvest import ProgressCallback, run_harvest
 from ir_ingest.pipeline import process, read_file
@@ -87,7 +89,13 @@ def main_options(
     ] = False,
 ) -> None:
     """Global options."""
-    ctx.obj = Settings(db_url=db or default_db_url(), config_path=config)
+    settings = Settings(db_url=db or default_db_url(), config_path=config)
+    ctx.obj = settings
+    with _fail_cleanly():
+        for folder in settings.config().crosswalk_dirs:
+            add_crosswalk_dir(folder)
+            if (folder / "lookups").is_dir():
+                add_lookup_dir(folder / "lookups")
 
 
 @contextmanager

@@ -2,6 +2,9 @@
 
 ::
 
+    crosswalk_dirs = ["my-crosswalks"]   # optional: own *.yaml crosswalks, lookups/ beside them;
+                                         # relative to the config file; they win over shipped ones
+
     [sources.pure]
     url = "https://research.example.ac.uk/ws/oai"
     prefix = "oai_dc"
@@ -63,6 +66,7 @@ class Config:
 
     sources: dict[str, SourceConfig] = field(default_factory=dict)
     targets: dict[str, TargetConfig] = field(default_factory=dict)
+    crosswalk_dirs: tuple[Path, ...] = ()
 
 
 def load_config(path: Path | None) -> Config:
@@ -77,14 +81,24 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"config file {path} does not exist") from exc
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"config file {path}: {exc}") from exc
-    unknown = set(data) - {"sources", "targets"}
+    unknown = set(data) - {"sources", "targets", "crosswalk_dirs"}
     if unknown:
         raise ConfigError(
-            f"{path}: unknown sections {sorted(unknown)}; use [sources.*], [targets.*]"
+            f"{path}: unknown keys {sorted(unknown)}; use crosswalk_dirs, [sources.*], [targets.*]"
         )
     sources = {name: _source(path, name, spec) for name, spec in data.get("sources", {}).items()}
     targets = {name: _target(path, name, spec) for name, spec in data.get("targets", {}).items()}
-    return Config(sources, targets)
+    return Config(sources, targets, _crosswalk_dirs(path, data.get("crosswalk_dirs", [])))
+
+
+def _crosswalk_dirs(path: Path, value: Any) -> tuple[Path, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{path}: crosswalk_dirs is a list of folders, got {value!r}")
+    folders = tuple((path.parent / item).resolve() for item in value)
+    for folder in folders:
+        if not folder.is_dir():
+            raise ConfigError(f"{path}: crosswalk folder {str(folder)!r} does not exist")
+    return folders
 
 
 def _source(path: Path, name: str, spec: Any) -> SourceConfig:
