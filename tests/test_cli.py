@@ -14,7 +14,6 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from ir_ingest import crosswalk as crosswalk_package
 from ir_ingest.cli import app
 from ir_ingest.crosswalk import lookups
 from ir_ingest.schema import checked_in_schema
@@ -175,6 +174,7 @@ def test_crosswalk_of_a_collection_prints_an_array(tmp_path: Path) -> None:
 @pytest.fixture
 def isolated_crosswalks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Undo the crosswalk and lookup folders a test's config adds to this process."""
+    crosswalk_package = sys.modules["ir_ingest.crosswalk"]
     monkeypatch.setattr(crosswalk_package, "_user_dirs", [])
     monkeypatch.setattr(lookups, "_search_path", [])
     yield

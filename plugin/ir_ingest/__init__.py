@@ -9,10 +9,17 @@ The Python API is small and stable::
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "crosswalk", "harvest"]
+
+# The subpackage ir_ingest.crosswalk shares its name with the crosswalk() function below.  Load
+# it first: the import system sets the package attribute only when it first loads a submodule,
+# so the function defined afterwards stays ``ir_ingest.crosswalk``; the subpackage is still
+# imported by ``from ir_ingest.crosswalk import …`` through sys.modules.
+import ir_ingest.crosswalk  # noqa: F401
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -28,9 +35,7 @@ def crosswalk(xml: bytes | etree._Element, prefix: str | None = None) -> Record:
     Raises :class:`~ir_ingest.errors.XMLError` or :class:`~ir_ingest.errors.CrosswalkError` when
     the input cannot be read at all; use :func:`ir_ingest.pipeline.process_file` for the issues.
     """
-    from ir_ingest.crosswalk import crosswalk_record
-
-    return crosswalk_record(xml, prefix).record
+    return sys.modules["ir_ingest.crosswalk"].crosswalk_record(xml, prefix).record  # type: ignore[no-any-return]
 
 
 def harvest(url: str, prefix: str, **options: Any) -> RunReport:
