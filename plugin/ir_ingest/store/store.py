@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from sqlalchemy import Connection, create_engine, event, func, insert, select, update
+from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from ir_ingest.entry import Entry, Outcome
+from ir_ingest.entry import Entry, HarvestedRecord, Outcome
 from ir_ingest.errors import StoreError
 from ir_ingest.schema import Record, Source, record_id
 from ir_ingest.store import tables as t
@@ -44,6 +44,19 @@ class Checkpoint:
     records: int
 
 
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """A harvest run as the next run of its source needs it (to resume it, or to follow it)."""
+
+    id: int
+    status: str
+    from_date: str | None
+    until_date: str | None
+    window: str | None
+    full: bool
+    sync_started_at: datetime
+
+
 def source_key(repository: str, prefix: str, set_spec: str | None) -> str:
     """The key runs and checkpoints are kept under: one per endpoint, format and set."""
     return f"{repository} {prefix} {set_spec or '*'}"
@@ -61,6 +74,11 @@ def content_hash(record: Record) -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands timestamps back naive; they were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class Store:
@@ -89,8 +107,16 @@ class Store:
         set_spec: str | None = None,
         from_date: str | None = None,
         until_date: str | None = None,
+        *,
+        window: str | None = None,
+        full: bool = False,
+        sync_started_at: datetime | None = None,
     ) -> int:
-        """Record the start of a harvest run and return its id."""
+        """Record the start of a harvest run and return its id.
+
+        ``sync_started_at`` is the start of the run this one resumes (default: now).
+        """
+        now = _now()
         with self.engine.begin() as conn:
             result = conn.execute(
                 insert(t.harvest_runs).values(
@@ -100,8 +126,11 @@ class Store:
                     set_spec=set_spec,
                     from_date=from_date,
                     until_date=until_date,
+                    window=window,
+                    full=full,
                     status="running",
-                    started_at=_now(),
+                    started_at=now,
+                    sync_started_at=sync_started_at or now,
                 )
             )
             run_id = result.inserted_primary_key
@@ -137,6 +166,50 @@ class Store:
             raw = conn.execute(query).scalar()
         loaded: dict[str, Any] | None = json.loads(raw) if raw else None
         return loaded
+
+    def last_run(self, key: str) -> RunInfo | None:
+        """The latest run of a source (any status), or None."""
+        runs = t.harvest_runs
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(runs).where(runs.c.source_key == key).order_by(runs.c.id.desc()).limit(1)
+            ).first()
+        if row is None:
+            return None
+        return RunInfo(
+            id=row.id,
+            status=row.status,
+            from_date=row.from_date,
+            until_date=row.until_date,
+            window=row.window,
+            full=row.full,
+            sync_started_at=_aware(row.sync_started_at),
+        )
+
+    def last_synced_at(self, key: str) -> datetime | None:
+        """When the last completed open-ended harvest of a source started (for incremental runs).
+
+        A run with an explicit ``until`` does not count: it left later changes for another run.
+        """
+        runs = t.harvest_runs
+        with self.engine.connect() as conn:
+            moment = conn.execute(
+                select(func.max(runs.c.sync_started_at)).where(
+                    runs.c.source_key == key,
+                    runs.c.status == "completed",
+                    runs.c.until_date.is_(None),
+                )
+            ).scalar()
+        return _aware(moment) if moment is not None else None
+
+    def clear_checkpoints(self, key_prefix: str) -> None:
+        """Forget the checkpoints whose key starts with ``key_prefix`` (date windows of a run)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(t.checkpoints).where(
+                    t.checkpoints.c.source_key.startswith(key_prefix, autoescape=True)
+                )
+            )
 
     def checkpoint(self, key: str) -> Checkpoint | None:
         """The checkpoint of a source, if it was ever harvested."""
@@ -210,7 +283,7 @@ class Store:
             conn.execute(
                 update(t.records)
                 .where(t.records.c.id == rid)
-                .values(datestamp=harvested.datestamp, updated_at=_now())
+                .values(datestamp=harvested.datestamp, updated_at=_now(), run_id=run_id)
             )
             return Outcome.UNCHANGED
         version = 1 if current is None else current.version + 1
@@ -224,6 +297,7 @@ class Store:
             "issues_json": issues_json,
             "raw": harvested.raw,
             "updated_at": _now(),
+            "run_id": run_id,
         }
         if current is None:
             conn.execute(
@@ -242,6 +316,51 @@ class Store:
         if entry.has_errors:
             return Outcome.INVALID
         return Outcome.CREATED if current is None else Outcome.UPDATED
+
+    def received_in_run(self, run_id: int, harvested: Iterable[HarvestedRecord]) -> set[str]:
+        """The identifiers among ``harvested`` this run already stored with the same datestamp."""
+        wanted = {record_id(h.repository, h.identifier): h for h in harvested}
+        if not wanted:
+            return set()
+        query = select(t.records.c.id, t.records.c.datestamp).where(
+            t.records.c.id.in_(list(wanted)), t.records.c.run_id == run_id
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return {wanted[rid].identifier for rid, stamp in rows if stamp == wanted[rid].datestamp}
+
+    def mark_swept(self, run_id: int, repository: str, identifiers: Iterable[str]) -> None:
+        """Note that a ListIdentifiers sweep of ``run_id`` found these records at the source."""
+        ids = [record_id(repository, identifier) for identifier in identifiers]
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.records).where(t.records.c.id.in_(ids)).values(swept_run_id=run_id)
+            )
+
+    def not_swept(
+        self, run_id: int, repository: str, prefix: str, set_spec: str | None
+    ) -> list[str]:
+        """Live records of a source the sweep of ``run_id`` did not find, by OAI identifier.
+
+        With a set, only records last harvested in that set count.
+        """
+        query = (
+            select(t.records.c.oai_identifier, t.records.c.record_json)
+            .where(
+                t.records.c.repository == repository,
+                t.records.c.metadata_prefix == prefix,
+                t.records.c.deleted.is_(False),
+                (t.records.c.swept_run_id != run_id) | t.records.c.swept_run_id.is_(None),
+            )
+            .order_by(t.records.c.oai_identifier)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            identifier
+            for identifier, raw in rows
+            if set_spec is None or set_spec in Record.from_json(raw).source.set_specs
+        ]
 
     def iter_records(self, include_deleted: bool = True) -> Iterator[Record]:
         """Every stored record in id order; tombstones carry ``source.deleted: true``."""
@@ -280,9 +399,10 @@ def _save_tombstone(
 ) -> Outcome:
     """A deletion: keep the last record data, flagged ``source.deleted``, as a new version."""
     harvested = entry.harvested
-    if current is not None and current.deleted:
-        return Outcome.UNCHANGED
     rid = record_id(harvested.repository, harvested.identifier)
+    if current is not None and current.deleted:
+        conn.execute(update(t.records).where(t.records.c.id == rid).values(run_id=run_id))
+        return Outcome.UNCHANGED
     if current is not None:
         last = Record.from_json(current.record_json)
         source = msgspec.structs.replace(last.source, deleted=True, datestamp=harvested.datestamp)
@@ -309,6 +429,7 @@ def _save_tombstone(
         "record_json": tombstone.to_json(),
         "issues_json": issues_json,
         "updated_at": _now(),
+        "run_id": run_id,
     }
     if current is None:
         conn.execute(
