@@ -29,7 +29,7 @@ def db(tmp_path: Path) -> str:
 def test_help_lists_the_commands_and_each_has_an_example() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("demo", "harvest", "import", "crosswalk", "export", "report"):
+    for command in ("demo", "harvest", "reprocess", "import", "crosswalk", "export", "report"):
         assert command in result.output
         sub = runner.invoke(app, [command, "--help"])
         assert sub.exit_code == 0

@@ -20,12 +20,17 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote
 
-from ir_ingest.oai.provider import RecordRepository, make_oai_server, wsgi_app
+from lxml import etree
+
+from ir_ingest.oai.provider import ProvidedRecord, RecordRepository, make_oai_server, wsgi_app
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from ir_ingest.oai.provider import ProvidedRecord, StartResponse, WSGIApp
+    from ir_ingest.oai.provider import StartResponse, WSGIApp
+
+OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+DC = "http://purl.org/dc/elements/1.1/"
 
 FAULTS = (
     "503-seconds",
@@ -53,6 +58,8 @@ class FaultPlan:
 
     faults: dict[int, list[str]] = field(default_factory=dict)
     batch_size: int = 10
+    #: Seconds every ListRecords answer takes (a remote endpoint's round trip and query time).
+    latency: float = 0.0
     slow_seconds: float = 0.6
     retry_after: int = 1
     #: ``(monotonic time, query string, fault or "")`` of every ListRecords request.
@@ -68,6 +75,32 @@ class FaultPlan:
     def queries(self) -> list[str]:
         """The query strings of the ListRecords requests, in order."""
         return [query for _, query, _ in self.seen]
+
+
+def synthetic_records(count: int, start: datetime | None = None) -> list[ProvidedRecord]:
+    """``count`` small oai_dc records, one a minute from ``start`` (default 2024-01-01)."""
+    first = start or datetime(2024, 1, 1, tzinfo=UTC)
+    records = []
+    for n in range(count):
+        dc = etree.Element(f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC})
+        for name, value in (
+            ("title", f"Synthetic record {n}"),
+            ("creator", f"Author, Number {n % 97}"),
+            ("date", f"{2000 + n % 25}-0{1 + n % 9}-1{n % 10}"),
+            ("type", "info:eu-repo/semantics/article"),
+            ("language", "eng"),
+            ("identifier", f"https://doi.org/10.1234/synthetic.{n}"),
+        ):
+            etree.SubElement(dc, f"{{{DC}}}{name}").text = value
+        records.append(
+            ProvidedRecord(
+                identifier=f"oai:synthetic:{n}",
+                datestamp=first + timedelta(minutes=n),
+                prefix="oai_dc",
+                metadata=dc,
+            )
+        )
+    return records
 
 
 def page_number(query: str, batch_size: int) -> int:
@@ -94,6 +127,8 @@ def faulty_endpoint(records: list[ProvidedRecord], plan: FaultPlan) -> Callable[
             fault = plan.take(page_number(query, plan.batch_size))
             with plan.lock:
                 plan.seen.append((time.monotonic(), query, fault))
+            if plan.latency:
+                time.sleep(plan.latency)
             return _inject(fault, inner, environ, start_response, plan, base_url)
 
         return app

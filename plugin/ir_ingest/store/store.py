@@ -362,6 +362,47 @@ class Store:
             if set_spec is None or set_spec in Record.from_json(raw).source.set_specs
         ]
 
+    def iter_harvested(
+        self, repository: str | None = None, batch: int = 500
+    ) -> Iterator[HarvestedRecord]:
+        """Every live record's stored raw XML as it was harvested, in id order, for reprocessing.
+
+        Read in batches by id, so the caller may write to the store between batches.
+        """
+        columns = t.records.c
+        last = ""
+        while True:
+            query = (
+                select(
+                    columns.id,
+                    columns.repository,
+                    columns.oai_identifier,
+                    columns.datestamp,
+                    columns.metadata_prefix,
+                    columns.raw,
+                    columns.record_json,
+                )
+                .where(columns.id > last, columns.deleted.is_(False), columns.raw.is_not(None))
+                .order_by(columns.id)
+                .limit(batch)
+            )
+            if repository is not None:
+                query = query.where(columns.repository == repository)
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+            for row in rows:
+                yield HarvestedRecord(
+                    repository=row.repository,
+                    identifier=row.oai_identifier,
+                    datestamp=row.datestamp,
+                    metadata_prefix=row.metadata_prefix,
+                    raw=row.raw,
+                    set_specs=tuple(Record.from_json(row.record_json).source.set_specs),
+                )
+            if len(rows) < batch:
+                return
+            last = rows[-1].id
+
     def iter_records(self, include_deleted: bool = True) -> Iterator[Record]:
         """Every stored record in id order; tombstones carry ``source.deleted: true``."""
         query = select(t.records.c.record_json).order_by(t.records.c.id)
