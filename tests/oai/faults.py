@@ -64,6 +64,7 @@ class FaultPlan:
     retry_after: int = 1
     #: ``(monotonic time, query string, fault or "")`` of every ListRecords request.
     seen: list[tuple[float, str, str]] = field(default_factory=list)
+    user_agents: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def take(self, page: int) -> str:
@@ -127,6 +128,7 @@ def faulty_endpoint(records: list[ProvidedRecord], plan: FaultPlan) -> Callable[
             fault = plan.take(page_number(query, plan.batch_size))
             with plan.lock:
                 plan.seen.append((time.monotonic(), query, fault))
+                plan.user_agents.append(environ.get("HTTP_USER_AGENT", ""))
             if plan.latency:
                 time.sleep(plan.latency)
             return _inject(fault, inner, environ, start_response, plan, base_url)
