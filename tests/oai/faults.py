@@ -78,8 +78,10 @@ class FaultPlan:
         return [query for _, query, _ in self.seen]
 
 
-def synthetic_records(count: int, start: datetime | None = None) -> list[ProvidedRecord]:
-    """``count`` small oai_dc records, one a minute from ``start`` (default 2024-01-01)."""
+def synthetic_records(
+    count: int, start: datetime | None = None, step: timedelta = timedelta(minutes=1)
+) -> list[ProvidedRecord]:
+    """``count`` small oai_dc records, ``step`` apart from ``start`` (default 2024-01-01)."""
     first = start or datetime(2024, 1, 1, tzinfo=UTC)
     records = []
     for n in range(count):
@@ -96,7 +98,7 @@ def synthetic_records(count: int, start: datetime | None = None) -> list[Provide
         records.append(
             ProvidedRecord(
                 identifier=f"oai:synthetic:{n}",
-                datestamp=first + timedelta(minutes=n),
+                datestamp=first + n * step,
                 prefix="oai_dc",
                 metadata=dc,
             )
@@ -122,6 +124,10 @@ def faulty_endpoint(records: list[ProvidedRecord], plan: FaultPlan) -> Callable[
         inner = wsgi_app(make_oai_server(repository, plan.batch_size))
 
         def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+            if environ.get("REQUEST_METHOD") == "POST":  # pyoai's own client POSTs (§3.1.1.2)
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                environ["QUERY_STRING"] = environ["wsgi.input"].read(length).decode()
+                environ["REQUEST_METHOD"] = "GET"
             query = environ.get("QUERY_STRING", "")
             if "verb=ListRecords" not in query:
                 return inner(environ, start_response)

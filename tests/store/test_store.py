@@ -219,3 +219,13 @@ def test_repeated_records_and_the_sweep(any_store: Store) -> None:
     stored = [h.identifier for h in any_store.iter_harvested(REPO, batch=2)]
     assert stored == sorted(stored, key=lambda i: record_id(REPO, i))
     assert sorted(stored) == ["oai:1", "oai:2", "oai:3"]
+
+
+def test_one_page_may_carry_the_same_record_more_than_once(any_store: Store) -> None:
+    page = [_entry("oai:1"), _entry("oai:1", title="Changed"), _entry("oai:1", deleted=True)]
+    assert _save(any_store, *page) == [Outcome.CREATED, Outcome.UPDATED, Outcome.DELETED]
+    stored = any_store.get(record_id(REPO, "oai:1"))
+    assert stored is not None
+    assert stored.source.deleted
+    assert stored.title == Text(value="Changed")
+    assert any_store.counts() == {"records": 1, "deleted": 1, "versions": 3, "rejects": 0}

@@ -8,21 +8,22 @@ consistent with its checkpoint.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import msgspec
 from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from ir_ingest.entry import Entry, HarvestedRecord, Outcome
+from ir_ingest.entry import Entry, HarvestedRecord
 from ir_ingest.errors import StoreError
-from ir_ingest.schema import Record, Source, record_id
+from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
+from ir_ingest.store.pagewrite import PageWriter, content_hash
+
+__all__ = ["DEFAULT_DB_URL", "Checkpoint", "RunInfo", "Store", "content_hash", "source_key"]
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -60,16 +61,6 @@ class RunInfo:
 def source_key(repository: str, prefix: str, set_spec: str | None) -> str:
     """The key runs and checkpoints are kept under: one per endpoint, format and set."""
     return f"{repository} {prefix} {set_spec or '*'}"
-
-
-def content_hash(record: Record) -> str:
-    """Hash of what a record says, leaving out what changes without the content changing."""
-    data = record.to_dict()
-    source = dict(data["source"])
-    for volatile in ("datestamp", "raw_sha256"):
-        source.pop(volatile, None)
-    data["source"] = source
-    return hashlib.sha256(msgspec.json.encode(data)).hexdigest()
 
 
 def _now() -> datetime:
@@ -249,73 +240,11 @@ class Store:
         """
         try:
             with self.engine.begin() as conn:
-                for entry in entries:
-                    entry.outcome = self._save_entry(conn, run_id, entry)
+                PageWriter(conn, run_id).write(list(entries))
                 if after is not None:
                     _write_checkpoint(conn, after)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to the store at {_redact(self.url)}: {exc}") from exc
-
-    def _save_entry(self, conn: Connection, run_id: int | None, entry: Entry) -> Outcome:
-        harvested = entry.harvested
-        issues_json = json.dumps([issue.to_dict() for issue in entry.issues]).encode()
-        if entry.record is None and not harvested.deleted:
-            conn.execute(
-                insert(t.rejects).values(
-                    run_id=run_id,
-                    repository=harvested.repository,
-                    oai_identifier=harvested.identifier,
-                    datestamp=harvested.datestamp,
-                    raw=harvested.raw,
-                    issues_json=issues_json,
-                    created_at=_now(),
-                )
-            )
-            return Outcome.FAILED
-        rid = record_id(harvested.repository, harvested.identifier)
-        current = conn.execute(select(t.records).where(t.records.c.id == rid)).first()
-        if harvested.deleted:
-            return _save_tombstone(conn, run_id, entry, current, issues_json)
-        assert entry.record is not None
-        record = entry.record
-        digest = content_hash(record)
-        if current is not None and current.content_hash == digest and not current.deleted:
-            conn.execute(
-                update(t.records)
-                .where(t.records.c.id == rid)
-                .values(datestamp=harvested.datestamp, updated_at=_now(), run_id=run_id)
-            )
-            return Outcome.UNCHANGED
-        version = 1 if current is None else current.version + 1
-        values = {
-            "datestamp": harvested.datestamp,
-            "deleted": False,
-            "valid": not entry.has_errors,
-            "version": version,
-            "content_hash": digest,
-            "record_json": record.to_json(),
-            "issues_json": issues_json,
-            "raw": harvested.raw,
-            "updated_at": _now(),
-            "run_id": run_id,
-        }
-        if current is None:
-            conn.execute(
-                insert(t.records).values(
-                    id=rid,
-                    repository=harvested.repository,
-                    oai_identifier=harvested.identifier,
-                    metadata_prefix=harvested.metadata_prefix,
-                    created_at=_now(),
-                    **values,
-                )
-            )
-        else:
-            conn.execute(update(t.records).where(t.records.c.id == rid).values(**values))
-        _write_version(conn, run_id, rid, version, digest, record, harvested.raw, deleted=False)
-        if entry.has_errors:
-            return Outcome.INVALID
-        return Outcome.CREATED if current is None else Outcome.UPDATED
 
     def received_in_run(self, run_id: int, harvested: Iterable[HarvestedRecord]) -> set[str]:
         """The identifiers among ``harvested`` this run already stored with the same datestamp."""
@@ -433,87 +362,6 @@ class Store:
                 ).scalar_one(),
                 "rejects": conn.execute(select(func.count()).select_from(t.rejects)).scalar_one(),
             }
-
-
-def _save_tombstone(
-    conn: Connection, run_id: int | None, entry: Entry, current: Any, issues_json: bytes
-) -> Outcome:
-    """A deletion: keep the last record data, flagged ``source.deleted``, as a new version."""
-    harvested = entry.harvested
-    rid = record_id(harvested.repository, harvested.identifier)
-    if current is not None and current.deleted:
-        conn.execute(update(t.records).where(t.records.c.id == rid).values(run_id=run_id))
-        return Outcome.UNCHANGED
-    if current is not None:
-        last = Record.from_json(current.record_json)
-        source = msgspec.structs.replace(last.source, deleted=True, datestamp=harvested.datestamp)
-        tombstone = msgspec.structs.replace(last, source=source)
-    else:
-        tombstone = Record(
-            id=rid,
-            source=Source(
-                repository=harvested.repository,
-                oai_identifier=harvested.identifier,
-                datestamp=harvested.datestamp,
-                metadata_prefix=harvested.metadata_prefix,
-                set_specs=list(harvested.set_specs),
-                deleted=True,
-            ),
-        )
-    digest = content_hash(tombstone)
-    version = 1 if current is None else current.version + 1
-    values = {
-        "datestamp": harvested.datestamp,
-        "deleted": True,
-        "version": version,
-        "content_hash": digest,
-        "record_json": tombstone.to_json(),
-        "issues_json": issues_json,
-        "updated_at": _now(),
-        "run_id": run_id,
-    }
-    if current is None:
-        conn.execute(
-            insert(t.records).values(
-                id=rid,
-                repository=harvested.repository,
-                oai_identifier=harvested.identifier,
-                metadata_prefix=harvested.metadata_prefix,
-                valid=True,
-                raw=None,
-                created_at=_now(),
-                **values,
-            )
-        )
-    else:
-        conn.execute(update(t.records).where(t.records.c.id == rid).values(**values))
-    _write_version(conn, run_id, rid, version, digest, tombstone, harvested.raw, deleted=True)
-    return Outcome.DELETED
-
-
-def _write_version(
-    conn: Connection,
-    run_id: int | None,
-    rid: str,
-    version: int,
-    digest: str,
-    record: Record,
-    raw: bytes | None,
-    *,
-    deleted: bool,
-) -> None:
-    conn.execute(
-        insert(t.record_versions).values(
-            record_id=rid,
-            version=version,
-            content_hash=digest,
-            deleted=deleted,
-            record_json=record.to_json(),
-            raw=raw,
-            run_id=run_id,
-            created_at=_now(),
-        )
-    )
 
 
 def _write_checkpoint(conn: Connection, checkpoint: Checkpoint) -> None:
