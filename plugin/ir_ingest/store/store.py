@@ -9,9 +9,9 @@ consistent with its checkpoint.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Engine, make_url
@@ -28,7 +28,10 @@ __all__ = ["DEFAULT_DB_URL", "Checkpoint", "RunInfo", "Store", "content_hash", "
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
+    from sqlalchemy import Row
+
 DEFAULT_DB_URL = "sqlite:///ir-ingest.sqlite3"
+_Row = TypeVar("_Row", "Checkpoint", "RunInfo")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,11 @@ def source_key(repository: str, prefix: str, set_spec: str | None) -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _from_row(cls: type[_Row], row: Row[Any]) -> _Row:
+    """A dataclass from the result-row columns named like its fields."""
+    return cls(**{field.name: row._mapping[field.name] for field in fields(cls)})
 
 
 def _aware(moment: datetime) -> datetime:
@@ -167,15 +175,8 @@ class Store:
             ).first()
         if row is None:
             return None
-        return RunInfo(
-            id=row.id,
-            status=row.status,
-            from_date=row.from_date,
-            until_date=row.until_date,
-            window=row.window,
-            full=row.full,
-            sync_started_at=_aware(row.sync_started_at),
-        )
+        info = _from_row(RunInfo, row)
+        return replace(info, sync_started_at=_aware(info.sync_started_at))
 
     def last_synced_at(self, key: str) -> datetime | None:
         """When the last completed open-ended harvest of a source started (for incremental runs).
@@ -208,18 +209,7 @@ class Store:
             row = conn.execute(
                 select(t.checkpoints).where(t.checkpoints.c.source_key == key)
             ).first()
-        if row is None:
-            return None
-        return Checkpoint(
-            source_key=row.source_key,
-            run_id=row.run_id,
-            token=row.token,
-            cursor=row.cursor,
-            complete_list_size=row.complete_list_size,
-            last_datestamp=row.last_datestamp,
-            pages=row.pages,
-            records=row.records,
-        )
+        return None if row is None else _from_row(Checkpoint, row)
 
     def run_status(self, run_id: int) -> str | None:
         """The status of a run (``running``, ``completed``, ``failed``)."""
