@@ -21,13 +21,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote
 
 from lxml import etree
+from sqlalchemy import func, select
 
 from ir_ingest.oai.provider import ProvidedRecord, RecordRepository, make_oai_server, wsgi_app
+from ir_ingest.store import tables as t
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from ir_ingest.oai.provider import StartResponse, WSGIApp
+    from ir_ingest.store import Store
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -198,3 +201,18 @@ def _socket(environ: dict[str, Any]) -> socket.socket:
     """The client connection under wsgiref's request stream (to drop it like a crashed proxy)."""
     sock: socket.socket = environ["wsgi.input"].raw._sock
     return sock
+
+
+def assert_every_record_once(store: Store, records: list[ProvidedRecord]) -> None:
+    """One row per source record, one version per record, no (record, content) stored twice."""
+    with store.engine.connect() as conn:
+        identifiers = [row[0] for row in conn.execute(select(t.records.c.oai_identifier))]
+        duplicates = conn.execute(
+            select(t.record_versions.c.record_id, t.record_versions.c.content_hash)
+            .group_by(t.record_versions.c.record_id, t.record_versions.c.content_hash)
+            .having(func.count() > 1)
+        ).all()
+        versions = conn.execute(select(func.count()).select_from(t.record_versions)).scalar()
+    assert sorted(identifiers) == sorted(r.identifier for r in records)
+    assert duplicates == []
+    assert versions == len(records)

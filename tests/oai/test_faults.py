@@ -9,15 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from sqlalchemy import func, select
 
 from ir_ingest.errors import HarvestError
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import source_key
-from ir_ingest.store import tables as t
-from tests.oai.faults import FaultPlan, faulty_endpoint
+from tests.oai.faults import FaultPlan, assert_every_record_once, faulty_endpoint
 
 if TYPE_CHECKING:
     from ir_ingest.oai.provider import ProvidedRecord
@@ -33,21 +31,6 @@ POLICY = TransportPolicy(
 def _harvest(store: Store, records: list[ProvidedRecord], plan: FaultPlan, **kw: Any) -> RunReport:
     with serve_in_background(faulty_endpoint(records, plan)) as url:
         return run_harvest(url, "oai_dc", store=store, policy=POLICY, repository="urn:faults", **kw)
-
-
-def assert_every_record_once(store: Store, records: list[ProvidedRecord]) -> None:
-    """One row per source record, one version per record, no (record, content) stored twice."""
-    with store.engine.connect() as conn:
-        identifiers = [row[0] for row in conn.execute(select(t.records.c.oai_identifier))]
-        duplicates = conn.execute(
-            select(t.record_versions.c.record_id, t.record_versions.c.content_hash)
-            .group_by(t.record_versions.c.record_id, t.record_versions.c.content_hash)
-            .having(func.count() > 1)
-        ).all()
-        versions = conn.execute(select(func.count()).select_from(t.record_versions)).scalar()
-    assert sorted(identifiers) == sorted(r.identifier for r in records)
-    assert duplicates == []
-    assert versions == len(records)
 
 
 @pytest.mark.parametrize("fault", ["503-seconds", "503-date"])

@@ -13,8 +13,12 @@ from typing import TYPE_CHECKING
 
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.store import Store, source_key
-from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
-from tests.oai.test_faults import assert_every_record_once
+from tests.oai.faults import (
+    FaultPlan,
+    assert_every_record_once,
+    faulty_endpoint,
+    synthetic_records,
+)
 
 if TYPE_CHECKING:
     from ir_ingest.oai.provider import ProvidedRecord

@@ -14,8 +14,7 @@ from ir_ingest.errors import HarvestError
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
-from tests.oai.faults import FaultPlan, faulty_endpoint
-from tests.oai.test_faults import assert_every_record_once
+from tests.oai.faults import FaultPlan, assert_every_record_once, faulty_endpoint
 
 if TYPE_CHECKING:
     from pathlib import Path
