@@ -7,6 +7,8 @@
 - ``badResumptionToken`` (expired tokens: mloesch/sickle#19, scihist_digicoll#572) is recovered by
   asking again with ``from`` = the newest datestamp seen; pages after a recovery are marked
   :attr:`~ir_ingest.oai.client.Page.may_repeat` so the harvest skips what this run already stored.
+  This loses nothing only where the endpoint lists records in datestamp order (pyoai, OAI-PMH
+  providers backed by a datestamp index); date windows keep the risk small elsewhere.
 """
 
 from __future__ import annotations
