@@ -16,9 +16,11 @@ from typer.testing import CliRunner
 
 from ir_ingest.cli import app
 from ir_ingest.crosswalk import lookups
+from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.schema import checked_in_schema
 from ir_ingest.store import Store
 from tests.conftest import SEED_CHAPTER
+from tests.oai.faults import FaultPlan, faulty_endpoint
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -34,7 +36,7 @@ def db(tmp_path: Path) -> str:
 def test_help_lists_the_commands_and_each_has_an_example() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("demo", "harvest", "import", "crosswalk", "export", "report"):
+    for command in ("demo", "harvest", "reprocess", "import", "crosswalk", "export", "report"):
         assert command in result.output
         sub = runner.invoke(app, [command, "--help"])
         assert sub.exit_code == 0
@@ -216,3 +218,24 @@ def test_a_users_crosswalk_directory_from_the_config(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "nowhere" in result.output
     assert "does not exist" in result.output
+
+
+def test_harvest_options_reach_the_endpoint_and_reprocess_makes_no_versions(
+    db: str, demo_records: list[ProvidedRecord], tmp_path: Path
+) -> None:
+    plan = FaultPlan()
+    with serve_in_background(faulty_endpoint(demo_records, plan)) as url:
+        args = ["--db", db, "harvest", url, "--prefix", "oai_dc", "--user-agent", "polite-bot/1"]
+        result = runner.invoke(app, [*args, "--delay", "0.01", "--archive", str(tmp_path / "a")])
+        assert result.exit_code == 0, result.output
+        refused = runner.invoke(app, [*args, "--parallel", "2"])
+    assert refused.exit_code == 1
+    assert "--parallel needs --window" in refused.output
+    assert list((tmp_path / "a").rglob("*.xml.gz"))
+    assert set(plan.user_agents) == {"polite-bot/1"}
+    assert Store(db).counts()["versions"] == 36
+
+    again = runner.invoke(app, ["--db", db, "reprocess"])
+    assert again.exit_code == 0, again.output
+    assert "32 records: 0 created, 0 updated, 32 unchanged, 0 deleted" in again.output
+    assert Store(db).counts()["versions"] == 36

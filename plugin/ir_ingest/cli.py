@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from ir_ingest import __version__
 from ir_ingest.config import Config, load_config
@@ -24,6 +32,7 @@ from ir_ingest.crosswalk import add_crosswalk_dir
 from ir_ingest.crosswalk.lookups import add_lookup_dir
 from ir_ingest.errors import IngestError
 from ir_ingest.oai.harvest import ProgressCallback, run_harvest
+from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.pipeline import process, read_file
 from ir_ingest.report import render
 from ir_ingest.report.model import RunReport
@@ -100,32 +109,53 @@ def main_options(
 
 @contextmanager
 def _harvest_progress(description: str) -> Iterator[ProgressCallback]:
-    """A progress bar over records; its total comes from the endpoint's completeListSize."""
+    """A progress bar over records: records/s, and an ETA once the endpoint sent completeListSize.
+
+    Resumed runs count from zero; the total is what the endpoint announced for this run.
+    """
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("records · page {task.fields[page]}"),
+        TextColumn("records · {task.fields[rate]:,.0f}/s · page {task.fields[page]}"),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=err,
         transient=True,
         disable=not err.is_terminal,
     ) as progress:
-        task = progress.add_task(description, total=None, page=0)
+        task = progress.add_task(description, total=None, page=0, rate=0.0)
+        started = time.monotonic()
 
         def update(report: RunReport) -> None:
+            elapsed = max(time.monotonic() - started, 1e-6)
             progress.update(
-                task, completed=report.total, total=report.complete_list_size, page=report.pages
+                task,
+                completed=report.total,
+                total=report.complete_list_size,
+                page=report.pages,
+                rate=report.total / elapsed,
             )
 
         yield update
 
 
 def _print_run(report: RunReport) -> None:
-    out.print(f"Run {report.run_id} {report.status}: {report.summary()}", highlight=False)
+    name = f"Run {report.run_id}" if report.run_id is not None else "Run"
+    out.print(f"{name} {report.status}: {report.summary()}", highlight=False)
     if report.issue_counts:
         codes = ", ".join(f"{code} ×{n}" for code, n in report.issue_counts.items())
         out.print(f"Issues: {codes}", highlight=False)
+    for issue in report.run_issues:
+        out.print(
+            f"Run issue {issue['code']} ({issue['where']}): {issue['message']}", highlight=False
+        )
+    if report.gone_from_source:
+        out.print(
+            f"{len(report.gone_from_source)} records gone from the source are listed for review "
+            "in the report (ir-ingest report --format html)",
+            highlight=False,
+        )
 
 
 @app.command()
@@ -174,10 +204,36 @@ def harvest(
     report_path: Annotated[
         Path | None, typer.Option("--report", help="Also write the run report here (.html/.json).")
     ] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Ask for everything, then list records gone from the source for review."
+        ),
+    ] = False,
+    window: Annotated[
+        str | None,
+        typer.Option("--window", help="Harvest in date windows: monthly or daily."),
+    ] = None,
+    parallel: Annotated[
+        int, typer.Option("--parallel", help="Date windows fetched at once (1-8; needs --window).")
+    ] = 1,
+    archive: Annotated[
+        Path | None,
+        typer.Option(
+            "--archive", help="Keep every raw page, gzip-compressed, under this directory."
+        ),
+    ] = None,
+    user_agent: Annotated[
+        str | None, typer.Option("--user-agent", help="User-Agent header to send.")
+    ] = None,
+    delay: Annotated[
+        float, typer.Option("--delay", help="Seconds between two requests (politeness).")
+    ] = 0.0,
 ) -> None:
     """Harvest one OAI-PMH endpoint into the store (one run, checkpointed after every page).
 
-    An interrupted run is resumed from its checkpoint by the next run of the same source.
+    Without --from, a run asks only for what changed since the last completed run began.
+    An interrupted run (even killed) is continued from its checkpoint by the next run.
 
     Example:  ir-ingest harvest https://research.example.ac.uk/ws/oai --prefix oai_dc --set openaire
     """
@@ -189,6 +245,10 @@ def harvest(
             set_spec = set_spec or source.set_spec
         if prefix is None:
             raise IngestError("--prefix is required (e.g. --prefix oai_dc)")
+        if parallel > 1 and window is None:
+            raise IngestError("--parallel needs --window monthly or --window daily")
+        polite = TransportPolicy(delay=delay)
+        policy = replace(polite, user_agent=user_agent) if user_agent else polite
         store = settings.store()
         with _harvest_progress(f"harvest {url}") as on_page:
             report = run_harvest(
@@ -197,6 +257,11 @@ def harvest(
                 set_spec=set_spec,
                 from_date=from_date,
                 until_date=until_date,
+                full=full,
+                window=window,
+                parallel=parallel,
+                archive=archive,
+                policy=policy,
                 store=store,
                 on_page=on_page,
             )
@@ -205,6 +270,32 @@ def harvest(
     if report_path is not None:
         fmt = "json" if report_path.suffix == ".json" else "html"
         out.print(f"Report: {render.write(report, report_path, fmt)}", highlight=False)
+
+
+@app.command()
+def reprocess(
+    ctx: typer.Context,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Only this repository (its base URL or stored name)."),
+    ] = None,
+) -> None:
+    """Crosswalk and validate the stored raw XML again, without harvesting.
+
+    Run it after a crosswalk or validation change: records that come out different get a new
+    version, the others stay as they are.
+
+    Example:  ir-ingest reprocess --source https://research.example.ac.uk/ws/oai
+    """
+    from ir_ingest.jobs.reprocess import reprocess as reprocess_store
+
+    settings: Settings = ctx.obj
+    with _fail_cleanly():
+        store = settings.store()
+        with _harvest_progress("reprocess") as on_batch:
+            report = reprocess_store(store, source, on_batch)
+        store.close()
+    _print_run(report)
 
 
 RecordFile = Annotated[

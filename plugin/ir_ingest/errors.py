@@ -42,6 +42,10 @@ class HarvestError(IngestError):
     """A harvest cannot go on: the endpoint is unreachable, answers garbage, or refuses us."""
 
 
+class MalformedResponseError(HarvestError):
+    """A response arrived but is not readable XML (cut short by a proxy, garbage from a CMS)."""
+
+
 class OAIProtocolError(HarvestError):
     """The endpoint answered with an OAI-PMH ``<error code="…">`` (OAI-PMH 2.0 §3.6)."""
 

@@ -8,6 +8,7 @@ import pytest
 
 from ir_ingest.errors import HarvestError, OAIProtocolError
 from ir_ingest.oai.client import OAIClient
+from ir_ingest.oai.pages import Window, iter_pages
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 
@@ -42,7 +43,7 @@ def test_list_sets(client: OAIClient) -> None:
 
 
 def test_list_records_pages_with_resumption_tokens(client: OAIClient) -> None:
-    pages = list(client.iter_pages("oai_dc"))
+    pages = list(iter_pages(client, Window("oai_dc")))
     assert [len(page.records) for page in pages] == [10, 10, 10, 6]
     assert [page.token is None for page in pages] == [False, False, False, True]
     identifiers = [r.identifier for page in pages for r in page.records]
@@ -55,17 +56,23 @@ def test_list_records_pages_with_resumption_tokens(client: OAIClient) -> None:
 def test_set_and_date_filters_are_sent(
     client: OAIClient, demo_records: list[ProvidedRecord]
 ) -> None:
-    in_set = [r for page in client.iter_pages("oai_dc", set_spec="openaire") for r in page.records]
+    in_set = [
+        r
+        for page in iter_pages(client, Window("oai_dc", set_spec="openaire"))
+        for r in page.records
+    ]
     assert len(in_set) == sum("openaire" in r.set_specs for r in demo_records)
     recent = [
-        r for page in client.iter_pages("oai_dc", from_date="2025-01-01") for r in page.records
+        r
+        for page in iter_pages(client, Window("oai_dc", from_date="2025-01-01"))
+        for r in page.records
     ]
     assert recent
     assert all(r.datestamp >= "2025-01-01" for r in recent)
 
 
 def test_no_records_match_is_an_empty_page(client: OAIClient) -> None:
-    pages = list(client.iter_pages("oai_dc", from_date="2099-01-01"))
+    pages = list(iter_pages(client, Window("oai_dc", from_date="2099-01-01")))
     assert len(pages) == 1
     assert pages[0].records == []
 
@@ -81,23 +88,24 @@ def test_oai_errors_carry_their_code(client: OAIClient) -> None:
         client.get_record("oai:nowhere:1", "oai_dc")
     assert caught.value.code == "idDoesNotExist"
     with pytest.raises(OAIProtocolError) as caught:
-        list(client.iter_pages("marcxml"))
+        list(iter_pages(client, Window("marcxml")))
     assert caught.value.code == "cannotDisseminateFormat"
 
 
-def test_a_repeated_resumption_token_stops_the_loop() -> None:
+def test_a_repeated_resumption_token_ends_the_window_with_an_issue() -> None:
     page = (
         b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>'
         b"<record><header><identifier>oai:x:1</identifier><datestamp>2024-01-01</datestamp>"
         b"</header></record><resumptionToken>same</resumptionToken></ListRecords></OAI-PMH>"
     )
 
-    with (
-        serve_in_background(_always(page)) as url,
-        OAIClient(url) as looping,
-        pytest.raises(HarvestError, match="twice"),
-    ):
-        list(looping.iter_pages("oai_dc"))
+    with serve_in_background(_always(page)) as url, OAIClient(url) as looping:
+        pages = list(iter_pages(looping, Window("oai_dc")))
+    assert len(pages) == 2
+    assert pages[-1].stop_issue is not None
+    assert pages[-1].stop_issue.code == "harvest.repeated_token"
+    assert pages[-1].token is None
+    assert pages[-1].may_repeat, "the repeated page is checked against what the run stored"
 
 
 def test_odd_datestamps_and_no_list_wrapper_are_tolerated() -> None:
@@ -110,7 +118,7 @@ def test_odd_datestamps_and_no_list_wrapper_are_tolerated() -> None:
     )
 
     with serve_in_background(_always(page)) as url, OAIClient(url) as odd:
-        pages = list(odd.iter_pages("oai_dc"))
+        pages = list(iter_pages(odd, Window("oai_dc")))
     assert [r.datestamp for r in pages[0].records] == ["20210311"]
     assert pages[0].token is None
 

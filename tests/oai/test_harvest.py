@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from ir_ingest.errors import HarvestError
-from ir_ingest.oai.harvest import newest_datestamp, run_harvest
+from ir_ingest.oai.datestamp import newest_datestamp
+from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import (
     ProvidedRecord,
     RecordRepository,
@@ -50,7 +51,7 @@ def test_harvest_stores_every_record_once_with_tombstones(oai_endpoint: str, sto
 def test_second_harvest_creates_no_new_versions(oai_endpoint: str, store: Store) -> None:
     run_harvest(oai_endpoint, "oai_dc", store=store)
     versions_after_first = len(_rows(store, t.record_versions))
-    report = run_harvest(oai_endpoint, "oai_dc", store=store)
+    report = run_harvest(oai_endpoint, "oai_dc", store=store, full=True)
 
     assert report.counts["unchanged"] == 36
     assert len(_rows(store, t.record_versions)) == versions_after_first == 36
@@ -68,7 +69,7 @@ def test_changed_and_newly_deleted_records_get_new_versions(
     assert title is not None
     title.text = "A new title"
     with serve_in_background(_app(changed)) as url:
-        report = run_harvest(url, "oai_dc", store=store, repository="urn:test")
+        report = run_harvest(url, "oai_dc", store=store, repository="urn:test", full=True)
 
     assert (report.counts["deleted"], report.counts["updated"], report.counts["unchanged"]) == (
         1,

@@ -173,3 +173,59 @@ def test_an_unusable_database_url_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"\*\*\*") as caught:
         Store("postgresql+psycopg://user:hunter2@127.0.0.1:1/none?connect_timeout=1")
     assert "hunter2" not in str(caught.value)
+
+
+def test_runs_chain_and_incremental_state(any_store: Store) -> None:
+    key = source_key(REPO, "oai_dc", None)
+    assert any_store.last_run(key) is None
+    assert any_store.last_synced_at(key) is None
+    first = any_store.begin_run(REPO, "oai_dc", window="monthly")
+    started = any_store.last_run(key)
+    assert started is not None
+    assert (started.id, started.status, started.window, started.full) == (
+        first,
+        "running",
+        "monthly",
+        False,
+    )
+    resumed = any_store.begin_run(REPO, "oai_dc", sync_started_at=started.sync_started_at)
+    any_store.finish_run(resumed, "completed", {})
+    assert any_store.last_synced_at(key) == started.sync_started_at
+    bounded = any_store.begin_run(REPO, "oai_dc", until_date="2024-01-01")
+    any_store.finish_run(bounded, "completed", {})
+    assert any_store.last_synced_at(key) == started.sync_started_at, "an until run does not count"
+
+
+def test_window_checkpoints_are_cleared_by_prefix(any_store: Store) -> None:
+    run_id = any_store.begin_run(REPO, "oai_dc")
+    key = source_key(REPO, "oai_dc", None)
+    keys = [key, f"{key} [2024-01-01 2024-01-31]", f"{key}_other [x]"]
+    for window_key in keys:
+        any_store.save_page(run_id, [], Checkpoint(window_key, run_id, "t", 0, 0, None, 1, 0))
+    any_store.clear_checkpoints(f"{key} [")
+    assert [any_store.checkpoint(k) is not None for k in keys] == [True, False, True]
+
+
+def test_repeated_records_and_the_sweep(any_store: Store) -> None:
+    run_id = any_store.begin_run(REPO, "oai_dc")
+    entries = [_entry("oai:1"), _entry("oai:2"), _entry("oai:3")]
+    any_store.save_page(run_id, entries, None)
+    harvested = [entry.harvested for entry in entries]
+    assert any_store.received_in_run(run_id, harvested) == {"oai:1", "oai:2", "oai:3"}
+    assert any_store.received_in_run(run_id + 1, harvested) == set()
+    any_store.mark_swept(run_id, REPO, ["oai:1", "oai:3"])
+    assert any_store.not_swept(run_id, REPO, "oai_dc", None) == ["oai:2"]
+    assert any_store.not_swept(run_id, REPO, "oai_dc", "openaire") == []
+    stored = [h.identifier for h in any_store.iter_harvested(REPO, batch=2)]
+    assert stored == sorted(stored, key=lambda i: record_id(REPO, i))
+    assert sorted(stored) == ["oai:1", "oai:2", "oai:3"]
+
+
+def test_one_page_may_carry_the_same_record_more_than_once(any_store: Store) -> None:
+    page = [_entry("oai:1"), _entry("oai:1", title="Changed"), _entry("oai:1", deleted=True)]
+    assert _save(any_store, *page) == [Outcome.CREATED, Outcome.UPDATED, Outcome.DELETED]
+    stored = any_store.get(record_id(REPO, "oai:1"))
+    assert stored is not None
+    assert stored.source.deleted
+    assert stored.title == Text(value="Changed")
+    assert any_store.counts() == {"records": 1, "deleted": 1, "versions": 3, "rejects": 0}

@@ -9,8 +9,9 @@ boundaries, and a harvest must checkpoint after every page.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lxml import etree
 from oaipmh import error as oai_error
@@ -19,17 +20,18 @@ from oaipmh.metadata import MetadataRegistry
 
 from ir_ingest import xmlsafe
 from ir_ingest.entry import HarvestedRecord, Issue
-from ir_ingest.errors import HarvestError, OAIProtocolError, XMLError
+from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError, XMLError
+from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
 from ir_ingest.oai.transport import Transport, TransportPolicy
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
+log = logging.getLogger(__name__)
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 _NS = {"oai": OAI_NS}
 _RECORDS = etree.XPath("/oai:OAI-PMH/*/oai:record | /oai:OAI-PMH/oai:record", namespaces=_NS)
 _TOKEN = etree.XPath("/oai:OAI-PMH/*/oai:resumptionToken", namespaces=_NS)
 _HEADER = etree.XPath("oai:header", namespaces=_NS)
+_HEADERS = etree.XPath("/oai:OAI-PMH/*/oai:header | /oai:OAI-PMH/oai:header", namespaces=_NS)
 _IDENTIFY = etree.XPath("/oai:OAI-PMH/oai:Identify", namespaces=_NS)
 
 # pyoai raises one class per OAI-PMH error code; name them explicitly (aesthetics.md lesson 3).
@@ -70,6 +72,12 @@ class Page:
     cursor: int | None = None
     complete_list_size: int | None = None
     issues_by_identifier: dict[str, list[Issue]] = field(default_factory=dict)
+    #: Why the window ended after this page although the endpoint sent a token (a guard).
+    stop_issue: Issue | None = None
+    #: The page may repeat records this run already stored (after a recovery or a repeated token).
+    may_repeat: bool = False
+    #: The response as received, for the raw-page archive.
+    body: bytes = field(default=b"", repr=False)
 
 
 class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
@@ -84,6 +92,8 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         self.repository = repository or base_url
         self.transport = Transport(base_url, policy)
         self._last_parsed: xmlsafe.Parsed | None = None
+        self._last_body = b""
+        self._identify: Identify | None = None
 
     def close(self) -> None:
         """Release the HTTP connections."""
@@ -99,7 +109,8 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
 
     def makeRequest(self, **kw: Any) -> bytes:
         """Send one request through our transport (pyoai calls this for every verb)."""
-        return self.transport.get({key: str(value) for key, value in kw.items()})
+        self._last_body = self.transport.get({key: str(value) for key, value in kw.items()})
+        return self._last_body
 
     def parse(self, xml: bytes) -> etree._Element:
         """Parse a response with the hardened parser (pyoai calls this for every response)."""
@@ -107,23 +118,54 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
             self._last_parsed = xmlsafe.parse(xml, source=self.base_url)
         except XMLError as exc:
             # pyoai turns SyntaxError into its XMLSyntaxError; keep our message and code instead.
-            raise HarvestError(str(exc)) from exc
+            raise MalformedResponseError(str(exc)) from exc
         return self._last_parsed.root
 
     # -- verbs ------------------------------------------------------------------------------
 
     def request(self, **kw: str) -> etree._Element:
-        """Send a verb, return the parsed response; OAI errors raise :class:`OAIProtocolError`."""
-        try:
-            tree: etree._Element = self.makeRequestErrorHandling(**kw)
-        except tuple(_OAI_ERRORS) as exc:
-            raise OAIProtocolError(_OAI_ERRORS[type(exc)], str(exc)) from exc
-        except oai_error.UnknownError as exc:
-            raise OAIProtocolError("unknown", str(exc)) from exc
-        return tree
+        """Send a verb, return the parsed response; OAI errors raise :class:`OAIProtocolError`.
+
+        A response that is not well-formed (cut short, or an HTML error page with status 200) is
+        fetched again, with backoff, as often as the transport retries; then it is an error.
+        """
+        retries = self.transport.policy.retries
+        for attempt in range(retries + 1):
+            try:
+                tree: etree._Element = self.makeRequestErrorHandling(**kw)
+            except MalformedResponseError as exc:
+                if attempt == retries:
+                    raise MalformedResponseError(f"{exc} (fetched {attempt + 1} times)") from exc
+                log.warning("%s; fetching it again", exc)
+                self.transport.pause(attempt)
+            except tuple(_OAI_ERRORS) as exc:
+                raise OAIProtocolError(_OAI_ERRORS[type(exc)], str(exc)) from exc
+            except oai_error.UnknownError as exc:
+                raise OAIProtocolError("unknown", str(exc)) from exc
+            else:
+                return tree
+        raise AssertionError("unreachable: the loop returns or raises")
 
     def identify_endpoint(self) -> Identify:
-        """Identify (§4.2), read tolerantly: odd ``earliestDatestamp`` values are kept as text."""
+        """Identify (§4.2), read tolerantly: odd ``earliestDatestamp`` values are kept as text.
+
+        Asked once per client; later calls return the first answer.
+        """
+        if self._identify is None:
+            self._identify = self._read_identify()
+        return self._identify
+
+    def datestamp_argument(self, stamp: str) -> str | None:
+        """A datestamp as a ``from``/``until`` argument at the endpoint's granularity (§3.3.2).
+
+        ``None`` when ``stamp`` cannot be read (an odd datestamp is never sent back as sent).
+        """
+        moment = parse_datestamp(stamp)
+        if moment is None:
+            return None
+        return format_datestamp(moment, self.identify_endpoint().day_granularity)
+
+    def _read_identify(self) -> Identify:
         root = self.request(verb="Identify")
         found = xmlsafe.elements(_IDENTIFY(root))
         if not found:
@@ -152,43 +194,24 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         except oai_error.NoSetHierarchyError:
             return []
 
-    def list_records_page(self, prefix: str, params: dict[str, str]) -> Page:
-        """Fetch one ListRecords page (§4.5): first page from ``params``, later ones by token.
+    def list_page(self, verb: str, prefix: str, params: dict[str, str]) -> Page:
+        """Fetch one ListRecords (§4.5) or ListIdentifiers (§4.3) page.
 
-        ``noRecordsMatch`` is an empty page, not an error.
+        The first page is asked for with ``params``, later ones with a resumption token; a
+        ListIdentifiers page holds header-only records (``raw`` empty).  ``noRecordsMatch`` is an
+        empty page, not an error (invenio's OAIPMHReader reports it as a failure).
         """
         try:
-            root = self.request(verb="ListRecords", **params)
+            root = self.request(verb=verb, **params)
         except OAIProtocolError as exc:
             if exc.code == "noRecordsMatch":
                 return Page(records=[], token=None, cursor=0, complete_list_size=0)
             raise
+        if verb == "ListIdentifiers":
+            page = Page(read_headers(root, self.repository, prefix), token=None)
+            _read_token(root, page)
+            return page
         return self._read_page(root, prefix)
-
-    def iter_pages(
-        self,
-        prefix: str,
-        *,
-        set_spec: str | None = None,
-        from_date: str | None = None,
-        until_date: str | None = None,
-        token: str | None = None,
-    ) -> Iterator[Page]:
-        """Yield ListRecords pages until the endpoint gives no resumption token."""
-        params = first_page_params(prefix, set_spec, from_date, until_date)
-        seen: set[str] = set()
-        while True:
-            page = self.list_records_page(prefix, {"resumptionToken": token} if token else params)
-            yield page
-            if page.token is None or not page.records:
-                return
-            if page.token in seen:
-                raise HarvestError(
-                    f"{self.base_url} sent resumption token {page.token!r} twice; stopping "
-                    "rather than looping"
-                )
-            seen.add(page.token)
-            token = page.token
 
     def get_record(self, identifier: str, prefix: str) -> HarvestedRecord:
         """GetRecord (§4.1) for one identifier."""
@@ -202,30 +225,33 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         parsed = self._last_parsed
         removed = parsed.removed_lines if parsed and parsed.root is root else ()
         records = read_records(root, self.repository, prefix)
-        page = Page(records=records, token=None)
-        token_nodes = xmlsafe.elements(_TOKEN(root))
-        if token_nodes:
-            node = token_nodes[0]
-            page.token = (node.text or "").strip() or None
-            page.cursor = _int_or_none(node.get("cursor"))
-            page.complete_list_size = _int_or_none(node.get("completeListSize"))
+        page = Page(records=records, token=None, body=self._last_body)
+        _read_token(root, page)
         if removed and parsed is not None:
             page.issues_by_identifier = _attribute_repairs(root, parsed)
         return page
 
 
-def first_page_params(
-    prefix: str, set_spec: str | None, from_date: str | None, until_date: str | None
-) -> dict[str, str]:
-    """Arguments of the first ListRecords request of a harvest window."""
-    params = {"metadataPrefix": prefix}
-    if set_spec:
-        params["set"] = set_spec
-    if from_date:
-        params["from"] = from_date
-    if until_date:
-        params["until"] = until_date
-    return params
+def _read_token(root: etree._Element, page: Page) -> None:
+    """Copy the resumption token (§3.5) into ``page``.
+
+    An empty ``<resumptionToken/>`` marks the last page (NSDL sends it with ``cursor`` and
+    ``completeListSize`` attributes); it is read as no token.
+    """
+    token_nodes = xmlsafe.elements(_TOKEN(root))
+    if token_nodes:
+        node = token_nodes[0]
+        page.token = (node.text or "").strip() or None
+        page.cursor = _int_or_none(node.get("cursor"))
+        page.complete_list_size = _int_or_none(node.get("completeListSize"))
+
+
+def read_headers(root: etree._Element, repository: str, prefix: str) -> list[HarvestedRecord]:
+    """Read every ``<header>`` of a ListIdentifiers response as a header-only record."""
+    return [
+        _harvested(header, repository, prefix, b"", None)
+        for header in xmlsafe.elements(_HEADERS(root))
+    ]
 
 
 def read_records(root: etree._Element, repository: str, prefix: str) -> list[HarvestedRecord]:
@@ -240,24 +266,31 @@ def read_records(root: etree._Element, repository: str, prefix: str) -> list[Har
         if not headers:
             continue
         header = headers[0]
-        identifier = str(header.findtext(f"{{{OAI_NS}}}identifier", default="")).strip()
-        if not identifier:
-            continue
-        records.append(
-            HarvestedRecord(
-                repository=repository,
-                identifier=identifier,
-                datestamp=str(header.findtext(f"{{{OAI_NS}}}datestamp", default="")).strip(),
-                metadata_prefix=prefix,
-                raw=xmlsafe.to_bytes(node),
-                set_specs=tuple(
-                    (spec.text or "").strip() for spec in header.iterfind(f"{{{OAI_NS}}}setSpec")
-                ),
-                deleted=header.get("status") == "deleted",
-                tree=node,
-            )
-        )
+        harvested = _harvested(header, repository, prefix, xmlsafe.to_bytes(node), node)
+        if harvested.identifier:
+            records.append(harvested)
     return records
+
+
+def _harvested(
+    header: etree._Element,
+    repository: str,
+    prefix: str,
+    raw: bytes,
+    tree: etree._Element | None,
+) -> HarvestedRecord:
+    return HarvestedRecord(
+        repository=repository,
+        identifier=str(header.findtext(f"{{{OAI_NS}}}identifier", default="")).strip(),
+        datestamp=str(header.findtext(f"{{{OAI_NS}}}datestamp", default="")).strip(),
+        metadata_prefix=prefix,
+        raw=raw,
+        set_specs=tuple(
+            (spec.text or "").strip() for spec in header.iterfind(f"{{{OAI_NS}}}setSpec")
+        ),
+        deleted=header.get("status") == "deleted",
+        tree=tree,
+    )
 
 
 def unwrap(root: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:

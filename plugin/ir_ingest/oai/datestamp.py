@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 _DATESTAMP = re.compile(
     r"^(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})"
@@ -53,3 +57,14 @@ def format_datestamp(moment: datetime, day_granularity: bool = False) -> str:
     if day_granularity:
         return moment.strftime("%Y-%m-%d")
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def newest_datestamp(datestamps: Iterable[str], current: str | None) -> str | None:
+    """The newest of ``datestamps`` and ``current``; datestamps that cannot be read are ignored."""
+    best = current
+    best_moment = parse_datestamp(current) if current else None
+    for stamp in datestamps:
+        moment = parse_datestamp(stamp)
+        if moment is not None and (best_moment is None or moment > best_moment):
+            best, best_moment = stamp, moment
+    return best

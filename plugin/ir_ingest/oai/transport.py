@@ -2,8 +2,9 @@
 
 pyoai's own transport (urllib) has no timeouts, no connection reuse and sleeps two minutes on a
 503 without a ``Retry-After``; this one replaces it (see :class:`ir_ingest.oai.client.OAIClient`).
-Retries use exponential backoff with jitter on connection errors, timeouts, 408, 429 and 5xx, and
-honour ``Retry-After`` both as seconds and as an HTTP date (RFC 9110 §10.2.3), capped.
+Retries use exponential backoff with jitter on connection errors, timeouts, bodies cut off
+mid-transfer, 408, 429 and 5xx, and honour ``Retry-After`` both as seconds and as an HTTP date
+(RFC 9110 §10.2.3), each wait capped and all waits of one request within a total budget.
 """
 
 from __future__ import annotations
@@ -22,7 +23,16 @@ from ir_ingest.errors import HarvestError
 
 log = logging.getLogger(__name__)
 
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+#: Statuses worth another try besides every 5xx: Request Timeout and Too Many Requests.
+RETRY_STATUSES = frozenset({408, 429})
+# A connection reset mid-body surfaces as ChunkedEncodingError (urllib3's IncompleteRead), and a
+# gzip stream cut short as ContentDecodingError, not as ConnectionError.
+_TRANSIENT = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +44,9 @@ class TransportPolicy:
     retries: int = 5
     backoff: float = 1.0
     max_wait: float = 120.0
+    #: All waits between the attempts of one request together stay within this many seconds.
+    total_wait: float = 900.0
+    #: Seconds between the start of two requests (politeness towards small repositories).
     delay: float = 0.0
     user_agent: str = f"ir-ingest/{__version__} (+OAI-PMH harvester)"
 
@@ -70,44 +83,62 @@ class Transport:
         self.session.close()
 
     def get(self, params: dict[str, str]) -> bytes:
-        """GET ``base_url?params``, retrying transient failures within the policy's budget."""
+        """GET ``base_url?params``, retrying transient failures within the policy's budget.
+
+        Raises :class:`HarvestError` on a 4xx other than 408/429, after the last retry, or as
+        soon as the next wait would go over ``total_wait``.
+        """
         policy = self.policy
-        last_problem = "no attempt made"
+        waited = 0.0
         for attempt in range(policy.retries + 1):
-            self._be_polite()
-            try:
-                response = self.session.get(
-                    self.base_url,
-                    params=params,
-                    timeout=(policy.connect_timeout, policy.read_timeout),
-                )
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                last_problem = f"{type(exc).__name__}: {exc}"
-                wait = None
-            else:
-                if response.status_code not in RETRY_STATUSES:
-                    if response.status_code >= 400:
-                        raise HarvestError(
-                            f"{self.base_url} answered HTTP {response.status_code} "
-                            f"to {params.get('verb', '?')}"
-                        )
-                    return response.content
-                last_problem = f"HTTP {response.status_code}"
-                wait = retry_after_seconds(response.headers.get("Retry-After"))
+            body, problem, retry_after = self._attempt(params)
+            if body is not None:
+                return body
             if attempt == policy.retries:
                 break
-            self._sleep_before_retry(attempt, wait, last_problem)
+            wait = self._wait_before_retry(attempt, retry_after)
+            if waited + wait > policy.total_wait:
+                raise HarvestError(
+                    f"{self.base_url} gave up after {attempt + 1} attempts: waiting {wait:.1f} s "
+                    f"more would exceed the {policy.total_wait:g} s retry budget; "
+                    f"last problem: {problem}"
+                )
+            log.warning("%s: %s; retrying in %.1f s", self.base_url, problem, wait)
+            time.sleep(wait)
+            waited += wait
         raise HarvestError(
-            f"{self.base_url} failed {policy.retries + 1} times; last problem: {last_problem}"
+            f"{self.base_url} failed {policy.retries + 1} times; last problem: {problem}"
         )
 
-    def _sleep_before_retry(self, attempt: int, retry_after: float | None, problem: str) -> None:
-        policy = self.policy
+    def _attempt(self, params: dict[str, str]) -> tuple[bytes | None, str, float | None]:
+        """One request: ``(body, "", None)``, or ``(None, problem, Retry-After)`` to retry."""
+        self._be_polite()
+        try:
+            response = self.session.get(
+                self.base_url,
+                params=params,
+                timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+            )
+        except _TRANSIENT as exc:
+            return None, f"{type(exc).__name__}: {exc}", None
+        status = response.status_code
+        if _retryable(status):
+            return None, f"HTTP {status}", retry_after_seconds(response.headers.get("Retry-After"))
+        if status >= 400:
+            raise HarvestError(
+                f"{self.base_url} answered HTTP {status} to {params.get('verb', '?')}"
+            )
+        return response.content, "", None
+
+    def pause(self, attempt: int) -> None:
+        """Back off before fetching again a response that arrived but could not be read."""
+        time.sleep(self._wait_before_retry(attempt, None))
+
+    def _wait_before_retry(self, attempt: int, retry_after: float | None) -> float:
+        """Seconds to wait: the server's ``Retry-After`` or backoff with jitter, capped."""
         if retry_after is None:
-            retry_after = policy.backoff * (2**attempt) * (0.5 + random.random())
-        wait = min(retry_after, policy.max_wait)
-        log.warning("%s: %s; retrying in %.1f s", self.base_url, problem, wait)
-        time.sleep(wait)
+            retry_after = self.policy.backoff * (2**attempt) * (0.5 + random.random())
+        return min(retry_after, self.policy.max_wait)
 
     def _be_polite(self) -> None:
         if self.policy.delay:
@@ -115,3 +146,7 @@ class Transport:
             if pause > 0:
                 time.sleep(pause)
         self._last_request = time.monotonic()
+
+
+def _retryable(status: int) -> bool:
+    return status in RETRY_STATUSES or status >= 500

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ir_ingest.entry import Entry, Outcome, Severity
+
+if TYPE_CHECKING:
+    from ir_ingest.entry import Issue
 
 #: Entries with issues kept in one report; beyond this only the counts grow.
 MAX_LISTED_ENTRIES = 5000
@@ -37,13 +40,21 @@ class RunReport:
     error: str | None = None
     started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     finished_at: str | None = None
+    window: str | None = None
     pages: int = 0
     complete_list_size: int | None = None
     resumed_from_token: str | None = None
+    resumed_run_id: int | None = None
     counts: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
     issue_counts: dict[str, int] = field(default_factory=dict)
     entries: list[EntryReport] = field(default_factory=list)
     entries_not_listed: int = 0
+    #: Problems of the run rather than of a record: a guard that ended a window early
+    #: (``harvest.repeated_token``, ``harvest.empty_pages``, ``harvest.request_cap``) or the
+    #: sweep's finding (``harvest.gone_from_source``); each with ``code``, ``message``, ``where``.
+    run_issues: list[dict[str, str]] = field(default_factory=list)
+    #: OAI identifiers of stored records a full run's sweep no longer found at the source.
+    gone_from_source: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -74,6 +85,10 @@ class RunReport:
                 issues=[issue.to_dict() for issue in entry.issues],
             )
         )
+
+    def add_run_issue(self, issue: Issue, where: str) -> None:
+        """Note a problem of the run itself; ``where`` names the window or stage."""
+        self.run_issues.append({**issue.to_dict(), "where": where})
 
     def finish(self, status: str, error: str | None = None) -> None:
         """Close the report as ``completed`` or ``failed``."""

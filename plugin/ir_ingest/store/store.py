@@ -8,26 +8,30 @@ consistent with its checkpoint.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import msgspec
-from sqlalchemy import Connection, create_engine, event, func, insert, select, update
+from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from ir_ingest.entry import Entry, Outcome
+from ir_ingest.entry import Entry, HarvestedRecord
 from ir_ingest.errors import StoreError
-from ir_ingest.schema import Record, Source, record_id
+from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
+from ir_ingest.store.pagewrite import PageWriter, content_hash
+
+__all__ = ["DEFAULT_DB_URL", "Checkpoint", "RunInfo", "Store", "content_hash", "source_key"]
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
+    from sqlalchemy import Row
+
 DEFAULT_DB_URL = "sqlite:///ir-ingest.sqlite3"
+_Row = TypeVar("_Row", "Checkpoint", "RunInfo")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,23 +48,36 @@ class Checkpoint:
     records: int
 
 
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """A harvest run as the next run of its source needs it (to resume it, or to follow it)."""
+
+    id: int
+    status: str
+    from_date: str | None
+    until_date: str | None
+    window: str | None
+    full: bool
+    sync_started_at: datetime
+
+
 def source_key(repository: str, prefix: str, set_spec: str | None) -> str:
     """The key runs and checkpoints are kept under: one per endpoint, format and set."""
     return f"{repository} {prefix} {set_spec or '*'}"
 
 
-def content_hash(record: Record) -> str:
-    """Hash of what a record says, leaving out what changes without the content changing."""
-    data = record.to_dict()
-    source = dict(data["source"])
-    for volatile in ("datestamp", "raw_sha256"):
-        source.pop(volatile, None)
-    data["source"] = source
-    return hashlib.sha256(msgspec.json.encode(data)).hexdigest()
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _from_row(cls: type[_Row], row: Row[Any]) -> _Row:
+    """A dataclass from the result-row columns named like its fields."""
+    return cls(**{field.name: row._mapping[field.name] for field in fields(cls)})
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands timestamps back naive; they were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class Store:
@@ -89,8 +106,16 @@ class Store:
         set_spec: str | None = None,
         from_date: str | None = None,
         until_date: str | None = None,
+        *,
+        window: str | None = None,
+        full: bool = False,
+        sync_started_at: datetime | None = None,
     ) -> int:
-        """Record the start of a harvest run and return its id."""
+        """Record the start of a harvest run and return its id.
+
+        ``sync_started_at`` is the start of the run this one resumes (default: now).
+        """
+        now = _now()
         with self.engine.begin() as conn:
             result = conn.execute(
                 insert(t.harvest_runs).values(
@@ -100,8 +125,11 @@ class Store:
                     set_spec=set_spec,
                     from_date=from_date,
                     until_date=until_date,
+                    window=window,
+                    full=full,
                     status="running",
-                    started_at=_now(),
+                    started_at=now,
+                    sync_started_at=sync_started_at or now,
                 )
             )
             run_id = result.inserted_primary_key
@@ -138,24 +166,50 @@ class Store:
         loaded: dict[str, Any] | None = json.loads(raw) if raw else None
         return loaded
 
+    def last_run(self, key: str) -> RunInfo | None:
+        """The latest run of a source (any status), or None."""
+        runs = t.harvest_runs
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(runs).where(runs.c.source_key == key).order_by(runs.c.id.desc()).limit(1)
+            ).first()
+        if row is None:
+            return None
+        info = _from_row(RunInfo, row)
+        return replace(info, sync_started_at=_aware(info.sync_started_at))
+
+    def last_synced_at(self, key: str) -> datetime | None:
+        """When the last completed open-ended harvest of a source started (for incremental runs).
+
+        A run with an explicit ``until`` does not count: it left later changes for another run.
+        """
+        runs = t.harvest_runs
+        with self.engine.connect() as conn:
+            moment = conn.execute(
+                select(func.max(runs.c.sync_started_at)).where(
+                    runs.c.source_key == key,
+                    runs.c.status == "completed",
+                    runs.c.until_date.is_(None),
+                )
+            ).scalar()
+        return _aware(moment) if moment is not None else None
+
+    def clear_checkpoints(self, key_prefix: str) -> None:
+        """Forget the checkpoints whose key starts with ``key_prefix`` (date windows of a run)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(t.checkpoints).where(
+                    t.checkpoints.c.source_key.startswith(key_prefix, autoescape=True)
+                )
+            )
+
     def checkpoint(self, key: str) -> Checkpoint | None:
         """The checkpoint of a source, if it was ever harvested."""
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(t.checkpoints).where(t.checkpoints.c.source_key == key)
             ).first()
-        if row is None:
-            return None
-        return Checkpoint(
-            source_key=row.source_key,
-            run_id=row.run_id,
-            token=row.token,
-            cursor=row.cursor,
-            complete_list_size=row.complete_list_size,
-            last_datestamp=row.last_datestamp,
-            pages=row.pages,
-            records=row.records,
-        )
+        return None if row is None else _from_row(Checkpoint, row)
 
     def run_status(self, run_id: int) -> str | None:
         """The status of a run (``running``, ``completed``, ``failed``)."""
@@ -176,72 +230,97 @@ class Store:
         """
         try:
             with self.engine.begin() as conn:
-                for entry in entries:
-                    entry.outcome = self._save_entry(conn, run_id, entry)
+                PageWriter(conn, run_id).write(list(entries))
                 if after is not None:
                     _write_checkpoint(conn, after)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to the store at {_redact(self.url)}: {exc}") from exc
 
-    def _save_entry(self, conn: Connection, run_id: int | None, entry: Entry) -> Outcome:
-        harvested = entry.harvested
-        issues_json = json.dumps([issue.to_dict() for issue in entry.issues]).encode()
-        if entry.record is None and not harvested.deleted:
+    def received_in_run(self, run_id: int, harvested: Iterable[HarvestedRecord]) -> set[str]:
+        """The identifiers among ``harvested`` this run already stored with the same datestamp."""
+        wanted = {record_id(h.repository, h.identifier): h for h in harvested}
+        if not wanted:
+            return set()
+        query = select(t.records.c.id, t.records.c.datestamp).where(
+            t.records.c.id.in_(list(wanted)), t.records.c.run_id == run_id
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return {wanted[rid].identifier for rid, stamp in rows if stamp == wanted[rid].datestamp}
+
+    def mark_swept(self, run_id: int, repository: str, identifiers: Iterable[str]) -> None:
+        """Note that a ListIdentifiers sweep of ``run_id`` found these records at the source."""
+        ids = [record_id(repository, identifier) for identifier in identifiers]
+        with self.engine.begin() as conn:
             conn.execute(
-                insert(t.rejects).values(
-                    run_id=run_id,
-                    repository=harvested.repository,
-                    oai_identifier=harvested.identifier,
-                    datestamp=harvested.datestamp,
-                    raw=harvested.raw,
-                    issues_json=issues_json,
-                    created_at=_now(),
+                update(t.records).where(t.records.c.id.in_(ids)).values(swept_run_id=run_id)
+            )
+
+    def not_swept(
+        self, run_id: int, repository: str, prefix: str, set_spec: str | None
+    ) -> list[str]:
+        """Live records of a source the sweep of ``run_id`` did not find, by OAI identifier.
+
+        With a set, only records last harvested in that set count.
+        """
+        query = (
+            select(t.records.c.oai_identifier, t.records.c.record_json)
+            .where(
+                t.records.c.repository == repository,
+                t.records.c.metadata_prefix == prefix,
+                t.records.c.deleted.is_(False),
+                (t.records.c.swept_run_id != run_id) | t.records.c.swept_run_id.is_(None),
+            )
+            .order_by(t.records.c.oai_identifier)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            identifier
+            for identifier, raw in rows
+            if set_spec is None or set_spec in Record.from_json(raw).source.set_specs
+        ]
+
+    def iter_harvested(
+        self, repository: str | None = None, batch: int = 500
+    ) -> Iterator[HarvestedRecord]:
+        """Every live record's stored raw XML as it was harvested, in id order, for reprocessing.
+
+        Read in batches by id, so the caller may write to the store between batches.
+        """
+        columns = t.records.c
+        last = ""
+        while True:
+            query = (
+                select(
+                    columns.id,
+                    columns.repository,
+                    columns.oai_identifier,
+                    columns.datestamp,
+                    columns.metadata_prefix,
+                    columns.raw,
+                    columns.record_json,
                 )
+                .where(columns.id > last, columns.deleted.is_(False), columns.raw.is_not(None))
+                .order_by(columns.id)
+                .limit(batch)
             )
-            return Outcome.FAILED
-        rid = record_id(harvested.repository, harvested.identifier)
-        current = conn.execute(select(t.records).where(t.records.c.id == rid)).first()
-        if harvested.deleted:
-            return _save_tombstone(conn, run_id, entry, current, issues_json)
-        assert entry.record is not None
-        record = entry.record
-        digest = content_hash(record)
-        if current is not None and current.content_hash == digest and not current.deleted:
-            conn.execute(
-                update(t.records)
-                .where(t.records.c.id == rid)
-                .values(datestamp=harvested.datestamp, updated_at=_now())
-            )
-            return Outcome.UNCHANGED
-        version = 1 if current is None else current.version + 1
-        values = {
-            "datestamp": harvested.datestamp,
-            "deleted": False,
-            "valid": not entry.has_errors,
-            "version": version,
-            "content_hash": digest,
-            "record_json": record.to_json(),
-            "issues_json": issues_json,
-            "raw": harvested.raw,
-            "updated_at": _now(),
-        }
-        if current is None:
-            conn.execute(
-                insert(t.records).values(
-                    id=rid,
-                    repository=harvested.repository,
-                    oai_identifier=harvested.identifier,
-                    metadata_prefix=harvested.metadata_prefix,
-                    created_at=_now(),
-                    **values,
+            if repository is not None:
+                query = query.where(columns.repository == repository)
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+            for row in rows:
+                yield HarvestedRecord(
+                    repository=row.repository,
+                    identifier=row.oai_identifier,
+                    datestamp=row.datestamp,
+                    metadata_prefix=row.metadata_prefix,
+                    raw=row.raw,
+                    set_specs=tuple(Record.from_json(row.record_json).source.set_specs),
                 )
-            )
-        else:
-            conn.execute(update(t.records).where(t.records.c.id == rid).values(**values))
-        _write_version(conn, run_id, rid, version, digest, record, harvested.raw, deleted=False)
-        if entry.has_errors:
-            return Outcome.INVALID
-        return Outcome.CREATED if current is None else Outcome.UPDATED
+            if len(rows) < batch:
+                return
+            last = rows[-1].id
 
     def iter_records(self, include_deleted: bool = True) -> Iterator[Record]:
         """Every stored record in id order; tombstones carry ``source.deleted: true``."""
@@ -273,85 +352,6 @@ class Store:
                 ).scalar_one(),
                 "rejects": conn.execute(select(func.count()).select_from(t.rejects)).scalar_one(),
             }
-
-
-def _save_tombstone(
-    conn: Connection, run_id: int | None, entry: Entry, current: Any, issues_json: bytes
-) -> Outcome:
-    """A deletion: keep the last record data, flagged ``source.deleted``, as a new version."""
-    harvested = entry.harvested
-    if current is not None and current.deleted:
-        return Outcome.UNCHANGED
-    rid = record_id(harvested.repository, harvested.identifier)
-    if current is not None:
-        last = Record.from_json(current.record_json)
-        source = msgspec.structs.replace(last.source, deleted=True, datestamp=harvested.datestamp)
-        tombstone = msgspec.structs.replace(last, source=source)
-    else:
-        tombstone = Record(
-            id=rid,
-            source=Source(
-                repository=harvested.repository,
-                oai_identifier=harvested.identifier,
-                datestamp=harvested.datestamp,
-                metadata_prefix=harvested.metadata_prefix,
-                set_specs=list(harvested.set_specs),
-                deleted=True,
-            ),
-        )
-    digest = content_hash(tombstone)
-    version = 1 if current is None else current.version + 1
-    values = {
-        "datestamp": harvested.datestamp,
-        "deleted": True,
-        "version": version,
-        "content_hash": digest,
-        "record_json": tombstone.to_json(),
-        "issues_json": issues_json,
-        "updated_at": _now(),
-    }
-    if current is None:
-        conn.execute(
-            insert(t.records).values(
-                id=rid,
-                repository=harvested.repository,
-                oai_identifier=harvested.identifier,
-                metadata_prefix=harvested.metadata_prefix,
-                valid=True,
-                raw=None,
-                created_at=_now(),
-                **values,
-            )
-        )
-    else:
-        conn.execute(update(t.records).where(t.records.c.id == rid).values(**values))
-    _write_version(conn, run_id, rid, version, digest, tombstone, harvested.raw, deleted=True)
-    return Outcome.DELETED
-
-
-def _write_version(
-    conn: Connection,
-    run_id: int | None,
-    rid: str,
-    version: int,
-    digest: str,
-    record: Record,
-    raw: bytes | None,
-    *,
-    deleted: bool,
-) -> None:
-    conn.execute(
-        insert(t.record_versions).values(
-            record_id=rid,
-            version=version,
-            content_hash=digest,
-            deleted=deleted,
-            record_json=record.to_json(),
-            raw=raw,
-            run_id=run_id,
-            created_at=_now(),
-        )
-    )
 
 
 def _write_checkpoint(conn: Connection, checkpoint: Checkpoint) -> None:

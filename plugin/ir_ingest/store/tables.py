@@ -5,8 +5,8 @@
   deletion adds a tombstone version that keeps the last record data.
 - ``rejects``: harvested records that could not be parsed or crosswalked, raw XML kept.
 - ``harvest_runs``: one row per run, with its report.
-- ``checkpoints``: per source (endpoint, prefix, set), where the last run got to; written in the
-  same transaction as the page it follows.
+- ``checkpoints``: per source (endpoint, prefix, set), or per date window of a windowed run,
+  where the last run got to; written in the same transaction as the page it follows.
 """
 
 from __future__ import annotations
@@ -44,6 +44,10 @@ records = Table(
     Column("raw", LargeBinary, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The last run that received the record (changed or not): a re-sent page is recognised.
+    Column("run_id", Integer, nullable=True),
+    # The last full run whose ListIdentifiers sweep found the record at the source.
+    Column("swept_run_id", Integer, nullable=True),
 )
 
 record_versions = Table(
@@ -84,8 +88,13 @@ harvest_runs = Table(
     Column("set_spec", Text, nullable=True),
     Column("from_date", String(64), nullable=True),
     Column("until_date", String(64), nullable=True),
+    Column("window", String(16), nullable=True),
+    Column("full", Boolean, nullable=False, default=False),
     Column("status", String(16), nullable=False),
     Column("started_at", DateTime(timezone=True), nullable=False),
+    # When the harvest this run belongs to started: a run resuming a killed one inherits it, and
+    # the next incremental run asks for what changed since then (minus a safety overlap).
+    Column("sync_started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True), nullable=True),
     Column("error", Text, nullable=True),
     Column("report_json", LargeBinary, nullable=True),

@@ -1,0 +1,141 @@
+"""Full harvest speed and memory against a bare Sickle loop and pyoai's plain client.
+
+Run:  python bench/harvest.py [--sizes 5000,50000] [--latency 0.02] [--page 100]
+
+One local OAI-PMH endpoint per size (pyoai's server in its own process, every ListRecords answer
+delayed by ``--latency`` seconds, ``--page`` records a page) is harvested, in the same run, by:
+
+- ``sickle``: Sickle's ListRecords iterator, touching each record's identifier;
+- ``pyoai``: pyoai's plain ``oaipmh.client.Client`` listRecords iterator, likewise;
+- ``ours``: ``run_harvest`` into a fresh SQLite store: parse, crosswalk, validate, store;
+- ``ours-4w``: the same with monthly date windows, 4 fetched at once.
+
+Each harvester runs in a subprocess of its own so its peak RSS is its own.  Prints records/s,
+the ratio to Sickle, and peak RSS; then ours' RSS at the largest size over the smallest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+KINDS = ("sickle", "pyoai", "ours", "ours-4w")
+#: The synthetic records span this many days before now, so monthly windows cut them in ~4-5.
+SPAN_DAYS = 120
+
+
+def serve(count: int, latency: float, page: int) -> None:
+    """Serve ``count`` synthetic records until killed; print the base URL first."""
+    sys.path.insert(0, str(ROOT))
+    from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
+
+    from ir_ingest.oai.provider import serve_in_background
+
+    start = datetime.now(UTC) - timedelta(days=SPAN_DAYS)
+    records = synthetic_records(count, start, timedelta(days=SPAN_DAYS) / count)
+    plan = FaultPlan(batch_size=page, latency=latency)
+    with serve_in_background(faulty_endpoint(records, plan)) as url:
+        print(url, flush=True)
+        while True:
+            time.sleep(3600)
+
+
+def harvest(kind: str, url: str, workdir: str) -> None:
+    """Harvest ``url`` one way; print ``{"records", "seconds", "rss_kb"}`` as JSON.
+
+    The clock starts after the imports: interpreter and library start-up are not harvesting.
+    """
+    from oaipmh.client import Client
+    from oaipmh.metadata import MetadataRegistry, oai_dc_reader
+    from sickle import Sickle
+
+    from ir_ingest.oai.harvest import run_harvest
+
+    started = time.perf_counter()
+    if kind == "sickle":
+        count = sum(1 for r in Sickle(url).ListRecords(metadataPrefix="oai_dc") if r.header)
+    elif kind == "pyoai":
+        registry = MetadataRegistry()
+        registry.registerReader("oai_dc", oai_dc_reader)
+        listed = Client(url, registry).listRecords(metadataPrefix="oai_dc")
+        count = sum(1 for header, _, _ in listed if header.identifier())
+    else:
+        windows = {"window": "monthly", "parallel": 4} if kind == "ours-4w" else {}
+        db = f"sqlite:///{workdir}/{kind}.sqlite3"
+        count = run_harvest(url, "oai_dc", db_url=db, **windows).total  # type: ignore[arg-type]
+    seconds = time.perf_counter() - started
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"records": count, "seconds": seconds, "rss_kb": rss_kb}))
+
+
+def measure(count: int, latency: float, page: int) -> dict[str, dict[str, float]]:
+    """Start an endpoint of ``count`` records and run every harvester against it."""
+    server = subprocess.Popen(
+        [sys.executable, __file__, "_serve", str(count), str(latency), str(page)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().strip()
+        results = {}
+        with tempfile.TemporaryDirectory() as workdir:
+            for kind in KINDS:
+                done = subprocess.run(
+                    [sys.executable, __file__, "_harvest", kind, url, workdir],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                results[kind] = json.loads(done.stdout.splitlines()[-1])
+                if results[kind]["records"] != count:
+                    raise SystemExit(f"{kind} harvested {results[kind]['records']} of {count}")
+        return results
+    finally:
+        server.kill()
+        server.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="5000,50000")
+    parser.add_argument("--latency", type=float, default=0.02)
+    parser.add_argument("--page", type=int, default=100)
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    print(f"latency {args.latency * 1000:.0f} ms a page, {args.page} records a page")
+    print(
+        f"{'records':>8} {'harvester':<8} {'seconds':>8} {'rec/s':>8} {'x Sickle':>8} {'RSS MB':>7}"
+    )
+    rss = {}
+    for count in sizes:
+        results = measure(count, args.latency, args.page)
+        base = results["sickle"]["seconds"]
+        for kind, result in results.items():
+            rate = count / result["seconds"]
+            print(
+                f"{count:>8} {kind:<8} {result['seconds']:>8.2f} {rate:>8.0f} "
+                f"{base / result['seconds']:>8.2f} {result['rss_kb'] / 1024:>7.1f}",
+                flush=True,
+            )
+        rss[count] = results["ours"]["rss_kb"]
+    if len(sizes) > 1:
+        growth = rss[sizes[-1]] / rss[sizes[0]]
+        print(f"peak RSS of ours, {sizes[-1]} vs {sizes[0]} records: {growth:.2f}x")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "_serve":
+        serve(int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "_harvest":
+        harvest(sys.argv[2], sys.argv[3], sys.argv[4])
+    else:
+        main()

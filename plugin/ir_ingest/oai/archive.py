@@ -1,0 +1,48 @@
+"""The optional raw-page archive: every response a harvest stored, gzip-compressed, per source.
+
+Pages are kept as the endpoint sent them (before any repair), so a crosswalk bug or a disputed
+record can be looked at later without asking the endpoint again.  Layout::
+
+    DIR/<source slug>/run-00012/w0003-p000041.xml.gz
+
+The slug is the source's host, format and set plus a short hash of the full source key, so two
+sources never share a directory and names stay far below the 255-byte limit (miku/metha's README
+warns of harvests failing on long state-file names).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from ir_ingest.store import source_key
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class PageArchive:
+    """Write a source's raw pages under one directory."""
+
+    def __init__(self, root: Path, repository: str, prefix: str, set_spec: str | None) -> None:
+        """``root`` is the archive directory; the source gets a subdirectory of its own."""
+        key = source_key(repository, prefix, set_spec)
+        host = urlsplit(repository).hostname or repository
+        readable = _UNSAFE.sub("_", f"{host}-{prefix}-{set_spec or 'all'}")[:80]
+        digest = hashlib.sha256(key.encode()).hexdigest()[:10]
+        self.directory = root / f"{readable}-{digest}"
+
+    def write(self, run_id: int, window: int, page: int, body: bytes) -> Path:
+        """Store one response; returns its path.  Written whole to a temporary name first."""
+        folder = self.directory / f"run-{run_id:05d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"w{window:04d}-p{page:06d}.xml.gz"
+        partial = path.with_suffix(".part")
+        partial.write_bytes(gzip.compress(body, compresslevel=6))
+        partial.replace(path)
+        return path

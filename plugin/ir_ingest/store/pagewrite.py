@@ -1,0 +1,270 @@
+"""Writing a page of entries with a few statements per page, not a few per record.
+
+One query reads the current state of every record on the page; each entry's outcome is decided
+in Python; then records, versions and rejects are written with one executemany each.  Per-record
+statements cost about 0.4 ms a record on SQLite, more than the crosswalk; batched, the store
+keeps up with a harvest that fetches the next page while this one is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from sqlalchemy import bindparam, insert, select, update
+
+from ir_ingest.entry import Entry, Outcome
+from ir_ingest.schema import Record, Source, record_id
+from ir_ingest.store import tables as t
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from ir_ingest.entry import HarvestedRecord
+
+_FULL = (
+    "datestamp",
+    "deleted",
+    "valid",
+    "version",
+    "content_hash",
+    "record_json",
+    "issues_json",
+    "raw",
+    "updated_at",
+    "run_id",
+)
+# A tombstone keeps the record's last raw XML and validity; everything else is replaced.
+_TOMBSTONE = tuple(name for name in _FULL if name not in ("raw", "valid"))
+_TOUCH = ("datestamp", "updated_at", "run_id")
+
+
+def content_hash(record: Record) -> str:
+    """Hash of what a record says, leaving out what changes without the content changing."""
+    data = record.to_dict()
+    source = dict(data["source"])
+    for volatile in ("datestamp", "raw_sha256"):
+        source.pop(volatile, None)
+    data["source"] = source
+    return hashlib.sha256(msgspec.json.encode(data)).hexdigest()
+
+
+@dataclass(slots=True)
+class _State:
+    """A record's stored state, as far as deciding the next outcome needs it."""
+
+    version: int
+    content_hash: str
+    deleted: bool
+    record_json: bytes | None
+
+
+def _update(columns: tuple[str, ...]) -> Any:
+    """UPDATE records SET columns… WHERE id = :b_id, for executemany with ``b_``-prefixed keys."""
+    return (
+        update(t.records)
+        .where(t.records.c.id == bindparam("b_id"))
+        .values({name: bindparam(f"b_{name}") for name in columns})
+    )
+
+
+class PageWriter:
+    """Decide and write the outcomes of one page of entries inside the caller's transaction."""
+
+    def __init__(self, conn: Connection, run_id: int | None) -> None:
+        """Writes go through ``conn``; rows are stamped with ``run_id`` (None for imports)."""
+        self.conn = conn
+        self.run_id = run_id
+        self.now = datetime.now(UTC)
+        self.inserts: list[dict[str, Any]] = []
+        self.updates: dict[tuple[str, ...], list[dict[str, Any]]] = {
+            _FULL: [],
+            _TOMBSTONE: [],
+            _TOUCH: [],
+        }
+        self.versions: list[dict[str, Any]] = []
+        self.rejects: list[dict[str, Any]] = []
+
+    def write(self, entries: list[Entry]) -> None:
+        """Store ``entries``, setting each one's ``outcome``."""
+        states = self._states(entries)
+        for entry in entries:
+            entry.outcome = self._decide(entry, states)
+        if self.inserts:
+            self.conn.execute(insert(t.records), self.inserts)
+        for columns, rows in self.updates.items():
+            if rows:
+                self.conn.execute(_update(columns), rows)
+        if self.versions:
+            self.conn.execute(insert(t.record_versions), self.versions)
+        if self.rejects:
+            self.conn.execute(insert(t.rejects), self.rejects)
+
+    def _states(self, entries: list[Entry]) -> dict[str, _State]:
+        ids = [_rid(e.harvested) for e in entries if e.record is not None or e.harvested.deleted]
+        if not ids:
+            return {}
+        c = t.records.c
+        wants_json = any(e.harvested.deleted for e in entries)
+        columns = [c.id, c.version, c.content_hash, c.deleted]
+        rows = self.conn.execute(
+            select(*columns, *([c.record_json] if wants_json else [])).where(c.id.in_(ids))
+        ).all()
+        return {
+            row.id: _State(
+                row.version, row.content_hash, row.deleted, row[4] if wants_json else None
+            )
+            for row in rows
+        }
+
+    def _decide(self, entry: Entry, states: dict[str, _State]) -> Outcome:
+        harvested = entry.harvested
+        issues_json = json.dumps([issue.to_dict() for issue in entry.issues]).encode()
+        if entry.record is None and not harvested.deleted:
+            self.rejects.append(
+                {
+                    "run_id": self.run_id,
+                    "repository": harvested.repository,
+                    "oai_identifier": harvested.identifier,
+                    "datestamp": harvested.datestamp,
+                    "raw": harvested.raw,
+                    "issues_json": issues_json,
+                    "created_at": self.now,
+                }
+            )
+            return Outcome.FAILED
+        rid = _rid(harvested)
+        current = states.get(rid)
+        if harvested.deleted:
+            return self._tombstone(entry, rid, current, states, issues_json)
+        assert entry.record is not None
+        digest = content_hash(entry.record)
+        if current is not None and current.content_hash == digest and not current.deleted:
+            self._touch(rid, harvested)
+            return Outcome.UNCHANGED
+        record_json = entry.record.to_json()
+        version = 1 if current is None else current.version + 1
+        values = {
+            "datestamp": harvested.datestamp,
+            "deleted": False,
+            "valid": not entry.has_errors,
+            "version": version,
+            "content_hash": digest,
+            "record_json": record_json,
+            "issues_json": issues_json,
+            "raw": harvested.raw,
+            "updated_at": self.now,
+            "run_id": self.run_id,
+        }
+        self._put(rid, harvested, current, values, _FULL)
+        states[rid] = _State(version, digest, False, record_json)
+        if entry.has_errors:
+            return Outcome.INVALID
+        return Outcome.CREATED if current is None else Outcome.UPDATED
+
+    def _tombstone(
+        self,
+        entry: Entry,
+        rid: str,
+        current: _State | None,
+        states: dict[str, _State],
+        issues_json: bytes,
+    ) -> Outcome:
+        """A deletion: keep the last record data, flagged ``source.deleted``, as a new version."""
+        harvested = entry.harvested
+        if current is not None and current.deleted:
+            self._touch(rid, harvested)
+            return Outcome.UNCHANGED
+        tombstone = _tombstone_record(rid, harvested, current)
+        digest = content_hash(tombstone)
+        record_json = tombstone.to_json()
+        version = 1 if current is None else current.version + 1
+        values = {
+            "datestamp": harvested.datestamp,
+            "deleted": True,
+            "valid": True,
+            "version": version,
+            "content_hash": digest,
+            "record_json": record_json,
+            "issues_json": issues_json,
+            "raw": None,
+            "updated_at": self.now,
+            "run_id": self.run_id,
+        }
+        self._put(rid, harvested, current, values, _TOMBSTONE)
+        states[rid] = _State(version, digest, True, record_json)
+        return Outcome.DELETED
+
+    def _put(
+        self,
+        rid: str,
+        harvested: HarvestedRecord,
+        current: _State | None,
+        values: dict[str, Any],
+        columns: tuple[str, ...],
+    ) -> None:
+        """Queue the record row (insert or update of ``columns``) and its new version."""
+        if current is None:
+            self.inserts.append(
+                {
+                    "id": rid,
+                    "repository": harvested.repository,
+                    "oai_identifier": harvested.identifier,
+                    "metadata_prefix": harvested.metadata_prefix,
+                    "created_at": self.now,
+                    "swept_run_id": None,
+                    **values,
+                }
+            )
+        else:
+            self.updates[columns].append(
+                {"b_id": rid, **{f"b_{name}": values[name] for name in columns}}
+            )
+        self.versions.append(
+            {
+                "record_id": rid,
+                "version": values["version"],
+                "content_hash": values["content_hash"],
+                "deleted": values["deleted"],
+                "record_json": values["record_json"],
+                "raw": harvested.raw,
+                "run_id": self.run_id,
+                "created_at": self.now,
+            }
+        )
+
+    def _touch(self, rid: str, harvested: HarvestedRecord) -> None:
+        self.updates[_TOUCH].append(
+            {
+                "b_id": rid,
+                "b_datestamp": harvested.datestamp,
+                "b_updated_at": self.now,
+                "b_run_id": self.run_id,
+            }
+        )
+
+
+def _tombstone_record(rid: str, harvested: HarvestedRecord, current: _State | None) -> Record:
+    if current is not None and current.record_json is not None:
+        last = Record.from_json(current.record_json)
+        source = msgspec.structs.replace(last.source, deleted=True, datestamp=harvested.datestamp)
+        return msgspec.structs.replace(last, source=source)
+    return Record(
+        id=rid,
+        source=Source(
+            repository=harvested.repository,
+            oai_identifier=harvested.identifier,
+            datestamp=harvested.datestamp,
+            metadata_prefix=harvested.metadata_prefix,
+            set_specs=list(harvested.set_specs),
+            deleted=True,
+        ),
+    )
+
+
+def _rid(harvested: HarvestedRecord) -> str:
+    return record_id(harvested.repository, harvested.identifier)

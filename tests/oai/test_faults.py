@@ -1,0 +1,131 @@
+"""Each fault of a real endpoint, injected by a real pyoai server on 127.0.0.1.
+
+Every run either completes with every record stored exactly once, or stops with a clear error
+after its budget with its checkpoint intact (issue 4, acceptance 1).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from ir_ingest.errors import HarvestError
+from ir_ingest.oai.harvest import run_harvest
+from ir_ingest.oai.provider import serve_in_background
+from ir_ingest.oai.transport import TransportPolicy
+from ir_ingest.store import source_key
+from tests.oai.faults import FaultPlan, assert_every_record_once, faulty_endpoint
+
+if TYPE_CHECKING:
+    from ir_ingest.oai.provider import ProvidedRecord
+    from ir_ingest.report.model import RunReport
+    from ir_ingest.store import Store
+
+#: Short timeouts and backoffs keep the suite fast; Retry-After waits are capped at 3 s.
+POLICY = TransportPolicy(
+    connect_timeout=1, read_timeout=0.3, retries=3, backoff=0.01, max_wait=3, total_wait=10
+)
+
+
+def _harvest(store: Store, records: list[ProvidedRecord], plan: FaultPlan, **kw: Any) -> RunReport:
+    with serve_in_background(faulty_endpoint(records, plan)) as url:
+        return run_harvest(url, "oai_dc", store=store, policy=POLICY, repository="urn:faults", **kw)
+
+
+@pytest.mark.parametrize("fault", ["503-seconds", "503-date"])
+def test_503_with_retry_after_is_waited_out(
+    store: Store, demo_records: list[ProvidedRecord], fault: str
+) -> None:
+    plan = FaultPlan({1: [fault]})
+    report = _harvest(store, demo_records, plan)
+
+    assert report.status == "completed"
+    assert report.total == 36
+    assert_every_record_once(store, demo_records)
+    (failed_at, _, seen_fault), (retried_at, _, _) = plan.seen[1:3]
+    assert seen_fault == fault
+    assert retried_at - failed_at >= 0.9, "the client waited as Retry-After asked"
+
+
+@pytest.mark.parametrize("fault", ["429", "drop", "cut", "truncate", "slow"])
+def test_transient_faults_are_retried_and_nothing_is_lost(
+    store: Store, demo_records: list[ProvidedRecord], fault: str
+) -> None:
+    plan = FaultPlan({0: [fault], 2: [fault, fault]}, retry_after=0)
+    report = _harvest(store, demo_records, plan)
+
+    assert report.status == "completed"
+    assert report.total == 36
+    assert [f for _, _, f in plan.seen].count(fault) == 3
+    assert_every_record_once(store, demo_records)
+
+
+def test_illegal_characters_are_removed_and_reported_on_the_record(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    plan = FaultPlan({1: ["illegal-chars"]})
+    report = _harvest(store, demo_records, plan)
+
+    assert report.status == "completed"
+    assert report.issue_counts.get("xml.illegal_characters") == 1
+    assert_every_record_once(store, demo_records)
+
+
+def test_an_expired_token_is_recovered_from_the_last_datestamp(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    plan = FaultPlan({2: ["expired-token"]})
+    report = _harvest(store, demo_records, plan)
+
+    assert report.status == "completed"
+    assert report.total == 36, "records served again after the recovery are not counted twice"
+    recovery = plan.queries()[3]
+    assert "resumptionToken" not in recovery
+    newest_of_two_pages = max(r.datestamp for r in sorted(demo_records, key=_order)[:20])
+    assert f"from={newest_of_two_pages:%Y-%m-%dT%H%%3A%M%%3A%SZ}" in recovery
+    assert_every_record_once(store, demo_records)
+
+
+def test_tokens_that_keep_expiring_end_the_run_with_a_clear_error(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    plan = FaultPlan({1: ["expired-token"] * 9}, batch_size=2)
+    with pytest.raises(HarvestError, match=r"badResumptionToken.*gave up after 3 re-harvests"):
+        _harvest(store, demo_records, plan)
+
+
+def test_an_endpoint_down_beyond_the_budget_stops_with_the_checkpoint_intact(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    plan = FaultPlan({2: ["503-seconds"] * 9}, retry_after=0)
+    with serve_in_background(faulty_endpoint(demo_records, plan)) as url:
+        with pytest.raises(HarvestError, match="failed 4 times; last problem: HTTP 503"):
+            run_harvest(url, "oai_dc", store=store, policy=POLICY)
+        checkpoint = store.checkpoint(source_key(url, "oai_dc", None))
+        assert checkpoint is not None
+        assert (checkpoint.pages, checkpoint.records) == (2, 20)
+        assert checkpoint.token is not None
+
+        plan.faults.clear()
+        report = run_harvest(url, "oai_dc", store=store, policy=POLICY)
+    assert report.status == "completed"
+    assert report.resumed_from_token == checkpoint.token
+    assert report.total == 16
+
+
+def test_retry_after_beyond_the_total_budget_gives_up_at_once(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    plan = FaultPlan({0: ["503-seconds"] * 3}, retry_after=3)
+    tight = TransportPolicy(retries=5, backoff=0.01, max_wait=60, total_wait=2)
+    with (
+        serve_in_background(faulty_endpoint(demo_records, plan)) as url,
+        pytest.raises(HarvestError, match=r"would exceed the 2 s retry budget"),
+    ):
+        run_harvest(url, "oai_dc", store=store, policy=tight)
+    assert len(plan.seen) == 1
+
+
+def _order(record: ProvidedRecord) -> tuple[Any, str]:
+    return (record.datestamp, record.identifier)

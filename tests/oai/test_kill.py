@@ -1,0 +1,76 @@
+"""A harvest killed with SIGKILL at several points and started again loses and repeats nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ir_ingest.oai.provider import serve_in_background
+from ir_ingest.store import Store, source_key
+from tests.oai.faults import (
+    FaultPlan,
+    assert_every_record_once,
+    faulty_endpoint,
+    synthetic_records,
+)
+
+if TYPE_CHECKING:
+    from ir_ingest.oai.provider import ProvidedRecord
+
+#: Pages committed (over the whole interrupted harvest) before each kill.
+KILL_AFTER_PAGES = (2, 5, 9, 10)
+
+
+def _harvest_command(db: str, url: str) -> list[str]:
+    exe = shutil.which("ir-ingest", path=str(Path(sys.executable).parent))
+    assert exe, "the console script is installed next to the interpreter"
+    return [exe, "--db", db, "harvest", url, "--prefix", "oai_dc"]
+
+
+def _wait_for_pages(store: Store, key: str, pages: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        checkpoint = store.checkpoint(key)
+        if checkpoint is not None and checkpoint.pages >= pages:
+            return
+        assert process.poll() is None, "the harvest ended before it could be killed"
+        time.sleep(0.01)
+    raise AssertionError(f"no checkpoint of {pages} pages within 60 s")
+
+
+def test_a_harvest_killed_at_several_points_resumes_without_loss_or_duplicates(
+    tmp_path: Path,
+) -> None:
+    records: list[ProvidedRecord] = synthetic_records(150)
+    plan = FaultPlan(batch_size=10, latency=0.05)
+    db = f"sqlite:///{tmp_path / 'killed.sqlite3'}"
+    env = {k: v for k, v in os.environ.items() if k != "IR_INGEST_DB"}
+    store = Store(db)
+    with serve_in_background(faulty_endpoint(records, plan)) as url:
+        key = source_key(url, "oai_dc", None)
+        for pages in KILL_AFTER_PAGES:
+            process = subprocess.Popen(
+                _harvest_command(db, url), cwd=tmp_path, env=env, stdout=subprocess.DEVNULL
+            )
+            _wait_for_pages(store, key, pages, process)
+            process.send_signal(signal.SIGKILL)
+            assert process.wait(timeout=10) == -signal.SIGKILL
+        subprocess.run(
+            _harvest_command(db, url), cwd=tmp_path, env=env, check=True, capture_output=True
+        )
+
+    assert_every_record_once(store, records)
+    last = store.run_report()
+    assert last is not None
+    assert last["status"] == "completed"
+    assert last["resumed_run_id"] is not None
+    assert len([q for q in plan.queries() if "resumptionToken" not in q]) == 1, (
+        "only the very first run started from the first page"
+    )
+    store.close()

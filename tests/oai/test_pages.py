@@ -1,0 +1,114 @@
+"""The token loop's guard rails and the endpoint quirks of real responses, through a harvest."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from ir_ingest.oai.client import OAIClient
+from ir_ingest.oai.harvest import run_harvest
+from ir_ingest.oai.pages import PageGuards, Window, iter_pages
+from ir_ingest.oai.provider import serve_in_background
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from pathlib import Path
+
+    from ir_ingest.store import Store
+
+_PAGE = (
+    '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>{records}'
+    "<resumptionToken>{token}</resumptionToken></ListRecords></OAI-PMH>"
+)
+_RECORD = (
+    "<record><header><identifier>oai:x:{n}</identifier><datestamp>2024-01-0{n}</datestamp>"
+    "</header><metadata><oai_dc:dc xmlns:oai_dc='http://www.openarchives.org/OAI/2.0/oai_dc/' "
+    "xmlns:dc='http://purl.org/dc/elements/1.1/'><dc:title>Record {n}</dc:title></oai_dc:dc>"
+    "</metadata></record>"
+)
+
+
+def _serving(answer: Callable[[str], bytes]) -> Any:
+    """App factory answering every request with ``answer(query string)``."""
+
+    def factory(_: str) -> Any:
+        def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            start_response("200 OK", [("Content-Type", "text/xml")])
+            return [answer(environ.get("QUERY_STRING", ""))]
+
+        return app
+
+    return factory
+
+
+def test_a_repeated_token_ends_the_run_with_a_run_issue(store: Store) -> None:
+    page = _PAGE.format(records=_RECORD.format(n=1), token="same").encode()
+    with serve_in_background(_serving(lambda _: page)) as url:
+        report = run_harvest(url, "oai_dc", store=store)
+
+    assert report.status == "completed"
+    assert [issue["code"] for issue in report.run_issues] == ["harvest.repeated_token"]
+    assert report.total == 1, "the page the token brought back again is not counted twice"
+    assert store.counts()["versions"] == 1
+
+
+def test_a_run_of_empty_pages_ends_the_window(store: Store) -> None:
+    counter = iter(range(10_000))
+    with serve_in_background(
+        _serving(lambda q: _PAGE.format(records="", token=f"t{next(counter)}").encode())
+    ) as url:
+        report = run_harvest(url, "oai_dc", store=store, guards=PageGuards(max_empty_pages=5))
+
+    assert report.status == "completed"
+    assert report.pages == 5
+    assert [issue["code"] for issue in report.run_issues] == ["harvest.empty_pages"]
+
+
+def test_the_request_cap_ends_the_window(oai_endpoint: str, store: Store) -> None:
+    report = run_harvest(oai_endpoint, "oai_dc", store=store, guards=PageGuards(max_requests=3))
+
+    assert report.status == "completed"
+    assert (report.pages, report.total) == (3, 30)
+    assert report.run_issues[0]["code"] == "harvest.request_cap"
+    assert "from the start until now" in report.run_issues[0]["where"]
+
+
+def test_the_html_report_lists_run_issues_escaped(oai_endpoint: str, store: Store) -> None:
+    from ir_ingest.report.render import to_html
+
+    report = run_harvest(oai_endpoint, "oai_dc", store=store, guards=PageGuards(max_requests=1))
+    report.run_issues[0]["message"] = "<script>alert(1)</script>"
+    html = to_html(report)
+    assert 'id="run-issues"' in html
+    assert "harvest.request_cap" in html
+    assert "&lt;script&gt;" in html
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    ("path", "verb", "first_datestamp"),
+    [
+        # Harvard LibraryCloud: datestamp 20210311, ListRecords redeclares the default namespace.
+        ("dpla-ingestion3/oai-page.xml", "ListRecords", "20210311"),
+        # BnF Gallica: no XML declaration, namespaces only on the root, date-only datestamps.
+        ("phpoaipmh/NamespacedSample.xml", "ListRecords", "2010-06-09"),
+        # NSDL's last page: an empty self-closing resumptionToken with cursor/completeListSize.
+        ("phpoaipmh/GoodResponseFourPage_4.xml", "ListIdentifiers", None),
+    ],
+)
+def test_real_endpoint_quirks_are_tolerated(
+    corpus: Path, path: str, verb: str, first_datestamp: str | None
+) -> None:
+    body = (corpus / "oai-responses" / path).read_bytes()
+    with serve_in_background(_serving(lambda _: body)) as url, OAIClient(url) as client:
+        pages = list(iter_pages(client, Window("oai_dc"), verb=verb))
+    records = pages[0].records
+    assert len(pages) <= 2
+    assert records
+    assert all(r.identifier for r in records)
+    if first_datestamp is not None:
+        assert records[0].datestamp == first_datestamp
+    if verb == "ListIdentifiers":
+        assert pages[0].token is None, "an empty resumptionToken marks the last page"
+        assert pages[0].complete_list_size == 733

@@ -1,0 +1,121 @@
+"""Incremental runs, date windows (one at a time and parallel), the full-run sweep, the archive."""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs
+
+import pytest
+
+from ir_ingest.errors import HarvestError
+from ir_ingest.oai.harvest import run_harvest
+from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
+from ir_ingest.oai.transport import TransportPolicy
+from tests.oai.faults import FaultPlan, assert_every_record_once, faulty_endpoint
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ir_ingest.report.model import RunReport
+    from ir_ingest.store import Store
+
+FAST = TransportPolicy(connect_timeout=1, read_timeout=2, retries=2, backoff=0.01, max_wait=0.05)
+REPO = "urn:sync"
+
+
+def _run(
+    store: Store, records: list[ProvidedRecord], plan: FaultPlan | None = None, **kw: object
+) -> RunReport:
+    with serve_in_background(faulty_endpoint(records, plan or FaultPlan())) as url:
+        return run_harvest(url, "oai_dc", store=store, policy=FAST, repository=REPO, **kw)  # type: ignore[arg-type]
+
+
+def test_an_incremental_run_asks_only_for_what_changed(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
+    first = _run(store, demo_records)
+    versions = store.counts()["versions"]
+    now = datetime.now(UTC)
+    live = [r for r in demo_records if not r.deleted]
+    changed = [*demo_records, replace(live[0], identifier="oai:new:1", datestamp=now)]
+    changed[changed.index(live[1])] = ProvidedRecord(
+        live[1].identifier, now, "oai_dc", deleted=True
+    )
+    plan = FaultPlan()
+    second = _run(store, changed, plan)
+
+    assert first.from_date is None
+    sent = parse_qs(plan.queries()[0])["from"][0]
+    expected = before - timedelta(minutes=10)
+    assert expected <= datetime.strptime(sent, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert sent == second.from_date
+    assert second.total == 2, "only the new and the newly deleted record were sent"
+    assert (second.counts["created"], second.counts["deleted"]) == (1, 1)
+    assert store.counts()["versions"] == versions + 2, "unchanged records get no version"
+    third = _run(store, changed)
+    assert third.total == 2, "the overlap re-sends recent changes"
+    assert third.counts["unchanged"] == 2
+    assert store.counts()["versions"] == versions + 2
+
+
+@pytest.mark.parametrize("parallel", [1, 4])
+def test_monthly_windows_store_every_record_once(
+    store: Store, demo_records: list[ProvidedRecord], parallel: int
+) -> None:
+    plan = FaultPlan(batch_size=2)
+    report = _run(store, demo_records, plan, window="monthly", parallel=parallel)
+
+    assert report.status == "completed"
+    assert report.total == 36
+    assert_every_record_once(store, demo_records)
+    froms = {parse_qs(q)["from"][0] for q in plan.queries() if "from=" in q}
+    assert "2023-02-21T02:46:58Z" in froms, "the first window starts at earliestDatestamp"
+    assert len(froms) > 30, "one window a month up to now"
+
+
+def test_a_failed_windowed_run_resumes_only_unfinished_windows(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    plan = FaultPlan({1: ["503-seconds"] * 99}, batch_size=1, retry_after=0)
+    with pytest.raises(HarvestError):
+        _run(store, demo_records, plan, window="monthly")
+    stored_before = store.counts()["records"]
+    assert 0 < stored_before < 36
+
+    plan.faults.clear()
+    plan.seen.clear()
+    report = _run(store, demo_records, plan, window="monthly")
+
+    assert report.resumed_run_id is not None
+    assert report.total == 36 - stored_before
+    assert_every_record_once(store, demo_records)
+    assert "resumptionToken" in plan.queries()[0], "the interrupted window goes on from its token"
+
+
+def test_a_full_run_lists_records_gone_without_a_deletion(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    _run(store, demo_records)
+    live = [r for r in demo_records if not r.deleted]
+    vanished = {live[3].identifier, live[7].identifier}
+    report = _run(store, [r for r in demo_records if r.identifier not in vanished], full=True)
+
+    assert report.from_date is None
+    assert sorted(report.gone_from_source) == sorted(vanished)
+    assert [i["code"] for i in report.run_issues] == ["harvest.gone_from_source"]
+    assert store.counts()["deleted"] == 4, "nothing is deleted silently"
+
+
+def test_the_archive_keeps_every_raw_page(
+    store: Store, demo_records: list[ProvidedRecord], tmp_path: Path
+) -> None:
+    _run(store, demo_records, archive=tmp_path / "archive")
+
+    pages = sorted((tmp_path / "archive").rglob("*.xml.gz"))
+    assert [p.name for p in pages] == [f"w0000-p00000{n}.xml.gz" for n in range(1, 5)]
+    assert b"<ListRecords>" in gzip.decompress(pages[0].read_bytes())
+    assert pages[0].parent.name == f"run-{1:05d}"

@@ -1,0 +1,38 @@
+"""Date windows: calendar-aligned, inclusive, one granule apart, at the endpoint's granularity."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from ir_ingest.errors import ConfigError
+from ir_ingest.oai.windows import date_windows
+
+
+def test_monthly_windows_at_second_granularity() -> None:
+    start = datetime(2024, 11, 15, 3, 4, 5, tzinfo=UTC)
+    end = datetime(2025, 2, 3, 1, 0, 0, tzinfo=UTC)
+    assert date_windows(start, end, "monthly", day_granularity=False) == [
+        ("2024-11-15T03:04:05Z", "2024-11-30T23:59:59Z"),
+        ("2024-12-01T00:00:00Z", "2024-12-31T23:59:59Z"),
+        ("2025-01-01T00:00:00Z", "2025-01-31T23:59:59Z"),
+        ("2025-02-01T00:00:00Z", "2025-02-03T01:00:00Z"),
+    ]
+
+
+def test_daily_windows_at_day_granularity() -> None:
+    start = datetime(2024, 2, 28, 23, 0, tzinfo=UTC)
+    end = datetime(2024, 3, 1, 1, 0, tzinfo=UTC)
+    assert date_windows(start, end, "daily", day_granularity=True) == [
+        ("2024-02-28", "2024-02-28"),
+        ("2024-02-29", "2024-02-29"),
+        ("2024-03-01", "2024-03-01"),
+    ]
+
+
+def test_no_windows_when_the_end_is_before_the_start_and_bad_sizes_are_refused() -> None:
+    later, earlier = datetime(2025, 1, 2, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC)
+    assert date_windows(later, earlier, "daily", day_granularity=True) == []
+    with pytest.raises(ConfigError, match="monthly, daily"):
+        date_windows(earlier, later, "weekly", day_granularity=True)
