@@ -81,6 +81,9 @@ class Rule:
     #: engine skips the XPath when a node has none of them: most rules match nothing in a
     #: given record, and this test costs far less than evaluating the XPath.
     first_tags: frozenset[str] | None = None
+    #: The element names of a plain child path (``mods:originInfo/mods:publisher``: no
+    #: predicates, no union), which the engine walks without XPath; ``None`` otherwise.
+    child_path: tuple[str, ...] | None = None
     ops: tuple[Operation, ...] = ()
     wrap: str | None = None
     constants: dict[str, Any] = field(default_factory=dict)
@@ -220,6 +223,7 @@ def _compile_rule(
         select=select,
         target=_target(where, str(spec["to"])),
         first_tags=first_tags(str(spec["from"]), namespaces),
+        child_path=child_path(str(spec["from"]), namespaces),
         ops=ops,
         wrap=_wrap(where, spec.get("as")),
         constants=_mapping(where, "set", spec.get("set")),
@@ -246,6 +250,20 @@ def first_tags(path: str, namespaces: dict[str, str]) -> frozenset[str] | None:
             return None
         tags.add(f"{{{namespaces[match.group(1)]}}}{match.group(2)}")
     return frozenset(tags)
+
+
+_PLAIN_STEP = re.compile(r"^([A-Za-z_][\w.-]*):([A-Za-z_][\w.-]*)$")
+
+
+def child_path(path: str, namespaces: dict[str, str]) -> tuple[str, ...] | None:
+    """``("{uri}a", "{uri}b")`` for a plain ``p:a/p:b`` path; ``None`` for anything richer."""
+    steps = []
+    for step in path.strip().split("/"):
+        match = _PLAIN_STEP.match(step.strip())
+        if not match or match.group(1) not in namespaces:
+            return None
+        steps.append(f"{{{namespaces[match.group(1)]}}}{match.group(2)}")
+    return tuple(steps)
 
 
 def _branches(path: str) -> list[str]:

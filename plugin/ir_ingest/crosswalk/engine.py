@@ -98,13 +98,18 @@ def _run(
     rules: tuple[Rule, ...], node: etree._Element, scope: _Scope, target: str, source: str
 ) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    tags = {child.tag for child in node}
+    by_tag: dict[Any, list[etree._Element]] = {}
+    for child in node:
+        by_tag.setdefault(child.tag, []).append(child)
     for rule in rules:
-        if rule.first_tags is not None and rule.first_tags.isdisjoint(tags):
+        if rule.child_path is not None:
+            selected: Any = _walk(by_tag, rule.child_path)
+        elif rule.first_tags is not None and rule.first_tags.isdisjoint(by_tag):
             continue
-        selected = rule.select(node)
-        if not isinstance(selected, list):
-            continue  # an XPath that computes a number or string selects nothing
+        else:
+            selected = rule.select(node)
+            if not isinstance(selected, list):
+                continue  # an XPath that computes a number or string selects nothing
         for found in selected:
             key = _key(found)
             if key is None or scope.is_consumed(key):
@@ -120,6 +125,16 @@ def _run(
     return data
 
 
+def _walk(
+    by_tag: dict[Any, list[etree._Element]], path: tuple[str, ...]
+) -> list[etree._Element]:
+    """The elements a plain child path selects, in document order, without XPath."""
+    found = by_tag.get(path[0], [])
+    for tag in path[1:]:
+        found = [child for parent in found for child in parent if child.tag == tag]
+    return found
+
+
 def _key(found: Any) -> Key | None:
     if isinstance(found, etree._Element):
         return found if isinstance(found.tag, str) else None
@@ -133,29 +148,28 @@ def _apply(
 ) -> bool:
     """Apply one rule to one selected element or attribute; True when its value was used."""
     element = key if isinstance(key, etree._Element) else key[0]
-    where = f"{target}{rule.target}"
     value: Any
     if rule.build:
-        value = _run(
-            rule.build, element, scope, f"{where.removesuffix('[]')}.", _join(source, rule)
-        )
-        if not value:
-            return False
+        prefix = f"{target}{'.'.join(rule.target.parts)}."
+        value = _run(rule.build, element, scope, prefix, _join(source, rule))
     else:
         value = clean_text(_text(found))
-        if not value:
-            return False
+    if not value:
+        return False
     try:
         values = _run_ops(rule.ops, value)
     except NormaliseError as exc:
-        if not _on_error(rule, exc, where, _join(source, rule), scope):
+        if not _on_error(rule, exc, f"{target}{rule.target}", _join(source, rule), scope):
             return False
         values = [value]
-    values = [v for v in values if _accepts(rule, v)]
+    if rule.when or rule.requires:
+        values = [v for v in values if _accepts(rule, v)]
+    if rule.wrap or rule.constants:
+        values = [_shape(rule, element, v) for v in values]
     # Every part must find its place; otherwise the whole source value stays for extra.
-    used = bool(values) and all([_put(data, rule, _shape(rule, element, v)) for v in values])
+    used = bool(values) and all([_put(data, rule, v) for v in values])
     if used:
-        field_name = where.removesuffix("[]")
+        field_name = target + ".".join(rule.target.parts)
         if rule.build and rule.ops:
             # The parts were internal keys the operations turned into this field.
             scope.lineage = [(field_name, path) for _, path in scope.lineage]
@@ -168,7 +182,7 @@ def _apply(
 def _run_ops(ops: tuple[Operation, ...], value: Any) -> list[Any]:
     """Run the operations; a list result fans out, the rest running on each part."""
     for index, op in enumerate(ops):
-        value = op(value)
+        value = op.func(value, op.arg)
         if value is None:
             return []
         if isinstance(value, list):
@@ -203,8 +217,6 @@ def _on_error(rule: Rule, exc: NormaliseError, where: str, source: str, scope: _
 
 
 def _accepts(rule: Rule, value: Any) -> bool:
-    if not rule.when and not rule.requires:
-        return True
     if not isinstance(value, dict):
         return False
     return all(value.get(key) in allowed for key, allowed in rule.when.items()) and all(
@@ -213,6 +225,7 @@ def _accepts(rule: Rule, value: Any) -> bool:
 
 
 def _shape(rule: Rule, element: etree._Element, value: Any) -> Any:
+    """Wrap a string as ``{wrap: value}`` (with its xml:lang) and add the constant keys."""
     if rule.wrap and isinstance(value, str):
         value = {rule.wrap: value}
         lang = element.get(_XML_LANG)
