@@ -14,6 +14,7 @@ of failing the whole page.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +48,16 @@ def _new_parser() -> etree.XMLParser:
     )
 
 
-_PARSER = _new_parser()
+# One parser per thread: an lxml parser serialises its users, so a prefetch thread parsing the
+# next page would make the main thread wait to parse a single record.
+_LOCAL = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    parser: etree.XMLParser | None = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = _new_parser()
+    return parser
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +97,7 @@ def parse(
 
 
 def _parse_bytes(data: bytes, source: str | None) -> etree._Element:
-    root = etree.fromstring(data, parser=_PARSER)
+    root = etree.fromstring(data, parser=_parser())
     docinfo: Any = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise XMLError(

@@ -125,9 +125,7 @@ def _run(
     return data
 
 
-def _walk(
-    by_tag: dict[Any, list[etree._Element]], path: tuple[str, ...]
-) -> list[etree._Element]:
+def _walk(by_tag: dict[Any, list[etree._Element]], path: tuple[str, ...]) -> list[etree._Element]:
     """The elements a plain child path selects, in document order, without XPath."""
     found = by_tag.get(path[0], [])
     for tag in path[1:]:
