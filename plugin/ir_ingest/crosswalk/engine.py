@@ -99,8 +99,8 @@ def _run(
 ) -> dict[str, Any]:
     data: dict[str, Any] = {}
     by_tag: dict[Any, list[etree._Element]] = {}
-    for child in node:
-        by_tag.setdefault(child.tag, []).append(child)
+    for element in node:
+        by_tag.setdefault(element.tag, []).append(element)
     for rule in rules:
         if rule.child_path is not None:
             selected: Any = _walk(by_tag, rule.child_path)
