@@ -81,9 +81,10 @@ class Rule:
     #: engine skips the XPath when a node has none of them: most rules match nothing in a
     #: given record, and this test costs far less than evaluating the XPath.
     first_tags: frozenset[str] | None = None
-    #: The element names of a plain child path (``mods:originInfo/mods:publisher``: no
-    #: predicates, no union), which the engine walks without XPath; ``None`` otherwise.
-    child_path: tuple[str, ...] | None = None
+    #: The steps of a plain child path (``mods:originInfo/mods:publisher``, ``dc:title[1]``:
+    #: no predicate but ``[1]``, no union) as (element name, first only); the engine walks
+    #: them without XPath.  ``None`` for anything richer.
+    child_path: tuple[tuple[str, bool], ...] | None = None
     ops: tuple[Operation, ...] = ()
     wrap: str | None = None
     constants: dict[str, Any] = field(default_factory=dict)
@@ -252,17 +253,17 @@ def first_tags(path: str, namespaces: dict[str, str]) -> frozenset[str] | None:
     return frozenset(tags)
 
 
-_PLAIN_STEP = re.compile(r"^([A-Za-z_][\w.-]*):([A-Za-z_][\w.-]*)$")
+_PLAIN_STEP = re.compile(r"^([A-Za-z_][\w.-]*):([A-Za-z_][\w.-]*)(\[1\])?$")
 
 
-def child_path(path: str, namespaces: dict[str, str]) -> tuple[str, ...] | None:
-    """``("{uri}a", "{uri}b")`` for a plain ``p:a/p:b`` path; ``None`` for anything richer."""
+def child_path(path: str, namespaces: dict[str, str]) -> tuple[tuple[str, bool], ...] | None:
+    """The steps of a plain ``p:a/p:b[1]`` path; ``None`` for anything richer."""
     steps = []
     for step in path.strip().split("/"):
         match = _PLAIN_STEP.match(step.strip())
         if not match or match.group(1) not in namespaces:
             return None
-        steps.append(f"{{{namespaces[match.group(1)]}}}{match.group(2)}")
+        steps.append((f"{{{namespaces[match.group(1)]}}}{match.group(2)}", bool(match.group(3))))
     return tuple(steps)
 
 

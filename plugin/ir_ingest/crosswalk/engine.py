@@ -125,12 +125,26 @@ def _run(
     return data
 
 
-def _walk(by_tag: dict[Any, list[etree._Element]], path: tuple[str, ...]) -> list[etree._Element]:
+def _walk(
+    by_tag: dict[Any, list[etree._Element]], path: tuple[tuple[str, bool], ...]
+) -> list[etree._Element]:
     """The elements a plain child path selects, in document order, without XPath."""
-    found = by_tag.get(path[0], [])
-    for tag in path[1:]:
-        found = [child for parent in found for child in parent if child.tag == tag]
+    (tag, first), *rest = path
+    found = by_tag.get(tag, [])
+    if first:
+        found = found[:1]
+    for tag, first in rest:
+        found = [
+            selected
+            for parent in found
+            for selected in _children(parent, tag, first)
+        ]
     return found
+
+
+def _children(parent: etree._Element, tag: str, first: bool) -> list[etree._Element]:
+    children = [child for child in parent if child.tag == tag]
+    return children[:1] if first else children
 
 
 def _key(found: Any) -> Key | None:
