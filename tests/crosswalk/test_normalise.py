@@ -94,28 +94,6 @@ def test_agent(value: str, expected: dict[str, str]) -> None:
     assert normalise.agent(value) == expected
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("https://doi.org/10.5555/ABC.1", {"scheme": "doi", "value": "10.5555/abc.1"}),
-        ("doi:10.5555/x", {"scheme": "doi", "value": "10.5555/x"}),
-        ("978-0-367-73501-2", {"scheme": "isbn", "value": "9780367735012"}),
-        (
-            "https://hdl.handle.net/20.500.99999/3390",
-            {"scheme": "handle", "value": "20.500.99999/3390"},
-        ),
-        ("https://example.org/item/1", {"scheme": "url", "value": "https://example.org/item/1"}),
-    ],
-)
-def test_identifier(value: str, expected: dict[str, str]) -> None:
-    assert normalise.identifier(value) == expected
-
-
-def test_identifier_refuses_a_citation() -> None:
-    with pytest.raises(NormaliseError):
-        normalise.identifier("Lowry, H. (2020) Rivers and reputations. Northmoor.")
-
-
 def test_sanitise_html_keeps_emphasis_and_drops_scripts() -> None:
     dirty = 'About <i>Zostera marina</i><script>alert(1)</script> <a href="x" onclick="y">here</a>'
     assert normalise.sanitise_html(dirty) == "About <i>Zostera marina</i> here"

@@ -134,11 +134,7 @@ def _walk(
     if first:
         found = found[:1]
     for tag, first in rest:
-        found = [
-            selected
-            for parent in found
-            for selected in _children(parent, tag, first)
-        ]
+        found = [selected for parent in found for selected in _children(parent, tag, first)]
     return found
 
 

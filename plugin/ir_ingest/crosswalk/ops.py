@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ir_ingest.crosswalk import normalise
+from ir_ingest.crosswalk import identifiers, normalise
 from ir_ingest.crosswalk.lookups import load_table, lookup_row
 from ir_ingest.errors import ConfigError
 
@@ -106,7 +106,7 @@ def boolean(value: str, _: None) -> bool:
 
 def identifier(value: str, scheme: str | None) -> dict[str, str]:
     """``identifier`` detects the scheme; ``{identifier: isbn}`` validates as that scheme."""
-    return normalise.identifier(value, scheme)
+    return identifiers.identifier(value, scheme)
 
 
 def _plain(func: Callable[[Any], Any]) -> OpFunc:
@@ -163,9 +163,9 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "agent_parts": (_plain(normalise.agent_parts), _no_arg),
     "interval": (_plain(normalise.interval), _no_arg),
     "citation": (_plain(normalise.citation), _no_arg),
-    "grant_agreement": (_plain(normalise.grant_agreement), _no_arg),
-    "identifier_parts": (_plain(normalise.identifier_parts), _no_arg),
-    "related_parts": (_plain(normalise.related_parts), _no_arg),
+    "grant_agreement": (_plain(identifiers.grant_agreement), _no_arg),
+    "identifier_parts": (_plain(identifiers.identifier_parts), _no_arg),
+    "related_parts": (_plain(identifiers.related_parts), _no_arg),
     "title_parts": (_plain(normalise.title_parts), _no_arg),
     "sanitise_html": (_plain(normalise.sanitise_html), _no_arg),
     "integer": (_plain(normalise.integer), _no_arg),
