@@ -9,29 +9,20 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from ir_ingest import __version__
 from ir_ingest.config import Config, load_config
+from ir_ingest.console import err, harvest_progress, out, print_lineage, print_run
 from ir_ingest.crosswalk import add_crosswalk_dir
 from ir_ingest.crosswalk.lookups import add_lookup_dir
 from ir_ingest.errors import IngestError
-from ir_ingest.oai.harvest import ProgressCallback, run_harvest
+from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.pipeline import process, read_file
 from ir_ingest.report import render
@@ -41,7 +32,6 @@ from ir_ingest.store import Store, default_db_url
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from ir_ingest.entry import Entry
 
 app = typer.Typer(
     help=(
@@ -53,8 +43,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 
 @dataclass(slots=True)
@@ -107,57 +95,6 @@ def main_options(
                 add_lookup_dir(folder / "lookups")
 
 
-@contextmanager
-def _harvest_progress(description: str) -> Iterator[ProgressCallback]:
-    """A progress bar over records: records/s, and an ETA once the endpoint sent completeListSize.
-
-    Resumed runs count from zero; the total is what the endpoint announced for this run.
-    """
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("records · {task.fields[rate]:,.0f}/s · page {task.fields[page]}"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as progress:
-        task = progress.add_task(description, total=None, page=0, rate=0.0)
-        started = time.monotonic()
-
-        def update(report: RunReport) -> None:
-            elapsed = max(time.monotonic() - started, 1e-6)
-            progress.update(
-                task,
-                completed=report.total,
-                total=report.complete_list_size,
-                page=report.pages,
-                rate=report.total / elapsed,
-            )
-
-        yield update
-
-
-def _print_run(report: RunReport) -> None:
-    name = f"Run {report.run_id}" if report.run_id is not None else "Run"
-    out.print(f"{name} {report.status}: {report.summary()}", highlight=False)
-    if report.issue_counts:
-        codes = ", ".join(f"{code} ×{n}" for code, n in report.issue_counts.items())
-        out.print(f"Issues: {codes}", highlight=False)
-    for issue in report.run_issues:
-        out.print(
-            f"Run issue {issue['code']} ({issue['where']}): {issue['message']}", highlight=False
-        )
-    if report.gone_from_source:
-        out.print(
-            f"{len(report.gone_from_source)} records gone from the source are listed for review "
-            "in the report (ir-ingest report --format html)",
-            highlight=False,
-        )
-
-
 @app.command()
 def demo(
     ctx: typer.Context,
@@ -177,11 +114,11 @@ def demo(
     settings: Settings = ctx.obj
     with _fail_cleanly():
         store = settings.store()
-        with _harvest_progress("demo harvest") as on_page:
+        with harvest_progress("demo harvest") as on_page:
             result = run_demo(store, report_dir, on_page)
         store.close()
     out.print(f"Served the demo endpoint at {result.endpoint}", highlight=False)
-    _print_run(result.report)
+    print_run(result.report)
     out.print(f"Store: {settings.db_url}", highlight=False)
     out.print(f"Report: {result.report_path}", highlight=False)
     out.print("Next: ir-ingest export --format jsonl", highlight=False)
@@ -250,7 +187,7 @@ def harvest(
         polite = TransportPolicy(delay=delay)
         policy = replace(polite, user_agent=user_agent) if user_agent else polite
         store = settings.store()
-        with _harvest_progress(f"harvest {url}") as on_page:
+        with harvest_progress(f"harvest {url}") as on_page:
             report = run_harvest(
                 url,
                 prefix,
@@ -266,7 +203,7 @@ def harvest(
                 on_page=on_page,
             )
         store.close()
-    _print_run(report)
+    print_run(report)
     if report_path is not None:
         fmt = "json" if report_path.suffix == ".json" else "html"
         out.print(f"Report: {render.write(report, report_path, fmt)}", highlight=False)
@@ -292,10 +229,10 @@ def reprocess(
     settings: Settings = ctx.obj
     with _fail_cleanly():
         store = settings.store()
-        with _harvest_progress("reprocess") as on_batch:
+        with harvest_progress("reprocess") as on_batch:
             report = reprocess_store(store, source, on_batch)
         store.close()
-    _print_run(report)
+    print_run(report)
 
 
 RecordFile = Annotated[
@@ -359,7 +296,7 @@ def crosswalk_command(
                 raise IngestError(f"{file}: {problems}")
     if explain:
         for entry in entries:
-            _explain(entry)
+            print_lineage(entry)
     else:
         records = [entry.record.to_dict() for entry in entries if entry.record]
         document = records[0] if len(records) == 1 else records
@@ -367,25 +304,6 @@ def crosswalk_command(
     for entry in entries:
         for issue in entry.issues:
             err.print(f"{issue.severity.value} {issue.code}: {issue.message}", highlight=False)
-
-
-def _explain(entry: Entry) -> None:
-    """Field by field, where the values came from; then what no rule used."""
-    assert entry.record is not None
-    out.print(
-        f"# {entry.harvested.identifier} ({entry.harvested.metadata_prefix})", highlight=False
-    )
-    width = max((len(name) for name in entry.lineage), default=10)
-    for name, sources in sorted(entry.lineage.items()):
-        paths = ", ".join(dict.fromkeys(sources))
-        out.print(f"{name:<{width}}  <-  {paths}", highlight=False, markup=False)
-    if entry.record.extra:
-        out.print("extra (kept, used by no rule):", highlight=False)
-        for path, values in entry.record.extra.items():
-            shown = "; ".join(values)
-            out.print(f"  {path}: {shown}", highlight=False, markup=False)
-    else:
-        out.print("extra: nothing; every source value reached a field", highlight=False)
 
 
 @app.command()
@@ -460,7 +378,7 @@ def report(
     elif text:
         sys.stdout.write(body)
     else:
-        _print_run(loaded)
+        print_run(loaded)
 
 
 @contextmanager

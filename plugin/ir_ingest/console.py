@@ -1,0 +1,102 @@
+"""What the command line prints: the progress bar, run summaries, lineage explanations.
+
+Results go to stdout (``out``); progress, issues and errors go to stderr (``err``), so stdout
+can be piped (``ir-ingest crosswalk FILE > record.json``).  Lines never wrap.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ir_ingest.entry import Entry
+    from ir_ingest.oai.harvest import ProgressCallback
+    from ir_ingest.report.model import RunReport
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+@contextmanager
+def harvest_progress(description: str) -> Iterator[ProgressCallback]:
+    """A progress bar over records: records/s, and an ETA once the endpoint sent completeListSize.
+
+    Resumed runs count from zero; the total is what the endpoint announced for this run.
+    """
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("records · {task.fields[rate]:,.0f}/s · page {task.fields[page]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task(description, total=None, page=0, rate=0.0)
+        started = time.monotonic()
+
+        def update(report: RunReport) -> None:
+            elapsed = max(time.monotonic() - started, 1e-6)
+            progress.update(
+                task,
+                completed=report.total,
+                total=report.complete_list_size,
+                page=report.pages,
+                rate=report.total / elapsed,
+            )
+
+        yield update
+
+
+def print_run(report: RunReport) -> None:
+    """The run's outcome counts, issue codes, run issues and sweep findings."""
+    name = f"Run {report.run_id}" if report.run_id is not None else "Run"
+    out.print(f"{name} {report.status}: {report.summary()}", highlight=False)
+    if report.issue_counts:
+        codes = ", ".join(f"{code} ×{n}" for code, n in report.issue_counts.items())
+        out.print(f"Issues: {codes}", highlight=False)
+    for issue in report.run_issues:
+        out.print(
+            f"Run issue {issue['code']} ({issue['where']}): {issue['message']}", highlight=False
+        )
+    if report.gone_from_source:
+        out.print(
+            f"{len(report.gone_from_source)} records gone from the source are listed for review "
+            "in the report (ir-ingest report --format html)",
+            highlight=False,
+        )
+
+
+def print_lineage(entry: Entry) -> None:
+    """Field by field, where the values came from; then what no rule used."""
+    assert entry.record is not None
+    out.print(
+        f"# {entry.harvested.identifier} ({entry.harvested.metadata_prefix})", highlight=False
+    )
+    width = max((len(name) for name in entry.lineage), default=10)
+    for name, sources in sorted(entry.lineage.items()):
+        paths = ", ".join(dict.fromkeys(sources))
+        out.print(f"{name:<{width}}  <-  {paths}", highlight=False, markup=False)
+    if entry.record.extra:
+        out.print("extra (kept, used by no rule):", highlight=False)
+        for path, values in entry.record.extra.items():
+            shown = "; ".join(values)
+            out.print(f"  {path}: {shown}", highlight=False, markup=False)
+    else:
+        out.print("extra: nothing; every source value reached a field", highlight=False)
