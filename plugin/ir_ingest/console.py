@@ -68,9 +68,13 @@ def print_run(report: RunReport) -> None:
     """The run's outcome counts, issue codes, run issues and sweep findings."""
     name = f"Run {report.run_id}" if report.run_id is not None else "Run"
     out.print(f"{name} {report.status}: {report.summary()}", highlight=False)
-    if report.issue_counts:
-        codes = ", ".join(f"{code} ×{n}" for code, n in report.issue_counts.items())
-        out.print(f"Issues: {codes}", highlight=False)
+    counts = report.issue_counts.items()
+    problems = ", ".join(f"{c} ×{n}" for c, n in counts if c not in report.info_codes)
+    notes = ", ".join(f"{c} ×{n}" for c, n in counts if c in report.info_codes)
+    if problems:
+        out.print(f"Issues: {problems}", highlight=False)
+    if notes:
+        out.print(f"Notes: {notes}", highlight=False)
     for issue in report.run_issues:
         out.print(
             f"Run issue {issue['code']} ({issue['where']}): {issue['message']}", highlight=False

@@ -47,6 +47,8 @@ class RunReport:
     resumed_run_id: int | None = None
     counts: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
     issue_counts: dict[str, int] = field(default_factory=dict)
+    #: Codes seen only as information (``crosswalk.format_limit``): counted, not alarming.
+    info_codes: list[str] = field(default_factory=list)
     entries: list[EntryReport] = field(default_factory=list)
     entries_not_listed: int = 0
     #: Problems of the run rather than of a record: a guard that ended a window early
@@ -64,13 +66,16 @@ class RunReport:
     def add(self, entries: list[Entry]) -> None:
         """Count a page of stored entries (their ``outcome`` must be set)."""
         codes: Counter[str] = Counter(self.issue_counts)
+        info = set(self.info_codes)
         for entry in entries:
             outcome = entry.outcome or Outcome.FAILED
             self.counts[outcome.value] += 1
             codes.update(issue.code for issue in entry.issues)
+            info.update(i.code for i in entry.issues if i.severity is Severity.INFO)
             if any(issue.severity is not Severity.INFO for issue in entry.issues):
                 self._list(entry, outcome)
         self.issue_counts = dict(sorted(codes.items()))
+        self.info_codes = sorted(info)
 
     def _list(self, entry: Entry, outcome: Outcome) -> None:
         if len(self.entries) >= MAX_LISTED_ENTRIES:
