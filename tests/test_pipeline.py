@@ -116,3 +116,26 @@ def test_file_import_errors_name_the_file(tmp_path: Path) -> None:
     assert caught.value.code == "crosswalk.unknown_format"
     with pytest.raises(XMLError, match=r"missing\.xml: cannot read"):
         read_file(tmp_path / "missing.xml")
+
+
+def test_file_import_of_a_listrecords_response_reads_every_record(tmp_path: Path) -> None:
+    records = "".join(
+        f"<record><header><identifier>oai:x:{n}</identifier><datestamp>2024-01-0{n}</datestamp>"
+        "</header><metadata>"
+        '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+        f'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>T{n}</dc:title></oai_dc:dc>'
+        "</metadata></record>"
+        for n in (1, 2, 3)
+    )
+    deleted = '<record><header status="deleted"><identifier>oai:x:4</identifier></header></record>'
+    path = tmp_path / "page.xml"
+    path.write_text(
+        f'<OAI-PMH xmlns="{OAI}"><request>https://repo.example/oai</request><ListRecords>'
+        f"{records}{deleted}</ListRecords></OAI-PMH>",
+        encoding="utf-8",
+    )
+    harvested = read_file(path)
+    assert [h.identifier for h in harvested] == ["oai:x:1", "oai:x:2", "oai:x:3", "oai:x:4"]
+    assert [h.deleted for h in harvested] == [False, False, False, True]
+    titles = [process(h).record.title.value for h in harvested[:3]]  # type: ignore[union-attr]
+    assert titles == ["T1", "T2", "T3"]

@@ -17,7 +17,7 @@ from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import crosswalk_record, for_element
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
-from ir_ingest.oai.client import OAI_NS, unwrap
+from ir_ingest.oai.client import OAI_NS, RECORDS, unwrap
 from ir_ingest.schema import Source
 from ir_ingest.validate import validate_record
 
@@ -80,8 +80,8 @@ def process(harvested: HarvestedRecord, issues: Iterable[Issue] = ()) -> Entry:
 
 
 def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
-    """Read a file for manual import: an OAI-PMH response, an OAI ``<record>``, bare metadata,
-    or a collection of records (``mods:modsCollection``).
+    """Read a file for manual import: an OAI-PMH response (every record in it), an OAI
+    ``<record>``, bare metadata, or a collection of records (``mods:modsCollection``).
 
     Raises :class:`~ir_ingest.errors.XMLError` or :class:`~ir_ingest.errors.CrosswalkError`,
     naming the file, when it cannot be read or its format is unknown.  The endpoint named in an
@@ -95,23 +95,50 @@ def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
             f"cannot read the file: {exc.strerror}", code="xml.unreadable", source=str(path)
         ) from exc
     parsed = xmlsafe.parse(raw, source=str(path))
-    record, metadata = unwrap(parsed.root)
-    if metadata is None and (record is None or not _is_deleted(record)):
+    root = parsed.root
+    repository = root.findtext(f"{{{OAI_NS}}}request", default="").strip() or FILE_REPOSITORY
+    if root.tag == f"{{{OAI_NS}}}OAI-PMH":
+        records: list[etree._Element | None] = list(xmlsafe.elements(RECORDS(root)))
+    else:
+        records = [root if root.tag == f"{{{OAI_NS}}}record" else None]
+    if not records:
         raise XMLError(
-            "no metadata record found in the file", code="oai.no_metadata", source=str(path)
+            "the OAI-PMH response holds no record", code="oai.no_metadata", source=str(path)
         )
-    members = _members(path, metadata, prefix) if metadata is not None else []
-    repository = parsed.root.findtext(f"{{{OAI_NS}}}request", default="").strip() or FILE_REPOSITORY
-    header = record.find(f"{{{OAI_NS}}}header") if record is not None else None
     base = HarvestedRecord(
         repository=repository,
         identifier=f"file:{path.name}",
         datestamp="",
-        metadata_prefix=members[0][1] if members else prefix or "oai_dc",
+        metadata_prefix=prefix or "oai_dc",
         raw=raw,
-        deleted=record is not None and _is_deleted(record),
-        tree=parsed.root if not parsed.issues else None,
+        tree=root if not parsed.issues else None,
     )
+    if len(records) <= 1:
+        return _harvested(path, records[0] if records else None, root, base, prefix)
+    return [
+        found
+        for record in records
+        for found in _harvested(
+            path, record, record, replace(base, raw=xmlsafe.to_bytes(record), tree=record), prefix
+        )
+    ]
+
+
+def _harvested(
+    path: Path,
+    record: etree._Element | None,
+    document: etree._Element,
+    base: HarvestedRecord,
+    prefix: str | None,
+) -> list[HarvestedRecord]:
+    """The harvested record(s) of one OAI ``<record>`` (or of bare metadata when it is None)."""
+    _, metadata = unwrap(document if record is None else record)
+    header = record.find(f"{{{OAI_NS}}}header") if record is not None else None
+    deleted = header is not None and header.get("status") == "deleted"
+    if metadata is None and not deleted:
+        raise XMLError(
+            "no metadata record found in the file", code="oai.no_metadata", source=str(path)
+        )
     if header is not None:
         base = replace(
             base,
@@ -119,9 +146,11 @@ def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
             or base.identifier,
             datestamp=header.findtext(f"{{{OAI_NS}}}datestamp", default="").strip(),
             set_specs=tuple(s.text or "" for s in header.iterfind(f"{{{OAI_NS}}}setSpec")),
+            deleted=deleted,
         )
+    members = _members(path, metadata, prefix) if metadata is not None else []
     if len(members) <= 1:
-        return [base]
+        return [replace(base, metadata_prefix=members[0][1]) if members else base]
     return [
         replace(
             base,
@@ -150,8 +179,3 @@ def _members(
     if not members:
         raise CrosswalkError(f"{path}: {error}", code=error.code) from error
     return members
-
-
-def _is_deleted(record: etree._Element) -> bool:
-    header = record.find(f"{{{OAI_NS}}}header")
-    return header is not None and header.get("status") == "deleted"

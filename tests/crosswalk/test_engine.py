@@ -135,3 +135,26 @@ def test_missing_keys_and_bad_yaml(tmp_path: Path) -> None:
     path.write_text("format: [unclosed\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="cannot read crosswalk"):
         load_crosswalk(path)
+
+
+def test_mixed_content_is_one_value_and_kept_whole(tmp_path: Path) -> None:
+    cw = _crosswalk(tmp_path, "  - {from: 't:p', to: publisher}\n")
+    applied = apply_crosswalk(
+        cw, _doc("<t:c>Northern <t:b>Norway</t:b> and Svalbard</t:c><t:p>P <t:i>Q</t:i></t:p>")
+    )
+    assert applied.data == {"publisher": "P Q", "extra": {"t:c": ["Northern Norway and Svalbard"]}}
+    assert (applied.source_values, applied.consumed_values) == (2, 1)
+
+
+def test_consumed_and_kept_values_add_up_independently(tmp_path: Path) -> None:
+    rules = "  - {from: 't:a', to: publisher}\n  - {from: 't:s/@ref', to: edition}\n"
+    extra = "value_attributes: [ref]\n"
+    cw = _crosswalk(tmp_path, rules, extra)
+    doc = _doc("<t:a>A</t:a><t:s ref='r1'>S</t:s><t:s ref='r2'/><t:e/>")
+    applied = apply_crosswalk(cw, doc)
+    kept = sum(len(v) for v in applied.data["extra"].values())
+    # A, S, r1, r2: four values; A and r1 consumed, S and r2 kept.
+    assert applied.source_values == 4
+    assert applied.consumed_values == 2
+    assert kept == 2
+    assert applied.data["extra"] == {"t:s": ["S"], "t:s/@ref": ["r2"]}

@@ -82,16 +82,29 @@ def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
     for name, value in crosswalk.defaults.items():
         data.setdefault(name, value)
     prefixes = {uri: prefix for prefix, uri in crosswalk.namespaces.items()}
-    extra, total = _unconsumed(
-        root, scope.consumed | scope.read, prefixes, crosswalk.value_attributes
-    )
+    used = scope.consumed | scope.read
+    extra, total = _unconsumed(root, used, prefixes, crosswalk.value_attributes)
     if extra:
         data["extra"] = extra
     lineage: dict[str, list[str]] = {}
     for target, source in scope.lineage:
         lineage.setdefault(target, []).append(source)
-    kept = sum(len(values) for values in extra.values())
-    return Applied(data, scope.issues, lineage, total, total - kept)
+    consumed = sum(_is_value(key, crosswalk.value_attributes) for key in used)
+    return Applied(data, scope.issues, lineage, total, consumed)
+
+
+def _is_value(key: Key, value_attributes: frozenset[str]) -> bool:
+    """Does a consumed key count as a source value (text, or a value attribute)?"""
+    if isinstance(key, tuple):
+        return key[1] in value_attributes
+    return bool(_own_text(key).strip())
+
+
+def _own_text(element: etree._Element) -> str:
+    """The text an element holds itself: its text and its children's tails (mixed content)."""
+    parts = [element.text or ""]
+    parts.extend(child.tail or "" for child in element)
+    return "".join(parts) if len(element) else parts[0]
 
 
 def _run(
@@ -272,7 +285,10 @@ def _unconsumed(
 ) -> tuple[dict[str, list[str]], int]:
     """The source values no rule consumed, by path, and how many source values there were.
 
-    Walks the tree once, top down, building each path from its parent's.
+    A value is the text of a leaf element, or all the text of an element with mixed content
+    (``Northern <b>Norway</b> and Svalbard``), or a value attribute.  A consumed element's
+    descendants are part of its value and are not looked at again.  Walks the tree once, top
+    down, building each path from its parent's.
     """
     extra: dict[str, list[str]] = {}
     total = 0
@@ -288,18 +304,21 @@ def _unconsumed(
     stack: list[tuple[etree._Element, str]] = [(root, "")]
     while stack:
         node, path = stack.pop()
-        children = [child for child in node if isinstance(child.tag, str)]
-        if children:
-            prefix = f"{path}/" if path else ""
-            stack.extend((child, prefix + short(child.tag)) for child in reversed(children))
-        elif node is not root and node.text and not node.text.isspace():
-            total += 1
-            if node not in used:
-                extra.setdefault(path, []).append(clean_text(node.text))
         if value_attributes and node.attrib:
             for name in value_attributes.intersection(node.attrib):
                 total += 1
                 if (node, name) not in used:
                     at = f"{path or short(root.tag)}/@{short(name)}"
                     extra.setdefault(at, []).append(str(node.attrib[name]))
+        has_text = node is not root and bool(_own_text(node).strip())
+        if has_text:
+            total += 1
+            if node not in used:
+                text = node.text if not len(node) else "".join(map(str, node.itertext()))
+                extra.setdefault(path, []).append(clean_text(text or ""))
+        if node in used or (has_text and len(node)):
+            continue  # its text, children included, is one value, used or kept above
+        prefix = f"{path}/" if path else ""
+        children = [child for child in node if isinstance(child.tag, str)]
+        stack.extend((child, prefix + short(child.tag)) for child in reversed(children))
     return extra, total

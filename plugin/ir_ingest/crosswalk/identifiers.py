@@ -23,20 +23,19 @@ _SCHEME_PREFERENCE = ("doi", "isbn", "issn", "orcid", "handle", "urn", "arxiv", 
 def identifier(value: str, scheme: str | None = None) -> dict[str, str]:
     """Validate and normalise an identifier; see :func:`_identifier` (results are cached)."""
     result = _identifier_cached(value, scheme)
-    if isinstance(result, NormaliseError):
-        raise result
+    if isinstance(result, str):
+        raise NormaliseError(result)
     return dict(result)
 
 
 @lru_cache(maxsize=8192)
-def _identifier_cached(
-    value: str, scheme: str | None
-) -> tuple[tuple[str, str], ...] | NormaliseError:
-    # idutils tries some forty detectors; the same ISSN comes back on every article of a journal.
+def _identifier_cached(value: str, scheme: str | None) -> tuple[tuple[str, str], ...] | str:
+    # The same ISSN comes back on every article of a journal.  A failure is cached as its
+    # message: a cached exception raised again would grow its traceback every time.
     try:
         return tuple(_identifier(value, scheme).items())
     except NormaliseError as exc:
-        return exc
+        return str(exc)
 
 
 def _identifier(value: str, scheme: str | None = None) -> dict[str, str]:

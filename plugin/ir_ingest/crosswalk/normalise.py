@@ -51,19 +51,20 @@ _TEXT_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%B %Y",
 
 def edtf_date(value: str) -> str:
     """Normalise a date to EDTF level 0; see :func:`_edtf_date` (results are cached)."""
-    result = _edtf_cached(value)
-    if isinstance(result, NormaliseError):
-        raise result
+    result, failure = _edtf_cached(value)
+    if failure:
+        raise NormaliseError(failure)
     return result
 
 
 @lru_cache(maxsize=8192)
-def _edtf_cached(value: str) -> str | NormaliseError:
-    # Failures are cached too: the same "n.d." comes back on every record of a source.
+def _edtf_cached(value: str) -> tuple[str, str]:
+    # Failures are cached too (the same "n.d." comes back on every record of a source), as
+    # their message: a cached exception raised again would grow its traceback every time.
     try:
-        return _edtf_date(value)
+        return _edtf_date(value), ""
     except NormaliseError as exc:
-        return exc
+        return "", str(exc)
 
 
 def _edtf_date(value: str) -> str:
@@ -304,9 +305,12 @@ _ALLOWED_TAGS = {"p", "br", "i", "em", "b", "strong", "sub", "sup", "ul", "ol", 
 
 
 def sanitise_html(value: str) -> str:
-    """Remove markup an abstract must not carry (scripts, styles, links, attributes) with nh3."""
-    if "<" not in value and "&" not in value:
-        return clean_text(value)  # no markup, nothing to sanitise
+    """Make an abstract safe HTML: allowed tags kept, scripts, styles, links, attributes removed.
+
+    The result is always HTML: ``&``, ``<`` and ``>`` in plain text come out escaped.
+    """
+    if "<" not in value and "&" not in value and ">" not in value:
+        return clean_text(value)  # no markup and nothing to escape: the same either way
     return clean_text(nh3.clean(value, tags=_ALLOWED_TAGS, attributes={}))
 
 

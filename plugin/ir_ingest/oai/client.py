@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 _NS = {"oai": OAI_NS}
-_RECORDS = etree.XPath("/oai:OAI-PMH/*/oai:record | /oai:OAI-PMH/oai:record", namespaces=_NS)
+RECORDS = etree.XPath("/oai:OAI-PMH/*/oai:record | /oai:OAI-PMH/oai:record", namespaces=_NS)
 _TOKEN = etree.XPath("/oai:OAI-PMH/*/oai:resumptionToken", namespaces=_NS)
 _HEADER = etree.XPath("oai:header", namespaces=_NS)
 _HEADERS = etree.XPath("/oai:OAI-PMH/*/oai:header | /oai:OAI-PMH/oai:header", namespaces=_NS)
@@ -261,7 +261,7 @@ def read_records(root: etree._Element, repository: str, prefix: str) -> list[Har
     counts what the page said against what was read.
     """
     records = []
-    for node in xmlsafe.elements(_RECORDS(root)):
+    for node in xmlsafe.elements(RECORDS(root)):
         headers = xmlsafe.elements(_HEADER(node))
         if not headers:
             continue
@@ -301,7 +301,7 @@ def unwrap(root: etree._Element) -> tuple[etree._Element | None, etree._Element 
     """
     record: etree._Element | None = root
     if root.tag == f"{{{OAI_NS}}}OAI-PMH":
-        found = xmlsafe.elements(_RECORDS(root))
+        found = xmlsafe.elements(RECORDS(root))
         record = found[0] if found else None
     elif root.tag != f"{{{OAI_NS}}}record":
         return None, root
@@ -316,7 +316,7 @@ def unwrap(root: etree._Element) -> tuple[etree._Element | None, etree._Element 
 def _attribute_repairs(root: etree._Element, parsed: xmlsafe.Parsed) -> dict[str, list[Issue]]:
     """Give each record an issue naming the lines inside it where the parser removed characters."""
     starts: list[tuple[int, str]] = []
-    for node in xmlsafe.elements(_RECORDS(root)):
+    for node in xmlsafe.elements(RECORDS(root)):
         identifier = node.findtext(f"{{{OAI_NS}}}header/{{{OAI_NS}}}identifier", default="")
         line: Any = node.sourceline  # lxml-stubs mistype it; libxml2 gives an int or None
         starts.append((int(line or 0), str(identifier).strip()))
