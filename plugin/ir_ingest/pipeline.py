@@ -98,13 +98,13 @@ def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
     root = parsed.root
     repository = root.findtext(f"{{{OAI_NS}}}request", default="").strip() or FILE_REPOSITORY
     if root.tag == f"{{{OAI_NS}}}OAI-PMH":
-        records: list[etree._Element | None] = list(xmlsafe.elements(RECORDS(root)))
+        records = xmlsafe.elements(RECORDS(root))
+        if not records:
+            raise XMLError(
+                "the OAI-PMH response holds no record", code="oai.no_metadata", source=str(path)
+            )
     else:
-        records = [root if root.tag == f"{{{OAI_NS}}}record" else None]
-    if not records:
-        raise XMLError(
-            "the OAI-PMH response holds no record", code="oai.no_metadata", source=str(path)
-        )
+        records = [root] if root.tag == f"{{{OAI_NS}}}record" else []
     base = HarvestedRecord(
         repository=repository,
         identifier=f"file:{path.name}",
