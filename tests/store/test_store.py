@@ -229,3 +229,14 @@ def test_one_page_may_carry_the_same_record_more_than_once(any_store: Store) -> 
     assert stored.source.deleted
     assert stored.title == Text(value="Changed")
     assert any_store.counts() == {"records": 1, "deleted": 1, "versions": 3, "rejects": 0}
+
+
+def test_an_unchanged_record_takes_this_runs_validity_and_issues(any_store: Store) -> None:
+    _save(any_store, _entry("oai:1"))
+    error = Issue("validate.missing_creator", "no creator", Severity.ERROR)
+    assert _save(any_store, _entry("oai:1", issues=[error])) == [Outcome.UNCHANGED]
+    with any_store.engine.connect() as conn:
+        row = conn.execute(text("select valid, issues_json from records")).one()
+    assert not row.valid
+    assert b"validate.missing_creator" in bytes(row.issues_json)
+    assert any_store.counts()["versions"] == 1

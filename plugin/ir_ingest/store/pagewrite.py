@@ -40,7 +40,11 @@ _FULL = (
 )
 # A tombstone keeps the record's last raw XML and validity; everything else is replaced.
 _TOMBSTONE = tuple(name for name in _FULL if name not in ("raw", "valid"))
-_TOUCH = ("datestamp", "updated_at", "run_id")
+# Same content: a new datestamp, and the issues and validity of this run's checks (a changed
+# validation rule changes them without changing the record).
+_TOUCH = ("datestamp", "valid", "issues_json", "updated_at", "run_id")
+# A deletion seen again: the tombstone keeps its validity and issues.
+_TOUCH_TOMBSTONE = ("datestamp", "updated_at", "run_id")
 
 
 def content_hash(record: Record) -> str:
@@ -85,6 +89,7 @@ class PageWriter:
             _FULL: [],
             _TOMBSTONE: [],
             _TOUCH: [],
+            _TOUCH_TOMBSTONE: [],
         }
         self.versions: list[dict[str, Any]] = []
         self.rejects: list[dict[str, Any]] = []
@@ -144,7 +149,7 @@ class PageWriter:
         assert entry.record is not None
         digest = content_hash(entry.record)
         if current is not None and current.content_hash == digest and not current.deleted:
-            self._touch(rid, harvested)
+            self._touch(rid, harvested, not entry.has_errors, issues_json)
             return Outcome.UNCHANGED
         record_json = entry.record.to_json()
         version = 1 if current is None else current.version + 1
@@ -177,7 +182,14 @@ class PageWriter:
         """A deletion: keep the last record data, flagged ``source.deleted``, as a new version."""
         harvested = entry.harvested
         if current is not None and current.deleted:
-            self._touch(rid, harvested)
+            self.updates[_TOUCH_TOMBSTONE].append(
+                {
+                    "b_id": rid,
+                    "b_datestamp": harvested.datestamp,
+                    "b_updated_at": self.now,
+                    "b_run_id": self.run_id,
+                }
+            )
             return Outcome.UNCHANGED
         tombstone = _tombstone_record(rid, harvested, current)
         digest = content_hash(tombstone)
@@ -237,11 +249,13 @@ class PageWriter:
             }
         )
 
-    def _touch(self, rid: str, harvested: HarvestedRecord) -> None:
+    def _touch(self, rid: str, harvested: HarvestedRecord, valid: bool, issues_json: bytes) -> None:
         self.updates[_TOUCH].append(
             {
                 "b_id": rid,
                 "b_datestamp": harvested.datestamp,
+                "b_valid": valid,
+                "b_issues_json": issues_json,
                 "b_updated_at": self.now,
                 "b_run_id": self.run_id,
             }
