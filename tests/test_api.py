@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import closing
+
 import ir_ingest.pipeline  # noqa: F401  (loads ir_ingest.crosswalk first, as any caller may)
 from ir_ingest import crosswalk, harvest
 from ir_ingest.schema import Record
@@ -21,4 +23,5 @@ def test_harvest_returns_the_run_report(oai_endpoint: str, tmp_path) -> None:
     report = harvest(oai_endpoint, "oai_dc", db_url=db)
     assert report.status == "completed"
     assert report.total == 36
-    assert Store(db).counts()["records"] == 36
+    with closing(Store(db)) as store:
+        assert store.counts()["records"] == 36

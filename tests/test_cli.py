@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,7 +58,7 @@ def test_import_stores_one_record_and_says_so(db: str) -> None:
     assert result.output.startswith("created: Who is in the lead?")
     again = runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)])
     assert again.output.startswith("unchanged:")
-    assert Store(db).counts()["records"] == 1
+    assert _counts(db)["records"] == 1
 
 
 def test_import_of_a_malformed_file_stores_nothing(db: str, tmp_path: Path) -> None:
@@ -93,14 +94,18 @@ def test_harvest_then_export_and_report(db: str, oai_endpoint: str, tmp_path: Pa
     assert "4 deleted" in shown.output
 
 
-def test_harvest_by_source_name_from_the_config(db: str, oai_endpoint: str, tmp_path: Path) -> None:
+def test_harvest_by_source_name_from_the_config(
+    db: str, oai_endpoint: str, tmp_path: Path, demo_records: list[ProvidedRecord]
+) -> None:
     config = tmp_path / "ir-ingest.toml"
     config.write_text(
         f'[sources.demo]\nurl = "{oai_endpoint}"\nprefix = "oai_dc"\nset = "openaire"\n'
     )
     result = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demo"])
     assert result.exit_code == 0, result.output
-    assert "completed" in result.output
+    in_set = sum("openaire" in r.set_specs for r in demo_records)
+    assert f"Run 1 completed: {in_set} records" in result.output
+    assert in_set < len(demo_records), "the set narrows the harvest"
 
 
 def test_run_failures_are_one_clear_line(db: str) -> None:
@@ -233,9 +238,29 @@ def test_harvest_options_reach_the_endpoint_and_reprocess_makes_no_versions(
     assert "--parallel needs --window" in refused.output
     assert list((tmp_path / "a").rglob("*.xml.gz"))
     assert set(plan.user_agents) == {"polite-bot/1"}
-    assert Store(db).counts()["versions"] == 36
+    assert _counts(db)["versions"] == 36
 
     again = runner.invoke(app, ["--db", db, "reprocess"])
     assert again.exit_code == 0, again.output
     assert "32 records: 0 created, 0 updated, 32 unchanged, 0 deleted" in again.output
-    assert Store(db).counts()["versions"] == 36
+    assert _counts(db)["versions"] == 36
+
+
+def test_output_files_the_user_names(db: str, oai_endpoint: str, tmp_path: Path) -> None:
+    assert (
+        runner.invoke(app, ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc"]).exit_code
+        == 0
+    )
+    text = tmp_path / "run.txt"
+    result = runner.invoke(app, ["--db", db, "report", "-o", str(text)])
+    assert result.exit_code == 0, result.output
+    assert "4 deleted" in text.read_text()
+    missing = tmp_path / "no-such-folder" / "x.jsonl"
+    result = runner.invoke(app, ["--db", db, "export", "-o", str(missing)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: cannot write {missing}")
+
+
+def _counts(db: str) -> dict[str, int]:
+    with closing(Store(db)) as store:
+        return store.counts()

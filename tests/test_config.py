@@ -59,6 +59,8 @@ def test_no_default_file_is_an_empty_config(
         ),
         ('[targets.t]\ntype = "fedora"\n', "got 'fedora'"),
         ('[targets.t]\ntype = "invenio"\ntoken = "abc123"\n', "token_env"),
+        ('[targets.t]\ntype = "dspace"\nclient_secret = "abc123"\n', "client_secret_env"),
+        ('[targets.t]\ntype = "sword"\naccess_token = "abc123"\n', "access_token_env"),
         ("[oops]\n", "unknown keys"),
         ('crosswalk_dirs = "one"\n', "list of folders"),
         ("not toml = = =\n", "ir-ingest.toml"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
@@ -27,7 +27,7 @@ from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.pipeline import process, read_file
 from ir_ingest.report import render
 from ir_ingest.report.model import RunReport
-from ir_ingest.store import Store, default_db_url
+from ir_ingest.store import Store, default_db_url, redact_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -112,14 +112,15 @@ def demo(
     from ir_ingest.jobs.demo import run_demo
 
     settings: Settings = ctx.obj
-    with _fail_cleanly():
-        store = settings.store()
-        with harvest_progress("demo harvest") as on_page:
-            result = run_demo(store, report_dir, on_page)
-        store.close()
+    with (
+        _fail_cleanly(),
+        closing(settings.store()) as store,
+        harvest_progress("demo harvest") as on_page,
+    ):
+        result = run_demo(store, report_dir, on_page)
     out.print(f"Served the demo endpoint at {result.endpoint}", highlight=False)
     print_run(result.report)
-    out.print(f"Store: {settings.db_url}", highlight=False)
+    out.print(f"Store: {redact_url(settings.db_url)}", highlight=False)
     out.print(f"Report: {result.report_path}", highlight=False)
     out.print("Next: ir-ingest export --format jsonl", highlight=False)
 
@@ -186,8 +187,7 @@ def harvest(
             raise IngestError("--parallel needs --window monthly or --window daily")
         polite = TransportPolicy(delay=delay)
         policy = replace(polite, user_agent=user_agent) if user_agent else polite
-        store = settings.store()
-        with harvest_progress(f"harvest {url}") as on_page:
+        with closing(settings.store()) as store, harvest_progress(f"harvest {url}") as on_page:
             report = run_harvest(
                 url,
                 prefix,
@@ -202,11 +202,13 @@ def harvest(
                 store=store,
                 on_page=on_page,
             )
-        store.close()
     print_run(report)
     if report_path is not None:
         fmt = "json" if report_path.suffix == ".json" else "html"
-        out.print(f"Report: {render.write(report, report_path, fmt)}", highlight=False)
+        with _fail_cleanly():
+            text = render.to_json(report) if fmt == "json" else render.to_html(report)
+            _write_text(report_path, text)
+        out.print(f"Report: {report_path}", highlight=False)
 
 
 @app.command()
@@ -227,11 +229,12 @@ def reprocess(
     from ir_ingest.jobs.reprocess import reprocess as reprocess_store
 
     settings: Settings = ctx.obj
-    with _fail_cleanly():
-        store = settings.store()
-        with harvest_progress("reprocess") as on_batch:
-            report = reprocess_store(store, source, on_batch)
-        store.close()
+    with (
+        _fail_cleanly(),
+        closing(settings.store()) as store,
+        harvest_progress("reprocess") as on_batch,
+    ):
+        report = reprocess_store(store, source, on_batch)
     print_run(report)
 
 
@@ -260,9 +263,8 @@ def import_record(
             if entry.record is None and not entry.harvested.deleted:
                 problems = "; ".join(issue.message for issue in entry.issues)
                 raise IngestError(f"{file}: not imported: {problems}")
-        store = settings.store()
-        store.save_page(None, entries, None)
-        store.close()
+        with closing(settings.store()) as store:
+            store.save_page(None, entries, None)
     for entry in entries:
         record = entry.record
         title = record.title.value if record and record.title else "(no title)"
@@ -324,15 +326,15 @@ def export(
         err.print(f"--format must be jsonl or json, got {fmt!r}")
         raise typer.Exit(2)
     settings: Settings = ctx.obj
-    with _fail_cleanly():
-        store = settings.store()
-        handle = output.open("w", encoding="utf-8") if output else sys.stdout
+    with _fail_cleanly(), closing(settings.store()) as store:
+        if output is None:
+            _write_records(store, sys.stdout, fmt)
+            return
         try:
-            _write_records(store, handle, fmt)
-        finally:
-            if output:
-                handle.close()
-            store.close()
+            with output.open("w", encoding="utf-8") as handle:
+                _write_records(store, handle, fmt)
+        except OSError as exc:
+            raise IngestError(f"cannot write {output}: {exc.strerror}") from exc
 
 
 def _write_records(store: Store, handle: TextIO, fmt: str) -> None:
@@ -361,24 +363,30 @@ def report(
     """
     settings: Settings = ctx.obj
     with _fail_cleanly():
-        store = settings.store()
-        data = store.run_report(run_id)
-        store.close()
+        with closing(settings.store()) as store:
+            data = store.run_report(run_id)
         if data is None:
             raise IngestError("no such run" if run_id is not None else "no run has finished yet")
     loaded = RunReport.from_dict(data)
-    text = {"json": render.to_json, "html": render.to_html}.get(fmt)
-    if text is None and fmt != "text":
+    renderers = {"text": render.to_text, "json": render.to_json, "html": render.to_html}
+    if fmt not in renderers:
         err.print(f"--format must be text, json or html, got {fmt!r}")
         raise typer.Exit(2)
-    body = text(loaded) if text else ""
-    if output is not None and text:
-        output.write_text(body, encoding="utf-8")
-        out.print(f"Report: {output}", highlight=False)
-    elif text:
+    body = renderers[fmt](loaded)
+    if output is None:
         sys.stdout.write(body)
-    else:
-        print_run(loaded)
+        return
+    with _fail_cleanly():
+        _write_text(output, body)
+    out.print(f"Report: {output}", highlight=False)
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write a file the user named; a folder that is missing is a clear error."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise IngestError(f"cannot write {path}: {exc.strerror}") from exc
 
 
 @contextmanager

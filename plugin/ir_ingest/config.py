@@ -34,7 +34,8 @@ from ir_ingest.errors import ConfigError
 DEFAULT_CONFIG = Path("ir-ingest.toml")
 TARGET_TYPES = ("invenio", "dspace", "sword", "eprints", "jsonl")
 _SOURCE_KEYS = {"url", "prefix", "set", "schedule", "crosswalk", "profile"}
-_SECRET_KEYS = {"token", "password", "secret", "api_key", "apikey"}
+#: Parts of key names that hold credentials (``access_token``, ``client_secret``, ``passwd``).
+_SECRET_WORDS = ("token", "passw", "secret", "api_key", "apikey", "credential")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,9 +135,13 @@ def _target(path: Path, name: str, spec: Any) -> TargetConfig:
         raise ConfigError(
             f"{where}: type must be one of {', '.join(TARGET_TYPES)}, got {spec.get('type')!r}"
         )
-    secrets = _SECRET_KEYS & {key.lower() for key in spec}
+    secrets = sorted(
+        key
+        for key in spec
+        if any(word in key.lower() for word in _SECRET_WORDS) and not key.lower().endswith("_env")
+    )
     if secrets:
-        key = sorted(secrets)[0]
+        key = secrets[0]
         raise ConfigError(
             f"{where}: credentials are not kept in the config file; replace {key!r} with "
             f"'{key}_env = \"NAME_OF_ENVIRONMENT_VARIABLE\"'"

@@ -20,6 +20,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from ir_ingest.report import render
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -66,25 +68,7 @@ def harvest_progress(description: str) -> Iterator[ProgressCallback]:
 
 def print_run(report: RunReport) -> None:
     """The run's outcome counts, issue codes, run issues and sweep findings."""
-    name = f"Run {report.run_id}" if report.run_id is not None else "Run"
-    out.print(f"{name} {report.status}: {report.summary()}", highlight=False)
-    counts = report.issue_counts.items()
-    problems = ", ".join(f"{c} ×{n}" for c, n in counts if c not in report.info_codes)
-    notes = ", ".join(f"{c} ×{n}" for c, n in counts if c in report.info_codes)
-    if problems:
-        out.print(f"Issues: {problems}", highlight=False)
-    if notes:
-        out.print(f"Notes: {notes}", highlight=False)
-    for issue in report.run_issues:
-        out.print(
-            f"Run issue {issue['code']} ({issue['where']}): {issue['message']}", highlight=False
-        )
-    if report.gone_from_source:
-        out.print(
-            f"{len(report.gone_from_source)} records gone from the source are listed for review "
-            "in the report (ir-ingest report --format html)",
-            highlight=False,
-        )
+    out.print(render.to_text(report), highlight=False, markup=False, end="")
 
 
 def print_lineage(entry: Entry) -> None:

@@ -34,6 +34,29 @@ def to_json(report: RunReport) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
+def to_text(report: RunReport) -> str:
+    """The lines a terminal shows: outcome counts, issue codes, run issues, sweep findings."""
+    name = f"Run {report.run_id}" if report.run_id is not None else "Run"
+    lines = [f"{name} {report.status}: {report.summary()}"]
+    counts = report.issue_counts.items()
+    problems = ", ".join(f"{c} ×{n}" for c, n in counts if c not in report.info_codes)
+    notes = ", ".join(f"{c} ×{n}" for c, n in counts if c in report.info_codes)
+    if problems:
+        lines.append(f"Issues: {problems}")
+    if notes:
+        lines.append(f"Notes: {notes}")
+    lines.extend(
+        f"Run issue {issue['code']} ({issue['where']}): {issue['message']}"
+        for issue in report.run_issues
+    )
+    if report.gone_from_source:
+        lines.append(
+            f"{len(report.gone_from_source)} records gone from the source are listed for review "
+            "in the report (ir-ingest report --format html)"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def write(report: RunReport, path: Path, fmt: str = "html") -> Path:
     """Write the report in ``fmt`` (``html`` or ``json``) to ``path``; return the path."""
     text = to_html(report) if fmt == "html" else to_json(report)

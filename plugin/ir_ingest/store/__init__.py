@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from ir_ingest.store.store import DEFAULT_DB_URL, Checkpoint, Store, source_key
+from ir_ingest.store.store import DEFAULT_DB_URL, Checkpoint, Store, redact_url, source_key
 
-__all__ = ["DEFAULT_DB_URL", "Checkpoint", "Store", "default_db_url", "source_key"]
+__all__ = ["DEFAULT_DB_URL", "Checkpoint", "Store", "default_db_url", "redact_url", "source_key"]
 
 
 def default_db_url() -> str:

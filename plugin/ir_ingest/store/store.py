@@ -91,7 +91,7 @@ class Store:
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             t.metadata.create_all(self.engine)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the store at {_redact(url)}: {exc}") from exc
+            raise StoreError(f"cannot open the store at {redact_url(url)}: {exc}") from exc
 
     def close(self) -> None:
         """Release the database connections."""
@@ -234,7 +234,7 @@ class Store:
                 if after is not None:
                     _write_checkpoint(conn, after)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot write to the store at {_redact(self.url)}: {exc}") from exc
+            raise StoreError(f"cannot write to the store at {redact_url(self.url)}: {exc}") from exc
 
     def received_in_run(self, run_id: int, harvested: Iterable[HarvestedRecord]) -> set[str]:
         """The identifiers among ``harvested`` this run already stored with the same datestamp."""
@@ -383,7 +383,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _redact(url: str) -> str:
+def redact_url(url: str) -> str:
     """A database URL without its password, for messages and logs."""
     try:
         return make_url(url).render_as_string(hide_password=True)
