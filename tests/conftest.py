@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
@@ -28,6 +28,13 @@ CORPUS = SHARED / "corpus"
 POSTGRES_URL = os.environ.get(
     "IR_INGEST_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip a test whose service is missing, but fail it in CI, where .ci/run provides it."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must provide it: see .ci/run)")
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

@@ -6,13 +6,13 @@ import shutil
 import subprocess
 from typing import TYPE_CHECKING
 
-import pytest
 from lxml import html
 
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
 from ir_ingest.report import render
 from ir_ingest.report.model import RunReport
 from ir_ingest.schema import Record, Source, Text
+from tests.conftest import unavailable
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -68,7 +68,7 @@ def test_html_escapes_every_harvested_string() -> None:
 def test_html_report_in_headless_chromium(tmp_path: Path) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
-        pytest.skip("chromium is not installed (.ci/run installs Debian's chromium)")
+        unavailable("chromium is not installed (.ci/run installs Debian's chromium)")
     path = render.write(_report(), tmp_path / "report.html")
     result = subprocess.run(
         [

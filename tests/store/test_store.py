@@ -13,7 +13,7 @@ from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
 from ir_ingest.errors import StoreError
 from ir_ingest.schema import Record, Source, Text, record_id
 from ir_ingest.store import Checkpoint, Store, source_key
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, unavailable
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -29,7 +29,7 @@ def _postgres_url() -> str:
         with engine.connect() as conn:
             conn.execute(text("select 1"))
     except OperationalError as exc:
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}: {exc.orig}")
+        unavailable(f"PostgreSQL is not reachable at {POSTGRES_URL}: {exc.orig}")
     finally:
         engine.dispose()
     return POSTGRES_URL
