@@ -47,7 +47,7 @@ def test_a_repeated_token_ends_the_run_with_a_run_issue(store: Store) -> None:
     with serve_in_background(_serving(lambda _: page)) as url:
         report = run_harvest(url, "oai_dc", store=store)
 
-    assert report.status == "completed"
+    assert report.status == "incomplete"
     assert [issue["code"] for issue in report.run_issues] == ["harvest.repeated_token"]
     assert report.total == 1, "the page the token brought back again is not counted twice"
     assert store.counts()["versions"] == 1
@@ -60,7 +60,7 @@ def test_a_run_of_empty_pages_ends_the_window(store: Store) -> None:
     ) as url:
         report = run_harvest(url, "oai_dc", store=store, guards=PageGuards(max_empty_pages=5))
 
-    assert report.status == "completed"
+    assert report.status == "incomplete"
     assert report.pages == 5
     assert [issue["code"] for issue in report.run_issues] == ["harvest.empty_pages"]
 
@@ -68,10 +68,15 @@ def test_a_run_of_empty_pages_ends_the_window(store: Store) -> None:
 def test_the_request_cap_ends_the_window(oai_endpoint: str, store: Store) -> None:
     report = run_harvest(oai_endpoint, "oai_dc", store=store, guards=PageGuards(max_requests=3))
 
-    assert report.status == "completed"
+    assert report.status == "incomplete"
     assert (report.pages, report.total) == (3, 30)
     assert report.run_issues[0]["code"] == "harvest.request_cap"
     assert "from the start until now" in report.run_issues[0]["where"]
+
+    # The next incremental run must not skip the 6 records the cap left unasked for.
+    again = run_harvest(oai_endpoint, "oai_dc", store=store)
+    assert again.status == "completed"
+    assert store.counts()["records"] == 36
 
 
 def test_the_html_report_lists_run_issues_escaped(oai_endpoint: str, store: Store) -> None:

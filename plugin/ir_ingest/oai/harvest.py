@@ -183,8 +183,12 @@ def _run(
         report.finish("failed", f"{type(exc).__name__}: {exc}")
         store.finish_run(run_id, "failed", report.to_dict(), report.error)
         raise
-    report.finish("completed")
-    store.finish_run(run_id, "completed", report.to_dict())
+    # A window a guard cut short (repeated token, empty pages, request cap) left records
+    # unasked for: such a run is "incomplete", and the next incremental run starts from the
+    # last *completed* one, so those records are asked for again instead of skipped for good.
+    status = "incomplete" if report.run_issues else "completed"
+    report.finish(status)
+    store.finish_run(run_id, status, report.to_dict())
     return report
 
 
@@ -192,7 +196,7 @@ def _plan(store: Store, client: OAIClient, key: str, prefix: str, options: Harve
     """Continue the source's unfinished run, or start afresh (incremental unless ``full``)."""
     last = store.last_run(key) if options.resume else None
     same_kind = last is not None and (last.window, last.full) == (options.window, options.full)
-    if last is not None and last.status != "completed" and same_kind:
+    if last is not None and last.status in ("running", "failed") and same_kind:
         windows = _windows(
             store, client, key, prefix, options, last.from_date, last.sync_started_at, fresh=False
         )
