@@ -72,3 +72,25 @@ def test_a_client_error_is_not_retried() -> None:
     ):
         Transport(url, FAST).get({"verb": "Identify"})
     assert len(seen) == 1
+
+
+def test_a_gzip_bomb_is_refused_before_it_unfolds() -> None:
+    bomb = gzip.compress(b"<r>" + b" " * 5_000_000 + b"</r>")
+    seen: list[dict[str, Any]] = []
+
+    def factory(_: str) -> Any:
+        def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            seen.append(environ)
+            start_response("200 OK", [("Content-Type", "text/xml"), ("Content-Encoding", "gzip")])
+            return [bomb]
+
+        return app
+
+    policy = TransportPolicy(retries=3, backoff=0.01, max_bytes=1_000_000)
+    with (
+        serve_in_background(factory) as url,
+        pytest.raises(HarvestError, match="over 1,000,000 bytes"),
+    ):
+        Transport(url, policy).get({"verb": "Identify"})
+    assert len(bomb) < 10_000
+    assert len(seen) == 1, "refused, not fetched again"

@@ -20,6 +20,7 @@ import requests
 
 from ir_ingest import __version__
 from ir_ingest.errors import HarvestError
+from ir_ingest.xmlsafe import DEFAULT_MAX_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ class TransportPolicy:
     max_wait: float = 120.0
     #: All waits between the attempts of one request together stay within this many seconds.
     total_wait: float = 900.0
+    #: The largest decoded response body accepted (xmlsafe's bound for one document).
+    max_bytes: int = DEFAULT_MAX_BYTES
     #: Seconds between the start of two requests (politeness towards small repositories).
     delay: float = 0.0
     user_agent: str = f"ir-ingest/{__version__} (+OAI-PMH harvester)"
@@ -118,17 +121,32 @@ class Transport:
                 self.base_url,
                 params=params,
                 timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+                stream=True,
             )
+            with response:
+                status = response.status_code
+                if _retryable(status):
+                    wait = retry_after_seconds(response.headers.get("Retry-After"))
+                    return None, f"HTTP {status}", wait
+                if status >= 400:
+                    raise HarvestError(
+                        f"{self.base_url} answered HTTP {status} to {params.get('verb', '?')}"
+                    )
+                return self._read_capped(response), "", None
         except _TRANSIENT as exc:
             return None, f"{type(exc).__name__}: {exc}", None
-        status = response.status_code
-        if _retryable(status):
-            return None, f"HTTP {status}", retry_after_seconds(response.headers.get("Retry-After"))
-        if status >= 400:
-            raise HarvestError(
-                f"{self.base_url} answered HTTP {status} to {params.get('verb', '?')}"
-            )
-        return response.content, "", None
+
+    def _read_capped(self, response: requests.Response) -> bytes:
+        """The decoded body, refused once it passes ``max_bytes`` (a gzip bomb never unfolds)."""
+        limit = self.policy.max_bytes
+        body = bytearray()
+        for chunk in response.iter_content(chunk_size=1 << 16):
+            body += chunk
+            if len(body) > limit:
+                raise HarvestError(
+                    f"{self.base_url} sent a response over {limit:,} bytes (decoded); refused"
+                )
+        return bytes(body)
 
     def pause(self, attempt: int) -> None:
         """Back off before fetching again a response that arrived but could not be read."""
