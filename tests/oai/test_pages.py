@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from sqlalchemy import select
 
+from ir_ingest.errors import HarvestError
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.pages import PageGuards, Window, iter_pages
 from ir_ingest.oai.provider import serve_in_background
+from ir_ingest.oai.transport import TransportPolicy
+from ir_ingest.store import tables as t
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -117,3 +121,39 @@ def test_real_endpoint_quirks_are_tolerated(
     if verb == "ListIdentifiers":
         assert pages[0].token is None, "an empty resumptionToken marks the last page"
         assert pages[0].complete_list_size == 733
+
+
+def test_one_malformed_record_does_not_block_the_source(store: Store) -> None:
+    # An HTML entity and a bare ampersand pasted into a title: the page is not well-formed.
+    bad = _RECORD.format(n=2).replace("Record 2", "Caf&eacute; R&D")
+    first = _PAGE.format(records=_RECORD.format(n=1) + bad + _RECORD.format(n=3), token="p2")
+    second = _PAGE.format(records=_RECORD.format(n=4), token="")
+
+    def answer(query: str) -> bytes:
+        return (second if "resumptionToken" in query else first).encode()
+
+    policy = TransportPolicy(retries=1, backoff=0.01)
+    with serve_in_background(_serving(answer)) as url:
+        report = run_harvest(url, "oai_dc", store=store, policy=policy)
+
+    assert report.status == "completed"
+    assert report.pages == 2
+    assert report.counts["failed"] == 1
+    assert report.issue_counts["xml.malformed"] == 1
+    with store.engine.connect() as conn:
+        reject = conn.execute(select(t.rejects)).one()
+    assert reject.oai_identifier == "oai:x:2"
+    assert b"Caf&eacute; R&D" in reject.raw, "the raw XML of the bad record is kept"
+    assert store.counts()["records"] == 3
+
+
+def test_a_page_cut_short_is_not_salvaged(store: Store) -> None:
+    page = _PAGE.format(records=_RECORD.format(n=1) + _RECORD.format(n=2), token="p2")
+    cut = page[: page.index("<record>", 20) + 30].encode()  # the second record, cut off
+
+    policy = TransportPolicy(retries=1, backoff=0.01)
+    with (
+        serve_in_background(_serving(lambda _: cut)) as url,
+        pytest.raises(HarvestError, match="not well-formed"),
+    ):
+        run_harvest(url, "oai_dc", store=store, policy=policy)

@@ -105,6 +105,11 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    @property
+    def last_body(self) -> bytes:
+        """The body of the last response, as received (what a salvage works from)."""
+        return self._last_body
+
     # -- pyoai hooks ------------------------------------------------------------------------
 
     def makeRequest(self, **kw: Any) -> bytes:

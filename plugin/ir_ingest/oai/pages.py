@@ -18,8 +18,9 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ir_ingest.entry import Issue, Severity
-from ir_ingest.errors import HarvestError, OAIProtocolError
+from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError
 from ir_ingest.oai.datestamp import newest_datestamp
+from ir_ingest.oai.salvage import salvage_page
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -113,15 +114,19 @@ def _fetch(
 ) -> Page:
     """One request: by token, or the window's first page, or a recovery after a bad token."""
     state.requests += 1
-    if state.token is None:
-        page = client.list_page(verb, window.prefix, window.params())
-    else:
-        try:
-            page = client.list_page(verb, window.prefix, {"resumptionToken": state.token})
-        except OAIProtocolError as exc:
-            if exc.code != "badResumptionToken":
-                raise
-            page = _recover(client, window, verb, state, guards, exc)
+    params = window.params() if state.token is None else {"resumptionToken": state.token}
+    try:
+        page = client.list_page(verb, window.prefix, params)
+    except OAIProtocolError as exc:
+        if state.token is None or exc.code != "badResumptionToken":
+            raise
+        page = _recover(client, window, verb, state, guards, exc)
+    except MalformedResponseError:
+        salvaged = salvage_page(client.last_body, client.repository, window.prefix)
+        if verb != "ListRecords" or salvaged is None:
+            raise
+        log.warning("%s: a malformed page; its records were read one by one", client.base_url)
+        page = salvaged
     page.may_repeat = page.may_repeat or state.may_repeat
     return page
 
