@@ -69,12 +69,12 @@ def coverage() -> dict[str, Tally]:
 def loc_stylesheet() -> etree.XSLT:
     """The LoC MODS->DC stylesheet, with every file and network access denied."""
     deny_all = etree.XSLTAccessControl.DENY_ALL  # type: ignore[attr-defined]  # missing in stubs
-    return etree.XSLT(etree.parse(str(LOC_XSLT)), access_control=deny_all)
+    return etree.XSLT(xmlsafe.parse(LOC_XSLT.read_bytes()).root, access_control=deny_all)
 
 
 def standalone(element: etree._Element) -> etree._Element:
     """A copy of a record element as its own document (the stylesheet matches from the root)."""
-    return etree.fromstring(etree.tostring(element))
+    return xmlsafe.parse(etree.tostring(element)).root
 
 
 @dataclass(slots=True)

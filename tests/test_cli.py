@@ -264,3 +264,22 @@ def test_output_files_the_user_names(db: str, oai_endpoint: str, tmp_path: Path)
 def _counts(db: str) -> dict[str, int]:
     with closing(Store(db)) as store:
         return store.counts()
+
+
+def test_a_bad_window_is_refused_before_any_request(db: str) -> None:
+    # 127.0.0.1:9 (discard) refuses connections; the error must come before any retry.
+    result = runner.invoke(
+        app,
+        [
+            "--db",
+            db,
+            "harvest",
+            "http://127.0.0.1:9/oai",
+            "--prefix",
+            "oai_dc",
+            "--window",
+            "weekly",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "window must be monthly or daily, got 'weekly'" in result.output

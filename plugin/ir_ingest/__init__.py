@@ -33,7 +33,7 @@ def crosswalk(xml: bytes | etree._Element, prefix: str | None = None) -> Record:
 
     ``prefix`` names the format (``oai_dc``); when ``None`` it is detected from the root namespace.
     Raises :class:`~ir_ingest.errors.XMLError` or :class:`~ir_ingest.errors.CrosswalkError` when
-    the input cannot be read at all; use :func:`ir_ingest.pipeline.process_file` for the issues.
+    the input cannot be read at all; use :func:`ir_ingest.pipeline.process` for the issues.
     """
     return sys.modules["ir_ingest.crosswalk"].crosswalk_record(xml, prefix).record  # type: ignore[no-any-return]
 

@@ -27,7 +27,7 @@ from ir_ingest.oai.client import OAIClient, Page
 from ir_ingest.oai.datestamp import format_datestamp, newest_datestamp, parse_datestamp
 from ir_ingest.oai.pages import PageGuards, Window, iter_pages
 from ir_ingest.oai.prefetch import prefetched
-from ir_ingest.oai.windows import date_windows
+from ir_ingest.oai.windows import WINDOW_SIZES, date_windows
 from ir_ingest.pipeline import process
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Checkpoint, Store, default_db_url, source_key
@@ -135,6 +135,9 @@ def run_harvest(
     )
     if not 1 <= options.parallel <= MAX_PARALLEL:
         raise ConfigError(f"parallel must be between 1 and {MAX_PARALLEL}, got {options.parallel}")
+    if options.window is not None and options.window not in WINDOW_SIZES:
+        sizes = " or ".join(WINDOW_SIZES)
+        raise ConfigError(f"window must be {sizes}, got {options.window!r}")
     own_store = store is None
     store = store or Store(db_url or default_db_url())
     try:

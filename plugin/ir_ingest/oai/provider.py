@@ -149,11 +149,12 @@ class RecordRepository:
         metadataPrefix: str,
         identifier: str,
     ) -> tuple[common.Header, common.Metadata | None, None]:
-        for record in self.records:
-            if record.identifier == identifier:
-                if record.prefix != metadataPrefix:
-                    raise oai_error.CannotDisseminateFormatError(metadataPrefix)
+        formats = [record for record in self.records if record.identifier == identifier]
+        for record in formats:
+            if record.prefix == metadataPrefix:
                 return _as_pyoai(record)
+        if formats:
+            raise oai_error.CannotDisseminateFormatError(metadataPrefix)
         raise oai_error.IdDoesNotExistError(identifier)
 
     def _select(
