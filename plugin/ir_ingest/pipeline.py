@@ -36,8 +36,8 @@ FILE_REPOSITORY = "urn:ir-ingest:file"
 def process(harvested: HarvestedRecord, issues: Iterable[Issue] = ()) -> Entry:
     """Parse, crosswalk and validate one harvested record; never raises for bad input."""
     entry = Entry(harvested, issues=list(issues))
-    if harvested.deleted:
-        return entry
+    if harvested.deleted or entry.has_errors:
+        return entry  # a tombstone, or a record an earlier stage already failed (a reject)
     tree = harvested.tree
     if tree is None:
         try:

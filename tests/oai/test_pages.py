@@ -157,3 +157,18 @@ def test_a_page_cut_short_is_not_salvaged(store: Store) -> None:
         pytest.raises(HarvestError, match="not well-formed"),
     ):
         run_harvest(url, "oai_dc", store=store, policy=policy)
+
+
+def test_a_record_without_identifier_is_kept_as_a_reject(store: Store) -> None:
+    nameless = _RECORD.format(n=2).replace("<identifier>oai:x:2</identifier>", "")
+    page = _PAGE.format(records=_RECORD.format(n=1) + nameless, token="")
+    with serve_in_background(_serving(lambda _: page.encode())) as url:
+        report = run_harvest(url, "oai_dc", store=store)
+
+    assert report.counts["failed"] == 1
+    assert report.issue_counts["oai.no_identifier"] == 1
+    assert store.counts()["records"] == 1
+    with store.engine.connect() as conn:
+        reject = conn.execute(select(t.rejects)).one()
+    assert reject.oai_identifier.startswith("urn:ir-ingest:unidentified:")
+    assert b"Record 2" in reject.raw

@@ -9,8 +9,9 @@ boundaries, and a harvest must checkpoint after every page.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lxml import etree
@@ -19,7 +20,7 @@ from oaipmh.client import BaseClient
 from oaipmh.metadata import MetadataRegistry
 
 from ir_ingest import xmlsafe
-from ir_ingest.entry import HarvestedRecord, Issue
+from ir_ingest.entry import HarvestedRecord, Issue, Severity
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError, XMLError
 from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
 from ir_ingest.oai.transport import Transport, TransportPolicy
@@ -232,8 +233,9 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         records = read_records(root, self.repository, prefix)
         page = Page(records=records, token=None, body=self._last_body)
         _read_token(root, page)
+        page.issues_by_identifier = unidentified_issues(records)
         if removed and parsed is not None:
-            page.issues_by_identifier = _attribute_repairs(root, parsed)
+            page.issues_by_identifier.update(_attribute_repairs(root, parsed))
         return page
 
 
@@ -259,22 +261,41 @@ def read_headers(root: etree._Element, repository: str, prefix: str) -> list[Har
     ]
 
 
+#: Identifier prefix of a record whose header names none (it can only become a reject).
+UNIDENTIFIED = "urn:ir-ingest:unidentified:"
+
+
 def read_records(root: etree._Element, repository: str, prefix: str) -> list[HarvestedRecord]:
     """Read every ``<record>`` of a response into :class:`HarvestedRecord` objects.
 
-    A record without a header or identifier cannot be tracked and is skipped; the harvest loop
-    counts what the page said against what was read.
+    A record without a header or identifier cannot be tracked; it is named
+    ``urn:ir-ingest:unidentified:<hash of its XML>`` so that it is kept, raw, as a reject.
     """
     records = []
     for node in xmlsafe.elements(RECORDS(root)):
+        raw = xmlsafe.to_bytes(node)
         headers = xmlsafe.elements(_HEADER(node))
-        if not headers:
-            continue
-        header = headers[0]
-        harvested = _harvested(header, repository, prefix, xmlsafe.to_bytes(node), node)
-        if harvested.identifier:
-            records.append(harvested)
+        harvested = _harvested(headers[0] if headers else node, repository, prefix, raw, node)
+        if not harvested.identifier or not headers:
+            digest = hashlib.sha256(raw).hexdigest()[:20]
+            harvested = replace(harvested, identifier=UNIDENTIFIED + digest, deleted=False)
+        records.append(harvested)
     return records
+
+
+def unidentified_issues(records: list[HarvestedRecord]) -> dict[str, list[Issue]]:
+    """An error issue for each record whose header named no identifier."""
+    return {
+        record.identifier: [
+            Issue(
+                "oai.no_identifier",
+                "the record's header has no identifier; it is kept as a reject",
+                Severity.ERROR,
+            )
+        ]
+        for record in records
+        if record.identifier.startswith(UNIDENTIFIED)
+    }
 
 
 def _harvested(

@@ -18,7 +18,7 @@ import re
 from ir_ingest import xmlsafe
 from ir_ingest.entry import HarvestedRecord
 from ir_ingest.errors import XMLError
-from ir_ingest.oai.client import Page, read_records
+from ir_ingest.oai.client import Page, read_records, unidentified_issues
 
 _COMPLETE = re.compile(rb"</(?:[\w.-]+:)?OAI-PMH>\s*$")
 _ROOT = re.compile(rb"<((?:[\w.-]+:)?OAI-PMH)\b([^>]*)>")
@@ -48,6 +48,7 @@ def salvage_page(body: bytes, repository: str, prefix: str) -> Page | None:
     if not records:
         return None
     page = Page(records=records, token=None, body=body)
+    page.issues_by_identifier = unidentified_issues(records)
     _read_token(body, page)
     return page
 
