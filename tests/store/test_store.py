@@ -240,3 +240,14 @@ def test_an_unchanged_record_takes_this_runs_validity_and_issues(any_store: Stor
     assert not row.valid
     assert b"validate.missing_creator" in bytes(row.issues_json)
     assert any_store.counts()["versions"] == 1
+
+
+def test_a_record_deleted_and_back_in_one_page_ends_live(any_store: Store) -> None:
+    _save(any_store, _entry("oai:1", title="First"))
+    page = [_entry("oai:1", deleted=True), _entry("oai:1", title="Back again")]
+    assert _save(any_store, *page) == [Outcome.DELETED, Outcome.UPDATED]
+    stored = any_store.get(record_id(REPO, "oai:1"))
+    assert stored is not None
+    assert not stored.source.deleted
+    assert stored.title == Text(value="Back again")
+    assert any_store.counts() == {"records": 1, "deleted": 0, "versions": 3, "rejects": 0}

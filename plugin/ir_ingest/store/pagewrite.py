@@ -12,6 +12,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -85,12 +87,8 @@ class PageWriter:
         self.run_id = run_id
         self.now = datetime.now(UTC)
         self.inserts: list[dict[str, Any]] = []
-        self.updates: dict[tuple[str, ...], list[dict[str, Any]]] = {
-            _FULL: [],
-            _TOMBSTONE: [],
-            _TOUCH: [],
-            _TOUCH_TOMBSTONE: [],
-        }
+        # In page order: a record may come twice in one page (deleted, then back again).
+        self.updates: list[tuple[tuple[str, ...], dict[str, Any]]] = []
         self.versions: list[dict[str, Any]] = []
         self.rejects: list[dict[str, Any]] = []
 
@@ -101,9 +99,8 @@ class PageWriter:
             entry.outcome = self._decide(entry, states)
         if self.inserts:
             self.conn.execute(insert(t.records), self.inserts)
-        for columns, rows in self.updates.items():
-            if rows:
-                self.conn.execute(_update(columns), rows)
+        for columns, group in groupby(self.updates, key=itemgetter(0)):
+            self.conn.execute(_update(columns), [row for _, row in group])
         if self.versions:
             self.conn.execute(insert(t.record_versions), self.versions)
         if self.rejects:
@@ -182,14 +179,13 @@ class PageWriter:
         """A deletion: keep the last record data, flagged ``source.deleted``, as a new version."""
         harvested = entry.harvested
         if current is not None and current.deleted:
-            self.updates[_TOUCH_TOMBSTONE].append(
-                {
-                    "b_id": rid,
-                    "b_datestamp": harvested.datestamp,
-                    "b_updated_at": self.now,
-                    "b_run_id": self.run_id,
-                }
-            )
+            touch = {
+                "b_id": rid,
+                "b_datestamp": harvested.datestamp,
+                "b_updated_at": self.now,
+                "b_run_id": self.run_id,
+            }
+            self.updates.append((_TOUCH_TOMBSTONE, touch))
             return Outcome.UNCHANGED
         tombstone = _tombstone_record(rid, harvested, current)
         digest = content_hash(tombstone)
@@ -233,9 +229,8 @@ class PageWriter:
                 }
             )
         else:
-            self.updates[columns].append(
-                {"b_id": rid, **{f"b_{name}": values[name] for name in columns}}
-            )
+            row = {"b_id": rid, **{f"b_{name}": values[name] for name in columns}}
+            self.updates.append((columns, row))
         self.versions.append(
             {
                 "record_id": rid,
@@ -250,16 +245,15 @@ class PageWriter:
         )
 
     def _touch(self, rid: str, harvested: HarvestedRecord, valid: bool, issues_json: bytes) -> None:
-        self.updates[_TOUCH].append(
-            {
-                "b_id": rid,
-                "b_datestamp": harvested.datestamp,
-                "b_valid": valid,
-                "b_issues_json": issues_json,
-                "b_updated_at": self.now,
-                "b_run_id": self.run_id,
-            }
-        )
+        touch = {
+            "b_id": rid,
+            "b_datestamp": harvested.datestamp,
+            "b_valid": valid,
+            "b_issues_json": issues_json,
+            "b_updated_at": self.now,
+            "b_run_id": self.run_id,
+        }
+        self.updates.append((_TOUCH, touch))
 
 
 def _tombstone_record(rid: str, harvested: HarvestedRecord, current: _State | None) -> Record:
