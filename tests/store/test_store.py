@@ -13,11 +13,13 @@ from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
 from ir_ingest.errors import StoreError
 from ir_ingest.schema import Record, Source, Text, record_id
 from ir_ingest.store import Checkpoint, Store, source_key
+from ir_ingest.store.pagewrite import PageWriter
 from tests.conftest import POSTGRES_URL, unavailable
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
+from typing import Any
 
 REPO = "https://repo.example/oai"
 
@@ -251,3 +253,20 @@ def test_a_record_deleted_and_back_in_one_page_ends_live(any_store: Store) -> No
     assert not stored.source.deleted
     assert stored.title == Text(value="Back again")
     assert any_store.counts() == {"records": 1, "deleted": 0, "versions": 3, "rejects": 0}
+
+
+def test_a_page_that_lost_a_race_is_written_again(
+    any_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _save(any_store, _entry("oai:1"))  # another writer got there first ...
+    real_states = PageWriter._states
+    calls: list[int] = []
+
+    def stale_once(self: PageWriter, entries: list[Entry]) -> Any:
+        calls.append(1)
+        return {} if len(calls) == 1 else real_states(self, entries)  # ... after our read
+
+    monkeypatch.setattr(PageWriter, "_states", stale_once)
+    assert _save(any_store, _entry("oai:1")) == [Outcome.UNCHANGED]
+    assert len(calls) == 2
+    assert any_store.counts() == {"records": 1, "deleted": 0, "versions": 1, "rejects": 0}

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ir_ingest.entry import Entry, HarvestedRecord
 from ir_ingest.errors import StoreError
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Row
 
 DEFAULT_DB_URL = "sqlite:///ir-ingest.sqlite3"
+#: How often a page write that lost a race on a primary key is tried in all.
+_WRITE_ATTEMPTS = 3
 _Row = TypeVar("_Row", "Checkpoint", "RunInfo")
 
 
@@ -226,15 +228,25 @@ class Store:
     ) -> None:
         """Store a page of entries and, in the same transaction, the checkpoint that follows it.
 
-        Sets each entry's ``outcome``.
+        Sets each entry's ``outcome``.  Another writer may store one of the same records between
+        our read and our write (two sets of one repository harvested at once): the transaction
+        then fails on the primary key, and is run again on the fresh state, a few times.
         """
-        try:
-            with self.engine.begin() as conn:
-                PageWriter(conn, run_id).write(list(entries))
-                if after is not None:
-                    _write_checkpoint(conn, after)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot write to the store at {redact_url(self.url)}: {exc}") from exc
+        page = list(entries)
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                with self.engine.begin() as conn:
+                    PageWriter(conn, run_id).write(page)
+                    if after is not None:
+                        _write_checkpoint(conn, after)
+                return
+            except IntegrityError as exc:
+                if attempt + 1 == _WRITE_ATTEMPTS:
+                    raise StoreError(f"cannot write to the store: {exc.orig}") from exc
+            except SQLAlchemyError as exc:
+                raise StoreError(
+                    f"cannot write to the store at {redact_url(self.url)}: {exc}"
+                ) from exc
 
     def received_in_run(self, run_id: int, harvested: Iterable[HarvestedRecord]) -> set[str]:
         """The identifiers among ``harvested`` this run already stored with the same datestamp."""
