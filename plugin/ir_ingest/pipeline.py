@@ -38,20 +38,8 @@ def process(harvested: HarvestedRecord, issues: Iterable[Issue] = ()) -> Entry:
     entry = Entry(harvested, issues=list(issues))
     if harvested.deleted or entry.has_errors:
         return entry  # a tombstone, or a record an earlier stage already failed (a reject)
-    tree = harvested.tree
-    if tree is None:
-        try:
-            parsed = xmlsafe.parse(harvested.raw, source=harvested.identifier)
-        except XMLError as exc:
-            entry.issues.append(Issue(exc.code, str(exc), Severity.ERROR))
-            return entry
-        entry.issues.extend(parsed.issues)
-        tree = parsed.root
-    _, metadata = unwrap(tree)
+    metadata = _metadata(entry)
     if metadata is None:
-        entry.issues.append(
-            Issue("oai.no_metadata", "the record has no metadata element", Severity.ERROR)
-        )
         return entry
     source = Source(
         repository=harvested.repository,
@@ -77,6 +65,26 @@ def process(harvested: HarvestedRecord, issues: Iterable[Issue] = ()) -> Entry:
     entry.issues.extend(result.issues)
     entry.issues.extend(validate_record(result.record))
     return entry
+
+
+def _metadata(entry: Entry) -> etree._Element | None:
+    """The parse stage: the record's metadata element, or ``None`` with an error issue."""
+    harvested = entry.harvested
+    tree = harvested.tree
+    if tree is None:
+        try:
+            parsed = xmlsafe.parse(harvested.raw, source=harvested.identifier)
+        except XMLError as exc:
+            entry.issues.append(Issue(exc.code, str(exc), Severity.ERROR))
+            return None
+        entry.issues.extend(parsed.issues)
+        tree = parsed.root
+    _, metadata = unwrap(tree)
+    if metadata is None:
+        entry.issues.append(
+            Issue("oai.no_metadata", "the record has no metadata element", Severity.ERROR)
+        )
+    return metadata
 
 
 def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:

@@ -17,7 +17,7 @@ from lxml import etree
 
 from ir_ingest import xmlsafe
 from ir_ingest.crosswalk.definition import Crosswalk, load_crosswalk
-from ir_ingest.crosswalk.engine import apply_crosswalk
+from ir_ingest.crosswalk.engine import Applied, apply_crosswalk
 from ir_ingest.crosswalk.post import STEPS
 from ir_ingest.entry import Issue, Severity
 from ir_ingest.errors import CrosswalkError
@@ -118,29 +118,11 @@ def crosswalk_record(
     root = xmlsafe.parse(xml).root if isinstance(xml, bytes) else xml
     crosswalk = for_element(root, prefix)
     applied = apply_crosswalk(crosswalk, root)
+    source = source or _offline_source(root, crosswalk)
     data = applied.data
-    if source is None:
-        source = Source(
-            repository="urn:ir-ingest:offline",
-            oai_identifier="urn:sha256:" + hashlib.sha256(xmlsafe.to_bytes(root)).hexdigest(),
-            datestamp="",
-            metadata_prefix=crosswalk.format,
-        )
-    source_data = msgspec.to_builtins(source)
-    source_data.update(data.pop("source", {}))
-    data["source"] = source_data
+    data["source"] = {**msgspec.to_builtins(source), **data.get("source", {})}
     data["id"] = record_id(source.repository, source.oai_identifier)
-    if "uri" not in data.get("resource_type", {}):
-        # Only source labels were found (rules may add them before any type is known).
-        data["resource_type"] = {**COAR_OTHER, **data.get("resource_type", {})}
-        applied.issues.append(
-            Issue(
-                code="crosswalk.unmapped_type",
-                message="no source type maps to a COAR resource type; recorded as 'other'",
-                severity=Severity.WARNING,
-                path="resource_type",
-            )
-        )
+    _ensure_type(applied)
     for step in crosswalk.postprocess:
         STEPS[step](applied)
     applied.issues.extend(_limits(crosswalk, data))
@@ -153,6 +135,33 @@ def crosswalk_record(
         ) from exc
     return CrosswalkResult(
         record, applied.issues, applied.lineage, applied.source_values, applied.consumed_values
+    )
+
+
+def _offline_source(root: etree._Element, crosswalk: Crosswalk) -> Source:
+    """Provenance for a record crosswalked outside any harvest: named by its content."""
+    return Source(
+        repository="urn:ir-ingest:offline",
+        oai_identifier="urn:sha256:" + hashlib.sha256(xmlsafe.to_bytes(root)).hexdigest(),
+        datestamp="",
+        metadata_prefix=crosswalk.format,
+    )
+
+
+def _ensure_type(applied: Applied) -> None:
+    """Every record has a COAR type: 'other', with an issue, when no source type mapped."""
+    found = applied.data.get("resource_type", {})
+    if "uri" in found:
+        return
+    # Only source labels were found (rules may add them before any type is known).
+    applied.data["resource_type"] = {**COAR_OTHER, **found}
+    applied.issues.append(
+        Issue(
+            code="crosswalk.unmapped_type",
+            message="no source type maps to a COAR resource type; recorded as 'other'",
+            severity=Severity.WARNING,
+            path="resource_type",
+        )
     )
 
 
