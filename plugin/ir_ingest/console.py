@@ -29,8 +29,9 @@ if TYPE_CHECKING:
     from ir_ingest.oai.harvest import ProgressCallback
     from ir_ingest.report.model import RunReport
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# No emoji codes: ":x:" inside an identifier or a token must print as written.
+out = Console(soft_wrap=True, emoji=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 @contextmanager

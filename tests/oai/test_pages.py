@@ -172,3 +172,33 @@ def test_a_record_without_identifier_is_kept_as_a_reject(store: Store) -> None:
         reject = conn.execute(select(t.rejects)).one()
     assert reject.oai_identifier.startswith("urn:ir-ingest:unidentified:")
     assert b"Record 2" in reject.raw
+
+
+def test_a_clean_full_run_that_finds_records_gone_is_completed(
+    store: Store, demo_records: list[Any]
+) -> None:
+    from ir_ingest.oai.provider import fixture_endpoint_app
+
+    with serve_in_background(fixture_endpoint_app(demo_records)) as url:
+        run_harvest(url, "oai_dc", store=store, repository="urn:sweep")
+    fewer = [r for r in demo_records if not r.deleted][1:]
+    with serve_in_background(fixture_endpoint_app(fewer)) as url:
+        report = run_harvest(url, "oai_dc", store=store, repository="urn:sweep", full=True)
+    assert len(report.gone_from_source) == 1
+    assert report.status == "completed"
+
+
+def test_a_resumed_run_keeps_the_cut_of_the_run_it_continues(
+    oai_endpoint: str, store: Store
+) -> None:
+    # A windowed run cut a window short, then failed later; its checkpoint calls that window
+    # done, so the run that continues it must still end incomplete.
+    cut = {"code": "harvest.request_cap", "message": "cap", "severity": "warning", "where": "w1"}
+    run_id = store.begin_run(oai_endpoint, "oai_dc")
+    store.finish_run(run_id, "failed", {"cut_short": True, "run_issues": [cut]}, "boom")
+
+    report = run_harvest(oai_endpoint, "oai_dc", store=store)
+
+    assert report.resumed_run_id == run_id
+    assert report.status == "incomplete"
+    assert report.run_issues[0]["code"] == "harvest.request_cap"

@@ -178,6 +178,12 @@ def _run(
         resumed_from_token=plan.windows[0].token if len(plan.windows) == 1 else None,
         resumed_run_id=plan.resumed.id if plan.resumed else None,
     )
+    if plan.resumed is not None:
+        # The run this one continues may have had a window cut short; its checkpoint says
+        # "done", so that window is not asked for again here: the cut must stay on record.
+        earlier = store.run_report(plan.resumed.id) or {}
+        report.cut_short = bool(earlier.get("cut_short"))
+        report.run_issues = list(earlier.get("run_issues", []))
     try:
         _harvest_windows(store, client, report, plan, options, on_page)
         if options.full:
@@ -189,7 +195,7 @@ def _run(
     # A window a guard cut short (repeated token, empty pages, request cap) left records
     # unasked for: such a run is "incomplete", and the next incremental run starts from the
     # last *completed* one, so those records are asked for again instead of skipped for good.
-    status = "incomplete" if report.run_issues else "completed"
+    status = "incomplete" if report.cut_short else "completed"
     report.finish(status)
     store.finish_run(run_id, status, report.to_dict())
     return report
@@ -335,6 +341,7 @@ def _store_page(store: Store, report: RunReport, state: _WindowState, page: Page
     report.add(entries)
     if page.stop_issue is not None:
         report.add_run_issue(page.stop_issue, state.window.describe())
+        report.cut_short = True
 
 
 def _known_total(states: list[_WindowState]) -> int | None:

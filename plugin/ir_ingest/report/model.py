@@ -55,6 +55,9 @@ class RunReport:
     #: (``harvest.repeated_token``, ``harvest.empty_pages``, ``harvest.request_cap``) or the
     #: sweep's finding (``harvest.gone_from_source``); each with ``code``, ``message``, ``where``.
     run_issues: list[dict[str, str]] = field(default_factory=list)
+    #: A harvest window ended early by a guard (repeated token, empty pages, request cap): the
+    #: run is ``incomplete`` and the next incremental run starts before it.
+    cut_short: bool = False
     #: OAI identifiers of stored records a full run's sweep no longer found at the source.
     gone_from_source: list[str] = field(default_factory=list)
 
@@ -96,7 +99,7 @@ class RunReport:
         self.run_issues.append({**issue.to_dict(), "where": where})
 
     def finish(self, status: str, error: str | None = None) -> None:
-        """Close the report as ``completed`` or ``failed``."""
+        """Close the report as ``completed``, ``incomplete`` or ``failed``."""
         self.status = status
         self.error = error
         self.finished_at = datetime.now(UTC).isoformat(timespec="seconds")

@@ -141,7 +141,7 @@ class Store:
     def finish_run(
         self, run_id: int, status: str, report: dict[str, Any], error: str | None = None
     ) -> None:
-        """Mark a run finished (``completed`` or ``failed``) and keep its report."""
+        """Mark a run finished (``completed``, ``incomplete`` or ``failed``), keep its report."""
         with self.engine.begin() as conn:
             conn.execute(
                 update(t.harvest_runs)
@@ -214,7 +214,7 @@ class Store:
         return None if row is None else _from_row(Checkpoint, row)
 
     def run_status(self, run_id: int) -> str | None:
-        """The status of a run (``running``, ``completed``, ``failed``)."""
+        """The status of a run (``running``, ``completed``, ``incomplete``, ``failed``)."""
         with self.engine.connect() as conn:
             status = conn.execute(
                 select(t.harvest_runs.c.status).where(t.harvest_runs.c.id == run_id)
