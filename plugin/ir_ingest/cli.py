@@ -291,11 +291,14 @@ def crosswalk_command(
     Example:  ir-ingest crosswalk fixtures/records/mods/seed-chapter.xml --explain
     """
     with _fail_cleanly():
-        entries = [process(harvested) for harvested in read_file(file, prefix)]
+        # Deletions in a saved ListRecords page have no record to show; they are passed over.
+        entries = [process(h) for h in read_file(file, prefix) if not h.deleted]
+        if not entries:
+            raise IngestError(f"{file}: the file holds only deleted records")
         for entry in entries:
             if entry.record is None:
-                problems = "; ".join(i.message for i in entry.issues) or "the record is deleted"
-                raise IngestError(f"{file}: {problems}")
+                problems = "; ".join(i.message for i in entry.issues)
+                raise IngestError(f"{file}: {entry.harvested.identifier}: {problems}")
     if explain:
         for entry in entries:
             print_lineage(entry)

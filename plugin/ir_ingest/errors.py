@@ -43,7 +43,15 @@ class HarvestError(IngestError):
 
 
 class MalformedResponseError(HarvestError):
-    """A response arrived but is not readable XML (cut short by a proxy, garbage from a CMS)."""
+    """A response arrived but is not readable XML (cut short by a proxy, garbage from a CMS).
+
+    ``code`` is the parser's issue code: only ``xml.malformed`` pages may be salvaged record by
+    record; a DOCTYPE or an oversized page is refused whole.
+    """
+
+    def __init__(self, message: str, *, code: str = "xml.malformed") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class OAIProtocolError(HarvestError):

@@ -124,7 +124,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
             self._last_parsed = xmlsafe.parse(xml, source=self.base_url)
         except XMLError as exc:
             # pyoai turns SyntaxError into its XMLSyntaxError; keep our message and code instead.
-            raise MalformedResponseError(str(exc)) from exc
+            raise MalformedResponseError(str(exc), code=exc.code) from exc
         return self._last_parsed.root
 
     # -- verbs ------------------------------------------------------------------------------
@@ -141,7 +141,9 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
                 tree: etree._Element = self.makeRequestErrorHandling(**kw)
             except MalformedResponseError as exc:
                 if attempt == retries:
-                    raise MalformedResponseError(f"{exc} (fetched {attempt + 1} times)") from exc
+                    raise MalformedResponseError(
+                        f"{exc} (fetched {attempt + 1} times)", code=exc.code
+                    ) from exc
                 log.warning("%s; fetching it again", exc)
                 self.transport.pause(attempt)
             except tuple(_OAI_ERRORS) as exc:

@@ -121,9 +121,11 @@ def _fetch(
         if state.token is None or exc.code != "badResumptionToken":
             raise
         page = _recover(client, window, verb, state, guards, exc)
-    except MalformedResponseError:
+    except MalformedResponseError as exc:
+        if verb != "ListRecords" or exc.code != "xml.malformed":
+            raise
         salvaged = salvage_page(client.last_body, client.repository, window.prefix)
-        if verb != "ListRecords" or salvaged is None:
+        if salvaged is None:
             raise
         log.warning("%s: a malformed page; its records were read one by one", client.base_url)
         page = salvaged

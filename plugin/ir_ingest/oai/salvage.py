@@ -3,74 +3,116 @@
 A single record with a bare ``&`` or an HTML entity (``&nbsp;``, pasted from a CRIS) makes the
 whole page not well-formed, and the endpoint sends the same page every time: without salvage
 the source could never be harvested past it.  A page that arrived whole (it ends with its
-``</OAI-PMH>``) is cut at its ``<record>`` boundaries; each record is parsed on its own, with the
-response's namespace declarations, and the resumption token is read from the text.  A record that
-still does not parse is handed on with its raw XML and no tree, so the pipeline stores it as a
-reject with the parser's message (``xml.malformed``).  A page cut short is never salvaged: its
-token would be missing, and the harvest would end early without a word.
+``</OAI-PMH>``) is cut at the boundaries of its OAI ``<record>`` elements (comments and CDATA
+masked, nested records of the same name counted, so MARCXML ``<record>`` inside metadata does
+not cut); each record is parsed on its own, with the response's XML declaration and namespace
+declarations, and the resumption token is read from the text.  A record that still does not
+parse is handed on with its raw XML and no tree, so the pipeline stores it as a reject with the
+parser's message.  A page cut short is never salvaged: its token would be missing, and the
+harvest would end early without a word.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 
 from ir_ingest import xmlsafe
-from ir_ingest.entry import HarvestedRecord
+from ir_ingest.entry import HarvestedRecord, Issue
 from ir_ingest.errors import XMLError
-from ir_ingest.oai.client import Page, read_records, unidentified_issues
+from ir_ingest.oai.client import OAI_NS, UNIDENTIFIED, Page, read_records, unidentified_issues
 
-_COMPLETE = re.compile(rb"</(?:[\w.-]+:)?OAI-PMH>\s*$")
+_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
+_HIDDEN = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.DOTALL)
 _ROOT = re.compile(rb"<((?:[\w.-]+:)?OAI-PMH)\b([^>]*)>")
-_RECORD = re.compile(rb"<(?:[\w.-]+:)?record\b.*?</(?:[\w.-]+:)?record>", re.DOTALL)
+_NAMESPACE = re.compile(rb"""xmlns(?::([\w.-]+))?\s*=\s*["']([^"']*)["']""")
 _TOKEN = re.compile(
     rb"<(?:[\w.-]+:)?resumptionToken\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?resumptionToken>)",
     re.DOTALL,
 )
-_ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*"([^"]*)"')
+_ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _IDENTIFIER = re.compile(rb"<(?:[\w.-]+:)?identifier>(.*?)</", re.DOTALL)
 _DATESTAMP = re.compile(rb"<(?:[\w.-]+:)?datestamp>(.*?)</", re.DOTALL)
 
 
 def salvage_page(body: bytes, repository: str, prefix: str) -> Page | None:
     """The records and token of a malformed but complete page; ``None`` if it cannot be cut."""
-    root = _ROOT.search(body)
-    if root is None or not _COMPLETE.search(body):
+    masked = _HIDDEN.sub(lambda m: b" " * len(m.group(0)), body)
+    root = _ROOT.search(masked)
+    if root is None or not re.search(rb"</%s>\s*$" % re.escape(root.group(1)), masked):
         return None
     name, declarations = root.group(1), root.group(2)
-    records = [
-        record
-        for chunk in _RECORD.findall(body)
-        for record in _records(
-            b"<%s%s>%s</%s>" % (name, declarations, chunk, name), repository, prefix
-        )
-    ]
+    opening = b"%s<%s%s>" % (_declaration(body), name, declarations)
+    records: list[HarvestedRecord] = []
+    issues: dict[str, list[Issue]] = {}
+    for start, end in _record_spans(masked, _oai_prefix(declarations)):
+        document = b"%s%s</%s>" % (opening, body[start:end], name)
+        found, found_issues = _records(document, repository, prefix)
+        records.extend(found)
+        issues.update(found_issues)
     if not records:
         return None
     page = Page(records=records, token=None, body=body)
-    page.issues_by_identifier = unidentified_issues(records)
-    _read_token(body, page)
+    page.issues_by_identifier = {**issues, **unidentified_issues(records)}
+    _read_token(masked, page)
     return page
 
 
-def _records(document: bytes, repository: str, prefix: str) -> list[HarvestedRecord]:
+def _declaration(body: bytes) -> bytes:
+    """The page's XML declaration (its encoding), repeated before each record cut from it."""
+    found = _DECLARATION.match(body)
+    return found.group(0).strip() if found else b""
+
+
+def _oai_prefix(declarations: bytes) -> bytes:
+    """The prefix the response binds to the OAI-PMH namespace (``b""`` for the default)."""
+    for prefix, uri in _NAMESPACE.findall(declarations):
+        if uri == OAI_NS.encode():
+            return prefix + b":" if prefix else b""
+    return b""
+
+
+def _record_spans(masked: bytes, oai_prefix: bytes) -> list[tuple[int, int]]:
+    """Start and end offsets of the outermost OAI ``<record>`` elements."""
+    tag = re.escape(oai_prefix + b"record")
+    spans, depth, start = [], 0, 0
+    for match in re.finditer(rb"<(/?)%s(?=[\s/>])[^>]*?(/?)>" % tag, masked):
+        closing, empty = match.group(1), match.group(2)
+        if empty:
+            continue
+        if not closing:
+            if depth == 0:
+                start = match.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, match.end()))
+    return spans
+
+
+def _records(
+    document: bytes, repository: str, prefix: str
+) -> tuple[list[HarvestedRecord], dict[str, list[Issue]]]:
     """The record in a one-record document, parsed, or kept raw for the reject list."""
     try:
         parsed = xmlsafe.parse(document, source=repository)
     except XMLError:
-        identifier = _first(_IDENTIFIER, document)
-        if not identifier:
-            return []  # nothing to tell a reject by; the page issue names the count
-        return [
-            HarvestedRecord(
-                repository=repository,
-                identifier=identifier,
-                datestamp=_first(_DATESTAMP, document),
-                metadata_prefix=prefix,
-                raw=document,
-            )
-        ]
-    return read_records(parsed.root, repository, prefix)
+        identifier = _first(_IDENTIFIER, document) or (
+            UNIDENTIFIED + hashlib.sha256(document).hexdigest()[:20]
+        )
+        broken = HarvestedRecord(
+            repository=repository,
+            identifier=identifier,
+            datestamp=_first(_DATESTAMP, document),
+            metadata_prefix=prefix,
+            raw=document,
+        )
+        return [broken], {}
+    records = read_records(parsed.root, repository, prefix)
+    repairs = list(parsed.issues)  # illegal characters removed from this record
+    return records, ({r.identifier: repairs for r in records} if repairs else {})
 
 
 def _first(pattern: re.Pattern[bytes], document: bytes) -> str:
@@ -78,13 +120,14 @@ def _first(pattern: re.Pattern[bytes], document: bytes) -> str:
     return html.unescape(found.group(1).decode("utf-8", "replace")).strip() if found else ""
 
 
-def _read_token(body: bytes, page: Page) -> None:
-    matches = list(_TOKEN.finditer(body))
+def _read_token(masked: bytes, page: Page) -> None:
+    matches = list(_TOKEN.finditer(masked))
     if not matches:
         return
     found = matches[-1]  # the list's own token comes after its records
     attributes = {
-        key.decode(): value.decode() for key, value in _ATTRIBUTE.findall(found.group(1) or b"")
+        key.decode(): (double or single).decode()
+        for key, double, single in _ATTRIBUTE.findall(found.group(1) or b"")
     }
     text = (found.group(2) or b"").decode("utf-8", "replace").strip()
     page.token = html.unescape(text) or None

@@ -1,0 +1,81 @@
+"""Salvaging the good records of a page one bad record made malformed."""
+
+from __future__ import annotations
+
+import pytest
+
+from ir_ingest import xmlsafe
+from ir_ingest.errors import XMLError
+from ir_ingest.oai.client import Page
+from ir_ingest.oai.salvage import salvage_page
+
+OAI = "http://www.openarchives.org/OAI/2.0/"
+HEAD = f'<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="{OAI}"><ListRecords>'
+TAIL = (
+    "<resumptionToken cursor='0' completeListSize='9'>next</resumptionToken>"
+    "</ListRecords></OAI-PMH>\n<!-- served by a test -->\n"
+)
+
+
+def _record(n: int, title: str, extra: str = "") -> str:
+    return (
+        f"<record><header><identifier>oai:x:{n}</identifier><datestamp>2024-01-01</datestamp>"
+        "</header><metadata><oai_dc:dc xmlns:oai_dc='http://www.openarchives.org/OAI/2.0/oai_dc/'"
+        f" xmlns:dc='http://purl.org/dc/elements/1.1/'><dc:title>{title}</dc:title>{extra}"
+        "</oai_dc:dc></metadata></record>"
+    )
+
+
+def _salvage(records: str, head: str = HEAD, encoding: str = "utf-8") -> tuple[list[str], Page]:
+    body = (head + records + TAIL).encode(encoding)
+    with pytest.raises(XMLError):
+        xmlsafe.parse(body)  # the page as a whole is malformed
+    page = salvage_page(body, "urn:test", "oai_dc")
+    assert page is not None
+    return [r.identifier for r in page.records], page
+
+
+def test_good_records_parse_and_the_bad_one_is_kept_raw() -> None:
+    ids, page = _salvage(_record(1, "One") + _record(2, "Caf&eacute;") + _record(3, "Three"))
+    assert ids == ["oai:x:1", "oai:x:2", "oai:x:3"]
+    assert [r.tree is not None for r in page.records] == [True, False, True]
+    assert b"Caf&eacute;" in page.records[1].raw
+    assert (page.token, page.cursor, page.complete_list_size) == ("next", 0, 9)
+
+
+def test_record_tags_inside_comments_cdata_and_marc_do_not_cut() -> None:
+    tricky = _record(
+        1, "One", "<!-- </record> --><dc:description><![CDATA[</record>]]></dc:description>"
+    )
+    marc = (
+        _record(3, "Three")
+        .replace(
+            "</oai_dc:dc>",
+            "</oai_dc:dc><record xmlns='http://www.loc.gov/MARC21/slim'><leader/></record>",
+        )
+        .replace("<metadata>", "<metadata><wrap>")
+        .replace("</metadata>", "</wrap></metadata>")
+    )
+    ids, page = _salvage(tricky + _record(2, "R&D") + marc)
+    assert ids == ["oai:x:1", "oai:x:2", "oai:x:3"]
+    assert [r.tree is not None for r in page.records] == [True, False, True]
+
+
+def test_the_pages_encoding_is_kept_for_each_record() -> None:
+    head = HEAD.replace("UTF-8", "ISO-8859-1")
+    ids, page = _salvage(_record(1, "Tromsø") + _record(2, "R&D"), head, "iso-8859-1")
+    assert ids == ["oai:x:1", "oai:x:2"]
+    assert page.records[0].tree is not None
+
+
+def test_a_broken_record_without_identifier_is_named_by_its_hash() -> None:
+    nameless = _record(2, "R&D").replace("<identifier>oai:x:2</identifier>", "")
+    ids, page = _salvage(_record(1, "One") + nameless)
+    assert ids[0] == "oai:x:1"
+    assert ids[1].startswith("urn:ir-ingest:unidentified:")
+    assert page.issues_by_identifier[ids[1]][0].code == "oai.no_identifier"
+
+
+def test_a_page_cut_short_is_not_salvaged() -> None:
+    body = (HEAD + _record(1, "One") + _record(2, "Two")[:40]).encode()
+    assert salvage_page(body, "urn:test", "oai_dc") is None
