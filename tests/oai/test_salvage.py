@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from ir_ingest import xmlsafe
 from ir_ingest.errors import XMLError
-from ir_ingest.oai.client import Page
 from ir_ingest.oai.salvage import salvage_page
+
+if TYPE_CHECKING:
+    from ir_ingest.oai.client import Page
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 HEAD = f'<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="{OAI}"><ListRecords>'
