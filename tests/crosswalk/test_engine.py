@@ -146,15 +146,25 @@ def test_mixed_content_is_one_value_and_kept_whole(tmp_path: Path) -> None:
     assert (applied.source_values, applied.consumed_values) == (2, 1)
 
 
-def test_consumed_and_kept_values_add_up_independently(tmp_path: Path) -> None:
-    rules = "  - {from: 't:a', to: publisher}\n  - {from: 't:s/@ref', to: edition}\n"
+def test_consumed_and_kept_values_add_up(tmp_path: Path) -> None:
+    rules = (
+        "  - {from: 't:a', to: publisher}\n"
+        "  - {from: 't:a/t:b', to: edition}\n"  # the child of an element already consumed
+        "  - {from: 't:s/@ref', to: place_of_publication}\n"
+    )
     extra = "value_attributes: [ref]\n"
     cw = _crosswalk(tmp_path, rules, extra)
-    doc = _doc("<t:a>A</t:a><t:s ref='r1'>S</t:s><t:s ref='r2'/><t:e/>")
+    doc = _doc(
+        "<t:a>A <t:b>B</t:b></t:a><t:s ref='r1'>S</t:s><t:s ref='r2'/><t:e/>"
+        "<t:m>See <t:x ref='r3'>here</t:x> too</t:m>"
+    )
     applied = apply_crosswalk(cw, doc)
-    kept = sum(len(v) for v in applied.data["extra"].values())
-    # A, S, r1, r2: four values; A and r1 consumed, S and r2 kept.
-    assert applied.source_values == 4
-    assert applied.consumed_values == 2
-    assert kept == 2
-    assert applied.data["extra"] == {"t:s": ["S"], "t:s/@ref": ["r2"]}
+    # Values: "A B" (one, the rule took t:a whole), S, r1, r2, "See here too", r3.
+    assert applied.source_values == 6
+    assert applied.consumed_values == 2  # "A B" and r1
+    assert applied.data["extra"] == {
+        "t:s": ["S"],
+        "t:s/@ref": ["r2"],
+        "t:m": ["See here too"],
+        "t:m/t:x/@ref": ["r3"],
+    }

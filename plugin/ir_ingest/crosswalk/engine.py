@@ -7,9 +7,10 @@ rule instead runs its own rules on the selected element and uses the dict they m
 A value that went somewhere is *consumed* and later rules pass it by, so the order of rules is a
 cascade from the most specific to the most general.  Consumption is only committed when the value
 is used: a built dict refused by ``when`` leaves its parts free for the next rule.  After the
-rules, every non-empty leaf element (and value attribute) no rule consumed is copied to ``extra``
-under its path, so nothing the source said is silently lost.  A scalar target keeps its first
-value; a later different value stays unconsumed and lands in ``extra``.
+rules, every value no rule consumed (a leaf's text, the whole text of mixed content, a value
+attribute) is copied to ``extra`` under its path, so nothing the source said is silently lost.
+A scalar target keeps its first value; a later different value stays unconsumed and lands in
+``extra``.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ class Applied:
     data: dict[str, Any]
     issues: list[Issue] = field(default_factory=list)
     lineage: dict[str, list[str]] = field(default_factory=dict)
-    #: How many source values (non-empty leaf texts and value attributes) the record had, and how
-    #: many of them rules consumed; the rest are in ``data["extra"]``.
+    #: How many source values (texts of leaves or of mixed content, value attributes) the record
+    #: had, and how many of them rules consumed; the rest are in ``data["extra"]``.
     source_values: int = 0
     consumed_values: int = 0
 
@@ -83,21 +84,13 @@ def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
         data.setdefault(name, value)
     prefixes = {uri: prefix for prefix, uri in crosswalk.namespaces.items()}
     used = scope.consumed | scope.read
-    extra, total = _unconsumed(root, used, prefixes, crosswalk.value_attributes)
-    if extra:
-        data["extra"] = extra
+    walk = _Walk(root, used, prefixes, crosswalk.value_attributes)
+    if walk.extra:
+        data["extra"] = walk.extra
     lineage: dict[str, list[str]] = {}
     for target, source in scope.lineage:
         lineage.setdefault(target, []).append(source)
-    consumed = sum(_is_value(key, crosswalk.value_attributes) for key in used)
-    return Applied(data, scope.issues, lineage, total, consumed)
-
-
-def _is_value(key: Key, value_attributes: frozenset[str]) -> bool:
-    """Does a consumed key count as a source value (text, or a value attribute)?"""
-    if isinstance(key, tuple):
-        return key[1] in value_attributes
-    return bool(_own_text(key).strip())
+    return Applied(data, scope.issues, lineage, walk.total, walk.consumed)
 
 
 def _own_text(element: etree._Element) -> str:
@@ -280,45 +273,72 @@ def _put(data: dict[str, Any], rule: Rule, value: Any) -> bool:
     return bool(holder[last] == value)
 
 
-def _unconsumed(
-    root: etree._Element, used: set[Key], prefixes: dict[str, str], value_attributes: frozenset[str]
-) -> tuple[dict[str, list[str]], int]:
-    """The source values no rule consumed, by path, and how many source values there were.
+class _Walk:
+    """One top-down pass over the source: every value counted, the unused ones kept by path.
 
-    A value is the text of a leaf element, or all the text of an element with mixed content
-    (``Northern <b>Norway</b> and Svalbard``), or a value attribute.  A consumed element's
-    descendants are part of its value and are not looked at again.  Walks the tree once, top
-    down, building each path from its parent's.
+    A value is the text of a leaf element, all the text of an element with mixed content
+    (``Northern <b>Norway</b> and Svalbard``), or a value attribute.  Below an element whose
+    text was counted (used by a rule, or mixed content kept whole) no text is counted again,
+    but value attributes still are.  ``consumed + kept == total`` holds by construction here,
+    and the tests check ``total`` against an independent count of the source.
     """
-    extra: dict[str, list[str]] = {}
-    total = 0
-    names: dict[str, str] = {}
 
-    def short(tag: str) -> str:
-        if tag not in names:
+    def __init__(
+        self,
+        root: etree._Element,
+        used: set[Key],
+        prefixes: dict[str, str],
+        value_attributes: frozenset[str],
+    ) -> None:
+        self.extra: dict[str, list[str]] = {}
+        self.total = 0
+        self.consumed = 0
+        self._used = used
+        self._prefixes = prefixes
+        self._value_attributes = value_attributes
+        self._names: dict[str, str] = {}
+        self._root = root
+        stack: list[tuple[etree._Element, str, bool]] = [(root, "", False)]
+        while stack:
+            node, path, text_counted = stack.pop()
+            self._attributes(node, path)
+            if not text_counted and node is not root:
+                text_counted = self._text(node, path)
+            prefix = f"{path}/" if path else ""
+            children = [child for child in node if isinstance(child.tag, str)]
+            stack.extend(
+                (child, prefix + self._short(child.tag), text_counted)
+                for child in reversed(children)
+            )
+
+    def _text(self, node: etree._Element, path: str) -> bool:
+        """Count the node's own text as one value; True when its descendants' text is part of it."""
+        if node in self._used:  # a rule took the element, and with it all the text inside
+            if "".join(map(str, node.itertext())).strip():
+                self.total += 1
+                self.consumed += 1
+            return True
+        if not _own_text(node).strip():
+            return False
+        self.total += 1
+        text = node.text if not len(node) else "".join(map(str, node.itertext()))
+        self.extra.setdefault(path, []).append(clean_text(text or ""))
+        return True
+
+    def _attributes(self, node: etree._Element, path: str) -> None:
+        if not self._value_attributes or not node.attrib:
+            return
+        for name in self._value_attributes.intersection(node.attrib):
+            self.total += 1
+            if (node, name) in self._used:
+                self.consumed += 1
+                continue
+            at = f"{path or self._short(self._root.tag)}/@{self._short(name)}"
+            self.extra.setdefault(at, []).append(str(node.attrib[name]))
+
+    def _short(self, tag: str) -> str:
+        if tag not in self._names:
             qname = etree.QName(tag)
-            prefix = prefixes.get(qname.namespace or "", "")
-            names[tag] = f"{prefix}:{qname.localname}" if prefix else qname.localname
-        return names[tag]
-
-    stack: list[tuple[etree._Element, str]] = [(root, "")]
-    while stack:
-        node, path = stack.pop()
-        if value_attributes and node.attrib:
-            for name in value_attributes.intersection(node.attrib):
-                total += 1
-                if (node, name) not in used:
-                    at = f"{path or short(root.tag)}/@{short(name)}"
-                    extra.setdefault(at, []).append(str(node.attrib[name]))
-        has_text = node is not root and bool(_own_text(node).strip())
-        if has_text:
-            total += 1
-            if node not in used:
-                text = node.text if not len(node) else "".join(map(str, node.itertext()))
-                extra.setdefault(path, []).append(clean_text(text or ""))
-        if node in used or (has_text and len(node)):
-            continue  # its text, children included, is one value, used or kept above
-        prefix = f"{path}/" if path else ""
-        children = [child for child in node if isinstance(child.tag, str)]
-        stack.extend((child, prefix + short(child.tag)) for child in reversed(children))
-    return extra, total
+            prefix = self._prefixes.get(qname.namespace or "", "")
+            self._names[tag] = f"{prefix}:{qname.localname}" if prefix else qname.localname
+        return self._names[tag]
