@@ -123,11 +123,21 @@ def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
     )
     if len(records) <= 1:
         return _harvested(path, records[0] if records else None, root, base, prefix)
+    # Several records: each is named by its header, or by its place in the file.
     return [
         found
-        for record in records
+        for number, record in enumerate(records, start=1)
         for found in _harvested(
-            path, record, record, replace(base, raw=xmlsafe.to_bytes(record), tree=record), prefix
+            path,
+            record,
+            record,
+            replace(
+                base,
+                identifier=f"{base.identifier}#{number}",
+                raw=xmlsafe.to_bytes(record),
+                tree=record if not parsed.issues else None,
+            ),
+            prefix,
         )
     ]
 
@@ -143,10 +153,6 @@ def _harvested(
     _, metadata = unwrap(document if record is None else record)
     header = record.find(f"{{{OAI_NS}}}header") if record is not None else None
     deleted = header is not None and header.get("status") == "deleted"
-    if metadata is None and not deleted:
-        raise XMLError(
-            "no metadata record found in the file", code="oai.no_metadata", source=str(path)
-        )
     if header is not None:
         base = replace(
             base,
@@ -155,6 +161,12 @@ def _harvested(
             datestamp=header.findtext(f"{{{OAI_NS}}}datestamp", default="").strip(),
             set_specs=tuple(s.text or "" for s in header.iterfind(f"{{{OAI_NS}}}setSpec")),
             deleted=deleted,
+        )
+    if metadata is None and not deleted:
+        raise XMLError(
+            f"no metadata found for record {base.identifier}",
+            code="oai.no_metadata",
+            source=str(path),
         )
     members = _members(path, metadata, prefix) if metadata is not None else []
     if len(members) <= 1:

@@ -267,6 +267,14 @@ def test_a_page_that_lost_a_race_is_written_again(
         return {} if len(calls) == 1 else real_states(self, entries)  # ... after our read
 
     monkeypatch.setattr(PageWriter, "_states", stale_once)
-    assert _save(any_store, _entry("oai:1")) == [Outcome.UNCHANGED]
+    run_id = any_store.begin_run(REPO, "oai_dc")
+    key = source_key(REPO, "oai_dc", None)
+    checkpoint = Checkpoint(key, run_id, "t2", 10, 20, None, 1, 2)
+    failed = _entry("oai:2", title=None, issues=[Issue("xml.malformed", "x", Severity.ERROR)])
+    page = [_entry("oai:1"), failed]
+    any_store.save_page(run_id, page, checkpoint)
+    assert [entry.outcome for entry in page] == [Outcome.UNCHANGED, Outcome.FAILED]
     assert len(calls) == 2
-    assert any_store.counts() == {"records": 1, "deleted": 0, "versions": 1, "rejects": 0}
+    # The first attempt was rolled back whole: one reject, one version, the checkpoint once.
+    assert any_store.counts() == {"records": 1, "deleted": 0, "versions": 1, "rejects": 1}
+    assert any_store.checkpoint(key) == checkpoint
