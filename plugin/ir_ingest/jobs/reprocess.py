@@ -27,7 +27,7 @@ def reprocess(
     """Re-crosswalk every live stored record (of ``repository``, or all) and store the results."""
     report = RunReport(repository=repository or "all sources", metadata_prefix="*")
     stored = store.iter_harvested(repository)
-    while entries := [process(record) for record in islice(stored, BATCH)]:
+    while entries := [process(record, issues) for record, issues in islice(stored, BATCH)]:
         store.save_page(None, entries, None)
         report.add(entries)
         if on_batch is not None:

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, create_engine, delete, event, func, insert, s
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from ir_ingest.entry import Entry, HarvestedRecord
+from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import StoreError
 from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
@@ -295,9 +295,11 @@ class Store:
 
     def iter_harvested(
         self, repository: str | None = None, batch: int = 500
-    ) -> Iterator[HarvestedRecord]:
+    ) -> Iterator[tuple[HarvestedRecord, list[Issue]]]:
         """Every live record's stored raw XML as it was harvested, in id order, for reprocessing.
 
+        Each comes with the issues its harvest found in the response itself (``xml.*``, such as
+        characters removed): the stored raw XML is the repaired one and cannot show them again.
         Read in batches by id, so the caller may write to the store between batches.
         """
         columns = t.records.c
@@ -312,6 +314,7 @@ class Store:
                     columns.metadata_prefix,
                     columns.raw,
                     columns.record_json,
+                    columns.issues_json,
                 )
                 .where(columns.id > last, columns.deleted.is_(False), columns.raw.is_not(None))
                 .order_by(columns.id)
@@ -322,7 +325,7 @@ class Store:
             with self.engine.connect() as conn:
                 rows = conn.execute(query).all()
             for row in rows:
-                yield HarvestedRecord(
+                harvested = HarvestedRecord(
                     repository=row.repository,
                     identifier=row.oai_identifier,
                     datestamp=row.datestamp,
@@ -330,6 +333,7 @@ class Store:
                     raw=row.raw,
                     set_specs=tuple(Record.from_json(row.record_json).source.set_specs),
                 )
+                yield harvested, _response_issues(row.issues_json)
             if len(rows) < batch:
                 return
             last = rows[-1].id
@@ -393,6 +397,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _response_issues(issues_json: bytes | None) -> list[Issue]:
+    """The stored issues a response itself caused (``xml.*``), rebuilt."""
+    found = json.loads(issues_json) if issues_json else []
+    return [
+        Issue(i["code"], i["message"], Severity(i["severity"]), i.get("path"))
+        for i in found
+        if i["code"].startswith("xml.")
+    ]
 
 
 def redact_url(url: str) -> str:

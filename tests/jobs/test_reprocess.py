@@ -1,0 +1,32 @@
+"""Reprocessing stored raw XML keeps what only the original response could show."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from ir_ingest.entry import HarvestedRecord, Issue
+from ir_ingest.jobs.reprocess import reprocess
+from ir_ingest.pipeline import process
+from ir_ingest.store import Store
+
+OAI = "http://www.openarchives.org/OAI/2.0/"
+RAW = (
+    f'<record xmlns="{OAI}"><header><identifier>oai:x:1</identifier>'
+    "<datestamp>2024-01-01</datestamp></header><metadata>"
+    '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Bell title</dc:title>'
+    "<dc:creator>Doe, J.</dc:creator></oai_dc:dc></metadata></record>"
+).encode()
+
+
+def test_reprocess_keeps_the_responses_repair_issues(store: Store) -> None:
+    harvested = HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", RAW)
+    repaired = Issue("xml.illegal_characters", "removed characters (response line 7)")
+    store.save_page(None, [process(harvested, [repaired])], None)
+
+    report = reprocess(store)
+
+    assert report.counts["unchanged"] == 1
+    with store.engine.connect() as conn:
+        issues = conn.execute(text("select issues_json from records")).scalar_one()
+    assert b"xml.illegal_characters" in bytes(issues)
