@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import text
 
 from ir_ingest.entry import HarvestedRecord, Issue
 from ir_ingest.jobs.reprocess import reprocess
 from ir_ingest.pipeline import process
-from ir_ingest.store import Store
+
+if TYPE_CHECKING:
+    from ir_ingest.store import Store
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 RAW = (
