@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import queue
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Generator, Iterator, Sequence
 
 T = TypeVar("T")
 _POLL = 0.1
@@ -34,7 +33,7 @@ class _Item(Generic[T]):
 
 def prefetched(
     producers: Sequence[Callable[[], Iterator[T]]], workers: int = 1
-) -> Iterator[tuple[int, T]]:
+) -> Generator[tuple[int, T], None, None]:
     """Yield ``(producer index, item)`` as worker threads produce them.
 
     Items of one producer keep their order.  The first error a producer raises is raised here
@@ -44,15 +43,38 @@ def prefetched(
         return
     handover: queue.Queue[tuple[int, _Item[T] | _Done]] = queue.Queue(maxsize=max(1, workers))
     stop = threading.Event()
-    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="oai-prefetch")
-    for index, producer in enumerate(producers):
-        pool.submit(_drain, index, producer, handover, stop)
+    pending: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for index in range(len(producers)):
+        pending.put(index)
+    # Daemon threads, not a pool: after an error or Ctrl-C the consumer returns at once, and a
+    # worker still waiting on a slow response (up to the read timeout) cannot hold up the exit.
+    for number in range(min(max(1, workers), len(producers))):
+        threading.Thread(
+            target=_work,
+            args=(producers, pending, handover, stop),
+            name=f"oai-prefetch-{number}",
+            daemon=True,
+        ).start()
     try:
         yield from _collect(len(producers), handover)
     finally:
         stop.set()
         _empty(handover)
-        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _work(
+    producers: Sequence[Callable[[], Iterator[T]]],
+    pending: queue.SimpleQueue[int],
+    handover: queue.Queue[tuple[int, _Item[T] | _Done]],
+    stop: threading.Event,
+) -> None:
+    """Worker: run producers one after another until none is left or the consumer has gone."""
+    while not stop.is_set():
+        try:
+            index = pending.get_nowait()
+        except queue.Empty:
+            return
+        _drain(index, producers[index], handover, stop)
 
 
 def _collect(
