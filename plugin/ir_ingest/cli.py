@@ -23,7 +23,7 @@ from ir_ingest.crosswalk import add_crosswalk_dir
 from ir_ingest.crosswalk.lookups import add_lookup_dir
 from ir_ingest.errors import IngestError
 from ir_ingest.oai.harvest import run_harvest
-from ir_ingest.oai.transport import TransportPolicy
+from ir_ingest.oai.transport import TransportPolicy, public_url
 from ir_ingest.pipeline import process, read_file
 from ir_ingest.report import render
 from ir_ingest.report.model import RunReport
@@ -187,7 +187,10 @@ def harvest(
             raise IngestError("--parallel needs --window monthly or --window daily")
         polite = TransportPolicy(delay=delay)
         policy = replace(polite, user_agent=user_agent) if user_agent else polite
-        with closing(settings.store()) as store, harvest_progress(f"harvest {url}") as on_page:
+        with (
+            closing(settings.store()) as store,
+            harvest_progress(f"harvest {public_url(url)}") as on_page,
+        ):
             report = run_harvest(
                 url,
                 prefix,

@@ -10,7 +10,7 @@ import pytest
 
 from ir_ingest.errors import HarvestError
 from ir_ingest.oai.provider import serve_in_background
-from ir_ingest.oai.transport import Transport, TransportPolicy, retry_after_seconds
+from ir_ingest.oai.transport import Transport, TransportPolicy, public_url, retry_after_seconds
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -94,3 +94,18 @@ def test_a_gzip_bomb_is_refused_before_it_unfolds() -> None:
         Transport(url, policy).get({"verb": "Identify"})
     assert len(bomb) < 10_000
     assert len(seen) == 1, "refused, not fetched again"
+
+
+def test_credentials_in_the_url_are_sent_but_never_shown() -> None:
+    seen: list[dict[str, Any]] = []
+    with serve_in_background(_flaky([503] * 10, seen)) as url:
+        secret = url.replace("http://", "http://harvester:s3cret@")
+        transport = Transport(secret, FAST)
+        with pytest.raises(HarvestError) as caught:
+            transport.get({"verb": "Identify"})
+    assert seen[0]["HTTP_AUTHORIZATION"].startswith("Basic ")
+    assert "s3cret" not in str(caught.value)
+    assert transport.base_url == url
+    assert (
+        public_url("https://u:p@host.example:8443/oai?x=1") == "https://host.example:8443/oai?x=1"
+    )

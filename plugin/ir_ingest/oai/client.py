@@ -23,7 +23,7 @@ from ir_ingest import xmlsafe
 from ir_ingest.entry import HarvestedRecord, Issue, Severity
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError, XMLError
 from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
-from ir_ingest.oai.transport import Transport, TransportPolicy
+from ir_ingest.oai.transport import Transport, TransportPolicy, public_url
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +89,9 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
     ) -> None:
         """``repository`` names the source in stored records (default: ``base_url``)."""
         super().__init__(metadata_registry=MetadataRegistry())
-        self.base_url = base_url
-        self.repository = repository or base_url
+        self.url = base_url  # as given, credentials included: only the transport sees it
+        self.base_url = public_url(base_url)
+        self.repository = repository or self.base_url
         self.transport = Transport(base_url, policy)
         self._last_parsed: xmlsafe.Parsed | None = None
         self._last_body = b""

@@ -15,6 +15,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
@@ -54,6 +55,16 @@ class TransportPolicy:
     user_agent: str = f"ir-ingest/{__version__} (+OAI-PMH harvester)"
 
 
+def public_url(url: str) -> str:
+    """A URL without the user name and password it may carry, for messages and record ids."""
+    parts = urlsplit(url)
+    if not (parts.username or parts.password):
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
     """Read a ``Retry-After`` header: delta-seconds or an HTTP date; ``None`` if absent or bad."""
     if not value:
@@ -74,7 +85,11 @@ class Transport:
     """Send OAI-PMH requests to one base URL and return the response body as bytes."""
 
     def __init__(self, base_url: str, policy: TransportPolicy | None = None) -> None:
-        self.base_url = base_url
+        """``base_url`` may carry credentials (``https://user:pass@host/oai``); they are sent as
+        HTTP Basic auth by requests and never shown: messages use :attr:`base_url` without them.
+        """
+        self.url = base_url
+        self.base_url = public_url(base_url)
         self.policy = policy or TransportPolicy()
         self.session = requests.Session()
         self.session.headers["User-Agent"] = self.policy.user_agent
@@ -118,7 +133,7 @@ class Transport:
         self._be_polite()
         try:
             response = self.session.get(
-                self.base_url,
+                self.url,
                 params=params,
                 timeout=(self.policy.connect_timeout, self.policy.read_timeout),
                 stream=True,
