@@ -10,9 +10,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
-from ir_ingest.errors import StoreError
+from ir_ingest.errors import HarvestError, StoreError
 from ir_ingest.schema import Record, Source, Text, record_id
 from ir_ingest.store import Checkpoint, Store, source_key
+from ir_ingest.store.lock import source_lock
 from ir_ingest.store.pagewrite import PageWriter
 from tests.conftest import POSTGRES_URL, unavailable
 
@@ -278,3 +279,17 @@ def test_a_page_that_lost_a_race_is_written_again(
     # The first attempt was rolled back whole: one reject, one version, the checkpoint once.
     assert any_store.counts() == {"records": 1, "deleted": 0, "versions": 1, "rejects": 1}
     assert any_store.checkpoint(key) == checkpoint
+
+
+def test_one_harvest_of_a_source_at_a_time(any_store: Store) -> None:
+    key = source_key(REPO, "oai_dc", None)
+    with source_lock(any_store, key):
+        with (
+            pytest.raises(HarvestError, match="another harvest of this source is running"),
+            source_lock(any_store, key),
+        ):
+            pass  # the second lock is refused before this
+        with source_lock(any_store, source_key(REPO, "mods", None)):
+            pass  # another source is free
+    with source_lock(any_store, key):
+        pass  # released

@@ -31,6 +31,7 @@ from ir_ingest.oai.windows import WINDOW_SIZES, date_windows
 from ir_ingest.pipeline import process
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Checkpoint, Store, default_db_url, source_key
+from ir_ingest.store.lock import source_lock
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -142,7 +143,9 @@ def run_harvest(
     store = store or Store(db_url or default_db_url())
     try:
         with OAIClient(url, options.policy, repository) as client:
-            return _run(store, client, prefix, options, on_page)
+            key = source_key(client.repository, prefix, options.set_spec)
+            with source_lock(store, key):
+                return _run(store, client, prefix, options, on_page)
     finally:
         if own_store:
             store.close()
