@@ -298,18 +298,22 @@ class _Walk:
         self._value_attributes = value_attributes
         self._names: dict[str, str] = {}
         self._root = root
-        stack: list[tuple[etree._Element, str, bool]] = [(root, "", False)]
-        while stack:
-            node, path, text_counted = stack.pop()
-            self._attributes(node, path)
-            if not text_counted and node is not root:
-                text_counted = self._text(node, path)
-            prefix = f"{path}/" if path else ""
-            children = [child for child in node if isinstance(child.tag, str)]
-            stack.extend(
-                (child, prefix + self._short(child.tag), text_counted)
-                for child in reversed(children)
-            )
+        self._attributes(root, "")
+        self._children(root, "", False)
+
+    def _children(self, node: etree._Element, path: str, text_counted: bool) -> None:
+        """Visit the element children of ``node`` (recursion: metadata trees are shallow)."""
+        prefix = f"{path}/" if path else ""
+        for child in node:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            child_path = prefix + (self._names.get(tag) or self._short(tag))
+            if child.attrib:
+                self._attributes(child, child_path)
+            counted = text_counted or self._text(child, child_path)
+            if len(child):
+                self._children(child, child_path, counted)
 
     def _text(self, node: etree._Element, path: str) -> bool:
         """Count the node's own text as one value; True when its descendants' text is part of it."""
@@ -318,7 +322,8 @@ class _Walk:
                 self.total += 1
                 self.consumed += 1
             return True
-        if not _own_text(node).strip():
+        own = node.text if not len(node) else _own_text(node)
+        if not own or own.isspace():
             return False
         self.total += 1
         text = node.text if not len(node) else "".join(map(str, node.itertext()))
