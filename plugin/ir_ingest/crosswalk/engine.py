@@ -305,7 +305,7 @@ class _Walk:
         """Visit the element children of ``node`` (recursion: metadata trees are shallow)."""
         prefix = f"{path}/" if path else ""
         for child in node:
-            tag = child.tag
+            tag: Any = child.tag  # comments and processing instructions have a function as tag
             if not isinstance(tag, str):
                 continue
             child_path = prefix + (self._names.get(tag) or self._short(tag))
