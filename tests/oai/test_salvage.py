@@ -83,3 +83,19 @@ def test_a_broken_record_without_identifier_is_named_by_its_hash() -> None:
 def test_a_page_cut_short_is_not_salvaged() -> None:
     body = (HEAD + _record(1, "One") + _record(2, "Two")[:40]).encode()
     assert salvage_page(body, "urn:test", "oai_dc") is None
+
+
+def test_a_stray_record_tag_in_a_bad_record_refuses_the_salvage() -> None:
+    bad = _record(2, "see <record> label &")
+    body = (HEAD + _record(1, "One") + bad + _record(3, "Three") + TAIL).encode()
+    assert salvage_page(body, "urn:test", "oai_dc") is None  # never a silent loss of 3
+
+
+def test_a_token_written_as_cdata() -> None:
+    records = _record(1, "One") + _record(2, "R&D")
+    body = (HEAD + records).encode() + (
+        b"<resumptionToken><![CDATA[a&b<c]]></resumptionToken></ListRecords></OAI-PMH>"
+    )
+    page = salvage_page(body, "urn:test", "oai_dc")
+    assert page is not None
+    assert page.token == "a&b<c"

@@ -44,9 +44,12 @@ def salvage_page(body: bytes, repository: str, prefix: str) -> Page | None:
         return None
     name, declarations = root.group(1), root.group(2)
     opening = b"%s<%s%s>" % (_declaration(body), name, declarations)
+    spans = _record_spans(masked, _oai_prefix(declarations))
+    if spans is None:
+        return None
     records: list[HarvestedRecord] = []
     issues: dict[str, list[Issue]] = {}
-    for start, end in _record_spans(masked, _oai_prefix(declarations)):
+    for start, end in spans:
         document = b"%s%s</%s>" % (opening, body[start:end], name)
         found, found_issues = _records(document, repository, prefix)
         records.extend(found)
@@ -55,7 +58,7 @@ def salvage_page(body: bytes, repository: str, prefix: str) -> Page | None:
         return None
     page = Page(records=records, token=None, body=body)
     page.issues_by_identifier = {**issues, **unidentified_issues(records)}
-    _read_token(masked, page)
+    _read_token(masked, body, page)
     return page
 
 
@@ -73,10 +76,15 @@ def _oai_prefix(declarations: bytes) -> bytes:
     return b""
 
 
-def _record_spans(masked: bytes, oai_prefix: bytes) -> list[tuple[int, int]]:
-    """Start and end offsets of the outermost OAI ``<record>`` elements."""
+def _record_spans(masked: bytes, oai_prefix: bytes) -> list[tuple[int, int]] | None:
+    """Start and end offsets of the outermost OAI ``<record>`` elements.
+
+    ``None`` when the tags do not balance, or when a ``<header>`` lies outside every span (a
+    stray ``<record>`` inside a bad record would otherwise swallow the records after it).
+    """
     tag = re.escape(oai_prefix + b"record")
-    spans, depth, start = [], 0, 0
+    spans: list[tuple[int, int]] = []
+    depth, start = 0, 0
     for match in re.finditer(rb"<(/?)%s(?=[\s/>])[^>]*?(/?)>" % tag, masked):
         closing, empty = match.group(1), match.group(2)
         if empty:
@@ -89,7 +97,11 @@ def _record_spans(masked: bytes, oai_prefix: bytes) -> list[tuple[int, int]]:
             depth -= 1
             if depth == 0:
                 spans.append((start, match.end()))
-    return spans
+    headers = [
+        m.start() for m in re.finditer(rb"<%s(?=[\s>])" % re.escape(oai_prefix + b"header"), masked)
+    ]
+    covered = all(any(a <= h < b for a, b in spans) for h in headers)
+    return spans if depth == 0 and covered else None
 
 
 def _records(
@@ -120,17 +132,21 @@ def _first(pattern: re.Pattern[bytes], document: bytes) -> str:
     return html.unescape(found.group(1).decode("utf-8", "replace")).strip() if found else ""
 
 
-def _read_token(masked: bytes, page: Page) -> None:
+def _read_token(masked: bytes, body: bytes, page: Page) -> None:
+    """The list's own token: the last resumptionToken element, found in the masked text and
+    read from the original (a token may be written as CDATA)."""
     matches = list(_TOKEN.finditer(masked))
     if not matches:
         return
-    found = matches[-1]  # the list's own token comes after its records
+    found = matches[-1]
     attributes = {
         key.decode(): (double or single).decode()
         for key, double, single in _ATTRIBUTE.findall(found.group(1) or b"")
     }
-    text = (found.group(2) or b"").decode("utf-8", "replace").strip()
-    page.token = html.unescape(text) or None
+    raw = body[found.start(2) : found.end(2)] if found.group(2) is not None else b""
+    cdata = re.fullmatch(rb"\s*<!\[CDATA\[(.*?)\]\]>\s*", raw, re.DOTALL)
+    text = (cdata.group(1) if cdata else raw).decode("utf-8", "replace").strip()
+    page.token = (text if cdata else html.unescape(text)) or None
     page.cursor = _int(attributes.get("cursor"))
     page.complete_list_size = _int(attributes.get("completeListSize"))
 
