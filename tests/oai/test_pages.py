@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ir_ingest.errors import HarvestError
 from ir_ingest.oai.client import OAIClient
@@ -14,6 +14,7 @@ from ir_ingest.oai.pages import PageGuards, Window, iter_pages
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import tables as t
+from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -188,17 +189,21 @@ def test_a_clean_full_run_that_finds_records_gone_is_completed(
     assert report.status == "completed"
 
 
-def test_a_resumed_run_keeps_the_cut_of_the_run_it_continues(
-    oai_endpoint: str, store: Store
-) -> None:
-    # A windowed run cut a window short, then failed later; its checkpoint calls that window
-    # done, so the run that continues it must still end incomplete.
-    cut = {"code": "harvest.request_cap", "message": "cap", "severity": "warning", "where": "w1"}
-    run_id = store.begin_run(oai_endpoint, "oai_dc")
-    store.finish_run(run_id, "failed", {"cut_short": True, "run_issues": [cut]}, "boom")
+def test_a_resumed_run_keeps_the_cut_of_the_run_it_continues(store: Store) -> None:
+    # A windowed run whose window a guard cut short, killed before it could write its report:
+    # the cut lives in the window's checkpoint, so the run that continues it is incomplete too.
+    options: dict[str, Any] = {"window": "monthly", "guards": PageGuards(max_requests=1)}
+    records = synthetic_records(30)  # one month, three pages of ten: the cap cuts it
+    with serve_in_background(faulty_endpoint(records, FaultPlan())) as url:
+        first = run_harvest(url, "oai_dc", store=store, **options)
+        assert first.status == "incomplete"
+        with store.engine.begin() as conn:
+            conn.execute(
+                update(t.harvest_runs)
+                .where(t.harvest_runs.c.id == first.run_id)
+                .values(status="running", report_json=None)
+            )
+        report = run_harvest(url, "oai_dc", store=store, **options)
 
-    report = run_harvest(oai_endpoint, "oai_dc", store=store)
-
-    assert report.resumed_run_id == run_id
+    assert report.resumed_run_id == first.run_id
     assert report.status == "incomplete"
-    assert report.run_issues[0]["code"] == "harvest.request_cap"

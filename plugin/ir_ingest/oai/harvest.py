@@ -87,6 +87,8 @@ class _Plan:
     sync_started_at: datetime
     windows: list[_WindowState]
     resumed: RunInfo | None
+    #: A window the resumed run finished had been cut short by a guard.
+    cut_short: bool
 
 
 def run_harvest(
@@ -181,12 +183,9 @@ def _run(
         resumed_from_token=plan.windows[0].token if len(plan.windows) == 1 else None,
         resumed_run_id=plan.resumed.id if plan.resumed else None,
     )
-    if plan.resumed is not None:
-        # The run this one continues may have had a window cut short; its checkpoint says
-        # "done", so that window is not asked for again here: the cut must stay on record.
-        earlier = store.run_report(plan.resumed.id) or {}
-        report.cut_short = bool(earlier.get("cut_short"))
-        report.run_issues = list(earlier.get("run_issues", []))
+    # A window the run this one continues had cut short is not asked for again here (its
+    # checkpoint says "done"): the cut must stay on record, or the records it left are lost.
+    report.cut_short = plan.cut_short
     try:
         _harvest_windows(store, client, report, plan, options, on_page)
         if options.full:
@@ -209,16 +208,16 @@ def _plan(store: Store, client: OAIClient, key: str, prefix: str, options: Harve
     last = store.last_run(key) if options.resume else None
     same_kind = last is not None and (last.window, last.full) == (options.window, options.full)
     if last is not None and last.status in ("running", "failed") and same_kind:
-        windows = _windows(
+        windows, cut_short = _windows(
             store, client, key, prefix, options, last.from_date, last.sync_started_at, fresh=False
         )
-        return _Plan(last.from_date, last.sync_started_at, windows, last)
+        return _Plan(last.from_date, last.sync_started_at, windows, last, cut_short)
     started = datetime.now(UTC)
     from_date = options.from_date
     if from_date is None and not options.full:
         from_date = _incremental_from(store, client, key, options.overlap)
-    windows = _windows(store, client, key, prefix, options, from_date, started, fresh=True)
-    return _Plan(from_date, started, windows, None)
+    windows, _ = _windows(store, client, key, prefix, options, from_date, started, fresh=True)
+    return _Plan(from_date, started, windows, None, False)
 
 
 def _incremental_from(store: Store, client: OAIClient, key: str, overlap: timedelta) -> str | None:
@@ -239,8 +238,9 @@ def _windows(
     sync_started_at: datetime,
     *,
     fresh: bool,
-) -> list[_WindowState]:
-    """The run's windows with their checkpoints; windows a resumed run finished are left out."""
+) -> tuple[list[_WindowState], bool]:
+    """The run's windows with their checkpoints, and whether a window a resumed run finished
+    had been cut short; windows a resumed run finished are left out."""
     bounds: list[tuple[str | None, str | None]] = [(from_date, options.until_date)]
     keys = [key]
     if options.window is not None:
@@ -253,6 +253,7 @@ def _windows(
         if fresh:
             store.clear_checkpoints(f"{key} [")
     states = []
+    cut_short = False
     for index, ((lower, upper), window_key) in enumerate(zip(bounds, keys, strict=True)):
         state = _WindowState(index, window_key, Window(prefix, options.set_spec, lower, upper))
         checkpoint = None if fresh else store.checkpoint(window_key)
@@ -260,9 +261,12 @@ def _windows(
             state.token, state.last_datestamp = checkpoint.token, checkpoint.last_datestamp
             state.pages, state.records = checkpoint.pages, checkpoint.records
         elif checkpoint is not None and options.window is not None:
-            continue  # this window was finished before the run was interrupted
+            # Finished before the run was interrupted; if a guard cut it short, the run that
+            # continues this one is incomplete too (the cut is saved with the checkpoint).
+            cut_short = cut_short or checkpoint.cut_short
+            continue
         states.append(state)
-    return states
+    return states, cut_short
 
 
 def _moment(stamp: str | None) -> datetime | None:
@@ -338,6 +342,7 @@ def _store_page(store: Store, report: RunReport, state: _WindowState, page: Page
         last_datestamp=state.last_datestamp,
         pages=state.pages,
         records=state.records,
+        cut_short=page.stop_issue is not None,
     )
     store.save_page(report.run_id, entries, checkpoint)
     report.pages += 1

@@ -48,6 +48,7 @@ class Checkpoint:
     last_datestamp: str | None
     pages: int
     records: int
+    cut_short: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,6 +380,7 @@ def _write_checkpoint(conn: Connection, checkpoint: Checkpoint) -> None:
         "last_datestamp": checkpoint.last_datestamp,
         "pages": checkpoint.pages,
         "records": checkpoint.records,
+        "cut_short": checkpoint.cut_short,
         "updated_at": _now(),
     }
     updated = conn.execute(
