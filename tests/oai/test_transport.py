@@ -109,3 +109,23 @@ def test_credentials_in_the_url_are_sent_but_never_shown() -> None:
     assert (
         public_url("https://u:p@host.example:8443/oai?x=1") == "https://host.example:8443/oai?x=1"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "public"),
+    [
+        ("https://u:p@host.example:8443/oai?x=1", "https://host.example:8443/oai?x=1"),
+        ("http://u:p@[::1]:8080/oai", "http://[::1]:8080/oai"),
+        ("http://host/oai?x=a@b", "http://host/oai?x=a@b"),
+        ("http://host/oai", "http://host/oai"),
+    ],
+)
+def test_public_url(url: str, public: str) -> None:
+    assert public_url(url) == public
+
+
+def test_a_bad_url_with_credentials_fails_without_showing_them() -> None:
+    with pytest.raises(HarvestError) as caught:
+        Transport("https://harvester:s3cret@/oai", FAST).get({"verb": "Identify"})
+    assert "s3cret" not in str(caught.value)
+    assert "InvalidURL" in str(caught.value)

@@ -55,14 +55,25 @@ class TransportPolicy:
     user_agent: str = f"ir-ingest/{__version__} (+OAI-PMH harvester)"
 
 
+def _without(exc: Exception, secret_url: str, shown_url: str) -> str:
+    """An exception's message with the credentials of the URL as given masked, in any form."""
+    message = str(exc).replace(secret_url, shown_url)
+    userinfo = urlsplit(secret_url).netloc.rpartition("@")[0]
+    for secret in {userinfo, userinfo.partition(":")[2]} - {""}:
+        message = message.replace(secret, "***")
+    return message
+
+
 def public_url(url: str) -> str:
-    """A URL without the user name and password it may carry, for messages and record ids."""
+    """A URL without the user name and password it may carry, for messages and record ids.
+
+    The userinfo is what precedes the last ``@`` of the authority (RFC 3986 §3.2.1); the host,
+    IPv6 brackets and port stay as written.
+    """
     parts = urlsplit(url)
-    if not (parts.username or parts.password):
+    if "@" not in parts.netloc:
         return url
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit(parts._replace(netloc=netloc))
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -149,7 +160,11 @@ class Transport:
                     )
                 return self._read_capped(response), "", None
         except _TRANSIENT as exc:
-            return None, f"{type(exc).__name__}: {exc}", None
+            return None, f"{type(exc).__name__}: {_without(exc, self.url, self.base_url)}", None
+        except requests.RequestException as exc:
+            # InvalidURL, MissingSchema, …: requests puts the URL as given in the message.
+            message = _without(exc, self.url, self.base_url)
+            raise HarvestError(f"{self.base_url}: {type(exc).__name__}: {message}") from None
 
     def _read_capped(self, response: requests.Response) -> bytes:
         """The decoded body, refused once it passes ``max_bytes`` (a gzip bomb never unfolds)."""
