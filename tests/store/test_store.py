@@ -293,3 +293,23 @@ def test_one_harvest_of_a_source_at_a_time(any_store: Store) -> None:
             pass  # another source is free
     with source_lock(any_store, key):
         pass  # released
+
+
+def test_a_failed_run_frees_its_lock(any_store: Store) -> None:
+    key = source_key(REPO, "oai_dc", None)
+    with pytest.raises(RuntimeError), source_lock(any_store, key):
+        raise RuntimeError("the harvest failed")
+    with source_lock(any_store, key):
+        pass  # free again
+
+
+def test_lock_files_for_sqlite_uris(tmp_path: Path) -> None:
+    uri = Store(f"sqlite:///file:{tmp_path / 'u.sqlite3'}?uri=true")
+    memory = Store("sqlite://")
+    try:
+        with source_lock(uri, "k"), source_lock(memory, "k"):
+            pass
+    finally:
+        uri.close()
+        memory.close()
+    assert [p.name.split(".")[0] for p in tmp_path.glob("*.lock")] == ["u"]

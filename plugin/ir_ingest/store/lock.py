@@ -5,18 +5,19 @@ both "resume" the same run and write its checkpoints in turn.  The lock is one t
 system or the database frees when the process ends, however it ends, so a harvest killed with
 SIGKILL never leaves a stale lock behind: on PostgreSQL a session advisory lock, on a SQLite file
 an ``flock`` on a file beside the database.  An in-memory SQLite store is private to its process
-and needs none.
+and needs none; other databases (and systems without ``fcntl``) get no lock, with a warning.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
+import logging
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from ir_ingest.errors import HarvestError
 
@@ -25,40 +26,77 @@ if TYPE_CHECKING:
 
     from ir_ingest.store.store import Store
 
+log = logging.getLogger(__name__)
+
 
 @contextmanager
 def source_lock(store: Store, key: str) -> Iterator[None]:
     """Hold the lock of source ``key`` for the duration; raise if another harvest holds it."""
     digest = hashlib.sha256(key.encode()).digest()
-    if store.engine.dialect.name == "postgresql":
+    dialect = store.engine.dialect.name
+    if dialect == "postgresql":
         with _advisory_lock(store, int.from_bytes(digest[:8], "big", signed=True), key):
             yield
         return
-    database = store.engine.url.database
-    if not database or database == ":memory:":
+    path = _sqlite_file(store) if dialect == "sqlite" else None
+    if path is None:
+        if dialect != "sqlite":
+            log.warning("no per-source harvest lock on %s databases", dialect)
         yield
         return
-    with _file_lock(Path(f"{database}.{digest.hex()[:16]}.lock"), key):
+    with _file_lock(Path(f"{path}.{digest.hex()[:16]}.lock"), key):
         yield
+
+
+def _sqlite_file(store: Store) -> str | None:
+    """The database file of a SQLite store; ``None`` for an in-memory one."""
+    database = store.engine.url.database or ""
+    if database.startswith("file:"):  # a SQLite URI: file:path?mode=…
+        if "mode=memory" in database:
+            return None
+        database = database.removeprefix("file:").split("?", 1)[0]
+    return database if database and database != ":memory:" else None
 
 
 @contextmanager
 def _advisory_lock(store: Store, lock_id: int, key: str) -> Iterator[None]:
-    with store.engine.connect() as conn:
+    conn = store.engine.connect()
+    released = False
+    try:
         taken = conn.execute(text("select pg_try_advisory_lock(:id)"), {"id": lock_id}).scalar()
         conn.commit()
         if not taken:
+            released = True  # nothing of ours to release
             raise _busy(key)
+        yield
         try:
-            yield
-        finally:
-            conn.execute(text("select pg_advisory_unlock(:id)"), {"id": lock_id})
+            released = bool(
+                conn.execute(text("select pg_advisory_unlock(:id)"), {"id": lock_id}).scalar()
+            )
             conn.commit()
+        except SQLAlchemyError as exc:  # the session is gone, and its lock with it
+            log.warning("could not release the harvest lock of %s: %s", key, exc)
+    finally:
+        if not released:
+            # A connection that may still hold the lock must never go back to the pool: the
+            # next harvest of this source in this process would take it again, re-entrantly.
+            conn.invalidate()
+        conn.close()
 
 
 @contextmanager
 def _file_lock(path: Path, key: str) -> Iterator[None]:
-    with path.open("a") as handle:
+    try:
+        import fcntl
+    except ImportError:
+        log.warning("no per-source harvest lock on this system (no fcntl)")
+        yield
+        return
+    try:
+        handle = path.open("a")
+    except OSError as exc:
+        raise HarvestError(f"cannot create the harvest lock {path}: {exc.strerror}") from exc
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
