@@ -34,3 +34,20 @@ def test_reprocess_keeps_the_responses_repair_issues(store: Store) -> None:
     with store.engine.connect() as conn:
         issues = conn.execute(text("select issues_json from records")).scalar_one()
     assert b"xml.illegal_characters" in bytes(issues)
+
+
+def test_reprocess_leaves_records_a_harvest_changed_meanwhile(store: Store) -> None:
+    harvested = HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", RAW)
+    store.save_page(None, [process(harvested)], None)
+    stale = list(store.iter_harvested())
+    newer = HarvestedRecord(
+        "urn:test", "oai:x:1", "2024-06-01", "oai_dc", RAW.replace(b"Bell title", b"Corrected")
+    )
+    store.save_page(None, [process(newer)], None)  # a harvest commits after reprocess read
+
+    assert store.unchanged_since_read(record for record, _ in stale) == set()
+    report = reprocess(store)  # reads afresh: the corrected record, unchanged
+    assert report.counts["unchanged"] == 1
+    with store.engine.connect() as conn:
+        title = conn.execute(text("select record_json from records")).scalar_one()
+    assert b"Corrected" in bytes(title)

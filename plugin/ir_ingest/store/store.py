@@ -249,6 +249,21 @@ class Store:
                     f"cannot write to the store at {redact_url(self.url)}: {exc}"
                 ) from exc
 
+    def unchanged_since_read(self, harvested: Iterable[HarvestedRecord]) -> set[str]:
+        """The identifiers among ``harvested`` still stored live with the same datestamp.
+
+        ``reprocess`` writes only those: a record a harvest changed or deleted meanwhile keeps
+        the harvest's newer state.
+        """
+        wanted = {record_id(h.repository, h.identifier): h for h in harvested}
+        if not wanted:
+            return set()
+        c = t.records.c
+        query = select(c.id, c.datestamp).where(c.id.in_(list(wanted)), c.deleted.is_(False))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return {wanted[rid].identifier for rid, stamp in rows if stamp == wanted[rid].datestamp}
+
     def received_in_run(self, run_id: int, harvested: Iterable[HarvestedRecord]) -> set[str]:
         """The identifiers among ``harvested`` this run already stored with the same datestamp."""
         wanted = {record_id(h.repository, h.identifier): h for h in harvested}
