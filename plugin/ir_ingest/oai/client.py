@@ -77,6 +77,9 @@ class Page:
     stop_issue: Issue | None = None
     #: The page may repeat records this run already stored (after a recovery or a repeated token).
     may_repeat: bool = False
+    #: The page came from re-asking after an expired token: records listed out of datestamp
+    #: order may have been skipped, so the run cannot count as complete.
+    recovery: Issue | None = None
     #: The response as received, for the raw-page archive.
     body: bytes = field(default=b"", repr=False)
 

@@ -342,14 +342,15 @@ def _store_page(store: Store, report: RunReport, state: _WindowState, page: Page
         last_datestamp=state.last_datestamp,
         pages=state.pages,
         records=state.records,
-        cut_short=page.stop_issue is not None,
+        cut_short=page.stop_issue is not None or page.recovery is not None,
     )
     store.save_page(report.run_id, entries, checkpoint)
     report.pages += 1
     report.add(entries)
-    if page.stop_issue is not None:
-        report.add_run_issue(page.stop_issue, state.window.describe())
-        report.cut_short = True
+    for cut in (page.stop_issue, page.recovery):
+        if cut is not None:
+            report.add_run_issue(cut, state.window.describe())
+            report.cut_short = True
 
 
 def _known_total(states: list[_WindowState]) -> int | None:

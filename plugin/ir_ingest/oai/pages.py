@@ -152,7 +152,13 @@ def _recover(
     since = client.datestamp_argument(state.last_datestamp) if state.last_datestamp else None
     again = replace(window, from_date=since) if since else window
     log.warning("%s: %s; harvesting again %s", client.base_url, error, again.describe())
-    return client.list_page(verb, window.prefix, again.params())
+    page = client.list_page(verb, window.prefix, again.params())
+    page.recovery = _issue(
+        "harvest.token_recovered",
+        f"the endpoint refused a resumption token ({error}); the list was asked for again "
+        f"{again.describe()}, which finds everything only if it lists records by datestamp",
+    )
+    return page
 
 
 def _guard(page: Page, window: Window, state: _LoopState, guards: PageGuards) -> Issue | None:
