@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy import select, update
 
-from ir_ingest.errors import HarvestError
+from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.pages import PageGuards, Window, iter_pages
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
+from ir_ingest.store import source_key
 from ir_ingest.store import tables as t
 from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
 
@@ -207,3 +208,24 @@ def test_a_resumed_run_keeps_the_cut_of_the_run_it_continues(store: Store) -> No
 
     assert report.resumed_run_id == first.run_id
     assert report.status == "incomplete"
+
+
+def test_a_run_that_failed_before_its_first_page_is_not_replayed(
+    oai_endpoint: str, store: Store
+) -> None:
+    failed = store.begin_run(oai_endpoint, "oai_dc", None, "2099-01-01")  # no page committed
+    store.finish_run(failed, "failed", {}, "OAI-PMH error badArgument")
+
+    report = run_harvest(oai_endpoint, "oai_dc", store=store)
+
+    assert report.resumed_run_id is None
+    assert report.from_date is None
+    assert report.total == 36
+
+
+def test_a_date_that_is_not_one_is_refused_before_any_request(
+    oai_endpoint: str, store: Store
+) -> None:
+    with pytest.raises(ConfigError, match=r"--from must be a date .* got '2024/01/05'"):
+        run_harvest(oai_endpoint, "oai_dc", store=store, from_date="2024/01/05")
+    assert store.last_run(source_key(oai_endpoint, "oai_dc", None)) is None

@@ -138,6 +138,12 @@ def run_harvest(
     )
     if not 1 <= options.parallel <= MAX_PARALLEL:
         raise ConfigError(f"parallel must be between 1 and {MAX_PARALLEL}, got {options.parallel}")
+    for name, value in (("from", options.from_date), ("until", options.until_date)):
+        if value is not None and parse_datestamp(value) is None:
+            raise ConfigError(
+                f"--{name} must be a date (YYYY-MM-DD) or a UTC datestamp "
+                f"(YYYY-MM-DDThh:mm:ssZ), got {value!r}"
+            )
     if options.window is not None and options.window not in WINDOW_SIZES:
         sizes = " or ".join(WINDOW_SIZES)
         raise ConfigError(f"window must be {sizes}, got {options.window!r}")
@@ -206,8 +212,18 @@ def _run(
 def _plan(store: Store, client: OAIClient, key: str, prefix: str, options: HarvestOptions) -> _Plan:
     """Continue the source's unfinished run, or start afresh (incremental unless ``full``)."""
     last = store.last_run(key) if options.resume else None
-    same_kind = last is not None and (last.window, last.full) == (options.window, options.full)
-    if last is not None and last.status in ("running", "failed") and same_kind:
+    # Continue an unfinished run only if it got somewhere (a checkpoint) and asked for the same
+    # thing: a run that failed on its first request (a from= the endpoint refused) is not
+    # replayed forever, and a new --from or --until is a new request.
+    resumable = (
+        last is not None
+        and last.status in ("running", "failed")
+        and (last.window, last.full) == (options.window, options.full)
+        and options.from_date in (None, last.from_date)
+        and options.until_date == last.until_date
+        and store.run_has_checkpoints(last.id)
+    )
+    if last is not None and resumable:
         windows, cut_short = _windows(
             store, client, key, prefix, options, last.from_date, last.sync_started_at, fresh=False
         )

@@ -214,6 +214,14 @@ class Store:
             ).first()
         return None if row is None else _from_row(Checkpoint, row)
 
+    def run_has_checkpoints(self, run_id: int) -> bool:
+        """Whether a run committed any page (so there is something to continue from)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(t.checkpoints.c.source_key).where(t.checkpoints.c.run_id == run_id).limit(1)
+            ).first()
+        return found is not None
+
     def run_status(self, run_id: int) -> str | None:
         """The status of a run (``running``, ``completed``, ``incomplete``, ``failed``)."""
         with self.engine.connect() as conn:
