@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ir_ingest import xmlsafe
-from ir_ingest.crosswalk import crosswalk_record, for_element
+from ir_ingest.crosswalk import content_id, crosswalk_record, for_element
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
 from ir_ingest.oai.client import OAI_NS, RECORDS, unwrap
@@ -115,7 +115,7 @@ def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
         records = [root] if root.tag == f"{{{OAI_NS}}}record" else []
     base = HarvestedRecord(
         repository=repository,
-        identifier=f"file:{path.name}",
+        identifier="",
         datestamp="",
         metadata_prefix=prefix or "oai_dc",
         raw=raw,
@@ -123,20 +123,14 @@ def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
     )
     if len(records) <= 1:
         return _harvested(path, records[0] if records else None, root, base, prefix)
-    # Several records: each is named by its header, or by its place in the file.
     return [
         found
-        for number, record in enumerate(records, start=1)
+        for record in records
         for found in _harvested(
             path,
             record,
             record,
-            replace(
-                base,
-                identifier=f"{base.identifier}#{number}",
-                raw=xmlsafe.to_bytes(record),
-                tree=record if not parsed.issues else None,
-            ),
+            replace(base, raw=xmlsafe.to_bytes(record), tree=record if not parsed.issues else None),
             prefix,
         )
     ]
@@ -149,7 +143,12 @@ def _harvested(
     base: HarvestedRecord,
     prefix: str | None,
 ) -> list[HarvestedRecord]:
-    """The harvested record(s) of one OAI ``<record>`` (or of bare metadata when it is None)."""
+    """The harvested record(s) of one OAI ``<record>`` (or of bare metadata when it is None).
+
+    A record is named by its OAI header; without one, by the hash of its metadata
+    (``urn:sha256:…``, as an offline crosswalk names it), never by the file's name: two files
+    called ``export.xml`` hold different records.
+    """
     _, metadata = unwrap(document if record is None else record)
     header = record.find(f"{{{OAI_NS}}}header") if record is not None else None
     deleted = header is not None and header.get("status") == "deleted"
@@ -162,24 +161,32 @@ def _harvested(
             set_specs=tuple(s.text or "" for s in header.iterfind(f"{{{OAI_NS}}}setSpec")),
             deleted=deleted,
         )
-    if metadata is None and not deleted:
-        raise XMLError(
-            f"no metadata found for record {base.identifier}",
-            code="oai.no_metadata",
-            source=str(path),
-        )
-    members = _members(path, metadata, prefix) if metadata is not None else []
-    if len(members) <= 1:
-        return [replace(base, metadata_prefix=members[0][1]) if members else base]
+    if metadata is None:
+        if not deleted:
+            raise XMLError(
+                f"no metadata found for record {base.identifier or 'without identifier'}",
+                code="oai.no_metadata",
+                source=str(path),
+            )
+        return [base]
+    members = _members(path, metadata, prefix)
+    if len(members) == 1:
+        return [
+            replace(
+                base,
+                identifier=base.identifier or content_id(metadata),
+                metadata_prefix=members[0][1],
+            )
+        ]
     return [
         replace(
             base,
-            identifier=f"{base.identifier}#{number}",
+            identifier=content_id(member),
             metadata_prefix=format_,
             raw=xmlsafe.to_bytes(member),
             tree=member,
         )
-        for number, (member, format_) in enumerate(members, start=1)
+        for member, format_ in members
     ]
 
 

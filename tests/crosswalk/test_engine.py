@@ -168,3 +168,15 @@ def test_consumed_and_kept_values_add_up(tmp_path: Path) -> None:
         "t:m": ["See here too"],
         "t:m/t:x/@ref": ["r3"],
     }
+
+
+def test_records_share_no_state_through_lookup_rows(tmp_path: Path) -> None:
+    rules = (
+        "  - {from: 't:k', to: resource_type, ops: [{lookup: resource_types}]}\n"
+        "  - {from: 't:l', to: resource_type.source.label}\n"
+    )
+    cw = _crosswalk(tmp_path, rules)
+    first = apply_crosswalk(cw, _doc("<t:k>book part</t:k><t:l>Chapter</t:l>"))
+    second = apply_crosswalk(cw, _doc("<t:k>book part</t:k>"))
+    assert first.data["resource_type"]["source"] == {"label": "Chapter"}
+    assert "source" not in second.data["resource_type"], "the first record's label leaked"

@@ -65,10 +65,8 @@ def test_format_detection_by_root_namespace() -> None:
 
 def test_a_collection_gives_one_record_per_member() -> None:
     records = read_file(MODS / "collection-two.xml")
-    assert [r.identifier for r in records] == [
-        "file:collection-two.xml#1",
-        "file:collection-two.xml#2",
-    ]
+    assert len({r.identifier for r in records}) == 2
+    assert all(r.identifier.startswith("urn:sha256:") for r in records)
     titles = [process(r).record.title.value for r in records]  # type: ignore[union-attr]
     assert len(set(titles)) == 2
 

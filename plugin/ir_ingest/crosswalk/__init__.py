@@ -138,11 +138,16 @@ def crosswalk_record(
     )
 
 
+def content_id(metadata: etree._Element) -> str:
+    """The name of a record that has no OAI identifier: the hash of its metadata."""
+    return "urn:sha256:" + hashlib.sha256(xmlsafe.to_bytes(metadata)).hexdigest()
+
+
 def _offline_source(root: etree._Element, crosswalk: Crosswalk) -> Source:
     """Provenance for a record crosswalked outside any harvest: named by its content."""
     return Source(
         repository="urn:ir-ingest:offline",
-        oai_identifier="urn:sha256:" + hashlib.sha256(xmlsafe.to_bytes(root)).hexdigest(),
+        oai_identifier=content_id(root),
         datestamp="",
         metadata_prefix=crosswalk.format,
     )

@@ -15,6 +15,7 @@ A scalar target keeps its first value; a later different value stays unconsumed 
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -81,7 +82,7 @@ def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
     scope = _Scope()
     data = _run(crosswalk.rules, root, scope, "", "")
     for name, value in crosswalk.defaults.items():
-        data.setdefault(name, value)
+        data.setdefault(name, copy.deepcopy(value))  # the file's value is shared by all records
     prefixes = {uri: prefix for prefix, uri in crosswalk.namespaces.items()}
     used = scope.consumed | scope.read
     walk = _Walk(root, used, prefixes, crosswalk.value_attributes)
@@ -251,7 +252,7 @@ def _shape(rule: Rule, element: etree._Element, value: Any) -> Any:
     if rule.constants:
         value = {"value": value} if not isinstance(value, dict) else dict(value)
         for key, constant in rule.constants.items():
-            value.setdefault(key, constant)
+            value.setdefault(key, copy.deepcopy(constant))
     return value
 
 

@@ -50,8 +50,13 @@ def match(value: str, pattern: re.Pattern[str]) -> str | None:
 
 
 def lookup(value: str, table: str) -> dict[str, str] | None:
-    """``{lookup: access_rights}``: the table row the value maps to (see crosswalks/lookups)."""
-    return lookup_row(table, value)
+    """``{lookup: access_rights}``: the table row the value maps to (see crosswalks/lookups).
+
+    A copy: later rules may add keys to it (``resource_type.source.label``), and the table's
+    own row is shared by every record.
+    """
+    row = lookup_row(table, value)
+    return dict(row) if row is not None else None
 
 
 def column(value: dict[str, str], name: str) -> str | None:
