@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 import uuid
 from typing import TYPE_CHECKING
 
@@ -245,6 +247,16 @@ def test_an_unchanged_record_takes_this_runs_validity_and_issues(any_store: Stor
     assert any_store.counts()["versions"] == 1
 
 
+def test_a_record_harvested_in_another_format_says_so(any_store: Store) -> None:
+    _save(any_store, _entry("oai:1"))
+    again = _entry("oai:1", title="From MODS")
+    again.harvested = dataclasses.replace(again.harvested, metadata_prefix="mods")
+    assert _save(any_store, again) == [Outcome.UPDATED]
+    with any_store.engine.connect() as conn:
+        prefixes = conn.execute(text("select metadata_prefix from records")).scalars().all()
+    assert prefixes == ["mods"]
+
+
 def test_a_record_deleted_and_back_in_one_page_ends_live(any_store: Store) -> None:
     _save(any_store, _entry("oai:1", title="First"))
     page = [_entry("oai:1", deleted=True), _entry("oai:1", title="Back again")]
@@ -313,3 +325,34 @@ def test_lock_files_for_sqlite_uris(tmp_path: Path) -> None:
         uri.close()
         memory.close()
     assert [p.name.split(".")[0] for p in tmp_path.glob("*.lock")] == ["u"]
+
+
+@pytest.mark.postgres
+def test_workers_opening_a_new_postgres_store_together_all_succeed() -> None:
+    base = _postgres_url()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = f"{base}?options=-csearch_path%3D{schema}"
+    start = threading.Barrier(8)
+    failures: list[BaseException] = []
+
+    def open_store() -> None:
+        start.wait()
+        try:
+            Store(url).close()
+        except StoreError as exc:
+            failures.append(exc)
+
+    try:
+        workers = [threading.Thread(target=open_store) for _ in range(8)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert failures == []
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()

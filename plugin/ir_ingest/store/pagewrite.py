@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 
     from ir_ingest.entry import HarvestedRecord
 
+# metadata_prefix is rewritten too: a record harvested again in another format is that
+# format's data now, and the row must say so (the sweep and reprocess go by it).
 _FULL = (
+    "metadata_prefix",
     "datestamp",
     "deleted",
     "valid",
@@ -151,6 +154,7 @@ class PageWriter:
         record_json = entry.record.to_json()
         version = 1 if current is None else current.version + 1
         values = {
+            "metadata_prefix": harvested.metadata_prefix,
             "datestamp": harvested.datestamp,
             "deleted": False,
             "valid": not entry.has_errors,
@@ -192,6 +196,7 @@ class PageWriter:
         record_json = tombstone.to_json()
         version = 1 if current is None else current.version + 1
         values = {
+            "metadata_prefix": harvested.metadata_prefix,
             "datestamp": harvested.datestamp,
             "deleted": True,
             "valid": True,
@@ -222,7 +227,6 @@ class PageWriter:
                     "id": rid,
                     "repository": harvested.repository,
                     "oai_identifier": harvested.identifier,
-                    "metadata_prefix": harvested.metadata_prefix,
                     "created_at": self.now,
                     "swept_run_id": None,
                     **values,

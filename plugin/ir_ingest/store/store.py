@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 DEFAULT_DB_URL = "sqlite:///ir-ingest.sqlite3"
 #: How often a page write that lost a race on a primary key is tried in all.
 _WRITE_ATTEMPTS = 3
+#: The PostgreSQL advisory-lock key table creation is serialised under ("irin" in ASCII).
+_SCHEMA_LOCK = 0x6972696E
 _Row = TypeVar("_Row", "Checkpoint", "RunInfo")
 
 
@@ -92,7 +94,7 @@ class Store:
             self.engine: Engine = create_engine(url)
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
-            t.metadata.create_all(self.engine)
+            _create_tables(self.engine)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the store at {redact_url(url)}: {exc}") from exc
 
@@ -392,6 +394,19 @@ class Store:
                 ).scalar_one(),
                 "rejects": conn.execute(select(func.count()).select_from(t.rejects)).scalar_one(),
             }
+
+
+def _create_tables(engine: Engine) -> None:
+    """Create the missing tables; on PostgreSQL under a lock, as workers may start together.
+
+    ``create_all`` looks before it creates, and two PostgreSQL sessions that both looked first
+    both create: the loser fails on ``pg_type``'s unique index. A transaction-scoped advisory lock
+    makes the look-then-create one step; SQLite serialises DDL itself.
+    """
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+        t.metadata.create_all(conn)
 
 
 def _write_checkpoint(conn: Connection, checkpoint: Checkpoint) -> None:
