@@ -108,6 +108,25 @@ def test_harvest_by_source_name_from_the_config(
     assert in_set < len(demo_records), "the set narrows the harvest"
 
 
+def test_records_are_kept_under_the_named_repository(
+    db: str, oai_endpoint: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text(
+        f'[sources.demo]\nurl = "{oai_endpoint}"\nprefix = "oai_dc"\nrepository = "demo-ir"\n'
+    )
+    first = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demo"])
+    assert first.exit_code == 0, first.output
+    # The same source by URL and name: the same records, not a second copy of each.
+    args = ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--repository", "demo-ir"]
+    again = runner.invoke(app, [*args, "--full"])
+    assert again.exit_code == 0, again.output
+    assert "36 records: 0 created, 0 updated, 36 unchanged" in again.output
+    with closing(Store(db)) as store:
+        assert {record.source.repository for record in store.iter_records()} == {"demo-ir"}
+        assert store.counts()["records"] == 36
+
+
 def test_run_failures_are_one_clear_line(db: str) -> None:
     result = runner.invoke(app, ["--db", db, "harvest", "http://127.0.0.1:9/oai"])
     assert result.exit_code == 1

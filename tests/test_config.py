@@ -57,6 +57,10 @@ def test_no_default_file_is_an_empty_config(
             '[sources.a]\nurl = "http://x"\nprefix = "oai_dc"\ncolour = 1\n',
             "unknown keys \\['colour'\\]",
         ),
+        (
+            '[sources.a]\nurl = "http://x"\nprefix = "oai_dc"\nrepository = ""\n',
+            "repository must be a non-empty string, got ''",
+        ),
         ('[targets.t]\ntype = "fedora"\n', "got 'fedora'"),
         ('[targets.t]\ntype = "invenio"\ntoken = "abc123"\n', "token_env"),
         ('[targets.t]\ntype = "dspace"\nclient_secret = "abc123"\n', "client_secret_env"),

@@ -133,6 +133,13 @@ def harvest(
         str | None, typer.Option("--prefix", help="metadataPrefix, e.g. oai_dc.")
     ] = None,
     set_spec: Annotated[str | None, typer.Option("--set", help="Harvest only this set.")] = None,
+    repository: Annotated[
+        str | None,
+        typer.Option(
+            "--repository",
+            help="Name to keep records under (default: the URL); keeps ids when the URL changes.",
+        ),
+    ] = None,
     from_date: Annotated[
         str | None, typer.Option("--from", help="Only records changed on or after (YYYY-MM-DD).")
     ] = None,
@@ -181,6 +188,7 @@ def harvest(
         if source is not None:
             url, prefix = source.url, prefix or source.prefix
             set_spec = set_spec or source.set_spec
+            repository = repository or source.repository
         if prefix is None:
             raise IngestError("--prefix is required (e.g. --prefix oai_dc)")
         if parallel > 1 and window is None:
@@ -194,6 +202,7 @@ def harvest(
             report = run_harvest(
                 url,
                 prefix,
+                repository=repository,
                 set_spec=set_spec,
                 from_date=from_date,
                 until_date=until_date,

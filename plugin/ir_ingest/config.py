@@ -12,6 +12,8 @@
     schedule = "0 3 * * *"        # optional, cron
     crosswalk = "oai_dc"          # optional, defaults to prefix
     profile = "core"              # optional
+    repository = "pure"           # optional: the name records are kept under (default: url),
+                                  # so a changed URL spelling does not make new records
 
     [targets.repo]
     type = "invenio"              # invenio | dspace | sword | eprints | jsonl
@@ -33,7 +35,7 @@ from ir_ingest.errors import ConfigError
 
 DEFAULT_CONFIG = Path("ir-ingest.toml")
 TARGET_TYPES = ("invenio", "dspace", "sword", "eprints", "jsonl")
-_SOURCE_KEYS = {"url", "prefix", "set", "schedule", "crosswalk", "profile"}
+_SOURCE_KEYS = {"url", "prefix", "set", "schedule", "crosswalk", "profile", "repository"}
 #: Parts of key names that hold credentials (``access_token``, ``client_secret``, ``passwd``).
 _SECRET_WORDS = ("token", "passw", "secret", "api_key", "apikey", "credential")
 
@@ -49,6 +51,7 @@ class SourceConfig:
     schedule: str | None = None
     crosswalk: str | None = None
     profile: str | None = None
+    repository: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +119,9 @@ def _source(path: Path, name: str, spec: Any) -> SourceConfig:
             raise ConfigError(f"{where}: {key!r} is required, got {spec.get(key)!r}")
     if not spec["url"].startswith(("http://", "https://")):
         raise ConfigError(f"{where}: url must start with http:// or https://, got {spec['url']!r}")
+    repository = spec.get("repository")
+    if repository is not None and (not isinstance(repository, str) or not repository.strip()):
+        raise ConfigError(f"{where}: repository must be a non-empty string, got {repository!r}")
     return SourceConfig(
         name=name,
         url=spec["url"],
@@ -124,6 +130,7 @@ def _source(path: Path, name: str, spec: Any) -> SourceConfig:
         schedule=spec.get("schedule"),
         crosswalk=spec.get("crosswalk"),
         profile=spec.get("profile"),
+        repository=repository,
     )
 
 
