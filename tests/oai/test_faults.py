@@ -6,7 +6,6 @@ after its budget with its checkpoint intact (issue 4, acceptance 1).
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -14,7 +13,7 @@ import pytest
 from ir_ingest.errors import HarvestError
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import serve_in_background
-from ir_ingest.oai.transport import TransportPolicy
+from ir_ingest.oai.transport import Transport, TransportPolicy
 from ir_ingest.store import source_key
 from tests.oai.faults import FaultPlan, assert_every_record_once, faulty_endpoint
 
@@ -39,8 +38,8 @@ def test_503_with_retry_after_is_waited_out(
     store: Store, demo_records: list[ProvidedRecord], fault: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     waits: list[float] = []
-    # time.sleep is what the transport waits with; record the waits instead of waiting.
-    monkeypatch.setattr(time, "sleep", waits.append)
+    # Record the transport's waits instead of waiting them out.
+    monkeypatch.setattr(Transport, "_sleep", lambda _, seconds: waits.append(seconds))
     plan = FaultPlan({1: [fault]}, retry_after=30)
     report = _harvest(store, demo_records, plan)
 

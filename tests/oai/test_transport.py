@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import threading
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -129,3 +130,42 @@ def test_a_bad_url_with_credentials_fails_without_showing_them() -> None:
         Transport("https://harvester:s3cret@/oai", FAST).get({"verb": "Identify"})
     assert "s3cret" not in str(caught.value)
     assert "InvalidURL" in str(caught.value)
+
+
+def test_closing_stops_a_worker_waiting_to_retry() -> None:
+    seen: list[dict[str, Any]] = []
+    patient = TransportPolicy(retries=100, backoff=1.0, max_wait=1.0, total_wait=1000.0)
+    outcome: list[BaseException] = []
+    with serve_in_background(_busy_with_retry_after(seen)) as url:
+        transport = Transport(url, patient)
+        sibling = Transport(url, patient, transport.stopped)
+
+        def work() -> None:
+            try:
+                sibling.get({"verb": "Identify"})
+            except HarvestError as exc:
+                outcome.append(exc)
+
+        worker = threading.Thread(target=work, daemon=True)
+        worker.start()
+        while not seen:  # the first request is answered; the worker now waits to retry
+            worker.join(0.01)
+        sibling.close()  # a sibling closing (its window done) stops no one
+        assert not transport.stopped.is_set()
+        transport.close()  # the run ends: the worker gives up instead of retrying
+        worker.join(10)
+    assert not worker.is_alive()
+    assert len(seen) == 1
+    assert "the harvest was stopped" in str(outcome[0])
+
+
+def _busy_with_retry_after(seen: list[dict[str, Any]]) -> Any:
+    def factory(_: str) -> Any:
+        def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            seen.append(environ)
+            start_response("503 Busy", [("Retry-After", "1")])
+            return [b"busy"]
+
+        return app
+
+    return factory

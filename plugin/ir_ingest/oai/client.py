@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 from oaipmh import error as oai_error
@@ -24,6 +24,9 @@ from ir_ingest.entry import HarvestedRecord, Issue, Severity
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError, XMLError
 from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
 from ir_ingest.oai.transport import Transport, TransportPolicy, public_url
+
+if TYPE_CHECKING:
+    import threading
 
 log = logging.getLogger(__name__)
 
@@ -88,21 +91,31 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
     """An OAI-PMH client bound to one base URL."""
 
     def __init__(
-        self, base_url: str, policy: TransportPolicy | None = None, repository: str | None = None
+        self,
+        base_url: str,
+        policy: TransportPolicy | None = None,
+        repository: str | None = None,
+        stopped: threading.Event | None = None,
     ) -> None:
-        """``repository`` names the source in stored records (default: ``base_url``)."""
+        """``repository`` names the source in stored records (default: ``base_url``);
+        ``stopped`` is the stop event of the transports of one run (see :class:`Transport`).
+        """
         super().__init__(metadata_registry=MetadataRegistry())
         self.url = base_url  # as given, credentials included: only the transport sees it
         self.base_url = public_url(base_url)
         self.repository = repository or self.base_url
-        self.transport = Transport(base_url, policy)
+        self.transport = Transport(base_url, policy, stopped)
         self._last_parsed: xmlsafe.Parsed | None = None
         self._last_body = b""
         self._identify: Identify | None = None
 
     def close(self) -> None:
-        """Release the HTTP connections."""
+        """Release the HTTP connections (and stop its siblings still at work)."""
         self.transport.close()
+
+    def sibling(self) -> OAIClient:
+        """A client of its own for one worker thread, stopped when this one is closed."""
+        return OAIClient(self.url, self.transport.policy, self.repository, self.transport.stopped)
 
     def __enter__(self) -> OAIClient:
         return self

@@ -318,7 +318,7 @@ def _window_pages(
     client: OAIClient, options: HarvestOptions, state: _WindowState
 ) -> Iterator[Page]:
     """One window's pages, from its checkpoint on, fetched with a client of its own."""
-    with OAIClient(client.url, options.policy, client.repository) as own:
+    with client.sibling() as own:
         yield from iter_pages(
             own,
             state.window,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -95,20 +96,37 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
 class Transport:
     """Send OAI-PMH requests to one base URL and return the response body as bytes."""
 
-    def __init__(self, base_url: str, policy: TransportPolicy | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        policy: TransportPolicy | None = None,
+        stopped: threading.Event | None = None,
+    ) -> None:
         """``base_url`` may carry credentials (``https://user:pass@host/oai``); they are sent as
         HTTP Basic auth by requests and never shown: messages use :attr:`base_url` without them.
+
+        ``stopped`` is shared by transports working for one run (the parallel date windows):
+        once it is set, none of them sends another request or waits out another backoff.  A
+        transport made without one makes its own, and sets it when closed.
         """
         self.url = base_url
         self.base_url = public_url(base_url)
         self.policy = policy or TransportPolicy()
+        self.stopped = stopped or threading.Event()
+        self._owns_stop = stopped is None
         self.session = requests.Session()
         self.session.headers["User-Agent"] = self.policy.user_agent
         self.session.headers["Accept-Encoding"] = "gzip, deflate"
         self._last_request = 0.0
 
     def close(self) -> None:
-        """Close the pooled connections."""
+        """Close the pooled connections; stop the transports sharing this one's stop event.
+
+        A worker thread still retrying for a run that has ended (failed, or Ctrl-C) would
+        otherwise go on calling the endpoint for the rest of its retry budget.
+        """
+        if self._owns_stop:
+            self.stopped.set()
         self.session.close()
 
     def get(self, params: dict[str, str]) -> bytes:
@@ -133,7 +151,7 @@ class Transport:
                     f"last problem: {problem}"
                 )
             log.warning("%s: %s; retrying in %.1f s", self.base_url, problem, wait)
-            time.sleep(wait)
+            self._sleep(wait)
             waited += wait
         raise HarvestError(
             f"{self.base_url} failed {policy.retries + 1} times; last problem: {problem}"
@@ -142,6 +160,8 @@ class Transport:
     def _attempt(self, params: dict[str, str]) -> tuple[bytes | None, str, float | None]:
         """One request: ``(body, "", None)``, or ``(None, problem, Retry-After)`` to retry."""
         self._be_polite()
+        if self.stopped.is_set():
+            raise HarvestError(f"{self.base_url}: the harvest was stopped; no more requests")
         try:
             response = self.session.get(
                 self.url,
@@ -180,7 +200,7 @@ class Transport:
 
     def pause(self, attempt: int) -> None:
         """Back off before fetching again a response that arrived but could not be read."""
-        time.sleep(self._wait_before_retry(attempt, None))
+        self._sleep(self._wait_before_retry(attempt, None))
 
     def _wait_before_retry(self, attempt: int, retry_after: float | None) -> float:
         """Seconds to wait: the server's ``Retry-After`` or backoff with jitter, capped."""
@@ -192,8 +212,13 @@ class Transport:
         if self.policy.delay:
             pause = self._last_request + self.policy.delay - time.monotonic()
             if pause > 0:
-                time.sleep(pause)
+                self._sleep(pause)
         self._last_request = time.monotonic()
+
+    def _sleep(self, seconds: float) -> None:
+        """Wait, unless the run stops meanwhile."""
+        if self.stopped.wait(seconds):
+            raise HarvestError(f"{self.base_url}: the harvest was stopped; no more requests")
 
 
 def _retryable(status: int) -> bool:
