@@ -28,7 +28,7 @@ __all__ = ["DEFAULT_DB_URL", "Checkpoint", "RunInfo", "Store", "content_hash", "
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from sqlalchemy import ColumnElement, Row
+    from sqlalchemy import Row
 
 DEFAULT_DB_URL = "sqlite:///ir-ingest.sqlite3"
 #: How often a page write that lost a race on a primary key is tried in all.
@@ -265,72 +265,26 @@ class Store:
         ``reprocess`` writes only those: a record a harvest changed or deleted meanwhile keeps
         the harvest's newer state.
         """
-        return {
-            h.identifier
-            for h, stamp in self._stored_datestamps(harvested, t.records.c.deleted.is_(False))
-            if stamp == h.datestamp
-        }
+        wanted = {record_id(h.repository, h.identifier): h for h in harvested}
+        if not wanted:
+            return set()
+        c = t.records.c
+        query = select(c.id, c.datestamp).where(c.id.in_(list(wanted)), c.deleted.is_(False))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return {wanted[rid].identifier for rid, stamp in rows if stamp == wanted[rid].datestamp}
 
     def received_in_run(self, run_id: int, harvested: Iterable[HarvestedRecord]) -> set[str]:
         """The identifiers among ``harvested`` this run already stored with the same datestamp."""
-        return {
-            h.identifier
-            for h, stamp in self._stored_datestamps(harvested, t.records.c.run_id == run_id)
-            if stamp == h.datestamp
-        }
-
-    def stored_datestamps(self, harvested: Iterable[HarvestedRecord]) -> dict[str, str]:
-        """The stored datestamp (live or deleted) of each of ``harvested`` the store holds."""
-        return {h.identifier: stamp for h, stamp in self._stored_datestamps(harvested)}
-
-    def _stored_datestamps(
-        self, harvested: Iterable[HarvestedRecord], *conditions: ColumnElement[bool]
-    ) -> list[tuple[HarvestedRecord, str]]:
-        """Each of ``harvested`` stored under ``conditions``, with its stored datestamp."""
         wanted = {record_id(h.repository, h.identifier): h for h in harvested}
         if not wanted:
-            return []
-        c = t.records.c
-        query = select(c.id, c.datestamp).where(c.id.in_(list(wanted)), *conditions)
+            return set()
+        query = select(t.records.c.id, t.records.c.datestamp).where(
+            t.records.c.id.in_(list(wanted)), t.records.c.run_id == run_id
+        )
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return [(wanted[rid], stamp) for rid, stamp in rows]
-
-    def iter_rejects(
-        self, repository: str | None = None, batch: int = 200
-    ) -> Iterator[tuple[HarvestedRecord, list[Issue]]]:
-        """The newest reject of each record (of ``repository``) whose raw XML was kept.
-
-        For ``reprocess`` to try again.  A reject does not store its format: it comes back with
-        an empty ``metadata_prefix`` for the caller to tell from the XML.  Each comes with the
-        ``xml.*`` issues of its response, so XML that could not be read stays a reject.
-        """
-        c = t.rejects.c
-        newest = select(func.max(c.pk)).where(c.raw.is_not(None), c.oai_identifier != "")
-        if repository is not None:
-            newest = newest.where(c.repository == repository)
-        with self.engine.connect() as conn:
-            pks = sorted(conn.execute(newest.group_by(c.repository, c.oai_identifier)).scalars())
-        for start in range(0, len(pks), batch):
-            query = select(c.repository, c.oai_identifier, c.datestamp, c.raw, c.issues_json)
-            with self.engine.connect() as conn:
-                rows = conn.execute(query.where(c.pk.in_(pks[start : start + batch]))).all()
-            for row in rows:
-                harvested = HarvestedRecord(
-                    row.repository, row.oai_identifier, row.datestamp, "", row.raw
-                )
-                yield harvested, _response_issues(row.issues_json)
-
-    def drop_rejects(self, harvested: Iterable[HarvestedRecord]) -> None:
-        """Forget every reject of these records: they are stored now, or superseded."""
-        c = t.rejects.c
-        with self.engine.begin() as conn:
-            for h in harvested:
-                conn.execute(
-                    delete(t.rejects).where(
-                        c.repository == h.repository, c.oai_identifier == h.identifier
-                    )
-                )
+        return {wanted[rid].identifier for rid, stamp in rows if stamp == wanted[rid].datestamp}
 
     def mark_swept(self, run_id: int, repository: str, identifiers: Iterable[str]) -> None:
         """Note that a ListIdentifiers sweep of ``run_id`` found these records at the source."""
