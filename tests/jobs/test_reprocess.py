@@ -51,3 +51,14 @@ def test_reprocess_leaves_records_a_harvest_changed_meanwhile(store: Store) -> N
     with store.engine.connect() as conn:
         title = conn.execute(text("select record_json from records")).scalar_one()
     assert b"Corrected" in bytes(title)
+
+
+def test_two_sources_with_one_oai_identifier_are_told_apart(store: Store) -> None:
+    first = HarvestedRecord("urn:a", "oai:x:1", "2024-01-01", "oai_dc", RAW)
+    second = HarvestedRecord("urn:b", "oai:x:1", "2024-01-01", "oai_dc", RAW)
+    store.save_page(None, [process(first), process(second)], None)
+    stale = [record for record, _ in store.iter_harvested()]
+    newer = HarvestedRecord("urn:b", "oai:x:1", "2024-06-01", "oai_dc", RAW)
+    store.save_page(None, [process(newer)], None)  # a harvest of urn:b commits meanwhile
+
+    assert store.unchanged_since_read(stale) == {("urn:a", "oai:x:1")}

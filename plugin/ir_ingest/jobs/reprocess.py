@@ -35,7 +35,9 @@ def reprocess(
         # state wins, they are left alone.
         current = store.unchanged_since_read(record for record, _ in batch)
         entries = [
-            process(record, issues) for record, issues in batch if record.identifier in current
+            process(record, issues)
+            for record, issues in batch
+            if (record.repository, record.identifier) in current
         ]
         store.save_page(None, entries, None)
         report.add(entries)

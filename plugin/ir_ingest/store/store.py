@@ -259,8 +259,9 @@ class Store:
                     f"cannot write to the store at {redact_url(self.url)}: {exc}"
                 ) from exc
 
-    def unchanged_since_read(self, harvested: Iterable[HarvestedRecord]) -> set[str]:
-        """The identifiers among ``harvested`` still stored live with the same datestamp.
+    def unchanged_since_read(self, harvested: Iterable[HarvestedRecord]) -> set[tuple[str, str]]:
+        """``(repository, identifier)`` of those of ``harvested`` still stored live with the
+        same datestamp (two sources may use the same OAI identifier).
 
         ``reprocess`` writes only those: a record a harvest changed or deleted meanwhile keeps
         the harvest's newer state.
@@ -272,7 +273,11 @@ class Store:
         query = select(c.id, c.datestamp).where(c.id.in_(list(wanted)), c.deleted.is_(False))
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return {wanted[rid].identifier for rid, stamp in rows if stamp == wanted[rid].datestamp}
+        return {
+            (wanted[rid].repository, wanted[rid].identifier)
+            for rid, stamp in rows
+            if stamp == wanted[rid].datestamp
+        }
 
     def received_in_run(self, run_id: int, harvested: Iterable[HarvestedRecord]) -> set[str]:
         """The identifiers among ``harvested`` this run already stored with the same datestamp."""
