@@ -170,7 +170,7 @@ def _harvested(
             )
         return [base]
     members = _members(path, metadata, prefix)
-    if len(members) == 1:
+    if members[0][0] is metadata:  # one record, not a collection (of any size) of them
         return [
             replace(
                 base,

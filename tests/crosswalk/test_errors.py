@@ -71,6 +71,20 @@ def test_a_collection_gives_one_record_per_member() -> None:
     assert len(set(titles)) == 2
 
 
+def test_a_collection_of_one_gives_that_record(tmp_path: Path) -> None:
+    path = tmp_path / "one.xml"
+    path.write_text(
+        '<modsCollection xmlns="http://www.loc.gov/mods/v3"><mods>'
+        "<titleInfo><title>The only one</title></titleInfo></mods></modsCollection>"
+    )
+    (harvested,) = read_file(path)
+    entry = process(harvested)
+    assert entry.record is not None, entry.issues
+    assert entry.record.title is not None
+    assert entry.record.title.value == "The only one"
+    assert harvested.raw.startswith(b"<mods ")
+
+
 def test_crosswalk_api_accepts_bytes(tmp_path: Path) -> None:
     data = (MODS / "seed-chapter.xml").read_bytes()
     record = crosswalk_record(data).record
