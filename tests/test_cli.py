@@ -139,40 +139,26 @@ def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
     exe = shutil.which("ir-ingest", path=str(Path(sys.executable).parent))
     assert exe, "the console script is installed next to the interpreter"
     env = {k: v for k, v in os.environ.items() if k != "IR_INGEST_DB"}
-    first = subprocess.run(
-        [exe, "demo"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert "36 records: 31 created, 0 updated, 0 unchanged, 4 deleted, 1 invalid" in first.stdout
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [exe, *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout
+
+    assert "36 records: 31 created, 0 updated, 0 unchanged, 4 deleted, 1 invalid" in run("demo")
     assert (tmp_path / "ir-ingest.sqlite3").exists()
     report = tmp_path / "ir-ingest-report" / "run-1.html"
     assert report.exists()
     assert "Harvest run 1" in report.read_text()
-    second = subprocess.run(
-        [exe, "demo"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert "36 unchanged" in second.stdout
-    exported = subprocess.run(
-        [exe, "export", "--format", "jsonl"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert len(exported.stdout.splitlines()) == 36
+    assert "36 unchanged" in run("demo")
+    assert len(run("export", "--format", "jsonl").splitlines()) == 36
 
 
 def test_crosswalk_explain_shows_lineage_and_extra() -> None:

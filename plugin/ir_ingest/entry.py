@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ir_ingest.schema import Source
+
 if TYPE_CHECKING:
     from lxml import etree
 
@@ -76,6 +78,18 @@ class HarvestedRecord:
     deleted: bool = False
     #: The already-parsed ``<record>`` element when the page was parsed anyway (saves a re-parse).
     tree: etree._Element | None = field(default=None, compare=False, repr=False)
+
+    def to_source(self, raw_sha256: str | None = None) -> Source:
+        """The record's ``source`` block: where and when it was harvested, and in what format."""
+        return Source(
+            repository=self.repository,
+            oai_identifier=self.identifier,
+            datestamp=self.datestamp,
+            metadata_prefix=self.metadata_prefix,
+            set_specs=list(self.set_specs),
+            deleted=self.deleted,
+            raw_sha256=raw_sha256,
+        )
 
 
 @dataclass(slots=True)

@@ -18,7 +18,6 @@ from ir_ingest.crosswalk import content_id, crosswalk_record, for_element
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
 from ir_ingest.oai.client import OAI_NS, RECORDS, unwrap
-from ir_ingest.schema import Source
 from ir_ingest.validate import validate_record
 
 if TYPE_CHECKING:
@@ -41,14 +40,7 @@ def process(harvested: HarvestedRecord, issues: Iterable[Issue] = ()) -> Entry:
     metadata = _metadata(entry)
     if metadata is None:
         return entry
-    source = Source(
-        repository=harvested.repository,
-        oai_identifier=harvested.identifier,
-        datestamp=harvested.datestamp,
-        metadata_prefix=harvested.metadata_prefix,
-        set_specs=list(harvested.set_specs),
-        raw_sha256=hashlib.sha256(harvested.raw).hexdigest(),
-    )
+    source = harvested.to_source(raw_sha256=hashlib.sha256(harvested.raw).hexdigest())
     try:
         result = crosswalk_record(metadata, harvested.metadata_prefix, source)
     except CrosswalkError as exc:

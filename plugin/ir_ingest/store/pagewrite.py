@@ -20,7 +20,7 @@ import msgspec
 from sqlalchemy import bindparam, insert, select, update
 
 from ir_ingest.entry import Entry, Outcome
-from ir_ingest.schema import Record, Source, record_id
+from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
 
 if TYPE_CHECKING:
@@ -265,17 +265,7 @@ def _tombstone_record(rid: str, harvested: HarvestedRecord, current: _State | No
         last = Record.from_json(current.record_json)
         source = msgspec.structs.replace(last.source, deleted=True, datestamp=harvested.datestamp)
         return msgspec.structs.replace(last, source=source)
-    return Record(
-        id=rid,
-        source=Source(
-            repository=harvested.repository,
-            oai_identifier=harvested.identifier,
-            datestamp=harvested.datestamp,
-            metadata_prefix=harvested.metadata_prefix,
-            set_specs=list(harvested.set_specs),
-            deleted=True,
-        ),
-    )
+    return Record(id=rid, source=harvested.to_source())  # a deletion: source.deleted is set
 
 
 def _rid(harvested: HarvestedRecord) -> str:
