@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ir_ingest.crosswalk import CrosswalkResult, crosswalk_record, registry
+from ir_ingest.crosswalk import CrosswalkResult, registry
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -54,9 +54,3 @@ class Tally:
         self.records += 1
         self.source_values += result.source_values
         self.consumed_values += result.consumed_values
-
-
-def crosswalk_all(root: etree._Element) -> Iterator[tuple[Crosswalk, CrosswalkResult]]:
-    """Crosswalk every record found in a document."""
-    for element, crosswalk in find_records(root):
-        yield crosswalk, crosswalk_record(element, crosswalk.format)
