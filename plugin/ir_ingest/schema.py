@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sys
 import uuid
+from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
 
@@ -341,6 +342,7 @@ _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(Record)
 
 
+@lru_cache(maxsize=4096)  # the crosswalk, the store's checks and its write each ask, per record
 def record_id(repository: str, oai_identifier: str) -> str:
     """Return the stable id of a record: the same source record always gets the same id."""
     return str(uuid.uuid5(RECORD_ID_NAMESPACE, f"{repository}\n{oai_identifier}"))
