@@ -17,7 +17,7 @@ from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import content_id, crosswalk_record, for_element
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
-from ir_ingest.oai.client import OAI_NS, RECORDS, unwrap
+from ir_ingest.oai.client import OAI_NS, RECORDS, set_specs, unwrap
 from ir_ingest.validate import validate_record
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ def _harvested(
             identifier=header.findtext(f"{{{OAI_NS}}}identifier", default="").strip()
             or base.identifier,
             datestamp=header.findtext(f"{{{OAI_NS}}}datestamp", default="").strip(),
-            set_specs=tuple(s.text or "" for s in header.iterfind(f"{{{OAI_NS}}}setSpec")),
+            set_specs=set_specs(header),
             deleted=deleted,
         )
     if metadata is None:

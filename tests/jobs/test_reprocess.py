@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
-from ir_ingest.entry import HarvestedRecord, Issue
+from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.jobs.reprocess import reprocess
+from ir_ingest.oai.client import UNIDENTIFIED
 from ir_ingest.pipeline import process
+from ir_ingest.schema import record_id
 
 if TYPE_CHECKING:
     from ir_ingest.store import Store
@@ -62,3 +64,122 @@ def test_two_sources_with_one_oai_identifier_are_told_apart(store: Store) -> Non
     store.save_page(None, [process(newer)], None)  # a harvest of urn:b commits meanwhile
 
     assert store.unchanged_since_read(stale) == {("urn:a", "oai:x:1")}
+
+
+def _reject(store: Store, harvested: HarvestedRecord, prefix: str | None = "oai_dc") -> None:
+    """Store ``harvested`` as a reject, as a harvest in ``prefix`` (or a file import) would."""
+    run_id = store.begin_run(harvested.repository, prefix) if prefix else None
+    failed = Entry(harvested, issues=[Issue("crosswalk.internal_error", "boom", Severity.ERROR)])
+    store.save_page(run_id, [failed], None)
+
+
+def _with_set(raw: bytes, datestamp: str = "2024-01-01") -> bytes:
+    return raw.replace(
+        b"<datestamp>2024-01-01</datestamp>",
+        f"<datestamp>{datestamp}</datestamp><setSpec>theses</setSpec>".encode(),
+    )
+
+
+def test_a_reject_that_crosswalks_now_is_stored_with_its_sets(store: Store) -> None:
+    _reject(store, HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "", _with_set(RAW)))
+
+    report = reprocess(store)
+
+    assert report.counts["created"] == 1
+    assert store.counts()["rejects"] == 0
+    record = store.get(record_id("urn:test", "oai:x:1"))
+    assert record is not None
+    assert record.title is not None
+    assert record.title.value == "Bell title"
+    assert record.source.set_specs == ["theses"]
+    assert record.source.metadata_prefix == "oai_dc"
+
+
+def test_a_file_imports_reject_gets_its_format_from_its_root(store: Store) -> None:
+    _reject(store, HarvestedRecord("urn:ir-ingest:file", "urn:sha256:1", "", "", RAW), None)
+
+    report = reprocess(store)
+
+    assert report.counts["created"] == 1
+    record = store.get(record_id("urn:ir-ingest:file", "urn:sha256:1"))
+    assert record is not None
+    assert record.source.metadata_prefix == "oai_dc"
+
+
+def test_a_reject_that_fails_again_stays_once_and_is_listed(store: Store) -> None:
+    broken = RAW.replace(b"oai_dc:dc ", b"oai_dc:unknown ").replace(
+        b"</oai_dc:dc>", b"</oai_dc:unknown>"
+    )
+    _reject(store, HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", broken))
+
+    first, second = reprocess(store), reprocess(store)
+
+    assert first.counts["failed"] == second.counts["failed"] == 1
+    assert store.counts()["rejects"] == 1
+    assert [entry.outcome for entry in second.entries] == ["failed"]
+    assert second.entries[0].issues[0]["code"] == "crosswalk.wrong_root"
+
+
+def test_a_reject_the_store_holds_as_new_in_its_format_is_forgotten(store: Store) -> None:
+    held = HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", RAW)
+    store.save_page(None, [process(held)], None)
+    # The same moment at a finer granularity: as strings it would sort later, as dates it is not.
+    _reject(store, HarvestedRecord("urn:test", "oai:x:1", "2024-01-01T00:00:00Z", "oai_dc", RAW))
+
+    report = reprocess(store)
+
+    assert store.counts() == {"records": 1, "deleted": 0, "versions": 1, "rejects": 0}
+    assert report.counts["unchanged"] == 1
+    assert report.counts["created"] == 0
+
+
+def test_a_reject_newer_than_the_stored_record_replaces_it(store: Store) -> None:
+    store.save_page(
+        None, [process(HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", RAW))], None
+    )
+    corrected = RAW.replace(b"Bell title", b"Corrected").replace(b"2024-01-01", b"2024-06-01")
+    _reject(store, HarvestedRecord("urn:test", "oai:x:1", "2024-06-01", "oai_dc", corrected))
+
+    report = reprocess(store)
+
+    assert report.counts["updated"] == 1
+    record = store.get(record_id("urn:test", "oai:x:1"))
+    assert record is not None
+    assert record.title is not None
+    assert record.title.value == "Corrected"
+    assert store.counts()["rejects"] == 0
+
+
+def test_a_reject_in_another_format_than_the_stored_record_is_left_alone(store: Store) -> None:
+    store.save_page(
+        None, [process(HarvestedRecord("urn:test", "oai:x:1", "2024-06-01", "oai_dc", RAW))], None
+    )
+    _reject(store, HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "qdc", RAW), "qdc")
+
+    reprocess(store)
+
+    assert store.counts()["rejects"] == 1
+    record = store.get(record_id("urn:test", "oai:x:1"))
+    assert record is not None
+    assert record.source.metadata_prefix == "oai_dc"
+
+
+def test_another_sources_record_does_not_supersede_a_reject(store: Store) -> None:
+    store.save_page(
+        None, [process(HarvestedRecord("urn:a", "oai:x:1", "2024-06-01", "oai_dc", RAW))], None
+    )
+    _reject(store, HarvestedRecord("urn:b", "oai:x:1", "2024-01-01", "oai_dc", RAW))
+
+    report = reprocess(store)
+
+    assert report.counts["created"] == 1
+    assert store.get(record_id("urn:b", "oai:x:1")) is not None
+
+
+def test_rejects_a_harvest_could_not_name_are_not_tried(store: Store) -> None:
+    _reject(store, HarvestedRecord("urn:test", UNIDENTIFIED + "abc", "", "oai_dc", RAW))
+
+    report = reprocess(store)
+
+    assert sum(report.counts.values()) == 0
+    assert store.counts()["rejects"] == 1

@@ -330,12 +330,15 @@ def _harvested(
         datestamp=str(header.findtext(f"{{{OAI_NS}}}datestamp", default="")).strip(),
         metadata_prefix=prefix,
         raw=raw,
-        set_specs=tuple(
-            (spec.text or "").strip() for spec in header.iterfind(f"{{{OAI_NS}}}setSpec")
-        ),
+        set_specs=set_specs(header),
         deleted=header.get("status") == "deleted",
         tree=tree,
     )
+
+
+def set_specs(header: etree._Element) -> tuple[str, ...]:
+    """The sets a record's ``<header>`` says it belongs to (§2.5)."""
+    return tuple((spec.text or "").strip() for spec in header.iterfind(f"{{{OAI_NS}}}setSpec"))
 
 
 def unwrap(root: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:

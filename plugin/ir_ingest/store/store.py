@@ -23,7 +23,15 @@ from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
 from ir_ingest.store.pagewrite import PageWriter, content_hash
 
-__all__ = ["DEFAULT_DB_URL", "Checkpoint", "RunInfo", "Store", "content_hash", "source_key"]
+__all__ = [
+    "DEFAULT_DB_URL",
+    "Checkpoint",
+    "RunInfo",
+    "Store",
+    "StoredState",
+    "content_hash",
+    "source_key",
+]
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -36,6 +44,15 @@ _WRITE_ATTEMPTS = 3
 #: The PostgreSQL advisory-lock key table creation is serialised under ("irin" in ASCII).
 _SCHEMA_LOCK = 0x6972696E
 _Row = TypeVar("_Row", "Checkpoint", "RunInfo")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredState:
+    """What the store holds of a record: the datestamp and format of its current version."""
+
+    datestamp: str
+    metadata_prefix: str
+    deleted: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +307,82 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return {wanted[rid].identifier for rid, stamp in rows if stamp == wanted[rid].datestamp}
+
+    def stored_states(
+        self, harvested: Iterable[HarvestedRecord]
+    ) -> dict[tuple[str, str], StoredState]:
+        """How the store holds each of ``harvested`` it holds, by ``(repository, identifier)``."""
+        wanted = {record_id(h.repository, h.identifier): h for h in harvested}
+        if not wanted:
+            return {}
+        c = t.records.c
+        query = select(c.id, c.datestamp, c.metadata_prefix, c.deleted).where(
+            c.id.in_(list(wanted))
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return {
+            (wanted[row.id].repository, wanted[row.id].identifier): StoredState(
+                row.datestamp, row.metadata_prefix, row.deleted
+            )
+            for row in rows
+        }
+
+    def newest_rejects(self, repository: str | None = None, skip_prefix: str = "") -> list[int]:
+        """The newest reject of each record (of ``repository``) whose raw XML was kept, by key.
+
+        For ``reprocess`` to try again (:meth:`read_rejects`).  Identifiers starting with
+        ``skip_prefix`` (when given) are left out.
+        """
+        c = t.rejects.c
+        newest = select(func.max(c.pk)).where(c.raw.is_not(None))
+        if repository is not None:
+            newest = newest.where(c.repository == repository)
+        if skip_prefix:
+            newest = newest.where(~c.oai_identifier.startswith(skip_prefix, autoescape=True))
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(newest.group_by(c.repository, c.oai_identifier)).scalars())
+
+    def read_rejects(self, keys: list[int]) -> list[tuple[HarvestedRecord, list[Issue]]]:
+        """These rejects as harvested records, each with the ``xml.*`` issues of its response.
+
+        Its ``metadata_prefix`` is its harvest run's; a reject no run made (a file import)
+        comes with an empty one, for the caller to tell from the XML.
+        """
+        c, runs = t.rejects.c, t.harvest_runs.c
+        query = (
+            select(c.repository, c.oai_identifier, c.datestamp, c.raw, c.issues_json)
+            .add_columns(runs.metadata_prefix)
+            .select_from(t.rejects.outerjoin(t.harvest_runs, c.run_id == runs.id))
+            .where(c.pk.in_(keys))
+            .order_by(c.pk)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            (
+                HarvestedRecord(
+                    row.repository,
+                    row.oai_identifier,
+                    row.datestamp,
+                    row.metadata_prefix or "",
+                    row.raw,
+                ),
+                _response_issues(row.issues_json),
+            )
+            for row in rows
+        ]
+
+    def drop_rejects(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Forget every reject of these ``(repository, identifier)``: stored now, or superseded."""
+        c = t.rejects.c
+        with self.engine.begin() as conn:
+            for repository, identifier in keys:
+                conn.execute(
+                    delete(t.rejects).where(
+                        c.repository == repository, c.oai_identifier == identifier
+                    )
+                )
 
     def mark_swept(self, run_id: int, repository: str, identifiers: Iterable[str]) -> None:
         """Note that a ListIdentifiers sweep of ``run_id`` found these records at the source."""
