@@ -8,7 +8,7 @@ import pytest
 
 from ir_ingest.entry import HarvestedRecord, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
-from ir_ingest.pipeline import FILE_REPOSITORY, process, read_file
+from ir_ingest.pipeline import FILE_REPOSITORY, process, process_file, read_file
 from tests.conftest import SEED_CHAPTER
 
 if TYPE_CHECKING:
@@ -148,3 +148,61 @@ def test_file_import_of_a_listrecords_response_reads_every_record(tmp_path: Path
     assert [h.deleted for h in harvested] == [False, False, False, True]
     titles = [process(h).record.title.value for h in harvested[:3]]  # type: ignore[union-attr]
     assert titles == ["T1", "T2", "T3"]
+
+
+def _dc(title: str) -> str:
+    return (
+        '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+        f'xmlns:dc="http://purl.org/dc/elements/1.1/">\n<dc:title>{title}</dc:title>\n</oai_dc:dc>'
+    )
+
+
+def test_a_repaired_record_of_a_listrecords_file_keeps_its_issue(tmp_path: Path) -> None:
+    records = "".join(
+        f"<record>\n<header><identifier>oai:x:{n}</identifier><datestamp>2024-01-01</datestamp>"
+        f"</header>\n<metadata>{_dc(title)}</metadata>\n</record>\n"
+        for n, title in ((1, "Clean"), (2, "Bell\x0b title"), (3, "Clean too"))
+    )
+    path = tmp_path / "page.xml"
+    path.write_bytes(
+        f'<OAI-PMH xmlns="{OAI}"><ListRecords>\n{records}</ListRecords></OAI-PMH>'.encode()
+    )
+
+    entries = process_file(path)
+
+    repairs = [[i for i in entry.issues if i.code.startswith("xml.")] for entry in entries]
+    assert [[issue.code for issue in found] for found in repairs] == [
+        [],
+        ["xml.illegal_characters"],
+        [],
+    ]
+    assert "(file line 11)" in repairs[1][0].message
+    assert entries[1].record is not None
+    assert entries[1].record.title is not None
+    assert entries[1].record.title.value == "Bell title"
+
+
+def test_a_repaired_member_of_a_collection_keeps_its_issue(tmp_path: Path) -> None:
+    mods = "http://www.loc.gov/mods/v3"
+    members = "\n".join(
+        f"<mods><titleInfo><title>{title}</title></titleInfo></mods>"
+        for title in ("Bell\x0b title", "Clean")
+    )
+    path = tmp_path / "collection.xml"
+    path.write_bytes(f'<modsCollection xmlns="{mods}">\n{members}\n</modsCollection>'.encode())
+
+    entries = process_file(path)
+
+    assert [[i.code for i in e.issues if i.code.startswith("xml.")] for e in entries] == [
+        ["xml.illegal_characters"],
+        [],
+    ]
+
+
+def test_a_repaired_single_record_file_reports_its_repair_once(tmp_path: Path) -> None:
+    path = tmp_path / "one.xml"
+    path.write_bytes(_dc("Bell\x0b title").encode())
+
+    (entry,) = process_file(path)
+
+    assert [i.code for i in entry.issues if i.code.startswith("xml.")] == ["xml.illegal_characters"]

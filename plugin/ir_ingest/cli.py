@@ -24,7 +24,7 @@ from ir_ingest.crosswalk.lookups import add_lookup_dir
 from ir_ingest.errors import IngestError
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.transport import TransportPolicy, public_url
-from ir_ingest.pipeline import process, read_file
+from ir_ingest.pipeline import process_file
 from ir_ingest.report import render
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Store, default_db_url, redact_url
@@ -271,7 +271,7 @@ def import_record(
     """
     settings: Settings = ctx.obj
     with _fail_cleanly():
-        entries = [process(harvested) for harvested in read_file(file, prefix)]
+        entries = process_file(file, prefix)
         for entry in entries:
             if entry.record is None and not entry.harvested.deleted:
                 problems = "; ".join(issue.message for issue in entry.issues)
@@ -305,7 +305,7 @@ def crosswalk_command(
     """
     with _fail_cleanly():
         # Deletions in a saved ListRecords page have no record to show; they are passed over.
-        entries = [process(h) for h in read_file(file, prefix) if not h.deleted]
+        entries = [e for e in process_file(file, prefix) if not e.harvested.deleted]
         if not entries:
             raise IngestError(f"{file}: the file holds only deleted records")
         for entry in entries:

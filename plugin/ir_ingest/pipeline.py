@@ -88,6 +88,26 @@ def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
     OAI-PMH response's ``<request>`` element becomes the repository, so a record imported from a
     saved GetRecord response has the same id as the one harvested from that endpoint.
     """
+    return _read(path, prefix)[1]
+
+
+def process_file(path: Path, prefix: str | None = None) -> list[Entry]:
+    """Read a file as :func:`read_file` does and :func:`process` each of its records.
+
+    A record taken out of a larger file (a ListRecords page, a collection) is stored as its own
+    XML, which no longer shows the characters the parser removed from it; it gets the issue
+    here instead, when the removed characters were in its part of the file.
+    """
+    parsed, records = _read(path, prefix)
+    parts = [h.tree for h in records if h.tree is not None and h.tree is not parsed.root]
+    repairs = xmlsafe.repairs_by_part(parts, parsed, "file") if parsed.issues else {}
+    return [
+        process(h, [repairs[h.tree]] if h.tree is not None and h.tree in repairs else [])
+        for h in records
+    ]
+
+
+def _read(path: Path, prefix: str | None) -> tuple[xmlsafe.Parsed, list[HarvestedRecord]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -105,6 +125,7 @@ def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
             )
     else:
         records = [root] if root.tag == f"{{{OAI_NS}}}record" else []
+    # A whole file that was repaired is parsed again by process(), which reports the repair.
     base = HarvestedRecord(
         repository=repository,
         identifier="",
@@ -114,16 +135,12 @@ def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
         tree=root if not parsed.issues else None,
     )
     if len(records) <= 1:
-        return _harvested(path, records[0] if records else None, root, base, prefix)
-    return [
+        return parsed, _harvested(path, records[0] if records else None, root, base, prefix)
+    return parsed, [
         found
         for record in records
         for found in _harvested(
-            path,
-            record,
-            record,
-            replace(base, raw=xmlsafe.to_bytes(record), tree=record if not parsed.issues else None),
-            prefix,
+            path, record, record, replace(base, raw=xmlsafe.to_bytes(record), tree=record), prefix
         )
     ]
 

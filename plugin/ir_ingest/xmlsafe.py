@@ -143,6 +143,35 @@ def _parse_after_removing_illegal(
     return Parsed(root, (issue,), tuple(lines))
 
 
+def repairs_by_part(
+    parts: list[etree._Element], parsed: Parsed, where: str
+) -> dict[etree._Element, Issue]:
+    """Give each part of a parsed document (its records) an issue for the characters removed
+    from it, by line: a line belongs to the last part that starts on or before it.
+
+    A part serialised on its own no longer shows the repair, so this is how it keeps the
+    record of it.  ``where`` names the document in the message ("response", "file").
+    """
+    starts: list[tuple[int, etree._Element]] = []
+    for part in parts:
+        line: Any = part.sourceline  # lxml-stubs mistype it; libxml2 gives an int or None
+        starts.append((int(line or 0), part))
+    lines_by_part: dict[etree._Element, list[int]] = {}
+    for line in parsed.removed_lines:
+        owners = [part for start, part in starts if start <= line]
+        if owners:
+            lines_by_part.setdefault(owners[-1], []).append(line)
+    return {
+        part: Issue(
+            code="xml.illegal_characters",
+            message=f"removed characters XML 1.0 does not allow ({where} line "
+            + ", ".join(map(str, lines))
+            + ")",
+        )
+        for part, lines in lines_by_part.items()
+    }
+
+
 _POSITION_SUFFIX = re.compile(r",? line \d+, column \d+$")
 
 

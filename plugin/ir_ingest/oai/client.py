@@ -363,27 +363,13 @@ def unwrap(root: etree._Element) -> tuple[etree._Element | None, etree._Element 
 
 def _attribute_repairs(root: etree._Element, parsed: xmlsafe.Parsed) -> dict[str, list[Issue]]:
     """Give each record an issue naming the lines inside it where the parser removed characters."""
-    starts: list[tuple[int, str]] = []
-    for node in xmlsafe.elements(RECORDS(root)):
+    records = xmlsafe.elements(RECORDS(root))
+    issues: dict[str, list[Issue]] = {}
+    for node, issue in xmlsafe.repairs_by_part(records, parsed, "response").items():
         identifier = node.findtext(f"{{{OAI_NS}}}header/{{{OAI_NS}}}identifier", default="")
-        line: Any = node.sourceline  # lxml-stubs mistype it; libxml2 gives an int or None
-        starts.append((int(line or 0), str(identifier).strip()))
-    lines_by_owner: dict[str, list[int]] = {}
-    for line in parsed.removed_lines:
-        owners = [identifier for start, identifier in starts if start <= line]
-        if owners and owners[-1]:
-            lines_by_owner.setdefault(owners[-1], []).append(line)
-    return {
-        owner: [
-            Issue(
-                code="xml.illegal_characters",
-                message="removed characters XML 1.0 does not allow (response line "
-                + ", ".join(map(str, lines))
-                + ")",
-            )
-        ]
-        for owner, lines in lines_by_owner.items()
-    }
+        if str(identifier).strip():
+            issues[str(identifier).strip()] = [issue]
+    return issues
 
 
 def _int_or_none(value: str | None) -> int | None:
