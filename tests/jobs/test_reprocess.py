@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from sqlalchemy import text
 
+from ir_ingest import pipeline
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.jobs.reprocess import reprocess
 from ir_ingest.oai.client import UNIDENTIFIED
@@ -13,6 +14,8 @@ from ir_ingest.pipeline import process
 from ir_ingest.schema import record_id
 
 if TYPE_CHECKING:
+    import pytest
+
     from ir_ingest.store import Store
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -183,3 +186,73 @@ def test_rejects_a_harvest_could_not_name_are_not_tried(store: Store) -> None:
 
     assert sum(report.counts.values()) == 0
     assert store.counts()["rejects"] == 1
+
+
+def _crosswalk_bug(*_args: object, **_kwargs: object) -> NoReturn:
+    raise RuntimeError("a crosswalk bug")
+
+
+def test_a_newer_reject_survives_a_failing_reprocess_and_is_stored_after_the_fix(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.save_page(
+        None, [process(HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", RAW))], None
+    )
+    corrected = RAW.replace(b"Bell title", b"Corrected").replace(b"2024-01-01", b"2024-06-01")
+    _reject(store, HarvestedRecord("urn:test", "oai:x:1", "2024-06-01", "oai_dc", corrected))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "crosswalk_record", _crosswalk_bug)
+        broken = reprocess(store)
+    fixed = reprocess(store)
+
+    # The stored record keeps its version while the crosswalk fails; nothing is copied to
+    # the rejects, and the record is counted once.
+    assert broken.counts["failed"] == 1
+    assert sum(broken.counts.values()) == 1
+    assert fixed.counts["updated"] == 1
+    assert sum(fixed.counts.values()) == 1
+    record = store.get(record_id("urn:test", "oai:x:1"))
+    assert record is not None
+    assert record.title is not None
+    assert record.title.value == "Corrected"
+    assert store.counts()["rejects"] == 0
+
+
+def test_a_stored_record_that_fails_now_is_not_copied_to_the_rejects(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.save_page(
+        None, [process(HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", RAW))], None
+    )
+    monkeypatch.setattr(pipeline, "crosswalk_record", _crosswalk_bug)
+
+    reports = [reprocess(store), reprocess(store)]
+
+    assert [report.counts["failed"] for report in reports] == [1, 1]
+    assert store.counts() == {"records": 1, "deleted": 0, "versions": 1, "rejects": 0}
+
+
+def test_the_reject_with_the_newest_datestamp_is_tried(store: Store) -> None:
+    newest = RAW.replace(b"Bell title", b"Newest").replace(b"2024-01-01", b"2024-06-01")
+    _reject(store, HarvestedRecord("urn:test", "oai:x:1", "2024-06-01", "oai_dc", newest))
+    _reject(store, HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", RAW))
+
+    report = reprocess(store)
+
+    assert report.counts["created"] == 1
+    record = store.get(record_id("urn:test", "oai:x:1"))
+    assert record is not None
+    assert record.title is not None
+    assert record.title.value == "Newest"
+    assert store.counts()["rejects"] == 0
+
+
+def test_a_reject_whose_response_was_malformed_is_parsed_again(store: Store) -> None:
+    harvested = HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", RAW)
+    failed = Entry(harvested, issues=[Issue("xml.malformed", "cut short", Severity.ERROR)])
+    store.save_page(store.begin_run("urn:test", "oai_dc"), [failed], None)
+
+    report = reprocess(store)
+
+    assert report.counts["created"] == 1

@@ -358,24 +358,24 @@ def test_workers_opening_a_new_postgres_store_together_all_succeed() -> None:
         admin.dispose()
 
 
-def test_rejects_are_read_back_newest_per_record_with_their_runs_format(any_store: Store) -> None:
+def test_rejects_are_listed_and_read_back_with_their_runs_format(any_store: Store) -> None:
     failed = [Issue("xml.malformed", "bad", Severity.ERROR)]
     run_id = any_store.begin_run(REPO, "mods")
     any_store.save_page(run_id, [_entry("oai:1", title=None, issues=failed)], None)
     newer = _entry("oai:1", title=None, issues=failed)
     newer.harvested = dataclasses.replace(newer.harvested, datestamp="2025-01-01")
     any_store.save_page(None, [newer, _entry("skip:2", title=None, issues=failed)], None)
-    with any_store.engine.connect() as conn:
-        first = conn.execute(text("select min(pk) from rejects")).scalar_one()
 
-    read = any_store.read_rejects(any_store.newest_rejects(REPO, skip_prefix="skip:"))
+    listed = any_store.list_rejects(REPO, skip_prefix="skip:")
+    read = any_store.read_rejects([key for key, *_ in listed])
 
-    # The newest reject of oai:1, which no run made (so no format); skip:2 is left out.
-    assert [(h.identifier, h.datestamp, h.metadata_prefix) for h, _ in read] == [
-        ("oai:1", "2025-01-01", "")
+    assert [row[1:] for row in listed] == [
+        (REPO, "oai:1", "2024-01-01T00:00:00Z"),
+        (REPO, "oai:1", "2025-01-01"),
     ]
+    # Its run's format; the second no run wrote, so it has none.
+    assert [h.metadata_prefix for h, _ in read] == ["mods", ""]
     assert [issue.code for issue in read[0][1]] == ["xml.malformed"]
-    assert [h.metadata_prefix for h, _ in any_store.read_rejects([first])] == ["mods"]
-    assert any_store.newest_rejects("https://other.example/oai") == []
+    assert any_store.list_rejects("https://other.example/oai") == []
     any_store.drop_rejects([(REPO, "oai:1")])
-    assert any_store.counts()["rejects"] == 1  # skip:2's
+    assert [row[2] for row in any_store.list_rejects()] == ["skip:2"]

@@ -7,25 +7,32 @@ the harvest's version.  The check and the write are two transactions apart, so a
 commits in between can still be overwritten by the older text: run reprocess when no harvest of
 the source is running.
 
-Rejects are tried again too, the newest of each record, so a record that failed on a crosswalk
-bug is stored once the bug is fixed.  One that now crosswalks is stored and its rejects are
-forgotten.  One the store meanwhile holds as new or newer (same datestamp or later, compared as
-dates) is superseded and forgotten, when the store holds it deleted or in the reject's format;
-held in another format it is left alone, since storing it would replace that version.  The
-rest stay rejects, once each, and are listed in the report.  A reject's format is its harvest
-run's, or, for a file import, told from its metadata's root element.
+Rejects are tried first, so that a record that failed on a crosswalk bug is stored once the
+bug is fixed.  Of each record's rejects the one with the newest datestamp is tried (compared as
+dates; the latest written breaks a tie).  When it now crosswalks it is stored and the record's
+rejects are forgotten.  When the store holds the record as new or newer (deleted, or in the
+reject's format) the rejects are superseded and forgotten; held in another format they are left
+alone, since storing them would replace that version.  The rest stay rejects, as they are, and
+are listed in the report as failed.  A reject's format is its harvest run's; a reject no run
+wrote (older versions of reprocess wrote some) has it told from its metadata's root element.
+
+A stored record that no longer crosswalks keeps its current version and is listed as failed;
+it is not copied to the rejects (its raw XML is kept with it already).  Each record is counted
+once: a stored record whose newer reject was tried is not reprocessed after it (the reject is
+stored in its place, or fails again and keeps waiting with the record's version unchanged).
 """
 
 from __future__ import annotations
 
 import contextlib
 from dataclasses import replace
+from datetime import UTC, datetime
 from itertools import islice
 from typing import TYPE_CHECKING
 
 from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import for_element
-from ir_ingest.entry import Entry, HarvestedRecord, Outcome
+from ir_ingest.entry import Entry, HarvestedRecord, Outcome, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
 from ir_ingest.oai.client import OAI_NS, UNIDENTIFIED, set_specs, unwrap
 from ir_ingest.oai.datestamp import parse_datestamp
@@ -38,41 +45,57 @@ if TYPE_CHECKING:
 
 #: Records committed together.
 BATCH = 200
+#: Where a reject whose datestamp cannot be read ranks: before every dated one.
+_UNDATED = datetime.min.replace(tzinfo=UTC)
 
 
 def reprocess(
     store: Store, repository: str | None = None, on_batch: ProgressCallback | None = None
 ) -> RunReport:
-    """Re-crosswalk every live stored record (of ``repository``, or all) and store the results."""
+    """Re-crosswalk every reject and every live stored record (of ``repository``, or all)."""
     report = RunReport(repository=repository or "all sources", metadata_prefix="*")
-    # Read first: a record that fails now becomes a reject below, and is not to be tried twice.
-    # A record a harvest could not name cannot be matched to anything that supersedes it.
-    rejects = store.newest_rejects(repository, skip_prefix=UNIDENTIFIED)
+    tried: set[tuple[str, str]] = set()
+    rejects = _newest_rejects(store, repository)
+    for start in range(0, len(rejects), BATCH):
+        tried |= _retry_rejects(store, rejects[start : start + BATCH], report)
+        if on_batch is not None:
+            on_batch(report)
     stored = store.iter_harvested(repository)
     while batch := list(islice(stored, BATCH)):
         # A harvest may have changed or deleted some of these since they were read: its newer
         # state wins, they are left alone.
-        current = store.unchanged_since_read(record for record, _ in batch)
+        current = store.unchanged_since_read(record for record, _ in batch) - tried
         entries = [
             process(record, issues)
             for record, issues in batch
             if (record.repository, record.identifier) in current
         ]
-        store.save_page(None, entries, None)
-        report.add(entries)
-        if on_batch is not None:
-            on_batch(report)
-    for start in range(0, len(rejects), BATCH):
-        _retry_rejects(store, rejects[start : start + BATCH], report)
+        store.save_page(None, [entry for entry in entries if entry.record is not None], None)
+        report.add(_failed_kept(entries))
         if on_batch is not None:
             on_batch(report)
     report.finish("completed")
     return report
 
 
-def _retry_rejects(store: Store, keys: list[int], report: RunReport) -> None:
-    """Try these rejects again: store the recovered, forget the superseded, count the rest."""
-    candidates = [(_reread(harvested), issues) for harvested, issues in store.read_rejects(keys)]
+def _newest_rejects(store: Store, repository: str | None) -> list[int]:
+    """The key of each record's newest reject (see the module docstring), in written order."""
+    newest: dict[tuple[str, str], tuple[datetime, int]] = {}
+    # A record a harvest could not name cannot be matched to anything that supersedes it.
+    for key, source, identifier, datestamp in store.list_rejects(repository, UNIDENTIFIED):
+        rank = (parse_datestamp(datestamp) or _UNDATED, key)
+        newest[source, identifier] = max(rank, newest.get((source, identifier), rank))
+    return sorted(key for _, key in newest.values())
+
+
+def _retry_rejects(store: Store, keys: list[int], report: RunReport) -> set[tuple[str, str]]:
+    """Try these rejects again; return the records tried (stored now, or failed again)."""
+    candidates = [
+        # An error the response caused (malformed XML) comes back when the XML is parsed
+        # again; a repair it needed does not (the raw XML kept is the repaired one).
+        (_reread(harvested), [i for i in issues if i.severity is not Severity.ERROR])
+        for harvested, issues in store.read_rejects(keys)
+    ]
     stored = store.stored_states(harvested for harvested, _ in candidates)
     settled: list[tuple[str, str]] = []
     entries: list[Entry] = []
@@ -83,14 +106,19 @@ def _retry_rejects(store: Store, keys: list[int], report: RunReport) -> None:
             entries.append(process(harvested, issues))
         elif state.deleted or state.metadata_prefix == harvested.metadata_prefix:
             settled.append(key)
-    recovered = [entry for entry in entries if entry.record is not None]
-    store.save_page(None, recovered, None)
-    settled += [(e.harvested.repository, e.harvested.identifier) for e in recovered]
-    store.drop_rejects(settled)
+    store.save_page(None, [entry for entry in entries if entry.record is not None], None)
+    recovered = [(e.harvested.repository, e.harvested.identifier) for e in entries if e.record]
+    store.drop_rejects([*settled, *recovered])
+    report.add(_failed_kept(entries))
+    return {(entry.harvested.repository, entry.harvested.identifier) for entry in entries}
+
+
+def _failed_kept(entries: list[Entry]) -> list[Entry]:
+    """``entries``, those that failed marked so: they were not written, their rows stay."""
     for entry in entries:
-        if entry.record is None:
-            entry.outcome = Outcome.FAILED  # its reject row stays; writing it would add a copy
-    report.add(entries)
+        if entry.record is None and not entry.harvested.deleted:
+            entry.outcome = Outcome.FAILED
+    return entries
 
 
 def _reread(harvested: HarvestedRecord) -> HarvestedRecord:

@@ -328,20 +328,23 @@ class Store:
             for row in rows
         }
 
-    def newest_rejects(self, repository: str | None = None, skip_prefix: str = "") -> list[int]:
-        """The newest reject of each record (of ``repository``) whose raw XML was kept, by key.
+    def list_rejects(
+        self, repository: str | None = None, skip_prefix: str = ""
+    ) -> list[tuple[int, str, str, str]]:
+        """``(key, repository, identifier, datestamp)`` of every reject whose raw XML was kept.
 
-        For ``reprocess`` to try again (:meth:`read_rejects`).  Identifiers starting with
-        ``skip_prefix`` (when given) are left out.
+        For ``reprocess`` to choose which to try again (:meth:`read_rejects`).  Identifiers
+        starting with ``skip_prefix`` (when given) are left out.
         """
         c = t.rejects.c
-        newest = select(func.max(c.pk)).where(c.raw.is_not(None))
+        query = select(c.pk, c.repository, c.oai_identifier, c.datestamp).where(c.raw.is_not(None))
         if repository is not None:
-            newest = newest.where(c.repository == repository)
+            query = query.where(c.repository == repository)
         if skip_prefix:
-            newest = newest.where(~c.oai_identifier.startswith(skip_prefix, autoescape=True))
+            query = query.where(~c.oai_identifier.startswith(skip_prefix, autoescape=True))
         with self.engine.connect() as conn:
-            return sorted(conn.execute(newest.group_by(c.repository, c.oai_identifier)).scalars())
+            rows = conn.execute(query.order_by(c.pk)).all()
+        return [(row.pk, row.repository, row.oai_identifier, row.datestamp) for row in rows]
 
     def read_rejects(self, keys: list[int]) -> list[tuple[HarvestedRecord, list[Issue]]]:
         """These rejects as harvested records, each with the ``xml.*`` issues of its response.
