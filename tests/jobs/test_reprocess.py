@@ -69,6 +69,12 @@ def test_two_sources_with_one_oai_identifier_are_told_apart(store: Store) -> Non
     assert store.unchanged_since_read(stale) == {("urn:a", "oai:x:1")}
 
 
+def _stored_title(store: Store) -> str | None:
+    """The title of the stored urn:test record oai:x:1, or None."""
+    record = store.get(record_id("urn:test", "oai:x:1"))
+    return record.title.value if record is not None and record.title is not None else None
+
+
 def _reject(store: Store, harvested: HarvestedRecord, prefix: str | None = "oai_dc") -> None:
     """Store ``harvested`` as a reject, as a harvest in ``prefix`` (or a file import) would."""
     run_id = store.begin_run(harvested.repository, prefix) if prefix else None
@@ -90,10 +96,9 @@ def test_a_reject_that_crosswalks_now_is_stored_with_its_sets(store: Store) -> N
 
     assert report.counts["created"] == 1
     assert store.counts()["rejects"] == 0
+    assert _stored_title(store) == "Bell title"
     record = store.get(record_id("urn:test", "oai:x:1"))
     assert record is not None
-    assert record.title is not None
-    assert record.title.value == "Bell title"
     assert record.source.set_specs == ["theses"]
     assert record.source.metadata_prefix == "oai_dc"
 
@@ -146,10 +151,7 @@ def test_a_reject_newer_than_the_stored_record_replaces_it(store: Store) -> None
     report = reprocess(store)
 
     assert report.counts["updated"] == 1
-    record = store.get(record_id("urn:test", "oai:x:1"))
-    assert record is not None
-    assert record.title is not None
-    assert record.title.value == "Corrected"
+    assert _stored_title(store) == "Corrected"
     assert store.counts()["rejects"] == 0
 
 
@@ -212,10 +214,7 @@ def test_a_newer_reject_survives_a_failing_reprocess_and_is_stored_after_the_fix
     assert sum(broken.counts.values()) == 1
     assert fixed.counts["updated"] == 1
     assert sum(fixed.counts.values()) == 1
-    record = store.get(record_id("urn:test", "oai:x:1"))
-    assert record is not None
-    assert record.title is not None
-    assert record.title.value == "Corrected"
+    assert _stored_title(store) == "Corrected"
     assert store.counts()["rejects"] == 0
 
 
@@ -241,10 +240,7 @@ def test_the_reject_with_the_newest_datestamp_is_tried(store: Store) -> None:
     report = reprocess(store)
 
     assert report.counts["created"] == 1
-    record = store.get(record_id("urn:test", "oai:x:1"))
-    assert record is not None
-    assert record.title is not None
-    assert record.title.value == "Newest"
+    assert _stored_title(store) == "Newest"
     assert store.counts()["rejects"] == 0
 
 
