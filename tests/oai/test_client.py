@@ -15,6 +15,9 @@ from ir_ingest.oai.transport import TransportPolicy
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
+    from ir_ingest.entry import HarvestedRecord
+    from ir_ingest.oai.client import Page
+
 SEED_ID = "oai:research.example.ac.uk:publications/3f2b8c1e-5d4a-4e7b-9a61-0c2d7e8f9a10"
 
 
@@ -44,6 +47,9 @@ def test_list_sets(client: OAIClient) -> None:
 
 def test_list_records_pages_with_resumption_tokens(client: OAIClient) -> None:
     pages = list(iter_pages(client, Window("oai_dc")))
+    # The fetching thread knows how many records a page holds before anyone reads them.
+    assert [(page.size, len(page.records)) for page in pages] == [(10, 0), (10, 0), (10, 0), (6, 0)]
+    assert [page.read() for page in pages] == [True] * 4
     assert [len(page.records) for page in pages] == [10, 10, 10, 6]
     assert [page.token is None for page in pages] == [False, False, False, True]
     identifiers = [r.identifier for page in pages for r in page.records]
@@ -57,18 +63,22 @@ def test_set_and_date_filters_are_sent(
     client: OAIClient, demo_records: list[ProvidedRecord]
 ) -> None:
     in_set = [
-        r
-        for page in iter_pages(client, Window("oai_dc", set_spec="openaire"))
-        for r in page.records
+        r for page in iter_pages(client, Window("oai_dc", set_spec="openaire")) for r in read(page)
     ]
     assert len(in_set) == sum("openaire" in r.set_specs for r in demo_records)
     recent = [
         r
         for page in iter_pages(client, Window("oai_dc", from_date="2025-01-01"))
-        for r in page.records
+        for r in read(page)
     ]
     assert recent
     assert all(r.datestamp >= "2025-01-01" for r in recent)
+
+
+def read(page: Page) -> list[HarvestedRecord]:
+    """The records of a page, read here."""
+    page.read()
+    return page.records
 
 
 def test_no_records_match_is_an_empty_page(client: OAIClient) -> None:
@@ -119,7 +129,8 @@ def test_odd_datestamps_and_no_list_wrapper_are_tolerated() -> None:
 
     with serve_in_background(_always(page)) as url, OAIClient(url) as odd:
         pages = list(iter_pages(odd, Window("oai_dc")))
-    assert [r.datestamp for r in pages[0].records] == ["20210311"]
+    assert pages[0].newest_datestamp == "20210311"
+    assert [r.datestamp for r in read(pages[0])] == ["20210311"]
     assert pages[0].token is None
 
 

@@ -22,7 +22,7 @@ from oaipmh.metadata import MetadataRegistry
 from ir_ingest import xmlsafe
 from ir_ingest.entry import HarvestedRecord, Issue, Severity
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError, XMLError
-from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
+from ir_ingest.oai.datestamp import format_datestamp, newest_datestamp, parse_datestamp
 from ir_ingest.oai.transport import Transport, TransportPolicy, public_url
 
 if TYPE_CHECKING:
@@ -35,6 +35,11 @@ _NS = {"oai": OAI_NS}
 RECORDS = etree.XPath("/oai:OAI-PMH/*/oai:record | /oai:OAI-PMH/oai:record", namespaces=_NS)
 _TOKEN = etree.XPath("/oai:OAI-PMH/*/oai:resumptionToken", namespaces=_NS)
 _HEADER = etree.XPath("oai:header", namespaces=_NS)
+_DATESTAMPS = etree.XPath(
+    "/oai:OAI-PMH/*/oai:record/oai:header/oai:datestamp/text()"
+    " | /oai:OAI-PMH/oai:record/oai:header/oai:datestamp/text()",
+    namespaces=_NS,
+)
 _HEADERS = etree.XPath("/oai:OAI-PMH/*/oai:header | /oai:OAI-PMH/oai:header", namespaces=_NS)
 _IDENTIFY = etree.XPath("/oai:OAI-PMH/oai:Identify", namespaces=_NS)
 
@@ -69,13 +74,25 @@ class Identify:
 
 @dataclass(slots=True)
 class Page:
-    """One ListRecords response: its records, the token for the next page, and repairs made."""
+    """One ListRecords response: its records, the token for the next page, and repairs made.
+
+    A page fetched by :meth:`OAIClient.list_page` comes *unread*: the fetching thread reads only
+    the token, the number of records and their newest datestamp, and asks for the next page
+    at once; the thread that processes the page calls :meth:`read` for the records.  That keeps
+    the requests back to back (a page's 100 records cost a few milliseconds to read, and each
+    would delay the next request), and lxml is fastest on documents its own thread parsed.
+    """
 
     records: list[HarvestedRecord]
     token: str | None
     cursor: int | None = None
     complete_list_size: int | None = None
     issues_by_identifier: dict[str, list[Issue]] = field(default_factory=dict)
+    #: How many records the response holds; the newest of their datestamps.
+    size: int = -1
+    newest_datestamp: str | None = None
+    #: ``(repository, metadata prefix)`` of a page whose records are still to be read.
+    unread: tuple[str, str] | None = None
     #: Why the window ended after this page although the endpoint sent a token (a guard).
     stop_issue: Issue | None = None
     #: The page may repeat records this run already stored (after a recovery or a repeated token).
@@ -85,6 +102,27 @@ class Page:
     recovery: Issue | None = None
     #: The response as received, for the raw-page archive.
     body: bytes = field(default=b"", repr=False)
+
+    def __post_init__(self) -> None:
+        if self.unread is None:
+            self.size = len(self.records)
+            self.newest_datestamp = newest_datestamp((r.datestamp for r in self.records), None)
+
+    def read(self) -> bool:
+        """Read the records of an unread page from its body, here; True if it was unread.
+
+        The records of a page read here carry their parsed trees, for this thread to use.
+        """
+        if self.unread is None:
+            return False
+        repository, prefix = self.unread
+        parsed = xmlsafe.parse(self.body)
+        self.records = read_records(parsed.root, repository, prefix)
+        self.issues_by_identifier = unidentified_issues(self.records)
+        if parsed.removed_lines:
+            self.issues_by_identifier.update(_attribute_repairs(parsed.root, parsed))
+        self.unread = None
+        return True
 
 
 class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
@@ -105,7 +143,6 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         self.base_url = public_url(base_url)
         self.repository = repository or self.base_url
         self.transport = Transport(base_url, policy, stopped)
-        self._last_parsed: xmlsafe.Parsed | None = None
         self._last_body = b""
         self._identify: Identify | None = None
 
@@ -138,11 +175,11 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
     def parse(self, xml: bytes) -> etree._Element:
         """Parse a response with the hardened parser (pyoai calls this for every response)."""
         try:
-            self._last_parsed = xmlsafe.parse(xml, source=self.base_url)
+            parsed = xmlsafe.parse(xml, source=self.base_url)
         except XMLError as exc:
             # pyoai turns SyntaxError into its XMLSyntaxError; keep our message and code instead.
             raise MalformedResponseError(str(exc), code=exc.code) from exc
-        return self._last_parsed.root
+        return parsed.root
 
     # -- verbs ------------------------------------------------------------------------------
 
@@ -242,19 +279,25 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         """GetRecord (§4.1) for one identifier."""
         root = self.request(verb="GetRecord", identifier=identifier, metadataPrefix=prefix)
         page = self._read_page(root, prefix)
+        page.read()
         if not page.records:
             raise HarvestError(f"{self.base_url}: GetRecord {identifier!r} returned no record")
         return page.records[0]
 
     def _read_page(self, root: etree._Element, prefix: str) -> Page:
-        parsed = self._last_parsed
-        removed = parsed.removed_lines if parsed and parsed.root is root else ()
-        records = read_records(root, self.repository, prefix)
-        page = Page(records=records, token=None, body=self._last_body)
+        """A ListRecords or GetRecord response as an unread :class:`Page`."""
+        stamps = _DATESTAMPS(root)
+        page = Page(
+            records=[],
+            token=None,
+            body=self._last_body,
+            size=len(xmlsafe.elements(RECORDS(root))),
+            newest_datestamp=newest_datestamp(
+                [str(s).strip() for s in stamps] if isinstance(stamps, list) else [], None
+            ),
+            unread=(self.repository, prefix),
+        )
         _read_token(root, page)
-        page.issues_by_identifier = unidentified_issues(records)
-        if removed and parsed is not None:
-            page.issues_by_identifier.update(_attribute_repairs(root, parsed))
         return page
 
 

@@ -332,13 +332,17 @@ def _window_pages(
 def _store_page(store: Store, report: RunReport, state: _WindowState, page: Page) -> None:
     """Process one page, commit it with its window's checkpoint, count it."""
     assert report.run_id is not None
-    records = page.records
+    # Records a prefetch thread parsed (a salvaged page) are parsed again from their bytes:
+    # lxml evaluates XPath on another thread's document some 25x slower (its dictionaries
+    # are thread-local), and a record costs far less to parse.
+    own_trees = page.read()
+    records = page.records if own_trees else [replace(h, tree=None) for h in page.records]
     if page.may_repeat:
         repeated = store.received_in_run(report.run_id, records)
         records = [h for h in records if h.identifier not in repeated]
     entries = _process_page(page, records)
     state.last_datestamp = newest_datestamp(
-        (h.datestamp for h in page.records), state.last_datestamp
+        [page.newest_datestamp] if page.newest_datestamp else [], state.last_datestamp
     )
     state.pages += 1
     state.records += len(entries)
@@ -375,17 +379,14 @@ def _process_page(page: Page, records: list[HarvestedRecord]) -> list[Entry]:
     busy loop it would wait out the 5 ms switch interval every time, and requests took 31 ms
     a page instead of 25.  Yielding each millisecond keeps requests quick without handing the
     GIL over so often that processing starves when several windows are fetched at once
-    (bench/harvest.py: 0.78x -> 0.9x Sickle sequentially; yielding after every record cost
+    (bench/harvest.py: 0.78x -> 0.88x Sickle sequentially; yielding after every record cost
     a fifth of the 4-window speed).
     """
     entries = []
     turn = time.perf_counter() + _YIELD_EVERY
     for harvested in records:
-        # The page was parsed in a prefetch thread; lxml evaluates XPath on another thread's
-        # document some 25x slower (its dictionaries are thread-local), so each record is
-        # parsed again here from its bytes, which costs far less.
         issues = page.issues_by_identifier.get(harvested.identifier, ())
-        entries.append(process(replace(harvested, tree=None), issues))
+        entries.append(process(harvested, issues))
         if time.perf_counter() >= turn:
             time.sleep(0)  # releases the GIL to a thread waiting for it
             turn = time.perf_counter() + _YIELD_EVERY

@@ -97,7 +97,7 @@ def iter_pages(
     while True:
         page = _fetch(client, window, verb, state, guards)
         state.last_datestamp = newest_datestamp(
-            (r.datestamp for r in page.records), state.last_datestamp
+            [page.newest_datestamp] if page.newest_datestamp else [], state.last_datestamp
         )
         page.stop_issue = _guard(page, window, state, guards)
         if page.stop_issue is not None:
@@ -175,7 +175,7 @@ def _guard(page: Page, window: Window, state: _LoopState, guards: PageGuards) ->
             "the window ends here rather than looping",
         )
     state.seen_tokens.add(page.token)
-    state.empty_run = 0 if page.records else state.empty_run + 1
+    state.empty_run = 0 if page.size else state.empty_run + 1
     if state.empty_run >= guards.max_empty_pages:
         return _issue(
             "harvest.empty_pages",
