@@ -153,3 +153,19 @@ def _always(page: bytes) -> Any:
         return app
 
     return factory
+
+
+def test_a_pages_newest_datestamp_is_read_as_its_records_are() -> None:
+    # A second datestamp in a header is not the record's: recovery must not ask from it.
+    page = (
+        b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>'
+        b"<record><header><identifier>oai:x:1</identifier><datestamp> 2021-01-01 </datestamp>"
+        b"<datestamp>2029-01-01</datestamp></header><metadata><x/></metadata></record>"
+        b"<record><header><identifier>oai:x:2</identifier><datestamp>2020-05-05</datestamp>"
+        b"</header><metadata><x/></metadata></record></ListRecords></OAI-PMH>"
+    )
+
+    with serve_in_background(_always(page)) as url, OAIClient(url) as odd:
+        (fetched,) = iter_pages(odd, Window("oai_dc"))
+    assert (fetched.size, fetched.newest_datestamp) == (2, "2021-01-01")
+    assert [r.datestamp for r in read(fetched)] == ["2021-01-01", "2020-05-05"]

@@ -35,9 +35,10 @@ _NS = {"oai": OAI_NS}
 RECORDS = etree.XPath("/oai:OAI-PMH/*/oai:record | /oai:OAI-PMH/oai:record", namespaces=_NS)
 _TOKEN = etree.XPath("/oai:OAI-PMH/*/oai:resumptionToken", namespaces=_NS)
 _HEADER = etree.XPath("oai:header", namespaces=_NS)
+#: Each record's datestamp as reading the record takes it: its first header's first one.
 _DATESTAMPS = etree.XPath(
-    "/oai:OAI-PMH/*/oai:record/oai:header/oai:datestamp/text()"
-    " | /oai:OAI-PMH/oai:record/oai:header/oai:datestamp/text()",
+    "/oai:OAI-PMH/*/oai:record/oai:header[1]/oai:datestamp[1]/text()"
+    " | /oai:OAI-PMH/oai:record/oai:header[1]/oai:datestamp[1]/text()",
     namespaces=_NS,
 )
 _HEADERS = etree.XPath("/oai:OAI-PMH/*/oai:header | /oai:OAI-PMH/oai:header", namespaces=_NS)
