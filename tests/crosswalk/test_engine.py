@@ -170,6 +170,18 @@ def test_consumed_and_kept_values_add_up(tmp_path: Path) -> None:
     }
 
 
+def test_value_attributes_reach_extra_in_one_order_in_every_process(tmp_path: Path) -> None:
+    # The order of extra is part of the content hash; a set's order is not stable across
+    # processes (string hashes are salted), so a record would look changed on every harvest.
+    names = ["zeta", "ref", "alpha", "mid"]
+    cw = _crosswalk(tmp_path, "  - {from: 't:a', to: publisher}\n", f"value_attributes: {names}\n")
+    attributes = " ".join(f"{name}='{name}-value'" for name in reversed(names))
+
+    extra = apply_crosswalk(cw, _doc(f"<t:s {attributes}/>")).data["extra"]
+
+    assert list(extra) == [f"t:s/@{name}" for name in sorted(names)]
+
+
 def test_records_share_no_state_through_lookup_rows(tmp_path: Path) -> None:
     rules = (
         "  - {from: 't:k', to: resource_type, ops: [{lookup: resource_types}]}\n"

@@ -117,6 +117,8 @@ class Crosswalk:
     value_attributes: frozenset[str] = frozenset()
     postprocess: tuple[str, ...] = ()
     limits: tuple[Limit, ...] = ()
+    #: ``{uri}local`` -> ``prefix:local``, as paths in ``extra`` name elements; filled as met.
+    short_names: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def root(self) -> str:

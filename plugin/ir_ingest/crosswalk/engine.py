@@ -83,9 +83,7 @@ def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
     data = _run(crosswalk.rules, root, scope, "", "")
     for name, value in crosswalk.defaults.items():
         data.setdefault(name, copy.deepcopy(value))  # the file's value is shared by all records
-    prefixes = {uri: prefix for prefix, uri in crosswalk.namespaces.items()}
-    used = scope.consumed | scope.read
-    walk = _Walk(root, used, prefixes, crosswalk.value_attributes)
+    walk = _Walk(root, scope.consumed | scope.read, crosswalk)
     if walk.extra:
         data["extra"] = walk.extra
     lineage: dict[str, list[str]] = {}
@@ -284,22 +282,17 @@ class _Walk:
     and the tests check ``total`` against an independent count of the source.
     """
 
-    def __init__(
-        self,
-        root: etree._Element,
-        used: set[Key],
-        prefixes: dict[str, str],
-        value_attributes: frozenset[str],
-    ) -> None:
+    def __init__(self, root: etree._Element, used: set[Key], crosswalk: Crosswalk) -> None:
         self.extra: dict[str, list[str]] = {}
         self.total = 0
         self.consumed = 0
         self._used = used
-        self._prefixes = prefixes
-        self._value_attributes = value_attributes
-        self._names: dict[str, str] = {}
+        self._crosswalk = crosswalk
+        self._value_attributes = sorted(crosswalk.value_attributes)
+        self._names = crosswalk.short_names  # shared by the crosswalk's records
         self._root = root
-        self._attributes(root, "")
+        if self._value_attributes:
+            self._attributes(root, "")
         self._children(root, "", False)
 
     def _children(self, node: etree._Element, path: str, text_counted: bool) -> None:
@@ -310,7 +303,7 @@ class _Walk:
             if not isinstance(tag, str):
                 continue
             child_path = prefix + (self._names.get(tag) or self._short(tag))
-            if child.attrib:
+            if self._value_attributes:
                 self._attributes(child, child_path)
             counted = text_counted or self._text(child, child_path)
             if len(child):
@@ -319,7 +312,8 @@ class _Walk:
     def _text(self, node: etree._Element, path: str) -> bool:
         """Count the node's own text as one value; True when its descendants' text is part of it."""
         if node in self._used:  # a rule took the element, and with it all the text inside
-            if "".join(map(str, node.itertext())).strip():
+            text = node.text if not len(node) else "".join(map(str, node.itertext()))
+            if text and not text.isspace():
                 self.total += 1
                 self.consumed += 1
             return True
@@ -332,19 +326,23 @@ class _Walk:
         return True
 
     def _attributes(self, node: etree._Element, path: str) -> None:
-        if not self._value_attributes or not node.attrib:
-            return
-        for name in self._value_attributes.intersection(node.attrib):
+        # In a fixed order: the order of ``extra`` is part of the record's content hash, and a
+        # set's order changes from one process to the next.
+        for name in self._value_attributes:
+            value = node.get(name)
+            if value is None:
+                continue
             self.total += 1
             if (node, name) in self._used:
                 self.consumed += 1
                 continue
             at = f"{path or self._short(self._root.tag)}/@{self._short(name)}"
-            self.extra.setdefault(at, []).append(str(node.attrib[name]))
+            self.extra.setdefault(at, []).append(str(value))
 
     def _short(self, tag: str) -> str:
         if tag not in self._names:
             qname = etree.QName(tag)
-            prefix = self._prefixes.get(qname.namespace or "", "")
+            prefixes = {uri: prefix for prefix, uri in self._crosswalk.namespaces.items()}
+            prefix = prefixes.get(qname.namespace or "", "")
             self._names[tag] = f"{prefix}:{qname.localname}" if prefix else qname.localname
         return self._names[tag]
