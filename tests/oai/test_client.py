@@ -8,7 +8,7 @@ import pytest
 
 from ir_ingest.errors import HarvestError, OAIProtocolError
 from ir_ingest.oai.client import OAIClient
-from ir_ingest.oai.pages import Window, iter_pages
+from ir_ingest.oai.pages import Window, iter_pages, read_page
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 
@@ -49,7 +49,7 @@ def test_list_records_pages_with_resumption_tokens(client: OAIClient) -> None:
     pages = list(iter_pages(client, Window("oai_dc")))
     # The fetching thread knows how many records a page holds before anyone reads them.
     assert [(page.size, len(page.records)) for page in pages] == [(10, 0), (10, 0), (10, 0), (6, 0)]
-    assert [page.read() for page in pages] == [True] * 4
+    assert [read_page(page) for page in pages] == [True] * 4
     assert [len(page.records) for page in pages] == [10, 10, 10, 6]
     assert [page.token is None for page in pages] == [False, False, False, True]
     identifiers = [r.identifier for page in pages for r in page.records]
@@ -77,7 +77,7 @@ def test_set_and_date_filters_are_sent(
 
 def read(page: Page) -> list[HarvestedRecord]:
     """The records of a page, read here."""
-    page.read()
+    read_page(page)
     return page.records
 
 

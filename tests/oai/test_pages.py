@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.harvest import run_harvest
-from ir_ingest.oai.pages import PageGuards, Window, iter_pages
+from ir_ingest.oai.pages import PageGuards, Window, iter_pages, read_page
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import source_key
@@ -114,7 +114,7 @@ def test_real_endpoint_quirks_are_tolerated(
     body = (corpus / "oai-responses" / path).read_bytes()
     with serve_in_background(_serving(lambda _: body)) as url, OAIClient(url) as client:
         pages = list(iter_pages(client, Window("oai_dc"), verb=verb))
-    pages[0].read()
+    read_page(pages[0])
     records = pages[0].records
     assert len(pages) <= 2
     assert records
@@ -230,3 +230,21 @@ def test_a_date_that_is_not_one_is_refused_before_any_request(
     with pytest.raises(ConfigError, match=r"--from must be a date .* got '2024/01/05'"):
         run_harvest(oai_endpoint, "oai_dc", store=store, from_date="2024/01/05")
     assert store.last_run(source_key(oai_endpoint, "oai_dc", None)) is None
+
+
+def test_characters_removed_from_a_one_line_page_are_reported_on_their_record() -> None:
+    # One line holds every record, so the line of a removed character names no record; the
+    # page is read record by record instead.
+    records = [_RECORD.format(n=n) for n in (1, 2, 3)]
+    records[1] = records[1].replace("Record 2", "Record\x0b 2")
+    page = _PAGE.format(records="".join(records), token="").encode()
+    with serve_in_background(_serving(lambda _: page)) as url, OAIClient(url) as client:
+        (fetched,) = iter_pages(client, Window("oai_dc"))
+
+    assert read_page(fetched)
+    assert [r.identifier for r in fetched.records] == ["oai:x:1", "oai:x:2", "oai:x:3"]
+    assert {
+        identifier: [issue.code for issue in issues]
+        for identifier, issues in fetched.issues_by_identifier.items()
+    } == {"oai:x:2": ["xml.illegal_characters"]}
+    assert all(record.tree is not None for record in fetched.records)

@@ -79,7 +79,8 @@ class Page:
 
     A page fetched by :meth:`OAIClient.list_page` comes *unread*: the fetching thread reads only
     the token, the number of records and their newest datestamp, and asks for the next page
-    at once; the thread that processes the page calls :meth:`read` for the records.  That keeps
+    at once; the thread that processes the page reads the records
+    (:func:`ir_ingest.oai.pages.read_page`).  That keeps
     the requests back to back (a page's 100 records cost a few milliseconds to read, and each
     would delay the next request), and lxml is fastest on documents its own thread parsed.
     """
@@ -108,22 +109,6 @@ class Page:
         if self.unread is None:
             self.size = len(self.records)
             self.newest_datestamp = newest_datestamp((r.datestamp for r in self.records), None)
-
-    def read(self) -> bool:
-        """Read the records of an unread page from its body, here; True if it was unread.
-
-        The records of a page read here carry their parsed trees, for this thread to use.
-        """
-        if self.unread is None:
-            return False
-        repository, prefix = self.unread
-        parsed = xmlsafe.parse(self.body)
-        self.records = read_records(parsed.root, repository, prefix)
-        self.issues_by_identifier = unidentified_issues(self.records)
-        if parsed.removed_lines:
-            self.issues_by_identifier.update(_attribute_repairs(parsed.root, parsed))
-        self.unread = None
-        return True
 
 
 class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
@@ -279,14 +264,13 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
     def get_record(self, identifier: str, prefix: str) -> HarvestedRecord:
         """GetRecord (§4.1) for one identifier."""
         root = self.request(verb="GetRecord", identifier=identifier, metadataPrefix=prefix)
-        page = self._read_page(root, prefix)
-        page.read()
-        if not page.records:
+        records = read_records(root, self.repository, prefix)
+        if not records:
             raise HarvestError(f"{self.base_url}: GetRecord {identifier!r} returned no record")
-        return page.records[0]
+        return records[0]
 
     def _read_page(self, root: etree._Element, prefix: str) -> Page:
-        """A ListRecords or GetRecord response as an unread :class:`Page`."""
+        """A ListRecords response as an unread :class:`Page`."""
         stamps = _DATESTAMPS(root)
         page = Page(
             records=[],
@@ -405,7 +389,7 @@ def unwrap(root: etree._Element) -> tuple[etree._Element | None, etree._Element 
     return record, metadata[0]
 
 
-def _attribute_repairs(root: etree._Element, parsed: xmlsafe.Parsed) -> dict[str, list[Issue]]:
+def attribute_repairs(root: etree._Element, parsed: xmlsafe.Parsed) -> dict[str, list[Issue]]:
     """Give each record an issue naming the lines inside it where the parser removed characters."""
     records = xmlsafe.elements(RECORDS(root))
     issues: dict[str, list[Issue]] = {}

@@ -26,7 +26,7 @@ from ir_ingest.errors import ConfigError
 from ir_ingest.oai.archive import PageArchive
 from ir_ingest.oai.client import OAIClient, Page
 from ir_ingest.oai.datestamp import format_datestamp, newest_datestamp, parse_datestamp
-from ir_ingest.oai.pages import PageGuards, Window, iter_pages
+from ir_ingest.oai.pages import PageGuards, Window, iter_pages, read_page
 from ir_ingest.oai.prefetch import prefetched
 from ir_ingest.oai.windows import WINDOW_SIZES, date_windows
 from ir_ingest.pipeline import process
@@ -335,7 +335,7 @@ def _store_page(store: Store, report: RunReport, state: _WindowState, page: Page
     # Records a prefetch thread parsed (a salvaged page) are parsed again from their bytes:
     # lxml evaluates XPath on another thread's document some 25x slower (its dictionaries
     # are thread-local), and a record costs far less to parse.
-    own_trees = page.read()
+    own_trees = read_page(page)
     records = page.records if own_trees else [replace(h, tree=None) for h in page.records]
     if page.may_repeat:
         repeated = store.received_in_run(report.run_id, records)

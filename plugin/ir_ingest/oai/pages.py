@@ -17,8 +17,10 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from ir_ingest import xmlsafe
 from ir_ingest.entry import Issue, Severity
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError
+from ir_ingest.oai.client import attribute_repairs, read_records, unidentified_issues
 from ir_ingest.oai.datestamp import newest_datestamp
 from ir_ingest.oai.salvage import salvage_page
 
@@ -107,6 +109,31 @@ def iter_pages(
         if page.token is None:
             return
         state.token = page.token
+
+
+def read_page(page: Page) -> bool:
+    """Read an unread page's records here, in the thread that uses them (see :class:`Page`).
+
+    True when the page was unread: its records then carry trees this thread parsed.  A page
+    that needed characters removed is read record by record, as a malformed one is, so the
+    issue lands on the record that lost them: line numbers cannot tell apart the records of
+    a response written on one line, as many are.
+    """
+    if page.unread is None:
+        return False
+    repository, prefix = page.unread
+    parsed = xmlsafe.parse(page.body)
+    one_by_one = salvage_page(page.body, repository, prefix) if parsed.removed_lines else None
+    if one_by_one is not None:
+        page.records = one_by_one.records
+        page.issues_by_identifier = one_by_one.issues_by_identifier
+    else:
+        page.records = read_records(parsed.root, repository, prefix)
+        page.issues_by_identifier = unidentified_issues(page.records)
+        if parsed.removed_lines:
+            page.issues_by_identifier.update(attribute_repairs(parsed.root, parsed))
+    page.unread = None
+    return True
 
 
 def _fetch(
