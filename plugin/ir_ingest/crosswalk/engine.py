@@ -303,7 +303,7 @@ class _Walk:
             if not isinstance(tag, str):
                 continue
             child_path = prefix + (self._names.get(tag) or self._short(tag))
-            if self._value_attributes:
+            if self._value_attributes and child.keys():  # keys(): cheapest test for none
                 self._attributes(child, child_path)
             counted = text_counted or self._text(child, child_path)
             if len(child):
