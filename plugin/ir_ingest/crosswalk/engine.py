@@ -92,11 +92,11 @@ def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
     return Applied(data, scope.issues, lineage, walk.total, walk.consumed)
 
 
-def _own_text(element: etree._Element) -> str:
-    """The text an element holds itself: its text and its children's tails (mixed content)."""
-    parts = [element.text or ""]
-    parts.extend(child.tail or "" for child in element)
-    return "".join(parts) if len(element) else parts[0]
+def _has_own_text(element: etree._Element) -> bool:
+    """Whether an element holds text itself: in its text or its children's tails (mixed content)."""
+    if element.text and not element.text.isspace():
+        return True
+    return any(child.tail and not child.tail.isspace() for child in element)
 
 
 def _run(
@@ -317,8 +317,7 @@ class _Walk:
                 self.total += 1
                 self.consumed += 1
             return True
-        own = node.text if not len(node) else _own_text(node)
-        if not own or own.isspace():
+        if not _has_own_text(node):
             return False
         self.total += 1
         text = node.text if not len(node) else "".join(map(str, node.itertext()))
