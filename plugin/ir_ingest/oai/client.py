@@ -77,12 +77,12 @@ class Identify:
 class Page:
     """One ListRecords response: its records, the token for the next page, and repairs made.
 
-    A page fetched by :meth:`OAIClient.list_page` comes *unread*: the fetching thread reads only
-    the token, the number of records and their newest datestamp, and asks for the next page
-    at once; the thread that processes the page reads the records
-    (:func:`ir_ingest.oai.pages.read_page`).  That keeps
-    the requests back to back (a page's 100 records cost a few milliseconds to read, and each
-    would delay the next request), and lxml is fastest on documents its own thread parsed.
+    A ListRecords page from :meth:`OAIClient.list_page` comes *unread*: the fetching thread
+    reads only the token, the number of records and their newest datestamp, and asks for the
+    next page at once; the thread that processes the page reads the records
+    (:func:`ir_ingest.oai.pages.read_page`).  That keeps the requests back to back (reading
+    a page's 100 records takes milliseconds that would delay the next request), and lxml is
+    fastest on documents its own thread parsed.
     """
 
     records: list[HarvestedRecord]
