@@ -18,6 +18,7 @@ from ir_ingest.crosswalk import content_id, crosswalk_record, for_element
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
 from ir_ingest.oai.client import OAI_NS, RECORDS, set_specs, unwrap
+from ir_ingest.oai.salvage import salvage_page
 from ir_ingest.validate import validate_record
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
     OAI-PMH response's ``<request>`` element becomes the repository, so a record imported from a
     saved GetRecord response has the same id as the one harvested from that endpoint.
     """
-    return _read(path, prefix)[1]
+    return _read(path, prefix)[2]
 
 
 def process_file(path: Path, prefix: str | None = None) -> list[Entry]:
@@ -96,18 +97,32 @@ def process_file(path: Path, prefix: str | None = None) -> list[Entry]:
 
     A record taken out of a larger file (a ListRecords page, a collection) is stored as its own
     XML, which no longer shows the characters the parser removed from it; it gets the issue
-    here instead, when the removed characters were in its part of the file.
+    here instead.  The records of an OAI-PMH response are cut apart and parsed one by one to
+    tell which lost characters, as a harvest does; those of a collection by their lines.
     """
-    parsed, records = _read(path, prefix)
-    parts = [h.tree for h in records if h.tree is not None and h.tree is not parsed.root]
-    repairs = xmlsafe.repairs_by_part(parts, parsed, "file") if parsed.issues else {}
-    return [
-        process(h, [repairs[h.tree]] if h.tree is not None and h.tree in repairs else [])
-        for h in records
-    ]
+    raw, parsed, records = _read(path, prefix)
+    repairs: dict[str, list[Issue]] = {}
+    if parsed.issues and len(records) > 1:
+        repairs = _repairs(raw, parsed, records, prefix)
+    return [process(h, repairs.get(h.identifier, [])) for h in records]
 
 
-def _read(path: Path, prefix: str | None) -> tuple[xmlsafe.Parsed, list[HarvestedRecord]]:
+def _repairs(
+    raw: bytes, parsed: xmlsafe.Parsed, records: list[HarvestedRecord], prefix: str | None
+) -> dict[str, list[Issue]]:
+    """The ``xml.illegal_characters`` issue of each record that lost characters, by identifier."""
+    one_by_one = salvage_page(raw, records[0].repository, prefix or "oai_dc")
+    if one_by_one is not None:
+        return {
+            identifier: [issue for issue in issues if issue.code.startswith("xml.")]
+            for identifier, issues in one_by_one.issues_by_identifier.items()
+        }
+    parts = {h.tree: h.identifier for h in records if h.tree is not None}
+    by_part = xmlsafe.repairs_by_part(list(parts), parsed, "file")
+    return {parts[part]: [issue] for part, issue in by_part.items()}
+
+
+def _read(path: Path, prefix: str | None) -> tuple[bytes, xmlsafe.Parsed, list[HarvestedRecord]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -135,14 +150,22 @@ def _read(path: Path, prefix: str | None) -> tuple[xmlsafe.Parsed, list[Harveste
         tree=root if not parsed.issues else None,
     )
     if len(records) <= 1:
-        return parsed, _harvested(path, records[0] if records else None, root, base, prefix)
-    return parsed, [
-        found
-        for record in records
-        for found in _harvested(
-            path, record, record, replace(base, raw=xmlsafe.to_bytes(record), tree=record), prefix
-        )
-    ]
+        return raw, parsed, _harvested(path, records[0] if records else None, root, base, prefix)
+    return (
+        raw,
+        parsed,
+        [
+            found
+            for record in records
+            for found in _harvested(
+                path,
+                record,
+                record,
+                replace(base, raw=xmlsafe.to_bytes(record), tree=record),
+                prefix,
+            )
+        ],
+    )
 
 
 def _harvested(

@@ -43,14 +43,19 @@ def salvage_page(body: bytes, repository: str, prefix: str) -> Page | None:
     if root is None or not re.search(rb"</%s>\s*$" % re.escape(root.group(1)), masked):
         return None
     name, declarations = root.group(1), root.group(2)
-    opening = b"%s<%s%s>" % (_declaration(body), name, declarations)
+    # On one line, so that padding each record down to its own line makes the line numbers
+    # in its parse (a removed character's) those of the response.
+    opening = b"%s<%s%s>" % (_declaration(body), name, re.sub(rb"\s+", b" ", declarations))
     spans = _record_spans(masked, _oai_prefix(declarations))
     if spans is None:
         return None
     records: list[HarvestedRecord] = []
     issues: dict[str, list[Issue]] = {}
+    line_breaks, counted_to = 0, 0
     for start, end in spans:
-        document = b"%s%s</%s>" % (opening, body[start:end], name)
+        line_breaks += body.count(b"\n", counted_to, start)
+        counted_to = start
+        document = b"%s%s%s</%s>" % (opening, b"\n" * line_breaks, body[start:end], name)
         found, found_issues = _records(document, repository, prefix)
         records.extend(found)
         issues.update(found_issues)
