@@ -139,6 +139,10 @@ def test_a_reject_the_store_holds_as_new_in_its_format_is_forgotten(store: Store
     assert store.counts() == {"records": 1, "deleted": 0, "versions": 1, "rejects": 0}
     assert report.counts["unchanged"] == 1
     assert report.counts["created"] == 0
+    assert [(i["code"], i["severity"]) for i in report.run_issues] == [
+        ("reprocess.rejects_superseded", "info")
+    ]
+    assert report.run_issues[0]["message"].startswith("1 record(s)")
 
 
 def test_a_reject_newer_than_the_stored_record_replaces_it(store: Store) -> None:
@@ -161,9 +165,10 @@ def test_a_reject_in_another_format_than_the_stored_record_is_left_alone(store: 
     )
     _reject(store, HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "qdc", RAW), "qdc")
 
-    reprocess(store)
+    report = reprocess(store)
 
     assert store.counts()["rejects"] == 1
+    assert [i["code"] for i in report.run_issues] == ["reprocess.rejects_other_format"]
     record = store.get(record_id("urn:test", "oai:x:1"))
     assert record is not None
     assert record.source.metadata_prefix == "oai_dc"

@@ -25,6 +25,7 @@ stored in its place, or fails again and keeps waiting with the record's version 
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import islice
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import for_element
-from ir_ingest.entry import Entry, HarvestedRecord, Outcome, Severity
+from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
 from ir_ingest.oai.client import OAI_NS, UNIDENTIFIED, set_specs, unwrap
 from ir_ingest.oai.datestamp import parse_datestamp
@@ -47,6 +48,17 @@ if TYPE_CHECKING:
 BATCH = 200
 #: Where a reject whose datestamp cannot be read ranks: before every dated one.
 _UNDATED = datetime.min.replace(tzinfo=UTC)
+#: What the run issues about rejects not tried say (with their count).
+_UNTRIED = {
+    "reprocess.rejects_superseded": (
+        "{} record(s) had rejects the store holds as new or newer versions of; "
+        "those rejects were forgotten"
+    ),
+    "reprocess.rejects_other_format": (
+        "{} record(s) have rejects in another format than the stored version, which is as new "
+        "or newer; those rejects were left as they are"
+    ),
+}
 
 
 def reprocess(
@@ -55,11 +67,14 @@ def reprocess(
     """Re-crosswalk every reject and every live stored record (of ``repository``, or all)."""
     report = RunReport(repository=repository or "all sources", metadata_prefix="*")
     tried: set[tuple[str, str]] = set()
+    untried: Counter[str] = Counter()
     rejects = _newest_rejects(store, repository)
     for start in range(0, len(rejects), BATCH):
-        tried |= _retry_rejects(store, rejects[start : start + BATCH], report)
+        tried |= _retry_rejects(store, rejects[start : start + BATCH], report, untried)
         if on_batch is not None:
             on_batch(report)
+    for code, count in sorted(untried.items()):
+        report.add_run_issue(Issue(code, _UNTRIED[code].format(count), Severity.INFO), "rejects")
     stored = store.iter_harvested(repository)
     while batch := list(islice(stored, BATCH)):
         # A harvest may have changed or deleted some of these since they were read: its newer
@@ -88,8 +103,13 @@ def _newest_rejects(store: Store, repository: str | None) -> list[int]:
     return sorted(key for _, key in newest.values())
 
 
-def _retry_rejects(store: Store, keys: list[int], report: RunReport) -> set[tuple[str, str]]:
-    """Try these rejects again; return the records tried (stored now, or failed again)."""
+def _retry_rejects(
+    store: Store, keys: list[int], report: RunReport, untried: Counter[str]
+) -> set[tuple[str, str]]:
+    """Try these rejects again; return the records tried (stored now, or failed again).
+
+    Those not tried are counted in ``untried`` by the code of the run issue that tells of them.
+    """
     candidates = [
         # An error the response caused (malformed XML) comes back when the XML is parsed
         # again; a repair it needed does not (the raw XML kept is the repaired one).
@@ -106,6 +126,9 @@ def _retry_rejects(store: Store, keys: list[int], report: RunReport) -> set[tupl
             entries.append(process(harvested, issues))
         elif state.deleted or state.metadata_prefix == harvested.metadata_prefix:
             settled.append(key)
+            untried["reprocess.rejects_superseded"] += 1
+        else:
+            untried["reprocess.rejects_other_format"] += 1
     store.save_page(None, [entry for entry in entries if entry.record is not None], None)
     recovered = [(e.harvested.repository, e.harvested.identifier) for e in entries if e.record]
     store.drop_rejects([*settled, *recovered])
