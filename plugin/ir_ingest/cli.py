@@ -235,8 +235,8 @@ def reprocess(
 
     Run it after a crosswalk or validation change: records that come out different get a new
     version, the others stay as they are.  Rejects are tried first (the newest of each
-    record): those that now crosswalk are stored, those the store holds as new or newer are
-    forgotten, the rest stay rejects.
+    record): those that now crosswalk are stored, those the store holds as new or newer
+    (deleted, or in the reject's format) are forgotten, the rest stay rejects.
 
     Example:  ir-ingest reprocess --source https://research.example.ac.uk/ws/oai
     """

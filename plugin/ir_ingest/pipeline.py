@@ -3,7 +3,7 @@
 Every stage appends issues to the entry instead of raising, so one bad record never stops a run.
 :func:`process` runs the stages up to validation; the store is the caller's (a harvest commits a
 page of entries together with its checkpoint).  Files for manual import enter here too, through
-:func:`read_file`, and take the same path.
+:func:`process_file` (:func:`read_file` and :func:`process`), and take the same path.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ir_ingest.crosswalk import content_id, crosswalk_record, for_element
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
 from ir_ingest.oai.client import OAI_NS, RECORDS, set_specs, unwrap
-from ir_ingest.oai.salvage import salvage_page
+from ir_ingest.oai.salvage import read_one_by_one
 from ir_ingest.validate import validate_record
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ def _repairs(
     raw: bytes, parsed: xmlsafe.Parsed, records: list[HarvestedRecord], prefix: str | None
 ) -> dict[str, list[Issue]]:
     """The ``xml.illegal_characters`` issue of each record that lost characters, by identifier."""
-    one_by_one = salvage_page(raw, records[0].repository, prefix or "oai_dc")
+    one_by_one = read_one_by_one(raw, records[0].repository, prefix or "oai_dc")
     if one_by_one is not None:
         return {
             identifier: [issue for issue in issues if issue.code.startswith("xml.")]

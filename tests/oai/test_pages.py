@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import select, update
 
 from ir_ingest.errors import ConfigError, HarvestError
+from ir_ingest.oai import salvage
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.pages import PageGuards, Window, iter_pages, read_page
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from pathlib import Path
 
+    from ir_ingest.oai.client import Page
     from ir_ingest.store import Store
 
 _PAGE = (
@@ -248,3 +251,46 @@ def test_characters_removed_from_a_one_line_page_are_reported_on_their_record() 
         for identifier, issues in fetched.issues_by_identifier.items()
     } == {"oai:x:2": ["xml.illegal_characters"]}
     assert all(record.tree is not None for record in fetched.records)
+
+
+def _fetched(page: bytes) -> Page:
+    """The one page an endpoint always answering ``page`` gives, unread."""
+    with serve_in_background(_serving(lambda _: page)) as url, OAIClient(url) as client:
+        (fetched,) = iter_pages(client, Window("oai_dc"))
+    return fetched
+
+
+def test_records_read_one_by_one_keep_the_namespaces_the_list_element_declares() -> None:
+    # Some endpoints declare the metadata prefixes on <ListRecords>, not on the root.
+    records = [_RECORD.format(n=n).replace(" xmlns:oai_dc=", " data-x=") for n in (1, 2)]
+    records = [r.replace(" xmlns:dc='http://purl.org/dc/elements/1.1/'", "") for r in records]
+    records[0] = records[0].replace("Record 1", "Record\x0b 1")  # one line: lines would blame 2
+    page = (
+        '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+        "<ListRecords xmlns:oai_dc='http://www.openarchives.org/OAI/2.0/oai_dc/' "
+        f"xmlns:dc='http://purl.org/dc/elements/1.1/'>{''.join(records)}</ListRecords></OAI-PMH>"
+    ).encode()
+
+    fetched = _fetched(page)
+    read_page(fetched)
+
+    assert [r.tree is not None for r in fetched.records] == [True, True]
+    assert list(fetched.issues_by_identifier) == ["oai:x:1"]
+
+
+def test_a_page_whose_records_do_not_parse_alone_is_read_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    records = [_RECORD.format(n=n) for n in (1, 2)]
+    records[1] = records[1].replace("Record 2", "Record\x0b 2")
+    fetched = _fetched(_PAGE.format(records="\n".join(records), token="").encode())
+    cut = salvage.salvage_page(fetched.body, "urn:test", "oai_dc")
+    assert cut is not None
+    cut.records[0] = dataclasses.replace(cut.records[0], tree=None)  # as if it had not parsed
+    monkeypatch.setattr(salvage, "salvage_page", lambda *_: cut)
+
+    read_page(fetched)
+
+    assert [r.tree is not None for r in fetched.records] == [True, True]
+    assert [i.code for i in fetched.issues_by_identifier["oai:x:2"]] == ["xml.illegal_characters"]
+    assert "(response line 2)" in fetched.issues_by_identifier["oai:x:2"][0].message

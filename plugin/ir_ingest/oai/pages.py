@@ -22,7 +22,7 @@ from ir_ingest.entry import Issue, Severity
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError
 from ir_ingest.oai.client import attribute_repairs, read_records, unidentified_issues
 from ir_ingest.oai.datestamp import newest_datestamp
-from ir_ingest.oai.salvage import salvage_page
+from ir_ingest.oai.salvage import read_one_by_one, salvage_page
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -123,7 +123,7 @@ def read_page(page: Page) -> bool:
         return False
     repository, prefix = page.unread
     parsed = xmlsafe.parse(page.body)
-    one_by_one = salvage_page(page.body, repository, prefix) if parsed.removed_lines else None
+    one_by_one = read_one_by_one(page.body, repository, prefix) if parsed.removed_lines else None
     if one_by_one is not None:
         page.records = one_by_one.records
         page.issues_by_identifier = one_by_one.issues_by_identifier

@@ -5,11 +5,11 @@ whole page not well-formed, and the endpoint sends the same page every time: wit
 the source could never be harvested past it.  A page that arrived whole (it ends with its
 ``</OAI-PMH>``) is cut at the boundaries of its OAI ``<record>`` elements (comments and CDATA
 masked, nested records of the same name counted, so MARCXML ``<record>`` inside metadata does
-not cut); each record is parsed on its own, with the response's XML declaration and namespace
-declarations, and the resumption token is read from the text.  A record that still does not
-parse is handed on with its raw XML and no tree, so the pipeline stores it as a reject with the
-parser's message.  A page cut short is never salvaged: its token would be missing, and the
-harvest would end early without a word.
+not cut); each record is parsed on its own, with the response's XML declaration and the
+namespace declarations of its root and list element, and the resumption token is read from
+the text.  A record that still does not parse is handed on with its raw XML and no tree, so
+the pipeline stores it as a reject with the parser's message.  A page cut short is never
+salvaged: its token would be missing, and the harvest would end early without a word.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _HIDDEN = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.DOTALL)
 _ROOT = re.compile(rb"<((?:[\w.-]+:)?OAI-PMH)\b([^>]*)>")
 _NAMESPACE = re.compile(rb"""xmlns(?::([\w.-]+))?\s*=\s*["']([^"']*)["']""")
+_XMLNS = re.compile(rb"""(xmlns(?::[\w.-]+)?)\s*=\s*("[^"]*"|'[^']*')""")
+_WRAPPER = re.compile(rb"<(?:[\w.-]+:)?(?:ListRecords|GetRecord)\b([^>]*)>")
 _TOKEN = re.compile(
     rb"<(?:[\w.-]+:)?resumptionToken\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?resumptionToken>)",
     re.DOTALL,
@@ -42,11 +44,11 @@ def salvage_page(body: bytes, repository: str, prefix: str) -> Page | None:
     root = _ROOT.search(masked)
     if root is None or not re.search(rb"</%s>\s*$" % re.escape(root.group(1)), masked):
         return None
-    name, declarations = root.group(1), root.group(2)
-    # On one line, so that padding each record down to its own line makes the line numbers
-    # in its parse (a removed character's) those of the response.
-    opening = b"%s<%s%s>" % (_declaration(body), name, re.sub(rb"\s+", b" ", declarations))
-    spans = _record_spans(masked, _oai_prefix(declarations))
+    name = root.group(1)
+    wrapper = _WRAPPER.search(masked, root.end())
+    attributes = _in_scope(root.group(2), wrapper.group(1) if wrapper else b"")
+    opening = b"%s<%s %s>" % (_declaration(body), name, attributes)
+    spans = _record_spans(masked, _oai_prefix(attributes))
     if spans is None:
         return None
     records: list[HarvestedRecord] = []
@@ -65,6 +67,33 @@ def salvage_page(body: bytes, repository: str, prefix: str) -> Page | None:
     page.issues_by_identifier = {**issues, **unidentified_issues(records)}
     _read_token(masked, body, page)
     return page
+
+
+def read_one_by_one(body: bytes, repository: str, prefix: str) -> Page | None:
+    """A well-formed page read record by record, which tells which records had characters
+    removed (lines cannot, on a response written on one line).
+
+    ``None`` when a record does not parse on its own: the caller then reads the page whole,
+    which it can.
+    """
+    page = salvage_page(body, repository, prefix)
+    if page is None or any(record.tree is None for record in page.records):
+        return None
+    return page
+
+
+def _in_scope(root_attributes: bytes, list_attributes: bytes) -> bytes:
+    """The root's attributes and the namespaces the list element declares, on one line.
+
+    Records are cut out of the list element, so the prefixes it declares (some endpoints
+    declare ``oai_dc`` and ``dc`` there) go on the root rebuilt around each record.  On one
+    line, so that padding a record down to its own line keeps the response's line numbers.
+    """
+    declared = dict(_XMLNS.findall(root_attributes))
+    declared.update(_XMLNS.findall(list_attributes))
+    others = _XMLNS.sub(b"", root_attributes)
+    joined = b" ".join([*(name + b"=" + value for name, value in declared.items()), others])
+    return re.sub(rb"\s+", b" ", joined).strip()
 
 
 def _declaration(body: bytes) -> bytes:
