@@ -151,16 +151,19 @@ def _reread(harvested: HarvestedRecord) -> HarvestedRecord:
     :func:`process` names the problem again.
     """
     try:
-        record, metadata = unwrap(xmlsafe.parse(harvested.raw).root)
+        parsed = xmlsafe.parse(harvested.raw)
     except XMLError:
         return harvested
+    record, metadata = unwrap(parsed.root)
     header = record.find(f"{{{OAI_NS}}}header") if record is not None else None
     prefix = harvested.metadata_prefix
     if not prefix and metadata is not None:
         with contextlib.suppress(CrosswalkError):
             prefix = for_element(metadata, None).format
     sets = set_specs(header) if header is not None else harvested.set_specs
-    return replace(harvested, metadata_prefix=prefix, set_specs=sets)
+    # The tree saves process() a second parse; a repaired one is parsed again, to say so.
+    tree = parsed.root if not parsed.issues else None
+    return replace(harvested, metadata_prefix=prefix, set_specs=sets, tree=tree)
 
 
 def _as_new(stored: str, rejected: str) -> bool:

@@ -59,12 +59,13 @@ def format_datestamp(moment: datetime, day_granularity: bool = False) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def newest_datestamp(datestamps: Iterable[str], current: str | None) -> str | None:
-    """The newest of ``datestamps`` and ``current``; datestamps that cannot be read are ignored."""
+def newest_datestamp(datestamps: Iterable[str | None], current: str | None) -> str | None:
+    """The newest of ``datestamps`` and ``current``; missing ones and those that cannot be read
+    are ignored."""
     best = current
     best_moment = parse_datestamp(current) if current else None
     for stamp in datestamps:
-        moment = parse_datestamp(stamp)
+        moment = parse_datestamp(stamp) if stamp else None
         if moment is not None and (best_moment is None or moment > best_moment):
             best, best_moment = stamp, moment
     return best

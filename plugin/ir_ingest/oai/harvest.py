@@ -341,9 +341,7 @@ def _store_page(store: Store, report: RunReport, state: _WindowState, page: Page
         repeated = store.received_in_run(report.run_id, records)
         records = [h for h in records if h.identifier not in repeated]
     entries = _process_page(page, records)
-    state.last_datestamp = newest_datestamp(
-        [page.newest_datestamp] if page.newest_datestamp else [], state.last_datestamp
-    )
+    state.last_datestamp = newest_datestamp([page.newest_datestamp], state.last_datestamp)
     state.pages += 1
     state.records += len(entries)
     if page.complete_list_size is not None:

@@ -98,9 +98,7 @@ def iter_pages(
     state = _LoopState(token, last_datestamp)
     while True:
         page = _fetch(client, window, verb, state, guards)
-        state.last_datestamp = newest_datestamp(
-            [page.newest_datestamp] if page.newest_datestamp else [], state.last_datestamp
-        )
+        state.last_datestamp = newest_datestamp([page.newest_datestamp], state.last_datestamp)
         page.stop_issue = _guard(page, window, state, guards)
         if page.stop_issue is not None:
             log.warning("%s: %s", client.base_url, page.stop_issue.message)

@@ -283,17 +283,11 @@ class Store:
         ``reprocess`` writes only those: a record a harvest changed or deleted meanwhile keeps
         the harvest's newer state.
         """
-        wanted = {record_id(h.repository, h.identifier): h for h in harvested}
-        if not wanted:
-            return set()
-        c = t.records.c
-        query = select(c.id, c.datestamp).where(c.id.in_(list(wanted)), c.deleted.is_(False))
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
+        read = {(h.repository, h.identifier): h for h in harvested}
         return {
-            (wanted[rid].repository, wanted[rid].identifier)
-            for rid, stamp in rows
-            if stamp == wanted[rid].datestamp
+            key
+            for key, state in self.stored_states(read.values()).items()
+            if not state.deleted and state.datestamp == read[key].datestamp
         }
 
     def received_in_run(self, run_id: int, harvested: Iterable[HarvestedRecord]) -> set[str]:
