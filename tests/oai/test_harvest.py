@@ -147,3 +147,14 @@ def _app(
         return app
 
     return factory
+
+
+def test_harvest_into_an_in_memory_store(oai_endpoint: str) -> None:
+    # Pages are stored by a writer thread; an in-memory database must be that thread's too.
+    memory = Store("sqlite://")
+    try:
+        report = run_harvest(oai_endpoint, "oai_dc", store=memory)
+        assert report.status == "completed"
+        assert len(_rows(memory, t.records)) == report.total == 36
+    finally:
+        memory.close()

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ir_ingest.errors import HarvestError
+from ir_ingest.store.store import sqlite_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -38,7 +39,7 @@ def source_lock(store: Store, key: str) -> Iterator[None]:
         with _advisory_lock(store, int.from_bytes(digest[:8], "big", signed=True), key):
             yield
         return
-    path = _sqlite_file(store) if dialect == "sqlite" else None
+    path = sqlite_file(store.engine.url) if dialect == "sqlite" else None
     if path is None:
         if dialect != "sqlite":
             log.warning("no per-source harvest lock on %s databases", dialect)
@@ -46,16 +47,6 @@ def source_lock(store: Store, key: str) -> Iterator[None]:
         return
     with _file_lock(Path(f"{path}.{digest.hex()[:16]}.lock"), key):
         yield
-
-
-def _sqlite_file(store: Store) -> str | None:
-    """The database file of a SQLite store; ``None`` for an in-memory one."""
-    database = store.engine.url.database or ""
-    if database.startswith("file:"):  # a SQLite URI: file:path?mode=…
-        if "mode=memory" in database:
-            return None
-        database = database.removeprefix("file:").split("?", 1)[0]
-    return database if database and database != ":memory:" else None
 
 
 @contextmanager

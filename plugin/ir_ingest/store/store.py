@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, update
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
 
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import StoreError
@@ -108,7 +109,7 @@ class Store:
     def __init__(self, url: str = DEFAULT_DB_URL) -> None:
         self.url = url
         try:
-            self.engine: Engine = create_engine(url)
+            self.engine: Engine = _engine(url)
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             _create_tables(self.engine)
@@ -489,6 +490,30 @@ class Store:
                 ).scalar_one(),
                 "rejects": conn.execute(select(func.count()).select_from(t.rejects)).scalar_one(),
             }
+
+
+def _engine(url: str) -> Engine:
+    """The engine for ``url``; an in-memory SQLite database is one, shared by every thread.
+
+    A harvest stores its pages from a writer thread (:mod:`ir_ingest.oai.writebehind`), and
+    SQLAlchemy would give each thread an in-memory database of its own.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and sqlite_file(parsed) is None:
+        return create_engine(
+            parsed, poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+    return create_engine(parsed)
+
+
+def sqlite_file(url: URL) -> str | None:
+    """The database file of a SQLite URL; ``None`` for an in-memory database."""
+    database = url.database or ""
+    if database.startswith("file:"):  # a SQLite URI: file:path?mode=…
+        if "mode=memory" in database:
+            return None
+        database = database.removeprefix("file:").split("?", 1)[0]
+    return database if database and database != ":memory:" else None
 
 
 def _create_tables(engine: Engine) -> None:
