@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from ir_ingest.crosswalk import normalise
@@ -107,3 +109,27 @@ def test_integer() -> None:
     assert normalise.integer("10 pages") == 10
     with pytest.raises(NormaliseError):
         normalise.integer("ten")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("p <0.05 and q> 0.1", "p &lt;0.05 and q&gt; 0.1"),
+        ("Expression of <gene> products", "Expression of &lt;gene&gt; products"),
+        ("Smith & Jones", "Smith &amp; Jones"),
+        ("Smith &amp; Jones <i>et al.</i>", "Smith &amp; Jones <i>et al.</i>"),
+        ("<P>Upper-case markup</P>", "<p>Upper-case markup</p>"),
+    ],
+)
+def test_sanitise_html_reads_only_markup_as_html(value: str, expected: str) -> None:
+    assert normalise.sanitise_html(value) == expected
+
+
+def test_sanitised_html_stays_safe_under_nfc() -> None:
+    # A combining long solidus after ">" turns the pair into "≯" under NFC: the <b> tag would
+    # never close and the rest would become its attributes.
+    attack = "<b>&#x338; autofocus tabindex=1 onfocus=alert(document.cookie) x</b> Abstract"
+    cleaned = normalise.sanitise_html(attack)
+    assert unicodedata.normalize("NFC", cleaned) == cleaned
+    assert cleaned.startswith("<b>&#x338; autofocus")
+    assert "\u226f" not in cleaned

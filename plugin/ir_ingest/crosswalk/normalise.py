@@ -9,6 +9,7 @@ error, not a plausible invention.
 from __future__ import annotations
 
 import contextlib
+import html
 import re
 import unicodedata
 from datetime import datetime
@@ -302,16 +303,36 @@ def citation(value: str) -> dict[str, Any]:
 # -- markup ---------------------------------------------------------------------------------
 
 _ALLOWED_TAGS = {"p", "br", "i", "em", "b", "strong", "sub", "sup", "ul", "ol", "li"}
+#: An element HTML knows, opened or closed: what makes a value markup rather than plain text.
+_HTML_TAG = re.compile(
+    r"</?(?:p|br|hr|i|em|b|strong|u|s|sub|sup|small|big|span|div|a|font|ul|ol|li|dl|dt|dd"
+    r"|blockquote|pre|code|q|cite|abbr|h[1-6]|table|thead|tbody|tr|td|th|img|script|style"
+    r"|iframe|object|embed|svg|math|link|meta|form|input|button|textarea|select|base|body"
+    r"|html|head|title)(?=[\s/>])",
+    re.IGNORECASE,
+)
+_HTML_REFERENCE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)
+#: U+0338 after "<", "=" or ">": NFC composes the pair into one character (≮ ≠ ≯).
+_NOT_SIGN = re.compile("([<=>])\u0338")
 
 
 def sanitise_html(value: str) -> str:
     """Make an abstract safe HTML: allowed tags kept, scripts, styles, links, attributes removed.
 
-    The result is always HTML: ``&``, ``<`` and ``>`` in plain text come out escaped.
+    The result is always HTML.  A value with no HTML element and no character reference is
+    plain text, escaped whole: read as HTML, ``p <0.05 and q> 0.1`` or ``the <gene> product``
+    would lose the words between the brackets.  Repositories escape real markup into
+    ``dc:description`` (Pure, DSpace), and that is cleaned by nh3.
     """
-    if "<" not in value and "&" not in value and ">" not in value:
-        return clean_text(value)  # no markup and nothing to escape: the same either way
-    return clean_text(nh3.clean(value, tags=_ALLOWED_TAGS, attributes={}))
+    text = clean_text(value)
+    if not _HTML_TAG.search(text) and not _HTML_REFERENCE.search(text):
+        return html.escape(text, quote=False)
+    cleaned = nh3.clean(text, tags=_ALLOWED_TAGS, attributes={})
+    # nh3 turns a reference such as &#x338; into its character.  After a tag's ">" that
+    # character would combine with it under NFC (here, or in any system the record goes to):
+    # the tag left open, and the text after it read as attributes (onfocus=…).  As a
+    # reference again it is the same text and cannot combine.
+    return clean_text(_NOT_SIGN.sub(r"\1&#x338;", cleaned))
 
 
 def integer(value: str) -> int:
