@@ -99,3 +99,14 @@ def test_a_token_written_as_cdata() -> None:
     page = salvage_page(body, "urn:test", "oai_dc")
     assert page is not None
     assert page.token == "a&b<c"
+
+
+def test_token_counts_that_are_not_numbers_are_left_out() -> None:
+    records = _record(1, "One") + _record(2, "R&D")
+    body = (HEAD + records).encode() + (
+        "<resumptionToken cursor='\u00b2' completeListSize='x9'>next</resumptionToken>"
+        "</ListRecords></OAI-PMH>"
+    ).encode()
+    page = salvage_page(body, "urn:test", "oai_dc")
+    assert page is not None
+    assert (page.token, page.cursor, page.complete_list_size) == ("next", None, None)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ir_ingest.errors import HarvestError
+from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.oai.transport import Transport, TransportPolicy, public_url, retry_after_seconds
 
@@ -22,6 +22,7 @@ FAST = TransportPolicy(retries=3, backoff=0.01, max_wait=0.05)
 def test_retry_after_as_seconds_and_as_http_date() -> None:
     now = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
     assert retry_after_seconds("120", now) == 120
+    assert retry_after_seconds("\u00b2", now) is None  # a digit to str.isdigit, not to float()
     assert retry_after_seconds("Sat, 28 Nov 2026 12:00:30 GMT", now) == 30
     assert retry_after_seconds("Sat, 28 Nov 2026 11:00:00 GMT", now) == 0
     assert retry_after_seconds("soon", now) is None
@@ -123,6 +124,20 @@ def test_credentials_in_the_url_are_sent_but_never_shown() -> None:
 )
 def test_public_url(url: str, public: str) -> None:
     assert public_url(url) == public
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://harvester:Tr0ub?dor@127.0.0.1:9/oai",  # "?" ends the authority early
+        "https://harvester:Tr0ub#dor@127.0.0.1:9/oai",
+        "https://harvester:Tr0ub/dor@127.0.0.1:9/oai",  # "dor@127…" read as a path
+    ],
+)
+def test_a_password_with_unencoded_delimiters_is_refused_unshown(url: str) -> None:
+    with pytest.raises(ConfigError, match="percent-encode") as caught:
+        Transport(url, FAST)
+    assert "Tr0ub" not in str(caught.value)
 
 
 def test_a_bad_url_with_credentials_fails_without_showing_them() -> None:

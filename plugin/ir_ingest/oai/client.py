@@ -296,8 +296,8 @@ def _read_token(root: etree._Element, page: Page) -> None:
     if token_nodes:
         node = token_nodes[0]
         page.token = (node.text or "").strip() or None
-        page.cursor = _int_or_none(node.get("cursor"))
-        page.complete_list_size = _int_or_none(node.get("completeListSize"))
+        page.cursor = int_or_none(node.get("cursor"))
+        page.complete_list_size = int_or_none(node.get("completeListSize"))
 
 
 def read_headers(root: etree._Element, repository: str, prefix: str) -> list[HarvestedRecord]:
@@ -400,7 +400,7 @@ def attribute_repairs(root: etree._Element, parsed: xmlsafe.Parsed) -> dict[str,
     return issues
 
 
-def _int_or_none(value: str | None) -> int | None:
+def int_or_none(value: str | None) -> int | None:
     try:
         return int(value) if value is not None else None
     except ValueError:

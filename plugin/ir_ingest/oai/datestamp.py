@@ -8,7 +8,7 @@ are read here, and anything else is kept as sent and simply not used for orderin
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 _DATESTAMP = re.compile(
     r"^(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})"
     r"(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?"
-    r"(?P<tz>Z|[+-]\d{2}:?\d{2})?)?$"
+    r"(?P<tz>Z|[+-]\d{2}:?\d{2})?)?$",
+    re.ASCII,
 )
 
 
@@ -27,6 +28,12 @@ def parse_datestamp(value: str) -> datetime | None:
     if not match:
         return None
     parts = match.groupdict()
+    tz = parts["tz"]
+    offset = timedelta(0)
+    if tz and tz != "Z":
+        digits = tz[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        offset = offset if tz[0] == "+" else -offset
     try:
         moment = datetime(
             int(parts["y"]),
@@ -37,18 +44,11 @@ def parse_datestamp(value: str) -> datetime | None:
             int(parts["S"] or 0),
             tzinfo=UTC,
         )
-    except ValueError:
+        # 9999-12-31T23:00:00-05:00 is past the last moment datetime can hold: unreadable, not
+        # a crash on every page that carries it (security audit).
+        return moment - offset
+    except (ValueError, OverflowError):
         return None
-    tz = parts["tz"]
-    if tz and tz != "Z":
-        sign = 1 if tz[0] == "+" else -1
-        digits = tz[1:].replace(":", "")
-        offset_minutes = sign * (int(digits[:2]) * 60 + int(digits[2:]))
-        moment = moment.replace(tzinfo=None)
-        moment = datetime.fromtimestamp(
-            moment.replace(tzinfo=UTC).timestamp() - offset_minutes * 60, UTC
-        )
-    return moment
 
 
 def format_datestamp(moment: datetime, day_granularity: bool = False) -> str:

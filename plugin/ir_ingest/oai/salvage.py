@@ -21,7 +21,14 @@ import re
 from ir_ingest import xmlsafe
 from ir_ingest.entry import HarvestedRecord, Issue
 from ir_ingest.errors import XMLError
-from ir_ingest.oai.client import OAI_NS, UNIDENTIFIED, Page, read_records, unidentified_issues
+from ir_ingest.oai.client import (
+    OAI_NS,
+    UNIDENTIFIED,
+    Page,
+    int_or_none,
+    read_records,
+    unidentified_issues,
+)
 
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _HIDDEN = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.DOTALL)
@@ -181,9 +188,5 @@ def _read_token(masked: bytes, body: bytes, page: Page) -> None:
     cdata = re.fullmatch(rb"\s*<!\[CDATA\[(.*?)\]\]>\s*", raw, re.DOTALL)
     text = (cdata.group(1) if cdata else raw).decode("utf-8", "replace").strip()
     page.token = (text if cdata else html.unescape(text)) or None
-    page.cursor = _int(attributes.get("cursor"))
-    page.complete_list_size = _int(attributes.get("completeListSize"))
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isdigit() else None
+    page.cursor = int_or_none(attributes.get("cursor"))
+    page.complete_list_size = int_or_none(attributes.get("completeListSize"))

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 
 from ir_ingest import __version__
-from ir_ingest.errors import HarvestError
+from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.xmlsafe import DEFAULT_MAX_BYTES
 
 log = logging.getLogger(__name__)
@@ -69,9 +69,23 @@ def public_url(url: str) -> str:
     """A URL without the user name and password it may carry, for messages and record ids.
 
     The userinfo is what precedes the last ``@`` of the authority (RFC 3986 §3.2.1); the host,
-    IPv6 brackets and port stay as written.
+    IPv6 brackets and port stay as written.  Raises :class:`ConfigError` for a URL whose
+    authority cannot be told apart, rather than show a password: in
+    ``https://user:pa?ss@host/oai`` the unencoded ``?`` ends the authority at ``user:pa``.
     """
     parts = urlsplit(url)
+    authority = url.partition("//")[2].partition("/")[0]
+    try:
+        parts.port  # noqa: B018  # raises ValueError when "port" is part of a password
+    except ValueError:
+        unreadable = True
+    else:
+        unreadable = "@" in authority and "@" not in parts.netloc
+    if unreadable:
+        raise ConfigError(
+            "the endpoint URL's host cannot be read (not shown: it may hold a password); "
+            "percent-encode / ? # @ in a user name or password, e.g. ? as %3F"
+        )
     if "@" not in parts.netloc:
         return url
     return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
@@ -82,7 +96,7 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is true, and float() refuses it
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
