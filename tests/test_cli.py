@@ -287,3 +287,19 @@ def test_a_bad_window_is_refused_before_any_request(db: str) -> None:
     )
     assert result.exit_code == 1
     assert "window must be monthly or daily, got 'weekly'" in result.output
+
+
+def test_harvested_text_is_printed_as_written_not_as_markup(tmp_path: Path, db: str) -> None:
+    title = "Spin [/i] states and [link=https://evil.example/]a link[/link] [bold red]Verified[/]"
+    source = tmp_path / "markup.xml"
+    source.write_text(
+        '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/"'
+        f' xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{title}</dc:title>'
+        "<dc:type>info:eu-repo/semantics/article</dc:type></oai_dc:dc>"
+    )
+    imported = runner.invoke(app, ["--db", db, "import", str(source)])
+    assert imported.exit_code == 0, imported.output
+    assert title in imported.output
+    explained = runner.invoke(app, ["crosswalk", str(source), "--explain"])
+    assert explained.exit_code == 0, explained.output
+    assert "\x1b" not in imported.output + explained.output

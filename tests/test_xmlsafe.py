@@ -125,3 +125,15 @@ def test_legal_character_references_are_kept() -> None:
 def test_utf16_documents_parse() -> None:
     doc = '<?xml version="1.0" encoding="UTF-16"?><r>ø</r>'.encode("utf-16")
     assert xmlsafe.parse(doc).root.text == "ø"
+
+
+def test_a_file_over_the_limit_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.xml"
+    with huge.open("wb") as handle:
+        handle.truncate(3 * 1024**3)  # sparse: 3 GiB that take no disk
+    with pytest.raises(XMLError, match="3,221,225,472 bytes") as caught:
+        xmlsafe.read_bounded(huge, max_bytes=1024)
+    assert caught.value.code == "xml.too_large"
+    small = tmp_path / "small.xml"
+    small.write_bytes(b"<a/>")
+    assert xmlsafe.read_bounded(small, max_bytes=4) == b"<a/>"

@@ -118,11 +118,11 @@ def demo(
         harvest_progress("demo harvest") as on_page,
     ):
         result = run_demo(store, report_dir, on_page)
-    out.print(f"Served the demo endpoint at {result.endpoint}", highlight=False)
+    out.print(f"Served the demo endpoint at {result.endpoint}")
     print_run(result.report)
-    out.print(f"Store: {redact_url(settings.db_url)}", highlight=False)
-    out.print(f"Report: {result.report_path}", highlight=False)
-    out.print("Next: ir-ingest export --format jsonl", highlight=False)
+    out.print(f"Store: {redact_url(settings.db_url)}")
+    out.print(f"Report: {result.report_path}")
+    out.print("Next: ir-ingest export --format jsonl")
 
 
 @app.command()
@@ -220,7 +220,7 @@ def harvest(
         with _fail_cleanly():
             text = render.to_json(report) if fmt == "json" else render.to_html(report)
             _write_text(report_path, text)
-        out.print(f"Report: {report_path}", highlight=False)
+        out.print(f"Report: {report_path}")
 
 
 @app.command()
@@ -283,9 +283,9 @@ def import_record(
         record = entry.record
         title = record.title.value if record and record.title else "(no title)"
         assert entry.outcome is not None
-        out.print(f"{entry.outcome.value}: {title} ({entry.harvested.identifier})", highlight=False)
+        out.print(f"{entry.outcome.value}: {title} ({entry.harvested.identifier})")
         for issue in entry.issues:
-            out.print(f"  {issue.severity.value} {issue.code}: {issue.message}", highlight=False)
+            out.print(f"  {issue.severity.value} {issue.code}: {issue.message}")
 
 
 @app.command("crosswalk")
@@ -322,7 +322,7 @@ def crosswalk_command(
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     for entry in entries:
         for issue in entry.issues:
-            err.print(f"{issue.severity.value} {issue.code}: {issue.message}", highlight=False)
+            err.print(f"{issue.severity.value} {issue.code}: {issue.message}")
 
 
 @app.command()
@@ -395,7 +395,7 @@ def report(
         return
     with _fail_cleanly():
         _write_text(output, body)
-    out.print(f"Report: {output}", highlight=False)
+    out.print(f"Report: {output}")
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -412,7 +412,7 @@ def _fail_cleanly() -> Iterator[None]:
     try:
         yield
     except IngestError as exc:
-        err.print(f"error: {exc}", highlight=False, markup=False)
+        err.print(f"error: {exc}")
         raise typer.Exit(1) from exc
 
 

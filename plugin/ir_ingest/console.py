@@ -30,8 +30,10 @@ if TYPE_CHECKING:
     from ir_ingest.report.model import RunReport
 
 # No emoji codes: ":x:" inside an identifier or a token must print as written.
-out = Console(soft_wrap=True, emoji=False)
-err = Console(stderr=True, soft_wrap=True, emoji=False)
+# Printed text is harvested text: "[/i]" in a title is not Rich markup (it raised MarkupError)
+# and "[link=…]" must not become a terminal hyperlink (security audit).
+out = Console(soft_wrap=True, emoji=False, markup=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False, markup=False, highlight=False)
 
 
 @contextmanager
@@ -41,7 +43,7 @@ def harvest_progress(description: str) -> Iterator[ProgressCallback]:
     Resumed runs count from zero; the total is what the endpoint announced for this run.
     """
     with Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("records · {task.fields[rate]:,.0f}/s · page {task.fields[page]}"),
@@ -69,23 +71,21 @@ def harvest_progress(description: str) -> Iterator[ProgressCallback]:
 
 def print_run(report: RunReport) -> None:
     """The run's outcome counts, issue codes, run issues and sweep findings."""
-    out.print(render.to_text(report), highlight=False, markup=False, end="")
+    out.print(render.to_text(report), end="")
 
 
 def print_lineage(entry: Entry) -> None:
     """Field by field, where the values came from; then what no rule used."""
     assert entry.record is not None
-    out.print(
-        f"# {entry.harvested.identifier} ({entry.harvested.metadata_prefix})", highlight=False
-    )
+    out.print(f"# {entry.harvested.identifier} ({entry.harvested.metadata_prefix})")
     width = max((len(name) for name in entry.lineage), default=10)
     for name, sources in sorted(entry.lineage.items()):
         paths = ", ".join(dict.fromkeys(sources))
-        out.print(f"{name:<{width}}  <-  {paths}", highlight=False, markup=False)
+        out.print(f"{name:<{width}}  <-  {paths}")
     if entry.record.extra:
-        out.print("extra (kept, used by no rule):", highlight=False)
+        out.print("extra (kept, used by no rule):")
         for path, values in entry.record.extra.items():
             shown = "; ".join(values)
-            out.print(f"  {path}: {shown}", highlight=False, markup=False)
+            out.print(f"  {path}: {shown}")
     else:
-        out.print("extra: nothing; every source value reached a field", highlight=False)
+        out.print("extra: nothing; every source value reached a field")

@@ -124,7 +124,7 @@ def _repairs(
 
 def _read(path: Path, prefix: str | None) -> tuple[bytes, xmlsafe.Parsed, list[HarvestedRecord]]:
     try:
-        raw = path.read_bytes()
+        raw = xmlsafe.read_bounded(path)
     except OSError as exc:
         raise XMLError(
             f"cannot read the file: {exc.strerror}", code="xml.unreadable", source=str(path)

@@ -13,15 +13,19 @@ of failing the whole page.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from ir_ingest.entry import Issue, Severity
 from ir_ingest.errors import XMLError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: Default size bound: comfortably above the largest real ListRecords page we have seen (a few MiB).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -94,6 +98,25 @@ def parse(
     except etree.XMLSyntaxError as first_error:
         return _parse_after_removing_illegal(data, source, first_error)
     return Parsed(root)
+
+
+def read_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A file's bytes for :func:`parse`, refused before reading past ``max_bytes``.
+
+    Reading first and checking after would load a multi-gigabyte file whole.  Raises
+    ``OSError`` when the file cannot be read, :class:`XMLError` (``xml.too_large``) when it is
+    over the limit.
+    """
+    with path.open("rb") as handle:
+        data = handle.read(max_bytes + 1)
+        size = os.fstat(handle.fileno()).st_size
+    if len(data) > max_bytes:
+        raise XMLError(
+            f"the document is {size:,} bytes, over the limit of {max_bytes:,}",
+            code="xml.too_large",
+            source=str(path),
+        )
+    return data
 
 
 def _parse_bytes(data: bytes, source: str | None) -> etree._Element:

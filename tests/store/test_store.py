@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
 from ir_ingest.errors import HarvestError, StoreError
 from ir_ingest.schema import Record, Source, Text, record_id
-from ir_ingest.store import Checkpoint, Store, source_key
+from ir_ingest.store import Checkpoint, Store, redact_url, source_key
 from ir_ingest.store.lock import source_lock
 from ir_ingest.store.pagewrite import PageWriter
 from tests.conftest import POSTGRES_URL, unavailable
@@ -379,3 +379,19 @@ def test_rejects_are_listed_and_read_back_with_their_runs_format(any_store: Stor
     assert any_store.list_rejects("https://other.example/oai") == []
     any_store.drop_rejects([(REPO, "oai:1")])
     assert [row[2] for row in any_store.list_rejects()] == ["skip:2"]
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql+psycopg://alice:S3CRET@db/ir", "postgresql+psycopg://alice:***@db/ir"),
+        (
+            "postgresql+psycopg://alice@db/ir?password=S3CRET&sslmode=require",
+            "postgresql+psycopg://alice@db/ir?password=***&sslmode=require",
+        ),
+        ("sqlite:///ir-ingest.sqlite3", "sqlite:///ir-ingest.sqlite3"),
+        ("not a url", "<unparseable database URL>"),
+    ],
+)
+def test_database_urls_are_shown_without_passwords(url: str, shown: str) -> None:
+    assert redact_url(url) == shown

@@ -59,7 +59,7 @@ class ProvidedRecord:
 
 def load_records_file(path: Path, prefix: str = "oai_dc") -> list[ProvidedRecord]:
     """Read a ``<records>`` file of OAI ``<record>`` elements (the demo fixture format)."""
-    root = xmlsafe.parse(path.read_bytes(), source=str(path)).root
+    root = xmlsafe.parse(xmlsafe.read_bounded(path), source=str(path)).root
     records = []
     for node in root.iterfind(f"{{{OAI_NS}}}record"):
         header = node.find(f"{{{OAI_NS}}}header")

@@ -9,6 +9,7 @@ consistent with its checkpoint.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -45,6 +46,8 @@ _WRITE_ATTEMPTS = 3
 #: The PostgreSQL advisory-lock key table creation is serialised under ("irin" in ASCII).
 _SCHEMA_LOCK = 0x6972696E
 _Row = TypeVar("_Row", "Checkpoint", "RunInfo")
+#: A query parameter of a database URL that holds a secret (password, sslpassword, auth_token…).
+_SECRET_PARAMETER = re.compile(r"([?&][^=&]*(?:passw|secret|token|key)[^=&]*=)[^&]*", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -570,8 +573,13 @@ def _response_issues(issues_json: bytes | None) -> list[Issue]:
 
 
 def redact_url(url: str) -> str:
-    """A database URL without its password, for messages and logs."""
+    """A database URL without its password, for messages and logs.
+
+    libpq and psycopg also take the password as a query parameter (``?password=…``), and
+    SQLAlchemy's ``hide_password`` masks only the one in the userinfo.
+    """
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        shown = make_url(url).render_as_string(hide_password=True)
     except (ValueError, SQLAlchemyError):
         return "<unparseable database URL>"
+    return _SECRET_PARAMETER.sub(r"\1***", shown)
