@@ -77,3 +77,79 @@ def test_grant_agreement() -> None:
     }
     with pytest.raises(NormaliseError):
         identifiers.grant_agreement("https://example.org/grant")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Photo 12/3",
+        "Julkaisuja / Helsingin yliopisto, Maantieteen laitos",
+        "Econometric Institute Reports;EI 2000-26/A",
+        "Lowry, H. (2020) Rivers/reputations. Northmoor, 12/3.",
+        "abc/def",
+    ],
+)
+def test_a_slash_does_not_make_a_handle(value: str) -> None:
+    # idutils' handle test accepts nearly anything with a slash in it.
+    with pytest.raises(NormaliseError):
+        identifiers.identifier(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("hdl:1887/12345", "1887/12345"),
+        ("info:hdl/2027/mdp.39015", "2027/mdp.39015"),
+        ("https://hdl.handle.net/20.500.12345/abc", "20.500.12345/abc"),
+        ("1887/12345", "1887/12345"),
+        ("2027/abc", "2027/abc"),
+    ],
+)
+def test_handles_in_the_forms_repositories_write(value: str, expected: str) -> None:
+    assert identifiers.identifier(value) == {"scheme": "handle", "value": expected}
+
+
+def test_a_bare_doi_is_not_a_handle() -> None:
+    assert identifiers.identifier("10.1234/x") == {"scheme": "doi", "value": "10.1234/x"}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            "info:eu-repo/semantics/altIdentifier/doi/10.1234/ABC",
+            {"scheme": "doi", "value": "10.1234/abc"},
+        ),
+        (
+            "info:eu-repo/semantics/altIdentifier/isbn/978-0-367-73501-2",
+            {"scheme": "isbn", "value": "9780367735012"},
+        ),
+        (
+            "info:eu-repo/semantics/altIdentifier/hdl/1887/12345",
+            {"scheme": "handle", "value": "1887/12345"},
+        ),
+        (
+            "info:eu-repo/semantics/altIdentifier/eissn/2049-3630",
+            {"scheme": "issn", "value": "20493630"},
+        ),
+        (
+            "info:eu-repo/semantics/altIdentifier/url/https://example.org/a/1",
+            {"scheme": "url", "value": "https://example.org/a/1"},
+        ),
+        (
+            "info:eu-repo/semantics/altIdentifier/pmid/12345678",
+            {"scheme": "pmid", "value": "12345678"},
+        ),
+        (
+            "info:eu-repo/semantics/altIdentifier/wos/000123456700001",
+            {"scheme": "wos", "value": "000123456700001"},
+        ),
+    ],
+)
+def test_openaire_alt_identifiers_are_unwrapped(value: str, expected: dict[str, str]) -> None:
+    assert identifiers.identifier(value) == expected
+
+
+def test_an_alt_identifier_must_be_valid_in_its_scheme() -> None:
+    with pytest.raises(NormaliseError, match="not a valid doi"):
+        identifiers.identifier("info:eu-repo/semantics/altIdentifier/doi/Photo 12/3")

@@ -17,6 +17,17 @@ from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
 
 # idutils reports every scheme a string could be; prefer the most specific ones.
 _SCHEME_PREFIX = re.compile(r"^(issn|isbn|pmid|arxiv)\s*:\s*(\S.*)$", re.IGNORECASE)
+# OpenAIRE v3 wraps an alternative identifier as info:eu-repo/semantics/altIdentifier/doi/10.1/x.
+_ALT_IDENTIFIER = re.compile(
+    r"^info:eu-repo/semantics/altIdentifier/([^/]+)/(\S.*)$", re.IGNORECASE
+)
+# idutils' handle test accepts anything with a slash ("Photo 12/3", an EPrints citation, a
+# series "Julkaisuja / Helsingin yliopisto"): only the forms repositories write are handles, a
+# prefixed or resolver form, or a bare one whose prefix is digits and dots (1887/12345).
+_HANDLE = re.compile(
+    r"^(?:(?:hdl:|info:hdl/|https?://hdl\.handle\.net/)([^\s/]+/\S+)|(\d+(?:\.\d+)*/\S+))$",
+    re.IGNORECASE,
+)
 _SCHEME_PREFERENCE = ("doi", "isbn", "issn", "orcid", "handle", "urn", "arxiv", "pmid", "url")
 
 
@@ -46,10 +57,10 @@ def _identifier(value: str, scheme: str | None = None) -> dict[str, str]:
     A value that is not valid in the given scheme (an ISBN with a bad checksum) is an error.
     """
     text = clean_text(value)
-    prefixed = _SCHEME_PREFIX.match(text)
-    if prefixed and scheme is None:
-        # "issn:2583-1887", "isbn: 978…": a scheme written in front of the value.
-        scheme, text = prefixed.group(1).lower(), prefixed.group(2)
+    if scheme is None:
+        scheme, text = _written_scheme(text)
+        if scheme is not None and scheme not in _IDUTILS_SCHEMES:
+            return {"scheme": scheme, "value": text}  # altIdentifier/wos/…: kept as given
     if text.startswith("oai:") and scheme is None:
         return {"scheme": "oai", "value": text}
     # One detector per candidate scheme, most specific first: running all of idutils' forty
@@ -57,7 +68,7 @@ def _identifier(value: str, scheme: str | None = None) -> dict[str, str]:
     for found in (scheme,) if scheme is not None else _SCHEME_PREFERENCE:
         if not _is(found, text):
             continue
-        normalised = str(idutils.normalize_pid(text, found))
+        normalised = _handle(text) if found == "handle" else str(idutils.normalize_pid(text, found))
         if found in {"isbn", "issn"}:
             normalised = normalised.replace("-", "").upper()
         elif found == "doi":
@@ -68,23 +79,46 @@ def _identifier(value: str, scheme: str | None = None) -> dict[str, str]:
     raise NormaliseError(f"{value!r} is not an identifier of a known scheme")
 
 
+def _written_scheme(text: str) -> tuple[str | None, str]:
+    """The scheme the source wrote in front of the value, if any, and the value without it.
+
+    ``issn:2583-1887``, ``isbn: 978…`` and OpenAIRE v3's
+    ``info:eu-repo/semantics/altIdentifier/<scheme>/<value>`` (Pure, DSpace, OpenEdition),
+    whose scheme names are the source's (``hdl``, ``eissn``) and are mapped to idutils' ones.
+    """
+    alt = _ALT_IDENTIFIER.match(text)
+    if alt:
+        given = alt.group(1).lower()
+        return _SCHEME_ALIASES.get(given, given), alt.group(2)  # uri: detected
+    prefixed = _SCHEME_PREFIX.match(text)
+    if prefixed:
+        return prefixed.group(1).lower(), prefixed.group(2)
+    return None, text
+
+
+def _handle(text: str) -> str:
+    """A handle without its ``hdl:``, ``info:hdl/`` or resolver prefix (checked by :func:`_is`)."""
+    match = _HANDLE.match(text)
+    assert match is not None
+    return match.group(1) or match.group(2)
+
+
 _DETECTORS = dict(idutils.IDUTILS_PID_SCHEMES)
 _IDUTILS_SCHEMES = frozenset(_DETECTORS)
-_HANDLE_RESOLVERS = ("http://hdl.handle.net/", "https://hdl.handle.net/")
 
 
 def _is(scheme: str, text: str) -> bool:
     """Is ``text`` an identifier of ``scheme``, with idutils' tie-breaks between schemes.
 
-    As in ``idutils.detect_identifier_schemes``: a URL is not also an ISBN, ISSN or URN, and
-    only a hdl.handle.net URL is also a handle.
+    As in ``idutils.detect_identifier_schemes``: a URL is not also an ISBN, ISSN or URN.  A
+    handle must have one of the forms :data:`_HANDLE` names, not merely a slash.
     """
+    if scheme == "handle":
+        return _HANDLE.match(text) is not None
     detector = _DETECTORS.get(scheme)
     if detector is None or not detector(text):
         return False
-    if scheme in ("isbn", "issn", "urn") or (
-        scheme == "handle" and not text.startswith(_HANDLE_RESOLVERS)
-    ):
+    if scheme in ("isbn", "issn", "urn"):
         return not _DETECTORS["url"](text)
     return True
 
@@ -95,6 +129,8 @@ _SCHEME_ALIASES = {
     "uri": None,
     "eissn": "issn",
     "e-issn": "issn",
+    "pissn": "issn",
+    "p-issn": "issn",
     "isbn13": "isbn",
 }
 
