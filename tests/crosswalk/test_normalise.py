@@ -133,3 +133,51 @@ def test_sanitised_html_stays_safe_under_nfc() -> None:
     assert unicodedata.normalize("NFC", cleaned) == cleaned
     assert cleaned.startswith("<b>&#x338; autofocus")
     assert "\u226f" not in cleaned
+
+
+@pytest.mark.parametrize("text", ["editor.", "Editor", "EDITOR.", "editor,", "ed.", " editor ; "])
+def test_a_role_text_is_read_without_its_full_stop_or_case(text: str) -> None:
+    # AACR2 headings end the relator term with a full stop: "editor."
+    parts = {"family_name": "Oyelaran", "given_name": "Bisi", "role_text": text}
+    agent = normalise.agent_parts(parts)
+    assert agent["role"] == "edt"
+    assert agent["role_source"] == text
+
+
+def test_a_role_text_beside_a_role_code_is_kept() -> None:
+    parts = {"family_name": "Lund", "role": "ill", "role_text": "illustrator"}
+    assert normalise.agent_parts(parts) == {
+        "type": "personal",
+        "family_name": "Lund",
+        "name": "Lund",
+        "role": "ill",
+        "role_source": "illustrator",
+    }
+
+
+def test_a_display_form_is_the_name_of_an_agent_with_name_parts() -> None:
+    parts = {
+        "family_name": "Vask-Hollis",
+        "given_name": "Petronella",
+        "display_form": "Dame Petronella Vask-Hollis",
+    }
+    assert normalise.agent_parts(parts) == {
+        "type": "personal",
+        "family_name": "Vask-Hollis",
+        "given_name": "Petronella",
+        "name": "Dame Petronella Vask-Hollis",
+    }
+
+
+def test_a_display_form_beside_an_untyped_name_part_is_the_name() -> None:
+    parts = {"names": ["Quillfeather, Ansel"], "display_form": "Ansel Quillfeather"}
+    agent = normalise.agent_parts(parts)
+    assert (agent["family_name"], agent["given_name"]) == ("Quillfeather", "Ansel")
+    assert agent["name"] == "Ansel Quillfeather"
+
+
+def test_a_display_form_alone_is_parsed() -> None:
+    agent = normalise.agent_parts({"display_form": "Quillfeather, Ansel"})
+    assert (agent["family_name"], agent["given_name"]) == ("Quillfeather", "Ansel")
+    corporate = normalise.agent_parts({"name_type": "corporate", "display_form": "Marrow Society"})
+    assert corporate == {"type": "organizational", "name": "Marrow Society"}

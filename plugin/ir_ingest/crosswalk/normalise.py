@@ -180,17 +180,19 @@ def agent_parts(parts: dict[str, Any]) -> dict[str, Any]:
     """Finish an Agent built from name parts (MODS ``name``, DataCite ``creator``).
 
     ``parts`` may hold ``name_type`` (MODS @type: personal, corporate, conference, family),
-    ``family_name``, ``given_name``, ``names`` (untyped name parts or a display form),
+    ``family_name``, ``given_name``, ``names`` (untyped name parts), ``display_form``,
     ``role``, ``role_text``, ``identifiers`` and ``affiliations``.  A personal name given only as
-    one string is parsed like :func:`agent`; a role given only as text is looked up in the
-    ``relators`` table (its text is kept in ``role_source``).
+    one string is parsed like :func:`agent`; a display form is the agent's ``name`` (MODS
+    displayForm is the name as it should be shown: "Dame Petronella Vask-Hollis").  A role
+    given as text is looked up in the ``relators`` table unless a code is given; its text is
+    kept in ``role_source`` either way.
     """
     names = [n for n in parts.get("names", []) if n]
-    organizational = parts.get("name_type") in ("corporate", "conference")
-    if organizational:
-        if not names:
+    display = parts.get("display_form")
+    if parts.get("name_type") in ("corporate", "conference"):
+        if not names and not display:
             raise NormaliseError("an organisation's name is missing")
-        result: dict[str, Any] = {"type": "organizational", "name": ". ".join(names)}
+        result: dict[str, Any] = {"type": "organizational", "name": ". ".join(names) or display}
     elif parts.get("family_name"):
         result = {"type": "personal", "family_name": parts["family_name"]}
         if parts.get("given_name"):
@@ -198,10 +200,12 @@ def agent_parts(parts: dict[str, Any]) -> dict[str, Any]:
         result["name"] = ", ".join(
             p for p in (result["family_name"], result.get("given_name")) if p
         )
-    elif names:
-        result = agent(names[0])
+    elif names or display:
+        result = agent(names[0] if names else str(display))
     else:
         raise NormaliseError("the name has no name parts")
+    if display and result["type"] == "personal":
+        result["name"] = display
     for key in ("identifiers", "affiliations"):
         if parts.get(key):
             result[key] = parts[key]
@@ -209,13 +213,21 @@ def agent_parts(parts: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+# AACR2 headings end a relator term with a full stop ("editor."); others add a comma.
+_TRAILING_PUNCTUATION = " .,;:"
+
+
 def _role(parts: dict[str, Any], result: dict[str, Any]) -> None:
+    """The relator code: the one given, else the code of the role text (``editor.`` → edt)."""
     role = parts.get("role")
     text = parts.get("role_text")
-    if role is None and text is not None:
-        row = lookup_row("relators", text)
-        role = row["code"] if row else None
+    if text is not None:
         result["role_source"] = text
+        if role is None:
+            row = lookup_row("relators", text) or lookup_row(
+                "relators", text.rstrip(_TRAILING_PUNCTUATION)
+            )
+            role = row["code"] if row else None
     if role is not None:
         result["role"] = str(role).lower()
 
