@@ -181,3 +181,70 @@ def test_a_display_form_alone_is_parsed() -> None:
     assert (agent["family_name"], agent["given_name"]) == ("Quillfeather", "Ansel")
     corporate = normalise.agent_parts({"name_type": "corporate", "display_form": "Marrow Society"})
     assert corporate == {"type": "organizational", "name": "Marrow Society"}
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given"),
+    [
+        ("Jan van der Berg", "van der Berg", "Jan"),
+        ("Ludwig van Beethoven", "van Beethoven", "Ludwig"),
+        ("Juan de la Cruz", "de la Cruz", "Juan"),
+        ("Anna Maria Di Stefano", "Di Stefano", "Anna Maria"),
+        ("Ursula von der Leyen", "von der Leyen", "Ursula"),
+        ("Pieter ter Horst", "ter Horst", "Pieter"),
+        ("Ana dos Santos", "dos Santos", "Ana"),
+        ("Van Morrison", "Morrison", "Van"),
+        ("Smith, Alfred, 1820-1912", "Smith", "Alfred"),
+        ("Smith, Alfred, 1811-", "Smith", "Alfred"),
+        ("Smith, Alfred, b. 1820", "Smith", "Alfred"),
+        ("Smith, Alfred, d. 1900", "Smith", "Alfred"),
+        ("Smith, Alfred, ca. 1800-1850", "Smith", "Alfred"),
+    ],
+)
+def test_agent_particles_and_life_dates(value: str, family: str, given: str) -> None:
+    agent = normalise.agent(value)
+    assert (agent["family_name"], agent["given_name"]) == (family, given)
+    assert agent["name"] == value, "the source's string stays recoverable"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "World Health Organization",
+        "European Commission",
+        "American Photo-Relief Printing Co",
+        "Smith & Co.",
+        "Oxford University Press",
+        "National Archives",
+        "Acme Publishers",
+        "St Mary's Hospital",
+        "Federal Bureau of Statistics",
+    ],
+)
+def test_agent_organisations(value: str) -> None:
+    assert normalise.agent(value) == {"type": "organizational", "name": value}
+
+
+@pytest.mark.parametrize(
+    ("value", "role_source"),
+    [
+        ("Taco Brandsen (ed.)", "ed."),
+        ("Brandsen, Taco (eds.)", "eds."),
+        ("Taco Brandsen (Hrsg.)", "Hrsg."),
+    ],
+)
+def test_agent_trailing_role(value: str, role_source: str) -> None:
+    assert normalise.agent(value) == {
+        "type": "personal",
+        "name": value,
+        "family_name": "Brandsen",
+        "given_name": "Taco",
+        "role": "edt",
+        "role_source": role_source,
+    }
+
+
+def test_agent_keeps_parentheses_that_are_no_role() -> None:
+    agent = normalise.agent("Ng, Mary (Molly)")
+    assert (agent["family_name"], agent["given_name"]) == ("Ng", "Mary (Molly)")
+    assert "role" not in agent

@@ -145,35 +145,72 @@ def _language(value: str) -> str:
 
 # -- names ----------------------------------------------------------------------------------
 
+# Words that make a name string an organisation's ("World Health Organization", "European
+# Commission", "American Photo-Relief Printing Co"); none of them is a common personal name.
 _ORGANISATION_WORDS = re.compile(
-    r"\b(institute|institut|university|universit\w*|college|centre|center|department|school|"
-    r"association|society|council|committee|group|laboratory|lab|foundation|agency|ministry|"
-    r"office|library|museum|consortium|network|project|inc|ltd|gmbh|corporation|company)\b",
+    r"\b(institute|institut|institution|university|universit\w*|college|school|academy|"
+    r"centre|center|department|office|bureau|ministry|agency|authority|government|commission|"
+    r"committee|council|board|association|society|federation|union|foundation|organi[sz]ation|"
+    r"group|network|consortium|project|laboratory|laboratories|lab|library|museum|archives?|"
+    r"hospital|press|publishers?|publishing|services?|co|corp|inc|ltd|llc|plc|gmbh|"
+    r"corporation|company)\b",
     re.IGNORECASE,
+)
+# Library catalogues add life dates to a heading: "Smith, Alfred, 1820-1912", "…, b. 1820".
+_LIFE_DATES = re.compile(
+    r",\s*(?:(?:b|d|fl|ca?)\.\s*)?\d{3,4}\??(?:\s*-\s*(?:(?:ca?\.\s*)?\d{3,4}\??)?)?\.?$"
+)
+# A role in parentheses after the name: "Taco Brandsen (ed.)", "(eds.)", "(Hrsg.)".
+_TRAILING_ROLE = re.compile(r"\s*\(([^()]+)\)$")
+# Particles that begin a family name written after the given name ("Jan van der Berg").
+_PARTICLE = re.compile(
+    r"van|der|den|de|la|le|del|della|di|da|von|ten|ter|du|dos|das", re.IGNORECASE
 )
 
 
 def agent(value: str) -> dict[str, Any]:
     """Parse a name string into an Agent: ``Family, Given`` or ``Given Family`` or an organisation.
 
-    A string naming an organisation (it contains a word such as *Institute* or *University*)
-    becomes an organizational agent; a single word becomes a personal agent with a family name only.
-    ``name`` keeps the string as the source wrote it.
+    A string naming an organisation (it contains a word such as *Institute* or *Commission*)
+    becomes an organizational agent; a single word becomes a personal agent with a family name
+    only.  Life dates and a role in parentheses are not part of the name: a known role
+    (``(ed.)``) becomes ``role``.  ``name`` keeps the string as the source wrote it, so nothing
+    taken out of the parts is lost.
     """
     name = clean_text(value).strip(" ,;")
     if not name:
         raise NormaliseError("the name is empty")
     if _ORGANISATION_WORDS.search(name):
         return {"type": "organizational", "name": name}
-    if "," in name:
-        family, _, given = (part.strip() for part in name.partition(","))
-    else:
-        *given_parts, family = name.split(" ")
-        given = " ".join(given_parts)
+    core, role = _without_role(name)
+    family, given = _person_parts(_LIFE_DATES.sub("", core))
     result: dict[str, Any] = {"type": "personal", "name": name, "family_name": family}
     if given:
         result["given_name"] = given
+    if role:
+        result["role"], result["role_source"] = role
     return result
+
+
+def _without_role(name: str) -> tuple[str, tuple[str, str] | None]:
+    """The name without a trailing relator in parentheses, and (code, text) of that relator."""
+    match = _TRAILING_ROLE.search(name)
+    row = lookup_row("relators", match.group(1)) if match else None
+    if match is None or row is None:
+        return name, None  # "Ng, Mary (Molly)": the parentheses are part of the name
+    return name[: match.start()], (row["code"], match.group(1))
+
+
+def _person_parts(name: str) -> tuple[str, str]:
+    """Family and given name of ``Family, Given`` or ``Given [particles] Family``."""
+    if "," in name:
+        family, _, given = (part.strip() for part in name.partition(","))
+        return family, given
+    words = name.split(" ")
+    first_of_family = len(words) - 1
+    while first_of_family > 1 and _PARTICLE.fullmatch(words[first_of_family - 1]):
+        first_of_family -= 1
+    return " ".join(words[first_of_family:]), " ".join(words[:first_of_family])
 
 
 def agent_parts(parts: dict[str, Any]) -> dict[str, Any]:
