@@ -248,3 +248,10 @@ def test_agent_keeps_parentheses_that_are_no_role() -> None:
     agent = normalise.agent("Ng, Mary (Molly)")
     assert (agent["family_name"], agent["given_name"]) == ("Ng", "Mary (Molly)")
     assert "role" not in agent
+
+
+@pytest.mark.parametrize("value", ["45-67", "45 \u2013 67", "45\u201467 pages"])
+def test_integer_refuses_a_page_range(value: str) -> None:
+    # <extent unit="pages">45-67</extent>: where the output sits in its host, not its length.
+    with pytest.raises(NormaliseError):
+        normalise.integer(value)

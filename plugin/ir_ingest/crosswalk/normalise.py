@@ -384,9 +384,17 @@ def sanitise_html(value: str) -> str:
     return clean_text(_NOT_SIGN.sub(r"\1&#x338;", cleaned))
 
 
+# A number followed by a dash and another is a range ("45-67"), not a count.
+_COUNT = re.compile(r"^\s*(\d+)\b(?!\s*[-\u2013\u2014]\s*\d)")
+
+
 def integer(value: str) -> int:
-    """Read a count such as ``10`` or ``10 pages``."""
-    match = re.match(r"^\s*(\d+)\b", value)
+    """Read a count such as ``10`` or ``10 pages``; a range such as ``45-67`` is no count.
+
+    MODS ``<extent unit="pages">45-67</extent>`` gives where a part sits in its host: its first
+    number is not its page count.
+    """
+    match = _COUNT.match(value)
     if not match:
         raise NormaliseError(f"{value!r} is not a whole number")
     return int(match.group(1))
