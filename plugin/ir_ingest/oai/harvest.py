@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import ConfigError
 from ir_ingest.oai.archive import PageArchive
+from ir_ingest.oai.bounds import bound_moment
 from ir_ingest.oai.client import OAIClient, Page
 from ir_ingest.oai.datestamp import format_datestamp, newest_datestamp, parse_datestamp
 from ir_ingest.oai.pages import PageGuards, Window, iter_pages, read_page
@@ -264,7 +265,9 @@ def _windows(
     if options.window is not None:
         identify = client.identify_endpoint()
         start = _moment(from_date) or _moment(identify.earliest_datestamp) or _EPOCH
-        end = _moment(options.until_date) or sync_started_at
+        until = options.until_date
+        # Inclusive (§3.3.1): a date-only until is the whole day, not its first second.
+        end = (until and bound_moment(until, upper=True)) or sync_started_at
         pairs = date_windows(start, end, options.window, day_granularity=identify.day_granularity)
         bounds = list(pairs)
         keys = [f"{key} [{lower} {upper}]" for lower, upper in pairs]
