@@ -6,10 +6,14 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
+import pytest
+
+from ir_ingest.errors import ConfigError
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
+from tests.oai.scripted import identify, page, record, scripted
 
 if TYPE_CHECKING:
     from ir_ingest.report.model import RunReport
@@ -27,7 +31,7 @@ def _last_days() -> list[ProvidedRecord]:
 
 def _run(store: Store, plan: FaultPlan, records: list[ProvidedRecord], **kw: object) -> RunReport:
     with serve_in_background(faulty_endpoint(records, plan)) as url:
-        return run_harvest(url, "oai_dc", store=store, policy=FAST, **kw)  # type: ignore[arg-type]
+        return run_harvest(url, "oai_dc", store=store, policy=FAST, repository="urn:b", **kw)  # type: ignore[arg-type]
 
 
 def test_a_date_only_until_takes_in_the_whole_day_in_windows(store: Store) -> None:
@@ -36,3 +40,63 @@ def test_a_date_only_until_takes_in_the_whole_day_in_windows(store: Store) -> No
     assert report.status == "completed"
     assert store.counts()["records"] == 8
     assert parse_qs(plan.queries()[-1])["until"] == ["2024-01-31T23:59:59Z"]
+
+
+def _sent(query: str, name: str) -> str:
+    return parse_qs(query)[name][0]
+
+
+def test_an_incremental_run_with_a_date_only_until_sends_one_granularity(store: Store) -> None:
+    records = synthetic_records(5)
+    _run(store, FaultPlan(), records)
+    plan = FaultPlan()
+    report = _run(store, plan, records, until_date="2030-01-01")
+    assert report.status == "completed"
+    query = plan.queries()[0]
+    assert _sent(query, "from").endswith("Z"), "the incremental from is at seconds granularity"
+    assert _sent(query, "until") == "2030-01-01T23:59:59Z"
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("2024-01-01T00:00:00+02:00", "2023-12-31T22:00:00Z"),
+        ("20240101", "2024-01-01T00:00:00Z"),
+        ("2024-01-01T00:00Z", "2024-01-01T00:00:00Z"),
+    ],
+)
+def test_from_is_sent_in_utc_at_the_endpoints_granularity(
+    store: Store, typed: str, sent: str
+) -> None:
+    plan = FaultPlan()
+    report = _run(store, plan, synthetic_records(5), from_date=typed, until_date="2030-01-01")
+    assert report.status == "completed"
+    assert report.total == 5
+    assert _sent(plan.queries()[0], "from") == sent
+    assert report.from_date == sent
+
+
+def test_a_recovery_asks_again_in_the_granularity_of_until(store: Store) -> None:
+    plan = FaultPlan({2: ["expired-token"]})
+    report = _run(store, plan, synthetic_records(40), until_date="2030-01-01")
+    assert report.total == 40
+    recovery = plan.queries()[3]
+    assert _sent(recovery, "from") == "2024-01-01T00:19:00Z"
+    assert _sent(recovery, "until") == "2030-01-01T23:59:59Z"
+
+
+def test_a_day_granularity_endpoint_gets_dates(store: Store) -> None:
+    log: list[dict[str, str]] = []
+    body = page("ListRecords", [record("oai:x:1", "2024-01-02")])
+    day = identify(granularity="YYYY-MM-DD")
+    with serve_in_background(scripted(lambda _: body, log, identify_body=day)) as url:
+        run_harvest(
+            url, "oai_dc", store=store, from_date="2024-01-01T10:00:00Z", until_date="2024-01-31"
+        )
+    (request,) = [p for p in log if p["verb"] == "ListRecords"]
+    assert (request["from"], request["until"]) == ("2024-01-01", "2024-01-31")
+
+
+def test_an_unreadable_bound_is_a_config_error(store: Store) -> None:
+    with pytest.raises(ConfigError, match="'31/01/2024'"):
+        run_harvest("http://127.0.0.1:9/oai", "oai_dc", store=store, until_date="31/01/2024")

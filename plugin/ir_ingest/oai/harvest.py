@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import ConfigError
 from ir_ingest.oai.archive import PageArchive
-from ir_ingest.oai.bounds import bound_moment
+from ir_ingest.oai.bounds import bound_argument, bound_moment
 from ir_ingest.oai.client import OAIClient, Page
 from ir_ingest.oai.datestamp import format_datestamp, newest_datestamp, parse_datestamp
 from ir_ingest.oai.pages import PageGuards, Window, iter_pages, read_page
@@ -141,12 +141,8 @@ def run_harvest(
     )
     if not 1 <= options.parallel <= MAX_PARALLEL:
         raise ConfigError(f"parallel must be between 1 and {MAX_PARALLEL}, got {options.parallel}")
-    for name, value in (("from", options.from_date), ("until", options.until_date)):
-        if value is not None and parse_datestamp(value) is None:
-            raise ConfigError(
-                f"--{name} must be a date (YYYY-MM-DD) or a UTC datestamp "
-                f"(YYYY-MM-DDThh:mm:ssZ), got {value!r}"
-            )
+    # Checked before any request: a typing error is the user's, not the endpoint's.
+    _bounds_at(options, day=False)
     if options.window is not None and options.window not in WINDOW_SIZES:
         sizes = " or ".join(WINDOW_SIZES)
         raise ConfigError(f"window must be {sizes}, got {options.window!r}")
@@ -170,6 +166,8 @@ def _run(
     on_page: ProgressCallback | None,
 ) -> RunReport:
     key = source_key(client.repository, prefix, options.set_spec)
+    if options.from_date is not None or options.until_date is not None:
+        options = _bounds_at(options, client.identify_endpoint().day_granularity)
     plan = _plan(store, client, key, prefix, options)
     run_id = store.begin_run(
         client.repository,
@@ -210,6 +208,27 @@ def _run(
     report.finish(status)
     store.finish_run(run_id, status, report.to_dict())
     return report
+
+
+def _bounds_at(options: HarvestOptions, day: bool) -> HarvestOptions:
+    """``options`` with ``from``/``until`` as the endpoint's granularity needs them (§3.3.1).
+
+    Sent as typed they failed: pyoai's server (and others) answer ``badArgument`` when
+    ``from`` and ``until`` differ in granularity, which every incremental run with a date-only
+    ``--until`` did (its ``from`` is a datestamp); and an offset such as ``+02:00`` is no
+    OAI-PMH datestamp at all.  Raises :class:`ConfigError` naming a value that cannot be read.
+    """
+    bounds = {}
+    for name, value in (("from", options.from_date), ("until", options.until_date)):
+        upper = name == "until"
+        sent = None if value is None else bound_argument(value, upper=upper, day_granularity=day)
+        if value is not None and sent is None:
+            raise ConfigError(
+                f"--{name} must be a date (YYYY-MM-DD) or a datestamp "
+                f"(YYYY-MM-DDThh:mm:ssZ, or with an offset), got {value!r}"
+            )
+        bounds[name] = sent
+    return replace(options, from_date=bounds["from"], until_date=bounds["until"])
 
 
 def _plan(store: Store, client: OAIClient, key: str, prefix: str, options: HarvestOptions) -> _Plan:
