@@ -450,7 +450,10 @@ def _sweep(store: Store, client: OAIClient, report: RunReport, options: HarvestO
     """ListIdentifiers over the whole source; stored live records it misses go on a review list.
 
     Nothing is deleted: a record gone without a deletion notice (``deletedRecord=no`` endpoints,
-    or a transient failure: DOAJ/doaj#1408) is for a person to look at.
+    or a transient failure: DOAJ/doaj#1408) is for a person to look at.  A sweep a guard cut
+    short, or one that had to ask again after an expired token (§3.5: a recovery from the
+    newest datestamp misses older records an endpoint listing by identifier sends later), has
+    not seen every live record: it lists none as gone.
     """
     assert report.run_id is not None
     window = Window(report.metadata_prefix, options.set_spec)
@@ -458,9 +461,10 @@ def _sweep(store: Store, client: OAIClient, report: RunReport, options: HarvestO
     for page in iter_pages(client, window, verb="ListIdentifiers", guards=options.guards):
         live = [h.identifier for h in page.records if not h.deleted]
         store.mark_swept(report.run_id, client.repository, live)
-        if page.stop_issue is not None:
-            report.add_run_issue(page.stop_issue, "ListIdentifiers sweep")
-            complete = False
+        for cut in (page.stop_issue, page.recovery):
+            if cut is not None:
+                report.add_run_issue(cut, "ListIdentifiers sweep")
+                complete = False
     if not complete:
         return
     gone = store.not_swept(
