@@ -13,7 +13,7 @@ from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
-from tests.oai.scripted import identify, page, record, scripted
+from tests.oai.scripted import error, header, identify, page, record, scripted
 
 if TYPE_CHECKING:
     from ir_ingest.report.model import RunReport
@@ -100,3 +100,26 @@ def test_a_day_granularity_endpoint_gets_dates(store: Store) -> None:
 def test_an_unreadable_bound_is_a_config_error(store: Store) -> None:
     with pytest.raises(ConfigError, match="'31/01/2024'"):
         run_harvest("http://127.0.0.1:9/oai", "oai_dc", store=store, until_date="31/01/2024")
+
+
+def test_windows_start_before_a_late_earliest_datestamp(store: Store) -> None:
+    """A migrated repository's Identify names its migration day, older records exist."""
+    stamps = ["2024-01-15T00:00:00Z", "2024-02-15T00:00:00Z", "2024-04-15T00:00:00Z"]
+    log: list[dict[str, str]] = []
+
+    def answer(params: dict[str, str]) -> bytes:
+        lower, upper = params.get("from", ""), params.get("until", "9999")
+        kept = [(f"oai:x:{n}", s) for n, s in enumerate(stamps) if lower <= s <= upper]
+        if params["verb"] == "ListIdentifiers":
+            return page("ListIdentifiers", [header(*item) for item in kept])
+        listed = [record(*item) for item in kept]
+        return page("ListRecords", listed) if listed else error("noRecordsMatch")
+
+    late = identify(earliest="2024-03-01T00:00:00Z")
+    with serve_in_background(scripted(answer, log, identify_body=late)) as url:
+        report = run_harvest(url, "oai_dc", store=store, full=True, window="monthly")
+    assert report.total == 3
+    assert report.gone_from_source == []
+    first = next(p for p in log if p["verb"] == "ListRecords")
+    assert "from" not in first
+    assert first["until"] == "2024-03-31T23:59:59Z"

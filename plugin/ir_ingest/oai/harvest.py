@@ -282,14 +282,8 @@ def _windows(
     bounds: list[tuple[str | None, str | None]] = [(from_date, options.until_date)]
     keys = [key]
     if options.window is not None:
-        identify = client.identify_endpoint()
-        start = _moment(from_date) or _moment(identify.earliest_datestamp) or _EPOCH
-        until = options.until_date
-        # Inclusive (§3.3.1): a date-only until is the whole day, not its first second.
-        end = (until and bound_moment(until, upper=True)) or sync_started_at
-        pairs = date_windows(start, end, options.window, day_granularity=identify.day_granularity)
-        bounds = list(pairs)
-        keys = [f"{key} [{lower} {upper}]" for lower, upper in pairs]
+        bounds = _window_bounds(client, options, from_date, sync_started_at)
+        keys = [f"{key} [{lower or '*'} {upper}]" for lower, upper in bounds]
         if fresh:
             store.clear_checkpoints(f"{key} [")
     states = []
@@ -307,6 +301,32 @@ def _windows(
             continue
         states.append(state)
     return states, cut_short
+
+
+def _window_bounds(
+    client: OAIClient, options: HarvestOptions, from_date: str | None, sync_started_at: datetime
+) -> list[tuple[str | None, str | None]]:
+    """``(from, until)`` of each date window; without ``from_date`` the first has no ``from``.
+
+    Identify's earliestDatestamp (§4.2) only sizes the first window: migrated repositories
+    (a DSpace or Pure import) announce their migration day while keeping the records'
+    original, older datestamps, which a first window starting there would never ask for.
+    """
+    assert options.window is not None
+    identify = client.identify_endpoint()
+    start = _moment(from_date) or _moment(identify.earliest_datestamp) or _EPOCH
+    until = options.until_date
+    # Inclusive (§3.3.1): a date-only until is the whole day, not its first second.
+    end = (until and bound_moment(until, upper=True)) or sync_started_at
+    day = identify.day_granularity
+    pairs: list[tuple[str | None, str | None]] = list(
+        date_windows(start, end, options.window, day_granularity=day)
+    )
+    if from_date is None:
+        # An earliestDatestamp later than the end still leaves one open window.
+        last = pairs[0][1] if pairs else format_datestamp(end, day)
+        pairs[:1] = [(None, last)]
+    return pairs
 
 
 def _moment(stamp: str | None) -> datetime | None:
