@@ -292,16 +292,25 @@ class Store:
         }
 
     def received_in_run(self, run_id: int, harvested: Iterable[HarvestedRecord]) -> set[str]:
-        """The identifiers among ``harvested`` this run already stored with the same datestamp."""
+        """The identifiers among ``harvested`` this run already stored with the same datestamp,
+        as a record or as a reject (a page sent again after a recovery must not add its
+        rejects a second time: rejects have no key to collide on)."""
         wanted = {record_id(h.repository, h.identifier): h for h in harvested}
         if not wanted:
             return set()
         query = select(t.records.c.id, t.records.c.datestamp).where(
             t.records.c.id.in_(list(wanted)), t.records.c.run_id == run_id
         )
+        r = t.rejects.c
+        rejected = select(r.repository, r.oai_identifier, r.datestamp).where(
+            r.run_id == run_id, r.oai_identifier.in_([h.identifier for h in wanted.values()])
+        )
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return {wanted[rid].identifier for rid, stamp in rows if stamp == wanted[rid].datestamp}
+            reject_rows = conn.execute(rejected).all()
+        seen = {wanted[rid].identifier for rid, stamp in rows if stamp == wanted[rid].datestamp}
+        keys = {(h.repository, h.identifier, h.datestamp) for h in wanted.values()}
+        return seen | {row.oai_identifier for row in reject_rows if tuple(row) in keys}
 
     def stored_states(
         self, harvested: Iterable[HarvestedRecord]
