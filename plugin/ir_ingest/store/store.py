@@ -18,7 +18,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
+from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity, stored_datestamp
 from ir_ingest.errors import StoreError
 from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
@@ -288,7 +288,7 @@ class Store:
         return {
             key
             for key, state in self.stored_states(read.values()).items()
-            if not state.deleted and state.datestamp == read[key].datestamp
+            if not state.deleted and state.datestamp == stored_datestamp(read[key].datestamp)
         }
 
     def received_in_run(self, run_id: int, harvested: Iterable[HarvestedRecord]) -> set[str]:
@@ -308,8 +308,14 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
             reject_rows = conn.execute(rejected).all()
-        seen = {wanted[rid].identifier for rid, stamp in rows if stamp == wanted[rid].datestamp}
-        keys = {(h.repository, h.identifier, h.datestamp) for h in wanted.values()}
+        seen = {
+            wanted[rid].identifier
+            for rid, stamp in rows
+            if stamp == stored_datestamp(wanted[rid].datestamp)
+        }
+        keys = {
+            (h.repository, h.identifier, stored_datestamp(h.datestamp)) for h in wanted.values()
+        }
         return seen | {row.oai_identifier for row in reject_rows if tuple(row) in keys}
 
     def stored_states(
@@ -544,7 +550,8 @@ def _write_checkpoint(conn: Connection, checkpoint: Checkpoint) -> None:
         "token": checkpoint.token,
         "cursor": checkpoint.cursor,
         "complete_list_size": checkpoint.complete_list_size,
-        "last_datestamp": checkpoint.last_datestamp,
+        # Only readable datestamps get here, but fractions of a second have no length limit.
+        "last_datestamp": checkpoint.last_datestamp and stored_datestamp(checkpoint.last_datestamp),
         "pages": checkpoint.pages,
         "records": checkpoint.records,
         "cut_short": checkpoint.cut_short,
