@@ -9,11 +9,23 @@ consistent with its checkpoint.
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -44,6 +56,8 @@ DEFAULT_DB_URL = "sqlite:///ir-ingest.sqlite3"
 _WRITE_ATTEMPTS = 3
 #: The PostgreSQL advisory-lock key table creation is serialised under ("irin" in ASCII).
 _SCHEMA_LOCK = 0x6972696E
+#: How often a new SQLite connection tries to switch the file to WAL (about 2 s in all).
+_WAL_ATTEMPTS = 20
 _Row = TypeVar("_Row", "Checkpoint", "RunInfo")
 
 
@@ -532,12 +546,24 @@ def sqlite_file(url: URL) -> str | None:
 
 
 def _create_tables(engine: Engine) -> None:
-    """Create the missing tables; on PostgreSQL under a lock, as workers may start together.
+    """Create the missing tables under a lock, as workers may start together.
 
-    ``create_all`` looks before it creates, and two PostgreSQL sessions that both looked first
-    both create: the loser fails on ``pg_type``'s unique index. A transaction-scoped advisory lock
-    makes the look-then-create one step; SQLite serialises DDL itself.
+    ``create_all`` looks before it creates, and two sessions that both looked first both
+    create: on PostgreSQL the loser fails on ``pg_type``'s unique index, on SQLite with "table
+    records already exists" (two cron jobs opening a new store file).  On PostgreSQL a
+    transaction-scoped advisory lock makes the look-then-create one step; on SQLite a
+    ``BEGIN IMMEDIATE`` transaction does, taken only while tables are missing, so opening an
+    existing store never waits for a harvest's write.
     """
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            if set(t.metadata.tables) - set(inspect(conn).get_table_names()):
+                # pysqlite opens no transaction before DDL: ask for the write lock ourselves
+                # (waiting out the other process for the busy timeout), then look again.
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                t.metadata.create_all(conn)
+            conn.commit()
+        return
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
@@ -569,7 +595,16 @@ def _write_checkpoint(conn: Connection, checkpoint: Checkpoint) -> None:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets `export` read while a harvest writes; NORMAL sync is durable across process kills.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    for attempt in range(_WAL_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            # Another process switching the same new file to WAL holds it exclusively, and
+            # SQLite answers "database is locked" at once instead of waiting its busy timeout.
+            if "locked" not in str(exc) or attempt + 1 == _WAL_ATTEMPTS:
+                raise
+            time.sleep(0.01 * (attempt + 1))
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
