@@ -60,6 +60,18 @@ class Issue:
         return out
 
 
+#: The longest datestamp the store keeps whole: its datestamp columns are ``varchar(64)``, which
+#: PostgreSQL enforces (a longer value failed the whole page, and so the run).  Widening them
+#: would not reach databases created before, as there are no migrations; a longer one is cut
+#: in those columns instead, kept whole in the record JSON and the raw XML, with an issue.
+DATESTAMP_LENGTH = 64
+
+
+def stored_datestamp(datestamp: str) -> str:
+    """``datestamp`` as the store's datestamp columns hold it (see :data:`DATESTAMP_LENGTH`)."""
+    return datestamp[:DATESTAMP_LENGTH]
+
+
 @dataclass(frozen=True, slots=True)
 class HarvestedRecord:
     """An OAI-PMH record as it came from the source: header fields plus the raw XML.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import content_id, crosswalk_record, for_element
-from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
+from ir_ingest.entry import DATESTAMP_LENGTH, Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
 from ir_ingest.oai.client import OAI_NS, RECORDS, set_specs, unwrap
 from ir_ingest.oai.salvage import read_one_by_one
@@ -36,6 +36,8 @@ FILE_REPOSITORY = "urn:ir-ingest:file"
 def process(harvested: HarvestedRecord, issues: Iterable[Issue] = ()) -> Entry:
     """Parse, crosswalk and validate one harvested record; never raises for bad input."""
     entry = Entry(harvested, issues=list(issues))
+    if len(harvested.datestamp) > DATESTAMP_LENGTH:
+        entry.issues.append(_long_datestamp(harvested.datestamp))
     if harvested.deleted or entry.has_errors:
         return entry  # a tombstone, or a record an earlier stage already failed (a reject)
     metadata = _metadata(entry)
@@ -58,6 +60,17 @@ def process(harvested: HarvestedRecord, issues: Iterable[Issue] = ()) -> Entry:
     entry.issues.extend(result.issues)
     entry.issues.extend(validate_record(result.record))
     return entry
+
+
+def _long_datestamp(datestamp: str) -> Issue:
+    """A datestamp the store's columns cut (OAI-PMH §3.3.1 allows 20 characters; a CRIS
+    export has sent an HTTP date followed by a note): the record is kept, its order unknown."""
+    return Issue(
+        "oai.long_datestamp",
+        f"the datestamp is {len(datestamp)} characters long; the store's datestamp columns "
+        f"keep its first {DATESTAMP_LENGTH} (the record keeps it whole): {datestamp[:80]!r}",
+        Severity.WARNING,
+    )
 
 
 def _metadata(entry: Entry) -> etree._Element | None:

@@ -155,7 +155,8 @@ def test_a_failing_page_leaves_neither_records_nor_checkpoint(any_store: Store) 
     run_id = any_store.begin_run(REPO, "oai_dc")
     key = source_key(REPO, "oai_dc", None)
     broken = _entry("oai:2")
-    broken.harvested = HarvestedRecord(REPO, "oai:2", None, "oai_dc", b"")  # type: ignore[arg-type]
+    stamp = "2024-01-01T00:00:00Z"
+    broken.harvested = HarvestedRecord(REPO, "oai:2", stamp, None, b"")  # type: ignore[arg-type]
     with pytest.raises(StoreError):
         any_store.save_page(
             run_id, [_entry("oai:1"), broken], Checkpoint(key, run_id, "t", 0, 0, None, 1, 2)

@@ -41,6 +41,12 @@ _DATESTAMPS = etree.XPath(
     " | /oai:OAI-PMH/oai:record/oai:header[1]/oai:datestamp[1]/text()",
     namespaces=_NS,
 )
+#: Each record's identifier, to tell a page served again under a new token (pages.py).
+_IDENTIFIERS = etree.XPath(
+    "/oai:OAI-PMH/*/oai:record/oai:header[1]/oai:identifier[1]/text()"
+    " | /oai:OAI-PMH/oai:record/oai:header[1]/oai:identifier[1]/text()",
+    namespaces=_NS,
+)
 _HEADERS = etree.XPath("/oai:OAI-PMH/*/oai:header | /oai:OAI-PMH/oai:header", namespaces=_NS)
 _IDENTIFY = etree.XPath("/oai:OAI-PMH/oai:Identify", namespaces=_NS)
 
@@ -90,9 +96,10 @@ class Page:
     cursor: int | None = None
     complete_list_size: int | None = None
     issues_by_identifier: dict[str, list[Issue]] = field(default_factory=dict)
-    #: How many records the response holds; the newest of their datestamps.
+    #: How many records the response holds; the newest of their datestamps; their identifiers.
     size: int = -1
     newest_datestamp: str | None = None
+    identifiers: tuple[str, ...] = ()
     #: ``(repository, metadata prefix)`` of a page whose records are still to be read.
     unread: tuple[str, str] | None = None
     #: Why the window ended after this page although the endpoint sent a token (a guard).
@@ -109,6 +116,7 @@ class Page:
         if self.unread is None:
             self.size = len(self.records)
             self.newest_datestamp = newest_datestamp((r.datestamp for r in self.records), None)
+            self.identifiers = tuple(r.identifier for r in self.records)
 
 
 class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
@@ -271,7 +279,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
 
     def _read_page(self, root: etree._Element, prefix: str) -> Page:
         """A ListRecords response as an unread :class:`Page`."""
-        stamps = _DATESTAMPS(root)
+        stamps, identifiers = _DATESTAMPS(root), _IDENTIFIERS(root)
         page = Page(
             records=[],
             token=None,
@@ -279,6 +287,9 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
             size=len(xmlsafe.elements(RECORDS(root))),
             newest_datestamp=newest_datestamp(
                 [str(s).strip() for s in stamps] if isinstance(stamps, list) else [], None
+            ),
+            identifiers=tuple(
+                str(i).strip() for i in (identifiers if isinstance(identifiers, list) else [])
             ),
             unread=(self.repository, prefix),
         )

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import ConfigError
 from ir_ingest.oai.archive import PageArchive
+from ir_ingest.oai.bounds import bound_argument, bound_moment
 from ir_ingest.oai.client import OAIClient, Page
 from ir_ingest.oai.datestamp import format_datestamp, newest_datestamp, parse_datestamp
 from ir_ingest.oai.pages import PageGuards, Window, iter_pages, read_page
@@ -140,12 +141,8 @@ def run_harvest(
     )
     if not 1 <= options.parallel <= MAX_PARALLEL:
         raise ConfigError(f"parallel must be between 1 and {MAX_PARALLEL}, got {options.parallel}")
-    for name, value in (("from", options.from_date), ("until", options.until_date)):
-        if value is not None and parse_datestamp(value) is None:
-            raise ConfigError(
-                f"--{name} must be a date (YYYY-MM-DD) or a UTC datestamp "
-                f"(YYYY-MM-DDThh:mm:ssZ), got {value!r}"
-            )
+    # Checked before any request: a typing error is the user's, not the endpoint's.
+    _bounds_at(options, day=False)
     if options.window is not None and options.window not in WINDOW_SIZES:
         sizes = " or ".join(WINDOW_SIZES)
         raise ConfigError(f"window must be {sizes}, got {options.window!r}")
@@ -169,6 +166,8 @@ def _run(
     on_page: ProgressCallback | None,
 ) -> RunReport:
     key = source_key(client.repository, prefix, options.set_spec)
+    if options.from_date is not None or options.until_date is not None:
+        options = _bounds_at(options, client.identify_endpoint().day_granularity)
     plan = _plan(store, client, key, prefix, options)
     run_id = store.begin_run(
         client.repository,
@@ -209,6 +208,27 @@ def _run(
     report.finish(status)
     store.finish_run(run_id, status, report.to_dict())
     return report
+
+
+def _bounds_at(options: HarvestOptions, day: bool) -> HarvestOptions:
+    """``options`` with ``from``/``until`` as the endpoint's granularity needs them (§3.3.1).
+
+    Sent as typed they failed: pyoai's server (and others) answer ``badArgument`` when
+    ``from`` and ``until`` differ in granularity, which every incremental run with a date-only
+    ``--until`` did (its ``from`` is a datestamp); and an offset such as ``+02:00`` is no
+    OAI-PMH datestamp at all.  Raises :class:`ConfigError` naming a value that cannot be read.
+    """
+    bounds = {}
+    for name, value in (("from", options.from_date), ("until", options.until_date)):
+        upper = name == "until"
+        sent = None if value is None else bound_argument(value, upper=upper, day_granularity=day)
+        if value is not None and sent is None:
+            raise ConfigError(
+                f"--{name} must be a date (YYYY-MM-DD) or a datestamp "
+                f"(YYYY-MM-DDThh:mm:ssZ, or with an offset), got {value!r}"
+            )
+        bounds[name] = sent
+    return replace(options, from_date=bounds["from"], until_date=bounds["until"])
 
 
 def _plan(store: Store, client: OAIClient, key: str, prefix: str, options: HarvestOptions) -> _Plan:
@@ -262,12 +282,8 @@ def _windows(
     bounds: list[tuple[str | None, str | None]] = [(from_date, options.until_date)]
     keys = [key]
     if options.window is not None:
-        identify = client.identify_endpoint()
-        start = _moment(from_date) or _moment(identify.earliest_datestamp) or _EPOCH
-        end = _moment(options.until_date) or sync_started_at
-        pairs = date_windows(start, end, options.window, day_granularity=identify.day_granularity)
-        bounds = list(pairs)
-        keys = [f"{key} [{lower} {upper}]" for lower, upper in pairs]
+        bounds = _window_bounds(client, options, from_date, sync_started_at)
+        keys = [f"{key} [{lower or '*'} {upper}]" for lower, upper in bounds]
         if fresh:
             store.clear_checkpoints(f"{key} [")
     states = []
@@ -285,6 +301,32 @@ def _windows(
             continue
         states.append(state)
     return states, cut_short
+
+
+def _window_bounds(
+    client: OAIClient, options: HarvestOptions, from_date: str | None, sync_started_at: datetime
+) -> list[tuple[str | None, str | None]]:
+    """``(from, until)`` of each date window; without ``from_date`` the first has no ``from``.
+
+    Identify's earliestDatestamp (§4.2) only sizes the first window: migrated repositories
+    (a DSpace or Pure import) announce their migration day while keeping the records'
+    original, older datestamps, which a first window starting there would never ask for.
+    """
+    assert options.window is not None
+    identify = client.identify_endpoint()
+    start = _moment(from_date) or _moment(identify.earliest_datestamp) or _EPOCH
+    until = options.until_date
+    # Inclusive (§3.3.1): a date-only until is the whole day, not its first second.
+    end = (until and bound_moment(until, upper=True)) or sync_started_at
+    day = identify.day_granularity
+    pairs: list[tuple[str | None, str | None]] = list(
+        date_windows(start, end, options.window, day_granularity=day)
+    )
+    if from_date is None:
+        # An earliestDatestamp later than the end still leaves one open window.
+        last = pairs[0][1] if pairs else format_datestamp(end, day)
+        pairs[:1] = [(None, last)]
+    return pairs
 
 
 def _moment(stamp: str | None) -> datetime | None:
@@ -428,7 +470,10 @@ def _sweep(store: Store, client: OAIClient, report: RunReport, options: HarvestO
     """ListIdentifiers over the whole source; stored live records it misses go on a review list.
 
     Nothing is deleted: a record gone without a deletion notice (``deletedRecord=no`` endpoints,
-    or a transient failure: DOAJ/doaj#1408) is for a person to look at.
+    or a transient failure: DOAJ/doaj#1408) is for a person to look at.  A sweep a guard cut
+    short, or one that had to ask again after an expired token (§3.5: a recovery from the
+    newest datestamp misses older records an endpoint listing by identifier sends later), has
+    not seen every live record: it lists none as gone.
     """
     assert report.run_id is not None
     window = Window(report.metadata_prefix, options.set_spec)
@@ -436,9 +481,10 @@ def _sweep(store: Store, client: OAIClient, report: RunReport, options: HarvestO
     for page in iter_pages(client, window, verb="ListIdentifiers", guards=options.guards):
         live = [h.identifier for h in page.records if not h.deleted]
         store.mark_swept(report.run_id, client.repository, live)
-        if page.stop_issue is not None:
-            report.add_run_issue(page.stop_issue, "ListIdentifiers sweep")
-            complete = False
+        for cut in (page.stop_issue, page.recovery):
+            if cut is not None:
+                report.add_run_issue(cut, "ListIdentifiers sweep")
+                complete = False
     if not complete:
         return
     gone = store.not_swept(

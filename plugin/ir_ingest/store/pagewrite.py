@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from sqlalchemy import bindparam, insert, select, update
 
-from ir_ingest.entry import Entry, Outcome
+from ir_ingest.entry import Entry, Outcome, stored_datestamp
 from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
 
@@ -135,7 +135,7 @@ class PageWriter:
                     "run_id": self.run_id,
                     "repository": harvested.repository,
                     "oai_identifier": harvested.identifier,
-                    "datestamp": harvested.datestamp,
+                    "datestamp": stored_datestamp(harvested.datestamp),
                     "raw": harvested.raw,
                     "issues_json": issues_json,
                     "created_at": self.now,
@@ -155,7 +155,7 @@ class PageWriter:
         version = 1 if current is None else current.version + 1
         values = {
             "metadata_prefix": harvested.metadata_prefix,
-            "datestamp": harvested.datestamp,
+            "datestamp": stored_datestamp(harvested.datestamp),
             "deleted": False,
             "valid": not entry.has_errors,
             "version": version,
@@ -185,7 +185,7 @@ class PageWriter:
         if current is not None and current.deleted:
             touch = {
                 "b_id": rid,
-                "b_datestamp": harvested.datestamp,
+                "b_datestamp": stored_datestamp(harvested.datestamp),
                 "b_updated_at": self.now,
                 "b_run_id": self.run_id,
             }
@@ -197,7 +197,7 @@ class PageWriter:
         version = 1 if current is None else current.version + 1
         values = {
             "metadata_prefix": harvested.metadata_prefix,
-            "datestamp": harvested.datestamp,
+            "datestamp": stored_datestamp(harvested.datestamp),
             "deleted": True,
             "valid": True,
             "version": version,
@@ -251,7 +251,7 @@ class PageWriter:
     def _touch(self, rid: str, harvested: HarvestedRecord, valid: bool, issues_json: bytes) -> None:
         touch = {
             "b_id": rid,
-            "b_datestamp": harvested.datestamp,
+            "b_datestamp": stored_datestamp(harvested.datestamp),
             "b_valid": valid,
             "b_issues_json": issues_json,
             "b_updated_at": self.now,

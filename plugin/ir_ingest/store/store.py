@@ -10,16 +10,28 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+import time
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
+from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity, stored_datestamp
 from ir_ingest.errors import StoreError
 from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
@@ -45,6 +57,8 @@ DEFAULT_DB_URL = "sqlite:///ir-ingest.sqlite3"
 _WRITE_ATTEMPTS = 3
 #: The PostgreSQL advisory-lock key table creation is serialised under ("irin" in ASCII).
 _SCHEMA_LOCK = 0x6972696E
+#: How often a new SQLite connection tries to switch the file to WAL (about 2 s in all).
+_WAL_ATTEMPTS = 20
 _Row = TypeVar("_Row", "Checkpoint", "RunInfo")
 #: A query parameter of a database URL that holds a secret (password, sslpassword, auth_token…).
 _SECRET_PARAMETER = re.compile(r"([?&][^=&]*(?:passw|secret|token|key)[^=&]*=)[^&]*", re.I)
@@ -291,20 +305,35 @@ class Store:
         return {
             key
             for key, state in self.stored_states(read.values()).items()
-            if not state.deleted and state.datestamp == read[key].datestamp
+            if not state.deleted and state.datestamp == stored_datestamp(read[key].datestamp)
         }
 
     def received_in_run(self, run_id: int, harvested: Iterable[HarvestedRecord]) -> set[str]:
-        """The identifiers among ``harvested`` this run already stored with the same datestamp."""
+        """The identifiers among ``harvested`` this run already stored with the same datestamp,
+        as a record or as a reject (a page sent again after a recovery must not add its
+        rejects a second time: rejects have no key to collide on)."""
         wanted = {record_id(h.repository, h.identifier): h for h in harvested}
         if not wanted:
             return set()
         query = select(t.records.c.id, t.records.c.datestamp).where(
             t.records.c.id.in_(list(wanted)), t.records.c.run_id == run_id
         )
+        r = t.rejects.c
+        rejected = select(r.repository, r.oai_identifier, r.datestamp).where(
+            r.run_id == run_id, r.oai_identifier.in_([h.identifier for h in wanted.values()])
+        )
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return {wanted[rid].identifier for rid, stamp in rows if stamp == wanted[rid].datestamp}
+            reject_rows = conn.execute(rejected).all()
+        seen = {
+            wanted[rid].identifier
+            for rid, stamp in rows
+            if stamp == stored_datestamp(wanted[rid].datestamp)
+        }
+        keys = {
+            (h.repository, h.identifier, stored_datestamp(h.datestamp)) for h in wanted.values()
+        }
+        return seen | {row.oai_identifier for row in reject_rows if tuple(row) in keys}
 
     def stored_states(
         self, harvested: Iterable[HarvestedRecord]
@@ -520,12 +549,24 @@ def sqlite_file(url: URL) -> str | None:
 
 
 def _create_tables(engine: Engine) -> None:
-    """Create the missing tables; on PostgreSQL under a lock, as workers may start together.
+    """Create the missing tables under a lock, as workers may start together.
 
-    ``create_all`` looks before it creates, and two PostgreSQL sessions that both looked first
-    both create: the loser fails on ``pg_type``'s unique index. A transaction-scoped advisory lock
-    makes the look-then-create one step; SQLite serialises DDL itself.
+    ``create_all`` looks before it creates, and two sessions that both looked first both
+    create: on PostgreSQL the loser fails on ``pg_type``'s unique index, on SQLite with "table
+    records already exists" (two cron jobs opening a new store file).  On PostgreSQL a
+    transaction-scoped advisory lock makes the look-then-create one step; on SQLite a
+    ``BEGIN IMMEDIATE`` transaction does, taken only while tables are missing, so opening an
+    existing store never waits for a harvest's write.
     """
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            if set(t.metadata.tables) - set(inspect(conn).get_table_names()):
+                # pysqlite opens no transaction before DDL: ask for the write lock ourselves
+                # (waiting out the other process for the busy timeout), then look again.
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                t.metadata.create_all(conn)
+            conn.commit()
+        return
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
@@ -538,7 +579,8 @@ def _write_checkpoint(conn: Connection, checkpoint: Checkpoint) -> None:
         "token": checkpoint.token,
         "cursor": checkpoint.cursor,
         "complete_list_size": checkpoint.complete_list_size,
-        "last_datestamp": checkpoint.last_datestamp,
+        # Only readable datestamps get here, but fractions of a second have no length limit.
+        "last_datestamp": checkpoint.last_datestamp and stored_datestamp(checkpoint.last_datestamp),
         "pages": checkpoint.pages,
         "records": checkpoint.records,
         "cut_short": checkpoint.cut_short,
@@ -556,7 +598,16 @@ def _write_checkpoint(conn: Connection, checkpoint: Checkpoint) -> None:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets `export` read while a harvest writes; NORMAL sync is durable across process kills.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    for attempt in range(_WAL_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            # Another process switching the same new file to WAL holds it exclusively, and
+            # SQLite answers "database is locked" at once instead of waiting its busy timeout.
+            if "locked" not in str(exc) or attempt + 1 == _WAL_ATTEMPTS:
+                raise
+            time.sleep(0.01 * (attempt + 1))
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

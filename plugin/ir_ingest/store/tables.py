@@ -25,6 +25,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from ir_ingest.entry import DATESTAMP_LENGTH
+
 metadata = MetaData()
 
 records = Table(
@@ -34,7 +36,7 @@ records = Table(
     Column("repository", Text, nullable=False),
     Column("oai_identifier", Text, nullable=False),
     Column("metadata_prefix", String(64), nullable=False),
-    Column("datestamp", String(64), nullable=False),
+    Column("datestamp", String(DATESTAMP_LENGTH), nullable=False),
     Column("deleted", Boolean, nullable=False, default=False),
     Column("valid", Boolean, nullable=False, default=True),
     Column("version", Integer, nullable=False),
@@ -72,7 +74,7 @@ rejects = Table(
     Column("run_id", Integer, nullable=True, index=True),
     Column("repository", Text, nullable=False),
     Column("oai_identifier", Text, nullable=False),
-    Column("datestamp", String(64), nullable=False),
+    Column("datestamp", String(DATESTAMP_LENGTH), nullable=False),
     Column("raw", LargeBinary, nullable=True),
     Column("issues_json", LargeBinary, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -108,7 +110,7 @@ checkpoints = Table(
     Column("token", Text, nullable=True),
     Column("cursor", Integer, nullable=True),
     Column("complete_list_size", Integer, nullable=True),
-    Column("last_datestamp", String(64), nullable=True),
+    Column("last_datestamp", String(DATESTAMP_LENGTH), nullable=True),
     Column("pages", Integer, nullable=False, default=0),
     Column("records", Integer, nullable=False, default=0),
     # A guard ended this window early: it is "done" but incomplete (see oai/harvest.py).

@@ -1,0 +1,86 @@
+"""Pages an endpoint sends again: stored once, and a page that repeats ends the window."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ir_ingest.oai.harvest import run_harvest
+from ir_ingest.oai.pages import PageGuards
+from ir_ingest.oai.provider import serve_in_background
+from tests.oai.scripted import page, record, scripted
+
+if TYPE_CHECKING:
+    from ir_ingest.report.model import RunReport
+    from ir_ingest.store import Store
+    from tests.oai.scripted import Answer
+
+#: A record without metadata: a reject (``oai.no_metadata``).
+BAD = (
+    "<record><header><identifier>oai:x:bad</identifier>"
+    "<datestamp>2024-01-01T00:00:00Z</datestamp></header></record>"
+)
+
+
+def test_a_page_sent_again_stores_its_rejects_once(store: Store) -> None:
+    body = page("ListRecords", [BAD, record("oai:x:1", "2024-01-01T00:00:00Z")], token="same")
+    with serve_in_background(scripted(lambda _: body)) as url:
+        report = run_harvest(url, "oai_dc", store=store)
+    assert [issue["code"] for issue in report.run_issues] == ["harvest.repeated_token"]
+    assert store.counts() == {"records": 1, "deleted": 0, "versions": 1, "rejects": 1}
+
+
+def _looping(pages: list[list[str]], attrs: list[str], log: list[int]) -> Answer:
+    """An endpoint that hands out a fresh token every time and serves ``pages`` round robin."""
+
+    def answer(params: dict[str, str]) -> bytes:
+        served = len(log)
+        log.append(served)
+        n = served % len(pages)
+        return page("ListRecords", pages[n], token=f"session-{served}", attrs=attrs[n])
+
+    return answer
+
+
+def _harvest_until_stopped(store: Store, answer: Answer) -> RunReport:
+    # A low cap, so that an endpoint a guard misses fails the test quickly on the cap.
+    with serve_in_background(scripted(answer)) as url:
+        return run_harvest(url, "oai_dc", store=store, guards=PageGuards(max_requests=30))
+
+
+def _records(first: int, count: int) -> list[str]:
+    return [record(f"oai:x:{n}", "2024-01-01T00:00:00Z") for n in range(first, first + count)]
+
+
+def test_a_new_token_for_the_same_page_ends_the_window(store: Store) -> None:
+    # The token changes, the page does not (an endpoint that ignores the token it is sent).
+    requests: list[int] = []
+    answer = _looping([_records(0, 10)], [' cursor="0" completeListSize="20"'], requests)
+    report = _harvest_until_stopped(store, answer)
+    assert [issue["code"] for issue in report.run_issues] == ["harvest.repeated_page"]
+    assert report.status == "incomplete"
+    assert len(requests) == 2
+    assert store.counts()["versions"] == 10
+
+
+def test_a_cursor_that_goes_back_ends_the_window(store: Store) -> None:
+    requests: list[int] = []
+    attrs = [' cursor="0"', ' cursor="10"']
+    answer = _looping([_records(0, 10), _records(10, 10)], attrs, requests)
+    report = _harvest_until_stopped(store, answer)
+    assert [issue["code"] for issue in report.run_issues] == ["harvest.repeated_page"]
+    assert len(requests) == 3
+
+
+def test_a_list_far_longer_than_announced_ends_the_window(store: Store) -> None:
+    # New records and an advancing cursor on every page, but the list never ends.
+    requests: list[int] = []
+
+    def answer(params: dict[str, str]) -> bytes:
+        n = len(requests)
+        requests.append(n)
+        attrs = f' cursor="{n * 10}" completeListSize="20"'
+        return page("ListRecords", _records(n * 10, 10), token=f"t{n}", attrs=attrs)
+
+    report = _harvest_until_stopped(store, answer)
+    assert [issue["code"] for issue in report.run_issues] == ["harvest.overlong_list"]
+    assert len(requests) == 5, "stopped past twice the 20 records announced"
