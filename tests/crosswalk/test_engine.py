@@ -192,3 +192,36 @@ def test_records_share_no_state_through_lookup_rows(tmp_path: Path) -> None:
     second = apply_crosswalk(cw, _doc("<t:k>book part</t:k>"))
     assert first.data["resource_type"]["source"] == {"label": "Chapter"}
     assert "source" not in second.data["resource_type"], "the first record's label leaked"
+
+
+def test_a_value_only_read_into_a_derived_field_stays_for_extra(tmp_path: Path) -> None:
+    # Pure's dc:type "Chapter (peer-reviewed)": the peer-review rule derives a boolean from it
+    # (ops applied) and no later rule takes it, so its wording must reach extra.
+    rules = (
+        "  - {from: 't:type', to: peer_reviewed, ops: [{match: 'peer'}, {const: true}],"
+        " consume: false}\n"
+        "  - {from: 't:type', to: version_type, ops: [{match: '^v'}]}\n"
+    )
+    applied = apply_crosswalk(
+        _crosswalk(tmp_path, rules), _doc("<t:type>Chapter (peer-reviewed)</t:type>")
+    )
+    assert applied.data == {
+        "peer_reviewed": True,
+        "extra": {"t:type": ["Chapter (peer-reviewed)"]},
+    }
+    assert (applied.source_values, applied.consumed_values) == (1, 0)
+
+
+def test_a_value_read_verbatim_or_consumed_later_is_used(tmp_path: Path) -> None:
+    # A verbatim read (a subject's @authority copied into a field) is used; a value that only
+    # informed a derived field and is then consumed by a later rule is used by that rule.
+    rules = (
+        "  - {from: 't:a/@ref', to: edition, consume: false}\n"
+        "  - {from: 't:type', to: peer_reviewed, ops: [{match: 'peer'}, {const: true}],"
+        " consume: false}\n"
+        "  - {from: 't:type', to: publisher}\n"
+    )
+    cw = _crosswalk(tmp_path, rules, "value_attributes: [ref]\n")
+    applied = apply_crosswalk(cw, _doc("<t:a ref='r1'/><t:type>peer-reviewed</t:type>"))
+    assert applied.data == {"edition": "r1", "peer_reviewed": True, "publisher": "peer-reviewed"}
+    assert (applied.source_values, applied.consumed_values) == (2, 2)

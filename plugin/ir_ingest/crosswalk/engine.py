@@ -6,7 +6,9 @@ rule instead runs its own rules on the selected element and uses the dict they m
 
 A value that went somewhere is *consumed* and later rules pass it by, so the order of rules is a
 cascade from the most specific to the most general.  Consumption is only committed when the value
-is used: a built dict refused by ``when`` leaves its parts free for the next rule.  After the
+is used: a built dict refused by ``when`` leaves its parts free for the next rule.  A
+``consume: false`` rule leaves its value to later rules; the value counts as used only if that
+rule put it into a field verbatim (no operations).  After the
 rules, every value no rule consumed (a leaf's text, the whole text of mixed content, a value
 attribute) is copied to ``extra`` under its path, so nothing the source said is silently lost.
 A scalar target keeps its first value; a later different value stays unconsumed and lands in
@@ -56,7 +58,8 @@ class _Scope:
 
     parent: _Scope | None = None
     consumed: set[Key] = field(default_factory=set)
-    #: Values a ``consume: false`` rule used: not in ``extra``, still open to later rules.
+    #: Values a ``consume: false`` rule put verbatim (no ops) into a field: not in ``extra``,
+    #: still open to later rules.  One it only derived a field from is in neither set.
     read: set[Key] = field(default_factory=set)
     issues: list[Issue] = field(default_factory=list)
     lineage: list[tuple[str, str]] = field(default_factory=list)
@@ -187,9 +190,23 @@ def _apply(
             # The parts were internal keys the operations turned into this field.
             scope.lineage = [(field_name, path) for _, path in scope.lineage]
         elif not rule.build:
-            (scope.consumed if rule.consume else scope.read).add(key)
+            _mark_used(rule, key, scope)
             scope.lineage.append((field_name, _join(source, rule)))
     return used
+
+
+def _mark_used(rule: Rule, key: Key, scope: _Scope) -> None:
+    """Record that a rule used a value: consumed, read verbatim, or only read.
+
+    A ``consume: false`` rule that copied the value into a field as written (a subject's
+    @authority) has kept it; one whose operations turned it into something else (Pure's dc:type
+    "Chapter (peer-reviewed)" into ``peer_reviewed: true``) has not, so unless a later rule
+    consumes it the wording goes to ``extra``.
+    """
+    if rule.consume:
+        scope.consumed.add(key)
+    elif not rule.ops:
+        scope.read.add(key)
 
 
 def _run_ops(ops: tuple[Operation, ...], value: Any) -> list[Any]:
