@@ -225,3 +225,20 @@ def test_a_value_read_verbatim_or_consumed_later_is_used(tmp_path: Path) -> None
     applied = apply_crosswalk(cw, _doc("<t:a ref='r1'/><t:type>peer-reviewed</t:type>"))
     assert applied.data == {"edition": "r1", "peer_reviewed": True, "publisher": "peer-reviewed"}
     assert (applied.source_values, applied.consumed_values) == (2, 2)
+
+
+def test_language_attributes_name_where_a_value_s_language_is(tmp_path: Path) -> None:
+    # MODS writes lang="ger" (ISO 639-2/B) as often as xml:lang; xml:lang wins when both are.
+    rules = "  - {from: 't:ab', to: 'abstracts[]', as: value}\n"
+    doc = _doc(
+        "<t:ab lang='ger'>Zusammenfassung</t:ab>"
+        "<t:ab xml:lang='en' lang='fre'>Summary</t:ab><t:ab>None</t:ab>"
+    )
+    default = apply_crosswalk(_crosswalk(tmp_path, rules), doc)
+    assert [a.get("lang") for a in default.data["abstracts"]] == [None, "eng", None]
+    both = _crosswalk(tmp_path, rules, 'language_attributes: ["xml:lang", lang]\n')
+    assert [a.get("lang") for a in apply_crosswalk(both, doc).data["abstracts"]] == [
+        "deu",
+        "eng",
+        None,
+    ]

@@ -9,6 +9,8 @@ A crosswalk file is data only.  Its keys::
                                         #   its defaults, postprocess and limits apply too
     namespaces: {prefix: uri, ...}      # prefixes used in root and in rule paths
     value_attributes: [valueURI]        # attributes that carry values (kept in extra if unused)
+    language_attributes: [xml:lang, lang]   # where `as: value` finds a value's language, first
+                                        #   present wins (default: xml:lang only)
     defaults: {field: value, ...}       # set when no rule filled the field
     postprocess: [issued_date, ...]     # named steps from ir_ingest.crosswalk.post, in order
     limits:                             # what the format cannot say: an info issue each
@@ -18,7 +20,7 @@ A crosswalk file is data only.  Its keys::
                                         #   `build` rule selected): elements or attributes
         to: title                       # record field; "a.b" nests, "x[]" appends to a list
         ops: [edtf, {lookup: table}]    # see ir_ingest.crosswalk.ops
-        as: value                       # wrap a string as {value, lang from xml:lang}
+        as: value                       # wrap a string as {value, lang from language_attributes}
                                         #   (any other key: {key: string}, e.g. as: uri)
         set: {role: aut}                # constant keys added to the value (a string becomes value)
         build: [rules…]                 # the value is a dict made by these rules from the element
@@ -49,12 +51,14 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 OnError = Literal["keep", "null", "report", "reject"]
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
 _RULE_KEYS = {
     "from", "to", "ops", "as", "set", "build", "when", "requires", "consume", "on_error", "note",
 }  # fmt: skip
 _FILE_KEYS = {
-    "format", "root", "include", "namespaces", "value_attributes", "defaults", "postprocess",
-    "limits", "rules", "description",
+    "format", "root", "include", "namespaces", "value_attributes", "language_attributes",
+    "defaults", "postprocess", "limits", "rules", "description",
 }  # fmt: skip
 
 
@@ -93,6 +97,8 @@ class Rule:
     requires: tuple[str, ...] = ()
     consume: bool = True
     on_error: OnError = "report"
+    #: Attributes (``{uri}local``) giving the language of a value wrapped ``as: value``, in order.
+    lang_attributes: tuple[str, ...] = (XML_LANG,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,11 +157,13 @@ def load_crosswalk(path: Path) -> Crosswalk:
     if not isinstance(defaults, dict):
         raise ConfigError(f"{path}: defaults must be a mapping, got {defaults!r}")
     base = _included(path, data.get("include"))
+    languages = _language_attributes(path, data.get("language_attributes"), namespaces)
     return Crosswalk(
         format=str(data["format"]),
         roots=roots,
         namespaces=dict(namespaces),
-        rules=_compile_rules(path, data["rules"], namespaces, "") + (base.rules if base else ()),
+        rules=_compile_rules(path, data["rules"], _Context(namespaces, languages), "")
+        + (base.rules if base else ()),
         defaults={**(base.defaults if base else {}), **defaults},
         path=path,
         value_attributes=_value_attributes(path, data.get("value_attributes"), namespaces)
@@ -190,20 +198,24 @@ def _read_mapping(path: Path) -> dict[str, Any]:
     return data
 
 
-def _compile_rules(
-    path: Path, specs: Any, namespaces: dict[str, str], parent: str
-) -> tuple[Rule, ...]:
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """File-level settings every rule of a file is compiled with."""
+
+    namespaces: dict[str, str]
+    lang_attributes: tuple[str, ...]
+
+
+def _compile_rules(path: Path, specs: Any, context: _Context, parent: str) -> tuple[Rule, ...]:
     if not isinstance(specs, list):
         raise ConfigError(f"{path}{parent}: rules must be a list, got {specs!r}")
     return tuple(
-        _compile_rule(path, f"{parent}{number}", number, spec, namespaces)
+        _compile_rule(path, f"{parent}{number}", number, spec, context)
         for number, spec in enumerate(specs, start=1)
     )
 
 
-def _compile_rule(
-    path: Path, label: str, number: int, spec: Any, namespaces: dict[str, str]
-) -> Rule:
+def _compile_rule(path: Path, label: str, number: int, spec: Any, context: _Context) -> Rule:
     where = f"{path.name} rule {label}"
     if not isinstance(spec, dict):
         raise ConfigError(f"{where}: a rule is a mapping, got {spec!r}")
@@ -212,6 +224,7 @@ def _compile_rule(
         raise ConfigError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}")
     if "from" not in spec or "to" not in spec:
         raise ConfigError(f"{where}: a rule needs 'from' and 'to', got {sorted(spec)}")
+    namespaces = context.namespaces
     try:
         select = etree.XPath(str(spec["from"]), namespaces=namespaces)
         ops = tuple(compile_operation(op) for op in spec.get("ops") or [])
@@ -230,11 +243,12 @@ def _compile_rule(
         ops=ops,
         wrap=_wrap(where, spec.get("as")),
         constants=_mapping(where, "set", spec.get("set")),
-        build=_compile_rules(path, build, namespaces, f" {label}.") if build is not None else (),
+        build=_compile_rules(path, build, context, f" {label}.") if build is not None else (),
         when=_when(where, spec.get("when")),
         requires=_requires(where, spec.get("requires")),
         consume=_flag(where, "consume", spec.get("consume", True)),
         on_error=_on_error(where, spec),
+        lang_attributes=context.lang_attributes,
     )
 
 
@@ -350,6 +364,20 @@ def _value_attributes(path: Path, names: Any, namespaces: dict[str, str]) -> fro
         return frozenset(clark(str(name), namespaces) for name in names)
     except KeyError as exc:
         raise ConfigError(f"{path}: value_attributes uses an undeclared prefix {exc}") from exc
+
+
+def _language_attributes(path: Path, names: Any, namespaces: dict[str, str]) -> tuple[str, ...]:
+    """The language attributes as ``{uri}local``; ``xml:lang`` needs no declared prefix."""
+    if names is None:
+        return (XML_LANG,)
+    if not isinstance(names, list) or not names:
+        raise ConfigError(f"{path}: language_attributes must be a non-empty list, got {names!r}")
+    try:
+        return tuple(
+            XML_LANG if name == "xml:lang" else clark(str(name), namespaces) for name in names
+        )
+    except KeyError as exc:
+        raise ConfigError(f"{path}: language_attributes uses an undeclared prefix {exc}") from exc
 
 
 def _postprocess(path: Path, names: Any) -> tuple[str, ...]:

@@ -30,8 +30,6 @@ if TYPE_CHECKING:
     from ir_ingest.crosswalk.definition import Crosswalk, Rule
     from ir_ingest.crosswalk.ops import Operation
 
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
 #: A consumed source value: an element, or an (element, attribute name) pair.
 Key = etree._Element | tuple[etree._Element, str]
 
@@ -255,10 +253,14 @@ def _accepts(rule: Rule, value: Any) -> bool:
 
 
 def _shape(rule: Rule, element: etree._Element, value: Any) -> Any:
-    """Wrap a string as ``{wrap: value}`` (with its xml:lang) and add the constant keys."""
+    """Wrap a string as ``{wrap: value}`` (with its language) and add the constant keys.
+
+    The language is the first of the file's ``language_attributes`` present: MODS writes
+    ``lang="ger"`` (ISO 639-2/B) as often as ``xml:lang``.
+    """
     if rule.wrap and isinstance(value, str):
         value = {rule.wrap: value}
-        lang = element.get(_XML_LANG)
+        lang = next(filter(None, map(element.get, rule.lang_attributes)), None)
         if rule.wrap == "value" and lang:
             try:
                 value["lang"] = language(lang)
