@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ir_ingest.crosswalk import identifiers
+from ir_ingest.crosswalk.identifiers import host_identifier
 from ir_ingest.crosswalk.normalise import NormaliseError
 
 
@@ -153,3 +154,26 @@ def test_openaire_alt_identifiers_are_unwrapped(value: str, expected: dict[str, 
 def test_an_alt_identifier_must_be_valid_in_its_scheme() -> None:
     with pytest.raises(NormaliseError, match="not a valid doi"):
         identifiers.identifier("info:eu-repo/semantics/altIdentifier/doi/Photo 12/3")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ISBN: 9780367735012", {"scheme": "isbn", "value": "9780367735012"}),
+        ("1234-5679", {"scheme": "issn", "value": "12345679"}),
+        ("eISSN 1234-5679", {"scheme": "issn", "value": "12345679", "qualifier": "electronic"}),
+        ("ISSN (print): 1234-5679", {"scheme": "issn", "value": "12345679", "qualifier": "print"}),
+        ("doi:10.5555/x.1", {"scheme": "doi", "value": "10.5555/x.1"}),
+        ("Journal of Speculative Hydrology", None),
+        ("https://journal.example.org/", None),  # a URL names no host
+    ],
+)
+def test_a_host_source_that_is_only_an_identifier(
+    text: str, expected: dict[str, str] | None
+) -> None:
+    assert host_identifier(text) == expected
+
+
+def test_a_labelled_host_source_with_a_bad_checksum_is_an_error() -> None:
+    with pytest.raises(NormaliseError, match="not a valid isbn"):
+        host_identifier("ISBN: 9780367735013")

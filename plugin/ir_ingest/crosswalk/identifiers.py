@@ -13,6 +13,7 @@ from typing import Any
 
 import idutils
 
+from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
 
 # idutils reports every scheme a string could be; prefer the most specific ones.
@@ -153,6 +154,39 @@ def identifier_parts(parts: dict[str, Any]) -> dict[str, Any]:
     if parts.get("qualifier"):
         result["qualifier"] = parts["qualifier"]
     return result
+
+
+# A label before a host identifier: "ISBN:", "eISSN", "Online ISSN", "ISSN (print)", "doi".
+_HOST_LABEL = re.compile(
+    r"^(?P<label>(?:[a-z]+[- ]?)?(?P<scheme>isbn|issn|doi)(?:\s*\([a-z]+\))?)\s*[:.]?\s*"
+    r"(?P<value>\S+)$",
+    re.IGNORECASE,
+)
+_HOST_SCHEMES = frozenset(("isbn", "issn", "doi"))
+
+
+def host_identifier(text: str) -> dict[str, str] | None:
+    """The ISBN, ISSN or DOI a text consists of (labelled or bare), else ``None``.
+
+    Pure and OJS put the book's ISBN or the journal's ISSN alone into a part's ``dc:source``
+    ("ISBN: 9780367735012", "1234-5679"); that names the host but is no title.  A label such
+    as "eISSN" or "ISSN (print)" gives the qualifier (``identifier_qualifiers`` table).
+    """
+    cleaned = clean_text(text)
+    match = _HOST_LABEL.match(cleaned)
+    if match is None:
+        try:
+            found = identifier(cleaned)
+        except NormaliseError:
+            return None
+    else:  # labelled: an invalid value is an error, and still no title
+        found = identifier(match["value"], match["scheme"].lower())
+    if found["scheme"] not in _HOST_SCHEMES:
+        return None
+    qualifier = lookup_row("identifier_qualifiers", match["label"].lower()) if match else None
+    if qualifier is not None:
+        found["qualifier"] = qualifier["value"]
+    return found
 
 
 def related_parts(parts: dict[str, Any]) -> dict[str, Any]:

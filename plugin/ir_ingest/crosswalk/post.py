@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ir_ingest.crosswalk.identifiers import host_identifier
 from ir_ingest.crosswalk.normalise import NormaliseError, citation
 from ir_ingest.entry import Issue, Severity
 
@@ -29,6 +30,9 @@ HOST_TYPES = {
     COAR + "c_6670": COAR + "c_f744",
 }
 _HOST_SCHEMES = ("isbn", "issn")
+#: Where a part's record names its host, as paths in ``extra``: Pure's and OJS's dc:source,
+#: qualified DC's dcterms:isPartOf (a title, a citation or an ISSN alone).
+HOST_SOURCES = ("dc:source", "dcterms:isPartOf")
 
 Step = Callable[["Applied"], None]
 
@@ -55,10 +59,12 @@ def landing_page(applied: Applied) -> None:
 
 
 def host_from_part(applied: Applied) -> None:
-    """For a part (chapter, paper, article): its ISBN/ISSN and its ``dc:source`` are the host's.
+    """For a part (chapter, paper, article): its ISBN/ISSN and its host source are the host's.
 
     Pure and OJS write the book's ISBN or the journal's ISSN into the chapter's own
-    ``dc:identifier`` and the book or journal title (OJS: a citation) into ``dc:source``.
+    ``dc:identifier`` and the book or journal title (OJS: a citation) into ``dc:source``;
+    qualified DC names the journal or book in ``dcterms:isPartOf``.  Only a part has a host:
+    CONTENTdm's isPartOf on a photograph is its digital collection, not a publication.
     """
     data = applied.data
     type_uri = (data.get("resource_type") or {}).get("uri")
@@ -70,31 +76,56 @@ def host_from_part(applied: Applied) -> None:
         data["identifiers"] = [i for i in data["identifiers"] if i not in moved]
         host["identifiers"] = moved
         applied.lineage.setdefault("host.identifiers", []).append("identifiers[isbn|issn]")
-    sources = data.get("extra", {}).get("dc:source", [])
-    if len(sources) == 1 and not host.get("title"):
-        _host_from_citation(applied, host, sources[0])
-    if type_uri in HOST_TYPES and host.get("title"):
+    for path in HOST_SOURCES:
+        titles = [t for t in data.get("extra", {}).get(path, []) if not _host_id(applied, t, path)]
+        if len(titles) == 1 and not host.get("title"):
+            _host_from_citation(applied, host, titles[0], path)
+    if type_uri in HOST_TYPES and (host.get("title") or host.get("identifiers")):
         host.setdefault("resource_type", HOST_TYPES[type_uri])
     if not host:
         del data["host"]
 
 
-def _host_from_citation(applied: Applied, host: dict[str, Any], text: str) -> None:
+def _host_id(applied: Applied, text: str, path: str) -> bool:
+    """Add the host identifier ``text`` is ("ISBN: 978…", "1234-5679"); True if it is one."""
+    try:
+        found = host_identifier(text)
+    except NormaliseError as exc:  # "ISBN: 978…" with a bad checksum: no title either
+        applied.issues.append(
+            Issue(
+                code="crosswalk.bad_value",
+                message=f"{path}: {exc}; the value is kept in extra",
+                severity=Severity.WARNING,
+                path=path,
+            )
+        )
+        return True
+    if found is None:
+        return False
+    host = applied.data["host"]
+    known = {(i.get("scheme"), i.get("value")) for i in host.get("identifiers", [])}
+    if (found["scheme"], found["value"]) not in known:
+        host.setdefault("identifiers", []).append(found)
+        applied.lineage.setdefault("host.identifiers", []).append(path)
+        applied.issues.append(
+            _inferred(f"an identifier of the host was read from {path} {text!r}", path)
+        )
+    return True
+
+
+def _host_from_citation(applied: Applied, host: dict[str, Any], text: str, path: str) -> None:
     try:
         parsed = citation(text)
     except NormaliseError:
         return
-    # dc:source stays in extra, verbatim; the host is our reading of it.
+    # The source value stays in extra, verbatim; the host is our reading of it.
     host.update(parsed)
-    applied.lineage.setdefault("host.title", []).append("dc:source")
-    applied.issues.append(
-        Issue(
-            code="crosswalk.inferred_host",
-            message=f"the host publication was read from dc:source {text!r}",
-            severity=Severity.INFO,
-            path="dc:source",
-        )
-    )
+    applied.lineage.setdefault("host.title", []).append(path)
+    applied.issues.append(_inferred(f"the host publication was read from {path} {text!r}", path))
+
+
+def _inferred(message: str, path: str) -> Issue:
+    return Issue(code="crosswalk.inferred_host", message=message, severity=Severity.INFO, path=path)
 
 
 def editors_as_creators(applied: Applied) -> None:
