@@ -53,3 +53,17 @@ def test_seed_chapter_as_mods_gives_the_design_record() -> None:
     assert record["source_stats"] == {"downloads": 8}
     assert record["abstracts"][0]["value"].count("\n\n") == 1, "the two paragraphs are kept"
     assert not entry.has_errors
+
+
+def test_origin_info_events_and_date_qualifiers() -> None:
+    # Production, distribution and publication events: the publication's imprint and date win
+    # wherever they stand; its approximate year is kept as written and the qualifier named.
+    entry = process(read_file(FIXTURES / "records" / "mods" / "origininfo-events.xml")[0])
+    assert entry.record is not None
+    record = entry.record.to_dict()
+    assert (record["publisher"], record["publication_date"]) == ("Pub Y", "1850")
+    assert {"date": "1846/1848", "type": "created"} in record["dates"]
+    assert record["extra"]["mods:originInfo/mods:dateIssued/@qualifier"] == ["approximate"]
+    assert [i.code for i in entry.issues if "approximate" in i.message] == [
+        "crosswalk.date_qualifier"
+    ]

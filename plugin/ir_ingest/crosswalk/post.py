@@ -154,10 +154,33 @@ def imprint_from_host(applied: Applied) -> None:
             applied.lineage.setdefault(field, []).append(f"host.{host_field}")
 
 
+def date_qualifiers(applied: Applied) -> None:
+    """Say which dates the source qualified: EDTF level 0 cannot, so the date reads as exact.
+
+    MODS ``<dateIssued qualifier="approximate">1850</dateIssued>`` gives 1850 as the date; the
+    qualifier (a value attribute no rule takes) is in ``extra`` and an info issue names it.
+    """
+    for path, values in applied.data.get("extra", {}).items():
+        if not path.endswith("/@qualifier"):
+            continue
+        element = path.removesuffix("/@qualifier")
+        for qualifier in values:
+            applied.issues.append(
+                Issue(
+                    code="crosswalk.date_qualifier",
+                    message=f"{element} is {qualifier}: the date is kept as written (EDTF "
+                    "level 0 cannot qualify it) and the qualifier is in extra",
+                    severity=Severity.INFO,
+                    path=path,
+                )
+            )
+
+
 STEPS: dict[str, Step] = {
     "issued_date": issued_date,
     "landing_page": landing_page,
     "host_from_part": host_from_part,
     "editors_as_creators": editors_as_creators,
     "imprint_from_host": imprint_from_host,
+    "date_qualifiers": date_qualifiers,
 }
