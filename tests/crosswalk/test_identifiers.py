@@ -81,6 +81,23 @@ def test_grant_agreement() -> None:
 
 
 @pytest.mark.parametrize(
+    ("uri", "number"),
+    [
+        # FCT (Portugal) project numbers have slashes of their own; PT is the jurisdiction.
+        ("info:eu-repo/grantAgreement/FCT/5876/UID/BIA/04325/2013/PT", "UID/BIA/04325/2013"),
+        (
+            "info:eu-repo/grantAgreement/FCT/3599-PPCDT/PTDC/MAR-EST/1234/2014",
+            "PTDC/MAR-EST/1234/2014",
+        ),
+        ("info:eu-repo/grantAgreement/EC/FP7/283595/EU/Tidal Commons/TIDCOM", "283595"),
+        ("info:eu-repo/grantAgreement/EC/H2020/123456", "123456"),
+    ],
+)
+def test_grant_agreement_numbers_end_at_the_jurisdiction(uri: str, number: str) -> None:
+    assert identifiers.grant_agreement(uri)["award"]["number"] == number
+
+
+@pytest.mark.parametrize(
     "value",
     [
         "Photo 12/3",

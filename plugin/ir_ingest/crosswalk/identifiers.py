@@ -203,19 +203,28 @@ def related_parts(parts: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-_GRANT = re.compile(r"^info:eu-repo/grantAgreement/([^/]+)/([^/]*)/([^/]+)(?:/.*)?$")
+_GRANT = re.compile(r"^info:eu-repo/grantAgreement/([^/]+)/([^/]*)/(.+)$")
+# OpenAIRE's optional jurisdiction after the project number: a two-letter code (EU, PT).
+_JURISDICTION = re.compile(r"^[A-Z]{2}$")
 
 
 def grant_agreement(value: str) -> dict[str, Any]:
     """An OpenAIRE v3 grant URI ``info:eu-repo/grantAgreement/EC/H2020/123456/EU`` as funding.
 
-    The funder is the acronym given (``EC``); the programme is kept in the award title.
+    The pattern is funder/programme/number[/jurisdiction[/name[/acronym]]].  The funder is the
+    acronym given (``EC``); the programme is kept in the award title.  FCT (Portugal) writes
+    numbers with slashes of their own (``FCT/5876/UID/BIA/04325/2013/PT``): the number runs to
+    the jurisdiction, or to the end when there is none.
     """
     match = _GRANT.match(clean_text(value))
     if not match:
         raise NormaliseError(f"{value!r} is not an info:eu-repo/grantAgreement URI")
-    funder, programme, number = match.groups()
-    award: dict[str, Any] = {"number": number, "uri": clean_text(value)}
+    funder, programme, rest = match.groups()
+    segments = rest.split("/")
+    end = next(
+        (i for i, seg in enumerate(segments) if i and _JURISDICTION.match(seg)), len(segments)
+    )
+    award: dict[str, Any] = {"number": "/".join(segments[:end]), "uri": clean_text(value)}
     if programme:
         award["title"] = programme
     return {"funder": {"name": funder}, "award": award}
