@@ -239,6 +239,11 @@ def agent_parts(parts: dict[str, Any]) -> dict[str, Any]:
         )
     elif names or display:
         result = agent(names[0] if names else str(display))
+    elif parts.get("given_name"):
+        # One-name people ("Madonna", many pre-modern and Indonesian names) are catalogued
+        # with only a given namePart: a person, not a missing name.
+        result = {"type": "personal", "given_name": parts["given_name"]}
+        result["name"] = parts["given_name"]
     else:
         raise NormaliseError("the name has no name parts")
     if display and result["type"] == "personal":
