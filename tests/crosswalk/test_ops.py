@@ -62,3 +62,10 @@ def test_bad_operation_specs_are_config_errors(spec: object, message: str) -> No
 def test_every_operation_has_a_docstring() -> None:
     for name, (func, _) in OPERATIONS.items():
         assert func.__doc__, f"operation {name} is undocumented"
+
+
+def test_extract_takes_the_one_match_only() -> None:
+    op = compile_operation({"extract": r"https?://[^\s()]+"})
+    assert op("Licensed under CC BY (https://cc.example/by/4.0/).") == "https://cc.example/by/4.0/"
+    assert op("https://a.example/ or https://b.example/") is None
+    assert op("no link") is None

@@ -49,6 +49,16 @@ def match(value: str, pattern: re.Pattern[str]) -> str | None:
     return value if pattern.search(value) else None
 
 
+def extract(value: str, pattern: re.Pattern[str]) -> str | None:
+    """``{extract: "https?://…"}``: the one thing the expression finds; none or several → ``None``.
+
+    Licence prose ("This work is licensed under … (https://creativecommons.org/licenses/by/4.0/)")
+    names its licence by one URL; two URLs leave it unclear which is the licence.
+    """
+    found = pattern.findall(value)
+    return found[0] if len(found) == 1 and isinstance(found[0], str) else None
+
+
 def lookup(value: str, table: str) -> dict[str, str] | None:
     """``{lookup: access_rights}``: the table row the value maps to (see crosswalks/lookups).
 
@@ -155,6 +165,7 @@ def _no_arg(arg: Any) -> None:
 OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "strip_prefix": (strip_prefix, _check_str),
     "match": (match, _check_regex),
+    "extract": (extract, _check_regex),
     "lookup": (lookup, _check_table),
     "column": (column, _check_str),
     "resource_type": (resource_type, _check_only),
