@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ir_ingest.report.model import RunReport
     from ir_ingest.store import Store
 
-FAST = TransportPolicy(connect_timeout=1, read_timeout=2, retries=1, backoff=0.01, max_wait=0.05)
+FAST = TransportPolicy(connect_timeout=1, read_timeout=5, retries=3, backoff=0.01, max_wait=0.05)
 
 
 def _last_days() -> list[ProvidedRecord]:

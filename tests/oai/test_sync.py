@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from ir_ingest.report.model import RunReport
     from ir_ingest.store import Store
 
-FAST = TransportPolicy(connect_timeout=1, read_timeout=2, retries=2, backoff=0.01, max_wait=0.05)
+# Retries absorb what a loaded machine adds (a reset pooled connection, a slow answer): a run
+# must fail where its planned fault is, or the resume test sees the wrong window first.
+FAST = TransportPolicy(connect_timeout=1, read_timeout=5, retries=4, backoff=0.01, max_wait=0.05)
 REPO = "urn:sync"
 
 
