@@ -13,6 +13,7 @@ committed, and a checkpoint never runs ahead of the records it follows.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from types import TracebackType
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 _STOP = object()
 
@@ -55,6 +57,8 @@ class WriteBehind(Generic[T]):
         self._thread.join()
         if exc is None:
             self._raise()
+        elif self._error is not None:  # the caller's error goes on; this one must not vanish
+            log.error("writing failed too: %s: %s", type(self._error).__name__, self._error)
 
     def submit(self, item: T) -> None:
         """Queue ``item`` for writing; blocks while ``depth`` items wait."""
