@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -44,3 +45,21 @@ def test_closing_does_not_wait_for_a_stuck_worker() -> None:
     items.close()  # the consumer gives up (an error, Ctrl-C): this must not wait for the worker
     assert not finished.is_set(), "close() waited for the stuck worker"
     release.set()
+
+
+def test_after_a_producers_error_no_other_producer_starts() -> None:
+    started: list[int] = []
+
+    def failing() -> Iterator[int]:
+        started.append(0)
+        raise ValueError("endpoint fell over")
+        yield 0  # a generator, like the others
+
+    def later() -> Iterator[int]:
+        started.append(1)
+        yield 1
+
+    with pytest.raises(ValueError, match="fell over"):
+        list(prefetched([failing, later, later], workers=1))
+    time.sleep(0.2)  # a worker that went on would have started the next producer by now
+    assert started == [0]

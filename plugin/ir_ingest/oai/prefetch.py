@@ -104,6 +104,9 @@ def _drain(
                 return
     except BaseException as exc:  # handed to the consumer, which raises it
         _put(handover, (index, _Done(exc)), stop)
+        # The run fails with it: no worker starts another window's requests meanwhile (they
+        # reached the endpoint after the run had ended, and a test server counted them).
+        stop.set()
     else:
         _put(handover, (index, _Done()), stop)
 
