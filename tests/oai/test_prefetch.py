@@ -52,8 +52,8 @@ def test_after_a_producers_error_no_other_producer_starts() -> None:
 
     def failing() -> Iterator[int]:
         started.append(0)
+        yield from ()  # a generator, like the others, that fails on its first request
         raise ValueError("endpoint fell over")
-        yield 0  # a generator, like the others
 
     def later() -> Iterator[int]:
         started.append(1)
