@@ -150,7 +150,6 @@ def _app(
 
 
 def test_harvest_into_an_in_memory_store(oai_endpoint: str) -> None:
-    # Pages are stored by a writer thread; an in-memory database must be that thread's too.
     memory = Store("sqlite://")
     try:
         report = run_harvest(oai_endpoint, "oai_dc", store=memory)

@@ -396,3 +396,14 @@ def test_rejects_are_listed_and_read_back_with_their_runs_format(any_store: Stor
 )
 def test_database_urls_are_shown_without_passwords(url: str, shown: str) -> None:
     assert redact_url(url) == shown
+
+
+def test_an_in_memory_store_is_one_database_for_every_thread() -> None:
+    memory = Store("sqlite://")
+    try:
+        worker = threading.Thread(target=memory.begin_run, args=(REPO, "oai_dc", None, None, None))
+        worker.start()
+        worker.join()
+        assert memory.last_run(source_key(REPO, "oai_dc", None)) is not None
+    finally:
+        memory.close()

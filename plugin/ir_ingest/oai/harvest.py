@@ -30,7 +30,6 @@ from ir_ingest.oai.datestamp import format_datestamp, newest_datestamp, parse_da
 from ir_ingest.oai.pages import PageGuards, Window, iter_pages, read_page
 from ir_ingest.oai.prefetch import prefetched
 from ir_ingest.oai.windows import WINDOW_SIZES, date_windows
-from ir_ingest.oai.writebehind import WriteBehind
 from ir_ingest.pipeline import process
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Checkpoint, Store, default_db_url, source_key
@@ -341,28 +340,21 @@ def _harvest_windows(
     options: HarvestOptions,
     on_page: ProgressCallback | None,
 ) -> None:
-    """Fetch pages in worker threads, crosswalk them here, store them in a writer thread."""
+    """Fetch every window's pages in worker threads; store them here, one page at a time."""
     archive = None
     if options.archive is not None:
         archive = PageArchive(
             options.archive, client.repository, report.metadata_prefix, options.set_spec
         )
-
-    def write(ready: _Ready) -> None:
-        _write_page(store, report, ready)
+    producers = [functools.partial(_window_pages, client, options, state) for state in plan.windows]
+    for index, page in prefetched(producers, options.parallel):
+        state = plan.windows[index]
+        if archive is not None:
+            archive.write(report.run_id or 0, state.index, state.pages + 1, page.body)
+        _store_page(store, report, state, page)
+        report.complete_list_size = _known_total(plan.windows)
         if on_page is not None:
             on_page(report)
-
-    assert report.run_id is not None
-    producers = [functools.partial(_window_pages, client, options, state) for state in plan.windows]
-    with WriteBehind(write) as writer:
-        for index, page in prefetched(producers, options.parallel):
-            state = plan.windows[index]
-            if archive is not None:
-                archive.write(report.run_id, state.index, state.pages + 1, page.body)
-            if page.may_repeat:
-                writer.flush()  # which records this run already stored is read from the store
-            writer.submit(_prepare_page(store, report.run_id, plan.windows, state, page))
 
 
 def _window_pages(
@@ -379,29 +371,16 @@ def _window_pages(
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Ready:
-    """A crosswalked page, ready to store with the checkpoint that follows it."""
-
-    page: Page
-    window: Window
-    entries: list[Entry]
-    checkpoint: Checkpoint
-    #: The harvest's size as announced so far, for the progress bar.
-    known_total: int | None
-
-
-def _prepare_page(
-    store: Store, run_id: int, windows: list[_WindowState], state: _WindowState, page: Page
-) -> _Ready:
-    """Crosswalk one page of ``state``'s window and move the window's checkpoint past it."""
+def _store_page(store: Store, report: RunReport, state: _WindowState, page: Page) -> None:
+    """Process one page, commit it with its window's checkpoint, count it."""
+    assert report.run_id is not None
     # Records a prefetch thread parsed (a salvaged page) are parsed again from their bytes:
     # lxml evaluates XPath on another thread's document some 25x slower (its dictionaries
     # are thread-local), and a record costs far less to parse.
     own_trees = read_page(page)
     records = page.records if own_trees else [replace(h, tree=None) for h in page.records]
     if page.may_repeat:
-        repeated = store.received_in_run(run_id, records)
+        repeated = store.received_in_run(report.run_id, records)
         records = [h for h in records if h.identifier not in repeated]
     entries = _process_page(page, records)
     state.last_datestamp = newest_datestamp([page.newest_datestamp], state.last_datestamp)
@@ -411,7 +390,7 @@ def _prepare_page(
         state.complete_list_size = page.complete_list_size
     checkpoint = Checkpoint(
         source_key=state.key,
-        run_id=run_id,
+        run_id=report.run_id,
         token=page.token,
         cursor=page.cursor,
         complete_list_size=page.complete_list_size,
@@ -420,18 +399,12 @@ def _prepare_page(
         records=state.records,
         cut_short=page.stop_issue is not None or page.recovery is not None,
     )
-    return _Ready(page, state.window, entries, checkpoint, _known_total(windows))
-
-
-def _write_page(store: Store, report: RunReport, ready: _Ready) -> None:
-    """Commit a page with its window's checkpoint, then count it (in the writer thread)."""
-    store.save_page(report.run_id, ready.entries, ready.checkpoint)
+    store.save_page(report.run_id, entries, checkpoint)
     report.pages += 1
-    report.add(ready.entries)
-    report.complete_list_size = ready.known_total
-    for cut in (ready.page.stop_issue, ready.page.recovery):
+    report.add(entries)
+    for cut in (page.stop_issue, page.recovery):
         if cut is not None:
-            report.add_run_issue(cut, ready.window.describe())
+            report.add_run_issue(cut, state.window.describe())
             report.cut_short = True
 
 

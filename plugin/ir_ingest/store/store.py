@@ -527,8 +527,8 @@ class Store:
 def _engine(url: str) -> Engine:
     """The engine for ``url``; an in-memory SQLite database is one, shared by every thread.
 
-    A harvest stores its pages from a writer thread (:mod:`ir_ingest.oai.writebehind`), and
-    SQLAlchemy would give each thread an in-memory database of its own.
+    SQLAlchemy would otherwise give each thread an in-memory database of its own: a store
+    opened in one thread and used from another would look empty there.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and sqlite_file(parsed) is None:
