@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from ir_ingest.oai.provider import (
     ProvidedRecord,
@@ -64,3 +67,29 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"the shared corpus is not at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A SQLite store, and a PostgreSQL store in a schema of its own (dropped after the test)."""
+    if request.param == "sqlite":
+        opened = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+        yield opened
+        opened.close()
+        return
+    admin = create_engine(POSTGRES_URL)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except OperationalError as exc:
+        admin.dispose()
+        unavailable(f"PostgreSQL is not reachable at {POSTGRES_URL}: {exc.orig}")
+    opened = Store(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
+    try:
+        yield opened
+    finally:
+        opened.close()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()

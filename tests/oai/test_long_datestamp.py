@@ -2,53 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import TYPE_CHECKING
-
-import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select
 
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.store import Store
 from ir_ingest.store import tables as t
-from tests.conftest import POSTGRES_URL, unavailable
 from tests.oai.scripted import header, page, record, scripted
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-    from pathlib import Path
 
 #: Seen from a CRIS export job: an HTTP date with a note, 77 characters.
 LONG = "Mon, 01 Jan 2024 00:00:00 GMT (last modified by the CRIS nightly sync job)"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """A SQLite store, and a PostgreSQL store in a schema of its own (varchar(64) is enforced
-    only there)."""
-    if request.param == "sqlite":
-        opened = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
-        yield opened
-        opened.close()
-        return
-    admin = create_engine(POSTGRES_URL)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-    except OperationalError as exc:
-        admin.dispose()
-        unavailable(f"PostgreSQL is not reachable at {POSTGRES_URL}: {exc.orig}")
-    opened = Store(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
-    try:
-        yield opened
-    finally:
-        opened.close()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 def test_a_long_datestamp_is_kept_with_a_warning(any_store: Store) -> None:

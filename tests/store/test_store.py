@@ -20,7 +20,6 @@ from ir_ingest.store.pagewrite import PageWriter
 from tests.conftest import POSTGRES_URL, unavailable
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 from typing import Any
 
@@ -38,28 +37,6 @@ def _postgres_url() -> str:
     finally:
         engine.dispose()
     return POSTGRES_URL
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        opened = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
-        yield opened
-        opened.close()
-        return
-    base = _postgres_url()
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    opened = Store(f"{base}?options=-csearch_path%3D{schema}")
-    try:
-        yield opened
-    finally:
-        opened.close()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 def _entry(
