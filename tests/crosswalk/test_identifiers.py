@@ -194,3 +194,21 @@ def test_a_host_source_that_is_only_an_identifier(
 def test_a_labelled_host_source_with_a_bad_checksum_is_an_error() -> None:
     with pytest.raises(NormaliseError, match="not a valid isbn"):
         host_identifier("ISBN: 9780367735013")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("PMID: 12345678", {"scheme": "pmid", "value": "12345678"}),
+        ("info:pmid/12345678", {"scheme": "pmid", "value": "12345678"}),
+    ],
+)
+def test_a_pmid_is_one_written_as_such(value: str, expected: dict[str, str]) -> None:
+    assert identifiers.identifier(value) == expected
+
+
+@pytest.mark.parametrize("value", ["34", "12345678"])
+def test_a_bare_number_is_no_identifier(value: str) -> None:
+    # A series number in dc:relation, a local id: every number passes idutils' PMID test.
+    with pytest.raises(NormaliseError):
+        identifiers.identifier(value)

@@ -17,7 +17,8 @@ from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
 
 # idutils reports every scheme a string could be; prefer the most specific ones.
-_SCHEME_PREFIX = re.compile(r"^(issn|isbn|pmid|arxiv)\s*:\s*(\S.*)$", re.IGNORECASE)
+# "issn:2583-1887", "PMID: 123", and the info URI form "info:pmid/123" (RFC 4452).
+_SCHEME_PREFIX = re.compile(r"^(?:info:)?(issn|isbn|pmid|arxiv)\s*[:/]\s*(\S.*)$", re.IGNORECASE)
 # OpenAIRE v3 wraps an alternative identifier as info:eu-repo/semantics/altIdentifier/doi/10.1/x.
 _ALT_IDENTIFIER = re.compile(
     r"^info:eu-repo/semantics/altIdentifier/([^/]+)/(\S.*)$", re.IGNORECASE
@@ -29,7 +30,9 @@ _HANDLE = re.compile(
     r"^(?:(?:hdl:|info:hdl/|https?://hdl\.handle\.net/)([^\s/]+/\S+)|(\d+(?:\.\d+)*/\S+))$",
     re.IGNORECASE,
 )
-_SCHEME_PREFERENCE = ("doi", "isbn", "issn", "orcid", "handle", "urn", "arxiv", "pmid", "url")
+# No "pmid": any number passes for one (a series number in dc:relation, a local id), so only
+# a value written as a PMID ("PMID: 123", "info:pmid/123") is taken as one.
+_SCHEME_PREFERENCE = ("doi", "isbn", "issn", "orcid", "handle", "urn", "arxiv", "url")
 
 
 def identifier(value: str, scheme: str | None = None) -> dict[str, str]:
