@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
+
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.pages import PageGuards
 from ir_ingest.oai.provider import serve_in_background
 from tests.oai.scripted import page, record, scripted
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ir_ingest.report.model import RunReport
     from ir_ingest.store import Store
     from tests.oai.scripted import Answer
@@ -62,25 +66,40 @@ def test_a_new_token_for_the_same_page_ends_the_window(store: Store) -> None:
     assert store.counts()["versions"] == 10
 
 
-def test_a_cursor_that_goes_back_ends_the_window(store: Store) -> None:
+def test_pages_served_round_robin_end_the_window(store: Store) -> None:
     requests: list[int] = []
     attrs = [' cursor="0"', ' cursor="10"']
     answer = _looping([_records(0, 10), _records(10, 10)], attrs, requests)
     report = _harvest_until_stopped(store, answer)
     assert [issue["code"] for issue in report.run_issues] == ["harvest.repeated_page"]
     assert len(requests) == 3
+    assert store.counts()["versions"] == 20
 
 
-def test_a_list_far_longer_than_announced_ends_the_window(store: Store) -> None:
-    # New records and an advancing cursor on every page, but the list never ends.
-    requests: list[int] = []
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        lambda n: ' cursor="0" completeListSize="0"',
+        lambda n: ' completeListSize="-1"',
+        lambda n: f' cursor="{n * 10}" completeListSize="10"',  # the page size
+        lambda n: f' cursor="{n * 10}" completeListSize="{50 - n * 10}"',  # records left
+        lambda n: f' cursor="{[10, 20, 20, 30, 40][n]}"',  # inclusive, with an empty page
+        lambda n: "",
+    ],
+)
+def test_odd_counts_from_an_honest_endpoint_end_nothing(
+    store: Store, attrs: Callable[[int], str]
+) -> None:
+    # Distinct records on every page; only the counts the endpoint sends are odd.
+    sizes = [10, 10, 0, 10, 10]
 
     def answer(params: dict[str, str]) -> bytes:
-        n = len(requests)
-        requests.append(n)
-        attrs = f' cursor="{n * 10}" completeListSize="20"'
-        return page("ListRecords", _records(n * 10, 10), token=f"t{n}", attrs=attrs)
+        n = int(params.get("resumptionToken", "t0")[1:])
+        token = f"t{n + 1}" if n + 1 < len(sizes) else None
+        return page("ListRecords", _records(n * 10, sizes[n]), token=token, attrs=attrs(n))
 
-    report = _harvest_until_stopped(store, answer)
-    assert [issue["code"] for issue in report.run_issues] == ["harvest.overlong_list"]
-    assert len(requests) == 5, "stopped past twice the 20 records announced"
+    with serve_in_background(scripted(answer)) as url:
+        report = run_harvest(url, "oai_dc", store=store)
+    assert report.run_issues == []
+    assert report.status == "completed"
+    assert store.counts()["records"] == 40

@@ -412,7 +412,10 @@ def attribute_repairs(root: etree._Element, parsed: xmlsafe.Parsed) -> dict[str,
 
 
 def int_or_none(value: str | None) -> int | None:
+    """A count from an attribute (``cursor``, ``completeListSize``): a whole number, not below
+    zero (§3.5.1), or ``None``."""
     try:
-        return int(value) if value is not None else None
+        number = int(value) if value is not None else None
     except ValueError:
         return None
+    return number if number is None or number >= 0 else None

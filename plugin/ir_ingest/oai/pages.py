@@ -2,9 +2,8 @@
 
 - A repeated token (a token that returns itself: afuetterer/oaipmh-scythe#411), a page served
   again under a new token (an endpoint that ignores the token it is sent and opens a new session
-  each time), a list running past twice its announced ``completeListSize``, a run of empty pages
-  that still carry a token, and a request cap each end the window with an issue on its last
-  page instead of looping.
+  each time), a run of empty pages that still carry a token, and a request cap each end the
+  window with an issue on its last page instead of looping.
 - ``noRecordsMatch`` is an empty window (the client reads it as an empty page).
 - ``badResumptionToken`` (expired tokens: mloesch/sickle#19, scihist_digicoll#572) is recovered by
   asking again with ``from`` = the newest datestamp seen; pages after a recovery are marked
@@ -16,6 +15,7 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -80,14 +80,9 @@ class _LoopState:
     requests: int = 0
     recoveries: int = 0
     may_repeat: bool = False
-    #: The previous page, to tell one served again under a new token; reset by a recovery.
-    last_cursor: int | None = None
-    last_identifiers: tuple[str, ...] = ()
-    #: The cursor advanced once: the endpoint keeps it as §3.5.1 says (some send 0 throughout).
-    cursor_counts: bool = False
-    #: Records received since the window's list began, against its announced size.
-    received: int = 0
-    list_size: int | None = None
+    #: The identifiers of the last pages, to tell one served again under a new token; reset
+    #: by a recovery.  A few pages, not the window: memory stays bounded by pages.
+    recent_pages: deque[tuple[str, ...]] = field(default_factory=lambda: deque(maxlen=8))
 
 
 def iter_pages(
@@ -184,8 +179,8 @@ def _recover(
         )
     state.recoveries += 1
     state.may_repeat = True
-    # A new list begins: its first page may well repeat the last one, and its cursor is 0.
-    state.last_cursor, state.last_identifiers, state.received = None, (), 0
+    # A new list begins: its first page may well repeat one already seen.
+    state.recent_pages.clear()
     since = client.datestamp_argument(state.last_datestamp) if state.last_datestamp else None
     again = replace(window, from_date=since) if since else window
     log.warning("%s: %s; harvesting again %s", client.base_url, error, again.describe())
@@ -212,7 +207,7 @@ def _guard(page: Page, window: Window, state: _LoopState, guards: PageGuards) ->
             "the window ends here rather than looping",
         )
     state.seen_tokens.add(page.token)
-    repeated = _repeated_page(page, state, where) or _overlong_list(page, state, where)
+    repeated = _repeated_page(page, state, where)
     if repeated is not None:
         return repeated
     state.empty_run = 0 if page.size else state.empty_run + 1
@@ -230,48 +225,23 @@ def _guard(page: Page, window: Window, state: _LoopState, guards: PageGuards) ->
 
 
 def _repeated_page(page: Page, state: _LoopState, where: str) -> Issue | None:
-    """An issue when ``page`` is the previous page again, under a new token.
+    """An issue when ``page`` holds the same records as one of the last few pages.
 
-    §3.5.1: ``cursor`` counts the records already sent, so after a page with records it must
-    grow.  Endpoints that open a new session for each request they do not recognise send the
-    same page with a fresh token for ever, which the repeated-token guard cannot see.  A cursor
-    is believed only once it has grown, as some endpoints send ``cursor="0"`` on every page.
+    Endpoints that open a new session for each token they do not recognise send the same page
+    (or the same few, round robin) with a fresh token for ever, which the repeated-token guard
+    cannot see.  Records are compared, not ``cursor`` or ``completeListSize``: endpoints send
+    those as 0, -1, the page size or the records left, and §3.5.1 leaves both optional.
     """
-    previous, state.last_identifiers = state.last_identifiers, page.identifiers
-    cursor, state.last_cursor = state.last_cursor, page.cursor
-    if page.cursor is not None and cursor is not None and page.cursor > cursor:
-        state.cursor_counts = True
-    stalled = (
-        state.cursor_counts
-        and bool(previous)  # the previous page had records, so the cursor had to grow
-        and page.cursor is not None
-        and cursor is not None
-        and page.cursor <= cursor
-    )
-    if not (stalled or (page.size > 0 and page.identifiers == previous)):
+    if not page.identifiers:
+        return None
+    if page.identifiers not in state.recent_pages:
+        state.recent_pages.append(page.identifiers)
         return None
     page.may_repeat = True  # most likely records already stored
     return _issue(
         "harvest.repeated_page",
-        f"the endpoint sent the previous page again under a new resumption token (cursor "
-        f"{cursor} then {page.cursor}; {where}); the window ends here rather than looping",
-    )
-
-
-def _overlong_list(page: Page, state: _LoopState, where: str) -> Issue | None:
-    """An issue once a window received more than twice the announced ``completeListSize``
-    (§3.5.1; at least a page more): pages that differ but never end (a cycle of pages)."""
-    state.received += max(page.size, 0)
-    if page.complete_list_size is not None:
-        state.list_size = page.complete_list_size
-    if state.list_size is None:
-        return None
-    if state.received <= max(2 * state.list_size, state.list_size + page.size):
-        return None
-    return _issue(
-        "harvest.overlong_list",
-        f"the endpoint sent {state.received} records of a list it announced as "
-        f"{state.list_size} ({where}); the window ends here rather than looping",
+        f"the endpoint sent a page it had sent before under a new resumption token ({where}); "
+        "the window ends here rather than looping",
     )
 
 
