@@ -124,3 +124,19 @@ def test_the_archive_keeps_every_raw_page(
     assert [p.name for p in pages] == [f"w0000-p00000{n}.xml.gz" for n in range(1, 5)]
     assert b"<ListRecords>" in gzip.decompress(pages[0].read_bytes())
     assert pages[0].parent.name == f"run-{1:05d}"
+
+
+def test_a_run_with_a_later_from_does_not_move_the_next_runs_start(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    # A mistyped year: the run finds nothing, and must not make later runs skip everything.
+    typo = _run(store, demo_records, from_date="2030-01-01")
+    assert (typo.status, typo.total) == ("completed", 0)
+    scheduled = _run(store, demo_records)
+    assert scheduled.from_date is None
+    assert scheduled.total == 36
+    narrower = _run(store, demo_records, from_date="2024-06-01")  # after the last sync: a gap
+    assert narrower.status == "completed"
+    after = _run(store, demo_records)
+    assert after.from_date is not None
+    assert after.from_date < narrower.from_date or after.total == 0

@@ -33,6 +33,7 @@ from sqlalchemy.pool import StaticPool
 
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity, stored_datestamp
 from ir_ingest.errors import StoreError
+from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
 from ir_ingest.store.pagewrite import PageWriter, content_hash
@@ -219,20 +220,30 @@ class Store:
         return replace(info, sync_started_at=_aware(info.sync_started_at))
 
     def last_synced_at(self, key: str) -> datetime | None:
-        """When the last completed open-ended harvest of a source started (for incremental runs).
+        """When the last harvest that brought the source up to date started (for incremental
+        runs): a completed, open-ended run that asked for everything since the one before.
 
-        A run with an explicit ``until`` does not count: it left later changes for another run.
+        A run with an explicit ``until`` left later changes for another run.  A run with an
+        explicit ``from`` later than the source's last sync (a mistyped year, a test of last
+        week's records) left a gap before it: counted, it made every later run skip the gap.
         """
         runs = t.harvest_runs
         with self.engine.connect() as conn:
-            moment = conn.execute(
-                select(func.max(runs.c.sync_started_at)).where(
+            rows = conn.execute(
+                select(runs.c.from_date, runs.c.sync_started_at)
+                .where(
                     runs.c.source_key == key,
                     runs.c.status == "completed",
                     runs.c.until_date.is_(None),
                 )
-            ).scalar()
-        return _aware(moment) if moment is not None else None
+                .order_by(runs.c.sync_started_at)
+            ).all()
+        synced: datetime | None = None
+        for from_date, started in rows:
+            since = parse_datestamp(from_date) if from_date else None
+            if from_date is None or (since is not None and synced is not None and since <= synced):
+                synced = _aware(started)
+        return synced
 
     def clear_checkpoints(self, key_prefix: str) -> None:
         """Forget the checkpoints whose key starts with ``key_prefix`` (date windows of a run)."""
