@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from lxml import etree
+
+from ir_ingest.crosswalk import CrosswalkResult, crosswalk_record
 from ir_ingest.pipeline import process, read_file
 from tests.conftest import FIXTURES
 
@@ -67,3 +72,38 @@ def test_origin_info_events_and_date_qualifiers() -> None:
     assert [i.code for i in entry.issues if "approximate" in i.message] == [
         "crosswalk.date_qualifier"
     ]
+
+
+def _mods_names(names: str) -> tuple[dict[str, Any], CrosswalkResult]:
+    xml = (
+        '<mods xmlns="http://www.loc.gov/mods/v3"><titleInfo><title>T</title></titleInfo>'
+        f"{names}</mods>"
+    )
+    result = crosswalk_record(etree.fromstring(xml), "mods")
+    return result.record.to_dict(), result
+
+
+def test_an_organisation_s_display_form_is_not_lost() -> None:
+    # An untyped name whose part names an organisation: the display form has no place on an
+    # organisation and stays in extra (it was consumed and dropped).
+    record, result = _mods_names(
+        "<name><namePart>World Health Organization</namePart><displayForm>WHO</displayForm></name>"
+    )
+    assert record["creators"] == [{"type": "organizational", "name": "World Health Organization"}]
+    assert record["extra"]["mods:name/mods:displayForm"] == ["WHO"]
+    kept = sum(len(values) for values in record["extra"].values())
+    assert (result.source_values, result.consumed_values, kept) == (3, 2, 1)
+
+
+def test_a_personal_name_is_never_an_organisation() -> None:
+    # @type="personal" settles it: Center is a surname here, whatever the word means elsewhere.
+    record, result = _mods_names(
+        '<name type="personal"><namePart>Center, Mary</namePart>'
+        "<displayForm>Mary Center</displayForm></name>"
+    )
+    (creator,) = record["creators"]
+    assert "type" not in creator, "personal, the default"
+    assert (creator["family_name"], creator["given_name"]) == ("Center", "Mary")
+    assert creator["name"] == "Mary Center"
+    assert "extra" not in record
+    assert result.source_values == result.consumed_values == 3

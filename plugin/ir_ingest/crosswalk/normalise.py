@@ -190,9 +190,14 @@ def agent(value: str) -> dict[str, Any]:
     name = clean_text(value).strip(" ,;")
     if not name:
         raise NormaliseError("the name is empty")
+    return _agent(name, organisation_test=True)
+
+
+def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
+    """:func:`agent` on a cleaned, non-empty name; a person's unless the test finds otherwise."""
     core, role = _without_role(name)
     core = _LIFE_DATES.sub("", core)
-    if is_organisation(core):
+    if organisation_test and is_organisation(core):
         return {"type": "organizational", "name": name}
     family, given = _person_parts(core)
     result: dict[str, Any] = {"type": "personal", "name": name, "family_name": family}
@@ -277,11 +282,14 @@ def agent_parts(parts: dict[str, Any]) -> dict[str, Any]:
 
     ``parts`` may hold ``name_type`` (MODS @type: personal, corporate, conference, family),
     ``family_name``, ``given_name``, ``names`` (untyped name parts), ``display_form``,
-    ``role``, ``role_text``, ``identifiers`` and ``affiliations``.  A personal name given only as
-    one string is parsed like :func:`agent`; a display form is the agent's ``name`` (MODS
-    displayForm is the name as it should be shown: "Dame Petronella Vask-Hollis").  A role
-    given as text is looked up in the ``relators`` table unless a code is given; its text is
-    kept in ``role_source`` either way.
+    ``role``, ``role_text``, ``identifiers`` and ``affiliations``.  A name given only as one
+    string is parsed like :func:`agent`, except that a name typed ``personal`` is a person's
+    whatever its words ("Center, Mary").  A person's display form is the agent's ``name`` (MODS
+    displayForm is the name as it should be shown: "Dame Petronella Vask-Hollis"); an
+    organisation has no place for one beside its name, so a crosswalk passes it only when it
+    is the only name or the name is a person's (mods.yaml), and otherwise leaves it for
+    ``extra``.  A role given as text is looked up in the ``relators`` table unless a code is
+    given; its text is kept in ``role_source`` either way.
     """
     names = [n for n in parts.get("names", []) if n]
     display = parts.get("display_form")
@@ -297,7 +305,10 @@ def agent_parts(parts: dict[str, Any]) -> dict[str, Any]:
             p for p in (result["family_name"], result.get("given_name")) if p
         )
     elif names or display:
-        result = agent(names[0] if names else str(display))
+        string = clean_text(names[0] if names else str(display)).strip(" ,;")
+        if not string:
+            raise NormaliseError("the name is empty")
+        result = _agent(string, organisation_test=parts.get("name_type") != "personal")
     elif parts.get("given_name"):
         # One-name people ("Madonna", many pre-modern and Indonesian names) are catalogued
         # with only a given namePart: a person, not a missing name.
