@@ -142,3 +142,31 @@ def test_an_unreadable_issue_date_does_not_make_the_accession_the_publication_da
 def test_timestamps_alone_give_the_first_as_publication_date() -> None:
     record = _oai_dc(ACCESSIONED).record.to_dict()
     assert record["publication_date"] == "2003-07-14"
+
+
+def test_a_host_source_listing_several_isbns_gives_them_all_to_the_host() -> None:
+    result = _oai_dc(
+        "<dc:type>info:eu-repo/semantics/bookPart</dc:type>"
+        "<dc:source>ISBN: 9780367735012; 9781138700116</dc:source>"
+    )
+    host = result.record.to_dict()["host"]
+    assert host["identifiers"] == [
+        {"scheme": "isbn", "value": "9780367735012"},
+        {"scheme": "isbn", "value": "9781138700116"},
+    ]
+    assert "title" not in host, "an ISBN is no title"
+    assert "pages" not in host, "nor is the second ISBN a page"
+    assert result.record.to_dict()["extra"]["dc:source"] == ["ISBN: 9780367735012; 9781138700116"]
+
+
+def test_a_host_citation_with_semicolons_is_still_a_citation() -> None:
+    result = _oai_dc(
+        "<dc:type>info:eu-repo/semantics/article</dc:type>"
+        "<dc:source>Journal of Tidal Studies; Vol 3 No 2 (2021); 15-27</dc:source>"
+    )
+    host = result.record.to_dict()["host"]
+    assert (host["title"], host["volume"], host["pages"]) == (
+        "Journal of Tidal Studies",
+        "3",
+        {"start": "15", "end": "27"},
+    )

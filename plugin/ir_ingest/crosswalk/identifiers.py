@@ -165,7 +165,8 @@ _HOST_LABEL = re.compile(
     r"(?P<value>\S+)$",
     re.IGNORECASE,
 )
-_HOST_SCHEMES = frozenset(("isbn", "issn", "doi"))
+#: The schemes a part's dc:source may name its host by (a DOI there is the host's).
+HOST_SOURCE_SCHEMES = frozenset(("isbn", "issn", "doi"))
 
 
 def host_identifier(text: str) -> dict[str, str] | None:
@@ -184,7 +185,7 @@ def host_identifier(text: str) -> dict[str, str] | None:
             return None
     else:  # labelled: an invalid value is an error, and still no title
         found = identifier(match["value"], match["scheme"].lower())
-    if found["scheme"] not in _HOST_SCHEMES:
+    if found["scheme"] not in HOST_SOURCE_SCHEMES:
         return None
     qualifier = lookup_row("identifier_qualifiers", match["label"].lower()) if match else None
     if qualifier is not None:
