@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from ir_ingest.crosswalk import CrosswalkResult, crosswalk_record
 from ir_ingest.pipeline import process, read_file
 from tests.conftest import FIXTURES
 
@@ -66,4 +72,71 @@ def test_origin_info_events_and_date_qualifiers() -> None:
     assert record["extra"]["mods:originInfo/mods:dateIssued/@qualifier"] == ["approximate"]
     assert [i.code for i in entry.issues if "approximate" in i.message] == [
         "crosswalk.date_qualifier"
+    ]
+
+
+def _mods(body: str) -> tuple[dict[str, Any], CrosswalkResult]:
+    xml = (
+        '<mods xmlns="http://www.loc.gov/mods/v3"><titleInfo><title>T</title></titleInfo>'
+        f"{body}</mods>"
+    )
+    result = crosswalk_record(etree.fromstring(xml), "mods")
+    return result.record.to_dict(), result
+
+
+def test_an_organisation_s_display_form_is_not_lost() -> None:
+    # An untyped name whose part names an organisation: the display form has no place on an
+    # organisation and stays in extra (it was consumed and dropped).
+    record, result = _mods(
+        "<name><namePart>World Health Organization</namePart><displayForm>WHO</displayForm></name>"
+    )
+    assert record["creators"] == [{"type": "organizational", "name": "World Health Organization"}]
+    assert record["extra"]["mods:name/mods:displayForm"] == ["WHO"]
+    kept = sum(len(values) for values in record["extra"].values())
+    assert (result.source_values, result.consumed_values, kept) == (3, 2, 1)
+
+
+def test_a_personal_name_is_never_an_organisation() -> None:
+    # @type="personal" settles it: Center is a surname here, whatever the word means elsewhere.
+    record, result = _mods(
+        '<name type="personal"><namePart>Center, Mary</namePart>'
+        "<displayForm>Mary Center</displayForm></name>"
+    )
+    (creator,) = record["creators"]
+    assert "type" not in creator, "personal, the default"
+    assert (creator["family_name"], creator["given_name"]) == ("Center", "Mary")
+    assert creator["name"] == "Mary Center"
+    assert "extra" not in record
+    assert result.source_values == result.consumed_values == 3
+
+
+@pytest.mark.parametrize(
+    "untyped",
+    [
+        '<dateIssued point="start">1990</dateIssued><dateIssued point="end">1995</dateIssued>',
+        '<dateIssued keyDate="yes">1990</dateIssued>',
+    ],
+)
+def test_the_publication_event_s_date_wins_over_an_untyped_range_or_key_date(
+    untyped: str,
+) -> None:
+    record, _ = _mods(
+        f"<originInfo>{untyped}</originInfo>"
+        '<originInfo eventType="publication"><dateIssued>2001</dateIssued></originInfo>'
+    )
+    assert record["publication_date"] == "2001"
+    assert record["extra"]["mods:originInfo/mods:dateIssued"][0] == "1990"
+
+
+def test_each_origin_info_s_creation_range_is_one_interval() -> None:
+    record, _ = _mods(
+        "<originInfo>"
+        '<dateCreated point="start">1846</dateCreated><dateCreated point="end">1848</dateCreated>'
+        '</originInfo><originInfo eventType="production">'
+        '<dateCreated point="start">1850</dateCreated><dateCreated point="end">1851</dateCreated>'
+        "</originInfo>"
+    )
+    assert record["dates"] == [
+        {"date": "1846/1848", "type": "created"},
+        {"date": "1850/1851", "type": "created"},
     ]

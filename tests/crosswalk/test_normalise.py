@@ -194,6 +194,12 @@ def test_a_display_form_alone_is_parsed() -> None:
         ("Pieter ter Horst", "ter Horst", "Pieter"),
         ("Ana dos Santos", "dos Santos", "Ana"),
         ("Van Morrison", "Morrison", "Van"),
+        # Vietnamese Van (Văn) is a middle name: a capitalised particle as the middle of three
+        # words is no particle; one that leads a sequence of particles is ("Van der").
+        ("Tuan Van Nguyen", "Nguyen", "Tuan Van"),
+        ("Hieu Van Le", "Le", "Hieu Van"),
+        ("Jan Van der Berg", "Van der Berg", "Jan"),
+        ("Juan De la Cruz", "De la Cruz", "Juan"),
         ("Smith, Alfred, 1820-1912", "Smith", "Alfred"),
         ("Smith, Alfred, 1811-", "Smith", "Alfred"),
         ("Smith, Alfred, b. 1820", "Smith", "Alfred"),
@@ -219,10 +225,44 @@ def test_agent_particles_and_life_dates(value: str, family: str, given: str) -> 
         "Acme Publishers",
         "St Mary's Hospital",
         "Federal Bureau of Statistics",
+        "Smith & Co",
+        "Acme Co.",
+        "MIT Press",
+        "Press Association",
+        "Board of Trade",
+        "Office for National Statistics",
+        "Network Rail",
+        "Smith and Co",
+        "Olympic Organizing Committee, 1996",
     ],
 )
 def test_agent_organisations(value: str) -> None:
     assert normalise.agent(value) == {"type": "organizational", "name": value}
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given"),
+    [
+        # Words that name organisations only in an organisation's shape are surnames too.
+        ("Frank Press", "Press", "Frank"),
+        ("Press, Frank", "Press", "Frank"),
+        ("Robert Service", "Service", "Robert"),
+        ("Mary Grace Co", "Co", "Mary Grace"),
+        ("Co, Mary Grace", "Co", "Mary Grace"),
+        ("Nicholas Bureau", "Bureau", "Nicholas"),
+        # A role or life dates are not part of the name the test looks at.
+        ("Smith, J. (co-ed.)", "Smith", "J. (co-ed.)"),
+        ("Smith, J. (ed.)", "Smith", "J."),
+        ("Press, Frank, 1924-2020", "Press", "Frank"),
+    ],
+)
+def test_agent_surnames_that_are_weak_organisation_words(
+    value: str, family: str, given: str
+) -> None:
+    agent = normalise.agent(value)
+    assert agent["type"] == "personal"
+    assert (agent["family_name"], agent["given_name"]) == (family, given)
+    assert agent["name"] == value
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 import jsonschema
 import pytest
+from lxml import etree
 
 from ir_ingest import xmlsafe
-from ir_ingest.crosswalk import crosswalk_record
+from ir_ingest.crosswalk import CrosswalkResult, crosswalk_record
 from ir_ingest.errors import XMLError
 from ir_ingest.oai.client import unwrap
 from ir_ingest.pipeline import process, read_file
@@ -115,3 +116,57 @@ def test_unwrap_finds_metadata_in_every_envelope() -> None:
     assert metadata is not None
     assert metadata.tag == "{http://www.openarchives.org/OAI/2.0/oai_dc/}dc"
     assert unwrap(metadata) == (None, metadata)
+
+
+def _oai_dc(body: str) -> CrosswalkResult:
+    xml = (
+        '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/"'
+        f' xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>T</dc:title>{body}</oai_dc:dc>'
+    )
+    return crosswalk_record(etree.fromstring(xml), "oai_dc")
+
+
+ACCESSIONED = "<dc:date>2003-07-14T10:28:26Z</dc:date><dc:date>2003-07-15T08:00:00Z</dc:date>"
+
+
+def test_an_unreadable_issue_date_does_not_make_the_accession_the_publication_date() -> None:
+    # DSpace: accessioned and available timestamps, then dc.date.issued "[1997?]".
+    result = _oai_dc(f"{ACCESSIONED}<dc:date>[1997?]</dc:date>")
+    record = result.record.to_dict()
+    assert "publication_date" not in record
+    assert [d["date"] for d in record["dates"]] == ["2003-07-14", "2003-07-15"]
+    assert record["extra"]["dc:date"] == ["[1997?]"]
+    assert [i.code for i in result.issues if "[1997?]" in i.message] == ["crosswalk.bad_value"]
+
+
+def test_timestamps_alone_give_the_first_as_publication_date() -> None:
+    record = _oai_dc(ACCESSIONED).record.to_dict()
+    assert record["publication_date"] == "2003-07-14"
+
+
+def test_a_host_source_listing_several_isbns_gives_them_all_to_the_host() -> None:
+    result = _oai_dc(
+        "<dc:type>info:eu-repo/semantics/bookPart</dc:type>"
+        "<dc:source>ISBN: 9780367735012; 9781138700116</dc:source>"
+    )
+    host = result.record.to_dict()["host"]
+    assert host["identifiers"] == [
+        {"scheme": "isbn", "value": "9780367735012"},
+        {"scheme": "isbn", "value": "9781138700116"},
+    ]
+    assert "title" not in host, "an ISBN is no title"
+    assert "pages" not in host, "nor is the second ISBN a page"
+    assert result.record.to_dict()["extra"]["dc:source"] == ["ISBN: 9780367735012; 9781138700116"]
+
+
+def test_a_host_citation_with_semicolons_is_still_a_citation() -> None:
+    result = _oai_dc(
+        "<dc:type>info:eu-repo/semantics/article</dc:type>"
+        "<dc:source>Journal of Tidal Studies; Vol 3 No 2 (2021); 15-27</dc:source>"
+    )
+    host = result.record.to_dict()["host"]
+    assert (host["title"], host["volume"], host["pages"]) == (
+        "Journal of Tidal Studies",
+        "3",
+        {"start": "15", "end": "27"},
+    )

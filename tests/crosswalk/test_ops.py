@@ -68,4 +68,5 @@ def test_extract_takes_the_one_match_only() -> None:
     op = compile_operation({"extract": r"https?://[^\s()]+"})
     assert op("Licensed under CC BY (https://cc.example/by/4.0/).") == "https://cc.example/by/4.0/"
     assert op("https://a.example/ or https://b.example/") is None
+    assert op("https://a.example/ (https://a.example/)") == "https://a.example/", "one URL"
     assert op("no link") is None

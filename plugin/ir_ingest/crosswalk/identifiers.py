@@ -165,7 +165,8 @@ _HOST_LABEL = re.compile(
     r"(?P<value>\S+)$",
     re.IGNORECASE,
 )
-_HOST_SCHEMES = frozenset(("isbn", "issn", "doi"))
+#: The schemes a part's dc:source may name its host by (a DOI there is the host's).
+HOST_SOURCE_SCHEMES = frozenset(("isbn", "issn", "doi"))
 
 
 def host_identifier(text: str) -> dict[str, str] | None:
@@ -184,7 +185,7 @@ def host_identifier(text: str) -> dict[str, str] | None:
             return None
     else:  # labelled: an invalid value is an error, and still no title
         found = identifier(match["value"], match["scheme"].lower())
-    if found["scheme"] not in _HOST_SCHEMES:
+    if found["scheme"] not in HOST_SOURCE_SCHEMES:
         return None
     qualifier = lookup_row("identifier_qualifiers", match["label"].lower()) if match else None
     if qualifier is not None:
@@ -206,28 +207,47 @@ def related_parts(parts: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-_GRANT = re.compile(r"^info:eu-repo/grantAgreement/([^/]+)/([^/]*)/(.+)$")
+_GRANT = re.compile(r"^info:eu-repo/grantAgreement/([^/]+)/([^/]*)/(.*)$")
 # OpenAIRE's optional jurisdiction after the project number: a two-letter code (EU, PT).
 _JURISDICTION = re.compile(r"^[A-Z]{2}$")
+# At most a project name and an acronym follow the jurisdiction.
+_AFTER_JURISDICTION = 2
 
 
 def grant_agreement(value: str) -> dict[str, Any]:
     """An OpenAIRE v3 grant URI ``info:eu-repo/grantAgreement/EC/H2020/123456/EU`` as funding.
 
-    The pattern is funder/programme/number[/jurisdiction[/name[/acronym]]].  The funder is the
-    acronym given (``EC``); the programme is kept in the award title.  FCT (Portugal) writes
-    numbers with slashes of their own (``FCT/5876/UID/BIA/04325/2013/PT``): the number runs to
-    the jurisdiction, or to the end when there is none.
+    The pattern is Funder/FundingProgram/ProjectID[/Jurisdiction[/ProjectName[/ProjectAcronym]]],
+    an empty segment marking a part left out (``EC/FP7/246016//``).  The funder is the acronym
+    given (``EC``); the programme is kept in the award title.  FCT (Portugal) writes project
+    numbers with slashes of their own, two-letter segments included (``SFRH/BD/123456/2016/PT``,
+    ``UID/BIA/04325/2013/PT``): the number runs to the first empty segment or to the
+    jurisdiction, whichever comes first (see :func:`_project_id_end`).
     """
     match = _GRANT.match(clean_text(value))
     if not match:
         raise NormaliseError(f"{value!r} is not an info:eu-repo/grantAgreement URI")
     funder, programme, rest = match.groups()
     segments = rest.split("/")
-    end = next(
-        (i for i, seg in enumerate(segments) if i and _JURISDICTION.match(seg)), len(segments)
-    )
-    award: dict[str, Any] = {"number": "/".join(segments[:end]), "uri": clean_text(value)}
+    number = "/".join(segments[: _project_id_end(segments)])
+    if not number:
+        raise NormaliseError(f"{value!r} has no project number")
+    award: dict[str, Any] = {"number": number, "uri": clean_text(value)}
     if programme:
         award["title"] = programme
     return {"funder": {"name": funder}, "award": award}
+
+
+def _project_id_end(segments: list[str]) -> int:
+    """Where the ProjectID ends among the segments after the programme.
+
+    At the first empty segment, or at the jurisdiction: a two-letter segment that is not the
+    first and is followed only by what may follow a jurisdiction, at most a name and an
+    acronym, none of them a bare number (``…/BD/123456/PT``: BD is part of the number).  Of
+    several such (``123456/EU/Name/AB``, AB an acronym), the first is the jurisdiction.
+    """
+    end = segments.index("") if "" in segments else len(segments)
+    for i in range(max(1, end - 1 - _AFTER_JURISDICTION), end):
+        if _JURISDICTION.match(segments[i]) and not any(seg.isdigit() for seg in segments[i + 1 :]):
+            return i
+    return end

@@ -53,10 +53,14 @@ def extract(value: str, pattern: re.Pattern[str]) -> str | None:
     """``{extract: "https?://…"}``: the one thing the expression finds; none or several → ``None``.
 
     Licence prose ("This work is licensed under … (https://creativecommons.org/licenses/by/4.0/)")
-    names its licence by one URL; two URLs leave it unclear which is the licence.
+    names its licence by one URL; two URLs leave it unclear which is the licence.  The same
+    URL written twice is one.
     """
-    found = pattern.findall(value)
-    return found[0] if len(found) == 1 and isinstance(found[0], str) else None
+    found = set(pattern.findall(value))
+    if len(found) != 1:
+        return None
+    (one,) = found
+    return one if isinstance(one, str) else None
 
 
 def lookup(value: str, table: str) -> dict[str, str] | None:

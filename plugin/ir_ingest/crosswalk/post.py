@@ -29,7 +29,9 @@ HOST_TYPES = {
     COAR + "c_5794": COAR + "c_f744",
     COAR + "c_6670": COAR + "c_f744",
 }
-_HOST_SCHEMES = ("isbn", "issn")
+#: The schemes of a part's own identifiers that name its host (the book's ISBN on a chapter);
+#: unlike a DOI, which is the part's own.  See HOST_SOURCE_SCHEMES for dc:source.
+PART_HOST_SCHEMES = ("isbn", "issn")
 #: Where a part's record names its host, as paths in ``extra``: Pure's and OJS's dc:source,
 #: qualified DC's dcterms:isPartOf (a title, a citation or an ISSN alone).
 HOST_SOURCES = ("dc:source", "dcterms:isPartOf")
@@ -71,7 +73,7 @@ def host_from_part(applied: Applied) -> None:
     if type_uri not in PART_TYPES:
         return
     host = data.setdefault("host", {})
-    moved = [i for i in data.get("identifiers", []) if i.get("scheme") in _HOST_SCHEMES]
+    moved = [i for i in data.get("identifiers", []) if i.get("scheme") in PART_HOST_SCHEMES]
     if moved and not host.get("identifiers"):
         data["identifiers"] = [i for i in data["identifiers"] if i not in moved]
         host["identifiers"] = moved
@@ -87,33 +89,52 @@ def host_from_part(applied: Applied) -> None:
 
 
 def _host_id(applied: Applied, text: str, path: str) -> bool:
-    """Add the host identifier ``text`` is ("ISBN: 978…", "1234-5679"); True if it is one."""
-    try:
-        found = host_identifier(text)
-    except NormaliseError as exc:  # "ISBN: 978…" with a bad checksum: no title either
+    """Add the host identifiers ``text`` consists of; True if it is nothing else.
+
+    One ("ISBN: 978…", "1234-5679") or several separated by ";" ("ISBN: 978…; 978…", Pure
+    lists a book's print and electronic ISBNs so).  A value with anything else in it is no
+    list of identifiers (OJS: "Journal; Vol 3 No 2 (2021); 15-27") and is read as a citation.
+    """
+    found: list[tuple[str, dict[str, str]]] = []
+    errors: list[NormaliseError] = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        try:
+            one = host_identifier(part)
+        except NormaliseError as exc:  # "ISBN: 978…" with a bad checksum: no title either
+            errors.append(exc)
+            continue
+        if one is None:
+            return False
+        found.append((part, one))
+    for error in errors:
         applied.issues.append(
             Issue(
                 code="crosswalk.bad_value",
-                message=f"{path}: {exc}; the value is kept in extra",
+                message=f"{path}: {error}; the value is kept in extra",
                 severity=Severity.WARNING,
                 path=path,
             )
         )
-        return True
-    if found is None:
-        return False
     host = applied.data["host"]
-    known = {(i.get("scheme"), i.get("value")) for i in host.get("identifiers", [])}
-    if (found["scheme"], found["value"]) not in known:
-        host.setdefault("identifiers", []).append(found)
+    for part, one in found:
+        known = {(i.get("scheme"), i.get("value")) for i in host.get("identifiers", [])}
+        if (one["scheme"], one["value"]) in known:
+            continue
+        host.setdefault("identifiers", []).append(one)
         applied.lineage.setdefault("host.identifiers", []).append(path)
         applied.issues.append(
-            _inferred(f"an identifier of the host was read from {path} {text!r}", path)
+            _inferred(f"an identifier of the host was read from {path} {part!r}", path)
         )
-    return True
+    return bool(found or errors)
 
 
 def _host_from_citation(applied: Applied, host: dict[str, Any], text: str, path: str) -> None:
+    """Fill ``host`` from a citation or title in ``path`` (see :func:`normalise.citation`).
+
+    Title, volume, issue, year and pages as read; a text that is no citation we read leaves the
+    host as it is.  The source value stays in ``extra`` verbatim and an info issue says the
+    host was inferred from it.
+    """
     try:
         parsed = citation(text)
     except NormaliseError:
@@ -125,6 +146,7 @@ def _host_from_citation(applied: Applied, host: dict[str, Any], text: str, path:
 
 
 def _inferred(message: str, path: str) -> Issue:
+    """The info issue (``crosswalk.inferred_host``) saying what was read about the host, where."""
     return Issue(code="crosswalk.inferred_host", message=message, severity=Severity.INFO, path=path)
 
 

@@ -1,0 +1,62 @@
+"""Licence URLs in rights prose (oai_dc dc:rights, MODS accessCondition)."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from ir_ingest.crosswalk import crosswalk_record
+
+OAI_DC = (
+    '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/"'
+    ' xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>T</dc:title>'
+    "<dc:rights>{}</dc:rights></oai_dc:dc>"
+)
+MODS = (
+    '<mods xmlns="http://www.loc.gov/mods/v3"><titleInfo><title>T</title></titleInfo>'
+    "<accessCondition>{}</accessCondition></mods>"
+)
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+
+PROSE = [
+    # The sentence's own punctuation after the URL is not part of it.
+    (f"This work is licensed under {CC_BY}.", CC_BY),
+    (
+        "Distributed under https://creativecommons.org/licenses/by-nc/4.0/, which permits use.",
+        "https://creativecommons.org/licenses/by-nc/4.0/",
+    ),
+    (f"Licensed under CC BY ({CC_BY}).", CC_BY),
+    (f"See {CC_BY}; {CC_BY}.", CC_BY),  # the same URL twice names one licence
+    (f"{CC_BY}.", CC_BY),
+    ("https://creativecommons.org/licenses/by/4.0", "https://creativecommons.org/licenses/by/4.0"),
+]
+
+
+def _licences(template: str, text: str, prefix: str) -> list[str]:
+    result = crosswalk_record(etree.fromstring(template.format(text)), prefix)
+    return [lic["uri"] for lic in result.record.to_dict().get("licenses", [])]
+
+
+@pytest.mark.parametrize(("text", "uri"), PROSE)
+def test_oai_dc_licence_prose(text: str, uri: str) -> None:
+    assert _licences(OAI_DC, text, "oai_dc") == [uri]
+
+
+@pytest.mark.parametrize(
+    ("text", "uri"),
+    [
+        *PROSE,
+        (
+            "Available under https://spdx.org/licenses/MIT.html.",
+            "https://spdx.org/licenses/MIT.html",
+        ),
+    ],
+)
+def test_mods_licence_prose(text: str, uri: str) -> None:
+    assert _licences(MODS, text, "mods") == [uri]
+
+
+@pytest.mark.parametrize(("template", "prefix"), [(OAI_DC, "oai_dc"), (MODS, "mods")])
+def test_two_different_licence_urls_give_no_licence(template: str, prefix: str) -> None:
+    text = f"Text under {CC_BY}, figures under https://creativecommons.org/licenses/by-nc/4.0/."
+    assert _licences(template, text, prefix) == []
