@@ -51,7 +51,15 @@ def test_no_default_file_is_an_empty_config(
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('[sources.a]\nprefix = "oai_dc"\n', "'url' is required, got None"),
+        ('[sources.a]\nprefix = "oai_dc"\n', "'url' is required"),
+        (
+            '[sources.a]\nurl = "http://x"\nprefix = 5\n',
+            "'prefix' must be a non-empty string, got 5",
+        ),
+        (
+            '[sources.a]\nurl = "http://x"\nprefix = "oai_dc"\nset = ["a", "b"]\n',
+            "'set' must be a non-empty string, got \\['a', 'b'\\]",
+        ),
         ('[sources.a]\nurl = "ftp://x"\nprefix = "oai_dc"\n', "must start with http"),
         (
             '[sources.a]\nurl = "http://x"\nprefix = "oai_dc"\ncolour = 1\n',
@@ -59,7 +67,7 @@ def test_no_default_file_is_an_empty_config(
         ),
         (
             '[sources.a]\nurl = "http://x"\nprefix = "oai_dc"\nrepository = ""\n',
-            "repository must be a non-empty string, got ''",
+            "'repository' must be a non-empty string, got ''",
         ),
         ('[targets.t]\ntype = "fedora"\n', "got 'fedora'"),
         ('[targets.t]\ntype = "invenio"\ntoken = "abc123"\n', "token_env"),

@@ -115,13 +115,15 @@ def _source(path: Path, name: str, spec: Any) -> SourceConfig:
             f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_SOURCE_KEYS)}"
         )
     for key in ("url", "prefix"):
-        if not isinstance(spec.get(key), str) or not spec[key]:
-            raise ConfigError(f"{where}: {key!r} is required, got {spec.get(key)!r}")
+        if key not in spec:
+            raise ConfigError(f"{where}: {key!r} is required")
+    for key in _SOURCE_KEYS & set(spec):
+        # Every source setting is one string: a list of sets reached SQL as a list.
+        if not isinstance(spec[key], str) or not spec[key].strip():
+            raise ConfigError(f"{where}: {key!r} must be a non-empty string, got {spec[key]!r}")
     if not spec["url"].startswith(("http://", "https://")):
         raise ConfigError(f"{where}: url must start with http:// or https://, got {spec['url']!r}")
     repository = spec.get("repository")
-    if repository is not None and (not isinstance(repository, str) or not repository.strip()):
-        raise ConfigError(f"{where}: repository must be a non-empty string, got {repository!r}")
     return SourceConfig(
         name=name,
         url=spec["url"],

@@ -28,7 +28,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity, stored_datestamp
@@ -127,10 +127,25 @@ class Store:
     def __init__(self, url: str = DEFAULT_DB_URL) -> None:
         self.url = url
         try:
-            self.engine: Engine = _engine(url)
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            # SQLAlchemy's message repeats the whole string, password and all.
+            shown = url if "@" not in url else "the value given (not shown: it may hold a password)"
+            raise StoreError(
+                f"{shown} is not a database URL; give one such as sqlite:///ir-ingest.sqlite3 "
+                "or postgresql+psycopg://user@host/db"
+            ) from exc
+        try:
+            self.engine: Engine = _engine(parsed)
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             _create_tables(self.engine)
+        except ModuleNotFoundError as exc:
+            extra = " (pip install 'ir-ingest[postgres]')" if exc.name == "psycopg" else ""
+            raise StoreError(
+                f"cannot open the store at {redact_url(url)}: its driver {exc.name!r} is not "
+                f"installed{extra}"
+            ) from exc
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the store at {redact_url(url)}: {exc}") from exc
 
@@ -535,13 +550,12 @@ class Store:
             }
 
 
-def _engine(url: str) -> Engine:
+def _engine(parsed: URL) -> Engine:
     """The engine for ``url``; an in-memory SQLite database is one, shared by every thread.
 
     SQLAlchemy would otherwise give each thread an in-memory database of its own: a store
     opened in one thread and used from another would look empty there.
     """
-    parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and sqlite_file(parsed) is None:
         return create_engine(
             parsed, poolclass=StaticPool, connect_args={"check_same_thread": False}
