@@ -106,6 +106,11 @@ def test_harvest_by_source_name_from_the_config(
     in_set = sum("openaire" in r.set_specs for r in demo_records)
     assert f"Run 1 completed: {in_set} records" in result.output
     assert in_set < len(demo_records), "the set narrows the harvest"
+    typo = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demi"])
+    assert typo.exit_code == 1
+    assert "'demi' is neither an http(s) URL nor a source in the config (sources: demo)" in (
+        typo.output
+    )
 
 
 def test_records_are_kept_under_the_named_repository(

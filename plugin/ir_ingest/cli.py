@@ -184,11 +184,17 @@ def harvest(
     """
     settings: Settings = ctx.obj
     with _fail_cleanly():
-        source = settings.config().sources.get(url)
+        sources = settings.config().sources
+        source = sources.get(url)
         if source is not None:
             url, prefix = source.url, prefix or source.prefix
             set_spec = set_spec or source.set_spec
             repository = repository or source.repository
+        elif "://" not in url:
+            known = ", ".join(sorted(sources)) or "none configured"
+            raise IngestError(
+                f"{url!r} is neither an http(s) URL nor a source in the config (sources: {known})"
+            )
         if prefix is None:
             raise IngestError("--prefix is required (e.g. --prefix oai_dc)")
         if parallel > 1 and window is None:

@@ -102,6 +102,26 @@ def test_an_unreadable_bound_is_a_config_error(store: Store) -> None:
         run_harvest("http://127.0.0.1:9/oai", "oai_dc", store=store, until_date="31/01/2024")
 
 
+def test_a_from_after_until_is_a_config_error(store: Store) -> None:
+    with pytest.raises(ConfigError, match="--from is 2024-05-10, after --until 2024-05-01"):
+        run_harvest(
+            "http://127.0.0.1:9/oai",
+            "oai_dc",
+            store=store,
+            from_date="2024-05-10",
+            until_date="2024-05-01",
+        )
+
+
+def test_an_until_before_the_incremental_start_is_a_config_error(store: Store) -> None:
+    records = synthetic_records(5)
+    _run(store, FaultPlan(), records)
+    plan = FaultPlan()
+    with pytest.raises(ConfigError, match=r"this incremental run starts at .*--full"):
+        _run(store, plan, records, until_date="2024-05-01")
+    assert plan.queries() == [], "nothing was asked for"
+
+
 def test_windows_start_before_a_late_earliest_datestamp(store: Store) -> None:
     """A migrated repository's Identify names its migration day, older records exist."""
     stamps = ["2024-01-15T00:00:00Z", "2024-02-15T00:00:00Z", "2024-04-15T00:00:00Z"]

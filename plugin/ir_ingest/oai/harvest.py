@@ -227,7 +227,20 @@ def _bounds_at(options: HarvestOptions, day: bool) -> HarvestOptions:
                 f"(YYYY-MM-DDThh:mm:ssZ, or with an offset), got {value!r}"
             )
         bounds[name] = sent
+    _check_order(options.from_date, options.until_date, "--from is")
     return replace(options, from_date=bounds["from"], until_date=bounds["until"])
+
+
+def _check_order(from_date: str | None, until_date: str | None, start: str) -> None:
+    """Refuse a ``from`` after ``until``: the endpoint would answer noRecordsMatch (or
+    badArgument, §3.3.1), and the run would complete having asked for nothing."""
+    since = bound_moment(from_date, upper=False) if from_date else None
+    until = bound_moment(until_date, upper=True) if until_date else None
+    if since is not None and until is not None and since > until:
+        raise ConfigError(
+            f"{start} {from_date}, after --until {until_date}: nothing could be harvested "
+            "(give an earlier --from, a later --until, or --full)"
+        )
 
 
 def _plan(store: Store, client: OAIClient, key: str, prefix: str, options: HarvestOptions) -> _Plan:
@@ -253,6 +266,7 @@ def _plan(store: Store, client: OAIClient, key: str, prefix: str, options: Harve
     from_date = options.from_date
     if from_date is None and not options.full:
         from_date = _incremental_from(store, client, key, options.overlap)
+    _check_order(from_date, options.until_date, "this incremental run starts at")
     windows, _ = _windows(store, client, key, prefix, options, from_date, started, fresh=True)
     return _Plan(from_date, started, windows, None, False)
 
