@@ -54,6 +54,26 @@ def test_counts_and_round_trip() -> None:
     assert report.summary().startswith("2 records: 1 created")
 
 
+def test_the_text_report_says_what_was_asked_and_why_a_run_failed() -> None:
+    report = RunReport(
+        repository="https://repo.example/oai",
+        metadata_prefix="mods",
+        run_id=4,
+        set_spec="openaire",
+        from_date="2024-01-01T00:00:00Z",
+        window="monthly",
+        resumed_run_id=3,
+    )
+    report.finish("failed", "HarvestError: HTTP 503 after 6 tries")
+    lines = render.to_text(report).splitlines()
+    assert lines[0].startswith("Run 4 failed: 0 records")
+    assert lines[1] == (
+        "Source: https://repo.example/oai · mods · set openaire · from 2024-01-01T00:00:00Z"
+        " · windows monthly · continuing run 3"
+    )
+    assert lines[2] == "Error: HarvestError: HTTP 503 after 6 tries"
+
+
 def test_html_escapes_every_harvested_string() -> None:
     page = render.to_html(_report())
     assert "<script>" not in page

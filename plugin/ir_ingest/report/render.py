@@ -37,7 +37,9 @@ def to_json(report: RunReport) -> str:
 def to_text(report: RunReport) -> str:
     """The lines a terminal shows: outcome counts, issue codes, run issues, sweep findings."""
     name = f"Run {report.run_id}" if report.run_id is not None else "Run"
-    lines = [f"{name} {report.status}: {report.summary()}"]
+    lines = [f"{name} {report.status}: {report.summary()}", f"Source: {_asked(report)}"]
+    if report.error:
+        lines.append(f"Error: {report.error}")
     counts = report.issue_counts.items()
     problems = ", ".join(f"{c} ×{n}" for c, n in counts if c not in report.info_codes)
     notes = ", ".join(f"{c} ×{n}" for c, n in counts if c in report.info_codes)
@@ -55,6 +57,21 @@ def to_text(report: RunReport) -> str:
             "in the report (ir-ingest report --format html)"
         )
     return "\n".join(lines) + "\n"
+
+
+def _asked(report: RunReport) -> str:
+    """What the run asked for, in one line: endpoint, format, set, dates, windows."""
+    parts = [report.repository, report.metadata_prefix]
+    for label, value in (
+        ("set", report.set_spec),
+        ("from", report.from_date),
+        ("until", report.until_date),
+        ("windows", report.window),
+        ("continuing run", report.resumed_run_id),
+    ):
+        if value is not None:
+            parts.append(f"{label} {value}")
+    return " · ".join(str(part) for part in parts)
 
 
 def write(report: RunReport, path: Path, fmt: str = "html") -> Path:
