@@ -389,7 +389,9 @@ def report(
         with closing(settings.store()) as store:
             data = store.run_report(run_id)
         if data is None:
-            raise IngestError("no such run" if run_id is not None else "no run has finished yet")
+            raise IngestError(
+                f"no run {run_id} in the store" if run_id is not None else "no run has finished yet"
+            )
     loaded = RunReport.from_dict(data)
     renderers = {"text": render.to_text, "json": render.to_json, "html": render.to_html}
     if fmt not in renderers:
@@ -420,6 +422,10 @@ def _fail_cleanly() -> Iterator[None]:
     except IngestError as exc:
         err.print(f"error: {exc}")
         raise typer.Exit(1) from exc
+    except KeyboardInterrupt as exc:
+        # The pages stored so far stay, with their checkpoint (a harvest: the run is "failed").
+        err.print("interrupted; the same command continues from the last page stored")
+        raise typer.Exit(130) from exc
 
 
 def main() -> None:

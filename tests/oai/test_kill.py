@@ -74,3 +74,29 @@ def test_a_harvest_killed_at_several_points_resumes_without_loss_or_duplicates(
         "only the very first run started from the first page"
     )
     store.close()
+
+
+def test_ctrl_c_says_how_to_go_on_and_the_same_command_does(tmp_path: Path) -> None:
+    records: list[ProvidedRecord] = synthetic_records(100)
+    db = f"sqlite:///{tmp_path / 'interrupted.sqlite3'}"
+    env = {k: v for k, v in os.environ.items() if k != "IR_INGEST_DB"}
+    store = Store(db)
+    plan = FaultPlan(batch_size=10, latency=0.05)
+    with serve_in_background(faulty_endpoint(records, plan)) as url:
+        process = subprocess.Popen(
+            _harvest_command(db, url), cwd=tmp_path, env=env, stderr=subprocess.PIPE
+        )
+        _wait_for_pages(store, source_key(url, "oai_dc", None), 3, process)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+        assert process.returncode == 130
+        assert b"interrupted; the same command continues" in stderr
+        assert b"Traceback" not in stderr
+        interrupted = store.run_report()
+        assert interrupted is not None
+        assert interrupted["error"] == "KeyboardInterrupt: interrupted (Ctrl-C)"
+        subprocess.run(
+            _harvest_command(db, url), cwd=tmp_path, env=env, check=True, capture_output=True
+        )
+    assert_every_record_once(store, records)
+    store.close()
