@@ -93,6 +93,26 @@ def test_harvest_then_export_and_report(db: str, oai_endpoint: str, tmp_path: Pa
     assert "completed" in shown.output
     assert "4 deleted" in shown.output
 
+    as_text = tmp_path / "run.txt"
+    args = ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--report", str(as_text)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert as_text.read_text().startswith("Run 2 completed: 0 records")
+
+
+def test_reading_commands_do_not_create_a_store(tmp_path: Path) -> None:
+    mistyped = tmp_path / "ir-ingset.sqlite3"
+    for command in (["export"], ["report"], ["reprocess"]):
+        result = runner.invoke(app, ["--db", f"sqlite:///{mistyped}", *command])
+        assert result.exit_code == 1, command
+        assert f"no store at {mistyped}" in result.output
+    assert not mistyped.exists()
+
+
+def test_a_negative_delay_is_refused(db: str) -> None:
+    result = runner.invoke(app, ["--db", db, "harvest", "http://127.0.0.1:9/oai", "--delay", "-1"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--delay'" in result.output
+
 
 def test_harvest_by_source_name_from_the_config(
     db: str, oai_endpoint: str, tmp_path: Path, demo_records: list[ProvidedRecord]

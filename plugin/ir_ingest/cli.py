@@ -28,6 +28,7 @@ from ir_ingest.pipeline import process_file
 from ir_ingest.report import render
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Store, default_db_url, redact_url
+from ir_ingest.store.store import missing_sqlite_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -52,8 +53,18 @@ class Settings:
     db_url: str
     config_path: Path | None
 
-    def store(self) -> Store:
-        """Open the store the options name."""
+    def store(self, *, existing: bool = False) -> Store:
+        """Open the store the options name; ``existing`` for commands that only read it.
+
+        Reading a SQLite file that is not there would create an empty store and show it: a
+        mistyped ``--db`` looked like a store with nothing in it.
+        """
+        if existing:
+            path = missing_sqlite_file(self.db_url)
+            if path is not None:
+                raise IngestError(
+                    f"no store at {path} (harvest or import first, or give --db or IR_INGEST_DB)"
+                )
         return Store(self.db_url)
 
     def config(self) -> Config:
@@ -141,13 +152,24 @@ def harvest(
         ),
     ] = None,
     from_date: Annotated[
-        str | None, typer.Option("--from", help="Only records changed on or after (YYYY-MM-DD).")
+        str | None,
+        typer.Option(
+            "--from",
+            help="Only records changed on or after: YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ "
+            "(an offset such as +02:00 is turned into UTC).",
+        ),
     ] = None,
     until_date: Annotated[
-        str | None, typer.Option("--until", help="Only records changed on or before.")
+        str | None,
+        typer.Option(
+            "--until",
+            help="Only records changed on or before, in the same forms; a date takes in the "
+            "whole day.",
+        ),
     ] = None,
     report_path: Annotated[
-        Path | None, typer.Option("--report", help="Also write the run report here (.html/.json).")
+        Path | None,
+        typer.Option("--report", help="Also write the run report here (.html, .json or .txt)."),
     ] = None,
     full: Annotated[
         bool,
@@ -172,7 +194,8 @@ def harvest(
         str | None, typer.Option("--user-agent", help="User-Agent header to send.")
     ] = None,
     delay: Annotated[
-        float, typer.Option("--delay", help="Seconds between two requests (politeness).")
+        float,
+        typer.Option("--delay", min=0, help="Seconds between two requests (politeness)."),
     ] = 0.0,
 ) -> None:
     """Harvest one OAI-PMH endpoint into the store (one run, checkpointed after every page).
@@ -222,10 +245,9 @@ def harvest(
             )
     print_run(report)
     if report_path is not None:
-        fmt = "json" if report_path.suffix == ".json" else "html"
+        by_suffix = {".json": render.to_json, ".txt": render.to_text}
         with _fail_cleanly():
-            text = render.to_json(report) if fmt == "json" else render.to_html(report)
-            _write_text(report_path, text)
+            _write_text(report_path, by_suffix.get(report_path.suffix, render.to_html)(report))
         out.print(f"Report: {report_path}")
 
 
@@ -251,7 +273,7 @@ def reprocess(
     settings: Settings = ctx.obj
     with (
         _fail_cleanly(),
-        closing(settings.store()) as store,
+        closing(settings.store(existing=True)) as store,
         harvest_progress("reprocess") as on_batch,
     ):
         report = reprocess_store(store, source, on_batch)
@@ -349,7 +371,7 @@ def export(
         err.print(f"--format must be jsonl or json, got {fmt!r}")
         raise typer.Exit(2)
     settings: Settings = ctx.obj
-    with _fail_cleanly(), closing(settings.store()) as store:
+    with _fail_cleanly(), closing(settings.store(existing=True)) as store:
         if output is None:
             _write_records(store, sys.stdout, fmt)
             return
@@ -386,7 +408,7 @@ def report(
     """
     settings: Settings = ctx.obj
     with _fail_cleanly():
-        with closing(settings.store()) as store:
+        with closing(settings.store(existing=True)) as store:
             data = store.run_report(run_id)
         if data is None:
             raise IngestError(

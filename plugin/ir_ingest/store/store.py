@@ -14,6 +14,7 @@ import sqlite3
 import time
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import (
@@ -571,6 +572,15 @@ def sqlite_file(url: URL) -> str | None:
             return None
         database = database.removeprefix("file:").split("?", 1)[0]
     return database if database and database != ":memory:" else None
+
+
+def missing_sqlite_file(url: str) -> str | None:
+    """The file a SQLite URL names, when it does not exist; ``None`` for anything else."""
+    try:
+        path = sqlite_file(make_url(url))
+    except ArgumentError:
+        return None  # opening the store says what is wrong with it
+    return path if path is not None and not Path(path).exists() else None
 
 
 def _create_tables(engine: Engine) -> None:
