@@ -127,6 +127,19 @@ def test_file_import_errors_name_the_file(tmp_path: Path) -> None:
         read_file(tmp_path / "missing.xml")
 
 
+def test_a_saved_oai_error_response_says_what_the_endpoint_said(tmp_path: Path) -> None:
+    answer = tmp_path / "error.xml"
+    answer.write_text(
+        '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>2024-01-01'
+        '</responseDate><request verb="GetRecord">http://x/oai</request><error code='
+        '"idDoesNotExist">No such record.</error></OAI-PMH>',
+        "utf-8",
+    )
+    with pytest.raises(XMLError, match="error response: idDoesNotExist: No such record") as caught:
+        read_file(answer)
+    assert caught.value.code == "oai.error_response"
+
+
 def test_file_import_of_a_listrecords_response_reads_every_record(tmp_path: Path) -> None:
     records = "".join(
         f"<record><header><identifier>oai:x:{n}</identifier><datestamp>2024-01-0{n}</datestamp>"

@@ -147,6 +147,14 @@ def _read(path: Path, prefix: str | None) -> tuple[bytes, xmlsafe.Parsed, list[H
     repository = root.findtext(f"{{{OAI_NS}}}request", default="").strip() or FILE_REPOSITORY
     if root.tag == f"{{{OAI_NS}}}OAI-PMH":
         records = xmlsafe.elements(RECORDS(root))
+        error = root.find(f"{{{OAI_NS}}}error")
+        if not records and error is not None:  # a saved error answer (§3.6)
+            raise XMLError(
+                f"the file is an OAI-PMH error response: {error.get('code')}: "
+                f"{(error.text or '').strip()}",
+                code="oai.error_response",
+                source=str(path),
+            )
         if not records:
             raise XMLError(
                 "the OAI-PMH response holds no record", code="oai.no_metadata", source=str(path)
