@@ -88,15 +88,19 @@ def test_harvest_then_export_and_report(db: str, oai_endpoint: str, tmp_path: Pa
 
     as_json = runner.invoke(app, ["--db", db, "export", "--format", "json"])
     assert len(json.loads(as_json.stdout)) == 36
+    valid = runner.invoke(app, ["--db", db, "export", "--valid-only"])
+    assert len(valid.stdout.splitlines()) == 35, "the one invalid record is left out"
 
     shown = runner.invoke(app, ["--db", db, "report"])
     assert "completed" in shown.output
     assert "4 deleted" in shown.output
 
     as_text = tmp_path / "run.txt"
-    args = ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--report", str(as_text)]
-    assert runner.invoke(app, args).exit_code == 0
-    assert as_text.read_text().startswith("Run 2 completed: 0 records")
+    args = ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--full"]
+    assert runner.invoke(app, [*args, "--report", str(as_text)]).exit_code == 0
+    assert as_text.read_text().startswith(
+        "Run 2 completed: 36 records: 0 created, 0 updated, 36 unchanged (1 of them still invalid)"
+    )
 
 
 def test_reading_commands_do_not_create_a_store(tmp_path: Path) -> None:
@@ -271,7 +275,8 @@ def test_harvest_options_reach_the_endpoint_and_reprocess_makes_no_versions(
 
     again = runner.invoke(app, ["--db", db, "reprocess"])
     assert again.exit_code == 0, again.output
-    assert "32 records: 0 created, 0 updated, 32 unchanged, 0 deleted" in again.output
+    summary = "32 records: 0 created, 0 updated, 32 unchanged (1 of them still invalid), 0 deleted"
+    assert summary in again.output
     assert _counts(db)["versions"] == 36
 
 

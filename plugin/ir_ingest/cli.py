@@ -33,6 +33,8 @@ from ir_ingest.store.store import missing_sqlite_file
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from ir_ingest.schema import Record
+
 
 app = typer.Typer(
     help=(
@@ -362,33 +364,41 @@ def export(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File (default stdout).")
     ] = None,
+    valid_only: Annotated[
+        bool,
+        typer.Option("--valid-only", help="Leave out records that failed validation."),
+    ] = False,
 ) -> None:
     """Write every stored record; deleted ones are tombstones with source.deleted true.
 
-    Example:  ir-ingest export --format jsonl -o records.jsonl
+    Records that failed validation (no title, say) are included unless --valid-only is given;
+    the run reports list them.
+
+    Example:  ir-ingest export --format jsonl --valid-only -o records.jsonl
     """
     if fmt not in ("jsonl", "json"):
         err.print(f"--format must be jsonl or json, got {fmt!r}")
         raise typer.Exit(2)
     settings: Settings = ctx.obj
     with _fail_cleanly(), closing(settings.store(existing=True)) as store:
+        records = store.iter_records(valid_only=valid_only)
         if output is None:
-            _write_records(store, sys.stdout, fmt)
+            _write_records(records, sys.stdout, fmt)
             return
         try:
             with output.open("w", encoding="utf-8") as handle:
-                _write_records(store, handle, fmt)
+                _write_records(records, handle, fmt)
         except OSError as exc:
             raise IngestError(f"cannot write {output}: {exc.strerror}") from exc
 
 
-def _write_records(store: Store, handle: TextIO, fmt: str) -> None:
+def _write_records(records: Iterator[Record], handle: TextIO, fmt: str) -> None:
     if fmt == "jsonl":
-        for record in store.iter_records():
+        for record in records:
             handle.write(record.to_json().decode() + "\n")
         return
     handle.write("[\n")
-    for number, record in enumerate(store.iter_records()):
+    for number, record in enumerate(records):
         handle.write(("" if number == 0 else ",\n") + record.to_json().decode())
     handle.write("\n]\n")
 

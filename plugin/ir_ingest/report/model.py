@@ -49,6 +49,8 @@ class RunReport:
     issue_counts: dict[str, int] = field(default_factory=dict)
     #: Codes seen only as information (``crosswalk.format_limit``): counted, not alarming.
     info_codes: list[str] = field(default_factory=list)
+    #: Unchanged records that still fail validation: ``invalid`` counts only new versions.
+    unchanged_invalid: int = 0
     entries: list[EntryReport] = field(default_factory=list)
     entries_not_listed: int = 0
     #: Problems of the run rather than of a record: a guard that ended a window early
@@ -74,6 +76,8 @@ class RunReport:
         for entry in entries:
             outcome = entry.outcome or Outcome.FAILED
             self.counts[outcome.value] += 1
+            if outcome is Outcome.UNCHANGED and entry.has_errors:
+                self.unchanged_invalid += 1
             codes.update(issue.code for issue in entry.issues)
             info.update(i.code for i in entry.issues if i.severity is Severity.INFO)
             if any(issue.severity is not Severity.INFO for issue in entry.issues):
@@ -118,8 +122,10 @@ class RunReport:
     def summary(self) -> str:
         """One line: the counts a repository manager looks at first."""
         c = self.counts
+        unchanged = f"{c['unchanged']} unchanged"
+        if self.unchanged_invalid:
+            unchanged += f" ({self.unchanged_invalid} of them still invalid)"
         return (
             f"{self.total} records: {c['created']} created, {c['updated']} updated, "
-            f"{c['unchanged']} unchanged, {c['deleted']} deleted, {c['invalid']} invalid, "
-            f"{c['failed']} failed"
+            f"{unchanged}, {c['deleted']} deleted, {c['invalid']} invalid, {c['failed']} failed"
         )

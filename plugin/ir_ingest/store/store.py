@@ -519,11 +519,18 @@ class Store:
                 return
             last = rows[-1].id
 
-    def iter_records(self, include_deleted: bool = True) -> Iterator[Record]:
-        """Every stored record in id order; tombstones carry ``source.deleted: true``."""
+    def iter_records(
+        self, include_deleted: bool = True, *, valid_only: bool = False
+    ) -> Iterator[Record]:
+        """Every stored record in id order; tombstones carry ``source.deleted: true``.
+
+        ``valid_only`` leaves out records whose last check found errors (a missing title).
+        """
         query = select(t.records.c.record_json).order_by(t.records.c.id)
         if not include_deleted:
             query = query.where(t.records.c.deleted.is_(False))
+        if valid_only:
+            query = query.where(t.records.c.valid.is_(True))
         with self.engine.connect() as conn:
             for (raw,) in conn.execute(query):
                 yield Record.from_json(raw)
