@@ -85,6 +85,17 @@ def test_html_escapes_every_harvested_string() -> None:
     assert HOSTILE_ID in "".join(map(str, cell.itertext()))
 
 
+def test_html_report_keeps_notes_apart_from_problems() -> None:
+    report = _report()
+    note = Issue("crosswalk.format_limit", "simple DC cannot say", Severity.INFO)
+    harvested = HarvestedRecord("urn:test", "oai:x:3", "", "oai_dc", b"")
+    report.add([Entry(harvested, issues=[note], outcome=Outcome.CREATED)])
+    page = html.fromstring(render.to_html(report))
+    problems = [c.text for c in page.findall(".//table[@id='issue-counts']//code")]
+    notes = [c.text for c in page.findall(".//table[@id='note-counts']//code")]
+    assert (problems, notes) == (["validate.missing_creator"], ["crosswalk.format_limit"])
+
+
 def test_html_report_in_headless_chromium(tmp_path: Path) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
