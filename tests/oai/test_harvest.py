@@ -157,3 +157,17 @@ def test_harvest_into_an_in_memory_store(oai_endpoint: str) -> None:
         assert len(_rows(memory, t.records)) == report.total == 36
     finally:
         memory.close()
+
+
+def test_an_empty_run_for_a_set_the_endpoint_does_not_list_says_so(
+    oai_endpoint: str, store: Store
+) -> None:
+    report = run_harvest(oai_endpoint, "oai_dc", store=store, set_spec="openaire-typo")
+    assert report.total == 0
+    [issue] = report.run_issues
+    assert issue["code"] == "harvest.unknown_set"
+    assert "no set 'openaire-typo'" in issue["message"]
+    assert "openaire" in issue["message"], "the sets it does list are named"
+    listed = run_harvest(oai_endpoint, "oai_dc", store=store, set_spec="openaire")
+    assert listed.total > 0
+    assert listed.run_issues == []

@@ -194,6 +194,8 @@ def _run(
     report.cut_short = plan.cut_short
     try:
         _harvest_windows(store, client, report, plan, options, on_page)
+        if options.set_spec is not None and report.total == 0:
+            _check_set(client, report, options.set_spec)
         if options.full:
             _sweep(store, client, report, options)
     except BaseException as exc:
@@ -242,6 +244,26 @@ def _check_order(from_date: str | None, until_date: str | None, start: str) -> N
             f"{start} {from_date}, after --until {until_date}: nothing could be harvested "
             "(give an earlier --from, a later --until, or --full)"
         )
+
+
+def _check_set(client: OAIClient, report: RunReport, set_spec: str) -> None:
+    """Say so when an empty run asked for a set the endpoint does not list (§4.6).
+
+    Endpoints answer an unknown set with ``noRecordsMatch`` as often as with ``badArgument``:
+    a mistyped set then looks like a set with nothing new in it.
+    """
+    listed = [spec for spec, _ in client.sets()]
+    if set_spec in listed:
+        return
+    shown = ", ".join(listed[:10]) + (f" and {len(listed) - 10} more" if len(listed) > 10 else "")
+    report.add_run_issue(
+        Issue(
+            "harvest.unknown_set",
+            f"the endpoint lists no set {set_spec!r} (its sets: {shown or 'none'})",
+            Severity.WARNING,
+        ),
+        "ListSets",
+    )
 
 
 def _plan(store: Store, client: OAIClient, key: str, prefix: str, options: HarvestOptions) -> _Plan:

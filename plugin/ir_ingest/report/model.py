@@ -55,7 +55,7 @@ class RunReport:
     entries_not_listed: int = 0
     #: Problems of the run rather than of a record: a guard that ended a window early
     #: (``harvest.repeated_token``, ``harvest.repeated_page``, ``harvest.empty_pages``,
-    #: ``harvest.request_cap``) or the
+    #: ``harvest.request_cap``), an empty run's unknown set (``harvest.unknown_set``) or the
     #: sweep's finding (``harvest.gone_from_source``); each with ``code``, ``message``, ``where``.
     run_issues: list[dict[str, str]] = field(default_factory=list)
     #: A harvest window ended early by a guard (repeated token, empty pages, request cap): the
