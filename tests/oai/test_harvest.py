@@ -20,6 +20,7 @@ from ir_ingest.oai.provider import (
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import Store, source_key
 from ir_ingest.store import tables as t
+from tests.oai.scripted import error, scripted
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -171,3 +172,13 @@ def test_an_empty_run_for_a_set_the_endpoint_does_not_list_says_so(
     listed = run_harvest(oai_endpoint, "oai_dc", store=store, set_spec="openaire")
     assert listed.total > 0
     assert listed.run_issues == []
+
+
+def test_a_failing_set_check_leaves_a_good_empty_run_completed(store: Store) -> None:
+    def answer(params: dict[str, str]) -> bytes:
+        return error("noRecordsMatch") if params["verb"] == "ListRecords" else b"<broken"
+
+    quick = TransportPolicy(retries=1, backoff=0.01, max_wait=0.05)
+    with serve_in_background(scripted(answer)) as url:
+        report = run_harvest(url, "oai_dc", store=store, set_spec="any", policy=quick)
+    assert (report.status, report.total, report.run_issues) == ("completed", 0, [])

@@ -15,6 +15,7 @@ ListIdentifiers sweep that lists records gone from the source without a deletion
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -22,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
-from ir_ingest.errors import ConfigError
+from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.oai.archive import PageArchive
 from ir_ingest.oai.bounds import bound_argument, bound_moment
 from ir_ingest.oai.client import OAIClient, Page
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from ir_ingest.store.store import RunInfo
 
 ProgressCallback = Callable[[RunReport], None]
+log = logging.getLogger(__name__)
 
 #: Subtracted from the last harvest's start for the next ``from``: clocks differ and endpoints
 #: index late (DSpace's own harvester pads by 120 s; a few minutes costs nothing).
@@ -252,7 +254,11 @@ def _check_set(client: OAIClient, report: RunReport, set_spec: str) -> None:
     Endpoints answer an unknown set with ``noRecordsMatch`` as often as with ``badArgument``:
     a mistyped set then looks like a set with nothing new in it.
     """
-    listed = [spec for spec, _ in client.sets()]
+    try:
+        listed = [spec for spec, _ in client.sets()]
+    except HarvestError as exc:  # advice only: the harvest itself went well
+        log.warning("%s: could not list the sets to check %r: %s", client.base_url, set_spec, exc)
+        return
     if set_spec in listed:
         return
     shown = ", ".join(listed[:10]) + (f" and {len(listed) - 10} more" if len(listed) > 10 else "")
