@@ -96,6 +96,27 @@ def test_html_report_keeps_notes_apart_from_problems() -> None:
     assert (problems, notes) == (["validate.missing_creator"], ["crosswalk.format_limit"])
 
 
+def test_html_report_lists_unstored_and_invalid_records_first() -> None:
+    report = RunReport(repository="urn:test", metadata_prefix="oai_dc")
+    warning = [Issue("validate.missing_date", "no date", Severity.WARNING)]
+    error = [Issue("validate.missing_title", "no title", Severity.ERROR)]
+    outcomes = [
+        ("oai:x:1", Outcome.CREATED, warning),
+        ("oai:x:2", Outcome.INVALID, error),
+        ("oai:x:3", Outcome.UPDATED, warning),
+        ("oai:x:4", Outcome.FAILED, error),
+    ]
+    report.add(
+        [
+            Entry(HarvestedRecord("urn:test", rid, "", "oai_dc", b""), issues=i, outcome=o)
+            for rid, o, i in outcomes
+        ]
+    )
+    page = html.fromstring(render.to_html(report))
+    listed = [c.text for c in page.findall(".//table[@id='entries']//td/code")]
+    assert listed == ["oai:x:4", "oai:x:2", "oai:x:1", "oai:x:3"]
+
+
 def test_html_report_in_headless_chromium(tmp_path: Path) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:

@@ -24,9 +24,15 @@ _ENV = Environment(
 )
 
 
+#: The order records with issues are listed in: those not stored, then those stored invalid.
+_FIRST = {"failed": 0, "invalid": 1}
+
+
 def to_html(report: RunReport) -> str:
     """A standalone HTML page (inline CSS, no scripts)."""
-    return _ENV.get_template("run.html.j2").render(report=report)
+    # Stable: within each outcome the records keep their harvest order.
+    entries = sorted(report.entries, key=lambda entry: _FIRST.get(entry.outcome, 2))
+    return _ENV.get_template("run.html.j2").render(report=report, entries=entries)
 
 
 def to_json(report: RunReport) -> str:
