@@ -141,7 +141,10 @@ def demo(
 @app.command()
 def harvest(
     ctx: typer.Context,
-    url: Annotated[str, typer.Argument(help="OAI-PMH base URL, or a source name from the config.")],
+    url: Annotated[
+        str,
+        typer.Argument(metavar="URL", help="OAI-PMH base URL, or a source name from the config."),
+    ],
     prefix: Annotated[
         str | None, typer.Option("--prefix", help="metadataPrefix, e.g. oai_dc.")
     ] = None,
@@ -283,7 +286,10 @@ def reprocess(
 
 
 RecordFile = Annotated[
-    Path, typer.Argument(help="An XML file: OAI-PMH response, record, metadata or collection.")
+    Path,
+    typer.Argument(
+        metavar="FILE", help="An XML file: OAI-PMH response, record, metadata or collection."
+    ),
 ]
 FormatOption = Annotated[
     str | None, typer.Option("--prefix", help="Format; detected from the root element if omitted.")
@@ -406,7 +412,9 @@ def _write_records(records: Iterator[Record], handle: TextIO, fmt: str) -> None:
 @app.command()
 def report(
     ctx: typer.Context,
-    run_id: Annotated[int | None, typer.Argument(help="Run id (default: the latest run).")] = None,
+    run_id: Annotated[
+        int | None, typer.Argument(metavar="RUN_ID", help="Run id (default: the latest run).")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="text, json or html.")] = "text",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File (default stdout).")
