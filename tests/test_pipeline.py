@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
@@ -90,6 +91,27 @@ def test_file_import_reads_the_endpoint_from_a_getrecord_response() -> None:
     assert harvested.repository == "https://research.example.ac.uk/ws/oai"
     assert harvested.identifier.endswith("3f2b8c1e-5d4a-4e7b-9a61-0c2d7e8f9a10")
     assert harvested.set_specs == ("publications:year2020", "openaire")
+
+
+def test_a_record_saved_without_its_namespace_is_read_as_one(tmp_path: Path) -> None:
+    # Tools that strip namespaces save harvested records so (DPLA's ingestion3 test data).
+    bare = tmp_path / "bare.xml"
+    bare.write_text(
+        "<record><header><identifier>oai:wexcombe:7</identifier>"
+        "<datestamp>2019-04-09T05:19:58Z</datestamp><setSpec>maps</setSpec></header>"
+        '<metadata><mods:mods xmlns:mods="http://www.loc.gov/mods/v3"><mods:titleInfo>'
+        "<mods:title>Harbour plan</mods:title></mods:titleInfo></mods:mods></metadata></record>",
+        "utf-8",
+    )
+    [entry] = process_file(bare, None)
+    assert (entry.harvested.identifier, entry.harvested.set_specs) == ("oai:wexcombe:7", ("maps",))
+    assert entry.record is not None
+    assert entry.record.title is not None
+    assert entry.record.title.value == "Harbour plan"
+    assert entry.harvested.raw == bare.read_bytes(), "the file is kept as it was"
+    again = process(replace(entry.harvested, tree=None))  # as reprocess reads it back
+    assert again.record is not None
+    assert again.record.title == entry.record.title
 
 
 def test_file_import_of_bare_metadata(tmp_path: Path) -> None:

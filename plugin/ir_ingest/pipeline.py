@@ -17,7 +17,7 @@ from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import content_id, crosswalk_record, for_element
 from ir_ingest.entry import DATESTAMP_LENGTH, Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
-from ir_ingest.oai.client import OAI_NS, RECORDS, set_specs, unwrap
+from ir_ingest.oai.client import OAI_NS, RECORDS, adopt_bare_record, set_specs, unwrap
 from ir_ingest.oai.salvage import read_one_by_one
 from ir_ingest.validate import validate_record
 
@@ -144,6 +144,7 @@ def _read(path: Path, prefix: str | None) -> tuple[bytes, xmlsafe.Parsed, list[H
         ) from exc
     parsed = xmlsafe.parse(raw, source=str(path))
     root = parsed.root
+    adopt_bare_record(root)  # raw stays as the file has it
     repository = root.findtext(f"{{{OAI_NS}}}request", default="").strip() or FILE_REPOSITORY
     if root.tag == f"{{{OAI_NS}}}OAI-PMH":
         records = xmlsafe.elements(RECORDS(root))

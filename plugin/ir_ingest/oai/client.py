@@ -380,12 +380,33 @@ def set_specs(header: etree._Element) -> tuple[str, ...]:
     return tuple((spec.text or "").strip() for spec in header.iterfind(f"{{{OAI_NS}}}setSpec"))
 
 
+def adopt_bare_record(root: etree._Element) -> None:
+    """Put a namespace-less ``<record>`` (with ``<header>`` or ``<metadata>``) into the OAI-PMH
+    namespace, in place.
+
+    Tools that strip namespaces save harvested records so (DPLA's ingestion3 test records);
+    the metadata inside keeps its own namespace and is not touched.
+    """
+    if root.tag != "record" or not any(child.tag in ("header", "metadata") for child in root):
+        return
+    root.tag = f"{{{OAI_NS}}}record"
+    for child in root:
+        if child.tag in ("header", "metadata", "about"):
+            child.tag = f"{{{OAI_NS}}}{child.tag}"
+    header = root.find(f"{{{OAI_NS}}}header")
+    for part in header if header is not None else ():
+        if isinstance(part.tag, str) and not part.tag.startswith("{"):
+            part.tag = f"{{{OAI_NS}}}{part.tag}"
+
+
 def unwrap(root: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:
     """Find the OAI ``<record>`` and the metadata element in a document.
 
     Accepts a whole OAI-PMH response (GetRecord or ListRecords: its first record), a bare
-    ``<record>``, or a bare metadata element (then there is no record element).
+    ``<record>`` (with or without its namespace), or a bare metadata element (then there is no
+    record element).
     """
+    adopt_bare_record(root)
     record: etree._Element | None = root
     if root.tag == f"{{{OAI_NS}}}OAI-PMH":
         found = xmlsafe.elements(RECORDS(root))
