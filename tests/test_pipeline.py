@@ -90,7 +90,7 @@ def test_file_import_reads_the_endpoint_from_a_getrecord_response() -> None:
     harvested = read_file(SEED_CHAPTER)[0]
     assert harvested.repository == "https://research.example.ac.uk/ws/oai"
     assert harvested.identifier.endswith("3f2b8c1e-5d4a-4e7b-9a61-0c2d7e8f9a10")
-    assert harvested.set_specs == ("publications:year2020", "openaire")
+    assert harvested.set_specs == ("openaire", "publications:year2020"), "sets have no order"
 
 
 def test_a_record_saved_without_its_namespace_is_read_as_one(tmp_path: Path) -> None:

@@ -27,3 +27,6 @@ def test_a_long_datestamp_is_kept_with_a_warning(any_store: Store) -> None:
     with any_store.engine.connect() as conn:
         stamps = set(conn.execute(select(t.records.c.datestamp)).scalars())
     assert LONG[:64] in stamps
+    # Reprocess reads the datestamp back whole, from the record, not from the cut column.
+    reread = {h.identifier: h.datestamp for h, _ in any_store.iter_harvested()}
+    assert reread["oai:x:2"] == LONG

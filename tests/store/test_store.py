@@ -89,6 +89,37 @@ def test_a_new_datestamp_alone_is_not_a_new_version(any_store: Store) -> None:
     assert any_store.counts()["versions"] == 1
 
 
+def test_an_unchanged_record_keeps_the_raw_xml_just_received(any_store: Store) -> None:
+    # The source changed what no rule reads (an <about> block): no new version, but the row
+    # holds the current XML and datestamp, which reprocess works from.
+    _save(any_store, _entry("oai:1"))
+    later = _entry("oai:1")
+    assert later.record is not None
+    later.record.source.datestamp = "2025-05-05T00:00:00Z"
+    later.harvested = dataclasses.replace(
+        later.harvested,
+        raw=b"<record><about>new</about></record>",
+        datestamp="2025-05-05T00:00:00Z",
+    )
+    assert _save(any_store, later) == [Outcome.UNCHANGED]
+    [(harvested, _)] = list(any_store.iter_harvested())
+    assert harvested.raw == b"<record><about>new</about></record>"
+    assert harvested.datestamp == "2025-05-05T00:00:00Z"
+    stored = any_store.get(record_id(REPO, "oai:1"))
+    assert stored is not None
+    assert stored.source.datestamp == "2025-05-05T00:00:00Z"
+    assert any_store.counts()["versions"] == 1
+
+
+def test_valid_only_export_still_carries_deletions(any_store: Store) -> None:
+    invalid = _entry("oai:1", issues=[Issue("validate.missing_title", "no title", Severity.ERROR)])
+    _save(any_store, invalid)
+    assert list(any_store.iter_records(valid_only=True)) == []
+    _save(any_store, _entry("oai:1", deleted=True))
+    [tombstone] = any_store.iter_records(valid_only=True)
+    assert tombstone.source.deleted
+
+
 def test_tombstone_keeps_the_last_version(any_store: Store) -> None:
     _save(any_store, _entry("oai:1", title="Kept title"))
     assert _save(any_store, _entry("oai:1", deleted=True)) == [Outcome.DELETED]

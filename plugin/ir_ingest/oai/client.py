@@ -376,8 +376,13 @@ def _harvested(
 
 
 def set_specs(header: etree._Element) -> tuple[str, ...]:
-    """The sets a record's ``<header>`` says it belongs to (§2.5)."""
-    return tuple((spec.text or "").strip() for spec in header.iterfind(f"{{{OAI_NS}}}setSpec"))
+    """The sets a record's ``<header>`` says it belongs to (§2.5), sorted.
+
+    Sets have no order, and endpoints list them in any (DSpace by collection, Pure by type):
+    as sent, the same record in another order looked changed and got a new version.
+    """
+    specs = ((spec.text or "").strip() for spec in header.iterfind(f"{{{OAI_NS}}}setSpec"))
+    return tuple(sorted(specs))
 
 
 def adopt_bare_record(root: etree._Element) -> None:

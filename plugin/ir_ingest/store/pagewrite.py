@@ -46,8 +46,10 @@ _FULL = (
 # A tombstone keeps the record's last raw XML and validity; everything else is replaced.
 _TOMBSTONE = tuple(name for name in _FULL if name not in ("raw", "valid"))
 # Same content: a new datestamp, and the issues and validity of this run's checks (a changed
-# validation rule changes them without changing the record).
-_TOUCH = ("datestamp", "valid", "issues_json", "updated_at", "run_id")
+# validation rule changes them without changing the record).  The raw XML and the record (its
+# source datestamp and raw hash) are the ones just received: the source may have changed what
+# no rule reads (an <about> block, an attribute), and reprocess works from the raw XML.
+_TOUCH = ("datestamp", "valid", "issues_json", "raw", "record_json", "updated_at", "run_id")
 # A deletion seen again: the tombstone keeps its validity and issues.
 _TOUCH_TOMBSTONE = ("datestamp", "updated_at", "run_id")
 
@@ -149,7 +151,7 @@ class PageWriter:
         assert entry.record is not None
         digest = content_hash(entry.record)
         if current is not None and current.content_hash == digest and not current.deleted:
-            self._touch(rid, harvested, not entry.has_errors, issues_json)
+            self._touch(rid, entry, issues_json)
             return Outcome.UNCHANGED
         record_json = entry.record.to_json()
         version = 1 if current is None else current.version + 1
@@ -248,12 +250,15 @@ class PageWriter:
             }
         )
 
-    def _touch(self, rid: str, harvested: HarvestedRecord, valid: bool, issues_json: bytes) -> None:
+    def _touch(self, rid: str, entry: Entry, issues_json: bytes) -> None:
+        assert entry.record is not None
         touch = {
             "b_id": rid,
-            "b_datestamp": stored_datestamp(harvested.datestamp),
-            "b_valid": valid,
+            "b_datestamp": stored_datestamp(entry.harvested.datestamp),
+            "b_valid": not entry.has_errors,
             "b_issues_json": issues_json,
+            "b_raw": entry.harvested.raw,
+            "b_record_json": entry.record.to_json(),
             "b_updated_at": self.now,
             "b_run_id": self.run_id,
         }

@@ -506,13 +506,15 @@ class Store:
             with self.engine.connect() as conn:
                 rows = conn.execute(query).all()
             for row in rows:
+                source = Record.from_json(row.record_json).source
                 harvested = HarvestedRecord(
                     repository=row.repository,
                     identifier=row.oai_identifier,
-                    datestamp=row.datestamp,
+                    # The record holds the datestamp whole; the column may be cut to 64.
+                    datestamp=source.datestamp or row.datestamp,
                     metadata_prefix=row.metadata_prefix,
                     raw=row.raw,
-                    set_specs=tuple(Record.from_json(row.record_json).source.set_specs),
+                    set_specs=tuple(source.set_specs),
                 )
                 yield harvested, _response_issues(row.issues_json)
             if len(rows) < batch:
@@ -524,13 +526,13 @@ class Store:
     ) -> Iterator[Record]:
         """Every stored record in id order; tombstones carry ``source.deleted: true``.
 
-        ``valid_only`` leaves out records whose last check found errors (a missing title).
+        ``valid_only`` leaves out live records whose last check found errors (a missing title).
         """
         query = select(t.records.c.record_json).order_by(t.records.c.id)
         if not include_deleted:
             query = query.where(t.records.c.deleted.is_(False))
-        if valid_only:
-            query = query.where(t.records.c.valid.is_(True))
+        if valid_only:  # a deletion is news to the consumer whatever the last version was
+            query = query.where(t.records.c.valid.is_(True) | t.records.c.deleted.is_(True))
         with self.engine.connect() as conn:
             for (raw,) in conn.execute(query):
                 yield Record.from_json(raw)
