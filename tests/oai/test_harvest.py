@@ -182,3 +182,12 @@ def test_a_failing_set_check_leaves_a_good_empty_run_completed(store: Store) -> 
     with serve_in_background(scripted(answer)) as url:
         report = run_harvest(url, "oai_dc", store=store, set_spec="any", policy=quick)
     assert (report.status, report.total, report.run_issues) == ("completed", 0, [])
+
+
+def test_an_empty_incremental_run_does_not_list_the_sets(oai_endpoint: str, store: Store) -> None:
+    run_harvest(oai_endpoint, "oai_dc", store=store, set_spec="openaire")
+    again = run_harvest(oai_endpoint, "oai_dc", store=store, set_spec="openaire-typo")
+    assert again.run_issues[0]["code"] == "harvest.unknown_set", "a first run is checked"
+    quiet = run_harvest(oai_endpoint, "oai_dc", store=store, set_spec="openaire-typo")
+    assert quiet.from_date is not None
+    assert quiet.run_issues == [], "an empty incremental run is usual: no ListSets"
