@@ -198,6 +198,8 @@ def test_crosswalk_explain_shows_lineage_and_extra() -> None:
     editors = next(line for line in lines if line.startswith("host.editors "))
     assert "mods:relatedItem[@type='host'][1]/mods:name" in editors
     assert any(line.startswith("title ") and "mods:title" in line for line in lines)
+    title = lines.index(next(line for line in lines if line.startswith("title ")))
+    assert lines[title + 1].strip() == '= {"value": "Who is in the lead?"}'
     assert "extra (kept, used by no rule):" in lines
     assert "  mods:typeOfResource: text" in lines
 

@@ -6,9 +6,10 @@ can be piped (``ir-ingest crosswalk FILE > record.json``).  Lines never wrap.
 
 from __future__ import annotations
 
+import json
 import time
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import (
@@ -74,14 +75,21 @@ def print_run(report: RunReport) -> None:
     out.print(render.to_text(report), end="")
 
 
+#: Characters of a field's value shown beside its sources.
+_SHOWN = 70
+
+
 def print_lineage(entry: Entry) -> None:
-    """Field by field, where the values came from; then what no rule used."""
+    """Field by field, where the values came from and (shortened) what they became; then what
+    no rule used."""
     assert entry.record is not None
     out.print(f"# {entry.harvested.identifier} ({entry.harvested.metadata_prefix})")
+    data = entry.record.to_dict()
     width = max((len(name) for name in entry.lineage), default=10)
     for name, sources in sorted(entry.lineage.items()):
         paths = ", ".join(dict.fromkeys(sources))
         out.print(f"{name:<{width}}  <-  {paths}")
+        out.print(f"{'':<{width}}      = {_field(data, name)}")
     if entry.record.extra:
         out.print("extra (kept, used by no rule):")
         for path, values in entry.record.extra.items():
@@ -89,3 +97,12 @@ def print_lineage(entry: Entry) -> None:
             out.print(f"  {path}: {shown}")
     else:
         out.print("extra: nothing; every source value reached a field")
+
+
+def _field(data: dict[str, Any], name: str) -> str:
+    """The value at a dotted field path (``host.identifiers``) as short JSON."""
+    value: Any = data
+    for part in name.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
