@@ -118,13 +118,17 @@ def test_a_negative_delay_is_refused(db: str) -> None:
     assert "Invalid value for '--delay'" in result.output
 
 
+def _demo_source(tmp_path: Path, url: str, setting: str) -> Path:
+    """A config file with one source, ``demo``, for ``url`` in oai_dc plus one ``setting``."""
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text(f'[sources.demo]\nurl = "{url}"\nprefix = "oai_dc"\n{setting}\n')
+    return config
+
+
 def test_harvest_by_source_name_from_the_config(
     db: str, oai_endpoint: str, tmp_path: Path, demo_records: list[ProvidedRecord]
 ) -> None:
-    config = tmp_path / "ir-ingest.toml"
-    config.write_text(
-        f'[sources.demo]\nurl = "{oai_endpoint}"\nprefix = "oai_dc"\nset = "openaire"\n'
-    )
+    config = _demo_source(tmp_path, oai_endpoint, 'set = "openaire"')
     result = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demo"])
     assert result.exit_code == 0, result.output
     in_set = sum("openaire" in r.set_specs for r in demo_records)
@@ -140,10 +144,7 @@ def test_harvest_by_source_name_from_the_config(
 def test_records_are_kept_under_the_named_repository(
     db: str, oai_endpoint: str, tmp_path: Path
 ) -> None:
-    config = tmp_path / "ir-ingest.toml"
-    config.write_text(
-        f'[sources.demo]\nurl = "{oai_endpoint}"\nprefix = "oai_dc"\nrepository = "demo-ir"\n'
-    )
+    config = _demo_source(tmp_path, oai_endpoint, 'repository = "demo-ir"')
     first = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demo"])
     assert first.exit_code == 0, first.output
     # The same source by URL and name: the same records, not a second copy of each.

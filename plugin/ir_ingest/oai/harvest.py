@@ -241,7 +241,7 @@ def _bounds_at(options: HarvestOptions, day: bool) -> HarvestOptions:
 def _check_order(from_date: str | None, until_date: str | None, start: str) -> None:
     """Refuse a ``from`` after ``until``: the endpoint would answer noRecordsMatch (or
     badArgument, §3.3.1), and the run would complete having asked for nothing."""
-    since = bound_moment(from_date, upper=False) if from_date else None
+    since = _moment(from_date)
     until = bound_moment(until_date, upper=True) if until_date else None
     if since is not None and until is not None and since > until:
         raise ConfigError(
@@ -361,7 +361,7 @@ def _window_bounds(
     start = _moment(from_date) or _moment(identify.earliest_datestamp) or _EPOCH
     until = options.until_date
     # Inclusive (§3.3.1): a date-only until is the whole day, not its first second.
-    end = (until and bound_moment(until, upper=True)) or sync_started_at
+    end = (bound_moment(until, upper=True) if until else None) or sync_started_at
     day = identify.day_granularity
     pairs: list[tuple[str | None, str | None]] = list(
         date_windows(start, end, options.window, day_granularity=day)
