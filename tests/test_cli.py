@@ -61,6 +61,26 @@ def test_import_stores_one_record_and_says_so(db: str) -> None:
     assert _counts(db)["records"] == 1
 
 
+def test_an_older_export_imported_after_a_newer_one_is_skipped(db: str, tmp_path: Path) -> None:
+    old = tmp_path / "last-year.xml"
+    text = SEED_CHAPTER.read_text(encoding="utf-8")
+    old.write_text(
+        text.replace("2024-03-05T09:12:44Z", "2023-03-05T09:12:44Z").replace(
+            "Who is in the lead?", "An earlier title"
+        ),
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
+    result = runner.invoke(app, ["--db", db, "import", str(old)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("skipped: An earlier title")
+    assert "store.older_than_stored" in result.output
+    assert "2024-03-05T09:12:44Z" in result.output
+    export = runner.invoke(app, ["--db", db, "export"])
+    assert "Who is in the lead?" in export.output
+    assert "An earlier title" not in export.output
+
+
 def test_import_of_a_malformed_file_stores_nothing(db: str, tmp_path: Path) -> None:
     bad = tmp_path / "broken.xml"
     bad.write_text("<OAI-PMH><GetRecord>", encoding="utf-8")

@@ -36,6 +36,8 @@ class Outcome(enum.StrEnum):
     DELETED = "deleted"
     INVALID = "invalid"
     FAILED = "failed"
+    #: Not stored: the store holds a newer version of the record (a later datestamp).
+    SKIPPED = "skipped"
 
 
 @dataclass(frozen=True, slots=True)

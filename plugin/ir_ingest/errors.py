@@ -64,3 +64,11 @@ class OAIProtocolError(HarvestError):
 
 class StoreError(IngestError):
     """The store cannot be opened or written."""
+
+
+class WriteConflict(StoreError):
+    """Another writer changed a record between a page's read of the store and its write.
+
+    The store rolls the page back and writes it again on the fresh state; this escapes only
+    when that keeps failing.
+    """

@@ -54,6 +54,16 @@ def test_counts_and_round_trip() -> None:
     assert report.summary().startswith("2 records: 1 created")
 
 
+def test_the_summary_names_skipped_records_and_reads_reports_from_before_them() -> None:
+    report = _report()
+    assert "skipped" not in report.summary()
+    report.counts["skipped"] = 2
+    assert report.summary().endswith(", 2 skipped as older than the stored version")
+    stored = report.to_dict()
+    del stored["counts"]["skipped"]  # a report stored before the outcome existed
+    assert "skipped" not in RunReport.from_dict(stored).summary()
+
+
 def test_the_text_report_says_what_was_asked_and_why_a_run_failed() -> None:
     report = RunReport(
         repository="https://repo.example/oai",

@@ -44,11 +44,12 @@ def _entry(
     title: str | None = "A title",
     deleted: bool = False,
     issues: list[Issue] | None = None,
+    datestamp: str = "2024-01-01T00:00:00Z",
 ) -> Entry:
     harvested = HarvestedRecord(
         repository=REPO,
         identifier=identifier,
-        datestamp="2024-01-01T00:00:00Z",
+        datestamp=datestamp,
         metadata_prefix="oai_dc",
         raw=b"<record/>",
         deleted=deleted,
@@ -60,7 +61,7 @@ def _entry(
             source=Source(
                 repository=REPO,
                 oai_identifier=identifier,
-                datestamp="2024-01-01T00:00:00Z",
+                datestamp=datestamp,
                 metadata_prefix="oai_dc",
             ),
             title=Text(value=title),
@@ -300,6 +301,81 @@ def test_a_page_that_lost_a_race_is_written_again(
     # The first attempt was rolled back whole: one reject, one version, the checkpoint once.
     assert any_store.counts() == {"records": 1, "deleted": 0, "versions": 1, "rejects": 1}
     assert any_store.checkpoint(key) == checkpoint
+
+
+def test_an_older_record_never_replaces_a_newer_one(any_store: Store) -> None:
+    # A file exported last year, imported after this month's harvest; a window of a parallel
+    # harvest that got a record before it changed and wrote it after a later window did.
+    _save(any_store, _entry("oai:1", title="New", datestamp="2024-03-01T00:00:00Z"))
+    old = _entry("oai:1", title="Old", datestamp="2024-01-01")
+    assert _save(any_store, old) == [Outcome.SKIPPED]
+    assert [issue.code for issue in old.issues] == ["store.older_than_stored"]
+    assert "2024-03-01T00:00:00Z" in old.issues[0].message
+    old_deletion = _entry("oai:1", deleted=True, datestamp="2024-02-01T00:00:00Z")
+    assert _save(any_store, old_deletion) == [Outcome.SKIPPED]
+    stored = any_store.get(record_id(REPO, "oai:1"))
+    assert stored is not None
+    assert stored.title == Text(value="New")
+    assert not stored.source.deleted
+    assert any_store.counts() == {"records": 1, "deleted": 0, "versions": 1, "rejects": 0}
+
+
+def test_a_newer_deletion_is_not_undone_by_an_older_record(any_store: Store) -> None:
+    _save(any_store, _entry("oai:1", deleted=True, datestamp="2024-03-01T00:00:00Z"))
+    assert _save(any_store, _entry("oai:1", datestamp="2024-02-01T00:00:00Z")) == [Outcome.SKIPPED]
+    assert any_store.counts()["deleted"] == 1
+    # A later one brings the record back, and the same datestamp is the same state again.
+    assert _save(any_store, _entry("oai:1", datestamp="2024-04-01T00:00:00Z")) == [Outcome.UPDATED]
+    assert _save(any_store, _entry("oai:1", datestamp="2024-04-01T00:00:00Z")) == [
+        Outcome.UNCHANGED
+    ]
+
+
+def test_a_record_without_a_readable_datestamp_is_stored(any_store: Store) -> None:
+    # A bare metadata file has no OAI header: the user imported it on purpose.
+    _save(any_store, _entry("oai:1", title="Harvested", datestamp="2024-03-01T00:00:00Z"))
+    assert _save(any_store, _entry("oai:1", title="Imported", datestamp="")) == [Outcome.UPDATED]
+    assert _save(any_store, _entry("oai:1", title="Again", datestamp="2024-01-01")) == [
+        Outcome.UPDATED
+    ]
+
+
+# "First": our page would only touch the row (same content), which no unique key guards;
+# "Ours": it would add a version, which the (record_id, version) key catches as well.
+@pytest.mark.parametrize("title", ["First", "Ours"])
+def test_a_page_whose_record_another_writer_changed_meanwhile_is_decided_again(
+    any_store: Store, monkeypatch: pytest.MonkeyPatch, title: str
+) -> None:
+    _save(any_store, _entry("oai:1", title="First", datestamp="2024-01-01T00:00:00Z"))
+    other = Store(any_store.url)  # another process's store, with its own connections
+    real_states = PageWriter._states
+    calls: list[int] = []
+
+    def read_then_lose_the_race(self: PageWriter, entries: list[Entry]) -> Any:
+        states = real_states(self, entries)
+        if self.conn.engine is not any_store.engine:
+            return states  # the other writer's own read
+        calls.append(1)
+        if len(calls) == 1:  # another writer stores a newer version after our read
+            newer = _entry("oai:1", title="Newer", datestamp="2024-03-01T00:00:00Z")
+            thread = threading.Thread(target=other.save_page, args=(None, [newer], None))
+            thread.start()
+            thread.join()
+        return states
+
+    monkeypatch.setattr(PageWriter, "_states", read_then_lose_the_race)
+    ours = _entry("oai:1", title=title, datestamp="2024-02-01T00:00:00Z")
+    # On SQLite the other writer waits for nothing: our read opened no write transaction.
+    try:
+        assert _save(any_store, ours) == [Outcome.SKIPPED]
+    finally:
+        other.close()
+    assert len(calls) == 2
+    assert [issue.code for issue in ours.issues] == ["store.older_than_stored"]
+    stored = any_store.get(record_id(REPO, "oai:1"))
+    assert stored is not None
+    assert stored.title == Text(value="Newer")
+    assert any_store.counts()["versions"] == 2
 
 
 def test_one_harvest_of_a_source_at_a_time(any_store: Store) -> None:

@@ -33,7 +33,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity, stored_datestamp
-from ir_ingest.errors import StoreError
+from ir_ingest.errors import StoreError, WriteConflict
 from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
@@ -301,18 +301,25 @@ class Store:
     ) -> None:
         """Store a page of entries and, in the same transaction, the checkpoint that follows it.
 
-        Sets each entry's ``outcome``.  Another writer may store one of the same records between
-        our read and our write (two sets of one repository harvested at once): the transaction
-        then fails on the primary key, and is run again on the fresh state, a few times.
+        Sets each entry's ``outcome``, and adds an issue to those skipped as older than what
+        the store holds.  Another writer may store one of the same records between our read and
+        our write (see ``pagewrite``): the transaction then fails on the primary key or on the
+        version it read, and is run again on the fresh state, a few times.
         """
         page = list(entries)
         for attempt in range(_WRITE_ATTEMPTS):
             try:
                 with self.engine.begin() as conn:
-                    PageWriter(conn, run_id).write(page)
+                    writer = PageWriter(conn, run_id)
+                    writer.write(page)
                     if after is not None:
                         _write_checkpoint(conn, after)
+                for entry, issue in writer.skipped:
+                    entry.issues.append(issue)
                 return
+            except WriteConflict:
+                if attempt + 1 == _WRITE_ATTEMPTS:
+                    raise
             except IntegrityError as exc:
                 if attempt + 1 == _WRITE_ATTEMPTS:
                     raise StoreError(f"cannot write to the store: {exc.orig}") from exc
