@@ -24,7 +24,6 @@ from sqlalchemy import (
     event,
     func,
     insert,
-    inspect,
     select,
     update,
 )
@@ -37,6 +36,7 @@ from ir_ingest.errors import StoreError, WriteConflict
 from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
+from ir_ingest.store.migrate import migrate
 from ir_ingest.store.pagewrite import PageWriter, content_hash
 
 __all__ = [
@@ -57,8 +57,6 @@ if TYPE_CHECKING:
 DEFAULT_DB_URL = "sqlite:///ir-ingest.sqlite3"
 #: How often a page write that lost a race on a primary key is tried in all.
 _WRITE_ATTEMPTS = 3
-#: The PostgreSQL advisory-lock key table creation is serialised under ("irin" in ASCII).
-_SCHEMA_LOCK = 0x6972696E
 #: How often a new SQLite connection tries to switch the file to WAL (about 2 s in all).
 _WAL_ATTEMPTS = 20
 _Row = TypeVar("_Row", "Checkpoint", "RunInfo")
@@ -140,7 +138,7 @@ class Store:
             self.engine: Engine = _engine(parsed)
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
-            _create_tables(self.engine)
+            migrate(self.engine, redact_url(url))
         except ModuleNotFoundError as exc:
             extra = " (pip install 'ir-ingest[postgres]')" if exc.name == "psycopg" else ""
             raise StoreError(
@@ -597,31 +595,6 @@ def missing_sqlite_file(url: str) -> str | None:
     except ArgumentError:
         return None  # opening the store says what is wrong with it
     return path if path is not None and not Path(path).exists() else None
-
-
-def _create_tables(engine: Engine) -> None:
-    """Create the missing tables under a lock, as workers may start together.
-
-    ``create_all`` looks before it creates, and two sessions that both looked first both
-    create: on PostgreSQL the loser fails on ``pg_type``'s unique index, on SQLite with "table
-    records already exists" (two cron jobs opening a new store file).  On PostgreSQL a
-    transaction-scoped advisory lock makes the look-then-create one step; on SQLite a
-    ``BEGIN IMMEDIATE`` transaction does, taken only while tables are missing, so opening an
-    existing store never waits for a harvest's write.
-    """
-    if engine.dialect.name == "sqlite":
-        with engine.connect() as conn:
-            if set(t.metadata.tables) - set(inspect(conn).get_table_names()):
-                # pysqlite opens no transaction before DDL: ask for the write lock ourselves
-                # (waiting out the other process for the busy timeout), then look again.
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-                t.metadata.create_all(conn)
-            conn.commit()
-        return
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
-        t.metadata.create_all(conn)
 
 
 def _write_checkpoint(conn: Connection, checkpoint: Checkpoint) -> None:

@@ -1,0 +1,100 @@
+"""Bring a store's tables to the schema this version of ir-ingest writes, when it is opened.
+
+The schema is versioned with alembic (revisions in ``store/migrations/versions``).  A new store
+is migrated from nothing; a store made before migrations existed (tables, no ``alembic_version``)
+is stamped with the baseline revision, which describes it exactly; a store a newer ir-ingest
+wrote is refused, never written with the wrong schema.  Opening a store that is up to date takes
+one query and no lock, so it never waits for a harvest's write.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, inspect, select
+
+from ir_ingest.errors import StoreError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+#: The revision that describes the tables made before migrations existed.
+BASELINE = "0001"
+#: The PostgreSQL advisory-lock key schema changes are serialised under ("irin" in ASCII).
+_SCHEMA_LOCK = 0x6972696E
+
+
+@cache
+def _config() -> Config:
+    config = Config()
+    location = resources.files("ir_ingest.store") / "migrations"
+    config.set_main_option("script_location", str(location))
+    return config
+
+
+@cache
+def head() -> str:
+    """The newest revision: the schema of ``store/tables.py``."""
+    revision = ScriptDirectory.from_config(_config()).get_current_head()
+    assert revision is not None
+    return revision
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The store's revision, or None when it has none (new, or made before migrations)."""
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine, shown_url: str) -> None:
+    """Upgrade the store at ``engine`` to :func:`head`; ``shown_url`` names it in errors.
+
+    Schema changes run under a lock, as workers may start together, and two sessions that
+    both looked before creating both create: on PostgreSQL the loser failed on ``pg_type``'s
+    unique index, on SQLite with "table records already exists" (two cron jobs opening a new
+    store file).  On PostgreSQL the lock is a transaction-scoped advisory lock; on SQLite a
+    ``BEGIN IMMEDIATE`` transaction (pysqlite opens none before DDL; this waits out the other
+    process for the busy timeout).  Under the lock the revision is read again: the other
+    process may have done the work.
+    """
+    with engine.connect() as conn:
+        if _checked(current_revision(conn), shown_url) == head():
+            return
+        if engine.dialect.name == "sqlite":
+            conn.rollback()  # end the read's implicit transaction before taking the write lock
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif engine.dialect.name == "postgresql":
+            conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+        _upgrade(conn, shown_url)
+        conn.commit()
+
+
+def _upgrade(conn: Connection, shown_url: str) -> None:
+    config = _config()
+    config.attributes["connection"] = conn
+    try:
+        revision = _checked(current_revision(conn), shown_url)
+        if revision is None and inspect(conn).has_table("records"):
+            command.stamp(config, BASELINE)
+        if revision != head():
+            command.upgrade(config, "head")
+    finally:
+        del config.attributes["connection"]
+
+
+def _checked(revision: str | None, shown_url: str) -> str | None:
+    """``revision``, unless this ir-ingest does not know it (a newer one wrote the store)."""
+    if revision is not None and revision != head():
+        script = ScriptDirectory.from_config(_config())
+        if revision not in {rev.revision for rev in script.walk_revisions()}:
+            raise StoreError(
+                f"the store at {shown_url} has schema revision {revision!r}, which this "
+                f"ir-ingest does not know (it writes {head()!r}): a newer ir-ingest wrote it; "
+                "upgrade ir-ingest to use it"
+            )
+    return revision

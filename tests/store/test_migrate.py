@@ -1,0 +1,72 @@
+"""Store schema migrations: new stores, stores made before migrations, stores from the future."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, text
+
+from ir_ingest.errors import StoreError
+from ir_ingest.store import Store
+from ir_ingest.store import tables as t
+from ir_ingest.store.migrate import current_revision, head
+from tests.store.test_store import _entry, _save
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def test_the_migrations_make_exactly_the_tables_the_code_declares(any_store: Store) -> None:
+    # The guard against a change to tables.py that comes without its migration.
+    with any_store.engine.connect() as conn:
+        assert current_revision(conn) == head()
+        assert compare_metadata(MigrationContext.configure(conn), t.metadata) == []
+
+
+def test_a_store_made_before_migrations_is_stamped_and_keeps_its_records(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = create_engine(url)
+    t.metadata.create_all(engine)  # what ir-ingest did before it had migrations
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "insert into harvest_runs (source_key, repository, metadata_prefix, full, "
+                "status, started_at, sync_started_at) values ('k', 'r', 'oai_dc', 0, "
+                "'completed', '2024-01-01 00:00:00', '2024-01-01 00:00:00')"
+            )
+        )
+    engine.dispose()
+    store = Store(url)
+    try:
+        with store.engine.connect() as conn:
+            assert current_revision(conn) == head()
+            assert conn.execute(text("select count(*) from harvest_runs")).scalar() == 1
+        assert _save(store, _entry("oai:1")) == ["created"]
+    finally:
+        store.close()
+
+
+def test_a_store_a_newer_ir_ingest_wrote_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'future.sqlite3'}"
+    Store(url).close()
+    with sqlite3.connect(tmp_path / "future.sqlite3") as conn:
+        conn.execute("update alembic_version set version_num = '9999_from_the_future'")
+    with pytest.raises(StoreError, match=r"'9999_from_the_future'.*upgrade ir-ingest"):
+        Store(url)
+
+
+def test_opening_an_up_to_date_store_waits_for_no_writer(tmp_path: Path) -> None:
+    path = tmp_path / "busy.sqlite3"
+    Store(f"sqlite:///{path}").close()
+    writer = sqlite3.connect(path, timeout=0)
+    writer.execute("BEGIN IMMEDIATE")  # a harvest in the middle of writing a page
+    try:
+        opened = Store(f"sqlite:///{path}?timeout=0")
+        opened.close()
+    finally:
+        writer.rollback()
+        writer.close()
