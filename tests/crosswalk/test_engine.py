@@ -135,6 +135,10 @@ def test_missing_keys_and_bad_yaml(tmp_path: Path) -> None:
     path.write_text("format: [unclosed\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="cannot read crosswalk"):
         load_crosswalk(path)
+    # A user's crosswalk directory is data: YAML's Python tags are refused, never run.
+    path.write_text("format: !!python/object/apply:os.getpid []\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"cannot read crosswalk.*python/object"):
+        load_crosswalk(path)
 
 
 def test_mixed_content_is_one_value_and_kept_whole(tmp_path: Path) -> None:
