@@ -73,7 +73,9 @@ class TargetPath:
         return ".".join(self.parts) + ("[]" if self.append else "")
 
 
-@dataclass(frozen=True, slots=True)
+# Compared and hashed by identity: the engine caches, per tuple of rules, which of them can
+# select anything under a node (and constants hold dicts, which cannot be hashed).
+@dataclass(frozen=True, slots=True, eq=False)
 class Rule:
     """One compiled rule: where values come from, what is done to them, where they go."""
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -107,11 +108,9 @@ def _run(
     by_tag: dict[Any, list[etree._Element]] = {}
     for element in node:
         by_tag.setdefault(element.tag, []).append(element)
-    for rule in rules:
+    for rule in _plan(rules, frozenset(by_tag)):
         if rule.child_path is not None:
             selected: Any = _walk(by_tag, rule.child_path)
-        elif rule.first_tags is not None and rule.first_tags.isdisjoint(by_tag):
-            continue
         else:
             selected = rule.select(node)
             if not isinstance(selected, list):
@@ -129,6 +128,16 @@ def _run(
             if _apply(rule, found, key, data, child, target, source):
                 child.commit()
     return data
+
+
+@lru_cache(maxsize=4096)
+def _plan(rules: tuple[Rule, ...], tags: frozenset[Any]) -> tuple[Rule, ...]:
+    """The rules, in order, that may select something under a node with these child tags.
+
+    Most rules match nothing in a given node; records of one source repeat a few shapes, so
+    the test of every rule's first step against the node's children is made once per shape.
+    """
+    return tuple(rule for rule in rules if rule.first_tags is None or tags & rule.first_tags)
 
 
 def _walk(
