@@ -36,7 +36,8 @@ class Outcome(enum.StrEnum):
     DELETED = "deleted"
     INVALID = "invalid"
     FAILED = "failed"
-    #: Not stored: the store holds a newer version of the record (a later datestamp).
+    #: Not stored: the store holds a newer version of the record (a later datestamp), or the
+    #: same one in a richer format.
     SKIPPED = "skipped"
 
 

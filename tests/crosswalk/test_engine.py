@@ -115,6 +115,7 @@ def test_empty_elements_are_neither_values_nor_extra(tmp_path: Path) -> None:
         ("rules:\n  - {from: 't:p', to: x, python: 'os.system'}\n", "unknown keys \\['python'\\]"),
         ("rules:\n  - {from: 't:p', to: x, ops: [exec]}\n", "unknown operation 'exec'"),
         ("rules: []\ncolour: red\n", "unknown keys \\['colour'\\]"),
+        ("rules: []\nprecedence: high\n", "precedence must be a whole number, got 'high'"),
     ],
 )
 def test_bad_crosswalk_files_name_file_rule_and_value(

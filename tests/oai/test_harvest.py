@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from lxml import etree
 from sqlalchemy import func, select
 
 from ir_ingest.errors import HarvestError
@@ -148,6 +150,37 @@ def _app(
         return app
 
     return factory
+
+
+def _as_mods(record: ProvidedRecord) -> ProvidedRecord:
+    mods = etree.Element("{http://www.loc.gov/mods/v3}mods")
+    title_info = etree.SubElement(mods, "{http://www.loc.gov/mods/v3}titleInfo")
+    etree.SubElement(title_info, "{http://www.loc.gov/mods/v3}title").text = "In MODS"
+    name = etree.SubElement(mods, "{http://www.loc.gov/mods/v3}name", type="personal")
+    etree.SubElement(name, "{http://www.loc.gov/mods/v3}namePart").text = "Imani, Yassaman"
+    origin = etree.SubElement(mods, "{http://www.loc.gov/mods/v3}originInfo")
+    etree.SubElement(origin, "{http://www.loc.gov/mods/v3}dateIssued").text = "2020-12-18"
+    return dataclasses.replace(record, prefix="mods", metadata=mods)
+
+
+def test_a_repository_harvested_in_two_formats_does_not_flip_between_them(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    live = [r for r in demo_records if not r.deleted][:5]
+    with serve_in_background(_app(live + [_as_mods(r) for r in live])) as url:
+        outcomes = [
+            run_harvest(url, prefix, store=store, repository="urn:test", full=True).counts
+            for prefix in ("oai_dc", "mods", "oai_dc", "mods")
+        ]
+    kept = ("created", "updated", "unchanged", "skipped")
+    assert [tuple(counts[k] for k in kept) for counts in outcomes] == [
+        (5, 0, 0, 0),
+        (0, 5, 0, 0),
+        (0, 0, 0, 5),
+        (0, 0, 5, 0),
+    ]
+    assert len(_rows(store, t.record_versions)) == 10
+    assert {r.title.value for r in store.iter_records() if r.title} == {"In MODS"}
 
 
 def test_harvest_into_an_in_memory_store(oai_endpoint: str) -> None:

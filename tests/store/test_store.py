@@ -267,6 +267,40 @@ def test_a_record_harvested_in_another_format_says_so(any_store: Store) -> None:
     assert prefixes == ["mods"]
 
 
+def _in(prefix: str, entry: Entry) -> Entry:
+    entry.harvested = dataclasses.replace(entry.harvested, metadata_prefix=prefix)
+    return entry
+
+
+def test_a_record_harvested_in_two_formats_keeps_the_richer_one(any_store: Store) -> None:
+    # Two sources harvest one repository, in mods and in oai_dc, on alternate nights.
+    _save(any_store, _in("mods", _entry("oai:1", title="Rich")))
+    poorer = _in("oai_dc", _entry("oai:1", title="Poor"))
+    assert _save(any_store, poorer) == [Outcome.SKIPPED]
+    assert [(i.code, i.severity) for i in poorer.issues] == [
+        ("store.richer_format_stored", Severity.INFO)
+    ]
+    assert _save(any_store, _in("mods", _entry("oai:1", title="Rich"))) == [Outcome.UNCHANGED]
+    assert any_store.counts()["versions"] == 1
+    # A change at the source arrives first in the poorer format: taken, then enriched.
+    changed = "2024-02-01T00:00:00Z"
+    assert _save(any_store, _in("oai_dc", _entry("oai:1", "Poor", datestamp=changed))) == [
+        Outcome.UPDATED
+    ]
+    assert _save(any_store, _in("mods", _entry("oai:1", "Rich 2", datestamp=changed))) == [
+        Outcome.UPDATED
+    ]
+    assert _save(any_store, _in("oai_dc", _entry("oai:1", "Poor", datestamp=changed))) == [
+        Outcome.SKIPPED
+    ]
+    stored = any_store.get(record_id(REPO, "oai:1"))
+    assert stored is not None
+    assert stored.title == Text(value="Rich 2")
+    # A deletion is a deletion in any format.
+    gone = _in("oai_dc", _entry("oai:1", deleted=True, datestamp=changed))
+    assert _save(any_store, gone) == [Outcome.DELETED]
+
+
 def test_a_record_deleted_and_back_in_one_page_ends_live(any_store: Store) -> None:
     _save(any_store, _entry("oai:1", title="First"))
     page = [_entry("oai:1", deleted=True), _entry("oai:1", title="Back again")]

@@ -64,6 +64,12 @@ def registry() -> dict[str, Crosswalk]:
     return found
 
 
+def precedence(prefix: str) -> int:
+    """How rich the format ``prefix`` is (its crosswalk's ``precedence``; 0 if unknown)."""
+    crosswalk = registry().get(prefix)
+    return crosswalk.precedence if crosswalk is not None else 0
+
+
 def for_element(root: etree._Element, prefix: str | None) -> Crosswalk:
     """Choose the crosswalk for a metadata element, by prefix or by its root element."""
     crosswalks = registry()

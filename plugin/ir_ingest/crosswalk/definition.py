@@ -7,6 +7,8 @@ A crosswalk file is data only.  Its keys::
                                         #   list of them (qualified DC has three in the wild)
     include: oai_dc.yaml                # run that file's rules after these (same folder);
                                         #   its defaults, postprocess and limits apply too
+    precedence: 30                      # how rich the format is: a record harvested in two
+                                        #   formats keeps the higher one's (default 0)
     namespaces: {prefix: uri, ...}      # prefixes used in root and in rule paths
     value_attributes: [valueURI]        # attributes that carry values (kept in extra if unused)
     language_attributes: [xml:lang, lang]   # where `as: value` finds a value's language, first
@@ -58,7 +60,7 @@ _RULE_KEYS = {
 }  # fmt: skip
 _FILE_KEYS = {
     "format", "root", "include", "namespaces", "value_attributes", "language_attributes",
-    "defaults", "postprocess", "limits", "rules", "description",
+    "defaults", "postprocess", "limits", "rules", "description", "precedence",
 }  # fmt: skip
 
 
@@ -125,6 +127,10 @@ class Crosswalk:
     value_attributes: frozenset[str] = frozenset()
     postprocess: tuple[str, ...] = ()
     limits: tuple[Limit, ...] = ()
+    #: Of two copies of one record with the same datestamp, the store keeps the one whose
+    #: format's precedence is higher (MODS says more than qualified DC, which says more than
+    #: oai_dc); formats of equal precedence replace each other.
+    precedence: int = 0
     #: ``{uri}local`` -> ``prefix:local``, as paths in ``extra`` name elements; filled as met.
     short_names: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -159,6 +165,9 @@ def load_crosswalk(path: Path) -> Crosswalk:
     if not isinstance(defaults, dict):
         raise ConfigError(f"{path}: defaults must be a mapping, got {defaults!r}")
     base = _included(path, data.get("include"))
+    precedence = data.get("precedence", 0)
+    if not isinstance(precedence, int) or isinstance(precedence, bool):
+        raise ConfigError(f"{path}: precedence must be a whole number, got {precedence!r}")
     languages = _language_attributes(path, data.get("language_attributes"), namespaces)
     return Crosswalk(
         format=str(data["format"]),
@@ -173,6 +182,7 @@ def load_crosswalk(path: Path) -> Crosswalk:
         postprocess=_postprocess(path, data.get("postprocess"))
         or (base.postprocess if base else ()),
         limits=_limits(path, data.get("limits")) or (base.limits if base else ()),
+        precedence=precedence,
     )
 
 

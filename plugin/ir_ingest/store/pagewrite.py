@@ -8,7 +8,10 @@ keeps up with a harvest that fetches the next page while this one is written.
 Two writers may hold the same record: two sets of one repository harvested at once, parallel
 date windows (a record changed during the harvest is in an early window and a late one), a file
 imported while a harvest runs.  So the store keeps the newest datestamp: a record older than the
-stored one is skipped with an issue, never written over it.  Each update is made only if the row
+stored one is skipped with an issue, never written over it.  Two sources may harvest one
+repository in two formats: of two copies with the same datestamp the store keeps the one in the
+richer format (its crosswalk's ``precedence``), so the record does not flip between formats,
+gaining a version, at every run.  Each update is made only if the row
 still has the version this page read, and an insert fails on the primary key, so a page that
 lost a race between its read and its write is rolled back and decided again (``Store.save_page``).
 """
@@ -26,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from sqlalchemy import bindparam, insert, select, update
 
+from ir_ingest.crosswalk import precedence
 from ir_ingest.entry import Entry, Issue, Outcome, Severity, stored_datestamp
 from ir_ingest.errors import WriteConflict
 from ir_ingest.oai.datestamp import parse_datestamp
@@ -81,6 +85,7 @@ class _State:
     content_hash: str
     deleted: bool
     datestamp: str
+    metadata_prefix: str
     record_json: bytes | None
 
 
@@ -138,7 +143,7 @@ class PageWriter:
             return {}
         c = t.records.c
         wants_json = any(e.harvested.deleted for e in entries)
-        columns = [c.id, c.version, c.content_hash, c.deleted, c.datestamp]
+        columns = [c.id, c.version, c.content_hash, c.deleted, c.datestamp, c.metadata_prefix]
         rows = self.conn.execute(
             select(*columns, *([c.record_json] if wants_json else [])).where(c.id.in_(ids))
         ).all()
@@ -148,7 +153,8 @@ class PageWriter:
                 row.content_hash,
                 row.deleted,
                 row.datestamp,
-                row[5] if wants_json else None,
+                row.metadata_prefix,
+                row[6] if wants_json else None,
             )
             for row in rows
         }
@@ -173,6 +179,9 @@ class PageWriter:
         current = states.get(rid)
         if current is not None and _older(harvested.datestamp, current.datestamp):
             self.skipped.append((entry, _older_issue(harvested.datestamp, current)))
+            return Outcome.SKIPPED
+        if current is not None and _poorer(harvested, current):
+            self.skipped.append((entry, _poorer_issue(harvested, current)))
             return Outcome.SKIPPED
         if harvested.deleted:
             return self._tombstone(entry, rid, current, states, issues_json)
@@ -199,7 +208,7 @@ class PageWriter:
             "run_id": self.run_id,
         }
         self._put(rid, harvested, current, values, _FULL)
-        states[rid] = _State(version, digest, False, stamp, record_json)
+        states[rid] = _State(version, digest, False, stamp, harvested.metadata_prefix, record_json)
         if entry.has_errors:
             return Outcome.INVALID
         return Outcome.CREATED if current is None else Outcome.UPDATED
@@ -244,7 +253,7 @@ class PageWriter:
             "run_id": self.run_id,
         }
         self._put(rid, harvested, current, values, _TOMBSTONE)
-        states[rid] = _State(version, digest, True, stamp, record_json)
+        states[rid] = _State(version, digest, True, stamp, harvested.metadata_prefix, record_json)
         return Outcome.DELETED
 
     def _put(
@@ -315,6 +324,25 @@ def _older_issue(datestamp: str, current: _State) -> Issue:
         f"not stored: the store holds {state} of this record with the later datestamp "
         f"{current.datestamp}; this one is from {datestamp}",
         Severity.WARNING,
+    )
+
+
+def _poorer(harvested: HarvestedRecord, current: _State) -> bool:
+    """Whether ``harvested`` is a copy of the stored live record, no newer, in a format of
+    lower precedence."""
+    if harvested.deleted or current.deleted or harvested.metadata_prefix == current.metadata_prefix:
+        return False
+    if _older(current.datestamp, harvested.datestamp):
+        return False  # the source changed the record since: take it in whatever format
+    return precedence(harvested.metadata_prefix) < precedence(current.metadata_prefix)
+
+
+def _poorer_issue(harvested: HarvestedRecord, current: _State) -> Issue:
+    return Issue(
+        "store.richer_format_stored",
+        f"not stored: the store holds this record in {current.metadata_prefix}, a richer format "
+        f"than {harvested.metadata_prefix}, with the datestamp {current.datestamp or '(none)'}",
+        Severity.INFO,
     )
 
 
