@@ -3,9 +3,9 @@
 After a crosswalk or validation change, every stored record goes through the pipeline again from
 the raw XML kept with it.  Records whose result is unchanged get no new version; changed ones
 get one, exactly as if they had been harvested again.  A record a harvest changed meanwhile keeps
-the harvest's version.  The check and the write are two transactions apart, so a harvest that
-commits in between can still be overwritten by the older text: run reprocess when no harvest of
-the source is running.
+the harvest's version: it is left out when the batch is read, and a harvest that commits between
+that check and the write wins too, as the store never writes an older datestamp over a newer one
+(the entry is ``skipped``).
 
 Rejects are tried first, so that a record that failed on a crosswalk bug is stored once the
 bug is fixed.  Of each record's rejects the one with the newest datestamp is tried (compared as
