@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from sqlalchemy import update
 
 from ir_ingest.errors import HarvestError
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.oai.transport import Transport, TransportPolicy
 from ir_ingest.store import source_key
+from ir_ingest.store import tables as t
 from tests.oai.faults import FaultPlan, assert_every_record_once, faulty_endpoint
 
 if TYPE_CHECKING:
@@ -92,6 +94,20 @@ def test_an_expired_token_is_recovered_from_the_last_datestamp(
     newest_of_two_pages = max(r.datestamp for r in sorted(demo_records, key=_order)[:20])
     assert f"from={newest_of_two_pages:%Y-%m-%dT%H%%3A%M%%3A%SZ}" in recovery
     assert_every_record_once(store, demo_records)
+
+
+def test_records_skipped_before_a_token_recovery_are_not_counted_again(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    _harvest(store, demo_records, FaultPlan())
+    with store.engine.begin() as conn:  # the store holds newer copies (a later import)
+        conn.execute(update(t.records).values(datestamp="2099-01-01T00:00:00Z"))
+    report = _harvest(store, demo_records, FaultPlan({2: ["expired-token"]}), full=True)
+
+    assert [issue["code"] for issue in report.run_issues] == ["harvest.token_recovered"]
+    assert report.total == report.counts["skipped"] == 36
+    assert len(report.entries) == 36
+    assert report.issue_counts["store.older_than_stored"] == 36
 
 
 def test_tokens_that_keep_expiring_end_the_run_with_a_clear_error(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from typing import TYPE_CHECKING
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import create_engine, text
 from ir_ingest.errors import StoreError
 from ir_ingest.store import Store
 from ir_ingest.store import tables as t
-from ir_ingest.store.migrate import current_revision, head
+from ir_ingest.store.migrate import VERSION_TABLE, current_revision, head
 from tests.store.test_store import _entry, _save
 
 if TYPE_CHECKING:
@@ -24,7 +25,8 @@ def test_the_migrations_make_exactly_the_tables_the_code_declares(any_store: Sto
     # The guard against a change to tables.py that comes without its migration.
     with any_store.engine.connect() as conn:
         assert current_revision(conn) == head()
-        assert compare_metadata(MigrationContext.configure(conn), t.metadata) == []
+        context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+        assert compare_metadata(context, t.metadata) == []
 
 
 def test_a_store_made_before_migrations_is_stamped_and_keeps_its_records(tmp_path: Path) -> None:
@@ -54,7 +56,7 @@ def test_a_store_a_newer_ir_ingest_wrote_is_refused(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'future.sqlite3'}"
     Store(url).close()
     with sqlite3.connect(tmp_path / "future.sqlite3") as conn:
-        conn.execute("update alembic_version set version_num = '9999_from_the_future'")
+        conn.execute(f"update {VERSION_TABLE} set version_num = '9999_from_the_future'")
     with pytest.raises(StoreError, match=r"'9999_from_the_future'.*upgrade ir-ingest"):
         Store(url)
 
@@ -70,3 +72,47 @@ def test_opening_an_up_to_date_store_waits_for_no_writer(tmp_path: Path) -> None
     finally:
         writer.rollback()
         writer.close()
+
+
+@pytest.mark.parametrize("theirs", ["0001", "a1b2c3d4e5f6"])
+def test_another_alembic_application_in_the_same_database_is_left_alone(
+    tmp_path: Path, theirs: str
+) -> None:
+    path = tmp_path / "shared.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table alembic_version (version_num varchar(32) primary key)")
+        conn.execute("insert into alembic_version values (?)", (theirs,))
+    store = Store(f"sqlite:///{path}")
+    try:
+        assert _save(store, _entry("oai:1")) == ["created"]
+    finally:
+        store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("select version_num from alembic_version").fetchall() == [(theirs,)]
+
+
+def test_stores_opened_on_several_threads_at_once_each_get_their_tables(tmp_path: Path) -> None:
+    # The public API may run harvests on threads, each opening its own new store.
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def open_one(index: int) -> None:
+        barrier.wait(timeout=30)
+        try:
+            store = Store(f"sqlite:///{tmp_path / f'{index}.sqlite3'}")
+            try:
+                _save(store, _entry("oai:1"))
+            finally:
+                store.close()
+        except BaseException as exc:  # collected and asserted on below
+            errors.append(exc)
+
+    for _ in range(5):
+        threads = [threading.Thread(target=open_one, args=(i,)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for index in range(4):
+            (tmp_path / f"{index}.sqlite3").unlink()
+    assert errors == []

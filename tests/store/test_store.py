@@ -365,6 +365,14 @@ def test_a_newer_deletion_is_not_undone_by_an_older_record(any_store: Store) -> 
     ]
 
 
+def test_a_day_is_not_older_than_a_moment_of_that_day(any_store: Store) -> None:
+    _save(any_store, _entry("oai:1", title="Harvested", datestamp="2024-03-05T10:00:00Z"))
+    assert _save(any_store, _entry("oai:1", title="Exported", datestamp="2024-03-05")) == [
+        Outcome.UPDATED
+    ]
+    assert _save(any_store, _entry("oai:1", title="Old", datestamp="20240304")) == [Outcome.SKIPPED]
+
+
 def test_a_record_without_a_readable_datestamp_is_stored(any_store: Store) -> None:
     # A bare metadata file has no OAI header: the user imported it on purpose.
     _save(any_store, _entry("oai:1", title="Harvested", datestamp="2024-03-01T00:00:00Z"))
@@ -374,11 +382,14 @@ def test_a_record_without_a_readable_datestamp_is_stored(any_store: Store) -> No
     ]
 
 
-# "First": our page would only touch the row (same content), which no unique key guards;
-# "Ours": it would add a version, which the (record_id, version) key catches as well.
-@pytest.mark.parametrize("title", ["First", "Ours"])
+# Ours "First": our page would only touch the row (same content), which no unique key guards;
+# ours "Ours": it would add a version, which the (record_id, version) key catches as well.
+# Theirs "First": the other writer only touched the row (a newer datestamp, same version).
+@pytest.mark.parametrize(
+    ("title", "theirs"), [("First", "Newer"), ("Ours", "Newer"), ("Ours", "First")]
+)
 def test_a_page_whose_record_another_writer_changed_meanwhile_is_decided_again(
-    any_store: Store, monkeypatch: pytest.MonkeyPatch, title: str
+    any_store: Store, monkeypatch: pytest.MonkeyPatch, title: str, theirs: str
 ) -> None:
     _save(any_store, _entry("oai:1", title="First", datestamp="2024-01-01T00:00:00Z"))
     other = Store(any_store.url)  # another process's store, with its own connections
@@ -391,7 +402,7 @@ def test_a_page_whose_record_another_writer_changed_meanwhile_is_decided_again(
             return states  # the other writer's own read
         calls.append(1)
         if len(calls) == 1:  # another writer stores a newer version after our read
-            newer = _entry("oai:1", title="Newer", datestamp="2024-03-01T00:00:00Z")
+            newer = _entry("oai:1", title=theirs, datestamp="2024-03-01T00:00:00Z")
             thread = threading.Thread(target=other.save_page, args=(None, [newer], None))
             thread.start()
             thread.join()
@@ -408,8 +419,45 @@ def test_a_page_whose_record_another_writer_changed_meanwhile_is_decided_again(
     assert [issue.code for issue in ours.issues] == ["store.older_than_stored"]
     stored = any_store.get(record_id(REPO, "oai:1"))
     assert stored is not None
-    assert stored.title == Text(value="Newer")
-    assert any_store.counts()["versions"] == 2
+    assert stored.title == Text(value=theirs)
+    assert stored.source.datestamp == "2024-03-01T00:00:00Z"
+    assert any_store.counts()["versions"] == (2 if theirs == "Newer" else 1)
+
+
+@pytest.mark.parametrize("any_store", ["postgres"], indirect=True)
+def test_a_page_chosen_as_a_deadlock_victim_is_written_again(any_store: Store) -> None:
+    _save(any_store, _entry("oai:1"), _entry("oai:2"))
+    first, second = record_id(REPO, "oai:1"), record_id(REPO, "oai:2")
+    other = create_engine(any_store.url)  # another writer, holding oai:2 and then oai:1
+    page = [_entry(i, datestamp="2024-02-01T00:00:00Z") for i in ("oai:1", "oai:2")]
+    saver = threading.Thread(target=_save, args=(any_store, *page))
+    touch = text("update records set updated_at = now() where id = :id")
+    try:
+        with other.connect() as conn:
+            # Ours (1 s, the default) finds the deadlock first and is the one ended.
+            conn.execute(text("set deadlock_timeout = '30s'"))
+            conn.execute(touch, {"id": second})
+            saver.start()  # updates oai:1, then waits for oai:2
+            _wait_for_a_lock_wait(other)
+            conn.execute(touch, {"id": first})  # waits for oai:1: a deadlock
+            conn.commit()
+        saver.join(timeout=30)
+    finally:
+        other.dispose()
+    assert [entry.outcome for entry in page] == [Outcome.UNCHANGED, Outcome.UNCHANGED]
+    with any_store.engine.connect() as conn:
+        stamps = conn.execute(text("select datestamp from records order by id")).scalars().all()
+    assert stamps == ["2024-02-01T00:00:00Z"] * 2
+
+
+def _wait_for_a_lock_wait(engine: Any) -> None:
+    query = text("select count(*) from pg_stat_activity where wait_event_type = 'Lock'")
+    for _ in range(500):
+        with engine.connect() as conn:
+            if conn.execute(query).scalar():
+                return
+        threading.Event().wait(0.01)
+    raise AssertionError("the page never waited for the other writer's row")
 
 
 def test_one_harvest_of_a_source_at_a_time(any_store: Store) -> None:

@@ -8,7 +8,7 @@ namespace and name of the metadata's root element.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -55,11 +55,18 @@ def add_crosswalk_dir(path: Path) -> None:
 
 @cache
 def registry() -> dict[str, Crosswalk]:
-    """All crosswalks by format; user directories override the shipped files."""
+    """All crosswalks by format; user directories override the shipped files.
+
+    An overriding file that declares no ``precedence`` keeps the one of the file it replaces:
+    a user's copy of mods.yaml must not fall below oai_dc.
+    """
     found: dict[str, Crosswalk] = {}
     for folder in [bundled("crosswalks"), *reversed(_user_dirs)]:
         for path in sorted(folder.glob("*.yaml")):
             crosswalk = load_crosswalk(path)
+            replaced = found.get(crosswalk.format)
+            if crosswalk.precedence is None and replaced is not None:
+                crosswalk = replace(crosswalk, precedence=replaced.precedence)
             found[crosswalk.format] = crosswalk
     return found
 
@@ -67,7 +74,7 @@ def registry() -> dict[str, Crosswalk]:
 def precedence(prefix: str) -> int:
     """How rich the format ``prefix`` is (its crosswalk's ``precedence``; 0 if unknown)."""
     crosswalk = registry().get(prefix)
-    return crosswalk.precedence if crosswalk is not None else 0
+    return (crosswalk.precedence if crosswalk is not None else None) or 0
 
 
 def for_element(root: etree._Element, prefix: str | None) -> Crosswalk:

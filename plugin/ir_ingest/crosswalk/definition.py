@@ -8,7 +8,8 @@ A crosswalk file is data only.  Its keys::
     include: oai_dc.yaml                # run that file's rules after these (same folder);
                                         #   its defaults, postprocess and limits apply too
     precedence: 30                      # how rich the format is: a record harvested in two
-                                        #   formats keeps the higher one's (default 0)
+                                        #   formats keeps the higher one's (default: the
+                                        #   shipped file's of that format, else 0)
     namespaces: {prefix: uri, ...}      # prefixes used in root and in rule paths
     value_attributes: [valueURI]        # attributes that carry values (kept in extra if unused)
     language_attributes: [xml:lang, lang]   # where `as: value` finds a value's language, first
@@ -129,8 +130,8 @@ class Crosswalk:
     limits: tuple[Limit, ...] = ()
     #: Of two copies of one record with the same datestamp, the store keeps the one whose
     #: format's precedence is higher (MODS says more than qualified DC, which says more than
-    #: oai_dc); formats of equal precedence replace each other.
-    precedence: int = 0
+    #: oai_dc); formats of equal precedence replace each other.  None: the file does not say.
+    precedence: int | None = None
     #: ``{uri}local`` -> ``prefix:local``, as paths in ``extra`` name elements; filled as met.
     short_names: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -165,8 +166,8 @@ def load_crosswalk(path: Path) -> Crosswalk:
     if not isinstance(defaults, dict):
         raise ConfigError(f"{path}: defaults must be a mapping, got {defaults!r}")
     base = _included(path, data.get("include"))
-    precedence = data.get("precedence", 0)
-    if not isinstance(precedence, int) or isinstance(precedence, bool):
+    precedence = data.get("precedence")
+    if precedence is not None and (not isinstance(precedence, int) or isinstance(precedence, bool)):
         raise ConfigError(f"{path}: precedence must be a whole number, got {precedence!r}")
     languages = _language_attributes(path, data.get("language_attributes"), namespaces)
     return Crosswalk(

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
+from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
 from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.oai.archive import PageArchive
 from ir_ingest.oai.bounds import bound_argument, bound_moment
@@ -83,6 +83,11 @@ class _WindowState:
     pages: int = 0
     records: int = 0
     complete_list_size: int | None = None
+    #: Records this window received but did not store (the store holds a newer or richer
+    #: copy), by identifier, with their datestamps: the store cannot tell them from records not
+    #: received yet when a recovery sends them again.  Only those not older than the newest
+    #: datestamp are kept, as a recovery asks from there.
+    skipped: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,7 +431,11 @@ def _store_page(store: Store, report: RunReport, state: _WindowState, page: Page
     records = page.records if own_trees else [replace(h, tree=None) for h in page.records]
     if page.may_repeat:
         repeated = store.received_in_run(report.run_id, records)
-        records = [h for h in records if h.identifier not in repeated]
+        records = [
+            h
+            for h in records
+            if h.identifier not in repeated and state.skipped.get(h.identifier) != h.datestamp
+        ]
     entries = _process_page(page, records)
     state.last_datestamp = newest_datestamp([page.newest_datestamp], state.last_datestamp)
     state.pages += 1
@@ -445,12 +454,27 @@ def _store_page(store: Store, report: RunReport, state: _WindowState, page: Page
         cut_short=page.stop_issue is not None or page.recovery is not None,
     )
     store.save_page(report.run_id, entries, checkpoint)
+    _remember_skipped(state, entries)
     report.pages += 1
     report.add(entries)
     for cut in (page.stop_issue, page.recovery):
         if cut is not None:
             report.add_run_issue(cut, state.window.describe())
             report.cut_short = True
+
+
+def _remember_skipped(state: _WindowState, entries: list[Entry]) -> None:
+    """Note the entries not stored; forget those older than the window's newest datestamp."""
+    for entry in entries:
+        if entry.outcome is Outcome.SKIPPED:
+            state.skipped[entry.harvested.identifier] = entry.harvested.datestamp
+    newest = parse_datestamp(state.last_datestamp or "")
+    if newest is not None and state.skipped:
+        state.skipped = {
+            identifier: stamp
+            for identifier, stamp in state.skipped.items()
+            if (parse_datestamp(stamp) or newest) >= newest
+        }
 
 
 #: Seconds of processing after which the prefetch threads get a turn at the GIL.

@@ -9,6 +9,7 @@ one query and no lock, so it never waits for a harvest's write.
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -26,29 +27,49 @@ if TYPE_CHECKING:
 
 #: The revision that describes the tables made before migrations existed.
 BASELINE = "0001"
+#: Our own version table: a database (or PostgreSQL schema) may be shared with another
+#: alembic-managed application, whose ``alembic_version`` says nothing about our tables.
+VERSION_TABLE = "ir_ingest_alembic_version"
 #: The PostgreSQL advisory-lock key schema changes are serialised under ("irin" in ASCII).
 _SCHEMA_LOCK = 0x6972696E
 
 
-@cache
-def _config() -> Config:
+_LOCATION = resources.files("ir_ingest.store") / "migrations"
+
+
+def _config(conn: Connection | None = None) -> Config:
+    """A new config each time: alembic hands env.py the connection through it, and stores
+    are opened on several threads at once."""
     config = Config()
-    location = resources.files("ir_ingest.store") / "migrations"
-    config.set_main_option("script_location", str(location))
+    config.set_main_option("script_location", str(_LOCATION))
+    config.set_main_option("version_table", VERSION_TABLE)
+    if conn is not None:
+        config.attributes["connection"] = conn
     return config
+
+
+@cache
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
 
 
 @cache
 def head() -> str:
     """The newest revision: the schema of ``store/tables.py``."""
-    revision = ScriptDirectory.from_config(_config()).get_current_head()
+    revision = _script().get_current_head()
     assert revision is not None
     return revision
 
 
+@cache
+def _revisions() -> frozenset[str]:
+    return frozenset(rev.revision for rev in _script().walk_revisions())
+
+
 def current_revision(conn: Connection) -> str | None:
     """The store's revision, or None when it has none (new, or made before migrations)."""
-    return MigrationContext.configure(conn).get_current_revision()
+    context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+    return context.get_current_revision()
 
 
 def migrate(engine: Engine, shown_url: str) -> None:
@@ -70,31 +91,31 @@ def migrate(engine: Engine, shown_url: str) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         elif engine.dialect.name == "postgresql":
             conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
-        _upgrade(conn, shown_url)
+        with _MIGRATING:
+            _upgrade(conn, shown_url)
         conn.commit()
 
 
+#: alembic runs env.py through a module-wide proxy (``alembic.context``): one migration at a
+#: time in a process, whatever the store.
+_MIGRATING = threading.Lock()
+
+
 def _upgrade(conn: Connection, shown_url: str) -> None:
-    config = _config()
-    config.attributes["connection"] = conn
-    try:
-        revision = _checked(current_revision(conn), shown_url)
-        if revision is None and inspect(conn).has_table("records"):
-            command.stamp(config, BASELINE)
-        if revision != head():
-            command.upgrade(config, "head")
-    finally:
-        del config.attributes["connection"]
+    config = _config(conn)
+    revision = _checked(current_revision(conn), shown_url)
+    if revision is None and inspect(conn).has_table("records"):
+        command.stamp(config, BASELINE)
+    if revision != head():
+        command.upgrade(config, "head")
 
 
 def _checked(revision: str | None, shown_url: str) -> str | None:
     """``revision``, unless this ir-ingest does not know it (a newer one wrote the store)."""
-    if revision is not None and revision != head():
-        script = ScriptDirectory.from_config(_config())
-        if revision not in {rev.revision for rev in script.walk_revisions()}:
-            raise StoreError(
-                f"the store at {shown_url} has schema revision {revision!r}, which this "
-                f"ir-ingest does not know (it writes {head()!r}): a newer ir-ingest wrote it; "
-                "upgrade ir-ingest to use it"
-            )
+    if revision is not None and revision not in _revisions():
+        raise StoreError(
+            f"the store at {shown_url} has schema revision {revision!r}, which this "
+            f"ir-ingest does not know (it writes {head()!r}): a newer ir-ingest wrote it; "
+            "upgrade ir-ingest to use it"
+        )
     return revision

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
@@ -90,13 +91,28 @@ class _State:
 
 
 def _update(columns: tuple[str, ...]) -> Any:
-    """UPDATE records SET columns… WHERE id = :b_id AND version = :b_read, for executemany
-    with ``b_``-prefixed keys; ``b_read`` is the version the page read."""
+    """UPDATE records SET columns… WHERE the row is as the page read it, for executemany with
+    ``b_``-prefixed keys (see :func:`_as_read`)."""
+    c = t.records.c
     return (
         update(t.records)
-        .where(t.records.c.id == bindparam("b_id"), t.records.c.version == bindparam("b_read"))
+        .where(
+            c.id == bindparam("b_id"),
+            c.version == bindparam("b_read_version"),
+            c.datestamp == bindparam("b_read_datestamp"),
+        )
         .values({name: bindparam(f"b_{name}") for name in columns})
     )
+
+
+def _as_read(rid: str, current: _State) -> dict[str, Any]:
+    """The key of an update row and what it expects to find there.
+
+    The version changes with every new content, the datestamp with every touch (same content,
+    received again): another writer that did either since this page read the row makes the
+    update match nothing, and the page is decided again.
+    """
+    return {"b_id": rid, "b_read_version": current.version, "b_read_datestamp": current.datestamp}
 
 
 class PageWriter:
@@ -189,7 +205,7 @@ class PageWriter:
         stamp = stored_datestamp(harvested.datestamp)
         digest = content_hash(entry.record)
         if current is not None and current.content_hash == digest and not current.deleted:
-            self._touch(rid, current.version, entry, issues_json)
+            self._touch(rid, current, entry, issues_json)
             current.datestamp = stamp
             return Outcome.UNCHANGED
         record_json = entry.record.to_json()
@@ -226,8 +242,7 @@ class PageWriter:
         stamp = stored_datestamp(harvested.datestamp)
         if current is not None and current.deleted:
             touch = {
-                "b_id": rid,
-                "b_read": current.version,
+                **_as_read(rid, current),
                 "b_datestamp": stamp,
                 "b_updated_at": self.now,
                 "b_run_id": self.run_id,
@@ -277,7 +292,7 @@ class PageWriter:
                 }
             )
         else:
-            row = {"b_id": rid, "b_read": current.version}
+            row = _as_read(rid, current)
             row.update({f"b_{name}": values[name] for name in columns})
             self.updates.append((columns, row))
         self.versions.append(
@@ -293,11 +308,10 @@ class PageWriter:
             }
         )
 
-    def _touch(self, rid: str, version: int, entry: Entry, issues_json: bytes) -> None:
+    def _touch(self, rid: str, current: _State, entry: Entry, issues_json: bytes) -> None:
         assert entry.record is not None
         touch = {
-            "b_id": rid,
-            "b_read": version,
+            **_as_read(rid, current),
             "b_datestamp": stored_datestamp(entry.harvested.datestamp),
             "b_valid": not entry.has_errors,
             "b_issues_json": issues_json,
@@ -311,10 +325,21 @@ class PageWriter:
 
 def _older(datestamp: str, stored: str) -> bool:
     """Whether ``datestamp`` is before the ``stored`` one; unreadable ones are never older
-    (a file imported without an OAI header has none, and the user asked for it)."""
+    (a file imported without an OAI header has none, and the user asked for it).
+
+    A day says nothing of the hour: ``2024-03-05`` (day granularity, OAI-PMH §3.3.1) is not
+    older than ``2024-03-05T10:00:00Z``, so those two compare by their days.
+    """
     moment = parse_datestamp(datestamp)
     stored_moment = parse_datestamp(stored)
-    return moment is not None and stored_moment is not None and moment < stored_moment
+    if moment is None or stored_moment is None:
+        return False
+    if _DAY_ONLY.match(datestamp) or _DAY_ONLY.match(stored):
+        return moment.date() < stored_moment.date()
+    return moment < stored_moment
+
+
+_DAY_ONLY = re.compile(r"^\s*\d{4}-?\d{2}-?\d{2}\s*$", re.ASCII)
 
 
 def _older_issue(datestamp: str, current: _State) -> Issue:

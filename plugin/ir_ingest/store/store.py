@@ -28,7 +28,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity, stored_datestamp
@@ -57,6 +57,8 @@ if TYPE_CHECKING:
 DEFAULT_DB_URL = "sqlite:///ir-ingest.sqlite3"
 #: How often a page write that lost a race on a primary key is tried in all.
 _WRITE_ATTEMPTS = 3
+#: PostgreSQL's deadlock_detected and serialization_failure: the transaction may succeed again.
+_RETRIED_SQLSTATES = frozenset({"40P01", "40001"})
 #: How often a new SQLite connection tries to switch the file to WAL (about 2 s in all).
 _WAL_ATTEMPTS = 20
 _Row = TypeVar("_Row", "Checkpoint", "RunInfo")
@@ -139,6 +141,9 @@ class Store:
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             migrate(self.engine, redact_url(url))
+        except StoreError:
+            self.engine.dispose()  # a store this version refuses: nothing stays open
+            raise
         except ModuleNotFoundError as exc:
             extra = " (pip install 'ir-ingest[postgres]')" if exc.name == "psycopg" else ""
             raise StoreError(
@@ -321,6 +326,14 @@ class Store:
             except IntegrityError as exc:
                 if attempt + 1 == _WRITE_ATTEMPTS:
                     raise StoreError(f"cannot write to the store: {exc.orig}") from exc
+            except OperationalError as exc:
+                # PostgreSQL ends one of two writers that wait for each other's rows (pages
+                # of two sets holding the same records in another order): write it again.
+                retried = getattr(exc.orig, "sqlstate", None) in _RETRIED_SQLSTATES
+                if not retried or attempt + 1 == _WRITE_ATTEMPTS:
+                    raise StoreError(
+                        f"cannot write to the store at {redact_url(self.url)}: {exc}"
+                    ) from exc
             except SQLAlchemyError as exc:
                 raise StoreError(
                     f"cannot write to the store at {redact_url(self.url)}: {exc}"

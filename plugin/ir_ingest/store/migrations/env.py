@@ -11,6 +11,7 @@ from ir_ingest.store.tables import metadata
 context.configure(
     connection=context.config.attributes["connection"],
     target_metadata=metadata,
+    version_table=context.config.get_main_option("version_table", "ir_ingest_alembic_version"),
     # SQLite cannot ALTER most things: a changed table is copied into a new one.
     render_as_batch=True,
 )
