@@ -296,6 +296,13 @@ def test_a_record_harvested_in_two_formats_keeps_the_richer_one(any_store: Store
     stored = any_store.get(record_id(REPO, "oai:1"))
     assert stored is not None
     assert stored.title == Text(value="Rich 2")
+    # A prefix that names no crosswalk has no known richness: the newest copy wins.
+    assert _save(any_store, _in("swepub_mods", _entry("oai:1", "Other", datestamp=changed))) == [
+        Outcome.UPDATED
+    ]
+    assert _save(any_store, _in("mods", _entry("oai:1", "Rich 2", datestamp=changed))) == [
+        Outcome.UPDATED
+    ]
     # A deletion is a deletion in any format.
     gone = _in("oai_dc", _entry("oai:1", deleted=True, datestamp=changed))
     assert _save(any_store, gone) == [Outcome.DELETED]

@@ -71,22 +71,22 @@ def registry() -> dict[str, Crosswalk]:
     return found
 
 
-def precedence(prefix: str) -> int:
-    """How rich the format ``prefix`` is (its crosswalk's ``precedence``; 0 if unknown)."""
+def precedence(prefix: str) -> int | None:
+    """How rich the format ``prefix`` names is (its crosswalk's ``precedence``, default 0);
+    None for a prefix that names no crosswalk (``swepub_mods``): its richness is unknown."""
     crosswalk = registry().get(prefix)
-    return (crosswalk.precedence if crosswalk is not None else None) or 0
+    return None if crosswalk is None else crosswalk.precedence or 0
 
 
 def for_element(root: etree._Element, prefix: str | None) -> Crosswalk:
-    """Choose the crosswalk for a metadata element, by prefix or by its root element."""
+    """Choose the crosswalk for a metadata element, by prefix or by its root element.
+
+    A metadataPrefix names a format only within its repository (OAI-PMH 2.0 §3.4): one that
+    names no crosswalk (``swepub_mods``, EPrints' ``oai_bibl``) is recognised by the root
+    element, as is a record given without a prefix.
+    """
     crosswalks = registry()
-    if prefix is not None:
-        if prefix not in crosswalks:
-            known = ", ".join(sorted(crosswalks))
-            raise CrosswalkError(
-                f"no crosswalk for format {prefix!r}; known formats: {known}",
-                code="crosswalk.unknown_format",
-            )
+    if prefix in crosswalks:
         chosen = crosswalks[prefix]
         if root.tag not in chosen.roots_clark:
             raise _wrong_root(root, chosen)
@@ -98,8 +98,10 @@ def for_element(root: etree._Element, prefix: str | None) -> Crosswalk:
     for crosswalk in crosswalks.values():
         if any(etree.QName(name).localname == local for name in crosswalk.roots_clark):
             raise _wrong_root(root, crosswalk)
+    named = "" if prefix is None else f"no crosswalk is named {prefix!r}, and "
     raise CrosswalkError(
-        f"cannot tell the format of a {root.tag} element; give the prefix explicitly",
+        f"{named}cannot tell the format of a {root.tag} element "
+        f"(known formats: {', '.join(sorted(crosswalks))})",
         code="crosswalk.unknown_format",
     )
 

@@ -359,7 +359,9 @@ def _poorer(harvested: HarvestedRecord, current: _State) -> bool:
         return False
     if _older(current.datestamp, harvested.datestamp):
         return False  # the source changed the record since: take it in whatever format
-    return precedence(harvested.metadata_prefix) < precedence(current.metadata_prefix)
+    ours, stored = precedence(harvested.metadata_prefix), precedence(current.metadata_prefix)
+    # A prefix that names no crosswalk says nothing of its richness: the newest copy wins.
+    return ours is not None and stored is not None and ours < stored
 
 
 def _poorer_issue(harvested: HarvestedRecord, current: _State) -> Issue:
