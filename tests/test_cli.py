@@ -178,9 +178,12 @@ def test_records_are_kept_under_the_named_repository(
 
 
 def test_run_failures_are_one_clear_line(db: str) -> None:
-    result = runner.invoke(app, ["--db", db, "harvest", "http://127.0.0.1:9/oai"])
+    result = runner.invoke(app, ["--db", db, "harvest", "pure"])
     assert result.exit_code == 1
-    assert result.output.strip() == "error: --prefix is required (e.g. --prefix oai_dc)"
+    assert result.output.strip() == (
+        "error: 'pure' is neither an http(s) URL nor a source in the config "
+        "(sources: none configured)"
+    )
     result = runner.invoke(app, ["--db", db, "export", "--format", "xml"])
     assert result.exit_code == 2
 
@@ -279,6 +282,34 @@ def test_a_users_crosswalk_directory_from_the_config(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "nowhere" in result.output
     assert "does not exist" in result.output
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_sources_crosswalk_from_the_config(db: str, oai_endpoint: str, tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "titles.yaml").write_text(
+        "format: titles_only\nroot: oai_dc:dc\n"
+        "namespaces: {oai_dc: 'http://www.openarchives.org/OAI/2.0/oai_dc/', "
+        "dc: 'http://purl.org/dc/elements/1.1/'}\n"
+        "rules:\n  - {from: 'dc:title[1]', to: title, as: value}\n",
+        "utf-8",
+    )
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text(
+        f'crosswalk_dirs = ["mine"]\n[sources.demo]\nurl = "{oai_endpoint}"\n'
+        'prefix = "oai_dc"\ncrosswalk = "titles_only"\n',
+        "utf-8",
+    )
+    result = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "crosswalk titles_only" in result.output
+    exported = runner.invoke(app, ["--db", db, "export"]).output.splitlines()
+    assert {json.loads(line)["source"].get("crosswalk") for line in exported} == {"titles_only"}
+    refused = runner.invoke(
+        app, ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--crosswalk", "nope"]
+    )
+    assert refused.exit_code == 1
+    assert "no crosswalk is named 'nope'" in refused.output
 
 
 def test_harvest_options_reach_the_endpoint_and_reprocess_makes_no_versions(

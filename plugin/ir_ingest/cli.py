@@ -22,7 +22,7 @@ from ir_ingest.console import err, harvest_progress, out, print_lineage, print_r
 from ir_ingest.crosswalk import add_crosswalk_dir
 from ir_ingest.crosswalk.lookups import add_lookup_dir
 from ir_ingest.errors import IngestError
-from ir_ingest.oai.harvest import run_harvest
+from ir_ingest.oai.harvest import AUTO_PREFIX, run_harvest
 from ir_ingest.oai.transport import TransportPolicy, public_url
 from ir_ingest.pipeline import process_file
 from ir_ingest.report import render
@@ -146,9 +146,22 @@ def harvest(
         typer.Argument(metavar="URL", help="OAI-PMH base URL, or a source name from the config."),
     ],
     prefix: Annotated[
-        str | None, typer.Option("--prefix", help="metadataPrefix, e.g. oai_dc.")
+        str | None,
+        typer.Option(
+            "--prefix",
+            help="metadataPrefix, e.g. mods; auto (the default) takes the richest format the "
+            "endpoint offers that a crosswalk reads.",
+        ),
     ] = None,
     set_spec: Annotated[str | None, typer.Option("--set", help="Harvest only this set.")] = None,
+    crosswalk: Annotated[
+        str | None,
+        typer.Option(
+            "--crosswalk",
+            help="Read records with this crosswalk (default: the one the prefix names, else the "
+            "one their root element names).",
+        ),
+    ] = None,
     repository: Annotated[
         str | None,
         typer.Option(
@@ -217,14 +230,13 @@ def harvest(
         if source is not None:
             url, prefix = source.url, prefix or source.prefix
             set_spec = set_spec or source.set_spec
+            crosswalk = crosswalk or source.crosswalk
             repository = repository or source.repository
         elif "://" not in url:
             known = ", ".join(sorted(sources)) or "none configured"
             raise IngestError(
                 f"{url!r} is neither an http(s) URL nor a source in the config (sources: {known})"
             )
-        if prefix is None:
-            raise IngestError("--prefix is required (e.g. --prefix oai_dc)")
         if parallel > 1 and window is None:
             raise IngestError("--parallel needs --window monthly or --window daily")
         polite = TransportPolicy(delay=delay)
@@ -235,7 +247,7 @@ def harvest(
         ):
             report = run_harvest(
                 url,
-                prefix,
+                prefix or AUTO_PREFIX,
                 repository=repository,
                 set_spec=set_spec,
                 from_date=from_date,
@@ -247,6 +259,7 @@ def harvest(
                 policy=policy,
                 store=store,
                 on_page=on_page,
+                crosswalk=crosswalk,
             )
     print_run(report)
     if report_path is not None:

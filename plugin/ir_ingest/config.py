@@ -7,10 +7,11 @@
 
     [sources.pure]
     url = "https://research.example.ac.uk/ws/oai"
-    prefix = "oai_dc"
+    prefix = "oai_dc"             # or "auto": the richest format offered that a crosswalk reads
     set = "openaire"              # optional
     schedule = "0 3 * * *"        # optional, cron
-    crosswalk = "oai_dc"          # optional, defaults to prefix
+    crosswalk = "oai_dc"          # optional: the crosswalk to read records with (default: the
+                                  # one the prefix names, else the one the root element names)
     profile = "core"              # optional
     repository = "pure"           # optional: the name records are kept under (default: url),
                                   # so a changed URL spelling does not make new records

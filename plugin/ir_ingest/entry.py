@@ -91,6 +91,8 @@ class HarvestedRecord:
     raw: bytes
     set_specs: tuple[str, ...] = ()
     deleted: bool = False
+    #: The crosswalk to read the metadata with, when not the one the prefix names.
+    crosswalk: str | None = None
     #: The already-parsed ``<record>`` element when the page was parsed anyway (saves a re-parse).
     tree: etree._Element | None = field(default=None, compare=False, repr=False)
 
@@ -104,6 +106,7 @@ class HarvestedRecord:
             set_specs=list(self.set_specs),
             deleted=self.deleted,
             raw_sha256=raw_sha256,
+            crosswalk=self.crosswalk,
         )
 
 

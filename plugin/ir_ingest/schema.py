@@ -122,6 +122,9 @@ class Source(_Struct):
     raw_sha256: str | None = None
     landing_page: str | None = None
     local_id: str | None = None
+    #: The crosswalk the record was made with when it is not the one ``metadata_prefix`` names
+    #: (a source's ``crosswalk`` setting); ``reprocess`` uses it again.
+    crosswalk: str | None = None
 
 
 class SourceStats(_Struct):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from lxml import etree
 from sqlalchemy import func, select
 
-from ir_ingest.errors import HarvestError
+from ir_ingest.crosswalk import add_crosswalk_dir, registry, richest_format
+from ir_ingest.errors import ConfigError, HarvestError
+from ir_ingest.jobs.reprocess import reprocess
 from ir_ingest.oai.datestamp import newest_datestamp
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import (
@@ -26,6 +29,7 @@ from tests.oai.scripted import error, scripted
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from pathlib import Path
 
 
 def _rows(store: Store, table: Any) -> list[Any]:
@@ -181,6 +185,88 @@ def test_a_repository_harvested_in_two_formats_does_not_flip_between_them(
     ]
     assert len(_rows(store, t.record_versions)) == 10
     assert {r.title.value for r in store.iter_records() if r.title} == {"In MODS"}
+
+
+def test_auto_takes_the_richest_format_the_endpoint_offers(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    live = [r for r in demo_records if not r.deleted][:3]
+    with serve_in_background(_app(live + [_as_mods(r) for r in live])) as url:
+        report = run_harvest(url, "auto", store=store)
+    assert report.metadata_prefix == "mods"
+    assert report.counts["created"] == 3
+    assert {r.source.metadata_prefix for r in store.iter_records()} == {"mods"}
+    # Only formats no crosswalk reads: a clear error, before any record is asked for.
+    marc = [dataclasses.replace(r, prefix="marc21") for r in live]
+    with serve_in_background(_app(marc)) as url, pytest.raises(HarvestError) as caught:
+        run_harvest(url, "auto", store=store)
+    assert "offers no format a crosswalk reads (it offers: marc21)" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("offered", "chosen"),
+    [
+        # LibreCat (sickle's sample): MODS under two names, the one named after it wins.
+        (
+            [
+                ("epicur", "urn:nbn:de:1111-2004033116"),
+                ("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc/"),
+                ("swepub_mods", "http://www.loc.gov/mods/v3"),
+                ("mods", "http://www.loc.gov/mods/v3"),
+            ],
+            "mods",
+        ),
+        # EPrints: oai_bibl is oai_dc by its namespace.
+        (
+            [
+                ("oai_bibl", "http://www.openarchives.org/OAI/2.0/oai_dc/"),
+                ("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc/"),
+            ],
+            "oai_dc",
+        ),
+        ([("MODS3", "http://www.loc.gov/mods/v3")], "MODS3"),
+        ([("marcxml", "https://www.loc.gov/standards/marcxml/")], None),
+    ],
+)
+def test_the_richest_format_is_told_by_name_or_namespace(
+    offered: list[tuple[str, str]], chosen: str | None
+) -> None:
+    assert richest_format(offered) == chosen
+
+
+TITLES_ONLY = """\
+format: titles_only
+root: oai_dc:dc
+namespaces:
+  oai_dc: http://www.openarchives.org/OAI/2.0/oai_dc/
+  dc: http://purl.org/dc/elements/1.1/
+rules:
+  - {from: "dc:title[1]", to: title, as: value}
+"""
+
+
+def test_a_sources_own_crosswalk_is_used_and_used_again_by_reprocess(
+    oai_endpoint: str, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.modules["ir_ingest.crosswalk"], "_user_dirs", [])
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "titles_only.yaml").write_text(TITLES_ONLY, encoding="utf-8")
+    add_crosswalk_dir(tmp_path / "mine")
+    try:
+        report = run_harvest(oai_endpoint, "oai_dc", store=store, crosswalk="titles_only")
+        assert report.crosswalk == "titles_only"
+        live = [r for r in store.iter_records() if not r.source.deleted]
+        assert {r.source.crosswalk for r in live} == {"titles_only"}
+        assert all(r.creators == [] and "dc:creator" in r.extra for r in live if r.title)
+        again = reprocess(store)
+        assert again.counts["updated"] == again.counts["created"] == 0
+    finally:
+        registry.cache_clear()
+
+
+def test_an_unknown_crosswalk_is_refused_before_any_request(store: Store) -> None:
+    with pytest.raises(ConfigError, match="no crosswalk is named 'nope'; known: mods, oai_dc"):
+        run_harvest("http://127.0.0.1:9/oai", "oai_dc", store=store, crosswalk="nope")
 
 
 def test_harvest_into_an_in_memory_store(oai_endpoint: str) -> None:

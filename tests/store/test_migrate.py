@@ -7,14 +7,15 @@ import threading
 from typing import TYPE_CHECKING
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
 from ir_ingest.errors import StoreError
-from ir_ingest.store import Store
+from ir_ingest.store import Store, migrate
 from ir_ingest.store import tables as t
-from ir_ingest.store.migrate import VERSION_TABLE, current_revision, head
+from ir_ingest.store.migrate import BASELINE, VERSION_TABLE, current_revision, head
 from tests.store.test_store import _entry, _save
 
 if TYPE_CHECKING:
@@ -32,8 +33,9 @@ def test_the_migrations_make_exactly_the_tables_the_code_declares(any_store: Sto
 def test_a_store_made_before_migrations_is_stamped_and_keeps_its_records(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     engine = create_engine(url)
-    t.metadata.create_all(engine)  # what ir-ingest did before it had migrations
-    with engine.begin() as conn:
+    with engine.begin() as conn:  # the tables as create_all made them before migrations
+        command.upgrade(migrate._config(conn), BASELINE)
+        conn.execute(text(f"drop table {VERSION_TABLE}"))
         conn.execute(
             text(
                 "insert into harvest_runs (source_key, repository, metadata_prefix, full, "

@@ -534,7 +534,7 @@ def test_workers_opening_a_new_postgres_store_together_all_succeed() -> None:
 
 def test_rejects_are_listed_and_read_back_with_their_runs_format(any_store: Store) -> None:
     failed = [Issue("xml.malformed", "bad", Severity.ERROR)]
-    run_id = any_store.begin_run(REPO, "mods")
+    run_id = any_store.begin_run(REPO, "mods", crosswalk="swepub")
     any_store.save_page(run_id, [_entry("oai:1", title=None, issues=failed)], None)
     newer = _entry("oai:1", title=None, issues=failed)
     newer.harvested = dataclasses.replace(newer.harvested, datestamp="2025-01-01")
@@ -547,8 +547,8 @@ def test_rejects_are_listed_and_read_back_with_their_runs_format(any_store: Stor
         (REPO, "oai:1", "2024-01-01T00:00:00Z"),
         (REPO, "oai:1", "2025-01-01"),
     ]
-    # Its run's format; the second no run wrote, so it has none.
-    assert [h.metadata_prefix for h, _ in read] == ["mods", ""]
+    # Its run's format and crosswalk; the second no run wrote, so it has neither.
+    assert [(h.metadata_prefix, h.crosswalk) for h, _ in read] == [("mods", "swepub"), ("", None)]
     assert [issue.code for issue in read[0][1]] == ["xml.malformed"]
     assert any_store.list_rejects("https://other.example/oai") == []
     any_store.drop_rejects([(REPO, "oai:1")])

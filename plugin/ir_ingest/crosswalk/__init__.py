@@ -25,6 +25,7 @@ from ir_ingest.resources import bundled
 from ir_ingest.schema import Record, Source, record_id
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
 COAR_OTHER = {
@@ -76,6 +77,32 @@ def precedence(prefix: str) -> int | None:
     None for a prefix that names no crosswalk (``swepub_mods``): its richness is unknown."""
     crosswalk = registry().get(prefix)
     return None if crosswalk is None else crosswalk.precedence or 0
+
+
+def richest_format(offered: Iterable[tuple[str, str]]) -> str | None:
+    """Of the ``(metadataPrefix, metadataNamespace)`` pairs an endpoint offers (OAI-PMH 2.0
+    §4.4), the prefix of the richest format a crosswalk reads, or None.
+
+    A prefix is read by the crosswalk of its name or, failing that, by the one whose root is
+    in its namespace (LibreCat's ``swepub_mods`` is MODS); of equally rich ones the prefix
+    that names its crosswalk wins, then the endpoint's order.
+    """
+    crosswalks = registry()
+    by_namespace = {
+        etree.QName(root).namespace: crosswalk
+        for crosswalk in reversed(crosswalks.values())  # the first of a namespace wins
+        for root in crosswalk.roots_clark
+    }
+    best: tuple[int, bool] | None = None
+    chosen = None
+    for prefix, namespace in offered:
+        crosswalk = crosswalks.get(prefix) or by_namespace.get(namespace)
+        if crosswalk is None:
+            continue
+        rank = (crosswalk.precedence or 0, prefix in crosswalks)
+        if best is None or rank > best:
+            best, chosen = rank, prefix
+    return chosen
 
 
 def for_element(root: etree._Element, prefix: str | None) -> Crosswalk:

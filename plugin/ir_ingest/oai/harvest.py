@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from ir_ingest.crosswalk import registry, richest_format
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
 from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.oai.archive import PageArchive
@@ -49,6 +50,8 @@ log = logging.getLogger(__name__)
 #: Subtracted from the last harvest's start for the next ``from``: clocks differ and endpoints
 #: index late (DSpace's own harvester pads by 120 s; a few minutes costs nothing).
 DEFAULT_OVERLAP = timedelta(minutes=10)
+#: The prefix that asks the endpoint which formats it offers and takes the richest we read.
+AUTO_PREFIX = "auto"
 #: Most date windows harvested at once from one endpoint.
 MAX_PARALLEL = 8
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -69,6 +72,8 @@ class HarvestOptions:
     guards: PageGuards = field(default_factory=PageGuards)
     overlap: timedelta = DEFAULT_OVERLAP
     resume: bool = True
+    #: The crosswalk to read records with, when not the one the prefix names.
+    crosswalk: str | None = None
 
 
 @dataclass(slots=True)
@@ -119,8 +124,12 @@ def run_harvest(
     guards: PageGuards | None = None,
     overlap: timedelta = DEFAULT_OVERLAP,
     resume: bool = True,
+    crosswalk: str | None = None,
 ) -> RunReport:
     """Harvest ``url`` in format ``prefix`` into the store and return the run's report.
+
+    ``prefix`` ``auto`` asks ListMetadataFormats and takes the richest format a crosswalk
+    reads (MODS over qualified DC over oai_dc); the report names the one taken.
 
     Without ``from_date`` a run asks only for what changed since the last completed run of the
     source began (minus ``overlap``); ``full`` asks for everything and then sweeps with
@@ -130,7 +139,9 @@ def run_harvest(
     unless ``resume`` is false.  Raises :class:`~ir_ingest.errors.HarvestError` when the
     endpoint fails beyond its retry budget; the run is then stored as ``failed`` with its
     checkpoints intact.  ``repository`` is the name records and checkpoints are kept under
-    (default: ``url``); ``archive`` a directory for the raw pages.
+    (default: ``url``); ``archive`` a directory for the raw pages; ``crosswalk`` the crosswalk
+    to read records with when not the one the prefix names (or, for a prefix that names none,
+    the one the root element names).
     """
     options = HarvestOptions(
         set_spec=set_spec,
@@ -144,11 +155,15 @@ def run_harvest(
         guards=guards or PageGuards(),
         overlap=overlap,
         resume=resume,
+        crosswalk=crosswalk,
     )
     if not 1 <= options.parallel <= MAX_PARALLEL:
         raise ConfigError(f"parallel must be between 1 and {MAX_PARALLEL}, got {options.parallel}")
     # Checked before any request: a typing error is the user's, not the endpoint's.
     _bounds_at(options, day=False)
+    if crosswalk is not None and crosswalk not in registry():
+        known = ", ".join(sorted(registry()))
+        raise ConfigError(f"no crosswalk is named {crosswalk!r}; known: {known}")
     if options.window is not None and options.window not in WINDOW_SIZES:
         sizes = " or ".join(WINDOW_SIZES)
         raise ConfigError(f"window must be {sizes}, got {options.window!r}")
@@ -156,12 +171,27 @@ def run_harvest(
     store = store or Store(db_url or default_db_url())
     try:
         with OAIClient(url, options.policy, repository) as client:
+            if prefix == AUTO_PREFIX:
+                prefix = _richest_offered(client)
             key = source_key(client.repository, prefix, options.set_spec)
             with source_lock(store, key):
                 return _run(store, client, prefix, options, on_page)
     finally:
         if own_store:
             store.close()
+
+
+def _richest_offered(client: OAIClient) -> str:
+    """The prefix ``auto`` stands for: the richest format the endpoint offers that we read."""
+    offered = client.metadata_formats()
+    chosen = richest_format((prefix, namespace) for prefix, _, namespace in offered)
+    if chosen is None:
+        names = ", ".join(prefix for prefix, _, _ in offered) or "none"
+        raise HarvestError(
+            f"{client.repository} offers no format a crosswalk reads (it offers: {names}); "
+            "give --prefix, and add a crosswalk of your own for it"
+        )
+    return chosen
 
 
 def _run(
@@ -184,6 +214,7 @@ def _run(
         window=options.window,
         full=options.full,
         sync_started_at=plan.sync_started_at,
+        crosswalk=options.crosswalk,
     )
     report = RunReport(
         repository=client.repository,
@@ -193,6 +224,7 @@ def _run(
         from_date=plan.from_date,
         until_date=options.until_date,
         window=options.window,
+        crosswalk=options.crosswalk,
         resumed_from_token=plan.windows[0].token if len(plan.windows) == 1 else None,
         resumed_run_id=plan.resumed.id if plan.resumed else None,
     )
@@ -401,7 +433,7 @@ def _harvest_windows(
         state = plan.windows[index]
         if archive is not None:
             archive.write(report.run_id or 0, state.index, state.pages + 1, page.body)
-        _store_page(store, report, state, page)
+        _store_page(store, report, state, page, options.crosswalk)
         report.complete_list_size = _known_total(plan.windows)
         if on_page is not None:
             on_page(report)
@@ -421,7 +453,9 @@ def _window_pages(
         )
 
 
-def _store_page(store: Store, report: RunReport, state: _WindowState, page: Page) -> None:
+def _store_page(
+    store: Store, report: RunReport, state: _WindowState, page: Page, crosswalk: str | None
+) -> None:
     """Process one page, commit it with its window's checkpoint, count it."""
     assert report.run_id is not None
     # Records a prefetch thread parsed (a salvaged page) are parsed again from their bytes:
@@ -436,6 +470,8 @@ def _store_page(store: Store, report: RunReport, state: _WindowState, page: Page
             for h in records
             if h.identifier not in repeated and state.skipped.get(h.identifier) != h.datestamp
         ]
+    if crosswalk is not None:
+        records = [replace(h, crosswalk=crosswalk) for h in records]
     entries = _process_page(page, records)
     state.last_datestamp = newest_datestamp([page.newest_datestamp], state.last_datestamp)
     state.pages += 1

@@ -41,6 +41,8 @@ class RunReport:
     started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     finished_at: str | None = None
     window: str | None = None
+    #: The crosswalk the run read records with, when not the one the prefix names.
+    crosswalk: str | None = None
     pages: int = 0
     complete_list_size: int | None = None
     resumed_from_token: str | None = None

@@ -73,6 +73,7 @@ def _asked(report: RunReport) -> str:
         ("from", report.from_date),
         ("until", report.until_date),
         ("windows", report.window),
+        ("crosswalk", report.crosswalk),
         ("continuing run", report.resumed_run_id),
     ):
         if value is not None:

@@ -170,10 +170,12 @@ class Store:
         window: str | None = None,
         full: bool = False,
         sync_started_at: datetime | None = None,
+        crosswalk: str | None = None,
     ) -> int:
         """Record the start of a harvest run and return its id.
 
-        ``sync_started_at`` is the start of the run this one resumes (default: now).
+        ``sync_started_at`` is the start of the run this one resumes (default: now);
+        ``crosswalk`` the run's own crosswalk, if any (its rejects are tried with it again).
         """
         now = _now()
         with self.engine.begin() as conn:
@@ -190,6 +192,7 @@ class Store:
                     status="running",
                     started_at=now,
                     sync_started_at=sync_started_at or now,
+                    crosswalk=crosswalk,
                 )
             )
             run_id = result.inserted_primary_key
@@ -421,13 +424,13 @@ class Store:
     def read_rejects(self, keys: list[int]) -> list[tuple[HarvestedRecord, list[Issue]]]:
         """These rejects as harvested records, each with the ``xml.*`` issues of its response.
 
-        Its ``metadata_prefix`` is its harvest run's; a reject no run made (a file import)
-        comes with an empty one, for the caller to tell from the XML.
+        Its ``metadata_prefix`` and ``crosswalk`` are its harvest run's; a reject no run made (a
+        file import) comes with an empty prefix, for the caller to tell from the XML.
         """
         c, runs = t.rejects.c, t.harvest_runs.c
         query = (
             select(c.repository, c.oai_identifier, c.datestamp, c.raw, c.issues_json)
-            .add_columns(runs.metadata_prefix)
+            .add_columns(runs.metadata_prefix, runs.crosswalk)
             .select_from(t.rejects.outerjoin(t.harvest_runs, c.run_id == runs.id))
             .where(c.pk.in_(keys))
             .order_by(c.pk)
@@ -442,6 +445,7 @@ class Store:
                     row.datestamp,
                     row.metadata_prefix or "",
                     row.raw,
+                    crosswalk=row.crosswalk,
                 ),
                 _response_issues(row.issues_json),
             )
@@ -533,6 +537,7 @@ class Store:
                     metadata_prefix=row.metadata_prefix,
                     raw=row.raw,
                     set_specs=tuple(source.set_specs),
+                    crosswalk=source.crosswalk,
                 )
                 yield harvested, _response_issues(row.issues_json)
             if len(rows) < batch:

@@ -100,6 +100,8 @@ harvest_runs = Table(
     Column("finished_at", DateTime(timezone=True), nullable=True),
     Column("error", Text, nullable=True),
     Column("report_json", LargeBinary, nullable=True),
+    # The crosswalk the run read records with, when not the one its prefix names.
+    Column("crosswalk", String(64), nullable=True),
 )
 
 checkpoints = Table(
