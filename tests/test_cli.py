@@ -81,6 +81,13 @@ def test_an_older_export_imported_after_a_newer_one_is_skipped(db: str, tmp_path
     assert "An earlier title" not in export.output
 
 
+def test_a_format_typo_is_an_error_not_a_guess() -> None:
+    for command in ("crosswalk", "import"):
+        result = runner.invoke(app, [command, str(SEED_CHAPTER), "--prefix", "mdos"])
+        assert result.exit_code == 1
+        assert "no crosswalk for format 'mdos'; known formats: mods, oai_dc, qdc" in result.output
+
+
 def test_import_of_a_malformed_file_stores_nothing(db: str, tmp_path: Path) -> None:
     bad = tmp_path / "broken.xml"
     bad.write_text("<OAI-PMH><GetRecord>", encoding="utf-8")

@@ -19,7 +19,7 @@ import typer
 from ir_ingest import __version__
 from ir_ingest.config import Config, load_config
 from ir_ingest.console import err, harvest_progress, out, print_lineage, print_run
-from ir_ingest.crosswalk import add_crosswalk_dir
+from ir_ingest.crosswalk import add_crosswalk_dir, registry
 from ir_ingest.crosswalk.lookups import add_lookup_dir
 from ir_ingest.errors import IngestError
 from ir_ingest.oai.harvest import AUTO_PREFIX, run_harvest
@@ -305,8 +305,20 @@ RecordFile = Annotated[
     ),
 ]
 FormatOption = Annotated[
-    str | None, typer.Option("--prefix", help="Format; detected from the root element if omitted.")
+    str | None,
+    typer.Option(
+        "--prefix", help="Format (a crosswalk's name); detected from the root element if omitted."
+    ),
 ]
+
+
+def _known_format(prefix: str | None) -> str | None:
+    """A format given to import or crosswalk names a crosswalk: a typo is an error, not a
+    guess (a harvest's prefix is the endpoint's name, and may name none)."""
+    if prefix is not None and prefix not in registry():
+        known = ", ".join(sorted(registry()))
+        raise IngestError(f"no crosswalk for format {prefix!r}; known formats: {known}")
+    return prefix
 
 
 @app.command("import")
@@ -321,7 +333,7 @@ def import_record(
     """
     settings: Settings = ctx.obj
     with _fail_cleanly():
-        entries = process_file(file, prefix)
+        entries = process_file(file, _known_format(prefix))
         for entry in entries:
             if entry.record is None and not entry.harvested.deleted:
                 problems = "; ".join(issue.message for issue in entry.issues)
@@ -355,7 +367,7 @@ def crosswalk_command(
     """
     with _fail_cleanly():
         # Deletions in a saved ListRecords page have no record to show; they are passed over.
-        entries = [e for e in process_file(file, prefix) if not e.harvested.deleted]
+        entries = [e for e in process_file(file, _known_format(prefix)) if not e.harvested.deleted]
         if not entries:
             raise IngestError(f"{file}: the file holds only deleted records")
         for entry in entries:

@@ -45,9 +45,7 @@ def process(harvested: HarvestedRecord, issues: Iterable[Issue] = ()) -> Entry:
         return entry
     source = harvested.to_source(raw_sha256=hashlib.sha256(harvested.raw).hexdigest())
     try:
-        result = crosswalk_record(
-            metadata, harvested.crosswalk or harvested.metadata_prefix, source
-        )
+        result = crosswalk_record(metadata, harvested.metadata_prefix, source)
     except CrosswalkError as exc:
         entry.issues.append(Issue(exc.code, str(exc), Severity.ERROR))
         return entry

@@ -123,7 +123,8 @@ class Source(_Struct):
     landing_page: str | None = None
     local_id: str | None = None
     #: The crosswalk the record was made with when it is not the one ``metadata_prefix`` names
-    #: (a source's ``crosswalk`` setting); ``reprocess`` uses it again.
+    #: (a source's ``crosswalk`` setting, or the one a prefix such as ``swepub_mods`` was told
+    #: to be by its root element); ``reprocess`` uses it again.
     crosswalk: str | None = None
 
 

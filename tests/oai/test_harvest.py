@@ -187,6 +187,25 @@ def test_a_repository_harvested_in_two_formats_does_not_flip_between_them(
     assert {r.title.value for r in store.iter_records() if r.title} == {"In MODS"}
 
 
+def test_a_repository_offering_mods_under_another_name_does_not_flip_either(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    live = [r for r in demo_records if not r.deleted][:4]
+    swepub = [dataclasses.replace(_as_mods(r), prefix="swepub_mods") for r in live]
+    with serve_in_background(_app(live + swepub)) as url:
+        outcomes = [
+            run_harvest(url, prefix, store=store, repository="urn:test", full=True).counts
+            for prefix in ("swepub_mods", "oai_dc", "swepub_mods")
+        ]
+    kept = ("created", "updated", "unchanged", "skipped")
+    assert [tuple(counts[k] for k in kept) for counts in outcomes] == [
+        (4, 0, 0, 0),
+        (0, 0, 0, 4),
+        (0, 0, 4, 0),
+    ]
+    assert {r.source.crosswalk for r in store.iter_records()} == {"mods"}
+
+
 def test_auto_takes_the_richest_format_the_endpoint_offers(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:
@@ -201,6 +220,24 @@ def test_auto_takes_the_richest_format_the_endpoint_offers(
     with serve_in_background(_app(marc)) as url, pytest.raises(HarvestError) as caught:
         run_harvest(url, "auto", store=store)
     assert "offers no format a crosswalk reads (it offers: marc21)" in str(caught.value)
+
+
+def test_auto_without_formats_and_auto_for_a_sources_crosswalk(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    def answer(params: dict[str, str]) -> bytes:
+        return error("noMetadataFormats")
+
+    with serve_in_background(scripted(answer)) as url, pytest.raises(HarvestError) as caught:
+        run_harvest(url, "auto", store=store)
+    assert "offers no format a crosswalk reads (it offers: none)" in str(caught.value)
+    # With a crosswalk of its own a run takes a format that crosswalk reads; one the prefix
+    # names anyway is no crosswalk of its own.
+    live = [r for r in demo_records if not r.deleted][:3]
+    with serve_in_background(_app(live + [_as_mods(r) for r in live])) as url:
+        report = run_harvest(url, "auto", store=store, crosswalk="oai_dc")
+        assert (report.metadata_prefix, report.crosswalk) == ("oai_dc", None)
+        assert {r.source.crosswalk for r in store.iter_records()} == {None}
 
 
 @pytest.mark.parametrize(
@@ -262,6 +299,39 @@ def test_a_sources_own_crosswalk_is_used_and_used_again_by_reprocess(
         assert again.counts["updated"] == again.counts["created"] == 0
     finally:
         registry.cache_clear()
+
+
+def test_a_missing_crosswalk_fails_reprocess_instead_of_making_other_records(
+    oai_endpoint: str, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.modules["ir_ingest.crosswalk"], "_user_dirs", [])
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "titles_only.yaml").write_text(TITLES_ONLY, encoding="utf-8")
+    add_crosswalk_dir(tmp_path / "mine")
+    try:
+        run_harvest(oai_endpoint, "oai_dc", store=store, crosswalk="titles_only")
+    finally:
+        monkeypatch.setattr(sys.modules["ir_ingest.crosswalk"], "_user_dirs", [])
+        registry.cache_clear()
+    # reprocess run without the config that adds the folder
+    report = reprocess(store)
+    assert report.counts["updated"] == 0
+    assert report.counts["failed"] == report.total > 0
+    assert set(report.issue_counts) >= {"crosswalk.unknown_format"}
+
+
+def test_a_changed_crosswalk_does_not_resume_the_run_it_follows(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    failing = {"on": True}
+    with serve_in_background(_app(demo_records, fail_at_cursor=20, failing=failing)) as url:
+        policy = TransportPolicy(retries=1, backoff=0.01)
+        with pytest.raises(HarvestError):
+            run_harvest(url, "oai_dc", store=store, policy=policy, crosswalk="qdc")
+        failing["on"] = False
+        report = run_harvest(url, "oai_dc", store=store, policy=policy)
+    assert report.resumed_run_id is None
+    assert report.total == 36
 
 
 def test_an_unknown_crosswalk_is_refused_before_any_request(store: Store) -> None:

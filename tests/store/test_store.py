@@ -7,6 +7,7 @@ import threading
 import uuid
 from typing import TYPE_CHECKING
 
+import msgspec
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
@@ -306,6 +307,28 @@ def test_a_record_harvested_in_two_formats_keeps_the_richer_one(any_store: Store
     # A deletion is a deletion in any format.
     gone = _in("oai_dc", _entry("oai:1", deleted=True, datestamp=changed))
     assert _save(any_store, gone) == [Outcome.DELETED]
+
+
+def _read_as(crosswalk: str, entry: Entry) -> Entry:
+    assert entry.record is not None
+    source = msgspec.structs.replace(entry.record.source, crosswalk=crosswalk)
+    entry.record = msgspec.structs.replace(entry.record, source=source)
+    return entry
+
+
+def test_of_two_copies_read_by_one_crosswalk_the_one_its_prefix_names_wins(
+    any_store: Store,
+) -> None:
+    # EPrints' oai_bibl is oai_dc by its namespace, but lists the works a record cites.
+    _save(any_store, _in("oai_dc", _entry("oai:1", title="The eprint")))
+    bibl = _read_as("oai_dc", _in("oai_bibl", _entry("oai:1", title="Cited")))
+    assert _save(any_store, bibl) == [Outcome.SKIPPED]
+    assert "oai_bibl (read as oai_dc)" in bibl.issues[0].message
+    first = _read_as("oai_dc", _in("oai_bibl", _entry("oai:3", title="Cited")))
+    assert _save(any_store, first, _in("oai_dc", _entry("oai:3", title="The eprint"))) == [
+        Outcome.CREATED,
+        Outcome.UPDATED,
+    ]
 
 
 def test_a_record_deleted_and_back_in_one_page_ends_live(any_store: Store) -> None:

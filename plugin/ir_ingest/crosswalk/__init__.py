@@ -79,55 +79,68 @@ def precedence(prefix: str) -> int | None:
     return None if crosswalk is None else crosswalk.precedence or 0
 
 
-def richest_format(offered: Iterable[tuple[str, str]]) -> str | None:
+def richest_format(offered: Iterable[tuple[str, str]], reader: str | None = None) -> str | None:
     """Of the ``(metadataPrefix, metadataNamespace)`` pairs an endpoint offers (OAI-PMH 2.0
-    §4.4), the prefix of the richest format a crosswalk reads, or None.
+    §4.4), the prefix of the richest format a crosswalk (or the crosswalk ``reader``) reads.
 
     A prefix is read by the crosswalk of its name or, failing that, by the one whose root is
     in its namespace (LibreCat's ``swepub_mods`` is MODS); of equally rich ones the prefix
-    that names its crosswalk wins, then the endpoint's order.
+    that names its crosswalk wins (EPrints' ``oai_bibl`` is oai_dc, but describes the works a
+    record cites), then the endpoint's order.  None when no offered format is read.
     """
     crosswalks = registry()
+    readers = list(crosswalks.values()) if reader is None else [crosswalks[reader]]
+    by_name = {crosswalk.format: crosswalk for crosswalk in readers}
     by_namespace = {
         etree.QName(root).namespace: crosswalk
-        for crosswalk in reversed(crosswalks.values())  # the first of a namespace wins
+        for crosswalk in reversed(readers)  # the first of a namespace wins
         for root in crosswalk.roots_clark
     }
     best: tuple[int, bool] | None = None
     chosen = None
     for prefix, namespace in offered:
-        crosswalk = crosswalks.get(prefix) or by_namespace.get(namespace)
+        crosswalk = by_name.get(prefix) or by_namespace.get(namespace)
         if crosswalk is None:
             continue
-        rank = (crosswalk.precedence or 0, prefix in crosswalks)
+        rank = (crosswalk.precedence or 0, prefix in by_name)
         if best is None or rank > best:
             best, chosen = rank, prefix
     return chosen
 
 
-def for_element(root: etree._Element, prefix: str | None) -> Crosswalk:
-    """Choose the crosswalk for a metadata element, by prefix or by its root element.
+def for_element(
+    root: etree._Element, prefix: str | None, crosswalk: str | None = None
+) -> Crosswalk:
+    """Choose the crosswalk for a metadata element: ``crosswalk`` when given, else by prefix,
+    else by its root element.
 
     A metadataPrefix names a format only within its repository (OAI-PMH 2.0 §3.4): one that
-    names no crosswalk (``swepub_mods``, EPrints' ``oai_bibl``) is recognised by the root
-    element, as is a record given without a prefix.
+    names no crosswalk (LibreCat's ``swepub_mods``) is recognised by the root element, as is
+    a record given without a prefix.  A ``crosswalk`` named (a source's own, or the one a
+    stored record was made with) must exist: another would make another record.
     """
     crosswalks = registry()
-    if prefix in crosswalks:
-        chosen = crosswalks[prefix]
+    if crosswalk is not None and crosswalk not in crosswalks:
+        raise CrosswalkError(
+            f"no crosswalk is named {crosswalk!r} (known: {', '.join(sorted(crosswalks))}); "
+            "is the folder that holds it among the config's crosswalk_dirs?",
+            code="crosswalk.unknown_format",
+        )
+    chosen = crosswalks.get(crosswalk or prefix or "")
+    if chosen is not None:
         if root.tag not in chosen.roots_clark:
             raise _wrong_root(root, chosen)
         return chosen
-    for crosswalk in crosswalks.values():
-        if root.tag in crosswalk.roots_clark:
-            return crosswalk
+    for candidate in crosswalks.values():
+        if root.tag in candidate.roots_clark:
+            return candidate
     local = etree.QName(root).localname
-    for crosswalk in crosswalks.values():
-        if any(etree.QName(name).localname == local for name in crosswalk.roots_clark):
-            raise _wrong_root(root, crosswalk)
-    named = "" if prefix is None else f"no crosswalk is named {prefix!r}, and "
+    for candidate in crosswalks.values():
+        if any(etree.QName(name).localname == local for name in candidate.roots_clark):
+            raise _wrong_root(root, candidate)
+    unnamed = "" if prefix is None else f"no crosswalk is named {prefix!r}, and "
     raise CrosswalkError(
-        f"{named}cannot tell the format of a {root.tag} element "
+        f"{unnamed}cannot tell the format of a {root.tag} element "
         f"(known formats: {', '.join(sorted(crosswalks))})",
         code="crosswalk.unknown_format",
     )
@@ -158,9 +171,13 @@ def crosswalk_record(
     ``urn:ir-ingest:offline`` is recorded and the id derives from a hash of the content.
     """
     root = xmlsafe.parse(xml).root if isinstance(xml, bytes) else xml
-    crosswalk = for_element(root, prefix)
+    crosswalk = for_element(root, prefix, source.crosswalk if source else None)
     applied = apply_crosswalk(crosswalk, root)
     source = source or _offline_source(root, crosswalk)
+    if crosswalk.format != source.metadata_prefix:
+        # Said on the record: reprocess must make it with the same crosswalk again, and the
+        # store ranks copies by the crosswalk that made them.
+        source = msgspec.structs.replace(source, crosswalk=crosswalk.format)
     data = applied.data
     data["source"] = {**msgspec.to_builtins(source), **data.get("source", {})}
     data["id"] = record_id(source.repository, source.oai_identifier)

@@ -49,6 +49,7 @@ _IDENTIFIERS = etree.XPath(
 )
 _HEADERS = etree.XPath("/oai:OAI-PMH/*/oai:header | /oai:OAI-PMH/oai:header", namespaces=_NS)
 _IDENTIFY = etree.XPath("/oai:OAI-PMH/oai:Identify", namespaces=_NS)
+_FORMATS = etree.XPath("/oai:OAI-PMH/oai:ListMetadataFormats/oai:metadataFormat", namespaces=_NS)
 
 # pyoai raises one class per OAI-PMH error code; name them explicitly (aesthetics.md lesson 3).
 _OAI_ERRORS: dict[type[Exception], str] = {
@@ -240,8 +241,20 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         )
 
     def metadata_formats(self) -> list[tuple[str, str, str]]:
-        """ListMetadataFormats (§4.4): ``(prefix, schema, namespace)`` triples, via pyoai."""
-        return [(str(p), str(s), str(n)) for p, s, n in self.listMetadataFormats()]
+        """ListMetadataFormats (§4.4): ``(prefix, schema, namespace)`` triples.
+
+        Through :meth:`request`, so that a malformed answer is fetched again and an OAI error
+        (``noMetadataFormats``) is an :class:`OAIProtocolError`, not one of pyoai's own.
+        """
+        root = self.request(verb="ListMetadataFormats")
+
+        def text(node: etree._Element, name: str) -> str:
+            return str(node.findtext(f"{{{OAI_NS}}}{name}", default="")).strip()
+
+        return [
+            (text(node, "metadataPrefix"), text(node, "schema"), text(node, "metadataNamespace"))
+            for node in xmlsafe.elements(_FORMATS(root))
+        ]
 
     def sets(self) -> list[tuple[str, str]]:
         """ListSets (§4.6): ``(setSpec, setName)`` pairs, via pyoai; empty without set hierarchy."""

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from ir_ingest.crosswalk import registry, richest_format
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
-from ir_ingest.errors import ConfigError, HarvestError
+from ir_ingest.errors import ConfigError, HarvestError, OAIProtocolError
 from ir_ingest.oai.archive import PageArchive
 from ir_ingest.oai.bounds import bound_argument, bound_moment
 from ir_ingest.oai.client import OAIClient, Page
@@ -172,7 +172,10 @@ def run_harvest(
     try:
         with OAIClient(url, options.policy, repository) as client:
             if prefix == AUTO_PREFIX:
-                prefix = _richest_offered(client)
+                prefix = _richest_offered(client, crosswalk)
+            if crosswalk == prefix:
+                # The crosswalk the prefix names anyway: records must not say otherwise.
+                options = replace(options, crosswalk=None)
             key = source_key(client.repository, prefix, options.set_spec)
             with source_lock(store, key):
                 return _run(store, client, prefix, options, on_page)
@@ -181,14 +184,21 @@ def run_harvest(
             store.close()
 
 
-def _richest_offered(client: OAIClient) -> str:
-    """The prefix ``auto`` stands for: the richest format the endpoint offers that we read."""
-    offered = client.metadata_formats()
-    chosen = richest_format((prefix, namespace) for prefix, _, namespace in offered)
+def _richest_offered(client: OAIClient, reader: str | None) -> str:
+    """The prefix ``auto`` stands for: the richest format the endpoint offers that we read
+    (that the crosswalk ``reader`` reads, when the run has one)."""
+    try:
+        offered = client.metadata_formats()
+    except OAIProtocolError as exc:
+        if exc.code != "noMetadataFormats":
+            raise
+        offered = []
+    chosen = richest_format(((prefix, namespace) for prefix, _, namespace in offered), reader)
     if chosen is None:
         names = ", ".join(prefix for prefix, _, _ in offered) or "none"
+        by = "a crosswalk reads" if reader is None else f"the crosswalk {reader!r} reads"
         raise HarvestError(
-            f"{client.repository} offers no format a crosswalk reads (it offers: {names}); "
+            f"{client.repository} offers no format {by} (it offers: {names}); "
             "give --prefix, and add a crosswalk of your own for it"
         )
     return chosen
@@ -316,11 +326,12 @@ def _plan(store: Store, client: OAIClient, key: str, prefix: str, options: Harve
     last = store.last_run(key) if options.resume else None
     # Continue an unfinished run only if it got somewhere (a checkpoint) and asked for the same
     # thing: a run that failed on its first request (a from= the endpoint refused) is not
-    # replayed forever, and a new --from or --until is a new request.
+    # replayed forever, and a new --from, --until or --crosswalk is a new request.
     resumable = (
         last is not None
         and last.status in ("running", "failed")
-        and (last.window, last.full) == (options.window, options.full)
+        and (last.window, last.full, last.crosswalk)
+        == (options.window, options.full, options.crosswalk)
         and options.from_date in (None, last.from_date)
         and options.until_date == last.until_date
         and store.run_has_checkpoints(last.id)

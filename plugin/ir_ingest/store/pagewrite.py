@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 # format's data now, and the row must say so (the sweep and reprocess go by it).
 _FULL = (
     "metadata_prefix",
+    "crosswalk",
     "datestamp",
     "deleted",
     "valid",
@@ -63,7 +64,17 @@ _TOMBSTONE = tuple(name for name in _FULL if name not in ("raw", "valid"))
 # validation rule changes them without changing the record).  The raw XML and the record (its
 # source datestamp and raw hash) are the ones just received: the source may have changed what
 # no rule reads (an <about> block, an attribute), and reprocess works from the raw XML.
-_TOUCH = ("datestamp", "valid", "issues_json", "raw", "record_json", "updated_at", "run_id")
+# Another crosswalk may have made the same record: the row says which one did this time.
+_TOUCH = (
+    "datestamp",
+    "crosswalk",
+    "valid",
+    "issues_json",
+    "raw",
+    "record_json",
+    "updated_at",
+    "run_id",
+)
 # A deletion seen again: the tombstone keeps its validity and issues.
 _TOUCH_TOMBSTONE = ("datestamp", "updated_at", "run_id")
 
@@ -72,7 +83,8 @@ def content_hash(record: Record) -> str:
     """Hash of what a record says, leaving out what changes without the content changing."""
     data = record.to_dict()
     source = dict(data["source"])
-    for volatile in ("datestamp", "raw_sha256"):
+    # The crosswalk's name: a record another crosswalk makes alike is the same record.
+    for volatile in ("datestamp", "raw_sha256", "crosswalk"):
         source.pop(volatile, None)
     data["source"] = source
     return hashlib.sha256(msgspec.json.encode(data)).hexdigest()
@@ -87,6 +99,7 @@ class _State:
     deleted: bool
     datestamp: str
     metadata_prefix: str
+    crosswalk: str | None
     record_json: bytes | None
 
 
@@ -159,7 +172,15 @@ class PageWriter:
             return {}
         c = t.records.c
         wants_json = any(e.harvested.deleted for e in entries)
-        columns = [c.id, c.version, c.content_hash, c.deleted, c.datestamp, c.metadata_prefix]
+        columns = [
+            c.id,
+            c.version,
+            c.content_hash,
+            c.deleted,
+            c.datestamp,
+            c.metadata_prefix,
+            c.crosswalk,
+        ]
         rows = self.conn.execute(
             select(*columns, *([c.record_json] if wants_json else [])).where(c.id.in_(ids))
         ).all()
@@ -170,7 +191,8 @@ class PageWriter:
                 row.deleted,
                 row.datestamp,
                 row.metadata_prefix,
-                row[6] if wants_json else None,
+                row.crosswalk,
+                row[7] if wants_json else None,
             )
             for row in rows
         }
@@ -196,22 +218,24 @@ class PageWriter:
         if current is not None and _older(harvested.datestamp, current.datestamp):
             self.skipped.append((entry, _older_issue(harvested.datestamp, current)))
             return Outcome.SKIPPED
-        if current is not None and _poorer(harvested, current):
-            self.skipped.append((entry, _poorer_issue(harvested, current)))
+        if current is not None and _poorer(entry, current):
+            self.skipped.append((entry, _poorer_issue(entry, current)))
             return Outcome.SKIPPED
         if harvested.deleted:
             return self._tombstone(entry, rid, current, states, issues_json)
         assert entry.record is not None
         stamp = stored_datestamp(harvested.datestamp)
+        crosswalk = entry.record.source.crosswalk
         digest = content_hash(entry.record)
         if current is not None and current.content_hash == digest and not current.deleted:
             self._touch(rid, current, entry, issues_json)
-            current.datestamp = stamp
+            current.datestamp, current.crosswalk = stamp, crosswalk
             return Outcome.UNCHANGED
         record_json = entry.record.to_json()
         version = 1 if current is None else current.version + 1
         values = {
             "metadata_prefix": harvested.metadata_prefix,
+            "crosswalk": crosswalk,
             "datestamp": stamp,
             "deleted": False,
             "valid": not entry.has_errors,
@@ -224,7 +248,9 @@ class PageWriter:
             "run_id": self.run_id,
         }
         self._put(rid, harvested, current, values, _FULL)
-        states[rid] = _State(version, digest, False, stamp, harvested.metadata_prefix, record_json)
+        states[rid] = _State(
+            version, digest, False, stamp, harvested.metadata_prefix, crosswalk, record_json
+        )
         if entry.has_errors:
             return Outcome.INVALID
         return Outcome.CREATED if current is None else Outcome.UPDATED
@@ -251,11 +277,13 @@ class PageWriter:
             current.datestamp = stamp
             return Outcome.UNCHANGED
         tombstone = _tombstone_record(rid, harvested, current)
+        crosswalk = tombstone.source.crosswalk
         digest = content_hash(tombstone)
         record_json = tombstone.to_json()
         version = 1 if current is None else current.version + 1
         values = {
             "metadata_prefix": harvested.metadata_prefix,
+            "crosswalk": crosswalk,
             "datestamp": stamp,
             "deleted": True,
             "valid": True,
@@ -268,7 +296,9 @@ class PageWriter:
             "run_id": self.run_id,
         }
         self._put(rid, harvested, current, values, _TOMBSTONE)
-        states[rid] = _State(version, digest, True, stamp, harvested.metadata_prefix, record_json)
+        states[rid] = _State(
+            version, digest, True, stamp, harvested.metadata_prefix, crosswalk, record_json
+        )
         return Outcome.DELETED
 
     def _put(
@@ -313,6 +343,7 @@ class PageWriter:
         touch = {
             **_as_read(rid, current),
             "b_datestamp": stored_datestamp(entry.harvested.datestamp),
+            "b_crosswalk": entry.record.source.crosswalk,
             "b_valid": not entry.has_errors,
             "b_issues_json": issues_json,
             "b_raw": entry.harvested.raw,
@@ -352,25 +383,45 @@ def _older_issue(datestamp: str, current: _State) -> Issue:
     )
 
 
-def _poorer(harvested: HarvestedRecord, current: _State) -> bool:
-    """Whether ``harvested`` is a copy of the stored live record, no newer, in a format of
-    lower precedence."""
-    if harvested.deleted or current.deleted or harvested.metadata_prefix == current.metadata_prefix:
+def _poorer(entry: Entry, current: _State) -> bool:
+    """Whether ``entry`` is a copy of the stored live record, no newer, made by a crosswalk of
+    lower precedence, or of the same precedence but read under a prefix that names another
+    format (EPrints' ``oai_bibl`` is oai_dc, describing the works a record cites)."""
+    harvested = entry.harvested
+    if (
+        entry.record is None
+        or current.deleted
+        or harvested.metadata_prefix == current.metadata_prefix
+    ):
         return False
     if _older(current.datestamp, harvested.datestamp):
         return False  # the source changed the record since: take it in whatever format
-    ours, stored = precedence(harvested.metadata_prefix), precedence(current.metadata_prefix)
-    # A prefix that names no crosswalk says nothing of its richness: the newest copy wins.
+    ours = _rank(harvested.metadata_prefix, entry.record.source.crosswalk)
+    stored = _rank(current.metadata_prefix, current.crosswalk)
+    # A crosswalk no longer known says nothing of its richness: the newest copy wins.
     return ours is not None and stored is not None and ours < stored
 
 
-def _poorer_issue(harvested: HarvestedRecord, current: _State) -> Issue:
+def _rank(prefix: str, crosswalk: str | None) -> tuple[int, bool] | None:
+    """How rich a copy is: its crosswalk's precedence, then whether its prefix named it."""
+    rank = precedence(crosswalk or prefix)
+    return None if rank is None else (rank, crosswalk is None)
+
+
+def _poorer_issue(entry: Entry, current: _State) -> Issue:
+    assert entry.record is not None
+    ours = _made_by(entry.harvested.metadata_prefix, entry.record.source.crosswalk)
     return Issue(
         "store.richer_format_stored",
-        f"not stored: the store holds this record in {current.metadata_prefix}, a richer format "
-        f"than {harvested.metadata_prefix}, with the datestamp {current.datestamp or '(none)'}",
+        f"not stored: the store holds this record in "
+        f"{_made_by(current.metadata_prefix, current.crosswalk)}, a richer copy than this one in "
+        f"{ours}, with the datestamp {current.datestamp or '(none)'}",
         Severity.INFO,
     )
+
+
+def _made_by(prefix: str, crosswalk: str | None) -> str:
+    return prefix if crosswalk is None else f"{prefix} (read as {crosswalk})"
 
 
 def _tombstone_record(rid: str, harvested: HarvestedRecord, current: _State | None) -> Record:

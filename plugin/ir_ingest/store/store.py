@@ -101,6 +101,7 @@ class RunInfo:
     window: str | None
     full: bool
     sync_started_at: datetime
+    crosswalk: str | None
 
 
 def source_key(repository: str, prefix: str, set_spec: str | None) -> str:

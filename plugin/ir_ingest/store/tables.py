@@ -36,6 +36,8 @@ records = Table(
     Column("repository", Text, nullable=False),
     Column("oai_identifier", Text, nullable=False),
     Column("metadata_prefix", String(64), nullable=False),
+    # The crosswalk the record was made with, when not the one its prefix names.
+    Column("crosswalk", String(64), nullable=True),
     Column("datestamp", String(DATESTAMP_LENGTH), nullable=False),
     Column("deleted", Boolean, nullable=False, default=False),
     Column("valid", Boolean, nullable=False, default=True),
