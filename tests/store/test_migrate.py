@@ -15,17 +15,21 @@ from sqlalchemy import create_engine, text
 from ir_ingest.errors import StoreError
 from ir_ingest.store import Store, migrate
 from ir_ingest.store import tables as t
-from ir_ingest.store.migrate import BASELINE, VERSION_TABLE, current_revision, head
+from ir_ingest.store.migrate import BASELINE, HEAD, VERSION_TABLE, current_revision, script
 from tests.store.test_store import _entry, _save
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 
+def test_the_revision_this_version_writes_is_the_newest_shipped() -> None:
+    assert script().get_current_head() == HEAD
+
+
 def test_the_migrations_make_exactly_the_tables_the_code_declares(any_store: Store) -> None:
     # The guard against a change to tables.py that comes without its migration.
     with any_store.engine.connect() as conn:
-        assert current_revision(conn) == head()
+        assert current_revision(conn) == HEAD
         context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
         assert compare_metadata(context, t.metadata) == []
 
@@ -47,7 +51,7 @@ def test_a_store_made_before_migrations_is_stamped_and_keeps_its_records(tmp_pat
     store = Store(url)
     try:
         with store.engine.connect() as conn:
-            assert current_revision(conn) == head()
+            assert current_revision(conn) == HEAD
             assert conn.execute(text("select count(*) from harvest_runs")).scalar() == 1
         assert _save(store, _entry("oai:1")) == ["created"]
     finally:

@@ -1,10 +1,11 @@
 """Bring a store's tables to the schema this version of ir-ingest writes, when it is opened.
 
 The schema is versioned with alembic (revisions in ``store/migrations/versions``).  A new store
-is migrated from nothing; a store made before migrations existed (tables, no ``alembic_version``)
+is migrated from nothing; a store made before migrations existed (tables, no version table)
 is stamped with the baseline revision, which describes it exactly; a store a newer ir-ingest
-wrote is refused, never written with the wrong schema.  Opening a store that is up to date takes
-one query and no lock, so it never waits for a harvest's write.
+wrote is refused, never written with the wrong schema.  Opening a store that is up to date
+takes two small queries, no lock (it never waits for a harvest's write) and no alembic: its
+import costs every command a fifth of a second, so it is imported only to migrate.
 """
 
 from __future__ import annotations
@@ -14,17 +15,17 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from ir_ingest.errors import StoreError
 
 if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
     from sqlalchemy import Connection, Engine
 
+#: The revision this version writes: the newest in ``migrations/versions`` (a test checks).
+HEAD = "0002"
 #: The revision that describes the tables made before migrations existed.
 BASELINE = "0001"
 #: Our own version table: a database (or PostgreSQL schema) may be shared with another
@@ -32,48 +33,14 @@ BASELINE = "0001"
 VERSION_TABLE = "ir_ingest_alembic_version"
 #: The PostgreSQL advisory-lock key schema changes are serialised under ("irin" in ASCII).
 _SCHEMA_LOCK = 0x6972696E
-
-
 _LOCATION = resources.files("ir_ingest.store") / "migrations"
-
-
-def _config(conn: Connection | None = None) -> Config:
-    """A new config each time: alembic hands env.py the connection through it, and stores
-    are opened on several threads at once."""
-    config = Config()
-    config.set_main_option("script_location", str(_LOCATION))
-    config.set_main_option("version_table", VERSION_TABLE)
-    if conn is not None:
-        config.attributes["connection"] = conn
-    return config
-
-
-@cache
-def _script() -> ScriptDirectory:
-    return ScriptDirectory.from_config(_config())
-
-
-@cache
-def head() -> str:
-    """The newest revision: the schema of ``store/tables.py``."""
-    revision = _script().get_current_head()
-    assert revision is not None
-    return revision
-
-
-@cache
-def _revisions() -> frozenset[str]:
-    return frozenset(rev.revision for rev in _script().walk_revisions())
-
-
-def current_revision(conn: Connection) -> str | None:
-    """The store's revision, or None when it has none (new, or made before migrations)."""
-    context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
-    return context.get_current_revision()
+#: alembic runs env.py through a module-wide proxy (``alembic.context``): one migration at a
+#: time in a process, whatever the store.
+_MIGRATING = threading.Lock()
 
 
 def migrate(engine: Engine, shown_url: str) -> None:
-    """Upgrade the store at ``engine`` to :func:`head`; ``shown_url`` names it in errors.
+    """Upgrade the store at ``engine`` to :data:`HEAD`; ``shown_url`` names it in errors.
 
     Schema changes run under a lock, as workers may start together, and two sessions that
     both looked before creating both create: on PostgreSQL the loser failed on ``pg_type``'s
@@ -84,7 +51,7 @@ def migrate(engine: Engine, shown_url: str) -> None:
     process may have done the work.
     """
     with engine.connect() as conn:
-        if _checked(current_revision(conn), shown_url) == head():
+        if current_revision(conn) == HEAD:
             return
         if engine.dialect.name == "sqlite":
             conn.rollback()  # end the read's implicit transaction before taking the write lock
@@ -96,26 +63,52 @@ def migrate(engine: Engine, shown_url: str) -> None:
         conn.commit()
 
 
-#: alembic runs env.py through a module-wide proxy (``alembic.context``): one migration at a
-#: time in a process, whatever the store.
-_MIGRATING = threading.Lock()
+def current_revision(conn: Connection) -> str | None:
+    """The store's revision, or None when it has none (new, or made before migrations)."""
+    if not inspect(conn).has_table(VERSION_TABLE):
+        return None
+    found = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+    return None if found is None else str(found)
 
 
 def _upgrade(conn: Connection, shown_url: str) -> None:
+    from alembic import command
+
     config = _config(conn)
-    revision = _checked(current_revision(conn), shown_url)
-    if revision is None and inspect(conn).has_table("records"):
-        command.stamp(config, BASELINE)
-    if revision != head():
-        command.upgrade(config, "head")
-
-
-def _checked(revision: str | None, shown_url: str) -> str | None:
-    """``revision``, unless this ir-ingest does not know it (a newer one wrote the store)."""
+    revision = current_revision(conn)
     if revision is not None and revision not in _revisions():
         raise StoreError(
             f"the store at {shown_url} has schema revision {revision!r}, which this "
-            f"ir-ingest does not know (it writes {head()!r}): a newer ir-ingest wrote it; "
+            f"ir-ingest does not know (it writes {HEAD!r}): a newer ir-ingest wrote it; "
             "upgrade ir-ingest to use it"
         )
-    return revision
+    if revision is None and inspect(conn).has_table("records"):
+        command.stamp(config, BASELINE)
+    if revision != HEAD:
+        command.upgrade(config, HEAD)
+
+
+def _config(conn: Connection | None = None) -> Config:
+    """A new config each time: alembic hands env.py the connection through it, and stores
+    are opened on several threads at once."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(_LOCATION))
+    config.set_main_option("version_table", VERSION_TABLE)
+    if conn is not None:
+        config.attributes["connection"] = conn
+    return config
+
+
+@cache
+def script() -> ScriptDirectory:
+    """The revisions shipped with this version."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config())
+
+
+@cache
+def _revisions() -> frozenset[str]:
+    return frozenset(rev.revision for rev in script().walk_revisions())
