@@ -28,7 +28,7 @@ from ir_ingest.store import tables as t
 from tests.oai.scripted import error, scripted
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
     from pathlib import Path
 
 
@@ -282,37 +282,37 @@ rules:
 """
 
 
-def test_a_sources_own_crosswalk_is_used_and_used_again_by_reprocess(
-    oai_endpoint: str, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def titles_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A user's crosswalk ``titles_only`` (oai_dc: the first title, the rest to extra)."""
     monkeypatch.setattr(sys.modules["ir_ingest.crosswalk"], "_user_dirs", [])
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "titles_only.yaml").write_text(TITLES_ONLY, encoding="utf-8")
     add_crosswalk_dir(tmp_path / "mine")
-    try:
-        report = run_harvest(oai_endpoint, "oai_dc", store=store, crosswalk="titles_only")
-        assert report.crosswalk == "titles_only"
-        live = [r for r in store.iter_records() if not r.source.deleted]
-        assert {r.source.crosswalk for r in live} == {"titles_only"}
-        assert all(r.creators == [] and "dc:creator" in r.extra for r in live if r.title)
-        again = reprocess(store)
-        assert again.counts["updated"] == again.counts["created"] == 0
-    finally:
-        registry.cache_clear()
+    yield
+    monkeypatch.setattr(sys.modules["ir_ingest.crosswalk"], "_user_dirs", [])
+    registry.cache_clear()
+
+
+@pytest.mark.usefixtures("titles_only")
+def test_a_sources_own_crosswalk_is_used_and_used_again_by_reprocess(
+    oai_endpoint: str, store: Store
+) -> None:
+    report = run_harvest(oai_endpoint, "oai_dc", store=store, crosswalk="titles_only")
+    assert report.crosswalk == "titles_only"
+    live = [r for r in store.iter_records() if not r.source.deleted]
+    assert {r.source.crosswalk for r in live} == {"titles_only"}
+    assert all(r.creators == [] and "dc:creator" in r.extra for r in live if r.title)
+    again = reprocess(store)
+    assert again.counts["updated"] == again.counts["created"] == 0
 
 
 def test_a_missing_crosswalk_fails_reprocess_instead_of_making_other_records(
-    oai_endpoint: str, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    oai_endpoint: str, store: Store, titles_only: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    run_harvest(oai_endpoint, "oai_dc", store=store, crosswalk="titles_only")
     monkeypatch.setattr(sys.modules["ir_ingest.crosswalk"], "_user_dirs", [])
-    (tmp_path / "mine").mkdir()
-    (tmp_path / "mine" / "titles_only.yaml").write_text(TITLES_ONLY, encoding="utf-8")
-    add_crosswalk_dir(tmp_path / "mine")
-    try:
-        run_harvest(oai_endpoint, "oai_dc", store=store, crosswalk="titles_only")
-    finally:
-        monkeypatch.setattr(sys.modules["ir_ingest.crosswalk"], "_user_dirs", [])
-        registry.cache_clear()
+    registry.cache_clear()
     # reprocess run without the config that adds the folder
     report = reprocess(store)
     assert report.counts["updated"] == 0
@@ -332,6 +332,16 @@ def test_a_changed_crosswalk_does_not_resume_the_run_it_follows(
         report = run_harvest(url, "oai_dc", store=store, policy=policy)
     assert report.resumed_run_id is None
     assert report.total == 36
+
+
+@pytest.mark.usefixtures("titles_only")
+def test_a_new_crosswalk_asks_for_everything_again(oai_endpoint: str, store: Store) -> None:
+    run_harvest(oai_endpoint, "oai_dc", store=store)
+    assert run_harvest(oai_endpoint, "oai_dc", store=store).from_date is not None
+    changed = run_harvest(oai_endpoint, "oai_dc", store=store, crosswalk="titles_only")
+    assert (changed.from_date, changed.total) == (None, 36)
+    live = [r for r in store.iter_records() if not r.source.deleted]
+    assert {r.source.crosswalk for r in live} == {"titles_only"}
 
 
 def test_an_unknown_crosswalk_is_refused_before_any_request(store: Store) -> None:

@@ -176,7 +176,7 @@ def run_harvest(
             if crosswalk == prefix:
                 # The crosswalk the prefix names anyway: records must not say otherwise.
                 options = replace(options, crosswalk=None)
-            key = source_key(client.repository, prefix, options.set_spec)
+            key = source_key(client.repository, prefix, options.set_spec, options.crosswalk)
             with source_lock(store, key):
                 return _run(store, client, prefix, options, on_page)
     finally:
@@ -211,7 +211,7 @@ def _run(
     options: HarvestOptions,
     on_page: ProgressCallback | None,
 ) -> RunReport:
-    key = source_key(client.repository, prefix, options.set_spec)
+    key = source_key(client.repository, prefix, options.set_spec, options.crosswalk)
     if options.from_date is not None or options.until_date is not None:
         options = _bounds_at(options, client.identify_endpoint().day_granularity)
     plan = _plan(store, client, key, prefix, options)
@@ -326,12 +326,12 @@ def _plan(store: Store, client: OAIClient, key: str, prefix: str, options: Harve
     last = store.last_run(key) if options.resume else None
     # Continue an unfinished run only if it got somewhere (a checkpoint) and asked for the same
     # thing: a run that failed on its first request (a from= the endpoint refused) is not
-    # replayed forever, and a new --from, --until or --crosswalk is a new request.
+    # replayed forever, and a new --from or --until is a new request.  (Another crosswalk is
+    # another source: see source_key.)
     resumable = (
         last is not None
         and last.status in ("running", "failed")
-        and (last.window, last.full, last.crosswalk)
-        == (options.window, options.full, options.crosswalk)
+        and (last.window, last.full) == (options.window, options.full)
         and options.from_date in (None, last.from_date)
         and options.until_date == last.until_date
         and store.run_has_checkpoints(last.id)

@@ -101,12 +101,17 @@ class RunInfo:
     window: str | None
     full: bool
     sync_started_at: datetime
-    crosswalk: str | None
 
 
-def source_key(repository: str, prefix: str, set_spec: str | None) -> str:
-    """The key runs and checkpoints are kept under: one per endpoint, format and set."""
-    return f"{repository} {prefix} {set_spec or '*'}"
+def source_key(
+    repository: str, prefix: str, set_spec: str | None, crosswalk: str | None = None
+) -> str:
+    """The key runs and checkpoints are kept under: one per endpoint, format, set and
+    crosswalk of its own.  Another crosswalk is another source: its first run asks for
+    everything, so that every record is made by it (an incremental run would leave the rest
+    as the old crosswalk made them, or as rejects it failed)."""
+    own = f" {crosswalk}" if crosswalk is not None else ""
+    return f"{repository} {prefix} {set_spec or '*'}{own}"
 
 
 def _now() -> datetime:
@@ -182,7 +187,7 @@ class Store:
         with self.engine.begin() as conn:
             result = conn.execute(
                 insert(t.harvest_runs).values(
-                    source_key=source_key(repository, prefix, set_spec),
+                    source_key=source_key(repository, prefix, set_spec, crosswalk),
                     repository=repository,
                     metadata_prefix=prefix,
                     set_spec=set_spec,
