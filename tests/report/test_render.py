@@ -64,6 +64,30 @@ def test_the_summary_names_skipped_records_and_reads_reports_from_before_them() 
     assert "skipped" not in RunReport.from_dict(stored).summary()
 
 
+def test_a_copy_not_stored_is_counted_by_why_not_and_not_by_its_own_problems() -> None:
+    report = RunReport(repository="urn:test", metadata_prefix="mods")
+    harvested = HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "mods", b"<r/>")
+    poorer = Entry(
+        harvested,
+        issues=[
+            Issue("validate.missing_title", "no title", Severity.ERROR),
+            Issue("store.richer_format_stored", "a better copy is stored", Severity.INFO),
+        ],
+        outcome=Outcome.SKIPPED,
+    )
+    older = Entry(
+        harvested,
+        issues=[
+            Issue("validate.missing_title", "no title", Severity.ERROR),
+            Issue("store.older_than_stored", "a newer copy is stored", Severity.WARNING),
+        ],
+        outcome=Outcome.SKIPPED,
+    )
+    report.add([poorer, older])
+    assert report.issue_counts == {"store.older_than_stored": 1, "store.richer_format_stored": 1}
+    assert [[i["code"] for i in e.issues] for e in report.entries] == [["store.older_than_stored"]]
+
+
 def test_the_text_report_says_what_was_asked_and_why_a_run_failed() -> None:
     report = RunReport(
         repository="https://repo.example/oai",

@@ -309,6 +309,15 @@ def test_a_record_harvested_in_two_formats_keeps_the_richer_one(any_store: Store
     assert _save(any_store, gone) == [Outcome.DELETED]
 
 
+def test_a_valid_copy_is_not_replaced_by_an_invalid_richer_one(any_store: Store) -> None:
+    _save(any_store, _in("oai_dc", _entry("oai:1", title="Valid")))
+    broken = [Issue("validate.missing_title", "no title", Severity.ERROR)]
+    richer = _in("mods", _entry("oai:1", title="Untitled", issues=broken))
+    assert _save(any_store, richer) == [Outcome.SKIPPED]
+    assert "a better copy (valid, or richer)" in richer.issues[-1].message
+    assert _save(any_store, _in("mods", _entry("oai:1", title="Fixed"))) == [Outcome.UPDATED]
+
+
 def _read_as(crosswalk: str, entry: Entry) -> Entry:
     assert entry.record is not None
     source = msgspec.structs.replace(entry.record.source, crosswalk=crosswalk)

@@ -80,14 +80,15 @@ class RunReport:
             self.counts[outcome.value] += 1
             if outcome is Outcome.UNCHANGED and entry.has_errors:
                 self.unchanged_invalid += 1
-            codes.update(issue.code for issue in entry.issues)
-            info.update(i.code for i in entry.issues if i.severity is Severity.INFO)
-            if any(issue.severity is not Severity.INFO for issue in entry.issues):
-                self._list(entry, outcome)
+            issues = _reported(entry.issues, outcome)
+            codes.update(issue.code for issue in issues)
+            info.update(i.code for i in issues if i.severity is Severity.INFO)
+            if any(issue.severity is not Severity.INFO for issue in issues):
+                self._list(entry, outcome, issues)
         self.issue_counts = dict(sorted(codes.items()))
         self.info_codes = sorted(info)
 
-    def _list(self, entry: Entry, outcome: Outcome) -> None:
+    def _list(self, entry: Entry, outcome: Outcome, issues: list[Issue]) -> None:
         if len(self.entries) >= MAX_LISTED_ENTRIES:
             self.entries_not_listed += 1
             return
@@ -97,7 +98,7 @@ class RunReport:
                 identifier=entry.harvested.identifier,
                 outcome=outcome.value,
                 title=record.title.value if record and record.title else None,
-                issues=[issue.to_dict() for issue in entry.issues],
+                issues=[issue.to_dict() for issue in issues],
             )
         )
 
@@ -135,3 +136,11 @@ class RunReport:
             f"{unchanged}, {c['deleted']} deleted, {c['invalid']} invalid, {c['failed']} failed"
             f"{older}"
         )
+
+
+def _reported(issues: list[Issue], outcome: Outcome) -> list[Issue]:
+    """The issues a report counts: of a copy not stored (skipped) only why it was not; the
+    problems of a copy the store did not keep are not the run's."""
+    if outcome is not Outcome.SKIPPED:
+        return issues
+    return [issue for issue in issues if issue.code.startswith("store.")]

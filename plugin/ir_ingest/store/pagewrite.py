@@ -100,6 +100,7 @@ class _State:
     datestamp: str
     metadata_prefix: str
     crosswalk: str | None
+    valid: bool
     record_json: bytes | None
 
 
@@ -180,6 +181,7 @@ class PageWriter:
             c.datestamp,
             c.metadata_prefix,
             c.crosswalk,
+            c.valid,
         ]
         rows = self.conn.execute(
             select(*columns, *([c.record_json] if wants_json else [])).where(c.id.in_(ids))
@@ -192,7 +194,8 @@ class PageWriter:
                 row.datestamp,
                 row.metadata_prefix,
                 row.crosswalk,
-                row[7] if wants_json else None,
+                row.valid,
+                row[8] if wants_json else None,
             )
             for row in rows
         }
@@ -230,6 +233,7 @@ class PageWriter:
         if current is not None and current.content_hash == digest and not current.deleted:
             self._touch(rid, current, entry, issues_json)
             current.datestamp, current.crosswalk = stamp, crosswalk
+            current.valid = not entry.has_errors
             return Outcome.UNCHANGED
         record_json = entry.record.to_json()
         version = 1 if current is None else current.version + 1
@@ -249,7 +253,14 @@ class PageWriter:
         }
         self._put(rid, harvested, current, values, _FULL)
         states[rid] = _State(
-            version, digest, False, stamp, harvested.metadata_prefix, crosswalk, record_json
+            version,
+            digest,
+            False,
+            stamp,
+            harvested.metadata_prefix,
+            crosswalk,
+            not entry.has_errors,
+            record_json,
         )
         if entry.has_errors:
             return Outcome.INVALID
@@ -297,7 +308,7 @@ class PageWriter:
         }
         self._put(rid, harvested, current, values, _TOMBSTONE)
         states[rid] = _State(
-            version, digest, True, stamp, harvested.metadata_prefix, crosswalk, record_json
+            version, digest, True, stamp, harvested.metadata_prefix, crosswalk, True, record_json
         )
         return Outcome.DELETED
 
@@ -384,9 +395,10 @@ def _older_issue(datestamp: str, current: _State) -> Issue:
 
 
 def _poorer(entry: Entry, current: _State) -> bool:
-    """Whether ``entry`` is a copy of the stored live record, no newer, made by a crosswalk of
-    lower precedence, or of the same precedence but read under a prefix that names another
-    format (EPrints' ``oai_bibl`` is oai_dc, describing the works a record cites)."""
+    """Whether ``entry`` is a copy of the stored live record, no newer, that is worse: invalid
+    where the stored one is valid, or made by a crosswalk of lower precedence, or of the same
+    precedence but read under a prefix that names another format (EPrints' ``oai_bibl`` is
+    oai_dc, describing the works a record cites)."""
     harvested = entry.harvested
     if (
         entry.record is None
@@ -396,16 +408,17 @@ def _poorer(entry: Entry, current: _State) -> bool:
         return False
     if _older(current.datestamp, harvested.datestamp):
         return False  # the source changed the record since: take it in whatever format
-    ours = _rank(harvested.metadata_prefix, entry.record.source.crosswalk)
-    stored = _rank(current.metadata_prefix, current.crosswalk)
+    ours = _rank(harvested.metadata_prefix, entry.record.source.crosswalk, not entry.has_errors)
+    stored = _rank(current.metadata_prefix, current.crosswalk, current.valid)
     # A crosswalk no longer known says nothing of its richness: the newest copy wins.
     return ours is not None and stored is not None and ours < stored
 
 
-def _rank(prefix: str, crosswalk: str | None) -> tuple[int, bool] | None:
-    """How rich a copy is: its crosswalk's precedence, then whether its prefix named it."""
+def _rank(prefix: str, crosswalk: str | None, valid: bool) -> tuple[bool, int, bool] | None:
+    """How good a copy is: valid first, then its crosswalk's precedence, then whether its
+    prefix named that crosswalk."""
     rank = precedence(crosswalk or prefix)
-    return None if rank is None else (rank, crosswalk is None)
+    return None if rank is None else (valid, rank, crosswalk is None)
 
 
 def _poorer_issue(entry: Entry, current: _State) -> Issue:
@@ -414,8 +427,8 @@ def _poorer_issue(entry: Entry, current: _State) -> Issue:
     return Issue(
         "store.richer_format_stored",
         f"not stored: the store holds this record in "
-        f"{_made_by(current.metadata_prefix, current.crosswalk)}, a richer copy than this one in "
-        f"{ours}, with the datestamp {current.datestamp or '(none)'}",
+        f"{_made_by(current.metadata_prefix, current.crosswalk)}, a better copy (valid, or "
+        f"richer) than this one in {ours}, with the datestamp {current.datestamp or '(none)'}",
         Severity.INFO,
     )
 
