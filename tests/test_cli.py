@@ -195,6 +195,25 @@ def test_run_failures_are_one_clear_line(db: str) -> None:
     assert result.exit_code == 2
 
 
+def test_mistakes_a_manager_makes_get_one_line_each(db: str, tmp_path: Path) -> None:
+    exported = tmp_path / "old-export.jsonl"
+    exported.write_text('{"id": "x"}\n', encoding="utf-8")
+    result = runner.invoke(app, ["--db", db, "import", str(exported)])
+    assert result.exit_code == 1
+    assert "the file is JSON, not XML" in result.output
+    assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
+    result = runner.invoke(app, ["--db", db, "reprocess", "--source", "nosuch"])
+    assert result.exit_code == 1
+    assert "holds no records of 'nosuch' (it holds: http" in result.output
+    result = runner.invoke(app, ["--db", db, "harvest", "http://127.0.0.1:9/oai", "--prefix", ""])
+    assert result.output.strip() == "error: --prefix must name a format, or be auto"
+    with closing(Store(db)) as store:
+        killed = store.begin_run("https://repo.example/oai", "oai_dc")
+    result = runner.invoke(app, ["--db", db, "report", str(killed)])
+    assert result.exit_code == 1
+    assert f"run {killed} has no report: it is running" in result.output
+
+
 def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
     exe = shutil.which("ir-ingest", path=str(Path(sys.executable).parent))
     assert exe, "the console script is installed next to the interpreter"

@@ -41,6 +41,12 @@ token_env = "REPO_TOKEN"
     assert config.targets["repo"].options == {"token_env": "REPO_TOKEN"}
 
 
+def test_a_source_without_a_prefix_takes_the_richest_format(tmp_path: Path) -> None:
+    path = tmp_path / "ir-ingest.toml"
+    path.write_text('[sources.pure]\nurl = "https://pure.example/oai"\n', encoding="utf-8")
+    assert load_config(path).sources["pure"].prefix == "auto"
+
+
 def test_no_default_file_is_an_empty_config(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -138,6 +138,16 @@ def demo(
     out.print("Next: ir-ingest export --format jsonl")
 
 
+ReportOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--report",
+        help="Also write the run report here: .html or .json list every record with issues, "
+        ".txt is the summary.",
+    ),
+]
+
+
 @app.command()
 def harvest(
     ctx: typer.Context,
@@ -185,10 +195,7 @@ def harvest(
             "whole day.",
         ),
     ] = None,
-    report_path: Annotated[
-        Path | None,
-        typer.Option("--report", help="Also write the run report here (.html, .json or .txt)."),
-    ] = None,
+    report_path: ReportOption = None,
     full: Annotated[
         bool,
         typer.Option(
@@ -237,6 +244,8 @@ def harvest(
             raise IngestError(
                 f"{url!r} is neither an http(s) URL nor a source in the config (sources: {known})"
             )
+        if prefix == "":
+            raise IngestError("--prefix must name a format, or be auto")
         if parallel > 1 and window is None:
             raise IngestError("--parallel needs --window monthly or --window daily")
         polite = TransportPolicy(delay=delay)
@@ -261,6 +270,11 @@ def harvest(
                 on_page=on_page,
                 crosswalk=crosswalk,
             )
+    _show_run(report, report_path)
+
+
+def _show_run(report: RunReport, report_path: Path | None) -> None:
+    """Print the run's summary, and write its whole report where ``--report`` asked."""
     print_run(report)
     if report_path is not None:
         by_suffix = {".json": render.to_json, ".txt": render.to_text}
@@ -276,6 +290,7 @@ def reprocess(
         str | None,
         typer.Option("--source", help="Only this repository (its base URL or stored name)."),
     ] = None,
+    report_path: ReportOption = None,
 ) -> None:
     """Crosswalk and validate the stored raw XML again, without harvesting.
 
@@ -294,8 +309,12 @@ def reprocess(
         closing(settings.store(existing=True)) as store,
         harvest_progress("reprocess") as on_batch,
     ):
+        held = store.repositories()
+        if source is not None and source not in held:
+            names = ", ".join(sorted(held)) or "none"
+            raise IngestError(f"the store holds no records of {source!r} (it holds: {names})")
         report = reprocess_store(store, source, on_batch)
-    print_run(report)
+    _show_run(report, report_path)
 
 
 RecordFile = Annotated[
@@ -453,6 +472,12 @@ def report(
     with _fail_cleanly():
         with closing(settings.store(existing=True)) as store:
             data = store.run_report(run_id)
+            status = store.run_status(run_id) if run_id is not None else None
+        if data is None and status is not None:
+            raise IngestError(
+                f"run {run_id} has no report: it is {status} (killed, or still going; the next "
+                "harvest of its source continues a killed run, and that run has the report)"
+            )
         if data is None:
             raise IngestError(
                 f"no run {run_id} in the store" if run_id is not None else "no run has finished yet"

@@ -7,7 +7,8 @@
 
     [sources.pure]
     url = "https://research.example.ac.uk/ws/oai"
-    prefix = "oai_dc"             # or "auto": the richest format offered that a crosswalk reads
+    prefix = "oai_dc"             # optional: "auto" (the default) takes the richest format
+                                  # offered that a crosswalk reads
     set = "openaire"              # optional
     schedule = "0 3 * * *"        # optional, cron
     crosswalk = "oai_dc"          # optional: the crosswalk to read records with (default: the
@@ -115,9 +116,8 @@ def _source(path: Path, name: str, spec: Any) -> SourceConfig:
         raise ConfigError(
             f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_SOURCE_KEYS)}"
         )
-    for key in ("url", "prefix"):
-        if key not in spec:
-            raise ConfigError(f"{where}: {key!r} is required")
+    if "url" not in spec:
+        raise ConfigError(f"{where}: 'url' is required")
     for key in _SOURCE_KEYS & set(spec):
         # Every source setting is one string: a list of sets reached SQL as a list.
         if not isinstance(spec[key], str) or not spec[key].strip():
@@ -128,7 +128,8 @@ def _source(path: Path, name: str, spec: Any) -> SourceConfig:
     return SourceConfig(
         name=name,
         url=spec["url"],
-        prefix=spec["prefix"],
+        # "auto": the harvest takes the richest format the endpoint offers (oai/harvest.py).
+        prefix=spec.get("prefix", "auto"),
         set_spec=spec.get("set"),
         schedule=spec.get("schedule"),
         crosswalk=spec.get("crosswalk"),

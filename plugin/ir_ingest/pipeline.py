@@ -142,6 +142,13 @@ def _read(path: Path, prefix: str | None) -> tuple[bytes, xmlsafe.Parsed, list[H
         raise XMLError(
             f"cannot read the file: {exc.strerror}", code="xml.unreadable", source=str(path)
         ) from exc
+    if raw.lstrip()[:1] in (b"{", b"["):
+        raise XMLError(
+            "the file is JSON, not XML: import reads OAI-PMH responses and metadata records "
+            "(ir-ingest export writes JSON, which import does not read back)",
+            code="xml.not_xml",
+            source=str(path),
+        )
     parsed = xmlsafe.parse(raw, source=str(path))
     root = parsed.root
     adopt_bare_record(root)  # raw stays as the file has it

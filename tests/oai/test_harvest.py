@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -222,6 +223,10 @@ def test_auto_takes_the_richest_format_the_endpoint_offers(
     assert "offers no format a crosswalk reads (it offers: marc21)" in str(caught.value)
 
 
+def _always(body: bytes, _params: dict[str, str]) -> bytes:
+    return body
+
+
 def test_auto_without_formats_and_auto_for_a_sources_crosswalk(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:
@@ -231,6 +236,13 @@ def test_auto_without_formats_and_auto_for_a_sources_crosswalk(
     with serve_in_background(scripted(answer)) as url, pytest.raises(HarvestError) as caught:
         run_harvest(url, "auto", store=store)
     assert "offers no format a crosswalk reads (it offers: none)" in str(caught.value)
+    # An endpoint that cannot say which formats it has: the question failed, not the formats.
+    for body in (error("badVerb"), b"<html><body>Please log in</body></html>"):
+        with (
+            serve_in_background(scripted(functools.partial(_always, body))) as url,
+            pytest.raises(HarvestError, match="ListMetadataFormats, for --prefix auto"),
+        ):
+            run_harvest(url, "auto", store=store)
     # With a crosswalk of its own a run takes a format that crosswalk reads; one the prefix
     # names anyway is no crosswalk of its own.
     live = [r for r in demo_records if not r.deleted][:3]

@@ -64,6 +64,28 @@ def test_the_summary_names_skipped_records_and_reads_reports_from_before_them() 
     assert "skipped" not in RunReport.from_dict(stored).summary()
 
 
+def test_the_text_report_shows_a_few_records_that_failed_and_why() -> None:
+    report = _report()
+    lines = render.to_text(report).splitlines()
+    assert f"  invalid {HOSTILE_ID}: validate.missing_creator: <i>no</i> creator" in lines
+    failed = [
+        Entry(
+            HarvestedRecord("urn:test", f"oai:x:{n}", "", "oai_dc", b""),
+            issues=[Issue("xml.malformed", f"bad {n}", Severity.ERROR)],
+            outcome=Outcome.FAILED,
+        )
+        for n in range(4)
+    ]
+    report.add(failed)
+    lines = render.to_text(report).splitlines()
+    assert [line for line in lines if line.startswith("  ")] == [
+        "  failed oai:x:0: xml.malformed: bad 0",
+        "  failed oai:x:1: xml.malformed: bad 1",
+        "  failed oai:x:2: xml.malformed: bad 2",
+        "  … 2 more in the HTML or JSON report",
+    ]
+
+
 def test_a_copy_not_stored_is_counted_by_why_not_and_not_by_its_own_problems() -> None:
     report = RunReport(repository="urn:test", metadata_prefix="mods")
     harvested = HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "mods", b"<r/>")

@@ -247,6 +247,11 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         (``noMetadataFormats``) is an :class:`OAIProtocolError`, not one of pyoai's own.
         """
         root = self.request(verb="ListMetadataFormats")
+        if root.tag != f"{{{OAI_NS}}}OAI-PMH":  # a login page in XHTML is well-formed too
+            raise MalformedResponseError(
+                f"{self.base_url}: the ListMetadataFormats answer is no OAI-PMH response "
+                f"(its root is {root.tag})"
+            )
 
         def text(node: etree._Element, name: str) -> str:
             return str(node.findtext(f"{{{OAI_NS}}}{name}", default="")).strip()

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from ir_ingest.crosswalk import registry, richest_format
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
-from ir_ingest.errors import ConfigError, HarvestError, OAIProtocolError
+from ir_ingest.errors import ConfigError, HarvestError, MalformedResponseError, OAIProtocolError
 from ir_ingest.oai.archive import PageArchive
 from ir_ingest.oai.bounds import bound_argument, bound_moment
 from ir_ingest.oai.client import OAIClient, Page
@@ -184,6 +184,12 @@ def run_harvest(
             store.close()
 
 
+_AUTO_FAILED = (
+    "{}: asking which formats it offers (ListMetadataFormats, for --prefix auto) failed: {}; "
+    "give --prefix"
+)
+
+
 def _richest_offered(client: OAIClient, reader: str | None) -> str:
     """The prefix ``auto`` stands for: the richest format the endpoint offers that we read
     (that the crosswalk ``reader`` reads, when the run has one)."""
@@ -191,8 +197,10 @@ def _richest_offered(client: OAIClient, reader: str | None) -> str:
         offered = client.metadata_formats()
     except OAIProtocolError as exc:
         if exc.code != "noMetadataFormats":
-            raise
+            raise HarvestError(_AUTO_FAILED.format(client.repository, exc)) from exc
         offered = []
+    except MalformedResponseError as exc:
+        raise HarvestError(_AUTO_FAILED.format(client.repository, exc)) from exc
     chosen = richest_format(((prefix, namespace) for prefix, _, namespace in offered), reader)
     if chosen is None:
         names = ", ".join(prefix for prefix, _, _ in offered) or "none"

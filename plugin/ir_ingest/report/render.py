@@ -51,6 +51,7 @@ def to_text(report: RunReport) -> str:
     notes = ", ".join(f"{c} ×{n}" for c, n in counts if c in report.info_codes)
     if problems:
         lines.append(f"Issues: {problems}")
+    lines.extend(_examples(report))
     if notes:
         lines.append(f"Notes: {notes}")
     lines.extend(
@@ -63,6 +64,27 @@ def to_text(report: RunReport) -> str:
             "in the report (ir-ingest report --format html)"
         )
     return "\n".join(lines) + "\n"
+
+
+#: Records not stored, or stored invalid, shown by the text report as examples.
+_EXAMPLES = 3
+
+
+def _examples(report: RunReport) -> list[str]:
+    """A few records that failed or are invalid, each with its first problem, so that a
+    terminal shows why without opening the HTML report."""
+    lines = []
+    for entry in sorted(report.entries, key=lambda e: _FIRST.get(e.outcome, 2))[:_EXAMPLES]:
+        if entry.outcome not in _FIRST:
+            break
+        problem = next(i for i in entry.issues if i["severity"] != "info")
+        lines.append(
+            f"  {entry.outcome} {entry.identifier}: {problem['code']}: {problem['message']}"
+        )
+    listed = sum(1 for entry in report.entries if entry.outcome in _FIRST)
+    if listed > len(lines) and lines:
+        lines.append(f"  … {listed - len(lines)} more in the HTML or JSON report")
+    return lines
 
 
 def _asked(report: RunReport) -> str:

@@ -574,6 +574,13 @@ class Store:
             ).scalar()
         return Record.from_json(raw) if raw is not None else None
 
+    def repositories(self) -> set[str]:
+        """The names of the repositories the store holds records or rejects of."""
+        with self.engine.connect() as conn:
+            held = conn.execute(select(t.records.c.repository).distinct()).scalars().all()
+            rejected = conn.execute(select(t.rejects.c.repository).distinct()).scalars().all()
+        return {*held, *rejected}
+
     def counts(self) -> dict[str, int]:
         """Row counts of the record tables (for reports and tests)."""
         with self.engine.connect() as conn:
