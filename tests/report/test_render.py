@@ -89,23 +89,19 @@ def test_the_text_report_shows_a_few_records_that_failed_and_why() -> None:
 def test_a_copy_not_stored_is_counted_by_why_not_and_not_by_its_own_problems() -> None:
     report = RunReport(repository="urn:test", metadata_prefix="mods")
     harvested = HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "mods", b"<r/>")
-    poorer = Entry(
-        harvested,
-        issues=[
-            Issue("validate.missing_title", "no title", Severity.ERROR),
-            Issue("store.richer_format_stored", "a better copy is stored", Severity.INFO),
-        ],
-        outcome=Outcome.SKIPPED,
+
+    def skipped(why: str, severity: Severity) -> Entry:
+        untitled = Issue("validate.missing_title", "no title", Severity.ERROR)
+        return Entry(
+            harvested, issues=[untitled, Issue(why, "x", severity)], outcome=Outcome.SKIPPED
+        )
+
+    report.add(
+        [
+            skipped("store.richer_format_stored", Severity.INFO),
+            skipped("store.older_than_stored", Severity.WARNING),
+        ]
     )
-    older = Entry(
-        harvested,
-        issues=[
-            Issue("validate.missing_title", "no title", Severity.ERROR),
-            Issue("store.older_than_stored", "a newer copy is stored", Severity.WARNING),
-        ],
-        outcome=Outcome.SKIPPED,
-    )
-    report.add([poorer, older])
     assert report.issue_counts == {"store.older_than_stored": 1, "store.richer_format_stored": 1}
     assert [[i["code"] for i in e.issues] for e in report.entries] == [["store.older_than_stored"]]
 
