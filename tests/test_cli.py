@@ -195,6 +195,10 @@ def test_run_failures_are_one_clear_line(db: str) -> None:
     assert result.exit_code == 2
 
 
+#: The endpoint the seed chapter's saved GetRecord response names (its records' repository).
+_SEED_ENDPOINT = "https://research.example.ac.uk/ws/oai"
+
+
 def test_mistakes_a_manager_makes_get_one_line_each(db: str, tmp_path: Path) -> None:
     exported = tmp_path / "old-export.jsonl"
     exported.write_text('{"id": "x"}\n', encoding="utf-8")
@@ -205,6 +209,22 @@ def test_mistakes_a_manager_makes_get_one_line_each(db: str, tmp_path: Path) -> 
     result = runner.invoke(app, ["--db", db, "reprocess", "--source", "nosuch"])
     assert result.exit_code == 1
     assert "holds no records of 'nosuch' (it holds: http" in result.output
+    secret = "https://harvester:S3cret@repo.example/oai"
+    result = runner.invoke(app, ["--db", db, "reprocess", "--source", secret])
+    assert result.exit_code == 1
+    assert "S3cret" not in result.output
+    assert "holds no records of 'https://repo.example/oai'" in result.output
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text(f'[sources.pure]\nurl = "{_SEED_ENDPOINT}"\n', encoding="utf-8")
+    by_name = runner.invoke(
+        app, ["--db", db, "--config", str(config), "reprocess", "--source", "pure"]
+    )
+    assert by_name.exit_code == 0, by_name.output
+    assert "1 records: 0 created, 0 updated, 1 unchanged" in by_name.output
+    empty = runner.invoke(
+        app, ["--db", db, "--config", str(config), "harvest", "pure", "--prefix", ""]
+    )
+    assert empty.output.strip() == "error: --prefix must name a format, or be auto"
     result = runner.invoke(app, ["--db", db, "harvest", "http://127.0.0.1:9/oai", "--prefix", ""])
     assert result.output.strip() == "error: --prefix must name a format, or be auto"
     with closing(Store(db)) as store:

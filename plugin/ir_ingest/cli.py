@@ -232,6 +232,8 @@ def harvest(
     """
     settings: Settings = ctx.obj
     with _fail_cleanly():
+        if prefix == "":
+            raise IngestError("--prefix must name a format, or be auto")
         sources = settings.config().sources
         source = sources.get(url)
         if source is not None:
@@ -244,8 +246,6 @@ def harvest(
             raise IngestError(
                 f"{url!r} is neither an http(s) URL nor a source in the config (sources: {known})"
             )
-        if prefix == "":
-            raise IngestError("--prefix must name a format, or be auto")
         if parallel > 1 and window is None:
             raise IngestError("--parallel needs --window monthly or --window daily")
         polite = TransportPolicy(delay=delay)
@@ -309,12 +309,23 @@ def reprocess(
         closing(settings.store(existing=True)) as store,
         harvest_progress("reprocess") as on_batch,
     ):
-        held = store.repositories()
-        if source is not None and source not in held:
-            names = ", ".join(sorted(held)) or "none"
-            raise IngestError(f"the store holds no records of {source!r} (it holds: {names})")
-        report = reprocess_store(store, source, on_batch)
+        repository = _stored_name(settings, source)
+        if repository is not None and not store.holds(repository):
+            names = ", ".join(sorted(store.repositories())) or "none"
+            raise IngestError(f"the store holds no records of {repository!r} (it holds: {names})")
+        report = reprocess_store(store, repository, on_batch)
     _show_run(report, report_path)
+
+
+def _stored_name(settings: Settings, source: str | None) -> str | None:
+    """The name records of ``source`` are stored under: a config source's repository, or its
+    URL, or a URL given as harvested (without the password it may hold, as stored)."""
+    if source is None:
+        return None
+    configured = settings.config().sources.get(source)
+    if configured is not None:
+        return configured.repository or public_url(configured.url)
+    return public_url(source) if "://" in source else source
 
 
 RecordFile = Annotated[

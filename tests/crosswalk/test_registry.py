@@ -24,7 +24,7 @@ def _isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def test_the_shipped_formats_rank_mods_over_qualified_dc_over_oai_dc() -> None:
     assert (precedence("mods"), precedence("qdc"), precedence("oai_dc")) == (30, 20, 10)
-    assert precedence("swepub_mods") is None  # a name that is no format says nothing
+    assert precedence("swepub_mods") is None  # a name that is no crosswalk says nothing
 
 
 def _mods_copy(folder: Path, extra: str = "") -> None:

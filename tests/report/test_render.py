@@ -58,7 +58,7 @@ def test_the_summary_names_skipped_records_and_reads_reports_from_before_them() 
     report = _report()
     assert "skipped" not in report.summary()
     report.counts["skipped"] = 2
-    assert report.summary().endswith(", 2 skipped (a newer or richer copy is stored)")
+    assert report.summary().endswith(", 2 skipped (a newer or better copy is stored)")
     stored = report.to_dict()
     del stored["counts"]["skipped"]  # a report stored before the outcome existed
     assert "skipped" not in RunReport.from_dict(stored).summary()

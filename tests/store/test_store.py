@@ -314,8 +314,25 @@ def test_a_valid_copy_is_not_replaced_by_an_invalid_richer_one(any_store: Store)
     broken = [Issue("validate.missing_title", "no title", Severity.ERROR)]
     richer = _in("mods", _entry("oai:1", title="Untitled", issues=broken))
     assert _save(any_store, richer) == [Outcome.SKIPPED]
-    assert "a better copy (valid, or richer)" in richer.issues[-1].message
+    assert richer.issues[-1].code == "store.valid_copy_stored"
+    assert "invalid (validate.missing_title: no title)" in richer.issues[-1].message
     assert _save(any_store, _in("mods", _entry("oai:1", title="Fixed"))) == [Outcome.UPDATED]
+
+
+def test_validity_decides_even_where_richness_is_unknown(any_store: Store) -> None:
+    # A row from before records named their crosswalk: swepub_mods says nothing of richness.
+    _save(any_store, _in("swepub_mods", _entry("oai:1", title="Valid")))
+    broken = [Issue("validate.missing_title", "no title", Severity.ERROR)]
+    assert _save(any_store, _in("oai_dc", _entry("oai:1", "Untitled", issues=broken))) == [
+        Outcome.SKIPPED
+    ]
+
+
+def test_a_sources_own_crosswalk_that_declares_no_precedence_ranks_as_its_prefix(
+    any_store: Store,
+) -> None:
+    _save(any_store, _read_as("pure_mods", _in("mods", _entry("oai:1", title="From MODS"))))
+    assert _save(any_store, _in("oai_dc", _entry("oai:1", title="From DC"))) == [Outcome.SKIPPED]
 
 
 def _read_as(crosswalk: str, entry: Entry) -> Entry:

@@ -72,11 +72,11 @@ def registry() -> dict[str, Crosswalk]:
     return found
 
 
-def precedence(prefix: str) -> int | None:
-    """How rich the format ``prefix`` names is (its crosswalk's ``precedence``, default 0);
-    None for a prefix that names no crosswalk (``swepub_mods``): its richness is unknown."""
-    crosswalk = registry().get(prefix)
-    return None if crosswalk is None else crosswalk.precedence or 0
+def precedence(name: str) -> int | None:
+    """How rich the format the crosswalk ``name`` reads is (its ``precedence``); None when no
+    crosswalk has that name (``swepub_mods``) or it does not say."""
+    crosswalk = registry().get(name)
+    return None if crosswalk is None else crosswalk.precedence
 
 
 def richest_format(offered: Iterable[tuple[str, str]], reader: str | None = None) -> str | None:

@@ -130,7 +130,7 @@ class RunReport:
             unchanged += f" ({self.unchanged_invalid} of them still invalid)"
         # Reports stored before there was a ``skipped`` outcome have no count for it.
         skipped = c.get("skipped", 0)
-        older = f", {skipped} skipped (a newer or richer copy is stored)" if skipped else ""
+        older = f", {skipped} skipped (a newer or better copy is stored)" if skipped else ""
         return (
             f"{self.total} records: {c['created']} created, {c['updated']} updated, "
             f"{unchanged}, {c['deleted']} deleted, {c['invalid']} invalid, {c['failed']} failed"

@@ -408,27 +408,42 @@ def _poorer(entry: Entry, current: _State) -> bool:
         return False
     if _older(current.datestamp, harvested.datestamp):
         return False  # the source changed the record since: take it in whatever format
-    ours = _rank(harvested.metadata_prefix, entry.record.source.crosswalk, not entry.has_errors)
-    stored = _rank(current.metadata_prefix, current.crosswalk, current.valid)
-    # A crosswalk no longer known says nothing of its richness: the newest copy wins.
+    if current.valid != (not entry.has_errors):
+        return current.valid  # a valid copy beats an invalid one, whatever their formats
+    ours = _richness(harvested.metadata_prefix, entry.record.source.crosswalk)
+    stored = _richness(current.metadata_prefix, current.crosswalk)
+    # A format whose richness nobody declared says nothing: the newest copy wins.
     return ours is not None and stored is not None and ours < stored
 
 
-def _rank(prefix: str, crosswalk: str | None, valid: bool) -> tuple[bool, int, bool] | None:
-    """How good a copy is: valid first, then its crosswalk's precedence, then whether its
-    prefix named that crosswalk."""
-    rank = precedence(crosswalk or prefix)
-    return None if rank is None else (valid, rank, crosswalk is None)
+def _richness(prefix: str, crosswalk: str | None) -> tuple[int, bool] | None:
+    """A copy's crosswalk's precedence (a source's own crosswalk that declares none has its
+    prefix's), then whether its prefix named that crosswalk."""
+    rank = precedence(crosswalk) if crosswalk is not None else None
+    if rank is None:
+        rank = precedence(prefix)
+    return None if rank is None else (rank, crosswalk is None)
 
 
 def _poorer_issue(entry: Entry, current: _State) -> Issue:
     assert entry.record is not None
     ours = _made_by(entry.harvested.metadata_prefix, entry.record.source.crosswalk)
+    stored = _made_by(current.metadata_prefix, current.crosswalk)
+    stamp = current.datestamp or "(none)"
+    errors = [issue for issue in entry.issues if issue.severity is Severity.ERROR]
+    if errors:
+        # It lost on validity, not on richness: say why it is invalid, and how to get it in.
+        return Issue(
+            "store.valid_copy_stored",
+            f"not stored: this copy in {ours} is invalid ({errors[0].code}: "
+            f"{errors[0].message}); the store keeps its valid copy in {stored} with the same "
+            f"datestamp {stamp}.  Once the cause is fixed, a --full harvest in {ours} stores it",
+            Severity.WARNING,
+        )
     return Issue(
         "store.richer_format_stored",
-        f"not stored: the store holds this record in "
-        f"{_made_by(current.metadata_prefix, current.crosswalk)}, a better copy (valid, or "
-        f"richer) than this one in {ours}, with the datestamp {current.datestamp or '(none)'}",
+        f"not stored: the store holds this record in {stored}, a richer copy than this one in "
+        f"{ours}, with the datestamp {stamp}",
         Severity.INFO,
     )
 

@@ -574,6 +574,16 @@ class Store:
             ).scalar()
         return Record.from_json(raw) if raw is not None else None
 
+    def holds(self, repository: str) -> bool:
+        """Whether the store holds a record or a reject of ``repository``."""
+        with self.engine.connect() as conn:
+            return any(
+                conn.execute(
+                    select(table.c.repository).where(table.c.repository == repository).limit(1)
+                ).first()
+                for table in (t.records, t.rejects)
+            )
+
     def repositories(self) -> set[str]:
         """The names of the repositories the store holds records or rejects of."""
         with self.engine.connect() as conn:
