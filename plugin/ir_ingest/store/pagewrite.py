@@ -5,23 +5,16 @@ in Python; then records, versions and rejects are written with one executemany e
 statements cost about 0.4 ms a record on SQLite, more than the crosswalk; batched, the store
 keeps up with a harvest that fetches the next page while this one is written.
 
-Two writers may hold the same record: two sets of one repository harvested at once, parallel
-date windows (a record changed during the harvest is in an early window and a late one), a file
-imported while a harvest runs.  So the store keeps the newest datestamp: a record older than the
-stored one is skipped with an issue, never written over it.  Two sources may harvest one
-repository in two formats: of two copies with the same datestamp the store keeps the one in the
-richer format (its crosswalk's ``precedence``), so the record does not flip between formats,
-gaining a version, at every run.  Each update is made only if the row
-still has the version this page read, and an insert fails on the primary key, so a page that
-lost a race between its read and its write is rolled back and decided again (``Store.save_page``).
+Two writers may hold the same record (see ``copies`` for which copy is kept).  Each update is
+made only if the row is still as this page read it, and an insert fails on the primary key, so a
+page that lost a race between its read and its write is rolled back and decided again
+(``Store.save_page``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
 from operator import itemgetter
@@ -30,12 +23,11 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from sqlalchemy import bindparam, insert, select, update
 
-from ir_ingest.crosswalk import precedence
-from ir_ingest.entry import Entry, Issue, Outcome, Severity, stored_datestamp
+from ir_ingest.entry import Entry, Issue, Outcome, stored_datestamp
 from ir_ingest.errors import WriteConflict
-from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
+from ir_ingest.store.copies import StoredCopy, older, older_issue, poorer, poorer_issue
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -90,20 +82,6 @@ def content_hash(record: Record) -> str:
     return hashlib.sha256(msgspec.json.encode(data)).hexdigest()
 
 
-@dataclass(slots=True)
-class _State:
-    """A record's stored state, as far as deciding the next outcome needs it."""
-
-    version: int
-    content_hash: str
-    deleted: bool
-    datestamp: str
-    metadata_prefix: str
-    crosswalk: str | None
-    valid: bool
-    record_json: bytes | None
-
-
 def _update(columns: tuple[str, ...]) -> Any:
     """UPDATE records SET columns… WHERE the row is as the page read it, for executemany with
     ``b_``-prefixed keys (see :func:`_as_read`)."""
@@ -119,7 +97,7 @@ def _update(columns: tuple[str, ...]) -> Any:
     )
 
 
-def _as_read(rid: str, current: _State) -> dict[str, Any]:
+def _as_read(rid: str, current: StoredCopy) -> dict[str, Any]:
     """The key of an update row and what it expects to find there.
 
     The version changes with every new content, the datestamp with every touch (same content,
@@ -167,7 +145,7 @@ class PageWriter:
         if self.rejects:
             self.conn.execute(insert(t.rejects), self.rejects)
 
-    def _states(self, entries: list[Entry]) -> dict[str, _State]:
+    def _states(self, entries: list[Entry]) -> dict[str, StoredCopy]:
         ids = [_rid(e.harvested) for e in entries if e.record is not None or e.harvested.deleted]
         if not ids:
             return {}
@@ -187,7 +165,7 @@ class PageWriter:
             select(*columns, *([c.record_json] if wants_json else [])).where(c.id.in_(ids))
         ).all()
         return {
-            row.id: _State(
+            row.id: StoredCopy(
                 row.version,
                 row.content_hash,
                 row.deleted,
@@ -200,7 +178,7 @@ class PageWriter:
             for row in rows
         }
 
-    def _decide(self, entry: Entry, states: dict[str, _State]) -> Outcome:
+    def _decide(self, entry: Entry, states: dict[str, StoredCopy]) -> Outcome:
         harvested = entry.harvested
         issues_json = json.dumps([issue.to_dict() for issue in entry.issues]).encode()
         if entry.record is None and not harvested.deleted:
@@ -218,11 +196,11 @@ class PageWriter:
             return Outcome.FAILED
         rid = _rid(harvested)
         current = states.get(rid)
-        if current is not None and _older(harvested.datestamp, current.datestamp):
-            self.skipped.append((entry, _older_issue(harvested.datestamp, current)))
+        if current is not None and older(harvested.datestamp, current.datestamp):
+            self.skipped.append((entry, older_issue(harvested.datestamp, current)))
             return Outcome.SKIPPED
-        if current is not None and _poorer(entry, current):
-            self.skipped.append((entry, _poorer_issue(entry, current)))
+        if current is not None and poorer(entry, current):
+            self.skipped.append((entry, poorer_issue(entry, current)))
             return Outcome.SKIPPED
         if harvested.deleted:
             return self._tombstone(entry, rid, current, states, issues_json)
@@ -252,7 +230,7 @@ class PageWriter:
             "run_id": self.run_id,
         }
         self._put(rid, harvested, current, values, _FULL)
-        states[rid] = _State(
+        states[rid] = StoredCopy(
             version,
             digest,
             False,
@@ -270,8 +248,8 @@ class PageWriter:
         self,
         entry: Entry,
         rid: str,
-        current: _State | None,
-        states: dict[str, _State],
+        current: StoredCopy | None,
+        states: dict[str, StoredCopy],
         issues_json: bytes,
     ) -> Outcome:
         """A deletion: keep the last record data, flagged ``source.deleted``, as a new version."""
@@ -307,7 +285,7 @@ class PageWriter:
             "run_id": self.run_id,
         }
         self._put(rid, harvested, current, values, _TOMBSTONE)
-        states[rid] = _State(
+        states[rid] = StoredCopy(
             version, digest, True, stamp, harvested.metadata_prefix, crosswalk, True, record_json
         )
         return Outcome.DELETED
@@ -316,7 +294,7 @@ class PageWriter:
         self,
         rid: str,
         harvested: HarvestedRecord,
-        current: _State | None,
+        current: StoredCopy | None,
         values: dict[str, Any],
         columns: tuple[str, ...],
     ) -> None:
@@ -349,7 +327,7 @@ class PageWriter:
             }
         )
 
-    def _touch(self, rid: str, current: _State, entry: Entry, issues_json: bytes) -> None:
+    def _touch(self, rid: str, current: StoredCopy, entry: Entry, issues_json: bytes) -> None:
         assert entry.record is not None
         touch = {
             **_as_read(rid, current),
@@ -365,94 +343,7 @@ class PageWriter:
         self.updates.append((_TOUCH, touch))
 
 
-def _older(datestamp: str, stored: str) -> bool:
-    """Whether ``datestamp`` is before the ``stored`` one; unreadable ones are never older
-    (a file imported without an OAI header has none, and the user asked for it).
-
-    A day says nothing of the hour: ``2024-03-05`` (day granularity, OAI-PMH §3.3.1) is not
-    older than ``2024-03-05T10:00:00Z``, so those two compare by their days.
-    """
-    moment = parse_datestamp(datestamp)
-    stored_moment = parse_datestamp(stored)
-    if moment is None or stored_moment is None:
-        return False
-    if _DAY_ONLY.match(datestamp) or _DAY_ONLY.match(stored):
-        return moment.date() < stored_moment.date()
-    return moment < stored_moment
-
-
-_DAY_ONLY = re.compile(r"^\s*\d{4}-?\d{2}-?\d{2}\s*$", re.ASCII)
-
-
-def _older_issue(datestamp: str, current: _State) -> Issue:
-    state = "a deletion" if current.deleted else f"version {current.version}"
-    return Issue(
-        "store.older_than_stored",
-        f"not stored: the store holds {state} of this record with the later datestamp "
-        f"{current.datestamp}; this one is from {datestamp}",
-        Severity.WARNING,
-    )
-
-
-def _poorer(entry: Entry, current: _State) -> bool:
-    """Whether ``entry`` is a copy of the stored live record, no newer, that is worse: invalid
-    where the stored one is valid, or made by a crosswalk of lower precedence, or of the same
-    precedence but read under a prefix that names another format (EPrints' ``oai_bibl`` is
-    oai_dc, describing the works a record cites)."""
-    harvested = entry.harvested
-    if (
-        entry.record is None
-        or current.deleted
-        or harvested.metadata_prefix == current.metadata_prefix
-    ):
-        return False
-    if _older(current.datestamp, harvested.datestamp):
-        return False  # the source changed the record since: take it in whatever format
-    if current.valid != (not entry.has_errors):
-        return current.valid  # a valid copy beats an invalid one, whatever their formats
-    ours = _richness(harvested.metadata_prefix, entry.record.source.crosswalk)
-    stored = _richness(current.metadata_prefix, current.crosswalk)
-    # A format whose richness nobody declared says nothing: the newest copy wins.
-    return ours is not None and stored is not None and ours < stored
-
-
-def _richness(prefix: str, crosswalk: str | None) -> tuple[int, bool] | None:
-    """A copy's crosswalk's precedence (a source's own crosswalk that declares none has its
-    prefix's), then whether its prefix named that crosswalk."""
-    rank = precedence(crosswalk) if crosswalk is not None else None
-    if rank is None:
-        rank = precedence(prefix)
-    return None if rank is None else (rank, crosswalk is None)
-
-
-def _poorer_issue(entry: Entry, current: _State) -> Issue:
-    assert entry.record is not None
-    ours = _made_by(entry.harvested.metadata_prefix, entry.record.source.crosswalk)
-    stored = _made_by(current.metadata_prefix, current.crosswalk)
-    stamp = current.datestamp or "(none)"
-    errors = [issue for issue in entry.issues if issue.severity is Severity.ERROR]
-    if errors:
-        # It lost on validity, not on richness: say why it is invalid, and how to get it in.
-        return Issue(
-            "store.valid_copy_stored",
-            f"not stored: this copy in {ours} is invalid ({errors[0].code}: "
-            f"{errors[0].message}); the store keeps its valid copy in {stored} with the same "
-            f"datestamp {stamp}.  Once the cause is fixed, a --full harvest in {ours} stores it",
-            Severity.WARNING,
-        )
-    return Issue(
-        "store.richer_format_stored",
-        f"not stored: the store holds this record in {stored}, a richer copy than this one in "
-        f"{ours}, with the datestamp {stamp}",
-        Severity.INFO,
-    )
-
-
-def _made_by(prefix: str, crosswalk: str | None) -> str:
-    return prefix if crosswalk is None else f"{prefix} (read as {crosswalk})"
-
-
-def _tombstone_record(rid: str, harvested: HarvestedRecord, current: _State | None) -> Record:
+def _tombstone_record(rid: str, harvested: HarvestedRecord, current: StoredCopy | None) -> Record:
     if current is not None and current.record_json is not None:
         last = Record.from_json(current.record_json)
         source = msgspec.structs.replace(last.source, deleted=True, datestamp=harvested.datestamp)
