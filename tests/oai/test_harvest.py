@@ -230,10 +230,8 @@ def _always(body: bytes, _params: dict[str, str]) -> bytes:
 def test_auto_without_formats_and_auto_for_a_sources_crosswalk(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:
-    def answer(params: dict[str, str]) -> bytes:
-        return error("noMetadataFormats")
-
-    with serve_in_background(scripted(answer)) as url, pytest.raises(HarvestError) as caught:
+    none_offered = functools.partial(_always, error("noMetadataFormats"))
+    with serve_in_background(scripted(none_offered)) as url, pytest.raises(HarvestError) as caught:
         run_harvest(url, "auto", store=store)
     assert "offers no format a crosswalk reads (it offers: none)" in str(caught.value)
     # An endpoint that cannot say which formats it has: the question failed, not the formats.

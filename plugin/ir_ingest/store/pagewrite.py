@@ -14,6 +14,7 @@ page that lost a race between its read and its write is rolled back and decided 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import fields
 from datetime import UTC, datetime
 from itertools import groupby
 from operator import itemgetter
@@ -229,16 +230,7 @@ class PageWriter:
             "run_id": self.run_id,
         }
         self._put(rid, harvested, current, values, _FULL)
-        states[rid] = StoredCopy(
-            version,
-            digest,
-            False,
-            stamp,
-            harvested.metadata_prefix,
-            crosswalk,
-            not entry.has_errors,
-            record_json,
-        )
+        states[rid] = _copy(values)
         if entry.has_errors:
             return Outcome.INVALID
         return Outcome.CREATED if current is None else Outcome.UPDATED
@@ -284,9 +276,7 @@ class PageWriter:
             "run_id": self.run_id,
         }
         self._put(rid, harvested, current, values, _TOMBSTONE)
-        states[rid] = StoredCopy(
-            version, digest, True, stamp, harvested.metadata_prefix, crosswalk, True, record_json
-        )
+        states[rid] = _copy(values)
         return Outcome.DELETED
 
     def _put(
@@ -348,6 +338,14 @@ def _tombstone_record(rid: str, harvested: HarvestedRecord, current: StoredCopy 
         source = msgspec.structs.replace(last.source, deleted=True, datestamp=harvested.datestamp)
         return msgspec.structs.replace(last, source=source)
     return Record(id=rid, source=harvested.to_source())  # a deletion: source.deleted is set
+
+
+_COPY_FIELDS = tuple(f.name for f in fields(StoredCopy))
+
+
+def _copy(values: dict[str, Any]) -> StoredCopy:
+    """What a row written with ``values`` holds, for the later entries of the page."""
+    return StoredCopy(**{name: values[name] for name in _COPY_FIELDS})
 
 
 def _rid(entry: Entry) -> str:
