@@ -19,7 +19,7 @@ from ir_ingest.cli import app
 from ir_ingest.crosswalk import lookups
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.schema import checked_in_schema
-from ir_ingest.store import Store
+from ir_ingest.store import Store, source_key
 from tests.conftest import SEED_CHAPTER
 from tests.oai.faults import FaultPlan, faulty_endpoint
 
@@ -231,7 +231,13 @@ def test_mistakes_a_manager_makes_get_one_line_each(db: str, tmp_path: Path) -> 
         killed = store.begin_run("https://repo.example/oai", "oai_dc")
     result = runner.invoke(app, ["--db", db, "report", str(killed)])
     assert result.exit_code == 1
-    assert f"run {killed} has no report: it is running" in result.output
+    assert f"run {killed} has no report: it is running (killed, or still going" in result.output
+    with closing(Store(db)) as store:
+        successor = store.begin_run("https://repo.example/oai", "oai_dc")
+        store.end_dead_runs(source_key("https://repo.example/oai", "oai_dc", None), successor, None)
+    result = runner.invoke(app, ["--db", db, "report", str(killed)])
+    assert f"run {killed} has no report: it is failed (stopped without finishing" in result.output
+    assert f"run {successor} started afresh" in result.output
 
 
 def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:

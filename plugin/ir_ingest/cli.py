@@ -483,12 +483,14 @@ def report(
     with _fail_cleanly():
         with closing(settings.store(existing=True)) as store:
             data = store.run_report(run_id)
-            status = store.run_status(run_id) if run_id is not None else None
-        if data is None and status is not None:
-            raise IngestError(
-                f"run {run_id} has no report: it is {status} (killed, or still going; the next "
-                "harvest of its source continues a killed run, and that run has the report)"
+            state = store.run_status(run_id) if run_id is not None else None
+        if data is None and state is not None:
+            status, error = state
+            why = error or (
+                "killed, or still going; the next harvest of its source continues a killed "
+                "run, and that run has the report"
             )
+            raise IngestError(f"run {run_id} has no report: it is {status} ({why})")
         if data is None:
             raise IngestError(
                 f"no run {run_id} in the store" if run_id is not None else "no run has finished yet"

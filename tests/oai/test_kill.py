@@ -70,6 +70,15 @@ def test_a_harvest_killed_at_several_points_resumes_without_loss_or_duplicates(
     assert last is not None
     assert last["status"] == "completed"
     assert last["resumed_run_id"] is not None
+    killed = range(last["run_id"] - len(KILL_AFTER_PAGES), last["run_id"])
+    assert [store.run_status(run_id) for run_id in killed] == [
+        (
+            "failed",
+            f"stopped without finishing (killed, or its machine went down); run {n + 1} "
+            "continued it",
+        )
+        for n in killed
+    ], "each killed run says so, and which run continued it"
     assert len([q for q in plan.queries() if "resumptionToken" not in q]) == 1, (
         "only the very first run started from the first page"
     )

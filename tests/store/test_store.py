@@ -178,9 +178,28 @@ def test_a_failing_page_leaves_neither_records_nor_checkpoint(any_store: Store) 
 def test_runs_keep_their_reports(any_store: Store) -> None:
     run_id = any_store.begin_run(REPO, "oai_dc", "openaire", "2024-01-01")
     any_store.finish_run(run_id, "completed", {"counts": {"created": 3}})
-    assert any_store.run_status(run_id) == "completed"
+    assert any_store.run_status(run_id) == ("completed", None)
     assert any_store.run_report(run_id) == {"counts": {"created": 3}}
     assert any_store.run_report() == {"counts": {"created": 3}}
+    assert any_store.run_status(run_id + 1) is None
+
+
+def test_runs_left_running_by_a_killed_process_are_ended_by_the_next_run(any_store: Store) -> None:
+    key = source_key(REPO, "oai_dc", None)
+    other = any_store.begin_run(REPO, "mods")  # another source's run may well be going on
+    older = any_store.begin_run(REPO, "oai_dc")
+    killed = any_store.begin_run(REPO, "oai_dc")
+    finished = any_store.begin_run(REPO, "oai_dc")
+    any_store.finish_run(finished, "completed", {})
+    successor = any_store.begin_run(REPO, "oai_dc")
+    any_store.end_dead_runs(key, successor, resumed=killed)
+
+    why = "stopped without finishing (killed, or its machine went down)"
+    assert any_store.run_status(killed) == ("failed", f"{why}; run {successor} continued it")
+    assert any_store.run_status(older) == ("failed", f"{why}; run {successor} started afresh")
+    assert any_store.run_status(finished) == ("completed", None)
+    assert any_store.run_status(other) == ("running", None)
+    assert any_store.run_status(successor) == ("running", None)
 
 
 def test_an_unusable_database_url_is_a_clear_error(tmp_path: Path) -> None:

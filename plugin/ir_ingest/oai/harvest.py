@@ -234,6 +234,7 @@ def _run(
         sync_started_at=plan.sync_started_at,
         crosswalk=options.crosswalk,
     )
+    store.end_dead_runs(key, run_id, plan.resumed.id if plan.resumed else None)
     report = RunReport(
         repository=client.repository,
         metadata_prefix=prefix,

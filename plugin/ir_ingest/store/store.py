@@ -298,13 +298,38 @@ class Store:
             ).first()
         return found is not None
 
-    def run_status(self, run_id: int) -> str | None:
-        """The status of a run (``running``, ``completed``, ``incomplete``, ``failed``)."""
+    def run_status(self, run_id: int) -> tuple[str, str | None] | None:
+        """The status of a run (``running``, ``completed``, ``incomplete``, ``failed``) and
+        the error it ended with; None when there is no such run."""
+        runs = t.harvest_runs
         with self.engine.connect() as conn:
-            status = conn.execute(
-                select(t.harvest_runs.c.status).where(t.harvest_runs.c.id == run_id)
-            ).scalar()
-        return str(status) if status is not None else None
+            row = conn.execute(
+                select(runs.c.status, runs.c.error).where(runs.c.id == run_id)
+            ).first()
+        return None if row is None else (str(row.status), row.error)
+
+    def end_dead_runs(self, key: str, successor: int, resumed: int | None) -> None:
+        """Mark the source's earlier runs that are still ``running`` as failed.
+
+        Called by a run holding the source's lock: no other run of the source can be going
+        on, so those were killed (or their machine went down) and would otherwise say
+        "running" for ever.  ``resumed`` is the one ``successor`` continues, if any.
+        """
+        runs = t.harvest_runs
+        dead = (runs.c.source_key == key, runs.c.status == "running", runs.c.id < successor)
+        why = "stopped without finishing (killed, or its machine went down)"
+        with self.engine.begin() as conn:
+            if resumed is not None:
+                conn.execute(
+                    update(runs)
+                    .where(*dead, runs.c.id == resumed)
+                    .values(status="failed", error=f"{why}; run {successor} continued it")
+                )
+            conn.execute(
+                update(runs)
+                .where(*dead)
+                .values(status="failed", error=f"{why}; run {successor} started afresh")
+            )
 
     # -- records ------------------------------------------------------------------------------
 
