@@ -8,13 +8,14 @@ scheme (an ISBN with a bad checksum) is a :class:`NormaliseError`, never a guess
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Any
-
-import idutils
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 
 from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # idutils reports every scheme a string could be; prefer the most specific ones.
 # "issn:2583-1887", "PMID: 123", and the info URI form "info:pmid/123" (RFC 4452).
@@ -63,7 +64,7 @@ def _identifier(value: str, scheme: str | None = None) -> dict[str, str]:
     text = clean_text(value)
     if scheme is None:
         scheme, text = _written_scheme(text)
-        if scheme is not None and scheme not in _IDUTILS_SCHEMES:
+        if scheme is not None and scheme not in _detectors():
             return {"scheme": scheme, "value": text}  # altIdentifier/wos/…: kept as given
     if text.startswith("oai:") and scheme is None:
         return {"scheme": "oai", "value": text}
@@ -72,7 +73,7 @@ def _identifier(value: str, scheme: str | None = None) -> dict[str, str]:
     for found in (scheme,) if scheme is not None else _SCHEME_PREFERENCE:
         if not _is(found, text):
             continue
-        normalised = _handle(text) if found == "handle" else str(idutils.normalize_pid(text, found))
+        normalised = _handle(text) if found == "handle" else _normalize_pid(text, found)
         if found in {"isbn", "issn"}:
             normalised = normalised.replace("-", "").upper()
         elif found == "doi":
@@ -107,8 +108,22 @@ def _handle(text: str) -> str:
     return match.group(1) or match.group(2)
 
 
-_DETECTORS = dict(idutils.IDUTILS_PID_SCHEMES)
-_IDUTILS_SCHEMES = frozenset(_DETECTORS)
+@cache
+def _detectors() -> dict[str, Callable[[str], Any]]:
+    """idutils' detector of each scheme it knows.
+
+    idutils is imported here, on first use: its import compiles its patterns (0.6 s here),
+    which commands that crosswalk nothing (``--help``, ``report``, ``export``) need not pay.
+    """
+    import idutils
+
+    return dict(idutils.IDUTILS_PID_SCHEMES)
+
+
+def _normalize_pid(text: str, scheme: str) -> str:
+    import idutils  # imported on first use: see _detectors
+
+    return str(idutils.normalize_pid(text, scheme))
 
 
 def _is(scheme: str, text: str) -> bool:
@@ -119,11 +134,12 @@ def _is(scheme: str, text: str) -> bool:
     """
     if scheme == "handle":
         return _HANDLE.match(text) is not None
-    detector = _DETECTORS.get(scheme)
+    detectors = _detectors()
+    detector = detectors.get(scheme)
     if detector is None or not detector(text):
         return False
     if scheme in ("isbn", "issn", "urn"):
-        return not _DETECTORS["url"](text)
+        return not detectors["url"](text)
     return True
 
 
@@ -150,7 +166,7 @@ def identifier_parts(parts: dict[str, Any]) -> dict[str, Any]:
         raise NormaliseError("the identifier has no value")
     given = str(parts.get("scheme") or "").strip().lower() or None
     scheme = _SCHEME_ALIASES.get(given, given) if given else None
-    if scheme is None or scheme in _IDUTILS_SCHEMES:
+    if scheme is None or scheme in _detectors():
         result: dict[str, Any] = identifier(value, scheme)
     else:
         result = {"scheme": scheme, "value": clean_text(value)}
