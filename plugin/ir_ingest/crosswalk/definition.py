@@ -39,7 +39,6 @@ with the file name, the rule number and the bad value.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -47,6 +46,7 @@ import yaml
 from lxml import etree
 
 from ir_ingest.crosswalk.ops import Operation, compile_operation
+from ir_ingest.crosswalk.paths import SimplePath, compile_path, first_tags
 from ir_ingest.crosswalk.post import STEPS
 from ir_ingest.errors import ConfigError
 
@@ -90,10 +90,9 @@ class Rule:
     #: engine skips the XPath when a node has none of them: most rules match nothing in a
     #: given record, and this test costs far less than evaluating the XPath.
     first_tags: frozenset[str] | None = None
-    #: The steps of a plain child path (``mods:originInfo/mods:publisher``, ``dc:title[1]``:
-    #: no predicate but ``[1]``, no union) as (element name, first only); the engine walks
-    #: them without XPath.  ``None`` for anything richer.
-    child_path: tuple[tuple[str, bool], ...] | None = None
+    #: The path compiled for selection in Python (:mod:`ir_ingest.crosswalk.paths`); ``None``
+    #: when it is outside that subset and lxml evaluates ``select``.
+    path: SimplePath | None = None
     ops: tuple[Operation, ...] = ()
     wrap: str | None = None
     constants: dict[str, Any] = field(default_factory=dict)
@@ -257,7 +256,7 @@ def _compile_rule(path: Path, label: str, number: int, spec: Any, context: _Cont
         select=select,
         target=_target(where, str(spec["to"])),
         first_tags=first_tags(str(spec["from"]), namespaces),
-        child_path=child_path(str(spec["from"]), namespaces),
+        path=compile_path(str(spec["from"]), namespaces),
         ops=ops,
         wrap=_wrap(where, spec.get("as")),
         constants=_mapping(where, "set", spec.get("set")),
@@ -268,56 +267,6 @@ def _compile_rule(path: Path, label: str, number: int, spec: Any, context: _Cont
         on_error=_on_error(where, spec),
         lang_attributes=context.lang_attributes,
     )
-
-
-_FIRST_STEP = re.compile(r"^\s*([A-Za-z_][\w.-]*):([A-Za-z_][\w.-]*)\s*(?:[/\[]|$)")
-
-
-def first_tags(path: str, namespaces: dict[str, str]) -> frozenset[str] | None:
-    """The child element names every branch of ``path`` starts with, as ``{uri}local``.
-
-    ``None`` when some branch starts otherwise (``@attr``, ``.``, ``..``, ``*``, an axis).
-    """
-    tags = set()
-    for branch in _branches(path):
-        match = _FIRST_STEP.match(branch)
-        if not match or match.group(1) not in namespaces or "::" in branch.split("/")[0]:
-            return None
-        tags.add(f"{{{namespaces[match.group(1)]}}}{match.group(2)}")
-    return frozenset(tags)
-
-
-_PLAIN_STEP = re.compile(r"^([A-Za-z_][\w.-]*):([A-Za-z_][\w.-]*)(\[1\])?$")
-
-
-def child_path(path: str, namespaces: dict[str, str]) -> tuple[tuple[str, bool], ...] | None:
-    """The steps of a plain ``p:a/p:b[1]`` path; ``None`` for anything richer."""
-    steps = []
-    for step in path.strip().split("/"):
-        match = _PLAIN_STEP.match(step.strip())
-        if not match or match.group(1) not in namespaces:
-            return None
-        steps.append((f"{{{namespaces[match.group(1)]}}}{match.group(2)}", bool(match.group(3))))
-    return tuple(steps)
-
-
-def _branches(path: str) -> list[str]:
-    """Split an XPath union on the ``|`` that are outside brackets and quotes."""
-    branches, depth, quote, start = [], 0, "", 0
-    for index, char in enumerate(path):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "[(":
-            depth += 1
-        elif char in "])":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            branches.append(path[start:index])
-            start = index + 1
-    branches.append(path[start:])
-    return branches
 
 
 def _on_error(where: str, spec: dict[str, Any]) -> OnError:

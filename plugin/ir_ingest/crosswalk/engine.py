@@ -30,9 +30,7 @@ from ir_ingest.entry import Issue, Severity
 if TYPE_CHECKING:
     from ir_ingest.crosswalk.definition import Crosswalk, Rule
     from ir_ingest.crosswalk.ops import Operation
-
-#: A consumed source value: an element, or an (element, attribute name) pair.
-Key = etree._Element | tuple[etree._Element, str]
+    from ir_ingest.crosswalk.paths import Key
 
 
 @dataclass(slots=True)
@@ -109,23 +107,18 @@ def _run(
     for element in node:
         by_tag.setdefault(element.tag, []).append(element)
     for rule in _plan(rules, frozenset(by_tag)):
-        if rule.child_path is not None:
-            selected: Any = _walk(by_tag, rule.child_path)
-        else:
-            selected = rule.select(node)
-            if not isinstance(selected, list):
-                continue  # an XPath that computes a number or string selects nothing
-        for found in selected:
-            key = _key(found)
-            if key is None or scope.is_consumed(key):
+        path = rule.path
+        keys = path.select(node, by_tag) if path is not None else _xpath_keys(rule, node)
+        for key in keys:
+            if scope.is_consumed(key):
                 continue
             if not rule.build:
                 # A plain value's bad-value issue stands even though the value went to extra.
-                _apply(rule, found, key, data, scope, target, source)
+                _apply(rule, key, data, scope, target, source)
                 continue
             # A build is committed only if used: a refused one is rebuilt by a later rule.
             child = _Scope(parent=scope)
-            if _apply(rule, found, key, data, child, target, source):
+            if _apply(rule, key, data, child, target, source):
                 child.commit()
     return data
 
@@ -140,22 +133,12 @@ def _plan(rules: tuple[Rule, ...], tags: frozenset[Any]) -> tuple[Rule, ...]:
     return tuple(rule for rule in rules if rule.first_tags is None or tags & rule.first_tags)
 
 
-def _walk(
-    by_tag: dict[Any, list[etree._Element]], path: tuple[tuple[str, bool], ...]
-) -> list[etree._Element]:
-    """The elements a plain child path selects, in document order, without XPath."""
-    (tag, first), *rest = path
-    found = by_tag.get(tag, [])
-    if first:
-        found = found[:1]
-    for tag, first in rest:
-        found = [selected for parent in found for selected in _children(parent, tag, first)]
-    return found
-
-
-def _children(parent: etree._Element, tag: str, first: bool) -> list[etree._Element]:
-    children = [child for child in parent if child.tag == tag]
-    return children[:1] if first else children
+def _xpath_keys(rule: Rule, node: etree._Element) -> list[Key]:
+    """The elements and attributes lxml selects for a path outside the Python subset."""
+    found = rule.select(node)
+    if not isinstance(found, list):
+        return []  # an XPath that computes a number or string selects nothing
+    return [key for key in map(_key, found) if key is not None]
 
 
 def _key(found: Any) -> Key | None:
@@ -167,7 +150,7 @@ def _key(found: Any) -> Key | None:
 
 
 def _apply(
-    rule: Rule, found: Any, key: Key, data: dict[str, Any], scope: _Scope, target: str, source: str
+    rule: Rule, key: Key, data: dict[str, Any], scope: _Scope, target: str, source: str
 ) -> bool:
     """Apply one rule to one selected element or attribute; True when its value was used."""
     element = key if isinstance(key, etree._Element) else key[0]
@@ -175,8 +158,10 @@ def _apply(
     if rule.build:
         prefix = f"{target}{'.'.join(rule.target.parts)}."
         value = _run(rule.build, element, scope, prefix, _join(source, rule))
+    elif isinstance(key, tuple):
+        value = clean_text(element.get(key[1]) or "")
     else:
-        value = clean_text(_text(found))
+        value = clean_text(_text(element))
     if not value:
         return False
     try:
@@ -227,10 +212,9 @@ def _run_ops(ops: tuple[Operation, ...], value: Any) -> list[Any]:
     return [value]
 
 
-def _text(found: Any) -> str:
-    if isinstance(found, etree._Element):
-        return found.text or "" if not len(found) else "".join(map(str, found.itertext()))
-    return str(found)
+def _text(element: etree._Element) -> str:
+    """All the text of an element: its own, or its descendants' too (mixed content)."""
+    return element.text or "" if not len(element) else "".join(map(str, element.itertext()))
 
 
 def _join(source: str, rule: Rule) -> str:
@@ -340,7 +324,7 @@ class _Walk:
     def _text(self, node: etree._Element, path: str) -> bool:
         """Count the node's own text as one value; True when its descendants' text is part of it."""
         if node in self._used:  # a rule took the element, and with it all the text inside
-            text = node.text if not len(node) else "".join(map(str, node.itertext()))
+            text = _text(node)
             if text and not text.isspace():
                 self.total += 1
                 self.consumed += 1
@@ -348,8 +332,7 @@ class _Walk:
         if not _has_own_text(node):
             return False
         self.total += 1
-        text = node.text if not len(node) else "".join(map(str, node.itertext()))
-        self.extra.setdefault(path, []).append(clean_text(text or ""))
+        self.extra.setdefault(path, []).append(clean_text(_text(node)))
         return True
 
     def _attributes(self, node: etree._Element, path: str) -> None:

@@ -1,0 +1,167 @@
+"""The XPath subset evaluated in Python selects exactly what lxml's XPath selects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from bench.corpus import corpus_records
+from lxml import etree
+
+from ir_ingest import xmlsafe
+from ir_ingest.crosswalk import registry
+from ir_ingest.crosswalk.coverage import find_records
+from ir_ingest.crosswalk.engine import _xpath_keys
+from ir_ingest.crosswalk.paths import compile_path
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ir_ingest.crosswalk.definition import Rule
+    from ir_ingest.crosswalk.paths import Key
+
+NS = {"m": "http://www.loc.gov/mods/v3", "x": "http://www.w3.org/1999/xlink"}
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+# Edge cases of XPath 1.0's comparisons: attributes absent, empty, equal, different.
+DOCUMENT = b"""<m:mods xmlns:m="http://www.loc.gov/mods/v3" xmlns:x="http://www.w3.org/1999/xlink">
+  <m:name type="personal"><m:namePart type="family">Imani</m:namePart>
+    <m:namePart type="given">Yassaman</m:namePart><m:namePart>Y. Imani</m:namePart>
+    <m:role><m:roleTerm type="code" valueURI="http://id.loc.gov/vocabulary/relators/aut">aut
+    </m:roleTerm><m:roleTerm type="">author</m:roleTerm></m:role></m:name>
+  <m:name><m:namePart>Anon</m:namePart><m:namePart type="date">1901</m:namePart></m:name>
+  <m:titleInfo type="alternative"><m:title>Alt</m:title></m:titleInfo>
+  <m:titleInfo><m:title>Main</m:title></m:titleInfo>
+  <m:titleInfo><m:title>Second</m:title><m:subTitle>Sub</m:subTitle></m:titleInfo>
+  <m:genre authority="coar" valueURI="http://purl.org/coar/resource_type/c_3248">part</m:genre>
+  <m:genre valueURI="http://purl.org/coar/x">uri only</m:genre><m:genre>plain</m:genre>
+  <m:location><m:url usage="primary" access="preview">a</m:url><m:url usage="primary">b</m:url>
+    <m:url x:href="http://h" xml:lang="en">c</m:url></m:location>
+</m:mods>"""
+
+IN_SUBSET = [
+    ".",
+    "@type",
+    "@xml:lang",
+    "m:name",
+    "m:name/*",
+    "m:titleInfo[not(@type)][1]/m:subTitle",
+    "m:titleInfo[not(@type)][1]",
+    "m:titleInfo[1]",
+    "m:name[1][@type]",
+    "m:name/m:namePart[@type='family']",
+    "m:name/m:namePart[not(@type)]",
+    "m:name/m:namePart[@type]",
+    "m:name/m:role/m:roleTerm[@type='code' or not(@type)]",
+    "m:name/m:role/m:roleTerm[@type!='code']",
+    "m:name/m:role/m:roleTerm/@valueURI",
+    "m:name[not(@type) or (@type!='personal' and @type!='corporate')]",
+    "m:genre[@a='1' or @b='2' and @c='3']",
+    "m:genre[@authority='coar' or starts-with(@valueURI, 'http://purl.org/coar/')]",
+    "m:genre[not(@authority='coar')]",
+    "m:genre[starts-with(@authority, '')]",
+    "m:genre/@valueURI",
+    "m:location/m:url[@usage='primary'][not(@access='preview')]",
+    "m:location/m:url/@x:href",
+    "m:location/m:url/@xml:lang",
+    " m:name / m:namePart [1] ",
+]
+OUTSIDE = [
+    "m:name | m:genre",
+    "@xml:lang | ../@xml:lang | ../../@xml:lang",
+    "@type | ../@type",
+    "m:location/m:url/@x:href | m:location/m:url/@xml:lang | m:location/m:url",
+    "m:genre/@valueURI | m:genre | m:titleInfo",
+    "m:name[@type='personal' and m:namePart]/m:namePart",
+    "m:name[m:role/m:roleTerm[.='author' or .='aut']]/m:namePart",
+    "m:name/m:namePart[not(@type)][not(../m:namePart[@type='family'])]",
+    "m:name/m:namePart[not(../m:namePart[@type='family'])]",
+    "..",
+    "m:name[2]",
+    "m:name[last()]",
+    "m:extension//@downloads",
+    "/m:mods",
+    "m:name/..",
+    "m:name/text()",
+    "count(m:name)",
+    "m:name[normalize-space()]",
+    "m:name['x'=@type]",
+    "@*",
+    "q:name",
+    "name",
+    "$variable",
+    "m:name[",
+]
+
+
+def _keys_as_paths(root: etree._Element, keys: list[Key]) -> list[tuple[str, str]]:
+    tree = root.getroottree()
+    return [
+        (tree.getpath(key), "")
+        if isinstance(key, etree._Element)
+        else (tree.getpath(key[0]), key[1])
+        for key in keys
+    ]
+
+
+def _by_tag(node: etree._Element) -> dict[Any, list[etree._Element]]:
+    children: dict[Any, list[etree._Element]] = {}
+    for child in node:
+        children.setdefault(child.tag, []).append(child)
+    return children
+
+
+def _same_selection(rule_path: str, namespaces: dict[str, str], root: etree._Element) -> None:
+    path = compile_path(rule_path, namespaces)
+    assert path is not None, rule_path
+    select = etree.XPath(rule_path, namespaces=namespaces)
+    for node in root.iter(etree.Element):
+        ours = path.select(node, _by_tag(node))
+        found: Any = select(node)
+        lxml_keys = [
+            (f.getparent(), f.attrname) if getattr(f, "is_attribute", False) else f for f in found
+        ]
+        assert _keys_as_paths(root, ours) == _keys_as_paths(root, lxml_keys), (rule_path, node)
+
+
+@pytest.mark.parametrize("path", IN_SUBSET)
+def test_each_path_of_the_subset_selects_what_lxml_selects(path: str) -> None:
+    _same_selection(path, NS, xmlsafe.parse(DOCUMENT).root)
+
+
+@pytest.mark.parametrize("path", OUTSIDE)
+def test_paths_outside_the_subset_are_left_to_lxml(path: str) -> None:
+    assert compile_path(path, NS) is None
+
+
+def _rules(rules: tuple[Rule, ...]) -> Iterator[Rule]:
+    for rule in rules:
+        yield rule
+        yield from _rules(rule.build)
+
+
+def _records() -> Iterator[etree._Element]:
+    for path in sorted(FIXTURES.rglob("*.xml")):
+        for element, _ in find_records(xmlsafe.parse(path.read_bytes()).root):
+            yield element
+    yield from (element for _, element, _ in corpus_records())
+
+
+def test_every_shipped_rule_in_the_subset_selects_what_lxml_selects_in_every_record() -> None:
+    """On every element of every fixture and corpus record (the corpus where present)."""
+    crosswalks = registry()
+    compared = 0
+    for record in _records():
+        crosswalk = next(cw for cw in crosswalks.values() if record.tag in cw.roots_clark)
+        nodes = list(record.iter(etree.Element))
+        for rule in _rules(crosswalk.rules):
+            if rule.path is None:
+                continue
+            for node in nodes:
+                ours = rule.path.select(node, _by_tag(node))
+                assert _keys_as_paths(record, ours) == _keys_as_paths(
+                    record, _xpath_keys(rule, node)
+                ), (rule.source, record.getroottree().getpath(node))
+                compared += len(ours)
+    assert compared > 1000, "the rules selected something to compare"
