@@ -26,6 +26,7 @@ from ir_ingest.oai.provider import (
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import Store, source_key
 from ir_ingest.store import tables as t
+from ir_ingest.store.lock import source_lock
 from tests.oai.scripted import error, scripted
 
 if TYPE_CHECKING:
@@ -400,3 +401,30 @@ def test_an_empty_incremental_run_does_not_list_the_sets(oai_endpoint: str, stor
     quiet = run_harvest(oai_endpoint, "oai_dc", store=store, set_spec="openaire-typo")
     assert quiet.from_date is not None
     assert quiet.run_issues == [], "an empty incremental run is usual: no ListSets"
+
+
+def test_a_harvest_ends_the_dead_runs_of_other_sources_and_leaves_live_ones(
+    any_store: Store, oai_endpoint: str
+) -> None:
+    """A run killed under another source key (``auto`` took another format since, or another
+    set) would otherwise say "running" for ever: a source with a free lock has no live run."""
+    killed = any_store.begin_run(oai_endpoint, "mods")
+    live_key = source_key(oai_endpoint, "oai_dc", "a-set")
+    with source_lock(any_store, live_key):
+        live = any_store.begin_run(oai_endpoint, "oai_dc", "a-set")
+        report = run_harvest(oai_endpoint, "oai_dc", store=any_store)
+    assert any_store.run_status(killed) == (
+        "failed",
+        f"stopped without finishing (killed, or its machine went down); noticed by run "
+        f"{report.run_id}",
+    )
+    assert any_store.run_status(live) == ("running", None), "its source's lock was held"
+
+
+def test_an_in_memory_store_leaves_other_sources_runs_alone(oai_endpoint: str) -> None:
+    """Without locks nothing tells a killed run from one going on in another thread."""
+    store = Store("sqlite://")
+    other = store.begin_run(oai_endpoint, "mods")
+    run_harvest(oai_endpoint, "oai_dc", store=store)
+    assert store.run_status(other) == ("running", None)
+    store.close()

@@ -35,7 +35,7 @@ from ir_ingest.oai.windows import WINDOW_SIZES, date_windows
 from ir_ingest.pipeline import process
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Checkpoint, Store, default_db_url, source_key
-from ir_ingest.store.lock import source_lock
+from ir_ingest.store.lock import locks_sources, source_lock
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -234,7 +234,7 @@ def _run(
         sync_started_at=plan.sync_started_at,
         crosswalk=options.crosswalk,
     )
-    store.end_dead_runs(key, run_id, plan.resumed.id if plan.resumed else None)
+    _end_dead_runs(store, key, run_id, plan.resumed)
     report = RunReport(
         repository=client.repository,
         metadata_prefix=prefix,
@@ -270,6 +270,24 @@ def _run(
     report.finish(status)
     store.finish_run(run_id, status, report.to_dict())
     return report
+
+
+def _end_dead_runs(store: Store, key: str, run_id: int, resumed: RunInfo | None) -> None:
+    """Mark the runs that say ``running`` but are not going on as failed: this source's
+    earlier ones (its lock is ours), and other sources' whose lock is free.
+
+    Another source's run is left so when the lock cannot tell (an in-memory store, a database
+    without locks): it may be going on in another thread.
+    """
+    store.end_dead_runs(key, run_id, resumed.id if resumed else None)
+    if not locks_sources(store):
+        return
+    for other in store.running_sources() - {key}:
+        try:
+            with source_lock(store, other):
+                store.end_dead_runs(other, run_id, same_source=False)
+        except HarvestError:
+            continue  # a harvest of that source is going on
 
 
 def _bounds_at(options: HarvestOptions, day: bool) -> HarvestOptions:

@@ -49,6 +49,20 @@ def source_lock(store: Store, key: str) -> Iterator[None]:
         yield
 
 
+def locks_sources(store: Store) -> bool:
+    """Whether :func:`source_lock` really locks on this store (see the module's docstring)."""
+    dialect = store.engine.dialect.name
+    if dialect == "postgresql":
+        return True
+    if dialect != "sqlite" or sqlite_file(store.engine.url) is None:
+        return False
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 @contextmanager
 def _advisory_lock(store: Store, lock_id: int, key: str) -> Iterator[None]:
     conn = store.engine.connect()
