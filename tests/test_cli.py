@@ -364,6 +364,42 @@ def test_a_sources_crosswalk_from_the_config(db: str, oai_endpoint: str, tmp_pat
     assert "no crosswalk is named 'nope'" in refused.output
 
 
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_import_and_crosswalk_read_a_file_with_a_named_crosswalk(db: str, tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "titles.yaml").write_text(
+        "format: titles_only\nroot: oai_dc:dc\n"
+        "namespaces: {oai_dc: 'http://www.openarchives.org/OAI/2.0/oai_dc/', "
+        "dc: 'http://purl.org/dc/elements/1.1/'}\n"
+        "rules:\n  - {from: 'dc:title[1]', to: title, as: value}\n",
+        "utf-8",
+    )
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text('crosswalk_dirs = ["mine"]\n', "utf-8")
+    record = SEED_CHAPTER
+    base = ["--db", db, "--config", str(config)]
+
+    shown = runner.invoke(app, [*base, "crosswalk", str(record), "--crosswalk", "titles_only"])
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    assert data["source"]["crosswalk"] == "titles_only"
+    assert data["source"]["metadata_prefix"] == "oai_dc", "the format is still the file's"
+    assert "creators" not in data
+    assert "dc:creator" in data["extra"]
+
+    imported = runner.invoke(app, [*base, "import", str(record), "--crosswalk", "titles_only"])
+    assert imported.exit_code == 0, imported.output
+    exported = runner.invoke(app, ["--db", db, "export"]).output.splitlines()
+    assert [json.loads(line)["source"]["crosswalk"] for line in exported] == ["titles_only"]
+
+    for command in ("import", "crosswalk"):
+        refused = runner.invoke(app, [*base, command, str(record), "--crosswalk", "nope"])
+        assert refused.exit_code == 1
+        assert "no crosswalk is named 'nope'; known: mods, oai_dc, qdc, titles_only" in (
+            refused.output
+        )
+
+
 def test_harvest_options_reach_the_endpoint_and_reprocess_makes_no_versions(
     db: str, demo_records: list[ProvidedRecord], tmp_path: Path
 ) -> None:

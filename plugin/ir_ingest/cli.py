@@ -19,7 +19,7 @@ import typer
 from ir_ingest import __version__
 from ir_ingest.config import Config, load_config
 from ir_ingest.console import err, harvest_progress, out, print_lineage, print_run
-from ir_ingest.crosswalk import add_crosswalk_dir, registry
+from ir_ingest.crosswalk import add_crosswalk_dir, check_crosswalk_name, registry
 from ir_ingest.crosswalk.lookups import add_lookup_dir
 from ir_ingest.errors import IngestError
 from ir_ingest.oai.harvest import AUTO_PREFIX, run_harvest
@@ -341,6 +341,15 @@ FormatOption = Annotated[
     ),
 ]
 
+CrosswalkOption = Annotated[
+    str | None,
+    typer.Option(
+        "--crosswalk",
+        help="Read the records with this crosswalk (one of yours, say) instead of the one the "
+        "format names; the record says which made it.",
+    ),
+]
+
 
 def _known_format(prefix: str | None) -> str | None:
     """A format given to import or crosswalk names a crosswalk: a typo is an error, not a
@@ -356,6 +365,7 @@ def import_record(
     ctx: typer.Context,
     file: RecordFile,
     prefix: FormatOption = None,
+    crosswalk: CrosswalkOption = None,
 ) -> None:
     """Import a record (or each record of a collection) from a file into the store.
 
@@ -363,7 +373,8 @@ def import_record(
     """
     settings: Settings = ctx.obj
     with _fail_cleanly():
-        entries = process_file(file, _known_format(prefix))
+        check_crosswalk_name(crosswalk)
+        entries = process_file(file, _known_format(prefix), crosswalk)
         for entry in entries:
             if entry.record is None and not entry.harvested.deleted:
                 problems = "; ".join(issue.message for issue in entry.issues)
@@ -383,6 +394,7 @@ def import_record(
 def crosswalk_command(
     file: RecordFile,
     prefix: FormatOption = None,
+    crosswalk: CrosswalkOption = None,
     explain: Annotated[
         bool,
         typer.Option("--explain", help="Show where each field came from and what went to extra."),
@@ -397,7 +409,9 @@ def crosswalk_command(
     """
     with _fail_cleanly():
         # Deletions in a saved ListRecords page have no record to show; they are passed over.
-        entries = [e for e in process_file(file, _known_format(prefix)) if not e.harvested.deleted]
+        check_crosswalk_name(crosswalk)
+        read = process_file(file, _known_format(prefix), crosswalk)
+        entries = [e for e in read if not e.harvested.deleted]
         if not entries:
             raise IngestError(f"{file}: the file holds only deleted records")
         for entry in entries:

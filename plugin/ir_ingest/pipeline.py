@@ -105,8 +105,11 @@ def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
     return _read(path, prefix)[2]
 
 
-def process_file(path: Path, prefix: str | None = None) -> list[Entry]:
-    """Read a file as :func:`read_file` does and :func:`process` each of its records.
+def process_file(
+    path: Path, prefix: str | None = None, crosswalk: str | None = None
+) -> list[Entry]:
+    """Read a file as :func:`read_file` does and :func:`process` each of its records, with
+    the crosswalk ``crosswalk`` when given (else the one the prefix or the root names).
 
     A record taken out of a larger file (a ListRecords page, a collection) is stored as its own
     XML, which no longer shows the characters the parser removed from it; it gets the issue
@@ -114,6 +117,8 @@ def process_file(path: Path, prefix: str | None = None) -> list[Entry]:
     tell which lost characters, as a harvest does; those of a collection by their lines.
     """
     raw, parsed, records = _read(path, prefix)
+    if crosswalk is not None:
+        records = [replace(h, crosswalk=crosswalk) for h in records]
     repairs: dict[str, list[Issue]] = {}
     if parsed.issues and len(records) > 1:
         repairs = _repairs(raw, parsed, records, prefix)

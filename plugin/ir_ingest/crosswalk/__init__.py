@@ -20,7 +20,7 @@ from ir_ingest.crosswalk.definition import Crosswalk, load_crosswalk
 from ir_ingest.crosswalk.engine import Applied, apply_crosswalk
 from ir_ingest.crosswalk.post import STEPS
 from ir_ingest.entry import Issue, Severity
-from ir_ingest.errors import CrosswalkError
+from ir_ingest.errors import ConfigError, CrosswalkError
 from ir_ingest.resources import bundled
 from ir_ingest.schema import Record, Source, record_id
 
@@ -70,6 +70,13 @@ def registry() -> dict[str, Crosswalk]:
                 crosswalk = replace(crosswalk, precedence=replaced.precedence)
             found[crosswalk.format] = crosswalk
     return found
+
+
+def check_crosswalk_name(name: str | None) -> None:
+    """Refuse, before any work, a crosswalk name no crosswalk has (a typing error)."""
+    if name is not None and name not in registry():
+        known = ", ".join(sorted(registry()))
+        raise ConfigError(f"no crosswalk is named {name!r}; known: {known}")
 
 
 def precedence(name: str) -> int | None:

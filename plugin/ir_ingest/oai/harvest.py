@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ir_ingest.crosswalk import registry, richest_format
+from ir_ingest.crosswalk import check_crosswalk_name, richest_format
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
 from ir_ingest.errors import ConfigError, HarvestError, MalformedResponseError, OAIProtocolError
 from ir_ingest.oai.archive import PageArchive
@@ -161,9 +161,7 @@ def run_harvest(
         raise ConfigError(f"parallel must be between 1 and {MAX_PARALLEL}, got {options.parallel}")
     # Checked before any request: a typing error is the user's, not the endpoint's.
     _bounds_at(options, day=False)
-    if crosswalk is not None and crosswalk not in registry():
-        known = ", ".join(sorted(registry()))
-        raise ConfigError(f"no crosswalk is named {crosswalk!r}; known: {known}")
+    check_crosswalk_name(crosswalk)
     if options.window is not None and options.window not in WINDOW_SIZES:
         sizes = " or ".join(WINDOW_SIZES)
         raise ConfigError(f"window must be {sizes}, got {options.window!r}")
