@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NoReturn
 
+import pytest
 from sqlalchemy import text
 
 from ir_ingest import pipeline
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
+from ir_ingest.errors import HarvestError
 from ir_ingest.jobs.reprocess import reprocess
 from ir_ingest.oai.client import UNIDENTIFIED
 from ir_ingest.pipeline import process
 from ir_ingest.schema import record_id
+from ir_ingest.store import source_key
+from ir_ingest.store.lock import source_lock
 
 if TYPE_CHECKING:
-    import pytest
-
     from ir_ingest.store import Store
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -257,3 +259,44 @@ def test_a_reject_whose_response_was_malformed_is_parsed_again(store: Store) -> 
     report = reprocess(store)
 
     assert report.counts["created"] == 1
+
+
+def test_a_reprocess_run_is_kept_with_its_report_and_marks_what_it_wrote(store: Store) -> None:
+    harvested = HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", RAW)
+    store.save_page(None, [process(harvested)], None)
+    with store.engine.begin() as conn:  # as a record made by an older crosswalk would be
+        conn.execute(text("update records set content_hash = 'old'"))
+
+    report = reprocess(store, "urn:test")
+
+    assert report.run_id is not None
+    assert report.counts["updated"] == 1
+    assert store.run_status(report.run_id) == ("completed", None)
+    assert store.run_report() == report.to_dict(), "ir-ingest report shows it"
+    assert report.repository == "urn:test"
+    with store.engine.connect() as conn:
+        assert conn.execute(text("select run_id from records")).scalar_one() == report.run_id
+
+
+def test_an_interrupted_reprocess_is_kept_as_failed(store: Store) -> None:
+    harvested = HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", RAW)
+    store.save_page(None, [process(harvested)], None)
+
+    def interrupt(_: object) -> NoReturn:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        reprocess(store, on_batch=interrupt)
+    failed = store.run_report()
+    assert failed is not None
+    assert failed["status"] == "failed"
+    assert failed["error"] == "KeyboardInterrupt: interrupted (Ctrl-C)"
+    assert failed["repository"] == "all sources"
+
+
+def test_two_reprocess_runs_of_the_same_records_at_once_are_refused(store: Store) -> None:
+    with source_lock(store, source_key("all sources", "(reprocess)", None)):
+        with pytest.raises(HarvestError, match="another run of this source is going on"):
+            reprocess(store)
+        assert store.run_report() is None, "the refused run left nothing behind"
+        reprocess(store, "urn:test")  # another scope is free

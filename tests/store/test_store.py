@@ -539,7 +539,7 @@ def test_one_harvest_of_a_source_at_a_time(any_store: Store) -> None:
     key = source_key(REPO, "oai_dc", None)
     with source_lock(any_store, key):
         with (
-            pytest.raises(HarvestError, match="another harvest of this source is running"),
+            pytest.raises(HarvestError, match="another run of this source is going on"),
             source_lock(any_store, key),
         ):
             pass  # the second lock is refused before this

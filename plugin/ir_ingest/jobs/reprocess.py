@@ -39,6 +39,8 @@ from ir_ingest.oai.client import OAI_NS, UNIDENTIFIED, set_specs, unwrap
 from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.pipeline import process
 from ir_ingest.report.model import RunReport
+from ir_ingest.store import source_key
+from ir_ingest.store.lock import source_lock
 
 if TYPE_CHECKING:
     from ir_ingest.oai.harvest import ProgressCallback
@@ -46,6 +48,10 @@ if TYPE_CHECKING:
 
 #: Records committed together.
 BATCH = 200
+#: What a reprocess run is kept under: its repository (or all) and this in place of a format
+#: (no endpoint names a format so: metadataPrefix characters allow it, but nobody does).
+ALL_SOURCES = "all sources"
+RUN_PREFIX = "(reprocess)"
 #: Where a reject whose datestamp cannot be read ranks: before every dated one.
 _UNDATED = datetime.min.replace(tzinfo=UTC)
 #: What the run issues about rejects not tried say (with their count).
@@ -64,8 +70,30 @@ _UNTRIED = {
 def reprocess(
     store: Store, repository: str | None = None, on_batch: ProgressCallback | None = None
 ) -> RunReport:
-    """Re-crosswalk every reject and every live stored record (of ``repository``, or all)."""
-    report = RunReport(repository=repository or "all sources", metadata_prefix="*")
+    """Re-crosswalk every reject and every live stored record (of ``repository``, or all).
+
+    The run is kept with the harvests' (``ir-ingest report`` shows it), and holds a lock of
+    its own: two reprocess runs of the same records at once are refused.
+    """
+    scope = repository or ALL_SOURCES
+    with source_lock(store, source_key(scope, RUN_PREFIX, None)):
+        run_id = store.begin_run(scope, RUN_PREFIX)
+        report = RunReport(repository=scope, metadata_prefix=RUN_PREFIX, run_id=run_id)
+        try:
+            _reprocess(store, repository, report, on_batch)
+        except BaseException as exc:
+            report.fail(exc)
+            store.finish_run(run_id, "failed", report.to_dict(), report.error)
+            raise
+        report.finish("completed")
+        store.finish_run(run_id, "completed", report.to_dict())
+    return report
+
+
+def _reprocess(
+    store: Store, repository: str | None, report: RunReport, on_batch: ProgressCallback | None
+) -> None:
+    assert report.run_id is not None
     tried: set[tuple[str, str]] = set()
     untried: Counter[str] = Counter()
     rejects = _newest_rejects(store, repository)
@@ -85,12 +113,11 @@ def reprocess(
             for record, issues in batch
             if (record.repository, record.identifier) in current
         ]
-        store.save_page(None, [entry for entry in entries if entry.record is not None], None)
+        written = [entry for entry in entries if entry.record is not None]
+        store.save_page(report.run_id, written, None)
         report.add(_failed_kept(entries))
         if on_batch is not None:
             on_batch(report)
-    report.finish("completed")
-    return report
 
 
 def _newest_rejects(store: Store, repository: str | None) -> list[int]:
@@ -129,7 +156,7 @@ def _retry_rejects(
             untried["reprocess.rejects_superseded"] += 1
         else:
             untried["reprocess.rejects_other_format"] += 1
-    store.save_page(None, [entry for entry in entries if entry.record is not None], None)
+    store.save_page(report.run_id, [entry for entry in entries if entry.record is not None], None)
     recovered = [(e.harvested.repository, e.harvested.identifier) for e in entries if e.record]
     store.drop_rejects([*settled, *recovered])
     report.add(_failed_kept(entries))

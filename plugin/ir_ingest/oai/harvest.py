@@ -257,8 +257,7 @@ def _run(
         if options.full:
             _sweep(store, client, report, options)
     except BaseException as exc:
-        why = "interrupted (Ctrl-C)" if isinstance(exc, KeyboardInterrupt) else str(exc)
-        report.finish("failed", f"{type(exc).__name__}: {why}")
+        report.fail(exc)
         store.finish_run(run_id, "failed", report.to_dict(), report.error)
         raise
     # A window a guard cut short (repeated token, empty pages, request cap) left records

@@ -112,6 +112,11 @@ class RunReport:
         self.error = error
         self.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
 
+    def fail(self, exc: BaseException) -> None:
+        """Close the report as ``failed`` by ``exc`` (Ctrl-C said as such)."""
+        why = "interrupted (Ctrl-C)" if isinstance(exc, KeyboardInterrupt) else str(exc)
+        self.finish("failed", f"{type(exc).__name__}: {why}")
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, as stored with the run and written by ``--format json``."""
         return asdict(self)

@@ -114,5 +114,6 @@ def _file_lock(path: Path, key: str) -> Iterator[None]:
 
 def _busy(key: str) -> HarvestError:
     return HarvestError(
-        f"another harvest of this source is running ({key}); wait for it to end, or stop it"
+        f"another run of this source is going on ({key}: a harvest, or a reprocess); wait "
+        "for it to end, or stop it"
     )
