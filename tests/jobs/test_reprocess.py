@@ -294,6 +294,16 @@ def test_an_interrupted_reprocess_is_kept_as_failed(store: Store) -> None:
     assert failed["repository"] == "all sources"
 
 
+def test_a_reprocess_ends_a_killed_reprocess_of_the_same_records(store: Store) -> None:
+    killed = store.begin_run("all sources", "(reprocess)")
+    report = reprocess(store)
+    assert store.run_status(killed) == (
+        "failed",
+        f"stopped without finishing (killed, or its machine went down); run {report.run_id} "
+        "started afresh",
+    )
+
+
 def test_two_reprocess_runs_of_the_same_records_at_once_are_refused(store: Store) -> None:
     with source_lock(store, source_key("all sources", "(reprocess)", None)):
         with pytest.raises(HarvestError, match="another run of this source is going on"):

@@ -76,8 +76,10 @@ def reprocess(
     its own: two reprocess runs of the same records at once are refused.
     """
     scope = repository or ALL_SOURCES
-    with source_lock(store, source_key(scope, RUN_PREFIX, None)):
+    key = source_key(scope, RUN_PREFIX, None)
+    with source_lock(store, key):
         run_id = store.begin_run(scope, RUN_PREFIX)
+        store.end_dead_runs(key, run_id)  # a killed reprocess of these records
         report = RunReport(repository=scope, metadata_prefix=RUN_PREFIX, run_id=run_id)
         try:
             _reprocess(store, repository, report, on_batch)
