@@ -237,7 +237,7 @@ def test_mistakes_a_manager_makes_get_one_line_each(db: str, tmp_path: Path) -> 
         store.end_dead_runs(source_key("https://repo.example/oai", "oai_dc", None), successor, None)
     result = runner.invoke(app, ["--db", db, "report", str(killed)])
     assert f"run {killed} has no report: it is failed (stopped without finishing" in result.output
-    assert f"run {successor} started afresh" in result.output
+    assert f"noticed by run {successor}" in result.output
 
 
 def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
@@ -386,6 +386,9 @@ def test_import_and_crosswalk_read_a_file_with_a_named_crosswalk(db: str, tmp_pa
     assert data["source"]["metadata_prefix"] == "oai_dc", "the format is still the file's"
     assert "creators" not in data
     assert "dc:creator" in data["extra"]
+
+    named = runner.invoke(app, [*base, "crosswalk", str(record), "--crosswalk", "oai_dc"])
+    assert "crosswalk" not in json.loads(named.stdout)["source"], "the format's own is not named"
 
     imported = runner.invoke(app, [*base, "import", str(record), "--crosswalk", "titles_only"])
     assert imported.exit_code == 0, imported.output

@@ -501,8 +501,8 @@ def report(
         if data is None and state is not None:
             status, error = state
             why = error or (
-                "killed, or still going; the next harvest of its source continues a killed "
-                "run, and that run has the report"
+                "killed, or still going; the next harvest or reprocess marks a killed run "
+                "failed, and a harvest of its source continues it"
             )
             raise IngestError(f"run {run_id} has no report: it is {status} ({why})")
         if data is None:

@@ -118,7 +118,11 @@ def process_file(
     """
     raw, parsed, records = _read(path, prefix)
     if crosswalk is not None:
-        records = [replace(h, crosswalk=crosswalk) for h in records]
+        # The crosswalk the format names anyway is not the record's own (as in a harvest).
+        records = [
+            replace(h, crosswalk=crosswalk if crosswalk != h.metadata_prefix else None)
+            for h in records
+        ]
     repairs: dict[str, list[Issue]] = {}
     if parsed.issues and len(records) > 1:
         repairs = _repairs(raw, parsed, records, prefix)

@@ -294,19 +294,24 @@ def test_an_interrupted_reprocess_is_kept_as_failed(store: Store) -> None:
     assert failed["repository"] == "all sources"
 
 
-def test_a_reprocess_ends_a_killed_reprocess_of_the_same_records(store: Store) -> None:
-    killed = store.begin_run("all sources", "(reprocess)")
-    report = reprocess(store)
-    assert store.run_status(killed) == (
-        "failed",
-        f"stopped without finishing (killed, or its machine went down); run {report.run_id} "
-        "started afresh",
-    )
+def test_a_reprocess_ends_killed_reprocess_runs_of_any_scope(store: Store) -> None:
+    killed = [
+        store.begin_run("all sources", "(reprocess)"),
+        store.begin_run("urn:x", "(reprocess)"),
+    ]
+    harvest = store.begin_run("urn:x", "oai_dc")  # a harvest's is its source's business
+    report = reprocess(store, "urn:test")
+    why = "stopped without finishing (killed, or its machine went down)"
+    assert [store.run_status(run) for run in killed] == [
+        ("failed", f"{why}; noticed by run {report.run_id}")
+    ] * 2
+    assert store.run_status(harvest) == ("running", None)
 
 
-def test_two_reprocess_runs_of_the_same_records_at_once_are_refused(store: Store) -> None:
+def test_two_reprocess_runs_at_once_are_refused_whatever_their_scope(store: Store) -> None:
     with source_lock(store, source_key("all sources", "(reprocess)", None)):
-        with pytest.raises(HarvestError, match="another run of this source is going on"):
-            reprocess(store)
-        assert store.run_report() is None, "the refused run left nothing behind"
-        reprocess(store, "urn:test")  # another scope is free
+        for scope in (None, "urn:test"):
+            with pytest.raises(HarvestError, match="another run of this source is going on"):
+                reprocess(store, scope)
+        assert store.run_report() is None, "the refused runs left nothing behind"
+    assert reprocess(store).status == "completed"

@@ -421,10 +421,12 @@ def test_a_harvest_ends_the_dead_runs_of_other_sources_and_leaves_live_ones(
     assert any_store.run_status(live) == ("running", None), "its source's lock was held"
 
 
-def test_an_in_memory_store_leaves_other_sources_runs_alone(oai_endpoint: str) -> None:
+def test_an_in_memory_store_leaves_runs_that_say_running_alone(oai_endpoint: str) -> None:
     """Without locks nothing tells a killed run from one going on in another thread."""
     store = Store("sqlite://")
     other = store.begin_run(oai_endpoint, "mods")
-    run_harvest(oai_endpoint, "oai_dc", store=store)
+    same = store.begin_run(oai_endpoint, "oai_dc")
+    run_harvest(oai_endpoint, "oai_dc", store=store, resume=False)
     assert store.run_status(other) == ("running", None)
+    assert store.run_status(same) == ("running", None)
     store.close()

@@ -196,7 +196,7 @@ def test_runs_left_running_by_a_killed_process_are_ended_by_the_next_run(any_sto
 
     why = "stopped without finishing (killed, or its machine went down)"
     assert any_store.run_status(killed) == ("failed", f"{why}; run {successor} continued it")
-    assert any_store.run_status(older) == ("failed", f"{why}; run {successor} started afresh")
+    assert any_store.run_status(older) == ("failed", f"{why}; noticed by run {successor}")
     assert any_store.run_status(finished) == ("completed", None)
     assert any_store.run_status(other) == ("running", None)
     assert any_store.run_status(successor) == ("running", None)
@@ -547,6 +547,31 @@ def test_one_harvest_of_a_source_at_a_time(any_store: Store) -> None:
             pass  # another source is free
     with source_lock(any_store, key):
         pass  # released
+
+
+def test_a_lock_held_for_a_moment_is_waited_for(any_store: Store) -> None:
+    """Another run looking for dead runs holds a source's lock for milliseconds: the run of
+    that source starting then waits, instead of failing as if a harvest were going on."""
+    key = source_key(REPO, "oai_dc", None)
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with source_lock(any_store, key, wait=0):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(10)
+    with (
+        pytest.raises(HarvestError, match="another run of this source is going on"),
+        source_lock(any_store, key, wait=0),
+    ):
+        pass  # not waited for: refused at once
+    threading.Timer(0.3, release.set).start()
+    with source_lock(any_store, key):
+        assert release.is_set(), "taken once the other let go"
+    holder.join()
 
 
 def test_a_failed_run_frees_its_lock(any_store: Store) -> None:

@@ -7,6 +7,7 @@ scheme (an ISBN with a bad checksum) is a :class:`NormaliseError`, never a guess
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,11 @@ from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+# idutils is imported when first needed (see _detectors); that it is installed at all is
+# checked here, so that a broken installation fails at start, not as a reject per record.
+if importlib.util.find_spec("idutils") is None:
+    raise ImportError("ir-ingest needs idutils; install it (pip install idutils)")
 
 # idutils reports every scheme a string could be; prefer the most specific ones.
 # "issn:2583-1887", "PMID: 123", and the info URI form "info:pmid/123" (RFC 4452).

@@ -40,7 +40,7 @@ from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.pipeline import process
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import source_key
-from ir_ingest.store.lock import source_lock
+from ir_ingest.store.lock import locks_sources, source_lock
 
 if TYPE_CHECKING:
     from ir_ingest.oai.harvest import ProgressCallback
@@ -72,16 +72,18 @@ def reprocess(
 ) -> RunReport:
     """Re-crosswalk every reject and every live stored record (of ``repository``, or all).
 
-    The run is kept with the harvests' (``ir-ingest report`` shows it), and holds a lock of
-    its own: two reprocess runs of the same records at once are refused.
+    The run is kept with the harvests' (``ir-ingest report`` shows it).  One reprocess runs
+    at a time, whatever its scope: two would retry the same rejects.
     """
     scope = repository or ALL_SOURCES
-    key = source_key(scope, RUN_PREFIX, None)
-    with source_lock(store, key):
+    with source_lock(store, source_key(ALL_SOURCES, RUN_PREFIX, None)):
         run_id = store.begin_run(scope, RUN_PREFIX)
-        store.end_dead_runs(key, run_id)  # a killed reprocess of these records
         report = RunReport(repository=scope, metadata_prefix=RUN_PREFIX, run_id=run_id)
         try:
+            if locks_sources(store):  # no reprocess is going on but this one
+                for key in store.running_sources():
+                    if key.endswith(f" {RUN_PREFIX} *"):
+                        store.end_dead_runs(key, run_id)
             _reprocess(store, repository, report, on_batch)
         except BaseException as exc:
             report.fail(exc)

@@ -232,7 +232,6 @@ def _run(
         sync_started_at=plan.sync_started_at,
         crosswalk=options.crosswalk,
     )
-    _end_dead_runs(store, key, run_id, plan.resumed)
     report = RunReport(
         repository=client.repository,
         metadata_prefix=prefix,
@@ -249,6 +248,7 @@ def _run(
     # checkpoint says "done"): the cut must stay on record, or the records it left are lost.
     report.cut_short = plan.cut_short
     try:
+        _end_dead_runs(store, key, run_id, plan.resumed)
         _harvest_windows(store, client, report, plan, options, on_page)
         # Only a run that asked for everything: an empty incremental run is the usual case,
         # and listing a DSpace's thousands of sets after each one would cost many requests.
@@ -273,18 +273,18 @@ def _end_dead_runs(store: Store, key: str, run_id: int, resumed: RunInfo | None)
     """Mark the runs that say ``running`` but are not going on as failed: this source's
     earlier ones (its lock is ours), and other sources' whose lock is free.
 
-    Another source's run is left so when the lock cannot tell (an in-memory store, a database
-    without locks): it may be going on in another thread.
+    Nothing is marked when the locks cannot tell (an in-memory store, a database without
+    locks): a run may be going on in another thread or process.
     """
-    store.end_dead_runs(key, run_id, resumed.id if resumed else None)
     if not locks_sources(store):
         return
+    store.end_dead_runs(key, run_id, resumed.id if resumed else None)
     for other in store.running_sources() - {key}:
         try:
-            with source_lock(store, other):
-                store.end_dead_runs(other, run_id, same_source=False)
+            with source_lock(store, other, wait=0):
+                store.end_dead_runs(other, run_id)
         except HarvestError:
-            continue  # a harvest of that source is going on
+            continue  # a run of that source is going on
 
 
 def _bounds_at(options: HarvestOptions, day: bool) -> HarvestOptions:

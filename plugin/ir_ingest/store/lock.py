@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,20 +24,28 @@ from ir_ingest.errors import HarvestError
 from ir_ingest.store.store import sqlite_file
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from ir_ingest.store.store import Store
 
 log = logging.getLogger(__name__)
 
 
+#: Seconds a lock held elsewhere is tried again before its holder counts as a run going on:
+#: a run looking for dead runs holds other sources' locks for a moment (``harvest``).
+WAIT = 2.0
+_POLL = 0.05
+
+
 @contextmanager
-def source_lock(store: Store, key: str) -> Iterator[None]:
-    """Hold the lock of source ``key`` for the duration; raise if another harvest holds it."""
+def source_lock(store: Store, key: str, wait: float = WAIT) -> Iterator[None]:
+    """Hold the lock of source ``key`` for the duration; raise :class:`HarvestError` if
+    another run still holds it after ``wait`` seconds."""
     digest = hashlib.sha256(key.encode()).digest()
     dialect = store.engine.dialect.name
     if dialect == "postgresql":
-        with _advisory_lock(store, int.from_bytes(digest[:8], "big", signed=True), key):
+        lock_id = int.from_bytes(digest[:8], "big", signed=True)
+        with _advisory_lock(store, lock_id, key, wait):
             yield
         return
     path = sqlite_file(store.engine.url) if dialect == "sqlite" else None
@@ -45,7 +54,7 @@ def source_lock(store: Store, key: str) -> Iterator[None]:
             log.warning("no per-source harvest lock on %s databases", dialect)
         yield
         return
-    with _file_lock(Path(f"{path}.{digest.hex()[:16]}.lock"), key):
+    with _file_lock(Path(f"{path}.{digest.hex()[:16]}.lock"), key, wait):
         yield
 
 
@@ -63,14 +72,28 @@ def locks_sources(store: Store) -> bool:
     return True
 
 
+def _tried(attempt: Callable[[], bool], wait: float) -> bool:
+    """Whether ``attempt`` succeeded within ``wait`` seconds (it is made at least once)."""
+    deadline = time.monotonic() + wait
+    while not attempt():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(_POLL)
+    return True
+
+
 @contextmanager
-def _advisory_lock(store: Store, lock_id: int, key: str) -> Iterator[None]:
+def _advisory_lock(store: Store, lock_id: int, key: str, wait: float) -> Iterator[None]:
     conn = store.engine.connect()
     released = False
-    try:
+
+    def attempt() -> bool:
         taken = conn.execute(text("select pg_try_advisory_lock(:id)"), {"id": lock_id}).scalar()
         conn.commit()
-        if not taken:
+        return bool(taken)
+
+    try:
+        if not _tried(attempt, wait):
             released = True  # nothing of ours to release
             raise _busy(key)
         yield
@@ -90,7 +113,7 @@ def _advisory_lock(store: Store, lock_id: int, key: str) -> Iterator[None]:
 
 
 @contextmanager
-def _file_lock(path: Path, key: str) -> Iterator[None]:
+def _file_lock(path: Path, key: str, wait: float) -> Iterator[None]:
     try:
         import fcntl
     except ImportError:
@@ -101,11 +124,17 @@ def _file_lock(path: Path, key: str) -> Iterator[None]:
         handle = path.open("a")
     except OSError as exc:
         raise HarvestError(f"cannot create the harvest lock {path}: {exc.strerror}") from exc
-    with handle:
+
+    def attempt() -> bool:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise _busy(key) from exc
+        except BlockingIOError:
+            return False
+        return True
+
+    with handle:
+        if not _tried(attempt, wait):
+            raise _busy(key)
         try:
             yield
         finally:

@@ -308,21 +308,17 @@ class Store:
             ).first()
         return None if row is None else (str(row.status), row.error)
 
-    def end_dead_runs(
-        self, key: str, successor: int, resumed: int | None = None, *, same_source: bool = True
-    ) -> None:
+    def end_dead_runs(self, key: str, successor: int, resumed: int | None = None) -> None:
         """Mark the runs of source ``key`` before ``successor`` that still say ``running`` as
         failed.
 
         Called by a run that holds the source's lock: no run of it can be going on, so those
         were killed (or their machine went down) and would otherwise say "running" for ever.
-        ``resumed`` is the one ``successor`` continues, if any; ``same_source`` false when
-        ``successor`` harvests another source and only noticed them.
+        ``resumed`` is the one ``successor`` continues, if any.
         """
         runs = t.harvest_runs
         dead = (runs.c.source_key == key, runs.c.status == "running", runs.c.id < successor)
         why = "stopped without finishing (killed, or its machine went down)"
-        after = f"run {successor} started afresh" if same_source else f"noticed by run {successor}"
         with self.engine.begin() as conn:
             if resumed is not None:
                 conn.execute(
@@ -330,7 +326,11 @@ class Store:
                     .where(*dead, runs.c.id == resumed)
                     .values(status="failed", error=f"{why}; run {successor} continued it")
                 )
-            conn.execute(update(runs).where(*dead).values(status="failed", error=f"{why}; {after}"))
+            conn.execute(
+                update(runs)
+                .where(*dead)
+                .values(status="failed", error=f"{why}; noticed by run {successor}")
+            )
 
     def running_sources(self) -> set[str]:
         """The source keys of runs that say ``running`` (going on, or killed)."""
