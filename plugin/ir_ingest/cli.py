@@ -497,7 +497,8 @@ def report(
     with _fail_cleanly():
         with closing(settings.store(existing=True)) as store:
             data = store.run_report(run_id)
-            state = store.run_status(run_id) if run_id is not None else None
+            shown = run_id if run_id is not None else (data or {}).get("run_id")
+            state = store.run_status(shown) if shown is not None else None
         if data is None and state is not None:
             status, error = state
             why = error or (
@@ -507,9 +508,13 @@ def report(
             raise IngestError(f"run {run_id} has no report: it is {status} ({why})")
         if data is None:
             raise IngestError(
-                f"no run {run_id} in the store" if run_id is not None else "no run has finished yet"
+                f"no run {run_id} in the store" if run_id is not None else "no run has started yet"
             )
     loaded = RunReport.from_dict(data)
+    if state is not None and state[0] != loaded.status:
+        # A report kept while the run went on (report.keeper); the run has ended since, or
+        # was found killed: its row says how.
+        loaded.status, loaded.error = state
     renderers = {"text": render.to_text, "json": render.to_json, "html": render.to_html}
     if fmt not in renderers:
         err.print(f"--format must be text, json or html, got {fmt!r}")

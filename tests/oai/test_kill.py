@@ -79,6 +79,20 @@ def test_a_harvest_killed_at_several_points_resumes_without_loss_or_duplicates(
         )
         for n in killed
     ], "each killed run says so, and which run continued it"
+    partial = [store.run_report(run_id) for run_id in killed]
+    assert all(report is not None and sum(report["counts"].values()) > 0 for report in partial), (
+        "each killed run's report, kept as it went, counts the records it stored"
+    )
+    shown = subprocess.run(
+        [*_harvest_command(db, url)[:3], "report", str(killed[0])],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert shown.startswith(f"Run {killed[0]} failed: ")
+    assert f"run {killed[0] + 1} continued it" in shown
     assert len([q for q in plan.queries() if "resumptionToken" not in q]) == 1, (
         "only the very first run started from the first page"
     )

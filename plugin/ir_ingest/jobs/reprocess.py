@@ -38,6 +38,7 @@ from ir_ingest.errors import CrosswalkError, XMLError
 from ir_ingest.oai.client import OAI_NS, UNIDENTIFIED, set_specs, unwrap
 from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.pipeline import process
+from ir_ingest.report.keeper import ProgressKeeper
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import source_key
 from ir_ingest.store.lock import locks_sources, source_lock
@@ -98,11 +99,13 @@ def _reprocess(
     store: Store, repository: str | None, report: RunReport, on_batch: ProgressCallback | None
 ) -> None:
     assert report.run_id is not None
+    keep = ProgressKeeper(store, report)
     tried: set[tuple[str, str]] = set()
     untried: Counter[str] = Counter()
     rejects = _newest_rejects(store, repository)
     for start in range(0, len(rejects), BATCH):
         tried |= _retry_rejects(store, rejects[start : start + BATCH], report, untried)
+        keep()
         if on_batch is not None:
             on_batch(report)
     for code, count in sorted(untried.items()):
@@ -120,6 +123,7 @@ def _reprocess(
         written = [entry for entry in entries if entry.record is not None]
         store.save_page(report.run_id, written, None)
         report.add(_failed_kept(entries))
+        keep()
         if on_batch is not None:
             on_batch(report)
 

@@ -33,6 +33,7 @@ from ir_ingest.oai.pages import PageGuards, Window, iter_pages, read_page
 from ir_ingest.oai.prefetch import prefetched
 from ir_ingest.oai.windows import WINDOW_SIZES, date_windows
 from ir_ingest.pipeline import process
+from ir_ingest.report.keeper import ProgressKeeper
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Checkpoint, Store, default_db_url, source_key
 from ir_ingest.store.lock import locks_sources, source_lock
@@ -464,12 +465,14 @@ def _harvest_windows(
             options.archive, client.repository, report.metadata_prefix, options.set_spec
         )
     producers = [functools.partial(_window_pages, client, options, state) for state in plan.windows]
+    keep = ProgressKeeper(store, report)
     for index, page in prefetched(producers, options.parallel):
         state = plan.windows[index]
         if archive is not None:
             archive.write(report.run_id or 0, state.index, state.pages + 1, page.body)
         _store_page(store, report, state, page, options.crosswalk)
         report.complete_list_size = _known_total(plan.windows)
+        keep()
         if on_page is not None:
             on_page(report)
 

@@ -221,6 +221,16 @@ class Store:
                 )
             )
 
+    def save_progress(self, run_id: int, report: dict[str, Any]) -> None:
+        """Keep the report of a run that is still going on (see ``report.keeper``)."""
+        runs = t.harvest_runs
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(runs)
+                .where(runs.c.id == run_id, runs.c.status == "running")
+                .values(report_json=json.dumps(report).encode())
+            )
+
     def run_report(self, run_id: int | None = None) -> dict[str, Any] | None:
         """The stored report of a run (the latest finished one when ``run_id`` is None)."""
         query = select(t.harvest_runs.c.report_json).where(

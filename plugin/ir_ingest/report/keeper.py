@@ -1,0 +1,36 @@
+"""Keeping a running run's report in the store, so that a killed run's work is reported.
+
+A run's report is written when the run ends.  A run killed before that (``kill -9``, a machine
+that went down) has stored pages of records, but no report of them: the run that continues it
+reports only its own.  So a running run's report is also written after its first page and then
+every few seconds; ``ir-ingest report RUN_ID`` shows it, as far as it got.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ir_ingest.report.model import RunReport
+    from ir_ingest.store import Store
+
+#: Seconds between two writes of a running run's report (a killed run's lags by at most this).
+EVERY = 5.0
+
+
+class ProgressKeeper:
+    """Call after each stored page or batch: writes the report when one is due."""
+
+    def __init__(self, store: Store, report: RunReport, every: float = EVERY) -> None:
+        self._store = store
+        self._report = report
+        self._every = every
+        self._due = time.monotonic()  # the first page is written at once
+
+    def __call__(self) -> None:
+        now = time.monotonic()
+        if now < self._due or self._report.run_id is None:
+            return
+        self._store.save_progress(self._report.run_id, self._report.to_dict())
+        self._due = now + self._every
