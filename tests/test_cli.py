@@ -240,6 +240,31 @@ def test_mistakes_a_manager_makes_get_one_line_each(db: str, tmp_path: Path) -> 
     assert f"noticed by run {successor}" in result.output
 
 
+def test_report_lists_the_latest_runs_with_how_they_ended(db: str, oai_endpoint: str) -> None:
+    assert (
+        runner.invoke(app, ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc"]).exit_code
+        == 0
+    )
+    with closing(Store(db)) as store:
+        killed = store.begin_run(oai_endpoint, "mods", "a-set")
+    assert runner.invoke(app, ["--db", db, "reprocess"]).exit_code == 0
+
+    listed = runner.invoke(app, ["--db", db, "report", "--list"])
+    assert listed.exit_code == 0, listed.output
+    header, *runs = listed.output.splitlines()
+    assert header.split() == ["run", "status", "started", "(UTC)", "records", "source"]
+    assert [line.split()[:2] for line in runs if line.split()[0].isdigit()] == [
+        ["3", "completed"],
+        [str(killed), "running"],
+        ["1", "completed"],
+    ]
+    assert runs[0].endswith("32  all sources · (reprocess)")
+    assert runs[1].endswith(f"{oai_endpoint} · mods · set a-set"), "no report: no count"
+    assert runs[2].endswith(f"36  {oai_endpoint} · oai_dc")
+    one = runner.invoke(app, ["--db", db, "report", "--list", "--limit", "1"])
+    assert len(one.output.splitlines()) == 2
+
+
 def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
     exe = shutil.which("ir-ingest", path=str(Path(sys.executable).parent))
     assert exe, "the console script is installed next to the interpreter"

@@ -18,7 +18,14 @@ import typer
 
 from ir_ingest import __version__
 from ir_ingest.config import Config, load_config
-from ir_ingest.console import err, harvest_progress, out, print_lineage, print_run
+from ir_ingest.console import (
+    err,
+    harvest_progress,
+    out,
+    print_lineage,
+    print_run,
+    print_runs,
+)
 from ir_ingest.crosswalk import add_crosswalk_dir, check_crosswalk_name, registry
 from ir_ingest.crosswalk.lookups import add_lookup_dir
 from ir_ingest.errors import IngestError
@@ -488,12 +495,21 @@ def report(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File (default stdout).")
     ] = None,
+    listed: Annotated[
+        bool,
+        typer.Option("--list", help="List the latest runs (harvests and reprocess) instead."),
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Runs --list shows.")] = 20,
 ) -> None:
-    """Show the report of a harvest run.
+    """Show the report of a run (a harvest or a reprocess), or --list the latest runs.
 
     Example:  ir-ingest report --format html -o last-run.html
     """
     settings: Settings = ctx.obj
+    if listed:
+        with _fail_cleanly(), closing(settings.store(existing=True)) as store:
+            print_runs(store.list_runs(limit))
+        return
     with _fail_cleanly():
         with closing(settings.store(existing=True)) as store:
             data = store.run_report(run_id)

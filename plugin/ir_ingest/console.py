@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from contextlib import contextmanager
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from ir_ingest.entry import Entry
     from ir_ingest.oai.harvest import ProgressCallback
     from ir_ingest.report.model import RunReport
+    from ir_ingest.store.store import RunListed
 
 # No emoji codes: ":x:" inside an identifier or a token must print as written.
 # Printed text is harvested text: "[/i]" in a title is not Rich markup (it raised MarkupError)
@@ -73,6 +75,21 @@ def harvest_progress(description: str) -> Iterator[ProgressCallback]:
 def print_run(report: RunReport) -> None:
     """The run's outcome counts, issue codes, run issues and sweep findings."""
     out.print(render.to_text(report), end="")
+
+
+def print_runs(runs: list[RunListed]) -> None:
+    """One line a run, newest first: id, status, start, records, what it asked for, and how
+    a failed one ended."""
+    if not runs:
+        out.print("no run yet")
+        return
+    out.print(f"{'run':>5}  {'status':<10}  {'started (UTC)':<16}  {'records':>7}  source")
+    for run in runs:
+        records = "" if run.records is None else str(run.records)
+        started = run.started_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+        out.print(f"{run.id:>5}  {run.status:<10}  {started:<16}  {records:>7}  {run.source}")
+        if run.error:
+            out.print(f"{'':>5}  {run.error}")
 
 
 #: Characters of a field's value shown beside its sources.

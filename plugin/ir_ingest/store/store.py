@@ -103,6 +103,36 @@ class RunInfo:
     sync_started_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class RunListed:
+    """A run as ``ir-ingest report --list`` shows it."""
+
+    id: int
+    status: str
+    started_at: datetime
+    #: Repository, format, set and ``full``, as one line.
+    source: str
+    #: Records the run's report counts (kept as it went, for a run not finished); None: no
+    #: report yet.
+    records: int | None
+    error: str | None
+
+
+def _listed(row: Any) -> RunListed:
+    asked = [row.repository, row.metadata_prefix]
+    asked += [f"set {row.set_spec}"] if row.set_spec else []
+    asked += ["full"] if row.full else []
+    report = json.loads(row.report_json) if row.report_json else None
+    return RunListed(
+        id=row.id,
+        status=row.status,
+        started_at=_aware(row.started_at),
+        source=" · ".join(asked),
+        records=sum(report["counts"].values()) if report else None,
+        error=row.error,
+    )
+
+
 def source_key(
     repository: str, prefix: str, set_spec: str | None, crosswalk: str | None = None
 ) -> str:
@@ -220,6 +250,27 @@ class Store:
                     report_json=json.dumps(report).encode(),
                 )
             )
+
+    def list_runs(self, limit: int) -> list[RunListed]:
+        """The latest ``limit`` runs, newest first."""
+        runs = t.harvest_runs
+        query = (
+            select(
+                runs.c.id,
+                runs.c.status,
+                runs.c.started_at,
+                runs.c.repository,
+                runs.c.metadata_prefix,
+                runs.c.set_spec,
+                runs.c.full,
+                runs.c.error,
+                runs.c.report_json,
+            )
+            .order_by(runs.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [_listed(row) for row in conn.execute(query)]
 
     def save_progress(self, run_id: int, report: dict[str, Any]) -> None:
         """Keep the report of a run that is still going on (see ``report.keeper``)."""
