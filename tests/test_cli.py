@@ -420,6 +420,11 @@ def test_import_and_crosswalk_read_a_file_with_a_named_crosswalk(db: str, tmp_pa
     exported = runner.invoke(app, ["--db", db, "export"]).output.splitlines()
     assert [json.loads(line)["source"]["crosswalk"] for line in exported] == ["titles_only"]
 
+    by_file = runner.invoke(app, [*base, "crosswalk", str(record), "--crosswalk", "titles"])
+    assert by_file.exit_code == 1
+    assert "titles.yaml is the crosswalk 'titles_only' (its format: key names it)" in " ".join(
+        by_file.output.split()
+    )
     for command in ("import", "crosswalk"):
         refused = runner.invoke(app, [*base, command, str(record), "--crosswalk", "nope"])
         assert refused.exit_code == 1

@@ -73,10 +73,22 @@ def registry() -> dict[str, Crosswalk]:
 
 
 def check_crosswalk_name(name: str | None) -> None:
-    """Refuse, before any work, a crosswalk name no crosswalk has (a typing error)."""
-    if name is not None and name not in registry():
-        known = ", ".join(sorted(registry()))
-        raise ConfigError(f"no crosswalk is named {name!r}; known: {known}")
+    """Refuse, before any work, a crosswalk name no crosswalk has (a typing error).
+
+    A crosswalk is named by its ``format:`` key; a file named like ``name`` is pointed out
+    (``pure_dc.yaml`` saying ``format: oai_dc`` is the crosswalk ``oai_dc``).
+    """
+    crosswalks = registry()
+    if name is None or name in crosswalks:
+        return
+    known = ", ".join(sorted(crosswalks))
+    files = [cw for cw in crosswalks.values() if cw.path.stem == name]
+    hint = (
+        f"; {files[0].path} is the crosswalk {files[0].format!r} (its format: key names it)"
+        if files
+        else ""
+    )
+    raise ConfigError(f"no crosswalk is named {name!r}; known: {known}{hint}")
 
 
 def precedence(name: str) -> int | None:
