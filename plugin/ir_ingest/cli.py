@@ -138,7 +138,7 @@ def demo(
         harvest_progress("demo harvest") as on_page,
     ):
         result = run_demo(store, report_dir, on_page)
-    out.print(f"Served the demo endpoint at {result.endpoint}")
+    out.print(f"Harvested the demo endpoint, {result.endpoint} (served for this run only)")
     print_run(result.report)
     out.print(f"Store: {redact_url(settings.db_url)}")
     out.print(f"Report: {result.report_path}")

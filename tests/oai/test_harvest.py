@@ -430,3 +430,29 @@ def test_an_in_memory_store_leaves_runs_that_say_running_alone(oai_endpoint: str
     assert store.run_status(other) == ("running", None)
     assert store.run_status(same) == ("running", None)
     store.close()
+
+
+def test_a_run_that_does_not_continue_an_unfinished_one_says_so(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    failing = {"on": True}
+    policy = TransportPolicy(retries=1, backoff=0.01)
+    with serve_in_background(_app(demo_records, fail_at_cursor=20, failing=failing)) as url:
+        with pytest.raises(HarvestError):
+            run_harvest(url, "oai_dc", store=store, policy=policy, full=True)
+        failed = store.run_report()
+        assert failed is not None
+        failing["on"] = False
+        plain = run_harvest(url, "oai_dc", store=store, policy=policy)
+        assert plain.resumed_run_id is None
+        assert [issue["code"] for issue in plain.run_issues] == ["harvest.unfinished_run_left"]
+        assert plain.run_issues[0]["message"] == (
+            f"run {failed['run_id']} did not finish, and this run, which asks for other records, "
+            "does not continue it; harvest with --full to ask for its records again"
+        )
+        failing["on"] = True
+        with pytest.raises(HarvestError):
+            run_harvest(url, "oai_dc", store=store, policy=policy, from_date="2000-01-01")
+        failing["on"] = False
+        full = run_harvest(url, "oai_dc", store=store, policy=policy, full=True)
+    assert full.run_issues == [], "a full run asks for every record anyway"

@@ -104,6 +104,8 @@ class _Plan:
     resumed: RunInfo | None
     #: A window the resumed run finished had been cut short by a guard.
     cut_short: bool
+    #: An unfinished run of the source this one does not continue (it asked for other records).
+    left: RunInfo | None = None
 
 
 def run_harvest(
@@ -248,6 +250,8 @@ def _run(
     # A window the run this one continues had cut short is not asked for again here (its
     # checkpoint says "done"): the cut must stay on record, or the records it left are lost.
     report.cut_short = plan.cut_short
+    if plan.left is not None and not options.full:  # a full run asks for every record
+        report.add_run_issue(_left_issue(plan.left), "plan")
     try:
         _end_dead_runs(store, key, run_id, plan.resumed)
         _harvest_windows(store, client, report, plan, options, on_page)
@@ -353,13 +357,17 @@ def _plan(store: Store, client: OAIClient, key: str, prefix: str, options: Harve
     # thing: a run that failed on its first request (a from= the endpoint refused) is not
     # replayed forever, and a new --from or --until is a new request.  (Another crosswalk is
     # another source: see source_key.)
-    resumable = (
+    unfinished = (
         last is not None
         and last.status in ("running", "failed")
+        and store.run_has_checkpoints(last.id)
+    )
+    resumable = (
+        last is not None
+        and unfinished
         and (last.window, last.full) == (options.window, options.full)
         and options.from_date in (None, last.from_date)
         and options.until_date == last.until_date
-        and store.run_has_checkpoints(last.id)
     )
     if last is not None and resumable:
         windows, cut_short = _windows(
@@ -372,7 +380,25 @@ def _plan(store: Store, client: OAIClient, key: str, prefix: str, options: Harve
         from_date = _incremental_from(store, client, key, options.overlap)
     _check_order(from_date, options.until_date, "this incremental run starts at")
     windows, _ = _windows(store, client, key, prefix, options, from_date, started, fresh=True)
-    return _Plan(from_date, started, windows, None, False)
+    return _Plan(from_date, started, windows, None, False, last if unfinished else None)
+
+
+def _left_issue(left: RunInfo) -> Issue:
+    """Say that an unfinished run is not continued, and what would ask for its records."""
+    asked = [
+        f"--{name} {value}"
+        for name, value in (("from", left.from_date), ("until", left.until_date))
+        if value is not None
+    ]
+    asked += [f"--window {left.window}"] if left.window else []
+    asked += ["--full"] if left.full else []
+    how = f"with {' '.join(asked)}" if asked else "without --from, --until or --window"
+    return Issue(
+        "harvest.unfinished_run_left",
+        f"run {left.id} did not finish, and this run, which asks for other records, does not "
+        f"continue it; harvest {how} to ask for its records again",
+        Severity.WARNING,
+    )
 
 
 def _incremental_from(store: Store, client: OAIClient, key: str, overlap: timedelta) -> str | None:
