@@ -13,6 +13,7 @@ from ir_ingest.errors import HarvestError
 from ir_ingest.jobs.reprocess import reprocess
 from ir_ingest.oai.client import UNIDENTIFIED
 from ir_ingest.pipeline import process
+from ir_ingest.report import render
 from ir_ingest.schema import record_id
 from ir_ingest.store import source_key
 from ir_ingest.store.lock import source_lock
@@ -274,6 +275,15 @@ def test_a_reprocess_run_is_kept_with_its_report_and_marks_what_it_wrote(store: 
     assert store.run_status(report.run_id) == ("completed", None)
     assert store.run_report() == report.to_dict(), "ir-ingest report shows it"
     assert report.repository == "urn:test"
+    shown = render.to_text(report)
+    assert shown.startswith(
+        f"Reprocess run {report.run_id} completed: 1 records: 0 created, 1 updated"
+    )
+    assert "Source: urn:test, from the raw XML stored\n" in shown
+    page = render.to_html(report)
+    assert f"<h1>Reprocess run {report.run_id}: " in page
+    assert "format <code>" not in page
+    assert "page" not in page.split("</p>", 1)[0].split('class="meta"')[1], "no pages"
     with store.engine.connect() as conn:
         assert conn.execute(text("select run_id from records")).scalar_one() == report.run_id
 

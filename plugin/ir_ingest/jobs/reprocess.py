@@ -79,7 +79,7 @@ def reprocess(
     scope = repository or ALL_SOURCES
     with source_lock(store, source_key(ALL_SOURCES, RUN_PREFIX, None)):
         run_id = store.begin_run(scope, RUN_PREFIX)
-        report = RunReport(repository=scope, metadata_prefix=RUN_PREFIX, run_id=run_id)
+        report = RunReport(scope, RUN_PREFIX, run_id=run_id, kind="reprocess")
         try:
             if locks_sources(store):  # no reprocess is going on but this one
                 for key in store.running_sources():

@@ -33,6 +33,8 @@ class RunReport:
     repository: str
     metadata_prefix: str
     run_id: int | None = None
+    #: ``harvest`` or ``reprocess`` (which has no format, pages or dates of its own).
+    kind: str = "harvest"
     set_spec: str | None = None
     from_date: str | None = None
     until_date: str | None = None

@@ -42,7 +42,8 @@ def to_json(report: RunReport) -> str:
 
 def to_text(report: RunReport) -> str:
     """The lines a terminal shows: outcome counts, issue codes, run issues, sweep findings."""
-    name = f"Run {report.run_id}" if report.run_id is not None else "Run"
+    kind = "Reprocess run" if report.kind == "reprocess" else "Run"
+    name = f"{kind} {report.run_id}" if report.run_id is not None else kind
     lines = [f"{name} {report.status}: {report.summary()}", f"Source: {_asked(report)}"]
     if report.error:
         lines.append(f"Error: {report.error}")
@@ -89,6 +90,8 @@ def _examples(report: RunReport) -> list[str]:
 
 def _asked(report: RunReport) -> str:
     """What the run asked for, in one line: endpoint, format, set, dates, windows."""
+    if report.kind == "reprocess":
+        return f"{report.repository}, from the raw XML stored"
     parts = [report.repository, report.metadata_prefix]
     for label, value in (
         ("set", report.set_spec),
