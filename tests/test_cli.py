@@ -231,12 +231,14 @@ def test_mistakes_a_manager_makes_get_one_line_each(db: str, tmp_path: Path) -> 
         killed = store.begin_run("https://repo.example/oai", "oai_dc")
     result = runner.invoke(app, ["--db", db, "report", str(killed)])
     assert result.exit_code == 1
-    assert f"run {killed} has no report: it is running (killed, or still going" in result.output
+    assert (
+        f"run {killed} has no report yet: it is running (killed, or just started" in result.output
+    )
     with closing(Store(db)) as store:
         successor = store.begin_run("https://repo.example/oai", "oai_dc")
         store.end_dead_runs(source_key("https://repo.example/oai", "oai_dc", None), successor, None)
     result = runner.invoke(app, ["--db", db, "report", str(killed)])
-    assert f"run {killed} has no report: it is failed (stopped without finishing" in result.output
+    assert f"run {killed} has no report yet: it is failed (stopped without" in result.output
     assert f"noticed by run {successor}" in result.output
 
 
@@ -263,6 +265,21 @@ def test_report_lists_the_latest_runs_with_how_they_ended(db: str, oai_endpoint:
     assert runs[2].endswith(f"36  {oai_endpoint} · oai_dc")
     one = runner.invoke(app, ["--db", db, "report", "--list", "--limit", "1"])
     assert len(one.output.splitlines()) == 2
+    with closing(Store(db)) as store:
+        store.begin_run("urn:x", "mods", None, "2024-01-01", "2024-02-01", window="daily")
+    asked = runner.invoke(app, ["--db", db, "report", "--list", "--limit", "1"])
+    assert asked.output.splitlines()[1].endswith(
+        "urn:x · mods · from 2024-01-01 · until 2024-02-01 · windows daily"
+    )
+    table_only = "--list prints a table; it takes no RUN_ID, --format or -o"
+    for wrong, message in (
+        (["--list", "--format", "json"], table_only),
+        (["--list", "1"], table_only),
+        (["--limit", "3"], "--limit goes with --list"),
+    ):
+        refused = runner.invoke(app, ["--db", db, "report", *wrong])
+        assert refused.exit_code == 1
+        assert refused.output.strip() == f"error: {message}"
 
 
 def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:

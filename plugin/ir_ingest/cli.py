@@ -499,7 +499,9 @@ def report(
         bool,
         typer.Option("--list", help="List the latest runs (harvests and reprocess) instead."),
     ] = False,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Runs --list shows.")] = 20,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Runs --list shows (default 20).")
+    ] = None,
 ) -> None:
     """Show the report of a run (a harvest or a reprocess), or --list the latest runs.
 
@@ -508,29 +510,30 @@ def report(
     settings: Settings = ctx.obj
     if listed:
         with _fail_cleanly(), closing(settings.store(existing=True)) as store:
-            print_runs(store.list_runs(limit))
+            if run_id is not None or fmt != "text" or output is not None:
+                raise IngestError("--list prints a table; it takes no RUN_ID, --format or -o")
+            print_runs(store.list_runs(limit or 20))
         return
     with _fail_cleanly():
+        if limit is not None:
+            raise IngestError("--limit goes with --list")
         with closing(settings.store(existing=True)) as store:
-            data = store.run_report(run_id)
-            shown = run_id if run_id is not None else (data or {}).get("run_id")
-            state = store.run_status(shown) if shown is not None else None
-        if data is None and state is not None:
-            status, error = state
-            why = error or (
-                "killed, or still going; the next harvest or reprocess marks a killed run "
+            found = store.run_shown(run_id)
+        if found is None:
+            raise IngestError(
+                f"no run {run_id} in the store" if run_id is not None else "no run yet"
+            )
+        if found.report is None:
+            why = found.error or (
+                "killed, or just started; the next harvest or reprocess marks a killed run "
                 "failed, and a harvest of its source continues it"
             )
-            raise IngestError(f"run {run_id} has no report: it is {status} ({why})")
-        if data is None:
-            raise IngestError(
-                f"no run {run_id} in the store" if run_id is not None else "no run has started yet"
-            )
-    loaded = RunReport.from_dict(data)
-    if state is not None and state[0] != loaded.status:
+            raise IngestError(f"run {found.id} has no report yet: it is {found.status} ({why})")
+    loaded = RunReport.from_dict(found.report)
+    if found.status != loaded.status:
         # A report kept while the run went on (report.keeper); the run has ended since, or
         # was found killed: its row says how.
-        loaded.status, loaded.error = state
+        loaded.status, loaded.error = found.status, found.error
     renderers = {"text": render.to_text, "json": render.to_json, "html": render.to_html}
     if fmt not in renderers:
         err.print(f"--format must be text, json or html, got {fmt!r}")

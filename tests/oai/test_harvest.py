@@ -432,27 +432,39 @@ def test_an_in_memory_store_leaves_runs_that_say_running_alone(oai_endpoint: str
     store.close()
 
 
-def test_a_run_that_does_not_continue_an_unfinished_one_says_so(
+def test_a_run_that_does_not_ask_for_an_unfinished_runs_records_says_so(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:
-    failing = {"on": True}
+    failing = {"on": False}
     policy = TransportPolicy(retries=1, backoff=0.01)
-    with serve_in_background(_app(demo_records, fail_at_cursor=20, failing=failing)) as url:
-        with pytest.raises(HarvestError):
-            run_harvest(url, "oai_dc", store=store, policy=policy, full=True)
-        failed = store.run_report()
-        assert failed is not None
-        failing["on"] = False
-        plain = run_harvest(url, "oai_dc", store=store, policy=policy)
-        assert plain.resumed_run_id is None
-        assert [issue["code"] for issue in plain.run_issues] == ["harvest.unfinished_run_left"]
-        assert plain.run_issues[0]["message"] == (
-            f"run {failed['run_id']} did not finish, and this run, which asks for other records, "
-            "does not continue it; harvest with --full to ask for its records again"
-        )
+
+    def harvest(**options: Any) -> Any:
+        return run_harvest(url, "oai_dc", store=store, policy=policy, **options)
+
+    def fails(**options: Any) -> int:
         failing["on"] = True
         with pytest.raises(HarvestError):
-            run_harvest(url, "oai_dc", store=store, policy=policy, from_date="2000-01-01")
+            harvest(**options)
         failing["on"] = False
-        full = run_harvest(url, "oai_dc", store=store, policy=policy, full=True)
-    assert full.run_issues == [], "a full run asks for every record anyway"
+        failed = store.run_report()
+        assert failed is not None
+        return int(failed["run_id"])
+
+    with serve_in_background(_app(demo_records, fail_at_cursor=20, failing=failing)) as url:
+        first = fails()
+        windowed = harvest(window="monthly")  # asks for the same records, in windows
+        assert (windowed.from_date, windowed.run_issues) == (None, []), first
+        full = fails(full=True)
+        plain = harvest()  # incremental: only what changed since the windowed run began
+        assert plain.from_date is not None
+        assert plain.run_issues == [
+            {
+                "code": "harvest.unfinished_run_left",
+                "message": f"run {full} did not finish, and this run does not ask for all the "
+                "records it asked for; harvest with --full to ask for them again",
+                "severity": "warning",
+                "where": "plan",
+            }
+        ]
+        fails(from_date="2000-01-01")
+        assert harvest(full=True).run_issues == [], "a full run asks for every record"

@@ -81,7 +81,7 @@ def test_a_harvest_killed_at_several_points_resumes_without_loss_or_duplicates(
     ], "each killed run says so, and which run continued it"
     partial = [store.run_report(run_id) for run_id in killed]
     assert all(report is not None and sum(report["counts"].values()) > 0 for report in partial), (
-        "each killed run's report, kept as it went, counts the records it stored"
+        "each killed run's report, kept as it went, counts records it stored"
     )
     shown = subprocess.run(
         [*_harvest_command(db, url)[:3], "report", str(killed[0])],

@@ -250,7 +250,7 @@ def _run(
     # A window the run this one continues had cut short is not asked for again here (its
     # checkpoint says "done"): the cut must stay on record, or the records it left are lost.
     report.cut_short = plan.cut_short
-    if plan.left is not None and not options.full:  # a full run asks for every record
+    if plan.left is not None and not _asks_for_all_of(plan, options.until_date, plan.left):
         report.add_run_issue(_left_issue(plan.left), "plan")
     try:
         _end_dead_runs(store, key, run_id, plan.resumed)
@@ -383,20 +383,27 @@ def _plan(store: Store, client: OAIClient, key: str, prefix: str, options: Harve
     return _Plan(from_date, started, windows, None, False, last if unfinished else None)
 
 
+def _asks_for_all_of(plan: _Plan, until_date: str | None, left: RunInfo) -> bool:
+    """Whether a run asking for ``plan.from_date``..``until_date`` asks for every record
+    the unfinished run ``left`` asked for (date windows split a range, they do not cut it)."""
+    until, left_until = _moment(until_date), _moment(left.until_date)
+    if until is not None and (left_until is None or until < left_until):
+        return False
+    since, left_since = _moment(plan.from_date), _moment(left.from_date)
+    if since is None:
+        return True
+    return left_since is not None and not left.full and since <= left_since
+
+
 def _left_issue(left: RunInfo) -> Issue:
-    """Say that an unfinished run is not continued, and what would ask for its records."""
-    asked = [
-        f"--{name} {value}"
-        for name, value in (("from", left.from_date), ("until", left.until_date))
-        if value is not None
-    ]
-    asked += [f"--window {left.window}"] if left.window else []
-    asked += ["--full"] if left.full else []
-    how = f"with {' '.join(asked)}" if asked else "without --from, --until or --window"
+    """Say that an unfinished run is not continued, and what asks for its records again."""
+    everything = left.full or left.from_date is None
+    asked = ["--full"] if everything else [f"--from {left.from_date}"]
+    asked += [f"--until {left.until_date}"] if left.until_date else []
     return Issue(
         "harvest.unfinished_run_left",
-        f"run {left.id} did not finish, and this run, which asks for other records, does not "
-        f"continue it; harvest {how} to ask for its records again",
+        f"run {left.id} did not finish, and this run does not ask for all the records it "
+        f"asked for; harvest with {' '.join(asked)} to ask for them again",
         Severity.WARNING,
     )
 
@@ -501,6 +508,7 @@ def _harvest_windows(
         keep()
         if on_page is not None:
             on_page(report)
+    keep(now=True)  # before the sweep, which stores nothing and may take long
 
 
 def _window_pages(

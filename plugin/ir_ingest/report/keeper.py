@@ -2,8 +2,9 @@
 
 A run's report is written when the run ends.  A run killed before that (``kill -9``, a machine
 that went down) has stored pages of records, but no report of them: the run that continues it
-reports only its own.  So a running run's report is also written after its first page and then
-every few seconds; ``ir-ingest report RUN_ID`` shows it, as far as it got.
+reports only its own.  So a running run's report is also written after its first page, then
+every few seconds, and after its last page; ``ir-ingest report RUN_ID`` shows it, up to a few
+seconds before the run was killed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ if TYPE_CHECKING:
     from ir_ingest.report.model import RunReport
     from ir_ingest.store import Store
 
-#: Seconds between two writes of a running run's report (a killed run's lags by at most this).
+#: Seconds between two writes of a running run's report: a killed run's report leaves out at
+#: most the pages stored in the last of these.
 EVERY = 5.0
 
 
@@ -28,9 +30,10 @@ class ProgressKeeper:
         self._every = every
         self._due = time.monotonic()  # the first page is written at once
 
-    def __call__(self) -> None:
-        now = time.monotonic()
-        if now < self._due or self._report.run_id is None:
+    def __call__(self, *, now: bool = False) -> None:
+        """Write the report if it is due, or ``now`` (the last page is stored)."""
+        moment = time.monotonic()
+        if (moment < self._due and not now) or self._report.run_id is None:
             return
         self._store.save_progress(self._report.run_id, self._report.to_dict())
-        self._due = now + self._every
+        self._due = moment + self._every

@@ -104,13 +104,23 @@ class RunInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class RunShown:
+    """A run's status now, and its report (None: the run has kept none yet)."""
+
+    id: int
+    status: str
+    error: str | None
+    report: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
 class RunListed:
     """A run as ``ir-ingest report --list`` shows it."""
 
     id: int
     status: str
     started_at: datetime
-    #: Repository, format, set and ``full``, as one line.
+    #: What the run asked for (repository, format, set, dates, windows, crosswalk, full).
     source: str
     #: Records the run's report counts (kept as it went, for a run not finished); None: no
     #: report yet.
@@ -120,7 +130,14 @@ class RunListed:
 
 def _listed(row: Any) -> RunListed:
     asked = [row.repository, row.metadata_prefix]
-    asked += [f"set {row.set_spec}"] if row.set_spec else []
+    for label, value in (
+        ("set", row.set_spec),
+        ("from", row.from_date),
+        ("until", row.until_date),
+        ("windows", row.window),
+        ("crosswalk", row.crosswalk),
+    ):
+        asked += [f"{label} {value}"] if value else []
     asked += ["full"] if row.full else []
     report = json.loads(row.report_json) if row.report_json else None
     return RunListed(
@@ -262,6 +279,10 @@ class Store:
                 runs.c.repository,
                 runs.c.metadata_prefix,
                 runs.c.set_spec,
+                runs.c.from_date,
+                runs.c.until_date,
+                runs.c.window,
+                runs.c.crosswalk,
                 runs.c.full,
                 runs.c.error,
                 runs.c.report_json,
@@ -282,8 +303,25 @@ class Store:
                 .values(report_json=json.dumps(report).encode())
             )
 
+    def run_shown(self, run_id: int | None = None) -> RunShown | None:
+        """A run (the latest when ``run_id`` is None) with its report, read together: a
+        report kept as the run went on and the status it has now must be of one moment."""
+        runs = t.harvest_runs
+        query = select(runs.c.id, runs.c.status, runs.c.error, runs.c.report_json)
+        if run_id is None:
+            query = query.order_by(runs.c.id.desc()).limit(1)
+        else:
+            query = query.where(runs.c.id == run_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        report = json.loads(row.report_json) if row.report_json else None
+        return RunShown(row.id, row.status, row.error, report)
+
     def run_report(self, run_id: int | None = None) -> dict[str, Any] | None:
-        """The stored report of a run (the latest finished one when ``run_id`` is None)."""
+        """The stored report of a run (when ``run_id`` is None, the latest run's that has
+        one: finished, or kept as it went)."""
         query = select(t.harvest_runs.c.report_json).where(
             t.harvest_runs.c.report_json.is_not(None)
         )
