@@ -378,16 +378,22 @@ def test_a_users_crosswalk_directory_from_the_config(tmp_path: Path) -> None:
     assert "does not exist" in result.output
 
 
-@pytest.mark.usefixtures("isolated_crosswalks")
-def test_a_sources_crosswalk_from_the_config(db: str, oai_endpoint: str, tmp_path: Path) -> None:
-    (tmp_path / "mine").mkdir()
-    (tmp_path / "mine" / "titles.yaml").write_text(
+def _titles_only(folder: Path) -> None:
+    """A crosswalk folder with one crosswalk, ``titles_only`` (in titles.yaml): oai_dc's first
+    title, the rest to extra."""
+    folder.mkdir()
+    (folder / "titles.yaml").write_text(
         "format: titles_only\nroot: oai_dc:dc\n"
         "namespaces: {oai_dc: 'http://www.openarchives.org/OAI/2.0/oai_dc/', "
         "dc: 'http://purl.org/dc/elements/1.1/'}\n"
         "rules:\n  - {from: 'dc:title[1]', to: title, as: value}\n",
         "utf-8",
     )
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_sources_crosswalk_from_the_config(db: str, oai_endpoint: str, tmp_path: Path) -> None:
+    _titles_only(tmp_path / "mine")
     config = tmp_path / "ir-ingest.toml"
     config.write_text(
         f'crosswalk_dirs = ["mine"]\n[sources.demo]\nurl = "{oai_endpoint}"\n'
@@ -408,14 +414,7 @@ def test_a_sources_crosswalk_from_the_config(db: str, oai_endpoint: str, tmp_pat
 
 @pytest.mark.usefixtures("isolated_crosswalks")
 def test_import_and_crosswalk_read_a_file_with_a_named_crosswalk(db: str, tmp_path: Path) -> None:
-    (tmp_path / "mine").mkdir()
-    (tmp_path / "mine" / "titles.yaml").write_text(
-        "format: titles_only\nroot: oai_dc:dc\n"
-        "namespaces: {oai_dc: 'http://www.openarchives.org/OAI/2.0/oai_dc/', "
-        "dc: 'http://purl.org/dc/elements/1.1/'}\n"
-        "rules:\n  - {from: 'dc:title[1]', to: title, as: value}\n",
-        "utf-8",
-    )
+    _titles_only(tmp_path / "mine")
     config = tmp_path / "ir-ingest.toml"
     config.write_text('crosswalk_dirs = ["mine"]\n', "utf-8")
     record = SEED_CHAPTER

@@ -87,7 +87,8 @@ def print_runs(runs: list[RunListed]) -> None:
     for run in runs:
         records = "" if run.records is None else str(run.records)
         started = run.started_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
-        out.print(f"{run.id:>5}  {run.status:<10}  {started:<16}  {records:>7}  {run.source}")
+        asked = render.asked_line(run.repository, run.metadata_prefix, run.asked)
+        out.print(f"{run.id:>5}  {run.status:<10}  {started:<16}  {records:>7}  {asked}")
         if run.error:
             out.print(f"{'':>5}  {run.error}")
 

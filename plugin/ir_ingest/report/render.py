@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
     from ir_ingest.report.model import RunReport
@@ -92,18 +93,28 @@ def _asked(report: RunReport) -> str:
     """What the run asked for, in one line: endpoint, format, set, dates, windows."""
     if report.kind == "reprocess":
         return f"{report.repository}, from the raw XML stored"
-    parts = [report.repository, report.metadata_prefix]
-    for label, value in (
-        ("set", report.set_spec),
-        ("from", report.from_date),
-        ("until", report.until_date),
-        ("windows", report.window),
-        ("crosswalk", report.crosswalk),
-        ("continuing run", report.resumed_run_id),
-    ):
-        if value is not None:
-            parts.append(f"{label} {value}")
-    return " · ".join(str(part) for part in parts)
+    return asked_line(
+        report.repository,
+        report.metadata_prefix,
+        (
+            ("set", report.set_spec),
+            ("from", report.from_date),
+            ("until", report.until_date),
+            ("windows", report.window),
+            ("crosswalk", report.crosswalk),
+            ("continuing run", report.resumed_run_id),
+        ),
+    )
+
+
+def asked_line(repository: str, prefix: str, given: Iterable[tuple[str, object]]) -> str:
+    """``repository · prefix · label value …`` for the options given (True: the label alone)."""
+    shown = [
+        label if value is True else f"{label} {value}"
+        for label, value in given
+        if value not in (None, "", False)
+    ]
+    return " · ".join([repository, prefix, *shown])
 
 
 def write(report: RunReport, path: Path, fmt: str = "html") -> Path:

@@ -120,8 +120,10 @@ class RunListed:
     id: int
     status: str
     started_at: datetime
-    #: What the run asked for (repository, format, set, dates, windows, crosswalk, full).
-    source: str
+    repository: str
+    metadata_prefix: str
+    #: What else the run asked for, as (label, value): set, dates, windows, crosswalk, full.
+    asked: tuple[tuple[str, object], ...]
     #: Records the run's report counts (kept as it went, for a run not finished); None: no
     #: report yet.
     records: int | None
@@ -129,22 +131,21 @@ class RunListed:
 
 
 def _listed(row: Any) -> RunListed:
-    asked = [row.repository, row.metadata_prefix]
-    for label, value in (
-        ("set", row.set_spec),
-        ("from", row.from_date),
-        ("until", row.until_date),
-        ("windows", row.window),
-        ("crosswalk", row.crosswalk),
-    ):
-        asked += [f"{label} {value}"] if value else []
-    asked += ["full"] if row.full else []
     report = json.loads(row.report_json) if row.report_json else None
     return RunListed(
         id=row.id,
         status=row.status,
         started_at=_aware(row.started_at),
-        source=" · ".join(asked),
+        repository=row.repository,
+        metadata_prefix=row.metadata_prefix,
+        asked=(
+            ("set", row.set_spec),
+            ("from", row.from_date),
+            ("until", row.until_date),
+            ("windows", row.window),
+            ("crosswalk", row.crosswalk),
+            ("full", bool(row.full)),
+        ),
         records=sum(report["counts"].values()) if report else None,
         error=row.error,
     )
