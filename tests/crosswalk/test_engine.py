@@ -111,7 +111,23 @@ def test_empty_elements_are_neither_values_nor_extra(tmp_path: Path) -> None:
         ("rules:\n  - {from: 't:p'}\n", "rule 1: a rule needs 'from' and 'to'"),
         ("rules:\n  - {from: 't:p[', to: x}\n", "rule 1: bad XPath"),
         ("rules:\n  - {from: 't:p', to: 'a b'}\n", "bad target field path 'a b'"),
-        ("rules:\n  - {from: 't:p', to: x, on_error: ignore}\n", "on_error must be keep"),
+        ("rules:\n  - {from: 't:p', to: title, on_error: ignore}\n", "on_error must be keep"),
+        (
+            "rules:\n  - {from: 't:p', to: titel}\n",
+            "rule 1: the record has no field 'titel'; its fields: abstracts, access_right,",
+        ),
+        (
+            "rules:\n  - {from: 't:p', to: host.titel}\n",
+            "rule 1: host has no field 'titel'; its fields: creators, edition, editors,",
+        ),
+        (
+            "rules:\n  - {from: 't:p', to: publisher.name}\n",
+            "rule 1: publisher holds a value, not fields; cannot put 'name'",
+        ),
+        (
+            "rules:\n  - {from: 't:p', to: 'creators[]', build: [{from: 't:n', to: nom}]}\n",
+            "rule 1.1: creators\\[\\] has no field 'nom'; its fields: affiliations, family_name,",
+        ),
         ("rules:\n  - {from: 't:p', to: x, python: 'os.system'}\n", "unknown keys \\['python'\\]"),
         ("rules:\n  - {from: 't:p', to: x, ops: [exec]}\n", "unknown operation 'exec'"),
         ("rules: []\ncolour: red\n", "unknown keys \\['colour'\\]"),
@@ -247,3 +263,13 @@ def test_language_attributes_name_where_a_value_s_language_is(tmp_path: Path) ->
         "eng",
         None,
     ]
+
+
+def test_a_builds_parts_are_its_operations_own_keys_and_not_checked(tmp_path: Path) -> None:
+    """``agent`` reads parts such as ``family``: they are no Agent fields, and are allowed."""
+    cw = _crosswalk(
+        tmp_path,
+        "  - {from: 't:n', to: 'creators[]', ops: [agent], build: [{from: 't:f', to: family}]}\n"
+        "  - {from: 't:x', to: 'extra.anything.goes'}\n",
+    )
+    assert [rule.build[0].target.parts for rule in cw.rules[:1]] == [("family",)]

@@ -21,7 +21,8 @@ A crosswalk file is data only.  Its keys::
     rules:
       - from: dc:title                  # XPath 1.0 relative to the root (or to the element a
                                         #   `build` rule selected): elements or attributes
-        to: title                       # record field; "a.b" nests, "x[]" appends to a list
+        to: title                       # record field (checked on load); "a.b" nests,
+                                        #   "x[]" appends to a list
         ops: [edtf, {lookup: table}]    # see ir_ingest.crosswalk.ops
         as: value                       # wrap a string as {value, lang from language_attributes}
                                         #   (any other key: {key: string}, e.g. as: uri)
@@ -48,10 +49,13 @@ from lxml import etree
 from ir_ingest.crosswalk.ops import Operation, compile_operation
 from ir_ingest.crosswalk.paths import SimplePath, compile_path, first_tags
 from ir_ingest.crosswalk.post import STEPS
+from ir_ingest.crosswalk.targets import field_type, record_type
 from ir_ingest.errors import ConfigError
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from msgspec import inspect
 
 OnError = Literal["keep", "null", "report", "reject"]
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -173,7 +177,7 @@ def load_crosswalk(path: Path) -> Crosswalk:
         format=str(data["format"]),
         roots=roots,
         namespaces=dict(namespaces),
-        rules=_compile_rules(path, data["rules"], _Context(namespaces, languages), "")
+        rules=_compile_rules(path, data["rules"], _Context(namespaces, languages), record_type())
         + (base.rules if base else ()),
         defaults={**(base.defaults if base else {}), **defaults},
         path=path,
@@ -223,16 +227,42 @@ class _Context:
     lang_attributes: tuple[str, ...]
 
 
-def _compile_rules(path: Path, specs: Any, context: _Context, parent: str) -> tuple[Rule, ...]:
+@dataclass(frozen=True, slots=True)
+class _Build:
+    """The rule whose ``build`` rules are being compiled: its label and its target."""
+
+    label: str
+    target: str
+
+
+def _compile_rules(
+    path: Path,
+    specs: Any,
+    context: _Context,
+    within: inspect.Type | None,
+    build: _Build | None = None,
+) -> tuple[Rule, ...]:
+    """Compile a file's rules, or a rule's ``build`` rules: their targets are fields of
+    ``within`` (the record, or the value the build makes; None: not checked)."""
     if not isinstance(specs, list):
-        raise ConfigError(f"{path}{parent}: rules must be a list, got {specs!r}")
+        where = f"{path.name} rule {build.label} build" if build is not None else str(path)
+        raise ConfigError(f"{where}: rules must be a list, got {specs!r}")
+    prefix = f"{build.label}." if build is not None else ""
     return tuple(
-        _compile_rule(path, f"{parent}{number}", number, spec, context)
+        _compile_rule(path, f"{prefix}{number}", number, spec, context, within, build)
         for number, spec in enumerate(specs, start=1)
     )
 
 
-def _compile_rule(path: Path, label: str, number: int, spec: Any, context: _Context) -> Rule:
+def _compile_rule(
+    path: Path,
+    label: str,
+    number: int,
+    spec: Any,
+    context: _Context,
+    within: inspect.Type | None,
+    parent: _Build | None,
+) -> Rule:
     where = f"{path.name} rule {label}"
     if not isinstance(spec, dict):
         raise ConfigError(f"{where}: a rule is a mapping, got {spec!r}")
@@ -250,17 +280,24 @@ def _compile_rule(path: Path, label: str, number: int, spec: Any, context: _Cont
     except ConfigError as exc:
         raise ConfigError(f"{where}: {exc}") from exc
     build = spec.get("build")
+    target = _target(where, str(spec["to"]))
+    field = field_type(where, within, target, parent.target if parent is not None else "")
     return Rule(
         number=number,
         source=str(spec["from"]),
         select=select,
-        target=_target(where, str(spec["to"])),
+        target=target,
         first_tags=first_tags(str(spec["from"]), namespaces),
         path=compile_path(str(spec["from"]), namespaces),
         ops=ops,
         wrap=_wrap(where, spec.get("as")),
         constants=_mapping(where, "set", spec.get("set")),
-        build=_compile_rules(path, build, context, f" {label}.") if build is not None else (),
+        # A build's operations make the value from parts of their own naming.
+        build=_compile_rules(
+            path, build, context, None if ops else field, _Build(label, str(target))
+        )
+        if build is not None
+        else (),
         when=_when(where, spec.get("when")),
         requires=_requires(where, spec.get("requires")),
         consume=_flag(where, "consume", spec.get("consume", True)),
