@@ -273,3 +273,27 @@ def test_a_builds_parts_are_its_operations_own_keys_and_not_checked(tmp_path: Pa
         "  - {from: 't:x', to: 'extra.anything.goes'}\n",
     )
     assert [rule.build[0].target.parts for rule in cw.rules[:1]] == [("family",)]
+
+
+def test_a_crosswalk_of_ones_own_includes_a_shipped_one(tmp_path: Path) -> None:
+    """A folder of one's own extends a shipped crosswalk: a file beside it wins, else the
+    shipped file; ``oai_dc.yaml`` including ``oai_dc.yaml`` is the shipped one, not itself."""
+    dc = "{oai_dc: 'http://www.openarchives.org/OAI/2.0/oai_dc/', dc: 'http://purl.org/dc/elements/1.1/'}"
+    mine = tmp_path / "oai_dc.yaml"
+    mine.write_text(
+        f"format: oai_dc\nroot: oai_dc:dc\nnamespaces: {dc}\ninclude: oai_dc.yaml\n"
+        "rules:\n  - {from: 'dc:source', to: 'notes[]'}\n",
+        "utf-8",
+    )
+    extended = load_crosswalk(mine)
+    assert extended.rules[0].source == "dc:source"
+    assert len(extended.rules) > 20, "the shipped oai_dc rules follow"
+    looping = tmp_path / "a.yaml"
+    looping.write_text(HEADER + "include: b.yaml\nrules: []\n", "utf-8")
+    (tmp_path / "b.yaml").write_text(HEADER + "include: a.yaml\nrules: []\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"include 'a\.yaml' comes back to a file that includes"):
+        load_crosswalk(looping)
+    missing = tmp_path / "c.yaml"
+    missing.write_text(HEADER + "include: nowhere.yaml\nrules: []\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"include 'nowhere\.yaml' is neither beside it nor"):
+        load_crosswalk(missing)

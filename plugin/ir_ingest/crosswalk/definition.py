@@ -5,7 +5,8 @@ A crosswalk file is data only.  Its keys::
     format: mods                        # the metadataPrefix it reads
     root: mods:mods                     # the metadata element it expects (prefix:local), or a
                                         #   list of them (qualified DC has three in the wild)
-    include: oai_dc.yaml                # run that file's rules after these (same folder);
+    include: oai_dc.yaml                # run that file's rules after these (a file beside
+                                        #   this one, else the shipped one of that name);
                                         #   its defaults, postprocess and limits apply too
     precedence: 30                      # how rich the format is: a record harvested in two
                                         #   formats keeps the higher one's (default: the
@@ -51,6 +52,7 @@ from ir_ingest.crosswalk.paths import SimplePath, compile_path, first_tags
 from ir_ingest.crosswalk.post import STEPS
 from ir_ingest.crosswalk.targets import field_type, record_type
 from ir_ingest.errors import ConfigError
+from ir_ingest.resources import bundled
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -155,8 +157,11 @@ def clark(qname: str, namespaces: dict[str, str]) -> str:
     return f"{{{namespaces[prefix]}}}{local}" if sep else qname
 
 
-def load_crosswalk(path: Path) -> Crosswalk:
-    """Read and check one crosswalk file; raises :class:`ConfigError` naming file and rule."""
+def load_crosswalk(path: Path, including: tuple[Path, ...] = ()) -> Crosswalk:
+    """Read and check one crosswalk file; raises :class:`ConfigError` naming file and rule.
+
+    ``including`` are the files whose ``include`` led here (to refuse a loop).
+    """
     data = _read_mapping(path)
     namespaces = data["namespaces"]
     if not isinstance(namespaces, dict) or not all(isinstance(v, str) for v in namespaces.values()):
@@ -168,7 +173,7 @@ def load_crosswalk(path: Path) -> Crosswalk:
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise ConfigError(f"{path}: defaults must be a mapping, got {defaults!r}")
-    base = _included(path, data.get("include"))
+    base = _included(path, data.get("include"), including)
     precedence = data.get("precedence")
     if precedence is not None and (not isinstance(precedence, int) or isinstance(precedence, bool)):
         raise ConfigError(f"{path}: precedence must be a whole number, got {precedence!r}")
@@ -190,12 +195,23 @@ def load_crosswalk(path: Path) -> Crosswalk:
     )
 
 
-def _included(path: Path, name: Any) -> Crosswalk | None:
+def _included(path: Path, name: Any, including: tuple[Path, ...]) -> Crosswalk | None:
+    """The crosswalk ``include`` names: a file beside this one, else the shipped file of
+    that name, so that a folder of one's own can extend a shipped crosswalk (a file of its
+    own name, ``oai_dc.yaml`` including ``oai_dc.yaml``, includes the shipped one)."""
     if name is None:
         return None
     if not isinstance(name, str) or "/" in name or not name.endswith(".yaml"):
-        raise ConfigError(f"{path}: include names a crosswalk file beside it, got {name!r}")
-    return load_crosswalk(path.parent / name)
+        raise ConfigError(f"{path}: include names a crosswalk file by name, got {name!r}")
+    beside = path.parent / name
+    found = beside if beside.exists() and beside.resolve() != path.resolve() else None
+    found = found or bundled("crosswalks") / name
+    if not found.exists():
+        raise ConfigError(f"{path}: include {name!r} is neither beside it nor shipped")
+    chain = (*including, path.resolve())
+    if found.resolve() in chain:
+        raise ConfigError(f"{path}: include {name!r} comes back to a file that includes it")
+    return load_crosswalk(found, chain)
 
 
 #: libyaml's safe loader where PyYAML was built with it: the three bundled crosswalks load in
