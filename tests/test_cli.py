@@ -282,6 +282,16 @@ def test_report_lists_the_latest_runs_with_how_they_ended(db: str, oai_endpoint:
         assert refused.output.strip() == f"error: {message}"
 
 
+def test_strict_runs_exit_3_when_records_failed_or_are_invalid(db: str, oai_endpoint: str) -> None:
+    harvest = ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc"]
+    strict = runner.invoke(app, [*harvest, "--strict"])
+    assert strict.exit_code == 3, strict.output
+    assert "--strict: 0 records failed and 1 are invalid" in strict.output
+    assert runner.invoke(app, harvest).exit_code == 0, "without --strict it is a report"
+    again = runner.invoke(app, ["--db", db, "reprocess", "--strict"])
+    assert again.exit_code == 3, "the record stored invalid is still invalid"
+
+
 def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
     exe = shutil.which("ir-ingest", path=str(Path(sys.executable).parent))
     assert exe, "the console script is installed next to the interpreter"

@@ -227,8 +227,11 @@ def harvest(
     ] = None,
     delay: Annotated[
         float,
-        typer.Option("--delay", min=0, help="Seconds between two requests (politeness)."),
+        typer.Option(
+            "--delay", min=0, metavar="SECONDS", help="Seconds between two requests (politeness)."
+        ),
     ] = 0.0,
+    strict: StrictOption = False,
 ) -> None:
     """Harvest one OAI-PMH endpoint into the store (one run, checkpointed after every page).
 
@@ -277,17 +280,35 @@ def harvest(
                 on_page=on_page,
                 crosswalk=crosswalk,
             )
-    _show_run(report, report_path)
+    _show_run(report, report_path, strict)
 
 
-def _show_run(report: RunReport, report_path: Path | None) -> None:
-    """Print the run's summary, and write its whole report where ``--report`` asked."""
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Exit with status 3 when the run completed but records failed (kept as rejects) "
+        "or are invalid: for cron jobs that must notice.",
+    ),
+]
+#: Exit status of a --strict run that completed with records failed or invalid.
+EXIT_RECORDS = 3
+
+
+def _show_run(report: RunReport, report_path: Path | None, strict: bool = False) -> None:
+    """Print the run's summary, and write its whole report where ``--report`` asked; with
+    ``strict``, exit with :data:`EXIT_RECORDS` when records failed or are invalid."""
     print_run(report)
     if report_path is not None:
         by_suffix = {".json": render.to_json, ".txt": render.to_text}
         with _fail_cleanly():
             _write_text(report_path, by_suffix.get(report_path.suffix, render.to_html)(report))
         out.print(f"Report: {report_path}")
+    failed = report.counts["failed"]
+    invalid = report.counts["invalid"] + report.unchanged_invalid
+    if strict and (failed or invalid):
+        err.print(f"--strict: {failed} records failed and {invalid} are invalid")
+        raise typer.Exit(EXIT_RECORDS)
 
 
 @app.command()
@@ -298,6 +319,7 @@ def reprocess(
         typer.Option("--source", help="Only this repository (its base URL or stored name)."),
     ] = None,
     report_path: ReportOption = None,
+    strict: StrictOption = False,
 ) -> None:
     """Crosswalk and validate the stored raw XML again, without harvesting.
 
@@ -321,7 +343,7 @@ def reprocess(
             names = ", ".join(sorted(store.repositories())) or "none"
             raise IngestError(f"the store holds no records of {repository!r} (it holds: {names})")
         report = reprocess_store(store, repository, on_batch)
-    _show_run(report, report_path)
+    _show_run(report, report_path, strict)
 
 
 def _stored_name(settings: Settings, source: str | None) -> str | None:
