@@ -34,6 +34,15 @@ def db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'cli.sqlite3'}"
 
 
+def test_help_starts_without_the_store_or_the_harvester() -> None:
+    """``--help`` and the offline commands must not wait for SQLAlchemy, requests, pyoai or
+    idutils (together 0.7 s here): the commands that use them import them."""
+    heavy = ["sqlalchemy", "requests", "oaipmh", "idutils"]
+    check = f"import sys, ir_ingest.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    shown = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert shown.stdout.strip() == "[]", shown.stderr
+
+
 def test_help_lists_the_commands_and_each_has_an_example() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0

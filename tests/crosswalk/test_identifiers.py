@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from ir_ingest.crosswalk import identifiers
@@ -228,12 +225,3 @@ def test_a_bare_number_is_no_identifier(value: str) -> None:
     # A series number in dc:relation, a local id: every number passes idutils' PMID test.
     with pytest.raises(NormaliseError):
         identifiers.identifier(value)
-
-
-def test_commands_that_crosswalk_nothing_do_not_import_idutils() -> None:
-    """idutils compiles its patterns on import (0.6 s): ``--help``, ``report`` and ``export``
-    must not wait for that, so it is imported when the first identifier is read."""
-    check = "import sys, ir_ingest.cli; print('idutils' in sys.modules)"
-    shown = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
-    assert shown.stdout.strip() == "False", shown.stderr
-    assert identifiers.identifier("10.1234/ABC")["value"] == "10.1234/abc"
