@@ -22,6 +22,7 @@ from ir_ingest.schema import checked_in_schema
 from ir_ingest.store import Store, source_key
 from tests.conftest import SEED_CHAPTER
 from tests.oai.faults import FaultPlan, faulty_endpoint
+from tests.oai.scripted import identify, page, record, scripted
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -299,6 +300,23 @@ def test_strict_runs_exit_3_when_records_failed_or_are_invalid(db: str, oai_endp
     assert runner.invoke(app, harvest).exit_code == 0, "without --strict it is a report"
     again = runner.invoke(app, ["--db", db, "reprocess", "--strict"])
     assert again.exit_code == 3, "the record stored invalid is still invalid"
+
+
+def test_a_strict_run_cut_short_exits_3(db: str) -> None:
+    served = iter(range(1000))
+    same = [record(f"oai:x:{n}", "2024-01-01T00:00:00Z") for n in range(3)]
+
+    def answer(query: dict[str, str]) -> bytes:
+        if query.get("verb") == "Identify":
+            return identify()
+        # The same page again and again under new tokens: a guard ends the window.
+        return page("ListRecords", same, token=f"t-{next(served)}")
+
+    with serve_in_background(scripted(answer)) as url:
+        cut = runner.invoke(app, ["--db", db, "harvest", url, "--prefix", "oai_dc", "--strict"])
+    assert cut.exit_code == 3, cut.output
+    assert "Run 1 incomplete" in cut.output
+    assert "--strict: the run was cut short; 0 records failed" in cut.output
 
 
 def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:

@@ -124,6 +124,27 @@ def test_empty_elements_are_neither_values_nor_extra(tmp_path: Path) -> None:
             "rules:\n  - {from: 't:p', to: publisher.name}\n",
             "rule 1: publisher holds a value, not fields; cannot put 'name'",
         ),
+        ("rules:\n  - {from: 't:p', to: extra.x}\n", "rule 1: extra is not a rule's to fill"),
+        ("rules:\n  - {from: 't:p', to: id}\n", "rule 1: id is not a rule's to fill"),
+        (
+            "rules:\n  - {from: 't:p', to: source.oai_identifier}\n",
+            "rule 1: the provenance is the harvest's; a rule may fill source.landing_page or",
+        ),
+        ("rules:\n  - {from: 't:p', to: 'title[]'}\n", "rule 1: title holds one value"),
+        ("rules:\n  - {from: 't:p', to: identifiers}\n", "rule 1: identifiers is a list"),
+        ("rules:\n  - {from: 't:p', to: creators.name}\n", "rule 1: creators is a list; fill"),
+        (
+            "rules:\n  - {from: 't:p', to: 'identifiers[]', as: uri}\n",
+            "rule 1: identifiers\\[\\] has no field 'uri' \\(as:/set:\\)",
+        ),
+        (
+            "rules:\n  - {from: 't:p', to: 'subjects[]', set: {schem: ddc}}\n",
+            "rule 1: subjects\\[\\] has no field 'schem'",
+        ),
+        (
+            "rules:\n  - {from: 't:p', to: publisher, as: value}\n",
+            "rule 1: publisher holds a value; as: and set: make it a mapping",
+        ),
         (
             "rules:\n  - {from: 't:p', to: 'creators[]', build: [{from: 't:n', to: nom}]}\n",
             "rule 1.1: creators\\[\\] has no field 'nom'; its fields: affiliations, family_name,",
@@ -269,8 +290,7 @@ def test_a_builds_parts_are_its_operations_own_keys_and_not_checked(tmp_path: Pa
     """``agent`` reads parts such as ``family``: they are no Agent fields, and are allowed."""
     cw = _crosswalk(
         tmp_path,
-        "  - {from: 't:n', to: 'creators[]', ops: [agent], build: [{from: 't:f', to: family}]}\n"
-        "  - {from: 't:x', to: 'extra.anything.goes'}\n",
+        "  - {from: 't:n', to: 'creators[]', ops: [agent], build: [{from: 't:f', to: family}]}\n",
     )
     assert [rule.build[0].target.parts for rule in cw.rules[:1]] == [("family",)]
 
@@ -293,6 +313,10 @@ def test_a_crosswalk_of_ones_own_includes_a_shipped_one(tmp_path: Path) -> None:
     (tmp_path / "b.yaml").write_text(HEADER + "include: a.yaml\nrules: []\n", "utf-8")
     with pytest.raises(ConfigError, match=r"include 'a\.yaml' comes back to a file that includes"):
         load_crosswalk(looping)
+    itself = tmp_path / "x.yaml"
+    itself.write_text(HEADER + "include: x.yaml\nrules: []\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"include 'x\.yaml' includes itself, and no crosswalk"):
+        load_crosswalk(itself)
     missing = tmp_path / "c.yaml"
     missing.write_text(HEADER + "include: nowhere.yaml\nrules: []\n", "utf-8")
     with pytest.raises(ConfigError, match=r"include 'nowhere\.yaml' is neither beside it nor"):

@@ -50,7 +50,7 @@ from lxml import etree
 from ir_ingest.crosswalk.ops import Operation, compile_operation
 from ir_ingest.crosswalk.paths import SimplePath, compile_path, first_tags
 from ir_ingest.crosswalk.post import STEPS
-from ir_ingest.crosswalk.targets import field_type, record_type
+from ir_ingest.crosswalk.targets import check_keys, field_type, record_type
 from ir_ingest.errors import ConfigError
 from ir_ingest.resources import bundled
 
@@ -204,10 +204,15 @@ def _included(path: Path, name: Any, including: tuple[Path, ...]) -> Crosswalk |
     if not isinstance(name, str) or "/" in name or not name.endswith(".yaml"):
         raise ConfigError(f"{path}: include names a crosswalk file by name, got {name!r}")
     beside = path.parent / name
-    found = beside if beside.exists() and beside.resolve() != path.resolve() else None
-    found = found or bundled("crosswalks") / name
+    itself = beside.resolve() == path.resolve()
+    found = beside if beside.exists() and not itself else bundled("crosswalks") / name
     if not found.exists():
-        raise ConfigError(f"{path}: include {name!r} is neither beside it nor shipped")
+        why = (
+            "includes itself, and no crosswalk of that name is shipped"
+            if itself
+            else ("is neither beside it nor shipped")
+        )
+        raise ConfigError(f"{path}: include {name!r} {why}")
     chain = (*including, path.resolve())
     if found.resolve() in chain:
         raise ConfigError(f"{path}: include {name!r} comes back to a file that includes it")
@@ -297,7 +302,11 @@ def _compile_rule(
         raise ConfigError(f"{where}: {exc}") from exc
     build = spec.get("build")
     target = _target(where, str(spec["to"]))
-    field = field_type(where, within, target, parent.target if parent is not None else "")
+    built = parent.target if parent is not None else ""
+    field = field_type(where, within, target, built)
+    wrap = _wrap(where, spec.get("as"))
+    constants = _mapping(where, "set", spec.get("set"))
+    check_keys(where, field, target, [*([wrap] if wrap else []), *constants])
     return Rule(
         number=number,
         source=str(spec["from"]),
@@ -306,11 +315,15 @@ def _compile_rule(
         first_tags=first_tags(str(spec["from"]), namespaces),
         path=compile_path(str(spec["from"]), namespaces),
         ops=ops,
-        wrap=_wrap(where, spec.get("as")),
-        constants=_mapping(where, "set", spec.get("set")),
+        wrap=wrap,
+        constants=constants,
         # A build's operations make the value from parts of their own naming.
         build=_compile_rules(
-            path, build, context, None if ops else field, _Build(label, str(target))
+            path,
+            build,
+            context,
+            None if ops else field,
+            _Build(label, ".".join(filter(None, [built, str(target)]))),
         )
         if build is not None
         else (),

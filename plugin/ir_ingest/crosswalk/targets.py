@@ -28,6 +28,13 @@ def record_type() -> inspect.Type:
     return inspect.type_info(Record)
 
 
+#: Record fields a crosswalk does not fill: the engine makes them, and would overwrite a
+#: rule's value (``extra`` holds what no rule used; ``id`` derives from the provenance).
+_MADE = {"id": "derives from the repository and OAI identifier", "extra": "holds what no rule used"}
+#: Of the provenance (``source``), what the metadata itself may say; the rest is the harvest's.
+_FROM_METADATA = ("landing_page", "local_id")
+
+
 def field_type(
     where: str, within: inspect.Type | None, target: TargetPath, built: str = ""
 ) -> inspect.Type | None:
@@ -35,16 +42,23 @@ def field_type(
     build rule whose target is ``built`` makes.  None when there is nothing to check below
     (a free-form mapping, or ``within`` None).
 
-    Raises :class:`ConfigError` naming the fields there are when one part names none.
+    Raises :class:`ConfigError` when a part names no field (saying which there are), when a
+    list is written as one value or one value as a list (``[]``), or when the target is a
+    field the engine makes itself.
     """
+    if within is record_type():
+        _check_reserved(where, target)
     current = within
     for depth, part in enumerate(target.parts):
         if current is None:
             return None
+        named = ".".join(filter(None, [built, *target.parts[:depth]])) or "the record"
+        # A build's value is an item of its target; a field further down is not entered.
+        if depth and _is_list(current):
+            raise ConfigError(f"{where}: {named} is a list; fill its items with a build rule")
         holder = _item(current)
         if isinstance(holder, (inspect.DictType, inspect.AnyType)):
-            return None  # extra, source_stats…: keys of the crosswalk's choosing
-        named = ".".join(filter(None, [built, *target.parts[:depth]])) or "the record"
+            return None  # source_stats…: keys of the crosswalk's choosing
         if not isinstance(holder, inspect.StructType):
             raise ConfigError(f"{where}: {named} holds a value, not fields; cannot put {part!r}")
         found = next((f.type for f in holder.fields if f.encode_name == part), None)
@@ -52,18 +66,58 @@ def field_type(
             names = ", ".join(sorted(f.encode_name for f in holder.fields))
             raise ConfigError(f"{where}: {named} has no field {part!r}; its fields: {names}")
         current = found
+    full = ".".join(filter(None, [built, str(target).removesuffix("[]")]))
+    if target.append and current is not None and not _is_list(current):
+        raise ConfigError(f"{where}: {full} holds one value; write it without []")
+    if not target.append and current is not None and _is_list(current):
+        raise ConfigError(f"{where}: {full} is a list; write {str(target)!r}[] to add to it")
     return current
+
+
+def check_keys(where: str, field: inspect.Type | None, target: TargetPath, keys: list[str]) -> None:
+    """Refuse the keys ``as:`` and ``set:`` add to a value when the field's items lack them."""
+    if field is None or not keys:
+        return
+    holder = _item(field)
+    if isinstance(holder, (inspect.DictType, inspect.AnyType)):
+        return
+    named = str(target)
+    if not isinstance(holder, inspect.StructType):
+        raise ConfigError(f"{where}: {named} holds a value; as: and set: make it a mapping")
+    names = {f.encode_name for f in holder.fields}
+    for key in keys:
+        if key not in names:
+            known = ", ".join(sorted(names))
+            raise ConfigError(
+                f"{where}: {named} has no field {key!r} (as:/set:); its fields: {known}"
+            )
+
+
+def _check_reserved(where: str, target: TargetPath) -> None:
+    first = target.parts[0]
+    if first in _MADE:
+        raise ConfigError(f"{where}: {first} is not a rule's to fill: it {_MADE[first]}")
+    if first == "source" and (len(target.parts) < 2 or target.parts[1] not in _FROM_METADATA):
+        allowed = " or ".join(f"source.{name}" for name in _FROM_METADATA)
+        raise ConfigError(f"{where}: the provenance is the harvest's; a rule may fill {allowed}")
+
+
+def _is_list(kind: inspect.Type) -> bool:
+    return isinstance(_optional(kind), (inspect.ListType, inspect.SetType, inspect.VarTupleType))
+
+
+def _optional(kind: inspect.Type) -> inspect.Type:
+    """``kind`` without ``| None``."""
+    if isinstance(kind, inspect.UnionType):
+        inner = [t for t in kind.types if not isinstance(t, inspect.NoneType)]
+        if len(inner) == 1:
+            return inner[0]
+    return kind
 
 
 def _item(kind: inspect.Type) -> inspect.Type:
     """A value's own type: without ``| None``, and an item's for a list."""
-    while True:
-        if isinstance(kind, inspect.UnionType):
-            inner = [t for t in kind.types if not isinstance(t, inspect.NoneType)]
-            if len(inner) != 1:
-                return kind
-            kind = inner[0]
-        elif isinstance(kind, (inspect.ListType, inspect.SetType, inspect.VarTupleType)):
-            kind = kind.item_type
-        else:
-            return kind
+    kind = _optional(kind)
+    if isinstance(kind, (inspect.ListType, inspect.SetType, inspect.VarTupleType)):
+        return _optional(kind.item_type)
+    return kind
