@@ -98,7 +98,6 @@ def reprocess(
 def _reprocess(
     store: Store, repository: str | None, report: RunReport, on_batch: ProgressCallback | None
 ) -> None:
-    assert report.run_id is not None
     keep = ProgressKeeper(store, report)
     tried: set[tuple[str, str]] = set()
     untried: Counter[str] = Counter()
