@@ -70,12 +70,10 @@ def corpus() -> Path:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """A SQLite store, and a PostgreSQL store in a schema of its own (dropped after the test)."""
+def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a SQLite file, and a PostgreSQL schema of its own (dropped after)."""
     if request.param == "sqlite":
-        opened = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
-        yield opened
-        opened.close()
+        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
         return
     admin = create_engine(POSTGRES_URL)
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -85,11 +83,17 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]
     except OperationalError as exc:
         admin.dispose()
         unavailable(f"PostgreSQL is not reachable at {POSTGRES_URL}: {exc.orig}")
-    opened = Store(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
     try:
-        yield opened
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     finally:
-        opened.close()
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture
+def any_store(any_db_url: str) -> Iterator[Store]:
+    """A new store on SQLite and on PostgreSQL (see ``any_db_url``)."""
+    opened = Store(any_db_url)
+    yield opened
+    opened.close()

@@ -10,7 +10,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from ir_ingest.errors import StoreError
 from ir_ingest.store import Store, migrate
@@ -26,12 +26,43 @@ def test_the_revision_this_version_writes_is_the_newest_shipped() -> None:
     assert script().get_current_head() == HEAD
 
 
-def test_the_migrations_make_exactly_the_tables_the_code_declares(any_store: Store) -> None:
-    # The guard against a change to tables.py that comes without its migration.
+def test_the_migrations_make_exactly_the_tables_the_code_declares(any_db_url: str) -> None:
+    # The guard against a change to tables.py that comes without its migration: new stores
+    # are made from tables.py, older ones get the revisions.
+    engine = create_engine(any_db_url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(migrate._config(conn), HEAD)
+        with engine.connect() as conn:
+            assert current_revision(conn) == HEAD
+            context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+            assert compare_metadata(context, t.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_a_new_store_is_made_at_the_newest_revision_with_alembic_s_version_table(
+    any_store: Store,
+) -> None:
     with any_store.engine.connect() as conn:
-        assert current_revision(conn) == HEAD
         context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+        assert context.get_current_revision() == HEAD
         assert compare_metadata(context, t.metadata) == []
+        made = inspect(conn)
+        key = made.get_pk_constraint(VERSION_TABLE)
+        assert key["constrained_columns"] == ["version_num"]
+        if conn.dialect.name == "postgresql":  # SQLite keeps no name for a primary key
+            assert key["name"] == f"{VERSION_TABLE}_pkc"
+        (column,) = made.get_columns(VERSION_TABLE)
+        assert (column["name"], str(column["type"]), column["nullable"]) == (
+            "version_num",
+            "VARCHAR(32)",
+            False,
+        )
+    with any_store.engine.begin() as conn:
+        command.stamp(migrate._config(conn), BASELINE)  # alembic can write its table
+    with any_store.engine.connect() as conn:
+        assert current_revision(conn) == BASELINE
 
 
 def test_a_store_made_before_migrations_is_stamped_and_keeps_its_records(tmp_path: Path) -> None:

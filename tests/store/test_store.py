@@ -499,7 +499,7 @@ def test_a_page_whose_record_another_writer_changed_meanwhile_is_decided_again(
     assert any_store.counts()["versions"] == (2 if theirs == "Newer" else 1)
 
 
-@pytest.mark.parametrize("any_store", ["postgres"], indirect=True)
+@pytest.mark.parametrize("any_db_url", ["postgres"], indirect=True)
 def test_a_page_chosen_as_a_deadlock_victim_is_written_again(any_store: Store) -> None:
     _save(any_store, _entry("oai:1"), _entry("oai:2"))
     first, second = record_id(REPO, "oai:1"), record_id(REPO, "oai:2")

@@ -5,7 +5,10 @@ is migrated from nothing; a store made before migrations existed (tables, no ver
 is stamped with the baseline revision, which describes it exactly; a store a newer ir-ingest
 wrote is refused, never written with the wrong schema.  Opening a store that is up to date
 takes two small queries, no lock (it never waits for a harvest's write) and no alembic: its
-import costs every command a fifth of a second, so it is imported only to migrate.
+import costs every command a fifth of a second, so it is imported only to migrate.  A new
+store is made from ``tables.py`` and stamped with :data:`HEAD`, as alembic's cookbook
+("Building an Up to Date Database from Scratch") advises: replaying the revisions cost a new
+store's first harvest 70 ms, and a test checks that the revisions make the same tables.
 """
 
 from __future__ import annotations
@@ -15,9 +18,21 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import (
+    Column,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+)
 
 from ir_ingest.errors import StoreError
+from ir_ingest.store import tables
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -31,6 +46,14 @@ BASELINE = "0001"
 #: Our own version table: a database (or PostgreSQL schema) may be shared with another
 #: alembic-managed application, whose ``alembic_version`` says nothing about our tables.
 VERSION_TABLE = "ir_ingest_alembic_version"
+#: The version table as alembic makes it (``DefaultImpl.version_table_impl``), so that alembic
+#: upgrades a store made without it.
+_VERSION = Table(
+    VERSION_TABLE,
+    MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name=f"{VERSION_TABLE}_pkc"),
+)
 #: The PostgreSQL advisory-lock key schema changes are serialised under ("irin" in ASCII).
 _SCHEMA_LOCK = 0x6972696E
 _LOCATION = resources.files("ir_ingest.store") / "migrations"
@@ -72,10 +95,15 @@ def current_revision(conn: Connection) -> str | None:
 
 
 def _upgrade(conn: Connection, shown_url: str) -> None:
+    revision = current_revision(conn)
+    if revision is None and not inspect(conn).has_table("records"):
+        tables.metadata.create_all(conn)
+        _VERSION.create(conn)
+        conn.execute(insert(_VERSION).values(version_num=HEAD))
+        return
     from alembic import command
 
     config = _config(conn)
-    revision = current_revision(conn)
     if revision is not None and revision not in _revisions():
         raise StoreError(
             f"the store at {shown_url} has schema revision {revision!r}, which this "
