@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from ir_ingest.crosswalk import identifiers
@@ -225,3 +228,12 @@ def test_a_bare_number_is_no_identifier(value: str) -> None:
     # A series number in dc:relation, a local id: every number passes idutils' PMID test.
     with pytest.raises(NormaliseError):
         identifiers.identifier(value)
+
+
+def test_a_missing_idutils_fails_at_start_saying_what_to_install() -> None:
+    # idutils is imported at the first identifier; without the check at import, every record
+    # of a run would become a reject instead.  None in sys.modules hides an installed package.
+    code = "import sys; sys.modules['idutils'] = None; import ir_ingest.crosswalk"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert "ImportError: ir-ingest needs idutils; install it (pip install idutils)" in done.stderr
