@@ -76,7 +76,7 @@ class Settings:
         mistyped ``--db`` looked like a store with nothing in it.
         """
         from ir_ingest.store import Store
-        from ir_ingest.store.store import missing_sqlite_file
+        from ir_ingest.store.engine import missing_sqlite_file
 
         if existing:
             path = missing_sqlite_file(self.db_url)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ir_ingest.entry import Entry
     from ir_ingest.oai.harvest import ProgressCallback
     from ir_ingest.report.model import RunReport
-    from ir_ingest.store.store import RunListed
+    from ir_ingest.store.runs import RunListed
 
 # No emoji codes: ":x:" inside an identifier or a token must print as written.
 # Printed text is harvested text: "[/i]" in a title is not Rich markup (it raised MarkupError)

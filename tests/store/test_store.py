@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
 from ir_ingest.errors import HarvestError, StoreError
 from ir_ingest.schema import Record, Source, Text, record_id
-from ir_ingest.store import Checkpoint, Store, redact_url, source_key
+from ir_ingest.store import Checkpoint, Store, source_key
 from ir_ingest.store.lock import source_lock
 from ir_ingest.store.pagewrite import PageWriter
 from tests.conftest import POSTGRES_URL, unavailable
@@ -173,72 +173,6 @@ def test_a_failing_page_leaves_neither_records_nor_checkpoint(any_store: Store) 
         )
     assert any_store.counts()["records"] == 0
     assert any_store.checkpoint(key) is None
-
-
-def test_runs_keep_their_reports(any_store: Store) -> None:
-    run_id = any_store.begin_run(REPO, "oai_dc", "openaire", "2024-01-01")
-    any_store.finish_run(run_id, "completed", {"counts": {"created": 3}})
-    assert any_store.run_status(run_id) == ("completed", None)
-    assert any_store.run_report(run_id) == {"counts": {"created": 3}}
-    assert any_store.run_report() == {"counts": {"created": 3}}
-    assert any_store.run_status(run_id + 1) is None
-
-
-def test_runs_left_running_by_a_killed_process_are_ended_by_the_next_run(any_store: Store) -> None:
-    key = source_key(REPO, "oai_dc", None)
-    other = any_store.begin_run(REPO, "mods")  # another source's run may well be going on
-    older = any_store.begin_run(REPO, "oai_dc")
-    killed = any_store.begin_run(REPO, "oai_dc")
-    finished = any_store.begin_run(REPO, "oai_dc")
-    any_store.finish_run(finished, "completed", {})
-    successor = any_store.begin_run(REPO, "oai_dc")
-    any_store.end_dead_runs(key, successor, resumed=killed)
-
-    why = "stopped without finishing (killed, or its machine went down)"
-    assert any_store.run_status(killed) == ("failed", f"{why}; run {successor} continued it")
-    assert any_store.run_status(older) == ("failed", f"{why}; noticed by run {successor}")
-    assert any_store.run_status(finished) == ("completed", None)
-    assert any_store.run_status(other) == ("running", None)
-    assert any_store.run_status(successor) == ("running", None)
-
-
-def test_an_unusable_database_url_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="cannot open the store"):
-        Store(f"sqlite:///{tmp_path}/missing-dir/x.sqlite3")
-    with pytest.raises(StoreError, match=r"\*\*\*") as caught:
-        Store("postgresql+psycopg://user:hunter2@127.0.0.1:1/none?connect_timeout=1")
-    assert "hunter2" not in str(caught.value)
-
-
-def test_runs_chain_and_incremental_state(any_store: Store) -> None:
-    key = source_key(REPO, "oai_dc", None)
-    assert any_store.last_run(key) is None
-    assert any_store.last_synced_at(key) is None
-    first = any_store.begin_run(REPO, "oai_dc", window="monthly")
-    started = any_store.last_run(key)
-    assert started is not None
-    assert (started.id, started.status, started.window, started.full) == (
-        first,
-        "running",
-        "monthly",
-        False,
-    )
-    resumed = any_store.begin_run(REPO, "oai_dc", sync_started_at=started.sync_started_at)
-    any_store.finish_run(resumed, "completed", {})
-    assert any_store.last_synced_at(key) == started.sync_started_at
-    bounded = any_store.begin_run(REPO, "oai_dc", until_date="2024-01-01")
-    any_store.finish_run(bounded, "completed", {})
-    assert any_store.last_synced_at(key) == started.sync_started_at, "an until run does not count"
-
-
-def test_window_checkpoints_are_cleared_by_prefix(any_store: Store) -> None:
-    run_id = any_store.begin_run(REPO, "oai_dc")
-    key = source_key(REPO, "oai_dc", None)
-    keys = [key, f"{key} [2024-01-01 2024-01-31]", f"{key}_other [x]"]
-    for window_key in keys:
-        any_store.save_page(run_id, [], Checkpoint(window_key, run_id, "t", 0, 0, None, 1, 0))
-    any_store.clear_checkpoints(f"{key} [")
-    assert [any_store.checkpoint(k) is not None for k in keys] == [True, False, True]
 
 
 def test_repeated_records_and_the_sweep(any_store: Store) -> None:
@@ -646,38 +580,3 @@ def test_rejects_are_listed_and_read_back_with_their_runs_format(any_store: Stor
     assert any_store.list_rejects("https://other.example/oai") == []
     any_store.drop_rejects([(REPO, "oai:1")])
     assert [row[2] for row in any_store.list_rejects()] == ["skip:2"]
-
-
-@pytest.mark.parametrize(
-    ("url", "shown"),
-    [
-        ("postgresql+psycopg://alice:S3CRET@db/ir", "postgresql+psycopg://alice:***@db/ir"),
-        (
-            "postgresql+psycopg://alice@db/ir?password=S3CRET&sslmode=require",
-            "postgresql+psycopg://alice@db/ir?password=***&sslmode=require",
-        ),
-        ("sqlite:///ir-ingest.sqlite3", "sqlite:///ir-ingest.sqlite3"),
-        ("not a url", "<unparseable database URL>"),
-    ],
-)
-def test_database_urls_are_shown_without_passwords(url: str, shown: str) -> None:
-    assert redact_url(url) == shown
-
-
-def test_an_in_memory_store_is_one_database_for_every_thread() -> None:
-    memory = Store("sqlite://")
-    try:
-        worker = threading.Thread(target=memory.begin_run, args=(REPO, "oai_dc", None, None, None))
-        worker.start()
-        worker.join()
-        assert memory.last_run(source_key(REPO, "oai_dc", None)) is not None
-    finally:
-        memory.close()
-
-
-def test_a_value_that_is_no_database_url_is_named_unless_it_may_hold_a_password() -> None:
-    with pytest.raises(StoreError, match=r"^/tmp/plain\.sqlite3 is not a database URL"):
-        Store("/tmp/plain.sqlite3")
-    with pytest.raises(StoreError, match="not a database URL") as caught:
-        Store("alice:S3CRET@db host/ir")
-    assert "S3CRET" not in str(caught.value)

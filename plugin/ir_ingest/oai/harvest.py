@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ir_ingest.oai.transport import TransportPolicy
-    from ir_ingest.store.store import RunInfo
+    from ir_ingest.store.runs import RunInfo
 
 ProgressCallback = Callable[[RunReport], None]
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ir_ingest.errors import HarvestError
-from ir_ingest.store.store import sqlite_file
+from ir_ingest.store.engine import sqlite_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

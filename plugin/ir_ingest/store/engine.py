@@ -1,0 +1,125 @@
+"""Opening the store's database: its URL (and hiding its password), the engine, SQLite's settings.
+
+A SQLite file by default; any SQLAlchemy URL works (PostgreSQL through psycopg 3 for many workers).
+An engine is opened with the store's tables migrated to the schema this version writes.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from ir_ingest.errors import StoreError
+from ir_ingest.store.migrate import migrate
+
+__all__ = ["missing_sqlite_file", "open_engine", "redact_url", "sqlite_file"]
+
+#: How often a new SQLite connection tries to switch the file to WAL (about 2 s in all).
+_WAL_ATTEMPTS = 20
+#: A query parameter of a database URL that holds a secret (password, sslpassword, auth_token…).
+_SECRET_PARAMETER = re.compile(r"([?&][^=&]*(?:passw|secret|token|key)[^=&]*=)[^&]*", re.I)
+
+
+def open_engine(url: str) -> Engine:
+    """The engine of the store at ``url``, its tables migrated (see ``migrate``).
+
+    A value that is no database URL, a driver not installed, a database that cannot be opened
+    and a store this version refuses are each a ``StoreError`` that shows no password.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        # SQLAlchemy's message repeats the whole string, password and all.
+        shown = url if "@" not in url else "the value given (not shown: it may hold a password)"
+        raise StoreError(
+            f"{shown} is not a database URL; give one such as sqlite:///ir-ingest.sqlite3 "
+            "or postgresql+psycopg://user@host/db"
+        ) from exc
+    try:
+        engine = _engine(parsed)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        migrate(engine, redact_url(url))
+    except StoreError:
+        engine.dispose()  # a store this version refuses: nothing stays open
+        raise
+    except ModuleNotFoundError as exc:
+        extra = " (pip install 'ir-ingest[postgres]')" if exc.name == "psycopg" else ""
+        raise StoreError(
+            f"cannot open the store at {redact_url(url)}: its driver {exc.name!r} is not "
+            f"installed{extra}"
+        ) from exc
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot open the store at {redact_url(url)}: {exc}") from exc
+    return engine
+
+
+def _engine(parsed: URL) -> Engine:
+    """The engine for ``url``; an in-memory SQLite database is one, shared by every thread.
+
+    SQLAlchemy would otherwise give each thread an in-memory database of its own: a store
+    opened in one thread and used from another would look empty there.
+    """
+    if parsed.get_backend_name() == "sqlite" and sqlite_file(parsed) is None:
+        return create_engine(
+            parsed, poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+    return create_engine(parsed)
+
+
+def sqlite_file(url: URL) -> str | None:
+    """The database file of a SQLite URL; ``None`` for an in-memory database."""
+    database = url.database or ""
+    if database.startswith("file:"):  # a SQLite URI: file:path?mode=…
+        if "mode=memory" in database:
+            return None
+        database = database.removeprefix("file:").split("?", 1)[0]
+    return database if database and database != ":memory:" else None
+
+
+def missing_sqlite_file(url: str) -> str | None:
+    """The file a SQLite URL names, when it does not exist; ``None`` for anything else."""
+    try:
+        path = sqlite_file(make_url(url))
+    except ArgumentError:
+        return None  # opening the store says what is wrong with it
+    return path if path is not None and not Path(path).exists() else None
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets `export` read while a harvest writes; NORMAL sync is durable across process kills.
+    cursor = dbapi_connection.cursor()
+    for attempt in range(_WAL_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            # Another process switching the same new file to WAL holds it exclusively, and
+            # SQLite answers "database is locked" at once instead of waiting its busy timeout.
+            if "locked" not in str(exc) or attempt + 1 == _WAL_ATTEMPTS:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def redact_url(url: str) -> str:
+    """A database URL without its password, for messages and logs.
+
+    libpq and psycopg also take the password as a query parameter (``?password=…``), and
+    SQLAlchemy's ``hide_password`` masks only the one in the userinfo.
+    """
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except (ValueError, SQLAlchemyError):
+        return "<unparseable database URL>"
+    return _SECRET_PARAMETER.sub(r"\1***", shown)

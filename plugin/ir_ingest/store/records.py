@@ -1,0 +1,359 @@
+"""Records, their versions and rejects: a harvest page written together with the checkpoint that
+follows it, and what the store holds read back (``StoreRecords``, the part of ``Store`` that does
+so).  How a page's entries become rows is ``pagewrite``'s.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+
+from ir_ingest.entry import HarvestedRecord, Issue, Severity, stored_datestamp
+from ir_ingest.errors import StoreError, WriteConflict
+from ir_ingest.schema import Record, record_id
+from ir_ingest.store import tables as t
+from ir_ingest.store.engine import redact_url
+from ir_ingest.store.pagewrite import PageWriter
+from ir_ingest.store.runs import write_checkpoint
+
+__all__ = ["StoreRecords", "StoredState"]
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from sqlalchemy.engine import Engine
+
+    from ir_ingest.entry import Entry
+    from ir_ingest.store.runs import Checkpoint
+
+#: How often a page write that lost a race on a primary key is tried in all.
+_WRITE_ATTEMPTS = 3
+#: PostgreSQL's deadlock_detected and serialization_failure: the transaction may succeed again.
+_RETRIED_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+@dataclass(frozen=True, slots=True)
+class StoredState:
+    """What the store holds of a record: the datestamp and format of its current version."""
+
+    datestamp: str
+    metadata_prefix: str
+    deleted: bool
+
+
+class StoreRecords:
+    """Records, versions and rejects: the part of ``Store`` that keeps them."""
+
+    url: str
+    engine: Engine
+
+    def save_page(
+        self, run_id: int | None, entries: Iterable[Entry], after: Checkpoint | None
+    ) -> None:
+        """Store a page of entries and, in the same transaction, the checkpoint that follows it.
+
+        Sets each entry's ``outcome``, and adds an issue to those skipped as older than what
+        the store holds.  Another writer may store one of the same records between our read and
+        our write (see ``pagewrite``): the transaction then fails on the primary key or on the
+        version it read, and is run again on the fresh state, a few times.
+        """
+        page = list(entries)
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                with self.engine.begin() as conn:
+                    writer = PageWriter(conn, run_id)
+                    writer.write(page)
+                    if after is not None:
+                        write_checkpoint(conn, after)
+                for entry, issue in writer.skipped:
+                    entry.issues.append(issue)
+                return
+            except WriteConflict:
+                if attempt + 1 == _WRITE_ATTEMPTS:
+                    raise
+            except IntegrityError as exc:
+                if attempt + 1 == _WRITE_ATTEMPTS:
+                    raise StoreError(f"cannot write to the store: {exc.orig}") from exc
+            except OperationalError as exc:
+                # PostgreSQL ends one of two writers that wait for each other's rows (pages
+                # of two sets holding the same records in another order): write it again.
+                retried = getattr(exc.orig, "sqlstate", None) in _RETRIED_SQLSTATES
+                if not retried or attempt + 1 == _WRITE_ATTEMPTS:
+                    raise StoreError(
+                        f"cannot write to the store at {redact_url(self.url)}: {exc}"
+                    ) from exc
+            except SQLAlchemyError as exc:
+                raise StoreError(
+                    f"cannot write to the store at {redact_url(self.url)}: {exc}"
+                ) from exc
+
+    def unchanged_since_read(self, harvested: Iterable[HarvestedRecord]) -> set[tuple[str, str]]:
+        """``(repository, identifier)`` of those of ``harvested`` still stored live with the
+        same datestamp (two sources may use the same OAI identifier).
+
+        ``reprocess`` writes only those: a record a harvest changed or deleted meanwhile keeps
+        the harvest's newer state.
+        """
+        read = {(h.repository, h.identifier): h for h in harvested}
+        return {
+            key
+            for key, state in self.stored_states(read.values()).items()
+            if not state.deleted and state.datestamp == stored_datestamp(read[key].datestamp)
+        }
+
+    def received_in_run(self, run_id: int, harvested: Iterable[HarvestedRecord]) -> set[str]:
+        """The identifiers among ``harvested`` this run already stored with the same datestamp,
+        as a record or as a reject (a page sent again after a recovery must not add its
+        rejects a second time: rejects have no key to collide on)."""
+        wanted = {record_id(h.repository, h.identifier): h for h in harvested}
+        if not wanted:
+            return set()
+        query = select(t.records.c.id, t.records.c.datestamp).where(
+            t.records.c.id.in_(list(wanted)), t.records.c.run_id == run_id
+        )
+        r = t.rejects.c
+        rejected = select(r.repository, r.oai_identifier, r.datestamp).where(
+            r.run_id == run_id, r.oai_identifier.in_([h.identifier for h in wanted.values()])
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+            reject_rows = conn.execute(rejected).all()
+        seen = {
+            wanted[rid].identifier
+            for rid, stamp in rows
+            if stamp == stored_datestamp(wanted[rid].datestamp)
+        }
+        keys = {
+            (h.repository, h.identifier, stored_datestamp(h.datestamp)) for h in wanted.values()
+        }
+        return seen | {row.oai_identifier for row in reject_rows if tuple(row) in keys}
+
+    def stored_states(
+        self, harvested: Iterable[HarvestedRecord]
+    ) -> dict[tuple[str, str], StoredState]:
+        """How the store holds each of ``harvested`` it holds, by ``(repository, identifier)``."""
+        wanted = {record_id(h.repository, h.identifier): h for h in harvested}
+        if not wanted:
+            return {}
+        c = t.records.c
+        query = select(c.id, c.datestamp, c.metadata_prefix, c.deleted).where(
+            c.id.in_(list(wanted))
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return {
+            (wanted[row.id].repository, wanted[row.id].identifier): StoredState(
+                row.datestamp, row.metadata_prefix, row.deleted
+            )
+            for row in rows
+        }
+
+    def list_rejects(
+        self, repository: str | None = None, skip_prefix: str = ""
+    ) -> list[tuple[int, str, str, str]]:
+        """``(key, repository, identifier, datestamp)`` of every reject whose raw XML was kept.
+
+        For ``reprocess`` to choose which to try again (:meth:`read_rejects`).  Identifiers
+        starting with ``skip_prefix`` (when given) are left out.
+        """
+        c = t.rejects.c
+        query = select(c.pk, c.repository, c.oai_identifier, c.datestamp).where(c.raw.is_not(None))
+        if repository is not None:
+            query = query.where(c.repository == repository)
+        if skip_prefix:
+            query = query.where(~c.oai_identifier.startswith(skip_prefix, autoescape=True))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(c.pk)).all()
+        return [(row.pk, row.repository, row.oai_identifier, row.datestamp) for row in rows]
+
+    def read_rejects(self, keys: list[int]) -> list[tuple[HarvestedRecord, list[Issue]]]:
+        """These rejects as harvested records, each with the ``xml.*`` issues of its response.
+
+        Its ``metadata_prefix`` and ``crosswalk`` are its harvest run's; a reject no run made (a
+        file import) comes with an empty prefix, for the caller to tell from the XML.
+        """
+        c, runs = t.rejects.c, t.harvest_runs.c
+        query = (
+            select(c.repository, c.oai_identifier, c.datestamp, c.raw, c.issues_json)
+            .add_columns(runs.metadata_prefix, runs.crosswalk)
+            .select_from(t.rejects.outerjoin(t.harvest_runs, c.run_id == runs.id))
+            .where(c.pk.in_(keys))
+            .order_by(c.pk)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            (
+                HarvestedRecord(
+                    row.repository,
+                    row.oai_identifier,
+                    row.datestamp,
+                    row.metadata_prefix or "",
+                    row.raw,
+                    crosswalk=row.crosswalk,
+                ),
+                _response_issues(row.issues_json),
+            )
+            for row in rows
+        ]
+
+    def drop_rejects(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Forget every reject of these ``(repository, identifier)``: stored now, or superseded."""
+        c = t.rejects.c
+        with self.engine.begin() as conn:
+            for repository, identifier in keys:
+                conn.execute(
+                    delete(t.rejects).where(
+                        c.repository == repository, c.oai_identifier == identifier
+                    )
+                )
+
+    def mark_swept(self, run_id: int, repository: str, identifiers: Iterable[str]) -> None:
+        """Note that a ListIdentifiers sweep of ``run_id`` found these records at the source."""
+        ids = [record_id(repository, identifier) for identifier in identifiers]
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.records).where(t.records.c.id.in_(ids)).values(swept_run_id=run_id)
+            )
+
+    def not_swept(
+        self, run_id: int, repository: str, prefix: str, set_spec: str | None
+    ) -> list[str]:
+        """Live records of a source the sweep of ``run_id`` did not find, by OAI identifier.
+
+        With a set, only records last harvested in that set count.
+        """
+        query = (
+            select(t.records.c.oai_identifier, t.records.c.record_json)
+            .where(
+                t.records.c.repository == repository,
+                t.records.c.metadata_prefix == prefix,
+                t.records.c.deleted.is_(False),
+                (t.records.c.swept_run_id != run_id) | t.records.c.swept_run_id.is_(None),
+            )
+            .order_by(t.records.c.oai_identifier)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            identifier
+            for identifier, raw in rows
+            if set_spec is None or set_spec in Record.from_json(raw).source.set_specs
+        ]
+
+    def iter_harvested(
+        self, repository: str | None = None, batch: int = 500
+    ) -> Iterator[tuple[HarvestedRecord, list[Issue]]]:
+        """Every live record's stored raw XML as it was harvested, in id order, for reprocessing.
+
+        Each comes with the issues its harvest found in the response itself (``xml.*``, such as
+        characters removed): the stored raw XML is the repaired one and cannot show them again.
+        Read in batches by id, so the caller may write to the store between batches.
+        """
+        columns = t.records.c
+        last = ""
+        while True:
+            query = (
+                select(
+                    columns.id,
+                    columns.repository,
+                    columns.oai_identifier,
+                    columns.datestamp,
+                    columns.metadata_prefix,
+                    columns.raw,
+                    columns.record_json,
+                    columns.issues_json,
+                )
+                .where(columns.id > last, columns.deleted.is_(False), columns.raw.is_not(None))
+                .order_by(columns.id)
+                .limit(batch)
+            )
+            if repository is not None:
+                query = query.where(columns.repository == repository)
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+            for row in rows:
+                source = Record.from_json(row.record_json).source
+                harvested = HarvestedRecord(
+                    repository=row.repository,
+                    identifier=row.oai_identifier,
+                    # The record holds the datestamp whole; the column may be cut to 64.
+                    datestamp=source.datestamp or row.datestamp,
+                    metadata_prefix=row.metadata_prefix,
+                    raw=row.raw,
+                    set_specs=tuple(source.set_specs),
+                    crosswalk=source.crosswalk,
+                )
+                yield harvested, _response_issues(row.issues_json)
+            if len(rows) < batch:
+                return
+            last = rows[-1].id
+
+    def iter_records(
+        self, include_deleted: bool = True, *, valid_only: bool = False
+    ) -> Iterator[Record]:
+        """Every stored record in id order; tombstones carry ``source.deleted: true``.
+
+        ``valid_only`` leaves out live records whose last check found errors (a missing title).
+        """
+        query = select(t.records.c.record_json).order_by(t.records.c.id)
+        if not include_deleted:
+            query = query.where(t.records.c.deleted.is_(False))
+        if valid_only:  # a deletion is news to the consumer whatever the last version was
+            query = query.where(t.records.c.valid.is_(True) | t.records.c.deleted.is_(True))
+        with self.engine.connect() as conn:
+            for (raw,) in conn.execute(query):
+                yield Record.from_json(raw)
+
+    def get(self, rid: str) -> Record | None:
+        """The current record with this id, or None."""
+        with self.engine.connect() as conn:
+            raw = conn.execute(
+                select(t.records.c.record_json).where(t.records.c.id == rid)
+            ).scalar()
+        return Record.from_json(raw) if raw is not None else None
+
+    def holds(self, repository: str) -> bool:
+        """Whether the store holds a record or a reject of ``repository``."""
+        with self.engine.connect() as conn:
+            return any(
+                conn.execute(
+                    select(table.c.repository).where(table.c.repository == repository).limit(1)
+                ).first()
+                for table in (t.records, t.rejects)
+            )
+
+    def repositories(self) -> set[str]:
+        """The names of the repositories the store holds records or rejects of."""
+        with self.engine.connect() as conn:
+            held = conn.execute(select(t.records.c.repository).distinct()).scalars().all()
+            rejected = conn.execute(select(t.rejects.c.repository).distinct()).scalars().all()
+        return {*held, *rejected}
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the record tables (for reports and tests)."""
+        with self.engine.connect() as conn:
+            return {
+                "records": conn.execute(select(func.count()).select_from(t.records)).scalar_one(),
+                "deleted": conn.execute(
+                    select(func.count()).select_from(t.records).where(t.records.c.deleted.is_(True))
+                ).scalar_one(),
+                "versions": conn.execute(
+                    select(func.count()).select_from(t.record_versions)
+                ).scalar_one(),
+                "rejects": conn.execute(select(func.count()).select_from(t.rejects)).scalar_one(),
+            }
+
+
+def _response_issues(issues_json: bytes | None) -> list[Issue]:
+    """The stored issues a response itself caused (``xml.*``), rebuilt."""
+    found = json.loads(issues_json) if issues_json else []
+    return [
+        Issue(i["code"], i["message"], Severity(i["severity"]), i.get("path"))
+        for i in found
+        if i["code"].startswith("xml.")
+    ]

@@ -1,0 +1,391 @@
+"""Harvest runs and checkpoints: the rows that say what each run of a source asked for and did,
+and where its next run starts (``StoreRuns``, the part of ``Store`` that keeps them).
+
+A checkpoint is written in the transaction of the page it follows (``write_checkpoint``, called
+by ``Store.save_page``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import delete, insert, select, update
+
+from ir_ingest.entry import stored_datestamp
+from ir_ingest.oai.datestamp import parse_datestamp
+from ir_ingest.store import tables as t
+
+__all__ = [
+    "Checkpoint",
+    "RunInfo",
+    "RunListed",
+    "RunShown",
+    "StoreRuns",
+    "source_key",
+    "write_checkpoint",
+]
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Row
+    from sqlalchemy.engine import Engine
+
+_Row = TypeVar("_Row", "Checkpoint", "RunInfo")
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """Where a source's harvest stands: the token to resume with and the newest datestamp seen."""
+
+    source_key: str
+    run_id: int
+    token: str | None
+    cursor: int | None
+    complete_list_size: int | None
+    last_datestamp: str | None
+    pages: int
+    records: int
+    cut_short: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """A harvest run as the next run of its source needs it (to resume it, or to follow it)."""
+
+    id: int
+    status: str
+    from_date: str | None
+    until_date: str | None
+    window: str | None
+    full: bool
+    sync_started_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RunShown:
+    """A run's status now, and its report (None: the run has kept none yet)."""
+
+    id: int
+    status: str
+    error: str | None
+    report: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunListed:
+    """A run as ``ir-ingest report --list`` shows it."""
+
+    id: int
+    status: str
+    started_at: datetime
+    repository: str
+    metadata_prefix: str
+    #: What else the run asked for, as (label, value): set, dates, windows, crosswalk, full.
+    asked: tuple[tuple[str, object], ...]
+    #: Records the run's report counts (kept as it went, for a run not finished); None: no
+    #: report yet.
+    records: int | None
+    error: str | None
+
+
+def _listed(row: Any) -> RunListed:
+    report = json.loads(row.report_json) if row.report_json else None
+    return RunListed(
+        id=row.id,
+        status=row.status,
+        started_at=_aware(row.started_at),
+        repository=row.repository,
+        metadata_prefix=row.metadata_prefix,
+        asked=(
+            ("set", row.set_spec),
+            ("from", row.from_date),
+            ("until", row.until_date),
+            ("windows", row.window),
+            ("crosswalk", row.crosswalk),
+            ("full", bool(row.full)),
+        ),
+        records=sum(report["counts"].values()) if report else None,
+        error=row.error,
+    )
+
+
+def source_key(
+    repository: str, prefix: str, set_spec: str | None, crosswalk: str | None = None
+) -> str:
+    """The key runs and checkpoints are kept under: one per endpoint, format, set and
+    crosswalk of its own.  Another crosswalk is another source: its first run asks for
+    everything, so that every record is made by it (an incremental run would leave the rest
+    as the old crosswalk made them, or as rejects it failed)."""
+    own = f" {crosswalk}" if crosswalk is not None else ""
+    return f"{repository} {prefix} {set_spec or '*'}{own}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _from_row(cls: type[_Row], row: Row[Any]) -> _Row:
+    """A dataclass from the result-row columns named like its fields."""
+    return cls(**{field.name: row._mapping[field.name] for field in fields(cls)})
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands timestamps back naive; they were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+class StoreRuns:
+    """Harvest runs and checkpoints: the part of ``Store`` that keeps them."""
+
+    engine: Engine
+
+    def begin_run(
+        self,
+        repository: str,
+        prefix: str,
+        set_spec: str | None = None,
+        from_date: str | None = None,
+        until_date: str | None = None,
+        *,
+        window: str | None = None,
+        full: bool = False,
+        sync_started_at: datetime | None = None,
+        crosswalk: str | None = None,
+    ) -> int:
+        """Record the start of a harvest run and return its id.
+
+        ``sync_started_at`` is the start of the run this one resumes (default: now);
+        ``crosswalk`` the run's own crosswalk, if any (its rejects are tried with it again).
+        """
+        now = _now()
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                insert(t.harvest_runs).values(
+                    source_key=source_key(repository, prefix, set_spec, crosswalk),
+                    repository=repository,
+                    metadata_prefix=prefix,
+                    set_spec=set_spec,
+                    from_date=from_date,
+                    until_date=until_date,
+                    window=window,
+                    full=full,
+                    status="running",
+                    started_at=now,
+                    sync_started_at=sync_started_at or now,
+                    crosswalk=crosswalk,
+                )
+            )
+            run_id = result.inserted_primary_key
+            assert run_id is not None
+            return int(run_id[0])
+
+    def finish_run(
+        self, run_id: int, status: str, report: dict[str, Any], error: str | None = None
+    ) -> None:
+        """Mark a run finished (``completed``, ``incomplete`` or ``failed``), keep its report."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.harvest_runs)
+                .where(t.harvest_runs.c.id == run_id)
+                .values(
+                    status=status,
+                    finished_at=_now(),
+                    error=error,
+                    report_json=json.dumps(report).encode(),
+                )
+            )
+
+    def list_runs(self, limit: int) -> list[RunListed]:
+        """The latest ``limit`` runs, newest first."""
+        runs = t.harvest_runs
+        query = (
+            select(
+                runs.c.id,
+                runs.c.status,
+                runs.c.started_at,
+                runs.c.repository,
+                runs.c.metadata_prefix,
+                runs.c.set_spec,
+                runs.c.from_date,
+                runs.c.until_date,
+                runs.c.window,
+                runs.c.crosswalk,
+                runs.c.full,
+                runs.c.error,
+                runs.c.report_json,
+            )
+            .order_by(runs.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [_listed(row) for row in conn.execute(query)]
+
+    def save_progress(self, run_id: int, report: dict[str, Any]) -> None:
+        """Keep the report of a run that is still going on (see ``report.keeper``)."""
+        runs = t.harvest_runs
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(runs)
+                .where(runs.c.id == run_id, runs.c.status == "running")
+                .values(report_json=json.dumps(report).encode())
+            )
+
+    def run_shown(self, run_id: int | None = None) -> RunShown | None:
+        """A run (the latest when ``run_id`` is None) with its report, read together: a
+        report kept as the run went on and the status it has now must be of one moment."""
+        runs = t.harvest_runs
+        query = select(runs.c.id, runs.c.status, runs.c.error, runs.c.report_json)
+        if run_id is None:
+            query = query.order_by(runs.c.id.desc()).limit(1)
+        else:
+            query = query.where(runs.c.id == run_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        report = json.loads(row.report_json) if row.report_json else None
+        return RunShown(row.id, row.status, row.error, report)
+
+    def run_report(self, run_id: int | None = None) -> dict[str, Any] | None:
+        """The stored report of a run (when ``run_id`` is None, the latest run's that has
+        one: finished, or kept as it went)."""
+        query = select(t.harvest_runs.c.report_json).where(
+            t.harvest_runs.c.report_json.is_not(None)
+        )
+        if run_id is None:
+            query = query.order_by(t.harvest_runs.c.id.desc()).limit(1)
+        else:
+            query = query.where(t.harvest_runs.c.id == run_id)
+        with self.engine.connect() as conn:
+            raw = conn.execute(query).scalar()
+        loaded: dict[str, Any] | None = json.loads(raw) if raw else None
+        return loaded
+
+    def last_run(self, key: str) -> RunInfo | None:
+        """The latest run of a source (any status), or None."""
+        runs = t.harvest_runs
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(runs).where(runs.c.source_key == key).order_by(runs.c.id.desc()).limit(1)
+            ).first()
+        if row is None:
+            return None
+        info = _from_row(RunInfo, row)
+        return replace(info, sync_started_at=_aware(info.sync_started_at))
+
+    def last_synced_at(self, key: str) -> datetime | None:
+        """When the last harvest that brought the source up to date started (for incremental
+        runs): a completed, open-ended run that asked for everything since the one before.
+
+        A run with an explicit ``until`` left later changes for another run.  A run with an
+        explicit ``from`` later than the source's last sync (a mistyped year, a test of last
+        week's records) left a gap before it: counted, it made every later run skip the gap.
+        """
+        runs = t.harvest_runs
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(runs.c.from_date, runs.c.sync_started_at)
+                .where(
+                    runs.c.source_key == key,
+                    runs.c.status == "completed",
+                    runs.c.until_date.is_(None),
+                )
+                .order_by(runs.c.sync_started_at)
+            ).all()
+        synced: datetime | None = None
+        for from_date, started in rows:
+            since = parse_datestamp(from_date) if from_date else None
+            if from_date is None or (since is not None and synced is not None and since <= synced):
+                synced = _aware(started)
+        return synced
+
+    def clear_checkpoints(self, key_prefix: str) -> None:
+        """Forget the checkpoints whose key starts with ``key_prefix`` (date windows of a run)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(t.checkpoints).where(
+                    t.checkpoints.c.source_key.startswith(key_prefix, autoescape=True)
+                )
+            )
+
+    def checkpoint(self, key: str) -> Checkpoint | None:
+        """The checkpoint of a source, if it was ever harvested."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.checkpoints).where(t.checkpoints.c.source_key == key)
+            ).first()
+        return None if row is None else _from_row(Checkpoint, row)
+
+    def run_has_checkpoints(self, run_id: int) -> bool:
+        """Whether a run committed any page (so there is something to continue from)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(t.checkpoints.c.source_key).where(t.checkpoints.c.run_id == run_id).limit(1)
+            ).first()
+        return found is not None
+
+    def run_status(self, run_id: int) -> tuple[str, str | None] | None:
+        """The status of a run (``running``, ``completed``, ``incomplete``, ``failed``) and
+        the error it ended with; None when there is no such run."""
+        runs = t.harvest_runs
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(runs.c.status, runs.c.error).where(runs.c.id == run_id)
+            ).first()
+        return None if row is None else (str(row.status), row.error)
+
+    def end_dead_runs(self, key: str, successor: int, resumed: int | None = None) -> None:
+        """Mark the runs of source ``key`` before ``successor`` that still say ``running`` as
+        failed.
+
+        Called by a run that holds the source's lock: no run of it can be going on, so those
+        were killed (or their machine went down) and would otherwise say "running" for ever.
+        ``resumed`` is the one ``successor`` continues, if any.
+        """
+        runs = t.harvest_runs
+        dead = (runs.c.source_key == key, runs.c.status == "running", runs.c.id < successor)
+        why = "stopped without finishing (killed, or its machine went down)"
+        with self.engine.begin() as conn:
+            if resumed is not None:
+                conn.execute(
+                    update(runs)
+                    .where(*dead, runs.c.id == resumed)
+                    .values(status="failed", error=f"{why}; run {successor} continued it")
+                )
+            conn.execute(
+                update(runs)
+                .where(*dead)
+                .values(status="failed", error=f"{why}; noticed by run {successor}")
+            )
+
+    def running_sources(self) -> set[str]:
+        """The source keys of runs that say ``running`` (going on, or killed)."""
+        runs = t.harvest_runs
+        with self.engine.connect() as conn:
+            query = select(runs.c.source_key).where(runs.c.status == "running").distinct()
+            return {str(key) for key in conn.execute(query).scalars()}
+
+
+def write_checkpoint(conn: Connection, checkpoint: Checkpoint) -> None:
+    """Write the checkpoint of its source in ``conn``'s transaction, over the one before."""
+    values = {
+        "run_id": checkpoint.run_id,
+        "token": checkpoint.token,
+        "cursor": checkpoint.cursor,
+        "complete_list_size": checkpoint.complete_list_size,
+        # Only readable datestamps get here, but fractions of a second have no length limit.
+        "last_datestamp": checkpoint.last_datestamp and stored_datestamp(checkpoint.last_datestamp),
+        "pages": checkpoint.pages,
+        "records": checkpoint.records,
+        "cut_short": checkpoint.cut_short,
+        "updated_at": _now(),
+    }
+    updated = conn.execute(
+        update(t.checkpoints)
+        .where(t.checkpoints.c.source_key == checkpoint.source_key)
+        .values(**values)
+    )
+    if updated.rowcount == 0:
+        conn.execute(insert(t.checkpoints).values(source_key=checkpoint.source_key, **values))

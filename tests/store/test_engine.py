@@ -1,0 +1,58 @@
+"""Opening the store's database: URLs that are none, or hold a password; in-memory SQLite."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+import pytest
+
+from ir_ingest.errors import StoreError
+from ir_ingest.store import Store, redact_url, source_key
+from tests.store.test_store import REPO
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def test_an_unusable_database_url_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="cannot open the store"):
+        Store(f"sqlite:///{tmp_path}/missing-dir/x.sqlite3")
+    with pytest.raises(StoreError, match=r"\*\*\*") as caught:
+        Store("postgresql+psycopg://user:hunter2@127.0.0.1:1/none?connect_timeout=1")
+    assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql+psycopg://alice:S3CRET@db/ir", "postgresql+psycopg://alice:***@db/ir"),
+        (
+            "postgresql+psycopg://alice@db/ir?password=S3CRET&sslmode=require",
+            "postgresql+psycopg://alice@db/ir?password=***&sslmode=require",
+        ),
+        ("sqlite:///ir-ingest.sqlite3", "sqlite:///ir-ingest.sqlite3"),
+        ("not a url", "<unparseable database URL>"),
+    ],
+)
+def test_database_urls_are_shown_without_passwords(url: str, shown: str) -> None:
+    assert redact_url(url) == shown
+
+
+def test_an_in_memory_store_is_one_database_for_every_thread() -> None:
+    memory = Store("sqlite://")
+    try:
+        worker = threading.Thread(target=memory.begin_run, args=(REPO, "oai_dc", None, None, None))
+        worker.start()
+        worker.join()
+        assert memory.last_run(source_key(REPO, "oai_dc", None)) is not None
+    finally:
+        memory.close()
+
+
+def test_a_value_that_is_no_database_url_is_named_unless_it_may_hold_a_password() -> None:
+    with pytest.raises(StoreError, match=r"^/tmp/plain\.sqlite3 is not a database URL"):
+        Store("/tmp/plain.sqlite3")
+    with pytest.raises(StoreError, match="not a database URL") as caught:
+        Store("alice:S3CRET@db host/ir")
+    assert "S3CRET" not in str(caught.value)

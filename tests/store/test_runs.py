@@ -1,0 +1,69 @@
+"""Harvest runs and checkpoints: reports, runs a killed process left, incremental state."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ir_ingest.store import Checkpoint, source_key
+from tests.store.test_store import REPO
+
+if TYPE_CHECKING:
+    from ir_ingest.store import Store
+
+
+def test_runs_keep_their_reports(any_store: Store) -> None:
+    run_id = any_store.begin_run(REPO, "oai_dc", "openaire", "2024-01-01")
+    any_store.finish_run(run_id, "completed", {"counts": {"created": 3}})
+    assert any_store.run_status(run_id) == ("completed", None)
+    assert any_store.run_report(run_id) == {"counts": {"created": 3}}
+    assert any_store.run_report() == {"counts": {"created": 3}}
+    assert any_store.run_status(run_id + 1) is None
+
+
+def test_runs_left_running_by_a_killed_process_are_ended_by_the_next_run(any_store: Store) -> None:
+    key = source_key(REPO, "oai_dc", None)
+    other = any_store.begin_run(REPO, "mods")  # another source's run may well be going on
+    older = any_store.begin_run(REPO, "oai_dc")
+    killed = any_store.begin_run(REPO, "oai_dc")
+    finished = any_store.begin_run(REPO, "oai_dc")
+    any_store.finish_run(finished, "completed", {})
+    successor = any_store.begin_run(REPO, "oai_dc")
+    any_store.end_dead_runs(key, successor, resumed=killed)
+
+    why = "stopped without finishing (killed, or its machine went down)"
+    assert any_store.run_status(killed) == ("failed", f"{why}; run {successor} continued it")
+    assert any_store.run_status(older) == ("failed", f"{why}; noticed by run {successor}")
+    assert any_store.run_status(finished) == ("completed", None)
+    assert any_store.run_status(other) == ("running", None)
+    assert any_store.run_status(successor) == ("running", None)
+
+
+def test_runs_chain_and_incremental_state(any_store: Store) -> None:
+    key = source_key(REPO, "oai_dc", None)
+    assert any_store.last_run(key) is None
+    assert any_store.last_synced_at(key) is None
+    first = any_store.begin_run(REPO, "oai_dc", window="monthly")
+    started = any_store.last_run(key)
+    assert started is not None
+    assert (started.id, started.status, started.window, started.full) == (
+        first,
+        "running",
+        "monthly",
+        False,
+    )
+    resumed = any_store.begin_run(REPO, "oai_dc", sync_started_at=started.sync_started_at)
+    any_store.finish_run(resumed, "completed", {})
+    assert any_store.last_synced_at(key) == started.sync_started_at
+    bounded = any_store.begin_run(REPO, "oai_dc", until_date="2024-01-01")
+    any_store.finish_run(bounded, "completed", {})
+    assert any_store.last_synced_at(key) == started.sync_started_at, "an until run does not count"
+
+
+def test_window_checkpoints_are_cleared_by_prefix(any_store: Store) -> None:
+    run_id = any_store.begin_run(REPO, "oai_dc")
+    key = source_key(REPO, "oai_dc", None)
+    keys = [key, f"{key} [2024-01-01 2024-01-31]", f"{key}_other [x]"]
+    for window_key in keys:
+        any_store.save_page(run_id, [], Checkpoint(window_key, run_id, "t", 0, 0, None, 1, 0))
+    any_store.clear_checkpoints(f"{key} [")
+    assert [any_store.checkpoint(k) is not None for k in keys] == [True, False, True]
