@@ -11,21 +11,8 @@ with its checkpoint.
 from __future__ import annotations
 
 from ir_ingest.store.engine import open_engine
-from ir_ingest.store.pagewrite import content_hash
-from ir_ingest.store.records import StoredState, StoreRecords
-from ir_ingest.store.runs import Checkpoint, RunInfo, StoreRuns, source_key
-
-# Checkpoint, RunInfo, StoredState, content_hash and source_key live in the modules they come
-# from; they stay importable from here, where they once were.
-__all__ = [
-    "DEFAULT_DB_URL",
-    "Checkpoint",
-    "RunInfo",
-    "Store",
-    "StoredState",
-    "content_hash",
-    "source_key",
-]
+from ir_ingest.store.records import StoreRecords
+from ir_ingest.store.runs import StoreRuns
 
 DEFAULT_DB_URL = "sqlite:///ir-ingest.sqlite3"
 
