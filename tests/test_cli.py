@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
+from ir_ingest import __version__
 from ir_ingest.cli import app
 from ir_ingest.crosswalk import lookups
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
@@ -42,6 +43,13 @@ def test_help_starts_without_the_store_or_the_harvester() -> None:
     check = f"import sys, ir_ingest.cli; print([m for m in {heavy!r} if m in sys.modules])"
     shown = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert shown.stdout.strip() == "[]", shown.stderr
+
+
+def test_python_m_ir_ingest_is_the_command() -> None:
+    shown = subprocess.run(
+        [sys.executable, "-m", "ir_ingest", "--version"], capture_output=True, text=True
+    )
+    assert (shown.returncode, shown.stdout.strip()) == (0, f"ir-ingest {__version__}"), shown.stderr
 
 
 def test_help_lists_the_commands_and_each_has_an_example() -> None:

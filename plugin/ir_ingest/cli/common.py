@@ -1,0 +1,128 @@
+"""The ``ir-ingest`` app, its global options, and what every command shares: the settings
+(store, configuration) and turning a run failure into one line on stderr."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path  # noqa: TC003 (Typer reads the annotations when the app is built)
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ir_ingest import __version__
+from ir_ingest.config import Config, load_config
+from ir_ingest.console import err, out
+from ir_ingest.crosswalk import add_crosswalk_dir
+from ir_ingest.crosswalk.lookups import add_lookup_dir
+from ir_ingest.errors import IngestError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ir_ingest.store import Store
+
+
+app = typer.Typer(
+    help=(
+        "Harvest OAI-PMH records, crosswalk Dublin Core and MODS into one record schema, "
+        "validate and store them.\n\nStart with:  ir-ingest demo"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@dataclass(slots=True)
+class Settings:
+    """Global options, shared by every command."""
+
+    #: ``--db`` as given (None: ``$IR_INGEST_DB`` or the default, see :attr:`db_url`).
+    db: str | None
+    config_path: Path | None
+
+    @property
+    def db_url(self) -> str:
+        """The store's database URL."""
+        from ir_ingest.store import default_db_url
+
+        return self.db or default_db_url()
+
+    def store(self, *, existing: bool = False) -> Store:
+        """Open the store the options name; ``existing`` for commands that only read it.
+
+        Reading a SQLite file that is not there would create an empty store and show it: a
+        mistyped ``--db`` looked like a store with nothing in it.
+        """
+        from ir_ingest.store import Store
+        from ir_ingest.store.engine import missing_sqlite_file
+
+        if existing:
+            path = missing_sqlite_file(self.db_url)
+            if path is not None:
+                raise IngestError(
+                    f"no store at {path} (harvest or import first, or give --db or IR_INGEST_DB)"
+                )
+        return Store(self.db_url)
+
+    def config(self) -> Config:
+        """Load and check the configuration file."""
+        return load_config(self.config_path)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"ir-ingest {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="SQLAlchemy database URL (env IR_INGEST_DB; default sqlite:///ir-ingest.sqlite3).",
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="TOML configuration file (default ./ir-ingest.toml)."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Global options."""
+    settings = Settings(db=db, config_path=config)
+    ctx.obj = settings
+    with fail_cleanly():
+        for folder in settings.config().crosswalk_dirs:
+            add_crosswalk_dir(folder)
+            if (folder / "lookups").is_dir():
+                add_lookup_dir(folder / "lookups")
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a file the user named; a folder that is missing is a clear error."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise IngestError(f"cannot write {path}: {exc.strerror}") from exc
+
+
+@contextmanager
+def fail_cleanly() -> Iterator[None]:
+    """Turn a run failure into one line on stderr and exit status 1."""
+    try:
+        yield
+    except IngestError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(1) from exc
+    except KeyboardInterrupt as exc:
+        # The pages stored so far stay, with their checkpoint (a harvest: the run is "failed").
+        err.print("interrupted; the same command continues from the last page stored")
+        raise typer.Exit(130) from exc

@@ -1,0 +1,269 @@
+"""The commands that run a harvest or a reprocess: demo, harvest, reprocess."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ir_ingest.cli.common import Settings, app, fail_cleanly, write_text
+from ir_ingest.console import err, harvest_progress, out, print_run
+from ir_ingest.errors import IngestError
+from ir_ingest.report import render
+
+if TYPE_CHECKING:
+    from ir_ingest.report.model import RunReport
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    report_dir: Annotated[
+        Path, typer.Option("--report-dir", help="Where to write the HTML report.")
+    ] = Path("ir-ingest-report"),
+) -> None:
+    """Harvest the bundled demo records from a local OAI-PMH endpoint into the store.
+
+    Serves 36 fixture records (4 pages, 4 deletions) with pyoai's server on 127.0.0.1,
+    harvests them end to end, and writes the run's HTML report.  Nothing leaves this machine.
+
+    Example:  ir-ingest demo   (run it twice: the second run finds every record unchanged)
+    """
+    from ir_ingest.jobs.demo import run_demo
+    from ir_ingest.store import redact_url
+
+    settings: Settings = ctx.obj
+    with (
+        fail_cleanly(),
+        closing(settings.store()) as store,
+        harvest_progress("demo harvest") as on_page,
+    ):
+        result = run_demo(store, report_dir, on_page)
+    out.print(f"Harvested the demo endpoint, {result.endpoint} (served for this run only)")
+    print_run(result.report)
+    out.print(f"Store: {redact_url(settings.db_url)}")
+    out.print(f"Report: {result.report_path}")
+    out.print("Next: ir-ingest export --format jsonl")
+
+
+ReportOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--report",
+        help="Also write the run report here: .html or .json list every record with issues, "
+        ".txt is the summary.",
+    ),
+]
+
+
+@app.command()
+def harvest(
+    ctx: typer.Context,
+    url: Annotated[
+        str,
+        typer.Argument(metavar="URL", help="OAI-PMH base URL, or a source name from the config."),
+    ],
+    prefix: Annotated[
+        str | None,
+        typer.Option(
+            "--prefix",
+            help="metadataPrefix, e.g. mods; auto (the default) takes the richest format the "
+            "endpoint offers that a crosswalk reads.",
+        ),
+    ] = None,
+    set_spec: Annotated[str | None, typer.Option("--set", help="Harvest only this set.")] = None,
+    crosswalk: Annotated[
+        str | None,
+        typer.Option(
+            "--crosswalk",
+            help="Read records with this crosswalk (default: the one the prefix names, else the "
+            "one their root element names).",
+        ),
+    ] = None,
+    repository: Annotated[
+        str | None,
+        typer.Option(
+            "--repository",
+            help="Name to keep records under (default: the URL); keeps ids when the URL changes.",
+        ),
+    ] = None,
+    from_date: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Only records changed on or after: YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ "
+            "(an offset such as +02:00 is turned into UTC).",
+        ),
+    ] = None,
+    until_date: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            help="Only records changed on or before, in the same forms; a date takes in the "
+            "whole day.",
+        ),
+    ] = None,
+    report_path: ReportOption = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Ask for everything, then list records gone from the source for review."
+        ),
+    ] = False,
+    window: Annotated[
+        str | None,
+        typer.Option("--window", help="Harvest in date windows: monthly or daily."),
+    ] = None,
+    parallel: Annotated[
+        int, typer.Option("--parallel", help="Date windows fetched at once (1-8; needs --window).")
+    ] = 1,
+    archive: Annotated[
+        Path | None,
+        typer.Option(
+            "--archive", help="Keep every raw page, gzip-compressed, under this directory."
+        ),
+    ] = None,
+    user_agent: Annotated[
+        str | None, typer.Option("--user-agent", help="User-Agent header to send.")
+    ] = None,
+    delay: Annotated[
+        float,
+        typer.Option(
+            "--delay", min=0, metavar="SECONDS", help="Seconds between two requests (politeness)."
+        ),
+    ] = 0.0,
+    strict: StrictOption = False,
+) -> None:
+    """Harvest one OAI-PMH endpoint into the store (one run, checkpointed after every page).
+
+    Without --from, a run asks only for what changed since the last completed run began.
+    An interrupted run (even killed) is continued from its checkpoint by the next run.
+
+    Example:  ir-ingest harvest https://research.example.ac.uk/ws/oai --prefix oai_dc --set openaire
+    """
+    from ir_ingest.oai.harvest import AUTO_PREFIX, run_harvest
+    from ir_ingest.oai.transport import TransportPolicy, public_url
+
+    settings: Settings = ctx.obj
+    with fail_cleanly():
+        if prefix == "":
+            raise IngestError("--prefix must name a format, or be auto")
+        sources = settings.config().sources
+        source = sources.get(url)
+        if source is not None:
+            url, prefix = source.url, prefix or source.prefix
+            set_spec = set_spec or source.set_spec
+            crosswalk = crosswalk or source.crosswalk
+            repository = repository or source.repository
+        elif "://" not in url:
+            known = ", ".join(sorted(sources)) or "none configured"
+            raise IngestError(
+                f"{url!r} is neither an http(s) URL nor a source in the config (sources: {known})"
+            )
+        if parallel > 1 and window is None:
+            raise IngestError("--parallel needs --window monthly or --window daily")
+        polite = TransportPolicy(delay=delay)
+        policy = replace(polite, user_agent=user_agent) if user_agent else polite
+        with (
+            closing(settings.store()) as store,
+            harvest_progress(f"harvest {public_url(url)}") as on_page,
+        ):
+            report = run_harvest(
+                url,
+                prefix or AUTO_PREFIX,
+                repository=repository,
+                set_spec=set_spec,
+                from_date=from_date,
+                until_date=until_date,
+                full=full,
+                window=window,
+                parallel=parallel,
+                archive=archive,
+                policy=policy,
+                store=store,
+                on_page=on_page,
+                crosswalk=crosswalk,
+            )
+    _show_run(report, report_path, strict)
+
+
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Exit with status 3 when the run ended but was cut short (records left unasked "
+        "for) or records failed (kept as rejects) or are invalid: for cron jobs that must "
+        "notice.",
+    ),
+]
+#: Exit status of a --strict run that ended incomplete, or with records failed or invalid.
+EXIT_RECORDS = 3
+
+
+def _show_run(report: RunReport, report_path: Path | None, strict: bool = False) -> None:
+    """Print the run's summary, and write its whole report where ``--report`` asked; with
+    ``strict``, exit with :data:`EXIT_RECORDS` when the run was cut short or records failed
+    or are invalid."""
+    print_run(report)
+    if report_path is not None:
+        by_suffix = {".json": render.to_json, ".txt": render.to_text}
+        with fail_cleanly():
+            write_text(report_path, by_suffix.get(report_path.suffix, render.to_html)(report))
+        out.print(f"Report: {report_path}")
+    failed = report.counts["failed"]
+    invalid = report.counts["invalid"] + report.unchanged_invalid
+    if strict and (failed or invalid or report.status == "incomplete"):
+        cut = "the run was cut short; " if report.status == "incomplete" else ""
+        err.print(f"--strict: {cut}{failed} records failed and {invalid} are invalid")
+        raise typer.Exit(EXIT_RECORDS)
+
+
+@app.command()
+def reprocess(
+    ctx: typer.Context,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Only this repository (its base URL or stored name)."),
+    ] = None,
+    report_path: ReportOption = None,
+    strict: StrictOption = False,
+) -> None:
+    """Crosswalk and validate the stored raw XML again, without harvesting.
+
+    Run it after a crosswalk or validation change: records that come out different get a new
+    version, the others stay as they are.  Rejects are tried first (the newest of each
+    record): those that now crosswalk are stored, those the store holds as new or newer
+    (deleted, or in the reject's format) are forgotten, the rest stay rejects.
+
+    Example:  ir-ingest reprocess --source https://research.example.ac.uk/ws/oai
+    """
+    from ir_ingest.jobs.reprocess import reprocess as reprocess_store
+
+    settings: Settings = ctx.obj
+    with (
+        fail_cleanly(),
+        closing(settings.store(existing=True)) as store,
+        harvest_progress("reprocess") as on_batch,
+    ):
+        repository = _stored_name(settings, source)
+        if repository is not None and not store.holds(repository):
+            names = ", ".join(sorted(store.repositories())) or "none"
+            raise IngestError(f"the store holds no records of {repository!r} (it holds: {names})")
+        report = reprocess_store(store, repository, on_batch)
+    _show_run(report, report_path, strict)
+
+
+def _stored_name(settings: Settings, source: str | None) -> str | None:
+    """The name records of ``source`` are stored under: a config source's repository, or its
+    URL, or a URL given as harvested (without the password it may hold, as stored)."""
+    from ir_ingest.oai.transport import public_url
+
+    if source is None:
+        return None
+    configured = settings.config().sources.get(source)
+    if configured is not None:
+        return configured.repository or public_url(configured.url)
+    return public_url(source) if "://" in source else source

@@ -1,0 +1,78 @@
+"""The report command: a run's report, or the list of the latest runs."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import closing
+from pathlib import Path  # noqa: TC003 (Typer reads the annotations when the app is built)
+from typing import Annotated
+
+import typer
+
+from ir_ingest.cli.common import Settings, app, fail_cleanly, write_text
+from ir_ingest.console import err, out, print_runs
+from ir_ingest.errors import IngestError
+from ir_ingest.report import render
+from ir_ingest.report.model import RunReport
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    run_id: Annotated[
+        int | None, typer.Argument(metavar="RUN_ID", help="Run id (default: the latest run).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, json or html.")] = "text",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File (default stdout).")
+    ] = None,
+    listed: Annotated[
+        bool,
+        typer.Option("--list", help="List the latest runs (harvests and reprocess) instead."),
+    ] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Runs --list shows (default 20).")
+    ] = None,
+) -> None:
+    """Show the report of a run (a harvest or a reprocess), or --list the latest runs.
+
+    Example:  ir-ingest report --format html -o last-run.html
+    """
+    settings: Settings = ctx.obj
+    if listed:
+        with fail_cleanly(), closing(settings.store(existing=True)) as store:
+            if run_id is not None or fmt != "text" or output is not None:
+                raise IngestError("--list prints a table; it takes no RUN_ID, --format or -o")
+            print_runs(store.list_runs(limit or 20))
+        return
+    with fail_cleanly():
+        if limit is not None:
+            raise IngestError("--limit goes with --list")
+        with closing(settings.store(existing=True)) as store:
+            found = store.run_shown(run_id)
+        if found is None:
+            raise IngestError(
+                f"no run {run_id} in the store" if run_id is not None else "no run yet"
+            )
+        if found.report is None:
+            why = found.error or (
+                "killed, or just started; the next harvest or reprocess marks a killed run "
+                "failed, and a harvest of its source continues it"
+            )
+            raise IngestError(f"run {found.id} has no report yet: it is {found.status} ({why})")
+    loaded = RunReport.from_dict(found.report)
+    if found.status != loaded.status:
+        # A report kept while the run went on (report.keeper); the run has ended since, or
+        # was found killed: its row says how.
+        loaded.status, loaded.error = found.status, found.error
+    renderers = {"text": render.to_text, "json": render.to_json, "html": render.to_html}
+    if fmt not in renderers:
+        err.print(f"--format must be text, json or html, got {fmt!r}")
+        raise typer.Exit(2)
+    body = renderers[fmt](loaded)
+    if output is None:
+        sys.stdout.write(body)
+        return
+    with fail_cleanly():
+        write_text(output, body)
+    out.print(f"Report: {output}")
