@@ -117,7 +117,7 @@ checkpoints = Table(
     Column("last_datestamp", String(DATESTAMP_LENGTH), nullable=True),
     Column("pages", Integer, nullable=False, default=0),
     Column("records", Integer, nullable=False, default=0),
-    # A guard ended this window early: it is "done" but incomplete (see oai/harvest.py).
+    # A guard ended this window early: it is "done" but incomplete (see oai/store_pages.py).
     Column("cut_short", Boolean, nullable=False, default=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
