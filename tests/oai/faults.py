@@ -147,6 +147,35 @@ def faulty_endpoint(records: list[ProvidedRecord], plan: FaultPlan) -> Callable[
     return factory
 
 
+def _app(
+    records: list[ProvidedRecord],
+    fail_at_cursor: int | None = None,
+    failing: dict[str, bool] | None = None,
+    log: list[str] | None = None,
+) -> Any:
+    """App factory for :func:`~ir_ingest.oai.provider.serve_in_background`: pyoai's server,
+    10 records a page, answering 500 to the page at ``fail_at_cursor`` while
+    ``failing["on"]``, and adding each query string to ``log``."""
+
+    def factory(base_url: str) -> Any:
+        repository = RecordRepository(records)
+        repository.base_url = base_url
+        inner = wsgi_app(make_oai_server(repository, batch_size=10))
+
+        def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            query = environ.get("QUERY_STRING", "")
+            if log is not None:
+                log.append(query)
+            if failing and failing["on"] and f"cursor%253D{fail_at_cursor}" in query:
+                start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
+                return [b"boom"]
+            return inner(environ, start_response)
+
+        return app
+
+    return factory
+
+
 def _inject(
     fault: str,
     inner: WSGIApp,

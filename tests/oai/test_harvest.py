@@ -16,21 +16,16 @@ from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.jobs.reprocess import reprocess
 from ir_ingest.oai.datestamp import newest_datestamp
 from ir_ingest.oai.harvest import run_harvest
-from ir_ingest.oai.provider import (
-    ProvidedRecord,
-    RecordRepository,
-    make_oai_server,
-    serve_in_background,
-    wsgi_app,
-)
+from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import Store, source_key
 from ir_ingest.store import tables as t
 from ir_ingest.store.lock import source_lock
+from tests.oai.faults import _app
 from tests.oai.scripted import error, scripted
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterator
     from pathlib import Path
 
 
@@ -131,31 +126,6 @@ def test_newest_datestamp_ignores_unreadable_ones() -> None:
     assert newest_datestamp(["2024-01-02", "junk", "2023-12-31T23:59:59Z"], None) == "2024-01-02"
     assert newest_datestamp(["2020-01-01"], "2021-01-01T00:00:00Z") == "2021-01-01T00:00:00Z"
     assert newest_datestamp([], None) is None
-
-
-def _app(
-    records: list[ProvidedRecord],
-    fail_at_cursor: int | None = None,
-    failing: dict[str, bool] | None = None,
-    log: list[str] | None = None,
-) -> Any:
-    def factory(base_url: str) -> Any:
-        repository = RecordRepository(records)
-        repository.base_url = base_url
-        inner = wsgi_app(make_oai_server(repository, batch_size=10))
-
-        def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-            query = environ.get("QUERY_STRING", "")
-            if log is not None:
-                log.append(query)
-            if failing and failing["on"] and f"cursor%253D{fail_at_cursor}" in query:
-                start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
-                return [b"boom"]
-            return inner(environ, start_response)
-
-        return app
-
-    return factory
 
 
 def _as_mods(record: ProvidedRecord) -> ProvidedRecord:
@@ -430,41 +400,3 @@ def test_an_in_memory_store_leaves_runs_that_say_running_alone(oai_endpoint: str
     assert store.run_status(other) == ("running", None)
     assert store.run_status(same) == ("running", None)
     store.close()
-
-
-def test_a_run_that_does_not_ask_for_an_unfinished_runs_records_says_so(
-    store: Store, demo_records: list[ProvidedRecord]
-) -> None:
-    failing = {"on": False}
-    policy = TransportPolicy(retries=1, backoff=0.01)
-
-    def harvest(**options: Any) -> Any:
-        return run_harvest(url, "oai_dc", store=store, policy=policy, **options)
-
-    def fails(**options: Any) -> int:
-        failing["on"] = True
-        with pytest.raises(HarvestError):
-            harvest(**options)
-        failing["on"] = False
-        failed = store.run_report()
-        assert failed is not None
-        return int(failed["run_id"])
-
-    with serve_in_background(_app(demo_records, fail_at_cursor=20, failing=failing)) as url:
-        first = fails()
-        windowed = harvest(window="monthly")  # asks for the same records, in windows
-        assert (windowed.from_date, windowed.run_issues) == (None, []), first
-        full = fails(full=True)
-        plain = harvest()  # incremental: only what changed since the windowed run began
-        assert plain.from_date is not None
-        assert plain.run_issues == [
-            {
-                "code": "harvest.unfinished_run_left",
-                "message": f"run {full} did not finish, and this run does not ask for all the "
-                "records it asked for; harvest with --full to ask for them again",
-                "severity": "warning",
-                "where": "plan",
-            }
-        ]
-        fails(from_date="2000-01-01")
-        assert harvest(full=True).run_issues == [], "a full run asks for every record"

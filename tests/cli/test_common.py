@@ -1,0 +1,114 @@
+"""The app and what every command shares: --help, --version, --db, --config, errors, files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+from ir_ingest import __version__
+from ir_ingest.cli import app
+from tests.cli.conftest import runner
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def test_help_starts_without_the_store_or_the_harvester() -> None:
+    """``--help`` and the offline commands must not wait for SQLAlchemy, requests, pyoai or
+    idutils (together 0.7 s here): the commands that use them import them."""
+    heavy = ["sqlalchemy", "requests", "oaipmh", "idutils"]
+    check = f"import sys, ir_ingest.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    shown = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert shown.stdout.strip() == "[]", shown.stderr
+
+
+def test_python_m_ir_ingest_is_the_command() -> None:
+    shown = subprocess.run(
+        [sys.executable, "-m", "ir_ingest", "--version"], capture_output=True, text=True
+    )
+    assert (shown.returncode, shown.stdout.strip()) == (0, f"ir-ingest {__version__}"), shown.stderr
+
+
+def test_help_lists_the_commands_and_each_has_an_example() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("demo", "harvest", "reprocess", "import", "crosswalk", "export", "report"):
+        assert command in result.output
+        sub = runner.invoke(app, [command, "--help"])
+        assert sub.exit_code == 0
+        assert "Example:" in sub.output, command
+
+
+def test_reading_commands_do_not_create_a_store(tmp_path: Path) -> None:
+    mistyped = tmp_path / "ir-ingset.sqlite3"
+    for command in (["export"], ["report"], ["reprocess"]):
+        result = runner.invoke(app, ["--db", f"sqlite:///{mistyped}", *command])
+        assert result.exit_code == 1, command
+        assert f"no store at {mistyped}" in result.output
+    assert not mistyped.exists()
+
+
+def test_run_failures_are_one_clear_line(db: str) -> None:
+    result = runner.invoke(app, ["--db", db, "harvest", "pure"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "error: 'pure' is neither an http(s) URL nor a source in the config "
+        "(sources: none configured)"
+    )
+    result = runner.invoke(app, ["--db", db, "export", "--format", "xml"])
+    assert result.exit_code == 2
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_users_crosswalk_directory_from_the_config(tmp_path: Path) -> None:
+    folder = tmp_path / "my-crosswalks"
+    (folder / "lookups").mkdir(parents=True)
+    (folder / "lookups" / "local_types.csv").write_text(
+        "source_value,uri\nfieldnote,http://purl.org/coar/resource_type/c_18cf\n", "utf-8"
+    )
+    (folder / "notes.yaml").write_text(
+        "format: fieldnotes\nroot: n:note\nnamespaces: {n: 'urn:example:notes'}\n"
+        "rules:\n"
+        "  - {from: 'n:heading', to: title, as: value}\n"
+        "  - {from: 'n:kind', to: resource_type, ops: [{lookup: local_types}]}\n",
+        "utf-8",
+    )
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text('crosswalk_dirs = ["my-crosswalks"]\n', "utf-8")
+    record = tmp_path / "note.xml"
+    record.write_text(
+        "<n:note xmlns:n='urn:example:notes'><n:heading>Tide log</n:heading>"
+        "<n:kind>fieldnote</n:kind><n:mood>damp</n:mood></n:note>",
+        "utf-8",
+    )
+    result = runner.invoke(app, ["--config", str(config), "crosswalk", str(record)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["title"] == {"value": "Tide log"}
+    assert data["resource_type"]["uri"].endswith("c_18cf")
+    assert data["extra"] == {"n:mood": ["damp"]}
+    bad = tmp_path / "bad.toml"
+    bad.write_text('crosswalk_dirs = ["nowhere"]\n', "utf-8")
+    result = runner.invoke(app, ["--config", str(bad), "crosswalk", str(record)])
+    assert result.exit_code == 1
+    assert "nowhere" in result.output
+    assert "does not exist" in result.output
+
+
+def test_output_files_the_user_names(db: str, oai_endpoint: str, tmp_path: Path) -> None:
+    assert (
+        runner.invoke(app, ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc"]).exit_code
+        == 0
+    )
+    text = tmp_path / "run.txt"
+    result = runner.invoke(app, ["--db", db, "report", "-o", str(text)])
+    assert result.exit_code == 0, result.output
+    assert "4 deleted" in text.read_text()
+    missing = tmp_path / "no-such-folder" / "x.jsonl"
+    result = runner.invoke(app, ["--db", db, "export", "-o", str(missing)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: cannot write {missing}")

@@ -1,0 +1,260 @@
+"""The demo, harvest and reprocess commands, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from ir_ingest.cli import app
+from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
+from ir_ingest.store import Store, source_key
+from tests.cli.conftest import _counts, _titles_only, runner
+from tests.conftest import SEED_CHAPTER
+from tests.oai.faults import FaultPlan, faulty_endpoint
+from tests.oai.scripted import identify, page, record, scripted
+
+
+def test_harvest_then_export_and_report(db: str, oai_endpoint: str, tmp_path: Path) -> None:
+    report_path = tmp_path / "run.json"
+    result = runner.invoke(
+        app,
+        ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--report", str(report_path)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "36 records: 31 created, 0 updated, 0 unchanged, 4 deleted, 1 invalid" in result.output
+    assert json.loads(report_path.read_text())["counts"]["deleted"] == 4
+
+    exported = runner.invoke(app, ["--db", db, "export", "--format", "jsonl"])
+    lines = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert len(lines) == 36
+    assert sum(line["source"].get("deleted", False) for line in lines) == 4
+
+    as_json = runner.invoke(app, ["--db", db, "export", "--format", "json"])
+    assert len(json.loads(as_json.stdout)) == 36
+    valid = runner.invoke(app, ["--db", db, "export", "--valid-only"])
+    assert len(valid.stdout.splitlines()) == 35, "the one invalid record is left out"
+
+    shown = runner.invoke(app, ["--db", db, "report"])
+    assert "completed" in shown.output
+    assert "4 deleted" in shown.output
+
+    as_text = tmp_path / "run.txt"
+    args = ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--full"]
+    assert runner.invoke(app, [*args, "--report", str(as_text)]).exit_code == 0
+    assert as_text.read_text().startswith(
+        "Run 2 completed: 36 records: 0 created, 0 updated, 36 unchanged (1 of them still invalid)"
+    )
+
+
+def test_a_negative_delay_is_refused(db: str) -> None:
+    result = runner.invoke(app, ["--db", db, "harvest", "http://127.0.0.1:9/oai", "--delay", "-1"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--delay'" in result.output
+
+
+def _demo_source(tmp_path: Path, url: str, setting: str) -> Path:
+    """A config file with one source, ``demo``, for ``url`` in oai_dc plus one ``setting``."""
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text(f'[sources.demo]\nurl = "{url}"\nprefix = "oai_dc"\n{setting}\n')
+    return config
+
+
+def test_harvest_by_source_name_from_the_config(
+    db: str, oai_endpoint: str, tmp_path: Path, demo_records: list[ProvidedRecord]
+) -> None:
+    config = _demo_source(tmp_path, oai_endpoint, 'set = "openaire"')
+    result = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demo"])
+    assert result.exit_code == 0, result.output
+    in_set = sum("openaire" in r.set_specs for r in demo_records)
+    assert f"Run 1 completed: {in_set} records" in result.output
+    assert in_set < len(demo_records), "the set narrows the harvest"
+    typo = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demi"])
+    assert typo.exit_code == 1
+    assert "'demi' is neither an http(s) URL nor a source in the config (sources: demo)" in (
+        typo.output
+    )
+
+
+def test_records_are_kept_under_the_named_repository(
+    db: str, oai_endpoint: str, tmp_path: Path
+) -> None:
+    config = _demo_source(tmp_path, oai_endpoint, 'repository = "demo-ir"')
+    first = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demo"])
+    assert first.exit_code == 0, first.output
+    # The same source by URL and name: the same records, not a second copy of each.
+    args = ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--repository", "demo-ir"]
+    again = runner.invoke(app, [*args, "--full"])
+    assert again.exit_code == 0, again.output
+    assert "36 records: 0 created, 0 updated, 36 unchanged" in again.output
+    with closing(Store(db)) as store:
+        assert {record.source.repository for record in store.iter_records()} == {"demo-ir"}
+        assert store.counts()["records"] == 36
+
+
+#: The endpoint the seed chapter's saved GetRecord response names (its records' repository).
+_SEED_ENDPOINT = "https://research.example.ac.uk/ws/oai"
+
+
+def test_mistakes_a_manager_makes_get_one_line_each(db: str, tmp_path: Path) -> None:
+    exported = tmp_path / "old-export.jsonl"
+    exported.write_text('{"id": "x"}\n', encoding="utf-8")
+    result = runner.invoke(app, ["--db", db, "import", str(exported)])
+    assert result.exit_code == 1
+    assert "the file is JSON, not XML" in result.output
+    assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
+    result = runner.invoke(app, ["--db", db, "reprocess", "--source", "nosuch"])
+    assert result.exit_code == 1
+    assert "holds no records of 'nosuch' (it holds: http" in result.output
+    secret = "https://harvester:S3cret@repo.example/oai"
+    result = runner.invoke(app, ["--db", db, "reprocess", "--source", secret])
+    assert result.exit_code == 1
+    assert "S3cret" not in result.output
+    assert "holds no records of 'https://repo.example/oai'" in result.output
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text(f'[sources.pure]\nurl = "{_SEED_ENDPOINT}"\n', encoding="utf-8")
+    by_name = runner.invoke(
+        app, ["--db", db, "--config", str(config), "reprocess", "--source", "pure"]
+    )
+    assert by_name.exit_code == 0, by_name.output
+    assert "1 records: 0 created, 0 updated, 1 unchanged" in by_name.output
+    empty = runner.invoke(
+        app, ["--db", db, "--config", str(config), "harvest", "pure", "--prefix", ""]
+    )
+    assert empty.output.strip() == "error: --prefix must name a format, or be auto"
+    result = runner.invoke(app, ["--db", db, "harvest", "http://127.0.0.1:9/oai", "--prefix", ""])
+    assert result.output.strip() == "error: --prefix must name a format, or be auto"
+    with closing(Store(db)) as store:
+        killed = store.begin_run("https://repo.example/oai", "oai_dc")
+    result = runner.invoke(app, ["--db", db, "report", str(killed)])
+    assert result.exit_code == 1
+    assert (
+        f"run {killed} has no report yet: it is running (killed, or just started" in result.output
+    )
+    with closing(Store(db)) as store:
+        successor = store.begin_run("https://repo.example/oai", "oai_dc")
+        store.end_dead_runs(source_key("https://repo.example/oai", "oai_dc", None), successor, None)
+    result = runner.invoke(app, ["--db", db, "report", str(killed)])
+    assert f"run {killed} has no report yet: it is failed (stopped without" in result.output
+    assert f"noticed by run {successor}" in result.output
+
+
+def test_strict_runs_exit_3_when_records_failed_or_are_invalid(db: str, oai_endpoint: str) -> None:
+    harvest = ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc"]
+    strict = runner.invoke(app, [*harvest, "--strict"])
+    assert strict.exit_code == 3, strict.output
+    assert "--strict: 0 records failed and 1 are invalid" in strict.output
+    assert runner.invoke(app, harvest).exit_code == 0, "without --strict it is a report"
+    again = runner.invoke(app, ["--db", db, "reprocess", "--strict"])
+    assert again.exit_code == 3, "the record stored invalid is still invalid"
+
+
+def test_a_strict_run_cut_short_exits_3(db: str) -> None:
+    served = iter(range(1000))
+    same = [record(f"oai:x:{n}", "2024-01-01T00:00:00Z") for n in range(3)]
+
+    def answer(query: dict[str, str]) -> bytes:
+        if query.get("verb") == "Identify":
+            return identify()
+        # The same page again and again under new tokens: a guard ends the window.
+        return page("ListRecords", same, token=f"t-{next(served)}")
+
+    with serve_in_background(scripted(answer)) as url:
+        cut = runner.invoke(app, ["--db", db, "harvest", url, "--prefix", "oai_dc", "--strict"])
+    assert cut.exit_code == 3, cut.output
+    assert "Run 1 incomplete" in cut.output
+    assert "--strict: the run was cut short; 0 records failed" in cut.output
+
+
+def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
+    exe = shutil.which("ir-ingest", path=str(Path(sys.executable).parent))
+    assert exe, "the console script is installed next to the interpreter"
+    env = {k: v for k, v in os.environ.items() if k != "IR_INGEST_DB"}
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [exe, *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout
+
+    assert "36 records: 31 created, 0 updated, 0 unchanged, 4 deleted, 1 invalid" in run("demo")
+    assert (tmp_path / "ir-ingest.sqlite3").exists()
+    report = tmp_path / "ir-ingest-report" / "run-1.html"
+    assert report.exists()
+    assert "Harvest run 1" in report.read_text()
+    assert "36 unchanged" in run("demo")
+    assert len(run("export", "--format", "jsonl").splitlines()) == 36
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_sources_crosswalk_from_the_config(db: str, oai_endpoint: str, tmp_path: Path) -> None:
+    _titles_only(tmp_path / "mine")
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text(
+        f'crosswalk_dirs = ["mine"]\n[sources.demo]\nurl = "{oai_endpoint}"\n'
+        'prefix = "oai_dc"\ncrosswalk = "titles_only"\n',
+        "utf-8",
+    )
+    result = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "crosswalk titles_only" in result.output
+    exported = runner.invoke(app, ["--db", db, "export"]).output.splitlines()
+    assert {json.loads(line)["source"].get("crosswalk") for line in exported} == {"titles_only"}
+    refused = runner.invoke(
+        app, ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--crosswalk", "nope"]
+    )
+    assert refused.exit_code == 1
+    assert "no crosswalk is named 'nope'" in refused.output
+
+
+def test_harvest_options_reach_the_endpoint_and_reprocess_makes_no_versions(
+    db: str, demo_records: list[ProvidedRecord], tmp_path: Path
+) -> None:
+    plan = FaultPlan()
+    with serve_in_background(faulty_endpoint(demo_records, plan)) as url:
+        args = ["--db", db, "harvest", url, "--prefix", "oai_dc", "--user-agent", "polite-bot/1"]
+        result = runner.invoke(app, [*args, "--delay", "0.01", "--archive", str(tmp_path / "a")])
+        assert result.exit_code == 0, result.output
+        refused = runner.invoke(app, [*args, "--parallel", "2"])
+    assert refused.exit_code == 1
+    assert "--parallel needs --window" in refused.output
+    assert list((tmp_path / "a").rglob("*.xml.gz"))
+    assert set(plan.user_agents) == {"polite-bot/1"}
+    assert _counts(db)["versions"] == 36
+
+    again = runner.invoke(app, ["--db", db, "reprocess"])
+    assert again.exit_code == 0, again.output
+    summary = "32 records: 0 created, 0 updated, 32 unchanged (1 of them still invalid), 0 deleted"
+    assert summary in again.output
+    assert _counts(db)["versions"] == 36
+
+
+def test_a_bad_window_is_refused_before_any_request(db: str) -> None:
+    # 127.0.0.1:9 (discard) refuses connections; the error must come before any retry.
+    result = runner.invoke(
+        app,
+        [
+            "--db",
+            db,
+            "harvest",
+            "http://127.0.0.1:9/oai",
+            "--prefix",
+            "oai_dc",
+            "--window",
+            "weekly",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "window must be monthly or daily, got 'weekly'" in result.output

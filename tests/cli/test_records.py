@@ -1,0 +1,147 @@
+"""The import, crosswalk and export commands, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import jsonschema
+import pytest
+
+from ir_ingest.cli import app
+from ir_ingest.schema import checked_in_schema
+from tests.cli.conftest import _counts, _titles_only, runner
+from tests.conftest import SEED_CHAPTER
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def test_crosswalk_prints_schema_valid_json() -> None:
+    result = runner.invoke(app, ["crosswalk", str(SEED_CHAPTER)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    jsonschema.validate(record, checked_in_schema())
+    assert record["resource_type"]["label"] == "book part"
+
+
+def test_import_stores_one_record_and_says_so(db: str) -> None:
+    result = runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("created: Who is in the lead?")
+    again = runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)])
+    assert again.output.startswith("unchanged:")
+    assert _counts(db)["records"] == 1
+
+
+def test_an_older_export_imported_after_a_newer_one_is_skipped(db: str, tmp_path: Path) -> None:
+    old = tmp_path / "last-year.xml"
+    text = SEED_CHAPTER.read_text(encoding="utf-8")
+    old.write_text(
+        text.replace("2024-03-05T09:12:44Z", "2023-03-05T09:12:44Z").replace(
+            "Who is in the lead?", "An earlier title"
+        ),
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
+    result = runner.invoke(app, ["--db", db, "import", str(old)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("skipped: An earlier title")
+    assert "store.older_than_stored" in result.output
+    assert "2024-03-05T09:12:44Z" in result.output
+    export = runner.invoke(app, ["--db", db, "export"])
+    assert "Who is in the lead?" in export.output
+    assert "An earlier title" not in export.output
+
+
+def test_a_format_typo_is_an_error_not_a_guess() -> None:
+    for command in ("crosswalk", "import"):
+        result = runner.invoke(app, [command, str(SEED_CHAPTER), "--prefix", "mdos"])
+        assert result.exit_code == 1
+        assert "no crosswalk for format 'mdos'; known formats: mods, oai_dc, qdc" in result.output
+
+
+def test_import_of_a_malformed_file_stores_nothing(db: str, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.xml"
+    bad.write_text("<OAI-PMH><GetRecord>", encoding="utf-8")
+    result = runner.invoke(app, ["--db", db, "import", str(bad)])
+    assert result.exit_code == 1
+    assert "broken.xml" in result.output
+    assert "not well-formed XML at line 1" in result.output
+    assert not (tmp_path / "cli.sqlite3").exists()
+
+
+def test_crosswalk_explain_shows_lineage_and_extra() -> None:
+    seed_mods = SEED_CHAPTER.parents[1] / "mods" / "seed-chapter.xml"
+    result = runner.invoke(app, ["crosswalk", str(seed_mods), "--explain"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    editors = next(line for line in lines if line.startswith("host.editors "))
+    assert "mods:relatedItem[@type='host'][1]/mods:name" in editors
+    assert any(line.startswith("title ") and "mods:title" in line for line in lines)
+    title = lines.index(next(line for line in lines if line.startswith("title ")))
+    assert lines[title + 1].strip() == '= {"value": "Who is in the lead?"}'
+    assert "extra (kept, used by no rule):" in lines
+    assert "  mods:typeOfResource: text" in lines
+
+
+def test_crosswalk_of_a_collection_prints_an_array(tmp_path: Path) -> None:
+    collection = SEED_CHAPTER.parents[1] / "mods" / "collection-two.xml"
+    result = runner.invoke(app, ["crosswalk", str(collection)])
+    assert result.exit_code == 0, result.output
+    names = [r["source"]["oai_identifier"] for r in json.loads(result.stdout)]
+    assert len(set(names)) == 2
+    assert all(name.startswith("urn:sha256:") for name in names)
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_import_and_crosswalk_read_a_file_with_a_named_crosswalk(db: str, tmp_path: Path) -> None:
+    _titles_only(tmp_path / "mine")
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text('crosswalk_dirs = ["mine"]\n', "utf-8")
+    record = SEED_CHAPTER
+    base = ["--db", db, "--config", str(config)]
+
+    shown = runner.invoke(app, [*base, "crosswalk", str(record), "--crosswalk", "titles_only"])
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    assert data["source"]["crosswalk"] == "titles_only"
+    assert data["source"]["metadata_prefix"] == "oai_dc", "the format is still the file's"
+    assert "creators" not in data
+    assert "dc:creator" in data["extra"]
+
+    named = runner.invoke(app, [*base, "crosswalk", str(record), "--crosswalk", "oai_dc"])
+    assert "crosswalk" not in json.loads(named.stdout)["source"], "the format's own is not named"
+
+    imported = runner.invoke(app, [*base, "import", str(record), "--crosswalk", "titles_only"])
+    assert imported.exit_code == 0, imported.output
+    exported = runner.invoke(app, ["--db", db, "export"]).output.splitlines()
+    assert [json.loads(line)["source"]["crosswalk"] for line in exported] == ["titles_only"]
+
+    by_file = runner.invoke(app, [*base, "crosswalk", str(record), "--crosswalk", "titles"])
+    assert by_file.exit_code == 1
+    assert "titles.yaml is the crosswalk 'titles_only' (its format: key names it)" in " ".join(
+        by_file.output.split()
+    )
+    for command in ("import", "crosswalk"):
+        refused = runner.invoke(app, [*base, command, str(record), "--crosswalk", "nope"])
+        assert refused.exit_code == 1
+        assert "no crosswalk is named 'nope'; known: mods, oai_dc, qdc, titles_only" in (
+            refused.output
+        )
+
+
+def test_harvested_text_is_printed_as_written_not_as_markup(tmp_path: Path, db: str) -> None:
+    title = "Spin [/i] states and [link=https://evil.example/]a link[/link] [bold red]Verified[/]"
+    source = tmp_path / "markup.xml"
+    source.write_text(
+        '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/"'
+        f' xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{title}</dc:title>'
+        "<dc:type>info:eu-repo/semantics/article</dc:type></oai_dc:dc>"
+    )
+    imported = runner.invoke(app, ["--db", db, "import", str(source)])
+    assert imported.exit_code == 0, imported.output
+    assert title in imported.output
+    explained = runner.invoke(app, ["crosswalk", str(source), "--explain"])
+    assert explained.exit_code == 0, explained.output
+    assert "\x1b" not in imported.output + explained.output

@@ -1,0 +1,49 @@
+"""The report command (a run's report, the list of runs), run as a user runs it."""
+
+from __future__ import annotations
+
+from contextlib import closing
+
+from ir_ingest.cli import app
+from ir_ingest.store import Store
+from tests.cli.conftest import runner
+
+
+def test_report_lists_the_latest_runs_with_how_they_ended(db: str, oai_endpoint: str) -> None:
+    assert (
+        runner.invoke(app, ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc"]).exit_code
+        == 0
+    )
+    with closing(Store(db)) as store:
+        killed = store.begin_run(oai_endpoint, "mods", "a-set")
+    assert runner.invoke(app, ["--db", db, "reprocess"]).exit_code == 0
+
+    listed = runner.invoke(app, ["--db", db, "report", "--list"])
+    assert listed.exit_code == 0, listed.output
+    header, *runs = listed.output.splitlines()
+    assert header.split() == ["run", "status", "started", "(UTC)", "records", "source"]
+    assert [line.split()[:2] for line in runs if line.split()[0].isdigit()] == [
+        ["3", "completed"],
+        [str(killed), "running"],
+        ["1", "completed"],
+    ]
+    assert runs[0].endswith("32  all sources · (reprocess)")
+    assert runs[1].endswith(f"{oai_endpoint} · mods · set a-set"), "no report: no count"
+    assert runs[2].endswith(f"36  {oai_endpoint} · oai_dc")
+    one = runner.invoke(app, ["--db", db, "report", "--list", "--limit", "1"])
+    assert len(one.output.splitlines()) == 2
+    with closing(Store(db)) as store:
+        store.begin_run("urn:x", "mods", None, "2024-01-01", "2024-02-01", window="daily")
+    asked = runner.invoke(app, ["--db", db, "report", "--list", "--limit", "1"])
+    assert asked.output.splitlines()[1].endswith(
+        "urn:x · mods · from 2024-01-01 · until 2024-02-01 · windows daily"
+    )
+    table_only = "--list prints a table; it takes no RUN_ID, --format or -o"
+    for wrong, message in (
+        (["--list", "--format", "json"], table_only),
+        (["--list", "1"], table_only),
+        (["--limit", "3"], "--limit goes with --list"),
+    ):
+        refused = runner.invoke(app, ["--db", db, "report", *wrong])
+        assert refused.exit_code == 1
+        assert refused.output.strip() == f"error: {message}"
