@@ -36,7 +36,7 @@ def isolated_crosswalks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     lookups.load_table.cache_clear()
 
 
-def _titles_only(folder: Path) -> None:
+def titles_only(folder: Path) -> None:
     """A crosswalk folder with one crosswalk, ``titles_only`` (in titles.yaml): oai_dc's first
     title, the rest to extra."""
     folder.mkdir()
@@ -49,6 +49,6 @@ def _titles_only(folder: Path) -> None:
     )
 
 
-def _counts(db: str) -> dict[str, int]:
+def store_counts(db: str) -> dict[str, int]:
     with closing(Store(db)) as store:
         return store.counts()

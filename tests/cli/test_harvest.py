@@ -15,7 +15,7 @@ import pytest
 from ir_ingest.cli import app
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.store import Store, source_key
-from tests.cli.conftest import _counts, _titles_only, runner
+from tests.cli.conftest import runner, store_counts, titles_only
 from tests.conftest import SEED_CHAPTER
 from tests.oai.faults import FaultPlan, faulty_endpoint
 from tests.oai.scripted import identify, page, record, scripted
@@ -200,7 +200,7 @@ def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("isolated_crosswalks")
 def test_a_sources_crosswalk_from_the_config(db: str, oai_endpoint: str, tmp_path: Path) -> None:
-    _titles_only(tmp_path / "mine")
+    titles_only(tmp_path / "mine")
     config = tmp_path / "ir-ingest.toml"
     config.write_text(
         f'crosswalk_dirs = ["mine"]\n[sources.demo]\nurl = "{oai_endpoint}"\n'
@@ -232,13 +232,13 @@ def test_harvest_options_reach_the_endpoint_and_reprocess_makes_no_versions(
     assert "--parallel needs --window" in refused.output
     assert list((tmp_path / "a").rglob("*.xml.gz"))
     assert set(plan.user_agents) == {"polite-bot/1"}
-    assert _counts(db)["versions"] == 36
+    assert store_counts(db)["versions"] == 36
 
     again = runner.invoke(app, ["--db", db, "reprocess"])
     assert again.exit_code == 0, again.output
     summary = "32 records: 0 created, 0 updated, 32 unchanged (1 of them still invalid), 0 deleted"
     assert summary in again.output
-    assert _counts(db)["versions"] == 36
+    assert store_counts(db)["versions"] == 36
 
 
 def test_a_bad_window_is_refused_before_any_request(db: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from ir_ingest.cli import app
 from ir_ingest.schema import checked_in_schema
-from tests.cli.conftest import _counts, _titles_only, runner
+from tests.cli.conftest import runner, store_counts, titles_only
 from tests.conftest import SEED_CHAPTER
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def test_import_stores_one_record_and_says_so(db: str) -> None:
     assert result.output.startswith("created: Who is in the lead?")
     again = runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)])
     assert again.output.startswith("unchanged:")
-    assert _counts(db)["records"] == 1
+    assert store_counts(db)["records"] == 1
 
 
 def test_an_older_export_imported_after_a_newer_one_is_skipped(db: str, tmp_path: Path) -> None:
@@ -96,7 +96,7 @@ def test_crosswalk_of_a_collection_prints_an_array(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("isolated_crosswalks")
 def test_import_and_crosswalk_read_a_file_with_a_named_crosswalk(db: str, tmp_path: Path) -> None:
-    _titles_only(tmp_path / "mine")
+    titles_only(tmp_path / "mine")
     config = tmp_path / "ir-ingest.toml"
     config.write_text('crosswalk_dirs = ["mine"]\n', "utf-8")
     record = SEED_CHAPTER

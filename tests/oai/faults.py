@@ -147,7 +147,7 @@ def faulty_endpoint(records: list[ProvidedRecord], plan: FaultPlan) -> Callable[
     return factory
 
 
-def _app(
+def failing_endpoint(
     records: list[ProvidedRecord],
     fail_at_cursor: int | None = None,
     failing: dict[str, bool] | None = None,

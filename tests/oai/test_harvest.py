@@ -21,7 +21,7 @@ from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import Store, source_key
 from ir_ingest.store import tables as t
 from ir_ingest.store.lock import source_lock
-from tests.oai.faults import _app
+from tests.oai.faults import failing_endpoint
 from tests.oai.scripted import error, scripted
 
 if TYPE_CHECKING:
@@ -65,14 +65,14 @@ def test_changed_and_newly_deleted_records_get_new_versions(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:
     live = [r for r in demo_records if not r.deleted][:12]
-    with serve_in_background(_app(live)) as url:
+    with serve_in_background(failing_endpoint(live)) as url:
         run_harvest(url, "oai_dc", store=store, repository="urn:test")
     changed = list(live)
     changed[0] = ProvidedRecord(changed[0].identifier, changed[0].datestamp, "oai_dc", deleted=True)
     title = changed[1].metadata.find("{http://purl.org/dc/elements/1.1/}title")  # type: ignore[union-attr]
     assert title is not None
     title.text = "A new title"
-    with serve_in_background(_app(changed)) as url:
+    with serve_in_background(failing_endpoint(changed)) as url:
         report = run_harvest(url, "oai_dc", store=store, repository="urn:test", full=True)
 
     assert (report.counts["deleted"], report.counts["updated"], report.counts["unchanged"]) == (
@@ -91,7 +91,7 @@ def test_a_failed_run_keeps_its_checkpoint_and_the_next_run_resumes(
     failing = {"on": True}
     requests: list[str] = []
     with serve_in_background(
-        _app(demo_records, fail_at_cursor=20, failing=failing, log=requests)
+        failing_endpoint(demo_records, fail_at_cursor=20, failing=failing, log=requests)
     ) as url:
         policy = TransportPolicy(retries=1, backoff=0.01)
         with pytest.raises(HarvestError):
@@ -143,7 +143,7 @@ def test_a_repository_harvested_in_two_formats_does_not_flip_between_them(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:
     live = [r for r in demo_records if not r.deleted][:5]
-    with serve_in_background(_app(live + [_as_mods(r) for r in live])) as url:
+    with serve_in_background(failing_endpoint(live + [_as_mods(r) for r in live])) as url:
         outcomes = [
             run_harvest(url, prefix, store=store, repository="urn:test", full=True).counts
             for prefix in ("oai_dc", "mods", "oai_dc", "mods")
@@ -164,7 +164,7 @@ def test_a_repository_offering_mods_under_another_name_does_not_flip_either(
 ) -> None:
     live = [r for r in demo_records if not r.deleted][:4]
     swepub = [dataclasses.replace(_as_mods(r), prefix="swepub_mods") for r in live]
-    with serve_in_background(_app(live + swepub)) as url:
+    with serve_in_background(failing_endpoint(live + swepub)) as url:
         outcomes = [
             run_harvest(url, prefix, store=store, repository="urn:test", full=True).counts
             for prefix in ("swepub_mods", "oai_dc", "swepub_mods")
@@ -182,14 +182,14 @@ def test_auto_takes_the_richest_format_the_endpoint_offers(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:
     live = [r for r in demo_records if not r.deleted][:3]
-    with serve_in_background(_app(live + [_as_mods(r) for r in live])) as url:
+    with serve_in_background(failing_endpoint(live + [_as_mods(r) for r in live])) as url:
         report = run_harvest(url, "auto", store=store)
     assert report.metadata_prefix == "mods"
     assert report.counts["created"] == 3
     assert {r.source.metadata_prefix for r in store.iter_records()} == {"mods"}
     # Only formats no crosswalk reads: a clear error, before any record is asked for.
     marc = [dataclasses.replace(r, prefix="marc21") for r in live]
-    with serve_in_background(_app(marc)) as url, pytest.raises(HarvestError) as caught:
+    with serve_in_background(failing_endpoint(marc)) as url, pytest.raises(HarvestError) as caught:
         run_harvest(url, "auto", store=store)
     assert "offers no format a crosswalk reads (it offers: marc21)" in str(caught.value)
 
@@ -215,7 +215,7 @@ def test_auto_without_formats_and_auto_for_a_sources_crosswalk(
     # With a crosswalk of its own a run takes a format that crosswalk reads; one the prefix
     # names anyway is no crosswalk of its own.
     live = [r for r in demo_records if not r.deleted][:3]
-    with serve_in_background(_app(live + [_as_mods(r) for r in live])) as url:
+    with serve_in_background(failing_endpoint(live + [_as_mods(r) for r in live])) as url:
         report = run_harvest(url, "auto", store=store, crosswalk="oai_dc")
         assert (report.metadata_prefix, report.crosswalk) == ("oai_dc", None)
         assert {r.source.crosswalk for r in store.iter_records()} == {None}
@@ -305,7 +305,9 @@ def test_a_changed_crosswalk_does_not_resume_the_run_it_follows(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:
     failing = {"on": True}
-    with serve_in_background(_app(demo_records, fail_at_cursor=20, failing=failing)) as url:
+    with serve_in_background(
+        failing_endpoint(demo_records, fail_at_cursor=20, failing=failing)
+    ) as url:
         policy = TransportPolicy(retries=1, backoff=0.01)
         with pytest.raises(HarvestError):
             run_harvest(url, "oai_dc", store=store, policy=policy, crosswalk="qdc")

@@ -10,7 +10,7 @@ from ir_ingest.errors import HarvestError
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
-from tests.oai.faults import _app
+from tests.oai.faults import failing_endpoint
 
 if TYPE_CHECKING:
     from ir_ingest.store import Store
@@ -34,7 +34,9 @@ def test_a_run_that_does_not_ask_for_an_unfinished_runs_records_says_so(
         assert failed is not None
         return int(failed["run_id"])
 
-    with serve_in_background(_app(demo_records, fail_at_cursor=20, failing=failing)) as url:
+    with serve_in_background(
+        failing_endpoint(demo_records, fail_at_cursor=20, failing=failing)
+    ) as url:
         first = fails()
         windowed = harvest(window="monthly")  # asks for the same records, in windows
         assert (windowed.from_date, windowed.run_issues) == (None, []), first
