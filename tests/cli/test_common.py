@@ -11,6 +11,7 @@ import pytest
 
 from ir_ingest import __version__
 from ir_ingest.cli import app
+from ir_ingest.store import Store
 from tests.cli.conftest import runner
 
 if TYPE_CHECKING:
@@ -50,6 +51,15 @@ def test_reading_commands_do_not_create_a_store(tmp_path: Path) -> None:
         assert result.exit_code == 1, command
         assert f"no store at {mistyped}" in result.output
     assert not mistyped.exists()
+
+
+def test_reading_commands_read_a_store_on_a_database_server(any_db_url: str) -> None:
+    # The check for a mistyped SQLite file once took a PostgreSQL database's name for one.
+    Store(any_db_url).close()
+    for command in (["export"], ["report", "--list"], ["reprocess"]):
+        result = runner.invoke(app, ["--db", any_db_url, *command])
+        assert result.exit_code == 0, (command, result.output)
+        assert "no store at" not in result.output
 
 
 def test_run_failures_are_one_clear_line(db: str) -> None:

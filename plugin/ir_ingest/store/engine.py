@@ -88,9 +88,12 @@ def sqlite_file(url: URL) -> str | None:
 def missing_sqlite_file(url: str) -> str | None:
     """The file a SQLite URL names, when it does not exist; ``None`` for anything else."""
     try:
-        path = sqlite_file(make_url(url))
+        parsed = make_url(url)
     except ArgumentError:
         return None  # opening the store says what is wrong with it
+    if parsed.get_backend_name() != "sqlite":
+        return None  # a server's database name is no file
+    path = sqlite_file(parsed)
     return path if path is not None and not Path(path).exists() else None
 
 
