@@ -3,7 +3,8 @@
 Each fault is one way real endpoints fail (``anchors.md`` §c): 503 with ``Retry-After`` as
 seconds or as an HTTP date, 429, a connection dropped before the answer, a body cut short (with
 an honest or a lying ``Content-Length``), characters XML 1.0 forbids, an expired resumption
-token, an answer slower than the client's read timeout.  A :class:`FaultPlan` names the faults
+token, an answer slower than the client's read timeout, a maintenance page in well-formed XHTML
+with status 200.  A :class:`FaultPlan` names the faults
 per ListRecords page (page 0 is the request without a token); each request for that page takes
 the next fault from its list, so ``{1: ["503-seconds", "503-seconds"]}`` fails the second page
 twice and then serves it.
@@ -45,8 +46,13 @@ FAULTS = (
     "illegal-chars",
     "expired-token",
     "slow",
+    "html-page",
 )
 
+_MAINTENANCE = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+    b"<head><title>Maintenance</title></head><body><p>Back soon.</p></body></html>"
+)
 _BAD_TOKEN = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
@@ -197,6 +203,9 @@ def _inject(
         body = _BAD_TOKEN.format(now=now, url=base_url).encode()
         start_response("200 OK", [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))])
         return [body]
+    if fault == "html-page":
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return [_MAINTENANCE]
     if fault == "slow":
         time.sleep(plan.slow_seconds)
     body = b"".join(inner(environ, lambda status, headers: None))

@@ -54,7 +54,7 @@ def test_503_with_retry_after_is_waited_out(
     assert max(waits) == POLICY.max_wait
 
 
-@pytest.mark.parametrize("fault", ["429", "drop", "cut", "truncate", "slow"])
+@pytest.mark.parametrize("fault", ["429", "drop", "cut", "truncate", "slow", "html-page"])
 def test_transient_faults_are_retried_and_nothing_is_lost(
     store: Store, demo_records: list[ProvidedRecord], fault: str
 ) -> None:
@@ -135,6 +135,25 @@ def test_an_endpoint_down_beyond_the_budget_stops_with_the_checkpoint_intact(
     assert report.status == "completed"
     assert report.resumed_from_token == checkpoint.token
     assert report.total == 16
+
+
+def test_a_page_that_is_no_oai_pmh_response_fails_the_run_and_moves_no_from(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    # A maintenance page answering ListRecords once read as an empty page: the run "completed"
+    # with no records, and the next run asked only for what changed after it.
+    plan = FaultPlan(batch_size=50)
+    with serve_in_background(faulty_endpoint(demo_records, plan)) as url:
+        run_harvest(url, "oai_dc", store=store, policy=POLICY)
+        plan.faults[0] = ["html-page"] * 9
+        with pytest.raises(HarvestError, match=r"no OAI-PMH response.*html.*fetched 4 times"):
+            run_harvest(url, "oai_dc", store=store, policy=POLICY)
+        plan.faults.clear()
+        report = run_harvest(url, "oai_dc", store=store, policy=POLICY)
+    assert report.status == "completed"
+    asked = [query for query in plan.queries() if "from=" in query]
+    assert len(asked) == 4 + 1  # the failed run tried four times; then the next run
+    assert asked[0] == asked[-1], "the failed run must not count as a sync"
 
 
 def test_retry_after_beyond_the_total_budget_gives_up_at_once(

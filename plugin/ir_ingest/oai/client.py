@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+OAI_ROOT = f"{{{OAI_NS}}}OAI-PMH"
 _NS = {"oai": OAI_NS}
 RECORDS = etree.XPath("/oai:OAI-PMH/*/oai:record | /oai:OAI-PMH/oai:record", namespaces=_NS)
 _TOKEN = etree.XPath("/oai:OAI-PMH/*/oai:resumptionToken", namespaces=_NS)
@@ -168,12 +169,23 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         return self._last_body
 
     def parse(self, xml: bytes) -> etree._Element:
-        """Parse a response with the hardened parser (pyoai calls this for every response)."""
+        """Parse a response with the hardened parser (pyoai calls this for every response).
+
+        A well-formed answer that is no OAI-PMH response (§3.2: the root is ``OAI-PMH`` in the
+        OAI namespace) is refused like a malformed one: a maintenance or login page in XHTML
+        answering ListRecords read as a page without records, and a run "completed" with none.
+        """
         try:
             parsed = xmlsafe.parse(xml, source=self.base_url)
         except XMLError as exc:
             # pyoai turns SyntaxError into its XMLSyntaxError; keep our message and code instead.
             raise MalformedResponseError(str(exc), code=exc.code) from exc
+        if parsed.root.tag != OAI_ROOT:
+            raise MalformedResponseError(
+                f"{self.base_url} answered with no OAI-PMH response (its root element is "
+                f"{parsed.root.tag}, not OAI-PMH in {OAI_NS}): is this the endpoint's base URL?",
+                code="oai.not_oai_pmh",
+            )
         return parsed.root
 
     # -- verbs ------------------------------------------------------------------------------
@@ -247,11 +259,6 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         (``noMetadataFormats``) is an :class:`OAIProtocolError`, not one of pyoai's own.
         """
         root = self.request(verb="ListMetadataFormats")
-        if root.tag != f"{{{OAI_NS}}}OAI-PMH":  # a login page in XHTML is well-formed too
-            raise MalformedResponseError(
-                f"{self.base_url}: the ListMetadataFormats answer is no OAI-PMH response "
-                f"(its root is {root.tag})"
-            )
 
         def text(node: etree._Element, name: str) -> str:
             return str(node.findtext(f"{{{OAI_NS}}}{name}", default="")).strip()

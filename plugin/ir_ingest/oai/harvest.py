@@ -145,6 +145,8 @@ def _richest_offered(client: OAIClient, reader: str | None) -> str:
             raise HarvestError(_AUTO_FAILED.format(client.repository, exc)) from exc
         offered = []
     except MalformedResponseError as exc:
+        if exc.code == "oai.not_oai_pmh":
+            raise  # no OAI-PMH endpoint at all: --prefix would not help
         raise HarvestError(_AUTO_FAILED.format(client.repository, exc)) from exc
     chosen = richest_format(((prefix, namespace) for prefix, _, namespace in offered), reader)
     if chosen is None:
