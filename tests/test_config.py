@@ -81,6 +81,9 @@ def test_no_default_file_is_an_empty_config(
         ('[targets.t]\ntype = "sword"\naccess_token = "abc123"\n', "access_token_env"),
         ("[oops]\n", "unknown keys"),
         ('crosswalk_dirs = "one"\n', "list of folders"),
+        ("sources = 3\n", r"sources are tables with a name each, written \[sources.NAME\], got 3"),
+        ('targets = "pure"\n', r"written \[targets.NAME\], got 'pure'"),
+        ('[[sources]]\nurl = "http://x"\n', r"written \[sources.NAME\], got \[\{'url'"),
         ("not toml = = =\n", "ir-ingest.toml"),
     ],
 )

@@ -92,9 +92,20 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(
             f"{path}: unknown keys {sorted(unknown)}; use crosswalk_dirs, [sources.*], [targets.*]"
         )
-    sources = {name: _source(path, name, spec) for name, spec in data.get("sources", {}).items()}
-    targets = {name: _target(path, name, spec) for name, spec in data.get("targets", {}).items()}
+    sources = {name: _source(path, name, spec) for name, spec in _named(path, data, "sources")}
+    targets = {name: _target(path, name, spec) for name, spec in _named(path, data, "targets")}
     return Config(sources, targets, _crosswalk_dirs(path, data.get("crosswalk_dirs", [])))
+
+
+def _named(path: Path, data: dict[str, Any], key: str) -> list[tuple[str, Any]]:
+    """The ``[key.NAME]`` tables of the file, by name."""
+    tables = data.get(key, {})
+    if isinstance(tables, dict):
+        return list(tables.items())
+    # [[sources]] (an array of tables) is the likeliest slip: each needs a name.
+    raise ConfigError(
+        f"{path}: {key} are tables with a name each, written [{key}.NAME], got {tables!r}"
+    )
 
 
 def _crosswalk_dirs(path: Path, value: Any) -> tuple[Path, ...]:
