@@ -258,3 +258,20 @@ def test_a_bad_window_is_refused_before_any_request(db: str) -> None:
     )
     assert result.exit_code == 1
     assert "window must be monthly or daily, got 'weekly'" in result.output
+
+
+def test_output_paths_are_checked_before_the_run(db: str, tmp_path: Path) -> None:
+    # A harvest that stored everything once ended in failure over a mistyped --report folder.
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    url = "http://127.0.0.1:9/oai"  # refuses connections: a run would fail, not these checks
+    for args, said in (
+        (["harvest", url, "--report", str(tmp_path / "r.csv")], "name a .html, .json or .txt"),
+        (["harvest", url, "--report", str(tmp_path / "no" / "r.html")], "which does not exist"),
+        (["harvest", url, "--archive", str(afile)], "is a file"),
+        (["demo", "--report-dir", str(afile)], "is a file"),
+    ):
+        result = runner.invoke(app, ["--db", db, *args])
+        assert result.exit_code == 2, args
+        assert said in result.output, args
+    assert not (tmp_path / "cli.sqlite3").exists(), "refused before the store was opened"

@@ -127,6 +127,15 @@ def test_the_archive_keeps_every_raw_page(
     assert pages[0].parent.name == f"run-{1:05d}"
 
 
+def test_an_archive_that_cannot_be_written_stops_the_run_before_the_page_is_stored(
+    store: Store, demo_records: list[ProvidedRecord], tmp_path: Path
+) -> None:
+    (tmp_path / "archive").write_text("a file where the folder should be")
+    with pytest.raises(HarvestError, match=r"cannot archive a raw page under .*archive"):
+        _run(store, demo_records, archive=tmp_path / "archive")
+    assert store.counts()["records"] == 0
+
+
 def test_a_run_with_a_later_from_does_not_move_the_next_runs_start(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:

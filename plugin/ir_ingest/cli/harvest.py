@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 def demo(
     ctx: typer.Context,
     report_dir: Annotated[
-        Path, typer.Option("--report-dir", help="Where to write the HTML report.")
+        Path,
+        typer.Option("--report-dir", file_okay=False, help="Where to write the HTML report."),
     ] = Path("ir-ingest-report"),
 ) -> None:
     """Harvest the bundled demo records from a local OAI-PMH endpoint into the store.
@@ -49,12 +50,37 @@ def demo(
     out.print("Next: ir-ingest export --format jsonl")
 
 
+#: ``--report`` writes the format its file's suffix names.
+_REPORT_FORMATS = {
+    ".html": render.to_html,
+    ".htm": render.to_html,
+    ".json": render.to_json,
+    ".txt": render.to_text,
+}
+
+
+def _report_file(path: Path | None) -> Path | None:
+    """Check ``--report`` before the run: a harvest that stored everything must not end as a
+    failure (a cron job's alarm) over a mistyped folder or suffix."""
+    if path is None:
+        return None
+    if path.suffix.lower() not in _REPORT_FORMATS:
+        raise typer.BadParameter(
+            f"{path} ends in {path.suffix or 'no suffix'}; name a .html, .json or .txt file"
+        )
+    if path.is_dir() or not path.parent.is_dir():
+        what = "is a folder" if path.is_dir() else f"is in {path.parent}, which does not exist"
+        raise typer.BadParameter(f"{path} {what}")
+    return path
+
+
 ReportOption = Annotated[
     Path | None,
     typer.Option(
         "--report",
         help="Also write the run report here: .html or .json list every record with issues, "
         ".txt is the summary.",
+        callback=_report_file,
     ),
 ]
 
@@ -123,7 +149,9 @@ def harvest(
     archive: Annotated[
         Path | None,
         typer.Option(
-            "--archive", help="Keep every raw page, gzip-compressed, under this directory."
+            "--archive",
+            file_okay=False,
+            help="Keep every raw page, gzip-compressed, under this directory.",
         ),
     ] = None,
     user_agent: Annotated[
@@ -209,9 +237,8 @@ def _show_run(report: RunReport, report_path: Path | None, strict: bool = False)
     or are invalid."""
     print_run(report)
     if report_path is not None:
-        by_suffix = {".json": render.to_json, ".txt": render.to_text}
         with fail_cleanly():
-            write_text(report_path, by_suffix.get(report_path.suffix, render.to_html)(report))
+            write_text(report_path, _REPORT_FORMATS[report_path.suffix.lower()](report))
         out.print(f"Report: {report_path}")
     failed = report.counts["failed"]
     invalid = report.counts["invalid"] + report.unchanged_invalid

@@ -18,6 +18,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from ir_ingest.errors import HarvestError
 from ir_ingest.store import source_key
 
 if TYPE_CHECKING:
@@ -40,9 +41,13 @@ class PageArchive:
     def write(self, run_id: int, window: int, page: int, body: bytes) -> Path:
         """Store one response; returns its path.  Written whole to a temporary name first."""
         folder = self.directory / f"run-{run_id:05d}"
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"w{window:04d}-p{page:06d}.xml.gz"
         partial = path.with_suffix(".part")
-        partial.write_bytes(gzip.compress(body, compresslevel=6))
-        partial.replace(path)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(gzip.compress(body, compresslevel=6))
+            partial.replace(path)
+        except OSError as exc:
+            # Before the page is stored: the run stops with its checkpoint on the page before.
+            raise HarvestError(f"cannot archive a raw page under {folder}: {exc.strerror}") from exc
         return path

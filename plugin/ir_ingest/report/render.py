@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ir_ingest.errors import IngestError
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
@@ -120,6 +122,9 @@ def asked_line(repository: str, prefix: str, given: Iterable[tuple[str, object]]
 def write(report: RunReport, path: Path, fmt: str = "html") -> Path:
     """Write the report in ``fmt`` (``html`` or ``json``) to ``path``; return the path."""
     text = to_html(report) if fmt == "html" else to_json(report)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise IngestError(f"cannot write the report to {path}: {exc.strerror}") from exc
     return path
