@@ -86,6 +86,23 @@ def test_the_text_report_shows_a_few_records_that_failed_and_why() -> None:
     ]
 
 
+def test_an_invalid_record_is_shown_with_its_error_not_a_warning_before_it() -> None:
+    warned = Entry(
+        HarvestedRecord("urn:test", "oai:x:9", "", "oai_dc", b"<r/>"),
+        issues=[
+            Issue("crosswalk.format_limit", "no editors", Severity.INFO),
+            Issue("crosswalk.bad_value", "publication_date: '[' is no date", Severity.WARNING),
+            Issue("validate.missing_creator", "the record names no creator", Severity.ERROR),
+        ],
+        outcome=Outcome.INVALID,
+    )
+    report = RunReport(repository="urn:test", metadata_prefix="oai_dc")
+    report.add([warned])
+    assert "  invalid oai:x:9: validate.missing_creator: the record names no creator" in (
+        render.to_text(report).splitlines()
+    )
+
+
 def test_a_copy_not_stored_is_counted_by_why_not_and_not_by_its_own_problems() -> None:
     report = RunReport(repository="urn:test", metadata_prefix="mods")
     harvested = HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "mods", b"<r/>")

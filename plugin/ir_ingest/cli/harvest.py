@@ -78,8 +78,8 @@ ReportOption = Annotated[
     Path | None,
     typer.Option(
         "--report",
-        help="Also write the run report here: .html or .json list every record with issues, "
-        ".txt is the summary.",
+        help="Also write the run report here: .html or .json list the records with warnings "
+        "or errors (the first 5,000; notes are counted), .txt is the summary.",
         callback=_report_file,
     ),
 ]

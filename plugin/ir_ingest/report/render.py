@@ -70,18 +70,21 @@ def to_text(report: RunReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Which of a record's issues says why it failed or is invalid: an error, else a warning.
+_WHY = {"error": 0, "warning": 1}
 #: Records not stored, or stored invalid, shown by the text report as examples.
 _EXAMPLES = 3
 
 
 def _examples(report: RunReport) -> list[str]:
-    """A few records that failed or are invalid, each with its first problem, so that a
-    terminal shows why without opening the HTML report."""
+    """A few records that failed or are invalid, each with the problem that made it so (its
+    first error; a warning before it is not why), so that a terminal shows why without opening
+    the HTML report."""
     lines = []
     for entry in sorted(report.entries, key=lambda e: _FIRST.get(e.outcome, 2))[:_EXAMPLES]:
         if entry.outcome not in _FIRST:
             break
-        problem = next(i for i in entry.issues if i["severity"] != "info")
+        problem = min(entry.issues, key=lambda i: _WHY.get(i["severity"], len(_WHY)))
         lines.append(
             f"  {entry.outcome} {entry.identifier}: {problem['code']}: {problem['message']}"
         )
