@@ -13,6 +13,7 @@ from ir_ingest.cli.common import Settings, app, fail_cleanly, write_text
 from ir_ingest.console import err, harvest_progress, out, print_run
 from ir_ingest.errors import IngestError
 from ir_ingest.report import render
+from ir_ingest.report.model import MAX_LISTED_ENTRIES
 
 if TYPE_CHECKING:
     from ir_ingest.report.model import RunReport
@@ -79,7 +80,7 @@ ReportOption = Annotated[
     typer.Option(
         "--report",
         help="Also write the run report here: .html or .json list the records with warnings "
-        "or errors (the first 5,000; notes are counted), .txt is the summary.",
+        f"or errors (the first {MAX_LISTED_ENTRIES:,}; notes are counted), .txt is the summary.",
         callback=_report_file,
     ),
 ]
