@@ -308,6 +308,15 @@ def test_a_crosswalk_of_ones_own_includes_a_shipped_one(tmp_path: Path) -> None:
     extended = load_crosswalk(mine)
     assert extended.rules[0].source == "dc:source"
     assert len(extended.rules) > 20, "the shipped oai_dc rules follow"
+    # The root and the namespaces may be left to the included file.
+    short = tmp_path / "pure_dc.yaml"
+    short.write_text(
+        "format: pure_dc\ninclude: oai_dc.yaml\nrules:\n  - {from: 'dc:source', to: 'notes[]'}\n",
+        "utf-8",
+    )
+    pure = load_crosswalk(short)
+    assert (pure.roots, pure.namespaces) == (extended.roots, extended.namespaces)
+    assert pure.rules[0].source == "dc:source"
     looping = tmp_path / "a.yaml"
     looping.write_text(HEADER + "include: b.yaml\nrules: []\n", "utf-8")
     (tmp_path / "b.yaml").write_text(HEADER + "include: a.yaml\nrules: []\n", "utf-8")

@@ -163,17 +163,22 @@ def load_crosswalk(path: Path, including: tuple[Path, ...] = ()) -> Crosswalk:
     ``including`` are the files whose ``include`` led here (to refuse a loop).
     """
     data = _read_mapping(path)
-    namespaces = data["namespaces"]
+    base = _included(path, data.get("include"), including)
+    # A file that includes another may leave out its root and namespaces: it reads the same
+    # format, and its rules may use the included file's prefixes.
+    namespaces = data.get("namespaces", {})
     if not isinstance(namespaces, dict) or not all(isinstance(v, str) for v in namespaces.values()):
         raise ConfigError(f"{path}: namespaces must map prefixes to URIs, got {namespaces!r}")
-    roots = tuple(map(str, data["root"] if isinstance(data["root"], list) else [data["root"]]))
-    for root in roots:
-        if root.partition(":")[0] not in namespaces:
-            raise ConfigError(f"{path}: root {root!r} uses a prefix not declared in namespaces")
+    if base is not None:
+        namespaces = {**base.namespaces, **namespaces}
+    root = data.get("root", list(base.roots) if base else None)
+    roots = tuple(map(str, root if isinstance(root, list) else [root]))
+    for name in roots:
+        if name.partition(":")[0] not in namespaces:
+            raise ConfigError(f"{path}: root {name!r} uses a prefix not declared in namespaces")
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise ConfigError(f"{path}: defaults must be a mapping, got {defaults!r}")
-    base = _included(path, data.get("include"), including)
     precedence = data.get("precedence")
     if precedence is not None and (not isinstance(precedence, int) or isinstance(precedence, bool)):
         raise ConfigError(f"{path}: precedence must be a whole number, got {precedence!r}")
@@ -234,7 +239,11 @@ def _read_mapping(path: Path) -> dict[str, Any]:
     unknown = set(data) - _FILE_KEYS
     if unknown:
         raise ConfigError(f"{path}: unknown keys {sorted(unknown)}; allowed: {sorted(_FILE_KEYS)}")
-    for key in ("format", "root", "namespaces", "rules"):
+    # An including file has the included one's root and namespaces (see load_crosswalk).
+    required = (
+        ("format", "rules") if "include" in data else ("format", "root", "namespaces", "rules")
+    )
+    for key in required:
         if key not in data:
             raise ConfigError(f"{path}: missing required key {key!r}")
     return data
