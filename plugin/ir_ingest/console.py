@@ -118,9 +118,15 @@ def print_lineage(entry: Entry) -> None:
 
 
 def _field(data: dict[str, Any], name: str) -> str:
-    """The value at a dotted field path (``host.identifiers``) as short JSON."""
-    value: Any = data
-    for part in name.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    text = json.dumps(value, ensure_ascii=False)
+    """The value at a dotted field path (``host.identifiers``) as short JSON; a path through a
+    list (``subjects.value``, made by a build rule) gives each item's value."""
+    text = json.dumps(_at(data, name.split(".")), ensure_ascii=False)
     return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def _at(value: Any, parts: list[str]) -> Any:
+    for index, part in enumerate(parts):
+        if isinstance(value, list):
+            return [_at(item, parts[index:]) for item in value]
+        value = value.get(part) if isinstance(value, dict) else None
+    return value

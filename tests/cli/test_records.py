@@ -81,6 +81,11 @@ def test_crosswalk_explain_shows_lineage_and_extra() -> None:
     assert any(line.startswith("title ") and "mods:title" in line for line in lines)
     title = lines.index(next(line for line in lines if line.startswith("title ")))
     assert lines[title + 1].strip() == '= {"value": "Who is in the lead?"}'
+    # A build rule's field inside a list shows each item's value, not null.
+    subjects = lines.index(next(line for line in lines if line.startswith("subjects.value ")))
+    assert lines[subjects + 1].strip() == (
+        '= ["Public Services", "leadership theory and development"]'
+    )
     assert "extra (kept, used by no rule):" in lines
     assert "  mods:typeOfResource: text" in lines
 
