@@ -149,7 +149,7 @@ def test_strict_runs_exit_3_when_records_failed_or_are_invalid(db: str, oai_endp
     harvest = ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc"]
     strict = runner.invoke(app, [*harvest, "--strict"])
     assert strict.exit_code == 3, strict.output
-    assert "--strict: 0 records failed and 1 are invalid" in strict.output
+    assert "--strict: records failed: 0, invalid: 1" in strict.output
     assert runner.invoke(app, harvest).exit_code == 0, "without --strict it is a report"
     again = runner.invoke(app, ["--db", db, "reprocess", "--strict"])
     assert again.exit_code == 3, "the record stored invalid is still invalid"
@@ -169,7 +169,7 @@ def test_a_strict_run_cut_short_exits_3(db: str) -> None:
         cut = runner.invoke(app, ["--db", db, "harvest", url, "--prefix", "oai_dc", "--strict"])
     assert cut.exit_code == 3, cut.output
     assert "Run 1 incomplete" in cut.output
-    assert "--strict: the run was cut short; 0 records failed" in cut.output
+    assert "--strict: the run was cut short; records failed: 0, invalid: 3" in cut.output
 
 
 def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:

@@ -245,7 +245,7 @@ def _show_run(report: RunReport, report_path: Path | None, strict: bool = False)
     invalid = report.counts["invalid"] + report.unchanged_invalid
     if strict and (failed or invalid or report.status == "incomplete"):
         cut = "the run was cut short; " if report.status == "incomplete" else ""
-        err.print(f"--strict: {cut}{failed} records failed and {invalid} are invalid")
+        err.print(f"--strict: {cut}records failed: {failed}, invalid: {invalid}")
         raise typer.Exit(EXIT_RECORDS)
 
 
