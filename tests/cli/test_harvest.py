@@ -210,7 +210,7 @@ def test_a_sources_crosswalk_from_the_config(db: str, oai_endpoint: str, tmp_pat
     result = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demo"])
     assert result.exit_code == 0, result.output
     assert "crosswalk titles_only" in result.output
-    exported = runner.invoke(app, ["--db", db, "export"]).output.splitlines()
+    exported = runner.invoke(app, ["--db", db, "export"]).stdout.splitlines()
     assert {json.loads(line)["source"].get("crosswalk") for line in exported} == {"titles_only"}
     refused = runner.invoke(
         app, ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--crosswalk", "nope"]

@@ -10,6 +10,7 @@ import pytest
 
 from ir_ingest.cli import app
 from ir_ingest.schema import checked_in_schema
+from ir_ingest.store import Store
 from tests.cli.conftest import runner, store_counts, titles_only
 from tests.conftest import SEED_CHAPTER
 
@@ -120,7 +121,7 @@ def test_import_and_crosswalk_read_a_file_with_a_named_crosswalk(db: str, tmp_pa
 
     imported = runner.invoke(app, [*base, "import", str(record), "--crosswalk", "titles_only"])
     assert imported.exit_code == 0, imported.output
-    exported = runner.invoke(app, ["--db", db, "export"]).output.splitlines()
+    exported = runner.invoke(app, ["--db", db, "export"]).stdout.splitlines()
     assert [json.loads(line)["source"]["crosswalk"] for line in exported] == ["titles_only"]
 
     by_file = runner.invoke(app, [*base, "crosswalk", str(record), "--crosswalk", "titles"])
@@ -150,3 +151,17 @@ def test_harvested_text_is_printed_as_written_not_as_markup(tmp_path: Path, db: 
     explained = runner.invoke(app, ["crosswalk", str(source), "--explain"])
     assert explained.exit_code == 0, explained.output
     assert "\x1b" not in imported.output + explained.output
+
+
+def test_export_says_how_many_records_it_wrote_even_none(db: str, tmp_path: Path) -> None:
+    # An empty store exported nothing and said nothing; stdout stays the records alone.
+    Store(db).close()
+    for fmt, empty in (("jsonl", ""), ("json", "[]\n")):
+        result = runner.invoke(app, ["--db", db, "export", "--format", fmt])
+        assert result.exit_code == 0, result.output
+        assert (result.stdout, result.stderr) == (empty, "Exported 0 records\n")
+    runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)])
+    out = tmp_path / "out.json"
+    result = runner.invoke(app, ["--db", db, "export", "--format", "json", "-o", str(out)])
+    assert result.stderr == f"Exported 1 record to {out}\n"
+    assert len(json.loads(out.read_text(encoding="utf-8"))) == 1

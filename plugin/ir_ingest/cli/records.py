@@ -155,21 +155,27 @@ def export(
     with fail_cleanly(), closing(settings.store(existing=True)) as store:
         records = store.iter_records(valid_only=valid_only)
         if output is None:
-            _write_records(records, sys.stdout, fmt)
-            return
-        try:
-            with output.open("w", encoding="utf-8") as handle:
-                _write_records(records, handle, fmt)
-        except OSError as exc:
-            raise IngestError(f"cannot write {output}: {exc.strerror}") from exc
+            written = _write_records(records, sys.stdout, fmt)
+        else:
+            try:
+                with output.open("w", encoding="utf-8") as handle:
+                    written = _write_records(records, handle, fmt)
+            except OSError as exc:
+                raise IngestError(f"cannot write {output}: {exc.strerror}") from exc
+    # On stderr: stdout is the records.  An empty store said nothing at all.
+    plural = "" if written == 1 else "s"
+    err.print(f"Exported {written} record{plural}" + (f" to {output}" if output else ""))
 
 
-def _write_records(records: Iterator[Record], handle: TextIO, fmt: str) -> None:
-    if fmt == "jsonl":
-        for record in records:
-            handle.write(record.to_json().decode() + "\n")
-        return
-    handle.write("[\n")
-    for number, record in enumerate(records):
-        handle.write(("" if number == 0 else ",\n") + record.to_json().decode())
-    handle.write("\n]\n")
+def _write_records(records: Iterator[Record], handle: TextIO, fmt: str) -> int:
+    """Write the records; return how many."""
+    written = 0
+    if fmt == "json":
+        handle.write("[")
+    for record in records:
+        separator = ("\n" if written == 0 else ",\n") if fmt == "json" else ""
+        handle.write(separator + record.to_json().decode() + ("\n" if fmt == "jsonl" else ""))
+        written += 1
+    if fmt == "json":
+        handle.write("\n]\n" if written else "]\n")
+    return written
