@@ -481,6 +481,13 @@ def test_one_harvest_of_a_source_at_a_time(any_store: Store) -> None:
             pass  # another source is free
     with source_lock(any_store, key):
         pass  # released
+    run_id = any_store.begin_run(REPO, "oai_dc")
+    with (
+        source_lock(any_store, key),
+        pytest.raises(HarvestError, match=rf"going on \(run {run_id}, started 20\d\d-.* UTC;"),
+        source_lock(any_store, key, wait=0),
+    ):
+        pass  # the refusal names the run going on
 
 
 def test_a_lock_held_for_a_moment_is_waited_for(any_store: Store) -> None:

@@ -54,7 +54,7 @@ def source_lock(store: Store, key: str, wait: float = WAIT) -> Iterator[None]:
             log.warning("no per-source harvest lock on %s databases", dialect)
         yield
         return
-    with _file_lock(Path(f"{path}.{digest.hex()[:16]}.lock"), key, wait):
+    with _file_lock(Path(f"{path}.{digest.hex()[:16]}.lock"), store, key, wait):
         yield
 
 
@@ -95,7 +95,7 @@ def _advisory_lock(store: Store, lock_id: int, key: str, wait: float) -> Iterato
     try:
         if not _tried(attempt, wait):
             released = True  # nothing of ours to release
-            raise _busy(key)
+            raise _busy(store, key)
         yield
         try:
             released = bool(
@@ -113,7 +113,7 @@ def _advisory_lock(store: Store, lock_id: int, key: str, wait: float) -> Iterato
 
 
 @contextmanager
-def _file_lock(path: Path, key: str, wait: float) -> Iterator[None]:
+def _file_lock(path: Path, store: Store, key: str, wait: float) -> Iterator[None]:
     try:
         import fcntl
     except ImportError:
@@ -134,15 +134,22 @@ def _file_lock(path: Path, key: str, wait: float) -> Iterator[None]:
 
     with handle:
         if not _tried(attempt, wait):
-            raise _busy(key)
+            raise _busy(store, key)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _busy(key: str) -> HarvestError:
+def _busy(store: Store, key: str) -> HarvestError:
+    """The refusal, naming the run that holds the source when the store says which."""
+    last = store.last_run(key)
+    which = (
+        f"run {last.id}, started {last.sync_started_at:%Y-%m-%d %H:%M:%S} UTC"
+        if last is not None and last.status == "running"
+        else "a harvest, or a reprocess"
+    )
     return HarvestError(
-        f"another run of this source is going on ({key}: a harvest, or a reprocess); wait "
-        "for it to end, or stop it"
+        f"another run of this source is going on ({which}; source {key}, * for every set); "
+        "wait for it to end, or stop it"
     )
