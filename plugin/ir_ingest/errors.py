@@ -72,3 +72,8 @@ class WriteConflict(StoreError):
     The store rolls the page back and writes it again on the fresh state; this escapes only
     when that keeps failing.
     """
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, systemd stopping a service, a job runner's timeout): handled as
+    Ctrl-C is, so the run is closed as failed and the next one continues it."""

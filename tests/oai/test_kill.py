@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.store import Store, source_key
 from tests.oai.faults import (
@@ -102,7 +104,17 @@ def test_a_harvest_killed_at_several_points_resumes_without_loss_or_duplicates(
     store.close()
 
 
-def test_ctrl_c_says_how_to_go_on_and_the_same_command_does(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("sent", "status", "said", "error"),
+    [
+        (signal.SIGINT, 130, b"interrupted;", "KeyboardInterrupt: interrupted (Ctrl-C)"),
+        # systemd stopping a service, a job runner's timeout: once left the run "running".
+        (signal.SIGTERM, 143, b"stopped (SIGTERM);", "Terminated: stopped (SIGTERM)"),
+    ],
+)
+def test_ctrl_c_says_how_to_go_on_and_the_same_command_does(
+    tmp_path: Path, sent: signal.Signals, status: int, said: bytes, error: str
+) -> None:
     records: list[ProvidedRecord] = synthetic_records(100)
     db = f"sqlite:///{tmp_path / 'interrupted.sqlite3'}"
     env = {k: v for k, v in os.environ.items() if k != "IR_INGEST_DB"}
@@ -113,14 +125,14 @@ def test_ctrl_c_says_how_to_go_on_and_the_same_command_does(tmp_path: Path) -> N
             _harvest_command(db, url), cwd=tmp_path, env=env, stderr=subprocess.PIPE
         )
         _wait_for_pages(store, source_key(url, "oai_dc", None), 3, process)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(sent)
         _, stderr = process.communicate(timeout=30)
-        assert process.returncode == 130
-        assert b"interrupted; the same command continues" in stderr
+        assert process.returncode == status
+        assert said + b" the same command continues" in stderr
         assert b"Traceback" not in stderr
-        interrupted = store.run_report()
-        assert interrupted is not None
-        assert interrupted["error"] == "KeyboardInterrupt: interrupted (Ctrl-C)"
+        shown = store.run_shown()
+        assert shown is not None
+        assert (shown.status, shown.error) == ("failed", error)
         subprocess.run(
             _harvest_command(db, url), cwd=tmp_path, env=env, check=True, capture_output=True
         )

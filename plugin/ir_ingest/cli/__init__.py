@@ -10,13 +10,25 @@ use them: ``--help`` starts in half the time (1.2 s before), and ``crosswalk`` o
 
 from __future__ import annotations
 
+import signal
+from typing import TYPE_CHECKING
+
 # Importing the command modules registers their commands, in the order --help lists them.
 from ir_ingest.cli import harvest, records, report  # noqa: F401
 from ir_ingest.cli.common import app
+from ir_ingest.errors import Terminated
+
+if TYPE_CHECKING:
+    from types import FrameType
 
 __all__ = ["app", "main"]
 
 
 def main() -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _terminate)
     app()
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import signal
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path  # noqa: TC003 (Typer reads the annotations when the app is built)
@@ -15,7 +16,7 @@ from ir_ingest.config import Config, load_config
 from ir_ingest.console import err, out
 from ir_ingest.crosswalk import add_crosswalk_dir
 from ir_ingest.crosswalk.lookups import add_lookup_dir
-from ir_ingest.errors import IngestError
+from ir_ingest.errors import IngestError, Terminated
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -124,5 +125,8 @@ def fail_cleanly() -> Iterator[None]:
         raise typer.Exit(1) from exc
     except KeyboardInterrupt as exc:
         # The pages stored so far stay, with their checkpoint (a harvest: the run is "failed").
-        err.print("interrupted; the same command continues from the last page stored")
-        raise typer.Exit(130) from exc
+        stopped = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+        err.print(f"{stopped}; the same command continues from the last page stored")
+        # The shell's status for a process ended by the signal: 128 + its number.
+        number = signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT
+        raise typer.Exit(128 + number) from exc

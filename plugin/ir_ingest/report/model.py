@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ir_ingest.entry import Entry, Outcome, Severity
+from ir_ingest.errors import Terminated
 
 if TYPE_CHECKING:
     from ir_ingest.entry import Issue
@@ -115,8 +116,13 @@ class RunReport:
         self.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
 
     def fail(self, exc: BaseException) -> None:
-        """Close the report as ``failed`` by ``exc`` (Ctrl-C said as such)."""
-        why = "interrupted (Ctrl-C)" if isinstance(exc, KeyboardInterrupt) else str(exc)
+        """Close the report as ``failed`` by ``exc`` (Ctrl-C and SIGTERM said as such)."""
+        if isinstance(exc, Terminated):
+            why = "stopped (SIGTERM)"
+        elif isinstance(exc, KeyboardInterrupt):
+            why = "interrupted (Ctrl-C)"
+        else:
+            why = str(exc)
         self.finish("failed", f"{type(exc).__name__}: {why}")
 
     def to_dict(self) -> dict[str, Any]:
