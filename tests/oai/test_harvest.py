@@ -12,7 +12,7 @@ from lxml import etree
 from sqlalchemy import func, select
 
 from ir_ingest.crosswalk import add_crosswalk_dir, registry, richest_format
-from ir_ingest.errors import ConfigError, HarvestError
+from ir_ingest.errors import ConfigError, HarvestError, OAIProtocolError
 from ir_ingest.jobs.reprocess import reprocess
 from ir_ingest.oai.datestamp import newest_datestamp
 from ir_ingest.oai.harvest import run_harvest
@@ -196,6 +196,18 @@ def test_auto_takes_the_richest_format_the_endpoint_offers(
 
 def _always(body: bytes, _params: dict[str, str]) -> bytes:
     return body
+
+
+def test_a_format_the_endpoint_lacks_fails_naming_the_ones_it_offers(
+    store: Store, oai_endpoint: str
+) -> None:
+    with pytest.raises(OAIProtocolError, match=r"not offer 'marc21'; it offers: oai_dc") as caught:
+        run_harvest(oai_endpoint, "marc21", store=store)
+    assert caught.value.code == "cannotDisseminateFormat"
+    shown = store.run_shown()
+    assert shown is not None
+    assert shown.error is not None
+    assert "it offers: oai_dc" in shown.error
 
 
 def test_auto_without_formats_and_auto_for_a_sources_crosswalk(

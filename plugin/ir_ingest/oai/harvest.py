@@ -208,9 +208,12 @@ def _run(
         if options.full:
             sweep(store, client, report, options)
     except BaseException as exc:
-        report.fail(exc)
+        failure = _with_formats_offered(client, prefix, exc)
+        report.fail(failure)
         store.finish_run(run_id, "failed", report.to_dict(), report.error)
-        raise
+        if failure is exc:
+            raise
+        raise failure from exc
     # A window a guard cut short (repeated token, empty pages, request cap) left records
     # unasked for: such a run is "incomplete", and the next incremental run starts from the
     # last *completed* one, so those records are asked for again instead of skipped for good.
@@ -218,6 +221,20 @@ def _run(
     report.finish(status)
     store.finish_run(run_id, status, report.to_dict())
     return report
+
+
+def _with_formats_offered(client: OAIClient, prefix: str, exc: BaseException) -> BaseException:
+    """``cannotDisseminateFormat`` (§3.6) with the formats the endpoint does offer, as a
+    manager asks next; any other failure as it is."""
+    if not isinstance(exc, OAIProtocolError) or exc.code != "cannotDisseminateFormat":
+        return exc
+    try:
+        offered = ", ".join(name for name, _, _ in client.metadata_formats()) or "none"
+    except HarvestError:
+        return exc  # the endpoint cannot say: its own answer stands
+    return OAIProtocolError(
+        exc.code, f"the endpoint does not offer {prefix!r}; it offers: {offered}"
+    )
 
 
 def _end_dead_runs(store: Store, key: str, run_id: int, resumed: RunInfo | None) -> None:
