@@ -98,6 +98,13 @@ def test_a_gzip_bomb_is_refused_before_it_unfolds() -> None:
     assert len(seen) == 1, "refused, not fetched again"
 
 
+def test_a_refused_connection_is_said_in_the_systems_words() -> None:
+    # 127.0.0.1:9 (discard) refuses connections.
+    with pytest.raises(HarvestError) as caught:
+        Transport("http://127.0.0.1:9/oai", FAST).get({"verb": "Identify"})
+    assert str(caught.value).endswith("last problem: ConnectionError: Connection refused")
+
+
 def test_credentials_in_the_url_are_sent_but_never_shown() -> None:
     seen: list[dict[str, Any]] = []
     with serve_in_background(_flaky([503] * 10, seen)) as url:

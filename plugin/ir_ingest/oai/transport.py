@@ -12,6 +12,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -63,6 +64,22 @@ def _without(exc: Exception, secret_url: str, shown_url: str) -> str:
     for secret in {userinfo, userinfo.partition(":")[2]} - {""}:
         message = message.replace(secret, "***")
     return message
+
+
+#: The operating system's words in a connection failure ("[Errno 111] Connection refused").
+_OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
+
+
+def _cause(exc: Exception, secret_url: str, shown_url: str) -> str:
+    """What went wrong, in the operating system's words where it said something.
+
+    requests wraps a refused connection in urllib3's retry and pool messages, which repeat
+    the URL and a retry count of their own ("HTTPConnectionPool(host=…): Max retries
+    exceeded with url: …"): printed at every retry, the cause was lost in them.
+    """
+    message = _without(exc, secret_url, shown_url)
+    found = _OS_ERROR.search(message)
+    return found.group(1).strip() if found else message
 
 
 def public_url(url: str) -> str:
@@ -194,7 +211,7 @@ class Transport:
                     )
                 return self._read_capped(response), "", None
         except _TRANSIENT as exc:
-            return None, f"{type(exc).__name__}: {_without(exc, self.url, self.base_url)}", None
+            return None, f"{type(exc).__name__}: {_cause(exc, self.url, self.base_url)}", None
         except requests.RequestException as exc:
             # InvalidURL, MissingSchema, …: requests puts the URL as given in the message.
             message = _without(exc, self.url, self.base_url)
