@@ -23,6 +23,15 @@ from ir_ingest.crosswalk.normalise import NormaliseError
             {"scheme": "handle", "value": "20.500.99999/3390"},
         ),
         ("https://example.org/item/1", {"scheme": "url", "value": "https://example.org/item/1"}),
+        # What a URL may not hold unencoded is percent-encoded, not lost.
+        (
+            'https://example.org/"><script>x</script>',
+            {"scheme": "url", "value": "https://example.org/%22%3E%3Cscript%3Ex%3C/script%3E"},
+        ),
+        (
+            "https://example.org/files/my thesis.pdf",
+            {"scheme": "url", "value": "https://example.org/files/my%20thesis.pdf"},
+        ),
     ],
 )
 def test_identifier(value: str, expected: dict[str, str]) -> None:

@@ -11,6 +11,7 @@ import importlib.util
 import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
@@ -37,6 +38,10 @@ _HANDLE = re.compile(
     r"^(?:(?:hdl:|info:hdl/|https?://hdl\.handle\.net/)([^\s/]+/\S+)|(\d+(?:\.\d+)*/\S+))$",
     re.IGNORECASE,
 )
+# Characters RFC 3986 never allows unencoded in a URL (§2, appendix C), which idutils' URL test
+# lets through: a space in a DSpace file name, or '"><script>' in a hostile record, which a
+# repository's landing page would carry into an attribute.  They are percent-encoded.
+_URL_UNSAFE = re.compile(r'[\s"<>\\^`{|}]')
 # No "pmid": any number passes for one (a series number in dc:relation, a local id), so only
 # a value written as a PMID ("PMID: 123", "info:pmid/123") is taken as one.
 _SCHEME_PREFERENCE = ("doi", "isbn", "issn", "orcid", "handle", "urn", "arxiv", "url")
@@ -84,6 +89,8 @@ def _identifier(value: str, scheme: str | None = None) -> dict[str, str]:
             normalised = normalised.replace("-", "").upper()
         elif found == "doi":
             normalised = normalised.lower()
+        elif found == "url":
+            normalised = _URL_UNSAFE.sub(lambda m: quote(m.group(), safe=""), normalised)
         return {"scheme": found, "value": normalised}
     if scheme is not None:
         raise NormaliseError(f"{value!r} is not a valid {scheme}")
