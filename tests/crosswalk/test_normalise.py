@@ -31,6 +31,13 @@ def test_edtf_date_refuses_what_it_cannot_know(value: str) -> None:
         normalise.edtf_date(value)
 
 
+def test_a_bad_interval_is_named_whole() -> None:
+    with pytest.raises(
+        NormaliseError, match=r"^'\[/x\] n\.d\.' is no date or interval of dates: '\['"
+    ):
+        normalise.edtf_date("[/x] n.d.")
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

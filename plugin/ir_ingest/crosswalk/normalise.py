@@ -77,7 +77,11 @@ def _edtf_date(value: str) -> str:
     """
     text = clean_text(value)
     if text.count("/") == 1 and not re.search(r"\d/\d{1,2}/", text):
-        start, end = (_edtf_date(part) for part in text.split("/"))
+        try:
+            start, end = (_edtf_date(part) for part in text.split("/"))
+        except NormaliseError as exc:
+            # Name the whole value: "'[' is not a date" said nothing of "[/x] n.d.".
+            raise NormaliseError(f"{value!r} is no date or interval of dates: {exc}") from exc
         return f"{start}/{end}"
     match = _ISO_DATE.match(text)
     if match:
