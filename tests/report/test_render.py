@@ -131,6 +131,7 @@ def test_the_text_report_says_what_was_asked_and_why_a_run_failed() -> None:
         set_spec="openaire",
         from_date="2024-01-01T00:00:00Z",
         window="monthly",
+        full=True,
         resumed_run_id=3,
     )
     report.finish("failed", "HarvestError: HTTP 503 after 6 tries")
@@ -138,7 +139,7 @@ def test_the_text_report_says_what_was_asked_and_why_a_run_failed() -> None:
     assert lines[0].startswith("Run 4 failed: 0 records")
     assert lines[1] == (
         "Source: https://repo.example/oai · mods · set openaire · from 2024-01-01T00:00:00Z"
-        " · windows monthly · continuing run 3"
+        " · windows monthly · full · continuing run 3"
     )
     assert lines[2] == "Error: HarvestError: HTTP 503 after 6 tries"
 

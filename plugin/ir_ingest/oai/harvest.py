@@ -189,6 +189,7 @@ def _run(
         from_date=plan.from_date,
         until_date=options.until_date,
         window=options.window,
+        full=options.full,
         crosswalk=options.crosswalk,
         resumed_from_token=plan.windows[0].token if len(plan.windows) == 1 else None,
         resumed_run_id=plan.resumed.id if plan.resumed else None,

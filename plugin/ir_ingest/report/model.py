@@ -44,6 +44,8 @@ class RunReport:
     started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     finished_at: str | None = None
     window: str | None = None
+    #: A ``--full`` run: it asked for everything, and swept for records gone from the source.
+    full: bool = False
     #: The crosswalk the run read records with, when not the one the prefix names.
     crosswalk: str | None = None
     pages: int = 0

@@ -107,6 +107,7 @@ def _asked(report: RunReport) -> str:
             ("until", report.until_date),
             ("windows", report.window),
             ("crosswalk", report.crosswalk),
+            ("full", report.full),
             ("continuing run", report.resumed_run_id),
         ),
     )
