@@ -5,7 +5,8 @@ from __future__ import annotations
 from contextlib import closing
 
 from ir_ingest.cli import app
-from ir_ingest.store import Store
+from ir_ingest.store import Store, source_key
+from ir_ingest.store.lock import source_lock
 from tests.cli.conftest import runner
 
 
@@ -29,6 +30,9 @@ def test_report_lists_the_latest_runs_with_how_they_ended(db: str, oai_endpoint:
     ]
     assert runs[0].endswith("32  all sources · (reprocess)")
     assert runs[1].endswith(f"{oai_endpoint} · mods · set a-set"), "no report: no count"
+    # Nothing holds its source: it was killed, and the list says so.
+    assert runs[2].strip().startswith("no process holds its source: stopped without finishing")
+    del runs[2]
     assert runs[2].endswith(f"36  {oai_endpoint} · oai_dc")
     one = runner.invoke(app, ["--db", db, "report", "--list", "--limit", "1"])
     assert len(one.output.splitlines()) == 2
@@ -47,3 +51,13 @@ def test_report_lists_the_latest_runs_with_how_they_ended(db: str, oai_endpoint:
         refused = runner.invoke(app, ["--db", db, "report", *wrong])
         assert refused.exit_code == 1
         assert refused.output.strip() == f"error: {message}"
+
+
+def test_a_run_whose_source_is_held_is_listed_as_going_on(db: str) -> None:
+    with closing(Store(db)) as store:
+        store.begin_run("urn:x", "mods")
+        with source_lock(store, source_key("urn:x", "mods", None)):
+            listed = runner.invoke(app, ["--db", db, "report", "--list"])
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.splitlines()[1].split()[:2] == ["1", "running"]
+    assert "no process holds" not in listed.output

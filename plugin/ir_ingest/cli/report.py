@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path  # noqa: TC003 (Typer reads the annotations when the app is built)
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +15,10 @@ from ir_ingest.console import err, out, print_runs
 from ir_ingest.errors import IngestError
 from ir_ingest.report import render
 from ir_ingest.report.model import RunReport
+
+if TYPE_CHECKING:
+    from ir_ingest.store import Store
+    from ir_ingest.store.runs import RunListed
 
 
 @app.command()
@@ -43,7 +48,7 @@ def report(
         with fail_cleanly(), closing(settings.store(existing=True)) as store:
             if run_id is not None or fmt != "text" or output is not None:
                 raise IngestError("--list prints a table; it takes no RUN_ID, --format or -o")
-            print_runs(store.list_runs(limit or 20))
+            print_runs([_checked(store, run) for run in store.list_runs(limit or 20)])
         return
     with fail_cleanly():
         if limit is not None:
@@ -76,3 +81,23 @@ def report(
     with fail_cleanly():
         write_text(output, body)
     out.print(f"Report: {output}")
+
+
+def _checked(store: Store, run: RunListed) -> RunListed:
+    """A run that says ``running`` while nothing holds its source's lock, said to be so: it was
+    killed (the next run of its source marks it failed).  Reprocess runs all hold one lock."""
+    from ir_ingest.jobs.reprocess import ALL_SOURCES, RUN_PREFIX
+    from ir_ingest.store import source_key
+    from ir_ingest.store.lock import held
+
+    if run.status != "running":
+        return run
+    reprocess = run.metadata_prefix == RUN_PREFIX
+    key = source_key(ALL_SOURCES, RUN_PREFIX, None) if reprocess else run.source_key
+    if held(store, key) is not False:
+        return run
+    return replace(
+        run,
+        error="no process holds its source: stopped without finishing (killed?); the next "
+        "run of its source marks it failed",
+    )

@@ -72,6 +72,20 @@ def locks_sources(store: Store) -> bool:
     return True
 
 
+def held(store: Store, key: str) -> bool | None:
+    """Whether a run holds the lock of source ``key`` now; None where locks cannot tell.
+
+    Taken and given back at once when free: a run starting meanwhile waits for it (``WAIT``).
+    """
+    if not locks_sources(store):
+        return None
+    try:
+        with source_lock(store, key, wait=0):
+            return False
+    except HarvestError:
+        return True
+
+
 def _tried(attempt: Callable[[], bool], wait: float) -> bool:
     """Whether ``attempt`` succeeded within ``wait`` seconds (it is made at least once)."""
     deadline = time.monotonic() + wait

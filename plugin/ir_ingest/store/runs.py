@@ -82,6 +82,7 @@ class RunListed:
     started_at: datetime
     repository: str
     metadata_prefix: str
+    source_key: str
     #: What else the run asked for, as (label, value): set, dates, windows, crosswalk, full.
     asked: tuple[tuple[str, object], ...]
     #: Records the run's report counts (kept as it went, for a run not finished); None: no
@@ -98,6 +99,7 @@ def _listed(row: Any) -> RunListed:
         started_at=_aware(row.started_at),
         repository=row.repository,
         metadata_prefix=row.metadata_prefix,
+        source_key=row.source_key,
         asked=(
             ("set", row.set_spec),
             ("from", row.from_date),
@@ -207,6 +209,7 @@ class StoreRuns:
                 runs.c.started_at,
                 runs.c.repository,
                 runs.c.metadata_prefix,
+                runs.c.source_key,
                 runs.c.set_spec,
                 runs.c.from_date,
                 runs.c.until_date,
