@@ -6,15 +6,13 @@ record must be cheap to build and serialise (the crosswalk budget is tens of mic
 record; ``bench/schema.py`` measures the choice against dataclasses).  Empty and ``None`` fields
 are left out of ``to_dict()`` so that a record's JSON shows only what the source said.
 
-The checked-in ``record.schema.json`` is generated from these classes
-(``python -m ir_ingest.schema > plugin/ir_ingest/record.schema.json``) and a test fails when the two
-drift apart.
+The checked-in ``record.schema.json`` is generated from these classes and a test fails when the
+two drift apart (``IR_INGEST_UPDATE_GOLDEN=1`` makes that test write it anew).
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import uuid
 from functools import lru_cache
 from importlib import resources
@@ -370,7 +368,3 @@ def checked_in_schema() -> dict[str, Any]:
 def dump_schema() -> str:
     """Return the generated schema as the exact text ``record.schema.json`` must hold."""
     return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-if __name__ == "__main__":
-    sys.stdout.write(dump_schema())
