@@ -27,6 +27,8 @@ from ir_ingest.errors import XMLError
 if TYPE_CHECKING:
     from pathlib import Path
 
+#: The OAI-PMH 2.0 namespace (§3.2): the envelope every response and harvested record comes in.
+OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 #: Default size bound: comfortably above the largest real ListRecords page we have seen (a few MiB).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 

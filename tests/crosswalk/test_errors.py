@@ -46,6 +46,12 @@ def test_unknown_or_mismatched_formats(xml: bytes, prefix: str | None, code: str
     assert caught.value.code == code
 
 
+def test_an_oai_pmh_envelope_is_refused_saying_how_to_read_it() -> None:
+    # The CLI reads whole responses; the Python API takes the metadata element.
+    with pytest.raises(CrosswalkError, match=r"<OAI-PMH> is OAI-PMH's envelope.*process_file"):
+        crosswalk_record((FIXTURES / "records" / "oai_dc" / "pure-chapter.xml").read_bytes())
+
+
 @pytest.mark.parametrize(("prefix", "format_"), [("swepub_mods", "mods"), ("dc", "oai_dc")])
 def test_a_prefix_that_names_no_crosswalk_is_told_by_the_root_element(
     prefix: str, format_: str

@@ -139,6 +139,13 @@ def for_element(
     stored record was made with) must exist: another would make another record.
     """
     crosswalks = registry()
+    if etree.QName(root).namespace == xmlsafe.OAI_NS:
+        raise CrosswalkError(
+            f"<{etree.QName(root).localname}> is OAI-PMH's envelope, not a metadata record: "
+            "crosswalk the element inside its <metadata>, or read the file with "
+            "ir_ingest.pipeline.process_file (as the crosswalk command does), which unwraps it",
+            code="crosswalk.wrong_root",
+        )
     if crosswalk is not None and crosswalk not in crosswalks:
         raise CrosswalkError(
             f"no crosswalk is named {crosswalk!r} (known: {', '.join(sorted(crosswalks))}); "

@@ -24,13 +24,13 @@ from ir_ingest.entry import HarvestedRecord, Issue, Severity
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError, XMLError
 from ir_ingest.oai.datestamp import format_datestamp, newest_datestamp, parse_datestamp
 from ir_ingest.oai.transport import Transport, TransportPolicy, public_url
+from ir_ingest.xmlsafe import OAI_NS
 
 if TYPE_CHECKING:
     import threading
 
 log = logging.getLogger(__name__)
 
-OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_ROOT = f"{{{OAI_NS}}}OAI-PMH"
 _NS = {"oai": OAI_NS}
 RECORDS = etree.XPath("/oai:OAI-PMH/*/oai:record | /oai:OAI-PMH/oai:record", namespaces=_NS)

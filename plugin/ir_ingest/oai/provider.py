@@ -24,8 +24,8 @@ from oaipmh.metadata import MetadataRegistry
 from oaipmh.server import BatchingServer
 
 from ir_ingest import xmlsafe
-from ir_ingest.oai.client import OAI_NS
 from ir_ingest.oai.datestamp import parse_datestamp
+from ir_ingest.xmlsafe import OAI_NS
 
 if TYPE_CHECKING:
     from pathlib import Path

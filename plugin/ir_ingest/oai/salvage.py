@@ -22,13 +22,13 @@ from ir_ingest import xmlsafe
 from ir_ingest.entry import HarvestedRecord, Issue
 from ir_ingest.errors import XMLError
 from ir_ingest.oai.client import (
-    OAI_NS,
     UNIDENTIFIED,
     Page,
     int_or_none,
     read_records,
     unidentified_issues,
 )
+from ir_ingest.xmlsafe import OAI_NS
 
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _HIDDEN = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.DOTALL)
