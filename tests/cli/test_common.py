@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 
 from ir_ingest import __version__
-from ir_ingest.cli import app
+from ir_ingest.cli import app, global_first
 from ir_ingest.store import Store
 from tests.cli.conftest import runner
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 def test_help_starts_without_the_store_or_the_harvester() -> None:
@@ -122,3 +120,28 @@ def test_output_files_the_user_names(db: str, oai_endpoint: str, tmp_path: Path)
     result = runner.invoke(app, ["--db", db, "export", "-o", str(missing)])
     assert result.exit_code == 1
     assert result.output.startswith(f"error: cannot write {missing}")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        (["export", "--db", "x"], ["--db", "x", "export"]),
+        (["report", "--list", "--db=x"], ["--db=x", "report", "--list"]),
+        (["--db", "x", "export", "--config", "c"], ["--db", "x", "--config", "c", "export"]),
+        (["harvest", "u", "--", "--db"], ["harvest", "u", "--", "--db"]),
+        (["--version"], ["--version"]),
+    ],
+)
+def test_options_of_ir_ingest_itself_may_follow_the_command(
+    typed: list[str], read: list[str]
+) -> None:
+    assert global_first(typed) == read
+
+
+def test_the_console_script_takes_db_after_the_command(db: str) -> None:
+    # "No such option: --db" was all a manager got for the natural order.
+    Store(db).close()
+    exe = shutil.which("ir-ingest", path=str(Path(sys.executable).parent))
+    assert exe, "the console script is installed next to the interpreter"
+    done = subprocess.run([exe, "export", "--db", db], capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "Exported 0 records\n"), done.stderr
