@@ -393,14 +393,21 @@ def title_parts(parts: dict[str, Any]) -> dict[str, Any]:
 
 # -- citations ------------------------------------------------------------------------------
 
+# Each part after the title starts with its own spaces and a token of its own, and the title
+# ends on a character that is no space: every way to split a string is then told apart by the
+# tokens, not by where spaces go.  (With "\s*" between parts and a title that could end in
+# spaces, a long title of words that matched nothing took minutes: backtracking tried every
+# share of every space.)
 _CITATION = re.compile(
-    r"^(?P<title>[^;]+?)\s*"
-    r"(?:;\s*(?:Vol\.?|Volume)\s*(?P<volume>[\w.-]+))?\s*"
-    r"(?:,?\s*(?:No\.?|Issue|Nr\.?)\s*(?P<issue>[\w.-]+))?\s*"
-    r"(?:\((?P<year>\d{4})\))?\s*"
-    r"(?:;\s*(?:pp?\.\s*)?(?P<start>[\w]+)(?:\s*[-\u2013]\s*(?P<end>[\w]+))?)?\s*$",
+    r"^(?P<title>[^;]*?[^;\s])"
+    r"(?:\s*;\s*(?:Vol\.?|Volume)\s*(?P<volume>[\w.-]+))?"
+    r"(?:\s*(?:,\s*)?(?:No\.?|Issue|Nr\.?)\s*(?P<issue>[\w.-]+))?"
+    r"(?:\s*\((?P<year>\d{4})\))?"
+    r"(?:\s*;\s*(?:pp?\.\s*)?(?P<start>\w+)(?:\s*[-\u2013]\s*(?P<end>\w+))?)?\s*$",
     re.IGNORECASE,
 )
+#: Longer than any citation: the regular expression is not run over whole paragraphs.
+_CITATION_MAX = 1000
 
 
 def citation(value: str) -> dict[str, Any]:
@@ -410,7 +417,7 @@ def citation(value: str) -> dict[str, Any]:
     title (Pure: ``Book title: Subtitle``) gives the title alone, unsplit.
     """
     text = clean_text(value)
-    match = _CITATION.match(text)
+    match = _CITATION.match(text) if len(text) <= _CITATION_MAX else None
     if not match or not match.group("title").strip():
         raise NormaliseError(f"{value!r} is not a citation we read")
     parts = match.groupdict()
