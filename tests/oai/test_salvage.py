@@ -110,3 +110,22 @@ def test_token_counts_that_are_not_numbers_are_left_out() -> None:
     page = salvage_page(body, "urn:test", "oai_dc")
     assert page is not None
     assert (page.token, page.cursor, page.complete_list_size) == ("next", None, None)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Found by a security review: each of these took time growing with the square of the
+        # page (8,000 openers: 4 s; a 1 MB page: minutes) through expressions that ran on to
+        # the end of the page from every opener; a page must cost no more than its size.
+        b"<!--" * 100_000,
+        (b"<!-- x -->" + b"<![CDATA[") * 40_000,
+        b"<OAI-PMH" * 50_000,
+        (HEAD + "<record " * 50_000 + TAIL).encode(),
+        (HEAD + _record(1, "R&D").replace("<identifier>", "<identifier>" * 50_000) + TAIL).encode(),
+    ],
+    ids=["comments", "sections", "roots", "record-tags", "identifiers"],
+)
+def test_a_hostile_malformed_page_is_given_up_in_one_pass(body: bytes) -> None:
+    page = salvage_page(body, "urn:test", "oai_dc")
+    assert page is None or all(record.tree is None for record in page.records)
