@@ -34,12 +34,11 @@ from pathlib import Path
 from typing import Any
 
 from ir_ingest.errors import ConfigError
+from ir_ingest.secrets import is_secret_name
 
 DEFAULT_CONFIG = Path("ir-ingest.toml")
 TARGET_TYPES = ("invenio", "dspace", "sword", "eprints", "jsonl")
 _SOURCE_KEYS = {"url", "prefix", "set", "schedule", "crosswalk", "profile", "repository"}
-#: Parts of key names that hold credentials (``access_token``, ``client_secret``, ``passwd``).
-_SECRET_WORDS = ("token", "passw", "secret", "api_key", "apikey", "credential")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,9 +157,7 @@ def _target(path: Path, name: str, spec: Any) -> TargetConfig:
             f"{where}: type must be one of {', '.join(TARGET_TYPES)}, got {spec.get('type')!r}"
         )
     secrets = sorted(
-        key
-        for key in spec
-        if any(word in key.lower() for word in _SECRET_WORDS) and not key.lower().endswith("_env")
+        key for key in spec if is_secret_name(key) and not key.lower().endswith("_env")
     )
     if secrets:
         key = secrets[0]

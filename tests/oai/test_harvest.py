@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import sys
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 from lxml import etree
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ir_ingest.crosswalk import add_crosswalk_dir, registry, richest_format
 from ir_ingest.errors import ConfigError, HarvestError, OAIProtocolError
 from ir_ingest.jobs.reprocess import reprocess
 from ir_ingest.oai.datestamp import newest_datestamp
 from ir_ingest.oai.harvest import run_harvest
-from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
+from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import Store, source_key
 from ir_ingest.store import tables as t
@@ -418,3 +420,34 @@ def test_an_in_memory_store_leaves_runs_that_say_running_alone(oai_endpoint: str
     assert store.run_status(other) == ("running", None)
     assert store.run_status(same) == ("running", None)
     store.close()
+
+
+def test_an_api_key_in_the_urls_query_is_sent_but_never_shown_or_stored(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    keys: list[str] = []
+
+    def factory(base_url: str) -> Any:
+        inner = fixture_endpoint_app(demo_records, batch_size=50)(base_url)
+
+        def app(environ: dict[str, Any], start_response: Any) -> Any:
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            keys.extend(query.pop("apikey", []))
+            environ["QUERY_STRING"] = urlencode(query, doseq=True)
+            return inner(environ, start_response)
+
+        return app
+
+    with serve_in_background(factory) as url:
+        report = run_harvest(f"{url}?apikey=TOKENSECRET", "oai_dc", store=store)
+    assert report.total == 36
+    assert set(keys) == {"TOKENSECRET"}, "every request carried the key"
+    assert report.repository == f"{url}?apikey=***"
+    shown = json.dumps(report.to_dict()) + "".join(
+        record.to_json().decode() for record in store.iter_records()
+    )
+    assert "TOKENSECRET" not in shown
+    with store.engine.connect() as conn:
+        keys_stored = conn.execute(text("select source_key from checkpoints")).scalars().all()
+    assert keys_stored
+    assert not any("TOKENSECRET" in key for key in keys_stored)

@@ -23,6 +23,7 @@ import requests
 
 from ir_ingest import __version__
 from ir_ingest.errors import ConfigError, HarvestError
+from ir_ingest.secrets import MASK, mask_query, query_secrets
 from ir_ingest.xmlsafe import DEFAULT_MAX_BYTES
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,8 @@ def _without(exc: Exception, secret_url: str, shown_url: str) -> str:
     """An exception's message with the credentials of the URL as given masked, in any form."""
     message = str(exc).replace(secret_url, shown_url)
     userinfo = urlsplit(secret_url).netloc.rpartition("@")[0]
-    for secret in {userinfo, userinfo.partition(":")[2]} - {""}:
-        message = message.replace(secret, "***")
+    for secret in {userinfo, userinfo.partition(":")[2], *query_secrets(secret_url)} - {""}:
+        message = message.replace(secret, MASK)
     return message
 
 
@@ -83,7 +84,8 @@ def _cause(exc: Exception, secret_url: str, shown_url: str) -> str:
 
 
 def public_url(url: str) -> str:
-    """A URL without the user name and password it may carry, for messages and record ids.
+    """A URL without the user name and password it may carry, nor the values of credential
+    query parameters (``?apikey=***``), for messages and record ids.
 
     The userinfo is what precedes the last ``@`` of the authority (RFC 3986 §3.2.1); the host,
     IPv6 brackets and port stay as written.  Raises :class:`ConfigError` for a URL whose
@@ -103,9 +105,10 @@ def public_url(url: str) -> str:
             "the endpoint URL's host cannot be read (not shown: it may hold a password); "
             "percent-encode / ? # @ in a user name or password, e.g. ? as %3F"
         )
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    if "@" in parts.netloc:
+        url = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    # An API key in the query (?apikey=…) is a credential too: sent, never shown or stored.
+    return mask_query(url)
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:

@@ -6,7 +6,6 @@ An engine is opened with the store's tables migrated to the schema this version 
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from ir_ingest.errors import StoreError
+from ir_ingest.secrets import mask_query
 from ir_ingest.store.migrate import migrate
 
 __all__ = ["missing_sqlite_file", "open_engine", "redact_url", "sqlite_file"]
@@ -25,7 +25,6 @@ __all__ = ["missing_sqlite_file", "open_engine", "redact_url", "sqlite_file"]
 #: How often a new SQLite connection tries to switch the file to WAL (about 2 s in all).
 _WAL_ATTEMPTS = 20
 #: A query parameter of a database URL that holds a secret (password, sslpassword, auth_token…).
-_SECRET_PARAMETER = re.compile(r"([?&][^=&]*(?:passw|secret|token|key)[^=&]*=)[^&]*", re.I)
 
 
 def open_engine(url: str) -> Engine:
@@ -125,4 +124,4 @@ def redact_url(url: str) -> str:
         shown = make_url(url).render_as_string(hide_password=True)
     except (ValueError, SQLAlchemyError):
         return "<unparseable database URL>"
-    return _SECRET_PARAMETER.sub(r"\1***", shown)
+    return mask_query(shown)
