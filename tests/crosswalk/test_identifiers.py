@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from ir_ingest.crosswalk import identifiers
+from ir_ingest.crosswalk import crosswalk_record, identifiers
 from ir_ingest.crosswalk.identifiers import host_identifier
 from ir_ingest.crosswalk.normalise import NormaliseError
 
@@ -246,3 +246,26 @@ def test_a_missing_idutils_fails_at_start_saying_what_to_install() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 1
     assert "ImportError: ir-ingest needs idutils; install it (pip install idutils)" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "value", ["javascript:alert(document.cookie)", "data:text/html,<script>x</script>", "/a/b"]
+)
+def test_a_url_is_a_web_or_ftp_address_and_nothing_else(value: str) -> None:
+    # Found by a security review: these became landing pages and links a repository shows.
+    with pytest.raises(NormaliseError):
+        identifiers.url(value)
+    with pytest.raises(NormaliseError):
+        identifiers.identifier(value)
+
+
+def test_a_mods_url_that_is_no_link_stays_in_extra_with_an_issue() -> None:
+    mods = (
+        b"<mods xmlns='http://www.loc.gov/mods/v3'><titleInfo><title>T</title></titleInfo>"
+        b"<location><url access='object in context'>javascript:alert(1)</url>"
+        b"<url>https://repo.example/item/1</url></location></mods>"
+    )
+    result = crosswalk_record(mods, "mods")
+    assert result.record.source.landing_page == "https://repo.example/item/1"
+    assert result.record.extra["mods:location/mods:url"] == ["javascript:alert(1)"]
+    assert any("no http, https or ftp URL" in issue.message for issue in result.issues)

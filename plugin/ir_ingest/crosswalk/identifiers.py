@@ -11,7 +11,7 @@ import importlib.util
 import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
@@ -42,6 +42,8 @@ _HANDLE = re.compile(
 # lets through: a space in a DSpace file name, or '"><script>' in a hostile record, which a
 # repository's landing page would carry into an attribute.  They are percent-encoded.
 _URL_UNSAFE = re.compile(r'[\s"<>\\^`{|}]')
+#: The schemes of a link to a place (see :func:`url`).
+_URL_SCHEMES = frozenset({"http", "https", "ftp", "ftps"})
 # No "pmid": any number passes for one (a series number in dc:relation, a local id), so only
 # a value written as a PMID ("PMID: 123", "info:pmid/123") is taken as one.
 _SCHEME_PREFERENCE = ("doi", "isbn", "issn", "orcid", "handle", "urn", "arxiv", "url")
@@ -90,11 +92,24 @@ def _identifier(value: str, scheme: str | None = None) -> dict[str, str]:
         elif found == "doi":
             normalised = normalised.lower()
         elif found == "url":
-            normalised = _URL_UNSAFE.sub(lambda m: quote(m.group(), safe=""), normalised)
+            normalised = url(normalised)
         return {"scheme": found, "value": normalised}
     if scheme is not None:
         raise NormaliseError(f"{value!r} is not a valid {scheme}")
     raise NormaliseError(f"{value!r} is not an identifier of a known scheme")
+
+
+def url(value: str) -> str:
+    """``url``: a web or FTP address, with what RFC 3986 never allows unencoded percent-encoded.
+
+    Another scheme is an error: ``javascript:`` and ``data:`` carry code or content, not a
+    place, and a repository would show them as a link.
+    """
+    text = clean_text(value)
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in _URL_SCHEMES or not parts.netloc:
+        raise NormaliseError(f"{value!r} is no http, https or ftp URL")
+    return _URL_UNSAFE.sub(lambda m: quote(m.group(), safe=""), text)
 
 
 def _written_scheme(text: str) -> tuple[str | None, str]:
@@ -153,6 +168,8 @@ def _is(scheme: str, text: str) -> bool:
         return False
     if scheme in ("isbn", "issn", "urn"):
         return not detectors["url"](text)
+    if scheme == "url":
+        return urlsplit(text).scheme.lower() in _URL_SCHEMES
     return True
 
 

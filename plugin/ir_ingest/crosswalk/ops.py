@@ -177,6 +177,7 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "language": (_plain(normalise.language), _no_arg),
     "agent": (_plain(normalise.agent), _no_arg),
     "identifier": (identifier, _optional_str),
+    "url": (_plain(identifiers.url), _no_arg),
     "const": (const, lambda arg: arg),
     "split": (split, _check_str),
     "boolean": (boolean, _no_arg),
