@@ -1,14 +1,16 @@
 """What counts as a credential, and how one is kept out of what ir-ingest shows and stores.
 
-Passwords in a URL's user part are handled where URLs are (``oai.transport.public_url``,
-``store.engine.redact_url``); these are the credentials written as names and values: a config
-key (``access_token``) or a URL's query parameter (``?apikey=…``, ``?password=…`` for libpq).
+Credentials come in a URL's user part (``https://user:password@host/oai``), or as names and
+values: a config key (``access_token``) or a URL's query parameter (``?apikey=…``,
+``?password=…`` for libpq).  Database URLs are shown through ``store.engine.redact_url``.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+from ir_ingest.errors import ConfigError
 
 #: Parts of names that hold credentials: ``access_token``, ``client_secret``, ``passwd``,
 #: ``api_key``, ``apikey``.
@@ -37,3 +39,31 @@ def query_secrets(url: str) -> set[str]:
         for name, value in parse_qsl(urlsplit(url).query, keep_blank_values=True)
         if value and is_secret_name(name)
     }
+
+
+def public_url(url: str) -> str:
+    """A URL without the user name and password it may carry, nor the values of credential
+    query parameters (``?apikey=***``), for messages and record ids.
+
+    The userinfo is what precedes the last ``@`` of the authority (RFC 3986 §3.2.1); the host,
+    IPv6 brackets and port stay as written.  Raises :class:`ConfigError` for a URL whose
+    authority cannot be told apart, rather than show a password: in
+    ``https://user:pa?ss@host/oai`` the unencoded ``?`` ends the authority at ``user:pa``.
+    """
+    authority = url.partition("//")[2].partition("/")[0]
+    try:
+        parts = urlsplit(url)  # raises ValueError for a bracket left open ("[::1/oai")
+        parts.port  # noqa: B018  # raises ValueError when "port" is part of a password
+    except ValueError:
+        unreadable = True
+    else:
+        unreadable = "@" in authority and "@" not in parts.netloc
+    if unreadable:
+        raise ConfigError(
+            "the endpoint URL's host cannot be read (not shown: it may hold a password); "
+            "percent-encode / ? # @ in a user name or password, e.g. ? as %3F"
+        )
+    if "@" in parts.netloc:
+        url = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    # An API key in the query (?apikey=…) is a credential too: sent, never shown or stored.
+    return mask_query(url)

@@ -11,7 +11,8 @@ import pytest
 
 from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.oai.provider import serve_in_background
-from ir_ingest.oai.transport import Transport, TransportPolicy, public_url, retry_after_seconds
+from ir_ingest.oai.transport import Transport, TransportPolicy, retry_after_seconds
+from ir_ingest.secrets import public_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -127,6 +128,7 @@ def test_credentials_in_the_url_are_sent_but_never_shown() -> None:
         ("http://u:p@[::1]:8080/oai", "http://[::1]:8080/oai"),
         ("http://host/oai?x=a@b", "http://host/oai?x=a@b"),
         ("http://host/oai", "http://host/oai"),
+        ("http://host/oai?apikey=s3cret&set=a", "http://host/oai?apikey=***&set=a"),
     ],
 )
 def test_public_url(url: str, public: str) -> None:
@@ -139,6 +141,7 @@ def test_public_url(url: str, public: str) -> None:
         "https://harvester:Tr0ub?dor@127.0.0.1:9/oai",  # "?" ends the authority early
         "https://harvester:Tr0ub#dor@127.0.0.1:9/oai",
         "https://harvester:Tr0ub/dor@127.0.0.1:9/oai",  # "dor@127…" read as a path
+        "http://harvester:Tr0ubdor@[::1/oai",  # a bracket left open: urlsplit raised
     ],
 )
 def test_a_password_with_unencoded_delimiters_is_refused_unshown(url: str) -> None:

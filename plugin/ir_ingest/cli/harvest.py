@@ -174,7 +174,8 @@ def harvest(
     Example:  ir-ingest harvest https://research.example.ac.uk/ws/oai --prefix oai_dc --set openaire
     """
     from ir_ingest.oai.harvest import AUTO_PREFIX, run_harvest
-    from ir_ingest.oai.transport import TransportPolicy, public_url
+    from ir_ingest.oai.transport import TransportPolicy
+    from ir_ingest.secrets import public_url
 
     settings: Settings = ctx.obj
     with fail_cleanly():
@@ -287,7 +288,7 @@ def reprocess(
 def _stored_name(settings: Settings, source: str | None) -> str | None:
     """The name records of ``source`` are stored under: a config source's repository, or its
     URL, or a URL given as harvested (without the password it may hold, as stored)."""
-    from ir_ingest.oai.transport import public_url
+    from ir_ingest.secrets import public_url
 
     if source is None:
         return None

@@ -23,7 +23,8 @@ from ir_ingest import xmlsafe
 from ir_ingest.entry import HarvestedRecord, Issue, Severity
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError, XMLError
 from ir_ingest.oai.datestamp import format_datestamp, newest_datestamp, parse_datestamp
-from ir_ingest.oai.transport import Transport, TransportPolicy, public_url
+from ir_ingest.oai.transport import Transport, TransportPolicy
+from ir_ingest.secrets import public_url
 from ir_ingest.xmlsafe import OAI_NS
 
 if TYPE_CHECKING:

@@ -17,13 +17,13 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import requests
 
 from ir_ingest import __version__
-from ir_ingest.errors import ConfigError, HarvestError
-from ir_ingest.secrets import MASK, mask_query, query_secrets
+from ir_ingest.errors import HarvestError
+from ir_ingest.secrets import MASK, public_url, query_secrets
 from ir_ingest.xmlsafe import DEFAULT_MAX_BYTES
 
 log = logging.getLogger(__name__)
@@ -81,34 +81,6 @@ def _cause(exc: Exception, secret_url: str, shown_url: str) -> str:
     message = _without(exc, secret_url, shown_url)
     found = _OS_ERROR.search(message)
     return found.group(1).strip() if found else message
-
-
-def public_url(url: str) -> str:
-    """A URL without the user name and password it may carry, nor the values of credential
-    query parameters (``?apikey=***``), for messages and record ids.
-
-    The userinfo is what precedes the last ``@`` of the authority (RFC 3986 §3.2.1); the host,
-    IPv6 brackets and port stay as written.  Raises :class:`ConfigError` for a URL whose
-    authority cannot be told apart, rather than show a password: in
-    ``https://user:pa?ss@host/oai`` the unencoded ``?`` ends the authority at ``user:pa``.
-    """
-    parts = urlsplit(url)
-    authority = url.partition("//")[2].partition("/")[0]
-    try:
-        parts.port  # noqa: B018  # raises ValueError when "port" is part of a password
-    except ValueError:
-        unreadable = True
-    else:
-        unreadable = "@" in authority and "@" not in parts.netloc
-    if unreadable:
-        raise ConfigError(
-            "the endpoint URL's host cannot be read (not shown: it may hold a password); "
-            "percent-encode / ? # @ in a user name or password, e.g. ? as %3F"
-        )
-    if "@" in parts.netloc:
-        url = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
-    # An API key in the query (?apikey=…) is a credential too: sent, never shown or stored.
-    return mask_query(url)
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
