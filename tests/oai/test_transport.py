@@ -12,7 +12,6 @@ import pytest
 from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.oai.transport import Transport, TransportPolicy, retry_after_seconds
-from ir_ingest.secrets import public_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -116,23 +115,6 @@ def test_credentials_in_the_url_are_sent_but_never_shown() -> None:
     assert seen[0]["HTTP_AUTHORIZATION"].startswith("Basic ")
     assert "s3cret" not in str(caught.value)
     assert transport.base_url == url
-    assert (
-        public_url("https://u:p@host.example:8443/oai?x=1") == "https://host.example:8443/oai?x=1"
-    )
-
-
-@pytest.mark.parametrize(
-    ("url", "public"),
-    [
-        ("https://u:p@host.example:8443/oai?x=1", "https://host.example:8443/oai?x=1"),
-        ("http://u:p@[::1]:8080/oai", "http://[::1]:8080/oai"),
-        ("http://host/oai?x=a@b", "http://host/oai?x=a@b"),
-        ("http://host/oai", "http://host/oai"),
-        ("http://host/oai?apikey=s3cret&set=a", "http://host/oai?apikey=***&set=a"),
-    ],
-)
-def test_public_url(url: str, public: str) -> None:
-    assert public_url(url) == public
 
 
 @pytest.mark.parametrize(
