@@ -57,7 +57,16 @@ def test_no_default_file_is_an_empty_config(
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('[sources.a]\nprefix = "oai_dc"\n', "'url' is required"),
+        ('[sources.a]\nprefix = "oai_dc"\n', "give 'url', or 'url_env'"),
+        ('[sources.a]\nurl = "http://x"\nurl_env = "X"\n', "give 'url', or 'url_env'"),
+        # Credentials are never read from the file, and never echoed from it.
+        (
+            '[sources.a]\nurl = "https://u:abc123@h/oai"\n',
+            "credentials are not kept in the config file, and the url 'https://h/oai' has some",
+        ),
+        ('[sources.a]\nurl = "https://h/oai?apikey=abc123"\n', r"'https://h/oai\?apikey=\*\*\*'"),
+        ('[sources.a]\nurl = "ftp://u:abc123@h/oai"\n', "must start with http:// or https://"),
+        ('[targets.t]\ntype = "invenio"\nurl = "https://u:abc123@h"\n', "token_env"),
         (
             '[sources.a]\nurl = "http://x"\nprefix = 5\n',
             "'prefix' must be a non-empty string, got 5",
@@ -96,3 +105,15 @@ def test_bad_config_names_the_problem(tmp_path: Path, text: str, message: str) -
 def test_missing_named_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_a_source_url_with_credentials_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(_write(tmp_path, '[sources.a]\nurl_env = "A_OAI_URL"\n'))
+    source = config.sources["a"]
+    monkeypatch.delenv("A_OAI_URL", raising=False)
+    with pytest.raises(ConfigError, match="url_env names A_OAI_URL, which is not set"):
+        source.endpoint()  # only when harvested: other commands need not have it
+    monkeypatch.setenv("A_OAI_URL", "https://u:s3cret@h/oai")
+    assert source.endpoint() == "https://u:s3cret@h/oai"

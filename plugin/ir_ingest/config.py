@@ -6,7 +6,8 @@
                                          # relative to the config file; they win over shipped ones
 
     [sources.pure]
-    url = "https://research.example.ac.uk/ws/oai"
+    url = "https://research.example.ac.uk/ws/oai"   # or url_env = "PURE_OAI_URL": a variable
+                                  # holding a URL with a password or an API key in it
     prefix = "oai_dc"             # optional: "auto" (the default) takes the richest format
                                   # offered that a crosswalk reads
     set = "openaire"              # optional
@@ -23,36 +24,54 @@
     token_env = "REPO_TOKEN"      # credentials come from environment variables it names
 
 Credentials are never read from the file itself: a key that looks like one (``token``,
-``password``, ``secret``) is refused with a message saying which variable to use instead.
+``password``, ``secret``), or a url with a password or an API key in it, is refused with a
+message saying which variable to use instead.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ir_ingest.errors import ConfigError
-from ir_ingest.secrets import is_secret_name
+from ir_ingest.secrets import is_secret_name, public_url
 
 DEFAULT_CONFIG = Path("ir-ingest.toml")
 TARGET_TYPES = ("invenio", "dspace", "sword", "eprints", "jsonl")
-_SOURCE_KEYS = {"url", "prefix", "set", "schedule", "crosswalk", "profile", "repository"}
+_SOURCE_KEYS = {
+    "url", "url_env", "prefix", "set", "schedule", "crosswalk", "profile", "repository",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class SourceConfig:
-    """One OAI-PMH source to harvest."""
+    """One OAI-PMH source to harvest: its ``url``, or the variable ``url_env`` that holds a
+    URL with credentials in it (a password, an API key in the query)."""
 
     name: str
-    url: str
+    url: str | None
     prefix: str
     set_spec: str | None = None
     schedule: str | None = None
     crosswalk: str | None = None
     profile: str | None = None
     repository: str | None = None
+    url_env: str | None = None
+
+    def endpoint(self) -> str:
+        """The URL to harvest; read from the environment when the file names a variable
+        (read when used, so that commands not harvesting the source do not need it)."""
+        if self.url is not None:
+            return self.url
+        assert self.url_env is not None  # checked on load: one of the two is given
+        found = os.environ.get(self.url_env, "").strip()
+        if not found.startswith(("http://", "https://")):
+            state = "is not set" if not found else "holds no http(s) URL"
+            raise ConfigError(f"[sources.{self.name}]: url_env names {self.url_env}, which {state}")
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,18 +145,19 @@ def _source(path: Path, name: str, spec: Any) -> SourceConfig:
         raise ConfigError(
             f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_SOURCE_KEYS)}"
         )
-    if "url" not in spec:
-        raise ConfigError(f"{where}: 'url' is required")
+    if ("url" in spec) == ("url_env" in spec):
+        raise ConfigError(f"{where}: give 'url', or 'url_env' naming a variable that holds it")
     for key in _SOURCE_KEYS & set(spec):
         # Every source setting is one string: a list of sets reached SQL as a list.
         if not isinstance(spec[key], str) or not spec[key].strip():
             raise ConfigError(f"{where}: {key!r} must be a non-empty string, got {spec[key]!r}")
-    if not spec["url"].startswith(("http://", "https://")):
-        raise ConfigError(f"{where}: url must start with http:// or https://, got {spec['url']!r}")
+    if "url" in spec:
+        _check_url(where, spec["url"], _SOURCE_CREDENTIALS)
     repository = spec.get("repository")
     return SourceConfig(
         name=name,
-        url=spec["url"],
+        url=spec.get("url"),
+        url_env=spec.get("url_env"),
         # "auto": the harvest takes the richest format the endpoint offers (oai/harvest.py).
         prefix=spec.get("prefix", "auto"),
         set_spec=spec.get("set"),
@@ -146,6 +166,29 @@ def _source(path: Path, name: str, spec: Any) -> SourceConfig:
         profile=spec.get("profile"),
         repository=repository,
     )
+
+
+#: Where a source's or a target's credentials go instead of its url.
+_SOURCE_CREDENTIALS = 'give url_env = "NAME_OF_ENVIRONMENT_VARIABLE" instead, holding the URL'
+_TARGET_CREDENTIALS = 'give them in keys such as token_env = "NAME_OF_ENVIRONMENT_VARIABLE"'
+
+
+def _check_url(where: str, url: Any, instead: str) -> None:
+    """An http(s) URL with no credentials in it (they come from the environment); shown in
+    messages without them."""
+    if not isinstance(url, str):
+        raise ConfigError(f"{where}: url must be a string, got {url!r}")
+    try:
+        shown = public_url(url)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: url: {exc}") from exc
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: url must start with http:// or https://, got {shown!r}")
+    if shown != url:
+        raise ConfigError(
+            f"{where}: credentials are not kept in the config file, and the url {shown!r} "
+            f"has some; {instead}"
+        )
 
 
 def _target(path: Path, name: str, spec: Any) -> TargetConfig:
@@ -165,5 +208,7 @@ def _target(path: Path, name: str, spec: Any) -> TargetConfig:
             f"{where}: credentials are not kept in the config file; replace {key!r} with "
             f"'{key}_env = \"NAME_OF_ENVIRONMENT_VARIABLE\"'"
         )
+    if "url" in spec:
+        _check_url(where, spec["url"], _TARGET_CREDENTIALS)
     options = {k: v for k, v in spec.items() if k not in ("type", "url")}
     return TargetConfig(name=name, type=spec["type"], url=spec.get("url"), options=options)

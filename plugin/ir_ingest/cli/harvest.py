@@ -184,7 +184,7 @@ def harvest(
         sources = settings.config().sources
         source = sources.get(url)
         if source is not None:
-            url, prefix = source.url, prefix or source.prefix
+            url, prefix = source.endpoint(), prefix or source.prefix
             set_spec = set_spec or source.set_spec
             crosswalk = crosswalk or source.crosswalk
             repository = repository or source.repository
@@ -294,5 +294,5 @@ def _stored_name(settings: Settings, source: str | None) -> str | None:
         return None
     configured = settings.config().sources.get(source)
     if configured is not None:
-        return configured.repository or public_url(configured.url)
+        return configured.repository or public_url(configured.endpoint())
     return public_url(source) if "://" in source else source
