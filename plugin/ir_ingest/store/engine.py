@@ -17,7 +17,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from ir_ingest.errors import StoreError
-from ir_ingest.secrets import mask_query
+from ir_ingest.secrets import is_secret_name, mask_query
 from ir_ingest.store.migrate import migrate
 
 __all__ = ["missing_sqlite_file", "open_engine", "redact_url", "sqlite_file"]
@@ -36,8 +36,10 @@ def open_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        # SQLAlchemy's message repeats the whole string, password and all.
-        shown = url if "@" not in url else "the value given (not shown: it may hold a password)"
+        # SQLAlchemy's message repeats the whole string, password and all; so would ours, of
+        # a libpq "host=… password=…" string or a URL with its userinfo.
+        hidden = "@" in url or is_secret_name(url)
+        shown = "the value given (not shown: it may hold a password)" if hidden else url
         raise StoreError(
             f"{shown} is not a database URL; give one such as sqlite:///ir-ingest.sqlite3 "
             "or postgresql+psycopg://user@host/db"
