@@ -48,6 +48,8 @@ def test_normaliser_operations_are_wired() -> None:
     [
         ("eval", "unknown operation 'eval'"),
         ({"lookup": "no_such_table"}, "lookup table 'no_such_table' not found"),
+        # A name, not a path (security review: this read any CSV file the process could).
+        ({"lookup": "../../tmp/leak"}, r"a table name \(a file lookups/NAME.csv"),
         ({"match": "("}, "bad regular expression"),
         ({"edtf": "yes"}, "takes no argument"),
         ({"a": 1, "b": 2}, "one-key mapping"),

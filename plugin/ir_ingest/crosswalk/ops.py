@@ -137,8 +137,11 @@ def _plain(func: Callable[[Any], Any]) -> OpFunc:
 
 
 def _check_table(name: Any) -> str:
-    if not isinstance(name, str):
-        raise ConfigError(f"lookup needs a table name, got {name!r}")
+    # A name, not a path: "../../etc/x" would read any CSV file the process can.
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ConfigError(
+            f"lookup needs a table name (a file lookups/NAME.csv: a-z, 0-9, _), got {name!r}"
+        )
     load_table(name)
     return name
 
