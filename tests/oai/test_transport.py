@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import threading
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -103,6 +104,26 @@ def test_a_refused_connection_is_said_in_the_systems_words() -> None:
     with pytest.raises(HarvestError) as caught:
         Transport("http://127.0.0.1:9/oai", FAST).get({"verb": "Identify"})
     assert str(caught.value).endswith("last problem: ConnectionError: Connection refused")
+
+
+def test_an_answer_dripping_in_is_bounded_as_a_whole() -> None:
+    # Found by a security review: a byte a second never trips the read timeout, which bounds
+    # each read; the answer as a whole has a deadline of its own.
+    def factory(_: str) -> Any:
+        def drip(environ: dict[str, Any], start_response: Any) -> Any:
+            start_response("200 OK", [("Content-Type", "text/xml")])
+            for _ in range(40):
+                time.sleep(0.05)
+                yield b" "
+
+        return drip
+
+    slow = TransportPolicy(read_timeout=5, answer_timeout=0.5, retries=1, backoff=0.01)
+    with serve_in_background(factory) as url, pytest.raises(HarvestError) as caught:
+        Transport(url, slow).get({"verb": "Identify"})
+    assert str(caught.value).endswith(
+        "last problem: ReadTimeout: the answer took over 0.5 s to arrive"
+    )
 
 
 def test_credentials_in_the_url_are_sent_but_never_shown() -> None:

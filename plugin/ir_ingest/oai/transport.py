@@ -46,6 +46,9 @@ class TransportPolicy:
 
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
+    #: The whole answer must arrive within this many seconds: ``read_timeout`` bounds each
+    #: read only, and a server sending a byte every few seconds never trips it.
+    answer_timeout: float = 600.0
     retries: int = 5
     backoff: float = 1.0
     max_wait: float = 120.0
@@ -195,12 +198,17 @@ class Transport:
     def _read_capped(self, response: requests.Response) -> bytes:
         """The decoded body, refused once it passes ``max_bytes`` (a gzip bomb never unfolds)."""
         limit = self.policy.max_bytes
+        deadline = time.monotonic() + self.policy.answer_timeout
         body = bytearray()
         for chunk in response.iter_content(chunk_size=1 << 16):
             body += chunk
             if len(body) > limit:
                 raise HarvestError(
                     f"{self.base_url} sent a response over {limit:,} bytes (decoded); refused"
+                )
+            if time.monotonic() > deadline:  # a timeout like the others: fetched again
+                raise requests.ReadTimeout(
+                    f"the answer took over {self.policy.answer_timeout:g} s to arrive"
                 )
         return bytes(body)
 
