@@ -111,7 +111,8 @@ def test_an_answer_dripping_in_is_bounded_as_a_whole() -> None:
     # each read; the answer as a whole has a deadline of its own.
     def factory(_: str) -> Any:
         def drip(environ: dict[str, Any], start_response: Any) -> Any:
-            start_response("200 OK", [("Content-Type", "text/xml")])
+            # With its length announced: a read of a fixed size waits for all of it.
+            start_response("200 OK", [("Content-Type", "text/xml"), ("Content-Length", "40")])
             for _ in range(40):
                 time.sleep(0.05)
                 yield b" "

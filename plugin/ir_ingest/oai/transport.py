@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from ir_ingest import __version__
 from ir_ingest.errors import HarvestError
@@ -37,6 +38,9 @@ _TRANSIENT = (
     requests.Timeout,
     requests.exceptions.ChunkedEncodingError,
     requests.exceptions.ContentDecodingError,
+    # The body is read from urllib3 directly (see _read_capped), whose errors requests would
+    # have wrapped: a body cut short, a read timeout, bad gzip.
+    urllib3.exceptions.HTTPError,
 )
 
 
@@ -200,7 +204,9 @@ class Transport:
         limit = self.policy.max_bytes
         deadline = time.monotonic() + self.policy.answer_timeout
         body = bytearray()
-        for chunk in response.iter_content(chunk_size=1 << 16):
+        # read1: what has arrived, after at most one read timeout; a read of a fixed size
+        # (iter_content) waits for all of it, and 64 KiB at a byte a second is 18 hours.
+        while chunk := response.raw.read1(1 << 16, decode_content=True):
             body += chunk
             if len(body) > limit:
                 raise HarvestError(
