@@ -113,6 +113,21 @@ def test_token_counts_that_are_not_numbers_are_left_out() -> None:
 
 
 @pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("One <!-- & more", "<dc:description><![CDATA[x </record> y]]></dc:description>"),
+        ("One <![CDATA[ & more", "<!-- <record> -->"),
+    ],
+    ids=["comment-then-cdata", "cdata-then-comment"],
+)
+def test_a_section_never_closed_leaves_the_other_kind_masked(first: str, second: str) -> None:
+    # Found by a review of the one-pass scan: it stopped at the first section never closed.
+    ids, page = _salvage(_record(1, first) + _record(2, "Two", second) + _record(3, "Three"))
+    assert ids == ["oai:x:1", "oai:x:2", "oai:x:3"]
+    assert [r.tree is not None for r in page.records] == [False, True, True]
+
+
+@pytest.mark.parametrize(
     "body",
     [
         # Found by a security review: each of these took time growing with the square of the

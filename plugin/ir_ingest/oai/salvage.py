@@ -100,8 +100,9 @@ def read_one_by_one(body: bytes, repository: str, prefix: str) -> Page | None:
 def _masked(body: bytes) -> bytes:
     """The body with every comment and CDATA section blanked out, at the same offsets.
 
-    One that is never closed is left as it is, and so is the rest of the page (as the
-    expression this replaces did).
+    One that is never closed is left as it is, and no later one of its kind can be closed
+    either; sections of the other kind after it are still blanked (as the expression this
+    replaces did).
     """
     masked = bytearray(body)
     position = 0
@@ -116,7 +117,8 @@ def _masked(body: bytes) -> bytes:
         opening, closing = _HIDDEN[kind]
         close = body.find(closing, start + len(opening))
         if close < 0:
-            return bytes(masked)
+            starts[kind] = -1
+            continue
         end = close + len(closing)
         masked[start:end] = b" " * (end - start)
         position = end
