@@ -249,7 +249,13 @@ def test_a_missing_idutils_fails_at_start_saying_what_to_install() -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["javascript:alert(document.cookie)", "data:text/html,<script>x</script>", "/a/b"]
+    "value",
+    [
+        "javascript:alert(document.cookie)",
+        "data:text/html,<script>x</script>",
+        "/a/b",
+        "http://[oops/x",  # urlsplit raises ValueError: the record once failed with it
+    ],
 )
 def test_a_url_is_a_web_or_ftp_address_and_nothing_else(value: str) -> None:
     # Found by a security review: these became landing pages and links a repository shows.

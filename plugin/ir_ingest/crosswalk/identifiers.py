@@ -106,8 +106,7 @@ def url(value: str) -> str:
     place, and a repository would show them as a link.
     """
     text = clean_text(value)
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in _URL_SCHEMES or not parts.netloc:
+    if _url_scheme(text) not in _URL_SCHEMES or not urlsplit(text).netloc:
         raise NormaliseError(f"{value!r} is no http, https or ftp URL")
     return _URL_UNSAFE.sub(lambda m: quote(m.group(), safe=""), text)
 
@@ -164,13 +163,25 @@ def _is(scheme: str, text: str) -> bool:
         return _HANDLE.match(text) is not None
     detectors = _detectors()
     detector = detectors.get(scheme)
-    if detector is None or not detector(text):
-        return False
-    if scheme in ("isbn", "issn", "urn"):
-        return not detectors["url"](text)
+    try:
+        if detector is None or not detector(text):
+            return False
+        if scheme in ("isbn", "issn", "urn"):
+            return not detectors["url"](text)
+    except ValueError:
+        return False  # idutils' URN and URL tests split the value, and urllib raises for some
     if scheme == "url":
-        return urlsplit(text).scheme.lower() in _URL_SCHEMES
+        return _url_scheme(text) in _URL_SCHEMES
     return True
+
+
+def _url_scheme(text: str) -> str | None:
+    """The scheme of a URL, lower-cased; None for a value urllib cannot split
+    (``http://[oops/x``: a bracket left open raises ValueError)."""
+    try:
+        return urlsplit(text).scheme.lower()
+    except ValueError:
+        return None
 
 
 # scheme names sources use -> idutils scheme names
