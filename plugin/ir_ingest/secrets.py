@@ -8,28 +8,25 @@ values: a config key (``access_token``) or a URL's query parameter (``?apikey=â€
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from ir_ingest.errors import ConfigError
 
-#: Parts of names that hold credentials: ``access_token``, ``client_secret``, ``passwd``,
-#: ``api_key``, ``apikey``.
-SECRET_WORDS = ("passw", "secret", "token", "key", "credential")
-_SECRET_PARAMETER = re.compile(
-    rf"([?&][^=&#]*(?:{'|'.join(SECRET_WORDS)})[^=&#]*=)[^&#]*", re.IGNORECASE
-)
+#: Names that hold credentials: ``access_token``, ``client_secret``, ``passwd``, ``apikey``,
+#: ``api_key``, ``key``; not a name that merely contains "key" (``collectionKey``, ``keyword``).
+_SECRET_NAME = re.compile(r"passw|secret|token|credential|(?:^|[_-]|api)key$", re.IGNORECASE)
+_PARAMETER = re.compile(r"([?&])([^=&#]*)=([^&#]*)")
 MASK = "***"
 
 
 def is_secret_name(name: str) -> bool:
-    """Whether a key or parameter of this name holds a credential."""
-    lowered = name.lower()
-    return any(word in lowered for word in SECRET_WORDS)
+    """Whether a key or parameter of this name holds a credential (``%74oken`` is ``token``)."""
+    return _SECRET_NAME.search(unquote(name)) is not None
 
 
 def mask_query(url: str) -> str:
     """``url`` with the values of its credential parameters masked (``?apikey=***``)."""
-    return _SECRET_PARAMETER.sub(rf"\1{MASK}", url)
+    return _PARAMETER.sub(lambda m: f"{m[1]}{m[2]}={MASK}" if is_secret_name(m[2]) else m[0], url)
 
 
 def query_secrets(url: str) -> set[str]:
