@@ -153,3 +153,16 @@ def test_stores_opened_on_several_threads_at_once_each_get_their_tables(tmp_path
         for index in range(4):
             (tmp_path / f"{index}.sqlite3").unlink()
     assert errors == []
+
+
+def test_a_version_table_left_empty_by_a_downgrade_is_used(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    with sqlite3.connect(tmp_path / "empty.sqlite3") as conn:  # alembic downgrade base
+        conn.execute(f"create table {VERSION_TABLE} (version_num varchar(32) not null)")
+    store = Store(url)
+    try:
+        with store.engine.connect() as conn:
+            assert current_revision(conn) == HEAD
+        assert _save(store, _entry("oai:1")) == ["created"]
+    finally:
+        store.close()

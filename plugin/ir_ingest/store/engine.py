@@ -24,7 +24,6 @@ __all__ = ["missing_sqlite_file", "open_engine", "redact_url", "sqlite_file"]
 
 #: How often a new SQLite connection tries to switch the file to WAL (about 2 s in all).
 _WAL_ATTEMPTS = 20
-#: A query parameter of a database URL that holds a secret (password, sslpassword, auth_token…).
 
 
 def open_engine(url: str) -> Engine:

@@ -7,8 +7,9 @@ wrote is refused, never written with the wrong schema.  Opening a store that is 
 takes two small queries, no lock (it never waits for a harvest's write) and no alembic: its
 import costs every command a fifth of a second, so it is imported only to migrate.  A new
 store is made from ``tables.py`` and stamped with :data:`HEAD`, as alembic's cookbook
-("Building an Up to Date Database from Scratch") advises: replaying the revisions cost a new
-store's first harvest 70 ms, and a test checks that the revisions make the same tables.
+("Building an Up to Date Database from Scratch") advises: importing alembic and replaying
+the revisions cost a new store's first harvest 0.1 s of its 0.2 s of start-up, and a test
+checks that the revisions make the same tables.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def _upgrade(conn: Connection, shown_url: str) -> None:
     revision = current_revision(conn)
     if revision is None and not inspect(conn).has_table("records"):
         tables.metadata.create_all(conn)
-        _VERSION.create(conn)
+        _VERSION.create(conn, checkfirst=True)  # left empty by a downgrade to base
         conn.execute(insert(_VERSION).values(version_num=HEAD))
         return
     from alembic import command
