@@ -12,6 +12,7 @@ import pytest
 
 from ir_ingest import __version__
 from ir_ingest.cli import app, global_first
+from ir_ingest.errors import IngestError
 from ir_ingest.store import Store
 from tests.cli.conftest import runner
 
@@ -136,6 +137,13 @@ def test_options_of_ir_ingest_itself_may_follow_the_command(
     typed: list[str], read: list[str]
 ) -> None:
     assert global_first(typed) == read
+
+
+@pytest.mark.parametrize("typed", [["export", "--db"], ["export", "--db", "--format", "json"]])
+def test_an_option_of_ir_ingest_without_its_value_is_refused(typed: list[str]) -> None:
+    # Review: the value once became "" (the default store) or the next option.
+    with pytest.raises(IngestError, match=r"--db needs a value, e\.g\. --db sqlite:///"):
+        global_first(typed)
 
 
 def test_the_console_script_takes_db_after_the_command(db: str) -> None:

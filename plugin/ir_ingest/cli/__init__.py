@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 # Importing the command modules registers their commands, in the order --help lists them.
 from ir_ingest.cli import harvest, records, report  # noqa: F401
 from ir_ingest.cli.common import app
-from ir_ingest.errors import Terminated
+from ir_ingest.console import err
+from ir_ingest.errors import IngestError, Terminated
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -27,12 +28,19 @@ __all__ = ["GLOBAL_OPTIONS", "app", "global_first", "main"]
 
 #: The options of ``ir-ingest`` itself, each with a value.
 GLOBAL_OPTIONS = ("--db", "--config")
+_GLOBAL_WITH_VALUE = tuple(f"{name}=" for name in GLOBAL_OPTIONS)
+_EXAMPLES = {"--db": "sqlite:///ir-ingest.sqlite3", "--config": "ir-ingest.toml"}
 
 
 def main() -> None:
     """Console-script entry point."""
     signal.signal(signal.SIGTERM, _terminate)
-    app(args=global_first(sys.argv[1:]))
+    try:
+        args = global_first(sys.argv[1:])
+    except IngestError as exc:
+        err.print(f"error: {exc}")
+        raise SystemExit(2) from exc  # as Typer exits for a usage error
+    app(args=args)
 
 
 def global_first(args: list[str]) -> list[str]:
@@ -47,16 +55,22 @@ def global_first(args: list[str]) -> list[str]:
         return args
     moved: list[str] = []
     rest: list[str] = []
-    tail = iter(args[command + 1 :])
-    for arg in tail:
+    tail = args[command + 1 :]
+    index = 0
+    while index < len(tail):
+        arg = tail[index]
+        value = tail[index + 1] if index + 1 < len(tail) else None
         if arg == "--":
-            rest += [arg, *tail]
-        elif arg in GLOBAL_OPTIONS:
-            moved += [arg, next(tail, "")]
-        elif arg.startswith(tuple(f"{name}=" for name in GLOBAL_OPTIONS)):
-            moved.append(arg)
-        else:
-            rest.append(arg)
+            rest += tail[index:]
+            break
+        if arg in GLOBAL_OPTIONS:
+            if value is None or value.startswith("-"):
+                raise IngestError(f"{arg} needs a value, e.g. {arg} {_EXAMPLES[arg]}")
+            moved += [arg, value]
+            index += 2
+            continue
+        (moved if arg.startswith(_GLOBAL_WITH_VALUE) else rest).append(arg)
+        index += 1
     return [*args[:command], *moved, args[command], *rest]
 
 
