@@ -88,4 +88,7 @@ def _command_index(args: list[str]) -> int | None:
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
+    # Once: a second SIGTERM (a supervisor repeating itself) must not cut short the closing
+    # of the run that the first one started.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise Terminated

@@ -209,9 +209,7 @@ def _run(
         if options.full:
             sweep(store, client, report, options)
     except BaseException as exc:
-        failure = _with_formats_offered(client, prefix, exc)
-        report.fail(failure)
-        store.finish_run(run_id, "failed", report.to_dict(), report.error)
+        failure = _close_failed(store, client, report, exc)
         if failure is exc:
             raise
         raise failure from exc
@@ -222,6 +220,23 @@ def _run(
     report.finish(status)
     store.finish_run(run_id, status, report.to_dict())
     return report
+
+
+def _close_failed(
+    store: Store, client: OAIClient, report: RunReport, exc: BaseException
+) -> BaseException:
+    """Close the run as failed by ``exc``; return the failure to raise (``exc``, or one that
+    explains it better)."""
+    assert report.run_id is not None
+    report.fail(exc)
+    store.finish_run(report.run_id, "failed", report.to_dict(), report.error)
+    # Closed first: explaining a failure asks the endpoint again, which may fail or be
+    # interrupted in its turn.
+    failure = _with_formats_offered(client, report.metadata_prefix, exc)
+    if failure is not exc:
+        report.fail(failure)
+        store.finish_run(report.run_id, "failed", report.to_dict(), report.error)
+    return failure
 
 
 def _with_formats_offered(client: OAIClient, prefix: str, exc: BaseException) -> BaseException:
