@@ -159,7 +159,7 @@ def _busy(store: Store, key: str) -> HarvestError:
     """The refusal, naming the run that holds the source when the store says which."""
     last = store.last_run(key)
     which = (
-        f"run {last.id}, started {last.sync_started_at:%Y-%m-%d %H:%M:%S} UTC"
+        f"run {last.id}, started {last.started_at:%Y-%m-%d %H:%M:%S} UTC"
         if last is not None and last.status == "running"
         else "a harvest, or a reprocess"
     )

@@ -61,6 +61,9 @@ class RunInfo:
     window: str | None
     full: bool
     sync_started_at: datetime
+    #: When the run itself began (``sync_started_at`` is its harvest's, which a run that
+    #: continues another keeps).
+    started_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +279,9 @@ class StoreRuns:
         if row is None:
             return None
         info = _from_row(RunInfo, row)
-        return replace(info, sync_started_at=_aware(info.sync_started_at))
+        return replace(
+            info, sync_started_at=_aware(info.sync_started_at), started_at=_aware(info.started_at)
+        )
 
     def last_synced_at(self, key: str) -> datetime | None:
         """When the last harvest that brought the source up to date started (for incremental
