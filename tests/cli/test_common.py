@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 
 from ir_ingest import __version__
 from ir_ingest.cli import app, global_first
+from ir_ingest.cli.common import RESUMES, fail_cleanly
 from ir_ingest.errors import IngestError
 from ir_ingest.store import Store
 from tests.cli.conftest import runner
@@ -153,3 +155,20 @@ def test_the_console_script_takes_db_after_the_command(db: str) -> None:
     assert exe, "the console script is installed next to the interpreter"
     done = subprocess.run([exe, "export", "--db", db], capture_output=True, text=True)
     assert (done.returncode, done.stderr) == (0, "Exported 0 records\n"), done.stderr
+
+
+@pytest.mark.parametrize(
+    ("then", "said"),
+    [
+        (RESUMES, "interrupted; the same command continues from the last page stored"),
+        ("", "interrupted"),
+    ],
+)
+def test_an_interrupt_says_what_becomes_of_the_work_only_where_it_is_kept(
+    then: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Review: export and report said their work would be continued, which it is not.
+    with pytest.raises(typer.Exit) as caught, fail_cleanly(then):
+        raise KeyboardInterrupt
+    assert caught.value.exit_code == 130
+    assert capsys.readouterr().err.strip() == said

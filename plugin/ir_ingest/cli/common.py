@@ -115,18 +115,23 @@ def write_text(path: Path, text: str) -> None:
         raise IngestError(f"cannot write {path}: {exc.strerror}") from exc
 
 
+#: A harvest's pages stay stored with their checkpoint (the run is marked "failed").
+RESUMES = "; the same command continues from the last page stored"
+
+
 @contextmanager
-def fail_cleanly() -> Iterator[None]:
-    """Turn a run failure into one line on stderr and exit status 1."""
+def fail_cleanly(then: str = "") -> Iterator[None]:
+    """Turn a run failure into one line on stderr and exit status 1; Ctrl-C and SIGTERM into
+    a line and 128 + the signal's number, the line ending with ``then``: what becomes of the
+    work, where it is kept (:data:`RESUMES`)."""
     try:
         yield
     except IngestError as exc:
         err.print(f"error: {exc}")
         raise typer.Exit(1) from exc
     except KeyboardInterrupt as exc:
-        # The pages stored so far stay, with their checkpoint (a harvest: the run is "failed").
         stopped = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
-        err.print(f"{stopped}; the same command continues from the last page stored")
+        err.print(stopped + then)
         # The shell's status for a process ended by the signal: 128 + its number.
         number = signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT
         raise typer.Exit(128 + number) from exc

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ir_ingest.cli.common import Settings, app, fail_cleanly, write_text
+from ir_ingest.cli.common import RESUMES, Settings, app, fail_cleanly, write_text
 from ir_ingest.console import err, harvest_progress, out, print_run
 from ir_ingest.errors import IngestError
 from ir_ingest.report import render
@@ -39,7 +39,7 @@ def demo(
 
     settings: Settings = ctx.obj
     with (
-        fail_cleanly(),
+        fail_cleanly(RESUMES),
         closing(settings.store()) as store,
         harvest_progress("demo harvest") as on_page,
     ):
@@ -178,7 +178,7 @@ def harvest(
     from ir_ingest.secrets import public_url
 
     settings: Settings = ctx.obj
-    with fail_cleanly():
+    with fail_cleanly(RESUMES):
         if prefix == "":
             raise IngestError("--prefix must name a format, or be auto")
         sources = settings.config().sources
@@ -273,7 +273,7 @@ def reprocess(
 
     settings: Settings = ctx.obj
     with (
-        fail_cleanly(),
+        fail_cleanly("; what was reprocessed is stored, and the same command does it all again"),
         closing(settings.store(existing=True)) as store,
         harvest_progress("reprocess") as on_batch,
     ):
