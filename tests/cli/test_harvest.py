@@ -256,8 +256,14 @@ def test_a_bad_window_is_refused_before_any_request(db: str) -> None:
             "weekly",
         ],
     )
-    assert result.exit_code == 1
-    assert "window must be monthly or daily, got 'weekly'" in result.output
+    # A usage error, as Typer's own are: exit status 2 (walkthrough: it was 1).
+    assert result.exit_code == 2
+    assert "Invalid value for '--window': 'weekly'; use monthly or daily" in result.output
+    parallel = runner.invoke(
+        app, ["--db", db, "harvest", "http://127.0.0.1:9/oai", "--parallel", "9"]
+    )
+    assert parallel.exit_code == 2
+    assert "Invalid value for '--parallel': 9; use 1 to 8" in parallel.output
 
 
 def test_output_paths_are_checked_before_the_run(db: str, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import typer
 from ir_ingest.cli.common import RESUMES, Settings, app, fail_cleanly, write_text
 from ir_ingest.console import err, harvest_progress, out, print_run
 from ir_ingest.errors import IngestError
+from ir_ingest.oai.windows import MAX_PARALLEL, WINDOW_SIZES
 from ir_ingest.report import render
 from ir_ingest.report.model import MAX_LISTED_ENTRIES
 
@@ -73,6 +74,19 @@ def _report_file(path: Path | None) -> Path | None:
         what = "is a folder" if path.is_dir() else f"is in {path.parent}, which does not exist"
         raise typer.BadParameter(f"{path} {what}")
     return path
+
+
+def _window(value: str | None) -> str | None:
+    """Checked as Typer checks its own options, with the same exit status (2)."""
+    if value is not None and value not in WINDOW_SIZES:
+        raise typer.BadParameter(f"{value!r}; use {' or '.join(WINDOW_SIZES)}")
+    return value
+
+
+def _parallel(value: int) -> int:
+    if not 1 <= value <= MAX_PARALLEL:
+        raise typer.BadParameter(f"{value}; use 1 to {MAX_PARALLEL}")
+    return value
 
 
 ReportOption = Annotated[
@@ -142,10 +156,17 @@ def harvest(
     ] = False,
     window: Annotated[
         str | None,
-        typer.Option("--window", help="Harvest in date windows: monthly or daily."),
+        typer.Option(
+            "--window", callback=_window, help="Harvest in date windows: monthly or daily."
+        ),
     ] = None,
     parallel: Annotated[
-        int, typer.Option("--parallel", help="Date windows fetched at once (1-8; needs --window).")
+        int,
+        typer.Option(
+            "--parallel",
+            callback=_parallel,
+            help=f"Date windows fetched at once (1-{MAX_PARALLEL}; needs --window).",
+        ),
     ] = 1,
     archive: Annotated[
         Path | None,

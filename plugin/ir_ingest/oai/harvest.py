@@ -32,7 +32,7 @@ from ir_ingest.oai.plan import (
 )
 from ir_ingest.oai.store_pages import harvest_windows
 from ir_ingest.oai.sweep import sweep
-from ir_ingest.oai.windows import WINDOW_SIZES
+from ir_ingest.oai.windows import MAX_PARALLEL, WINDOW_SIZES
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Store, default_db_url, source_key
 from ir_ingest.store.lock import locks_sources, source_lock
@@ -48,8 +48,6 @@ ProgressCallback = Callable[[RunReport], None]
 
 #: The prefix that asks the endpoint which formats it offers and takes the richest we read.
 AUTO_PREFIX = "auto"
-#: Most date windows harvested at once from one endpoint.
-MAX_PARALLEL = 8
 
 
 def run_harvest(

@@ -17,6 +17,8 @@ from ir_ingest.oai.datestamp import format_datestamp
 
 WindowSize = Literal["monthly", "daily"]
 WINDOW_SIZES: tuple[WindowSize, ...] = ("monthly", "daily")
+#: Most date windows harvested at once from one endpoint.
+MAX_PARALLEL = 8
 
 
 def date_windows(
