@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ir_ingest import xmlsafe
-from ir_ingest.crosswalk import normalise
+from ir_ingest.crosswalk import names, normalise
 from ir_ingest.crosswalk.normalise import NormaliseError
 from ir_ingest.errors import XMLError
 
@@ -40,7 +40,7 @@ def test_edtf_dates_are_level_0_or_refused(value: str) -> None:
 @given(st.text(min_size=1, max_size=60))
 def test_names_parse_or_are_refused(value: str) -> None:
     try:
-        agent = normalise.agent(value)
+        agent = names.agent(value)
     except NormaliseError:
         return
     assert agent["name"]

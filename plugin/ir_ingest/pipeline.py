@@ -17,7 +17,7 @@ from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import content_id, crosswalk_record, for_element
 from ir_ingest.entry import DATESTAMP_LENGTH, Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
-from ir_ingest.oai.client import RECORDS, adopt_bare_record, set_specs, unwrap
+from ir_ingest.oai.records import RECORDS, adopt_bare_record, set_specs, unwrap
 from ir_ingest.oai.salvage import read_one_by_one
 from ir_ingest.validate import validate_record
 from ir_ingest.xmlsafe import OAI_NS

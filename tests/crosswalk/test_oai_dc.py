@@ -11,7 +11,6 @@ from lxml import etree
 from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import CrosswalkResult, crosswalk_record
 from ir_ingest.errors import XMLError
-from ir_ingest.oai.client import unwrap
 from ir_ingest.pipeline import process, read_file
 from ir_ingest.schema import checked_in_schema
 from tests.conftest import SEED_CHAPTER
@@ -107,15 +106,6 @@ def test_corpus_oai_dc_records_crosswalk_without_exceptions(corpus: Path) -> Non
             assert list(VALIDATOR.iter_errors(record.to_dict())) == [], path
             done += 1
     assert done > 20
-
-
-def test_unwrap_finds_metadata_in_every_envelope() -> None:
-    root = xmlsafe.parse(SEED_CHAPTER.read_bytes()).root
-    record, metadata = unwrap(root)
-    assert record is not None
-    assert metadata is not None
-    assert metadata.tag == "{http://www.openarchives.org/OAI/2.0/oai_dc/}dc"
-    assert unwrap(metadata) == (None, metadata)
 
 
 def _oai_dc(body: str) -> CrosswalkResult:

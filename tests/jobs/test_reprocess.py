@@ -11,7 +11,7 @@ from ir_ingest import pipeline
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import HarvestError
 from ir_ingest.jobs.reprocess import reprocess
-from ir_ingest.oai.client import UNIDENTIFIED
+from ir_ingest.oai.records import UNIDENTIFIED
 from ir_ingest.pipeline import process
 from ir_ingest.report import render
 from ir_ingest.schema import record_id

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ir_ingest.crosswalk import identifiers, normalise
+from ir_ingest.crosswalk import identifiers, names, normalise
 from ir_ingest.crosswalk.lookups import load_table, lookup_row
 from ir_ingest.errors import ConfigError
 
@@ -178,13 +178,13 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "resource_type": (resource_type, _check_only),
     "edtf": (_plain(normalise.edtf_date), _no_arg),
     "language": (_plain(normalise.language), _no_arg),
-    "agent": (_plain(normalise.agent), _no_arg),
+    "agent": (_plain(names.agent), _no_arg),
     "identifier": (identifier, _optional_str),
     "url": (_plain(identifiers.url), _no_arg),
     "const": (const, lambda arg: arg),
     "split": (split, _check_str),
     "boolean": (boolean, _no_arg),
-    "agent_parts": (_plain(normalise.agent_parts), _no_arg),
+    "agent_parts": (_plain(names.agent_parts), _no_arg),
     "interval": (_plain(normalise.interval), _no_arg),
     "citation": (_plain(normalise.citation), _no_arg),
     "grant_agreement": (_plain(identifiers.grant_agreement), _no_arg),

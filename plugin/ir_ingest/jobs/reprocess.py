@@ -35,8 +35,8 @@ from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import for_element
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
-from ir_ingest.oai.client import UNIDENTIFIED, set_specs, unwrap
 from ir_ingest.oai.datestamp import parse_datestamp
+from ir_ingest.oai.records import UNIDENTIFIED, set_specs, unwrap
 from ir_ingest.pipeline import process
 from ir_ingest.report.keeper import ProgressKeeper
 from ir_ingest.report.model import RunReport

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 from ir_ingest import xmlsafe
 from ir_ingest.entry import Issue, Severity
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError
-from ir_ingest.oai.client import attribute_repairs, read_records, unidentified_issues
 from ir_ingest.oai.datestamp import newest_datestamp
+from ir_ingest.oai.records import attribute_repairs, read_records, unidentified_issues
 from ir_ingest.oai.salvage import read_one_by_one, salvage_page
 
 if TYPE_CHECKING:

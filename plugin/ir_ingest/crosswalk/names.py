@@ -1,0 +1,213 @@
+"""Names: a name string, or a record's name parts, read as an Agent (a person or an organisation).
+
+:func:`agent` parses one string (``Family, Given``, ``Given Family``, an organisation's name);
+:func:`agent_parts` finishes an Agent from name parts (MODS ``name``, DataCite ``creator``).
+Like the normalisers of :mod:`ir_ingest.crosswalk.normalise`, they raise
+:class:`~ir_ingest.crosswalk.normalise.NormaliseError` when there is no name to read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ir_ingest.crosswalk.lookups import lookup_row
+from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
+
+# Words that make a name string an organisation's wherever they stand ("World Health
+# Organization", "European Commission", "Oxford University Press"): none is a common surname.
+_ORGANISATION_WORDS = re.compile(
+    r"\b(institute|institut|institution|university|universit\w*|college|school|academy|"
+    r"centre|center|department|ministry|agency|authority|government|commission|"
+    r"committee|council|association|society|federation|foundation|organi[sz]ation|"
+    r"consortium|laboratory|laboratories|museum|archives|hospital|publishers?|publishing|"
+    r"services|corp|inc|ltd|llc|plc|gmbh|corporation|company)\b",
+    re.IGNORECASE,
+)
+# Words that name organisations but are surnames too (Frank Press, Robert Service, Mary Grace
+# Co, Nicholas Bureau): evidence only in an organisation's shape, see _weak_organisation.
+_WEAK_ORGANISATION_WORDS = frozenset(
+    ("co", "press", "service", "board", "union", "bureau", "archive", "group", "project",
+     "network", "office", "lab", "library")
+)  # fmt: skip
+# Words no personal name has ("Board of Trade", "Office for National Statistics", "Smith & Co").
+_FUNCTION_WORDS = frozenset(("of", "for", "the", "and", "&"))
+# An acronym of three or more capitals beside a weak word: "MIT Press", "ACM Press".
+_ACRONYM = re.compile(r"^[A-Z]{3,}$")
+# Library catalogues add life dates to a heading: "Smith, Alfred, 1820-1912", "…, b. 1820".
+_LIFE_DATES = re.compile(
+    r",\s*(?:(?:b|d|fl|ca?)\.\s*)?\d{3,4}\??(?:\s*-\s*(?:(?:ca?\.\s*)?\d{3,4}\??)?)?\.?$"
+)
+# A role in parentheses after the name: "Taco Brandsen (ed.)", "(eds.)", "(Hrsg.)".
+_TRAILING_ROLE = re.compile(r"\s*\(([^()]+)\)$")
+# Particles that begin a family name written after the given name ("Jan van der Berg").
+_PARTICLE = re.compile(
+    r"van|der|den|de|la|le|del|della|di|da|von|ten|ter|du|dos|das", re.IGNORECASE
+)
+
+
+def agent(value: str) -> dict[str, Any]:
+    """Parse a name string into an Agent: ``Family, Given`` or ``Given Family`` or an organisation.
+
+    A string naming an organisation (it contains a word such as *Institute* or *Commission*,
+    or one such as *Press* in an organisation's shape: :func:`is_organisation`) becomes an
+    organizational agent; a single word becomes a personal agent with a family name only.  Life
+    dates and a role in parentheses are not part of the name: a known role (``(ed.)``) becomes
+    ``role``.  ``name`` keeps the string as the source wrote it, so nothing taken out of the
+    parts is lost.
+    """
+    name = clean_text(value).strip(" ,;")
+    if not name:
+        raise NormaliseError("the name is empty")
+    return _agent(name, organisation_test=True)
+
+
+def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
+    """:func:`agent` on a cleaned, non-empty name; a person's unless the test finds otherwise."""
+    core, role = _without_role(name)
+    core = _LIFE_DATES.sub("", core)
+    if organisation_test and is_organisation(core):
+        return {"type": "organizational", "name": name}
+    family, given = _person_parts(core)
+    result: dict[str, Any] = {"type": "personal", "name": name, "family_name": family}
+    if given:
+        result["given_name"] = given
+    if role:
+        result["role"], result["role_source"] = role
+    return result
+
+
+def is_organisation(name: str) -> bool:
+    """Does a name string (without role and life dates) name an organisation?
+
+    Yes if it has a word only organisations have (*University*, *Commission*, *Ltd*), or a word
+    organisations share with surnames (*Press*, *Service*, *Co*) in an organisation's shape:
+    :func:`_weak_organisation`.
+    """
+    return bool(_ORGANISATION_WORDS.search(name)) or _weak_organisation(name)
+
+
+def _weak_organisation(name: str) -> bool:
+    """A weak organisation word where no surname stands, or beside other organisation signs.
+
+    "Smith & Co", "Acme Co.", "Board of Trade", "MIT Press", "Press Group", and without a comma
+    a weak word before the last word ("Network Rail") or in a name of four words or more
+    ("American Photo-Relief Printing Co").  Not "Frank Press", "Press, Frank", "Mary Grace Co".
+    """
+    words = name.split()
+    bare = [w.strip(".,;:()[]\"'").lower() for w in words]
+    weak = [i for i, w in enumerate(bare) if w in _WEAK_ORGANISATION_WORDS]
+    if not weak:
+        return False
+    if len(weak) > 1 or any(w in _FUNCTION_WORDS for w in bare):
+        return True
+    if any(_ACRONYM.match(w) for w in words) and not name.isupper():
+        return True
+    (i,) = weak
+    if bare[i] == "co" and words[i].rstrip(",;:").endswith("."):
+        return True  # "Co." abbreviates Company
+    return "," not in name and (i < len(words) - 1 or len(words) >= 4)
+
+
+def _without_role(name: str) -> tuple[str, tuple[str, str] | None]:
+    """The name without a trailing relator in parentheses, and (code, text) of that relator."""
+    match = _TRAILING_ROLE.search(name)
+    row = lookup_row("relators", match.group(1)) if match else None
+    if match is None or row is None:
+        return name, None  # "Ng, Mary (Molly)": the parentheses are part of the name
+    return name[: match.start()], (row["code"], match.group(1))
+
+
+def _person_parts(name: str) -> tuple[str, str]:
+    """Family and given name of ``Family, Given`` or ``Given [particles] Family``."""
+    if "," in name:
+        family, _, given = (part.strip() for part in name.partition(","))
+        return family, given
+    words = name.split(" ")
+    last = len(words) - 1
+    first_of_family = last
+    while first_of_family > 1 and _is_particle(words, first_of_family - 1, last):
+        first_of_family -= 1
+    return " ".join(words[first_of_family:]), " ".join(words[:first_of_family])
+
+
+def _is_particle(words: list[str], i: int, last: int) -> bool:
+    """Does ``words[i]`` begin the family name, given that ``words[i + 1:]`` do?
+
+    A lower-case particle does ("Jan van der Berg").  A capitalised one does when it leads
+    particles ("Jan Van der Berg") or when it is not the middle of three words: in "Tuan Van
+    Nguyen" and "Hieu Van Le" the Vietnamese Van (Văn) is a middle name.
+    """
+    word = words[i]
+    if not _PARTICLE.fullmatch(word):
+        return False
+    if word.islower():
+        return True
+    return i + 1 < last or len(words) != 3
+
+
+def agent_parts(parts: dict[str, Any]) -> dict[str, Any]:
+    """Finish an Agent built from name parts (MODS ``name``, DataCite ``creator``).
+
+    ``parts`` may hold ``name_type`` (MODS @type: personal, corporate, conference, family),
+    ``family_name``, ``given_name``, ``names`` (untyped name parts), ``display_form``,
+    ``role``, ``role_text``, ``identifiers`` and ``affiliations``.  A name given only as one
+    string is parsed like :func:`agent`, except that a name typed ``personal`` is a person's
+    whatever its words ("Center, Mary").  A person's display form is the agent's ``name`` (MODS
+    displayForm is the name as it should be shown: "Dame Petronella Vask-Hollis"); an
+    organisation has no place for one beside its name, so a crosswalk passes it only when it
+    is the only name or the name is a person's (mods.yaml), and otherwise leaves it for
+    ``extra``.  A role given as text is looked up in the ``relators`` table unless a code is
+    given; its text is kept in ``role_source`` either way.
+    """
+    names = [n for n in parts.get("names", []) if n]
+    display = parts.get("display_form")
+    if parts.get("name_type") in ("corporate", "conference"):
+        if not names and not display:
+            raise NormaliseError("an organisation's name is missing")
+        result: dict[str, Any] = {"type": "organizational", "name": ". ".join(names) or display}
+    elif parts.get("family_name"):
+        result = {"type": "personal", "family_name": parts["family_name"]}
+        if parts.get("given_name"):
+            result["given_name"] = parts["given_name"]
+        result["name"] = ", ".join(
+            p for p in (result["family_name"], result.get("given_name")) if p
+        )
+    elif names or display:
+        string = clean_text(names[0] if names else str(display)).strip(" ,;")
+        if not string:
+            raise NormaliseError("the name is empty")
+        result = _agent(string, organisation_test=parts.get("name_type") != "personal")
+    elif parts.get("given_name"):
+        # One-name people ("Madonna", many pre-modern and Indonesian names) are catalogued
+        # with only a given namePart: a person, not a missing name.
+        result = {"type": "personal", "given_name": parts["given_name"]}
+        result["name"] = parts["given_name"]
+    else:
+        raise NormaliseError("the name has no name parts")
+    if display and result["type"] == "personal":
+        result["name"] = display
+    for key in ("identifiers", "affiliations"):
+        if parts.get(key):
+            result[key] = parts[key]
+    _role(parts, result)
+    return result
+
+
+# AACR2 headings end a relator term with a full stop ("editor."); others add a comma.
+_TRAILING_PUNCTUATION = " .,;:"
+
+
+def _role(parts: dict[str, Any], result: dict[str, Any]) -> None:
+    """The relator code: the one given, else the code of the role text (``editor.`` → edt)."""
+    role = parts.get("role")
+    text = parts.get("role_text")
+    if text is not None:
+        result["role_source"] = text
+        if role is None:
+            row = lookup_row("relators", text) or lookup_row(
+                "relators", text.rstrip(_TRAILING_PUNCTUATION)
+            )
+            role = row["code"] if row else None
+    if role is not None:
+        result["role"] = str(role).lower()

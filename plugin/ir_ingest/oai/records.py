@@ -1,0 +1,149 @@
+"""Reading OAI-PMH records out of a parsed response (OAI-PMH 2.0 §2.5 and §4).
+
+A record's header (identifier, datestamp, sets, deleted status) and its XML as received become a
+:class:`~ir_ingest.entry.HarvestedRecord`; a record without an identifier is kept under a name of
+its own, to be stored as a reject.  :func:`unwrap` finds the record and its metadata in a
+document given whole (a saved response, a bare ``<record>``, a bare metadata element).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+from lxml import etree
+
+from ir_ingest import xmlsafe
+from ir_ingest.entry import HarvestedRecord, Issue, Severity
+from ir_ingest.xmlsafe import OAI_NS
+
+_NS = {"oai": OAI_NS}
+RECORDS = etree.XPath("/oai:OAI-PMH/*/oai:record | /oai:OAI-PMH/oai:record", namespaces=_NS)
+_HEADER = etree.XPath("oai:header", namespaces=_NS)
+_HEADERS = etree.XPath("/oai:OAI-PMH/*/oai:header | /oai:OAI-PMH/oai:header", namespaces=_NS)
+
+
+def read_headers(root: etree._Element, repository: str, prefix: str) -> list[HarvestedRecord]:
+    """Read every ``<header>`` of a ListIdentifiers response as a header-only record."""
+    return [
+        _harvested(header, repository, prefix, b"", None)
+        for header in xmlsafe.elements(_HEADERS(root))
+    ]
+
+
+#: Identifier prefix of a record whose header names none (it can only become a reject).
+UNIDENTIFIED = "urn:ir-ingest:unidentified:"
+
+
+def read_records(root: etree._Element, repository: str, prefix: str) -> list[HarvestedRecord]:
+    """Read every ``<record>`` of a response into :class:`HarvestedRecord` objects.
+
+    A record without a header or identifier cannot be tracked; it is named
+    ``urn:ir-ingest:unidentified:<hash of its XML>`` so that it is kept, raw, as a reject.
+    """
+    records = []
+    for node in xmlsafe.elements(RECORDS(root)):
+        raw = xmlsafe.to_bytes(node)
+        headers = xmlsafe.elements(_HEADER(node))
+        harvested = _harvested(headers[0] if headers else node, repository, prefix, raw, node)
+        if not harvested.identifier or not headers:
+            digest = hashlib.sha256(raw).hexdigest()[:20]
+            harvested = replace(harvested, identifier=UNIDENTIFIED + digest, deleted=False)
+        records.append(harvested)
+    return records
+
+
+def unidentified_issues(records: list[HarvestedRecord]) -> dict[str, list[Issue]]:
+    """An error issue for each record whose header named no identifier."""
+    return {
+        record.identifier: [
+            Issue(
+                "oai.no_identifier",
+                "the record's header has no identifier; it is kept as a reject",
+                Severity.ERROR,
+            )
+        ]
+        for record in records
+        if record.identifier.startswith(UNIDENTIFIED)
+    }
+
+
+def _harvested(
+    header: etree._Element,
+    repository: str,
+    prefix: str,
+    raw: bytes,
+    tree: etree._Element | None,
+) -> HarvestedRecord:
+    return HarvestedRecord(
+        repository=repository,
+        identifier=str(header.findtext(f"{{{OAI_NS}}}identifier", default="")).strip(),
+        datestamp=str(header.findtext(f"{{{OAI_NS}}}datestamp", default="")).strip(),
+        metadata_prefix=prefix,
+        raw=raw,
+        set_specs=set_specs(header),
+        deleted=header.get("status") == "deleted",
+        tree=tree,
+    )
+
+
+def set_specs(header: etree._Element) -> tuple[str, ...]:
+    """The sets a record's ``<header>`` says it belongs to (§2.5), sorted.
+
+    Sets have no order, and endpoints list them in any (DSpace by collection, Pure by type):
+    as sent, the same record in another order looked changed and got a new version.
+    """
+    specs = ((spec.text or "").strip() for spec in header.iterfind(f"{{{OAI_NS}}}setSpec"))
+    return tuple(sorted(specs))
+
+
+def adopt_bare_record(root: etree._Element) -> None:
+    """Put a namespace-less ``<record>`` (with ``<header>`` or ``<metadata>``) into the OAI-PMH
+    namespace, in place.
+
+    Tools that strip namespaces save harvested records so (DPLA's ingestion3 test records);
+    the metadata inside keeps its own namespace and is not touched.
+    """
+    if root.tag != "record" or not any(child.tag in ("header", "metadata") for child in root):
+        return
+    root.tag = f"{{{OAI_NS}}}record"
+    for child in root:
+        if child.tag in ("header", "metadata", "about"):
+            child.tag = f"{{{OAI_NS}}}{child.tag}"
+    header = root.find(f"{{{OAI_NS}}}header")
+    for part in header if header is not None else ():
+        if isinstance(part.tag, str) and not part.tag.startswith("{"):
+            part.tag = f"{{{OAI_NS}}}{part.tag}"
+
+
+def unwrap(root: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:
+    """Find the OAI ``<record>`` and the metadata element in a document.
+
+    Accepts a whole OAI-PMH response (GetRecord or ListRecords: its first record), a bare
+    ``<record>`` (with or without its namespace), or a bare metadata element (then there is no
+    record element).
+    """
+    adopt_bare_record(root)
+    record: etree._Element | None = root
+    if root.tag == f"{{{OAI_NS}}}OAI-PMH":
+        found = xmlsafe.elements(RECORDS(root))
+        record = found[0] if found else None
+    elif root.tag != f"{{{OAI_NS}}}record":
+        return None, root
+    if record is None:
+        return None, None
+    metadata = record.find(f"{{{OAI_NS}}}metadata")
+    if metadata is None or not len(metadata):
+        return record, None
+    return record, metadata[0]
+
+
+def attribute_repairs(root: etree._Element, parsed: xmlsafe.Parsed) -> dict[str, list[Issue]]:
+    """Give each record an issue naming the lines inside it where the parser removed characters."""
+    records = xmlsafe.elements(RECORDS(root))
+    issues: dict[str, list[Issue]] = {}
+    for node, issue in xmlsafe.repairs_by_part(records, parsed, "response").items():
+        identifier = node.findtext(f"{{{OAI_NS}}}header/{{{OAI_NS}}}identifier", default="")
+        if str(identifier).strip():
+            issues[str(identifier).strip()] = [issue]
+    return issues

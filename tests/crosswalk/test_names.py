@@ -1,0 +1,203 @@
+"""Names: a name string or name parts read as a person's or an organisation's Agent."""
+
+from __future__ import annotations
+
+import pytest
+
+from ir_ingest.crosswalk import names
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            "Schlappa, Hans",
+            {
+                "type": "personal",
+                "name": "Schlappa, Hans",
+                "family_name": "Schlappa",
+                "given_name": "Hans",
+            },
+        ),
+        (
+            "Yassaman Imani",
+            {
+                "type": "personal",
+                "name": "Yassaman Imani",
+                "family_name": "Imani",
+                "given_name": "Yassaman",
+            },
+        ),
+        (
+            "Halvorsen, Å.",
+            {
+                "type": "personal",
+                "name": "Halvorsen, Å.",
+                "family_name": "Halvorsen",
+                "given_name": "Å.",
+            },
+        ),
+        ("Plato", {"type": "personal", "name": "Plato", "family_name": "Plato"}),
+        (
+            "Institute for Coastal Research",
+            {"type": "organizational", "name": "Institute for Coastal Research"},
+        ),
+    ],
+)
+def test_agent(value: str, expected: dict[str, str]) -> None:
+    assert names.agent(value) == expected
+
+
+@pytest.mark.parametrize("text", ["editor.", "Editor", "EDITOR.", "editor,", "ed.", " editor ; "])
+def test_a_role_text_is_read_without_its_full_stop_or_case(text: str) -> None:
+    # AACR2 headings end the relator term with a full stop: "editor."
+    parts = {"family_name": "Oyelaran", "given_name": "Bisi", "role_text": text}
+    agent = names.agent_parts(parts)
+    assert agent["role"] == "edt"
+    assert agent["role_source"] == text
+
+
+def test_a_role_text_beside_a_role_code_is_kept() -> None:
+    parts = {"family_name": "Lund", "role": "ill", "role_text": "illustrator"}
+    assert names.agent_parts(parts) == {
+        "type": "personal",
+        "family_name": "Lund",
+        "name": "Lund",
+        "role": "ill",
+        "role_source": "illustrator",
+    }
+
+
+def test_a_display_form_is_the_name_of_an_agent_with_name_parts() -> None:
+    parts = {
+        "family_name": "Vask-Hollis",
+        "given_name": "Petronella",
+        "display_form": "Dame Petronella Vask-Hollis",
+    }
+    assert names.agent_parts(parts) == {
+        "type": "personal",
+        "family_name": "Vask-Hollis",
+        "given_name": "Petronella",
+        "name": "Dame Petronella Vask-Hollis",
+    }
+
+
+def test_a_display_form_beside_an_untyped_name_part_is_the_name() -> None:
+    parts = {"names": ["Quillfeather, Ansel"], "display_form": "Ansel Quillfeather"}
+    agent = names.agent_parts(parts)
+    assert (agent["family_name"], agent["given_name"]) == ("Quillfeather", "Ansel")
+    assert agent["name"] == "Ansel Quillfeather"
+
+
+def test_a_display_form_alone_is_parsed() -> None:
+    agent = names.agent_parts({"display_form": "Quillfeather, Ansel"})
+    assert (agent["family_name"], agent["given_name"]) == ("Quillfeather", "Ansel")
+    corporate = names.agent_parts({"name_type": "corporate", "display_form": "Marrow Society"})
+    assert corporate == {"type": "organizational", "name": "Marrow Society"}
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given"),
+    [
+        ("Jan van der Berg", "van der Berg", "Jan"),
+        ("Ludwig van Beethoven", "van Beethoven", "Ludwig"),
+        ("Juan de la Cruz", "de la Cruz", "Juan"),
+        ("Anna Maria Di Stefano", "Di Stefano", "Anna Maria"),
+        ("Ursula von der Leyen", "von der Leyen", "Ursula"),
+        ("Pieter ter Horst", "ter Horst", "Pieter"),
+        ("Ana dos Santos", "dos Santos", "Ana"),
+        ("Van Morrison", "Morrison", "Van"),
+        # Vietnamese Van (Văn) is a middle name: a capitalised particle as the middle of three
+        # words is no particle; one that leads a sequence of particles is ("Van der").
+        ("Tuan Van Nguyen", "Nguyen", "Tuan Van"),
+        ("Hieu Van Le", "Le", "Hieu Van"),
+        ("Jan Van der Berg", "Van der Berg", "Jan"),
+        ("Juan De la Cruz", "De la Cruz", "Juan"),
+        ("Smith, Alfred, 1820-1912", "Smith", "Alfred"),
+        ("Smith, Alfred, 1811-", "Smith", "Alfred"),
+        ("Smith, Alfred, b. 1820", "Smith", "Alfred"),
+        ("Smith, Alfred, d. 1900", "Smith", "Alfred"),
+        ("Smith, Alfred, ca. 1800-1850", "Smith", "Alfred"),
+    ],
+)
+def test_agent_particles_and_life_dates(value: str, family: str, given: str) -> None:
+    agent = names.agent(value)
+    assert (agent["family_name"], agent["given_name"]) == (family, given)
+    assert agent["name"] == value, "the source's string stays recoverable"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "World Health Organization",
+        "European Commission",
+        "American Photo-Relief Printing Co",
+        "Smith & Co.",
+        "Oxford University Press",
+        "National Archives",
+        "Acme Publishers",
+        "St Mary's Hospital",
+        "Federal Bureau of Statistics",
+        "Smith & Co",
+        "Acme Co.",
+        "MIT Press",
+        "Press Association",
+        "Board of Trade",
+        "Office for National Statistics",
+        "Network Rail",
+        "Smith and Co",
+        "Olympic Organizing Committee, 1996",
+    ],
+)
+def test_agent_organisations(value: str) -> None:
+    assert names.agent(value) == {"type": "organizational", "name": value}
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given"),
+    [
+        # Words that name organisations only in an organisation's shape are surnames too.
+        ("Frank Press", "Press", "Frank"),
+        ("Press, Frank", "Press", "Frank"),
+        ("Robert Service", "Service", "Robert"),
+        ("Mary Grace Co", "Co", "Mary Grace"),
+        ("Co, Mary Grace", "Co", "Mary Grace"),
+        ("Nicholas Bureau", "Bureau", "Nicholas"),
+        # A role or life dates are not part of the name the test looks at.
+        ("Smith, J. (co-ed.)", "Smith", "J. (co-ed.)"),
+        ("Smith, J. (ed.)", "Smith", "J."),
+        ("Press, Frank, 1924-2020", "Press", "Frank"),
+    ],
+)
+def test_agent_surnames_that_are_weak_organisation_words(
+    value: str, family: str, given: str
+) -> None:
+    agent = names.agent(value)
+    assert agent["type"] == "personal"
+    assert (agent["family_name"], agent["given_name"]) == (family, given)
+    assert agent["name"] == value
+
+
+@pytest.mark.parametrize(
+    ("value", "role_source"),
+    [
+        ("Taco Brandsen (ed.)", "ed."),
+        ("Brandsen, Taco (eds.)", "eds."),
+        ("Taco Brandsen (Hrsg.)", "Hrsg."),
+    ],
+)
+def test_agent_trailing_role(value: str, role_source: str) -> None:
+    assert names.agent(value) == {
+        "type": "personal",
+        "name": value,
+        "family_name": "Brandsen",
+        "given_name": "Taco",
+        "role": "edt",
+        "role_source": role_source,
+    }
+
+
+def test_agent_keeps_parentheses_that_are_no_role() -> None:
+    agent = names.agent("Ng, Mary (Molly)")
+    assert (agent["family_name"], agent["given_name"]) == ("Ng", "Mary (Molly)")
+    assert "role" not in agent
