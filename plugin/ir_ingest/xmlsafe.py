@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 #: The OAI-PMH 2.0 namespace (§3.2): the envelope every response and harvested record comes in.
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+#: The prefix XPath expressions over OAI-PMH responses use for it.
+OAI_XPATH = {"oai": OAI_NS}
 #: Default size bound: comfortably above the largest real ListRecords page we have seen (a few MiB).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 

@@ -24,7 +24,7 @@ from ir_ingest.oai.datestamp import format_datestamp, newest_datestamp, parse_da
 from ir_ingest.oai.records import RECORDS, read_headers, read_records
 from ir_ingest.oai.transport import Transport, TransportPolicy
 from ir_ingest.secrets import public_url
-from ir_ingest.xmlsafe import OAI_NS
+from ir_ingest.xmlsafe import OAI_NS, OAI_XPATH
 
 if TYPE_CHECKING:
     import threading
@@ -34,22 +34,23 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OAI_ROOT = f"{{{OAI_NS}}}OAI-PMH"
-_NS = {"oai": OAI_NS}
-_TOKEN = etree.XPath("/oai:OAI-PMH/*/oai:resumptionToken", namespaces=_NS)
+_TOKEN = etree.XPath("/oai:OAI-PMH/*/oai:resumptionToken", namespaces=OAI_XPATH)
 #: Each record's datestamp as reading the record takes it: its first header's first one.
 _DATESTAMPS = etree.XPath(
     "/oai:OAI-PMH/*/oai:record/oai:header[1]/oai:datestamp[1]/text()"
     " | /oai:OAI-PMH/oai:record/oai:header[1]/oai:datestamp[1]/text()",
-    namespaces=_NS,
+    namespaces=OAI_XPATH,
 )
 #: Each record's identifier, to tell a page served again under a new token (pages.py).
 _IDENTIFIERS = etree.XPath(
     "/oai:OAI-PMH/*/oai:record/oai:header[1]/oai:identifier[1]/text()"
     " | /oai:OAI-PMH/oai:record/oai:header[1]/oai:identifier[1]/text()",
-    namespaces=_NS,
+    namespaces=OAI_XPATH,
 )
-_IDENTIFY = etree.XPath("/oai:OAI-PMH/oai:Identify", namespaces=_NS)
-_FORMATS = etree.XPath("/oai:OAI-PMH/oai:ListMetadataFormats/oai:metadataFormat", namespaces=_NS)
+_IDENTIFY = etree.XPath("/oai:OAI-PMH/oai:Identify", namespaces=OAI_XPATH)
+_FORMATS = etree.XPath(
+    "/oai:OAI-PMH/oai:ListMetadataFormats/oai:metadataFormat", namespaces=OAI_XPATH
+)
 
 # pyoai raises one class per OAI-PMH error code; name them explicitly (aesthetics.md lesson 3).
 _OAI_ERRORS: dict[type[Exception], str] = {

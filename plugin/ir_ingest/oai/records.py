@@ -15,12 +15,11 @@ from lxml import etree
 
 from ir_ingest import xmlsafe
 from ir_ingest.entry import HarvestedRecord, Issue, Severity
-from ir_ingest.xmlsafe import OAI_NS
+from ir_ingest.xmlsafe import OAI_NS, OAI_XPATH
 
-_NS = {"oai": OAI_NS}
-RECORDS = etree.XPath("/oai:OAI-PMH/*/oai:record | /oai:OAI-PMH/oai:record", namespaces=_NS)
-_HEADER = etree.XPath("oai:header", namespaces=_NS)
-_HEADERS = etree.XPath("/oai:OAI-PMH/*/oai:header | /oai:OAI-PMH/oai:header", namespaces=_NS)
+RECORDS = etree.XPath("/oai:OAI-PMH/*/oai:record | /oai:OAI-PMH/oai:record", namespaces=OAI_XPATH)
+_HEADER = etree.XPath("oai:header", namespaces=OAI_XPATH)
+_HEADERS = etree.XPath("/oai:OAI-PMH/*/oai:header | /oai:OAI-PMH/oai:header", namespaces=OAI_XPATH)
 
 
 def read_headers(root: etree._Element, repository: str, prefix: str) -> list[HarvestedRecord]:
