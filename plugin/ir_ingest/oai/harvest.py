@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from datetime import timedelta
     from pathlib import Path
 
+    from ir_ingest.oai.plan import Plan
     from ir_ingest.oai.transport import TransportPolicy
     from ir_ingest.store.runs import RunInfo
 
@@ -168,35 +169,9 @@ def _run(
     if options.from_date is not None or options.until_date is not None:
         options = bounds_at(options, client.identify_endpoint().day_granularity)
     plan = plan_run(store, client, key, prefix, options)
-    run_id = store.begin_run(
-        client.repository,
-        prefix,
-        options.set_spec,
-        plan.from_date,
-        options.until_date,
-        window=options.window,
-        full=options.full,
-        sync_started_at=plan.sync_started_at,
-        crosswalk=options.crosswalk,
-    )
-    report = RunReport(
-        repository=client.repository,
-        metadata_prefix=prefix,
-        run_id=run_id,
-        set_spec=options.set_spec,
-        from_date=plan.from_date,
-        until_date=options.until_date,
-        window=options.window,
-        full=options.full,
-        crosswalk=options.crosswalk,
-        resumed_from_token=plan.windows[0].token if len(plan.windows) == 1 else None,
-        resumed_run_id=plan.resumed.id if plan.resumed else None,
-    )
-    # A window the run this one continues had cut short is not asked for again here (its
-    # checkpoint says "done"): the cut must stay on record, or the records it left are lost.
-    report.cut_short = plan.cut_short
-    if plan.left is not None and not asks_for_all_of(plan, options.until_date, plan.left):
-        report.add_run_issue(left_issue(plan.left), "plan")
+    report = _begin(store, client.repository, prefix, options, plan)
+    run_id = report.run_id
+    assert run_id is not None
     try:
         _end_dead_runs(store, key, run_id, plan.resumed)
         harvest_windows(store, client, report, plan, options, on_page)
@@ -217,6 +192,42 @@ def _run(
     status = "incomplete" if report.cut_short else "completed"
     report.finish(status)
     store.finish_run(run_id, status, report.to_dict())
+    return report
+
+
+def _begin(
+    store: Store, repository: str, prefix: str, options: HarvestOptions, plan: Plan
+) -> RunReport:
+    """Record the run's start in the store; its report, with what the plan already says."""
+    run_id = store.begin_run(
+        repository,
+        prefix,
+        options.set_spec,
+        plan.from_date,
+        options.until_date,
+        window=options.window,
+        full=options.full,
+        sync_started_at=plan.sync_started_at,
+        crosswalk=options.crosswalk,
+    )
+    report = RunReport(
+        repository=repository,
+        metadata_prefix=prefix,
+        run_id=run_id,
+        set_spec=options.set_spec,
+        from_date=plan.from_date,
+        until_date=options.until_date,
+        window=options.window,
+        full=options.full,
+        crosswalk=options.crosswalk,
+        resumed_from_token=plan.windows[0].token if len(plan.windows) == 1 else None,
+        resumed_run_id=plan.resumed.id if plan.resumed else None,
+    )
+    # A window the run this one continues had cut short is not asked for again here (its
+    # checkpoint says "done"): the cut must stay on record, or the records it left are lost.
+    report.cut_short = plan.cut_short
+    if plan.left is not None and not asks_for_all_of(plan, options.until_date, plan.left):
+        report.add_run_issue(left_issue(plan.left), "plan")
     return report
 
 
