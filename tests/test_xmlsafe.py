@@ -87,6 +87,16 @@ def test_oversized_input_is_refused_before_parsing() -> None:
     assert "2,007 bytes" in str(caught.value)
 
 
+def test_a_document_of_too_many_tags_is_refused_before_parsing() -> None:
+    # 8 MB of <a/> became 282 MB of tree (security review): the tags bound the tree, as the
+    # bytes bound the text.
+    many = b"<r>" + b"<a/>" * 2_000_000 + b"</r>"
+    with pytest.raises(XMLError, match=r"2,000,002 tags, over the limit of 2,000,000") as caught:
+        xmlsafe.parse(many)
+    assert caught.value.code == "xml.too_large"
+    assert xmlsafe.parse(b"<r><a/><a/></r>", max_tags=4).root.tag == "r"
+
+
 def test_empty_input_is_a_clear_error() -> None:
     with pytest.raises(XMLError) as caught:
         xmlsafe.parse(b"  \n")
