@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from contextlib import closing
+from typing import TYPE_CHECKING
 
 from ir_ingest.cli import app
 from ir_ingest.store import Store, source_key
 from ir_ingest.store.lock import source_lock
 from tests.cli.conftest import runner
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_report_lists_the_latest_runs_with_how_they_ended(db: str, oai_endpoint: str) -> None:
@@ -66,3 +70,13 @@ def test_a_run_is_listed_as_killed_only_when_no_process_holds_its_source(
     assert held.output.splitlines()[1].split()[:2] == [str(run_id), "running"]
     assert "no process holds" not in held.output
     assert "no process holds its source" in free.output
+
+
+def test_listing_runs_makes_no_lock_file(tmp_path: Path) -> None:
+    # A reading command: held() once made the lock file of every run it looked at.
+    db = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    with closing(Store(db)) as store:
+        store.begin_run("urn:x", "mods")  # killed before it took its lock
+    listed = runner.invoke(app, ["--db", db, "report", "--list"])
+    assert "no process holds its source" in listed.output
+    assert list(tmp_path.glob("*.lock")) == []

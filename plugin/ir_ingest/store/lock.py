@@ -41,21 +41,29 @@ _POLL = 0.05
 def source_lock(store: Store, key: str, wait: float = WAIT) -> Iterator[None]:
     """Hold the lock of source ``key`` for the duration; raise :class:`HarvestError` if
     another run still holds it after ``wait`` seconds."""
-    digest = hashlib.sha256(key.encode()).digest()
     dialect = store.engine.dialect.name
     if dialect == "postgresql":
+        digest = hashlib.sha256(key.encode()).digest()
         lock_id = int.from_bytes(digest[:8], "big", signed=True)
         with _advisory_lock(store, lock_id, key, wait):
             yield
         return
-    path = sqlite_file(store.engine.url) if dialect == "sqlite" else None
+    path = _lock_file(store, key)
     if path is None:
         if dialect != "sqlite":
             log.warning("no per-source harvest lock on %s databases", dialect)
         yield
         return
-    with _file_lock(Path(f"{path}.{digest.hex()[:16]}.lock"), store, key, wait):
+    with _file_lock(path, store, key, wait):
         yield
+
+
+def _lock_file(store: Store, key: str) -> Path | None:
+    """The file whose ``flock`` is source ``key``'s lock, beside a SQLite store's file."""
+    path = sqlite_file(store.engine.url) if store.engine.dialect.name == "sqlite" else None
+    if path is None:
+        return None
+    return Path(f"{path}.{hashlib.sha256(key.encode()).hexdigest()[:16]}.lock")
 
 
 def locks_sources(store: Store) -> bool:
@@ -79,6 +87,9 @@ def held(store: Store, key: str) -> bool | None:
     """
     if not locks_sources(store):
         return None
+    path = _lock_file(store, key)
+    if path is not None and not path.exists():
+        return False  # never locked here: nothing to make (a reading command writes no file)
     try:
         with source_lock(store, key, wait=0):
             return False
