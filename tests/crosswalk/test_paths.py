@@ -18,8 +18,8 @@ from ir_ingest.crosswalk.paths import compile_path
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from ir_ingest.crosswalk.definition import Rule
     from ir_ingest.crosswalk.paths import Key
+    from ir_ingest.crosswalk.rules import Rule
 
 NS = {"m": "http://www.loc.gov/mods/v3", "x": "http://www.w3.org/1999/xlink"}
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

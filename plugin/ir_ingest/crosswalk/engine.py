@@ -28,9 +28,10 @@ from ir_ingest.crosswalk.normalise import NormaliseError, clean_text, language
 from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:
-    from ir_ingest.crosswalk.definition import Crosswalk, Rule
+    from ir_ingest.crosswalk.definition import Crosswalk
     from ir_ingest.crosswalk.ops import Operation
     from ir_ingest.crosswalk.paths import Key
+    from ir_ingest.crosswalk.rules import Rule
 
 
 @dataclass(slots=True)

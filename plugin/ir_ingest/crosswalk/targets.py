@@ -19,7 +19,7 @@ from ir_ingest.errors import ConfigError
 from ir_ingest.schema import Record
 
 if TYPE_CHECKING:
-    from ir_ingest.crosswalk.definition import TargetPath
+    from ir_ingest.crosswalk.rules import TargetPath
 
 
 @cache

@@ -1,0 +1,244 @@
+"""Compile a crosswalk file's rules (its ``rules:`` entries) into :class:`Rule` objects.
+
+Each entry of ``rules`` (and of a rule's ``build``) is a mapping of the keys documented in
+:mod:`ir_ingest.crosswalk.definition`.  It becomes a frozen :class:`Rule`: its ``from`` path
+compiled as an XPath (and, where it can be, as a :class:`~ir_ingest.crosswalk.paths.SimplePath`
+with the child names it starts with), its ``ops`` compiled, its ``to`` a :class:`TargetPath`
+checked against the record schema, and its ``build`` rules compiled in turn.  Every problem
+is a :class:`ConfigError` naming the file, the rule number and the bad value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+from lxml import etree
+
+from ir_ingest.crosswalk.ops import Operation, compile_operation
+from ir_ingest.crosswalk.paths import SimplePath, compile_path, first_tags
+from ir_ingest.crosswalk.targets import check_keys, field_type
+from ir_ingest.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from msgspec import inspect
+
+OnError = Literal["keep", "null", "report", "reject"]
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+_RULE_KEYS = {
+    "from", "to", "ops", "as", "set", "build", "when", "requires", "consume", "on_error", "note",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class TargetPath:
+    """A record field path: ``host.identifiers[]`` is ``("host", "identifiers")`` appending."""
+
+    parts: tuple[str, ...]
+    append: bool
+
+    def __str__(self) -> str:
+        return ".".join(self.parts) + ("[]" if self.append else "")
+
+
+# Compared and hashed by identity: the engine caches, per tuple of rules, which of them can
+# select anything under a node (and constants hold dicts, which cannot be hashed).
+@dataclass(frozen=True, slots=True, eq=False)
+class Rule:
+    """One compiled rule: where values come from, what is done to them, where they go."""
+
+    number: int
+    source: str
+    select: etree.XPath
+    target: TargetPath
+    #: Child element names the path starts with (``None``: it may select anything).  The
+    #: engine skips the XPath when a node has none of them: most rules match nothing in a
+    #: given record, and this test costs far less than evaluating the XPath.
+    first_tags: frozenset[str] | None = None
+    #: The path compiled for selection in Python (:mod:`ir_ingest.crosswalk.paths`); ``None``
+    #: when it is outside that subset and lxml evaluates ``select``.
+    path: SimplePath | None = None
+    ops: tuple[Operation, ...] = ()
+    wrap: str | None = None
+    constants: dict[str, Any] = field(default_factory=dict)
+    build: tuple[Rule, ...] = ()
+    when: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    requires: tuple[str, ...] = ()
+    consume: bool = True
+    on_error: OnError = "report"
+    #: Attributes (``{uri}local``) giving the language of a value wrapped ``as: value``, in order.
+    lang_attributes: tuple[str, ...] = (XML_LANG,)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """File-level settings every rule of a file is compiled with."""
+
+    namespaces: dict[str, str]
+    lang_attributes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Build:
+    """The rule whose ``build`` rules are being compiled: its label and its target."""
+
+    label: str
+    target: str
+
+
+def compile_rules(
+    path: Path,
+    specs: Any,
+    context: RuleContext,
+    within: inspect.Type | None,
+    build: _Build | None = None,
+) -> tuple[Rule, ...]:
+    """Compile a file's rules, or a rule's ``build`` rules: their targets are fields of
+    ``within`` (the record, or the value the build makes; None: not checked)."""
+    if not isinstance(specs, list):
+        where = f"{path.name} rule {build.label} build" if build is not None else str(path)
+        raise ConfigError(f"{where}: rules must be a list, got {specs!r}")
+    prefix = f"{build.label}." if build is not None else ""
+    return tuple(
+        _compile_rule(path, f"{prefix}{number}", number, spec, context, within, build)
+        for number, spec in enumerate(specs, start=1)
+    )
+
+
+def _compile_rule(
+    path: Path,
+    label: str,
+    number: int,
+    spec: Any,
+    context: RuleContext,
+    within: inspect.Type | None,
+    parent: _Build | None,
+) -> Rule:
+    where = f"{path.name} rule {label}"
+    _check_rule_keys(where, spec)
+    namespaces = context.namespaces
+    select, ops = _compile_from(where, spec, namespaces)
+    build = spec.get("build")
+    target = _target(where, str(spec["to"]))
+    built = parent.target if parent is not None else ""
+    field = field_type(where, within, target, built)
+    wrap = _wrap(where, spec.get("as"))
+    constants = _mapping(where, "set", spec.get("set"))
+    check_keys(where, field, target, [*([wrap] if wrap else []), *constants])
+    return Rule(
+        number=number,
+        source=str(spec["from"]),
+        select=select,
+        target=target,
+        first_tags=first_tags(str(spec["from"]), namespaces),
+        path=compile_path(str(spec["from"]), namespaces),
+        ops=ops,
+        wrap=wrap,
+        constants=constants,
+        # A build's operations make the value from parts of their own naming.
+        build=_compile_build(path, build, context, None if ops else field, label, built, target),
+        when=_when(where, spec.get("when")),
+        requires=_requires(where, spec.get("requires")),
+        consume=_flag(where, "consume", spec.get("consume", True)),
+        on_error=_on_error(where, spec),
+        lang_attributes=context.lang_attributes,
+    )
+
+
+def _check_rule_keys(where: str, spec: Any) -> None:
+    """Refuse a rule that is not a mapping, has unknown keys, or lacks ``from`` or ``to``."""
+    if not isinstance(spec, dict):
+        raise ConfigError(f"{where}: a rule is a mapping, got {spec!r}")
+    unknown = set(spec) - _RULE_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}")
+    if "from" not in spec or "to" not in spec:
+        raise ConfigError(f"{where}: a rule needs 'from' and 'to', got {sorted(spec)}")
+
+
+def _compile_from(
+    where: str, spec: dict[str, Any], namespaces: dict[str, str]
+) -> tuple[etree.XPath, tuple[Operation, ...]]:
+    """The rule's ``from`` path as an XPath, and its ``ops`` compiled."""
+    try:
+        select = etree.XPath(str(spec["from"]), namespaces=namespaces)
+        ops = tuple(compile_operation(op) for op in spec.get("ops") or [])
+    except etree.XPathSyntaxError as exc:
+        raise ConfigError(f"{where}: bad XPath {spec['from']!r}: {exc}") from exc
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
+    return select, ops
+
+
+def _compile_build(
+    path: Path,
+    build: Any,
+    context: RuleContext,
+    within: inspect.Type | None,
+    label: str,
+    built: str,
+    target: TargetPath,
+) -> tuple[Rule, ...]:
+    """A rule's ``build`` rules (none without ``build``): their targets are fields of
+    ``within``, the value the build makes (None: not checked)."""
+    if build is None:
+        return ()
+    return compile_rules(
+        path, build, context, within, _Build(label, ".".join(filter(None, [built, str(target)])))
+    )
+
+
+def _on_error(where: str, spec: dict[str, Any]) -> OnError:
+    # `on_error: null` unquoted is YAML's null; it can only mean the "null" policy.
+    value = spec.get("on_error", "report")
+    if "on_error" in spec and value is None:
+        value = "null"
+    if value not in ("keep", "null", "report", "reject"):
+        raise ConfigError(f"{where}: on_error must be keep, null, report or reject, got {value!r}")
+    return cast("OnError", value)
+
+
+def _wrap(where: str, wrap: Any) -> str | None:
+    if wrap is not None and not (isinstance(wrap, str) and wrap.isidentifier()):
+        raise ConfigError(f"{where}: 'as' names the key to wrap a string in, got {wrap!r}")
+    return wrap
+
+
+def _mapping(where: str, key: str, value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: {key!r} must be a mapping, got {value!r}")
+    return value
+
+
+def _when(where: str, value: Any) -> dict[str, tuple[Any, ...]]:
+    conditions = _mapping(where, "when", value)
+    if not all(isinstance(allowed, list) for allowed in conditions.values()):
+        raise ConfigError(f"{where}: 'when' maps keys to lists of values, got {value!r}")
+    return {key: tuple(allowed) for key, allowed in conditions.items()}
+
+
+def _requires(where: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(key, str) for key in value):
+        raise ConfigError(f"{where}: 'requires' is a list of keys, got {value!r}")
+    return tuple(value)
+
+
+def _flag(where: str, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: {key!r} must be true or false, got {value!r}")
+    return value
+
+
+def _target(where: str, text: str) -> TargetPath:
+    append = text.endswith("[]")
+    parts = tuple(text.removesuffix("[]").split("."))
+    if not all(part.isidentifier() for part in parts):
+        raise ConfigError(f"{where}: bad target field path {text!r}")
+    return TargetPath(parts, append)
