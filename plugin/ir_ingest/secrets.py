@@ -12,9 +12,10 @@ from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from ir_ingest.errors import ConfigError
 
-#: Names that hold credentials: ``access_token``, ``client_secret``, ``passwd``, ``apikey``,
-#: ``api_key``, ``key``; not a name that merely contains "key" (``collectionKey``, ``keyword``).
-_SECRET_NAME = re.compile(r"passw|secret|token|credential|(?:^|[_-]|api)key$", re.IGNORECASE)
+#: Names that hold credentials: ``access_token``, ``client_secret``, ``passwd``, ``pwd``, and
+#: every name ending in "key" (``apikey``, ``accessKey``, ``privateKey``).  That masks a
+#: harmless ``collectionKey`` too, which is the lesser harm: a key shown is a key leaked.
+_SECRET_NAME = re.compile(r"passw|pwd|secret|token|credential|key$", re.IGNORECASE)
 _PARAMETER = re.compile(r"([?&])([^=&#]*)=([^&#]*)")
 MASK = "***"
 

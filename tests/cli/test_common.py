@@ -141,7 +141,15 @@ def test_options_of_ir_ingest_itself_may_follow_the_command(
     assert global_first(typed) == read
 
 
-@pytest.mark.parametrize("typed", [["export", "--db"], ["export", "--db", "--format", "json"]])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        ["export", "--db"],
+        ["export", "--db", "--format", "json"],
+        ["export", "--db="],  # second review: these two meant the default store
+        ["--db", "", "export"],
+    ],
+)
 def test_an_option_of_ir_ingest_without_its_value_is_refused(typed: list[str]) -> None:
     # Review: the value once became "" (the default store) or the next option.
     with pytest.raises(IngestError, match=r"--db needs a value, e\.g\. --db sqlite:///"):

@@ -269,9 +269,13 @@ def test_a_mods_url_that_is_no_link_stays_in_extra_with_an_issue() -> None:
     mods = (
         b"<mods xmlns='http://www.loc.gov/mods/v3'><titleInfo><title>T</title></titleInfo>"
         b"<location><url access='object in context'>javascript:alert(1)</url>"
-        b"<url>https://repo.example/item/1</url></location></mods>"
+        b"<url>https://repo.example/item/1</url></location>"
+        b"<name valueURI='javascript:alert(2)'><namePart>Ng, Mary</namePart></name></mods>"
     )
     result = crosswalk_record(mods, "mods")
     assert result.record.source.landing_page == "https://repo.example/item/1"
     assert result.record.extra["mods:location/mods:url"] == ["javascript:alert(1)"]
+    # A name's valueURI too (second review): no identifier of the agent, kept in extra.
+    assert [agent.identifiers for agent in result.record.creators] == [[]]
+    assert result.record.extra["mods:name/@valueURI"] == ["javascript:alert(2)"]
     assert any("no http, https or ftp URL" in issue.message for issue in result.issues)

@@ -11,6 +11,7 @@ from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.pages import Window, iter_pages, read_page
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
+from tests.oai.scripted import scripted
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -169,3 +170,18 @@ def test_a_pages_newest_datestamp_is_read_as_its_records_are() -> None:
         (fetched,) = iter_pages(odd, Window("oai_dc"))
     assert (fetched.size, fetched.newest_datestamp) == (2, "2021-01-01")
     assert [r.datestamp for r in read(fetched)] == ["2021-01-01", "2020-05-05"]
+
+
+def test_a_page_the_parser_refuses_whole_is_not_fetched_again() -> None:
+    # A DOCTYPE (or a page over the bounds) comes back the same every time: a second review
+    # saw such a page fetched six times, up to 64 MiB each.
+    seen: list[dict[str, str]] = []
+    hostile = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x "y">]><OAI-PMH/>'
+    policy = TransportPolicy(retries=5, backoff=0.01)
+    with (
+        serve_in_background(scripted(lambda _: hostile, seen)) as url,
+        OAIClient(url, policy) as client,
+        pytest.raises(HarvestError, match=r"DOCTYPE.*\(fetched once\)"),
+    ):
+        list(iter_pages(client, Window("oai_dc")))
+    assert [params["verb"] for params in seen] == ["ListRecords"]

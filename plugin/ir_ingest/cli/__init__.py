@@ -28,7 +28,6 @@ __all__ = ["GLOBAL_OPTIONS", "app", "global_first", "main"]
 
 #: The options of ``ir-ingest`` itself, each with a value.
 GLOBAL_OPTIONS = ("--db", "--config")
-_GLOBAL_WITH_VALUE = tuple(f"{name}=" for name in GLOBAL_OPTIONS)
 _EXAMPLES = {"--db": "sqlite:///ir-ingest.sqlite3", "--config": "ir-ingest.toml"}
 
 
@@ -63,15 +62,27 @@ def global_first(args: list[str]) -> list[str]:
         if arg == "--":
             rest += tail[index:]
             break
-        if arg in GLOBAL_OPTIONS:
-            if value is None or value.startswith("-"):
-                raise IngestError(f"{arg} needs a value, e.g. {arg} {_EXAMPLES[arg]}")
-            moved += [arg, value]
-            index += 2
+        name, equals, given = arg.partition("=")
+        if name in GLOBAL_OPTIONS:
+            if not equals:
+                given = value if value is not None and not value.startswith("-") else ""
+            _check_value(name, given)
+            moved += [arg] if equals else [arg, given]
+            index += 1 if equals else 2
             continue
-        (moved if arg.startswith(_GLOBAL_WITH_VALUE) else rest).append(arg)
+        rest.append(arg)
         index += 1
+    for before, arg in enumerate(args[:command]):
+        name, equals, given = arg.partition("=")
+        if name in GLOBAL_OPTIONS:
+            _check_value(name, given if equals else args[before + 1])
     return [*args[:command], *moved, args[command], *rest]
+
+
+def _check_value(name: str, given: str) -> None:
+    # "--db=", "--db ''" or no value at all: Typer took "" for the default store.
+    if not given.strip():
+        raise IngestError(f"{name} needs a value, e.g. {name} {_EXAMPLES[name]}")
 
 
 def _command_index(args: list[str]) -> int | None:

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OAI_ROOT = f"{{{OAI_NS}}}OAI-PMH"
+#: Parser refusals a page cannot outgrow by being fetched again.
+_REFUSED_WHOLE = frozenset({"xml.too_large", "xml.forbidden_dtd"})
 _TOKEN = etree.XPath("/oai:OAI-PMH/*/oai:resumptionToken", namespaces=OAI_XPATH)
 #: Each record's datestamp as reading the record takes it: its first header's first one.
 _DATESTAMPS = etree.XPath(
@@ -201,10 +203,11 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
             try:
                 tree: etree._Element = self.makeRequestErrorHandling(**kw)
             except MalformedResponseError as exc:
-                if attempt == retries:
-                    raise MalformedResponseError(
-                        f"{exc} (fetched {attempt + 1} times)", code=exc.code
-                    ) from exc
+                # A page over the bounds, or with a DTD, would come back the same: not fetched
+                # again (up to 64 MiB a time).
+                if attempt == retries or exc.code in _REFUSED_WHOLE:
+                    times = "once" if attempt == 0 else f"{attempt + 1} times"
+                    raise MalformedResponseError(f"{exc} (fetched {times})", code=exc.code) from exc
                 log.warning("%s; fetching it again", exc)
                 self.transport.pause(attempt)
             except tuple(_OAI_ERRORS) as exc:

@@ -34,12 +34,10 @@ RETRY_STATUSES = frozenset({408, 429})
 # A connection reset mid-body surfaces as ChunkedEncodingError (urllib3's IncompleteRead), and a
 # gzip stream cut short as ContentDecodingError, not as ConnectionError.
 _TRANSIENT = (
+    # Connecting and the headers, through requests:
     requests.ConnectionError,
     requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-    # The body is read from urllib3 directly (see _read_capped), whose errors requests would
-    # have wrapped: a body cut short, a read timeout, bad gzip.
+    # The body, read from urllib3 itself (see _read_capped): cut short, a read timeout, bad gzip.
     urllib3.exceptions.HTTPError,
 )
 

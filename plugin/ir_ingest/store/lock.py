@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -90,6 +91,8 @@ def held(store: Store, key: str) -> bool | None:
     path = _lock_file(store, key)
     if path is not None and not path.exists():
         return False  # never locked here: nothing to make (a reading command writes no file)
+    if path is not None and not os.access(path, os.W_OK):
+        return None  # another user's lock file: it cannot be tried from here
     try:
         with source_lock(store, key, wait=0):
             return False
