@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import threading
 import time
+import zlib
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -77,14 +78,24 @@ def test_a_client_error_is_not_retried() -> None:
     assert len(seen) == 1
 
 
-def test_a_gzip_bomb_is_refused_before_it_unfolds() -> None:
-    bomb = gzip.compress(b"<r>" + b" " * 5_000_000 + b"</r>")
+_BODY = b"<r>" + b" " * 5_000_000 + b"</r>"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bomb"),
+    [
+        ("gzip", gzip.compress(_BODY)),
+        ("gzip, gzip", gzip.compress(gzip.compress(_BODY))),  # inflated twice over
+        ("deflate", zlib.compress(_BODY)),
+    ],
+)
+def test_a_gzip_bomb_is_refused_before_it_unfolds(encoding: str, bomb: bytes) -> None:
     seen: list[dict[str, Any]] = []
 
     def factory(_: str) -> Any:
         def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
             seen.append(environ)
-            start_response("200 OK", [("Content-Type", "text/xml"), ("Content-Encoding", "gzip")])
+            start_response("200 OK", [("Content-Type", "text/xml"), ("Content-Encoding", encoding)])
             return [bomb]
 
         return app
