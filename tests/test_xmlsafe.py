@@ -91,7 +91,7 @@ def test_a_document_of_too_many_tags_is_refused_before_parsing() -> None:
     # 8 MB of <a/> became 282 MB of tree (security review): the tags bound the tree, as the
     # bytes bound the text.
     many = b"<r>" + b"<a/>" * 2_000_000 + b"</r>"
-    with pytest.raises(XMLError, match=r"2,000,002 tags, over the limit of 2,000,000") as caught:
+    with pytest.raises(XMLError, match=r"2,000,002 tags .*, over the limit of 2,000,000") as caught:
         xmlsafe.parse(many)
     assert caught.value.code == "xml.too_large"
     assert xmlsafe.parse(b"<r><a/><a/></r>", max_tags=4).root.tag == "r"
