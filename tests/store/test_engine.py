@@ -57,3 +57,9 @@ def test_a_value_that_is_no_database_url_is_named_unless_it_may_hold_a_password(
         with pytest.raises(StoreError, match="not a database URL") as caught:
             Store(given)
         assert "S3CRET" not in str(caught.value), given
+
+
+def test_an_argument_the_driver_would_ignore_is_refused(tmp_path: Path) -> None:
+    # "?mode=ro" without "uri=true": SQLite opened the store read-write, with a warning.
+    with pytest.raises(StoreError, match=r"cannot open the store at .*'mode' are not accepted"):
+        Store(f"sqlite:///{tmp_path / 'ro.sqlite3'}?mode=ro")

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import sqlite3
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SAWarning, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from ir_ingest.errors import StoreError
@@ -68,11 +69,18 @@ def _engine(parsed: URL) -> Engine:
     SQLAlchemy would otherwise give each thread an in-memory database of its own: a store
     opened in one thread and used from another would look empty there.
     """
-    if parsed.get_backend_name() == "sqlite" and sqlite_file(parsed) is None:
-        return create_engine(
-            parsed, poolclass=StaticPool, connect_args={"check_same_thread": False}
-        )
-    return create_engine(parsed)
+    with warnings.catch_warnings():
+        # An argument the driver ignores (SQLite's "?mode=ro" without "uri=true") would open
+        # the store otherwise than asked, with a warning on the terminal: refused instead.
+        warnings.simplefilter("error", SAWarning)
+        try:
+            if parsed.get_backend_name() == "sqlite" and sqlite_file(parsed) is None:
+                return create_engine(
+                    parsed, poolclass=StaticPool, connect_args={"check_same_thread": False}
+                )
+            return create_engine(parsed)
+        except SAWarning as warning:
+            raise ArgumentError(str(warning)) from warning  # said as open_engine says errors
 
 
 def sqlite_file(url: URL) -> str | None:
