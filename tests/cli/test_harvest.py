@@ -228,8 +228,10 @@ def test_harvest_options_reach_the_endpoint_and_reprocess_makes_no_versions(
         result = runner.invoke(app, [*args, "--delay", "0.01", "--archive", str(tmp_path / "a")])
         assert result.exit_code == 0, result.output
         refused = runner.invoke(app, [*args, "--parallel", "2"])
-    assert refused.exit_code == 1
-    assert "--parallel needs --window" in refused.output
+    assert refused.exit_code == 2
+    assert "Invalid value for '--parallel': needs --window monthly or --window daily" in (
+        refused.output
+    )
     assert list((tmp_path / "a").rglob("*.xml.gz"))
     assert set(plan.user_agents) == {"polite-bot/1"}
     assert store_counts(db)["versions"] == 36

@@ -214,8 +214,10 @@ def harvest(
             raise IngestError(
                 f"{url!r} is neither an http(s) URL nor a source in the config (sources: {known})"
             )
-        if parallel > 1 and window is None:
-            raise IngestError("--parallel needs --window monthly or --window daily")
+        if parallel > 1 and window is None:  # a usage error, said as Typer says its own
+            raise typer.BadParameter(
+                "needs --window monthly or --window daily", param_hint="'--parallel'"
+            )
         polite = TransportPolicy(delay=delay)
         policy = replace(polite, user_agent=user_agent) if user_agent else polite
         with (
