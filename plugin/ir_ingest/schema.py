@@ -54,18 +54,25 @@ class TypedText(_Struct):
 
 
 class Identifier(_Struct):
-    """A persistent or local identifier; ``scheme`` is an idutils scheme (``doi``, ``isbn``)."""
+    """A persistent or local identifier; ``scheme`` is an idutils scheme (``doi``, ``isbn``).
+
+    ``note``: what the source wrote after the value, which the value cannot carry (MARC's
+    "0801486394 (pbk. : acid-free paper)"); kept, as nothing the source said is dropped.
+    """
 
     scheme: str
     value: str
+    note: str | None = None
 
 
 class HostIdentifier(_Struct):
-    """A host publication's identifier; ``qualifier``: ``print``, ``electronic`` or ``online``."""
+    """A host publication's identifier; ``qualifier``: ``print``, ``electronic`` or ``online``;
+    ``note`` as for :class:`Identifier`."""
 
     scheme: str
     value: str
     qualifier: str | None = None
+    note: str | None = None
 
 
 class Affiliation(_Struct):

@@ -23,6 +23,19 @@ from ir_ingest.crosswalk.normalise import NormaliseError
             {"scheme": "handle", "value": "20.500.99999/3390"},
         ),
         ("https://example.org/item/1", {"scheme": "url", "value": "https://example.org/item/1"}),
+        # What follows the number is kept (a walkthrough found MARC's note dropped).
+        (
+            "0801486394 (pbk. : acid-free, recycled paper)",
+            {
+                "scheme": "isbn",
+                "value": "9780801486395",
+                "note": "pbk. : acid-free, recycled paper",
+            },
+        ),
+        (
+            "ISBN 978-0-367-73501-2 (hbk.)",
+            {"scheme": "isbn", "value": "9780367735012", "note": "hbk."},
+        ),
         # What a URL may not hold unencoded is percent-encoded, not lost.
         (
             'https://example.org/"><script>x</script>',

@@ -89,6 +89,9 @@ def _identifier(value: str, scheme: str | None = None) -> dict[str, str]:
         normalised = _handle(text) if found == "handle" else _normalize_pid(text, found)
         if found in {"isbn", "issn"}:
             normalised = normalised.replace("-", "").upper()
+            note = _note(found, text)
+            if note:  # idutils reads the number and drops the rest; the rest is kept
+                return {"scheme": found, "value": normalised, "note": note}
         elif found == "doi":
             normalised = normalised.lower()
         elif found == "url":
@@ -97,6 +100,24 @@ def _identifier(value: str, scheme: str | None = None) -> dict[str, str]:
     if scheme is not None:
         raise NormaliseError(f"{value!r} is not a valid {scheme}")
     raise NormaliseError(f"{value!r} is not an identifier of a known scheme")
+
+
+#: An ISBN or ISSN and what follows it: MARC writes "0801486394 (pbk. : acid-free paper)".
+_NUMBER_AND_NOTE = {
+    "isbn": re.compile(
+        r"^(?:isbn(?:-1[03])?\s*:?\s*)?[\dXx][\dXx -]{8,15}[\dXx](?P<note>.*)$", re.I
+    ),
+    "issn": re.compile(r"^(?:issn\s*:?\s*)?\d{4}-?\d{3}[\dXx](?P<note>.*)$", re.I),
+}
+
+
+def _note(scheme: str, text: str) -> str | None:
+    """What follows an ISBN or ISSN in ``text``, without its parentheses; None if nothing."""
+    found = _NUMBER_AND_NOTE[scheme].match(text)
+    note = found["note"].strip(" ;,:") if found else ""
+    if note.startswith("(") and note.endswith(")"):
+        note = note[1:-1].strip()
+    return note or None
 
 
 def url(value: str) -> str:
