@@ -57,6 +57,13 @@ def test_a_role_text_is_read_without_its_full_stop_or_case(text: str) -> None:
     assert agent["role_source"] == text
 
 
+def test_a_role_text_no_relator_names_is_other_not_author() -> None:
+    # "degree granting department" made a creator, as a name without a role does.
+    parts = {"names": ["College of Music"], "role_text": "degree granting department"}
+    agent = names.agent_parts(parts)
+    assert (agent["role"], agent["role_source"]) == ("oth", "degree granting department")
+
+
 def test_a_role_text_beside_a_role_code_is_kept() -> None:
     parts = {"family_name": "Lund", "role": "ill", "role_text": "illustrator"}
     assert names.agent_parts(parts) == {
@@ -147,6 +154,11 @@ def test_agent_particles_and_life_dates(value: str, family: str, given: str) -> 
         "Network Rail",
         "Smith and Co",
         "Olympic Organizing Committee, 1996",
+        # A second walkthrough found these split into family and given names:
+        "Helsingin yliopisto, soveltavan biologian laitos",
+        "City of Lansing",
+        "City Planning Division",
+        "Universitat de Barcelona, Facultat de Biologia",
     ],
 )
 def test_agent_organisations(value: str) -> None:

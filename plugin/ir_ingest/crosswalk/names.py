@@ -21,7 +21,14 @@ _ORGANISATION_WORDS = re.compile(
     r"centre|center|department|ministry|agency|authority|government|commission|"
     r"committee|council|association|society|federation|foundation|organi[sz]ation|"
     r"consortium|laboratory|laboratories|museum|archives|hospital|publishers?|publishing|"
-    r"services|corp|inc|ltd|llc|plc|gmbh|corporation|company)\b",
+    r"services|corp|inc|ltd|llc|plc|gmbh|corporation|company|"
+    # Public bodies and their parts ("City of Lansing", "City Planning Division").
+    r"city of|county|municipality|division|"
+    # The same in the languages of European repositories' headings: "Helsingin yliopisto,
+    # soveltavan biologian laitos" was read as family "Helsingin yliopisto", given the rest.
+    r"yliopisto|laitos|tiedekunta|kirjasto|hochschule|fakult\w*|facult\w*|instituut|"
+    r"istituto|instituto|departamento|d[ée]partement|dipartimento|ministerio|minist[èe]re|"
+    r"bibliothek|biblioth[èe]que|biblioteca|museo|mus[ée]e)\b",
     re.IGNORECASE,
 )
 # Words that name organisations but are surnames too (Frank Press, Robert Service, Mary Grace
@@ -208,6 +215,8 @@ def _role(parts: dict[str, Any], result: dict[str, Any]) -> None:
             row = lookup_row("relators", text) or lookup_row(
                 "relators", text.rstrip(_TRAILING_PUNCTUATION)
             )
-            role = row["code"] if row else None
+            # A role the table does not know is still a role, and not "author": MARC's "oth"
+            # (a "degree granting department" once made a creator, as no role does).
+            role = row["code"] if row else "oth"
     if role is not None:
         result["role"] = str(role).lower()
