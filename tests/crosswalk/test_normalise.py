@@ -122,6 +122,17 @@ def test_integer_refuses_a_page_range(value: str) -> None:
             },
         ),
         ("Book title: Subtitle", {"title": "Book title: Subtitle"}),
+        # Zenodo's form (a second walkthrough found it kept whole as the journal's title).
+        (
+            "Journal of X, Series B, 11(5), 613-616, (2024-06-01)",
+            {
+                "title": "Journal of X, Series B",
+                "volume": "11",
+                "issue": "5",
+                "publication_date": "2024-06-01",
+                "pages": {"start": "613", "end": "616"},
+            },
+        ),
         ("Acta; Volume 12; 100", {"title": "Acta", "volume": "12", "pages": {"start": "100"}}),
     ],
 )
@@ -134,6 +145,7 @@ def test_the_citation_expression_does_not_backtrack_through_spaces() -> None:
     # it, the old expression took 3.8 s for 80 spaces, doubling with each few more.
     # citation() collapses runs of spaces first; the expression must not rely on that.
     assert normalise._CITATION.match("T" + " " * 400 + "x;") is None
+    assert normalise._NUMBERED_CITATION.match("T" + ", 1 " * 300 + "x;") is None
 
 
 def test_a_value_longer_than_any_citation_is_not_read_as_one() -> None:

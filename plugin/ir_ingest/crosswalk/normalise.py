@@ -205,6 +205,15 @@ _CITATION = re.compile(
     r"(?:\s*;\s*(?:pp?\.\s*)?(?P<start>\w+)(?:\s*[-\u2013]\s*(?P<end>\w+))?)?\s*$",
     re.IGNORECASE,
 )
+#: The form Zenodo and many journals write: "Journal of X, 11(5), 613-616, (2024-06-01)"
+#: (volume, issue in parentheses, pages, then perhaps the date).  The parts after the title are
+#: anchored by their commas and parentheses, so a title is never split where it merely holds a
+#: comma ("Journal of X, Series B, 3(2), 1-9").
+_NUMBERED_CITATION = re.compile(
+    r"^(?P<title>[^;]*?[^;\s,]),\s*(?P<volume>[\w./-]+)\s*\((?P<issue>[\w./-]+)\)\s*,\s*"
+    r"(?:pp?\.\s*)?(?P<start>\w+)(?:\s*[-\u2013]\s*(?P<end>\w+))?\s*,?\s*"
+    r"(?:\((?P<year>\d{4}(?:-\d{2}){0,2})\))?\s*[,.]?$"
+)
 #: Longer than any citation: the regular expression is not run over whole paragraphs.
 _CITATION_MAX = 1000
 
@@ -212,11 +221,14 @@ _CITATION_MAX = 1000
 def citation(value: str) -> dict[str, Any]:
     """Read a host citation as OJS and Pure write ``dc:source``.
 
-    ``Journal of X; Vol 3 No 2 (2021); 15-27`` gives title, volume, issue and pages; a plain
-    title (Pure: ``Book title: Subtitle``) gives the title alone, unsplit.
+    ``Journal of X; Vol 3 No 2 (2021); 15-27`` and ``Journal of X, 3(2), 15-27, (2021-06-01)``
+    (Zenodo) give title, volume, issue, date and pages; a plain title (Pure: ``Book title:
+    Subtitle``) gives the title alone, unsplit.
     """
     text = clean_text(value)
-    match = _CITATION.match(text) if len(text) <= _CITATION_MAX else None
+    match = None
+    if len(text) <= _CITATION_MAX:
+        match = _NUMBERED_CITATION.match(text) or _CITATION.match(text)
     if not match or not match.group("title").strip():
         raise NormaliseError(f"{value!r} is not a citation we read")
     parts = match.groupdict()
