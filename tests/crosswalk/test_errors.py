@@ -38,6 +38,12 @@ def test_wrong_namespace_names_both_namespaces() -> None:
         (b"<x/>", "marcxml", "crosswalk.unknown_format"),
         (b"<mods xmlns='http://www.loc.gov/mods/v3'/>", "oai_dc", "crosswalk.wrong_root"),
         (b"<dc xmlns='http://example.org/not-dc/'/>", "oai_dc", "crosswalk.wrong_namespace"),
+        # A metadata root put in the OAI namespace (an OJS export) is no envelope.
+        (
+            b"<dc xmlns='http://www.openarchives.org/OAI/2.0/'/>",
+            None,
+            "crosswalk.wrong_namespace",
+        ),
     ],
 )
 def test_unknown_or_mismatched_formats(xml: bytes, prefix: str | None, code: str) -> None:

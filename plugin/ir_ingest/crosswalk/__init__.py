@@ -127,6 +127,11 @@ def richest_format(offered: Iterable[tuple[str, str]], reader: str | None = None
     return chosen
 
 
+#: The OAI-PMH elements around a record's metadata (a metadata root wrongly put in the OAI
+#: namespace, as one OJS export does with ``dc``, is no envelope: its format is unknown).
+_ENVELOPE = frozenset(("OAI-PMH", "GetRecord", "ListRecords", "record", "header", "metadata"))
+
+
 def for_element(
     root: etree._Element, prefix: str | None, crosswalk: str | None = None
 ) -> Crosswalk:
@@ -139,7 +144,7 @@ def for_element(
     stored record was made with) must exist: another would make another record.
     """
     crosswalks = registry()
-    if etree.QName(root).namespace == xmlsafe.OAI_NS:
+    if etree.QName(root).namespace == xmlsafe.OAI_NS and etree.QName(root).localname in _ENVELOPE:
         raise CrosswalkError(
             f"<{etree.QName(root).localname}> is OAI-PMH's envelope, not a metadata record: "
             "crosswalk the element inside its <metadata>, or read the file with "
