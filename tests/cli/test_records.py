@@ -98,6 +98,10 @@ def test_crosswalk_of_a_collection_prints_an_array(tmp_path: Path) -> None:
     names = [r["source"]["oai_identifier"] for r in json.loads(result.stdout)]
     assert len(set(names)) == 2
     assert all(name.startswith("urn:sha256:") for name in names)
+    # Each record's issues are headed by whose they are (second walkthrough).
+    headings = [line[2:] for line in result.stderr.splitlines() if line.startswith("# ")]
+    assert headings
+    assert set(headings) <= set(names)
 
 
 @pytest.mark.usefixtures("isolated_crosswalks")

@@ -123,6 +123,8 @@ def crosswalk_command(
         document = records[0] if len(records) == 1 else records
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     for entry in entries:
+        if len(entries) > 1 and entry.issues:  # a collection: say whose issues follow
+            err.print(f"# {entry.harvested.identifier}")
         for issue in entry.issues:
             err.print(f"{issue.severity.value} {issue.code}: {issue.message}")
 
