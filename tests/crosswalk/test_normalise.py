@@ -19,6 +19,7 @@ from ir_ingest.crosswalk.normalise import NormaliseError
         ("2019-11-30T00:00:00Z", "2019-11-30"),
         (" 18 Dec 2020 ", "2020-12-18"),
         ("December 2020", "2020-12"),
+        ("01-Jan-1930", "1930-01-01"),
     ],
 )
 def test_edtf_date(value: str, expected: str) -> None:

@@ -47,7 +47,10 @@ def clean_text(value: str) -> str:
 # -- dates ----------------------------------------------------------------------------------
 
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?$")
-_TEXT_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%B %Y", "%b %Y")
+_TEXT_DATE_FORMATS = (
+    "%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%B %Y", "%b %Y",
+    "%d-%b-%Y",  # "01-Jan-1930", as digitised collections write it (DPLA's Michigan)
+)  # fmt: skip
 
 
 def edtf_date(value: str) -> str:
