@@ -140,3 +140,21 @@ def test_each_origin_info_s_creation_range_is_one_interval() -> None:
         {"date": "1846/1848", "type": "created"},
         {"date": "1850/1851", "type": "created"},
     ]
+
+
+def test_parts_of_the_work_itself_make_no_host() -> None:
+    # A second walkthrough found a book's poems (two top-level parts) read as a host's pages.
+    def mods(parts: str) -> bytes:
+        return (
+            "<mods xmlns='http://www.loc.gov/mods/v3'><titleInfo><title>Poems</title></titleInfo>"
+            f"{parts}</mods>"
+        ).encode()
+
+    part = "<part><extent unit='pages'><start>{}</start><end>{}</end></extent></part>"
+    single = crosswalk_record(mods(part.format(97, 98)), "mods").record
+    assert single.host is not None
+    assert single.host.pages is not None
+    assert (single.host.pages.start, single.host.pages.end) == ("97", "98")
+    several = crosswalk_record(mods(part.format(97, 98) + part.format(99, 100)), "mods").record
+    assert several.host is None
+    assert several.extra["mods:part/mods:extent/mods:start"] == ["97", "99"]
