@@ -98,6 +98,11 @@ def test_defaults_fill_missing_fields_only(tmp_path: Path) -> None:
     cw = _crosswalk(tmp_path, "  - {from: 't:p', to: publisher}\n", extra)
     applied = apply_crosswalk(cw, _doc("<t:p>Somebody</t:p>"))
     assert applied.data == {"publisher": "Somebody", "access_right": "urn:closed"}
+    # --explain tells a default from a source value (second walkthrough).
+    assert applied.lineage == {
+        "publisher": ["t:p"],
+        "access_right": ["(the crosswalk's default: no source value)"],
+    }
 
 
 def test_empty_elements_are_neither_values_nor_extra(tmp_path: Path) -> None:

@@ -83,7 +83,9 @@ def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
     scope = _Scope()
     data = _run(crosswalk.rules, root, scope, "", "")
     for name, value in crosswalk.defaults.items():
-        data.setdefault(name, copy.deepcopy(value))  # the file's value is shared by all records
+        if name not in data:
+            data[name] = copy.deepcopy(value)  # the file's value is shared by all records
+            scope.lineage.append((name, "(the crosswalk's default: no source value)"))
     walk = _Walk(root, scope.consumed | scope.read, crosswalk)
     if walk.extra:
         data["extra"] = walk.extra
