@@ -8,7 +8,7 @@ values: a config key (``access_token``) or a URL's query parameter (``?apikey=â€
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from ir_ingest.errors import ConfigError
 
@@ -31,12 +31,9 @@ def mask_query(url: str) -> str:
 
 
 def query_secrets(url: str) -> set[str]:
-    """The values of ``url``'s credential parameters, to scrub from messages that quote it."""
-    return {
-        value
-        for name, value in parse_qsl(urlsplit(url).query, keep_blank_values=True)
-        if value and is_secret_name(name)
-    }
+    """The values of ``url``'s credential parameters as written, to scrub from messages that
+    quote it (read as :func:`mask_query` reads them)."""
+    return {m[3] for m in _PARAMETER.finditer(url) if m[3] and is_secret_name(m[2])}
 
 
 def public_url(url: str) -> str:

@@ -53,12 +53,7 @@ def demo(
 
 
 #: ``--report`` writes the format its file's suffix names.
-_REPORT_FORMATS = {
-    ".html": render.to_html,
-    ".htm": render.to_html,
-    ".json": render.to_json,
-    ".txt": render.to_text,
-}
+_REPORT_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".txt": "text"}
 
 
 def _report_file(path: Path | None) -> Path | None:
@@ -262,8 +257,9 @@ def _show_run(report: RunReport, report_path: Path | None, strict: bool = False)
     or are invalid."""
     print_run(report)
     if report_path is not None:
+        fmt = _REPORT_FORMATS[report_path.suffix.lower()]
         with fail_cleanly():
-            write_text(report_path, _REPORT_FORMATS[report_path.suffix.lower()](report))
+            write_text(report_path, render.RENDERERS[fmt](report))
         out.print(f"Report: {report_path}")
     failed = report.counts["failed"]
     invalid = report.counts["invalid"] + report.unchanged_invalid

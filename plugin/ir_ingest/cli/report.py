@@ -70,11 +70,10 @@ def report(
         # A report kept while the run went on (report.keeper); the run has ended since, or
         # was found killed: its row says how.
         loaded.status, loaded.error = found.status, found.error
-    renderers = {"text": render.to_text, "json": render.to_json, "html": render.to_html}
-    if fmt not in renderers:
+    if fmt not in render.RENDERERS:
         err.print(f"--format must be text, json or html, got {fmt!r}")
         raise typer.Exit(2)
-    body = renderers[fmt](loaded)
+    body = render.RENDERERS[fmt](loaded)
     if output is None:
         sys.stdout.write(body)
         return

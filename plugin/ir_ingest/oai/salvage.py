@@ -100,7 +100,6 @@ def _masked(body: bytes) -> bytes:
     replaces did).
     """
     masked = bytearray(body)
-    position = 0
     # The next start of each kind, found once and kept until passed: looking again for a kind
     # the page has no more of would read the rest of the page at every section.
     starts = [body.find(opening) for opening, _ in _HIDDEN]
@@ -116,9 +115,8 @@ def _masked(body: bytes) -> bytes:
             continue
         end = close + len(closing)
         masked[start:end] = b" " * (end - start)
-        position = end
         starts = [
-            body.find(opener, position) if 0 <= begin < position else begin
+            body.find(opener, end) if 0 <= begin < end else begin
             for begin, (opener, _) in zip(starts, _HIDDEN, strict=True)
         ]
 

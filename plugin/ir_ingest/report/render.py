@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from ir_ingest.errors import IngestError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from pathlib import Path
 
     from ir_ingest.report.model import RunReport
@@ -123,9 +123,17 @@ def asked_line(repository: str, prefix: str, given: Iterable[tuple[str, object]]
     return " · ".join([repository, prefix, *shown])
 
 
+#: The report's formats by name, as ``report --format`` and ``--report``'s suffix choose them.
+RENDERERS: dict[str, Callable[[RunReport], str]] = {
+    "html": to_html,
+    "json": to_json,
+    "text": to_text,
+}
+
+
 def write(report: RunReport, path: Path, fmt: str = "html") -> Path:
-    """Write the report in ``fmt`` (``html`` or ``json``) to ``path``; return the path."""
-    text = to_html(report) if fmt == "html" else to_json(report)
+    """Write the report in ``fmt`` (a :data:`RENDERERS` name) to ``path``; return the path."""
+    text = RENDERERS[fmt](report)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
