@@ -8,7 +8,10 @@ delayed by ``--latency`` seconds, ``--page`` records a page) is harvested, in th
 - ``sickle``: Sickle's ListRecords iterator, touching each record's identifier;
 - ``pyoai``: pyoai's plain ``oaipmh.client.Client`` listRecords iterator, likewise;
 - ``ours``: ``run_harvest`` into a fresh SQLite store: parse, crosswalk, validate, store;
-- ``ours-4w``: the same with monthly date windows, 4 fetched at once.
+- ``ours-4w``: the same with monthly date windows, 4 fetched at once;
+- ``sickle-4w``: Sickle's iterator over the same monthly windows in 4 threads: what the
+  endpoint (and this machine) can serve to 4 clients that only iterate, the ceiling for
+  ``ours-4w``.
 
 Each harvester runs in a subprocess of its own so its peak RSS is its own.  Prints records/s,
 the ratio to Sickle, and peak RSS; then ours' RSS at the largest size over the smallest.
@@ -27,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-KINDS = ("sickle", "pyoai", "ours", "ours-4w")
+KINDS = ("sickle", "pyoai", "ours", "ours-4w", "sickle-4w")
 #: The synthetic records span this many days before now, so monthly windows cut them in ~4-5.
 SPAN_DAYS = 120
 
@@ -65,6 +68,8 @@ def harvest(kind: str, url: str, workdir: str) -> None:
     started = time.perf_counter()
     if kind == "sickle":
         count = sum(1 for r in Sickle(url).ListRecords(metadataPrefix="oai_dc") if r.header)
+    elif kind == "sickle-4w":
+        count = _sickle_windows(url, parallel=4)
     elif kind == "pyoai":
         registry = MetadataRegistry()
         registry.registerReader("oai_dc", oai_dc_reader)
@@ -77,6 +82,34 @@ def harvest(kind: str, url: str, workdir: str) -> None:
     seconds = time.perf_counter() - started
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"records": count, "seconds": seconds, "rss_kb": rss_kb}))
+
+
+def _sickle_windows(url: str, parallel: int) -> int:
+    """Sickle over the monthly windows ``run_harvest`` would make, ``parallel`` at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sickle import Sickle
+    from sickle.oaiexceptions import NoRecordsMatch
+
+    from ir_ingest.oai.datestamp import parse_datestamp
+    from ir_ingest.oai.windows import date_windows
+
+    earliest = Sickle(url).Identify().earliestDatestamp
+    start = parse_datestamp(earliest)
+    assert start is not None, earliest
+    windows = date_windows(start, datetime.now(UTC), "monthly", day_granularity=len(earliest) == 10)
+
+    def window(bounds: tuple[str, str]) -> int:
+        try:
+            listed = Sickle(url).ListRecords(
+                metadataPrefix="oai_dc", **{"from": bounds[0], "until": bounds[1]}
+            )
+        except NoRecordsMatch:
+            return 0
+        return sum(1 for r in listed if r.header)
+
+    with ThreadPoolExecutor(parallel) as pool:
+        return sum(pool.map(window, windows))
 
 
 def measure(count: int, latency: float, page: int) -> dict[str, dict[str, float]]:
@@ -116,7 +149,7 @@ def main() -> None:
     sizes = [int(size) for size in args.sizes.split(",")]
     print(f"latency {args.latency * 1000:.0f} ms a page, {args.page} records a page")
     print(
-        f"{'records':>8} {'harvester':<8} {'seconds':>8} {'rec/s':>8} {'x Sickle':>8} {'RSS MB':>7}"
+        f"{'records':>8} {'harvester':<9} {'seconds':>8} {'rec/s':>8} {'x Sickle':>8} {'RSS MB':>7}"
     )
     rss = {}
     for count in sizes:
@@ -125,7 +158,7 @@ def main() -> None:
         for kind, result in results.items():
             rate = count / result["seconds"]
             print(
-                f"{count:>8} {kind:<8} {result['seconds']:>8.2f} {rate:>8.0f} "
+                f"{count:>8} {kind:<9} {result['seconds']:>8.2f} {rate:>8.0f} "
                 f"{base / result['seconds']:>8.2f} {result['rss_kb'] / 1024:>7.1f}",
                 flush=True,
             )
