@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from typing import TYPE_CHECKING
 
+import pytest
 from lxml import html
 
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
@@ -141,7 +142,56 @@ def test_the_text_report_says_what_was_asked_and_why_a_run_failed() -> None:
         "Source: https://repo.example/oai · mods · set openaire · from 2024-01-01T00:00:00Z"
         " · windows monthly · full · continuing run 3"
     )
-    assert lines[2] == "Error: HarvestError: HTTP 503 after 6 tries"
+    assert lines[3] == "Error: HarvestError: HTTP 503 after 6 tries"
+
+
+def _shown(page: str, element_id: str) -> str:
+    """The text of the element of ``page`` with this id."""
+    found = html.fromstring(page).find(f".//*[@id='{element_id}']")
+    assert found is not None, element_id
+    return "".join(map(str, found.itertext()))
+
+
+def _timed(status: str, finished_at: str | None) -> RunReport:
+    return RunReport(
+        repository="urn:test",
+        metadata_prefix="oai_dc",
+        status=status,
+        started_at="2024-05-01T10:00:00+00:00",
+        finished_at=finished_at,
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "finished_at", "said"),
+    [
+        ("completed", "2024-05-01T10:02:05+00:00", "took 2 min 5 s"),
+        ("incomplete", "2024-05-01T11:02:05+00:00", "took 1 h 2 min"),
+        ("failed", "2024-05-01T10:00:40+00:00", "took 40 s"),
+        ("completed", "2024-05-01T10:00:00+00:00", "took under a second"),
+    ],
+)
+def test_reports_say_how_long_a_run_took(status: str, finished_at: str, said: str) -> None:
+    report = _timed(status, finished_at)
+    assert render.to_text(report).splitlines()[2] == (
+        f"Time: started 2024-05-01T10:00:00+00:00, {said}"
+    )
+    assert _shown(render.to_html(report), "run-time") == (
+        f"started 2024-05-01T10:00:00+00:00, {said}"
+    )
+
+
+def test_reports_say_since_when_a_run_is_running_and_when_its_end_is_unknown() -> None:
+    running = _timed("running", None)
+    assert "Time: running since 2024-05-01T10:00:00+00:00" in render.to_text(running)
+    assert _shown(render.to_html(running), "run-time") == (
+        "running since 2024-05-01T10:00:00+00:00"
+    )
+    # A killed run the next harvest marked failed: its report kept no end.
+    killed = _timed("failed", None)
+    assert "Time: started 2024-05-01T10:00:00+00:00; its end was not recorded" in (
+        render.to_text(killed)
+    )
 
 
 def test_html_escapes_every_harvested_string() -> None:
