@@ -83,6 +83,14 @@ class RunReport:
             return None
         return datetime.fromisoformat(self.finished_at) - datetime.fromisoformat(self.started_at)
 
+    def codes(self) -> set[str]:
+        """Every issue code the run met: counted, said of the run, or on a record listed."""
+        return {
+            *self.issue_counts,
+            *(issue["code"] for issue in self.run_issues),
+            *(issue["code"] for entry in self.entries for issue in entry.issues),
+        }
+
     def add(self, entries: list[Entry]) -> None:
         """Count a page of stored entries (their ``outcome`` must be set)."""
         codes: Counter[str] = Counter(self.issue_counts)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ir_ingest.codes import CODES, CodeHelp, in_order
 from ir_ingest.errors import IngestError
 
 if TYPE_CHECKING:
@@ -37,7 +38,11 @@ def to_html(report: RunReport) -> str:
     # Stable: within each outcome the records keep their harvest order.
     entries = sorted(report.entries, key=lambda entry: _FIRST.get(entry.outcome, 2))
     return _ENV.get_template("run.html.j2").render(
-        report=report, entries=entries, when=when(report)
+        report=report,
+        entries=entries,
+        when=when(report),
+        glossary=glossary(report),
+        unknown=_UNKNOWN,
     )
 
 
@@ -74,7 +79,23 @@ def to_text(report: RunReport) -> str:
             f"{len(report.gone_from_source)} records gone from the source are listed for review "
             "in the report (ir-ingest report --format html)"
         )
+    explained = glossary(report)
+    if explained:
+        lines.append("What the codes mean (ir-ingest codes CODE says what to do):")
+        lines.extend(
+            f"  {code}: {help_.meaning if help_ else _UNKNOWN}" for code, help_ in explained
+        )
     return "\n".join(lines) + "\n"
+
+
+#: What a report says of a code the catalogue does not hold (one an older version emitted).
+_UNKNOWN = "not in this version's catalogue of codes"
+
+
+def glossary(report: RunReport) -> list[tuple[str, CodeHelp | None]]:
+    """The codes the run met, in catalogue order, each with what it means and what to do
+    (None for a code the catalogue does not hold, in a report an older version kept)."""
+    return [(code, CODES.get(code)) for code in in_order(report.codes())]
 
 
 def when(report: RunReport) -> str:
