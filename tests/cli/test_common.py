@@ -38,7 +38,8 @@ def test_python_m_ir_ingest_is_the_command() -> None:
 def test_help_lists_the_commands_and_each_has_an_example() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("demo", "harvest", "reprocess", "import", "crosswalk", "export", "report"):
+    commands = ("demo", "harvest", "reprocess", "import", "crosswalk", "export", "report", "codes")
+    for command in commands:
         assert command in result.output
         sub = runner.invoke(app, [command, "--help"])
         assert sub.exit_code == 0

@@ -6,8 +6,10 @@ import shutil
 import subprocess
 from typing import TYPE_CHECKING
 
+import pytest
 from lxml import html
 
+from ir_ingest.codes import CODES
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
 from ir_ingest.report import render
 from ir_ingest.report.model import RunReport
@@ -78,7 +80,8 @@ def test_the_text_report_shows_a_few_records_that_failed_and_why() -> None:
     ]
     report.add(failed)
     lines = render.to_text(report).splitlines()
-    assert [line for line in lines if line.startswith("  ")] == [
+    examples = lines[: lines.index("What the codes mean (ir-ingest codes CODE says what to do):")]
+    assert [line for line in examples if line.startswith("  ")] == [
         "  failed oai:x:0: xml.malformed: bad 0",
         "  failed oai:x:1: xml.malformed: bad 1",
         "  failed oai:x:2: xml.malformed: bad 2",
@@ -141,7 +144,56 @@ def test_the_text_report_says_what_was_asked_and_why_a_run_failed() -> None:
         "Source: https://repo.example/oai · mods · set openaire · from 2024-01-01T00:00:00Z"
         " · windows monthly · full · continuing run 3"
     )
-    assert lines[2] == "Error: HarvestError: HTTP 503 after 6 tries"
+    assert lines[3] == "Error: HarvestError: HTTP 503 after 6 tries"
+
+
+def _shown(page: str, element_id: str) -> str:
+    """The text of the element of ``page`` with this id."""
+    found = html.fromstring(page).find(f".//*[@id='{element_id}']")
+    assert found is not None, element_id
+    return "".join(map(str, found.itertext()))
+
+
+def _timed(status: str, finished_at: str | None) -> RunReport:
+    return RunReport(
+        repository="urn:test",
+        metadata_prefix="oai_dc",
+        status=status,
+        started_at="2024-05-01T10:00:00+00:00",
+        finished_at=finished_at,
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "finished_at", "said"),
+    [
+        ("completed", "2024-05-01T10:02:05+00:00", "took 2 min 5 s"),
+        ("incomplete", "2024-05-01T11:02:05+00:00", "took 1 h 2 min"),
+        ("failed", "2024-05-01T10:00:40+00:00", "took 40 s"),
+        ("completed", "2024-05-01T10:00:00+00:00", "took under a second"),
+    ],
+)
+def test_reports_say_how_long_a_run_took(status: str, finished_at: str, said: str) -> None:
+    report = _timed(status, finished_at)
+    assert render.to_text(report).splitlines()[2] == (
+        f"Time: started 2024-05-01T10:00:00+00:00, {said}"
+    )
+    assert _shown(render.to_html(report), "run-time") == (
+        f"started 2024-05-01T10:00:00+00:00, {said}"
+    )
+
+
+def test_reports_say_since_when_a_run_is_running_and_when_its_end_is_unknown() -> None:
+    running = _timed("running", None)
+    assert "Time: running since 2024-05-01T10:00:00+00:00" in render.to_text(running)
+    assert _shown(render.to_html(running), "run-time") == (
+        "running since 2024-05-01T10:00:00+00:00"
+    )
+    # A killed run the next harvest marked failed: its report kept no end.
+    killed = _timed("failed", None)
+    assert "Time: started 2024-05-01T10:00:00+00:00; its end was not recorded" in (
+        render.to_text(killed)
+    )
 
 
 def test_html_escapes_every_harvested_string() -> None:
@@ -191,7 +243,7 @@ def test_html_report_in_headless_chromium(tmp_path: Path) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         unavailable("chromium is not installed (.ci/run installs Debian's chromium)")
-    path = render.write(_report(), tmp_path / "report.html")
+    path = render.write(_coded_report(), tmp_path / "report.html")
     result = subprocess.run(
         [
             chromium,
@@ -219,7 +271,91 @@ def test_html_report_in_headless_chromium(tmp_path: Path) -> None:
     items = dom.iterfind(".//ul[@id='counts']/li")
     counts = {li.get("data-outcome"): li.findtext("b") for li in items}
     assert counts["invalid"] == "1"
-    assert counts["created"] == "1"
-    cell = dom.find(".//table[@id='entries']//td")
-    assert cell is not None
-    assert HOSTILE_TITLE in "".join(map(str, cell.itertext()))
+    assert counts["created"] == "2"
+    table = dom.find(".//table[@id='entries']")
+    assert table is not None
+    assert HOSTILE_TITLE in "".join(map(str, table.itertext()))
+    # The glossary, the hostile code in it as text, and the links to it.
+    terms = [dt.findtext("code") for dt in dom.iterfind(".//dl[@id='codes']/dt")]
+    assert terms[0] == "xml.malformed"
+    assert terms[-1] == ODD_CODE
+    link = dom.find(".//table[@id='entries']//a")
+    assert link is not None
+    assert dom.find(f".//dt[@id='{str(link.get('href'))[1:]}']") is not None
+
+
+#: A code no catalogue holds, as a report kept by another version might carry, made hostile.
+ODD_CODE = 'zz.old"><img src=x onerror="document.title=1">'
+
+
+def _coded_report() -> RunReport:
+    report = _report()  # validate.missing_creator on a record
+    failed = Entry(
+        HarvestedRecord("urn:test", "oai:x:5", "", "oai_dc", b"<r"),
+        issues=[Issue("xml.malformed", "not well-formed", Severity.ERROR)],
+        outcome=Outcome.FAILED,
+    )
+    noted = Entry(
+        HarvestedRecord("urn:test", "oai:x:6", "", "oai_dc", b"<r/>"),
+        issues=[Issue("crosswalk.format_limit", "simple DC cannot say", Severity.INFO)],
+        outcome=Outcome.CREATED,
+    )
+    report.add([failed, noted])
+    report.add_run_issue(Issue("harvest.repeated_token", "token 'a' twice"), "whole list")
+    report.add_run_issue(Issue(ODD_CODE, "<b>old</b>"), "plan")
+    return report
+
+
+def test_the_html_report_explains_the_codes_of_the_run_and_links_them() -> None:
+    page = render.to_html(_coded_report())
+    assert "<img" not in page
+    tree = html.fromstring(page)
+    glossary = tree.find(".//dl[@id='codes']")
+    assert glossary is not None
+    # Only the codes of this run, in the catalogue's order; an unknown one last, escaped.
+    assert [dt.get("id") for dt in glossary.iterfind("dt")] == [
+        "code-xml.malformed",
+        "code-crosswalk.format_limit",
+        "code-validate.missing_creator",
+        "code-harvest.repeated_token",
+        f"code-{ODD_CODE}",
+    ]
+    said: dict[str, list[html.HtmlElement]] = {}
+    for item in glossary:  # each dt, then the dd that say what it means
+        if item.tag == "dt":
+            said[str(item.findtext("code"))] = []
+        else:
+            said[list(said)[-1]].append(item)
+    malformed = CODES["xml.malformed"]
+    meaning, action = ("".join(map(str, dd.itertext())) for dd in said["xml.malformed"])
+    # Catalogue text is escaped as any other (it says "&nbsp;"), its commands shown as code.
+    assert "&nbsp;" in malformed.meaning
+    assert meaning == malformed.meaning
+    assert action == "What to do: " + malformed.action.replace("`", "")
+    commands = [c.text for c in said["xml.malformed"][1].iterfind("code")]
+    assert commands == ["--full", "ir-ingest reprocess"]
+    unknown = "".join(map(str, said[ODD_CODE][0].itertext()))
+    assert unknown.startswith("not in this version's catalogue of codes")
+    # Every code shown in a table links to its entry.
+    anchors = {str(dt.get("id")) for dt in glossary.iterfind("dt")}
+    for table in ("entries", "issue-counts", "note-counts", "run-issues"):
+        links = tree.findall(f".//table[@id='{table}']//a")
+        assert links, table
+        for link in links:
+            assert link.get("href") == f"#code-{link.findtext('code')}"
+            assert str(link.get("href"))[1:] in anchors
+
+
+def test_the_text_report_ends_with_what_the_codes_of_the_run_mean() -> None:
+    lines = render.to_text(_coded_report()).splitlines()
+    start = lines.index("What the codes mean (ir-ingest codes CODE says what to do):")
+    assert lines[start + 1 :] == [
+        f"  xml.malformed: {CODES['xml.malformed'].meaning}",
+        f"  crosswalk.format_limit: {CODES['crosswalk.format_limit'].meaning}",
+        f"  validate.missing_creator: {CODES['validate.missing_creator'].meaning}",
+        f"  harvest.repeated_token: {CODES['harvest.repeated_token'].meaning}",
+        f"  {ODD_CODE}: not in this version's catalogue of codes",
+    ]
+    quiet = RunReport(repository="urn:test", metadata_prefix="oai_dc")
+    assert "What the codes mean" not in render.to_text(quiet)
+    assert "What the codes mean" not in render.to_html(quiet)

@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING
 
 # Importing the command modules registers their commands, in the order --help lists them.
-from ir_ingest.cli import harvest, records, report  # noqa: F401
+from ir_ingest.cli import harvest, records, report, report_codes  # noqa: F401
 from ir_ingest.cli.common import app
 from ir_ingest.console import err
 from ir_ingest.errors import IngestError, Terminated

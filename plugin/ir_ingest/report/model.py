@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ir_ingest.entry import Entry, Outcome, Severity
@@ -75,6 +75,21 @@ class RunReport:
     def total(self) -> int:
         """How many entries the run handled."""
         return sum(self.counts.values())
+
+    def duration(self) -> timedelta | None:
+        """How long the run took: None until it ends, and for a run whose end was never
+        recorded (killed, and marked failed by the next run of its source)."""
+        if self.finished_at is None:
+            return None
+        return datetime.fromisoformat(self.finished_at) - datetime.fromisoformat(self.started_at)
+
+    def codes(self) -> set[str]:
+        """Every issue code the run met: counted, said of the run, or on a record listed."""
+        return {
+            *self.issue_counts,
+            *(issue["code"] for issue in self.run_issues),
+            *(issue["code"] for entry in self.entries for issue in entry.issues),
+        }
 
     def add(self, entries: list[Entry]) -> None:
         """Count a page of stored entries (their ``outcome`` must be set)."""

@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ir_ingest.codes import CODES, CodeHelp, in_order
 from ir_ingest.errors import IngestError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+    from datetime import timedelta
     from pathlib import Path
 
     from ir_ingest.report.model import RunReport
@@ -35,7 +37,13 @@ def to_html(report: RunReport) -> str:
     """A standalone HTML page (inline CSS, no scripts)."""
     # Stable: within each outcome the records keep their harvest order.
     entries = sorted(report.entries, key=lambda entry: _FIRST.get(entry.outcome, 2))
-    return _ENV.get_template("run.html.j2").render(report=report, entries=entries)
+    return _ENV.get_template("run.html.j2").render(
+        report=report,
+        entries=entries,
+        when=when(report),
+        glossary=glossary(report),
+        unknown=_UNKNOWN,
+    )
 
 
 def to_json(report: RunReport) -> str:
@@ -47,7 +55,11 @@ def to_text(report: RunReport) -> str:
     """The lines a terminal shows: outcome counts, issue codes, run issues, sweep findings."""
     kind = "Reprocess run" if report.kind == "reprocess" else "Run"
     name = f"{kind} {report.run_id}" if report.run_id is not None else kind
-    lines = [f"{name} {report.status}: {report.summary()}", f"Source: {_asked(report)}"]
+    lines = [
+        f"{name} {report.status}: {report.summary()}",
+        f"Source: {_asked(report)}",
+        f"Time: {when(report)}",
+    ]
     if report.error:
         lines.append(f"Error: {report.error}")
     counts = report.issue_counts.items()
@@ -67,7 +79,44 @@ def to_text(report: RunReport) -> str:
             f"{len(report.gone_from_source)} records gone from the source are listed for review "
             "in the report (ir-ingest report --format html)"
         )
+    explained = glossary(report)
+    if explained:
+        lines.append("What the codes mean (ir-ingest codes CODE says what to do):")
+        lines.extend(
+            f"  {code}: {help_.meaning if help_ else _UNKNOWN}" for code, help_ in explained
+        )
     return "\n".join(lines) + "\n"
+
+
+#: What a report says of a code the catalogue does not hold (one an older version emitted).
+_UNKNOWN = "not in this version's catalogue of codes"
+
+
+def glossary(report: RunReport) -> list[tuple[str, CodeHelp | None]]:
+    """The codes the run met, in catalogue order, each with what it means and what to do
+    (None for a code the catalogue does not hold, in a report an older version kept)."""
+    return [(code, CODES.get(code)) for code in in_order(report.codes())]
+
+
+def when(report: RunReport) -> str:
+    """When the run ran: since when it is running, or when it started and how long it took."""
+    if report.status == "running":
+        return f"running since {report.started_at}"
+    took = report.duration()
+    if took is None:
+        return f"started {report.started_at}; its end was not recorded"
+    return f"started {report.started_at}, took {_length(took)}"
+
+
+def _length(took: timedelta) -> str:
+    """``2 h 5 min``, ``3 min 12 s``, ``40 s``: seconds only where they still matter."""
+    total = int(took.total_seconds())
+    if total < 1:
+        return "under a second"
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [(hours, "h"), (minutes, "min"), (0 if hours else seconds, "s")]
+    return " ".join(f"{number} {unit}" for number, unit in parts if number)
 
 
 #: Which of a record's issues says why it failed or is invalid: an error, else a warning.

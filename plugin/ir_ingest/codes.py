@@ -1,0 +1,301 @@
+"""The catalogue of stable issue codes: what each means and what a repository manager does.
+
+Plain data, one entry per code the package emits (on an :class:`~ir_ingest.entry.Issue`, or as
+the ``code`` of an error in :mod:`ir_ingest.errors`), kept in pipeline order by stage.  Reports
+explain the codes that occur in a run from here, and ``ir-ingest codes`` shows them all.  A test
+walks the package's source and fails when a code is emitted but missing here, or listed here
+but emitted nowhere.
+
+Severity is not repeated: it is on each issue, and some codes have more than one (a
+``crosswalk.bad_value`` is an error only where the crosswalk's rule says ``on_error: reject``).
+Text between backticks is a command or option; the HTML report shows it as code.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class CodeHelp:
+    """One code's ``meaning`` and ``action`` (what to do about it), a line each."""
+
+    meaning: str
+    action: str
+
+
+#: Stage prefix -> what the stage does, in pipeline order (``ir-ingest codes`` groups by it).
+STAGES: dict[str, str] = {
+    "xml": "reading the XML",
+    "oai": "the OAI-PMH response and the record's header",
+    "crosswalk": "crosswalking the metadata into a record",
+    "validate": "validating the record",
+    "store": "storing: which copy of a record is kept",
+    "harvest": "the harvest run itself (run issues)",
+    "reprocess": "reprocess runs (run issues)",
+}
+
+_HARVEST_AGAIN = (
+    "nothing urgent: the next incremental harvest asks again from the last completed run; "
+    "if it happens every time, tell the endpoint's owner, and try `--window monthly` or "
+    "`--window daily` (shorter lists)"
+)
+
+CODES: dict[str, CodeHelp] = {
+    "xml.empty": CodeHelp(
+        "the document is empty (no bytes, or white space only): a file given to import or "
+        "crosswalk, or an endpoint's answer (fetched again; the run fails if it stays empty)",
+        "check the file; for an endpoint, open its base URL with `?verb=Identify` in a browser, "
+        "then harvest again (the run continues from its checkpoint)",
+    ),
+    "xml.malformed": CodeHelp(
+        "the XML is not well-formed (a bare &, an HTML entity such as &nbsp; pasted from a "
+        "CRIS, a tag cut off); in a harvest the page's other records are stored and this one "
+        "is kept raw as a reject (failed)",
+        "the message gives the line and column; ask the endpoint's owner to fix the record: "
+        "the next harvest that receives it fixed stores it (`--full` if its datestamp stays "
+        "the same); `ir-ingest reprocess` reads the same bytes and fails again",
+    ),
+    "xml.forbidden_dtd": CodeHelp(
+        "the document has a DOCTYPE (a DTD, entity declarations), refused for safety; a page "
+        "with one fails the run at once, a file is refused by import and crosswalk",
+        "ask the endpoint's owner to send its responses without a DOCTYPE (OAI-PMH has none); "
+        "for a file, remove the DOCTYPE and the entities it declares, then import it again",
+    ),
+    "xml.too_large": CodeHelp(
+        "the document is over 64 MiB or over 2 million tags, refused before parsing (its tree "
+        "would take gigabytes); a page so large fails the run at once, a file is refused",
+        "ask the endpoint's owner for smaller pages (a resumption token every few hundred "
+        "records); one that sends a whole list in one answer may send less with "
+        "`--window daily`; split a large file into several",
+    ),
+    "xml.illegal_characters": CodeHelp(
+        "characters XML 1.0 does not allow (control characters, often pasted from a word "
+        "processor) were removed so that the record could be read; the record is stored, "
+        "and the message names the lines they were on",
+        "nothing is lost but those characters; if the text around them looks wrong, ask the "
+        "endpoint's owner to clean the record",
+    ),
+    "xml.unreadable": CodeHelp(
+        "import or crosswalk could not read the file (missing, a folder, no permission); "
+        "the command stops",
+        "check the path and the file's permissions",
+    ),
+    "xml.not_xml": CodeHelp(
+        "the file is JSON, not XML: import and crosswalk read OAI-PMH responses and metadata "
+        "records, not the JSON `ir-ingest export` writes; the command stops",
+        "give the record's XML (a saved GetRecord or ListRecords response, or the metadata)",
+    ),
+    "oai.not_oai_pmh": CodeHelp(
+        "the URL answered with XML that is no OAI-PMH response (a login or maintenance page, "
+        "another API); the run fails",
+        "check the base URL: it must answer `?verb=Identify` with an <OAI-PMH> document; "
+        "then harvest again",
+    ),
+    "oai.error_response": CodeHelp(
+        "the file given to import or crosswalk is a saved OAI-PMH error answer "
+        "(<error code=…>) with no record in it; the command stops",
+        "save a response that holds the record (GetRecord or ListRecords) and import that",
+    ),
+    "oai.no_metadata": CodeHelp(
+        "a record not marked deleted has no <metadata> element, or a response given to import "
+        "holds no record; a harvested one is kept raw as a reject (failed)",
+        "ask the endpoint's owner why the record has no metadata in this format; another "
+        "`--prefix` may have it; the next harvest that receives metadata stores it",
+    ),
+    "oai.no_identifier": CodeHelp(
+        "the record's header has no <identifier>, so the record cannot be tracked; it is kept "
+        "raw as a reject (failed), under a name made from its XML, and reprocess skips it",
+        "ask the endpoint's owner to fix the header; the next harvest that receives it with "
+        "an identifier stores it",
+    ),
+    "oai.long_datestamp": CodeHelp(
+        "the datestamp is over 64 characters (OAI-PMH's are 20 at most); the record is stored "
+        "and keeps it whole, but the store's columns keep its first 64, so telling which copy "
+        "is newer may go wrong",
+        "ask the endpoint's owner to send datestamps as YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ",
+    ),
+    "crosswalk.unknown_format": CodeHelp(
+        "no crosswalk reads the record: the one named (`--crosswalk`, the source's, or the one "
+        "a stored record was made with) does not exist, or neither the prefix nor the root "
+        "element names a known format; a harvested record is kept as a reject (failed)",
+        "add the folder that holds the crosswalk to `crosswalk_dirs` in the config (a "
+        "crosswalk is named by its `format:` key), or give `--crosswalk`; then "
+        "`ir-ingest reprocess` stores the rejects",
+    ),
+    "crosswalk.wrong_root": CodeHelp(
+        "the metadata's root element is not the one the chosen format reads (MODS sent under "
+        "prefix oai_dc, say, or an OAI-PMH envelope where metadata was expected); a harvested "
+        "record is kept as a reject (failed)",
+        "see what the endpoint sends (`ir-ingest crosswalk FILE` on a saved record detects the "
+        "format) and harvest with the `--prefix` or `--crosswalk` that reads it; if your own "
+        "crosswalk names the wrong `root:`, fix it and run `ir-ingest reprocess`",
+    ),
+    "crosswalk.wrong_namespace": CodeHelp(
+        "the root element has the format's name but another namespace (a dc element written "
+        "in the OAI-PMH namespace, as one OJS export does); a harvested record is kept as a "
+        "reject (failed)",
+        "ask the endpoint's owner to use the format's namespace, or write a crosswalk of your "
+        "own whose `root:` is in that namespace (`crosswalk_dirs`), then `ir-ingest reprocess`",
+    ),
+    "crosswalk.invalid_output": CodeHelp(
+        "the crosswalk made a record the schema refuses (a value of the wrong type for its "
+        "field): a fault of the crosswalk file, not of the source; the record is a reject",
+        "if the crosswalk is yours, fix the rule for the field the message names "
+        "(`ir-ingest crosswalk FILE --explain` shows where fields come from); if it is a "
+        "shipped one, report it with the record's XML; then `ir-ingest reprocess`",
+    ),
+    "crosswalk.internal_error": CodeHelp(
+        "the crosswalk failed on this record with an unexpected error, a bug in ir-ingest (the "
+        "log has the traceback); the record is kept raw as a reject (failed)",
+        "report it with the message and the record's XML; once a fixed version is installed, "
+        "`ir-ingest reprocess` stores the record",
+    ),
+    "crosswalk.unmapped_type": CodeHelp(
+        "no type the source gives maps to a COAR resource type, so the record's type is "
+        "'other'; the source's own type labels are kept in resource_type.source",
+        "add the source's label to a copy of crosswalks/lookups/resource_types.csv in a "
+        "`lookups/` folder beside your crosswalks (`crosswalk_dirs`), then "
+        "`ir-ingest reprocess`; or ask the endpoint's owner to use a standard type vocabulary",
+    ),
+    "crosswalk.bad_value": CodeHelp(
+        "a source value could not be read for its field (a date that is no date, an ISBN whose "
+        "check digit is wrong…); it is left out of the field and kept in the record's extra; "
+        "an error (record invalid) only where the crosswalk's rule says `on_error: reject`",
+        "ask the endpoint's owner to correct the value the message names; if it is written in "
+        "a form that should be read, report it with the value",
+    ),
+    "crosswalk.format_limit": CodeHelp(
+        "the metadata format has no place for this field for this kind of record (simple DC "
+        "cannot say who edited a chapter's book, or whether it was peer reviewed): the gap is "
+        "the format's, not the source's",
+        "nothing; harvest a richer format when the endpoint offers one (MODS, qualified DC: "
+        "`--prefix auto` takes the richest)",
+    ),
+    "crosswalk.inferred_host": CodeHelp(
+        "the containing book or journal (the host) was read from a citation or identifier text "
+        "(a dc:source such as 'Journal, 11(5), 613-616'); that text stays in extra as written",
+        "nothing; if the source writes its citations in an unusual way, check the host of a "
+        "few such records (`ir-ingest export`)",
+    ),
+    "crosswalk.date_qualifier": CodeHelp(
+        "the source qualifies a date (MODS approximate, inferred, questionable); the date is "
+        "kept as written, as EDTF level 0 cannot qualify it, and the qualifier is in extra",
+        "nothing; a repository that needs the qualifier finds it in the record's extra",
+    ),
+    "validate.missing_title": CodeHelp(
+        "the record has no title; it is stored, marked invalid "
+        "(`ir-ingest export --valid-only` leaves it out)",
+        "look for the title in the record's extra (`ir-ingest export`): if it is there, a "
+        "crosswalk rule misses it (fix or add one, then `ir-ingest reprocess`); if not, ask "
+        "the endpoint's owner to add it",
+    ),
+    "validate.short_title": CodeHelp(
+        "the title is shorter than 3 characters, often a placeholder or a value cut off",
+        "check the record at the source; nothing to do if the title is right",
+    ),
+    "validate.missing_creator": CodeHelp(
+        "the record names no creator (no person or organisation with a name); it is stored, "
+        "marked invalid (`ir-ingest export --valid-only` leaves it out)",
+        "look for the creators in the record's extra (`ir-ingest export`): if they are there, "
+        "a crosswalk rule misses them (fix or add one, then `ir-ingest reprocess`); if not, "
+        "ask the endpoint's owner to add them",
+    ),
+    "validate.missing_date": CodeHelp(
+        "the record has no publication date (or none the crosswalk could read: see "
+        "`crosswalk.bad_value`)",
+        "ask the endpoint's owner to add the date; a date in a form we should read: report it",
+    ),
+    "validate.missing_language": CodeHelp(
+        "the record names no language",
+        "nothing required; ask the endpoint's owner to add it if your repository needs it",
+    ),
+    "store.older_than_stored": CodeHelp(
+        "not stored (skipped): the store holds a later datestamp of this record, a newer "
+        "version or a deletion (an old saved response imported after a harvest, say)",
+        "nothing, usually; to have this copy kept, the endpoint must send it with a newer "
+        "datestamp",
+    ),
+    "store.valid_copy_stored": CodeHelp(
+        "not stored (skipped): this copy is invalid, and the store keeps a valid copy of the "
+        "record in another format with the same datestamp",
+        "fix the cause the message names (at the source, or in the crosswalk); then a "
+        "`--full` harvest in this format stores it",
+    ),
+    "store.richer_format_stored": CodeHelp(
+        "not stored (skipped): the store holds this record, with the same datestamp, in a "
+        "richer format (a crosswalk of higher precedence: mods, then qdc, then oai_dc)",
+        "nothing: of a repository harvested in two formats the richer copy is kept",
+    ),
+    "harvest.repeated_token": CodeHelp(
+        "the endpoint sent a resumption token it had sent before; the window ended there "
+        "instead of looping, and the run is incomplete",
+        _HARVEST_AGAIN,
+    ),
+    "harvest.repeated_page": CodeHelp(
+        "the endpoint sent a page it had sent before under a new resumption token; the window "
+        "ended there instead of looping, and the run is incomplete",
+        _HARVEST_AGAIN,
+    ),
+    "harvest.empty_pages": CodeHelp(
+        "page after page (25 by default) had no records but a resumption token; the window "
+        "ended there, and the run is incomplete",
+        _HARVEST_AGAIN,
+    ),
+    "harvest.request_cap": CodeHelp(
+        "a window reached its cap of requests (100,000 by default); it ended there, and the "
+        "run is incomplete",
+        "harvest with `--window monthly` or `--window daily`, so that each window needs fewer "
+        "requests",
+    ),
+    "harvest.token_recovered": CodeHelp(
+        "the endpoint refused a resumption token (badResumptionToken, often one that expired) "
+        "and the list was asked for again from the newest datestamp seen; records sharing a "
+        "datestamp across the cut may be missed, so the run is incomplete",
+        _HARVEST_AGAIN,
+    ),
+    "harvest.unknown_set": CodeHelp(
+        "a run that found nothing asked for a set the endpoint does not list (ListSets): a "
+        "mistyped set looks like an empty one",
+        "compare the set with those the message lists (the setSpec, not the set's name) and "
+        "harvest again with `--set`",
+    ),
+    "harvest.unfinished_run_left": CodeHelp(
+        "an earlier run of this source did not finish, and this run, asking for less, did not "
+        "continue it: some records it asked for may not have been harvested",
+        "harvest with the options the message names (`--full`, or its `--from` and `--until`)",
+    ),
+    "harvest.gone_from_source": CodeHelp(
+        "a `--full` run's sweep found stored records the source no longer lists, and it sent "
+        "no deletion for them; they are kept, and listed in the HTML report",
+        "check a few at the source: if they were withdrawn, deal with them in your repository "
+        "by hand, and ask the endpoint's owner to keep deletions (deletedRecord persistent)",
+    ),
+    "reprocess.rejects_superseded": CodeHelp(
+        "rejects (records that had failed) of records the store now holds as new or newer "
+        "(deleted, or in the reject's format) were forgotten",
+        "nothing",
+    ),
+    "reprocess.rejects_other_format": CodeHelp(
+        "rejects of records the store holds, as new or newer, in another format were left as "
+        "they are: storing them would replace that version",
+        "nothing, unless you want those records in the rejects' format: then harvest it again",
+    ),
+}
+
+
+def stage_codes(stage: str) -> list[str]:
+    """The codes of ``stage`` (a :data:`STAGES` key), in catalogue order."""
+    return [code for code in CODES if code.partition(".")[0] == stage]
+
+
+def in_order(codes: set[str]) -> list[str]:
+    """``codes`` in catalogue order; codes it does not hold (a report kept by an older
+    version) after them, sorted."""
+    return [code for code in CODES if code in codes] + sorted(codes - CODES.keys())
+
+
+def close_matches(code: str) -> list[str]:
+    """The catalogued codes ``code`` may be a misspelling of, closest first."""
+    return difflib.get_close_matches(code.lower(), CODES, n=3)

@@ -1,0 +1,65 @@
+"""The codes command: every code by stage, one code with what to do, and a misspelt one."""
+
+from __future__ import annotations
+
+from ir_ingest.cli import app
+from ir_ingest.codes import CODES, STAGES
+from tests.cli.conftest import runner
+
+
+def test_codes_lists_every_code_once_under_its_stage() -> None:
+    result = runner.invoke(app, ["codes"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    headings = [line for line in lines if line and not line.startswith(" ")]
+    assert headings == [f"{stage}: {title}" for stage, title in STAGES.items()]
+    stage = ""
+    listed = []
+    for line in lines:
+        if line and not line.startswith(" "):
+            stage = line.partition(":")[0]
+        elif line:
+            code, meaning = line.split(maxsplit=1)
+            assert code.startswith(f"{stage}."), line
+            assert meaning == CODES[code].meaning
+            listed.append(code)
+    assert listed == list(CODES)
+
+
+def test_codes_code_says_what_it_means_and_what_to_do() -> None:
+    result = runner.invoke(app, ["codes", "xml.malformed"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "xml.malformed (reading the XML)",
+        f"  What it means: {CODES['xml.malformed'].meaning}",
+        f"  What to do: {CODES['xml.malformed'].action}",
+    ]
+
+
+def test_codes_of_a_stage_lists_that_stage_only() -> None:
+    result = runner.invoke(app, ["codes", "store"])
+    assert result.exit_code == 0, result.output
+    listed = [line.split()[0] for line in result.output.splitlines()[1:]]
+    assert listed == [
+        "store.older_than_stored",
+        "store.valid_copy_stored",
+        "store.richer_format_stored",
+    ]
+
+
+def test_an_unknown_code_is_a_usage_error_naming_the_codes_it_is_close_to() -> None:
+    result = runner.invoke(app, ["codes", "xml.malformd"])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "error: no issue code 'xml.malformd'; did you mean xml.malformed? "
+        "(ir-ingest codes lists them all)"
+    )
+    several = runner.invoke(app, ["codes", "validate.missing"])
+    assert several.exit_code == 2
+    assert "did you mean validate.missing_" in several.output
+    assert " or validate.missing_" in several.output
+    far = runner.invoke(app, ["codes", "nothing-like-it"])
+    assert far.exit_code == 2
+    assert far.output.strip() == (
+        "error: no issue code 'nothing-like-it' (ir-ingest codes lists them all)"
+    )
