@@ -17,6 +17,7 @@ from pathlib import Path
 import ir_ingest
 from ir_ingest import codes
 from ir_ingest.codes import CODES, STAGES, close_matches, in_order, stage_codes
+from ir_ingest.oai.pages import PageGuards
 
 PACKAGE = Path(ir_ingest.__file__).parent
 #: What a code looks like: ``stage.words_with_underscores``.
@@ -151,3 +152,11 @@ def test_codes_are_put_in_catalogue_order_and_misspellings_find_their_code() -> 
     assert close_matches("xml.malformd")[0] == "xml.malformed"
     assert close_matches("XML.Malformed")[0] == "xml.malformed"
     assert close_matches("nothing like it") == []
+
+
+def test_the_limits_the_catalogue_names_are_the_guards_defaults() -> None:
+    """The texts name the guards' defaults as numbers (the catalogue is read by ``--help``,
+    which must not import the harvester); a changed default must change the text."""
+    guards = PageGuards()
+    assert f"({guards.max_empty_pages} by default)" in CODES["harvest.empty_pages"].meaning
+    assert f"({guards.max_requests:,} by default)" in CODES["harvest.request_cap"].meaning

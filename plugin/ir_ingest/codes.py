@@ -15,6 +15,12 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ir_ingest.xmlsafe import DEFAULT_MAX_BYTES, DEFAULT_MAX_TAGS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +38,8 @@ STAGES: dict[str, str] = {
     "crosswalk": "crosswalking the metadata into a record",
     "validate": "validating the record",
     "store": "storing: which copy of a record is kept",
-    "harvest": "the harvest run itself (run issues)",
-    "reprocess": "reprocess runs (run issues)",
+    "harvest": "the harvest run itself, not one record",
+    "reprocess": "a reprocess run itself, not one record",
 }
 
 _HARVEST_AGAIN = (
@@ -64,7 +70,8 @@ CODES: dict[str, CodeHelp] = {
         "for a file, remove the DOCTYPE and the entities it declares, then import it again",
     ),
     "xml.too_large": CodeHelp(
-        "the document is over 64 MiB or over 2 million tags, refused before parsing (its tree "
+        f"the document is over {DEFAULT_MAX_BYTES // 2**20} MiB or over {DEFAULT_MAX_TAGS:,} "
+        "tags, refused before parsing (its tree "
         "would take gigabytes); a page so large fails the run at once, a file is refused",
         "ask the endpoint's owner for smaller pages (a resumption token every few hundred "
         "records); one that sends a whole list in one answer may send less with "
@@ -239,12 +246,14 @@ CODES: dict[str, CodeHelp] = {
         _HARVEST_AGAIN,
     ),
     "harvest.empty_pages": CodeHelp(
-        "page after page (25 by default) had no records but a resumption token; the window "
+        "page after page (25 by default) had no records but a "
+        "resumption token; the window "
         "ended there, and the run is incomplete",
         _HARVEST_AGAIN,
     ),
     "harvest.request_cap": CodeHelp(
-        "a window reached its cap of requests (100,000 by default); it ended there, and the "
+        "a window reached its cap of requests (100,000 by default); it ended "
+        "there, and the "
         "run is incomplete",
         "harvest with `--window monthly` or `--window daily`, so that each window needs fewer "
         "requests",
@@ -283,6 +292,28 @@ CODES: dict[str, CodeHelp] = {
         "nothing, unless you want those records in the rejects' format: then harvest it again",
     ),
 }
+
+
+def explain(code: str) -> list[str]:
+    """Lines saying what a catalogued ``code`` means and what to do about it."""
+    help_ = CODES[code]
+    return [
+        f"{code} ({STAGES[code.partition('.')[0]]})",
+        f"  What it means: {help_.meaning}",
+        f"  What to do: {help_.action}",
+    ]
+
+
+def listing(stages: Iterable[str]) -> list[str]:
+    """Each stage's codes with what they mean, a line a code; a blank line between stages."""
+    width = max(map(len, CODES))
+    lines: list[str] = []
+    for stage in stages:
+        if lines:
+            lines.append("")
+        lines.append(f"{stage}: {STAGES[stage]}")
+        lines += [f"  {code:<{width}}  {CODES[code].meaning}" for code in stage_codes(stage)]
+    return lines
 
 
 def stage_codes(stage: str) -> list[str]:

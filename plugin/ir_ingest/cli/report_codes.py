@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from ir_ingest.cli.common import app
-from ir_ingest.codes import CODES, STAGES, close_matches, stage_codes
+from ir_ingest.codes import CODES, STAGES, close_matches, explain, listing
 from ir_ingest.console import err, out
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
 
 
 @app.command("codes")
@@ -28,28 +25,14 @@ def codes_command(
 
     Example:  ir-ingest codes xml.malformed
     """
-    if code is None:
-        _list(STAGES)
+    if code is None or code in STAGES:
+        lines = listing([code] if code else STAGES)
     elif code in CODES:
-        help_ = CODES[code]
-        out.print(f"{code} ({STAGES[code.partition('.')[0]]})")
-        out.print(f"  What it means: {help_.meaning}")
-        out.print(f"  What to do: {help_.action}")
-    elif code in STAGES:
-        _list([code])
+        lines = explain(code)
     else:
         matches = close_matches(code)
         hint = f"; did you mean {' or '.join(matches)}?" if matches else ""
         err.print(f"error: no issue code {code!r}{hint} (ir-ingest codes lists them all)")
         raise typer.Exit(2)
-
-
-def _list(stages: Iterable[str]) -> None:
-    """Each stage's codes with what they mean, a line a code; a blank line between stages."""
-    width = max(map(len, CODES))
-    for number, stage in enumerate(stages):
-        if number:
-            out.print()
-        out.print(f"{stage}: {STAGES[stage]}")
-        for code in stage_codes(stage):
-            out.print(f"  {code:<{width}}  {CODES[code].meaning}")
+    for line in lines:
+        out.print(line)
