@@ -97,9 +97,9 @@ def print_runs(runs: list[RunListed]) -> None:
 _SHOWN = 70
 
 
-def print_lineage(entry: Entry) -> None:
-    """Field by field, where the values came from and (shortened) what they became; then what
-    no rule used."""
+def print_lineage(entry: Entry, full_values: bool = False) -> None:
+    """Field by field, where the values came from and what they became (shortened unless
+    ``full_values``); then what no rule used."""
     assert entry.record is not None
     out.print(f"# {entry.harvested.identifier} ({entry.harvested.metadata_prefix})")
     data = entry.record.to_dict()
@@ -107,7 +107,7 @@ def print_lineage(entry: Entry) -> None:
     for name, sources in sorted(entry.lineage.items()):
         paths = ", ".join(dict.fromkeys(sources))
         out.print(f"{name:<{width}}  <-  {paths}")
-        out.print(f"{'':<{width}}      = {_field(data, name)}")
+        out.print(f"{'':<{width}}      = {_field(data, name, full_values)}")
     if entry.record.extra:
         out.print("extra (kept, used by no rule):")
         for path, values in entry.record.extra.items():
@@ -117,11 +117,12 @@ def print_lineage(entry: Entry) -> None:
         out.print("extra: nothing; every source value reached a field")
 
 
-def _field(data: dict[str, Any], name: str) -> str:
-    """The value at a dotted field path (``host.identifiers``) as short JSON; a path through a
-    list (``subjects.value``, made by a build rule) gives each item's value."""
+def _field(data: dict[str, Any], name: str, full: bool) -> str:
+    """The value at a dotted field path (``host.identifiers``) as JSON, cut short unless
+    ``full``; a path through a list (``subjects.value``, made by a build rule) gives each
+    item's value."""
     text = json.dumps(_at(data, name.split(".")), ensure_ascii=False)
-    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+    return text if full or len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
 def _at(value: Any, parts: list[str]) -> Any:

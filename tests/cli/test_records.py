@@ -91,6 +91,32 @@ def test_crosswalk_explain_shows_lineage_and_extra() -> None:
     assert "  mods:typeOfResource: text" in lines
 
 
+def _explained_abstracts(*options: str) -> str:
+    zenodo = SEED_CHAPTER.parent / "zenodo-escaped-twice.xml"
+    result = runner.invoke(app, ["crosswalk", str(zenodo), "--explain", *options])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    return lines[lines.index(next(line for line in lines if line.startswith("abstracts "))) + 1]
+
+
+def test_crosswalk_explain_cuts_long_values_unless_asked_for_them_whole() -> None:
+    cut = _explained_abstracts()
+    assert cut.endswith("…")
+    assert "Raw files included." not in cut
+    whole = _explained_abstracts("--full-values")
+    assert whole.strip() == (
+        '= [{"value": "Abstract <p>Calibration of twelve loggers in the <em>Wexcombe</em> tide '
+        'pools — drift &lt; 0.1&nbsp;K.<br>Raw files included.</p>"}, '
+        '{"value": "Drift stayed &lt; 0.1 K over the season."}]'
+    )
+
+
+def test_full_values_without_explain_is_refused() -> None:
+    result = runner.invoke(app, ["crosswalk", str(SEED_CHAPTER), "--full-values"])
+    assert result.exit_code == 1
+    assert "--full-values goes with --explain" in result.output
+
+
 def test_crosswalk_of_a_collection_prints_an_array(tmp_path: Path) -> None:
     collection = SEED_CHAPTER.parents[1] / "mods" / "collection-two.xml"
     result = runner.invoke(app, ["crosswalk", str(collection)])

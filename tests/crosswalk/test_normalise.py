@@ -92,6 +92,41 @@ def test_sanitise_html_reads_only_markup_as_html(value: str, expected: str) -> N
     assert normalise.sanitise_html(value) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Zenodo's oai_dc escapes its HTML twice: the parsed text still holds "&lt;p&gt;".
+        ("&lt;p&gt;Seagrass &amp;amp; kelp&lt;/p&gt;", "<p>Seagrass &amp; kelp</p>"),
+        ("&lt;h3&gt;Abstract&lt;/h3&gt; &lt;p&gt;Text&lt;/p&gt;", "Abstract <p>Text</p>"),
+        ('&lt;p class="MsoNormal"&gt;Caf&amp;eacute;&lt;/p&gt;', "<p>Café</p>"),
+        # Escaped once more than that, it is unescaped once only: no loop to the bottom.
+        ("&amp;lt;b&amp;gt;x&lt;br&gt;", "&lt;b&gt;x<br>"),
+    ],
+)
+def test_sanitise_html_unescapes_markup_escaped_twice(value: str, expected: str) -> None:
+    assert normalise.sanitise_html(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Real markup beside escaped tags: the escaped ones are text the author wrote.
+        ("<p>Use the &lt;p&gt; element</p>", "<p>Use the &lt;p&gt; element</p>"),
+        # An escaped "<" that opens no HTML element stays text.
+        ("p &lt; 0.05 &lt;gene&gt;", "p &lt; 0.05 &lt;gene&gt;"),
+    ],
+)
+def test_sanitise_html_unescapes_only_markup_with_no_real_element(
+    value: str, expected: str
+) -> None:
+    assert normalise.sanitise_html(value) == expected
+
+
+def test_markup_escaped_twice_is_still_sanitised() -> None:
+    attack = '&lt;p onclick="x()"&gt;Hi&lt;script&gt;alert(1)&lt;/script&gt;&lt;/p&gt;'
+    assert normalise.sanitise_html(attack) == "<p>Hi</p>"
+
+
 def test_sanitised_html_stays_safe_under_nfc() -> None:
     # A combining long solidus after ">" turns the pair into "≯" under NFC: the <b> tag would
     # never close and the rest would become its attributes.

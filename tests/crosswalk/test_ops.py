@@ -34,6 +34,31 @@ def test_resource_type_keeps_the_source_string() -> None:
     assert value["source"] == {"label": "  Info:EU-Repo/semantics/bookPart "}
 
 
+@pytest.mark.parametrize(
+    ("value", "only", "label"),
+    [
+        ("Sound ; Text", None, "sound"),
+        ("Text; Sound", None, "text"),  # the first part that maps
+        ("Text; Sound", "specific", "sound"),  # a precise part wins under `specific`
+        ("Image;", None, "image"),
+        ("Unheard-of; Still image", None, "still image"),
+    ],
+)
+def test_resource_type_reads_packed_types_part_by_part(
+    value: str, only: str | None, label: str
+) -> None:
+    found = compile_operation({"resource_type": only} if only else "resource_type")(value)
+    assert found["label"] == label
+    assert found["source"] == {"label": value}  # the other parts stay in the source label
+
+
+@pytest.mark.parametrize(
+    ("value", "only"), [("Text; Other", "specific"), ("Odd; Unheard-of", None)]
+)
+def test_resource_type_of_packed_parts_none_of_which_fits(value: str, only: str | None) -> None:
+    assert compile_operation({"resource_type": only} if only else "resource_type")(value) is None
+
+
 def test_normaliser_operations_are_wired() -> None:
     assert compile_operation("edtf")("2020-12-18T10:00:00Z") == "2020-12-18"
     assert compile_operation("language")("English") == "eng"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ir_ingest.entry import Severity
 from ir_ingest.schema import Agent, Record, Source, Text
 from ir_ingest.validate import CODES, validate_record
@@ -41,6 +43,41 @@ def test_tombstones_are_not_validated() -> None:
         repository="r", oai_identifier="i", datestamp="", metadata_prefix="oai_dc", deleted=True
     )
     assert validate_record(Record(id="x", source=source)) == []
+
+
+UUID = "0b6c1f2e-5d4a-4c3b-9e8f-7a6b5c4d3e2f"
+
+
+@pytest.mark.parametrize("host", ["pure.atira.dk", "research.example.ac.uk"])
+def test_a_pure_person_is_said_to_be_no_output(host: str) -> None:
+    # Pure's persons set harvested as oai_dc: a name as title, a portal URL, nothing else.
+    source = Source(
+        repository="r",
+        oai_identifier=f"oai:{host}:persons/{UUID}",
+        datestamp="",
+        metadata_prefix="oai_dc",
+        set_specs=["persons:all"],
+    )
+    issues = validate_record(Record(id="x", source=source, title=Text(value="Quill, Ansel")))
+    assert [(i.code, i.severity, i.path) for i in issues] == [
+        ("validate.not_an_output", Severity.ERROR, "source.oai_identifier")
+    ]
+    assert "describes a person" in issues[0].message
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    [f"oai:pure.atira.dk:publications/{UUID}", "oai:repo.example.org:persons/12", "persons/x"],
+)
+def test_other_records_are_checked_as_outputs(identifier: str) -> None:
+    source = Source(
+        repository="r",
+        oai_identifier=identifier,
+        datestamp="",
+        metadata_prefix="oai_dc",
+    )
+    issues = validate_record(Record(id="x", source=source, title=Text(value="Eels")))
+    assert "validate.missing_creator" in {i.code for i in issues}
 
 
 def test_every_code_is_documented() -> None:

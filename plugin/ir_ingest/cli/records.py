@@ -94,17 +94,27 @@ def crosswalk_command(
         bool,
         typer.Option("--explain", help="Show where each field came from and what went to extra."),
     ] = False,
+    full_values: Annotated[
+        bool,
+        typer.Option(
+            "--full-values",
+            help="With --explain: show each field's value whole, not cut at 70 characters.",
+        ),
+    ] = False,
 ) -> None:
     """Print the record JSON a file crosswalks to (offline: no network, no store).
 
     Issues go to stderr, so stdout is the JSON alone: one object, or an array for a file that
-    holds a collection of records.  With --explain, print each field's source paths instead.
+    holds a collection of records.  With --explain, print each field's source paths instead,
+    and its value (cut at 70 characters, unless --full-values).
 
     Example:  ir-ingest crosswalk fixtures/records/mods/seed-chapter.xml --explain
     """
     from ir_ingest.pipeline import process_file
 
     with fail_cleanly():
+        if full_values and not explain:
+            raise IngestError("--full-values goes with --explain (the JSON is never cut)")
         # Deletions in a saved ListRecords page have no record to show; they are passed over.
         check_crosswalk_name(crosswalk)
         read = process_file(file, _known_format(prefix), crosswalk)
@@ -117,7 +127,7 @@ def crosswalk_command(
                 raise IngestError(f"{file}: {entry.harvested.identifier}: {problems}")
     if explain:
         for entry in entries:
-            print_lineage(entry)
+            print_lineage(entry, full_values)
     else:
         records = [entry.record.to_dict() for entry in entries if entry.record]
         document = records[0] if len(records) == 1 else records

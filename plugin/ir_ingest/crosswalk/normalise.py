@@ -252,14 +252,16 @@ def citation(value: str) -> dict[str, Any]:
 # -- markup ---------------------------------------------------------------------------------
 
 _ALLOWED_TAGS = {"p", "br", "i", "em", "b", "strong", "sub", "sup", "ul", "ol", "li"}
-#: An element HTML knows, opened or closed: what makes a value markup rather than plain text.
-_HTML_TAG = re.compile(
-    r"</?(?:p|br|hr|i|em|b|strong|u|s|sub|sup|small|big|span|div|a|font|ul|ol|li|dl|dt|dd"
+_TAG_NAMES = (
+    r"(?:p|br|hr|i|em|b|strong|u|s|sub|sup|small|big|span|div|a|font|ul|ol|li|dl|dt|dd"
     r"|blockquote|pre|code|q|cite|abbr|h[1-6]|table|thead|tbody|tr|td|th|img|script|style"
     r"|iframe|object|embed|svg|math|link|meta|form|input|button|textarea|select|base|body"
-    r"|html|head|title)(?=[\s/>])",
-    re.IGNORECASE,
+    r"|html|head|title)"
 )
+#: An element HTML knows, opened or closed: what makes a value markup rather than plain text.
+_HTML_TAG = re.compile(rf"</?{_TAG_NAMES}(?=[\s/>])", re.IGNORECASE)
+#: The same, escaped once more (``&lt;p&gt;``): markup a repository escaped twice.
+_ESCAPED_TAG = re.compile(rf"&lt;/?{_TAG_NAMES}(?=[\s/]|&gt;)", re.IGNORECASE)
 _HTML_REFERENCE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)
 #: U+0338 after "<", "=" or ">": NFC composes the pair into one character (≮ ≠ ≯).
 _NOT_SIGN = re.compile("([<=>])\u0338")
@@ -272,8 +274,15 @@ def sanitise_html(value: str) -> str:
     plain text, escaped whole: read as HTML, ``p <0.05 and q> 0.1`` or ``the <gene> product``
     would lose the words between the brackets.  Repositories escape real markup into
     ``dc:description`` (Pure, DSpace), and that is cleaned by nh3.
+
+    Markup escaped twice (Zenodo's oai_dc: ``&lt;p&gt;Text&lt;/p&gt;`` after XML parsing) is
+    unescaped once, when the value holds an escaped HTML element and no real one, and then
+    cleaned like any markup; otherwise a reader would see the tags as text.  A value with real
+    elements keeps its escaped ones as text (an abstract about HTML may show ``&lt;p&gt;``).
     """
     text = clean_text(value)
+    if _ESCAPED_TAG.search(text) and not _HTML_TAG.search(text):
+        text = html.unescape(text)  # once: what was meant is markup, cleaned below
     if not _HTML_TAG.search(text) and not _HTML_REFERENCE.search(text):
         return html.escape(text, quote=False)
     cleaned = nh3.clean(text, tags=_ALLOWED_TAGS, attributes={})

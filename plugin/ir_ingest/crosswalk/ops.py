@@ -89,11 +89,17 @@ def resource_type(value: str, only: str | None) -> dict[str, Any] | None:
 
     ``{resource_type: specific}`` takes no generic type (COAR text, other), so that a rule
     before a plain ``resource_type`` rule lets "Master's thesis" win over DCMI "Text".
+
+    Types packed as ``Sound ; Text`` (CONTENTdm) are read part by part: the first part that
+    maps gives the type, and the source label is the whole value, so no part is lost.  (A
+    ``split`` before this operation would drop the parts that map to nothing, or to a generic
+    type under ``specific``, while the element counted as used.)
     """
-    row = lookup_row("resource_types", value)
-    if row is None or (only == "specific" and row.get("uri") in GENERIC_TYPES):
-        return None
-    return {**row, "source": {"label": value}}
+    for part in value.split(";") if ";" in value else (value,):
+        row = lookup_row("resource_types", part)
+        if row is not None and not (only == "specific" and row.get("uri") in GENERIC_TYPES):
+            return {**row, "source": {"label": value}}
+    return None
 
 
 def _check_only(arg: Any) -> str | None:

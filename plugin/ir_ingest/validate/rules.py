@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from ir_ingest.entry import Issue, Severity
@@ -14,6 +15,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "validate.missing_creator": (Severity.ERROR, "the record names no creator"),
     "validate.missing_date": (Severity.WARNING, "the record has no publication date"),
     "validate.missing_language": (Severity.INFO, "the record names no language"),
+    "validate.not_an_output": (
+        Severity.ERROR,
+        "the record describes a person, not a research output (Pure names it persons/ in its "
+        "OAI identifier): harvest a set of outputs instead, such as Pure's publications:all",
+    ),
 }
 
 Rule = Callable[[Record], Iterator[Issue]]
@@ -48,9 +54,21 @@ def _language(record: Record) -> Iterator[Issue]:
 
 RULES: tuple[Rule, ...] = (_title, _creators, _date, _language)
 
+#: Pure names each record by its kind and UUID (``oai:pure.atira.dk:persons/<uuid>``, beside
+#: ``…:publications/<uuid>``; the part before the kind is usually ``pure.atira.dk``, whatever
+#: the institution); its OAI interface offers persons beside research outputs and student
+#: theses.  Other repositories give no such sign: their records are checked as outputs.
+_PURE_PERSON = re.compile(r"^oai:[^:/]+:persons/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
+
 
 def validate_record(record: Record) -> list[Issue]:
-    """Run every core rule; tombstones are not validated (they only say the record is gone)."""
+    """Run every core rule; tombstones are not validated (they only say the record is gone).
+
+    A record that describes a person (a Pure persons set harvested) gets one issue saying so,
+    not the missing creator, date and language of an output.
+    """
     if record.source.deleted:
         return []
+    if _PURE_PERSON.match(record.source.oai_identifier):
+        return [_issue("validate.not_an_output", "source.oai_identifier")]
     return [issue for rule in RULES for issue in rule(record)]
