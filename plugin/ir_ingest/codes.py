@@ -218,6 +218,14 @@ CODES: dict[str, CodeHelp] = {
         "the record names no language",
         "nothing required; ask the endpoint's owner to add it if your repository needs it",
     ),
+    "validate.not_an_output": CodeHelp(
+        "the record describes a person, not a research output: a Pure persons set was "
+        "harvested (Pure names such records persons/ in their OAI identifier); it is stored "
+        "as invalid",
+        "harvest a set of outputs instead (Pure's publications:all, say: `ir-ingest harvest "
+        "URL --set publications:all`); the persons' records stay in the store as invalid, and "
+        "`ir-ingest export --valid-only` leaves them out",
+    ),
     "store.older_than_stored": CodeHelp(
         "not stored (skipped): the store holds a later datestamp of this record, a newer "
         "version or a deletion (an old saved response imported after a harvest, say)",
