@@ -335,3 +335,20 @@ def test_a_crosswalk_of_ones_own_includes_a_shipped_one(tmp_path: Path) -> None:
     missing.write_text(HEADER + "include: nowhere.yaml\nrules: []\n", "utf-8")
     with pytest.raises(ConfigError, match=r"include 'nowhere\.yaml' is neither beside it nor"):
         load_crosswalk(missing)
+
+
+def test_a_split_part_no_operation_maps_keeps_the_whole_value_in_extra(tmp_path: Path) -> None:
+    """Found by a helper's review: the part a lookup did not know vanished, and the element
+    counted as used; the parts that map are still put, and the whole value stays for extra."""
+    rules = (
+        "  - {from: 't:r', to: 'formats[]', ops: [{split: ';'}, {lookup: access_rights},"
+        " {column: label}]}\n"
+    )
+    applied = apply_crosswalk(
+        _crosswalk(tmp_path, rules), _doc("<t:r>open access; not a right we know</t:r>")
+    )
+    assert applied.data == {
+        "formats": ["open access"],
+        "extra": {"t:r": ["open access; not a right we know"]},
+    }
+    assert (applied.source_values, applied.consumed_values) == (1, 0)

@@ -173,12 +173,15 @@ def _apply(
         if not _on_error(rule, exc, f"{target}{rule.target}", _join(source, rule), scope):
             return False
         values = [value]
+    placed = None not in values
+    if not placed:
+        values = [v for v in values if v is not None]
     if rule.when or rule.requires:
         values = [v for v in values if _accepts(rule, v)]
     if rule.wrap or rule.constants:
         values = [_shape(rule, element, v) for v in values]
     # Every part must find its place; otherwise the whole source value stays for extra.
-    used = bool(values) and all([_put(data, rule, v) for v in values])
+    used = all([_put(data, rule, v) for v in values]) and placed and bool(values)
     if used:
         field_name = target + ".".join(rule.target.parts)
         if rule.build and rule.ops:
@@ -205,13 +208,19 @@ def _mark_used(rule: Rule, key: Key, scope: _Scope) -> None:
 
 
 def _run_ops(ops: tuple[Operation, ...], value: Any) -> list[Any]:
-    """Run the operations; a list result fans out, the rest running on each part."""
+    """Run the operations; a list result fans out, the rest running on each part.
+
+    A part the rest make nothing of (``{split: ";"}`` then a lookup that knows one part
+    only) is a part without a place: ``[None]`` stands for it, so that the whole source value
+    stays unconsumed and goes to ``extra`` as well, rather than that part being lost.
+    """
     for index, op in enumerate(ops):
         value = op.func(value, op.arg)
         if value is None:
             return []
         if isinstance(value, list):
-            return [out for item in value for out in _run_ops(ops[index + 1 :], item)]
+            rest = ops[index + 1 :]
+            return [out for item in value for out in _run_ops(rest, item) or [None]]
     return [value]
 
 
