@@ -120,6 +120,8 @@ class Entry:
     outcome: Outcome | None = None
     #: Record field -> the source paths its values came from (``crosswalk --explain``).
     lineage: dict[str, list[str]] = field(default_factory=dict)
+    #: The record fields a new version changed (set by the store on ``updated`` entries).
+    changed_fields: list[str] = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:

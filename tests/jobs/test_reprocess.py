@@ -325,3 +325,23 @@ def test_two_reprocess_runs_at_once_are_refused_whatever_their_scope(store: Stor
                 reprocess(store, scope)
         assert store.run_report() is None, "the refused runs left nothing behind"
     assert reprocess(store).status == "completed"
+
+
+def test_a_reprocess_report_says_what_each_updated_record_changed(store: Store) -> None:
+    harvested = HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", RAW)
+    store.save_page(None, [process(harvested)], None)
+    with store.engine.begin() as conn:  # as an older crosswalk <b>would</b> have titled it
+        old = conn.execute(text("select record_json from records")).scalar_one()
+        older = bytes(old).replace(b"Bell title", b"Bell <b>title</b>")
+        conn.execute(
+            text("update records set content_hash = 'old', record_json = :j"), {"j": older}
+        )
+
+    report = reprocess(store)
+
+    assert report.changes == [{"identifier": "oai:x:1", "title": "Bell title", "fields": ["title"]}]
+    assert report.changed_field_counts == {"title": 1}
+    assert "Updated records changed: title ×1\n" in render.to_text(report)
+    page = render.to_html(report)
+    assert '<table id="changes">' in page
+    assert "<td>Bell title<br><code>oai:x:1</code></td><td><code>title</code></td>" in page

@@ -23,17 +23,22 @@ HOSTILE_TITLE = "<script>document.title='pwned'</script>Eels & <b>eelgrass</b>"
 HOSTILE_ID = 'oai:x:"><img src=x onerror="document.title=\'pwned\'">'
 
 
-def _report() -> RunReport:
-    harvested = HarvestedRecord("urn:test", HOSTILE_ID, "2024-01-01", "oai_dc", b"<r/>")
-    record = Record(
+def _report_record() -> Record:
+    return Record(
         id="1",
         source=Source(
             repository="urn:test", oai_identifier=HOSTILE_ID, datestamp="", metadata_prefix="oai_dc"
         ),
         title=Text(value=HOSTILE_TITLE),
     )
+
+
+def _report() -> RunReport:
+    harvested = HarvestedRecord("urn:test", HOSTILE_ID, "2024-01-01", "oai_dc", b"<r/>")
     entry = Entry(
-        harvested, record, [Issue("validate.missing_creator", "<i>no</i> creator", Severity.ERROR)]
+        harvested,
+        _report_record(),
+        [Issue("validate.missing_creator", "<i>no</i> creator", Severity.ERROR)],
     )
     entry.outcome = Outcome.INVALID
     clean = Entry(
@@ -279,6 +284,10 @@ def test_html_report_in_headless_chromium(tmp_path: Path) -> None:
     terms = [dt.findtext("code") for dt in dom.iterfind(".//dl[@id='codes']/dt")]
     assert terms[0] == "xml.malformed"
     assert terms[-1] == ODD_CODE
+    changes = dom.find(".//table[@id='changes']")
+    assert changes is not None
+    assert HOSTILE_TITLE in "".join(map(str, changes.itertext()))
+    assert ODD_FIELD in "".join(map(str, changes.itertext()))
     link = dom.find(".//table[@id='entries']//a")
     assert link is not None
     assert dom.find(f".//dt[@id='{str(link.get('href'))[1:]}']") is not None
@@ -286,6 +295,7 @@ def test_html_report_in_headless_chromium(tmp_path: Path) -> None:
 
 #: A code no catalogue holds, as a report kept by another version might carry, made hostile.
 ODD_CODE = 'zz.old"><img src=x onerror="document.title=1">'
+ODD_FIELD = '<img src=x onerror="document.title=2">'
 
 
 def _coded_report() -> RunReport:
@@ -300,7 +310,13 @@ def _coded_report() -> RunReport:
         issues=[Issue("crosswalk.format_limit", "simple DC cannot say", Severity.INFO)],
         outcome=Outcome.CREATED,
     )
-    report.add([failed, noted])
+    updated = Entry(
+        HarvestedRecord("urn:test", HOSTILE_ID, "", "oai_dc", b"<r/>"),
+        _report_record(),
+        outcome=Outcome.UPDATED,
+        changed_fields=["creators", ODD_FIELD],  # a name a report kept elsewhere might hold
+    )
+    report.add([failed, noted, updated])
     report.add_run_issue(Issue("harvest.repeated_token", "token 'a' twice"), "whole list")
     report.add_run_issue(Issue(ODD_CODE, "<b>old</b>"), "plan")
     return report
@@ -359,3 +375,18 @@ def test_the_text_report_ends_with_what_the_codes_of_the_run_mean() -> None:
     quiet = RunReport(repository="urn:test", metadata_prefix="oai_dc")
     assert "What the codes mean" not in render.to_text(quiet)
     assert "What the codes mean" not in render.to_html(quiet)
+
+
+def test_the_reports_say_what_updated_records_changed() -> None:
+    report = _coded_report()
+    assert report.changed_field_counts == {ODD_FIELD: 1, "creators": 1}
+    page = render.to_html(report)
+    assert "<img" not in page
+    row = html.fromstring(page).findall(".//table[@id='changes']//tr")[1]
+    assert [str(code.text) for code in row.iterfind(".//code")] == [
+        HOSTILE_ID,
+        "creators",
+        ODD_FIELD,
+    ]
+    assert f"Updated records changed: {ODD_FIELD} ×1, creators ×1\n" in render.to_text(report)
+    assert RunReport.from_dict(report.to_dict()).changes == report.changes

@@ -70,6 +70,12 @@ class RunReport:
     cut_short: bool = False
     #: OAI identifiers of stored records a full run's sweep no longer found at the source.
     gone_from_source: list[str] = field(default_factory=list)
+    #: Updated records with what their new version changed: ``identifier``, ``title`` and
+    #: ``fields`` (top-level record fields), at most :data:`MAX_LISTED_ENTRIES` of them.
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    changes_not_listed: int = 0
+    #: Record field -> how many updated records it changed in (all of them, listed or not).
+    changed_field_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -105,6 +111,8 @@ class RunReport:
             info.update(i.code for i in issues if i.severity is Severity.INFO)
             if any(issue.severity is not Severity.INFO for issue in issues):
                 self._list(entry, outcome, issues)
+            if entry.changed_fields:
+                self._list_change(entry)
         self.issue_counts = dict(sorted(codes.items()))
         self.info_codes = sorted(info)
 
@@ -112,14 +120,28 @@ class RunReport:
         if len(self.entries) >= MAX_LISTED_ENTRIES:
             self.entries_not_listed += 1
             return
-        record = entry.record
         self.entries.append(
             EntryReport(
                 identifier=entry.harvested.identifier,
                 outcome=outcome.value,
-                title=record.title.value if record and record.title else None,
+                title=_title(entry),
                 issues=[issue.to_dict() for issue in issues],
             )
+        )
+
+    def _list_change(self, entry: Entry) -> None:
+        counts = Counter(self.changed_field_counts)
+        counts.update(entry.changed_fields)
+        self.changed_field_counts = dict(sorted(counts.items()))
+        if len(self.changes) >= MAX_LISTED_ENTRIES:
+            self.changes_not_listed += 1
+            return
+        self.changes.append(
+            {
+                "identifier": entry.harvested.identifier,
+                "title": _title(entry),
+                "fields": entry.changed_fields,
+            }
         )
 
     def add_run_issue(self, issue: Issue, where: str) -> None:
@@ -174,3 +196,8 @@ def _reported(issues: list[Issue], outcome: Outcome) -> list[Issue]:
     if outcome is not Outcome.SKIPPED:
         return issues
     return [issue for issue in issues if issue.code.startswith("store.")]
+
+
+def _title(entry: Entry) -> str | None:
+    record = entry.record
+    return record.title.value if record and record.title else None

@@ -74,6 +74,9 @@ def to_text(report: RunReport) -> str:
         f"Run issue {issue['code']} ({issue['where']}): {issue['message']}"
         for issue in report.run_issues
     )
+    if report.changed_field_counts:
+        changed = ", ".join(f"{name} ×{n}" for name, n in report.changed_field_counts.items())
+        lines.append(f"Updated records changed: {changed}")
     if report.gone_from_source:
         lines.append(
             f"{len(report.gone_from_source)} records gone from the source are listed for review "

@@ -27,6 +27,7 @@ from ir_ingest.entry import Entry, Issue, Outcome, stored_datestamp
 from ir_ingest.errors import WriteConflict
 from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
+from ir_ingest.store.changes import comparable, note_changes
 from ir_ingest.store.copies import StoredCopy, older, older_issue, poorer, poorer_issue
 
 if TYPE_CHECKING:
@@ -72,14 +73,9 @@ _TOUCH_TOMBSTONE = ("datestamp", "updated_at", "run_id")
 
 
 def content_hash(record: Record) -> str:
-    """Hash of what a record says, leaving out what changes without the content changing."""
-    data = record.to_dict()
-    source = dict(data["source"])
-    # The crosswalk's name: a record another crosswalk makes alike is the same record.
-    for volatile in ("datestamp", "raw_sha256", "crosswalk"):
-        source.pop(volatile, None)
-    data["source"] = source
-    return hashlib.sha256(msgspec.json.encode(data)).hexdigest()
+    """Hash of what a record says, leaving out what changes without the content changing
+    (the crosswalk's name too: a record another crosswalk makes alike is the same record)."""
+    return hashlib.sha256(msgspec.json.encode(comparable(record.to_dict()))).hexdigest()
 
 
 def _update(columns: tuple[str, ...]) -> Any:
@@ -134,6 +130,7 @@ class PageWriter:
         states = self._states(entries)
         for entry in entries:
             entry.outcome = self._decide(entry, states)
+        note_changes(self.conn, {_rid(e): e for e in entries if e.outcome is Outcome.UPDATED})
         if self.inserts:
             self.conn.execute(insert(t.records), self.inserts)
         for columns, group in groupby(self.updates, key=itemgetter(0)):

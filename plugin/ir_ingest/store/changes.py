@@ -1,0 +1,59 @@
+"""What a new version of a record changed: the record fields that differ from the stored one.
+
+A repository manager who sees "412 updated" after a harvest or a reprocess asks next what
+changed.  The answer is computed when the version is written, against the version it replaces,
+field by field at the top level of the record (``title``, ``creators``, ``extra``…), and kept
+on the entry for the run's report.  The provenance fields that change with every harvest
+without the content changing (the datestamp, the raw XML's hash, the crosswalk's name) do not
+count; they are the ones the content hash leaves out too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from sqlalchemy import select
+
+from ir_ingest.store import tables as t
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from ir_ingest.entry import Entry
+
+#: Provenance that changes without what the record says changing.
+VOLATILE_SOURCE = ("datestamp", "raw_sha256", "crosswalk")
+
+
+def comparable(data: dict[str, Any]) -> dict[str, Any]:
+    """A record's data without its volatile provenance (see :data:`VOLATILE_SOURCE`)."""
+    source = {k: v for k, v in data["source"].items() if k not in VOLATILE_SOURCE}
+    return {**data, "source": source}
+
+
+def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The top-level fields whose values differ between two records' data, sorted.
+
+    A field one side leaves out counts as changed when the other has it (a list field emptied
+    is left out of the new record's JSON, not written as ``[]``).
+    """
+    old, new = comparable(old), comparable(new)
+    return sorted(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
+
+
+def note_changes(conn: Connection, updated: dict[str, Entry]) -> None:
+    """Set ``changed_fields`` on entries whose record replaces a stored one.
+
+    ``updated`` maps record ids to their entries; the stored versions are read in one query,
+    inside the caller's transaction and before it writes the new ones.
+    """
+    if not updated:
+        return
+    c = t.records.c
+    rows = conn.execute(select(c.id, c.record_json).where(c.id.in_(list(updated)))).all()
+    for rid, old_json in rows:
+        entry = updated[rid]
+        if entry.record is None or old_json is None:
+            continue
+        entry.changed_fields = changed_fields(msgspec.json.decode(old_json), entry.record.to_dict())
