@@ -62,7 +62,8 @@ def test_no_default_file_is_an_empty_config(
         # Credentials are never read from the file, and never echoed from it.
         (
             '[sources.a]\nurl = "https://u:abc123@h/oai"\n',
-            "credentials are not kept in the config file, and the url 'https://h/oai' has some",
+            r"credentials are not kept in the config file, "
+            r"and the url 'https://\*\*\*@h/oai' has some",
         ),
         ('[sources.a]\nurl = "https://h/oai?apikey=abc123"\n', r"'https://h/oai\?apikey=\*\*\*'"),
         ('[sources.a]\nurl = "ftp://u:abc123@h/oai"\n', "must start with http:// or https://"),

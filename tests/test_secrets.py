@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ir_ingest.secrets import is_secret_name, mask_query, public_url, query_secrets
+from ir_ingest.secrets import is_secret_name, mask_query, public_url, query_secrets, shown_url
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,28 @@ def test_credential_names_and_query_values() -> None:
     url = "https://h/oai?apikey=k1&token=t2&set=a"
     assert mask_query(url) == "https://h/oai?apikey=***&token=***&set=a"
     assert query_secrets(url) == {"k1", "t2"}
+
+
+def test_names_a_third_walkthrough_found_shown_are_credentials() -> None:
+    found = ("pass", "pw", "auth", "Authorization", "auth_code", "signature", "X-Amz-Signature")
+    assert all(map(is_secret_name, (*found, "sig", "jwt", "session", "sessionid", "sid", "code")))
+    harmless = (
+        "author",
+        "authors",
+        "authority",
+        "passage",
+        "codeset",
+        "pwr",
+        "design",
+        "resumption",
+    )
+    assert not any(map(is_secret_name, harmless))
+    url = "https://h/oai?pass=S3&auth=S4&signature=S5&session=S9&jwt=S10&pw=S14&code=S8&set=a"
+    assert query_secrets(url) == {"S3", "S4", "S5", "S9", "S10", "S14", "S8"}
+
+
+def test_a_url_shown_for_its_credentials_shows_where_they_are() -> None:
+    assert shown_url("https://u:p%40ss@h:8443/oai?apikey=k&set=a") == (
+        "https://***@h:8443/oai?apikey=***&set=a"
+    )
+    assert shown_url("https://h/oai") == "https://h/oai"

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ir_ingest.errors import ConfigError
-from ir_ingest.secrets import is_secret_name, public_url
+from ir_ingest.secrets import is_secret_name, public_url, shown_url
 
 DEFAULT_CONFIG = Path("ir-ingest.toml")
 TARGET_TYPES = ("invenio", "dspace", "sword", "eprints", "jsonl")
@@ -186,8 +186,8 @@ def _check_url(where: str, url: Any, instead: str) -> None:
         raise ConfigError(f"{where}: url must start with http:// or https://, got {shown!r}")
     if shown != url:
         raise ConfigError(
-            f"{where}: credentials are not kept in the config file, and the url {shown!r} "
-            f"has some; {instead}"
+            f"{where}: credentials are not kept in the config file, and the url "
+            f"{shown_url(url)!r} has some; {instead}"
         )
 
 

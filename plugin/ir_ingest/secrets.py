@@ -14,8 +14,15 @@ from ir_ingest.errors import ConfigError
 
 #: Names that hold credentials: ``access_token``, ``client_secret``, ``passwd``, ``pwd``, and
 #: every name ending in "key" (``apikey``, ``accessKey``, ``privateKey``).  That masks a
-#: harmless ``collectionKey`` too, which is the lesser harm: a key shown is a key leaked.
-_SECRET_NAME = re.compile(r"passw|pwd|secret|token|credential|key$", re.IGNORECASE)
+#: harmless ``collectionKey`` too, which is the lesser harm: a key shown is a key leaked.  A
+#: third walkthrough found these shown too: ``pass``, ``pw``, ``auth`` and ``authorization``
+#: (not ``author``, ``authority``), signatures (``sig``, ``X-Amz-Signature``), ``jwt``, sessions
+#: (``session``, ``sessionid``, ``sid``) and OAuth's ``code``.
+_SECRET_NAME = re.compile(
+    r"passw|pwd|secret|token|credential|key$|signature|jwt|session"
+    r"|^(?:pass|pw|sig|sid|code)$|^auth(?!ors?$|ority)",
+    re.IGNORECASE,
+)
 _PARAMETER = re.compile(r"([?&])([^=&#]*)=([^&#]*)")
 MASK = "***"
 
@@ -34,6 +41,15 @@ def query_secrets(url: str) -> set[str]:
     """The values of ``url``'s credential parameters as written, to scrub from messages that
     quote it (read as :func:`mask_query` reads them)."""
     return {m[3] for m in _PARAMETER.finditer(url) if m[3] and is_secret_name(m[2])}
+
+
+def shown_url(url: str) -> str:
+    """``url`` with its user part and credential parameters masked (``https://***@host/oai``):
+    for a message about the credentials it holds, which must show where they are."""
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        url = urlunsplit(parts._replace(netloc=f"{MASK}@{parts.netloc.rpartition('@')[2]}"))
+    return mask_query(url)
 
 
 def public_url(url: str) -> str:
