@@ -172,6 +172,17 @@ def test_a_strict_run_cut_short_exits_3(db: str) -> None:
     assert "--strict: the run was cut short; records failed: 0, invalid: 3" in cut.output
 
 
+def test_a_strict_run_with_a_warning_of_its_own_exits_3(db: str, oai_endpoint: str) -> None:
+    """A misspelt set in a cron line: 0 records, no record failed, and yet wrong."""
+    harvest = ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--set", "openair"]
+    strict = runner.invoke(app, [*harvest, "--strict"])
+    assert strict.exit_code == 3, strict.output
+    assert "--strict: records failed: 0, invalid: 0; run issues: harvest.unknown_set" in (
+        strict.output
+    )
+    assert runner.invoke(app, harvest).exit_code == 0, "without --strict it is a report"
+
+
 def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
     exe = shutil.which("ir-ingest", path=str(Path(sys.executable).parent))
     assert exe, "the console script is installed next to the interpreter"

@@ -243,18 +243,20 @@ StrictOption = Annotated[
     typer.Option(
         "--strict",
         help="Exit with status 3 when the run ended but was cut short (records left unasked "
-        "for) or records failed (kept as rejects) or are invalid: for cron jobs that must "
-        "notice.",
+        "for), records failed (kept as rejects) or are invalid, or the run has a warning of "
+        "its own (a set the endpoint does not list, records gone from the source): for cron "
+        "jobs that must notice.",
     ),
 ]
-#: Exit status of a --strict run that ended incomplete, or with records failed or invalid.
+#: Exit status of a --strict run that ended incomplete, with records failed or invalid, or
+#: with a warning of its own.
 EXIT_RECORDS = 3
 
 
 def _show_run(report: RunReport, report_path: Path | None, strict: bool = False) -> None:
     """Print the run's summary, and write its whole report where ``--report`` asked; with
-    ``strict``, exit with :data:`EXIT_RECORDS` when the run was cut short or records failed
-    or are invalid."""
+    ``strict``, exit with :data:`EXIT_RECORDS` when the run was cut short, records failed or
+    are invalid, or the run has a warning of its own."""
     print_run(report)
     if report_path is not None:
         fmt = _REPORT_FORMATS[report_path.suffix.lower()]
@@ -263,9 +265,11 @@ def _show_run(report: RunReport, report_path: Path | None, strict: bool = False)
         out.print(f"Report: {report_path}")
     failed = report.counts["failed"]
     invalid = report.counts["invalid"] + report.unchanged_invalid
-    if strict and (failed or invalid or report.status == "incomplete"):
+    warned = sorted({i["code"] for i in report.run_issues if i["severity"] != "info"})
+    if strict and (failed or invalid or warned or report.status == "incomplete"):
         cut = "the run was cut short; " if report.status == "incomplete" else ""
-        err.print(f"--strict: {cut}records failed: {failed}, invalid: {invalid}")
+        said = f"; run issues: {', '.join(warned)}" if warned else ""
+        err.print(f"--strict: {cut}records failed: {failed}, invalid: {invalid}{said}")
         raise typer.Exit(EXIT_RECORDS)
 
 

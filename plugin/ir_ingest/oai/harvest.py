@@ -175,9 +175,10 @@ def _run(
     try:
         _end_dead_runs(store, key, run_id, plan.resumed)
         harvest_windows(store, client, report, plan, options, on_page)
-        # Only a run that asked for everything: an empty incremental run is the usual case,
-        # and listing a DSpace's thousands of sets after each one would cost many requests.
-        if options.set_spec is not None and report.total == 0 and plan.from_date is None:
+        # Until the set has given a record: an empty incremental run of a set that has is the
+        # usual case, and listing a DSpace's thousands of sets after each one would cost many
+        # requests; but a misspelt set must be said on every run, not only the first.
+        if options.set_spec is not None and report.total == 0 and not store.ever_wrote(key):
             check_set(client, report, options.set_spec)
         if options.full:
             sweep(store, client, report, options)

@@ -327,6 +327,17 @@ class StoreRecords:
                 for table in (t.records, t.rejects)
             )
 
+    def ever_wrote(self, key: str) -> bool:
+        """Whether a run of source ``key`` ever stored a version of a record (or a reject):
+        what it asks for exists at the endpoint."""
+        runs = t.harvest_runs.c
+        ran = select(runs.id).where(runs.source_key == key)
+        with self.engine.connect() as conn:
+            return any(
+                conn.execute(select(table.c.run_id).where(table.c.run_id.in_(ran)).limit(1)).first()
+                for table in (t.record_versions, t.rejects)
+            )
+
     def repositories(self) -> set[str]:
         """The names of the repositories the store holds records or rejects of."""
         with self.engine.connect() as conn:
