@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import socket
 import sys
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode
@@ -237,6 +238,21 @@ def test_auto_without_formats_and_auto_for_a_sources_crosswalk(
         report = run_harvest(url, "auto", store=store, crosswalk="oai_dc")
         assert (report.metadata_prefix, report.crosswalk) == ("oai_dc", None)
         assert {r.source.crosswalk for r in store.iter_records()} == {None}
+
+
+def test_auto_on_an_endpoint_that_is_down_keeps_a_failed_run(store: Store) -> None:
+    """An outage is on the run list whether or not the run had a prefix to ask for."""
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}/oai"
+    quick = TransportPolicy(retries=1, backoff=0.01, max_wait=0.05)
+    with pytest.raises(HarvestError, match="Connection refused"):
+        run_harvest(url, "auto", store=store, policy=quick, set_spec="eels")
+    [run] = store.list_runs(10)
+    assert (run.status, run.repository, run.metadata_prefix) == ("failed", url, "auto")
+    assert ("set", "eels") in run.asked
+    assert run.error is not None
+    assert "Connection refused" in run.error
 
 
 @pytest.mark.parametrize(

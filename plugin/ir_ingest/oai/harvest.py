@@ -116,7 +116,7 @@ def run_harvest(
     try:
         with OAIClient(url, options.policy, repository) as client:
             if prefix == AUTO_PREFIX:
-                prefix = _richest_offered(client, crosswalk)
+                prefix = _richest_offered_or_failed(store, client, options)
             if crosswalk == prefix:
                 # The crosswalk the prefix names anyway: records must not say otherwise.
                 options = replace(options, crosswalk=None)
@@ -132,6 +132,22 @@ _AUTO_FAILED = (
     "{}: asking which formats it offers (ListMetadataFormats, for --prefix auto) failed: {}; "
     "give --prefix"
 )
+
+
+def _richest_offered_or_failed(store: Store, client: OAIClient, options: HarvestOptions) -> str:
+    """The prefix ``auto`` stands for; when the endpoint cannot say (it is down, or broken),
+    a failed run is kept under ``auto``, so that ``report --list`` shows the outage as it
+    does for a run with a prefix (a third walkthrough found no trace of it)."""
+    try:
+        return _richest_offered(client, options.crosswalk)
+    except HarvestError as exc:
+        run_id = store.begin_run(
+            client.repository, AUTO_PREFIX, options.set_spec, crosswalk=options.crosswalk
+        )
+        report = RunReport(client.repository, AUTO_PREFIX, run_id=run_id, set_spec=options.set_spec)
+        report.fail(exc)
+        store.finish_run(run_id, "failed", report.to_dict(), report.error)
+        raise
 
 
 def _richest_offered(client: OAIClient, reader: str | None) -> str:
