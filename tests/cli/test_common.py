@@ -181,3 +181,15 @@ def test_an_interrupt_says_what_becomes_of_the_work_only_where_it_is_kept(
         raise KeyboardInterrupt
     assert caught.value.exit_code == 130
     assert capsys.readouterr().err.strip() == said
+
+
+def test_a_failure_is_said_with_its_notes(capsys: pytest.CaptureFixture[str]) -> None:
+    failure = IngestError("the endpoint failed 6 times")
+    failure.add_note("run 3 stored 200 records (2 pages) before it failed")
+    with pytest.raises(typer.Exit) as caught, fail_cleanly():
+        raise failure
+    assert caught.value.exit_code == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "error: the endpoint failed 6 times",
+        "  run 3 stored 200 records (2 pages) before it failed",
+    ]

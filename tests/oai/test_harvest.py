@@ -97,8 +97,12 @@ def test_a_failed_run_keeps_its_checkpoint_and_the_next_run_resumes(
         failing_endpoint(demo_records, fail_at_cursor=20, failing=failing, log=requests)
     ) as url:
         policy = TransportPolicy(retries=1, backoff=0.01)
-        with pytest.raises(HarvestError):
+        with pytest.raises(HarvestError) as caught:
             run_harvest(url, "oai_dc", store=store, policy=policy)
+        assert caught.value.__notes__ == [
+            "run 1 stored 20 records (2 pages) before it failed; harvesting the source again "
+            "continues from the last page stored"
+        ]
         checkpoint = store.checkpoint(source_key(url, "oai_dc", None))
         assert checkpoint is not None
         assert checkpoint.pages == 2

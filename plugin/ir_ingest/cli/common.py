@@ -128,6 +128,8 @@ def fail_cleanly(then: str = "") -> Iterator[None]:
         yield
     except IngestError as exc:
         err.print(f"error: {exc}")
+        for note in getattr(exc, "__notes__", ()):  # what became of the work (add_note)
+            err.print(f"  {note}")
         raise typer.Exit(1) from exc
     except KeyboardInterrupt as exc:
         stopped = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"

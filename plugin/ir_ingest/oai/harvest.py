@@ -262,6 +262,12 @@ def _close_failed(
     if failure is not exc:
         report.fail(failure)
         store.finish_run(report.run_id, "failed", report.to_dict(), report.error)
+    if report.pages and isinstance(failure, HarvestError):
+        # Said after the error: a run that failed on page 40 has 39 pages kept, not nothing.
+        failure.add_note(
+            f"run {report.run_id} stored {report.total} records ({report.pages} pages) before "
+            "it failed; harvesting the source again continues from the last page stored"
+        )
     return failure
 
 
