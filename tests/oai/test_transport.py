@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import threading
 import time
 import zlib
@@ -14,6 +15,7 @@ import pytest
 from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.oai.transport import Transport, TransportPolicy, retry_after_seconds
+from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -115,6 +117,23 @@ def test_a_refused_connection_is_said_in_the_systems_words() -> None:
     with pytest.raises(HarvestError) as caught:
         Transport("http://127.0.0.1:9/oai", FAST).get({"verb": "Identify"})
     assert str(caught.value).endswith("last problem: ConnectionError: Connection refused")
+
+
+def test_a_body_cut_short_is_said_without_urllib3s_tuple() -> None:
+    # A third walkthrough saw "ProtocolError: ('Connection broken: IncompleteRead(…)',
+    # IncompleteRead(…))" at every retry.
+    plan = FaultPlan({0: ["cut"]})
+    with (
+        serve_in_background(faulty_endpoint(synthetic_records(5), plan)) as url,
+        pytest.raises(HarvestError) as caught,
+    ):
+        Transport(url, TransportPolicy(retries=0)).get({"verb": "ListRecords"})
+    said = str(caught.value)
+    assert re.search(
+        r" failed once; last problem: ProtocolError: Connection broken: "
+        r"IncompleteRead\(\d+ bytes read, \d+ more expected\)$",
+        said,
+    ), said
 
 
 def test_an_answer_dripping_in_is_bounded_as_a_whole() -> None:

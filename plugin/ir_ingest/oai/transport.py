@@ -72,8 +72,10 @@ def _without(exc: Exception, secret_url: str, shown_url: str) -> str:
     return message
 
 
-#: The operating system's words in a connection failure ("[Errno 111] Connection refused").
-_OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
+#: The operating system's words in a connection failure ("[Errno 111] Connection refused"),
+#: or urllib3's in a body cut short, from the repr of the tuple it raises
+#: ("('Connection broken: IncompleteRead(3603 bytes read, 3603 more expected)', …)").
+_OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^'\")]+)|(Connection broken: [^'\"]+)")
 
 
 def _cause(exc: Exception, secret_url: str, shown_url: str) -> str:
@@ -85,7 +87,11 @@ def _cause(exc: Exception, secret_url: str, shown_url: str) -> str:
     """
     message = _without(exc, secret_url, shown_url)
     found = _OS_ERROR.search(message)
-    return found.group(1).strip() if found else message
+    return (found.group(1) or found.group(2)).strip() if found else message
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -165,7 +171,7 @@ class Transport:
             self._sleep(wait)
             waited += wait
         raise HarvestError(
-            f"{self.base_url} failed {policy.retries + 1} times; last problem: {problem}"
+            f"{self.base_url} failed {_times(policy.retries + 1)}; last problem: {problem}"
         )
 
     def _attempt(self, params: dict[str, str]) -> tuple[bytes | None, str, float | None]:
