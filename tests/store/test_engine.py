@@ -6,9 +6,12 @@ import threading
 from typing import TYPE_CHECKING
 
 import pytest
+from sqlalchemy import create_engine, make_url
+from sqlalchemy.exc import OperationalError
 
 from ir_ingest.errors import StoreError
 from ir_ingest.store import Store, redact_url, source_key
+from tests.conftest import POSTGRES_URL, unavailable
 from tests.store.test_store import REPO
 
 if TYPE_CHECKING:
@@ -63,3 +66,22 @@ def test_an_argument_the_driver_would_ignore_is_refused(tmp_path: Path) -> None:
     # "?mode=ro" without "uri=true": SQLite opened the store read-write, with a warning.
     with pytest.raises(StoreError, match=r"cannot open the store at .*'mode' are not accepted"):
         Store(f"sqlite:///{tmp_path / 'ro.sqlite3'}?mode=ro")
+
+
+@pytest.mark.postgres
+def test_a_missing_postgresql_database_is_said_in_its_words_with_what_to_do() -> None:
+    server = make_url(POSTGRES_URL)
+    engine = create_engine(server)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        unavailable(f"PostgreSQL is not reachable at {POSTGRES_URL}: {exc.orig}")
+    finally:
+        engine.dispose()
+    missing = server.set(database="ir_ingest_no_such_db").render_as_string(hide_password=False)
+    with pytest.raises(StoreError) as caught:
+        Store(missing)
+    said = str(caught.value)
+    assert 'database "ir_ingest_no_such_db" does not exist (make it with createdb' in said
+    assert "sqlalche.me" not in said, "no link to SQLAlchemy's docs"

@@ -6,6 +6,7 @@ An engine is opened with the store's tables migrated to the schema this version 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 import warnings
@@ -59,8 +60,18 @@ def open_engine(url: str) -> Engine:
             f"installed{extra}"
         ) from exc
     except SQLAlchemyError as exc:
-        raise StoreError(f"cannot open the store at {redact_url(url)}: {exc}") from exc
+        raise StoreError(f"cannot open the store at {redact_url(url)}: {_reason(exc)}") from exc
     return engine
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The database's own words, without SQLAlchemy's statement dump and link to its docs
+    ("(Background on this error at: https://sqlalche.me/…)"), and what to do where it is
+    plain: a PostgreSQL database that does not exist is made with ``createdb``."""
+    words = str(getattr(exc, "orig", None) or exc).strip()
+    if re.search(r'database "[^"]+" does not exist', words):
+        words += " (make it with createdb, or name one that exists)"
+    return words
 
 
 def _engine(parsed: URL) -> Engine:
