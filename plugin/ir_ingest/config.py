@@ -23,6 +23,9 @@
     url = "https://repo.example.org"
     token_env = "REPO_TOKEN"      # credentials come from environment variables it names
 
+Targets, ``schedule`` and ``profile`` are validated but not used yet (no push command, no
+scheduler, one validation profile): the features that will read them are still to come.
+
 Credentials are never read from the file itself: a key that looks like one (``token``,
 ``password``, ``secret``), or a url with a password or an API key in it, is refused with a
 message saying which variable to use instead.
