@@ -175,12 +175,14 @@ def asked_line(repository: str, prefix: str, given: Iterable[tuple[str, object]]
     return " · ".join([repository, prefix, *shown])
 
 
-#: The report's formats by name, as ``report --format`` and ``--report``'s suffix choose them.
+#: The report's formats by name, as ``report --format`` and a file's suffix choose them.
 RENDERERS: dict[str, Callable[[RunReport], str]] = {
     "html": to_html,
     "json": to_json,
     "text": to_text,
 }
+#: The format a report file's suffix names: ``--report`` needs one, ``report -o`` follows it.
+SUFFIXES = {".html": "html", ".htm": "html", ".json": "json", ".txt": "text"}
 
 
 def write(report: RunReport, path: Path, fmt: str = "html") -> Path:
