@@ -390,3 +390,27 @@ def test_the_reports_say_what_updated_records_changed() -> None:
     ]
     assert f"Updated records changed: {ODD_FIELD} ×1, creators ×1\n" in render.to_text(report)
     assert RunReport.from_dict(report.to_dict()).changes == report.changes
+
+
+def test_the_html_report_says_how_many_unchanged_records_are_still_invalid() -> None:
+    report = RunReport(repository="urn:test", metadata_prefix="oai_dc")
+    untitled = [Issue("validate.missing_title", "no title", Severity.ERROR)]
+    report.add(
+        [
+            Entry(HarvestedRecord("urn:test", f"oai:x:{n}", "", "oai_dc", b""), issues=i, outcome=o)
+            for n, (o, i) in enumerate(
+                [
+                    (Outcome.UNCHANGED, untitled),
+                    (Outcome.UNCHANGED, []),
+                    (Outcome.INVALID, untitled),
+                ]
+            )
+        ]
+    )
+    assert "2 unchanged (1 of them still invalid)" in report.summary()
+    page = render.to_html(report)
+    assert _shown(page, "unchanged-invalid") == "1 of them still invalid"
+    unchanged = html.fromstring(page).find(".//ul[@id='counts']/li[@data-outcome='unchanged']")
+    assert unchanged is not None
+    assert unchanged.findtext("b") == "2"
+    assert "still invalid" not in render.to_html(RunReport(repository="x", metadata_prefix="y"))
