@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from lxml import html
@@ -414,3 +414,65 @@ def test_the_html_report_says_how_many_unchanged_records_are_still_invalid() -> 
     assert unchanged is not None
     assert unchanged.findtext("b") == "2"
     assert "still invalid" not in render.to_html(RunReport(repository="x", metadata_prefix="y"))
+
+
+def _severities_report() -> RunReport:
+    def entry(n: int, *issues: Issue) -> Entry:
+        harvested = HarvestedRecord("urn:test", f"oai:x:{n}", "", "oai_dc", b"")
+        return Entry(harvested, issues=list(issues), outcome=Outcome.INVALID)
+
+    rejected = Issue("crosswalk.bad_value", "no date (the rule rejects)", Severity.ERROR)
+    kept = Issue("crosswalk.bad_value", "no date", Severity.WARNING)
+    report = RunReport(repository="urn:test", metadata_prefix="oai_dc")
+    report.add(
+        [
+            entry(1, Issue("validate.missing_title", "no title", Severity.ERROR), kept),
+            entry(2, rejected, Issue("validate.missing_date", "no date", Severity.WARNING)),
+            entry(3, kept, Issue("crosswalk.format_limit", "DC cannot say", Severity.INFO)),
+        ]
+    )
+    return report
+
+
+def _cells(row: Any) -> list[str]:
+    """The text of each cell of a table row."""
+    return ["".join(map(str, cell.itertext())) for cell in row]
+
+
+def test_issue_counts_say_which_are_errors_and_which_warnings() -> None:
+    report = _severities_report()
+    assert report.issue_counts == {
+        "crosswalk.bad_value": 3,
+        "crosswalk.format_limit": 1,
+        "validate.missing_date": 1,
+        "validate.missing_title": 1,
+    }
+    assert report.severity_counts["crosswalk.bad_value"] == {"error": 1, "warning": 2}
+    assert RunReport.from_dict(report.to_dict()) == report
+    lines = render.to_text(report).splitlines()
+    assert lines[3:5] == [
+        "Errors: crosswalk.bad_value ×1, validate.missing_title ×1",
+        "Warnings: crosswalk.bad_value ×2, validate.missing_date ×1",
+    ]
+    assert "Notes: crosswalk.format_limit ×1" in lines
+    rows = html.fromstring(render.to_html(report)).findall(".//table[@id='issue-counts']//tr")
+    assert [_cells(row) for row in rows] == [
+        ["code", "severity", "issues"],
+        ["crosswalk.bad_value", "error", "1"],
+        ["validate.missing_title", "error", "1"],
+        ["crosswalk.bad_value", "warning", "2"],
+        ["validate.missing_date", "warning", "1"],
+    ]
+
+
+def test_a_report_kept_before_severities_were_counted_shows_its_codes_without() -> None:
+    stored = _severities_report().to_dict()
+    del stored["severity_counts"]
+    old = RunReport.from_dict(stored)
+    lines = render.to_text(old).splitlines()
+    assert lines[3] == (
+        "Issues: crosswalk.bad_value ×3, validate.missing_date ×1, validate.missing_title ×1"
+    )
+    assert "Notes: crosswalk.format_limit ×1" in lines
+    rows = html.fromstring(render.to_html(old)).findall(".//table[@id='issue-counts']//tr")
+    assert _cells(rows[1])[1:] == ["not kept (an older report)", "3"]

@@ -62,12 +62,9 @@ def to_text(report: RunReport) -> str:
     ]
     if report.error:
         lines.append(f"Error: {report.error}")
-    counts = report.issue_counts.items()
-    problems = ", ".join(f"{c} ×{n}" for c, n in counts if c not in report.info_codes)
-    notes = ", ".join(f"{c} ×{n}" for c, n in counts if c in report.info_codes)
-    if problems:
-        lines.append(f"Issues: {problems}")
+    lines.extend(_problem_lines(report))
     lines.extend(_examples(report))
+    notes = ", ".join(f"{code} ×{n}" for code, n in report.notes())
     if notes:
         lines.append(f"Notes: {notes}")
     lines.extend(
@@ -120,6 +117,22 @@ def _length(took: timedelta) -> str:
     minutes, seconds = divmod(rest, 60)
     parts = [(hours, "h"), (minutes, "min"), (0 if hours else seconds, "s")]
     return " ".join(f"{number} {unit}" for number, unit in parts if number)
+
+
+#: The text report's line for each severity's codes: ``Issues`` holds those of a report kept
+#: before severities were counted.
+_SEVERITY_LINES = {"error": "Errors", "warning": "Warnings"}
+
+
+def _problem_lines(report: RunReport) -> list[str]:
+    """``Errors: code ×n, …`` then ``Warnings: …``; a code met with both is on both."""
+    grouped: dict[str | None, list[str]] = {}
+    for code, severity, count in report.problems():
+        grouped.setdefault(severity, []).append(f"{code} ×{count}")
+    return [
+        f"{_SEVERITY_LINES.get(severity or '', 'Issues')}: {', '.join(shown)}"
+        for severity, shown in grouped.items()
+    ]
 
 
 #: Which of a record's issues says why it failed or is invalid: an error, else a warning.
