@@ -124,7 +124,9 @@ def test_valid_only_export_still_carries_deletions(any_store: Store) -> None:
 
 def test_tombstone_keeps_the_last_version(any_store: Store) -> None:
     _save(any_store, _entry("oai:1", title="Kept title"))
-    assert _save(any_store, _entry("oai:1", deleted=True)) == [Outcome.DELETED]
+    deletion = _entry("oai:1", deleted=True)
+    assert _save(any_store, deletion) == [Outcome.DELETED]
+    assert deletion.tombstoned_title == "Kept title"  # for the run's report
     assert _save(any_store, _entry("oai:1", deleted=True)) == [Outcome.UNCHANGED]
     stored = any_store.get(record_id(REPO, "oai:1"))
     assert stored is not None
@@ -136,7 +138,9 @@ def test_tombstone_keeps_the_last_version(any_store: Store) -> None:
 
 
 def test_deletion_of_an_unknown_record_is_a_tombstone(any_store: Store) -> None:
-    assert _save(any_store, _entry("oai:never-seen", deleted=True)) == [Outcome.DELETED]
+    deletion = _entry("oai:never-seen", deleted=True)
+    assert _save(any_store, deletion) == [Outcome.DELETED]
+    assert deletion.tombstoned_title is None
     (tombstone,) = list(any_store.iter_records())
     assert tombstone.source.deleted
     assert tombstone.source.oai_identifier == "oai:never-seen"

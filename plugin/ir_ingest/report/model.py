@@ -80,6 +80,11 @@ class RunReport:
     changes_not_listed: int = 0
     #: Record field -> how many updated records it changed in (all of them, listed or not).
     changed_field_counts: dict[str, int] = field(default_factory=dict)
+    #: Records the run deleted (made tombstones of, as the source said): ``identifier`` and
+    #: ``title`` (the last one stored, or None), at most :data:`MAX_LISTED_ENTRIES` of them.
+    #: Created records are not listed: a first harvest creates them all.
+    deletions: list[dict[str, Any]] = field(default_factory=list)
+    deletions_not_listed: int = 0
 
     @property
     def total(self) -> int:
@@ -140,6 +145,8 @@ class RunReport:
                 self._list(entry, outcome, issues)
             if entry.changed_fields:
                 self._list_change(entry)
+            if outcome is Outcome.DELETED:
+                self._list_deletion(entry)
         self._count(counted)
 
     def _count(self, issues: list[Issue]) -> None:
@@ -180,6 +187,13 @@ class RunReport:
                 "fields": entry.changed_fields,
             }
         )
+
+    def _list_deletion(self, entry: Entry) -> None:
+        if len(self.deletions) >= MAX_LISTED_ENTRIES:
+            self.deletions_not_listed += 1
+            return
+        identifier = entry.harvested.identifier
+        self.deletions.append({"identifier": identifier, "title": entry.tombstoned_title})
 
     def add_run_issue(self, issue: Issue, where: str) -> None:
         """Note a problem of the run itself; ``where`` names the window or stage."""

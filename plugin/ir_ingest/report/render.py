@@ -74,11 +74,11 @@ def to_text(report: RunReport) -> str:
     if report.changed_field_counts:
         changed = ", ".join(f"{name} ×{n}" for name, n in report.changed_field_counts.items())
         lines.append(f"Updated records changed: {changed}")
-    if report.gone_from_source:
-        lines.append(
-            f"{len(report.gone_from_source)} records gone from the source are listed for review "
-            "in the report (ir-ingest report --format html)"
-        )
+    deleted = [_named(d["identifier"], d["title"]) for d in report.deletions]
+    total = len(deleted) + report.deletions_not_listed
+    lines.extend(_a_few("Deleted by the source, kept as tombstones:", deleted, total, report))
+    gone = report.gone_from_source
+    lines.extend(_a_few("Gone from the source, kept for review:", gone, len(gone), report))
     explained = glossary(report)
     if explained:
         lines.append("What the codes mean (ir-ingest codes CODE says what to do):")
@@ -155,8 +155,35 @@ def _examples(report: RunReport) -> list[str]:
         )
     listed = sum(1 for entry in report.entries if entry.outcome in _FIRST)
     if listed > len(lines) and lines:
-        lines.append(f"  … {listed - len(lines)} more in the HTML or JSON report")
+        lines.append(_more(listed - len(lines), report))
     return lines
+
+
+#: Records the text report names of those a run deleted, or found gone from the source.
+_A_FEW = 5
+
+
+def _a_few(heading: str, items: list[str], total: int, report: RunReport) -> list[str]:
+    """``heading``, a few of ``items`` (of ``total``) indented, and how many more (none at
+    all when ``total`` is 0)."""
+    if not total:
+        return []
+    shown = [f"  {item}" for item in items[:_A_FEW]]
+    more = [_more(total - len(shown), report)] if total > len(shown) else []
+    return [heading, *shown, *more]
+
+
+def _named(identifier: str, title: str | None) -> str:
+    """A record as a list names it: its identifier, and its title if it has one."""
+    return f"{identifier} — {title}" if title else identifier
+
+
+def _more(count: int, report: RunReport) -> str:
+    """The line after a few of a list: how many more, and the command that shows them all."""
+    if report.run_id is None:
+        return f"  … {count} more in the HTML or JSON report"
+    run = report.run_id
+    return f"  … {count} more: ir-ingest report {run} --format html -o run-{run}.html"
 
 
 def _asked(report: RunReport) -> str:
