@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import json
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, cast
 
 import jsonschema
 import pytest
 
 from ir_ingest.cli import app
+from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from ir_ingest.schema import checked_in_schema
 from ir_ingest.store import Store
 from tests.cli.conftest import runner, store_counts, titles_only
@@ -16,6 +19,10 @@ from tests.conftest import SEED_CHAPTER
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from lxml import etree
+
+DC = "http://purl.org/dc/elements/1.1/"
 
 
 def test_crosswalk_prints_schema_valid_json() -> None:
@@ -195,3 +202,45 @@ def test_export_says_how_many_records_it_wrote_even_none(db: str, tmp_path: Path
     result = runner.invoke(app, ["--db", db, "export", "--format", "json", "-o", str(out)])
     assert result.stderr == f"Exported 1 record to {out}\n"
     assert len(json.loads(out.read_text(encoding="utf-8"))) == 1
+
+
+def test_a_runs_changes_and_deletions_are_named_and_exported(
+    db: str, demo_records: list[ProvidedRecord]
+) -> None:
+    live = [r for r in demo_records if not r.deleted][:6]
+    harvest = ["--db", db, "harvest", "--prefix", "oai_dc", "--repository", "urn:ir"]
+    with serve_in_background(fixture_endpoint_app(live)) as url:
+        assert runner.invoke(app, [*harvest, url]).exit_code == 0
+    gone, retitled = live[0], live[1]
+    assert gone.metadata is not None
+    title = str(gone.metadata.findtext(f"{{{DC}}}title"))
+    changed = [ProvidedRecord(gone.identifier, gone.datestamp, "oai_dc", deleted=True), *live[1:]]
+    assert retitled.metadata is not None
+    new_title = copy.deepcopy(retitled.metadata)
+    cast("etree._Element", new_title.find(f"{{{DC}}}title")).text = "A new title"
+    changed[1] = replace(retitled, metadata=new_title)
+    with serve_in_background(fixture_endpoint_app(changed)) as url:
+        second = runner.invoke(app, [*harvest, url, "--full"])
+    assert "6 records: 0 created, 1 updated, 4 unchanged, 1 deleted" in second.output
+
+    report = json.loads(runner.invoke(app, ["--db", db, "report", "2", "--format", "json"]).stdout)
+    assert report["deletions"] == [{"identifier": gone.identifier, "title": title}]
+    text = runner.invoke(app, ["--db", db, "report", "2"]).stdout.splitlines()
+    assert f"  {gone.identifier} — {title}" in text
+
+    exported = runner.invoke(app, ["--db", db, "export", "--run", "2"])
+    assert exported.exit_code == 0, exported.output
+    records = {
+        r["source"]["oai_identifier"]: r for r in map(json.loads, exported.stdout.splitlines())
+    }
+    assert set(records) == {gone.identifier, retitled.identifier}
+    assert records[gone.identifier]["source"]["deleted"] is True
+    assert records[retitled.identifier]["title"]["value"] == "A new title"
+    assert exported.stderr == "Exported 2 records of run 2\n"
+    first = runner.invoke(app, ["--db", db, "export", "--run", "1"]).stdout.splitlines()
+    assert len(first) == 4, "the records run 2 found unchanged: their version is run 1's"
+    unknown = runner.invoke(app, ["--db", db, "export", "--run", "9"])
+    assert (unknown.exit_code, unknown.stderr) == (
+        1,
+        "error: no run 9 in the store (ir-ingest report --list shows them)\n",
+    )

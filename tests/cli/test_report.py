@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from contextlib import closing
 from typing import TYPE_CHECKING
 
 from ir_ingest.cli import app
+from ir_ingest.report.model import RunReport
 from ir_ingest.store import Store, source_key
 from ir_ingest.store.lock import source_lock
 from tests.cli.conftest import runner
@@ -80,3 +82,48 @@ def test_listing_runs_makes_no_lock_file(tmp_path: Path) -> None:
     listed = runner.invoke(app, ["--db", db, "report", "--list"])
     assert "no process holds its source" in listed.output
     assert list(tmp_path.glob("*.lock")) == []
+
+
+def _finished_run(db: str) -> int:
+    with closing(Store(db)) as store:
+        run_id = store.begin_run("urn:x", "oai_dc")
+        report = RunReport(repository="urn:x", metadata_prefix="oai_dc", run_id=run_id)
+        report.finish("completed")
+        store.finish_run(run_id, "completed", report.to_dict())
+    return run_id
+
+
+def test_report_to_a_file_takes_the_format_its_suffix_names(db: str, tmp_path: Path) -> None:
+    run_id = _finished_run(db)
+    for name, starts in (
+        ("r.html", "<!DOCTYPE html>"),
+        ("r.HTM", "<!DOCTYPE html>"),
+        ("r.json", "{"),
+        ("r.txt", f"Run {run_id} completed"),
+        ("r.log", f"Run {run_id} completed"),  # a suffix that names no format: text
+    ):
+        path = tmp_path / name
+        written = runner.invoke(app, ["--db", db, "report", str(run_id), "-o", str(path)])
+        assert written.exit_code == 0, written.output
+        assert path.read_text(encoding="utf-8").startswith(starts), name
+    agreeing = tmp_path / "agree.json"
+    given = ["--db", db, "report", "-o", str(agreeing), "--format", "json"]
+    assert runner.invoke(app, given).exit_code == 0
+    assert json.loads(agreeing.read_text(encoding="utf-8"))["run_id"] == run_id
+
+
+def test_a_format_the_files_suffix_contradicts_is_refused(db: str, tmp_path: Path) -> None:
+    _finished_run(db)
+    path = tmp_path / "r1.json"
+    refused = runner.invoke(app, ["--db", db, "report", "-o", str(path), "--format", "html"])
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f"--format html contradicts -o {path}, whose suffix names json: leave --format out, "
+        "or give the file another suffix\n"
+    )
+    assert not path.exists()
+    unknown = runner.invoke(app, ["--db", db, "report", "--format", "csv"])
+    assert (unknown.exit_code, unknown.stderr) == (
+        2,
+        "--format must be text, json or html, got 'csv'\n",
+    )

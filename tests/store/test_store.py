@@ -122,9 +122,41 @@ def test_valid_only_export_still_carries_deletions(any_store: Store) -> None:
     assert tombstone.source.deleted
 
 
+def test_a_runs_export_holds_the_records_whose_current_version_it_wrote(
+    any_store: Store,
+) -> None:
+    def run(*entries: Entry) -> int:
+        run_id = any_store.begin_run(REPO, "oai_dc")
+        any_store.save_page(run_id, list(entries), None)
+        return run_id
+
+    untitled = Issue("validate.missing_title", "no title", Severity.ERROR)
+    first = run(*(_entry(f"oai:{n}") for n in range(1, 5)))
+    second = run(
+        _entry("oai:1", title="A new title"),
+        _entry("oai:2", deleted=True),
+        _entry("oai:3"),  # unchanged: the record's run_id is this run's now, its version not
+        _entry("oai:5", issues=[untitled]),
+    )
+
+    def exported(run_id: int, *, valid_only: bool = False) -> list[tuple[str, bool]]:
+        records = any_store.iter_records(run_id=run_id, valid_only=valid_only)
+        return [(r.source.oai_identifier, r.source.deleted) for r in records]
+
+    # The export is in record id order.
+    order = [i for _, i in sorted((record_id(REPO, f"oai:{n}"), f"oai:{n}") for n in range(1, 6))]
+    assert exported(first) == [(i, False) for i in order if i in ("oai:3", "oai:4")]
+    changed = {"oai:1": False, "oai:2": True, "oai:5": False}
+    assert exported(second) == [(i, changed[i]) for i in order if i in changed]
+    assert ("oai:5", False) not in exported(second, valid_only=True)
+    assert exported(second + 1) == []
+
+
 def test_tombstone_keeps_the_last_version(any_store: Store) -> None:
     _save(any_store, _entry("oai:1", title="Kept title"))
-    assert _save(any_store, _entry("oai:1", deleted=True)) == [Outcome.DELETED]
+    deletion = _entry("oai:1", deleted=True)
+    assert _save(any_store, deletion) == [Outcome.DELETED]
+    assert deletion.tombstoned_title == "Kept title"  # for the run's report
     assert _save(any_store, _entry("oai:1", deleted=True)) == [Outcome.UNCHANGED]
     stored = any_store.get(record_id(REPO, "oai:1"))
     assert stored is not None
@@ -136,7 +168,9 @@ def test_tombstone_keeps_the_last_version(any_store: Store) -> None:
 
 
 def test_deletion_of_an_unknown_record_is_a_tombstone(any_store: Store) -> None:
-    assert _save(any_store, _entry("oai:never-seen", deleted=True)) == [Outcome.DELETED]
+    deletion = _entry("oai:never-seen", deleted=True)
+    assert _save(any_store, deletion) == [Outcome.DELETED]
+    assert deletion.tombstoned_title is None
     (tombstone,) = list(any_store.iter_records())
     assert tombstone.source.deleted
     assert tombstone.source.oai_identifier == "oai:never-seen"

@@ -52,16 +52,12 @@ def demo(
     out.print("Next: ir-ingest export --format jsonl")
 
 
-#: ``--report`` writes the format its file's suffix names.
-_REPORT_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".txt": "text"}
-
-
 def _report_file(path: Path | None) -> Path | None:
     """Check ``--report`` before the run: a harvest that stored everything must not end as a
     failure (a cron job's alarm) over a mistyped folder or suffix."""
     if path is None:
         return None
-    if path.suffix.lower() not in _REPORT_FORMATS:
+    if path.suffix.lower() not in render.SUFFIXES:
         raise typer.BadParameter(
             f"{path} ends in {path.suffix or 'no suffix'}; name a .html, .json or .txt file"
         )
@@ -259,7 +255,7 @@ def _show_run(report: RunReport, report_path: Path | None, strict: bool = False)
     are invalid, or the run has a warning of its own."""
     print_run(report)
     if report_path is not None:
-        fmt = _REPORT_FORMATS[report_path.suffix.lower()]
+        fmt = render.SUFFIXES[report_path.suffix.lower()]
         with fail_cleanly():
             write_text(report_path, render.RENDERERS[fmt](report))
         out.print(f"Report: {report_path}")

@@ -152,11 +152,22 @@ def export(
         bool,
         typer.Option("--valid-only", help="Leave out records that failed validation."),
     ] = False,
+    run_id: Annotated[
+        int | None,
+        typer.Option(
+            "--run",
+            metavar="RUN_ID",
+            help="Only the records whose current version this run wrote: those it created, "
+            "updated, deleted or stored invalid (not those it found unchanged, nor those a "
+            "later run changed again, which are in that run's export).",
+        ),
+    ] = None,
 ) -> None:
     """Write every stored record; deleted ones are tombstones with source.deleted true.
 
     Records that failed validation (no title, say) are included unless --valid-only is given;
-    the run reports list them.
+    the run reports list them.  With --run, only what one run changed: to pass a run's changes
+    and deletions on downstream (ir-ingest report --list shows the runs).
 
     Example:  ir-ingest export --format jsonl --valid-only -o records.jsonl
     """
@@ -165,7 +176,9 @@ def export(
         raise typer.Exit(2)
     settings: Settings = ctx.obj
     with fail_cleanly(), closing(settings.store(existing=True)) as store:
-        records = store.iter_records(valid_only=valid_only)
+        if run_id is not None and store.run_status(run_id) is None:
+            raise IngestError(f"no run {run_id} in the store (ir-ingest report --list shows them)")
+        records = store.iter_records(valid_only=valid_only, run_id=run_id)
         if output is None:
             written = _write_records(records, sys.stdout, fmt)
         else:
@@ -176,7 +189,8 @@ def export(
                 raise IngestError(f"cannot write {output}: {exc.strerror}") from exc
     # On stderr: stdout is the records.  An empty store said nothing at all.
     plural = "" if written == 1 else "s"
-    err.print(f"Exported {written} record{plural}" + (f" to {output}" if output else ""))
+    of_run = f" of run {run_id}" if run_id is not None else ""
+    err.print(f"Exported {written} record{plural}{of_run}" + (f" to {output}" if output else ""))
 
 
 def _write_records(records: Iterator[Record], handle: TextIO, fmt: str) -> int:

@@ -27,7 +27,14 @@ def report(
     run_id: Annotated[
         int | None, typer.Argument(metavar="RUN_ID", help="Run id (default: the latest run).")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text, json or html.")] = "text",
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="text, json or html (default: the one -o's suffix names, .txt, .json or "
+            ".html/.htm; else text).",
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File (default stdout).")
     ] = None,
@@ -41,15 +48,16 @@ def report(
 ) -> None:
     """Show the report of a run (a harvest or a reprocess), or --list the latest runs.
 
-    Example:  ir-ingest report --format html -o last-run.html
+    Example:  ir-ingest report 12 -o run-12.html
     """
     settings: Settings = ctx.obj
     if listed:
         with fail_cleanly(), closing(settings.store(existing=True)) as store:
-            if run_id is not None or fmt != "text" or output is not None:
+            if run_id is not None or fmt is not None or output is not None:
                 raise IngestError("--list prints a table; it takes no RUN_ID, --format or -o")
             print_runs([_checked(store, run) for run in store.list_runs(limit or 20)])
         return
+    shown = _format(fmt, output)
     with fail_cleanly():
         if limit is not None:
             raise IngestError("--limit goes with --list")
@@ -70,16 +78,30 @@ def report(
         # A report kept while the run went on (report.keeper); the run has ended since, or
         # was found killed: its row says how.
         loaded.status, loaded.error = found.status, found.error
-    if fmt not in render.RENDERERS:
-        err.print(f"--format must be text, json or html, got {fmt!r}")
-        raise typer.Exit(2)
-    body = render.RENDERERS[fmt](loaded)
+    body = render.RENDERERS[shown](loaded)
     if output is None:
         sys.stdout.write(body)
         return
     with fail_cleanly():
         write_text(output, body)
     out.print(f"Report: {output}")
+
+
+def _format(given: str | None, output: Path | None) -> str:
+    """The format to show: ``--format``, else the one ``-o``'s suffix names (as ``--report``'s
+    does), else text.  A ``--format`` the suffix contradicts is refused, with exit status 2 as
+    Typer gives a bad option: HTML in a ``.json`` file is a mistake, not a wish."""
+    if given is not None and given not in render.RENDERERS:
+        err.print(f"--format must be text, json or html, got {given!r}")
+        raise typer.Exit(2)
+    named = render.SUFFIXES.get(output.suffix.lower()) if output is not None else None
+    if given is not None and named is not None and given != named:
+        err.print(
+            f"--format {given} contradicts -o {output}, whose suffix names {named}: "
+            "leave --format out, or give the file another suffix"
+        )
+        raise typer.Exit(2)
+    return given or named or "text"
 
 
 def _checked(store: Store, run: RunListed) -> RunListed:

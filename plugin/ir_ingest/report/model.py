@@ -54,8 +54,12 @@ class RunReport:
     resumed_run_id: int | None = None
     counts: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
     issue_counts: dict[str, int] = field(default_factory=dict)
-    #: Codes seen only as information (``crosswalk.format_limit``): counted, not alarming.
+    #: Codes seen as information (``crosswalk.format_limit``): counted, not alarming.
     info_codes: list[str] = field(default_factory=list)
+    #: Code -> severity -> issues: ``issue_counts`` split by severity, as a code may have more
+    #: than one (``crosswalk.bad_value`` is an error only where a rule rejects).  Reports kept
+    #: before it have none: their codes' severities are unknown (see :meth:`problems`).
+    severity_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     #: Unchanged records that still fail validation: ``invalid`` counts only new versions.
     unchanged_invalid: int = 0
     entries: list[EntryReport] = field(default_factory=list)
@@ -76,6 +80,11 @@ class RunReport:
     changes_not_listed: int = 0
     #: Record field -> how many updated records it changed in (all of them, listed or not).
     changed_field_counts: dict[str, int] = field(default_factory=dict)
+    #: Records the run deleted (made tombstones of, as the source said): ``identifier`` and
+    #: ``title`` (the last one stored, or None), at most :data:`MAX_LISTED_ENTRIES` of them.
+    #: Created records are not listed: a first harvest creates them all.
+    deletions: list[dict[str, Any]] = field(default_factory=list)
+    deletions_not_listed: int = 0
 
     @property
     def total(self) -> int:
@@ -97,24 +106,59 @@ class RunReport:
             *(issue["code"] for entry in self.entries for issue in entry.issues),
         }
 
+    def problems(self) -> list[tuple[str, str | None, int]]:
+        """``(code, severity, issues)`` of the warnings and errors: errors first, then
+        warnings, each by code; a code met with both has a row of each.  A report kept before
+        severities were counted has None for each code's, and its notes left out."""
+        if self.issue_counts and not self.severity_counts:
+            counts = self.issue_counts.items()
+            return [(code, None, n) for code, n in counts if code not in self.info_codes]
+        rows = [
+            (code, severity, n)
+            for code, severities in self.severity_counts.items()
+            for severity, n in severities.items()
+            if severity != Severity.INFO.value
+        ]
+        return sorted(rows, key=lambda row: (row[1] != Severity.ERROR.value, row[0]))
+
+    def notes(self) -> list[tuple[str, int]]:
+        """``(code, issues)`` of the issues that are information only, by code."""
+        if not self.severity_counts:
+            return [(code, n) for code, n in self.issue_counts.items() if code in self.info_codes]
+        return [
+            (code, severities[Severity.INFO.value])
+            for code, severities in self.severity_counts.items()
+            if Severity.INFO.value in severities
+        ]
+
     def add(self, entries: list[Entry]) -> None:
         """Count a page of stored entries (their ``outcome`` must be set)."""
-        codes: Counter[str] = Counter(self.issue_counts)
-        info = set(self.info_codes)
+        counted: list[Issue] = []
         for entry in entries:
             outcome = entry.outcome or Outcome.FAILED
             self.counts[outcome.value] += 1
             if outcome is Outcome.UNCHANGED and entry.has_errors:
                 self.unchanged_invalid += 1
             issues = _reported(entry.issues, outcome)
-            codes.update(issue.code for issue in issues)
-            info.update(i.code for i in issues if i.severity is Severity.INFO)
+            counted.extend(issues)
             if any(issue.severity is not Severity.INFO for issue in issues):
                 self._list(entry, outcome, issues)
             if entry.changed_fields:
                 self._list_change(entry)
+            if outcome is Outcome.DELETED:
+                self._list_deletion(entry)
+        self._count(counted)
+
+    def _count(self, issues: list[Issue]) -> None:
+        codes = Counter(self.issue_counts)
+        codes.update(issue.code for issue in issues)
         self.issue_counts = dict(sorted(codes.items()))
+        info = {*self.info_codes, *(i.code for i in issues if i.severity is Severity.INFO)}
         self.info_codes = sorted(info)
+        split = {code: Counter(by) for code, by in self.severity_counts.items()}
+        for issue in issues:
+            split.setdefault(issue.code, Counter())[issue.severity.value] += 1
+        self.severity_counts = {code: dict(sorted(split[code].items())) for code in sorted(split)}
 
     def _list(self, entry: Entry, outcome: Outcome, issues: list[Issue]) -> None:
         if len(self.entries) >= MAX_LISTED_ENTRIES:
@@ -143,6 +187,13 @@ class RunReport:
                 "fields": entry.changed_fields,
             }
         )
+
+    def _list_deletion(self, entry: Entry) -> None:
+        if len(self.deletions) >= MAX_LISTED_ENTRIES:
+            self.deletions_not_listed += 1
+            return
+        identifier = entry.harvested.identifier
+        self.deletions.append({"identifier": identifier, "title": entry.tombstoned_title})
 
     def add_run_issue(self, issue: Issue, where: str) -> None:
         """Note a problem of the run itself; ``where`` names the window or stage."""

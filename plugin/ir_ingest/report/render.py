@@ -62,12 +62,9 @@ def to_text(report: RunReport) -> str:
     ]
     if report.error:
         lines.append(f"Error: {report.error}")
-    counts = report.issue_counts.items()
-    problems = ", ".join(f"{c} ×{n}" for c, n in counts if c not in report.info_codes)
-    notes = ", ".join(f"{c} ×{n}" for c, n in counts if c in report.info_codes)
-    if problems:
-        lines.append(f"Issues: {problems}")
+    lines.extend(_problem_lines(report))
     lines.extend(_examples(report))
+    notes = ", ".join(f"{code} ×{n}" for code, n in report.notes())
     if notes:
         lines.append(f"Notes: {notes}")
     lines.extend(
@@ -77,11 +74,11 @@ def to_text(report: RunReport) -> str:
     if report.changed_field_counts:
         changed = ", ".join(f"{name} ×{n}" for name, n in report.changed_field_counts.items())
         lines.append(f"Updated records changed: {changed}")
-    if report.gone_from_source:
-        lines.append(
-            f"{len(report.gone_from_source)} records gone from the source are listed for review "
-            "in the report (ir-ingest report --format html)"
-        )
+    deleted = [_named(d["identifier"], d["title"]) for d in report.deletions]
+    total = len(deleted) + report.deletions_not_listed
+    lines.extend(_a_few("Deleted by the source, kept as tombstones:", deleted, total, report))
+    gone = report.gone_from_source
+    lines.extend(_a_few("Gone from the source, kept for review:", gone, len(gone), report))
     explained = glossary(report)
     if explained:
         lines.append("What the codes mean (ir-ingest codes CODE says what to do):")
@@ -122,6 +119,22 @@ def _length(took: timedelta) -> str:
     return " ".join(f"{number} {unit}" for number, unit in parts if number)
 
 
+#: The text report's line for each severity's codes: ``Issues`` holds those of a report kept
+#: before severities were counted.
+_SEVERITY_LINES = {"error": "Errors", "warning": "Warnings"}
+
+
+def _problem_lines(report: RunReport) -> list[str]:
+    """``Errors: code ×n, …`` then ``Warnings: …``; a code met with both is on both."""
+    grouped: dict[str | None, list[str]] = {}
+    for code, severity, count in report.problems():
+        grouped.setdefault(severity, []).append(f"{code} ×{count}")
+    return [
+        f"{_SEVERITY_LINES.get(severity or '', 'Issues')}: {', '.join(shown)}"
+        for severity, shown in grouped.items()
+    ]
+
+
 #: Which of a record's issues says why it failed or is invalid: an error, else a warning.
 _WHY = {"error": 0, "warning": 1}
 #: Records not stored, or stored invalid, shown by the text report as examples.
@@ -142,8 +155,35 @@ def _examples(report: RunReport) -> list[str]:
         )
     listed = sum(1 for entry in report.entries if entry.outcome in _FIRST)
     if listed > len(lines) and lines:
-        lines.append(f"  … {listed - len(lines)} more in the HTML or JSON report")
+        lines.append(_more(listed - len(lines), report))
     return lines
+
+
+#: Records the text report names of those a run deleted, or found gone from the source.
+_A_FEW = 5
+
+
+def _a_few(heading: str, items: list[str], total: int, report: RunReport) -> list[str]:
+    """``heading``, a few of ``items`` (of ``total``) indented, and how many more (none at
+    all when ``total`` is 0)."""
+    if not total:
+        return []
+    shown = [f"  {item}" for item in items[:_A_FEW]]
+    more = [_more(total - len(shown), report)] if total > len(shown) else []
+    return [heading, *shown, *more]
+
+
+def _named(identifier: str, title: str | None) -> str:
+    """A record as a list names it: its identifier, and its title if it has one."""
+    return f"{identifier} — {title}" if title else identifier
+
+
+def _more(count: int, report: RunReport) -> str:
+    """The line after a few of a list: how many more, and the command that shows them all."""
+    if report.run_id is None:
+        return f"  … {count} more in the HTML or JSON report"
+    run = report.run_id
+    return f"  … {count} more: ir-ingest report {run} --format html -o run-{run}.html"
 
 
 def _asked(report: RunReport) -> str:
@@ -175,12 +215,14 @@ def asked_line(repository: str, prefix: str, given: Iterable[tuple[str, object]]
     return " · ".join([repository, prefix, *shown])
 
 
-#: The report's formats by name, as ``report --format`` and ``--report``'s suffix choose them.
+#: The report's formats by name, as ``report --format`` and a file's suffix choose them.
 RENDERERS: dict[str, Callable[[RunReport], str]] = {
     "html": to_html,
     "json": to_json,
     "text": to_text,
 }
+#: The format a report file's suffix names: ``--report`` needs one, ``report -o`` follows it.
+SUFFIXES = {".html": "html", ".htm": "html", ".json": "json", ".txt": "text"}
 
 
 def write(report: RunReport, path: Path, fmt: str = "html") -> Path:

@@ -254,6 +254,7 @@ class PageWriter:
             current.datestamp = stamp
             return Outcome.UNCHANGED
         tombstone = _tombstone_record(rid, harvested, current)
+        entry.tombstoned_title = tombstone.title.value if tombstone.title else None
         crosswalk = tombstone.source.crosswalk
         digest = content_hash(tombstone)
         record_json = tombstone.to_json()

@@ -294,17 +294,25 @@ class StoreRecords:
             last = rows[-1].id
 
     def iter_records(
-        self, include_deleted: bool = True, *, valid_only: bool = False
+        self, include_deleted: bool = True, *, valid_only: bool = False, run_id: int | None = None
     ) -> Iterator[Record]:
         """Every stored record in id order; tombstones carry ``source.deleted: true``.
 
         ``valid_only`` leaves out live records whose last check found errors (a missing title).
+        ``run_id`` keeps only the records whose current version that run wrote: those it
+        created, updated, deleted or stored invalid, and no other run has changed since.  Not
+        ``records.run_id``, which names the last run that received a record, changed or not.
         """
-        query = select(t.records.c.record_json).order_by(t.records.c.id)
+        c = t.records.c
+        query = select(c.record_json).order_by(c.id)
         if not include_deleted:
-            query = query.where(t.records.c.deleted.is_(False))
+            query = query.where(c.deleted.is_(False))
         if valid_only:  # a deletion is news to the consumer whatever the last version was
-            query = query.where(t.records.c.valid.is_(True) | t.records.c.deleted.is_(True))
+            query = query.where(c.valid.is_(True) | c.deleted.is_(True))
+        if run_id is not None:
+            v = t.record_versions.c
+            current = (v.record_id == c.id) & (v.version == c.version)
+            query = query.join(t.record_versions, current).where(v.run_id == run_id)
         with self.engine.connect() as conn:
             for (raw,) in conn.execute(query):
                 yield Record.from_json(raw)
