@@ -12,6 +12,7 @@ two drift apart (``IR_INGEST_UPDATE_GOLDEN=1`` makes that test write it anew).
 
 from __future__ import annotations
 
+import inspect
 import json
 import uuid
 from functools import lru_cache
@@ -360,6 +361,11 @@ def record_id(repository: str, oai_identifier: str) -> str:
 def json_schema() -> dict[str, Any]:
     """Generate the JSON Schema (draft 2020-12) of :class:`Record` from the model."""
     schema: dict[str, Any] = msgspec.json.schema(Record)
+    for definition in schema.get("$defs", {}).values():
+        # msgspec 0.23 dedents docstrings (as inspect.cleandoc does) and 0.22 did not: the
+        # schema must not change with the version a fresh install gets.
+        if "description" in definition:
+            definition["description"] = inspect.cleandoc(definition["description"])
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "ir-ingest record"
     return schema
