@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from ir_ingest.crosswalk import add_crosswalk_dir
 from ir_ingest.entry import HarvestedRecord, Severity
-from ir_ingest.errors import CrosswalkError, XMLError
+from ir_ingest.errors import ConfigError, CrosswalkError, XMLError
 from ir_ingest.pipeline import FILE_REPOSITORY, process, process_file, read_file
-from tests.conftest import SEED_CHAPTER
+from tests.conftest import SEED_CHAPTER, misspelt_crosswalk
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -58,6 +59,18 @@ def test_bad_input_becomes_an_error_issue(raw: bytes, code: str) -> None:
     assert entry.record is None
     assert [issue.code for issue in entry.issues] == [code]
     assert entry.issues[0].severity is Severity.ERROR
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_broken_crosswalk_file_is_the_runs_failure_not_the_records(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # It failed every record as crosswalk.internal_error, with a traceback each.
+    add_crosswalk_dir(misspelt_crosswalk(tmp_path / "mine").parent)
+    body = "<dc:title>Eels</dc:title>"
+    with pytest.raises(ConfigError, match="rule 1: host has no field 'titel'"):
+        process(_harvested(DC_RECORD.format(body=body).encode()))
+    assert not caplog.records, "nothing logged: the caller says it once"
 
 
 def test_a_record_without_title_is_invalid_but_kept() -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import content_id, crosswalk_record, for_element
 from ir_ingest.entry import DATESTAMP_LENGTH, Entry, HarvestedRecord, Issue, Severity
-from ir_ingest.errors import CrosswalkError, XMLError
+from ir_ingest.errors import ConfigError, CrosswalkError, XMLError
 from ir_ingest.oai.records import RECORDS, adopt_bare_record, set_specs, unwrap
 from ir_ingest.oai.salvage import read_one_by_one
 from ir_ingest.validate import validate_record
@@ -35,7 +35,11 @@ FILE_REPOSITORY = "urn:ir-ingest:file"
 
 
 def process(harvested: HarvestedRecord, issues: Iterable[Issue] = ()) -> Entry:
-    """Parse, crosswalk and validate one harvested record; never raises for bad input."""
+    """Parse, crosswalk and validate one harvested record; never raises for bad input.
+
+    Raises :class:`~ir_ingest.errors.ConfigError` when a crosswalk file or lookup table is
+    broken: that is the run's problem, not the record's.
+    """
     entry = Entry(harvested, issues=list(issues))
     if len(harvested.datestamp) > DATESTAMP_LENGTH:
         entry.issues.append(_long_datestamp(harvested.datestamp))
@@ -50,6 +54,10 @@ def process(harvested: HarvestedRecord, issues: Iterable[Issue] = ()) -> Entry:
     except CrosswalkError as exc:
         entry.issues.append(Issue(exc.code, str(exc), Severity.ERROR))
         return entry
+    except ConfigError:
+        # A crosswalk file or lookup table that cannot be read fails every record alike: the
+        # run's failure, said once, not each record's (nor a traceback per record).
+        raise
     except Exception as exc:  # a crosswalk bug must not end the run; the raw XML is kept
         log.exception("crosswalk failed on %s", harvested.identifier)
         entry.issues.append(

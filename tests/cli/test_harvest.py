@@ -16,7 +16,7 @@ from ir_ingest.cli import app
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.store import Store, source_key
 from tests.cli.conftest import runner, store_counts, titles_only
-from tests.conftest import SEED_CHAPTER
+from tests.conftest import SEED_CHAPTER, misspelt_crosswalk
 from tests.oai.faults import FaultPlan, faulty_endpoint
 from tests.oai.scripted import identify, page, record, scripted
 
@@ -170,6 +170,22 @@ def test_a_strict_run_cut_short_exits_3(db: str) -> None:
     assert cut.exit_code == 3, cut.output
     assert "Run 1 incomplete" in cut.output
     assert "--strict: the run was cut short; records failed: 0, invalid: 3" in cut.output
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_reprocess_refuses_a_broken_crosswalk_file_in_one_line(db: str, tmp_path: Path) -> None:
+    # Every record failed with a traceback each, and the command exited 0 (walkthrough 3).
+    assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
+    broken = misspelt_crosswalk(tmp_path / "mine")
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text('crosswalk_dirs = ["mine"]\n', "utf-8")
+    result = runner.invoke(app, ["--db", db, "--config", str(config), "reprocess"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: {broken} rule 1: host has no field 'titel';")
+    assert len(result.output.splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    listed = runner.invoke(app, ["--db", db, "report", "--list"])
+    assert "reprocess" not in listed.output, "no run was begun"
 
 
 def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -10,16 +9,10 @@ import pytest
 from ir_ingest.crosswalk import add_crosswalk_dir, precedence, registry
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(sys.modules["ir_ingest.crosswalk"], "_user_dirs", [])
-    registry.cache_clear()
-    yield
-    registry.cache_clear()
+pytestmark = pytest.mark.usefixtures("isolated_crosswalks")
 
 
 def test_the_shipped_formats_rank_mods_over_qualified_dc_over_oai_dc() -> None:

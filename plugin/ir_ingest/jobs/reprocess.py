@@ -32,7 +32,7 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from ir_ingest import xmlsafe
-from ir_ingest.crosswalk import for_element
+from ir_ingest.crosswalk import for_element, registry
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
 from ir_ingest.oai.datestamp import parse_datestamp
@@ -75,9 +75,12 @@ def reprocess(
     """Re-crosswalk every reject and every live stored record (of ``repository``, or all).
 
     The run is kept with the harvests' (``ir-ingest report`` shows it).  One reprocess runs
-    at a time, whatever its scope: two would retry the same rejects.
+    at a time, whatever its scope: two would retry the same rejects.  A crosswalk file that
+    cannot be loaded raises :class:`~ir_ingest.errors.ConfigError` before the run begins.
     """
     scope = repository or ALL_SOURCES
+    # Before any run begins or record is read: a broken crosswalk file would fail them all.
+    registry()
     with source_lock(store, source_key(ALL_SOURCES, RUN_PREFIX, None)):
         run_id = store.begin_run(scope, RUN_PREFIX)
         report = RunReport(scope, RUN_PREFIX, run_id=run_id, kind="reprocess")
