@@ -299,6 +299,21 @@ CODES: dict[str, CodeHelp] = {
         "they are: storing them would replace that version",
         "nothing, unless you want those records in the rejects' format: then harvest it again",
     ),
+    "reprocess.crosswalk_switched": CodeHelp(
+        "records made with another crosswalk than the one their source in the config names "
+        "(`crosswalk =`), or `reprocess --crosswalk` names, were crosswalked with that one "
+        "this time (a one-off `harvest --crosswalk`, or a crosswalk set in the config since)",
+        "nothing: the report of this run shows what the switch changed in each record",
+    ),
+    "reprocess.crosswalk_kept": CodeHelp(
+        "records were made with their own crosswalk again although their source's names "
+        "another: that one does not read their format (MODS records, an oai_dc crosswalk "
+        "named), or two sources of the config name two crosswalks for them",
+        "name a crosswalk for the source that reads what it sends, or give the sources of "
+        "one repository one crosswalk (or sets of their own); "
+        "`ir-ingest reprocess --source S --crosswalk NAME` makes a source's records with "
+        "the crosswalk you name",
+    ),
 }
 
 

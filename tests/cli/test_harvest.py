@@ -235,6 +235,39 @@ def test_a_sources_crosswalk_from_the_config(db: str, oai_endpoint: str, tmp_pat
     assert "no crosswalk is named 'nope'" in refused.output
 
 
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_reprocess_makes_records_with_the_crosswalk_the_config_names_now(
+    db: str, oai_endpoint: str, tmp_path: Path
+) -> None:
+    # Setting a source's crosswalk in the config changed nothing until a full harvest, and
+    # no report said so (walkthrough 3).
+    titles_only(tmp_path / "mine")
+    config = tmp_path / "ir-ingest.toml"
+    source = f'crosswalk_dirs = ["mine"]\n[sources.demo]\nurl = "{oai_endpoint}"\n'
+    config.write_text(source + 'prefix = "oai_dc"\n', "utf-8")
+    cli = ["--db", db, "--config", str(config)]
+    assert runner.invoke(app, [*cli, "harvest", "demo"]).exit_code == 0
+    config.write_text(source + 'prefix = "oai_dc"\ncrosswalk = "titles_only"\n', "utf-8")
+
+    switched = runner.invoke(app, [*cli, "reprocess", "--source", "demo"])
+
+    assert switched.exit_code == 0, switched.output
+    assert (
+        f"Run issue reprocess.crosswalk_switched ([sources.demo]): 32 record(s) of "
+        f"{oai_endpoint} made with oai_dc were crosswalked again with titles_only"
+    ) in switched.output
+    exported = runner.invoke(app, ["--db", db, "export"]).stdout.splitlines()
+    made_with = {json.loads(line)["source"].get("crosswalk") for line in exported}
+    assert made_with == {"titles_only", None}, "the 4 tombstones are not made again"
+    back = runner.invoke(app, [*cli, "reprocess", "--source", "demo", "--crosswalk", "oai_dc"])
+    assert "Run issue reprocess.crosswalk_switched (--crosswalk): 32 record(s)" in back.output
+    exported = runner.invoke(app, ["--db", db, "export"]).stdout.splitlines()
+    assert {json.loads(line)["source"].get("crosswalk") for line in exported} == {None}
+    alone = runner.invoke(app, [*cli, "reprocess", "--crosswalk", "oai_dc"])
+    assert alone.exit_code == 2
+    assert "Invalid value for '--crosswalk': needs --source" in alone.output
+
+
 def test_harvest_options_reach_the_endpoint_and_reprocess_makes_no_versions(
     db: str, demo_records: list[ProvidedRecord], tmp_path: Path
 ) -> None:
