@@ -133,11 +133,13 @@ CODES: dict[str, CodeHelp] = {
     ),
     "crosswalk.wrong_root": CodeHelp(
         "the metadata's root element is not the one the chosen format reads (MODS sent under "
-        "prefix oai_dc, say, or an OAI-PMH envelope where metadata was expected); a harvested "
-        "record is kept as a reject (failed)",
+        "prefix oai_dc, say), or is part of OAI-PMH's envelope (an endpoint that puts a whole "
+        "OAI-PMH response inside each record's <metadata>, or a file saved as part of a "
+        "response); a harvested record is kept as a reject (failed)",
         "see what the endpoint sends (`ir-ingest crosswalk FILE` on a saved record detects the "
         "format) and harvest with the `--prefix` or `--crosswalk` that reads it; if your own "
-        "crosswalk names the wrong `root:`, fix it and run `ir-ingest reprocess`",
+        "crosswalk names the wrong `root:`, fix it and run `ir-ingest reprocess`; an endpoint "
+        "that wraps responses in its records is for its owner to fix; a file, save it whole",
     ),
     "crosswalk.wrong_namespace": CodeHelp(
         "the root element has the format's name but another namespace (a dc element written "

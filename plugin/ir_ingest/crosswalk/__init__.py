@@ -154,6 +154,12 @@ def richest_format(offered: Iterable[tuple[str, str]], reader: str | None = None
 _ENVELOPE = frozenset(("OAI-PMH", "GetRecord", "ListRecords", "record", "header", "metadata"))
 
 
+def is_envelope(element: etree._Element) -> bool:
+    """Whether ``element`` is part of OAI-PMH's envelope, which no crosswalk reads."""
+    name = etree.QName(element)
+    return name.namespace == xmlsafe.OAI_NS and name.localname in _ENVELOPE
+
+
 def for_element(
     root: etree._Element, prefix: str | None, crosswalk: str | None = None
 ) -> Crosswalk:
@@ -166,7 +172,7 @@ def for_element(
     stored record was made with) must exist: another would make another record.
     """
     crosswalks = registry()
-    if etree.QName(root).namespace == xmlsafe.OAI_NS and etree.QName(root).localname in _ENVELOPE:
+    if is_envelope(root):  # said to a developer: the commands read envelopes before this
         raise CrosswalkError(
             f"<{etree.QName(root).localname}> is OAI-PMH's envelope, not a metadata record: "
             "crosswalk the element inside its <metadata>, or read the file with "
