@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
+from ir_ingest.crosswalk import lookups
 from ir_ingest.oai.provider import (
     ProvidedRecord,
     fixture_endpoint_app,
@@ -31,6 +33,18 @@ CORPUS = SHARED / "corpus"
 POSTGRES_URL = os.environ.get(
     "IR_INGEST_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+
+
+def misspelt_crosswalk(folder: Path) -> Path:
+    """Make ``folder`` with an ``oai_dc.yaml`` extending the shipped one whose rule 1 names
+    no record field (``host.titel``): a file refused when loaded.  Returns the file."""
+    folder.mkdir()
+    path = folder / "oai_dc.yaml"
+    path.write_text(
+        "format: oai_dc\ninclude: oai_dc.yaml\nrules:\n  - {from: 'dc:source', to: host.titel}\n",
+        "utf-8",
+    )
+    return path
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -97,3 +111,16 @@ def any_store(any_db_url: str) -> Iterator[Store]:
     opened = Store(any_db_url)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def isolated_crosswalks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Undo the crosswalk and lookup folders a test (or its config) adds to this process."""
+    crosswalk_package = sys.modules["ir_ingest.crosswalk"]
+    monkeypatch.setattr(crosswalk_package, "_user_dirs", [])
+    monkeypatch.setattr(lookups, "_search_path", [])
+    crosswalk_package.registry.cache_clear()
+    lookups.load_table.cache_clear()
+    yield
+    crosswalk_package.registry.cache_clear()
+    lookups.load_table.cache_clear()

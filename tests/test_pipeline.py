@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from ir_ingest.crosswalk import add_crosswalk_dir
 from ir_ingest.entry import HarvestedRecord, Severity
-from ir_ingest.errors import CrosswalkError, XMLError
+from ir_ingest.errors import ConfigError, CrosswalkError, XMLError
 from ir_ingest.pipeline import FILE_REPOSITORY, process, process_file, read_file
-from tests.conftest import SEED_CHAPTER
+from tests.conftest import SEED_CHAPTER, misspelt_crosswalk
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -58,6 +59,43 @@ def test_bad_input_becomes_an_error_issue(raw: bytes, code: str) -> None:
     assert entry.record is None
     assert [issue.code for issue in entry.issues] == [code]
     assert entry.issues[0].severity is Severity.ERROR
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_broken_crosswalk_file_is_the_runs_failure_not_the_records(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # It failed every record as crosswalk.internal_error, with a traceback each.
+    add_crosswalk_dir(misspelt_crosswalk(tmp_path / "mine").parent)
+    body = "<dc:title>Eels</dc:title>"
+    with pytest.raises(ConfigError, match="rule 1: host has no field 'titel'"):
+        process(_harvested(DC_RECORD.format(body=body).encode()))
+    assert not caplog.records, "nothing logged: the caller says it once"
+
+
+def test_a_response_inside_a_records_metadata_is_said_so_to_a_manager(tmp_path: Path) -> None:
+    # The message told a manager to call ir_ingest.pipeline.process_file (walkthrough 3).
+    get_record = f'<GetRecord xmlns="{OAI}">{DC_RECORD.format(body="<dc:title>E</dc:title>")}'
+    response = f'<OAI-PMH xmlns="{OAI}">{get_record}</GetRecord></OAI-PMH>'
+    nested = f'<record xmlns="{OAI}"><header/><metadata>{response}</metadata></record>'
+    entry = process(_harvested(nested.encode()))
+    assert entry.record is None
+    (issue,) = entry.issues
+    assert (issue.code, issue.severity) == ("crosswalk.wrong_root", Severity.ERROR)
+    assert issue.message.startswith(
+        "this record's <metadata> holds OAI-PMH's <OAI-PMH> element, not a metadata record"
+    )
+    assert "the endpoint wraps a whole OAI-PMH response" in issue.message
+    part = tmp_path / "part.xml"
+    part.write_text(f"{get_record}</GetRecord>", encoding="utf-8")
+    with pytest.raises(CrosswalkError) as caught:
+        read_file(part)
+    assert str(caught.value) == (
+        f"{part}: the file holds OAI-PMH's <GetRecord> element, part of an OAI-PMH response: "
+        "save the whole response, one OAI <record>, or the metadata record inside its "
+        "<metadata>; import and crosswalk read each of those"
+    )
+    assert caught.value.code == "crosswalk.wrong_root"
 
 
 def test_a_record_without_title_is_invalid_but_kept() -> None:

@@ -133,11 +133,13 @@ CODES: dict[str, CodeHelp] = {
     ),
     "crosswalk.wrong_root": CodeHelp(
         "the metadata's root element is not the one the chosen format reads (MODS sent under "
-        "prefix oai_dc, say, or an OAI-PMH envelope where metadata was expected); a harvested "
-        "record is kept as a reject (failed)",
+        "prefix oai_dc, say), or is part of OAI-PMH's envelope (an endpoint that puts a whole "
+        "OAI-PMH response inside each record's <metadata>, or a file saved as part of a "
+        "response); a harvested record is kept as a reject (failed)",
         "see what the endpoint sends (`ir-ingest crosswalk FILE` on a saved record detects the "
         "format) and harvest with the `--prefix` or `--crosswalk` that reads it; if your own "
-        "crosswalk names the wrong `root:`, fix it and run `ir-ingest reprocess`",
+        "crosswalk names the wrong `root:`, fix it and run `ir-ingest reprocess`; an endpoint "
+        "that wraps responses in its records is for its owner to fix; a file, save it whole",
     ),
     "crosswalk.wrong_namespace": CodeHelp(
         "the root element has the format's name but another namespace (a dc element written "
@@ -298,6 +300,21 @@ CODES: dict[str, CodeHelp] = {
         "rejects of records the store holds, as new or newer, in another format were left as "
         "they are: storing them would replace that version",
         "nothing, unless you want those records in the rejects' format: then harvest it again",
+    ),
+    "reprocess.crosswalk_switched": CodeHelp(
+        "records made with another crosswalk than the one their source in the config names "
+        "(`crosswalk =`), or `reprocess --crosswalk` names, were crosswalked with that one "
+        "this time (a one-off `harvest --crosswalk`, or a crosswalk set in the config since)",
+        "nothing: the report of this run shows what the switch changed in each record",
+    ),
+    "reprocess.crosswalk_kept": CodeHelp(
+        "records were made with their own crosswalk again although their source's names "
+        "another: that one does not read their format (MODS records, an oai_dc crosswalk "
+        "named), or two sources of the config name two crosswalks for them",
+        "name a crosswalk for the source that reads what it sends, or give the sources of "
+        "one repository one crosswalk (or sets of their own); "
+        "`ir-ingest reprocess --source S --crosswalk NAME` makes a source's records with "
+        "the crosswalk you name",
     ),
 }
 

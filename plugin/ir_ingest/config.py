@@ -76,6 +76,11 @@ class SourceConfig:
             raise ConfigError(f"[sources.{self.name}]: url_env names {self.url_env}, which {state}")
         return found
 
+    def stored_name(self) -> str:
+        """The name its records are kept under: ``repository``, else its URL without the
+        credentials it may hold (as a harvest keeps them)."""
+        return self.repository or public_url(self.endpoint())
+
 
 @dataclass(frozen=True, slots=True)
 class TargetConfig:

@@ -13,10 +13,12 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from lxml import etree
+
 from ir_ingest import xmlsafe
-from ir_ingest.crosswalk import content_id, crosswalk_record, for_element
+from ir_ingest.crosswalk import content_id, crosswalk_record, for_element, is_envelope
 from ir_ingest.entry import DATESTAMP_LENGTH, Entry, HarvestedRecord, Issue, Severity
-from ir_ingest.errors import CrosswalkError, XMLError
+from ir_ingest.errors import ConfigError, CrosswalkError, XMLError
 from ir_ingest.oai.records import RECORDS, adopt_bare_record, set_specs, unwrap
 from ir_ingest.oai.salvage import read_one_by_one
 from ir_ingest.validate import validate_record
@@ -26,8 +28,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
-    from lxml import etree
-
 log = logging.getLogger(__name__)
 
 #: Repository name recorded for files imported without an OAI-PMH envelope naming their endpoint.
@@ -35,7 +35,11 @@ FILE_REPOSITORY = "urn:ir-ingest:file"
 
 
 def process(harvested: HarvestedRecord, issues: Iterable[Issue] = ()) -> Entry:
-    """Parse, crosswalk and validate one harvested record; never raises for bad input."""
+    """Parse, crosswalk and validate one harvested record; never raises for bad input.
+
+    Raises :class:`~ir_ingest.errors.ConfigError` when a crosswalk file or lookup table is
+    broken: that is the run's problem, not the record's.
+    """
     entry = Entry(harvested, issues=list(issues))
     if len(harvested.datestamp) > DATESTAMP_LENGTH:
         entry.issues.append(_long_datestamp(harvested.datestamp))
@@ -50,6 +54,10 @@ def process(harvested: HarvestedRecord, issues: Iterable[Issue] = ()) -> Entry:
     except CrosswalkError as exc:
         entry.issues.append(Issue(exc.code, str(exc), Severity.ERROR))
         return entry
+    except ConfigError:
+        # A crosswalk file or lookup table that cannot be read fails every record alike: the
+        # run's failure, said once, not each record's (nor a traceback per record).
+        raise
     except Exception as exc:  # a crosswalk bug must not end the run; the raw XML is kept
         log.exception("crosswalk failed on %s", harvested.identifier)
         entry.issues.append(
@@ -86,12 +94,33 @@ def _metadata(entry: Entry) -> etree._Element | None:
             return None
         entry.issues.extend(parsed.issues)
         tree = parsed.root
-    _, metadata = unwrap(tree)
+    record, metadata = unwrap(tree)
     if metadata is None:
         entry.issues.append(
             Issue("oai.no_metadata", "the record has no metadata element", Severity.ERROR)
         )
+    elif is_envelope(metadata):
+        message = _envelope_message(metadata, in_record=record is not None)
+        entry.issues.append(Issue("crosswalk.wrong_root", message, Severity.ERROR))
+        return None
     return metadata
+
+
+def _envelope_message(element: etree._Element, *, in_record: bool) -> str:
+    """What to do about part of OAI-PMH's envelope where a metadata record belongs: inside a
+    record's ``<metadata>`` (the endpoint's doing), or as a file's root."""
+    name = f"OAI-PMH's <{etree.QName(element).localname}> element"
+    if in_record:
+        return (
+            f"this record's <metadata> holds {name}, not a metadata record (oai_dc, MODS…): "
+            "the endpoint wraps a whole OAI-PMH response in its records' metadata, which no "
+            "crosswalk reads; ask the endpoint's owner to fix it"
+        )
+    return (
+        f"the file holds {name}, part of an OAI-PMH response: save the whole response, one "
+        "OAI <record>, or the metadata record inside its <metadata>; import and crosswalk "
+        "read each of those"
+    )
 
 
 def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
@@ -240,7 +269,7 @@ def _harvested(
                 source=str(path),
             )
         return [base]
-    members = _members(path, metadata, prefix)
+    members = _members(path, metadata, prefix, in_record=record is not None)
     if members[0][0] is metadata:  # one record, not a collection (of any size) of them
         return [
             replace(
@@ -262,9 +291,10 @@ def _harvested(
 
 
 def _members(
-    path: Path, metadata: etree._Element, prefix: str | None
+    path: Path, metadata: etree._Element, prefix: str | None, *, in_record: bool
 ) -> list[tuple[etree._Element, str]]:
-    """The records in a metadata element: itself, or each child of a collection wrapper."""
+    """The records in a metadata element (inside an OAI ``<record>``, or the file's root):
+    itself, or each child of a collection wrapper."""
     try:
         return [(metadata, for_element(metadata, prefix).format)]
     except CrosswalkError as exc:
@@ -274,6 +304,9 @@ def _members(
         members = [(child, for_element(child, prefix).format) for child in children]
     except CrosswalkError:
         members = []
+    if not members and is_envelope(metadata):
+        message = _envelope_message(metadata, in_record=in_record)
+        raise CrosswalkError(f"{path}: {message}", code=error.code) from error
     if not members:
         raise CrosswalkError(f"{path}: {error}", code=error.code) from error
     return members

@@ -1,19 +1,16 @@
-"""What the command-line tests share: the runner, a store, the user's crosswalk folders."""
+"""What the command-line tests share: the runner, a store, a crosswalk folder of one's own."""
 
 from __future__ import annotations
 
-import sys
 from contextlib import closing
 from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
 
-from ir_ingest.crosswalk import lookups
 from ir_ingest.store import Store
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
 
@@ -23,17 +20,6 @@ runner = CliRunner()
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-
-
-@pytest.fixture
-def isolated_crosswalks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Undo the crosswalk and lookup folders a test's config adds to this process."""
-    crosswalk_package = sys.modules["ir_ingest.crosswalk"]
-    monkeypatch.setattr(crosswalk_package, "_user_dirs", [])
-    monkeypatch.setattr(lookups, "_search_path", [])
-    yield
-    crosswalk_package.registry.cache_clear()
-    lookups.load_table.cache_clear()
 
 
 def titles_only(folder: Path) -> None:

@@ -16,7 +16,7 @@ from ir_ingest.cli import app
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.store import Store, source_key
 from tests.cli.conftest import runner, store_counts, titles_only
-from tests.conftest import SEED_CHAPTER
+from tests.conftest import SEED_CHAPTER, misspelt_crosswalk
 from tests.oai.faults import FaultPlan, faulty_endpoint
 from tests.oai.scripted import identify, page, record, scripted
 
@@ -183,6 +183,22 @@ def test_a_strict_run_with_a_warning_of_its_own_exits_3(db: str, oai_endpoint: s
     assert runner.invoke(app, harvest).exit_code == 0, "without --strict it is a report"
 
 
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_reprocess_refuses_a_broken_crosswalk_file_in_one_line(db: str, tmp_path: Path) -> None:
+    # Every record failed with a traceback each, and the command exited 0 (walkthrough 3).
+    assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
+    broken = misspelt_crosswalk(tmp_path / "mine")
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text('crosswalk_dirs = ["mine"]\n', "utf-8")
+    result = runner.invoke(app, ["--db", db, "--config", str(config), "reprocess"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: {broken} rule 1: host has no field 'titel';")
+    assert len(result.output.splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    listed = runner.invoke(app, ["--db", db, "report", "--list"])
+    assert "reprocess" not in listed.output, "no run was begun"
+
+
 def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
     exe = shutil.which("ir-ingest", path=str(Path(sys.executable).parent))
     assert exe, "the console script is installed next to the interpreter"
@@ -228,6 +244,39 @@ def test_a_sources_crosswalk_from_the_config(db: str, oai_endpoint: str, tmp_pat
     )
     assert refused.exit_code == 1
     assert "no crosswalk is named 'nope'" in refused.output
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_reprocess_makes_records_with_the_crosswalk_the_config_names_now(
+    db: str, oai_endpoint: str, tmp_path: Path
+) -> None:
+    # Setting a source's crosswalk in the config changed nothing until a full harvest, and
+    # no report said so (walkthrough 3).
+    titles_only(tmp_path / "mine")
+    config = tmp_path / "ir-ingest.toml"
+    source = f'crosswalk_dirs = ["mine"]\n[sources.demo]\nurl = "{oai_endpoint}"\n'
+    config.write_text(source + 'prefix = "oai_dc"\n', "utf-8")
+    cli = ["--db", db, "--config", str(config)]
+    assert runner.invoke(app, [*cli, "harvest", "demo"]).exit_code == 0
+    config.write_text(source + 'prefix = "oai_dc"\ncrosswalk = "titles_only"\n', "utf-8")
+
+    switched = runner.invoke(app, [*cli, "reprocess", "--source", "demo"])
+
+    assert switched.exit_code == 0, switched.output
+    assert (
+        f"Run issue reprocess.crosswalk_switched ([sources.demo]): 32 record(s) of "
+        f"{oai_endpoint} made with oai_dc were crosswalked again with titles_only"
+    ) in switched.output
+    exported = runner.invoke(app, ["--db", db, "export"]).stdout.splitlines()
+    made_with = {json.loads(line)["source"].get("crosswalk") for line in exported}
+    assert made_with == {"titles_only", None}, "the 4 tombstones are not made again"
+    back = runner.invoke(app, [*cli, "reprocess", "--source", "demo", "--crosswalk", "oai_dc"])
+    assert "Run issue reprocess.crosswalk_switched (--crosswalk): 32 record(s)" in back.output
+    exported = runner.invoke(app, ["--db", db, "export"]).stdout.splitlines()
+    assert {json.loads(line)["source"].get("crosswalk") for line in exported} == {None}
+    alone = runner.invoke(app, [*cli, "reprocess", "--crosswalk", "oai_dc"])
+    assert alone.exit_code == 2
+    assert "Invalid value for '--crosswalk': needs --source" in alone.output
 
 
 def test_harvest_options_reach_the_endpoint_and_reprocess_makes_no_versions(

@@ -167,7 +167,8 @@ def test_bad_crosswalk_files_name_file_rule_and_value(
     path.write_text(HEADER + body, encoding="utf-8")
     with pytest.raises(ConfigError, match=message) as caught:
         load_crosswalk(path)
-    assert "bad.yaml" in str(caught.value)
+    # The whole path: a file of one's own may be named as a shipped one (oai_dc.yaml).
+    assert str(path) in str(caught.value)
 
 
 def test_missing_keys_and_bad_yaml(tmp_path: Path) -> None:

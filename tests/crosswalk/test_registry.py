@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 import pytest
 
 from ir_ingest.crosswalk import add_crosswalk_dir, precedence, registry
+from ir_ingest.errors import ConfigError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(sys.modules["ir_ingest.crosswalk"], "_user_dirs", [])
-    registry.cache_clear()
-    yield
-    registry.cache_clear()
+pytestmark = pytest.mark.usefixtures("isolated_crosswalks")
 
 
 def test_the_shipped_formats_rank_mods_over_qualified_dc_over_oai_dc() -> None:
@@ -44,4 +38,40 @@ def test_a_users_copy_of_a_format_keeps_its_precedence_unless_it_sets_one(tmp_pa
     assert precedence("mods") == shipped
     _mods_copy(tmp_path / "theirs", "precedence: 5\n")
     add_crosswalk_dir(tmp_path / "theirs")
+    (tmp_path / "mine" / "mods.yaml").unlink()  # one mods.yaml of one's own at a time
+    registry.cache_clear()
     assert precedence("mods") == 5
+
+
+def _oai_dc_extension(path: Path, format_: str = "oai_dc") -> None:
+    path.write_text(
+        f"format: {format_}\ninclude: oai_dc.yaml\n"
+        "rules:\n  - {from: 'dc:source', to: 'notes[]'}\n",
+        encoding="utf-8",
+    )
+
+
+def test_two_files_of_one_format_are_refused_naming_both(tmp_path: Path) -> None:
+    # The last name in sorted order won, silently: renaming a file changed every record.
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    _oai_dc_extension(mine / "oai_dc.yaml")
+    add_crosswalk_dir(mine)
+    assert registry()["oai_dc"].path == mine / "oai_dc.yaml", "a shipped format is overridden"
+    _oai_dc_extension(mine / "zz-other.yaml")
+    registry.cache_clear()  # as a new command does
+    with pytest.raises(ConfigError) as caught:
+        registry()
+    assert str(caught.value).startswith(
+        f"{mine / 'oai_dc.yaml'} and {mine / 'zz-other.yaml'} both say format: oai_dc,"
+    )
+    (mine / "zz-other.yaml").unlink()
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    _oai_dc_extension(theirs / "dc.yaml")
+    add_crosswalk_dir(theirs)
+    with pytest.raises(ConfigError, match=r"/mine/oai_dc\.yaml and .*/theirs/dc\.yaml both say"):
+        registry()
+    _oai_dc_extension(theirs / "dc.yaml", "theirs_dc")
+    add_crosswalk_dir(theirs)  # again, as every command adds the config's folders: read once
+    assert {"oai_dc", "theirs_dc"} <= set(registry())

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 from sqlalchemy import text
 
 from ir_ingest import pipeline
+from ir_ingest.crosswalk import add_crosswalk_dir
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
-from ir_ingest.errors import HarvestError
+from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.jobs.reprocess import reprocess
 from ir_ingest.oai.records import UNIDENTIFIED
 from ir_ingest.pipeline import process
@@ -17,8 +19,11 @@ from ir_ingest.report import render
 from ir_ingest.schema import record_id
 from ir_ingest.store import source_key
 from ir_ingest.store.lock import source_lock
+from tests.conftest import misspelt_crosswalk
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ir_ingest.store import Store
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -90,6 +95,21 @@ def _with_set(raw: bytes, datestamp: str = "2024-01-01") -> bytes:
         b"<datestamp>2024-01-01</datestamp>",
         f"<datestamp>{datestamp}</datestamp><setSpec>theses</setSpec>".encode(),
     )
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_broken_crosswalk_file_is_refused_before_the_run_begins(
+    store: Store, tmp_path: Path
+) -> None:
+    # It failed every record, and the run completed (walkthrough 3).
+    harvested = HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", RAW)
+    store.save_page(None, [process(harvested)], None)
+    broken = misspelt_crosswalk(tmp_path / "mine")
+    add_crosswalk_dir(broken.parent)
+
+    with pytest.raises(ConfigError, match=re.escape(f"{broken} rule 1: host has no field")):
+        reprocess(store)
+    assert store.run_report() is None, "no run was begun"
 
 
 def test_a_reject_that_crosswalks_now_is_stored_with_its_sets(store: Store) -> None:

@@ -276,21 +276,34 @@ def reprocess(
         str | None,
         typer.Option("--source", help="Only this repository (its base URL or stored name)."),
     ] = None,
+    crosswalk: Annotated[
+        str | None,
+        typer.Option(
+            "--crosswalk",
+            help="Make the records of --source with this crosswalk (default: the one the config "
+            "names for their source, else the one that made each).",
+        ),
+    ] = None,
     report_path: ReportOption = None,
     strict: StrictOption = False,
 ) -> None:
     """Crosswalk and validate the stored raw XML again, without harvesting.
 
     Run it after a crosswalk or validation change: records that come out different get a new
-    version, the others stay as they are.  Rejects are tried first (the newest of each
-    record): those that now crosswalk are stored, those the store holds as new or newer
-    (deleted, or in the reject's format) are forgotten, the rest stay rejects.
+    version, the others stay as they are.  Each record is made with the crosswalk its
+    source in the config names (crosswalk = ...), else with the one that made it.  Rejects
+    are tried first (the newest of each record): those that now crosswalk are stored, those
+    the store holds as new or newer (deleted, or in the reject's format) are forgotten, the
+    rest stay rejects.
 
     Example:  ir-ingest reprocess --source https://research.example.ac.uk/ws/oai
     """
+    from ir_ingest.jobs.crosswalk_choice import choices
     from ir_ingest.jobs.reprocess import reprocess as reprocess_store
 
     settings: Settings = ctx.obj
+    if crosswalk is not None and source is None:  # a usage error, said as Typer says its own
+        raise typer.BadParameter("needs --source", param_hint="'--crosswalk'")
     with (
         fail_cleanly("; what was reprocessed is stored, and the same command does it all again"),
         closing(settings.store(existing=True)) as store,
@@ -300,7 +313,8 @@ def reprocess(
         if repository is not None and not store.holds(repository):
             names = ", ".join(sorted(store.repositories())) or "none"
             raise IngestError(f"the store holds no records of {repository!r} (it holds: {names})")
-        report = reprocess_store(store, repository, on_batch)
+        chosen = choices(settings.config(), repository, crosswalk)
+        report = reprocess_store(store, repository, on_batch, chosen)
     _show_run(report, report_path, strict)
 
 
@@ -313,5 +327,5 @@ def _stored_name(settings: Settings, source: str | None) -> str | None:
         return None
     configured = settings.config().sources.get(source)
     if configured is not None:
-        return configured.repository or public_url(configured.endpoint())
+        return configured.stored_name()
     return public_url(source) if "://" in source else source

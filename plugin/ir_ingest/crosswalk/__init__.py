@@ -49,25 +49,47 @@ class CrosswalkResult:
 
 
 def add_crosswalk_dir(path: Path) -> None:
-    """Make the crosswalk files in ``path`` available; they win over shipped ones of a format."""
+    """Make the crosswalk files in ``path`` available; they win over shipped ones of a format.
+
+    A folder added again is not read twice (each command adds the config's folders anew).
+    """
+    _user_dirs[:] = [folder for folder in _user_dirs if folder.resolve() != path.resolve()]
     _user_dirs.insert(0, path)
     registry.cache_clear()
 
 
 @cache
 def registry() -> dict[str, Crosswalk]:
-    """All crosswalks by format; user directories override the shipped files.
+    """All crosswalks by format; a user's file overrides the shipped one of its format.
 
     An overriding file that declares no ``precedence`` keeps the one of the file it replaces:
-    a user's copy of mods.yaml must not fall below oai_dc.
+    a user's copy of mods.yaml must not fall below oai_dc.  Raises :class:`ConfigError` for a
+    file that cannot be loaded, and for two files of one format among the user's folders (or
+    among the shipped files): which one won depended on their names.
     """
+    shipped = _by_format([bundled("crosswalks")])
+    found = dict(shipped)
+    for name, crosswalk in _by_format(reversed(_user_dirs)).items():
+        replaced = shipped.get(name)
+        if crosswalk.precedence is None and replaced is not None:
+            crosswalk = replace(crosswalk, precedence=replaced.precedence)
+        found[name] = crosswalk
+    return found
+
+
+def _by_format(folders: Iterable[Path]) -> dict[str, Crosswalk]:
+    """The crosswalk files of these folders by their ``format:``, each format once."""
     found: dict[str, Crosswalk] = {}
-    for folder in [bundled("crosswalks"), *reversed(_user_dirs)]:
+    for folder in folders:
         for path in sorted(folder.glob("*.yaml")):
             crosswalk = load_crosswalk(path)
-            replaced = found.get(crosswalk.format)
-            if crosswalk.precedence is None and replaced is not None:
-                crosswalk = replace(crosswalk, precedence=replaced.precedence)
+            other = found.get(crosswalk.format)
+            if other is not None:
+                raise ConfigError(
+                    f"{other.path} and {path} both say format: {crosswalk.format}, and a "
+                    "crosswalk is named by its format: key: give one of them another format "
+                    "(a source's crosswalk = names it), or move its rules into the other file"
+                )
             found[crosswalk.format] = crosswalk
     return found
 
@@ -132,6 +154,12 @@ def richest_format(offered: Iterable[tuple[str, str]], reader: str | None = None
 _ENVELOPE = frozenset(("OAI-PMH", "GetRecord", "ListRecords", "record", "header", "metadata"))
 
 
+def is_envelope(element: etree._Element) -> bool:
+    """Whether ``element`` is part of OAI-PMH's envelope, which no crosswalk reads."""
+    name = etree.QName(element)
+    return name.namespace == xmlsafe.OAI_NS and name.localname in _ENVELOPE
+
+
 def for_element(
     root: etree._Element, prefix: str | None, crosswalk: str | None = None
 ) -> Crosswalk:
@@ -144,7 +172,7 @@ def for_element(
     stored record was made with) must exist: another would make another record.
     """
     crosswalks = registry()
-    if etree.QName(root).namespace == xmlsafe.OAI_NS and etree.QName(root).localname in _ENVELOPE:
+    if is_envelope(root):  # said to a developer: the commands read envelopes before this
         raise CrosswalkError(
             f"<{etree.QName(root).localname}> is OAI-PMH's envelope, not a metadata record: "
             "crosswalk the element inside its <metadata>, or read the file with "

@@ -99,7 +99,7 @@ def compile_rules(
     """Compile a file's rules, or a rule's ``build`` rules: their targets are fields of
     ``within`` (the record, or the value the build makes; None: not checked)."""
     if not isinstance(specs, list):
-        where = f"{path.name} rule {build.label} build" if build is not None else str(path)
+        where = f"{path} rule {build.label} build" if build is not None else str(path)
         raise ConfigError(f"{where}: rules must be a list, got {specs!r}")
     prefix = f"{build.label}." if build is not None else ""
     return tuple(
@@ -117,7 +117,8 @@ def _compile_rule(
     within: inspect.Type | None,
     parent: _Build | None,
 ) -> Rule:
-    where = f"{path.name} rule {label}"
+    # The whole path: a folder of one's own may hold a file named as a shipped one (oai_dc.yaml).
+    where = f"{path} rule {label}"
     _check_rule_keys(where, spec)
     namespaces = context.namespaces
     select, ops = _compile_from(where, spec, namespaces)

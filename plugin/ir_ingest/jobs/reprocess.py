@@ -1,11 +1,12 @@
 """``ir-ingest reprocess``: crosswalk and validate the stored raw XML again, without harvesting.
 
 After a crosswalk or validation change, every stored record goes through the pipeline again from
-the raw XML kept with it.  Records whose result is unchanged get no new version; changed ones
-get one, exactly as if they had been harvested again.  A record a harvest changed meanwhile keeps
-the harvest's version: it is left out when the batch is read, and a harvest that commits between
-that check and the write wins too, as the store never writes an older datestamp over a newer one
-(the entry is ``skipped``).
+the raw XML kept with it, with the crosswalk that made it or the one its source's configuration
+names now (:mod:`ir_ingest.jobs.crosswalk_choice`).  Records whose result is unchanged get no
+new version; changed ones get one, exactly as if they had been harvested again.  A record a
+harvest changed meanwhile keeps the harvest's version: it is left out when the batch is read,
+and a harvest that commits between that check and the write wins too, as the store never
+writes an older datestamp over a newer one (the entry is ``skipped``).
 
 Rejects are tried first, so that a record that failed on a crosswalk bug is stored once the
 bug is fixed.  Of each record's rejects the one with the newest datestamp is tried (compared as
@@ -35,6 +36,7 @@ from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import for_element
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
+from ir_ingest.jobs.crosswalk_choice import Chooser, check_choices
 from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.oai.records import UNIDENTIFIED, set_specs, unwrap
 from ir_ingest.pipeline import process
@@ -45,6 +47,9 @@ from ir_ingest.store.lock import locks_sources, source_lock
 from ir_ingest.xmlsafe import OAI_NS
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ir_ingest.jobs.crosswalk_choice import CrosswalkChoice
     from ir_ingest.oai.harvest import ProgressCallback
     from ir_ingest.store import Store
 
@@ -70,14 +75,25 @@ _UNTRIED = {
 
 
 def reprocess(
-    store: Store, repository: str | None = None, on_batch: ProgressCallback | None = None
+    store: Store,
+    repository: str | None = None,
+    on_batch: ProgressCallback | None = None,
+    choices: Sequence[CrosswalkChoice] = (),
 ) -> RunReport:
-    """Re-crosswalk every reject and every live stored record (of ``repository``, or all).
+    """Re-crosswalk every reject and every live stored record (of ``repository``, or all),
+    each with the crosswalk that made it, or the one of the ``choices`` that covers it.
 
     The run is kept with the harvests' (``ir-ingest report`` shows it).  One reprocess runs
-    at a time, whatever its scope: two would retry the same rejects.
+    at a time, whatever its scope: two would retry the same rejects.  A crosswalk file that
+    cannot be loaded, or a choice naming no crosswalk, raises
+    :class:`~ir_ingest.errors.ConfigError` before the run begins.
     """
     scope = repository or ALL_SOURCES
+    if repository is not None:  # another source's choice is none of this run's business
+        choices = [choice for choice in choices if choice.repository == repository]
+    # Before any run begins or record is read: a broken crosswalk file would fail them all.
+    check_choices(choices)
+    choose = Chooser(choices)
     with source_lock(store, source_key(ALL_SOURCES, RUN_PREFIX, None)):
         run_id = store.begin_run(scope, RUN_PREFIX)
         report = RunReport(scope, RUN_PREFIX, run_id=run_id, kind="reprocess")
@@ -86,7 +102,8 @@ def reprocess(
                 for key in store.running_sources():
                     if key.endswith(f" {RUN_PREFIX} *"):
                         store.end_dead_runs(key, run_id)
-            _reprocess(store, repository, report, on_batch)
+            _reprocess(store, repository, report, on_batch, choose)
+            choose.report(report)
         except BaseException as exc:
             report.fail(exc)
             store.finish_run(run_id, "failed", report.to_dict(), report.error)
@@ -97,14 +114,18 @@ def reprocess(
 
 
 def _reprocess(
-    store: Store, repository: str | None, report: RunReport, on_batch: ProgressCallback | None
+    store: Store,
+    repository: str | None,
+    report: RunReport,
+    on_batch: ProgressCallback | None,
+    choose: Chooser,
 ) -> None:
     keep = ProgressKeeper(store, report)
     tried: set[tuple[str, str]] = set()
     untried: Counter[str] = Counter()
     rejects = _newest_rejects(store, repository)
     for start in range(0, len(rejects), BATCH):
-        tried |= _retry_rejects(store, rejects[start : start + BATCH], report, untried)
+        tried |= _retry_rejects(store, rejects[start : start + BATCH], report, untried, choose)
         keep()
         if on_batch is not None:
             on_batch(report)
@@ -116,7 +137,7 @@ def _reprocess(
         # state wins, they are left alone.
         current = store.unchanged_since_read(record for record, _ in batch) - tried
         entries = [
-            process(record, issues)
+            process(choose(record), issues)
             for record, issues in batch
             if (record.repository, record.identifier) in current
         ]
@@ -139,7 +160,7 @@ def _newest_rejects(store: Store, repository: str | None) -> list[int]:
 
 
 def _retry_rejects(
-    store: Store, keys: list[int], report: RunReport, untried: Counter[str]
+    store: Store, keys: list[int], report: RunReport, untried: Counter[str], choose: Chooser
 ) -> set[tuple[str, str]]:
     """Try these rejects again; return the records tried (stored now, or failed again).
 
@@ -158,7 +179,7 @@ def _retry_rejects(
         key = (harvested.repository, harvested.identifier)
         state = stored.get(key)
         if state is None or not _as_new(state.datestamp, harvested.datestamp):
-            entries.append(process(harvested, issues))
+            entries.append(process(choose(harvested), issues))
         elif state.deleted or state.metadata_prefix == harvested.metadata_prefix:
             settled.append(key)
             untried["reprocess.rejects_superseded"] += 1
