@@ -287,7 +287,7 @@ CODES: dict[str, CodeHelp] = {
     ),
     "harvest.gone_from_source": CodeHelp(
         "a `--full` run's sweep found stored records the source no longer lists, and it sent "
-        "no deletion for them; they are kept, and listed in the HTML report",
+        "no deletion for them; they are kept, and listed in the report",
         "check a few at the source: if they were withdrawn, deal with them in your repository "
         "by hand, and ask the endpoint's owner to keep deletions (deletedRecord persistent)",
     ),
