@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -130,6 +131,24 @@ def test_legal_character_references_are_kept() -> None:
     parsed = xmlsafe.parse(b"<r>tab&#9;nl&#10;cr&#13;e&#233;</r>")
     assert parsed.root.text == "tab\tnl\ncr\re\u00e9"
     assert parsed.issues == ()
+
+
+def test_a_gzip_file_is_read_decompressed_and_bounded_as_it_unfolds(tmp_path: Path) -> None:
+    """``harvest --archive`` keeps pages as .xml.gz; import reads them as they are (a third
+    walkthrough's import of one said "Start tag expected")."""
+    page = tmp_path / "page.xml.gz"
+    page.write_bytes(gzip.compress(b"<a>eels</a>"))
+    assert xmlsafe.read_bounded(page) == b"<a>eels</a>"
+    bomb = tmp_path / "bomb.xml.gz"
+    bomb.write_bytes(gzip.compress(b" " * 10_000_000))  # 10 MB of spaces in about 10 KB
+    with pytest.raises(XMLError, match="over 1,024 bytes decompressed") as caught:
+        xmlsafe.read_bounded(bomb, max_bytes=1024)
+    assert caught.value.code == "xml.too_large"
+    cut = tmp_path / "cut.xml.gz"
+    cut.write_bytes(gzip.compress(b"<a>" + b"eels " * 1000 + b"</a>")[:40])
+    with pytest.raises(XMLError, match="gzip-compressed, and its compressed data is broken") as bad:
+        xmlsafe.read_bounded(cut)
+    assert bad.value.code == "xml.unreadable"
 
 
 def test_utf16_documents_parse() -> None:

@@ -85,9 +85,10 @@ CODES: dict[str, CodeHelp] = {
         "endpoint's owner to clean the record",
     ),
     "xml.unreadable": CodeHelp(
-        "import or crosswalk could not read the file (missing, a folder, no permission); "
-        "the command stops",
-        "check the path and the file's permissions",
+        "import or crosswalk could not read the file (missing, a folder, no permission, a "
+        "gzip file whose compressed data is broken); the command stops",
+        "check the path and the file's permissions; a cut gzip file (an archive page copied "
+        "while written) cannot be read: copy it again",
     ),
     "xml.not_xml": CodeHelp(
         "the file is JSON, not XML: import and crosswalk read OAI-PMH responses and metadata "

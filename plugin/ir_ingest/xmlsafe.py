@@ -13,11 +13,13 @@ of failing the whole page.
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import threading
+import zlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lxml import etree
 
@@ -121,20 +123,43 @@ def parse(
 def read_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """A file's bytes for :func:`parse`, refused before reading past ``max_bytes``.
 
-    Reading first and checking after would load a multi-gigabyte file whole.  Raises
-    ``OSError`` when the file cannot be read, :class:`XMLError` (``xml.too_large``) when it is
-    over the limit.
+    Reading first and checking after would load a multi-gigabyte file whole.  A gzip file (the
+    pages ``harvest --archive`` keeps) is read decompressed, and refused as soon as it unfolds
+    past the limit.  Raises ``OSError`` when the file cannot be read, :class:`XMLError`
+    (``xml.too_large``) when it is over the limit, (``xml.unreadable``) when its gzip is broken.
     """
     with path.open("rb") as handle:
-        data = handle.read(max_bytes + 1)
-        size = os.fstat(handle.fileno()).st_size
+        zipped = handle.read(2) == _GZIP_MAGIC
+        handle.seek(0)
+        if zipped:
+            data = _gunzip_bounded(handle, max_bytes, str(path))
+            size_said = f"over {max_bytes:,} bytes decompressed"
+        else:
+            data = handle.read(max_bytes + 1)
+            size_said = f"{os.fstat(handle.fileno()).st_size:,} bytes"
     if len(data) > max_bytes:
         raise XMLError(
-            f"the document is {size:,} bytes, over the limit of {max_bytes:,}",
+            f"the document is {size_said}, over the limit of {max_bytes:,}",
             code="xml.too_large",
             source=str(path),
         )
     return data
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _gunzip_bounded(handle: BinaryIO, max_bytes: int, source: str) -> bytes:
+    """At most ``max_bytes + 1`` decompressed bytes of a gzip file (a bomb never unfolds)."""
+    try:
+        with gzip.GzipFile(fileobj=handle) as unzipped:
+            return unzipped.read(max_bytes + 1)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise XMLError(
+            f"the file is gzip-compressed, and its compressed data is broken: {exc}",
+            code="xml.unreadable",
+            source=source,
+        ) from exc
 
 
 def _parse_bytes(data: bytes, source: str | None) -> etree._Element:

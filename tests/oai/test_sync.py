@@ -15,6 +15,7 @@ from ir_ingest.oai.datestamp import format_datestamp
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
+from ir_ingest.pipeline import process_file
 from tests.oai.faults import FaultPlan, assert_every_record_once, faulty_endpoint
 
 if TYPE_CHECKING:
@@ -125,6 +126,10 @@ def test_the_archive_keeps_every_raw_page(
     assert [p.name for p in pages] == [f"w0000-p00000{n}.xml.gz" for n in range(1, 5)]
     assert b"<ListRecords>" in gzip.decompress(pages[0].read_bytes())
     assert pages[0].parent.name == f"run-{1:05d}"
+    # A kept page is read back by import as it is (gzip and all).
+    entries = process_file(pages[0])
+    assert len(entries) == gzip.decompress(pages[0].read_bytes()).count(b"<record>") > 0
+    assert all(e.record is not None for e in entries if not e.harvested.deleted)
 
 
 def test_an_archive_that_cannot_be_written_stops_the_run_before_the_page_is_stored(
