@@ -361,7 +361,7 @@ def test_a_reprocess_report_says_what_each_updated_record_changed(store: Store) 
 
     assert report.changes == [{"identifier": "oai:x:1", "title": "Bell title", "fields": ["title"]}]
     assert report.changed_field_counts == {"title": 1}
-    assert "Updated records changed: title ×1\n" in render.to_text(report)
+    assert "New versions changed: title ×1\n" in render.to_text(report)
     page = render.to_html(report)
     assert '<table id="changes">' in page
     assert "<td>Bell title<br><code>oai:x:1</code></td><td><code>title</code></td>" in page

@@ -397,7 +397,7 @@ def test_the_reports_say_what_updated_records_changed() -> None:
         "creators",
         ODD_FIELD,
     ]
-    assert f"Updated records changed: {ODD_FIELD} ×1, creators ×1\n" in render.to_text(report)
+    assert f"New versions changed: {ODD_FIELD} ×1, creators ×1\n" in render.to_text(report)
     assert RunReport.from_dict(report.to_dict()).changes == report.changes
 
 

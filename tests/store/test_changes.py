@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING
 
 from ir_ingest.entry import HarvestedRecord, Outcome
 from ir_ingest.pipeline import process
+from ir_ingest.report.model import RunReport
 from ir_ingest.store.changes import changed_fields
 
 if TYPE_CHECKING:
     from ir_ingest.store import Store
 
+KEY = ("urn:r", "oai:r:1")
 SOURCE = {"repository": "urn:r", "oai_identifier": "oai:r:1", "datestamp": "2024-01-01"}
 
 
@@ -51,3 +53,32 @@ def test_the_store_names_what_an_updated_record_changed(store: Store) -> None:
 
     assert (unchanged.outcome, unchanged.changed_fields) == (Outcome.UNCHANGED, [])
     assert (changed.outcome, changed.changed_fields) == (Outcome.UPDATED, ["creators"])
+
+
+def test_a_page_decided_again_keeps_nothing_of_the_try_before(store: Store) -> None:
+    """A page retried after a write conflict decides its entries again: one updated on the
+    first try and unchanged on the second must not be reported as changed (a review)."""
+    first = HarvestedRecord(*KEY, "2024-01-01", "oai_dc", _raw("Eels"))
+    store.save_page(None, [process(first)], None)
+    entry = process(HarvestedRecord(*KEY, "2024-03-01", "oai_dc", _raw("Eels", "Roe, K.")))
+    store.save_page(None, [entry], None)
+    assert entry.changed_fields == ["creators"]
+    store.save_page(None, [entry], None)  # as a retry would: the store holds it now
+
+    assert (entry.outcome, entry.changed_fields) == (Outcome.UNCHANGED, [])
+    report = RunReport("urn:r", "oai_dc")
+    report.add([entry])
+    assert (report.changes, report.changed_field_counts) == ([], {})
+
+
+def test_a_new_version_stored_invalid_says_what_it_changed(store: Store) -> None:
+    """A crosswalk change that breaks records is what a manager most needs to see."""
+    first = HarvestedRecord(*KEY, "2024-01-01", "oai_dc", _raw("Eels"))
+    store.save_page(None, [process(first)], None)
+    broken = process(HarvestedRecord(*KEY, "2024-03-01", "oai_dc", _raw("Eels", "")))
+    store.save_page(None, [broken], None)
+
+    assert (broken.outcome, broken.changed_fields) == (Outcome.INVALID, ["creators"])
+    report = RunReport("urn:r", "oai_dc")
+    report.add([broken])
+    assert report.changed_field_counts == {"creators": 1}

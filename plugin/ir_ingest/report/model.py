@@ -74,11 +74,12 @@ class RunReport:
     cut_short: bool = False
     #: OAI identifiers of stored records a full run's sweep no longer found at the source.
     gone_from_source: list[str] = field(default_factory=list)
-    #: Updated records with what their new version changed: ``identifier``, ``title`` and
-    #: ``fields`` (top-level record fields), at most :data:`MAX_LISTED_ENTRIES` of them.
+    #: Records given a new version (updated, or stored invalid) with what it changed from the
+    #: one it replaced: ``identifier``, ``title`` and ``fields`` (top-level record fields), at
+    #: most :data:`MAX_LISTED_ENTRIES` of them.
     changes: list[dict[str, Any]] = field(default_factory=list)
     changes_not_listed: int = 0
-    #: Record field -> how many updated records it changed in (all of them, listed or not).
+    #: Record field -> how many new versions changed it (all of them, listed or not).
     changed_field_counts: dict[str, int] = field(default_factory=dict)
     #: Records the run deleted (made tombstones of, as the source said): ``identifier`` and
     #: ``title`` (the last one stored, or None), at most :data:`MAX_LISTED_ENTRIES` of them.
@@ -134,6 +135,7 @@ class RunReport:
     def add(self, entries: list[Entry]) -> None:
         """Count a page of stored entries (their ``outcome`` must be set)."""
         counted: list[Issue] = []
+        changed: Counter[str] = Counter(self.changed_field_counts)
         for entry in entries:
             outcome = entry.outcome or Outcome.FAILED
             self.counts[outcome.value] += 1
@@ -143,11 +145,13 @@ class RunReport:
             counted.extend(issues)
             if any(issue.severity is not Severity.INFO for issue in issues):
                 self._list(entry, outcome, issues)
-            if entry.changed_fields:
+            if entry.changed_fields and outcome in (Outcome.UPDATED, Outcome.INVALID):
+                changed.update(entry.changed_fields)
                 self._list_change(entry)
             if outcome is Outcome.DELETED:
                 self._list_deletion(entry)
         self._count(counted)
+        self.changed_field_counts = dict(sorted(changed.items()))
 
     def _count(self, issues: list[Issue]) -> None:
         codes = Counter(self.issue_counts)
@@ -174,9 +178,6 @@ class RunReport:
         )
 
     def _list_change(self, entry: Entry) -> None:
-        counts = Counter(self.changed_field_counts)
-        counts.update(entry.changed_fields)
-        self.changed_field_counts = dict(sorted(counts.items()))
         if len(self.changes) >= MAX_LISTED_ENTRIES:
             self.changes_not_listed += 1
             return

@@ -73,7 +73,7 @@ def to_text(report: RunReport) -> str:
     )
     if report.changed_field_counts:
         changed = ", ".join(f"{name} ×{n}" for name, n in report.changed_field_counts.items())
-        lines.append(f"Updated records changed: {changed}")
+        lines.append(f"New versions changed: {changed}")
     deleted = [_named(d["identifier"], d["title"]) for d in report.deletions]
     total = len(deleted) + report.deletions_not_listed
     lines.extend(_a_few("Deleted by the source, kept as tombstones:", deleted, total, report))

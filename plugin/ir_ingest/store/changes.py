@@ -46,7 +46,9 @@ def note_changes(conn: Connection, updated: dict[str, Entry]) -> None:
     """Set ``changed_fields`` on entries whose record replaces a stored one.
 
     ``updated`` maps record ids to their entries; the stored versions are read in one query,
-    inside the caller's transaction and before it writes the new ones.
+    inside the caller's transaction and before it writes the new ones.  A record twice in one
+    page (deleted, then back) is compared once, its last entry with the version stored before
+    the page.
     """
     if not updated:
         return

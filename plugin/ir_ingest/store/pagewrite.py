@@ -129,8 +129,12 @@ class PageWriter:
         """
         states = self._states(entries)
         for entry in entries:
+            # A page retried after a conflict decides again: nothing of the try before stays.
+            entry.changed_fields, entry.tombstoned_title = [], None
             entry.outcome = self._decide(entry, states)
-        note_changes(self.conn, {_rid(e): e for e in entries if e.outcome is Outcome.UPDATED})
+        # A new version, valid or not, of a record stored before (a created one finds no row).
+        versioned = (Outcome.UPDATED, Outcome.INVALID)
+        note_changes(self.conn, {_rid(e): e for e in entries if e.outcome in versioned})
         if self.inserts:
             self.conn.execute(insert(t.records), self.inserts)
         for columns, group in groupby(self.updates, key=itemgetter(0)):
