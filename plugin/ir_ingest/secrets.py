@@ -15,12 +15,13 @@ from ir_ingest.errors import ConfigError
 #: Names that hold credentials: ``access_token``, ``client_secret``, ``passwd``, ``pwd``, and
 #: every name ending in "key" (``apikey``, ``accessKey``, ``privateKey``).  That masks a
 #: harmless ``collectionKey`` too, which is the lesser harm: a key shown is a key leaked.  A
-#: third walkthrough found these shown too: ``pass``, ``pw``, ``auth`` and ``authorization``
-#: (not ``author``, ``authority``), signatures (``sig``, ``X-Amz-Signature``), ``jwt``, sessions
-#: (``session``, ``sessionid``, ``sid``) and OAuth's ``code``.
+#: third walkthrough found these shown too: ``pass``, ``pw``, ``auth``, ``authorization``,
+#: signatures (``X-Amz-Signature``), ``jwt`` and sessions (``session``, ``sessionid``).  Not
+#: ``code``, ``sid`` or ``sig``: CONTENTdm and others name collections so (``?code=ead``), and
+#: a masked parameter renames the source (its records, ids and checkpoints go by the URL).
 _SECRET_NAME = re.compile(
-    r"passw|pwd|secret|token|credential|key$|signature|jwt|session"
-    r"|^(?:pass|pw|sig|sid|code)$|^auth(?!ors?$|ority)",
+    r"passw|pwd|secret|token|credential|key$|signature|jwt|^session"
+    r"|^(?:pass|pw|auth|authorization)$",
     re.IGNORECASE,
 )
 _PARAMETER = re.compile(r"([?&])([^=&#]*)=([^&#]*)")
@@ -45,7 +46,12 @@ def query_secrets(url: str) -> set[str]:
 
 def shown_url(url: str) -> str:
     """``url`` with its user part and credential parameters masked (``https://***@host/oai``):
-    for a message about the credentials it holds, which must show where they are."""
+    for a message about the credentials it holds, which must show where they are.
+
+    Raises :class:`ConfigError` as :func:`public_url` does for a URL whose user part cannot
+    be told apart (it would be shown whole).
+    """
+    public_url(url)
     parts = urlsplit(url)
     if "@" in parts.netloc:
         url = urlunsplit(parts._replace(netloc=f"{MASK}@{parts.netloc.rpartition('@')[2]}"))
