@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import re
+import socket
+import socketserver
+import struct
 import threading
 import time
 import zlib
@@ -132,6 +135,31 @@ def test_a_body_cut_short_is_said_without_urllib3s_tuple() -> None:
     assert re.search(
         r" failed once; last problem: ProtocolError: Connection broken: "
         r"IncompleteRead\(\d+ bytes read, \d+ more expected\)$",
+        said,
+    ), said
+
+
+def test_a_connection_reset_mid_body_is_said_in_the_systems_words() -> None:
+    # A review: "Connection broken: ConnectionResetError(104," was all that was left.
+    class Reset(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            self.request.recv(65536)
+            self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 9000\r\n\r\n<OAI-PMH>")
+            # An RST instead of a FIN: SO_LINGER on, with no time to linger.
+            self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.request.close()  # now: socketserver would send a FIN first
+
+    with socketserver.TCPServer(("127.0.0.1", 0), Reset) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/oai"
+        with pytest.raises(HarvestError) as caught:
+            Transport(url, TransportPolicy(retries=0)).get({"verb": "Identify"})
+        server.shutdown()
+    # Mid-body as a rule; while the headers are read if the reset overtakes the bytes.
+    said = str(caught.value)
+    assert re.search(
+        r"failed once; last problem: (ProtocolError: Connection broken|ConnectionError): "
+        r"Connection reset by peer$",
         said,
     ), said
 

@@ -72,10 +72,8 @@ def _without(exc: Exception, secret_url: str, shown_url: str) -> str:
     return message
 
 
-#: The operating system's words in a connection failure ("[Errno 111] Connection refused"),
-#: or urllib3's in a body cut short, from the repr of the tuple it raises
-#: ("('Connection broken: IncompleteRead(3603 bytes read, 3603 more expected)', …)").
-_OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^'\")]+)|(Connection broken: [^'\"]+)")
+#: The operating system's words in a connection failure ("[Errno 111] Connection refused").
+_OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
 
 
 def _cause(exc: Exception, secret_url: str, shown_url: str) -> str:
@@ -83,11 +81,26 @@ def _cause(exc: Exception, secret_url: str, shown_url: str) -> str:
 
     requests wraps a refused connection in urllib3's retry and pool messages, which repeat
     the URL and a retry count of their own ("HTTPConnectionPool(host=…): Max retries
-    exceeded with url: …"): printed at every retry, the cause was lost in them.
+    exceeded with url: …"): printed at every retry, the cause was lost in them.  A body cut
+    short is urllib3's ``ProtocolError(message, cause)``, whose text is the repr of both.
     """
+    broken = _broken(exc)
+    if broken is not None:
+        return broken
     message = _without(exc, secret_url, shown_url)
     found = _OS_ERROR.search(message)
-    return (found.group(1) or found.group(2)).strip() if found else message
+    return found.group(1).strip() if found else message
+
+
+def _broken(exc: BaseException) -> str | None:
+    """urllib3's words for a connection broken while the body was read, with the system's
+    for the cause ("Connection broken: Connection reset by peer"); None for other failures."""
+    if not isinstance(exc, urllib3.exceptions.ProtocolError) or not exc.args:
+        return None
+    cause = exc.args[1] if len(exc.args) > 1 else None
+    if isinstance(cause, OSError) and cause.strerror:
+        return f"Connection broken: {cause.strerror}"
+    return str(exc.args[0])
 
 
 def _times(count: int) -> str:
