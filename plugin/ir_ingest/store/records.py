@@ -336,8 +336,9 @@ class StoreRecords:
             )
 
     def ever_wrote(self, key: str) -> bool:
-        """Whether a run of source ``key`` ever stored a version of a record (or a reject):
-        what it asks for exists at the endpoint."""
+        """Whether a run of source key ``key`` ever stored a version of a record (or a
+        reject): what it asks for has existed at the endpoint.  A set whose records were all
+        written under another key (another crosswalk) counts as never written."""
         runs = t.harvest_runs.c
         ran = select(runs.id).where(runs.source_key == key)
         with self.engine.connect() as conn:

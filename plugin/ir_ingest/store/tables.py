@@ -64,7 +64,7 @@ record_versions = Table(
     Column("deleted", Boolean, nullable=False),
     Column("record_json", LargeBinary, nullable=False),
     Column("raw", LargeBinary, nullable=True),
-    Column("run_id", Integer, nullable=True),
+    Column("run_id", Integer, nullable=True, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("record_id", "version"),
 )
