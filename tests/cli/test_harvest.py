@@ -11,9 +11,13 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+import typer
 
 from ir_ingest.cli import app
+from ir_ingest.cli.harvest import _show_run
+from ir_ingest.entry import Issue, Severity
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
+from ir_ingest.report.model import RunReport
 from ir_ingest.store import Store, source_key
 from tests.cli.conftest import runner, store_counts, titles_only
 from tests.conftest import SEED_CHAPTER, misspelt_crosswalk
@@ -181,6 +185,20 @@ def test_a_strict_run_with_a_warning_of_its_own_exits_3(db: str, oai_endpoint: s
         strict.output
     )
     assert runner.invoke(app, harvest).exit_code == 0, "without --strict it is a report"
+
+
+def test_strict_does_not_fail_on_run_issues_no_run_can_end() -> None:
+    """Records gone from the source are listed by every --full run while they are stored: a
+    strict cron line failing on them would fail every night (a review)."""
+    report = RunReport("urn:r", "oai_dc", run_id=1)
+    report.add_run_issue(Issue("harvest.gone_from_source", "2 records", Severity.WARNING), "x")
+    report.add_run_issue(Issue("reprocess.crosswalk_kept", "3 records", Severity.WARNING), "y")
+    report.finish("completed")
+    _show_run(report, None, strict=True)  # no exit
+    report.add_run_issue(Issue("harvest.unknown_set", "no set 'eesl'", Severity.WARNING), "z")
+    with pytest.raises(typer.Exit) as caught:
+        _show_run(report, None, strict=True)
+    assert caught.value.exit_code == 3
 
 
 @pytest.mark.usefixtures("isolated_crosswalks")

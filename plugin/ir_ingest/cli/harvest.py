@@ -239,20 +239,23 @@ StrictOption = Annotated[
     typer.Option(
         "--strict",
         help="Exit with status 3 when the run ended but was cut short (records left unasked "
-        "for), records failed (kept as rejects) or are invalid, or the run has a warning of "
-        "its own (a set the endpoint does not list, records gone from the source): for cron "
-        "jobs that must notice.",
+        "for), records failed (kept as rejects) or are invalid, or the set asked for is one "
+        "the endpoint does not list: for cron jobs that must notice.",
     ),
 ]
 #: Exit status of a --strict run that ended incomplete, with records failed or invalid, or
-#: with a warning of its own.
+#: with one of :data:`STRICT_RUN_ISSUES`.
 EXIT_RECORDS = 3
+#: Run issues --strict fails on: those a run can end.  Not records gone from the source, which
+#: every --full run lists again while they are stored, nor a reprocess's crosswalk kept, which
+#: no run changes: a cron line would fail every night with nothing to do about it.
+STRICT_RUN_ISSUES = frozenset({"harvest.unknown_set"})
 
 
 def _show_run(report: RunReport, report_path: Path | None, strict: bool = False) -> None:
     """Print the run's summary, and write its whole report where ``--report`` asked; with
     ``strict``, exit with :data:`EXIT_RECORDS` when the run was cut short, records failed or
-    are invalid, or the run has a warning of its own."""
+    are invalid, or the run has one of :data:`STRICT_RUN_ISSUES`."""
     print_run(report)
     if report_path is not None:
         fmt = render.SUFFIXES[report_path.suffix.lower()]
@@ -261,7 +264,7 @@ def _show_run(report: RunReport, report_path: Path | None, strict: bool = False)
         out.print(f"Report: {report_path}")
     failed = report.counts["failed"]
     invalid = report.counts["invalid"] + report.unchanged_invalid
-    warned = sorted({i["code"] for i in report.run_issues if i["severity"] != "info"})
+    warned = sorted({i["code"] for i in report.run_issues} & STRICT_RUN_ISSUES)
     if strict and (failed or invalid or warned or report.status == "incomplete"):
         cut = "the run was cut short; " if report.status == "incomplete" else ""
         said = f"; run issues: {', '.join(warned)}" if warned else ""
