@@ -209,6 +209,20 @@ def test_a_failing_page_leaves_neither_records_nor_checkpoint(any_store: Store) 
     assert any_store.checkpoint(key) is None
 
 
+def test_a_write_that_fails_is_said_in_the_databases_words(any_store: Store) -> None:
+    """Not with SQLAlchemy's dump of the statement and its parameters: a page's record JSON
+    and raw XML (a review)."""
+    with any_store.engine.begin() as conn:
+        conn.execute(text("DROP TABLE record_versions"))
+    with pytest.raises(StoreError, match="cannot write to the store at") as caught:
+        any_store.save_page(None, [_entry("oai:1")], None)
+    said = str(caught.value)
+    assert "record_versions" in said, "the database's words"
+    assert "[SQL" not in said
+    assert "[parameters" not in said
+    assert "sqlalche.me" not in said
+
+
 def test_repeated_records_and_the_sweep(any_store: Store) -> None:
     run_id = any_store.begin_run(REPO, "oai_dc")
     entries = [_entry("oai:1"), _entry("oai:2"), _entry("oai:3")]

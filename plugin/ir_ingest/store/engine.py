@@ -60,11 +60,13 @@ def open_engine(url: str) -> Engine:
             f"installed{extra}"
         ) from exc
     except SQLAlchemyError as exc:
-        raise StoreError(f"cannot open the store at {redact_url(url)}: {_reason(exc)}") from exc
+        raise StoreError(
+            f"cannot open the store at {redact_url(url)}: {database_words(exc)}"
+        ) from exc
     return engine
 
 
-def _reason(exc: SQLAlchemyError) -> str:
+def database_words(exc: SQLAlchemyError) -> str:
     """The database's own words, without SQLAlchemy's statement dump and link to its docs
     ("(Background on this error at: https://sqlalche.me/…)"), and what to do where it is
     plain: a PostgreSQL database that does not exist is made with ``createdb``."""

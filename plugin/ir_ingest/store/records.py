@@ -16,7 +16,7 @@ from ir_ingest.entry import HarvestedRecord, Issue, Severity, stored_datestamp
 from ir_ingest.errors import StoreError, WriteConflict
 from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
-from ir_ingest.store.engine import redact_url
+from ir_ingest.store.engine import database_words, redact_url
 from ir_ingest.store.pagewrite import PageWriter
 from ir_ingest.store.runs import write_checkpoint
 
@@ -77,19 +77,21 @@ class StoreRecords:
                     raise
             except IntegrityError as exc:
                 if attempt + 1 == _WRITE_ATTEMPTS:
-                    raise StoreError(f"cannot write to the store: {exc.orig}") from exc
+                    raise StoreError(f"cannot write to the store: {database_words(exc)}") from exc
             except OperationalError as exc:
                 # PostgreSQL ends one of two writers that wait for each other's rows (pages
                 # of two sets holding the same records in another order): write it again.
                 retried = getattr(exc.orig, "sqlstate", None) in _RETRIED_SQLSTATES
                 if not retried or attempt + 1 == _WRITE_ATTEMPTS:
-                    raise StoreError(
-                        f"cannot write to the store at {redact_url(self.url)}: {exc}"
-                    ) from exc
+                    raise self._write_error(exc) from exc
             except SQLAlchemyError as exc:
-                raise StoreError(
-                    f"cannot write to the store at {redact_url(self.url)}: {exc}"
-                ) from exc
+                raise self._write_error(exc) from exc
+
+    def _write_error(self, exc: SQLAlchemyError) -> StoreError:
+        """The database's words, without SQLAlchemy's dump of the statement and its
+        parameters (a page's record JSON and raw XML)."""
+        where = redact_url(self.url)
+        return StoreError(f"cannot write to the store at {where}: {database_words(exc)}")
 
     def unchanged_since_read(self, harvested: Iterable[HarvestedRecord]) -> set[tuple[str, str]]:
         """``(repository, identifier)`` of those of ``harvested`` still stored live with the
