@@ -308,6 +308,13 @@ CODES: dict[str, CodeHelp] = {
         "this time (a one-off `harvest --crosswalk`, or a crosswalk set in the config since)",
         "nothing: the report of this run shows what the switch changed in each record",
     ),
+    "reprocess.source_url_unknown": CodeHelp(
+        "a source of the config names a crosswalk, but its records could not be told: they "
+        "are kept under its URL, which its `url_env` variable holds, and that variable is "
+        "not set where reprocess ran; they were made with their own crosswalk again",
+        "run reprocess where the variable is set, as it is for the source's harvests; "
+        "`ir-ingest reprocess --source` of another source does not need it",
+    ),
     "reprocess.crosswalk_kept": CodeHelp(
         "records were made with their own crosswalk again although their source's names "
         "another: that one does not read their format (MODS records, an oai_dc crosswalk "

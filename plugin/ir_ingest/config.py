@@ -66,7 +66,8 @@ class SourceConfig:
 
     def endpoint(self) -> str:
         """The URL to harvest; read from the environment when the file names a variable
-        (read when used, so that commands not harvesting the source do not need it)."""
+        (read when used, so that commands not harvesting the source do not need it: reprocess
+        goes on without the crosswalk of a source whose variable is not set, saying so)."""
         if self.url is not None:
             return self.url
         assert self.url_env is not None  # checked on load: one of the two is given
@@ -78,7 +79,8 @@ class SourceConfig:
 
     def stored_name(self) -> str:
         """The name its records are kept under: ``repository``, else its URL without the
-        credentials it may hold (as a harvest keeps them)."""
+        credentials it may hold (as a harvest keeps them), which :meth:`endpoint` may not
+        have (:class:`ConfigError`)."""
         return self.repository or public_url(self.endpoint())
 
 

@@ -297,6 +297,37 @@ def test_reprocess_makes_records_with_the_crosswalk_the_config_names_now(
     assert "Invalid value for '--crosswalk': needs --source" in alone.output
 
 
+def test_reprocess_goes_on_without_a_source_whose_url_variable_is_not_set(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reprocess failed whole, even with --source of another source (review finding 2).
+    monkeypatch.delenv("B_OAI_URL", raising=False)
+    assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text(
+        f'[sources.pure]\nurl = "{_SEED_ENDPOINT}"\n'
+        '[sources.b]\nurl_env = "B_OAI_URL"\nprefix = "oai_dc"\ncrosswalk = "oai_dc"\n',
+        "utf-8",
+    )
+    cli = ["--db", db, "--config", str(config), "reprocess"]
+
+    one = runner.invoke(app, [*cli, "--source", "pure"])
+    every = runner.invoke(app, cli)
+    named = runner.invoke(app, [*cli, "--source", "b"])
+
+    assert one.exit_code == 0, one.output
+    assert "sources.b" not in one.output
+    assert every.exit_code == 0, every.output
+    assert (
+        "Run issue reprocess.source_url_unknown ([sources.b]): its records were made with their "
+        "own crosswalk again, not oai_dc: the name they are kept under, its URL, is not known "
+        "here (url_env names B_OAI_URL, which is not set)"
+    ) in every.output
+    assert "1 records: 0 created, 0 updated, 1 unchanged" in every.output
+    assert named.exit_code == 1, "its records cannot be told without its URL"
+    assert "error: [sources.b]: url_env names B_OAI_URL, which is not set" in named.output
+
+
 def test_harvest_options_reach_the_endpoint_and_reprocess_makes_no_versions(
     db: str, demo_records: list[ProvidedRecord], tmp_path: Path
 ) -> None:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
+from ir_ingest.crosswalk.lookups import add_lookup_dir
 from ir_ingest.crosswalk.ops import OPERATIONS, compile_operation
 from ir_ingest.errors import ConfigError
+from ir_ingest.resources import bundled
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_strip_prefix() -> None:
@@ -57,6 +64,23 @@ def test_resource_type_reads_packed_types_part_by_part(
 )
 def test_resource_type_of_packed_parts_none_of_which_fits(value: str, only: str | None) -> None:
     assert compile_operation({"resource_type": only} if only else "resource_type")(value) is None
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_resource_type_looks_a_packed_value_up_whole_first(tmp_path: Path) -> None:
+    # A table of one's own mapping a packed value as it is: it was tried part by part only,
+    # so the row never matched and "Text" won.
+    shipped = bundled("crosswalks") / "lookups" / "resource_types.csv"
+    (tmp_path / "resource_types.csv").write_text(
+        shipped.read_text("utf-8") + "Text; Image,http://purl.org/coar/resource_type/c_12cc,"
+        "cartographic material,cartographic material\n",
+        "utf-8",
+    )
+    add_lookup_dir(tmp_path)
+    op = compile_operation("resource_type")
+    assert op("Text; Image")["label"] == "cartographic material"
+    assert op("Text; Image")["source"] == {"label": "Text; Image"}
+    assert op("Image; Text")["label"] == "image", "other packings are still read part by part"
 
 
 def test_normaliser_operations_are_wired() -> None:

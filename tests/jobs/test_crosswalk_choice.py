@@ -105,6 +105,52 @@ def test_records_are_made_with_the_crosswalk_their_sources_config_names(
     assert [i["code"] for i in again.run_issues] == ["reprocess.crosswalk_kept"]
 
 
+#: A source whose URL, the name its records are kept under, is in a variable.
+IN_VARIABLE = '[sources.hidden]\nurl_env = "HIDDEN_OAI_URL"\ncrosswalk = "pure_dc"\n'
+
+
+@pytest.mark.usefixtures("pure_dc")
+def test_a_source_whose_url_variable_is_not_set_is_skipped_and_the_run_says_so(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reprocess failed as a whole, even for --source of another source (review finding 2).
+    monkeypatch.delenv("HIDDEN_OAI_URL", raising=False)
+    _store(store)
+    chosen = _config(tmp_path, PURE + 'crosswalk = "pure_dc"\n', IN_VARIABLE)
+    assert [choice.repository for choice in chosen] == ["urn:test", None]
+
+    report = reprocess(store, choices=chosen)
+
+    assert report.counts["updated"] == 1, "the other source's choice is made"
+    assert _stored(store).source.crosswalk == "pure_dc"
+    assert report.run_issues[0] == {
+        "code": "reprocess.source_url_unknown",
+        "severity": "warning",
+        "where": "[sources.hidden]",
+        "message": "its records were made with their own crosswalk again, not pure_dc: the "
+        "name they are kept under, its URL, is not known here (url_env names "
+        "HIDDEN_OAI_URL, which is not set)",
+    }
+    alone = reprocess(store, "urn:test", choices=chosen)
+    assert alone.run_issues == [], "a run of another source is no business of it"
+
+
+@pytest.mark.usefixtures("pure_dc")
+def test_a_source_kept_under_a_name_of_its_own_needs_no_url(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HIDDEN_OAI_URL", raising=False)
+    _store(store)
+    chosen = _config(tmp_path, IN_VARIABLE + 'repository = "urn:test"\n')
+
+    report = reprocess(store, "urn:test", choices=chosen)
+
+    assert [(i["code"], i["where"]) for i in report.run_issues] == [
+        ("reprocess.crosswalk_switched", "[sources.hidden]")
+    ]
+    assert _stored(store).source.crosswalk == "pure_dc"
+
+
 @pytest.mark.usefixtures("pure_dc")
 def test_a_crosswalk_named_on_the_command_line_wins_and_can_switch_back(
     store: Store, tmp_path: Path

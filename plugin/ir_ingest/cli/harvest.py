@@ -294,7 +294,8 @@ def reprocess(
 
     Run it after a crosswalk or validation change: records that come out different get a new
     version, the others stay as they are.  Each record is made with the crosswalk its
-    source in the config names (crosswalk = ...), else with the one that made it.  Rejects
+    source in the config names (crosswalk = ...; not for a source whose url_env variable is
+    not set here, as the report says), else with the one that made it.  Rejects
     are tried first (the newest of each record): those that now crosswalk are stored, those
     the store holds as new or newer (deleted, or in the reject's format) are forgotten, the
     rest stay rejects.

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from ir_ingest.schema import Record
+    from ir_ingest.store import Store
 
 
 RecordFile = Annotated[
@@ -176,9 +177,7 @@ def export(
         raise typer.Exit(2)
     settings: Settings = ctx.obj
     with fail_cleanly(), closing(settings.store(existing=True)) as store:
-        if run_id is not None and store.run_status(run_id) is None:
-            raise IngestError(f"no run {run_id} in the store (ir-ingest report --list shows them)")
-        records = store.iter_records(valid_only=valid_only, run_id=run_id)
+        records = _records(store, run_id, valid_only)
         if output is None:
             written = _write_records(records, sys.stdout, fmt)
         else:
@@ -191,6 +190,14 @@ def export(
     plural = "" if written == 1 else "s"
     of_run = f" of run {run_id}" if run_id is not None else ""
     err.print(f"Exported {written} record{plural}{of_run}" + (f" to {output}" if output else ""))
+
+
+def _records(store: Store, run_id: int | None, valid_only: bool) -> Iterator[Record]:
+    """The records to export: those run ``run_id`` wrote (None: all); :class:`IngestError`
+    when the store holds no such run."""
+    if run_id is not None and store.run_status(run_id) is None:
+        raise IngestError(f"no run {run_id} in the store (ir-ingest report --list shows them)")
+    return store.iter_records(valid_only=valid_only, run_id=run_id)
 
 
 def _write_records(records: Iterator[Record], handle: TextIO, fmt: str) -> int:

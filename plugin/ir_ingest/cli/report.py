@@ -52,32 +52,14 @@ def report(
     """
     settings: Settings = ctx.obj
     if listed:
-        with fail_cleanly(), closing(settings.store(existing=True)) as store:
-            if run_id is not None or fmt is not None or output is not None:
-                raise IngestError("--list prints a table; it takes no RUN_ID, --format or -o")
-            print_runs([_checked(store, run) for run in store.list_runs(limit or 20)])
+        _list_runs(settings, limit, run_id is not None or fmt is not None or output is not None)
         return
     shown = _format(fmt, output)
     with fail_cleanly():
         if limit is not None:
             raise IngestError("--limit goes with --list")
         with closing(settings.store(existing=True)) as store:
-            found = store.run_shown(run_id)
-        if found is None:
-            raise IngestError(
-                f"no run {run_id} in the store" if run_id is not None else "no run yet"
-            )
-        if found.report is None:
-            why = found.error or (
-                "killed, or just started; the next harvest or reprocess marks a killed run "
-                "failed, and a harvest of its source continues it"
-            )
-            raise IngestError(f"run {found.id} has no report yet: it is {found.status} ({why})")
-    loaded = RunReport.from_dict(found.report)
-    if found.status != loaded.status:
-        # A report kept while the run went on (report.keeper); the run has ended since, or
-        # was found killed: its row says how.
-        loaded.status, loaded.error = found.status, found.error
+            loaded = _loaded(store, run_id)
     body = render.RENDERERS[shown](loaded)
     if output is None:
         sys.stdout.write(body)
@@ -85,6 +67,35 @@ def report(
     with fail_cleanly():
         write_text(output, body)
     out.print(f"Report: {output}")
+
+
+def _list_runs(settings: Settings, limit: int | None, report_asked: bool) -> None:
+    """Print the latest ``limit`` runs (default 20); ``report_asked``: a RUN_ID, ``--format``
+    or ``-o`` was given too, which only a run's report takes."""
+    with fail_cleanly(), closing(settings.store(existing=True)) as store:
+        if report_asked:
+            raise IngestError("--list prints a table; it takes no RUN_ID, --format or -o")
+        print_runs([_checked(store, run) for run in store.list_runs(limit or 20)])
+
+
+def _loaded(store: Store, run_id: int | None) -> RunReport:
+    """The report of run ``run_id`` (None: the latest), with the status the run has now;
+    :class:`IngestError` when there is no such run, or it has kept no report yet."""
+    found = store.run_shown(run_id)
+    if found is None:
+        raise IngestError(f"no run {run_id} in the store" if run_id is not None else "no run yet")
+    if found.report is None:
+        why = found.error or (
+            "killed, or just started; the next harvest or reprocess marks a killed run "
+            "failed, and a harvest of its source continues it"
+        )
+        raise IngestError(f"run {found.id} has no report yet: it is {found.status} ({why})")
+    loaded = RunReport.from_dict(found.report)
+    if found.status != loaded.status:
+        # A report kept while the run went on (report.keeper); the run has ended since, or
+        # was found killed: its row says how.
+        loaded.status, loaded.error = found.status, found.error
+    return loaded
 
 
 def _format(given: str | None, output: Path | None) -> str:

@@ -93,9 +93,10 @@ def resource_type(value: str, only: str | None) -> dict[str, Any] | None:
     Types packed as ``Sound ; Text`` (CONTENTdm) are read part by part: the first part that
     maps gives the type, and the source label is the whole value, so no part is lost.  (A
     ``split`` before this operation would drop the parts that map to nothing, or to a generic
-    type under ``specific``, while the element counted as used.)
+    type under ``specific``, while the element counted as used.)  The whole value is looked up
+    first: a table row of one's own may map a packed value (``Text; Image``) as it is.
     """
-    for part in value.split(";") if ";" in value else (value,):
+    for part in (value, *value.split(";")) if ";" in value else (value,):
         row = lookup_row("resource_types", part)
         if row is not None and not (only == "specific" and row.get("uri") in GENERIC_TYPES):
             return {**row, "source": {"label": value}}

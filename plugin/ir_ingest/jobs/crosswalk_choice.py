@@ -13,6 +13,10 @@ A choice switches only the records its crosswalk reads (a root element in common
 crosswalk that made them): MODS records of a source now configured with an oai_dc crosswalk
 keep theirs.  So do records two configured sources claim with two different crosswalks.  The
 run's report counts both, and the records switched, per source.
+
+A source kept under its URL, read from a variable (``url_env``) that is not set where
+reprocess runs, cannot say which records are its own: its choice is skipped, and the report
+says so, rather than the run failing for a source it may not even be about.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from ir_ingest.oai.harvest import AUTO_PREFIX
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from ir_ingest.config import Config
+    from ir_ingest.config import Config, SourceConfig
     from ir_ingest.report.model import RunReport
 
 #: Who chose a crosswalk given on the command line, as the report says it.
@@ -40,8 +44,8 @@ COMMAND_LINE = "--crosswalk"
 class CrosswalkChoice:
     """A crosswalk to make some stored records with, instead of the one each was made with."""
 
-    #: The name the records are kept under.
-    repository: str
+    #: The name the records are kept under (None: not known here, see ``unknown``).
+    repository: str | None
     crosswalk: str
     #: Who chose it, for the report: ``[sources.NAME]`` or :data:`COMMAND_LINE`.
     origin: str
@@ -49,6 +53,8 @@ class CrosswalkChoice:
     prefix: str | None = None
     #: Only records in this set (None: any).
     set_spec: str | None = None
+    #: Why the repository is not known: the choice covers no record, and the run says why.
+    unknown: str | None = None
 
     def covers(self, harvested: HarvestedRecord) -> bool:
         """Whether this choice is about ``harvested``: its repository, format and set."""
@@ -63,29 +69,38 @@ def choices(
     config: Config, repository: str | None = None, crosswalk: str | None = None
 ) -> list[CrosswalkChoice]:
     """The choices of a reprocess: ``crosswalk`` for the records of ``repository`` when both
-    are given (``reprocess --source S --crosswalk NAME``), else the config's."""
+    are given (``reprocess --source S --crosswalk NAME``), else the config's (a run of one
+    ``repository`` uses those whose repository it is)."""
     if crosswalk is not None and repository is not None:
         return [CrosswalkChoice(repository, crosswalk, COMMAND_LINE)]
     return configured_choices(config)
 
 
 def configured_choices(config: Config) -> list[CrosswalkChoice]:
-    """A choice for each source of the config that names a crosswalk, in the file's order.
-
-    A source kept under its URL needs that URL: one read from a variable (``url_env``) that
-    is not set raises :class:`ConfigError`.
-    """
+    """A choice for each source of the config that names a crosswalk, in the file's order;
+    one whose repository cannot be known here (see the module docstring) covers nothing."""
     return [
-        CrosswalkChoice(
-            repository=source.stored_name(),
-            crosswalk=source.crosswalk,
-            origin=f"[sources.{source.name}]",
-            prefix=None if source.prefix == AUTO_PREFIX else source.prefix,
-            set_spec=source.set_spec,
-        )
+        _configured(source, source.crosswalk)
         for source in config.sources.values()
         if source.crosswalk is not None
     ]
+
+
+def _configured(source: SourceConfig, crosswalk: str) -> CrosswalkChoice:
+    origin = f"[sources.{source.name}]"
+    try:
+        repository, unknown = source.stored_name(), None
+    except ConfigError as exc:  # its URL is in a variable not set, or set to no URL
+        # The message names the source, as the run issue's origin does already.
+        repository, unknown = None, str(exc).removeprefix(f"{origin}: ")
+    return CrosswalkChoice(
+        repository=repository,
+        crosswalk=crosswalk,
+        origin=origin,
+        prefix=None if source.prefix == AUTO_PREFIX else source.prefix,
+        set_spec=source.set_spec,
+        unknown=unknown,
+    )
 
 
 def check_choices(choices: Iterable[CrosswalkChoice]) -> None:
@@ -151,6 +166,15 @@ class Chooser:
 
     def report(self, report: RunReport) -> None:
         """Add what was switched, and what was not, to ``report`` as run issues."""
+        for choice in self.choices:
+            if choice.unknown is not None:
+                message = (
+                    "its records were made with their own crosswalk again, not "
+                    f"{choice.crosswalk}: the name they are kept under, its URL, is not known "
+                    f"here ({choice.unknown})"
+                )
+                issue = Issue("reprocess.source_url_unknown", message, Severity.WARNING)
+                report.add_run_issue(issue, choice.origin)
         for (code, severity, origin, message), count in sorted(self.counts.items()):
             report.add_run_issue(Issue(code, f"{count} {message}", severity), origin)
 
