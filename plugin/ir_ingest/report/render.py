@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ir_ingest.codes import CODES, CodeHelp, in_order
 from ir_ingest.errors import IngestError
+from ir_ingest.report import keeper
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -104,7 +105,11 @@ def when(report: RunReport) -> str:
         return f"running since {report.started_at}"
     took = report.duration()
     if took is None:
-        return f"started {report.started_at}; its end was not recorded"
+        # A killed run: its report is the one kept while it ran (see report.keeper).
+        return (
+            f"started {report.started_at}; its end was not recorded, and its counts are those "
+            f"kept up to {keeper.EVERY:.0f} s before it stopped"
+        )
     return f"started {report.started_at}, took {_length(took)}"
 
 
