@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 import pytest
+from lxml import html
 
 from ir_ingest.errors import HarvestError
 from ir_ingest.oai.datestamp import format_datestamp
@@ -16,6 +17,7 @@ from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.pipeline import process_file
+from ir_ingest.report import render
 from tests.oai.faults import FaultPlan, assert_every_record_once, faulty_endpoint
 
 if TYPE_CHECKING:
@@ -113,6 +115,13 @@ def test_a_full_run_lists_records_gone_without_a_deletion(
 
     assert report.from_date is None
     assert sorted(report.gone_from_source) == sorted(vanished)
+    # With their titles: an identifier alone tells a reviewer little (third walkthrough).
+    assert report.gone_titles.keys() == vanished
+    assert all(report.gone_titles.values())
+    page = html.fromstring(render.to_html(report))
+    items = page.iterfind(".//ul[@id='gone-from-source']/li")
+    listed = [" ".join("".join(map(str, li.itertext())).split()) for li in items]
+    assert listed == [f"{report.gone_titles[i]} {i}" for i in report.gone_from_source]
     assert [i["code"] for i in report.run_issues] == ["harvest.gone_from_source"]
     assert store.counts()["deleted"] == 4, "nothing is deleted silently"
 

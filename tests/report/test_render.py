@@ -538,7 +538,8 @@ def test_the_text_report_names_the_records_gone_from_the_source() -> None:
     heading = "Gone from the source, kept for review:"
     assert heading not in render.to_text(report)
     report.gone_from_source = ["oai:x:1", "oai:x:2"]
-    assert _listed_after(render.to_text(report), heading) == ["  oai:x:1", "  oai:x:2"]
+    report.gone_titles = {"oai:x:2": "Eels"}
+    assert _listed_after(render.to_text(report), heading) == ["  oai:x:1", "  oai:x:2 — Eels"]
     report.gone_from_source = [f"oai:x:{n}" for n in range(8)]
     assert _listed_after(render.to_text(report), heading)[-2:] == [
         "  oai:x:4",

@@ -38,7 +38,8 @@ def sweep(store: Store, client: OAIClient, report: RunReport, options: HarvestOp
     gone = store.not_swept(
         report.run_id, client.repository, report.metadata_prefix, options.set_spec
     )
-    report.gone_from_source = gone
+    report.gone_from_source = [identifier for identifier, _ in gone]
+    report.gone_titles = {identifier: title for identifier, title in gone if title}
     if gone:
         report.add_run_issue(
             Issue(

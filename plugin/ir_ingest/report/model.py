@@ -74,6 +74,8 @@ class RunReport:
     cut_short: bool = False
     #: OAI identifiers of stored records a full run's sweep no longer found at the source.
     gone_from_source: list[str] = field(default_factory=list)
+    #: Their titles, where the stored record has one.
+    gone_titles: dict[str, str] = field(default_factory=dict)
     #: Records given a new version (updated, or stored invalid) with what it changed from the
     #: one it replaced: ``identifier``, ``title`` and ``fields`` (top-level record fields), at
     #: most :data:`MAX_LISTED_ENTRIES` of them.

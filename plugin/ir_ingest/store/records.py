@@ -224,11 +224,9 @@ class StoreRecords:
 
     def not_swept(
         self, run_id: int, repository: str, prefix: str, set_spec: str | None
-    ) -> list[str]:
-        """Live records of a source the sweep of ``run_id`` did not find, by OAI identifier.
-
-        With a set, only records last harvested in that set count.
-        """
+    ) -> list[tuple[str, str | None]]:
+        """Live records of a source the sweep of ``run_id`` did not find: OAI identifier and
+        title, by identifier.  With a set, only records last harvested in that set count."""
         query = (
             select(t.records.c.oai_identifier, t.records.c.record_json)
             .where(
@@ -241,10 +239,11 @@ class StoreRecords:
         )
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
+        records = ((identifier, Record.from_json(raw)) for identifier, raw in rows)
         return [
-            identifier
-            for identifier, raw in rows
-            if set_spec is None or set_spec in Record.from_json(raw).source.set_specs
+            (identifier, record.title.value if record.title else None)
+            for identifier, record in records
+            if set_spec is None or set_spec in record.source.set_specs
         ]
 
     def iter_harvested(
