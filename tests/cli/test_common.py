@@ -193,3 +193,14 @@ def test_a_failure_is_said_with_its_notes(capsys: pytest.CaptureFixture[str]) ->
         "error: the endpoint failed 6 times",
         "  run 3 stored 200 records (2 pages) before it failed",
     ]
+
+
+def test_an_interrupt_says_what_the_run_had_stored(capsys: pytest.CaptureFixture[str]) -> None:
+    interrupt = KeyboardInterrupt()
+    interrupt.add_note("run 3 stored 200 records (2 pages)")
+    with pytest.raises(typer.Exit), fail_cleanly(RESUMES):
+        raise interrupt
+    assert capsys.readouterr().err.strip() == (
+        "interrupted: run 3 stored 200 records (2 pages); the same command continues from the "
+        "last page stored"
+    )

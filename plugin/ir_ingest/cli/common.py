@@ -133,7 +133,8 @@ def fail_cleanly(then: str = "") -> Iterator[None]:
         raise typer.Exit(1) from exc
     except KeyboardInterrupt as exc:
         stopped = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
-        err.print(stopped + then)
+        done = "".join(f": {note}" for note in getattr(exc, "__notes__", ()))
+        err.print(stopped + done + then)
         # The shell's status for a process ended by the signal: 128 + its number.
         number = signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT
         raise typer.Exit(128 + number) from exc

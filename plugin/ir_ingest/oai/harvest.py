@@ -262,12 +262,15 @@ def _close_failed(
     if failure is not exc:
         report.fail(failure)
         store.finish_run(report.run_id, "failed", report.to_dict(), report.error)
+    # Said with the error: a run that failed or was stopped on page 40 has 39 pages kept.
+    stored = f"run {report.run_id} stored {report.total} records ({report.pages} pages)"
     if report.pages and isinstance(failure, HarvestError):
-        # Said after the error: a run that failed on page 40 has 39 pages kept, not nothing.
         failure.add_note(
-            f"run {report.run_id} stored {report.total} records ({report.pages} pages) before "
-            "it failed; harvesting the source again continues from the last page stored"
+            f"{stored} before it failed; harvesting the source again continues from the last "
+            "page stored"
         )
+    elif report.pages and isinstance(failure, KeyboardInterrupt):
+        failure.add_note(stored)  # the command says how it goes on
     return failure
 
 
