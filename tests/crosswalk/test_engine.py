@@ -93,6 +93,22 @@ def test_error_policies(
     assert applied.data.get("extra") == extra
 
 
+def test_a_bad_value_is_said_once_however_many_rules_cannot_read_it(tmp_path: Path) -> None:
+    """A user's rule rejecting a date before the included crosswalk's rule that reports it: one
+    issue, the first rule's (a fourth walkthrough counted an error and a warning for it)."""
+    rules = (
+        "  - {from: 't:d[1]', to: publication_date, ops: [edtf], on_error: reject}\n"
+        "  - {from: 't:d', to: publication_date, ops: [edtf], on_error: report}\n"
+    )
+    applied = apply_crosswalk(_crosswalk(tmp_path, rules), _doc("<t:d>n.d.</t:d><t:d>nix</t:d>"))
+    said = [(i.code, i.severity.value, i.message.split("'")[1]) for i in applied.issues]
+    assert said == [
+        ("crosswalk.bad_value", "error", "n.d."),
+        ("crosswalk.bad_value", "warning", "nix"),
+    ]
+    assert applied.data.get("extra") == {"t:d": ["n.d.", "nix"]}
+
+
 def test_defaults_fill_missing_fields_only(tmp_path: Path) -> None:
     extra = "defaults: {access_right: 'urn:closed', publisher: 'nobody'}\n"
     cw = _crosswalk(tmp_path, "  - {from: 't:p', to: publisher}\n", extra)

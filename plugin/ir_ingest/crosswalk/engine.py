@@ -61,11 +61,20 @@ class _Scope:
     read: set[Key] = field(default_factory=set)
     issues: list[Issue] = field(default_factory=list)
     lineage: list[tuple[str, str]] = field(default_factory=list)
+    #: Values a rule already said were bad: a later rule that cannot read them either (an
+    #: included crosswalk's, after the user's ``on_error: reject``) says nothing more.
+    reported: set[Key] = field(default_factory=set)
 
     def is_consumed(self, key: Key) -> bool:
+        return self._in_chain(key, "consumed")
+
+    def was_reported(self, key: Key) -> bool:
+        return self._in_chain(key, "reported")
+
+    def _in_chain(self, key: Key, name: str) -> bool:
         scope: _Scope | None = self
         while scope is not None:
-            if key in scope.consumed:
+            if key in getattr(scope, name):
                 return True
             scope = scope.parent
         return False
@@ -74,6 +83,7 @@ class _Scope:
         assert self.parent is not None
         self.parent.consumed |= self.consumed
         self.parent.read |= self.read
+        self.parent.reported |= self.reported
         self.parent.issues += self.issues
         self.parent.lineage += self.lineage
 
@@ -170,7 +180,7 @@ def _apply(
     try:
         values = _run_ops(rule.ops, value)
     except NormaliseError as exc:
-        if not _on_error(rule, exc, f"{target}{rule.target}", _join(source, rule), scope):
+        if not _on_error(rule, exc, key, f"{target}{rule.target}", _join(source, rule), scope):
             return False
         values = [value]
     placed = None not in values
@@ -233,11 +243,14 @@ def _join(source: str, rule: Rule) -> str:
     return f"{source}/{rule.source}" if source else rule.source
 
 
-def _on_error(rule: Rule, exc: NormaliseError, where: str, source: str, scope: _Scope) -> bool:
+def _on_error(
+    rule: Rule, exc: NormaliseError, key: Key, where: str, source: str, scope: _Scope
+) -> bool:
     """Apply the rule's error policy: True keeps the value as read, False drops it to ``extra``."""
     if rule.on_error == "keep":
         return True
-    if rule.on_error in ("report", "reject"):
+    if rule.on_error in ("report", "reject") and not scope.was_reported(key):
+        scope.reported.add(key)
         scope.issues.append(
             Issue(
                 code="crosswalk.bad_value",
