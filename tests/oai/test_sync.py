@@ -139,6 +139,10 @@ def test_the_archive_keeps_every_raw_page(
     entries = process_file(pages[0])
     assert len(entries) == gzip.decompress(pages[0].read_bytes()).count(b"<record>") > 0
     assert all(e.record is not None for e in entries if not e.harvested.deleted)
+    # Nothing new: the endpoint's noRecordsMatch answer is kept as it came, not an empty file.
+    assert _run(store, demo_records, archive=tmp_path / "archive").total == 0
+    [empty] = (tmp_path / "archive").rglob("run-00002/*.xml.gz")
+    assert b'code="noRecordsMatch"' in gzip.decompress(empty.read_bytes())
 
 
 def test_an_archive_that_cannot_be_written_stops_the_run_before_the_page_is_stored(

@@ -289,7 +289,10 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
             root = self.request(verb=verb, **params)
         except OAIProtocolError as exc:
             if exc.code == "noRecordsMatch":
-                return Page(records=[], token=None, cursor=0, complete_list_size=0)
+                # The answer as sent, for the archive: an empty file looked like a failed fetch.
+                return Page(
+                    records=[], token=None, cursor=0, complete_list_size=0, body=self._last_body
+                )
             raise
         if verb == "ListIdentifiers":
             page = Page(read_headers(root, self.repository, prefix), token=None)
