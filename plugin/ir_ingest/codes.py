@@ -311,7 +311,8 @@ CODES: dict[str, CodeHelp] = {
     "reprocess.source_url_unknown": CodeHelp(
         "a source of the config names a crosswalk, but its records could not be told: they "
         "are kept under its URL, which its `url_env` variable holds, and that variable is "
-        "not set where reprocess ran; they were made with their own crosswalk again",
+        "not set where reprocess ran; each was made with the crosswalk that made it before "
+        "(`--strict` exits 3)",
         "run reprocess where the variable is set, as it is for the source's harvests; "
         "`ir-ingest reprocess --source` of another source does not need it",
     ),

@@ -319,11 +319,16 @@ def test_reprocess_goes_on_without_a_source_whose_url_variable_is_not_set(
     assert "sources.b" not in one.output
     assert every.exit_code == 0, every.output
     assert (
-        "Run issue reprocess.source_url_unknown ([sources.b]): its records were made with their "
-        "own crosswalk again, not oai_dc: the name they are kept under, its URL, is not known "
-        "here (url_env names B_OAI_URL, which is not set)"
+        "Run issue reprocess.source_url_unknown ([sources.b]): the crosswalk it names, oai_dc, "
+        "was not applied to its records (each was made with the crosswalk that made it "
+        "before): the name they are kept under, its URL, is not known here (url_env names "
+        "B_OAI_URL, which is not set)"
     ) in every.output
     assert "1 records: 0 created, 0 updated, 1 unchanged" in every.output
+    # A cron line must notice: the variable missing there leaves the records as they were.
+    strict = runner.invoke(app, [*cli, "--strict"])
+    assert strict.exit_code == 3, strict.output
+    assert "run issues: reprocess.source_url_unknown" in strict.output
     assert named.exit_code == 1, "its records cannot be told without its URL"
     assert "error: [sources.b]: url_env names B_OAI_URL, which is not set" in named.output
 

@@ -127,9 +127,9 @@ def test_a_source_whose_url_variable_is_not_set_is_skipped_and_the_run_says_so(
         "code": "reprocess.source_url_unknown",
         "severity": "warning",
         "where": "[sources.hidden]",
-        "message": "its records were made with their own crosswalk again, not pure_dc: the "
-        "name they are kept under, its URL, is not known here (url_env names "
-        "HIDDEN_OAI_URL, which is not set)",
+        "message": "the crosswalk it names, pure_dc, was not applied to its records (each was "
+        "made with the crosswalk that made it before): the name they are kept under, its URL, "
+        "is not known here (url_env names HIDDEN_OAI_URL, which is not set)",
     }
     alone = reprocess(store, "urn:test", choices=chosen)
     assert alone.run_issues == [], "a run of another source is no business of it"

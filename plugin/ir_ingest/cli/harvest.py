@@ -239,17 +239,19 @@ StrictOption = Annotated[
     typer.Option(
         "--strict",
         help="Exit with status 3 when the run ended but was cut short (records left unasked "
-        "for), records failed (kept as rejects) or are invalid, or the set asked for is one "
-        "the endpoint does not list: for cron jobs that must notice.",
+        "for), records failed (kept as rejects) or are invalid, the set asked for is one the "
+        "endpoint does not list, or (reprocess) a source's url_env is not set: for cron jobs "
+        "that must notice.",
     ),
 ]
 #: Exit status of a --strict run that ended incomplete, with records failed or invalid, or
 #: with one of :data:`STRICT_RUN_ISSUES`.
 EXIT_RECORDS = 3
-#: Run issues --strict fails on: those a run can end.  Not records gone from the source, which
-#: every --full run lists again while they are stored, nor a reprocess's crosswalk kept, which
-#: no run changes: a cron line would fail every night with nothing to do about it.
-STRICT_RUN_ISSUES = frozenset({"harvest.unknown_set"})
+#: Run issues --strict fails on: those a run can end (a set spelt right, a variable set).
+#: Not records gone from the source, which every --full run lists again while they are
+#: stored, nor a reprocess's crosswalk kept, which no run changes: a cron line would fail
+#: every night with nothing to do about it.
+STRICT_RUN_ISSUES = frozenset({"harvest.unknown_set", "reprocess.source_url_unknown"})
 
 
 def _show_run(report: RunReport, report_path: Path | None, strict: bool = False) -> None:

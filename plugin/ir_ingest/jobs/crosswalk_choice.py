@@ -169,9 +169,9 @@ class Chooser:
         for choice in self.choices:
             if choice.unknown is not None:
                 message = (
-                    "its records were made with their own crosswalk again, not "
-                    f"{choice.crosswalk}: the name they are kept under, its URL, is not known "
-                    f"here ({choice.unknown})"
+                    f"the crosswalk it names, {choice.crosswalk}, was not applied to its "
+                    "records (each was made with the crosswalk that made it before): the name "
+                    f"they are kept under, its URL, is not known here ({choice.unknown})"
                 )
                 issue = Issue("reprocess.source_url_unknown", message, Severity.WARNING)
                 report.add_run_issue(issue, choice.origin)
