@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ir_ingest.cli.common import Settings, app, fail_cleanly, write_text
-from ir_ingest.console import err, out, print_runs
+from ir_ingest.cli.common import Settings, app, chosen_format, fail_cleanly, write_text
+from ir_ingest.console import out, print_runs
 from ir_ingest.errors import IngestError
 from ir_ingest.report import render
 from ir_ingest.report.model import RunReport
@@ -19,6 +19,9 @@ from ir_ingest.report.model import RunReport
 if TYPE_CHECKING:
     from ir_ingest.store import Store
     from ir_ingest.store.runs import RunListed
+
+#: ``report --format``'s names, the default first.
+FORMATS = ("text", "json", "html")
 
 
 @app.command()
@@ -54,7 +57,7 @@ def report(
     if listed:
         _list_runs(settings, limit, run_id is not None or fmt is not None or output is not None)
         return
-    shown = _format(fmt, output)
+    shown = chosen_format(fmt, output, FORMATS, render.SUFFIXES)
     with fail_cleanly():
         if limit is not None:
             raise IngestError("--limit goes with --list")
@@ -96,23 +99,6 @@ def _loaded(store: Store, run_id: int | None) -> RunReport:
         # was found killed: its row says how.
         loaded.status, loaded.error = found.status, found.error
     return loaded
-
-
-def _format(given: str | None, output: Path | None) -> str:
-    """The format to show: ``--format``, else the one ``-o``'s suffix names (as ``--report``'s
-    does), else text.  A ``--format`` the suffix contradicts is refused, with exit status 2 as
-    Typer gives a bad option: HTML in a ``.json`` file is a mistake, not a wish."""
-    if given is not None and given not in render.RENDERERS:
-        err.print(f"--format must be text, json or html, got {given!r}")
-        raise typer.Exit(2)
-    named = render.SUFFIXES.get(output.suffix.lower()) if output is not None else None
-    if given is not None and named is not None and given != named:
-        err.print(
-            f"--format {given} contradicts -o {output}, whose suffix names {named}: "
-            "leave --format out, or give the file another suffix"
-        )
-        raise typer.Exit(2)
-    return given or named or "text"
 
 
 def _checked(store: Store, run: RunListed) -> RunListed:
