@@ -98,24 +98,34 @@ def _loaded(store: Store, run_id: int | None) -> RunReport:
         # A report kept while the run went on (report.keeper); the run has ended since, or
         # was found killed: its row says how.
         loaded.status, loaded.error = found.status, found.error
+    if _killed(store, found.status, found.metadata_prefix, found.source_key):
+        loaded.error = _KILLED  # shown, not stored: the next run of its source says it failed
     return loaded
 
 
+#: What ``report`` says of a run ``running`` that nothing holds (see :func:`_killed`).
+_KILLED = (
+    "no process holds its source: stopped without finishing (killed?); the next run of its "
+    "source marks it failed"
+)
+
+
 def _checked(store: Store, run: RunListed) -> RunListed:
-    """A run that says ``running`` while nothing holds its source's lock, said to be so: it was
-    killed (the next run of its source marks it failed).  Reprocess runs all hold one lock."""
+    """``run``, said to have been killed if it was (see :func:`_killed`)."""
+    if not _killed(store, run.status, run.metadata_prefix, run.source_key):
+        return run
+    return replace(run, error=_KILLED)
+
+
+def _killed(store: Store, status: str, prefix: str, key: str) -> bool:
+    """Whether a run (of ``status``, metadata ``prefix`` and source ``key``) says
+    ``running`` while nothing holds its source's lock: it was killed (the next run of its
+    source marks it failed).  Reprocess runs all hold one lock."""
     from ir_ingest.jobs.reprocess import ALL_SOURCES, RUN_PREFIX
     from ir_ingest.store import source_key
     from ir_ingest.store.lock import held
 
-    if run.status != "running":
-        return run
-    reprocess = run.metadata_prefix == RUN_PREFIX
-    key = source_key(ALL_SOURCES, RUN_PREFIX, None) if reprocess else run.source_key
-    if held(store, key) is not False:
-        return run
-    return replace(
-        run,
-        error="no process holds its source: stopped without finishing (killed?); the next "
-        "run of its source marks it failed",
-    )
+    if status != "running":
+        return False
+    reprocess = prefix == RUN_PREFIX
+    return held(store, source_key(ALL_SOURCES, RUN_PREFIX, None) if reprocess else key) is False
