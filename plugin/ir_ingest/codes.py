@@ -361,6 +361,13 @@ def in_order(codes: set[str]) -> list[str]:
     return [code for code in CODES if code in codes] + sorted(codes - CODES.keys())
 
 
-def close_matches(code: str) -> list[str]:
-    """The catalogued codes ``code`` may be a misspelling of, closest first."""
-    return difflib.get_close_matches(code.lower(), CODES, n=3)
+def normalized(asked: str) -> str:
+    """``asked`` as the catalogue spells codes and stages: lower case, without the spaces
+    around it or a trailing dot (``XML.MALFORMED``, `` Harvest``, ``xml.``), which a reader
+    copying a code out of a sentence or a table brings along."""
+    return asked.strip().rstrip(".").rstrip().lower()
+
+
+def close_matches(asked: str) -> list[str]:
+    """The stages and catalogued codes ``asked`` may be a misspelling of, closest first."""
+    return difflib.get_close_matches(normalized(asked), [*STAGES, *CODES], n=3)

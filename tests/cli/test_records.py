@@ -204,6 +204,40 @@ def test_export_says_how_many_records_it_wrote_even_none(db: str, tmp_path: Path
     assert len(json.loads(out.read_text(encoding="utf-8"))) == 1
 
 
+def test_export_to_a_file_takes_the_format_its_suffix_names(db: str, tmp_path: Path) -> None:
+    """As ``report -o`` does: ``-o x.json`` writing JSON Lines made a file JSON cannot read."""
+    Store(db).close()
+    runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)])
+    for name in ("e.json", "e.JSON"):
+        path = tmp_path / name
+        result = runner.invoke(app, ["--db", db, "export", "-o", str(path)])
+        assert result.exit_code == 0, result.output
+        assert len(json.loads(path.read_text(encoding="utf-8"))) == 1, name
+    # .jsonl, or a suffix that names no format: one record a line, --format's or the default.
+    for name, given in (("e.jsonl", []), ("e.ndjson", []), ("e.out", ["--format", "json"])):
+        path = tmp_path / name
+        result = runner.invoke(app, ["--db", db, "export", "-o", str(path), *given])
+        assert result.exit_code == 0, result.output
+        text = path.read_text(encoding="utf-8")
+        lines = [json.loads(line) for line in text.splitlines()] if not given else [text]
+        assert len(lines) == 1, name
+    assert isinstance(json.loads((tmp_path / "e.out").read_text(encoding="utf-8")), list)
+
+
+def test_an_export_format_the_files_suffix_contradicts_is_refused(db: str, tmp_path: Path) -> None:
+    Store(db).close()
+    path = tmp_path / "e.json"
+    refused = runner.invoke(app, ["--db", db, "export", "-o", str(path), "--format", "jsonl"])
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f"--format jsonl contradicts -o {path}, whose suffix names json: leave --format out, "
+        "or give the file another suffix\n"
+    )
+    assert not path.exists()
+    unknown = runner.invoke(app, ["--db", db, "export", "--format", "csv"])
+    assert (unknown.exit_code, unknown.stderr) == (2, "--format must be jsonl or json, got 'csv'\n")
+
+
 def test_a_runs_changes_and_deletions_are_named_and_exported(
     db: str, demo_records: list[ProvidedRecord]
 ) -> None:

@@ -74,6 +74,38 @@ def test_a_run_is_listed_as_killed_only_when_no_process_holds_its_source(
     assert "no process holds its source" in free.output
 
 
+def test_a_killed_runs_report_says_no_process_holds_it_as_the_list_does(
+    any_db_url: str,
+) -> None:
+    """Its report, kept as it went, said ``running since`` long after kill -9."""
+    with closing(Store(any_db_url)) as store:
+        run_id = store.begin_run("urn:x", "mods")
+        kept = RunReport(repository="urn:x", metadata_prefix="mods", run_id=run_id)
+        store.save_progress(run_id, kept.to_dict())
+        shown = ["--db", any_db_url, "report", str(run_id)]
+        with source_lock(store, source_key("urn:x", "mods", None)):
+            held = runner.invoke(app, shown)
+        free = {fmt: runner.invoke(app, [*shown, "--format", fmt]) for fmt in ("text", "json")}
+        page = runner.invoke(app, [*shown, "--format", "html"])
+    assert held.exit_code == 0, held.output
+    assert held.output.startswith(f"Run {run_id} running: ")
+    assert "no process holds" not in held.output
+    text = free["text"].output.splitlines()
+    assert text[0].startswith(f"Run {run_id} running: ")
+    killed = (
+        "no process holds its source: stopped without finishing (killed?); the next run of "
+        "its source marks it failed"
+    )
+    assert f"Error: {killed}" in text
+    assert json.loads(free["json"].output)["error"] == killed
+    assert killed in page.output
+    with closing(Store(any_db_url)) as store:
+        stored = store.run_shown(run_id)
+    assert stored is not None
+    assert stored.report is not None
+    assert stored.report["error"] is None, "shown, not stored"
+
+
 def test_listing_runs_makes_no_lock_file(tmp_path: Path) -> None:
     # A reading command: held() once made the lock file of every run it looked at.
     db = f"sqlite:///{tmp_path / 'r.sqlite3'}"

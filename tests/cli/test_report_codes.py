@@ -51,7 +51,7 @@ def test_an_unknown_code_is_a_usage_error_naming_the_codes_it_is_close_to() -> N
     result = runner.invoke(app, ["codes", "xml.malformd"])
     assert result.exit_code == 2
     assert result.output.strip() == (
-        "error: no issue code 'xml.malformd'; did you mean xml.malformed? "
+        "error: no issue code or stage 'xml.malformd'; did you mean xml.malformed? "
         "(ir-ingest codes lists them all)"
     )
     several = runner.invoke(app, ["codes", "validate.missing"])
@@ -61,5 +61,29 @@ def test_an_unknown_code_is_a_usage_error_naming_the_codes_it_is_close_to() -> N
     far = runner.invoke(app, ["codes", "nothing-like-it"])
     assert far.exit_code == 2
     assert far.output.strip() == (
-        "error: no issue code 'nothing-like-it' (ir-ingest codes lists them all)"
+        "error: no issue code or stage 'nothing-like-it' (ir-ingest codes lists them all)"
     )
+
+
+def test_codes_and_stages_are_found_in_any_case_with_spaces_or_a_trailing_dot() -> None:
+    """As a reader copies them out of a sentence or a table."""
+    exact = runner.invoke(app, ["codes", "xml.malformed"]).output
+    for asked in ("XML.MALFORMED", " xml.malformed ", "Xml.Malformed."):
+        result = runner.invoke(app, ["codes", asked])
+        assert result.exit_code == 0, (asked, result.output)
+        assert result.output == exact
+    stage = runner.invoke(app, ["codes", "harvest"]).output
+    for asked in ("Harvest", "HARVEST ", "harvest."):
+        result = runner.invoke(app, ["codes", asked])
+        assert result.exit_code == 0, (asked, result.output)
+        assert result.output == stage
+    assert runner.invoke(app, ["codes", "xml."]).output.splitlines()[0] == (f"xml: {STAGES['xml']}")
+
+
+def test_a_misspelt_stage_is_answered_with_the_stage_it_is_close_to() -> None:
+    result = runner.invoke(app, ["codes", "valid"])
+    assert result.exit_code == 2
+    assert "did you mean validate?" in result.output
+    upper = runner.invoke(app, ["codes", "HARVST"])
+    assert upper.exit_code == 2
+    assert "did you mean harvest" in upper.output

@@ -112,6 +112,35 @@ def test_an_invalid_record_is_shown_with_its_error_not_a_warning_before_it() -> 
     )
 
 
+def test_records_named_follow_the_errors_and_say_how_many_more_errors_they_have() -> None:
+    """Under ``Warnings:`` they read as the warnings' records; without the count a record
+    with two errors leaves a reader looking for a second invalid record."""
+    untitled = Issue("validate.missing_title", "the record has no title", Severity.ERROR)
+    undated = Issue("validate.missing_date", "the record has no date", Severity.WARNING)
+    nobody = Issue("validate.missing_creator", "the record names no creator", Severity.ERROR)
+    bad = Issue("crosswalk.bad_value", "isbn: '1' is no ISBN", Severity.ERROR)
+
+    def entry(n: int, outcome: Outcome, *issues: Issue) -> Entry:
+        harvested = HarvestedRecord("urn:test", f"oai:x:{n}", "", "oai_dc", b"<r/>")
+        return Entry(harvested, issues=list(issues), outcome=outcome)
+
+    report = RunReport(repository="urn:test", metadata_prefix="oai_dc")
+    report.add(
+        [
+            entry(1, Outcome.INVALID, untitled, undated, nobody),
+            entry(2, Outcome.INVALID, untitled, nobody, bad),
+            entry(3, Outcome.CREATED, undated),
+        ]
+    )
+    lines = render.to_text(report).splitlines()
+    assert lines[3:7] == [
+        "Errors: crosswalk.bad_value ×1, validate.missing_creator ×2, validate.missing_title ×2",
+        "  invalid oai:x:1: validate.missing_title: the record has no title (+1 more error)",
+        "  invalid oai:x:2: validate.missing_title: the record has no title (+2 more errors)",
+        "Warnings: validate.missing_date ×2",
+    ]
+
+
 def test_a_copy_not_stored_is_counted_by_why_not_and_not_by_its_own_problems() -> None:
     report = RunReport(repository="urn:test", metadata_prefix="mods")
     harvested = HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "mods", b"<r/>")
@@ -460,8 +489,11 @@ def test_issue_counts_say_which_are_errors_and_which_warnings() -> None:
     assert report.severity_counts["crosswalk.bad_value"] == {"error": 1, "warning": 2}
     assert RunReport.from_dict(report.to_dict()) == report
     lines = render.to_text(report).splitlines()
-    assert lines[3:5] == [
+    assert lines[3:8] == [
         "Errors: crosswalk.bad_value ×1, validate.missing_title ×1",
+        "  invalid oai:x:1: validate.missing_title: no title",
+        "  invalid oai:x:2: crosswalk.bad_value: no date (the rule rejects)",
+        "  invalid oai:x:3: crosswalk.bad_value: no date",
         "Warnings: crosswalk.bad_value ×2, validate.missing_date ×1",
     ]
     assert "Notes: crosswalk.format_limit ×1" in lines

@@ -19,7 +19,7 @@ from ir_ingest.crosswalk.lookups import add_lookup_dir
 from ir_ingest.errors import IngestError, Terminated
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping, Sequence
 
     from ir_ingest.store import Store
 
@@ -113,6 +113,30 @@ def write_text(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise IngestError(f"cannot write {path}: {exc.strerror}") from exc
+
+
+def chosen_format(
+    given: str | None,
+    output: Path | None,
+    formats: Sequence[str],
+    suffixes: Mapping[str, str],
+) -> str:
+    """The format to write: ``--format`` (one of ``formats``), else the one ``-o``'s suffix
+    names in ``suffixes`` (in any case), else the first of ``formats``.  A ``--format``
+    unknown or contradicted by the suffix is refused, with exit status 2 as Typer gives a bad
+    option: HTML in a ``.json`` file is a mistake, not a wish."""
+    if given is not None and given not in formats:
+        one_of = f"{', '.join(formats[:-1])} or {formats[-1]}"
+        err.print(f"--format must be {one_of}, got {given!r}")
+        raise typer.Exit(2)
+    named = suffixes.get(output.suffix.lower()) if output is not None else None
+    if given is not None and named is not None and given != named:
+        err.print(
+            f"--format {given} contradicts -o {output}, whose suffix names {named}: "
+            "leave --format out, or give the file another suffix"
+        )
+        raise typer.Exit(2)
+    return given or named or formats[0]
 
 
 #: A harvest's pages stay stored with their checkpoint (the run is marked "failed").

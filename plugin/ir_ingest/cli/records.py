@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from ir_ingest.cli.common import Settings, app, fail_cleanly
+from ir_ingest.cli.common import Settings, app, chosen_format, fail_cleanly
 from ir_ingest.console import err, out, print_lineage
 from ir_ingest.crosswalk import check_crosswalk_name, registry
 from ir_ingest.errors import IngestError
@@ -140,12 +140,22 @@ def crosswalk_command(
             err.print(f"{issue.severity.value} {issue.code}: {issue.message}")
 
 
+#: The format an export file's suffix names, as ``report -o`` follows its own; any other
+#: suffix writes ``--format``'s, by default jsonl (as ``report -o x.log`` writes text).
+_SUFFIXES = {".jsonl": "jsonl", ".json": "json"}
+
+
 @app.command()
 def export(
     ctx: typer.Context,
     fmt: Annotated[
-        str, typer.Option("--format", help="jsonl (one record a line) or json.")
-    ] = "jsonl",
+        str | None,
+        typer.Option(
+            "--format",
+            help="jsonl (one record a line) or json (default: the one -o's suffix names, "
+            ".jsonl or .json; else jsonl).",
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File (default stdout).")
     ] = None,
@@ -172,18 +182,16 @@ def export(
 
     Example:  ir-ingest export --format jsonl --valid-only -o records.jsonl
     """
-    if fmt not in ("jsonl", "json"):
-        err.print(f"--format must be jsonl or json, got {fmt!r}")
-        raise typer.Exit(2)
+    written_as = chosen_format(fmt, output, ("jsonl", "json"), _SUFFIXES)
     settings: Settings = ctx.obj
     with fail_cleanly(), closing(settings.store(existing=True)) as store:
         records = _records(store, run_id, valid_only)
         if output is None:
-            written = _write_records(records, sys.stdout, fmt)
+            written = _write_records(records, sys.stdout, written_as)
         else:
             try:
                 with output.open("w", encoding="utf-8") as handle:
-                    written = _write_records(records, handle, fmt)
+                    written = _write_records(records, handle, written_as)
             except OSError as exc:
                 raise IngestError(f"cannot write {output}: {exc.strerror}") from exc
     # On stderr: stdout is the records.  An empty store said nothing at all.

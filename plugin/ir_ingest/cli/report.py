@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ir_ingest.cli.common import Settings, app, fail_cleanly, write_text
-from ir_ingest.console import err, out, print_runs
+from ir_ingest.cli.common import Settings, app, chosen_format, fail_cleanly, write_text
+from ir_ingest.console import out, print_runs
 from ir_ingest.errors import IngestError
 from ir_ingest.report import render
 from ir_ingest.report.model import RunReport
@@ -19,6 +19,9 @@ from ir_ingest.report.model import RunReport
 if TYPE_CHECKING:
     from ir_ingest.store import Store
     from ir_ingest.store.runs import RunListed
+
+#: ``report --format``'s names, the default first.
+FORMATS = ("text", "json", "html")
 
 
 @app.command()
@@ -54,7 +57,7 @@ def report(
     if listed:
         _list_runs(settings, limit, run_id is not None or fmt is not None or output is not None)
         return
-    shown = _format(fmt, output)
+    shown = chosen_format(fmt, output, FORMATS, render.SUFFIXES)
     with fail_cleanly():
         if limit is not None:
             raise IngestError("--limit goes with --list")
@@ -95,41 +98,34 @@ def _loaded(store: Store, run_id: int | None) -> RunReport:
         # A report kept while the run went on (report.keeper); the run has ended since, or
         # was found killed: its row says how.
         loaded.status, loaded.error = found.status, found.error
+    if _killed(store, found.status, found.metadata_prefix, found.source_key):
+        loaded.error = _KILLED  # shown, not stored: the next run of its source says it failed
     return loaded
 
 
-def _format(given: str | None, output: Path | None) -> str:
-    """The format to show: ``--format``, else the one ``-o``'s suffix names (as ``--report``'s
-    does), else text.  A ``--format`` the suffix contradicts is refused, with exit status 2 as
-    Typer gives a bad option: HTML in a ``.json`` file is a mistake, not a wish."""
-    if given is not None and given not in render.RENDERERS:
-        err.print(f"--format must be text, json or html, got {given!r}")
-        raise typer.Exit(2)
-    named = render.SUFFIXES.get(output.suffix.lower()) if output is not None else None
-    if given is not None and named is not None and given != named:
-        err.print(
-            f"--format {given} contradicts -o {output}, whose suffix names {named}: "
-            "leave --format out, or give the file another suffix"
-        )
-        raise typer.Exit(2)
-    return given or named or "text"
+#: What ``report`` says of a run ``running`` that nothing holds (see :func:`_killed`).
+_KILLED = (
+    "no process holds its source: stopped without finishing (killed?); the next run of its "
+    "source marks it failed"
+)
 
 
 def _checked(store: Store, run: RunListed) -> RunListed:
-    """A run that says ``running`` while nothing holds its source's lock, said to be so: it was
-    killed (the next run of its source marks it failed).  Reprocess runs all hold one lock."""
+    """``run``, said to have been killed if it was (see :func:`_killed`)."""
+    if not _killed(store, run.status, run.metadata_prefix, run.source_key):
+        return run
+    return replace(run, error=_KILLED)
+
+
+def _killed(store: Store, status: str, prefix: str, key: str) -> bool:
+    """Whether a run (of ``status``, metadata ``prefix`` and source ``key``) says
+    ``running`` while nothing holds its source's lock: it was killed (the next run of its
+    source marks it failed).  Reprocess runs all hold one lock."""
     from ir_ingest.jobs.reprocess import ALL_SOURCES, RUN_PREFIX
     from ir_ingest.store import source_key
     from ir_ingest.store.lock import held
 
-    if run.status != "running":
-        return run
-    reprocess = run.metadata_prefix == RUN_PREFIX
-    key = source_key(ALL_SOURCES, RUN_PREFIX, None) if reprocess else run.source_key
-    if held(store, key) is not False:
-        return run
-    return replace(
-        run,
-        error="no process holds its source: stopped without finishing (killed?); the next "
-        "run of its source marks it failed",
-    )
+    if status != "running":
+        return False
+    reprocess = prefix == RUN_PREFIX
+    return held(store, source_key(ALL_SOURCES, RUN_PREFIX, None) if reprocess else key) is False

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ir_ingest.cli.common import app
-from ir_ingest.codes import CODES, STAGES, close_matches, explain, listing
+from ir_ingest.codes import CODES, STAGES, close_matches, explain, listing, normalized
 from ir_ingest.console import err, out
 
 
@@ -17,7 +17,7 @@ def codes_command(
         str | None,
         typer.Argument(
             metavar="[CODE]",
-            help="A code (xml.malformed) or a stage (xml); without one, every code.",
+            help="A code (xml.malformed) or a stage (xml), in any case; without one, every code.",
         ),
     ] = None,
 ) -> None:
@@ -25,14 +25,16 @@ def codes_command(
 
     Example:  ir-ingest codes xml.malformed
     """
-    if code is None or code in STAGES:
-        lines = listing([code] if code else STAGES)
-    elif code in CODES:
-        lines = explain(code)
+    if code is None:
+        lines = listing(STAGES)
+    elif (asked := normalized(code)) in STAGES:
+        lines = listing([asked])
+    elif asked in CODES:
+        lines = explain(asked)
     else:
-        matches = close_matches(code)
+        matches = close_matches(asked)
         hint = f"; did you mean {' or '.join(matches)}?" if matches else ""
-        err.print(f"error: no issue code {code!r}{hint} (ir-ingest codes lists them all)")
+        err.print(f"error: no issue code or stage {code!r}{hint} (ir-ingest codes lists them all)")
         raise typer.Exit(2)
     for line in lines:
         out.print(line)

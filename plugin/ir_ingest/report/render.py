@@ -64,7 +64,6 @@ def to_text(report: RunReport) -> str:
     if report.error:
         lines.append(f"Error: {report.error}")
     lines.extend(_problem_lines(report))
-    lines.extend(_examples(report))
     notes = ", ".join(f"{code} ×{n}" for code, n in report.notes())
     if notes:
         lines.append(f"Notes: {notes}")
@@ -130,14 +129,20 @@ _SEVERITY_LINES = {"error": "Errors", "warning": "Warnings"}
 
 
 def _problem_lines(report: RunReport) -> list[str]:
-    """``Errors: code ×n, …`` then ``Warnings: …``; a code met with both is on both."""
+    """``Errors: code ×n, …`` then ``Warnings: …``; a code met with both is on both.  The
+    records that failed or are invalid follow ``Errors:`` (``Issues:`` in an older report),
+    whose codes say why: under ``Warnings:`` they read as the warnings' records."""
     grouped: dict[str | None, list[str]] = {}
     for code, severity, count in report.problems():
         grouped.setdefault(severity, []).append(f"{code} ×{count}")
-    return [
-        f"{_SEVERITY_LINES.get(severity or '', 'Issues')}: {', '.join(shown)}"
-        for severity, shown in grouped.items()
-    ]
+    examples = _examples(report)
+    lines = []
+    for severity, shown in grouped.items():
+        lines.append(f"{_SEVERITY_LINES.get(severity or '', 'Issues')}: {', '.join(shown)}")
+        if severity in ("error", None):
+            lines += examples
+            examples = []
+    return lines + examples
 
 
 #: Which of a record's issues says why it failed or is invalid: an error, else a warning.
@@ -157,11 +162,21 @@ def _examples(report: RunReport) -> list[str]:
         problem = min(entry.issues, key=lambda i: _WHY.get(i["severity"], len(_WHY)))
         lines.append(
             f"  {entry.outcome} {entry.identifier}: {problem['code']}: {problem['message']}"
+            + _more_errors(entry.issues, problem)
         )
     listed = sum(1 for entry in report.entries if entry.outcome in _FIRST)
     if listed > len(lines) and lines:
         lines.append(_more(listed - len(lines), report))
     return lines
+
+
+def _more_errors(issues: list[dict[str, str]], shown: dict[str, str]) -> str:
+    """`` (+2 more errors)``: a record's errors besides the ``shown`` one, which the counts
+    by code include (else a reader looks for another record that has them)."""
+    others = sum(1 for issue in issues if issue["severity"] == "error" and issue is not shown)
+    if not others:
+        return ""
+    return f" (+{others} more error{'' if others == 1 else 's'})"
 
 
 #: Records the text report names of those a run deleted, or found gone from the source.

@@ -74,6 +74,9 @@ class RunShown:
     status: str
     error: str | None
     report: dict[str, Any] | None
+    #: Whose lock a running run holds (see ``store.lock.held``).
+    source_key: str
+    metadata_prefix: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +245,14 @@ class StoreRuns:
         """A run (the latest when ``run_id`` is None) with its report, read together: a
         report kept as the run went on and the status it has now must be of one moment."""
         runs = t.harvest_runs
-        query = select(runs.c.id, runs.c.status, runs.c.error, runs.c.report_json)
+        query = select(
+            runs.c.id,
+            runs.c.status,
+            runs.c.error,
+            runs.c.report_json,
+            runs.c.source_key,
+            runs.c.metadata_prefix,
+        )
         if run_id is None:
             query = query.order_by(runs.c.id.desc()).limit(1)
         else:
@@ -252,7 +262,7 @@ class StoreRuns:
         if row is None:
             return None
         report = json.loads(row.report_json) if row.report_json else None
-        return RunShown(row.id, row.status, row.error, report)
+        return RunShown(row.id, row.status, row.error, report, row.source_key, row.metadata_prefix)
 
     def run_report(self, run_id: int | None = None) -> dict[str, Any] | None:
         """The stored report of a run (when ``run_id`` is None, the latest run's that has
