@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 
+from ir_ingest.store.checkpoints import Checkpoint
 from ir_ingest.store.engine import redact_url
-from ir_ingest.store.runs import Checkpoint, source_key
+from ir_ingest.store.runs import source_key
 from ir_ingest.store.store import DEFAULT_DB_URL, Store
 
 __all__ = ["DEFAULT_DB_URL", "Checkpoint", "Store", "default_db_url", "redact_url", "source_key"]

@@ -16,9 +16,9 @@ from ir_ingest.entry import HarvestedRecord, Issue, Severity, stored_datestamp
 from ir_ingest.errors import StoreError, WriteConflict
 from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
+from ir_ingest.store.checkpoints import write_checkpoint
 from ir_ingest.store.engine import database_words, redact_url
 from ir_ingest.store.pagewrite import PageWriter
-from ir_ingest.store.runs import write_checkpoint
 
 __all__ = ["StoreRecords", "StoredState"]
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from ir_ingest.entry import Entry
-    from ir_ingest.store.runs import Checkpoint
+    from ir_ingest.store.checkpoints import Checkpoint
 
 #: How often a page write that lost a race on a primary key is tried in all.
 _WRITE_ATTEMPTS = 3

@@ -1,8 +1,7 @@
 """Harvest runs and checkpoints: the rows that say what each run of a source asked for and did,
 and where its next run starts (``StoreRuns``, the part of ``Store`` that keeps them).
 
-A checkpoint is written in the transaction of the page it follows (``write_checkpoint``, called
-by ``Store.save_page``).
+A checkpoint is written in the transaction of the page it follows (``checkpoints``).
 """
 
 from __future__ import annotations
@@ -14,40 +13,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import delete, insert, select, update
 
-from ir_ingest.entry import stored_datestamp
 from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.store import tables as t
+from ir_ingest.store.checkpoints import Checkpoint
 
-__all__ = [
-    "Checkpoint",
-    "RunInfo",
-    "RunListed",
-    "RunShown",
-    "StoreRuns",
-    "source_key",
-    "write_checkpoint",
-]
+__all__ = ["RunInfo", "RunListed", "RunShown", "StoreRuns", "source_key"]
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Row
+    from sqlalchemy import Row
     from sqlalchemy.engine import Engine
 
 _Row = TypeVar("_Row", "Checkpoint", "RunInfo")
-
-
-@dataclass(frozen=True, slots=True)
-class Checkpoint:
-    """Where a source's harvest stands: the token to resume with and the newest datestamp seen."""
-
-    source_key: str
-    run_id: int
-    token: str | None
-    cursor: int | None
-    complete_list_size: int | None
-    last_datestamp: str | None
-    pages: int
-    records: int
-    cut_short: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,26 +360,3 @@ class StoreRuns:
         with self.engine.connect() as conn:
             query = select(runs.c.source_key).where(runs.c.status == "running").distinct()
             return {str(key) for key in conn.execute(query).scalars()}
-
-
-def write_checkpoint(conn: Connection, checkpoint: Checkpoint) -> None:
-    """Write the checkpoint of its source in ``conn``'s transaction, over the one before."""
-    values = {
-        "run_id": checkpoint.run_id,
-        "token": checkpoint.token,
-        "cursor": checkpoint.cursor,
-        "complete_list_size": checkpoint.complete_list_size,
-        # Only readable datestamps get here, but fractions of a second have no length limit.
-        "last_datestamp": checkpoint.last_datestamp and stored_datestamp(checkpoint.last_datestamp),
-        "pages": checkpoint.pages,
-        "records": checkpoint.records,
-        "cut_short": checkpoint.cut_short,
-        "updated_at": _now(),
-    }
-    updated = conn.execute(
-        update(t.checkpoints)
-        .where(t.checkpoints.c.source_key == checkpoint.source_key)
-        .values(**values)
-    )
-    if updated.rowcount == 0:
-        conn.execute(insert(t.checkpoints).values(source_key=checkpoint.source_key, **values))
