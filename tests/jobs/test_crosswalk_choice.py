@@ -14,6 +14,7 @@ from ir_ingest.errors import ConfigError
 from ir_ingest.jobs.crosswalk_choice import CrosswalkChoice, choices, configured_choices
 from ir_ingest.jobs.reprocess import reprocess
 from ir_ingest.pipeline import process
+from ir_ingest.report import render
 from ir_ingest.schema import Record, record_id
 from tests.jobs.test_reprocess import RAW
 
@@ -165,6 +166,8 @@ def test_a_crosswalk_named_on_the_command_line_wins_and_can_switch_back(
     assert _stored(store).source.crosswalk is None, "the prefix's own crosswalk again"
     assert _stored(store).notes == []
     assert report.run_issues[0]["where"] == "--crosswalk"
+    assert report.crosswalk == "oai_dc", "the report's header says so, as a harvest's does"
+    assert "crosswalk <code>oai_dc</code>" in render.to_html(report)
 
 
 @pytest.mark.usefixtures("pure_dc")

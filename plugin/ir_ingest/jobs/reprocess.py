@@ -36,7 +36,7 @@ from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import for_element
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
 from ir_ingest.errors import CrosswalkError, XMLError
-from ir_ingest.jobs.crosswalk_choice import Chooser, check_choices
+from ir_ingest.jobs.crosswalk_choice import COMMAND_LINE, Chooser, check_choices
 from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.oai.records import UNIDENTIFIED, set_specs, unwrap
 from ir_ingest.pipeline import process
@@ -97,6 +97,10 @@ def reprocess(
     with source_lock(store, source_key(ALL_SOURCES, RUN_PREFIX, None)):
         run_id = store.begin_run(scope, RUN_PREFIX)
         report = RunReport(scope, RUN_PREFIX, run_id=run_id, kind="reprocess")
+        # Said in the report's header, as a harvest's --crosswalk is.
+        report.crosswalk = next(
+            (choice.crosswalk for choice in choices if choice.origin == COMMAND_LINE), None
+        )
         try:
             if locks_sources(store):  # no reprocess is going on but this one
                 for key in store.running_sources():
