@@ -339,6 +339,7 @@ def test_a_missing_crosswalk_fails_reprocess_instead_of_making_other_records(
     assert set(report.issue_counts) >= {"crosswalk.unknown_format"}
 
 
+@pytest.mark.usefixtures("titles_only")
 def test_a_changed_crosswalk_does_not_resume_the_run_it_follows(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:
@@ -348,7 +349,7 @@ def test_a_changed_crosswalk_does_not_resume_the_run_it_follows(
     ) as url:
         policy = TransportPolicy(retries=1, backoff=0.01)
         with pytest.raises(HarvestError):
-            run_harvest(url, "oai_dc", store=store, policy=policy, crosswalk="qdc")
+            run_harvest(url, "oai_dc", store=store, policy=policy, crosswalk="titles_only")
         failing["on"] = False
         report = run_harvest(url, "oai_dc", store=store, policy=policy)
     assert report.resumed_run_id is None
@@ -368,6 +369,15 @@ def test_a_new_crosswalk_asks_for_everything_again(oai_endpoint: str, store: Sto
 def test_an_unknown_crosswalk_is_refused_before_any_request(store: Store) -> None:
     with pytest.raises(ConfigError, match="no crosswalk is named 'nope'; known: mods, oai_dc"):
         run_harvest("http://127.0.0.1:9/oai", "oai_dc", store=store, crosswalk="nope")
+
+
+def test_a_crosswalk_that_cannot_read_the_format_is_refused_before_any_request(
+    store: Store,
+) -> None:
+    # Every record failed crosswalk.wrong_root (a fourth walkthrough's config: mods for oai_dc).
+    with pytest.raises(ConfigError, match="the crosswalk 'mods' does not read oai_dc records"):
+        run_harvest("http://127.0.0.1:9/oai", "oai_dc", store=store, crosswalk="mods")
+    assert store.list_runs(5) == []
 
 
 def test_harvest_into_an_in_memory_store(oai_endpoint: str) -> None:

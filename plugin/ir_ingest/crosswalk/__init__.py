@@ -113,6 +113,15 @@ def check_crosswalk_name(name: str | None) -> None:
     raise ConfigError(f"no crosswalk is named {name!r}; known: {known}{hint}")
 
 
+def reads_what(chosen: str, own: str) -> bool:
+    """Whether the crosswalk ``chosen`` reads what the crosswalk ``own`` reads (a root element
+    of both); True when no crosswalk is named ``own`` (a format no crosswalk names, or one
+    gone): a record it cannot read then fails on its own, as it would anyway."""
+    crosswalks = registry()
+    made_by = crosswalks.get(own)
+    return made_by is None or bool(crosswalks[chosen].roots_clark & made_by.roots_clark)
+
+
 def precedence(name: str) -> int | None:
     """How rich the format the crosswalk ``name`` reads is (its ``precedence``); None when no
     crosswalk has that name (``swepub_mods``) or it does not say."""

@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ir_ingest.crosswalk import check_crosswalk_name, registry
+from ir_ingest.crosswalk import check_crosswalk_name, reads_what, registry
 from ir_ingest.entry import HarvestedRecord, Issue, Severity
 from ir_ingest.errors import ConfigError
 from ir_ingest.oai.harvest import AUTO_PREFIX
@@ -142,7 +142,7 @@ class Chooser:
         choice = covering[0]
         if choice.crosswalk == own:
             return harvested
-        if not _reads(choice.crosswalk, own):
+        if not reads_what(choice.crosswalk, own):
             self._note_issue(
                 "reprocess.crosswalk_kept",
                 Severity.WARNING,
@@ -177,14 +177,3 @@ class Chooser:
                 report.add_run_issue(issue, choice.origin)
         for (code, severity, origin, message), count in sorted(self.counts.items()):
             report.add_run_issue(Issue(code, f"{count} {message}", severity), origin)
-
-
-def _reads(chosen: str, own: str) -> bool:
-    """Whether the crosswalk ``chosen`` reads what the crosswalk ``own`` reads.
-
-    A record whose crosswalk is gone is given the chosen one: it fails if that one cannot
-    read it, as it would anyway.
-    """
-    crosswalks = registry()
-    made_by = crosswalks.get(own)
-    return made_by is None or bool(crosswalks[chosen].roots_clark & made_by.roots_clark)

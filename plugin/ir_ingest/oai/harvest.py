@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ir_ingest.crosswalk import check_crosswalk_name, richest_format
+from ir_ingest.crosswalk import check_crosswalk_name, reads_what, richest_format
 from ir_ingest.errors import ConfigError, HarvestError, MalformedResponseError, OAIProtocolError
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.pages import PageGuards
@@ -120,6 +120,13 @@ def run_harvest(
             if crosswalk == prefix:
                 # The crosswalk the prefix names anyway: records must not say otherwise.
                 options = replace(options, crosswalk=None)
+            elif crosswalk is not None and not reads_what(crosswalk, prefix):
+                # Every record would fail crosswalk.wrong_root (a fourth walkthrough's config).
+                raise ConfigError(
+                    f"the crosswalk {crosswalk!r} does not read {prefix} records (its root "
+                    f"element is not theirs): give a crosswalk for {prefix}, or the prefix of "
+                    "the format it reads"
+                )
             key = source_key(client.repository, prefix, options.set_spec, options.crosswalk)
             with source_lock(store, key):
                 return _run(store, client, prefix, options, on_page)
