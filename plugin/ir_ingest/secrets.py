@@ -51,11 +51,11 @@ def shown_url(url: str) -> str:
     Raises :class:`ConfigError` as :func:`public_url` does for a URL whose user part cannot
     be told apart (it would be shown whole).
     """
-    public_url(url)
-    parts = urlsplit(url)
-    if "@" in parts.netloc:
-        url = urlunsplit(parts._replace(netloc=f"{MASK}@{parts.netloc.rpartition('@')[2]}"))
-    return mask_query(url)
+    shown = public_url(url)  # the user part dropped, the query masked
+    if "@" not in urlsplit(url).netloc:
+        return shown
+    scheme, _, rest = shown.partition("://")
+    return f"{scheme}://{MASK}@{rest}"
 
 
 def public_url(url: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import signal
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path  # noqa: TC003 (Typer reads the annotations when the app is built)
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -141,6 +141,8 @@ def chosen_format(
 
 #: A harvest's pages stay stored with their checkpoint (the run is marked "failed").
 RESUMES = "; the same command continues from the last page stored"
+#: ``-o``: where export and report write (their format may follow its suffix).
+OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="File (default stdout).")]
 
 
 @contextmanager

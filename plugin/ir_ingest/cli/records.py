@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from ir_ingest.cli.common import Settings, app, chosen_format, fail_cleanly
+from ir_ingest.cli.common import OutputOption, Settings, app, chosen_format, fail_cleanly
 from ir_ingest.console import err, out, print_lineage
 from ir_ingest.crosswalk import check_crosswalk_name, registry
 from ir_ingest.errors import IngestError
@@ -156,9 +156,7 @@ def export(
             ".jsonl or .json; else jsonl).",
         ),
     ] = None,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="File (default stdout).")
-    ] = None,
+    output: OutputOption = None,
     valid_only: Annotated[
         bool,
         typer.Option("--valid-only", help="Leave out records that failed validation."),

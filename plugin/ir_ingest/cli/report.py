@@ -5,12 +5,18 @@ from __future__ import annotations
 import sys
 from contextlib import closing
 from dataclasses import replace
-from pathlib import Path  # noqa: TC003 (Typer reads the annotations when the app is built)
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ir_ingest.cli.common import Settings, app, chosen_format, fail_cleanly, write_text
+from ir_ingest.cli.common import (
+    OutputOption,
+    Settings,
+    app,
+    chosen_format,
+    fail_cleanly,
+    write_text,
+)
 from ir_ingest.console import out, print_runs
 from ir_ingest.errors import IngestError
 from ir_ingest.report import render
@@ -38,9 +44,7 @@ def report(
             ".html/.htm; else text).",
         ),
     ] = None,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="File (default stdout).")
-    ] = None,
+    output: OutputOption = None,
     listed: Annotated[
         bool,
         typer.Option("--list", help="List the latest runs (harvests and reprocess) instead."),

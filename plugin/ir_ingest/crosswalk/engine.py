@@ -28,6 +28,8 @@ from ir_ingest.crosswalk.normalise import NormaliseError, clean_text, language
 from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from ir_ingest.crosswalk.definition import Crosswalk
     from ir_ingest.crosswalk.ops import Operation
     from ir_ingest.crosswalk.paths import Key
@@ -66,18 +68,22 @@ class _Scope:
     reported: set[Key] = field(default_factory=set)
 
     def is_consumed(self, key: Key) -> bool:
-        return self._in_chain(key, "consumed")
-
-    def was_reported(self, key: Key) -> bool:
-        return self._in_chain(key, "reported")
-
-    def _in_chain(self, key: Key, name: str) -> bool:
+        # Asked for every selected value: a plain loop, no generator or attribute by name.
         scope: _Scope | None = self
         while scope is not None:
-            if key in getattr(scope, name):
+            if key in scope.consumed:
                 return True
             scope = scope.parent
         return False
+
+    def was_reported(self, key: Key) -> bool:
+        return any(key in scope.reported for scope in self._chain())
+
+    def _chain(self) -> Iterator[_Scope]:
+        scope: _Scope | None = self
+        while scope is not None:
+            yield scope
+            scope = scope.parent
 
     def commit(self) -> None:
         assert self.parent is not None
