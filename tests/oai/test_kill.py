@@ -30,10 +30,32 @@ if TYPE_CHECKING:
 KILL_AFTER_PAGES = (2, 5, 9, 10)
 
 
-def _harvest_command(db: str, url: str) -> list[str]:
+def _harvest_command(db: str, url: str, *options: str) -> list[str]:
     exe = shutil.which("ir-ingest", path=str(Path(sys.executable).parent))
     assert exe, "the console script is installed next to the interpreter"
-    return [exe, "--db", db, "harvest", url, "--prefix", "oai_dc"]
+    return [exe, "--db", db, "harvest", url, "--prefix", "oai_dc", *options]
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux: /proc/PID/stat's fourth field)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _ended(pid: int) -> bool:
+    """Whether ``pid`` has exited (a zombie nobody reaped has exited too)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state == "Z"
 
 
 def _wait_for_pages(store: Store, key: str, pages: int, process: subprocess.Popen[bytes]) -> None:
@@ -47,8 +69,11 @@ def _wait_for_pages(store: Store, key: str, pages: int, process: subprocess.Pope
     raise AssertionError(f"no checkpoint of {pages} pages within 60 s")
 
 
+@pytest.mark.parametrize(
+    "options", [(), ("--crosswalk-process",)], ids=["one process", "crosswalk process"]
+)
 def test_a_harvest_killed_at_several_points_resumes_without_loss_or_duplicates(
-    tmp_path: Path,
+    tmp_path: Path, options: tuple[str, ...]
 ) -> None:
     records: list[ProvidedRecord] = synthetic_records(150)
     plan = FaultPlan(batch_size=10, latency=0.05)
@@ -59,13 +84,26 @@ def test_a_harvest_killed_at_several_points_resumes_without_loss_or_duplicates(
         key = source_key(url, "oai_dc", None)
         for pages in KILL_AFTER_PAGES:
             process = subprocess.Popen(
-                _harvest_command(db, url), cwd=tmp_path, env=env, stdout=subprocess.DEVNULL
+                _harvest_command(db, url, *options),
+                cwd=tmp_path,
+                env=env,
+                stdout=subprocess.DEVNULL,
             )
             _wait_for_pages(store, key, pages, process)
+            children = _children(process.pid)
+            assert len(children) == len(options), "a crosswalk process is the harvest's one child"
             process.send_signal(signal.SIGKILL)
             assert process.wait(timeout=10) == -signal.SIGKILL
+            deadline = time.monotonic() + 30
+            while not all(map(_ended, children)) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert all(map(_ended, children)), "the crosswalk process ends with its harvest"
         subprocess.run(
-            _harvest_command(db, url), cwd=tmp_path, env=env, check=True, capture_output=True
+            _harvest_command(db, url, *options),
+            cwd=tmp_path,
+            env=env,
+            check=True,
+            capture_output=True,
         )
 
     assert_every_record_once(store, records)

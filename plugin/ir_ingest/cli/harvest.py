@@ -176,6 +176,15 @@ def harvest(
             "--delay", min=0, metavar="SECONDS", help="Seconds between two requests (politeness)."
         ),
     ] = 0.0,
+    crosswalk_process: Annotated[
+        bool | None,
+        typer.Option(
+            "--crosswalk-process/--no-crosswalk-process",
+            help="Crosswalk in a second process, on a second core (default: once a harvest "
+            "passes 500 records, where the machine has cores to spare).",
+            show_default=False,
+        ),
+    ] = None,
     strict: StrictOption = False,
 ) -> None:
     """Harvest one OAI-PMH endpoint into the store (one run, checkpointed after every page).
@@ -230,6 +239,7 @@ def harvest(
                 store=store,
                 on_page=on_page,
                 crosswalk=crosswalk,
+                crosswalk_process=crosswalk_process,
             )
     _show_run(report, report_path, strict)
 

@@ -58,6 +58,11 @@ def add_crosswalk_dir(path: Path) -> None:
     registry.cache_clear()
 
 
+def crosswalk_dirs() -> tuple[Path, ...]:
+    """The user folders added so far, the one searched first first."""
+    return tuple(_user_dirs)
+
+
 @cache
 def registry() -> dict[str, Crosswalk]:
     """All crosswalks by format; a user's file overrides the shipped one of its format.

@@ -27,6 +27,11 @@ def add_lookup_dir(path: Path) -> None:
     load_table.cache_clear()
 
 
+def lookup_dirs() -> tuple[Path, ...]:
+    """The user folders of tables added so far, the one searched first first."""
+    return tuple(_search_path)
+
+
 def lookup_key(value: str) -> str:
     """The form a value is matched in: white space collapsed and lower case."""
     return _SPACES.sub(" ", value).strip().lower()

@@ -71,6 +71,7 @@ def run_harvest(
     overlap: timedelta = DEFAULT_OVERLAP,
     resume: bool = True,
     crosswalk: str | None = None,
+    crosswalk_process: bool | None = None,
 ) -> RunReport:
     """Harvest ``url`` in format ``prefix`` into the store and return the run's report.
 
@@ -87,7 +88,9 @@ def run_harvest(
     checkpoints intact.  ``repository`` is the name records and checkpoints are kept under
     (default: ``url``); ``archive`` a directory for the raw pages; ``crosswalk`` the crosswalk
     to read records with when not the one the prefix names (or, for a prefix that names none,
-    the one the root element names).
+    the one the root element names); ``crosswalk_process`` whether to crosswalk in a process
+    of its own (:mod:`ir_ingest.worker`; default: once the harvest proves long, where there are
+    cores to spare).
     """
     options = HarvestOptions(
         set_spec=set_spec,
@@ -102,6 +105,7 @@ def run_harvest(
         overlap=overlap,
         resume=resume,
         crosswalk=crosswalk,
+        crosswalk_process=crosswalk_process,
     )
     if not 1 <= options.parallel <= MAX_PARALLEL:
         raise ConfigError(f"parallel must be between 1 and {MAX_PARALLEL}, got {options.parallel}")

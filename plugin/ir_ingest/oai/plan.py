@@ -55,6 +55,9 @@ class HarvestOptions:
     resume: bool = True
     #: The crosswalk to read records with, when not the one the prefix names.
     crosswalk: str | None = None
+    #: Crosswalk in a process of its own (:mod:`ir_ingest.worker`): always, never, or
+    #: (``None``) once a harvest proves long on a machine of several cores.
+    crosswalk_process: bool | None = None
 
 
 @dataclass(slots=True)

@@ -10,11 +10,15 @@ fetched ahead in worker threads (:mod:`ir_ingest.oai.prefetch`) and stored here,
 from __future__ import annotations
 
 import functools
+import os
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ir_ingest.crosswalk import crosswalk_dirs
+from ir_ingest.crosswalk.lookups import lookup_dirs
 from ir_ingest.entry import Entry, HarvestedRecord, Outcome
+from ir_ingest.errors import HarvestError
 from ir_ingest.oai.archive import PageArchive
 from ir_ingest.oai.datestamp import newest_datestamp, parse_datestamp
 from ir_ingest.oai.pages import iter_pages, read_page
@@ -22,6 +26,7 @@ from ir_ingest.oai.prefetch import prefetched
 from ir_ingest.pipeline import process
 from ir_ingest.report.keeper import ProgressKeeper
 from ir_ingest.store import Checkpoint
+from ir_ingest.worker import CrosswalkWorker
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -42,22 +47,27 @@ def harvest_windows(
     on_page: ProgressCallback | None,
 ) -> None:
     """Fetch every window's pages in worker threads; store them here, one page at a time."""
-    archive = None
-    if options.archive is not None:
-        archive = PageArchive(
-            options.archive, client.repository, report.metadata_prefix, options.set_spec
-        )
     producers = [functools.partial(_window_pages, client, options, state) for state in plan.windows]
     keep = ProgressKeeper(store, report)
-    for index, page in prefetched(producers, options.parallel):
-        state = plan.windows[index]
-        if archive is not None:
-            archive.write(report.run_id or 0, state.index, state.pages + 1, page.body)
-        _store_page(store, report, state, page, options.crosswalk)
+
+    def committed() -> None:
         report.complete_list_size = _known_total(plan.windows)
         keep()
         if on_page is not None:
             on_page(report)
+
+    pages = _PageLine(store, report, options, client.repository)
+    try:
+        for index, page in prefetched(producers, options.parallel):
+            if pages.add(plan.windows[index], page):  # else it is with the crosswalk process
+                committed()
+        if pages.finish():
+            committed()
+    except HarvestError:
+        pages.finish()  # the page processed meanwhile is stored before the run fails
+        raise
+    finally:
+        pages.close()
     keep(now=True)  # before the sweep, which stores nothing and may take long
 
 
@@ -73,10 +83,112 @@ def _window_pages(client: OAIClient, options: HarvestOptions, state: WindowState
         )
 
 
-def _store_page(
+#: Records a harvest processes itself before it starts a crosswalk process (when it is left to
+#: decide): five pages of a hundred, as a harvest that will not end with the next page or two.
+OFFLOAD_AFTER = 500
+
+
+class _PageLine:
+    """Pages from fetch to store, in order.  With a crosswalk process, two are in hand at once:
+    one processed there while the one before is committed here."""
+
+    def __init__(
+        self, store: Store, report: RunReport, options: HarvestOptions, repository: str
+    ) -> None:
+        self.store = store
+        self.report = report
+        self.crosswalk = options.crosswalk
+        self.archive = None
+        if options.archive is not None:
+            self.archive = PageArchive(
+                options.archive, repository, report.metadata_prefix, options.set_spec
+            )
+        self.offload = options.crosswalk_process
+        self.worker: CrosswalkWorker | None = None
+        self.pending: tuple[WindowState, Page] | None = None
+        self.seen = 0
+
+    def add(self, state: WindowState, page: Page) -> bool:
+        """Process and commit ``page``, or hand it to the crosswalk process and commit the
+        page that was there; False when that committed nothing."""
+        if page.may_repeat:
+            self.finish()  # the store must hold every page before it to tell what repeats
+        records = _page_records(self.store, self.report, state, page, self.crosswalk)
+        worker = self._worker(page)
+        if worker is None or not worker.ready:
+            self.finish()
+            self._commit(state, page, _process_page(page, records))
+            return True
+        previous, self.pending = self.pending, None
+        done = worker.receive() if previous is not None else []
+        worker.send([(h, page.issues_by_identifier.get(h.identifier, ())) for h in records])
+        self.pending = (state, page)
+        if previous is not None:
+            self._commit(*previous, done)
+        return previous is not None
+
+    def finish(self) -> bool:
+        """Commit the page the crosswalk process has; False when it has none."""
+        if self.pending is None or self.worker is None or not self.worker.busy:
+            return False
+        (state, page), self.pending = self.pending, None
+        self._commit(state, page, self.worker.receive())
+        return True
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.close()
+
+    def _commit(self, state: WindowState, page: Page, entries: list[Entry]) -> None:
+        """Archive the page; commit its entries with its window's checkpoint; count them."""
+        report = self.report
+        assert report.run_id is not None
+        if self.archive is not None:
+            self.archive.write(report.run_id, state.index, state.pages + 1, page.body)
+        state.last_datestamp = newest_datestamp([page.newest_datestamp], state.last_datestamp)
+        state.pages += 1
+        state.records += len(entries)
+        if page.complete_list_size is not None:
+            state.complete_list_size = page.complete_list_size
+        checkpoint = Checkpoint(
+            source_key=state.key,
+            run_id=report.run_id,
+            token=page.token,
+            cursor=page.cursor,
+            complete_list_size=page.complete_list_size,
+            last_datestamp=state.last_datestamp,
+            pages=state.pages,
+            records=state.records,
+            cut_short=page.stop_issue is not None or page.recovery is not None,
+        )
+        self.store.save_page(report.run_id, entries, checkpoint)
+        _remember_skipped(state, entries)
+        report.pages += 1
+        report.add(entries)
+        for cut in (page.stop_issue, page.recovery):
+            if cut is not None:
+                report.add_run_issue(cut, state.window.describe())
+                report.cut_short = True
+
+    def _worker(self, page: Page) -> CrosswalkWorker | None:
+        """The crosswalk process, started when it is wanted: always (waiting for it to warm
+        up), never, or (``None``) on a machine of several cores once a harvest has proved
+        long: started for a page or two, a process costs more than it saves."""
+        if self.worker is None and self.offload is not False:
+            self.seen += len(page.records)
+            if self.offload or (
+                self.seen >= OFFLOAD_AFTER and page.token and (os.cpu_count() or 1) > 1
+            ):
+                self.worker = CrosswalkWorker(crosswalk_dirs(), lookup_dirs())
+                if self.offload:
+                    self.worker.wait_ready()
+        return self.worker
+
+
+def _page_records(
     store: Store, report: RunReport, state: WindowState, page: Page, crosswalk: str | None
-) -> None:
-    """Process one page, commit it with its window's checkpoint, count it."""
+) -> list[HarvestedRecord]:
+    """A page's records to process: read here, those this run already stored left out."""
     assert report.run_id is not None
     # Records a prefetch thread parsed (a salvaged page) are parsed again from their bytes:
     # lxml evaluates XPath on another thread's document some 25x slower (its dictionaries
@@ -92,31 +204,7 @@ def _store_page(
         ]
     if crosswalk is not None:
         records = [replace(h, crosswalk=crosswalk) for h in records]
-    entries = _process_page(page, records)
-    state.last_datestamp = newest_datestamp([page.newest_datestamp], state.last_datestamp)
-    state.pages += 1
-    state.records += len(entries)
-    if page.complete_list_size is not None:
-        state.complete_list_size = page.complete_list_size
-    checkpoint = Checkpoint(
-        source_key=state.key,
-        run_id=report.run_id,
-        token=page.token,
-        cursor=page.cursor,
-        complete_list_size=page.complete_list_size,
-        last_datestamp=state.last_datestamp,
-        pages=state.pages,
-        records=state.records,
-        cut_short=page.stop_issue is not None or page.recovery is not None,
-    )
-    store.save_page(report.run_id, entries, checkpoint)
-    _remember_skipped(state, entries)
-    report.pages += 1
-    report.add(entries)
-    for cut in (page.stop_issue, page.recovery):
-        if cut is not None:
-            report.add_run_issue(cut, state.window.describe())
-            report.cut_short = True
+    return records
 
 
 def _remember_skipped(state: WindowState, entries: list[Entry]) -> None:

@@ -1,0 +1,106 @@
+"""Pages crosswalked in a process of their own are stored as those crosswalked here."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, ClassVar
+
+import msgspec
+import pytest
+
+from ir_ingest import worker
+from ir_ingest.oai import store_pages
+from ir_ingest.oai.harvest import run_harvest
+from ir_ingest.oai.provider import serve_in_background
+from ir_ingest.store import Store
+from ir_ingest.store.changes import comparable
+from tests.oai.faults import FaultPlan, assert_every_record_once, faulty_endpoint, synthetic_records
+from tests.oai.test_sync import FAST, REPO
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ir_ingest.oai.provider import ProvidedRecord
+    from ir_ingest.report.model import RunReport
+
+
+def _harvest(
+    url: str, folder: Path, crosswalk_process: bool | None, **kw: object
+) -> tuple[RunReport, Store, list[int]]:
+    """Harvest into a new store under ``folder``; the pages committed, as progress saw them."""
+    folder.mkdir()
+    store = Store(f"sqlite:///{folder / 'store.sqlite3'}")
+    seen: list[int] = []
+    report = run_harvest(
+        url,
+        "oai_dc",
+        store=store,
+        policy=FAST,
+        repository=REPO,
+        archive=folder / "archive",
+        crosswalk_process=crosswalk_process,
+        on_page=lambda report: seen.append(report.pages),
+        **kw,  # type: ignore[arg-type]
+    )
+    return report, store, seen
+
+
+def _contents(store: Store) -> dict[str, object]:
+    return {r.id: comparable(msgspec.to_builtins(r)) for r in store.iter_records()}
+
+
+@pytest.mark.parametrize("parallel", [1, 4])
+def test_a_crosswalk_process_stores_what_this_process_stores(
+    tmp_path: Path, demo_records: list[ProvidedRecord], parallel: int
+) -> None:
+    windows = {"window": "monthly", "parallel": parallel} if parallel > 1 else {}
+    with serve_in_background(faulty_endpoint(demo_records, FaultPlan(batch_size=3))) as url:
+        here, store_here, seen_here = _harvest(url, tmp_path / "here", False, **windows)
+        there, store_there, seen_there = _harvest(url, tmp_path / "there", True, **windows)
+
+    assert there.status == here.status == "completed"
+    assert there.counts == here.counts
+    assert there.pages == here.pages > 10
+    assert _contents(store_there) == _contents(store_here)
+    assert_every_record_once(store_there, demo_records)
+    assert seen_there == seen_here == list(range(1, here.pages + 1)), "progress saw every page"
+    archived = sorted(p.name for p in (tmp_path / "there" / "archive").rglob("*.xml.gz"))
+    assert archived == sorted(p.name for p in (tmp_path / "here" / "archive").rglob("*.xml.gz"))
+    assert len(archived) == here.pages, "each page archived once, under its own number"
+    store_here.close()
+    store_there.close()
+
+
+class _Counted(worker.CrosswalkWorker):
+    started: ClassVar[list[int]] = []
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)  # type: ignore[arg-type]
+        self.started.append(self.pid)
+
+
+@pytest.mark.parametrize(("count", "started"), [(store_pages.OFFLOAD_AFTER - 100, 0), (900, 1)])
+def test_left_to_decide_a_harvest_starts_a_crosswalk_process_once_it_proves_long(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int, started: int
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(store_pages, "CrosswalkWorker", _Counted)
+    monkeypatch.setattr(_Counted, "started", [])
+    records = synthetic_records(count)
+    with serve_in_background(faulty_endpoint(records, FaultPlan(batch_size=100))) as url:
+        report, store, _ = _harvest(url, tmp_path / "auto", None)
+    assert len(_Counted.started) == started
+    assert report.counts["created"] == count
+    assert_every_record_once(store, records)
+    store.close()
+
+
+def test_one_core_is_left_to_the_harvest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(store_pages, "CrosswalkWorker", _Counted)
+    monkeypatch.setattr(_Counted, "started", [])
+    with serve_in_background(faulty_endpoint(synthetic_records(900), FaultPlan())) as url:
+        report, store, _ = _harvest(url, tmp_path / "one", None)
+    assert _Counted.started == []
+    assert report.counts["created"] == 900
+    store.close()
