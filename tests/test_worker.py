@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+from copy import deepcopy
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,8 @@ from lxml import etree
 
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import ConfigError, HarvestError, IngestError
+from ir_ingest.oai.client import Page
+from ir_ingest.oai.pages import read_page
 from ir_ingest.pipeline import process, read_file
 from ir_ingest.worker import CrosswalkWorker
 from ir_ingest.xmlsafe import OAI_NS
@@ -24,64 +27,100 @@ if TYPE_CHECKING:
     from ir_ingest.oai.provider import ProvidedRecord
 
 
+def _record(record: ProvidedRecord) -> etree._Element:
+    """A demo record as an OAI-PMH ``<record>`` element (§2.5)."""
+    element = etree.Element(f"{{{OAI_NS}}}record")
+    header = etree.SubElement(element, f"{{{OAI_NS}}}header")
+    if record.deleted:
+        header.set("status", "deleted")
+    etree.SubElement(header, f"{{{OAI_NS}}}identifier").text = record.identifier
+    stamp = record.datestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    etree.SubElement(header, f"{{{OAI_NS}}}datestamp").text = stamp
+    if record.metadata is not None:
+        etree.SubElement(element, f"{{{OAI_NS}}}metadata").append(deepcopy(record.metadata))
+    return element
+
+
 def _as_harvested(record: ProvidedRecord) -> HarvestedRecord:
     """A demo record as a harvest hands it on: its ``<record>`` element's bytes."""
-    element = etree.Element(f"{{{OAI_NS}}}record")
-    if record.metadata is not None:
-        etree.SubElement(element, f"{{{OAI_NS}}}metadata").append(record.metadata)
     return HarvestedRecord(
         "urn:test",
         record.identifier,
         record.datestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         record.prefix,
-        etree.tostring(element),
+        etree.tostring(_record(record)),
         deleted=record.deleted,
     )
 
 
-def _records(demo_records: list[ProvidedRecord]) -> list[tuple[HarvestedRecord, list[Issue]]]:
-    """Every kind of record: the demo's (deleted and invalid ones too), each golden fixture
-    (MODS, qualified DC), one read with another crosswalk, one that is not XML, and one that
-    carries an issue from an earlier stage."""
+def _read_page(demo_records: list[ProvidedRecord]) -> Page:
+    """A page whose records were read already, as a salvaged page's are: every kind of
+    record: the demo's (deleted and invalid ones too), each golden fixture (MODS, qualified
+    DC), one that is not XML, and one with an issue from reading the page."""
     records = [_as_harvested(r) for r in demo_records]
     for path in sorted((FIXTURES / "records").glob("*/*.xml")):
         with contextlib.suppress(IngestError):  # the fixtures of files import refuses
             records += [replace(h, tree=None) for h in read_file(path)]
-    records.append(replace(records[0], identifier="oai:other:1", crosswalk="qdc"))
     records.append(replace(records[0], identifier="oai:broken:1", raw=b"<record><unclosed>"))
     repaired = Issue("xml.illegal_characters", "2 characters removed", Severity.WARNING, "x")
-    return [(h, [repaired] if n == 1 else []) for n, h in enumerate(records)]
+    return Page(records, None, issues_by_identifier={records[1].identifier: [repaired]})
 
 
-def _same(ours: Entry, theirs: Entry) -> None:
-    assert ours.harvested == theirs.harvested
-    assert ours.record == theirs.record
-    assert ours.issues == theirs.issues
-    assert ours.lineage == theirs.lineage
+def _unread_page(demo_records: list[ProvidedRecord]) -> Page:
+    """A ListRecords response as the fetching thread leaves it: unread."""
+    root = etree.Element(f"{{{OAI_NS}}}OAI-PMH")
+    listed = etree.SubElement(root, f"{{{OAI_NS}}}ListRecords")
+    listed.extend(_record(r) for r in demo_records)
+    return Page([], None, body=etree.tostring(root), unread=("urn:test", "oai_dc"))
+
+
+def _here(page: Page, crosswalk: str | None = None) -> list[Entry]:
+    """What this process makes of a page."""
+    read_page(page)
+    records = [replace(h, crosswalk=crosswalk) if crosswalk else h for h in page.records]
+    return [process(h, page.issues_by_identifier.get(h.identifier, [])) for h in records]
+
+
+def _there(worker: CrosswalkWorker, page: Page, crosswalk: str | None = None) -> list[Entry]:
+    worker.send(page, crosswalk)
+    return worker.receive()
+
+
+def _same(ours: list[Entry], theirs: list[Entry]) -> None:
+    assert len(ours) == len(theirs)
+    for one, other in zip(ours, theirs, strict=True):
+        assert one.harvested == other.harvested
+        assert one.record == other.record
+        assert one.issues == other.issues
+        assert one.lineage == other.lineage
 
 
 def test_the_crosswalk_process_makes_the_entries_this_process_makes(
     demo_records: list[ProvidedRecord],
 ) -> None:
-    records = _records(demo_records)
     with CrosswalkWorker((), ()) as worker:
         worker.wait_ready()
-        worker.send(records)
-        busy = [worker.busy]
-        entries = worker.receive()
-        busy.append(worker.busy)
-    assert busy == [True, False], "busy from send to receive"
-    assert len(entries) == len(records) > 50
-    for entry, (harvested, issues) in zip(entries, records, strict=True):
-        _same(entry, process(harvested, issues))
-    kinds = {(e.record is None, e.harvested.deleted, e.has_errors) for e in entries}
+        worker.send(_unread_page(demo_records))
+        worker.send(_read_page(demo_records))
+        in_flight = [worker.in_flight]
+        unread = worker.receive()
+        read = worker.receive()
+        in_flight.append(worker.in_flight)
+        other = _there(worker, _unread_page(demo_records[:3]), "qdc")
+    assert in_flight == [2, 0], "pages are answered in the order they were sent"
+    _same(unread, _here(_unread_page(demo_records)))
+    _same(read, _here(_read_page(demo_records)))
+    assert len(unread) == len(demo_records)
+    assert len(read) > 50
+    kinds = {(e.record is None, e.harvested.deleted, e.has_errors) for e in read}
     assert kinds == {
         (False, False, False),  # valid
         (False, False, True),  # stored invalid
         (True, True, False),  # deleted
         (True, False, True),  # not read
     }, "every kind of entry crossed the pipe"
-    assert "format 'qdc' expects" in entries[-2].issues[0].message, "read with the one asked for"
+    _same(other, _here(_unread_page(demo_records[:3]), "qdc"))
+    assert "format 'qdc' expects" in other[0].issues[0].message, "read with the one asked for"
 
 
 def test_a_broken_user_crosswalk_fails_the_run_from_the_crosswalk_process(
@@ -91,13 +130,13 @@ def test_a_broken_user_crosswalk_fails_the_run_from_the_crosswalk_process(
     misspelt_crosswalk(folder)
     with CrosswalkWorker((folder,), ()) as worker:
         worker.wait_ready()
-        worker.send([(_as_harvested(demo_records[0]), [])])
+        worker.send(_unread_page(demo_records[:1]))
         with pytest.raises(
             ConfigError, match=r"mine/oai_dc.yaml rule 1: host has no field 'titel'"
         ):
             worker.receive()
         # The process lives on: the run decides what to do.
-        worker.send([(_as_harvested(demo_records[0]), [])])
+        worker.send(_unread_page(demo_records[:1]))
         with pytest.raises(ConfigError):
             worker.receive()
 
@@ -110,7 +149,7 @@ def test_a_crosswalk_process_that_dies_is_a_harvest_error(
         os.kill(worker.pid, signal.SIGKILL)
         died = r"crosswalk process ended unexpectedly \(exit code -9\)"
         with contextlib.suppress(HarvestError):  # a pipe's buffer may still take the page
-            worker.send([(_as_harvested(demo_records[0]), [])])
+            worker.send(_unread_page(demo_records[:1]))
         with pytest.raises(HarvestError, match=died):
             worker.receive()
 

@@ -22,9 +22,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import select
+import queue
 import subprocess
 import sys
+import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -37,6 +39,8 @@ from ir_ingest.schema import Record  # noqa: TC001  # msgspec reads the annotati
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from ir_ingest.oai.client import Page
+
 #: How long :meth:`CrosswalkWorker.close` waits for the child to end before it is killed.
 _EXIT_WAIT = 5.0
 
@@ -46,8 +50,8 @@ _LENGTH = 8
 _IssueData = tuple[str, str, Severity, str | None]
 
 
-class _Job(msgspec.Struct, array_like=True):
-    """One record to process, with the issues earlier stages found (a page's repairs)."""
+class _Harvested(msgspec.Struct, array_like=True):
+    """A :class:`HarvestedRecord` on the pipe (without its parsed tree)."""
 
     repository: str
     identifier: str
@@ -57,10 +61,21 @@ class _Job(msgspec.Struct, array_like=True):
     set_specs: tuple[str, ...]
     deleted: bool
     crosswalk: str | None
-    issues: list[_IssueData]
+
+
+class _Page(msgspec.Struct, array_like=True):
+    """A page to process: its response still to read (``body``, from ``repository`` in
+    ``prefix``), or its records read already, each with the issues reading found."""
+
+    crosswalk: str | None
+    body: bytes | None = None
+    repository: str = ""
+    prefix: str = ""
+    records: list[tuple[_Harvested, list[_IssueData]]] = []
 
 
 class _Processed(msgspec.Struct, array_like=True):
+    harvested: _Harvested
     record: Record | None
     issues: list[_IssueData]
     lineage: dict[str, list[str]]
@@ -79,12 +94,16 @@ class _Done(msgspec.Struct, tag=True, array_like=True):
 
 
 _REPLY = msgspec.msgpack.Decoder(_Ready | _Done)
-_JOBS = msgspec.msgpack.Decoder(list[_Job])
+_PAGE = msgspec.msgpack.Decoder(_Page)
 _ENCODE = msgspec.msgpack.Encoder()
 
 
 class CrosswalkWorker:
-    """A child process that processes pages of records; one page at a time in flight."""
+    """A child process that processes pages of records, in the order they are sent.
+
+    A thread of this process reads the child's answers as they come, so that neither side
+    ever waits on a full pipe, however many pages are in flight.
+    """
 
     def __init__(self, crosswalk_dirs: Sequence[Path], lookup_dirs: Sequence[Path]) -> None:
         """Start the child; ``*_dirs`` are the user folders this process was given, searched
@@ -111,9 +130,18 @@ class CrosswalkWorker:
         assert self._process.stdin is not None
         assert self._process.stdout is not None
         self._to_child: IO[bytes] = self._process.stdin
-        self._from_child: IO[bytes] = self._process.stdout
+        self._replies: queue.SimpleQueue[_Ready | list[Entry] | ConfigError | None]
+        self._replies = queue.SimpleQueue()
+        self._reader = threading.Thread(
+            target=_read_replies,
+            args=(self._process.stdout, self._replies),
+            name="ir-ingest-crosswalk-reader",
+            daemon=True,
+        )
+        self._reader.start()
         self._ready = False
-        self._sent: list[HarvestedRecord] | None = None
+        self._ended = False
+        self.in_flight = 0
 
     @property
     def pid(self) -> int:
@@ -128,65 +156,50 @@ class CrosswalkWorker:
     @property
     def ready(self) -> bool:
         """True once the child has warmed up (never waits)."""
-        if not self._ready and select.select([self._from_child], [], [], 0)[0]:
-            self._ready = isinstance(self._reply(), _Ready)
+        if not self._ready and not self._replies.empty():
+            self.wait_ready()
         return self._ready
 
     def wait_ready(self) -> None:
         """Wait for the child to warm up."""
         if not self._ready:
-            self._ready = isinstance(self._reply(), _Ready)
+            self._ready = isinstance(self._next(), _Ready)
 
-    @property
-    def busy(self) -> bool:
-        """True while a page sent has not been received back."""
-        return self._sent is not None
-
-    def send(self, records: Sequence[tuple[HarvestedRecord, Sequence[Issue]]]) -> None:
-        """Hand a page's records over; :meth:`receive` gets their entries."""
+    def send(self, page: Page, crosswalk: str | None = None) -> None:
+        """Hand a page over, to be read there if it is unread, and its records crosswalked
+        (with ``crosswalk`` when given); :meth:`receive` gets their entries."""
         assert self._ready, "not warmed up yet"
-        assert self._sent is None, "one page at a time"
-        jobs = [
-            _Job(
-                h.repository,
-                h.identifier,
-                h.datestamp,
-                h.metadata_prefix,
-                h.raw,
-                h.set_specs,
-                h.deleted,
-                h.crosswalk,
-                [_issue_data(issue) for issue in issues],
-            )
-            for h, issues in records
-        ]
+        if page.unread is not None:
+            repository, prefix = page.unread
+            sent = _Page(crosswalk, page.body, repository, prefix)
+        else:
+            records = [
+                (
+                    _to_wire(h),
+                    [_issue_data(i) for i in page.issues_by_identifier.get(h.identifier, ())],
+                )
+                for h in page.records
+            ]
+            sent = _Page(crosswalk, records=records)
         try:
-            write_message(self._to_child, _ENCODE.encode(jobs))
+            write_message(self._to_child, _ENCODE.encode(sent))
         except OSError as exc:  # BrokenPipeError: the child has died
             raise self._died() from exc
-        self._sent = [h for h, _ in records]
+        self.in_flight += 1
 
     def receive(self) -> list[Entry]:
-        """The entries of the page sent last, in its order; waits for them.
+        """The entries of the first page sent and not received yet, in its order; waits.
 
         Raises :class:`ConfigError` for a crosswalk or lookup file the child could not read,
         and :class:`HarvestError` when the child has died.
         """
-        assert self._sent is not None, "nothing was sent"
-        sent, self._sent = self._sent, None
-        reply = self._reply()
-        assert isinstance(reply, _Done)
-        if reply.config_error is not None:
-            raise ConfigError(reply.config_error)
-        return [
-            Entry(
-                harvested,
-                record=done.record,
-                issues=[Issue(*issue) for issue in done.issues],
-                lineage=done.lineage,
-            )
-            for harvested, done in zip(sent, reply.entries, strict=True)
-        ]
+        assert self.in_flight, "nothing was sent"
+        self.in_flight -= 1
+        reply = self._next()
+        if isinstance(reply, ConfigError):
+            raise reply
+        assert isinstance(reply, list)
+        return reply
 
     def close(self) -> None:
         """End the child: its input closes and it leaves its loop; killed if it does not."""
@@ -196,7 +209,7 @@ class CrosswalkWorker:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
-        self._from_child.close()
+        self._reader.join(_EXIT_WAIT)
 
     def __enter__(self) -> CrosswalkWorker:
         return self
@@ -204,11 +217,12 @@ class CrosswalkWorker:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _reply(self) -> _Ready | _Done:
-        message = read_message(self._from_child)
-        if message is None:
+    def _next(self) -> _Ready | list[Entry] | ConfigError:
+        reply = None if self._ended else self._replies.get()
+        if reply is None:
+            self._ended = True
             raise self._died()
-        return _REPLY.decode(message)
+        return reply
 
     def _died(self) -> HarvestError:
         try:
@@ -219,6 +233,31 @@ class CrosswalkWorker:
             f"the crosswalk process ended unexpectedly (exit code {code}); the pages stored "
             "so far stand, and harvesting the source again continues from the last one"
         )
+
+
+def _read_replies(
+    stream: IO[bytes], replies: queue.SimpleQueue[_Ready | list[Entry] | ConfigError | None]
+) -> None:
+    """The reader thread: each answer as it comes, then ``None`` when the child has gone."""
+    with stream:
+        while (message := read_message(stream)) is not None:
+            reply = _REPLY.decode(message)
+            if isinstance(reply, _Ready):
+                replies.put(reply)
+            elif reply.config_error is not None:
+                replies.put(ConfigError(reply.config_error))
+            else:
+                replies.put([_entry(done) for done in reply.entries])
+    replies.put(None)
+
+
+def _entry(done: _Processed) -> Entry:
+    return Entry(
+        HarvestedRecord(*msgspec.structs.astuple(done.harvested)),
+        record=done.record,
+        issues=[Issue(*issue) for issue in done.issues],
+        lineage=done.lineage,
+    )
 
 
 def write_message(stream: IO[bytes], payload: bytes) -> None:
@@ -249,6 +288,19 @@ def _issue_data(issue: Issue) -> _IssueData:
     return (issue.code, issue.message, issue.severity, issue.path)
 
 
+def _to_wire(h: HarvestedRecord) -> _Harvested:
+    return _Harvested(
+        h.repository,
+        h.identifier,
+        h.datestamp,
+        h.metadata_prefix,
+        h.raw,
+        h.set_specs,
+        h.deleted,
+        h.crosswalk,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """The child: warm up, say so, then process pages until its input ends."""
     # Imported here, not at the top: the harvest imports this module for the class above.
@@ -256,7 +308,6 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     from ir_ingest.crosswalk import add_crosswalk_dir, registry
     from ir_ingest.crosswalk.lookups import add_lookup_dir
-    from ir_ingest.pipeline import process
 
     parser = argparse.ArgumentParser(prog="python -m ir_ingest.worker")
     parser.add_argument("--crosswalks", type=Path, action="append", default=[])
@@ -274,31 +325,54 @@ def main(argv: Sequence[str] | None = None) -> None:
     os.dup2(2, 1)
     write_message(stdout, _ENCODE.encode(_Ready()))
     stdout.flush()
-    while (message := read_message(stdin)) is not None:
-        jobs = _JOBS.decode(message)
+    # A thread takes each page off the pipe as it comes, so the harvest never waits to hand
+    # one over (a page is larger than a pipe holds) while this one is busy with the last.
+    pages: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    threading.Thread(target=_read_pages, args=(stdin, pages), daemon=True).start()
+    while (message := pages.get()) is not None:
         try:
-            entries = [process(_harvested(job), [Issue(*i) for i in job.issues]) for job in jobs]
+            done = _Done(_process_page(_PAGE.decode(message)))
         except ConfigError as exc:
-            write_message(stdout, _ENCODE.encode(_Done([], str(exc))))
-        else:
-            done = [
-                _Processed(e.record, [_issue_data(i) for i in e.issues], e.lineage) for e in entries
-            ]
-            write_message(stdout, _ENCODE.encode(_Done(done)))
+            done = _Done([], str(exc))
+        write_message(stdout, _ENCODE.encode(done))
         stdout.flush()
 
 
-def _harvested(job: _Job) -> HarvestedRecord:
-    return HarvestedRecord(
-        repository=job.repository,
-        identifier=job.identifier,
-        datestamp=job.datestamp,
-        metadata_prefix=job.metadata_prefix,
-        raw=job.raw,
-        set_specs=job.set_specs,
-        deleted=job.deleted,
-        crosswalk=job.crosswalk,
-    )
+def _read_pages(stream: IO[bytes], pages: queue.SimpleQueue[bytes | None]) -> None:
+    while (message := read_message(stream)) is not None:
+        pages.put(message)
+    pages.put(None)
+
+
+def _process_page(sent: _Page) -> list[_Processed]:
+    """Read the page (unless read already) and process its records, as a harvest would."""
+    from ir_ingest.oai.client import Page
+    from ir_ingest.oai.pages import read_page
+    from ir_ingest.pipeline import process
+
+    if sent.body is not None:
+        page = Page([], None, body=sent.body, unread=(sent.repository, sent.prefix))
+        read_page(page)
+        records = [(h, page.issues_by_identifier.get(h.identifier, [])) for h in page.records]
+    else:
+        records = [
+            (HarvestedRecord(*msgspec.structs.astuple(h)), [Issue(*i) for i in issues])
+            for h, issues in sent.records
+        ]
+    processed = []
+    for harvested, issues in records:
+        if sent.crosswalk is not None:
+            harvested = replace(harvested, crosswalk=sent.crosswalk)
+        entry = process(harvested, issues)
+        processed.append(
+            _Processed(
+                _to_wire(entry.harvested),
+                entry.record,
+                [_issue_data(i) for i in entry.issues],
+                entry.lineage,
+            )
+        )
+    return processed
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import time
+from collections import deque
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,7 @@ from ir_ingest.store import Checkpoint
 from ir_ingest.worker import CrosswalkWorker
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from ir_ingest.oai.client import OAIClient, Page
     from ir_ingest.oai.harvest import ProgressCallback
@@ -56,13 +57,11 @@ def harvest_windows(
         if on_page is not None:
             on_page(report)
 
-    pages = _PageLine(store, report, options, client.repository)
+    pages = _PageLine(store, report, options, client.repository, committed)
     try:
         for index, page in prefetched(producers, options.parallel):
-            if pages.add(plan.windows[index], page):  # else it is with the crosswalk process
-                committed()
-        if pages.finish():
-            committed()
+            pages.add(plan.windows[index], page)
+        pages.finish()
     except HarvestError:
         pages.finish()  # the page processed meanwhile is stored before the run fails
         raise
@@ -87,15 +86,25 @@ def _window_pages(client: OAIClient, options: HarvestOptions, state: WindowState
 #: decide): five pages of a hundred, as a harvest that will not end with the next page or two.
 OFFLOAD_AFTER = 500
 
+#: Pages with the crosswalk process at once: one waiting behind the one processed, so that it
+#: never waits for this process while a page is committed.
+_IN_FLIGHT = 2
+
 
 class _PageLine:
-    """Pages from fetch to store, in order.  With a crosswalk process, two are in hand at once:
-    one processed there while the one before is committed here."""
+    """Pages from fetch to store, in order.  With a crosswalk process, up to
+    :data:`_IN_FLIGHT` are processed there while the one before them is committed here."""
 
     def __init__(
-        self, store: Store, report: RunReport, options: HarvestOptions, repository: str
+        self,
+        store: Store,
+        report: RunReport,
+        options: HarvestOptions,
+        repository: str,
+        committed: Callable[[], None],
     ) -> None:
         self.store = store
+        self.committed = committed
         self.report = report
         self.crosswalk = options.crosswalk
         self.archive = None
@@ -105,35 +114,31 @@ class _PageLine:
             )
         self.offload = options.crosswalk_process
         self.worker: CrosswalkWorker | None = None
-        self.pending: tuple[WindowState, Page] | None = None
+        self.pending: deque[tuple[WindowState, Page]] = deque()
         self.seen = 0
 
-    def add(self, state: WindowState, page: Page) -> bool:
-        """Process and commit ``page``, or hand it to the crosswalk process and commit the
-        page that was there; False when that committed nothing."""
-        if page.may_repeat:
-            self.finish()  # the store must hold every page before it to tell what repeats
-        records = _page_records(self.store, self.report, state, page, self.crosswalk)
+    def add(self, state: WindowState, page: Page) -> None:
+        """Process and commit ``page``; or hand it to the crosswalk process, and commit the
+        first page there if it has too many."""
         worker = self._worker(page)
-        if worker is None or not worker.ready:
+        if worker is None or not worker.ready or page.may_repeat:
+            # A page that may repeat is read here: the store must hold every page before it
+            # to tell what this run stored already.
             self.finish()
+            records = _page_records(self.store, self.report, state, page, self.crosswalk)
             self._commit(state, page, _process_page(page, records))
-            return True
-        previous, self.pending = self.pending, None
-        done = worker.receive() if previous is not None else []
-        worker.send([(h, page.issues_by_identifier.get(h.identifier, ())) for h in records])
-        self.pending = (state, page)
-        if previous is not None:
-            self._commit(*previous, done)
-        return previous is not None
+            return
+        worker.send(page, self.crosswalk)
+        self.pending.append((state, page))
+        if len(self.pending) > _IN_FLIGHT:
+            state, page = self.pending.popleft()
+            self._commit(state, page, worker.receive())
 
-    def finish(self) -> bool:
-        """Commit the page the crosswalk process has; False when it has none."""
-        if self.pending is None or self.worker is None or not self.worker.busy:
-            return False
-        (state, page), self.pending = self.pending, None
-        self._commit(state, page, self.worker.receive())
-        return True
+    def finish(self) -> None:
+        """Commit the pages the crosswalk process has."""
+        while self.pending and self.worker is not None and self.worker.in_flight:
+            state, page = self.pending.popleft()
+            self._commit(state, page, self.worker.receive())
 
     def close(self) -> None:
         if self.worker is not None:
@@ -169,13 +174,14 @@ class _PageLine:
             if cut is not None:
                 report.add_run_issue(cut, state.window.describe())
                 report.cut_short = True
+        self.committed()
 
     def _worker(self, page: Page) -> CrosswalkWorker | None:
         """The crosswalk process, started when it is wanted: always (waiting for it to warm
         up), never, or (``None``) on a machine of several cores once a harvest has proved
         long: started for a page or two, a process costs more than it saves."""
         if self.worker is None and self.offload is not False:
-            self.seen += len(page.records)
+            self.seen += page.size
             if self.offload or (
                 self.seen >= OFFLOAD_AFTER and page.token and (os.cpu_count() or 1) > 1
             ):
