@@ -86,6 +86,20 @@ def test_harvest_by_source_name_from_the_config(
     )
 
 
+def test_a_source_naming_no_crosswalk_is_refused_naming_the_source(db: str, tmp_path: Path) -> None:
+    config = _demo_source(tmp_path, "http://127.0.0.1:9/oai", 'crosswalk = "pure_dc"')
+    result = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demo"])
+    assert result.exit_code == 1
+    assert "[sources.demo]: no crosswalk is named 'pure_dc'; known: mods, oai_dc" in (
+        result.output
+    ), "said before any request (port 9 answers none), as the config's word"
+    given = runner.invoke(
+        app, ["--db", db, "--config", str(config), "harvest", "demo", "--crosswalk", "nope"]
+    )
+    assert "[sources.demo]" not in given.output, "--crosswalk is the command line's word"
+    assert "no crosswalk is named 'nope'" in given.output
+
+
 def test_records_are_kept_under_the_named_repository(
     db: str, oai_endpoint: str, tmp_path: Path
 ) -> None:

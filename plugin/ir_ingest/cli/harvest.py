@@ -11,7 +11,7 @@ import typer
 
 from ir_ingest.cli.common import RESUMES, Settings, app, fail_cleanly, write_text
 from ir_ingest.console import err, harvest_progress, out, print_run
-from ir_ingest.errors import IngestError
+from ir_ingest.errors import ConfigError, IngestError
 from ir_ingest.oai.windows import MAX_PARALLEL, WINDOW_SIZES
 from ir_ingest.report import render
 from ir_ingest.report.model import MAX_LISTED_ENTRIES
@@ -207,6 +207,8 @@ def harvest(
         if source is not None:
             url, prefix = source.endpoint(), prefix or source.prefix
             set_spec = set_spec or source.set_spec
+            if crosswalk is None and source.crosswalk is not None:
+                _check_source_crosswalk(f"[sources.{source.name}]", source.crosswalk)
             crosswalk = crosswalk or source.crosswalk
             repository = repository or source.repository
         elif "://" not in url:
@@ -242,6 +244,16 @@ def harvest(
                 crosswalk_process=crosswalk_process,
             )
     _show_run(report, report_path, strict)
+
+
+def _check_source_crosswalk(origin: str, name: str) -> None:
+    """Refuse a source's crosswalk no crosswalk has, saying it is the config's word."""
+    from ir_ingest.crosswalk import check_crosswalk_name
+
+    try:
+        check_crosswalk_name(name)
+    except ConfigError as exc:
+        raise ConfigError(f"{origin}: {exc}") from exc
 
 
 StrictOption = Annotated[
