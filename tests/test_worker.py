@@ -159,3 +159,17 @@ def test_a_crosswalk_process_ends_when_its_input_does() -> None:
     worker.wait_ready()
     worker.close()
     assert worker.exit_code == 0, "it left its loop, not killed"
+
+
+def test_the_crosswalk_process_runs_this_process_s_code_wherever_it_is_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_records: list[ProvidedRecord]
+) -> None:
+    # A folder of the user's own, with modules named as ours and the standard library's: a
+    # child started with ``python -m`` put it first on its path and ran them.
+    (tmp_path / "ir_ingest").mkdir()
+    (tmp_path / "ir_ingest" / "__init__.py").write_text("raise SystemExit('not ours')\n")
+    (tmp_path / "csv.py").write_text("raise SystemExit('not the standard one')\n")
+    monkeypatch.chdir(tmp_path)
+    with CrosswalkWorker((), ()) as worker:
+        worker.wait_ready()
+        _same(_there(worker, _unread_page(demo_records)), _here(_unread_page(demo_records)))

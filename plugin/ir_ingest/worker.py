@@ -108,21 +108,18 @@ class CrosswalkWorker:
     def __init__(self, crosswalk_dirs: Sequence[Path], lookup_dirs: Sequence[Path]) -> None:
         """Start the child; ``*_dirs`` are the user folders this process was given, searched
         first (as :func:`~ir_ingest.crosswalk.add_crosswalk_dir` left them)."""
-        package_root = str(Path(__file__).resolve().parents[1])
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(
-                [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
-            ),
-        }
+        # The child imports what this process imports: its path is this one's, in this order
+        # (a checkout's package, a folder a script put first), and -P keeps ``-m`` from putting
+        # the working folder before it, where a user's csv.py or ir_ingest/ would be run.
+        path = os.pathsep.join(os.path.abspath(entry) for entry in sys.path)
         folders = [f"--crosswalks={folder}" for folder in crosswalk_dirs]
         folders += [f"--lookups={folder}" for folder in lookup_dirs]
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "ir_ingest.worker", *folders],
+            [sys.executable, "-P", "-m", "ir_ingest.worker", *folders],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,
-            env=env,
+            env={**os.environ, "PYTHONPATH": path},
             # Out of the terminal's process group: Ctrl-C is the harvest's to act on, and the
             # child ends when the harvest closes the pipe (a traceback from it would confuse).
             start_new_session=True,
