@@ -5,6 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
+import sys
+import threading
+import time
 from copy import deepcopy
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -17,9 +21,10 @@ from ir_ingest.errors import ConfigError, HarvestError, IngestError
 from ir_ingest.oai.client import Page
 from ir_ingest.oai.pages import read_page
 from ir_ingest.pipeline import process, read_file
-from ir_ingest.worker import CrosswalkWorker
+from ir_ingest.worker import CrosswalkWorker, read_message, write_message
 from ir_ingest.xmlsafe import OAI_NS
 from tests.conftest import FIXTURES, misspelt_crosswalk
+from tests.oai.test_kill import _ended
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -173,3 +178,71 @@ def test_the_crosswalk_process_runs_this_process_s_code_wherever_it_is_started(
     with CrosswalkWorker((), ()) as worker:
         worker.wait_ready()
         _same(_there(worker, _unread_page(demo_records)), _here(_unread_page(demo_records)))
+
+
+#: A harvest that hands its crosswalk process a page and is killed before the answer.
+_KILLED_HARVEST = """
+import os, signal, sys
+from ir_ingest.oai.client import Page
+from ir_ingest.worker import CrosswalkWorker
+worker = CrosswalkWorker((), ())
+print(worker.pid, flush=True)
+worker.wait_ready()
+with open(sys.argv[1], "rb") as body:
+    worker.send(Page([], None, body=body.read(), unread=("urn:test", "oai_dc")))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_crosswalk_process_whose_harvest_was_killed_ends_without_a_word(
+    tmp_path: Path, demo_records: list[ProvidedRecord]
+) -> None:
+    body = tmp_path / "page.xml"
+    body.write_bytes(_unread_page(demo_records * 10).body)
+    with (tmp_path / "stderr").open("w+b") as stderr:
+        harvest = subprocess.Popen(
+            [sys.executable, "-c", _KILLED_HARVEST, str(body)],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+        )
+        out, _ = harvest.communicate(timeout=60)
+        assert harvest.returncode == -signal.SIGKILL
+        child = int(out)
+        while not _ended(child):
+            time.sleep(0.05)
+        stderr.seek(0)
+        said = stderr.read().decode()
+    # It finished the page it had, found nobody to answer (EPIPE) and left: the terminal of
+    # a killed harvest showed its BrokenPipeError traceback.
+    assert said == ""
+
+
+def test_a_message_is_written_whole_when_a_signal_cuts_a_write_short() -> None:
+    # A write to a full pipe that a signal interrupts returns what it wrote so far: the rest
+    # of the message must follow, or the other side reads garbage.
+    reading, writing = os.pipe()
+    got: list[bytes | None] = []
+    signalled = threading.Event()
+
+    def read() -> None:
+        signalled.wait()  # the pipe stays full until the write is cut short
+        with os.fdopen(reading, "rb") as stream:
+            got.append(read_message(stream))
+
+    previous = signal.signal(signal.SIGUSR1, lambda *_: signalled.set())
+    reader = threading.Thread(target=read)
+    reader.start()
+    main = threading.get_ident()
+    interrupt = threading.Timer(0.1, signal.pthread_kill, (main, signal.SIGUSR1))
+    interrupt.start()
+    payload = os.urandom(1 << 20)  # more than a pipe holds
+    try:
+        with os.fdopen(writing, "wb", buffering=0) as stream:
+            write_message(stream, payload)
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+        interrupt.join()
+        signalled.set()
+        reader.join()
+    assert [len(message or b"") for message in got] == [len(payload)]
+    assert got == [payload]

@@ -13,8 +13,9 @@ checkpoint.
   goes on without it; :attr:`CrosswalkWorker.ready` says when it can take pages.
 - Records and entries cross the pipe as msgpack: pickling a Record costs ten times more.
 - The child reads until its pipe closes: when the harvest's process ends, however it ends
-  (``kill -9`` too), the child ends.  When the child dies, :meth:`CrosswalkWorker.receive`
-  raises :class:`~ir_ingest.errors.HarvestError`, and the pages stored so far stand.
+  (``kill -9`` too), the child ends, without a word once it finds nobody to answer.  When
+  the child dies, :meth:`CrosswalkWorker.receive` raises
+  :class:`~ir_ingest.errors.HarvestError`, and the pages stored so far stand.
 """
 
 from __future__ import annotations
@@ -258,8 +259,14 @@ def _entry(done: _Processed) -> Entry:
 
 
 def write_message(stream: IO[bytes], payload: bytes) -> None:
-    """One message: its length (8 bytes, big-endian), then its bytes."""
-    stream.write(len(payload).to_bytes(_LENGTH, "big") + payload)
+    """One message: its length (8 bytes, big-endian), then its bytes.
+
+    Written whole on an unbuffered pipe too, whose write a signal can cut short (it returns
+    the bytes it wrote before the signal came).
+    """
+    message = memoryview(len(payload).to_bytes(_LENGTH, "big") + payload)
+    while message:
+        message = message[stream.write(message) :]
 
 
 def read_message(stream: IO[bytes]) -> bytes | None:
@@ -299,7 +306,13 @@ def _to_wire(h: HarvestedRecord) -> _Harvested:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """The child: warm up, say so, then process pages until its input ends."""
+    """The child: warm up, say so, then process pages until its input ends; leave without a
+    word when the harvest has gone (killed: nobody reads the answer, EPIPE)."""
+    # The pipe to the harvest is a copy of stdout; stdout itself goes to stderr, before any
+    # import, so that nothing a library prints can break a message.  Unbuffered: a message
+    # is written whole by write_message, and nothing is left to flush after an EPIPE.
+    stdin, stdout = sys.stdin.buffer, os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
     # Imported here, not at the top: the harvest imports this module for the class above.
     import idutils  # noqa: F401  # its patterns take most of the warm-up; not one page
 
@@ -316,12 +329,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         add_crosswalk_dir(folder)
     with contextlib.suppress(ConfigError):
         registry()  # a broken file is said with the first page, as in one process
-    # The pipe to the harvest is a copy of stdout; stdout itself goes to stderr, so that
-    # nothing a library prints can break a message.
-    stdin, stdout = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
+    with contextlib.suppress(BrokenPipeError), stdout:
+        _serve(stdin, stdout)
+
+
+def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
+    """Say the child is ready, then answer each page in the order they come."""
     write_message(stdout, _ENCODE.encode(_Ready()))
-    stdout.flush()
     # A thread takes each page off the pipe as it comes, so the harvest never waits to hand
     # one over (a page is larger than a pipe holds) while this one is busy with the last.
     pages: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
@@ -332,7 +346,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         except ConfigError as exc:
             done = _Done([], str(exc))
         write_message(stdout, _ENCODE.encode(done))
-        stdout.flush()
 
 
 def _read_pages(stream: IO[bytes], pages: queue.SimpleQueue[bytes | None]) -> None:
