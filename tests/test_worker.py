@@ -152,11 +152,32 @@ def test_a_crosswalk_process_that_dies_is_a_harvest_error(
     with CrosswalkWorker((), ()) as worker:
         worker.wait_ready()
         os.kill(worker.pid, signal.SIGKILL)
-        died = r"crosswalk process ended unexpectedly \(exit code -9\)"
+        died = r"^the crosswalk process ended unexpectedly \(killed by SIGKILL\); "
         with contextlib.suppress(HarvestError):  # a pipe's buffer may still take the page
             worker.send(_unread_page(demo_records[:1]))
         with pytest.raises(HarvestError, match=died):
             worker.receive()
+
+
+def test_a_crosswalk_process_whose_answers_cannot_be_read_is_a_harvest_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Something written to its stdout, the pipe, before the child's own code runs.
+    (tmp_path / "sitecustomize.py").write_text("import os\nos.write(1, b'Welcome!')\n")
+    monkeypatch.syspath_prepend(tmp_path)
+    with CrosswalkWorker((), ()) as worker:
+        for _ in range(2):  # said again, not waited for
+            with pytest.raises(HarvestError, match="sent an answer that cannot be read"):
+                worker.wait_ready()
+    assert worker.exit_code == 0, "it ended as its input did"
+
+
+def test_a_crosswalk_process_that_cannot_start_is_a_harvest_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python-removed-meanwhile"))
+    with pytest.raises(HarvestError, match="cannot start the crosswalk process"):
+        CrosswalkWorker((), ())
 
 
 def test_a_crosswalk_process_ends_when_its_input_does() -> None:

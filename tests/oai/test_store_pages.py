@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+import signal
 from typing import TYPE_CHECKING, ClassVar
 
 import msgspec
 import pytest
 
 from ir_ingest import worker
+from ir_ingest.errors import HarvestError
 from ir_ingest.oai import store_pages
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import serve_in_background
-from ir_ingest.store import Store
+from ir_ingest.store import Store, source_key
 from ir_ingest.store.changes import comparable
 from tests.oai.faults import FaultPlan, assert_every_record_once, faulty_endpoint, synthetic_records
 from tests.oai.test_sync import FAST, REPO
@@ -103,4 +105,33 @@ def test_one_core_is_left_to_the_harvest(tmp_path: Path, monkeypatch: pytest.Mon
         report, store, _ = _harvest(url, tmp_path / "one", None)
     assert _Counted.started == []
     assert report.counts["created"] == 900
+    store.close()
+
+
+def test_a_crosswalk_process_killed_mid_run_fails_it_and_the_next_run_completes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_pages, "CrosswalkWorker", _Counted)
+    monkeypatch.setattr(_Counted, "started", [])
+    records = synthetic_records(100)
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+
+    def kill_after_two(report: RunReport) -> None:
+        if report.pages == 2:
+            os.kill(_Counted.started[-1], signal.SIGKILL)
+
+    run = {"store": store, "policy": FAST, "repository": REPO, "crosswalk_process": True}
+    with serve_in_background(faulty_endpoint(records, FaultPlan(batch_size=10))) as url:
+        with pytest.raises(HarvestError) as failed:
+            run_harvest(url, "oai_dc", on_page=kill_after_two, **run)  # type: ignore[arg-type]
+        checkpoint = store.checkpoint(source_key(REPO, "oai_dc", None))
+        assert checkpoint is not None
+        assert 2 <= checkpoint.pages < 10, "the pages answered before the kill are stored"
+        said = [str(failed.value), *failed.value.__notes__]
+        assert "killed by SIGKILL" in said[0]
+        assert " ".join(said).count("continues from") == 1, "how to go on is said once"
+        report = run_harvest(url, "oai_dc", **run)  # type: ignore[arg-type]
+    assert report.status == "completed"
+    assert report.resumed_run_id is not None
+    assert_every_record_once(store, records)
     store.close()
