@@ -85,7 +85,7 @@ class _Counted(worker.CrosswalkWorker):
 def test_left_to_decide_a_harvest_starts_a_crosswalk_process_once_it_proves_long(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int, started: int
 ) -> None:
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
     monkeypatch.setattr(store_pages, "CrosswalkWorker", _Counted)
     monkeypatch.setattr(_Counted, "started", [])
     records = synthetic_records(count)
@@ -98,11 +98,17 @@ def test_left_to_decide_a_harvest_starts_a_crosswalk_process_once_it_proves_long
 
 
 def test_one_core_is_left_to_the_harvest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    # Pinned to one of the machine's cores (taskset, a container's cpuset): a second process
+    # would share it.
     monkeypatch.setattr(store_pages, "CrosswalkWorker", _Counted)
     monkeypatch.setattr(_Counted, "started", [])
-    with serve_in_background(faulty_endpoint(synthetic_records(900), FaultPlan())) as url:
-        report, store, _ = _harvest(url, tmp_path / "one", None)
+    allowed = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(allowed)})
+    try:
+        with serve_in_background(faulty_endpoint(synthetic_records(900), FaultPlan())) as url:
+            report, store, _ = _harvest(url, tmp_path / "one", None)
+    finally:
+        os.sched_setaffinity(0, allowed)
     assert _Counted.started == []
     assert report.counts["created"] == 900
     store.close()
