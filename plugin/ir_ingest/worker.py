@@ -10,7 +10,8 @@ checkpoint.
 - The child is spawned, not forked: a harvest (and the test suite) has threads, which fork()
   does not carry over, so a lock one of them held would stay held in the child for good.
 - It warms up (imports, crosswalk files, idutils' patterns: about a second) while the harvest
-  goes on without it; :attr:`CrosswalkWorker.ready` says when it can take pages.
+  goes on without it (``--crosswalk-process`` waits for it); :attr:`CrosswalkWorker.ready`
+  says when it can take pages.
 - Records and entries cross the pipe as msgpack: pickling a Record costs ten times more.
 - The child reads until its pipe closes: when the harvest's process ends, however it ends
   (``kill -9`` too), the child ends, without a word once it finds nobody to answer.  When

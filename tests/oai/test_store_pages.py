@@ -114,6 +114,31 @@ def test_one_core_is_left_to_the_harvest(tmp_path: Path, monkeypatch: pytest.Mon
     store.close()
 
 
+@pytest.mark.parametrize("crosswalk_process", [False, True])
+def test_a_run_that_fails_to_fetch_a_page_stores_every_page_before_it(
+    tmp_path: Path, crosswalk_process: bool
+) -> None:
+    # The pages the crosswalk process has when the fetch fails are stored, as here.
+    plan = FaultPlan(batch_size=10, faults={8: ["503-seconds"] * 5}, retry_after=0)
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    with (
+        serve_in_background(faulty_endpoint(synthetic_records(200), plan)) as url,
+        pytest.raises(HarvestError, match="failed 5 times"),
+    ):
+        run_harvest(
+            url,
+            "oai_dc",
+            store=store,
+            policy=FAST,
+            repository=REPO,
+            crosswalk_process=crosswalk_process,
+        )
+    checkpoint = store.checkpoint(source_key(REPO, "oai_dc", None))
+    assert checkpoint is not None
+    assert (checkpoint.pages, checkpoint.records) == (8, 80)
+    store.close()
+
+
 def test_a_crosswalk_process_killed_mid_run_fails_it_and_the_next_run_completes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

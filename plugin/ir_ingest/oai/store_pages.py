@@ -4,7 +4,8 @@ Each page's entries and the checkpoint that follows them (the resumption token f
 the cursor, the newest datestamp seen) are committed in one transaction, so a run killed at any
 moment (even ``kill -9``) is continued by the next run of the same source from its last committed
 page: nothing lost, nothing stored twice.  A completed run leaves no token behind.  The pages are
-fetched ahead in worker threads (:mod:`ir_ingest.oai.prefetch`) and stored here, one at a time.
+fetched ahead in worker threads (:mod:`ir_ingest.oai.prefetch`), crosswalked here or in a
+process of their own (:mod:`ir_ingest.worker`), and stored here, one at a time, in order.
 """
 
 from __future__ import annotations
