@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
 import signal
 import subprocess
@@ -16,11 +17,13 @@ from typing import TYPE_CHECKING
 import pytest
 from lxml import etree
 
+from ir_ingest.crosswalk.lookups import add_lookup_dir, lookup_dirs
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import ConfigError, HarvestError, IngestError
 from ir_ingest.oai.client import Page
 from ir_ingest.oai.pages import read_page
 from ir_ingest.pipeline import process, read_file
+from ir_ingest.resources import bundled
 from ir_ingest.worker import CrosswalkWorker, read_message, write_message
 from ir_ingest.xmlsafe import OAI_NS
 from tests.conftest import FIXTURES, misspelt_crosswalk
@@ -144,6 +147,34 @@ def test_a_broken_user_crosswalk_fails_the_run_from_the_crosswalk_process(
         worker.send(_unread_page(demo_records[:1]))
         with pytest.raises(ConfigError):
             worker.receive()
+
+
+def _relabelled_types(folder: Path, mark: str) -> None:
+    """A table of resource types of one's own: the shipped one, its labels marked."""
+    shipped = bundled("crosswalks") / "lookups" / "resource_types.csv"
+    with shipped.open(encoding="utf-8", newline="") as table:
+        rows = list(csv.DictReader(table))
+    folder.mkdir()
+    with (folder / "resource_types.csv").open("w", encoding="utf-8", newline="") as table:
+        writer = csv.DictWriter(table, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**row, "label": f"{mark}: {row['label']}"} for row in rows)
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_the_crosswalk_process_searches_the_user_s_folders_in_this_process_s_order(
+    tmp_path: Path, demo_records: list[ProvidedRecord]
+) -> None:
+    for mark in ("added first", "added last"):
+        _relabelled_types(tmp_path / mark, mark)
+        add_lookup_dir(tmp_path / mark)
+    with CrosswalkWorker((), lookup_dirs()) as worker:
+        worker.wait_ready()
+        there = _there(worker, _unread_page(demo_records))
+    _same(there, _here(_unread_page(demo_records)))
+    labels = {e.record.resource_type.label for e in there if e.record and e.record.resource_type}
+    assert labels
+    assert all(str(label).startswith("added last: ") for label in labels)
 
 
 def test_a_crosswalk_process_that_dies_is_a_harvest_error(
