@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
 import signal
+import subprocess
+import sys
+import threading
+import time
 from copy import deepcopy
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -12,14 +17,17 @@ from typing import TYPE_CHECKING
 import pytest
 from lxml import etree
 
+from ir_ingest.crosswalk.lookups import add_lookup_dir, lookup_dirs
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import ConfigError, HarvestError, IngestError
 from ir_ingest.oai.client import Page
 from ir_ingest.oai.pages import read_page
 from ir_ingest.pipeline import process, read_file
-from ir_ingest.worker import CrosswalkWorker
+from ir_ingest.resources import bundled
+from ir_ingest.worker import CrosswalkWorker, read_message, write_message
 from ir_ingest.xmlsafe import OAI_NS
 from tests.conftest import FIXTURES, misspelt_crosswalk
+from tests.oai.test_kill import _ended
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -141,17 +149,66 @@ def test_a_broken_user_crosswalk_fails_the_run_from_the_crosswalk_process(
             worker.receive()
 
 
+def _relabelled_types(folder: Path, mark: str) -> None:
+    """A table of resource types of one's own: the shipped one, its labels marked."""
+    shipped = bundled("crosswalks") / "lookups" / "resource_types.csv"
+    with shipped.open(encoding="utf-8", newline="") as table:
+        rows = list(csv.DictReader(table))
+    folder.mkdir()
+    with (folder / "resource_types.csv").open("w", encoding="utf-8", newline="") as table:
+        writer = csv.DictWriter(table, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**row, "label": f"{mark}: {row['label']}"} for row in rows)
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_the_crosswalk_process_searches_the_user_s_folders_in_this_process_s_order(
+    tmp_path: Path, demo_records: list[ProvidedRecord]
+) -> None:
+    for mark in ("added first", "added last"):
+        _relabelled_types(tmp_path / mark, mark)
+        add_lookup_dir(tmp_path / mark)
+    with CrosswalkWorker((), lookup_dirs()) as worker:
+        worker.wait_ready()
+        there = _there(worker, _unread_page(demo_records))
+    _same(there, _here(_unread_page(demo_records)))
+    labels = {e.record.resource_type.label for e in there if e.record and e.record.resource_type}
+    assert labels
+    assert all(str(label).startswith("added last: ") for label in labels)
+
+
 def test_a_crosswalk_process_that_dies_is_a_harvest_error(
     demo_records: list[ProvidedRecord],
 ) -> None:
     with CrosswalkWorker((), ()) as worker:
         worker.wait_ready()
         os.kill(worker.pid, signal.SIGKILL)
-        died = r"crosswalk process ended unexpectedly \(exit code -9\)"
+        died = r"^the crosswalk process ended unexpectedly \(killed by SIGKILL\); "
         with contextlib.suppress(HarvestError):  # a pipe's buffer may still take the page
             worker.send(_unread_page(demo_records[:1]))
         with pytest.raises(HarvestError, match=died):
             worker.receive()
+
+
+def test_a_crosswalk_process_whose_answers_cannot_be_read_is_a_harvest_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Something written to its stdout, the pipe, before the child's own code runs.
+    (tmp_path / "sitecustomize.py").write_text("import os\nos.write(1, b'Welcome!')\n")
+    monkeypatch.syspath_prepend(tmp_path)
+    with CrosswalkWorker((), ()) as worker:
+        for _ in range(2):  # said again, not waited for
+            with pytest.raises(HarvestError, match="sent an answer that cannot be read"):
+                worker.wait_ready()
+    assert worker.exit_code == 0, "it ended as its input did"
+
+
+def test_a_crosswalk_process_that_cannot_start_is_a_harvest_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python-removed-meanwhile"))
+    with pytest.raises(HarvestError, match="cannot start the crosswalk process"):
+        CrosswalkWorker((), ())
 
 
 def test_a_crosswalk_process_ends_when_its_input_does() -> None:
@@ -159,3 +216,85 @@ def test_a_crosswalk_process_ends_when_its_input_does() -> None:
     worker.wait_ready()
     worker.close()
     assert worker.exit_code == 0, "it left its loop, not killed"
+
+
+def test_the_crosswalk_process_runs_this_process_s_code_wherever_it_is_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_records: list[ProvidedRecord]
+) -> None:
+    # A folder of the user's own, with modules named as ours and the standard library's: a
+    # child started with ``python -m`` put it first on its path and ran them.
+    (tmp_path / "ir_ingest").mkdir()
+    (tmp_path / "ir_ingest" / "__init__.py").write_text("raise SystemExit('not ours')\n")
+    (tmp_path / "csv.py").write_text("raise SystemExit('not the standard one')\n")
+    monkeypatch.chdir(tmp_path)
+    with CrosswalkWorker((), ()) as worker:
+        worker.wait_ready()
+        _same(_there(worker, _unread_page(demo_records)), _here(_unread_page(demo_records)))
+
+
+#: A harvest that hands its crosswalk process a page and is killed before the answer.
+_KILLED_HARVEST = """
+import os, signal, sys
+from ir_ingest.oai.client import Page
+from ir_ingest.worker import CrosswalkWorker
+worker = CrosswalkWorker((), ())
+print(worker.pid, flush=True)
+worker.wait_ready()
+with open(sys.argv[1], "rb") as body:
+    worker.send(Page([], None, body=body.read(), unread=("urn:test", "oai_dc")))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_crosswalk_process_whose_harvest_was_killed_ends_without_a_word(
+    tmp_path: Path, demo_records: list[ProvidedRecord]
+) -> None:
+    body = tmp_path / "page.xml"
+    body.write_bytes(_unread_page(demo_records * 10).body)
+    with (tmp_path / "stderr").open("w+b") as stderr:
+        harvest = subprocess.Popen(
+            [sys.executable, "-c", _KILLED_HARVEST, str(body)],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+        )
+        out, _ = harvest.communicate(timeout=60)
+        assert harvest.returncode == -signal.SIGKILL
+        child = int(out)
+        while not _ended(child):
+            time.sleep(0.05)
+        stderr.seek(0)
+        said = stderr.read().decode()
+    # It finished the page it had, found nobody to answer (EPIPE) and left: the terminal of
+    # a killed harvest showed its BrokenPipeError traceback.
+    assert said == ""
+
+
+def test_a_message_is_written_whole_when_a_signal_cuts_a_write_short() -> None:
+    # A write to a full pipe that a signal interrupts returns what it wrote so far: the rest
+    # of the message must follow, or the other side reads garbage.
+    reading, writing = os.pipe()
+    got: list[bytes | None] = []
+    signalled = threading.Event()
+
+    def read() -> None:
+        signalled.wait()  # the pipe stays full until the write is cut short
+        with os.fdopen(reading, "rb") as stream:
+            got.append(read_message(stream))
+
+    previous = signal.signal(signal.SIGUSR1, lambda *_: signalled.set())
+    reader = threading.Thread(target=read)
+    reader.start()
+    main = threading.get_ident()
+    interrupt = threading.Timer(0.1, signal.pthread_kill, (main, signal.SIGUSR1))
+    interrupt.start()
+    payload = os.urandom(1 << 20)  # more than a pipe holds
+    try:
+        with os.fdopen(writing, "wb", buffering=0) as stream:
+            write_message(stream, payload)
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+        interrupt.join()
+        signalled.set()
+        reader.join()
+    assert [len(message or b"") for message in got] == [len(payload)]
+    assert got == [payload]

@@ -10,11 +10,14 @@ checkpoint.
 - The child is spawned, not forked: a harvest (and the test suite) has threads, which fork()
   does not carry over, so a lock one of them held would stay held in the child for good.
 - It warms up (imports, crosswalk files, idutils' patterns: about a second) while the harvest
-  goes on without it; :attr:`CrosswalkWorker.ready` says when it can take pages.
+  goes on without it (``--crosswalk-process`` waits for it); :attr:`CrosswalkWorker.ready`
+  says when it can take pages.
 - Records and entries cross the pipe as msgpack: pickling a Record costs ten times more.
 - The child reads until its pipe closes: when the harvest's process ends, however it ends
-  (``kill -9`` too), the child ends.  When the child dies, :meth:`CrosswalkWorker.receive`
-  raises :class:`~ir_ingest.errors.HarvestError`, and the pages stored so far stand.
+  (``kill -9`` too), the child ends, without a word once it finds nobody to answer.  When
+  the child dies, or sends what cannot be read, :class:`CrosswalkWorker` raises
+  :class:`~ir_ingest.errors.HarvestError` (again at each call: nothing more is waited for),
+  and the pages stored so far stand.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import argparse
 import contextlib
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -46,6 +50,12 @@ _EXIT_WAIT = 5.0
 
 #: Bytes of a message's length on the pipes.
 _LENGTH = 8
+#: A length no message comes near (a page's answer is megabytes): bytes that say more are
+#: no message but something else written to the pipe.
+_LONGEST = 1 << 32
+
+#: Where the crosswalk process fails, what the harvest can do instead.
+_WITHOUT = "; --no-crosswalk-process harvests without it"
 
 _IssueData = tuple[str, str, Severity, str | None]
 
@@ -93,6 +103,10 @@ class _Done(msgspec.Struct, tag=True, array_like=True):
     config_error: str | None = None
 
 
+#: What the reader thread hands over: an answer; or, last, why there are no more (``None``:
+#: the child has gone).
+_Reply = _Ready | list[Entry] | ConfigError | HarvestError | None
+
 _REPLY = msgspec.msgpack.Decoder(_Ready | _Done)
 _PAGE = msgspec.msgpack.Decoder(_Page)
 _ENCODE = msgspec.msgpack.Encoder()
@@ -108,30 +122,29 @@ class CrosswalkWorker:
     def __init__(self, crosswalk_dirs: Sequence[Path], lookup_dirs: Sequence[Path]) -> None:
         """Start the child; ``*_dirs`` are the user folders this process was given, searched
         first (as :func:`~ir_ingest.crosswalk.add_crosswalk_dir` left them)."""
-        package_root = str(Path(__file__).resolve().parents[1])
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(
-                [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
-            ),
-        }
+        # The child imports what this process imports: its path is this one's, in this order
+        # (a checkout's package, a folder a script put first), and -P keeps ``-m`` from putting
+        # the working folder before it, where a user's csv.py or ir_ingest/ would be run.
+        path = os.pathsep.join(os.path.abspath(entry) for entry in sys.path)
         folders = [f"--crosswalks={folder}" for folder in crosswalk_dirs]
         folders += [f"--lookups={folder}" for folder in lookup_dirs]
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "ir_ingest.worker", *folders],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            bufsize=0,
-            env=env,
-            # Out of the terminal's process group: Ctrl-C is the harvest's to act on, and the
-            # child ends when the harvest closes the pipe (a traceback from it would confuse).
-            start_new_session=True,
-        )
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-P", "-m", "ir_ingest.worker", *folders],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                bufsize=0,
+                env={**os.environ, "PYTHONPATH": path},
+                # Out of the terminal's process group: Ctrl-C is the harvest's to act on, and
+                # the child ends when the harvest closes the pipe (a traceback would confuse).
+                start_new_session=True,
+            )
+        except OSError as exc:  # the interpreter removed meanwhile, no processes left
+            raise HarvestError(f"cannot start the crosswalk process ({exc}){_WITHOUT}") from exc
         assert self._process.stdin is not None
         assert self._process.stdout is not None
         self._to_child: IO[bytes] = self._process.stdin
-        self._replies: queue.SimpleQueue[_Ready | list[Entry] | ConfigError | None]
-        self._replies = queue.SimpleQueue()
+        self._replies: queue.SimpleQueue[_Reply] = queue.SimpleQueue()
         self._reader = threading.Thread(
             target=_read_replies,
             args=(self._process.stdout, self._replies),
@@ -140,7 +153,7 @@ class CrosswalkWorker:
         )
         self._reader.start()
         self._ready = False
-        self._ended = False
+        self._failure: HarvestError | None = None
         self.in_flight = 0
 
     @property
@@ -155,13 +168,14 @@ class CrosswalkWorker:
 
     @property
     def ready(self) -> bool:
-        """True once the child has warmed up (never waits)."""
+        """True once the child has warmed up (never waits); raises :class:`HarvestError`
+        when it could not."""
         if not self._ready and not self._replies.empty():
             self.wait_ready()
         return self._ready
 
     def wait_ready(self) -> None:
-        """Wait for the child to warm up."""
+        """Wait for the child to warm up; raises :class:`HarvestError` when it could not."""
         if not self._ready:
             self._ready = isinstance(self._next(), _Ready)
 
@@ -191,7 +205,7 @@ class CrosswalkWorker:
         """The entries of the first page sent and not received yet, in its order; waits.
 
         Raises :class:`ConfigError` for a crosswalk or lookup file the child could not read,
-        and :class:`HarvestError` when the child has died.
+        and :class:`HarvestError` when the child has died or what it sent cannot be read.
         """
         assert self.in_flight, "nothing was sent"
         self.in_flight -= 1
@@ -218,37 +232,53 @@ class CrosswalkWorker:
         self.close()
 
     def _next(self) -> _Ready | list[Entry] | ConfigError:
-        reply = None if self._ended else self._replies.get()
-        if reply is None:
-            self._ended = True
-            raise self._died()
-        return reply
+        """The next answer; once there are none, why (said again, never waited for)."""
+        if self._failure is None:
+            reply = self._replies.get()
+            if reply is not None and not isinstance(reply, HarvestError):
+                return reply
+            self._failure = reply or self._died()
+        raise self._failure
 
     def _died(self) -> HarvestError:
+        """The child's end, said as it came; what became of the run's pages is said with the
+        run's failure (:func:`~ir_ingest.oai.harvest.run_harvest`)."""
         try:
-            code = self._process.wait(_EXIT_WAIT)
+            how = _how_it_ended(self._process.wait(_EXIT_WAIT))
         except subprocess.TimeoutExpired:
-            code = None
-        return HarvestError(
-            f"the crosswalk process ended unexpectedly (exit code {code}); the pages stored "
-            "so far stand, and harvesting the source again continues from the last one"
-        )
+            how = "it stopped answering"
+        return HarvestError(f"the crosswalk process ended unexpectedly ({how}){_WITHOUT}")
 
 
-def _read_replies(
-    stream: IO[bytes], replies: queue.SimpleQueue[_Ready | list[Entry] | ConfigError | None]
-) -> None:
-    """The reader thread: each answer as it comes, then ``None`` when the child has gone."""
+def _how_it_ended(code: int) -> str:
+    if code >= 0:
+        return f"exit status {code}"
+    with contextlib.suppress(ValueError):
+        return f"killed by {signal.Signals(-code).name}"
+    return f"killed by signal {-code}"
+
+
+def _read_replies(stream: IO[bytes], replies: queue.SimpleQueue[_Reply]) -> None:
+    """The reader thread: each answer as it comes; then ``None`` when the child has gone, or
+    the error that what it sent cannot be read."""
     with stream:
-        while (message := read_message(stream)) is not None:
-            reply = _REPLY.decode(message)
-            if isinstance(reply, _Ready):
-                replies.put(reply)
-            elif reply.config_error is not None:
-                replies.put(ConfigError(reply.config_error))
-            else:
-                replies.put([_entry(done) for done in reply.entries])
+        try:
+            while (message := read_message(stream)) is not None:
+                replies.put(_reply(_REPLY.decode(message)))
+        except Exception as exc:  # whatever it is, the harvest must not wait for ever
+            cause = f"{type(exc).__name__}: {exc}"
+            failure = f"the crosswalk process sent an answer that cannot be read ({cause})"
+            replies.put(HarvestError(failure + _WITHOUT))
+            return
     replies.put(None)
+
+
+def _reply(reply: _Ready | _Done) -> _Ready | list[Entry] | ConfigError:
+    if isinstance(reply, _Ready):
+        return reply
+    if reply.config_error is not None:
+        return ConfigError(reply.config_error)
+    return [_entry(done) for done in reply.entries]
 
 
 def _entry(done: _Processed) -> Entry:
@@ -261,8 +291,14 @@ def _entry(done: _Processed) -> Entry:
 
 
 def write_message(stream: IO[bytes], payload: bytes) -> None:
-    """One message: its length (8 bytes, big-endian), then its bytes."""
-    stream.write(len(payload).to_bytes(_LENGTH, "big") + payload)
+    """One message: its length (8 bytes, big-endian), then its bytes.
+
+    Written whole on an unbuffered pipe too, whose write a signal can cut short (it returns
+    the bytes it wrote before the signal came).
+    """
+    message = memoryview(len(payload).to_bytes(_LENGTH, "big") + payload)
+    while message:
+        message = message[stream.write(message) :]
 
 
 def read_message(stream: IO[bytes]) -> bytes | None:
@@ -270,7 +306,10 @@ def read_message(stream: IO[bytes]) -> bytes | None:
     head = _read_exactly(stream, _LENGTH)
     if head is None:
         return None
-    return _read_exactly(stream, int.from_bytes(head, "big"))
+    size = int.from_bytes(head, "big")
+    if size > _LONGEST:
+        raise ValueError(f"{head!r} is no message's length: something else wrote to the pipe")
+    return _read_exactly(stream, size)
 
 
 def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:
@@ -302,7 +341,13 @@ def _to_wire(h: HarvestedRecord) -> _Harvested:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """The child: warm up, say so, then process pages until its input ends."""
+    """The child: warm up, say so, then process pages until its input ends; leave without a
+    word when the harvest has gone (killed: nobody reads the answer, EPIPE)."""
+    # The pipe to the harvest is a copy of stdout; stdout itself goes to stderr, before any
+    # import, so that nothing a library prints can break a message.  Unbuffered: a message
+    # is written whole by write_message, and nothing is left to flush after an EPIPE.
+    stdin, stdout = sys.stdin.buffer, os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
     # Imported here, not at the top: the harvest imports this module for the class above.
     import idutils  # noqa: F401  # its patterns take most of the warm-up; not one page
 
@@ -319,12 +364,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         add_crosswalk_dir(folder)
     with contextlib.suppress(ConfigError):
         registry()  # a broken file is said with the first page, as in one process
-    # The pipe to the harvest is a copy of stdout; stdout itself goes to stderr, so that
-    # nothing a library prints can break a message.
-    stdin, stdout = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
+    with contextlib.suppress(BrokenPipeError), stdout:
+        _serve(stdin, stdout)
+
+
+def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
+    """Say the child is ready, then answer each page in the order they come."""
     write_message(stdout, _ENCODE.encode(_Ready()))
-    stdout.flush()
     # A thread takes each page off the pipe as it comes, so the harvest never waits to hand
     # one over (a page is larger than a pipe holds) while this one is busy with the last.
     pages: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
@@ -335,7 +381,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         except ConfigError as exc:
             done = _Done([], str(exc))
         write_message(stdout, _ENCODE.encode(done))
-        stdout.flush()
 
 
 def _read_pages(stream: IO[bytes], pages: queue.SimpleQueue[bytes | None]) -> None:

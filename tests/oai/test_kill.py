@@ -151,8 +151,16 @@ def test_a_harvest_killed_at_several_points_resumes_without_loss_or_duplicates(
         (signal.SIGTERM, 143, rb"stopped \(SIGTERM\)", "Terminated: stopped (SIGTERM)"),
     ],
 )
+@pytest.mark.parametrize(
+    "options", [(), ("--crosswalk-process",)], ids=["one process", "crosswalk process"]
+)
 def test_ctrl_c_says_how_to_go_on_and_the_same_command_does(
-    tmp_path: Path, sent: signal.Signals, status: int, said: bytes, error: str
+    tmp_path: Path,
+    sent: signal.Signals,
+    status: int,
+    said: bytes,
+    error: str,
+    options: tuple[str, ...],
 ) -> None:
     records: list[ProvidedRecord] = synthetic_records(100)
     db = f"sqlite:///{tmp_path / 'interrupted.sqlite3'}"
@@ -161,12 +169,15 @@ def test_ctrl_c_says_how_to_go_on_and_the_same_command_does(
     plan = FaultPlan(batch_size=10, latency=0.05)
     with serve_in_background(faulty_endpoint(records, plan)) as url:
         process = subprocess.Popen(
-            _harvest_command(db, url), cwd=tmp_path, env=env, stderr=subprocess.PIPE
+            _harvest_command(db, url, *options), cwd=tmp_path, env=env, stderr=subprocess.PIPE
         )
         _wait_for_pages(store, source_key(url, "oai_dc", None), 3, process)
+        children = _children(process.pid)
+        assert len(children) == len(options)
         process.send_signal(sent)
         _, stderr = process.communicate(timeout=30)
         assert process.returncode == status
+        assert all(map(_ended, children)), "the harvest ended its crosswalk process"
         # What the run had stored, and how to go on.
         going_on = rb": run 1 stored \d+ records \(\d+ pages\); the same command continues"
         assert re.search(said + going_on, stderr), stderr

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+import signal
 from typing import TYPE_CHECKING, ClassVar
 
 import msgspec
 import pytest
 
 from ir_ingest import worker
+from ir_ingest.errors import HarvestError
 from ir_ingest.oai import store_pages
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import serve_in_background
-from ir_ingest.store import Store
+from ir_ingest.store import Store, source_key
 from ir_ingest.store.changes import comparable
 from tests.oai.faults import FaultPlan, assert_every_record_once, faulty_endpoint, synthetic_records
 from tests.oai.test_sync import FAST, REPO
@@ -83,7 +85,7 @@ class _Counted(worker.CrosswalkWorker):
 def test_left_to_decide_a_harvest_starts_a_crosswalk_process_once_it_proves_long(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int, started: int
 ) -> None:
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
     monkeypatch.setattr(store_pages, "CrosswalkWorker", _Counted)
     monkeypatch.setattr(_Counted, "started", [])
     records = synthetic_records(count)
@@ -96,11 +98,71 @@ def test_left_to_decide_a_harvest_starts_a_crosswalk_process_once_it_proves_long
 
 
 def test_one_core_is_left_to_the_harvest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    # Pinned to one of the machine's cores (taskset, a container's cpuset): a second process
+    # would share it.
     monkeypatch.setattr(store_pages, "CrosswalkWorker", _Counted)
     monkeypatch.setattr(_Counted, "started", [])
-    with serve_in_background(faulty_endpoint(synthetic_records(900), FaultPlan())) as url:
-        report, store, _ = _harvest(url, tmp_path / "one", None)
+    allowed = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(allowed)})
+    try:
+        with serve_in_background(faulty_endpoint(synthetic_records(900), FaultPlan())) as url:
+            report, store, _ = _harvest(url, tmp_path / "one", None)
+    finally:
+        os.sched_setaffinity(0, allowed)
     assert _Counted.started == []
     assert report.counts["created"] == 900
+    store.close()
+
+
+@pytest.mark.parametrize("crosswalk_process", [False, True])
+def test_a_run_that_fails_to_fetch_a_page_stores_every_page_before_it(
+    tmp_path: Path, crosswalk_process: bool
+) -> None:
+    # The pages the crosswalk process has when the fetch fails are stored, as here.
+    plan = FaultPlan(batch_size=10, faults={8: ["503-seconds"] * 5}, retry_after=0)
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    with (
+        serve_in_background(faulty_endpoint(synthetic_records(200), plan)) as url,
+        pytest.raises(HarvestError, match="failed 5 times"),
+    ):
+        run_harvest(
+            url,
+            "oai_dc",
+            store=store,
+            policy=FAST,
+            repository=REPO,
+            crosswalk_process=crosswalk_process,
+        )
+    checkpoint = store.checkpoint(source_key(REPO, "oai_dc", None))
+    assert checkpoint is not None
+    assert (checkpoint.pages, checkpoint.records) == (8, 80)
+    store.close()
+
+
+def test_a_crosswalk_process_killed_mid_run_fails_it_and_the_next_run_completes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_pages, "CrosswalkWorker", _Counted)
+    monkeypatch.setattr(_Counted, "started", [])
+    records = synthetic_records(100)
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+
+    def kill_after_two(report: RunReport) -> None:
+        if report.pages == 2:
+            os.kill(_Counted.started[-1], signal.SIGKILL)
+
+    run = {"store": store, "policy": FAST, "repository": REPO, "crosswalk_process": True}
+    with serve_in_background(faulty_endpoint(records, FaultPlan(batch_size=10))) as url:
+        with pytest.raises(HarvestError) as failed:
+            run_harvest(url, "oai_dc", on_page=kill_after_two, **run)  # type: ignore[arg-type]
+        checkpoint = store.checkpoint(source_key(REPO, "oai_dc", None))
+        assert checkpoint is not None
+        assert 2 <= checkpoint.pages < 10, "the pages answered before the kill are stored"
+        said = [str(failed.value), *failed.value.__notes__]
+        assert "killed by SIGKILL" in said[0]
+        assert " ".join(said).count("continues from") == 1, "how to go on is said once"
+        report = run_harvest(url, "oai_dc", **run)  # type: ignore[arg-type]
+    assert report.status == "completed"
+    assert report.resumed_run_id is not None
+    assert_every_record_once(store, records)
     store.close()

@@ -181,7 +181,7 @@ def harvest(
         typer.Option(
             "--crosswalk-process/--no-crosswalk-process",
             help="Crosswalk in a second process, on a second core (default: once a harvest "
-            "passes 500 records, where the machine has cores to spare).",
+            "reaches 500 records, where it may use more than one core).",
             show_default=False,
         ),
     ] = None,

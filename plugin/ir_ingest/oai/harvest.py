@@ -84,13 +84,13 @@ def run_harvest(
     the harvest into date windows, ``parallel`` of them fetched at once.  An unfinished run of
     the same source (killed, or failed after its retries) is continued from its checkpoints
     unless ``resume`` is false.  Raises :class:`~ir_ingest.errors.HarvestError` when the
-    endpoint fails beyond its retry budget; the run is then stored as ``failed`` with its
-    checkpoints intact.  ``repository`` is the name records and checkpoints are kept under
-    (default: ``url``); ``archive`` a directory for the raw pages; ``crosswalk`` the crosswalk
-    to read records with when not the one the prefix names (or, for a prefix that names none,
-    the one the root element names); ``crosswalk_process`` whether to crosswalk in a process
-    of its own (:mod:`ir_ingest.worker`; default: once the harvest proves long, where there are
-    cores to spare).
+    endpoint fails beyond its retry budget (or the crosswalk process fails); the run is then
+    stored as ``failed`` with its checkpoints intact.  ``repository`` is the name records and
+    checkpoints are kept under (default: ``url``); ``archive`` a directory for the raw pages;
+    ``crosswalk`` the crosswalk to read records with when not the one the prefix names (or,
+    for a prefix that names none, the one the root element names); ``crosswalk_process``
+    whether to crosswalk in a process of its own (:mod:`ir_ingest.worker`; default: once the
+    harvest proves long, where it may use several cores).
     """
     options = HarvestOptions(
         set_spec=set_spec,

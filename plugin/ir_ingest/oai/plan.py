@@ -56,7 +56,7 @@ class HarvestOptions:
     #: The crosswalk to read records with, when not the one the prefix names.
     crosswalk: str | None = None
     #: Crosswalk in a process of its own (:mod:`ir_ingest.worker`): always, never, or
-    #: (``None``) once a harvest proves long on a machine of several cores.
+    #: (``None``) once a harvest proves long, where it may use several cores.
     crosswalk_process: bool | None = None
 
 

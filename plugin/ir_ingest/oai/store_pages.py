@@ -4,7 +4,8 @@ Each page's entries and the checkpoint that follows them (the resumption token f
 the cursor, the newest datestamp seen) are committed in one transaction, so a run killed at any
 moment (even ``kill -9``) is continued by the next run of the same source from its last committed
 page: nothing lost, nothing stored twice.  A completed run leaves no token behind.  The pages are
-fetched ahead in worker threads (:mod:`ir_ingest.oai.prefetch`) and stored here, one at a time.
+fetched ahead in worker threads (:mod:`ir_ingest.oai.prefetch`), crosswalked here or in a
+process of their own (:mod:`ir_ingest.worker`), and stored here, one at a time, in order.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def harvest_windows(
             pages.add(plan.windows[index], page)
         pages.finish()
     except HarvestError:
-        pages.finish()  # the page processed meanwhile is stored before the run fails
+        pages.finish()  # the pages processed meanwhile are stored before the run fails
         raise
     finally:
         pages.close()
@@ -82,7 +83,7 @@ def _window_pages(client: OAIClient, options: HarvestOptions, state: WindowState
         )
 
 
-#: Records a harvest processes itself before it starts a crosswalk process (when it is left to
+#: Records a harvest has been sent when it starts a crosswalk process (when it is left to
 #: decide): five pages of a hundred, as a harvest that will not end with the next page or two.
 OFFLOAD_AFTER = 500
 
@@ -178,17 +179,23 @@ class _PageLine:
 
     def _worker(self, page: Page) -> CrosswalkWorker | None:
         """The crosswalk process, started when it is wanted: always (waiting for it to warm
-        up), never, or (``None``) on a machine of several cores once a harvest has proved
+        up), never, or (``None``) where it may use several cores once a harvest has proved
         long: started for a page or two, a process costs more than it saves."""
         if self.worker is None and self.offload is not False:
             self.seen += page.size
-            if self.offload or (
-                self.seen >= OFFLOAD_AFTER and page.token and (os.cpu_count() or 1) > 1
-            ):
+            if self.offload or (self.seen >= OFFLOAD_AFTER and page.token and _cores() > 1):
                 self.worker = CrosswalkWorker(crosswalk_dirs(), lookup_dirs())
                 if self.offload:
                     self.worker.wait_ready()
         return self.worker
+
+
+def _cores() -> int:
+    """The cores this process may run on: a container's or ``taskset``'s share of the
+    machine's, which :func:`os.cpu_count` counts all of."""
+    if hasattr(os, "sched_getaffinity"):  # not on macOS
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _page_records(
