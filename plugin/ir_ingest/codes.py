@@ -275,6 +275,12 @@ CODES: dict[str, CodeHelp] = {
         "datestamp across the cut may be missed, so the run is incomplete",
         _HARVEST_AGAIN,
     ),
+    "harvest.crosswalk_process_failed": CodeHelp(
+        "the second process that crosswalks a long harvest's pages could not start or "
+        "ended; the harvest crosswalked the rest itself, more slowly, and lost nothing",
+        "nothing, unless it comes back: then see the process's words on stderr, and harvest "
+        "with `--no-crosswalk-process` meanwhile",
+    ),
     "harvest.unknown_set": CodeHelp(
         "a run that found nothing asked for a set the endpoint does not list (ListSets): a "
         "mistyped set looks like an empty one",

@@ -166,3 +166,29 @@ def test_a_crosswalk_process_killed_mid_run_fails_it_and_the_next_run_completes_
     assert report.resumed_run_id is not None
     assert_every_record_once(store, records)
     store.close()
+
+
+def test_left_to_decide_a_harvest_goes_on_without_a_crosswalk_process_that_died(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
+    monkeypatch.setattr(store_pages, "CrosswalkWorker", _Counted)
+    monkeypatch.setattr(_Counted, "started", [])
+    records = synthetic_records(1500)
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+
+    def kill_once(report: RunReport) -> None:
+        if _Counted.started and report.pages == 9:
+            os.kill(_Counted.started[0], signal.SIGKILL)
+
+    with serve_in_background(faulty_endpoint(records, FaultPlan(batch_size=100))) as url:
+        report = run_harvest(
+            url, "oai_dc", store=store, policy=FAST, repository=REPO, on_page=kill_once
+        )
+    assert len(_Counted.started) == 1, "started once, not again after it died"
+    assert report.status == "completed"
+    assert report.counts["created"] == 1500, "the pages it had were crosswalked here"
+    assert_every_record_once(store, records)
+    assert [issue["code"] for issue in report.run_issues] == ["harvest.crosswalk_process_failed"]
+    assert "killed by SIGKILL" in report.run_issues[0]["message"]
+    store.close()

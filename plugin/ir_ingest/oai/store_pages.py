@@ -11,6 +11,7 @@ process of their own (:mod:`ir_ingest.worker`), and stored here, one at a time, 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import time
 from collections import deque
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ir_ingest.crosswalk import crosswalk_dirs
 from ir_ingest.crosswalk.lookups import lookup_dirs
-from ir_ingest.entry import Entry, HarvestedRecord, Outcome
+from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome
 from ir_ingest.errors import HarvestError
 from ir_ingest.oai.archive import PageArchive
 from ir_ingest.oai.datestamp import newest_datestamp, parse_datestamp
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
     from ir_ingest.oai.plan import HarvestOptions, Plan, WindowState
     from ir_ingest.report.model import RunReport
     from ir_ingest.store import Store
+
+log = logging.getLogger(__name__)
 
 
 def harvest_windows(
@@ -122,28 +125,70 @@ class _PageLine:
         """Process and commit ``page``; or hand it to the crosswalk process, and commit the
         first page there if it has too many."""
         worker = self._worker(page)
-        if worker is None or not worker.ready or page.may_repeat:
+        if worker is None or page.may_repeat or not self._ready(worker):
             # A page that may repeat is read here: the store must hold every page before it
             # to tell what this run stored already.
             self.finish()
-            records = _page_records(self.store, self.report, state, page, self.crosswalk)
-            self._commit(state, page, _process_page(page, records))
+            self._here(state, page)
             return
-        worker.send(page, self.crosswalk)
+        try:
+            worker.send(page, self.crosswalk)
+        except HarvestError as exc:
+            self._without_worker(exc)
+            self._here(state, page)
+            return
         self.pending.append((state, page))
         if len(self.pending) > _IN_FLIGHT:
-            state, page = self.pending.popleft()
-            self._commit(state, page, worker.receive())
+            self._commit_first()
 
     def finish(self) -> None:
         """Commit the pages the crosswalk process has."""
-        while self.pending and self.worker is not None and self.worker.in_flight:
-            state, page = self.pending.popleft()
-            self._commit(state, page, self.worker.receive())
+        while self.pending:
+            self._commit_first()
 
     def close(self) -> None:
         if self.worker is not None:
             self.worker.close()
+
+    def _here(self, state: WindowState, page: Page) -> None:
+        """Process a page in this process and commit it."""
+        records = _page_records(self.store, self.report, state, page, self.crosswalk)
+        self._commit(state, page, _process_page(page, records))
+
+    def _commit_first(self) -> None:
+        """Commit the first page the crosswalk process has (or all, here, if it failed)."""
+        assert self.worker is not None
+        try:
+            entries = self.worker.receive()
+        except HarvestError as exc:
+            self._without_worker(exc)
+            return
+        state, page = self.pending.popleft()
+        self._commit(state, page, entries)
+
+    def _ready(self, worker: CrosswalkWorker) -> bool:
+        try:
+            return worker.ready
+        except HarvestError as exc:  # it could not warm up
+            self._without_worker(exc)
+            return False
+
+    def _without_worker(self, exc: HarvestError) -> None:
+        """Go on in this process after the crosswalk process failed, with the pages it had,
+        unless it was asked for (then the run fails: the user wanted it, and should know)."""
+        if self.offload:
+            raise exc
+        log.warning("%s; going on without it", exc)
+        self.report.add_run_issue(
+            Issue("harvest.crosswalk_process_failed", f"{exc}; the harvest went on without it"),
+            "crosswalk process",
+        )
+        if self.worker is not None:
+            self.worker.close()
+        self.worker, self.offload = None, False
+        pending, self.pending = self.pending, deque()
+        for state, page in pending:
+            self._here(state, page)
 
     def _commit(self, state: WindowState, page: Page, entries: list[Entry]) -> None:
         """Archive the page; commit its entries with its window's checkpoint; count them."""
@@ -183,10 +228,14 @@ class _PageLine:
         long: started for a page or two, a process costs more than it saves."""
         if self.worker is None and self.offload is not False:
             self.seen += page.size
-            if self.offload or (self.seen >= OFFLOAD_AFTER and page.token and _cores() > 1):
+            if self.offload:
                 self.worker = CrosswalkWorker(crosswalk_dirs(), lookup_dirs())
-                if self.offload:
-                    self.worker.wait_ready()
+                self.worker.wait_ready()
+            elif self.seen >= OFFLOAD_AFTER and page.token and _cores() > 1:
+                try:
+                    self.worker = CrosswalkWorker(crosswalk_dirs(), lookup_dirs())
+                except HarvestError as exc:
+                    self._without_worker(exc)
         return self.worker
 
 

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from copy import deepcopy
 from dataclasses import replace
@@ -24,7 +23,7 @@ from ir_ingest.oai.client import Page
 from ir_ingest.oai.pages import read_page
 from ir_ingest.pipeline import process, read_file
 from ir_ingest.resources import bundled
-from ir_ingest.worker import CrosswalkWorker, read_message, write_message
+from ir_ingest.worker import CrosswalkWorker
 from ir_ingest.xmlsafe import OAI_NS
 from tests.conftest import FIXTURES, misspelt_crosswalk
 from tests.oai.test_kill import _ended
@@ -267,34 +266,3 @@ def test_a_crosswalk_process_whose_harvest_was_killed_ends_without_a_word(
     # It finished the page it had, found nobody to answer (EPIPE) and left: the terminal of
     # a killed harvest showed its BrokenPipeError traceback.
     assert said == ""
-
-
-def test_a_message_is_written_whole_when_a_signal_cuts_a_write_short() -> None:
-    # A write to a full pipe that a signal interrupts returns what it wrote so far: the rest
-    # of the message must follow, or the other side reads garbage.
-    reading, writing = os.pipe()
-    got: list[bytes | None] = []
-    signalled = threading.Event()
-
-    def read() -> None:
-        signalled.wait()  # the pipe stays full until the write is cut short
-        with os.fdopen(reading, "rb") as stream:
-            got.append(read_message(stream))
-
-    previous = signal.signal(signal.SIGUSR1, lambda *_: signalled.set())
-    reader = threading.Thread(target=read)
-    reader.start()
-    main = threading.get_ident()
-    interrupt = threading.Timer(0.1, signal.pthread_kill, (main, signal.SIGUSR1))
-    interrupt.start()
-    payload = os.urandom(1 << 20)  # more than a pipe holds
-    try:
-        with os.fdopen(writing, "wb", buffering=0) as stream:
-            write_message(stream, payload)
-    finally:
-        signal.signal(signal.SIGUSR1, previous)
-        interrupt.join()
-        signalled.set()
-        reader.join()
-    assert [len(message or b"") for message in got] == [len(payload)]
-    assert got == [payload]

@@ -12,7 +12,8 @@ checkpoint.
 - It warms up (imports, crosswalk files, idutils' patterns: about a second) while the harvest
   goes on without it (``--crosswalk-process`` waits for it); :attr:`CrosswalkWorker.ready`
   says when it can take pages.
-- Records and entries cross the pipe as msgpack: pickling a Record costs ten times more.
+- Records and entries cross the pipe as msgpack (:mod:`ir_ingest.worker.wire`); the child's
+  side is :mod:`ir_ingest.worker.__main__`.
 - The child reads until its pipe closes: when the harvest's process ends, however it ends
   (``kill -9`` too), the child ends, without a word once it finds nobody to answer.  When
   the child dies, or sends what cannot be read, :class:`CrosswalkWorker` raises
@@ -22,7 +23,6 @@ checkpoint.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import queue
@@ -30,86 +30,40 @@ import signal
 import subprocess
 import sys
 import threading
-from dataclasses import replace
-from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import msgspec
 
-from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
+from ir_ingest.entry import Entry, HarvestedRecord, Issue
 from ir_ingest.errors import ConfigError, HarvestError
-from ir_ingest.schema import Record  # noqa: TC001  # msgspec reads the annotations at run time
+from ir_ingest.worker.wire import (
+    ENCODE,
+    REPLY,
+    Done,
+    PageMessage,
+    Processed,
+    Ready,
+    issue_data,
+    read_message,
+    to_wire,
+    write_message,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
 
     from ir_ingest.oai.client import Page
 
 #: How long :meth:`CrosswalkWorker.close` waits for the child to end before it is killed.
 _EXIT_WAIT = 5.0
 
-#: Bytes of a message's length on the pipes.
-_LENGTH = 8
-#: A length no message comes near (a page's answer is megabytes): bytes that say more are
-#: no message but something else written to the pipe.
-_LONGEST = 1 << 32
-
 #: Where the crosswalk process fails, what the harvest can do instead.
 _WITHOUT = "; --no-crosswalk-process harvests without it"
 
-_IssueData = tuple[str, str, Severity, str | None]
-
-
-class _Harvested(msgspec.Struct, array_like=True):
-    """A :class:`HarvestedRecord` on the pipe (without its parsed tree)."""
-
-    repository: str
-    identifier: str
-    datestamp: str
-    metadata_prefix: str
-    raw: bytes
-    set_specs: tuple[str, ...]
-    deleted: bool
-    crosswalk: str | None
-
-
-class _Page(msgspec.Struct, array_like=True):
-    """A page to process: its response still to read (``body``, from ``repository`` in
-    ``prefix``), or its records read already, each with the issues reading found."""
-
-    crosswalk: str | None
-    body: bytes | None = None
-    repository: str = ""
-    prefix: str = ""
-    records: list[tuple[_Harvested, list[_IssueData]]] = []
-
-
-class _Processed(msgspec.Struct, array_like=True):
-    harvested: _Harvested
-    record: Record | None
-    issues: list[_IssueData]
-    lineage: dict[str, list[str]]
-
-
-class _Ready(msgspec.Struct, tag=True, array_like=True):
-    """The child has warmed up and takes pages."""
-
-
-class _Done(msgspec.Struct, tag=True, array_like=True):
-    """A page's entries, in the order of its records; or why there are none: a broken
-    crosswalk or lookup file, the run's problem (:class:`ConfigError`)."""
-
-    entries: list[_Processed]
-    config_error: str | None = None
-
-
 #: What the reader thread hands over: an answer; or, last, why there are no more (``None``:
 #: the child has gone).
-_Reply = _Ready | list[Entry] | ConfigError | HarvestError | None
-
-_REPLY = msgspec.msgpack.Decoder(_Ready | _Done)
-_PAGE = msgspec.msgpack.Decoder(_Page)
-_ENCODE = msgspec.msgpack.Encoder()
+_Reply = Ready | list[Entry] | ConfigError | HarvestError | None
 
 
 class CrosswalkWorker:
@@ -177,7 +131,7 @@ class CrosswalkWorker:
     def wait_ready(self) -> None:
         """Wait for the child to warm up; raises :class:`HarvestError` when it could not."""
         if not self._ready:
-            self._ready = isinstance(self._next(), _Ready)
+            self._ready = isinstance(self._next(), Ready)
 
     def send(self, page: Page, crosswalk: str | None = None) -> None:
         """Hand a page over, to be read there if it is unread, and its records crosswalked
@@ -185,18 +139,18 @@ class CrosswalkWorker:
         assert self._ready, "not warmed up yet"
         if page.unread is not None:
             repository, prefix = page.unread
-            sent = _Page(crosswalk, page.body, repository, prefix)
+            sent = PageMessage(crosswalk, page.body, repository, prefix)
         else:
             records = [
                 (
-                    _to_wire(h),
-                    [_issue_data(i) for i in page.issues_by_identifier.get(h.identifier, ())],
+                    to_wire(h),
+                    [issue_data(i) for i in page.issues_by_identifier.get(h.identifier, ())],
                 )
                 for h in page.records
             ]
-            sent = _Page(crosswalk, records=records)
+            sent = PageMessage(crosswalk, records=records)
         try:
-            write_message(self._to_child, _ENCODE.encode(sent))
+            write_message(self._to_child, ENCODE.encode(sent))
         except OSError as exc:  # BrokenPipeError: the child has died
             raise self._died() from exc
         self.in_flight += 1
@@ -231,7 +185,7 @@ class CrosswalkWorker:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _next(self) -> _Ready | list[Entry] | ConfigError:
+    def _next(self) -> Ready | list[Entry] | ConfigError:
         """The next answer; once there are none, why (said again, never waited for)."""
         if self._failure is None:
             reply = self._replies.get()
@@ -264,7 +218,7 @@ def _read_replies(stream: IO[bytes], replies: queue.SimpleQueue[_Reply]) -> None
     with stream:
         try:
             while (message := read_message(stream)) is not None:
-                replies.put(_reply(_REPLY.decode(message)))
+                replies.put(_reply(REPLY.decode(message)))
         except Exception as exc:  # whatever it is, the harvest must not wait for ever
             cause = f"{type(exc).__name__}: {exc}"
             failure = f"the crosswalk process sent an answer that cannot be read ({cause})"
@@ -273,152 +227,18 @@ def _read_replies(stream: IO[bytes], replies: queue.SimpleQueue[_Reply]) -> None
     replies.put(None)
 
 
-def _reply(reply: _Ready | _Done) -> _Ready | list[Entry] | ConfigError:
-    if isinstance(reply, _Ready):
+def _reply(reply: Ready | Done) -> Ready | list[Entry] | ConfigError:
+    if isinstance(reply, Ready):
         return reply
     if reply.config_error is not None:
         return ConfigError(reply.config_error)
     return [_entry(done) for done in reply.entries]
 
 
-def _entry(done: _Processed) -> Entry:
+def _entry(done: Processed) -> Entry:
     return Entry(
         HarvestedRecord(*msgspec.structs.astuple(done.harvested)),
         record=done.record,
         issues=[Issue(*issue) for issue in done.issues],
         lineage=done.lineage,
     )
-
-
-def write_message(stream: IO[bytes], payload: bytes) -> None:
-    """One message: its length (8 bytes, big-endian), then its bytes.
-
-    Written whole on an unbuffered pipe too, whose write a signal can cut short (it returns
-    the bytes it wrote before the signal came).
-    """
-    message = memoryview(len(payload).to_bytes(_LENGTH, "big") + payload)
-    while message:
-        message = message[stream.write(message) :]
-
-
-def read_message(stream: IO[bytes]) -> bytes | None:
-    """The next message, or ``None`` at the end of the stream (the other side has gone)."""
-    head = _read_exactly(stream, _LENGTH)
-    if head is None:
-        return None
-    size = int.from_bytes(head, "big")
-    if size > _LONGEST:
-        raise ValueError(f"{head!r} is no message's length: something else wrote to the pipe")
-    return _read_exactly(stream, size)
-
-
-def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:
-    chunks = []
-    while size:
-        chunk = stream.read(size)
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
-
-
-def _issue_data(issue: Issue) -> _IssueData:
-    return (issue.code, issue.message, issue.severity, issue.path)
-
-
-def _to_wire(h: HarvestedRecord) -> _Harvested:
-    return _Harvested(
-        h.repository,
-        h.identifier,
-        h.datestamp,
-        h.metadata_prefix,
-        h.raw,
-        h.set_specs,
-        h.deleted,
-        h.crosswalk,
-    )
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """The child: warm up, say so, then process pages until its input ends; leave without a
-    word when the harvest has gone (killed: nobody reads the answer, EPIPE)."""
-    # The pipe to the harvest is a copy of stdout; stdout itself goes to stderr, before any
-    # import, so that nothing a library prints can break a message.  Unbuffered: a message
-    # is written whole by write_message, and nothing is left to flush after an EPIPE.
-    stdin, stdout = sys.stdin.buffer, os.fdopen(os.dup(1), "wb", buffering=0)
-    os.dup2(2, 1)
-    # Imported here, not at the top: the harvest imports this module for the class above.
-    import idutils  # noqa: F401  # its patterns take most of the warm-up; not one page
-
-    from ir_ingest.crosswalk import add_crosswalk_dir, registry
-    from ir_ingest.crosswalk.lookups import add_lookup_dir
-
-    parser = argparse.ArgumentParser(prog="python -m ir_ingest.worker")
-    parser.add_argument("--crosswalks", type=Path, action="append", default=[])
-    parser.add_argument("--lookups", type=Path, action="append", default=[])
-    args = parser.parse_args(argv)
-    for folder in reversed(args.lookups):
-        add_lookup_dir(folder)
-    for folder in reversed(args.crosswalks):
-        add_crosswalk_dir(folder)
-    with contextlib.suppress(ConfigError):
-        registry()  # a broken file is said with the first page, as in one process
-    with contextlib.suppress(BrokenPipeError), stdout:
-        _serve(stdin, stdout)
-
-
-def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
-    """Say the child is ready, then answer each page in the order they come."""
-    write_message(stdout, _ENCODE.encode(_Ready()))
-    # A thread takes each page off the pipe as it comes, so the harvest never waits to hand
-    # one over (a page is larger than a pipe holds) while this one is busy with the last.
-    pages: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-    threading.Thread(target=_read_pages, args=(stdin, pages), daemon=True).start()
-    while (message := pages.get()) is not None:
-        try:
-            done = _Done(_process_page(_PAGE.decode(message)))
-        except ConfigError as exc:
-            done = _Done([], str(exc))
-        write_message(stdout, _ENCODE.encode(done))
-
-
-def _read_pages(stream: IO[bytes], pages: queue.SimpleQueue[bytes | None]) -> None:
-    while (message := read_message(stream)) is not None:
-        pages.put(message)
-    pages.put(None)
-
-
-def _process_page(sent: _Page) -> list[_Processed]:
-    """Read the page (unless read already) and process its records, as a harvest would."""
-    from ir_ingest.oai.client import Page
-    from ir_ingest.oai.pages import read_page
-    from ir_ingest.pipeline import process
-
-    if sent.body is not None:
-        page = Page([], None, body=sent.body, unread=(sent.repository, sent.prefix))
-        read_page(page)
-        records = [(h, page.issues_by_identifier.get(h.identifier, [])) for h in page.records]
-    else:
-        records = [
-            (HarvestedRecord(*msgspec.structs.astuple(h)), [Issue(*i) for i in issues])
-            for h, issues in sent.records
-        ]
-    processed = []
-    for harvested, issues in records:
-        if sent.crosswalk is not None:
-            harvested = replace(harvested, crosswalk=sent.crosswalk)
-        entry = process(harvested, issues)
-        processed.append(
-            _Processed(
-                _to_wire(entry.harvested),
-                entry.record,
-                [_issue_data(i) for i in entry.issues],
-                entry.lineage,
-            )
-        )
-    return processed
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,121 @@
+"""What the harvest and its crosswalk process say to each other, and how.
+
+Each message is msgpack (pickling a Record costs ten times more) framed by its length; the
+harvest sends pages (:class:`PageMessage`), the child answers once :class:`Ready`, then with a
+:class:`Done` for each page, in the order they came.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+import msgspec
+
+from ir_ingest.entry import HarvestedRecord, Issue, Severity
+from ir_ingest.schema import Record  # noqa: TC001  # msgspec reads the annotations at run time
+
+#: Bytes of a message's length on the pipes.
+_LENGTH = 8
+#: A length no message comes near (a page's answer is megabytes): bytes that say more are
+#: no message but something else written to the pipe.
+_LONGEST = 1 << 32
+
+IssueData = tuple[str, str, Severity, str | None]
+
+
+class Harvested(msgspec.Struct, array_like=True):
+    """A :class:`HarvestedRecord` on the pipe (without its parsed tree)."""
+
+    repository: str
+    identifier: str
+    datestamp: str
+    metadata_prefix: str
+    raw: bytes
+    set_specs: tuple[str, ...]
+    deleted: bool
+    crosswalk: str | None
+
+
+class PageMessage(msgspec.Struct, array_like=True):
+    """A page to process: its response still to read (``body``, from ``repository`` in
+    ``prefix``), or its records read already, each with the issues reading found."""
+
+    crosswalk: str | None
+    body: bytes | None = None
+    repository: str = ""
+    prefix: str = ""
+    records: list[tuple[Harvested, list[IssueData]]] = []
+
+
+class Processed(msgspec.Struct, array_like=True):
+    harvested: Harvested
+    record: Record | None
+    issues: list[IssueData]
+    lineage: dict[str, list[str]]
+
+
+class Ready(msgspec.Struct, tag=True, array_like=True):
+    """The child has warmed up and takes pages."""
+
+
+class Done(msgspec.Struct, tag=True, array_like=True):
+    """A page's entries, in the order of its records; or why there are none: a broken
+    crosswalk or lookup file, the run's problem (:class:`ConfigError`)."""
+
+    entries: list[Processed]
+    config_error: str | None = None
+
+
+REPLY = msgspec.msgpack.Decoder(Ready | Done)
+PAGE = msgspec.msgpack.Decoder(PageMessage)
+ENCODE = msgspec.msgpack.Encoder()
+
+
+def write_message(stream: IO[bytes], payload: bytes) -> None:
+    """One message: its length (8 bytes, big-endian), then its bytes.
+
+    Written whole on an unbuffered pipe too, whose write a signal can cut short (it returns
+    the bytes it wrote before the signal came).
+    """
+    message = memoryview(len(payload).to_bytes(_LENGTH, "big") + payload)
+    while message:
+        message = message[stream.write(message) :]
+
+
+def read_message(stream: IO[bytes]) -> bytes | None:
+    """The next message, or ``None`` at the end of the stream (the other side has gone)."""
+    head = _read_exactly(stream, _LENGTH)
+    if head is None:
+        return None
+    size = int.from_bytes(head, "big")
+    if size > _LONGEST:
+        raise ValueError(f"{head!r} is no message's length: something else wrote to the pipe")
+    return _read_exactly(stream, size)
+
+
+def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:
+    chunks = []
+    while size:
+        chunk = stream.read(size)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def issue_data(issue: Issue) -> IssueData:
+    return (issue.code, issue.message, issue.severity, issue.path)
+
+
+def to_wire(h: HarvestedRecord) -> Harvested:
+    return Harvested(
+        h.repository,
+        h.identifier,
+        h.datestamp,
+        h.metadata_prefix,
+        h.raw,
+        h.set_specs,
+        h.deleted,
+        h.crosswalk,
+    )
