@@ -538,6 +538,19 @@ def test_one_harvest_of_a_source_at_a_time(any_store: Store) -> None:
         pass  # the refusal names the run going on
 
 
+def test_a_lock_file_says_whose_lock_it_is(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    for prefix in ("oai_dc", "mods", "oai_dc"):
+        with source_lock(store, source_key(REPO, prefix, None)):
+            pass
+    said = sorted(path.read_text() for path in tmp_path.glob("store.sqlite3.*.lock"))
+    assert said == [
+        f"harvest lock of source {source_key(REPO, prefix, None)}\n"
+        for prefix in ("mods", "oai_dc")
+    ], "one file per source, saying once which"
+    store.close()
+
+
 def test_a_lock_held_for_a_moment_is_waited_for(any_store: Store) -> None:
     """Another run looking for dead runs holds a source's lock for milliseconds: the run of
     that source starting then waits, instead of failing as if a harvest were going on."""

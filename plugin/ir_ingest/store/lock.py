@@ -163,6 +163,11 @@ def _file_lock(path: Path, store: Store, key: str, wait: float) -> Iterator[None
     with handle:
         if not _tried(attempt, wait):
             raise _busy(store, key)
+        # Named by a hash, the file says inside whose lock it is, for a manager who finds
+        # one per source beside the store (writing is the holder's: the lock is taken).
+        handle.truncate(0)
+        handle.write(f"harvest lock of source {key}\n")
+        handle.flush()
         try:
             yield
         finally:
