@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ir_ingest.store import tables as t
 
@@ -28,8 +28,12 @@ VOLATILE_SOURCE = ("datestamp", "raw_sha256", "crosswalk")
 
 def comparable(data: dict[str, Any]) -> dict[str, Any]:
     """A record's data without its volatile provenance (see :data:`VOLATILE_SOURCE`)."""
-    source = {k: v for k, v in data["source"].items() if k not in VOLATILE_SOURCE}
-    return {**data, "source": source}
+    return {**data, "source": comparable_source(data["source"])}
+
+
+def comparable_source(source: dict[str, Any]) -> dict[str, Any]:
+    """A record's ``source`` data without its volatile provenance."""
+    return {k: v for k, v in source.items() if k not in VOLATILE_SOURCE}
 
 
 def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -42,6 +46,12 @@ def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return sorted(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
 
 
+# Built once, as SQLAlchemy then finds its compiled form at once.
+_STORED_JSON = select(t.records.c.id, t.records.c.record_json).where(
+    t.records.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
 def note_changes(conn: Connection, updated: dict[str, Entry]) -> None:
     """Set ``changed_fields`` on entries whose record replaces a stored one.
 
@@ -52,8 +62,7 @@ def note_changes(conn: Connection, updated: dict[str, Entry]) -> None:
     """
     if not updated:
         return
-    c = t.records.c
-    rows = conn.execute(select(c.id, c.record_json).where(c.id.in_(list(updated)))).all()
+    rows = conn.execute(_STORED_JSON, {"ids": list(updated)}).all()
     for rid, old_json in rows:
         entry = updated[rid]
         if entry.record is None or old_json is None:

@@ -50,6 +50,8 @@ def older(datestamp: str, stored: str) -> bool:
     A day says nothing of the hour: ``2024-03-05`` (day granularity, OAI-PMH §3.3.1) is not
     older than ``2024-03-05T10:00:00Z``, so those two compare by their days.
     """
+    if datestamp == stored:
+        return False  # a record received again as it was: no need to read the two alike
     moment = parse_datestamp(datestamp)
     stored_moment = parse_datestamp(stored)
     if moment is None or stored_moment is None:
