@@ -37,13 +37,14 @@ def test_share_of_values_reaching_a_field(corpus: Path, capsys: pytest.CaptureFi
     with capsys.disabled():
         for fmt, tally in sorted(tallies.items()):
             print(f"\n{fmt}: {tally.records} records, {tally.share:.1%} of values reached a field")  # noqa: T201
-    # Floors measured on this corpus (2026-11-29: mods 57.1%, oai_dc 89.2%, qdc 68.9%).  The
+    # Floors measured on this corpus (2026-11-29: mods 55.0%, oai_dc 89.2%, qdc 68.9%).  The
     # 2026-11-28 shares (58.6%, 89.3%, 71.3%) were higher because they counted values placed
-    # where they do not belong and since kept in extra: thumbnails as identifiers, CONTENTdm
-    # collections as hosts, a book's poems as its host's pages, series statements as handles.
+    # where they do not belong and since kept in extra: thumbnails as identifiers, digital
+    # collections as hosts (CONTENTdm's isPartOf; MODS hosts with displayLabel="collection",
+    # 57.1% -> 55.0%), a book's poems as its host's pages, series statements as handles.
     # The largest part of the MODS rest is Harvard LibraryCloud extension data no record field
     # is meant for.
-    assert tallies["mods"].share >= 0.55
+    assert tallies["mods"].share >= 0.54
     assert tallies["oai_dc"].share >= 0.85
     assert tallies["qdc"].share >= 0.65
 
