@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import names, normalise
+from ir_ingest.crosswalk.lookups import lookup_key
 from ir_ingest.crosswalk.normalise import NormaliseError
 from ir_ingest.errors import XMLError
 
@@ -45,3 +46,26 @@ def test_names_parse_or_are_refused(value: str) -> None:
         return
     assert agent["name"]
     assert agent["type"] in ("personal", "organizational")
+
+
+# Words of the organisation pattern, surnames, and what stands between words (or joins them).
+_NAME_PARTS = st.sampled_from(
+    ("institute", "universities", "city of", "departement", "gmbh", "organization", "co", "of",
+     "museum", "smith", "press", "x", " ", ",", "_", "-", "1", ".")
+)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(_NAME_PARTS, max_size=8), st.lists(st.booleans(), min_size=80, max_size=80))
+def test_an_ascii_name_lower_cased_finds_the_organisation_words_the_case_blind_pattern_finds(
+    parts: list[str], upper: list[bool]
+) -> None:
+    name = "".join(c.upper() if up else c for c, up in zip("".join(parts), upper, strict=False))
+    found = names._ORGANISATION_WORDS.search(name)
+    assert bool(names._ASCII_ORGANISATION_WORDS.search(name.lower())) == bool(found)
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=40))
+def test_a_lookup_key_collapses_the_white_space_a_pattern_would(value: str) -> None:
+    assert lookup_key(value) == re.sub(r"\s+", " ", value).strip().lower()

@@ -92,16 +92,17 @@ class Crosswalk:
     precedence: int | None = None
     #: ``{uri}local`` -> ``prefix:local``, as paths in ``extra`` name elements; filled as met.
     short_names: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    #: The root elements as ``{namespace}local``, as lxml names them (asked for every record).
+    roots_clark: frozenset[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        roots = frozenset(clark(root, self.namespaces) for root in self.roots)
+        object.__setattr__(self, "roots_clark", roots)  # frozen: set once, here
 
     @property
     def root(self) -> str:
         """The first (main) root element name, for messages."""
         return self.roots[0]
-
-    @property
-    def roots_clark(self) -> frozenset[str]:
-        """The root elements as ``{namespace}local``, as lxml names them."""
-        return frozenset(clark(root, self.namespaces) for root in self.roots)
 
 
 def clark(qname: str, namespaces: dict[str, str]) -> str:

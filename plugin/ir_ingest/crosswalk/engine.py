@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text, language
+from ir_ingest.crosswalk.paths import ByTag, Children
 from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:
@@ -97,10 +98,10 @@ class _Scope:
 def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
     """Run every rule of ``crosswalk`` over ``root``; put the unconsumed rest in ``extra``."""
     scope = _Scope()
-    data = _run(crosswalk.rules, root, scope, "", "")
+    data = _run(crosswalk.rules, root, scope, "", "", Children())
     for name, value in crosswalk.defaults.items():
         if name not in data:
-            data[name] = copy.deepcopy(value)  # the file's value is shared by all records
+            data[name] = _fresh(value)  # the file's value is shared by all records
             scope.lineage.append((name, "(the crosswalk's default: no source value)"))
     walk = _Walk(root, scope.consumed | scope.read, crosswalk)
     if walk.extra:
@@ -119,25 +120,33 @@ def _has_own_text(element: etree._Element) -> bool:
 
 
 def _run(
-    rules: tuple[Rule, ...], node: etree._Element, scope: _Scope, target: str, source: str
+    rules: tuple[Rule, ...],
+    node: etree._Element,
+    scope: _Scope,
+    target: str,
+    source: str,
+    index: Children,
 ) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    by_tag: dict[Any, list[etree._Element]] = {}
-    for element in node:
-        by_tag.setdefault(element.tag, []).append(element)
+    by_tag = index[node]
     for rule in _plan(rules, frozenset(by_tag)):
         path = rule.path
-        keys = path.select(node, by_tag) if path is not None else _xpath_keys(rule, node)
+        if path is not None:
+            keys = path.select(node, by_tag, index)
+        elif rule.one_step and _all_consumed(rule, by_tag, scope):
+            continue  # it could select only what is taken: lxml's call costs microseconds
+        else:
+            keys = _xpath_keys(rule, node)
         for key in keys:
             if scope.is_consumed(key):
                 continue
             if not rule.build:
                 # A plain value's bad-value issue stands even though the value went to extra.
-                _apply(rule, key, data, scope, target, source)
+                _apply(rule, key, data, scope, target, source, index)
                 continue
             # A build is committed only if used: a refused one is rebuilt by a later rule.
             child = _Scope(parent=scope)
-            if _apply(rule, key, data, child, target, source):
+            if _apply(rule, key, data, child, target, source, index):
                 child.commit()
     return data
 
@@ -150,6 +159,12 @@ def _plan(rules: tuple[Rule, ...], tags: frozenset[Any]) -> tuple[Rule, ...]:
     the test of every rule's first step against the node's children is made once per shape.
     """
     return tuple(rule for rule in rules if rule.first_tags is None or tags & rule.first_tags)
+
+
+def _all_consumed(rule: Rule, by_tag: ByTag, scope: _Scope) -> bool:
+    """Whether every child the rule's first step names is consumed."""
+    assert rule.first_tags is not None  # one_step says so
+    return all(scope.is_consumed(child) for tag in rule.first_tags for child in by_tag.get(tag, ()))
 
 
 def _xpath_keys(rule: Rule, node: etree._Element) -> list[Key]:
@@ -169,14 +184,20 @@ def _key(found: Any) -> Key | None:
 
 
 def _apply(
-    rule: Rule, key: Key, data: dict[str, Any], scope: _Scope, target: str, source: str
+    rule: Rule,
+    key: Key,
+    data: dict[str, Any],
+    scope: _Scope,
+    target: str,
+    source: str,
+    index: Children,
 ) -> bool:
     """Apply one rule to one selected element or attribute; True when its value was used."""
     element = key if isinstance(key, etree._Element) else key[0]
     value: Any
     if rule.build:
-        prefix = f"{target}{'.'.join(rule.target.parts)}."
-        value = _run(rule.build, element, scope, prefix, _join(source, rule))
+        prefix = f"{target}{rule.target.dotted}."
+        value = _run(rule.build, element, scope, prefix, _join(source, rule), index)
     elif isinstance(key, tuple):
         value = clean_text(element.get(key[1]) or "")
     else:
@@ -184,7 +205,7 @@ def _apply(
     if not value:
         return False
     try:
-        values = _run_ops(rule.ops, value)
+        values = _run_ops(rule.ops, value) if rule.ops else [value]
     except NormaliseError as exc:
         if not _on_error(rule, exc, key, f"{target}{rule.target}", _join(source, rule), scope):
             return False
@@ -199,7 +220,7 @@ def _apply(
     # Every part must find its place; otherwise the whole source value stays for extra.
     used = all([_put(data, rule, v) for v in values]) and placed and bool(values)
     if used:
-        field_name = target + ".".join(rule.target.parts)
+        field_name = target + rule.target.dotted
         if rule.build and rule.ops:
             # The parts were internal keys the operations turned into this field.
             scope.lineage = [(field_name, path) for _, path in scope.lineage]
@@ -293,16 +314,27 @@ def _shape(rule: Rule, element: etree._Element, value: Any) -> Any:
     if rule.constants:
         value = {"value": value} if not isinstance(value, dict) else dict(value)
         for key, constant in rule.constants.items():
-            value.setdefault(key, copy.deepcopy(constant))
+            if key not in value:
+                value[key] = _fresh(constant)
     return value
 
 
+_IMMUTABLE = (str, int, float, type(None))
+
+
+def _fresh(constant: Any) -> Any:
+    """A constant of the crosswalk file for one record: its own copy, unless immutable (a
+    deep copy of a string costs a microsecond, and returns the string)."""
+    return constant if isinstance(constant, _IMMUTABLE) else copy.deepcopy(constant)
+
+
 def _put(data: dict[str, Any], rule: Rule, value: Any) -> bool:
-    *parents, last = rule.target.parts
+    target = rule.target
     holder = data
-    for part in parents:
+    for part in target.parents:
         holder = holder.setdefault(part, {})
-    if rule.target.append:
+    last = target.parts[-1]
+    if target.append:
         values = holder.setdefault(last, [])
         if value not in values:  # the same language as code and as text is one language
             values.append(value)

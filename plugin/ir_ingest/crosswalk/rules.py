@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from lxml import etree
 
 from ir_ingest.crosswalk.ops import Operation, compile_operation
-from ir_ingest.crosswalk.paths import SimplePath, compile_path, first_tags
+from ir_ingest.crosswalk.paths import SimplePath, compile_path, first_tags, one_step
 from ir_ingest.crosswalk.targets import check_keys, field_type
 from ir_ingest.errors import ConfigError
 
@@ -39,9 +39,16 @@ class TargetPath:
 
     parts: tuple[str, ...]
     append: bool
+    #: ``parts`` joined, and those above the last: the engine needs them for every value.
+    dotted: str = field(init=False, compare=False, repr=False)
+    parents: tuple[str, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dotted", ".".join(self.parts))  # frozen: set once, here
+        object.__setattr__(self, "parents", self.parts[:-1])
 
     def __str__(self) -> str:
-        return ".".join(self.parts) + ("[]" if self.append else "")
+        return self.dotted + ("[]" if self.append else "")
 
 
 # Compared and hashed by identity: the engine caches, per tuple of rules, which of them can
@@ -61,6 +68,9 @@ class Rule:
     #: The path compiled for selection in Python (:mod:`ir_ingest.crosswalk.paths`); ``None``
     #: when it is outside that subset and lxml evaluates ``select``.
     path: SimplePath | None = None
+    #: The path is one child step (perhaps a union of them), so it selects only children named
+    #: in ``first_tags``: once earlier rules consumed all of those, lxml need not be asked.
+    one_step: bool = False
     ops: tuple[Operation, ...] = ()
     wrap: str | None = None
     constants: dict[str, Any] = field(default_factory=dict)
@@ -136,6 +146,7 @@ def _compile_rule(
         target=target,
         first_tags=first_tags(str(spec["from"]), namespaces),
         path=compile_path(str(spec["from"]), namespaces),
+        one_step=one_step(str(spec["from"]), namespaces),
         ops=ops,
         wrap=wrap,
         constants=constants,
