@@ -16,7 +16,7 @@ import msgspec
 from lxml import etree
 
 from ir_ingest import xmlsafe
-from ir_ingest.crosswalk.definition import Crosswalk, Limit, load_crosswalk
+from ir_ingest.crosswalk.definition import Crosswalk, load_crosswalk
 from ir_ingest.crosswalk.engine import Applied, apply_crosswalk
 from ir_ingest.crosswalk.post import STEPS
 from ir_ingest.entry import Issue, Severity
@@ -317,22 +317,9 @@ def _limits(crosswalk: Crosswalk, data: dict[str, Any]) -> list[Issue]:
     for limit in crosswalk.limits:
         if limit.types and not type_uri.endswith(limit.types):
             continue
-        parts, issue = _limit_parts(limit)
         holder: Any = data
-        for part in parts:
+        for part in limit.parts:
             holder = holder.get(part) if isinstance(holder, dict) else None
         if not holder:
-            issues.append(issue)
+            issues.append(limit.issue)
     return issues
-
-
-@cache
-def _limit_parts(limit: Limit) -> tuple[tuple[str, ...], Issue]:
-    """The field path of a limit, and the issue it is reported with (made once a limit)."""
-    issue = Issue(
-        code="crosswalk.format_limit",
-        message=f"{limit.field}: {limit.message}",
-        severity=Severity.INFO,
-        path=limit.field,
-    )
-    return tuple(limit.field.split(".")), issue

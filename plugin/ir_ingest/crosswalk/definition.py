@@ -42,6 +42,7 @@ rules are compiled by :mod:`ir_ingest.crosswalk.rules`.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +51,7 @@ import yaml
 from ir_ingest.crosswalk.post import STEPS
 from ir_ingest.crosswalk.rules import XML_LANG, RuleContext, compile_rules
 from ir_ingest.crosswalk.targets import record_type
+from ir_ingest.entry import Issue, Severity
 from ir_ingest.errors import ConfigError
 from ir_ingest.resources import bundled
 
@@ -71,6 +73,20 @@ class Limit:
     field: str
     message: str
     types: tuple[str, ...] = ()
+    #: The parts of ``field``, and the issue that says the limit (immutable: made once here,
+    #: not for every record the limit is found on).
+    parts: tuple[str, ...] = dataclasses.field(init=False, compare=False, repr=False)
+    issue: Issue = dataclasses.field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parts", tuple(self.field.split(".")))  # frozen: set here
+        issue = Issue(
+            code="crosswalk.format_limit",
+            message=f"{self.field}: {self.message}",
+            severity=Severity.INFO,
+            path=self.field,
+        )
+        object.__setattr__(self, "issue", issue)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from lxml import etree
 
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text, language
 from ir_ingest.crosswalk.paths import ByTag, Children
+from ir_ingest.crosswalk.walk import Walk, element_text
 from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:
@@ -103,20 +104,13 @@ def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
         if name not in data:
             data[name] = _fresh(value)  # the file's value is shared by all records
             scope.lineage.append((name, "(the crosswalk's default: no source value)"))
-    walk = _Walk(root, scope.consumed | scope.read, crosswalk)
+    walk = Walk(root, scope.consumed | scope.read, crosswalk)
     if walk.extra:
         data["extra"] = walk.extra
     lineage: dict[str, list[str]] = {}
     for target, source in scope.lineage:
         lineage.setdefault(target, []).append(source)
     return Applied(data, scope.issues, lineage, walk.total, walk.consumed)
-
-
-def _has_own_text(element: etree._Element) -> bool:
-    """Whether an element holds text itself: in its text or its children's tails (mixed content)."""
-    if element.text and not element.text.isspace():
-        return True
-    return any(child.tail and not child.tail.isspace() for child in element)
 
 
 def _run(
@@ -201,7 +195,7 @@ def _apply(
     elif isinstance(key, tuple):
         value = clean_text(element.get(key[1]) or "")
     else:
-        value = clean_text(_text(element))
+        value = clean_text(element_text(element))
     if not value:
         return False
     try:
@@ -259,11 +253,6 @@ def _run_ops(ops: tuple[Operation, ...], value: Any) -> list[Any]:
             rest = ops[index + 1 :]
             return [out for item in value for out in _run_ops(rest, item) or [None]]
     return [value]
-
-
-def _text(element: etree._Element) -> str:
-    """All the text of an element: its own, or its descendants' too (mixed content)."""
-    return element.text or "" if not len(element) else "".join(map(str, element.itertext()))
 
 
 def _join(source: str, rule: Rule) -> str:
@@ -345,77 +334,3 @@ def _put(data: dict[str, Any], rule: Rule, value: Any) -> bool:
     # A second value equal to the first (the same language as code and as text) is consumed;
     # a different one, even naming the same COAR type, keeps its own wording in extra.
     return bool(holder[last] == value)
-
-
-class _Walk:
-    """One top-down pass over the source: every value counted, the unused ones kept by path.
-
-    A value is the text of a leaf element, all the text of an element with mixed content
-    (``Northern <b>Norway</b> and Svalbard``), or a value attribute.  Below an element whose
-    text was counted (used by a rule, or mixed content kept whole) no text is counted again,
-    but value attributes still are.  ``consumed + kept == total`` holds by construction here,
-    and the tests check ``total`` against an independent count of the source.
-    """
-
-    def __init__(self, root: etree._Element, used: set[Key], crosswalk: Crosswalk) -> None:
-        self.extra: dict[str, list[str]] = {}
-        self.total = 0
-        self.consumed = 0
-        self._used = used
-        self._crosswalk = crosswalk
-        self._value_attributes = sorted(crosswalk.value_attributes)
-        self._names = crosswalk.short_names  # shared by the crosswalk's records
-        self._root = root
-        if self._value_attributes:
-            self._attributes(root, "")
-        self._children(root, "", False)
-
-    def _children(self, node: etree._Element, path: str, text_counted: bool) -> None:
-        """Visit the element children of ``node`` (recursion: metadata trees are shallow)."""
-        prefix = f"{path}/" if path else ""
-        for child in node:
-            tag: Any = child.tag  # comments and processing instructions have a function as tag
-            if not isinstance(tag, str):
-                continue
-            child_path = prefix + (self._names.get(tag) or self._short(tag))
-            if self._value_attributes and child.keys():  # keys(): cheapest test for none
-                self._attributes(child, child_path)
-            counted = text_counted or self._text(child, child_path)
-            if len(child):
-                self._children(child, child_path, counted)
-
-    def _text(self, node: etree._Element, path: str) -> bool:
-        """Count the node's own text as one value; True when its descendants' text is part of it."""
-        if node in self._used:  # a rule took the element, and with it all the text inside
-            text = _text(node)
-            if text and not text.isspace():
-                self.total += 1
-                self.consumed += 1
-            return True
-        if not _has_own_text(node):
-            return False
-        self.total += 1
-        self.extra.setdefault(path, []).append(clean_text(_text(node)))
-        return True
-
-    def _attributes(self, node: etree._Element, path: str) -> None:
-        # In a fixed order: the order of ``extra`` is part of the record's content hash, and a
-        # set's order changes from one process to the next.
-        for name in self._value_attributes:
-            value = node.get(name)
-            if value is None:
-                continue
-            self.total += 1
-            if (node, name) in self._used:
-                self.consumed += 1
-                continue
-            at = f"{path or self._short(self._root.tag)}/@{self._short(name)}"
-            self.extra.setdefault(at, []).append(str(value))
-
-    def _short(self, tag: str) -> str:
-        if tag not in self._names:
-            qname = etree.QName(tag)
-            prefixes = {uri: prefix for prefix, uri in self._crosswalk.namespaces.items()}
-            prefix = prefixes.get(qname.namespace or "", "")
-            self._names[tag] = f"{prefix}:{qname.localname}" if prefix else qname.localname
-        return self._names[tag]
