@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -69,3 +70,25 @@ def test_an_ascii_name_lower_cased_finds_the_organisation_words_the_case_blind_p
 @given(st.text(max_size=40))
 def test_a_lookup_key_collapses_the_white_space_a_pattern_would(value: str) -> None:
     assert lookup_key(value) == re.sub(r"\s+", " ", value).strip().lower()
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
+def _clean_text_by_patterns(value: str) -> str:
+    """clean_text as it was written with patterns (the white space a pattern's \\s matches)."""
+    text = unicodedata.normalize("NFC", value)
+    if "\n" in text and _PARAGRAPH_BREAK.search(text):
+        paragraphs = (re.sub(r"\s+", " ", p).strip() for p in _PARAGRAPH_BREAK.split(text))
+        return "\n\n".join(p for p in paragraphs if p)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@settings(max_examples=300)
+@given(
+    st.text(
+        alphabet=st.sampled_from("ab é\u0301\n\t\r\x0b\x0c\x1c\x85\xa0\u2003\u2028"), max_size=30
+    )
+)
+def test_clean_text_collapses_the_white_space_a_pattern_would(value: str) -> None:
+    assert normalise.clean_text(value) == _clean_text_by_patterns(value)

@@ -294,8 +294,8 @@ def _shape(rule: Rule, element: etree._Element, value: Any) -> Any:
     """
     if rule.wrap and isinstance(value, str):
         value = {rule.wrap: value}
-        lang = next(filter(None, map(element.get, rule.lang_attributes)), None)
-        if rule.wrap == "value" and lang:
+        lang = _lang(element, rule) if rule.wrap == "value" else None
+        if lang:
             try:
                 value["lang"] = language(lang)
             except NormaliseError:
@@ -306,6 +306,15 @@ def _shape(rule: Rule, element: etree._Element, value: Any) -> Any:
             if key not in value:
                 value[key] = _fresh(constant)
     return value
+
+
+def _lang(element: etree._Element, rule: Rule) -> str | None:
+    """The first language attribute of the element that is there and not empty."""
+    for name in rule.lang_attributes:
+        lang = element.get(name)
+        if lang:
+            return lang
+    return None
 
 
 _IMMUTABLE = (str, int, float, type(None))
