@@ -126,7 +126,8 @@ def _run(
     for rule in _plan(rules, frozenset(by_tag)):
         path = rule.path
         if path is not None:
-            keys = path.select(node, by_tag, index)
+            tag = path.child_tag
+            keys = by_tag.get(tag, _NONE) if tag is not None else path.select(node, by_tag, index)
         elif rule.one_step and _all_consumed(rule, by_tag, scope):
             continue  # it could select only what is taken: lxml's call costs microseconds
         else:
@@ -143,6 +144,9 @@ def _run(
             if _apply(rule, key, data, child, target, source, index):
                 child.commit()
     return data
+
+
+_NONE: list[etree._Element] = []
 
 
 @lru_cache(maxsize=4096)

@@ -21,7 +21,7 @@ and the fixtures, that both select the same nodes in the same order.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -95,6 +95,14 @@ class SimplePath:
     steps: tuple[Step, ...]
     #: The last step's attribute, as ``{uri}local`` or ``local``; None selects elements.
     attribute: str | None = None
+    #: The path is one child name and nothing more (``dc:title``, most rules): it selects the
+    #: node's children of that name, which a caller that has them by tag looks up itself.
+    child_tag: str | None = field(init=False, default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        steps = self.steps
+        if len(steps) == 1 and not steps[0].predicates and self.attribute is None:
+            object.__setattr__(self, "child_tag", steps[0].tag)  # frozen: set once, here
 
     def select(
         self, node: etree._Element, children: ByTag, index: Children | None = None
