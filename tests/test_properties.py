@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import names, normalise
+from ir_ingest.crosswalk.lookups import lookup_key
 from ir_ingest.crosswalk.normalise import NormaliseError
 from ir_ingest.errors import XMLError
 
@@ -45,3 +47,48 @@ def test_names_parse_or_are_refused(value: str) -> None:
         return
     assert agent["name"]
     assert agent["type"] in ("personal", "organizational")
+
+
+# Words of the organisation pattern, surnames, and what stands between words (or joins them).
+_NAME_PARTS = st.sampled_from(
+    ("institute", "universities", "city of", "departement", "gmbh", "organization", "co", "of",
+     "museum", "smith", "press", "x", " ", ",", "_", "-", "1", ".")
+)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(_NAME_PARTS, max_size=8), st.lists(st.booleans(), min_size=80, max_size=80))
+def test_an_ascii_name_lower_cased_finds_the_organisation_words_the_case_blind_pattern_finds(
+    parts: list[str], upper: list[bool]
+) -> None:
+    name = "".join(c.upper() if up else c for c, up in zip("".join(parts), upper, strict=False))
+    found = names._ORGANISATION_WORDS.search(name)
+    assert bool(names._ASCII_ORGANISATION_WORDS.search(name.lower())) == bool(found)
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=40))
+def test_a_lookup_key_collapses_the_white_space_a_pattern_would(value: str) -> None:
+    assert lookup_key(value) == re.sub(r"\s+", " ", value).strip().lower()
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
+def _clean_text_by_patterns(value: str) -> str:
+    """clean_text as it was written with patterns (the white space a pattern's \\s matches)."""
+    text = unicodedata.normalize("NFC", value)
+    if "\n" in text and _PARAGRAPH_BREAK.search(text):
+        paragraphs = (re.sub(r"\s+", " ", p).strip() for p in _PARAGRAPH_BREAK.split(text))
+        return "\n\n".join(p for p in paragraphs if p)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@settings(max_examples=300)
+@given(
+    st.text(
+        alphabet=st.sampled_from("ab é\u0301\n\t\r\x0b\x0c\x1c\x85\xa0\u2003\u2028"), max_size=30
+    )
+)
+def test_clean_text_collapses_the_white_space_a_pattern_would(value: str) -> None:
+    assert normalise.clean_text(value) == _clean_text_by_patterns(value)

@@ -369,3 +369,15 @@ def test_a_split_part_no_operation_maps_keeps_the_whole_value_in_extra(tmp_path:
         "extra": {"t:r": ["open access; not a right we know"]},
     }
     assert (applied.source_values, applied.consumed_values) == (1, 0)
+
+
+def test_a_file_that_binds_exslt_regular_expressions_may_use_them(tmp_path: Path) -> None:
+    path = tmp_path / "test.yaml"
+    path.write_text(
+        "format: test\nroot: t:rec\n"
+        "namespaces: {t: 'urn:test', re: 'http://exslt.org/regular-expressions'}\n"
+        "rules:\n  - {from: \"t:p[re:test(., '^[0-9]+$')]\", to: publisher}\n",
+        encoding="utf-8",
+    )
+    applied = apply_crosswalk(load_crosswalk(path), _doc("<t:p>x</t:p><t:p>12</t:p>"))
+    assert applied.data == {"publisher": "12", "extra": {"t:p": ["x"]}}

@@ -13,7 +13,7 @@ from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import registry
 from ir_ingest.crosswalk.coverage import find_records
 from ir_ingest.crosswalk.engine import _xpath_keys
-from ir_ingest.crosswalk.paths import compile_path
+from ir_ingest.crosswalk.paths import compile_path, one_step
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -165,3 +165,41 @@ def test_every_shipped_rule_in_the_subset_selects_what_lxml_selects_in_every_rec
                 ), (rule.source, record.getroottree().getpath(node))
                 compared += len(ours)
     assert compared > 1000, "the rules selected something to compare"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("m:name", True),
+        (" m:name [1] ", True),
+        ("m:name[not(../m:name[@type='family'])] | m:genre", True),
+        ("m:name[@type=']']", True),
+        ("m:name[@type='[']/m:namePart", False),
+        ("m:name/m:namePart", False),
+        ("m:name | m:genre/@valueURI", False),
+        ("m:name/@type", False),
+        ("m:name[1] = 1", False),
+        ("@type", False),
+        (".", False),
+        ("m:name//m:namePart", False),
+    ],
+)
+def test_a_path_of_one_child_step_is_told_from_others(path: str, expected: bool) -> None:
+    assert one_step(path, NS) is expected
+
+
+def test_a_shipped_rule_of_one_step_selects_only_the_children_its_first_step_names() -> None:
+    """What lets the engine pass such a rule by once those children are consumed."""
+    crosswalks = registry()
+    for record in _records():
+        crosswalk = next(cw for cw in crosswalks.values() if record.tag in cw.roots_clark)
+        nodes = list(record.iter(etree.Element))
+        for rule in _rules(crosswalk.rules):
+            if not rule.one_step:
+                continue
+            assert rule.first_tags is not None
+            for node in nodes:
+                for key in _xpath_keys(rule, node):
+                    assert isinstance(key, etree._Element), rule.source
+                    assert key.getparent() is node, rule.source
+                    assert key.tag in rule.first_tags, rule.source

@@ -165,13 +165,19 @@ def richest_format(offered: Iterable[tuple[str, str]], reader: str | None = None
 
 #: The OAI-PMH elements around a record's metadata (a metadata root wrongly put in the OAI
 #: namespace, as one OJS export does with ``dc``, is no envelope: its format is unknown).
-_ENVELOPE = frozenset(("OAI-PMH", "GetRecord", "ListRecords", "record", "header", "metadata"))
+_ENVELOPE = frozenset(
+    f"{{{xmlsafe.OAI_NS}}}{name}"
+    for name in ("OAI-PMH", "GetRecord", "ListRecords", "record", "header", "metadata")
+)
 
 
 def is_envelope(element: etree._Element) -> bool:
     """Whether ``element`` is part of OAI-PMH's envelope, which no crosswalk reads."""
-    name = etree.QName(element)
-    return name.namespace == xmlsafe.OAI_NS and name.localname in _ENVELOPE
+    # The tag looked up as it is: making an etree.QName cost a microsecond, for every record.
+    tag: Any = element.tag  # a comment's is a function
+    if not isinstance(tag, str):  # etree.QName refuses a comment, as it always did
+        tag = etree.QName(element).text
+    return tag in _ENVELOPE
 
 
 def for_element(
@@ -285,6 +291,15 @@ def _offline_source(root: etree._Element, crosswalk: Crosswalk) -> Source:
     )
 
 
+#: Issues are immutable: the ones that say the same of every record they are on are made once.
+_UNMAPPED_TYPE = Issue(
+    code="crosswalk.unmapped_type",
+    message="no source type maps to a COAR resource type; recorded as 'other'",
+    severity=Severity.WARNING,
+    path="resource_type",
+)
+
+
 def _ensure_type(applied: Applied) -> None:
     """Every record has a COAR type: 'other', with an issue, when no source type mapped."""
     found = applied.data.get("resource_type", {})
@@ -292,14 +307,7 @@ def _ensure_type(applied: Applied) -> None:
         return
     # Only source labels were found (rules may add them before any type is known).
     applied.data["resource_type"] = {**COAR_OTHER, **found}
-    applied.issues.append(
-        Issue(
-            code="crosswalk.unmapped_type",
-            message="no source type maps to a COAR resource type; recorded as 'other'",
-            severity=Severity.WARNING,
-            path="resource_type",
-        )
-    )
+    applied.issues.append(_UNMAPPED_TYPE)
 
 
 def _limits(crosswalk: Crosswalk, data: dict[str, Any]) -> list[Issue]:
@@ -310,15 +318,8 @@ def _limits(crosswalk: Crosswalk, data: dict[str, Any]) -> list[Issue]:
         if limit.types and not type_uri.endswith(limit.types):
             continue
         holder: Any = data
-        for part in limit.field.split("."):
+        for part in limit.parts:
             holder = holder.get(part) if isinstance(holder, dict) else None
         if not holder:
-            issues.append(
-                Issue(
-                    code="crosswalk.format_limit",
-                    message=f"{limit.field}: {limit.message}",
-                    severity=Severity.INFO,
-                    path=limit.field,
-                )
-            )
+            issues.append(limit.issue)
     return issues

@@ -42,6 +42,7 @@ rules are compiled by :mod:`ir_ingest.crosswalk.rules`.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +51,7 @@ import yaml
 from ir_ingest.crosswalk.post import STEPS
 from ir_ingest.crosswalk.rules import XML_LANG, RuleContext, compile_rules
 from ir_ingest.crosswalk.targets import record_type
+from ir_ingest.entry import Issue, Severity
 from ir_ingest.errors import ConfigError
 from ir_ingest.resources import bundled
 
@@ -71,6 +73,20 @@ class Limit:
     field: str
     message: str
     types: tuple[str, ...] = ()
+    #: The parts of ``field``, and the issue that says the limit (immutable: made once here,
+    #: not for every record the limit is found on).
+    parts: tuple[str, ...] = dataclasses.field(init=False, compare=False, repr=False)
+    issue: Issue = dataclasses.field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parts", tuple(self.field.split(".")))  # frozen: set here
+        issue = Issue(
+            code="crosswalk.format_limit",
+            message=f"{self.field}: {self.message}",
+            severity=Severity.INFO,
+            path=self.field,
+        )
+        object.__setattr__(self, "issue", issue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,16 +108,17 @@ class Crosswalk:
     precedence: int | None = None
     #: ``{uri}local`` -> ``prefix:local``, as paths in ``extra`` name elements; filled as met.
     short_names: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    #: The root elements as ``{namespace}local``, as lxml names them (asked for every record).
+    roots_clark: frozenset[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        roots = frozenset(clark(root, self.namespaces) for root in self.roots)
+        object.__setattr__(self, "roots_clark", roots)  # frozen: set once, here
 
     @property
     def root(self) -> str:
         """The first (main) root element name, for messages."""
         return self.roots[0]
-
-    @property
-    def roots_clark(self) -> frozenset[str]:
-        """The root elements as ``{namespace}local``, as lxml names them."""
-        return frozenset(clark(root, self.namespaces) for root in self.roots)
 
 
 def clark(qname: str, namespaces: dict[str, str]) -> str:

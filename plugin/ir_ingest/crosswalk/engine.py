@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text, language
+from ir_ingest.crosswalk.paths import ByTag, Children
+from ir_ingest.crosswalk.walk import Walk, element_text
 from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:
@@ -97,12 +99,12 @@ class _Scope:
 def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
     """Run every rule of ``crosswalk`` over ``root``; put the unconsumed rest in ``extra``."""
     scope = _Scope()
-    data = _run(crosswalk.rules, root, scope, "", "")
+    data = _run(crosswalk.rules, root, scope, Children())
     for name, value in crosswalk.defaults.items():
         if name not in data:
-            data[name] = copy.deepcopy(value)  # the file's value is shared by all records
+            data[name] = _fresh(value)  # the file's value is shared by all records
             scope.lineage.append((name, "(the crosswalk's default: no source value)"))
-    walk = _Walk(root, scope.consumed | scope.read, crosswalk)
+    walk = Walk(root, scope.consumed | scope.read, crosswalk)
     if walk.extra:
         data["extra"] = walk.extra
     lineage: dict[str, list[str]] = {}
@@ -111,35 +113,35 @@ def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
     return Applied(data, scope.issues, lineage, walk.total, walk.consumed)
 
 
-def _has_own_text(element: etree._Element) -> bool:
-    """Whether an element holds text itself: in its text or its children's tails (mixed content)."""
-    if element.text and not element.text.isspace():
-        return True
-    return any(child.tail and not child.tail.isspace() for child in element)
-
-
 def _run(
-    rules: tuple[Rule, ...], node: etree._Element, scope: _Scope, target: str, source: str
+    rules: tuple[Rule, ...], node: etree._Element, scope: _Scope, index: Children
 ) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    by_tag: dict[Any, list[etree._Element]] = {}
-    for element in node:
-        by_tag.setdefault(element.tag, []).append(element)
+    by_tag = index[node]
     for rule in _plan(rules, frozenset(by_tag)):
         path = rule.path
-        keys = path.select(node, by_tag) if path is not None else _xpath_keys(rule, node)
+        if path is not None:
+            tag = path.child_tag
+            keys = by_tag.get(tag, _NONE) if tag is not None else path.select(node, by_tag, index)
+        elif rule.one_step and _all_consumed(rule, by_tag, scope):
+            continue  # it could select only what is taken: lxml's call costs microseconds
+        else:
+            keys = _xpath_keys(rule, node)
         for key in keys:
             if scope.is_consumed(key):
                 continue
             if not rule.build:
                 # A plain value's bad-value issue stands even though the value went to extra.
-                _apply(rule, key, data, scope, target, source)
+                _apply(rule, key, data, scope, index)
                 continue
             # A build is committed only if used: a refused one is rebuilt by a later rule.
             child = _Scope(parent=scope)
-            if _apply(rule, key, data, child, target, source):
+            if _apply(rule, key, data, child, index):
                 child.commit()
     return data
+
+
+_NONE: list[etree._Element] = []
 
 
 @lru_cache(maxsize=4096)
@@ -150,6 +152,12 @@ def _plan(rules: tuple[Rule, ...], tags: frozenset[Any]) -> tuple[Rule, ...]:
     the test of every rule's first step against the node's children is made once per shape.
     """
     return tuple(rule for rule in rules if rule.first_tags is None or tags & rule.first_tags)
+
+
+def _all_consumed(rule: Rule, by_tag: ByTag, scope: _Scope) -> bool:
+    """Whether every child the rule's first step names is consumed."""
+    assert rule.first_tags is not None  # one_step says so
+    return all(scope.is_consumed(child) for tag in rule.first_tags for child in by_tag.get(tag, ()))
 
 
 def _xpath_keys(rule: Rule, node: etree._Element) -> list[Key]:
@@ -168,25 +176,22 @@ def _key(found: Any) -> Key | None:
     return None
 
 
-def _apply(
-    rule: Rule, key: Key, data: dict[str, Any], scope: _Scope, target: str, source: str
-) -> bool:
+def _apply(rule: Rule, key: Key, data: dict[str, Any], scope: _Scope, index: Children) -> bool:
     """Apply one rule to one selected element or attribute; True when its value was used."""
     element = key if isinstance(key, etree._Element) else key[0]
     value: Any
     if rule.build:
-        prefix = f"{target}{'.'.join(rule.target.parts)}."
-        value = _run(rule.build, element, scope, prefix, _join(source, rule))
+        value = _run(rule.build, element, scope, index)
     elif isinstance(key, tuple):
         value = clean_text(element.get(key[1]) or "")
     else:
-        value = clean_text(_text(element))
+        value = clean_text(element_text(element))
     if not value:
         return False
     try:
-        values = _run_ops(rule.ops, value)
+        values = _run_ops(rule.ops, value) if rule.ops else [value]
     except NormaliseError as exc:
-        if not _on_error(rule, exc, key, f"{target}{rule.target}", _join(source, rule), scope):
+        if not _on_error(rule, exc, key, scope):
             return False
         values = [value]
     placed = None not in values
@@ -199,13 +204,12 @@ def _apply(
     # Every part must find its place; otherwise the whole source value stays for extra.
     used = all([_put(data, rule, v) for v in values]) and placed and bool(values)
     if used:
-        field_name = target + ".".join(rule.target.parts)
         if rule.build and rule.ops:
             # The parts were internal keys the operations turned into this field.
-            scope.lineage = [(field_name, path) for _, path in scope.lineage]
+            scope.lineage = [(rule.field, path) for _, path in scope.lineage]
         elif not rule.build:
             _mark_used(rule, key, scope)
-            scope.lineage.append((field_name, _join(source, rule)))
+            scope.lineage.append((rule.field, rule.origin))
     return used
 
 
@@ -240,29 +244,19 @@ def _run_ops(ops: tuple[Operation, ...], value: Any) -> list[Any]:
     return [value]
 
 
-def _text(element: etree._Element) -> str:
-    """All the text of an element: its own, or its descendants' too (mixed content)."""
-    return element.text or "" if not len(element) else "".join(map(str, element.itertext()))
-
-
-def _join(source: str, rule: Rule) -> str:
-    return f"{source}/{rule.source}" if source else rule.source
-
-
-def _on_error(
-    rule: Rule, exc: NormaliseError, key: Key, where: str, source: str, scope: _Scope
-) -> bool:
+def _on_error(rule: Rule, exc: NormaliseError, key: Key, scope: _Scope) -> bool:
     """Apply the rule's error policy: True keeps the value as read, False drops it to ``extra``."""
     if rule.on_error == "keep":
         return True
     if rule.on_error in ("report", "reject") and not scope.was_reported(key):
         scope.reported.add(key)
+        where = rule.field + ("[]" if rule.target.append else "")
         scope.issues.append(
             Issue(
                 code="crosswalk.bad_value",
                 message=f"{where}: {exc}; the value is kept in extra",
                 severity=Severity.ERROR if rule.on_error == "reject" else Severity.WARNING,
-                path=source,
+                path=rule.origin,
             )
         )
     return False
@@ -284,8 +278,8 @@ def _shape(rule: Rule, element: etree._Element, value: Any) -> Any:
     """
     if rule.wrap and isinstance(value, str):
         value = {rule.wrap: value}
-        lang = next(filter(None, map(element.get, rule.lang_attributes)), None)
-        if rule.wrap == "value" and lang:
+        lang = _lang(element, rule) if rule.wrap == "value" else None
+        if lang:
             try:
                 value["lang"] = language(lang)
             except NormaliseError:
@@ -293,16 +287,36 @@ def _shape(rule: Rule, element: etree._Element, value: Any) -> Any:
     if rule.constants:
         value = {"value": value} if not isinstance(value, dict) else dict(value)
         for key, constant in rule.constants.items():
-            value.setdefault(key, copy.deepcopy(constant))
+            if key not in value:
+                value[key] = _fresh(constant)
     return value
 
 
+def _lang(element: etree._Element, rule: Rule) -> str | None:
+    """The first language attribute of the element that is there and not empty."""
+    for name in rule.lang_attributes:
+        lang = element.get(name)
+        if lang:
+            return lang
+    return None
+
+
+_IMMUTABLE = (str, int, float, type(None))
+
+
+def _fresh(constant: Any) -> Any:
+    """A constant of the crosswalk file for one record: its own copy, unless immutable (a
+    deep copy of a string costs a microsecond, and returns the string)."""
+    return constant if isinstance(constant, _IMMUTABLE) else copy.deepcopy(constant)
+
+
 def _put(data: dict[str, Any], rule: Rule, value: Any) -> bool:
-    *parents, last = rule.target.parts
+    target = rule.target
     holder = data
-    for part in parents:
+    for part in target.parents:
         holder = holder.setdefault(part, {})
-    if rule.target.append:
+    last = target.parts[-1]
+    if target.append:
         values = holder.setdefault(last, [])
         if value not in values:  # the same language as code and as text is one language
             values.append(value)
@@ -313,77 +327,3 @@ def _put(data: dict[str, Any], rule: Rule, value: Any) -> bool:
     # A second value equal to the first (the same language as code and as text) is consumed;
     # a different one, even naming the same COAR type, keeps its own wording in extra.
     return bool(holder[last] == value)
-
-
-class _Walk:
-    """One top-down pass over the source: every value counted, the unused ones kept by path.
-
-    A value is the text of a leaf element, all the text of an element with mixed content
-    (``Northern <b>Norway</b> and Svalbard``), or a value attribute.  Below an element whose
-    text was counted (used by a rule, or mixed content kept whole) no text is counted again,
-    but value attributes still are.  ``consumed + kept == total`` holds by construction here,
-    and the tests check ``total`` against an independent count of the source.
-    """
-
-    def __init__(self, root: etree._Element, used: set[Key], crosswalk: Crosswalk) -> None:
-        self.extra: dict[str, list[str]] = {}
-        self.total = 0
-        self.consumed = 0
-        self._used = used
-        self._crosswalk = crosswalk
-        self._value_attributes = sorted(crosswalk.value_attributes)
-        self._names = crosswalk.short_names  # shared by the crosswalk's records
-        self._root = root
-        if self._value_attributes:
-            self._attributes(root, "")
-        self._children(root, "", False)
-
-    def _children(self, node: etree._Element, path: str, text_counted: bool) -> None:
-        """Visit the element children of ``node`` (recursion: metadata trees are shallow)."""
-        prefix = f"{path}/" if path else ""
-        for child in node:
-            tag: Any = child.tag  # comments and processing instructions have a function as tag
-            if not isinstance(tag, str):
-                continue
-            child_path = prefix + (self._names.get(tag) or self._short(tag))
-            if self._value_attributes and child.keys():  # keys(): cheapest test for none
-                self._attributes(child, child_path)
-            counted = text_counted or self._text(child, child_path)
-            if len(child):
-                self._children(child, child_path, counted)
-
-    def _text(self, node: etree._Element, path: str) -> bool:
-        """Count the node's own text as one value; True when its descendants' text is part of it."""
-        if node in self._used:  # a rule took the element, and with it all the text inside
-            text = _text(node)
-            if text and not text.isspace():
-                self.total += 1
-                self.consumed += 1
-            return True
-        if not _has_own_text(node):
-            return False
-        self.total += 1
-        self.extra.setdefault(path, []).append(clean_text(_text(node)))
-        return True
-
-    def _attributes(self, node: etree._Element, path: str) -> None:
-        # In a fixed order: the order of ``extra`` is part of the record's content hash, and a
-        # set's order changes from one process to the next.
-        for name in self._value_attributes:
-            value = node.get(name)
-            if value is None:
-                continue
-            self.total += 1
-            if (node, name) in self._used:
-                self.consumed += 1
-                continue
-            at = f"{path or self._short(self._root.tag)}/@{self._short(name)}"
-            self.extra.setdefault(at, []).append(str(value))
-
-    def _short(self, tag: str) -> str:
-        if tag not in self._names:
-            qname = etree.QName(tag)
-            prefixes = {uri: prefix for prefix, uri in self._crosswalk.namespaces.items()}
-            prefix = prefixes.get(qname.namespace or "", "")
-            self._names[tag] = f"{prefix}:{qname.localname}" if prefix else qname.localname
-        return self._names[tag]

@@ -21,7 +21,7 @@ and the fixtures, that both select the same nodes in the same order.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -67,6 +67,25 @@ class Step:
 
 
 _NONE: list[etree._Element] = []
+#: An element's children by tag (``tag`` as lxml gives it; comments have a function as tag).
+ByTag = dict[object, list[etree._Element]]
+
+
+class Children(dict[etree._Element, ByTag]):
+    """The children by tag of every node asked for, each node's made once.
+
+    One record's rules look into the same nodes again and again (some twenty MODS rules start
+    at ``mods:originInfo``, and a ``build`` runs a dozen rules on one ``mods:name``): reading
+    a node's children costs lxml a proxy and a tag string each, every time.  Keeps the nodes
+    alive, so it lives as long as one record's crosswalk.
+    """
+
+    def __missing__(self, node: etree._Element) -> ByTag:
+        by_tag: ByTag = {}
+        for child in node:
+            by_tag.setdefault(child.tag, []).append(child)
+        self[node] = by_tag
+        return by_tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +95,22 @@ class SimplePath:
     steps: tuple[Step, ...]
     #: The last step's attribute, as ``{uri}local`` or ``local``; None selects elements.
     attribute: str | None = None
+    #: The path is one child name and nothing more (``dc:title``, most rules): it selects the
+    #: node's children of that name, which a caller that has them by tag looks up itself.
+    child_tag: str | None = field(init=False, default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        steps = self.steps
+        if len(steps) == 1 and not steps[0].predicates and self.attribute is None:
+            object.__setattr__(self, "child_tag", steps[0].tag)  # frozen: set once, here
 
     def select(
-        self, node: etree._Element, children: dict[object, list[etree._Element]]
+        self, node: etree._Element, children: ByTag, index: Children | None = None
     ) -> list[Key]:
         """The keys selected under ``node``, in document order.  ``children`` are ``node``'s
-        element children by tag (the engine has them already); the list returned may be one
-        of them and must not be changed."""
+        element children by tag (the engine has them already), ``index`` those of other nodes
+        when the caller keeps them; the list returned may be one of them and must not be
+        changed."""
         found = [node]
         steps = self.steps
         if steps:
@@ -92,8 +120,15 @@ class SimplePath:
             else:
                 found = first.pick(_named(node, None))
             for step in steps[1:]:
+                tag = step.tag
                 found = [
-                    picked for parent in found for picked in step.pick(_named(parent, step.tag))
+                    picked
+                    for parent in found
+                    for picked in step.pick(
+                        _named(parent, tag)
+                        if index is None or tag is None
+                        else index[parent].get(tag, _NONE)
+                    )
                 ]
         name = self.attribute
         if name is None:
@@ -288,6 +323,27 @@ def first_tags(path: str, namespaces: dict[str, str]) -> frozenset[str] | None:
             return None
         tags.add(f"{{{namespaces[match.group(1)]}}}{match.group(2)}")
     return frozenset(tags)
+
+
+def one_step(path: str, namespaces: dict[str, str]) -> bool:
+    """Whether every branch of ``path`` is one child step, a name and its predicates
+    (``dc:date[not(../dc:date[…])]``): it then selects only children :func:`first_tags` names."""
+    if first_tags(path, namespaces) is None:
+        return False
+    for branch in _branches(path):
+        name = _FIRST_STEP.match(branch)
+        assert name is not None  # first_tags matched every branch
+        depth, quote = 0, ""
+        for char in branch[name.end(2) :]:
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            elif char in "[]":
+                depth += 1 if char == "[" else -1
+            elif depth == 0 and not char.isspace():
+                return False  # a further step, or an operator: more than the step
+    return True
 
 
 def _branches(path: str) -> list[str]:

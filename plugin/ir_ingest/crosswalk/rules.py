@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from lxml import etree
 
 from ir_ingest.crosswalk.ops import Operation, compile_operation
-from ir_ingest.crosswalk.paths import SimplePath, compile_path, first_tags
+from ir_ingest.crosswalk.paths import SimplePath, compile_path, first_tags, one_step
 from ir_ingest.crosswalk.targets import check_keys, field_type
 from ir_ingest.errors import ConfigError
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 OnError = Literal["keep", "null", "report", "reject"]
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EXSLT_REGEXP = "http://exslt.org/regular-expressions"
 
 _RULE_KEYS = {
     "from", "to", "ops", "as", "set", "build", "when", "requires", "consume", "on_error", "note",
@@ -39,9 +40,16 @@ class TargetPath:
 
     parts: tuple[str, ...]
     append: bool
+    #: ``parts`` joined, and those above the last: the engine needs them for every value.
+    dotted: str = field(init=False, compare=False, repr=False)
+    parents: tuple[str, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dotted", ".".join(self.parts))  # frozen: set once, here
+        object.__setattr__(self, "parents", self.parts[:-1])
 
     def __str__(self) -> str:
-        return ".".join(self.parts) + ("[]" if self.append else "")
+        return self.dotted + ("[]" if self.append else "")
 
 
 # Compared and hashed by identity: the engine caches, per tuple of rules, which of them can
@@ -61,6 +69,9 @@ class Rule:
     #: The path compiled for selection in Python (:mod:`ir_ingest.crosswalk.paths`); ``None``
     #: when it is outside that subset and lxml evaluates ``select``.
     path: SimplePath | None = None
+    #: The path is one child step (perhaps a union of them), so it selects only children named
+    #: in ``first_tags``: once earlier rules consumed all of those, lxml need not be asked.
+    one_step: bool = False
     ops: tuple[Operation, ...] = ()
     wrap: str | None = None
     constants: dict[str, Any] = field(default_factory=dict)
@@ -71,6 +82,11 @@ class Rule:
     on_error: OnError = "report"
     #: Attributes (``{uri}local``) giving the language of a value wrapped ``as: value``, in order.
     lang_attributes: tuple[str, ...] = (XML_LANG,)
+    #: The record field the values go to and the source path they come from, each with those
+    #: of the ``build`` rules around this one (``host.identifiers``,
+    #: ``mods:relatedItem[@type='host'][1]/mods:identifier``): what lineage and issues name.
+    field: str = ""
+    origin: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +99,13 @@ class RuleContext:
 
 @dataclass(frozen=True, slots=True)
 class _Build:
-    """The rule whose ``build`` rules are being compiled: its label and its target."""
+    """The rule whose ``build`` rules are being compiled: its label, its target (as written,
+    after those of the builds around it), and its :attr:`Rule.field` and :attr:`Rule.origin`."""
 
     label: str
     target: str
+    field: str
+    origin: str
 
 
 def compile_rules(
@@ -129,6 +148,12 @@ def _compile_rule(
     wrap = _wrap(where, spec.get("as"))
     constants = _mapping(where, "set", spec.get("set"))
     check_keys(where, field, target, [*([wrap] if wrap else []), *constants])
+    here = _Build(
+        label,
+        ".".join(filter(None, [built, str(target)])),
+        f"{parent.field}.{target.dotted}" if parent is not None else target.dotted,
+        f"{parent.origin}/{spec['from']}" if parent is not None else str(spec["from"]),
+    )
     return Rule(
         number=number,
         source=str(spec["from"]),
@@ -136,16 +161,19 @@ def _compile_rule(
         target=target,
         first_tags=first_tags(str(spec["from"]), namespaces),
         path=compile_path(str(spec["from"]), namespaces),
+        one_step=one_step(str(spec["from"]), namespaces),
         ops=ops,
         wrap=wrap,
         constants=constants,
         # A build's operations make the value from parts of their own naming.
-        build=_compile_build(path, build, context, None if ops else field, label, built, target),
+        build=_compile_build(path, build, context, None if ops else field, here),
         when=_when(where, spec.get("when")),
         requires=_requires(where, spec.get("requires")),
         consume=_flag(where, "consume", spec.get("consume", True)),
         on_error=_on_error(where, spec),
         lang_attributes=context.lang_attributes,
+        field=here.field,
+        origin=here.origin,
     )
 
 
@@ -165,7 +193,10 @@ def _compile_from(
 ) -> tuple[etree.XPath, tuple[Operation, ...]]:
     """The rule's ``from`` path as an XPath, and its ``ops`` compiled."""
     try:
-        select = etree.XPath(str(spec["from"]), namespaces=namespaces)
+        # EXSLT's regular expressions are there only for a file that binds a prefix to their
+        # namespace: readying them cost lxml a quarter of every other path's evaluation.
+        regexp = EXSLT_REGEXP in namespaces.values()
+        select = etree.XPath(str(spec["from"]), namespaces=namespaces, regexp=regexp)
         ops = tuple(compile_operation(op) for op in spec.get("ops") or [])
     except etree.XPathSyntaxError as exc:
         raise ConfigError(f"{where}: bad XPath {spec['from']!r}: {exc}") from exc
@@ -175,21 +206,13 @@ def _compile_from(
 
 
 def _compile_build(
-    path: Path,
-    build: Any,
-    context: RuleContext,
-    within: inspect.Type | None,
-    label: str,
-    built: str,
-    target: TargetPath,
+    path: Path, build: Any, context: RuleContext, within: inspect.Type | None, rule: _Build
 ) -> tuple[Rule, ...]:
     """A rule's ``build`` rules (none without ``build``): their targets are fields of
     ``within``, the value the build makes (None: not checked)."""
     if build is None:
         return ()
-    return compile_rules(
-        path, build, context, within, _Build(label, ".".join(filter(None, [built, str(target)])))
-    )
+    return compile_rules(path, build, context, within, rule)
 
 
 def _on_error(where: str, spec: dict[str, Any]) -> OnError:

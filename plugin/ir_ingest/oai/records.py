@@ -20,6 +20,7 @@ from ir_ingest.xmlsafe import OAI_NS, OAI_XPATH
 RECORDS = etree.XPath("/oai:OAI-PMH/*/oai:record | /oai:OAI-PMH/oai:record", namespaces=OAI_XPATH)
 _HEADER = etree.XPath("oai:header", namespaces=OAI_XPATH)
 _HEADERS = etree.XPath("/oai:OAI-PMH/*/oai:header | /oai:OAI-PMH/oai:header", namespaces=OAI_XPATH)
+_OAI_PMH, _RECORD, _METADATA = (f"{{{OAI_NS}}}{name}" for name in ("OAI-PMH", "record", "metadata"))
 
 
 def read_headers(root: etree._Element, repository: str, prefix: str) -> list[HarvestedRecord]:
@@ -124,14 +125,16 @@ def unwrap(root: etree._Element) -> tuple[etree._Element | None, etree._Element 
     """
     adopt_bare_record(root)
     record: etree._Element | None = root
-    if root.tag == f"{{{OAI_NS}}}OAI-PMH":
+    tag = root.tag
+    if tag == _OAI_PMH:
         found = xmlsafe.elements(RECORDS(root))
         record = found[0] if found else None
-    elif root.tag != f"{{{OAI_NS}}}record":
+    elif tag != _RECORD:
         return None, root
     if record is None:
         return None, None
-    metadata = record.find(f"{{{OAI_NS}}}metadata")
+    # The children looked at, not record.find(): that costs lxml a path's set-up, every record.
+    metadata = next((child for child in record if child.tag == _METADATA), None)
     if metadata is None or not len(metadata):
         return record, None
     return record, metadata[0]
