@@ -99,7 +99,7 @@ class _Scope:
 def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
     """Run every rule of ``crosswalk`` over ``root``; put the unconsumed rest in ``extra``."""
     scope = _Scope()
-    data = _run(crosswalk.rules, root, scope, "", "", Children())
+    data = _run(crosswalk.rules, root, scope, Children())
     for name, value in crosswalk.defaults.items():
         if name not in data:
             data[name] = _fresh(value)  # the file's value is shared by all records
@@ -113,13 +113,12 @@ def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
     return Applied(data, scope.issues, lineage, walk.total, walk.consumed)
 
 
+#: The children of a tag a node has none of (shared, so never changed).
+_NONE: list[etree._Element] = []
+
+
 def _run(
-    rules: tuple[Rule, ...],
-    node: etree._Element,
-    scope: _Scope,
-    target: str,
-    source: str,
-    index: Children,
+    rules: tuple[Rule, ...], node: etree._Element, scope: _Scope, index: Children
 ) -> dict[str, Any]:
     data: dict[str, Any] = {}
     by_tag = index[node]
@@ -137,16 +136,13 @@ def _run(
                 continue
             if not rule.build:
                 # A plain value's bad-value issue stands even though the value went to extra.
-                _apply(rule, key, data, scope, target, source, index)
+                _apply(rule, key, data, scope, index)
                 continue
             # A build is committed only if used: a refused one is rebuilt by a later rule.
             child = _Scope(parent=scope)
-            if _apply(rule, key, data, child, target, source, index):
+            if _apply(rule, key, data, child, index):
                 child.commit()
     return data
-
-
-_NONE: list[etree._Element] = []
 
 
 @lru_cache(maxsize=4096)
@@ -181,21 +177,12 @@ def _key(found: Any) -> Key | None:
     return None
 
 
-def _apply(
-    rule: Rule,
-    key: Key,
-    data: dict[str, Any],
-    scope: _Scope,
-    target: str,
-    source: str,
-    index: Children,
-) -> bool:
+def _apply(rule: Rule, key: Key, data: dict[str, Any], scope: _Scope, index: Children) -> bool:
     """Apply one rule to one selected element or attribute; True when its value was used."""
     element = key if isinstance(key, etree._Element) else key[0]
     value: Any
     if rule.build:
-        prefix = f"{target}{rule.target.dotted}."
-        value = _run(rule.build, element, scope, prefix, _join(source, rule), index)
+        value = _run(rule.build, element, scope, index)
     elif isinstance(key, tuple):
         value = clean_text(element.get(key[1]) or "")
     else:
@@ -205,7 +192,7 @@ def _apply(
     try:
         values = _run_ops(rule.ops, value) if rule.ops else [value]
     except NormaliseError as exc:
-        if not _on_error(rule, exc, key, f"{target}{rule.target}", _join(source, rule), scope):
+        if not _on_error(rule, exc, key, scope):
             return False
         values = [value]
     placed = None not in values
@@ -218,13 +205,12 @@ def _apply(
     # Every part must find its place; otherwise the whole source value stays for extra.
     used = all([_put(data, rule, v) for v in values]) and placed and bool(values)
     if used:
-        field_name = target + rule.target.dotted
         if rule.build and rule.ops:
             # The parts were internal keys the operations turned into this field.
-            scope.lineage = [(field_name, path) for _, path in scope.lineage]
+            scope.lineage = [(rule.field_path, path) for _, path in scope.lineage]
         elif not rule.build:
             _mark_used(rule, key, scope)
-            scope.lineage.append((field_name, _join(source, rule)))
+            scope.lineage.append((rule.field_path, rule.source_path))
     return used
 
 
@@ -259,24 +245,19 @@ def _run_ops(ops: tuple[Operation, ...], value: Any) -> list[Any]:
     return [value]
 
 
-def _join(source: str, rule: Rule) -> str:
-    return f"{source}/{rule.source}" if source else rule.source
-
-
-def _on_error(
-    rule: Rule, exc: NormaliseError, key: Key, where: str, source: str, scope: _Scope
-) -> bool:
+def _on_error(rule: Rule, exc: NormaliseError, key: Key, scope: _Scope) -> bool:
     """Apply the rule's error policy: True keeps the value as read, False drops it to ``extra``."""
     if rule.on_error == "keep":
         return True
     if rule.on_error in ("report", "reject") and not scope.was_reported(key):
         scope.reported.add(key)
+        where = rule.field_path + ("[]" if rule.target.append else "")
         scope.issues.append(
             Issue(
                 code="crosswalk.bad_value",
                 message=f"{where}: {exc}; the value is kept in extra",
                 severity=Severity.ERROR if rule.on_error == "reject" else Severity.WARNING,
-                path=source,
+                path=rule.source_path,
             )
         )
     return False

@@ -82,6 +82,11 @@ class Rule:
     on_error: OnError = "report"
     #: Attributes (``{uri}local``) giving the language of a value wrapped ``as: value``, in order.
     lang_attributes: tuple[str, ...] = (XML_LANG,)
+    #: The record field the values go to and the source path they come from, each with those
+    #: of the ``build`` rules around this one (``host.identifiers``,
+    #: ``mods:relatedItem[@type='host'][1]/mods:identifier``): what lineage and issues name.
+    field_path: str = ""
+    source_path: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +99,14 @@ class RuleContext:
 
 @dataclass(frozen=True, slots=True)
 class _Build:
-    """The rule whose ``build`` rules are being compiled: its label and its target."""
+    """The rule whose ``build`` rules are being compiled: its label, its target (as written,
+    after those of the builds around it), and its :attr:`Rule.field_path` and
+    :attr:`Rule.source_path`."""
 
     label: str
     target: str
+    field_path: str
+    source_path: str
 
 
 def compile_rules(
@@ -140,6 +149,12 @@ def _compile_rule(
     wrap = _wrap(where, spec.get("as"))
     constants = _mapping(where, "set", spec.get("set"))
     check_keys(where, field, target, [*([wrap] if wrap else []), *constants])
+    here = _Build(
+        label,
+        ".".join(filter(None, [built, str(target)])),
+        f"{parent.field_path}.{target.dotted}" if parent is not None else target.dotted,
+        f"{parent.source_path}/{spec['from']}" if parent is not None else str(spec["from"]),
+    )
     return Rule(
         number=number,
         source=str(spec["from"]),
@@ -152,12 +167,14 @@ def _compile_rule(
         wrap=wrap,
         constants=constants,
         # A build's operations make the value from parts of their own naming.
-        build=_compile_build(path, build, context, None if ops else field, label, built, target),
+        build=_compile_build(path, build, context, None if ops else field, here),
         when=_when(where, spec.get("when")),
         requires=_requires(where, spec.get("requires")),
         consume=_flag(where, "consume", spec.get("consume", True)),
         on_error=_on_error(where, spec),
         lang_attributes=context.lang_attributes,
+        field_path=here.field_path,
+        source_path=here.source_path,
     )
 
 
@@ -190,21 +207,13 @@ def _compile_from(
 
 
 def _compile_build(
-    path: Path,
-    build: Any,
-    context: RuleContext,
-    within: inspect.Type | None,
-    label: str,
-    built: str,
-    target: TargetPath,
+    path: Path, build: Any, context: RuleContext, within: inspect.Type | None, rule: _Build
 ) -> tuple[Rule, ...]:
     """A rule's ``build`` rules (none without ``build``): their targets are fields of
     ``within``, the value the build makes (None: not checked)."""
     if build is None:
         return ()
-    return compile_rules(
-        path, build, context, within, _Build(label, ".".join(filter(None, [built, str(target)])))
-    )
+    return compile_rules(path, build, context, within, rule)
 
 
 def _on_error(where: str, spec: dict[str, Any]) -> OnError:
