@@ -113,6 +113,10 @@ def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
     return Applied(data, scope.issues, lineage, walk.total, walk.consumed)
 
 
+#: The children of a tag a node has none of (shared, so never changed).
+_NONE: list[etree._Element] = []
+
+
 def _run(
     rules: tuple[Rule, ...], node: etree._Element, scope: _Scope, index: Children
 ) -> dict[str, Any]:
@@ -139,9 +143,6 @@ def _run(
             if _apply(rule, key, data, child, index):
                 child.commit()
     return data
-
-
-_NONE: list[etree._Element] = []
 
 
 @lru_cache(maxsize=4096)
@@ -206,10 +207,10 @@ def _apply(rule: Rule, key: Key, data: dict[str, Any], scope: _Scope, index: Chi
     if used:
         if rule.build and rule.ops:
             # The parts were internal keys the operations turned into this field.
-            scope.lineage = [(rule.field, path) for _, path in scope.lineage]
+            scope.lineage = [(rule.field_path, path) for _, path in scope.lineage]
         elif not rule.build:
             _mark_used(rule, key, scope)
-            scope.lineage.append((rule.field, rule.origin))
+            scope.lineage.append((rule.field_path, rule.source_path))
     return used
 
 
@@ -250,13 +251,13 @@ def _on_error(rule: Rule, exc: NormaliseError, key: Key, scope: _Scope) -> bool:
         return True
     if rule.on_error in ("report", "reject") and not scope.was_reported(key):
         scope.reported.add(key)
-        where = rule.field + ("[]" if rule.target.append else "")
+        where = rule.field_path + ("[]" if rule.target.append else "")
         scope.issues.append(
             Issue(
                 code="crosswalk.bad_value",
                 message=f"{where}: {exc}; the value is kept in extra",
                 severity=Severity.ERROR if rule.on_error == "reject" else Severity.WARNING,
-                path=rule.origin,
+                path=rule.source_path,
             )
         )
     return False

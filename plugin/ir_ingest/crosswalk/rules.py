@@ -85,8 +85,8 @@ class Rule:
     #: The record field the values go to and the source path they come from, each with those
     #: of the ``build`` rules around this one (``host.identifiers``,
     #: ``mods:relatedItem[@type='host'][1]/mods:identifier``): what lineage and issues name.
-    field: str = ""
-    origin: str = ""
+    field_path: str = ""
+    source_path: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +100,13 @@ class RuleContext:
 @dataclass(frozen=True, slots=True)
 class _Build:
     """The rule whose ``build`` rules are being compiled: its label, its target (as written,
-    after those of the builds around it), and its :attr:`Rule.field` and :attr:`Rule.origin`."""
+    after those of the builds around it), and its :attr:`Rule.field_path` and
+    :attr:`Rule.source_path`."""
 
     label: str
     target: str
-    field: str
-    origin: str
+    field_path: str
+    source_path: str
 
 
 def compile_rules(
@@ -151,8 +152,8 @@ def _compile_rule(
     here = _Build(
         label,
         ".".join(filter(None, [built, str(target)])),
-        f"{parent.field}.{target.dotted}" if parent is not None else target.dotted,
-        f"{parent.origin}/{spec['from']}" if parent is not None else str(spec["from"]),
+        f"{parent.field_path}.{target.dotted}" if parent is not None else target.dotted,
+        f"{parent.source_path}/{spec['from']}" if parent is not None else str(spec["from"]),
     )
     return Rule(
         number=number,
@@ -172,8 +173,8 @@ def _compile_rule(
         consume=_flag(where, "consume", spec.get("consume", True)),
         on_error=_on_error(where, spec),
         lang_attributes=context.lang_attributes,
-        field=here.field,
-        origin=here.origin,
+        field_path=here.field_path,
+        source_path=here.source_path,
     )
 
 
