@@ -192,3 +192,18 @@ def test_left_to_decide_a_harvest_goes_on_without_a_crosswalk_process_that_died(
     assert [issue["code"] for issue in report.run_issues] == ["harvest.crosswalk_process_failed"]
     assert "killed by SIGKILL" in report.run_issues[0]["message"]
     store.close()
+
+
+def test_parallel_windows_start_a_crosswalk_process_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_records: list[ProvidedRecord]
+) -> None:
+    # Asked for where a harvest is long: 36 records, far below OFFLOAD_AFTER.
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
+    monkeypatch.setattr(store_pages, "CrosswalkWorker", _Counted)
+    monkeypatch.setattr(_Counted, "started", [])
+    with serve_in_background(faulty_endpoint(demo_records, FaultPlan(batch_size=3))) as url:
+        report, store, _ = _harvest(url, tmp_path / "4w", None, window="monthly", parallel=4)
+    assert len(_Counted.started) == 1
+    assert report.total == len(demo_records)
+    assert_every_record_once(store, demo_records)
+    store.close()

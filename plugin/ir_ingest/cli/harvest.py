@@ -181,7 +181,8 @@ def harvest(
         typer.Option(
             "--crosswalk-process/--no-crosswalk-process",
             help="Crosswalk in a second process, on a second core (default: once a harvest "
-            "reaches 500 records, where it may use more than one core).",
+            "reaches 500 records, or at once with --parallel, where it may use more than one "
+            "core).",
             show_default=False,
         ),
     ] = None,

@@ -117,6 +117,8 @@ class _PageLine:
                 options.archive, repository, report.metadata_prefix, options.set_spec
             )
         self.offload = options.crosswalk_process
+        # Parallel windows are asked for where a harvest is long: no need to wait for proof.
+        self.long = options.parallel > 1
         self.worker: CrosswalkWorker | None = None
         self.pending: deque[tuple[WindowState, Page]] = deque()
         self.seen = 0
@@ -225,13 +227,14 @@ class _PageLine:
     def _worker(self, page: Page) -> CrosswalkWorker | None:
         """The crosswalk process, started when it is wanted: always (waiting for it to warm
         up), never, or (``None``) where it may use several cores once a harvest has proved
-        long: started for a page or two, a process costs more than it saves."""
+        long, or at once for parallel windows: started for a page or two, a process costs
+        more than it saves."""
         if self.worker is None and self.offload is not False:
             self.seen += page.size
             if self.offload:
                 self.worker = CrosswalkWorker(crosswalk_dirs(), lookup_dirs())
                 self.worker.wait_ready()
-            elif self.seen >= OFFLOAD_AFTER and page.token and _cores() > 1:
+            elif (self.long or (self.seen >= OFFLOAD_AFTER and page.token)) and _cores() > 1:
                 try:
                     self.worker = CrosswalkWorker(crosswalk_dirs(), lookup_dirs())
                 except HarvestError as exc:
