@@ -1,11 +1,10 @@
 """The pipeline's crosswalk stage in a process of its own, so a harvest uses a second core.
 
-A harvest is CPU-bound once pages come quicker than a page's processing: parsing,
-crosswalking and validating a record cost some 250 µs, storing it 130 µs, and a process's
-threads share one core (the GIL).  A :class:`CrosswalkWorker` runs
-:func:`ir_ingest.pipeline.process` over a page's records in a child process while the harvest
-stores the page before; the harvest still commits pages one by one, in order, each with its
-checkpoint.
+A harvest is CPU-bound once pages come quicker than it reads, crosswalks, validates and stores
+them, and a process's threads share one core (the GIL).  A :class:`CrosswalkWorker` reads pages
+and runs :func:`ir_ingest.pipeline.process` over their records in a child process while the
+harvest stores the pages before them; the harvest still commits pages one by one, in order,
+each with its checkpoint (``bench/harvest.py`` measures what it gains).
 
 - The child is spawned, not forked: a harvest (and the test suite) has threads, which fork()
   does not carry over, so a lock one of them held would stay held in the child for good.
