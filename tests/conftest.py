@@ -120,7 +120,7 @@ def isolated_crosswalks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(crosswalk_package, "_user_dirs", [])
     monkeypatch.setattr(lookups, "_search_path", [])
     crosswalk_package.registry.cache_clear()
-    lookups.load_table.cache_clear()
+    lookups.tables_changed()
     yield
     crosswalk_package.registry.cache_clear()
-    lookups.load_table.cache_clear()
+    lookups.tables_changed()

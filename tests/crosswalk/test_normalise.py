@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 import pytest
 
 from ir_ingest.crosswalk import normalise
+from ir_ingest.crosswalk.lookups import add_lookup_dir
 from ir_ingest.crosswalk.normalise import NormaliseError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.mark.parametrize(
@@ -61,6 +66,16 @@ def test_language(value: str, expected: str) -> None:
 def test_language_unknown() -> None:
     with pytest.raises(NormaliseError, match="Klingonish"):
         normalise.language("Klingonish")
+
+
+def test_a_user_language_table_added_later_is_read(
+    tmp_path: Path, isolated_crosswalks: None
+) -> None:
+    with pytest.raises(NormaliseError):
+        normalise.language("Klingonish")  # failed, and the failure cached
+    (tmp_path / "languages_extra.csv").write_text("source_value,iso639_3\nklingonish,tlh\n")
+    add_lookup_dir(tmp_path)
+    assert normalise.language("Klingonish") == "tlh", "the cached failure was forgotten"
 
 
 def test_sanitise_html_keeps_emphasis_and_drops_scripts() -> None:

@@ -14,15 +14,30 @@ from ir_ingest.errors import ConfigError
 from ir_ingest.resources import bundled
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 _search_path: list[Path] = []
+_dependents: list[Callable[[], None]] = []
 
 
 def add_lookup_dir(path: Path) -> None:
     """Let a user directory of ``*.csv`` tables override the shipped ones (searched first)."""
     _search_path.insert(0, path)
+    tables_changed()
+
+
+def when_tables_change(clear: Callable[[], None]) -> None:
+    """Have ``clear`` called when the tables may have changed: a cache of results read from
+    them (a language looked up once) must not outlive them."""
+    _dependents.append(clear)
+
+
+def tables_changed() -> None:
+    """Forget the tables read, and every result cached from them."""
     load_table.cache_clear()
+    for clear in _dependents:
+        clear()
 
 
 def lookup_dirs() -> tuple[Path, ...]:

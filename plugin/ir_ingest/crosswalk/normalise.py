@@ -19,7 +19,7 @@ from typing import Any
 import nh3
 import pycountry
 
-from ir_ingest.crosswalk.lookups import lookup_row
+from ir_ingest.crosswalk.lookups import lookup_row, when_tables_change
 
 
 class NormaliseError(ValueError):
@@ -121,6 +121,10 @@ def _language_cached(value: str) -> str | None:
         return _language(value)
     except NormaliseError:
         return None
+
+
+# A user's languages_extra table, added after records were read, must be read again.
+when_tables_change(_language_cached.cache_clear)
 
 
 def _language(value: str) -> str:
