@@ -31,9 +31,7 @@ import sys
 import threading
 from typing import IO, TYPE_CHECKING
 
-import msgspec
-
-from ir_ingest.entry import Entry, HarvestedRecord, Issue
+from ir_ingest.entry import Entry
 from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.worker.wire import (
     ENCODE,
@@ -42,7 +40,9 @@ from ir_ingest.worker.wire import (
     PageMessage,
     Processed,
     Ready,
+    from_wire,
     issue_data,
+    issues_from_wire,
     read_message,
     to_wire,
     write_message,
@@ -236,8 +236,8 @@ def _reply(reply: Ready | Done) -> Ready | list[Entry] | ConfigError:
 
 def _entry(done: Processed) -> Entry:
     return Entry(
-        HarvestedRecord(*msgspec.structs.astuple(done.harvested)),
+        from_wire(done.harvested),
         record=done.record,
-        issues=[Issue(*issue) for issue in done.issues],
+        issues=issues_from_wire(done.issues),
         lineage=done.lineage,
     )

@@ -12,9 +12,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-import msgspec
-
-from ir_ingest.entry import HarvestedRecord, Issue
 from ir_ingest.errors import ConfigError
 from ir_ingest.worker.wire import (
     ENCODE,
@@ -23,7 +20,9 @@ from ir_ingest.worker.wire import (
     PageMessage,
     Processed,
     Ready,
+    from_wire,
     issue_data,
+    issues_from_wire,
     read_message,
     to_wire,
     write_message,
@@ -93,10 +92,7 @@ def _process_page(sent: PageMessage) -> list[Processed]:
         read_page(page)
         records = [(h, page.issues_by_identifier.get(h.identifier, [])) for h in page.records]
     else:
-        records = [
-            (HarvestedRecord(*msgspec.structs.astuple(h)), [Issue(*i) for i in issues])
-            for h, issues in sent.records
-        ]
+        records = [(from_wire(h), issues_from_wire(issues)) for h, issues in sent.records]
     processed = []
     for harvested, issues in records:
         if sent.crosswalk is not None:

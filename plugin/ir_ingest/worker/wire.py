@@ -108,6 +108,10 @@ def issue_data(issue: Issue) -> IssueData:
     return (issue.code, issue.message, issue.severity, issue.path)
 
 
+def issues_from_wire(issues: list[IssueData]) -> list[Issue]:
+    return [Issue(*issue) for issue in issues]
+
+
 def to_wire(h: HarvestedRecord) -> Harvested:
     return Harvested(
         h.repository,
@@ -119,3 +123,7 @@ def to_wire(h: HarvestedRecord) -> Harvested:
         h.deleted,
         h.crosswalk,
     )
+
+
+def from_wire(h: Harvested) -> HarvestedRecord:
+    return HarvestedRecord(*msgspec.structs.astuple(h))
