@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from ir_ingest.crosswalk import names, normalise
 from ir_ingest.crosswalk.lookups import lookup_key
 from ir_ingest.crosswalk.normalise import NormaliseError
 from ir_ingest.errors import XMLError
+from ir_ingest.schema import RECORD_ID_NAMESPACE, record_id
 
 EDTF_L0 = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -92,3 +94,10 @@ def _clean_text_by_patterns(value: str) -> str:
 )
 def test_clean_text_collapses_the_white_space_a_pattern_would(value: str) -> None:
     assert normalise.clean_text(value) == _clean_text_by_patterns(value)
+
+
+@settings(max_examples=300)
+@given(st.text(), st.text())
+def test_a_record_id_is_the_uuid5_of_its_source(repository: str, identifier: str) -> None:
+    expected = uuid.uuid5(RECORD_ID_NAMESPACE, f"{repository}\n{identifier}")
+    assert record_id.__wrapped__(repository, identifier) == str(expected)

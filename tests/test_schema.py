@@ -75,6 +75,10 @@ def test_from_dict_refuses_unknown_fields_and_bad_enums() -> None:
 def test_record_id_is_stable_and_source_specific() -> None:
     assert record_id("a", "oai:x:1") == record_id("a", "oai:x:1")
     assert record_id("a", "oai:x:1") != record_id("b", "oai:x:1")
+    # Stored records are kept under their ids: the way an id is made never changes.
+    assert record_id("https://repo.example/oai", "oai:repo:1") == (
+        "664c334f-1045-55ac-91b6-0c66716a56b1"
+    )
 
 
 def test_checked_in_schema_matches_the_model() -> None:

@@ -12,6 +12,7 @@ two drift apart (``IR_INGEST_UPDATE_GOLDEN=1`` makes that test write it anew).
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import json
 import uuid
@@ -354,8 +355,21 @@ _DECODER = msgspec.json.Decoder(Record)
 
 @lru_cache(maxsize=4096)  # the crosswalk, the store's checks and its write each ask, per record
 def record_id(repository: str, oai_identifier: str) -> str:
-    """Return the stable id of a record: the same source record always gets the same id."""
-    return str(uuid.uuid5(RECORD_ID_NAMESPACE, f"{repository}\n{oai_identifier}"))
+    """Return the stable id of a record: the same source record always gets the same id.
+
+    It is ``uuid.uuid5(RECORD_ID_NAMESPACE, f"{repository}\\n{oai_identifier}")``, made here
+    without the ``UUID`` objects that cost ``uuid5`` two thirds of its time: each process
+    of a harvest makes one per record.
+    """
+    name = f"{repository}\n{oai_identifier}".encode()
+    digest = bytearray(hashlib.sha1(_ID_NAMESPACE_BYTES + name, usedforsecurity=False).digest())
+    digest[6] = digest[6] & 0x0F | 0x50  # version 5 (RFC 9562 §5.5)
+    digest[8] = digest[8] & 0x3F | 0x80  # the RFC's variant
+    h = digest[:16].hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_ID_NAMESPACE_BYTES = RECORD_ID_NAMESPACE.bytes
 
 
 def json_schema() -> dict[str, Any]:

@@ -11,6 +11,7 @@ import sys
 import time
 from copy import deepcopy
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -29,8 +30,6 @@ from tests.conftest import FIXTURES, misspelt_crosswalk
 from tests.oai.test_kill import _ended
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from ir_ingest.oai.provider import ProvidedRecord
 
 
@@ -208,6 +207,31 @@ def test_a_crosswalk_process_that_cannot_start_is_a_harvest_error(
     monkeypatch.setattr(sys, "executable", str(tmp_path / "python-removed-meanwhile"))
     with pytest.raises(HarvestError, match="cannot start the crosswalk process"):
         CrosswalkWorker((), ())
+
+
+@pytest.mark.skipif(not Path("/proc/sys/fs/pipe-max-size").exists(), reason="needs Linux pipes")
+def test_the_crosswalk_process_s_pipes_hold_a_whole_answer() -> None:
+    if int(Path("/proc/sys/fs/pipe-max-size").read_text()) < 1 << 20:
+        pytest.skip("this system's pipe-max-size is below 1 MiB")
+    import fcntl
+
+    def pipes(pid: int | str) -> dict[str, Path]:
+        found = {}
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):  # closed meanwhile
+                if (target := os.readlink(fd)).startswith("pipe:"):
+                    found[target] = fd
+        return found
+
+    with CrosswalkWorker((), ()) as worker:
+        worker.wait_ready()
+        # The pipes between the two: the ones both processes hold an end of.
+        shared = pipes(worker.pid).keys() & pipes("self").keys()
+        assert len(shared) == 2
+        for pipe in shared:
+            with open(pipes("self")[pipe], "rb", buffering=0) as end:
+                size = fcntl.fcntl(end.fileno(), fcntl.F_GETPIPE_SZ)
+            assert size == 1 << 20, f"{pipe}: {size} bytes"
 
 
 def test_a_crosswalk_process_ends_when_its_input_does() -> None:

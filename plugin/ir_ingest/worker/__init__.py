@@ -96,6 +96,8 @@ class CrosswalkWorker:
             raise HarvestError(f"cannot start the crosswalk process ({exc}){_WITHOUT}") from exc
         assert self._process.stdin is not None
         assert self._process.stdout is not None
+        for pipe in (self._process.stdin, self._process.stdout):
+            _widen(pipe)
         self._to_child: IO[bytes] = self._process.stdin
         self._replies: queue.SimpleQueue[_Reply] = queue.SimpleQueue()
         self._reader = threading.Thread(
@@ -209,6 +211,26 @@ def _how_it_ended(code: int) -> str:
     with contextlib.suppress(ValueError):
         return f"killed by {signal.Signals(-code).name}"
     return f"killed by signal {-code}"
+
+
+#: The size a pipe to or from the child is given: Linux's default ``pipe-max-size``.
+_PIPE_SIZE = 1 << 20
+
+
+def _widen(pipe: IO[bytes]) -> None:
+    """Let ``pipe`` hold a whole page or answer (some hundreds of kilobytes) where the system
+    allows it.
+
+    A pipe holds 64 KiB by default: the child would stop mid-answer until this process's
+    reader thread had taken each 64 KiB, and that thread waits its turn at the GIL (up to
+    5 ms) after every read.  Elsewhere (another system, a lower limit) pipes stay as they
+    are: slower, no less correct.
+    """
+    # No fcntl (Windows), no F_SETPIPE_SZ (not Linux), a lower limit: nothing to do.
+    with contextlib.suppress(ImportError, AttributeError, OSError):
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
 
 
 def _read_replies(stream: IO[bytes], replies: queue.SimpleQueue[_Reply]) -> None:
