@@ -1,6 +1,6 @@
 """Full harvest speed and memory against a bare Sickle loop and pyoai's plain client.
 
-Run:  python bench/harvest.py [--sizes 5000,50000] [--latency 0.02] [--page 100]
+Run:  python bench/harvest.py [--sizes 5000,50000] [--latency 0.02] [--page 100] [--rounds 1]
 
 One local OAI-PMH endpoint per size (pyoai's server in its own process, every ListRecords answer
 delayed by ``--latency`` seconds, ``--page`` records a page) is harvested, in the same run, by:
@@ -15,8 +15,11 @@ delayed by ``--latency`` seconds, ``--page`` records a page) is harvested, in th
   ``ours-4w``.
 
 Each harvester runs in a subprocess of its own so its peak RSS is its own (with that of its
-crosswalk process added: the sum of the two peaks).  Prints records/s,
-the ratio to Sickle, and peak RSS; then ours' RSS at the largest size over the smallest.
+crosswalk process added: the sum of the two peaks).  With ``--rounds N`` every harvester runs N
+times, the rounds one after another (each round runs them all in turn), and its fastest run is
+kept: on a shared machine a single run can be slowed by anything else running.  Prints
+records/s, the ratio to Sickle, and peak RSS; then ours' RSS at the largest size over the
+smallest.
 """
 
 from __future__ import annotations
@@ -118,8 +121,9 @@ def _sickle_windows(url: str, parallel: int) -> int:
         return sum(pool.map(window, windows))
 
 
-def measure(count: int, latency: float, page: int) -> dict[str, dict[str, float]]:
-    """Start an endpoint of ``count`` records and run every harvester against it."""
+def measure(count: int, latency: float, page: int, rounds: int) -> dict[str, dict[str, float]]:
+    """Start an endpoint of ``count`` records and run every harvester against it, ``rounds``
+    times; each one's fastest run."""
     server = subprocess.Popen(
         [sys.executable, __file__, "_serve", str(count), str(latency), str(page)],
         stdout=subprocess.PIPE,
@@ -128,22 +132,31 @@ def measure(count: int, latency: float, page: int) -> dict[str, dict[str, float]
     try:
         assert server.stdout is not None
         url = server.stdout.readline().strip()
-        results = {}
-        with tempfile.TemporaryDirectory() as workdir:
+        results: dict[str, dict[str, float]] = {}
+        for _ in range(rounds):
             for kind in KINDS:
-                done = subprocess.run(
-                    [sys.executable, __file__, "_harvest", kind, url, workdir],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                )
-                results[kind] = json.loads(done.stdout.splitlines()[-1])
-                if results[kind]["records"] != count:
-                    raise SystemExit(f"{kind} harvested {results[kind]['records']} of {count}")
+                result = _harvest_once(kind, url)
+                if result["records"] != count:
+                    raise SystemExit(f"{kind} harvested {result['records']} of {count}")
+                if kind not in results or result["seconds"] < results[kind]["seconds"]:
+                    results[kind] = result
         return results
     finally:
         server.kill()
         server.wait()
+
+
+def _harvest_once(kind: str, url: str) -> dict[str, float]:
+    """One harvest of ``url`` in a subprocess, into a store of its own."""
+    with tempfile.TemporaryDirectory() as workdir:
+        done = subprocess.run(
+            [sys.executable, __file__, "_harvest", kind, url, workdir],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    result: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    return result
 
 
 def main() -> None:
@@ -151,6 +164,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="5000,50000")
     parser.add_argument("--latency", type=float, default=0.02)
     parser.add_argument("--page", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each; the fastest counts")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     print(f"latency {args.latency * 1000:.0f} ms a page, {args.page} records a page")
@@ -159,7 +173,7 @@ def main() -> None:
     )
     rss = {}
     for count in sizes:
-        results = measure(count, args.latency, args.page)
+        results = measure(count, args.latency, args.page, args.rounds)
         base = results["sickle"]["seconds"]
         for kind, result in results.items():
             rate = count / result["seconds"]
