@@ -16,13 +16,15 @@ from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.store import Store, source_key
 from ir_ingest.store.changes import comparable
+from tests.oai import scripted
 from tests.oai.faults import FaultPlan, assert_every_record_once, faulty_endpoint, synthetic_records
 from tests.oai.test_sync import FAST, REPO
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
-    from ir_ingest.oai.provider import ProvidedRecord
+    from ir_ingest.oai.provider import ProvidedRecord, WSGIApp
     from ir_ingest.report.model import RunReport
 
 
@@ -94,6 +96,51 @@ def test_left_to_decide_a_harvest_starts_a_crosswalk_process_once_it_proves_long
     assert len(_Counted.started) == started
     assert report.counts["created"] == count
     assert_every_record_once(store, records)
+    store.close()
+
+
+def _counted_list(total: int, log: list[dict[str, str]]) -> Callable[[str], WSGIApp]:
+    """An endpoint listing ``total`` records, 100 a page, whose tokens say how many there are
+    (``completeListSize``) and how many came before (``cursor``), as DSpace's and Pure's do."""
+
+    def answer(params: dict[str, str]) -> bytes:
+        if params.get("verb") != "ListRecords":
+            return scripted.error("badVerb")
+        start = int(params.get("resumptionToken", "0"))
+        end = min(start + 100, total)
+        items = [scripted.record(f"oai:x:{n}", "2024-01-01T00:00:00Z") for n in range(start, end)]
+        token = str(end) if end < total else ""
+        attrs = f' cursor="{start}" completeListSize="{total}"'
+        return scripted.page("ListRecords", items, token, attrs)
+
+    return scripted.scripted(answer, log)
+
+
+@pytest.mark.parametrize(
+    ("total", "started"), [(900, False), (store_pages.OFFLOAD_LEFT + 500, True)]
+)
+def test_where_the_endpoint_says_how_many_are_to_come_a_harvest_decides_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, total: int, started: bool
+) -> None:
+    # 900 records: past OFFLOAD_AFTER, but too few to pay for the process; 2,500: it is
+    # started on the first page, not five pages in.
+    log: list[dict[str, str]] = []
+    asked_when_started: list[int] = []
+
+    class Started(worker.CrosswalkWorker):
+        def __init__(self, *args: object) -> None:
+            asked_when_started.append(len(log))
+            super().__init__(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
+    monkeypatch.setattr(store_pages, "CrosswalkWorker", Started)
+    with serve_in_background(_counted_list(total, log)) as url:
+        report, store, _ = _harvest(url, tmp_path / "counted", None)
+    assert report.total == total
+    assert bool(asked_when_started) == started
+    if started:
+        # Requests made by then: the first page, and the next ones fetched ahead.
+        assert asked_when_started[0] <= 3
     store.close()
 
 

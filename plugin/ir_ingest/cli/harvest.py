@@ -180,9 +180,10 @@ def harvest(
         bool | None,
         typer.Option(
             "--crosswalk-process/--no-crosswalk-process",
-            help="Crosswalk in a second process, on a second core (default: once a harvest "
-            "reaches 500 records, or at once with --parallel, where it may use more than one "
-            "core).",
+            help="Crosswalk in a second process, on a second core (default: where the "
+            "harvest may use more than one core, once it proves long: 2,000 records or more "
+            "to come by the endpoint's completeListSize, else 500 records in; at once with "
+            "--parallel).",
             show_default=False,
         ),
     ] = None,
