@@ -245,7 +245,6 @@ class _PageLine:
                     self._without_worker(exc)
         return self.worker
 
-
     def _proves_long(self, page: Page) -> bool:
         """Whether the harvest is long enough for a crosswalk process: parallel windows (asked
         for where a harvest is long); :data:`OFFLOAD_LEFT` records still to come by the
