@@ -248,6 +248,18 @@ def test_a_second_signal_during_the_stop_ends_the_harvest_at_once(
             b"the same command continues from the last page stored"
         ) in stderr.splitlines(), stderr
         assert b"Traceback" not in stderr
+        # Left "running" in the store, as kill -9 leaves it; shown as failed, its process gone.
+        assert store.run_status(1) == ("running", None)
+        listed = subprocess.run(
+            [*_harvest_command(db, url)[:3], "report", "--list"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+        assert listed[1].split()[:2] == ["1", "failed"]
+        assert listed[2].strip().startswith("no process holds its source: stopped without")
         subprocess.run(
             _harvest_command(db, url), cwd=tmp_path, env=env, check=True, capture_output=True
         )
