@@ -34,6 +34,9 @@ class Outcome(enum.StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     DELETED = "deleted"
+    #: A new version of a record the source had deleted (the store held its tombstone): live
+    #: again.  Stored invalid, it is ``invalid`` as any new version is.
+    RESTORED = "restored"
     INVALID = "invalid"
     FAILED = "failed"
     #: Not stored: the store holds a newer version of the record (a later datestamp), or the

@@ -76,4 +76,5 @@ class WriteConflict(StoreError):
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM (``kill``, systemd stopping a service, a job runner's timeout): handled as
-    Ctrl-C is, so the run is closed as failed and the next one continues it."""
+    Ctrl-C is, so the run is closed as failed and the next one continues it.  A second signal
+    during that ends the process at once (:func:`ir_ingest.cli.common.stop_on_signals`)."""

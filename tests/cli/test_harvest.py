@@ -153,7 +153,8 @@ def test_mistakes_a_manager_makes_get_one_line_each(db: str, tmp_path: Path) -> 
     result = runner.invoke(app, ["--db", db, "report", str(killed)])
     assert result.exit_code == 1
     assert (
-        f"run {killed} has no report yet: it is running (killed, or just started" in result.output
+        f"run {killed} has no report yet: it is failed (no process holds its source: "
+        "stopped without finishing" in result.output
     )
     with closing(Store(db)) as store:
         successor = store.begin_run("https://repo.example/oai", "oai_dc")

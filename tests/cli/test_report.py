@@ -31,12 +31,12 @@ def test_report_lists_the_latest_runs_with_how_they_ended(db: str, oai_endpoint:
     assert header.split() == ["run", "status", "started", "(UTC)", "records", "source"]
     assert [line.split()[:2] for line in runs if line.split()[0].isdigit()] == [
         ["3", "completed"],
-        [str(killed), "running"],
+        [str(killed), "failed"],
         ["1", "completed"],
     ]
     assert runs[0].endswith("32  all sources · (reprocess)")
     assert runs[1].endswith(f"{oai_endpoint} · mods · set a-set"), "no report: no count"
-    # Nothing holds its source: it was killed, and the list says so.
+    # Nothing holds its source: it was killed, and the list says so (the store says running).
     assert runs[2].strip().startswith("no process holds its source: stopped without finishing")
     del runs[2]
     assert runs[2].endswith(f"36  {oai_endpoint} · oai_dc")
@@ -71,6 +71,7 @@ def test_a_run_is_listed_as_killed_only_when_no_process_holds_its_source(
     assert held.exit_code == 0, held.output
     assert held.output.splitlines()[1].split()[:2] == [str(run_id), "running"]
     assert "no process holds" not in held.output
+    assert free.output.splitlines()[1].split()[:2] == [str(run_id), "failed"]
     assert "no process holds its source" in free.output
 
 
@@ -91,12 +92,13 @@ def test_a_killed_runs_report_says_no_process_holds_it_as_the_list_does(
     assert held.output.startswith(f"Run {run_id} running: ")
     assert "no process holds" not in held.output
     text = free["text"].output.splitlines()
-    assert text[0].startswith(f"Run {run_id} running: ")
+    assert text[0].startswith(f"Run {run_id} failed: ")
     killed = (
-        "no process holds its source: stopped without finishing (killed?); the next run of "
-        "its source marks it failed"
+        "no process holds its source: stopped without finishing (killed?); the store says "
+        "running until the next run of its source marks it failed"
     )
     assert f"Error: {killed}" in text
+    assert json.loads(free["json"].output)["status"] == "failed"
     assert json.loads(free["json"].output)["error"] == killed
     assert killed in page.output
     with closing(Store(any_db_url)) as store:
@@ -104,6 +106,7 @@ def test_a_killed_runs_report_says_no_process_holds_it_as_the_list_does(
     assert stored is not None
     assert stored.report is not None
     assert stored.report["error"] is None, "shown, not stored"
+    assert stored.status == "running"
 
 
 def test_listing_runs_makes_no_lock_file(tmp_path: Path) -> None:
@@ -158,4 +161,37 @@ def test_a_format_the_files_suffix_contradicts_is_refused(db: str, tmp_path: Pat
     assert (unknown.exit_code, unknown.stderr) == (
         2,
         "--format must be text, json or html, got 'csv'\n",
+    )
+
+
+def test_a_run_the_store_refused_to_close_is_shown_failed_and_marked_so_next(
+    db: str, oai_endpoint: str
+) -> None:
+    """finish_run failing left the run "running" for the report for ever."""
+    with closing(Store(db)) as store, store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TRIGGER refuse_finish BEFORE UPDATE OF status ON harvest_runs "
+            "WHEN NEW.status != 'running' BEGIN SELECT RAISE(ABORT, 'closing refused'); END"
+        )
+    harvest = ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc"]
+    refused = runner.invoke(app, harvest)
+    assert refused.exit_code == 1
+    assert refused.output.startswith("error: cannot close run 1 as completed in the store at ")
+    assert "closing refused; the next run of its source marks it failed" in refused.output
+    assert "Traceback" not in refused.output
+    listed = runner.invoke(app, ["--db", db, "report", "--list"]).output.splitlines()
+    assert listed[1].split()[:2] == ["1", "failed"]
+    shown = runner.invoke(app, ["--db", db, "report", "1"]).output
+    assert shown.startswith("Run 1 failed: ")
+    with closing(Store(db)) as store:
+        assert store.run_status(1) == ("running", None)
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TRIGGER refuse_finish")
+    assert runner.invoke(app, harvest).exit_code == 0
+    with closing(Store(db)) as store:
+        status = store.run_status(1)
+    # Its pages are all stored, with their checkpoint: the next run continues from there.
+    assert status == (
+        "failed",
+        "stopped without finishing (killed, or its machine went down); run 2 continued it",
     )

@@ -121,3 +121,9 @@ def test_extract_takes_the_one_match_only() -> None:
     assert op("https://a.example/ or https://b.example/") is None
     assert op("https://a.example/ (https://a.example/)") == "https://a.example/", "one URL"
     assert op("no link") is None
+
+
+def test_not_match_keeps_what_the_expression_does_not_find() -> None:
+    op = compile_operation({"not_match": "^info:eu-repo/"})
+    assert op("2020-12-18") == "2020-12-18"
+    assert op("info:eu-repo/date/embargoEnd/2026-01-31") is None

@@ -190,3 +190,82 @@ def test_ctrl_c_says_how_to_go_on_and_the_same_command_does(
         )
     assert_every_record_once(store, records)
     store.close()
+
+
+def _holds(pid: int, link: str) -> bool:
+    """Whether process ``pid`` has a file descriptor open on ``link`` (``pipe:[inode]``)."""
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            if os.readlink(fd) == link:
+                return True
+        except OSError:  # closed meanwhile
+            continue
+    return False
+
+
+@pytest.mark.parametrize(
+    "sent", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C twice", "SIGTERM twice"]
+)
+def test_a_second_signal_during_the_stop_ends_the_harvest_at_once(
+    tmp_path: Path, sent: signal.Signals
+) -> None:
+    records: list[ProvidedRecord] = synthetic_records(100)
+    db = f"sqlite:///{tmp_path / 'twice.sqlite3'}"
+    env = {k: v for k, v in os.environ.items() if k != "IR_INGEST_DB"}
+    store = Store(db)
+    plan = FaultPlan(batch_size=10, latency=0.05)
+    with serve_in_background(faulty_endpoint(records, plan)) as url:
+        process = subprocess.Popen(
+            _harvest_command(db, url, "--crosswalk-process"),
+            cwd=tmp_path,
+            env=env,
+            stderr=subprocess.PIPE,
+        )
+        _wait_for_pages(store, source_key(url, "oai_dc", None), 3, process)
+        (child,) = _children(process.pid)
+        # A crosswalk process that does not answer (busy with a huge page): the stop the first
+        # signal starts closes its input, then waits for it to end (up to 5 s).
+        os.kill(child, signal.SIGSTOP)
+        to_child = os.readlink(f"/proc/{child}/fd/0")
+        process.send_signal(sent)
+        deadline = time.monotonic() + 30
+        while _holds(process.pid, to_child) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not _holds(process.pid, to_child), "the stop closed the crosswalk process's input"
+        assert process.poll() is None, "the stop waits for the crosswalk process"
+        process.send_signal(sent)
+        process.wait(timeout=30)
+        os.kill(child, signal.SIGCONT)  # it reads the end of its input and leaves
+        assert process.stderr is not None
+        stderr = process.stderr.read()  # to its end: the child has the pipe too
+        process.stderr.close()
+
+        assert process.returncode == 128 + sent
+        name = b"Ctrl-C" if sent == signal.SIGINT else b"SIGTERM"
+        # Among the lines: the crosswalk process, resumed, writes to the same stderr.
+        assert (
+            b"stopped at once (" + name + b" again): what was not stored is rolled back; "
+            b"the same command continues from the last page stored"
+        ) in stderr.splitlines(), stderr
+        assert b"Traceback" not in stderr
+        # Left "running" in the store, as kill -9 leaves it; shown as failed, its process gone.
+        assert store.run_status(1) == ("running", None)
+        listed = subprocess.run(
+            [*_harvest_command(db, url)[:3], "report", "--list"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+        assert listed[1].split()[:2] == ["1", "failed"]
+        assert listed[2].strip().startswith("no process holds its source: stopped without")
+        subprocess.run(
+            _harvest_command(db, url), cwd=tmp_path, env=env, check=True, capture_output=True
+        )
+    assert_every_record_once(store, records)
+    assert store.run_status(1) == (
+        "failed",
+        "stopped without finishing (killed, or its machine went down); run 2 continued it",
+    )
+    store.close()

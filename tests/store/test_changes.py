@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ir_ingest.entry import HarvestedRecord, Outcome
 from ir_ingest.pipeline import process
 from ir_ingest.report.model import RunReport
+from ir_ingest.report.render import to_html, to_text
 from ir_ingest.store.changes import changed_fields
 
 if TYPE_CHECKING:
@@ -82,3 +83,40 @@ def test_a_new_version_stored_invalid_says_what_it_changed(store: Store) -> None
     report = RunReport("urn:r", "oai_dc")
     report.add([broken])
     assert report.changed_field_counts == {"creators": 1}
+
+
+def _deleted(datestamp: str) -> HarvestedRecord:
+    return HarvestedRecord(*KEY, datestamp, "oai_dc", b"", deleted=True)
+
+
+def test_a_record_deleted_and_then_restored_is_restored_not_updated(store: Store) -> None:
+    """It was "updated", with ``source`` among the fields it changed: the tombstone's flag."""
+    first = HarvestedRecord(*KEY, "2024-01-01", "oai_dc", _raw("Eels"))
+    store.save_page(None, [process(first)], None)
+    deletion = process(_deleted("2024-02-01"))
+    store.save_page(None, [deletion], None)
+    assert deletion.outcome is Outcome.DELETED
+    same = process(HarvestedRecord(*KEY, "2024-03-01", "oai_dc", _raw("Eels")))
+    store.save_page(None, [same], None)
+    assert (same.outcome, same.changed_fields) == (Outcome.RESTORED, [])
+
+    # Deleted again, and back with another creator: restored, and that is what changed.
+    store.save_page(None, [process(_deleted("2024-04-01"))], None)
+    edited = process(HarvestedRecord(*KEY, "2024-05-01", "oai_dc", _raw("Eels", "Roe, K.")))
+    store.save_page(None, [edited], None)
+    assert (edited.outcome, edited.changed_fields) == (Outcome.RESTORED, ["creators"])
+    assert edited.record is not None
+    stored = store.get(edited.record.id)
+    assert stored is not None
+    assert not stored.source.deleted
+
+    report = RunReport("urn:r", "oai_dc", run_id=7)
+    report.add([same, edited])
+    assert (report.counts["restored"], report.counts["updated"]) == (2, 0)
+    assert report.changed_field_counts == {"creators": 1}
+    assert report.restorations == [{"identifier": "oai:r:1", "title": "Eels"}] * 2
+    text = to_text(report)
+    assert "2 records: 0 created, 0 updated, 2 restored (deleted before), 0 unchanged" in text
+    assert "Restored by the source (deleted before), live again:\n  oai:r:1 — Eels\n" in text
+    assert "New versions changed: creators ×1" in text
+    assert 'id="restorations"' in to_html(report)

@@ -163,8 +163,8 @@ def test_tombstone_keeps_the_last_version(any_store: Store) -> None:
     assert stored.source.deleted is True
     assert stored.title == Text(value="Kept title")
     assert any_store.counts() == {"records": 1, "deleted": 1, "versions": 2, "rejects": 0}
-    # a record that comes back after deletion is a new version again
-    assert _save(any_store, _entry("oai:1", title="Kept title")) == [Outcome.UPDATED]
+    # a record that comes back after deletion is a new version again, restored
+    assert _save(any_store, _entry("oai:1", title="Kept title")) == [Outcome.RESTORED]
 
 
 def test_deletion_of_an_unknown_record_is_a_tombstone(any_store: Store) -> None:
@@ -361,7 +361,7 @@ def test_of_two_copies_read_by_one_crosswalk_the_one_its_prefix_names_wins(
 def test_a_record_deleted_and_back_in_one_page_ends_live(any_store: Store) -> None:
     _save(any_store, _entry("oai:1", title="First"))
     page = [_entry("oai:1", deleted=True), _entry("oai:1", title="Back again")]
-    assert _save(any_store, *page) == [Outcome.DELETED, Outcome.UPDATED]
+    assert _save(any_store, *page) == [Outcome.DELETED, Outcome.RESTORED]
     stored = any_store.get(record_id(REPO, "oai:1"))
     assert stored is not None
     assert not stored.source.deleted
@@ -416,7 +416,7 @@ def test_a_newer_deletion_is_not_undone_by_an_older_record(any_store: Store) -> 
     assert _save(any_store, _entry("oai:1", datestamp="2024-02-01T00:00:00Z")) == [Outcome.SKIPPED]
     assert any_store.counts()["deleted"] == 1
     # A later one brings the record back, and the same datestamp is the same state again.
-    assert _save(any_store, _entry("oai:1", datestamp="2024-04-01T00:00:00Z")) == [Outcome.UPDATED]
+    assert _save(any_store, _entry("oai:1", datestamp="2024-04-01T00:00:00Z")) == [Outcome.RESTORED]
     assert _save(any_store, _entry("oai:1", datestamp="2024-04-01T00:00:00Z")) == [
         Outcome.UNCHANGED
     ]

@@ -10,18 +10,13 @@ use them: ``--help`` starts in half the time (1.2 s before), and ``crosswalk`` o
 
 from __future__ import annotations
 
-import signal
 import sys
-from typing import TYPE_CHECKING
 
 # Importing the command modules registers their commands, in the order --help lists them.
 from ir_ingest.cli import harvest, records, report, report_codes  # noqa: F401
-from ir_ingest.cli.common import app
+from ir_ingest.cli.common import app, stop_on_signals
 from ir_ingest.console import err
-from ir_ingest.errors import IngestError, Terminated
-
-if TYPE_CHECKING:
-    from types import FrameType
+from ir_ingest.errors import IngestError
 
 __all__ = ["GLOBAL_OPTIONS", "app", "global_first", "main"]
 
@@ -33,7 +28,7 @@ _EXAMPLES = {"--db": "sqlite:///ir-ingest.sqlite3", "--config": "ir-ingest.toml"
 
 def main() -> None:
     """Console-script entry point."""
-    signal.signal(signal.SIGTERM, _terminate)
+    stop_on_signals()
     try:
         args = global_first(sys.argv[1:])
     except IngestError as exc:
@@ -96,10 +91,3 @@ def _command_index(args: list[str]) -> int | None:
         else:
             return index
     return None
-
-
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    # Once: a second SIGTERM (a supervisor repeating itself) must not cut short the closing
-    # of the run that the first one started.
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise Terminated

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from ir_ingest.errors import IngestError, Terminated
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
+    from types import FrameType
 
     from ir_ingest.store import Store
 
@@ -145,11 +147,44 @@ RESUMES = "; the same command continues from the last page stored"
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="File (default stdout).")]
 
 
+#: The ``then`` of each :func:`fail_cleanly` the command is in, innermost last: what a second
+#: signal, which ends the process at once, says of the work.
+_THEN: list[str] = []
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM (``kill``, systemd stopping a service, a job runner's timeout): the
+    first raises KeyboardInterrupt or :class:`Terminated`, and :func:`fail_cleanly` closes the
+    run as failed; a second, of either, while that goes on ends the process at once."""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, _first_signal)
+
+
+def _first_signal(signum: int, frame: FrameType | None) -> None:
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, _second_signal)
+    raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+
+
+def _second_signal(signum: int, frame: FrameType | None) -> None:
+    # A manager pressing Ctrl-C again, a supervisor repeating SIGTERM: the closing the first
+    # one started (a crosswalk process slow to end, a store slow to answer) is not waited for.
+    # What is not committed is rolled back by the store (the page in progress: its checkpoint
+    # is the last page's), and the next harvest of the source closes the run left "running".
+    name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+    then = _THEN[-1] if _THEN else ""
+    line = f"stopped at once ({name} again): what was not stored is rolled back{then}\n"
+    # Not the console: the signal may have come in the middle of one of its writes.
+    os.write(2, line.encode())
+    os._exit(128 + signum)
+
+
 @contextmanager
 def fail_cleanly(then: str = "") -> Iterator[None]:
     """Turn a run failure into one line on stderr and exit status 1; Ctrl-C and SIGTERM into
     a line and 128 + the signal's number, the line ending with ``then``: what becomes of the
     work, where it is kept (:data:`RESUMES`)."""
+    _THEN.append(then)
     try:
         yield
     except IngestError as exc:
@@ -164,3 +199,5 @@ def fail_cleanly(then: str = "") -> Iterator[None]:
         # The shell's status for a process ended by the signal: 128 + its number.
         number = signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT
         raise typer.Exit(128 + number) from exc
+    finally:
+        _THEN.pop()

@@ -91,6 +91,9 @@ def _loaded(store: Store, run_id: int | None) -> RunReport:
     found = store.run_shown(run_id)
     if found is None:
         raise IngestError(f"no run {run_id} in the store" if run_id is not None else "no run yet")
+    if _killed(store, found.status, found.metadata_prefix, found.source_key):
+        # Shown, not stored: the next run of its source stores it failed.
+        found = replace(found, status="failed", error=_KILLED)
     if found.report is None:
         why = found.error or (
             "killed, or just started; the next harvest or reprocess marks a killed run "
@@ -100,25 +103,24 @@ def _loaded(store: Store, run_id: int | None) -> RunReport:
     loaded = RunReport.from_dict(found.report)
     if found.status != loaded.status:
         # A report kept while the run went on (report.keeper); the run has ended since, or
-        # was found killed: its row says how.
+        # was found killed: its row (or _killed) says how.
         loaded.status, loaded.error = found.status, found.error
-    if _killed(store, found.status, found.metadata_prefix, found.source_key):
-        loaded.error = _KILLED  # shown, not stored: the next run of its source says it failed
     return loaded
 
 
-#: What ``report`` says of a run ``running`` that nothing holds (see :func:`_killed`).
+#: What ``report`` says of a run ``running`` that nothing holds (see :func:`_killed`), shown
+#: as failed: its process is gone, whether killed or failing to close the run.
 _KILLED = (
-    "no process holds its source: stopped without finishing (killed?); the next run of its "
-    "source marks it failed"
+    "no process holds its source: stopped without finishing (killed?); the store says "
+    "running until the next run of its source marks it failed"
 )
 
 
 def _checked(store: Store, run: RunListed) -> RunListed:
-    """``run``, said to have been killed if it was (see :func:`_killed`)."""
+    """``run``, shown as failed if its process is gone (see :func:`_killed`)."""
     if not _killed(store, run.status, run.metadata_prefix, run.source_key):
         return run
-    return replace(run, error=_KILLED)
+    return replace(run, status="failed", error=_KILLED)
 
 
 def _killed(store: Store, status: str, prefix: str, key: str) -> bool:

@@ -22,6 +22,7 @@ from typing import Any
 
 from ir_ingest.crosswalk import identifiers, names, normalise
 from ir_ingest.crosswalk.lookups import load_table, lookup_row
+from ir_ingest.crosswalk.patterns import Pattern, compile_pattern
 from ir_ingest.errors import ConfigError
 
 OpFunc = Callable[[Any, Any], Any]
@@ -44,12 +45,24 @@ def strip_prefix(value: str, prefix: str) -> str | None:
     return value[len(prefix) :] if value.startswith(prefix) else None
 
 
-def match(value: str, pattern: re.Pattern[str]) -> str | None:
-    """``{match: "^https?://"}``: keep values the regular expression finds something in."""
+def match(value: str, pattern: Pattern) -> str | None:
+    """``{match: "^https?://"}``: keep values the regular expression finds something in.
+
+    Expressions are Python's syntax run by RE2 (:mod:`ir_ingest.crosswalk.patterns`): no
+    backreferences or lookaround, so no pattern can take more than linear time.
+    """
     return value if pattern.search(value) else None
 
 
-def extract(value: str, pattern: re.Pattern[str]) -> str | None:
+def not_match(value: str, pattern: Pattern) -> str | None:
+    """``{not_match: "^info:eu-repo/"}``: keep values the expression finds nothing in.
+
+    What ``{match: "^(?!info:eu-repo/)"}`` said before expressions lost lookaround.
+    """
+    return None if pattern.search(value) else value
+
+
+def extract(value: str, pattern: Pattern) -> str | None:
     """``{extract: "https?://…"}``: the one thing the expression finds; none or several → ``None``.
 
     Licence prose ("This work is licensed under … (https://creativecommons.org/licenses/by/4.0/)")
@@ -159,11 +172,8 @@ def _check_str(arg: Any) -> str:
     return arg
 
 
-def _check_regex(arg: Any) -> re.Pattern[str]:
-    try:
-        return re.compile(_check_str(arg))
-    except re.error as exc:
-        raise ConfigError(f"bad regular expression {arg!r}: {exc}") from exc
+def _check_regex(arg: Any) -> Pattern:
+    return compile_pattern(_check_str(arg))
 
 
 def _optional_str(arg: Any) -> str | None:
@@ -179,6 +189,7 @@ def _no_arg(arg: Any) -> None:
 OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "strip_prefix": (strip_prefix, _check_str),
     "match": (match, _check_regex),
+    "not_match": (not_match, _check_regex),
     "extract": (extract, _check_regex),
     "lookup": (lookup, _check_table),
     "column": (column, _check_str),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from lxml import etree
 
+from ir_ingest.crosswalk.exslt import EXSLT_REGEXP, functions
 from ir_ingest.crosswalk.ops import Operation, compile_operation
 from ir_ingest.crosswalk.paths import SimplePath, compile_path, first_tags, one_step
 from ir_ingest.crosswalk.targets import check_keys, field_type
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 OnError = Literal["keep", "null", "report", "reject"]
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-EXSLT_REGEXP = "http://exslt.org/regular-expressions"
 
 _RULE_KEYS = {
     "from", "to", "ops", "as", "set", "build", "when", "requires", "consume", "on_error", "note",
@@ -195,9 +195,12 @@ def _compile_from(
     """The rule's ``from`` path as an XPath, and its ``ops`` compiled."""
     try:
         # EXSLT's regular expressions are there only for a file that binds a prefix to their
-        # namespace: readying them cost lxml a quarter of every other path's evaluation.
-        regexp = EXSLT_REGEXP in namespaces.values()
-        select = etree.XPath(str(spec["from"]), namespaces=namespaces, regexp=regexp)
+        # namespace: readying them cost lxml a quarter of every other path's evaluation.  They
+        # are RE2's, not lxml's (which backtrack): see crosswalk.exslt.
+        extensions = functions(where) if EXSLT_REGEXP in namespaces.values() else None
+        select = etree.XPath(
+            str(spec["from"]), namespaces=namespaces, extensions=extensions, regexp=False
+        )
         ops = tuple(compile_operation(op) for op in spec.get("ops") or [])
     except etree.XPathSyntaxError as exc:
         raise ConfigError(f"{where}: bad XPath {spec['from']!r}: {exc}") from exc

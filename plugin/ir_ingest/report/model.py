@@ -76,9 +76,9 @@ class RunReport:
     gone_from_source: list[str] = field(default_factory=list)
     #: Their titles, where the stored record has one.
     gone_titles: dict[str, str] = field(default_factory=dict)
-    #: Records given a new version (updated, or stored invalid) with what it changed from the
-    #: one it replaced: ``identifier``, ``title`` and ``fields`` (top-level record fields), at
-    #: most :data:`MAX_LISTED_ENTRIES` of them.
+    #: Records given a new version (updated, restored, or stored invalid) with what it changed
+    #: from the one it replaced: ``identifier``, ``title`` and ``fields`` (top-level record
+    #: fields), at most :data:`MAX_LISTED_ENTRIES` of them.
     changes: list[dict[str, Any]] = field(default_factory=list)
     changes_not_listed: int = 0
     #: Record field -> how many new versions changed it (all of them, listed or not).
@@ -88,6 +88,10 @@ class RunReport:
     #: Created records are not listed: a first harvest creates them all.
     deletions: list[dict[str, Any]] = field(default_factory=list)
     deletions_not_listed: int = 0
+    #: Records the source had deleted and sends again (stored live again, valid): as
+    #: ``deletions``; what their new version changed is in ``changes`` too.
+    restorations: list[dict[str, Any]] = field(default_factory=list)
+    restorations_not_listed: int = 0
 
     @property
     def total(self) -> int:
@@ -147,11 +151,13 @@ class RunReport:
             counted.extend(issues)
             if any(issue.severity is not Severity.INFO for issue in issues):
                 self._list(entry, outcome, issues)
-            if entry.changed_fields and outcome in (Outcome.UPDATED, Outcome.INVALID):
+            if entry.changed_fields and outcome in _VERSIONED:
                 changed.update(entry.changed_fields)
                 self._list_change(entry)
             if outcome is Outcome.DELETED:
                 self._list_deletion(entry)
+            if outcome is Outcome.RESTORED:
+                self._list_restoration(entry)
         self._count(counted)
         self.changed_field_counts = dict(sorted(changed.items()))
 
@@ -198,6 +204,12 @@ class RunReport:
         identifier = entry.harvested.identifier
         self.deletions.append({"identifier": identifier, "title": entry.tombstoned_title})
 
+    def _list_restoration(self, entry: Entry) -> None:
+        if len(self.restorations) >= MAX_LISTED_ENTRIES:
+            self.restorations_not_listed += 1
+            return
+        self.restorations.append({"identifier": entry.harvested.identifier, "title": _title(entry)})
+
     def add_run_issue(self, issue: Issue, where: str) -> None:
         """Note a problem of the run itself; ``where`` names the window or stage."""
         self.run_issues.append({**issue.to_dict(), "where": where})
@@ -234,14 +246,20 @@ class RunReport:
         unchanged = f"{c['unchanged']} unchanged"
         if self.unchanged_invalid:
             unchanged += f" ({self.unchanged_invalid} of them still invalid)"
-        # Reports stored before there was a ``skipped`` outcome have no count for it.
-        skipped = c.get("skipped", 0)
+        # Reports stored before there were ``skipped`` and ``restored`` outcomes have no
+        # count for them.
+        skipped, restored = c.get("skipped", 0), c.get("restored", 0)
         older = f", {skipped} skipped (a newer or better copy is stored)" if skipped else ""
+        back = f", {restored} restored (deleted before)" if restored else ""
         return (
-            f"{self.total} records: {c['created']} created, {c['updated']} updated, "
+            f"{self.total} records: {c['created']} created, {c['updated']} updated{back}, "
             f"{unchanged}, {c['deleted']} deleted, {c['invalid']} invalid, {c['failed']} failed"
             f"{older}"
         )
+
+
+#: The outcomes of a new version of a stored record, whose changes the report lists.
+_VERSIONED = (Outcome.UPDATED, Outcome.RESTORED, Outcome.INVALID)
 
 
 def _reported(issues: list[Issue], outcome: Outcome) -> list[Issue]:

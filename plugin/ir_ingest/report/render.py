@@ -77,6 +77,10 @@ def to_text(report: RunReport) -> str:
     deleted = [_named(d["identifier"], d["title"]) for d in report.deletions]
     total = len(deleted) + report.deletions_not_listed
     lines.extend(_a_few("Deleted by the source, kept as tombstones:", deleted, total, report))
+    restored = [_named(r["identifier"], r["title"]) for r in report.restorations]
+    total = len(restored) + report.restorations_not_listed
+    heading = "Restored by the source (deleted before), live again:"
+    lines.extend(_a_few(heading, restored, total, report))
     gone = [_named(i, report.gone_titles.get(i)) for i in report.gone_from_source]
     lines.extend(_a_few("Gone from the source, kept for review:", gone, len(gone), report))
     explained = glossary(report)

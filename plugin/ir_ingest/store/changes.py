@@ -58,7 +58,8 @@ def note_changes(conn: Connection, updated: dict[str, Entry]) -> None:
     ``updated`` maps record ids to their entries; the stored versions are read in one query,
     inside the caller's transaction and before it writes the new ones.  A record twice in one
     page (deleted, then back) is compared once, its last entry with the version stored before
-    the page.
+    the page.  A record restored (a tombstone before) is compared with the data its tombstone
+    kept.
     """
     if not updated:
         return
@@ -67,4 +68,8 @@ def note_changes(conn: Connection, updated: dict[str, Entry]) -> None:
         entry = updated[rid]
         if entry.record is None or old_json is None:
             continue
-        entry.changed_fields = changed_fields(msgspec.json.decode(old_json), entry.record.to_dict())
+        old = msgspec.json.decode(old_json)
+        # A tombstone's flag: the record coming back is its outcome (restored), not a change
+        # of its ``source``.  Only a tombstone has it.
+        old["source"].pop("deleted", None)
+        entry.changed_fields = changed_fields(old, entry.record.to_dict())

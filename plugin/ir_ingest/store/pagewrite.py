@@ -170,7 +170,7 @@ class PageWriter:
             entry.changed_fields, entry.tombstoned_title = [], None
             entry.outcome = self._decide(entry, states)
         # A new version, valid or not, of a record stored before (a created one finds no row).
-        versioned = (Outcome.UPDATED, Outcome.INVALID)
+        versioned = (Outcome.UPDATED, Outcome.RESTORED, Outcome.INVALID)
         note_changes(self.conn, {_rid(e): e for e in entries if e.outcome in versioned})
         if self.inserts:
             _INSERT_RECORDS.run(self.conn, self.inserts)
@@ -244,7 +244,9 @@ class PageWriter:
         states[rid] = _copy(values)
         if not valid:
             return Outcome.INVALID
-        return Outcome.CREATED if current is None else Outcome.UPDATED
+        if current is None:
+            return Outcome.CREATED
+        return Outcome.RESTORED if current.deleted else Outcome.UPDATED
 
     def _tombstone(
         self,

@@ -305,8 +305,9 @@ class StoreRecords:
 
         ``valid_only`` leaves out live records whose last check found errors (a missing title).
         ``run_id`` keeps only the records whose current version that run wrote: those it
-        created, updated, deleted or stored invalid, and no other run has changed since.  Not
-        ``records.run_id``, which names the last run that received a record, changed or not.
+        created, updated, restored, deleted or stored invalid, and no other run has changed
+        since.  Not ``records.run_id``, which names the last run that received a record,
+        changed or not.
         """
         c = t.records.c
         query = select(c.record_json).order_by(c.id)

@@ -12,10 +12,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
+from ir_ingest.errors import StoreError
 from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.store import tables as t
 from ir_ingest.store.checkpoints import Checkpoint
+from ir_ingest.store.engine import database_words, redact_url
 
 __all__ = ["RunInfo", "RunListed", "RunShown", "StoreRuns", "source_key"]
 
@@ -123,6 +126,7 @@ def _aware(moment: datetime) -> datetime:
 class StoreRuns:
     """Harvest runs and checkpoints: the part of ``Store`` that keeps them."""
 
+    url: str
     engine: Engine
 
     def begin_run(
@@ -168,18 +172,29 @@ class StoreRuns:
     def finish_run(
         self, run_id: int, status: str, report: dict[str, Any], error: str | None = None
     ) -> None:
-        """Mark a run finished (``completed``, ``incomplete`` or ``failed``), keep its report."""
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(t.harvest_runs)
-                .where(t.harvest_runs.c.id == run_id)
-                .values(
-                    status=status,
-                    finished_at=_now(),
-                    error=error,
-                    report_json=json.dumps(report).encode(),
+        """Mark a run finished (``completed``, ``incomplete`` or ``failed``), keep its report.
+
+        Raises StoreError when the database refuses: the run then says ``running`` until the
+        next run of its source marks it failed (``report`` shows it failed once its process
+        has gone, see ``cli.report``).
+        """
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    update(t.harvest_runs)
+                    .where(t.harvest_runs.c.id == run_id)
+                    .values(
+                        status=status,
+                        finished_at=_now(),
+                        error=error,
+                        report_json=json.dumps(report).encode(),
+                    )
                 )
-            )
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"cannot close run {run_id} as {status} in the store at {redact_url(self.url)}: "
+                f"{database_words(exc)}; the next run of its source marks it failed"
+            ) from exc
 
     def list_runs(self, limit: int) -> list[RunListed]:
         """The latest ``limit`` runs, newest first."""
