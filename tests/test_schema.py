@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from pathlib import Path
 
 import jsonschema
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ir_ingest import schema
 from ir_ingest.schema import (
@@ -23,6 +26,9 @@ from ir_ingest.schema import (
     json_schema,
     record_id,
 )
+
+#: Any text UTF-8 can encode (a lone surrogate cannot be a string of the XML).
+_TEXT = st.characters(exclude_categories=["Cs"])
 
 
 def _chapter() -> Record:
@@ -70,6 +76,17 @@ def test_from_dict_refuses_unknown_fields_and_bad_enums() -> None:
         Record.from_dict({**data, "colour": "blue"})
     with pytest.raises(msgspec.ValidationError):
         Record.from_dict({**data, "publication_status": "in the post"})
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=_TEXT), st.text(alphabet=_TEXT))
+def test_record_id_is_the_uuid5_of_repository_and_identifier(
+    repository: str, identifier: str
+) -> None:
+    """Ids already stored must never change: the id written out is uuid5's."""
+    record_id.cache_clear()
+    expected = uuid.uuid5(schema.RECORD_ID_NAMESPACE, f"{repository}\n{identifier}")
+    assert record_id(repository, identifier) == str(expected)
 
 
 def test_record_id_is_stable_and_source_specific() -> None:
