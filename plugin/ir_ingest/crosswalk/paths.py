@@ -80,6 +80,15 @@ class CompiledPath:
 NONE: list[etree._Element] = []
 
 
+def children_named(tag: str) -> Callable[[etree._Element, Children], list[Key]]:
+    """What a path of one plain child step compiles to, without compiling it."""
+
+    def select(node: etree._Element, index: Children) -> list[Key]:
+        return index[node].get(tag, NONE)  # type: ignore[return-value]  # read-only here
+
+    return select
+
+
 def elements(parent: etree._Element) -> list[etree._Element]:
     """``*``: the element children, not comments or processing instructions."""
     return [child for child in parent if isinstance(child.tag, str)]
