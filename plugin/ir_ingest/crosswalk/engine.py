@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text, language
-from ir_ingest.crosswalk.paths import NONE, ByTag, Children
+from ir_ingest.crosswalk.paths import NONE, ByTag, Children, lxml_keys
 from ir_ingest.crosswalk.walk import Walk, element_text
 from ir_ingest.entry import Issue, Severity
 
@@ -159,18 +159,7 @@ def _all_consumed(rule: Rule, by_tag: ByTag, scope: _Scope) -> bool:
 
 def _xpath_keys(rule: Rule, node: etree._Element) -> list[Key]:
     """The elements and attributes lxml selects for a path outside the Python subset."""
-    found = rule.select(node)
-    if not isinstance(found, list):
-        return []  # an XPath that computes a number or string selects nothing
-    return [key for key in map(_key, found) if key is not None]
-
-
-def _key(found: Any) -> Key | None:
-    if isinstance(found, etree._Element):
-        return found if isinstance(found.tag, str) else None
-    if getattr(found, "is_attribute", False):
-        return (found.getparent(), found.attrname)
-    return None
+    return lxml_keys(rule.select(node))
 
 
 def _apply(rule: Rule, key: Key, data: dict[str, Any], scope: _Scope, index: Children) -> bool:

@@ -16,6 +16,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from lxml import etree
+
 from ir_ingest.crosswalk import paths
 from ir_ingest.crosswalk.paths import CompiledPath
 
@@ -38,6 +40,8 @@ _HELPERS = {
     "parents": paths.parents,
     "union": paths.union,
     "string_value": paths.string_value,
+    "AboveRoot": paths.AboveRoot,
+    "lxml_keys": paths.lxml_keys,
 }
 
 if TYPE_CHECKING:
@@ -66,6 +70,11 @@ def _compile(path: str, namespaces: tuple[tuple[str, str], ...]) -> CompiledPath
         parser.expect(None)
     except _Unsupported:
         return None
+    if any("parents(" in function for function in parser.functions):
+        # Above the document's root lxml knows what ``..`` selects: the document node.
+        parser.values["xpath"] = etree.XPath(path, namespaces=dict(namespaces))
+        body = ["try:", f"    return {entry}(node, index)", "except AboveRoot:"]
+        entry = parser.function("node, index", [*body, "    return lxml_keys(xpath(node))"])
     code = "\n\n".join(parser.functions) + "\n"
     if child_tag is not None:
         return CompiledPath(paths.children_named(child_tag), code, child_tag)

@@ -29,7 +29,7 @@ only its helpers and values bound by name, never text of the crosswalk file.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -94,19 +94,42 @@ def elements(parent: etree._Element) -> list[etree._Element]:
     return [child for child in parent if isinstance(child.tag, str)]
 
 
+class AboveRoot(Exception):
+    """A ``..`` went above the document's root element to the document node, which the
+    compiled functions do not stand for: lxml selects instead (no shipped rule does it)."""
+
+
 def parents(found: list[etree._Element]) -> list[etree._Element]:
     """``..``: the parent elements of ``found``, in document order, each once.
 
     The steps of a path move every node of a selection one level down or up alike, so the
     nodes of ``found`` are all as deep and in document order: one parent's children follow
-    each other.  The root's parent is the document, which is no element.
+    each other.
     """
     above: list[etree._Element] = []
     for element in found:
         parent = element.getparent()
-        if parent is not None and (not above or above[-1] is not parent):
+        if parent is None:
+            raise AboveRoot
+        if not above or above[-1] is not parent:
             above.append(parent)
     return above
+
+
+def lxml_keys(found: Any) -> list[Key]:
+    """The elements and attributes in what an lxml XPath returned (a number or a string, as
+    ``count(…)`` gives, selects nothing)."""
+    if not isinstance(found, list):
+        return []
+    return [key for key in map(_key, found) if key is not None]
+
+
+def _key(found: Any) -> Key | None:
+    if isinstance(found, etree._Element):
+        return found if isinstance(found.tag, str) else None
+    if getattr(found, "is_attribute", False):
+        return (found.getparent(), found.attrname)
+    return None
 
 
 def union(selections: tuple[list[Key], ...]) -> list[Key]:
