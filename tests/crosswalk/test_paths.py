@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from bench.corpus import corpus_records
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from ir_ingest import xmlsafe
@@ -143,6 +145,50 @@ def _same_selection(rule_path: str, namespaces: dict[str, str], root: etree._Ele
             (f.getparent(), f.attrname) if getattr(f, "is_attribute", False) else f for f in found
         ]
         assert _keys_as_paths(root, ours) == _keys_as_paths(root, lxml_keys), (path.code, node)
+
+
+# Random paths of the subset, built from its grammar over the names DOCUMENT uses.
+_TAGS = st.sampled_from(["m:name", "m:namePart", "m:role", "m:roleTerm", "m:titleInfo", "*"])
+_MORE_TAGS = st.sampled_from(["m:title", "m:subTitle", "m:genre", "m:location", "m:url"])
+_ATTRIBUTES = st.sampled_from(
+    ["@type", "@authority", "@valueURI", "@x:href", "@xml:lang", "@usage"]
+)
+_LITERALS = st.sampled_from(["'personal'", "'family'", "'coar'", "'primary'", "''", "'Anon'"])
+_COMPARE = st.sampled_from(["=", "!="])
+_predicate: st.SearchStrategy[str] = st.deferred(
+    lambda: st.one_of(
+        _ATTRIBUTES,
+        st.tuples(_ATTRIBUTES, _COMPARE, _LITERALS).map("".join),
+        st.tuples(_ATTRIBUTES, _LITERALS).map(lambda a: f"starts-with({a[0]}, {a[1]})"),
+        _predicate.map(lambda test: f"not({test})"),
+        st.tuples(_predicate, st.sampled_from([" and ", " or "]), _predicate).map("".join),
+        _relative.map(lambda path: f"count({path}) = 1"),
+        _relative,
+        st.tuples(st.sampled_from([".", "m:namePart", "../@type"]), _COMPARE, _LITERALS).map(
+            "".join
+        ),
+    )
+)
+_step = st.one_of(
+    st.just(".."),
+    st.tuples(
+        st.one_of(_TAGS, _MORE_TAGS),
+        st.lists(st.one_of(st.just("[1]"), _predicate.map(lambda test: f"[{test}]")), max_size=2),
+    ).map(lambda step: step[0] + "".join(step[1])),
+)
+_relative: st.SearchStrategy[str] = st.deferred(
+    lambda: st.tuples(
+        st.lists(_step, min_size=1, max_size=3), st.one_of(st.just(""), _ATTRIBUTES)
+    ).map(lambda path: "/".join([*path[0], *([path[1]] if path[1] else [])]))
+)
+_PATHS = st.lists(st.one_of(_relative, _ATTRIBUTES), min_size=1, max_size=3).map(" | ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_PATHS)
+def test_random_paths_of_the_subset_select_what_lxml_selects(path: str) -> None:
+    """From every element of DOCUMENT, the root's parent (the document node) included."""
+    _same_selection(path, NS, xmlsafe.parse(DOCUMENT).root)
 
 
 @pytest.mark.parametrize("path", IN_SUBSET)
