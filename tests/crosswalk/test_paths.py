@@ -7,13 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from bench.corpus import corpus_records
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import registry
 from ir_ingest.crosswalk.coverage import find_records
 from ir_ingest.crosswalk.engine import _xpath_keys
-from ir_ingest.crosswalk.paths import compile_path, one_step
+from ir_ingest.crosswalk.pathparse import compile_path, one_step
+from ir_ingest.crosswalk.paths import Children
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -66,27 +69,53 @@ IN_SUBSET = [
     "m:location/m:url/@x:href",
     "m:location/m:url/@xml:lang",
     " m:name / m:namePart [1] ",
-]
-OUTSIDE = [
     "m:name | m:genre",
     "@xml:lang | ../@xml:lang | ../../@xml:lang",
     "@type | ../@type",
     "m:location/m:url/@x:href | m:location/m:url/@xml:lang | m:location/m:url",
+    "m:location/m:url/@xml:lang | m:location/m:url/@x:href",
     "m:genre/@valueURI | m:genre | m:titleInfo",
+    "m:titleInfo/m:title | m:titleInfo | m:titleInfo[1]/m:title",
     "m:name[@type='personal' and m:namePart]/m:namePart",
     "m:name[m:role/m:roleTerm[.='author' or .='aut']]/m:namePart",
+    "m:name[m:role/m:roleTerm[.!='author']]",
     "m:name/m:namePart[not(@type)][not(../m:namePart[@type='family'])]",
     "m:name/m:namePart[not(../m:namePart[@type='family'])]",
+    "m:name/m:namePart[../@type='personal' or ../m:namePart[@type='date']]",
+    "m:name/m:namePart[../@type!='corporate']",
+    "m:name/m:namePart[1][not(@type)]",
+    "*[1]",
+    "*[@type][1]/*",
+    "m:titleInfo[m:subTitle]/m:title | m:titleInfo[not(m:subTitle)][1]",
+    "m:titleInfo[count(../m:titleInfo) = 3]",
+    "m:name[count(m:namePart) = 1]",
+    "m:name/m:namePart[.='Anon']",
+    "m:name[@type=\"x') or __import__('os') or ('\"]",
     "..",
+    "../..",
+    "../*",
+    "../m:mods/m:name",
+    "../@type | m:name",
+    "m:name[../..]",
+    "m:name[count(../../*) = 1]",
+    "m:name/..",
+    "m:name/m:namePart/../@type",
+    "m:name[.]",
+]
+OUTSIDE = [
     "m:name[2]",
     "m:name[last()]",
+    "m:name[m:namePart = 1]",
+    "m:name[count(m:namePart) > 1]",
+    "m:name | count(m:genre)",
+    "m:name[..[@type]]",
     "m:extension//@downloads",
     "/m:mods",
-    "m:name/..",
     "m:name/text()",
     "count(m:name)",
     "m:name[normalize-space()]",
     "m:name['x'=@type]",
+    "./m:name",
     "@*",
     "q:name",
     "name",
@@ -105,29 +134,97 @@ def _keys_as_paths(root: etree._Element, keys: list[Key]) -> list[tuple[str, str
     ]
 
 
-def _by_tag(node: etree._Element) -> dict[Any, list[etree._Element]]:
-    children: dict[Any, list[etree._Element]] = {}
-    for child in node:
-        children.setdefault(child.tag, []).append(child)
-    return children
-
-
 def _same_selection(rule_path: str, namespaces: dict[str, str], root: etree._Element) -> None:
     path = compile_path(rule_path, namespaces)
     assert path is not None, rule_path
     select = etree.XPath(rule_path, namespaces=namespaces)
     for node in root.iter(etree.Element):
-        ours = path.select(node, _by_tag(node))
+        ours = path.select(node, Children())
         found: Any = select(node)
         lxml_keys = [
             (f.getparent(), f.attrname) if getattr(f, "is_attribute", False) else f for f in found
         ]
-        assert _keys_as_paths(root, ours) == _keys_as_paths(root, lxml_keys), (rule_path, node)
+        assert _keys_as_paths(root, ours) == _keys_as_paths(root, lxml_keys), (path.code, node)
+
+
+# Random paths of the subset, built from its grammar over the names DOCUMENT uses.
+_TAGS = st.sampled_from(["m:name", "m:namePart", "m:role", "m:roleTerm", "m:titleInfo", "*"])
+_MORE_TAGS = st.sampled_from(["m:title", "m:subTitle", "m:genre", "m:location", "m:url"])
+_ATTRIBUTES = st.sampled_from(
+    ["@type", "@authority", "@valueURI", "@x:href", "@xml:lang", "@usage"]
+)
+_LITERALS = st.sampled_from(["'personal'", "'family'", "'coar'", "'primary'", "''", "'Anon'"])
+_COMPARE = st.sampled_from(["=", "!="])
+_predicate: st.SearchStrategy[str] = st.deferred(
+    lambda: st.one_of(
+        _ATTRIBUTES,
+        st.tuples(_ATTRIBUTES, _COMPARE, _LITERALS).map("".join),
+        st.tuples(_ATTRIBUTES, _LITERALS).map(lambda a: f"starts-with({a[0]}, {a[1]})"),
+        _predicate.map(lambda test: f"not({test})"),
+        st.tuples(_predicate, st.sampled_from([" and ", " or "]), _predicate).map("".join),
+        _relative.map(lambda path: f"count({path}) = 1"),
+        _relative,
+        st.tuples(st.sampled_from([".", "m:namePart", "../@type"]), _COMPARE, _LITERALS).map(
+            "".join
+        ),
+    )
+)
+_step = st.one_of(
+    st.just(".."),
+    st.tuples(
+        st.one_of(_TAGS, _MORE_TAGS),
+        st.lists(st.one_of(st.just("[1]"), _predicate.map(lambda test: f"[{test}]")), max_size=2),
+    ).map(lambda step: step[0] + "".join(step[1])),
+)
+_relative: st.SearchStrategy[str] = st.deferred(
+    lambda: st.tuples(
+        st.lists(_step, min_size=1, max_size=3), st.one_of(st.just(""), _ATTRIBUTES)
+    ).map(lambda path: "/".join([*path[0], *([path[1]] if path[1] else [])]))
+)
+_PATHS = st.lists(st.one_of(_relative, _ATTRIBUTES), min_size=1, max_size=3).map(" | ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_PATHS)
+def test_random_paths_of_the_subset_select_what_lxml_selects(path: str) -> None:
+    """From every element of DOCUMENT, the root's parent (the document node) included."""
+    _same_selection(path, NS, xmlsafe.parse(DOCUMENT).root)
 
 
 @pytest.mark.parametrize("path", IN_SUBSET)
 def test_each_path_of_the_subset_selects_what_lxml_selects(path: str) -> None:
     _same_selection(path, NS, xmlsafe.parse(DOCUMENT).root)
+
+
+def test_the_code_of_a_path_names_its_values_and_holds_none_of_the_files_text() -> None:
+    """A crosswalk file's literals and names are bound to generated names, never written
+    into the generated source: a quote in a literal cannot end it."""
+    path = "m:name[@type=\"x') or print('oops') or ('\"]/@m:authority"
+    compiled = compile_path(path, NS)
+    assert compiled is not None
+    assert "oops" not in compiled.code
+    assert "authority" not in compiled.code
+    assert "loc.gov" not in compiled.code
+
+
+@pytest.mark.parametrize(
+    ("path", "tag"),
+    [
+        ("m:name", "{http://www.loc.gov/mods/v3}name"),
+        (" m:name ", "{http://www.loc.gov/mods/v3}name"),
+        ("m:name[1]", None),
+        ("m:name/m:namePart", None),
+        ("m:name/@type", None),
+        ("m:name | m:genre", None),
+        ("*", None),
+        (".", None),
+    ],
+)
+def test_a_path_of_one_plain_child_step_says_its_tag(path: str, tag: str | None) -> None:
+    """The engine looks such a path's children up itself, by that tag."""
+    compiled = compile_path(path, NS)
+    assert compiled is not None
+    assert compiled.child_tag == tag
 
 
 @pytest.mark.parametrize("path", OUTSIDE)
@@ -159,7 +256,7 @@ def test_every_shipped_rule_in_the_subset_selects_what_lxml_selects_in_every_rec
             if rule.path is None:
                 continue
             for node in nodes:
-                ours = rule.path.select(node, _by_tag(node))
+                ours = rule.path.select(node, Children())
                 assert _keys_as_paths(record, ours) == _keys_as_paths(
                     record, _xpath_keys(rule, node)
                 ), (rule.source, record.getroottree().getpath(node))

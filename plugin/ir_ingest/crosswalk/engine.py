@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text, language
-from ir_ingest.crosswalk.paths import ByTag, Children
+from ir_ingest.crosswalk.paths import NONE, ByTag, Children, lxml_keys
 from ir_ingest.crosswalk.walk import Walk, element_text
 from ir_ingest.entry import Issue, Severity
 
@@ -113,10 +113,6 @@ def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
     return Applied(data, scope.issues, lineage, walk.total, walk.consumed)
 
 
-#: The children of a tag a node has none of (shared, so never changed).
-_NONE: list[etree._Element] = []
-
-
 def _run(
     rules: tuple[Rule, ...], node: etree._Element, scope: _Scope, index: Children
 ) -> dict[str, Any]:
@@ -126,7 +122,7 @@ def _run(
         path = rule.path
         if path is not None:
             tag = path.child_tag
-            keys = by_tag.get(tag, _NONE) if tag is not None else path.select(node, by_tag, index)
+            keys = by_tag.get(tag, NONE) if tag is not None else path.select(node, index)
         elif rule.one_step and _all_consumed(rule, by_tag, scope):
             continue  # it could select only what is taken: lxml's call costs microseconds
         else:
@@ -163,18 +159,7 @@ def _all_consumed(rule: Rule, by_tag: ByTag, scope: _Scope) -> bool:
 
 def _xpath_keys(rule: Rule, node: etree._Element) -> list[Key]:
     """The elements and attributes lxml selects for a path outside the Python subset."""
-    found = rule.select(node)
-    if not isinstance(found, list):
-        return []  # an XPath that computes a number or string selects nothing
-    return [key for key in map(_key, found) if key is not None]
-
-
-def _key(found: Any) -> Key | None:
-    if isinstance(found, etree._Element):
-        return found if isinstance(found.tag, str) else None
-    if getattr(found, "is_attribute", False):
-        return (found.getparent(), found.attrname)
-    return None
+    return lxml_keys(rule.select(node))
 
 
 def _apply(rule: Rule, key: Key, data: dict[str, Any], scope: _Scope, index: Children) -> bool:

@@ -2,10 +2,11 @@
 
 Each entry of ``rules`` (and of a rule's ``build``) is a mapping of the keys documented in
 :mod:`ir_ingest.crosswalk.definition`.  It becomes a frozen :class:`Rule`: its ``from`` path
-compiled as an XPath (and, where it can be, as a :class:`~ir_ingest.crosswalk.paths.SimplePath`
-with the child names it starts with), its ``ops`` compiled, its ``to`` a :class:`TargetPath`
-checked against the record schema, and its ``build`` rules compiled in turn.  Every problem
-is a :class:`ConfigError` naming the file, the rule number and the bad value.
+compiled as an XPath (and, where it can be, into a Python function, see
+:mod:`ir_ingest.crosswalk.paths`; with the child names it starts with), its ``ops``
+compiled, its ``to`` a :class:`TargetPath` checked against the record schema, and its
+``build`` rules compiled in turn.  Every problem is a :class:`ConfigError` naming the file,
+the rule number and the bad value.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from lxml import etree
 
 from ir_ingest.crosswalk.exslt import EXSLT_REGEXP, functions
 from ir_ingest.crosswalk.ops import Operation, compile_operation
-from ir_ingest.crosswalk.paths import SimplePath, compile_path, first_tags, one_step
+from ir_ingest.crosswalk.pathparse import compile_path, first_tags, one_step
 from ir_ingest.crosswalk.targets import check_keys, field_type
 from ir_ingest.errors import ConfigError
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from msgspec import inspect
+
+    from ir_ingest.crosswalk.paths import CompiledPath
 
 OnError = Literal["keep", "null", "report", "reject"]
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -68,7 +71,7 @@ class Rule:
     first_tags: frozenset[str] | None = None
     #: The path compiled for selection in Python (:mod:`ir_ingest.crosswalk.paths`); ``None``
     #: when it is outside that subset and lxml evaluates ``select``.
-    path: SimplePath | None = None
+    path: CompiledPath | None = None
     #: The path is one child step (perhaps a union of them), so it selects only children named
     #: in ``first_tags``: once earlier rules consumed all of those, lxml need not be asked.
     one_step: bool = False

@@ -51,11 +51,13 @@ class Walk:
         """Visit the element children of a node (recursion: metadata trees are shallow).
 
         Each element's children are listed once, for the test of its own text (their tails)
-        and for the visit: lxml makes a proxy for a child each time it is read.
+        and for the visit: lxml makes a proxy for a child each time it is read.  The test of
+        an element's text is written out here, not called: it runs for every element.
         """
         prefix = f"{path}/" if path else ""
         names = self._names
         attributes = self._crosswalk.value_attributes
+        used = self._used
         for child in children:
             tag: Any = child.tag  # comments and processing instructions have a function as tag
             if not isinstance(tag, str):
@@ -64,26 +66,22 @@ class Walk:
             if attributes and not attributes.isdisjoint(child.keys()):
                 self._attributes(child, child_path)
             below = list(child) if len(child) else _NONE
-            counted = text_counted or self._text(child, child_path, below)
+            counted = True
+            if text_counted:
+                pass  # below counted text (used, or mixed content kept whole) none counts
+            elif child in used:  # a rule took the element, and with it all the text inside
+                text = child.text or "" if not below else element_text(child)
+                if text and not text.isspace():
+                    self.total += 1
+                    self.consumed += 1
+            elif ((own := child.text) and not own.isspace()) or _has_tail(below):
+                self.total += 1
+                self.extra.setdefault(child_path, []).append(clean_text(element_text(child)))
+            else:
+                counted = False
             # Below counted text only value attributes are left to count.
             if below and (attributes or not counted):
                 self._children(below, child_path, counted)
-
-    def _text(self, node: etree._Element, path: str, children: list[etree._Element]) -> bool:
-        """Count the node's own text as one value; True when its descendants' text is part of
-        it.  ``children``: the node's children."""
-        if node in self._used:  # a rule took the element, and with it all the text inside
-            text = element_text(node)
-            if text and not text.isspace():
-                self.total += 1
-                self.consumed += 1
-            return True
-        own = node.text
-        if not (own and not own.isspace()) and not _has_tail(children):
-            return False
-        self.total += 1
-        self.extra.setdefault(path, []).append(clean_text(element_text(node)))
-        return True
 
     def _attributes(self, node: etree._Element, path: str) -> None:
         # In a fixed order: the order of ``extra`` is part of the record's content hash, and a
