@@ -36,13 +36,16 @@ def theirs(documents: list[bytes], transform: etree.XSLT) -> None:
         transform(xmlsafe.parse(data).root)
 
 
-def best_rate(work: Callable[[], None], count: int, rounds: int) -> float:
-    best = float("inf")
+def best_rates(works: tuple[Callable[[], None], ...], count: int, rounds: int) -> tuple[float, ...]:
+    """Records a second of each of ``works``, its best round; the rounds interleaved, so that
+    whatever else slows the machine for a while slows both sides."""
+    best = [float("inf")] * len(works)
     for _ in range(rounds):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return count / best
+        for at, work in enumerate(works):
+            start = time.perf_counter()
+            work()
+            best[at] = min(best[at], time.perf_counter() - start)
+    return tuple(count / seconds for seconds in best)
 
 
 def main() -> None:
@@ -54,8 +57,9 @@ def main() -> None:
     documents = records * args.repeat
     transform = loc_stylesheet()
     ours(records)  # warm the crosswalk registry and lookup tables
-    rate_ours = best_rate(lambda: ours(documents), len(documents), args.rounds)
-    rate_theirs = best_rate(lambda: theirs(documents, transform), len(documents), args.rounds)
+    rate_ours, rate_theirs = best_rates(
+        (lambda: ours(documents), lambda: theirs(documents, transform)), len(documents), args.rounds
+    )
     size = sum(map(len, records)) / len(records)
     print(f"{len(records)} corpus MODS records (mean {size:,.0f} bytes) x {args.repeat}")
     print(f"ir-ingest MODS -> Record (parse, crosswalk, validate): {rate_ours:8,.0f} rec/s")
