@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
     from ir_ingest.entry import Entry
     from ir_ingest.store.checkpoints import Checkpoint
-    from ir_ingest.store.wal import WalCheckpointer
 
 #: How often a page write that lost a race on a primary key is tried in all.
 _WRITE_ATTEMPTS = 3
@@ -51,7 +50,6 @@ class StoreRecords:
 
     url: str
     engine: Engine
-    wal: WalCheckpointer | None
 
     def save_page(
         self, run_id: int | None, entries: Iterable[Entry], after: Checkpoint | None
@@ -71,8 +69,6 @@ class StoreRecords:
                     writer.write(page)
                     if after is not None:
                         write_checkpoint(conn, after)
-                if self.wal is not None:
-                    self.wal.nudge()
                 for entry, issue in writer.skipped:
                     entry.issues.append(issue)
                 return
