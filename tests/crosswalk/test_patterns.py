@@ -4,8 +4,10 @@ patterns RE2 cannot run refused when the crosswalk file loads."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import unicodedata
 from typing import TYPE_CHECKING
 
 import pytest
@@ -149,6 +151,22 @@ def test_a_closing_bracket_first_in_a_class_is_one_of_its_characters() -> None:
 def test_the_whitespace_class_is_python_s() -> None:
     listed = {c for low, high in _SPACE_RANGES for c in range(low, high + 1)}
     assert listed == {c for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+
+
+#: Every character a pattern may meet, that Python's Unicode database knows: RE2's tables are of
+#: a later Unicode, which assigned some more digits and letters.
+_EVERY = "".join(
+    chr(c)
+    for c in range(sys.maxunicode + 1)
+    if not 0xD800 <= c <= 0xDFFF and unicodedata.category(chr(c)) != "Cn"
+)
+
+
+@pytest.mark.parametrize("pattern", [r"\s", r"\S", r"\d", r"\W", r"[^\S\n]", r"[^\w]"])
+def test_a_class_matches_every_character_python_s_matches_and_no_other(pattern: str) -> None:
+    runs = f"(?:{pattern})+"  # runs: far fewer matches to compare than characters
+    matched = set("".join(compile_pattern(runs).findall(_EVERY)))
+    assert matched == set("".join(re.findall(runs, _EVERY)))
 
 
 def test_a_not_word_class_inside_brackets_is_refused() -> None:

@@ -41,10 +41,10 @@ def _ranges(ranges: tuple[tuple[int, int], ...]) -> str:
 
 
 def _complement(ranges: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
-    inner = (bound for low, high in ranges for bound in (low - 1, high + 1))
-    bounds = [-1, *inner, sys.maxunicode + 1]
-    pairs = zip(bounds[::2], bounds[1::2], strict=True)
-    return tuple((low + 1, high - 1) for low, high in pairs if low + 1 <= high - 1)
+    """The code points outside the sorted ``ranges``: the gap after each one, up to the next."""
+    ends = [-1, *(bound for low, high in ranges for bound in (low, high)), sys.maxunicode + 1]
+    gaps = zip(ends[::2], ends[1::2], strict=True)  # (end of a range, start of the next)
+    return tuple((after + 1, before - 1) for after, before in gaps if after + 1 <= before - 1)
 
 
 _SPACE = _ranges(_SPACE_RANGES)
