@@ -172,3 +172,14 @@ def test_a_class_matches_every_character_python_s_matches_and_no_other(pattern: 
 def test_a_not_word_class_inside_brackets_is_refused() -> None:
     with pytest.raises(ConfigError, match=r"bad regular expression '\[\\\\W\\\\d\]': \\W inside"):
         compile_pattern(r"[\W\d]")
+
+
+def test_a_repetition_without_a_lower_bound_is_python_s() -> None:
+    assert compile_pattern(r"^\d{,3}$").search("12")
+    assert not compile_pattern(r"^\d{,3}$").search("1234")
+    assert compile_pattern(r"^[{,3}]+$").search("{,3}"), "in a class, the characters"
+
+
+def test_a_posix_class_is_refused_as_python_reads_it_otherwise() -> None:
+    with pytest.raises(ConfigError, match=r"'\[:' inside \[\.\.\.\] is read otherwise by RE2"):
+        compile_pattern(r"[[:alpha:]]")

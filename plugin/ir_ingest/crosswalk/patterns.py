@@ -16,6 +16,7 @@ ASCII (RE2 has no other), and ``$`` is the end of the value only (values are tri
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -57,6 +58,8 @@ _OUTSIDE = {
     "w": f"[{_WORD}]", "W": f"[^{_WORD}]", "Z": r"\z",
 }  # fmt: skip
 _INSIDE = {"d": r"\p{Nd}", "D": r"\P{Nd}", "s": _SPACE, "S": _NOT_SPACE, "w": _WORD}
+#: A repetition without its lower bound, which Python reads as from 0.
+_UP_TO = re.compile(r"\{,(\d+)\}")
 
 
 class Match(Protocol):
@@ -130,6 +133,16 @@ def _unicode_classes(pattern: str) -> str:
             continue
         if char == "]" and in_class:
             in_class = False
+        elif char == "[" and pattern.startswith("[:", at):
+            # "[[:alpha:]]": RE2 reads a POSIX class, Python the characters "[:alph", then "]".
+            raise ConfigError(
+                f"bad regular expression {pattern!r}: '[:' inside [...] is read otherwise by "
+                "RE2: write the characters out"
+            )
+        elif char == "{" and not in_class and (bound := _UP_TO.match(pattern, at)):
+            out.append(f"{{0,{bound.group(1)}}}")  # Python's "{,n}" is "{0,n}"; RE2's is text
+            at = bound.end()
+            continue
         out.append(char)
         at += 1
     return "".join(out)
