@@ -144,6 +144,48 @@ def test_where_the_endpoint_says_how_many_are_to_come_a_harvest_decides_at_once(
     store.close()
 
 
+def _counted_windows(per_month: int) -> Callable[[str], WSGIApp]:
+    """An endpoint of ``per_month`` records in each of 2024's first three months, that answers
+    ``from``/``until`` and counts each list (``completeListSize``)."""
+    stamps = [
+        f"2024-0{month}-{1 + n % 28:02d}T00:00:00Z" for month in (1, 2, 3) for n in range(per_month)
+    ]
+
+    def answer(params: dict[str, str]) -> bytes:
+        if params.get("verb") != "ListRecords":
+            return scripted.error("badVerb")
+        token = params.get(
+            "resumptionToken", f"{params.get('from', '')}|{params.get('until', '~')}|0"
+        )
+        low, high, start = token.split("|")
+        listed = [n for n, stamp in enumerate(stamps) if low <= stamp <= high]
+        if not listed:
+            return scripted.error("noRecordsMatch")
+        end = min(int(start) + 100, len(listed))
+        items = [scripted.record(f"oai:x:{n}", stamps[n]) for n in listed[int(start) : end]]
+        attrs = f' cursor="{start}" completeListSize="{len(listed)}"'
+        more = f"{low}|{high}|{end}" if end < len(listed) else ""
+        return scripted.page("ListRecords", items, more, attrs)
+
+    return scripted.scripted(
+        answer, identify_body=scripted.identify(earliest="2024-01-01T00:00:00Z")
+    )
+
+
+def test_in_date_windows_a_window_s_count_does_not_say_the_harvest_is_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 3 windows of 900 records: each count is below OFFLOAD_LEFT, the harvest is not.
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
+    monkeypatch.setattr(store_pages, "CrosswalkWorker", _Counted)
+    monkeypatch.setattr(_Counted, "started", [])
+    with serve_in_background(_counted_windows(900)) as url:
+        report, store, _ = _harvest(url, tmp_path / "windows", None, window="monthly")
+    assert report.total == 2700
+    assert len(_Counted.started) == 1
+    store.close()
+
+
 def test_one_core_is_left_to_the_harvest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Pinned to one of the machine's cores (taskset, a container's cpuset): a second process
     # would share it.

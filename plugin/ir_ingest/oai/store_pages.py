@@ -124,6 +124,9 @@ class _PageLine:
         self.offload = options.crosswalk_process
         # Parallel windows are asked for where a harvest is long: no need to wait for proof.
         self.long = options.parallel > 1
+        # The endpoint's count (completeListSize) is of the list asked for: in date windows, of
+        # one window, which says nothing of the harvest's length.
+        self.counted = options.window is None
         self.worker: CrosswalkWorker | None = None
         self.pending: deque[tuple[WindowState, Page]] = deque()
         self.seen = 0
@@ -248,13 +251,13 @@ class _PageLine:
     def _proves_long(self, page: Page) -> bool:
         """Whether the harvest is long enough for a crosswalk process: parallel windows (asked
         for where a harvest is long); :data:`OFFLOAD_LEFT` records still to come by the
-        endpoint's count; where it gives none, :data:`OFFLOAD_AFTER` records in, with more to
-        come."""
+        endpoint's count of a harvest not in windows; else :data:`OFFLOAD_AFTER` records in,
+        with more to come."""
         if self.long:
             return True
         if not page.token:
             return False
-        if page.complete_list_size is not None and page.cursor is not None:
+        if self.counted and page.complete_list_size is not None and page.cursor is not None:
             # The cursor counts the records listed before this page (§3.5).
             return page.complete_list_size - page.cursor - page.size >= OFFLOAD_LEFT
         return self.seen >= OFFLOAD_AFTER
