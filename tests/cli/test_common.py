@@ -204,3 +204,47 @@ def test_an_interrupt_says_what_the_run_had_stored(capsys: pytest.CaptureFixture
         "interrupted: run 3 stored 200 records (2 pages); the same command continues from the "
         "last page stored"
     )
+
+
+#: A process that takes up the signal handling of ``ir-ingest``, started as ``cmd &`` in a
+#: script starts it (SIGINT ignored), then is sent SIGINT.
+_IGNORING = """
+import os, signal
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+from ir_ingest.cli.common import stop_on_signals
+stop_on_signals()
+os.kill(os.getpid(), signal.SIGINT)
+print("still here", signal.getsignal(signal.SIGINT) is signal.SIG_IGN)
+"""
+
+
+def test_a_process_started_ignoring_ctrl_c_goes_on_ignoring_it() -> None:
+    done = subprocess.run([sys.executable, "-c", _IGNORING], capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (0, "still here True\n"), done.stderr
+
+
+#: Two SIGTERMs, the second while stderr is a pipe nobody reads any more.
+_TWICE_WITHOUT_STDERR = """
+import os, signal, sys
+from ir_ingest.cli.common import stop_on_signals
+stop_on_signals()
+try:
+    os.kill(os.getpid(), signal.SIGTERM)
+except KeyboardInterrupt:  # Terminated: the first one
+    sys.stdin.readline()  # until the reader of stderr has gone
+    os.kill(os.getpid(), signal.SIGTERM)
+print("not stopped")
+"""
+
+
+def test_a_second_signal_stops_the_process_even_where_it_cannot_say_so() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", _TWICE_WITHOUT_STDERR],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    process.stderr.close()
+    out, _ = process.communicate(b"go\n", timeout=60)
+    assert (process.returncode, out) == (128 + 15, b"")

@@ -152,16 +152,29 @@ OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="File 
 _THEN: list[str] = []
 
 
+#: The signals the process stops on (see :func:`stop_on_signals`).
+_STOPPING: list[signal.Signals] = []
+
+
 def stop_on_signals() -> None:
     """Ctrl-C and SIGTERM (``kill``, systemd stopping a service, a job runner's timeout): the
     first raises KeyboardInterrupt or :class:`Terminated`, and :func:`fail_cleanly` closes the
-    run as failed; a second, of either, while that goes on ends the process at once."""
-    for number in (signal.SIGINT, signal.SIGTERM):
+    run as failed; a second, of either, while that goes on ends the process at once.
+
+    A signal the process was started with ignored stays ignored: a script's ``harvest … &``
+    ignores Ctrl-C, which is then the terminal's foreground job's, not the harvest's.
+    """
+    _STOPPING[:] = [
+        number
+        for number in (signal.SIGINT, signal.SIGTERM)
+        if signal.getsignal(number) is not signal.SIG_IGN
+    ]
+    for number in _STOPPING:
         signal.signal(number, _first_signal)
 
 
 def _first_signal(signum: int, frame: FrameType | None) -> None:
-    for number in (signal.SIGINT, signal.SIGTERM):
+    for number in _STOPPING:
         signal.signal(number, _second_signal)
     raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
@@ -174,9 +187,13 @@ def _second_signal(signum: int, frame: FrameType | None) -> None:
     name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
     then = _THEN[-1] if _THEN else ""
     line = f"stopped at once ({name} again): what was not stored is rolled back{then}\n"
-    # Not the console: the signal may have come in the middle of one of its writes.
-    os.write(2, line.encode())
-    os._exit(128 + signum)
+    # Not the console: the signal may have come in the middle of one of its writes.  The
+    # progress bar hid the terminal's cursor, and nothing is left to show it again.
+    cursor = "\x1b[?25h" if os.isatty(2) else ""
+    try:
+        os.write(2, (cursor + line).encode())
+    finally:  # stderr a closed pipe (a log reader gone) must not keep the process alive
+        os._exit(128 + signum)
 
 
 @contextmanager
