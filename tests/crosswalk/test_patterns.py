@@ -83,7 +83,7 @@ def test_an_exslt_pattern_re2_cannot_run_is_refused_naming_file_rule_and_pattern
     assert str(raised.value).startswith(f"{path} rule 1: bad regular expression '^(?!x)': ")
 
 
-def test_exslt_match_and_replace_give_what_lxml_s_give(tmp_path: Path) -> None:
+def test_exslt_match_replace_and_test_select_as_exslt_says(tmp_path: Path) -> None:
     path = tmp_path / "mine.yaml"
     rules = (
         "  - {from: \"t:p[re:match(., '([a-z]+)([0-9]+)')[3] = '12']\", to: publisher,"

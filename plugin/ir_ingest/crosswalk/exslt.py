@@ -3,11 +3,14 @@ run by RE2.
 
 lxml's own (``regexp=True``) run Python's backtracking ``re``: ``re:test(., '^(a+)+$')`` in a
 user's ``from`` path would hang a harvest on one long value, as a ``match`` operation would
-have (:mod:`ir_ingest.crosswalk.patterns`).  These take the same arguments and give what lxml's
-give, with the patterns compiled by :func:`~ir_ingest.crosswalk.patterns.compile_pattern`.  The
-pattern is an argument of the call, known only when the path runs, so one RE2 cannot run is
-refused then, as a ConfigError naming the file, the rule and the pattern (the run stops: no
-record can be read as the file says).
+have (:mod:`ir_ingest.crosswalk.patterns`).  These take the same arguments, with the patterns
+compiled by :func:`~ir_ingest.crosswalk.patterns.compile_pattern`, and follow EXSLT
+(https://exslt.org/regexp/) where lxml's, built on ``re``, do not: a replacement is literal text
+(no ``\\1``), ``re:match`` with ``g`` gives whole matches (not a pattern's groups), an argument
+is XPath's string of it (``1``, not ``1.0``), and ``$`` is the end of the text only (``re`` also
+takes it before a final newline).  The pattern is an argument of the call, known only when the
+path runs, so one RE2 cannot run is refused then, as a ConfigError naming the file, the rule and
+the pattern (the run stops: no record can be read as the file says).
 """
 
 from __future__ import annotations
