@@ -72,7 +72,7 @@ def _compile(path: str, namespaces: tuple[tuple[str, str], ...]) -> CompiledPath
         return None
     if any("parents(" in function for function in parser.functions):
         # Above the document's root lxml knows what ``..`` selects: the document node.
-        parser.values["xpath"] = etree.XPath(path, namespaces=dict(namespaces))
+        parser.values["xpath"] = etree.XPath(path, namespaces=dict(namespaces), regexp=False)
         body = ["try:", f"    return {entry}(node, index)", "except AboveRoot:"]
         entry = parser.function("node, index", [*body, "    return lxml_keys(xpath(node))"])
     code = "\n\n".join(parser.functions) + "\n"

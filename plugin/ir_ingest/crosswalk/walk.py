@@ -70,7 +70,7 @@ class Walk:
             if text_counted:
                 pass  # below counted text (used, or mixed content kept whole) none counts
             elif child in used:  # a rule took the element, and with it all the text inside
-                text = child.text or "" if not below else element_text(child)
+                text = (child.text or "") if not below else element_text(child)
                 if text and not text.isspace():
                     self.total += 1
                     self.consumed += 1
