@@ -83,17 +83,23 @@ class _Counted(worker.CrosswalkWorker):
         self.started.append(self.pid)
 
 
-@pytest.mark.parametrize(("count", "started"), [(store_pages.OFFLOAD_AFTER - 100, 0), (900, 1)])
-def test_left_to_decide_a_harvest_starts_a_crosswalk_process_once_it_proves_long(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int, started: int
-) -> None:
+@pytest.fixture
+def started_pids(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The crosswalk processes harvests start (their pids), on a machine of two cores."""
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
     monkeypatch.setattr(store_pages, "CrosswalkWorker", _Counted)
     monkeypatch.setattr(_Counted, "started", [])
+    return _Counted.started
+
+
+@pytest.mark.parametrize(("count", "started"), [(store_pages.OFFLOAD_AFTER - 100, 0), (900, 1)])
+def test_left_to_decide_a_harvest_starts_a_crosswalk_process_once_it_proves_long(
+    tmp_path: Path, started_pids: list[int], count: int, started: int
+) -> None:
     records = synthetic_records(count)
     with serve_in_background(faulty_endpoint(records, FaultPlan(batch_size=100))) as url:
         report, store, _ = _harvest(url, tmp_path / "auto", None)
-    assert len(_Counted.started) == started
+    assert len(started_pids) == started
     assert report.counts["created"] == count
     assert_every_record_once(store, records)
     store.close()
@@ -173,16 +179,13 @@ def _counted_windows(per_month: int) -> Callable[[str], WSGIApp]:
 
 
 def test_in_date_windows_a_window_s_count_does_not_say_the_harvest_is_short(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, started_pids: list[int]
 ) -> None:
     # 3 windows of 900 records: each count is below OFFLOAD_LEFT, the harvest is not.
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
-    monkeypatch.setattr(store_pages, "CrosswalkWorker", _Counted)
-    monkeypatch.setattr(_Counted, "started", [])
     with serve_in_background(_counted_windows(900)) as url:
         report, store, _ = _harvest(url, tmp_path / "windows", None, window="monthly")
     assert report.total == 2700
-    assert len(_Counted.started) == 1
+    assert len(started_pids) == 1
     store.close()
 
 
@@ -258,23 +261,20 @@ def test_a_crosswalk_process_killed_mid_run_fails_it_and_the_next_run_completes_
 
 
 def test_left_to_decide_a_harvest_goes_on_without_a_crosswalk_process_that_died(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, started_pids: list[int]
 ) -> None:
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
-    monkeypatch.setattr(store_pages, "CrosswalkWorker", _Counted)
-    monkeypatch.setattr(_Counted, "started", [])
     records = synthetic_records(1500)
     store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
 
     def kill_once(report: RunReport) -> None:
-        if _Counted.started and report.pages == 9:
-            os.kill(_Counted.started[0], signal.SIGKILL)
+        if started_pids and report.pages == 9:
+            os.kill(started_pids[0], signal.SIGKILL)
 
     with serve_in_background(faulty_endpoint(records, FaultPlan(batch_size=100))) as url:
         report = run_harvest(
             url, "oai_dc", store=store, policy=FAST, repository=REPO, on_page=kill_once
         )
-    assert len(_Counted.started) == 1, "started once, not again after it died"
+    assert len(started_pids) == 1, "started once, not again after it died"
     assert report.status == "completed"
     assert report.counts["created"] == 1500, "the pages it had were crosswalked here"
     assert_every_record_once(store, records)
@@ -284,15 +284,12 @@ def test_left_to_decide_a_harvest_goes_on_without_a_crosswalk_process_that_died(
 
 
 def test_parallel_windows_start_a_crosswalk_process_at_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_records: list[ProvidedRecord]
+    tmp_path: Path, started_pids: list[int], demo_records: list[ProvidedRecord]
 ) -> None:
     # Asked for where a harvest is long: 36 records, far below OFFLOAD_AFTER.
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
-    monkeypatch.setattr(store_pages, "CrosswalkWorker", _Counted)
-    monkeypatch.setattr(_Counted, "started", [])
     with serve_in_background(faulty_endpoint(demo_records, FaultPlan(batch_size=3))) as url:
         report, store, _ = _harvest(url, tmp_path / "4w", None, window="monthly", parallel=4)
-    assert len(_Counted.started) == 1
+    assert len(started_pids) == 1
     assert report.total == len(demo_records)
     assert_every_record_once(store, demo_records)
     store.close()
