@@ -188,6 +188,21 @@ def test_a_crosswalk_process_that_dies_is_a_harvest_error(
             worker.receive()
 
 
+def test_a_page_sent_to_a_crosswalk_process_that_has_gone_is_a_harvest_error(
+    demo_records: list[ProvidedRecord],
+) -> None:
+    with CrosswalkWorker((), ()) as worker:
+        worker.wait_ready()
+        os.kill(worker.pid, signal.SIGKILL)
+        # Until it, every thread of it, has exited (and left its end of the pipe), not reaped.
+        os.waitid(os.P_PID, worker.pid, os.WEXITED | os.WNOWAIT)
+        died = r"^the crosswalk process ended unexpectedly \(killed by SIGKILL\); "
+        with pytest.raises(HarvestError, match=died):
+            worker.send(_unread_page(demo_records[:1]))
+        with pytest.raises(HarvestError, match=died):
+            worker.receive()  # said again, not waited for
+
+
 def test_a_crosswalk_process_whose_answers_cannot_be_read_is_a_harvest_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -154,7 +154,8 @@ class CrosswalkWorker:
         try:
             write_message(self._to_child, ENCODE.encode(sent))
         except OSError as exc:  # BrokenPipeError: the child has died
-            raise self._died() from exc
+            self._failure = self._failure or self._died()
+            raise self._failure from exc
         self.in_flight += 1
 
     def receive(self) -> list[Entry]:
@@ -163,6 +164,8 @@ class CrosswalkWorker:
         Raises :class:`ConfigError` for a crosswalk or lookup file the child could not read,
         and :class:`HarvestError` when the child has died or what it sent cannot be read.
         """
+        if self._failure is not None:
+            raise self._failure  # said again, as by every call once the child has gone
         assert self.in_flight, "nothing was sent"
         self.in_flight -= 1
         reply = self._next()
