@@ -501,3 +501,21 @@ def test_an_api_key_in_the_urls_query_is_sent_but_never_shown_or_stored(
         keys_stored = conn.execute(text("select source_key from checkpoints")).scalars().all()
     assert keys_stored
     assert not any("TOKENSECRET" in key for key in keys_stored)
+
+
+def test_an_interrupt_the_store_cannot_record_is_still_the_interrupt(
+    oai_endpoint: str, store: Store
+) -> None:
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TRIGGER refuse_finish BEFORE UPDATE OF status ON harvest_runs "
+            "WHEN NEW.status != 'running' BEGIN SELECT RAISE(ABORT, 'closing refused'); END"
+        )
+
+    def interrupt(_: object) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt) as caught:
+        run_harvest(oai_endpoint, "oai_dc", store=store, on_page=interrupt)
+    notes = getattr(caught.value, "__notes__", [])
+    assert any("cannot close run 1 as failed" in note for note in notes), notes

@@ -18,7 +18,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ir_ingest.crosswalk import check_crosswalk_name, reads_what, richest_format
-from ir_ingest.errors import ConfigError, HarvestError, MalformedResponseError, OAIProtocolError
+from ir_ingest.errors import (
+    ConfigError,
+    HarvestError,
+    MalformedResponseError,
+    OAIProtocolError,
+    StoreError,
+)
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.pages import PageGuards
 from ir_ingest.oai.plan import (
@@ -266,7 +272,13 @@ def _close_failed(
     explains it better)."""
     assert report.run_id is not None
     report.fail(exc)
-    store.finish_run(report.run_id, "failed", report.to_dict(), report.error)
+    try:
+        store.finish_run(report.run_id, "failed", report.to_dict(), report.error)
+    except StoreError as refused:
+        # What stopped the run (Ctrl-C and its exit status, the endpoint's error) is what the
+        # user must hear; that the store could not close the run is said with it.
+        exc.add_note(str(refused))
+        return exc
     # Closed first: explaining a failure asks the endpoint again, which may fail or be
     # interrupted in its turn.
     failure = _with_formats_offered(client, report.metadata_prefix, exc)
