@@ -175,16 +175,19 @@ def test_the_crosswalk_process_searches_the_user_s_folders_in_this_process_s_ord
     assert all(str(label).startswith("added last: ") for label in labels)
 
 
+#: What a harvest hears of a crosswalk process killed under it.
+_KILLED = r"^the crosswalk process ended unexpectedly \(killed by SIGKILL\); "
+
+
 def test_a_crosswalk_process_that_dies_is_a_harvest_error(
     demo_records: list[ProvidedRecord],
 ) -> None:
     with CrosswalkWorker((), ()) as worker:
         worker.wait_ready()
         os.kill(worker.pid, signal.SIGKILL)
-        died = r"^the crosswalk process ended unexpectedly \(killed by SIGKILL\); "
         with contextlib.suppress(HarvestError):  # a pipe's buffer may still take the page
             worker.send(_unread_page(demo_records[:1]))
-        with pytest.raises(HarvestError, match=died):
+        with pytest.raises(HarvestError, match=_KILLED):
             worker.receive()
 
 
@@ -196,10 +199,9 @@ def test_a_page_sent_to_a_crosswalk_process_that_has_gone_is_a_harvest_error(
         os.kill(worker.pid, signal.SIGKILL)
         # Until it, every thread of it, has exited (and left its end of the pipe), not reaped.
         os.waitid(os.P_PID, worker.pid, os.WEXITED | os.WNOWAIT)
-        died = r"^the crosswalk process ended unexpectedly \(killed by SIGKILL\); "
-        with pytest.raises(HarvestError, match=died):
+        with pytest.raises(HarvestError, match=_KILLED):
             worker.send(_unread_page(demo_records[:1]))
-        with pytest.raises(HarvestError, match=died):
+        with pytest.raises(HarvestError, match=_KILLED):
             worker.receive()  # said again, not waited for
 
 
