@@ -85,3 +85,22 @@ def test_a_missing_postgresql_database_is_said_in_its_words_with_what_to_do() ->
     said = str(caught.value)
     assert 'database "ir_ingest_no_such_db" does not exist (make it with createdb' in said
     assert "sqlalche.me" not in said, "no link to SQLAlchemy's docs"
+
+
+def test_a_sqlite_store_checkpoints_its_wal_seldom_and_finds_versions_by_one_index(
+    tmp_path: Path,
+) -> None:
+    store = Store(f"sqlite:///{tmp_path}/x.sqlite3")
+    try:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 8000
+            plan = conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT version FROM record_versions WHERE record_id = 'x'"
+            ).all()
+            indexes = conn.exec_driver_sql("PRAGMA index_list(record_versions)").all()
+    finally:
+        store.close()
+    # The unique (record_id, version) index serves a record's versions: no second index on
+    # the hashed ids, which every page's inserts would rewrite all over.
+    assert "sqlite_autoindex_record_versions_1" in str(plan)
+    assert "ix_record_versions_record_id" not in {row[1] for row in indexes}

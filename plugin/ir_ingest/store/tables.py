@@ -58,7 +58,8 @@ record_versions = Table(
     "record_versions",
     metadata,
     Column("pk", Integer, primary_key=True, autoincrement=True),
-    Column("record_id", String(36), ForeignKey("records.id"), nullable=False, index=True),
+    # Not indexed alone: the unique (record_id, version) index serves its lookups.
+    Column("record_id", String(36), ForeignKey("records.id"), nullable=False),
     Column("version", Integer, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("deleted", Boolean, nullable=False),
