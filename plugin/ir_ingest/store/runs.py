@@ -220,8 +220,9 @@ class StoreRuns:
                 f"{database_words(exc)}; the next run of its source marks it failed"
             ) from exc
 
-    def list_runs(self, limit: int) -> list[RunListed]:
-        """The latest ``limit`` runs, newest first."""
+    def list_runs(self, limit: int, repository: str | None = None) -> list[RunListed]:
+        """The latest ``limit`` runs (of ``repository``, the name a source's records are
+        kept under, when given), newest first."""
         runs = t.harvest_runs
         query = (
             select(
@@ -243,8 +244,17 @@ class StoreRuns:
             .order_by(runs.c.id.desc())
             .limit(limit)
         )
+        if repository is not None:
+            query = query.where(runs.c.repository == repository)
         with self.engine.connect() as conn:
             return [_listed(row) for row in conn.execute(query)]
+
+    def run_repositories(self) -> set[str]:
+        """The names of the repositories runs were kept for (``all sources`` for reprocess
+        runs of every source)."""
+        runs = t.harvest_runs
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(runs.c.repository).distinct()).scalars())
 
     def save_progress(self, run_id: int, report: dict[str, Any]) -> None:
         """Keep the report of a run that is still going on (see ``report.keeper``)."""
