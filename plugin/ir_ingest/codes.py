@@ -162,6 +162,15 @@ CODES: dict[str, CodeHelp] = {
         "report it with the message and the record's XML; once a fixed version is installed, "
         "`ir-ingest reprocess` stores the record",
     ),
+    "crosswalk.bad_pattern": CodeHelp(
+        "a crosswalk path takes a regular expression from the record's data (EXSLT's "
+        "`re:test(., @pattern)`) and this record's is one RE2 cannot run (a backreference, "
+        "lookaround): the record is kept raw as a reject (failed); the run goes on",
+        "ask the endpoint's owner to correct the pattern the message names (crosswalk "
+        "patterns are run by RE2, without backreferences or lookaround); the harvest after "
+        "the correction stores the record; a crosswalk of yours that should not read patterns "
+        "from the data: change its path, then `ir-ingest reprocess`",
+    ),
     "crosswalk.unmapped_type": CodeHelp(
         "no type the source gives maps to a COAR resource type, so the record's type is "
         "'other'; the source's own type labels are kept in resource_type.source",

@@ -34,8 +34,13 @@ class Outcome(enum.StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     DELETED = "deleted"
-    #: A new version of a record the source had deleted (the store held its tombstone): live
-    #: again.  Stored invalid, it is ``invalid`` as any new version is.
+    #: A deletion of a record the store never held (a first harvest meets the source's
+    #: deletions of old): its tombstone is stored, so later runs know the record is gone, but
+    #: nothing was removed.  A tombstone's first version.
+    TOMBSTONE_ONLY = "tombstone_only"
+    #: A new version of a record the source had deleted (the store held its tombstone and,
+    #: before it, the record): live again.  Stored invalid, it is ``invalid`` as any new
+    #: version is; after a ``tombstone_only``, it is ``created``.
     RESTORED = "restored"
     INVALID = "invalid"
     FAILED = "failed"

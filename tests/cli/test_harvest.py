@@ -32,13 +32,18 @@ def test_harvest_then_export_and_report(db: str, oai_endpoint: str, tmp_path: Pa
         ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--report", str(report_path)],
     )
     assert result.exit_code == 0, result.output
-    assert "36 records: 31 created, 0 updated, 0 unchanged, 4 deleted, 1 invalid" in result.output
-    assert json.loads(report_path.read_text())["counts"]["deleted"] == 4
+    first = "36 records: 31 created, 0 updated, 0 unchanged, 0 deleted, 4 deleted at the source "
+    assert first + "but never held (tombstone kept), 1 invalid" in result.output
+    assert json.loads(report_path.read_text())["counts"]["tombstone_only"] == 4
 
     exported = runner.invoke(app, ["--db", db, "export", "--format", "jsonl"])
     lines = [json.loads(line) for line in exported.stdout.splitlines()]
     assert len(lines) == 36
     assert sum(line["source"].get("deleted", False) for line in lines) == 4
+    # The tombstones are the run's too: a deletion downstream never held is harmless there,
+    # and a consumer fed by another harvester before needs it.
+    of_run = runner.invoke(app, ["--db", db, "export", "--run", "1"]).stdout.splitlines()
+    assert sorted(map(json.loads, of_run), key=str) == sorted(lines, key=str)
 
     as_json = runner.invoke(app, ["--db", db, "export", "--format", "json"])
     assert len(json.loads(as_json.stdout)) == 36
@@ -47,7 +52,7 @@ def test_harvest_then_export_and_report(db: str, oai_endpoint: str, tmp_path: Pa
 
     shown = runner.invoke(app, ["--db", db, "report"])
     assert "completed" in shown.output
-    assert "4 deleted" in shown.output
+    assert "4 deleted at the source but never held" in shown.output
 
     as_text = tmp_path / "run.txt"
     args = ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--full"]
@@ -249,7 +254,8 @@ def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
         )
         return done.stdout
 
-    assert "36 records: 31 created, 0 updated, 0 unchanged, 4 deleted, 1 invalid" in run("demo")
+    first = "36 records: 31 created, 0 updated, 0 unchanged, 0 deleted, 4 deleted at the source "
+    assert first + "but never held (tombstone kept), 1 invalid" in run("demo")
     assert (tmp_path / "ir-ingest.sqlite3").exists()
     report = tmp_path / "ir-ingest-report" / "run-1.html"
     assert report.exists()

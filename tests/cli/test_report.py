@@ -53,10 +53,47 @@ def test_report_lists_the_latest_runs_with_how_they_ended(db: str, oai_endpoint:
         (["--list", "--format", "json"], table_only),
         (["--list", "1"], table_only),
         (["--limit", "3"], "--limit goes with --list"),
+        (["--source", "urn:x"], "--source goes with --list"),
     ):
         refused = runner.invoke(app, ["--db", db, "report", *wrong])
         assert refused.exit_code == 1
         assert refused.output.strip() == f"error: {message}"
+
+
+def test_report_lists_the_runs_of_one_source_by_url_stored_name_or_config_name(
+    db: str, tmp_path: Path
+) -> None:
+    url = "https://user:secret@repo.example/oai"
+    with closing(Store(db)) as store:
+        pure = [store.begin_run("pure", "oai_dc"), store.begin_run("pure", "mods", "a-set")]
+        pure.append(store.begin_run("pure", "(reprocess)"))  # reprocess --source pure
+        other = store.begin_run("https://repo.example/oai", "oai_dc")
+        store.begin_run("urn:elsewhere", "oai_dc")
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text(
+        '[sources.cris]\nurl = "https://cris.example/oai"\nrepository = "pure"\n', "utf-8"
+    )
+
+    def listed(*source: str) -> list[str]:
+        args = ["--db", db, "--config", str(config), "report", "--list", *source]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        return [line.split()[0] for line in result.stdout.splitlines()[1:] if line[:5].strip()]
+
+    expected = [str(run) for run in reversed(pure)]
+    assert listed("--source", "cris") == expected, "the config's source: its repository"
+    assert listed("--source", "pure") == expected, "the name its records are kept under"
+    assert listed("--source", "pure", "--limit", "1") == expected[:1]
+    # A URL as harvested: its password is not part of the name runs are kept under.
+    assert listed("--source", url) == [str(other)]
+    assert len(listed()) == 5
+
+    unknown = runner.invoke(app, ["--db", db, "report", "--list", "--source", "prue"])
+    assert (unknown.exit_code, unknown.stderr) == (
+        1,
+        "error: no run of 'prue' in the store (runs of: https://repo.example/oai, pure, "
+        "urn:elsewhere)\n",
+    )
 
 
 def test_a_run_is_listed_as_killed_only_when_no_process_holds_its_source(

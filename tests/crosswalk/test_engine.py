@@ -187,6 +187,32 @@ def test_bad_crosswalk_files_name_file_rule_and_value(
     assert str(path) in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("namespaces", "message"),
+    [
+        ('{t: "urn:test", dc: ""}', "namespaces: prefix 'dc' has an empty URI ''; give"),
+        ('{t: "urn:test", dc: "  "}', "namespaces: prefix 'dc' has an empty URI '  '; give"),
+        ('{t: "urn:test", "": "urn:x"}', "namespaces: '' \\(for 'urn:x'\\) is no prefix"),
+        ('{t: "urn:test", 1: "urn:x"}', "namespaces: 1 \\(for 'urn:x'\\) is no prefix"),
+        ("{t: urn:test, dc: }", "namespaces must map prefixes to URIs, got .*'dc': None"),
+    ],
+)
+def test_bad_namespaces_name_file_prefix_and_value(
+    tmp_path: Path, namespaces: str, message: str
+) -> None:
+    """An empty URI was a bare TypeError from lxml ("setting default namespace is not
+    supported in XPath") when the rules were compiled."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        f"format: test\nroot: t:rec\nnamespaces: {namespaces}\n"
+        "rules:\n  - {from: 'dc:title', to: title}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_crosswalk(path)
+    assert str(caught.value).startswith(f"{path}: ")
+
+
 def test_missing_keys_and_bad_yaml(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("format: x\n", encoding="utf-8")

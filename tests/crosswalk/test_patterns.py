@@ -13,13 +13,18 @@ from typing import TYPE_CHECKING
 import pytest
 from lxml import etree
 
+from ir_ingest.crosswalk import add_crosswalk_dir
 from ir_ingest.crosswalk.definition import load_crosswalk
 from ir_ingest.crosswalk.engine import apply_crosswalk
 from ir_ingest.crosswalk.patterns import _SPACE_RANGES, compile_pattern
+from ir_ingest.entry import HarvestedRecord, Outcome, Severity
 from ir_ingest.errors import ConfigError
+from ir_ingest.pipeline import process
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from ir_ingest.store import Store
 
 CROSSWALK = """format: test
 root: t:rec
@@ -81,6 +86,33 @@ def test_an_exslt_pattern_re2_cannot_run_is_refused_naming_file_rule_and_pattern
     with pytest.raises(ConfigError) as raised:
         apply_crosswalk(crosswalk, doc)
     assert str(raised.value).startswith(f"{path} rule 1: bad regular expression '^(?!x)': ")
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_an_exslt_pattern_from_the_record_re2_cannot_run_fails_only_that_record(
+    tmp_path: Path, store: Store
+) -> None:
+    """It stopped the run, as a pattern the file spells out does (a ConfigError)."""
+    from_data = EXSLT_CROSSWALK.replace("t:p[re:test(., 'PATTERN')]", "t:q[re:test(., @p)]")
+    (tmp_path / "mine.yaml").write_text(from_data, "utf-8")
+    add_crosswalk_dir(tmp_path)
+
+    def harvested(identifier: str, pattern: str) -> HarvestedRecord:
+        raw = f'<t:rec xmlns:t="urn:test"><t:q p="{pattern}">abc</t:q></t:rec>'
+        return HarvestedRecord("urn:r", identifier, "2024-01-01", "test", raw.encode())
+
+    bad, good = process(harvested("oai:r:1", "(b)\\1")), process(harvested("oai:r:2", "^a"))
+    store.save_page(None, [bad, good], None)
+    # The good one is stored (invalid: the crosswalk gives it no title).
+    assert (bad.outcome, good.outcome) == (Outcome.FAILED, Outcome.INVALID)
+    (issue,) = bad.issues
+    assert (issue.code, issue.severity) == ("crosswalk.bad_pattern", Severity.ERROR)
+    assert issue.message.startswith(
+        f"{tmp_path / 'mine.yaml'} rule 1: a pattern from the record's data: bad regular "
+        "expression '(b)\\\\1': invalid escape sequence: \\1"
+    ), issue.message
+    assert good.record is not None
+    assert good.record.publisher == "abc"
 
 
 def test_exslt_match_replace_and_test_select_as_exslt_says(tmp_path: Path) -> None:

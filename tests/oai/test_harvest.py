@@ -43,7 +43,8 @@ def test_harvest_stores_every_record_once_with_tombstones(oai_endpoint: str, sto
     assert report.status == "completed"
     assert report.pages == 4
     assert report.total == 36
-    assert report.counts["deleted"] == 4
+    # The store never held the 4 records the source deleted: their tombstones are no deletions.
+    assert (report.counts["tombstone_only"], report.counts["deleted"]) == (4, 0)
     assert report.counts["created"] + report.counts["invalid"] == 32
     records = _rows(store, t.records)
     assert len(records) == 36
@@ -459,6 +460,30 @@ def test_a_harvest_ends_the_dead_runs_of_other_sources_and_leaves_live_ones(
         f"{report.run_id}",
     )
     assert any_store.run_status(live) == ("running", None), "its source's lock was held"
+
+
+def test_a_harvest_that_fails_before_it_begins_still_ends_its_sources_dead_run(
+    any_store: Store,
+) -> None:
+    """The killed run said "running" until a harvest of its source began a run of its own:
+    one that failed before (the endpoint down, a from= refused) left it so."""
+    why = "stopped without finishing (killed, or its machine went down)"
+    killed = any_store.begin_run("urn:test", "oai_dc")  # nothing holds its source's lock
+    nothing = scripted(lambda _: error("noRecordsMatch"))
+    down = scripted(lambda _: error("noRecordsMatch"), identify_body=error("badVerb", "down"))
+    with serve_in_background(down) as url, pytest.raises(OAIProtocolError, match="down"):
+        # Asks Identify for the granularity of its from=, before it plans or begins its run.
+        run_harvest(url, "oai_dc", store=any_store, repository="urn:test", from_date="2024-01-01")
+    noticed = (f"{why}; noticed by the next harvest of its source",)
+    assert any_store.run_status(killed) == ("failed", *noticed)
+    assert any_store.run_status(killed + 1) is None, "the harvest began no run"
+
+    # One that begins its run names itself in those it found.
+    again = any_store.begin_run("urn:test", "oai_dc")
+    with serve_in_background(nothing) as url:
+        report = run_harvest(url, "oai_dc", store=any_store, repository="urn:test")
+    assert any_store.run_status(again) == ("failed", f"{why}; noticed by run {report.run_id}")
+    assert any_store.run_status(killed) == ("failed", *noticed)
 
 
 def test_an_in_memory_store_leaves_runs_that_say_running_alone(oai_endpoint: str) -> None:

@@ -71,6 +71,26 @@ def test_the_summary_names_skipped_records_and_reads_reports_from_before_them() 
     assert "skipped" not in RunReport.from_dict(stored).summary()
 
 
+def test_tombstones_of_records_never_held_are_not_counted_as_deleted() -> None:
+    """A first harvest said "4 deleted" of the source's old deletions: nothing was removed."""
+    report = hostile_report()
+    never_held = Entry(
+        HarvestedRecord("urn:test", "oai:x:3", "", "oai_dc", b"", deleted=True),
+        outcome=Outcome.TOMBSTONE_ONLY,
+    )
+    report.add([never_held])
+    assert (report.counts["tombstone_only"], report.counts["deleted"]) == (1, 0)
+    assert report.deletions == [], "not listed as deleted by the run"
+    assert ", 0 deleted, 1 deleted at the source but never held (tombstone kept), 1 invalid" in (
+        report.summary()
+    )
+    assert "never held" in element_text(render.to_html(report), "tombstone-only")
+    stored = report.to_dict()
+    del stored["counts"]["tombstone_only"]  # a report stored before the outcome existed
+    assert "never held" not in RunReport.from_dict(stored).summary()
+    assert "never held" not in render.to_html(RunReport.from_dict(stored))
+
+
 def test_the_text_report_shows_a_few_records_that_failed_and_why() -> None:
     report = hostile_report()
     lines = render.to_text(report).splitlines()

@@ -167,13 +167,34 @@ def test_tombstone_keeps_the_last_version(any_store: Store) -> None:
     assert _save(any_store, _entry("oai:1", title="Kept title")) == [Outcome.RESTORED]
 
 
-def test_deletion_of_an_unknown_record_is_a_tombstone(any_store: Store) -> None:
+def test_deletion_of_an_unknown_record_is_a_tombstone_only(any_store: Store) -> None:
+    """Stored, so that later runs know the record is gone, but no deletion: the store never
+    held it (a first harvest said "4 deleted" of the source's old deletions)."""
     deletion = _entry("oai:never-seen", deleted=True)
-    assert _save(any_store, deletion) == [Outcome.DELETED]
+    assert _save(any_store, deletion) == [Outcome.TOMBSTONE_ONLY]
     assert deletion.tombstoned_title is None
     (tombstone,) = list(any_store.iter_records())
     assert tombstone.source.deleted
     assert tombstone.source.oai_identifier == "oai:never-seen"
+    later = "2024-02-01T00:00:00Z"
+    assert _save(any_store, _entry("oai:never-seen", deleted=True, datestamp=later)) == [
+        Outcome.UNCHANGED
+    ]
+    # Sent live at last: created (there was nothing to restore), and nothing "changed".
+    back = _entry("oai:never-seen", datestamp="2024-03-01T00:00:00Z")
+    assert _save(any_store, back) == [Outcome.CREATED]
+    assert back.changed_fields == []
+    assert any_store.counts() == {"records": 1, "deleted": 0, "versions": 2, "rejects": 0}
+    # Held now: deleted and back again are a deletion and a restoration.
+    gone = _entry("oai:never-seen", deleted=True, datestamp="2024-04-01T00:00:00Z")
+    assert _save(any_store, gone) == [Outcome.DELETED]
+    again = _entry("oai:never-seen", datestamp="2024-05-01T00:00:00Z")
+    assert _save(any_store, again) == [Outcome.RESTORED]
+
+
+def test_a_tombstone_only_and_the_record_in_one_page(any_store: Store) -> None:
+    page = [_entry("oai:1", deleted=True), _entry("oai:1", title="Back")]
+    assert _save(any_store, *page) == [Outcome.TOMBSTONE_ONLY, Outcome.CREATED]
 
 
 def test_records_with_errors_are_kept_flagged_and_failures_are_rejects(any_store: Store) -> None:
@@ -415,8 +436,9 @@ def test_a_newer_deletion_is_not_undone_by_an_older_record(any_store: Store) -> 
     _save(any_store, _entry("oai:1", deleted=True, datestamp="2024-03-01T00:00:00Z"))
     assert _save(any_store, _entry("oai:1", datestamp="2024-02-01T00:00:00Z")) == [Outcome.SKIPPED]
     assert any_store.counts()["deleted"] == 1
-    # A later one brings the record back, and the same datestamp is the same state again.
-    assert _save(any_store, _entry("oai:1", datestamp="2024-04-01T00:00:00Z")) == [Outcome.RESTORED]
+    # A later one brings the record (never held before) in, and the same datestamp is the
+    # same state again.
+    assert _save(any_store, _entry("oai:1", datestamp="2024-04-01T00:00:00Z")) == [Outcome.CREATED]
     assert _save(any_store, _entry("oai:1", datestamp="2024-04-01T00:00:00Z")) == [
         Outcome.UNCHANGED
     ]

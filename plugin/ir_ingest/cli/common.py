@@ -74,6 +74,17 @@ class Settings:
         """Load and check the configuration file."""
         return load_config(self.config_path)
 
+    def stored_name(self, source: str) -> str:
+        """The name the records and runs of ``source`` are kept under: a config source's
+        repository, or its URL, or a URL given as harvested (without the password it may
+        hold, as stored), or ``source`` itself (a name given with ``harvest --repository``)."""
+        from ir_ingest.secrets import public_url
+
+        configured = self.config().sources.get(source)
+        if configured is not None:
+            return configured.stored_name()
+        return public_url(source) if "://" in source else source
+
 
 def _version(value: bool) -> None:
     if value:

@@ -339,23 +339,10 @@ def reprocess(
         closing(settings.store(existing=True)) as store,
         harvest_progress("reprocess") as on_batch,
     ):
-        repository = _stored_name(settings, source)
+        repository = settings.stored_name(source) if source is not None else None
         if repository is not None and not store.holds(repository):
             names = ", ".join(sorted(store.repositories())) or "none"
             raise IngestError(f"the store holds no records of {repository!r} (it holds: {names})")
         chosen = choices(settings.config(), repository, crosswalk)
         report = reprocess_store(store, repository, on_batch, chosen)
     _show_run(report, report_path, strict)
-
-
-def _stored_name(settings: Settings, source: str | None) -> str | None:
-    """The name records of ``source`` are stored under: a config source's repository, or its
-    URL, or a URL given as harvested (without the password it may hold, as stored)."""
-    from ir_ingest.secrets import public_url
-
-    if source is None:
-        return None
-    configured = settings.config().sources.get(source)
-    if configured is not None:
-        return configured.stored_name()
-    return public_url(source) if "://" in source else source

@@ -167,8 +167,9 @@ def export(
             "--run",
             metavar="RUN_ID",
             help="Only the records whose current version this run wrote: those it created, "
-            "updated, deleted or stored invalid (not those it found unchanged, nor those a "
-            "later run changed again, which are in that run's export).",
+            "updated, restored, deleted or stored invalid, and the tombstones of records it "
+            "never held (not those it found unchanged, nor those a later run changed again, "
+            "which are in that run's export).",
         ),
     ] = None,
 ) -> None:

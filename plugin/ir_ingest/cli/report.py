@@ -52,19 +52,32 @@ def report(
     limit: Annotated[
         int | None, typer.Option("--limit", min=1, help="Runs --list shows (default 20).")
     ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            metavar="URL_OR_NAME",
+            help="Only the runs of this source, with --list: its base URL, the name its "
+            "records are kept under, or a source name from the config.",
+        ),
+    ] = None,
 ) -> None:
     """Show the report of a run (a harvest or a reprocess), or --list the latest runs.
 
     Example:  ir-ingest report 12 -o run-12.html
+
+    Example:  ir-ingest report --list --source pure --limit 5
     """
     settings: Settings = ctx.obj
     if listed:
-        _list_runs(settings, limit, run_id is not None or fmt is not None or output is not None)
+        asked = run_id is not None or fmt is not None or output is not None
+        _list_runs(settings, limit, source, asked)
         return
     shown = chosen_format(fmt, output, FORMATS, render.SUFFIXES)
     with fail_cleanly():
-        if limit is not None:
-            raise IngestError("--limit goes with --list")
+        for option, given in (("--limit", limit), ("--source", source)):
+            if given is not None:
+                raise IngestError(f"{option} goes with --list")
         with closing(settings.store(existing=True)) as store:
             loaded = _loaded(store, run_id)
     body = render.RENDERERS[shown](loaded)
@@ -76,13 +89,21 @@ def report(
     out.print(f"Report: {output}")
 
 
-def _list_runs(settings: Settings, limit: int | None, report_asked: bool) -> None:
-    """Print the latest ``limit`` runs (default 20); ``report_asked``: a RUN_ID, ``--format``
-    or ``-o`` was given too, which only a run's report takes."""
+def _list_runs(
+    settings: Settings, limit: int | None, source: str | None, report_asked: bool
+) -> None:
+    """Print the latest ``limit`` runs (default 20), of ``source`` if given (a URL, a stored
+    name, or a source of the config); ``report_asked``: a RUN_ID, ``--format`` or ``-o``
+    was given too, which only a run's report takes."""
     with fail_cleanly(), closing(settings.store(existing=True)) as store:
         if report_asked:
             raise IngestError("--list prints a table; it takes no RUN_ID, --format or -o")
-        print_runs([_checked(store, run) for run in store.list_runs(limit or 20)])
+        repository = settings.stored_name(source) if source is not None else None
+        runs = store.list_runs(limit or 20, repository)
+        if repository is not None and not runs:
+            names = ", ".join(sorted(store.run_repositories())) or "none"
+            raise IngestError(f"no run of {repository!r} in the store (runs of: {names})")
+        print_runs([_checked(store, run) for run in runs])
 
 
 def _loaded(store: Store, run_id: int | None) -> RunReport:

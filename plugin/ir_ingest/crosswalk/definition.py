@@ -136,9 +136,7 @@ def load_crosswalk(path: Path, including: tuple[Path, ...] = ()) -> Crosswalk:
     base = _included(path, data.get("include"), including)
     # A file that includes another may leave out its root and namespaces: it reads the same
     # format, and its rules may use the included file's prefixes.
-    namespaces = data.get("namespaces", {})
-    if not isinstance(namespaces, dict) or not all(isinstance(v, str) for v in namespaces.values()):
-        raise ConfigError(f"{path}: namespaces must map prefixes to URIs, got {namespaces!r}")
+    namespaces = _namespaces(path, data.get("namespaces", {}))
     if base is not None:
         namespaces = {**base.namespaces, **namespaces}
     root = data.get("root", list(base.roots) if base else None)
@@ -217,6 +215,25 @@ def _read_mapping(path: Path) -> dict[str, Any]:
         if key not in data:
             raise ConfigError(f"{path}: missing required key {key!r}")
     return data
+
+
+def _namespaces(path: Path, namespaces: Any) -> dict[str, str]:
+    """The ``namespaces:`` mapping, checked: lxml's XPath takes neither an empty prefix nor
+    an empty URI (a bare TypeError from deep in the rules' compiling)."""
+    if not isinstance(namespaces, dict) or not all(isinstance(v, str) for v in namespaces.values()):
+        raise ConfigError(f"{path}: namespaces must map prefixes to URIs, got {namespaces!r}")
+    for prefix, uri in namespaces.items():
+        if not isinstance(prefix, str) or not prefix.strip():
+            raise ConfigError(
+                f"{path}: namespaces: {prefix!r} (for {uri!r}) is no prefix; a prefix is a "
+                "name, such as dc"
+            )
+        if not uri.strip():
+            raise ConfigError(
+                f"{path}: namespaces: prefix {prefix!r} has an empty URI {uri!r}; "
+                "give the namespace's URI"
+            )
+    return namespaces
 
 
 def _value_attributes(path: Path, names: Any, namespaces: dict[str, str]) -> frozenset[str]:

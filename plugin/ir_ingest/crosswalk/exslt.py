@@ -9,19 +9,24 @@ compiled by :func:`~ir_ingest.crosswalk.patterns.compile_pattern`, and follow EX
 (no ``\\1``), ``re:match`` with ``g`` gives whole matches (not a pattern's groups), an argument
 is XPath's string of it (``1``, not ``1.0``), and ``$`` is the end of the text only (``re`` also
 takes it before a final newline).  The pattern is an argument of the call, known only when the
-path runs, so one RE2 cannot run is refused then, as a ConfigError naming the file, the rule and
-the pattern (the run stops: no record can be read as the file says).
+path runs, so one RE2 cannot run is refused then.  A pattern the path spells out (a literal,
+``'^(?!x)'``) is the file's fault: a ConfigError naming the file, the rule and the pattern (the
+run stops: no record can be read as the file says).  Any other is taken as the record's
+(``re:test(., @pattern)``, or a ``concat`` with a value of it): that record fails, with a
+``crosswalk.bad_pattern`` :class:`~ir_ingest.errors.CrosswalkError` naming the pattern, and the
+run goes on.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from ir_ingest.crosswalk.patterns import Pattern, compile_pattern
-from ir_ingest.errors import ConfigError
+from ir_ingest.errors import ConfigError, CrosswalkError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -29,15 +34,32 @@ if TYPE_CHECKING:
 EXSLT_REGEXP = "http://exslt.org/regular-expressions"
 
 
-def functions(where: str) -> dict[tuple[str, str], Callable[..., Any]]:
-    """The three functions for lxml's ``extensions``, for the rule ``where`` names."""
+#: An XPath 1.0 string literal: it has no escapes, so its text is what the path spells.
+_LITERAL = re.compile(r"'([^']*)'|\"([^\"]*)\"")
+
+
+def functions(where: str, path: str) -> dict[tuple[str, str], Callable[..., Any]]:
+    """The three functions for lxml's ``extensions``, for the rule ``where`` names, whose
+    XPath is ``path`` (a pattern it spells out is the file's, see the module's docstring)."""
+    literals = frozenset(single or double for single, double in _LITERAL.findall(path))
+
+    def _compiled(pattern: Any, flags: Any) -> Pattern:
+        text = _string(pattern)
+        try:
+            return _compile(text, "i" in _string(flags))
+        except ConfigError as exc:
+            if text in literals:
+                raise ConfigError(f"{where}: {exc}") from exc
+            raise CrosswalkError(
+                f"{where}: a pattern from the record's data: {exc}", code="crosswalk.bad_pattern"
+            ) from exc
 
     def test(_: object, text: Any, pattern: Any, flags: Any = "") -> bool:
-        return _compiled(where, pattern, flags).search(_string(text)) is not None
+        return _compiled(pattern, flags).search(_string(text)) is not None
 
     def match(_: object, text: Any, pattern: Any, flags: Any = "") -> list[etree._Element]:
         value = _string(text)
-        compiled = _compiled(where, pattern, flags)
+        compiled = _compiled(pattern, flags)
         if "g" in _string(flags):
             found = [one.group(0) for one in compiled.finditer(value)]
         else:
@@ -46,7 +68,7 @@ def functions(where: str) -> dict[tuple[str, str], Callable[..., Any]]:
         return [_match_element(part) for part in found]
 
     def replace(_: object, text: Any, pattern: Any, flags: Any, replacement: Any) -> str:
-        compiled = _compiled(where, pattern, flags)
+        compiled = _compiled(pattern, flags)
         literal = _string(replacement)
         count = 0 if "g" in _string(flags) else 1
         # EXSLT's replacement is literal text: no group references.
@@ -55,13 +77,6 @@ def functions(where: str) -> dict[tuple[str, str], Callable[..., Any]]:
 
     return {(EXSLT_REGEXP, "test"): test, (EXSLT_REGEXP, "match"): match,
             (EXSLT_REGEXP, "replace"): replace}  # fmt: skip
-
-
-def _compiled(where: str, pattern: Any, flags: Any) -> Pattern:
-    try:
-        return _compile(_string(pattern), "i" in _string(flags))
-    except ConfigError as exc:
-        raise ConfigError(f"{where}: {exc}") from exc
 
 
 @lru_cache(maxsize=256)

@@ -200,10 +200,9 @@ def _compile_from(
         # EXSLT's regular expressions are there only for a file that binds a prefix to their
         # namespace: readying them cost lxml a quarter of every other path's evaluation.  They
         # are RE2's, not lxml's (which backtrack): see crosswalk.exslt.
-        extensions = functions(where) if EXSLT_REGEXP in namespaces.values() else None
-        select = etree.XPath(
-            str(spec["from"]), namespaces=namespaces, extensions=extensions, regexp=False
-        )
+        path = str(spec["from"])
+        extensions = functions(where, path) if EXSLT_REGEXP in namespaces.values() else None
+        select = etree.XPath(path, namespaces=namespaces, extensions=extensions, regexp=False)
         ops = tuple(compile_operation(op) for op in spec.get("ops") or [])
     except etree.XPathSyntaxError as exc:
         raise ConfigError(f"{where}: bad XPath {spec['from']!r}: {exc}") from exc

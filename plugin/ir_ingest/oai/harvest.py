@@ -49,7 +49,6 @@ if TYPE_CHECKING:
 
     from ir_ingest.oai.plan import Plan
     from ir_ingest.oai.transport import TransportPolicy
-    from ir_ingest.store.runs import RunInfo
 
 ProgressCallback = Callable[[RunReport], None]
 
@@ -199,6 +198,9 @@ def _run(
     on_page: ProgressCallback | None,
 ) -> RunReport:
     key = source_key(client.repository, prefix, options.set_spec, options.crosswalk)
+    # First, before any request: a run of this source left "running" (killed) is failed even
+    # if this one fails before it begins its own (the endpoint down, a from= it refuses).
+    dead = store.end_dead_runs(key, None) if locks_sources(store) else []
     if options.from_date is not None or options.until_date is not None:
         options = bounds_at(options, client.identify_endpoint().day_granularity)
     plan = plan_run(store, client, key, prefix, options)
@@ -206,7 +208,9 @@ def _run(
     run_id = report.run_id
     assert run_id is not None
     try:
-        _end_dead_runs(store, key, run_id, plan.resumed)
+        if dead:
+            store.name_successor(dead, run_id, plan.resumed.id if plan.resumed else None)
+        _end_other_dead_runs(store, key, run_id)
         harvest_windows(store, client, report, plan, options, on_page)
         # Until the set has given a record: an empty incremental run of a set that has is the
         # usual case, and listing a DSpace's thousands of sets after each one would cost many
@@ -311,16 +315,15 @@ def _with_formats_offered(client: OAIClient, prefix: str, exc: BaseException) ->
     )
 
 
-def _end_dead_runs(store: Store, key: str, run_id: int, resumed: RunInfo | None) -> None:
-    """Mark the runs that say ``running`` but are not going on as failed: this source's
-    earlier ones (its lock is ours), and other sources' whose lock is free.
+def _end_other_dead_runs(store: Store, key: str, run_id: int) -> None:
+    """Mark the runs of sources other than ``key`` that say ``running`` but are not going on
+    as failed: those whose lock is free (``key``'s are marked as the run starts).
 
     Nothing is marked when the locks cannot tell (an in-memory store, a database without
     locks): a run may be going on in another thread or process.
     """
     if not locks_sources(store):
         return
-    store.end_dead_runs(key, run_id, resumed.id if resumed else None)
     for other in store.running_sources() - {key}:
         try:
             with source_lock(store, other, wait=0):

@@ -246,15 +246,21 @@ class RunReport:
         unchanged = f"{c['unchanged']} unchanged"
         if self.unchanged_invalid:
             unchanged += f" ({self.unchanged_invalid} of them still invalid)"
-        # Reports stored before there were ``skipped`` and ``restored`` outcomes have no
-        # count for them.
+        # Reports stored before there were ``skipped``, ``restored`` and ``tombstone_only``
+        # outcomes have no count for them.
         skipped, restored = c.get("skipped", 0), c.get("restored", 0)
+        never_held = c.get("tombstone_only", 0)
         older = f", {skipped} skipped (a newer or better copy is stored)" if skipped else ""
         back = f", {restored} restored (deleted before)" if restored else ""
+        gone = (
+            f", {never_held} deleted at the source but never held (tombstone kept)"
+            if never_held
+            else ""
+        )
         return (
             f"{self.total} records: {c['created']} created, {c['updated']} updated{back}, "
-            f"{unchanged}, {c['deleted']} deleted, {c['invalid']} invalid, {c['failed']} failed"
-            f"{older}"
+            f"{unchanged}, {c['deleted']} deleted{gone}, {c['invalid']} invalid, "
+            f"{c['failed']} failed{older}"
         )
 
 

@@ -244,7 +244,7 @@ class PageWriter:
         states[rid] = _copy(values)
         if not valid:
             return Outcome.INVALID
-        if current is None:
+        if current is None or _never_held(current):
             return Outcome.CREATED
         return Outcome.RESTORED if current.deleted else Outcome.UPDATED
 
@@ -291,7 +291,7 @@ class PageWriter:
         }
         self._put(rid, harvested, current, values, _TOMBSTONE)
         states[rid] = _copy(values)
-        return Outcome.DELETED
+        return Outcome.TOMBSTONE_ONLY if current is None else Outcome.DELETED
 
     def _put(
         self,
@@ -358,6 +358,12 @@ def _tombstone_record(rid: str, harvested: HarvestedRecord, current: StoredCopy 
         source = msgspec.structs.replace(last.source, deleted=True, datestamp=harvested.datestamp)
         return msgspec.structs.replace(last, source=source)
     return Record(id=rid, source=harvested.to_source())  # a deletion: source.deleted is set
+
+
+def _never_held(current: StoredCopy) -> bool:
+    """Whether the row is the tombstone of a record the store never held: its first version
+    (a tombstone seen again keeps its version, and a record held had one before it)."""
+    return current.deleted and current.version == 1
 
 
 _COPY_FIELDS = tuple(f.name for f in fields(StoredCopy))

@@ -301,9 +301,11 @@ class StoreRecords:
 
         ``valid_only`` leaves out live records whose last check found errors (a missing title).
         ``run_id`` keeps only the records whose current version that run wrote: those it
-        created, updated, restored, deleted or stored invalid, and no other run has changed
-        since.  Not ``records.run_id``, which names the last run that received a record,
-        changed or not.
+        created, updated, restored, deleted or stored invalid, and the tombstones it stored of
+        records never held (``tombstone_only``: a deletion a consumer that never had the
+        record can ignore, and one fed by another harvester before needs), and no other run
+        has changed since.  Not ``records.run_id``, which names the last run that received a
+        record, changed or not.
         """
         c = t.records.c
         query = select(c.record_json).order_by(c.id)

@@ -23,7 +23,7 @@ from ir_ingest.store.engine import database_words, redact_url
 __all__ = ["RunInfo", "RunListed", "RunShown", "StoreRuns", "source_key"]
 
 if TYPE_CHECKING:
-    from sqlalchemy import Row
+    from sqlalchemy import Connection, Row
     from sqlalchemy.engine import Engine
 
 _Row = TypeVar("_Row", "Checkpoint", "RunInfo")
@@ -107,6 +107,30 @@ def source_key(
     as the old crosswalk made them, or as rejects it failed)."""
     own = f" {crosswalk}" if crosswalk is not None else ""
     return f"{repository} {prefix} {set_spec or '*'}{own}"
+
+
+#: Why a run that says ``running`` while nothing holds its source was marked failed.
+_DEAD = "stopped without finishing (killed, or its machine went down)"
+#: Who noticed, until the run that did has begun (and if it fails before it begins).
+_NOTICED_BEFORE = "noticed by the next harvest of its source"
+
+
+def _name_successor(conn: Connection, dead: list[int], successor: int, resumed: int | None) -> None:
+    """See :meth:`StoreRuns.name_successor`."""
+    runs = t.harvest_runs
+    noticed = [run_id for run_id in dead if run_id != resumed]
+    if noticed:
+        conn.execute(
+            update(runs)
+            .where(runs.c.id.in_(noticed))
+            .values(error=f"{_DEAD}; noticed by run {successor}")
+        )
+    if resumed in dead:
+        conn.execute(
+            update(runs)
+            .where(runs.c.id == resumed)
+            .values(error=f"{_DEAD}; run {successor} continued it")
+        )
 
 
 def _now() -> datetime:
@@ -196,8 +220,9 @@ class StoreRuns:
                 f"{database_words(exc)}; the next run of its source marks it failed"
             ) from exc
 
-    def list_runs(self, limit: int) -> list[RunListed]:
-        """The latest ``limit`` runs, newest first."""
+    def list_runs(self, limit: int, repository: str | None = None) -> list[RunListed]:
+        """The latest ``limit`` runs (of ``repository``, the name a source's records are
+        kept under, when given), newest first."""
         runs = t.harvest_runs
         query = (
             select(
@@ -219,8 +244,17 @@ class StoreRuns:
             .order_by(runs.c.id.desc())
             .limit(limit)
         )
+        if repository is not None:
+            query = query.where(runs.c.repository == repository)
         with self.engine.connect() as conn:
             return [_listed(row) for row in conn.execute(query)]
+
+    def run_repositories(self) -> set[str]:
+        """The names of the repositories runs were kept for (``all sources`` for reprocess
+        runs of every source)."""
+        runs = t.harvest_runs
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(runs.c.repository).distinct()).scalars())
 
     def save_progress(self, run_id: int, report: dict[str, Any]) -> None:
         """Keep the report of a run that is still going on (see ``report.keeper``)."""
@@ -345,29 +379,39 @@ class StoreRuns:
             ).first()
         return None if row is None else (str(row.status), row.error)
 
-    def end_dead_runs(self, key: str, successor: int, resumed: int | None = None) -> None:
-        """Mark the runs of source ``key`` before ``successor`` that still say ``running`` as
-        failed.
+    def end_dead_runs(
+        self, key: str, successor: int | None, resumed: int | None = None
+    ) -> list[int]:
+        """Mark the runs of source ``key`` that still say ``running`` as failed (those before
+        ``successor``, the run that noticed them, when it has begun) and return their ids.
 
         Called by a run that holds the source's lock: no run of it can be going on, so those
         were killed (or their machine went down) and would otherwise say "running" for ever.
-        ``resumed`` is the one ``successor`` continues, if any.
+        ``resumed`` is the one ``successor`` continues, if any.  A harvest marks them before it
+        begins its own run (``successor`` None), so that they are failed even if it fails
+        before it begins (the endpoint down); :meth:`name_successor` then names the run.
         """
         runs = t.harvest_runs
-        dead = (runs.c.source_key == key, runs.c.status == "running", runs.c.id < successor)
-        why = "stopped without finishing (killed, or its machine went down)"
+        dead = [runs.c.source_key == key, runs.c.status == "running"]
+        if successor is not None:
+            dead.append(runs.c.id < successor)
         with self.engine.begin() as conn:
-            if resumed is not None:
+            ids = list(conn.execute(select(runs.c.id).where(*dead)).scalars())
+            if ids:
                 conn.execute(
                     update(runs)
-                    .where(*dead, runs.c.id == resumed)
-                    .values(status="failed", error=f"{why}; run {successor} continued it")
+                    .where(runs.c.id.in_(ids))
+                    .values(status="failed", error=f"{_DEAD}; {_NOTICED_BEFORE}")
                 )
-            conn.execute(
-                update(runs)
-                .where(*dead)
-                .values(status="failed", error=f"{why}; noticed by run {successor}")
-            )
+                if successor is not None:
+                    _name_successor(conn, ids, successor, resumed)
+        return ids
+
+    def name_successor(self, dead: list[int], successor: int, resumed: int | None) -> None:
+        """Say in the runs :meth:`end_dead_runs` marked (``dead``) which run noticed them,
+        and that it continues ``resumed``, if that is one of them."""
+        with self.engine.begin() as conn:
+            _name_successor(conn, dead, successor, resumed)
 
     def running_sources(self) -> set[str]:
         """The source keys of runs that say ``running`` (going on, or killed)."""
