@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from typing import TYPE_CHECKING, ClassVar
 
 import msgspec
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from ir_ingest.entry import Entry, HarvestedRecord
+    from ir_ingest.oai.client import Page
     from ir_ingest.oai.provider import ProvidedRecord, WSGIApp
     from ir_ingest.report.model import RunReport
 
@@ -92,7 +95,15 @@ def started_pids(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return _Counted.started
 
 
-@pytest.mark.parametrize(("count", "started"), [(store_pages.OFFLOAD_AFTER - 100, 0), (900, 1)])
+@pytest.fixture
+def held_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Harvests whose pages are always taken as waiting for them (however long they waited),
+    for tests of what else decides whether a crosswalk process is started."""
+    monkeypatch.setattr(store_pages, "BEHIND_WAIT", float("inf"))
+
+
+@pytest.mark.parametrize(("count", "started"), [(store_pages.OFFLOAD_AFTER - 100, 0), (1500, 1)])
+@pytest.mark.usefixtures("held_up")
 def test_left_to_decide_a_harvest_starts_a_crosswalk_process_once_it_proves_long(
     tmp_path: Path, started_pids: list[int], count: int, started: int
 ) -> None:
@@ -101,6 +112,41 @@ def test_left_to_decide_a_harvest_starts_a_crosswalk_process_once_it_proves_long
         report, store, _ = _harvest(url, tmp_path / "auto", None)
     assert len(started_pids) == started
     assert report.counts["created"] == count
+    assert_every_record_once(store, records)
+    store.close()
+
+
+def test_a_harvest_that_waits_for_its_pages_starts_no_crosswalk_process(
+    tmp_path: Path, started_pids: list[int]
+) -> None:
+    # Long enough, but each page takes the endpoint 0.1 s: processing keeps up in this process,
+    # and a second one would only take CPU from others (the endpoint's, on one machine).
+    records = synthetic_records(store_pages.OFFLOAD_AFTER + 700)
+    plan = FaultPlan(batch_size=100, latency=0.1)
+    with serve_in_background(faulty_endpoint(records, plan)) as url:
+        report, store, _ = _harvest(url, tmp_path / "slow", None)
+    assert started_pids == []
+    assert report.counts["created"] == len(records)
+    store.close()
+
+
+def test_a_harvest_its_pages_wait_for_starts_a_crosswalk_process(
+    tmp_path: Path, started_pids: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Processing here made slower than any fetch from the local endpoint: the next page is
+    # always there when the harvest turns to it.
+    here = store_pages._process_page
+
+    def slowly(page: Page, records: list[HarvestedRecord]) -> list[Entry]:
+        time.sleep(0.1)
+        return here(page, records)
+
+    monkeypatch.setattr(store_pages, "_process_page", slowly)
+    records = synthetic_records(store_pages.OFFLOAD_AFTER + 1000)
+    with serve_in_background(faulty_endpoint(records, FaultPlan(batch_size=100))) as url:
+        report, store, _ = _harvest(url, tmp_path / "quick", None)
+    assert len(started_pids) == 1
+    assert report.counts["created"] == len(records)
     assert_every_record_once(store, records)
     store.close()
 
@@ -123,13 +169,14 @@ def _counted_list(total: int, log: list[dict[str, str]]) -> Callable[[str], WSGI
 
 
 @pytest.mark.parametrize(
-    ("total", "started"), [(900, False), (store_pages.OFFLOAD_LEFT + 500, True)]
+    ("total", "started"), [(1500, False), (store_pages.OFFLOAD_LEFT + 1500, True)]
 )
-def test_where_the_endpoint_says_how_many_are_to_come_a_harvest_decides_at_once(
+@pytest.mark.usefixtures("held_up")
+def test_where_the_endpoint_says_how_many_are_to_come_a_harvest_decides_by_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, total: int, started: bool
 ) -> None:
-    # 900 records: past OFFLOAD_AFTER, but too few to pay for the process; 2,500: it is
-    # started on the first page, not five pages in.
+    # 1,500 records: past OFFLOAD_AFTER, but too few to pay for the process; 3,500: it is
+    # started as soon as the harvest knows it is held up (RECENT_PAGES pages after the first).
     log: list[dict[str, str]] = []
     asked_when_started: list[int] = []
 
@@ -145,8 +192,8 @@ def test_where_the_endpoint_says_how_many_are_to_come_a_harvest_decides_at_once(
     assert report.total == total
     assert bool(asked_when_started) == started
     if started:
-        # Requests made by then: the first page, and the next ones fetched ahead.
-        assert asked_when_started[0] <= 3
+        # Requests made by then: the pages it has taken, and the next ones fetched ahead.
+        assert asked_when_started[0] <= store_pages.RECENT_PAGES + 3
     store.close()
 
 
@@ -178,6 +225,7 @@ def _counted_windows(per_month: int) -> Callable[[str], WSGIApp]:
     )
 
 
+@pytest.mark.usefixtures("held_up")
 def test_in_date_windows_a_window_s_count_does_not_say_the_harvest_is_short(
     tmp_path: Path, started_pids: list[int]
 ) -> None:
@@ -260,14 +308,17 @@ def test_a_crosswalk_process_killed_mid_run_fails_it_and_the_next_run_completes_
     store.close()
 
 
+@pytest.mark.usefixtures("held_up")
 def test_left_to_decide_a_harvest_goes_on_without_a_crosswalk_process_that_died(
     tmp_path: Path, started_pids: list[int]
 ) -> None:
     records = synthetic_records(1500)
     store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    killed: list[int] = []
 
     def kill_once(report: RunReport) -> None:
-        if started_pids and report.pages == 9:
+        if started_pids and not killed and report.pages >= 10:
+            killed.append(report.pages)
             os.kill(started_pids[0], signal.SIGKILL)
 
     with serve_in_background(faulty_endpoint(records, FaultPlan(batch_size=100))) as url:
@@ -275,6 +326,7 @@ def test_left_to_decide_a_harvest_goes_on_without_a_crosswalk_process_that_died(
             url, "oai_dc", store=store, policy=FAST, repository=REPO, on_page=kill_once
         )
     assert len(started_pids) == 1, "started once, not again after it died"
+    assert killed, "killed while pages were still to come"
     assert report.status == "completed"
     assert report.counts["created"] == 1500, "the pages it had were crosswalked here"
     assert_every_record_once(store, records)

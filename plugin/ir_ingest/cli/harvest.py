@@ -181,9 +181,9 @@ def harvest(
         typer.Option(
             "--crosswalk-process/--no-crosswalk-process",
             help="Crosswalk in a second process, on a second core (default: where the "
-            "harvest may use more than one core, once it proves long: 2,000 records or more "
-            "to come by the endpoint's completeListSize, else 500 records in; at once with "
-            "--parallel).",
+            "harvest may use more than one core, once it proves long and its pages wait for "
+            "it: 2,000 records or more to come by the endpoint's completeListSize, else 500 "
+            "records in; at once with --parallel).",
             show_default=False,
         ),
     ] = None,
