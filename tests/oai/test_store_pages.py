@@ -151,6 +151,31 @@ def test_a_harvest_its_pages_wait_for_starts_a_crosswalk_process(
     store.close()
 
 
+def test_a_harvest_that_kept_up_with_its_endpoint_does_not_decide_again(
+    tmp_path: Path, started_pids: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Slow pages while the harvest proves long: it waits for them, and decides against a
+    # process; the quick pages after them, which wait for its slowed processing, change
+    # nothing (a burst of pages after a slow commit would otherwise start one mid-run).
+    here = store_pages._process_page
+
+    def slowly(page: Page, records: list[HarvestedRecord]) -> list[Entry]:
+        time.sleep(0.05)
+        return here(page, records)
+
+    monkeypatch.setattr(store_pages, "_process_page", slowly)
+    records = synthetic_records(3200)
+    decided_by = store_pages.OFFLOAD_AFTER // 100 + store_pages.RECENT_PAGES
+    plan = FaultPlan(
+        batch_size=100, slow_seconds=0.2, faults={n: ["slow"] for n in range(decided_by + 1)}
+    )
+    with serve_in_background(faulty_endpoint(records, plan)) as url:
+        report, store, _ = _harvest(url, tmp_path / "kept-up", None)
+    assert started_pids == []
+    assert report.counts["created"] == len(records)
+    store.close()
+
+
 def _counted_list(total: int, log: list[dict[str, str]]) -> Callable[[str], WSGIApp]:
     """An endpoint listing ``total`` records, 100 a page, whose tokens say how many there are
     (``completeListSize``) and how many came before (``cursor``), as DSpace's and Pure's do."""

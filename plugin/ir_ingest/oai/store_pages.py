@@ -96,9 +96,9 @@ OFFLOAD_AFTER = 500
 OFFLOAD_LEFT = 2000
 
 #: Pages over which a harvest must have waited for its pages less than :data:`BEHIND_WAIT`
-#: a page, on average, before it starts a crosswalk process (unless windows are fetched in
-#: parallel): a harvest that waits for its pages is as quick as its endpoint, and a second
-#: process would only take CPU from others.  At 20 ms a page (bench/harvest.py's endpoint) a
+#: a page, on average, to start a crosswalk process once it proves long (unless windows are
+#: fetched in parallel): a harvest that waits for its pages is as quick as its endpoint, and a
+#: second process would only take CPU from others.  At 20 ms a page (bench/harvest.py's endpoint) a
 #: sequential harvest of 20,000 records took 6.2-6.4 s without one, 6.7-6.8 s with it; at no
 #: latency, 4.7-5.2 s with it, 6.7 s without.  Over 8 pages it waited 24 ms at least there
 #: (a slow commit lets a page or two in, never more), 1.2 ms at most at no latency.
@@ -272,23 +272,28 @@ class _PageLine:
 
     def _proves_long(self, page: Page) -> bool:
         """Whether the harvest is long enough for a crosswalk process, and held up by its
-        processing: parallel windows (asked for where a harvest is long); else, once
-        its pages have been waiting for it (:data:`RECENT_PAGES`), :data:`OFFLOAD_LEFT`
-        records still to come by the endpoint's count of a harvest not in windows, or
-        :data:`OFFLOAD_AFTER` records in, with more to come."""
+        processing: parallel windows (asked for where a harvest is long); else
+        :data:`OFFLOAD_LEFT` records still to come by the endpoint's count of a harvest not
+        in windows, or :data:`OFFLOAD_AFTER` records in with more to come, and its last
+        :data:`RECENT_PAGES` pages waiting for it.  Decided once: a harvest long enough that
+        waits for its endpoint is not asked again (it starts no process for a few pages that
+        came in a burst after a slow commit, at one size of a harvest and not another).
+        """
         if self.long:
             return True
-        if not page.token or not self._behind():
+        if not page.token:
             return False
         if self.counted and page.complete_list_size is not None and page.cursor is not None:
             # The cursor counts the records listed before this page (§3.5).
-            return page.complete_list_size - page.cursor - page.size >= OFFLOAD_LEFT
-        return self.seen >= OFFLOAD_AFTER
-
-    def _behind(self) -> bool:
-        """Whether the last pages were there, fetched, whenever this harvest turned to them."""
-        waits = self.waits
-        return len(waits) == RECENT_PAGES and sum(waits) < BEHIND_WAIT * RECENT_PAGES
+            long = page.complete_list_size - page.cursor - page.size >= OFFLOAD_LEFT
+        else:
+            long = self.seen >= OFFLOAD_AFTER
+        if not long or len(self.waits) < RECENT_PAGES:
+            return False
+        if sum(self.waits) >= BEHIND_WAIT * RECENT_PAGES:
+            self.offload = False  # it keeps up with its endpoint: decided
+            return False
+        return True
 
 
 def _cores() -> int:
