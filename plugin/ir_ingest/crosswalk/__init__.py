@@ -105,8 +105,10 @@ def check_crosswalk_name(name: str | None) -> None:
     A crosswalk is named by its ``format:`` key; a file named like ``name`` is pointed out
     (``pure_dc.yaml`` saying ``format: oai_dc`` is the crosswalk ``oai_dc``).
     """
+    if name is None:
+        return  # before the files are read: a harvest's first request need not wait for them
     crosswalks = registry()
-    if name is None or name in crosswalks:
+    if name in crosswalks:
         return
     known = ", ".join(sorted(crosswalks))
     files = [cw for cw in crosswalks.values() if cw.path.stem == name]
