@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 
 import msgspec
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text, update
 from sqlalchemy.exc import OperationalError
 
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
 from ir_ingest.errors import HarvestError, StoreError
 from ir_ingest.schema import Record, Source, Text, record_id
 from ir_ingest.store import Checkpoint, Store, source_key
+from ir_ingest.store import tables as t
 from ir_ingest.store.lock import source_lock
 from ir_ingest.store.pagewrite import PageWriter
 from tests.conftest import POSTGRES_URL, unavailable
@@ -388,6 +389,70 @@ def test_a_record_deleted_and_back_in_one_page_ends_live(any_store: Store) -> No
     assert not stored.source.deleted
     assert stored.title == Text(value="Back again")
     assert any_store.counts() == {"records": 1, "deleted": 0, "versions": 3, "rejects": 0}
+
+
+def _versions(store: Store) -> list[tuple[int, bool, str | None, bytes | None]]:
+    """The versions of oai:1: number, tombstone or not, the title its JSON gives (None where
+    it has none: the current version's data is its record row's), its raw XML."""
+    v = t.record_versions.c
+    query = select(v.version, v.deleted, v.record_json, v.raw).where(
+        v.record_id == record_id(REPO, "oai:1")
+    )
+    with store.engine.connect() as conn:
+        rows = conn.execute(query.order_by(v.version)).all()
+    return [
+        (number, deleted, _title(Record.from_json(data)) if data else None, raw)
+        for number, deleted, data, raw in rows
+    ]
+
+
+def _title(record: Record) -> str | None:
+    return record.title.value if record.title else None
+
+
+def _received(title: str | None, raw: bytes, deleted: bool = False) -> Entry:
+    entry = _entry("oai:1", title=title, deleted=deleted)
+    return dataclasses.replace(entry, harvested=dataclasses.replace(entry.harvested, raw=raw))
+
+
+def test_a_version_keeps_its_data_once_another_supersedes_it(any_store: Store) -> None:
+    _save(any_store, _received("First", b"<first/>"))
+    # Current: its record's row holds the data; written once, not twice.
+    assert _versions(any_store) == [(1, False, None, None)]
+    _save(any_store, _received("Second", b"<second/>"))
+    assert _versions(any_store) == [(1, False, "First", b"<first/>"), (2, False, None, None)]
+    # Deleted and back in one page: the tombstone this page wrote keeps its own data (the
+    # last record's, without raw XML), the version before it its record row's.
+    page = [_received(None, b"", deleted=True), _received("Third", b"<third/>")]
+    assert _save(any_store, *page) == [Outcome.DELETED, Outcome.RESTORED]
+    assert _versions(any_store) == [
+        (1, False, "First", b"<first/>"),
+        (2, False, "Second", b"<second/>"),
+        (3, True, "Second", None),
+        (4, False, None, None),
+    ]
+    stored = any_store.get(record_id(REPO, "oai:1"))
+    assert stored is not None
+    assert _title(stored) == "Third"
+
+
+def test_a_version_a_store_wrote_with_its_data_keeps_it(any_store: Store) -> None:
+    _save(any_store, _received("First", b"<first/>"))
+    # As a store written before the current version left its data to the record row.
+    old = Record.from_json(_save_json("Written before"))
+    with any_store.engine.begin() as conn:
+        conn.execute(update(t.record_versions).values(record_json=old.to_json(), raw=b"<old/>"))
+    _save(any_store, _received("Second", b"<second/>"))
+    assert _versions(any_store) == [
+        (1, False, "Written before", b"<old/>"),
+        (2, False, None, None),
+    ]
+
+
+def _save_json(title: str) -> bytes:
+    record = _entry("oai:1", title=title).record
+    assert record is not None
+    return record.to_json()
 
 
 def test_a_page_that_lost_a_race_is_written_again(

@@ -2,7 +2,10 @@
 
 - ``records``: the current state of each record (one row per record id), with its raw XML.
 - ``record_versions``: every distinct content a record had; an unchanged record adds no row, a
-  deletion adds a tombstone version that keeps the last record data.
+  deletion adds a tombstone version that keeps the last record data.  The current version's
+  ``record_json`` is empty and its ``raw`` NULL: the record's row holds them (its JSON and raw
+  XML as last received), and they are copied into the version when a newer one supersedes it
+  (a store written before keeps them in both).
 - ``rejects``: harvested records that could not be parsed or crosswalked, raw XML kept.
 - ``harvest_runs``: one row per run, with its report.
 - ``checkpoints``: per source (endpoint, prefix, set), or per date window of a windowed run,
