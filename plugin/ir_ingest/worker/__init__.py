@@ -271,5 +271,4 @@ def _entry(done: Processed) -> Entry:
         from_wire(done.harvested),
         record=done.record,
         issues=issues_from_wire(done.issues),
-        lineage=done.lineage,
     )

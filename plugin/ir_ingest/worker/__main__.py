@@ -103,7 +103,6 @@ def _process_page(sent: PageMessage) -> list[Processed]:
                 to_wire(entry.harvested),
                 entry.record,
                 [issue_data(i) for i in entry.issues],
-                entry.lineage,
             )
         )
     return processed

@@ -48,10 +48,13 @@ class PageMessage(msgspec.Struct, array_like=True):
 
 
 class Processed(msgspec.Struct, array_like=True):
+    """A record's entry, without its lineage: a harvest keeps none (``crosswalk --explain``
+    shows it, crosswalking in its own process), and it was 11% of the bytes sent (a
+    synthetic oai_dc record: 1,754 bytes with it, 1,556 without)."""
+
     harvested: Harvested
     record: Record | None
     issues: list[IssueData]
-    lineage: dict[str, list[str]]
 
 
 class Ready(msgspec.Struct, tag=True, array_like=True):
