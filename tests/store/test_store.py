@@ -193,6 +193,16 @@ def test_deletion_of_an_unknown_record_is_a_tombstone_only(any_store: Store) -> 
     assert _save(any_store, again) == [Outcome.RESTORED]
 
 
+def test_a_record_first_held_invalid_after_a_tombstone_only_changed_nothing(
+    any_store: Store,
+) -> None:
+    _save(any_store, _entry("oai:1", deleted=True))
+    error = Issue("validate.missing_creator", "no creator", Severity.ERROR)
+    back = _entry("oai:1", issues=[error], datestamp="2024-02-01T00:00:00Z")
+    assert _save(any_store, back) == [Outcome.INVALID]
+    assert back.changed_fields == [], "nothing held before: compared with nothing"
+
+
 def test_a_tombstone_only_and_the_record_in_one_page(any_store: Store) -> None:
     page = [_entry("oai:1", deleted=True), _entry("oai:1", title="Back")]
     assert _save(any_store, *page) == [Outcome.TOMBSTONE_ONLY, Outcome.CREATED]
@@ -423,17 +433,25 @@ def test_a_version_keeps_its_data_once_another_supersedes_it(any_store: Store) -
     assert _versions(any_store) == [(1, False, "First", b"<first/>"), (2, False, None, None)]
     # Deleted and back in one page: the tombstone this page wrote keeps its own data (the
     # last record's, without raw XML), the version before it its record row's.
-    page = [_received(None, b"", deleted=True), _received("Third", b"<third/>")]
+    page = [_received(None, b"<deleted/>", deleted=True), _received("Third", b"<third/>")]
     assert _save(any_store, *page) == [Outcome.DELETED, Outcome.RESTORED]
     assert _versions(any_store) == [
         (1, False, "First", b"<first/>"),
         (2, False, "Second", b"<second/>"),
-        (3, True, "Second", None),
+        (3, True, "Second", b"<deleted/>"),
         (4, False, None, None),
+    ]
+    # A tombstone stored before keeps the deletion's raw XML when a version supersedes it.
+    _save(any_store, _received(None, b"<deleted again/>", deleted=True))
+    _save(any_store, _received("Fourth", b"<fourth/>"))
+    assert _versions(any_store)[-3:] == [
+        (4, False, "Third", b"<third/>"),
+        (5, True, "Third", b"<deleted again/>"),
+        (6, False, None, None),
     ]
     stored = any_store.get(record_id(REPO, "oai:1"))
     assert stored is not None
-    assert _title(stored) == "Third"
+    assert _title(stored) == "Fourth"
 
 
 def test_a_version_a_store_wrote_with_its_data_keeps_it(any_store: Store) -> None:

@@ -2,9 +2,10 @@
 
 One query reads the current state of every record on the page; each entry's outcome is decided
 in Python; then records, versions and rejects are written with one executemany each, straight
-through the driver (``bulk``).  Per-record statements cost about 0.4 ms a record on SQLite, more
-than the crosswalk; batched, the store keeps up with a harvest that fetches the next page while
-this one is written.
+through the driver (``bulk``), and the current versions the page supersedes are given their data
+(see :data:`_CURRENT`) with one more.  Per-record statements cost about 0.4 ms a record on
+SQLite, more than the crosswalk; batched, the store keeps up with a harvest that fetches the
+next page while this one is written.
 
 Two writers may hold the same record (see ``copies`` for which copy is kept).  Each update is
 made only if the row is still as this page read it, and an insert fails on the primary key, so a
@@ -128,10 +129,10 @@ def _fill_superseded() -> BulkStatement:
             v.version == bindparam("b_version"),
             func.length(v.record_json) == literal_column("0"),  # _CURRENT; no parameter
         )
-        # A tombstone's version has no raw XML: its record row keeps the last record's.
+        # A tombstone's version has the deletion's raw XML already (see ``_put``).
         .values(
             record_json=of_record(r.record_json.key),
-            raw=case((v.deleted, null()), else_=of_record(r.raw.key)),
+            raw=case((v.deleted, v.raw), else_=of_record(r.raw.key)),
         )
     )
     return BulkStatement(statement)
@@ -139,8 +140,10 @@ def _fill_superseded() -> BulkStatement:
 
 #: What a current version's ``record_json`` holds: nothing, its record's row holds the data.
 #: Written twice, every record's JSON and raw XML cost the store twice the bytes, and a
-#: page's commit twice the pages (20,000 records replayed: 126 -> 57 MB, save_page a quarter
-#: quicker); a version is filled from its record's row when a newer one supersedes it.
+#: page's commit more pages (20,000 records replayed: 125 -> 87 MB, save_page 62-64 -> 54-56
+#: µs a record); a version is filled from its record's row when a newer one supersedes it:
+#: the same content, as last received (its source datestamp and raw XML may be those of a
+#: later run that found it unchanged).
 _CURRENT = b""
 _FILL_SUPERSEDED = _fill_superseded()
 
@@ -202,13 +205,16 @@ class PageWriter:
         this page read it; the caller's transaction must then be rolled back.
         """
         states = self._states(entries)
+        # Records the store held before this page (a tombstone only was never held).
+        held = {rid for rid, state in states.items() if not _never_held(state)}
         for entry in entries:
             # A page retried after a conflict decides again: nothing of the try before stays.
             entry.changed_fields, entry.tombstoned_title = [], None
             entry.outcome = self._decide(entry, states)
-        # A new version, valid or not, of a record stored before (a created one finds no row).
+        # A new version, valid or not, of a record held before: what changed in it.
         versioned = (Outcome.UPDATED, Outcome.RESTORED, Outcome.INVALID)
-        note_changes(self.conn, {_rid(e): e for e in entries if e.outcome in versioned})
+        replacing = {_rid(e): e for e in entries if e.outcome in versioned}
+        note_changes(self.conn, {rid: e for rid, e in replacing.items() if rid in held})
         if self.inserts:
             _INSERT_RECORDS.run(self.conn, self.inserts)
         if self.superseded:  # before the record rows change
@@ -357,8 +363,10 @@ class PageWriter:
             row.update({f"b_{name}": values[name] for name in columns})
             self.updates.append((columns, row))
         self._supersede(rid, current)
-        raw = None if values["deleted"] else harvested.raw  # a tombstone's, as below
-        self.queued[rid] = (len(self.versions), values["record_json"], raw)
+        # A tombstone's version keeps the deletion's own raw XML (its header): its record
+        # row keeps the last record's.
+        raw = harvested.raw if values["deleted"] else None
+        self.queued[rid] = (len(self.versions), values["record_json"], harvested.raw)
         self.versions.append(
             {
                 "record_id": rid,
@@ -366,7 +374,7 @@ class PageWriter:
                 "content_hash": values["content_hash"],
                 "deleted": values["deleted"],
                 "record_json": _CURRENT,
-                "raw": None,
+                "raw": raw,
                 "run_id": self.run_id,
                 "created_at": self.now,
             }

@@ -23,5 +23,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Make it again."""
+    """Make it again.
+
+    Since this revision a record's current version keeps no copy of its JSON and raw XML
+    (its record row holds them, see ``store/pagewrite.py``): an older ir-ingest writing to a
+    store taken back to 0003 would supersede such versions without copying them.
+    """
     op.create_index("ix_record_versions_record_id", "record_versions", ["record_id"])
