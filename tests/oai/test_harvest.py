@@ -346,6 +346,18 @@ def test_a_missing_crosswalk_fails_reprocess_instead_of_making_other_records(
     assert set(report.issue_counts) >= {"crosswalk.unknown_format"}
 
 
+def test_a_broken_crosswalk_of_the_users_stops_a_harvest_before_its_first_request(
+    tmp_path: Path, store: Store, titles_only: None
+) -> None:
+    (tmp_path / "mine" / "broken.yaml").write_text("format: broken\nrules: [", "utf-8")
+    registry.cache_clear()
+    log: list[dict[str, str]] = []
+    endpoint = scripted(lambda params: page("ListRecords", [], ""), log)
+    with serve_in_background(endpoint) as url, pytest.raises(ConfigError, match=r"broken\.yaml"):
+        run_harvest(url, "oai_dc", store=store)
+    assert [params.get("verb") for params in log] == []
+
+
 @pytest.mark.usefixtures("titles_only")
 def test_a_changed_crosswalk_does_not_resume_the_run_it_follows(
     store: Store, demo_records: list[ProvidedRecord]

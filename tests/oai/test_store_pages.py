@@ -119,10 +119,11 @@ def test_left_to_decide_a_harvest_starts_a_crosswalk_process_once_it_proves_long
 def test_a_harvest_that_waits_for_its_pages_starts_no_crosswalk_process(
     tmp_path: Path, started_pids: list[int]
 ) -> None:
-    # Long enough, but each page takes the endpoint 0.1 s: processing keeps up in this process,
-    # and a second one would only take CPU from others (the endpoint's, on one machine).
-    records = synthetic_records(store_pages.OFFLOAD_AFTER + 700)
-    plan = FaultPlan(batch_size=100, latency=0.1)
+    # Long enough, but each page takes the endpoint 0.3 s: processing keeps up in this process
+    # (100 records: some 20 ms), and a second one would only take CPU from others (the
+    # endpoint's, on one machine).
+    records = synthetic_records(store_pages.OFFLOAD_AFTER + 500)
+    plan = FaultPlan(batch_size=100, latency=0.3)
     with serve_in_background(faulty_endpoint(records, plan)) as url:
         report, store, _ = _harvest(url, tmp_path / "slow", None)
     assert started_pids == []

@@ -14,7 +14,8 @@ path runs, so one RE2 cannot run is refused then.  A pattern the path spells out
 run stops: no record can be read as the file says).  Any other is taken as the record's
 (``re:test(., @pattern)``, or a ``concat`` with a value of it): that record fails, with a
 ``crosswalk.bad_pattern`` :class:`~ir_ingest.errors.CrosswalkError` naming the pattern, and the
-run goes on.
+run goes on.  Only a literal whole is the file's: a pattern the path builds of literals alone
+(``concat('^', '(?!x)')``) fails every record instead of stopping the run.
 """
 
 from __future__ import annotations

@@ -91,8 +91,9 @@ def _window_pages(client: OAIClient, options: HarvestOptions, state: WindowState
 #: harvest that will not end with the next page or two.
 OFFLOAD_AFTER = 500
 #: Records still to come, by the endpoint's count (``completeListSize``), for which a harvest
-#: starts a crosswalk process at once: the process's warm-up (about a second of CPU) costs a
-#: harvest of 1,000 records more than it saves, and pays off by some 2,000.
+#: starts a crosswalk process once it knows it is held up (:data:`RECENT_PAGES` pages in): the
+#: process's warm-up (about a second of CPU) costs a harvest of 1,000 records more than it
+#: saves, and pays off by some 2,000.
 OFFLOAD_LEFT = 2000
 
 #: Pages over which a harvest must have waited for its pages less than :data:`BEHIND_WAIT`
@@ -257,43 +258,47 @@ class _PageLine:
     def _worker(self, page: Page) -> CrosswalkWorker | None:
         """The crosswalk process, started when it is wanted: always (waiting for it to warm
         up), never, or (``None``) where it may use several cores once a harvest has proved
-        long: started for a few pages, a process costs more than it saves."""
+        long and held up by its own work: started for a few pages, or for a harvest that
+        waits for its endpoint, a process costs more than it saves."""
         if self.worker is None and self.offload is not False:
             self.seen += page.size
             if self.offload:
                 self.worker = CrosswalkWorker(crosswalk_dirs(), lookup_dirs())
                 self.worker.wait_ready()
-            elif self._proves_long(page) and _cores() > 1:
+                return self.worker
+            wanted = self._wanted(page)
+            if wanted is False:
+                self.offload = False  # it keeps up with its endpoint: decided once
+            elif wanted and _cores() > 1:
                 try:
                     self.worker = CrosswalkWorker(crosswalk_dirs(), lookup_dirs())
                 except HarvestError as exc:
                     self._without_worker(exc)
         return self.worker
 
-    def _proves_long(self, page: Page) -> bool:
-        """Whether the harvest is long enough for a crosswalk process, and held up by its
-        processing: parallel windows (asked for where a harvest is long); else
-        :data:`OFFLOAD_LEFT` records still to come by the endpoint's count of a harvest not
-        in windows, or :data:`OFFLOAD_AFTER` records in with more to come, and its last
-        :data:`RECENT_PAGES` pages waiting for it.  Decided once: a harvest long enough that
-        waits for its endpoint is not asked again (it starts no process for a few pages that
-        came in a burst after a slow commit, at one size of a harvest and not another).
+    def _wanted(self, page: Page) -> bool | None:
+        """Whether a crosswalk process is wanted; ``None`` while it cannot be told yet.
+
+        Wanted for parallel windows (asked for where a harvest is long); else once the
+        harvest is long enough (:data:`OFFLOAD_LEFT` records still to come by the endpoint's
+        count of a harvest not in windows, or :data:`OFFLOAD_AFTER` records in with more to
+        come) and its last :data:`RECENT_PAGES` pages were waiting for it.  Not wanted, for
+        good, by a harvest long enough that waited for them: a few pages that came in a
+        burst after a slow commit would otherwise start one at one size of a harvest and not
+        at another.
         """
         if self.long:
             return True
         if not page.token:
-            return False
+            return None
         if self.counted and page.complete_list_size is not None and page.cursor is not None:
             # The cursor counts the records listed before this page (§3.5).
             long = page.complete_list_size - page.cursor - page.size >= OFFLOAD_LEFT
         else:
             long = self.seen >= OFFLOAD_AFTER
         if not long or len(self.waits) < RECENT_PAGES:
-            return False
-        if sum(self.waits) >= BEHIND_WAIT * RECENT_PAGES:
-            self.offload = False  # it keeps up with its endpoint: decided
-            return False
-        return True
+            return None
+        return sum(self.waits) < BEHIND_WAIT * RECENT_PAGES
 
 
 def _cores() -> int:
