@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,9 @@ import typer
 from ir_ingest.cli import app
 from ir_ingest.cli.harvest import _show_run
 from ir_ingest.entry import Issue, Severity
-from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
+from ir_ingest.oai import transport
+from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
+from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Store, source_key
 from tests.cli.conftest import runner, store_counts, titles_only
@@ -418,3 +422,126 @@ def test_output_paths_are_checked_before_the_run(db: str, tmp_path: Path) -> Non
         assert result.exit_code == 2, args
         assert said in result.output, args
     assert not (tmp_path / "cli.sqlite3").exists(), "refused before the store was opened"
+
+
+def _closed_port_url() -> str:
+    """A URL on 127.0.0.1 that refuses connections: a port bound, then closed."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        port = held.getsockname()[1]
+    return f"http://127.0.0.1:{port}/oai"
+
+
+@dataclass(frozen=True)
+class _NoRetries(TransportPolicy):
+    """A refused connection fails at once, not after the retry budget's half minute."""
+
+    retries: int = 0
+
+
+def test_harvest_all_harvests_every_source_in_the_configs_order(
+    db: str, demo_records: list[ProvidedRecord], tmp_path: Path
+) -> None:
+    config = tmp_path / "ir-ingest.toml"
+    with (
+        serve_in_background(fixture_endpoint_app(demo_records[:12], batch_size=5)) as first,
+        serve_in_background(fixture_endpoint_app(demo_records[12:], batch_size=10)) as second,
+    ):
+        config.write_text(
+            f'[sources.zeta]\nurl = "{first}"\nprefix = "oai_dc"\nrepository = "zeta"\n'
+            f'[sources.alpha]\nurl = "{second}"\nprefix = "oai_dc"\n'
+        )
+        result = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "--all"])
+        again = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "--all"])
+    assert result.exit_code == 0, result.output
+    assert result.output.index("Source zeta (1 of 2):") < result.output.index("Run 1 completed")
+    assert result.output.index("Run 1 completed") < result.output.index("Source alpha (2 of 2):")
+    assert "Run 2 completed: 24 records" in result.output
+    assert "  zeta   run 1      completed\n  alpha  run 2      completed\n" in result.output
+    assert again.exit_code == 0, again.output
+    assert "  zeta   run 3      completed\n  alpha  run 4      completed\n" in again.output
+    with closing(Store(db)) as store:
+        assert store.counts()["records"] == len(demo_records)
+        kept = {record.source.repository for record in store.iter_records()}
+    assert kept == {"zeta", second}, "each source as its config says"
+
+
+def test_harvest_all_goes_on_past_a_source_that_fails(
+    db: str, oai_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transport, "TransportPolicy", _NoRetries)
+    monkeypatch.delenv("UNSET_OAI_URL", raising=False)
+    down = _closed_port_url()
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text(
+        f'[sources.down]\nurl = "{down}"\nprefix = "oai_dc"\n'
+        '[sources.hidden]\nurl_env = "UNSET_OAI_URL"\n'
+        f'[sources.demo]\nurl = "{oai_endpoint}"\nprefix = "oai_dc"\n'
+    )
+    cli = ["--db", db, "--config", str(config), "harvest", "--all"]
+    result = runner.invoke(app, cli)
+    assert result.exit_code == 1, result.output
+    assert f"error: {down}" in result.output
+    assert "error: [sources.hidden]: url_env names UNSET_OAI_URL, which is not set" in (
+        result.output
+    )
+    assert "Run 2 completed: 36 records" in result.output, "the last source is harvested"
+    lines = result.output.rsplit("Sources:\n", 1)[1].splitlines()
+    assert lines == [
+        "  down    run 1      failed",
+        "  hidden  no run     failed",
+        "  demo    run 2      completed",
+    ]
+    with closing(Store(db)) as store:
+        outage = store.run_status(1)
+    assert outage is not None
+    assert outage[0] == "failed", "the outage is kept as a failed run"
+    # --strict: a failure still exits 1, not 3 (the demo's invalid record gives 3).
+    strict = runner.invoke(app, [*cli, "--strict", "--full"])
+    assert strict.exit_code == 1, strict.output
+    assert "  demo    run 4      completed (--strict)" in strict.output
+
+
+def test_harvest_all_strict_exits_3_when_a_run_is_faulted(
+    db: str, oai_endpoint: str, tmp_path: Path
+) -> None:
+    config = _demo_source(tmp_path, oai_endpoint, "")
+    cli = ["--db", db, "--config", str(config), "harvest", "--all"]
+    strict = runner.invoke(app, [*cli, "--strict", "--full"])
+    assert strict.exit_code == 3, "the demo's one invalid record"
+    assert "--strict: records failed: 0, invalid: 1" in strict.output
+    assert runner.invoke(app, cli).exit_code == 0, "without --strict it is a report"
+
+
+def test_harvest_all_refuses_what_only_one_source_can_take(db: str, tmp_path: Path) -> None:
+    config = _demo_source(tmp_path, "http://127.0.0.1:9/oai", "")
+    cli = ["--db", db, "--config", str(config), "harvest", "--all"]
+    with_url = runner.invoke(app, [*cli, "demo"])
+    assert with_url.exit_code == 2
+    assert "give no URL or source name with it" in with_url.output
+    options = runner.invoke(app, [*cli, "--set", "x", "--from", "2024-01-01"])
+    assert options.exit_code == 2
+    assert "--set, --from cannot be given with it" in options.output
+    report = runner.invoke(app, [*cli, "--report", str(tmp_path / "run.html")])
+    assert report.exit_code == 2
+    assert "ir-ingest report RUN_ID -o FILE" in report.output
+    neither = runner.invoke(app, ["--db", db, "harvest"])
+    assert neither.exit_code == 2
+    assert "or --all" in neither.output
+    assert not Path(db.removeprefix("sqlite:///")).exists(), "refused before any store"
+
+
+def test_harvest_all_with_no_sources_names_the_config_file(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "empty.toml"
+    config.write_text("crosswalk_dirs = []\n")
+    result = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "--all"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"error: --all: the config file {config} names no sources ([sources.NAME] tables)"
+    )
+    monkeypatch.chdir(tmp_path)  # no ./ir-ingest.toml here
+    missing = runner.invoke(app, ["--db", db, "harvest", "--all"])
+    assert missing.exit_code == 1
+    assert "there is no config file ir-ingest.toml (give --config FILE)" in missing.output

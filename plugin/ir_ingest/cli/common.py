@@ -207,6 +207,13 @@ def _second_signal(signum: int, frame: FrameType | None) -> None:
         os._exit(128 + signum)
 
 
+def print_failure(exc: IngestError) -> None:
+    """The one line a run failure is said in on stderr, and what became of the work."""
+    err.print(f"error: {exc}")
+    for note in getattr(exc, "__notes__", ()):  # what became of the work (add_note)
+        err.print(f"  {note}")
+
+
 @contextmanager
 def fail_cleanly(then: str = "") -> Iterator[None]:
     """Turn a run failure into one line on stderr and exit status 1; Ctrl-C and SIGTERM into
@@ -216,9 +223,7 @@ def fail_cleanly(then: str = "") -> Iterator[None]:
     try:
         yield
     except IngestError as exc:
-        err.print(f"error: {exc}")
-        for note in getattr(exc, "__notes__", ()):  # what became of the work (add_note)
-            err.print(f"  {note}")
+        print_failure(exc)
         raise typer.Exit(1) from exc
     except KeyboardInterrupt as exc:
         stopped = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
