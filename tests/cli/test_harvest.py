@@ -16,7 +16,7 @@ import pytest
 import typer
 
 from ir_ingest.cli import app
-from ir_ingest.cli.harvest import _show_run
+from ir_ingest.cli.runs import show_run
 from ir_ingest.entry import Issue, Severity
 from ir_ingest.oai import transport
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
@@ -218,10 +218,10 @@ def test_strict_does_not_fail_on_run_issues_no_run_can_end() -> None:
     report.add_run_issue(Issue("harvest.gone_from_source", "2 records", Severity.WARNING), "x")
     report.add_run_issue(Issue("reprocess.crosswalk_kept", "3 records", Severity.WARNING), "y")
     report.finish("completed")
-    _show_run(report, None, strict=True)  # no exit
+    show_run(report, None, strict=True)  # no exit
     report.add_run_issue(Issue("harvest.unknown_set", "no set 'eesl'", Severity.WARNING), "z")
     with pytest.raises(typer.Exit) as caught:
-        _show_run(report, None, strict=True)
+        show_run(report, None, strict=True)
     assert caught.value.exit_code == 3
 
 

@@ -1,0 +1,156 @@
+"""One harvest run as the commands start and show it: where and how it harvests, its
+progress bar, its summary, and what ``--strict`` makes of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ir_ingest.cli.common import fail_cleanly, write_text
+from ir_ingest.console import err, harvest_progress, out, print_run
+from ir_ingest.errors import ConfigError
+from ir_ingest.report import render
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ir_ingest.config import SourceConfig
+    from ir_ingest.oai.transport import TransportPolicy
+    from ir_ingest.report.model import RunReport
+    from ir_ingest.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """The endpoint a run harvests and what of it: a URL's options, or a source's config
+    overridden by them (None: the default, ``auto`` for the prefix)."""
+
+    url: str
+    prefix: str | None
+    set_spec: str | None
+    crosswalk: str | None
+    repository: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """How a run harvests, whichever endpoint: the options ``--all`` gives every source."""
+
+    from_date: str | None
+    until_date: str | None
+    full: bool
+    window: str | None
+    parallel: int
+    archive: Path | None
+    policy: TransportPolicy
+    crosswalk_process: bool | None
+
+
+def configured(
+    source: SourceConfig,
+    prefix: str | None = None,
+    set_spec: str | None = None,
+    crosswalk: str | None = None,
+    repository: str | None = None,
+) -> Where:
+    """Where ``source`` is harvested: its config, each setting replaced by the command line's
+    when given.  Raises :class:`ConfigError` for a url_env not set, or a crosswalk of the
+    config's that no crosswalk is."""
+    if crosswalk is None and source.crosswalk is not None:
+        check_source_crosswalk(f"[sources.{source.name}]", source.crosswalk)
+    return Where(
+        url=source.endpoint(),
+        prefix=prefix or source.prefix,
+        set_spec=set_spec or source.set_spec,
+        crosswalk=crosswalk or source.crosswalk,
+        repository=repository or source.repository,
+    )
+
+
+def run_one(store: Store, where: Where, asked: Asked) -> RunReport:
+    """One harvest run, with its progress bar."""
+    from ir_ingest.oai.harvest import AUTO_PREFIX, run_harvest
+    from ir_ingest.secrets import public_url
+
+    with harvest_progress(f"harvest {public_url(where.url)}") as on_page:
+        return run_harvest(
+            where.url,
+            where.prefix or AUTO_PREFIX,
+            repository=where.repository,
+            set_spec=where.set_spec,
+            from_date=asked.from_date,
+            until_date=asked.until_date,
+            full=asked.full,
+            window=asked.window,
+            parallel=asked.parallel,
+            archive=asked.archive,
+            policy=asked.policy,
+            store=store,
+            on_page=on_page,
+            crosswalk=where.crosswalk,
+            crosswalk_process=asked.crosswalk_process,
+        )
+
+
+def check_source_crosswalk(origin: str, name: str) -> None:
+    """Refuse a source's crosswalk no crosswalk has, saying it is the config's word."""
+    from ir_ingest.crosswalk import check_crosswalk_name
+
+    try:
+        check_crosswalk_name(name)
+    except ConfigError as exc:
+        raise ConfigError(f"{origin}: {exc}") from exc
+
+
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Exit with status 3 when the run ended but was cut short (records left unasked "
+        "for), records failed (kept as rejects) or are invalid, the set asked for is one the "
+        "endpoint does not list, or (reprocess) a source's url_env is not set: for cron jobs "
+        "that must notice.",
+    ),
+]
+
+
+#: Exit status of a --strict run that ended incomplete, with records failed or invalid, or
+#: with one of :data:`STRICT_RUN_ISSUES`.
+EXIT_RECORDS = 3
+
+
+#: Run issues --strict fails on: those a run can end (a set spelt right, a variable set).
+#: Not records gone from the source, which every --full run lists again while they are
+#: stored, nor a reprocess's crosswalk kept, which no run changes: a cron line would fail
+#: every night with nothing to do about it.
+STRICT_RUN_ISSUES = frozenset({"harvest.unknown_set", "reprocess.source_url_unknown"})
+
+
+def show_run(report: RunReport, report_path: Path | None, strict: bool = False) -> None:
+    """Print the run's summary, and write its whole report where ``--report`` asked; with
+    ``strict``, exit with :data:`EXIT_RECORDS` when the run was cut short, records failed or
+    are invalid, or the run has one of :data:`STRICT_RUN_ISSUES`."""
+    if show_summary(report, report_path, strict):
+        raise typer.Exit(EXIT_RECORDS)
+
+
+def show_summary(report: RunReport, report_path: Path | None, strict: bool) -> bool:
+    """What :func:`show_run` does but exit: whether ``strict`` finds fault with the run,
+    said on stderr."""
+    print_run(report)
+    if report_path is not None:
+        fmt = render.SUFFIXES[report_path.suffix.lower()]
+        with fail_cleanly():
+            write_text(report_path, render.RENDERERS[fmt](report))
+        out.print(f"Report: {report_path}")
+    failed = report.counts["failed"]
+    invalid = report.counts["invalid"] + report.unchanged_invalid
+    warned = sorted({i["code"] for i in report.run_issues} & STRICT_RUN_ISSUES)
+    if not (strict and (failed or invalid or warned or report.status == "incomplete")):
+        return False
+    cut = "the run was cut short; " if report.status == "incomplete" else ""
+    said = f"; run issues: {', '.join(warned)}" if warned else ""
+    err.print(f"--strict: {cut}records failed: {failed}, invalid: {invalid}{said}")
+    return True
