@@ -131,18 +131,23 @@ def test_a_harvest_that_waits_for_its_pages_starts_no_crosswalk_process(
     store.close()
 
 
+def _process_slowly(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Make a page take ``seconds`` more to process in the harvest's own process."""
+    here = store_pages._process_page
+
+    def slowly(page: Page, records: list[HarvestedRecord]) -> list[Entry]:
+        time.sleep(seconds)
+        return here(page, records)
+
+    monkeypatch.setattr(store_pages, "_process_page", slowly)
+
+
 def test_a_harvest_its_pages_wait_for_starts_a_crosswalk_process(
     tmp_path: Path, started_pids: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Processing here made slower than any fetch from the local endpoint: the next page is
     # always there when the harvest turns to it.
-    here = store_pages._process_page
-
-    def slowly(page: Page, records: list[HarvestedRecord]) -> list[Entry]:
-        time.sleep(0.1)
-        return here(page, records)
-
-    monkeypatch.setattr(store_pages, "_process_page", slowly)
+    _process_slowly(monkeypatch, 0.1)
     records = synthetic_records(store_pages.OFFLOAD_AFTER + 1000)
     with serve_in_background(faulty_endpoint(records, FaultPlan(batch_size=100))) as url:
         report, store, _ = _harvest(url, tmp_path / "quick", None)
@@ -158,13 +163,7 @@ def test_a_harvest_that_kept_up_with_its_endpoint_does_not_decide_again(
     # Slow pages while the harvest proves long: it waits for them, and decides against a
     # process; the quick pages after them, which wait for its slowed processing, change
     # nothing (a burst of pages after a slow commit would otherwise start one mid-run).
-    here = store_pages._process_page
-
-    def slowly(page: Page, records: list[HarvestedRecord]) -> list[Entry]:
-        time.sleep(0.05)
-        return here(page, records)
-
-    monkeypatch.setattr(store_pages, "_process_page", slowly)
+    _process_slowly(monkeypatch, 0.05)
     records = synthetic_records(3200)
     decided_by = store_pages.OFFLOAD_AFTER // 100 + store_pages.RECENT_PAGES
     plan = FaultPlan(
