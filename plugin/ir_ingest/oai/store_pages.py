@@ -103,7 +103,7 @@ OFFLOAD_LEFT = 2000
 #: sequential harvest of 20,000 records took 6.2-6.4 s without one, 6.7-6.8 s with it; at no
 #: latency, 4.7-5.2 s with it, 6.7 s without.  Over 8 pages it waited 24 ms at least in three
 #: such harvests (a slow commit lets a page or two in), 1.2 ms at most at no latency; a burst
-#: of quick pages did start one 300 pages into a 50,000-record harvest, hence the decision is
+#: of quick pages did start one somewhere in a 50,000-record harvest, hence the decision is
 #: made once (see :meth:`_PageLine._wanted`).
 RECENT_PAGES = 8
 BEHIND_WAIT = 0.001
