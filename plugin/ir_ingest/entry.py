@@ -130,6 +130,9 @@ class Entry:
     lineage: dict[str, list[str]] = field(default_factory=dict)
     #: The record fields a new version changed (set by the store on ``updated`` entries).
     changed_fields: list[str] = field(default_factory=list)
+    #: Each changed field's value before and after, shortened for a report (set with
+    #: ``changed_fields``; see :func:`ir_ingest.store.changes.shown_change`).
+    changed_values: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: The title of the record a deletion made a tombstone of, as the store held it (set by
     #: the store on ``deleted`` entries, which carry no record, for the run's report).
     tombstoned_title: str | None = None

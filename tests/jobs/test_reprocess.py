@@ -359,9 +359,20 @@ def test_a_reprocess_report_says_what_each_updated_record_changed(store: Store) 
 
     report = reprocess(store)
 
-    assert report.changes == [{"identifier": "oai:x:1", "title": "Bell title", "fields": ["title"]}]
+    assert report.changes == [
+        {
+            "identifier": "oai:x:1",
+            "title": "Bell title",
+            "fields": ["title"],
+            "values": {"title": ["Bell <b>title</b>", "Bell title"]},
+        }
+    ]
     assert report.changed_field_counts == {"title": 1}
     assert "New versions changed: title ×1\n" in render.to_text(report)
     page = render.to_html(report)
     assert '<table id="changes">' in page
-    assert "<td>Bell title<br><code>oai:x:1</code></td><td><code>title</code></td>" in page
+    row = (
+        "<td>Bell title<br><code>oai:x:1</code></td><td><code>title</code>: "
+        "<del>Bell &lt;b&gt;title&lt;/b&gt;</del> → <ins>Bell title</ins></td>"
+    )
+    assert row in page

@@ -14,6 +14,7 @@ from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome, Severity
 from ir_ingest.report import render
 from ir_ingest.report.model import RunReport
 from ir_ingest.schema import Record, Source, Text
+from ir_ingest.store.changes import ABSENT
 from tests.conftest import unavailable
 
 if TYPE_CHECKING:
@@ -338,6 +339,9 @@ def test_html_report_in_headless_chromium(tmp_path: Path) -> None:
     assert changes is not None
     assert HOSTILE_TITLE in "".join(map(str, changes.itertext()))
     assert ODD_FIELD in "".join(map(str, changes.itertext()))
+    # Before and after, the value harvested shown as text.
+    assert [str(d.text) for d in changes.iterfind(".//del")] == ["Doe, J.", ABSENT]
+    assert [str(i.text) for i in changes.iterfind(".//ins")] == [HOSTILE_TITLE, "x"]
     deletions = dom.find(".//table[@id='deletions']")
     assert deletions is not None
     assert HOSTILE_TITLE in "".join(map(str, deletions.itertext()))
@@ -368,6 +372,7 @@ def coded_report() -> RunReport:
         _report_record(),
         outcome=Outcome.UPDATED,
         changed_fields=["creators", ODD_FIELD],  # a name a report kept elsewhere might hold
+        changed_values={"creators": ("Doe, J.", HOSTILE_TITLE), ODD_FIELD: (ABSENT, "x")},
     )
     deleted = Entry(
         HarvestedRecord("urn:test", HOSTILE_ID, "", "oai_dc", b"", deleted=True),

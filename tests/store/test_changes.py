@@ -8,7 +8,7 @@ from ir_ingest.entry import HarvestedRecord, Outcome
 from ir_ingest.pipeline import process
 from ir_ingest.report.model import RunReport
 from ir_ingest.report.render import to_html, to_text
-from ir_ingest.store.changes import changed_fields
+from ir_ingest.store.changes import ABSENT, SHOWN_CHARACTERS, changed_fields, shown_change
 
 if TYPE_CHECKING:
     from ir_ingest.store import Store
@@ -54,6 +54,20 @@ def test_the_store_names_what_an_updated_record_changed(store: Store) -> None:
 
     assert (unchanged.outcome, unchanged.changed_fields) == (Outcome.UNCHANGED, [])
     assert (changed.outcome, changed.changed_fields) == (Outcome.UPDATED, ["creators"])
+    before, after = changed.changed_values["creators"]
+    assert before.startswith('[{"name":"Doe, J."')
+    assert after.startswith('[{"name":"Roe, K."')
+
+
+def test_a_change_is_shown_before_and_after_shortened() -> None:
+    old = {"title": {"value": "Eels", "lang": "eng"}, "subjects": [{"value": "a"}]}
+    new = {"title": {"value": "Eels and eelgrass"}, "abstracts": [{"value": "x" * 200}]}
+    assert shown_change(old, new, "title") == ("Eels", "Eels and eelgrass")
+    assert shown_change(old, new, "subjects") == ('[{"value":"a"}]', ABSENT)
+    gone, long = shown_change(old, new, "abstracts")
+    assert gone == ABSENT
+    assert len(long) == SHOWN_CHARACTERS
+    assert long.endswith("x…")
 
 
 def test_a_page_decided_again_keeps_nothing_of_the_try_before(store: Store) -> None:

@@ -194,6 +194,8 @@ class RunReport:
                 "identifier": entry.harvested.identifier,
                 "title": _title(entry),
                 "fields": entry.changed_fields,
+                # Before and after, shortened (a report of a run before them has none).
+                "values": {name: list(pair) for name, pair in entry.changed_values.items()},
             }
         )
 

@@ -36,6 +36,31 @@ def comparable_source(source: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in source.items() if k not in VOLATILE_SOURCE}
 
 
+#: Characters a report shows of a value before or after a change: enough to tell a retitled
+#: record or a creator added; the stored versions hold the whole.
+SHOWN_CHARACTERS = 80
+#: What a report shows for a field one version does not have.
+ABSENT = "(none)"
+
+
+def shown_change(old: dict[str, Any], new: dict[str, Any], name: str) -> tuple[str, str]:
+    """The value of field ``name`` in two records' data, each as a report shows it: the
+    text of a ``{"value": …}`` or a string, else compact JSON; cut at
+    :data:`SHOWN_CHARACTERS`."""
+    return _shown(old.get(name)), _shown(new.get(name))
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ABSENT
+    if isinstance(value, dict) and set(value) <= {"value", "lang"}:
+        value = value.get("value")  # a Text: its words, not its JSON
+    text = value if isinstance(value, str) else msgspec.json.encode(value).decode()
+    if len(text) <= SHOWN_CHARACTERS:
+        return text
+    return text[: SHOWN_CHARACTERS - 1] + "…"
+
+
 def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """The top-level fields whose values differ between two records' data, sorted.
 
@@ -53,7 +78,8 @@ _STORED_JSON = select(t.records.c.id, t.records.c.record_json).where(
 
 
 def note_changes(conn: Connection, updated: dict[str, Entry]) -> None:
-    """Set ``changed_fields`` on entries whose record replaces a stored one.
+    """Set ``changed_fields`` (and ``changed_values``) on entries whose record replaces a
+    stored one.
 
     ``updated`` maps record ids to their entries; the stored versions are read in one query,
     inside the caller's transaction and before it writes the new ones.  A record twice in one
@@ -72,4 +98,9 @@ def note_changes(conn: Connection, updated: dict[str, Entry]) -> None:
         # A tombstone's flag: the record coming back is its outcome (restored), not a change
         # of its ``source``.  Only a tombstone has it.
         old["source"].pop("deleted", None)
-        entry.changed_fields = changed_fields(old, entry.record.to_dict())
+        data = entry.record.to_dict()
+        entry.changed_fields = changed_fields(old, data)
+        before, after = comparable(old), comparable(data)  # a source as it counts
+        entry.changed_values = {
+            name: shown_change(before, after, name) for name in entry.changed_fields
+        }

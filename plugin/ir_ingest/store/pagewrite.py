@@ -209,7 +209,7 @@ class PageWriter:
         held = {rid for rid, state in states.items() if not _never_held(state)}
         for entry in entries:
             # A page retried after a conflict decides again: nothing of the try before stays.
-            entry.changed_fields, entry.tombstoned_title = [], None
+            entry.changed_fields, entry.changed_values, entry.tombstoned_title = [], {}, None
             entry.outcome = self._decide(entry, states)
         # A new version, valid or not, of a record held before: what changed in it.
         versioned = (Outcome.UPDATED, Outcome.RESTORED, Outcome.INVALID)
