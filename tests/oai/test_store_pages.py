@@ -165,7 +165,7 @@ def test_a_harvest_that_kept_up_with_its_endpoint_does_not_decide_again(
     # nothing (a burst of pages after a slow commit would otherwise start one mid-run).
     _process_slowly(monkeypatch, 0.05)
     records = synthetic_records(3200)
-    decided_by = store_pages.OFFLOAD_AFTER // 100 + store_pages.RECENT_PAGES
+    decided_by = store_pages.WARM_UP_PAGES + store_pages.RECENT_PAGES + 1
     plan = FaultPlan(
         batch_size=100, slow_seconds=0.2, faults={n: ["slow"] for n in range(decided_by + 1)}
     )
@@ -218,7 +218,7 @@ def test_where_the_endpoint_says_how_many_are_to_come_a_harvest_decides_by_them(
     assert bool(asked_when_started) == started
     if started:
         # Requests made by then: the pages it has taken, and the next ones fetched ahead.
-        assert asked_when_started[0] <= store_pages.RECENT_PAGES + 3
+        assert asked_when_started[0] <= store_pages.WARM_UP_PAGES + store_pages.RECENT_PAGES + 3
     store.close()
 
 

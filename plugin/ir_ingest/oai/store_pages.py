@@ -91,7 +91,7 @@ def _window_pages(client: OAIClient, options: HarvestOptions, state: WindowState
 #: harvest that will not end with the next page or two.
 OFFLOAD_AFTER = 500
 #: Records still to come, by the endpoint's count (``completeListSize``), for which a harvest
-#: starts a crosswalk process once it knows it is held up (:data:`RECENT_PAGES` pages in): the
+#: starts a crosswalk process once it knows it is held up (see :data:`RECENT_PAGES`): the
 #: process's warm-up (about a second of CPU) costs a harvest of 1,000 records more than it
 #: saves, and pays off by some 2,000.
 OFFLOAD_LEFT = 2000
@@ -107,6 +107,11 @@ OFFLOAD_LEFT = 2000
 #: made once (see :meth:`_PageLine._wanted`).
 RECENT_PAGES = 8
 BEHIND_WAIT = 0.001
+#: Pages whose waits do not count: the first ones are slow here (the crosswalk files read, the
+#: normalisers' first imports and tables: some 100-200 ms), and the endpoint's pile up
+#: meanwhile.  Counted, they made one of two sequential 50,000-record harvests at 20 ms a page
+#: start a process (its peak RSS, with the process's, 1.96x the 5,000-record harvest's).
+WARM_UP_PAGES = 4
 
 #: Pages with the crosswalk process at once: one waiting behind the one processed, so that it
 #: never waits for this process while a page is committed.
@@ -147,12 +152,14 @@ class _PageLine:
         #: and when it last turned to the next page.
         self.waits: deque[float] = deque(maxlen=RECENT_PAGES)
         self.turned: float | None = None
+        self.taken = 0
 
     def add(self, state: WindowState, page: Page) -> None:
         """Process and commit ``page``; or hand it to the crosswalk process, and commit the
         first page there if it has too many."""
-        if self.turned is not None:
+        if self.turned is not None and self.taken > WARM_UP_PAGES:
             self.waits.append(time.perf_counter() - self.turned)
+        self.taken += 1
         try:
             self._add(state, page)
         finally:
