@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 import typer
 
 from ir_ingest.cli.common import RESUMES, Settings, fail_cleanly, print_failure
-from ir_ingest.cli.runs import EXIT_RECORDS, Asked, configured, run_one, show_summary
+from ir_ingest.cli.runs import EXIT_RECORDS, configured, run_one, show_summary
 from ir_ingest.config import DEFAULT_CONFIG
 from ir_ingest.console import out
 from ir_ingest.errors import ConfigError, IngestError
 
 if TYPE_CHECKING:
     from ir_ingest.config import SourceConfig
+    from ir_ingest.oai.plan import HarvestOptions
     from ir_ingest.store import Store
 
 
@@ -48,7 +49,7 @@ class _Outcome:
     exit_code: int
 
 
-def harvest_all(settings: Settings, asked: Asked, strict: bool) -> None:
+def harvest_all(settings: Settings, asked: HarvestOptions, strict: bool) -> None:
     """Harvest every source of the config in turn, a failure of one not stopping the next;
     then a line a source, and exit with the worst status."""
     with fail_cleanly(RESUMES):
@@ -88,7 +89,7 @@ def _every_source(settings: Settings) -> dict[str, SourceConfig]:
 
 
 def _harvest_source(
-    settings: Settings, source: SourceConfig, asked: Asked, strict: bool
+    settings: Settings, source: SourceConfig, asked: HarvestOptions, strict: bool
 ) -> _Outcome:
     """Harvest ``source`` as ``harvest NAME`` would, its failure said and returned, not
     raised (Ctrl-C and SIGTERM are)."""

@@ -17,7 +17,6 @@ from ir_ingest.cli.common import (
 )
 from ir_ingest.cli.every_source import harvest_all, refuse_with_all
 from ir_ingest.cli.runs import (
-    Asked,
     StrictOption,
     Where,
     configured,
@@ -229,6 +228,7 @@ def harvest(
 
     Example:  ir-ingest harvest --all --strict   (a cron job's line)
     """
+    from ir_ingest.oai.plan import HarvestOptions
     from ir_ingest.oai.transport import TransportPolicy
 
     settings: Settings = ctx.obj
@@ -237,7 +237,8 @@ def harvest(
             "needs --window monthly or --window daily", param_hint="'--parallel'"
         )
     polite = TransportPolicy(delay=delay)
-    asked = Asked(
+    # What the run asks for, whichever endpoint: what --all gives every source.
+    asked = HarvestOptions(
         from_date=from_date,
         until_date=until_date,
         full=full,

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ir_ingest.config import SourceConfig
-    from ir_ingest.oai.transport import TransportPolicy
+    from ir_ingest.oai.plan import HarvestOptions
     from ir_ingest.report.model import RunReport
     from ir_ingest.store import Store
 
@@ -32,20 +32,6 @@ class Where:
     set_spec: str | None
     crosswalk: str | None
     repository: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Asked:
-    """How a run harvests, whichever endpoint: the options ``--all`` gives every source."""
-
-    from_date: str | None
-    until_date: str | None
-    full: bool
-    window: str | None
-    parallel: int
-    archive: Path | None
-    policy: TransportPolicy
-    crosswalk_process: bool | None
 
 
 def configured(
@@ -69,8 +55,9 @@ def configured(
     )
 
 
-def run_one(store: Store, where: Where, asked: Asked) -> RunReport:
-    """One harvest run, with its progress bar."""
+def run_one(store: Store, where: Where, asked: HarvestOptions) -> RunReport:
+    """One harvest run, with its progress bar: at ``where``, as ``asked`` (its endpoint's
+    settings, the set and the crosswalk, are ``where``'s)."""
     from ir_ingest.oai.harvest import AUTO_PREFIX, run_harvest
     from ir_ingest.secrets import public_url
 

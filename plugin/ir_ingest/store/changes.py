@@ -67,7 +67,10 @@ def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     A field one side leaves out counts as changed when the other has it (a list field emptied
     is left out of the new record's JSON, not written as ``[]``).
     """
-    old, new = comparable(old), comparable(new)
+    return _differing(comparable(old), comparable(new))
+
+
+def _differing(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return sorted(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
 
 
@@ -98,9 +101,9 @@ def note_changes(conn: Connection, updated: dict[str, Entry]) -> None:
         # A tombstone's flag: the record coming back is its outcome (restored), not a change
         # of its ``source``.  Only a tombstone has it.
         old["source"].pop("deleted", None)
-        data = entry.record.to_dict()
-        entry.changed_fields = changed_fields(old, data)
-        before, after = comparable(old), comparable(data)  # a source as it counts
+        # Compared, and shown, with a source as it counts (see :data:`VOLATILE_SOURCE`).
+        before, after = comparable(old), comparable(entry.record.to_dict())
+        entry.changed_fields = _differing(before, after)
         entry.changed_values = {
             name: shown_change(before, after, name) for name in entry.changed_fields
         }
