@@ -54,6 +54,12 @@ def unavailable(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
+def command_env() -> dict[str, str]:
+    """The environment for an ``ir-ingest`` a test runs as a process: this one's, without
+    ``IR_INGEST_DB``, so that the store is the one its ``--db`` names."""
+    return {k: v for k, v in os.environ.items() if k != "IR_INGEST_DB"}
+
+
 @pytest.fixture(scope="session")
 def demo_records() -> list[ProvidedRecord]:
     """The 36 demo records (32 live, 4 deleted)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.store import Store, source_key
+from tests.conftest import command_env
 from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
 from tests.oai.test_kill import _wait_for_pages
 
@@ -32,7 +32,7 @@ def test_ctrl_c_stops_the_source_being_harvested_and_starts_no_other(tmp_path: P
             encoding="utf-8",
         )
         command = [sys.executable, "-m", "ir_ingest", "--db", db, "--config", str(config)]
-        env = {k: v for k, v in os.environ.items() if k != "IR_INGEST_DB"}
+        env = command_env()
         process = subprocess.Popen(
             [*command, "harvest", "--all"], cwd=tmp_path, env=env, stderr=subprocess.PIPE
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -24,7 +23,7 @@ from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Store, source_key
 from tests.cli.conftest import runner, store_counts, titles_only
-from tests.conftest import SEED_CHAPTER, misspelt_crosswalk
+from tests.conftest import SEED_CHAPTER, command_env, misspelt_crosswalk
 from tests.oai.faults import FaultPlan, faulty_endpoint
 from tests.oai.scripted import identify, page, record, scripted
 
@@ -244,7 +243,7 @@ def test_reprocess_refuses_a_broken_crosswalk_file_in_one_line(db: str, tmp_path
 def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
     exe = shutil.which("ir-ingest", path=str(Path(sys.executable).parent))
     assert exe, "the console script is installed next to the interpreter"
-    env = {k: v for k, v in os.environ.items() if k != "IR_INGEST_DB"}
+    env = command_env()
 
     def run(*args: str) -> str:
         done = subprocess.run(

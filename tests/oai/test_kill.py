@@ -16,6 +16,7 @@ import pytest
 
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.store import Store, source_key
+from tests.conftest import command_env
 from tests.oai.faults import (
     FaultPlan,
     assert_every_record_once,
@@ -78,7 +79,7 @@ def test_a_harvest_killed_at_several_points_resumes_without_loss_or_duplicates(
     records: list[ProvidedRecord] = synthetic_records(150)
     plan = FaultPlan(batch_size=10, latency=0.05)
     db = f"sqlite:///{tmp_path / 'killed.sqlite3'}"
-    env = {k: v for k, v in os.environ.items() if k != "IR_INGEST_DB"}
+    env = command_env()
     store = Store(db)
     with serve_in_background(faulty_endpoint(records, plan)) as url:
         key = source_key(url, "oai_dc", None)
@@ -164,7 +165,7 @@ def test_ctrl_c_says_how_to_go_on_and_the_same_command_does(
 ) -> None:
     records: list[ProvidedRecord] = synthetic_records(100)
     db = f"sqlite:///{tmp_path / 'interrupted.sqlite3'}"
-    env = {k: v for k, v in os.environ.items() if k != "IR_INGEST_DB"}
+    env = command_env()
     store = Store(db)
     plan = FaultPlan(batch_size=10, latency=0.05)
     with serve_in_background(faulty_endpoint(records, plan)) as url:
@@ -211,7 +212,7 @@ def test_a_second_signal_during_the_stop_ends_the_harvest_at_once(
 ) -> None:
     records: list[ProvidedRecord] = synthetic_records(100)
     db = f"sqlite:///{tmp_path / 'twice.sqlite3'}"
-    env = {k: v for k, v in os.environ.items() if k != "IR_INGEST_DB"}
+    env = command_env()
     store = Store(db)
     plan = FaultPlan(batch_size=10, latency=0.05)
     with serve_in_background(faulty_endpoint(records, plan)) as url:
