@@ -307,6 +307,14 @@ CODES: dict[str, CodeHelp] = {
         "check a few at the source: if they were withdrawn, deal with them in your repository "
         "by hand, and ask the endpoint's owner to keep deletions (deletedRecord persistent)",
     ),
+    "harvest.outside_dates": CodeHelp(
+        "the endpoint sent records dated before the from= or after the until= the run asked "
+        "for: it ignores them (or filters on another date than the datestamp), so every "
+        "incremental run gets more than what changed; the records were stored as any other, "
+        "and those that did not change got no new version",
+        "nothing is lost; if runs take too long, tell the endpoint's owner (OAI-PMH §3.3.1), "
+        "and harvest it less often",
+    ),
     "reprocess.rejects_superseded": CodeHelp(
         "rejects (records that had failed) of records the store now holds as new or newer "
         "(deleted, or in the reject's format) were forgotten",

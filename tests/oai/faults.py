@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs, unquote, urlencode
 
 from lxml import etree
 from sqlalchemy import func, select
@@ -71,6 +71,9 @@ class FaultPlan:
     latency: float = 0.0
     slow_seconds: float = 0.6
     retry_after: int = 1
+    #: Answer as an endpoint that ignores ``from`` and ``until`` (IQSS/dataverse.harvard.edu#243):
+    #: every list request is served as if it had none.
+    ignore_dates: bool = False
     #: ``(monotonic time, query string, fault or "")`` of every ListRecords request.
     seen: list[tuple[float, str, str]] = field(default_factory=list)
     user_agents: list[str] = field(default_factory=list)
@@ -146,6 +149,11 @@ def faulty_endpoint(records: list[ProvidedRecord], plan: FaultPlan) -> Callable[
                 plan.user_agents.append(environ.get("HTTP_USER_AGENT", ""))
             if plan.latency:
                 time.sleep(plan.latency)
+            if plan.ignore_dates:
+                asked = parse_qs(query)
+                environ["QUERY_STRING"] = urlencode(
+                    {k: v[0] for k, v in asked.items() if k not in ("from", "until")}
+                )
             return _inject(fault, inner, environ, start_response, plan, base_url)
 
         return app

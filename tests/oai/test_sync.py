@@ -62,10 +62,48 @@ def test_an_incremental_run_asks_only_for_what_changed(
     assert second.total == 2, "only the new and the newly deleted record were sent"
     assert (second.counts["created"], second.counts["deleted"]) == (1, 1)
     assert store.counts()["versions"] == versions + 2, "unchanged records get no version"
+    assert second.run_issues == [], "an endpoint that keeps to from= is not blamed"
     third = _run(store, changed)
     assert third.total == 2, "the overlap re-sends recent changes"
     assert third.counts["unchanged"] == 2
     assert store.counts()["versions"] == versions + 2
+
+
+def test_an_endpoint_that_ignores_from_is_named_in_the_report(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    _run(store, demo_records)
+    versions = store.counts()["versions"]
+    plan = FaultPlan(ignore_dates=True)
+    second = _run(store, demo_records, plan)
+
+    assert "from=" in plan.queries()[0]
+    assert second.status == "completed"
+    assert (second.total, second.counts["unchanged"]) == (36, 36)
+    assert store.counts()["versions"] == versions
+    [issue] = second.run_issues
+    assert issue["code"] == "harvest.outside_dates"
+    oldest = min(demo_records, key=lambda r: r.datestamp)
+    assert issue["message"].startswith(
+        f"the endpoint sent 36 records dated before the from= asked for ({second.from_date}), "
+        f"{oldest.identifier} of {format_datestamp(oldest.datestamp)} the furthest"
+    )
+
+
+def test_records_after_until_are_counted(store: Store, demo_records: list[ProvidedRecord]) -> None:
+    newest = max(demo_records, key=lambda r: r.datestamp)
+    until = newest.datestamp - timedelta(days=1)
+    late = [r for r in demo_records if r.datestamp > until.replace(hour=23, minute=59, second=59)]
+    plan = FaultPlan(ignore_dates=True, batch_size=50)
+    report = _run(store, demo_records, plan, until_date=format_datestamp(until, True), full=True)
+
+    [issue] = report.run_issues
+    assert issue["message"].startswith(
+        f"the endpoint sent {len(late)} record{'s' * (len(late) > 1)} dated after the until= "
+        "asked for "
+        f"({format_datestamp(until)[:10]}T23:59:59Z), {newest.identifier} of "
+        f"{format_datestamp(newest.datestamp)} the furthest"
+    )
 
 
 @pytest.mark.parametrize("parallel", [1, 4])

@@ -20,7 +20,7 @@ from oaipmh.metadata import MetadataRegistry
 
 from ir_ingest import xmlsafe
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError, XMLError
-from ir_ingest.oai.datestamp import format_datestamp, newest_datestamp, parse_datestamp
+from ir_ingest.oai.datestamp import datestamp_span, format_datestamp, parse_datestamp
 from ir_ingest.oai.records import RECORDS, read_headers, read_records
 from ir_ingest.oai.transport import Transport, TransportPolicy
 from ir_ingest.secrets import public_url
@@ -100,8 +100,10 @@ class Page:
     cursor: int | None = None
     complete_list_size: int | None = None
     issues_by_identifier: dict[str, list[Issue]] = field(default_factory=dict)
-    #: How many records the response holds; the newest of their datestamps; their identifiers.
+    #: How many records the response holds; the oldest and the newest of their datestamps;
+    #: their identifiers.
     size: int = -1
+    oldest_datestamp: str | None = None
     newest_datestamp: str | None = None
     identifiers: tuple[str, ...] = ()
     #: ``(repository, metadata prefix)`` of a page whose records are still to be read.
@@ -119,7 +121,8 @@ class Page:
     def __post_init__(self) -> None:
         if self.unread is None:
             self.size = len(self.records)
-            self.newest_datestamp = newest_datestamp((r.datestamp for r in self.records), None)
+            span = datestamp_span(r.datestamp for r in self.records)
+            self.oldest_datestamp, self.newest_datestamp = span
             self.identifiers = tuple(r.identifier for r in self.records)
 
 
@@ -311,14 +314,16 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
     def _read_page(self, root: etree._Element, prefix: str) -> Page:
         """A ListRecords response as an unread :class:`Page`."""
         stamps, identifiers = _DATESTAMPS(root), _IDENTIFIERS(root)
+        oldest, newest = datestamp_span(
+            [str(s).strip() for s in stamps] if isinstance(stamps, list) else []
+        )
         page = Page(
             records=[],
             token=None,
             body=self._last_body,
             size=len(xmlsafe.elements(RECORDS(root))),
-            newest_datestamp=newest_datestamp(
-                [str(s).strip() for s in stamps] if isinstance(stamps, list) else [], None
-            ),
+            oldest_datestamp=oldest,
+            newest_datestamp=newest,
             identifiers=tuple(
                 str(i).strip() for i in (identifiers if isinstance(identifiers, list) else [])
             ),

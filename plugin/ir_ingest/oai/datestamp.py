@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -62,10 +63,20 @@ def format_datestamp(moment: datetime, day_granularity: bool = False) -> str:
 def newest_datestamp(datestamps: Iterable[str | None], current: str | None) -> str | None:
     """The newest of ``datestamps`` and ``current``; missing ones and those that cannot be read
     are ignored."""
-    best = current
-    best_moment = parse_datestamp(current) if current else None
+    return datestamp_span(chain([current], datestamps))[1]
+
+
+def datestamp_span(datestamps: Iterable[str | None]) -> tuple[str | None, str | None]:
+    """The oldest and the newest of ``datestamps``, as sent (the first of equal ones);
+    missing ones and those that cannot be read are ignored."""
+    oldest = newest = None
+    low = high = None
     for stamp in datestamps:
         moment = parse_datestamp(stamp) if stamp else None
-        if moment is not None and (best_moment is None or moment > best_moment):
-            best, best_moment = stamp, moment
-    return best
+        if moment is None:
+            continue
+        if low is None or moment < low:
+            oldest, low = stamp, moment
+        if high is None or moment > high:
+            newest, high = stamp, moment
+    return oldest, newest

@@ -26,6 +26,7 @@ from ir_ingest.oai.archive import PageArchive
 from ir_ingest.oai.datestamp import newest_datestamp, parse_datestamp
 from ir_ingest.oai.pages import iter_pages, read_page
 from ir_ingest.oai.prefetch import prefetched
+from ir_ingest.oai.strays import Strays
 from ir_ingest.pipeline import process
 from ir_ingest.report.keeper import ProgressKeeper
 from ir_ingest.store import Checkpoint
@@ -71,6 +72,8 @@ def harvest_windows(
         raise
     finally:
         pages.close()
+        for issue in pages.strays.issues():
+            report.add_run_issue(issue, "ListRecords")
     keep(now=True)  # before the sweep, which stores nothing and may take long
 
 
@@ -153,6 +156,7 @@ class _PageLine:
         self.waits: deque[float] = deque(maxlen=RECENT_PAGES)
         self.turned: float | None = None
         self.taken = 0
+        self.strays = Strays()
 
     def add(self, state: WindowState, page: Page) -> None:
         """Process and commit ``page``; or hand it to the crosswalk process, and commit the
@@ -256,6 +260,7 @@ class _PageLine:
         )
         self.store.save_page(report.run_id, entries, checkpoint)
         _remember_skipped(state, entries)
+        self.strays.note(state.window, page, entries)
         report.pages += 1
         report.add(entries)
         for cut in (page.stop_issue, page.recovery):

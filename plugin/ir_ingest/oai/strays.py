@@ -1,0 +1,110 @@
+"""Records an endpoint sent dated outside the ``from`` and ``until`` a window asked for.
+
+OAI-PMH 2.0 §3.3.1 makes ``from`` and ``until`` bounds on the datestamps listed.  Some endpoints
+ignore them (IQSS/dataverse.harvard.edu#243: every incremental run got the whole repository
+again).  Nothing is lost then, and the store makes no version of a record that did not change,
+so nobody notices that a run meant to take a minute takes hours: the run's report says so.  The
+records are stored as any others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ir_ingest.entry import Issue, Severity
+from ir_ingest.oai.bounds import bound_moment
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ir_ingest.entry import Entry
+    from ir_ingest.oai.client import Page
+    from ir_ingest.oai.pages import Window
+
+
+@dataclass(slots=True)
+class _Side:
+    """The records dated beyond one bound: how many, the furthest of them (identifier and
+    datestamp), and the bounds they strayed from (one a window)."""
+
+    count: int = 0
+    furthest: tuple[str, str] | None = None
+    furthest_moment: datetime | None = None
+    bounds: set[str] = field(default_factory=set)
+
+    def add(self, entry: Entry, moment: datetime, bound: str | None, *, later: bool) -> None:
+        """Count ``entry``, dated ``moment``; ``later``: the furthest is the latest."""
+        self.count += 1
+        self.bounds.add(str(bound))
+        known = self.furthest_moment
+        if known is None or (moment > known if later else moment < known):
+            self.furthest = (entry.harvested.identifier, entry.harvested.datestamp)
+            self.furthest_moment = moment
+
+
+class Strays:
+    """The run's records dated before their window's ``from`` or after its ``until``."""
+
+    def __init__(self) -> None:
+        self.before = _Side()
+        self.after = _Side()
+        self._bounds: dict[Window, tuple[datetime | None, datetime | None]] = {}
+
+    def note(self, window: Window, page: Page, entries: list[Entry]) -> None:
+        """Count the page's records dated outside ``window``.
+
+        The page's oldest and newest datestamps (read where it was fetched) clear most pages
+        at once; only a page that strays is read record by record.
+        """
+        since, until = self._window_bounds(window)
+        # The page's datestamps are ordered by the start of what each names (a date-only one,
+        # its midnight), as the records' below, so that a page with any stray is read.
+        oldest = _moment(page.oldest_datestamp, upper=False)
+        newest = _moment(page.newest_datestamp, upper=False)
+        if (since is None or oldest is None or oldest >= since) and (
+            until is None or newest is None or newest <= until
+        ):
+            return
+        for entry in entries:
+            stamp = entry.harvested.datestamp
+            # A date-only datestamp is the whole day: it strays only if all of it does.
+            if since is not None and (end := _moment(stamp, upper=True)) and end < since:
+                self.before.add(entry, end, window.from_date, later=False)
+            elif until is not None and (start := _moment(stamp, upper=False)) and start > until:
+                self.after.add(entry, start, window.until_date, later=True)
+
+    def issues(self) -> list[Issue]:
+        """What the run's report says: one issue for each bound the endpoint ignored."""
+        found = []
+        for side, bound, what in (
+            (self.before, "from", "before"),
+            (self.after, "until", "after"),
+        ):
+            if side.count and side.furthest is not None:
+                asked = ", ".join(sorted(side.bounds)[:3]) + (", …" if len(side.bounds) > 3 else "")
+                identifier, stamp = side.furthest
+                records = "record" if side.count == 1 else "records"
+                found.append(
+                    Issue(
+                        "harvest.outside_dates",
+                        f"the endpoint sent {side.count:,} {records} dated {what} the {bound}= "
+                        f"asked for ({asked}), {identifier} of {stamp} the furthest: it seems to "
+                        f"ignore {bound}=, so each run gets more than it asks for (they were "
+                        "stored as any other)",
+                        Severity.WARNING,
+                    )
+                )
+        return found
+
+    def _window_bounds(self, window: Window) -> tuple[datetime | None, datetime | None]:
+        if window not in self._bounds:
+            self._bounds[window] = (
+                _moment(window.from_date, upper=False),
+                _moment(window.until_date, upper=True),
+            )
+        return self._bounds[window]
+
+
+def _moment(value: str | None, *, upper: bool) -> datetime | None:
+    return bound_moment(value, upper=upper) if value else None
