@@ -74,6 +74,9 @@ class FaultPlan:
     #: Answer as an endpoint that ignores ``from`` and ``until`` (IQSS/dataverse.harvard.edu#243):
     #: every list request is served as if it had none.
     ignore_dates: bool = False
+    #: Compare from/until to the microsecond, datestamps served to the second (see
+    #: :class:`~ir_ingest.oai.provider.RecordRepository`).
+    sub_second: bool = False
     #: ``(monotonic time, query string, fault or "")`` of every ListRecords request.
     seen: list[tuple[float, str, str]] = field(default_factory=list)
     user_agents: list[str] = field(default_factory=list)
@@ -131,7 +134,7 @@ def faulty_endpoint(records: list[ProvidedRecord], plan: FaultPlan) -> Callable[
     """App factory for :func:`~ir_ingest.oai.provider.serve_in_background`."""
 
     def factory(base_url: str) -> WSGIApp:
-        repository = RecordRepository(records)
+        repository = RecordRepository(records, sub_second=plan.sub_second)
         repository.base_url = base_url
         inner = wsgi_app(make_oai_server(repository, plan.batch_size))
 

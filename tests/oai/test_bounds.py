@@ -142,4 +142,4 @@ def test_windows_start_before_a_late_earliest_datestamp(store: Store) -> None:
     assert report.gone_from_source == []
     first = next(p for p in log if p["verb"] == "ListRecords")
     assert "from" not in first
-    assert first["until"] == "2024-03-31T23:59:59Z"
+    assert first["until"] == "2024-04-01T00:00:00Z"

@@ -18,7 +18,12 @@ from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.pipeline import process_file
 from ir_ingest.report import render
-from tests.oai.faults import FaultPlan, assert_every_record_once, faulty_endpoint
+from tests.oai.faults import (
+    FaultPlan,
+    assert_every_record_once,
+    faulty_endpoint,
+    synthetic_records,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -107,6 +112,27 @@ def test_records_after_until_are_counted(store: Store, demo_records: list[Provid
 
 
 @pytest.mark.parametrize("parallel", [1, 4])
+def test_windows_sharing_a_second_lose_no_record_and_count_each_once(
+    store: Store, parallel: int
+) -> None:
+    # An endpoint that keeps milliseconds and compares the bounds to them: a record in the last
+    # second of January is after until=…23:59:59Z; one at midnight is sent by both windows.
+    midnight = datetime(2024, 2, 1, tzinfo=UTC)
+    moments = [midnight - timedelta(milliseconds=500), midnight, midnight + timedelta(days=1)]
+    records = [
+        replace(record, datestamp=moment)
+        for record, moment in zip(synthetic_records(3), moments, strict=True)
+    ]
+    plan = FaultPlan(sub_second=True)
+    report = _run(store, records, plan, window="monthly", parallel=parallel, full=True)
+
+    assert (report.status, report.total, report.counts["created"]) == ("completed", 3, 3)
+    assert_every_record_once(store, records)
+    untils = {parse_qs(q)["until"][0] for q in plan.queries() if "until=" in q}
+    assert "2024-02-01T00:00:00Z" in untils
+
+
+@pytest.mark.parametrize("parallel", [1, 4])
 def test_monthly_windows_store_every_record_once(
     store: Store, demo_records: list[ProvidedRecord], parallel: int
 ) -> None:
@@ -117,7 +143,7 @@ def test_monthly_windows_store_every_record_once(
     assert report.total == 36
     assert_every_record_once(store, demo_records)
     firsts = [parse_qs(q) for q in plan.queries() if "until=" in q]
-    assert any("from" not in q and q["until"] == ["2023-02-28T23:59:59Z"] for q in firsts), (
+    assert any("from" not in q and q["until"] == ["2023-03-01T00:00:00Z"] for q in firsts), (
         "the first window is open below and ends with earliestDatestamp's month"
     )
     froms = {parse_qs(q)["from"][0] for q in plan.queries() if "from=" in q}

@@ -1,4 +1,5 @@
-"""Date windows: calendar-aligned, inclusive, one granule apart, at the endpoint's granularity."""
+"""Date windows: calendar-aligned, inclusive, at the endpoint's granularity; at seconds they
+share the second they meet at, at days they are a day apart."""
 
 from __future__ import annotations
 
@@ -14,10 +15,21 @@ def test_monthly_windows_at_second_granularity() -> None:
     start = datetime(2024, 11, 15, 3, 4, 5, tzinfo=UTC)
     end = datetime(2025, 2, 3, 1, 0, 0, tzinfo=UTC)
     assert date_windows(start, end, "monthly", day_granularity=False) == [
-        ("2024-11-15T03:04:05Z", "2024-11-30T23:59:59Z"),
-        ("2024-12-01T00:00:00Z", "2024-12-31T23:59:59Z"),
-        ("2025-01-01T00:00:00Z", "2025-01-31T23:59:59Z"),
+        ("2024-11-15T03:04:05Z", "2024-12-01T00:00:00Z"),
+        ("2024-12-01T00:00:00Z", "2025-01-01T00:00:00Z"),
+        ("2025-01-01T00:00:00Z", "2025-02-01T00:00:00Z"),
         ("2025-02-01T00:00:00Z", "2025-02-03T01:00:00Z"),
+    ]
+
+
+def test_a_window_ending_on_a_boundary_is_the_last() -> None:
+    start = datetime(2024, 12, 31, 22, 0, tzinfo=UTC)
+    end = datetime(2025, 1, 1, tzinfo=UTC)
+    assert date_windows(start, end, "daily", day_granularity=False) == [
+        ("2024-12-31T22:00:00Z", "2025-01-01T00:00:00Z")
+    ]
+    assert date_windows(end, end, "monthly", day_granularity=False) == [
+        ("2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z")
     ]
 
 

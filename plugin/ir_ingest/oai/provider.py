@@ -86,15 +86,24 @@ def load_records_file(path: Path, prefix: str = "oai_dc") -> list[ProvidedRecord
 class RecordRepository:
     """pyoai's ``IBatchingOAI`` over an in-memory list of records, ordered by datestamp."""
 
-    def __init__(self, records: Iterable[ProvidedRecord], name: str = "ir-ingest provider") -> None:
+    def __init__(
+        self,
+        records: Iterable[ProvidedRecord],
+        name: str = "ir-ingest provider",
+        *,
+        sub_second: bool = False,
+    ) -> None:
         self.records = sorted(records, key=lambda r: (r.datestamp, r.identifier))
         # Sorted naive datestamps: from/until become two bisections instead of a scan, which
         # matters when a harvester pages through tens of thousands of records in date windows.
-        # At the granularity Identify announces (seconds), as they are served: compared to
-        # the microsecond, a record at 23:59:59.5 was after until=23:59:59 and before
-        # from=00:00:00, in neither of two windows that met there (a 50,000-record bench
-        # harvest in monthly windows found 49,998).
-        self._moments = [_naive(r.datestamp).replace(microsecond=0) for r in self.records]
+        # At the granularity Identify announces (seconds), as they are served; ``sub_second``
+        # (for tests) compares them to the microsecond instead, as endpoints that keep finer
+        # datestamps than they serve may: then a record at 23:59:59.5 is after
+        # until=23:59:59 and before from=00:00:00.
+        self._moments = [
+            _naive(r.datestamp).replace(microsecond=r.datestamp.microsecond if sub_second else 0)
+            for r in self.records
+        ]
         self._prefixes = {r.prefix for r in self.records}
         self.name = name
         self.base_url = "http://127.0.0.1/oai"

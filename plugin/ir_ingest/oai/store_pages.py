@@ -24,6 +24,7 @@ from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome
 from ir_ingest.errors import HarvestError
 from ir_ingest.oai.archive import PageArchive
 from ir_ingest.oai.datestamp import newest_datestamp, parse_datestamp
+from ir_ingest.oai.overlap import SharedSeconds
 from ir_ingest.oai.pages import iter_pages, read_page
 from ir_ingest.oai.prefetch import prefetched
 from ir_ingest.oai.strays import Strays
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
     from ir_ingest.oai.client import OAIClient, Page
     from ir_ingest.oai.harvest import ProgressCallback
+    from ir_ingest.oai.pages import Window
     from ir_ingest.oai.plan import HarvestOptions, Plan, WindowState
     from ir_ingest.report.model import RunReport
     from ir_ingest.store import Store
@@ -62,7 +64,8 @@ def harvest_windows(
         if on_page is not None:
             on_page(report)
 
-    pages = _PageLine(store, report, options, client.repository, committed)
+    windows = [state.window for state in plan.windows]
+    pages = _PageLine(store, report, options, client.repository, committed, windows)
     try:
         for index, page in prefetched(producers, options.parallel):
             pages.add(plan.windows[index], page)
@@ -132,6 +135,7 @@ class _PageLine:
         options: HarvestOptions,
         repository: str,
         committed: Callable[[], None],
+        windows: list[Window],
     ) -> None:
         self.store = store
         self.committed = committed
@@ -157,6 +161,7 @@ class _PageLine:
         self.turned: float | None = None
         self.taken = 0
         self.strays = Strays()
+        self.shared = SharedSeconds(windows)
 
     def add(self, state: WindowState, page: Page) -> None:
         """Process and commit ``page``; or hand it to the crosswalk process, and commit the
@@ -240,6 +245,7 @@ class _PageLine:
         """Archive the page; commit its entries with its window's checkpoint; count them."""
         report = self.report
         assert report.run_id is not None
+        entries = self.shared.repeats_left_out(page, entries)
         if self.archive is not None:
             self.archive.write(report.run_id, state.index, state.pages + 1, page.body)
         state.last_datestamp = newest_datestamp([page.newest_datestamp], state.last_datestamp)
