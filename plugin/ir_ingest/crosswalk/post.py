@@ -166,6 +166,33 @@ def editors_as_creators(applied: Applied) -> None:
             del data["contributors"]
 
 
+#: MARC relator codes of those who make a work's content where no one is named its author:
+#: artist, photographer, engraver, etcher, illustrator, composer, cartographer, architect,
+#: sculptor, designer, programmer (https://id.loc.gov/vocabulary/relators).  Not contributor
+#: (``ctb``): DSpace writes a thesis's advisor so.
+MAKER_ROLES = frozenset(
+    {"art", "pht", "egr", "etr", "ill", "cmp", "ctg", "arc", "scl", "dsr", "prg"}
+)
+
+
+def makers_as_creators(applied: Applied) -> None:
+    """A work with no author or editor (a photograph, a print, a map): those who made it are
+    its creators, with their roles.  Run after :func:`editors_as_creators`.
+
+    DataCite's creators are the people who made the resource; without this, a photograph
+    catalogued with its photographer (MODS role ``pht``) was invalid for want of a creator.
+    """
+    data = applied.data
+    if data.get("creators"):
+        return
+    makers = [c for c in data.get("contributors", []) if c.get("role") in MAKER_ROLES]
+    if makers:
+        data["creators"] = makers
+        data["contributors"] = [c for c in data["contributors"] if c not in makers]
+        if not data["contributors"]:
+            del data["contributors"]
+
+
 def imprint_from_host(applied: Applied) -> None:
     """A chapter's publisher and place are its book's (reference/targets.md §4.2 ``publisher``)."""
     data = applied.data
@@ -203,6 +230,7 @@ STEPS: dict[str, Step] = {
     "landing_page": landing_page,
     "host_from_part": host_from_part,
     "editors_as_creators": editors_as_creators,
+    "makers_as_creators": makers_as_creators,
     "imprint_from_host": imprint_from_host,
     "date_qualifiers": date_qualifiers,
 }

@@ -1,0 +1,40 @@
+"""Post-processing steps on the record data the rules made."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ir_ingest.crosswalk.engine import Applied
+from ir_ingest.crosswalk.post import editors_as_creators, makers_as_creators
+
+
+def _people(*roles: str) -> list[dict[str, Any]]:
+    return [{"name": f"Person {n}", "role": role} for n, role in enumerate(roles)]
+
+
+def _after_both(data: dict[str, Any]) -> dict[str, Any]:
+    applied = Applied(data)
+    editors_as_creators(applied)
+    makers_as_creators(applied)
+    return applied.data
+
+
+def test_those_who_made_a_work_without_author_are_its_creators() -> None:
+    data = _after_both({"contributors": _people("pht", "ctb", "egr")})
+
+    assert data["creators"] == [
+        {"name": "Person 0", "role": "pht"},
+        {"name": "Person 2", "role": "egr"},
+    ]
+    assert data["contributors"] == [{"name": "Person 1", "role": "ctb"}]
+
+
+def test_authors_editors_and_mere_contributors_are_not_replaced() -> None:
+    authored = _after_both({"creators": _people("aut"), "contributors": _people("pht")})
+    edited = _after_both({"contributors": _people("edt", "ill")})
+    advised = _after_both({"contributors": _people("ctb", "ths")})
+
+    assert (authored["creators"], authored["contributors"]) == (_people("aut"), _people("pht"))
+    assert edited["creators"] == [{"name": "Person 0", "role": "edt"}]
+    assert edited["contributors"] == [{"name": "Person 1", "role": "ill"}]
+    assert "creators" not in advised
