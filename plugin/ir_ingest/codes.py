@@ -315,6 +315,14 @@ CODES: dict[str, CodeHelp] = {
         "nothing is lost; if runs take too long, tell the endpoint's owner (OAI-PMH §3.3.1), "
         "and harvest it less often",
     ),
+    "harvest.retried": CodeHelp(
+        "requests of the run failed (HTTP 503 or 429, another 5xx, a timeout, a dropped "
+        "connection, an answer cut short) and were sent again: how many, why, and the seconds "
+        "waited; an endpoint that answered 429 or 503 was then asked less often by every "
+        "window of the run",
+        "nothing, unless it happens on every run: then ask the endpoint's owner, or harvest "
+        "with --delay (and fewer --parallel windows)",
+    ),
     "reprocess.rejects_superseded": CodeHelp(
         "rejects (records that had failed) of records the store now holds as new or newer "
         "(deleted, or in the reject's format) were forgotten",

@@ -50,8 +50,9 @@ def test_503_with_retry_after_is_waited_out(
     assert_every_record_once(store, demo_records)
     assert plan.seen[1][2] == fault
     # Retry-After said 30 s (as seconds, or as an HTTP date 31 s ahead); the client asked to
-    # wait that long, capped at the policy's max_wait of 3 s.  Its own backoff is 0.01 s.
-    assert max(waits) == POLICY.max_wait
+    # wait that long, capped at the policy's max_wait of 3 s.  Its own backoff is 0.01 s.  (The
+    # waits after it are the pacing's: no time passed here, so the pause seems still to run.)
+    assert waits[0] == POLICY.max_wait
 
 
 @pytest.mark.parametrize("fault", ["429", "drop", "cut", "truncate", "slow", "html-page"])
@@ -65,6 +66,30 @@ def test_transient_faults_are_retried_and_nothing_is_lost(
     assert report.total == 36
     assert [f for _, _, f in plan.seen].count(fault) == 3
     assert_every_record_once(store, demo_records)
+    [retried] = report.run_issues
+    assert (retried["code"], retried["severity"]) == ("harvest.retried", "info")
+    assert retried["message"].startswith("3 requests failed and were retried (")
+    assert " x3)" in retried["message"]
+
+
+def test_an_endpoint_asking_to_be_asked_less_is_asked_less(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    plan = FaultPlan({1: ["429"]}, retry_after=0)
+    report = _harvest(store, demo_records, plan)
+
+    assert report.status == "completed"
+    assert_every_record_once(store, demo_records)
+    times = [at for at, _, _ in plan.seen]
+    assert [f for _, _, f in plan.seen] == ["", "429", "", "", ""]
+    # After the 429 requests are spaced out: half a second, then narrower with each answer.
+    assert times[3] - times[2] >= 0.4
+    assert times[4] - times[3] >= 0.3
+    [retried] = report.run_issues
+    assert retried["message"] == (
+        "a request failed and was retried (HTTP 429 x1), 0.0 s waited; the endpoint said once "
+        "that it was asked too often, and the run's requests were spaced out after it"
+    )
 
 
 def test_illegal_characters_are_removed_and_reported_on_the_record(

@@ -225,7 +225,7 @@ def test_closing_stops_a_worker_waiting_to_retry() -> None:
     outcome: list[BaseException] = []
     with serve_in_background(_busy_with_retry_after(seen)) as url:
         transport = Transport(url, patient)
-        sibling = Transport(url, patient, transport.stopped)
+        sibling = Transport(url, patient, transport.pacing)
 
         def work() -> None:
             try:

@@ -21,15 +21,15 @@ from oaipmh.metadata import MetadataRegistry
 from ir_ingest import xmlsafe
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError, XMLError
 from ir_ingest.oai.datestamp import datestamp_span, format_datestamp, parse_datestamp
+from ir_ingest.oai.pacing import times
 from ir_ingest.oai.records import RECORDS, read_headers, read_records
 from ir_ingest.oai.transport import Transport, TransportPolicy
 from ir_ingest.secrets import public_url
 from ir_ingest.xmlsafe import OAI_NS, OAI_XPATH
 
 if TYPE_CHECKING:
-    import threading
-
     from ir_ingest.entry import HarvestedRecord, Issue
+    from ir_ingest.oai.pacing import Pacing
 
 log = logging.getLogger(__name__)
 
@@ -134,16 +134,16 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         base_url: str,
         policy: TransportPolicy | None = None,
         repository: str | None = None,
-        stopped: threading.Event | None = None,
+        pacing: Pacing | None = None,
     ) -> None:
         """``repository`` names the source in stored records (default: ``base_url``);
-        ``stopped`` is the stop event of the transports of one run (see :class:`Transport`).
+        ``pacing`` is shared by the transports of one run (see :class:`Transport`).
         """
         super().__init__(metadata_registry=MetadataRegistry())
         self.url = base_url  # as given, credentials included: only the transport sees it
         self.base_url = public_url(base_url)
         self.repository = repository or self.base_url
-        self.transport = Transport(base_url, policy, stopped)
+        self.transport = Transport(base_url, policy, pacing)
         self._last_body = b""
         self._identify: Identify | None = None
 
@@ -152,8 +152,9 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         self.transport.close()
 
     def sibling(self) -> OAIClient:
-        """A client of its own for one worker thread, stopped when this one is closed."""
-        return OAIClient(self.url, self.transport.policy, self.repository, self.transport.stopped)
+        """A client of its own for one worker thread, stopped when this one is closed, paced
+        with it."""
+        return OAIClient(self.url, self.transport.policy, self.repository, self.transport.pacing)
 
     def __enter__(self) -> OAIClient:
         return self
@@ -209,10 +210,10 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
                 # A page over the bounds, or with a DTD, would come back the same: not fetched
                 # again (up to 64 MiB a time).
                 if attempt == retries or exc.code in _REFUSED_WHOLE:
-                    times = "once" if attempt == 0 else f"{attempt + 1} times"
-                    raise MalformedResponseError(f"{exc} (fetched {times})", code=exc.code) from exc
+                    message = f"{exc} (fetched {times(attempt + 1)})"
+                    raise MalformedResponseError(message, code=exc.code) from exc
                 log.warning("%s; fetching it again", exc)
-                self.transport.pause(attempt)
+                self.transport.pause(attempt, f"unreadable answer ({exc.code})")
             except tuple(_OAI_ERRORS) as exc:
                 raise OAIProtocolError(_OAI_ERRORS[type(exc)], str(exc)) from exc
             except oai_error.UnknownError as exc:

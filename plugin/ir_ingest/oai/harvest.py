@@ -228,6 +228,7 @@ def _run(
     # unasked for: such a run is "incomplete", and the next incremental run starts from the
     # last *completed* one, so those records are asked for again instead of skipped for good.
     status = "incomplete" if report.cut_short else "completed"
+    _note_retries(report, client)
     report.finish(status)
     store.finish_run(run_id, status, report.to_dict())
     return report
@@ -275,6 +276,7 @@ def _close_failed(
     """Close the run as failed by ``exc``; return the failure to raise (``exc``, or one that
     explains it better)."""
     assert report.run_id is not None
+    _note_retries(report, client)
     report.fail(exc)
     try:
         store.finish_run(report.run_id, "failed", report.to_dict(), report.error)
@@ -299,6 +301,13 @@ def _close_failed(
     elif report.pages and isinstance(failure, KeyboardInterrupt):
         failure.add_note(stored)  # the command says how it goes on
     return failure
+
+
+def _note_retries(report: RunReport, client: OAIClient) -> None:
+    """Say in the report how many requests were retried, why, and what it cost."""
+    retried = client.transport.pacing.issue()
+    if retried is not None:
+        report.add_run_issue(retried, "requests")
 
 
 def _with_formats_offered(client: OAIClient, prefix: str, exc: BaseException) -> BaseException:

@@ -4,7 +4,9 @@ pyoai's own transport (urllib) has no timeouts, no connection reuse and sleeps t
 503 without a ``Retry-After``; this one replaces it (see :class:`ir_ingest.oai.client.OAIClient`).
 Retries use exponential backoff with jitter on connection errors, timeouts, bodies cut off
 mid-transfer, 408, 429 and 5xx, and honour ``Retry-After`` both as seconds and as an HTTP date
-(RFC 9110 §10.2.3), each wait capped and all waits of one request within a total budget.
+(RFC 9110 §10.2.3), each wait capped and all waits of one request within a total budget.  The
+transports of one run share a :class:`~ir_ingest.oai.pacing.Pacing`: an endpoint that says it is
+asked too often is asked less by all of them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import email.utils
 import logging
 import random
 import re
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ import urllib3
 
 from ir_ingest import __version__
 from ir_ingest.errors import HarvestError
+from ir_ingest.oai.pacing import OVERLOAD_STATUSES, Pacing, times
 from ir_ingest.secrets import MASK, public_url, query_secrets
 from ir_ingest.xmlsafe import DEFAULT_MAX_BYTES
 
@@ -103,10 +105,6 @@ def _broken(exc: BaseException) -> str | None:
     return str(exc.args[0])
 
 
-def _times(count: int) -> str:
-    return "once" if count == 1 else f"{count} times"
-
-
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
     """Read a ``Retry-After`` header: delta-seconds or an HTTP date; ``None`` if absent or bad."""
     if not value:
@@ -130,20 +128,21 @@ class Transport:
         self,
         base_url: str,
         policy: TransportPolicy | None = None,
-        stopped: threading.Event | None = None,
+        pacing: Pacing | None = None,
     ) -> None:
         """``base_url`` may carry credentials (``https://user:pass@host/oai``); they are sent as
         HTTP Basic auth by requests and never shown: messages use :attr:`base_url` without them.
 
-        ``stopped`` is shared by transports working for one run (the parallel date windows):
-        once it is set, none of them sends another request or waits out another backoff.  A
-        transport made without one makes its own, and sets it when closed.
+        ``pacing`` is shared by transports working for one run (the parallel date windows):
+        once its ``stopped`` is set, none of them sends another request or waits out another
+        backoff.  A transport made without one makes its own, and sets it when closed.
         """
         self.url = base_url
         self.base_url = public_url(base_url)
         self.policy = policy or TransportPolicy()
-        self.stopped = stopped or threading.Event()
-        self._owns_stop = stopped is None
+        self.pacing = pacing or Pacing(self.policy.max_wait)
+        self.stopped = self.pacing.stopped
+        self._owns_stop = pacing is None
         self.session = requests.Session()
         self.session.headers["User-Agent"] = self.policy.user_agent
         self.session.headers["Accept-Encoding"] = "gzip, deflate"
@@ -168,8 +167,9 @@ class Transport:
         policy = self.policy
         waited = 0.0
         for attempt in range(policy.retries + 1):
-            body, problem, retry_after = self._attempt(params)
+            body, problem, retry_after, overloaded = self._attempt(params)
             if body is not None:
+                self.pacing.answered()
                 return body
             if attempt == policy.retries:
                 break
@@ -181,14 +181,16 @@ class Transport:
                     f"last problem: {problem}"
                 )
             log.warning("%s: %s; retrying in %.1f s", self.base_url, problem, wait)
+            self.pacing.failed(problem, wait, overloaded=overloaded)
             self._sleep(wait)
             waited += wait
         raise HarvestError(
-            f"{self.base_url} failed {_times(policy.retries + 1)}; last problem: {problem}"
+            f"{self.base_url} failed {times(policy.retries + 1)}; last problem: {problem}"
         )
 
-    def _attempt(self, params: dict[str, str]) -> tuple[bytes | None, str, float | None]:
-        """One request: ``(body, "", None)``, or ``(None, problem, Retry-After)`` to retry."""
+    def _attempt(self, params: dict[str, str]) -> tuple[bytes | None, str, float | None, bool]:
+        """One request: ``(body, "", None, False)``, or ``(None, problem, Retry-After,
+        overloaded)`` to retry; ``overloaded`` when the endpoint said it is asked too often."""
         self._be_polite()
         if self.stopped.is_set():
             raise HarvestError(f"{self.base_url}: the harvest was stopped; no more requests")
@@ -203,14 +205,15 @@ class Transport:
                 status = response.status_code
                 if _retryable(status):
                     wait = retry_after_seconds(response.headers.get("Retry-After"))
-                    return None, f"HTTP {status}", wait
+                    return None, f"HTTP {status}", wait, status in OVERLOAD_STATUSES
                 if status >= 400:
                     raise HarvestError(
                         f"{self.base_url} answered HTTP {status} to {params.get('verb', '?')}"
                     )
-                return self._read_capped(response), "", None
+                return self._read_capped(response), "", None, False
         except _TRANSIENT as exc:
-            return None, f"{type(exc).__name__}: {_cause(exc, self.url, self.base_url)}", None
+            problem = f"{type(exc).__name__}: {_cause(exc, self.url, self.base_url)}"
+            return None, problem, None, False
         except requests.RequestException as exc:
             # InvalidURL, MissingSchema, …: requests puts the URL as given in the message.
             message = _without(exc, self.url, self.base_url)
@@ -235,9 +238,11 @@ class Transport:
                 )
         return bytes(body)
 
-    def pause(self, attempt: int) -> None:
+    def pause(self, attempt: int, problem: str) -> None:
         """Back off before fetching again a response that arrived but could not be read."""
-        self._sleep(self._wait_before_retry(attempt, None))
+        wait = self._wait_before_retry(attempt, None)
+        self.pacing.failed(problem, wait, overloaded=False)
+        self._sleep(wait)
 
     def _wait_before_retry(self, attempt: int, retry_after: float | None) -> float:
         """Seconds to wait: the server's ``Retry-After`` or backoff with jitter, capped."""
@@ -250,6 +255,9 @@ class Transport:
             pause = self._last_request + self.policy.delay - time.monotonic()
             if pause > 0:
                 self._sleep(pause)
+        turn = self.pacing.turn()
+        if turn > 0:
+            self._sleep(turn)
         self._last_request = time.monotonic()
 
     def _sleep(self, seconds: float) -> None:

@@ -1,0 +1,91 @@
+"""What the transports of one run share about their endpoint: whether the run stopped, how
+often the endpoint may be asked, and what its failures cost.
+
+An endpoint that answers 429 (Too Many Requests) or 503 (Service Unavailable) is asking to be
+asked less.  A harvester that retries only the request refused, while its other windows go on
+at full speed, keeps the endpoint overloaded (and gets itself blocked).  So every transport of
+the run waits out the pause the endpoint asked for (``Retry-After``, else the backoff), and
+after it requests are spaced out: the spacing doubles with each such answer and narrows by a
+quarter with each answer that comes, back to none.  No harvester we compare with adapts
+(reference/anchors.md §b.4).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+
+from ir_ingest.entry import Issue, Severity
+
+#: The spacing after the first overload answer, in seconds; it doubles with each one more.
+FIRST_SPACING = 0.5
+#: Each answer that comes narrows the spacing by this factor; under :data:`NO_SPACING` it ends.
+NARROWING = 0.75
+NO_SPACING = 0.05
+#: Statuses by which an endpoint says it is asked too often (RFC 9110 §15.6.4, RFC 6585 §4).
+OVERLOAD_STATUSES = frozenset({429, 503})
+
+
+class Pacing:
+    """The stop event, request spacing and failure tally shared by the transports of one run."""
+
+    def __init__(self, max_spacing: float) -> None:
+        #: Set when the run ends: no transport sends another request or waits out a backoff.
+        self.stopped = threading.Event()
+        self.max_spacing = max_spacing
+        self.spacing = 0.0
+        #: Every failed attempt by its problem ("HTTP 503", "ReadTimeout: …" cut at the colon).
+        self.failures: Counter[str] = Counter()
+        self.waited = 0.0
+        self.overloads = 0
+        self._resume_at = 0.0
+        self._next_start = 0.0
+        self._lock = threading.Lock()
+
+    def turn(self) -> float:
+        """Seconds to wait before sending a request; the slot after it is the next one's."""
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._resume_at, self._next_start)
+            self._next_start = start + self.spacing
+            return start - now
+
+    def failed(self, problem: str, wait: float, *, overloaded: bool) -> None:
+        """Note an attempt that failed and the ``wait`` before its retry; an ``overloaded``
+        endpoint gets that pause from every transport, and wider spacing after it."""
+        with self._lock:
+            self.failures[problem.partition(":")[0]] += 1
+            self.waited += wait
+            if overloaded:
+                self.overloads += 1
+                self._resume_at = max(self._resume_at, time.monotonic() + wait)
+                widened = max(self.spacing * 2, FIRST_SPACING)
+                self.spacing = min(widened, self.max_spacing)
+
+    def answered(self) -> None:
+        """Note an answer that came: the spacing narrows."""
+        if self.spacing:  # read without the lock: most runs never space requests out
+            with self._lock:
+                narrowed = self.spacing * NARROWING
+                self.spacing = narrowed if narrowed >= NO_SPACING else 0.0
+
+    def issue(self) -> Issue | None:
+        """What the run's report says of the retries, if there were any."""
+        if not self.failures:
+            return None
+        count = sum(self.failures.values())
+        kinds = ", ".join(f"{problem} x{n}" for problem, n in self.failures.most_common())
+        failed = "a request failed and was" if count == 1 else f"{count} requests failed and were"
+        message = f"{failed} retried ({kinds}), {self.waited:.1f} s waited"
+        if self.overloads:
+            message += (
+                f"; the endpoint said {times(self.overloads)} that it was asked too often, "
+                "and the run's requests were spaced out after it"
+            )
+        return Issue("harvest.retried", message, Severity.INFO)
+
+
+def times(count: int) -> str:
+    """``once``, ``2 times``…: how often something happened, for messages."""
+    return "once" if count == 1 else f"{count} times"

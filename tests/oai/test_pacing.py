@@ -1,0 +1,58 @@
+"""The pacing the transports of one run share: pauses and spacing after overload answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from ir_ingest.oai.client import OAIClient
+from ir_ingest.oai.pacing import FIRST_SPACING, NARROWING, Pacing
+
+
+def test_no_failure_no_wait_and_nothing_to_report() -> None:
+    pacing = Pacing(max_spacing=60)
+    assert [pacing.turn() for _ in range(3)] == [0.0, 0.0, 0.0]
+    pacing.answered()
+    assert pacing.issue() is None
+
+
+def test_an_overload_pauses_every_request_and_spaces_the_next_ones() -> None:
+    pacing = Pacing(max_spacing=60)
+    pacing.failed("HTTP 503", 10.0, overloaded=True)
+
+    first, second = pacing.turn(), pacing.turn()
+    assert 9.9 < first <= 10.0, "the pause the endpoint asked for holds for every window"
+    # The time between the two calls is taken off the second wait.
+    assert second - first == pytest.approx(FIRST_SPACING, abs=0.01)
+
+
+def test_the_spacing_doubles_with_each_overload_up_to_its_cap_and_narrows_back_to_none() -> None:
+    pacing = Pacing(max_spacing=1.5)
+    for _ in range(3):
+        pacing.failed("HTTP 429", 0.0, overloaded=True)
+    assert pacing.spacing == 1.5  # 0.5, 1.0, then 2.0 capped
+    pacing.answered()
+    assert pacing.spacing == pytest.approx(1.5 * NARROWING)
+    for _ in range(20):
+        pacing.answered()
+    assert pacing.spacing == 0.0
+
+
+def test_other_failures_are_counted_but_do_not_space_requests_out() -> None:
+    pacing = Pacing(max_spacing=60)
+    pacing.failed("ReadTimeout: the answer took over 600 s to arrive", 1.5, overloaded=False)
+    pacing.failed("ReadTimeout: read timed out", 2.0, overloaded=False)
+    pacing.failed("HTTP 500", 0.25, overloaded=False)
+
+    assert pacing.spacing == 0.0
+    assert pacing.turn() == 0.0
+    issue = pacing.issue()
+    assert issue is not None
+    assert issue.code == "harvest.retried"
+    assert issue.message == (
+        "3 requests failed and were retried (ReadTimeout x2, HTTP 500 x1), 3.8 s waited"
+    )
+
+
+def test_the_clients_of_one_run_share_their_pacing() -> None:
+    with OAIClient("http://127.0.0.1:9/oai") as client, client.sibling() as sibling:
+        assert sibling.transport.pacing is client.transport.pacing
