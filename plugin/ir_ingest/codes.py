@@ -323,6 +323,13 @@ CODES: dict[str, CodeHelp] = {
         "nothing, unless it happens on every run: then ask the endpoint's owner, or harvest "
         "with --delay (and fewer --parallel windows)",
     ),
+    "harvest.clock_skew": CodeHelp(
+        "the endpoint's clock (the responseDate of its Identify answer) is a minute or more off "
+        "this machine's; when it is behind (set wrong, or its local time sent as UTC), an "
+        "incremental run asks from that much earlier, so that records it stamped by its own "
+        "clock are not missed",
+        "nothing; if it is hours off, tell the endpoint's owner (OAI-PMH datestamps are UTC)",
+    ),
     "reprocess.rejects_superseded": CodeHelp(
         "rejects (records that had failed) of records the store now holds as new or newer "
         "(deleted, or in the reject's format) were forgotten",

@@ -8,26 +8,37 @@ ListIdentifiers list in identifier order); these tests write the responses thems
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 if TYPE_CHECKING:
     from ir_ingest.oai.provider import StartResponse, WSGIApp
 
-_HEAD = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
-    "<responseDate>2025-01-01T00:00:00Z</responseDate><request>http://x/oai</request>"
-)
+
+def _head(response_date: str | None = None) -> str:
+    """The response's start; its responseDate is now (the endpoint's clock right) unless given."""
+    now = response_date or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+        f"<responseDate>{now}</responseDate><request>http://x/oai</request>"
+    )
+
+
 SECONDS = "YYYY-MM-DDThh:mm:ssZ"
 
 Answer = Callable[[dict[str, str]], bytes]
 
 
-def identify(granularity: str = SECONDS, earliest: str = "2000-01-01T00:00:00Z") -> bytes:
+def identify(
+    granularity: str = SECONDS,
+    earliest: str = "2000-01-01T00:00:00Z",
+    response_date: str | None = None,
+) -> bytes:
     """An Identify response (§4.2)."""
     return (
-        f"{_HEAD}<Identify><repositoryName>x</repositoryName><baseURL>http://x/oai</baseURL>"
+        f"{_head(response_date)}<Identify><repositoryName>x</repositoryName><baseURL>http://x/oai</baseURL>"
         "<protocolVersion>2.0</protocolVersion><adminEmail>a@example.org</adminEmail>"
         f"<earliestDatestamp>{earliest}</earliestDatestamp>"
         "<deletedRecord>persistent</deletedRecord>"
@@ -56,12 +67,12 @@ def record(identifier: str, datestamp: str, title: str = "A title") -> str:
 def page(verb: str, items: Iterable[str], token: str | None = None, attrs: str = "") -> bytes:
     """A list response; ``attrs`` go on the resumption token (``cursor``, ``completeListSize``)."""
     tail = "" if token is None else f"<resumptionToken{attrs}>{token}</resumptionToken>"
-    return f"{_HEAD}<{verb}>{''.join(items)}{tail}</{verb}></OAI-PMH>".encode()
+    return f"{_head()}<{verb}>{''.join(items)}{tail}</{verb}></OAI-PMH>".encode()
 
 
 def error(code: str, message: str = "scripted") -> bytes:
     """An OAI-PMH error response (§3.6)."""
-    return f'{_HEAD}<error code="{code}">{message}</error></OAI-PMH>'.encode()
+    return f'{_head()}<error code="{code}">{message}</error></OAI-PMH>'.encode()
 
 
 def scripted(

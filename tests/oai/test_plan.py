@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from ir_ingest.errors import HarvestError
+from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.oai.harvest import run_harvest
+from ir_ingest.oai.plan import DEFAULT_OVERLAP
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
+from ir_ingest.store import source_key
 from tests.oai.faults import failing_endpoint
+from tests.oai.scripted import error, identify, scripted
 
 if TYPE_CHECKING:
     from ir_ingest.store import Store
@@ -54,3 +59,39 @@ def test_a_run_that_does_not_ask_for_an_unfinished_runs_records_says_so(
         ]
         fails(from_date="2000-01-01")
         assert harvest(full=True).run_issues == [], "a full run asks for every record"
+
+
+@pytest.mark.parametrize(
+    ("hours", "followed", "severity", "said"),
+    [
+        (-2, True, "warning", "is 2:00:00 behind this machine's: this run asks from that much"),
+        (3, False, "info", "is 3:00:00 ahead of this machine's: runs ask from this machine's"),
+        (-30, False, "warning", "is 1 day, 6:00:00 behind this machine's, too far for a clock"),
+    ],
+)
+def test_an_incremental_run_follows_an_endpoint_clock_behind_ours(
+    store: Store, hours: int, followed: bool, severity: str, said: str
+) -> None:
+    """An endpoint sending its local time as UTC stamps a change just after our last run began
+    before that run's start by our clock: ``from`` moves back by its lag (not by a lead, nor by
+    a day or more, which is a cached Identify rather than a clock)."""
+
+    def nothing(_: dict[str, str]) -> bytes:
+        return error("noRecordsMatch")
+
+    with serve_in_background(scripted(nothing)) as url:
+        run_harvest(url, "oai_dc", store=store, repository="urn:clock")
+    synced = store.last_synced_at(source_key("urn:clock", "oai_dc", None))
+    assert synced is not None
+    skew = timedelta(hours=hours)
+    clock = (datetime.now(UTC) + skew).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with serve_in_background(scripted(nothing, identify_body=identify(response_date=clock))) as url:
+        second = run_harvest(url, "oai_dc", store=store, repository="urn:clock")
+
+    sent = parse_datestamp(second.from_date or "")
+    assert sent is not None
+    expected = synced - DEFAULT_OVERLAP + (skew if followed else timedelta(0))
+    assert abs(sent - expected) <= timedelta(seconds=5)
+    [issue] = second.run_issues
+    assert (issue["code"], issue["severity"]) == ("harvest.clock_skew", severity)
+    assert issue["message"].startswith(f"the endpoint's clock (its responseDate) {said}")

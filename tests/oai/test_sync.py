@@ -148,6 +148,9 @@ def test_monthly_windows_store_every_record_once(
     )
     froms = {parse_qs(q)["from"][0] for q in plan.queries() if "from=" in q}
     assert len(froms) > 30, "one window a month up to now"
+    assert len([q for q in plan.queries() if "from=" in q and "until=" not in q]) == 1, (
+        "the last window is open above"
+    )
 
 
 def test_a_failed_windowed_run_resumes_only_unfinished_windows(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -76,6 +77,9 @@ class Identify:
     earliest_datestamp: str
     deleted_record: str
     granularity: str
+    #: The endpoint's clock (its ``responseDate``, §3.2) less this machine's when the answer
+    #: came, to the second; ``None`` when the responseDate cannot be read.
+    clock_skew: timedelta | None = None
 
     @property
     def day_granularity(self) -> bool:
@@ -243,6 +247,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
 
     def _read_identify(self) -> Identify:
         root = self.request(verb="Identify")
+        received = datetime.now(UTC).replace(microsecond=0)
         found = xmlsafe.elements(_IDENTIFY(root))
         if not found:
             raise HarvestError(f"{self.base_url}: the Identify response has no Identify element")
@@ -257,6 +262,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
             earliest_datestamp=text("earliestDatestamp"),
             deleted_record=text("deletedRecord"),
             granularity=text("granularity") or "YYYY-MM-DD",
+            clock_skew=_skew(root.findtext(f"{{{OAI_NS}}}responseDate"), received),
         )
 
     def metadata_formats(self) -> list[tuple[str, str, str]]:
@@ -332,6 +338,12 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         )
         _read_token(root, page)
         return page
+
+
+def _skew(response_date: str | None, received: datetime) -> timedelta | None:
+    """The endpoint's clock less ours, from its ``responseDate`` and when we read it."""
+    moment = parse_datestamp(response_date or "")
+    return None if moment is None else moment - received
 
 
 def _read_token(root: etree._Element, page: Page) -> None:

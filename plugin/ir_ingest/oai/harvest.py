@@ -33,6 +33,7 @@ from ir_ingest.oai.plan import (
     asks_for_all_of,
     bounds_at,
     check_set,
+    clock_issue,
     left_issue,
     plan_run,
 )
@@ -267,6 +268,9 @@ def _begin(
     report.cut_short = plan.cut_short
     if plan.left is not None and not asks_for_all_of(plan, options.until_date, plan.left):
         report.add_run_issue(left_issue(plan.left), "plan")
+    clock = clock_issue(plan.clock_skew)
+    if clock is not None:
+        report.add_run_issue(clock, "Identify")
     return report
 
 

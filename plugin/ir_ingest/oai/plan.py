@@ -35,6 +35,12 @@ log = logging.getLogger(__name__)
 #: Subtracted from the last harvest's start for the next ``from``: clocks differ and endpoints
 #: index late (DSpace's own harvester pads by 120 s; a few minutes costs nothing).
 DEFAULT_OVERLAP = timedelta(minutes=10)
+#: An endpoint clock further from ours than this is no clock set wrong nor a local time sent
+#: as UTC (14 hours at most), but a responseDate cached or fixed: an incremental run does not
+#: follow it.
+MAX_CLOCK_SKEW = timedelta(hours=24)
+#: A difference of clocks under this is the round trip and whole seconds: not said.
+SHOWN_CLOCK_SKEW = timedelta(minutes=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -91,6 +97,8 @@ class Plan:
     cut_short: bool
     #: An unfinished run of the source this one does not continue (it asked for other records).
     left: RunInfo | None = None
+    #: The endpoint's clock less ours, where an incremental run asked (see _incremental_from).
+    clock_skew: timedelta | None = None
 
 
 def bounds_at(options: HarvestOptions, day: bool) -> HarvestOptions:
@@ -178,12 +186,13 @@ def plan_run(
         )
         return Plan(last.from_date, last.sync_started_at, windows, last, cut_short)
     started = datetime.now(UTC)
-    from_date = options.from_date
+    from_date, skew = options.from_date, None
     if from_date is None and not options.full:
-        from_date = _incremental_from(store, client, key, options.overlap)
+        from_date, skew = _incremental_from(store, client, key, options.overlap)
     _check_order(from_date, options.until_date, "this incremental run starts at")
     windows, _ = _windows(store, client, key, prefix, options, from_date, started, fresh=True)
-    return Plan(from_date, started, windows, None, False, last if unfinished else None)
+    left = last if unfinished else None
+    return Plan(from_date, started, windows, None, False, left, skew)
 
 
 def asks_for_all_of(plan: Plan, until_date: str | None, left: RunInfo) -> bool:
@@ -211,12 +220,48 @@ def left_issue(left: RunInfo) -> Issue:
     )
 
 
-def _incremental_from(store: Store, client: OAIClient, key: str, overlap: timedelta) -> str | None:
-    """``from`` for an incremental run: the last completed harvest's start minus ``overlap``."""
+def clock_issue(skew: timedelta | None) -> Issue | None:
+    """What the report says of the endpoint's clock, where it is a minute or more off ours."""
+    if skew is None or abs(skew) < SHOWN_CLOCK_SKEW:
+        return None
+    if skew > timedelta(0):
+        said = (
+            f"is {skew} ahead of this machine's: runs ask from this machine's clock, the "
+            "earlier, so nothing is missed"
+        )
+    elif -skew < MAX_CLOCK_SKEW:
+        said = (
+            f"is {-skew} behind this machine's: this run asks from that much earlier, so that no "
+            "record it stamped by its own clock is missed"
+        )
+    else:
+        said = (
+            f"is {-skew} behind this machine's, too far for a clock set wrong (its Identify "
+            "answer may be cached): not followed"
+        )
+    severity = Severity.INFO if skew > timedelta(0) else Severity.WARNING
+    return Issue("harvest.clock_skew", f"the endpoint's clock (its responseDate) {said}", severity)
+
+
+def _incremental_from(
+    store: Store, client: OAIClient, key: str, overlap: timedelta
+) -> tuple[str | None, timedelta | None]:
+    """``from`` for an incremental run: the last completed harvest's start minus ``overlap``,
+    and the endpoint's clock less ours (``None`` for a first run, which asks for everything).
+
+    The start is by this machine's clock; an endpoint whose clock is behind it (set wrong, or
+    its local time sent as UTC: OpenSKOS/OpenSKOS#11) stamps records by its own, and a record
+    changed just after the last harvest began would be stamped before ``from``.  So ``from`` is
+    moved back by as much (VuFind's harvester takes the endpoint's responseDate for its next
+    ``from``; its clock ahead of ours, ours is the earlier and kept).
+    """
     synced = store.last_synced_at(key)
     if synced is None:
-        return None
-    return format_datestamp(synced - overlap, client.identify_endpoint().day_granularity)
+        return None, None
+    identify = client.identify_endpoint()
+    skew = identify.clock_skew
+    behind = skew if skew is not None and -MAX_CLOCK_SKEW < skew < timedelta(0) else timedelta(0)
+    return format_datestamp(synced - overlap + behind, identify.day_granularity), skew
 
 
 def _windows(
@@ -236,7 +281,7 @@ def _windows(
     keys = [key]
     if options.window is not None:
         bounds = _window_bounds(client, options, from_date, sync_started_at)
-        keys = [f"{key} [{lower or '*'} {upper}]" for lower, upper in bounds]
+        keys = [f"{key} [{lower or '*'} {upper or '*'}]" for lower, upper in bounds]
         if fresh:
             store.clear_checkpoints(f"{key} [")
     states = []
@@ -279,6 +324,10 @@ def _window_bounds(
         # An earliestDatestamp later than the end still leaves one open window.
         last = pairs[0][1] if pairs else format_datestamp(end, day)
         pairs[:1] = [(None, last)]
+    if until is None:
+        # Open above, as a run without windows: an endpoint whose clock is ahead of ours stamps
+        # its latest changes after our now, which would leave them to the next run.
+        pairs[-1] = (pairs[-1][0], None)
     return pairs
 
 
