@@ -73,6 +73,20 @@ def test_the_retry_budget_ends_with_a_clear_error() -> None:
     assert len(seen) == 4
 
 
+def test_a_failure_names_the_request_to_send_again_without_credentials() -> None:
+    token = "t" * 200
+    with serve_in_background(_flaky([503] * 10, [])) as url:
+        secret = url.replace("http://", "http://harvester:s3cret@") + "?apikey=k3y"
+        with pytest.raises(HarvestError) as caught:
+            Transport(secret, FAST).get({"verb": "ListRecords", "resumptionToken": token})
+    said = str(caught.value)
+    assert said.startswith(
+        f"{url}?apikey=***&verb=ListRecords&resumptionToken={'t' * 80}... failed 4 times"
+    ), said
+    assert "s3cret" not in said
+    assert "k3y" not in said
+
+
 def test_a_client_error_is_not_retried() -> None:
     seen: list[dict[str, Any]] = []
     with (

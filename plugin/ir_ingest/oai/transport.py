@@ -18,7 +18,7 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 import urllib3
@@ -176,8 +176,8 @@ class Transport:
             wait = self._wait_before_retry(attempt, retry_after)
             if waited + wait > policy.total_wait:
                 raise HarvestError(
-                    f"{self.base_url} gave up after {attempt + 1} attempts: waiting {wait:.1f} s "
-                    f"more would exceed the {policy.total_wait:g} s retry budget; "
+                    f"{self._shown(params)} gave up after {attempt + 1} attempts: waiting "
+                    f"{wait:.1f} s more would exceed the {policy.total_wait:g} s retry budget; "
                     f"last problem: {problem}"
                 )
             log.warning("%s: %s; retrying in %.1f s", self.base_url, problem, wait)
@@ -185,8 +185,14 @@ class Transport:
             self._sleep(wait)
             waited += wait
         raise HarvestError(
-            f"{self.base_url} failed {times(policy.retries + 1)}; last problem: {problem}"
+            f"{self._shown(params)} failed {times(policy.retries + 1)}; last problem: {problem}"
         )
+
+    def _shown(self, params: dict[str, str]) -> str:
+        """The request, to send again from a browser or curl: the URL without its credentials,
+        with the arguments (a resumption token over 80 characters cut, ``...`` after it)."""
+        query = urlencode({k: v if len(v) <= 80 else f"{v[:80]}..." for k, v in params.items()})
+        return f"{self.base_url}{'&' if '?' in self.base_url else '?'}{query}"
 
     def _attempt(self, params: dict[str, str]) -> tuple[bytes | None, str, float | None, bool]:
         """One request: ``(body, "", None, False)``, or ``(None, problem, Retry-After,
@@ -207,9 +213,7 @@ class Transport:
                     wait = retry_after_seconds(response.headers.get("Retry-After"))
                     return None, f"HTTP {status}", wait, status in OVERLOAD_STATUSES
                 if status >= 400:
-                    raise HarvestError(
-                        f"{self.base_url} answered HTTP {status} to {params.get('verb', '?')}"
-                    )
+                    raise HarvestError(f"{self._shown(params)} answered HTTP {status}")
                 return self._read_capped(response), "", None, False
         except _TRANSIENT as exc:
             problem = f"{type(exc).__name__}: {_cause(exc, self.url, self.base_url)}"
