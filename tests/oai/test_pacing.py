@@ -56,3 +56,12 @@ def test_other_failures_are_counted_but_do_not_space_requests_out() -> None:
 def test_the_clients_of_one_run_share_their_pacing() -> None:
     with OAIClient("http://127.0.0.1:9/oai") as client, client.sibling() as sibling:
         assert sibling.transport.pacing is client.transport.pacing
+
+
+def test_the_overload_answers_of_windows_in_flight_widen_the_spacing_once() -> None:
+    pacing = Pacing(max_spacing=60)
+    for _ in range(4):  # four windows' requests refused together
+        pacing.failed("HTTP 503", 5.0, overloaded=True)
+
+    assert pacing.spacing == FIRST_SPACING
+    assert pacing.overloads == 4

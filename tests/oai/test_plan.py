@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ir_ingest.errors import HarvestError
-from ir_ingest.oai.datestamp import parse_datestamp
+from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.plan import DEFAULT_OVERLAP
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
@@ -18,6 +18,7 @@ from tests.oai.faults import failing_endpoint
 from tests.oai.scripted import error, identify, scripted
 
 if TYPE_CHECKING:
+    from ir_ingest.report.model import RunReport
     from ir_ingest.store import Store
 
 
@@ -61,12 +62,29 @@ def test_a_run_that_does_not_ask_for_an_unfinished_runs_records_says_so(
         assert harvest(full=True).run_issues == [], "a full run asks for every record"
 
 
+def _nothing(_: dict[str, str]) -> bytes:
+    return error("noRecordsMatch")
+
+
+def _two_runs(store: Store, clock: str) -> tuple[datetime, RunReport]:
+    """A run, then an incremental one whose endpoint's Identify says ``clock`` as responseDate:
+    the first run's start, and the second run's report."""
+    with serve_in_background(scripted(_nothing)) as url:
+        run_harvest(url, "oai_dc", store=store, repository="urn:clock")
+    synced = store.last_synced_at(source_key("urn:clock", "oai_dc", None))
+    assert synced is not None
+    with serve_in_background(
+        scripted(_nothing, identify_body=identify(response_date=clock))
+    ) as url:
+        return synced, run_harvest(url, "oai_dc", store=store, repository="urn:clock")
+
+
 @pytest.mark.parametrize(
     ("hours", "followed", "severity", "said"),
     [
-        (-2, True, "warning", "is 2:00:00 behind this machine's: this run asks from that much"),
-        (3, False, "info", "is 3:00:00 ahead of this machine's: runs ask from this machine's"),
-        (-30, False, "warning", "is 1 day, 6:00:00 behind this machine's, too far for a clock"),
+        (-2, True, "warning", "is 2 h 00 min behind this machine's: this run asks from that much"),
+        (3, False, "info", "is 3 h 00 min ahead of this machine's: runs ask from this machine's"),
+        (-30, False, "warning", "is 30 h 00 min behind this machine's, too far for a clock"),
     ],
 )
 def test_an_incremental_run_follows_an_endpoint_clock_behind_ours(
@@ -75,18 +93,8 @@ def test_an_incremental_run_follows_an_endpoint_clock_behind_ours(
     """An endpoint sending its local time as UTC stamps a change just after our last run began
     before that run's start by our clock: ``from`` moves back by its lag (not by a lead, nor by
     a day or more, which is a cached Identify rather than a clock)."""
-
-    def nothing(_: dict[str, str]) -> bytes:
-        return error("noRecordsMatch")
-
-    with serve_in_background(scripted(nothing)) as url:
-        run_harvest(url, "oai_dc", store=store, repository="urn:clock")
-    synced = store.last_synced_at(source_key("urn:clock", "oai_dc", None))
-    assert synced is not None
     skew = timedelta(hours=hours)
-    clock = (datetime.now(UTC) + skew).strftime("%Y-%m-%dT%H:%M:%SZ")
-    with serve_in_background(scripted(nothing, identify_body=identify(response_date=clock))) as url:
-        second = run_harvest(url, "oai_dc", store=store, repository="urn:clock")
+    synced, second = _two_runs(store, (datetime.now(UTC) + skew).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
     sent = parse_datestamp(second.from_date or "")
     assert sent is not None
@@ -95,3 +103,20 @@ def test_an_incremental_run_follows_an_endpoint_clock_behind_ours(
     [issue] = second.run_issues
     assert (issue["code"], issue["severity"]) == ("harvest.clock_skew", severity)
     assert issue["message"].startswith(f"the endpoint's clock (its responseDate) {said}")
+
+
+@pytest.mark.parametrize("clock", ["2025-06-01", "yesterday", "2025-06-01T10:00:00"])
+def test_a_response_date_that_is_no_utc_time_is_no_clock(store: Store, clock: str) -> None:
+    synced, second = _two_runs(store, clock)
+
+    assert second.from_date == format_datestamp(synced - DEFAULT_OVERLAP)
+    assert second.run_issues == []
+
+
+def test_date_windows_from_a_later_date_than_now_ask_for_nothing(store: Store) -> None:
+    log: list[dict[str, str]] = []
+    with serve_in_background(scripted(_nothing, log)) as url:
+        report = run_harvest(url, "oai_dc", store=store, from_date="2099-01-01", window="monthly")
+
+    assert (report.status, report.total) == ("completed", 0)
+    assert [params["verb"] for params in log] == ["Identify"]

@@ -155,15 +155,7 @@ def editors_as_creators(applied: Applied) -> None:
 
     OpenAIRE and DataCite practice (reference/targets.md §4.2 note 2); InvenioRDM needs a creator.
     """
-    data = applied.data
-    if data.get("creators"):
-        return
-    editors = [c for c in data.get("contributors", []) if c.get("role") == "edt"]
-    if editors:
-        data["creators"] = editors
-        data["contributors"] = [c for c in data["contributors"] if c.get("role") != "edt"]
-        if not data["contributors"]:
-            del data["contributors"]
+    _as_creators(applied.data, frozenset({"edt"}))
 
 
 #: MARC relator codes of those who make a work's content where no one is named its author:
@@ -182,13 +174,17 @@ def makers_as_creators(applied: Applied) -> None:
     DataCite's creators are the people who made the resource; without this, a photograph
     catalogued with its photographer (MODS role ``pht``) was invalid for want of a creator.
     """
-    data = applied.data
+    _as_creators(applied.data, MAKER_ROLES)
+
+
+def _as_creators(data: dict[str, Any], roles: frozenset[str]) -> None:
+    """Make the contributors in ``roles`` the creators of a record that has none."""
     if data.get("creators"):
         return
-    makers = [c for c in data.get("contributors", []) if c.get("role") in MAKER_ROLES]
-    if makers:
-        data["creators"] = makers
-        data["contributors"] = [c for c in data["contributors"] if c not in makers]
+    chosen = [c for c in data.get("contributors", []) if c.get("role") in roles]
+    if chosen:
+        data["creators"] = chosen
+        data["contributors"] = [c for c in data["contributors"] if c.get("role") not in roles]
         if not data["contributors"]:
             del data["contributors"]
 

@@ -10,6 +10,7 @@ boundaries, and a harvest must checkpoint after every page.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -340,8 +341,15 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         return page
 
 
+_RESPONSE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$", re.ASCII)
+
+
 def _skew(response_date: str | None, received: datetime) -> timedelta | None:
-    """The endpoint's clock less ours, from its ``responseDate`` and when we read it."""
+    """The endpoint's clock less ours, from its ``responseDate`` and when we read it; ``None``
+    unless the responseDate is a UTC time as §3.2 writes it (a date alone reads as midnight,
+    which would look like a clock up to a day behind)."""
+    if not _RESPONSE_DATE.match((response_date or "").strip()):
+        return None
     moment = parse_datestamp(response_date or "")
     return None if moment is None else moment - received
 

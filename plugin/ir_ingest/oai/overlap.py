@@ -4,6 +4,8 @@ At second granularity a window ends at the second the next begins (see
 :mod:`ir_ingest.oai.windows`), so an endpoint sends a record changed in that second with both.
 The copy that comes second, with the same identifier and datestamp, is left out before it is
 stored: the store would keep it unchanged anyway, but the run's report would count it twice.
+(Within one process: a run killed between the two copies, and continued, counts the second
+as unchanged.)
 """
 
 from __future__ import annotations
@@ -14,11 +16,8 @@ from typing import TYPE_CHECKING
 from ir_ingest.oai.datestamp import parse_datestamp
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from ir_ingest.entry import Entry
     from ir_ingest.oai.client import Page
-    from ir_ingest.oai.pages import Window
 
 _SECOND = timedelta(seconds=1)
 
@@ -26,9 +25,10 @@ _SECOND = timedelta(seconds=1)
 class SharedSeconds:
     """The seconds the run's windows share, and the records of them already taken."""
 
-    def __init__(self, windows: list[Window]) -> None:
-        starts = {w.from_date for w in windows if w.from_date and "T" in w.from_date}
-        ends = {w.until_date for w in windows if w.until_date}
+    def __init__(self, bounds: list[tuple[str | None, str | None]]) -> None:
+        """``bounds``: ``(from, until)`` of every window of the run, finished ones included."""
+        starts = {lower for lower, _ in bounds if lower and "T" in lower}
+        ends = {upper for _, upper in bounds if upper}
         self.shared = {m for m in map(parse_datestamp, starts & ends) if m is not None}
         self.taken: set[tuple[str, str]] = set()
 
@@ -52,12 +52,8 @@ class SharedSeconds:
         return kept
 
     def _may_hold_shared(self, page: Page) -> bool:
-        oldest = _moment(page.oldest_datestamp)
-        newest = _moment(page.newest_datestamp)
+        oldest = parse_datestamp(page.oldest_datestamp or "")
+        newest = parse_datestamp(page.newest_datestamp or "")
         if oldest is None or newest is None:
             return True  # cannot tell: read it
         return any(oldest < second + _SECOND and second <= newest for second in self.shared)
-
-
-def _moment(stamp: str | None) -> datetime | None:
-    return parse_datestamp(stamp) if stamp else None

@@ -5,8 +5,9 @@ An endpoint that answers 429 (Too Many Requests) or 503 (Service Unavailable) is
 asked less.  A harvester that retries only the request refused, while its other windows go on
 at full speed, keeps the endpoint overloaded (and gets itself blocked).  So every transport of
 the run waits out the pause the endpoint asked for (``Retry-After``, else the backoff), and
-after it requests are spaced out: the spacing doubles with each such answer and narrows by a
-quarter with each answer that comes, back to none.  No harvester we compare with adapts
+after it requests are spaced out: the spacing doubles with each such answer (those that come
+while a pause runs, one for each window in flight, count once) and narrows by a quarter with
+each answer that comes, back to none.  No harvester we compare with adapts
 (reference/anchors.md §b.4).
 """
 
@@ -31,12 +32,15 @@ class Pacing:
     """The stop event, request spacing and failure tally shared by the transports of one run."""
 
     def __init__(self, max_spacing: float) -> None:
+        """``max_spacing``: the widest spacing between two requests, in seconds (transports
+        give their policy's ``max_wait``, the longest wait before a retry)."""
         #: Set when the run ends: no transport sends another request or waits out a backoff.
         self.stopped = threading.Event()
         self.max_spacing = max_spacing
         self.spacing = 0.0
         #: Every failed attempt by its problem ("HTTP 503", "ReadTimeout: …" cut at the colon).
         self.failures: Counter[str] = Counter()
+        #: Seconds waited before retries and for turns (the pauses and the spacing).
         self.waited = 0.0
         self.overloads = 0
         self._resume_at = 0.0
@@ -49,6 +53,7 @@ class Pacing:
             now = time.monotonic()
             start = max(now, self._resume_at, self._next_start)
             self._next_start = start + self.spacing
+            self.waited += start - now
             return start - now
 
     def failed(self, problem: str, wait: float, *, overloaded: bool) -> None:
@@ -59,9 +64,11 @@ class Pacing:
             self.waited += wait
             if overloaded:
                 self.overloads += 1
-                self._resume_at = max(self._resume_at, time.monotonic() + wait)
-                widened = max(self.spacing * 2, FIRST_SPACING)
-                self.spacing = min(widened, self.max_spacing)
+                now = time.monotonic()
+                if now >= self._resume_at:  # not one more window's answer in the same pause
+                    widened = max(self.spacing * 2, FIRST_SPACING)
+                    self.spacing = min(widened, self.max_spacing)
+                self._resume_at = max(self._resume_at, now + wait)
 
     def answered(self) -> None:
         """Note an answer that came: the spacing narrows."""
@@ -72,15 +79,17 @@ class Pacing:
 
     def issue(self) -> Issue | None:
         """What the run's report says of the retries, if there were any."""
-        if not self.failures:
+        with self._lock:  # windows may still be at work when a failed run is closed
+            failures, waited, overloads = Counter(self.failures), self.waited, self.overloads
+        if not failures:
             return None
-        count = sum(self.failures.values())
-        kinds = ", ".join(f"{problem} x{n}" for problem, n in self.failures.most_common())
+        count = sum(failures.values())
+        kinds = ", ".join(f"{problem} x{n}" for problem, n in failures.most_common())
         failed = "a request failed and was" if count == 1 else f"{count} requests failed and were"
-        message = f"{failed} retried ({kinds}), {self.waited:.1f} s waited"
-        if self.overloads:
+        message = f"{failed} retried ({kinds}), {waited:.1f} s waited"
+        if overloads:
             message += (
-                f"; the endpoint said {times(self.overloads)} that it was asked too often, "
+                f"; the endpoint said {times(overloads)} that it was asked too often, "
                 "and the run's requests were spaced out after it"
             )
         return Issue("harvest.retried", message, Severity.INFO)

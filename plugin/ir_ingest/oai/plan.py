@@ -39,8 +39,10 @@ DEFAULT_OVERLAP = timedelta(minutes=10)
 #: as UTC (14 hours at most), but a responseDate cached or fixed: an incremental run does not
 #: follow it.
 MAX_CLOCK_SKEW = timedelta(hours=24)
-#: A difference of clocks under this is the round trip and whole seconds: not said.
-SHOWN_CLOCK_SKEW = timedelta(minutes=1)
+#: A difference of clocks under this is the round trip and whole seconds (the responseDate's
+#: are cut, so the same clocks differ by 0 or 1 s from one run to the next): neither followed
+#: nor said; the overlap covers it.
+MIN_CLOCK_SKEW = timedelta(minutes=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -99,6 +101,8 @@ class Plan:
     left: RunInfo | None = None
     #: The endpoint's clock less ours, where an incremental run asked (see _incremental_from).
     clock_skew: timedelta | None = None
+    #: ``(from, until)`` of every window of the run, those a resumed run finished included.
+    bounds: list[tuple[str | None, str | None]] = field(default_factory=list)
 
 
 def bounds_at(options: HarvestOptions, day: bool) -> HarvestOptions:
@@ -181,18 +185,20 @@ def plan_run(
         and options.until_date == last.until_date
     )
     if last is not None and resumable:
-        windows, cut_short = _windows(
+        windows, cut_short, bounds = _windows(
             store, client, key, prefix, options, last.from_date, last.sync_started_at, fresh=False
         )
-        return Plan(last.from_date, last.sync_started_at, windows, last, cut_short)
+        return Plan(last.from_date, last.sync_started_at, windows, last, cut_short, bounds=bounds)
     started = datetime.now(UTC)
     from_date, skew = options.from_date, None
     if from_date is None and not options.full:
         from_date, skew = _incremental_from(store, client, key, options.overlap)
     _check_order(from_date, options.until_date, "this incremental run starts at")
-    windows, _ = _windows(store, client, key, prefix, options, from_date, started, fresh=True)
+    windows, _, bounds = _windows(
+        store, client, key, prefix, options, from_date, started, fresh=True
+    )
     left = last if unfinished else None
-    return Plan(from_date, started, windows, None, False, left, skew)
+    return Plan(from_date, started, windows, None, False, left, skew, bounds)
 
 
 def asks_for_all_of(plan: Plan, until_date: str | None, left: RunInfo) -> bool:
@@ -222,25 +228,31 @@ def left_issue(left: RunInfo) -> Issue:
 
 def clock_issue(skew: timedelta | None) -> Issue | None:
     """What the report says of the endpoint's clock, where it is a minute or more off ours."""
-    if skew is None or abs(skew) < SHOWN_CLOCK_SKEW:
+    if skew is None or abs(skew) < MIN_CLOCK_SKEW:
         return None
     if skew > timedelta(0):
         said = (
-            f"is {skew} ahead of this machine's: runs ask from this machine's clock, the "
+            f"is {_minutes(skew)} ahead of this machine's: runs ask from this machine's clock, the "
             "earlier, so nothing is missed"
         )
     elif -skew < MAX_CLOCK_SKEW:
         said = (
-            f"is {-skew} behind this machine's: this run asks from that much earlier, so that no "
-            "record it stamped by its own clock is missed"
+            f"is {_minutes(-skew)} behind this machine's: this run asks from that much "
+            "earlier, so that no record it stamped by its own clock is missed"
         )
     else:
         said = (
-            f"is {-skew} behind this machine's, too far for a clock set wrong (its Identify "
-            "answer may be cached): not followed"
+            f"is {_minutes(-skew)} behind this machine's, too far for a clock set wrong (its "
+            "Identify answer may be cached): not followed"
         )
     severity = Severity.INFO if skew > timedelta(0) else Severity.WARNING
     return Issue("harvest.clock_skew", f"the endpoint's clock (its responseDate) {said}", severity)
+
+
+def _minutes(span: timedelta) -> str:
+    """``2 h 05 min``: a difference of clocks to the minute (its seconds are noise)."""
+    hours, minutes = divmod(round(span.total_seconds() / 60), 60)
+    return f"{hours} h {minutes:02d} min"
 
 
 def _incremental_from(
@@ -260,8 +272,9 @@ def _incremental_from(
         return None, None
     identify = client.identify_endpoint()
     skew = identify.clock_skew
-    behind = skew if skew is not None and -MAX_CLOCK_SKEW < skew < timedelta(0) else timedelta(0)
-    return format_datestamp(synced - overlap + behind, identify.day_granularity), skew
+    behind = skew if skew is not None and -MAX_CLOCK_SKEW < skew <= -MIN_CLOCK_SKEW else None
+    start = synced - overlap + (behind or timedelta(0))
+    return format_datestamp(start, identify.day_granularity), skew
 
 
 def _windows(
@@ -274,9 +287,9 @@ def _windows(
     sync_started_at: datetime,
     *,
     fresh: bool,
-) -> tuple[list[WindowState], bool]:
-    """The run's windows with their checkpoints, and whether a window a resumed run finished
-    had been cut short; windows a resumed run finished are left out."""
+) -> tuple[list[WindowState], bool, list[tuple[str | None, str | None]]]:
+    """The run's windows with their checkpoints, whether a window a resumed run finished had
+    been cut short, and the bounds of all; windows a resumed run finished are left out."""
     bounds: list[tuple[str | None, str | None]] = [(from_date, options.until_date)]
     keys = [key]
     if options.window is not None:
@@ -298,7 +311,7 @@ def _windows(
             cut_short = cut_short or checkpoint.cut_short
             continue
         states.append(state)
-    return states, cut_short
+    return states, cut_short, bounds
 
 
 def _window_bounds(
@@ -324,7 +337,7 @@ def _window_bounds(
         # An earliestDatestamp later than the end still leaves one open window.
         last = pairs[0][1] if pairs else format_datestamp(end, day)
         pairs[:1] = [(None, last)]
-    if until is None:
+    if until is None and pairs:
         # Open above, as a run without windows: an endpoint whose clock is ahead of ours stamps
         # its latest changes after our now, which would leave them to the next run.
         pairs[-1] = (pairs[-1][0], None)

@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
     from ir_ingest.oai.client import OAIClient, Page
     from ir_ingest.oai.harvest import ProgressCallback
-    from ir_ingest.oai.pages import Window
     from ir_ingest.oai.plan import HarvestOptions, Plan, WindowState
     from ir_ingest.report.model import RunReport
     from ir_ingest.store import Store
@@ -64,8 +63,7 @@ def harvest_windows(
         if on_page is not None:
             on_page(report)
 
-    windows = [state.window for state in plan.windows]
-    pages = _PageLine(store, report, options, client.repository, committed, windows)
+    pages = _PageLine(store, report, options, client.repository, committed, plan.bounds)
     try:
         for index, page in prefetched(producers, options.parallel):
             pages.add(plan.windows[index], page)
@@ -135,7 +133,7 @@ class _PageLine:
         options: HarvestOptions,
         repository: str,
         committed: Callable[[], None],
-        windows: list[Window],
+        bounds: list[tuple[str | None, str | None]],
     ) -> None:
         self.store = store
         self.committed = committed
@@ -161,7 +159,7 @@ class _PageLine:
         self.turned: float | None = None
         self.taken = 0
         self.strays = Strays()
-        self.shared = SharedSeconds(windows)
+        self.shared = SharedSeconds(bounds)
 
     def add(self, state: WindowState, page: Page) -> None:
         """Process and commit ``page``; or hand it to the crosswalk process, and commit the
