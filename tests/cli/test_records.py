@@ -42,6 +42,42 @@ def test_import_stores_one_record_and_says_so(db: str) -> None:
     assert store_counts(db)["records"] == 1
 
 
+def test_import_by_identifier_fetches_the_record_from_the_endpoint(
+    db: str, demo_records: list[ProvidedRecord]
+) -> None:
+    live = next(r for r in demo_records if not r.deleted)
+    with serve_in_background(fixture_endpoint_app(demo_records)) as url:
+        asked = ["--db", db, "import", "--endpoint", url, "--identifier", live.identifier]
+        result = runner.invoke(app, asked)
+        again = runner.invoke(app, asked)
+        missing = runner.invoke(app, [*asked[:-1], "oai:nowhere:1"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("created: ")
+    assert result.output.splitlines()[0].endswith(f"({live.identifier})")
+    assert again.output.startswith("unchanged: ")
+    assert missing.exit_code == 1
+    assert "idDoesNotExist" in missing.output
+    assert store_counts(db)["records"] == 1
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        ["FILE", "--endpoint", "http://127.0.0.1:9/oai", "--identifier", "oai:x:1"],
+        ["--endpoint", "http://127.0.0.1:9/oai"],
+        ["--identifier", "oai:x:1"],
+        [],
+    ],
+)
+def test_import_takes_a_file_or_an_endpoint_and_an_identifier(db: str, given: list[str]) -> None:
+    given = [str(SEED_CHAPTER) if word == "FILE" else word for word in given]
+    result = runner.invoke(app, ["--db", db, "import", *given])
+
+    assert result.exit_code == 2
+    assert "give a FILE, or --endpoint and --identifier" in result.output
+
+
 def test_an_older_export_imported_after_a_newer_one_is_skipped(db: str, tmp_path: Path) -> None:
     old = tmp_path / "last-year.xml"
     text = SEED_CHAPTER.read_text(encoding="utf-8")

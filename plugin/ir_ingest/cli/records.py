@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from ir_ingest.cli.common import OutputOption, Settings, app, chosen_format, fail_cleanly
+from ir_ingest.cli.runs import Where, configured
 from ir_ingest.console import err, out, print_lineage
 from ir_ingest.crosswalk import check_crosswalk_name, registry
 from ir_ingest.errors import IngestError
@@ -18,6 +19,7 @@ from ir_ingest.errors import IngestError
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from ir_ingest.entry import Entry
     from ir_ingest.schema import Record
     from ir_ingest.store import Store
 
@@ -57,24 +59,54 @@ def _known_format(prefix: str | None) -> str | None:
 @app.command("import")
 def import_record(
     ctx: typer.Context,
-    file: RecordFile,
-    prefix: FormatOption = None,
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="FILE",
+            help="An XML file: OAI-PMH response, record, metadata or collection (or give "
+            "--endpoint and --identifier).",
+        ),
+    ] = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint",
+            help="Fetch the record from this OAI-PMH base URL (or source of the config) by "
+            "GetRecord, with --identifier.",
+        ),
+    ] = None,
+    identifier: Annotated[
+        str | None, typer.Option("--identifier", help="The record's OAI identifier.")
+    ] = None,
+    prefix: Annotated[
+        str | None,
+        typer.Option(
+            "--prefix",
+            help="Format (a crosswalk's name); detected from the root element if omitted.  With "
+            "--endpoint, the metadataPrefix (default: the richest the endpoint offers that a "
+            "crosswalk reads).",
+        ),
+    ] = None,
     crosswalk: CrosswalkOption = None,
 ) -> None:
-    """Import a record (or each record of a collection) from a file into the store.
+    """Import a record (or each record of a collection) from a file into the store, or one
+    record from an endpoint by its OAI identifier (it keeps the id a harvest gives it).
 
     Example:  ir-ingest import fixtures/records/oai_dc/pure-chapter.xml
-    """
-    from ir_ingest.pipeline import process_file
 
+    Example:  ir-ingest import --endpoint https://research.example.ac.uk/ws/oai
+    --identifier oai:research.example.ac.uk:publications/0d9312eb
+    """
     settings: Settings = ctx.obj
+    if (file is None) == (endpoint is None) or (endpoint is None) != (identifier is None):
+        raise typer.BadParameter("give a FILE, or --endpoint and --identifier", param_hint="'FILE'")
     with fail_cleanly():
         check_crosswalk_name(crosswalk)
-        entries = process_file(file, _known_format(prefix), crosswalk)
-        for entry in entries:
-            if entry.record is None and not entry.harvested.deleted:
-                problems = "; ".join(issue.message for issue in entry.issues)
-                raise IngestError(f"{file}: not imported: {problems}")
+        if endpoint is not None and identifier is not None:
+            entries = [_fetched(settings, endpoint, identifier, prefix, crosswalk)]
+        else:
+            assert file is not None  # said above
+            entries = _read_file(file, prefix, crosswalk)
         with closing(settings.store()) as store:
             store.save_page(None, entries, None)
     for entry in entries:
@@ -84,6 +116,46 @@ def import_record(
         out.print(f"{entry.outcome.value}: {title} ({entry.harvested.identifier})")
         for issue in entry.issues:
             out.print(f"  {issue.severity.value} {issue.code}: {issue.message}")
+
+
+def _read_file(file: Path, prefix: str | None, crosswalk: str | None) -> list[Entry]:
+    """The file's records, processed; all of them, or an error (nothing is stored)."""
+    from ir_ingest.pipeline import process_file
+
+    entries = process_file(file, _known_format(prefix), crosswalk)
+    for entry in entries:
+        if entry.record is None and not entry.harvested.deleted:
+            problems = "; ".join(issue.message for issue in entry.issues)
+            raise IngestError(f"{file}: not imported: {problems}")
+    return entries
+
+
+def _fetched(
+    settings: Settings,
+    endpoint: str,
+    identifier: str,
+    prefix: str | None,
+    crosswalk: str | None,
+) -> Entry:
+    """GetRecord from ``endpoint`` (a URL, or a source of the config with its settings)."""
+    from ir_ingest.oai.getrecord import fetch_by_identifier
+    from ir_ingest.oai.harvest import AUTO_PREFIX
+
+    source = settings.config().sources.get(endpoint)
+    if source is None and "://" not in endpoint:
+        raise IngestError(f"{endpoint!r} is neither an http(s) URL nor a source in the config")
+    where = (
+        configured(source, prefix, None, crosswalk)
+        if source
+        else Where(endpoint, prefix, None, crosswalk, None)
+    )
+    return fetch_by_identifier(
+        where.url,
+        identifier,
+        prefix=where.prefix or AUTO_PREFIX,
+        repository=where.repository,
+        crosswalk=where.crosswalk,
+    )
 
 
 @app.command("crosswalk")

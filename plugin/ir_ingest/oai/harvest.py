@@ -156,7 +156,7 @@ def _richest_offered_or_failed(store: Store, client: OAIClient, options: Harvest
     a failed run is kept under ``auto``, so that ``report --list`` shows the outage as it
     does for a run with a prefix (a third walkthrough found no trace of it)."""
     try:
-        return _richest_offered(client, options.crosswalk)
+        return richest_offered(client, options.crosswalk)
     except HarvestError as exc:
         run_id = store.begin_run(
             client.repository, AUTO_PREFIX, options.set_spec, crosswalk=options.crosswalk
@@ -167,7 +167,7 @@ def _richest_offered_or_failed(store: Store, client: OAIClient, options: Harvest
         raise
 
 
-def _richest_offered(client: OAIClient, reader: str | None) -> str:
+def richest_offered(client: OAIClient, reader: str | None) -> str:
     """The prefix ``auto`` stands for: the richest format the endpoint offers that we read
     (that the crosswalk ``reader`` reads, when the run has one)."""
     try:
@@ -291,7 +291,7 @@ def _close_failed(
         return exc
     # Closed first: explaining a failure asks the endpoint again, which may fail or be
     # interrupted in its turn.
-    failure = _with_formats_offered(client, report.metadata_prefix, exc)
+    failure = with_formats_offered(client, report.metadata_prefix, exc)
     if failure is not exc:
         report.fail(failure)
         store.finish_run(report.run_id, "failed", report.to_dict(), report.error)
@@ -314,7 +314,7 @@ def _note_retries(report: RunReport, client: OAIClient) -> None:
         report.add_run_issue(retried, "requests")
 
 
-def _with_formats_offered(client: OAIClient, prefix: str, exc: BaseException) -> BaseException:
+def with_formats_offered(client: OAIClient, prefix: str, exc: BaseException) -> BaseException:
     """``cannotDisseminateFormat`` (§3.6) with the formats the endpoint does offer, as a
     manager asks next; any other failure as it is."""
     if not isinstance(exc, OAIProtocolError) or exc.code != "cannotDisseminateFormat":

@@ -1,0 +1,68 @@
+"""Manual import of one record by its OAI identifier (GetRecord), against pyoai's server."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import pytest
+
+from ir_ingest.entry import Outcome
+from ir_ingest.errors import OAIProtocolError
+from ir_ingest.oai.getrecord import fetch_by_identifier
+from ir_ingest.oai.harvest import run_harvest
+from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
+
+if TYPE_CHECKING:
+    from ir_ingest.store import Store
+
+DC = "http://purl.org/dc/elements/1.1/"
+
+
+def test_a_record_imported_by_identifier_is_the_harvested_one(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    live = next(r for r in demo_records if not r.deleted)
+    assert live.metadata is not None
+    retitled = copy.deepcopy(live.metadata)
+    retitled.find(f"{{{DC}}}title").text = "Fixed at the source"  # type: ignore[union-attr]
+    changed = [replace(live, metadata=retitled) if r is live else r for r in demo_records]
+    with serve_in_background(fixture_endpoint_app(demo_records)) as url:
+        run_harvest(url, "oai_dc", store=store)
+        same = fetch_by_identifier(url, live.identifier)
+        store.save_page(None, [same], None)
+    # The endpoint, fixed, now answers on another port: the records' name stays the first URL.
+    with serve_in_background(fixture_endpoint_app(changed)) as moved:
+        fixed = fetch_by_identifier(moved, live.identifier, prefix="oai_dc", repository=url)
+
+    assert same.outcome is Outcome.UNCHANGED, "auto took oai_dc, and the id is the harvest's"
+    store.save_page(None, [fixed], None)
+    assert fixed.outcome is Outcome.UPDATED
+    assert fixed.record is not None
+    assert fixed.record.title is not None
+    assert fixed.record.title.value == "Fixed at the source"
+
+
+def test_a_deleted_record_is_a_tombstone(store: Store, demo_records: list[ProvidedRecord]) -> None:
+    gone = next(r for r in demo_records if r.deleted)
+    with serve_in_background(fixture_endpoint_app(demo_records)) as url:
+        entry = fetch_by_identifier(url, gone.identifier, prefix="oai_dc")
+    store.save_page(None, [entry], None)
+
+    assert entry.harvested.deleted
+    assert entry.outcome is Outcome.TOMBSTONE_ONLY
+
+
+def test_an_unknown_identifier_or_format_is_the_endpoints_error(
+    demo_records: list[ProvidedRecord],
+) -> None:
+    with serve_in_background(fixture_endpoint_app(demo_records)) as url:
+        with pytest.raises(OAIProtocolError) as unknown:
+            fetch_by_identifier(url, "oai:nowhere:1", prefix="oai_dc")
+        with pytest.raises(OAIProtocolError) as format_:
+            fetch_by_identifier(url, demo_records[0].identifier, prefix="marcxml")
+
+    assert unknown.value.code == "idDoesNotExist"
+    assert format_.value.code == "cannotDisseminateFormat"
+    assert "the endpoint does not offer 'marcxml'; it offers: oai_dc" in str(format_.value)
