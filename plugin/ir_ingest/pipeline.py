@@ -132,21 +132,29 @@ def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
     OAI-PMH response's ``<request>`` element becomes the repository, so a record imported from a
     saved GetRecord response has the same id as the one harvested from that endpoint.
     """
-    return _read(path, prefix)[2]
+    return _read(_file_bytes(path), str(path), prefix)[1]
 
 
 def process_file(
     path: Path, prefix: str | None = None, crosswalk: str | None = None
 ) -> list[Entry]:
     """Read a file as :func:`read_file` does and :func:`process` each of its records, with
-    the crosswalk ``crosswalk`` when given (else the one the prefix or the root names).
+    the crosswalk ``crosswalk`` when given (else the one the prefix or the root names)."""
+    return process_document(_file_bytes(path), str(path), prefix, crosswalk)
 
-    A record taken out of a larger file (a ListRecords page, a collection) is stored as its own
-    XML, which no longer shows the characters the parser removed from it; it gets the issue
+
+def process_document(
+    raw: bytes, name: str, prefix: str | None = None, crosswalk: str | None = None
+) -> list[Entry]:
+    """:func:`process_file` for a document already read (fetched from a URL, say), which
+    messages call ``name``.
+
+    A record taken out of a larger document (a ListRecords page, a collection) is stored as its
+    own XML, which no longer shows the characters the parser removed from it; it gets the issue
     here instead.  The records of an OAI-PMH response are cut apart and parsed one by one to
     tell which lost characters, as a harvest does; those of a collection by their lines.
     """
-    raw, parsed, records = _read(path, prefix)
+    parsed, records = _read(raw, name, prefix)
     if crosswalk is not None:
         # The crosswalk the format names anyway is not the record's own (as in a harvest).
         records = [
@@ -174,21 +182,26 @@ def _repairs(
     return {parts[part]: [issue] for part, issue in by_part.items()}
 
 
-def _read(path: Path, prefix: str | None) -> tuple[bytes, xmlsafe.Parsed, list[HarvestedRecord]]:
+def _file_bytes(path: Path) -> bytes:
     try:
-        raw = xmlsafe.read_bounded(path)
+        return xmlsafe.read_bounded(path)
     except OSError as exc:
         raise XMLError(
             f"cannot read the file: {exc.strerror}", code="xml.unreadable", source=str(path)
         ) from exc
+
+
+def _read(
+    raw: bytes, name: str, prefix: str | None
+) -> tuple[xmlsafe.Parsed, list[HarvestedRecord]]:
     if raw.lstrip()[:1] in (b"{", b"["):
         raise XMLError(
             "the file is JSON, not XML: import reads OAI-PMH responses and metadata records "
             "(ir-ingest export writes JSON, which import does not read back)",
             code="xml.not_xml",
-            source=str(path),
+            source=name,
         )
-    parsed = xmlsafe.parse(raw, source=str(path))
+    parsed = xmlsafe.parse(raw, source=name)
     root = parsed.root
     adopt_bare_record(root)  # raw stays as the file has it
     repository = root.findtext(f"{{{OAI_NS}}}request", default="").strip() or FILE_REPOSITORY
@@ -200,11 +213,11 @@ def _read(path: Path, prefix: str | None) -> tuple[bytes, xmlsafe.Parsed, list[H
                 f"the file is an OAI-PMH error response: {error.get('code')}: "
                 f"{(error.text or '').strip()}",
                 code="oai.error_response",
-                source=str(path),
+                source=name,
             )
         if not records:
             raise XMLError(
-                "the OAI-PMH response holds no record", code="oai.no_metadata", source=str(path)
+                "the OAI-PMH response holds no record", code="oai.no_metadata", source=name
             )
     else:
         records = [root] if root.tag == f"{{{OAI_NS}}}record" else []
@@ -218,15 +231,14 @@ def _read(path: Path, prefix: str | None) -> tuple[bytes, xmlsafe.Parsed, list[H
         tree=root if not parsed.issues else None,
     )
     if len(records) <= 1:
-        return raw, parsed, _harvested(path, records[0] if records else None, root, base, prefix)
+        return parsed, _harvested(name, records[0] if records else None, root, base, prefix)
     return (
-        raw,
         parsed,
         [
             found
             for record in records
             for found in _harvested(
-                path,
+                name,
                 record,
                 record,
                 replace(base, raw=xmlsafe.to_bytes(record), tree=record),
@@ -237,7 +249,7 @@ def _read(path: Path, prefix: str | None) -> tuple[bytes, xmlsafe.Parsed, list[H
 
 
 def _harvested(
-    path: Path,
+    name: str,
     record: etree._Element | None,
     document: etree._Element,
     base: HarvestedRecord,
@@ -266,10 +278,10 @@ def _harvested(
             raise XMLError(
                 f"no metadata found for record {base.identifier or 'without identifier'}",
                 code="oai.no_metadata",
-                source=str(path),
+                source=name,
             )
         return [base]
-    members = _members(path, metadata, prefix, in_record=record is not None)
+    members = _members(name, metadata, prefix, in_record=record is not None)
     if members[0][0] is metadata:  # one record, not a collection (of any size) of them
         return [
             replace(
@@ -291,7 +303,7 @@ def _harvested(
 
 
 def _members(
-    path: Path, metadata: etree._Element, prefix: str | None, *, in_record: bool
+    name: str, metadata: etree._Element, prefix: str | None, *, in_record: bool
 ) -> list[tuple[etree._Element, str]]:
     """The records in a metadata element (inside an OAI ``<record>``, or the file's root):
     itself, or each child of a collection wrapper."""
@@ -306,7 +318,7 @@ def _members(
         members = []
     if not members and is_envelope(metadata):
         message = _envelope_message(metadata, in_record=in_record)
-        raise CrosswalkError(f"{path}: {message}", code=error.code) from error
+        raise CrosswalkError(f"{name}: {message}", code=error.code) from error
     if not members:
-        raise CrosswalkError(f"{path}: {error}", code=error.code) from error
+        raise CrosswalkError(f"{name}: {error}", code=error.code) from error
     return members

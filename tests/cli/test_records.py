@@ -61,6 +61,25 @@ def test_import_by_identifier_fetches_the_record_from_the_endpoint(
     assert store_counts(db)["records"] == 1
 
 
+def test_import_of_a_url_reads_what_it_answers(db: str, demo_records: list[ProvidedRecord]) -> None:
+    live = next(r for r in demo_records if not r.deleted)
+    with serve_in_background(fixture_endpoint_app(demo_records)) as url:
+        # A GetRecord answer names its endpoint: the record gets the id a harvest gives it.
+        answer = f"{url}?verb=GetRecord&metadataPrefix=oai_dc&identifier={live.identifier}"
+        fetched = runner.invoke(app, ["--db", db, "import", answer])
+        by_id = ["--endpoint", url, "--identifier", live.identifier]
+        again = runner.invoke(app, ["--db", db, "import", *by_id])
+        nothing = runner.invoke(app, ["--db", db, "import", f"{url}?verb=Nonsense"])
+
+    assert fetched.exit_code == 0, fetched.output
+    assert fetched.output.startswith("created: ")
+    assert again.output.startswith("unchanged: ")
+    assert nothing.exit_code == 1
+    assert f"{url}?verb=Nonsense" in nothing.output
+    assert "badVerb" in nothing.output
+    assert store_counts(db)["records"] == 1
+
+
 @pytest.mark.parametrize(
     "given",
     [
@@ -75,7 +94,7 @@ def test_import_takes_a_file_or_an_endpoint_and_an_identifier(db: str, given: li
     result = runner.invoke(app, ["--db", db, "import", *given])
 
     assert result.exit_code == 2
-    assert "give a FILE, or --endpoint and --identifier" in result.output
+    assert "give a FILE or URL, or --endpoint and --identifier" in result.output
 
 
 def test_an_older_export_imported_after_a_newer_one_is_skipped(db: str, tmp_path: Path) -> None:

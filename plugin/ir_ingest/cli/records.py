@@ -60,11 +60,11 @@ def _known_format(prefix: str | None) -> str | None:
 def import_record(
     ctx: typer.Context,
     file: Annotated[
-        Path | None,
+        str | None,
         typer.Argument(
-            metavar="FILE",
-            help="An XML file: OAI-PMH response, record, metadata or collection (or give "
-            "--endpoint and --identifier).",
+            metavar="FILE|URL",
+            help="An XML file, or an http(s) URL to fetch one from: OAI-PMH response, record, "
+            "metadata or collection (or give --endpoint and --identifier).",
         ),
     ] = None,
     endpoint: Annotated[
@@ -89,8 +89,8 @@ def import_record(
     ] = None,
     crosswalk: CrosswalkOption = None,
 ) -> None:
-    """Import a record (or each record of a collection) from a file into the store, or one
-    record from an endpoint by its OAI identifier (it keeps the id a harvest gives it).
+    """Import a record (or each record of a collection) from a file or a URL into the store,
+    or one record from an endpoint by its OAI identifier (it keeps the id a harvest gives it).
 
     Example:  ir-ingest import fixtures/records/oai_dc/pure-chapter.xml
 
@@ -99,14 +99,16 @@ def import_record(
     """
     settings: Settings = ctx.obj
     if (file is None) == (endpoint is None) or (endpoint is None) != (identifier is None):
-        raise typer.BadParameter("give a FILE, or --endpoint and --identifier", param_hint="'FILE'")
+        raise typer.BadParameter(
+            "give a FILE or URL, or --endpoint and --identifier", param_hint="'FILE|URL'"
+        )
     with fail_cleanly():
         check_crosswalk_name(crosswalk)
         if endpoint is not None and identifier is not None:
             entries = [_fetched(settings, endpoint, identifier, prefix, crosswalk)]
         else:
             assert file is not None  # said above
-            entries = _read_file(file, prefix, crosswalk)
+            entries = _read_document(file, _known_format(prefix), crosswalk)
         with closing(settings.store()) as store:
             store.save_page(None, entries, None)
     for entry in entries:
@@ -118,15 +120,29 @@ def import_record(
             out.print(f"  {issue.severity.value} {issue.code}: {issue.message}")
 
 
-def _read_file(file: Path, prefix: str | None, crosswalk: str | None) -> list[Entry]:
-    """The file's records, processed; all of them, or an error (nothing is stored)."""
-    from ir_ingest.pipeline import process_file
+#: An interactive import waits less for a URL than a harvest for its endpoint.
+_FETCH_RETRIES = 2
 
-    entries = process_file(file, _known_format(prefix), crosswalk)
+
+def _read_document(place: str, prefix: str | None, crosswalk: str | None) -> list[Entry]:
+    """The records of a file or of what a URL answers, processed; all of them, or an error
+    (nothing is stored)."""
+    from ir_ingest.oai.transport import Transport, TransportPolicy
+    from ir_ingest.pipeline import process_document, process_file
+    from ir_ingest.secrets import public_url
+
+    if place.startswith(("http://", "https://")):
+        policy = TransportPolicy(retries=_FETCH_RETRIES, total_wait=30.0)
+        with closing(Transport(place, policy)) as transport:
+            raw = transport.get({})
+        place = public_url(place)
+        entries = process_document(raw, place, prefix, crosswalk)
+    else:
+        entries = process_file(Path(place), prefix, crosswalk)
     for entry in entries:
         if entry.record is None and not entry.harvested.deleted:
             problems = "; ".join(issue.message for issue in entry.issues)
-            raise IngestError(f"{file}: not imported: {problems}")
+            raise IngestError(f"{place}: not imported: {problems}")
     return entries
 
 

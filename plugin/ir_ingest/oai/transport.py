@@ -191,6 +191,8 @@ class Transport:
     def _shown(self, params: dict[str, str]) -> str:
         """The request, to send again from a browser or curl: the URL without its credentials,
         with the arguments (a resumption token over 80 characters cut, ``...`` after it)."""
+        if not params:
+            return self.base_url
         query = urlencode({k: v if len(v) <= 80 else f"{v[:80]}..." for k, v in params.items()})
         return f"{self.base_url}{'&' if '?' in self.base_url else '?'}{query}"
 
