@@ -315,6 +315,13 @@ CODES: dict[str, CodeHelp] = {
         "nothing is lost; if runs take too long, tell the endpoint's owner (OAI-PMH §3.3.1), "
         "and harvest it less often",
     ),
+    "harvest.outside_set": CodeHelp(
+        "the endpoint sent records whose headers name other sets, none of them the one the run "
+        "asked for: it ignores set= (or loses it in its resumption tokens after the first "
+        "page); the records were stored as any other",
+        "nothing is lost; tell the endpoint's owner; records of other sets are in the store "
+        "under the same repository",
+    ),
     "harvest.retried": CodeHelp(
         "requests of the run failed (HTTP 503 or 429, another 5xx, a timeout, a dropped "
         "connection, an answer cut short) and were sent again: how many, why, and the seconds "

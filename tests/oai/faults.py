@@ -71,9 +71,9 @@ class FaultPlan:
     latency: float = 0.0
     slow_seconds: float = 0.6
     retry_after: int = 1
-    #: Answer as an endpoint that ignores ``from`` and ``until`` (IQSS/dataverse.harvard.edu#243):
-    #: every list request is served as if it had none.
-    ignore_dates: bool = False
+    #: Arguments of list requests the endpoint does not apply, as if they were not sent:
+    #: ``from`` and ``until`` (IQSS/dataverse.harvard.edu#243), ``set`` (SobekCM's tokens).
+    ignores: tuple[str, ...] = ()
     #: Compare from/until to the microsecond, datestamps served to the second (see
     #: :class:`~ir_ingest.oai.provider.RecordRepository`).
     sub_second: bool = False
@@ -152,10 +152,10 @@ def faulty_endpoint(records: list[ProvidedRecord], plan: FaultPlan) -> Callable[
                 plan.user_agents.append(environ.get("HTTP_USER_AGENT", ""))
             if plan.latency:
                 time.sleep(plan.latency)
-            if plan.ignore_dates:
+            if plan.ignores:
                 asked = parse_qs(query)
                 environ["QUERY_STRING"] = urlencode(
-                    {k: v[0] for k, v in asked.items() if k not in ("from", "until")}
+                    {k: v[0] for k, v in asked.items() if k not in plan.ignores}
                 )
             return _inject(fault, inner, environ, start_response, plan, base_url)
 

@@ -54,3 +54,31 @@ def test_the_furthest_stray_over_several_pages_and_windows_is_named() -> None:
         "the endpoint sent 3 records dated before the from= asked for (2024-03-01, 2024-04-01), "
         "oai:r:0 of 2023-01-01T00:00:00Z the furthest"
     )
+
+
+def _in_sets(*specs: tuple[str, ...]) -> tuple[Page, list[Entry]]:
+    records = [
+        HarvestedRecord("urn:r", f"oai:r:{n}", "2024-02-01", "oai_dc", b"", set_specs=sets)
+        for n, sets in enumerate(specs)
+    ]
+    return Page(records, token=None), [Entry(record) for record in records]
+
+
+def test_records_of_other_sets_beside_those_of_the_set_asked_for_are_counted() -> None:
+    strays = Strays()
+    window = Window("oai_dc", set_spec="theses")
+    strays.note(window, *_in_sets(("theses",), ("theses:phd", "all"), ("articles", "all"), ()))
+
+    [issue] = strays.issues()
+    assert issue.code == "harvest.outside_set"
+    assert issue.message.startswith(
+        "the endpoint sent 1 record of none of the set asked for (theses), oai:r:2 in "
+        "articles, all the first, beside 2 of it: it seems to ignore set="
+    )
+
+
+def test_headers_that_never_name_the_set_asked_for_are_not_taken_for_strays() -> None:
+    strays = Strays()
+    strays.note(Window("oai_dc", set_spec="wilis"), *_in_sets(("odum_all",), ("odum_all",)))
+
+    assert strays.issues() == []

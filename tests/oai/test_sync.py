@@ -79,7 +79,7 @@ def test_an_endpoint_that_ignores_from_is_named_in_the_report(
 ) -> None:
     _run(store, demo_records)
     versions = store.counts()["versions"]
-    plan = FaultPlan(ignore_dates=True)
+    plan = FaultPlan(ignores=("from", "until"))
     second = _run(store, demo_records, plan)
 
     assert "from=" in plan.queries()[0]
@@ -95,11 +95,27 @@ def test_an_endpoint_that_ignores_from_is_named_in_the_report(
     )
 
 
+def test_an_endpoint_that_ignores_the_set_is_named_in_the_report(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    others = [r for r in demo_records if r.set_specs and "openaire" not in r.set_specs]
+    plan = FaultPlan(ignores=("set",))
+    report = _run(store, demo_records, plan, set_spec="openaire")
+
+    assert "set=openaire" in plan.queries()[0]
+    assert report.total == 36
+    [issue] = report.run_issues
+    assert issue["code"] == "harvest.outside_set"
+    assert issue["message"].startswith(
+        f"the endpoint sent {len(others)} records of none of the set asked for (openaire), "
+    )
+
+
 def test_records_after_until_are_counted(store: Store, demo_records: list[ProvidedRecord]) -> None:
     newest = max(demo_records, key=lambda r: r.datestamp)
     until = newest.datestamp - timedelta(days=1)
     late = [r for r in demo_records if r.datestamp > until.replace(hour=23, minute=59, second=59)]
-    plan = FaultPlan(ignore_dates=True, batch_size=50)
+    plan = FaultPlan(ignores=("from", "until"), batch_size=50)
     report = _run(store, demo_records, plan, until_date=format_datestamp(until, True), full=True)
 
     [issue] = report.run_issues

@@ -1,10 +1,13 @@
-"""Records an endpoint sent dated outside the ``from`` and ``until`` a window asked for.
+"""Records an endpoint sent outside what a window asked for: dated outside its ``from`` and
+``until``, or in none of its set.
 
 OAI-PMH 2.0 §3.3.1 makes ``from`` and ``until`` bounds on the datestamps listed.  Some endpoints
 ignore them (IQSS/dataverse.harvard.edu#243: every incremental run got the whole repository
 again).  Nothing is lost then, and the store makes no version of a record that did not change,
-so nobody notices that a run meant to take a minute takes hours: the run's report says so.  The
-records are stored as any others.
+so nobody notices that a run meant to take a minute takes hours: the run's report says so.
+Others lose the set after the first page (their resumption tokens do not carry it:
+MarkVSullivan/SobekCM-Web-Application#6), and a harvest of one set takes in the repository.
+The records are stored as any others.
 """
 
 from __future__ import annotations
@@ -44,19 +47,27 @@ class _Side:
 
 
 class Strays:
-    """The run's records dated before their window's ``from`` or after its ``until``."""
+    """The run's records dated before their window's ``from`` or after its ``until``, and
+    those in none of its set."""
 
     def __init__(self) -> None:
         self.before = _Side()
         self.after = _Side()
+        #: Records whose header names the set asked for (or one below it), and those whose
+        #: header names sets, none of them that one.
+        self.in_set = 0
+        self.other_sets = 0
+        self.other_set_example: tuple[str, str, tuple[str, ...]] | None = None
         self._bounds: dict[Window, tuple[datetime | None, datetime | None]] = {}
 
     def note(self, window: Window, page: Page, entries: list[Entry]) -> None:
-        """Count the page's records dated outside ``window``.
+        """Count the page's records outside ``window``.
 
         The page's oldest and newest datestamps (read where it was fetched) clear most pages
-        at once; only a page that strays is read record by record.
+        of strays by date at once; only a page that strays is read record by record.
         """
+        if window.set_spec:
+            self._note_sets(window.set_spec, entries)
         since, until = self._window_bounds(window)
         # The page's datestamps are ordered by the start of what each names (a date-only one,
         # its midnight), as the records' below, so that a page with any stray is read.
@@ -74,9 +85,42 @@ class Strays:
             elif until is not None and (start := _moment(stamp, upper=False)) and start > until:
                 self.after.add(entry, start, window.until_date, later=True)
 
+    def _note_sets(self, asked: str, entries: list[Entry]) -> None:
+        # A record of a set below the one asked for (``a:b`` for ``a``) is in it (§2.7.2); one
+        # whose header names no set cannot be told.
+        below = asked + ":"
+        for entry in entries:
+            specs = entry.harvested.set_specs
+            if not specs:
+                continue
+            if any(spec == asked or spec.startswith(below) for spec in specs):
+                self.in_set += 1
+            else:
+                self.other_sets += 1
+                if self.other_set_example is None:
+                    harvested = entry.harvested
+                    self.other_set_example = (asked, harvested.identifier, specs)
+
     def issues(self) -> list[Issue]:
         """What the run's report says: one issue for each bound the endpoint ignored."""
         found = []
+        # Only where some records named the set: Dataverse's headers name one set a record is
+        # in, not always the one asked for (IQSS/dataverse#3687), and all its records would
+        # seem to be outside it.
+        if self.in_set and self.other_set_example is not None:
+            asked, identifier, specs = self.other_set_example
+            records = "record" if self.other_sets == 1 else "records"
+            found.append(
+                Issue(
+                    "harvest.outside_set",
+                    f"the endpoint sent {self.other_sets:,} {records} of none of the set asked "
+                    f"for ({asked}), {identifier} in {', '.join(specs)} the first, beside "
+                    f"{self.in_set:,} of it: it seems to ignore set= (or to lose it in its "
+                    "resumption tokens), so the run got more than the set (they were stored "
+                    "as any other)",
+                    Severity.WARNING,
+                )
+            )
         for side, bound, what in (
             (self.before, "from", "before"),
             (self.after, "until", "after"),
