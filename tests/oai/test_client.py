@@ -11,7 +11,7 @@ from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.pages import Window, iter_pages, read_page
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
-from tests.oai.scripted import scripted
+from tests.oai.scripted import error, scripted
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -185,3 +185,19 @@ def test_a_page_the_parser_refuses_whole_is_not_fetched_again() -> None:
     ):
         list(iter_pages(client, Window("oai_dc")))
     assert [params["verb"] for params in seen] == ["ListRecords"]
+
+
+def _list_answering(code: str) -> int:
+    """The size of the page an endpoint answering error ``code`` gives."""
+    with serve_in_background(scripted(lambda _: error(code))) as url, OAIClient(url) as client:
+        return client.list_page("ListRecords", "oai_dc", {"metadataPrefix": "oai_dc"}).size
+
+
+def test_an_error_code_is_read_without_its_spaces_and_case() -> None:
+    assert _list_answering(" NoRecordsMatch ") == 0, "an empty result, not a failed run"
+    with pytest.raises(OAIProtocolError) as caught:
+        _list_answering("BADARGUMENT")
+    assert caught.value.code == "badArgument"
+    with pytest.raises(OAIProtocolError) as empty:
+        _list_answering("")
+    assert empty.value.code == "unknown"

@@ -197,6 +197,11 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
                 f"{parsed.root.tag}, not OAI-PMH in {OAI_NS}): is this the endpoint's base URL?",
                 code="oai.not_oai_pmh",
             )
+        for error in parsed.root.iterfind(f"{{{OAI_NS}}}error"):
+            # " noRecordsMatch" or "NoRecordsMatch" is the code §3.6 names, not an unknown
+            # error that fails the run (an empty code, OpenSKOS/OpenSKOS#9, stays unknown).
+            code = (error.get("code") or "").strip()
+            error.set("code", _ERROR_CODES.get(code.lower(), code))
         return parsed.root
 
     # -- verbs ------------------------------------------------------------------------------
@@ -342,6 +347,10 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
 
 
 _RESPONSE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$", re.ASCII)
+
+
+#: The error codes of §3.6 by their lower case.
+_ERROR_CODES = {code.lower(): code for code in _OAI_ERRORS.values()}
 
 
 def _skew(response_date: str | None, received: datetime) -> timedelta | None:
