@@ -61,6 +61,20 @@ def test_import_by_identifier_fetches_the_record_from_the_endpoint(
     assert store_counts(db)["records"] == 1
 
 
+def test_import_by_identifier_keeps_records_under_the_name_they_were_harvested_under(
+    db: str, demo_records: list[ProvidedRecord]
+) -> None:
+    live = next(r for r in demo_records if not r.deleted)
+    with serve_in_background(fixture_endpoint_app(demo_records)) as url:
+        harvested = runner.invoke(app, ["--db", db, "harvest", url, "--repository", "urn:mine"])
+        by_id = ["import", "--endpoint", url, "--identifier", live.identifier]
+        named = runner.invoke(app, ["--db", db, *by_id, "--repository", "urn:mine"])
+
+    assert harvested.exit_code == 0, harvested.output
+    assert named.output.startswith("unchanged: "), named.output
+    assert store_counts(db)["records"] == 36
+
+
 def test_import_of_a_url_reads_what_it_answers(db: str, demo_records: list[ProvidedRecord]) -> None:
     live = next(r for r in demo_records if not r.deleted)
     with serve_in_background(fixture_endpoint_app(demo_records)) as url:
@@ -86,6 +100,7 @@ def test_import_of_a_url_reads_what_it_answers(db: str, demo_records: list[Provi
         ["FILE", "--endpoint", "http://127.0.0.1:9/oai", "--identifier", "oai:x:1"],
         ["--endpoint", "http://127.0.0.1:9/oai"],
         ["--identifier", "oai:x:1"],
+        ["FILE", "--repository", "urn:mine"],
         [],
     ],
 )

@@ -78,6 +78,14 @@ def import_record(
     identifier: Annotated[
         str | None, typer.Option("--identifier", help="The record's OAI identifier.")
     ] = None,
+    repository: Annotated[
+        str | None,
+        typer.Option(
+            "--repository",
+            help="With --endpoint: the name its records are kept under, as harvest's "
+            "--repository (default: the source's, else the URL).",
+        ),
+    ] = None,
     prefix: Annotated[
         str | None,
         typer.Option(
@@ -98,14 +106,21 @@ def import_record(
     --identifier oai:research.example.ac.uk:publications/0d9312eb
     """
     settings: Settings = ctx.obj
-    if (file is None) == (endpoint is None) or (endpoint is None) != (identifier is None):
+    if (
+        (file is None) == (endpoint is None)
+        or (endpoint is None) != (identifier is None)
+        or (repository is not None and endpoint is None)
+    ):
         raise typer.BadParameter(
-            "give a FILE or URL, or --endpoint and --identifier", param_hint="'FILE|URL'"
+            "give a FILE or URL, or --endpoint and --identifier (--repository goes with "
+            "--endpoint)",
+            param_hint="'FILE|URL'",
         )
     with fail_cleanly():
         check_crosswalk_name(crosswalk)
         if endpoint is not None and identifier is not None:
-            entries = [_fetched(settings, endpoint, identifier, prefix, crosswalk)]
+            asked = Where(endpoint, prefix, None, crosswalk, repository)
+            entries = [_fetched(settings, asked, identifier)]
         else:
             assert file is not None  # said above
             entries = _read_document(file, _known_format(prefix), crosswalk)
@@ -146,24 +161,19 @@ def _read_document(place: str, prefix: str | None, crosswalk: str | None) -> lis
     return entries
 
 
-def _fetched(
-    settings: Settings,
-    endpoint: str,
-    identifier: str,
-    prefix: str | None,
-    crosswalk: str | None,
-) -> Entry:
-    """GetRecord from ``endpoint`` (a URL, or a source of the config with its settings)."""
+def _fetched(settings: Settings, asked: Where, identifier: str) -> Entry:
+    """GetRecord as ``asked``: from its URL, or from a source of the config with the source's
+    settings where ``asked`` gives none."""
     from ir_ingest.oai.getrecord import fetch_by_identifier
     from ir_ingest.oai.harvest import AUTO_PREFIX
 
-    source = settings.config().sources.get(endpoint)
-    if source is None and "://" not in endpoint:
-        raise IngestError(f"{endpoint!r} is neither an http(s) URL nor a source in the config")
+    source = settings.config().sources.get(asked.url)
+    if source is None and "://" not in asked.url:
+        raise IngestError(f"{asked.url!r} is neither an http(s) URL nor a source in the config")
     where = (
-        configured(source, prefix, None, crosswalk)
+        configured(source, asked.prefix, None, asked.crosswalk, asked.repository)
         if source
-        else Where(endpoint, prefix, None, crosswalk, None)
+        else asked
     )
     return fetch_by_identifier(
         where.url,
