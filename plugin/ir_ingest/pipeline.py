@@ -18,7 +18,7 @@ from lxml import etree
 from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import content_id, crosswalk_record, for_element, is_envelope
 from ir_ingest.entry import DATESTAMP_LENGTH, Entry, HarvestedRecord, Issue, Severity
-from ir_ingest.errors import ConfigError, CrosswalkError, XMLError
+from ir_ingest.errors import ConfigError, CrosswalkError, IngestError, XMLError
 from ir_ingest.oai.records import RECORDS, adopt_bare_record, set_specs, unwrap
 from ir_ingest.oai.salvage import read_one_by_one
 from ir_ingest.validate import validate_record
@@ -135,6 +135,17 @@ def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
     return _read(_file_bytes(path), str(path), prefix)[1]
 
 
+def all_read(entries: list[Entry], name: str) -> list[Entry]:
+    """``entries`` if every record in them could be read (or is a deletion); else an
+    :class:`~ir_ingest.errors.IngestError` naming ``name`` and what went wrong, for a manual
+    import, which stores all of a document or none of it."""
+    for entry in entries:
+        if entry.record is None and not entry.harvested.deleted:
+            problems = "; ".join(issue.message for issue in entry.issues)
+            raise IngestError(f"{name}: not imported: {problems}")
+    return entries
+
+
 def process_file(
     path: Path, prefix: str | None = None, crosswalk: str | None = None
 ) -> list[Entry]:
@@ -144,17 +155,23 @@ def process_file(
 
 
 def process_document(
-    raw: bytes, name: str, prefix: str | None = None, crosswalk: str | None = None
+    raw: bytes,
+    name: str,
+    prefix: str | None = None,
+    crosswalk: str | None = None,
+    endpoint: str | None = None,
 ) -> list[Entry]:
     """:func:`process_file` for a document already read (fetched from a URL, say), which
-    messages call ``name``.
+    messages call ``name``.  ``endpoint``: the base URL an OAI-PMH response was fetched from,
+    which names its records' repository, as a harvest of it would (not its ``<request>``,
+    which a proxy or an endpoint's own idea of its address may write otherwise).
 
     A record taken out of a larger document (a ListRecords page, a collection) is stored as its
     own XML, which no longer shows the characters the parser removed from it; it gets the issue
     here instead.  The records of an OAI-PMH response are cut apart and parsed one by one to
     tell which lost characters, as a harvest does; those of a collection by their lines.
     """
-    parsed, records = _read(raw, name, prefix)
+    parsed, records = _read(raw, name, prefix, endpoint)
     if crosswalk is not None:
         # The crosswalk the format names anyway is not the record's own (as in a harvest).
         records = [
@@ -192,7 +209,7 @@ def _file_bytes(path: Path) -> bytes:
 
 
 def _read(
-    raw: bytes, name: str, prefix: str | None
+    raw: bytes, name: str, prefix: str | None, endpoint: str | None = None
 ) -> tuple[xmlsafe.Parsed, list[HarvestedRecord]]:
     if raw.lstrip()[:1] in (b"{", b"["):
         raise XMLError(
@@ -206,6 +223,7 @@ def _read(
     adopt_bare_record(root)  # raw stays as the file has it
     repository = root.findtext(f"{{{OAI_NS}}}request", default="").strip() or FILE_REPOSITORY
     if root.tag == f"{{{OAI_NS}}}OAI-PMH":
+        repository = endpoint or repository
         records = xmlsafe.elements(RECORDS(root))
         error = root.find(f"{{{OAI_NS}}}error")
         if not records and error is not None:  # a saved error answer (§3.6)

@@ -16,6 +16,7 @@ from ir_ingest.schema import checked_in_schema
 from ir_ingest.store import Store
 from tests.cli.conftest import runner, store_counts, titles_only
 from tests.conftest import SEED_CHAPTER
+from tests.oai.scripted import page, record, scripted
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -73,6 +74,29 @@ def test_import_by_identifier_keeps_records_under_the_name_they_were_harvested_u
     assert harvested.exit_code == 0, harvested.output
     assert named.output.startswith("unchanged: "), named.output
     assert store_counts(db)["records"] == 36
+
+
+def test_a_url_import_names_the_repository_by_the_url_not_by_the_answers_request(
+    db: str, tmp_path: Path
+) -> None:
+    # The scripted answers say <request>http://x/oai</request>, as one behind a proxy might.
+    def answer(params: dict[str, str]) -> bytes:
+        verb = params["verb"]
+        return page(verb, [record("oai:x:1", "2024-01-01T00:00:00Z", "Proxied")])
+
+    with serve_in_background(scripted(answer)) as url:
+        harvested = runner.invoke(app, ["--db", db, "harvest", url, "--prefix", "oai_dc"])
+        by_url = f"{url}?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:x:1"
+        imported = runner.invoke(app, ["--db", db, "import", by_url])
+        config = tmp_path / "ir-ingest.toml"
+        config.write_text(f'[sources.proxied]\nurl = "{url}"\nprefix = "oai_dc"\n')
+        named = ["--config", str(config), "import", "--endpoint", "proxied"]
+        by_name = runner.invoke(app, ["--db", db, *named, "--identifier", "oai:x:1"])
+
+    assert harvested.exit_code == 0, harvested.output
+    assert imported.output.startswith("unchanged: Proxied (oai:x:1)"), imported.output
+    assert by_name.output.startswith("unchanged: Proxied (oai:x:1)"), by_name.output
+    assert store_counts(db)["records"] == 1
 
 
 def test_import_of_a_url_reads_what_it_answers(db: str, demo_records: list[ProvidedRecord]) -> None:

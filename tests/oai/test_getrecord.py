@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ir_ingest.entry import Outcome
-from ir_ingest.errors import OAIProtocolError
+from ir_ingest.errors import HarvestError, OAIProtocolError
 from ir_ingest.oai.getrecord import fetch_by_identifier
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
+from tests.oai.scripted import page, record, scripted
 
 if TYPE_CHECKING:
     from ir_ingest.store import Store
@@ -66,3 +67,14 @@ def test_an_unknown_identifier_or_format_is_the_endpoints_error(
     assert unknown.value.code == "idDoesNotExist"
     assert format_.value.code == "cannotDisseminateFormat"
     assert "the endpoint does not offer 'marcxml'; it offers: oai_dc" in str(format_.value)
+
+
+def test_another_record_than_the_one_asked_for_is_refused() -> None:
+    def answer(_: dict[str, str]) -> bytes:
+        return page("GetRecord", [record("oai:x:other", "2024-01-01T00:00:00Z")])
+
+    with (
+        serve_in_background(scripted(answer)) as url,
+        pytest.raises(HarvestError, match=r"GetRecord 'oai:x:1' answered with another record"),
+    ):
+        fetch_by_identifier(url, "oai:x:1", prefix="oai_dc")

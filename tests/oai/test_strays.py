@@ -72,8 +72,8 @@ def test_records_of_other_sets_beside_those_of_the_set_asked_for_are_counted() -
     [issue] = strays.issues()
     assert issue.code == "harvest.outside_set"
     assert issue.message.startswith(
-        "the endpoint sent 1 record of none of the set asked for (theses), oai:r:2 in "
-        "articles, all the first, beside 2 of it: it seems to ignore set="
+        "the endpoint sent 1 record in none of the set asked for (theses), oai:r:2 in "
+        "articles, all the first, beside 2 in it: it seems to ignore set="
     )
 
 

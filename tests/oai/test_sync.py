@@ -107,7 +107,7 @@ def test_an_endpoint_that_ignores_the_set_is_named_in_the_report(
     [issue] = report.run_issues
     assert issue["code"] == "harvest.outside_set"
     assert issue["message"].startswith(
-        f"the endpoint sent {len(others)} records of none of the set asked for (openaire), "
+        f"the endpoint sent {len(others)} records in none of the set asked for (openaire), "
     )
 
 

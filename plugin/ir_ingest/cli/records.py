@@ -7,6 +7,7 @@ import sys
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import typer
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from ir_ingest.entry import Entry
+    from ir_ingest.oai.transport import TransportPolicy
     from ir_ingest.schema import Record
     from ir_ingest.store import Store
 
@@ -135,30 +137,36 @@ def import_record(
             out.print(f"  {issue.severity.value} {issue.code}: {issue.message}")
 
 
-#: An interactive import waits less for a URL than a harvest for its endpoint.
-_FETCH_RETRIES = 2
+#: The OAI-PMH arguments of a request URL (§3.1.1): what is left is the endpoint's base URL.
+_OAI_ARGUMENTS = frozenset(
+    {"verb", "identifier", "metadataPrefix", "set", "from", "until", "resumptionToken"}
+)
+
+
+def _interactive() -> TransportPolicy:
+    """How long a manual import waits for an answer: less than a harvest (someone waits)."""
+    from ir_ingest.oai.transport import TransportPolicy
+
+    return TransportPolicy(retries=2, read_timeout=30.0, total_wait=30.0)
 
 
 def _read_document(place: str, prefix: str | None, crosswalk: str | None) -> list[Entry]:
     """The records of a file or of what a URL answers, processed; all of them, or an error
     (nothing is stored)."""
-    from ir_ingest.oai.transport import Transport, TransportPolicy
-    from ir_ingest.pipeline import process_document, process_file
+    from ir_ingest.oai.transport import Transport
+    from ir_ingest.pipeline import all_read, process_document, process_file
     from ir_ingest.secrets import public_url
 
-    if place.startswith(("http://", "https://")):
-        policy = TransportPolicy(retries=_FETCH_RETRIES, total_wait=30.0)
-        with closing(Transport(place, policy)) as transport:
-            raw = transport.get({})
-        place = public_url(place)
-        entries = process_document(raw, place, prefix, crosswalk)
-    else:
-        entries = process_file(Path(place), prefix, crosswalk)
-    for entry in entries:
-        if entry.record is None and not entry.harvested.deleted:
-            problems = "; ".join(issue.message for issue in entry.issues)
-            raise IngestError(f"{place}: not imported: {problems}")
-    return entries
+    url = place.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return all_read(process_file(Path(place), prefix, crosswalk), place)
+    with closing(Transport(url, _interactive())) as transport:
+        raw = transport.get({})
+    query = [(k, v) for k, v in parse_qsl(parts.query, True) if k not in _OAI_ARGUMENTS]
+    endpoint = public_url(urlunsplit(parts._replace(query=urlencode(query))))
+    shown = public_url(url)
+    return all_read(process_document(raw, shown, prefix, crosswalk, endpoint), shown)
 
 
 def _fetched(settings: Settings, asked: Where, identifier: str) -> Entry:
@@ -181,6 +189,7 @@ def _fetched(settings: Settings, asked: Where, identifier: str) -> Entry:
         prefix=where.prefix or AUTO_PREFIX,
         repository=where.repository,
         crosswalk=where.crosswalk,
+        policy=_interactive(),
     )
 
 

@@ -317,12 +317,19 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         return self._read_page(root, prefix)
 
     def get_record(self, identifier: str, prefix: str) -> HarvestedRecord:
-        """GetRecord (§4.1) for one identifier."""
+        """GetRecord (§4.1) for one identifier: the record of that identifier in the answer,
+        never another one the endpoint sent instead (it would be stored as if asked for)."""
         root = self.request(verb="GetRecord", identifier=identifier, metadataPrefix=prefix)
         records = read_records(root, self.repository, prefix)
         if not records:
             raise HarvestError(f"{self.base_url}: GetRecord {identifier!r} returned no record")
-        return records[0]
+        for record in records:
+            if record.identifier == identifier.strip():
+                return record
+        sent = ", ".join(repr(record.identifier) for record in records)
+        raise HarvestError(
+            f"{self.base_url}: GetRecord {identifier!r} answered with another record ({sent})"
+        )
 
     def _read_page(self, root: etree._Element, prefix: str) -> Page:
         """A ListRecords response as an unread :class:`Page`."""

@@ -12,11 +12,16 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ir_ingest.crosswalk import check_crosswalk_name, reads_what
-from ir_ingest.errors import ConfigError, IngestError, OAIProtocolError
+from ir_ingest.crosswalk import check_crosswalk_name
+from ir_ingest.errors import OAIProtocolError
 from ir_ingest.oai.client import OAIClient
-from ir_ingest.oai.harvest import AUTO_PREFIX, richest_offered, with_formats_offered
-from ir_ingest.pipeline import process
+from ir_ingest.oai.harvest import (
+    AUTO_PREFIX,
+    check_reader,
+    richest_offered,
+    with_formats_offered,
+)
+from ir_ingest.pipeline import all_read, process
 
 if TYPE_CHECKING:
     from ir_ingest.entry import Entry
@@ -47,8 +52,7 @@ def fetch_by_identifier(
     with OAIClient(url, policy, repository) as client:
         if prefix == AUTO_PREFIX:
             prefix = richest_offered(client, crosswalk)
-        elif crosswalk is not None and crosswalk != prefix and not reads_what(crosswalk, prefix):
-            raise ConfigError(f"the crosswalk {crosswalk!r} does not read {prefix} records")
+        check_reader(crosswalk, prefix)
         try:
             harvested = client.get_record(identifier, prefix)
         except OAIProtocolError as exc:
@@ -58,8 +62,4 @@ def fetch_by_identifier(
             raise failure from exc
     if crosswalk is not None and crosswalk != prefix:
         harvested = replace(harvested, crosswalk=crosswalk)
-    entry = process(harvested)
-    if entry.record is None and not harvested.deleted:
-        problems = "; ".join(issue.message for issue in entry.issues)
-        raise IngestError(f"{identifier}: not imported: {problems}")
-    return entry
+    return all_read([process(harvested)], identifier)[0]

@@ -130,19 +130,23 @@ def run_harvest(
             if crosswalk == prefix:
                 # The crosswalk the prefix names anyway: records must not say otherwise.
                 options = replace(options, crosswalk=None)
-            elif crosswalk is not None and not reads_what(crosswalk, prefix):
-                # Every record would fail crosswalk.wrong_root (a fourth walkthrough's config).
-                raise ConfigError(
-                    f"the crosswalk {crosswalk!r} does not read {prefix} records (its root "
-                    f"element is not theirs): give a crosswalk for {prefix}, or the prefix of "
-                    "the format it reads"
-                )
+            check_reader(crosswalk, prefix)
             key = source_key(client.repository, prefix, options.set_spec, options.crosswalk)
             with source_lock(store, key):
                 return _run(store, client, prefix, options, on_page)
     finally:
         if own_store:
             store.close()
+
+
+def check_reader(crosswalk: str | None, prefix: str) -> None:
+    """Refuse a crosswalk that does not read the prefix's records: every record would fail
+    ``crosswalk.wrong_root`` (a fourth walkthrough's config)."""
+    if crosswalk is not None and crosswalk != prefix and not reads_what(crosswalk, prefix):
+        raise ConfigError(
+            f"the crosswalk {crosswalk!r} does not read {prefix} records (its root element is "
+            f"not theirs): give a crosswalk for {prefix}, or the prefix of the format it reads"
+        )
 
 
 _AUTO_FAILED = (

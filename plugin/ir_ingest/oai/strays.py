@@ -103,24 +103,7 @@ class Strays:
 
     def issues(self) -> list[Issue]:
         """What the run's report says: one issue for each bound the endpoint ignored."""
-        found = []
-        # Only where some records named the set: Dataverse's headers name one set a record is
-        # in, not always the one asked for (IQSS/dataverse#3687), and all its records would
-        # seem to be outside it.
-        if self.in_set and self.other_set_example is not None:
-            asked, identifier, specs = self.other_set_example
-            records = "record" if self.other_sets == 1 else "records"
-            found.append(
-                Issue(
-                    "harvest.outside_set",
-                    f"the endpoint sent {self.other_sets:,} {records} of none of the set asked "
-                    f"for ({asked}), {identifier} in {', '.join(specs)} the first, beside "
-                    f"{self.in_set:,} of it: it seems to ignore set= (or to lose it in its "
-                    "resumption tokens), so the run got more than the set (they were stored "
-                    "as any other)",
-                    Severity.WARNING,
-                )
-            )
+        found = [] if (other := self._set_issue()) is None else [other]
         for side, bound, what in (
             (self.before, "from", "before"),
             (self.after, "until", "after"),
@@ -140,6 +123,23 @@ class Strays:
                     )
                 )
         return found
+
+    def _set_issue(self) -> Issue | None:
+        # Only where some records named the set: Dataverse's headers name one set a record is
+        # in, not always the one asked for (IQSS/dataverse#3687), and all its records would
+        # seem to be outside it.
+        if not self.in_set or self.other_set_example is None:
+            return None
+        asked, identifier, specs = self.other_set_example
+        records = "record" if self.other_sets == 1 else "records"
+        return Issue(
+            "harvest.outside_set",
+            f"the endpoint sent {self.other_sets:,} {records} in none of the set asked for "
+            f"({asked}), {identifier} in {', '.join(specs)} the first, beside {self.in_set:,} "
+            "in it: it seems to ignore set= (or to lose it in its resumption tokens), so the "
+            "run got more than the set (they were stored as any other)",
+            Severity.WARNING,
+        )
 
     def _window_bounds(self, window: Window) -> tuple[datetime | None, datetime | None]:
         if window not in self._bounds:
