@@ -1,4 +1,4 @@
-"""Records of the second two date windows share, which both send: stored once.
+"""Records of the second where two date windows meet, which both windows send: stored once.
 
 At second granularity a window ends at the second the next begins (see
 :mod:`ir_ingest.oai.windows`), so an endpoint sends a record changed in that second with both.
