@@ -78,3 +78,18 @@ def test_another_record_than_the_one_asked_for_is_refused() -> None:
         pytest.raises(HarvestError, match=r"GetRecord 'oai:x:1' answered with another record"),
     ):
         fetch_by_identifier(url, "oai:x:1", prefix="oai_dc")
+
+
+def test_characters_removed_from_the_answer_are_said_on_the_record() -> None:
+    def answer(_: dict[str, str]) -> bytes:
+        return page("GetRecord", [record("oai:x:1", "2024-01-01T00:00:00Z", "Tabs\x0bpasted")])
+
+    with serve_in_background(scripted(answer)) as url:
+        entry = fetch_by_identifier(url, "oai:x:1", prefix="oai_dc")
+
+    assert entry.record is not None
+    assert entry.record.title is not None
+    assert entry.record.title.value == "Tabspasted"
+    assert [issue.code for issue in entry.issues if issue.code.startswith("xml.")] == [
+        "xml.illegal_characters"
+    ]

@@ -150,6 +150,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         self.repository = repository or self.base_url
         self.transport = Transport(base_url, policy, pacing)
         self._last_body = b""
+        self._last_repairs: tuple[Issue, ...] = ()
         self._identify: Identify | None = None
 
     def close(self) -> None:
@@ -172,6 +173,12 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         """The body of the last response, as received (what a salvage works from)."""
         return self._last_body
 
+    @property
+    def last_repairs(self) -> tuple[Issue, ...]:
+        """What the parser repaired in the last response (``xml.illegal_characters``): the
+        issues of a GetRecord answer's one record."""
+        return self._last_repairs
+
     # -- pyoai hooks ------------------------------------------------------------------------
 
     def makeRequest(self, **kw: Any) -> bytes:
@@ -191,6 +198,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         except XMLError as exc:
             # pyoai turns SyntaxError into its XMLSyntaxError; keep our message and code instead.
             raise MalformedResponseError(str(exc), code=exc.code) from exc
+        self._last_repairs = parsed.issues
         if parsed.root.tag != OAI_ROOT:
             raise MalformedResponseError(
                 f"{self.base_url} answered with no OAI-PMH response (its root element is "

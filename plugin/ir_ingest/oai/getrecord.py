@@ -60,6 +60,7 @@ def fetch_by_identifier(
             if failure is exc:
                 raise
             raise failure from exc
+        repairs = client.last_repairs  # the record is stored as re-serialised, without them
     if crosswalk is not None and crosswalk != prefix:
         harvested = replace(harvested, crosswalk=crosswalk)
-    return all_read([process(harvested)], identifier)[0]
+    return all_read([process(harvested, repairs)], identifier)[0]
