@@ -62,6 +62,23 @@ def test_import_by_identifier_fetches_the_record_from_the_endpoint(
     assert store_counts(db)["records"] == 1
 
 
+def test_import_by_identifier_takes_several_and_stores_all_or_none(
+    db: str, demo_records: list[ProvidedRecord]
+) -> None:
+    first, second = [r.identifier for r in demo_records if not r.deleted][:2]
+    with serve_in_background(fixture_endpoint_app(demo_records)) as url:
+        asked = ["--db", db, "import", "--endpoint", url, "--identifier", first]
+        one_missing = runner.invoke(app, [*asked, "--identifier", "oai:nowhere:1"])
+        both = runner.invoke(app, [*asked, "--identifier", second])
+
+    assert one_missing.exit_code == 1
+    assert "idDoesNotExist" in one_missing.output
+    assert both.exit_code == 0, both.output
+    outcomes = [line.split(":")[0] for line in both.output.splitlines() if line[:1] != " "]
+    assert outcomes == ["created", "created"]
+    assert store_counts(db)["records"] == 2
+
+
 def test_import_by_identifier_keeps_records_under_the_name_they_were_harvested_under(
     db: str, demo_records: list[ProvidedRecord]
 ) -> None:

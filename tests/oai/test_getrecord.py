@@ -10,7 +10,7 @@ import pytest
 
 from ir_ingest.entry import Outcome
 from ir_ingest.errors import HarvestError, OAIProtocolError
-from ir_ingest.oai.getrecord import fetch_by_identifier
+from ir_ingest.oai.getrecord import fetch_by_identifiers
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from tests.oai.scripted import page, record, scripted
@@ -31,11 +31,11 @@ def test_a_record_imported_by_identifier_is_the_harvested_one(
     changed = [replace(live, metadata=retitled) if r is live else r for r in demo_records]
     with serve_in_background(fixture_endpoint_app(demo_records)) as url:
         run_harvest(url, "oai_dc", store=store)
-        same = fetch_by_identifier(url, live.identifier)
+        [same] = fetch_by_identifiers(url, [live.identifier])
         store.save_page(None, [same], None)
     # The endpoint, fixed, now answers on another port: the records' name stays the first URL.
     with serve_in_background(fixture_endpoint_app(changed)) as moved:
-        fixed = fetch_by_identifier(moved, live.identifier, prefix="oai_dc", repository=url)
+        [fixed] = fetch_by_identifiers(moved, [live.identifier], prefix="oai_dc", repository=url)
 
     assert same.outcome is Outcome.UNCHANGED, "auto took oai_dc, and the id is the harvest's"
     store.save_page(None, [fixed], None)
@@ -48,7 +48,7 @@ def test_a_record_imported_by_identifier_is_the_harvested_one(
 def test_a_deleted_record_is_a_tombstone(store: Store, demo_records: list[ProvidedRecord]) -> None:
     gone = next(r for r in demo_records if r.deleted)
     with serve_in_background(fixture_endpoint_app(demo_records)) as url:
-        entry = fetch_by_identifier(url, gone.identifier, prefix="oai_dc")
+        [entry] = fetch_by_identifiers(url, [gone.identifier], prefix="oai_dc")
     store.save_page(None, [entry], None)
 
     assert entry.harvested.deleted
@@ -60,9 +60,9 @@ def test_an_unknown_identifier_or_format_is_the_endpoints_error(
 ) -> None:
     with serve_in_background(fixture_endpoint_app(demo_records)) as url:
         with pytest.raises(OAIProtocolError) as unknown:
-            fetch_by_identifier(url, "oai:nowhere:1", prefix="oai_dc")
+            fetch_by_identifiers(url, ["oai:nowhere:1"], prefix="oai_dc")
         with pytest.raises(OAIProtocolError) as format_:
-            fetch_by_identifier(url, demo_records[0].identifier, prefix="marcxml")
+            fetch_by_identifiers(url, [demo_records[0].identifier], prefix="marcxml")
 
     assert unknown.value.code == "idDoesNotExist"
     assert format_.value.code == "cannotDisseminateFormat"
@@ -77,7 +77,7 @@ def test_another_record_than_the_one_asked_for_is_refused() -> None:
         serve_in_background(scripted(answer)) as url,
         pytest.raises(HarvestError, match=r"GetRecord 'oai:x:1' answered with another record"),
     ):
-        fetch_by_identifier(url, "oai:x:1", prefix="oai_dc")
+        fetch_by_identifiers(url, ["oai:x:1"], prefix="oai_dc")
 
 
 def test_characters_removed_from_the_answer_are_said_on_the_record() -> None:
@@ -85,7 +85,7 @@ def test_characters_removed_from_the_answer_are_said_on_the_record() -> None:
         return page("GetRecord", [record("oai:x:1", "2024-01-01T00:00:00Z", "Tabs\x0bpasted")])
 
     with serve_in_background(scripted(answer)) as url:
-        entry = fetch_by_identifier(url, "oai:x:1", prefix="oai_dc")
+        [entry] = fetch_by_identifiers(url, ["oai:x:1"], prefix="oai_dc")
 
     assert entry.record is not None
     assert entry.record.title is not None

@@ -78,7 +78,13 @@ def import_record(
         ),
     ] = None,
     identifier: Annotated[
-        str | None, typer.Option("--identifier", help="The record's OAI identifier.")
+        list[str] | None,
+        typer.Option(
+            "--identifier",
+            metavar="OAI_ID",
+            help="The record's OAI identifier; give it again for more records (all are "
+            "fetched before any is stored).",
+        ),
     ] = None,
     repository: Annotated[
         str | None,
@@ -110,7 +116,7 @@ def import_record(
     settings: Settings = ctx.obj
     if (
         (file is None) == (endpoint is None)
-        or (endpoint is None) != (identifier is None)
+        or (endpoint is None) != (not identifier)
         or (repository is not None and endpoint is None)
     ):
         raise typer.BadParameter(
@@ -120,9 +126,9 @@ def import_record(
         )
     with fail_cleanly():
         check_crosswalk_name(crosswalk)
-        if endpoint is not None and identifier is not None:
+        if endpoint is not None and identifier:
             asked = Where(endpoint, prefix, None, crosswalk, repository)
-            entries = [_fetched(settings, asked, identifier)]
+            entries = _fetched(settings, asked, identifier)
         else:
             assert file is not None  # said above
             entries = _read_document(file, _known_format(prefix), crosswalk)
@@ -169,10 +175,10 @@ def _read_document(place: str, prefix: str | None, crosswalk: str | None) -> lis
     return all_read(process_document(raw, shown, prefix, crosswalk, endpoint), shown)
 
 
-def _fetched(settings: Settings, asked: Where, identifier: str) -> Entry:
+def _fetched(settings: Settings, asked: Where, identifiers: list[str]) -> list[Entry]:
     """GetRecord as ``asked``: from its URL, or from a source of the config with the source's
     settings where ``asked`` gives none."""
-    from ir_ingest.oai.getrecord import fetch_by_identifier
+    from ir_ingest.oai.getrecord import fetch_by_identifiers
     from ir_ingest.oai.harvest import AUTO_PREFIX
 
     source = settings.config().sources.get(asked.url)
@@ -183,9 +189,9 @@ def _fetched(settings: Settings, asked: Where, identifier: str) -> Entry:
         if source
         else asked
     )
-    return fetch_by_identifier(
+    return fetch_by_identifiers(
         where.url,
-        identifier,
+        identifiers,
         prefix=where.prefix or AUTO_PREFIX,
         repository=where.repository,
         crosswalk=where.crosswalk,

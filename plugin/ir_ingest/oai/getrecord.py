@@ -28,39 +28,44 @@ if TYPE_CHECKING:
     from ir_ingest.oai.transport import TransportPolicy
 
 
-def fetch_by_identifier(
+def fetch_by_identifiers(
     url: str,
-    identifier: str,
+    identifiers: list[str],
     *,
     prefix: str = AUTO_PREFIX,
     repository: str | None = None,
     crosswalk: str | None = None,
     policy: TransportPolicy | None = None,
-) -> Entry:
-    """Fetch the record ``identifier`` from the endpoint at ``url`` and process it, ready for
-    :meth:`~ir_ingest.store.Store.save_page` (which sets its outcome).
+) -> list[Entry]:
+    """Fetch the records ``identifiers`` from the endpoint at ``url`` and process them, ready
+    for :meth:`~ir_ingest.store.Store.save_page` (which sets their outcomes): all of them, or
+    the first error.
 
     ``prefix`` ``auto`` takes the richest format the endpoint offers that a crosswalk (or
     ``crosswalk``) reads.  ``repository`` is the name the endpoint's records are kept under
     (default: ``url``, as a harvest).  Raises
-    :class:`~ir_ingest.errors.OAIProtocolError` when the endpoint has no such record
+    :class:`~ir_ingest.errors.OAIProtocolError` when the endpoint has no record of one
     (``idDoesNotExist``) or not in that format (``cannotDisseminateFormat``, with the formats
     it offers), :class:`~ir_ingest.errors.HarvestError` when it cannot be reached, and
-    :class:`~ir_ingest.errors.IngestError` when the record cannot be read.
+    :class:`~ir_ingest.errors.IngestError` when a record cannot be read.
     """
     check_crosswalk_name(crosswalk)
     with OAIClient(url, policy, repository) as client:
         if prefix == AUTO_PREFIX:
             prefix = richest_offered(client, crosswalk)
         check_reader(crosswalk, prefix)
-        try:
-            harvested = client.get_record(identifier, prefix)
-        except OAIProtocolError as exc:
-            failure = with_formats_offered(client, prefix, exc)
-            if failure is exc:
-                raise
-            raise failure from exc
-        repairs = client.last_repairs  # the record is stored as re-serialised, without them
+        return [_fetched(client, one, prefix, crosswalk) for one in identifiers]
+
+
+def _fetched(client: OAIClient, identifier: str, prefix: str, crosswalk: str | None) -> Entry:
+    try:
+        harvested = client.get_record(identifier, prefix)
+    except OAIProtocolError as exc:
+        failure = with_formats_offered(client, prefix, exc)
+        if failure is exc:
+            raise
+        raise failure from exc
+    repairs = client.last_repairs  # the record is stored as re-serialised, without them
     if crosswalk is not None and crosswalk != prefix:
         harvested = replace(harvested, crosswalk=crosswalk)
     return all_read([process(harvested, repairs)], identifier)[0]
