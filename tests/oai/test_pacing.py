@@ -65,3 +65,13 @@ def test_the_overload_answers_of_windows_in_flight_widen_the_spacing_once() -> N
 
     assert pacing.spacing == FIRST_SPACING
     assert pacing.overloads == 4
+
+
+def test_the_delay_spaces_every_request_of_the_run_and_is_no_failure() -> None:
+    pacing = Pacing(max_spacing=60, delay=2.0)
+    first, second, third = pacing.turn(), pacing.turn(), pacing.turn()
+
+    assert first == 0.0
+    assert 1.9 < second <= 2.0
+    assert 3.9 < third <= 4.0
+    assert (pacing.waited, pacing.issue()) == (0.0, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
@@ -41,7 +42,8 @@ def _run(
     store: Store, records: list[ProvidedRecord], plan: FaultPlan | None = None, **kw: object
 ) -> RunReport:
     with serve_in_background(faulty_endpoint(records, plan or FaultPlan())) as url:
-        return run_harvest(url, "oai_dc", store=store, policy=FAST, repository=REPO, **kw)  # type: ignore[arg-type]
+        policy = kw.pop("policy", FAST)
+        return run_harvest(url, "oai_dc", store=store, policy=policy, repository=REPO, **kw)  # type: ignore[arg-type]
 
 
 def test_an_incremental_run_asks_only_for_what_changed(
@@ -146,6 +148,20 @@ def test_windows_sharing_a_second_lose_no_record_and_count_each_once(
     assert_every_record_once(store, records)
     untils = {parse_qs(q)["until"][0] for q in plan.queries() if "until=" in q}
     assert "2024-02-01T00:00:00Z" in untils
+
+
+def test_the_delay_holds_between_all_requests_of_parallel_windows(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    plan = FaultPlan(batch_size=50)
+    polite = replace(FAST, delay=0.2)
+    report = _run(store, demo_records, plan, window="monthly", parallel=4, policy=polite)
+
+    assert report.status == "completed"
+    starts = sorted(at for at, _, _ in plan.seen)
+    assert len(starts) > 10
+    # Arrivals, not starts: a few milliseconds either way.
+    assert min(b - a for a, b in pairwise(starts)) >= 0.15
 
 
 @pytest.mark.parametrize("parallel", [1, 4])

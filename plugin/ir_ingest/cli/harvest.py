@@ -195,7 +195,10 @@ def harvest(
     delay: Annotated[
         float,
         typer.Option(
-            "--delay", min=0, metavar="SECONDS", help="Seconds between two requests (politeness)."
+            "--delay",
+            min=0,
+            metavar="SECONDS",
+            help="Seconds between two requests (politeness), all parallel windows together.",
         ),
     ] = 0.0,
     crosswalk_process: Annotated[

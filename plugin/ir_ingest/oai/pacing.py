@@ -1,6 +1,10 @@
 """What the transports of one run share about their endpoint: whether the run stopped, how
 often the endpoint may be asked, and what its failures cost.
 
+The politeness delay (``--delay``) is the least time between two requests of the whole run,
+its parallel windows together: each window keeping its own would ask a small repository four
+times as often at ``--parallel 4``.
+
 An endpoint that answers 429 (Too Many Requests) or 503 (Service Unavailable) is asking to be
 asked less.  A harvester that retries only the request refused, while its other windows go on
 at full speed, keeps the endpoint overloaded (and gets itself blocked).  So every transport of
@@ -31,12 +35,14 @@ OVERLOAD_STATUSES = frozenset({429, 503})
 class Pacing:
     """The stop event, request spacing and failure tally shared by the transports of one run."""
 
-    def __init__(self, max_spacing: float) -> None:
-        """``max_spacing``: the widest spacing between two requests, in seconds (transports
-        give their policy's ``max_wait``, the longest wait before a retry)."""
+    def __init__(self, max_spacing: float, delay: float = 0.0) -> None:
+        """``max_spacing``: the widest spacing between two requests after overload answers,
+        in seconds (transports give their policy's ``max_wait``, the longest wait before a
+        retry); ``delay``: the least time between the starts of two requests, always."""
         #: Set when the run ends: no transport sends another request or waits out a backoff.
         self.stopped = threading.Event()
         self.max_spacing = max_spacing
+        self.delay = delay
         self.spacing = 0.0
         #: Every failed attempt by its problem ("HTTP 503", "ReadTimeout: …" cut at the colon).
         self.failures: Counter[str] = Counter()
@@ -52,8 +58,9 @@ class Pacing:
         with self._lock:
             now = time.monotonic()
             start = max(now, self._resume_at, self._next_start)
-            self._next_start = start + self.spacing
-            self.waited += start - now
+            self._next_start = start + max(self.spacing, self.delay)
+            if self.spacing or self._resume_at > now:  # the delay asked for is no failure's cost
+                self.waited += start - now
             return start - now
 
     def failed(self, problem: str, wait: float, *, overloaded: bool) -> None:

@@ -60,7 +60,8 @@ class TransportPolicy:
     total_wait: float = 900.0
     #: The largest decoded response body accepted (xmlsafe's bound for one document).
     max_bytes: int = DEFAULT_MAX_BYTES
-    #: Seconds between the start of two requests (politeness towards small repositories).
+    #: Seconds between the starts of two requests of a run, all its windows together
+    #: (politeness towards small repositories).
     delay: float = 0.0
     user_agent: str = f"ir-ingest/{__version__} (+OAI-PMH harvester)"
 
@@ -140,13 +141,12 @@ class Transport:
         self.url = base_url
         self.base_url = public_url(base_url)
         self.policy = policy or TransportPolicy()
-        self.pacing = pacing or Pacing(self.policy.max_wait)
+        self.pacing = pacing or Pacing(self.policy.max_wait, self.policy.delay)
         self.stopped = self.pacing.stopped
         self._owns_stop = pacing is None
         self.session = requests.Session()
         self.session.headers["User-Agent"] = self.policy.user_agent
         self.session.headers["Accept-Encoding"] = "gzip, deflate"
-        self._last_request = 0.0
 
     def close(self) -> None:
         """Close the pooled connections; stop the transports sharing this one's stop event.
@@ -257,14 +257,10 @@ class Transport:
         return min(retry_after, self.policy.max_wait)
 
     def _be_polite(self) -> None:
-        if self.policy.delay:
-            pause = self._last_request + self.policy.delay - time.monotonic()
-            if pause > 0:
-                self._sleep(pause)
+        """Wait for this request's turn: the run's delay, and the endpoint's pauses."""
         turn = self.pacing.turn()
         if turn > 0:
             self._sleep(turn)
-        self._last_request = time.monotonic()
 
     def _sleep(self, seconds: float) -> None:
         """Wait, unless the run stops meanwhile."""
