@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import replace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import jsonschema
 import pytest
@@ -114,6 +114,60 @@ def test_a_url_import_names_the_repository_by_the_url_not_by_the_answers_request
     assert imported.output.startswith("unchanged: Proxied (oai:x:1)"), imported.output
     assert by_name.output.startswith("unchanged: Proxied (oai:x:1)"), by_name.output
     assert store_counts(db)["records"] == 1
+
+
+_MODS_FORMAT = (
+    "<metadataFormat><metadataPrefix>mods</metadataPrefix><schema>x</schema>"
+    "<metadataNamespace>http://www.loc.gov/mods/v3</metadataNamespace></metadataFormat>"
+)
+
+
+def test_import_by_identifier_asks_for_the_format_the_store_holds(db: str) -> None:
+    """The endpoint offers MODS too: ``auto`` would fetch MODS, and the next oai_dc harvest
+    would skip its own copy as poorer; the record is fetched in oai_dc, as harvested."""
+    asked: list[str] = []
+
+    def answer(params: dict[str, str]) -> bytes:
+        if params["verb"] == "ListMetadataFormats":
+            return page("ListMetadataFormats", [_MODS_FORMAT])
+        asked.append(params.get("metadataPrefix", ""))
+        return page(params["verb"], [record("oai:x:1", "2024-01-01T00:00:00Z", "Twice")])
+
+    with serve_in_background(scripted(answer)) as url:
+        runner.invoke(app, ["--db", db, "harvest", url, "--prefix", "oai_dc"])
+        by_id = ["--db", db, "import", "--endpoint", url, "--identifier", "oai:x:1"]
+        imported = runner.invoke(app, by_id)
+
+    assert imported.output.startswith("unchanged: Twice (oai:x:1)"), imported.output
+    assert asked == ["oai_dc", "oai_dc"]
+
+
+def test_a_url_import_refuses_another_record_or_another_host(db: str) -> None:
+    def elsewhere(base_url: str) -> Any:
+        def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+            if environ["HTTP_HOST"].startswith("localhost"):  # where it was sent: an answer
+                start_response("200 OK", [("Content-Type", "text/xml")])
+                return [page("GetRecord", [record("oai:evil:1", "2024-01-01T00:00:00Z")])]
+            other = base_url.replace("127.0.0.1", "localhost")
+            start_response("302 Found", [("Location", f"{other}?verb=GetRecord")])
+            return [b""]
+
+        return app
+
+    def another(_: dict[str, str]) -> bytes:
+        return page("GetRecord", [record("oai:evil:1", "2024-01-01T00:00:00Z")])
+
+    with serve_in_background(elsewhere) as url:
+        moved = runner.invoke(app, ["--db", db, "import", f"{url}?verb=GetRecord"])
+    with serve_in_background(scripted(another)) as url:
+        asked = f"{url}?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:a:1"
+        swapped = runner.invoke(app, ["--db", db, "import", asked])
+
+    assert moved.exit_code == 1
+    assert "redirected to another host (localhost): import from there" in moved.output
+    assert swapped.exit_code == 1
+    assert "the answer holds another record than 'oai:a:1'" in swapped.output
+    assert store_counts(db)["records"] == 0
 
 
 def test_import_of_a_url_reads_what_it_answers(db: str, demo_records: list[ProvidedRecord]) -> None:

@@ -7,7 +7,7 @@ import sys
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import typer
 
@@ -128,12 +128,14 @@ def import_record(
         check_crosswalk_name(crosswalk)
         if endpoint is not None and identifier:
             asked = Where(endpoint, prefix, None, crosswalk, repository)
-            entries = _fetched(settings, asked, identifier)
+            with closing(settings.store()) as store:
+                entries = _fetched(settings, store, asked, identifier)
+                store.save_page(None, entries, None)
         else:
             assert file is not None  # said above
             entries = _read_document(file, _known_format(prefix), crosswalk)
-        with closing(settings.store()) as store:
-            store.save_page(None, entries, None)
+            with closing(settings.store()) as store:
+                store.save_page(None, entries, None)
     for entry in entries:
         record = entry.record
         title = record.title.value if record and record.title else "(no title)"
@@ -167,19 +169,37 @@ def _read_document(place: str, prefix: str | None, crosswalk: str | None) -> lis
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
         return all_read(process_file(Path(place), prefix, crosswalk), place)
+    shown = public_url(url)
     with closing(Transport(url, _interactive())) as transport:
         raw = transport.get({})
-    query = [(k, v) for k, v in parse_qsl(parts.query, True) if k not in _OAI_ARGUMENTS]
-    endpoint = public_url(urlunsplit(parts._replace(query=urlencode(query))))
-    shown = public_url(url)
-    return all_read(process_document(raw, shown, prefix, crosswalk, endpoint), shown)
+        landed = urlsplit(transport.last_url)
+    if (landed.hostname, landed.port) != (parts.hostname, parts.port):
+        # The records would be named after the URL asked, and may come from anywhere.
+        raise IngestError(
+            f"{shown} redirected to another host ({landed.hostname}): import from there"
+        )
+    # The OAI arguments taken out of the query as written (a harvest names the endpoint by
+    # its URL as given): what is left names the records' repository.
+    kept = [p for p in parts.query.split("&") if p and p.partition("=")[0] not in _OAI_ARGUMENTS]
+    endpoint = public_url(urlunsplit(parts._replace(query="&".join(kept), fragment="")))
+    entries = all_read(process_document(raw, shown, prefix, crosswalk, endpoint), shown)
+    asked = dict(parse_qsl(parts.query))
+    if asked.get("verb") == "GetRecord" and "identifier" in asked:
+        wanted = asked["identifier"].strip()
+        if any(entry.harvested.identifier != wanted for entry in entries):
+            raise IngestError(f"{shown}: the answer holds another record than {wanted!r}")
+    return entries
 
 
-def _fetched(settings: Settings, asked: Where, identifiers: list[str]) -> list[Entry]:
+def _fetched(settings: Settings, store: Store, asked: Where, identifiers: list[str]) -> list[Entry]:
     """GetRecord as ``asked``: from its URL, or from a source of the config with the source's
-    settings where ``asked`` gives none."""
+    settings where ``asked`` gives none.  Without a prefix, in the format the store holds the
+    first record in, if it does: the richest offered (``auto``) could be another, whose copy
+    the next harvest in the first would skip (``store.richer_format_stored``)."""
     from ir_ingest.oai.getrecord import fetch_by_identifiers
     from ir_ingest.oai.harvest import AUTO_PREFIX
+    from ir_ingest.schema import record_id
+    from ir_ingest.secrets import public_url
 
     source = settings.config().sources.get(asked.url)
     if source is None and "://" not in asked.url:
@@ -189,10 +209,11 @@ def _fetched(settings: Settings, asked: Where, identifiers: list[str]) -> list[E
         if source
         else asked
     )
+    held = store.get(record_id(where.repository or public_url(where.url), identifiers[0]))
     return fetch_by_identifiers(
         where.url,
         identifiers,
-        prefix=where.prefix or AUTO_PREFIX,
+        prefix=where.prefix or (held.source.metadata_prefix if held else AUTO_PREFIX),
         repository=where.repository,
         crosswalk=where.crosswalk,
         policy=_interactive(),

@@ -78,8 +78,8 @@ class Identify:
     earliest_datestamp: str
     deleted_record: str
     granularity: str
-    #: The endpoint's clock (its ``responseDate``, §3.2) less this machine's when the answer
-    #: came, to the second; ``None`` when the responseDate cannot be read.
+    #: The endpoint's clock (its ``responseDate``, §3.2) less this machine's when it was asked,
+    #: to the second; ``None`` when the responseDate cannot be read.
     clock_skew: timedelta | None = None
 
     @property
@@ -260,8 +260,10 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         return format_datestamp(moment, self.identify_endpoint().day_granularity)
 
     def _read_identify(self) -> Identify:
+        # Measured from when it was asked: an answer that takes a minute (or retries) then
+        # makes the endpoint look ahead, which changes nothing, never behind.
+        asked = datetime.now(UTC).replace(microsecond=0)
         root = self.request(verb="Identify")
-        received = datetime.now(UTC).replace(microsecond=0)
         found = xmlsafe.elements(_IDENTIFY(root))
         if not found:
             raise HarvestError(f"{self.base_url}: the Identify response has no Identify element")
@@ -276,7 +278,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
             earliest_datestamp=text("earliestDatestamp"),
             deleted_record=text("deletedRecord"),
             granularity=text("granularity") or "YYYY-MM-DD",
-            clock_skew=_skew(root.findtext(f"{{{OAI_NS}}}responseDate"), received),
+            clock_skew=_skew(root.findtext(f"{{{OAI_NS}}}responseDate"), asked),
         )
 
     def metadata_formats(self) -> list[tuple[str, str, str]]:
@@ -368,14 +370,14 @@ _RESPONSE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$",
 _ERROR_CODES = {code.lower(): code for code in _OAI_ERRORS.values()}
 
 
-def _skew(response_date: str | None, received: datetime) -> timedelta | None:
-    """The endpoint's clock less ours, from its ``responseDate`` and when we read it; ``None``
+def _skew(response_date: str | None, asked: datetime) -> timedelta | None:
+    """The endpoint's clock less ours, from its ``responseDate`` and when we asked; ``None``
     unless the responseDate is a UTC time as §3.2 writes it (a date alone reads as midnight,
     which would look like a clock up to a day behind)."""
     if not _RESPONSE_DATE.match((response_date or "").strip()):
         return None
     moment = parse_datestamp(response_date or "")
-    return None if moment is None else moment - received
+    return None if moment is None else moment - asked
 
 
 def _read_token(root: etree._Element, page: Page) -> None:

@@ -147,6 +147,8 @@ class Transport:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = self.policy.user_agent
         self.session.headers["Accept-Encoding"] = "gzip, deflate"
+        #: Where the last answer came from, redirects followed (credentials and all: not shown).
+        self.last_url = base_url
 
     def close(self) -> None:
         """Close the pooled connections; stop the transports sharing this one's stop event.
@@ -210,6 +212,7 @@ class Transport:
                 stream=True,
             )
             with response:
+                self.last_url = response.url
                 status = response.status_code
                 if _retryable(status):
                     wait = retry_after_seconds(response.headers.get("Retry-After"))
