@@ -193,9 +193,10 @@ def _read_document(place: str, prefix: str | None, crosswalk: str | None) -> lis
 
 def _fetched(settings: Settings, store: Store, asked: Where, identifiers: list[str]) -> list[Entry]:
     """GetRecord as ``asked``: from its URL, or from a source of the config with the source's
-    settings where ``asked`` gives none.  Without a prefix, in the format the store holds the
-    first record in, if it does: the richest offered (``auto``) could be another, whose copy
-    the next harvest in the first would skip (``store.richer_format_stored``)."""
+    settings where ``asked`` gives none.  Without a prefix (given, or the source's), in the
+    format the store holds the first record in, if it does: the richest offered (``auto``)
+    could be another, whose copy the next harvest in the first would skip
+    (``store.richer_format_stored``)."""
     from ir_ingest.oai.getrecord import fetch_by_identifiers
     from ir_ingest.oai.harvest import AUTO_PREFIX
     from ir_ingest.schema import record_id
