@@ -7,7 +7,7 @@ import sys
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import typer
 
@@ -145,12 +145,6 @@ def import_record(
             out.print(f"  {issue.severity.value} {issue.code}: {issue.message}")
 
 
-#: The OAI-PMH arguments of a request URL (§3.1.1): what is left is the endpoint's base URL.
-_OAI_ARGUMENTS = frozenset(
-    {"verb", "identifier", "metadataPrefix", "set", "from", "until", "resumptionToken"}
-)
-
-
 def _interactive() -> TransportPolicy:
     """How long a manual import waits for an answer: less than a harvest (someone waits)."""
     from ir_ingest.oai.transport import TransportPolicy
@@ -161,34 +155,12 @@ def _interactive() -> TransportPolicy:
 def _read_document(place: str, prefix: str | None, crosswalk: str | None) -> list[Entry]:
     """The records of a file or of what a URL answers, processed; all of them, or an error
     (nothing is stored)."""
-    from ir_ingest.oai.transport import Transport
-    from ir_ingest.pipeline import all_read, process_document, process_file
-    from ir_ingest.secrets import public_url
+    from ir_ingest.oai.getrecord import fetch_url
+    from ir_ingest.pipeline import all_read, process_file
 
-    url = place.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https"):
-        return all_read(process_file(Path(place), prefix, crosswalk), place)
-    shown = public_url(url)
-    with closing(Transport(url, _interactive())) as transport:
-        raw = transport.get({})
-        landed = urlsplit(transport.last_url)
-    if (landed.hostname, landed.port) != (parts.hostname, parts.port):
-        # The records would be named after the URL asked, and may come from anywhere.
-        raise IngestError(
-            f"{shown} redirected to another host ({landed.hostname}): import from there"
-        )
-    # The OAI arguments taken out of the query as written (a harvest names the endpoint by
-    # its URL as given): what is left names the records' repository.
-    kept = [p for p in parts.query.split("&") if p and p.partition("=")[0] not in _OAI_ARGUMENTS]
-    endpoint = public_url(urlunsplit(parts._replace(query="&".join(kept), fragment="")))
-    entries = all_read(process_document(raw, shown, prefix, crosswalk, endpoint), shown)
-    asked = dict(parse_qsl(parts.query))
-    if asked.get("verb") == "GetRecord" and "identifier" in asked:
-        wanted = asked["identifier"].strip()
-        if any(entry.harvested.identifier != wanted for entry in entries):
-            raise IngestError(f"{shown}: the answer holds another record than {wanted!r}")
-    return entries
+    if urlsplit(place.strip()).scheme.lower() in ("http", "https"):
+        return fetch_url(place.strip(), prefix, crosswalk, _interactive())
+    return all_read(process_file(Path(place), prefix, crosswalk), place)
 
 
 def _fetched(settings: Settings, store: Store, asked: Where, identifiers: list[str]) -> list[Entry]:

@@ -1,5 +1,5 @@
-"""Manual import of one record by its OAI identifier: GetRecord (OAI-PMH 2.0 §4.1), then the
-same pipeline as a harvest (crosswalk, validate, store).
+"""Manual import of records by their OAI identifiers (GetRecord, OAI-PMH 2.0 §4.1), or of what
+a URL answers, through the same pipeline as a harvest (crosswalk, validate, store).
 
 What a repository manager does after a record was fixed at the source, or to check one record
 without harvesting the endpoint: the record keeps the id a harvest of the same endpoint (under
@@ -9,11 +9,13 @@ endpoint reports deleted becomes a tombstone, as in a harvest.
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import replace
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from ir_ingest.crosswalk import check_crosswalk_name
-from ir_ingest.errors import OAIProtocolError
+from ir_ingest.errors import IngestError, OAIProtocolError
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.harvest import (
     AUTO_PREFIX,
@@ -21,11 +23,18 @@ from ir_ingest.oai.harvest import (
     richest_offered,
     with_formats_offered,
 )
-from ir_ingest.pipeline import all_read, process
+from ir_ingest.oai.transport import Transport
+from ir_ingest.pipeline import all_read, process, process_document
+from ir_ingest.secrets import public_url
 
 if TYPE_CHECKING:
     from ir_ingest.entry import Entry
     from ir_ingest.oai.transport import TransportPolicy
+
+#: The OAI-PMH arguments of a request URL (§3.1.1): what is left is the endpoint's base URL.
+_OAI_ARGUMENTS = frozenset(
+    {"verb", "identifier", "metadataPrefix", "set", "from", "until", "resumptionToken"}
+)
 
 
 def fetch_by_identifiers(
@@ -69,3 +78,37 @@ def _fetched(client: OAIClient, identifier: str, prefix: str, crosswalk: str | N
     if crosswalk is not None and crosswalk != prefix:
         harvested = replace(harvested, crosswalk=crosswalk)
     return all_read([process(harvested, repairs)], identifier)[0]
+
+
+def fetch_url(
+    url: str,
+    prefix: str | None = None,
+    crosswalk: str | None = None,
+    policy: TransportPolicy | None = None,
+) -> list[Entry]:
+    """What ``url`` answers, read as a file is and processed: all of its records, or an error.
+
+    An OAI-PMH answer's records are named by the URL's base (its OAI arguments taken out of
+    the query as written, as a harvest names the endpoint by its URL as given), not by its
+    ``<request>``, which a proxy may write otherwise.  Refused: a redirect to another host
+    (the records would be named after the URL asked, and may come from anywhere), and a
+    GetRecord URL answered with another record.
+    """
+    parts = urlsplit(url)
+    shown = public_url(url)
+    with closing(Transport(url, policy)) as transport:
+        raw = transport.get({})
+        landed = urlsplit(transport.last_url)
+    if (landed.hostname, landed.port) != (parts.hostname, parts.port):
+        raise IngestError(
+            f"{shown} redirected to another host ({landed.hostname}): import from there"
+        )
+    kept = [p for p in parts.query.split("&") if p and p.partition("=")[0] not in _OAI_ARGUMENTS]
+    endpoint = public_url(urlunsplit(parts._replace(query="&".join(kept), fragment="")))
+    entries = all_read(process_document(raw, shown, prefix, crosswalk, endpoint), shown)
+    asked = dict(parse_qsl(parts.query))
+    if asked.get("verb") == "GetRecord" and "identifier" in asked:
+        wanted = asked["identifier"].strip()
+        if any(entry.harvested.identifier != wanted for entry in entries):
+            raise IngestError(f"{shown}: the answer holds another record than {wanted!r}")
+    return entries
