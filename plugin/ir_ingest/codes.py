@@ -332,10 +332,10 @@ CODES: dict[str, CodeHelp] = {
     ),
     "harvest.clock_skew": CodeHelp(
         "the endpoint's clock (the responseDate of its Identify answer) is a minute or more off "
-        "this machine's; when it is behind (set wrong, or its local time sent as UTC), an "
-        "incremental run asks from that much earlier, so that records it stamped by its own "
-        "clock are not missed (a day or more behind is taken for a cached Identify answer, "
-        "and not followed)",
+        "this machine's; when it is behind (set wrong, or its local time sent as UTC), the "
+        "run's start is kept by the endpoint's clock and an incremental run asks from that much "
+        "earlier, so that records it stamped by its own clock are not missed (a day or more "
+        "behind is taken for a cached Identify answer, and not followed)",
         "nothing; if it is hours off, tell the endpoint's owner (OAI-PMH datestamps are UTC)",
     ),
     "reprocess.rejects_superseded": CodeHelp(

@@ -43,10 +43,12 @@ class HarvestError(IngestError):
 
 
 class MalformedResponseError(HarvestError):
-    """A response arrived but is not readable XML (cut short by a proxy, garbage from a CMS).
+    """A response arrived but is not readable XML (cut short by a proxy, garbage from a CMS),
+    or not the OAI-PMH answer asked for.
 
-    ``code`` is the parser's issue code: only ``xml.malformed`` pages may be salvaged record by
-    record; a DOCTYPE or an oversized page is refused whole.
+    ``code`` is the parser's issue code, or ``oai.…`` for XML that is not the answer: only
+    ``xml.malformed`` pages may be salvaged record by record; a DOCTYPE or an oversized page is
+    refused whole.
     """
 
     def __init__(self, message: str, *, code: str = "xml.malformed") -> None:

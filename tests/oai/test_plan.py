@@ -15,7 +15,7 @@ from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import source_key
 from tests.oai.faults import failing_endpoint
-from tests.oai.scripted import error, identify, scripted
+from tests.oai.scripted import error, identify, page, record, scripted
 
 if TYPE_CHECKING:
     from ir_ingest.report.model import RunReport
@@ -82,7 +82,7 @@ def _two_runs(store: Store, clock: str) -> tuple[datetime, RunReport]:
 @pytest.mark.parametrize(
     ("hours", "followed", "severity", "said"),
     [
-        (-2, True, "warning", "is 2 h 00 min behind this machine's: this run asks from that much"),
+        (-2, True, "warning", "is 2 h 00 min behind this machine's: incremental runs ask from"),
         (3, False, "info", "is 3 h 00 min ahead of this machine's: runs ask from this machine's"),
         (-30, False, "warning", "is 30 h 00 min behind this machine's, too far for a clock"),
     ],
@@ -103,6 +103,42 @@ def test_an_incremental_run_follows_an_endpoint_clock_behind_ours(
     [issue] = second.run_issues
     assert (issue["code"], issue["severity"]) == ("harvest.clock_skew", severity)
     assert issue["message"].startswith(f"the endpoint's clock (its responseDate) {said}")
+
+
+def test_a_run_against_a_clock_behind_ours_is_followed_after_the_clock_is_set_right(
+    store: Store,
+) -> None:
+    """A first run against an endpoint 2 hours behind keeps its start by the endpoint's clock:
+    what changed just after it began is stamped 2 hours before it by our clock, and the next
+    run, the endpoint's clock set right by then, must still ask from there."""
+    behind = (datetime.now(UTC) - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    began = datetime.now(UTC)
+    with serve_in_background(
+        scripted(_nothing, identify_body=identify(response_date=behind))
+    ) as url:
+        first = run_harvest(url, "oai_dc", store=store, repository="urn:clock")
+    with serve_in_background(scripted(_nothing)) as url:
+        second = run_harvest(url, "oai_dc", store=store, repository="urn:clock")
+
+    assert first.run_issues[0]["code"] == "harvest.clock_skew"
+    sent = parse_datestamp(second.from_date or "")
+    assert sent is not None
+    expected = began - timedelta(hours=2) - DEFAULT_OVERLAP
+    assert abs(sent - expected) <= timedelta(seconds=5), (sent, expected)
+    assert second.run_issues == [], "the endpoint's clock is right now"
+
+
+def test_a_first_run_goes_on_when_identify_fails(store: Store) -> None:
+    """A first run asks Identify for the endpoint's clock only: an endpoint whose Identify
+    alone is broken is still harvested, its clock unknown."""
+
+    def one_record(_: dict[str, str]) -> bytes:
+        return page("ListRecords", [record("oai:x:1", "2024-01-01T00:00:00Z")])
+
+    with serve_in_background(scripted(one_record, identify_body=error("badVerb"))) as url:
+        report = run_harvest(url, "oai_dc", store=store)
+
+    assert (report.status, report.total, report.run_issues) == ("completed", 1, [])
 
 
 @pytest.mark.parametrize("clock", ["2025-06-01", "yesterday", "2025-06-01T10:00:00"])

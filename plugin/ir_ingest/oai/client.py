@@ -266,7 +266,10 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         root = self.request(verb="Identify")
         found = xmlsafe.elements(_IDENTIFY(root))
         if not found:
-            raise HarvestError(f"{self.base_url}: the Identify response has no Identify element")
+            raise MalformedResponseError(
+                f"{self.base_url}: the Identify response has no Identify element",
+                code="oai.no_identify",
+            )
         node = found[0]
 
         def text(name: str) -> str:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ir_ingest.entry import Issue, Severity
-from ir_ingest.errors import ConfigError, HarvestError
+from ir_ingest.errors import ConfigError, HarvestError, MalformedResponseError, OAIProtocolError
 from ir_ingest.oai.bounds import bound_argument, bound_moment
 from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
 from ir_ingest.oai.pages import PageGuards, Window
@@ -89,7 +89,8 @@ class WindowState:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """What a run asks for: its ``from``, when it began, and its windows left to harvest."""
+    """What a run asks for: its ``from``, when it began (for an incremental run, by the
+    endpoint's clock where that lags ours), and its windows left to harvest."""
 
     from_date: str | None
     sync_started_at: datetime
@@ -194,6 +195,9 @@ def plan_run(
     if from_date is None and not options.full:
         from_date, skew = _incremental_from(store, client, key, options.overlap)
     _check_order(from_date, options.until_date, "this incremental run starts at")
+    # Kept by the endpoint's clock where it lags ours: the next run asks from here, and the
+    # endpoint stamps what changes from now on by its clock, even if it is set right by then.
+    started += _lag(skew) or timedelta(0)
     windows, _, bounds = _windows(
         store, client, key, prefix, options, from_date, started, fresh=True
     )
@@ -237,7 +241,7 @@ def clock_issue(skew: timedelta | None) -> Issue | None:
         )
     elif -skew < MAX_CLOCK_SKEW:
         said = (
-            f"is {_minutes(-skew)} behind this machine's: this run asks from that much "
+            f"is {_minutes(-skew)} behind this machine's: incremental runs ask from that much "
             "earlier, so that no record it stamped by its own clock is missed"
         )
     else:
@@ -272,9 +276,39 @@ def _incremental_from(
         return None, None
     identify = client.identify_endpoint()
     skew = identify.clock_skew
-    behind = skew if skew is not None and -MAX_CLOCK_SKEW < skew <= -MIN_CLOCK_SKEW else None
-    start = synced - overlap + (behind or timedelta(0))
+    start = synced - overlap + (_lag(skew) or timedelta(0))
     return format_datestamp(start, identify.day_granularity), skew
+
+
+def _lag(skew: timedelta | None) -> timedelta | None:
+    """The endpoint's clock less ours where it is behind enough to matter and not so far
+    behind that it would be a cached answer (negative), else ``None``."""
+    return skew if skew is not None and -MAX_CLOCK_SKEW < skew <= -MIN_CLOCK_SKEW else None
+
+
+def keep_start_by_endpoint_clock(
+    store: Store, client: OAIClient, run_id: int, plan: Plan
+) -> timedelta | None:
+    """For a fresh run that did not ask Identify for its ``from`` (a first or ``--full`` run,
+    or one with ``--from``), ask it now and keep the run's start by the endpoint's clock where
+    that lags ours, as :func:`plan_run` does for an incremental run; return the endpoint's
+    clock less ours.
+
+    Called once the run is begun, so that an endpoint that does not answer leaves a failed run,
+    as its first ListRecords would after the same wait.  ``None`` when it answers Identify with
+    an error or garbage: one whose Identify alone is broken can still be harvested.
+    """
+    try:
+        skew = client.identify_endpoint().clock_skew
+    except (OAIProtocolError, MalformedResponseError) as exc:
+        log.warning(
+            "%s: Identify failed, the endpoint's clock is unknown: %s", client.base_url, exc
+        )
+        return None
+    lag = _lag(skew)
+    if lag is not None:
+        store.move_sync_start(run_id, plan.sync_started_at + lag)
+    return skew
 
 
 def _windows(

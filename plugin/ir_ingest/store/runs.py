@@ -193,6 +193,13 @@ class StoreRuns:
             assert run_id is not None
             return int(run_id[0])
 
+    def move_sync_start(self, run_id: int, moment: datetime) -> None:
+        """Keep ``moment`` as when the harvest of run ``run_id`` began (the endpoint's clock
+        turned out to be behind ours: see ``oai.plan.keep_start_by_endpoint_clock``)."""
+        runs = t.harvest_runs
+        with self.engine.begin() as conn:
+            conn.execute(update(runs).where(runs.c.id == run_id).values(sync_started_at=moment))
+
     def finish_run(
         self, run_id: int, status: str, report: dict[str, Any], error: str | None = None
     ) -> None:
