@@ -91,7 +91,7 @@ def test_a_response_inside_a_records_metadata_is_said_so_to_a_manager(tmp_path: 
     with pytest.raises(CrosswalkError) as caught:
         read_file(part)
     assert str(caught.value) == (
-        f"{part}: the file holds OAI-PMH's <GetRecord> element, part of an OAI-PMH response: "
+        f"{part}: the document holds OAI-PMH's <GetRecord> element, part of an OAI-PMH response: "
         "save the whole response, one OAI <record>, or the metadata record inside its "
         "<metadata>; import and crosswalk read each of those"
     )

@@ -91,7 +91,7 @@ CODES: dict[str, CodeHelp] = {
         "while written) cannot be read: copy it again",
     ),
     "xml.not_xml": CodeHelp(
-        "the file is JSON, not XML: import and crosswalk read OAI-PMH responses and metadata "
+        "the document is JSON, not XML: import and crosswalk read OAI-PMH responses and metadata "
         "records, not the JSON `ir-ingest export` writes; the command stops",
         "give the record's XML (a saved GetRecord or ListRecords response, or the metadata)",
     ),

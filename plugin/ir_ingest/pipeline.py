@@ -117,7 +117,7 @@ def _envelope_message(element: etree._Element, *, in_record: bool) -> str:
             "crosswalk reads; ask the endpoint's owner to fix it"
         )
     return (
-        f"the file holds {name}, part of an OAI-PMH response: save the whole response, one "
+        f"the document holds {name}, part of an OAI-PMH response: save the whole response, one "
         "OAI <record>, or the metadata record inside its <metadata>; import and crosswalk "
         "read each of those"
     )
@@ -195,7 +195,7 @@ def _repairs(
             for identifier, issues in one_by_one.issues_by_identifier.items()
         }
     parts = {h.tree: h.identifier for h in records if h.tree is not None}
-    by_part = xmlsafe.repairs_by_part(list(parts), parsed, "file")
+    by_part = xmlsafe.repairs_by_part(list(parts), parsed, "document")
     return {parts[part]: [issue] for part, issue in by_part.items()}
 
 
@@ -213,7 +213,7 @@ def _read(
 ) -> tuple[xmlsafe.Parsed, list[HarvestedRecord]]:
     if raw.lstrip()[:1] in (b"{", b"["):
         raise XMLError(
-            "the file is JSON, not XML: import reads OAI-PMH responses and metadata records "
+            "the document is JSON, not XML: import reads OAI-PMH responses and metadata records "
             "(ir-ingest export writes JSON, which import does not read back)",
             code="xml.not_xml",
             source=name,
@@ -228,7 +228,7 @@ def _read(
         error = root.find(f"{{{OAI_NS}}}error")
         if not records and error is not None:  # a saved error answer (§3.6)
             raise XMLError(
-                f"the file is an OAI-PMH error response: {error.get('code')}: "
+                f"the document is an OAI-PMH error response: {error.get('code')}: "
                 f"{(error.text or '').strip()}",
                 code="oai.error_response",
                 source=name,

@@ -216,7 +216,7 @@ def repairs_by_part(
     from it, by line: a line belongs to the last part that starts on or before it.
 
     A part serialised on its own no longer shows the repair, so this is how it keeps the
-    record of it.  ``where`` names the document in the message ("response", "file").
+    record of it.  ``where`` names the document in the message ("response", "document").
     """
     starts: list[tuple[int, etree._Element]] = []
     for part in parts:

@@ -133,7 +133,7 @@ def test_mistakes_a_manager_makes_get_one_line_each(db: str, tmp_path: Path) -> 
     exported.write_text('{"id": "x"}\n', encoding="utf-8")
     result = runner.invoke(app, ["--db", db, "import", str(exported)])
     assert result.exit_code == 1
-    assert "the file is JSON, not XML" in result.output
+    assert "the document is JSON, not XML" in result.output
     assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
     result = runner.invoke(app, ["--db", db, "reprocess", "--source", "nosuch"])
     assert result.exit_code == 1

@@ -185,7 +185,7 @@ def test_import_of_a_url_reads_what_it_answers(db: str, demo_records: list[Provi
     assert again.output.startswith("unchanged: ")
     assert nothing.exit_code == 1
     assert f"{url}?verb=Nonsense" in nothing.output
-    assert "badVerb" in nothing.output
+    assert "the document is an OAI-PMH error response: badVerb" in nothing.output
     assert store_counts(db)["records"] == 1
 
 
