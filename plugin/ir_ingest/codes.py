@@ -101,6 +101,12 @@ CODES: dict[str, CodeHelp] = {
         "check the base URL: it must answer `?verb=Identify` with an <OAI-PMH> document; "
         "then harvest again",
     ),
+    "oai.no_identify": CodeHelp(
+        "the URL answered Identify with an OAI-PMH response that holds no Identify element "
+        "(a saved file or another verb's answer served in its place); a run that needs "
+        "Identify (date windows, --from) fails, others go on without it",
+        "check the base URL: it must answer `?verb=Identify` with the repository's description",
+    ),
     "oai.error_response": CodeHelp(
         "the file given to import or crosswalk is a saved OAI-PMH error answer "
         "(<error code=…>) with no record in it; the command stops",
@@ -329,6 +335,12 @@ CODES: dict[str, CodeHelp] = {
         "window of the run",
         "nothing, unless it happens on every run: then ask the endpoint's owner, or harvest "
         "with --delay (and fewer --parallel windows)",
+    ),
+    "harvest.identify_failed": CodeHelp(
+        "the endpoint answered Identify with an OAI-PMH error or with no Identify element: "
+        "its clock is unknown, and the run went on without it",
+        "check the base URL (a saved response or a file served in the endpoint's place "
+        "answers every request alike); if it is right, tell the endpoint's owner",
     ),
     "harvest.clock_skew": CodeHelp(
         "the endpoint's clock (the responseDate of its Identify answer) is a minute or more off "

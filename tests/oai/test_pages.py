@@ -18,6 +18,7 @@ from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import source_key
 from ir_ingest.store import tables as t
 from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
+from tests.oai.scripted import identify
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -39,12 +40,14 @@ _RECORD = (
 
 
 def _serving(answer: Callable[[str], bytes]) -> Any:
-    """App factory answering every request with ``answer(query string)``."""
+    """App factory answering Identify as it should and every other request with
+    ``answer(query string)``."""
 
     def factory(_: str) -> Any:
         def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
             start_response("200 OK", [("Content-Type", "text/xml")])
-            return [answer(environ.get("QUERY_STRING", ""))]
+            query = environ.get("QUERY_STRING", "")
+            return [identify() if query == "verb=Identify" else answer(query)]
 
         return app
 

@@ -138,7 +138,10 @@ def test_a_first_run_goes_on_when_identify_fails(store: Store) -> None:
     with serve_in_background(scripted(one_record, identify_body=error("badVerb"))) as url:
         report = run_harvest(url, "oai_dc", store=store)
 
-    assert (report.status, report.total, report.run_issues) == ("completed", 1, [])
+    assert (report.status, report.total) == ("completed", 1)
+    [issue] = report.run_issues
+    assert (issue["code"], issue["where"]) == ("harvest.identify_failed", "Identify")
+    assert issue["message"].endswith("badVerb: scripted; the endpoint's clock is unknown")
 
 
 @pytest.mark.parametrize("clock", ["2025-06-01", "yesterday", "2025-06-01T10:00:00"])

@@ -33,9 +33,9 @@ from ir_ingest.oai.plan import (
     asks_for_all_of,
     bounds_at,
     check_set,
-    clock_issue,
     keep_start_by_endpoint_clock,
     left_issue,
+    note_clock,
     plan_run,
 )
 from ir_ingest.oai.store_pages import harvest_windows
@@ -218,7 +218,7 @@ def _run(
             store.name_successor(dead, run_id, plan.resumed.id if plan.resumed else None)
         _end_other_dead_runs(store, key, run_id)
         if plan.resumed is None and plan.clock_skew is None:
-            _note_clock(report, keep_start_by_endpoint_clock(store, client, run_id, plan))
+            keep_start_by_endpoint_clock(store, client, report, plan)
         harvest_windows(store, client, report, plan, options, on_page)
         # Until the set has given a record: an empty incremental run of a set that has is the
         # usual case, and listing a DSpace's thousands of sets after each one would cost many
@@ -275,14 +275,8 @@ def _begin(
     report.cut_short = plan.cut_short
     if plan.left is not None and not asks_for_all_of(plan, options.until_date, plan.left):
         report.add_run_issue(left_issue(plan.left), "plan")
-    _note_clock(report, plan.clock_skew)
+    note_clock(report, plan.clock_skew)
     return report
-
-
-def _note_clock(report: RunReport, skew: timedelta | None) -> None:
-    clock = clock_issue(skew)
-    if clock is not None:
-        report.add_run_issue(clock, "Identify")
 
 
 def _close_failed(

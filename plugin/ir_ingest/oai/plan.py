@@ -230,7 +230,7 @@ def left_issue(left: RunInfo) -> Issue:
     )
 
 
-def clock_issue(skew: timedelta | None) -> Issue | None:
+def _clock_issue(skew: timedelta | None) -> Issue | None:
     """What the report says of the endpoint's clock, where it is a minute or more off ours."""
     if skew is None or abs(skew) < MIN_CLOCK_SKEW:
         return None
@@ -287,28 +287,35 @@ def _lag(skew: timedelta | None) -> timedelta | None:
 
 
 def keep_start_by_endpoint_clock(
-    store: Store, client: OAIClient, run_id: int, plan: Plan
-) -> timedelta | None:
+    store: Store, client: OAIClient, report: RunReport, plan: Plan
+) -> None:
     """For a fresh run that did not ask Identify for its ``from`` (a first or ``--full`` run,
     or one with ``--from``), ask it now and keep the run's start by the endpoint's clock where
-    that lags ours, as :func:`plan_run` does for an incremental run; return the endpoint's
-    clock less ours.
+    that lags ours, as :func:`plan_run` does for an incremental run; the report says what the
+    clock is, or that Identify failed.
 
     Called once the run is begun, so that an endpoint that does not answer leaves a failed run,
-    as its first ListRecords would after the same wait.  ``None`` when it answers Identify with
-    an error or garbage: one whose Identify alone is broken can still be harvested.
+    as its first ListRecords would after the same wait.  An endpoint that answers Identify with
+    an error or without its element can still be harvested: the clock is then unknown.
     """
+    assert report.run_id is not None
     try:
         skew = client.identify_endpoint().clock_skew
     except (OAIProtocolError, MalformedResponseError) as exc:
-        log.warning(
-            "%s: Identify failed, the endpoint's clock is unknown: %s", client.base_url, exc
-        )
-        return None
+        failed = f"{exc}; the endpoint's clock is unknown"
+        report.add_run_issue(Issue("harvest.identify_failed", failed, Severity.WARNING), "Identify")
+        return
     lag = _lag(skew)
     if lag is not None:
-        store.move_sync_start(run_id, plan.sync_started_at + lag)
-    return skew
+        store.move_sync_start(report.run_id, plan.sync_started_at + lag)
+    note_clock(report, skew)
+
+
+def note_clock(report: RunReport, skew: timedelta | None) -> None:
+    """Say in the report what the endpoint's clock is, where it is a minute or more off ours."""
+    clock = _clock_issue(skew)
+    if clock is not None:
+        report.add_run_issue(clock, "Identify")
 
 
 def _windows(
