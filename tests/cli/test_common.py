@@ -55,6 +55,23 @@ def test_reading_commands_do_not_create_a_store(tmp_path: Path) -> None:
     assert not mistyped.exists()
 
 
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///", "sqlite:///:memory:"])
+def test_an_in_memory_store_is_refused(url: str, tmp_path: Path) -> None:
+    """``sqlite:///$UNSET`` is an in-memory database: a harvest into it said "completed" and
+    kept nothing."""
+    record = tmp_path / "record.xml"
+    record.write_text(
+        "<oai_dc:dc xmlns:oai_dc='http://www.openarchives.org/OAI/2.0/oai_dc/' "
+        "xmlns:dc='http://purl.org/dc/elements/1.1/'><dc:title>T</dc:title></oai_dc:dc>"
+    )
+    for command in (["demo"], ["import", str(record)], ["export"], ["report"]):
+        result = runner.invoke(app, ["--db", url, *command])
+        assert result.exit_code == 1, (command, result.output)
+        assert f"error: {url} is an in-memory SQLite database, gone when the command ends" in (
+            result.output
+        ), command
+
+
 def test_reading_commands_read_a_store_on_a_database_server(any_db_url: str) -> None:
     # The check for a mistyped SQLite file once took a PostgreSQL database's name for one.
     Store(any_db_url).close()

@@ -57,11 +57,18 @@ class Settings:
         """Open the store the options name; ``existing`` for commands that only read it.
 
         Reading a SQLite file that is not there would create an empty store and show it: a
-        mistyped ``--db`` looked like a store with nothing in it.
+        mistyped ``--db`` looked like a store with nothing in it.  An in-memory SQLite
+        database (``sqlite:///``, as ``sqlite:///$UNSET`` gives) is refused: a harvest into it
+        said "completed" and left nothing.
         """
         from ir_ingest.store import Store
-        from ir_ingest.store.engine import missing_sqlite_file
+        from ir_ingest.store.engine import is_in_memory, missing_sqlite_file
 
+        if is_in_memory(self.db_url):
+            raise IngestError(
+                f"{self.db_url} is an in-memory SQLite database, gone when the command ends: "
+                "name a file, such as sqlite:///ir-ingest.sqlite3"
+            )
         if existing:
             path = missing_sqlite_file(self.db_url)
             if path is not None:

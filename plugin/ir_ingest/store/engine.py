@@ -22,7 +22,7 @@ from ir_ingest.errors import StoreError
 from ir_ingest.secrets import is_secret_name, mask_query
 from ir_ingest.store.migrate import migrate
 
-__all__ = ["missing_sqlite_file", "open_engine", "redact_url", "sqlite_file"]
+__all__ = ["is_in_memory", "missing_sqlite_file", "open_engine", "redact_url", "sqlite_file"]
 
 #: How often a new SQLite connection tries to switch the file to WAL (about 2 s in all).
 _WAL_ATTEMPTS = 20
@@ -110,6 +110,16 @@ def sqlite_file(url: URL) -> str | None:
             return None
         database = database.removeprefix("file:").split("?", 1)[0]
     return database if database and database != ":memory:" else None
+
+
+def is_in_memory(url: str) -> bool:
+    """Whether ``url`` names an in-memory SQLite database (``sqlite://``, ``sqlite:///``,
+    ``…/:memory:``): gone when the process that opened it ends."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return False  # opening the store says what is wrong with it
+    return parsed.get_backend_name() == "sqlite" and sqlite_file(parsed) is None
 
 
 def missing_sqlite_file(url: str) -> str | None:
