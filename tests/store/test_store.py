@@ -352,6 +352,15 @@ def test_a_valid_copy_is_not_replaced_by_an_invalid_richer_one(any_store: Store)
     assert _save(any_store, _in("mods", _entry("oai:1", title="Fixed"))) == [Outcome.UPDATED]
 
 
+def test_of_two_invalid_copies_the_richer_is_kept_and_not_called_valid(any_store: Store) -> None:
+    broken = [Issue("validate.missing_creator", "no creator", Severity.ERROR)]
+    _save(any_store, _in("mods", _entry("oai:1", title="Rich", issues=list(broken))))
+    poorer = _in("oai_dc", _entry("oai:1", title="Poor", issues=list(broken)))
+    assert _save(any_store, poorer) == [Outcome.SKIPPED]
+    assert poorer.issues[-1].code == "store.richer_format_stored"
+    assert "valid" not in poorer.issues[-1].message
+
+
 def test_validity_decides_even_where_richness_is_unknown(any_store: Store) -> None:
     # A row from before records named their crosswalk: swepub_mods says nothing of richness.
     _save(any_store, _in("swepub_mods", _entry("oai:1", title="Valid")))

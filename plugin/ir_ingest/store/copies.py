@@ -111,7 +111,7 @@ def poorer_issue(entry: Entry, current: StoredCopy) -> Issue:
     stored = _made_by(current.metadata_prefix, current.crosswalk)
     stamp = current.datestamp or "(none)"
     errors = [issue for issue in entry.issues if issue.severity is Severity.ERROR]
-    if errors:
+    if errors and current.valid:
         # It lost on validity, not on richness: say why it is invalid, and how to get it in.
         return Issue(
             "store.valid_copy_stored",
