@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from lxml import etree
 from oaipmh import error as oai_error
@@ -21,7 +22,13 @@ from oaipmh.client import BaseClient
 from oaipmh.metadata import MetadataRegistry
 
 from ir_ingest import xmlsafe
-from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError, XMLError
+from ir_ingest.errors import (
+    ConfigError,
+    HarvestError,
+    MalformedResponseError,
+    OAIProtocolError,
+    XMLError,
+)
 from ir_ingest.oai.datestamp import datestamp_span, format_datestamp, parse_datestamp
 from ir_ingest.oai.pacing import times
 from ir_ingest.oai.records import RECORDS, read_headers, read_records
@@ -131,6 +138,41 @@ class Page:
             self.identifiers = tuple(r.identifier for r in self.records)
 
 
+#: The OAI-PMH arguments of a request URL (§3.1.1): what is left is the endpoint's base URL.
+OAI_ARGUMENTS = frozenset(
+    {"verb", "identifier", "metadataPrefix", "set", "from", "until", "resumptionToken"}
+)
+
+
+def without_oai_arguments(url: str) -> str:
+    """``url`` without its OAI-PMH arguments and fragment, the rest of its query as written
+    (an endpoint's own ``?apikey=…`` stays)."""
+    parts = urlsplit(url)
+    kept = [p for p in parts.query.split("&") if p and p.partition("=")[0] not in OAI_ARGUMENTS]
+    return urlunsplit(parts._replace(query="&".join(kept), fragment=""))
+
+
+def check_base_url(url: str) -> None:
+    """Refuse what cannot be an OAI-PMH base URL (§3.1.1) with what to give instead.
+
+    A request URL pasted whole had its verb sent twice (``badVerb: Illegal verb
+    ['ListRecords', 'ListRecords']``); an ``ftp://`` URL failed deep in requests
+    (``InvalidSchema: No connection adapters``).
+    """
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ConfigError(
+            f"{public_url(url)} is no OAI-PMH base URL: it must begin with http:// or https://"
+        )
+    asked = [name for name, _ in parse_qsl(urlsplit(url).query) if name in OAI_ARGUMENTS]
+    if asked:
+        raise ConfigError(
+            f"{public_url(url)} is an OAI-PMH request, not a base URL: give "
+            f"{public_url(without_oai_arguments(url))} (ir-ingest adds {', '.join(asked)} "
+            "itself; the format goes in --prefix)"
+        )
+
+
 class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
     """An OAI-PMH client bound to one base URL."""
 
@@ -142,8 +184,10 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         pacing: Pacing | None = None,
     ) -> None:
         """``repository`` names the source in stored records (default: ``base_url``);
-        ``pacing`` is shared by the transports of one run (see :class:`Transport`).
+        ``pacing`` is shared by the transports of one run (see :class:`Transport`).  Raises
+        :class:`ConfigError` for what is no base URL (see :func:`check_base_url`).
         """
+        check_base_url(base_url)
         super().__init__(metadata_registry=MetadataRegistry())
         self.url = base_url  # as given, credentials included: only the transport sees it
         self.base_url = public_url(base_url)

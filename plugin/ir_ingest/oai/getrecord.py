@@ -12,11 +12,11 @@ from __future__ import annotations
 from contextlib import closing
 from dataclasses import replace
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from ir_ingest.crosswalk import check_crosswalk_name
 from ir_ingest.errors import IngestError, OAIProtocolError
-from ir_ingest.oai.client import OAIClient
+from ir_ingest.oai.client import OAIClient, without_oai_arguments
 from ir_ingest.oai.harvest import (
     AUTO_PREFIX,
     check_reader,
@@ -30,11 +30,6 @@ from ir_ingest.secrets import public_url
 if TYPE_CHECKING:
     from ir_ingest.entry import Entry
     from ir_ingest.oai.transport import TransportPolicy
-
-#: The OAI-PMH arguments of a request URL (§3.1.1): what is left is the endpoint's base URL.
-_OAI_ARGUMENTS = frozenset(
-    {"verb", "identifier", "metadataPrefix", "set", "from", "until", "resumptionToken"}
-)
 
 
 def fetch_by_identifiers(
@@ -103,8 +98,7 @@ def fetch_url(
         raise IngestError(
             f"{shown} redirected to another host ({landed.hostname}): import from there"
         )
-    kept = [p for p in parts.query.split("&") if p and p.partition("=")[0] not in _OAI_ARGUMENTS]
-    endpoint = public_url(urlunsplit(parts._replace(query="&".join(kept), fragment="")))
+    endpoint = public_url(without_oai_arguments(url))
     entries = all_read(process_document(raw, shown, prefix, crosswalk, endpoint), shown)
     asked = dict(parse_qsl(parts.query))
     if asked.get("verb") == "GetRecord" and "identifier" in asked:
