@@ -109,7 +109,7 @@ def print_lineage(entry: Entry, full_values: bool = False) -> None:
         out.print(f"{name:<{width}}  <-  {paths}")
         out.print(f"{'':<{width}}      = {_field(data, name, full_values)}")
     if entry.record.extra:
-        out.print("extra (kept, used by no rule):")
+        out.print("extra (kept: no field holds these values as written):")
         for path, values in entry.record.extra.items():
             shown = "; ".join(values)
             out.print(f"  {path}: {shown}")

@@ -259,7 +259,7 @@ def test_crosswalk_explain_shows_lineage_and_extra() -> None:
     assert lines[subjects + 1].strip() == (
         '= ["Public Services", "leadership theory and development"]'
     )
-    assert "extra (kept, used by no rule):" in lines
+    assert "extra (kept: no field holds these values as written):" in lines
     assert "  mods:typeOfResource: text" in lines
 
 

@@ -129,6 +129,18 @@ def test_an_unreadable_issue_date_does_not_make_the_accession_the_publication_da
     assert [i.code for i in result.issues if "[1997?]" in i.message] == ["crosswalk.bad_value"]
 
 
+@pytest.mark.parametrize(
+    ("wording", "reviewed"), [("NonPeerReviewed", False), ("PeerReviewed", True)]
+)
+def test_a_review_status_said_either_way_is_no_format_limit(wording: str, reviewed: bool) -> None:
+    # EPrints writes its refereed flag as a dc:type; "not reviewed" is said, not missing.
+    result = _oai_dc(f"<dc:type>{wording}</dc:type>")
+    assert result.record.to_dict()["peer_reviewed"] is reviewed
+    limits = {i.path for i in result.issues if i.code == "crosswalk.format_limit"}
+    assert "peer_reviewed" not in limits
+    assert "publication_status" in limits
+
+
 def test_timestamps_alone_give_the_first_as_publication_date() -> None:
     record = _oai_dc(ACCESSIONED).record.to_dict()
     assert record["publication_date"] == "2003-07-14"

@@ -325,6 +325,6 @@ def _limits(crosswalk: Crosswalk, data: dict[str, Any]) -> list[Issue]:
         holder: Any = data
         for part in limit.parts:
             holder = holder.get(part) if isinstance(holder, dict) else None
-        if not holder:
+        if holder in (None, "", [], {}):  # ``peer_reviewed: false`` is said, not missing
             issues.append(limit.issue)
     return issues
