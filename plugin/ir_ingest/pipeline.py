@@ -213,8 +213,8 @@ def _read(
 ) -> tuple[xmlsafe.Parsed, list[HarvestedRecord]]:
     if raw.lstrip()[:1] in (b"{", b"["):
         raise XMLError(
-            "the document is JSON, not XML: import reads OAI-PMH responses and metadata records "
-            "(ir-ingest export writes JSON, which import does not read back)",
+            "the document is JSON, not XML: import and crosswalk read OAI-PMH responses and "
+            "metadata records (ir-ingest export writes JSON, which neither reads back)",
             code="xml.not_xml",
             source=name,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import socket
 import subprocess
@@ -258,13 +259,21 @@ def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
         return done.stdout
 
     first = "36 records: 31 created, 0 updated, 0 unchanged, 0 deleted, 4 deleted at the source "
-    assert first + "but never held (tombstone kept), 1 invalid" in run("demo")
+    shown = run("demo")
+    assert first + "but never held (tombstone kept), 1 invalid" in shown
+    assert shown.rstrip().endswith("Next: ir-ingest export --format jsonl")
     assert (tmp_path / "ir-ingest.sqlite3").exists()
     report = tmp_path / "ir-ingest-report" / "run-1.html"
     assert report.exists()
     assert "Harvest run 1" in report.read_text()
     assert "36 unchanged" in run("demo")
     assert len(run("export", "--format", "jsonl").splitlines()) == 36
+    # Its hint runs as printed, with the store it was given.
+    hint = run("--db", "sqlite:///other store.sqlite3", "demo").rstrip().rpartition("Next: ")[2]
+    assert hint == "ir-ingest --db 'sqlite:///other store.sqlite3' export --format jsonl"
+    assert len(run(*shlex.split(hint)[1:]).splitlines()) == 36
+    assert run("-h") == run("--help")
+    assert "Example:" in run("export", "-h")
 
 
 @pytest.mark.usefixtures("isolated_crosswalks")

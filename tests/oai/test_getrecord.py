@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ir_ingest.entry import Outcome
-from ir_ingest.errors import HarvestError, OAIProtocolError
+from ir_ingest.errors import ConfigError, HarvestError, OAIProtocolError
 from ir_ingest.oai.getrecord import fetch_by_identifiers
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
@@ -67,6 +67,12 @@ def test_an_unknown_identifier_or_format_is_the_endpoints_error(
     assert unknown.value.code == "idDoesNotExist"
     assert format_.value.code == "cannotDisseminateFormat"
     assert "the endpoint does not offer 'marcxml'; it offers: oai_dc" in str(format_.value)
+
+
+@pytest.mark.parametrize("identifier", ["", "  "])
+def test_an_empty_identifier_is_refused_before_asking(identifier: str) -> None:
+    with pytest.raises(ConfigError, match="--identifier must name a record"):
+        fetch_by_identifiers("http://127.0.0.1:9/oai", ["oai:x:1", identifier])
 
 
 def test_another_record_than_the_one_asked_for_is_refused() -> None:

@@ -32,6 +32,7 @@ app = typer.Typer(
         "validate and store them.\n\nStart with:  ir-ingest demo"
     ),
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
@@ -59,7 +60,9 @@ def demo(
     print_run(result.report)
     out.print(f"Store: {redact_url(settings.db_url)}")
     out.print(f"Report: {result.report_path}")
-    out.print("Next: ir-ingest export --format jsonl")
+    # The store named as it was given, so that the hint runs as printed.
+    db = f"--db {shlex.quote(redact_url(settings.db))} " if settings.db else ""
+    out.print(f"Next: ir-ingest {db}export --format jsonl")
 
 
 def _report_file(path: Path | None) -> Path | None:

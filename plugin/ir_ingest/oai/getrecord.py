@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 from ir_ingest.crosswalk import check_crosswalk_name
-from ir_ingest.errors import IngestError, OAIProtocolError
+from ir_ingest.errors import ConfigError, IngestError, OAIProtocolError
 from ir_ingest.oai.client import OAIClient, without_oai_arguments
 from ir_ingest.oai.harvest import (
     AUTO_PREFIX,
@@ -54,6 +54,9 @@ def fetch_by_identifiers(
     :class:`~ir_ingest.errors.IngestError` when a record cannot be read.
     """
     check_crosswalk_name(crosswalk)
+    if not all(one.strip() for one in identifiers):
+        # Sent empty, it came back as "idDoesNotExist: None" (pyoai's message of no text).
+        raise ConfigError("--identifier must name a record, such as oai:example.org:123")
     with OAIClient(url, policy, repository) as client:
         if prefix == AUTO_PREFIX:
             prefix = richest_offered(client, crosswalk)
