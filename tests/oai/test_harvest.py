@@ -484,7 +484,8 @@ def test_a_harvest_that_fails_before_it_begins_still_ends_its_sources_dead_run(
     any_store: Store,
 ) -> None:
     """The killed run said "running" until a harvest of its source began a run of its own:
-    one that failed before (the endpoint down, a from= refused) left it so."""
+    one that failed before (the endpoint down, a from= refused) left it so.  Such a failure
+    is kept as a run of its own, which names itself in the runs it found."""
     why = "stopped without finishing (killed, or its machine went down)"
     killed = any_store.begin_run("urn:test", "oai_dc")  # nothing holds its source's lock
     nothing = scripted(lambda _: error("noRecordsMatch"))
@@ -492,9 +493,10 @@ def test_a_harvest_that_fails_before_it_begins_still_ends_its_sources_dead_run(
     with serve_in_background(down) as url, pytest.raises(OAIProtocolError, match="down"):
         # Asks Identify for the granularity of its from=, before it plans or begins its run.
         run_harvest(url, "oai_dc", store=any_store, repository="urn:test", from_date="2024-01-01")
-    noticed = (f"{why}; noticed by the next harvest of its source",)
+    noticed = (f"{why}; noticed by run {killed + 1}",)
     assert any_store.run_status(killed) == ("failed", *noticed)
-    assert any_store.run_status(killed + 1) is None, "the harvest began no run"
+    failure = ("failed", "OAIProtocolError: OAI-PMH error badVerb: down")
+    assert any_store.run_status(killed + 1) == failure, "the outage is kept"
 
     # One that begins its run names itself in those it found.
     again = any_store.begin_run("urn:test", "oai_dc")

@@ -144,6 +144,25 @@ def test_a_first_run_goes_on_when_identify_fails(store: Store) -> None:
     assert issue["message"].endswith("badVerb: scripted; the endpoint's clock is unknown")
 
 
+def test_an_incremental_run_that_cannot_ask_identify_is_kept_as_failed(store: Store) -> None:
+    """The outage of a cron harvest shows in ``report --list``, begun when it first asked."""
+    with serve_in_background(scripted(_nothing)) as url:
+        run_harvest(url, "oai_dc", store=store, repository="urn:down")
+    # The endpoint has gone away (its port closed): Identify, for the incremental from, fails.
+    policy = TransportPolicy(retries=1, backoff=1.0)
+    with pytest.raises(HarvestError, match="verb=Identify failed 2 times"):
+        run_harvest(url, "oai_dc", store=store, repository="urn:down", policy=policy)
+    failed_at = datetime.now(UTC)
+
+    last = store.last_run(source_key("urn:down", "oai_dc", None))
+    assert last is not None
+    assert (last.id, last.status) == (2, "failed")
+    assert failed_at - last.started_at >= timedelta(seconds=0.5), "begun before the retry"
+    shown = store.run_report(2)
+    assert shown is not None
+    assert "verb=Identify failed 2 times" in shown["error"]
+
+
 @pytest.mark.parametrize("clock", ["2025-06-01", "yesterday", "2025-06-01T10:00:00"])
 def test_a_response_date_that_is_no_utc_time_is_no_clock(store: Store, clock: str) -> None:
     synced, second = _two_runs(store, clock)

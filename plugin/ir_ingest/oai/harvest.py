@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ir_ingest.crosswalk import check_crosswalk_name, reads_what, richest_format
@@ -160,16 +161,35 @@ def _richest_offered_or_failed(store: Store, client: OAIClient, options: Harvest
     """The prefix ``auto`` stands for; when the endpoint cannot say (it is down, or broken),
     a failed run is kept under ``auto``, so that ``report --list`` shows the outage as it
     does for a run with a prefix (a third walkthrough found no trace of it)."""
+    started = datetime.now(UTC)
     try:
         return richest_offered(client, options.crosswalk)
     except HarvestError as exc:
-        run_id = store.begin_run(
-            client.repository, AUTO_PREFIX, options.set_spec, crosswalk=options.crosswalk
-        )
-        report = RunReport(client.repository, AUTO_PREFIX, run_id=run_id, set_spec=options.set_spec)
-        report.fail(exc)
-        store.finish_run(run_id, "failed", report.to_dict(), report.error)
+        _keep_failure(store, client.repository, AUTO_PREFIX, options, started, exc)
         raise
+
+
+def _keep_failure(
+    store: Store,
+    repository: str,
+    prefix: str,
+    options: HarvestOptions,
+    started: datetime,
+    exc: HarvestError,
+) -> int:
+    """Keep a run that failed before it began, while asking the endpoint what to ask for
+    (its formats, its Identify), so that ``report --list`` shows the outage as it shows any
+    failed run, with the time the first question was asked; return its id."""
+    run_id = store.begin_run(
+        repository, prefix, options.set_spec, crosswalk=options.crosswalk, started_at=started
+    )
+    shown = started.isoformat(timespec="seconds")
+    report = RunReport(
+        repository, prefix, run_id=run_id, set_spec=options.set_spec, started_at=shown
+    )
+    report.fail(exc)
+    store.finish_run(run_id, "failed", report.to_dict(), report.error)
+    return run_id
 
 
 def richest_offered(client: OAIClient, reader: str | None) -> str:
@@ -207,10 +227,17 @@ def _run(
     # First, before any request: a run of this source left "running" (killed) is failed even
     # if this one fails before it begins its own (the endpoint down, a from= it refuses).
     dead = store.end_dead_runs(key, None) if locks_sources(store) else []
-    if options.from_date is not None or options.until_date is not None:
-        options = bounds_at(options, client.identify_endpoint().day_granularity)
-    plan = plan_run(store, client, key, prefix, options)
-    report = _begin(store, client.repository, prefix, options, plan)
+    started = datetime.now(UTC)
+    try:
+        if options.from_date is not None or options.until_date is not None:
+            options = bounds_at(options, client.identify_endpoint().day_granularity)
+        plan = plan_run(store, client, key, prefix, options)
+    except HarvestError as exc:  # Identify failed: the endpoint is down, or broken
+        failed = _keep_failure(store, client.repository, prefix, options, started, exc)
+        if dead:
+            store.name_successor(dead, failed, None)
+        raise
+    report = _begin(store, client.repository, prefix, options, plan, started)
     run_id = report.run_id
     assert run_id is not None
     try:
@@ -243,7 +270,12 @@ def _run(
 
 
 def _begin(
-    store: Store, repository: str, prefix: str, options: HarvestOptions, plan: Plan
+    store: Store,
+    repository: str,
+    prefix: str,
+    options: HarvestOptions,
+    plan: Plan,
+    started: datetime,
 ) -> RunReport:
     """Record the run's start in the store; its report, with what the plan already says."""
     run_id = store.begin_run(
@@ -256,10 +288,12 @@ def _begin(
         full=options.full,
         sync_started_at=plan.sync_started_at,
         crosswalk=options.crosswalk,
+        started_at=started,
     )
     report = RunReport(
         repository=repository,
         metadata_prefix=prefix,
+        started_at=started.isoformat(timespec="seconds"),
         run_id=run_id,
         set_spec=options.set_spec,
         from_date=plan.from_date,

@@ -165,13 +165,15 @@ class StoreRuns:
         full: bool = False,
         sync_started_at: datetime | None = None,
         crosswalk: str | None = None,
+        started_at: datetime | None = None,
     ) -> int:
         """Record the start of a harvest run and return its id.
 
-        ``sync_started_at`` is the start of the run this one resumes (default: now);
-        ``crosswalk`` the run's own crosswalk, if any (its rejects are tried with it again).
+        ``sync_started_at`` is the start of the run this one resumes (default: the run's);
+        ``crosswalk`` the run's own crosswalk, if any (its rejects are tried with it again);
+        ``started_at`` when the run asked its first question (default: now).
         """
-        now = _now()
+        now = started_at or _now()
         with self.engine.begin() as conn:
             result = conn.execute(
                 insert(t.harvest_runs).values(
