@@ -98,6 +98,19 @@ def test_a_document_of_too_many_tags_is_refused_before_parsing() -> None:
     assert xmlsafe.parse(b"<r><a/><a/></r>", max_tags=4).root.tag == "r"
 
 
+def test_a_text_over_the_parsers_limit_is_too_large_not_malformed() -> None:
+    # Well-formed and under the byte limit: libxml2 said "not well-formed … try XML_PARSE_HUGE".
+    doc = b"<r>\n<title>" + b"x" * 10_000_001 + b"</title></r>"
+    with pytest.raises(XMLError) as caught:
+        xmlsafe.parse(doc, source="long.xml")
+    assert caught.value.code == "xml.too_large"
+    assert str(caught.value).startswith(
+        "long.xml: a text at line 2 is longer than the parser reads safely (10,000,000 bytes "
+        "in one element): Resource limit exceeded: Text node too long"
+    )
+    assert "XML_PARSE_HUGE" not in str(caught.value)
+
+
 def test_empty_input_is_a_clear_error() -> None:
     with pytest.raises(XMLError) as caught:
         xmlsafe.parse(b"  \n")

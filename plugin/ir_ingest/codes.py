@@ -72,7 +72,8 @@ CODES: dict[str, CodeHelp] = {
     "xml.too_large": CodeHelp(
         f"the document is over {DEFAULT_MAX_BYTES // 2**20} MiB or over {DEFAULT_MAX_TAGS:,} "
         "tags, refused before parsing (its tree "
-        "would take gigabytes); a page so large fails the run at once, a file is refused",
+        "would take gigabytes), or one of its texts is over 10,000,000 bytes (the parser's "
+        "safe limit); a page so large fails the run at once, a file is refused",
         "ask the endpoint's owner for smaller pages (a resumption token every few hundred "
         "records); one that sends a whole list in one answer may send less with "
         "`--window daily`; split a large file into several",

@@ -241,9 +241,22 @@ def repairs_by_part(
 _POSITION_SUFFIX = re.compile(r",? line \d+, column \d+$")
 
 
+#: libxml2's words for a text or name over its safe limit (10,000,000 bytes without
+#: ``huge_tree``, which this parser keeps off): 2.11 and later, then earlier releases.
+_OVER_LIMIT = ("Resource limit exceeded", "huge text node")
+
+
 def _malformed(error: etree.XMLSyntaxError, source: str | None) -> XMLError:
     line, column = error.position
     reason = _POSITION_SUFFIX.sub("", error.msg or "syntax error")
+    if any(words in reason for words in _OVER_LIMIT):
+        # Well-formed, and under the size limit: "not well-formed … try XML_PARSE_HUGE" misled.
+        return XMLError(
+            f"a text at line {line} is longer than the parser reads safely (10,000,000 bytes "
+            f"in one element): {reason.partition(', try')[0]}",
+            code="xml.too_large",
+            source=source,
+        )
     return XMLError(
         f"not well-formed XML at line {line}, column {column}: {reason}",
         code="xml.malformed",
