@@ -170,6 +170,20 @@ def test_a_url_import_refuses_another_record_or_another_host(db: str) -> None:
     assert store_counts(db)["records"] == 0
 
 
+def test_import_reads_a_files_url_and_refuses_other_schemes(db: str, tmp_path: Path) -> None:
+    record = tmp_path / "a record.xml"
+    record.write_text(
+        "<oai_dc:dc xmlns:oai_dc='http://www.openarchives.org/OAI/2.0/oai_dc/' "
+        "xmlns:dc='http://purl.org/dc/elements/1.1/'><dc:title>T</dc:title></oai_dc:dc>"
+    )
+    by_url = runner.invoke(app, ["--db", db, "import", record.as_uri()])
+    assert by_url.exit_code == 0, by_url.output
+    assert by_url.output.startswith("invalid: T (urn:sha256:"), "stored, with its issues"
+    ftp = runner.invoke(app, ["--db", db, "import", "ftp://h.example/a.xml"])
+    assert ftp.exit_code == 1
+    assert "ftp://h.example/a.xml: import reads a file or an http(s) URL, not ftp://" in ftp.output
+
+
 def test_import_of_a_url_reads_what_it_answers(db: str, demo_records: list[ProvidedRecord]) -> None:
     live = next(r for r in demo_records if not r.deleted)
     with serve_in_background(fixture_endpoint_app(demo_records)) as url:

@@ -158,8 +158,15 @@ def _read_document(place: str, prefix: str | None, crosswalk: str | None) -> lis
     from ir_ingest.oai.getrecord import fetch_url
     from ir_ingest.pipeline import all_read, process_file
 
-    if urlsplit(place.strip()).scheme.lower() in ("http", "https"):
+    scheme = urlsplit(place.strip()).scheme.lower() if "://" in place else ""
+    if scheme in ("http", "https"):
         return fetch_url(place.strip(), prefix, crosswalk, _interactive())
+    if scheme == "file":  # a file's URL, as a browser's address bar shows it
+        from urllib.request import url2pathname
+
+        place = url2pathname(urlsplit(place.strip()).path)
+    elif scheme:
+        raise IngestError(f"{place}: import reads a file or an http(s) URL, not {scheme}://")
     return all_read(process_file(Path(place), prefix, crosswalk), place)
 
 
