@@ -98,15 +98,21 @@ def test_a_document_of_too_many_tags_is_refused_before_parsing() -> None:
     assert xmlsafe.parse(b"<r><a/><a/></r>", max_tags=4).root.tag == "r"
 
 
-def test_a_text_over_the_parsers_limit_is_too_large_not_malformed() -> None:
+@pytest.mark.parametrize(
+    ("doc", "line"),
+    [
+        (b"<r>\n<title>" + b"x" * 10_000_001 + b"</title></r>", 2),
+        (b"<r>\n" + b"<a>" * 300 + b"</a>" * 300 + b"</r>", 2),
+    ],
+)
+def test_a_document_over_the_parsers_limits_says_so(doc: bytes, line: int) -> None:
     # Well-formed and under the byte limit: libxml2 said "not well-formed … try XML_PARSE_HUGE".
-    doc = b"<r>\n<title>" + b"x" * 10_000_001 + b"</title></r>"
     with pytest.raises(XMLError) as caught:
         xmlsafe.parse(doc, source="long.xml")
-    assert caught.value.code == "xml.too_large"
+    assert caught.value.code == "xml.malformed", "a harvest saves the page's other records"
     assert str(caught.value).startswith(
-        "long.xml: a text at line 2 is longer than the parser reads safely (10,000,000 bytes "
-        "in one element): Resource limit exceeded: Text node too long"
+        f"long.xml: over the parser's safe limits at line {line} (a text or value over "
+        "10,000,000 bytes, or elements nested over 256 deep): "
     )
     assert "XML_PARSE_HUGE" not in str(caught.value)
 
@@ -129,7 +135,9 @@ def test_malformed_input_names_line_and_column() -> None:
     ("doc", "expected"),
     [
         (b"<r>\n<a>bell\x07 and \x1b escape</a></r>", "bell and  escape"),
-        (b"<r>\n<a>ref &#x1; and &#12; gone, &#10;kept</a></r>", "ref  and  gone, \nkept"),
+        # A form feed or vertical tab separated words: a space keeps them apart.
+        (b"<r>\n<a>ref &#x1; and &#12; spaced, &#10;kept</a></r>", "ref  and   spaced, \nkept"),
+        (b"<r>\n<a>Page\x0cbreak, line\x0bbreak, &#xB;&#xc;</a></r>", "Page break, line break,   "),
     ],
 )
 def test_illegal_characters_are_removed_and_reported(doc: bytes, expected: str) -> None:

@@ -72,16 +72,16 @@ CODES: dict[str, CodeHelp] = {
     "xml.too_large": CodeHelp(
         f"the document is over {DEFAULT_MAX_BYTES // 2**20} MiB or over {DEFAULT_MAX_TAGS:,} "
         "tags, refused before parsing (its tree "
-        "would take gigabytes), or one of its texts is over 10,000,000 bytes (the parser's "
-        "safe limit); a page so large fails the run at once, a file is refused",
+        "would take gigabytes); a page so large fails the run at once, a file is refused",
         "ask the endpoint's owner for smaller pages (a resumption token every few hundred "
         "records); one that sends a whole list in one answer may send less with "
         "`--window daily`; split a large file into several",
     ),
     "xml.illegal_characters": CodeHelp(
         "characters XML 1.0 does not allow (control characters, often pasted from a word "
-        "processor) were removed so that the record could be read; the record is stored, "
-        "and the message names the lines they were on",
+        "processor) were removed so that the record could be read (a vertical tab or form "
+        "feed became a space); the record is stored, and the message names the lines they "
+        "were on",
         "nothing is lost but those characters; if the text around them looks wrong, ask the "
         "endpoint's owner to clean the record",
     ),

@@ -8,7 +8,8 @@ Schema, not DTDs) and a DOCTYPE is how XXE and "billion laughs" attacks arrive.
 Characters XML 1.0 forbids (C0 controls other than tab, newline and carriage return, raw or as
 character references) are common in real harvests — CRIS exports pasted from word processors.  They
 are removed and reported as ``xml.illegal_characters`` issues, with the line they were on, instead
-of failing the whole page.
+of failing the whole page.  A vertical tab or form feed (a word processor's line and page break)
+becomes a space, so that the words it separated stay apart.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ _ILLEGAL_RAW = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ILLEGAL_REF = re.compile(
     rb"&#(?:x0*(?:[0-8bcefBCEF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
 )
+#: Illegal characters that separate words (vertical tab, form feed): made spaces, not removed.
+_SPACING = frozenset({0x0B, 0x0C})
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -192,7 +195,7 @@ def _parse_after_removing_illegal(
     offsets += [m.start() for m in _ILLEGAL_REF.finditer(data)]
     if not offsets:
         raise _malformed(first_error, source)
-    cleaned = _ILLEGAL_REF.sub(b"", _ILLEGAL_RAW.sub(b"", data))
+    cleaned = _ILLEGAL_REF.sub(_replacement, _ILLEGAL_RAW.sub(_replacement, data))
     try:
         root = _parse_bytes(cleaned, source)
     except etree.XMLSyntaxError as second_error:
@@ -207,6 +210,17 @@ def _parse_after_removing_illegal(
         severity=Severity.WARNING,
     )
     return Parsed(root, (issue,), tuple(lines))
+
+
+def _replacement(found: re.Match[bytes]) -> bytes:
+    """A space for an illegal character that separates words, else nothing."""
+    text = found.group()
+    if text.startswith(b"&#"):  # &#11; or &#xB;
+        digits = text[2:-1]
+        code = int(digits[1:], 16) if digits.startswith(b"x") else int(digits)
+    else:
+        code = text[0]
+    return b" " if code in _SPACING else b""
 
 
 def repairs_by_part(
@@ -241,20 +255,21 @@ def repairs_by_part(
 _POSITION_SUFFIX = re.compile(r",? line \d+, column \d+$")
 
 
-#: libxml2's words for a text or name over its safe limit (10,000,000 bytes without
-#: ``huge_tree``, which this parser keeps off): 2.11 and later, then earlier releases.
-_OVER_LIMIT = ("Resource limit exceeded", "huge text node")
+#: libxml2's hint when a text, a value or the nesting is over its safe limits (10,000,000
+#: bytes, 256 levels), which ``huge_tree`` would lift and this parser keeps.
+_HUGE_HINT = re.compile(r",? (?:try|use) XML_PARSE_HUGE(?: option)?")
 
 
 def _malformed(error: etree.XMLSyntaxError, source: str | None) -> XMLError:
     line, column = error.position
     reason = _POSITION_SUFFIX.sub("", error.msg or "syntax error")
-    if any(words in reason for words in _OVER_LIMIT):
-        # Well-formed, and under the size limit: "not well-formed … try XML_PARSE_HUGE" misled.
+    if _HUGE_HINT.search(reason):
+        # Well-formed, and under the size limit: "not well-formed … try XML_PARSE_HUGE"
+        # misled.  Still xml.malformed: a harvest saves the page's other records.
         return XMLError(
-            f"a text at line {line} is longer than the parser reads safely (10,000,000 bytes "
-            f"in one element): {reason.partition(', try')[0]}",
-            code="xml.too_large",
+            f"over the parser's safe limits at line {line} (a text or value over 10,000,000 "
+            f"bytes, or elements nested over 256 deep): {_HUGE_HINT.sub('', reason)}",
+            code="xml.malformed",
             source=source,
         )
     return XMLError(
