@@ -339,16 +339,17 @@ CODES: dict[str, CodeHelp] = {
     ),
     "harvest.identify_failed": CodeHelp(
         "the endpoint answered Identify with an OAI-PMH error or with no Identify element: "
-        "its clock is unknown, and the run went on without it",
+        "its clock is unknown, and the run went on without it (an incremental run asked from "
+        "a date, the granularity every endpoint takes)",
         "check the base URL (a saved response or a file served in the endpoint's place "
         "answers every request alike); if it is right, tell the endpoint's owner",
     ),
     "harvest.clock_skew": CodeHelp(
         "the endpoint's clock (the responseDate of its Identify answer) is a minute or more off "
         "this machine's; when it is behind (set wrong, or its local time sent as UTC), the "
-        "run's start is kept by the endpoint's clock and an incremental run asks from that much "
-        "earlier, so that records it stamped by its own clock are not missed (a day or more "
-        "behind is taken for a cached Identify answer, and not followed)",
+        "run keeps how far, and incremental runs ask from that much earlier, so that records "
+        "it stamped by its own clock are not missed (a day or more behind is taken for a "
+        "cached Identify answer, and not followed)",
         "nothing; if it is hours off, tell the endpoint's owner (OAI-PMH datestamps are UTC)",
     ),
     "reprocess.rejects_superseded": CodeHelp(

@@ -71,12 +71,12 @@ def _two_runs(store: Store, clock: str) -> tuple[datetime, RunReport]:
     the first run's start, and the second run's report."""
     with serve_in_background(scripted(_nothing)) as url:
         run_harvest(url, "oai_dc", store=store, repository="urn:clock")
-    synced = store.last_synced_at(source_key("urn:clock", "oai_dc", None))
+    synced = store.last_sync(source_key("urn:clock", "oai_dc", None))
     assert synced is not None
     with serve_in_background(
         scripted(_nothing, identify_body=identify(response_date=clock))
     ) as url:
-        return synced, run_harvest(url, "oai_dc", store=store, repository="urn:clock")
+        return synced.started_at, run_harvest(url, "oai_dc", store=store, repository="urn:clock")
 
 
 @pytest.mark.parametrize(
@@ -128,20 +128,78 @@ def test_a_run_against_a_clock_behind_ours_is_followed_after_the_clock_is_set_ri
     assert second.run_issues == [], "the endpoint's clock is right now"
 
 
-def test_a_first_run_goes_on_when_identify_fails(store: Store) -> None:
-    """A first run asks Identify for the endpoint's clock only: an endpoint whose Identify
-    alone is broken is still harvested, its clock unknown."""
+def _one_record(_: dict[str, str]) -> bytes:
+    return page("ListRecords", [record("oai:x:1", "2024-01-01T00:00:00Z")])
 
-    def one_record(_: dict[str, str]) -> bytes:
-        return page("ListRecords", [record("oai:x:1", "2024-01-01T00:00:00Z")])
 
-    with serve_in_background(scripted(one_record, identify_body=error("badVerb"))) as url:
-        report = run_harvest(url, "oai_dc", store=store)
+@pytest.mark.parametrize(
+    ("identify_body", "said"),
+    [
+        (error("badVerb"), "OAI-PMH error badVerb: scripted"),
+        (_one_record({}), "the Identify response has no Identify element"),  # a saved file
+    ],
+)
+def test_runs_go_on_when_identify_is_answered_wrong(
+    store: Store, identify_body: bytes, said: str
+) -> None:
+    """An endpoint whose Identify alone is broken is still harvested, its clock unknown; an
+    incremental run then asks from a day, the granularity every endpoint takes."""
+    with serve_in_background(scripted(_one_record, identify_body=identify_body)) as url:
+        first = run_harvest(url, "oai_dc", store=store, repository="urn:broken")
+        second = run_harvest(url, "oai_dc", store=store, repository="urn:broken")
 
-    assert (report.status, report.total) == ("completed", 1)
-    [issue] = report.run_issues
-    assert (issue["code"], issue["where"]) == ("harvest.identify_failed", "Identify")
-    assert issue["message"].endswith("badVerb: scripted; the endpoint's clock is unknown")
+    synced = store.last_sync(source_key("urn:broken", "oai_dc", None))
+    assert synced is not None
+    for report, then in ((first, "the run goes on without it"), (second, "from is sent as a day")):
+        assert report.status == "completed"
+        [issue] = [i for i in report.run_issues if i["code"] == "harvest.identify_failed"]
+        assert issue["where"] == "Identify"
+        assert said in issue["message"]
+        assert f"the endpoint's clock is unknown, and {then}" in issue["message"]
+    assert second.from_date == format_datestamp(synced.started_at - DEFAULT_OVERLAP, True)
+
+
+def test_a_lag_that_lasts_is_followed_once(store: Store) -> None:
+    """Both runs against an endpoint 2 hours behind: the second asks from 2 hours before the
+    first's start (less the overlap), not 4."""
+    behind = (datetime.now(UTC) - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with serve_in_background(
+        scripted(_nothing, identify_body=identify(response_date=behind))
+    ) as url:
+        run_harvest(url, "oai_dc", store=store, repository="urn:clock")
+        second = run_harvest(url, "oai_dc", store=store, repository="urn:clock")
+    synced = store.last_sync(source_key("urn:clock", "oai_dc", None))
+    assert synced is not None
+    sent = parse_datestamp(second.from_date or "")
+    assert sent is not None
+    # The second run is the last sync now: the first began before it.
+    assert sent < synced.started_at - DEFAULT_OVERLAP - timedelta(hours=2)
+    assert sent > synced.started_at - DEFAULT_OVERLAP - timedelta(hours=2, minutes=5)
+
+
+def test_a_run_that_failed_before_it_began_does_not_hide_the_unfinished_one(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    """Killed mid-harvest, then down for a run that failed asking Identify: the next run
+    continues the first, whose checkpoints stand."""
+    failing = {"on": True}
+    policy = TransportPolicy(retries=0)
+    options: dict[str, Any] = {"store": store, "policy": policy, "until_date": "2099-01-01"}
+    endpoint = failing_endpoint(demo_records, fail_at_cursor=20, failing=failing)
+    with serve_in_background(endpoint) as url, pytest.raises(HarvestError):
+        run_harvest(url, "oai_dc", repository="urn:resume", **options)
+    broken = scripted(_nothing, identify_body=b"<broken")
+    with serve_in_background(broken) as down, pytest.raises(HarvestError):
+        run_harvest(down, "oai_dc", repository="urn:resume", **options)
+    failing["on"] = False
+    with serve_in_background(
+        failing_endpoint(demo_records, fail_at_cursor=20, failing=failing)
+    ) as url:
+        third = run_harvest(url, "oai_dc", repository="urn:resume", **options)
+
+    assert (third.status, third.resumed_run_id) == ("completed", 1)
+    statuses = [store.run_status(run) for run in (1, 2)]
+    assert [status[0] if status else None for status in statuses] == ["failed", "failed"]
 
 
 def test_an_incremental_run_that_cannot_ask_identify_is_kept_as_failed(store: Store) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ir_ingest.store import Checkpoint, source_key
+from ir_ingest.store.runs import Synced
 from tests.store.test_store import REPO
 
 if TYPE_CHECKING:
@@ -41,7 +43,7 @@ def test_runs_left_running_by_a_killed_process_are_ended_by_the_next_run(any_sto
 def test_runs_chain_and_incremental_state(any_store: Store) -> None:
     key = source_key(REPO, "oai_dc", None)
     assert any_store.last_run(key) is None
-    assert any_store.last_synced_at(key) is None
+    assert any_store.last_sync(key) is None
     first = any_store.begin_run(REPO, "oai_dc", window="monthly")
     started = any_store.last_run(key)
     assert started is not None
@@ -51,12 +53,21 @@ def test_runs_chain_and_incremental_state(any_store: Store) -> None:
         "monthly",
         False,
     )
-    resumed = any_store.begin_run(REPO, "oai_dc", sync_started_at=started.sync_started_at)
+    lag = timedelta(hours=2)
+    any_store.note_clock_lag(first, lag)
+    resumed = any_store.begin_run(
+        REPO, "oai_dc", sync_started_at=started.sync_started_at, clock_lag=lag
+    )
     any_store.finish_run(resumed, "completed", {})
-    assert any_store.last_synced_at(key) == started.sync_started_at
+    assert any_store.last_sync(key) == Synced(started.sync_started_at, lag)
+    last = any_store.last_run(key)
+    assert last is not None
+    assert last.clock_lag_seconds == 7200
     bounded = any_store.begin_run(REPO, "oai_dc", until_date="2024-01-01")
     any_store.finish_run(bounded, "completed", {})
-    assert any_store.last_synced_at(key) == started.sync_started_at, "an until run does not count"
+    assert any_store.last_sync(key) == Synced(started.sync_started_at, lag), (
+        "an until run does not count"
+    )
 
 
 def test_window_checkpoints_are_cleared_by_prefix(any_store: Store) -> None:

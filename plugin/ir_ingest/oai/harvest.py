@@ -34,9 +34,9 @@ from ir_ingest.oai.plan import (
     asks_for_all_of,
     bounds_at,
     check_set,
-    keep_start_by_endpoint_clock,
     left_issue,
     note_clock,
+    note_endpoint_clock,
     plan_run,
 )
 from ir_ingest.oai.store_pages import harvest_windows
@@ -127,15 +127,16 @@ def run_harvest(
     store = store or Store(db_url or default_db_url())
     try:
         with OAIClient(url, options.policy, repository) as client:
+            started = datetime.now(UTC)  # the run's start: it asks its first question now
             if prefix == AUTO_PREFIX:
-                prefix = _richest_offered_or_failed(store, client, options)
+                prefix = _richest_offered_or_failed(store, client, options, started)
             if crosswalk == prefix:
                 # The crosswalk the prefix names anyway: records must not say otherwise.
                 options = replace(options, crosswalk=None)
             check_reader(crosswalk, prefix)
             key = source_key(client.repository, prefix, options.set_spec, options.crosswalk)
             with source_lock(store, key):
-                return _run(store, client, prefix, options, on_page)
+                return _run(store, client, prefix, options, on_page, started)
     finally:
         if own_store:
             store.close()
@@ -157,11 +158,12 @@ _AUTO_FAILED = (
 )
 
 
-def _richest_offered_or_failed(store: Store, client: OAIClient, options: HarvestOptions) -> str:
+def _richest_offered_or_failed(
+    store: Store, client: OAIClient, options: HarvestOptions, started: datetime
+) -> str:
     """The prefix ``auto`` stands for; when the endpoint cannot say (it is down, or broken),
     a failed run is kept under ``auto``, so that ``report --list`` shows the outage as it
     does for a run with a prefix (a third walkthrough found no trace of it)."""
-    started = datetime.now(UTC)
     try:
         return richest_offered(client, options.crosswalk)
     except HarvestError as exc:
@@ -181,7 +183,15 @@ def _keep_failure(
     (its formats, its Identify), so that ``report --list`` shows the outage as it shows any
     failed run, with the time the first question was asked; return its id."""
     run_id = store.begin_run(
-        repository, prefix, options.set_spec, crosswalk=options.crosswalk, started_at=started
+        repository,
+        prefix,
+        options.set_spec,
+        options.from_date,
+        options.until_date,
+        window=options.window,
+        full=options.full,
+        crosswalk=options.crosswalk,
+        started_at=started,
     )
     shown = started.isoformat(timespec="seconds")
     report = RunReport(
@@ -222,12 +232,12 @@ def _run(
     prefix: str,
     options: HarvestOptions,
     on_page: ProgressCallback | None,
+    started: datetime,
 ) -> RunReport:
     key = source_key(client.repository, prefix, options.set_spec, options.crosswalk)
     # First, before any request: a run of this source left "running" (killed) is failed even
     # if this one fails before it begins its own (the endpoint down, a from= it refuses).
     dead = store.end_dead_runs(key, None) if locks_sources(store) else []
-    started = datetime.now(UTC)
     try:
         if options.from_date is not None or options.until_date is not None:
             options = bounds_at(options, client.identify_endpoint().day_granularity)
@@ -244,8 +254,8 @@ def _run(
         if dead:
             store.name_successor(dead, run_id, plan.resumed.id if plan.resumed else None)
         _end_other_dead_runs(store, key, run_id)
-        if plan.resumed is None and plan.clock_skew is None:
-            keep_start_by_endpoint_clock(store, client, report, plan)
+        if plan.resumed is None and plan.clock_skew is None and plan.identify_issue is None:
+            note_endpoint_clock(store, client, report)
         harvest_windows(store, client, report, plan, options, on_page)
         # Until the set has given a record: an empty incremental run of a set that has is the
         # usual case, and listing a DSpace's thousands of sets after each one would cost many
@@ -289,6 +299,7 @@ def _begin(
         sync_started_at=plan.sync_started_at,
         crosswalk=options.crosswalk,
         started_at=started,
+        clock_lag=plan.clock_lag,
     )
     report = RunReport(
         repository=repository,
@@ -310,6 +321,8 @@ def _begin(
     if plan.left is not None and not asks_for_all_of(plan, options.until_date, plan.left):
         report.add_run_issue(left_issue(plan.left), "plan")
     note_clock(report, plan.clock_skew)
+    if plan.identify_issue is not None:
+        report.add_run_issue(plan.identify_issue, "Identify")
     return report
 
 

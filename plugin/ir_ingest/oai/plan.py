@@ -24,7 +24,7 @@ from ir_ingest.oai.windows import date_windows
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ir_ingest.oai.client import OAIClient
+    from ir_ingest.oai.client import Identify, OAIClient
     from ir_ingest.oai.transport import TransportPolicy
     from ir_ingest.report.model import RunReport
     from ir_ingest.store import Store
@@ -89,8 +89,7 @@ class WindowState:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """What a run asks for: its ``from``, when it began (for an incremental run, by the
-    endpoint's clock where that lags ours), and its windows left to harvest."""
+    """What a run asks for: its ``from``, when it began, and its windows left to harvest."""
 
     from_date: str | None
     sync_started_at: datetime
@@ -104,6 +103,10 @@ class Plan:
     clock_skew: timedelta | None = None
     #: ``(from, until)`` of every window of the run, those a resumed run finished included.
     bounds: list[tuple[str | None, str | None]] = field(default_factory=list)
+    #: How far the endpoint's clock is behind ours, kept with the run (see _incremental_from).
+    clock_lag: timedelta | None = None
+    #: Identify failed where an incremental run asked it (see _identify_or_issue).
+    identify_issue: Issue | None = None
 
 
 def bounds_at(options: HarvestOptions, day: bool) -> HarvestOptions:
@@ -168,7 +171,7 @@ def plan_run(
     store: Store, client: OAIClient, key: str, prefix: str, options: HarvestOptions
 ) -> Plan:
     """Continue the source's unfinished run, or start afresh (incremental unless ``full``)."""
-    last = store.last_run(key) if options.resume else None
+    last = store.last_run(key, empty_failures=False) if options.resume else None
     # Continue an unfinished run only if it got somewhere (a checkpoint) and asked for the same
     # thing: a run that failed on its first request (a from= the endpoint refused) is not
     # replayed forever, and a new --from or --until is a new request.  (Another crosswalk is
@@ -189,20 +192,26 @@ def plan_run(
         windows, cut_short, bounds = _windows(
             store, client, key, prefix, options, last.from_date, last.sync_started_at, fresh=False
         )
-        return Plan(last.from_date, last.sync_started_at, windows, last, cut_short, bounds=bounds)
+        lag = None if last.clock_lag_seconds is None else timedelta(seconds=last.clock_lag_seconds)
+        return Plan(
+            last.from_date,
+            last.sync_started_at,
+            windows,
+            last,
+            cut_short,
+            bounds=bounds,
+            clock_lag=lag,
+        )
     started = datetime.now(UTC)
-    from_date, skew = options.from_date, None
+    from_date, skew, failed = options.from_date, None, None
     if from_date is None and not options.full:
-        from_date, skew = _incremental_from(store, client, key, options.overlap)
+        from_date, skew, failed = _incremental_from(store, client, key, options.overlap)
     _check_order(from_date, options.until_date, "this incremental run starts at")
-    # Kept by the endpoint's clock where it lags ours: the next run asks from here, and the
-    # endpoint stamps what changes from now on by its clock, even if it is set right by then.
-    started += _lag(skew) or timedelta(0)
     windows, _, bounds = _windows(
         store, client, key, prefix, options, from_date, started, fresh=True
     )
     left = last if unfinished else None
-    return Plan(from_date, started, windows, None, False, left, skew, bounds)
+    return Plan(from_date, started, windows, None, False, left, skew, bounds, _lag(skew), failed)
 
 
 def asks_for_all_of(plan: Plan, until_date: str | None, left: RunInfo) -> bool:
@@ -261,54 +270,75 @@ def _minutes(span: timedelta) -> str:
 
 def _incremental_from(
     store: Store, client: OAIClient, key: str, overlap: timedelta
-) -> tuple[str | None, timedelta | None]:
-    """``from`` for an incremental run: the last completed harvest's start minus ``overlap``,
-    and the endpoint's clock less ours (``None`` for a first run, which asks for everything).
+) -> tuple[str | None, timedelta | None, Issue | None]:
+    """``from`` for an incremental run: the last completed harvest's start minus ``overlap``;
+    the endpoint's clock less ours; and the issue when Identify failed (``None``, ``None``,
+    ``None`` for a first run, which asks for everything).
 
     The start is by this machine's clock; an endpoint whose clock is behind it (set wrong, or
     its local time sent as UTC: OpenSKOS/OpenSKOS#11) stamps records by its own, and a record
     changed just after the last harvest began would be stamped before ``from``.  So ``from`` is
-    moved back by as much (VuFind's harvester takes the endpoint's responseDate for its next
+    moved back by its lag then or now, whichever is the larger: set right since, it had stamped
+    them by the lagging clock (VuFind's harvester takes the endpoint's responseDate for its next
     ``from``; its clock ahead of ours, ours is the earlier and kept).
     """
-    synced = store.last_synced_at(key)
+    synced = store.last_sync(key)
     if synced is None:
-        return None, None
-    identify = client.identify_endpoint()
-    skew = identify.clock_skew
-    start = synced - overlap + (_lag(skew) or timedelta(0))
-    return format_datestamp(start, identify.day_granularity), skew
+        return None, None, None
+    then = synced.clock_lag or timedelta(0)
+    identify, failed = _identify_or_issue(
+        client, "from is sent as a day, a granularity every endpoint takes (§3.3.2)"
+    )
+    if identify is None:
+        return format_datestamp(synced.started_at - overlap - then, True), None, failed
+    lag = max(then, _lag(identify.clock_skew) or timedelta(0))
+    start = synced.started_at - overlap - lag
+    return format_datestamp(start, identify.day_granularity), identify.clock_skew, None
 
 
 def _lag(skew: timedelta | None) -> timedelta | None:
-    """The endpoint's clock less ours where it is behind enough to matter and not so far
-    behind that it would be a cached answer (negative), else ``None``."""
-    return skew if skew is not None and -MAX_CLOCK_SKEW < skew <= -MIN_CLOCK_SKEW else None
+    """How far the endpoint's clock is behind ours, where by enough to matter and not so far
+    that it would be a cached answer; else ``None``."""
+    return -skew if skew is not None and -MAX_CLOCK_SKEW < skew <= -MIN_CLOCK_SKEW else None
 
 
-def keep_start_by_endpoint_clock(
-    store: Store, client: OAIClient, report: RunReport, plan: Plan
-) -> None:
+def _identify_or_issue(client: OAIClient, then: str) -> tuple[Identify | None, Issue | None]:
+    """The endpoint's Identify; or, where it answers Identify with an OAI-PMH error or without
+    its element (a saved response served in its place, a broken module), the issue that says
+    so and what the run does instead (``then``), for the run goes on.  An endpoint that does
+    not answer, or answers what is no OAI-PMH at all, fails the run here, as its first
+    ListRecords would after the same retries."""
+    try:
+        return client.identify_endpoint(), None
+    except OAIProtocolError as exc:
+        failed: HarvestError = exc
+    except MalformedResponseError as exc:
+        if exc.code != "oai.no_identify":
+            raise
+        failed = exc
+    message = f"{failed}; the endpoint's clock is unknown, and {then}"
+    return None, Issue("harvest.identify_failed", message, Severity.WARNING)
+
+
+def note_endpoint_clock(store: Store, client: OAIClient, report: RunReport) -> None:
     """For a fresh run that did not ask Identify for its ``from`` (a first or ``--full`` run,
-    or one with ``--from``), ask it now and keep the run's start by the endpoint's clock where
-    that lags ours, as :func:`plan_run` does for an incremental run; the report says what the
-    clock is, or that Identify failed.
+    or one with ``--from``), ask it now and keep with the run how far the endpoint's clock is
+    behind ours, as an incremental run keeps it from the start; the report says what the clock
+    is, or that Identify failed.
 
     Called once the run is begun, so that an endpoint that does not answer leaves a failed run,
-    as its first ListRecords would after the same wait.  An endpoint that answers Identify with
-    an error or without its element can still be harvested: the clock is then unknown.
+    as its first ListRecords would after the same wait.
     """
     assert report.run_id is not None
-    try:
-        skew = client.identify_endpoint().clock_skew
-    except (OAIProtocolError, MalformedResponseError) as exc:
-        failed = f"{exc}; the endpoint's clock is unknown"
-        report.add_run_issue(Issue("harvest.identify_failed", failed, Severity.WARNING), "Identify")
+    identify, failed = _identify_or_issue(client, "the run goes on without it")
+    if identify is None:
+        assert failed is not None
+        report.add_run_issue(failed, "Identify")
         return
-    lag = _lag(skew)
+    lag = _lag(identify.clock_skew)
     if lag is not None:
-        store.move_sync_start(report.run_id, plan.sync_started_at + lag)
-    note_clock(report, skew)
+        store.note_clock_lag(report.run_id, lag)
+    note_clock(report, identify.clock_skew)
 
 
 def note_clock(report: RunReport, skew: timedelta | None) -> None:

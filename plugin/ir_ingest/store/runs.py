@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, exists, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ir_ingest.errors import StoreError
@@ -43,6 +43,18 @@ class RunInfo:
     #: When the run itself began (``sync_started_at`` is its harvest's, which a run that
     #: continues another keeps).
     started_at: datetime
+    #: Seconds the endpoint's clock was behind ours as the harvest began (None: it was not).
+    clock_lag_seconds: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Synced:
+    """The start of the harvest that last brought a source up to date (see
+    :meth:`StoreRuns.last_sync`)."""
+
+    started_at: datetime
+    #: How far the endpoint's clock was behind ours then (None: it was not, or not known).
+    clock_lag: timedelta | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +149,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _seconds(lag: timedelta | None) -> float | None:
+    return None if lag is None else lag.total_seconds()
+
+
 def _from_row(cls: type[_Row], row: Row[Any]) -> _Row:
     """A dataclass from the result-row columns named like its fields."""
     return cls(**{field.name: row._mapping[field.name] for field in fields(cls)})
@@ -166,12 +182,14 @@ class StoreRuns:
         sync_started_at: datetime | None = None,
         crosswalk: str | None = None,
         started_at: datetime | None = None,
+        clock_lag: timedelta | None = None,
     ) -> int:
         """Record the start of a harvest run and return its id.
 
         ``sync_started_at`` is the start of the run this one resumes (default: the run's);
         ``crosswalk`` the run's own crosswalk, if any (its rejects are tried with it again);
-        ``started_at`` when the run asked its first question (default: now).
+        ``started_at`` when the run asked its first question (default: now); ``clock_lag`` how
+        far the endpoint's clock is behind ours (see :meth:`note_clock_lag`).
         """
         now = started_at or _now()
         with self.engine.begin() as conn:
@@ -189,18 +207,21 @@ class StoreRuns:
                     started_at=now,
                     sync_started_at=sync_started_at or now,
                     crosswalk=crosswalk,
+                    clock_lag_seconds=_seconds(clock_lag),
                 )
             )
             run_id = result.inserted_primary_key
             assert run_id is not None
             return int(run_id[0])
 
-    def move_sync_start(self, run_id: int, moment: datetime) -> None:
-        """Keep ``moment`` as when the harvest of run ``run_id`` began (the endpoint's clock
-        turned out to be behind ours: see ``oai.plan.keep_start_by_endpoint_clock``)."""
+    def note_clock_lag(self, run_id: int, lag: timedelta) -> None:
+        """Keep how far the endpoint's clock was behind ours as run ``run_id`` began, learnt
+        once it had begun (see ``oai.plan.note_endpoint_clock``)."""
         runs = t.harvest_runs
         with self.engine.begin() as conn:
-            conn.execute(update(runs).where(runs.c.id == run_id).values(sync_started_at=moment))
+            conn.execute(
+                update(runs).where(runs.c.id == run_id).values(clock_lag_seconds=_seconds(lag))
+            )
 
     def finish_run(
         self, run_id: int, status: str, report: dict[str, Any], error: str | None = None
@@ -313,13 +334,20 @@ class StoreRuns:
         loaded: dict[str, Any] | None = json.loads(raw) if raw else None
         return loaded
 
-    def last_run(self, key: str) -> RunInfo | None:
-        """The latest run of a source (any status), or None."""
+    def last_run(self, key: str, *, empty_failures: bool = True) -> RunInfo | None:
+        """The latest run of a source (any status), or None.
+
+        ``empty_failures`` false passes over failed runs that committed no page (the endpoint
+        down as they began): they leave nothing to continue, and must not hide an unfinished
+        run before them from the next run, which continues it.
+        """
         runs = t.harvest_runs
+        query = select(runs).where(runs.c.source_key == key)
+        if not empty_failures:
+            committed = exists().where(t.checkpoints.c.run_id == runs.c.id)
+            query = query.where(or_(runs.c.status != "failed", committed))
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(runs).where(runs.c.source_key == key).order_by(runs.c.id.desc()).limit(1)
-            ).first()
+            row = conn.execute(query.order_by(runs.c.id.desc()).limit(1)).first()
         if row is None:
             return None
         info = _from_row(RunInfo, row)
@@ -327,9 +355,10 @@ class StoreRuns:
             info, sync_started_at=_aware(info.sync_started_at), started_at=_aware(info.started_at)
         )
 
-    def last_synced_at(self, key: str) -> datetime | None:
+    def last_sync(self, key: str) -> Synced | None:
         """When the last harvest that brought the source up to date started (for incremental
-        runs): a completed, open-ended run that asked for everything since the one before.
+        runs), and how far the endpoint's clock was behind then: a completed, open-ended run
+        that asked for everything since the one before.
 
         A run with an explicit ``until`` left later changes for another run.  A run with an
         explicit ``from`` later than the source's last sync (a mistyped year, a test of last
@@ -338,7 +367,7 @@ class StoreRuns:
         runs = t.harvest_runs
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(runs.c.from_date, runs.c.sync_started_at)
+                select(runs.c.from_date, runs.c.sync_started_at, runs.c.clock_lag_seconds)
                 .where(
                     runs.c.source_key == key,
                     runs.c.status == "completed",
@@ -346,11 +375,14 @@ class StoreRuns:
                 )
                 .order_by(runs.c.sync_started_at)
             ).all()
-        synced: datetime | None = None
-        for from_date, started in rows:
+        synced: Synced | None = None
+        for from_date, started, lag in rows:
             since = parse_datestamp(from_date) if from_date else None
-            if from_date is None or (since is not None and synced is not None and since <= synced):
-                synced = _aware(started)
+            if from_date is None or (
+                since is not None and synced is not None and since <= synced.started_at
+            ):
+                behind = None if lag is None else timedelta(seconds=lag)
+                synced = Synced(_aware(started), behind)
         return synced
 
     def clear_checkpoints(self, key_prefix: str) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -108,6 +109,9 @@ harvest_runs = Table(
     Column("report_json", LargeBinary, nullable=True),
     # The crosswalk the run read records with, when not the one its prefix names.
     Column("crosswalk", String(64), nullable=True),
+    # How far the endpoint's clock was behind ours as the run began (oai/plan.py), where it
+    # was by a minute or more: the next incremental run asks from that much earlier.
+    Column("clock_lag_seconds", Float, nullable=True),
 )
 
 checkpoints = Table(
