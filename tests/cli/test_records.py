@@ -248,6 +248,13 @@ def test_a_format_typo_is_an_error_not_a_guess() -> None:
         assert "no crosswalk for format 'mdos'; known formats: mods, oai_dc, qdc" in result.output
 
 
+def test_prefix_auto_is_the_format_the_root_names() -> None:
+    detected = runner.invoke(app, ["crosswalk", str(SEED_CHAPTER)])
+    auto = runner.invoke(app, ["crosswalk", str(SEED_CHAPTER), "--prefix", "auto"])
+    assert auto.exit_code == 0, auto.output
+    assert auto.output == detected.output
+
+
 def test_import_of_a_malformed_file_stores_nothing(db: str, tmp_path: Path) -> None:
     bad = tmp_path / "broken.xml"
     bad.write_text("<OAI-PMH><GetRecord>", encoding="utf-8")

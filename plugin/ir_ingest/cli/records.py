@@ -35,7 +35,8 @@ RecordFile = Annotated[
 FormatOption = Annotated[
     str | None,
     typer.Option(
-        "--prefix", help="Format (a crosswalk's name); detected from the root element if omitted."
+        "--prefix",
+        help="Format (a crosswalk's name); detected from the root element if omitted or auto.",
     ),
 ]
 
@@ -51,7 +52,10 @@ CrosswalkOption = Annotated[
 
 def _known_format(prefix: str | None) -> str | None:
     """A format given to import or crosswalk names a crosswalk: a typo is an error, not a
-    guess (a harvest's prefix is the endpoint's name, and may name none)."""
+    guess (a harvest's prefix is the endpoint's name, and may name none).  ``auto``, as a
+    harvest takes it, is the format the root element names: ``None``."""
+    if prefix == "auto":
+        return None
     if prefix is not None and prefix not in registry():
         known = ", ".join(sorted(registry()))
         raise IngestError(f"no crosswalk for format {prefix!r}; known formats: {known}")
@@ -98,7 +102,8 @@ def import_record(
         str | None,
         typer.Option(
             "--prefix",
-            help="Format (a crosswalk's name); detected from the root element if omitted.  With "
+            help="Format (a crosswalk's name); detected from the root element if omitted or "
+            "auto.  With "
             "--endpoint, the metadataPrefix (default: the richest the endpoint offers that a "
             "crosswalk reads).",
         ),
