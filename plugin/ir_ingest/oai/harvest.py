@@ -171,6 +171,30 @@ def _richest_offered_or_failed(
         raise
 
 
+def _begin_run(
+    store: Store,
+    repository: str,
+    prefix: str,
+    options: HarvestOptions,
+    started: datetime,
+    plan: Plan | None,
+) -> int:
+    """Record a run's start: what it asks for, by its plan (``None``: it failed before one)."""
+    return store.begin_run(
+        repository,
+        prefix,
+        options.set_spec,
+        options.from_date if plan is None else plan.from_date,
+        options.until_date,
+        window=options.window,
+        full=options.full,
+        sync_started_at=None if plan is None else plan.sync_started_at,
+        crosswalk=options.crosswalk,
+        started_at=started,
+        clock_lag=None if plan is None else plan.clock_lag,
+    )
+
+
 def _keep_failure(
     store: Store,
     repository: str,
@@ -182,17 +206,7 @@ def _keep_failure(
     """Keep a run that failed before it began, while asking the endpoint what to ask for
     (its formats, its Identify), so that ``report --list`` shows the outage as it shows any
     failed run, with the time the first question was asked; return its id."""
-    run_id = store.begin_run(
-        repository,
-        prefix,
-        options.set_spec,
-        options.from_date,
-        options.until_date,
-        window=options.window,
-        full=options.full,
-        crosswalk=options.crosswalk,
-        started_at=started,
-    )
+    run_id = _begin_run(store, repository, prefix, options, started, None)
     shown = started.isoformat(timespec="seconds")
     report = RunReport(
         repository, prefix, run_id=run_id, set_spec=options.set_spec, started_at=shown
@@ -288,19 +302,7 @@ def _begin(
     started: datetime,
 ) -> RunReport:
     """Record the run's start in the store; its report, with what the plan already says."""
-    run_id = store.begin_run(
-        repository,
-        prefix,
-        options.set_spec,
-        plan.from_date,
-        options.until_date,
-        window=options.window,
-        full=options.full,
-        sync_started_at=plan.sync_started_at,
-        crosswalk=options.crosswalk,
-        started_at=started,
-        clock_lag=plan.clock_lag,
-    )
+    run_id = _begin_run(store, repository, prefix, options, started, plan)
     report = RunReport(
         repository=repository,
         metadata_prefix=prefix,
