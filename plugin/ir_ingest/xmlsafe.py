@@ -8,8 +8,7 @@ Schema, not DTDs) and a DOCTYPE is how XXE and "billion laughs" attacks arrive.
 Characters XML 1.0 forbids (C0 controls other than tab, newline and carriage return, raw or as
 character references) are common in real harvests — CRIS exports pasted from word processors.  They
 are removed and reported as ``xml.illegal_characters`` issues, with the line they were on, instead
-of failing the whole page.  A vertical tab or form feed (a word processor's line and page break)
-becomes a space, so that the words it separated stay apart.
+of failing the whole page.
 """
 
 from __future__ import annotations
@@ -46,8 +45,6 @@ _ILLEGAL_RAW = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ILLEGAL_REF = re.compile(
     rb"&#(?:x0*(?:[0-8bcefBCEF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
 )
-#: Illegal characters that separate words (vertical tab, form feed): made spaces, not removed.
-_SPACING = frozenset({0x0B, 0x0C})
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -195,7 +192,7 @@ def _parse_after_removing_illegal(
     offsets += [m.start() for m in _ILLEGAL_REF.finditer(data)]
     if not offsets:
         raise _malformed(first_error, source)
-    cleaned = _ILLEGAL_REF.sub(_replacement, _ILLEGAL_RAW.sub(_replacement, data))
+    cleaned = _ILLEGAL_REF.sub(b"", _ILLEGAL_RAW.sub(b"", data))
     try:
         root = _parse_bytes(cleaned, source)
     except etree.XMLSyntaxError as second_error:
@@ -210,17 +207,6 @@ def _parse_after_removing_illegal(
         severity=Severity.WARNING,
     )
     return Parsed(root, (issue,), tuple(lines))
-
-
-def _replacement(found: re.Match[bytes]) -> bytes:
-    """A space for an illegal character that separates words, else nothing."""
-    text = found.group()
-    if text.startswith(b"&#"):  # &#11; or &#xB;
-        digits = text[2:-1]
-        code = int(digits[1:], 16) if digits.startswith(b"x") else int(digits)
-    else:
-        code = text[0]
-    return b" " if code in _SPACING else b""
 
 
 def repairs_by_part(
