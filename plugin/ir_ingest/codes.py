@@ -338,8 +338,8 @@ CODES: dict[str, CodeHelp] = {
     ),
     "harvest.identify_failed": CodeHelp(
         "the endpoint answered Identify with an OAI-PMH error or with no Identify element: "
-        "its clock is unknown, and the run went on without it (an incremental run asked from "
-        "a date, the granularity every endpoint takes)",
+        "its clock is unknown, and the run (a first or --full one, which needs no more) went "
+        "on without it; incremental runs, date windows and --from need Identify and fail",
         "check the base URL (a saved response or a file served in the endpoint's place "
         "answers every request alike); if it is right, tell the endpoint's owner",
     ),

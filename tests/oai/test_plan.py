@@ -139,24 +139,36 @@ def _one_record(_: dict[str, str]) -> bytes:
         (_one_record({}), "the Identify response has no Identify element"),  # a saved file
     ],
 )
-def test_runs_go_on_when_identify_is_answered_wrong(
+def test_a_first_run_goes_on_when_identify_is_answered_wrong(
     store: Store, identify_body: bytes, said: str
 ) -> None:
-    """An endpoint whose Identify alone is broken is still harvested, its clock unknown; an
-    incremental run then asks from a day, the granularity every endpoint takes."""
+    """A first run needs Identify for the endpoint's clock only; an incremental one needs it
+    for its ``from``, and an endpoint answering everything with one error (noRecordsMatch)
+    would otherwise pass for a source with nothing new."""
     with serve_in_background(scripted(_one_record, identify_body=identify_body)) as url:
         first = run_harvest(url, "oai_dc", store=store, repository="urn:broken")
-        second = run_harvest(url, "oai_dc", store=store, repository="urn:broken")
+        with pytest.raises(HarvestError, match=said):
+            run_harvest(url, "oai_dc", store=store, repository="urn:broken")
 
-    synced = store.last_sync(source_key("urn:broken", "oai_dc", None))
-    assert synced is not None
-    for report, then in ((first, "the run goes on without it"), (second, "from is sent as a day")):
-        assert report.status == "completed"
-        [issue] = [i for i in report.run_issues if i["code"] == "harvest.identify_failed"]
-        assert issue["where"] == "Identify"
-        assert said in issue["message"]
-        assert f"the endpoint's clock is unknown, and {then}" in issue["message"]
-    assert second.from_date == format_datestamp(synced.started_at - DEFAULT_OVERLAP, True)
+    assert first.status == "completed"
+    [issue] = first.run_issues
+    assert (issue["code"], issue["where"]) == ("harvest.identify_failed", "Identify")
+    assert said in issue["message"]
+    assert issue["message"].endswith(
+        "incremental runs need Identify and will fail until it answers"
+    )
+
+
+def test_a_first_run_whose_identify_answers_no_oai_pmh_fails(store: Store) -> None:
+    """A page of HTML is a wrong base URL, not a broken Identify: the run fails at once (it
+    was fetched again as often as a ListRecords page would be, no more)."""
+    log: list[dict[str, str]] = []
+    html = b"<html><body>Log in</body></html>"
+    policy = TransportPolicy(retries=1, backoff=0.01)
+    answers = scripted(_one_record, log, identify_body=html)
+    with serve_in_background(answers) as url, pytest.raises(HarvestError, match="no OAI-PMH"):
+        run_harvest(url, "oai_dc", store=store, policy=policy)
+    assert [params["verb"] for params in log] == ["Identify", "Identify"]
 
 
 def test_a_lag_that_lasts_is_followed_once(store: Store) -> None:

@@ -268,7 +268,7 @@ def _run(
         if dead:
             store.name_successor(dead, run_id, plan.resumed.id if plan.resumed else None)
         _end_other_dead_runs(store, key, run_id)
-        if plan.resumed is None and plan.clock_skew is None and plan.identify_issue is None:
+        if plan.resumed is None and plan.clock_skew is None:
             note_endpoint_clock(store, client, report)
         harvest_windows(store, client, report, plan, options, on_page)
         # Until the set has given a record: an empty incremental run of a set that has is the
@@ -323,8 +323,6 @@ def _begin(
     if plan.left is not None and not asks_for_all_of(plan, options.until_date, plan.left):
         report.add_run_issue(left_issue(plan.left), "plan")
     note_clock(report, plan.clock_skew)
-    if plan.identify_issue is not None:
-        report.add_run_issue(plan.identify_issue, "Identify")
     return report
 
 

@@ -24,7 +24,7 @@ from ir_ingest.oai.windows import date_windows
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ir_ingest.oai.client import Identify, OAIClient
+    from ir_ingest.oai.client import OAIClient
     from ir_ingest.oai.transport import TransportPolicy
     from ir_ingest.report.model import RunReport
     from ir_ingest.store import Store
@@ -105,8 +105,6 @@ class Plan:
     bounds: list[tuple[str | None, str | None]] = field(default_factory=list)
     #: How far the endpoint's clock is behind ours, kept with the run (see _incremental_from).
     clock_lag: timedelta | None = None
-    #: Identify failed where an incremental run asked it (see _identify_or_issue).
-    identify_issue: Issue | None = None
 
 
 def bounds_at(options: HarvestOptions, day: bool) -> HarvestOptions:
@@ -203,15 +201,15 @@ def plan_run(
             clock_lag=lag,
         )
     started = datetime.now(UTC)
-    from_date, skew, failed = options.from_date, None, None
+    from_date, skew = options.from_date, None
     if from_date is None and not options.full:
-        from_date, skew, failed = _incremental_from(store, client, key, options.overlap)
+        from_date, skew = _incremental_from(store, client, key, options.overlap)
     _check_order(from_date, options.until_date, "this incremental run starts at")
     windows, _, bounds = _windows(
         store, client, key, prefix, options, from_date, started, fresh=True
     )
     left = last if unfinished else None
-    return Plan(from_date, started, windows, None, False, left, skew, bounds, _lag(skew), failed)
+    return Plan(from_date, started, windows, None, False, left, skew, bounds, _lag(skew))
 
 
 def asks_for_all_of(plan: Plan, until_date: str | None, left: RunInfo) -> bool:
@@ -270,30 +268,26 @@ def _minutes(span: timedelta) -> str:
 
 def _incremental_from(
     store: Store, client: OAIClient, key: str, overlap: timedelta
-) -> tuple[str | None, timedelta | None, Issue | None]:
-    """``from`` for an incremental run: the last completed harvest's start minus ``overlap``;
-    the endpoint's clock less ours; and the issue when Identify failed (``None``, ``None``,
-    ``None`` for a first run, which asks for everything).
+) -> tuple[str | None, timedelta | None]:
+    """``from`` for an incremental run: the last completed harvest's start minus ``overlap``,
+    and the endpoint's clock less ours (``None`` for a first run, which asks for everything).
 
     The start is by this machine's clock; an endpoint whose clock is behind it (set wrong, or
     its local time sent as UTC: OpenSKOS/OpenSKOS#11) stamps records by its own, and a record
     changed just after the last harvest began would be stamped before ``from``.  So ``from`` is
     moved back by its lag then or now, whichever is the larger: set right since, it had stamped
     them by the lagging clock (VuFind's harvester takes the endpoint's responseDate for its next
-    ``from``; its clock ahead of ours, ours is the earlier and kept).
+    ``from``; its clock ahead of ours, ours is the earlier and kept).  Identify must answer:
+    its granularity makes ``from``, and an endpoint that answers it wrong may answer all alike
+    (a ``noRecordsMatch`` to everything would pass for a source with nothing new).
     """
     synced = store.last_sync(key)
     if synced is None:
-        return None, None, None
-    then = synced.clock_lag or timedelta(0)
-    identify, failed = _identify_or_issue(
-        client, "from is sent as a day, a granularity every endpoint takes (§3.3.2)"
-    )
-    if identify is None:
-        return format_datestamp(synced.started_at - overlap - then, True), None, failed
-    lag = max(then, _lag(identify.clock_skew) or timedelta(0))
+        return None, None
+    identify = client.identify_endpoint()
+    lag = max(synced.clock_lag or timedelta(0), _lag(identify.clock_skew) or timedelta(0))
     start = synced.started_at - overlap - lag
-    return format_datestamp(start, identify.day_granularity), identify.clock_skew, None
+    return format_datestamp(start, identify.day_granularity), identify.clock_skew
 
 
 def _lag(skew: timedelta | None) -> timedelta | None:
@@ -302,38 +296,31 @@ def _lag(skew: timedelta | None) -> timedelta | None:
     return -skew if skew is not None and -MAX_CLOCK_SKEW < skew <= -MIN_CLOCK_SKEW else None
 
 
-def _identify_or_issue(client: OAIClient, then: str) -> tuple[Identify | None, Issue | None]:
-    """The endpoint's Identify; or, where it answers Identify with an OAI-PMH error or without
-    its element (a saved response served in its place, a broken module), the issue that says
-    so and what the run does instead (``then``), for the run goes on.  An endpoint that does
-    not answer, or answers what is no OAI-PMH at all, fails the run here, as its first
-    ListRecords would after the same retries."""
-    try:
-        return client.identify_endpoint(), None
-    except OAIProtocolError as exc:
-        failed: HarvestError = exc
-    except MalformedResponseError as exc:
-        if exc.code != "oai.no_identify":
-            raise
-        failed = exc
-    message = f"{failed}; the endpoint's clock is unknown, and {then}"
-    return None, Issue("harvest.identify_failed", message, Severity.WARNING)
-
-
 def note_endpoint_clock(store: Store, client: OAIClient, report: RunReport) -> None:
     """For a fresh run that did not ask Identify for its ``from`` (a first or ``--full`` run,
     or one with ``--from``), ask it now and keep with the run how far the endpoint's clock is
     behind ours, as an incremental run keeps it from the start; the report says what the clock
-    is, or that Identify failed.
+    is.
 
     Called once the run is begun, so that an endpoint that does not answer leaves a failed run,
-    as its first ListRecords would after the same wait.
+    as its first ListRecords would after the same wait.  Where it answers Identify with an
+    OAI-PMH error or without its element (a broken module, a saved response served in its
+    place), this run, which needs no more, goes on and says so: incremental runs will fail
+    until Identify is fixed.  What is no OAI-PMH answer at all fails the run.
     """
     assert report.run_id is not None
-    identify, failed = _identify_or_issue(client, "the run goes on without it")
-    if identify is None:
-        assert failed is not None
-        report.add_run_issue(failed, "Identify")
+    try:
+        identify = client.identify_endpoint()
+    except (OAIProtocolError, MalformedResponseError) as exc:
+        if isinstance(exc, MalformedResponseError) and exc.code != "oai.no_identify":
+            raise
+        message = (
+            f"{exc}; the endpoint's clock is unknown, and this run went on without it, but "
+            "incremental runs need Identify and will fail until it answers"
+        )
+        report.add_run_issue(
+            Issue("harvest.identify_failed", message, Severity.WARNING), "Identify"
+        )
         return
     lag = _lag(identify.clock_skew)
     if lag is not None:
