@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ir_ingest.errors import HarvestError
+from ir_ingest.errors import HarvestError, OAIProtocolError
 from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.plan import DEFAULT_OVERLAP
@@ -169,6 +169,30 @@ def test_a_first_run_whose_identify_answers_no_oai_pmh_fails(store: Store) -> No
     with serve_in_background(answers) as url, pytest.raises(HarvestError, match="no OAI-PMH"):
         run_harvest(url, "oai_dc", store=store, policy=policy)
     assert [params["verb"] for params in log] == ["Identify", "Identify"]
+
+
+def test_a_token_that_failed_a_continuing_run_is_not_tried_again(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    """A run that continued a killed one and failed on its first request (the token no longer
+    good) is the last run: the next starts afresh instead of replaying that token for ever."""
+    failing = {"on": True}
+    options: dict[str, Any] = {"store": store, "policy": TransportPolicy(retries=0)}
+    endpoint = failing_endpoint(demo_records, fail_at_cursor=20, failing=failing)
+    with serve_in_background(endpoint) as url, pytest.raises(HarvestError):
+        run_harvest(url, "oai_dc", repository="urn:token", **options)
+
+    def refusing_tokens(params: dict[str, str]) -> bytes:
+        if "resumptionToken" in params:
+            return error("badArgument", "no such token")
+        return _one_record(params)
+
+    with serve_in_background(scripted(refusing_tokens)) as url:
+        with pytest.raises(OAIProtocolError, match="no such token"):
+            run_harvest(url, "oai_dc", repository="urn:token", **options)
+        third = run_harvest(url, "oai_dc", repository="urn:token", **options)
+
+    assert (third.status, third.resumed_run_id, third.total) == ("completed", None, 1)
 
 
 def test_a_lag_that_lasts_is_followed_once(store: Store) -> None:

@@ -70,6 +70,19 @@ def test_runs_chain_and_incremental_state(any_store: Store) -> None:
     )
 
 
+def test_a_run_kept_for_a_failure_before_its_plan_is_passed_over(any_store: Store) -> None:
+    key = source_key(REPO, "oai_dc", None)
+    unfinished = any_store.begin_run(REPO, "oai_dc", until_date="2024-01-01")
+    any_store.finish_run(unfinished, "failed", {})
+    outage = any_store.begin_run(REPO, "oai_dc", until_date="2024-01-01", unplanned=True)
+    any_store.finish_run(outage, "failed", {})
+    last, planned = any_store.last_run(key), any_store.last_run(key, unplanned=False)
+    assert last is not None
+    assert planned is not None
+    assert (last.id, planned.id) == (outage, unfinished)
+    assert last.until_date == "2024-01-01", "it says what it asked for"
+
+
 def test_window_checkpoints_are_cleared_by_prefix(any_store: Store) -> None:
     run_id = any_store.begin_run(REPO, "oai_dc")
     key = source_key(REPO, "oai_dc", None)

@@ -192,6 +192,7 @@ def _begin_run(
         crosswalk=options.crosswalk,
         started_at=started,
         clock_lag=None if plan is None else plan.clock_lag,
+        unplanned=plan is None,
     )
 
 

@@ -169,7 +169,7 @@ def plan_run(
     store: Store, client: OAIClient, key: str, prefix: str, options: HarvestOptions
 ) -> Plan:
     """Continue the source's unfinished run, or start afresh (incremental unless ``full``)."""
-    last = store.last_run(key, empty_failures=False) if options.resume else None
+    last = store.last_run(key, unplanned=False) if options.resume else None
     # Continue an unfinished run only if it got somewhere (a checkpoint) and asked for the same
     # thing: a run that failed on its first request (a from= the endpoint refused) is not
     # replayed forever, and a new --from or --until is a new request.  (Another crosswalk is

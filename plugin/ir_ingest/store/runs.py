@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import delete, exists, insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ir_ingest.errors import StoreError
@@ -183,13 +183,15 @@ class StoreRuns:
         crosswalk: str | None = None,
         started_at: datetime | None = None,
         clock_lag: timedelta | None = None,
+        unplanned: bool = False,
     ) -> int:
         """Record the start of a harvest run and return its id.
 
         ``sync_started_at`` is the start of the run this one resumes (default: the run's);
         ``crosswalk`` the run's own crosswalk, if any (its rejects are tried with it again);
         ``started_at`` when the run asked its first question (default: now); ``clock_lag`` how
-        far the endpoint's clock is behind ours (see :meth:`note_clock_lag`).
+        far the endpoint's clock is behind ours (see :meth:`note_clock_lag`); ``unplanned``
+        for a run kept only to say that it failed before it had a plan (see :meth:`last_run`).
         """
         now = started_at or _now()
         with self.engine.begin() as conn:
@@ -208,6 +210,7 @@ class StoreRuns:
                     sync_started_at=sync_started_at or now,
                     crosswalk=crosswalk,
                     clock_lag_seconds=_seconds(clock_lag),
+                    unplanned=unplanned or None,
                 )
             )
             run_id = result.inserted_primary_key
@@ -334,18 +337,19 @@ class StoreRuns:
         loaded: dict[str, Any] | None = json.loads(raw) if raw else None
         return loaded
 
-    def last_run(self, key: str, *, empty_failures: bool = True) -> RunInfo | None:
+    def last_run(self, key: str, *, unplanned: bool = True) -> RunInfo | None:
         """The latest run of a source (any status), or None.
 
-        ``empty_failures`` false passes over failed runs that committed no page (the endpoint
-        down as they began): they leave nothing to continue, and must not hide an unfinished
-        run before them from the next run, which continues it.
+        ``unplanned`` false passes over runs that failed before they had a plan (the endpoint
+        down as they asked Identify): they asked for nothing, and must not hide an unfinished
+        run before them from the next run, which continues it.  (A run that failed on its
+        first request for records is not passed over: it tried what the one before left, and
+        the next run must not try it again for ever.)
         """
         runs = t.harvest_runs
         query = select(runs).where(runs.c.source_key == key)
-        if not empty_failures:
-            committed = exists().where(t.checkpoints.c.run_id == runs.c.id)
-            query = query.where(or_(runs.c.status != "failed", committed))
+        if not unplanned:
+            query = query.where(or_(runs.c.unplanned.is_(None), runs.c.unplanned.is_(False)))
         with self.engine.connect() as conn:
             row = conn.execute(query.order_by(runs.c.id.desc()).limit(1)).first()
         if row is None:

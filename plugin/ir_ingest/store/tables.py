@@ -112,6 +112,9 @@ harvest_runs = Table(
     # How far the endpoint's clock was behind ours as the run began (oai/plan.py), where it
     # was by a minute or more: the next incremental run asks from that much earlier.
     Column("clock_lag_seconds", Float, nullable=True),
+    # A run that failed before it had a plan (the endpoint down as it asked Identify or its
+    # formats): kept for the record, passed over by the next run looking for one to continue.
+    Column("unplanned", Boolean, nullable=True),
 )
 
 checkpoints = Table(
