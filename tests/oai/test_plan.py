@@ -195,6 +195,52 @@ def test_a_token_that_failed_a_continuing_run_is_not_tried_again(
     assert (third.status, third.resumed_run_id, third.total) == ("completed", None, 1)
 
 
+def test_a_run_continuing_a_killed_one_keeps_its_clock_lag(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    """The lag belongs to the harvest, which the continuing run completes: the next
+    incremental run must still ask from that much earlier."""
+    failing = {"on": True}
+    options: dict[str, Any] = {"store": store, "policy": TransportPolicy(retries=0)}
+    key = source_key("urn:lag", "oai_dc", None)
+    endpoint = failing_endpoint(demo_records, fail_at_cursor=20, failing=failing)
+    with serve_in_background(endpoint) as url:
+        with pytest.raises(HarvestError):
+            run_harvest(url, "oai_dc", repository="urn:lag", **options)
+        store.note_clock_lag(1, timedelta(hours=2))  # as its Identify had found
+        failing["on"] = False
+        resumed = run_harvest(url, "oai_dc", repository="urn:lag", **options)
+
+    assert resumed.resumed_run_id == 1
+    synced = store.last_sync(key)
+    assert synced is not None
+    assert synced.clock_lag == timedelta(hours=2)
+
+
+def test_a_runs_start_is_before_it_asks_which_formats_are_offered(store: Store) -> None:
+    asked: list[datetime] = []
+    formats = (
+        "<metadataFormat><metadataPrefix>oai_dc</metadataPrefix>"
+        "<schema>http://www.openarchives.org/OAI/2.0/oai_dc.xsd</schema>"
+        "<metadataNamespace>http://www.openarchives.org/OAI/2.0/oai_dc/</metadataNamespace>"
+        "</metadataFormat>"
+    )
+
+    def answer(params: dict[str, str]) -> bytes:
+        if params["verb"] == "ListMetadataFormats":
+            asked.append(datetime.now(UTC))
+            return page("ListMetadataFormats", [formats])
+        return _one_record(params)
+
+    with serve_in_background(scripted(answer)) as url:
+        report = run_harvest(url, "auto", store=store)
+
+    assert report.metadata_prefix == "oai_dc"
+    last = store.last_run(source_key(url, "oai_dc", None))
+    assert last is not None
+    assert last.started_at <= asked[0]
+
+
 def test_a_lag_that_lasts_is_followed_once(store: Store) -> None:
     """Both runs against an endpoint 2 hours behind: the second asks from 2 hours before the
     first's start (less the overlap), not 4."""
