@@ -20,7 +20,7 @@ from ir_ingest.cli.every_source import harvest_all, refuse_with_all
 from ir_ingest.cli.runs import (
     StrictOption,
     Where,
-    configured,
+    resolved,
     run_one,
     show_run,
 )
@@ -271,17 +271,8 @@ def harvest(
     with fail_cleanly(RESUMES):
         if prefix == "":
             raise IngestError("--prefix must name a format, or be auto")
-        sources = settings.config().sources
-        source = sources.get(url)
-        if source is not None:
-            where = configured(source, prefix, set_spec, crosswalk, repository)
-        elif "://" not in url:
-            known = ", ".join(sorted(sources)) or "none configured"
-            raise IngestError(
-                f"{url!r} is neither an http(s) URL nor a source in the config (sources: {known})"
-            )
-        else:
-            where = Where(url, prefix, set_spec, crosswalk, repository)
+        asked_for = Where(url, prefix, set_spec, crosswalk, repository)
+        where = resolved(settings.config().sources, asked_for)
         with closing(settings.store()) as store:
             report = run_one(store, where, asked)
     show_run(report, report_path, strict)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import typer
 
 from ir_ingest.cli.common import OutputOption, Settings, app, chosen_format, fail_cleanly
-from ir_ingest.cli.runs import Where, configured
+from ir_ingest.cli.runs import Where, resolved
 from ir_ingest.console import err, out, print_lineage
 from ir_ingest.crosswalk import check_crosswalk_name, registry
 from ir_ingest.errors import IngestError
@@ -163,13 +163,14 @@ def _read_document(place: str, prefix: str | None, crosswalk: str | None) -> lis
     from ir_ingest.oai.getrecord import fetch_url
     from ir_ingest.pipeline import all_read, process_file
 
-    scheme = urlsplit(place.strip()).scheme.lower() if "://" in place else ""
+    parts = urlsplit(place.strip())
+    scheme = parts.scheme.lower() if "://" in place else ""
     if scheme in ("http", "https"):
         return fetch_url(place.strip(), prefix, crosswalk, _interactive())
     if scheme == "file":  # a file's URL, as a browser's address bar shows it
         from urllib.request import url2pathname
 
-        place = url2pathname(urlsplit(place.strip()).path)
+        place = url2pathname(parts.path)
     elif scheme:
         raise IngestError(f"{place}: import reads a file or an http(s) URL, not {scheme}://")
     return all_read(process_file(Path(place), prefix, crosswalk), place)
@@ -186,14 +187,7 @@ def _fetched(settings: Settings, store: Store, asked: Where, identifiers: list[s
     from ir_ingest.schema import record_id
     from ir_ingest.secrets import public_url
 
-    source = settings.config().sources.get(asked.url)
-    if source is None and "://" not in asked.url:
-        raise IngestError(f"{asked.url!r} is neither an http(s) URL nor a source in the config")
-    where = (
-        configured(source, asked.prefix, None, asked.crosswalk, asked.repository)
-        if source
-        else asked
-    )
+    where = resolved(settings.config().sources, asked)
     held = store.get(record_id(where.repository or public_url(where.url), identifiers[0]))
     return fetch_by_identifiers(
         where.url,

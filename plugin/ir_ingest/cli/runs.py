@@ -55,6 +55,21 @@ def configured(
     )
 
 
+def resolved(sources: dict[str, SourceConfig], asked: Where) -> Where:
+    """Where ``asked`` names: a source of the config (``asked.url`` its name, its settings
+    replaced by those ``asked`` gives), or a URL as given.  Raises :class:`ConfigError` for
+    a name that is neither."""
+    source = sources.get(asked.url)
+    if source is not None:
+        return configured(source, asked.prefix, asked.set_spec, asked.crosswalk, asked.repository)
+    if "://" not in asked.url:
+        known = ", ".join(sorted(sources)) or "none configured"
+        raise ConfigError(
+            f"{asked.url!r} is neither an http(s) URL nor a source in the config (sources: {known})"
+        )
+    return asked
+
+
 def run_one(store: Store, where: Where, asked: HarvestOptions) -> RunReport:
     """One harvest run, with its progress bar: at ``where``, as ``asked`` (its endpoint's
     settings, the set and the crosswalk, are ``where``'s)."""

@@ -159,12 +159,12 @@ def check_base_url(url: str) -> None:
     ['ListRecords', 'ListRecords']``); an ``ftp://`` URL failed deep in requests
     (``InvalidSchema: No connection adapters``).
     """
-    scheme = urlsplit(url).scheme.lower()
-    if scheme not in ("http", "https"):
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
         raise ConfigError(
             f"{public_url(url)} is no OAI-PMH base URL: it must begin with http:// or https://"
         )
-    asked = [name for name, _ in parse_qsl(urlsplit(url).query) if name in OAI_ARGUMENTS]
+    asked = [name for name, _ in parse_qsl(parts.query) if name in OAI_ARGUMENTS]
     if asked:
         raise ConfigError(
             f"{public_url(url)} is an OAI-PMH request, not a base URL: give "
