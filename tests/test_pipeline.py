@@ -249,7 +249,7 @@ def test_a_repaired_record_of_a_listrecords_file_keeps_its_issue(tmp_path: Path)
         ["xml.illegal_characters"],
         [],
     ]
-    assert "(line 11)" in repairs[1][0].message
+    assert "(1 at line 11)" in repairs[1][0].message
     assert entries[1].record is not None
     assert entries[1].record.title is not None
     assert entries[1].record.title.value == "Bell title"

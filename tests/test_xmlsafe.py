@@ -132,6 +132,39 @@ def test_malformed_input_names_line_and_column() -> None:
 
 
 @pytest.mark.parametrize(
+    ("doc", "said"),
+    [
+        (b' \n[{"id": "x"}]', "JSON"),
+        # Well-formed but for its DOCTYPE, which is not what went wrong.
+        (b"<!DOCTYPE html><html><head><title>Log in</title></head></html>", 'page titled "Log in"'),
+        (b"<html><title>\n A &amp; B\x1b]0;x\x07 </title><p>x<br></html>", 'titled "A & B]0;x"'),
+        (
+            b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- proxy -->\n<!DOCTYPE html PUBLIC '
+            b'"-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/x.dtd"><html/>',
+            "an HTML page, not XML",
+        ),
+    ],
+)
+def test_json_and_html_are_named_not_parsed(doc: bytes, said: str) -> None:
+    with pytest.raises(XMLError, match=said) as caught:
+        xmlsafe.parse(doc)
+    assert caught.value.code == "xml.not_xml"
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        b'<!DOCTYPE r SYSTEM "r.dtd"><r><p>&lt;html&gt;</p></r>',
+        b"<r><!DOCTYPE html><html><br></html></r>",
+    ],
+)
+def test_xml_that_mentions_html_is_not_taken_for_a_page(doc: bytes) -> None:
+    with pytest.raises(XMLError) as caught:
+        xmlsafe.parse(doc)
+    assert caught.value.code == "xml.forbidden_dtd"
+
+
+@pytest.mark.parametrize(
     ("doc", "expected"),
     [
         (b"<r>\n<a>bell\x07 and \x1b escape</a></r>", "bell and  escape"),
@@ -142,7 +175,7 @@ def test_illegal_characters_are_removed_and_reported(doc: bytes, expected: str) 
     parsed = xmlsafe.parse(doc)
     assert parsed.root.findtext("a") == expected
     assert [issue.code for issue in parsed.issues] == ["xml.illegal_characters"]
-    assert parsed.removed_lines == (2,)
+    assert [repair.lines for repair in parsed.repairs] == [(2,)]
     assert "line 2" in parsed.issues[0].message
 
 

@@ -84,6 +84,14 @@ CODES: dict[str, CodeHelp] = {
         "nothing is lost but those characters; if the text around them looks wrong, ask the "
         "endpoint's owner to clean the record",
     ),
+    "xml.wrong_encoding": CodeHelp(
+        "the record's bytes were not in the encoding declared: bytes that are not UTF-8 in a "
+        "UTF-8 document (text pasted in Windows-1252) were read as Windows-1252, or a document "
+        "declaring ISO-8859-1 or Windows-1252 but written in UTF-8 was read as UTF-8 (it would "
+        "have read `café` as `cafÃ©`); the record is stored, and the message names the lines",
+        "check the text on those lines; ask the endpoint's owner to fix the record's encoding "
+        "or the XML declaration",
+    ),
     "xml.unreadable": CodeHelp(
         "import or crosswalk could not read the file (missing, a folder, no permission, a "
         "gzip file whose compressed data is broken); the command stops",
@@ -91,9 +99,13 @@ CODES: dict[str, CodeHelp] = {
         "while written) cannot be read: copy it again",
     ),
     "xml.not_xml": CodeHelp(
-        "the document is JSON, not XML: import and crosswalk read OAI-PMH responses and metadata "
-        "records, not the JSON `ir-ingest export` writes; the command stops",
-        "give the record's XML (a saved GetRecord or ListRecords response, or the metadata)",
+        "the document is JSON or an HTML page, not XML: a file `ir-ingest export` wrote (import "
+        "and crosswalk read OAI-PMH responses and metadata records), or an endpoint answering "
+        "with a login, error or home page (fetched once more, then the run fails and keeps "
+        "its checkpoint)",
+        "give the record's XML (a saved GetRecord or ListRecords response, or the metadata); "
+        "for an endpoint, open its base URL with `?verb=Identify` in a browser: it must "
+        "answer with an <OAI-PMH> document; then harvest again",
     ),
     "oai.not_oai_pmh": CodeHelp(
         "the URL answered with XML that is no OAI-PMH response (a login or maintenance page, "

@@ -22,6 +22,7 @@ from ir_ingest.errors import ConfigError, CrosswalkError, IngestError, XMLError
 from ir_ingest.oai.records import RECORDS, adopt_bare_record, set_specs, unwrap
 from ir_ingest.oai.salvage import read_one_by_one
 from ir_ingest.validate import validate_record
+from ir_ingest.xmlrepair import repairs_by_part
 from ir_ingest.xmlsafe import OAI_NS
 
 if TYPE_CHECKING:
@@ -187,7 +188,8 @@ def process_document(
 def _repairs(
     raw: bytes, parsed: xmlsafe.Parsed, records: list[HarvestedRecord], prefix: str | None
 ) -> dict[str, list[Issue]]:
-    """The ``xml.illegal_characters`` issue of each record that lost characters, by identifier."""
+    """The repair issues (``xml.illegal_characters``, ``xml.wrong_encoding``) of each record
+    repaired, by identifier."""
     one_by_one = read_one_by_one(raw, records[0].repository, prefix or "oai_dc")
     if one_by_one is not None:
         return {
@@ -195,8 +197,8 @@ def _repairs(
             for identifier, issues in one_by_one.issues_by_identifier.items()
         }
     parts = {h.tree: h.identifier for h in records if h.tree is not None}
-    by_part = xmlsafe.repairs_by_part(list(parts), parsed, "document")
-    return {parts[part]: [issue] for part, issue in by_part.items()}
+    by_part = repairs_by_part(list(parts), parsed.repairs, "document")
+    return {parts[part]: issues for part, issues in by_part.items()}
 
 
 def _file_bytes(path: Path) -> bytes:
@@ -211,13 +213,6 @@ def _file_bytes(path: Path) -> bytes:
 def _read(
     raw: bytes, name: str, prefix: str | None, endpoint: str | None = None
 ) -> tuple[xmlsafe.Parsed, list[HarvestedRecord]]:
-    if raw.lstrip()[:1] in (b"{", b"["):
-        raise XMLError(
-            "the document is JSON, not XML: import and crosswalk read OAI-PMH responses and "
-            "metadata records (ir-ingest export writes JSON, which neither reads back)",
-            code="xml.not_xml",
-            source=name,
-        )
     parsed = xmlsafe.parse(raw, source=name)
     root = parsed.root
     adopt_bare_record(root)  # raw stays as the file has it

@@ -5,15 +5,16 @@ the network, and refuses documents over a size bound; a document with a DOCTYPE 
 outright, because no OAI-PMH response, MODS or DC record needs one (OAI-PMH 2.0 §3.2 requires XML
 Schema, not DTDs) and a DOCTYPE is how XXE and "billion laughs" attacks arrive.
 
-Characters XML 1.0 forbids (C0 controls other than tab, newline and carriage return, raw or as
-character references) are common in real harvests — CRIS exports pasted from word processors.  They
-are removed and reported as ``xml.illegal_characters`` issues, with the line they were on, instead
-of failing the whole page.
+Characters XML 1.0 forbids and a wrong encoding are common in real harvests (CRIS exports pasted
+from word processors).  They are repaired (:mod:`ir_ingest.xmlrepair`) and reported as issues
+with the lines they were on, instead of failing the whole page or passing as ``cafÃ©``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import html
 import os
 import re
 import threading
@@ -23,11 +24,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lxml import etree
 
-from ir_ingest.entry import Issue, Severity
 from ir_ingest.errors import XMLError
+from ir_ingest.xmlrepair import Repair, relabel_utf8, remove_illegal, repair_encoding
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from ir_ingest.entry import Issue
 
 #: The OAI-PMH 2.0 namespace (§3.2): the envelope every response and harvested record comes in.
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -40,12 +43,14 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 #: of them at 282 MB).  A real ListRecords page of 100 MODS records has some 50,000.
 DEFAULT_MAX_TAGS = 2_000_000
 
-# C0 controls XML 1.0 (§2.2 Char) forbids, raw or as decimal/hex character references.
-_ILLEGAL_RAW = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_ILLEGAL_REF = re.compile(
-    rb"&#(?:x0*(?:[0-8bcefBCEF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
-)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+#: The start of an HTML page: a login or maintenance page, or a site's home page where an
+#: endpoint's base URL was expected (an XML declaration and comments may come first).
+_HTML_START = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
+    re.IGNORECASE | re.DOTALL,
+)
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
@@ -76,11 +81,15 @@ def _parser() -> etree.XMLParser:
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """A parsed document and what the parser had to repair; ``removed_lines`` are 1-based."""
+    """A parsed document and what had to be repaired in it for it to parse."""
 
     root: etree._Element
-    issues: tuple[Issue, ...] = ()
-    removed_lines: tuple[int, ...] = ()
+    repairs: tuple[Repair, ...] = ()
+
+    @property
+    def issues(self) -> tuple[Issue, ...]:
+        """One issue for each kind of repair, naming the lines it was made on."""
+        return tuple(repair.issue() for repair in self.repairs)
 
 
 def parse(
@@ -93,8 +102,9 @@ def parse(
     """Parse untrusted XML bytes safely.
 
     Raises :class:`~ir_ingest.errors.XMLError` with a stable ``code`` when the document is empty,
-    too large (in bytes, or in tags: what its tree would cost), carries a DOCTYPE, or is not
-    well-formed even after illegal characters are removed.  ``source`` (a file name or URL) is
+    too large (in bytes, or in tags: what its tree would cost), JSON or an HTML page
+    (``xml.not_xml``), carries a DOCTYPE, or is not well-formed even after illegal characters
+    are removed.  ``source`` (a file name or URL) is
     put in front of every message.
     """
     if not data.strip():
@@ -116,7 +126,12 @@ def parse(
     try:
         root = _parse_bytes(data, source)
     except etree.XMLSyntaxError as first_error:
-        return _parse_after_removing_illegal(data, source, first_error)
+        return _parse_repaired(data, source, first_error)
+    relabelled = relabel_utf8(data)
+    if relabelled is not None:
+        # Read as declared after all if UTF-8 does not parse (no real document seen yet).
+        with contextlib.suppress(etree.XMLSyntaxError):
+            return Parsed(_parse_bytes(relabelled[0], source), (relabelled[1],))
     return Parsed(root)
 
 
@@ -166,76 +181,67 @@ def _parse_bytes(data: bytes, source: str | None) -> etree._Element:
     root = etree.fromstring(data, parser=_parser())
     docinfo: Any = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise XMLError(
-            "the document has a DOCTYPE; DTDs and entities are refused for safety",
-            code="xml.forbidden_dtd",
-            source=source,
-        )
+        raise _not_xml(data, source) or _forbidden_dtd(source)
     return root
 
 
-def _parse_after_removing_illegal(
-    data: bytes, source: str | None, first_error: etree.XMLSyntaxError
-) -> Parsed:
-    """Retry once without XML 1.0-illegal characters; report each line they were on."""
+def _forbidden_dtd(source: str | None) -> XMLError:
+    return XMLError(
+        "the document has a DOCTYPE; DTDs and entities are refused for safety",
+        code="xml.forbidden_dtd",
+        source=source,
+    )
+
+
+def _not_xml(data: bytes, source: str | None) -> XMLError | None:
+    """An ``xml.not_xml`` error naming what the document is instead, when it is JSON or an
+    HTML page; ``None`` for anything else.
+
+    Read only once the parser has refused the document.  An HTML page answering an OAI-PMH
+    request (a login page in front of the endpoint, a site's home page) had been reported as
+    "not well-formed at line 1, column 67: Opening and ending tag mismatch", or as a refused
+    DTD for ``<!DOCTYPE html>``: true, and no help in finding the wrong URL.
+    """
+    if data.lstrip()[:1] in (b"{", b"["):
+        what = "JSON"
+    elif _HTML_START.match(data, 0, 4096):
+        title = _TITLE.search(data, 0, 1 << 16)
+        what = "an HTML page" + (_title(title.group(1)) if title else "")
+    else:
+        return None
+    return XMLError(f"the document is {what}, not XML", code="xml.not_xml", source=source)
+
+
+def _title(raw: bytes) -> str:
+    """An HTML page's title as a message may show it: one line, no control characters."""
+    text = " ".join(html.unescape(raw.decode("utf-8", "replace")).split())
+    text = "".join(char for char in text if char.isprintable())
+    return f' titled "{text[:80]}"' if text else ""
+
+
+def _parse_repaired(data: bytes, source: str | None, first_error: etree.XMLSyntaxError) -> Parsed:
+    """Parse once more, the encoding and then XML 1.0-illegal characters repaired."""
+    foreign = _not_xml(data, source)
+    if foreign is not None:
+        raise foreign from first_error
     if _DOCTYPE.search(data[:4096]):
         # libxml2 may stop on an entity before it sees the whole DOCTYPE; say why plainly.
-        raise XMLError(
-            "the document has a DOCTYPE; DTDs and entities are refused for safety",
-            code="xml.forbidden_dtd",
-            source=source,
-        ) from first_error
+        raise _forbidden_dtd(source) from first_error
     if data.startswith(_UTF16_BOMS):
         # Byte-level repair is only sound for ASCII-compatible encodings.
         raise _malformed(first_error, source)
-    offsets = [m.start() for m in _ILLEGAL_RAW.finditer(data)]
-    offsets += [m.start() for m in _ILLEGAL_REF.finditer(data)]
-    if not offsets:
+    repairs = []
+    for repair_step in (repair_encoding, remove_illegal):
+        data, repair = repair_step(data)
+        if repair is not None:
+            repairs.append(repair)
+    if not repairs:
         raise _malformed(first_error, source)
-    cleaned = _ILLEGAL_REF.sub(b"", _ILLEGAL_RAW.sub(b"", data))
     try:
-        root = _parse_bytes(cleaned, source)
+        root = _parse_bytes(data, source)
     except etree.XMLSyntaxError as second_error:
         raise _malformed(second_error, source) from first_error
-    lines = sorted({data.count(b"\n", 0, offset) + 1 for offset in offsets})
-    issue = Issue(
-        code="xml.illegal_characters",
-        message=(
-            f"removed {len(offsets)} character(s) that XML 1.0 does not allow "
-            f"(line {', '.join(map(str, lines))})"
-        ),
-        severity=Severity.WARNING,
-    )
-    return Parsed(root, (issue,), tuple(lines))
-
-
-def repairs_by_part(
-    parts: list[etree._Element], parsed: Parsed, where: str
-) -> dict[etree._Element, Issue]:
-    """Give each part of a parsed document (its records) an issue for the characters removed
-    from it, by line: a line belongs to the last part that starts on or before it.
-
-    A part serialised on its own no longer shows the repair, so this is how it keeps the
-    record of it.  ``where`` names the document in the message ("response", "document").
-    """
-    starts: list[tuple[int, etree._Element]] = []
-    for part in parts:
-        line: Any = part.sourceline  # lxml-stubs mistype it; libxml2 gives an int or None
-        starts.append((int(line or 0), part))
-    lines_by_part: dict[etree._Element, list[int]] = {}
-    for line in parsed.removed_lines:
-        owners = [part for start, part in starts if start <= line]
-        if owners:
-            lines_by_part.setdefault(owners[-1], []).append(line)
-    return {
-        part: Issue(
-            code="xml.illegal_characters",
-            message=f"removed characters XML 1.0 does not allow ({where} line "
-            + ", ".join(map(str, lines))
-            + ")",
-        )
-        for part, lines in lines_by_part.items()
-    }
+    return Parsed(root, tuple(repairs))
 
 
 _POSITION_SUFFIX = re.compile(r",? line \d+, column \d+$")

@@ -44,14 +44,22 @@ FAULTS = (
     "truncate",
     "cut",
     "illegal-chars",
+    "cp1252",
+    "latin1-declared",
     "expired-token",
     "slow",
     "html-page",
+    "login-page",
 )
 
 _MAINTENANCE = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
     b"<head><title>Maintenance</title></head><body><p>Back soon.</p></body></html>"
+)
+#: A single sign-on page in front of the endpoint: HTML5, not well-formed XML.
+_LOGIN = (
+    b"<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>Sign in &ndash; "
+    b"University\x1b[2J</title></head><body><form><input name=user><br></form></body></html>"
 )
 _BAD_TOKEN = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -214,14 +222,18 @@ def _inject(
         body = _BAD_TOKEN.format(now=now, url=base_url).encode()
         start_response("200 OK", [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))])
         return [body]
-    if fault == "html-page":
+    if fault in ("html-page", "login-page"):
         start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
-        return [_MAINTENANCE]
+        return [_MAINTENANCE if fault == "html-page" else _LOGIN]
     if fault == "slow":
         time.sleep(plan.slow_seconds)
     body = b"".join(inner(environ, lambda status, headers: None))
     if fault == "illegal-chars":
         body = body.replace(b"<dc:title>", b"<dc:title>\x0b", 1)
+    if fault == "cp1252":  # a title pasted from a word processor into a UTF-8 page
+        body = body.replace(b"<dc:title>", b"<dc:title>\x93Caf\xe9\x94: ", 1)
+    if fault == "latin1-declared":  # UTF-8, declared otherwise
+        body = body.replace(b"encoding='UTF-8'", b"encoding='ISO-8859-1'", 1)
     if fault == "truncate":
         body = body[: len(body) // 2]
     length = len(body)

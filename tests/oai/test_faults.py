@@ -6,7 +6,9 @@ after its budget with its checkpoint intact (issue 4, acceptance 1).
 
 from __future__ import annotations
 
+import json
 import re
+from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -16,14 +18,15 @@ from ir_ingest.errors import HarvestError
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.oai.transport import Transport, TransportPolicy
-from ir_ingest.store import source_key
+from ir_ingest.store import Store, source_key
 from ir_ingest.store import tables as t
 from tests.oai.faults import FaultPlan, assert_every_record_once, faulty_endpoint
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ir_ingest.oai.provider import ProvidedRecord
     from ir_ingest.report.model import RunReport
-    from ir_ingest.store import Store
 
 #: Short timeouts and backoffs keep the suite fast; Retry-After waits are capped at 3 s.
 POLICY = TransportPolicy(
@@ -56,7 +59,7 @@ def test_503_with_retry_after_is_waited_out(
     assert waits[0] == POLICY.max_wait
 
 
-@pytest.mark.parametrize("fault", ["429", "drop", "cut", "truncate", "slow", "html-page"])
+@pytest.mark.parametrize("fault", ["429", "drop", "cut", "truncate", "slow"])
 def test_transient_faults_are_retried_and_nothing_is_lost(
     store: Store, demo_records: list[ProvidedRecord], fault: str
 ) -> None:
@@ -71,6 +74,19 @@ def test_transient_faults_are_retried_and_nothing_is_lost(
     assert (retried["code"], retried["severity"]) == ("harvest.retried", "info")
     assert retried["message"].startswith("3 requests failed and were retried (")
     assert " x3)" in retried["message"]
+
+
+@pytest.mark.parametrize("fault", ["html-page", "login-page"])
+def test_a_passing_html_page_is_fetched_once_more(
+    store: Store, demo_records: list[ProvidedRecord], fault: str
+) -> None:
+    # A proxy's error page between two good answers; twice in a row fails the run (below).
+    plan = FaultPlan({0: [fault], 2: [fault]}, retry_after=0)
+    report = _harvest(store, demo_records, plan)
+
+    assert report.status == "completed"
+    assert [f for _, _, f in plan.seen].count(fault) == 2
+    assert_every_record_once(store, demo_records)
 
 
 def test_an_endpoint_asking_to_be_asked_less_is_asked_less(
@@ -105,6 +121,45 @@ def test_illegal_characters_are_removed_and_reported_on_the_record(
     assert report.status == "completed"
     assert report.issue_counts.get("xml.illegal_characters") == 1
     assert_every_record_once(store, demo_records)
+
+
+@pytest.mark.parametrize("fault", ["cp1252", "latin1-declared"])
+def test_a_wrong_encoding_is_read_right_and_reported_on_the_record(
+    store: Store, demo_records: list[ProvidedRecord], tmp_path: Path, fault: str
+) -> None:
+    report = _harvest(store, demo_records, FaultPlan({page: [fault] for page in range(4)}))
+    with closing(Store(f"sqlite:///{tmp_path / 'clean.sqlite3'}")) as clean:
+        _harvest(clean, demo_records, FaultPlan())
+        expected = _data_by_identifier(clean)
+
+    assert report.status == "completed"
+    assert_every_record_once(store, demo_records)
+    got = _data_by_identifier(store)
+    changed = {key for key in got if got[key] != expected[key]}
+    repaired = {
+        entry.identifier
+        for entry in report.entries
+        if any(issue["code"] == "xml.wrong_encoding" for issue in entry.issues)
+    }
+    if fault == "cp1252":  # the first title of each of the 4 pages
+        assert len(changed) == 4
+        assert all(got[key]["title"]["value"].startswith("“Café”: ") for key in changed)
+        assert repaired == changed
+    else:  # "Åse", not "Ã…se"; said of the records with non-ASCII text, and of no other
+        assert changed == set()
+        assert len(repaired) == report.issue_counts["xml.wrong_encoding"] >= 3
+        non_ascii = {key for key in got if not json.dumps(got[key], ensure_ascii=False).isascii()}
+        assert repaired == non_ascii
+
+
+def _data_by_identifier(store: Store) -> dict[str, dict[str, Any]]:
+    """Each stored record's data by OAI identifier, without the hash of its raw XML."""
+    found = {}
+    for record in store.iter_records():
+        data = record.to_dict()
+        data["source"].pop("raw_sha256", None)
+        found[record.source.oai_identifier] = data
+    return found
 
 
 def test_an_expired_token_is_recovered_from_the_last_datestamp(
@@ -172,22 +227,31 @@ def test_an_endpoint_down_beyond_the_budget_stops_with_the_checkpoint_intact(
     assert report.total == 16
 
 
+@pytest.mark.parametrize(
+    ("fault", "said"),
+    [
+        # Well-formed XHTML: once read as an empty page, the run "completed" with no records,
+        # and the next run asked only for what changed after it.
+        ("html-page", r"no OAI-PMH response \(its root element is \{http://www.w3.org/1999/"),
+        # HTML5: "not well-formed at line 3, column 91", and fetched as often as a cut page.
+        ("login-page", r'is an HTML page titled "Sign in \u2013 University\[2J", not XML: is this'),
+    ],
+)
 def test_a_page_that_is_no_oai_pmh_response_fails_the_run_and_moves_no_from(
-    store: Store, demo_records: list[ProvidedRecord]
+    store: Store, demo_records: list[ProvidedRecord], fault: str, said: str
 ) -> None:
-    # A maintenance page answering ListRecords once read as an empty page: the run "completed"
-    # with no records, and the next run asked only for what changed after it.
     plan = FaultPlan(batch_size=50)
     with serve_in_background(faulty_endpoint(demo_records, plan)) as url:
         run_harvest(url, "oai_dc", store=store, policy=POLICY)
-        plan.faults[0] = ["html-page"] * 9
-        with pytest.raises(HarvestError, match=r"no OAI-PMH response.*html.*fetched 4 times"):
+        plan.faults[0] = [fault] * 9
+        with pytest.raises(HarvestError, match=f"{said}.*fetched 2 times"):
             run_harvest(url, "oai_dc", store=store, policy=POLICY)
         plan.faults.clear()
         report = run_harvest(url, "oai_dc", store=store, policy=POLICY)
     assert report.status == "completed"
     asked = [query for query in plan.queries() if "from=" in query]
-    assert len(asked) == 4 + 1  # the failed run tried four times; then the next run
+    # Fetched once more (a proxy's passing page), not as often as the transport retries (4).
+    assert len(asked) == 2 + 1
     assert asked[0] == asked[-1], "the failed run must not count as a sync"
 
 

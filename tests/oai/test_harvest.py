@@ -234,8 +234,9 @@ def test_auto_without_formats_and_auto_for_a_sources_crosswalk(
     # An endpoint that cannot say which formats it has: the question failed, not the formats;
     # a page that is no OAI-PMH answer at all is no endpoint, and --prefix would not help.
     for body, said in (
-        (error("badVerb"), "ListMetadataFormats, for --prefix auto"),
-        (b"<html><body>Please log in</body></html>", "no OAI-PMH response.*base URL"),
+        (error("badVerb"), "ListMetadataFormats, for --prefix auto.*give --prefix$"),
+        (b"<html><body>Please log in</body></html>", "no OAI-PMH response.*base URL[^;]*$"),
+        (b"<!DOCTYPE html><p>Please log in<br>", "an HTML page, not XML: is this[^;]*$"),
     ):
         with (
             serve_in_background(scripted(functools.partial(_always, body))) as url,

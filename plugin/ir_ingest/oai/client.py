@@ -43,8 +43,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OAI_ROOT = f"{{{OAI_NS}}}OAI-PMH"
-#: Parser refusals a page cannot outgrow by being fetched again.
-_REFUSED_WHOLE = frozenset({"xml.too_large", "xml.forbidden_dtd"})
+#: How often in all an unreadable answer is fetched, by its code, where not as often as the
+#: transport retries.  A page over the bounds or with a DTD would come back the same.  An HTML
+#: page or another XML document is a login page or the wrong URL nearly always (a login page
+#: was fetched six times, over 22 s), and a proxy's passing error page rarely: once more.
+_FETCHES = {"xml.too_large": 1, "xml.forbidden_dtd": 1, "xml.not_xml": 2, "oai.not_oai_pmh": 2}
 _TOKEN = etree.XPath("/oai:OAI-PMH/*/oai:resumptionToken", namespaces=OAI_XPATH)
 #: Each record's datestamp as reading the record takes it: its first header's first one.
 _DATESTAMPS = etree.XPath(
@@ -241,7 +244,10 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
             parsed = xmlsafe.parse(xml, source=self.base_url)
         except XMLError as exc:
             # pyoai turns SyntaxError into its XMLSyntaxError; keep our message and code instead.
-            raise MalformedResponseError(str(exc), code=exc.code) from exc
+            message = str(exc)
+            if exc.code == "xml.not_xml":
+                message += ": is this the endpoint's base URL, and open to harvesters?"
+            raise MalformedResponseError(message, code=exc.code) from exc
         self._last_repairs = parsed.issues
         if parsed.root.tag != OAI_ROOT:
             raise MalformedResponseError(
@@ -261,17 +267,16 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
     def request(self, **kw: str) -> etree._Element:
         """Send a verb, return the parsed response; OAI errors raise :class:`OAIProtocolError`.
 
-        A response that is not well-formed (cut short, or an HTML error page with status 200) is
-        fetched again, with backoff, as often as the transport retries; then it is an error.
+        A response that is not well-formed (cut short by a proxy) is fetched again, with backoff,
+        as often as the transport retries; an HTML page or another XML document once more (see
+        :data:`_FETCHES`); then it is an error.
         """
         retries = self.transport.policy.retries
         for attempt in range(retries + 1):
             try:
                 tree: etree._Element = self.makeRequestErrorHandling(**kw)
             except MalformedResponseError as exc:
-                # A page over the bounds, or with a DTD, would come back the same: not fetched
-                # again (up to 64 MiB a time).
-                if attempt == retries or exc.code in _REFUSED_WHOLE:
+                if attempt + 1 == min(retries + 1, _FETCHES.get(exc.code, retries + 1)):
                     message = f"{exc} (fetched {times(attempt + 1)})"
                     raise MalformedResponseError(message, code=exc.code) from exc
                 log.warning("%s; fetching it again", exc)

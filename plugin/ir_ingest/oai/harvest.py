@@ -227,7 +227,7 @@ def richest_offered(client: OAIClient, reader: str | None) -> str:
             raise HarvestError(_AUTO_FAILED.format(client.repository, exc)) from exc
         offered = []
     except MalformedResponseError as exc:
-        if exc.code == "oai.not_oai_pmh":
+        if exc.code in ("oai.not_oai_pmh", "xml.not_xml"):
             raise  # no OAI-PMH endpoint at all: --prefix would not help
         raise HarvestError(_AUTO_FAILED.format(client.repository, exc)) from exc
     chosen = richest_format(((prefix, namespace) for prefix, _, namespace in offered), reader)

@@ -118,22 +118,22 @@ def read_page(page: Page) -> bool:
     """Read an unread page's records here, in the thread that uses them (see :class:`Page`).
 
     True when the page was unread: its records then carry trees this thread parsed.  A page
-    that needed characters removed is read record by record, as a malformed one is, so the
-    issue lands on the record that lost them: line numbers cannot tell apart the records of
-    a response written on one line, as many are.
+    that needed repairs (characters removed, its encoding) is read record by record, as a
+    malformed one is, so the issue lands on the record repaired: line numbers cannot tell
+    apart the records of a response written on one line, as many are.
     """
     if page.unread is None:
         return False
     repository, prefix = page.unread
     parsed = xmlsafe.parse(page.body)
-    one_by_one = read_one_by_one(page.body, repository, prefix) if parsed.removed_lines else None
+    one_by_one = read_one_by_one(page.body, repository, prefix) if parsed.repairs else None
     if one_by_one is not None:
         page.records = one_by_one.records
         page.issues_by_identifier = one_by_one.issues_by_identifier
     else:
         page.records = read_records(parsed.root, repository, prefix)
         page.issues_by_identifier = unidentified_issues(page.records)
-        if parsed.removed_lines:
+        if parsed.repairs:
             page.issues_by_identifier.update(attribute_repairs(parsed.root, parsed))
     page.unread = None
     return True

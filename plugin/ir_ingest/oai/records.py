@@ -15,6 +15,7 @@ from lxml import etree
 
 from ir_ingest import xmlsafe
 from ir_ingest.entry import HarvestedRecord, Issue, Severity
+from ir_ingest.xmlrepair import repairs_by_part
 from ir_ingest.xmlsafe import OAI_NS, OAI_XPATH
 
 RECORDS = etree.XPath("/oai:OAI-PMH/*/oai:record | /oai:OAI-PMH/oai:record", namespaces=OAI_XPATH)
@@ -141,11 +142,11 @@ def unwrap(root: etree._Element) -> tuple[etree._Element | None, etree._Element 
 
 
 def attribute_repairs(root: etree._Element, parsed: xmlsafe.Parsed) -> dict[str, list[Issue]]:
-    """Give each record an issue naming the lines inside it where the parser removed characters."""
+    """Give each record an issue for each repair made inside it, naming the lines."""
     records = xmlsafe.elements(RECORDS(root))
     issues: dict[str, list[Issue]] = {}
-    for node, issue in xmlsafe.repairs_by_part(records, parsed, "response").items():
+    for node, found in repairs_by_part(records, parsed.repairs, "response").items():
         identifier = node.findtext(f"{{{OAI_NS}}}header/{{{OAI_NS}}}identifier", default="")
         if str(identifier).strip():
-            issues[str(identifier).strip()] = [issue]
+            issues[str(identifier).strip()] = found
     return issues

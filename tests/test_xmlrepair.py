@@ -1,0 +1,97 @@
+"""Byte repairs before parsing: illegal characters, a wrong encoding, and where each was made."""
+
+from __future__ import annotations
+
+import pytest
+
+from ir_ingest import xmlsafe
+from ir_ingest.xmlrepair import relabel_utf8, remove_illegal, repair_encoding, repairs_by_part
+
+_LATIN1 = b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+
+
+def test_windows_1252_bytes_in_a_utf8_document_are_read_as_windows_1252() -> None:
+    # é (E9), curly quotes (93, 94) and the euro (80) as a word processor pastes them, beside
+    # UTF-8 that stays as it is; 81 is one of the five bytes Windows-1252 leaves undefined.
+    data = b"<r>\n<a>caf\xe9 \x93q\x94 \x80 \x81</a>\n<b>na\xc3\xafve</b>\n</r>"
+    fixed, repair = repair_encoding(data)
+    assert fixed.decode("utf-8") == "<r>\n<a>café “q” € \x81</a>\n<b>naïve</b>\n</r>"
+    assert repair is not None
+    assert (repair.code, repair.count, repair.lines) == ("xml.wrong_encoding", 5, (2,))
+    parsed = xmlsafe.parse(data)
+    assert parsed.root.findtext("a") == "café “q” € \x81"
+    assert parsed.root.findtext("b") == "naïve"
+    [issue] = parsed.issues
+    assert issue.code == "xml.wrong_encoding"
+    assert issue.message == "read bytes that are not UTF-8 as Windows-1252 (5 at line 2)"
+
+
+def test_utf8_declared_iso_8859_1_is_read_as_utf8_and_said() -> None:
+    # Parsed as declared, this was "cafÃ©" in every record, with no word.
+    data = _LATIN1 + b"<r>\n<a>caf\xc3\xa9</a>\n<b>\xe2\x80\x9cq\xe2\x80\x9d</b></r>"
+    parsed = xmlsafe.parse(data)
+    assert (parsed.root.findtext("a"), parsed.root.findtext("b")) == ("café", "“q”")
+    [issue] = parsed.issues
+    assert issue.message == (
+        "read as UTF-8: the document declares ISO-8859-1, but is UTF-8 (3 at line 3, 4)"
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _LATIN1 + b"<r>caf\xe9</r>",  # truly ISO-8859-1
+        _LATIN1 + b"<r>cafe</r>",  # ASCII: either reading is the same
+        b'<?xml version="1.0" encoding="UTF-8"?><r>caf\xc3\xa9</r>',
+        b"<r>caf\xc3\xa9</r>",  # no declaration: UTF-8 already
+    ],
+)
+def test_documents_in_their_declared_encoding_are_not_repaired(data: bytes) -> None:
+    assert relabel_utf8(data) is None
+    parsed = xmlsafe.parse(data)
+    assert parsed.repairs == ()
+    assert parsed.root.text in ("café", "cafe")
+
+
+def test_a_declared_encoding_other_than_utf8_is_not_guessed_at() -> None:
+    data = b'<?xml version="1.0" encoding="Shift_JIS"?><r>\xff\xfe</r>'
+    assert repair_encoding(data) == (data, None)
+
+
+def test_both_repairs_together_name_their_own_lines() -> None:
+    data = b"<r>\n<a>bell\x07</a>\n<b>caf\xe9</b>\n</r>"
+    parsed = xmlsafe.parse(data)
+    assert parsed.root.findtext("a") == "bell"
+    assert parsed.root.findtext("b") == "café"
+    assert [(r.code, r.lines) for r in parsed.repairs] == [
+        ("xml.wrong_encoding", (3,)),
+        ("xml.illegal_characters", (2,)),
+    ]
+
+
+def test_a_message_names_ten_lines_and_counts_the_rest() -> None:
+    data = b"<r>" + b"<a>\xe9</a>\n" * 25 + b"</r>"
+    [issue] = xmlsafe.parse(data).issues
+    assert issue.message.endswith("(25 at line 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 15 more)")
+
+
+def test_illegal_characters_are_counted_by_line_once() -> None:
+    cleaned, repair = remove_illegal(b"<r>\x01\x02\n\n&#1;</r>")
+    assert cleaned == b"<r>\n\n</r>"
+    assert repair is not None
+    assert (repair.count, repair.lines) == (3, (1, 3))
+
+
+def test_repairs_are_given_to_the_parts_they_were_made_in() -> None:
+    data = b"<list>\n<rec>\x01</rec>\n<rec>ok</rec>\n<rec>caf\xe9\n\x02</rec>\n</list>"
+    parsed = xmlsafe.parse(data)
+    first, second, third = parsed.root
+    by_part = repairs_by_part([first, second, third], parsed.repairs, "response")
+    assert set(by_part) == {first, third}
+    assert [issue.message for issue in by_part[first]] == [
+        "removed characters XML 1.0 does not allow (response line 2)"
+    ]
+    assert [issue.message for issue in by_part[third]] == [
+        "read bytes that are not UTF-8 as Windows-1252 (response line 4)",
+        "removed characters XML 1.0 does not allow (response line 5)",
+    ]
