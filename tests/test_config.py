@@ -118,3 +118,29 @@ def test_a_source_url_with_credentials_comes_from_the_environment(
         source.endpoint()  # only when harvested: other commands need not have it
     monkeypatch.setenv("A_OAI_URL", "https://u:s3cret@h/oai")
     assert source.endpoint() == "https://u:s3cret@h/oai"
+
+
+def test_a_url_is_known_as_the_source_whose_endpoint_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(
+        _write(
+            tmp_path,
+            '[sources.pure]\nurl = "https://Research.example.ac.uk/ws/oai"\nrepository = "pure"\n'
+            '[sources.eprints]\nurl = "https://eprints.example.org/cgi/oai2"\n'
+            '[sources.hidden]\nurl_env = "HIDDEN_OAI_URL"\nrepository = "hidden"\n',
+        )
+    )
+    monkeypatch.delenv("HIDDEN_OAI_URL", raising=False)
+    assert config.stored_name_for("HTTPS://research.example.ac.uk/ws/oai/") == "pure"
+    assert config.stored_name_for("https://research.example.ac.uk/ws/OAI") is None  # a path
+    # Without a repository of its own, a source's records are kept under its URL as written.
+    assert config.stored_name_for("https://eprints.example.org/cgi/oai2/") == (
+        "https://eprints.example.org/cgi/oai2"
+    )
+    # A source whose variable is not set is passed over, not an error; once set, its
+    # credentials are no part of the comparison.
+    assert config.stored_name_for("https://h.example/oai") is None
+    monkeypatch.setenv("HIDDEN_OAI_URL", "https://u:s3cret@h.example/oai?apikey=k")
+    assert config.stored_name_for("https://other:pw@h.example/oai?apikey=x") == "hidden"
+    assert config.stored_name_for("https://h.example/oai") is None  # not without its key

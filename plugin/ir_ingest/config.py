@@ -33,11 +33,13 @@ message saying which variable to use instead.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from ir_ingest.errors import ConfigError
 from ir_ingest.secrets import is_secret_name, public_url, shown_url
@@ -101,6 +103,30 @@ class Config:
     sources: dict[str, SourceConfig] = field(default_factory=dict)
     targets: dict[str, TargetConfig] = field(default_factory=dict)
     crosswalk_dirs: tuple[Path, ...] = ()
+
+    def stored_name_for(self, url: str) -> str | None:
+        """The name a source's records are kept under (:meth:`SourceConfig.stored_name`) when
+        ``url`` is its endpoint; ``None`` when it is no source's.
+
+        So the records of a source harvested by its URL, or imported from a response saved
+        from it, are the records its harvests keep, not copies under the URL (a walkthrough's
+        file and URL imports of one record made two).  A source whose ``url_env`` is not set
+        is passed over.
+        """
+        wanted = endpoint_key(url)
+        for source in self.sources.values():
+            with contextlib.suppress(ConfigError):
+                if endpoint_key(source.endpoint()) == wanted:
+                    return source.stored_name()
+        return None
+
+
+def endpoint_key(url: str) -> str:
+    """A base URL as compared with a source's: without credentials (masked), its scheme and
+    host in lower case (RFC 3986 §6.2.2.1), and without a trailing slash."""
+    parts = urlsplit(public_url(url.strip()))
+    path = parts.path.rstrip("/")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
 def load_config(path: Path | None) -> Config:

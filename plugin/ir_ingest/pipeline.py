@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -147,12 +148,17 @@ def all_read(entries: list[Entry], name: str) -> list[Entry]:
     return entries
 
 
+#: The name an endpoint's records are kept under, by its base URL; ``None``: the URL itself
+#: (:meth:`ir_ingest.config.Config.stored_name_for`).
+Names = Callable[[str], str | None]
+
+
 def process_file(
-    path: Path, prefix: str | None = None, crosswalk: str | None = None
+    path: Path, prefix: str | None = None, crosswalk: str | None = None, names: Names | None = None
 ) -> list[Entry]:
     """Read a file as :func:`read_file` does and :func:`process` each of its records, with
     the crosswalk ``crosswalk`` when given (else the one the prefix or the root names)."""
-    return process_document(_file_bytes(path), str(path), prefix, crosswalk)
+    return process_document(_file_bytes(path), str(path), prefix, crosswalk, names=names)
 
 
 def process_document(
@@ -161,18 +167,20 @@ def process_document(
     prefix: str | None = None,
     crosswalk: str | None = None,
     endpoint: str | None = None,
+    names: Names | None = None,
 ) -> list[Entry]:
     """:func:`process_file` for a document already read (fetched from a URL, say), which
     messages call ``name``.  ``endpoint``: the base URL an OAI-PMH response was fetched from,
     which names its records' repository, as a harvest of it would (not its ``<request>``,
-    which a proxy or an endpoint's own idea of its address may write otherwise).
+    which a proxy or an endpoint's own idea of its address may write otherwise).  ``names``
+    gives the name that URL's records are kept under, where it is not the URL.
 
     A record taken out of a larger document (a ListRecords page, a collection) is stored as its
     own XML, which no longer shows the characters the parser removed from it; it gets the issue
     here instead.  The records of an OAI-PMH response are cut apart and parsed one by one to
     tell which lost characters, as a harvest does; those of a collection by their lines.
     """
-    parsed, records = _read(raw, name, prefix, endpoint)
+    parsed, records = _read(raw, name, prefix, endpoint, names)
     if crosswalk is not None:
         # The crosswalk the format names anyway is not the record's own (as in a harvest).
         records = [
@@ -211,7 +219,11 @@ def _file_bytes(path: Path) -> bytes:
 
 
 def _read(
-    raw: bytes, name: str, prefix: str | None, endpoint: str | None = None
+    raw: bytes,
+    name: str,
+    prefix: str | None,
+    endpoint: str | None = None,
+    names: Names | None = None,
 ) -> tuple[xmlsafe.Parsed, list[HarvestedRecord]]:
     parsed = xmlsafe.parse(raw, source=name)
     root = parsed.root
@@ -219,6 +231,8 @@ def _read(
     repository = root.findtext(f"{{{OAI_NS}}}request", default="").strip() or FILE_REPOSITORY
     if root.tag == f"{{{OAI_NS}}}OAI-PMH":
         repository = endpoint or repository
+        if names is not None:
+            repository = names(repository) or repository
         records = xmlsafe.elements(RECORDS(root))
         error = root.find(f"{{{OAI_NS}}}error")
         if not records and error is not None:  # a saved error answer (§3.6)

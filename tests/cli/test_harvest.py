@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
 import typer
 
 from ir_ingest.cli import app
@@ -110,7 +111,7 @@ def test_a_source_naming_no_crosswalk_is_refused_naming_the_source(db: str, tmp_
 
 
 def test_records_are_kept_under_the_named_repository(
-    db: str, oai_endpoint: str, tmp_path: Path
+    db: str, oai_endpoint: str, tmp_path: Path, demo_records: list[ProvidedRecord]
 ) -> None:
     config = _demo_source(tmp_path, oai_endpoint, 'repository = "demo-ir"')
     first = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demo"])
@@ -120,6 +121,22 @@ def test_records_are_kept_under_the_named_repository(
     again = runner.invoke(app, [*args, "--full"])
     assert again.exit_code == 0, again.output
     assert "36 records: 0 created, 0 updated, 36 unchanged" in again.output
+    # Without --repository, the config says whose endpoint the URL is (its spelling aside),
+    # for a harvest, a URL's import, and the import of a response saved from it.
+    with_config = ["--db", db, "--config", str(config)]
+    by_url = runner.invoke(
+        app, [*with_config, "harvest", oai_endpoint.replace("http://", "HTTP://"), "--full"]
+    )
+    assert "36 records: 0 created, 0 updated, 36 unchanged" in by_url.output, by_url.output
+    live = next(r for r in demo_records if not r.deleted)
+    asked = f"{oai_endpoint}?verb=GetRecord&metadataPrefix=oai_dc&identifier={live.identifier}"
+    saved = tmp_path / "saved.xml"
+    saved.write_bytes(requests.get(asked, timeout=10).content)
+    for place in (asked, str(saved)):
+        imported = runner.invoke(app, [*with_config, "import", place])
+        assert imported.output.startswith("unchanged: "), imported.output
+    reprocessed = runner.invoke(app, [*with_config, "reprocess", "--source", f"{oai_endpoint}/"])
+    assert "32 records: 0 created, 0 updated, 32 unchanged" in reprocessed.output  # 4 deleted
     with closing(Store(db)) as store:
         assert {record.source.repository for record in store.iter_records()} == {"demo-ir"}
         assert store.counts()["records"] == 36

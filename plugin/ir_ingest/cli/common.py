@@ -84,14 +84,18 @@ class Settings:
 
     def stored_name(self, source: str) -> str:
         """The name the records and runs of ``source`` are kept under: a config source's
-        repository, or its URL, or a URL given as harvested (without the password it may
-        hold, as stored), or ``source`` itself (a name given with ``harvest --repository``)."""
+        repository, or its URL; for a URL, the name of the source it is the endpoint of, else
+        the URL as harvested (without the password it may hold, as stored); or ``source``
+        itself (a name given with ``harvest --repository``)."""
         from ir_ingest.secrets import public_url
 
-        configured = self.config().sources.get(source)
+        config = self.config()
+        configured = config.sources.get(source)
         if configured is not None:
             return configured.stored_name()
-        return public_url(source) if "://" in source else source
+        if "://" not in source:
+            return source
+        return config.stored_name_for(source) or public_url(source)
 
 
 def _version(value: bool) -> None:

@@ -272,7 +272,7 @@ def harvest(
         if prefix == "":
             raise IngestError("--prefix must name a format, or be auto")
         asked_for = Where(url, prefix, set_spec, crosswalk, repository)
-        where = resolved(settings.config().sources, asked_for)
+        where = resolved(settings.config(), asked_for)
         with closing(settings.store()) as store:
             report = run_one(store, where, asked)
     show_run(report, report_path, strict)

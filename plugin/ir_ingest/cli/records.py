@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from ir_ingest.entry import Entry
     from ir_ingest.oai.transport import TransportPolicy
+    from ir_ingest.pipeline import Names
     from ir_ingest.schema import Record
     from ir_ingest.store import Store
 
@@ -138,7 +139,8 @@ def import_record(
                 store.save_page(None, entries, None)
         else:
             assert file is not None  # said above
-            entries = _read_document(file, _known_format(prefix), crosswalk)
+            names = settings.config().stored_name_for
+            entries = _read_document(file, _known_format(prefix), crosswalk, names)
             with closing(settings.store()) as store:
                 store.save_page(None, entries, None)
     for entry in entries:
@@ -157,23 +159,26 @@ def _interactive() -> TransportPolicy:
     return TransportPolicy(retries=2, read_timeout=30.0, total_wait=30.0)
 
 
-def _read_document(place: str, prefix: str | None, crosswalk: str | None) -> list[Entry]:
+def _read_document(
+    place: str, prefix: str | None, crosswalk: str | None, names: Names
+) -> list[Entry]:
     """The records of a file or of what a URL answers, processed; all of them, or an error
-    (nothing is stored)."""
+    (nothing is stored).  An OAI-PMH response's records are kept under the name ``names``
+    gives its endpoint (a configured source's), if any."""
     from ir_ingest.oai.getrecord import fetch_url
     from ir_ingest.pipeline import all_read, process_file
 
     parts = urlsplit(place.strip())
     scheme = parts.scheme.lower() if "://" in place else ""
     if scheme in ("http", "https"):
-        return fetch_url(place.strip(), prefix, crosswalk, _interactive())
+        return fetch_url(place.strip(), prefix, crosswalk, _interactive(), names)
     if scheme == "file":  # a file's URL, as a browser's address bar shows it
         from urllib.request import url2pathname
 
         place = url2pathname(parts.path)
     elif scheme:
         raise IngestError(f"{place}: import reads a file or an http(s) URL, not {scheme}://")
-    return all_read(process_file(Path(place), prefix, crosswalk), place)
+    return all_read(process_file(Path(place), prefix, crosswalk, names), place)
 
 
 def _fetched(settings: Settings, store: Store, asked: Where, identifiers: list[str]) -> list[Entry]:
@@ -187,7 +192,7 @@ def _fetched(settings: Settings, store: Store, asked: Where, identifiers: list[s
     from ir_ingest.schema import record_id
     from ir_ingest.secrets import public_url
 
-    where = resolved(settings.config().sources, asked)
+    where = resolved(settings.config(), asked)
     held = store.get(record_id(where.repository or public_url(where.url), identifiers[0]))
     return fetch_by_identifiers(
         where.url,

@@ -3,7 +3,7 @@ progress bar, its summary, and what ``--strict`` makes of it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -16,7 +16,7 @@ from ir_ingest.report import render
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ir_ingest.config import SourceConfig
+    from ir_ingest.config import Config, SourceConfig
     from ir_ingest.oai.plan import HarvestOptions
     from ir_ingest.report.model import RunReport
     from ir_ingest.store import Store
@@ -55,18 +55,21 @@ def configured(
     )
 
 
-def resolved(sources: dict[str, SourceConfig], asked: Where) -> Where:
+def resolved(config: Config, asked: Where) -> Where:
     """Where ``asked`` names: a source of the config (``asked.url`` its name, its settings
-    replaced by those ``asked`` gives), or a URL as given.  Raises :class:`ConfigError` for
-    a name that is neither."""
-    source = sources.get(asked.url)
+    replaced by those ``asked`` gives), or a URL as given, whose records are kept under the
+    name of the source it is the endpoint of, if any (:meth:`Config.stored_name_for`).
+    Raises :class:`ConfigError` for a name that is neither."""
+    source = config.sources.get(asked.url)
     if source is not None:
         return configured(source, asked.prefix, asked.set_spec, asked.crosswalk, asked.repository)
     if "://" not in asked.url:
-        known = ", ".join(sorted(sources)) or "none configured"
+        known = ", ".join(sorted(config.sources)) or "none configured"
         raise ConfigError(
             f"{asked.url!r} is neither an http(s) URL nor a source in the config (sources: {known})"
         )
+    if asked.repository is None:
+        return replace(asked, repository=config.stored_name_for(asked.url))
     return asked
 
 
