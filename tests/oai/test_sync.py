@@ -12,7 +12,8 @@ from urllib.parse import parse_qs
 import pytest
 from lxml import html
 
-from ir_ingest.errors import HarvestError
+from ir_ingest.errors import ConfigError, HarvestError
+from ir_ingest.oai.archive import PageArchive
 from ir_ingest.oai.datestamp import format_datestamp
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
@@ -247,10 +248,29 @@ def test_the_archive_keeps_every_raw_page(
 def test_an_archive_that_cannot_be_written_stops_the_run_before_the_page_is_stored(
     store: Store, demo_records: list[ProvidedRecord], tmp_path: Path
 ) -> None:
+    # Found before any request: the archive's directory cannot be made.
     (tmp_path / "archive").write_text("a file where the folder should be")
+    plan = FaultPlan()
+    with pytest.raises(ConfigError, match=r"--archive .*archive: cannot make the directory"):
+        _run(store, demo_records, plan, archive=tmp_path / "archive")
+    assert (plan.seen, store.list_runs(10)) == ([], [])
+    # Found at the first page: the source's own directory cannot be made.
+    (tmp_path / "archive").unlink()
+    blocked = PageArchive(tmp_path / "archive", REPO, "oai_dc", None).directory
+    blocked.parent.mkdir()
+    blocked.write_text("a file where the source's folder should be")
     with pytest.raises(HarvestError, match=r"cannot archive a raw page under .*archive"):
         _run(store, demo_records, archive=tmp_path / "archive")
     assert store.counts()["records"] == 0
+
+
+def test_an_empty_set_is_refused_before_any_request(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    plan = FaultPlan()
+    with pytest.raises(ConfigError, match="--set must name a set"):
+        _run(store, demo_records, plan, set_spec=" ")
+    assert plan.seen == []
 
 
 def test_a_run_with_a_later_from_does_not_move_the_next_runs_start(

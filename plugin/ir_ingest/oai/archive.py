@@ -14,17 +14,29 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ir_ingest.errors import HarvestError
+from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.store import source_key
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def check_archive(root: Path) -> None:
+    """Make the archive directory, or raise :class:`ConfigError` saying why it cannot be
+    written to: before the run's first request, not at its first page."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"--archive {root}: cannot make the directory: {exc.strerror}") from exc
+    if not os.access(root, os.W_OK | os.X_OK):
+        raise ConfigError(f"--archive {root}: the directory cannot be written to")
 
 
 class PageArchive:

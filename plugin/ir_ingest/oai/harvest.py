@@ -26,6 +26,7 @@ from ir_ingest.errors import (
     OAIProtocolError,
     StoreError,
 )
+from ir_ingest.oai.archive import check_archive
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.pages import PageGuards
 from ir_ingest.oai.plan import (
@@ -120,6 +121,11 @@ def run_harvest(
     # Checked before any request: a typing error is the user's, not the endpoint's.
     bounds_at(options, day=False)
     check_crosswalk_name(crosswalk)
+    if set_spec is not None and not set_spec.strip():
+        # Sent as "set=", it asked some endpoints for every record and others for none.
+        raise ConfigError("--set must name a set, such as openaire (leave it out for all)")
+    if archive is not None:
+        check_archive(archive)
     if options.window is not None and options.window not in WINDOW_SIZES:
         sizes = " or ".join(WINDOW_SIZES)
         raise ConfigError(f"window must be {sizes}, got {options.window!r}")
