@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ir_ingest import xmlsafe
-from ir_ingest.xmlrepair import relabel_utf8, remove_illegal, repair_encoding, repairs_by_part
+from ir_ingest.xmlrepair import MAX_LINES, remove_illegal, repair_encoding, repairs_by_part
 
 _LATIN1 = b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
 
@@ -14,9 +14,8 @@ def test_windows_1252_bytes_in_a_utf8_document_are_read_as_windows_1252() -> Non
     # é (E9), curly quotes (93, 94) and the euro (80) as a word processor pastes them, beside
     # UTF-8 that stays as it is; 81 is one of the five bytes Windows-1252 leaves undefined.
     data = b"<r>\n<a>caf\xe9 \x93q\x94 \x80 \x81</a>\n<b>na\xc3\xafve</b>\n</r>"
-    fixed, repair = repair_encoding(data)
+    fixed, [repair] = repair_encoding(data)
     assert fixed.decode("utf-8") == "<r>\n<a>café “q” € \x81</a>\n<b>naïve</b>\n</r>"
-    assert repair is not None
     assert (repair.code, repair.count, repair.lines) == ("xml.wrong_encoding", 5, (2,))
     parsed = xmlsafe.parse(data)
     assert parsed.root.findtext("a") == "café “q” € \x81"
@@ -26,15 +25,30 @@ def test_windows_1252_bytes_in_a_utf8_document_are_read_as_windows_1252() -> Non
     assert issue.message == "read bytes that are not UTF-8 as Windows-1252 (5 at line 2)"
 
 
-def test_utf8_declared_iso_8859_1_is_read_as_utf8_and_said() -> None:
+@pytest.mark.parametrize(
+    "declared", ["ISO-8859-1", "iso-8859-1", "latin1", "Latin-1", "windows-1252", "CP1252"]
+)
+def test_utf8_declared_single_byte_is_read_as_utf8_and_said(declared: str) -> None:
     # Parsed as declared, this was "cafÃ©" in every record, with no word.
-    data = _LATIN1 + b"<r>\n<a>caf\xc3\xa9</a>\n<b>\xe2\x80\x9cq\xe2\x80\x9d</b></r>"
+    head = f"\ufeff<?xml version='1.0' encoding='{declared}'?>\n".encode()
+    data = head + "<r>\n<a>café</a>\n<b>“q”</b></r>".encode()
     parsed = xmlsafe.parse(data)
     assert (parsed.root.findtext("a"), parsed.root.findtext("b")) == ("café", "“q”")
     [issue] = parsed.issues
     assert issue.message == (
-        "read as UTF-8: the document declares ISO-8859-1, but is UTF-8 (3 at line 3, 4)"
-    )
+        f"read as UTF-8: the document declares {declared}, but is UTF-8 (3 at line 3, 4)"
+    ), "the byte order mark is no character read otherwise"
+
+
+def test_a_stray_byte_does_not_keep_a_mislabelled_document_garbled() -> None:
+    # Three UTF-8 characters to two bytes that are none: UTF-8, two bytes pasted in.
+    data = _LATIN1 + "<r><a>café</a><a>naïve Åse</a>\n<a>".encode() + b"\x93q\x94</a></r>"
+    parsed = xmlsafe.parse(data)
+    assert [a.text for a in parsed.root] == ["café", "naïve Åse", "“q”"]
+    assert [issue.message for issue in parsed.issues] == [
+        "read as UTF-8: the document declares ISO-8859-1, but is UTF-8 (3 at line 2)",
+        "read bytes that are not UTF-8 as Windows-1252 (2 at line 3)",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -42,20 +56,28 @@ def test_utf8_declared_iso_8859_1_is_read_as_utf8_and_said() -> None:
     [
         _LATIN1 + b"<r>caf\xe9</r>",  # truly ISO-8859-1
         _LATIN1 + b"<r>cafe</r>",  # ASCII: either reading is the same
+        _LATIN1 + b"<r>\xe9t\xe9 \xc9\xa9</r>",  # one UTF-8-like pair among ISO-8859-1
         b'<?xml version="1.0" encoding="UTF-8"?><r>caf\xc3\xa9</r>',
+        b"<?xml version='1.0' encoding='utf8'?><r>caf\xc3\xa9</r>",
         b"<r>caf\xc3\xa9</r>",  # no declaration: UTF-8 already
     ],
 )
 def test_documents_in_their_declared_encoding_are_not_repaired(data: bytes) -> None:
-    assert relabel_utf8(data) is None
+    assert repair_encoding(data) == (data, ())
     parsed = xmlsafe.parse(data)
     assert parsed.repairs == ()
-    assert parsed.root.text in ("café", "cafe")
+    assert parsed.root.text in ("café", "cafe", "été É©")
+
+
+def test_a_mislabelled_document_that_utf8_cannot_parse_is_read_as_declared() -> None:
+    # U+FFFE is no XML character: read as UTF-8 the document is not well-formed.
+    parsed = xmlsafe.parse(_LATIN1 + b"<r>\xef\xbf\xbe</r>")
+    assert (parsed.root.text, parsed.repairs) == ("ï¿¾", ())
 
 
 def test_a_declared_encoding_other_than_utf8_is_not_guessed_at() -> None:
     data = b'<?xml version="1.0" encoding="Shift_JIS"?><r>\xff\xfe</r>'
-    assert repair_encoding(data) == (data, None)
+    assert repair_encoding(data) == (data, ())
 
 
 def test_both_repairs_together_name_their_own_lines() -> None:
@@ -75,10 +97,15 @@ def test_a_message_names_ten_lines_and_counts_the_rest() -> None:
     assert issue.message.endswith("(25 at line 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 15 more)")
 
 
-def test_illegal_characters_are_counted_by_line_once() -> None:
-    cleaned, repair = remove_illegal(b"<r>\x01\x02\n\n&#1;</r>")
+def test_a_repair_lists_so_many_lines_and_counts_every_character() -> None:
+    lines = MAX_LINES + 5
+    _, [repair] = remove_illegal(b"\x01\x02\n" * lines)
+    assert (repair.count, len(repair.lines), repair.lines[-1]) == (2 * lines, MAX_LINES, MAX_LINES)
+
+
+def test_illegal_characters_are_counted_and_their_lines_listed_once() -> None:
+    cleaned, [repair] = remove_illegal(b"<r>\x01\x02\n\n&#1;</r>")
     assert cleaned == b"<r>\n\n</r>"
-    assert repair is not None
     assert (repair.count, repair.lines) == (3, (1, 3))
 
 
@@ -95,3 +122,18 @@ def test_repairs_are_given_to_the_parts_they_were_made_in() -> None:
         "read bytes that are not UTF-8 as Windows-1252 (response line 4)",
         "removed characters XML 1.0 does not allow (response line 5)",
     ]
+
+
+def test_references_are_removed_a_chunk_at_a_time_and_none_is_cut_in_two(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("ir_ingest.xmlrepair._CHUNK", 7)
+    cleaned, [repair] = remove_illegal(b"a&#1;b&#x1F;&amp;c&#2;\n" * 100)
+    assert cleaned == b"ab&amp;c\n" * 100
+    assert (repair.count, repair.lines[:3]) == (300, (1, 2, 3))
+
+
+def test_many_bytes_that_are_no_utf8_are_read_alike_in_one_pass() -> None:
+    few = b"<a>\x93q\x94 caf\xe9</a>"
+    many = b"<r>" + few * 5000 + b"</r>"  # 15,000 strays: over the run-by-run bound
+    assert xmlsafe.parse(many).root[0].text == xmlsafe.parse(few).root.text == "“q” café"

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from lxml import etree
 
 from ir_ingest.errors import XMLError
-from ir_ingest.xmlrepair import Repair, relabel_utf8, remove_illegal, repair_encoding
+from ir_ingest.xmlrepair import Repair, remove_illegal, repair_encoding, single_byte_declaration
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,13 +44,10 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_TAGS = 2_000_000
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
-#: The start of an HTML page: a login or maintenance page, or a site's home page where an
-#: endpoint's base URL was expected (an XML declaration and comments may come first).
-_HTML_START = re.compile(
-    rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
-    re.IGNORECASE | re.DOTALL,
-)
-_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+#: How an HTML page starts, once an XML declaration and comments are passed over.
+_HTML_ROOT = re.compile(rb"<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE)
+_TITLE_START = re.compile(rb"<title\b", re.IGNORECASE)
+_TITLE_END = re.compile(rb"</title", re.IGNORECASE)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
@@ -103,9 +100,9 @@ def parse(
 
     Raises :class:`~ir_ingest.errors.XMLError` with a stable ``code`` when the document is empty,
     too large (in bytes, or in tags: what its tree would cost), JSON or an HTML page
-    (``xml.not_xml``), carries a DOCTYPE, or is not well-formed even after illegal characters
-    are removed.  ``source`` (a file name or URL) is
-    put in front of every message.
+    (``xml.not_xml``), carries a DOCTYPE, or is not well-formed even once repaired
+    (:mod:`ir_ingest.xmlrepair`: its encoding, characters XML 1.0 forbids).  ``source`` (a
+    file name or URL) is put in front of every message.
     """
     if not data.strip():
         raise XMLError("the document is empty", code="xml.empty", source=source)
@@ -127,11 +124,12 @@ def parse(
         root = _parse_bytes(data, source)
     except etree.XMLSyntaxError as first_error:
         return _parse_repaired(data, source, first_error)
-    relabelled = relabel_utf8(data)
-    if relabelled is not None:
-        # Read as declared after all if UTF-8 does not parse (no real document seen yet).
+    if single_byte_declaration(data) is not None:
+        # Read as declared after all if, relabelled UTF-8, it does not parse.
         with contextlib.suppress(etree.XMLSyntaxError):
-            return Parsed(_parse_bytes(relabelled[0], source), (relabelled[1],))
+            repaired = _repaired(data, source)
+            if repaired is not None:
+                return repaired
     return Parsed(root)
 
 
@@ -204,17 +202,40 @@ def _not_xml(data: bytes, source: str | None) -> XMLError | None:
     """
     if data.lstrip()[:1] in (b"{", b"["):
         what = "JSON"
-    elif _HTML_START.match(data, 0, 4096):
-        title = _TITLE.search(data, 0, 1 << 16)
-        what = "an HTML page" + (_title(title.group(1)) if title else "")
+    elif _is_html(data[:4096]):
+        what = "an HTML page" + _title(data[: 1 << 16])
     else:
         return None
     return XMLError(f"the document is {what}, not XML", code="xml.not_xml", source=source)
 
 
-def _title(raw: bytes) -> str:
-    """An HTML page's title as a message may show it: one line, no control characters."""
-    text = " ".join(html.unescape(raw.decode("utf-8", "replace")).split())
+def _is_html(head: bytes) -> bool:
+    """Whether ``head`` starts as an HTML page does, an XML declaration and comments aside.
+
+    Passed over with ``find``, each once: an expression with a repeated comment in it took
+    time doubling with each ``<!---->`` (a review's 26 of them, 184 bytes, took 12 s).
+    """
+    at = len(head) - len(head.removeprefix(b"\xef\xbb\xbf").lstrip())
+    if head.startswith(b"<?xml", at):
+        at = head.find(b"?>", at)
+        at = -1 if at < 0 else len(head) - len(head[at + 2 :].lstrip())
+    while at >= 0 and head.startswith(b"<!--", at):
+        end = head.find(b"-->", at + 4)
+        at = -1 if end < 0 else len(head) - len(head[end + 3 :].lstrip())
+    return at >= 0 and _HTML_ROOT.match(head, at) is not None
+
+
+def _title(page: bytes) -> str:
+    """An HTML page's title as a message may show it (one line, no control characters), as
+    `` titled "…"``; ``""`` for none."""
+    start = _TITLE_START.search(page)
+    opened = page.find(b">", start.end()) if start else -1
+    end = _TITLE_END.search(page, opened) if opened >= 0 else None
+    if end is None:
+        return ""
+    text = " ".join(
+        html.unescape(page[opened + 1 : end.start()].decode("utf-8", "replace")).split()
+    )
     text = "".join(char for char in text if char.isprintable())
     return f' titled "{text[:80]}"' if text else ""
 
@@ -230,18 +251,22 @@ def _parse_repaired(data: bytes, source: str | None, first_error: etree.XMLSynta
     if data.startswith(_UTF16_BOMS):
         # Byte-level repair is only sound for ASCII-compatible encodings.
         raise _malformed(first_error, source)
-    repairs = []
-    for repair_step in (repair_encoding, remove_illegal):
-        data, repair = repair_step(data)
-        if repair is not None:
-            repairs.append(repair)
-    if not repairs:
-        raise _malformed(first_error, source)
     try:
-        root = _parse_bytes(data, source)
+        repaired = _repaired(data, source)
     except etree.XMLSyntaxError as second_error:
         raise _malformed(second_error, source) from first_error
-    return Parsed(root, tuple(repairs))
+    if repaired is None:
+        raise _malformed(first_error, source)
+    return repaired
+
+
+def _repaired(data: bytes, source: str | None) -> Parsed | None:
+    """``data`` parsed once repaired; ``None`` when no repair applies."""
+    repairs: list[Repair] = []
+    for repair_step in (repair_encoding, remove_illegal):
+        data, made = repair_step(data)
+        repairs.extend(made)
+    return Parsed(_parse_bytes(data, source), tuple(repairs)) if repairs else None
 
 
 _POSITION_SUFFIX = re.compile(r",? line \d+, column \d+$")

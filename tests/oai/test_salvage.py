@@ -8,7 +8,7 @@ import pytest
 
 from ir_ingest import xmlsafe
 from ir_ingest.errors import XMLError
-from ir_ingest.oai.salvage import salvage_page
+from ir_ingest.oai.salvage import read_one_by_one, salvage_page
 
 if TYPE_CHECKING:
     from ir_ingest.oai.client import Page
@@ -70,6 +70,23 @@ def test_the_pages_encoding_is_kept_for_each_record() -> None:
     ids, page = _salvage(_record(1, "Tromsø") + _record(2, "R&D"), head, "iso-8859-1")
     assert ids == ["oai:x:1", "oai:x:2"]
     assert page.records[0].tree is not None
+
+
+def test_records_cut_from_a_mislabelled_page_say_so_each() -> None:
+    """A byte order mark before the declaration kept it from the records: read as UTF-8
+    without the warning the page had."""
+    head = "\ufeff" + HEAD.replace("UTF-8", "ISO-8859-1")
+    body = (head + _record(1, "ok") + _record(2, "Tromsø") + TAIL).encode("utf-8")
+    assert [i.code for i in xmlsafe.parse(body).issues] == ["xml.wrong_encoding"]
+    page = read_one_by_one(body, "urn:test", "oai_dc")
+    assert page is not None
+    assert [r.tree.findtext(".//{*}title") for r in page.records if r.tree is not None] == [
+        "ok",
+        "Tromsø",
+    ]
+    assert list(page.issues_by_identifier) == ["oai:x:2"]
+    [issue] = page.issues_by_identifier["oai:x:2"]
+    assert issue.code == "xml.wrong_encoding"
 
 
 def test_a_broken_record_without_identifier_is_named_by_its_hash() -> None:
