@@ -127,20 +127,28 @@ def test_a_url_is_known_as_the_source_whose_endpoint_it_is(
         _write(
             tmp_path,
             '[sources.pure]\nurl = "https://Research.example.ac.uk/ws/oai"\nrepository = "pure"\n'
-            '[sources.eprints]\nurl = "https://eprints.example.org/cgi/oai2"\n'
-            '[sources.hidden]\nurl_env = "HIDDEN_OAI_URL"\nrepository = "hidden"\n',
+            '[sources.hidden]\nurl_env = "HIDDEN_OAI_URL"\nrepository = "hidden"\n'
+            '[sources.oa]\nurl = "http://ir.example.org/oai"\nset = "openaire"\n'
+            '[sources.y2020]\nurl = "http://ir.example.org:80/oai"\nset = "year:2020"\n',
         )
     )
+
+    def named(url: str, set_spec: str | None = None) -> str | None:
+        found = config.source_at(url, set_spec)
+        return found.name if found else None
+
     monkeypatch.delenv("HIDDEN_OAI_URL", raising=False)
-    assert config.stored_name_for("HTTPS://research.example.ac.uk/ws/oai/") == "pure"
-    assert config.stored_name_for("https://research.example.ac.uk/ws/OAI") is None  # a path
-    # Without a repository of its own, a source's records are kept under its URL as written.
-    assert config.stored_name_for("https://eprints.example.org/cgi/oai2/") == (
-        "https://eprints.example.org/cgi/oai2"
-    )
+    assert named("HTTPS://research.example.ac.uk:443/ws/oai/") == "pure"
+    assert named("https://research.example.ac.uk/ws/OAI") is None  # another path
+    assert named("http://research.example.ac.uk/ws/oai") is None  # another scheme
+    assert named("https://research.example.ac.uk:99999/ws/oai") is None  # unreadable: no error
     # A source whose variable is not set is passed over, not an error; once set, its
     # credentials are no part of the comparison.
-    assert config.stored_name_for("https://h.example/oai") is None
+    assert named("https://h.example/oai") is None
     monkeypatch.setenv("HIDDEN_OAI_URL", "https://u:s3cret@h.example/oai?apikey=k")
-    assert config.stored_name_for("https://other:pw@h.example/oai?apikey=x") == "hidden"
-    assert config.stored_name_for("https://h.example/oai") is None  # not without its key
+    assert named("https://other:pw@h.example/oai?apikey=x") == "hidden"
+    assert named("https://h.example/oai") is None  # not without its key
+    # Two sources at one endpoint: the set tells them apart, or no source is meant.
+    assert named("http://ir.example.org/oai") is None
+    assert named("http://ir.example.org/oai", "year:2020") == "y2020"
+    assert named("http://ir.example.org/oai", "other") is None

@@ -104,29 +104,44 @@ class Config:
     targets: dict[str, TargetConfig] = field(default_factory=dict)
     crosswalk_dirs: tuple[Path, ...] = ()
 
-    def stored_name_for(self, url: str) -> str | None:
-        """The name a source's records are kept under (:meth:`SourceConfig.stored_name`) when
-        ``url`` is its endpoint; ``None`` when it is no source's.
+    def source_at(self, url: str, set_spec: str | None = None) -> SourceConfig | None:
+        """The source whose endpoint ``url`` is (:func:`endpoint_key`); among several, the
+        one of them harvesting ``set_spec``; ``None`` when there is no one such source.
 
-        So the records of a source harvested by its URL, or imported from a response saved
-        from it, are the records its harvests keep, not copies under the URL (a walkthrough's
-        file and URL imports of one record made two).  A source whose ``url_env`` is not set
-        is passed over.
+        So a source harvested by its URL, or a response saved from it imported, is that
+        source, with its name and crosswalk, not a second copy of its records under the URL
+        (a walkthrough's file and URL imports of one record made two).  A source whose
+        ``url_env`` is not set is passed over, and so is a ``url`` that cannot be read.
         """
-        wanted = endpoint_key(url)
+        try:
+            wanted = endpoint_key(url)
+        except ConfigError:
+            return None
+        found = []
         for source in self.sources.values():
             with contextlib.suppress(ConfigError):
                 if endpoint_key(source.endpoint()) == wanted:
-                    return source.stored_name()
-        return None
+                    found.append(source)
+        if len(found) > 1:
+            found = [source for source in found if source.set_spec == set_spec]
+        return found[0] if len(found) == 1 else None
+
+
+#: The port each scheme has when none is written (RFC 3986 §6.2.3).
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def endpoint_key(url: str) -> str:
-    """A base URL as compared with a source's: without credentials (masked), its scheme and
-    host in lower case (RFC 3986 §6.2.2.1), and without a trailing slash."""
+    """A base URL as compared with a source's (RFC 3986 §6.2.2-6.2.3): without credentials
+    (masked), its scheme and host in lower case, without its scheme's default port or a
+    trailing slash.  Raises :class:`ConfigError` for a URL whose host cannot be read."""
     parts = urlsplit(public_url(url.strip()))
-    path = parts.path.rstrip("/")
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+    scheme = parts.scheme.lower()
+    netloc = parts.netloc.lower()
+    with contextlib.suppress(ValueError):
+        if parts.port is not None and parts.port == _DEFAULT_PORTS.get(scheme):
+            netloc = netloc.rpartition(":")[0]
+    return urlunsplit((scheme, netloc, parts.path.rstrip("/"), parts.query, ""))
 
 
 def load_config(path: Path | None) -> Config:

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
+    from ir_ingest.config import SourceConfig
+
 log = logging.getLogger(__name__)
 
 #: Repository name recorded for files imported without an OAI-PMH envelope naming their endpoint.
@@ -148,17 +150,20 @@ def all_read(entries: list[Entry], name: str) -> list[Entry]:
     return entries
 
 
-#: The name an endpoint's records are kept under, by its base URL; ``None``: the URL itself
-#: (:meth:`ir_ingest.config.Config.stored_name_for`).
-Names = Callable[[str], str | None]
+#: The configured source an endpoint is, by its base URL (``None``: none);
+#: :meth:`ir_ingest.config.Config.source_at`.
+Sources = Callable[[str], "SourceConfig | None"]
 
 
 def process_file(
-    path: Path, prefix: str | None = None, crosswalk: str | None = None, names: Names | None = None
+    path: Path,
+    prefix: str | None = None,
+    crosswalk: str | None = None,
+    sources: Sources | None = None,
 ) -> list[Entry]:
     """Read a file as :func:`read_file` does and :func:`process` each of its records, with
     the crosswalk ``crosswalk`` when given (else the one the prefix or the root names)."""
-    return process_document(_file_bytes(path), str(path), prefix, crosswalk, names=names)
+    return process_document(_file_bytes(path), str(path), prefix, crosswalk, sources=sources)
 
 
 def process_document(
@@ -167,26 +172,28 @@ def process_document(
     prefix: str | None = None,
     crosswalk: str | None = None,
     endpoint: str | None = None,
-    names: Names | None = None,
+    sources: Sources | None = None,
 ) -> list[Entry]:
     """:func:`process_file` for a document already read (fetched from a URL, say), which
     messages call ``name``.  ``endpoint``: the base URL an OAI-PMH response was fetched from,
     which names its records' repository, as a harvest of it would (not its ``<request>``,
-    which a proxy or an endpoint's own idea of its address may write otherwise).  ``names``
-    gives the name that URL's records are kept under, where it is not the URL.
+    which a proxy or an endpoint's own idea of its address may write otherwise).  When
+    ``sources`` knows that URL as a configured source's, its records are that source's: kept
+    under its name, read with its crosswalk unless ``crosswalk`` is given.
 
     A record taken out of a larger document (a ListRecords page, a collection) is stored as its
     own XML, which no longer shows the characters the parser removed from it; it gets the issue
     here instead.  The records of an OAI-PMH response are cut apart and parsed one by one to
     tell which lost characters, as a harvest does; those of a collection by their lines.
     """
-    parsed, records = _read(raw, name, prefix, endpoint, names)
-    if crosswalk is not None:
-        # The crosswalk the format names anyway is not the record's own (as in a harvest).
-        records = [
-            replace(h, crosswalk=crosswalk if crosswalk != h.metadata_prefix else None)
-            for h in records
-        ]
+    parsed, records = _read(raw, name, prefix, endpoint, sources)
+    # The crosswalk the format names anyway is not the record's own (as in a harvest).
+    records = [
+        replace(
+            h, crosswalk=None if (own := crosswalk or h.crosswalk) == h.metadata_prefix else own
+        )
+        for h in records
+    ]
     repairs: dict[str, list[Issue]] = {}
     if parsed.issues and len(records) > 1:
         repairs = _repairs(raw, parsed, records, prefix)
@@ -223,16 +230,18 @@ def _read(
     name: str,
     prefix: str | None,
     endpoint: str | None = None,
-    names: Names | None = None,
+    sources: Sources | None = None,
 ) -> tuple[xmlsafe.Parsed, list[HarvestedRecord]]:
     parsed = xmlsafe.parse(raw, source=name)
     root = parsed.root
     adopt_bare_record(root)  # raw stays as the file has it
     repository = root.findtext(f"{{{OAI_NS}}}request", default="").strip() or FILE_REPOSITORY
+    crosswalk = None
     if root.tag == f"{{{OAI_NS}}}OAI-PMH":
         repository = endpoint or repository
-        if names is not None:
-            repository = names(repository) or repository
+        source = sources(repository) if sources is not None else None
+        if source is not None:
+            repository, crosswalk = source.stored_name(), source.crosswalk
         records = xmlsafe.elements(RECORDS(root))
         error = root.find(f"{{{OAI_NS}}}error")
         if not records and error is not None:  # a saved error answer (§3.6)
@@ -256,6 +265,7 @@ def _read(
         metadata_prefix=prefix or "oai_dc",
         raw=raw,
         tree=root if not parsed.issues else None,
+        crosswalk=crosswalk,
     )
     if len(records) <= 1:
         return parsed, _harvested(name, records[0] if records else None, root, base, prefix)

@@ -89,6 +89,10 @@ def test_harvest_by_source_name_from_the_config(
     in_set = sum("openaire" in r.set_specs for r in demo_records)
     assert f"Run 1 completed: {in_set} records" in result.output
     assert in_set < len(demo_records), "the set narrows the harvest"
+    empty = runner.invoke(
+        app, ["--db", db, "--config", str(config), "harvest", "demo", "--set", ""]
+    )
+    assert "error: --set must name a set" in empty.output, "not the config's set in its place"
     typo = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demi"])
     assert typo.exit_code == 1
     assert "'demi' is neither an http(s) URL nor a source in the config (sources: demo)" in (
@@ -121,22 +125,6 @@ def test_records_are_kept_under_the_named_repository(
     again = runner.invoke(app, [*args, "--full"])
     assert again.exit_code == 0, again.output
     assert "36 records: 0 created, 0 updated, 36 unchanged" in again.output
-    # Without --repository, the config says whose endpoint the URL is (its spelling aside),
-    # for a harvest, a URL's import, and the import of a response saved from it.
-    with_config = ["--db", db, "--config", str(config)]
-    by_url = runner.invoke(
-        app, [*with_config, "harvest", oai_endpoint.replace("http://", "HTTP://"), "--full"]
-    )
-    assert "36 records: 0 created, 0 updated, 36 unchanged" in by_url.output, by_url.output
-    live = next(r for r in demo_records if not r.deleted)
-    asked = f"{oai_endpoint}?verb=GetRecord&metadataPrefix=oai_dc&identifier={live.identifier}"
-    saved = tmp_path / "saved.xml"
-    saved.write_bytes(requests.get(asked, timeout=10).content)
-    for place in (asked, str(saved)):
-        imported = runner.invoke(app, [*with_config, "import", place])
-        assert imported.output.startswith("unchanged: "), imported.output
-    reprocessed = runner.invoke(app, [*with_config, "reprocess", "--source", f"{oai_endpoint}/"])
-    assert "32 records: 0 created, 0 updated, 32 unchanged" in reprocessed.output  # 4 deleted
     with closing(Store(db)) as store:
         assert {record.source.repository for record in store.iter_records()} == {"demo-ir"}
         assert store.counts()["records"] == 36
@@ -312,6 +300,68 @@ def test_a_sources_crosswalk_from_the_config(db: str, oai_endpoint: str, tmp_pat
     )
     assert refused.exit_code == 1
     assert "no crosswalk is named 'nope'" in refused.output
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_sources_url_is_the_source_with_its_name_and_crosswalk(
+    db: str, oai_endpoint: str, tmp_path: Path, demo_records: list[ProvidedRecord]
+) -> None:
+    """Harvested by its URL, or imported from it or from a response saved from it, a
+    source's records are its own: not copies under the URL (a walkthrough's file and URL
+    imports made two), nor its own made again with another crosswalk (a review's)."""
+    titles_only(tmp_path / "mine")
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text(
+        f'crosswalk_dirs = ["mine"]\n[sources.demo]\nurl = "{oai_endpoint}"\nprefix = "oai_dc"\n'
+        'repository = "demo-ir"\ncrosswalk = "titles_only"\n',
+        "utf-8",
+    )
+    cli = ["--db", db, "--config", str(config)]
+    assert runner.invoke(app, [*cli, "harvest", "demo"]).exit_code == 0
+    spelt_otherwise = oai_endpoint.replace("http://", "HTTP://")
+    by_url = runner.invoke(app, [*cli, "harvest", spelt_otherwise, "--full"])
+    assert "36 records: 0 created, 0 updated, 36 unchanged" in by_url.output, by_url.output
+    live = next(r for r in demo_records if not r.deleted)
+    asked = f"{oai_endpoint}?verb=GetRecord&metadataPrefix=oai_dc&identifier={live.identifier}"
+    saved = tmp_path / "saved.xml"
+    saved.write_bytes(requests.get(asked, timeout=10).content)
+    for imported in (
+        [asked],
+        [str(saved)],
+        ["--endpoint", oai_endpoint, "--identifier", live.identifier],
+    ):
+        result = runner.invoke(app, [*cli, "import", *imported])
+        assert result.output.startswith("unchanged: "), (imported, result.output)
+    reprocessed = runner.invoke(app, [*cli, "reprocess", "--source", f"{oai_endpoint}/"])
+    assert "32 records: 0 created, 0 updated, 32 unchanged" in reprocessed.output  # 4 deleted
+    # Given on the command line, a name or a crosswalk is the command line's.
+    other = runner.invoke(app, [*cli, "import", str(saved), "--crosswalk", "oai_dc"])
+    assert other.output.startswith("updated: "), other.output
+    named = [*cli, "harvest", oai_endpoint, "--repository", "elsewhere"]
+    assert "Source: elsewhere · oai_dc · crosswalk titles_only" in runner.invoke(app, named).output
+    with closing(Store(db)) as store:
+        held = {(r.source.repository, r.source.crosswalk) for r in store.iter_records()}
+    assert held == {("demo-ir", "titles_only"), ("demo-ir", None), ("elsewhere", "titles_only")}
+
+
+def test_a_url_two_sources_share_is_the_one_harvesting_the_set_asked_for(
+    db: str, oai_endpoint: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text(
+        f'[sources.a]\nurl = "{oai_endpoint}"\nprefix = "oai_dc"\nrepository = "ir-a"\n'
+        f'[sources.b]\nurl = "{oai_endpoint}"\nprefix = "oai_dc"\nset = "openaire"\n'
+        'repository = "ir-b"\n',
+        "utf-8",
+    )
+    cli = ["--db", db, "--config", str(config), "harvest", oai_endpoint, "--prefix", "oai_dc"]
+    for given, source in (
+        ([], "ir-a · oai_dc"),
+        (["--set", "openaire"], "ir-b · oai_dc · set openaire"),
+        (["--set", "eels"], f"{oai_endpoint} · oai_dc · set eels"),
+    ):
+        result = runner.invoke(app, [*cli, *given])
+        assert f"Source: {source}" in result.output, result.output
 
 
 @pytest.mark.usefixtures("isolated_crosswalks")

@@ -251,8 +251,8 @@ def test_an_archive_that_cannot_be_written_stops_the_run_before_the_page_is_stor
     # Found before any request: the archive's directory cannot be made.
     (tmp_path / "archive").write_text("a file where the folder should be")
     plan = FaultPlan()
-    with pytest.raises(ConfigError, match=r"--archive .*archive: cannot make the directory"):
-        _run(store, demo_records, plan, archive=tmp_path / "archive")
+    with pytest.raises(ConfigError, match=r"--archive .*archive/deeper: .*archive is not a dir"):
+        _run(store, demo_records, plan, archive=tmp_path / "archive" / "deeper")
     assert (plan.seen, store.list_runs(10)) == ([], [])
     # Found at the first page: the source's own directory cannot be made.
     (tmp_path / "archive").unlink()

@@ -91,11 +91,11 @@ class Settings:
 
         config = self.config()
         configured = config.sources.get(source)
+        if configured is None and "://" in source:
+            configured = config.source_at(source)
         if configured is not None:
             return configured.stored_name()
-        if "://" not in source:
-            return source
-        return config.stored_name_for(source) or public_url(source)
+        return public_url(source) if "://" in source else source
 
 
 def _version(value: bool) -> None:

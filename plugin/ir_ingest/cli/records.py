@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from ir_ingest.entry import Entry
     from ir_ingest.oai.transport import TransportPolicy
-    from ir_ingest.pipeline import Names
+    from ir_ingest.pipeline import Sources
     from ir_ingest.schema import Record
     from ir_ingest.store import Store
 
@@ -139,8 +139,8 @@ def import_record(
                 store.save_page(None, entries, None)
         else:
             assert file is not None  # said above
-            names = settings.config().stored_name_for
-            entries = _read_document(file, _known_format(prefix), crosswalk, names)
+            sources = settings.config().source_at
+            entries = _read_document(file, _known_format(prefix), crosswalk, sources)
             with closing(settings.store()) as store:
                 store.save_page(None, entries, None)
     for entry in entries:
@@ -160,25 +160,25 @@ def _interactive() -> TransportPolicy:
 
 
 def _read_document(
-    place: str, prefix: str | None, crosswalk: str | None, names: Names
+    place: str, prefix: str | None, crosswalk: str | None, sources: Sources
 ) -> list[Entry]:
     """The records of a file or of what a URL answers, processed; all of them, or an error
-    (nothing is stored).  An OAI-PMH response's records are kept under the name ``names``
-    gives its endpoint (a configured source's), if any."""
+    (nothing is stored).  An OAI-PMH response from a configured source's endpoint gives
+    that source's records (``sources``: its name, its crosswalk)."""
     from ir_ingest.oai.getrecord import fetch_url
     from ir_ingest.pipeline import all_read, process_file
 
     parts = urlsplit(place.strip())
     scheme = parts.scheme.lower() if "://" in place else ""
     if scheme in ("http", "https"):
-        return fetch_url(place.strip(), prefix, crosswalk, _interactive(), names)
+        return fetch_url(place.strip(), prefix, crosswalk, _interactive(), sources)
     if scheme == "file":  # a file's URL, as a browser's address bar shows it
         from urllib.request import url2pathname
 
         place = url2pathname(parts.path)
     elif scheme:
         raise IngestError(f"{place}: import reads a file or an http(s) URL, not {scheme}://")
-    return all_read(process_file(Path(place), prefix, crosswalk, names), place)
+    return all_read(process_file(Path(place), prefix, crosswalk, sources), place)
 
 
 def _fetched(settings: Settings, store: Store, asked: Where, identifiers: list[str]) -> list[Entry]:

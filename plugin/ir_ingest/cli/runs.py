@@ -3,7 +3,7 @@ progress bar, its summary, and what ``--strict`` makes of it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -42,25 +42,25 @@ def configured(
     repository: str | None = None,
 ) -> Where:
     """Where ``source`` is harvested: its config, each setting replaced by the command line's
-    when given.  Raises :class:`ConfigError` for a url_env not set, or a crosswalk of the
-    config's that no crosswalk is."""
+    when given (``None``: not given).  Raises :class:`ConfigError` for a url_env not set,
+    or a crosswalk of the config's that no crosswalk is."""
     if crosswalk is None and source.crosswalk is not None:
         check_source_crosswalk(f"[sources.{source.name}]", source.crosswalk)
     return Where(
         url=source.endpoint(),
-        prefix=prefix or source.prefix,
-        set_spec=set_spec or source.set_spec,
-        crosswalk=crosswalk or source.crosswalk,
-        repository=repository or source.repository,
+        prefix=prefix if prefix is not None else source.prefix,
+        set_spec=set_spec if set_spec is not None else source.set_spec,
+        crosswalk=crosswalk if crosswalk is not None else source.crosswalk,
+        repository=repository if repository is not None else source.repository,
     )
 
 
 def resolved(config: Config, asked: Where) -> Where:
-    """Where ``asked`` names: a source of the config (``asked.url`` its name, its settings
-    replaced by those ``asked`` gives), or a URL as given, whose records are kept under the
-    name of the source it is the endpoint of, if any (:meth:`Config.stored_name_for`).
-    Raises :class:`ConfigError` for a name that is neither."""
-    source = config.sources.get(asked.url)
+    """Where ``asked`` names: a source of the config, by its name or by its URL
+    (:meth:`Config.source_at`), its settings replaced by those ``asked`` gives; or a URL
+    that is no source's, as given.  Raises :class:`ConfigError` for a name that is neither.
+    """
+    source = config.sources.get(asked.url) or config.source_at(asked.url, asked.set_spec)
     if source is not None:
         return configured(source, asked.prefix, asked.set_spec, asked.crosswalk, asked.repository)
     if "://" not in asked.url:
@@ -68,8 +68,6 @@ def resolved(config: Config, asked: Where) -> Where:
         raise ConfigError(
             f"{asked.url!r} is neither an http(s) URL nor a source in the config (sources: {known})"
         )
-    if asked.repository is None:
-        return replace(asked, repository=config.stored_name_for(asked.url))
     return asked
 
 

@@ -29,14 +29,18 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def check_archive(root: Path) -> None:
-    """Make the archive directory, or raise :class:`ConfigError` saying why it cannot be
-    written to: before the run's first request, not at its first page."""
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError(f"--archive {root}: cannot make the directory: {exc.strerror}") from exc
-    if not os.access(root, os.W_OK | os.X_OK):
-        raise ConfigError(f"--archive {root}: the directory cannot be written to")
+    """Raise :class:`ConfigError` when the archive directory cannot be made or written to,
+    before the run's first request, not at its first page; nothing is made here (a run
+    refused for another reason left an empty directory behind)."""
+    if root.is_symlink() and not root.exists():
+        raise ConfigError(f"--archive {root}: a symbolic link to nothing")
+    existing = root
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"--archive {root}: {existing} is not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ConfigError(f"--archive {root}: {existing} cannot be written to")
 
 
 class PageArchive:

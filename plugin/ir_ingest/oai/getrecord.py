@@ -24,7 +24,7 @@ from ir_ingest.oai.harvest import (
     with_formats_offered,
 )
 from ir_ingest.oai.transport import Transport
-from ir_ingest.pipeline import Names, all_read, process, process_document
+from ir_ingest.pipeline import Sources, all_read, process, process_document
 from ir_ingest.secrets import public_url
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def fetch_url(
     prefix: str | None = None,
     crosswalk: str | None = None,
     policy: TransportPolicy | None = None,
-    names: Names | None = None,
+    sources: Sources | None = None,
 ) -> list[Entry]:
     """What ``url`` answers, read as a file is and processed: all of its records, or an error.
 
@@ -103,7 +103,7 @@ def fetch_url(
             f"{shown} redirected to another host ({landed.hostname}): import from there"
         )
     endpoint = public_url(without_oai_arguments(url))
-    entries = all_read(process_document(raw, shown, prefix, crosswalk, endpoint, names), shown)
+    entries = all_read(process_document(raw, shown, prefix, crosswalk, endpoint, sources), shown)
     asked = dict(parse_qsl(parts.query))
     if asked.get("verb") == "GetRecord" and "identifier" in asked:
         wanted = asked["identifier"].strip()
