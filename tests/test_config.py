@@ -152,3 +152,5 @@ def test_a_url_is_known_as_the_source_whose_endpoint_it_is(
     assert named("http://ir.example.org/oai") is None
     assert named("http://ir.example.org/oai", "year:2020") == "y2020"
     assert named("http://ir.example.org/oai", "other") is None
+    # One source at an endpoint is not another set's: that would depend on the sources beside.
+    assert named("HTTPS://research.example.ac.uk/ws/oai/", "physics") is None

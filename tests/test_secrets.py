@@ -52,3 +52,16 @@ def test_a_url_shown_for_its_credentials_shows_where_they_are() -> None:
     assert shown_url("https://h/oai") == "https://h/oai"
     with pytest.raises(ConfigError, match="cannot be read"):
         shown_url("https://user:pa?ss@host/oai")  # "?" ends the authority at "user:pa"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user:pa?ss@host/oai",  # "?" ends the authority at "user:pa"
+        "http://u:p]@[::1/oai",  # splits, but the host left after the password does not
+        "https://[::1]@[x]/oai",  # "[x]" is no IP address
+    ],
+)
+def test_a_url_whose_host_cannot_be_read_is_refused_not_a_crash(url: str) -> None:
+    with pytest.raises(ConfigError, match="cannot be read"):
+        public_url(url)

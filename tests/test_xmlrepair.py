@@ -30,14 +30,31 @@ def test_windows_1252_bytes_in_a_utf8_document_are_read_as_windows_1252() -> Non
 )
 def test_utf8_declared_single_byte_is_read_as_utf8_and_said(declared: str) -> None:
     # Parsed as declared, this was "cafÃ©" in every record, with no word.
-    head = f"\ufeff<?xml version='1.0' encoding='{declared}'?>\n".encode()
+    head = f"<?xml version='1.0' encoding='{declared}'?>\n".encode()
     data = head + "<r>\n<a>café</a>\n<b>“q”</b></r>".encode()
     parsed = xmlsafe.parse(data)
     assert (parsed.root.findtext("a"), parsed.root.findtext("b")) == ("café", "“q”")
     [issue] = parsed.issues
     assert issue.message == (
         f"read as UTF-8: the document declares {declared}, but is UTF-8 (3 at line 3, 4)"
-    ), "the byte order mark is no character read otherwise"
+    )
+
+
+def test_a_byte_order_mark_says_utf8_whatever_the_declaration() -> None:
+    """The parser reads it so (XML 1.0 §4.3.3): nothing to repair, nothing to say; bytes
+    that are no UTF-8 in it are read as Windows-1252, as in any UTF-8 document."""
+    data = b"\xef\xbb\xbf" + _LATIN1 + "<r>\n<a>café</a>\n<b>\ufeff</b></r>".encode()
+    parsed = xmlsafe.parse(data)
+    assert (parsed.root.findtext("a"), parsed.repairs) == ("café", ())
+    [issue] = xmlsafe.parse(data.replace(b"\xef\xbb\xbf</b>", b"\x93</b>")).issues
+    assert issue.message == "read bytes that are not UTF-8 as Windows-1252 (1 at line 4)"
+
+
+def test_as_many_utf8_characters_as_strays_is_read_as_declared() -> None:
+    # Two characters that could be UTF-8 to two bytes that cannot: ISO-8859-1 is likelier.
+    data = _LATIN1 + "<r>é ï".encode() + b" \x93\x94</r>"
+    assert repair_encoding(data) == (data, ())
+    assert xmlsafe.parse(data).root.text == "Ã© Ã¯ \x93\x94"
 
 
 def test_a_stray_byte_does_not_keep_a_mislabelled_document_garbled() -> None:
@@ -137,3 +154,18 @@ def test_many_bytes_that_are_no_utf8_are_read_alike_in_one_pass() -> None:
     few = b"<a>\x93q\x94 caf\xe9</a>"
     many = b"<r>" + few * 5000 + b"</r>"  # 15,000 strays: over the run-by-run bound
     assert xmlsafe.parse(many).root[0].text == xmlsafe.parse(few).root.text == "“q” café"
+
+
+def test_a_relabelled_document_keeps_references_in_its_cdata() -> None:
+    # Text, not a reference: only a document that does not parse loses such characters.
+    parsed = xmlsafe.parse(_LATIN1 + "<r>é<![CDATA[x&#1;y]]></r>".encode())
+    assert parsed.root.text == "éx&#1;y"
+    assert [r.code for r in parsed.repairs] == ["xml.wrong_encoding"]
+
+
+def test_the_two_ways_of_reading_strays_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = b"<r>\n<a>caf\xe9 \x93q\x94 \x80\x81 na\xc3\xafve \xe2\x80</a>\n</r>"
+    by_handler = repair_encoding(data)
+    monkeypatch.setattr("ir_ingest.xmlrepair._TRANSLATED_FROM", 0)
+    assert repair_encoding(data) == by_handler
+    assert by_handler[0].decode() == "<r>\n<a>café “q” €\x81 naïve â€</a>\n</r>"

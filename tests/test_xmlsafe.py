@@ -88,6 +88,12 @@ def test_oversized_input_is_refused_before_parsing() -> None:
     assert "2,007 bytes" in str(caught.value)
 
 
+def test_a_document_of_too_many_attributes_is_refused_before_parsing() -> None:
+    with pytest.raises(XMLError, match="12 tags and attributes") as caught:
+        xmlsafe.parse(b"<a " + b"b='' " * 11 + b"/>", max_tags=10)
+    assert caught.value.code == "xml.too_large"
+
+
 def test_a_document_of_too_many_tags_is_refused_before_parsing() -> None:
     # 8 MB of <a/> became 282 MB of tree (security review): the tags bound the tree, as the
     # bytes bound the text.
@@ -138,6 +144,7 @@ def test_malformed_input_names_line_and_column() -> None:
         # Well-formed but for its DOCTYPE, which is not what went wrong.
         (b"<!DOCTYPE html><html><head><title>Log in</title></head></html>", 'page titled "Log in"'),
         (b"<html><title>\n A &amp; B\x1b]0;x\x07 </title><p>x<br></html>", 'titled "A & B]0;x"'),
+        (b'<html lang="en"><title lang="en">Hi</title><br></html>', 'titled "Hi"'),
         (
             b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- proxy -->\n<!DOCTYPE html PUBLIC '
             b'"-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/x.dtd"><html/>',

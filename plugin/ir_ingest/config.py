@@ -105,8 +105,9 @@ class Config:
     crosswalk_dirs: tuple[Path, ...] = ()
 
     def source_at(self, url: str, set_spec: str | None = None) -> SourceConfig | None:
-        """The source whose endpoint ``url`` is (:func:`endpoint_key`); among several, the
-        one of them harvesting ``set_spec``; ``None`` when there is no one such source.
+        """The source whose endpoint ``url`` is (:func:`endpoint_key`): the one harvesting
+        ``set_spec`` when it is given; else the only one, or among several the one with no
+        set; ``None`` when there is no one such source.
 
         So a source harvested by its URL, or a response saved from it imported, is that
         source, with its name and crosswalk, not a second copy of its records under the URL
@@ -122,7 +123,7 @@ class Config:
             with contextlib.suppress(ConfigError):
                 if endpoint_key(source.endpoint()) == wanted:
                     found.append(source)
-        if len(found) > 1:
+        if set_spec is not None or len(found) > 1:
             found = [source for source in found if source.set_spec == set_spec]
         return found[0] if len(found) == 1 else None
 

@@ -8,7 +8,7 @@ values: a config key (``access_token``) or a URL's query parameter (``?apikey=â€
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 from ir_ingest.errors import ConfigError
 
@@ -58,6 +58,24 @@ def shown_url(url: str) -> str:
     return f"{scheme}://{MASK}@{rest}"
 
 
+def _readable(url: str) -> SplitResult | None:
+    """``url`` split, or ``None`` when its host or port cannot be read."""
+    try:
+        parts = urlsplit(url)  # raises ValueError for a bracket left open ("[::1/oai")
+        parts.port  # noqa: B018  # raises ValueError when "port" is part of a password
+        parts.hostname  # noqa: B018  # raises ValueError for "[x]", no IP address
+    except ValueError:
+        return None
+    return parts
+
+
+def _unreadable() -> ConfigError:
+    return ConfigError(
+        "the endpoint URL's host cannot be read (not shown: it may hold a password); "
+        "percent-encode / ? # @ in a user name or password, e.g. ? as %3F"
+    )
+
+
 def public_url(url: str) -> str:
     """A URL without the user name and password it may carry, nor the values of credential
     query parameters (``?apikey=***``), for messages and record ids.
@@ -68,19 +86,13 @@ def public_url(url: str) -> str:
     ``https://user:pa?ss@host/oai`` the unencoded ``?`` ends the authority at ``user:pa``.
     """
     authority = url.partition("//")[2].partition("/")[0]
-    try:
-        parts = urlsplit(url)  # raises ValueError for a bracket left open ("[::1/oai")
-        parts.port  # noqa: B018  # raises ValueError when "port" is part of a password
-    except ValueError:
-        unreadable = True
-    else:
-        unreadable = "@" in authority and "@" not in parts.netloc
-    if unreadable:
-        raise ConfigError(
-            "the endpoint URL's host cannot be read (not shown: it may hold a password); "
-            "percent-encode / ? # @ in a user name or password, e.g. ? as %3F"
-        )
+    parts = _readable(url)
+    if parts is None or ("@" in authority and "@" not in parts.netloc):
+        raise _unreadable()
     if "@" in parts.netloc:
         url = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+        # The host left must be one: "http://u:p]@[::1/oai" split, its host does not.
+        if _readable(url) is None:
+            raise _unreadable()
     # An API key in the query (?apikey=â€¦) is a credential too: sent, never shown or stored.
     return mask_query(url)

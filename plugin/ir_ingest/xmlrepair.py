@@ -19,6 +19,7 @@ listed: a page can be 64 MiB of bad bytes (a review's 16 MiB of ``\xe9`` had tak
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -47,10 +48,13 @@ _ESCAPED = re.compile("[\udc80-\udcff]+")
 _AS_1252 = {
     0xDC00 + byte: bytes([byte]).decode("latin-1" if byte in b"\x81\x8d\x8f\x90\x9d" else "cp1252")
     for byte in range(0x80, 0x100)
-}
-#: Past so many, the bytes that are no UTF-8 are read by one pass over the whole text
-#: (translate: 80 ns a character), not run by run (a call each: 10 s for 8 million runs).
-_TRANSLATED_FROM = 10_000
+} | {code: chr(code) for code in range(0x80)}
+#: Up to so many, the bytes that are no UTF-8 are read by a decoding error handler (a call
+#: each: 10 s for 8 million); past it, by one pass over the whole text, ASCII in the table
+#: (a failed look-up each had made 64 MiB with 10,001 of them take 13 s).
+_TRANSLATED_FROM = 100_000
+_AS_1252_HANDLER = "ir_ingest.windows-1252"
+_BOM = b"\xef\xbb\xbf"
 #: UTF-8's non-ASCII characters as decoding reads them: not a byte order mark, not a stray.
 _NON_ASCII = re.compile("[^\x00-\x7f\ufeff\udc80-\udcff]")
 #: So much text a substitution works on at a time: one over 16 MiB of ``&#1;`` had taken
@@ -61,6 +65,10 @@ _UTF8 = (b"utf-8", b"utf8")
 MAX_LINES = 10_000
 #: Lines a message names before "and N more".
 _SHOWN = 10
+
+
+#: A repair step's result: the bytes, and the repairs it made (none: it changed nothing).
+Repaired = tuple[bytes, tuple["Repair", ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +113,7 @@ def _lines(pattern: re.Pattern[Any], data: Any, start: int = 0) -> tuple[int, ..
     return tuple(lines)
 
 
-def remove_illegal(data: bytes) -> tuple[bytes, tuple[Repair, ...]]:
+def remove_illegal(data: bytes) -> Repaired:
     """``data`` without the characters XML 1.0 forbids, and the repair, if one was made."""
     cleaned = data.translate(None, _C0)
     count = len(data) - len(cleaned)
@@ -141,7 +149,7 @@ def single_byte_declaration(data: bytes) -> re.Match[bytes] | None:
     Cheap, as it runs on every document parsed (1.6 µs on a 3 KB record): ASCII documents and
     those declaring nothing stop at the first or second test.
     """
-    if data.isascii():
+    if data.isascii() or data.startswith(_BOM):  # a byte order mark wins (XML 1.0 §4.3.3)
         return None
     declared = _DECLARED.match(data)
     if declared is None or declared.group(1).decode().lower() not in _SINGLE_BYTE:
@@ -149,7 +157,7 @@ def single_byte_declaration(data: bytes) -> re.Match[bytes] | None:
     return declared
 
 
-def repair_encoding(data: bytes) -> tuple[bytes, tuple[Repair, ...]]:
+def repair_encoding(data: bytes) -> Repaired:
     """``data`` as UTF-8 that parses, and the repairs made (none: it needed or allowed none).
 
     A document declaring a single-byte encoding whose non-ASCII text is mostly well-formed
@@ -164,7 +172,7 @@ def repair_encoding(data: bytes) -> tuple[bytes, tuple[Repair, ...]]:
             return data, ()  # in the encoding it declares
         data, relabelling = relabelled
         repairs = (relabelling,)
-    elif (declared := _DECLARED.match(data)) and declared.group(1).lower() not in _UTF8:
+    elif not _utf8(data):
         return data, ()
     text = data.decode("utf-8", "surrogateescape")
     strays = _strays(data, text)
@@ -173,12 +181,29 @@ def repair_encoding(data: bytes) -> tuple[bytes, tuple[Repair, ...]]:
     if strays > _TRANSLATED_FROM:
         fixed = text.translate(_AS_1252)
     else:
-        fixed = _ESCAPED.sub(lambda run: run.group().translate(_AS_1252), text)
+        fixed = data.decode("utf-8", _AS_1252_HANDLER)
     what = "read bytes that are not UTF-8 as Windows-1252"
     stray_repair = Repair(
         code="xml.wrong_encoding", what=what, count=strays, lines=_lines(_ESCAPED, text)
     )
     return fixed.encode("utf-8"), (*repairs, stray_repair)
+
+
+def _utf8(data: bytes) -> bool:
+    """Whether ``data`` is to be read as UTF-8: it starts with UTF-8's byte order mark, or
+    declares UTF-8 or no encoding (XML 1.0 §4.3.3, F.1)."""
+    declared = _DECLARED.match(data)
+    return data.startswith(_BOM) or declared is None or declared.group(1).lower() in _UTF8
+
+
+def _read_as_1252(error: UnicodeError) -> tuple[str, int]:
+    """A decoding error handler: the bytes that are no UTF-8, read as Windows-1252."""
+    assert isinstance(error, UnicodeDecodeError)  # registered for decoding only
+    bad = error.object[error.start : error.end]
+    return "".join(_AS_1252[0xDC00 + byte] for byte in bad), error.end
+
+
+codecs.register_error(_AS_1252_HANDLER, _read_as_1252)
 
 
 def _strays(data: bytes, text: str) -> int:
@@ -197,8 +222,8 @@ def _relabelled(data: bytes, declared: re.Match[bytes]) -> tuple[bytes, Repair] 
     """
     text = data.decode("utf-8", "surrogateescape")
     strays = _strays(data, text)
-    bom = 1 if text.startswith("\ufeff") else 0
-    utf8 = len(text) - len(text.encode("ascii", "ignore")) - strays - bom
+    # U+FEFF (a byte order mark where it is first) is in none of the counts.
+    utf8 = len(text) - len(text.encode("ascii", "ignore")) - strays - text.count("\ufeff")
     if utf8 <= strays:
         return None
     relabelled = data[: declared.start(1)] + b"UTF-8" + data[declared.end(1) :]

@@ -13,7 +13,7 @@ import pytest
 from lxml import html
 
 from ir_ingest.errors import ConfigError, HarvestError
-from ir_ingest.oai.archive import PageArchive
+from ir_ingest.oai.archive import PageArchive, check_archive
 from ir_ingest.oai.datestamp import format_datestamp
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
@@ -262,6 +262,16 @@ def test_an_archive_that_cannot_be_written_stops_the_run_before_the_page_is_stor
     with pytest.raises(HarvestError, match=r"cannot archive a raw page under .*archive"):
         _run(store, demo_records, archive=tmp_path / "archive")
     assert store.counts()["records"] == 0
+
+
+def test_an_archive_is_checked_without_making_anything(tmp_path: Path) -> None:
+    check_archive(tmp_path / "new" / "archive")
+    assert list(tmp_path.iterdir()) == [], "made when the first page is kept, not before"
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(ConfigError, match="gone is a symbolic link to nothing"):
+        check_archive(tmp_path / "gone" / "archive")
+    with pytest.raises(ConfigError, match="File name too long"):
+        check_archive(tmp_path / ("a" * 300))
 
 
 def test_an_empty_set_is_refused_before_any_request(

@@ -3,7 +3,7 @@ progress bar, its summary, and what ``--strict`` makes of it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -12,6 +12,7 @@ from ir_ingest.cli.common import fail_cleanly, write_text
 from ir_ingest.console import err, harvest_progress, out, print_run
 from ir_ingest.errors import ConfigError
 from ir_ingest.report import render
+from ir_ingest.secrets import public_url
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -60,9 +61,14 @@ def resolved(config: Config, asked: Where) -> Where:
     (:meth:`Config.source_at`), its settings replaced by those ``asked`` gives; or a URL
     that is no source's, as given.  Raises :class:`ConfigError` for a name that is neither.
     """
-    source = config.sources.get(asked.url) or config.source_at(asked.url, asked.set_spec)
+    source = config.sources.get(asked.url)
     if source is not None:
         return configured(source, asked.prefix, asked.set_spec, asked.crosswalk, asked.repository)
+    source = config.source_at(asked.url, asked.set_spec)
+    if source is not None:
+        where = configured(source, asked.prefix, asked.set_spec, asked.crosswalk, asked.repository)
+        # Credentials typed are the ones to send; without any, the source's (from url_env).
+        return where if public_url(asked.url) == asked.url else replace(where, url=asked.url)
     if "://" not in asked.url:
         known = ", ".join(sorted(config.sources)) or "none configured"
         raise ConfigError(
@@ -75,7 +81,6 @@ def run_one(store: Store, where: Where, asked: HarvestOptions) -> RunReport:
     """One harvest run, with its progress bar: at ``where``, as ``asked`` (its endpoint's
     settings, the set and the crosswalk, are ``where``'s)."""
     from ir_ingest.oai.harvest import AUTO_PREFIX, run_harvest
-    from ir_ingest.secrets import public_url
 
     with harvest_progress(f"harvest {public_url(where.url)}") as on_page:
         return run_harvest(

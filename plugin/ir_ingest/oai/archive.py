@@ -32,14 +32,18 @@ def check_archive(root: Path) -> None:
     """Raise :class:`ConfigError` when the archive directory cannot be made or written to,
     before the run's first request, not at its first page; nothing is made here (a run
     refused for another reason left an empty directory behind)."""
-    if root.is_symlink() and not root.exists():
-        raise ConfigError(f"--archive {root}: a symbolic link to nothing")
-    existing = root
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        raise ConfigError(f"--archive {root}: {existing} is not a directory")
-    if not os.access(existing, os.W_OK | os.X_OK):
+    try:
+        existing = root
+        while not existing.exists():
+            if existing.is_symlink():
+                raise ConfigError(f"--archive {root}: {existing} is a symbolic link to nothing")
+            existing = existing.parent
+        if not existing.is_dir():
+            raise ConfigError(f"--archive {root}: {existing} is not a directory")
+        writable = os.access(existing, os.W_OK | os.X_OK)
+    except OSError as exc:  # a name too long, a folder that cannot be entered
+        raise ConfigError(f"--archive {root}: {exc.strerror}") from exc
+    if not writable:
         raise ConfigError(f"--archive {root}: {existing} cannot be written to")
 
 

@@ -30,9 +30,7 @@ from ir_ingest.oai.client import Page, int_or_none
 from ir_ingest.oai.records import UNIDENTIFIED, read_records, unidentified_issues
 from ir_ingest.xmlsafe import OAI_NS
 
-#: After a UTF-8 byte order mark, if any: kept, each record cut from a page declaring
-#: ISO-8859-1 while written in UTF-8 was read as UTF-8 without the warning the page had.
-_DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]{0,200}\?>")
+_DECLARATION = re.compile(rb"^\s*<\?xml[^>]{0,200}\?>")
 #: Comments and CDATA sections, which may hold anything that looks like a tag: (start, end).
 _HIDDEN = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"))
 _ROOT = re.compile(rb"<((?:[\w.-]+:)?OAI-PMH)\b")
