@@ -255,6 +255,32 @@ def test_a_repaired_record_of_a_listrecords_file_keeps_its_issue(tmp_path: Path)
     assert entries[1].record.title.value == "Bell title"
 
 
+def test_a_mislabelled_page_is_read_record_by_record_by_import_as_by_harvest(
+    tmp_path: Path,
+) -> None:
+    """Judged on the whole page, one UTF-8 character to two stray bytes read the page as
+    declared ("CafÃ©"); a harvest reads each record alone, and got "Café" (a walkthrough
+    saw a record flip between the two at every run)."""
+    body = (
+        f'<?xml version="1.0" encoding="ISO-8859-1"?>\n<OAI-PMH xmlns="{OAI}"><ListRecords>\n'
+        + "".join(
+            f"<record>\n<header><identifier>oai:x:{n}</identifier><datestamp>2024-01-01"
+            f"</datestamp></header>\n<metadata>{_dc(title)}</metadata>\n</record>\n"
+            for n, title in ((1, "Café"), (2, "Plain"), (3, "@Plain@ thr#e"))
+        )
+        + "</ListRecords></OAI-PMH>"
+    ).encode()
+    path = tmp_path / "page.xml"
+    path.write_bytes(body.replace(b"@", b"\x93", 1).replace(b"@", b"\x94").replace(b"#", b"\xe9"))
+
+    entries = process_file(path)
+
+    titles = [e.record.title.value for e in entries if e.record and e.record.title]
+    assert titles == ["Café", "Plain", "“Plain” thrée"]
+    said = [[i.code for i in entry.issues if i.code.startswith("xml.")] for entry in entries]
+    assert said == [["xml.wrong_encoding"], [], ["xml.wrong_encoding"]]
+
+
 def test_a_repaired_member_of_a_collection_keeps_its_issue(tmp_path: Path) -> None:
     mods = "http://www.loc.gov/mods/v3"
     members = "\n".join(

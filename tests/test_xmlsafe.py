@@ -141,6 +141,7 @@ def test_malformed_input_names_line_and_column() -> None:
     ("doc", "said"),
     [
         (b' \n[{"id": "x"}]', "JSON"),
+        (b'\xef\xbb\xbf{"id": "x"}', "JSON"),
         # Well-formed but for its DOCTYPE, which is not what went wrong.
         (b"<!DOCTYPE html><html><head><title>Log in</title></head></html>", 'page titled "Log in"'),
         (b"<html><title>\n A &amp; B\x1b]0;x\x07 </title><p>x<br></html>", 'titled "A & B]0;x"'),

@@ -195,25 +195,33 @@ def process_document(
         for h in records
     ]
     repairs: dict[str, list[Issue]] = {}
-    if parsed.issues and len(records) > 1:
-        repairs = _repairs(raw, parsed, records, prefix)
+    if parsed.repairs and len(records) > 1:
+        records, repairs = _repaired(raw, parsed, records, prefix)
     return [process(h, repairs.get(h.identifier, [])) for h in records]
 
 
-def _repairs(
+def _repaired(
     raw: bytes, parsed: xmlsafe.Parsed, records: list[HarvestedRecord], prefix: str | None
-) -> dict[str, list[Issue]]:
-    """The repair issues (``xml.illegal_characters``, ``xml.wrong_encoding``) of each record
-    repaired, by identifier."""
+) -> tuple[list[HarvestedRecord], dict[str, list[Issue]]]:
+    """``records``, each read on its own where it can be, as a harvest reads a repaired page
+    (an encoding is judged record by record: the same page gave two texts of one record by
+    import and harvest, and a record flipped at every run), and the repair issues
+    (``xml.illegal_characters``, ``xml.wrong_encoding``) of each, by identifier."""
     one_by_one = read_one_by_one(raw, records[0].repository, prefix or "oai_dc")
     if one_by_one is not None:
-        return {
+        alone = {found.identifier: found for found in one_by_one.records}
+        return [
+            replace(h, tree=alone[h.identifier].tree, raw=alone[h.identifier].raw)
+            if h.identifier in alone
+            else h
+            for h in records
+        ], {
             identifier: [issue for issue in issues if issue.code.startswith("xml.")]
             for identifier, issues in one_by_one.issues_by_identifier.items()
         }
     parts = {h.tree: h.identifier for h in records if h.tree is not None}
     by_part = repairs_by_part(list(parts), parsed.repairs, "document")
-    return {parts[part]: issues for part, issues in by_part.items()}
+    return records, {parts[part]: issues for part, issues in by_part.items()}
 
 
 def _file_bytes(path: Path) -> bytes:

@@ -54,6 +54,10 @@ _AS_1252 = {
 #: (a failed look-up each had made 64 MiB with 10,001 of them take 13 s).
 _TRANSLATED_FROM = 100_000
 _AS_1252_HANDLER = "ir_ingest.windows-1252"
+_LATIN1_HANDLER = "ir_ingest.latin-1"
+#: The bytes ISO-8859-1 reads as C1 control characters and Windows-1252 as punctuation.
+_NOT_C1 = bytes(range(0x80)) + bytes(range(0xA0, 0x100))
+_C1_BYTE = re.compile(rb"[\x80-\x9f]")
 _BOM = b"\xef\xbb\xbf"
 #: UTF-8's non-ASCII characters as decoding reads them: not a byte order mark, not a stray.
 _NON_ASCII = re.compile("[^\x00-\x7f\ufeff\udc80-\udcff]")
@@ -169,7 +173,7 @@ def repair_encoding(data: bytes) -> Repaired:
     if declared is not None:
         relabelled = _relabelled(data, declared)
         if relabelled is None:
-            return data, ()  # in the encoding it declares
+            return _as_declared(data, declared)
         data, relabelling = relabelled
         repairs = (relabelling,)
     elif not _utf8(data):
@@ -206,6 +210,15 @@ def _read_as_1252(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_AS_1252_HANDLER, _read_as_1252)
 
 
+def _read_as_latin1(error: UnicodeError) -> tuple[str, int]:
+    """A decoding error handler: the bytes Windows-1252 leaves undefined, read as ISO-8859-1."""
+    assert isinstance(error, UnicodeDecodeError)  # registered for decoding only
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error(_LATIN1_HANDLER, _read_as_latin1)
+
+
 def _strays(data: bytes, text: str) -> int:
     """How many bytes of ``data`` are no UTF-8: ``text`` (its ``surrogateescape`` decoding)
     has one lone surrogate for each, which encoding drops."""
@@ -220,10 +233,7 @@ def _relabelled(data: bytes, declared: re.Match[bytes]) -> tuple[bytes, Repair] 
     Text truly in ISO-8859-1 is seldom also well-formed UTF-8: that takes an accented
     capital followed by a symbol (``Ã©``) at every non-ASCII character.
     """
-    text = data.decode("utf-8", "surrogateescape")
-    strays = _strays(data, text)
-    # U+FEFF (a byte order mark where it is first) is in none of the counts.
-    utf8 = len(text) - len(text.encode("ascii", "ignore")) - strays - text.count("\ufeff")
+    text, utf8, strays = _utf8_and_strays(data)
     if utf8 <= strays:
         return None
     relabelled = data[: declared.start(1)] + b"UTF-8" + data[declared.end(1) :]
@@ -231,6 +241,48 @@ def _relabelled(data: bytes, declared: re.Match[bytes]) -> tuple[bytes, Repair] 
     return relabelled, Repair(
         code="xml.wrong_encoding", what=what, count=utf8, lines=_lines(_NON_ASCII, text)
     )
+
+
+def _utf8_and_strays(data: bytes) -> tuple[str, int, int]:
+    """``data`` decoded as UTF-8 (``surrogateescape``), how many non-ASCII characters it
+    has in UTF-8, and how many bytes that are no UTF-8."""
+    text = data.decode("utf-8", "surrogateescape")
+    strays = _strays(data, text)
+    # U+FEFF (a byte order mark where it is first) is in none of the counts.
+    utf8 = len(text) - len(text.encode("ascii", "ignore")) - strays - text.count("\ufeff")
+    return text, utf8, strays
+
+
+def _as_declared(data: bytes, declared: re.Match[bytes]) -> Repaired:
+    """``data`` in the single-byte encoding it declares, with what may be wrong said.
+
+    ISO-8859-1's bytes 0x80-0x9F are control characters that nobody types: in a document
+    declaring it they are Windows-1252's quotes and dashes (as the WHATWG Encoding standard
+    reads the label), which a record must not lose as invisible characters.  Characters that
+    look like UTF-8 are kept as declared, and said (they are fewer than the bytes that are
+    no UTF-8, see :func:`_relabelled`, or the document would have been relabelled).
+    """
+    name = declared.group(1).decode()
+    repairs = []
+    text, utf8, _ = _utf8_and_strays(data)
+    if utf8:
+        what = f"read as {name}, as declared, though it has characters written as UTF-8 writes them"
+        repairs.append(
+            Repair(code="xml.wrong_encoding", what=what, count=utf8, lines=_lines(_NON_ASCII, text))
+        )
+    controls = len(data.translate(None, _NOT_C1))
+    if not controls:
+        return data, tuple(repairs)
+    # Read here, not by libxml2, which refuses the five bytes Windows-1252 leaves undefined.
+    read = data.decode("cp1252", _LATIN1_HANDLER).encode("utf-8")
+    relabelled = _DECLARED.match(read)
+    assert relabelled is not None  # the same ASCII declaration, read in another encoding
+    read = read[: relabelled.start(1)] + b"UTF-8" + read[relabelled.end(1) :]
+    if name.lower() not in ("windows-1252", "cp1252"):
+        what = f"read as Windows-1252: the document declares {name}, whose 0x80-0x9F are controls"
+        lines = _lines(_C1_BYTE, data)
+        repairs.append(Repair(code="xml.wrong_encoding", what=what, count=controls, lines=lines))
+    return read, tuple(repairs)
 
 
 def repairs_by_part(

@@ -153,10 +153,17 @@ def read_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     (``xml.too_large``) when it is over the limit, (``xml.unreadable``) when its gzip is broken.
     """
     with path.open("rb") as handle:
-        zipped = handle.read(2) == _GZIP_MAGIC
+        zipped = handle.read(2) == GZIP_MAGIC
         handle.seek(0)
         if zipped:
-            data = _gunzip_bounded(handle, max_bytes, str(path))
+            try:
+                data = gunzip_bounded(handle, max_bytes)
+            except GZIP_ERRORS as exc:
+                raise XMLError(
+                    f"the file is gzip-compressed, and its compressed data is broken: {exc}",
+                    code="xml.unreadable",
+                    source=str(path),
+                ) from exc
             size_said = f"over {max_bytes:,} bytes decompressed"
         else:
             data = handle.read(max_bytes + 1)
@@ -170,20 +177,17 @@ def read_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return data
 
 
-_GZIP_MAGIC = b"\x1f\x8b"
+#: How gzip data starts (RFC 1952 §2.3.1).
+GZIP_MAGIC = b"\x1f\x8b"
+#: What reading broken gzip data raises.
+GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
 
 
-def _gunzip_bounded(handle: BinaryIO, max_bytes: int, source: str) -> bytes:
-    """At most ``max_bytes + 1`` decompressed bytes of a gzip file (a bomb never unfolds)."""
-    try:
-        with gzip.GzipFile(fileobj=handle) as unzipped:
-            return unzipped.read(max_bytes + 1)
-    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-        raise XMLError(
-            f"the file is gzip-compressed, and its compressed data is broken: {exc}",
-            code="xml.unreadable",
-            source=source,
-        ) from exc
+def gunzip_bounded(handle: BinaryIO, max_bytes: int) -> bytes:
+    """At most ``max_bytes + 1`` decompressed bytes of gzip data (a bomb never unfolds);
+    raises one of :data:`GZIP_ERRORS` when it is broken."""
+    with gzip.GzipFile(fileobj=handle) as unzipped:
+        return unzipped.read(max_bytes + 1)
 
 
 def _parse_bytes(data: bytes, source: str | None) -> etree._Element:
@@ -211,7 +215,7 @@ def _not_xml(data: bytes, source: str | None) -> XMLError | None:
     "not well-formed at line 1, column 67: Opening and ending tag mismatch", or as a refused
     DTD for ``<!DOCTYPE html>``: true, and no help in finding the wrong URL.
     """
-    if data.lstrip()[:1] in (b"{", b"["):
+    if data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] in (b"{", b"["):
         what = "JSON"
     elif _is_html(data[:4096]):
         what = "an HTML page" + _title(data[: 1 << 16])
@@ -274,16 +278,20 @@ def _parse_repaired(data: bytes, source: str | None, first_error: etree.XMLSynta
 def _repaired(
     data: bytes, source: str | None, steps: tuple[Callable[[bytes], Repaired], ...]
 ) -> Parsed | None:
-    """``data`` parsed once repaired by ``steps``; ``None`` when none applies.
+    """``data`` parsed once repaired by ``steps``; ``None`` when none applies.  A repair
+    may go unsaid: the bytes of a document declaring Windows-1252 are read as it says.
 
     The characters XML 1.0 forbids are removed only from a document that does not parse
     with them: from one that does, ``&#1;`` in a CDATA section, which is text, would go.
     """
+    repaired = data
     repairs: list[Repair] = []
     for repair_step in steps:
-        data, made = repair_step(data)
+        repaired, made = repair_step(repaired)
         repairs.extend(made)
-    return Parsed(_parse_bytes(data, source), tuple(repairs)) if repairs else None
+    if repaired is data and not repairs:  # a step that changes the bytes returns new ones
+        return None
+    return Parsed(_parse_bytes(repaired, source), tuple(repairs))
 
 
 _POSITION_SUFFIX = re.compile(r",? line \d+, column \d+$")

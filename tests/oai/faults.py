@@ -13,6 +13,7 @@ twice and then serves it.
 from __future__ import annotations
 
 import email.utils
+import gzip
 import socket
 import threading
 import time
@@ -46,6 +47,7 @@ FAULTS = (
     "illegal-chars",
     "cp1252",
     "latin1-declared",
+    "gzip-unlabelled",
     "expired-token",
     "slow",
     "html-page",
@@ -234,6 +236,8 @@ def _inject(
         body = body.replace(b"<dc:title>", b"<dc:title>\x93Caf\xe9\x94: ", 1)
     if fault == "latin1-declared":  # UTF-8, declared otherwise
         body = body.replace(b"encoding='UTF-8'", b"encoding='ISO-8859-1'", 1)
+    if fault == "gzip-unlabelled":  # compressed, with no Content-Encoding saying so
+        body = gzip.compress(body)
     if fault == "truncate":
         body = body[: len(body) // 2]
     length = len(body)

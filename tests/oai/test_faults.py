@@ -123,6 +123,16 @@ def test_illegal_characters_are_removed_and_reported_on_the_record(
     assert_every_record_once(store, demo_records)
 
 
+def test_a_gzip_body_without_content_encoding_is_read(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    plan = FaultPlan({page: ["gzip-unlabelled"] for page in range(4)})
+    report = _harvest(store, demo_records, plan)
+    assert (report.status, report.run_issues) == ("completed", [])
+    assert [fault for _, _, fault in plan.seen] == ["gzip-unlabelled"] * 4, "fetched once each"
+    assert_every_record_once(store, demo_records)
+
+
 @pytest.mark.parametrize("fault", ["cp1252", "latin1-declared"])
 def test_a_wrong_encoding_is_read_right_and_reported_on_the_record(
     store: Store, demo_records: list[ProvidedRecord], tmp_path: Path, fault: str
