@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ir_ingest import xmlsafe
+from ir_ingest.errors import XMLError
 from ir_ingest.xmlrepair import MAX_LINES, remove_illegal, repair_encoding, repairs_by_part
 
 _LATIN1 = b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
@@ -57,8 +58,8 @@ def test_as_many_utf8_characters_as_strays_is_read_as_declared_and_said() -> Non
     parsed = xmlsafe.parse(data)
     assert parsed.root.text == "Ã© Ã¯\n“”"
     assert [issue.message for issue in parsed.issues] == [
-        "read as ISO-8859-1, as declared, though it has characters written as UTF-8 writes "
-        "them (2 at line 2)",
+        "read as ISO-8859-1, as declared, though it has letters written as UTF-8 writes them "
+        "(2 at line 2)",
         "read as Windows-1252: the document declares ISO-8859-1, whose 0x80-0x9F are controls "
         "(2 at line 3)",
     ]
@@ -98,10 +99,23 @@ def test_documents_in_their_declared_encoding_are_not_repaired(data: bytes) -> N
     assert parsed.root.text in ("café", "cafe")
 
 
-def test_a_mislabelled_document_that_utf8_cannot_parse_is_read_as_declared() -> None:
+def test_a_mislabelled_document_that_utf8_cannot_parse_is_malformed() -> None:
     # U+FFFE is no XML character: read as UTF-8 the document is not well-formed.
-    parsed = xmlsafe.parse(_LATIN1 + b"<r>\xef\xbf\xbe</r>")
-    assert (parsed.root.text, parsed.repairs) == ("ï¿¾", ())
+    with pytest.raises(XMLError, match="PCDATA invalid Char value 65534") as caught:
+        xmlsafe.parse(_LATIN1 + b"<r>\xef\xbf\xbe</r>")
+    assert caught.value.code == "xml.malformed"
+
+
+def test_iso_8859_1_text_is_not_taken_for_utf8() -> None:
+    # "é", a no-break space and "»" (E9 A0 BB) happen to be a UTF-8 character too.
+    text = "«\u00a0Liberté, égalité\u00a0»"
+    parsed = xmlsafe.parse(_LATIN1 + f"<r>{text}</r>".encode("latin-1"))
+    assert (parsed.root.text, parsed.issues) == (text, ())
+
+
+def test_control_bytes_in_the_declaration_itself_are_no_crash() -> None:
+    with pytest.raises(XMLError):
+        xmlsafe.parse(b'<?xml version="1.0" ' + b"\x93" * 100 + b' encoding="ISO-8859-1"?><r/>')
 
 
 def test_a_declared_encoding_other_than_utf8_is_not_guessed_at() -> None:

@@ -208,13 +208,12 @@ def _repaired(
     import and harvest, and a record flipped at every run), and the repair issues
     (``xml.illegal_characters``, ``xml.wrong_encoding``) of each, by identifier."""
     one_by_one = read_one_by_one(raw, records[0].repository, prefix or "oai_dc")
-    if one_by_one is not None:
-        alone = {found.identifier: found for found in one_by_one.records}
+    # Paired by place (both in the order of the <record> elements): identifiers may repeat,
+    # or be missing and named otherwise by each reading.
+    if one_by_one is not None and len(one_by_one.records) == len(records):
         return [
-            replace(h, tree=alone[h.identifier].tree, raw=alone[h.identifier].raw)
-            if h.identifier in alone
-            else h
-            for h in records
+            replace(h, tree=alone.tree, raw=alone.raw)
+            for h, alone in zip(records, one_by_one.records, strict=True)
         ], {
             identifier: [issue for issue in issues if issue.code.startswith("xml.")]
             for identifier, issues in one_by_one.issues_by_identifier.items()

@@ -58,6 +58,8 @@ _LATIN1_HANDLER = "ir_ingest.latin-1"
 #: The bytes ISO-8859-1 reads as C1 control characters and Windows-1252 as punctuation.
 _NOT_C1 = bytes(range(0x80)) + bytes(range(0xA0, 0x100))
 _C1_BYTE = re.compile(rb"[\x80-\x9f]")
+#: A Latin-1 letter or sign as UTF-8 writes it: "é" read as ISO-8859-1 is "Ã©".
+_LATIN1_AS_UTF8 = re.compile(rb"[\xc2\xc3][\x80-\xbf]")
 _BOM = b"\xef\xbb\xbf"
 #: UTF-8's non-ASCII characters as decoding reads them: not a byte order mark, not a stray.
 _NON_ASCII = re.compile("[^\x00-\x7f\ufeff\udc80-\udcff]")
@@ -132,12 +134,14 @@ def remove_illegal(data: bytes) -> Repaired:
     )
 
 
-def _subn_by_chunks(pattern: re.Pattern[bytes], data: bytes) -> tuple[bytes, int]:
-    """``pattern.subn(b"", data)`` a chunk at a time, each cut before an ``&``, where every
-    match begins (so none is cut in two)."""
+def _subn_by_chunks(
+    pattern: re.Pattern[bytes], data: bytes, cut: bytes = b"&"
+) -> tuple[bytes, int]:
+    """``pattern.subn(b"", data)`` a chunk at a time, each cut before a ``cut`` byte where
+    no match can be cut in two (every reference begins with ``&``)."""
     pieces, count, start = [], 0, 0
     while start < len(data):
-        end = data.find(b"&", start + _CHUNK)
+        end = data.find(cut, start + _CHUNK)
         end = len(data) if end < 0 else end
         piece, found = pattern.subn(b"", data[start:end])
         pieces.append(piece)
@@ -171,15 +175,16 @@ def repair_encoding(data: bytes) -> Repaired:
     repairs: tuple[Repair, ...] = ()
     declared = single_byte_declaration(data)
     if declared is not None:
-        relabelled = _relabelled(data, declared)
-        if relabelled is None:
+        text, utf8, strays = _utf8_and_strays(data)
+        if utf8 <= strays:
             return _as_declared(data, declared)
-        data, relabelling = relabelled
+        data, relabelling = _relabelled(data, declared, text, utf8)
         repairs = (relabelling,)
     elif not _utf8(data):
         return data, ()
-    text = data.decode("utf-8", "surrogateescape")
-    strays = _strays(data, text)
+    else:
+        text = data.decode("utf-8", "surrogateescape")
+        strays = _strays(data, text)
     if not strays:
         return data, repairs
     if strays > _TRANSLATED_FROM:
@@ -225,17 +230,15 @@ def _strays(data: bytes, text: str) -> int:
     return len(data) - len(text.encode("utf-8", "ignore"))
 
 
-def _relabelled(data: bytes, declared: re.Match[bytes]) -> tuple[bytes, Repair] | None:
-    """``data`` declared UTF-8, when its non-ASCII text is UTF-8 but for fewer bytes than it
-    has UTF-8 characters (a Windows-1252 byte pasted in: the rest must not stay ``cafÃ©``);
-    ``None`` when it is in the encoding it declares.
+def _relabelled(
+    data: bytes, declared: re.Match[bytes], text: str, utf8: int
+) -> tuple[bytes, Repair]:
+    """``data`` declared UTF-8: its ``utf8`` non-ASCII characters in UTF-8 outnumber the bytes
+    that are no UTF-8 (a Windows-1252 byte pasted in: the rest must not stay ``cafÃ©``).
 
     Text truly in ISO-8859-1 is seldom also well-formed UTF-8: that takes an accented
     capital followed by a symbol (``Ã©``) at every non-ASCII character.
     """
-    text, utf8, strays = _utf8_and_strays(data)
-    if utf8 <= strays:
-        return None
     relabelled = data[: declared.start(1)] + b"UTF-8" + data[declared.end(1) :]
     what = f"read as UTF-8: the document declares {declared.group(1).decode()}, but is UTF-8"
     return relabelled, Repair(
@@ -258,26 +261,26 @@ def _as_declared(data: bytes, declared: re.Match[bytes]) -> Repaired:
 
     ISO-8859-1's bytes 0x80-0x9F are control characters that nobody types: in a document
     declaring it they are Windows-1252's quotes and dashes (as the WHATWG Encoding standard
-    reads the label), which a record must not lose as invisible characters.  Characters that
-    look like UTF-8 are kept as declared, and said (they are fewer than the bytes that are
-    no UTF-8, see :func:`_relabelled`, or the document would have been relabelled).
+    reads the label), which a record must not lose as invisible characters.  Latin-1 letters
+    written as UTF-8 writes them (``Ã©``, ``Â°``) are kept as declared, and said: they are
+    fewer than the bytes that are no UTF-8, or the document would have been relabelled.
     """
     name = declared.group(1).decode()
     repairs = []
-    text, utf8, _ = _utf8_and_strays(data)
-    if utf8:
-        what = f"read as {name}, as declared, though it has characters written as UTF-8 writes them"
-        repairs.append(
-            Repair(code="xml.wrong_encoding", what=what, count=utf8, lines=_lines(_NON_ASCII, text))
-        )
+    _, looks_utf8 = _subn_by_chunks(_LATIN1_AS_UTF8, data, b"<")  # a match holds no "<"
+    if looks_utf8:
+        what = f"read as {name}, as declared, though it has letters written as UTF-8 writes them"
+        lines = _lines(_LATIN1_AS_UTF8, data)
+        repairs.append(Repair(code="xml.wrong_encoding", what=what, count=looks_utf8, lines=lines))
     controls = len(data.translate(None, _NOT_C1))
     if not controls:
         return data, tuple(repairs)
-    # Read here, not by libxml2, which refuses the five bytes Windows-1252 leaves undefined.
-    read = data.decode("cp1252", _LATIN1_HANDLER).encode("utf-8")
-    relabelled = _DECLARED.match(read)
-    assert relabelled is not None  # the same ASCII declaration, read in another encoding
-    read = read[: relabelled.start(1)] + b"UTF-8" + read[relabelled.end(1) :]
+    # Read here, not by libxml2, which refuses the five bytes Windows-1252 leaves undefined;
+    # in two parts, as reading the declaration's own bytes would move the name.
+    before, after = data[: declared.start(1)], data[declared.end(1) :]
+    read = b"UTF-8".join(
+        part.decode("cp1252", _LATIN1_HANDLER).encode() for part in (before, after)
+    )
     if name.lower() not in ("windows-1252", "cp1252"):
         what = f"read as Windows-1252: the document declares {name}, whose 0x80-0x9F are controls"
         lines = _lines(_C1_BYTE, data)

@@ -12,7 +12,6 @@ with the lines they were on, instead of failing the whole page or passing as ``c
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import html
 import os
@@ -34,7 +33,6 @@ from ir_ingest.xmlrepair import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
     from ir_ingest.entry import Issue
@@ -129,19 +127,30 @@ def parse(
             code="xml.too_large",
             source=source,
         )
+    # A single-byte encoding declared is judged before parsing: parsed as declared and then
+    # again, the first tree was held beside the second (a 64 MiB page peaked at 1.07 GB).
+    judged: Repaired | None = None
     if single_byte_declaration(data) is not None:
-        # Relabelled UTF-8 first, if it is: parsed as declared, then again, the first tree
-        # was held beside the second (a review's 64 MiB page peaked at 1.07 GB).  Read as
-        # declared after all if, relabelled, it does not parse.
-        with contextlib.suppress(etree.XMLSyntaxError):
-            repaired = _repaired(data, source, (repair_encoding,))
-            if repaired is not None:
-                return repaired
+        judged = _within(repair_encoding(data), max_bytes, source)
+    encoded, repairs = judged or (data, ())
     try:
-        root = _parse_bytes(data, source)
+        root = _parse_bytes(encoded, source)
     except etree.XMLSyntaxError as first_error:
-        return _parse_repaired(data, source, first_error)
-    return Parsed(root)
+        return _parse_repaired(data, judged, source, first_error, max_bytes)
+    return Parsed(root, repairs)
+
+
+def _within(repaired: Repaired, max_bytes: int, source: str | None) -> Repaired:
+    """``repaired``, refused when reading it as UTF-8 took it over ``max_bytes`` (each of
+    Windows-1252's quotes is three bytes in UTF-8)."""
+    if len(repaired[0]) > max_bytes:
+        raise XMLError(
+            f"the document is {len(repaired[0]):,} bytes once read as UTF-8, over the limit "
+            f"of {max_bytes:,}",
+            code="xml.too_large",
+            source=source,
+        )
+    return repaired
 
 
 def read_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -255,8 +264,19 @@ def _title(page: bytes) -> str:
     return f' titled "{text[:80]}"' if text else ""
 
 
-def _parse_repaired(data: bytes, source: str | None, first_error: etree.XMLSyntaxError) -> Parsed:
-    """Parse once more, the encoding and then XML 1.0-illegal characters repaired."""
+def _parse_repaired(
+    data: bytes,
+    judged: Repaired | None,
+    source: str | None,
+    first_error: etree.XMLSyntaxError,
+    max_bytes: int,
+) -> Parsed:
+    """Parse once more, the encoding repaired (unless ``judged`` already) and then the
+    characters XML 1.0 forbids removed.
+
+    The characters XML 1.0 forbids are removed only from a document that does not parse
+    with them: from one that does, ``&#1;`` in a CDATA section, which is text, would go.
+    """
     foreign = _not_xml(data, source)
     if foreign is not None:
         raise foreign from first_error
@@ -266,32 +286,14 @@ def _parse_repaired(data: bytes, source: str | None, first_error: etree.XMLSynta
     if data.startswith(_UTF16_BOMS):
         # Byte-level repair is only sound for ASCII-compatible encodings.
         raise _malformed(first_error, source)
+    encoded, repairs = judged or _within(repair_encoding(data), max_bytes, source)
+    repaired, removed = remove_illegal(encoded)
+    if repaired is data or (judged is not None and not removed):  # parsed as it is already
+        raise _malformed(first_error, source)
     try:
-        repaired = _repaired(data, source, (repair_encoding, remove_illegal))
+        return Parsed(_parse_bytes(repaired, source), (*repairs, *removed))
     except etree.XMLSyntaxError as second_error:
         raise _malformed(second_error, source) from first_error
-    if repaired is None:
-        raise _malformed(first_error, source)
-    return repaired
-
-
-def _repaired(
-    data: bytes, source: str | None, steps: tuple[Callable[[bytes], Repaired], ...]
-) -> Parsed | None:
-    """``data`` parsed once repaired by ``steps``; ``None`` when none applies.  A repair
-    may go unsaid: the bytes of a document declaring Windows-1252 are read as it says.
-
-    The characters XML 1.0 forbids are removed only from a document that does not parse
-    with them: from one that does, ``&#1;`` in a CDATA section, which is text, would go.
-    """
-    repaired = data
-    repairs: list[Repair] = []
-    for repair_step in steps:
-        repaired, made = repair_step(repaired)
-        repairs.extend(made)
-    if repaired is data and not repairs:  # a step that changes the bytes returns new ones
-        return None
-    return Parsed(_parse_bytes(repaired, source), tuple(repairs))
 
 
 _POSITION_SUFFIX = re.compile(r",? line \d+, column \d+$")
