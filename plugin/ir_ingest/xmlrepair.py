@@ -8,7 +8,12 @@ Real harvests carry two kinds of damage the parser would otherwise stop at or pa
   first ``é`` (Java harvesters' "Invalid byte 1 of 1-byte UTF-8 sequence"), so a whole page was
   salvaged around a record kept as a reject; those bytes are read as Windows-1252.  An endpoint
   that declares ISO-8859-1 and writes UTF-8 (metha's comments name lying declarations) parsed
-  "fine" into ``cafÃ©`` in every record, with no word: such a document is read as UTF-8.
+  "fine" into ``cafÃ©`` in every record, with no word: such a document is read as UTF-8.  One
+  read as it declares ISO-8859-1 has its bytes 0x80-0x9F read as Windows-1252's quotes, not as
+  invisible control characters, and Latin-1 letters in it that look like UTF-8 are said.
+
+Each document is judged on its own: a page that needed repairs is read again record by record
+(:func:`ir_ingest.oai.salvage.read_one_by_one`), by harvest and import alike.
 
 Each repair keeps line numbers (nothing it puts in or takes out is a line break), so the lines it
 reports are the document's as received.  Only ASCII-compatible encodings are repaired.  Every scan
@@ -103,13 +108,13 @@ def _listed(lines: tuple[int, ...] | list[int]) -> str:
     return shown if len(lines) <= _SHOWN else f"{shown} and {len(lines) - _SHOWN:,} more"
 
 
-def _lines(pattern: re.Pattern[Any], data: Any, start: int = 0) -> tuple[int, ...]:
+def _lines(pattern: re.Pattern[Any], data: Any) -> tuple[int, ...]:
     """The lines ``pattern`` matches on, the first :data:`MAX_LINES`: one search a line,
     from the start of the next line after each match."""
     newline: Any = b"\n" if isinstance(data, bytes) else "\n"
     lines: list[int] = []
     line, counted_to = 1, 0
-    found = pattern.search(data, start)
+    found = pattern.search(data)
     while found is not None and len(lines) < MAX_LINES:
         line += data.count(newline, counted_to, found.start())
         counted_to = found.start()
