@@ -114,18 +114,24 @@ class Config:
         (a walkthrough's file and URL imports of one record made two).  A source whose
         ``url_env`` is not set is passed over, and so is a ``url`` that cannot be read.
         """
+        found = self.sources_at(url)
+        if set_spec is not None or len(found) > 1:
+            found = [source for source in found if source.set_spec == set_spec]
+        return found[0] if len(found) == 1 else None
+
+    def sources_at(self, url: str) -> list[SourceConfig]:
+        """The sources whose endpoint ``url`` is (:func:`endpoint_key`), whatever their set;
+        none for a ``url`` that cannot be read."""
         try:
             wanted = endpoint_key(url)
         except ConfigError:
-            return None
+            return []
         found = []
         for source in self.sources.values():
             with contextlib.suppress(ConfigError):
                 if endpoint_key(source.endpoint()) == wanted:
                     found.append(source)
-        if set_spec is not None or len(found) > 1:
-            found = [source for source in found if source.set_spec == set_spec]
-        return found[0] if len(found) == 1 else None
+        return found
 
 
 #: The port each scheme has when none is written (RFC 3986 §6.2.3).

@@ -332,6 +332,7 @@ def test_a_sources_url_is_the_source_with_its_name_and_crosswalk(
     ):
         result = runner.invoke(app, [*cli, "import", *imported])
         assert result.output.startswith("unchanged: "), (imported, result.output)
+        assert result.output.endswith("Source: demo-ir · crosswalk titles_only\n")
     reprocessed = runner.invoke(app, [*cli, "reprocess", "--source", f"{oai_endpoint}/"])
     assert "32 records: 0 created, 0 updated, 32 unchanged" in reprocessed.output  # 4 deleted
     # Given on the command line, a name or a crosswalk is the command line's.
@@ -362,6 +363,10 @@ def test_a_url_two_sources_share_is_the_one_harvesting_the_set_asked_for(
     ):
         result = runner.invoke(app, [*cli, *given])
         assert f"Source: {source}" in result.output, result.output
+    assert (
+        f"note: {oai_endpoint} is the endpoint of [sources.a] (set none), [sources.b] (set "
+        "openaire), none of them for set eels: the records are kept under the URL"
+    ) in " ".join(result.output.split())
 
 
 @pytest.mark.usefixtures("isolated_crosswalks")

@@ -75,7 +75,7 @@ def test_import_by_identifier_takes_several_and_stores_all_or_none(
     assert "idDoesNotExist" in one_missing.output
     assert both.exit_code == 0, both.output
     outcomes = [line.split(":")[0] for line in both.output.splitlines() if line[:1] != " "]
-    assert outcomes == ["created", "created"]
+    assert outcomes == ["created", "created", "Source"]
     assert store_counts(db)["records"] == 2
 
 

@@ -150,6 +150,16 @@ def import_record(
         out.print(f"{entry.outcome.value}: {title} ({entry.harvested.identifier})")
         for issue in entry.issues:
             out.print(f"  {issue.severity.value} {issue.code}: {issue.message}")
+    _print_kept_under(entries)
+
+
+def _print_kept_under(entries: list[Entry]) -> None:
+    """Where the records are kept, as a harvest's summary says it: a URL that is a configured
+    source's gives that source's name and crosswalk, which the command line did not say."""
+    for repository, crosswalk in dict.fromkeys(
+        (entry.harvested.repository, entry.harvested.crosswalk) for entry in entries
+    ):
+        out.print(f"Source: {repository}" + (f" · crosswalk {crosswalk}" if crosswalk else ""))
 
 
 def _interactive() -> TransportPolicy:

@@ -74,7 +74,24 @@ def resolved(config: Config, asked: Where) -> Where:
         raise ConfigError(
             f"{asked.url!r} is neither an http(s) URL nor a source in the config (sources: {known})"
         )
+    _say_sources_passed_over(config, asked)
     return asked
+
+
+def _say_sources_passed_over(config: Config, asked: Where) -> None:
+    """Warn that the URL is configured sources' endpoint, but none of them is meant: its
+    records are kept under the URL, beside the sources' own (a walkthrough's harvest of
+    another set made second copies of four records without a word)."""
+    if asked.repository is not None:
+        return
+    passed_over = config.sources_at(asked.url)
+    if passed_over:
+        names = ", ".join(f"[sources.{s.name}] (set {s.set_spec or 'none'})" for s in passed_over)
+        err.print(
+            f"note: {public_url(asked.url)} is the endpoint of {names}, none of them for set "
+            f"{asked.set_spec or 'none'}: the records are kept under the URL, apart from the "
+            "sources' (give --repository and a source's name to keep them together)"
+        )
 
 
 def run_one(store: Store, where: Where, asked: HarvestOptions) -> RunReport:
