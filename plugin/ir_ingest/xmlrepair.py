@@ -63,6 +63,8 @@ _LATIN1_HANDLER = "ir_ingest.latin-1"
 #: The bytes ISO-8859-1 reads as C1 control characters and Windows-1252 as punctuation.
 _NOT_C1 = bytes(range(0x80)) + bytes(range(0xA0, 0x100))
 _C1_BYTE = re.compile(rb"[\x80-\x9f]")
+_UNDEFINED_1252_BYTE = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_NOT_UNDEFINED_1252 = bytes(b for b in range(0x100) if b not in b"\x81\x8d\x8f\x90\x9d")
 #: A Latin-1 letter or sign as UTF-8 writes it: "é" read as ISO-8859-1 is "Ã©".
 _LATIN1_AS_UTF8 = re.compile(rb"[\xc2\xc3][\x80-\xbf]")
 _BOM = b"\xef\xbb\xbf"
@@ -290,6 +292,11 @@ def _as_declared(data: bytes, declared: re.Match[bytes]) -> Repaired:
         what = f"read as Windows-1252: the document declares {name}, whose 0x80-0x9F are controls"
         lines = _lines(_C1_BYTE, data)
         repairs.append(Repair(code="xml.wrong_encoding", what=what, count=controls, lines=lines))
+    undefined = len(data.translate(None, _NOT_UNDEFINED_1252))
+    if undefined:  # no character of Windows-1252's: kept as the control ISO-8859-1 reads
+        what = "kept bytes Windows-1252 leaves undefined as control characters"
+        lines = _lines(_UNDEFINED_1252_BYTE, data)
+        repairs.append(Repair(code="xml.wrong_encoding", what=what, count=undefined, lines=lines))
     return read, tuple(repairs)
 
 

@@ -120,3 +120,12 @@ def test_crosswalk_api_accepts_bytes(tmp_path: Path) -> None:
     record = crosswalk_record(data).record
     assert record.host is not None
     assert [e.family_name for e in record.host.editors] == ["Brandsen", "Verschuere", "Steen"]
+
+
+@pytest.mark.parametrize(
+    "page", [b"<HTML><BODY/></HTML>", b'<html xmlns="http://www.w3.org/1999/xhtml"/>']
+)
+def test_a_well_formed_html_page_is_named_as_one(page: bytes) -> None:
+    with pytest.raises(CrosswalkError, match="the document is an HTML page") as caught:
+        for_element(etree.fromstring(page), None)
+    assert caught.value.code == "crosswalk.unknown_format"

@@ -76,6 +76,14 @@ def test_transient_faults_are_retried_and_nothing_is_lost(
     assert " x3)" in retried["message"]
 
 
+def test_a_login_page_in_the_middle_of_a_list_is_not_blamed_on_the_url(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    plan = FaultPlan({1: ["login-page"] * 2})
+    with pytest.raises(HarvestError, match=r"not XML: a login, .* in the middle of the list"):
+        _harvest(store, demo_records, plan)
+
+
 @pytest.mark.parametrize("fault", ["html-page", "login-page"])
 def test_a_passing_html_page_is_fetched_once_more(
     store: Store, demo_records: list[ProvidedRecord], fault: str

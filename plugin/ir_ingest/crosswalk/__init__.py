@@ -222,6 +222,11 @@ def for_element(
     for candidate in crosswalks.values():
         if any(etree.QName(name).localname == local for name in candidate.roots_clark):
             raise _wrong_root(root, candidate)
+    if local.lower() == "html":
+        raise CrosswalkError(
+            f"the document is an HTML page (its root element is {root.tag}), not a record",
+            code="crosswalk.unknown_format",
+        )
     unnamed = "" if prefix is None else f"no crosswalk is named {prefix!r}, and "
     raise CrosswalkError(
         f"{unnamed}cannot tell the format of a {root.tag} element "

@@ -198,6 +198,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         self.transport = Transport(base_url, policy, pacing)
         self._last_body = b""
         self._last_repairs: tuple[Issue, ...] = ()
+        self._resuming = False
         self._identify: Identify | None = None
 
     def close(self) -> None:
@@ -230,6 +231,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
 
     def makeRequest(self, **kw: Any) -> bytes:
         """Send one request through our transport (pyoai calls this for every verb)."""
+        self._resuming = "resumptionToken" in kw
         self._last_body = self.transport.get({key: str(value) for key, value in kw.items()})
         return self._last_body
 
@@ -246,13 +248,13 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
             # pyoai turns SyntaxError into its XMLSyntaxError; keep our message and code instead.
             message = str(exc)
             if exc.code == "xml.not_xml":
-                message += ": is this the endpoint's base URL, and open to harvesters?"
+                message += f": {self._which_page()}"
             raise MalformedResponseError(message, code=exc.code) from exc
         self._last_repairs = parsed.issues
         if parsed.root.tag != OAI_ROOT:
             raise MalformedResponseError(
                 f"{self.base_url} answered with no OAI-PMH response (its root element is "
-                f"{parsed.root.tag}, not OAI-PMH in {OAI_NS}): is this the endpoint's base URL?",
+                f"{parsed.root.tag}, not OAI-PMH in {OAI_NS}): {self._which_page()}",
                 code="oai.not_oai_pmh",
             )
         for error in parsed.root.iterfind(f"{{{OAI_NS}}}error"):
@@ -261,6 +263,13 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
             code = (error.get("code") or "").strip()
             error.set("code", _ERROR_CODES.get(code.lower(), code))
         return parsed.root
+
+    def _which_page(self) -> str:
+        """What an answer that is no OAI-PMH response suggests: the wrong URL, unless it came
+        in the middle of a list (asked with a resumption token), where the URL was right."""
+        if self._resuming:
+            return "a login, error or maintenance page in the middle of the list"
+        return "is this the endpoint's base URL, and open to harvesters?"
 
     # -- verbs ------------------------------------------------------------------------------
 
