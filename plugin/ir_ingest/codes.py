@@ -89,8 +89,9 @@ CODES: dict[str, CodeHelp] = {
         "UTF-8 document (text pasted in Windows-1252) were read as Windows-1252; a document "
         "declaring ISO-8859-1 or Windows-1252 but written in UTF-8 was read as UTF-8 (it would "
         "have read `café` as `cafÃ©`); or one read as declared had ISO-8859-1's control bytes "
-        "0x80-0x9F (read as Windows-1252's quotes) or characters that look like UTF-8; the "
-        "record is stored, and the message names the lines",
+        "0x80-0x9F (read as Windows-1252's quotes), bytes Windows-1252 leaves undefined (kept "
+        "as control characters) or letters that look like UTF-8; the record is stored, and "
+        "the message names the lines",
         "check the text on those lines; ask the endpoint's owner to fix the record's encoding "
         "or the XML declaration",
     ),
