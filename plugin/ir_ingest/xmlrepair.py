@@ -189,9 +189,9 @@ def repair_encoding(data: bytes) -> Repaired:
         repairs = (relabelling,)
     elif not _utf8(data):
         return data, ()
-    else:
-        text = data.decode("utf-8", "surrogateescape")
-        strays = _strays(data, text)
+    # Decoded (again) as it now declares itself: the text is what the strays are read into.
+    text = data.decode("utf-8", "surrogateescape")
+    strays = _strays(data, text)
     if not strays:
         return data, repairs
     if strays > _TRANSLATED_FROM:
