@@ -211,12 +211,11 @@ def _repaired(
     # Paired by place (both in the order of the <record> elements): identifiers may repeat,
     # or be missing and named otherwise by each reading.
     if one_by_one is not None and len(one_by_one.records) == len(records):
-        return [
-            replace(h, tree=alone.tree, raw=alone.raw)
-            for h, alone in zip(records, one_by_one.records, strict=True)
-        ], {
-            identifier: [issue for issue in issues if issue.code.startswith("xml.")]
-            for identifier, issues in one_by_one.issues_by_identifier.items()
+        pairs = list(zip(records, one_by_one.records, strict=True))
+        found = one_by_one.issues_by_identifier
+        return [replace(h, tree=alone.tree, raw=alone.raw) for h, alone in pairs], {
+            h.identifier: [i for i in found.get(alone.identifier, []) if i.code.startswith("xml.")]
+            for h, alone in pairs
         }
     parts = {h.tree: h.identifier for h in records if h.tree is not None}
     by_part = repairs_by_part(list(parts), parsed.repairs, "document")
