@@ -40,6 +40,10 @@ _ILLEGAL_REF = re.compile(
     rb"&#(?:x0*(?:[0-8bcefBCEF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
 )
 _ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|" + _ILLEGAL_REF.pattern)
+#: UTF-8's byte order mark (U+FEFF encoded).
+UTF8_BOM = b"\xef\xbb\xbf"
+#: The five bytes Windows-1252 leaves undefined.
+_UNDEFINED_1252 = b"\x81\x8d\x8f\x90\x9d"
 #: The encoding an XML declaration names (§4.3.3), after an optional UTF-8 byte order mark.
 _DECLARED = re.compile(rb"(?:\xef\xbb\xbf)?\s*<\?xml\s[^>]{0,200}?\bencoding\s*=\s*[\"']([\w.:-]+)")
 #: Declared encodings whose every byte is a character, so UTF-8 parses in them as nonsense.
@@ -51,7 +55,7 @@ _ESCAPED = re.compile("[\udc80-\udcff]+")
 #: Each of them as Windows-1252 reads its byte; the five bytes it leaves undefined as
 #: ISO-8859-1 does (C1 controls).
 _AS_1252 = {
-    0xDC00 + byte: bytes([byte]).decode("latin-1" if byte in b"\x81\x8d\x8f\x90\x9d" else "cp1252")
+    0xDC00 + byte: bytes([byte]).decode("latin-1" if byte in _UNDEFINED_1252 else "cp1252")
     for byte in range(0x80, 0x100)
 } | {code: chr(code) for code in range(0x80)}
 #: Up to so many, the bytes that are no UTF-8 are read by a decoding error handler (a call
@@ -63,11 +67,10 @@ _LATIN1_HANDLER = "ir_ingest.latin-1"
 #: The bytes ISO-8859-1 reads as C1 control characters and Windows-1252 as punctuation.
 _NOT_C1 = bytes(range(0x80)) + bytes(range(0xA0, 0x100))
 _C1_BYTE = re.compile(rb"[\x80-\x9f]")
-_UNDEFINED_1252_BYTE = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
-_NOT_UNDEFINED_1252 = bytes(b for b in range(0x100) if b not in b"\x81\x8d\x8f\x90\x9d")
+_UNDEFINED_1252_BYTE = re.compile(b"[%s]" % _UNDEFINED_1252)
+_NOT_UNDEFINED_1252 = bytes(b for b in range(0x100) if b not in _UNDEFINED_1252)
 #: A Latin-1 letter or sign as UTF-8 writes it: "é" read as ISO-8859-1 is "Ã©".
 _LATIN1_AS_UTF8 = re.compile(rb"[\xc2\xc3][\x80-\xbf]")
-_BOM = b"\xef\xbb\xbf"
 #: UTF-8's non-ASCII characters as decoding reads them: not a byte order mark, not a stray.
 _NON_ASCII = re.compile("[^\x00-\x7f\ufeff\udc80-\udcff]")
 #: So much text a substitution works on at a time: one over 16 MiB of ``&#1;`` had taken
@@ -164,7 +167,7 @@ def single_byte_declaration(data: bytes) -> re.Match[bytes] | None:
     Cheap, as it runs on every document parsed (1.6 µs on a 3 KB record): ASCII documents and
     those declaring nothing stop at the first or second test.
     """
-    if data.isascii() or data.startswith(_BOM):  # a byte order mark wins (XML 1.0 §4.3.3)
+    if data.isascii() or data.startswith(UTF8_BOM):  # a byte order mark wins (XML 1.0 §4.3.3)
         return None
     declared = _DECLARED.match(data)
     if declared is None or declared.group(1).decode().lower() not in _SINGLE_BYTE:
@@ -209,7 +212,7 @@ def _utf8(data: bytes) -> bool:
     """Whether ``data`` is to be read as UTF-8: it starts with UTF-8's byte order mark, or
     declares UTF-8 or no encoding (XML 1.0 §4.3.3, F.1)."""
     declared = _DECLARED.match(data)
-    return data.startswith(_BOM) or declared is None or declared.group(1).lower() in _UTF8
+    return data.startswith(UTF8_BOM) or declared is None or declared.group(1).lower() in _UTF8
 
 
 def _read_as_1252(error: UnicodeError) -> tuple[str, int]:

@@ -25,6 +25,7 @@ from lxml import etree
 
 from ir_ingest.errors import XMLError
 from ir_ingest.xmlrepair import (
+    UTF8_BOM,
     Repair,
     Repaired,
     remove_illegal,
@@ -224,7 +225,7 @@ def _not_xml(data: bytes, source: str | None) -> XMLError | None:
     "not well-formed at line 1, column 67: Opening and ending tag mismatch", or as a refused
     DTD for ``<!DOCTYPE html>``: true, and no help in finding the wrong URL.
     """
-    if data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] in (b"{", b"["):
+    if data.removeprefix(UTF8_BOM).lstrip()[:1] in (b"{", b"["):
         what = "JSON"
     elif _is_html(data[:4096]):
         what = "an HTML page" + _title(data[: 1 << 16])
@@ -239,7 +240,7 @@ def _is_html(head: bytes) -> bool:
     Passed over with ``find``, each once: an expression with a repeated comment in it took
     time doubling with each ``<!---->`` (a review's 26 of them, 184 bytes, took 12 s).
     """
-    at = len(head) - len(head.removeprefix(b"\xef\xbb\xbf").lstrip())
+    at = len(head) - len(head.removeprefix(UTF8_BOM).lstrip())
     if head.startswith(b"<?xml", at):
         at = head.find(b"?>", at)
         at = -1 if at < 0 else len(head) - len(head[at + 2 :].lstrip())
