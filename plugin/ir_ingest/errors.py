@@ -16,6 +16,12 @@ class ConfigError(IngestError):
     """A configuration value, crosswalk file or lookup table is invalid; the message names it."""
 
 
+class UsageError(ConfigError):
+    """A value given on the command line (or to the call that stands for it) cannot work: a
+    ``--from`` that is no date, an empty ``--set``.  The CLI exits 2 for it, as for an option
+    Typer refuses, so that a cron job's wrapper can tell a line to fix from a run to retry."""
+
+
 class XMLError(IngestError):
     """XML could not be read safely.
 

@@ -93,6 +93,7 @@ def test_harvest_by_source_name_from_the_config(
         app, ["--db", db, "--config", str(config), "harvest", "demo", "--set", ""]
     )
     assert "error: --set must name a set" in empty.output, "not the config's set in its place"
+    assert empty.exit_code == 2
     typo = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demi"])
     assert typo.exit_code == 1
     assert "'demi' is neither an http(s) URL nor a source in the config (sources: demo)" in (
@@ -495,12 +496,39 @@ def test_output_paths_are_checked_before_the_run(db: str, tmp_path: Path) -> Non
     for args, said in (
         (["harvest", url, "--report", str(tmp_path / "r.csv")], "name a .html, .json or .txt"),
         (["harvest", url, "--report", str(tmp_path / "no" / "r.html")], "which does not exist"),
-        (["harvest", url, "--archive", str(afile)], "is a file"),
+        (["harvest", url, "--archive", str(afile)], f"{afile} is not a directory"),
+        (["harvest", url, "--archive", ""], "name a directory for the raw pages"),  # not "."
         (["demo", "--report-dir", str(afile)], "is a file"),
     ):
         result = runner.invoke(app, ["--db", db, *args])
         assert result.exit_code == 2, args
         assert said in result.output, args
+    assert not (tmp_path / "cli.sqlite3").exists(), "refused before the store was opened"
+
+
+def test_a_value_no_run_can_take_exits_2_before_the_store_is_opened(
+    db: str, tmp_path: Path
+) -> None:
+    # Exit 1 is a run that failed (retry it); 2 a command line to fix, as Typer's own refusals.
+    url = "http://127.0.0.1:9/oai"  # refuses connections: a run would fail, not these checks
+    for args, said in (
+        (["--from", "2024/01/05"], "--from must be a date (YYYY-MM-DD) or a datestamp"),
+        (["--until", "soon"], "--until must be a date"),
+        (["--from", "2024-02-01", "--until", "2024-01-01"], "after --until 2024-01-01"),
+        (["--set", " "], "--set must name a set"),
+        (["--prefix", ""], "--prefix must name a format, or be auto"),
+    ):
+        result = runner.invoke(app, ["--db", db, "harvest", url, *args])
+        assert result.exit_code == 2, args
+        assert result.output.startswith("error: "), args
+        assert said in result.output, args
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text(f'[sources.a]\nurl = "{url}"\n[sources.b]\nurl = "{url}/b"\n')
+    every = runner.invoke(
+        app, ["--db", db, "--config", str(config), "harvest", "--all", "--archive", str(config)]
+    )
+    assert every.exit_code == 2
+    assert every.output.count("is not a directory") == 1, "said once, not once a source"
     assert not (tmp_path / "cli.sqlite3").exists(), "refused before the store was opened"
 
 

@@ -17,7 +17,7 @@ from ir_ingest.config import Config, load_config
 from ir_ingest.console import err, out
 from ir_ingest.crosswalk import add_crosswalk_dir
 from ir_ingest.crosswalk.lookups import add_lookup_dir
-from ir_ingest.errors import IngestError, Terminated
+from ir_ingest.errors import IngestError, Terminated, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -228,12 +228,16 @@ def print_failure(exc: IngestError) -> None:
 
 @contextmanager
 def fail_cleanly(then: str = "") -> Iterator[None]:
-    """Turn a run failure into one line on stderr and exit status 1; Ctrl-C and SIGTERM into
+    """Turn a run failure into one line on stderr and exit status 1 (2 for a
+    :class:`UsageError`, as Typer exits for an option it refuses); Ctrl-C and SIGTERM into
     a line and 128 + the signal's number, the line ending with ``then``: what becomes of the
     work, where it is kept (:data:`RESUMES`)."""
     _THEN.append(then)
     try:
         yield
+    except UsageError as exc:  # a line to fix, not a run to retry: as Typer's own refusals
+        print_failure(exc)
+        raise typer.Exit(2) from exc
     except IngestError as exc:
         print_failure(exc)
         raise typer.Exit(1) from exc

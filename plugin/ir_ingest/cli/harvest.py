@@ -25,7 +25,7 @@ from ir_ingest.cli.runs import (
     show_run,
 )
 from ir_ingest.console import harvest_progress, out, print_run
-from ir_ingest.errors import IngestError
+from ir_ingest.errors import IngestError, UsageError
 from ir_ingest.oai.windows import MAX_PARALLEL, WINDOW_SIZES
 from ir_ingest.report import render
 from ir_ingest.report.model import MAX_LISTED_ENTRIES
@@ -84,6 +84,13 @@ def _window(value: str | None) -> str | None:
     """Checked as Typer checks its own options, with the same exit status (2)."""
     if value is not None and value not in WINDOW_SIZES:
         raise typer.BadParameter(f"{value!r}; use {' or '.join(WINDOW_SIZES)}")
+    return value
+
+
+def _archive(value: str | None) -> str | None:
+    # Read as a path, an empty value is ".": the raw pages would land among the user's files.
+    if value is not None and not value.strip():
+        raise typer.BadParameter("name a directory for the raw pages")
     return value
 
 
@@ -185,10 +192,10 @@ def harvest(
         ),
     ] = 1,
     archive: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--archive",
-            file_okay=False,
+            callback=_archive,
             help="Keep every raw page, gzip-compressed, under this directory.",
         ),
     ] = None,
@@ -234,6 +241,7 @@ def harvest(
 
     Example:  ir-ingest harvest --all --strict   (a cron job's line)
     """
+    from ir_ingest.oai.harvest import check_options
     from ir_ingest.oai.plan import HarvestOptions
     from ir_ingest.oai.transport import TransportPolicy
 
@@ -250,7 +258,7 @@ def harvest(
         full=full,
         window=window,
         parallel=parallel,
-        archive=archive,
+        archive=Path(archive) if archive is not None else None,
         policy=replace(polite, user_agent=user_agent) if user_agent else polite,
         crosswalk_process=crosswalk_process,
     )
@@ -261,6 +269,8 @@ def harvest(
             "--report": report_path,
         }  # fmt: skip
         refuse_with_all([name for name, value in per_run.items() if value is not None])
+        with fail_cleanly():  # once, not once a source
+            check_options(asked)
         harvest_all(settings, asked, strict)
         return
     if url is None:
@@ -270,7 +280,8 @@ def harvest(
         )
     with fail_cleanly(RESUMES):
         if prefix == "":
-            raise IngestError("--prefix must name a format, or be auto")
+            raise UsageError("--prefix must name a format, or be auto")
+        check_options(replace(asked, set_spec=set_spec))
         asked_for = Where(url, prefix, set_spec, crosswalk, repository)
         where = resolved(settings.config(), asked_for)
         with closing(settings.store()) as store:

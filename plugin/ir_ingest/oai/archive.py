@@ -19,7 +19,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ir_ingest.errors import ConfigError, HarvestError
+from ir_ingest.errors import HarvestError, UsageError
 from ir_ingest.store import source_key
 
 if TYPE_CHECKING:
@@ -29,22 +29,22 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def check_archive(root: Path) -> None:
-    """Raise :class:`ConfigError` when the archive directory cannot be made or written to,
+    """Raise :class:`UsageError` when the archive directory cannot be made or written to,
     before the run's first request, not at its first page; nothing is made here (a run
     refused for another reason left an empty directory behind)."""
     try:
         existing = root
         while not existing.exists():
             if existing.is_symlink():
-                raise ConfigError(f"--archive {root}: {existing} is a symbolic link to nothing")
+                raise UsageError(f"--archive {root}: {existing} is a symbolic link to nothing")
             existing = existing.parent
         if not existing.is_dir():
-            raise ConfigError(f"--archive {root}: {existing} is not a directory")
+            raise UsageError(f"--archive {root}: {existing} is not a directory")
         writable = os.access(existing, os.W_OK | os.X_OK)
     except OSError as exc:  # a name too long, a folder that cannot be entered
-        raise ConfigError(f"--archive {root}: {exc.strerror}") from exc
+        raise UsageError(f"--archive {root}: {exc.strerror}") from exc
     if not writable:
-        raise ConfigError(f"--archive {root}: {existing} cannot be written to")
+        raise UsageError(f"--archive {root}: {existing} cannot be written to")
 
 
 class PageArchive:

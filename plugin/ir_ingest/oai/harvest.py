@@ -25,6 +25,7 @@ from ir_ingest.errors import (
     MalformedResponseError,
     OAIProtocolError,
     StoreError,
+    UsageError,
 )
 from ir_ingest.oai.archive import check_archive
 from ir_ingest.oai.client import OAIClient
@@ -58,6 +59,23 @@ ProgressCallback = Callable[[RunReport], None]
 
 #: The prefix that asks the endpoint which formats it offers and takes the richest we read.
 AUTO_PREFIX = "auto"
+
+
+def check_options(options: HarvestOptions) -> None:
+    """Refuse, with a :class:`UsageError`, what no run can be asked for; done before any
+    request (and by the CLI before the store is opened): a typing error is the user's, not
+    the endpoint's."""
+    if not 1 <= options.parallel <= MAX_PARALLEL:
+        raise UsageError(f"parallel must be between 1 and {MAX_PARALLEL}, got {options.parallel}")
+    bounds_at(options, day=False)
+    if options.set_spec is not None and not options.set_spec.strip():
+        # Sent as "set=", it asked some endpoints for every record and others for none.
+        raise UsageError("--set must name a set, such as openaire (leave it out for all)")
+    if options.archive is not None:
+        check_archive(options.archive)
+    if options.window is not None and options.window not in WINDOW_SIZES:
+        sizes = " or ".join(WINDOW_SIZES)
+        raise UsageError(f"window must be {sizes}, got {options.window!r}")
 
 
 def run_harvest(
@@ -116,19 +134,8 @@ def run_harvest(
         crosswalk=crosswalk,
         crosswalk_process=crosswalk_process,
     )
-    if not 1 <= options.parallel <= MAX_PARALLEL:
-        raise ConfigError(f"parallel must be between 1 and {MAX_PARALLEL}, got {options.parallel}")
-    # Checked before any request: a typing error is the user's, not the endpoint's.
-    bounds_at(options, day=False)
+    check_options(options)
     check_crosswalk_name(crosswalk)
-    if set_spec is not None and not set_spec.strip():
-        # Sent as "set=", it asked some endpoints for every record and others for none.
-        raise ConfigError("--set must name a set, such as openaire (leave it out for all)")
-    if archive is not None:
-        check_archive(archive)
-    if options.window is not None and options.window not in WINDOW_SIZES:
-        sizes = " or ".join(WINDOW_SIZES)
-        raise ConfigError(f"window must be {sizes}, got {options.window!r}")
     own_store = store is None
     store = store or Store(db_url or default_db_url())
     try:

@@ -15,7 +15,12 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ir_ingest.entry import Issue, Severity
-from ir_ingest.errors import ConfigError, HarvestError, MalformedResponseError, OAIProtocolError
+from ir_ingest.errors import (
+    HarvestError,
+    MalformedResponseError,
+    OAIProtocolError,
+    UsageError,
+)
 from ir_ingest.oai.bounds import bound_argument, bound_moment
 from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
 from ir_ingest.oai.pages import PageGuards, Window
@@ -113,14 +118,14 @@ def bounds_at(options: HarvestOptions, day: bool) -> HarvestOptions:
     Sent as typed they failed: pyoai's server (and others) answer ``badArgument`` when
     ``from`` and ``until`` differ in granularity, which every incremental run with a date-only
     ``--until`` did (its ``from`` is a datestamp); and an offset such as ``+02:00`` is no
-    OAI-PMH datestamp at all.  Raises :class:`ConfigError` naming a value that cannot be read.
+    OAI-PMH datestamp at all.  Raises :class:`UsageError` naming a value that cannot be read.
     """
     bounds = {}
     for name, value in (("from", options.from_date), ("until", options.until_date)):
         upper = name == "until"
         sent = None if value is None else bound_argument(value, upper=upper, day_granularity=day)
         if value is not None and sent is None:
-            raise ConfigError(
+            raise UsageError(
                 f"--{name} must be a date (YYYY-MM-DD) or a datestamp "
                 f"(YYYY-MM-DDThh:mm:ssZ, or with an offset), got {value!r}"
             )
@@ -135,7 +140,7 @@ def _check_order(from_date: str | None, until_date: str | None, start: str) -> N
     since = _moment(from_date)
     until = bound_moment(until_date, upper=True) if until_date else None
     if since is not None and until is not None and since > until:
-        raise ConfigError(
+        raise UsageError(
             f"{start} {from_date}, after --until {until_date}: nothing could be harvested "
             "(give an earlier --from, a later --until, or --full)"
         )
