@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from ir_ingest.entry import Entry
+    from ir_ingest.jobs.check import Checked
     from ir_ingest.oai.harvest import ProgressCallback
     from ir_ingest.report.model import RunReport
     from ir_ingest.store.runs import RunListed
@@ -91,6 +92,24 @@ def print_runs(runs: list[RunListed]) -> None:
         out.print(f"{run.id:>5}  {run.status:<10}  {started:<16}  {records:>7}  {asked}")
         if run.error:
             out.print(f"{'':>5}  {run.error}")
+
+
+#: How each level of a check's finding is shown (markup is off: styles are given, not written).
+_LEVEL_STYLES = {"ok": "green", "info": "blue", "warning": "yellow", "error": "bold red"}
+
+
+def print_checked(checked: Checked) -> None:
+    """A finding a line (level, topic, what), then the verdict: a harvest would work, or not."""
+    out.print(f"Checked {checked.url}:")
+    for finding in checked.findings:
+        out.print(f"  {finding.level:<8}", style=_LEVEL_STYLES[finding.level], end="")
+        out.print(f"{finding.topic:<9} {finding.message}")
+    warnings = checked.count("warning")
+    noted = f" ({warnings} warning{'' if warnings == 1 else 's'})" if warnings else ""
+    if checked.count("error"):
+        out.print("A harvest would fail: see the error above.")
+    else:
+        out.print(f"A harvest in {checked.prefix} should work{noted}.")
 
 
 #: Characters of a field's value shown beside its sources.

@@ -20,12 +20,13 @@ from ir_ingest.cli.every_source import harvest_all, refuse_with_all
 from ir_ingest.cli.runs import (
     StrictOption,
     Where,
+    refuse_empty_prefix,
     resolved,
     run_one,
     show_run,
 )
 from ir_ingest.console import harvest_progress, out, print_run
-from ir_ingest.errors import IngestError, UsageError
+from ir_ingest.errors import IngestError
 from ir_ingest.oai.windows import MAX_PARALLEL, WINDOW_SIZES
 from ir_ingest.report import render
 from ir_ingest.report.model import MAX_LISTED_ENTRIES
@@ -279,8 +280,7 @@ def harvest(
             param_hint="'URL'",
         )
     with fail_cleanly(RESUMES):
-        if prefix == "":
-            raise UsageError("--prefix must name a format, or be auto")
+        refuse_empty_prefix(prefix)
         check_options(replace(asked, set_spec=set_spec))
         asked_for = Where(url, prefix, set_spec, crosswalk, repository)
         where = resolved(settings.config(), asked_for)

@@ -10,7 +10,7 @@ import typer
 
 from ir_ingest.cli.common import fail_cleanly, write_text
 from ir_ingest.console import err, harvest_progress, out, print_run
-from ir_ingest.errors import ConfigError
+from ir_ingest.errors import ConfigError, UsageError
 from ir_ingest.report import render
 from ir_ingest.secrets import public_url
 
@@ -92,6 +92,12 @@ def _say_sources_passed_over(config: Config, asked: Where) -> None:
             f"{asked.set_spec or 'none'}: the records are kept under the URL, apart from the "
             "sources' (give --repository and a source's name to keep them together)"
         )
+
+
+def refuse_empty_prefix(prefix: str | None) -> None:
+    """``--prefix ""`` (a variable not set) is no format, nor the default."""
+    if prefix == "":
+        raise UsageError("--prefix must name a format, or be auto")
 
 
 def run_one(store: Store, where: Where, asked: HarvestOptions) -> RunReport:

@@ -152,21 +152,26 @@ def check_set(client: OAIClient, report: RunReport, set_spec: str) -> None:
     Endpoints answer an unknown set with ``noRecordsMatch`` as often as with ``badArgument``:
     a mistyped set then looks like a set with nothing new in it.
     """
+    issue = unknown_set_issue(client, set_spec)
+    if issue is not None:
+        report.add_run_issue(issue, "ListSets")
+
+
+def unknown_set_issue(client: OAIClient, set_spec: str) -> Issue | None:
+    """``harvest.unknown_set`` when the endpoint's ListSets lacks ``set_spec``; ``None`` when
+    it lists it, or when the sets cannot be listed (advice only: logged)."""
     try:
         listed = [spec for spec, _ in client.sets()]
-    except HarvestError as exc:  # advice only: the harvest itself went well
+    except HarvestError as exc:
         log.warning("%s: could not list the sets to check %r: %s", client.base_url, set_spec, exc)
-        return
+        return None
     if set_spec in listed:
-        return
+        return None
     shown = ", ".join(listed[:10]) + (f" and {len(listed) - 10} more" if len(listed) > 10 else "")
-    report.add_run_issue(
-        Issue(
-            "harvest.unknown_set",
-            f"the endpoint lists no set {set_spec!r} (its sets: {shown or 'none'})",
-            Severity.WARNING,
-        ),
-        "ListSets",
+    return Issue(
+        "harvest.unknown_set",
+        f"the endpoint lists no set {set_spec!r} (its sets: {shown or 'none'})",
+        Severity.WARNING,
     )
 
 
@@ -242,7 +247,7 @@ def left_issue(left: RunInfo) -> Issue:
     )
 
 
-def _clock_issue(skew: timedelta | None) -> Issue | None:
+def clock_issue(skew: timedelta | None) -> Issue | None:
     """What the report says of the endpoint's clock, where it is a minute or more off ours."""
     if skew is None or abs(skew) < MIN_CLOCK_SKEW:
         return None
@@ -335,7 +340,7 @@ def note_endpoint_clock(store: Store, client: OAIClient, report: RunReport) -> N
 
 def note_clock(report: RunReport, skew: timedelta | None) -> None:
     """Say in the report what the endpoint's clock is, where it is a minute or more off ours."""
-    clock = _clock_issue(skew)
+    clock = clock_issue(skew)
     if clock is not None:
         report.add_run_issue(clock, "Identify")
 

@@ -1,0 +1,64 @@
+"""``ir-ingest check``: what a first harvest of an endpoint would meet, before it is run."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ir_ingest.cli.common import Settings, app, fail_cleanly
+from ir_ingest.cli.runs import Where, refuse_empty_prefix, resolved
+from ir_ingest.console import print_checked
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    url: Annotated[
+        str,
+        typer.Argument(metavar="URL", help="OAI-PMH base URL, or a source name from the config."),
+    ],
+    prefix: Annotated[
+        str | None,
+        typer.Option("--prefix", help="metadataPrefix (default: the one a harvest takes)."),
+    ] = None,
+    set_spec: Annotated[str | None, typer.Option("--set", help="Check this set.")] = None,
+    crosswalk: Annotated[
+        str | None, typer.Option("--crosswalk", help="Read the records with this crosswalk.")
+    ] = None,
+    user_agent: Annotated[
+        str | None, typer.Option("--user-agent", help="User-Agent header to send.")
+    ] = None,
+) -> None:
+    """Ask an endpoint what a first harvest asks, and say what a harvest would meet.
+
+    Identify (granularity, how deletions are kept, the endpoint's clock), the formats offered
+    and the one a harvest takes, the set (--set), and the first ListRecords page, its records
+    crosswalked and validated as a harvest would: each a line, ok, info, warning or error.
+    Nothing is stored.  Exit status 1 when a harvest would fail, else 0.
+
+    Example:  ir-ingest check https://research.example.ac.uk/ws/oai --set openaire
+    """
+    from ir_ingest.crosswalk import check_crosswalk_name
+    from ir_ingest.jobs.check import check_endpoint
+    from ir_ingest.oai.harvest import AUTO_PREFIX, check_options
+    from ir_ingest.oai.plan import HarvestOptions
+    from ir_ingest.oai.transport import TransportPolicy
+
+    settings: Settings = ctx.obj
+    with fail_cleanly():
+        refuse_empty_prefix(prefix)
+        check_options(HarvestOptions(set_spec=set_spec))
+        check_crosswalk_name(crosswalk)
+        where = resolved(settings.config(), Where(url, prefix, set_spec, crosswalk, None))
+        checked = check_endpoint(
+            where.url,
+            where.prefix or AUTO_PREFIX,
+            set_spec=where.set_spec,
+            crosswalk=where.crosswalk,
+            repository=where.repository,
+            policy=TransportPolicy(user_agent=user_agent) if user_agent else None,
+        )
+    print_checked(checked)
+    if checked.count("error"):
+        raise typer.Exit(1)

@@ -1,0 +1,265 @@
+"""Check an OAI-PMH endpoint before its first harvest: what a harvest would meet, in one list.
+
+A repository manager adding a source wants to know, before a cron line is written, whether the
+endpoint answers as OAI-PMH, which format a harvest would take, whether its records crosswalk,
+how it keeps deletions, and how long a full harvest takes.  :func:`check_endpoint` asks what a
+harvest asks first (Identify, ListMetadataFormats, ListSets when a set is named, the first
+ListRecords page) through the harvest's own client, so retries, encoding repairs and refetches
+of a cut page happen as they would; it then reads that page's records as a harvest would,
+through crosswalk and validation, and stores nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal
+
+from ir_ingest.crosswalk import richest_format
+from ir_ingest.entry import Entry, Issue, Severity
+from ir_ingest.errors import HarvestError
+from ir_ingest.oai.client import OAIClient
+from ir_ingest.oai.datestamp import parse_datestamp
+from ir_ingest.oai.harvest import AUTO_PREFIX
+from ir_ingest.oai.pages import read_page
+from ir_ingest.oai.plan import clock_issue, unknown_set_issue
+from ir_ingest.pipeline import process
+from ir_ingest.secrets import public_url
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ir_ingest.oai.client import Identify
+    from ir_ingest.oai.transport import TransportPolicy
+
+Level = Literal["ok", "info", "warning", "error"]
+#: The granularities OAI-PMH 2.0 knows (§3.3.2).
+_GRANULARITIES = ("YYYY-MM-DD", "YYYY-MM-DDThh:mm:ssZ")
+#: Issue codes listed one line each; the rest are summed up in one.
+_SHOWN_CODES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing the check found: ``ok`` what a harvest relies on, ``info`` worth knowing,
+    ``warning`` what a harvest works around or will lose, ``error`` what makes it fail."""
+
+    level: Level
+    topic: str
+    message: str
+
+
+@dataclass(slots=True)
+class Checked:
+    """What :func:`check_endpoint` found, in the order it asked."""
+
+    url: str
+    findings: list[Finding] = field(default_factory=list)
+    #: The format a harvest would take (``None`` when none could be).
+    prefix: str | None = None
+
+    def add(self, level: Level, topic: str, message: str) -> None:
+        self.findings.append(Finding(level, topic, message))
+
+    def count(self, level: Level) -> int:
+        return sum(finding.level == level for finding in self.findings)
+
+
+def check_endpoint(
+    url: str,
+    prefix: str = AUTO_PREFIX,
+    *,
+    set_spec: str | None = None,
+    crosswalk: str | None = None,
+    repository: str | None = None,
+    policy: TransportPolicy | None = None,
+) -> Checked:
+    """Ask ``url`` what a harvest in ``prefix`` (of ``set_spec``, read with ``crosswalk``)
+    would ask first, and say what it found.  Never raises for what the endpoint answers: a
+    failure the harvest would meet is an ``error`` finding, and the check stops there."""
+    checked = Checked(public_url(url))
+    with OAIClient(url, policy, repository) as client:
+        steps: list[tuple[str, Callable[[], bool]]] = [
+            ("Identify", lambda: _identify(client, checked)),
+            ("formats", lambda: _format(client, checked, prefix, crosswalk)),
+        ]
+        if set_spec is not None:
+            steps.append(("sets", lambda: _set(client, checked, set_spec)))
+        steps.append(("records", lambda: _first_page(client, checked, set_spec, crosswalk)))
+        for topic, step in steps:
+            try:
+                if not step():
+                    break
+            except HarvestError as exc:
+                checked.add("error", topic, str(exc))
+                break
+    return checked
+
+
+def _identify(client: OAIClient, checked: Checked) -> bool:
+    identify = client.identify_endpoint()
+    name = identify.repository_name or "(no repositoryName)"
+    earliest = identify.earliest_datestamp or "(none)"
+    checked.add(
+        "ok",
+        "Identify",
+        f"{name}: granularity {identify.granularity}, earliest datestamp {earliest}, "
+        f"deleted records {identify.deleted_record or 'not said'}",
+    )
+    _deletions(identify.deleted_record, checked)
+    _identify_quirks(identify, client.base_url, checked)
+    clock = clock_issue(identify.clock_skew)
+    if clock is not None:
+        checked.add(
+            "info" if clock.severity is Severity.INFO else "warning", "clock", clock.message
+        )
+    elif identify.clock_skew is None:
+        checked.add("info", "clock", "its responseDate cannot be read: its clock is not known")
+    return True
+
+
+def _deletions(policy: str, checked: Checked) -> None:
+    """What a harvest can know of deletions, by Identify's ``deletedRecord`` (§4.2)."""
+    if policy == "no":
+        said = (
+            "it keeps no deletions (deletedRecord no): a record deleted there is never "
+            "reported; a harvest --full now and then lists the records gone, for review"
+        )
+        checked.add("warning", "Identify", said)
+    elif policy == "transient":
+        said = (
+            "it keeps deletions for a while only (deletedRecord transient): a source left "
+            "unharvested that long misses some; a harvest --full lists the records gone"
+        )
+        checked.add("info", "Identify", said)
+    elif policy != "persistent":
+        said = f"deletedRecord {policy!r} is none of no, transient, persistent (§4.2)"
+        checked.add("warning", "Identify", said + ": deletions may go unreported")
+
+
+def _identify_quirks(identify: Identify, asked: str, checked: Checked) -> None:
+    """What else in an Identify answer a harvest works around, or a manager should know."""
+    if identify.granularity not in _GRANULARITIES:
+        said = f"granularity {identify.granularity!r} is no OAI-PMH granularity (§3.3.2)"
+        checked.add("warning", "Identify", said + ": from and until are sent to the second")
+    earliest = identify.earliest_datestamp
+    if earliest and parse_datestamp(earliest) is None:
+        said = f"earliestDatestamp {earliest!r} cannot be read as a date (§3.3.1)"
+        checked.add("warning", "Identify", said)
+    if identify.base_url and identify.base_url.rstrip("/") != asked.rstrip("/"):
+        said = (
+            f"it names its base URL {identify.base_url}: records are kept under the URL "
+            "harvested, so harvest it always by the same one (or give --repository)"
+        )
+        checked.add("info", "Identify", said)
+
+
+def _format(client: OAIClient, checked: Checked, prefix: str, crosswalk: str | None) -> bool:
+    """The format a harvest would take: ``prefix``, or for ``auto`` the richest one read."""
+    pairs = [(name, namespace) for name, _, namespace in client.metadata_formats()]
+    offered = f"it offers {', '.join(name for name, _ in pairs) or 'none'}"
+    if prefix == AUTO_PREFIX:
+        chosen = richest_format(pairs, crosswalk)
+        if chosen is None:
+            said = "no crosswalk reads any of them: give --prefix, and add a crosswalk for it"
+            checked.add("error", "formats", f"{offered}, and {said}")
+            return False
+        checked.add("ok", "formats", f"{offered}; a harvest takes {chosen}")
+    elif prefix not in {name for name, _ in pairs}:
+        checked.add("error", "formats", f"it does not offer {prefix} ({offered})")
+        return False
+    elif richest_format([pair for pair in pairs if pair[0] == prefix], crosswalk) is None:
+        said = (
+            f"no crosswalk reads {prefix} by its name or namespace: each record is read by the "
+            "crosswalk its root element names, or fails"
+        )
+        checked.add("warning", "formats", f"{offered}; {said}")
+    else:
+        checked.add("ok", "formats", f"{offered}; {prefix} asked for")
+    checked.prefix = chosen if prefix == AUTO_PREFIX else prefix
+    return True
+
+
+def _set(client: OAIClient, checked: Checked, set_spec: str) -> bool:
+    issue = unknown_set_issue(client, set_spec)
+    if issue is None:
+        checked.add("ok", "sets", f"it lists the set {set_spec!r}")
+    else:
+        checked.add("warning", "sets", issue.message)
+    return True
+
+
+def _first_page(
+    client: OAIClient, checked: Checked, set_spec: str | None, crosswalk: str | None
+) -> bool:
+    """The first ListRecords page, read, crosswalked and validated as a harvest would."""
+    assert checked.prefix is not None  # _format stops the check without one
+    params = {"metadataPrefix": checked.prefix, **({"set": set_spec} if set_spec else {})}
+    started = time.monotonic()
+    page = client.list_page("ListRecords", checked.prefix, params)
+    took = time.monotonic() - started
+    read_page(page)
+    records = [replace(r, crosswalk=crosswalk) for r in page.records] if crosswalk else page.records
+    entries = [process(r, page.issues_by_identifier.get(r.identifier, ())) for r in records]
+    if not entries:
+        said = "the first page holds no record: a harvest of this format and set stores nothing"
+        checked.add("warning", "records", said)
+        return True
+    _page_summary(entries, page.complete_list_size, took, checked)
+    if page.token is not None and page.complete_list_size is not None:
+        pages = -(-page.complete_list_size // len(entries))  # rounded up
+        said = f"at this page's pace the {pages:,} pages take {_duration(pages * took)} to fetch"
+        checked.add("info", "records", said + ", crosswalking aside")
+    _record_issues(entries, checked)
+    return True
+
+
+def _page_summary(entries: list[Entry], total: int | None, took: float, checked: Checked) -> None:
+    """How many records the page holds, and how many crosswalk and validate: ``ok`` all,
+    ``warning`` some, ``error`` none (a harvest would run, and store nothing usable)."""
+    deleted = sum(entry.harvested.deleted for entry in entries)
+    failed = sum(entry.record is None and not entry.harvested.deleted for entry in entries)
+    invalid = sum(entry.record is not None and entry.has_errors for entry in entries)
+    live = len(entries) - deleted
+    valid = live - failed - invalid
+    gone = f" ({deleted} deleted)" if deleted else ""
+    of_all = f" of {total:,}" if total is not None else ""
+    bad = f" ({invalid} invalid, {failed} that cannot be read)" if invalid or failed else ""
+    pace = f"{took * 1000:.0f} ms" if took < 1 else f"{took:.1f} s"
+    said = (
+        f"the first page ({pace}) holds {len(entries)} records{gone}{of_all}; "
+        f"{valid} of the {live} live ones crosswalk and validate{bad}"
+    )
+    level: Level = "ok" if valid == live else "error" if not valid else "warning"
+    checked.add(level, "records", said)
+
+
+def _record_issues(entries: list[Entry], checked: Checked) -> None:
+    """A finding an issue code of the page's records, the worst first: on how many records,
+    and the first one's message."""
+    first: dict[str, Issue] = {}
+    records: Counter[str] = Counter()
+    for entry in entries:
+        records.update({issue.code for issue in entry.issues})
+        for issue in entry.issues:
+            first.setdefault(issue.code, issue)
+    worst = [Severity.ERROR, Severity.WARNING, Severity.INFO]
+    order = sorted(records, key=lambda c: (worst.index(first[c].severity), -records[c], c))
+    for code in order[:_SHOWN_CODES]:
+        severity = first[code].severity
+        said = f"{code} ({severity}) on {records[code]} of {len(entries)} records, such as: "
+        # A record's error is the record's, not the harvest's: said as a warning.
+        level: Level = "info" if severity is Severity.INFO else "warning"
+        checked.add(level, "records", said + first[code].message)
+    if len(order) > _SHOWN_CODES:
+        more = order[_SHOWN_CODES:]
+        checked.add("info", "records", f"and {len(more)} more codes: {', '.join(more)}")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

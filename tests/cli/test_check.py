@@ -1,0 +1,61 @@
+"""``ir-ingest check``: a line a finding, a verdict, and an exit status a script can use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ir_ingest.cli import app
+from ir_ingest.oai.provider import serve_in_background
+from tests.cli.conftest import runner
+from tests.oai.faults import FaultPlan, faulty_endpoint
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ir_ingest.oai.provider import ProvidedRecord
+
+
+def test_a_sound_endpoint_exits_0_and_stores_nothing(
+    db: str, oai_endpoint: str, tmp_path: Path
+) -> None:
+    result = runner.invoke(app, ["--db", db, "check", oai_endpoint])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"Checked {oai_endpoint}:"
+    assert lines[2].split()[:4] == ["ok", "formats", "it", "offers"]
+    assert lines[-1] == "A harvest in oai_dc should work."
+    assert not (tmp_path / "cli.sqlite3").exists(), "no store is opened"
+
+
+def test_a_source_name_is_checked_with_its_settings(
+    db: str, oai_endpoint: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text(f'[sources.demo]\nurl = "{oai_endpoint}"\nset = "elsewhere"\n')
+    result = runner.invoke(app, ["--db", db, "--config", str(config), "check", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "the endpoint lists no set 'elsewhere'" in result.output
+    assert result.output.splitlines()[-1] == "A harvest in oai_dc should work (2 warnings)."
+
+
+def test_an_endpoint_a_harvest_would_fail_on_exits_1(
+    db: str, demo_records: list[ProvidedRecord]
+) -> None:
+    plan = FaultPlan(faults={0: ["html-page"] * 6})
+    with serve_in_background(faulty_endpoint(demo_records, plan)) as url:
+        result = runner.invoke(app, ["--db", db, "check", url])
+    assert result.exit_code == 1
+    assert "  error   records   " in result.output
+    assert result.output.splitlines()[-1] == "A harvest would fail: see the error above."
+
+
+def test_a_value_no_check_can_take_is_refused_before_any_request(db: str) -> None:
+    # Port 9 answers nothing: each is refused before any request.
+    for args, said, status in (
+        (["--prefix", ""], "error: --prefix must name a format, or be auto", 2),
+        (["--set", ""], "error: --set must name a set", 2),
+        (["--crosswalk", "nope"], "error: no crosswalk is named 'nope'", 1),
+    ):
+        result = runner.invoke(app, ["--db", db, "check", "http://127.0.0.1:9/oai", *args])
+        assert result.exit_code == status, args
+        assert result.output.startswith(said), args

@@ -1,0 +1,196 @@
+"""Checking an endpoint before its first harvest, against pyoai's server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
+
+from ir_ingest.jobs.check import Checked, check_endpoint
+from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
+from ir_ingest.oai.transport import TransportPolicy
+from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from ir_ingest.oai.provider import StartResponse, WSGIApp
+
+
+@dataclass(frozen=True)
+class _Quick(TransportPolicy):
+    """A fault is fetched again at once: the tests wait for no backoff."""
+
+    backoff: float = 0.01
+
+
+def _lines(checked: Checked, level: str, topic: str | None = None) -> list[str]:
+    return [
+        f.message
+        for f in checked.findings
+        if f.level == level and (topic is None or f.topic == topic)
+    ]
+
+
+def test_a_sound_endpoint_is_said_to_work(
+    oai_endpoint: str, demo_records: list[ProvidedRecord]
+) -> None:
+    checked = check_endpoint(oai_endpoint)
+    assert checked.prefix == "oai_dc"
+    assert [f.topic for f in checked.findings if f.level == "ok"] == [
+        "Identify",
+        "formats",
+        "records",
+    ]
+    assert not _lines(checked, "warning")
+    assert not _lines(checked, "error")
+    identify = _lines(checked, "ok", "Identify")[0]
+    assert "granularity YYYY-MM-DDThh:mm:ssZ" in identify
+    assert "deleted records persistent" in identify
+    assert _lines(checked, "ok", "formats") == ["it offers oai_dc; a harvest takes oai_dc"]
+    first_page = demo_records[:10]  # the fixture serves 10 a page
+    deleted = sum(r.deleted for r in first_page)
+    live = len(first_page) - deleted
+    summary = _lines(checked, "ok", "records")[0]
+    assert f"holds 10 records ({deleted} deleted);" in summary
+    assert f"{live} of the {live} live ones crosswalk and validate" in summary
+    # Simple DC cannot say whether a work was peer reviewed: every live record says so.
+    limit = [line for line in _lines(checked, "info", "records") if "format_limit" in line]
+    assert limit[0].startswith(f"crosswalk.format_limit (info) on {live} of 10 records")
+
+
+def test_identify_quirks_are_named(demo_records: list[ProvidedRecord]) -> None:
+    def quirky(base_url: str) -> WSGIApp:
+        inner = faulty_endpoint(demo_records, FaultPlan())(base_url)
+        return _rewriting_identify(
+            inner,
+            {
+                rb"<deletedRecord>[^<]*<": b"<deletedRecord>no<",
+                rb"<granularity>[^<]*<": b"<granularity>YYYY-MM-DD hh:mm:ss<",
+                rb"<baseURL>[^<]*<": b"<baseURL>https://portal.example.org/ws/oai<",
+            },
+            clock_behind_hours=3,
+        )
+
+    with serve_in_background(quirky) as url:
+        checked = check_endpoint(url)
+    warnings = _lines(checked, "warning")
+    assert any("it keeps no deletions (deletedRecord no)" in line for line in warnings)
+    assert any(
+        "granularity 'YYYY-MM-DD hh:mm:ss' is no OAI-PMH granularity" in line for line in warnings
+    )
+    assert any(
+        "is 3 h 00 min behind this machine's: incremental runs ask from that much earlier" in line
+        for line in _lines(checked, "warning", "clock")
+    )
+    assert any(
+        "it names its base URL https://portal.example.org/ws/oai" in line
+        for line in _lines(checked, "info", "Identify")
+    )
+    assert not _lines(checked, "error"), "a harvest works around all of these"
+    assert checked.prefix == "oai_dc"
+
+
+def _rewriting_identify(
+    inner: WSGIApp, replacements: dict[bytes, bytes], clock_behind_hours: int
+) -> WSGIApp:
+    """The endpoint's Identify answer with each pattern of ``replacements`` replaced and its
+    responseDate set back: an endpoint configured as real ones are."""
+
+    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if "verb=Identify" not in environ.get("QUERY_STRING", ""):
+            return inner(environ, start_response)
+        answered: list[str] = []
+        body = b"".join(inner(environ, lambda status, headers: answered.append(status)))
+        behind = datetime.now(UTC) - timedelta(hours=clock_behind_hours)
+        stamp = behind.strftime("<responseDate>%Y-%m-%dT%H:%M:%SZ<").encode()
+        for pattern, new in {**replacements, rb"<responseDate>[^<]*<": stamp}.items():
+            body, made = re.subn(pattern, new, body)
+            assert made == 1, pattern
+        headers = [("Content-Type", "text/xml; charset=utf-8"), ("Content-Length", str(len(body)))]
+        start_response(answered[0], headers)
+        return [body]
+
+    return app
+
+
+def test_a_login_page_where_the_records_should_be_stops_the_check(
+    demo_records: list[ProvidedRecord],
+) -> None:
+    plan = FaultPlan(faults={0: ["login-page"] * 6})
+    with serve_in_background(faulty_endpoint(demo_records, plan)) as url:
+        checked = check_endpoint(url, policy=_Quick())
+    errors = [(f.topic, f.message) for f in checked.findings if f.level == "error"]
+    assert len(errors) == 1
+    assert errors[0][0] == "records"
+    assert 'the document is an HTML page titled "Sign in \u2013 University' in errors[0][1]
+    assert "(fetched 2 times)" in errors[0][1]
+    assert checked.findings[-1].level == "error", "nothing is said after the failure"
+
+
+def test_a_page_in_the_wrong_encoding_is_read_and_said(
+    demo_records: list[ProvidedRecord],
+) -> None:
+    plan = FaultPlan(faults={0: ["cp1252"]})
+    with serve_in_background(faulty_endpoint(demo_records, plan)) as url:
+        checked = check_endpoint(url, policy=_Quick())
+    assert not _lines(checked, "error")
+    summary = _lines(checked, "ok", "records")[0]
+    assert "crosswalk and validate" in summary, "the page was read, not refused"
+    said = [line for line in _lines(checked, "warning", "records") if "wrong_encoding" in line]
+    assert len(said) == 1
+    assert said[0].startswith("xml.wrong_encoding (warning) on 1 of 10 records")
+
+
+def test_what_a_harvest_could_not_take_is_an_error(demo_records: list[ProvidedRecord]) -> None:
+    with serve_in_background(faulty_endpoint(demo_records, FaultPlan())) as url:
+        not_offered = check_endpoint(url, "mods")
+        unknown_set = check_endpoint(url, set_spec="no-such-set")
+    assert _lines(not_offered, "error", "formats") == ["it does not offer mods (it offers oai_dc)"]
+    assert not_offered.findings[-1].topic == "formats", "no page asked for"
+    assert _lines(unknown_set, "warning", "sets")[0].startswith(
+        "the endpoint lists no set 'no-such-set'"
+    )
+    assert _lines(unknown_set, "warning", "records") == [
+        "the first page holds no record: a harvest of this format and set stores nothing"
+    ]
+
+
+def test_records_no_crosswalk_reads_make_the_check_fail() -> None:
+    marc = "http://www.loc.gov/MARC21/slim"
+    records = []
+    for n in range(3):
+        metadata = etree.Element(f"{{{marc}}}record", nsmap={"marc": marc})
+        etree.SubElement(metadata, f"{{{marc}}}leader").text = "00000nam a2200000 a 4500"
+        stamp = datetime(2024, 1, 1 + n, tzinfo=UTC)
+        records.append(ProvidedRecord(f"oai:x:{n}", stamp, "marc21", metadata=metadata))
+    with serve_in_background(faulty_endpoint(records, FaultPlan())) as url:
+        auto = check_endpoint(url)
+        asked = check_endpoint(url, "marc21")
+    assert _lines(auto, "error", "formats") == [
+        "it offers marc21, and no crosswalk reads any of them: give --prefix, and add a "
+        "crosswalk for it"
+    ]
+    assert _lines(asked, "warning", "formats")[0].startswith(
+        "it offers marc21; no crosswalk reads marc21 by its name or namespace"
+    )
+    (summary,) = _lines(asked, "error", "records")
+    assert summary.endswith(
+        "holds 3 records; 0 of the 3 live ones crosswalk and validate (0 invalid, 3 that "
+        "cannot be read)"
+    )
+    codes = _lines(asked, "warning", "records")
+    assert codes[0].startswith("crosswalk.unknown_format (error) on 3 of 3 records")
+
+
+def test_an_endpoint_down_is_an_error_in_identify() -> None:
+    closed = synthetic_records(1)  # served by nothing: the port is closed below
+    with serve_in_background(faulty_endpoint(closed, FaultPlan())) as url:
+        pass
+    checked = check_endpoint(url, policy=_Quick(retries=0))
+    assert [f.level for f in checked.findings] == ["error"]
+    assert checked.findings[0].topic == "Identify"
+    assert checked.prefix is None
