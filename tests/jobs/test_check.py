@@ -94,6 +94,22 @@ def test_identify_quirks_are_named(demo_records: list[ProvidedRecord]) -> None:
     assert checked.prefix == "oai_dc"
 
 
+def test_an_identify_answered_with_an_error_is_said_and_the_rest_checked(
+    demo_records: list[ProvidedRecord],
+) -> None:
+    def broken(base_url: str) -> WSGIApp:
+        inner = faulty_endpoint(demo_records, FaultPlan())(base_url)
+        error = b'<error code="badVerb">Identify is switched off</error>'
+        return _rewriting_identify(inner, {rb"(?s)<Identify>.*</Identify>": error}, 0)
+
+    with serve_in_background(broken) as url:
+        checked = check_endpoint(url)
+    (identify,) = _lines(checked, "error")
+    assert "badVerb" in identify
+    assert identify.endswith("incremental runs fail until it answers")
+    assert [f.topic for f in checked.findings if f.level == "ok"] == ["formats", "records"]
+
+
 def _rewriting_identify(
     inner: WSGIApp, replacements: dict[bytes, bytes], clock_behind_hours: int
 ) -> WSGIApp:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ir_ingest.crosswalk import richest_format
 from ir_ingest.entry import Entry, Issue, Severity
-from ir_ingest.errors import HarvestError
+from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.oai.harvest import AUTO_PREFIX
@@ -92,9 +92,20 @@ def check_endpoint(
                 if not step():
                     break
             except HarvestError as exc:
-                checked.add("error", topic, str(exc))
-                break
+                if not (topic == "Identify" and _answered(exc)):
+                    checked.add("error", topic, str(exc))
+                    break
+                said = "a first harvest goes on without it, but incremental runs fail until it"
+                checked.add("error", topic, f"{exc}: {said} answers")
     return checked
+
+
+def _answered(exc: HarvestError) -> bool:
+    """Whether a failed Identify was answered in OAI-PMH (an error, or no ``<Identify>``):
+    a first harvest goes on without it (only incremental runs need it), so the check does."""
+    if isinstance(exc, MalformedResponseError):
+        return exc.code == "oai.no_identify"
+    return isinstance(exc, OAIProtocolError)
 
 
 def _identify(client: OAIClient, checked: Checked) -> bool:
