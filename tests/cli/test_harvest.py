@@ -54,6 +54,13 @@ def test_harvest_then_export_and_report(db: str, oai_endpoint: str, tmp_path: Pa
     assert len(json.loads(as_json.stdout)) == 36
     valid = runner.invoke(app, ["--db", db, "export", "--valid-only"])
     assert len(valid.stdout.splitlines()) == 35, "the one invalid record is left out"
+    told = runner.invoke(app, ["--db", db, "export", "--with-issues", "--format", "json"])
+    held = json.loads(told.stdout)
+    assert sorted((h["record"] for h in held), key=str) == sorted(lines, key=str)
+    (invalid,) = [h for h in held if not h["valid"]]
+    assert any(i["severity"] == "error" for i in invalid["issues"]), "why it is invalid"
+    assert all(i["severity"] != "error" for h in held if h["valid"] for i in h["issues"])
+    assert sum(bool(h["issues"]) for h in held if h["valid"]) > 0, "warnings are carried too"
 
     shown = runner.invoke(app, ["--db", db, "report"])
     assert "completed" in shown.output

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 from urllib.parse import urlsplit
 
+import msgspec
 import typer
 
 from ir_ingest.cli.common import OutputOption, Settings, app, chosen_format, fail_cleanly
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
     from ir_ingest.entry import Entry
     from ir_ingest.oai.transport import TransportPolicy
     from ir_ingest.pipeline import Sources
-    from ir_ingest.schema import Record
     from ir_ingest.store import Store
+    from ir_ingest.store.records import Held
 
 
 RecordFile = Annotated[
@@ -300,12 +301,22 @@ def export(
             "which are in that run's export).",
         ),
     ] = None,
+    with_issues: Annotated[
+        bool,
+        typer.Option(
+            "--with-issues",
+            help='Write each record as {"record": …, "valid": …, "issues": […]}: whether its '
+            "last check found it valid, and the issues it found (a title guessed, a DOI that "
+            "is none), for a consumer that must tell.",
+        ),
+    ] = False,
 ) -> None:
     """Write every stored record; deleted ones are tombstones with source.deleted true.
 
     Records that failed validation (no title, say) are included unless --valid-only is given;
-    the run reports list them.  With --run, only what one run changed: to pass a run's changes
-    and deletions on downstream (ir-ingest report --list shows the runs).
+    the run reports list them, and --with-issues says it of each.  With --run, only what one
+    run changed: to pass a run's changes and deletions on downstream (ir-ingest report --list
+    shows the runs).
 
     Example:  ir-ingest export --format jsonl --valid-only -o records.jsonl
     """
@@ -313,12 +324,13 @@ def export(
     settings: Settings = ctx.obj
     with fail_cleanly(), closing(settings.store(existing=True)) as store:
         records = _records(store, run_id, valid_only)
+        lines = map(_with_issues if with_issues else _record_only, records)
         if output is None:
-            written = _write_records(records, sys.stdout, written_as)
+            written = _write_records(lines, sys.stdout, written_as)
         else:
             try:
                 with output.open("w", encoding="utf-8") as handle:
-                    written = _write_records(records, handle, written_as)
+                    written = _write_records(lines, handle, written_as)
             except OSError as exc:
                 raise IngestError(f"cannot write {output}: {exc.strerror}") from exc
     # On stderr: stdout is the records.  An empty store said nothing at all.
@@ -327,22 +339,34 @@ def export(
     err.print(f"Exported {written} record{plural}{of_run}" + (f" to {output}" if output else ""))
 
 
-def _records(store: Store, run_id: int | None, valid_only: bool) -> Iterator[Record]:
+def _records(store: Store, run_id: int | None, valid_only: bool) -> Iterator[Held]:
     """The records to export: those run ``run_id`` wrote (None: all); :class:`IngestError`
     when the store holds no such run."""
     if run_id is not None and store.run_status(run_id) is None:
         raise IngestError(f"no run {run_id} in the store (ir-ingest report --list shows them)")
-    return store.iter_records(valid_only=valid_only, run_id=run_id)
+    return store.iter_held(valid_only=valid_only, run_id=run_id)
 
 
-def _write_records(records: Iterator[Record], handle: TextIO, fmt: str) -> int:
-    """Write the records; return how many."""
+def _record_only(held: Held) -> bytes:
+    return held.record.to_json()
+
+
+def _with_issues(held: Held) -> bytes:
+    issues = msgspec.json.encode([issue.to_dict() for issue in held.issues])
+    valid = b"true" if held.valid else b"false"
+    return (
+        b'{"record":' + held.record.to_json() + b',"valid":' + valid + b',"issues":' + issues + b"}"
+    )
+
+
+def _write_records(lines: Iterator[bytes], handle: TextIO, fmt: str) -> int:
+    """Write the records, each given as its JSON; return how many."""
     written = 0
     if fmt == "json":
         handle.write("[")
-    for record in records:
+    for line in lines:
         separator = ("\n" if written == 0 else ",\n") if fmt == "json" else ""
-        handle.write(separator + record.to_json().decode() + ("\n" if fmt == "jsonl" else ""))
+        handle.write(separator + line.decode() + ("\n" if fmt == "jsonl" else ""))
         written += 1
     if fmt == "json":
         handle.write("\n]\n" if written else "]\n")

@@ -20,7 +20,7 @@ from ir_ingest.store.checkpoints import write_checkpoint
 from ir_ingest.store.engine import database_words, redact_url
 from ir_ingest.store.pagewrite import PageWriter
 
-__all__ = ["StoreRecords", "StoredState"]
+__all__ = ["Held", "StoreRecords", "StoredState"]
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -34,6 +34,20 @@ if TYPE_CHECKING:
 _WRITE_ATTEMPTS = 3
 #: PostgreSQL's deadlock_detected and serialization_failure: the transaction may succeed again.
 _RETRIED_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A stored record, whether its last check found it valid, and the issues it found
+    (stored as JSON: :attr:`issues` reads them)."""
+
+    record: Record
+    valid: bool
+    issues_json: bytes | None
+
+    @property
+    def issues(self) -> list[Issue]:
+        return _issues(self.issues_json)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,8 +321,15 @@ class StoreRecords:
         has changed since.  Not ``records.run_id``, which names the last run that received a
         record, changed or not.
         """
+        for held in self.iter_held(include_deleted, valid_only=valid_only, run_id=run_id):
+            yield held.record
+
+    def iter_held(
+        self, include_deleted: bool = True, *, valid_only: bool = False, run_id: int | None = None
+    ) -> Iterator[Held]:
+        """What :meth:`iter_records` yields, each record with what its last check found."""
         c = t.records.c
-        query = select(c.record_json).order_by(c.id)
+        query = select(c.record_json, c.valid, c.issues_json).order_by(c.id)
         if not include_deleted:
             query = query.where(c.deleted.is_(False))
         if valid_only:  # a deletion is news to the consumer whatever the last version was
@@ -318,8 +339,8 @@ class StoreRecords:
             current = (v.record_id == c.id) & (v.version == c.version)
             query = query.join(t.record_versions, current).where(v.run_id == run_id)
         with self.engine.connect() as conn:
-            for (raw,) in conn.execute(query):
-                yield Record.from_json(raw)
+            for raw, valid, issues in conn.execute(query):
+                yield Held(Record.from_json(raw), valid, issues)
 
     def get(self, rid: str) -> Record | None:
         """The current record with this id, or None."""
@@ -375,9 +396,9 @@ class StoreRecords:
 
 def _response_issues(issues_json: bytes | None) -> list[Issue]:
     """The stored issues a response itself caused (``xml.*``), rebuilt."""
+    return [issue for issue in _issues(issues_json) if issue.code.startswith("xml.")]
+
+
+def _issues(issues_json: bytes | None) -> list[Issue]:
     found = json.loads(issues_json) if issues_json else []
-    return [
-        Issue(i["code"], i["message"], Severity(i["severity"]), i.get("path"))
-        for i in found
-        if i["code"].startswith("xml.")
-    ]
+    return [Issue(i["code"], i["message"], Severity(i["severity"]), i.get("path")) for i in found]
