@@ -13,9 +13,12 @@ from ir_ingest.jobs.check import Checked, check_endpoint
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
+from tests.oai.scripted import page as scripted_page
+from tests.oai.scripted import record as scripted_record
+from tests.oai.scripted import scripted
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from ir_ingest.oai.provider import StartResponse, WSGIApp
 
@@ -44,7 +47,13 @@ def test_a_sound_endpoint_is_said_to_work(
         "Identify",
         "formats",
         "records",
+        "paging",
+        "from",
     ]
+    assert _lines(checked, "ok", "paging") == [
+        "its resumptionToken leads on: the second page holds 10 records"
+    ]
+    assert _lines(checked, "ok", "from")[0].startswith("from is applied: asked for what changed")
     assert not _lines(checked, "warning")
     assert not _lines(checked, "error")
     identify = _lines(checked, "ok", "Identify")[0]
@@ -107,7 +116,12 @@ def test_an_identify_answered_with_an_error_is_said_and_the_rest_checked(
     (identify,) = _lines(checked, "error")
     assert "badVerb" in identify
     assert identify.endswith("incremental runs fail until it answers")
-    assert [f.topic for f in checked.findings if f.level == "ok"] == ["formats", "records"]
+    # Without Identify's granularity no from can be sent: that step says nothing more.
+    assert [f.topic for f in checked.findings if f.level == "ok"] == [
+        "formats",
+        "records",
+        "paging",
+    ]
 
 
 def _rewriting_identify(
@@ -210,3 +224,45 @@ def test_an_endpoint_down_is_an_error_in_identify() -> None:
     assert [f.level for f in checked.findings] == ["error"]
     assert checked.findings[0].topic == "Identify"
     assert checked.prefix is None
+
+
+def test_an_endpoint_that_ignores_from_is_named(demo_records: list[ProvidedRecord]) -> None:
+    plan = FaultPlan(ignores=("from", "until"))  # IQSS/dataverse.harvard.edu#243
+    with serve_in_background(faulty_endpoint(demo_records, plan)) as url:
+        checked = check_endpoint(url)
+    (said,) = _lines(checked, "warning", "from")
+    assert said.startswith("it ignores from: asked for what changed from ")
+    assert "so every incremental run fetches every record again" in said
+    asked = [query for _, query, _ in plan.seen if "from=" in query]
+    assert len(asked) == 1, "one request tells"
+
+
+def test_a_list_that_comes_round_again_is_named() -> None:
+    formats = (
+        b'<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+        b"<responseDate>2024-01-01T00:00:00Z</responseDate><request>http://x/oai</request>"
+        b"<ListMetadataFormats><metadataFormat><metadataPrefix>oai_dc</metadataPrefix>"
+        b"<schema>http://www.openarchives.org/OAI/2.0/oai_dc.xsd</schema><metadataNamespace>"
+        b"http://www.openarchives.org/OAI/2.0/oai_dc/</metadataNamespace></metadataFormat>"
+        b"</ListMetadataFormats></OAI-PMH>"
+    )
+    items = [scripted_record(f"oai:x:{n}", f"2024-01-0{n}T00:00:00Z") for n in (1, 2)]
+
+    def endpoint(token_of_second_page: str) -> Callable[[dict[str, str]], bytes]:
+        def answer(params: dict[str, str]) -> bytes:
+            if params["verb"] == "ListMetadataFormats":
+                return formats
+            token = "t1" if "resumptionToken" not in params else token_of_second_page
+            return scripted_page("ListRecords", items, token)
+
+        return answer
+
+    for second_token, said in (
+        ("t1", "the second page sends the first page's resumptionToken again"),
+        ("t2", "the second page holds the first page's records again, under a new token"),
+    ):
+        with serve_in_background(scripted(endpoint(second_token))) as url:
+            checked = check_endpoint(url)
+        assert _lines(checked, "warning", "paging") == [
+            f"{said}: a harvest ends the list there rather than loop, and misses the rest"
+        ]

@@ -2,11 +2,13 @@
 
 A repository manager adding a source wants to know, before a cron line is written, whether the
 endpoint answers as OAI-PMH, which format a harvest would take, whether its records crosswalk,
-how it keeps deletions, and how long a full harvest takes.  :func:`check_endpoint` asks what a
-harvest asks first (Identify, ListMetadataFormats, ListSets when a set is named, the first
-ListRecords page) through the harvest's own client, so retries, encoding repairs and refetches
-of a cut page happen as they would; it then reads that page's records as a harvest would,
-through crosswalk and validation, and stores nothing.
+how it keeps deletions, whether its resumption tokens and ``from`` work, and how long a full
+harvest takes (anchors.md (b) 5: no harvester we compete with has such a check).
+:func:`check_endpoint` asks what a harvest asks (Identify, ListMetadataFormats, ListSets when a
+set is named, the first two ListRecords pages, one ListRecords with ``from``) through the
+harvest's own client, so retries, encoding repairs and refetches of a cut page happen as they
+would; it reads the first page's records as a harvest would, through crosswalk and
+validation, and stores nothing.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
 
 from ir_ingest.crosswalk import richest_format
 from ir_ingest.entry import Entry, Issue, Severity
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError
 from ir_ingest.oai.client import OAIClient
-from ir_ingest.oai.datestamp import parse_datestamp
+from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
 from ir_ingest.oai.harvest import AUTO_PREFIX
 from ir_ingest.oai.pages import read_page
 from ir_ingest.oai.plan import clock_issue, unknown_set_issue
@@ -30,12 +33,14 @@ from ir_ingest.secrets import public_url
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ir_ingest.oai.client import Identify
+    from ir_ingest.oai.client import Identify, Page
     from ir_ingest.oai.transport import TransportPolicy
 
 Level = Literal["ok", "info", "warning", "error"]
 #: The granularities OAI-PMH 2.0 knows (§3.3.2).
 _GRANULARITIES = ("YYYY-MM-DD", "YYYY-MM-DDThh:mm:ssZ")
+#: What a harvest does with a list that comes round again (``oai.pages``' guards).
+_ENDS_THERE = "a harvest ends the list there rather than loop, and misses the rest"
 #: Issue codes listed one line each; the rest are summed up in one.
 _SHOWN_CODES = 8
 
@@ -76,17 +81,19 @@ def check_endpoint(
     policy: TransportPolicy | None = None,
 ) -> Checked:
     """Ask ``url`` what a harvest in ``prefix`` (of ``set_spec``, read with ``crosswalk``)
-    would ask first, and say what it found.  Never raises for what the endpoint answers: a
-    failure the harvest would meet is an ``error`` finding, and the check stops there."""
+    would ask, and say what it found.  Never raises for what the endpoint answers: a failure
+    the harvest would meet is an ``error`` finding, and the check stops there."""
     checked = Checked(public_url(url))
     with OAIClient(url, policy, repository) as client:
+        check = _Check(client, checked, set_spec, crosswalk)
         steps: list[tuple[str, Callable[[], bool]]] = [
-            ("Identify", lambda: _identify(client, checked)),
-            ("formats", lambda: _format(client, checked, prefix, crosswalk)),
+            ("Identify", check.identify),
+            ("formats", lambda: check.format(prefix)),
+            *([("sets", check.set)] if set_spec is not None else []),
+            ("records", check.first_page),
+            ("paging", check.second_page),
+            ("from", check.from_applied),
         ]
-        if set_spec is not None:
-            steps.append(("sets", lambda: _set(client, checked, set_spec)))
-        steps.append(("records", lambda: _first_page(client, checked, set_spec, crosswalk)))
         for topic, step in steps:
             try:
                 if not step():
@@ -108,26 +115,159 @@ def _answered(exc: HarvestError) -> bool:
     return isinstance(exc, OAIProtocolError)
 
 
-def _identify(client: OAIClient, checked: Checked) -> bool:
-    identify = client.identify_endpoint()
-    name = identify.repository_name or "(no repositoryName)"
-    earliest = identify.earliest_datestamp or "(none)"
-    checked.add(
-        "ok",
-        "Identify",
-        f"{name}: granularity {identify.granularity}, earliest datestamp {earliest}, "
-        f"deleted records {identify.deleted_record or 'not said'}",
-    )
-    _deletions(identify.deleted_record, checked)
-    _identify_quirks(identify, client.base_url, checked)
-    clock = clock_issue(identify.clock_skew)
-    if clock is not None:
+class _Check:
+    """The steps of :func:`check_endpoint`, each True when the next may follow."""
+
+    def __init__(
+        self, client: OAIClient, checked: Checked, set_spec: str | None, crosswalk: str | None
+    ) -> None:
+        self.client = client
+        self.checked = checked
+        self.set_spec = set_spec
+        self.crosswalk = crosswalk
+        #: The first ListRecords page as fetched (its records left unread).
+        self.first: Page | None = None
+
+    def identify(self) -> bool:
+        client, checked = self.client, self.checked
+        identify = client.identify_endpoint()
+        name = identify.repository_name or "(no repositoryName)"
+        earliest = identify.earliest_datestamp or "(none)"
         checked.add(
-            "info" if clock.severity is Severity.INFO else "warning", "clock", clock.message
+            "ok",
+            "Identify",
+            f"{name}: granularity {identify.granularity}, earliest datestamp {earliest}, "
+            f"deleted records {identify.deleted_record or 'not said'}",
         )
-    elif identify.clock_skew is None:
-        checked.add("info", "clock", "its responseDate cannot be read: its clock is not known")
-    return True
+        _deletions(identify.deleted_record, checked)
+        _identify_quirks(identify, client.base_url, checked)
+        clock = clock_issue(identify.clock_skew)
+        if clock is not None:
+            checked.add(
+                "info" if clock.severity is Severity.INFO else "warning", "clock", clock.message
+            )
+        elif identify.clock_skew is None:
+            checked.add("info", "clock", "its responseDate cannot be read: its clock is not known")
+        return True
+
+    def format(self, prefix: str) -> bool:
+        """The format a harvest would take: ``prefix``, or for ``auto`` the richest one read."""
+        client, checked, crosswalk = self.client, self.checked, self.crosswalk
+        pairs = [(name, namespace) for name, _, namespace in client.metadata_formats()]
+        offered = f"it offers {', '.join(name for name, _ in pairs) or 'none'}"
+        if prefix == AUTO_PREFIX:
+            chosen = richest_format(pairs, crosswalk)
+            if chosen is None:
+                said = "no crosswalk reads any of them: give --prefix, and add a crosswalk for it"
+                checked.add("error", "formats", f"{offered}, and {said}")
+                return False
+            checked.add("ok", "formats", f"{offered}; a harvest takes {chosen}")
+        elif prefix not in {name for name, _ in pairs}:
+            checked.add("error", "formats", f"it does not offer {prefix} ({offered})")
+            return False
+        elif richest_format([pair for pair in pairs if pair[0] == prefix], crosswalk) is None:
+            said = (
+                f"no crosswalk reads {prefix} by its name or namespace: each record is read by the "
+                "crosswalk its root element names, or fails"
+            )
+            checked.add("warning", "formats", f"{offered}; {said}")
+        else:
+            checked.add("ok", "formats", f"{offered}; {prefix} asked for")
+        checked.prefix = chosen if prefix == AUTO_PREFIX else prefix
+        return True
+
+    def set(self) -> bool:
+        client, checked, set_spec = self.client, self.checked, self.set_spec
+        assert set_spec is not None  # asked only for a set
+        issue = unknown_set_issue(client, set_spec)
+        if issue is None:
+            checked.add("ok", "sets", f"it lists the set {set_spec!r}")
+        else:
+            checked.add("warning", "sets", issue.message)
+        return True
+
+    def first_page(self) -> bool:
+        """The first ListRecords page, read, crosswalked and validated as a harvest would."""
+        checked, prefix = self.checked, self.checked.prefix
+        assert prefix is not None  # format() stops the check without one
+        params = {"metadataPrefix": prefix} | self._set_param()
+        started = time.monotonic()
+        page = self.client.list_page("ListRecords", prefix, params)
+        took = time.monotonic() - started
+        self.first = page  # reading it keeps its token, identifiers and datestamps
+        read_page(page)
+        crosswalk = self.crosswalk
+        records = (
+            [replace(r, crosswalk=crosswalk) for r in page.records] if crosswalk else page.records
+        )
+        entries = [process(r, page.issues_by_identifier.get(r.identifier, ())) for r in records]
+        if not entries:
+            said = "the first page holds no record: a harvest of this format and set stores nothing"
+            checked.add("warning", "records", said)
+            return False
+        _page_summary(entries, page.complete_list_size, took, checked)
+        if page.token is not None and page.complete_list_size is not None:
+            pages = -(-page.complete_list_size // len(entries))  # rounded up
+            said = (
+                f"at this page's pace the {pages:,} pages take {_duration(pages * took)} to fetch"
+            )
+            checked.add("info", "records", said + ", crosswalking aside")
+        _record_issues(entries, checked)
+        return True
+
+    def second_page(self) -> bool:
+        """Whether the first page's resumption token leads on (§3.5): to other records, under
+        another token or none.  A harvest ends a list that repeats a token or a page."""
+        first, prefix = self.first, self.checked.prefix
+        assert first is not None  # first_page() stops without it
+        assert prefix is not None
+        if first.token is None:
+            return True  # a list of one page: nothing to follow
+        second = self.client.list_page("ListRecords", prefix, {"resumptionToken": first.token})
+        if second.token is not None and second.token == first.token:
+            said = "the second page sends the first page's resumptionToken again"
+            self.checked.add("warning", "paging", f"{said}: {_ENDS_THERE}")
+        elif second.identifiers and second.identifiers == first.identifiers:
+            said = "the second page holds the first page's records again, under a new token"
+            self.checked.add("warning", "paging", f"{said}: {_ENDS_THERE}")
+        else:
+            ends = ", and ends the list" if second.token is None else ""
+            said = f"its resumptionToken leads on: the second page holds {second.size} records"
+            self.checked.add("ok", "paging", said + ends)
+        return True
+
+    def from_applied(self) -> bool:
+        """Whether the endpoint applies ``from`` (§3.3.1): asked for what came after the first
+        page's newest datestamp, it lists nothing stamped before.  One that ignores it
+        (IQSS/dataverse.harvard.edu#243) sends everything to every incremental run."""
+        first, prefix = self.first, self.checked.prefix
+        assert first is not None  # first_page() stops without it
+        assert prefix is not None
+        newest = parse_datestamp(first.newest_datestamp or "")
+        try:
+            day = self.client.identify_endpoint().day_granularity
+        except HarvestError:
+            return True  # said under Identify: an incremental run could not ask at all
+        if newest is None:
+            return True  # no datestamp to ask after (said under records, as the page's issue)
+        since = format_datestamp(newest + (timedelta(days=1) if day else timedelta(seconds=1)), day)
+        params = {"metadataPrefix": prefix, "from": since}
+        listed = self.client.list_page("ListRecords", prefix, params | self._set_param())
+        oldest = parse_datestamp(listed.oldest_datestamp or "")
+        if oldest is not None and oldest < (parse_datestamp(since) or newest):
+            said = (
+                f"it ignores from: asked for what changed from {since}, it listed records of "
+                f"{listed.oldest_datestamp}, so every incremental run fetches every record "
+                "again (and finds them unchanged)"
+            )
+            self.checked.add("warning", "from", said)
+        else:
+            said = f"from is applied: asked for what changed from {since}, it listed "
+            self.checked.add("ok", "from", said + f"{max(listed.size, 0)} records, none older")
+        return True
+
+    def _set_param(self) -> dict[str, str]:
+        return {"set": self.set_spec} if self.set_spec else {}
 
 
 def _deletions(policy: str, checked: Checked) -> None:
@@ -164,66 +304,6 @@ def _identify_quirks(identify: Identify, asked: str, checked: Checked) -> None:
             "harvested, so harvest it always by the same one (or give --repository)"
         )
         checked.add("info", "Identify", said)
-
-
-def _format(client: OAIClient, checked: Checked, prefix: str, crosswalk: str | None) -> bool:
-    """The format a harvest would take: ``prefix``, or for ``auto`` the richest one read."""
-    pairs = [(name, namespace) for name, _, namespace in client.metadata_formats()]
-    offered = f"it offers {', '.join(name for name, _ in pairs) or 'none'}"
-    if prefix == AUTO_PREFIX:
-        chosen = richest_format(pairs, crosswalk)
-        if chosen is None:
-            said = "no crosswalk reads any of them: give --prefix, and add a crosswalk for it"
-            checked.add("error", "formats", f"{offered}, and {said}")
-            return False
-        checked.add("ok", "formats", f"{offered}; a harvest takes {chosen}")
-    elif prefix not in {name for name, _ in pairs}:
-        checked.add("error", "formats", f"it does not offer {prefix} ({offered})")
-        return False
-    elif richest_format([pair for pair in pairs if pair[0] == prefix], crosswalk) is None:
-        said = (
-            f"no crosswalk reads {prefix} by its name or namespace: each record is read by the "
-            "crosswalk its root element names, or fails"
-        )
-        checked.add("warning", "formats", f"{offered}; {said}")
-    else:
-        checked.add("ok", "formats", f"{offered}; {prefix} asked for")
-    checked.prefix = chosen if prefix == AUTO_PREFIX else prefix
-    return True
-
-
-def _set(client: OAIClient, checked: Checked, set_spec: str) -> bool:
-    issue = unknown_set_issue(client, set_spec)
-    if issue is None:
-        checked.add("ok", "sets", f"it lists the set {set_spec!r}")
-    else:
-        checked.add("warning", "sets", issue.message)
-    return True
-
-
-def _first_page(
-    client: OAIClient, checked: Checked, set_spec: str | None, crosswalk: str | None
-) -> bool:
-    """The first ListRecords page, read, crosswalked and validated as a harvest would."""
-    assert checked.prefix is not None  # _format stops the check without one
-    params = {"metadataPrefix": checked.prefix, **({"set": set_spec} if set_spec else {})}
-    started = time.monotonic()
-    page = client.list_page("ListRecords", checked.prefix, params)
-    took = time.monotonic() - started
-    read_page(page)
-    records = [replace(r, crosswalk=crosswalk) for r in page.records] if crosswalk else page.records
-    entries = [process(r, page.issues_by_identifier.get(r.identifier, ())) for r in records]
-    if not entries:
-        said = "the first page holds no record: a harvest of this format and set stores nothing"
-        checked.add("warning", "records", said)
-        return True
-    _page_summary(entries, page.complete_list_size, took, checked)
-    if page.token is not None and page.complete_list_size is not None:
-        pages = -(-page.complete_list_size // len(entries))  # rounded up
-        said = f"at this page's pace the {pages:,} pages take {_duration(pages * took)} to fetch"
-        checked.add("info", "records", said + ", crosswalking aside")
-    _record_issues(entries, checked)
-    return True
 
 
 def _page_summary(entries: list[Entry], total: int | None, took: float, checked: Checked) -> None:
