@@ -194,9 +194,11 @@ CODES: dict[str, CodeHelp] = {
     ),
     "crosswalk.unmapped_type": CodeHelp(
         "no type the source gives maps to a COAR resource type, so the record's type is "
-        "'other'; the source's own type labels are kept in resource_type.source",
-        "add the source's label to a copy of crosswalks/lookups/resource_types.csv in a "
-        "`lookups/` folder beside your crosswalks (`crosswalk_dirs`), then "
+        "'other'; the source's own type labels are kept, in resource_type.source (MODS) or "
+        "in extra under their path (dc:type)",
+        "add a row for the source's label to a resource_types.csv of your own, with the "
+        "shipped table's columns, in a `lookups/` folder beside your crosswalks "
+        "(`crosswalk_dirs`): its rows are added to the shipped table's; then "
         "`ir-ingest reprocess`; or ask the endpoint's owner to use a standard type vocabulary",
     ),
     "crosswalk.bad_value": CodeHelp(

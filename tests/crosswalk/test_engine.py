@@ -132,7 +132,7 @@ def test_empty_elements_are_neither_values_nor_extra(tmp_path: Path) -> None:
         ("rules:\n  - {from: 't:p'}\n", "rule 1: a rule needs 'from' and 'to'"),
         ("rules:\n  - {from: 't:p[', to: x}\n", "rule 1: bad XPath"),
         ("rules:\n  - {from: 't:p', to: 'a b'}\n", "bad target field path 'a b'"),
-        ("rules:\n  - {from: 't:p', to: title, on_error: ignore}\n", "on_error must be keep"),
+        ("rules:\n  - {from: 't:p', to: publisher, on_error: ignore}\n", "on_error must be keep"),
         (
             "rules:\n  - {from: 't:p', to: titel}\n",
             "rule 1: the record has no field 'titel'; its fields: abstracts, access_right,",
@@ -174,6 +174,33 @@ def test_empty_elements_are_neither_values_nor_extra(tmp_path: Path) -> None:
         ("rules:\n  - {from: 't:p', to: x, ops: [exec]}\n", "unknown operation 'exec'"),
         ("rules: []\ncolour: red\n", "unknown keys \\['colour'\\]"),
         ("rules: []\nprecedence: high\n", "precedence must be a whole number, got 'high'"),
+        # What lxml finds only when a path runs, if it runs: every record with the element
+        # had failed as an internal error, the run going on (a walkthrough).
+        (
+            "rules:\n  - {from: 'foo:p', to: publisher}\n",
+            "rule 1: the prefix 'foo' in 'foo:p' is not among the file's namespaces \\(t\\)",
+        ),
+        (
+            "rules:\n  - {from: 'foo(t:p)', to: publisher}\n",
+            "rule 1: 'foo\\(t:p\\)' calls foo\\(\\), which is no XPath 1.0 function",
+        ),
+        ("rules:\n  - {from: 't:p[t:q = foo()]', to: publisher}\n", "calls foo\\(\\)"),
+        ("rules:\n  - {from: 't:p[re:test(., \"x\")]', to: publisher}\n", "prefix 're' in"),
+        (
+            "rules:\n  - {from: 'string(t:p)', to: publisher}\n",
+            "rule 1: 'string\\(t:p\\)' gives a string, not elements or attributes",
+        ),
+        ("rules:\n  - {from: 'count(t:p)', to: publisher}\n", "gives a number, not elements"),
+        ("rules:\n  - {from: 't:p = 1', to: publisher}\n", "gives a boolean, not elements"),
+        (
+            "rules:\n  - {from: 't:p', to: publisher, ops: [{lookup: peer_review}, "
+            "{column: valeu}]}\n",
+            "rule 1: the table 'peer_review' has no column 'valeu'; its columns .*: value",
+        ),
+        (
+            "rules:\n  - {from: 't:p', to: title}\n",
+            "rule 1: title holds a mapping \\(its fields: .*value\\), not text: give as:",
+        ),
     ],
 )
 def test_bad_crosswalk_files_name_file_rule_and_value(
@@ -185,6 +212,20 @@ def test_bad_crosswalk_files_name_file_rule_and_value(
         load_crosswalk(path)
     # The whole path: a file of one's own may be named as a shipped one (oai_dc.yaml).
     assert str(path) in str(caught.value)
+
+
+def test_names_in_literals_and_the_xml_prefix_are_no_mistakes(tmp_path: Path) -> None:
+    rules = (
+        "  - {from: \"t:p[@a='x:y(']\", to: publisher}\n"
+        "  - {from: 't:q[@xml:lang][not(@b) or (@c and @d)]', to: 'subjects[]', as: value}\n"
+        "  - {from: 'child::t:r[position() = last()]/@t:s', to: 'notes[]'}\n"
+    )
+    cw = _crosswalk(tmp_path, rules)
+    xml = '<t:p a="x:y(">P</t:p><t:q xml:lang="en" c="1" d="2">Q</t:q><t:r t:s="S"/>'
+    data = apply_crosswalk(cw, _doc(xml)).data
+    assert data["publisher"] == "P"
+    assert data["subjects"] == [{"value": "Q", "lang": "eng"}]
+    assert data["notes"] == ["S"]
 
 
 @pytest.mark.parametrize(

@@ -67,6 +67,28 @@ def test_resource_type_of_packed_parts_none_of_which_fits(value: str, only: str 
 
 
 @pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_table_of_ones_own_adds_rows_to_the_shipped_one(tmp_path: Path) -> None:
+    # One row of one's own had replaced the whole shipped table: articles became "other".
+    for folder, label in (("first", "added first"), ("last", "added last")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "resource_types.csv").write_text(
+            "source_value,uri,label\n"
+            f"Strange Thing,http://purl.org/coar/resource_type/c_1843,{label}\n"
+            f"article,http://purl.org/coar/resource_type/c_2df8fbb1,{label}\n",
+            "utf-8",
+        )
+        add_lookup_dir(tmp_path / folder)
+    op = compile_operation({"lookup": "resource_types"})
+    assert op("info:eu-repo/semantics/article")["label"] == "journal article", "shipped row"
+    assert op("Strange Thing")["label"] == "added last", "the folder searched first wins"
+    # A row replaces the shipped row of its value whole: no "general" of the shipped row's.
+    assert op("article") == {
+        "uri": "http://purl.org/coar/resource_type/c_2df8fbb1",
+        "label": "added last",
+    }
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
 def test_resource_type_looks_a_packed_value_up_whole_first(tmp_path: Path) -> None:
     # A table of one's own mapping a packed value as it is: it was tried part by part only,
     # so the row never matched and "Text" won.

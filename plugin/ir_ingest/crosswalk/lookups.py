@@ -22,7 +22,8 @@ _dependents: list[Callable[[], None]] = []
 
 
 def add_lookup_dir(path: Path) -> None:
-    """Let a user directory of ``*.csv`` tables override the shipped ones (searched first)."""
+    """Let a user directory of ``*.csv`` tables add rows to the shipped ones, its rows winning
+    (searched first)."""
     _search_path.insert(0, path)
     tables_changed()
 
@@ -54,12 +55,24 @@ def lookup_key(value: str) -> str:
 
 @cache
 def load_table(name: str) -> dict[str, dict[str, str]]:
-    """Read a lookup table by name (``resource_types``) into ``{key: row without source_value}``."""
-    for folder in [*_search_path, bundled("crosswalks") / "lookups"]:
-        path = folder / f"{name}.csv"
-        if path.exists():
-            return _read(path)
-    raise ConfigError(f"lookup table {name!r} not found (looked for {name}.csv)")
+    """Read a lookup table by name (``resource_types``) into ``{key: row without source_value}``.
+
+    The tables of that name in every folder make one: a user's rows are added to the shipped
+    table's, and a row replaces the shipped row of its value whole (as the rows of a folder
+    searched earlier replace a later one's).  A user's file of one new row had replaced the
+    whole shipped table, and every other source's types became "other" (a walkthrough,
+    following the advice of ``codes crosswalk.unmapped_type``).
+    """
+    paths = [
+        folder / f"{name}.csv" for folder in [*_search_path, bundled("crosswalks") / "lookups"]
+    ]
+    found = [path for path in paths if path.exists()]
+    if not found:
+        raise ConfigError(f"lookup table {name!r} not found (looked for {name}.csv)")
+    table: dict[str, dict[str, str]] = {}
+    for path in reversed(found):  # the first searched last, so that its rows win
+        table.update(_read(path))
+    return table
 
 
 def _read(path: Path) -> dict[str, dict[str, str]]:

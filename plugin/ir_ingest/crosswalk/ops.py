@@ -15,6 +15,7 @@ Crosswalk files name operations as ``name`` or ``{name: argument}``; no code liv
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -212,6 +213,20 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "sanitise_html": (_plain(normalise.sanitise_html), _no_arg),
     "integer": (_plain(normalise.integer), _no_arg),
 }
+
+
+def check_columns(ops: tuple[Operation, ...]) -> None:
+    """Refuse a ``column`` a ``lookup`` before it cannot give: a misspelt one (``lable``) made
+    the rule do nothing, with nothing said (a walkthrough)."""
+    for before, op in itertools.pairwise(ops):
+        if op.name != "column" or before.name != "lookup":
+            continue
+        columns = {name for row in load_table(before.arg).values() for name in row}
+        if op.arg not in columns:
+            raise ConfigError(
+                f"the table {before.arg!r} has no column {op.arg!r}; its columns (with a value "
+                f"in some row): {', '.join(sorted(columns))}"
+            )
 
 
 def compile_operation(spec: Any) -> Operation:

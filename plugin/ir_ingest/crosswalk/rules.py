@@ -11,15 +11,16 @@ the rule number and the bad value.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from lxml import etree
 
 from ir_ingest.crosswalk.exslt import EXSLT_REGEXP, functions
-from ir_ingest.crosswalk.ops import Operation, compile_operation
+from ir_ingest.crosswalk.ops import Operation, check_columns, compile_operation
 from ir_ingest.crosswalk.pathparse import compile_path, first_tags, one_step
-from ir_ingest.crosswalk.targets import check_keys, field_type
+from ir_ingest.crosswalk.targets import check_keys, check_plain, field_type
 from ir_ingest.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -152,6 +153,8 @@ def _compile_rule(
     wrap = _wrap(where, spec.get("as"))
     constants = _mapping(where, "set", spec.get("set"))
     check_keys(where, field, target, [*([wrap] if wrap else []), *constants])
+    if not (build or ops or wrap or constants):
+        check_plain(where, field, target)
     here = _Build(
         label,
         ".".join(filter(None, [built, str(target)])),
@@ -204,11 +207,82 @@ def _compile_from(
         extensions = functions(where, path) if EXSLT_REGEXP in namespaces.values() else None
         select = etree.XPath(path, namespaces=namespaces, extensions=extensions, regexp=False)
         ops = tuple(compile_operation(op) for op in spec.get("ops") or [])
+        check_columns(ops)
     except etree.XPathSyntaxError as exc:
         raise ConfigError(f"{where}: bad XPath {spec['from']!r}: {exc}") from exc
     except ConfigError as exc:
         raise ConfigError(f"{where}: {exc}") from exc
+    _check_names(where, path, namespaces)
+    _probe(where, path, select)
     return select, ops
+
+
+#: XPath 1.0's functions (§4), the node tests written like them (§2.3), and the operators a
+#: parenthesis may follow (``or (…)``, §3.4).
+_CALLABLE = """
+    last position count id local-name namespace-uri name string concat starts-with contains
+    substring-before substring-after substring string-length normalize-space translate
+    boolean not true false lang number sum floor ceiling round
+    text node comment processing-instruction and or div mod
+"""
+_XPATH_FUNCTIONS = frozenset(_CALLABLE.split())
+#: EXSLT's regular-expression functions, under whatever prefix a file binds to them.
+_EXSLT_FUNCTIONS = frozenset({"test", "match", "replace"})
+_CALLED = re.compile(r"(?<![\w.:-])(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)\s*\(")
+_PREFIXED = re.compile(r"(?<![\w.:-])([A-Za-z_][\w.-]*):(?![:\d])")
+_LITERALS = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def _check_names(where: str, path: str, namespaces: dict[str, str]) -> None:
+    """Refuse a prefix the file does not bind, or a function XPath does not have.
+
+    lxml finds either only when the path runs, and only where it gets that far (the
+    predicate of an element the record lacks never runs): the mistake then failed every
+    record that had the element, as an internal error, the run going on (a walkthrough's
+    ``from: foo:coverage``).
+    """
+    spelt = _LITERALS.sub("''", path)  # a literal's text is no name
+    for prefix in _PREFIXED.findall(spelt):
+        if prefix not in namespaces and prefix != "xml":  # XPath binds xml: itself
+            bound = ", ".join(sorted(namespaces)) or "none"
+            raise ConfigError(
+                f"{where}: the prefix {prefix!r} in {path!r} is not among the file's "
+                f"namespaces ({bound})"
+            )
+    for prefix, name in _CALLED.findall(spelt):
+        exslt = prefix and namespaces.get(prefix) == EXSLT_REGEXP and name in _EXSLT_FUNCTIONS
+        if not exslt and (prefix or name not in _XPATH_FUNCTIONS):
+            called = f"{prefix}:{name}" if prefix else name
+            raise ConfigError(
+                f"{where}: {path!r} calls {called}(), which is no XPath 1.0 function "
+                "(nor re:test, re:match or re:replace with the EXSLT namespace bound)"
+            )
+
+
+#: What paths are tried on when loaded: an element with nothing in it.
+_PROBE = etree.Element("probe")
+
+
+def _probe(where: str, path: str, select: etree.XPath) -> None:
+    """Run the path once, on an empty element: what lxml refuses only when a path runs, and a
+    path that gives a string, a number or a boolean (``string(dc:coverage)``), which
+    selects no value for the rule to read, are the file's mistakes."""
+    try:
+        found = select(_PROBE)
+    except etree.XPathEvalError as exc:
+        raise ConfigError(f"{where}: XPath {path!r} cannot run: {exc}") from exc
+    if not isinstance(found, list):
+        kind = (
+            "a boolean"
+            if isinstance(found, bool)
+            else "a number"
+            if isinstance(found, float)
+            else "a string"
+        )
+        raise ConfigError(
+            f"{where}: {path!r} gives {kind}, not elements or attributes for the rule to read "
+            "(write the path to the element: dc:coverage, not string(dc:coverage))"
+        )
 
 
 def _compile_build(

@@ -93,6 +93,19 @@ def check_keys(where: str, field: inspect.Type | None, target: TargetPath, keys:
             )
 
 
+def check_plain(where: str, field: inspect.Type | None, target: TargetPath) -> None:
+    """Refuse a plain rule (no ``build``, ``ops``, ``as:`` or ``set:``) into a field that holds
+    a mapping: the text it reads is a string, and every record that had the value failed the
+    schema (``crosswalk.invalid_output``) naming no rule (a walkthrough's ``to: title``)."""
+    holder = _item(field) if field is not None else None
+    if isinstance(holder, inspect.StructType):
+        names = ", ".join(sorted(f.encode_name for f in holder.fields))
+        raise ConfigError(
+            f"{where}: {target} holds a mapping (its fields: {names}), not text: give as: and "
+            "the field the text goes to (as: value), or build: to fill its fields"
+        )
+
+
 def _check_reserved(where: str, target: TargetPath) -> None:
     first = target.parts[0]
     if first in _MADE:
