@@ -95,11 +95,61 @@ def test_no_default_file_is_an_empty_config(
         ('targets = "pure"\n', r"written \[targets.NAME\], got 'pure'"),
         ('[[sources]]\nurl = "http://x"\n', r"written \[sources.NAME\], got \[\{'url'"),
         ("not toml = = =\n", "ir-ingest.toml"),
+        ('[sources.a]\nurl = "http://x"\nprefix = " oai_dc "\n', "'prefix' has white space"),
+        ('[sources.a]\nurl_env = "MY VAR"\n', "url_env must name an environment variable"),
+        ('[sources.a]\nurl = "http://"\n', "url names no host, got 'http://'"),
+        (
+            '[sources.a]\nurl = "http://x"\nschedule = "every tuesday"\n',
+            "schedule must be a cron line of five fields .*, got 'every tuesday'",
+        ),
+        # The port was said to be a password's fault (a walkthrough).
+        (
+            '[sources.a]\nurl = "http://127.0.0.1:99999/oai"\n',
+            "url: the endpoint URL 'http://127.0.0.1:99999/oai' cannot be read: Port out of range",
+        ),
+        # A "/" in a password ends the authority early: the URL is not shown.
+        ('[sources.a]\nurl = "https://u:abc/123@h/oai"\n', "host cannot be read \\(not shown"),
     ],
 )
 def test_bad_config_names_the_problem(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message) as caught:
         load_config(_write(tmp_path, text))
+    assert "abc123" not in str(caught.value)
+
+
+def test_every_problem_of_a_file_is_said_at_once(tmp_path: Path) -> None:
+    # A manager had fixed a config one error a try (a walkthrough).
+    (tmp_path / "afile").write_text("")
+    text = (
+        'crosswalk_dirs = ["nope1", "afile"]\n'
+        '[sources.b]\nurl = "ftp://x/oai"\ncolour = 1\n'
+        '[sources.c]\nurl = "https://u:abc123@h/oai"\nprefix = 5\nset = ["a", "b"]\n'
+        '[sources.good]\nurl = "http://x/oai"\n'
+        '[targets.r]\ntype = "foo"\ntoken = "abc123"\npassword = "abc123"\n'
+    )
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    head, *listed = str(caught.value).split("\n")
+    assert head == f"config file {path}: 10 problems:"
+    said = [line.removeprefix(f"  - {path}: ") for line in listed]
+    assert said == [
+        "[sources.b]: unknown keys ['colour']; allowed: ['crosswalk', 'prefix', 'profile', "
+        "'repository', 'schedule', 'set', 'url', 'url_env']",
+        "[sources.b]: url must start with http:// or https://, got 'ftp://x/oai'",
+        "[sources.c]: 'prefix' must be a non-empty string, got 5",
+        "[sources.c]: 'set' must be a non-empty string, got ['a', 'b']",
+        "[sources.c]: credentials are not kept in the config file, and the url "
+        "'https://***@h/oai' has some; give url_env = \"NAME_OF_ENVIRONMENT_VARIABLE\" "
+        "instead, holding the URL",
+        "[targets.r]: type must be one of invenio, dspace, sword, eprints, jsonl, got 'foo'",
+        "[targets.r]: credentials are not kept in the config file; replace 'password' with "
+        "'password_env = \"NAME_OF_ENVIRONMENT_VARIABLE\"'",
+        "[targets.r]: credentials are not kept in the config file; replace 'token' with "
+        "'token_env = \"NAME_OF_ENVIRONMENT_VARIABLE\"'",
+        f"crosswalk folder {str(tmp_path / 'nope1')!r} does not exist",
+        f"crosswalk folder {str(tmp_path / 'afile')!r} is a file, not a folder",
+    ]
     assert "abc123" not in str(caught.value)
 
 

@@ -35,14 +35,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ir_ingest.errors import ConfigError
 from ir_ingest.secrets import is_secret_name, public_url, shown_url
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 DEFAULT_CONFIG = Path("ir-ingest.toml")
 TARGET_TYPES = ("invenio", "dspace", "sword", "eprints", "jsonl")
@@ -152,7 +156,11 @@ def endpoint_key(url: str) -> str:
 
 
 def load_config(path: Path | None) -> Config:
-    """Load ``path``, or ``./ir-ingest.toml`` when it exists; no file at all is an empty config."""
+    """Load ``path``, or ``./ir-ingest.toml`` when it exists; no file at all is an empty config.
+
+    Every problem of the file is said in one :class:`ConfigError`, one a line: a manager had
+    fixed a config one error a try (a walkthrough).
+    """
     if path is None:
         if not DEFAULT_CONFIG.exists():
             return Config()
@@ -163,55 +171,95 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"config file {path} does not exist") from exc
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"config file {path}: {exc}") from exc
+    problems = _Problems()
     unknown = set(data) - {"sources", "targets", "crosswalk_dirs"}
     if unknown:
-        raise ConfigError(
-            f"{path}: unknown keys {sorted(unknown)}; use crosswalk_dirs, [sources.*], [targets.*]"
-        )
-    sources = {name: _source(path, name, spec) for name, spec in _named(path, data, "sources")}
-    targets = {name: _target(path, name, spec) for name, spec in _named(path, data, "targets")}
-    return Config(sources, targets, _crosswalk_dirs(path, data.get("crosswalk_dirs", [])))
+        known = "use crosswalk_dirs, [sources.*], [targets.*]"
+        problems.add(f"{path}: unknown keys {sorted(unknown)}; {known}")
+    sources = {
+        name: source
+        for name, spec in _named(path, data, "sources", problems)
+        if (source := _source(path, name, spec, problems)) is not None
+    }
+    targets = {
+        name: target
+        for name, spec in _named(path, data, "targets", problems)
+        if (target := _target(path, name, spec, problems)) is not None
+    }
+    folders = _crosswalk_dirs(path, data.get("crosswalk_dirs", []), problems)
+    problems.raise_any(path)
+    return Config(sources, targets, folders)
 
 
-def _named(path: Path, data: dict[str, Any], key: str) -> list[tuple[str, Any]]:
+class _Problems:
+    """What is wrong with a config file, gathered to be said at once."""
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+
+    def add(self, message: str) -> None:
+        self.said.append(message)
+
+    def check(self, check: Callable[[], None]) -> None:
+        """Run ``check``, keeping the :class:`ConfigError` it raises."""
+        try:
+            check()
+        except ConfigError as exc:
+            self.add(str(exc))
+
+    def raise_any(self, path: Path) -> None:
+        if len(self.said) == 1:
+            raise ConfigError(self.said[0])
+        if self.said:
+            listed = "".join(f"\n  - {message}" for message in self.said)
+            raise ConfigError(f"config file {path}: {len(self.said)} problems:{listed}")
+
+
+def _named(
+    path: Path, data: dict[str, Any], key: str, problems: _Problems
+) -> list[tuple[str, Any]]:
     """The ``[key.NAME]`` tables of the file, by name."""
     tables = data.get(key, {})
     if isinstance(tables, dict):
         return list(tables.items())
     # [[sources]] (an array of tables) is the likeliest slip: each needs a name.
-    raise ConfigError(
-        f"{path}: {key} are tables with a name each, written [{key}.NAME], got {tables!r}"
-    )
+    problems.add(f"{path}: {key} are tables with a name each, written [{key}.NAME], got {tables!r}")
+    return []
 
 
-def _crosswalk_dirs(path: Path, value: Any) -> tuple[Path, ...]:
+def _crosswalk_dirs(path: Path, value: Any, problems: _Problems) -> tuple[Path, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"{path}: crosswalk_dirs is a list of folders, got {value!r}")
+        problems.add(f"{path}: crosswalk_dirs is a list of folders, got {value!r}")
+        return ()
     folders = tuple((path.parent / item).resolve() for item in value)
     for folder in folders:
-        if not folder.is_dir():
-            raise ConfigError(f"{path}: crosswalk folder {str(folder)!r} does not exist")
+        if folder.is_file():
+            problems.add(f"{path}: crosswalk folder {str(folder)!r} is a file, not a folder")
+        elif not folder.is_dir():
+            problems.add(f"{path}: crosswalk folder {str(folder)!r} does not exist")
     return folders
 
 
-def _source(path: Path, name: str, spec: Any) -> SourceConfig:
+def _source(path: Path, name: str, spec: Any, problems: _Problems) -> SourceConfig | None:
+    """The source ``[sources.NAME]`` describes; ``None`` with its problems added."""
     where = f"{path}: [sources.{name}]"
     if not isinstance(spec, dict):
-        raise ConfigError(f"{where} must be a table, got {spec!r}")
+        problems.add(f"{where} must be a table, got {spec!r}")
+        return None
+    before = len(problems.said)
     unknown = set(spec) - _SOURCE_KEYS
     if unknown:
-        raise ConfigError(
-            f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_SOURCE_KEYS)}"
-        )
+        problems.add(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_SOURCE_KEYS)}")
     if ("url" in spec) == ("url_env" in spec):
-        raise ConfigError(f"{where}: give 'url', or 'url_env' naming a variable that holds it")
-    for key in _SOURCE_KEYS & set(spec):
-        # Every source setting is one string: a list of sets reached SQL as a list.
-        if not isinstance(spec[key], str) or not spec[key].strip():
-            raise ConfigError(f"{where}: {key!r} must be a non-empty string, got {spec[key]!r}")
-    if "url" in spec:
-        _check_url(where, spec["url"], _SOURCE_CREDENTIALS)
-    repository = spec.get("repository")
+        problems.add(f"{where}: give 'url', or 'url_env' naming a variable that holds it")
+    for key in sorted(_SOURCE_KEYS & set(spec)):
+        problem = _setting_problem(key, spec[key])
+        if problem is not None:
+            problems.add(f"{where}: {problem}")
+    if isinstance(spec.get("url"), str):
+        problems.check(lambda: _check_url(where, spec["url"], _SOURCE_CREDENTIALS))
+    if len(problems.said) > before:
+        return None
     return SourceConfig(
         name=name,
         url=spec.get("url"),
@@ -222,8 +270,36 @@ def _source(path: Path, name: str, spec: Any) -> SourceConfig:
         schedule=spec.get("schedule"),
         crosswalk=spec.get("crosswalk"),
         profile=spec.get("profile"),
-        repository=repository,
+        repository=spec.get("repository"),
     )
+
+
+#: A variable name as a shell writes one (POSIX.1-2017 §8.1): ``url_env = "MY VAR"`` could
+#: never be set.
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: A cron line's five fields (minute hour day month weekday), each of numbers, names (``mon``,
+#: ``jan``), ``*``, ``/``, ``,`` and ``-``; or one of cron's ``@daily`` words.
+_CRON = re.compile(
+    r"(?:[0-9A-Za-z*/,-]+\s+){4}[0-9A-Za-z*/,-]+|@(?:yearly|annually|monthly|weekly|daily|midnight|hourly)"
+)
+
+
+def _setting_problem(key: str, value: Any) -> str | None:
+    """What is wrong with one source setting, or ``None``."""
+    # Every source setting is one string: a list of sets reached SQL as a list.
+    if not isinstance(value, str) or not value.strip():
+        return f"{key!r} must be a non-empty string, got {value!r}"
+    if value != value.strip():
+        # " oai_dc " was asked for as such; a repository name kept its spaces in every id.
+        return f"{key!r} has white space around it: {value!r}"
+    if key == "url_env" and not _VARIABLE.fullmatch(value):
+        return f"url_env must name an environment variable (letters, digits, _), got {value!r}"
+    if key == "schedule" and not _CRON.fullmatch(value):
+        return (
+            f"schedule must be a cron line of five fields (minute hour day month weekday, "
+            f'such as "0 3 * * *"), got {value!r}'
+        )
+    return None
 
 
 #: Where a source's or a target's credentials go instead of its url.
@@ -242,6 +318,8 @@ def _check_url(where: str, url: Any, instead: str) -> None:
         raise ConfigError(f"{where}: url: {exc}") from exc
     if not url.startswith(("http://", "https://")):
         raise ConfigError(f"{where}: url must start with http:// or https://, got {shown!r}")
+    if not urlsplit(shown).hostname:
+        raise ConfigError(f"{where}: url names no host, got {shown!r}")
     if shown != url:
         raise ConfigError(
             f"{where}: credentials are not kept in the config file, and the url "
@@ -249,24 +327,24 @@ def _check_url(where: str, url: Any, instead: str) -> None:
         )
 
 
-def _target(path: Path, name: str, spec: Any) -> TargetConfig:
+def _target(path: Path, name: str, spec: Any, problems: _Problems) -> TargetConfig | None:
+    """The target ``[targets.NAME]`` describes; ``None`` with its problems added."""
     where = f"{path}: [targets.{name}]"
     if not isinstance(spec, dict):
-        raise ConfigError(f"{where} must be a table, got {spec!r}")
+        problems.add(f"{where} must be a table, got {spec!r}")
+        return None
+    before = len(problems.said)
     if spec.get("type") not in TARGET_TYPES:
-        raise ConfigError(
-            f"{where}: type must be one of {', '.join(TARGET_TYPES)}, got {spec.get('type')!r}"
-        )
-    secrets = sorted(
-        key for key in spec if is_secret_name(key) and not key.lower().endswith("_env")
-    )
-    if secrets:
-        key = secrets[0]
-        raise ConfigError(
+        types = ", ".join(TARGET_TYPES)
+        problems.add(f"{where}: type must be one of {types}, got {spec.get('type')!r}")
+    for key in sorted(k for k in spec if is_secret_name(k) and not k.lower().endswith("_env")):
+        problems.add(
             f"{where}: credentials are not kept in the config file; replace {key!r} with "
             f"'{key}_env = \"NAME_OF_ENVIRONMENT_VARIABLE\"'"
         )
     if "url" in spec:
-        _check_url(where, spec["url"], _TARGET_CREDENTIALS)
+        problems.check(lambda: _check_url(where, spec["url"], _TARGET_CREDENTIALS))
+    if len(problems.said) > before:
+        return None
     options = {k: v for k, v in spec.items() if k not in ("type", "url")}
     return TargetConfig(name=name, type=spec["type"], url=spec.get("url"), options=options)

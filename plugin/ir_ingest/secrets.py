@@ -69,7 +69,16 @@ def _readable(url: str) -> SplitResult | None:
     return parts
 
 
-def _unreadable() -> ConfigError:
+def _unreadable(url: str) -> ConfigError:
+    """Why ``url``'s host or port cannot be read: said with the URL where it has no ``@``
+    anywhere (a ``/`` in a password ends the authority early: ``https://u:pa/ss@host``), so
+    no user name or password, else without it."""
+    if "@" not in url:
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018  # raises ValueError for "99999" or "abc"
+        except ValueError as exc:  # a port out of range, a bracket left open
+            return ConfigError(f"the endpoint URL {mask_query(url)!r} cannot be read: {exc}")
     return ConfigError(
         "the endpoint URL's host cannot be read (not shown: it may hold a password); "
         "percent-encode / ? # @ in a user name or password, e.g. ? as %3F"
@@ -88,11 +97,11 @@ def public_url(url: str) -> str:
     authority = url.partition("//")[2].partition("/")[0]
     parts = _readable(url)
     if parts is None or ("@" in authority and "@" not in parts.netloc):
-        raise _unreadable()
+        raise _unreadable(url)
     if "@" in parts.netloc:
         url = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
         # The host left must be one: "http://u:p]@[::1/oai" split, its host does not.
         if _readable(url) is None:
-            raise _unreadable()
+            raise _unreadable(url)
     # An API key in the query (?apikey=…) is a credential too: sent, never shown or stored.
     return mask_query(url)

@@ -7,8 +7,12 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
+import pytest
+
+from ir_ingest.cli import app
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.store import Store, source_key
+from tests.cli.conftest import runner
 from tests.conftest import command_env
 from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
 from tests.oai.test_kill import _wait_for_pages
@@ -47,3 +51,31 @@ def test_ctrl_c_stops_the_source_being_harvested_and_starts_no_other(tmp_path: P
     assert checkpoint is not None
     assert checkpoint.token, "kept, for the next run to go on from"
     store.close()
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_crosswalk_file_in_error_is_said_once_before_any_source(tmp_path: Path) -> None:
+    # It had failed every source, those using no crosswalk of their own too, and kept no run.
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "m.yaml").write_text(
+        "format: mine_dc\nroot: oai_dc:dc\nnamespaces:\n"
+        "  oai_dc: http://www.openarchives.org/OAI/2.0/oai_dc/\n"
+        "  dc: http://purl.org/dc/elements/1.1/\n"
+        "rules:\n  - {from: dc:title, to: titel}\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text(
+        'crosswalk_dirs = ["mine"]\n'
+        '[sources.plain]\nurl = "http://127.0.0.1:9/oai"\n'
+        '[sources.custom]\nurl = "http://127.0.0.1:9/custom"\ncrosswalk = "mine_dc"\n',
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'all.sqlite3'}"
+    result = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "--all"])
+    assert result.exit_code == 1
+    assert result.output.count("error: ") == 1
+    assert f"error: {tmp_path / 'mine' / 'm.yaml'} rule 1: the record has no field 'titel'" in (
+        result.output
+    )
+    assert "Source plain" not in result.output, "no source was begun"

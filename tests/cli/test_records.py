@@ -358,6 +358,12 @@ def test_import_and_crosswalk_read_a_file_with_a_named_crosswalk(db: str, tmp_pa
         assert "no crosswalk is named 'nope'; known: mods, oai_dc, qdc, titles_only" in (
             refused.output
         )
+    # A file of the other spelling is read by no one: said, where no file was (a walkthrough).
+    (tmp_path / "mine" / "two.yml").write_text("format: two_dc\n", "utf-8")
+    unread = runner.invoke(app, [*base, "crosswalk", str(record), "--crosswalk", "two_dc"])
+    assert f"only *.yaml files are read, not {tmp_path / 'mine' / 'two.yml'}" in " ".join(
+        unread.output.split()
+    )
 
 
 def test_harvested_text_is_printed_as_written_not_as_markup(tmp_path: Path, db: str) -> None:

@@ -56,7 +56,7 @@ def test_report_lists_the_latest_runs_with_how_they_ended(db: str, oai_endpoint:
         (["--source", "urn:x"], "--source goes with --list"),
     ):
         refused = runner.invoke(app, ["--db", db, "report", *wrong])
-        assert refused.exit_code == 1
+        assert refused.exit_code == 2, "a command line to fix, as Typer's own refusals"
         assert refused.output.strip() == f"error: {message}"
 
 

@@ -174,6 +174,10 @@ def test_empty_elements_are_neither_values_nor_extra(tmp_path: Path) -> None:
         ("rules:\n  - {from: 't:p', to: x, ops: [exec]}\n", "unknown operation 'exec'"),
         ("rules: []\ncolour: red\n", "unknown keys \\['colour'\\]"),
         ("rules: []\nprecedence: high\n", "precedence must be a whole number, got 'high'"),
+        (
+            "rules: []\nformat: [mine_dc]\n",
+            "format is a name, such as mine_dc, got \\['mine_dc'\\]",
+        ),
         # What lxml finds only when a path runs, if it runs: every record with the element
         # had failed as an internal error, the run going on (a walkthrough).
         (

@@ -12,6 +12,7 @@ from ir_ingest.cli.common import RESUMES, Settings, fail_cleanly, print_failure
 from ir_ingest.cli.runs import EXIT_RECORDS, configured, run_one, show_summary
 from ir_ingest.config import DEFAULT_CONFIG
 from ir_ingest.console import out
+from ir_ingest.crosswalk import registry
 from ir_ingest.errors import ConfigError, IngestError
 
 if TYPE_CHECKING:
@@ -54,6 +55,9 @@ def harvest_all(settings: Settings, asked: HarvestOptions, strict: bool) -> None
     then a line a source, and exit with the worst status."""
     with fail_cleanly(RESUMES):
         sources = list(_every_source(settings).values())
+        # A crosswalk file in error fails every source alike (the registry reads them all):
+        # said once, before any, not as each source's failure with no run kept.
+        registry()
         outcomes: list[_Outcome] = []
         for number, source in enumerate(sources):
             out.print(f"Source {source.name} ({number + 1} of {len(sources)}):")

@@ -18,7 +18,7 @@ from ir_ingest.cli.common import (
     write_text,
 )
 from ir_ingest.console import out, print_runs
-from ir_ingest.errors import IngestError
+from ir_ingest.errors import IngestError, UsageError
 from ir_ingest.report import render
 from ir_ingest.report.model import RunReport
 
@@ -77,7 +77,7 @@ def report(
     with fail_cleanly():
         for option, given in (("--limit", limit), ("--source", source)):
             if given is not None:
-                raise IngestError(f"{option} goes with --list")
+                raise UsageError(f"{option} goes with --list")
         with closing(settings.store(existing=True)) as store:
             loaded = _loaded(store, run_id)
     body = render.RENDERERS[shown](loaded)
@@ -95,9 +95,10 @@ def _list_runs(
     """Print the latest ``limit`` runs (default 20), of ``source`` if given (a URL, a stored
     name, or a source of the config); ``report_asked``: a RUN_ID, ``--format`` or ``-o``
     was given too, which only a run's report takes."""
-    with fail_cleanly(), closing(settings.store(existing=True)) as store:
+    with fail_cleanly():
         if report_asked:
-            raise IngestError("--list prints a table; it takes no RUN_ID, --format or -o")
+            raise UsageError("--list prints a table; it takes no RUN_ID, --format or -o")
+    with fail_cleanly(), closing(settings.store(existing=True)) as store:
         repository = settings.stored_name(source) if source is not None else None
         runs = store.list_runs(limit or 20, repository)
         if repository is not None and not runs:

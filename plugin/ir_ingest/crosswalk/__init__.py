@@ -115,9 +115,12 @@ def check_crosswalk_name(name: str | None) -> None:
         return
     known = ", ".join(sorted(crosswalks))
     files = [cw for cw in crosswalks.values() if cw.path.stem == name]
+    unread = sorted(path for folder in _user_dirs for path in folder.glob("*.yml"))
     hint = (
         f"; {files[0].path} is the crosswalk {files[0].format!r} (its format: key names it)"
         if files
+        else f"; only *.yaml files are read, not {unread[0]}"
+        if unread
         else ""
     )
     raise ConfigError(f"no crosswalk is named {name!r}; known: {known}{hint}")

@@ -214,6 +214,9 @@ def _read_mapping(path: Path) -> dict[str, Any]:
     for key in required:
         if key not in data:
             raise ConfigError(f"{path}: missing required key {key!r}")
+    # A crosswalk is named by its format: a list or a number named it "['mine_dc']".
+    if not isinstance(data["format"], str) or not data["format"].strip():
+        raise ConfigError(f"{path}: format is a name, such as mine_dc, got {data['format']!r}")
     return data
 
 
