@@ -175,6 +175,10 @@ def test_empty_elements_are_neither_values_nor_extra(tmp_path: Path) -> None:
         ("rules: []\ncolour: red\n", "unknown keys \\['colour'\\]"),
         ("rules: []\nprecedence: high\n", "precedence must be a whole number, got 'high'"),
         (
+            "rules:\n  - {from: 't:p', to: 'subjects[]', as: value, when: {lang: [eng]}}\n",
+            "rule 1: when: and requires: test the keys of a mapping a build: or ops: make",
+        ),
+        (
             "rules: []\nformat: [mine_dc]\n",
             "format is a name, such as mine_dc, got \\['mine_dc'\\]",
         ),

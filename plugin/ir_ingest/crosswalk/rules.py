@@ -155,6 +155,12 @@ def _compile_rule(
     check_keys(where, field, target, [*([wrap] if wrap else []), *constants])
     if not (build or ops or wrap or constants):
         check_plain(where, field, target)
+    if not (build or ops) and ("when" in spec or "requires" in spec):
+        # Tested before as: wraps the text: a string has no keys, and the rule never fired.
+        raise ConfigError(
+            f"{where}: when: and requires: test the keys of a mapping a build: or ops: make; "
+            "this rule reads text"
+        )
     here = _Build(
         label,
         ".".join(filter(None, [built, str(target)])),
