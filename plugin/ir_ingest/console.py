@@ -107,7 +107,7 @@ def print_checked(checked: Checked) -> None:
     warnings = checked.count("warning")
     noted = f" ({warnings} warning{'' if warnings == 1 else 's'})" if warnings else ""
     if checked.count("error"):
-        out.print("A harvest would fail: see the error above.")
+        out.print("Not ready to harvest: see the error above.")
     else:
         out.print(f"A harvest in {checked.prefix} should work{noted}.")
 

@@ -46,7 +46,7 @@ def test_an_endpoint_a_harvest_would_fail_on_exits_1(
         result = runner.invoke(app, ["--db", db, "check", url])
     assert result.exit_code == 1
     assert "  error   records   " in result.output
-    assert result.output.splitlines()[-1] == "A harvest would fail: see the error above."
+    assert result.output.splitlines()[-1] == "Not ready to harvest: see the error above."
 
 
 def test_a_value_no_check_can_take_is_refused_before_any_request(db: str) -> None:

@@ -13,6 +13,8 @@ from ir_ingest.jobs.check import Checked, check_endpoint
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
+from tests.oai.scripted import error as scripted_error
+from tests.oai.scripted import identify as scripted_identify
 from tests.oai.scripted import page as scripted_page
 from tests.oai.scripted import record as scripted_record
 from tests.oai.scripted import scripted
@@ -237,21 +239,46 @@ def test_an_endpoint_that_ignores_from_is_named(demo_records: list[ProvidedRecor
     assert len(asked) == 1, "one request tells"
 
 
+_FORMATS = (
+    b'<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+    b"<responseDate>2024-01-01T00:00:00Z</responseDate><request>http://x/oai</request>"
+    b"<ListMetadataFormats><metadataFormat><metadataPrefix>oai_dc</metadataPrefix>"
+    b"<schema>http://www.openarchives.org/OAI/2.0/oai_dc.xsd</schema><metadataNamespace>"
+    b"http://www.openarchives.org/OAI/2.0/oai_dc/</metadataNamespace></metadataFormat>"
+    b"</ListMetadataFormats></OAI-PMH>"
+)
+
+
+def test_an_empty_first_page_with_a_token_goes_on() -> None:
+    # DSpace leaves deleted items out of a page after counting it: an empty page, a token.
+    items = [scripted_record(f"oai:x:{n}", f"2024-01-0{n}T00:00:00Z") for n in (1, 2)]
+
+    def answer(params: dict[str, str]) -> bytes:
+        if params["verb"] == "ListMetadataFormats":
+            return _FORMATS
+        if "resumptionToken" in params:
+            return scripted_page("ListRecords", items)
+        return scripted_page("ListRecords", [], "t1")
+
+    with serve_in_background(scripted(answer)) as url:
+        checked = check_endpoint(url)
+    assert _lines(checked, "info", "records") == [
+        "the first page holds no record, but a resumptionToken: the list goes on"
+    ]
+    assert _lines(checked, "ok", "paging") == [
+        "its resumptionToken leads on: the second page holds 2 records, and ends the list"
+    ]
+    assert not _lines(checked, "warning")
+    assert not _lines(checked, "error")
+
+
 def test_a_list_that_comes_round_again_is_named() -> None:
-    formats = (
-        b'<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
-        b"<responseDate>2024-01-01T00:00:00Z</responseDate><request>http://x/oai</request>"
-        b"<ListMetadataFormats><metadataFormat><metadataPrefix>oai_dc</metadataPrefix>"
-        b"<schema>http://www.openarchives.org/OAI/2.0/oai_dc.xsd</schema><metadataNamespace>"
-        b"http://www.openarchives.org/OAI/2.0/oai_dc/</metadataNamespace></metadataFormat>"
-        b"</ListMetadataFormats></OAI-PMH>"
-    )
     items = [scripted_record(f"oai:x:{n}", f"2024-01-0{n}T00:00:00Z") for n in (1, 2)]
 
     def endpoint(token_of_second_page: str) -> Callable[[dict[str, str]], bytes]:
         def answer(params: dict[str, str]) -> bytes:
             if params["verb"] == "ListMetadataFormats":
-                return formats
+                return _FORMATS
             token = "t1" if "resumptionToken" not in params else token_of_second_page
             return scripted_page("ListRecords", items, token)
 
@@ -266,3 +293,74 @@ def test_a_list_that_comes_round_again_is_named() -> None:
         assert _lines(checked, "warning", "paging") == [
             f"{said}: a harvest ends the list there rather than loop, and misses the rest"
         ]
+
+
+def _dated(
+    stamps: list[str],
+    *,
+    applies_from: Callable[[str, str], bool] = lambda stamp, since: stamp >= since,
+    refuses: Callable[[str], bool] = lambda since: False,
+    second_page: bytes | None = None,
+) -> Callable[[dict[str, str]], bytes]:
+    """A scripted endpoint of a record a datestamp, 10 a page: ``applies_from(stamp, from)``
+    says whether it lists a record for a ``from`` (§3.3.1: stamp >= from), ``refuses(from)``
+    whether it answers that ``from`` with badArgument."""
+
+    def answer(params: dict[str, str]) -> bytes:
+        if params["verb"] == "ListMetadataFormats":
+            return _FORMATS
+        if "resumptionToken" in params:
+            assert second_page is not None
+            return second_page
+        since = params.get("from")
+        if since is not None and refuses(since):
+            return scripted_error("badArgument", f"from {since} is in the future")
+        chosen = [s for s in stamps if since is None or applies_from(s, since)]
+        items = [scripted_record(f"oai:x:{s}", s) for s in chosen]
+        return scripted_page("ListRecords", items[:10], "t1" if len(items) > 10 else None)
+
+    return answer
+
+
+def test_from_is_never_asked_in_the_future() -> None:
+    # A day-granularity endpoint with a record of today refused the check's from of tomorrow,
+    # and the check said a harvest would fail (review).
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    answer = _dated(["2024-01-01", today], refuses=lambda since: since > today)
+    day = scripted_identify(granularity="YYYY-MM-DD", earliest="2024-01-01")
+    with serve_in_background(scripted(answer, identify_body=day)) as url:
+        checked = check_endpoint(url)
+    assert _lines(checked, "ok", "from") == [
+        f"from is applied: asked for what changed from {today}, it listed 1 record, none older"
+    ]
+    assert not _lines(checked, "error"), "a record no scripted one validates is no failure"
+    (summary,) = _lines(checked, "warning", "records")[:1]
+    assert "0 of the 2 live ones crosswalk and validate (2 invalid, 0 that cannot be read)" in (
+        summary
+    ), "stored invalid, not refused"
+
+
+def test_a_from_applied_loosely_is_told_from_one_ignored() -> None:
+    stamps = ["2024-01-01T08:00:00Z", "2024-01-01T10:00:00Z", "2024-01-01T12:00:00Z"]
+    two_hours_early = lambda stamp, since: stamp >= since.replace("T12", "T10")  # noqa: E731
+    with serve_in_background(scripted(_dated(stamps, applies_from=two_hours_early))) as url:
+        checked = check_endpoint(url)
+    assert _lines(checked, "warning", "from") == [
+        "it applies from loosely: asked for what changed from 2024-01-01T12:00:00Z, it listed "
+        "records of 2024-01-01T10:00:00Z, before it (a clock or time zone off?)"
+    ]
+
+
+def test_the_checks_own_questions_failing_are_warnings() -> None:
+    stamps = [f"2024-01-{day:02d}T00:00:00Z" for day in range(1, 13)]
+    expired = scripted_error("badResumptionToken", "expired")
+    answer = _dated(stamps, second_page=expired, refuses=lambda since: True)
+    with serve_in_background(scripted(answer)) as url:
+        checked = check_endpoint(url)
+    assert [f.level for f in checked.findings if f.topic in ("paging", "from")] == [
+        "warning",
+        "warning",
+    ]
+    assert _lines(checked, "warning", "paging")[0].startswith("could not be tried: ")
+    assert "badResumptionToken" in _lines(checked, "warning", "paging")[0]
+    assert not _lines(checked, "error")

@@ -35,7 +35,7 @@ def check(
     Identify (granularity, how deletions are kept, the endpoint's clock), the formats offered
     and the one a harvest takes, the set (--set), and the first ListRecords page, its records
     crosswalked and validated as a harvest would: each a line, ok, info, warning or error.
-    Nothing is stored.  Exit status 1 when a harvest would fail, else 0.
+    Nothing is stored.  Exit status 1 when a harvest would fail or keep nothing usable, else 0.
 
     Example:  ir-ingest check https://research.example.ac.uk/ws/oai --set openaire
     """
