@@ -108,7 +108,7 @@ def test_no_default_file_is_an_empty_config(
             "url: the endpoint URL 'http://127.0.0.1:99999/oai' cannot be read: Port out of range",
         ),
         # A "/" in a password ends the authority early: the URL is not shown.
-        ('[sources.a]\nurl = "https://u:abc/123@h/oai"\n', "host cannot be read \\(not shown"),
+        ('[sources.a]\nurl = "https://u:abc123/x@h/oai"\n', "host cannot be read \\(not shown"),
     ],
 )
 def test_bad_config_names_the_problem(tmp_path: Path, text: str, message: str) -> None:

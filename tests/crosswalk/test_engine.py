@@ -194,6 +194,18 @@ def test_empty_elements_are_neither_values_nor_extra(tmp_path: Path) -> None:
         ),
         ("rules:\n  - {from: 't:p[t:q = foo()]', to: publisher}\n", "calls foo\\(\\)"),
         ("rules:\n  - {from: 't:p[re:test(., \"x\")]', to: publisher}\n", "prefix 're' in"),
+        ("rules:\n  - {from: 't:p[ancestor::foo:x]', to: publisher}\n", "the prefix 'foo'"),
+        ("rules:\n  - {from: 't:p[@n = $v]', to: publisher}\n", "has a variable"),
+        (
+            "namespaces: {t: urn:test, re: 'http://exslt.org/regular-expressions'}\n"
+            "rules:\n  - {from: 't:p[re:find(., \"x\")]', to: publisher}\n",
+            "calls re:find\\(\\); EXSLT's regular expressions are re:test, re:match and",
+        ),
+        (
+            "namespaces: {t: urn:test, re: 'http://exslt.org/regular-expressions'}\n"
+            "rules:\n  - {from: \"re:match(., concat('^', '(?!x)'))\", to: publisher}\n",
+            "cannot run: .*lookaround",
+        ),
         (
             "rules:\n  - {from: 'string(t:p)', to: publisher}\n",
             "rule 1: 'string\\(t:p\\)' gives a string, not elements or attributes",
@@ -203,7 +215,7 @@ def test_empty_elements_are_neither_values_nor_extra(tmp_path: Path) -> None:
         (
             "rules:\n  - {from: 't:p', to: publisher, ops: [{lookup: peer_review}, "
             "{column: valeu}]}\n",
-            "rule 1: the table 'peer_review' has no column 'valeu'; its columns .*: value",
+            "rule 1: the table 'peer_review' has no column 'valeu'; its columns: value",
         ),
         (
             "rules:\n  - {from: 't:p', to: title}\n",
@@ -220,6 +232,19 @@ def test_bad_crosswalk_files_name_file_rule_and_value(
         load_crosswalk(path)
     # The whole path: a file of one's own may be named as a shipped one (oai_dc.yaml).
     assert str(path) in str(caught.value)
+
+
+def test_exslt_of_lxmls_own_and_empty_conditions_load(tmp_path: Path) -> None:
+    # Refused by a first version of the load-time checks (review): they worked before.
+    extra = "namespaces: {t: urn:test, set: 'http://exslt.org/sets'}\n"
+    rules = (
+        "  - {from: 'set:distinct(t:p)', to: 'notes[]'}\n"
+        "  - {from: 't:q', to: publisher, when: {}, requires: []}\n"
+    )
+    cw = _crosswalk(tmp_path, rules, extra)
+    data = apply_crosswalk(cw, _doc("<t:p>A</t:p><t:p>A</t:p><t:p>B</t:p><t:q>Q</t:q>")).data
+    assert data["notes"] == ["A", "B"]
+    assert data["publisher"] == "Q"
 
 
 def test_names_in_literals_and_the_xml_prefix_are_no_mistakes(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ir_ingest.crosswalk.lookups import add_lookup_dir
-from ir_ingest.crosswalk.ops import OPERATIONS, compile_operation
+from ir_ingest.crosswalk.ops import OPERATIONS, check_columns, compile_operation
 from ir_ingest.errors import ConfigError
 from ir_ingest.resources import bundled
 
@@ -86,6 +86,16 @@ def test_a_table_of_ones_own_adds_rows_to_the_shipped_one(tmp_path: Path) -> Non
         "uri": "http://purl.org/coar/resource_type/c_2df8fbb1",
         "label": "added last",
     }
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_column_is_checked_against_the_tables_header(tmp_path: Path) -> None:
+    # A table of one's own with its header and no rows yet had no columns (review).
+    (tmp_path / "grades.csv").write_text("source_value,grade\n", "utf-8")
+    add_lookup_dir(tmp_path)
+    check_columns(tuple(map(compile_operation, [{"lookup": "grades"}, {"column": "grade"}])))
+    with pytest.raises(ConfigError, match="the table 'grades' has no column 'grdae'; its columns"):
+        check_columns(tuple(map(compile_operation, [{"lookup": "grades"}, {"column": "grdae"}])))
 
 
 @pytest.mark.usefixtures("isolated_crosswalks")

@@ -36,13 +36,13 @@ EXSLT_REGEXP = "http://exslt.org/regular-expressions"
 
 
 #: An XPath 1.0 string literal: it has no escapes, so its text is what the path spells.
-_LITERAL = re.compile(r"'([^']*)'|\"([^\"]*)\"")
+LITERAL = re.compile(r"'([^']*)'|\"([^\"]*)\"")
 
 
 def functions(where: str, path: str) -> dict[tuple[str, str], Callable[..., Any]]:
     """The three functions for lxml's ``extensions``, for the rule ``where`` names, whose
     XPath is ``path`` (a pattern it spells out is the file's, see the module's docstring)."""
-    literals = frozenset(single or double for single, double in _LITERAL.findall(path))
+    literals = frozenset(single or double for single, double in LITERAL.findall(path))
 
     def _compiled(pattern: Any, flags: Any) -> Pattern:
         text = _string(pattern)

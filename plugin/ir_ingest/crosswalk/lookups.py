@@ -37,6 +37,7 @@ def when_tables_change(clear: Callable[[], None]) -> None:
 def tables_changed() -> None:
     """Forget the tables read, and every result cached from them."""
     load_table.cache_clear()
+    table_columns.cache_clear()
     for clear in _dependents:
         clear()
 
@@ -63,16 +64,29 @@ def load_table(name: str) -> dict[str, dict[str, str]]:
     whole shipped table, and every other source's types became "other" (a walkthrough,
     following the advice of ``codes crosswalk.unmapped_type``).
     """
-    paths = [
-        folder / f"{name}.csv" for folder in [*_search_path, bundled("crosswalks") / "lookups"]
-    ]
-    found = [path for path in paths if path.exists()]
-    if not found:
-        raise ConfigError(f"lookup table {name!r} not found (looked for {name}.csv)")
     table: dict[str, dict[str, str]] = {}
-    for path in reversed(found):  # the first searched last, so that its rows win
+    for path in reversed(_files(name)):  # the first searched last, so that its rows win
         table.update(_read(path))
     return table
+
+
+@cache
+def table_columns(name: str) -> frozenset[str]:
+    """The columns of a lookup table (its files' headers), ``source_value`` aside."""
+    columns: set[str] = set()
+    for path in _files(name):
+        with path.open(encoding="utf-8", newline="") as handle:
+            columns.update(next(csv.reader(handle), []))
+    return frozenset(columns - {"source_value"})
+
+
+def _files(name: str) -> list[Path]:
+    """The files of the table ``name``, the one searched first first."""
+    folders = [*_search_path, bundled("crosswalks") / "lookups"]
+    found = [path for folder in folders if (path := folder / f"{name}.csv").exists()]
+    if not found:
+        raise ConfigError(f"lookup table {name!r} not found (looked for {name}.csv)")
+    return found
 
 
 def _read(path: Path) -> dict[str, dict[str, str]]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ir_ingest.crosswalk import identifiers, names, normalise
-from ir_ingest.crosswalk.lookups import load_table, lookup_row
+from ir_ingest.crosswalk.lookups import load_table, lookup_row, table_columns
 from ir_ingest.crosswalk.patterns import Pattern, compile_pattern
 from ir_ingest.errors import ConfigError
 
@@ -221,11 +221,11 @@ def check_columns(ops: tuple[Operation, ...]) -> None:
     for before, op in itertools.pairwise(ops):
         if op.name != "column" or before.name != "lookup":
             continue
-        columns = {name for row in load_table(before.arg).values() for name in row}
+        columns = table_columns(before.arg)
         if op.arg not in columns:
             raise ConfigError(
-                f"the table {before.arg!r} has no column {op.arg!r}; its columns (with a value "
-                f"in some row): {', '.join(sorted(columns))}"
+                f"the table {before.arg!r} has no column {op.arg!r}; its columns: "
+                f"{', '.join(sorted(columns))}"
             )
 
 

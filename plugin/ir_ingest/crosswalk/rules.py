@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from lxml import etree
 
-from ir_ingest.crosswalk.exslt import EXSLT_REGEXP, functions
+from ir_ingest.crosswalk.exslt import EXSLT_REGEXP, LITERAL, functions
 from ir_ingest.crosswalk.ops import Operation, check_columns, compile_operation
 from ir_ingest.crosswalk.pathparse import compile_path, first_tags, one_step
 from ir_ingest.crosswalk.targets import check_keys, check_plain, field_type
-from ir_ingest.errors import ConfigError
+from ir_ingest.errors import ConfigError, CrosswalkError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -155,7 +155,8 @@ def _compile_rule(
     check_keys(where, field, target, [*([wrap] if wrap else []), *constants])
     if not (build or ops or wrap or constants):
         check_plain(where, field, target)
-    if not (build or ops) and ("when" in spec or "requires" in spec):
+    when, requires = _when(where, spec.get("when")), _requires(where, spec.get("requires"))
+    if not (build or ops) and (when or requires):
         # Tested before as: wraps the text: a string has no keys, and the rule never fired.
         raise ConfigError(
             f"{where}: when: and requires: test the keys of a mapping a build: or ops: make; "
@@ -180,8 +181,8 @@ def _compile_rule(
         constants=constants,
         # A build's operations make the value from parts of their own naming.
         build=_compile_build(path, build, context, None if ops else field, here),
-        when=_when(where, spec.get("when")),
-        requires=_requires(where, spec.get("requires")),
+        when=when,
+        requires=requires,
         consume=_flag(where, "consume", spec.get("consume", True)),
         on_error=_on_error(where, spec),
         lang_attributes=context.lang_attributes,
@@ -236,18 +237,22 @@ _XPATH_FUNCTIONS = frozenset(_CALLABLE.split())
 _EXSLT_FUNCTIONS = frozenset({"test", "match", "replace"})
 _CALLED = re.compile(r"(?<![\w.:-])(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)\s*\(")
 _PREFIXED = re.compile(r"(?<![\w.:-])([A-Za-z_][\w.-]*):(?![:\d])")
-_LITERALS = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 def _check_names(where: str, path: str, namespaces: dict[str, str]) -> None:
-    """Refuse a prefix the file does not bind, or a function XPath does not have.
+    """Refuse a prefix the file does not bind, a function XPath does not have, or a variable.
 
-    lxml finds either only when the path runs, and only where it gets that far (the
+    lxml finds these only when the path runs, and only where it gets that far (the
     predicate of an element the record lacks never runs): the mistake then failed every
     record that had the element, as an internal error, the run going on (a walkthrough's
-    ``from: foo:coverage``).
+    ``from: foo:coverage``).  A function under another prefix is left to lxml, which has
+    EXSLT's sets, maths, dates and strings (``set:distinct``); only the regular expressions
+    are ours (:mod:`ir_ingest.crosswalk.exslt`).
     """
-    spelt = _LITERALS.sub("''", path)  # a literal's text is no name
+    # A literal's text is no name; a name after an axis (ancestor::foo:x) is one.
+    spelt = LITERAL.sub("''", path).replace("::", " ")
+    if "$" in spelt:
+        raise ConfigError(f"{where}: {path!r} has a variable ($…), and none is ever bound")
     for prefix in _PREFIXED.findall(spelt):
         if prefix not in namespaces and prefix != "xml":  # XPath binds xml: itself
             bound = ", ".join(sorted(namespaces)) or "none"
@@ -256,12 +261,15 @@ def _check_names(where: str, path: str, namespaces: dict[str, str]) -> None:
                 f"namespaces ({bound})"
             )
     for prefix, name in _CALLED.findall(spelt):
-        exslt = prefix and namespaces.get(prefix) == EXSLT_REGEXP and name in _EXSLT_FUNCTIONS
-        if not exslt and (prefix or name not in _XPATH_FUNCTIONS):
-            called = f"{prefix}:{name}" if prefix else name
+        if prefix and namespaces[prefix] == EXSLT_REGEXP and name not in _EXSLT_FUNCTIONS:
             raise ConfigError(
-                f"{where}: {path!r} calls {called}(), which is no XPath 1.0 function "
-                "(nor re:test, re:match or re:replace with the EXSLT namespace bound)"
+                f"{where}: {path!r} calls {prefix}:{name}(); EXSLT's regular expressions are "
+                f"{prefix}:test, {prefix}:match and {prefix}:replace"
+            )
+        if not prefix and name not in _XPATH_FUNCTIONS:
+            raise ConfigError(
+                f"{where}: {path!r} calls {name}(), which is no XPath 1.0 function (a function "
+                "of EXSLT's needs its prefix, bound to its namespace)"
             )
 
 
@@ -276,6 +284,8 @@ def _probe(where: str, path: str, select: etree.XPath) -> None:
     try:
         found = select(_PROBE)
     except etree.XPathEvalError as exc:
+        raise ConfigError(f"{where}: XPath {path!r} cannot run: {exc}") from exc
+    except CrosswalkError as exc:  # a pattern the path builds of literals (crosswalk.exslt)
         raise ConfigError(f"{where}: XPath {path!r} cannot run: {exc}") from exc
     if not isinstance(found, list):
         kind = (
