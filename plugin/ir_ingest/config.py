@@ -280,7 +280,8 @@ _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: A cron line's five fields (minute hour day month weekday), each of numbers, names (``mon``,
 #: ``jan``), ``*``, ``/``, ``,`` and ``-``; or one of cron's ``@daily`` words.
 _CRON = re.compile(
-    r"(?:[0-9A-Za-z*/,-]+\s+){4}[0-9A-Za-z*/,-]+|@(?:reboot|yearly|annually|monthly|weekly|daily|midnight|hourly)"
+    r"(?:[0-9A-Za-z*/,-]+\s+){4}[0-9A-Za-z*/,-]+"
+    r"|@(?:reboot|yearly|annually|monthly|weekly|daily|midnight|hourly)"
 )
 
 

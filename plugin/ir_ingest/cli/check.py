@@ -33,9 +33,10 @@ def check(
     """Ask an endpoint what a first harvest asks, and say what a harvest would meet.
 
     Identify (granularity, how deletions are kept, the endpoint's clock), the formats offered
-    and the one a harvest takes, the set (--set), and the first ListRecords page, its records
-    crosswalked and validated as a harvest would: each a line, ok, info, warning or error.
-    Nothing is stored.  Exit status 1 when a harvest would fail or keep nothing usable, else 0.
+    and the one a harvest takes, the set (--set), the first ListRecords page, its records
+    crosswalked and validated as a harvest would, whether its resumption token leads on, and
+    whether the endpoint applies from: each a line, ok, info, warning or error.  Nothing is
+    stored.  Exit status 1 when a harvest would fail or keep nothing usable, else 0.
 
     Example:  ir-ingest check https://research.example.ac.uk/ws/oai --set openaire
     """

@@ -275,6 +275,8 @@ def _check_names(where: str, path: str, namespaces: dict[str, str]) -> None:
 
 #: What paths are tried on when loaded: an element with nothing in it.
 _PROBE = etree.Element("probe")
+#: What an XPath that selects no nodes gives, by the type lxml gives it as (else a string).
+_RESULTS: dict[type, str] = {bool: "a boolean", float: "a number"}
 
 
 def _probe(where: str, path: str, select: etree.XPath) -> None:
@@ -288,13 +290,7 @@ def _probe(where: str, path: str, select: etree.XPath) -> None:
     except CrosswalkError as exc:  # a pattern the path builds of literals (crosswalk.exslt)
         raise ConfigError(f"{where}: XPath {path!r} cannot run: {exc}") from exc
     if not isinstance(found, list):
-        kind = (
-            "a boolean"
-            if isinstance(found, bool)
-            else "a number"
-            if isinstance(found, float)
-            else "a string"
-        )
+        kind = _RESULTS.get(type(found), "a string")
         raise ConfigError(
             f"{where}: {path!r} gives {kind}, not elements or attributes for the rule to read "
             "(write the path to the element: dc:coverage, not string(dc:coverage))"
