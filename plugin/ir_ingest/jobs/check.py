@@ -276,7 +276,8 @@ class _Check:
         reached = parse_datestamp(listed.oldest_datestamp or "")
         said = f"asked for what changed from {asked}, it listed "
         if reached is None or reached >= since:
-            listed_now = f"{listed.size} record{'s' * (listed.size != 1)}"
+            size = max(listed.size, 0)  # -1: a noRecordsMatch answer, which counts none
+            listed_now = f"{size} record{'s' * (size != 1)}"
             self.checked.add("ok", "from", f"from is applied: {said}{listed_now}, none older")
         elif reached <= oldest:
             said += f"records of {listed.oldest_datestamp}, as old as the first page's oldest"
