@@ -44,6 +44,17 @@ def query_secrets(url: str) -> set[str]:
     return {m[3] for m in _PARAMETER.finditer(url) if m[3] and is_secret_name(m[2])}
 
 
+def scrubbed(message: str, secret_url: str, shown_url: str) -> str:
+    """``message`` with ``secret_url`` shown as ``shown_url`` and the credentials it holds
+    masked wherever they appear: an endpoint's error text may quote the request
+    (``badArgument … request was apikey=…&verb=ListRecords``), as may a library's."""
+    message = message.replace(secret_url, shown_url)
+    userinfo = urlsplit(secret_url).netloc.rpartition("@")[0]
+    for secret in {userinfo, userinfo.partition(":")[2], *query_secrets(secret_url)} - {""}:
+        message = message.replace(secret, MASK)
+    return message
+
+
 def shown_url(url: str) -> str:
     """``url`` with its user part and credential parameters masked (``https://***@host/oai``):
     for a message about the credentials it holds, which must show where they are.

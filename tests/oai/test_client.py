@@ -232,3 +232,17 @@ def test_an_error_code_is_read_without_its_spaces_and_case() -> None:
     with pytest.raises(OAIProtocolError) as empty:
         _list_answering("")
     assert empty.value.code == "unknown"
+
+
+def test_an_api_key_the_endpoint_quotes_in_its_error_is_masked() -> None:
+    # An endpoint's badArgument repeated the request, API key and all (a walkthrough).
+    def answer(params: dict[str, str]) -> bytes:
+        quoted = "&amp;".join(f"{key}={value}" for key, value in sorted(params.items()))
+        return error("badArgument", f"Illegal from date (request was {quoted})")
+
+    with serve_in_background(scripted(answer)) as url:
+        client = OAIClient(f"{url}?apikey=TOPSECRET")
+        with pytest.raises(OAIProtocolError) as caught:
+            client.request(verb="ListRecords", metadataPrefix="oai_dc", **{"from": "x"})
+    assert "(request was apikey=***&from=x" in str(caught.value)
+    assert "TOPSECRET" not in str(caught.value)

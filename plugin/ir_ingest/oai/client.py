@@ -33,7 +33,7 @@ from ir_ingest.oai.datestamp import datestamp_span, format_datestamp, parse_date
 from ir_ingest.oai.pacing import times
 from ir_ingest.oai.records import RECORDS, read_headers, read_records
 from ir_ingest.oai.transport import Transport, TransportPolicy
-from ir_ingest.secrets import public_url
+from ir_ingest.secrets import public_url, scrubbed
 from ir_ingest.xmlsafe import OAI_NS, OAI_XPATH
 
 if TYPE_CHECKING:
@@ -291,9 +291,12 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
                 log.warning("%s; fetching it again", exc)
                 self.transport.pause(attempt, f"unreadable answer ({exc.code})")
             except tuple(_OAI_ERRORS) as exc:
-                raise OAIProtocolError(_OAI_ERRORS[type(exc)], str(exc)) from exc
+                said = scrubbed(str(exc), self.url, self.base_url)
+                raise OAIProtocolError(_OAI_ERRORS[type(exc)], said) from exc
             except oai_error.UnknownError as exc:
-                raise OAIProtocolError("unknown", str(exc)) from exc
+                raise OAIProtocolError(
+                    "unknown", scrubbed(str(exc), self.url, self.base_url)
+                ) from exc
             else:
                 return tree
         raise AssertionError("unreachable: the loop returns or raises")

@@ -19,7 +19,7 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import requests
 import urllib3
@@ -27,7 +27,7 @@ import urllib3
 from ir_ingest import __version__
 from ir_ingest.errors import HarvestError
 from ir_ingest.oai.pacing import OVERLOAD_STATUSES, Pacing, times
-from ir_ingest.secrets import MASK, public_url, query_secrets
+from ir_ingest.secrets import public_url, scrubbed
 from ir_ingest.xmlsafe import DEFAULT_MAX_BYTES, GZIP_ERRORS, GZIP_MAGIC, gunzip_bounded
 
 log = logging.getLogger(__name__)
@@ -67,15 +67,6 @@ class TransportPolicy:
     user_agent: str = f"ir-ingest/{__version__} (+OAI-PMH harvester)"
 
 
-def _without(exc: Exception, secret_url: str, shown_url: str) -> str:
-    """An exception's message with the credentials of the URL as given masked, in any form."""
-    message = str(exc).replace(secret_url, shown_url)
-    userinfo = urlsplit(secret_url).netloc.rpartition("@")[0]
-    for secret in {userinfo, userinfo.partition(":")[2], *query_secrets(secret_url)} - {""}:
-        message = message.replace(secret, MASK)
-    return message
-
-
 #: The operating system's words in a connection failure ("[Errno 111] Connection refused").
 _OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
 
@@ -91,7 +82,7 @@ def _cause(exc: Exception, secret_url: str, shown_url: str) -> str:
     broken = _broken(exc)
     if broken is not None:
         return broken
-    message = _without(exc, secret_url, shown_url)
+    message = scrubbed(str(exc), secret_url, shown_url)
     found = _OS_ERROR.search(message)
     return found.group(1).strip() if found else message
 
@@ -226,7 +217,7 @@ class Transport:
             return None, problem, None, False
         except requests.RequestException as exc:
             # InvalidURL, MissingSchema, …: requests puts the URL as given in the message.
-            message = _without(exc, self.url, self.base_url)
+            message = scrubbed(str(exc), self.url, self.base_url)
             raise HarvestError(f"{self.base_url}: {type(exc).__name__}: {message}") from None
 
     def _read_capped(self, response: requests.Response) -> bytes:
