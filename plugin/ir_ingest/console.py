@@ -105,11 +105,15 @@ def print_checked(checked: Checked) -> None:
         out.print(f"  {finding.level:<8}", style=_LEVEL_STYLES[finding.level], end="")
         out.print(f"{finding.topic:<9} {finding.message}")
     warnings = checked.count("warning")
-    noted = f" ({warnings} warning{'' if warnings == 1 else 's'})" if warnings else ""
     if checked.count("error"):
         out.print("Not ready to harvest: see the error above.")
+    elif warnings:
+        plural = "" if warnings == 1 else "s"
+        out.print(
+            f"A harvest in {checked.prefix} should run, with the {warnings} warning{plural} above."
+        )
     else:
-        out.print(f"A harvest in {checked.prefix} should work{noted}.")
+        out.print(f"A harvest in {checked.prefix} should work.")
 
 
 #: Characters of a field's value shown beside its sources.

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from lxml import etree
 
+from ir_ingest.errors import ConfigError
 from ir_ingest.jobs.check import Checked, check_endpoint
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
@@ -181,8 +183,13 @@ def test_what_a_harvest_could_not_take_is_an_error(demo_records: list[ProvidedRe
     with serve_in_background(faulty_endpoint(demo_records, FaultPlan())) as url:
         not_offered = check_endpoint(url, "mods")
         unknown_set = check_endpoint(url, set_spec="no-such-set")
-    assert _lines(not_offered, "error", "formats") == ["it does not offer mods (it offers oai_dc)"]
-    assert not_offered.findings[-1].topic == "formats", "no page asked for"
+    # A harvest given a prefix does not ask which formats there are: it asks for the records.
+    assert _lines(not_offered, "warning", "formats") == [
+        "it offers oai_dc, not mods: a harvest asks for mods all the same"
+    ]
+    (refused,) = _lines(not_offered, "error")
+    assert "cannotDisseminateFormat" in refused
+    assert not_offered.findings[-1].topic == "records"
     assert _lines(unknown_set, "warning", "sets")[0].startswith(
         "the endpoint lists no set 'no-such-set'"
     )
@@ -204,7 +211,7 @@ def test_records_no_crosswalk_reads_make_the_check_fail() -> None:
         asked = check_endpoint(url, "marc21")
     assert _lines(auto, "error", "formats") == [
         "it offers marc21, and no crosswalk reads any of them: give --prefix, and add a "
-        "crosswalk for it"
+        "crosswalk of your own for it"
     ]
     assert _lines(asked, "warning", "formats")[0].startswith(
         "it offers marc21; no crosswalk reads marc21 by its name or namespace"
@@ -331,7 +338,8 @@ def test_from_is_never_asked_in_the_future() -> None:
     with serve_in_background(scripted(answer, identify_body=day)) as url:
         checked = check_endpoint(url)
     assert _lines(checked, "ok", "from") == [
-        f"from is applied: asked for what changed from {today}, it listed 1 record, none older"
+        f"from is applied: asked for what changed from {today}, it listed 1 record on its "
+        "first page, none older"
     ]
     assert not _lines(checked, "error"), "a record no scripted one validates is no failure"
     (summary,) = _lines(checked, "warning", "records")[:1]
@@ -351,16 +359,67 @@ def test_a_from_applied_loosely_is_told_from_one_ignored() -> None:
     ]
 
 
-def test_the_checks_own_questions_failing_are_warnings() -> None:
+def test_a_refused_token_is_a_warning_and_a_refused_from_an_error() -> None:
+    # A harvest recovers from a bad token (asking again from its newest datestamp); an
+    # incremental run sends from as the check did, and fails on its refusal (a walkthrough).
     stamps = [f"2024-01-{day:02d}T00:00:00Z" for day in range(1, 13)]
     expired = scripted_error("badResumptionToken", "expired")
     answer = _dated(stamps, second_page=expired, refuses=lambda since: True)
     with serve_in_background(scripted(answer)) as url:
         checked = check_endpoint(url)
-    assert [f.level for f in checked.findings if f.topic in ("paging", "from")] == [
-        "warning",
-        "warning",
+    (paging,) = _lines(checked, "warning", "paging")
+    assert paging.startswith("the first page's token was refused at once (")
+    assert "a harvest asks again from the newest datestamp it has" in paging
+    (refused,) = _lines(checked, "error", "from")
+    assert "badArgument" in refused
+    assert refused.endswith("incremental runs ask with from as this did, and would fail")
+
+
+def test_what_a_walkthrough_found_the_check_saying_wrong() -> None:
+    login = b"<html><head><title>Login</title></head><body>Sign in</body></html>"
+    deleted = [
+        f'<record><header status="deleted"><identifier>oai:x:{n}</identifier>'
+        f"<datestamp>2024-01-0{n}T00:00:00Z</datestamp></header></record>"
+        for n in (1, 2)
     ]
-    assert _lines(checked, "warning", "paging")[0].startswith("could not be tried: ")
-    assert "badResumptionToken" in _lines(checked, "warning", "paging")[0]
+
+    def answer(params: dict[str, str]) -> bytes:
+        if params["verb"] in ("ListMetadataFormats", "ListSets"):
+            return login
+        return scripted_page("ListRecords", deleted)
+
+    no_granularity = scripted_identify(granularity="")
+    with serve_in_background(scripted(answer, identify_body=no_granularity)) as url:
+        checked = check_endpoint(url, "oai_dc", set_spec="openaire")
+    # Sets that cannot be listed are no set listed.
+    (sets,) = _lines(checked, "warning", "sets")
+    assert sets.startswith("its sets could not be listed to look for 'openaire': ")
+    # A harvest given a prefix does not ask ListMetadataFormats: its failure is advice.
+    (formats,) = _lines(checked, "warning", "formats")
+    assert formats.startswith("ListMetadataFormats failed (")
+    assert formats.endswith("; a harvest given a prefix does not ask it")
+    # Deletions only: nothing was crosswalked, and that is not "ok".
+    (records,) = _lines(checked, "info", "records")
+    assert records.endswith(
+        "holds 2 records (2 deleted); 0 of the 0 live ones crosswalk and "
+        "validate: deletions only, so no record was crosswalked"
+    )
+    assert "granularity" in _lines(checked, "warning", "Identify")[0]
+    assert _lines(checked, "warning", "Identify")[0].startswith("it states no granularity")
     assert not _lines(checked, "error")
+
+
+def test_a_second_page_a_harvest_cannot_fetch_is_an_error(
+    demo_records: list[ProvidedRecord],
+) -> None:
+    plan = FaultPlan(faults={1: ["drop"] * 10})
+    with serve_in_background(faulty_endpoint(demo_records, plan)) as url:
+        checked = check_endpoint(url, policy=_Quick(retries=2))
+    (paging,) = _lines(checked, "error", "paging")
+    assert "failed 3 times" in paging
+    assert checked.findings[-1].topic == "paging", "the check stops there"
+
+
+def test_a_crosswalk_that_cannot_read_the_prefix_is_refused_before_any_request() -> None:
+    with pytest.raises(ConfigError, match="the crosswalk 'mods' does not read oai_dc records"):
+        check_endpoint("http://127.0.0.1:9/oai", "oai_dc", crosswalk="mods")

@@ -36,7 +36,7 @@ def check(
     and the one a harvest takes, the set (--set), the first ListRecords page, its records
     crosswalked and validated as a harvest would, whether its resumption token leads on, and
     whether the endpoint applies from: each a line, ok, info, warning or error.  Nothing is
-    stored.  Exit status 1 when a harvest would fail or keep nothing usable, else 0.
+    stored.  Exit status 1 when a harvest would fail or keep nothing, else 0.
 
     Example:  ir-ingest check https://research.example.ac.uk/ws/oai --set openaire
     """

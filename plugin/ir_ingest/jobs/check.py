@@ -24,7 +24,7 @@ from ir_ingest.entry import Entry, Issue, Severity
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
-from ir_ingest.oai.harvest import AUTO_PREFIX
+from ir_ingest.oai.harvest import AUTO_PREFIX, check_reader
 from ir_ingest.oai.pages import read_page
 from ir_ingest.oai.plan import clock_issue, unknown_set_issue
 from ir_ingest.pipeline import process
@@ -41,9 +41,6 @@ Level = Literal["ok", "info", "warning", "error"]
 _GRANULARITIES = ("YYYY-MM-DD", "YYYY-MM-DDThh:mm:ssZ")
 #: What a harvest does with a list that comes round again (``oai.pages``' guards).
 _ENDS_THERE = "a harvest ends the list there rather than loop, and misses the rest"
-#: The steps that ask what a harvest asks only in part (the second page by its token, a
-#: ``from`` the check chooses): their failure is no harvest's.
-_TRIALS = frozenset({"paging", "from"})
 #: Issue codes listed one line each; the rest are summed up in one.
 _SHOWN_CODES = 8
 
@@ -84,8 +81,13 @@ def check_endpoint(
     policy: TransportPolicy | None = None,
 ) -> Checked:
     """Ask ``url`` what a harvest in ``prefix`` (of ``set_spec``, read with ``crosswalk``)
-    would ask, and say what it found.  Never raises for what the endpoint answers: a failure
-    the harvest would meet is an ``error`` finding, and the check stops there."""
+    would ask, and say what it found.  Never raises for what the endpoint answers: what the
+    harvest would fail on is an ``error`` finding, and the check stops there (but for an
+    Identify answered with an OAI-PMH error, which only incremental runs need).  Raises
+    :class:`ConfigError`, before any request, for a crosswalk that cannot read ``prefix``.
+    """
+    if prefix != AUTO_PREFIX:
+        check_reader(crosswalk, prefix)  # the harvest's refusal, in its words
     checked = Checked(public_url(url))
     with OAIClient(url, policy, repository) as client:
         check = _Check(client, checked, set_spec, crosswalk)
@@ -102,15 +104,21 @@ def check_endpoint(
                 if not step():
                     break
             except HarvestError as exc:
-                if topic in _TRIALS:  # the check's own question, which a harvest may not ask
-                    checked.add("warning", topic, f"could not be tried: {exc}")
-                elif topic == "Identify" and _answered(exc):
-                    said = "a first harvest goes on without it, but incremental runs fail until"
-                    checked.add("error", topic, f"{exc}: {said} it answers")
-                else:
-                    checked.add("error", topic, str(exc))
+                checked.add("error", topic, _failed(topic, exc))
+                if not (topic == "Identify" and _answered(exc)):
                     break
     return checked
+
+
+def _failed(topic: str, exc: HarvestError) -> str:
+    """What a step's failure means for harvests."""
+    if topic == "Identify" and _answered(exc):
+        return (
+            f"{exc}: a first harvest goes on without it, but incremental runs fail until it answers"
+        )
+    if topic == "from":
+        return f"{exc}: incremental runs ask with from as this did, and would fail"
+    return str(exc)
 
 
 def _answered(exc: HarvestError) -> bool:
@@ -160,39 +168,62 @@ class _Check:
         return True
 
     def format(self, prefix: str) -> bool:
-        """The format a harvest would take: ``prefix``, or for ``auto`` the richest one read."""
-        client, checked, crosswalk = self.client, self.checked, self.crosswalk
-        pairs = [(name, namespace) for name, _, namespace in client.metadata_formats()]
-        offered = f"it offers {', '.join(name for name, _ in pairs) or 'none'}"
+        """The format a harvest would take: ``prefix``, or for ``auto`` the richest one read.
+        A harvest given a prefix does not ask ListMetadataFormats: what it answers is then
+        advice."""
         if prefix == AUTO_PREFIX:
-            chosen = richest_format(pairs, crosswalk)
-            if chosen is None:
-                said = "no crosswalk reads any of them: give --prefix, and add a crosswalk for it"
-                checked.add("error", "formats", f"{offered}, and {said}")
-                return False
-            checked.add("ok", "formats", f"{offered}; a harvest takes {chosen}")
-        elif prefix not in {name for name, _ in pairs}:
-            checked.add("error", "formats", f"it does not offer {prefix} ({offered})")
-            return False
-        elif richest_format([pair for pair in pairs if pair[0] == prefix], crosswalk) is None:
-            said = (
-                f"no crosswalk reads {prefix} by its name or namespace: each record is read by the "
-                "crosswalk its root element names, or fails"
-            )
-            checked.add("warning", "formats", f"{offered}; {said}")
+            return self._richest()
+        try:
+            pairs = [(name, namespace) for name, _, namespace in self.client.metadata_formats()]
+        except HarvestError as exc:
+            said = f"ListMetadataFormats failed ({exc}); a harvest given a prefix does not ask it"
+            self.checked.add("warning", "formats", said)
         else:
-            checked.add("ok", "formats", f"{offered}; {prefix} asked for")
-        checked.prefix = chosen if prefix == AUTO_PREFIX else prefix
+            offered = f"it offers {', '.join(name for name, _ in pairs) or 'none'}"
+            if prefix not in {name for name, _ in pairs}:
+                said = f"{offered}, not {prefix}: a harvest asks for {prefix} all the same"
+                self.checked.add("warning", "formats", said)
+            elif richest_format([p for p in pairs if p[0] == prefix], self.crosswalk) is None:
+                said = (
+                    f"{offered}; no crosswalk reads {prefix} by its name or namespace: each "
+                    "record is read by the crosswalk its root element names, or fails"
+                )
+                self.checked.add("warning", "formats", said)
+            else:
+                self.checked.add("ok", "formats", f"{offered}; {prefix} asked for")
+        self.checked.prefix = prefix
+        return True
+
+    def _richest(self) -> bool:
+        """``auto``: the richest format offered that a crosswalk (or the crosswalk) reads."""
+        pairs = [(name, namespace) for name, _, namespace in self.client.metadata_formats()]
+        offered = f"it offers {', '.join(name for name, _ in pairs) or 'none'}"
+        chosen = richest_format(pairs, self.crosswalk)
+        if chosen is None:
+            reader = self.crosswalk
+            reads = f"the crosswalk {reader!r} reads none" if reader else "no crosswalk reads any"
+            said = f"{reads} of them: give --prefix, and add a crosswalk of your own for it"
+            self.checked.add("error", "formats", f"{offered}, and {said}")
+            return False
+        self.checked.add("ok", "formats", f"{offered}; a harvest takes {chosen}")
+        self.checked.prefix = chosen
         return True
 
     def set(self) -> bool:
-        client, checked, set_spec = self.client, self.checked, self.set_spec
+        """Whether the endpoint lists the set (§4.6): a misspelt one answers noRecordsMatch."""
+        set_spec = self.set_spec
         assert set_spec is not None  # asked only for a set
-        issue = unknown_set_issue(client, set_spec)
+        try:
+            listed = [spec for spec, _ in self.client.sets()]
+        except HarvestError as exc:
+            said = f"its sets could not be listed to look for {set_spec!r}: {exc}"
+            self.checked.add("warning", "sets", said)
+            return True
+        issue = unknown_set_issue(listed, set_spec)
         if issue is None:
-            checked.add("ok", "sets", f"it lists the set {set_spec!r}")
+            self.checked.add("ok", "sets", f"it lists the set {set_spec!r}")
         else:
-            checked.add("warning", "sets", issue.message)
+            self.checked.add("warning", "sets", issue.message)
         return True
 
     def first_page(self) -> bool:
@@ -219,9 +250,12 @@ class _Check:
             said = "the first page holds no record: a harvest of this format and set stores nothing"
             checked.add("warning", "records", said)
             return False
-        _page_summary(entries, page.complete_list_size, took, checked)
-        if page.token is not None and page.complete_list_size is not None:
-            pages = -(-page.complete_list_size // len(entries))  # rounded up
+        # completeListSize as 0 or fewer than the page holds: endpoints send it so (§3.5.1
+        # leaves it optional), and it says nothing then.
+        total = page.complete_list_size if (page.complete_list_size or 0) >= len(entries) else None
+        _page_summary(entries, total, took, checked)
+        if page.token is not None and total is not None and total > len(entries):
+            pages = -(-total // len(entries))  # rounded up
             said = (
                 f"at this page's pace the {pages:,} pages take {_duration(pages * took)} to fetch"
             )
@@ -237,7 +271,17 @@ class _Check:
         assert prefix is not None
         if first.token is None:
             return True  # a list of one page: nothing to follow
-        second = self.client.list_page("ListRecords", prefix, {"resumptionToken": first.token})
+        try:
+            second = self.client.list_page("ListRecords", prefix, {"resumptionToken": first.token})
+        except OAIProtocolError as exc:
+            if exc.code != "badResumptionToken":
+                raise
+            said = (
+                f"the first page's token was refused at once ({exc}): a harvest asks again from "
+                "the newest datestamp it has, a few times, and may end incomplete"
+            )
+            self.checked.add("warning", "paging", said)
+            return True
         if second.token is not None and second.token == first.token:
             said = "the second page sends the first page's resumptionToken again"
             self.checked.add("warning", "paging", f"{said}: {_ENDS_THERE}")
@@ -267,7 +311,8 @@ class _Check:
         since = newest.replace(microsecond=0)
         since = since.replace(hour=0, minute=0, second=0) if day else since
         if since <= oldest:
-            said = "from not tried: the first page's records share one datestamp"
+            one = "day" if day else "second"
+            said = f"from not tried: the first page's records were all stamped in one {one}"
             self.checked.add("info", "from", said)
             return True
         asked = format_datestamp(since, day)
@@ -277,7 +322,7 @@ class _Check:
         said = f"asked for what changed from {asked}, it listed "
         if reached is None or reached >= since:
             size = max(listed.size, 0)  # -1: a noRecordsMatch answer, which counts none
-            listed_now = f"{size} record{'s' * (size != 1)}"
+            listed_now = f"{size} record{'s' * (size != 1)} on its first page"
             self.checked.add("ok", "from", f"from is applied: {said}{listed_now}, none older")
         elif reached <= oldest:
             said += f"records of {listed.oldest_datestamp}, as old as the first page's oldest"
@@ -313,7 +358,10 @@ def _deletions(policy: str, checked: Checked) -> None:
 
 def _identify_quirks(identify: Identify, asked: str, checked: Checked) -> None:
     """What else in an Identify answer a harvest works around, or a manager should know."""
-    if identify.granularity not in _GRANULARITIES:
+    if not identify.granularity_stated:
+        said = "it states no granularity (§4.2): from and until are sent as dates (YYYY-MM-DD)"
+        checked.add("warning", "Identify", said)
+    elif identify.granularity not in _GRANULARITIES:
         said = f"granularity {identify.granularity!r} is no OAI-PMH granularity (§3.3.2)"
         checked.add("warning", "Identify", said + ": from and until are sent to the second")
     earliest = identify.earliest_datestamp
@@ -353,6 +401,9 @@ def _page_summary(entries: list[Entry], total: int | None, took: float, checked:
         f"{gone}{of_all}; "
         f"{valid} of the {live} live ones crosswalk and validate{bad}"
     )
+    if not live:
+        checked.add("info", "records", f"{said}: deletions only, so no record was crosswalked")
+        return
     level: Level = "ok" if valid == live else "error" if failed == live else "warning"
     checked.add(level, "records", said)
 

@@ -91,6 +91,8 @@ class Identify:
     #: The endpoint's clock (its ``responseDate``, §3.2) less this machine's when it was asked,
     #: to the second; ``None`` when the responseDate cannot be read.
     clock_skew: timedelta | None = None
+    #: Whether the answer gave a granularity: without one, ``granularity`` is days, the least.
+    granularity_stated: bool = True
 
     @property
     def day_granularity(self) -> bool:
@@ -342,6 +344,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
             earliest_datestamp=text("earliestDatestamp"),
             deleted_record=text("deletedRecord"),
             granularity=text("granularity") or "YYYY-MM-DD",
+            granularity_stated=bool(text("granularity")),
             clock_skew=_skew(root.findtext(f"{{{OAI_NS}}}responseDate"), asked),
         )
 

@@ -152,19 +152,18 @@ def check_set(client: OAIClient, report: RunReport, set_spec: str) -> None:
     Endpoints answer an unknown set with ``noRecordsMatch`` as often as with ``badArgument``:
     a mistyped set then looks like a set with nothing new in it.
     """
-    issue = unknown_set_issue(client, set_spec)
+    try:
+        listed = [spec for spec, _ in client.sets()]
+    except HarvestError as exc:  # advice only: the harvest itself went well
+        log.warning("%s: could not list the sets to check %r: %s", client.base_url, set_spec, exc)
+        return
+    issue = unknown_set_issue(listed, set_spec)
     if issue is not None:
         report.add_run_issue(issue, "ListSets")
 
 
-def unknown_set_issue(client: OAIClient, set_spec: str) -> Issue | None:
-    """``harvest.unknown_set`` when the endpoint's ListSets lacks ``set_spec``; ``None`` when
-    it lists it, or when the sets cannot be listed (advice only: logged)."""
-    try:
-        listed = [spec for spec, _ in client.sets()]
-    except HarvestError as exc:
-        log.warning("%s: could not list the sets to check %r: %s", client.base_url, set_spec, exc)
-        return None
+def unknown_set_issue(listed: list[str], set_spec: str) -> Issue | None:
+    """``harvest.unknown_set`` when the sets an endpoint lists lack ``set_spec``."""
     if set_spec in listed:
         return None
     shown = ", ".join(listed[:10]) + (f" and {len(listed) - 10} more" if len(listed) > 10 else "")
