@@ -423,3 +423,13 @@ def test_a_second_page_a_harvest_cannot_fetch_is_an_error(
 def test_a_crosswalk_that_cannot_read_the_prefix_is_refused_before_any_request() -> None:
     with pytest.raises(ConfigError, match="the crosswalk 'mods' does not read oai_dc records"):
         check_endpoint("http://127.0.0.1:9/oai", "oai_dc", crosswalk="mods")
+
+
+def test_retries_are_said_and_left_out_of_the_pace(demo_records: list[ProvidedRecord]) -> None:
+    plan = FaultPlan(faults={0: ["503-seconds"]}, retry_after=1)
+    with serve_in_background(faulty_endpoint(demo_records, plan)) as url:
+        checked = check_endpoint(url)
+    (retried,) = _lines(checked, "warning", "retries")
+    assert re.match(r"a request failed and was retried \(HTTP 503 x1\), \d\.\d s waited", retried)
+    summary = _lines(checked, "ok", "records")[0]
+    assert " ms) holds 10 records" in summary, "the pace of the answer, not of the pause"
