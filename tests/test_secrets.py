@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from ir_ingest.errors import ConfigError
-from ir_ingest.secrets import is_secret_name, mask_query, public_url, query_secrets, shown_url
+from ir_ingest.secrets import (
+    MASK,
+    is_secret_name,
+    mask_query,
+    public_url,
+    query_secrets,
+    scrubbed,
+    shown_url,
+)
 
 
 @pytest.mark.parametrize(
@@ -65,3 +73,21 @@ def test_a_url_shown_for_its_credentials_shows_where_they_are() -> None:
 def test_a_url_whose_host_cannot_be_read_is_refused_not_a_crash(url: str) -> None:
     with pytest.raises(ConfigError, match="cannot be read"):
         public_url(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "quoted"),
+    [
+        ("https://h/oai?apikey=abc%3D%3D", "request apikey=abc==&verb=ListRecords"),
+        ("https://h/oai?apikey=a%2Bb%2Fc", "request apikey=a+b/c"),
+        ("https://h/oai?apikey=k+ey", "request apikey=k ey"),
+        ("https://user:p%40ss@h/oai", "as user p@ss"),
+        ("https://h/oai?token=x/y", "token x%2Fy"),
+    ],
+)
+def test_credentials_quoted_back_decoded_or_encoded_are_masked(url: str, quoted: str) -> None:
+    # An endpoint's error text quotes the request as it read it: decoded (a review).
+    said = scrubbed(f"Illegal from date ({quoted})", url, public_url(url))
+    assert MASK in said
+    for secret in ("abc", "a+b/c", "a%2Bb", "k ey", "p@ss", "x%2Fy", "x/y"):
+        assert secret not in said, said

@@ -8,7 +8,7 @@ values: a config key (``access_token``) or a URL's query parameter (``?apikey=�
 from __future__ import annotations
 
 import re
-from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, quote_plus, unquote, unquote_plus, urlsplit, urlunsplit
 
 from ir_ingest.errors import ConfigError
 
@@ -50,9 +50,16 @@ def scrubbed(message: str, secret_url: str, shown_url: str) -> str:
     (``badArgument … request was apikey=…&verb=ListRecords``), as may a library's."""
     message = message.replace(secret_url, shown_url)
     userinfo = urlsplit(secret_url).netloc.rpartition("@")[0]
-    for secret in {userinfo, userinfo.partition(":")[2], *query_secrets(secret_url)} - {""}:
-        message = message.replace(secret, MASK)
+    secrets = {userinfo, userinfo.partition(":")[2], *query_secrets(secret_url)} - {""}
+    # As written, and as quoted back: decoded (an endpoint's message quotes the request it
+    # read, abc== for abc%3D%3D), or encoded.
+    forms = {form for s in secrets for form in (s, *(code(s) for code in _CODINGS))} - {""}
+    for form in sorted(forms, key=len, reverse=True):
+        message = message.replace(form, MASK)
     return message
+
+
+_CODINGS = (unquote, unquote_plus, lambda s: quote(s, safe=""), quote_plus)
 
 
 def shown_url(url: str) -> str:
