@@ -246,3 +246,33 @@ def test_an_api_key_the_endpoint_quotes_in_its_error_is_masked() -> None:
             client.request(verb="ListRecords", metadataPrefix="oai_dc", **{"from": "x"})
     assert "(request was apikey=***&from=x" in str(caught.value)
     assert "TOPSECRET" not in str(caught.value)
+
+
+def test_sets_are_listed_page_by_page_through_the_harvests_own_request() -> None:
+    # pyoai's listSets raised its own errors past every handler (a traceback where a set was
+    # only to be checked), and followed a token that came back for ever (a review).
+    def page_of(specs: list[str], token: str | None) -> bytes:
+        items = "".join(f"<set><setSpec>{s}</setSpec><setName>{s}</setName></set>" for s in specs)
+        tail = f"<resumptionToken>{token}</resumptionToken>" if token else ""
+        return (
+            '<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+            "<responseDate>2024-01-01T00:00:00Z</responseDate><request>http://x/oai</request>"
+            f"<ListSets>{items}{tail}</ListSets></OAI-PMH>"
+        ).encode()
+
+    log: list[dict[str, str]] = []
+
+    def answer(params: dict[str, str]) -> bytes:
+        token = params.get("resumptionToken")
+        return page_of(["a", "b"], "t1") if token is None else page_of(["c"], "t1")
+
+    with serve_in_background(scripted(answer, log)) as url:
+        assert OAIClient(url).sets() == [("a", "a"), ("b", "b"), ("c", "c")]
+    assert len(log) == 2, "the token that came back ended the list"
+    with (
+        serve_in_background(scripted(lambda params: error("badVerb", "no sets here"))) as url,
+        pytest.raises(OAIProtocolError, match="badVerb"),
+    ):
+        OAIClient(url).sets()
+    with serve_in_background(scripted(lambda params: error("noSetHierarchy"))) as url:
+        assert OAIClient(url).sets() == []

@@ -65,6 +65,10 @@ _IDENTIFY = etree.XPath("/oai:OAI-PMH/oai:Identify", namespaces=OAI_XPATH)
 _FORMATS = etree.XPath(
     "/oai:OAI-PMH/oai:ListMetadataFormats/oai:metadataFormat", namespaces=OAI_XPATH
 )
+_SETS = etree.XPath("/oai:OAI-PMH/oai:ListSets/oai:set", namespaces=OAI_XPATH)
+#: ListSets pages read at most: a DSpace's 20,000 sets at 100 a page, and a bound on a list
+#: that never ends.
+MAX_SET_PAGES = 1000
 
 # pyoai raises one class per OAI-PMH error code; name them explicitly (aesthetics.md lesson 3).
 _OAI_ERRORS: dict[type[Exception], str] = {
@@ -355,21 +359,45 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         (``noMetadataFormats``) is an :class:`OAIProtocolError`, not one of pyoai's own.
         """
         root = self.request(verb="ListMetadataFormats")
-
-        def text(node: etree._Element, name: str) -> str:
-            return str(node.findtext(f"{{{OAI_NS}}}{name}", default="")).strip()
-
         return [
-            (text(node, "metadataPrefix"), text(node, "schema"), text(node, "metadataNamespace"))
+            (
+                _text(node, "metadataPrefix"),
+                _text(node, "schema"),
+                _text(node, "metadataNamespace"),
+            )
             for node in xmlsafe.elements(_FORMATS(root))
         ]
 
     def sets(self) -> list[tuple[str, str]]:
-        """ListSets (§4.6): ``(setSpec, setName)`` pairs, via pyoai; empty without set hierarchy."""
-        try:
-            return [(str(spec), str(name)) for spec, name, _ in self.listSets()]
-        except oai_error.NoSetHierarchyError:
-            return []
+        """ListSets (§4.6): ``(setSpec, setName)`` pairs of every page; none without a set
+        hierarchy.
+
+        Through :meth:`request`, as every other verb: pyoai's own ``listSets`` raised pyoai's
+        errors past the harvest's handling (a traceback where a set was only to be checked),
+        and followed a token that came back for ever.  A token seen before, or
+        :data:`MAX_SET_PAGES` pages, ends the list.
+        """
+        found: list[tuple[str, str]] = []
+        asked = {"verb": "ListSets"}
+        seen: set[str] = set()
+        for _ in range(MAX_SET_PAGES):
+            try:
+                root = self.request(**asked)
+            except OAIProtocolError as exc:
+                if exc.code == "noSetHierarchy":
+                    return found
+                raise
+            found += [
+                (_text(node, "setSpec"), _text(node, "setName"))
+                for node in xmlsafe.elements(_SETS(root))
+            ]
+            tokens = xmlsafe.elements(_TOKEN(root))
+            token = (tokens[0].text or "").strip() if tokens else ""
+            if not token or token in seen:
+                break
+            seen.add(token)
+            asked = {"verb": "ListSets", "resumptionToken": token}
+        return found
 
     def list_page(self, verb: str, prefix: str, params: dict[str, str]) -> Page:
         """Fetch one ListRecords (§4.5) or ListIdentifiers (§4.3) page.
@@ -445,6 +473,11 @@ def _skew(response_date: str | None, asked: datetime) -> timedelta | None:
         return None
     moment = parse_datestamp(response_date or "")
     return None if moment is None else moment - asked
+
+
+def _text(node: etree._Element, name: str) -> str:
+    """The text of ``node``'s OAI-PMH child ``name``, trimmed ("" without one)."""
+    return str(node.findtext(f"{{{OAI_NS}}}{name}", default="")).strip()
 
 
 def _read_token(root: etree._Element, page: Page) -> None:
