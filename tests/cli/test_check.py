@@ -33,12 +33,13 @@ def test_a_source_name_is_checked_with_its_settings(
     config = tmp_path / "ir-ingest.toml"
     config.write_text(f'[sources.demo]\nurl = "{oai_endpoint}"\nset = "elsewhere"\n')
     result = runner.invoke(app, ["--db", db, "--config", str(config), "check", "demo"])
-    assert result.exit_code == 0, result.output
-    assert "the endpoint lists no set 'elsewhere'" in result.output
-    assert (
-        result.output.splitlines()[-1]
-        == "A harvest in oai_dc should run, with the 2 warnings above."
-    )
+    assert result.exit_code == 1, "a harvest of that set keeps nothing"
+    assert "warning sets      the endpoint lists no set 'elsewhere'" in result.output
+    assert "error   records   the list holds no record: a harvest of this" in result.output
+    assert result.output.splitlines()[-1] == "Not ready to harvest: see the error above."
+    plain = runner.invoke(app, ["--db", db, "check", oai_endpoint, "--set", "openaire"])
+    assert plain.exit_code == 0, plain.output
+    assert plain.output.splitlines()[-1].startswith("A harvest in oai_dc should ")
 
 
 def test_an_endpoint_a_harvest_would_fail_on_exits_1(

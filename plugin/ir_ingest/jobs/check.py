@@ -16,22 +16,23 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from ir_ingest.crosswalk import richest_format
 from ir_ingest.entry import Entry, Issue, Severity
-from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError
+from ir_ingest.errors import ConfigError, HarvestError, MalformedResponseError, OAIProtocolError
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
 from ir_ingest.oai.harvest import AUTO_PREFIX, check_reader
-from ir_ingest.oai.pages import read_page
+from ir_ingest.oai.pages import PageGuards, Window, iter_pages, read_page
 from ir_ingest.oai.plan import clock_issue, unknown_set_issue
 from ir_ingest.pipeline import process
 from ir_ingest.secrets import public_url
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from ir_ingest.oai.client import Identify, Page
     from ir_ingest.oai.transport import TransportPolicy
@@ -39,8 +40,10 @@ if TYPE_CHECKING:
 Level = Literal["ok", "info", "warning", "error"]
 #: The granularities OAI-PMH 2.0 knows (§3.3.2).
 _GRANULARITIES = ("YYYY-MM-DD", "YYYY-MM-DDThh:mm:ssZ")
-#: What a harvest does with a list that comes round again (``oai.pages``' guards).
-_ENDS_THERE = "a harvest ends the list there rather than loop, and misses the rest"
+#: Empty pages with a token read, at most, looking for the first records (DSpace sends them).
+_EMPTY_PAGES = 5
+#: How often a harvest asks a list again after a refused token (``oai.pages``' guard).
+_RECOVERIES = PageGuards().max_recoveries
 #: Issue codes listed one line each; the rest are summed up in one.
 _SHOWN_CODES = 8
 
@@ -142,8 +145,9 @@ class _Check:
         self.checked = checked
         self.set_spec = set_spec
         self.crosswalk = crosswalk
-        #: The first ListRecords page as fetched (its records left unread).
+        #: The first ListRecords page that holds records, and the pages of its list.
         self.first: Page | None = None
+        self.pages: Iterator[Page] = iter(())
         #: Identify's answer, once it gave one (a failure is not asked again).
         self.identified: Identify | None = None
 
@@ -153,10 +157,11 @@ class _Check:
         self.identified = identify
         name = identify.repository_name or "(no repositoryName)"
         earliest = identify.earliest_datestamp or "(none)"
+        granularity = identify.granularity if identify.granularity_stated else "(none stated)"
         checked.add(
             "ok",
             "Identify",
-            f"{name}: granularity {identify.granularity}, earliest datestamp {earliest}, "
+            f"{name}: granularity {granularity}, earliest datestamp {earliest}, "
             f"deleted records {identify.deleted_record or 'not said'}",
         )
         _deletions(identify.deleted_record, checked)
@@ -230,31 +235,37 @@ class _Check:
         return True
 
     def first_page(self) -> bool:
-        """The first ListRecords page, read, crosswalked and validated as a harvest would."""
+        """The first page that holds records (a DSpace may send empty ones with a token
+        first), fetched as a harvest fetches it (:func:`~ir_ingest.oai.pages.iter_pages`: a
+        malformed page salvaged, a refused token asked again), its records crosswalked and
+        validated as a harvest would."""
         checked, prefix = self.checked, self.checked.prefix
         assert prefix is not None  # format() stops the check without one
-        params = {"metadataPrefix": prefix} | self._set_param()
+        self.pages = iter_pages(self.client, Window(prefix, self.set_spec))
         pacing = self.client.transport.pacing
         started, waited = time.monotonic(), pacing.waited
-        page = self.client.list_page("ListRecords", prefix, params)
+        page = next(self.pages)
         # The pace of an answer, not of the pauses an endpoint asked for (Retry-After: 20).
         took = time.monotonic() - started - (pacing.waited - waited)
-        self.first = page  # reading it keeps its token, identifiers and datestamps
+        for _ in range(_EMPTY_PAGES):
+            if _size(page) or page.token is None:
+                break
+            page = next(self.pages)
+        else:
+            said = f"the first {_EMPTY_PAGES} pages hold no record, but a resumptionToken each"
+            checked.add("warning", "records", said + ": no record was crosswalked")
+            return False
+        self.first = page
+        if page.token is None and not _size(page):
+            said = "the list holds no record: a harvest of this format and set keeps nothing"
+            checked.add("error", "records", said)
+            return False
         read_page(page)
         crosswalk = self.crosswalk
         records = (
             [replace(r, crosswalk=crosswalk) for r in page.records] if crosswalk else page.records
         )
         entries = [process(r, page.issues_by_identifier.get(r.identifier, ())) for r in records]
-        if not entries and page.token is not None:
-            # DSpace leaves deleted items out of a page after counting it: the list goes on.
-            said = "the first page holds no record, but a resumptionToken: the list goes on"
-            checked.add("info", "records", said)
-            return True
-        if not entries:
-            said = "the first page holds no record: a harvest of this format and set stores nothing"
-            checked.add("warning", "records", said)
-            return False
         # completeListSize as 0 or fewer than the page holds: endpoints send it so (§3.5.1
         # leaves it optional), and it says nothing then.
         total = page.complete_list_size if (page.complete_list_size or 0) >= len(entries) else None
@@ -269,42 +280,43 @@ class _Check:
         return True
 
     def second_page(self) -> bool:
-        """Whether the first page's resumption token leads on (§3.5): to other records, under
-        another token or none.  A harvest ends a list that repeats a token or a page."""
-        first, prefix = self.first, self.checked.prefix
+        """Whether the list goes on past its first page as a harvest reads it: a page the
+        guards end the list at (a token or a page sent again) ends every harvest there; a
+        refused token is asked again from the newest datestamp, which works only if the new
+        list's token is not refused too."""
+        first = self.first
         assert first is not None  # first_page() stops without it
-        assert prefix is not None
         if first.token is None:
             return True  # a list of one page: nothing to follow
-        try:
-            second = self.client.list_page("ListRecords", prefix, {"resumptionToken": first.token})
-        except OAIProtocolError as exc:
-            if exc.code != "badResumptionToken":
-                raise
-            said = (
-                f"the first page's token was refused at once ({exc}): a harvest asks again from "
-                "the newest datestamp it has, a few times, and may end incomplete"
-            )
+        second = next(self.pages)
+        if second.stop_issue is not None:
+            said = f"{second.stop_issue.message}: every harvest stops there, and ends incomplete"
+            self.checked.add("error", "paging", said)
+            return True
+        if second.recovery is not None and second.token is not None:
+            third = next(self.pages)  # the new list's token: refused again, it never ends
+            if third.recovery is not None:
+                said = (
+                    "every resumptionToken is refused at once (badResumptionToken): a harvest "
+                    f"asks again from its newest datestamp {_RECOVERIES} times, then fails"
+                )
+                self.checked.add("error", "paging", said)
+                return True
+        if second.recovery is not None:
+            said = f"{second.recovery.message}; a harvest does so {_RECOVERIES} times in a list"
             self.checked.add("warning", "paging", said)
             return True
-        if second.token is not None and second.token == first.token:
-            said = "the second page sends the first page's resumptionToken again"
-            self.checked.add("warning", "paging", f"{said}: {_ENDS_THERE}")
-        elif second.identifiers and second.identifiers == first.identifiers:
-            said = "the second page holds the first page's records again, under a new token"
-            self.checked.add("warning", "paging", f"{said}: {_ENDS_THERE}")
-        else:
-            ends = ", and ends the list" if second.token is None else ""
-            said = f"its resumptionToken leads on: the second page holds {second.size} records"
-            self.checked.add("ok", "paging", said + ends)
+        ends = ", and ends the list" if second.token is None else ""
+        said = f"its resumptionToken leads on: the second page holds {_size(second)} records"
+        self.checked.add("ok", "paging", said + ends)
         return True
 
     def from_applied(self) -> bool:
         """Whether the endpoint applies ``from`` (§3.3.1): asked for what changed from the
-        first page's newest datestamp, it lists nothing stamped before it, nor the first
-        page's oldest record.  One that ignores it (IQSS/dataverse.harvard.edu#243) sends
-        everything to every incremental run.  Never a date to come: some endpoints refuse one
-        (``badArgument``), and a harvest never asks one."""
+        first page's newest datestamp (or now, if that is to come), it lists that record and
+        nothing stamped before it.  One that ignores it (IQSS/dataverse.harvard.edu#243) sends
+        everything to every incremental run; one that reads it late (local time as UTC)
+        misses what changed in between."""
         first, prefix, identify = self.first, self.checked.prefix, self.identified
         assert first is not None  # first_page() stops without it
         assert prefix is not None
@@ -313,7 +325,8 @@ class _Check:
         if identify is None or oldest is None or newest is None:
             return True  # no granularity (said under Identify), or no datestamp to ask from
         day = identify.day_granularity
-        since = newest.replace(microsecond=0)
+        # Never a date to come: some endpoints refuse one, and an incremental run never asks it.
+        since = min(newest, datetime.now(UTC)).replace(microsecond=0)
         since = since.replace(hour=0, minute=0, second=0) if day else since
         if since <= oldest:
             one = "day" if day else "second"
@@ -321,12 +334,18 @@ class _Check:
             self.checked.add("info", "from", said)
             return True
         asked = format_datestamp(since, day)
-        params = {"metadataPrefix": prefix, "from": asked} | self._set_param()
-        listed = self.client.list_page("ListRecords", prefix, params)
+        listed = next(iter_pages(self.client, Window(prefix, self.set_spec, from_date=asked)))
+        self._said_from(asked, since, oldest, listed)
+        return True
+
+    def _said_from(self, asked: str, since: datetime, oldest: datetime, listed: Page) -> None:
         reached = parse_datestamp(listed.oldest_datestamp or "")
         said = f"asked for what changed from {asked}, it listed "
-        if reached is None or reached >= since:
-            size = max(listed.size, 0)  # -1: a noRecordsMatch answer, which counts none
+        if reached is None:
+            said += "nothing, not even the record stamped then: it reads from late (local time?)"
+            self.checked.add("warning", "from", f"{said}, and incremental runs miss records")
+        elif reached >= since:
+            size = _size(listed)
             listed_now = f"{size} record{'s' * (size != 1)} on its first page"
             self.checked.add("ok", "from", f"from is applied: {said}{listed_now}, none older")
         elif reached <= oldest:
@@ -336,10 +355,6 @@ class _Check:
         else:
             said += f"records of {listed.oldest_datestamp}, before it (a clock or time zone off?)"
             self.checked.add("warning", "from", f"it applies from loosely: {said}")
-        return True
-
-    def _set_param(self) -> dict[str, str]:
-        return {"set": self.set_spec} if self.set_spec else {}
 
 
 def _deletions(policy: str, checked: Checked) -> None:
@@ -375,10 +390,19 @@ def _identify_quirks(identify: Identify, asked: str, checked: Checked) -> None:
         checked.add("warning", "Identify", said)
     if identify.base_url and _where(identify.base_url) != _where(asked):
         said = (
-            f"it names its base URL {identify.base_url}: records are kept under the URL "
+            f"it names its base URL {_shown(identify.base_url)}: records are kept under the URL "
             "harvested, so harvest it always by the same one (or give --repository)"
         )
         checked.add("info", "Identify", said)
+
+
+def _shown(url: str) -> str:
+    """A URL the endpoint gave, as it may be shown: its credentials masked (it may quote
+    the API key it was asked with)."""
+    try:
+        return public_url(url)
+    except ConfigError:
+        return "(a URL that cannot be read)"
 
 
 def _where(url: str) -> str:
@@ -433,6 +457,11 @@ def _record_issues(entries: list[Entry], checked: Checked) -> None:
     if len(order) > _SHOWN_CODES:
         more = order[_SHOWN_CODES:]
         checked.add("info", "records", f"and {len(more)} more codes: {', '.join(more)}")
+
+
+def _size(page: Page) -> int:
+    """How many records a page holds, read or not (-1 for noRecordsMatch counts none)."""
+    return len(page.records) if page.unread is None else max(page.size, 0)
 
 
 def _duration(seconds: float) -> str:
