@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from ir_ingest.entry import Entry
-    from ir_ingest.jobs.check import Checked
+    from ir_ingest.jobs.checked import Checked
     from ir_ingest.oai.harvest import ProgressCallback
     from ir_ingest.report.model import RunReport
     from ir_ingest.store.runs import RunListed

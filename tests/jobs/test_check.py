@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from ir_ingest.errors import ConfigError
-from ir_ingest.jobs.check import Checked, check_endpoint
+from ir_ingest.jobs.check import check_endpoint
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
@@ -24,6 +24,7 @@ from tests.oai.scripted import scripted
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from ir_ingest.jobs.checked import Checked
     from ir_ingest.oai.provider import StartResponse, WSGIApp
 
 

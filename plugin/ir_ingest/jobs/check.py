@@ -8,21 +8,28 @@ harvest takes (anchors.md (b) 5: no harvester we compete with has such a check).
 set is named, the first two ListRecords pages, one ListRecords with ``from``) through the
 harvest's own client, so retries, encoding repairs and refetches of a cut page happen as they
 would; it reads the first page's records as a harvest would, through crosswalk and
-validation, and stores nothing.
+validation, and stores nothing.  How each finding is worded is :mod:`ir_ingest.jobs.checked`'s.
 """
 
 from __future__ import annotations
 
 import time
-from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
 
 from ir_ingest.crosswalk import richest_format
-from ir_ingest.entry import Entry, Issue, Severity
-from ir_ingest.errors import ConfigError, HarvestError, MalformedResponseError, OAIProtocolError
+from ir_ingest.entry import Severity
+from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError
+from ir_ingest.jobs.checked import (
+    Checked,
+    deletions,
+    duration,
+    identify_quirks,
+    page_summary,
+    record_issues,
+    size,
+)
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
 from ir_ingest.oai.harvest import AUTO_PREFIX, check_reader
@@ -37,41 +44,10 @@ if TYPE_CHECKING:
     from ir_ingest.oai.client import Identify, Page
     from ir_ingest.oai.transport import TransportPolicy
 
-Level = Literal["ok", "info", "warning", "error"]
-#: The granularities OAI-PMH 2.0 knows (§3.3.2).
-_GRANULARITIES = ("YYYY-MM-DD", "YYYY-MM-DDThh:mm:ssZ")
 #: Empty pages with a token read, at most, looking for the first records (DSpace sends them).
 _EMPTY_PAGES = 5
 #: How often a harvest asks a list again after a refused token (``oai.pages``' guard).
 _RECOVERIES = PageGuards().max_recoveries
-#: Issue codes listed one line each; the rest are summed up in one.
-_SHOWN_CODES = 8
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One thing the check found: ``ok`` what a harvest relies on, ``info`` worth knowing,
-    ``warning`` what a harvest works around or will lose, ``error`` what makes it fail."""
-
-    level: Level
-    topic: str
-    message: str
-
-
-@dataclass(slots=True)
-class Checked:
-    """What :func:`check_endpoint` found, in the order it asked."""
-
-    url: str
-    findings: list[Finding] = field(default_factory=list)
-    #: The format a harvest would take (``None`` when none could be).
-    prefix: str | None = None
-
-    def add(self, level: Level, topic: str, message: str) -> None:
-        self.findings.append(Finding(level, topic, message))
-
-    def count(self, level: Level) -> int:
-        return sum(finding.level == level for finding in self.findings)
 
 
 def check_endpoint(
@@ -164,8 +140,8 @@ class _Check:
             f"{name}: granularity {granularity}, earliest datestamp {earliest}, "
             f"deleted records {identify.deleted_record or 'not said'}",
         )
-        _deletions(identify.deleted_record, checked)
-        _identify_quirks(identify, client.base_url, checked)
+        deletions(identify.deleted_record, checked)
+        identify_quirks(identify, client.base_url, checked)
         clock = clock_issue(identify.clock_skew)
         if clock is not None:
             checked.add(
@@ -247,16 +223,15 @@ class _Check:
         page = next(self.pages)
         # The pace of an answer, not of the pauses an endpoint asked for (Retry-After: 20).
         took = time.monotonic() - started - (pacing.waited - waited)
-        for _ in range(_EMPTY_PAGES):
-            if _size(page) or page.token is None:
-                break
-            page = next(self.pages)
-        else:
-            said = f"the first {_EMPTY_PAGES} pages hold no record, but a resumptionToken each"
+        fetched = 1
+        while not size(page) and page.token is not None and fetched < _EMPTY_PAGES:
+            page, fetched = next(self.pages), fetched + 1
+        if not size(page) and page.token is not None:
+            said = f"the first {fetched} pages hold no record, but a resumptionToken each"
             checked.add("warning", "records", said + ": no record was crosswalked")
             return False
         self.first = page
-        if page.token is None and not _size(page):
+        if page.token is None and not size(page):
             said = "the list holds no record: a harvest of this format and set keeps nothing"
             checked.add("error", "records", said)
             return False
@@ -269,14 +244,12 @@ class _Check:
         # completeListSize as 0 or fewer than the page holds: endpoints send it so (§3.5.1
         # leaves it optional), and it says nothing then.
         total = page.complete_list_size if (page.complete_list_size or 0) >= len(entries) else None
-        _page_summary(entries, total, took, checked)
+        page_summary(entries, total, took, checked)
         if page.token is not None and total is not None and total > len(entries):
             pages = -(-total // len(entries))  # rounded up
-            said = (
-                f"at this page's pace the {pages:,} pages take {_duration(pages * took)} to fetch"
-            )
+            said = f"at this page's pace the {pages:,} pages take {duration(pages * took)} to fetch"
             checked.add("info", "records", said + ", crosswalking aside")
-        _record_issues(entries, checked)
+        record_issues(entries, checked)
         return True
 
     def second_page(self) -> bool:
@@ -307,7 +280,7 @@ class _Check:
             self.checked.add("warning", "paging", said)
             return True
         ends = ", and ends the list" if second.token is None else ""
-        said = f"its resumptionToken leads on: the second page holds {_size(second)} records"
+        said = f"its resumptionToken leads on: the second page holds {size(second)} records"
         self.checked.add("ok", "paging", said + ends)
         return True
 
@@ -345,8 +318,8 @@ class _Check:
             said += "nothing, not even the record stamped then: it reads from late (local time?)"
             self.checked.add("warning", "from", f"{said}, and incremental runs miss records")
         elif reached >= since:
-            size = _size(listed)
-            listed_now = f"{size} record{'s' * (size != 1)} on its first page"
+            count = size(listed)
+            listed_now = f"{count} record{'s' * (count != 1)} on its first page"
             self.checked.add("ok", "from", f"from is applied: {said}{listed_now}, none older")
         elif reached <= oldest:
             said += f"records of {listed.oldest_datestamp}, as old as the first page's oldest"
@@ -355,118 +328,3 @@ class _Check:
         else:
             said += f"records of {listed.oldest_datestamp}, before it (a clock or time zone off?)"
             self.checked.add("warning", "from", f"it applies from loosely: {said}")
-
-
-def _deletions(policy: str, checked: Checked) -> None:
-    """What a harvest can know of deletions, by Identify's ``deletedRecord`` (§4.2)."""
-    if policy == "no":
-        said = (
-            "it keeps no deletions (deletedRecord no): a record deleted there is never "
-            "reported; a harvest --full now and then lists the records gone, for review"
-        )
-        checked.add("warning", "Identify", said)
-    elif policy == "transient":
-        said = (
-            "it keeps deletions for a while only (deletedRecord transient): a source left "
-            "unharvested that long misses some; a harvest --full lists the records gone"
-        )
-        checked.add("info", "Identify", said)
-    elif policy != "persistent":
-        said = f"deletedRecord {policy!r} is none of no, transient, persistent (§4.2)"
-        checked.add("warning", "Identify", said + ": deletions may go unreported")
-
-
-def _identify_quirks(identify: Identify, asked: str, checked: Checked) -> None:
-    """What else in an Identify answer a harvest works around, or a manager should know."""
-    if not identify.granularity_stated:
-        said = "it states no granularity (§4.2): from and until are sent as dates (YYYY-MM-DD)"
-        checked.add("warning", "Identify", said)
-    elif identify.granularity not in _GRANULARITIES:
-        said = f"granularity {identify.granularity!r} is no OAI-PMH granularity (§3.3.2)"
-        checked.add("warning", "Identify", said + ": from and until are sent to the second")
-    earliest = identify.earliest_datestamp
-    if earliest and parse_datestamp(earliest) is None:
-        said = f"earliestDatestamp {earliest!r} cannot be read as a date (§3.3.1)"
-        checked.add("warning", "Identify", said)
-    if identify.base_url and _where(identify.base_url) != _where(asked):
-        said = (
-            f"it names its base URL {_shown(identify.base_url)}: records are kept under the URL "
-            "harvested, so harvest it always by the same one (or give --repository)"
-        )
-        checked.add("info", "Identify", said)
-
-
-def _shown(url: str) -> str:
-    """A URL the endpoint gave, as it may be shown: its credentials masked (it may quote
-    the API key it was asked with)."""
-    try:
-        return public_url(url)
-    except ConfigError:
-        return "(a URL that cannot be read)"
-
-
-def _where(url: str) -> str:
-    """A base URL's host and path, as compared with the one asked: its scheme may differ
-    behind a proxy, and the URL asked may carry an API key (shown masked)."""
-    parts = urlsplit(url.strip())
-    return f"{parts.netloc.lower()}{parts.path.rstrip('/')}"
-
-
-def _page_summary(entries: list[Entry], total: int | None, took: float, checked: Checked) -> None:
-    """How many records the page holds, and how many crosswalk and validate: ``ok`` all,
-    ``error`` when none can be read (a harvest would keep them all as rejects), else
-    ``warning`` (an invalid record is stored, marked invalid)."""
-    deleted = sum(entry.harvested.deleted for entry in entries)
-    failed = sum(entry.record is None and not entry.harvested.deleted for entry in entries)
-    invalid = sum(entry.record is not None and entry.has_errors for entry in entries)
-    live = len(entries) - deleted
-    valid = live - failed - invalid
-    gone = f" ({deleted} deleted)" if deleted else ""
-    of_all = f" of {total:,}" if total is not None else ""
-    bad = f" ({invalid} invalid, {failed} that cannot be read)" if invalid or failed else ""
-    pace = f"{took * 1000:.0f} ms" if took < 1 else f"{took:.1f} s"
-    said = (
-        f"the first page ({pace}) holds {len(entries)} record{'s' * (len(entries) != 1)}"
-        f"{gone}{of_all}; "
-        f"{valid} of the {live} live ones crosswalk and validate{bad}"
-    )
-    if not live:
-        checked.add("info", "records", f"{said}: deletions only, so no record was crosswalked")
-        return
-    level: Level = "ok" if valid == live else "error" if failed == live else "warning"
-    checked.add(level, "records", said)
-
-
-def _record_issues(entries: list[Entry], checked: Checked) -> None:
-    """A finding an issue code of the page's records, the worst first: on how many records,
-    and the first one's message."""
-    first: dict[str, Issue] = {}
-    records: Counter[str] = Counter()
-    for entry in entries:
-        records.update({issue.code for issue in entry.issues})
-        for issue in entry.issues:
-            first.setdefault(issue.code, issue)
-    worst = [Severity.ERROR, Severity.WARNING, Severity.INFO]
-    order = sorted(records, key=lambda c: (worst.index(first[c].severity), -records[c], c))
-    for code in order[:_SHOWN_CODES]:
-        severity = first[code].severity
-        said = f"{code} ({severity}) on {records[code]} of {len(entries)} records, such as: "
-        # A record's error is the record's, not the harvest's: said as a warning.
-        level: Level = "info" if severity is Severity.INFO else "warning"
-        checked.add(level, "records", said + first[code].message)
-    if len(order) > _SHOWN_CODES:
-        more = order[_SHOWN_CODES:]
-        checked.add("info", "records", f"and {len(more)} more codes: {', '.join(more)}")
-
-
-def _size(page: Page) -> int:
-    """How many records a page holds, read or not (-1 for noRecordsMatch counts none)."""
-    return len(page.records) if page.unread is None else max(page.size, 0)
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
