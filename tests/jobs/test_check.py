@@ -441,3 +441,20 @@ def test_retries_are_said_and_left_out_of_the_pace(demo_records: list[ProvidedRe
     assert re.match(r"a request failed and was retried \(HTTP 503 x1\), \d\.\d s waited", retried)
     summary = _lines(checked, "ok", "records")[0]
     assert " ms) holds 10 records" in summary, "the pace of the answer, not of the pause"
+
+
+def test_pages_with_no_record_are_passed_over_a_few_times_only() -> None:
+    log: list[dict[str, str]] = []
+
+    def answer(params: dict[str, str]) -> bytes:
+        if params["verb"] == "ListMetadataFormats":
+            return _FORMATS
+        number = int(params.get("resumptionToken", "t0")[1:])
+        return scripted_page("ListRecords", [], f"t{number + 1}")  # empty, and on, for ever
+
+    with serve_in_background(scripted(answer, log)) as url:
+        checked = check_endpoint(url)
+    assert _lines(checked, "warning", "records") == [
+        "the first 5 pages hold no record, but a resumptionToken each: no record was crosswalked"
+    ]
+    assert sum(params["verb"] == "ListRecords" for params in log) == 5
