@@ -83,11 +83,14 @@ def test_a_url_whose_host_cannot_be_read_is_refused_not_a_crash(url: str) -> Non
         ("https://h/oai?apikey=k+ey", "request apikey=k ey"),
         ("https://user:p%40ss@h/oai", "as user p@ss"),
         ("https://h/oai?token=x/y", "token x%2Fy"),
+        ("https://h/oai?apikey=abc%3d%3d", "request apikey=abc%3D%3D"),
+        ("https://h/oai?apikey=a/b%3D", "request apikey=a%2Fb%3D"),
+        ("https://h/oai?apikey=abc+def", "request apikey=abc%20def"),
     ],
 )
 def test_credentials_quoted_back_decoded_or_encoded_are_masked(url: str, quoted: str) -> None:
     # An endpoint's error text quotes the request as it read it: decoded (a review).
     said = scrubbed(f"Illegal from date ({quoted})", url, public_url(url))
     assert MASK in said
-    for secret in ("abc", "a+b/c", "a%2Bb", "k ey", "p@ss", "x%2Fy", "x/y"):
+    for secret in ("abc", "a+b/c", "a%2Bb", "k ey", "p@ss", "x%2Fy", "x/y", "a%2Fb", "def"):
         assert secret not in said, said

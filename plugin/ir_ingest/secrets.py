@@ -52,14 +52,14 @@ def scrubbed(message: str, secret_url: str, shown_url: str) -> str:
     userinfo = urlsplit(secret_url).netloc.rpartition("@")[0]
     secrets = {userinfo, userinfo.partition(":")[2], *query_secrets(secret_url)} - {""}
     # As written, and as quoted back: decoded (an endpoint's message quotes the request it
-    # read, abc== for abc%3D%3D), or encoded.
-    forms = {form for s in secrets for form in (s, *(code(s) for code in _CODINGS))} - {""}
-    for form in sorted(forms, key=len, reverse=True):
-        message = message.replace(form, MASK)
-    return message
+    # read, abc== for abc%3D%3D), or encoded again its own way (%2F, %20, %3d).
+    decoded = {form for s in secrets for form in (s, unquote(s), unquote_plus(s))}
+    forms = {form for d in decoded for form in (d, *(code(d) for code in _ENCODINGS))} - {""}
+    pattern = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
+    return re.sub(pattern, MASK, message, flags=re.IGNORECASE) if pattern else message
 
 
-_CODINGS = (unquote, unquote_plus, lambda s: quote(s, safe=""), quote_plus)
+_ENCODINGS = (lambda s: quote(s, safe=""), quote, quote_plus)
 
 
 def shown_url(url: str) -> str:

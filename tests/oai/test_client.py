@@ -266,9 +266,19 @@ def test_sets_are_listed_page_by_page_through_the_harvests_own_request() -> None
         token = params.get("resumptionToken")
         return page_of(["a", "b"], "t1") if token is None else page_of(["c"], "t1")
 
-    with serve_in_background(scripted(answer, log)) as url:
-        assert OAIClient(url).sets() == [("a", "a"), ("b", "b"), ("c", "c")]
+    # A list cut short: a set on a page not read would be called unknown.
+    with (
+        serve_in_background(scripted(answer, log)) as url,
+        pytest.raises(HarvestError, match="ListSets did not end"),
+    ):
+        OAIClient(url).sets()
     assert len(log) == 2, "the token that came back ended the list"
+
+    def ending(params: dict[str, str]) -> bytes:
+        return page_of(["a"], "t1") if "resumptionToken" not in params else page_of(["b"], None)
+
+    with serve_in_background(scripted(ending)) as url:
+        assert OAIClient(url).sets() == [("a", "a"), ("b", "b")]
     with (
         serve_in_background(scripted(lambda params: error("badVerb", "no sets here"))) as url,
         pytest.raises(OAIProtocolError, match="badVerb"),

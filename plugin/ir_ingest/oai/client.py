@@ -375,7 +375,8 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         Through :meth:`request`, as every other verb: pyoai's own ``listSets`` raised pyoai's
         errors past the harvest's handling (a traceback where a set was only to be checked),
         and followed a token that came back for ever.  A token seen before, or
-        :data:`MAX_SET_PAGES` pages, ends the list.
+        :data:`MAX_SET_PAGES` pages, is a :class:`HarvestError`, as is ``noSetHierarchy``
+        after the first page: a list cut short is not taken for the whole.
         """
         found: list[tuple[str, str]] = []
         asked = {"verb": "ListSets"}
@@ -384,7 +385,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
             try:
                 root = self.request(**asked)
             except OAIProtocolError as exc:
-                if exc.code == "noSetHierarchy":
+                if exc.code == "noSetHierarchy" and not seen:
                     return found
                 raise
             found += [
@@ -393,11 +394,17 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
             ]
             tokens = xmlsafe.elements(_TOKEN(root))
             token = (tokens[0].text or "").strip() if tokens else ""
-            if not token or token in seen:
+            if not token:
+                return found
+            if token in seen:
                 break
             seen.add(token)
             asked = {"verb": "ListSets", "resumptionToken": token}
-        return found
+        # A list cut short is no list: a set on a page never read would be called unknown.
+        raise HarvestError(
+            f"{self.base_url}: ListSets did not end (a resumption token came back, or "
+            f"{MAX_SET_PAGES} pages were read)"
+        )
 
     def list_page(self, verb: str, prefix: str, params: dict[str, str]) -> Page:
         """Fetch one ListRecords (§4.5) or ListIdentifiers (§4.3) page.
