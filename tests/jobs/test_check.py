@@ -458,3 +458,61 @@ def test_pages_with_no_record_are_passed_over_a_few_times_only() -> None:
         "the first 5 pages hold no record, but a resumptionToken each: no record was crosswalked"
     ]
     assert sum(params["verb"] == "ListRecords" for params in log) == 5
+
+
+def test_what_happens_to_the_pages_read_first_is_said_too() -> None:
+    # A review: a refused token or a guard's stop on the pages passed over went unsaid.
+    items = [scripted_record(f"oai:x:{n}", f"2024-01-0{n}T00:00:00Z") for n in (1, 2)]
+    expired = scripted_error("badResumptionToken", "expired")
+
+    def sent_again(params: dict[str, str]) -> bytes:  # empty, token X; then records, X again
+        if params["verb"] == "ListMetadataFormats":
+            return _FORMATS
+        if "resumptionToken" in params:
+            return scripted_page("ListRecords", items, "X")
+        return scripted_page("ListRecords", [], "X")
+
+    lists: list[str] = []
+
+    def refused(params: dict[str, str]) -> bytes:  # empty, its token refused, asked again
+        if params["verb"] == "ListMetadataFormats":
+            return _FORMATS
+        if "resumptionToken" in params:
+            return expired
+        lists.append("asked")
+        return (
+            scripted_page("ListRecords", items, None)
+            if len(lists) > 1
+            else (scripted_page("ListRecords", [], "A"))
+        )
+
+    with serve_in_background(scripted(sent_again)) as url:
+        again = check_endpoint(url)
+    (stopped,) = _lines(again, "error", "paging")
+    assert stopped.startswith("the endpoint sent resumption token 'X' twice (")
+    with serve_in_background(scripted(refused)) as url:
+        asked = check_endpoint(url)
+    (recovered,) = _lines(asked, "warning", "paging")
+    assert recovered.startswith("the endpoint refused a resumption token (")
+
+
+def test_from_is_judged_on_records_not_on_empty_pages_or_the_future() -> None:
+    stamps = ["2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z"]
+    items = [scripted_record(f"oai:x:{n}", s) for n, s in enumerate(stamps)]
+
+    def empty_first(params: dict[str, str]) -> bytes:  # the from list opens with an empty page
+        if params["verb"] == "ListMetadataFormats":
+            return _FORMATS
+        if "from" in params:
+            return scripted_page("ListRecords", [], "F1")
+        return scripted_page("ListRecords", items[1:] if "resumptionToken" in params else items)
+
+    with serve_in_background(scripted(empty_first)) as url:
+        checked = check_endpoint(url)
+    assert _lines(checked, "ok", "from")[0].startswith("from is applied:"), checked.findings
+    future = ["2099-01-01T00:00:00Z", "2099-06-01T00:00:00Z"]
+    with serve_in_background(scripted(_dated(future))) as url:
+        ahead = check_endpoint(url)
+    assert _lines(ahead, "info", "from") == [
+        "from not tried: the first page's records are stamped in the future (a clock?)"
+    ]

@@ -41,6 +41,7 @@ from ir_ingest.secrets import public_url
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
+    from ir_ingest.entry import Issue
     from ir_ingest.oai.client import Identify, Page
     from ir_ingest.oai.transport import TransportPolicy
 
@@ -126,6 +127,9 @@ class _Check:
         self.pages: Iterator[Page] = iter(())
         #: Identify's answer, once it gave one (a failure is not asked again).
         self.identified: Identify | None = None
+        #: A refused token the list was asked again after, and a guard that ended it.
+        self.recovered: Issue | None = None
+        self.stopped: Issue | None = None
 
     def identify(self) -> bool:
         client, checked = self.client, self.checked
@@ -220,17 +224,21 @@ class _Check:
         self.pages = iter_pages(self.client, Window(prefix, self.set_spec))
         pacing = self.client.transport.pacing
         started, waited = time.monotonic(), pacing.waited
-        page = next(self.pages)
+        page = self._next()
         # The pace of an answer, not of the pauses an endpoint asked for (Retry-After: 20).
         took = time.monotonic() - started - (pacing.waited - waited)
         fetched = 1
         while not size(page) and page.token is not None and fetched < _EMPTY_PAGES:
-            page, fetched = next(self.pages), fetched + 1
+            page, fetched = self._next(), fetched + 1
         if not size(page) and page.token is not None:
             said = f"the first {fetched} pages hold no record, but a resumptionToken each"
             checked.add("warning", "records", said + ": no record was crosswalked")
             return False
         self.first = page
+        if self.stopped is not None and not size(page):
+            said = f"{self.stopped.message}: every harvest stops there, and keeps nothing"
+            checked.add("error", "paging", said)
+            return False
         if page.token is None and not size(page):
             said = "the list holds no record: a harvest of this format and set keeps nothing"
             checked.add("error", "records", said)
@@ -259,37 +267,41 @@ class _Check:
         list's token is not refused too."""
         first = self.first
         assert first is not None  # first_page() stops without it
-        if first.token is None:
-            return True  # a list of one page: nothing to follow
-        second = next(self.pages)
-        if second.stop_issue is not None:
-            said = f"{second.stop_issue.message}: every harvest stops there, and ends incomplete"
+        second = self._next() if first.token is not None else None
+        goes_on = second is not None and second.recovery is not None and second.token is not None
+        # The new list's token: refused too, no list of more pages ever ends.
+        if goes_on and self._next().recovery is not None:
+            said = (
+                "every resumptionToken is refused at once (badResumptionToken): a harvest "
+                f"asks again from its newest datestamp {_RECOVERIES} times, then fails"
+            )
             self.checked.add("error", "paging", said)
-            return True
-        if second.recovery is not None and second.token is not None:
-            third = next(self.pages)  # the new list's token: refused again, it never ends
-            if third.recovery is not None:
-                said = (
-                    "every resumptionToken is refused at once (badResumptionToken): a harvest "
-                    f"asks again from its newest datestamp {_RECOVERIES} times, then fails"
-                )
-                self.checked.add("error", "paging", said)
-                return True
-        if second.recovery is not None:
-            said = f"{second.recovery.message}; a harvest does so {_RECOVERIES} times in a list"
+        elif self.stopped is not None:
+            said = f"{self.stopped.message}: every harvest stops there, and ends incomplete"
+            self.checked.add("error", "paging", said)
+        elif self.recovered is not None:
+            said = f"{self.recovered.message}; a harvest does so {_RECOVERIES} times in a list"
             self.checked.add("warning", "paging", said)
-            return True
-        ends = ", and ends the list" if second.token is None else ""
-        said = f"its resumptionToken leads on: the second page holds {size(second)} records"
-        self.checked.add("ok", "paging", said + ends)
+        elif second is not None:
+            ends = ", and ends the list" if second.token is None else ""
+            said = f"its resumptionToken leads on: the second page holds {size(second)} records"
+            self.checked.add("ok", "paging", said + ends)
         return True
+
+    def _next(self) -> Page:
+        """The list's next page, its refused token or guard stop kept for :meth:`second_page`
+        (a harvest ends such a list incomplete, wherever in the pages read it happens)."""
+        page = next(self.pages)
+        self.recovered = self.recovered or page.recovery
+        self.stopped = self.stopped or page.stop_issue
+        return page
 
     def from_applied(self) -> bool:
         """Whether the endpoint applies ``from`` (§3.3.1): asked for what changed from the
-        first page's newest datestamp (or now, if that is to come), it lists that record and
-        nothing stamped before it.  One that ignores it (IQSS/dataverse.harvard.edu#243) sends
-        everything to every incremental run; one that reads it late (local time as UTC)
-        misses what changed in between."""
+        first page's newest datestamp, it lists that record and nothing stamped before it.
+        One that ignores it (IQSS/dataverse.harvard.edu#243) sends everything to every
+        incremental run; one that reads it late (local time as UTC) misses what changed in
+        between."""
         first, prefix, identify = self.first, self.checked.prefix, self.identified
         assert first is not None  # first_page() stops without it
         assert prefix is not None
@@ -298,16 +310,27 @@ class _Check:
         if identify is None or oldest is None or newest is None:
             return True  # no granularity (said under Identify), or no datestamp to ask from
         day = identify.day_granularity
-        # Never a date to come: some endpoints refuse one, and an incremental run never asks it.
-        since = min(newest, datetime.now(UTC)).replace(microsecond=0)
+        since = newest.replace(microsecond=0)
         since = since.replace(hour=0, minute=0, second=0) if day else since
         if since <= oldest:
             one = "day" if day else "second"
             said = f"from not tried: the first page's records were all stamped in one {one}"
             self.checked.add("info", "from", said)
             return True
+        if since > datetime.now(UTC):
+            # Never a date to come: some endpoints refuse one, and no incremental run asks it.
+            said = "from not tried: the first page's records are stamped in the future (a clock?)"
+            self.checked.add("info", "from", said)
+            return True
         asked = format_datestamp(since, day)
-        listed = next(iter_pages(self.client, Window(prefix, self.set_spec, from_date=asked)))
+        pages = iter_pages(self.client, Window(prefix, self.set_spec, from_date=asked))
+        listed, fetched = next(pages), 1
+        while not size(listed) and listed.token is not None and fetched < _EMPTY_PAGES:
+            listed, fetched = next(pages), fetched + 1
+        if not size(listed) and listed.token is not None:
+            said = f"from not judged: the first {fetched} pages it listed for it hold no record"
+            self.checked.add("info", "from", said)
+            return True
         self._said_from(asked, since, oldest, listed)
         return True
 
