@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from ir_ingest.cli import app
@@ -63,3 +64,16 @@ def test_a_value_no_check_can_take_is_refused_before_any_request(db: str) -> Non
         result = runner.invoke(app, ["--db", db, "check", "http://127.0.0.1:9/oai", *args])
         assert result.exit_code == status, args
         assert result.output.startswith(said), args
+
+
+def test_json_is_for_a_monitoring_script(db: str, oai_endpoint: str) -> None:
+    result = runner.invoke(app, ["--db", db, "check", oai_endpoint, "--json"])
+    assert result.exit_code == 0, result.output
+    said = json.loads(result.stdout)
+    assert (said["url"], said["prefix"], said["ready"]) == (oai_endpoint, "oai_dc", True)
+    assert said["findings"][0] == {
+        "level": "ok",
+        "topic": "Identify",
+        "message": said["findings"][0]["message"],
+    }
+    assert {f["topic"] for f in said["findings"]} >= {"Identify", "formats", "records", "paging"}

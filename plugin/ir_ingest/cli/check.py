@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from typing import Annotated
 
 import typer
@@ -29,6 +31,14 @@ def check(
     user_agent: Annotated[
         str | None, typer.Option("--user-agent", help="User-Agent header to send.")
     ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help='Print {"url", "prefix", "ready", "findings": [{"level", "topic", "message"}]} '
+            "instead, for a monitoring script.",
+        ),
+    ] = False,
 ) -> None:
     """Ask an endpoint what a first harvest asks, and say what a harvest would meet.
 
@@ -39,6 +49,8 @@ def check(
     stored.  Exit status 1 when a harvest would fail or keep nothing, else 0.
 
     Example:  ir-ingest check https://research.example.ac.uk/ws/oai --set openaire
+
+    Example:  ir-ingest check pure --json   (a source of the config, for a monitoring script)
     """
     from ir_ingest.crosswalk import check_crosswalk_name
     from ir_ingest.jobs.check import check_endpoint
@@ -60,6 +72,9 @@ def check(
             repository=where.repository,
             policy=TransportPolicy(user_agent=user_agent) if user_agent else None,
         )
-    print_checked(checked)
+    if as_json:
+        sys.stdout.write(json.dumps(checked.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        print_checked(checked)
     if checked.count("error"):
         raise typer.Exit(1)

@@ -7,8 +7,8 @@ here word what an Identify answer and a page of records show.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from ir_ingest.entry import Entry, Issue, Severity
@@ -50,6 +50,15 @@ class Checked:
 
     def count(self, level: Level) -> int:
         return sum(finding.level == level for finding in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form ``check --json`` prints: ``ready`` is what exit status 0 says."""
+        return {
+            "url": self.url,
+            "prefix": self.prefix,
+            "ready": not self.count("error"),
+            "findings": [asdict(finding) for finding in self.findings],
+        }
 
 
 def deletions(policy: str, checked: Checked) -> None:
