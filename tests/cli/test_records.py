@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gzip
 import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
@@ -414,6 +415,18 @@ def test_export_to_a_file_takes_the_format_its_suffix_names(db: str, tmp_path: P
         lines = [json.loads(line) for line in text.splitlines()] if not given else [text]
         assert len(lines) == 1, name
     assert isinstance(json.loads((tmp_path / "e.out").read_text(encoding="utf-8")), list)
+    # .gz: compressed, the format named by the suffix before it (a walkthrough's x.json.gz
+    # had been plain JSON Lines under a gzip name).
+    for name, read in (("e.json.gz", json.loads), ("e.jsonl.gz", _lines_of)):
+        path = tmp_path / name
+        assert runner.invoke(app, ["--db", db, "export", "-o", str(path)]).exit_code == 0
+        assert len(read(gzip.decompress(path.read_bytes()).decode())) == 1, name
+    refused = runner.invoke(app, ["--db", db, "export", "-o", str(path), "--format", "json"])
+    assert refused.exit_code == 2, "--format json contradicts .jsonl.gz"
+
+
+def _lines_of(text: str) -> list[object]:
+    return [json.loads(line) for line in text.splitlines()]
 
 
 def test_an_export_format_the_files_suffix_contradicts_is_refused(db: str, tmp_path: Path) -> None:

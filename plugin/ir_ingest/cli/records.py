@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
 from contextlib import closing
@@ -320,7 +321,10 @@ def export(
 
     Example:  ir-ingest export --format jsonl --valid-only -o records.jsonl
     """
-    written_as = chosen_format(fmt, output, ("jsonl", "json"), _SUFFIXES)
+    # records.jsonl.gz: JSON Lines, gzip-compressed (it had written plain text under the name).
+    packed = output is not None and output.suffix.lower() == ".gz"
+    named = output.with_suffix("") if output is not None and packed else output
+    written_as = chosen_format(fmt, named, ("jsonl", "json"), _SUFFIXES)
     settings: Settings = ctx.obj
     with fail_cleanly(), closing(settings.store(existing=True)) as store:
         records = _records(store, run_id, valid_only)
@@ -329,7 +333,7 @@ def export(
             written = _write_records(lines, sys.stdout, written_as)
         else:
             try:
-                with output.open("w", encoding="utf-8") as handle:
+                with _text_file(output, packed) as handle:
                     written = _write_records(lines, handle, written_as)
             except OSError as exc:
                 raise IngestError(f"cannot write {output}: {exc.strerror}") from exc
@@ -345,6 +349,13 @@ def _records(store: Store, run_id: int | None, valid_only: bool) -> Iterator[Hel
     if run_id is not None and store.run_status(run_id) is None:
         raise IngestError(f"no run {run_id} in the store (ir-ingest report --list shows them)")
     return store.iter_held(valid_only=valid_only, run_id=run_id)
+
+
+def _text_file(path: Path, packed: bool) -> TextIO:
+    """``path`` opened to write text, gzip-compressed when ``packed``."""
+    if packed:
+        return gzip.open(path, "wt", encoding="utf-8")
+    return path.open("w", encoding="utf-8")
 
 
 def _record_only(held: Held) -> bytes:
