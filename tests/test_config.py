@@ -153,6 +153,13 @@ def test_every_problem_of_a_file_is_said_at_once(tmp_path: Path) -> None:
     assert "abc123" not in str(caught.value)
 
 
+def test_a_file_that_is_not_utf8_is_said_so(tmp_path: Path) -> None:
+    path = tmp_path / "ir-ingest.toml"
+    path.write_bytes(b'[sources.caf\xe9]\nurl = "http://x/oai"\n')
+    with pytest.raises(ConfigError, match="is not UTF-8: save it as UTF-8"):
+        load_config(path)
+
+
 def test_missing_named_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(tmp_path / "nope.toml")

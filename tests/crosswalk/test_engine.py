@@ -234,6 +234,13 @@ def test_bad_crosswalk_files_name_file_rule_and_value(
     assert str(path) in str(caught.value)
 
 
+def test_a_crosswalk_file_that_is_not_utf8_is_said_so(tmp_path: Path) -> None:
+    path = tmp_path / "latin.yaml"
+    path.write_bytes((HEADER + "description: caf\xe9\nrules: []\n").encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"latin.yaml is not UTF-8 \(byte 0xe9"):
+        load_crosswalk(path)
+
+
 def test_exslt_of_lxmls_own_and_empty_conditions_load(tmp_path: Path) -> None:
     # Refused by a first version of the load-time checks (review): they worked before.
     extra = "namespaces: {t: urn:test, set: 'http://exslt.org/sets'}\n"

@@ -89,6 +89,15 @@ def test_a_table_of_ones_own_adds_rows_to_the_shipped_one(tmp_path: Path) -> Non
 
 
 @pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_table_that_is_not_utf8_is_said_so(tmp_path: Path) -> None:
+    # A spreadsheet saved as Latin-1 had been a traceback in every command (a walkthrough).
+    (tmp_path / "grades.csv").write_bytes(b"source_value,grade\nCaf\xe9,A\n")
+    add_lookup_dir(tmp_path)
+    with pytest.raises(ConfigError, match=r"grades.csv is not UTF-8 \(byte 0xe9 at offset 22\)"):
+        compile_operation({"lookup": "grades"})
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
 def test_a_column_is_checked_against_the_tables_header(tmp_path: Path) -> None:
     # A table of one's own with its header and no rows yet had no columns (review).
     (tmp_path / "grades.csv").write_text("source_value,grade\n", "utf-8")

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ir_ingest.crosswalk.lookups import not_utf8
 from ir_ingest.crosswalk.post import STEPS
 from ir_ingest.crosswalk.rules import XML_LANG, RuleContext, compile_rules
 from ir_ingest.crosswalk.targets import record_type
@@ -200,6 +201,8 @@ _SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoad
 def _read_mapping(path: Path) -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(not_utf8(path, exc)) from exc
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read crosswalk: {exc}") from exc
     if not isinstance(data, dict):

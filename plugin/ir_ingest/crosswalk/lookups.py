@@ -75,8 +75,7 @@ def table_columns(name: str) -> frozenset[str]:
     """The columns of a lookup table (its files' headers), ``source_value`` aside."""
     columns: set[str] = set()
     for path in _files(name):
-        with path.open(encoding="utf-8", newline="") as handle:
-            columns.update(next(csv.reader(handle), []))
+        columns.update(_header(path))
     return frozenset(columns - {"source_value"})
 
 
@@ -90,16 +89,37 @@ def _files(name: str) -> list[Path]:
 
 
 def _read(path: Path) -> dict[str, dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or reader.fieldnames[0] != "source_value":
-            raise ConfigError(f"{path}: the first column must be 'source_value'")
-        table: dict[str, dict[str, str]] = {}
-        for row in reader:
-            key = lookup_key(row.pop("source_value") or "")
-            if key:
-                table[key] = {k: v for k, v in row.items() if v}
-        return table
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if not reader.fieldnames or reader.fieldnames[0] != "source_value":
+                raise ConfigError(f"{path}: the first column must be 'source_value'")
+            table: dict[str, dict[str, str]] = {}
+            for row in reader:
+                key = lookup_key(row.pop("source_value") or "")
+                if key:
+                    table[key] = {k: v for k, v in row.items() if v}
+            return table
+    except UnicodeDecodeError as exc:
+        raise ConfigError(not_utf8(path, exc)) from exc
+
+
+def _header(path: Path) -> list[str]:
+    """The header of one table file."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return next(csv.reader(handle), [])
+    except UnicodeDecodeError as exc:
+        raise ConfigError(not_utf8(path, exc)) from exc
+
+
+def not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
+    """What to say of a table or crosswalk file that is not UTF-8 (a spreadsheet saved as
+    Latin-1 or Windows-1252): it had been a traceback."""
+    return (
+        f"{path} is not UTF-8 (byte {exc.object[exc.start]:#04x} at offset {exc.start}): "
+        "save it as UTF-8 (a spreadsheet's 'CSV UTF-8')"
+    )
 
 
 def lookup_row(table: str, value: str) -> dict[str, str] | None:
