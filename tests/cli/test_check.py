@@ -77,3 +77,14 @@ def test_json_is_for_a_monitoring_script(db: str, oai_endpoint: str) -> None:
         "message": said["findings"][0]["message"],
     }
     assert {f["topic"] for f in said["findings"]} >= {"Identify", "formats", "records", "paging"}
+
+
+def test_json_is_printed_when_the_check_cannot_begin(db: str, tmp_path: Path) -> None:
+    # A monitoring script got nothing on stdout for an unknown source (a walkthrough).
+    result = runner.invoke(app, ["--db", db, "check", "nosuch", "--json"])
+    assert result.exit_code == 1
+    said = json.loads(result.stdout)
+    assert (said["url"], said["ready"]) == ("nosuch", False)
+    (finding,) = said["findings"]
+    assert finding["topic"] == "setup"
+    assert "'nosuch' is neither an http(s) URL nor a source in the config" in finding["message"]

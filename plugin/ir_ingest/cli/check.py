@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ir_ingest.cli.common import Settings, app, fail_cleanly
 from ir_ingest.cli.runs import Where, refuse_empty_prefix, resolved
 from ir_ingest.console import print_checked
+from ir_ingest.errors import IngestError
+
+if TYPE_CHECKING:
+    from ir_ingest.jobs.checked import Checked
 
 
 @app.command()
@@ -54,27 +58,37 @@ def check(
     """
     from ir_ingest.crosswalk import check_crosswalk_name
     from ir_ingest.jobs.check import check_endpoint
+    from ir_ingest.jobs.checked import unstarted
     from ir_ingest.oai.harvest import AUTO_PREFIX, check_options
     from ir_ingest.oai.plan import HarvestOptions
     from ir_ingest.oai.transport import TransportPolicy
 
     settings: Settings = ctx.obj
     with fail_cleanly():
-        refuse_empty_prefix(prefix)
-        check_options(HarvestOptions(set_spec=set_spec))
-        check_crosswalk_name(crosswalk)
-        where = resolved(settings.config(), Where(url, prefix, set_spec, crosswalk, None))
-        checked = check_endpoint(
-            where.url,
-            where.prefix or AUTO_PREFIX,
-            set_spec=where.set_spec,
-            crosswalk=where.crosswalk,
-            repository=where.repository,
-            policy=TransportPolicy(user_agent=user_agent) if user_agent else None,
-        )
+        try:
+            refuse_empty_prefix(prefix)
+            check_options(HarvestOptions(set_spec=set_spec))
+            check_crosswalk_name(crosswalk)
+            where = resolved(settings.config(), Where(url, prefix, set_spec, crosswalk, None))
+            checked = check_endpoint(
+                where.url,
+                where.prefix or AUTO_PREFIX,
+                set_spec=where.set_spec,
+                crosswalk=where.crosswalk,
+                repository=where.repository,
+                policy=TransportPolicy(user_agent=user_agent) if user_agent else None,
+            )
+        except IngestError as exc:
+            if as_json:  # a monitoring script reads stdout: it gets JSON, not nothing
+                _print_json(unstarted(url, str(exc)))
+            raise
     if as_json:
-        sys.stdout.write(json.dumps(checked.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        _print_json(checked)
     else:
         print_checked(checked)
     if checked.count("error"):
         raise typer.Exit(1)
+
+
+def _print_json(checked: Checked) -> None:
+    sys.stdout.write(json.dumps(checked.to_dict(), indent=2, ensure_ascii=False) + "\n")

@@ -61,6 +61,15 @@ class Checked:
         }
 
 
+def unstarted(url: str, why: str) -> Checked:
+    """A check that could not begin (a config error, a name no source has): one finding."""
+    try:
+        shown = public_url(url) if "://" in url else url
+    except ConfigError:
+        shown = "(a URL that cannot be read)"
+    return Checked(shown, [Finding("error", "setup", why)])
+
+
 def deletions(policy: str, checked: Checked) -> None:
     """What a harvest can know of deletions, by Identify's ``deletedRecord`` (§4.2)."""
     if policy == "no":
