@@ -523,7 +523,10 @@ def test_a_value_no_run_can_take_exits_2_before_the_store_is_opened(
         (["--until", "soon"], "--until must be a date"),
         (["--from", "2024-02-01", "--until", "2024-01-01"], "after --until 2024-01-01"),
         (["--set", " "], "--set must name a set"),
+        (["--set", " openaire "], "--set has white space around it: ' openaire '"),
         (["--prefix", ""], "--prefix must name a format, or be auto"),
+        (["--prefix", " oai_dc"], "--prefix has white space around it"),
+        (["--repository", ""], "--repository must not be empty"),
     ):
         result = runner.invoke(app, ["--db", db, "harvest", url, *args])
         assert result.exit_code == 2, args

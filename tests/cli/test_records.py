@@ -483,3 +483,11 @@ def test_a_runs_changes_and_deletions_are_named_and_exported(
         1,
         "error: no run 9 in the store (ir-ingest report --list shows them)\n",
     )
+
+
+def test_blank_options_of_import_and_crosswalk_exit_2(db: str) -> None:
+    for command in (["import"], ["crosswalk"]):
+        for option in ("--prefix", "--crosswalk"):
+            result = runner.invoke(app, ["--db", db, *command, str(SEED_CHAPTER), option, ""])
+            assert result.exit_code == 2, (command, option, result.output)
+            assert result.output.startswith("error: --"), result.output

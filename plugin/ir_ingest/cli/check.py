@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ir_ingest.cli.common import Settings, app, fail_cleanly
-from ir_ingest.cli.runs import Where, refuse_empty_prefix, resolved
+from ir_ingest.cli.runs import Where, refuse_blank, resolved
 from ir_ingest.console import print_checked
 from ir_ingest.errors import IngestError
 
@@ -66,7 +66,7 @@ def check(
     settings: Settings = ctx.obj
     with fail_cleanly():
         try:
-            refuse_empty_prefix(prefix)
+            refuse_blank({"--prefix": prefix, "--crosswalk": crosswalk})
             check_options(HarvestOptions(set_spec=set_spec))
             check_crosswalk_name(crosswalk)
             where = resolved(settings.config(), Where(url, prefix, set_spec, crosswalk, None))

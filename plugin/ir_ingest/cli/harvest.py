@@ -20,7 +20,7 @@ from ir_ingest.cli.every_source import harvest_all, refuse_with_all
 from ir_ingest.cli.runs import (
     StrictOption,
     Where,
-    refuse_empty_prefix,
+    refuse_blank,
     resolved,
     run_one,
     show_run,
@@ -280,7 +280,7 @@ def harvest(
             param_hint="'URL'",
         )
     with fail_cleanly(RESUMES):
-        refuse_empty_prefix(prefix)
+        refuse_blank({"--prefix": prefix, "--crosswalk": crosswalk, "--repository": repository})
         check_options(replace(asked, set_spec=set_spec))
         asked_for = Where(url, prefix, set_spec, crosswalk, repository)
         where = resolved(settings.config(), asked_for)

@@ -14,7 +14,7 @@ import msgspec
 import typer
 
 from ir_ingest.cli.common import OutputOption, Settings, app, chosen_format, fail_cleanly
-from ir_ingest.cli.runs import Where, resolved
+from ir_ingest.cli.runs import Where, refuse_blank, resolved
 from ir_ingest.console import err, out, print_lineage
 from ir_ingest.crosswalk import check_crosswalk_name, registry
 from ir_ingest.errors import IngestError
@@ -133,6 +133,7 @@ def import_record(
             param_hint="'FILE|URL'",
         )
     with fail_cleanly():
+        refuse_blank({"--prefix": prefix, "--crosswalk": crosswalk, "--repository": repository})
         check_crosswalk_name(crosswalk)
         if endpoint is not None and identifier:
             asked = Where(endpoint, prefix, None, crosswalk, repository)
@@ -247,6 +248,7 @@ def crosswalk_command(
         if full_values and not explain:
             raise IngestError("--full-values goes with --explain (the JSON is never cut)")
         # Deletions in a saved ListRecords page have no record to show; they are passed over.
+        refuse_blank({"--prefix": prefix, "--crosswalk": crosswalk})
         check_crosswalk_name(crosswalk)
         read = process_file(file, _known_format(prefix), crosswalk)
         entries = [e for e in read if not e.harvested.deleted]

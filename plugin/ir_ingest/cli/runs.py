@@ -94,10 +94,18 @@ def _say_sources_passed_over(config: Config, asked: Where) -> None:
         )
 
 
-def refuse_empty_prefix(prefix: str | None) -> None:
-    """``--prefix ""`` (a variable not set) is no format, nor the default."""
-    if prefix == "":
-        raise UsageError("--prefix must name a format, or be auto")
+def refuse_blank(options: dict[str, str | None]) -> None:
+    """Refuse options given empty (``--prefix "$UNSET"``) or with white space around them
+    (``--set " openaire"``, asked for as such), as the config refuses such values."""
+    for name, value in options.items():
+        if value is not None and not value.strip():
+            raise UsageError(_EMPTY.get(name, f"{name} must not be empty"))
+        if value is not None and value != value.strip():
+            raise UsageError(f"{name} has white space around it: {value!r}")
+
+
+#: What an empty option is said to need, where more than "not empty".
+_EMPTY = {"--prefix": "--prefix must name a format, or be auto"}
 
 
 def run_one(store: Store, where: Where, asked: HarvestOptions) -> RunReport:

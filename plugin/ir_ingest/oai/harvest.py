@@ -71,6 +71,9 @@ def check_options(options: HarvestOptions) -> None:
     if options.set_spec is not None and not options.set_spec.strip():
         # Sent as "set=", it asked some endpoints for every record and others for none.
         raise UsageError("--set must name a set, such as openaire (leave it out for all)")
+    if options.set_spec is not None and options.set_spec != options.set_spec.strip():
+        # Asked for as such: no set of that name, a run of nothing (a walkthrough).
+        raise UsageError(f"--set has white space around it: {options.set_spec!r}")
     if options.archive is not None:
         check_archive(options.archive)
     if options.window is not None and options.window not in WINDOW_SIZES:
