@@ -102,6 +102,9 @@ def test_no_default_file_is_an_empty_config(
             '[sources.a]\nurl = "http://x"\nschedule = "every tuesday"\n',
             "schedule must be a cron line of five fields .*, got 'every tuesday'",
         ),
+        ('[sources.a]\nurl = "http://x"\nschedule = "every day at three am"\n', "cron line"),
+        ('[sources.a]\nurl = "http://x"\nschedule = "99 99 99 99 99"\n', "cron line"),
+        ('[sources.a]\nurl = "http://x"\nschedule = "0 24 * * *"\n', "cron line"),
         # The port was said to be a password's fault (a walkthrough).
         (
             '[sources.a]\nurl = "http://127.0.0.1:99999/oai"\n',
@@ -151,6 +154,14 @@ def test_every_problem_of_a_file_is_said_at_once(tmp_path: Path) -> None:
         f"crosswalk folder {str(tmp_path / 'afile')!r} is a file, not a folder",
     ]
     assert "abc123" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "schedule", ["0 3 * * *", "*/15 0-6 * * mon-fri", "0 3 1 jan *", "5,10 * * * sun", "@daily"]
+)
+def test_cron_lines_load(tmp_path: Path, schedule: str) -> None:
+    text = f'[sources.a]\nurl = "http://x/oai"\nschedule = "{schedule}"\n'
+    assert load_config(_write(tmp_path, text)).sources["a"].schedule == schedule
 
 
 def test_a_file_that_is_not_utf8_is_said_so(tmp_path: Path) -> None:

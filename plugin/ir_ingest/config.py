@@ -279,12 +279,39 @@ def _source(path: Path, name: str, spec: Any, problems: _Problems) -> SourceConf
 #: A variable name as a shell writes one (POSIX.1-2017 §8.1): ``url_env = "MY VAR"`` could
 #: never be set.
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-#: A cron line's five fields (minute hour day month weekday), each of numbers, names (``mon``,
-#: ``jan``), ``*``, ``/``, ``,`` and ``-``; or one of cron's ``@daily`` words.
-_CRON = re.compile(
-    r"(?:[0-9A-Za-z*/,-]+\s+){4}[0-9A-Za-z*/,-]+"
-    r"|@(?:reboot|yearly|annually|monthly|weekly|daily|midnight|hourly)"
+#: A cron line's five fields, with the range of their numbers and the names they take.
+_CRON_FIELDS: tuple[tuple[int, int, tuple[str, ...]], ...] = (
+    (0, 59, ()),
+    (0, 23, ()),
+    (1, 31, ()),
+    (1, 12, ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")),
+    (0, 7, ("sun", "mon", "tue", "wed", "thu", "fri", "sat")),
 )
+_CRON_WORDS = (
+    "@reboot", "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly",
+)  # fmt: skip
+#: One item of a field: ``*``, a value or a range, perhaps with a step (``1-5``, ``*/15``).
+_CRON_ITEM = re.compile(r"(\*|[0-9A-Za-z]+)(?:-([0-9A-Za-z]+))?(?:/[1-9][0-9]*)?")
+
+
+def _is_cron(line: str) -> bool:
+    """Whether ``line`` is a cron schedule (crontab(5)): five fields of values in range, or
+    one of cron's ``@daily`` words ("every day at three", "99 99 99 99 99" are not)."""
+    if line.startswith("@"):
+        return line in _CRON_WORDS
+    fields = line.split()
+    if len(fields) != len(_CRON_FIELDS):
+        return False
+    for (low, high, names), column in zip(_CRON_FIELDS, fields, strict=True):
+        for item in column.split(","):
+            found = _CRON_ITEM.fullmatch(item)
+            if found is None:
+                return False
+            for part in filter(None, found.groups()):
+                value = low + names.index(part.lower()) if part.lower() in names else part
+                if part != "*" and not (str(value).isdigit() and low <= int(value) <= high):
+                    return False
+    return True
 
 
 def _setting_problem(key: str, value: Any) -> str | None:
@@ -297,7 +324,7 @@ def _setting_problem(key: str, value: Any) -> str | None:
         return f"{key!r} has white space around it: {value!r}"
     if key == "url_env" and not _VARIABLE.fullmatch(value):
         return f"url_env must name an environment variable (letters, digits, _), got {value!r}"
-    if key == "schedule" and not _CRON.fullmatch(value):
+    if key == "schedule" and not _is_cron(value):
         return (
             f"schedule must be a cron line of five fields (minute hour day month weekday, "
             f'such as "0 3 * * *"), got {value!r}'
