@@ -189,8 +189,12 @@ class _Check:
         chosen = richest_format(pairs, self.crosswalk)
         if chosen is None:
             reader = self.crosswalk
-            reads = f"the crosswalk {reader!r} reads none" if reader else "no crosswalk reads any"
-            said = f"{reads} of them: give --prefix, and add a crosswalk of your own for it"
+            said = (
+                f"the crosswalk {reader!r} reads none of them: give a --crosswalk for one of them"
+                if reader
+                else "no crosswalk reads any of them: give --prefix, and add a crosswalk of your "
+                "own for it"
+            )
             self.checked.add("error", "formats", f"{offered}, and {said}")
             return False
         self.checked.add("ok", "formats", f"{offered}; a harvest takes {chosen}")
