@@ -63,11 +63,7 @@ class Checked:
 
 def unstarted(url: str, why: str) -> Checked:
     """A check that could not begin (a config error, a name no source has): one finding."""
-    try:
-        shown = public_url(url) if "://" in url else url
-    except ConfigError:
-        shown = "(a URL that cannot be read)"
-    return Checked(shown, [Finding("error", "setup", why)])
+    return Checked(shown(url) if "://" in url else url, [Finding("error", "setup", why)])
 
 
 def deletions(policy: str, checked: Checked) -> None:
@@ -110,8 +106,8 @@ def identify_quirks(identify: Identify, asked: str, checked: Checked) -> None:
 
 
 def shown(url: str) -> str:
-    """A URL the endpoint gave, as it may be shown: its credentials masked (it may quote
-    the API key it was asked with)."""
+    """A URL as it may be shown: its credentials masked (an endpoint's baseURL may quote the
+    API key it was asked with), or not at all where its host cannot be read."""
     try:
         return public_url(url)
     except ConfigError:
