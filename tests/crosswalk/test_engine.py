@@ -196,6 +196,7 @@ def test_empty_elements_are_neither_values_nor_extra(tmp_path: Path) -> None:
         ("rules:\n  - {from: 't:p[re:test(., \"x\")]', to: publisher}\n", "prefix 're' in"),
         ("rules:\n  - {from: 't:p[ancestor::foo:x]', to: publisher}\n", "the prefix 'foo'"),
         ("rules:\n  - {from: 't:p[@n = $v]', to: publisher}\n", "has a variable"),
+        ("rules:\n  - {from: 't:p/namespace::*', to: publisher}\n", "selects namespace nodes"),
         (
             "namespaces: {t: urn:test, re: 'http://exslt.org/regular-expressions'}\n"
             "rules:\n  - {from: 't:p[re:find(., \"x\")]', to: publisher}\n",

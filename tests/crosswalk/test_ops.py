@@ -105,6 +105,9 @@ def test_a_column_is_checked_against_the_tables_header(tmp_path: Path) -> None:
     check_columns(tuple(map(compile_operation, [{"lookup": "grades"}, {"column": "grade"}])))
     with pytest.raises(ConfigError, match="the table 'grades' has no column 'grdae'; its columns"):
         check_columns(tuple(map(compile_operation, [{"lookup": "grades"}, {"column": "grdae"}])))
+    between = [{"lookup": "grades"}, {"split": ";"}, {"column": "grdae"}]
+    with pytest.raises(ConfigError, match="no column 'grdae'"):
+        check_columns(tuple(map(compile_operation, between)))
 
 
 @pytest.mark.usefixtures("isolated_crosswalks")

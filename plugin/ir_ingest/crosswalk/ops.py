@@ -15,7 +15,6 @@ Crosswalk files name operations as ``name`` or ``{name: argument}``; no code liv
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -216,16 +215,16 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
 
 
 def check_columns(ops: tuple[Operation, ...]) -> None:
-    """Refuse a ``column`` a ``lookup`` before it cannot give: a misspelt one (``lable``) made
-    the rule do nothing, with nothing said (a walkthrough)."""
-    for before, op in itertools.pairwise(ops):
-        if op.name != "column" or before.name != "lookup":
-            continue
-        columns = table_columns(before.arg)
-        if op.arg not in columns:
+    """Refuse a ``column`` the ``lookup`` before it cannot give: a misspelt one (``lable``)
+    made the rule do nothing, with nothing said (a walkthrough)."""
+    table = None  # the last lookup's, whatever operations came between (a split)
+    for op in ops:
+        if op.name == "lookup":
+            table = op.arg
+        elif op.name == "column" and table is not None and op.arg not in table_columns(table):
             raise ConfigError(
-                f"the table {before.arg!r} has no column {op.arg!r}; its columns: "
-                f"{', '.join(sorted(columns))}"
+                f"the table {table!r} has no column {op.arg!r}; its columns: "
+                f"{', '.join(sorted(table_columns(table)))}"
             )
 
 

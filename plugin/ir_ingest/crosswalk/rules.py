@@ -236,6 +236,7 @@ _XPATH_FUNCTIONS = frozenset(_CALLABLE.split())
 #: EXSLT's regular-expression functions, under whatever prefix a file binds to them.
 _EXSLT_FUNCTIONS = frozenset({"test", "match", "replace"})
 _CALLED = re.compile(r"(?<![\w.:-])(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)\s*\(")
+_NAMESPACE_AXIS = re.compile(r"(?<![\w.:-])namespace\s*::")
 _PREFIXED = re.compile(r"(?<![\w.:-])([A-Za-z_][\w.-]*):(?![:\d])")
 
 
@@ -253,6 +254,8 @@ def _check_names(where: str, path: str, namespaces: dict[str, str]) -> None:
     spelt = LITERAL.sub("''", path).replace("::", " ")
     if "$" in spelt:
         raise ConfigError(f"{where}: {path!r} has a variable ($…), and none is ever bound")
+    if _NAMESPACE_AXIS.search(LITERAL.sub("''", path)):
+        raise ConfigError(f"{where}: {path!r} selects namespace nodes, which hold no value")
     for prefix in _PREFIXED.findall(spelt):
         if prefix not in namespaces and prefix != "xml":  # XPath binds xml: itself
             bound = ", ".join(sorted(namespaces)) or "none"
