@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ir_ingest.cli.common import Settings, app, fail_cleanly
+from ir_ingest.cli.common import Settings, UserAgentOption, app, fail_cleanly
 from ir_ingest.cli.runs import Where, refuse_blank, resolved
 from ir_ingest.console import print_checked
 from ir_ingest.errors import IngestError
@@ -32,9 +32,7 @@ def check(
     crosswalk: Annotated[
         str | None, typer.Option("--crosswalk", help="Read the records with this crosswalk.")
     ] = None,
-    user_agent: Annotated[
-        str | None, typer.Option("--user-agent", help="User-Agent header to send.")
-    ] = None,
+    user_agent: UserAgentOption = None,
     as_json: Annotated[
         bool,
         typer.Option(

@@ -168,6 +168,10 @@ def chosen_format(
 RESUMES = "; the same command continues from the last page stored"
 #: ``-o``: where export and report write (their format may follow its suffix).
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="File (default stdout).")]
+#: ``--user-agent``: what harvest and check send.
+UserAgentOption = Annotated[
+    str | None, typer.Option("--user-agent", help="User-Agent header to send.")
+]
 
 
 #: The ``then`` of each :func:`fail_cleanly` the command is in, innermost last: what a second

@@ -13,6 +13,7 @@ import typer
 from ir_ingest.cli.common import (
     RESUMES,
     Settings,
+    UserAgentOption,
     app,
     fail_cleanly,
 )
@@ -200,9 +201,7 @@ def harvest(
             help="Keep every raw page, gzip-compressed, under this directory.",
         ),
     ] = None,
-    user_agent: Annotated[
-        str | None, typer.Option("--user-agent", help="User-Agent header to send.")
-    ] = None,
+    user_agent: UserAgentOption = None,
     delay: Annotated[
         float,
         typer.Option(
