@@ -17,6 +17,7 @@ from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import source_key
 from ir_ingest.store import tables as t
+from tests.oai import scripted as oai
 from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
 from tests.oai.scripted import identify
 
@@ -297,3 +298,28 @@ def test_a_page_whose_records_do_not_parse_alone_is_read_whole(
     assert [r.tree is not None for r in fetched.records] == [True, True]
     assert [i.code for i in fetched.issues_by_identifier["oai:x:2"]] == ["xml.illegal_characters"]
     assert "(response line 2)" in fetched.issues_by_identifier["oai:x:2"][0].message
+
+
+def test_a_new_list_after_a_refused_token_may_use_the_old_lists_token_text(
+    store: Store,
+) -> None:
+    # Tokens that name a position, not a list ("page2"): the list asked again after a
+    # refused token sends "page2" again, and that is no loop (found writing `check`).
+    refused: list[str] = []
+
+    def answer(params: dict[str, str]) -> bytes:
+        token = params.get("resumptionToken")
+        if token == "page2" and not refused:
+            refused.append(token)
+            return oai.error("badResumptionToken", "expired")
+        if token == "page2":
+            return oai.page("ListRecords", [oai.record("oai:x:3", "2024-01-03T00:00:00Z")])
+        stamps = ["2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z"]
+        items = [oai.record(f"oai:x:{n}", s) for n, s in enumerate(stamps, start=1)]
+        return oai.page("ListRecords", items, "page2")
+
+    with serve_in_background(oai.scripted(answer)) as url:
+        report = run_harvest(url, "oai_dc", store=store)
+    assert report.total >= 3
+    assert store.counts()["records"] == 3
+    assert "harvest.repeated_token" not in [issue["code"] for issue in report.run_issues]

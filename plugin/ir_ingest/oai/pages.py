@@ -179,8 +179,10 @@ def _recover(
         )
     state.recoveries += 1
     state.may_repeat = True
-    # A new list begins: its first page may well repeat one already seen.
+    # A new list begins: its first page may well repeat one already seen, and its tokens
+    # the old list's, where they name a position ("page2"), not a list.
     state.recent_pages.clear()
+    state.seen_tokens.clear()
     since = client.datestamp_argument(state.last_datestamp) if state.last_datestamp else None
     again = replace(window, from_date=since) if since else window
     log.warning("%s: %s; harvesting again %s", client.base_url, error, again.describe())
