@@ -235,6 +235,30 @@ def test_bad_crosswalk_files_name_file_rule_and_value(
     assert str(path) in str(caught.value)
 
 
+def test_every_rule_in_error_is_said_at_once(tmp_path: Path) -> None:
+    # A file had been fixed one error a try, as a config file had (a walkthrough).
+    path = tmp_path / "bad.yaml"
+    body = (
+        "rules:\n"
+        "  - {from: 't:p', to: titel}\n"
+        "  - {from: 't:q', to: publisher}\n"
+        "  - {from: 'foo:r', to: publisher}\n"
+        "  - {from: 't:s', to: 'creators[]',\n"
+        "     build: [{from: 't:n', to: nom}, {from: 't:m', to: x}]}\n"
+    )
+    path.write_text(HEADER + body, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_crosswalk(path)
+    head, *listed = str(caught.value).split("\n  - ")
+    assert head == f"{path}: 4 rules in error:"
+    assert [line.removeprefix(f"{path} ").split(":")[0] for line in listed] == [
+        "rule 1",
+        "rule 3",
+        "rule 4.1",
+        "rule 4.2",
+    ]
+
+
 def test_a_crosswalk_file_that_is_not_utf8_is_said_so(tmp_path: Path) -> None:
     path = tmp_path / "latin.yaml"
     path.write_bytes((HEADER + "description: caf\xe9\nrules: []\n").encode("latin-1"))

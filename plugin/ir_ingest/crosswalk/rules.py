@@ -126,10 +126,35 @@ def compile_rules(
         where = f"{path} rule {build.label} build" if build is not None else str(path)
         raise ConfigError(f"{where}: rules must be a list, got {specs!r}")
     prefix = f"{build.label}." if build is not None else ""
-    return tuple(
-        _compile_rule(path, f"{prefix}{number}", number, spec, context, within, build)
-        for number, spec in enumerate(specs, start=1)
+    rules: list[Rule] = []
+    problems: list[str] = []
+    for number, spec in enumerate(specs, start=1):
+        try:
+            rules.append(
+                _compile_rule(path, f"{prefix}{number}", number, spec, context, within, build)
+            )
+        except ConfigError as exc:
+            problems += str(exc).split(_LISTED)[1:] or [str(exc)]  # a build's, one by one
+    if problems:
+        _raise_all(path, problems)
+    return tuple(rules)
+
+
+def _raise_all(path: Path, problems: list[str]) -> None:
+    """Say every rule's mistake at once: a file had been fixed one error a try."""
+    if len(problems) == 1:
+        raise ConfigError(problems[0])
+    shown = problems[:_MAX_SAID]
+    if len(problems) > _MAX_SAID:
+        shown.append(f"and {len(problems) - _MAX_SAID} more")
+    raise ConfigError(
+        f"{path}: {len(problems)} rules in error:" + "".join(_LISTED + p for p in shown)
     )
+
+
+#: How the problems of several rules are listed, and at most how many.
+_LISTED = "\n  - "
+_MAX_SAID = 20
 
 
 def _compile_rule(
