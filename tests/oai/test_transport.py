@@ -91,10 +91,25 @@ def test_a_client_error_is_not_retried() -> None:
     seen: list[dict[str, Any]] = []
     with (
         serve_in_background(_flaky([404], seen)) as url,
-        pytest.raises(HarvestError, match="HTTP 404"),
+        pytest.raises(HarvestError, match="HTTP 404: nothing is at this address"),
     ):
         Transport(url, FAST).get({"verb": "Identify"})
     assert len(seen) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        (401, "the endpoint wants credentials; give the URL with them through the source's"),
+        (403, "the endpoint refuses this client"),
+    ],
+)
+def test_a_refusal_says_what_to_do(status: int, said: str) -> None:
+    with (
+        serve_in_background(_flaky([status], [])) as url,
+        pytest.raises(HarvestError, match=f"HTTP {status}: {said}"),
+    ):
+        Transport(url, FAST).get({"verb": "Identify"})
 
 
 _BODY = b"<r>" + b" " * 5_000_000 + b"</r>"

@@ -71,6 +71,17 @@ class TransportPolicy:
 _OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
 
 
+#: What a manager can do about a refusal (a walkthrough: "answered HTTP 401" said no more).
+_STATUS_HINTS = {
+    401: (
+        ": the endpoint wants credentials; give the URL with them through the source's "
+        "url_env (never in the config file)"
+    ),
+    403: ": the endpoint refuses this client (its address, or --user-agent): ask its owner",
+    404: ": nothing is at this address; check the base URL the repository publishes",
+}
+
+
 def _cause(exc: Exception, secret_url: str, shown_url: str) -> str:
     """What went wrong, in the operating system's words where it said something.
 
@@ -210,7 +221,8 @@ class Transport:
                     wait = retry_after_seconds(response.headers.get("Retry-After"))
                     return None, f"HTTP {status}", wait, status in OVERLOAD_STATUSES
                 if status >= 400:
-                    raise HarvestError(f"{self._shown(params)} answered HTTP {status}")
+                    said = f"{self._shown(params)} answered HTTP {status}"
+                    raise HarvestError(said + _STATUS_HINTS.get(status, ""))
                 return self._read_capped(response), "", None, False
         except _TRANSIENT as exc:
             problem = f"{type(exc).__name__}: {_cause(exc, self.url, self.base_url)}"
