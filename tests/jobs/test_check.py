@@ -516,3 +516,12 @@ def test_from_is_judged_on_records_not_on_empty_pages_or_the_future() -> None:
     assert _lines(ahead, "info", "from") == [
         "from not tried: the first page's records are stamped in the future (a clock?)"
     ]
+
+
+def test_a_timed_out_attempt_is_left_out_of_the_pace(demo_records: list[ProvidedRecord]) -> None:
+    plan = FaultPlan(faults={0: ["slow"]}, slow_seconds=2.0)
+    with serve_in_background(faulty_endpoint(demo_records, plan)) as url:
+        checked = check_endpoint(url, policy=_Quick(read_timeout=1.1))  # over a second lost
+    assert "ReadTimeout" in _lines(checked, "warning", "retries")[0]
+    summary = _lines(checked, "ok", "records")[0]
+    assert " ms) holds 10 records" in summary, "the answer's time, not the timed-out attempt's"

@@ -152,6 +152,9 @@ class Transport:
         self.session.headers["Accept-Encoding"] = "gzip, deflate"
         #: Where the last answer came from, redirects followed (credentials and all: not shown).
         self.last_url = base_url
+        #: Seconds the last answer took, from its request to its last byte: not the attempts
+        #: that failed before it, nor the waits between them (``check``'s pace of a page).
+        self.answered_in = 0.0
 
     def close(self) -> None:
         """Close the pooled connections; stop the transports sharing this one's stop event.
@@ -172,8 +175,10 @@ class Transport:
         policy = self.policy
         waited = 0.0
         for attempt in range(policy.retries + 1):
+            started = time.monotonic()
             body, problem, retry_after, overloaded = self._attempt(params)
             if body is not None:
+                self.answered_in = time.monotonic() - started
                 self.pacing.answered()
                 return body
             if attempt == policy.retries:
