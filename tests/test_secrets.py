@@ -94,3 +94,17 @@ def test_credentials_quoted_back_decoded_or_encoded_are_masked(url: str, quoted:
     assert MASK in said
     for secret in ("abc", "a+b/c", "a%2Bb", "k ey", "p@ss", "x%2Fy", "x/y", "a%2Fb", "def"):
         assert secret not in said, said
+
+
+def test_a_short_secret_is_masked_as_a_value_only() -> None:
+    # A password "x" and a key "5" had masked every x and 5 of a message (a review).
+    url = "https://oai:x@repo.example.org/oai?collectionKey=5"
+    said = scrubbed(
+        f"{url}&verb=ListRecords answered HTTP 500 at 2025-05-05 (key=5, pass:x)",
+        url,
+        public_url(url),
+    )
+    assert said == (
+        "https://repo.example.org/oai?collectionKey=***&verb=ListRecords answered HTTP 500 "
+        "at 2025-05-05 (key=***, pass:***)"
+    )

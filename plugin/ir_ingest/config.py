@@ -291,7 +291,7 @@ _CRON_WORDS = (
     "@reboot", "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly",
 )  # fmt: skip
 #: One item of a field: ``*``, a value or a range, perhaps with a step (``1-5``, ``*/15``).
-_CRON_ITEM = re.compile(r"(\*|[0-9A-Za-z]+)(?:-([0-9A-Za-z]+))?(?:/[1-9][0-9]*)?")
+_CRON_ITEM = re.compile(r"(?:\*|([0-9A-Za-z]+)(?:-([0-9A-Za-z]+))?)(?:/[1-9][0-9]*)?")
 
 
 def _is_cron(line: str) -> bool:
@@ -307,10 +307,14 @@ def _is_cron(line: str) -> bool:
             found = _CRON_ITEM.fullmatch(item)
             if found is None:
                 return False
-            for part in filter(None, found.groups()):
-                value = low + names.index(part.lower()) if part.lower() in names else part
-                if part != "*" and not (str(value).isdigit() and low <= int(value) <= high):
-                    return False
+            values = [
+                low + names.index(part.lower()) if part.lower() in names else part
+                for part in filter(None, found.groups())
+            ]
+            if not all(str(v).isdigit() and low <= int(v) <= high for v in values):
+                return False
+            if len(values) == 2 and int(values[0]) > int(values[1]):
+                return False  # a range backwards (5-1)
     return True
 
 

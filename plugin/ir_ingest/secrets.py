@@ -55,11 +55,25 @@ def scrubbed(message: str, secret_url: str, shown_url: str) -> str:
     # read, abc== for abc%3D%3D), or encoded again its own way (%2F, %20, %3d).
     decoded = {form for s in secrets for form in (s, unquote(s), unquote_plus(s))}
     forms = {form for d in decoded for form in (d, *(code(d) for code in _ENCODINGS))} - {""}
-    pattern = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
-    return re.sub(pattern, MASK, message, flags=re.IGNORECASE) if pattern else message
+    if not forms:
+        return message
+    # A short secret (a password "x", a key "5") is masked only where a value begins (after
+    # "=" or ":"): masked as free text, it garbled every "x" and "5" of the message.
+    ordered = sorted(forms, key=len, reverse=True)
+    anywhere = "|".join(re.escape(f) for f in ordered if len(f) >= _FREE_TEXT)
+    as_value = "|".join(re.escape(f) for f in ordered if len(f) < _FREE_TEXT)
+    choices = [
+        *([anywhere] if anywhere else []),
+        *([f"(?<=[=:])(?:{as_value})(?![0-9A-Za-z])"] if as_value else []),
+    ]
+    pattern = re.compile("|".join(choices), flags=re.IGNORECASE)
+    # The URL just made safe is left whole: a secret "repo" had masked "repo.example.org".
+    return shown_url.join(pattern.sub(MASK, piece) for piece in message.split(shown_url))
 
 
 _ENCODINGS = (lambda s: quote(s, safe=""), quote, quote_plus)
+#: Secrets this long and longer are masked wherever they appear; shorter ones as values only.
+_FREE_TEXT = 4
 
 
 def shown_url(url: str) -> str:

@@ -259,6 +259,21 @@ def test_every_rule_in_error_is_said_at_once(tmp_path: Path) -> None:
     ]
 
 
+def test_a_builds_many_errors_are_counted_once(tmp_path: Path) -> None:
+    # A build's list, already cut at 20, had been counted again as its text (a review).
+    path = tmp_path / "many.yaml"
+    bad = ", ".join(f"{{from: 't:n{n}', to: nom{n}}}" for n in range(25))
+    path.write_text(
+        HEADER + f"rules:\n  - {{from: 't:s', to: 'creators[]', build: [{bad}]}}\n", "utf-8"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_crosswalk(path)
+    head, *listed = str(caught.value).split("\n  - ")
+    assert head == f"{path}: 25 rules in error:"
+    assert len(listed) == 21
+    assert listed[-1] == "and 5 more"
+
+
 def test_a_crosswalk_file_that_is_not_utf8_is_said_so(tmp_path: Path) -> None:
     path = tmp_path / "latin.yaml"
     path.write_bytes((HEADER + "description: caf\xe9\nrules: []\n").encode("latin-1"))

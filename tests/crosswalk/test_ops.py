@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from ir_ingest.crosswalk.lookups import add_lookup_dir
+from ir_ingest.crosswalk.lookups import add_lookup_dir, tables_changed
 from ir_ingest.crosswalk.ops import OPERATIONS, check_columns, compile_operation
 from ir_ingest.errors import ConfigError
 from ir_ingest.resources import bundled
@@ -94,6 +94,13 @@ def test_a_table_that_is_not_utf8_is_said_so(tmp_path: Path) -> None:
     (tmp_path / "grades.csv").write_bytes(b"source_value,grade\nCaf\xe9,A\n")
     add_lookup_dir(tmp_path)
     with pytest.raises(ConfigError, match=r"grades.csv is not UTF-8 \(byte 0xe9 at offset 22\)"):
+        compile_operation({"lookup": "grades"})
+    # Past a text stream's first chunk, the offset is still the file's (a review).
+    rows = "".join(f"value {n},A\n" for n in range(2000)).encode()
+    (tmp_path / "grades.csv").write_bytes(b"source_value,grade\n" + rows + b"Caf\xe9,A\n")
+    tables_changed()
+    at = len(b"source_value,grade\n" + rows) + 3
+    with pytest.raises(ConfigError, match=f"at offset {at}\\)"):
         compile_operation({"lookup": "grades"})
 
 

@@ -285,3 +285,30 @@ def _busy_with_retry_after(seen: list[dict[str, Any]]) -> Any:
         return app
 
     return factory
+
+
+def test_an_answers_time_leaves_out_the_turn_it_waited_for() -> None:
+    # The spacing after a 503 was counted as the next answer's time, and check's estimate of
+    # a whole harvest grew with it (a review).
+    spaced = TransportPolicy(retries=3, backoff=0.01, max_wait=0.6)  # room to space them
+    with serve_in_background(_flaky([503, 503], [])) as url:
+        transport = Transport(url, spaced)
+        transport.get({"verb": "Identify"})
+        started = time.monotonic()
+        transport.get({"verb": "Identify"})
+        took = time.monotonic() - started
+    assert took >= 0.2, "the endpoint's 503s spaced the requests out"
+    assert transport.answered_in < took / 2
+
+
+def test_a_token_the_endpoint_has_no_page_for_is_no_base_url_mistake() -> None:
+    with (
+        serve_in_background(_flaky([404], [])) as url,
+        pytest.raises(HarvestError, match="no page for this token, in the middle of the list"),
+    ):
+        Transport(url, FAST).get({"verb": "ListRecords", "resumptionToken": "t"})
+    with (
+        serve_in_background(_flaky([401], [])) as url,
+        pytest.raises(HarvestError, match="the credentials the URL gives were refused"),
+    ):
+        Transport(url.replace("http://", "http://u:p@"), FAST).get({"verb": "Identify"})

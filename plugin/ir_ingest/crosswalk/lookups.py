@@ -115,7 +115,14 @@ def _header(path: Path) -> list[str]:
 
 def not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
     """What to say of a table or crosswalk file that is not UTF-8 (a spreadsheet saved as
-    Latin-1 or Windows-1252): it had been a traceback."""
+    Latin-1 or Windows-1252): it had been a traceback.  The offset is the file's: a text
+    stream decodes in chunks, and its error counts within one."""
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as whole:
+        exc = whole
+    except OSError:
+        pass
     return (
         f"{path} is not UTF-8 (byte {exc.object[exc.start]:#04x} at offset {exc.start}): "
         "save it as UTF-8 (a spreadsheet's 'CSV UTF-8')"

@@ -133,23 +133,30 @@ def compile_rules(
             rules.append(
                 _compile_rule(path, f"{prefix}{number}", number, spec, context, within, build)
             )
+        except RulesInError as exc:  # a build's rules, each said on its own
+            problems += exc.problems
         except ConfigError as exc:
-            problems += str(exc).split(_LISTED)[1:] or [str(exc)]  # a build's, one by one
+            problems.append(str(exc))
+    if len(problems) == 1:
+        raise ConfigError(problems[0])
     if problems:
-        _raise_all(path, problems)
+        raise RulesInError(path, problems)
     return tuple(rules)
 
 
-def _raise_all(path: Path, problems: list[str]) -> None:
-    """Say every rule's mistake at once: a file had been fixed one error a try."""
-    if len(problems) == 1:
-        raise ConfigError(problems[0])
-    shown = problems[:_MAX_SAID]
-    if len(problems) > _MAX_SAID:
-        shown.append(f"and {len(problems) - _MAX_SAID} more")
-    raise ConfigError(
-        f"{path}: {len(problems)} rules in error:" + "".join(_LISTED + p for p in shown)
-    )
+class RulesInError(ConfigError):
+    """Every rule's mistake at once, one a line (at most :data:`_MAX_SAID`): a file had
+    been fixed one error a try.  ``problems`` holds them all, for a build's to join its
+    file's."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        shown = problems[:_MAX_SAID]
+        if len(problems) > _MAX_SAID:
+            shown.append(f"and {len(problems) - _MAX_SAID} more")
+        super().__init__(
+            f"{path}: {len(problems)} rules in error:" + "".join(_LISTED + p for p in shown)
+        )
+        self.problems = problems
 
 
 #: How the problems of several rules are listed, and at most how many.

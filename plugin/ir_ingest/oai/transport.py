@@ -19,7 +19,7 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 import urllib3
@@ -155,6 +155,7 @@ class Transport:
         #: Seconds the last answer took, from its request to its last byte: not the attempts
         #: that failed before it, nor the waits between them (``check``'s pace of a page).
         self.answered_in = 0.0
+        self._sent = 0.0
 
     def close(self) -> None:
         """Close the pooled connections; stop the transports sharing this one's stop event.
@@ -175,10 +176,9 @@ class Transport:
         policy = self.policy
         waited = 0.0
         for attempt in range(policy.retries + 1):
-            started = time.monotonic()
             body, problem, retry_after, overloaded = self._attempt(params)
             if body is not None:
-                self.answered_in = time.monotonic() - started
+                self.answered_in = time.monotonic() - self._sent
                 self.pacing.answered()
                 return body
             if attempt == policy.retries:
@@ -212,6 +212,7 @@ class Transport:
         self._be_polite()
         if self.stopped.is_set():
             raise HarvestError(f"{self.base_url}: the harvest was stopped; no more requests")
+        self._sent = time.monotonic()  # after the turn: its wait is no part of the answer
         try:
             response = self.session.get(
                 self.url,
@@ -227,7 +228,7 @@ class Transport:
                     return None, f"HTTP {status}", wait, status in OVERLOAD_STATUSES
                 if status >= 400:
                     said = f"{self._shown(params)} answered HTTP {status}"
-                    raise HarvestError(said + _STATUS_HINTS.get(status, ""))
+                    raise HarvestError(said + self._hint(status, params))
                 return self._read_capped(response), "", None, False
         except _TRANSIENT as exc:
             problem = f"{type(exc).__name__}: {_cause(exc, self.url, self.base_url)}"
@@ -236,6 +237,14 @@ class Transport:
             # InvalidURL, MissingSchema, …: requests puts the URL as given in the message.
             message = scrubbed(str(exc), self.url, self.base_url)
             raise HarvestError(f"{self.base_url}: {type(exc).__name__}: {message}") from None
+
+    def _hint(self, status: int, params: dict[str, str]) -> str:
+        """What to do about a refusal, where the status says (:data:`_STATUS_HINTS`)."""
+        if status == 401 and "@" in urlsplit(self.url).netloc:
+            return ": the credentials the URL gives were refused"
+        if status == 404 and "resumptionToken" in params:
+            return ": the endpoint has no page for this token, in the middle of the list"
+        return _STATUS_HINTS.get(status, "")
 
     def _read_capped(self, response: requests.Response) -> bytes:
         """The decoded body, refused once it passes ``max_bytes`` (a gzip bomb never unfolds)."""
