@@ -59,12 +59,9 @@ def scrubbed(message: str, secret_url: str, shown_url: str) -> str:
         return message
     # A short secret (a password "x", a key "5") is masked only where a value begins (after
     # "=" or ":"): masked as free text, it garbled every "x" and "5" of the message.
-    ordered = sorted(forms, key=len, reverse=True)
-    anywhere = "|".join(re.escape(f) for f in ordered if len(f) >= _FREE_TEXT)
-    as_value = "|".join(re.escape(f) for f in ordered if len(f) < _FREE_TEXT)
     choices = [
-        *([anywhere] if anywhere else []),
-        *([f"(?<=[=:])(?:{as_value})(?![0-9A-Za-z])"] if as_value else []),
+        re.escape(f) if len(f) >= _FREE_TEXT else f"(?<=[=:]){re.escape(f)}(?![0-9A-Za-z])"
+        for f in sorted(forms, key=len, reverse=True)  # the longest form first
     ]
     pattern = re.compile("|".join(choices), flags=re.IGNORECASE)
     # The URL just made safe is left whole: a secret "repo" had masked "repo.example.org".

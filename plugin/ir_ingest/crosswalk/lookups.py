@@ -36,8 +36,7 @@ def when_tables_change(clear: Callable[[], None]) -> None:
 
 def tables_changed() -> None:
     """Forget the tables read, and every result cached from them."""
-    load_table.cache_clear()
-    table_columns.cache_clear()
+    _table.cache_clear()
     for clear in _dependents:
         clear()
 
@@ -54,9 +53,8 @@ def lookup_key(value: str) -> str:
     return " ".join(value.split()).lower()
 
 
-@cache
 def load_table(name: str) -> dict[str, dict[str, str]]:
-    """Read a lookup table by name (``resource_types``) into ``{key: row without source_value}``.
+    """A lookup table by name (``resource_types``) as ``{key: row without source_value}``.
 
     The tables of that name in every folder make one: a user's rows are added to the shipped
     table's, and a row replaces the shipped row of its value whole (as the rows of a folder
@@ -64,19 +62,24 @@ def load_table(name: str) -> dict[str, dict[str, str]]:
     whole shipped table, and every other source's types became "other" (a walkthrough,
     following the advice of ``codes crosswalk.unmapped_type``).
     """
-    table: dict[str, dict[str, str]] = {}
-    for path in reversed(_files(name)):  # the first searched last, so that its rows win
-        table.update(_read(path))
-    return table
+    return _table(name)[1]
+
+
+def table_columns(name: str) -> frozenset[str]:
+    """The columns of a lookup table (its files' headers), ``source_value`` aside."""
+    return _table(name)[0]
 
 
 @cache
-def table_columns(name: str) -> frozenset[str]:
-    """The columns of a lookup table (its files' headers), ``source_value`` aside."""
+def _table(name: str) -> tuple[frozenset[str], dict[str, dict[str, str]]]:
+    """The columns and the rows of the table ``name``, its files read once."""
     columns: set[str] = set()
-    for path in _files(name):
-        columns.update(_header(path))
-    return frozenset(columns - {"source_value"})
+    rows: dict[str, dict[str, str]] = {}
+    for path in reversed(_files(name)):  # the first searched last, so that its rows win
+        header, read = _read(path)
+        columns.update(header)
+        rows.update(read)
+    return frozenset(columns - {"source_value"}), rows
 
 
 def _files(name: str) -> list[Path]:
@@ -88,27 +91,20 @@ def _files(name: str) -> list[Path]:
     return found
 
 
-def _read(path: Path) -> dict[str, dict[str, str]]:
+def _read(path: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
+    """One table file's header and rows."""
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
-            if not reader.fieldnames or reader.fieldnames[0] != "source_value":
+            header = list(reader.fieldnames or [])
+            if header[:1] != ["source_value"]:
                 raise ConfigError(f"{path}: the first column must be 'source_value'")
-            table: dict[str, dict[str, str]] = {}
+            rows: dict[str, dict[str, str]] = {}
             for row in reader:
                 key = lookup_key(row.pop("source_value") or "")
                 if key:
-                    table[key] = {k: v for k, v in row.items() if v}
-            return table
-    except UnicodeDecodeError as exc:
-        raise ConfigError(not_utf8(path, exc)) from exc
-
-
-def _header(path: Path) -> list[str]:
-    """The header of one table file."""
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            return next(csv.reader(handle), [])
+                    rows[key] = {k: v for k, v in row.items() if v}
+            return header, rows
     except UnicodeDecodeError as exc:
         raise ConfigError(not_utf8(path, exc)) from exc
 

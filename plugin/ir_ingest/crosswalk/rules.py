@@ -283,10 +283,11 @@ def _check_names(where: str, path: str, namespaces: dict[str, str]) -> None:
     are ours (:mod:`ir_ingest.crosswalk.exslt`).
     """
     # A literal's text is no name; a name after an axis (ancestor::foo:x) is one.
-    spelt = LITERAL.sub("''", path).replace("::", " ")
+    unquoted = LITERAL.sub("''", path)
+    spelt = unquoted.replace("::", " ")
     if "$" in spelt:
         raise ConfigError(f"{where}: {path!r} has a variable ($…), and none is ever bound")
-    if _NAMESPACE_AXIS.search(LITERAL.sub("''", path)):
+    if _NAMESPACE_AXIS.search(unquoted):
         raise ConfigError(f"{where}: {path!r} selects namespace nodes, which hold no value")
     for prefix in _PREFIXED.findall(spelt):
         if prefix not in namespaces and prefix != "xml":  # XPath binds xml: itself

@@ -92,6 +92,15 @@ def check_endpoint(
     return checked
 
 
+def _past_empty(page: Page, following: Callable[[], Page]) -> tuple[Page, int]:
+    """The first page of a list that holds records, empty pages with a token passed over
+    (DSpace sends them), :data:`_EMPTY_PAGES` fetched at most; and how many were."""
+    fetched = 1
+    while not size(page) and page.token is not None and fetched < _EMPTY_PAGES:
+        page, fetched = following(), fetched + 1
+    return page, fetched
+
+
 def _failed(topic: str, exc: HarvestError) -> str:
     """What a step's failure means for harvests."""
     if topic == "Identify" and _answered(exc):
@@ -229,9 +238,7 @@ class _Check:
         # The pace of an answer, not of the attempts that failed and the pauses between them
         # (a Retry-After of 20 s, a read timed out).
         took = self.client.transport.answered_in
-        fetched = 1
-        while not size(page) and page.token is not None and fetched < _EMPTY_PAGES:
-            page, fetched = self._next(), fetched + 1
+        page, fetched = _past_empty(page, self._next)
         if not size(page) and page.token is not None:
             said = f"the first {fetched} pages hold no record, but a resumptionToken each"
             checked.add("warning", "records", said + ": no record was crosswalked")
@@ -326,9 +333,7 @@ class _Check:
             return True
         asked = format_datestamp(since, day)
         pages = iter_pages(self.client, Window(prefix, self.set_spec, from_date=asked))
-        listed, fetched = next(pages), 1
-        while not size(listed) and listed.token is not None and fetched < _EMPTY_PAGES:
-            listed, fetched = next(pages), fetched + 1
+        listed, fetched = _past_empty(next(pages), lambda: next(pages))
         if not size(listed) and listed.token is not None:
             said = f"from not judged: the first {fetched} pages it listed for it hold no record"
             self.checked.add("info", "from", said)
