@@ -63,3 +63,36 @@ def test_after_a_producers_error_no_other_producer_starts() -> None:
         list(prefetched([failing, later, later], workers=1))
     time.sleep(0.2)  # a worker that went on would have started the next producer by now
     assert started == [0]
+
+
+def test_steps_meanwhile_are_taken_while_nothing_has_come() -> None:
+    taken: list[str] = []
+    asked = threading.Event()
+
+    def waiting() -> Iterator[int]:
+        asked.wait(timeout=5)  # the first page comes only after the last step
+        yield 1
+
+    steps = [lambda: taken.append("table"), lambda: (taken.append("files"), asked.set())]
+    assert list(prefetched([waiting], meanwhile=steps)) == [(0, 1)]
+    assert taken == ["table", "files"]
+
+
+def test_steps_meanwhile_stop_once_an_item_has_come() -> None:
+    taken: list[str] = []
+    go, handed = threading.Event(), threading.Event()
+
+    def quick() -> Iterator[int]:
+        go.wait(timeout=5)
+        yield 1
+        handed.set()  # the worker asks for the next item only once the first is handed over
+        yield 2
+
+    def first() -> None:
+        taken.append("table")
+        go.set()
+        assert handed.wait(timeout=5)
+
+    steps = [first, lambda: taken.append("patterns")]
+    assert list(prefetched([quick], meanwhile=steps)) == [(0, 1), (0, 2)]
+    assert taken == ["table"], "a step was taken with a page waiting"

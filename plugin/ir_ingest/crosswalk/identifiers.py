@@ -19,7 +19,7 @@ from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-# idutils is imported when first needed (see _detectors); that it is installed at all is
+# idutils is imported when first needed (see scheme_detectors); that it is installed at all is
 # checked here, so that a broken installation fails at start, not as a reject per record.
 if importlib.util.find_spec("idutils") is None:
     raise ImportError("ir-ingest needs idutils; install it (pip install idutils)")
@@ -77,7 +77,7 @@ def _identifier(value: str, scheme: str | None = None) -> dict[str, str]:
     text = clean_text(value)
     if scheme is None:
         scheme, text = _written_scheme(text)
-        if scheme is not None and scheme not in _detectors():
+        if scheme is not None and scheme not in scheme_detectors():
             return {"scheme": scheme, "value": text}  # altIdentifier/wos/…: kept as given
     if text.startswith("oai:") and scheme is None:
         return {"scheme": "oai", "value": text}
@@ -157,7 +157,7 @@ def _handle(text: str) -> str:
 
 
 @cache
-def _detectors() -> dict[str, Callable[[str], Any]]:
+def scheme_detectors() -> dict[str, Callable[[str], Any]]:
     """idutils' detector of each scheme it knows.
 
     idutils is imported here, on first use: its import compiles its patterns (0.6 s here),
@@ -169,7 +169,7 @@ def _detectors() -> dict[str, Callable[[str], Any]]:
 
 
 def _normalize_pid(text: str, scheme: str) -> str:
-    import idutils  # imported on first use: see _detectors
+    import idutils  # imported on first use: see scheme_detectors
 
     return str(idutils.normalize_pid(text, scheme))
 
@@ -182,7 +182,7 @@ def _is(scheme: str, text: str) -> bool:
     """
     if scheme == "handle":
         return _HANDLE.match(text) is not None
-    detectors = _detectors()
+    detectors = scheme_detectors()
     detector = detectors.get(scheme)
     try:
         if detector is None or not detector(text):
@@ -228,7 +228,7 @@ def identifier_parts(parts: dict[str, Any]) -> dict[str, Any]:
         raise NormaliseError("the identifier has no value")
     given = str(parts.get("scheme") or "").strip().lower() or None
     scheme = _SCHEME_ALIASES.get(given, given) if given else None
-    if scheme is None or scheme in _detectors():
+    if scheme is None or scheme in scheme_detectors():
         result: dict[str, Any] = identifier(value, scheme)
     else:
         result = {"scheme": scheme, "value": clean_text(value)}

@@ -32,12 +32,16 @@ class _Item(Generic[T]):
 
 
 def prefetched(
-    producers: Sequence[Callable[[], Iterator[T]]], workers: int = 1
+    producers: Sequence[Callable[[], Iterator[T]]],
+    workers: int = 1,
+    meanwhile: Sequence[Callable[[], object]] = (),
 ) -> Generator[tuple[int, T], None, None]:
     """Yield ``(producer index, item)`` as worker threads produce them.
 
     Items of one producer keep their order.  The first error a producer raises is raised here
     (after the other workers are told to stop); closing the generator stops the workers too.
+    The steps of ``meanwhile`` are taken here, in order, once the workers have started, until
+    the first item has come: work the caller will need done anyway, in time it would wait.
     """
     if not producers:
         return
@@ -56,6 +60,10 @@ def prefetched(
             daemon=True,
         ).start()
     try:
+        for step in meanwhile:
+            if not handover.empty():
+                break
+            step()
         yield from _collect(len(producers), handover)
     finally:
         stop.set()

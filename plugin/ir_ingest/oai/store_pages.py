@@ -18,7 +18,7 @@ from collections import deque
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ir_ingest.crosswalk import crosswalk_dirs
+from ir_ingest.crosswalk import WARM_UP, crosswalk_dirs
 from ir_ingest.crosswalk.lookups import lookup_dirs
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome
 from ir_ingest.errors import HarvestError
@@ -65,7 +65,7 @@ def harvest_windows(
 
     pages = _PageLine(store, report, options, client.repository, committed, plan.bounds)
     try:
-        for index, page in prefetched(producers, options.parallel):
+        for index, page in prefetched(producers, options.parallel, meanwhile=WARM_UP):
             pages.add(plan.windows[index], page)
         pages.finish()
     except HarvestError:

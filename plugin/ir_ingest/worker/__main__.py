@@ -41,9 +41,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     stdin, stdout = sys.stdin.buffer, os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
     # Imported here, not at the top: the harvest imports this module for the class above.
-    import idutils  # noqa: F401  # its patterns take most of the warm-up; not one page
-
-    from ir_ingest.crosswalk import add_crosswalk_dir, registry
+    from ir_ingest.crosswalk import WARM_UP, add_crosswalk_dir
     from ir_ingest.crosswalk.lookups import add_lookup_dir
 
     parser = argparse.ArgumentParser(prog="python -m ir_ingest.worker")
@@ -54,8 +52,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         add_lookup_dir(folder)
     for folder in reversed(args.crosswalks):
         add_crosswalk_dir(folder)
-    with contextlib.suppress(ConfigError):
-        registry()  # a broken file is said with the first page, as in one process
+    for step in WARM_UP:  # a broken crosswalk file is said with the first page, as in one process
+        step()
     with contextlib.suppress(BrokenPipeError), stdout:
         _serve(stdin, stdout)
 
