@@ -7,10 +7,12 @@ can be piped (``ir-ingest crosswalk FILE > record.json``).  Lines never wrap.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import time
 from contextlib import contextmanager
 from datetime import UTC
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from rich.console import Console
 from rich.progress import (
@@ -33,10 +35,26 @@ if TYPE_CHECKING:
     from ir_ingest.report.model import RunReport
     from ir_ingest.store.runs import RunListed
 
+
+class _Output(Console):
+    """The console of stdout, which a reader may leave (see :func:`reader_gone`)."""
+
+    def on_broken_pipe(self) -> None:
+        reader_gone()
+
+
+def reader_gone() -> NoReturn:
+    """End the process as the reader of stdout has (``export | head``): quietly, with 128 +
+    SIGPIPE's number, as a tool the signal ends; not 1, "a run failed", as Rich and Click
+    exit.  Stdout goes nowhere first, so that the interpreter's last flush is no traceback."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    raise SystemExit(128 + signal.SIGPIPE)
+
+
 # No emoji codes: ":x:" inside an identifier or a token must print as written.
 # Printed text is harvested text: "[/i]" in a title is not Rich markup (it raised MarkupError)
 # and "[link=…]" must not become a terminal hyperlink (security audit).
-out = Console(soft_wrap=True, emoji=False, markup=False, highlight=False)
+out = _Output(soft_wrap=True, emoji=False, markup=False, highlight=False)
 err = Console(stderr=True, soft_wrap=True, emoji=False, markup=False, highlight=False)
 
 

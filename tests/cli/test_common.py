@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -141,6 +143,29 @@ def test_output_files_the_user_names(db: str, oai_endpoint: str, tmp_path: Path)
     result = runner.invoke(app, ["--db", db, "export", "-o", str(missing)])
     assert result.exit_code == 1
     assert result.output.startswith(f"error: cannot write {missing}")
+
+
+@pytest.mark.parametrize("command", [["export"], ["codes"], ["report", "--list"]])
+def test_output_to_a_reader_gone_ends_quietly(
+    command: list[str], db: str, oai_endpoint: str
+) -> None:
+    # `export | head -1` exited 1, "a run failed", to a script with pipefail: the records
+    # written through the file (export) and through the console (codes) alike.
+    harvested = runner.invoke(app, ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc"])
+    assert harvested.exit_code == 0, harvested.output
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before the first line: a broken pipe, every time
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "ir_ingest", "--db", db, *command],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (128 + signal.SIGPIPE, "")
 
 
 @pytest.mark.parametrize(

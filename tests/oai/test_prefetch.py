@@ -73,7 +73,11 @@ def test_steps_meanwhile_are_taken_while_nothing_has_come() -> None:
         asked.wait(timeout=5)  # the first page comes only after the last step
         yield 1
 
-    steps = [lambda: taken.append("table"), lambda: (taken.append("files"), asked.set())]
+    def files() -> None:
+        taken.append("files")
+        asked.set()
+
+    steps = [lambda: taken.append("table"), files]
     assert list(prefetched([waiting], meanwhile=steps)) == [(0, 1)]
     assert taken == ["table", "files"]
 
