@@ -157,6 +157,15 @@ def test_illegal_characters_are_counted_and_their_lines_listed_once() -> None:
     assert (repair.count, repair.lines) == (3, (1, 3))
 
 
+def test_controls_that_separate_words_become_spaces() -> None:
+    # Word's line break (a vertical tab), a form feed, MARC's separators: removed, the words
+    # either side of them had been glued ("First lineSecond line").
+    data = b"<r>First line\x0bSecond\x0cthird&#11;fourth&#x1e;fifth&#x1F;six\x1dseven\x01!</r>"
+    cleaned, [repair] = remove_illegal(data)
+    assert xmlsafe.parse(cleaned).root.text == "First line Second third fourth fifth six seven!"
+    assert repair.count == 7
+
+
 def test_repairs_are_given_to_the_parts_they_were_made_in() -> None:
     data = b"<list>\n<rec>\x01</rec>\n<rec>ok</rec>\n<rec>caf\xe9\n\x02</rec>\n</list>"
     parsed = xmlsafe.parse(data)
@@ -177,7 +186,7 @@ def test_references_are_removed_a_chunk_at_a_time_and_none_is_cut_in_two(
 ) -> None:
     monkeypatch.setattr("ir_ingest.xmlrepair._CHUNK", 7)
     cleaned, [repair] = remove_illegal(b"a&#1;b&#x1F;&amp;c&#2;\n" * 100)
-    assert cleaned == b"ab&amp;c\n" * 100
+    assert cleaned == b"ab &amp;c\n" * 100
     assert (repair.count, repair.lines[:3]) == (300, (1, 2, 3))
 
 

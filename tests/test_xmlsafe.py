@@ -176,7 +176,7 @@ def test_xml_that_mentions_html_is_not_taken_for_a_page(doc: bytes) -> None:
     ("doc", "expected"),
     [
         (b"<r>\n<a>bell\x07 and \x1b escape</a></r>", "bell and  escape"),
-        (b"<r>\n<a>ref &#x1; and &#12; gone, &#10;kept</a></r>", "ref  and  gone, \nkept"),
+        (b"<r>\n<a>ref &#x1; and &#12; gone, &#10;kept</a></r>", "ref  and   gone, \nkept"),
     ],
 )
 def test_illegal_characters_are_removed_and_reported(doc: bytes, expected: str) -> None:

@@ -3,7 +3,8 @@
 Real harvests carry two kinds of damage the parser would otherwise stop at or pass silently:
 
 - characters XML 1.0 forbids (C0 controls other than tab, newline and carriage return, raw or as
-  character references), common in CRIS exports pasted from word processors: removed;
+  character references), common in CRIS exports pasted from word processors: removed, or a
+  space for those that separate words;
 - a wrong encoding.  Text pasted in Windows-1252 into a UTF-8 record stops the parser at its
   first ``é`` (Java harvesters' "Invalid byte 1 of 1-byte UTF-8 sequence"), so a whole page was
   salvaged around a record kept as a reject; those bytes are read as Windows-1252.  An endpoint
@@ -32,10 +33,18 @@ from typing import TYPE_CHECKING, Any
 from ir_ingest.entry import Issue
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from lxml import etree
 
 #: C0 controls XML 1.0 (§2.2 Char) forbids, raw, as references, and either.
 _C0 = bytes(range(0x20)).translate(None, b"\t\n\r")
+#: Those of them that stand between words, which become a space: a word processor's line break
+#: (Word's Shift+Enter is a vertical tab), a page break (form feed, from a PDF's text), and the
+#: information separators 0x1C-0x1F (MARC's).  Removed, "line\vbreak" had become "linebreak".
+_SEPARATORS = b"\x0b\x0c\x1c\x1d\x1e\x1f"
+_AS_SPACES = bytes.maketrans(_SEPARATORS, b" " * len(_SEPARATORS))
+_REMOVED = _C0.translate(None, _SEPARATORS)
 _ILLEGAL_REF = re.compile(
     rb"&#(?:x0*(?:[0-8bcefBCEF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
 )
@@ -130,11 +139,12 @@ def _lines(pattern: re.Pattern[Any], data: Any) -> tuple[int, ...]:
 
 
 def remove_illegal(data: bytes) -> Repaired:
-    """``data`` without the characters XML 1.0 forbids, and the repair, if one was made."""
-    cleaned = data.translate(None, _C0)
-    count = len(data) - len(cleaned)
+    """``data`` without the characters XML 1.0 forbids (a space for those that separate
+    words, see :data:`_SEPARATORS`), and the repair, if one was made."""
+    count = len(data) - len(data.translate(None, _C0))
+    cleaned = data.translate(_AS_SPACES, _REMOVED) if count else data
     if b"&#" in cleaned:
-        cleaned, references = _subn_by_chunks(_ILLEGAL_REF, cleaned)
+        cleaned, references = _subn_by_chunks(_ILLEGAL_REF, cleaned, replace=_reference_replaced)
         count += references
     if not count:
         return data, ()
@@ -144,16 +154,26 @@ def remove_illegal(data: bytes) -> Repaired:
     )
 
 
+def _reference_replaced(found: re.Match[bytes]) -> bytes:
+    """What a reference to a character XML forbids becomes: a space for a separator."""
+    number = found[0][2:-1]
+    code = int(number[1:], 16) if number[:1] == b"x" else int(number)
+    return b" " if bytes([code]) in _SEPARATORS else b""
+
+
 def _subn_by_chunks(
-    pattern: re.Pattern[bytes], data: bytes, cut: bytes = b"&"
+    pattern: re.Pattern[bytes],
+    data: bytes,
+    cut: bytes = b"&",
+    replace: bytes | Callable[[re.Match[bytes]], bytes] = b"",
 ) -> tuple[bytes, int]:
-    """``pattern.subn(b"", data)`` a chunk at a time, each cut before a ``cut`` byte where
+    """``pattern.subn(replace, data)`` a chunk at a time, each cut before a ``cut`` byte where
     no match can be cut in two (every reference begins with ``&``)."""
     pieces, count, start = [], 0, 0
     while start < len(data):
         end = data.find(cut, start + _CHUNK)
         end = len(data) if end < 0 else end
-        piece, found = pattern.subn(b"", data[start:end])
+        piece, found = pattern.subn(replace, data[start:end])
         pieces.append(piece)
         count += found
         start = end
