@@ -72,20 +72,32 @@ def test_a_table_of_ones_own_adds_rows_to_the_shipped_one(tmp_path: Path) -> Non
     for folder, label in (("first", "added first"), ("last", "added last")):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "resource_types.csv").write_text(
-            "source_value,uri,label\n"
-            f"Strange Thing,http://purl.org/coar/resource_type/c_1843,{label}\n"
-            f"article,http://purl.org/coar/resource_type/c_2df8fbb1,{label}\n",
+            "source_value,uri,label,general\n"
+            f"Strange Thing,http://purl.org/coar/resource_type/c_1843,{label},other\n"
+            f"article,http://purl.org/coar/resource_type/c_2df8fbb1,{label},\n",
             "utf-8",
         )
         add_lookup_dir(tmp_path / folder)
     op = compile_operation({"lookup": "resource_types"})
     assert op("info:eu-repo/semantics/article")["label"] == "journal article", "shipped row"
     assert op("Strange Thing")["label"] == "added last", "the folder searched first wins"
-    # A row replaces the shipped row of its value whole: no "general" of the shipped row's.
+    # A row replaces the shipped row of its value whole: its empty cell is no shipped value.
     assert op("article") == {
         "uri": "http://purl.org/coar/resource_type/c_2df8fbb1",
         "label": "added last",
     }
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_table_of_ones_own_without_a_shipped_column_is_refused(tmp_path: Path) -> None:
+    # Its rows had replaced the shipped ones whole, without "general": lost with no word.
+    (tmp_path / "resource_types.csv").write_text(
+        "source_value,label,uri\nStrange Thing,other,http://purl.org/coar/resource_type/c_1843\n",
+        "utf-8",
+    )
+    add_lookup_dir(tmp_path)
+    with pytest.raises(ConfigError, match=r"resource_types.csv: has no column 'general', which "):
+        compile_operation({"lookup": "resource_types"})
 
 
 @pytest.mark.usefixtures("isolated_crosswalks")

@@ -58,7 +58,8 @@ def load_table(name: str) -> dict[str, dict[str, str]]:
 
     The tables of that name in every folder make one: a user's rows are added to the shipped
     table's, and a row replaces the shipped row of its value whole (as the rows of a folder
-    searched earlier replace a later one's).  A user's file of one new row had replaced the
+    searched earlier replace a later one's), so a user's table must have every column of the
+    shipped one.  A user's file of one new row had replaced the
     whole shipped table, and every other source's types became "other" (a walkthrough,
     following the advice of ``codes crosswalk.unmapped_type``).
     """
@@ -75,16 +76,31 @@ def _table(name: str) -> tuple[frozenset[str], dict[str, dict[str, str]]]:
     """The columns and the rows of the table ``name``, its files read once."""
     columns: set[str] = set()
     rows: dict[str, dict[str, str]] = {}
+    shipped: list[str] = []
     for path in reversed(_files(name)):  # the first searched last, so that its rows win
         header, read = _read(path)
+        if path.parent == _SHIPPED:
+            shipped = header
+        elif missing := [column for column in shipped if column not in header]:
+            # A row replaces the shipped row whole: without these, every value it maps lost
+            # them (a type's "label" and "general"), with no word.
+            raise ConfigError(
+                f"{path}: has no column {', '.join(map(repr, missing))}, which the shipped "
+                f"{name}.csv has; a row of yours replaces the shipped row of its value whole, "
+                f"so give the table every column: {','.join(shipped)}"
+            )
         columns.update(header)
         rows.update(read)
     return frozenset(columns - {"source_value"}), rows
 
 
+#: The folder of the shipped tables.
+_SHIPPED = bundled("crosswalks") / "lookups"
+
+
 def _files(name: str) -> list[Path]:
     """The files of the table ``name``, the one searched first first."""
-    folders = [*_search_path, bundled("crosswalks") / "lookups"]
+    folders = [*_search_path, _SHIPPED]
     found = [path for folder in folders if (path := folder / f"{name}.csv").exists()]
     if not found:
         raise ConfigError(f"lookup table {name!r} not found (looked for {name}.csv)")
