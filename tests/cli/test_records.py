@@ -423,6 +423,7 @@ def test_export_to_a_file_takes_the_format_its_suffix_names(db: str, tmp_path: P
         assert len(read(gzip.decompress(path.read_bytes()).decode())) == 1, name
     refused = runner.invoke(app, ["--db", db, "export", "-o", str(path), "--format", "json"])
     assert refused.exit_code == 2, "--format json contradicts .jsonl.gz"
+    assert f"contradicts -o {path}, whose suffix names jsonl" in refused.stderr, "as given"
 
 
 def _lines_of(text: str) -> list[object]:

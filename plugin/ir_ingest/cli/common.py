@@ -145,11 +145,13 @@ def chosen_format(
     output: Path | None,
     formats: Sequence[str],
     suffixes: Mapping[str, str],
+    given_as: Path | None = None,
 ) -> str:
     """The format to write: ``--format`` (one of ``formats``), else the one ``-o``'s suffix
     names in ``suffixes`` (in any case), else the first of ``formats``.  A ``--format``
     unknown or contradicted by the suffix is refused, with exit status 2 as Typer gives a bad
-    option: HTML in a ``.json`` file is a mistake, not a wish."""
+    option: HTML in a ``.json`` file is a mistake, not a wish.  ``given_as`` is ``-o`` as
+    given, when ``output`` is it without a compression suffix (``x.jsonl`` of ``x.jsonl.gz``)."""
     if given is not None and given not in formats:
         one_of = f"{', '.join(formats[:-1])} or {formats[-1]}"
         err.print(f"--format must be {one_of}, got {given!r}")
@@ -157,7 +159,7 @@ def chosen_format(
     named = suffixes.get(output.suffix.lower()) if output is not None else None
     if given is not None and named is not None and given != named:
         err.print(
-            f"--format {given} contradicts -o {output}, whose suffix names {named}: "
+            f"--format {given} contradicts -o {given_as or output}, whose suffix names {named}: "
             "leave --format out, or give the file another suffix"
         )
         raise typer.Exit(2)

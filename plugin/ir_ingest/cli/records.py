@@ -326,7 +326,7 @@ def export(
     # records.jsonl.gz: JSON Lines, gzip-compressed (it had written plain text under the name).
     packed = output is not None and output.suffix.lower() == ".gz"
     named = output.with_suffix("") if output is not None and packed else output
-    written_as = chosen_format(fmt, named, ("jsonl", "json"), _SUFFIXES)
+    written_as = chosen_format(fmt, named, ("jsonl", "json"), _SUFFIXES, given_as=output)
     settings: Settings = ctx.obj
     with fail_cleanly(), closing(settings.store(existing=True)) as store:
         records = _records(store, run_id, valid_only)
