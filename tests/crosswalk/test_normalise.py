@@ -37,6 +37,20 @@ def test_edtf_date_refuses_what_it_cannot_know(value: str) -> None:
         normalise.edtf_date(value)
 
 
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        ({"start": "2002", "end": "2005"}, "2002/2005"),
+        ({"start": "2002"}, "2002/.."),
+        ({"start": "2002", "end": "9999"}, "2002/.."),  # MARC's serial still published
+        ({"start": "1999", "end": "1999"}, "1999"),
+        ({"end": "1850"}, "../1850"),
+    ],
+)
+def test_an_interval_of_point_dates(parts: dict[str, str], expected: str) -> None:
+    assert normalise.interval(parts) == expected
+
+
 def test_a_bad_interval_is_named_whole() -> None:
     with pytest.raises(
         NormaliseError, match=r"^'\[/x\] n\.d\.' is no date or interval of dates: '\['"

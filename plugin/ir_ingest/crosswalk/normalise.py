@@ -159,9 +159,18 @@ def _language(value: str) -> str:
     return str(found.alpha_3)
 
 
+_STILL_GOING_ON = "9999"
+
+
 def interval(parts: dict[str, Any]) -> str:
-    """An EDTF interval ``start/end`` from MODS ``point="start"``/``point="end"`` dates."""
+    """An EDTF interval ``start/end`` from MODS ``point="start"``/``point="end"`` dates.
+
+    An end of 9999 is MARC's "still going on" (008/11-14 of a serial still published, as
+    MODS records made from MARC carry it): an open end, ``2002/..``, not the year 9999.
+    """
     start, end = parts.get("start"), parts.get("end")
+    if end == _STILL_GOING_ON:
+        end = None
     if not start and not end:
         raise NormaliseError("the date range has neither start nor end")
     if start and end and start == end:
