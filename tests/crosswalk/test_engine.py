@@ -109,6 +109,18 @@ def test_a_bad_value_is_said_once_however_many_rules_cannot_read_it(tmp_path: Pa
     assert applied.data.get("extra") == {"t:d": ["n.d.", "nix"]}
 
 
+def test_a_value_a_filled_field_would_not_take_is_no_bad_value(tmp_path: Path) -> None:
+    # A catalogue's second dateIssued ("c2000, 2nd printing") after the range that made the
+    # date had been warned of as the date's bad value: it could never have been the date.
+    cw = _crosswalk(tmp_path, "  - {from: 't:d', to: publication_date, ops: [edtf]}\n")
+    applied = apply_crosswalk(cw, _doc("<t:d>2001</t:d><t:d>2nd printing</t:d>"))
+    assert (applied.data["publication_date"], applied.issues) == ("2001", [])
+    assert applied.data["extra"] == {"t:d": ["2nd printing"]}
+    # Before the field is filled, it is the field's bad value, and said.
+    applied = apply_crosswalk(cw, _doc("<t:d>2nd printing</t:d><t:d>2001</t:d>"))
+    assert [i.code for i in applied.issues] == ["crosswalk.bad_value"]
+
+
 def test_defaults_fill_missing_fields_only(tmp_path: Path) -> None:
     extra = "defaults: {access_right: 'urn:closed', publisher: 'nobody'}\n"
     cw = _crosswalk(tmp_path, "  - {from: 't:p', to: publisher}\n", extra)

@@ -25,13 +25,23 @@ if TYPE_CHECKING:
         (" 18 Dec 2020 ", "2020-12-18"),
         ("December 2020", "2020-12"),
         ("01-Jan-1930", "1930-01-01"),
+        # A catalogue's years (MARC 260$c, MODS made from it): they had all gone to extra.
+        ("1999.", "1999"),
+        ("[1999]", "1999"),
+        ("c2000", "2000"),
+        ("©2000", "2000"),
+        ("1900-1922.", "1900/1922"),
+        ("1999 - 2001", "1999/2001"),
     ],
 )
 def test_edtf_date(value: str, expected: str) -> None:
     assert normalise.edtf_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["n.d.", "03/04/2020", "2020-13-01", "2021-02-30", ""])
+@pytest.mark.parametrize(
+    "value",
+    ["n.d.", "03/04/2020", "2020-13-01", "2021-02-30", "", "ca. 1850", "1850?", "2001-1999"],
+)
 def test_edtf_date_refuses_what_it_cannot_know(value: str) -> None:
     with pytest.raises(NormaliseError):
         normalise.edtf_date(value)

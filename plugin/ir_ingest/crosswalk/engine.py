@@ -177,7 +177,9 @@ def _apply(rule: Rule, key: Key, data: dict[str, Any], scope: _Scope, index: Chi
     try:
         values = _run_ops(rule.ops, value) if rule.ops else [value]
     except NormaliseError as exc:
-        if not _on_error(rule, exc, key, scope):
+        # A field that holds a value already would not have taken this one: it goes to extra,
+        # and is no field's bad value (a second dateIssued, "c1999", once said to be).
+        if _filled(rule, data) or not _on_error(rule, exc, key, scope):
             return False
         values = [value]
     placed = None not in values
@@ -228,6 +230,18 @@ def _run_ops(ops: tuple[Operation, ...], value: Any) -> list[Any]:
             rest = ops[index + 1 :]
             return [out for item in value for out in _run_ops(rest, item) or [None]]
     return [value]
+
+
+def _filled(rule: Rule, data: dict[str, Any]) -> bool:
+    """Whether the rule's target is one value, and holds one (a list always takes more)."""
+    if rule.target.append:
+        return False
+    holder: Any = data
+    for part in rule.target.parts:
+        if not isinstance(holder, dict) or part not in holder:
+            return False
+        holder = holder[part]
+    return True
 
 
 def _on_error(rule: Rule, exc: NormaliseError, key: Key, scope: _Scope) -> bool:

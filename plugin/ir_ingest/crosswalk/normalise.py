@@ -51,6 +51,12 @@ _TEXT_DATE_FORMATS = (
     "%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%B %Y", "%b %Y",
     "%d-%b-%Y",  # "01-Jan-1930", as digitised collections write it (DPLA's Michigan)
 )  # fmt: skip
+#: A year as library catalogues write it (MARC 260$c, and MODS made from it): "1999.",
+#: "[1999]" (supplied by the cataloguer), "c1999" or "©1999" (the copyright year, taken as
+#: the date of publication when no other is given).  Not "ca. 1999": circa is no level 0 date.
+_CATALOGUE_YEAR = re.compile(r"^\[?[c©p]?(\d{4})\]?\.?$")
+#: A span of years written with a hyphen, "1900-1922." (the second cannot be a month).
+_YEAR_SPAN = re.compile(r"^(\d{4})\s*-\s*(\d{4})\.?$")
 
 
 def edtf_date(value: str) -> str:
@@ -74,9 +80,10 @@ def _edtf_cached(value: str) -> tuple[str, str]:
 def _edtf_date(value: str) -> str:
     """Normalise a date to EDTF level 0 (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or an interval).
 
-    Accepts W3CDTF/ISO 8601 (time part dropped), English day-month-year text (``18 Dec 2020``)
-    and intervals of those (``2017-03/2019-11``).  Ambiguous numeric forms such as
-    ``03/04/2020`` are errors, not guesses.
+    Accepts W3CDTF/ISO 8601 (time part dropped), English day-month-year text (``18 Dec 2020``),
+    intervals of those (``2017-03/2019-11``), and a catalogue's years (``[1999]``, ``c1999``,
+    ``1900-1922.``).  Ambiguous numeric forms such as ``03/04/2020`` are errors, not guesses,
+    as are approximate dates (``ca. 1850``, ``1850?``), which level 0 cannot say.
     """
     text = clean_text(value)
     if text.count("/") == 1 and not re.search(r"\d/\d{1,2}/", text):
@@ -86,6 +93,12 @@ def _edtf_date(value: str) -> str:
             # Name the whole value: "'[' is not a date" said nothing of "[/x] n.d.".
             raise NormaliseError(f"{value!r} is no date or interval of dates: {exc}") from exc
         return f"{start}/{end}"
+    catalogued = _CATALOGUE_YEAR.match(text)
+    if catalogued:
+        return catalogued.group(1)
+    span = _YEAR_SPAN.match(text)
+    if span and span.group(1) < span.group(2):
+        return f"{span.group(1)}/{span.group(2)}"
     match = _ISO_DATE.match(text)
     if match:
         year, month, day = match.groups()
