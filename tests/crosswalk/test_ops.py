@@ -34,6 +34,27 @@ def test_lookup_and_column() -> None:
     assert compile_operation({"lookup": "access_rights"})("maybe open?") is None
 
 
+@pytest.mark.parametrize(
+    ("table", "value", "column", "expected"),
+    [
+        # Zenodo's technical notes had been "other" (a fidelity review).
+        ("resource_types", "info:eu-repo/semantics/technicalDocumentation", "uri",
+         "http://purl.org/coar/resource_type/c_71bd"),
+        # MARC relator terms as MODS writes them in roleTerm type="text": they had been "oth".
+        ("relators", "Engraver", "code", "egr"),
+        ("relators", "Printer", "code", "prt"),
+        ("relators", "Donor", "code", "dnr"),
+        ("relators", "Originator", "code", "org"),
+        ("relators", "former owner", "code", "fmo"),
+        ("relators", "scr", "code", "scr"),
+    ],
+)  # fmt: skip
+def test_shipped_rows(table: str, value: str, column: str, expected: str) -> None:
+    row = compile_operation({"lookup": table})(value)
+    assert row is not None
+    assert row[column] == expected
+
+
 def test_resource_type_keeps_the_source_string() -> None:
     value = compile_operation("resource_type")("  Info:EU-Repo/semantics/bookPart ")
     assert value["uri"] == "http://purl.org/coar/resource_type/c_3248"
