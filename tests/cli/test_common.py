@@ -145,6 +145,18 @@ def test_output_files_the_user_names(db: str, oai_endpoint: str, tmp_path: Path)
     assert result.output.startswith(f"error: cannot write {missing}")
 
 
+def test_dash_as_the_output_file_is_stdout(db: str, oai_endpoint: str, tmp_path: Path) -> None:
+    # It had written a file named "-".
+    harvested = runner.invoke(app, ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc"])
+    assert harvested.exit_code == 0, harvested.output
+    exported = runner.invoke(app, ["--db", db, "export", "-o", "-"])
+    assert (exported.exit_code, exported.stderr) == (0, "Exported 36 records\n")
+    assert len(exported.stdout.splitlines()) == 36
+    reported = runner.invoke(app, ["--db", db, "report", "--format", "json", "-o", "-"])
+    assert json.loads(reported.stdout)["run_id"] == 1
+    assert not Path("-").exists()
+
+
 @pytest.mark.parametrize("command", [["export"], ["codes"], ["report", "--list"]])
 def test_output_to_a_reader_gone_ends_quietly(
     command: list[str], db: str, oai_endpoint: str

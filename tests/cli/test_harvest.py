@@ -120,6 +120,7 @@ def test_a_source_naming_no_crosswalk_is_refused_naming_the_source(db: str, tmp_
     )
     assert "[sources.demo]" not in given.output, "--crosswalk is the command line's word"
     assert "no crosswalk is named 'nope'" in given.output
+    assert not Path(db.removeprefix("sqlite:///")).exists(), "refused before the store is made"
 
 
 def test_records_are_kept_under_the_named_repository(

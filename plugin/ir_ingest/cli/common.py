@@ -168,8 +168,20 @@ def chosen_format(
 
 #: A harvest's pages stay stored with their checkpoint (the run is marked "failed").
 RESUMES = "; the same command continues from the last page stored"
+
+
+def _stdout_as_none(value: Path | None) -> Path | None:
+    # "-o -" is stdout, as for most tools: it had written a file named "-".
+    return None if value is not None and str(value) == "-" else value
+
+
 #: ``-o``: where export and report write (their format may follow its suffix).
-OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="File (default stdout).")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "-o", "--output", help="File, or - (the default) for stdout.", callback=_stdout_as_none
+    ),
+]
 #: ``--user-agent``: what harvest and check send.
 UserAgentOption = Annotated[
     str | None, typer.Option("--user-agent", help="User-Agent header to send.")

@@ -241,6 +241,7 @@ def harvest(
 
     Example:  ir-ingest harvest --all --strict   (a cron job's line)
     """
+    from ir_ingest.crosswalk import check_crosswalk_name
     from ir_ingest.oai.harvest import check_options
     from ir_ingest.oai.plan import HarvestOptions
     from ir_ingest.oai.transport import TransportPolicy
@@ -283,6 +284,7 @@ def harvest(
         check_options(replace(asked, set_spec=set_spec))
         asked_for = Where(url, prefix, set_spec, crosswalk, repository)
         where = resolved(settings.config(), asked_for)
+        check_crosswalk_name(where.crosswalk)  # before the store: a typo made an empty one
         with closing(settings.store()) as store:
             report = run_one(store, where, asked)
     show_run(report, report_path, strict)

@@ -17,7 +17,7 @@ from ir_ingest.cli.common import OutputOption, Settings, app, chosen_format, fai
 from ir_ingest.cli.runs import Where, refuse_blank, resolved
 from ir_ingest.console import err, out, print_lineage
 from ir_ingest.crosswalk import check_crosswalk_name, registry
-from ir_ingest.errors import IngestError
+from ir_ingest.errors import IngestError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -246,7 +246,7 @@ def crosswalk_command(
 
     with fail_cleanly():
         if full_values and not explain:
-            raise IngestError("--full-values goes with --explain (the JSON is never cut)")
+            raise UsageError("--full-values goes with --explain (the JSON is never cut)")
         # Deletions in a saved ListRecords page have no record to show; they are passed over.
         refuse_blank({"--prefix": prefix, "--crosswalk": crosswalk})
         check_crosswalk_name(crosswalk)

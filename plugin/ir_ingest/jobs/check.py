@@ -293,7 +293,9 @@ class _Check:
             self.checked.add("warning", "paging", said)
         elif second is not None:
             ends = ", and ends the list" if second.token is None else ""
-            said = f"its resumptionToken leads on: the second page holds {size(second)} records"
+            held = size(second)
+            records = "record" if held == 1 else "records"
+            said = f"its resumptionToken leads on: the second page holds {held} {records}"
             self.checked.add("ok", "paging", said + ends)
         return True
 
