@@ -91,9 +91,10 @@ def harvest_progress(description: str) -> Iterator[ProgressCallback]:
         yield update
 
 
-def print_run(report: RunReport) -> None:
-    """The run's outcome counts, issue codes, run issues and sweep findings."""
-    out.print(render.to_text(report), end="")
+def print_run(report: RunReport, again: str = "ir-ingest") -> None:
+    """The run's outcome counts, issue codes, run issues and sweep findings (``again``: see
+    :func:`~ir_ingest.report.render.to_text`)."""
+    out.print(render.to_text(report, again), end="")
 
 
 def print_runs(runs: list[RunListed]) -> None:

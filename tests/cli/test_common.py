@@ -15,7 +15,7 @@ import typer
 
 from ir_ingest import __version__
 from ir_ingest.cli import app, global_first
-from ir_ingest.cli.common import RESUMES, fail_cleanly
+from ir_ingest.cli.common import RESUMES, Settings, fail_cleanly
 from ir_ingest.errors import IngestError
 from ir_ingest.store import Store
 from tests.cli.conftest import runner
@@ -143,6 +143,18 @@ def test_output_files_the_user_names(db: str, oai_endpoint: str, tmp_path: Path)
     result = runner.invoke(app, ["--db", db, "export", "-o", str(missing)])
     assert result.exit_code == 1
     assert result.output.startswith(f"error: cannot write {missing}")
+
+
+@pytest.mark.parametrize(
+    ("db", "again"),
+    [
+        (None, "ir-ingest"),
+        ("sqlite:///my store.sqlite3", "ir-ingest --db 'sqlite:///my store.sqlite3'"),
+        ("postgresql+psycopg://u:secret@127.0.0.1/x", "ir-ingest --db 'postgresql+psycopg://u:***@127.0.0.1/x'"),
+    ],
+)  # fmt: skip
+def test_a_hint_names_the_store_as_given(db: str | None, again: str) -> None:
+    assert Settings(db=db, config_path=None).again == again
 
 
 def test_dash_as_the_output_file_is_stdout(db: str, oai_endpoint: str, tmp_path: Path) -> None:

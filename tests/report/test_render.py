@@ -113,6 +113,11 @@ def test_the_text_report_shows_a_few_records_that_failed_and_why() -> None:
         "  failed oai:x:2: xml.malformed: bad 2",
         "  … 2 more: ir-ingest report 7 --format html -o run-7.html",
     ]
+    # Run as printed, without the store it was given, it had shown another store's run 7.
+    again = "ir-ingest --db 'postgresql+psycopg://u:***@127.0.0.1/x'"
+    assert f"  … 2 more: {again} report 7 --format html -o run-7.html" in (
+        render.to_text(report, again).splitlines()
+    )
 
 
 def test_an_invalid_record_is_shown_with_its_error_not_a_warning_before_it() -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,6 +54,14 @@ class Settings:
         from ir_ingest.store import default_db_url
 
         return self.db or default_db_url()
+
+    @property
+    def again(self) -> str:
+        """What begins another command on this store, as a hint prints it: ``--db`` as given
+        (its password masked), so that the hint does not show another store's run."""
+        from ir_ingest.store import redact_url
+
+        return f"ir-ingest --db {shlex.quote(redact_url(self.db))}" if self.db else "ir-ingest"
 
     def store(self, *, existing: bool = False) -> Store:
         """Open the store the options name; ``existing`` for commands that only read it.

@@ -108,7 +108,7 @@ def _harvest_source(
     except IngestError as exc:  # the store could not be opened, or closed
         print_failure(exc)
         return _Outcome(source.name, None, "failed", 1)
-    faulted = show_summary(report, None, strict)
+    faulted = show_summary(report, None, strict, settings.again)
     return _Outcome(source.name, report.run_id, report.status, EXIT_RECORDS if faulted else 0)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
@@ -59,12 +58,10 @@ def demo(
     ):
         result = run_demo(store, report_dir, on_page)
     out.print(f"Harvested the demo endpoint, {result.endpoint} (served for this run only)")
-    print_run(result.report)
+    print_run(result.report, settings.again)
     out.print(f"Store: {redact_url(settings.db_url)}")
     out.print(f"Report: {result.report_path}")
-    # The store named as it was given, so that the hint runs as printed.
-    db = f"--db {shlex.quote(redact_url(settings.db))} " if settings.db else ""
-    out.print(f"Next: ir-ingest {db}export --format jsonl")
+    out.print(f"Next: {settings.again} export --format jsonl")
 
 
 def _report_file(path: Path | None) -> Path | None:
@@ -287,7 +284,7 @@ def harvest(
         check_crosswalk_name(where.crosswalk)  # before the store: a typo made an empty one
         with closing(settings.store()) as store:
             report = run_one(store, where, asked)
-    show_run(report, report_path, strict)
+    show_run(report, report_path, strict, settings.again)
 
 
 @app.command()
@@ -337,4 +334,4 @@ def reprocess(
             raise IngestError(f"the store holds no records of {repository!r} (it holds: {names})")
         chosen = choices(settings.config(), repository, crosswalk)
         report = reprocess_store(store, repository, on_batch, chosen)
-    show_run(report, report_path, strict)
+    show_run(report, report_path, strict, settings.again)

@@ -80,7 +80,11 @@ def report(
                 raise UsageError(f"{option} goes with --list")
         with closing(settings.store(existing=True)) as store:
             loaded = _loaded(store, run_id)
-    body = render.RENDERERS[shown](loaded)
+    body = (
+        render.to_text(loaded, settings.again)
+        if shown == "text"
+        else render.RENDERERS[shown](loaded)
+    )
     if output is None:
         sys.stdout.write(body)
         return

@@ -167,18 +167,23 @@ EXIT_RECORDS = 3
 STRICT_RUN_ISSUES = frozenset({"harvest.unknown_set", "reprocess.source_url_unknown"})
 
 
-def show_run(report: RunReport, report_path: Path | None, strict: bool = False) -> None:
+def show_run(
+    report: RunReport, report_path: Path | None, strict: bool, again: str = "ir-ingest"
+) -> None:
     """Print the run's summary, and write its whole report where ``--report`` asked; with
     ``strict``, exit with :data:`EXIT_RECORDS` when the run was cut short, records failed or
-    are invalid, or the run has one of :data:`STRICT_RUN_ISSUES`."""
-    if show_summary(report, report_path, strict):
+    are invalid, or the run has one of :data:`STRICT_RUN_ISSUES`.  ``again`` begins a command
+    on the same store (:attr:`~ir_ingest.cli.common.Settings.again`), for the hints."""
+    if show_summary(report, report_path, strict, again):
         raise typer.Exit(EXIT_RECORDS)
 
 
-def show_summary(report: RunReport, report_path: Path | None, strict: bool) -> bool:
+def show_summary(
+    report: RunReport, report_path: Path | None, strict: bool, again: str = "ir-ingest"
+) -> bool:
     """What :func:`show_run` does but exit: whether ``strict`` finds fault with the run,
     said on stderr."""
-    print_run(report)
+    print_run(report, again)
     if report_path is not None:
         fmt = render.SUFFIXES[report_path.suffix.lower()]
         with fail_cleanly():

@@ -52,8 +52,12 @@ def to_json(report: RunReport) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def to_text(report: RunReport) -> str:
-    """The lines a terminal shows: outcome counts, issue codes, run issues, sweep findings."""
+def to_text(report: RunReport, again: str = "ir-ingest") -> str:
+    """The lines a terminal shows: outcome counts, issue codes, run issues, sweep findings.
+
+    ``again`` begins a command on the same store (``ir-ingest --db …``): the one a list
+    cut short names, to show it whole.
+    """
     kind = "Reprocess run" if report.kind == "reprocess" else "Run"
     name = f"{kind} {report.run_id}" if report.run_id is not None else kind
     lines = [
@@ -63,7 +67,7 @@ def to_text(report: RunReport) -> str:
     ]
     if report.error:
         lines.append(f"Error: {report.error}")
-    lines.extend(_problem_lines(report))
+    lines.extend(_problem_lines(report, again))
     notes = ", ".join(f"{code} ×{n}" for code, n in report.notes())
     if notes:
         lines.append(f"Notes: {notes}")
@@ -76,13 +80,15 @@ def to_text(report: RunReport) -> str:
         lines.append(f"New versions changed: {changed}")
     deleted = [_named(d["identifier"], d["title"]) for d in report.deletions]
     total = len(deleted) + report.deletions_not_listed
-    lines.extend(_a_few("Deleted by the source, kept as tombstones:", deleted, total, report))
+    lines.extend(
+        _a_few("Deleted by the source, kept as tombstones:", deleted, total, again, report)
+    )
     restored = [_named(r["identifier"], r["title"]) for r in report.restorations]
     total = len(restored) + report.restorations_not_listed
     heading = "Restored by the source (deleted before), live again:"
-    lines.extend(_a_few(heading, restored, total, report))
+    lines.extend(_a_few(heading, restored, total, again, report))
     gone = [_named(i, report.gone_titles.get(i)) for i in report.gone_from_source]
-    lines.extend(_a_few("Gone from the source, kept for review:", gone, len(gone), report))
+    lines.extend(_a_few("Gone from the source, kept for review:", gone, len(gone), again, report))
     explained = glossary(report)
     if explained:
         lines.append("What the codes mean (ir-ingest codes CODE says what to do):")
@@ -132,14 +138,14 @@ def _length(took: timedelta) -> str:
 _SEVERITY_LINES = {"error": "Errors", "warning": "Warnings"}
 
 
-def _problem_lines(report: RunReport) -> list[str]:
+def _problem_lines(report: RunReport, again: str) -> list[str]:
     """``Errors: code ×n, …`` then ``Warnings: …``; a code met with both is on both.  The
     records that failed or are invalid follow ``Errors:`` (``Issues:`` in an older report),
     whose codes say why: under ``Warnings:`` they read as the warnings' records."""
     grouped: dict[str | None, list[str]] = {}
     for code, severity, count in report.problems():
         grouped.setdefault(severity, []).append(f"{code} ×{count}")
-    examples = _examples(report)
+    examples = _examples(report, again)
     lines = []
     for severity, shown in grouped.items():
         lines.append(f"{_SEVERITY_LINES.get(severity or '', 'Issues')}: {', '.join(shown)}")
@@ -155,7 +161,7 @@ _WHY = {"error": 0, "warning": 1}
 _EXAMPLES = 3
 
 
-def _examples(report: RunReport) -> list[str]:
+def _examples(report: RunReport, again: str) -> list[str]:
     """A few records that failed or are invalid, each with the problem that made it so (its
     first error; a warning before it is not why), so that a terminal shows why without opening
     the HTML report."""
@@ -170,7 +176,7 @@ def _examples(report: RunReport) -> list[str]:
         )
     listed = sum(1 for entry in report.entries if entry.outcome in _FIRST)
     if listed > len(lines) and lines:
-        lines.append(_more(listed - len(lines), report))
+        lines.append(_more(listed - len(lines), again, report))
     return lines
 
 
@@ -187,13 +193,13 @@ def _more_errors(issues: list[dict[str, str]], shown: dict[str, str]) -> str:
 _A_FEW = 5
 
 
-def _a_few(heading: str, items: list[str], total: int, report: RunReport) -> list[str]:
+def _a_few(heading: str, items: list[str], total: int, again: str, report: RunReport) -> list[str]:
     """``heading``, a few of ``items`` (of ``total``) indented, and how many more (none at
     all when ``total`` is 0)."""
     if not total:
         return []
     shown = [f"  {item}" for item in items[:_A_FEW]]
-    more = [_more(total - len(shown), report)] if total > len(shown) else []
+    more = [_more(total - len(shown), again, report)] if total > len(shown) else []
     return [heading, *shown, *more]
 
 
@@ -202,12 +208,12 @@ def _named(identifier: str, title: str | None) -> str:
     return f"{identifier} — {title}" if title else identifier
 
 
-def _more(count: int, report: RunReport) -> str:
+def _more(count: int, again: str, report: RunReport) -> str:
     """The line after a few of a list: how many more, and the command that shows them all."""
     if report.run_id is None:
         return f"  … {count} more in the HTML or JSON report"
     run = report.run_id
-    return f"  … {count} more: ir-ingest report {run} --format html -o run-{run}.html"
+    return f"  … {count} more: {again} report {run} --format html -o run-{run}.html"
 
 
 def _asked(report: RunReport) -> str:
