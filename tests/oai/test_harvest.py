@@ -234,7 +234,11 @@ def test_auto_without_formats_and_auto_for_a_sources_crosswalk(
     # An endpoint that cannot say which formats it has: the question failed, not the formats;
     # a page that is no OAI-PMH answer at all is no endpoint, and --prefix would not help.
     for body, said in (
-        (error("badVerb"), "ListMetadataFormats, for --prefix auto.*give --prefix$"),
+        (
+            error("badVerb"),
+            r"ListMetadataFormats, for --prefix auto.*name the format \(--prefix, or prefix = "
+            r"in the source's config\)$",
+        ),
         (b"<html><body>Please log in</body></html>", "no OAI-PMH response.*base URL[^;]*$"),
         (b"<!DOCTYPE html><p>Please log in<br>", "an HTML page, not XML: is this[^;]*$"),
     ):

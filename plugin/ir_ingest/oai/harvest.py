@@ -168,9 +168,12 @@ def check_reader(crosswalk: str | None, prefix: str) -> None:
         )
 
 
+#: What to do where the format cannot be chosen: under ``harvest --all``, which refuses
+#: --prefix, it is the source's setting.
+_NAME_IT = "name the format (--prefix, or prefix = in the source's config)"
 _AUTO_FAILED = (
     "{}: asking which formats it offers (ListMetadataFormats, for --prefix auto) failed: {}; "
-    "give --prefix"
+    + _NAME_IT
 )
 
 
@@ -252,7 +255,7 @@ def richest_offered(client: OAIClient, reader: str | None) -> str:
         by = "a crosswalk reads" if reader is None else f"the crosswalk {reader!r} reads"
         raise HarvestError(
             f"{client.repository} offers no format {by} (it offers: {names}); "
-            "give --prefix, and add a crosswalk of your own for it"
+            f"{_NAME_IT}, and add a crosswalk of your own for it"
         )
     return chosen
 
