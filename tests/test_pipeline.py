@@ -192,7 +192,7 @@ def test_a_saved_oai_error_response_says_what_the_endpoint_said(tmp_path: Path) 
     answer.write_text(
         '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>2024-01-01'
         '</responseDate><request verb="GetRecord">http://x/oai</request><error code='
-        '"idDoesNotExist">No such record.</error></OAI-PMH>',
+        '"idDoesNotExist">No such\n        record.</error></OAI-PMH>',
         "utf-8",
     )
     with pytest.raises(XMLError, match="error response: idDoesNotExist: No such record") as caught:

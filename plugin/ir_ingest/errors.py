@@ -66,7 +66,8 @@ class OAIProtocolError(HarvestError):
     """The endpoint answered with an OAI-PMH ``<error code="…">`` (OAI-PMH 2.0 §3.6)."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"OAI-PMH error {code}: {message}")
+        # The endpoint's text in one line, as every error is said (LoC's spans three).
+        super().__init__(f"OAI-PMH error {code}: {' '.join(message.split())}")
         self.code = code
 
 

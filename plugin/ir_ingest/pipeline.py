@@ -253,7 +253,7 @@ def _read(
         if not records and error is not None:  # a saved error answer (§3.6)
             raise XMLError(
                 f"the document is an OAI-PMH error response: {error.get('code')}: "
-                f"{(error.text or '').strip()}",
+                f"{' '.join((error.text or '').split())}",  # an error is one line
                 code="oai.error_response",
                 source=name,
             )

@@ -286,3 +286,9 @@ def test_sets_are_listed_page_by_page_through_the_harvests_own_request() -> None
         OAIClient(url).sets()
     with serve_in_background(scripted(lambda params: error("noSetHierarchy"))) as url:
         assert OAIClient(url).sets() == []
+
+
+def test_an_endpoints_error_text_is_said_in_one_line() -> None:
+    # LoC's idDoesNotExist text spans three lines of the answer; an error is one.
+    said = OAIProtocolError("idDoesNotExist", "maps to\n        no known\n        item")
+    assert str(said) == "OAI-PMH error idDoesNotExist: maps to no known item"

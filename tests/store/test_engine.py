@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from typing import TYPE_CHECKING
 
@@ -85,6 +86,19 @@ def test_a_missing_postgresql_database_is_said_in_its_words_with_what_to_do() ->
     said = str(caught.value)
     assert 'database "ir_ingest_no_such_db" does not exist (make it with createdb' in said
     assert "sqlalche.me" not in said, "no link to SQLAlchemy's docs"
+
+
+def test_a_server_that_is_not_there_is_said_in_one_line() -> None:
+    # libpq's words are two lines ("… Connection refused\n\tIs the server running…"); an
+    # error is one, for a log line or grep '^error:'.
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(StoreError) as caught:
+        Store(f"postgresql+psycopg://nobody@127.0.0.1:{port}/x")
+    said = str(caught.value)
+    assert "\n" not in said
+    assert "Connection refused Is the server running" in said
 
 
 def test_a_sqlite_store_checkpoints_its_wal_seldom_and_finds_versions_by_one_index(

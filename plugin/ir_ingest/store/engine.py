@@ -76,7 +76,8 @@ def database_words(exc: SQLAlchemyError) -> str:
     """The database's own words, without SQLAlchemy's statement dump and link to its docs
     ("(Background on this error at: https://sqlalche.me/…)"), and what to do where it is
     plain: a PostgreSQL database that does not exist is made with ``createdb``."""
-    words = str(getattr(exc, "orig", None) or exc).strip()
+    # In one line, as every error is said: libpq's "Is the server running…" is a second one.
+    words = " ".join(str(getattr(exc, "orig", None) or exc).split())
     if re.search(r'database "[^"]+" does not exist', words):
         words += " (make it with createdb, or name one that exists)"
     return words
