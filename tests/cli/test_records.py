@@ -63,6 +63,22 @@ def test_import_by_identifier_fetches_the_record_from_the_endpoint(
     assert store_counts(db)["records"] == 1
 
 
+def test_import_of_a_record_deleted_at_the_source_names_it(
+    db: str, demo_records: list[ProvidedRecord]
+) -> None:
+    # By its last title, as a harvest's report names a deletion: it had been "(no title)".
+    live = next(r for r in demo_records if not r.deleted)
+    deleted = ProvidedRecord(live.identifier, live.datestamp, "oai_dc", deleted=True)
+    said = []
+    for records in ([live], [deleted], [deleted]):
+        with serve_in_background(fixture_endpoint_app(records)) as url:
+            asked = ["--endpoint", url, "--identifier", live.identifier, "--repository", "r"]
+            said.append(runner.invoke(app, ["--db", db, "import", *asked]).output)
+    title = said[0].splitlines()[0].removeprefix("created: ").rsplit(" (", 1)[0]
+    assert said[1].startswith(f"deleted: {title} ({live.identifier})"), said[1]
+    assert said[2].startswith(f"unchanged: (deleted at the source) ({live.identifier})")
+
+
 def test_import_by_identifier_takes_several_and_stores_all_or_none(
     db: str, demo_records: list[ProvidedRecord]
 ) -> None:

@@ -148,12 +148,20 @@ def import_record(
                 store.save_page(None, entries, None)
     for entry in entries:
         record = entry.record
-        title = record.title.value if record and record.title else "(no title)"
+        title = record.title.value if record and record.title else _untitled(entry)
         assert entry.outcome is not None
         out.print(f"{entry.outcome.value}: {title} ({entry.harvested.identifier})")
         for issue in entry.issues:
             out.print(f"  {issue.severity.value} {issue.code}: {issue.message}")
     _print_kept_under(entries)
+
+
+def _untitled(entry: Entry) -> str:
+    """What names a record without a title: a deletion's last title, as a harvest's report
+    names it (it had been "(no title)"), or what it is."""
+    if entry.tombstoned_title:
+        return entry.tombstoned_title
+    return "(deleted at the source)" if entry.harvested.deleted else "(no title)"
 
 
 def _print_kept_under(entries: list[Entry]) -> None:
