@@ -226,3 +226,23 @@ def test_the_citation_expression_does_not_backtrack_through_spaces() -> None:
 def test_a_value_longer_than_any_citation_is_not_read_as_one() -> None:
     with pytest.raises(NormaliseError, match="not a citation we read"):
         normalise.citation("Title; " * 200)
+
+
+def test_a_heading_joins_its_terms_and_keeps_its_uri() -> None:
+    parts = {"terms": ["United States", "History"], "scheme": "lcsh", "uri": "http://x/sh1"}
+    assert normalise.heading(parts) == {
+        "value": "United States--History",
+        "scheme": "lcsh",
+        "uri": "http://x/sh1",
+    }
+
+
+def test_a_name_as_subject_is_its_name_with_its_own_uri() -> None:
+    agent = {"name": "Lincoln, Abraham", "identifiers": [{"scheme": "url", "value": "http://x/n7"}]}
+    assert normalise.heading({"agent": agent, "scheme": "lcnaf"}) == {
+        "value": "Lincoln, Abraham",
+        "scheme": "lcnaf",
+        "uri": "http://x/n7",
+    }
+    with pytest.raises(NormaliseError, match="no term"):
+        normalise.heading({"scheme": "lcsh"})

@@ -191,6 +191,31 @@ def interval(parts: dict[str, Any]) -> str:
     return f"{start or '..'}/{end or '..'}"
 
 
+def heading(parts: dict[str, Any]) -> dict[str, Any]:
+    """A subject from a MODS ``subject``'s parts: the ``terms`` of a heading joined with ``--``
+    (``United States--History--Civil War, 1861-1865``, as LoC's MODS to DC stylesheet joins
+    them), or a name's ``agent`` by its name; with the ``scheme``, ``uri`` and ``lang`` given.
+
+    A URI on the subject names the whole heading: given to each of its terms, it had linked
+    the word "History" to the heading's authority record.  A name's own URI (its ``valueURI``,
+    among the agent's identifiers) is the subject's where the subject has none.
+    """
+    agent = parts.get("agent") or {}
+    value = "--".join(parts.get("terms") or []) or agent.get("name")
+    if not value:
+        raise NormaliseError("the subject has no term")
+    own = [i["value"] for i in agent.get("identifiers", []) if i.get("scheme") == "url"]
+    subject: dict[str, Any] = {"value": value}
+    for key, given in (
+        ("scheme", parts.get("scheme")),
+        ("uri", parts.get("uri") or (own[0] if own else None)),
+        ("lang", parts.get("lang")),
+    ):
+        if given:
+            subject[key] = given
+    return subject
+
+
 _TITLE_TYPES = {
     "alternative": "AlternativeTitle",
     "translated": "TranslatedTitle",

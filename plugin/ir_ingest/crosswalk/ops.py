@@ -209,6 +209,7 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "identifier_parts": (_plain(identifiers.identifier_parts), _no_arg),
     "related_parts": (_plain(identifiers.related_parts), _no_arg),
     "title_parts": (_plain(normalise.title_parts), _no_arg),
+    "heading": (_plain(normalise.heading), _no_arg),
     "sanitise_html": (_plain(normalise.sanitise_html), _no_arg),
     "integer": (_plain(normalise.integer), _no_arg),
 }
