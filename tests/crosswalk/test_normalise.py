@@ -209,10 +209,30 @@ def test_integer_refuses_a_page_range(value: str) -> None:
             },
         ),
         ("Acta; Volume 12; 100", {"title": "Acta", "volume": "12", "pages": {"start": "100"}}),
+        # Zenodo's with the journal's ISSN and no pages: it had been the title whole.
+        (
+            "Musytari: Neraca Manajemen, ISSN 3025-9495, 25(7), (2026-06-03)",
+            {
+                "title": "Musytari: Neraca Manajemen",
+                "issn": "3025-9495",
+                "volume": "25",
+                "issue": "7",
+                "publication_date": "2026-06-03",
+            },
+        ),
     ],
 )
 def test_citation(value: str, expected: dict[str, object]) -> None:
     assert normalise.citation(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["A chapter title, 133-150, (2026-06-10)", "Journal of X, 31(4) and more"]
+)
+def test_a_citation_in_a_form_not_read_is_no_title(value: str) -> None:
+    # Read as a plain title, it had become the host's title, volume and date in it.
+    with pytest.raises(NormaliseError, match="not a citation we read"):
+        normalise.citation(value)
 
 
 def test_the_citation_expression_does_not_backtrack_through_spaces() -> None:

@@ -161,6 +161,17 @@ def test_a_host_source_listing_several_isbns_gives_them_all_to_the_host() -> Non
     assert result.record.to_dict()["extra"]["dc:source"] == ["ISBN: 9780367735012; 9781138700116"]
 
 
+def test_a_journals_issn_in_its_citation_is_the_hosts() -> None:
+    # Zenodo's dc:source: the whole of it had been the journal's title.
+    result = _oai_dc(
+        "<dc:type>info:eu-repo/semantics/article</dc:type>"
+        "<dc:source>Journal of Tidal Studies, ISSN 2049-3630, 25(7), (2026-06-03)</dc:source>"
+    )
+    host = result.record.to_dict()["host"]
+    assert (host["title"], host["volume"], host["issue"]) == ("Journal of Tidal Studies", "25", "7")
+    assert host["identifiers"] == [{"scheme": "issn", "value": "20493630"}]
+
+
 def test_a_host_citation_with_semicolons_is_still_a_citation() -> None:
     result = _oai_dc(
         "<dc:type>info:eu-repo/semantics/article</dc:type>"

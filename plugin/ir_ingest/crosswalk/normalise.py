@@ -265,14 +265,18 @@ _CITATION = re.compile(
     re.IGNORECASE,
 )
 #: The form Zenodo and many journals write: "Journal of X, 11(5), 613-616, (2024-06-01)"
-#: (volume, issue in parentheses, pages, then perhaps the date).  The parts after the title are
-#: anchored by their commas and parentheses, so a title is never split where it merely holds a
-#: comma ("Journal of X, Series B, 3(2), 1-9").
+#: (perhaps the journal's ISSN, then volume, issue in parentheses, perhaps pages, perhaps the
+#: date).  The parts after the title are anchored by their commas and parentheses, so a title
+#: is never split where it merely holds a comma ("Journal of X, Series B, 3(2), 1-9").
 _NUMBERED_CITATION = re.compile(
-    r"^(?P<title>[^;]*?[^;\s,]),\s*(?P<volume>[\w./-]+)\s*\((?P<issue>[\w./-]+)\)\s*,\s*"
-    r"(?:pp?\.\s*)?(?P<start>\w+)(?:\s*[-\u2013]\s*(?P<end>\w+))?\s*,?\s*"
+    r"^(?P<title>[^;]*?[^;\s,]),\s*(?:ISSN:?\s*(?P<issn>\d{4}-?\d{3}[\dXx])\s*,\s*)?"
+    r"(?P<volume>[\w./-]+)\s*\((?P<issue>[\w./-]+)\)"
+    r"(?:\s*,\s*(?:pp?\.\s*)?(?P<start>\w+)(?:\s*[-\u2013]\s*(?P<end>\w+))?)?\s*,?\s*"
     r"(?:\((?P<year>\d{4}(?:-\d{2}){0,2})\))?\s*[,.]?$"
 )
+#: What no title holds: a volume and issue ("25(7)") or a date in parentheses
+#: ("(2026-06-03)").  A citation in a form not read had become its journal's whole title.
+_CITATION_PARTS = re.compile(r"\b\d+\s*\(\d+\)|\(\d{4}-\d{2}(?:-\d{2})?\)")
 #: Longer than any citation: the regular expression is not run over whole paragraphs.
 _CITATION_MAX = 1000
 
@@ -281,8 +285,10 @@ def citation(value: str) -> dict[str, Any]:
     """Read a host citation as OJS and Pure write ``dc:source``.
 
     ``Journal of X; Vol 3 No 2 (2021); 15-27`` and ``Journal of X, 3(2), 15-27, (2021-06-01)``
-    (Zenodo) give title, volume, issue, date and pages; a plain title (Pure: ``Book title:
-    Subtitle``) gives the title alone, unsplit.
+    (Zenodo) give title, volume, issue, date and pages, and ``issn`` where Zenodo writes it
+    (``Journal of X, ISSN 3025-9495, 25(7), (2026-06-03)``); a plain title (Pure: ``Book
+    title: Subtitle``) gives the title alone, unsplit.  A title that still holds a volume and
+    issue or a date is a citation in a form not read: an error, not a title.
     """
     text = clean_text(value)
     match = None
@@ -291,9 +297,11 @@ def citation(value: str) -> dict[str, Any]:
     if not match or not match.group("title").strip():
         raise NormaliseError(f"{value!r} is not a citation we read")
     parts = match.groupdict()
+    if _CITATION_PARTS.search(parts["title"]):
+        raise NormaliseError(f"{value!r} is not a citation we read")
     result: dict[str, Any] = {"title": parts["title"].strip()}
-    for key in ("volume", "issue"):
-        if parts[key]:
+    for key in ("volume", "issue", "issn"):
+        if parts.get(key):
             result[key] = parts[key]
     if parts["year"]:
         result["publication_date"] = parts["year"]

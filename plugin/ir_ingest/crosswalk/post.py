@@ -140,7 +140,10 @@ def _host_from_citation(applied: Applied, host: dict[str, Any], text: str, path:
     except NormaliseError:
         return
     # The source value stays in extra, verbatim; the host is our reading of it.
+    issn = parsed.pop("issn", None)
     host.update(parsed)
+    if issn is not None:
+        _host_id(applied, f"ISSN: {issn}", path)
     applied.lineage.setdefault("host.title", []).append(path)
     applied.issues.append(_inferred(f"the host publication was read from {path} {text!r}", path))
 
