@@ -82,6 +82,10 @@ def test_an_invalid_isbn_is_refused() -> None:
 
 def test_scheme_prefixes_and_oai_identifiers() -> None:
     assert identifiers.identifier("issn:2583-1887") == {"scheme": "issn", "value": "25831887"}
+    # Written with a space, or as an info URI: both had gone to extra (a fidelity review).
+    assert identifiers.identifier("ISSN 0378-5955") == {"scheme": "issn", "value": "03785955"}
+    doi = identifiers.identifier("info:doi/10.1000/ABC")
+    assert doi == {"scheme": "doi", "value": "10.1000/abc"}
     assert identifiers.identifier("oai:zenodo.org:1") == {
         "scheme": "oai",
         "value": "oai:zenodo.org:1",

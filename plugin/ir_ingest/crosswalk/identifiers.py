@@ -26,7 +26,10 @@ if importlib.util.find_spec("idutils") is None:
 
 # idutils reports every scheme a string could be; prefer the most specific ones.
 # "issn:2583-1887", "PMID: 123", and the info URI form "info:pmid/123" (RFC 4452).
-_SCHEME_PREFIX = re.compile(r"^(?:info:)?(issn|isbn|pmid|arxiv)\s*[:/]\s*(\S.*)$", re.IGNORECASE)
+# "issn:2583-1887", "ISSN 0378-5955", "info:doi/10.1000/x" (RFC 4452's info URI of a DOI).
+_SCHEME_PREFIX = re.compile(
+    r"^(?:info:)?(issn|isbn|pmid|arxiv|doi)(?:\s*[:/]\s*|\s+)(\S.*)$", re.IGNORECASE
+)
 # OpenAIRE v3 wraps an alternative identifier as info:eu-repo/semantics/altIdentifier/doi/10.1/x.
 _ALT_IDENTIFIER = re.compile(
     r"^info:eu-repo/semantics/altIdentifier/([^/]+)/(\S.*)$", re.IGNORECASE
