@@ -118,11 +118,16 @@ def present(value: str, record: Record) -> bool:
     return all(_part_present(part, ours, everything) for part in _norm(value).split("--"))
 
 
+#: What a part is compared without at its ends: a full stop, and ISBD's punctuation between a
+#: catalogue's parts ("E.J. Brill,", "Title /"), which our records leave out.
+_ENDS = " .:;,/="
+
+
 def _part_present(part: str, ours: set[str], everything: str) -> bool:
-    part = part.strip(" .:")
+    part = part.strip(_ENDS)
     if not part or part in ours or part in everything:
         return True
-    pieces = [p.strip(" .:") for p in re.split(r": |\. ", part)]
+    pieces = [p.strip(_ENDS) for p in re.split(r": |\. ", part)]
     return all(not p or p in everything for p in pieces)
 
 

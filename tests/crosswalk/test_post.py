@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from ir_ingest.crosswalk.engine import Applied
-from ir_ingest.crosswalk.post import editors_as_creators, makers_as_creators
+from ir_ingest.crosswalk.post import (
+    catalogue_punctuation,
+    editors_as_creators,
+    makers_as_creators,
+)
 
 
 def _people(*roles: str) -> list[dict[str, Any]]:
@@ -38,3 +42,24 @@ def test_authors_editors_and_mere_contributors_are_not_replaced() -> None:
     assert edited["creators"] == [{"name": "Person 0", "role": "edt"}]
     assert edited["contributors"] == [{"name": "Person 1", "role": "ill"}]
     assert "creators" not in advised
+
+
+def test_a_catalogues_punctuation_is_taken_off_the_end_of_titles_publishers_and_places() -> None:
+    # MODS made from MARC (BHL's): "Leiden :", "E.J. Brill,", a title before its "/ by …".
+    applied = Applied(
+        {
+            "title": {"value": "Die Musci der Flora von Buitenzorg /"},
+            "publisher": "Alfred A. Knopf, Inc.;",
+            "place_of_publication": "Leiden :",
+            "host": {"title": "Flora of Java =", "publisher": "E.J. Brill,"},
+            "notes": ["kept as written :"],
+        }
+    )
+    catalogue_punctuation(applied)
+    assert applied.data == {
+        "title": {"value": "Die Musci der Flora von Buitenzorg"},
+        "publisher": "Alfred A. Knopf, Inc.",  # a full stop ends an abbreviation
+        "place_of_publication": "Leiden",
+        "host": {"title": "Flora of Java", "publisher": "E.J. Brill"},
+        "notes": ["kept as written :"],
+    }

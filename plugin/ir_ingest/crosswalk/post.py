@@ -224,6 +224,32 @@ def date_qualifiers(applied: Applied) -> None:
             )
 
 
+#: The fields a library catalogue writes as ISBD does, each part followed by the punctuation
+#: before the next ("Leiden :", "E.J. Brill,", "Title /"), and MODS made from MARC keeps.
+_CATALOGUED = (
+    ("title", "value"), ("subtitle", "value"), ("publisher",), ("place_of_publication",),
+    ("host", "title"), ("host", "subtitle"), ("host", "publisher"), ("host", "place"),
+    ("series", "title"),
+)  # fmt: skip
+#: ISBD's punctuation between parts, at the end of a value; a full stop stays ("Inc.").
+_ISBD_END = " /:;,="
+
+
+def catalogue_punctuation(applied: Applied) -> None:
+    """Take ISBD's punctuation off the end of a title, publisher or place ("Leiden :" is
+    "Leiden"): it separates a catalogue's parts, and says nothing of the value."""
+    for path in _CATALOGUED:
+        holder: Any = applied.data
+        for key in path[:-1]:
+            holder = holder.get(key)
+            if not isinstance(holder, dict):
+                break
+        else:
+            value = holder.get(path[-1])
+            if isinstance(value, str) and value.rstrip(_ISBD_END):
+                holder[path[-1]] = value.rstrip(_ISBD_END)
+
+
 STEPS: dict[str, Step] = {
     "issued_date": issued_date,
     "landing_page": landing_page,
@@ -232,4 +258,5 @@ STEPS: dict[str, Step] = {
     "makers_as_creators": makers_as_creators,
     "imprint_from_host": imprint_from_host,
     "date_qualifiers": date_qualifiers,
+    "catalogue_punctuation": catalogue_punctuation,
 }
