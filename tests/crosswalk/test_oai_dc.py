@@ -183,3 +183,12 @@ def test_a_host_citation_with_semicolons_is_still_a_citation() -> None:
         "3",
         {"start": "15", "end": "27"},
     )
+
+
+def test_arxivs_comment_is_a_note_not_an_abstract() -> None:
+    record = _oai_dc(
+        "<dc:description>We show that tides matter.</dc:description>"
+        "<dc:description>Comment: 13 pages, 7 figures</dc:description>"
+    ).record.to_dict()
+    assert [a["value"] for a in record["abstracts"]] == ["We show that tides matter."]
+    assert record["notes"] == ["Comment: 13 pages, 7 figures"]
