@@ -222,6 +222,11 @@ CODES: dict[str, CodeHelp] = {
         "nothing; if the source writes its citations in an unusual way, check the host of a "
         "few such records (`ir-ingest export`)",
     ),
+    "crosswalk.inferred_series": CodeHelp(
+        "an ISSN given as a book's, a report's or a thesis's own identifier was taken as its "
+        "series' ISSN (series.issn): a monograph has no ISSN of its own",
+        "nothing; if the source means another serial, check such records (`ir-ingest export`)",
+    ),
     "crosswalk.date_qualifier": CodeHelp(
         "the source qualifies a date (MODS approximate, inferred, questionable); the date is "
         "kept as written, as EDTF level 0 cannot qualify it, and the qualifier is in extra",

@@ -9,6 +9,7 @@ from ir_ingest.crosswalk.post import (
     catalogue_punctuation,
     editors_as_creators,
     makers_as_creators,
+    series_issn,
 )
 
 
@@ -63,3 +64,30 @@ def test_a_catalogues_punctuation_is_taken_off_the_end_of_titles_publishers_and_
         "host": {"title": "Flora of Java", "publisher": "E.J. Brill"},
         "notes": ["kept as written :"],
     }
+
+
+def test_a_books_issn_is_its_series() -> None:
+    # DSpace (Helda) gives a series volume's ISSN as the book's own dc:identifier.
+    book = "http://purl.org/coar/resource_type/c_2f33"
+    applied = Applied(
+        {
+            "resource_type": {"uri": book},
+            "identifiers": [
+                {"scheme": "issn", "value": "17966361"},
+                {"scheme": "url", "value": "u"},
+            ],
+        }
+    )
+    series_issn(applied)
+    assert applied.data["series"] == {"issn": "17966361"}
+    assert applied.data["identifiers"] == [{"scheme": "url", "value": "u"}]
+    assert [i.code for i in applied.issues] == ["crosswalk.inferred_series"]
+    # An article's ISSN is its journal's, which host_from_part reads: not a series'.
+    article = Applied(
+        {
+            "resource_type": {"uri": "http://purl.org/coar/resource_type/c_6501"},
+            "identifiers": [{"scheme": "issn", "value": "17966361"}],
+        }
+    )
+    series_issn(article)
+    assert "series" not in article.data

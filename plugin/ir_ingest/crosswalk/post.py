@@ -148,6 +148,43 @@ def _host_from_citation(applied: Applied, host: dict[str, Any], text: str, path:
     applied.issues.append(_inferred(f"the host publication was read from {path} {text!r}", path))
 
 
+#: Outputs published on their own (a book, a report, a thesis): an ISSN on one is its series'.
+MONOGRAPH_TYPES = frozenset(
+    COAR + suffix
+    for suffix in (
+        "c_2f33", "c_93fc", "c_18ws", "c_18gh", "c_8042", "c_46ec", "c_db06", "c_bdcc",
+        "c_7a1f", "c_f744",
+    )
+)  # fmt: skip
+
+
+def series_issn(applied: Applied) -> None:
+    """A book's (report's, thesis's) ISSN is its series': a monograph has none of its own.
+
+    DSpace writes a series volume's ISSN into its ``dc:identifier`` (Helda's "Julkaisuja"
+    books), where it had stood as the book's own identifier.
+    """
+    data = applied.data
+    if (data.get("resource_type") or {}).get("uri") not in MONOGRAPH_TYPES:
+        return
+    series = data.get("series") or {}
+    issns = [i for i in data.get("identifiers", []) if i.get("scheme") == "issn"]
+    if len(issns) != 1 or series.get("issn"):
+        return  # several: which is the series' cannot be told
+    (issn,) = issns
+    data["identifiers"] = [i for i in data["identifiers"] if i is not issn]
+    data["series"] = {**series, "issn": issn["value"]}
+    applied.lineage.setdefault("series.issn", []).append("identifiers[issn]")
+    applied.issues.append(
+        Issue(
+            code="crosswalk.inferred_series",
+            message=f"the ISSN {issn['value']} of a monograph was taken as its series' ISSN",
+            severity=Severity.INFO,
+            path="series.issn",
+        )
+    )
+
+
 def _inferred(message: str, path: str) -> Issue:
     """The info issue (``crosswalk.inferred_host``) saying what was read about the host, where."""
     return Issue(code="crosswalk.inferred_host", message=message, severity=Severity.INFO, path=path)
@@ -259,4 +296,5 @@ STEPS: dict[str, Step] = {
     "imprint_from_host": imprint_from_host,
     "date_qualifiers": date_qualifiers,
     "catalogue_punctuation": catalogue_punctuation,
+    "series_issn": series_issn,
 }
