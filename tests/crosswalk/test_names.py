@@ -213,3 +213,27 @@ def test_agent_keeps_parentheses_that_are_no_role() -> None:
     agent = names.agent("Ng, Mary (Molly)")
     assert (agent["family_name"], agent["given_name"]) == ("Ng", "Mary (Molly)")
     assert "role" not in agent
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given"),
+    [
+        # Lower-case particles after the given name begin the family name.
+        ("Jong, G. de", "de Jong", "G."),
+        ("Laan, L. van der", "van der Laan", "L."),
+        ("Reis, João Gilberto Mendes dos", "dos Reis", "João Gilberto Mendes"),
+        ("Berg, Jan Van", "Berg", "Jan Van"),
+        # A title or suffix after a second comma is no given name.
+        ("Spelman, Henry, Sir", "Spelman", "Henry"),
+        ("Smith, John, Jr.", "Smith", "John"),
+        # A catalogue's full stop after a given name; an initial keeps its own.
+        ("Alterman, Eric.", "Alterman", "Eric"),
+        ("Smith, J.", "Smith", "J."),
+        ("Smith, John A.", "Smith", "John A."),
+        ("Jong, G. de.", "de Jong", "G."),
+    ],
+)
+def test_agent_inverted_names_as_catalogues_write_them(value: str, family: str, given: str) -> None:
+    agent = names.agent(value)
+    assert (agent["family_name"], agent["given_name"]) == (family, given)
+    assert agent["name"] == value

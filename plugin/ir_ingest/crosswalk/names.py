@@ -52,6 +52,8 @@ _LIFE_DATES = re.compile(
 )
 # A role in parentheses after the name: "Taco Brandsen (ed.)", "(eds.)", "(Hrsg.)".
 _TRAILING_ROLE = re.compile(r"\s*\(([^()]+)\)$")
+# Initials, each letter followed by a full stop, in any script: "J.A.", "Ш.", "J.-P.".
+_INITIALS = re.compile(r"[^\W\d_]\.(?:-?[^\W\d_]\.)*")
 # Particles that begin a family name written after the given name ("Jan van der Berg").
 _PARTICLE = re.compile(
     r"van|der|den|de|la|le|del|della|di|da|von|ten|ter|du|dos|das", re.IGNORECASE
@@ -138,14 +140,37 @@ def _without_role(name: str) -> tuple[str, tuple[str, str] | None]:
 def _person_parts(name: str) -> tuple[str, str]:
     """Family and given name of ``Family, Given`` or ``Given [particles] Family``."""
     if "," in name:
-        family, _, given = (part.strip() for part in name.partition(","))
-        return family, given
+        return _inverted_parts(name)
     words = name.split(" ")
     last = len(words) - 1
     first_of_family = last
     while first_of_family > 1 and _is_particle(words, first_of_family - 1, last):
         first_of_family -= 1
     return " ".join(words[first_of_family:]), " ".join(words[:first_of_family])
+
+
+def _inverted_parts(name: str) -> tuple[str, str]:
+    """Family and given name of ``Family, Given`` (the given part as catalogues write it).
+
+    What follows a second comma is a title or suffix ("Spelman, Henry, Sir", "Smith, John,
+    Jr."), no given name.  A catalogue's full stop after a given name goes ("Alterman, Eric."),
+    an initial's stays ("Smith, J.").  Lower-case particles written after the given name begin
+    the family name: "Jong, G. de" is G. de Jong, "Laan, L. van der" L. van der Laan.
+    """
+    family, _, rest = (part.strip() for part in name.partition(","))
+    given = rest.partition(",")[0].strip()
+    if given.endswith(".") and not _INITIALS.fullmatch(given.rsplit(" ", 1)[-1]):
+        given = given[:-1]
+    words = given.split(" ")
+    first_particle = len(words)
+    while (
+        first_particle > 1
+        and words[first_particle - 1].islower()
+        and _PARTICLE.fullmatch(words[first_particle - 1])
+    ):
+        first_particle -= 1
+    family = " ".join([*words[first_particle:], family])
+    return family, " ".join(words[:first_particle])
 
 
 def _is_particle(words: list[str], i: int, last: int) -> bool:
