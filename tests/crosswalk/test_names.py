@@ -237,3 +237,39 @@ def test_agent_inverted_names_as_catalogues_write_them(value: str, family: str, 
     agent = names.agent(value)
     assert (agent["family_name"], agent["given_name"]) == (family, given)
     assert agent["name"] == value
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given"),
+    [
+        ("Rizaev J.A.", "Rizaev", "J.A."),
+        ("Rizaev J. A.", "Rizaev", "J. A."),
+        # Cyrillic, as the journals write it (its A is the Cyrillic letter):
+        ("ГАДАЕВ А.Г.", "ГАДАЕВ", "А.Г."),  # noqa: RUF001
+        ("Хусинова Ш.А.", "Хусинова", "Ш.А."),  # noqa: RUF001
+        ("Dupont J.-P.", "Dupont", "J.-P."),
+        ("J. A. Smith", "Smith", "J. A."),
+        ("J. Smith A.", "A.", "J. Smith"),
+    ],
+)
+def test_agent_surname_before_initials(value: str, family: str, given: str) -> None:
+    agent = names.agent(value)
+    assert (agent["family_name"], agent["given_name"]) == (family, given)
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given"),
+    [
+        ("Kay, John (1742-1826)", "Kay", "John"),
+        ("Kay, John (b. 1742)", "Kay", "John"),
+        ("John Kay (1742-1826)", "Kay", "John"),
+        ("Thiruvalluvar (text)", "Thiruvalluvar", None),
+        ("Mary Ng (Molly)", "Ng", "Mary"),
+    ],
+)
+def test_agent_life_dates_and_qualifiers_in_parentheses(
+    value: str, family: str, given: str | None
+) -> None:
+    agent = names.agent(value)
+    assert (agent["family_name"], agent.get("given_name")) == (family, given)
+    assert agent["name"] == value

@@ -46,12 +46,14 @@ _WEAK_ORGANISATION_WORDS = frozenset(
 _FUNCTION_WORDS = frozenset(("of", "for", "the", "and", "&"))
 # An acronym of three or more capitals beside a weak word: "MIT Press", "ACM Press".
 _ACRONYM = re.compile(r"^[A-Z]{3,}$")
-# Library catalogues add life dates to a heading: "Smith, Alfred, 1820-1912", "…, b. 1820".
-_LIFE_DATES = re.compile(
-    r",\s*(?:(?:b|d|fl|ca?)\.\s*)?\d{3,4}\??(?:\s*-\s*(?:(?:ca?\.\s*)?\d{3,4}\??)?)?\.?$"
-)
+# Library catalogues add life dates to a heading: "Smith, Alfred, 1820-1912", "…, b. 1820";
+# others put them in parentheses: "Kay, John (1742-1826)".
+_DATES = r"(?:(?:b|d|fl|ca?)\.\s*)?\d{3,4}\??(?:\s*-\s*(?:(?:ca?\.\s*)?\d{3,4}\??)?)?"
+_LIFE_DATES = re.compile(rf"(?:,\s*{_DATES}\.?|\s*\({_DATES}\))$")
 # A role in parentheses after the name: "Taco Brandsen (ed.)", "(eds.)", "(Hrsg.)".
 _TRAILING_ROLE = re.compile(r"\s*\(([^()]+)\)$")
+# Any other qualifier in parentheses after a name without a comma: "Thiruvalluvar (text)".
+_QUALIFIER = re.compile(r"\s+\([^()]*\)$")
 # Initials, each letter followed by a full stop, in any script: "J.A.", "Ш.", "J.-P.".
 _INITIALS = re.compile(r"[^\W\d_]\.(?:-?[^\W\d_]\.)*")
 # Particles that begin a family name written after the given name ("Jan van der Berg").
@@ -66,9 +68,10 @@ def agent(value: str) -> dict[str, Any]:
     A string naming an organisation (it contains a word such as *Institute* or *Commission*,
     or one such as *Press* in an organisation's shape: :func:`is_organisation`) becomes an
     organizational agent; a single word becomes a personal agent with a family name only.  Life
-    dates and a role in parentheses are not part of the name: a known role (``(ed.)``) becomes
-    ``role``.  ``name`` keeps the string as the source wrote it, so nothing taken out of the
-    parts is lost.
+    dates (``, 1742-1826`` or ``(1742-1826)``), a role in parentheses, and any other qualifier in
+    parentheses after a name without a comma are not part of the family or given name: a known
+    role (``(ed.)``) becomes ``role``.  ``name`` keeps the string as the source wrote it, so
+    nothing taken out of the parts is lost.
     """
     name = clean_text(value).strip(" ,;")
     if not name:
@@ -82,6 +85,8 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
     core = _LIFE_DATES.sub("", core)
     if organisation_test and is_organisation(core):
         return {"type": "organizational", "name": name}
+    if "," not in core:
+        core = _QUALIFIER.sub("", core)  # a comma's "Ng, Mary (Molly)" keeps its nickname
     family, given = _person_parts(core)
     result: dict[str, Any] = {"type": "personal", "name": name, "family_name": family}
     if given:
@@ -138,10 +143,13 @@ def _without_role(name: str) -> tuple[str, tuple[str, str] | None]:
 
 
 def _person_parts(name: str) -> tuple[str, str]:
-    """Family and given name of ``Family, Given`` or ``Given [particles] Family``."""
+    """Family and given name of ``Family, Given``, ``Family J.A.``, ``Given [particles] Family``."""
     if "," in name:
         return _inverted_parts(name)
     words = name.split(" ")
+    initials = _first_initial(words)
+    if initials:
+        return " ".join(words[:initials]), " ".join(words[initials:])
     last = len(words) - 1
     first_of_family = last
     while first_of_family > 1 and _is_particle(words, first_of_family - 1, last):
@@ -171,6 +179,21 @@ def _inverted_parts(name: str) -> tuple[str, str]:
         first_particle -= 1
     family = " ".join([*words[first_particle:], family])
     return family, " ".join(words[:first_particle])
+
+
+def _first_initial(words: list[str]) -> int:
+    """Where the initials a name without a comma ends with begin, when they follow a surname.
+
+    Eastern European and Central Asian journals write "Rizaev J.A." (in Cyrillic too): the
+    family name first.  0 when the name does not end with initials ("J. A. Smith") or is
+    nothing else.
+    """
+    first = len(words)
+    while first > 0 and _INITIALS.fullmatch(words[first - 1]):
+        first -= 1
+    if first == len(words) or any(_INITIALS.fullmatch(word) for word in words[:first]):
+        return 0
+    return first
 
 
 def _is_particle(words: list[str], i: int, last: int) -> bool:
