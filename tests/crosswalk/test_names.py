@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ir_ingest.crosswalk import names
+from ir_ingest.crosswalk.normalise import NormaliseError
 
 
 @pytest.mark.parametrize(
@@ -273,3 +274,73 @@ def test_agent_life_dates_and_qualifiers_in_parentheses(
     agent = names.agent(value)
     assert (agent["family_name"], agent.get("given_name")) == (family, given)
     assert agent["name"] == value
+
+
+def _people(value: str) -> list[tuple[str | None, ...]]:
+    return [
+        (
+            a["type"],
+            a.get("family_name"),
+            a.get("given_name"),
+            *(f["name"] for f in a.get("affiliations", [])),
+        )
+        for a in names.agents(value)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # CONTENTdm packs people with ";".
+        (
+            "Hayden, Edwin; Jessop, Charles",
+            [("personal", "Hayden", "Edwin"), ("personal", "Jessop", "Charles")],
+        ),
+        (
+            "Dodson-Robinson, Sarah and Haley, Charlotte",
+            [("personal", "Dodson-Robinson", "Sarah"), ("personal", "Haley", "Charlotte")],
+        ),
+        ("Smith and Jones, Ltd", [("organizational", None, None)]),
+        ("Smith, John and Mary", [("personal", "Smith", "John and Mary")]),
+        # OJS 2: "Family, Given; Affiliation".
+        (
+            "UV, Satya Seshavatharam; I-SERVE, Hyderabad, AP, India. Sr. Engineer, Hyderabad",
+            [
+                (
+                    "personal",
+                    "UV",
+                    "Satya Seshavatharam",
+                    "I-SERVE, Hyderabad, AP, India. Sr. Engineer, Hyderabad",
+                )
+            ],
+        ),
+        (
+            "S, Lakshminarayana; AU, AP, India",
+            [("personal", "S", "Lakshminarayana", "AU, AP, India")],
+        ),
+        (
+            "Ek, Anna; University of Oslo; Berg, Per",
+            [("personal", "Ek", "Anna", "University of Oslo"), ("personal", "Berg", "Per")],
+        ),
+        (
+            "University of Oslo; University of Bergen",
+            [("organizational", None, None), ("organizational", None, None)],
+        ),
+        # A title or life dates after a second comma do not make a place of a person.
+        (
+            "Smith, John; Spelman, Henry, Sir; Aldous, Maria, 1820-1901",
+            [
+                ("personal", "Smith", "John"),
+                ("personal", "Spelman", "Henry"),
+                ("personal", "Aldous", "Maria"),
+            ],
+        ),
+    ],
+)
+def test_agents(value: str, expected: list[tuple[str | None, ...]]) -> None:
+    assert _people(value) == expected
+
+
+def test_agents_of_nothing_is_an_error() -> None:
+    with pytest.raises(NormaliseError):
+        names.agents(" ; ")

@@ -192,3 +192,20 @@ def test_arxivs_comment_is_a_note_not_an_abstract() -> None:
     ).record.to_dict()
     assert [a["value"] for a in record["abstracts"]] == ["We show that tides matter."]
     assert record["notes"] == ["Comment: 13 pages, 7 figures"]
+
+
+def test_packed_creators_are_people_with_their_affiliations_and_nothing_is_lost() -> None:
+    result = _oai_dc(
+        "<dc:creator>S, Lakshminarayana; AU, AP, India</dc:creator>"
+        "<dc:creator>Dodson-Robinson, Sarah and Haley, Charlotte</dc:creator>"
+        "<dc:contributor>Hayden, Edwin; Jessop, Charles</dc:contributor>"
+    )
+    record = result.record.to_dict()
+    assert [(c["family_name"], c["role"], c.get("affiliations")) for c in record["creators"]] == [
+        ("S", "aut", [{"name": "AU, AP, India"}]),
+        ("Dodson-Robinson", "aut", None),
+        ("Haley", "aut", None),
+    ]
+    assert [c["family_name"] for c in record["contributors"]] == ["Hayden", "Jessop"]
+    assert "dc:creator" not in record.get("extra", {})
+    assert "dc:contributor" not in record.get("extra", {})

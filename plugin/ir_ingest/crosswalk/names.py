@@ -1,6 +1,7 @@
 """Names: a name string, or a record's name parts, read as an Agent (a person or an organisation).
 
 :func:`agent` parses one string (``Family, Given``, ``Given Family``, an organisation's name);
+:func:`agents` a string that may pack several, with their affiliations (Dublin Core creators);
 :func:`agent_parts` finishes an Agent from name parts (MODS ``name``, DataCite ``creator``).
 Like the normalisers of :mod:`ir_ingest.crosswalk.normalise`, they raise
 :class:`~ir_ingest.crosswalk.normalise.NormaliseError` when there is no name to read.
@@ -56,6 +57,8 @@ _TRAILING_ROLE = re.compile(r"\s*\(([^()]+)\)$")
 _QUALIFIER = re.compile(r"\s+\([^()]*\)$")
 # Initials, each letter followed by a full stop, in any script: "J.A.", "Ш.", "J.-P.".
 _INITIALS = re.compile(r"[^\W\d_]\.(?:-?[^\W\d_]\.)*")
+# A title or suffix after a second comma: "Spelman, Henry, Sir", "Smith, John, Jr.", "…, III".
+_SUFFIX = re.compile(r"(?:jr|sr|sir|dame|lord|lady|[ivx]+)\.?", re.IGNORECASE)
 # Particles that begin a family name written after the given name ("Jan van der Berg").
 _PARTICLE = re.compile(
     r"van|der|den|de|la|le|del|della|di|da|von|ten|ter|du|dos|das", re.IGNORECASE
@@ -77,6 +80,55 @@ def agent(value: str) -> dict[str, Any]:
     if not name:
         raise NormaliseError("the name is empty")
     return _agent(name, organisation_test=True)
+
+
+def agents(value: str) -> list[dict[str, Any]]:
+    """Parse a string of one or more names (a Dublin Core creator or contributor) into Agents.
+
+    CONTENTdm packs people into one element ("Hayden, Edwin; Jessop, Charles"); catalogues join
+    two with *and* ("Dodson-Robinson, Sarah and Haley, Charlotte"), read as two when each side
+    is ``Family, Given``.  OJS 2 writes ``Family, Given; Affiliation`` ("S, Lakshminarayana; AU,
+    AP, India"): a part after a person's that names no person (an organisation, or a place of
+    two commas or more) is that person's affiliation.  Organisations alone ("University of
+    Oslo; University of Bergen") are agents.  Each part is read by :func:`agent`.
+    """
+    result: list[dict[str, Any]] = []
+    for part in _name_strings(value):
+        person = result[-1] if result and result[-1]["type"] == "personal" else None
+        if person is not None and _names_no_person(part):
+            person.setdefault("affiliations", []).append({"name": part})
+        else:
+            result.append(agent(part))
+    if not result:
+        raise NormaliseError("the name is empty")
+    return result
+
+
+def _name_strings(value: str) -> list[str]:
+    """The names packed in a string: parts between ";", people joined by " and " apart."""
+    strings = []
+    for part in (clean_text(part).strip(" ,;") for part in value.split(";")):
+        people = part.split(" and ")
+        if len(people) > 1 and all(_is_inverted_person(person) for person in people):
+            strings += [person.strip() for person in people]
+        elif part:
+            strings.append(part)
+    return strings
+
+
+def _is_inverted_person(name: str) -> bool:
+    """``Family, Given`` and no organisation: not "Smith and Jones, Ltd"."""
+    return name.count(",") == 1 and not is_organisation(name)
+
+
+def _names_no_person(part: str) -> bool:
+    """An organisation, or a place ("AU, AP, India"): two commas or more, life dates and a
+    title after the second ("Spelman, Henry, Sir") aside."""
+    core = _LIFE_DATES.sub("", _without_role(part)[0])
+    if is_organisation(core):
+        return True
+    pieces = core.split(",")
+    return len(pieces) > 2 and not _SUFFIX.fullmatch(pieces[2].strip())
 
 
 def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
