@@ -231,6 +231,8 @@ def test_agent_keeps_parentheses_that_are_no_role() -> None:
         ("Alterman, Eric.", "Alterman", "Eric"),
         ("Smith, J.", "Smith", "J."),
         ("Smith, John A.", "Smith", "John A."),
+        ("Pau, L-F.", "Pau", "L-F."),
+        ("Zulfikar, Andi Muh.", "Zulfikar", "Andi Muh."),
         ("Jong, G. de.", "de Jong", "G."),
     ],
 )
@@ -251,6 +253,8 @@ def test_agent_inverted_names_as_catalogues_write_them(value: str, family: str, 
         ("Dupont J.-P.", "Dupont", "J.-P."),
         ("J. A. Smith", "Smith", "J. A."),
         ("J. Smith A.", "A.", "J. Smith"),
+        # One initial after a word is an oral history's speaker, the family name's initial.
+        ("Sam G.", "G.", "Sam"),
     ],
 )
 def test_agent_surname_before_initials(value: str, family: str, given: str) -> None:

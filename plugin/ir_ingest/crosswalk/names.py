@@ -57,6 +57,10 @@ _TRAILING_ROLE = re.compile(r"\s*\(([^()]+)\)$")
 _QUALIFIER = re.compile(r"\s+\([^()]*\)$")
 # Initials, each letter followed by a full stop, in any script: "J.A.", "Ш.", "J.-P.".
 _INITIALS = re.compile(r"[^\W\d_]\.(?:-?[^\W\d_]\.)*")
+# A given name a catalogue's full stop ends ("Alterman, Eric."): a word of four letters or more,
+# as shorter ones are often abbreviations ("Andi Muh." for Muhammad, "Wm.", "L-F."), or a
+# particle ("Jong, G. de.").
+_STOPPED_NAME = re.compile(r"[^\W\d_]{4,}(?:-[^\W\d_]{2,})*\.")
 # A title or suffix after a second comma: "Spelman, Henry, Sir", "Smith, John, Jr.", "…, III".
 _SUFFIX = re.compile(r"(?:jr|sr|sir|dame|lord|lady|[ivx]+)\.?", re.IGNORECASE)
 # Particles that begin a family name written after the given name ("Jan van der Berg").
@@ -219,18 +223,19 @@ def _inverted_parts(name: str) -> tuple[str, str]:
     """
     family, _, rest = (part.strip() for part in name.partition(","))
     given = rest.partition(",")[0].strip()
-    if given.endswith(".") and not _INITIALS.fullmatch(given.rsplit(" ", 1)[-1]):
+    last, stop = given.rsplit(" ", 1)[-1], given.endswith(".")
+    if stop and (_STOPPED_NAME.fullmatch(last) or _is_lower_particle(last[:-1])):
         given = given[:-1]
     words = given.split(" ")
     first_particle = len(words)
-    while (
-        first_particle > 1
-        and words[first_particle - 1].islower()
-        and _PARTICLE.fullmatch(words[first_particle - 1])
-    ):
+    while first_particle > 1 and _is_lower_particle(words[first_particle - 1]):
         first_particle -= 1
     family = " ".join([*words[first_particle:], family])
     return family, " ".join(words[:first_particle])
+
+
+def _is_lower_particle(word: str) -> bool:
+    return word.islower() and bool(_PARTICLE.fullmatch(word))
 
 
 def _first_initial(words: list[str]) -> int:
@@ -238,14 +243,15 @@ def _first_initial(words: list[str]) -> int:
 
     Eastern European and Central Asian journals write "Rizaev J.A." (in Cyrillic too): the
     family name first.  0 when the name does not end with initials ("J. A. Smith") or is
-    nothing else.
+    nothing else, and when they are one initial: oral histories name a speaker "Sam G.",
+    the initial being the family name's.
     """
     first = len(words)
     while first > 0 and _INITIALS.fullmatch(words[first - 1]):
         first -= 1
-    if first == len(words) or any(_INITIALS.fullmatch(word) for word in words[:first]):
+    if any(_INITIALS.fullmatch(word) for word in words[:first]):
         return 0
-    return first
+    return first if sum(word.count(".") for word in words[first:]) > 1 and first else 0
 
 
 def _is_particle(words: list[str], i: int, last: int) -> bool:
