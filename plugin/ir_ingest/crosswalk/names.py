@@ -126,8 +126,11 @@ def _is_inverted_person(name: str) -> bool:
 
 
 def _names_no_person(part: str) -> bool:
-    """An organisation, or a place ("AU, AP, India"): two commas or more, life dates and a
-    title after the second ("Spelman, Henry, Sir") aside."""
+    """Does a part name no person: an organisation, or a place ("AU, AP, India")?
+
+    A place has two commas or more; life dates, or a title after the second comma ("Spelman,
+    Henry, Sir"), do not make one.
+    """
     core = _LIFE_DATES.sub("", _without_role(part)[0])
     if is_organisation(core):
         return True
@@ -218,8 +221,9 @@ def _inverted_parts(name: str) -> tuple[str, str]:
 
     What follows a second comma is a title or suffix ("Spelman, Henry, Sir", "Smith, John,
     Jr."), no given name.  A catalogue's full stop after a given name goes ("Alterman, Eric."),
-    an initial's stays ("Smith, J.").  Lower-case particles written after the given name begin
-    the family name: "Jong, G. de" is G. de Jong, "Laan, L. van der" L. van der Laan.
+    an initial's or an abbreviation's stays ("Smith, J.", "Andi Muh.").  Lower-case particles
+    written after the given name begin the family name: "Jong, G. de" is G. de Jong, "Laan, L.
+    van der" L. van der Laan.
     """
     family, _, rest = (part.strip() for part in name.partition(","))
     given = rest.partition(",")[0].strip()
@@ -235,6 +239,7 @@ def _inverted_parts(name: str) -> tuple[str, str]:
 
 
 def _is_lower_particle(word: str) -> bool:
+    """A particle in lower case: after a given name "Van" may be a name ("Berg, Jan Van")."""
     return word.islower() and bool(_PARTICLE.fullmatch(word))
 
 
@@ -249,9 +254,10 @@ def _first_initial(words: list[str]) -> int:
     first = len(words)
     while first > 0 and _INITIALS.fullmatch(words[first - 1]):
         first -= 1
-    if any(_INITIALS.fullmatch(word) for word in words[:first]):
+    letters = sum(word.count(".") for word in words[first:])
+    if first == 0 or letters < 2 or any(_INITIALS.fullmatch(word) for word in words[:first]):
         return 0
-    return first if sum(word.count(".") for word in words[first:]) > 1 and first else 0
+    return first
 
 
 def _is_particle(words: list[str], i: int, last: int) -> bool:
