@@ -3,8 +3,8 @@
 A rule's ``ops`` list runs left to right on the value read from the source node.  Each operation
 takes the current value and its argument and returns:
 
-- the new value (a string, number or dict), or a list of values (``split``): the operations
-  after it run on each one, and each goes to the target, or
+- the new value (a string, number or dict), or a list of values (``split``, ``agents``): the
+  operations after it run on each one, and each goes to the target, or
 - ``None``: "not mine" — the rule does not apply to this value, which stays unconsumed
   (so another rule may take it, or it lands in ``extra``), or
 - raises :class:`~ir_ingest.crosswalk.normalise.NormaliseError`: the value is meant for this rule
