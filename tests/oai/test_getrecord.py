@@ -95,7 +95,7 @@ def test_characters_removed_from_the_answer_are_said_on_the_record() -> None:
 
     assert entry.record is not None
     assert entry.record.title is not None
-    assert entry.record.title.value == "Tabspasted"
+    assert entry.record.title.value == "Tabs pasted"  # a vertical tab: a line break
     assert [issue.code for issue in entry.issues if issue.code.startswith("xml.")] == [
         "xml.illegal_characters"
     ]
