@@ -259,6 +259,24 @@ CODES: dict[str, CodeHelp] = {
         "the record names no language",
         "nothing required; ask the endpoint's owner to add it if your repository needs it",
     ),
+    "validate.embargo_without_end": CodeHelp(
+        "the record's access right is embargoed (COAR c_f1cf), but no embargo end date says "
+        "when the files open; it is stored, marked invalid",
+        "ask the endpoint's owner to add the end date (OpenAIRE: info:eu-repo/date/embargoEnd/"
+        "YYYY-MM-DD in dc:date); if the source writes it elsewhere, a crosswalk rule misses it",
+    ),
+    "validate.host_without_title": CodeHelp(
+        "the record says where it sits in a containing publication (volume, issue, pages) but "
+        "not in which: the host has no title",
+        "look for the journal or book title in the record's extra (`ir-ingest export`): if it "
+        "is there, a crosswalk rule misses it",
+    ),
+    "validate.part_without_host": CodeHelp(
+        "a chapter, journal article or conference paper names no book, journal or proceedings "
+        "it is part of",
+        "nothing required; a repository that shows the citation needs it: ask the endpoint's "
+        "owner, or look in the record's extra for a source (dc:source) not read",
+    ),
     "validate.not_an_output": CodeHelp(
         "the record describes a person, not a research output: a Pure persons set was "
         "harvested (Pure names such records persons/ in their OAI identifier); it is stored "

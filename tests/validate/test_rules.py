@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ir_ingest.entry import Severity
-from ir_ingest.schema import Agent, Record, Source, Text
+from ir_ingest.schema import Agent, Host, Record, ResourceType, Source, Text
 from ir_ingest.validate import CODES, validate_record
 
 
@@ -82,3 +82,41 @@ def test_other_records_are_checked_as_outputs(identifier: str) -> None:
 
 def test_every_code_is_documented() -> None:
     assert all(code.startswith("validate.") and message for code, (_, message) in CODES.items())
+
+
+def _complete(**fields: object) -> Record:
+    given: dict[str, object] = {
+        "title": Text(value="Eels"),
+        "creators": [Agent(family_name="Doe")],
+        "publication_date": "2020",
+        "languages": ["eng"],
+    }
+    return _record(**{**given, **fields})
+
+
+COAR = "http://purl.org/coar/"
+EMBARGOED = COAR + "access_right/c_f1cf"
+ARTICLE = ResourceType(uri=COAR + "resource_type/c_6501")
+BOOK = ResourceType(uri=COAR + "resource_type/c_2f33")
+NO_END = ("validate.embargo_without_end", Severity.ERROR)
+UNTITLED = ("validate.host_without_title", Severity.WARNING)
+NO_HOST = ("validate.part_without_host", Severity.WARNING)
+
+
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        # targets.md §4.3: an embargo needs its end; a host its title; a part its host.
+        ({"access_right": EMBARGOED}, NO_END),
+        ({"access_right": EMBARGOED, "embargo_end": "2027-01-01"}, None),
+        ({"host": Host(volume="3")}, UNTITLED),
+        ({"resource_type": ARTICLE}, NO_HOST),
+        ({"resource_type": ARTICLE, "host": Host(title="J")}, None),
+        ({"resource_type": BOOK}, None),
+    ],
+)
+def test_embargo_host_and_part(
+    fields: dict[str, object], said: tuple[str, Severity] | None
+) -> None:
+    issues = [(i.code, i.severity) for i in validate_record(_complete(**fields))]
+    assert issues == ([said] if said else [])

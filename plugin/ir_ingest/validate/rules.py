@@ -16,6 +16,18 @@ CODES: dict[str, tuple[Severity, str]] = {
     "validate.missing_creator": (Severity.ERROR, "the record names no creator"),
     "validate.missing_date": (Severity.WARNING, "the record has no publication date"),
     "validate.missing_language": (Severity.INFO, "the record names no language"),
+    "validate.embargo_without_end": (
+        Severity.ERROR,
+        "the access right is embargoed, but no embargo end date says when it opens",
+    ),
+    "validate.host_without_title": (
+        Severity.WARNING,
+        "the containing publication (host) has no title: its volume or pages say where, not what",
+    ),
+    "validate.part_without_host": (
+        Severity.WARNING,
+        "a chapter, article or conference paper names no publication it is part of (host)",
+    ),
     "validate.not_an_output": (
         Severity.ERROR,
         "the record describes a person, not a research output (Pure names it persons/ in its "
@@ -59,7 +71,31 @@ def _language(record: Record) -> Issue | None:
     return None
 
 
-RULES: tuple[Rule, ...] = (_title, _creators, _date, _language)
+_COAR = "http://purl.org/coar/"
+_EMBARGOED = _COAR + "access_right/c_f1cf"
+#: Book part, journal article, research article, conference paper: each is part of something.
+_PART_TYPES = frozenset(
+    _COAR + "resource_type/" + suffix for suffix in ("c_3248", "c_6501", "c_2df8fbb1", "c_5794")
+)
+
+
+def _embargo(record: Record) -> Issue | None:
+    # targets.md §4.3: core-valid needs embargo_end where the access right is embargoed.
+    if record.access_right == _EMBARGOED and not record.embargo_end:
+        return _issue("validate.embargo_without_end", "embargo_end")
+    return None
+
+
+def _host(record: Record) -> Issue | None:
+    if record.host is not None and not record.host.title:
+        return _issue("validate.host_without_title", "host.title")
+    type_uri = record.resource_type.uri if record.resource_type else None
+    if record.host is None and type_uri in _PART_TYPES:
+        return _issue("validate.part_without_host", "host")
+    return None
+
+
+RULES: tuple[Rule, ...] = (_title, _creators, _date, _language, _embargo, _host)
 
 #: Pure names each record by its kind and UUID (``oai:pure.atira.dk:persons/<uuid>``, beside
 #: ``…:publications/<uuid>``; the part before the kind is usually ``pure.atira.dk``, whatever
