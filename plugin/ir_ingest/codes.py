@@ -227,6 +227,11 @@ CODES: dict[str, CodeHelp] = {
         "series' ISSN (series.issn): a monograph has no ISSN of its own",
         "nothing; if the source means another serial, check such records (`ir-ingest export`)",
     ),
+    "crosswalk.inferred_date": CodeHelp(
+        "the source gives no publication date; another of its dates (when the work was "
+        "created, copyrighted, accepted or submitted) stands for it, as OpenAIRE advises",
+        "nothing; if the record was published at another date, ask the endpoint's owner to add it",
+    ),
     "crosswalk.date_qualifier": CodeHelp(
         "the source qualifies a date (MODS approximate, inferred, questionable); the date is "
         "kept as written, as EDTF level 0 cannot qualify it, and the qualifier is in extra",

@@ -7,6 +7,7 @@ from typing import Any
 from ir_ingest.crosswalk.engine import Applied
 from ir_ingest.crosswalk.post import (
     catalogue_punctuation,
+    date_from_other_dates,
     editors_as_creators,
     makers_as_creators,
     series_issn,
@@ -91,3 +92,18 @@ def test_a_books_issn_is_its_series() -> None:
     )
     series_issn(article)
     assert "series" not in article.data
+
+
+def test_a_created_date_stands_for_a_publication_date_not_given() -> None:
+    # A photograph's MODS gives only dateCreated: it had no date at all.
+    applied = Applied(
+        {"dates": [{"date": "2001", "type": "collected"}, {"date": "1958", "type": "created"}]}
+    )
+    date_from_other_dates(applied)
+    assert applied.data["publication_date"] == "1958"
+    assert [i.code for i in applied.issues] == ["crosswalk.inferred_date"]
+    # A digitisation date is no publication date; a given publication date stays.
+    for data in ({"dates": [{"date": "2001", "type": "collected"}]}, {"publication_date": "1990"}):
+        untouched = Applied(dict(data))
+        date_from_other_dates(untouched)
+        assert untouched.data == data

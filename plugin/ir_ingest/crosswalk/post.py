@@ -48,6 +48,38 @@ def issued_date(applied: Applied) -> None:
         dates.insert(0, {"date": date, "type": "issued"})
 
 
+#: The dates that stand for the publication date where the source gives none, in order: when
+#: the work was made, copyrighted, accepted, submitted.  Not when it was digitised (collected)
+#: or its record changed (updated).
+_STAND_IN_DATES = ("created", "copyrighted", "accepted", "submitted")
+
+
+def date_from_other_dates(applied: Applied) -> None:
+    """No publication date: the first of another kind stands for it (OpenAIRE's advice,
+    targets.md §4.2 note 3), said by ``crosswalk.inferred_date``.  Run after
+    :func:`issued_date`: the date stands for the publication's, but was no issue date.
+
+    A photograph's or a manuscript's MODS gives only ``dateCreated``: it had no date at all.
+    """
+    data = applied.data
+    if data.get("publication_date"):
+        return
+    dates = {d.get("type"): d.get("date") for d in reversed(data.get("dates", []))}
+    kind = next((kind for kind in _STAND_IN_DATES if dates.get(kind)), None)
+    if kind is None:
+        return
+    data["publication_date"] = dates[kind]
+    applied.lineage.setdefault("publication_date", []).append(f"dates[{kind}]")
+    applied.issues.append(
+        Issue(
+            code="crosswalk.inferred_date",
+            message=f"no publication date: the {kind} date {dates[kind]} stands for it",
+            severity=Severity.INFO,
+            path="publication_date",
+        )
+    )
+
+
 def landing_page(applied: Applied) -> None:
     """A URL identifier is the landing page when the source named none (Pure, DSpace, OJS)."""
     source = applied.data.setdefault("source", {})
@@ -297,4 +329,5 @@ STEPS: dict[str, Step] = {
     "date_qualifiers": date_qualifiers,
     "catalogue_punctuation": catalogue_punctuation,
     "series_issn": series_issn,
+    "date_from_other_dates": date_from_other_dates,
 }
