@@ -100,7 +100,7 @@ ARTICLE = ResourceType(uri=COAR + "resource_type/c_6501")
 BOOK = ResourceType(uri=COAR + "resource_type/c_2f33")
 NO_END = ("validate.embargo_without_end", Severity.ERROR)
 UNTITLED = ("validate.host_without_title", Severity.WARNING)
-NO_HOST = ("validate.part_without_host", Severity.WARNING)
+NO_HOST = ("validate.part_without_host", Severity.INFO)
 
 
 @pytest.mark.parametrize(

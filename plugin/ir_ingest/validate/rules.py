@@ -24,8 +24,9 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "the containing publication (host) has no title: its volume or pages say where, not what",
     ),
+    # Advice, as no language is: most repositories' oai_dc names no journal for its articles.
     "validate.part_without_host": (
-        Severity.WARNING,
+        Severity.INFO,
         "a chapter, article or conference paper names no publication it is part of (host)",
     ),
     "validate.not_an_output": (
