@@ -105,6 +105,11 @@ def test_grant_agreement() -> None:
             "title": "H2020",
         },
     }
+    # The project's name, where given, is the award's title: the programme had stood for it.
+    named = "info:eu-repo/grantAgreement/EC/FP7/283595/EU/Tidal Commons/TIDCOM"
+    assert identifiers.grant_agreement(named)["award"]["title"] == "Tidal Commons"
+    unnamed = "info:eu-repo/grantAgreement/EC/FP7/246016//"
+    assert identifiers.grant_agreement(unnamed)["award"]["title"] == "FP7"
     with pytest.raises(NormaliseError):
         identifiers.grant_agreement("https://example.org/grant")
 

@@ -300,7 +300,8 @@ def grant_agreement(value: str) -> dict[str, Any]:
 
     The pattern is Funder/FundingProgram/ProjectID[/Jurisdiction[/ProjectName[/ProjectAcronym]]],
     an empty segment marking a part left out (``EC/FP7/246016//``).  The funder is the acronym
-    given (``EC``); the programme is kept in the award title.  FCT (Portugal) writes project
+    given (``EC``); the award's title is the project's name, or where none is given the
+    programme (``FP7``, which had stood for the title beside a name).  FCT (Portugal) writes project
     numbers with slashes of their own, two-letter segments included (``SFRH/BD/123456/2016/PT``,
     ``UID/BIA/04325/2013/PT``): the number runs to the first empty segment or to the
     jurisdiction, whichever comes first (see :func:`_project_id_end`).
@@ -310,12 +311,15 @@ def grant_agreement(value: str) -> dict[str, Any]:
         raise NormaliseError(f"{value!r} is not an info:eu-repo/grantAgreement URI")
     funder, programme, rest = match.groups()
     segments = rest.split("/")
-    number = "/".join(segments[: _project_id_end(segments)])
+    end = _project_id_end(segments)
+    number = "/".join(segments[:end])
     if not number:
         raise NormaliseError(f"{value!r} has no project number")
     award: dict[str, Any] = {"number": number, "uri": clean_text(value)}
-    if programme:
-        award["title"] = programme
+    after_jurisdiction = segments[end + 1 : end + 2] if end < len(segments) else []
+    title = after_jurisdiction[0] if after_jurisdiction else ""
+    if title or programme:
+        award["title"] = title or programme
     return {"funder": {"name": funder}, "award": award}
 
 
