@@ -209,3 +209,14 @@ def test_packed_creators_are_people_with_their_affiliations_and_nothing_is_lost(
     assert [c["family_name"] for c in record["contributors"]] == ["Hayden", "Jessop"]
     assert "dc:creator" not in record.get("extra", {})
     assert "dc:contributor" not in record.get("extra", {})
+
+
+def test_a_period_in_coverage_is_temporal() -> None:
+    record = _oai_dc(
+        "<dc:coverage>19th century</dc:coverage><dc:coverage>Middle Ages</dc:coverage>"
+        "<dc:coverage>1920s</dc:coverage><dc:coverage>Kestrelford</dc:coverage>"
+    ).record.to_dict()
+    assert record["coverage"] == {
+        "temporal": ["19th century", "Middle Ages", "1920s"],
+        "spatial": ["Kestrelford"],
+    }
