@@ -266,3 +266,10 @@ def test_a_name_as_subject_is_its_name_with_its_own_uri() -> None:
     }
     with pytest.raises(NormaliseError, match="no term"):
         normalise.heading({"scheme": "lcsh"})
+
+
+def test_invisible_characters_are_removed() -> None:
+    # Pasted into a title, they made it differ from the same title typed (a fidelity review).
+    assert normalise.clean_text("Tidal\u00adrange\u200b \ufeffstudies") == "Tidalrange studies"
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # a non-joiner inside
+    assert normalise.clean_text(persian) == persian, "a joiner shapes the script"

@@ -29,14 +29,22 @@ class NormaliseError(ValueError):
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 
+#: Characters that show nothing and mean nothing in metadata: a zero-width space, a soft
+#: hyphen (a word processor's hyphenation point), a byte order mark, a word joiner.  Pasted
+#: into a title, they made it differ from the same title typed.  (Zero-width joiners shape
+#: Persian and Indic script: they stay.)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u00ad\ufeff\u2060"))
+
+
 def clean_text(value: str) -> str:
-    """Unicode NFC, runs of white space collapsed to one space, ends stripped.
+    """Unicode NFC, invisible characters removed, runs of white space collapsed to one space,
+    ends stripped.
 
     A blank line (a paragraph break in an abstract) is kept as one ``\\n\\n``.
     """
     if value.isascii() and value.isprintable() and "  " not in value and value == value.strip():
         return value  # the common case, settled without a regular expression
-    text = unicodedata.normalize("NFC", value)
+    text = unicodedata.normalize("NFC", value.translate(_INVISIBLE))
     # str.split() splits on what a pattern's \s matches, and joins in a fraction of the time.
     if "\n" in text and _PARAGRAPH_BREAK.search(text):
         paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
