@@ -339,6 +339,16 @@ def _people(value: str) -> list[tuple[str | None, ...]]:
                 ("personal", "Aldous", "Maria"),
             ],
         ),
+        # Nor a degree or a role: such co-authors had become the first one's affiliations.
+        (
+            "Smith, John; Jones, Mary, editor; Roe, R., M.D.; Doe, Jane, PhD",
+            [
+                ("personal", "Smith", "John"),
+                ("personal", "Jones", "Mary"),
+                ("personal", "Roe", "R."),
+                ("personal", "Doe", "Jane"),
+            ],
+        ),
     ],
 )
 def test_agents(value: str, expected: list[tuple[str | None, ...]]) -> None:

@@ -63,6 +63,11 @@ _INITIALS = re.compile(r"[^\W\d_]\.(?:-?[^\W\d_]\.)*")
 _STOPPED_NAME = re.compile(r"[^\W\d_]{4,}(?:-[^\W\d_]{2,})*\.")
 # A title or suffix after a second comma: "Spelman, Henry, Sir", "Smith, John, Jr.", "…, III".
 _SUFFIX = re.compile(r"(?:jr|sr|sir|dame|lord|lady|[ivx]+)\.?", re.IGNORECASE)
+# Degrees a catalogue or a form writes after a person's name ("Roe, R., M.D.", "Doe, Jane, PhD").
+_DEGREE = re.compile(
+    r"(?:ph\.?\s?d|m\.?\s?d|d\.?\s?phil|m\.?\s?sc|m\.?\s?a|b\.?\s?a|b\.?\s?sc|dr|prof)\.?",
+    re.IGNORECASE,
+)
 # Particles that begin a family name written after the given name ("Jan van der Berg").
 _PARTICLE = re.compile(
     r"van|der|den|de|la|le|del|della|di|da|von|ten|ter|du|dos|das", re.IGNORECASE
@@ -128,14 +133,26 @@ def _is_inverted_person(name: str) -> bool:
 def _names_no_person(part: str) -> bool:
     """Does a part name no person: an organisation, or a place ("AU, AP, India")?
 
-    A place has two commas or more; life dates, or a title after the second comma ("Spelman,
-    Henry, Sir"), do not make one.
+    A place has two commas or more; what a person's name has after its second comma does not
+    make one: life dates, a title ("Spelman, Henry, Sir"), a degree ("Doe, Jane, PhD") or a
+    role ("Jones, Mary, editor", a co-author who had become an affiliation).
     """
     core = _LIFE_DATES.sub("", _without_role(part)[0])
     if is_organisation(core):
         return True
-    pieces = core.split(",")
-    return len(pieces) > 2 and not _SUFFIX.fullmatch(pieces[2].strip())
+    pieces = [piece.strip() for piece in core.split(",")]
+    return len(pieces) > 2 and not all(_after_a_name(piece) for piece in pieces[2:])
+
+
+def _after_a_name(piece: str) -> bool:
+    """Whether ``piece`` is what follows a person's name: a title, a degree, life dates or a
+    relator term."""
+    return bool(
+        _SUFFIX.fullmatch(piece)
+        or _DEGREE.fullmatch(piece)
+        or _LIFE_DATES.fullmatch(f", {piece}")
+        or lookup_row("relators", piece.rstrip("."))
+    )
 
 
 def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
