@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 import time
 from contextlib import contextmanager
 from datetime import UTC
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from rich.console import Console
 from rich.progress import (
@@ -54,6 +55,23 @@ def reader_gone() -> NoReturn:
 # No emoji codes: ":x:" inside an identifier or a token must print as written.
 # Printed text is harvested text: "[/i]" in a title is not Rich markup (it raised MarkupError)
 # and "[link=…]" must not become a terminal hyperlink (security audit).
+@contextmanager
+def stdout_for_output() -> Iterator[TextIO]:
+    """Stdout, for output a command writes itself (JSON, JSON Lines, a report): the reader
+    leaving ends the process as :func:`reader_gone` says, as for the console's output."""
+    try:
+        yield sys.stdout
+        sys.stdout.flush()
+    except BrokenPipeError:
+        reader_gone()
+
+
+def write_out(text: str) -> None:
+    """Write ``text`` to stdout (see :func:`stdout_for_output`)."""
+    with stdout_for_output() as stdout:
+        stdout.write(text)
+
+
 out = _Output(soft_wrap=True, emoji=False, markup=False, highlight=False)
 err = Console(stderr=True, soft_wrap=True, emoji=False, markup=False, highlight=False)
 

@@ -169,7 +169,16 @@ def test_dash_as_the_output_file_is_stdout(db: str, oai_endpoint: str, tmp_path:
     assert not Path("-").exists()
 
 
-@pytest.mark.parametrize("command", [["export"], ["codes"], ["report", "--list"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export"],
+        ["codes"],
+        ["report", "--list"],
+        ["report", "1", "--format", "json"],  # written whole, not through the console (a review)
+        ["crosswalk", str(Path(__file__).parents[2] / "fixtures/records/mods/seed-chapter.xml")],
+    ],
+)
 def test_output_to_a_reader_gone_ends_quietly(
     command: list[str], db: str, oai_endpoint: str
 ) -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ir_ingest.cli.common import Settings, UserAgentOption, app, fail_cleanly
 from ir_ingest.cli.runs import Where, refuse_blank, resolved
-from ir_ingest.console import print_checked
+from ir_ingest.console import print_checked, write_out
 from ir_ingest.errors import IngestError
 
 if TYPE_CHECKING:
@@ -89,4 +88,4 @@ def check(
 
 
 def _print_json(checked: Checked) -> None:
-    sys.stdout.write(json.dumps(checked.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    write_out(json.dumps(checked.to_dict(), indent=2, ensure_ascii=False) + "\n")

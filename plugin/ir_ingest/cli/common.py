@@ -15,7 +15,7 @@ import typer
 
 from ir_ingest import __version__
 from ir_ingest.config import Config, load_config
-from ir_ingest.console import err, out, reader_gone
+from ir_ingest.console import err, out
 from ir_ingest.crosswalk import add_crosswalk_dir
 from ir_ingest.crosswalk.lookups import add_lookup_dir
 from ir_ingest.errors import IngestError, Terminated, UsageError
@@ -258,8 +258,7 @@ def fail_cleanly(then: str = "") -> Iterator[None]:
     """Turn a run failure into one line on stderr and exit status 1 (2 for a
     :class:`UsageError`, as Typer exits for an option it refuses); Ctrl-C and SIGTERM into
     a line and 128 + the signal's number, the line ending with ``then``: what becomes of the
-    work, where it is kept (:data:`RESUMES`); output to a pipe closed early into 128 +
-    SIGPIPE's number, without a word."""
+    work, where it is kept (:data:`RESUMES`)."""
     _THEN.append(then)
     try:
         yield
@@ -269,8 +268,6 @@ def fail_cleanly(then: str = "") -> Iterator[None]:
     except IngestError as exc:
         print_failure(exc)
         raise typer.Exit(1) from exc
-    except BrokenPipeError:  # what export writes itself, not through the console
-        reader_gone()
     except KeyboardInterrupt as exc:
         stopped = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
         done = "".join(f": {note}" for note in getattr(exc, "__notes__", ()))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import sys
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
@@ -15,7 +14,7 @@ import typer
 
 from ir_ingest.cli.common import OutputOption, Settings, app, chosen_format, fail_cleanly
 from ir_ingest.cli.runs import Where, refuse_blank, resolved
-from ir_ingest.console import err, out, print_lineage
+from ir_ingest.console import err, out, print_lineage, stdout_for_output, write_out
 from ir_ingest.crosswalk import check_crosswalk_name, registry
 from ir_ingest.errors import IngestError, UsageError
 
@@ -272,7 +271,7 @@ def crosswalk_command(
     else:
         records = [entry.record.to_dict() for entry in entries if entry.record]
         document = records[0] if len(records) == 1 else records
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        write_out(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     for entry in entries:
         if len(entries) > 1 and entry.issues:  # a collection: say whose issues follow
             err.print(f"# {entry.harvested.identifier}")
@@ -340,7 +339,8 @@ def export(
         records = _records(store, run_id, valid_only)
         lines = map(_with_issues if with_issues else _record_only, records)
         if output is None:
-            written = _write_records(lines, sys.stdout, written_as)
+            with stdout_for_output() as stdout:
+                written = _write_records(lines, stdout, written_as)
         else:
             try:
                 with _text_file(output, packed) as handle:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from contextlib import closing
 from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
@@ -17,7 +16,7 @@ from ir_ingest.cli.common import (
     fail_cleanly,
     write_text,
 )
-from ir_ingest.console import out, print_runs
+from ir_ingest.console import out, print_runs, write_out
 from ir_ingest.errors import IngestError, UsageError
 from ir_ingest.report import render
 from ir_ingest.report.model import RunReport
@@ -86,7 +85,7 @@ def report(
         else render.RENDERERS[shown](loaded)
     )
     if output is None:
-        sys.stdout.write(body)
+        write_out(body)
         return
     with fail_cleanly():
         write_text(output, body)
