@@ -158,3 +158,24 @@ def test_parts_of_the_work_itself_make_no_host() -> None:
     several = crosswalk_record(mods(part.format(97, 98) + part.format(99, 100)), "mods").record
     assert several.host is None
     assert several.extra["mods:part/mods:extent/mods:start"] == ["97", "99"]
+
+
+def test_a_pre_coordinated_heading_is_one_subject_and_its_places_still_coverage() -> None:
+    record, _ = _mods(
+        '<subject authority="lcsh" valueURI="http://id.loc.gov/authorities/subjects/sh1">'
+        "<geographic>Vennmark</geographic><topic>History</topic><temporal>1880-1900</temporal>"
+        "</subject>"
+        # FAST's terms are facets, each with its URI: not one heading (a review).
+        '<subject authority="fast"><topic valueURI="http://id.worldcat.org/fast/1">Cats</topic>'
+        '<topic valueURI="http://id.worldcat.org/fast/2">Dogs</topic></subject>'
+    )
+    assert record["subjects"] == [
+        {
+            "value": "Vennmark--History--1880-1900",
+            "scheme": "lcsh",
+            "uri": "http://id.loc.gov/authorities/subjects/sh1",
+        },
+        {"value": "Cats", "scheme": "fast", "uri": "http://id.worldcat.org/fast/1"},
+        {"value": "Dogs", "scheme": "fast", "uri": "http://id.worldcat.org/fast/2"},
+    ]
+    assert record["coverage"] == {"spatial": ["Vennmark"], "temporal": ["1880-1900"]}
