@@ -55,6 +55,7 @@ def test_a_catalogues_punctuation_is_taken_off_the_end_of_titles_publishers_and_
             "place_of_publication": "Leiden :",
             "host": {"title": "Flora of Java =", "publisher": "E.J. Brill,"},
             "notes": ["kept as written :"],
+            "subtitle": {"value": "Estudio del caf&eacute;"},  # escaped twice: not ISBD's ";"
         }
     )
     catalogue_punctuation(applied)
@@ -64,6 +65,7 @@ def test_a_catalogues_punctuation_is_taken_off_the_end_of_titles_publishers_and_
         "place_of_publication": "Leiden",
         "host": {"title": "Flora of Java", "publisher": "E.J. Brill"},
         "notes": ["kept as written :"],
+        "subtitle": {"value": "Estudio del caf&eacute;"},
     }
 
 

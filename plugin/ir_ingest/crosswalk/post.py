@@ -7,6 +7,7 @@ small, named in data, and tested; none invents values the source did not carry.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -302,6 +303,7 @@ _CATALOGUED = (
 )  # fmt: skip
 #: ISBD's punctuation between parts, at the end of a value; a full stop stays ("Inc.").
 _ISBD_END = " /:;,="
+_REFERENCE_END = re.compile(r"&#?\w+;$")
 
 
 def catalogue_punctuation(applied: Applied) -> None:
@@ -315,7 +317,12 @@ def catalogue_punctuation(applied: Applied) -> None:
                 break
         else:
             value = holder.get(path[-1])
-            if isinstance(value, str) and value.rstrip(_ISBD_END):
+            # Not a reference's ";" ("caf&eacute;", escaped twice by the source).
+            if (
+                isinstance(value, str)
+                and value.rstrip(_ISBD_END)
+                and not _REFERENCE_END.search(value)
+            ):
                 holder[path[-1]] = value.rstrip(_ISBD_END)
 
 
