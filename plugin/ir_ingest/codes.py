@@ -277,8 +277,8 @@ CODES: dict[str, CodeHelp] = {
         "is there, a crosswalk rule misses it",
     ),
     "validate.part_without_host": CodeHelp(
-        "a chapter, journal article or conference paper names no book, journal or proceedings "
-        "it is part of",
+        "a chapter, article, review or conference paper or poster names no book, journal or "
+        "proceedings it is part of",
         "nothing required; a repository that shows the citation needs it: ask the endpoint's "
         "owner, or look in the record's extra for a source (dc:source) not read",
     ),

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
+from ir_ingest.crosswalk.post import PART_TYPES
 from ir_ingest.entry import Issue, Severity
 from ir_ingest.schema import Record
 
@@ -27,7 +28,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     # Advice, as no language is: most repositories' oai_dc names no journal for its articles.
     "validate.part_without_host": (
         Severity.INFO,
-        "a chapter, article or conference paper names no publication it is part of (host)",
+        "a chapter, article, review or conference paper names no publication it is part of (host)",
     ),
     "validate.not_an_output": (
         Severity.ERROR,
@@ -72,12 +73,7 @@ def _language(record: Record) -> Issue | None:
     return None
 
 
-_COAR = "http://purl.org/coar/"
-_EMBARGOED = _COAR + "access_right/c_f1cf"
-#: Book part, journal article, research article, conference paper: each is part of something.
-_PART_TYPES = frozenset(
-    _COAR + "resource_type/" + suffix for suffix in ("c_3248", "c_6501", "c_2df8fbb1", "c_5794")
-)
+_EMBARGOED = "http://purl.org/coar/access_right/c_f1cf"
 
 
 def _embargo(record: Record) -> Issue | None:
@@ -91,7 +87,7 @@ def _host(record: Record) -> Issue | None:
     if record.host is not None and not record.host.title:
         return _issue("validate.host_without_title", "host.title")
     type_uri = record.resource_type.uri if record.resource_type else None
-    if record.host is None and type_uri in _PART_TYPES:
+    if record.host is None and type_uri in PART_TYPES:
         return _issue("validate.part_without_host", "host")
     return None
 
