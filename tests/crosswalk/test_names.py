@@ -160,6 +160,8 @@ def test_agent_particles_and_life_dates(value: str, family: str, given: str) -> 
         "City of Lansing",
         "City Planning Division",
         "Universitat de Barcelona, Facultat de Biologia",
+        # A Zenodo creator that had been a person, family "Survey" (a review).
+        "International Journal of Computer Science and Engineering Survey (IJCSES)",
     ],
 )
 def test_agent_organisations(value: str) -> None:
@@ -234,6 +236,7 @@ def test_agent_keeps_parentheses_that_are_no_role() -> None:
         ("Pau, L-F.", "Pau", "L-F."),
         ("Zulfikar, Andi Muh.", "Zulfikar", "Andi Muh."),
         ("Jong, G. de.", "de Jong", "G."),
+        ("Smith, Thos.", "Smith", "Thos."),  # an abbreviation of four letters (a review)
     ],
 )
 def test_agent_inverted_names_as_catalogues_write_them(value: str, family: str, given: str) -> None:

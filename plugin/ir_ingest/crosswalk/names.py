@@ -45,6 +45,9 @@ _WEAK_ORGANISATION_WORDS = frozenset(
 )  # fmt: skip
 # Words no personal name has ("Board of Trade", "Office for National Statistics", "Smith & Co").
 _FUNCTION_WORDS = frozenset(("of", "for", "the", "and", "&"))
+# An acronym in parentheses after a name of several words names a body: "International
+# Journal of … Survey (IJCSES)" (a Zenodo creator) had been a person, family "Survey".
+_ACRONYM_AFTER = re.compile(r"\S\s+\S+\s+\([A-Z]{3,}\)$")
 # An acronym of three or more capitals beside a weak word: "MIT Press", "ACM Press".
 _ACRONYM = re.compile(r"^[A-Z]{3,}$")
 # Library catalogues add life dates to a heading: "Smith, Alfred, 1820-1912", "…, b. 1820";
@@ -61,6 +64,11 @@ _INITIALS = re.compile(r"[^\W\d_]\.(?:-?[^\W\d_]\.)*")
 # as shorter ones are often abbreviations ("Andi Muh." for Muhammad, "Wm.", "L-F."), or a
 # particle ("Jong, G. de.").
 _STOPPED_NAME = re.compile(r"[^\W\d_]{4,}(?:-[^\W\d_]{2,})*\.")
+# Given names of four letters or more that English catalogues abbreviate ("Thos.", "Chas."):
+# their full stop stays.
+_ABBREVIATED = frozenset(
+    ("thos", "chas", "benj", "saml", "robt", "richd", "jona", "edwd", "alexr", "geo", "jas", "wm")
+)
 # A title or suffix after a second comma: "Spelman, Henry, Sir", "Smith, John, Jr.", "…, III".
 _SUFFIX = re.compile(r"(?:jr|sr|sir|dame|lord|lady|[ivx]+)\.?", re.IGNORECASE)
 # Degrees a catalogue or a form writes after a person's name ("Roe, R., M.D.", "Doe, Jane, PhD").
@@ -184,7 +192,7 @@ def is_organisation(name: str) -> bool:
         if name.isascii()
         else _ORGANISATION_WORDS.search(name)
     )
-    return bool(found) or _weak_organisation(name)
+    return bool(found) or bool(_ACRONYM_AFTER.search(name)) or _weak_organisation(name)
 
 
 def _weak_organisation(name: str) -> bool:
@@ -245,7 +253,8 @@ def _inverted_parts(name: str) -> tuple[str, str]:
     family, _, rest = (part.strip() for part in name.partition(","))
     given = rest.partition(",")[0].strip()
     last, stop = given.rsplit(" ", 1)[-1], given.endswith(".")
-    if stop and (_STOPPED_NAME.fullmatch(last) or _is_lower_particle(last[:-1])):
+    name_stopped = _STOPPED_NAME.fullmatch(last) and last[:-1].lower() not in _ABBREVIATED
+    if stop and (name_stopped or _is_lower_particle(last[:-1])):
         given = given[:-1]
     words = given.split(" ")
     first_particle = len(words)
