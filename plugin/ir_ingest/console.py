@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from ir_ingest.entry import Entry
-    from ir_ingest.jobs.checked import Checked
+    from ir_ingest.jobs.checked import Checked, Finding
     from ir_ingest.oai.harvest import ProgressCallback
     from ir_ingest.report.model import RunReport
     from ir_ingest.store.runs import RunListed
@@ -135,12 +135,16 @@ def print_runs(runs: list[RunListed]) -> None:
 _LEVEL_STYLES = {"ok": "green", "info": "blue", "warning": "yellow", "error": "bold red"}
 
 
-def print_checked(checked: Checked) -> None:
-    """A finding a line (level, topic, what), then the verdict: a harvest would work, or not."""
-    out.print(f"Checked {checked.url}:")
-    for finding in checked.findings:
-        out.print(f"  {finding.level:<8}", style=_LEVEL_STYLES[finding.level], end="")
-        out.print(f"{finding.topic:<9} {finding.message}")
+def print_finding(checked: Checked, finding: Finding) -> None:
+    """A finding a line (level, topic, what), as the check makes it; the URL before the first."""
+    if finding is checked.findings[0]:
+        out.print(f"Checked {checked.url}:")
+    out.print(f"  {finding.level:<8}", style=_LEVEL_STYLES[finding.level], end="")
+    out.print(f"{finding.topic:<9} {finding.message}")
+
+
+def print_verdict(checked: Checked) -> None:
+    """After the findings, the verdict: a harvest would work, or not."""
     warnings = checked.count("warning")
     if checked.count("error"):
         out.print("Not ready to harvest: see the error above.")

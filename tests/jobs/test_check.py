@@ -24,7 +24,7 @@ from tests.oai.scripted import scripted
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from ir_ingest.jobs.checked import Checked
+    from ir_ingest.jobs.checked import Checked, Finding
     from ir_ingest.oai.provider import StartResponse, WSGIApp
 
 
@@ -41,6 +41,21 @@ def _lines(checked: Checked, level: str, topic: str | None = None) -> list[str]:
         for f in checked.findings
         if f.level == level and (topic is None or f.topic == topic)
     ]
+
+
+def test_each_finding_is_told_as_it_is_made(oai_endpoint: str) -> None:
+    # Said as it goes: a Ctrl-C during a slow endpoint's paging had lost every finding.
+    told: list[str] = []
+
+    def said(checked: Checked, finding: Finding) -> None:
+        assert finding is checked.findings[-1], "told once it is the check's"
+        told.append(finding.topic)
+        if finding.topic == "records":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        check_endpoint(oai_endpoint, as_found=said)
+    assert told == ["Identify", "formats", "records"]
 
 
 def test_a_sound_endpoint_is_said_to_work(

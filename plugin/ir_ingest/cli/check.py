@@ -9,7 +9,7 @@ import typer
 
 from ir_ingest.cli.common import Settings, UserAgentOption, app, fail_cleanly
 from ir_ingest.cli.runs import Where, refuse_blank, resolved
-from ir_ingest.console import print_checked, write_out
+from ir_ingest.console import print_finding, print_verdict, write_out
 from ir_ingest.errors import IngestError
 
 if TYPE_CHECKING:
@@ -74,6 +74,7 @@ def check(
                 crosswalk=where.crosswalk,
                 repository=where.repository,
                 policy=TransportPolicy(user_agent=user_agent) if user_agent else None,
+                as_found=None if as_json else print_finding,
             )
         except IngestError as exc:
             if as_json:  # a monitoring script reads stdout: it gets JSON, not nothing
@@ -82,7 +83,7 @@ def check(
     if as_json:
         _print_json(checked)
     else:
-        print_checked(checked)
+        print_verdict(checked)
     if checked.count("error"):
         raise typer.Exit(1)
 

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from ir_ingest.entry import Issue
+    from ir_ingest.jobs.checked import Finding
     from ir_ingest.oai.client import Identify, Page
     from ir_ingest.oai.transport import TransportPolicy
 
@@ -58,16 +59,18 @@ def check_endpoint(
     crosswalk: str | None = None,
     repository: str | None = None,
     policy: TransportPolicy | None = None,
+    as_found: Callable[[Checked, Finding], None] | None = None,
 ) -> Checked:
     """Ask ``url`` what a harvest in ``prefix`` (of ``set_spec``, read with ``crosswalk``)
     would ask, and say what it found.  Never raises for what the endpoint answers: what the
     harvest would fail on is an ``error`` finding, and the check stops there (but for an
     Identify answered with an OAI-PMH error, which only incremental runs need).  Raises
     :class:`ConfigError`, before any request, for a crosswalk that cannot read ``prefix``.
+    ``as_found`` is told of each finding as it is made.
     """
     if prefix != AUTO_PREFIX:
         check_reader(crosswalk, prefix)  # the harvest's refusal, in its words
-    checked = Checked(public_url(url))
+    checked = Checked(public_url(url), said=as_found)
     with OAIClient(url, policy, repository) as client:
         check = _Check(client, checked, set_spec, crosswalk)
         steps: list[tuple[str, Callable[[], bool]]] = [

@@ -17,6 +17,8 @@ from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.secrets import public_url
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ir_ingest.oai.client import Identify, Page
 
 Level = Literal["ok", "info", "warning", "error"]
@@ -44,9 +46,15 @@ class Checked:
     findings: list[Finding] = field(default_factory=list)
     #: The format a harvest would take (``None`` when none could be).
     prefix: str | None = None
+    #: Told of each finding as it is made: a check of a slow endpoint is said as it goes, and
+    #: what it found is not lost to a Ctrl-C.
+    said: Callable[[Checked, Finding], None] | None = field(default=None, repr=False)
 
     def add(self, level: Level, topic: str, message: str) -> None:
-        self.findings.append(Finding(level, topic, message))
+        finding = Finding(level, topic, message)
+        self.findings.append(finding)
+        if self.said is not None:
+            self.said(self, finding)
 
     def count(self, level: Level) -> int:
         return sum(finding.level == level for finding in self.findings)
