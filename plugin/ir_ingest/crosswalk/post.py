@@ -309,17 +309,20 @@ _REFERENCE_END = re.compile(r"&#?\w+;$")
 def catalogue_punctuation(applied: Applied) -> None:
     """Take ISBD's punctuation off the end of a title, publisher or place ("Leiden :" is
     "Leiden"): it separates a catalogue's parts, and says nothing of the value."""
+    data = applied.data
     for path in _CATALOGUED:
-        holder: Any = applied.data
+        holder: Any = data
         for key in path[:-1]:
             holder = holder.get(key)
             if not isinstance(holder, dict):
                 break
         else:
             value = holder.get(path[-1])
-            # Not a reference's ";" ("caf&eacute;", escaped twice by the source).
+            # The test of the last character first: it runs for every record.  Not a
+            # reference's ";" ("caf&eacute;", escaped twice by the source).
             if (
                 isinstance(value, str)
+                and value[-1:] in _ISBD_END
                 and value.rstrip(_ISBD_END)
                 and not _REFERENCE_END.search(value)
             ):
