@@ -220,3 +220,12 @@ def test_a_period_in_coverage_is_temporal() -> None:
         "temporal": ["19th century", "Middle Ages", "1920s"],
         "spatial": ["Kestrelford"],
     }
+
+
+@pytest.mark.parametrize(
+    ("written", "pages"), [("120", 120), ("19 pages", 19), ("5 p.", 5), ("622115", None)]
+)
+def test_a_page_count_in_dc_format_and_no_file_size(written: str, pages: int | None) -> None:
+    # DSpace writes a file's size in bytes in dc:format: it had become 622,115 pages.
+    record = _oai_dc(f"<dc:format>{written}</dc:format>").record.to_dict()
+    assert (record.get("extent") or {}).get("pages") == pages
