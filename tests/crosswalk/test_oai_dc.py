@@ -229,3 +229,12 @@ def test_a_page_count_in_dc_format_and_no_file_size(written: str, pages: int | N
     # DSpace writes a file's size in bytes in dc:format: it had become 622,115 pages.
     record = _oai_dc(f"<dc:format>{written}</dc:format>").record.to_dict()
     assert (record.get("extent") or {}).get("pages") == pages
+
+
+def test_a_source_repeating_the_records_own_title_names_no_host() -> None:
+    # Zenodo: the article's own title had become its journal's.
+    record = _oai_dc(  # the record's title is "T"
+        "<dc:type>info:eu-repo/semantics/article</dc:type><dc:source>t</dc:source>"
+    ).record.to_dict()
+    assert "title" not in (record.get("host") or {})
+    assert record["extra"]["dc:source"] == ["t"]

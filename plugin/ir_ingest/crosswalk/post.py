@@ -172,6 +172,9 @@ def _host_from_citation(applied: Applied, host: dict[str, Any], text: str, path:
         parsed = citation(text)
     except NormaliseError:
         return
+    own = (applied.data.get("title") or {}).get("value")
+    if own and parsed["title"].casefold() == own.casefold():
+        return  # Zenodo's dc:source that repeats the record's own title names no host
     # The source value stays in extra, verbatim; the host is our reading of it.
     issn = parsed.pop("issn", None)
     host.update(parsed)
