@@ -179,3 +179,15 @@ def test_a_pre_coordinated_heading_is_one_subject_and_its_places_still_coverage(
         {"value": "Dogs", "scheme": "fast", "uri": "http://id.worldcat.org/fast/2"},
     ]
     assert record["coverage"] == {"spatial": ["Vennmark"], "temporal": ["1880-1900"]}
+
+
+def test_an_events_agent_as_publisher_and_an_abstract_not_to_share() -> None:
+    record, _ = _mods(
+        "<originInfo eventType='publication'><agent><namePart>Harbour Press</namePart></agent>"
+        "</originInfo><originInfo eventType='redaction'><agent><namePart>Editors' Office"
+        "</namePart></agent></originInfo>"
+        "<abstract>Shown.</abstract><abstract shareable='no'>Not to be shown.</abstract>"
+    )
+    assert record["publisher"] == "Harbour Press"
+    assert [a["value"] for a in record["abstracts"]] == ["Shown."]
+    assert record["extra"]["mods:abstract"] == ["Not to be shown."]
