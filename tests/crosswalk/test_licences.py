@@ -28,7 +28,9 @@ PROSE = [
     (f"Licensed under CC BY ({CC_BY}).", CC_BY),
     (f"See {CC_BY}; {CC_BY}.", CC_BY),  # the same URL twice names one licence
     (f"{CC_BY}.", CC_BY),
-    ("https://creativecommons.org/licenses/by/4.0", "https://creativecommons.org/licenses/by/4.0"),
+    # Any page of the licence names it, by its canonical URL.
+    ("https://creativecommons.org/licenses/by/4.0", CC_BY),
+    ("http://creativecommons.org/licenses/by/4.0/legalcode", CC_BY),
 ]
 
 
@@ -48,7 +50,7 @@ def test_oai_dc_licence_prose(text: str, uri: str) -> None:
         *PROSE,
         (
             "Available under https://spdx.org/licenses/MIT.html.",
-            "https://spdx.org/licenses/MIT.html",
+            "https://opensource.org/licenses/MIT",
         ),
     ],
 )
@@ -60,3 +62,43 @@ def test_mods_licence_prose(text: str, uri: str) -> None:
 def test_two_different_licence_urls_give_no_licence(template: str, prefix: str) -> None:
     text = f"Text under {CC_BY}, figures under https://creativecommons.org/licenses/by-nc/4.0/."
     assert _licences(template, text, prefix) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "named"),
+    [
+        # Zenodo's dc:rights: a licence's URL, or its name alone; each had been a rights
+        # statement only, with a CC licence's URI and no SPDX id (a second fidelity review).
+        ("https://creativecommons.org/licenses/by/4.0/legalcode", ("cc-by-4.0", CC_BY)),
+        (
+            "http://creativecommons.org/licenses/by-nc-nd/3.0/de/deed.de",
+            ("cc-by-nc-nd-3.0-de", "https://creativecommons.org/licenses/by-nc-nd/3.0/de/"),
+        ),
+        (
+            "https://creativecommons.org/publicdomain/zero/1.0/",
+            ("cc0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
+        ),
+        ("https://opensource.org/licenses/MIT", ("mit", "https://opensource.org/licenses/MIT")),
+        ("MIT License", ("mit", "https://opensource.org/licenses/MIT")),
+        (
+            "http://www.apache.org/licenses/LICENSE-2.0",
+            ("apache-2.0", "https://www.apache.org/licenses/LICENSE-2.0"),
+        ),
+        (
+            "Creative Commons Attribution 4.0 International",
+            ("cc-by-4.0", CC_BY),
+        ),
+    ],
+)
+def test_a_licence_is_named_by_its_spdx_id(written: str, named: tuple[str, str]) -> None:
+    result = crosswalk_record(etree.fromstring(OAI_DC.format(written)), "oai_dc")
+    record = result.record.to_dict()
+    assert [(lic.get("id"), lic["uri"]) for lic in record["licenses"]] == [named]
+    assert "rights_statements" not in record, "a licence's name is not said again as a statement"
+
+
+def test_a_rights_statement_is_no_licence() -> None:
+    rights = "http://rightsstatements.org/vocab/InC/1.0/"
+    record = crosswalk_record(etree.fromstring(OAI_DC.format(rights)), "oai_dc").record.to_dict()
+    assert "licenses" not in record
+    assert record["rights_statements"] == [rights]

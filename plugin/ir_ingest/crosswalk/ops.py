@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ir_ingest.crosswalk import identifiers, names, normalise
+from ir_ingest.crosswalk import identifiers, licences, names, normalise
 from ir_ingest.crosswalk.lookups import load_table, lookup_row, table_columns
 from ir_ingest.crosswalk.patterns import Pattern, compile_pattern
 from ir_ingest.errors import ConfigError
@@ -211,6 +211,7 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "related_parts": (_plain(identifiers.related_parts), _no_arg),
     "title_parts": (_plain(normalise.title_parts), _no_arg),
     "heading": (_plain(normalise.heading), _no_arg),
+    "licence": (_plain(licences.licence), _no_arg),
     "sanitise_html": (_plain(normalise.sanitise_html), _no_arg),
     "integer": (_plain(normalise.integer), _no_arg),
 }
