@@ -11,6 +11,7 @@ from ir_ingest.crosswalk.post import (
     editors_as_creators,
     makers_as_creators,
     series_issn,
+    series_statement,
 )
 
 
@@ -109,3 +110,15 @@ def test_a_created_date_stands_for_a_publication_date_not_given() -> None:
         untouched = Applied(dict(data))
         date_from_other_dates(untouched)
         assert untouched.data == data
+
+
+def test_a_series_statement_is_its_title_and_number() -> None:
+    applied = Applied(
+        {
+            "series": {"title": "Flore de Buitenzorg ; pt. 5."},
+            "host": {"series": {"title": "Fact sheets ; HLA-6222", "number": "9"}},
+        }
+    )
+    series_statement(applied)
+    assert applied.data["series"] == {"title": "Flore de Buitenzorg", "number": "pt. 5"}
+    assert applied.data["host"]["series"]["title"] == "Fact sheets ; HLA-6222", "a number given"

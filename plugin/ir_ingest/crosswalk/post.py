@@ -332,6 +332,19 @@ def catalogue_punctuation(applied: Applied) -> None:
                 holder[path[-1]] = value.rstrip(_ISBD_END)
 
 
+def series_statement(applied: Applied) -> None:
+    """A series statement as a catalogue writes it, ``Title ; number`` (ISBD), is the series'
+    title and its number, where no number is given apart: "Flore de Buitenzorg ; pt. 5." had
+    been a series title whole."""
+    data = applied.data
+    for series in (data.get("series"), (data.get("host") or {}).get("series")):
+        if not isinstance(series, dict) or series.get("number"):
+            continue
+        title, separator, number = (series.get("title") or "").partition(" ; ")
+        if separator and title.strip() and number.strip(" ."):
+            series["title"], series["number"] = title.strip(), number.strip().removesuffix(".")
+
+
 STEPS: dict[str, Step] = {
     "issued_date": issued_date,
     "landing_page": landing_page,
@@ -343,4 +356,5 @@ STEPS: dict[str, Step] = {
     "catalogue_punctuation": catalogue_punctuation,
     "series_issn": series_issn,
     "date_from_other_dates": date_from_other_dates,
+    "series_statement": series_statement,
 }
