@@ -36,6 +36,8 @@ from ir_ingest.crosswalk.normalise import NormaliseError
             "ISBN 978-0-367-73501-2 (hbk.)",
             {"scheme": "isbn", "value": "9780367735012", "note": "hbk."},
         ),
+        # Hyphens spaced apart are the number's: "- 1" had been a note (a fidelity review).
+        ("ISBN 90 - 5892 - 032 - 1", {"scheme": "isbn", "value": "9789058920324"}),
         # What a URL may not hold unencoded is percent-encoded, not lost.
         (
             'https://example.org/"><script>x</script>',

@@ -114,9 +114,13 @@ _NUMBER_AND_NOTE = {
 }
 
 
+_SPACED_HYPHEN = re.compile(r"\s+-\s+")
+
+
 def _note(scheme: str, text: str) -> str | None:
     """What follows an ISBN or ISSN in ``text``, without its parentheses; None if nothing."""
-    found = _NUMBER_AND_NOTE[scheme].match(text)
+    # "90 - 5892 - 032 - 1": hyphens spaced apart are the number's, not a note's.
+    found = _NUMBER_AND_NOTE[scheme].match(_SPACED_HYPHEN.sub("-", text))
     note = found["note"].strip(" ;,:") if found else ""
     if note.startswith("(") and note.endswith(")"):
         note = note[1:-1].strip()
