@@ -71,14 +71,8 @@ def date_from_other_dates(applied: Applied) -> None:
         return
     data["publication_date"] = dates[kind]
     applied.lineage.setdefault("publication_date", []).append(f"dates[{kind}]")
-    applied.issues.append(
-        Issue(
-            code="crosswalk.inferred_date",
-            message=f"no publication date: the {kind} date {dates[kind]} stands for it",
-            severity=Severity.INFO,
-            path="publication_date",
-        )
-    )
+    said = f"no publication date: the {kind} date {dates[kind]} stands for it"
+    applied.issues.append(_inferred(said, "publication_date", "crosswalk.inferred_date"))
 
 
 def landing_page(applied: Applied) -> None:
@@ -211,19 +205,14 @@ def series_issn(applied: Applied) -> None:
     data["identifiers"] = [i for i in data["identifiers"] if i is not issn]
     data["series"] = {**series, "issn": issn["value"]}
     applied.lineage.setdefault("series.issn", []).append("identifiers[issn]")
-    applied.issues.append(
-        Issue(
-            code="crosswalk.inferred_series",
-            message=f"the ISSN {issn['value']} of a monograph was taken as its series' ISSN",
-            severity=Severity.INFO,
-            path="series.issn",
-        )
-    )
+    said = f"the ISSN {issn['value']} of a monograph was taken as its series' ISSN"
+    applied.issues.append(_inferred(said, "series.issn", "crosswalk.inferred_series"))
 
 
-def _inferred(message: str, path: str) -> Issue:
-    """The info issue (``crosswalk.inferred_host``) saying what was read about the host, where."""
-    return Issue(code="crosswalk.inferred_host", message=message, severity=Severity.INFO, path=path)
+def _inferred(message: str, path: str, code: str = "crosswalk.inferred_host") -> Issue:
+    """The info issue (``crosswalk.inferred_host``, ``…_series``, ``…_date``) saying what was
+    read from the record as a whole, and where it went or came from."""
+    return Issue(code, message, Severity.INFO, path)
 
 
 def editors_as_creators(applied: Applied) -> None:
