@@ -72,7 +72,7 @@ def date_from_other_dates(applied: Applied) -> None:
     data["publication_date"] = dates[kind]
     applied.lineage.setdefault("publication_date", []).append(f"dates[{kind}]")
     said = f"no publication date: the {kind} date {dates[kind]} stands for it"
-    applied.issues.append(_inferred(said, "publication_date", "crosswalk.inferred_date"))
+    applied.issues.append(_inferred(said, "publication_date", code="crosswalk.inferred_date"))
 
 
 def landing_page(applied: Applied) -> None:
@@ -206,7 +206,7 @@ def series_issn(applied: Applied) -> None:
     data["series"] = {**series, "issn": issn["value"]}
     applied.lineage.setdefault("series.issn", []).append("identifiers[issn]")
     said = f"the ISSN {issn['value']} of a monograph was taken as its series' ISSN"
-    applied.issues.append(_inferred(said, "series.issn", "crosswalk.inferred_series"))
+    applied.issues.append(_inferred(said, "series.issn", code="crosswalk.inferred_series"))
 
 
 def _inferred(message: str, path: str, code: str = "crosswalk.inferred_host") -> Issue:
