@@ -224,7 +224,8 @@ CODES: dict[str, CodeHelp] = {
     ),
     "crosswalk.inferred_series": CodeHelp(
         "an ISSN given as a book's, a report's or a thesis's own identifier was taken as its "
-        "series' ISSN (series.issn): a monograph has no ISSN of its own",
+        "series' ISSN (series.issn): a monograph has no ISSN of its own; or the series' title "
+        "and number were read from DSpace's dc:relation ('Series;number'), which stays in extra",
         "nothing; if the source means another serial, check such records (`ir-ingest export`)",
     ),
     "crosswalk.inferred_date": CodeHelp(

@@ -10,6 +10,7 @@ from ir_ingest.crosswalk.post import (
     date_from_other_dates,
     editors_as_creators,
     makers_as_creators,
+    series_from_relation,
     series_issn,
     series_statement,
 )
@@ -122,3 +123,19 @@ def test_a_series_statement_is_its_title_and_number() -> None:
     series_statement(applied)
     assert applied.data["series"] == {"title": "Flore de Buitenzorg", "number": "pt. 5"}
     assert applied.data["host"]["series"]["title"] == "Fact sheets ; HLA-6222", "a number given"
+
+
+def test_dspaces_series_in_a_relation_is_the_series() -> None:
+    # DSpace's dc.relation.ispartofseries ("Series;number") had stayed in extra alone.
+    applied = Applied({"extra": {"dc:relation": ["Econometric Institute Reports;EI 2000-26/A"]}})
+    series_from_relation(applied)
+    assert applied.data["series"] == {
+        "title": "Econometric Institute Reports",
+        "number": "EI 2000-26/A",
+    }
+    assert [i.code for i in applied.issues] == ["crosswalk.inferred_series"]
+    # Two such, or one with no number, say nothing of the record's own series.
+    for relations in (["A;1", "B;2"], ["Related work; see the data"]):
+        untouched = Applied({"extra": {"dc:relation": relations}})
+        series_from_relation(untouched)
+        assert "series" not in untouched.data

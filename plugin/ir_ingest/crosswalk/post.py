@@ -321,6 +321,31 @@ def catalogue_punctuation(applied: Applied) -> None:
                 holder[path[-1]] = value.rstrip(_ISBD_END)
 
 
+#: DSpace's dc.relation.ispartofseries as its oai_dc writes it: "Series;number", the number
+#: with a digit ("ERS; ERS-2001-73-ORG", "Econometric Institute Reports;EI 2000-26/A").
+_SERIES_RELATION = re.compile(r"^([^;]*[^;\s])\s*;\s*([^;]*\d[^;]*)$")
+
+
+def series_from_relation(applied: Applied) -> None:
+    """A ``dc:relation`` that is DSpace's series and number gives the series' title and number,
+    where no series title is known; the value stays in ``extra``, and an info issue says so."""
+    data = applied.data
+    if (data.get("series") or {}).get("title"):
+        return
+    found = [
+        match
+        for text in data.get("extra", {}).get("dc:relation", [])
+        if (match := _SERIES_RELATION.match(text))
+    ]
+    if len(found) != 1:
+        return  # several: which is the output's own series cannot be told
+    title, number = found[0].groups()
+    data["series"] = {**(data.get("series") or {}), "title": title, "number": number.strip()}
+    applied.lineage.setdefault("series.title", []).append("dc:relation")
+    said = f"the series was read from dc:relation {found[0].string!r}"
+    applied.issues.append(_inferred(said, "dc:relation", code="crosswalk.inferred_series"))
+
+
 def series_statement(applied: Applied) -> None:
     """A series statement as a catalogue writes it, ``Title ; number`` (ISBD), is the series'
     title and its number, where no number is given apart: "Flore de Buitenzorg ; pt. 5." had
@@ -346,4 +371,5 @@ STEPS: dict[str, Step] = {
     "series_issn": series_issn,
     "date_from_other_dates": date_from_other_dates,
     "series_statement": series_statement,
+    "series_from_relation": series_from_relation,
 }
