@@ -191,3 +191,15 @@ def test_an_events_agent_as_publisher_and_an_abstract_not_to_share() -> None:
     assert record["publisher"] == "Harbour Press"
     assert [a["value"] for a in record["abstracts"]] == ["Shown."]
     assert record["extra"]["mods:abstract"] == ["Not to be shown."]
+
+
+def test_a_book_with_a_bibliography_is_no_bibliography() -> None:
+    # MARC 008/24 gives marcgt "bibliography" to every book that has one (two reviews).
+    book = (
+        "<typeOfResource>text</typeOfResource><genre authority='marcgt'>bibliography</genre>"
+        "<note>Includes bibliographical references (p. 301-322) and index.</note>"
+    )
+    record, _ = _mods(book)
+    assert record["resource_type"]["uri"] == "http://purl.org/coar/resource_type/c_18cf"
+    record, _ = _mods("<genre authority='marcgt'>bibliography</genre>")
+    assert record["resource_type"]["uri"] == "http://purl.org/coar/resource_type/c_86bc"
