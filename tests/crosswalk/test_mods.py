@@ -181,6 +181,32 @@ def test_a_pre_coordinated_heading_is_one_subject_and_its_places_still_coverage(
     assert record["coverage"] == {"spatial": ["Vennmark"], "temporal": ["1880-1900"]}
 
 
+def test_an_lcsh_heading_whose_terms_have_uris_is_still_one_heading() -> None:
+    # Split as FAST's facets, "History" had stood alone and the heading's URI gone (a review).
+    record, _ = _mods(
+        '<subject authority="lcsh" valueURI="http://id.loc.gov/authorities/subjects/sh2">'
+        '<geographic valueURI="http://id.loc.gov/authorities/names/n1">Vennmark</geographic>'
+        "<topic>History</topic></subject>"
+        '<subject authority="mesh"><topic>Lung Diseases</topic><topic>epidemiology</topic>'
+        "</subject>"
+    )
+    assert [(s["value"], s.get("uri")) for s in record["subjects"]] == [
+        ("Vennmark--History", "http://id.loc.gov/authorities/subjects/sh2"),
+        ("Lung Diseases--epidemiology", None),
+    ]
+
+
+def test_a_photographs_collection_written_as_host_is_none_however_its_type_is_spelt() -> None:
+    record, _ = _mods(
+        "<typeOfResource>Image</typeOfResource>"
+        "<physicalDescription><form>image/jpeg</form><form>Postcard</form></physicalDescription>"
+        "<relatedItem type='host'><titleInfo><title>Harbour Photographs</title></titleInfo>"
+        "</relatedItem>"
+    )
+    assert "host" not in record
+    assert record["formats"] == ["image/jpeg"], "a form that is a media type is a format"
+
+
 def test_an_events_agent_as_publisher_and_an_abstract_not_to_share() -> None:
     record, _ = _mods(
         "<originInfo eventType='publication'><agent><namePart>Harbour Press</namePart></agent>"

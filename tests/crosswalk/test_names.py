@@ -237,6 +237,8 @@ def test_agent_keeps_parentheses_that_are_no_role() -> None:
         ("Zulfikar, Andi Muh.", "Zulfikar", "Andi Muh."),
         ("Jong, G. de.", "de Jong", "G."),
         ("Smith, Thos.", "Smith", "Thos."),  # an abbreviation of four letters (a review)
+        # An affiliation's acronym after a person: still a person (a review).
+        ("Smith, John (NASA)", "Smith", "John (NASA)"),
     ],
 )
 def test_agent_inverted_names_as_catalogues_write_them(value: str, family: str, given: str) -> None:

@@ -215,10 +215,11 @@ def test_a_period_in_coverage_is_temporal() -> None:
     record = _oai_dc(
         "<dc:coverage>19th century</dc:coverage><dc:coverage>Middle Ages</dc:coverage>"
         "<dc:coverage>1920s</dc:coverage><dc:coverage>Kestrelford</dc:coverage>"
+        "<dc:coverage>Century City (Los Angeles, Calif.)</dc:coverage>"
     ).record.to_dict()
     assert record["coverage"] == {
         "temporal": ["19th century", "Middle Ages", "1920s"],
-        "spatial": ["Kestrelford"],
+        "spatial": ["Kestrelford", "Century City (Los Angeles, Calif.)"],
     }
 
 

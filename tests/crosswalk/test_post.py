@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from ir_ingest.crosswalk.engine import Applied
 from ir_ingest.crosswalk.post import (
     catalogue_punctuation,
@@ -113,15 +115,23 @@ def test_a_created_date_stands_for_a_publication_date_not_given() -> None:
         assert untouched.data == data
 
 
-def test_a_series_statement_is_its_title_and_number() -> None:
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Flore de Buitenzorg ; pt. 5.", {"title": "Flore de Buitenzorg", "number": "pt. 5"}),
+        # The number is after the last ";": a subseries stays in the title (a review).
+        ("Reports ; Memoirs ; no. 3", {"title": "Reports ; Memoirs", "number": "no. 3"}),
+    ],
+)
+def test_a_series_statement_is_its_title_and_number(title: str, expected: dict[str, str]) -> None:
     applied = Applied(
         {
-            "series": {"title": "Flore de Buitenzorg ; pt. 5."},
+            "series": {"title": title},
             "host": {"series": {"title": "Fact sheets ; HLA-6222", "number": "9"}},
         }
     )
     series_statement(applied)
-    assert applied.data["series"] == {"title": "Flore de Buitenzorg", "number": "pt. 5"}
+    assert applied.data["series"] == expected
     assert applied.data["host"]["series"]["title"] == "Fact sheets ; HLA-6222", "a number given"
 
 

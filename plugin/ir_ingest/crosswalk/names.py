@@ -45,9 +45,11 @@ _WEAK_ORGANISATION_WORDS = frozenset(
 )  # fmt: skip
 # Words no personal name has ("Board of Trade", "Office for National Statistics", "Smith & Co").
 _FUNCTION_WORDS = frozenset(("of", "for", "the", "and", "&"))
-# An acronym in parentheses after a name of several words names a body: "International
-# Journal of … Survey (IJCSES)" (a Zenodo creator) had been a person, family "Survey".
-_ACRONYM_AFTER = re.compile(r"\S\s+\S+\s+\([A-Z]{3,}\)$")
+# An acronym in parentheses after a body's name: "International Journal of … Survey
+# (IJCSES)" (a Zenodo creator) had been a person, family "Survey".  A person's affiliation
+# is written so too ("John Smith (NASA)"): only a name of four words or more, or with a word
+# no personal name has ("of"), is a body's.
+_ACRONYM_AFTER = re.compile(r"^(?P<name>.+?)\s+\([A-Z]{3,}\)$")
 # An acronym of three or more capitals beside a weak word: "MIT Press", "ACM Press".
 _ACRONYM = re.compile(r"^[A-Z]{3,}$")
 # Library catalogues add life dates to a heading: "Smith, Alfred, 1820-1912", "…, b. 1820";
@@ -192,7 +194,16 @@ def is_organisation(name: str) -> bool:
         if name.isascii()
         else _ORGANISATION_WORDS.search(name)
     )
-    return bool(found) or bool(_ACRONYM_AFTER.search(name)) or _weak_organisation(name)
+    return bool(found) or _named_with_acronym(name) or _weak_organisation(name)
+
+
+def _named_with_acronym(name: str) -> bool:
+    """A body's name before its acronym in parentheses (see :data:`_ACRONYM_AFTER`)."""
+    found = _ACRONYM_AFTER.match(name)
+    if found is None:
+        return False
+    words = found["name"].lower().split()
+    return len(words) >= 4 or not _FUNCTION_WORDS.isdisjoint(words)
 
 
 def _weak_organisation(name: str) -> bool:

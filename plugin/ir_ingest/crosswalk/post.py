@@ -354,7 +354,7 @@ def series_statement(applied: Applied) -> None:
     for series in (data.get("series"), (data.get("host") or {}).get("series")):
         if not isinstance(series, dict) or series.get("number"):
             continue
-        title, separator, number = (series.get("title") or "").partition(" ; ")
+        title, separator, number = (series.get("title") or "").rpartition(" ; ")
         if separator and title.strip() and number.strip(" ."):
             series["title"], series["number"] = title.strip(), number.strip().removesuffix(".")
 
