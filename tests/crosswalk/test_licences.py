@@ -16,6 +16,11 @@ MODS = (
     '<mods xmlns="http://www.loc.gov/mods/v3"><titleInfo><title>T</title></titleInfo>'
     "<accessCondition>{}</accessCondition></mods>"
 )
+QDC = (
+    '<qdc:qualifieddc xmlns:qdc="http://worldcat.org/xmlschemas/qdc-1.0/"'
+    ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/">'
+    "<dc:title>T</dc:title><dcterms:license>{}</dcterms:license></qdc:qualifieddc>"
+)
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 
 PROSE = [
@@ -70,10 +75,36 @@ def test_two_different_licence_urls_give_no_licence(template: str, prefix: str) 
         # Zenodo's dc:rights: a licence's URL, or its name alone; each had been a rights
         # statement only, with a CC licence's URI and no SPDX id (a second fidelity review).
         ("https://creativecommons.org/licenses/by/4.0/legalcode", ("cc-by-4.0", CC_BY)),
+        # A jurisdiction's port: SPDX lists few, so no id (a made-up one refuses a deposit).
         (
             "http://creativecommons.org/licenses/by-nc-nd/3.0/de/deed.de",
-            ("cc-by-nc-nd-3.0-de", "https://creativecommons.org/licenses/by-nc-nd/3.0/de/"),
+            (None, "https://creativecommons.org/licenses/by-nc-nd/3.0/de/"),
         ),
+        # Names as SPDX and Zenodo write them, and Creative Commons' short ones (a review).
+        (
+            "Creative Commons Attribution Non Commercial 4.0 International",
+            ("cc-by-nc-4.0", "https://creativecommons.org/licenses/by-nc/4.0/"),
+        ),
+        (
+            "CC BY-NC-ND 4.0",
+            ("cc-by-nc-nd-4.0", "https://creativecommons.org/licenses/by-nc-nd/4.0/"),
+        ),
+        ("CC BY 3.0", ("cc-by-3.0", "https://creativecommons.org/licenses/by/3.0/")),
+        (
+            'BSD 3-Clause "New" or "Revised" License',
+            ("bsd-3-clause", "https://opensource.org/licenses/BSD-3-Clause"),
+        ),
+        # URLs as OSI writes them now and wrote them, with a query, or an SPDX page.
+        (
+            "https://opensource.org/license/bsd-3-clause/",
+            ("bsd-3-clause", "https://opensource.org/licenses/BSD-3-Clause"),
+        ),
+        (
+            "https://opensource.org/licenses/mit-license.php",
+            ("mit", "https://opensource.org/licenses/MIT"),
+        ),
+        (f"{CC_BY}?ref=chooser-v1", ("cc-by-4.0", CC_BY)),
+        ("https://spdx.org/licenses/0BSD.html", ("0bsd", "https://spdx.org/licenses/0BSD.html")),
         (
             "https://creativecommons.org/publicdomain/zero/1.0/",
             ("cc0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
@@ -100,5 +131,14 @@ def test_a_licence_is_named_by_its_spdx_id(written: str, named: tuple[str, str])
 def test_a_rights_statement_is_no_licence() -> None:
     rights = "http://rightsstatements.org/vocab/InC/1.0/"
     record = crosswalk_record(etree.fromstring(OAI_DC.format(rights)), "oai_dc").record.to_dict()
+    assert "licenses" not in record
+    assert record["rights_statements"] == [rights]
+
+
+@pytest.mark.parametrize("template", [OAI_DC, QDC])
+def test_a_rights_statements_url_is_no_licence_in_qdc_either(template: str) -> None:
+    rights = "http://rightsstatements.org/vocab/InC/1.0/"
+    prefix = "qdc" if template is QDC else "oai_dc"
+    record = crosswalk_record(etree.fromstring(template.format(rights)), prefix).record.to_dict()
     assert "licenses" not in record
     assert record["rights_statements"] == [rights]

@@ -1,9 +1,10 @@
 """Licences: a licence URL or name read as ``{id, uri, label}`` (SPDX id, lower case).
 
-Creative Commons URLs are read by their parts (``/licenses/by-nc/4.0/legalcode`` is
-CC-BY-NC-4.0), whatever the page of the licence they point to (deed, legal code, a deed's
-language); other licences by the ``licenses`` table, under their URL (without scheme,
-``www.``, trailing ``/`` or ``.html``) or name ("MIT License", "Apache-2.0").  InvenioRDM and
+Creative Commons licences are read by their parts, from a URL (``/licenses/by-nc/4.0/legalcode``
+is CC-BY-NC-4.0, whatever page of the licence it points to) or a name ("CC BY-NC 4.0",
+"Creative Commons Attribution Non Commercial 4.0 International", as SPDX and Zenodo write it);
+other licences by the ``licenses`` table, under their URL (without scheme, ``www.``, query,
+trailing ``/``, ``.html``, ``.txt`` or ``.php``) or name ("MIT License").  InvenioRDM and
 DataCite name licences by SPDX id: a URI alone left the deposit to guess.
 """
 
@@ -12,15 +13,29 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pycountry
+
 from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
 
-_CC = re.compile(
-    r"^creativecommons\.org/licenses/(by(?:-nc)?(?:-sa|-nd)?)/(\d\.\d)(?:/([a-z]{2}))?$"
+_CC_URL = re.compile(
+    r"^creativecommons\.org/licenses/(by(?:-nc)?(?:-sa|-nd)?|by-nd-nc)/(\d\.\d)(?:/([a-z]{2,3}))?$"
 )
+_CC_SHORT = re.compile(r"^cc (by(?: nc)?(?: sa| nd)?) (\d\.\d)$")
+_CC_LONG = re.compile(
+    r"^creative commons attribution((?: noncommercial)?(?: sharealike| noderivatives)?) "
+    r"(\d\.\d)(?: (?:international|unported|generic))?(?: licen[cs]e)?$"
+)
+#: The words of the licences' long names, as one token each.
+_CC_WORDS = (
+    ("non commercial", "noncommercial"), ("share alike", "sharealike"),
+    ("no derivatives", "noderivatives"), ("no derivs", "noderivatives"),
+    ("noderivs", "noderivatives"),
+)  # fmt: skip
+_CC_PARTS = {"noncommercial": "nc", "sharealike": "sa", "noderivatives": "nd"}
 _CC_TERMS = {"by": "Attribution", "nc": "NonCommercial", "sa": "ShareAlike", "nd": "NoDerivatives"}
 #: What a version of the licences is called when it is for no one jurisdiction.
-_CC_PORTS = {"4.0": "International", "3.0": "Unported", "2.5": "Generic", "2.0": "Generic"}
+_CC_UNPORTED = {"4.0": "International", "3.0": "Unported"}
 _PUBLIC_DOMAIN = {
     "creativecommons.org/publicdomain/zero/1.0": (
         "cc0-1.0",
@@ -33,41 +48,69 @@ _PUBLIC_DOMAIN = {
         "Creative Commons Public Domain Mark 1.0",
     ),
 }
-#: A licence URL's scheme and ``www.``, and the page of it after its address.
+#: A licence URL's scheme and ``www.``; its query and fragment; the page of it after its
+#: address; OSI's newer ``/license/`` for ``/licenses/``.
 _URL_START = re.compile(r"^https?://(?:www\.)?", re.IGNORECASE)
-_URL_END = re.compile(r"(?:/(?:legalcode|deed)(?:\.[\w-]+)?|\.html?)?/*$")
+_URL_QUERY = re.compile(r"[?#].*$")
+_URL_END = re.compile(r"(?:/(?:legalcode|deed)(?:\.[\w-]+)?|\.html?|\.txt|\.php)?/*$")
+_SPDX_URL = "spdx.org/licenses/"
+_OSI = "opensource.org/licenses/"
 
 
 def licence(value: str) -> dict[str, Any]:
     """``licence``: the licence a URL or name names, as ``{id, uri, label}``.
 
-    A URL no table knows is kept as ``{uri}``; a name no table knows is no licence we read
-    (:class:`NormaliseError`, for the rule's error policy).
+    A URL no table knows is kept as ``{uri}`` (an SPDX URL gives its id); a name no table
+    knows is no licence we read (:class:`NormaliseError`, for the rule's error policy).
     """
     text = clean_text(value)
     if _URL_START.match(text):
-        key = _URL_END.sub("", _URL_START.sub("", text)).lower()
-        known = _creative_commons(key) or _PUBLIC_DOMAIN.get(key)
-        if known is not None:
-            return dict(zip(("id", "uri", "label"), known, strict=True))
-        row = lookup_row("licenses", key)
-        return dict(row) if row else {"uri": text}
+        return _from_url(text)
+    words = " ".join(text.lower().replace("-", " ").split())
+    for spelt, word in _CC_WORDS:
+        words = words.replace(spelt, word)
+    short, long = _CC_SHORT.match(words), _CC_LONG.match(words)
+    if short is not None:
+        return _creative_commons(short[1].replace(" ", "-"), short[2], None)
+    if long is not None:
+        kind = "-".join(["by", *(_CC_PARTS[word] for word in long[1].split())])
+        return _creative_commons(kind, long[2], None)
     row = lookup_row("licenses", text)
     if row is None:
         raise NormaliseError(f"{value!r} is no licence URL or name we know")
     return dict(row)
 
 
-def _creative_commons(key: str) -> tuple[str, str, str] | None:
-    """SPDX id, canonical URL and name of a Creative Commons licence URL's key."""
-    found = _CC.match(key)
-    if found is None:
-        return None
-    kind, version, port = found.groups()
+def _from_url(text: str) -> dict[str, Any]:
+    """The licence of a URL: Creative Commons' by its parts, others by the table."""
+    address = _URL_QUERY.sub("", _URL_START.sub("", text))
+    key = _URL_END.sub("", address).lower().replace("opensource.org/license/", _OSI)
+    cc = _CC_URL.match(key)
+    if cc is not None:
+        return _creative_commons(*cc.groups())
+    if key in _PUBLIC_DOMAIN:
+        return dict(zip(("id", "uri", "label"), _PUBLIC_DOMAIN[key], strict=True))
+    row = lookup_row("licenses", key)
+    if row is not None:
+        return dict(row)
+    if key.startswith(_SPDX_URL) and "/" not in key.removeprefix(_SPDX_URL):
+        return {"id": key.removeprefix(_SPDX_URL), "uri": text}
+    return {"uri": text}
+
+
+def _creative_commons(kind: str, version: str, port: str | None) -> dict[str, Any]:
+    """A Creative Commons licence by its parts: SPDX id (none for a jurisdiction's port, of
+    which SPDX lists only a few), canonical URL and name."""
+    if kind == "by-nd-nc":  # the 1.0 licences' own spelling
+        kind = "by-nc-nd"
     terms = "-".join(_CC_TERMS[term] for term in kind.split("-"))
     if version != "4.0":
         terms = terms.replace("NoDerivatives", "NoDerivs")  # as before 4.0 they were called
-    where = port.upper() if port else _CC_PORTS.get(version, "Generic")
-    spdx = f"cc-{kind}-{version}" + (f"-{port}" if port else "")
     uri = f"https://creativecommons.org/licenses/{kind}/{version}/" + (f"{port}/" if port else "")
-    return spdx, uri, f"Creative Commons {terms} {version} {where}"
+    if port is None:
+        where = _CC_UNPORTED.get(version, "Generic")
+        label = f"Creative Commons {terms} {version} {where}"
+        return {"id": f"cc-{kind}-{version}", "uri": uri, "label": label}
+    country = pycountry.countries.get(alpha_2=port.upper()) if len(port) == 2 else None
+    where = country.name if country is not None else port.upper()
+    return {"uri": uri, "label": f"Creative Commons {terms} {version} {where}"}
