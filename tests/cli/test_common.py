@@ -177,6 +177,7 @@ def test_dash_as_the_output_file_is_stdout(db: str, oai_endpoint: str, tmp_path:
         ["report", "--list"],
         ["report", "1", "--format", "json"],  # written whole, not through the console (a review)
         ["crosswalk", str(Path(__file__).parents[2] / "fixtures/records/mods/seed-chapter.xml")],
+        ["check", "ENDPOINT", "--json"],
     ],
 )
 def test_output_to_a_reader_gone_ends_quietly(
@@ -190,7 +191,8 @@ def test_output_to_a_reader_gone_ends_quietly(
     os.close(read)  # the reader has gone before the first line: a broken pipe, every time
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "ir_ingest", "--db", db, *command],
+            [sys.executable, "-m", "ir_ingest", "--db", db]
+            + [oai_endpoint if arg == "ENDPOINT" else arg for arg in command],
             stdout=write,
             stderr=subprocess.PIPE,
             text=True,

@@ -28,7 +28,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     # Advice, as no language is: most repositories' oai_dc names no journal for its articles.
     "validate.part_without_host": (
         Severity.INFO,
-        "a chapter, article, review or conference paper names no publication it is part of (host)",
+        "a chapter, article, review or conference paper or poster names no publication it is "
+        "part of (host)",
     ),
     "validate.not_an_output": (
         Severity.ERROR,
