@@ -363,3 +363,10 @@ def test_agents(value: str, expected: list[tuple[str | None, ...]]) -> None:
 def test_agents_of_nothing_is_an_error() -> None:
     with pytest.raises(NormaliseError):
         names.agents(" ; ")
+
+
+def test_a_role_after_a_second_comma_is_the_agents_role() -> None:
+    # "Jones, Mary, editor" had lost its role with the part after the second comma (a review).
+    jones = names.agent("Jones, Mary, editor")
+    assert (jones["given_name"], jones["role"], jones["role_source"]) == ("Mary", "edt", "editor")
+    assert "role" not in names.agent("Smith, John, Jr.")

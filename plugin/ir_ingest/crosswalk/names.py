@@ -177,9 +177,21 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
     result: dict[str, Any] = {"type": "personal", "name": name, "family_name": family}
     if given:
         result["given_name"] = given
+    role = role or _role_after_comma(core)
     if role:
         result["role"], result["role_source"] = role
     return result
+
+
+def _role_after_comma(name: str) -> tuple[str, str] | None:
+    """(code, text) of a relator term after a person's name and a second comma, as catalogues
+    write a role: "Jones, Mary, editor" (it had been dropped from the parts unread)."""
+    for piece in name.split(",")[2:]:
+        text = piece.strip()
+        row = lookup_row("relators", text.rstrip("."))
+        if row is not None:
+            return row["code"], text
+    return None
 
 
 def is_organisation(name: str) -> bool:
