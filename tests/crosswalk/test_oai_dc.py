@@ -239,3 +239,21 @@ def test_a_source_repeating_the_records_own_title_names_no_host() -> None:
     ).record.to_dict()
     assert "title" not in (record.get("host") or {})
     assert record["extra"]["dc:source"] == ["t"]
+
+
+def test_a_conference_papers_source_naming_its_meeting_is_the_conference() -> None:
+    # Zenodo: the meeting, with its place and dates, had become the proceedings' title.
+    meeting = "TIDE2025, Tidal Engineering Summit 2025, Kestrelford, 13-16 July 2025"
+    record = _oai_dc(
+        f"<dc:type>info:eu-repo/semantics/conferencePaper</dc:type><dc:source>{meeting}</dc:source>"
+    ).record.to_dict()
+    assert record["conference"] == {"name": meeting}
+    assert "title" not in (record.get("host") or {})
+    # A citation of the proceedings with its volume is the host's, meeting word or not.
+    proceedings = "Proceedings of the Tidal Conference, 3(2), 1-9"
+    record = _oai_dc(
+        "<dc:type>info:eu-repo/semantics/conferencePaper</dc:type>"
+        f"<dc:source>{proceedings}</dc:source>"
+    ).record.to_dict()
+    assert record["host"]["title"] == "Proceedings of the Tidal Conference"
+    assert "conference" not in record

@@ -107,12 +107,45 @@ def host_from_part(applied: Applied) -> None:
         applied.lineage.setdefault("host.identifiers", []).append("identifiers[isbn|issn]")
     for path in HOST_SOURCES:
         titles = [t for t in data.get("extra", {}).get(path, []) if not _host_id(applied, t, path)]
+        if type_uri in _EVENT_PART_TYPES:
+            titles = [t for t in titles if not _conference(applied, t, path)]
         if len(titles) == 1 and not host.get("title"):
             _host_from_citation(applied, host, titles[0], path)
     if type_uri in HOST_TYPES and (host.get("title") or host.get("identifiers")):
         host.setdefault("resource_type", HOST_TYPES[type_uri])
     if not host:
         del data["host"]
+
+
+#: A conference paper or poster, whose source may name its meeting, not its proceedings.
+_EVENT_PART_TYPES = frozenset((COAR + "c_5794", COAR + "c_6670"))
+#: What names a meeting, in the languages of the corpus' sources.
+_MEETING = re.compile(
+    r"(?i)\b(conference|conf\.|summit|symposium|seminar|seminário|seminario|congress|congresso|"
+    r"workshop|colloquium|colloque|kongress|tagung|meeting)\b"
+)
+
+
+def _conference(applied: Applied, text: str, path: str) -> bool:
+    """Whether ``text`` names the meeting a paper was given at (Zenodo's dc:source of a
+    conference paper: "GPHS2025, Global Public Health Summit 2025 …, Sri Lanka, 13-16 July
+    2025"); it is then the record's conference, whole, not its proceedings' title."""
+    if not _MEETING.search(text) or applied.data.get("conference") or _numbered(text):
+        return False  # "Proceedings of the … Conference, 3(2), 1-9" is the proceedings
+    applied.data["conference"] = {"name": text}
+    applied.lineage.setdefault("conference.name", []).append(path)
+    said = f"the conference was read from {path} {text!r}"
+    applied.issues.append(_inferred(said, path, code="crosswalk.inferred_host"))
+    return True
+
+
+def _numbered(text: str) -> bool:
+    """Whether ``text`` is a citation with a volume, issue or pages."""
+    try:
+        parsed = citation(text)
+    except NormaliseError:
+        return False
+    return any(key in parsed for key in ("volume", "issue", "pages"))
 
 
 def _host_id(applied: Applied, text: str, path: str) -> bool:
