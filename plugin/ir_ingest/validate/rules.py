@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from ir_ingest.crosswalk.post import PART_TYPES
+from ir_ingest.crosswalk.hosts import PART_TYPES
 from ir_ingest.entry import Issue, Severity
 from ir_ingest.schema import Record
 

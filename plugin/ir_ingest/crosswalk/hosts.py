@@ -1,0 +1,237 @@
+"""Post-processing steps that read a part's host publication, a conference, and a series from
+the record as a whole (see :mod:`ir_ingest.crosswalk.post`, which names every step).
+
+Pure and OJS write a chapter's book and an article's journal into the part's own identifiers
+and ``dc:source``, Zenodo its conference's name, DSpace a report's series into ``dc:relation``:
+no single rule can tell whose they are.  What is read so is said as an info issue.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from ir_ingest.crosswalk.identifiers import host_identifier
+from ir_ingest.crosswalk.normalise import NormaliseError, citation
+from ir_ingest.entry import Issue, Severity
+
+if TYPE_CHECKING:
+    from ir_ingest.crosswalk.engine import Applied
+
+COAR = "http://purl.org/coar/resource_type/"
+#: Types whose identifiers such as ISBN and ISSN name the containing publication, not the part.
+PART_TYPES = frozenset(
+    COAR + suffix
+    for suffix in ("c_3248", "c_5794", "c_6501", "c_2df8fbb1", "c_dcae04bc", "c_6670", "c_ba08")
+)
+#: The host a part type lives in: book part in a book, paper in proceedings, article in a journal.
+HOST_TYPES = {
+    COAR + "c_3248": COAR + "c_2f33",
+    COAR + "c_5794": COAR + "c_f744",
+    COAR + "c_6670": COAR + "c_f744",
+}
+#: The schemes of a part's own identifiers that name its host (the book's ISBN on a chapter);
+#: unlike a DOI, which is the part's own.  See HOST_SOURCE_SCHEMES for dc:source.
+PART_HOST_SCHEMES = ("isbn", "issn")
+#: Where a part's record names its host, as paths in ``extra``: Pure's and OJS's dc:source,
+#: qualified DC's dcterms:isPartOf (a title, a citation or an ISSN alone).
+HOST_SOURCES = ("dc:source", "dcterms:isPartOf")
+
+
+def host_from_part(applied: Applied) -> None:
+    """For a part (chapter, paper, article): its ISBN/ISSN and its host source are the host's.
+
+    Pure and OJS write the book's ISBN or the journal's ISSN into the chapter's own
+    ``dc:identifier`` and the book or journal title (OJS: a citation) into ``dc:source``;
+    qualified DC names the journal or book in ``dcterms:isPartOf``.  Only a part has a host:
+    CONTENTdm's isPartOf on a photograph is its digital collection, not a publication.
+    """
+    data = applied.data
+    type_uri = (data.get("resource_type") or {}).get("uri")
+    if type_uri not in PART_TYPES:
+        return
+    host = data.setdefault("host", {})
+    moved = [i for i in data.get("identifiers", []) if i.get("scheme") in PART_HOST_SCHEMES]
+    if moved and not host.get("identifiers"):
+        data["identifiers"] = [i for i in data["identifiers"] if i not in moved]
+        host["identifiers"] = moved
+        applied.lineage.setdefault("host.identifiers", []).append("identifiers[isbn|issn]")
+    for path in HOST_SOURCES:
+        titles = [t for t in data.get("extra", {}).get(path, []) if not _host_id(applied, t, path)]
+        if type_uri in _EVENT_PART_TYPES:
+            titles = [t for t in titles if not _conference(applied, t, path)]
+        if len(titles) == 1 and not host.get("title"):
+            _host_from_citation(applied, host, titles[0], path)
+    if type_uri in HOST_TYPES and (host.get("title") or host.get("identifiers")):
+        host.setdefault("resource_type", HOST_TYPES[type_uri])
+    if not host:
+        del data["host"]
+
+
+#: A conference paper or poster, whose source may name its meeting, not its proceedings.
+_EVENT_PART_TYPES = frozenset((COAR + "c_5794", COAR + "c_6670"))
+#: What names a meeting, in the languages of the corpus' sources.
+_MEETING = re.compile(
+    r"(?i)\b(conference|conf\.|summit|symposium|seminar|seminário|seminario|congress|congresso|"
+    r"workshop|colloquium|colloque|kongress|tagung|meeting)\b"
+)
+
+
+def _conference(applied: Applied, text: str, path: str) -> bool:
+    """Whether ``text`` names the meeting a paper was given at (Zenodo's dc:source of a
+    conference paper: "GPHS2025, Global Public Health Summit 2025 …, Sri Lanka, 13-16 July
+    2025"); it is then the record's conference, whole, not its proceedings' title."""
+    if not _MEETING.search(text) or applied.data.get("conference") or _numbered(text):
+        return False  # "Proceedings of the … Conference, 3(2), 1-9" is the proceedings
+    applied.data["conference"] = {"name": text}
+    applied.lineage.setdefault("conference.name", []).append(path)
+    said = f"the conference was read from {path} {text!r}"
+    applied.issues.append(inferred(said, path, code="crosswalk.inferred_host"))
+    return True
+
+
+def _numbered(text: str) -> bool:
+    """Whether ``text`` is a citation with a volume, issue or pages."""
+    try:
+        parsed = citation(text)
+    except NormaliseError:
+        return False
+    return any(key in parsed for key in ("volume", "issue", "pages"))
+
+
+def _host_id(applied: Applied, text: str, path: str) -> bool:
+    """Add the host identifiers ``text`` consists of; True if it is nothing else.
+
+    One ("ISBN: 978…", "1234-5679") or several separated by ";" ("ISBN: 978…; 978…", Pure
+    lists a book's print and electronic ISBNs so).  A value with anything else in it is no
+    list of identifiers (OJS: "Journal; Vol 3 No 2 (2021); 15-27") and is read as a citation.
+    """
+    found: list[tuple[str, dict[str, str]]] = []
+    errors: list[NormaliseError] = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        try:
+            one = host_identifier(part)
+        except NormaliseError as exc:  # "ISBN: 978…" with a bad checksum: no title either
+            errors.append(exc)
+            continue
+        if one is None:
+            return False
+        found.append((part, one))
+    for error in errors:
+        applied.issues.append(
+            Issue(
+                code="crosswalk.bad_value",
+                message=f"{path}: {error}; the value is kept in extra",
+                severity=Severity.WARNING,
+                path=path,
+            )
+        )
+    host = applied.data["host"]
+    for part, one in found:
+        known = {(i.get("scheme"), i.get("value")) for i in host.get("identifiers", [])}
+        if (one["scheme"], one["value"]) in known:
+            continue
+        host.setdefault("identifiers", []).append(one)
+        applied.lineage.setdefault("host.identifiers", []).append(path)
+        applied.issues.append(
+            inferred(f"an identifier of the host was read from {path} {part!r}", path)
+        )
+    return bool(found or errors)
+
+
+def _host_from_citation(applied: Applied, host: dict[str, Any], text: str, path: str) -> None:
+    """Fill ``host`` from a citation or title in ``path`` (see :func:`normalise.citation`).
+
+    Title, volume, issue, year and pages as read; a text that is no citation we read leaves the
+    host as it is.  The source value stays in ``extra`` verbatim and an info issue says the
+    host was inferred from it.
+    """
+    try:
+        parsed = citation(text)
+    except NormaliseError:
+        return
+    own = (applied.data.get("title") or {}).get("value")
+    if own and parsed["title"].casefold() == own.casefold():
+        return  # Zenodo's dc:source that repeats the record's own title names no host
+    # The source value stays in extra, verbatim; the host is our reading of it.
+    issn = parsed.pop("issn", None)
+    host.update(parsed)
+    if issn is not None:
+        _host_id(applied, f"ISSN: {issn}", path)
+    applied.lineage.setdefault("host.title", []).append(path)
+    applied.issues.append(inferred(f"the host publication was read from {path} {text!r}", path))
+
+
+#: Outputs published on their own (a book, a report, a thesis): an ISSN on one is its series'.
+MONOGRAPH_TYPES = frozenset(
+    COAR + suffix
+    for suffix in (
+        "c_2f33", "c_93fc", "c_18ws", "c_18gh", "c_8042", "c_46ec", "c_db06", "c_bdcc",
+        "c_7a1f", "c_f744",
+    )
+)  # fmt: skip
+
+
+def series_issn(applied: Applied) -> None:
+    """A book's (report's, thesis's) ISSN is its series': a monograph has none of its own.
+
+    DSpace writes a series volume's ISSN into its ``dc:identifier`` (Helda's "Julkaisuja"
+    books), where it had stood as the book's own identifier.
+    """
+    data = applied.data
+    if (data.get("resource_type") or {}).get("uri") not in MONOGRAPH_TYPES:
+        return
+    series = data.get("series") or {}
+    issns = [i for i in data.get("identifiers", []) if i.get("scheme") == "issn"]
+    if len(issns) != 1 or series.get("issn"):
+        return  # several: which is the series' cannot be told
+    (issn,) = issns
+    data["identifiers"] = [i for i in data["identifiers"] if i is not issn]
+    data["series"] = {**series, "issn": issn["value"]}
+    applied.lineage.setdefault("series.issn", []).append("identifiers[issn]")
+    said = f"the ISSN {issn['value']} of a monograph was taken as its series' ISSN"
+    applied.issues.append(inferred(said, "series.issn", code="crosswalk.inferred_series"))
+
+
+def inferred(message: str, path: str, code: str = "crosswalk.inferred_host") -> Issue:
+    """The info issue (``crosswalk.inferred_host``, ``…_series``, ``…_date``) saying what was
+    read from the record as a whole, and where it went or came from."""
+    return Issue(code, message, Severity.INFO, path)
+
+
+#: DSpace's dc.relation.ispartofseries as its oai_dc writes it: "Series;number", the number
+#: with a digit ("ERS; ERS-2001-73-ORG", "Econometric Institute Reports;EI 2000-26/A").
+_SERIES_RELATION = re.compile(r"^([^;]*[^;\s])\s*;\s*([^;]*\d[^;]*)$")
+
+
+def series_from_relation(applied: Applied) -> None:
+    """A ``dc:relation`` that is DSpace's series and number gives the series' title and number,
+    where no series title is known; the value stays in ``extra``, and an info issue says so."""
+    data = applied.data
+    if (data.get("series") or {}).get("title"):
+        return
+    found = [
+        match
+        for text in data.get("extra", {}).get("dc:relation", [])
+        if (match := _SERIES_RELATION.match(text))
+    ]
+    if len(found) != 1:
+        return  # several: which is the output's own series cannot be told
+    title, number = found[0].groups()
+    data["series"] = {**(data.get("series") or {}), "title": title, "number": number.strip()}
+    applied.lineage.setdefault("series.title", []).append("dc:relation")
+    said = f"the series was read from dc:relation {found[0].string!r}"
+    applied.issues.append(inferred(said, "dc:relation", code="crosswalk.inferred_series"))
+
+
+def series_statement(applied: Applied) -> None:
+    """A series statement as a catalogue writes it, ``Title ; number`` (ISBD), is the series'
+    title and its number, where no number is given apart: "Flore de Buitenzorg ; pt. 5." had
+    been a series title whole."""
+    data = applied.data
+    for series in (data.get("series"), (data.get("host") or {}).get("series")):
+        if not isinstance(series, dict) or series.get("number"):
+            continue
+        title, separator, number = (series.get("title") or "").rpartition(" ; ")
+        if separator and title.strip() and number.strip(" ."):
+            series["title"], series["number"] = title.strip(), number.strip().removesuffix(".")
