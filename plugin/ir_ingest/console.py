@@ -52,9 +52,6 @@ def reader_gone() -> NoReturn:
     raise SystemExit(128 + signal.SIGPIPE)
 
 
-# No emoji codes: ":x:" inside an identifier or a token must print as written.
-# Printed text is harvested text: "[/i]" in a title is not Rich markup (it raised MarkupError)
-# and "[link=…]" must not become a terminal hyperlink (security audit).
 @contextmanager
 def stdout_for_output() -> Iterator[TextIO]:
     """Stdout, for output a command writes itself (JSON, JSON Lines, a report): the reader
@@ -72,6 +69,9 @@ def write_out(text: str) -> None:
         stdout.write(text)
 
 
+# No emoji codes: ":x:" inside an identifier or a token must print as written.
+# Printed text is harvested text: "[/i]" in a title is not Rich markup (it raised MarkupError)
+# and "[link=…]" must not become a terminal hyperlink (security audit).
 out = _Output(soft_wrap=True, emoji=False, markup=False, highlight=False)
 err = Console(stderr=True, soft_wrap=True, emoji=False, markup=False, highlight=False)
 
