@@ -227,5 +227,5 @@ def test_a_book_with_a_bibliography_is_no_bibliography() -> None:
     )
     record, _ = _mods(book)
     assert record["resource_type"]["uri"] == "http://purl.org/coar/resource_type/c_18cf"
-    record, _ = _mods("<genre authority='marcgt'>bibliography</genre>")
+    record, _ = _mods("<genre authority='local'>bibliography</genre>")
     assert record["resource_type"]["uri"] == "http://purl.org/coar/resource_type/c_86bc"
