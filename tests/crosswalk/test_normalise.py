@@ -273,3 +273,16 @@ def test_invisible_characters_are_removed() -> None:
     assert normalise.clean_text("Tidal\u00adrange\u200b \ufeffstudies") == "Tidalrange studies"
     persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # a non-joiner inside
     assert normalise.clean_text(persian) == persian, "a joiner shapes the script"
+
+
+@pytest.mark.parametrize(
+    ("value", "year"),
+    [("ca. 1850", "1850"), ("circa 1850", "1850"), ("[1891?]", "1891"), ("1850~", "1850"),
+     ("c1850", None), ("1850", None), ("n.d.", None)],
+)  # fmt: skip
+def test_an_approximate_year(value: str, year: str | None) -> None:
+    # Refused as a level 0 date, and said to be approximate, not "a form we do not read".
+    assert normalise.approximate_year(value) == year
+    if year is not None:
+        with pytest.raises(NormaliseError, match="is an approximate date"):
+            normalise.edtf_date(value)

@@ -81,3 +81,12 @@ def test_a_created_date_stands_for_a_publication_date_not_given() -> None:
         untouched = Applied(dict(data))
         date_from_other_dates(untouched)
         assert untouched.data == data
+
+
+def test_an_approximate_date_stands_for_a_publication_date_not_given() -> None:
+    # DPLA's photograph with only dateCreated "1891?" had no date at all.
+    applied = Applied({"extra": {"mods:originInfo/mods:dateCreated": ["1891?"]}})
+    date_from_other_dates(applied)
+    assert applied.data["publication_date"] == "1891"
+    assert [i.code for i in applied.issues] == ["crosswalk.inferred_date"]
+    assert applied.data["extra"] == {"mods:originInfo/mods:dateCreated": ["1891?"]}, "kept"

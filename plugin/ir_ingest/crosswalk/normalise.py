@@ -63,6 +63,12 @@ _TEXT_DATE_FORMATS = (
 #: "[1999]" (supplied by the cataloguer), "c1999" or "©1999" (the copyright year, taken as
 #: the date of publication when no other is given).  Not "ca. 1999": circa is no level 0 date.
 _CATALOGUE_YEAR = re.compile(r"^\[?[c©p]?(\d{4})\]?\.?$")
+#: An approximate or uncertain year: "ca. 1850", "c. 1850", "circa 1850", "[1891?]", "1850~".
+#: Level 0 cannot say so; :func:`approximate_year` reads the year for a caller that says it.
+_APPROXIMATE = re.compile(
+    r"^\[?(?:(?:ca?\.|circa|about|approx\.?|approximately)\s*(\d{4})\??|(\d{4})\s*[?~])\]?\.?$",
+    re.IGNORECASE,
+)
 #: A span of years written with a hyphen, "1900-1922." (the second cannot be a month).
 _YEAR_SPAN = re.compile(r"^(\d{4})\s*-\s*(\d{4})\.?$")
 
@@ -121,7 +127,15 @@ def _edtf_date(value: str) -> str:
         except ValueError:
             continue
         return parsed.strftime("%Y-%m-%d" if "%d" in fmt else "%Y-%m")
+    if approximate_year(text):
+        raise NormaliseError(f"{value!r} is an approximate date, which EDTF level 0 cannot say")
     raise NormaliseError(f"{value!r} is not a date in a form we read (YYYY[-MM[-DD]], 18 Dec 2020)")
+
+
+def approximate_year(value: str) -> str | None:
+    """The year of an approximate or uncertain date ("ca. 1850", "[1891?]"), else None."""
+    found = _APPROXIMATE.match(clean_text(value))
+    return (found[1] or found[2]) if found else None
 
 
 # -- languages ------------------------------------------------------------------------------

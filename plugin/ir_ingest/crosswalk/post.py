@@ -18,6 +18,7 @@ from ir_ingest.crosswalk.hosts import (
     series_issn,
     series_statement,
 )
+from ir_ingest.crosswalk.normalise import approximate_year
 from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:
@@ -54,11 +55,37 @@ def date_from_other_dates(applied: Applied) -> None:
     dates = {d.get("type"): d.get("date") for d in reversed(data.get("dates", []))}
     kind = next((kind for kind in _STAND_IN_DATES if dates.get(kind)), None)
     if kind is None:
+        _approximate_date(applied)
         return
     data["publication_date"] = dates[kind]
     applied.lineage.setdefault("publication_date", []).append(f"dates[{kind}]")
     said = f"no publication date: the {kind} date {dates[kind]} stands for it"
     applied.issues.append(inferred(said, "publication_date", code="crosswalk.inferred_date"))
+
+
+#: Where the rules leave a date they could not read, in ``extra``.
+_DATE_PATHS = (
+    "dc:date", "dcterms:issued", "dcterms:created", "mods:originInfo/mods:dateIssued",
+    "mods:originInfo/mods:dateCreated",
+)  # fmt: skip
+
+
+def _approximate_date(applied: Applied) -> None:
+    """No date at all but an approximate one ("ca. 1850", "[1891?]"): its year stands for the
+    publication date, said by ``crosswalk.inferred_date``, as a MODS date qualified
+    approximate is kept as its year.  The source's wording stays in ``extra``."""
+    extra = applied.data.get("extra", {})
+    for path in _DATE_PATHS:
+        for written in extra.get(path, []):
+            year = approximate_year(written)
+            if year is not None:
+                applied.data["publication_date"] = year
+                applied.lineage.setdefault("publication_date", []).append(path)
+                said = (
+                    f"no publication date: the approximate date {written!r} stands for it as {year}"
+                )
+                applied.issues.append(inferred(said, path, code="crosswalk.inferred_date"))
+                return
 
 
 def landing_page(applied: Applied) -> None:
