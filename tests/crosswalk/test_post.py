@@ -9,6 +9,7 @@ from ir_ingest.crosswalk.post import (
     catalogue_punctuation,
     date_from_other_dates,
     editors_as_creators,
+    landing_page,
     makers_as_creators,
 )
 
@@ -90,3 +91,16 @@ def test_an_approximate_date_stands_for_a_publication_date_not_given() -> None:
     assert applied.data["publication_date"] == "1891"
     assert [i.code for i in applied.issues] == ["crosswalk.inferred_date"]
     assert applied.data["extra"] == {"mods:originInfo/mods:dateCreated": ["1891?"]}, "kept"
+
+
+def test_an_eprints_records_own_page_is_its_landing_page() -> None:
+    # EPrints gives its abstract page in dc:relation: it had been a related item, and the
+    # landing page none (or a file).
+    page = {"scheme": "url", "value": "http://eprints.example.ac.uk/12/"}
+    other = {"scheme": "url", "value": "http://eprints.example.ac.uk/13/"}
+    applied = Applied(
+        {"source": {"oai_identifier": "oai:eprints.example.ac.uk:12"}, "related": [page, other]}
+    )
+    landing_page(applied)
+    assert applied.data["source"]["landing_page"] == page["value"]
+    assert applied.data["related"] == [other]

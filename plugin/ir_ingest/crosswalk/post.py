@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ir_ingest.crosswalk.hosts import (
     host_from_part,
@@ -89,15 +90,45 @@ def _approximate_date(applied: Applied) -> None:
 
 
 def landing_page(applied: Applied) -> None:
-    """A URL identifier is the landing page when the source named none (Pure, DSpace, OJS)."""
+    """A URL identifier is the landing page when the source named none (Pure, DSpace, OJS);
+    before it, the record's own page among its relations (EPrints: see :func:`_own_page`)."""
     source = applied.data.setdefault("source", {})
     if source.get("landing_page"):
+        return
+    own = _own_page(applied.data)
+    if own is not None:
+        applied.data["related"] = [r for r in applied.data["related"] if r is not own]
+        if not applied.data["related"]:
+            del applied.data["related"]
+        source["landing_page"] = own["value"]
+        applied.lineage.setdefault("source.landing_page", []).append("related[url]")
         return
     for ident in applied.data.get("identifiers", []):
         if ident.get("scheme") == "url":
             source["landing_page"] = ident["value"]
             applied.lineage.setdefault("source.landing_page", []).append("identifiers[url]")
             return
+
+
+def _own_page(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The relation that is the record's own page: EPrints writes its abstract page
+    (``http://eprints.example.ac.uk/1/``, for ``oai:eprints.example.ac.uk:1``) in dc:relation,
+    its files in dc:identifier, so the file had been the landing page and the page a
+    related item."""
+    namespace, _, local = (
+        str(data["source"].get("oai_identifier", "")).removeprefix("oai:").rpartition(":")
+    )
+    if not namespace or not local:
+        return None
+    related: dict[str, Any]
+    for related in data.get("related", []):
+        if related.get("scheme") != "url":
+            continue
+        parts = urlsplit(related["value"])
+        host = parts.netloc.lower().removeprefix("www.")
+        if host == namespace.lower().removeprefix("www.") and parts.path.strip("/") == local:
+            return related
+    return None
 
 
 def editors_as_creators(applied: Applied) -> None:
