@@ -229,6 +229,13 @@ CODES: dict[str, CodeHelp] = {
         "and number were read from DSpace's dc:relation ('Series;number'), which stays in extra",
         "nothing; if the source means another serial, check such records (`ir-ingest export`)",
     ),
+    "crosswalk.inferred_type": CodeHelp(
+        "the record's only type is 'other' (OpenAIRE's info:eu-repo/semantics/other, as "
+        "Zenodo writes it), and the type was read from the set it is harvested in (Zenodo's "
+        "software, openaire_data: the set_types lookup table)",
+        "nothing; a set of your own that names a kind goes into a set_types.csv of your "
+        "crosswalk folder's lookups",
+    ),
     "crosswalk.inferred_date": CodeHelp(
         "the source gives no publication date; another of its dates (when the work was "
         "created, copyrighted, accepted or submitted), or the year of an approximate one "

@@ -11,6 +11,7 @@ from ir_ingest.crosswalk.post import (
     editors_as_creators,
     landing_page,
     makers_as_creators,
+    type_from_set,
 )
 
 
@@ -104,3 +105,16 @@ def test_an_eprints_records_own_page_is_its_landing_page() -> None:
     landing_page(applied)
     assert applied.data["source"]["landing_page"] == page["value"]
     assert applied.data["related"] == [other]
+
+
+def test_a_record_typed_only_other_takes_the_type_its_set_names() -> None:
+    # Zenodo's software: dc:type info:eu-repo/semantics/other, and the set "software".
+    other = {"uri": "http://purl.org/coar/resource_type/c_1843", "label": "other"}
+    applied = Applied({"source": {"set_specs": ["user-x", "software"]}, "resource_type": other})
+    type_from_set(applied)
+    assert applied.data["resource_type"]["uri"] == "http://purl.org/coar/resource_type/c_5ce6"
+    assert [i.code for i in applied.issues] == ["crosswalk.inferred_type"]
+    article = {"uri": "http://purl.org/coar/resource_type/c_6501", "label": "journal article"}
+    typed = Applied({"source": {"set_specs": ["software"]}, "resource_type": article})
+    type_from_set(typed)
+    assert typed.data["resource_type"] == article, "a type the source said stands"

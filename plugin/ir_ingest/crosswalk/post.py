@@ -19,6 +19,7 @@ from ir_ingest.crosswalk.hosts import (
     series_issn,
     series_statement,
 )
+from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.normalise import approximate_year
 from ir_ingest.entry import Issue, Severity
 
@@ -87,6 +88,31 @@ def _approximate_date(applied: Applied) -> None:
                 )
                 applied.issues.append(inferred(said, path, code="crosswalk.inferred_date"))
                 return
+
+
+#: COAR's "other", which a type the source did not say further maps to.
+_OTHER = "http://purl.org/coar/resource_type/c_1843"
+
+
+def type_from_set(applied: Applied) -> None:
+    """A record typed only "other" whose set names its kind (the ``set_types`` table: Zenodo's
+    ``software`` and ``openaire_data`` sets, whose records' only dc:type is OpenAIRE's
+    ``info:eu-repo/semantics/other``) takes that type, said by ``crosswalk.inferred_type``."""
+    data = applied.data
+    resource_type = data.get("resource_type") or {}
+    if resource_type.get("uri") != _OTHER:
+        return
+    for set_spec in data["source"].get("set_specs", []):
+        row = lookup_row("set_types", set_spec)
+        found = lookup_row("resource_types", row["type"]) if row else None
+        if found is not None:
+            data["resource_type"] = {**resource_type, **found}
+            # No source type had mapped: "recorded as 'other'" is no longer so.
+            applied.issues = [i for i in applied.issues if i.code != "crosswalk.unmapped_type"]
+            applied.lineage.setdefault("resource_type", []).append("source.set_specs")
+            said = f"the type {found['label']!r} was read from the record's set {set_spec!r}"
+            applied.issues.append(inferred(said, "resource_type", code="crosswalk.inferred_type"))
+            return
 
 
 def landing_page(applied: Applied) -> None:
@@ -250,4 +276,5 @@ STEPS: dict[str, Step] = {
     "date_from_other_dates": date_from_other_dates,
     "series_statement": series_statement,
     "series_from_relation": series_from_relation,
+    "type_from_set": type_from_set,
 }
