@@ -54,6 +54,15 @@ _URL_START = re.compile(r"^https?://(?:www\.)?", re.IGNORECASE)
 _URL_QUERY = re.compile(r"[?#].*$")
 _URL_END = re.compile(r"(?:/(?:legalcode|deed)(?:\.[\w-]+)?|\.html?|\.txt|\.php)?/*$")
 _SPDX_URL = "spdx.org/licenses/"
+#: A licence's URL in text: at Creative Commons, SPDX, OSI, Apache, GNU, Mozilla or the
+#: Unlicense (a rightsstatements.org URL is no licence), without the sentence's punctuation
+#: after it.
+_LICENCE_URL = re.compile(
+    r"https?://(?:www\.)?(?:creativecommons\.org/(?:licenses|publicdomain)/|spdx\.org/licenses/"
+    r"|opensource\.org/licenses?/|apache\.org/licenses/|gnu\.org/licenses/"
+    r"|mozilla\.org/(?:en-US/)?MPL/|unlicense\.org)[^\s()<>\"']*[^\s()<>\"'.,;:]",
+    re.IGNORECASE,
+)
 _OSI = "opensource.org/licenses/"
 
 
@@ -79,6 +88,13 @@ def licence(value: str) -> dict[str, Any]:
     if row is None:
         raise NormaliseError(f"{value!r} is no licence URL or name we know")
     return dict(row)
+
+
+def licence_url(value: str) -> dict[str, Any] | None:
+    """``licence_url``: the licence of the one licence URL a value holds (written once or
+    more, alone or in prose); None, not mine, for none or two different."""
+    found = set(_LICENCE_URL.findall(value))
+    return _from_url(found.pop()) if len(found) == 1 else None
 
 
 def _from_url(text: str) -> dict[str, Any]:

@@ -212,6 +212,7 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "title_parts": (_plain(normalise.title_parts), _no_arg),
     "heading": (_plain(normalise.heading), _no_arg),
     "licence": (_plain(licences.licence), _no_arg),
+    "licence_url": (_plain(licences.licence_url), _no_arg),
     "sanitise_html": (_plain(normalise.sanitise_html), _no_arg),
     "integer": (_plain(normalise.integer), _no_arg),
 }
