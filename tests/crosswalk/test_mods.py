@@ -196,6 +196,29 @@ def test_an_lcsh_heading_whose_terms_have_uris_is_still_one_heading() -> None:
     ]
 
 
+def test_a_heading_of_names_and_a_topic_keeps_every_name_as_a_subject_of_its_own() -> None:
+    # LCSH's "Lincoln, Abraham, 1809-1865--Assassination" had been two subjects, "Lincoln,
+    # Abraham" and "Assassination", and the heading's URI had gone to extra.
+    record, _ = _mods(
+        '<subject authority="lcsh" valueURI="http://id.loc.gov/authorities/subjects/sh3">'
+        '<name type="personal" valueURI="http://id.loc.gov/authorities/names/n3">'
+        "<namePart type='family'>Quill</namePart><namePart type='given'>Harriet</namePart>"
+        "<namePart type='date'>1790-1861</namePart></name>"
+        "<name type='corporate'><namePart>Vennmark Lamp Company</namePart></name>"
+        "<topic>Correspondence</topic></subject>"
+    )
+    assert [(s["value"], s["scheme"], s.get("uri")) for s in record["subjects"]] == [
+        (
+            "Quill, Harriet, 1790-1861--Correspondence",
+            "lcsh",
+            "http://id.loc.gov/authorities/subjects/sh3",
+        ),
+        ("Quill, Harriet, 1790-1861", "lcsh", "http://id.loc.gov/authorities/names/n3"),
+        ("Vennmark Lamp Company", "lcsh", None),
+    ]
+    assert "extra" not in record
+
+
 def test_a_photographs_collection_written_as_host_is_none_however_its_type_is_spelt() -> None:
     record, _ = _mods(
         "<typeOfResource>Image</typeOfResource>"

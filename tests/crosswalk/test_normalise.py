@@ -268,6 +268,20 @@ def test_a_name_as_subject_is_its_name_with_its_own_uri() -> None:
         normalise.heading({"scheme": "lcsh"})
 
 
+def test_a_name_heads_its_heading_with_its_life_dates() -> None:
+    # LCSH's Lincoln, Abraham, 1809-1865--Assassination: a name, then the topic.
+    parts = {
+        "agent": {"name": "Lincoln, Abraham"},
+        "dates": "1809-1865",
+        "terms": ["Assassination"],
+        "uri": "http://x/sh2",
+    }
+    assert normalise.heading(parts)["value"] == "Lincoln, Abraham, 1809-1865--Assassination"
+    assert normalise.heading({"agent": {"name": "Baruch, B."}, "dates": "1870-1965"}) == {
+        "value": "Baruch, B., 1870-1965"
+    }
+
+
 def test_invisible_characters_are_removed() -> None:
     # Pasted into a title, they made it differ from the same title typed (a fidelity review).
     assert normalise.clean_text("Tidal\u00adrange\u200b \ufeffstudies") == "Tidalrange studies"

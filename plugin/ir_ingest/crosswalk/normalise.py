@@ -216,14 +216,19 @@ def interval(parts: dict[str, Any]) -> str:
 def heading(parts: dict[str, Any]) -> dict[str, Any]:
     """A subject from a MODS ``subject``'s parts: the ``terms`` of a heading joined with ``--``
     (``United States--History--Civil War, 1861-1865``, as LoC's MODS to DC stylesheet joins
-    them), or a name's ``agent`` by its name; with the ``scheme``, ``uri`` and ``lang`` given.
+    them), or a name's ``agent`` by its name and life ``dates``, heading the terms where
+    both are given (``Lincoln, Abraham, 1809-1865--Assassination``); with the ``scheme``,
+    ``uri`` and ``lang`` given.
 
     A URI on the subject names the whole heading: given to each of its terms, it had linked
     the word "History" to the heading's authority record.  A name's own URI (its ``valueURI``,
     among the agent's identifiers) is the subject's where the subject has none.
     """
     agent = parts.get("agent") or {}
-    value = "--".join(parts.get("terms") or []) or agent.get("name")
+    named = agent.get("name")
+    if named and parts.get("dates"):
+        named = f"{named}, {parts['dates']}"
+    value = "--".join([named, *parts.get("terms", [])] if named else parts.get("terms", []))
     if not value:
         raise NormaliseError("the subject has no term")
     own = [i["value"] for i in agent.get("identifiers", []) if i.get("scheme") == "url"]
