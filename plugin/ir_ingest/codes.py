@@ -265,14 +265,46 @@ CODES: dict[str, CodeHelp] = {
         "a crosswalk rule misses them (fix or add one, then `ir-ingest reprocess`); if not, "
         "ask the endpoint's owner to add them",
     ),
+    "validate.person_without_given_name": CodeHelp(
+        "a creator, a contributor, or an editor or author of the containing book is a person "
+        "with a name but no given name (the message gives the first such name): most often an "
+        "organisation the crosswalk could not tell from a person, a user name (Zenodo's) or a "
+        "placeholder such as 'Anonymous'; a name in Chinese, Japanese or Korean script, "
+        "written whole, is not counted",
+        "check the name at the source: a person's is best written 'Family, Given'; an "
+        "organisation is recognised by a word such as University, Institute or Ltd in its "
+        "name, or in MODS by name type='corporate'; a given name in the record's extra "
+        "(`ir-ingest export`) is one a crosswalk rule misses; a person known by one name "
+        "needs nothing",
+    ),
     "validate.missing_date": CodeHelp(
         "the record has no publication date (or none the crosswalk could read: see "
         "`crosswalk.bad_value`)",
         "ask the endpoint's owner to add the date; a date in a form we should read: report it",
     ),
     "validate.missing_language": CodeHelp(
-        "the record names no language",
-        "nothing required; ask the endpoint's owner to add it if your repository needs it",
+        "the record names no language; OpenAIRE's guidelines make it mandatory if applicable "
+        "(a text has one)",
+        "nothing required; ask the endpoint's owner to add it if your repository or OpenAIRE "
+        "needs it",
+    ),
+    "validate.missing_abstract": CodeHelp(
+        "the record has no abstract; OpenAIRE's guidelines make a description mandatory if "
+        "applicable (when there is one), and readers and search engines rely on it",
+        "nothing required; if the source shows one, look for it in the record's extra "
+        "(`ir-ingest export`): a crosswalk rule misses it; else ask the endpoint's owner",
+    ),
+    "validate.missing_subject": CodeHelp(
+        "the record has no subject, keyword or classification; OpenAIRE's guidelines make "
+        "subjects mandatory if applicable",
+        "nothing required; ask the endpoint's owner to add keywords if your repository or "
+        "OpenAIRE needs them",
+    ),
+    "validate.missing_publisher": CodeHelp(
+        "the record names no publisher (a chapter's is its book's, when the book names one); "
+        "OpenAIRE's guidelines make it mandatory if applicable: a published output has one",
+        "nothing required; for a published output ask the endpoint's owner to add it; a "
+        "working paper or a dataset may have none",
     ),
     "validate.embargo_without_end": CodeHelp(
         "the record's access right is embargoed (COAR c_f1cf), but no embargo end date says "
@@ -291,6 +323,13 @@ CODES: dict[str, CodeHelp] = {
         "proceedings it is part of",
         "nothing required; a repository that shows the citation needs it: ask the endpoint's "
         "owner, or look in the record's extra for a source (dc:source) not read",
+    ),
+    "validate.page_count_without_range": CodeHelp(
+        "the record says how many pages it has, but not on which pages of the containing book "
+        "or journal it is (first and last page), so a citation cannot give them; simple DC "
+        "has no field for them, and Pure's oai_dc gives the count alone",
+        "nothing required; a richer format may have them (MODS part/extent start and end: "
+        "`--prefix auto` takes the richest the endpoint offers)",
     ),
     "validate.not_an_output": CodeHelp(
         "the record describes a person, not a research output: a Pure persons set was "

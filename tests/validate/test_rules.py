@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 from ir_ingest.entry import Severity
-from ir_ingest.schema import Agent, Host, Record, ResourceType, Source, Text
+from ir_ingest.schema import (
+    Agent,
+    Extent,
+    Host,
+    PageRange,
+    Record,
+    ResourceType,
+    Source,
+    Subject,
+    Text,
+)
 from ir_ingest.validate import CODES, validate_record
 
 
@@ -14,14 +24,21 @@ def _record(**fields: object) -> Record:
     return Record(id="x", source=source, **fields)  # type: ignore[arg-type]
 
 
+def _complete(**fields: object) -> Record:
+    given: dict[str, object] = {
+        "title": Text(value="Eels"),
+        "creators": [Agent(family_name="Doe", given_name="Jane")],
+        "publication_date": "2020",
+        "languages": ["eng"],
+        "abstracts": [Text(value="Where eels go.")],
+        "subjects": [Subject(value="eels")],
+        "publisher": "Fish Press",
+    }
+    return _record(**{**given, **fields})
+
+
 def test_a_complete_record_has_no_issues() -> None:
-    record = _record(
-        title=Text(value="Eels"),
-        creators=[Agent(family_name="Doe")],
-        publication_date="2020",
-        languages=["eng"],
-    )
-    assert validate_record(record) == []
+    assert validate_record(_complete()) == []
 
 
 def test_each_missing_field_has_its_code_and_severity() -> None:
@@ -31,6 +48,9 @@ def test_each_missing_field_has_its_code_and_severity() -> None:
         ("validate.missing_creator", Severity.ERROR),
         ("validate.missing_date", Severity.WARNING),
         ("validate.missing_language", Severity.INFO),
+        ("validate.missing_abstract", Severity.INFO),
+        ("validate.missing_subject", Severity.INFO),
+        ("validate.missing_publisher", Severity.INFO),
     }
     assert (
         next(i.code for i in validate_record(_record(title=Text(value="Ee"))))
@@ -84,16 +104,6 @@ def test_every_code_is_documented() -> None:
     assert all(code.startswith("validate.") and message for code, (_, message) in CODES.items())
 
 
-def _complete(**fields: object) -> Record:
-    given: dict[str, object] = {
-        "title": Text(value="Eels"),
-        "creators": [Agent(family_name="Doe")],
-        "publication_date": "2020",
-        "languages": ["eng"],
-    }
-    return _record(**{**given, **fields})
-
-
 COAR = "http://purl.org/coar/"
 EMBARGOED = COAR + "access_right/c_f1cf"
 ARTICLE = ResourceType(uri=COAR + "resource_type/c_6501")
@@ -120,3 +130,81 @@ def test_embargo_host_and_part(
 ) -> None:
     issues = [(i.code, i.severity) for i in validate_record(_complete(**fields))]
     assert issues == ([said] if said else [])
+
+
+@pytest.mark.parametrize(
+    ("field", "code"),
+    [
+        # targets.md §4.3's OpenAIRE advice: information, each said once, naming OpenAIRE.
+        ("languages", "validate.missing_language"),
+        ("abstracts", "validate.missing_abstract"),
+        ("subjects", "validate.missing_subject"),
+        ("publisher", "validate.missing_publisher"),
+    ],
+)
+def test_each_piece_of_openaire_advice_is_information(field: str, code: str) -> None:
+    issues = validate_record(_complete(**{field: None if field == "publisher" else []}))
+    assert [(i.code, i.severity, i.path) for i in issues] == [(code, Severity.INFO, field)]
+    assert "OpenAIRE" in issues[0].message
+
+
+GIVEN = ("validate.person_without_given_name", Severity.WARNING)
+ONE_WORD = Agent(name="Tripdatabase", family_name="Tripdatabase")
+
+
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        # targets.md §4.3: a person without a given name, wherever the record names people.
+        ({"creators": [Agent(family_name="Doe", given_name="J."), ONE_WORD]}, "creators"),
+        ({"contributors": [ONE_WORD]}, "contributors"),
+        ({"host": Host(title="B", editors=[Agent(family_name="Roe")])}, "host.editors"),
+        ({"host": Host(title="B", creators=[ONE_WORD])}, "host.creators"),
+        # An organisation, a person known by a given name, a name written whole: nothing.
+        ({"creators": [Agent(type="organizational", name="Tripdatabase")]}, None),
+        ({"creators": [Agent(name="Madonna", given_name="Madonna")]}, None),
+        ({"creators": [Agent(name="萬庚鑫", family_name="萬庚鑫")]}, None),
+        ({"host": Host(title="B", editors=[Agent(family_name="Roe", given_name="R.")])}, None),
+    ],
+)
+def test_a_person_without_a_given_name(fields: dict[str, object], said: str | None) -> None:
+    issues = validate_record(_complete(**fields))
+    assert [(i.code, i.severity, i.path) for i in issues] == ([(*GIVEN, said)] if said else [])
+
+
+def test_a_person_without_a_given_name_is_named_once() -> None:
+    record = _complete(creators=[ONE_WORD, Agent(family_name="Anonymous")])
+    (issue,) = validate_record(record)
+    assert issue.message.endswith(": Tripdatabase")
+    # A creator with no name at all is a missing creator, not a person without a given name.
+    assert [i.code for i in validate_record(_complete(creators=[Agent()]))] == [
+        "validate.missing_creator"
+    ]
+
+
+CHAPTER = ResourceType(uri=COAR + "resource_type/c_3248")
+TEN = Extent(pages=10)
+NO_RANGE = ("validate.page_count_without_range", Severity.INFO)
+
+
+@pytest.mark.parametrize(
+    ("host", "said"),
+    [
+        # targets.md §4.3: a part's page count, but no page range in its host.
+        (Host(title="B"), [NO_RANGE]),
+        (Host(title="B", pages=PageRange()), [NO_RANGE]),
+        (Host(title="B", pages=PageRange(start="45", end="54")), []),
+        (Host(title="B", pages=PageRange(start="e7")), []),
+        # A part without a host is said to lack the host, not the range.
+        (None, [NO_HOST]),
+    ],
+)
+def test_a_page_count_without_a_page_range(
+    host: Host | None, said: list[tuple[str, Severity]]
+) -> None:
+    chapter = _complete(resource_type=CHAPTER, extent=TEN, host=host)
+    assert [(i.code, i.severity) for i in validate_record(chapter)] == said
+
+
+def test_a_books_page_count_needs_no_range() -> None:
+    assert validate_record(_complete(resource_type=BOOK, extent=TEN)) == []

@@ -2,7 +2,7 @@
 
 Only the core checks exist so far (reference/targets.md §4.3 "core-valid" and its warnings);
 profiles per target come later.  Errors make a record invalid (stored, flagged, not pushed);
-warnings are advice.
+warnings ask for a look, and information (OpenAIRE's advice, most of it) is advice alone.
 """
 
 from __future__ import annotations

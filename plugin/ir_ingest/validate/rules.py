@@ -3,20 +3,45 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import cache
 
 from ir_ingest.crosswalk.hosts import PART_TYPES
 from ir_ingest.entry import Issue, Severity
-from ir_ingest.schema import Record
+from ir_ingest.schema import Agent, Record
 
 #: Every code this module can emit, with its severity and what it means.
 CODES: dict[str, tuple[Severity, str]] = {
     "validate.missing_title": (Severity.ERROR, "the record has no title"),
     "validate.short_title": (Severity.WARNING, "the title is shorter than 3 characters"),
     "validate.missing_creator": (Severity.ERROR, "the record names no creator"),
+    # A warning: most people have a given name, and one without is most often an organisation,
+    # a user name or a placeholder read as a person's name.
+    "validate.person_without_given_name": (
+        Severity.WARNING,
+        "a person is named without a given name (often an organisation, a user name or a "
+        "placeholder taken for a person)",
+    ),
     "validate.missing_date": (Severity.WARNING, "the record has no publication date"),
-    "validate.missing_language": (Severity.INFO, "the record names no language"),
+    # targets.md §4.3's advice (OpenAIRE's "mandatory if applicable" fields, and the abstract) is
+    # information: most repositories' oai_dc lacks one or the other in many records.
+    "validate.missing_language": (
+        Severity.INFO,
+        "the record names no language (OpenAIRE: mandatory if applicable)",
+    ),
+    "validate.missing_abstract": (
+        Severity.INFO,
+        "the record has no abstract (OpenAIRE: a description is mandatory if applicable)",
+    ),
+    "validate.missing_subject": (
+        Severity.INFO,
+        "the record has no subject or keyword (OpenAIRE: mandatory if applicable)",
+    ),
+    "validate.missing_publisher": (
+        Severity.INFO,
+        "the record names no publisher (OpenAIRE: mandatory if applicable)",
+    ),
     "validate.embargo_without_end": (
         Severity.ERROR,
         "the access right is embargoed, but no embargo end date says when it opens",
@@ -30,6 +55,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.INFO,
         "a chapter, article, review or conference paper or poster names no publication it is "
         "part of (host)",
+    ),
+    "validate.page_count_without_range": (
+        Severity.INFO,
+        "the record gives its number of pages but not its first and last page in the "
+        "publication it is part of (host)",
     ),
     "validate.not_an_output": (
         Severity.ERROR,
@@ -62,15 +92,56 @@ def _creators(record: Record) -> Issue | None:
     return None
 
 
-def _date(record: Record) -> Issue | None:
-    if not record.publication_date:
-        return _issue("validate.missing_date", "publication_date")
-    return None
+def _missing(code: str, field: str) -> Rule:
+    """A rule that says ``code`` of a record whose ``field`` is empty (``None`` or ``[]``).
+
+    targets.md §4.3: the schema lets a record lack a date, a language, an abstract, subjects or
+    a publisher (sources often do); these rules say which it lacks.
+    """
+
+    def rule(record: Record) -> Issue | None:
+        return None if getattr(record, field) else _issue(code, field)
+
+    return rule
 
 
-def _language(record: Record) -> Issue | None:
-    if not record.languages:
-        return _issue("validate.missing_language", "languages")
+#: Kana, Han and Hangul: scripts that write a whole personal name without a space.
+_UNSPACED_NAME = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+
+
+def _agents(record: Record) -> Iterator[tuple[str, Agent]]:
+    """Every agent of the record, with the field it is in: its own and its host's."""
+    host = record.host
+    for path, agents in (
+        ("creators", record.creators),
+        ("contributors", record.contributors),
+        ("host.editors", host.editors if host else []),
+        ("host.creators", host.creators if host else []),
+    ):
+        for agent in agents:
+            yield path, agent
+
+
+def _lacks_given_name(agent: Agent) -> bool:
+    """A person with a name but no given name, the name not in a script written unspaced."""
+    name = agent.family_name or agent.name
+    if agent.type != "personal" or agent.given_name or not name:
+        return False
+    return not _UNSPACED_NAME.fullmatch(name)
+
+
+def _given_names(record: Record) -> Issue | None:
+    """targets.md §4.3: a personal agent without a given name (the first one, named).
+
+    A type cannot say that a name a source wrote as one word ("Tripdatabase", "Anonymous") is
+    no person's: the crosswalk reads it as a family name.  An organisation is not a person, a
+    nameless agent is :func:`_creators`' concern, and a name in a script written without spaces
+    ("萬庚鑫") is whole as it stands.
+    """
+    for path, agent in _agents(record):
+        if _lacks_given_name(agent):
+            found = _issue("validate.person_without_given_name", path)
+            return replace(found, message=f"{found.message}: {agent.name or agent.family_name}")
     return None
 
 
@@ -93,7 +164,33 @@ def _host(record: Record) -> Issue | None:
     return None
 
 
-RULES: tuple[Rule, ...] = (_title, _creators, _date, _language, _embargo, _host)
+def _page_range(record: Record) -> Issue | None:
+    """targets.md §4.3: a page count without the page range that places a part in its host.
+
+    A record without a host has no range to give: a book's page count is all there is, and a
+    part without its host already has ``validate.part_without_host``.
+    """
+    extent, host = record.extent, record.host
+    if extent is None or extent.pages is None or host is None:
+        return None
+    if host.pages is not None and (host.pages.start or host.pages.end):
+        return None
+    return _issue("validate.page_count_without_range", "host.pages")
+
+
+RULES: tuple[Rule, ...] = (
+    _title,
+    _creators,
+    _given_names,
+    _missing("validate.missing_date", "publication_date"),
+    _missing("validate.missing_language", "languages"),
+    _missing("validate.missing_abstract", "abstracts"),
+    _missing("validate.missing_subject", "subjects"),
+    _missing("validate.missing_publisher", "publisher"),
+    _embargo,
+    _host,
+    _page_range,
+)
 
 #: Pure names each record by its kind and UUID (``oai:pure.atira.dk:persons/<uuid>``, beside
 #: ``…:publications/<uuid>``; the part before the kind is usually ``pure.atira.dk``, whatever
