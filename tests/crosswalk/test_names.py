@@ -360,6 +360,64 @@ def test_agents(value: str, expected: list[tuple[str | None, ...]]) -> None:
     assert _people(value) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # A journal's author line with its footnote markers (so Zenodo has creators).
+        (
+            "A. Kumaravel*1, Lakshmi R.2 and S. Devendran3",
+            [("Kumaravel", "A."), ("R.", "Lakshmi"), ("Devendran", "S.")],
+        ),
+        (
+            "Maria Lindqvist¹, Tomas Berg²,³ & Ines Castell†",
+            [("Lindqvist", "Maria"), ("Berg", "Tomas"), ("Castell", "Ines")],
+        ),
+        ("Maria Lindqvist1, Tomas Berg2", [("Lindqvist", "Maria"), ("Berg", "Tomas")]),
+        # Without markers when it joins names with "and".
+        (
+            "Maria Lindqvist, Tomas Berg, and Ines Castell",
+            [("Lindqvist", "Maria"), ("Berg", "Tomas"), ("Castell", "Ines")],
+        ),
+        ("Maria Lindqvist and Jan van der Berg", [("Lindqvist", "Maria"), ("van der Berg", "Jan")]),
+        # Markers go from "Family, Given" joined by "and" too.
+        ("Lindqvist, Maria1 and Berg, Tomas2", [("Lindqvist", "Maria"), ("Berg", "Tomas")]),
+    ],
+)
+def test_agents_of_an_author_line(value: str, expected: list[tuple[str, str]]) -> None:
+    agents = names.agents(value)
+    assert [(a["family_name"], a["given_name"]) for a in agents] == expected
+    assert all(a["type"] == "personal" for a in agents)
+
+
+def test_the_names_of_an_author_line_are_without_their_markers() -> None:
+    agents = names.agents("A. Kumaravel*1, Lakshmi R.2 and S. Devendran3")
+    assert [a["name"] for a in agents] == ["A. Kumaravel", "Lakshmi R.", "S. Devendran"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Smith, John",
+        "García Márquez, Gabriel José",  # a family name of two words, no "and", no markers
+        "García Márquez*, Gabriel José",  # one marker is no author line
+        "Smith, John and Mary",
+        "John Smith, PhD and Jane Roe",
+        "John Smith, M. D. and Jane Roe",
+        "John Smith, Jr. and Jane Roe",
+        "Spelman, Henry, Sir",
+        "Smith, John, Jr.",
+        "Smith, Alfred, b. 1820",
+        "Berg, Anna7",  # a user name's digit stays
+        "University of Oslo, Department of Biology and Jane Roe",
+        "Department of Biology, University of Oslo and Norwegian Polar Institute",
+        "Johnson and Johnson",
+        "Marks & Spencer",
+    ],
+)
+def test_agents_of_a_string_that_is_no_author_line(value: str) -> None:
+    assert [a["name"] for a in names.agents(value)] == [value]
+
+
 def test_agents_of_nothing_is_an_error() -> None:
     with pytest.raises(NormaliseError):
         names.agents(" ; ")

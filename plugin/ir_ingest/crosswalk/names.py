@@ -78,6 +78,16 @@ _DEGREE = re.compile(
     r"(?:ph\.?\s?d|m\.?\s?d|d\.?\s?phil|m\.?\s?sc|m\.?\s?a|b\.?\s?a|b\.?\s?sc|dr|prof)\.?",
     re.IGNORECASE,
 )
+# Footnote markers a journal's author line writes against its names, pointing to affiliations
+# or the corresponding author: "Kumaravel*1", "Lakshmi R.2", "Roe†", "Smith¹,²".
+# The pattern begins with a marker, so that a string without one is scanned fast (every
+# creator is); what precedes the marker (a letter or a full stop) is looked behind after it.
+_MARKER = r"[*†‡\d¹²³⁴⁵⁶⁷⁸⁹⁰]"
+_FOOTNOTE_MARKERS = re.compile(
+    rf"{_MARKER}(?<=(?:[^\W\d_]|\.){_MARKER}){_MARKER}*(?:,{_MARKER}+)*(?=[\s,]|$)"
+)
+# What separates the names of an author line: "A, B and C", "A, B, and C", "A & B".
+_BYLINE_SEPARATORS = re.compile(r"\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+")
 # Particles that begin a family name written after the given name ("Jan van der Berg").
 _PARTICLE = re.compile(
     r"van|der|den|de|la|le|del|della|di|da|von|ten|ter|du|dos|das", re.IGNORECASE
@@ -106,9 +116,11 @@ def agents(value: str) -> list[dict[str, Any]]:
 
     CONTENTdm packs people into one element ("Hayden, Edwin; Jessop, Charles"); catalogues join
     two with *and* ("Dodson-Robinson, Sarah and Haley, Charlotte"), read as two when each side
-    is ``Family, Given``.  OJS 2 writes ``Family, Given; Affiliation`` ("S, Lakshminarayana; AU,
-    AP, India"): a part after a person's that names no person (an organisation, or a place of
-    two commas or more) is that person's affiliation.  Organisations alone ("University of
+    is ``Family, Given``; journals' author lines, footnote markers and all, are read as their
+    people ("A. Kumaravel*1, Lakshmi R.2 and S. Devendran3": :func:`_byline_people`).  OJS 2
+    writes ``Family, Given; Affiliation`` ("S, Lakshminarayana; AU, AP, India"): a part after
+    a person's that names no person (an organisation, or a place of two commas or more) is
+    that person's affiliation.  Organisations alone ("University of
     Oslo; University of Bergen") are agents.  Each part is read by :func:`agent`.
     """
     result: list[dict[str, Any]] = []
@@ -124,20 +136,58 @@ def agents(value: str) -> list[dict[str, Any]]:
 
 
 def _name_strings(value: str) -> list[str]:
-    """The names packed in a string: parts between ";", people joined by " and " apart."""
+    """The names packed in a string: parts between ";", and the people a part joins.
+
+    A part's people are apart when they are all ``Family, Given`` joined by *and*
+    ("Dodson-Robinson, Sarah and Haley, Charlotte"), or a journal's author line (see
+    :func:`_byline_people`); their footnote markers go then.  Otherwise the part stays whole,
+    markers and all ("Berg, Anna7": a user name's digit).
+    """
     strings = []
     for part in (clean_text(part).strip(" ,;") for part in value.split(";")):
-        people = part.split(" and ")
+        if not part:
+            continue
+        unmarked, markers = _FOOTNOTE_MARKERS.subn("", part)
+        people = unmarked.split(" and ")
         if len(people) > 1 and all(_is_inverted_person(person) for person in people):
             strings += [person.strip() for person in people]
-        elif part:
-            strings.append(part)
+        else:
+            strings += _byline_people(unmarked, markers) or [part]
     return strings
 
 
 def _is_inverted_person(name: str) -> bool:
     """``Family, Given`` and no organisation: not "Smith and Jones, Ltd"."""
     return name.count(",") == 1 and not is_organisation(name)
+
+
+def _byline_people(unmarked: str, markers: int) -> list[str]:
+    """The people of a journal's author line, or none: "A. Kumaravel*1, Lakshmi R.2 and S.
+    Devendran3" (so Zenodo has creators) is three, once its footnote markers are out.
+
+    A line is one when its names, between commas and *and*, are all ``Given Family`` of two
+    words or more (:func:`_is_direct_person`), and it joins names with *and* or *&*, or marks
+    two names or more.  Not "Smith, John" (one word before the comma), "García Márquez,
+    Gabriel" (no *and*, no markers), "Smith, John and Mary", "John Smith, PhD and Jane Roe".
+    """
+    if markers < 2 and " and " not in unmarked and " & " not in unmarked:
+        return []  # the common "Family, Given" goes no further
+    people = _BYLINE_SEPARATORS.split(unmarked)
+    if len(people) > 1 and all(_is_direct_person(person) for person in people):
+        return people
+    return []
+
+
+def _is_direct_person(name: str) -> bool:
+    """``Given Family`` of two words or more, no organisation's, nothing that follows a name
+    ("PhD", "M. D.", "b. 1820"): a name of an author line."""
+    words = name.lower().split()
+    return (
+        len(words) > 1
+        and _FUNCTION_WORDS.isdisjoint(words)
+        and not _after_a_name(name)
+        and not is_organisation(name)
+    )
 
 
 def _names_no_person(part: str) -> bool:
