@@ -88,6 +88,22 @@ _FOOTNOTE_MARKERS = re.compile(
 )
 # What separates the names of an author line: "A, B and C", "A, B, and C", "A & B".
 _BYLINE_SEPARATORS = re.compile(r"\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+")
+# Patronymic words after a Central Asian given name: Uzbek qizi (daughter of), o'g'li (son
+# of), their Russian-style spellings kizi and ugli, the Azerbaijani and Kyrgyz words, in Latin
+# and Cyrillic letters; written without the apostrophes of o'g'li.
+_PATRONYMIC_WORDS = frozenset(
+    ("qizi", "kizi", "ogli", "ugli", "oglu", "oğlu", "ogly", "uulu", "kyzy",
+     "qızı", "kızı",  # noqa: RUF001 (Azerbaijani and Turkish dotless i)
+     "қизи", "кизи", "ўғли", "угли", "оглы", "оғлу", "кызы", "уулу")
+)  # fmt: skip
+_NO_APOSTROPHES = str.maketrans("", "", "'‘’`ʻʼ")  # noqa: RUF001 (the letters Uzbek writes)
+# Russian patronymics (Latin and Cyrillic letters, Ukrainian -івна), a woman's or a man's.
+_PATRONYMIC_ENDING = re.compile(
+    r"(?:(?P<woman>[oe]vna|[оеі]вна|ична)|[oe]vich|[оеё]вич)$",  # noqa: RUF001 (Cyrillic)
+    re.IGNORECASE,
+)
+# The family names before a man's Russian patronymic: "Rakhimov", "Иванов", "Lebedev".
+_FAMILY_NAME_ENDING = re.compile(r"(?:[oe]v|[оеё]в)$", re.IGNORECASE)
 # Particles that begin a family name written after the given name ("Jan van der Berg").
 _PARTICLE = re.compile(
     r"van|der|den|de|la|le|del|della|di|da|von|ten|ter|du|dos|das", re.IGNORECASE
@@ -307,6 +323,8 @@ def _person_parts(name: str) -> tuple[str, str]:
     initials = _first_initial(words)
     if initials:
         return " ".join(words[:initials]), " ".join(words[initials:])
+    if _ends_with_patronymic(words):
+        return words[0], " ".join(words[1:])
     last = len(words) - 1
     first_of_family = last
     while first_of_family > 1 and _is_particle(words, first_of_family - 1, last):
@@ -335,6 +353,27 @@ def _inverted_parts(name: str) -> tuple[str, str]:
         first_particle -= 1
     family = " ".join([*words[first_particle:], family])
     return family, " ".join(words[:first_particle])
+
+
+def _ends_with_patronymic(words: list[str]) -> bool:
+    """Does a name without a comma end with a patronymic after the given name, family name first?
+
+    Uzbek journals write "Karimova Dilnoza Baxtiyor qizi" (daughter of Baxtiyor) and "Tursunov
+    Jasur Alisher o'g'li" (son of), Azerbaijani and Kyrgyz ones "oğlu", "uulu" (and the
+    daughter's words): a word no family name is, though it had been read as one.  The Russian
+    form ends the given name ("Nazarova Gulnora Akmalovna"): three words, the middle one no
+    patronymic ("Anna Petrovna Ivanova" is in direct order).  A woman's -ovna is no surname; a
+    man's -ovich is (Bogdanovich), so it counts only after a family name in -ov or -ev
+    ("Rakhimov Akmal Ilkhomovich").
+    """
+    if len(words) < 3:
+        return False
+    if words[-1].lower().translate(_NO_APOSTROPHES) in _PATRONYMIC_WORDS:
+        return True
+    ending = _PATRONYMIC_ENDING.search(words[-1])
+    if len(words) != 3 or ending is None or _PATRONYMIC_ENDING.search(words[1]):
+        return False
+    return ending["woman"] is not None or _FAMILY_NAME_ENDING.search(words[0]) is not None
 
 
 def _is_lower_particle(word: str) -> bool:
