@@ -237,6 +237,12 @@ def test_agent_keeps_parentheses_that_are_no_role() -> None:
         ("Zulfikar, Andi Muh.", "Zulfikar", "Andi Muh."),
         ("Jong, G. de.", "de Jong", "G."),
         ("Smith, Thos.", "Smith", "Thos."),  # an abbreviation of four letters (a review)
+        # Dutch catalogues write the particles after the family name too; the Dutch 't.
+        ("Hoeven van der, K.L.", "van der Hoeven", "K.L."),
+        ("Bos de, M.", "de Bos", "M."),
+        ("Hoff, J.H. van 't", "van 't Hoff", "J.H."),
+        ("Smit-ter Haar, M.A.", "Smit-ter Haar", "M.A."),
+        ("De Vries, Anna", "De Vries", "Anna"),
         # An affiliation's acronym after a person: still a person (a review).
         ("Smith, John (NASA)", "Smith", "John (NASA)"),
     ],

@@ -105,8 +105,9 @@ _PATRONYMIC_ENDING = re.compile(
 # The family names before a man's Russian patronymic: "Rakhimov", "Иванов", "Lebedev".
 _FAMILY_NAME_ENDING = re.compile(r"(?:[oe]v|[оеё]в)$", re.IGNORECASE)
 # Particles that begin a family name written after the given name ("Jan van der Berg").
+# The Dutch 't (het) of "van 't Hoff" is one: "Hoff, J.H. van 't" had kept it in the given name.
 _PARTICLE = re.compile(
-    r"van|der|den|de|la|le|del|della|di|da|von|ten|ter|du|dos|das", re.IGNORECASE
+    r"van|der|den|de|la|le|del|della|di|da|von|ten|ter|du|dos|das|['’]t", re.IGNORECASE
 )
 
 
@@ -339,7 +340,7 @@ def _inverted_parts(name: str) -> tuple[str, str]:
     Jr."), no given name.  A catalogue's full stop after a given name goes ("Alterman, Eric."),
     an initial's or an abbreviation's stays ("Smith, J.", "Andi Muh.").  Lower-case particles
     written after the given name begin the family name: "Jong, G. de" is G. de Jong, "Laan, L.
-    van der" L. van der Laan.
+    van der" L. van der Laan; so do those written after the family name (:func:`_particles_first`).
     """
     family, _, rest = (part.strip() for part in name.partition(","))
     given = rest.partition(",")[0].strip()
@@ -348,11 +349,27 @@ def _inverted_parts(name: str) -> tuple[str, str]:
     if stop and (name_stopped or _is_lower_particle(last[:-1])):
         given = given[:-1]
     words = given.split(" ")
-    first_particle = len(words)
-    while first_particle > 1 and _is_lower_particle(words[first_particle - 1]):
-        first_particle -= 1
-    family = " ".join([*words[first_particle:], family])
+    first_particle = _trailing_particles(words)
+    family = " ".join([*words[first_particle:], _particles_first(family)])
     return family, " ".join(words[:first_particle])
+
+
+def _particles_first(family: str) -> str:
+    """A family name with the particles Dutch catalogues write after it ("Hoeven van der, K.L.",
+    "Bos de, M.") before it, as they stand after a given name: "van der Hoeven"."""
+    if " " not in family:
+        return family
+    words = family.split(" ")
+    first = _trailing_particles(words)
+    return " ".join(words[first:] + words[:first])
+
+
+def _trailing_particles(words: list[str]) -> int:
+    """Where the lower-case particles that end ``words`` begin (after its first word, at least)."""
+    first = len(words)
+    while first > 1 and _is_lower_particle(words[first - 1]):
+        first -= 1
+    return first
 
 
 def _ends_with_patronymic(words: list[str]) -> bool:
