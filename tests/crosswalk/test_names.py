@@ -309,6 +309,25 @@ def test_agent_patronymics(value: str, family: str, given: str) -> None:
 @pytest.mark.parametrize(
     ("value", "family", "given"),
     [
+        # A title before a name in direct order is no given name (Zenodo creators).
+        ("Prof. Meera Iyer", "Iyer", "Meera"),
+        ("Ms. Anna Berg", "Berg", "Anna"),
+        ("Dr A.K. Rao", "Rao", "A.K."),
+        ("Dr. Rizaev J.A.", "Rizaev", "J.A."),
+        ("Dr. Smith", "Smith", None),
+        ("Prof", "Prof", None),
+        ("Mrs Helen Ward", "Ward", "Helen"),
+    ],
+)
+def test_agent_honorifics_before_a_name(value: str, family: str, given: str | None) -> None:
+    agent = names.agent(value)
+    assert (agent["family_name"], agent.get("given_name")) == (family, given)
+    assert agent["name"] == value
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given"),
+    [
         ("Kay, John (1742-1826)", "Kay", "John"),
         ("Kay, John (b. 1742)", "Kay", "John"),
         ("John Kay (1742-1826)", "Kay", "John"),

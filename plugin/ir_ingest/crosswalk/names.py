@@ -88,6 +88,8 @@ _FOOTNOTE_MARKERS = re.compile(
 )
 # What separates the names of an author line: "A, B and C", "A, B, and C", "A & B".
 _BYLINE_SEPARATORS = re.compile(r"\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+")
+# Titles before a name written in direct order ("Prof. A.K. Rao", "Ms. Meera Iyer").
+_HONORIFICS = frozenset(("prof", "professor", "dr", "mr", "mrs", "ms", "miss"))
 # Patronymic words after a Central Asian given name: Uzbek qizi (daughter of), o'g'li (son
 # of), their Russian-style spellings kizi and ugli, the Azerbaijani and Kyrgyz words, in Latin
 # and Cyrillic letters; written without the apostrophes of o'g'li.
@@ -321,6 +323,8 @@ def _person_parts(name: str) -> tuple[str, str]:
     if "," in name:
         return _inverted_parts(name)
     words = name.split(" ")
+    while len(words) > 1 and words[0].lower().rstrip(".") in _HONORIFICS:
+        words = words[1:]  # "Prof. Meera Iyer" (so Zenodo has creators): no given name "Prof."
     initials = _first_initial(words)
     if initials:
         return " ".join(words[:initials]), " ".join(words[initials:])
