@@ -319,7 +319,8 @@ def _without_role(name: str) -> tuple[str, tuple[str, str] | None]:
 
 
 def _person_parts(name: str) -> tuple[str, str]:
-    """Family and given name of ``Family, Given``, ``Family J.A.``, ``Given [particles] Family``."""
+    """Family and given name of ``Family, Given``, ``Family J.A.``, ``Family Given Patronymic``
+    (:func:`_ends_with_patronymic`), ``Given [particles] Family``; a title before them goes."""
     if "," in name:
         return _inverted_parts(name)
     words = name.split(" ")
