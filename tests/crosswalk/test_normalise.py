@@ -300,3 +300,31 @@ def test_an_approximate_year(value: str, year: str | None) -> None:
     if year is not None:
         with pytest.raises(NormaliseError, match="is an approximate date"):
             normalise.edtf_date(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("13-16 July 2025", "2025-07-13/2025-07-16"),
+        ("1 \u2013 2 Jul 2025", "2025-07-01/2025-07-02"),
+        ("30 June - 2 July 2025", "2025-06-30/2025-07-02"),
+        ("30 December 2024 - 2 January 2025", "2024-12-30/2025-01-02"),
+        ("13 July 2025", "2025-07-13"),
+        ("July 2025", "2025-07"),
+        ("2025", "2025"),
+        ("2024-11-06", "2024-11-06"),
+    ],
+)
+def test_the_days_of_an_event(value: str, expected: str) -> None:
+    # A meeting's dates as Zenodo users write them ("e.g. 21-22 November 2012").
+    assert normalise.event_dates(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["16-13 July 2025", "31-32 July 2025", "13-16 July", "July 13-16, 2025", "05- 07 nov. de 2025",
+     "June-July 2025", "13-16"],
+)  # fmt: skip
+def test_the_days_of_an_event_refused(value: str) -> None:
+    with pytest.raises(NormaliseError):
+        normalise.event_dates(value)

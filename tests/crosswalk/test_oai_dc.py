@@ -251,7 +251,13 @@ def test_a_conference_papers_source_naming_its_meeting_is_the_conference() -> No
     record = _oai_dc(
         f"<dc:type>info:eu-repo/semantics/conferencePaper</dc:type><dc:source>{meeting}</dc:source>"
     ).record.to_dict()
-    assert record["conference"] == {"name": meeting}
+    assert record["conference"] == {
+        "acronym": "TIDE2025",
+        "name": "Tidal Engineering Summit 2025",
+        "place": "Kestrelford",
+        "dates": "2025-07-13/2025-07-16",
+    }
+    assert record["extra"]["dc:source"] == [meeting]
     assert "title" not in (record.get("host") or {})
     # A citation of the proceedings with its volume is the host's, meeting word or not.
     proceedings = "Proceedings of the Tidal Conference, 3(2), 1-9"

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ir_ingest.crosswalk.identifiers import host_identifier
-from ir_ingest.crosswalk.normalise import NormaliseError, citation
+from ir_ingest.crosswalk.normalise import NormaliseError, citation, event_dates
 from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:
@@ -80,14 +80,85 @@ _MEETING = re.compile(
 def _conference(applied: Applied, text: str, path: str) -> bool:
     """Whether ``text`` names the meeting a paper was given at (Zenodo's dc:source of a
     conference paper: "GPHS2025, Global Public Health Summit 2025 …, Sri Lanka, 13-16 July
-    2025"); it is then the record's conference, whole, not its proceedings' title."""
+    2025"); it is then the record's conference (see :func:`meeting`), not its proceedings'
+    title."""
     if not _MEETING.search(text) or applied.data.get("conference") or _numbered(text):
         return False  # "Proceedings of the … Conference, 3(2), 1-9" is the proceedings
-    applied.data["conference"] = {"name": text}
-    applied.lineage.setdefault("conference.name", []).append(path)
+    conference = applied.data["conference"] = meeting(text)
+    for key in conference:
+        applied.lineage.setdefault(f"conference.{key}", []).append(path)
     said = f"the conference was read from {path} {text!r}"
     applied.issues.append(inferred(said, path, code="crosswalk.inferred_host"))
     return True
+
+
+def meeting(text: str) -> dict[str, str]:
+    """A meeting as Zenodo writes it into dc:source: its acronym, name, place and dates joined
+    by ", " (InvenioRDM's meeting dumper), each left out when not given.
+
+    "GPHS2025, Global Public Health Summit 2025, Colombo, Sri Lanka, 13-16 July 2025" gives all
+    four.  The name ends with the last part that names a meeting; the parts after it are the
+    place only if each reads as a piece of one.  A part that cannot be placed surely stays in
+    the name, and a text with no part naming a meeting is the name whole: nothing is lost.
+    """
+    parts = text.split(", ")
+    found: dict[str, str] = {}
+    if dates := _take_dates(parts):
+        found["dates"] = dates
+    last = max((i for i, part in enumerate(parts) if _MEETING.search(part)), default=None)
+    if last is None:
+        return {"name": text}
+    if last > 0 and _is_acronym(parts[0]):
+        found["acronym"] = parts[0]
+    place = parts[last + 1 :]
+    if place and all(map(_is_place, place)):
+        found["place"] = ", ".join(place)
+        del parts[last + 1 :]
+    found["name"] = ", ".join(parts[1 if "acronym" in found else 0 :])
+    return found
+
+
+#: A meeting's acronym: one word, perhaps with its year apart ("GPHS2025", "ICML 2024").
+_ACRONYM = re.compile(r"^(\w[\w&-]*)(?: \d{4})?$")
+#: Words of a place name that are not capitalised ("Rio de Janeiro", "Newcastle upon Tyne").
+_PLACE_PARTICLES = frozenset(("de", "da", "do", "dos", "del", "di", "la", "upon", "am", "sur"))
+
+
+def _take_dates(parts: list[str]) -> str | None:
+    """The meeting's dates as EDTF, taken off the end of ``parts`` ("13-16 July 2025"; "July
+    13, 2025" is two parts).  A bare year after a part ending in a number ("July 13-16, 2025",
+    a range not read) is not taken: the year alone would leave its days in the name."""
+    for count in (2, 1):
+        if len(parts) <= count:
+            continue
+        try:
+            dates = event_dates(", ".join(parts[-count:]))
+        except NormaliseError:
+            continue
+        if len(dates) == len("YYYY") and parts[-count - 1][-1:].isdigit():
+            return None
+        del parts[-count:]
+        return dates
+    return None
+
+
+def _is_acronym(part: str) -> bool:
+    """Whether ``part`` is an acronym: one word with two capitals or more, in any script
+    ("GPHS2025", "NeurIPS 2024"), not a name ("Colombo") nor an abbreviated title ("Int. Conf.
+    Mod. Bio.")."""
+    word = _ACRONYM.match(part)
+    return word is not None and part[0].isupper() and sum(c.isupper() for c in word[1]) > 1
+
+
+def _is_place(part: str) -> bool:
+    """Whether ``part`` reads as a piece of a place: up to four words, no digits, each
+    capitalised but for particles ("Colombo", "Sri Lanka", "AP", "Rio de Janeiro")."""
+    words = part.split()
+    return (
+        0 < len(words) <= 4
+        and not any(c.isdigit() for c in part)
+        and all(w[0].isupper() or w in _PLACE_PARTICLES for w in words)
+    )
 
 
 def _numbered(text: str) -> bool:

@@ -132,6 +132,34 @@ def _edtf_date(value: str) -> str:
     raise NormaliseError(f"{value!r} is not a date in a form we read (YYYY[-MM[-DD]], 18 Dec 2020)")
 
 
+#: The dash, or en dash, between the first and last day of an event: "13-16 July 2025".
+_EVENT_DASH = re.compile(r"\s*[-\u2013]\s*(?=\d)")
+
+
+def event_dates(value: str) -> str:
+    """The days of an event as EDTF: a date :func:`edtf_date` reads, or a range of days as a
+    meeting's dates are written ("13-16 July 2025", "30 June - 2 July 2025", "30 December
+    2024 - 2 January 2025": the start takes the month and year it leaves out from the end).
+
+    A range whose ends are not two real days in order is an error, as is anything else.
+    """
+    with contextlib.suppress(NormaliseError):
+        return edtf_date(value)
+    first, *rest = _EVENT_DASH.split(clean_text(value), maxsplit=1)
+    failure = NormaliseError(f"{value!r} is not a date or range of days in order we read")
+    if not rest:
+        raise failure
+    written, end_written = first.split(), rest[0].split()
+    try:
+        start = edtf_date(" ".join(written + end_written[len(written) :]))
+        end = edtf_date(rest[0])
+    except NormaliseError:
+        raise failure from None
+    if len(start) != len("YYYY-MM-DD") or len(end) != len(start) or start >= end:
+        raise failure
+    return f"{start}/{end}"
+
+
 def approximate_year(value: str) -> str | None:
     """The year of an approximate or uncertain date ("ca. 1850", "[1891?]"), else None."""
     found = _APPROXIMATE.match(clean_text(value))
