@@ -53,6 +53,36 @@ def test_identifier(value: str, expected: dict[str, str]) -> None:
     assert identifiers.identifier(value) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("http://arxiv.org/abs/2101.00001", "arXiv:2101.00001"),
+        ("https://arxiv.org/abs/2101.00001v2", "arXiv:2101.00001v2"),
+        ("https://export.arxiv.org/abs/0704.0001", "arXiv:0704.0001"),
+        ("http://arxiv.org/abs/hep-th/9901001", "arXiv:hep-th/9901001"),
+        ("http://arxiv.org/abs/hep-th/9901001v2", "arXiv:hep-th/9901001v2"),
+        ("arXiv:2101.00001", "arXiv:2101.00001"),
+        ("hep-th/9901001", "arXiv:hep-th/9901001"),
+    ],
+)
+def test_an_arxiv_abstract_page_is_an_arxiv_id(value: str, expected: str) -> None:
+    # arXiv's dc:identifier, and repositories citing a preprint: they had been plain urls.
+    assert identifiers.identifier(value) == {"scheme": "arxiv", "value": expected}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://arxiv.org/pdf/2101.00001v2",  # a file, not the abstract page
+        "https://arxiv.org/abs/2101.00001/",
+        "https://arxiv.org/abs/tides",
+        "https://notarxiv.org/abs/2101.00001",
+    ],
+)
+def test_other_arxiv_urls_stay_urls(value: str) -> None:
+    assert identifiers.identifier(value) == {"scheme": "url", "value": value}
+
+
 def test_identifier_refuses_a_citation() -> None:
     with pytest.raises(NormaliseError):
         identifiers.identifier("Lowry, H. (2020) Rivers and reputations. Northmoor.")

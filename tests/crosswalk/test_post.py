@@ -107,6 +107,26 @@ def test_an_eprints_records_own_page_is_its_landing_page() -> None:
     assert applied.data["related"] == [other]
 
 
+def test_arxivs_own_record_has_its_abstract_page_as_landing_page() -> None:
+    # Its dc:identifier http://arxiv.org/abs/… is read as its arXiv id, no longer a url.
+    own = {"scheme": "arxiv", "value": "arXiv:hep-th/9901001"}
+    applied = Applied(
+        {"source": {"oai_identifier": "oai:arXiv.org:hep-th/9901001"}, "identifiers": [own]}
+    )
+    landing_page(applied)
+    assert applied.data["source"]["landing_page"] == "https://arxiv.org/abs/hep-th/9901001"
+    # Another repository's record of the paper: the preprint's page is not its own.
+    other = Applied({"source": {"oai_identifier": "oai:repo.example:12"}, "identifiers": [own]})
+    landing_page(other)
+    assert "landing_page" not in other.data["source"]
+    # Another arXiv record named: not this one's page.
+    cited = Applied(
+        {"source": {"oai_identifier": "oai:arXiv.org:2101.00001"}, "identifiers": [own]}
+    )
+    landing_page(cited)
+    assert "landing_page" not in cited.data["source"]
+
+
 def test_a_record_typed_only_other_takes_the_type_its_set_names() -> None:
     # Zenodo's software: dc:type info:eu-repo/semantics/other, and the set "software".
     other = {"uri": "http://purl.org/coar/resource_type/c_1843", "label": "other"}

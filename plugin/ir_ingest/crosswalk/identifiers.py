@@ -34,6 +34,14 @@ _SCHEME_PREFIX = re.compile(
 _ALT_IDENTIFIER = re.compile(
     r"^info:eu-repo/semantics/altIdentifier/([^/]+)/(\S.*)$", re.IGNORECASE
 )
+#: An arXiv abstract page, the form arXiv and the repositories citing it write an arXiv id in:
+#: a new-style id (2101.00001, perhaps v2) or an old-style one (hep-th/9901001, math.AG/…).
+#: idutils 1.7 reads no URL as arXiv: it had been a plain url.
+_ARXIV_PAGE = re.compile(
+    r"^https?://(?:www\.|export\.)?arxiv\.org/abs/"
+    r"(\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)$",
+    re.IGNORECASE,
+)
 # idutils' handle test accepts anything with a slash ("Photo 12/3", an EPrints citation, a
 # series "Julkaisuja / Helsingin yliopisto"): only the forms repositories write are handles, a
 # prefixed or resolver form, or a bare one whose prefix is digits and dots (1887/12345).
@@ -142,9 +150,10 @@ def url(value: str) -> str:
 def _written_scheme(text: str) -> tuple[str | None, str]:
     """The scheme the source wrote in front of the value, if any, and the value without it.
 
-    ``issn:2583-1887``, ``isbn: 978…`` and OpenAIRE v3's
+    ``issn:2583-1887``, ``isbn: 978…``, OpenAIRE v3's
     ``info:eu-repo/semantics/altIdentifier/<scheme>/<value>`` (Pure, DSpace, OpenEdition),
-    whose scheme names are the source's (``hdl``, ``eissn``) and are mapped to idutils' ones.
+    whose scheme names are the source's (``hdl``, ``eissn``) and are mapped to idutils' ones,
+    and an arXiv abstract page (``http://arxiv.org/abs/2101.00001``).
     """
     alt = _ALT_IDENTIFIER.match(text)
     if alt:
@@ -153,6 +162,9 @@ def _written_scheme(text: str) -> tuple[str | None, str]:
     prefixed = _SCHEME_PREFIX.match(text)
     if prefixed:
         return prefixed.group(1).lower(), prefixed.group(2)
+    arxiv = _ARXIV_PAGE.match(text)
+    if arxiv:
+        return "arxiv", arxiv.group(1)
     return None, text
 
 

@@ -117,9 +117,15 @@ def type_from_set(applied: Applied) -> None:
 
 def landing_page(applied: Applied) -> None:
     """A URL identifier is the landing page when the source named none (Pure, DSpace, OJS);
-    before it, the record's own page among its relations (EPrints: see :func:`_own_page`)."""
+    before it, the record's own page among its relations (EPrints: see :func:`_own_page`), or
+    arXiv's own record's abstract page (see :func:`_arxiv_page`)."""
     source = applied.data.setdefault("source", {})
     if source.get("landing_page"):
+        return
+    arxiv = _arxiv_page(applied.data)
+    if arxiv is not None:
+        source["landing_page"] = arxiv
+        applied.lineage.setdefault("source.landing_page", []).append("identifiers[arxiv]")
         return
     own = _own_page(applied.data)
     if own is not None:
@@ -134,6 +140,22 @@ def landing_page(applied: Applied) -> None:
             source["landing_page"] = ident["value"]
             applied.lineage.setdefault("source.landing_page", []).append("identifiers[url]")
             return
+
+
+#: The OAI identifiers of arXiv's records: oai:arXiv.org:2101.00001, …:hep-th/9901001.
+_ARXIV_OAI = "oai:arXiv.org:"
+
+
+def _arxiv_page(data: dict[str, Any]) -> str | None:
+    """arXiv's own record's abstract page: its dc:identifier http://arxiv.org/abs/1507.03011
+    is read as its arXiv id (see identifiers._ARXIV_PAGE), and had been its landing page.
+    The arXiv id of another repository's record is its preprint's, not its own page."""
+    oai = str(data["source"].get("oai_identifier", ""))
+    local = oai.removeprefix(_ARXIV_OAI)
+    own = f"arXiv:{local}"
+    if local == oai or not any(i.get("value") == own for i in data.get("identifiers", [])):
+        return None
+    return f"https://arxiv.org/abs/{local}"
 
 
 def _own_page(data: dict[str, Any]) -> dict[str, Any] | None:
