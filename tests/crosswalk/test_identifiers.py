@@ -333,3 +333,26 @@ def test_a_mods_url_that_is_no_link_stays_in_extra_with_an_issue() -> None:
     assert [agent.identifiers for agent in result.record.creators] == [[]]
     assert result.record.extra["mods:name/@valueURI"] == ["javascript:alert(2)"]
     assert any("no http, https or ftp URL" in issue.message for issue in result.issues)
+
+
+def test_a_file_as_dspace_writes_it_into_dc_format() -> None:
+    # Early DSpace: the media type, a space, the URL with the file name's space unencoded.
+    found = identifiers.typed_file("application/pdf https://repo.example/retrieve/7/My thesis.pdf")
+    assert found == {
+        "mimetype": "application/pdf",
+        "source_url": "https://repo.example/retrieve/7/My%20thesis.pdf",
+    }
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "application/pdf",
+        "https://repo.example/retrieve/7/a.pdf",
+        "application/pdf javascript:alert(1)",
+        "PDF https://repo.example/retrieve/7/a.pdf",
+    ],
+)
+def test_what_is_no_media_type_and_file_url_is_no_file(value: str) -> None:
+    with pytest.raises(NormaliseError):
+        identifiers.typed_file(value)

@@ -147,6 +147,21 @@ def url(value: str) -> str:
     return _URL_UNSAFE.sub(lambda m: quote(m.group(), safe=""), text)
 
 
+#: DSpace's dc:format of a file: its media type, a space, its URL, whose spaces the repository
+#: left unencoded ("application/pdf https://host/retrieve/2508/Thesis final.pdf").
+_TYPED_FILE = re.compile(r"^([a-z]+/[-+.\w]+)\s+(\S.*)$")
+
+
+def typed_file(value: str) -> dict[str, str]:
+    """A file from a media type and its URL as DSpace writes them into ``dc:format``:
+    ``{mimetype, source_url}``, the URL checked and encoded by :func:`url`.  (The media type
+    alone is the record's format: a rule before takes it into ``formats``.)"""
+    found = _TYPED_FILE.match(clean_text(value))
+    if found is None:
+        raise NormaliseError(f"{value!r} is not a media type and a file URL")
+    return {"mimetype": found[1], "source_url": url(found[2])}
+
+
 def _written_scheme(text: str) -> tuple[str | None, str]:
     """The scheme the source wrote in front of the value, if any, and the value without it.
 

@@ -200,6 +200,7 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "agents": (_plain(names.agents), _no_arg),
     "identifier": (identifier, _optional_str),
     "url": (_plain(identifiers.url), _no_arg),
+    "typed_file": (_plain(identifiers.typed_file), _no_arg),
     "const": (const, lambda arg: arg),
     "split": (split, _check_str),
     "boolean": (boolean, _no_arg),
