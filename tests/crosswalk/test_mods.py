@@ -230,6 +230,57 @@ def test_a_photographs_collection_written_as_host_is_none_however_its_type_is_sp
     assert record["formats"] == ["image/jpeg"], "a form that is a media type is a format"
 
 
+#: NYPL's folder hierarchy: each folder a host of the one below, known by the library's own
+#: identifiers (a uuid, a legacy local_hades number).
+_FOLDERS = (
+    "<relatedItem type='host'><titleInfo><title>Portraits, K</title></titleInfo>"
+    "<identifier type='uuid'>6f1c2e50-0000-4000-8000-000000000001</identifier>"
+    "<identifier type='local_hades'>1001</identifier>"
+    "<relatedItem type='host'><titleInfo><title>Portrait file</title></titleInfo>"
+    "<identifier type='uuid'>6f1c2e50-0000-4000-8000-000000000002</identifier>"
+    "</relatedItem></relatedItem>"
+)
+
+
+@pytest.mark.parametrize("kind", ["still image", "text"])
+def test_a_folder_in_a_collection_written_as_hosts_is_related(kind: str) -> None:
+    # A print's folders (no text: a collection), or a letter's (a folder in a folder).
+    record, result = _mods(f"<typeOfResource>{kind}</typeOfResource>{_FOLDERS}")
+    assert "host" not in record
+    assert record["related"] == [
+        {
+            "scheme": "uuid",
+            "value": "6f1c2e50-0000-4000-8000-000000000001",
+            "relation": "IsPartOf",
+        }
+    ]
+    assert record["extra"]["mods:relatedItem/mods:titleInfo/mods:title"] == ["Portraits, K"]
+    kept = sum(len(values) for values in record["extra"].values())
+    assert result.consumed_values + kept == result.source_values
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A map's atlas, known by the library's uuid, is its host.
+        "<typeOfResource>cartographic</typeOfResource><relatedItem type='host'><titleInfo>"
+        "<title>Atlas of the Harbour Ward</title></titleInfo>"
+        "<identifier type='uuid'>6f1c2e50-0000-4000-8000-000000000003</identifier></relatedItem>",
+        # An article's journal with a local number, in no host itself.
+        "<typeOfResource>text</typeOfResource><genre>article</genre><relatedItem type='host'>"
+        "<titleInfo><title>Journal of Port Engineering</title></titleInfo>"
+        "<identifier type='local'>J-17</identifier></relatedItem>",
+        # A plate's book: an ISBN is a publication's, beside a local number.
+        "<typeOfResource>still image</typeOfResource><relatedItem type='host'><titleInfo>"
+        "<title>Harbour Views</title></titleInfo><identifier type='isbn'>9780306406157</identifier>"
+        "<identifier type='local'>B-9</identifier></relatedItem>",
+    ],
+)
+def test_a_host_with_a_local_identifier_may_still_be_a_publication(body: str) -> None:
+    record, _ = _mods(body)
+    assert record["host"]["title"]
+
+
 def test_an_events_agent_as_publisher_and_an_abstract_not_to_share() -> None:
     record, _ = _mods(
         "<originInfo eventType='publication'><agent><namePart>Harbour Press</namePart></agent>"
