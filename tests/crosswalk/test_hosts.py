@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from ir_ingest.crosswalk.engine import Applied
-from ir_ingest.crosswalk.hosts import meeting, series_from_relation, series_issn, series_statement
+from ir_ingest.crosswalk.hosts import (
+    meeting,
+    organisation_host,
+    series_from_relation,
+    series_issn,
+    series_statement,
+)
 
 
 def test_a_books_issn_is_its_series() -> None:
@@ -123,3 +129,60 @@ def test_a_meeting_as_zenodo_writes_it(source: str, expected: dict[str, str]) ->
 )
 def test_a_meeting_of_no_clear_shape_is_its_name_whole(source: str) -> None:
     assert meeting(source) == {"name": source}
+
+
+#: Where the MODS host rule takes a host's title from (its predicates cut short here).
+HOST_TITLE = "mods:relatedItem[@type='host'][not(mods:part)][1]/mods:titleInfo[1]/mods:title"
+SERVICE = {"type": "organizational", "name": "Kestrel County Extension Service"}
+
+
+def _with_host(host: dict[str, str], **data: object) -> Applied:
+    return Applied(
+        {"host": host, "contributors": [{**SERVICE, "role": "ctb"}], **data},
+        lineage={"host.title": [HOST_TITLE]},
+        source_values=5,
+        consumed_values=5,
+    )
+
+
+def test_a_host_naming_the_records_organisation_is_its_collection() -> None:
+    # OKHub's MODS of a ShareOK (DSpace) fact sheet: the community named as host is the
+    # extension service that is also the record's contributor.
+    applied = _with_host({"title": "Kestrel county extension service."})
+    organisation_host(applied)
+    assert "host" not in applied.data
+    assert "host.title" not in applied.lineage
+    at = "mods:relatedItem/mods:titleInfo/mods:title"
+    assert applied.data["extra"] == {at: ["Kestrel county extension service."]}
+    assert (applied.source_values, applied.consumed_values) == (5, 4), "kept, not lost"
+    assert [(i.code, i.path) for i in applied.issues] == [("crosswalk.inferred_host", at)]
+
+
+@pytest.mark.parametrize(
+    ("host", "data", "lineage"),
+    [
+        # A publication's data (a volume): the service's own bulletin stays a host.
+        ({"title": SERVICE["name"], "volume": "3"}, {}, [HOST_TITLE]),
+        # A title that names no organisation of the record: a journal, a book.
+        ({"title": "Journal of Port Engineering"}, {}, [HOST_TITLE]),
+        # A person's name is no organisation's (a festschrift, a collected works).
+        (
+            {"title": "Ada Okafor"},
+            {"creators": [{"type": "personal", "name": "Ada Okafor"}]},
+            [HOST_TITLE],
+        ),
+        # Read by host_from_part from a dc:source, whose text is in extra already.
+        ({"title": SERVICE["name"]}, {}, ["dc:source"]),
+        # A title made of several source values (nonSort and title) cannot go back as one.
+        ({"title": SERVICE["name"]}, {}, [HOST_TITLE, HOST_TITLE]),
+    ],
+)
+def test_a_host_that_may_be_a_publication_stays(
+    host: dict[str, str], data: dict[str, object], lineage: list[str]
+) -> None:
+    applied = _with_host(host, **data)
+    applied.lineage["host.title"] = lineage
+    organisation_host(applied)
+    assert applied.data["host"] == host
+    assert applied.consumed_values == 5
+    assert applied.issues == []

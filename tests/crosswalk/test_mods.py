@@ -281,6 +281,24 @@ def test_a_host_with_a_local_identifier_may_still_be_a_publication(body: str) ->
     assert record["host"]["title"]
 
 
+def test_a_dspace_community_named_as_host_is_no_host() -> None:
+    # OKHub's MODS of a ShareOK fact sheet: the host is the community of the service that is
+    # also named as a contributor (see hosts.organisation_host).
+    record, result = _mods(
+        "<name><namePart>Kestrel County Extension Service</namePart>"
+        "<role><roleTerm type='text'>contributor</roleTerm></role></name>"
+        "<typeOfResource>text</typeOfResource><genre>newsletter</genre>"
+        "<relatedItem type='host'><titleInfo><title>Kestrel County Extension Service</title>"
+        "</titleInfo></relatedItem>"
+    )
+    assert "host" not in record
+    assert record["extra"]["mods:relatedItem/mods:titleInfo/mods:title"] == [
+        "Kestrel County Extension Service"
+    ]
+    kept = sum(len(values) for values in record["extra"].values())
+    assert result.consumed_values + kept == result.source_values
+
+
 def test_an_events_agent_as_publisher_and_an_abstract_not_to_share() -> None:
     record, _ = _mods(
         "<originInfo eventType='publication'><agent><namePart>Harbour Press</namePart></agent>"

@@ -1,5 +1,6 @@
 """Post-processing steps that read a part's host publication, a conference, and a series from
-the record as a whole (see :mod:`ir_ingest.crosswalk.post`, which names every step).
+the record as a whole, and tell a repository's collection written as a host from a host (see
+:mod:`ir_ingest.crosswalk.post`, which names every step).
 
 Pure and OJS write a chapter's book and an article's journal into the part's own identifiers
 and ``dc:source``, Zenodo its conference's name, DSpace a report's series into ``dc:relation``:
@@ -66,6 +67,54 @@ def host_from_part(applied: Applied) -> None:
         host.setdefault("resource_type", HOST_TYPES[type_uri])
     if not host:
         del data["host"]
+
+
+def organisation_host(applied: Applied) -> None:
+    """A host known by its title alone that names one of the record's organisations is the
+    repository's collection of that organisation's work, not a publication: OKHub's MODS of
+    a ShareOK (DSpace) fact sheet names its community, "Oklahoma Cooperative Extension
+    Service", as its host, and the same service as a contributor.
+
+    As with the archival collections the MODS host rule leaves, the title goes to ``extra``
+    under the element's path (a related item known only by its title cannot be linked), and
+    an info issue says so.  Run before any step that changes the host's title.
+    """
+    data = applied.data
+    host = data.get("host")
+    if not host or host.keys() != {"title"}:
+        return  # a publication's data: an imprint, a part, an identifier, editors
+    paths = applied.lineage.get("host.title", [])
+    if len(paths) != 1 or paths[0] in HOST_SOURCES:
+        return  # read by host_from_part (its text is in extra), or from several values
+    organisations = {
+        _folded(agent["name"])
+        for agent in (*data.get("creators", []), *data.get("contributors", []))
+        if agent.get("type") == "organizational" and agent.get("name")
+    }
+    if _folded(host["title"]) not in organisations:
+        return
+    del data["host"], applied.lineage["host.title"]
+    at = _element_path(paths[0])
+    data.setdefault("extra", {}).setdefault(at, []).append(host["title"])
+    applied.consumed_values -= 1
+    said = f"the host {host['title']!r} is the record's own organisation: taken as a collection"
+    applied.issues.append(inferred(said, at))
+
+
+def _folded(name: str) -> str:
+    """A name to compare: case, spacing and a closing full stop aside."""
+    return " ".join(name.casefold().split()).rstrip(".")
+
+
+_PREDICATE = re.compile(r"\[[^\[\]]*\]")
+
+
+def _element_path(path: str) -> str:
+    """The path ``extra`` keeps a value under: a rule's path without its predicates
+    (``mods:relatedItem[@type='host'][…]/mods:title`` is ``mods:relatedItem/mods:title``)."""
+    while (stripped := _PREDICATE.sub("", path)) != path:
+        path = stripped
+    return path
 
 
 #: A conference paper or poster, whose source may name its meeting, not its proceedings.

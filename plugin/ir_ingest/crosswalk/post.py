@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from ir_ingest.crosswalk.hosts import (
     host_from_part,
     inferred,
+    organisation_host,
     series_from_relation,
     series_issn,
     series_statement,
@@ -289,6 +290,7 @@ STEPS: dict[str, Step] = {
     "issued_date": issued_date,
     "landing_page": landing_page,
     "host_from_part": host_from_part,
+    "organisation_host": organisation_host,
     "editors_as_creators": editors_as_creators,
     "makers_as_creators": makers_as_creators,
     "imprint_from_host": imprint_from_host,
