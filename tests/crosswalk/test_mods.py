@@ -260,6 +260,28 @@ def test_a_folder_in_a_collection_written_as_hosts_is_related(kind: str) -> None
 
 
 @pytest.mark.parametrize(
+    "kind",
+    [
+        "<typeOfResource collection='yes'>text</typeOfResource>",
+        "<typeOfResource>mixed material</typeOfResource>",
+    ],
+)
+def test_a_host_its_own_type_calls_a_collection_is_related(kind: str) -> None:
+    # A family's papers have a creator and dates, which had passed for a publication's.
+    record, _ = _mods(
+        "<typeOfResource>text</typeOfResource><relatedItem type='host'>"
+        f"<titleInfo><title>Ashgrove family papers</title></titleInfo>{kind}"
+        "<name type='family'><namePart>Ashgrove</namePart></name>"
+        "<originInfo><dateCreated>1850-1920</dateCreated></originInfo>"
+        "<location><url>https://archives.example.org/ashgrove</url></location></relatedItem>"
+    )
+    assert "host" not in record
+    assert record["related"] == [
+        {"scheme": "url", "value": "https://archives.example.org/ashgrove", "relation": "IsPartOf"}
+    ]
+
+
+@pytest.mark.parametrize(
     "body",
     [
         # A map's atlas, known by the library's uuid, is its host.
