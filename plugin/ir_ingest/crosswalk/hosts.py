@@ -1,6 +1,6 @@
 """Post-processing steps that read a part's host publication, a conference, and a series from
-the record as a whole, and tell a repository's collection written as a host from a host (see
-:mod:`ir_ingest.crosswalk.post`, which names every step).
+the record as a whole, and tell a repository's collection written as a host from a
+publication (see :mod:`ir_ingest.crosswalk.post`, which names every step).
 
 Pure and OJS write a chapter's book and an article's journal into the part's own identifiers
 and ``dc:source``, Zenodo its conference's name, DSpace a report's series into ``dc:relation``:
