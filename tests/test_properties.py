@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ir_ingest import xmlsafe
-from ir_ingest.crosswalk import names, normalise
+from ir_ingest.crosswalk import names, normalise, organisations
 from ir_ingest.crosswalk.lookups import lookup_key
 from ir_ingest.crosswalk.normalise import NormaliseError
 from ir_ingest.errors import XMLError
@@ -64,8 +64,8 @@ def test_an_ascii_name_lower_cased_finds_the_organisation_words_the_case_blind_p
     parts: list[str], upper: list[bool]
 ) -> None:
     name = "".join(c.upper() if up else c for c, up in zip("".join(parts), upper, strict=False))
-    found = names._ORGANISATION_WORDS.search(name)
-    assert bool(names._ASCII_ORGANISATION_WORDS.search(name.lower())) == bool(found)
+    found = organisations._ORGANISATION_WORDS.search(name)
+    assert bool(organisations._ASCII_ORGANISATION_WORDS.search(name.lower())) == bool(found)
 
 
 @settings(max_examples=300)

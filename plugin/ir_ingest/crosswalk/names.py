@@ -14,44 +14,8 @@ from typing import Any
 
 from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
+from ir_ingest.crosswalk.organisations import FUNCTION_WORDS, is_organisation
 
-# Words that make a name string an organisation's wherever they stand ("World Health
-# Organization", "European Commission", "Oxford University Press"): none is a common surname.
-# Written in lower case (see _ASCII_ORGANISATION_WORDS).
-_ORGANISATION_PATTERN = (
-    r"\b(institute|institut|institution|university|universit\w*|college|school|academy|"
-    r"centre|center|department|ministry|agency|authority|government|commission|"
-    r"committee|council|association|society|federation|foundation|organi[sz]ation|"
-    r"consortium|laboratory|laboratories|museum|archives|hospital|publishers?|publishing|"
-    r"services|corp|inc|ltd|llc|plc|gmbh|corporation|company|"
-    # Public bodies and their parts ("City of Lansing", "City Planning Division").
-    r"city of|county|municipality|division|"
-    # The same in the languages of European repositories' headings: "Helsingin yliopisto,
-    # soveltavan biologian laitos" was read as family "Helsingin yliopisto", given the rest.
-    r"yliopisto|laitos|tiedekunta|kirjasto|hochschule|fakult\w*|facult\w*|instituut|"
-    r"istituto|instituto|departamento|d[ée]partement|dipartimento|ministerio|minist[èe]re|"
-    r"bibliothek|biblioth[èe]que|biblioteca|museo|mus[ée]e)\b"
-)
-_ORGANISATION_WORDS = re.compile(_ORGANISATION_PATTERN, re.IGNORECASE)
-# The same, for an ASCII name lower-cased: lower() keeps its length and its word boundaries,
-# so the two find the same, and a case-sensitive pattern is searched four times faster (the
-# regular expression engine skips an alternative on its first letter only when case matters).
-_ASCII_ORGANISATION_WORDS = re.compile(_ORGANISATION_PATTERN)
-# Words that name organisations but are surnames too (Frank Press, Robert Service, Mary Grace
-# Co, Nicholas Bureau): evidence only in an organisation's shape, see _weak_organisation.
-_WEAK_ORGANISATION_WORDS = frozenset(
-    ("co", "press", "service", "board", "union", "bureau", "archive", "group", "project",
-     "network", "office", "lab", "library")
-)  # fmt: skip
-# Words no personal name has ("Board of Trade", "Office for National Statistics", "Smith & Co").
-_FUNCTION_WORDS = frozenset(("of", "for", "the", "and", "&"))
-# An acronym in parentheses after a body's name: "International Journal of … Survey
-# (IJCSES)" (a Zenodo creator) had been a person, family "Survey".  A person's affiliation
-# is written so too ("John Smith (NASA)"): only a name of four words or more, or with a word
-# no personal name has ("of"), is a body's.
-_ACRONYM_AFTER = re.compile(r"^(?P<name>.+?)\s+\([A-Z]{3,}\)$")
-# An acronym of three or more capitals beside a weak word: "MIT Press", "ACM Press".
-_ACRONYM = re.compile(r"^[A-Z]{3,}$")
 # Library catalogues add life dates to a heading: "Smith, Alfred, 1820-1912", "…, b. 1820";
 # others put them in parentheses: "Kay, John (1742-1826)".
 _DATES = r"(?:(?:b|d|fl|ca?)\.\s*)?\d{3,4}\??(?:\s*-\s*(?:(?:ca?\.\s*)?\d{3,4}\??)?)?"
@@ -203,7 +167,7 @@ def _is_direct_person(name: str) -> bool:
     words = name.lower().split()
     return (
         len(words) > 1
-        and _FUNCTION_WORDS.isdisjoint(words)
+        and FUNCTION_WORDS.isdisjoint(words)
         and not _after_a_name(name)
         and not is_organisation(name)
     )
@@ -261,52 +225,6 @@ def _role_after_comma(name: str) -> tuple[str, str] | None:
         if row is not None:
             return row["code"], text
     return None
-
-
-def is_organisation(name: str) -> bool:
-    """Does a name string (without role and life dates) name an organisation?
-
-    Yes if it has a word only organisations have (*University*, *Commission*, *Ltd*), or a word
-    organisations share with surnames (*Press*, *Service*, *Co*) in an organisation's shape:
-    :func:`_weak_organisation`.
-    """
-    found = (
-        _ASCII_ORGANISATION_WORDS.search(name.lower())
-        if name.isascii()
-        else _ORGANISATION_WORDS.search(name)
-    )
-    return bool(found) or _named_with_acronym(name) or _weak_organisation(name)
-
-
-def _named_with_acronym(name: str) -> bool:
-    """A body's name before its acronym in parentheses (see :data:`_ACRONYM_AFTER`)."""
-    found = _ACRONYM_AFTER.match(name)
-    if found is None:
-        return False
-    words = found["name"].lower().split()
-    return len(words) >= 4 or not _FUNCTION_WORDS.isdisjoint(words)
-
-
-def _weak_organisation(name: str) -> bool:
-    """A weak organisation word where no surname stands, or beside other organisation signs.
-
-    "Smith & Co", "Acme Co.", "Board of Trade", "MIT Press", "Press Group", and without a comma
-    a weak word before the last word ("Network Rail") or in a name of four words or more
-    ("American Photo-Relief Printing Co").  Not "Frank Press", "Press, Frank", "Mary Grace Co".
-    """
-    words = name.split()
-    bare = [w.strip(".,;:()[]\"'").lower() for w in words]
-    weak = [i for i, w in enumerate(bare) if w in _WEAK_ORGANISATION_WORDS]
-    if not weak:
-        return False
-    if len(weak) > 1 or any(w in _FUNCTION_WORDS for w in bare):
-        return True
-    if any(_ACRONYM.match(w) for w in words) and not name.isupper():
-        return True
-    (i,) = weak
-    if bare[i] == "co" and words[i].rstrip(",;:").endswith("."):
-        return True  # "Co." abbreviates Company
-    return "," not in name and (i < len(words) - 1 or len(words) >= 4)
 
 
 def _without_role(name: str) -> tuple[str, tuple[str, str] | None]:
