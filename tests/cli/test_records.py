@@ -435,7 +435,11 @@ def test_export_to_a_file_takes_the_format_its_suffix_names(db: str, tmp_path: P
     assert isinstance(json.loads((tmp_path / "e.out").read_text(encoding="utf-8")), list)
     # .gz: compressed, the format named by the suffix before it (a walkthrough's x.json.gz
     # had been plain JSON Lines under a gzip name).
-    for name, read in (("e.json.gz", json.loads), ("e.jsonl.gz", _lines_of)):
+    for name, read in (
+        ("e.json.gz", json.loads),
+        ("e.jsonl.gz", _lines_of),
+        ("e.jsonl.gzip", _lines_of),
+    ):
         path = tmp_path / name
         assert runner.invoke(app, ["--db", db, "export", "-o", str(path)]).exit_code == 0
         assert len(read(gzip.decompress(path.read_bytes()).decode())) == 1, name

@@ -282,6 +282,7 @@ def crosswalk_command(
 #: The format an export file's suffix names, as ``report -o`` follows its own; any other
 #: suffix writes ``--format``'s, by default jsonl (as ``report -o x.log`` writes text).
 _SUFFIXES = {".jsonl": "jsonl", ".json": "json"}
+_GZIP_SUFFIXES = (".gz", ".gzip")
 
 
 @app.command()
@@ -330,8 +331,9 @@ def export(
 
     Example:  ir-ingest export --format jsonl --valid-only -o records.jsonl
     """
-    # records.jsonl.gz: JSON Lines, gzip-compressed (it had written plain text under the name).
-    packed = output is not None and output.suffix.lower() == ".gz"
+    # records.jsonl.gz: JSON Lines, gzip-compressed (it had written plain text under the name;
+    # so had .gzip, a suffix some tools write).
+    packed = output is not None and output.suffix.lower() in _GZIP_SUFFIXES
     named = output.with_suffix("") if output is not None and packed else output
     written_as = chosen_format(fmt, named, ("jsonl", "json"), _SUFFIXES, given_as=output)
     settings: Settings = ctx.obj
