@@ -71,7 +71,10 @@ def test_report_lists_the_runs_of_one_source_by_url_stored_name_or_config_name(
         store.begin_run("urn:elsewhere", "oai_dc")
     config = tmp_path / "ir-ingest.toml"
     config.write_text(
-        '[sources.cris]\nurl = "https://cris.example/oai"\nrepository = "pure"\n', "utf-8"
+        '[sources.cris]\nurl = "https://cris.example/oai"\nrepository = "pure"\n'
+        '[sources.cris-set]\nurl = "https://cris.example/oai"\nrepository = "pure"\n'
+        'prefix = "mods"\nset = "a-set"\n',
+        "utf-8",
     )
 
     def listed(*source: str) -> list[str]:
@@ -81,8 +84,11 @@ def test_report_lists_the_runs_of_one_source_by_url_stored_name_or_config_name(
         return [line.split()[0] for line in result.stdout.splitlines()[1:] if line[:5].strip()]
 
     expected = [str(run) for run in reversed(pure)]
-    assert listed("--source", "cris") == expected, "the config's source: its repository"
     assert listed("--source", "pure") == expected, "the name its records are kept under"
+    # A source of the config: its set's and its format's runs, and its repository's reprocess
+    # runs; not those of another source of the same repository (they had been shown).
+    assert listed("--source", "cris") == [str(pure[2]), str(pure[0])], "no set, any format"
+    assert listed("--source", "cris-set") == [str(pure[2]), str(pure[1])], "a-set, mods"
     assert listed("--source", "pure", "--limit", "1") == expected[:1]
     # A URL as harvested: its password is not part of the name runs are kept under.
     assert listed("--source", url) == [str(other)]

@@ -23,7 +23,7 @@ from ir_ingest.report.model import RunReport
 
 if TYPE_CHECKING:
     from ir_ingest.store import Store
-    from ir_ingest.store.runs import RunListed
+    from ir_ingest.store.runs import RunListed, RunsOf
 
 #: ``report --format``'s names, the default first.
 FORMATS = ("text", "json", "html")
@@ -56,8 +56,9 @@ def report(
         typer.Option(
             "--source",
             metavar="URL_OR_NAME",
-            help="Only the runs of this source, with --list: its base URL, the name its "
-            "records are kept under, or a source name from the config.",
+            help="Only the runs of this source, with --list: its base URL or the name its "
+            "records are kept under (every run of the repository), or a source name from the "
+            "config (the runs of its set and format); reprocess runs too.",
         ),
     ] = None,
 ) -> None:
@@ -103,11 +104,25 @@ def _list_runs(
             raise UsageError("--list prints a table; it takes no RUN_ID, --format or -o")
     with fail_cleanly(), closing(settings.store(existing=True)) as store:
         repository = settings.stored_name(source) if source is not None else None
-        runs = store.list_runs(limit or 20, repository)
+        runs = store.list_runs(limit or 20, repository, _runs_of(settings, source))
         if repository is not None and not runs:
             names = ", ".join(sorted(store.run_repositories())) or "none"
             raise IngestError(f"no run of {repository!r} in the store (runs of: {names})")
         print_runs([_checked(store, run) for run in runs])
+
+
+def _runs_of(settings: Settings, source: str | None) -> RunsOf | None:
+    """The set and format of ``source`` when it names a source of the config (a URL or a
+    stored name stands for every source of the repository)."""
+    from ir_ingest.jobs.reprocess import RUN_PREFIX
+    from ir_ingest.oai.harvest import AUTO_PREFIX
+    from ir_ingest.store.runs import RunsOf
+
+    configured = settings.config().sources.get(source) if source is not None else None
+    if configured is None:
+        return None
+    prefix = None if configured.prefix == AUTO_PREFIX else configured.prefix
+    return RunsOf(configured.set_spec, prefix, RUN_PREFIX)
 
 
 def _loaded(store: Store, run_id: int | None) -> RunReport:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ir_ingest.errors import StoreError
@@ -68,6 +68,19 @@ class RunShown:
     #: Whose lock a running run holds (see ``store.lock.held``).
     source_key: str
     metadata_prefix: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunsOf:
+    """Which of a repository's runs ``report --list --source NAME`` shows: those of the
+    configured source's set (``None``: of no set), and of its format (``None``: any, for a
+    source whose format is chosen at each run, ``prefix = "auto"``), and its reprocess runs
+    (kept under ``reprocess_prefix``, of no set: they reprocess every set's records).  Two
+    sources of one repository (its theses set and the rest) had shown each other's runs."""
+
+    set_spec: str | None
+    prefix: str | None
+    reprocess_prefix: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,9 +266,12 @@ class StoreRuns:
                 f"{database_words(exc)}; the next run of its source marks it failed"
             ) from exc
 
-    def list_runs(self, limit: int, repository: str | None = None) -> list[RunListed]:
+    def list_runs(
+        self, limit: int, repository: str | None = None, of: RunsOf | None = None
+    ) -> list[RunListed]:
         """The latest ``limit`` runs (of ``repository``, the name a source's records are
-        kept under, when given), newest first."""
+        kept under, when given; of one of its sources' format and set, when ``of`` says
+        which), newest first."""
         runs = t.harvest_runs
         query = (
             select(
@@ -279,6 +295,13 @@ class StoreRuns:
         )
         if repository is not None:
             query = query.where(runs.c.repository == repository)
+        if of is not None:
+            asked = (
+                runs.c.set_spec.is_(None) if of.set_spec is None else runs.c.set_spec == of.set_spec
+            )
+            if of.prefix is not None:
+                asked = and_(asked, runs.c.metadata_prefix == of.prefix)
+            query = query.where(or_(asked, runs.c.metadata_prefix == of.reprocess_prefix))
         with self.engine.connect() as conn:
             return [_listed(row) for row in conn.execute(query)]
 
