@@ -219,6 +219,20 @@ def test_a_heading_of_names_and_a_topic_keeps_every_name_as_a_subject_of_its_own
     assert "extra" not in record
 
 
+def test_a_heading_s_name_has_its_own_life_dates_not_another_name_s() -> None:
+    # Two names in one subject: the first heads it, and the second's dates are not the first's.
+    record, _ = _mods(
+        '<subject authority="lcsh"><name type="personal"><namePart>Roe, Ada</namePart></name>'
+        "<name type='personal'><namePart>Quill, Harriet</namePart>"
+        "<namePart type='date'>1790-1861</namePart></name><topic>Correspondence</topic></subject>"
+    )
+    assert [s["value"] for s in record["subjects"]] == [
+        "Roe, Ada--Correspondence",
+        "Roe, Ada",
+        "Quill, Harriet, 1790-1861",
+    ]
+
+
 def test_a_photographs_collection_written_as_host_is_none_however_its_type_is_spelt() -> None:
     record, _ = _mods(
         "<typeOfResource>Image</typeOfResource>"
