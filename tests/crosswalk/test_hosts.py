@@ -121,6 +121,9 @@ def test_a_meeting_as_zenodo_writes_it(source: str, expected: dict[str, str]) ->
         "Annual Meeting of the Tidal Society",
         # Days in a form not read: the year alone would leave "July 13-16" in the name.
         "Tidal Summit, Kestrelford, July 13-16, 2025",
+        # A day and month, or a month, a comma parts from the year: they are no name or place.
+        "Tidal Summit, Kestrelford, 13 July, 2025",
+        "Tidal Summit, Kestrelford, March, 2025",
         # Dates in Portuguese, and a title with commas in it: no shape is clear.
         "I Seminário de Marés - Ondas, Correntes e Costas ao Longo do Século XXI, Universidade "
         "de Kestrel, Iuperj, 05- 07 novembro de 2025",

@@ -175,8 +175,10 @@ _PLACE_PARTICLES = frozenset(("de", "da", "do", "dos", "del", "di", "la", "upon"
 
 def _take_dates(parts: list[str]) -> str | None:
     """The meeting's dates as EDTF, taken off the end of ``parts`` ("13-16 July 2025"; "July
-    13, 2025" is two parts).  A bare year after a part ending in a number ("July 13-16, 2025",
-    a range not read) is not taken: the year alone would leave its days in the name."""
+    13, 2025" is two parts).  A bare year after the rest of a date is not taken: the year
+    alone would leave its days or month in the name, or the month as a place.  That rest ends
+    in a number ("July 13-16, 2025", a range not read) or is a date with the year ("13 July,
+    2025", "March, 2025")."""
     for count in (2, 1):
         if len(parts) <= count:
             continue
@@ -184,11 +186,22 @@ def _take_dates(parts: list[str]) -> str | None:
             dates = event_dates(", ".join(parts[-count:]))
         except NormaliseError:
             continue
-        if len(dates) == len("YYYY") and parts[-count - 1][-1:].isdigit():
+        if len(dates) == len("YYYY") and _begins_a_date(parts[-count - 1], dates):
             return None
         del parts[-count:]
         return dates
     return None
+
+
+def _begins_a_date(part: str, year: str) -> bool:
+    """Whether ``part`` is a date's beginning that a comma parted from its ``year``."""
+    if part[-1:].isdigit():
+        return True
+    try:
+        event_dates(f"{part} {year}")
+    except NormaliseError:
+        return False
+    return True
 
 
 def _is_acronym(part: str) -> bool:
