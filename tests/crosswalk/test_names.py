@@ -242,6 +242,7 @@ def test_agent_keeps_parentheses_that_are_no_role() -> None:
         ("Bos de, M.", "de Bos", "M."),
         ("Hoff, J.H. van 't", "van 't Hoff", "J.H."),
         ("Smit-ter Haar, M.A.", "Smit-ter Haar", "M.A."),
+        ("van der, K.", "van der", "K."),  # particles alone: not turned round ("der van")
         ("De Vries, Anna", "De Vries", "Anna"),
         # An affiliation's acronym after a person: still a person (a review).
         ("Smith, John (NASA)", "Smith", "John (NASA)"),

@@ -279,8 +279,9 @@ def _inverted_parts(name: str) -> tuple[str, str]:
 
 def _particles_first(family: str) -> str:
     """A family name with the particles Dutch catalogues write after it ("Hoeven van der, K.L.",
-    "Bos de, M.") before it, as they stand after a given name: "van der Hoeven"."""
-    if " " not in family:
+    "Bos de, M.") before it, as they stand after a given name: "van der Hoeven".  A family
+    name of particles alone ("van der") has no name to put them before: it stays."""
+    if " " not in family or _is_lower_particle(family.partition(" ")[0]):
         return family
     words = family.split(" ")
     first = _trailing_particles(words)
