@@ -164,6 +164,7 @@ ONE_WORD = Agent(name="Tripdatabase", family_name="Tripdatabase")
         ({"creators": [Agent(type="organizational", name="Tripdatabase")]}, None),
         ({"creators": [Agent(name="Madonna", given_name="Madonna")]}, None),
         ({"creators": [Agent(name="萬庚鑫", family_name="萬庚鑫")]}, None),
+        ({"creators": [Agent(name="吳𡒄", family_name="吳𡒄")]}, None),  # Han Extension B
         ({"host": Host(title="B", editors=[Agent(family_name="Roe", given_name="R.")])}, None),
     ],
 )

@@ -105,8 +105,12 @@ def _missing(code: str, field: str) -> Rule:
     return rule
 
 
-#: Kana, Han and Hangul: scripts that write a whole personal name without a space.
-_UNSPACED_NAME = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+#: Kana, Han and Hangul: scripts that write a whole personal name without a space.  Han
+#: outside the Basic Multilingual Plane (Extension B on, U+20000-U+3134F) too: some personal
+#: names use its characters (𠮷 of the Japanese family name 𠮷田, Hong Kong's HKSCS ones).
+_UNSPACED_NAME = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0003134f]+"
+)
 
 
 def _agents(record: Record) -> Iterator[tuple[str, Agent]]:
