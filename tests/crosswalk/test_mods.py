@@ -233,6 +233,20 @@ def test_a_heading_s_name_has_its_own_life_dates_not_another_name_s() -> None:
     ]
 
 
+def test_a_heading_s_name_with_only_its_family_part_typed_has_its_given_name() -> None:
+    # The untyped part beside the family part is the given name in the heading as in the
+    # name's own subject: the heading had been "Quill, 1790-1861--Correspondence".
+    record, _ = _mods(
+        '<subject authority="lcsh"><name type="personal"><namePart type="family">Quill'
+        "</namePart><namePart>Harriet</namePart><namePart type='date'>1790-1861</namePart>"
+        "</name><topic>Correspondence</topic></subject>"
+    )
+    assert [s["value"] for s in record["subjects"]] == [
+        "Quill, Harriet, 1790-1861--Correspondence",
+        "Quill, Harriet, 1790-1861",
+    ]
+
+
 def test_a_photographs_collection_written_as_host_is_none_however_its_type_is_spelt() -> None:
     record, _ = _mods(
         "<typeOfResource>Image</typeOfResource>"
