@@ -161,8 +161,10 @@ def test_the_delay_holds_between_all_requests_of_parallel_windows(
     assert report.status == "completed"
     starts = sorted(at for at, _, _ in plan.seen)
     assert len(starts) > 10
-    # Arrivals, not starts: a few milliseconds either way.
-    assert min(b - a for a, b in pairwise(starts)) >= 0.15
+    # Arrivals at the endpoint, not starts: a loaded machine delays one request more than the
+    # next now and then (it failed at 0.15 s while another test suite ran).  Without the delay,
+    # four windows' requests come within milliseconds of each other.
+    assert min(b - a for a, b in pairwise(starts)) >= 0.1
 
 
 @pytest.mark.parametrize("parallel", [1, 4])
