@@ -371,3 +371,20 @@ def test_a_book_with_a_bibliography_is_no_bibliography() -> None:
     assert record["resource_type"]["uri"] == "http://purl.org/coar/resource_type/c_18cf"
     record, _ = _mods("<genre authority='local'>bibliography</genre>")
     assert record["resource_type"]["uri"] == "http://purl.org/coar/resource_type/c_86bc"
+
+
+@pytest.mark.parametrize(("extent", "pages"), [("14 pages", 14), ("1 Page", 1), ("6 p.", 6)])
+def test_a_page_count_written_without_a_unit_is_the_page_count(extent: str, pages: int) -> None:
+    # An archive's "14 pages" (DACS) had stayed in extent.other beside no page count.
+    record, _ = _mods(
+        f"<physicalDescription><extent>{extent}</extent><extent>30 x 21 cm</extent>"
+        "</physicalDescription>"
+    )
+    assert record["extent"] == {"pages": pages, "other": ["30 x 21 cm"]}
+
+
+def test_a_catalogue_s_whole_extent_statement_is_no_page_count() -> None:
+    record, _ = _mods(
+        "<physicalDescription><extent>xii, 240 p. ; 24 cm.</extent></physicalDescription>"
+    )
+    assert record["extent"] == {"other": ["xii, 240 p. ; 24 cm."]}
