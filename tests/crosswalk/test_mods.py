@@ -388,3 +388,17 @@ def test_a_catalogue_s_whole_extent_statement_is_no_page_count() -> None:
         "<physicalDescription><extent>xii, 240 p. ; 24 cm.</extent></physicalDescription>"
     )
     assert record["extent"] == {"other": ["xii, 240 p. ; 24 cm."]}
+
+
+def test_a_language_written_on_the_title_element_is_the_title_s() -> None:
+    # Islandora 2 puts lang on mods:title, not on titleInfo: it had been dropped.
+    xml = (
+        '<mods xmlns="http://www.loc.gov/mods/v3"><titleInfo><title lang="ger">Die Mühle</title>'
+        '</titleInfo><titleInfo type="translated"><title xml:lang="en">The Mill</title>'
+        "</titleInfo></mods>"
+    )
+    record = crosswalk_record(etree.fromstring(xml), "mods").record.to_dict()
+    assert record["title"] == {"value": "Die Mühle", "lang": "deu"}
+    assert record["additional_titles"] == [
+        {"value": "The Mill", "lang": "eng", "type": "TranslatedTitle"}
+    ]
