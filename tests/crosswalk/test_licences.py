@@ -142,3 +142,34 @@ def test_a_rights_statements_url_is_no_licence_in_qdc_either(template: str) -> N
     record = crosswalk_record(etree.fromstring(template.format(rights)), prefix).record.to_dict()
     assert "licenses" not in record
     assert record["rights_statements"] == [rights]
+
+
+@pytest.mark.parametrize(
+    ("text", "uri"),
+    [
+        # The licence chooser's sentence without its URL: the prose had been a rights
+        # statement only, with no licence (a MODS fidelity review).
+        (
+            "Reuse is governed by a Creative Commons Attribution-ShareAlike 4.0 International "
+            "License (CC BY-SA).",
+            "https://creativecommons.org/licenses/by-sa/4.0/",
+        ),
+        (
+            "Licensed under Creative Commons Attribution 3.0 Unported, see the deed.",
+            "https://creativecommons.org/licenses/by/3.0/",
+        ),
+        # Two licences named: which one is the record's is not said.
+        (
+            "Text under a Creative Commons Attribution 4.0 International License, images "
+            "under a Creative Commons Attribution-NoDerivatives 4.0 International License.",
+            None,
+        ),
+        # A name Creative Commons never gave is no licence.
+        ("Creative Commons Attribution-Everything 4.0 International License", None),
+    ],
+)
+def test_mods_licence_named_in_prose(text: str, uri: str | None) -> None:
+    expected = [uri] if uri else []
+    record = crosswalk_record(etree.fromstring(MODS.format(text)), "mods").record.to_dict()
+    assert [lic["uri"] for lic in record.get("licenses", [])] == expected
+    assert record["rights_statements"] == [text], "the prose is kept as written"

@@ -10,6 +10,7 @@ DataCite name licences by SPDX id: a URI alone left the deposit to guess.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -64,6 +65,14 @@ _LICENCE_URL = re.compile(
     re.IGNORECASE,
 )
 _OSI = "opensource.org/licenses/"
+#: A Creative Commons licence named in full in prose, as the licence chooser's sentence
+#: writes it without the URL ("This work is licensed under a Creative Commons
+#: Attribution-NonCommercial 4.0 International License, CC BY-NC.").
+_CC_NAMED = re.compile(
+    r"creative\s+commons\s+attribution[-\w\s]{0,60}?\d\.\d"
+    r"(?:\s+(?:international|unported|generic))?(?:\s+licen[cs]e)?",
+    re.IGNORECASE,
+)
 
 
 def licence(value: str) -> dict[str, Any]:
@@ -95,6 +104,20 @@ def licence_url(value: str) -> dict[str, Any] | None:
     more, alone or in prose); None, not mine, for none or two different."""
     found = set(_LICENCE_URL.findall(value))
     return _from_url(found.pop()) if len(found) == 1 else None
+
+
+def licence_in_text(value: str) -> dict[str, Any] | None:
+    """``licence_in_text``: the licence prose names by one licence URL (:func:`licence_url`),
+    else by one Creative Commons licence's full name; None, not mine, for none or two."""
+    by_url = licence_url(value)
+    if by_url is not None:
+        return by_url
+    named: dict[str, dict[str, Any]] = {}
+    for name in _CC_NAMED.findall(value):
+        with contextlib.suppress(NormaliseError):  # "Attribution-Whatever 4.0": none we know
+            found = licence(name)
+            named[found["uri"]] = found
+    return named.popitem()[1] if len(named) == 1 else None
 
 
 def _from_url(text: str) -> dict[str, Any]:

@@ -214,6 +214,7 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "heading": (_plain(normalise.heading), _no_arg),
     "licence": (_plain(licences.licence), _no_arg),
     "licence_url": (_plain(licences.licence_url), _no_arg),
+    "licence_in_text": (_plain(licences.licence_in_text), _no_arg),
     "sanitise_html": (_plain(normalise.sanitise_html), _no_arg),
     "integer": (_plain(normalise.integer), _no_arg),
 }
