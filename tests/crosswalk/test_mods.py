@@ -309,6 +309,28 @@ def test_a_host_its_own_type_calls_a_collection_is_related(kind: str) -> None:
     ]
 
 
+def test_a_host_that_is_only_a_finding_aid_s_link_is_related() -> None:
+    # FSU's newsletter in a collection: the host had been taken, with nothing for any of its
+    # fields, and the link left in extra, where its sister records' gave a related item.
+    aid = "https://purl.example.org/findingaids/MSS-17"
+    record, _ = _mods(
+        "<typeOfResource>text</typeOfResource><relatedItem type='host'><location>"
+        f"<url displayLabel='Finding Aid'>{aid}</url></location></relatedItem>"
+    )
+    assert "host" not in record
+    assert record["related"] == [{"scheme": "url", "value": aid, "relation": "IsPartOf"}]
+    # A journal known by its ISSN and the article's place in it, with no title, stays a host.
+    record, _ = _mods(
+        "<typeOfResource>text</typeOfResource><relatedItem type='host'>"
+        "<identifier type='issn'>0378-5955</identifier><part><detail type='volume'>"
+        "<number>12</number></detail></part></relatedItem>"
+    )
+    assert (record["host"]["identifiers"][0]["value"], record["host"]["volume"]) == (
+        "03785955",
+        "12",
+    )
+
+
 @pytest.mark.parametrize(
     "body",
     [
