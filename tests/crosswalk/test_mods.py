@@ -424,3 +424,17 @@ def test_a_language_written_on_the_title_element_is_the_title_s() -> None:
     assert record["additional_titles"] == [
         {"value": "The Mill", "lang": "eng", "type": "TranslatedTitle"}
     ]
+
+
+def test_a_iiif_manifest_is_no_identifier_of_the_work() -> None:
+    # Digital Commonwealth's and DPLA hubs' manifests had been url identifiers of the work.
+    manifest = "https://iiif.example.org/items/k7/manifest"
+    record, _ = _mods(
+        "<location><url usage='primary' access='object in context'>https://example.org/items/k7"
+        f"</url><url note='iiif-manifest'>{manifest}</url></location>"
+        f"<location><url note='iiifManifest'>{manifest}.json</url>"
+        "<url>https://example.org/k7</url></location>"
+    )
+    assert record["source"]["landing_page"] == "https://example.org/items/k7"
+    assert record["identifiers"] == [{"scheme": "url", "value": "https://example.org/k7"}]
+    assert record["extra"]["mods:location/mods:url"] == [manifest, f"{manifest}.json"]
