@@ -40,6 +40,11 @@ def test_lookup_and_column() -> None:
         # Zenodo's technical notes had been "other" (a fidelity review).
         ("resource_types", "info:eu-repo/semantics/technicalDocumentation", "uri",
          "http://purl.org/coar/resource_type/c_71bd"),
+        # Genre terms of LCGFT and AAT for letters: they had been "other" (a MODS review).
+        ("resource_types", "Personal correspondence", "uri",
+         "http://purl.org/coar/resource_type/c_0857"),
+        ("resource_types", "letters (correspondence)", "uri",
+         "http://purl.org/coar/resource_type/c_0857"),
         # MARC relator terms as MODS writes them in roleTerm type="text": they had been "oth".
         ("relators", "Engraver", "code", "egr"),
         ("relators", "Printer", "code", "prt"),
