@@ -234,9 +234,10 @@ CODES: dict[str, CodeHelp] = {
     "crosswalk.inferred_type": CodeHelp(
         "the record's only type is 'other' (OpenAIRE's info:eu-repo/semantics/other, as "
         "Zenodo writes it), and the type was read from the set it is harvested in (Zenodo's "
-        "software, openaire_data: the set_types lookup table)",
+        "software, openaire_data: the set_types lookup table); or a MODS record typed only "
+        "'text' has an ISBN of its own and no host, and is a book",
         "nothing; a set of your own that names a kind goes into a set_types.csv of your "
-        "crosswalk folder's lookups",
+        "crosswalk folder's lookups; a record with an ISBN that is no book needs a genre",
     ),
     "crosswalk.inferred_date": CodeHelp(
         "the source gives no publication date; another of its dates (when the work was "

@@ -6,6 +6,7 @@ from typing import Any
 
 from ir_ingest.crosswalk.engine import Applied
 from ir_ingest.crosswalk.post import (
+    book_from_isbn,
     catalogue_punctuation,
     date_from_other_dates,
     editors_as_creators,
@@ -138,3 +139,27 @@ def test_a_record_typed_only_other_takes_the_type_its_set_names() -> None:
     typed = Applied({"source": {"set_specs": ["software"]}, "resource_type": article})
     type_from_set(typed)
     assert typed.data["resource_type"] == article, "a type the source said stands"
+
+
+def test_a_text_with_an_isbn_of_its_own_is_a_book() -> None:
+    # LoC's MARC to MODS gives a printed book typeOfResource text and no genre: it had been
+    # COAR text (a MODS fidelity review).
+    text = {"uri": "http://purl.org/coar/resource_type/c_18cf", "source": {"label": "text"}}
+    isbn = {"scheme": "isbn", "value": "9780306406157"}
+    applied = Applied({"resource_type": text, "identifiers": [isbn]})
+    book_from_isbn(applied)
+    assert applied.data["resource_type"] == {
+        "uri": "http://purl.org/coar/resource_type/c_2f33",
+        "label": "book",
+        "general": "literature",
+        "source": {"label": "text"},
+    }
+    assert [i.code for i in applied.issues] == ["crosswalk.inferred_type"]
+    # A chapter's ISBN is its book's; a type the source said stands.
+    chapter = Applied({"resource_type": text, "identifiers": [isbn], "host": {"title": "B"}})
+    report = {"uri": "http://purl.org/coar/resource_type/c_93fc", "label": "report"}
+    for applied in (chapter, Applied({"resource_type": report, "identifiers": [isbn]})):
+        before = dict(applied.data["resource_type"])
+        book_from_isbn(applied)
+        assert applied.data["resource_type"] == before
+        assert not applied.issues

@@ -116,6 +116,27 @@ def type_from_set(applied: Applied) -> None:
             return
 
 
+#: COAR's "text", which MARC's MODS of every printed book says (typeOfResource text).
+_TEXT = "http://purl.org/coar/resource_type/c_18cf"
+
+
+def book_from_isbn(applied: Applied) -> None:
+    """A record typed only "text" with an ISBN of its own, in no host, is a book, said by
+    ``crosswalk.inferred_type``: LoC's MARC to MODS stylesheet gives a book no genre but
+    typeOfResource text (a chapter's ISBN is its host's, and a host makes no book)."""
+    data = applied.data
+    resource_type = data.get("resource_type") or {}
+    isbn = any(i.get("scheme") == "isbn" for i in data.get("identifiers", []))
+    if resource_type.get("uri") != _TEXT or not isbn or data.get("host"):
+        return
+    book = lookup_row("resource_types", "book")
+    assert book is not None  # a COAR label: the table maps every one to itself
+    data["resource_type"] = {**resource_type, **book}
+    applied.lineage.setdefault("resource_type", []).append("identifiers[isbn]")
+    said = "the type 'book' was read from the record's own ISBN"
+    applied.issues.append(inferred(said, "resource_type", code="crosswalk.inferred_type"))
+
+
 def landing_page(applied: Applied) -> None:
     """A URL identifier is the landing page when the source named none (Pure, DSpace, OJS);
     before it, the record's own page among its relations (EPrints: see :func:`_own_page`), or
@@ -301,4 +322,5 @@ STEPS: dict[str, Step] = {
     "series_statement": series_statement,
     "series_from_relation": series_from_relation,
     "type_from_set": type_from_set,
+    "book_from_isbn": book_from_isbn,
 }
