@@ -438,3 +438,18 @@ def test_a_iiif_manifest_is_no_identifier_of_the_work() -> None:
     assert record["source"]["landing_page"] == "https://example.org/items/k7"
     assert record["identifiers"] == [{"scheme": "url", "value": "https://example.org/k7"}]
     assert record["extra"]["mods:location/mods:url"] == [manifest, f"{manifest}.json"]
+
+
+def test_a_url_at_the_handle_or_doi_resolver_is_also_the_handle_or_doi() -> None:
+    # Islandora's only link to an item is its handle's url: it had been a url identifier only.
+    record, _ = _mods(
+        "<location><url>http://hdl.handle.net/20.500.99999/kx:12</url></location>"
+        "<location><url>https://doi.org/10.5555/Harbour.7</url></location>"
+    )
+    assert record["identifiers"] == [
+        {"scheme": "handle", "value": "20.500.99999/kx:12"},
+        {"scheme": "doi", "value": "10.5555/harbour.7"},
+        {"scheme": "url", "value": "http://hdl.handle.net/20.500.99999/kx:12"},
+        {"scheme": "url", "value": "https://doi.org/10.5555/Harbour.7"},
+    ]
+    assert record["source"]["landing_page"] == "http://hdl.handle.net/20.500.99999/kx:12"
