@@ -453,3 +453,20 @@ def test_a_url_at_the_handle_or_doi_resolver_is_also_the_handle_or_doi() -> None
         {"scheme": "url", "value": "https://doi.org/10.5555/Harbour.7"},
     ]
     assert record["source"]["landing_page"] == "http://hdl.handle.net/20.500.99999/kx:12"
+
+
+def test_a_term_s_uri_names_its_vocabulary_where_no_authority_does() -> None:
+    # A FAST term without authority="fast" among others with it had been a keyword.
+    record, _ = _mods(
+        '<subject><topic valueURI="http://id.worldcat.org/fast/99">Harbours</topic>'
+        '<topic valueURI="http://id.loc.gov/authorities/subjects/sh99">Quays</topic>'
+        '<topic authority="local" valueURI="http://id.worldcat.org/fast/98">Piers</topic>'
+        '<topic valueURI="https://vocab.example.org/7">Docks</topic></subject>'
+    )
+    assert [(s["value"], s["scheme"]) for s in record["subjects"]] == [
+        ("Harbours", "fast"),
+        ("Quays", "lcsh"),
+        ("Piers", "local"),
+        ("Docks", "keyword"),
+    ]
+    assert "extra" not in record
