@@ -470,3 +470,17 @@ def test_a_term_s_uri_names_its_vocabulary_where_no_authority_does() -> None:
         ("Docks", "keyword"),
     ]
     assert "extra" not in record
+
+
+def test_a_location_labelled_purl_is_the_landing_page() -> None:
+    # FLVC's Islandora: a link to an edition's PDF came first and had been the landing page.
+    record, _ = _mods(
+        "<location><url displayLabel='See this edition'>https://example.gov/handbook-2013.pdf"
+        "</url></location><location displayLabel='purl'>"
+        "<url>http://purl.example.org/fsu/fd/K7</url></location>"
+    )
+    assert record["source"]["landing_page"] == "http://purl.example.org/fsu/fd/K7"
+    assert record["identifiers"] == [
+        {"scheme": "url", "value": "https://example.gov/handbook-2013.pdf"},
+        {"scheme": "url", "value": "http://purl.example.org/fsu/fd/K7"},
+    ]
