@@ -484,3 +484,16 @@ def test_a_location_labelled_purl_is_the_landing_page() -> None:
         {"scheme": "url", "value": "https://example.gov/handbook-2013.pdf"},
         {"scheme": "url", "value": "http://purl.example.org/fsu/fd/K7"},
     ]
+
+
+def test_an_abbreviated_title_s_qualifier_is_no_subtitle() -> None:
+    # MARC 210 $b, written by MARC to MODS as a subTitle, had read "Q-Bull.: (Vennmark)".
+    record, _ = _mods(
+        "<titleInfo type='abbreviated'><title>Q-Bull.</title><subTitle>(Vennmark)</subTitle>"
+        "</titleInfo><titleInfo type='alternative'><title>Quays</title>"
+        "<subTitle>a bulletin (new series)</subTitle></titleInfo>"
+    )
+    assert [t["value"] for t in record["additional_titles"]] == [
+        "Q-Bull. (Vennmark)",
+        "Quays: a bulletin (new series)",
+    ]

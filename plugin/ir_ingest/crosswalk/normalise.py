@@ -290,8 +290,12 @@ def title_parts(parts: dict[str, Any]) -> dict[str, Any]:
     nonsort = parts.get("nonsort")
     if nonsort:
         title = f"{nonsort}{title}" if nonsort.endswith(("'", "’")) else f"{nonsort} {title}"
-    if parts.get("subtitle"):
-        title = f"{title}: {parts['subtitle']}"
+    subtitle = parts.get("subtitle")
+    if subtitle:
+        # MARC's abbreviated and key titles (210/222 $b) qualify a title in parentheses, "E-JASL
+        # (Athabasca)", which MARC to MODS writes as a subTitle: no colon before it.
+        qualifier = subtitle.startswith("(") and subtitle.endswith(")")
+        title = f"{title} {subtitle}" if qualifier else f"{title}: {subtitle}"
     part = ", ".join(p for p in (parts.get("part_number"), parts.get("part_name")) if p)
     if part:
         title = f"{title}. {part}"
