@@ -37,7 +37,9 @@ def test_share_of_values_reaching_a_field(corpus: Path, capsys: pytest.CaptureFi
     with capsys.disabled():
         for fmt, tally in sorted(tallies.items()):
             print(f"\n{fmt}: {tally.records} records, {tally.share:.1%} of values reached a field")  # noqa: T201
-    # Floors measured on this corpus (2026-11-29: mods 55.0%, oai_dc 89.2%, qdc 68.9%).  The
+    # Floors measured on this corpus, a point below (2026-11-30: mods 54.0%, oai_dc 95.4%: a
+    # DSpace file's media type and URL, written into one dc:format, now fill formats and files;
+    # qdc 69.5%; 2026-11-29: 55.0%, 89.2%, 68.9%).  The
     # 2026-11-28 shares (58.6%, 89.3%, 71.3%) were higher because they counted values placed
     # where they do not belong and since kept in extra: thumbnails and IIIF manifests (mods
     # 54.4% -> 54.0%) as identifiers, digital collections as hosts (CONTENTdm's isPartOf; MODS
@@ -45,15 +47,15 @@ def test_share_of_values_reaching_a_field(corpus: Path, capsys: pytest.CaptureFi
     # pages, series statements as handles.
     # The largest part of the MODS rest is Harvard LibraryCloud extension data no record field
     # is meant for.
-    assert tallies["mods"].share >= 0.54
-    assert tallies["oai_dc"].share >= 0.85
-    assert tallies["qdc"].share >= 0.65
+    assert tallies["mods"].share >= 0.53
+    assert tallies["oai_dc"].share >= 0.94
+    assert tallies["qdc"].share >= 0.68
 
 
 def test_loc_stylesheet_values_are_all_in_our_records(corpus: Path) -> None:
     comparison = compare_with_loc()
     assert comparison.compared > 150
-    # The misses (3 of 211) are the stylesheet gluing a subject name onto the topic before it
-    # with no separator ("Economic aspectsGermany. Reichsregierung") or name parts and dates
-    # into one string; the words are all in our records.
+    # The misses (2 of 211) are the stylesheet gluing a subject name onto the topic before it
+    # with no separator ("AssassinationLincoln, Abraham, 1809-1865"), and a heading it cuts
+    # short ("…Anschluss movement (1918-1938"); the words are all in our records.
     assert comparison.share >= 0.985, comparison.misses
