@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ir_ingest.crosswalk.identifiers import host_identifier
+from ir_ingest.crosswalk.lookups import lookup_key
 from ir_ingest.crosswalk.normalise import NormaliseError, citation, event_dates
 from ir_ingest.entry import Issue, Severity
 
@@ -86,12 +87,13 @@ def organisation_host(applied: Applied) -> None:
     paths = applied.lineage.get("host.title", [])
     if len(paths) != 1 or paths[0] in HOST_SOURCES:
         return  # read by host_from_part (its text is in extra), or from several values
+    # Compared as lookups match: case and spacing aside, and a closing full stop.
     organisations = {
-        _folded(agent["name"])
+        lookup_key(agent["name"]).rstrip(".")
         for agent in (*data.get("creators", []), *data.get("contributors", []))
         if agent.get("type") == "organizational" and agent.get("name")
     }
-    if _folded(host["title"]) not in organisations:
+    if lookup_key(host["title"]).rstrip(".") not in organisations:
         return
     del data["host"], applied.lineage["host.title"]
     at = _element_path(paths[0])
@@ -99,11 +101,6 @@ def organisation_host(applied: Applied) -> None:
     applied.consumed_values -= 1
     said = f"the host {host['title']!r} is the record's own organisation: taken as a collection"
     applied.issues.append(inferred(said, at))
-
-
-def _folded(name: str) -> str:
-    """A name to compare: case, spacing and a closing full stop aside."""
-    return " ".join(name.casefold().split()).rstrip(".")
 
 
 _PREDICATE = re.compile(r"\[[^\[\]]*\]")
