@@ -267,3 +267,12 @@ def test_a_conference_papers_source_naming_its_meeting_is_the_conference() -> No
     ).record.to_dict()
     assert record["host"]["title"] == "Proceedings of the Tidal Conference"
     assert "conference" not in record
+    # So is a title that names the proceedings: its publisher and place had become the
+    # meeting's place ("Springer, Cham", a review).
+    proceedings = "Proceedings of the 5th Tidal Conference, Kestrel Press, Kestrelford"
+    record = _oai_dc(
+        "<dc:type>info:eu-repo/semantics/conferencePaper</dc:type>"
+        f"<dc:source>{proceedings}</dc:source>"
+    ).record.to_dict()
+    assert "conference" not in record
+    assert record["host"]["title"].startswith("Proceedings of the 5th Tidal Conference")

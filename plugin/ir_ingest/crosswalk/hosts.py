@@ -123,13 +123,20 @@ _MEETING = re.compile(
 )
 
 
+#: A title that names the proceedings, not the meeting: "Proceedings of…", "Proc. …", and as
+#: French, Portuguese, Italian and German write it ("Actes du…", "Anais do…", "Atti del…").
+_PROCEEDINGS = re.compile(r"(?i)(?:proceedings|proc\.|actes|anais|atti|tagungsband)\b")
+
+
 def _conference(applied: Applied, text: str, path: str) -> bool:
     """Whether ``text`` names the meeting a paper was given at (Zenodo's dc:source of a
     conference paper: "GPHS2025, Global Public Health Summit 2025 …, Sri Lanka, 13-16 July
     2025"); it is then the record's conference (see :func:`meeting`), not its proceedings'
     title."""
-    if not _MEETING.search(text) or applied.data.get("conference") or _numbered(text):
-        return False  # "Proceedings of the … Conference, 3(2), 1-9" is the proceedings
+    if not _MEETING.search(text) or applied.data.get("conference") or _PROCEEDINGS.match(text):
+        return False  # "Proceedings of the … Conference, Springer, Cham" is the proceedings
+    if _numbered(text):
+        return False  # so is "… Conference, 3(2), 1-9", whatever its first word
     conference = applied.data["conference"] = meeting(text)
     for key in conference:
         applied.lineage.setdefault(f"conference.{key}", []).append(path)
