@@ -12,6 +12,7 @@ from ir_ingest.crosswalk.post import (
     editors_as_creators,
     landing_page,
     makers_as_creators,
+    own_relations,
     type_from_set,
 )
 
@@ -106,6 +107,18 @@ def test_an_eprints_records_own_page_is_its_landing_page() -> None:
     landing_page(applied)
     assert applied.data["source"]["landing_page"] == page["value"]
     assert applied.data["related"] == [other]
+
+
+def test_a_relation_naming_the_records_own_identifier_is_no_related_item() -> None:
+    # Zenodo repeats an article's DOI in dc:relation: the article had been related to itself.
+    doi = {"scheme": "doi", "value": "10.9999/tide.2031.7"}
+    concept = {"scheme": "doi", "value": "10.5281/zenodo.100"}
+    applied = Applied({"identifiers": [doi], "related": [doi, concept]})
+    own_relations(applied)
+    assert applied.data["related"] == [concept]
+    alone = Applied({"identifiers": [doi], "related": [dict(doi)]})
+    own_relations(alone)
+    assert "related" not in alone.data
 
 
 def test_arxivs_own_record_has_its_abstract_page_as_landing_page() -> None:

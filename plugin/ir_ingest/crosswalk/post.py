@@ -137,6 +137,24 @@ def book_from_isbn(applied: Applied) -> None:
     applied.issues.append(inferred(said, "resource_type", code="crosswalk.inferred_type"))
 
 
+def own_relations(applied: Applied) -> None:
+    """A relation naming one of the record's own identifiers is the record, no related item:
+    Zenodo writes an article's publisher DOI in dc:identifier and again in dc:relation, and
+    a version's own DOI beside its concept DOI."""
+    data = applied.data
+    related = data.get("related")
+    if not related:
+        return
+    own = {(i.get("scheme"), i.get("value")) for i in data.get("identifiers", [])}
+    kept = [r for r in related if (r.get("scheme"), r.get("value")) not in own]
+    if len(kept) == len(related):
+        return
+    if kept:
+        data["related"] = kept
+    else:
+        del data["related"]
+
+
 def landing_page(applied: Applied) -> None:
     """A URL identifier is the landing page when the source named none (Pure, DSpace, OJS);
     before it, the record's own page among its relations (EPrints: see :func:`_own_page`), or
@@ -310,6 +328,7 @@ def catalogue_punctuation(applied: Applied) -> None:
 STEPS: dict[str, Step] = {
     "issued_date": issued_date,
     "landing_page": landing_page,
+    "own_relations": own_relations,
     "host_from_part": host_from_part,
     "organisation_host": organisation_host,
     "editors_as_creators": editors_as_creators,
