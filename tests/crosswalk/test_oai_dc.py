@@ -145,6 +145,14 @@ def test_a_review_status_said_either_way_is_no_format_limit(wording: str, review
     assert "publication_status" in limits
 
 
+def test_dates_packed_into_one_element_are_read_each() -> None:
+    # CONTENTdm writes two years as "1881; 1882": the record had no date at all.
+    record = _oai_dc("<dc:date>1904; 1911</dc:date>").record.to_dict()
+    assert record["publication_date"] == "1904"
+    assert {d["date"] for d in record["dates"]} == {"1904", "1911"}
+    assert "extra" not in record
+
+
 def test_timestamps_alone_give_the_first_as_publication_date() -> None:
     record = _oai_dc(ACCESSIONED).record.to_dict()
     assert record["publication_date"] == "2003-07-14"
