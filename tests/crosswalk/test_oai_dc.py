@@ -153,9 +153,14 @@ def test_dates_packed_into_one_element_are_read_each() -> None:
     assert "extra" not in record
 
 
-def test_timestamps_alone_give_the_first_as_publication_date() -> None:
-    record = _oai_dc(ACCESSIONED).record.to_dict()
-    assert record["publication_date"] == "2003-07-14"
+def test_timestamps_alone_give_the_last_as_publication_date() -> None:
+    # Early DSpace: accessioned, available, then dc.date.issued, a timestamp too.
+    issued = "<dc:date>2003-06-30T22:00:00Z</dc:date>"
+    embargo = "<dc:date>info:eu-repo/date/embargoEnd/2004-01-01</dc:date>"
+    record = _oai_dc(ACCESSIONED + issued + embargo).record.to_dict()
+    assert record["publication_date"] == "2003-06-30"
+    assert record["embargo_end"] == "2004-01-01"
+    assert _oai_dc(ACCESSIONED).record.to_dict()["publication_date"] == "2003-07-15"
 
 
 def test_a_host_source_listing_several_isbns_gives_them_all_to_the_host() -> None:
