@@ -141,6 +141,21 @@ def test_arxivs_own_record_has_its_abstract_page_as_landing_page() -> None:
     assert "landing_page" not in cited.data["source"]
 
 
+def test_a_zenodo_records_page_is_its_landing_page() -> None:
+    # Zenodo's dc:identifier gives DOIs, the OAI identifier and at times a journal's article
+    # page, which had been the landing page (most records had none).
+    journal = {"scheme": "url", "value": "https://journal.example.org/article?id=7"}
+    applied = Applied(
+        {"source": {"oai_identifier": "oai:zenodo.org:4242"}, "identifiers": [journal]}
+    )
+    landing_page(applied)
+    assert applied.data["source"]["landing_page"] == "https://zenodo.org/records/4242"
+    assert applied.lineage["source.landing_page"] == ["source.oai_identifier"]
+    elsewhere = Applied({"source": {"oai_identifier": "oai:zenodo.org.example:4242"}})
+    landing_page(elsewhere)
+    assert "landing_page" not in elsewhere.data["source"]
+
+
 def test_a_record_typed_only_other_takes_the_type_its_set_names() -> None:
     # Zenodo's software: dc:type info:eu-repo/semantics/other, and the set "software".
     other = {"uri": "http://purl.org/coar/resource_type/c_1843", "label": "other"}

@@ -156,30 +156,54 @@ def own_relations(applied: Applied) -> None:
 
 
 def landing_page(applied: Applied) -> None:
-    """A URL identifier is the landing page when the source named none (Pure, DSpace, OJS);
-    before it, the record's own page among its relations (EPrints: see :func:`_own_page`), or
-    arXiv's own record's abstract page (see :func:`_arxiv_page`)."""
-    source = applied.data.setdefault("source", {})
+    """The landing page when the source named none, the first found of: the page the
+    repository gives each record by its OAI identifier (see :func:`_repository_page`), the
+    record's own page among its relations (EPrints: see :func:`_own_page`), a URL identifier
+    (Pure, DSpace, OJS)."""
+    data = applied.data
+    source = data.setdefault("source", {})
     if source.get("landing_page"):
         return
-    arxiv = _arxiv_page(applied.data)
+    found = _repository_page(data) or _related_page(data) or _identifier_page(data)
+    if found is not None:
+        source["landing_page"], origin = found
+        applied.lineage.setdefault("source.landing_page", []).append(origin)
+
+
+#: Zenodo's OAI identifiers (oai:zenodo.org:10357859) name its records' pages.
+_ZENODO_OAI = re.compile(r"oai:zenodo\.org:(\d+)")
+
+
+def _repository_page(data: dict[str, Any]) -> tuple[str, str] | None:
+    """arXiv's own record's abstract page (see :func:`_arxiv_page`), or Zenodo's record page:
+    Zenodo's dc:identifier gives DOIs and the OAI identifier only, and its first URL, where
+    there is one, is another site's (a journal's article page, a Plazi treatment)."""
+    arxiv = _arxiv_page(data)
     if arxiv is not None:
-        source["landing_page"] = arxiv
-        applied.lineage.setdefault("source.landing_page", []).append("identifiers[arxiv]")
-        return
-    own = _own_page(applied.data)
-    if own is not None:
-        applied.data["related"] = [r for r in applied.data["related"] if r is not own]
-        if not applied.data["related"]:
-            del applied.data["related"]
-        source["landing_page"] = own["value"]
-        applied.lineage.setdefault("source.landing_page", []).append("related[url]")
-        return
-    for ident in applied.data.get("identifiers", []):
+        return arxiv, "identifiers[arxiv]"
+    zenodo = _ZENODO_OAI.fullmatch(str(data["source"].get("oai_identifier", "")))
+    if zenodo is not None:
+        return f"https://zenodo.org/records/{zenodo[1]}", "source.oai_identifier"
+    return None
+
+
+def _related_page(data: dict[str, Any]) -> tuple[str, str] | None:
+    """The record's own page among its relations (see :func:`_own_page`), no longer one."""
+    own = _own_page(data)
+    if own is None:
+        return None
+    data["related"] = [r for r in data["related"] if r is not own]
+    if not data["related"]:
+        del data["related"]
+    return own["value"], "related[url]"
+
+
+def _identifier_page(data: dict[str, Any]) -> tuple[str, str] | None:
+    """The first URL identifier."""
+    for ident in data.get("identifiers", []):
         if ident.get("scheme") == "url":
-            source["landing_page"] = ident["value"]
-            applied.lineage.setdefault("source.landing_page", []).append("identifiers[url]")
-            return
+            return ident["value"], "identifiers[url]"
+    return None
 
 
 #: The OAI identifiers of arXiv's records: oai:arXiv.org:2101.00001, …:hep-th/9901001.
