@@ -156,6 +156,18 @@ def test_a_zenodo_records_page_is_its_landing_page() -> None:
     assert "landing_page" not in elsewhere.data["source"]
 
 
+def test_a_handle_resolves_to_the_landing_page_where_no_url_is_given() -> None:
+    # DSpace's only link to its item page is http://hdl.handle.net/…, read as the handle.
+    handle = {"scheme": "handle", "value": "20.500.99999/31"}
+    applied = Applied({"source": {}, "identifiers": [handle]})
+    landing_page(applied)
+    assert applied.data["source"]["landing_page"] == "https://hdl.handle.net/20.500.99999/31"
+    url = {"scheme": "url", "value": "https://repo.example.org/items/31"}
+    both = Applied({"source": {}, "identifiers": [handle, url]})
+    landing_page(both)
+    assert both.data["source"]["landing_page"] == url["value"], "a page the source gave wins"
+
+
 def test_a_record_typed_only_other_takes_the_type_its_set_names() -> None:
     # Zenodo's software: dc:type info:eu-repo/semantics/other, and the set "software".
     other = {"uri": "http://purl.org/coar/resource_type/c_1843", "label": "other"}

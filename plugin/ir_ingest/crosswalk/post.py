@@ -199,10 +199,15 @@ def _related_page(data: dict[str, Any]) -> tuple[str, str] | None:
 
 
 def _identifier_page(data: dict[str, Any]) -> tuple[str, str] | None:
-    """The first URL identifier."""
-    for ident in data.get("identifiers", []):
+    """The first URL identifier, else the first handle's resolver URL: DSpace gives its item
+    page as http://hdl.handle.net/1975/7634 alone, which is read as the handle."""
+    identifiers = data.get("identifiers", [])
+    for ident in identifiers:
         if ident.get("scheme") == "url":
             return ident["value"], "identifiers[url]"
+    for ident in identifiers:
+        if ident.get("scheme") == "handle":
+            return f"https://hdl.handle.net/{ident['value']}", "identifiers[handle]"
     return None
 
 
