@@ -162,6 +162,9 @@ def test_agent_particles_and_life_dates(value: str, family: str, given: str) -> 
         "Universitat de Barcelona, Facultat de Biologia",
         # A Zenodo creator that had been a person, family "Survey" (a review).
         "International Journal of Computer Science and Engineering Survey (IJCSES)",
+        # A mapping agency, a map's maker in Rumsey's oai_dc, had been a person "Survey of" + place.
+        "Survey of Kestrel Islands",
+        "Ordnance Survey",
     ],
 )
 def test_agent_organisations(value: str) -> None:

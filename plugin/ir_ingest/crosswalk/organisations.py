@@ -21,6 +21,9 @@ _ORGANISATION_PATTERN = (
     r"services|corp|inc|ltd|llc|plc|gmbh|corporation|company|"
     # Public bodies and their parts ("City of Lansing", "City Planning Division").
     r"city of|county|municipality|division|"
+    # Mapping agencies ("Survey of India", a David Rumsey map's creator and publisher, had been
+    # family "India", given "Survey of").
+    r"survey|"
     # The same in the languages of European repositories' headings: "Helsingin yliopisto,
     # soveltavan biologian laitos" was read as family "Helsingin yliopisto", given the rest.
     r"yliopisto|laitos|tiedekunta|kirjasto|hochschule|fakult\w*|facult\w*|instituut|"
