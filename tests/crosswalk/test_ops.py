@@ -45,6 +45,14 @@ def test_lookup_and_column() -> None:
          "http://purl.org/coar/resource_type/c_0857"),
         ("resource_types", "letters (correspondence)", "uri",
          "http://purl.org/coar/resource_type/c_0857"),
+        # DINI's types, which German repositories (MyCoRe, LibreCat) write beside DRIVER's
+        # ones, had mapped to nothing: a study thesis, whose DRIVER term MyCoRe makes up, was
+        # "other".
+        ("resource_types", "doc-type:StudyThesis", "uri",
+         "http://purl.org/coar/resource_type/c_46ec"),
+        ("resource_types", "doc-type:bookPart", "uri", "http://purl.org/coar/resource_type/c_3248"),
+        ("resource_types", "doc-type:ResearchData", "uri",
+         "http://purl.org/coar/resource_type/c_ddb1"),
         # MARC relator terms as MODS writes them in roleTerm type="text": they had been "oth".
         ("relators", "Engraver", "code", "egr"),
         ("relators", "Printer", "code", "prt"),
