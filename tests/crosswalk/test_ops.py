@@ -53,6 +53,8 @@ def test_lookup_and_column() -> None:
         ("resource_types", "doc-type:bookPart", "uri", "http://purl.org/coar/resource_type/c_3248"),
         ("resource_types", "doc-type:ResearchData", "uri",
          "http://purl.org/coar/resource_type/c_ddb1"),
+        # An Erasmus University (ARNO) oration had been "other".
+        ("resource_types", "Inaugural Address", "uri", "http://purl.org/coar/resource_type/c_8544"),
         # MARC relator terms as MODS writes them in roleTerm type="text": they had been "oth".
         ("relators", "Engraver", "code", "egr"),
         ("relators", "Printer", "code", "prt"),
