@@ -145,6 +145,28 @@ def test_a_review_status_said_either_way_is_no_format_limit(wording: str, review
     assert "publication_status" in limits
 
 
+def _titles(body: str) -> list[tuple[str, str]]:
+    xml = (
+        '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/"'
+        f' xmlns:dc="http://purl.org/dc/elements/1.1/">{body}</oai_dc:dc>'
+    )
+    record = crosswalk_record(etree.fromstring(xml), "oai_dc").record.to_dict()
+    return [(t["value"], t["type"]) for t in record["additional_titles"]]
+
+
+def test_a_title_in_another_language_is_a_translated_title() -> None:
+    # OJS writes an article's title in each of its journal's languages.
+    assert _titles(
+        '<dc:title xml:lang="en-US">Tide mills</dc:title>'
+        '<dc:title xml:lang="de-DE">Gezeitenmühlen</dc:title>'
+        '<dc:title xml:lang="en">Tide mills of the coast</dc:title>'
+    ) == [("Gezeitenmühlen", "TranslatedTitle"), ("Tide mills of the coast", "AlternativeTitle")]
+    # Unless both titles say their language, which is a translation cannot be told.
+    assert _titles(
+        '<dc:title>Tide mills</dc:title><dc:title xml:lang="de">Gezeitenmühlen</dc:title>'
+    ) == [("Gezeitenmühlen", "AlternativeTitle")]
+
+
 def test_dates_packed_into_one_element_are_read_each() -> None:
     # CONTENTdm writes two years as "1881; 1882": the record had no date at all.
     record = _oai_dc("<dc:date>1904; 1911</dc:date>").record.to_dict()
