@@ -196,6 +196,17 @@ def test_integer_refuses_a_page_range(value: str) -> None:
                 "pages": {"start": "15", "end": "27"},
             },
         ),
+        # OJS 3 adds the issue's title: the citation had given no host title at all.
+        (
+            "Journal of X; Vol. 4 No. 2 (2021): Dunes and marshes; 15-30",
+            {
+                "title": "Journal of X",
+                "volume": "4",
+                "issue": "2",
+                "publication_date": "2021",
+                "pages": {"start": "15", "end": "30"},
+            },
+        ),
         ("Book title: Subtitle", {"title": "Book title: Subtitle"}),
         # Zenodo's form (a second walkthrough found it kept whole as the journal's title).
         (
@@ -240,6 +251,7 @@ def test_the_citation_expression_does_not_backtrack_through_spaces() -> None:
     # it, the old expression took 3.8 s for 80 spaces, doubling with each few more.
     # citation() collapses runs of spaces first; the expression must not rely on that.
     assert normalise._CITATION.match("T" + " " * 400 + "x;") is None
+    assert normalise._CITATION.match("T; Vol 1 (2000):" + " " * 400 + "x;;") is None
     assert normalise._NUMBERED_CITATION.match("T" + ", 1 " * 300 + "x;") is None
 
 

@@ -319,7 +319,8 @@ _CITATION = re.compile(
     r"^(?P<title>[^;]*?[^;\s])"
     r"(?:\s*;\s*(?:Vol\.?|Volume)\s*(?P<volume>[\w.-]+))?"
     r"(?:\s*(?:,\s*)?(?:No\.?|Issue|Nr\.?)\s*(?P<issue>[\w.-]+))?"
-    r"(?:\s*\((?P<year>\d{4})\))?"
+    # OJS 3 ends the issue's part with its title, if shown: "Vol. 4 No. 2 (2021): Dunes".
+    r"(?:\s*\((?P<year>\d{4})\)(?::[^;]*)?)?"
     r"(?:\s*;\s*(?:pp?\.\s*)?(?P<start>\w+)(?:\s*[-\u2013]\s*(?P<end>\w+))?)?\s*$",
     re.IGNORECASE,
 )
@@ -343,11 +344,13 @@ _CITATION_MAX = 1000
 def citation(value: str) -> dict[str, Any]:
     """Read a host citation as OJS and Pure write ``dc:source``.
 
-    ``Journal of X; Vol 3 No 2 (2021); 15-27`` and ``Journal of X, 3(2), 15-27, (2021-06-01)``
-    (Zenodo) give title, volume, issue, date and pages, and ``issn`` where Zenodo writes it
-    (``Journal of X, ISSN 3025-9495, 25(7), (2026-06-03)``); a plain title (Pure: ``Book
-    title: Subtitle``) gives the title alone, unsplit.  A title that still holds a volume and
-    issue or a date is a citation in a form not read: an error, not a title.
+    ``Journal of X; Vol 3 No 2 (2021); 15-27`` (OJS 3: ``…; Vol. 3 No. 2 (2021): Issue title;
+    15-27``, the issue's title not kept: the host has no field for it) and ``Journal of X,
+    3(2), 15-27, (2021-06-01)`` (Zenodo) give title, volume, issue, date and pages, and
+    ``issn`` where Zenodo writes it (``Journal of X, ISSN 3025-9495, 25(7), (2026-06-03)``);
+    a plain title (Pure: ``Book title: Subtitle``) gives the title alone, unsplit.  A title
+    that still holds a volume and issue or a date is a citation in a form not read: an error,
+    not a title.
     """
     text = clean_text(value)
     match = None
