@@ -55,6 +55,8 @@ def test_lookup_and_column() -> None:
          "http://purl.org/coar/resource_type/c_ddb1"),
         # An Erasmus University (ARNO) oration had been "other".
         ("resource_types", "Inaugural Address", "uri", "http://purl.org/coar/resource_type/c_8544"),
+        # A David Rumsey map had been "other".
+        ("resource_types", "Case Map", "uri", "http://purl.org/coar/resource_type/c_12cd"),
         # MARC relator terms as MODS writes them in roleTerm type="text": they had been "oth".
         ("relators", "Engraver", "code", "egr"),
         ("relators", "Printer", "code", "prt"),
