@@ -57,6 +57,10 @@ def test_lookup_and_column() -> None:
         ("resource_types", "Inaugural Address", "uri", "http://purl.org/coar/resource_type/c_8544"),
         # A David Rumsey map had been "other".
         ("resource_types", "Case Map", "uri", "http://purl.org/coar/resource_type/c_12cd"),
+        # A Gallica periodical's issue, typed "texte", "text", then these, had been text.
+        ("resource_types", "publication en série imprimée", "uri",
+         "http://purl.org/coar/resource_type/c_0640"),
+        ("resource_types", "printed monograph", "uri", "http://purl.org/coar/resource_type/c_2f33"),
         # MARC relator terms as MODS writes them in roleTerm type="text": they had been "oth".
         ("relators", "Engraver", "code", "egr"),
         ("relators", "Printer", "code", "prt"),
