@@ -167,6 +167,17 @@ def test_a_title_in_another_language_is_a_translated_title() -> None:
     ) == [("Gezeitenmühlen", "AlternativeTitle")]
 
 
+def test_gallicas_link_to_its_catalogue_record_is_a_related_item() -> None:
+    # "Notice du catalogue : http://…" had stayed in extra, the link unread.
+    record = _oai_dc(
+        "<dc:relation>Notice du catalogue : http://catalogue.example.fr/ark:/99999/cb1</dc:relation>"
+    ).record.to_dict()
+    assert record["related"] == [
+        {"scheme": "url", "value": "http://catalogue.example.fr/ark:/99999/cb1"}
+    ]
+    assert "extra" not in record
+
+
 def test_dates_packed_into_one_element_are_read_each() -> None:
     # CONTENTdm writes two years as "1881; 1882": the record had no date at all.
     record = _oai_dc("<dc:date>1904; 1911</dc:date>").record.to_dict()
