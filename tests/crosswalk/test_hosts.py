@@ -70,7 +70,11 @@ def test_dspaces_series_in_a_relation_is_the_series() -> None:
         "number": "EI 2000-26/A",
     }
     assert [i.code for i in applied.issues] == ["crosswalk.inferred_series"]
-    # Two such, or one with no number, say nothing of the record's own series.
+    # A series without numbers, "Series;" (ARNO's), had stayed in extra.
+    unnumbered = Applied({"extra": {"dc:relation": ["Harbour Studies series;"]}})
+    series_from_relation(unnumbered)
+    assert unnumbered.data["series"] == {"title": "Harbour Studies series"}
+    # Two such, or one whose number has no digit, say nothing of the record's own series.
     for relations in (["A;1", "B;2"], ["Related work; see the data"]):
         untouched = Applied({"extra": {"dc:relation": relations}})
         series_from_relation(untouched)

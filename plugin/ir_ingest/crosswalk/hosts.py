@@ -337,8 +337,9 @@ def inferred(message: str, path: str, code: str = "crosswalk.inferred_host") -> 
 
 
 #: DSpace's dc.relation.ispartofseries as its oai_dc writes it: "Series;number", the number
-#: with a digit ("ERS; ERS-2001-73-ORG", "Econometric Institute Reports;EI 2000-26/A").
-_SERIES_RELATION = re.compile(r"^([^;]*[^;\s])\s*;\s*([^;]*\d[^;]*)$")
+#: with a digit ("ERS; ERS-2001-73-ORG", "Econometric Institute Reports;EI 2000-26/A"), or
+#: "Series;" for a series without numbers ("TRAIL Proceedings series;").
+_SERIES_RELATION = re.compile(r"^([^;]*[^;\s])\s*;\s*([^;]*\d[^;]*)?$")
 
 
 def series_from_relation(applied: Applied) -> None:
@@ -355,7 +356,9 @@ def series_from_relation(applied: Applied) -> None:
     if len(found) != 1:
         return  # several: which is the output's own series cannot be told
     title, number = found[0].groups()
-    data["series"] = {**(data.get("series") or {}), "title": title, "number": number.strip()}
+    data["series"] = {**(data.get("series") or {}), "title": title}
+    if number:
+        data["series"]["number"] = number.strip()
     applied.lineage.setdefault("series.title", []).append("dc:relation")
     said = f"the series was read from dc:relation {found[0].string!r}"
     applied.issues.append(inferred(said, "dc:relation", code="crosswalk.inferred_series"))
