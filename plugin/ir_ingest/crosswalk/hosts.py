@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from ir_ingest.crosswalk.dates import event_dates
 from ir_ingest.crosswalk.identifiers import host_identifier
 from ir_ingest.crosswalk.lookups import lookup_key
-from ir_ingest.crosswalk.normalise import NormaliseError, citation, event_dates
+from ir_ingest.crosswalk.normalise import NormaliseError, citation
 from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ir_ingest.crosswalk import identifiers, licences, names, normalise
+from ir_ingest.crosswalk import dates, identifiers, licences, names, normalise
 from ir_ingest.crosswalk.lookups import load_table, lookup_row, table_columns
 from ir_ingest.crosswalk.patterns import Pattern, compile_pattern
 from ir_ingest.errors import ConfigError
@@ -194,7 +194,7 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "lookup": (lookup, _check_table),
     "column": (column, _check_str),
     "resource_type": (resource_type, _check_only),
-    "edtf": (_plain(normalise.edtf_date), _no_arg),
+    "edtf": (_plain(dates.edtf_date), _no_arg),
     "language": (_plain(normalise.language), _no_arg),
     "agent": (_plain(names.agent), _no_arg),
     "agents": (_plain(names.agents), _no_arg),
@@ -205,7 +205,7 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "split": (split, _check_str),
     "boolean": (boolean, _no_arg),
     "agent_parts": (_plain(names.agent_parts), _no_arg),
-    "interval": (_plain(normalise.interval), _no_arg),
+    "interval": (_plain(dates.interval), _no_arg),
     "citation": (_plain(normalise.citation), _no_arg),
     "grant_agreement": (_plain(identifiers.grant_agreement), _no_arg),
     "identifier_parts": (_plain(identifiers.identifier_parts), _no_arg),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from ir_ingest.crosswalk.dates import approximate_year
 from ir_ingest.crosswalk.hosts import (
     host_from_part,
     inferred,
@@ -21,7 +22,6 @@ from ir_ingest.crosswalk.hosts import (
     series_statement,
 )
 from ir_ingest.crosswalk.lookups import lookup_row
-from ir_ingest.crosswalk.normalise import approximate_year
 from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:

@@ -1,0 +1,149 @@
+"""Dates to EDTF level 0: single dates, intervals from MODS start and end points, a meeting's
+days, and the year of an approximate date (targets.md §4.2).
+
+Like every normaliser (:mod:`ir_ingest.crosswalk.normalise`), each function returns the value
+or raises :class:`NormaliseError`; none guesses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
+
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?$")
+_TEXT_DATE_FORMATS = (
+    "%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%B %Y", "%b %Y",
+    "%d-%b-%Y",  # "01-Jan-1930", as digitised collections write it (DPLA's Michigan)
+)  # fmt: skip
+#: A year as library catalogues write it (MARC 260$c, and MODS made from it): "1999.",
+#: "[1999]" (supplied by the cataloguer), "c1999" or "©1999" (the copyright year, taken as
+#: the date of publication when no other is given).  Not "ca. 1999": circa is no level 0 date.
+_CATALOGUE_YEAR = re.compile(r"^\[?[c©p]?(\d{4})\]?\.?$")
+#: An approximate or uncertain year: "ca. 1850", "c. 1850", "circa 1850", "[1891?]", "1850~".
+#: Level 0 cannot say so; :func:`approximate_year` reads the year for a caller that says it.
+_APPROXIMATE = re.compile(
+    r"^\[?(?:(?:ca?\.|circa|about|approx\.?|approximately)\s*(\d{4})\??|(\d{4})\s*[?~])\]?\.?$",
+    re.IGNORECASE,
+)
+#: A span of years written with a hyphen, "1900-1922." (the second cannot be a month).
+_YEAR_SPAN = re.compile(r"^(\d{4})\s*-\s*(\d{4})\.?$")
+
+
+def edtf_date(value: str) -> str:
+    """Normalise a date to EDTF level 0; see :func:`_edtf_date` (results are cached)."""
+    result, failure = _edtf_cached(value)
+    if failure:
+        raise NormaliseError(failure)
+    return result
+
+
+@lru_cache(maxsize=8192)
+def _edtf_cached(value: str) -> tuple[str, str]:
+    # Failures are cached too (the same "n.d." comes back on every record of a source), as
+    # their message: a cached exception raised again would grow its traceback every time.
+    try:
+        return _edtf_date(value), ""
+    except NormaliseError as exc:
+        return "", str(exc)
+
+
+def _edtf_date(value: str) -> str:
+    """Normalise a date to EDTF level 0 (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or an interval).
+
+    Accepts W3CDTF/ISO 8601 (time part dropped), English day-month-year text (``18 Dec 2020``),
+    intervals of those (``2017-03/2019-11``), and a catalogue's years (``[1999]``, ``c1999``,
+    ``1900-1922.``).  Ambiguous numeric forms such as ``03/04/2020`` are errors, not guesses,
+    as are approximate dates (``ca. 1850``, ``1850?``), which level 0 cannot say.
+    """
+    text = clean_text(value)
+    if text.count("/") == 1 and not re.search(r"\d/\d{1,2}/", text):
+        try:
+            start, end = (_edtf_date(part) for part in text.split("/"))
+        except NormaliseError as exc:
+            # Name the whole value: "'[' is not a date" said nothing of "[/x] n.d.".
+            raise NormaliseError(f"{value!r} is no date or interval of dates: {exc}") from exc
+        return f"{start}/{end}"
+    catalogued = _CATALOGUE_YEAR.match(text)
+    if catalogued:
+        return catalogued.group(1)
+    span = _YEAR_SPAN.match(text)
+    if span and span.group(1) < span.group(2):
+        return f"{span.group(1)}/{span.group(2)}"
+    match = _ISO_DATE.match(text)
+    if match:
+        year, month, day = match.groups()
+        try:
+            datetime(int(year), int(month or 1), int(day or 1))
+        except ValueError as exc:
+            raise NormaliseError(f"{value!r} is not a real date") from exc
+        return "-".join(part for part in (year, month, day) if part)
+    for fmt in _TEXT_DATE_FORMATS:
+        try:
+            parsed = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return parsed.strftime("%Y-%m-%d" if "%d" in fmt else "%Y-%m")
+    if approximate_year(text):
+        raise NormaliseError(f"{value!r} is an approximate date, which EDTF level 0 cannot say")
+    raise NormaliseError(f"{value!r} is not a date in a form we read (YYYY[-MM[-DD]], 18 Dec 2020)")
+
+
+#: The dash, or en dash, between the first and last day of an event: "13-16 July 2025".
+_EVENT_DASH = re.compile(r"\s*[-\u2013]\s*(?=\d)")
+
+
+def event_dates(value: str) -> str:
+    """The days of an event as EDTF: a date :func:`edtf_date` reads, or a range of days as a
+    meeting's dates are written ("13-16 July 2025", "30 June - 2 July 2025", "30 December
+    2024 - 2 January 2025": the start takes the month and year it leaves out from the end).
+
+    A range whose ends are not two real days in order is an error, as is anything else.
+    """
+    with contextlib.suppress(NormaliseError):
+        return edtf_date(value)
+    first, *rest = _EVENT_DASH.split(clean_text(value), maxsplit=1)
+    failure = NormaliseError(f"{value!r} is not a date or range of days in order we read")
+    if not rest:
+        raise failure
+    written, end_written = first.split(), rest[0].split()
+    try:
+        start = edtf_date(" ".join(written + end_written[len(written) :]))
+        end = edtf_date(rest[0])
+    except NormaliseError:
+        raise failure from None
+    if len(start) != len("YYYY-MM-DD") or len(end) != len(start) or start >= end:
+        raise failure
+    return f"{start}/{end}"
+
+
+def approximate_year(value: str) -> str | None:
+    """The year of an approximate or uncertain date ("ca. 1850", "[1891?]"), else None."""
+    found = _APPROXIMATE.match(clean_text(value))
+    return (found[1] or found[2]) if found else None
+
+
+# -- languages ------------------------------------------------------------------------------
+
+
+_STILL_GOING_ON = "9999"
+
+
+def interval(parts: dict[str, Any]) -> str:
+    """An EDTF interval ``start/end`` from MODS ``point="start"``/``point="end"`` dates.
+
+    An end of 9999 is MARC's "still going on" (008/11-14 of a serial still published, as
+    MODS records made from MARC carry it): an open end, ``2002/..``, not the year 9999.
+    """
+    start, end = parts.get("start"), parts.get("end")
+    if end == _STILL_GOING_ON:
+        end = None
+    if not start and not end:
+        raise NormaliseError("the date range has neither start nor end")
+    if start and end and start == end:
+        return str(start)
+    return f"{start or '..'}/{end or '..'}"

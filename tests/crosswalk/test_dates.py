@@ -1,0 +1,102 @@
+"""Dates to EDTF level 0 (crosswalk/dates.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ir_ingest.crosswalk import dates
+from ir_ingest.crosswalk.normalise import NormaliseError
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2020", "2020"),
+        ("2020-12", "2020-12"),
+        ("2020-12-18", "2020-12-18"),
+        ("2019-11-30T00:00:00Z", "2019-11-30"),
+        (" 18 Dec 2020 ", "2020-12-18"),
+        ("December 2020", "2020-12"),
+        ("01-Jan-1930", "1930-01-01"),
+        # A catalogue's years (MARC 260$c, MODS made from it): they had all gone to extra.
+        ("1999.", "1999"),
+        ("[1999]", "1999"),
+        ("c2000", "2000"),
+        ("©2000", "2000"),
+        ("1900-1922.", "1900/1922"),
+        ("1999 - 2001", "1999/2001"),
+    ],
+)
+def test_edtf_date(value: str, expected: str) -> None:
+    assert dates.edtf_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["n.d.", "03/04/2020", "2020-13-01", "2021-02-30", "", "ca. 1850", "1850?", "2001-1999"],
+)
+def test_edtf_date_refuses_what_it_cannot_know(value: str) -> None:
+    with pytest.raises(NormaliseError):
+        dates.edtf_date(value)
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        ({"start": "2002", "end": "2005"}, "2002/2005"),
+        ({"start": "2002"}, "2002/.."),
+        ({"start": "2002", "end": "9999"}, "2002/.."),  # MARC's serial still published
+        ({"start": "1999", "end": "1999"}, "1999"),
+        ({"end": "1850"}, "../1850"),
+    ],
+)
+def test_an_interval_of_point_dates(parts: dict[str, str], expected: str) -> None:
+    assert dates.interval(parts) == expected
+
+
+def test_a_bad_interval_is_named_whole() -> None:
+    with pytest.raises(
+        NormaliseError, match=r"^'\[/x\] n\.d\.' is no date or interval of dates: '\['"
+    ):
+        dates.edtf_date("[/x] n.d.")
+
+
+@pytest.mark.parametrize(
+    ("value", "year"),
+    [("ca. 1850", "1850"), ("circa 1850", "1850"), ("[1891?]", "1891"), ("1850~", "1850"),
+     ("c1850", None), ("1850", None), ("n.d.", None)],
+)  # fmt: skip
+def test_an_approximate_year(value: str, year: str | None) -> None:
+    # Refused as a level 0 date, and said to be approximate, not "a form we do not read".
+    assert dates.approximate_year(value) == year
+    if year is not None:
+        with pytest.raises(NormaliseError, match="is an approximate date"):
+            dates.edtf_date(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("13-16 July 2025", "2025-07-13/2025-07-16"),
+        ("1 \u2013 2 Jul 2025", "2025-07-01/2025-07-02"),
+        ("30 June - 2 July 2025", "2025-06-30/2025-07-02"),
+        ("30 December 2024 - 2 January 2025", "2024-12-30/2025-01-02"),
+        ("13 July 2025", "2025-07-13"),
+        ("July 2025", "2025-07"),
+        ("2025", "2025"),
+        ("2024-11-06", "2024-11-06"),
+    ],
+)
+def test_the_days_of_an_event(value: str, expected: str) -> None:
+    # A meeting's dates as Zenodo users write them ("e.g. 21-22 November 2012").
+    assert dates.event_dates(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["16-13 July 2025", "31-32 July 2025", "13-16 July", "July 13-16, 2025", "05- 07 nov. de 2025",
+     "June-July 2025", "13-16"],
+)  # fmt: skip
+def test_the_days_of_an_event_refused(value: str) -> None:
+    with pytest.raises(NormaliseError):
+        dates.event_dates(value)
