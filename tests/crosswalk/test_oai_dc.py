@@ -322,3 +322,14 @@ def test_a_conference_papers_source_naming_its_meeting_is_the_conference() -> No
     ).record.to_dict()
     assert "conference" not in record
     assert record["host"]["title"].startswith("Proceedings of the 5th Tidal Conference")
+
+
+def test_rights_prose_naming_a_creative_commons_licence_in_full_gives_that_licence() -> None:
+    # The licence chooser's sentence without its URL had given no licence (as in MODS).
+    prose = (
+        "This work is licensed under a Creative Commons Attribution-NonCommercial 4.0 "
+        "International License."
+    )
+    record = _oai_dc(f"<dc:rights>{prose}</dc:rights>").record.to_dict()
+    assert [licence["id"] for licence in record["licenses"]] == ["cc-by-nc-4.0"]
+    assert record["rights_statements"] == [prose]
