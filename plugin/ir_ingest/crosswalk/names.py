@@ -100,11 +100,12 @@ def agents(value: str) -> list[dict[str, Any]]:
     CONTENTdm packs people into one element ("Hayden, Edwin; Jessop, Charles"); catalogues join
     two with *and* ("Dodson-Robinson, Sarah and Haley, Charlotte"), read as two when each side
     is ``Family, Given``; journals' author lines, footnote markers and all, are read as their
-    people ("A. Kumaravel*1, Lakshmi R.2 and S. Devendran3": :func:`_byline_people`).  OJS 2
+    people ("A. Kumaravel*1, Lakshmi R.2 and S. Devendran3": :func:`_byline_people`), each
+    named without its markers (they point to affiliations the record does not give).  OJS 2
     writes ``Family, Given; Affiliation`` ("S, Lakshminarayana; AU, AP, India"): a part after
     a person's that names no person (an organisation, or a place of two commas or more) is
-    that person's affiliation.  Organisations alone ("University of
-    Oslo; University of Bergen") are agents.  Each part is read by :func:`agent`.
+    that person's affiliation.  Organisations alone ("University of Oslo; University of
+    Bergen") are agents.  Each part is read by :func:`agent`.
     """
     result: list[dict[str, Any]] = []
     for part in _name_strings(value):
