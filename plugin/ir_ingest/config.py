@@ -55,6 +55,11 @@ _SOURCE_KEYS = {
 }  # fmt: skip
 
 
+#: The prefix that asks the endpoint which formats it offers and takes the richest we read
+#: (:mod:`ir_ingest.oai.harvest`): a source's default.
+AUTO_PREFIX = "auto"
+
+
 @dataclass(frozen=True, slots=True)
 class SourceConfig:
     """One OAI-PMH source to harvest: its ``url``, or the variable ``url_env`` that holds a
@@ -82,6 +87,12 @@ class SourceConfig:
             state = "is not set" if not found else "holds no http(s) URL"
             raise ConfigError(f"[sources.{self.name}]: url_env names {self.url_env}, which {state}")
         return found
+
+    @property
+    def named_prefix(self) -> str | None:
+        """The metadata prefix the source names; ``None`` for "auto", whose format each run
+        chooses (the richest the endpoint offers)."""
+        return None if self.prefix == AUTO_PREFIX else self.prefix
 
     def stored_name(self) -> str:
         """The name its records are kept under: ``repository``, else its URL without the
@@ -266,8 +277,7 @@ def _source(path: Path, name: str, spec: Any, problems: _Problems) -> SourceConf
         name=name,
         url=spec.get("url"),
         url_env=spec.get("url_env"),
-        # "auto": the harvest takes the richest format the endpoint offers (oai/harvest.py).
-        prefix=spec.get("prefix", "auto"),
+        prefix=spec.get("prefix", AUTO_PREFIX),
         set_spec=spec.get("set"),
         schedule=spec.get("schedule"),
         crosswalk=spec.get("crosswalk"),

@@ -53,10 +53,11 @@ def check(
 
     Example:  ir-ingest check pure --json   (a source of the config, for a monitoring script)
     """
+    from ir_ingest.config import AUTO_PREFIX
     from ir_ingest.crosswalk import check_crosswalk_name
     from ir_ingest.jobs.check import check_endpoint
     from ir_ingest.jobs.checked import unstarted
-    from ir_ingest.oai.harvest import AUTO_PREFIX, check_options
+    from ir_ingest.oai.harvest import check_options
     from ir_ingest.oai.plan import HarvestOptions
     from ir_ingest.oai.transport import TransportPolicy
 

@@ -14,6 +14,7 @@ import typer
 
 from ir_ingest.cli.common import OutputOption, Settings, app, chosen_format, fail_cleanly
 from ir_ingest.cli.runs import Where, refuse_blank, resolved
+from ir_ingest.config import AUTO_PREFIX
 from ir_ingest.console import err, out, print_lineage, stdout_for_output, write_out
 from ir_ingest.crosswalk import check_crosswalk_name, registry
 from ir_ingest.errors import IngestError, UsageError
@@ -56,7 +57,7 @@ def _known_format(prefix: str | None) -> str | None:
     """A format given to import or crosswalk names a crosswalk: a typo is an error, not a
     guess (a harvest's prefix is the endpoint's name, and may name none).  ``auto``, as a
     harvest takes it, is the format the root element names: ``None``."""
-    if prefix == "auto":
+    if prefix == AUTO_PREFIX:
         return None
     if prefix is not None and prefix not in registry():
         known = ", ".join(sorted(registry()))
@@ -208,7 +209,6 @@ def _fetched(settings: Settings, store: Store, asked: Where, identifiers: list[s
     could be another, whose copy the next harvest in the first would skip
     (``store.richer_format_stored``)."""
     from ir_ingest.oai.getrecord import fetch_by_identifiers
-    from ir_ingest.oai.harvest import AUTO_PREFIX
     from ir_ingest.schema import record_id
     from ir_ingest.secrets import public_url
 

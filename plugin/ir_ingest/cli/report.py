@@ -115,14 +115,12 @@ def _runs_of(settings: Settings, source: str | None) -> RunsOf | None:
     """The set and format of ``source`` when it names a source of the config (a URL or a
     stored name stands for every source of the repository)."""
     from ir_ingest.jobs.reprocess import RUN_PREFIX
-    from ir_ingest.oai.harvest import AUTO_PREFIX
     from ir_ingest.store.runs import RunsOf
 
     configured = settings.config().sources.get(source) if source is not None else None
     if configured is None:
         return None
-    prefix = None if configured.prefix == AUTO_PREFIX else configured.prefix
-    return RunsOf(configured.set_spec, prefix, RUN_PREFIX)
+    return RunsOf(configured.set_spec, configured.named_prefix, RUN_PREFIX)
 
 
 def _loaded(store: Store, run_id: int | None) -> RunReport:

@@ -111,7 +111,8 @@ _EMPTY = {"--prefix": "--prefix must name a format, or be auto"}
 def run_one(store: Store, where: Where, asked: HarvestOptions) -> RunReport:
     """One harvest run, with its progress bar: at ``where``, as ``asked`` (its endpoint's
     settings, the set and the crosswalk, are ``where``'s)."""
-    from ir_ingest.oai.harvest import AUTO_PREFIX, run_harvest
+    from ir_ingest.config import AUTO_PREFIX
+    from ir_ingest.oai.harvest import run_harvest
 
     with harvest_progress(f"harvest {public_url(where.url)}") as on_page:
         return run_harvest(

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from ir_ingest.config import AUTO_PREFIX
 from ir_ingest.crosswalk import richest_format
 from ir_ingest.entry import Severity
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError
@@ -31,7 +32,7 @@ from ir_ingest.jobs.checked import (
 )
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
-from ir_ingest.oai.harvest import AUTO_PREFIX, check_reader
+from ir_ingest.oai.harvest import check_reader
 from ir_ingest.oai.pages import PageGuards, Window, iter_pages, read_page
 from ir_ingest.oai.plan import clock_issue, unknown_set_issue
 from ir_ingest.pipeline import process

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 from ir_ingest.crosswalk import check_crosswalk_name, reads_what, registry
 from ir_ingest.entry import HarvestedRecord, Issue, Severity
 from ir_ingest.errors import ConfigError
-from ir_ingest.oai.harvest import AUTO_PREFIX
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -97,7 +96,7 @@ def _configured(source: SourceConfig, crosswalk: str) -> CrosswalkChoice:
         repository=repository,
         crosswalk=crosswalk,
         origin=origin,
-        prefix=None if source.prefix == AUTO_PREFIX else source.prefix,
+        prefix=source.named_prefix,
         set_spec=source.set_spec,
         unknown=unknown,
     )

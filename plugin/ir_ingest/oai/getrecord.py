@@ -14,11 +14,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
+from ir_ingest.config import AUTO_PREFIX
 from ir_ingest.crosswalk import check_crosswalk_name
 from ir_ingest.errors import ConfigError, IngestError, OAIProtocolError
 from ir_ingest.oai.client import OAIClient, without_oai_arguments
 from ir_ingest.oai.harvest import (
-    AUTO_PREFIX,
     check_reader,
     richest_offered,
     with_formats_offered,

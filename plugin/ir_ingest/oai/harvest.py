@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from ir_ingest.config import AUTO_PREFIX
 from ir_ingest.crosswalk import check_crosswalk_name, reads_what, richest_format
 from ir_ingest.errors import (
     ConfigError,
@@ -56,9 +57,6 @@ if TYPE_CHECKING:
     from ir_ingest.oai.transport import TransportPolicy
 
 ProgressCallback = Callable[[RunReport], None]
-
-#: The prefix that asks the endpoint which formats it offers and takes the richest we read.
-AUTO_PREFIX = "auto"
 
 
 def check_options(options: HarvestOptions) -> None:
