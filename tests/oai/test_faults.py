@@ -12,7 +12,7 @@ from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from ir_ingest.errors import HarvestError
 from ir_ingest.oai.harvest import run_harvest
@@ -216,8 +216,12 @@ def test_tokens_that_keep_expiring_end_the_run_with_a_clear_error(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:
     plan = FaultPlan({1: ["expired-token"] * 9}, batch_size=2)
-    with pytest.raises(HarvestError, match=r"badResumptionToken.*gave up after 3 re-harvests"):
+    with pytest.raises(HarvestError, match=r"badResumptionToken.*gave up after 3 re-harvests") as e:
         _harvest(store, demo_records, plan)
+    # How far it got: the newest datestamp stored, where the next run's re-harvest starts.
+    with store.engine.begin() as conn:
+        newest = conn.execute(select(func.max(t.records.c.datestamp))).scalar_one()
+    assert str(e.value).endswith(f"from the start until now, with records stored up to {newest}")
 
 
 def test_an_endpoint_down_beyond_the_budget_stops_with_the_checkpoint_intact(

@@ -172,10 +172,14 @@ def _recover(
     error: OAIProtocolError,
 ) -> Page:
     """Ask again from the newest datestamp seen; what comes back twice is skipped later."""
+    since = client.datestamp_argument(state.last_datestamp) if state.last_datestamp else None
     if state.recoveries >= guards.max_recoveries:
+        # How far the window got, not only its bounds (whose from is the run's, perhaps years
+        # before).
+        reached = f", with records stored up to {since}" if since else ""
         raise HarvestError(
             f"{client.base_url}: {error}; gave up after {state.recoveries} re-harvests "
-            f"{window.describe()}"
+            f"{window.describe()}{reached}"
         )
     state.recoveries += 1
     state.may_repeat = True
@@ -183,7 +187,6 @@ def _recover(
     # the old list's, where they name a position ("page2"), not a list.
     state.recent_pages.clear()
     state.seen_tokens.clear()
-    since = client.datestamp_argument(state.last_datestamp) if state.last_datestamp else None
     again = replace(window, from_date=since) if since else window
     log.warning("%s: %s; harvesting again %s", client.base_url, error, again.describe())
     page = client.list_page(verb, window.prefix, again.params())
