@@ -25,6 +25,14 @@ from ir_ingest.crosswalk.normalise import NormaliseError
         ("©2000", "2000"),
         ("1900-1922.", "1900/1922"),
         ("1999 - 2001", "1999/2001"),
+        # Months named in the languages European repositories write dates in.
+        ("13 de julio de 2025", "2025-07-13"),
+        ("2 de setembro de 2020", "2020-09-02"),
+        ("13. März 2020", "2020-03-13"),
+        ("1er juillet 2025", "2025-07-01"),
+        ("décembre 2019", "2019-12"),
+        ("5 mei 2021", "2021-05-05"),
+        ("settembre 2018", "2018-09"),
     ],
 )
 def test_edtf_date(value: str, expected: str) -> None:
@@ -33,8 +41,9 @@ def test_edtf_date(value: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["n.d.", "03/04/2020", "2020-13-01", "2021-02-30", "", "ca. 1850", "1850?", "2001-1999"],
-)
+    ["n.d.", "03/04/2020", "2020-13-01", "2021-02-30", "", "ca. 1850", "1850?", "2001-1999",
+     "Delft 2020", "de 2020", "31 de junio de 2020"],
+)  # fmt: skip
 def test_edtf_date_refuses_what_it_cannot_know(value: str) -> None:
     with pytest.raises(NormaliseError):
         dates.edtf_date(value)
@@ -85,6 +94,11 @@ def test_an_approximate_year(value: str, year: str | None) -> None:
         ("July 2025", "2025-07"),
         ("2025", "2025"),
         ("2024-11-06", "2024-11-06"),
+        ("July 13-16, 2025", "2025-07-13/2025-07-16"),  # American English: the month first
+        ("July 30 - August 2, 2025", "2025-07-30/2025-08-02"),
+        ("13-16 juillet 2025", "2025-07-13/2025-07-16"),
+        ("05- 07 novembro de 2025", "2025-11-05/2025-11-07"),
+        ("13.-16. Juli 2025", "2025-07-13/2025-07-16"),
     ],
 )
 def test_the_days_of_an_event(value: str, expected: str) -> None:
@@ -94,8 +108,8 @@ def test_the_days_of_an_event(value: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["16-13 July 2025", "31-32 July 2025", "13-16 July", "July 13-16, 2025", "05- 07 nov. de 2025",
-     "June-July 2025", "13-16"],
+    ["16-13 July 2025", "31-32 July 2025", "13-16 July", "July 16-13, 2025", "Room 13-16, 2025",
+     "05- 07 nov. de 2025", "June-July 2025", "13-16"],
 )  # fmt: skip
 def test_the_days_of_an_event_refused(value: str) -> None:
     with pytest.raises(NormaliseError):

@@ -104,6 +104,14 @@ def test_dspaces_series_in_a_relation_is_the_series() -> None:
         ("Tidal Summit, Kestrelford, July 13, 2025",
          {"name": "Tidal Summit", "place": "Kestrelford", "dates": "2025-07-13"}),
         ("Tidal Summit, 2025", {"name": "Tidal Summit", "dates": "2025"}),
+        ("Tidal Summit, Kestrelford, July 13-16, 2025",
+         {"name": "Tidal Summit", "place": "Kestrelford", "dates": "2025-07-13/2025-07-16"}),
+        # Dates in Portuguese; a title with commas in it, and no place that reads as one.
+        ("I Seminário de Marés - Ondas, Correntes e Costas ao Longo do Século XXI, Universidade "
+         "de Kestrel, Iuperj, 05- 07 novembro de 2025",
+         {"name": "I Seminário de Marés - Ondas, Correntes e Costas ao Longo do Século XXI, "
+                  "Universidade de Kestrel, Iuperj",
+          "dates": "2025-11-05/2025-11-07"}),
         ("\u0422\u0410\u041a-2025, Tidal Conference, Drohobych, Ukraine, 18-19 November 2025",
          {"acronym": "\u0422\u0410\u041a-2025", "name": "Tidal Conference",
           "place": "Drohobych, Ukraine", "dates": "2025-11-18/2025-11-19"}),
@@ -123,14 +131,11 @@ def test_a_meeting_as_zenodo_writes_it(source: str, expected: dict[str, str]) ->
     [
         "Tidal Summit 2025",
         "Annual Meeting of the Tidal Society",
-        # Days in a form not read: the year alone would leave "July 13-16" in the name.
-        "Tidal Summit, Kestrelford, July 13-16, 2025",
+        # Days in a form not read: the year alone would leave "Jul. 13-16" in the name.
+        "Tidal Summit, Kestrelford, Jul. 13-16, 2025",
         # A day and month, or a month, a comma parts from the year: they are no name or place.
         "Tidal Summit, Kestrelford, 13 July, 2025",
         "Tidal Summit, Kestrelford, March, 2025",
-        # Dates in Portuguese, and a title with commas in it: no shape is clear.
-        "I Seminário de Marés - Ondas, Correntes e Costas ao Longo do Século XXI, Universidade "
-        "de Kestrel, Iuperj, 05- 07 novembro de 2025",
         "Tidal Lectures, Kestrelford, 13-16 July 2025",  # no part names a meeting
     ],
 )

@@ -55,10 +55,12 @@ def _edtf_cached(value: str) -> tuple[str, str]:
 def _edtf_date(value: str) -> str:
     """Normalise a date to EDTF level 0 (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or an interval).
 
-    Accepts W3CDTF/ISO 8601 (time part dropped), English day-month-year text (``18 Dec 2020``),
-    intervals of those (``2017-03/2019-11``), and a catalogue's years (``[1999]``, ``c1999``,
-    ``1900-1922.``).  Ambiguous numeric forms such as ``03/04/2020`` are errors, not guesses,
-    as are approximate dates (``ca. 1850``, ``1850?``), which level 0 cannot say.
+    Accepts W3CDTF/ISO 8601 (time part dropped), day-month-year text in English (``18 Dec
+    2020``) or with the month named in French, German, Spanish, Italian, Portuguese or Dutch
+    (``13 de julio de 2025``), intervals of those (``2017-03/2019-11``), and a catalogue's
+    years (``[1999]``, ``c1999``, ``1900-1922.``).  Ambiguous numeric forms such as
+    ``03/04/2020`` are errors, not guesses, as are approximate dates (``ca. 1850``,
+    ``1850?``), which level 0 cannot say.
     """
     text = clean_text(value)
     if text.count("/") == 1 and not re.search(r"\d/\d{1,2}/", text):
@@ -82,31 +84,89 @@ def _edtf_date(value: str) -> str:
         except ValueError as exc:
             raise NormaliseError(f"{value!r} is not a real date") from exc
         return "-".join(part for part in (year, month, day) if part)
+    written = _text_date(text) or _text_date(_in_english(text))
+    if written:
+        return written
+    if approximate_year(text):
+        raise NormaliseError(f"{value!r} is an approximate date, which EDTF level 0 cannot say")
+    raise NormaliseError(f"{value!r} is not a date in a form we read (YYYY[-MM[-DD]], 18 Dec 2020)")
+
+
+def _text_date(text: str) -> str | None:
+    """A date written out in English ("18 Dec 2020", "December 18, 2020"), else None."""
     for fmt in _TEXT_DATE_FORMATS:
         try:
             parsed = datetime.strptime(text, fmt)
         except ValueError:
             continue
         return parsed.strftime("%Y-%m-%d" if "%d" in fmt else "%Y-%m")
-    if approximate_year(text):
-        raise NormaliseError(f"{value!r} is an approximate date, which EDTF level 0 cannot say")
-    raise NormaliseError(f"{value!r} is not a date in a form we read (YYYY[-MM[-DD]], 18 Dec 2020)")
+    return None
+
+
+#: Month names of the languages European repositories write dates in (French, German,
+#: Spanish, Italian, Portuguese, Dutch), by the English name strptime reads.  No name means
+#: two months in two of them.
+_MONTH_NAMES = {
+    "January": "janvier januar jänner enero gennaio janeiro januari",
+    "February": "février fevrier februar febrero febbraio fevereiro februari",
+    "March": "mars märz maerz marzo março maart",
+    "April": "avril abril aprile",
+    "May": "mai mayo maggio maio mei",
+    "June": "juin juni junio giugno junho",
+    "July": "juillet juli julio luglio julho",
+    "August": "août aout agosto augustus",
+    "September": "septembre septiembre setiembre settembre setembro",
+    "October": "octobre oktober octubre ottobre outubro",
+    "November": "novembre noviembre novembro",
+    "December": "décembre decembre dezember diciembre dicembre dezembro",
+}
+_ENGLISH_MONTH = {
+    name: english for english, names in _MONTH_NAMES.items() for name in names.split()
+}
+#: A word of a date: a month's name, or what other languages write around the day and year
+#: ("13 de julio de 2025", "13. Juli 2025", "1er juillet 2025").
+_DATE_WORD = re.compile(
+    r"(?P<around>\b(?:de|del)\s+|(?<=\d)(?:\.|er)(?=\s))|[^\W\d_]+", re.IGNORECASE
+)
+
+
+def _in_english(text: str) -> str:
+    """A date written out in another language with its month named in English, for
+    strptime: "13 de julio de 2025" gives "13 July 2025"; other words stay as they are."""
+
+    def english(found: re.Match[str]) -> str:
+        word = found.group()
+        return "" if found["around"] else _ENGLISH_MONTH.get(word.lower(), word)
+
+    return _DATE_WORD.sub(english, text)
 
 
 #: The dash, or en dash, between the first and last day of an event: "13-16 July 2025".
 _EVENT_DASH = re.compile(r"\s*[-\u2013]\s*(?=\d)")
 
 
+#: Days as American English writes them, the month first: "July 13-16, 2025", "July 30 -
+#: August 2, 2025".
+_US_DAYS = re.compile(
+    r"^([^\W\d_]+\.?) (\d{1,2})\s*[-\u2013]\s*(?:([^\W\d_]+\.?) )?(\d{1,2}),? (\d{4})$"
+)
+
+
 def event_dates(value: str) -> str:
     """The days of an event as EDTF: a date :func:`edtf_date` reads, or a range of days as a
     meeting's dates are written ("13-16 July 2025", "30 June - 2 July 2025", "30 December
-    2024 - 2 January 2025": the start takes the month and year it leaves out from the end).
+    2024 - 2 January 2025": the start takes the month and year it leaves out from the end;
+    "July 13-16, 2025"; months named in the languages :func:`edtf_date` reads).
 
     A range whose ends are not two real days in order is an error, as is anything else.
     """
     with contextlib.suppress(NormaliseError):
         return edtf_date(value)
-    first, *rest = _EVENT_DASH.split(clean_text(value), maxsplit=1)
+    text = clean_text(value)
+    if us := _US_DAYS.match(text):
+        month, first_day, end_month, last_day, year = us.groups()
+        text = f"{first_day} {month} - {last_day} {end_month or month} {year}"
+    first, *rest = _EVENT_DASH.split(text, maxsplit=1)
     failure = NormaliseError(f"{value!r} is not a date or range of days in order we read")
     if not rest:
         raise failure
@@ -125,9 +185,6 @@ def approximate_year(value: str) -> str | None:
     """The year of an approximate or uncertain date ("ca. 1850", "[1891?]"), else None."""
     found = _APPROXIMATE.match(clean_text(value))
     return (found[1] or found[2]) if found else None
-
-
-# -- languages ------------------------------------------------------------------------------
 
 
 _STILL_GOING_ON = "9999"
