@@ -134,15 +134,31 @@ def test_an_unreadable_issue_date_does_not_make_the_accession_the_publication_da
 
 
 @pytest.mark.parametrize(
-    ("wording", "reviewed"), [("NonPeerReviewed", False), ("PeerReviewed", True)]
+    ("wording", "reviewed"),
+    [
+        ("NonPeerReviewed", False),
+        ("PeerReviewed", True),
+        ("info:eu-repo/semantics/peerReviewed", True),
+    ],
 )
 def test_a_review_status_said_either_way_is_no_format_limit(wording: str, reviewed: bool) -> None:
     # EPrints writes its refereed flag as a dc:type; "not reviewed" is said, not missing.
     result = _oai_dc(f"<dc:type>{wording}</dc:type>")
-    assert result.record.to_dict()["peer_reviewed"] is reviewed
+    record = result.record.to_dict()
+    assert record["peer_reviewed"] is reviewed
+    # The wording says nothing peer_reviewed does not: consumed, not kept in extra.
+    assert "dc:type" not in record.get("extra", {})
     limits = {i.path for i in result.issues if i.code == "crosswalk.format_limit"}
     assert "peer_reviewed" not in limits
     assert "publication_status" in limits
+
+
+def test_a_type_label_saying_peer_reviewed_still_gives_the_type() -> None:
+    # Pure's label names the type and the review status: both are read from it.
+    record = _oai_dc("<dc:type>Chapter (peer-reviewed)</dc:type>").record.to_dict()
+    assert record["peer_reviewed"] is True
+    assert record["resource_type"]["uri"] == "http://purl.org/coar/resource_type/c_3248"
+    assert "dc:type" not in record.get("extra", {})
 
 
 def _titles(body: str) -> list[tuple[str, str]]:
