@@ -1,4 +1,5 @@
-"""The oai_dc crosswalk: the seed chapter, golden pairs, the demo records, the shared corpus."""
+"""The oai_dc crosswalk (and qdc, which includes it): the seed chapter, golden pairs, the demo
+records, the shared corpus."""
 
 from __future__ import annotations
 
@@ -114,6 +115,15 @@ def _oai_dc(body: str) -> CrosswalkResult:
         f' xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>T</dc:title>{body}</oai_dc:dc>'
     )
     return crosswalk_record(etree.fromstring(xml), "oai_dc")
+
+
+def _qdc(body: str) -> CrosswalkResult:
+    xml = (
+        '<qdc:qualifieddc xmlns:qdc="http://worldcat.org/xmlschemas/qdc-1.0/"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/">'
+        f"<dc:title>T</dc:title>{body}</qdc:qualifieddc>"
+    )
+    return crosswalk_record(etree.fromstring(xml), "qdc")
 
 
 ACCESSIONED = "<dc:date>2003-07-14T10:28:26Z</dc:date><dc:date>2003-07-15T08:00:00Z</dc:date>"
@@ -349,3 +359,21 @@ def test_rights_prose_naming_a_creative_commons_licence_in_full_gives_that_licen
     record = _oai_dc(f"<dc:rights>{prose}</dc:rights>").record.to_dict()
     assert [licence["id"] for licence in record["licenses"]] == ["cc-by-nc-4.0"]
     assert record["rights_statements"] == [prose]
+
+
+@pytest.mark.parametrize("placeholder", ["other", "Unknown", "n/a"])
+def test_a_language_placeholder_names_no_language_and_is_no_bad_value(placeholder: str) -> None:
+    # ARNO writes "other" for a language outside its list, on record after record.
+    for result, path in (
+        (_oai_dc(f"<dc:language>{placeholder}</dc:language>"), "dc:language"),
+        (_qdc(f"<dcterms:language>{placeholder}</dcterms:language>"), "dcterms:language"),
+    ):
+        record = result.record.to_dict()
+        assert "languages" not in record
+        assert record["extra"][path] == [placeholder]
+        assert not [i for i in result.issues if i.code == "crosswalk.bad_value"]
+
+
+def test_iso_639_codes_for_no_single_language_are_kept() -> None:
+    record = _oai_dc("<dc:language>und</dc:language><dc:language>zxx</dc:language>").record
+    assert record.to_dict()["languages"] == ["und", "zxx"]
