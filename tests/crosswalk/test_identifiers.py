@@ -83,6 +83,24 @@ def test_other_arxiv_urls_stay_urls(value: str) -> None:
     assert identifiers.identifier(value) == {"scheme": "url", "value": value}
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("RePEc:dgr:eureri:2001134", "RePEc:dgr:eureri:2001134"),
+        ("repec:eee:ecolec:v:68:y:2009:i:3:p:1-9", "RePEc:eee:ecolec:v:68:y:2009:i:3:p:1-9"),
+    ],
+)
+def test_a_repec_handle_is_scheme_repec(value: str, expected: str) -> None:
+    # Erasmus' early DSpace wrote one beside the handle URL; it had been left in extra.
+    assert identifiers.identifier(value) == {"scheme": "repec", "value": expected}
+
+
+@pytest.mark.parametrize("value", ["RePEc:dgr", "RePEc: dgr eureri 2001134"])
+def test_a_repec_handle_needs_archive_series_and_item(value: str) -> None:
+    with pytest.raises(NormaliseError):
+        identifiers.identifier(value)
+
+
 def test_identifier_refuses_a_citation() -> None:
     with pytest.raises(NormaliseError):
         identifiers.identifier("Lowry, H. (2020) Rivers and reputations. Northmoor.")

@@ -377,3 +377,12 @@ def test_a_language_placeholder_names_no_language_and_is_no_bad_value(placeholde
 def test_iso_639_codes_for_no_single_language_are_kept() -> None:
     record = _oai_dc("<dc:language>und</dc:language><dc:language>zxx</dc:language>").record
     assert record.to_dict()["languages"] == ["und", "zxx"]
+
+
+def test_a_repec_handle_in_dc_identifier_is_an_identifier() -> None:
+    record = _oai_dc(
+        "<dc:identifier>http://hdl.handle.net/1765/9</dc:identifier>"
+        "<dc:identifier>RePEc:dgr:eureri:2001134</dc:identifier>"
+    ).record.to_dict()
+    assert {"scheme": "repec", "value": "RePEc:dgr:eureri:2001134"} in record["identifiers"]
+    assert "dc:identifier" not in record.get("extra", {})

@@ -42,6 +42,11 @@ _ARXIV_PAGE = re.compile(
     r"(\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)$",
     re.IGNORECASE,
 )
+#: A RePEc handle (https://ideas.repec.org/t/handles.html): "RePEc:", an archive code, a
+#: series code and the item's id, colon-separated (RePEc:dgr:eureri:2001134; an article's id
+#: may hold colons itself, RePEc:eee:ecolec:v:68:y:2009:i:3:p:1-9).  Economics repositories
+#: (early DSpace at Erasmus, EconStor) write it in dc:identifier; idutils knows no such scheme.
+_REPEC = re.compile(r"^RePEc:[a-z0-9]{3}:[a-z0-9]+:\S+$", re.IGNORECASE)
 # idutils' handle test accepts anything with a slash ("Photo 12/3", an EPrints citation, a
 # series "Julkaisuja / Helsingin yliopisto"): only the forms repositories write are handles, a
 # prefixed or resolver form, or a bare one whose prefix is digits and dots (1887/12345).
@@ -168,7 +173,8 @@ def _written_scheme(text: str) -> tuple[str | None, str]:
     ``issn:2583-1887``, ``isbn: 978…``, OpenAIRE v3's
     ``info:eu-repo/semantics/altIdentifier/<scheme>/<value>`` (Pure, DSpace, OpenEdition),
     whose scheme names are the source's (``hdl``, ``eissn``) and are mapped to idutils' ones,
-    and an arXiv abstract page (``http://arxiv.org/abs/2101.00001``).
+    an arXiv abstract page (``http://arxiv.org/abs/2101.00001``), and a RePEc handle, whose
+    ``RePEc:`` prefix is part of it (scheme ``repec``, which idutils does not know).
     """
     alt = _ALT_IDENTIFIER.match(text)
     if alt:
@@ -180,6 +186,8 @@ def _written_scheme(text: str) -> tuple[str | None, str]:
     arxiv = _ARXIV_PAGE.match(text)
     if arxiv:
         return "arxiv", arxiv.group(1)
+    if _REPEC.match(text):
+        return "repec", "RePEc" + text[len("RePEc") :]  # the prefix as RePEc spells it
     return None, text
 
 
