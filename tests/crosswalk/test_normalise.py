@@ -123,6 +123,43 @@ def test_sanitised_html_stays_safe_under_nfc() -> None:
     assert "\u226f" not in cleaned
 
 
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Abstract: We study tides.", "We study tides."),
+        ("ABSTRACT We study tides.", "We study tides."),
+        ("Abstract - We study tides.", "We study tides."),
+        ("Résumé : Nous étudions les marées.", "Nous étudions les marées."),
+        # Zenodo: "<h3>Abstract</h3><p>…", the h3 taken off by sanitise_html.
+        ("<h3>Abstract</h3>\n<p>We study tides.</p>", "<p>We study tides.</p>"),
+        ("<p><strong>Abstract:</strong></p> <p>We study.</p>", "<p>We study.</p>"),
+        ("<p>Abstract: We study tides.</p>", "<p>We study tides.</p>"),
+        ("<p><strong>Abstract</strong> We study.</p>", "<p>We study.</p>"),
+        ("Abstract<br>We study.", "We study."),
+    ],
+)
+def test_an_abstract_loses_its_heading_word(written: str, expected: str) -> None:
+    assert normalise.strip_heading(normalise.sanitise_html(written)) == expected
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Abstract algebra is the study of groups.",
+        "Summary of findings: none.",
+        "Abstracts of the tidal conference",
+        "Abstract-based models",
+        "ABSTRACT OF THESIS",
+        "Summary <em>of</em> findings",
+        "Abstract",
+        "<p><strong>Abstract</strong></p>",
+    ],
+)
+def test_a_first_word_that_is_no_heading_stays(written: str) -> None:
+    cleaned = normalise.sanitise_html(written)
+    assert normalise.strip_heading(cleaned) == cleaned
+
+
 @pytest.mark.parametrize("value", ["45-67", "45 \u2013 67", "45\u201467 pages"])
 def test_integer_refuses_a_page_range(value: str) -> None:
     # <extent unit="pages">45-67</extent>: where the output sits in its host, not its length.

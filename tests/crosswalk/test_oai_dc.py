@@ -386,3 +386,14 @@ def test_a_repec_handle_in_dc_identifier_is_an_identifier() -> None:
     ).record.to_dict()
     assert {"scheme": "repec", "value": "RePEc:dgr:eureri:2001134"} in record["identifiers"]
     assert "dc:identifier" not in record.get("extra", {})
+
+
+def test_an_abstract_loses_its_heading_in_oai_dc_and_qdc() -> None:
+    # Zenodo's description, escaped twice: "<h3>Abstract</h3><p>…" after XML parsing.
+    escaped = (
+        "&amp;lt;h3&amp;gt;Abstract&amp;lt;/h3&amp;gt;&amp;lt;p&amp;gt;We study.&amp;lt;/p&amp;gt;"
+    )
+    record = _oai_dc(f"<dc:description>{escaped}</dc:description>").record.to_dict()
+    assert record["abstracts"] == [{"value": "<p>We study.</p>"}]
+    record = _qdc("<dcterms:abstract>ABSTRACT We study.</dcterms:abstract>").record.to_dict()
+    assert record["abstracts"] == [{"value": "We study."}]

@@ -196,6 +196,7 @@ def test_normaliser_operations_are_wired() -> None:
     assert compile_operation("identifier")("9781315204956")["scheme"] == "isbn"
     assert compile_operation("integer")("312") == 312
     assert compile_operation("sanitise_html")("<b>x</b><img src=y>") == "<b>x</b>"
+    assert compile_operation("strip_heading")("Abstract: x") == "x"
 
 
 @pytest.mark.parametrize(

@@ -285,6 +285,49 @@ def sanitise_html(value: str) -> str:
     return clean_text(_NOT_SIGN.sub(r"\1&#x338;", cleaned))
 
 
+#: Inline tags an abstract's heading is wrapped in, after sanitise_html: <p><strong>Abstract:…
+_INLINE = r"(?:p|strong|b|em|i)"
+#: An abstract's opening heading word in the sanitised HTML: its opening tags, the word (in
+#: the languages repositories write it in), a colon, full stop or dash, and its closing tags.
+_ABSTRACT_HEADING = re.compile(
+    rf"^(?P<open>(?:<{_INLINE}>\s*)*)"
+    r"(?P<word>abstract|summary|résumé|resumen|resumo|zusammenfassung|samenvatting)"
+    r"(?P<mark>(?:\s*[:.]|\s+[-\u2013\u2014])(?=\s|<|$))?"
+    rf"(?P<close>(?:\s*</{_INLINE}>)*)\s*",
+    re.IGNORECASE,
+)
+_OPEN_TAG = re.compile(rf"<{_INLINE}>")
+#: The tags that start a paragraph or list after sanitise_html: a heading before one stands apart.
+_BLOCK_TAGS = ("<p>", "<br>", "<ul>", "<ol>")
+_ANY_TAG = re.compile(r"</?\w+/?>")
+
+
+def strip_heading(value: str) -> str:
+    """Take an abstract's heading word off its start: "Abstract: We …", "ABSTRACT We …",
+    "<p><strong>Abstract:</strong></p> <p>We …" (Zenodo), "Abstract <p>We …" (Zenodo's
+    "<h3>Abstract</h3>", whose h3 :func:`sanitise_html` took off).  Run on sanitised HTML.
+
+    A word is a heading only where it stands apart: followed by a colon, full stop or dash,
+    closing its own element, before a paragraph or list, or in capitals before a word that is
+    not.  "Abstract algebra is …" and "Summary of findings …" keep their first word, and so
+    does a value that is the heading alone.  Tags the heading closed go with it; one still
+    open (the <p> of "<p>Abstract: We …") stays.
+    """
+    found = _ABSTRACT_HEADING.match(value)
+    if found is None:
+        return value
+    rest = value[found.end() :]
+    word = found["word"]
+    apart = found["mark"] or found["close"] or rest.startswith(_BLOCK_TAGS)
+    capitals = word.isupper() and re.match(r"\S*[a-z]", rest) is not None
+    if not (apart or capitals) or not _ANY_TAG.sub("", rest).strip():
+        return value
+    rest = re.sub(r"^(?:<br>\s*)+", "", rest)  # "Abstract<br>We …": the break was the heading's
+    opened = _OPEN_TAG.findall(found["open"])
+    still_open = opened[: max(0, len(opened) - found["close"].count("</"))]
+    return "".join(still_open) + rest
+
+
 # A number followed by a dash and another is a range ("45-67"), not a count.
 _COUNT = re.compile(r"^\s*(\d+)\b(?!\s*[-\u2013\u2014]\s*\d)")
 

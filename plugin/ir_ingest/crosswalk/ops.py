@@ -216,6 +216,7 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "licence_url": (_plain(licences.licence_url), _no_arg),
     "licence_in_text": (_plain(licences.licence_in_text), _no_arg),
     "sanitise_html": (_plain(normalise.sanitise_html), _no_arg),
+    "strip_heading": (_plain(normalise.strip_heading), _no_arg),
     "integer": (_plain(normalise.integer), _no_arg),
 }
 
