@@ -397,3 +397,18 @@ def test_an_abstract_loses_its_heading_in_oai_dc_and_qdc() -> None:
     assert record["abstracts"] == [{"value": "<p>We study.</p>"}]
     record = _qdc("<dcterms:abstract>ABSTRACT We study.</dcterms:abstract>").record.to_dict()
     assert record["abstracts"] == [{"value": "We study."}]
+
+
+def test_zenodos_concept_doi_is_what_the_version_is_a_version_of() -> None:
+    # Zenodo writes the version's DOI and OAI identifier, then its relations, the concept
+    # DOI last (its DataCite export says IsVersionOf; oai_dc cannot).
+    record = _oai_dc(
+        "<dc:identifier>https://doi.org/10.5281/zenodo.8321258</dc:identifier>"
+        "<dc:identifier>oai:zenodo.org:8321258</dc:identifier>"
+        "<dc:relation>https://zenodo.org/communities/tides/</dc:relation>"
+        "<dc:relation>https://doi.org/10.5281/zenodo.8321257</dc:relation>"
+    ).record.to_dict()
+    assert record["related"] == [
+        {"scheme": "url", "value": "https://zenodo.org/communities/tides/"},
+        {"scheme": "doi", "value": "10.5281/zenodo.8321257", "relation": "IsVersionOf"},
+    ]

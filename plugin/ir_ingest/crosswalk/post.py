@@ -22,6 +22,7 @@ from ir_ingest.crosswalk.hosts import (
     series_statement,
 )
 from ir_ingest.crosswalk.lookups import lookup_row
+from ir_ingest.crosswalk.zenodo import ZENODO_OAI, concept_doi
 from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:
@@ -170,10 +171,6 @@ def landing_page(applied: Applied) -> None:
         applied.lineage.setdefault("source.landing_page", []).append(origin)
 
 
-#: Zenodo's OAI identifiers (oai:zenodo.org:10357859) name its records' pages.
-_ZENODO_OAI = re.compile(r"oai:zenodo\.org:(\d+)")
-
-
 def _repository_page(data: dict[str, Any]) -> tuple[str, str] | None:
     """arXiv's own record's abstract page (see :func:`_arxiv_page`), or Zenodo's record page:
     Zenodo's dc:identifier gives DOIs and the OAI identifier only, and its first URL, where
@@ -181,7 +178,7 @@ def _repository_page(data: dict[str, Any]) -> tuple[str, str] | None:
     arxiv = _arxiv_page(data)
     if arxiv is not None:
         return arxiv, "identifiers[arxiv]"
-    zenodo = _ZENODO_OAI.fullmatch(str(data["source"].get("oai_identifier", "")))
+    zenodo = ZENODO_OAI.fullmatch(str(data["source"].get("oai_identifier", "")))
     if zenodo is not None:
         return f"https://zenodo.org/records/{zenodo[1]}", "source.oai_identifier"
     return None
@@ -358,6 +355,7 @@ STEPS: dict[str, Step] = {
     "issued_date": issued_date,
     "landing_page": landing_page,
     "own_relations": own_relations,
+    "concept_doi": concept_doi,
     "host_from_part": host_from_part,
     "organisation_host": organisation_host,
     "editors_as_creators": editors_as_creators,

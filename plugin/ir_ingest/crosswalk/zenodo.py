@@ -1,0 +1,59 @@
+"""Post-processing steps for Zenodo's (InvenioRDM's) oai_dc, which says more by its order and
+its identifiers than Dublin Core can say by itself.
+
+Zenodo's own records are told by the shape of their identifiers: its OAI identifier
+``oai:zenodo.org:N`` (in the header and again in dc:identifier) and its DOI
+``10.5281/zenodo.N``, of the same record number N.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ir_ingest.crosswalk.engine import Applied
+
+#: Zenodo's OAI identifiers (oai:zenodo.org:10357859) name its records' pages.
+ZENODO_OAI = re.compile(r"oai:zenodo\.org:(\d+)")
+#: A DOI Zenodo minted: 10.5281/zenodo.N, N a record number (a version's or a concept's).
+_ZENODO_DOI = re.compile(r"10\.5281/zenodo\.(\d+)")
+
+
+def record_number(data: dict[str, Any]) -> int | None:
+    """The Zenodo record number of a record harvested from Zenodo, else None.
+
+    The OAI identifier of the header, or (offline, a record read without its header) the one
+    Zenodo writes in dc:identifier.
+    """
+    oai = [str(data.get("source", {}).get("oai_identifier", ""))]
+    oai += [i["value"] for i in data.get("identifiers", []) if i.get("scheme") == "oai"]
+    for written in oai:
+        found = ZENODO_OAI.fullmatch(written)
+        if found is not None:
+            return int(found[1])
+    return None
+
+
+def concept_doi(applied: Applied) -> None:
+    """Zenodo's concept DOI among a version's relations is what the version is a version of:
+    relation ``IsVersionOf``, as Zenodo's own DataCite export says.
+
+    InvenioRDM's oai_dc writes the record's related identifiers, then its communities' pages,
+    then its parent's (concept) DOI, last.  A record whose own DOI Zenodo minted
+    (10.5281/zenodo.N, N its record number) has one; the concept was made before its first
+    version, so its number is lower.  A record with another DOI (Dryad's, a journal's) has
+    none, and its Zenodo DOIs among its relations are other records'.
+    """
+    data = applied.data
+    related = data.get("related")
+    number = record_number(data) if related else None
+    if related is None or number is None:
+        return
+    own = f"10.5281/zenodo.{number}"
+    if not any(i.get("scheme") == "doi" and i.get("value") == own for i in data["identifiers"]):
+        return
+    last = related[-1]
+    found = _ZENODO_DOI.fullmatch(str(last.get("value"))) if last.get("scheme") == "doi" else None
+    if found is not None and int(found[1]) < number and not last.get("relation"):
+        last["relation"] = "IsVersionOf"
