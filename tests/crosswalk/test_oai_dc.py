@@ -412,3 +412,12 @@ def test_zenodos_concept_doi_is_what_the_version_is_a_version_of() -> None:
         {"scheme": "url", "value": "https://zenodo.org/communities/tides/"},
         {"scheme": "doi", "value": "10.5281/zenodo.8321257", "relation": "IsVersionOf"},
     ]
+
+
+def test_zenodos_only_keyword_packed_with_commas_is_several_keywords() -> None:
+    zenodo = "<dc:identifier>oai:zenodo.org:19368471</dc:identifier>"
+    record = _oai_dc(f"{zenodo}<dc:subject>Nmap, IDS, network scanning.</dc:subject>").record
+    assert [s["value"] for s in record.to_dict()["subjects"]] == ["Nmap", "IDS", "network scanning"]
+    # Elsewhere a comma is a heading's: "History, Modern" is one subject.
+    record = _oai_dc("<dc:subject>History, Modern</dc:subject>").record
+    assert [s["value"] for s in record.to_dict()["subjects"]] == ["History, Modern"]

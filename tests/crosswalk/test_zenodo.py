@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ir_ingest.crosswalk.engine import Applied
-from ir_ingest.crosswalk.zenodo import concept_doi, record_number
+from ir_ingest.crosswalk.zenodo import concept_doi, packed_keywords, record_number
 
 VERSION = {"scheme": "doi", "value": "10.5281/zenodo.8321258"}
 CONCEPT = {"scheme": "doi", "value": "10.5281/zenodo.8321257"}
@@ -60,3 +60,39 @@ def test_the_record_number_is_read_from_the_header_or_dc_identifier() -> None:
     offline = {"source": {}, "identifiers": [{"scheme": "oai", "value": "oai:zenodo.org:7"}]}
     assert record_number(offline) == 7
     assert record_number({"source": {"oai_identifier": "oai:zenodo.org.example:42"}}) is None
+
+
+def _subjects(*values: str, oai: str = "oai:zenodo.org:19368471") -> list[str]:
+    applied = Applied(
+        {
+            "source": {"oai_identifier": oai},
+            "subjects": [{"value": v, "scheme": "keyword"} for v in values],
+        }
+    )
+    packed_keywords(applied)
+    return [s["value"] for s in applied.data["subjects"]]
+
+
+def test_a_zenodo_records_only_keyword_packed_with_commas_is_several() -> None:
+    assert _subjects("Nmap, IDS, IPS, network scanning, Suricata") == [
+        "Nmap",
+        "IDS",
+        "IPS",
+        "network scanning",
+        "Suricata",
+    ]
+    # Written as a sentence: its "and" and full stop belong to no keyword.
+    assert _subjects("Malaria, Antimalarials, and Drug-resistant malaria.") == [
+        "Malaria",
+        "Antimalarials",
+        "Drug-resistant malaria",
+    ]
+    assert _subjects("tides, tides, mills") == ["tides", "mills"]
+
+
+def test_commas_are_kept_where_the_list_is_not_clear() -> None:
+    # One of several subjects: a term of its own (a Scopus subject area).
+    area = "Ecology, Evolution, Behavior and Systematics"
+    assert _subjects("Genetics", area) == ["Genetics", area]
+    # Another repository's subject heading.
+    assert _subjects("History, Modern", oai="oai:repo.example.org:12") == ["History, Modern"]

@@ -22,7 +22,7 @@ from ir_ingest.crosswalk.hosts import (
     series_statement,
 )
 from ir_ingest.crosswalk.lookups import lookup_row
-from ir_ingest.crosswalk.zenodo import ZENODO_OAI, concept_doi
+from ir_ingest.crosswalk.zenodo import ZENODO_OAI, concept_doi, packed_keywords
 from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:
@@ -356,6 +356,7 @@ STEPS: dict[str, Step] = {
     "landing_page": landing_page,
     "own_relations": own_relations,
     "concept_doi": concept_doi,
+    "packed_keywords": packed_keywords,
     "host_from_part": host_from_part,
     "organisation_host": organisation_host,
     "editors_as_creators": editors_as_creators,

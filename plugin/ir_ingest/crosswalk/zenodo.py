@@ -57,3 +57,28 @@ def concept_doi(applied: Applied) -> None:
     found = _ZENODO_DOI.fullmatch(str(last.get("value"))) if last.get("scheme") == "doi" else None
     if found is not None and int(found[1]) < number and not last.get("relation"):
         last["relation"] = "IsVersionOf"
+
+
+def packed_keywords(applied: Applied) -> None:
+    """A Zenodo record's only keyword, a list packed with commas, is its several keywords:
+    "Nmap, IDS, IPS, network scanning, Suricata", at times written as a sentence ("…, and
+    Drug-resistant malaria", "…, karbon emissiyasi.").
+
+    Zenodo's form takes one keyword per field, and writes one dc:subject each; a depositor
+    who typed them all into the first field made the only one.  Only then, and only for
+    Zenodo: elsewhere a comma is a heading's ("History, Modern", "Smith, John, 1901-1980"),
+    and a Zenodo record with several subjects keeps a comma in one of them (a Scopus subject
+    area, "Ecology, Evolution, Behavior and Systematics").
+    """
+    data = applied.data
+    subjects = data.get("subjects", [])
+    keywords = [s for s in subjects if s.get("scheme") == "keyword"]
+    if len(keywords) != 1 or "," not in keywords[0]["value"] or record_number(data) is None:
+        return
+    packed = keywords[0]
+    parts = [part.strip() for part in packed["value"].split(",")]
+    if len(parts) > 1:  # the sentence's end and its "and" belong to no keyword
+        parts[-1] = parts[-1].removesuffix(".").removeprefix("and ").strip()
+    at = subjects.index(packed)
+    unique = dict.fromkeys(part for part in parts if part)  # a word typed twice is one
+    subjects[at : at + 1] = [{**packed, "value": part} for part in unique]
