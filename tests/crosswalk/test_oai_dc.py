@@ -421,3 +421,31 @@ def test_zenodos_only_keyword_packed_with_commas_is_several_keywords() -> None:
     # Elsewhere a comma is a heading's: "History, Modern" is one subject.
     record = _oai_dc("<dc:subject>History, Modern</dc:subject>").record
     assert [s["value"] for s in record.to_dict()["subjects"]] == ["History, Modern"]
+
+
+def test_a_street_address_is_no_publisher() -> None:
+    # Sheet music of 1918 names its publisher's address first, then the publisher.
+    address = "2623 3rd Ave. West, Kestrelford, Wex."
+    for result, path in (
+        (
+            _oai_dc(
+                f"<dc:publisher>{address}</dc:publisher>"
+                "<dc:publisher>Abernethy Music Company</dc:publisher>"
+            ),
+            "dc:publisher",
+        ),
+        (
+            _qdc(
+                f"<dcterms:publisher>{address}</dcterms:publisher>"
+                "<dcterms:publisher>Abernethy Music Company</dcterms:publisher>"
+            ),
+            "dcterms:publisher",
+        ),
+    ):
+        record = result.record.to_dict()
+        assert record["publisher"] == "Abernethy Music Company"
+        assert record["extra"][path] == [address]
+    # A name with a number in it is still a name.
+    assert _oai_dc("<dc:publisher>3M Company, St. Paul</dc:publisher>").record.publisher == (
+        "3M Company, St. Paul"
+    )
