@@ -49,6 +49,14 @@ def test_no_concept_doi_where_the_shape_is_not_zenodos_version() -> None:
     assert applied.data["related"] == [CONCEPT, community]
 
 
+def test_a_zenodo_record_without_identifiers_is_left_as_it_is() -> None:
+    applied = Applied(
+        {"source": {"oai_identifier": "oai:zenodo.org:8321258"}, "related": [CONCEPT]}
+    )
+    concept_doi(applied)
+    assert applied.data["related"] == [CONCEPT]
+
+
 def test_a_relation_type_the_source_gave_is_kept() -> None:
     applied = _zenodo([{**CONCEPT, "relation": "IsPartOf"}])
     concept_doi(applied)

@@ -50,8 +50,8 @@ def concept_doi(applied: Applied) -> None:
     number = record_number(data) if related else None
     if related is None or number is None:
         return
-    own = f"10.5281/zenodo.{number}"
-    if not any(i.get("scheme") == "doi" and i.get("value") == own for i in data["identifiers"]):
+    own = {"scheme": "doi", "value": f"10.5281/zenodo.{number}"}
+    if own not in data.get("identifiers", []):
         return
     last = related[-1]
     found = _ZENODO_DOI.fullmatch(str(last.get("value"))) if last.get("scheme") == "doi" else None
