@@ -154,6 +154,16 @@ def test_a_zenodo_records_page_is_its_landing_page() -> None:
     elsewhere = Applied({"source": {"oai_identifier": "oai:zenodo.org.example:4242"}})
     landing_page(elsewhere)
     assert "landing_page" not in elsewhere.data["source"]
+    # Read without its header (a file crosswalked offline), it names itself in dc:identifier.
+    offline = Applied(
+        {
+            "source": {"oai_identifier": "urn:sha256:00"},
+            "identifiers": [journal, {"scheme": "oai", "value": "oai:zenodo.org:4242"}],
+        }
+    )
+    landing_page(offline)
+    assert offline.data["source"]["landing_page"] == "https://zenodo.org/records/4242"
+    assert offline.lineage["source.landing_page"] == ["identifiers[oai]"]
 
 
 def test_a_handle_resolves_to_the_landing_page_where_no_url_is_given() -> None:
