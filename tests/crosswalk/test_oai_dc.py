@@ -350,6 +350,27 @@ def test_a_conference_papers_source_naming_its_meeting_is_the_conference() -> No
     assert record["host"]["title"].startswith("Proceedings of the 5th Tidal Conference")
 
 
+@pytest.mark.parametrize("written_type", ["lecture", "conference presentation"])
+def test_a_talks_source_naming_its_meeting_is_the_conference(written_type: str) -> None:
+    # Zenodo writes a presentation's meeting into dc:source, as a paper's: it had stayed in
+    # extra alone.  A talk has no host.
+    meeting = "TidalPy 2023 Workshop, 9-12 October 2023"
+    result = _oai_dc(f"<dc:type>{written_type}</dc:type><dc:source>{meeting}</dc:source>")
+    record = result.record.to_dict()
+    assert record["conference"] == {
+        "name": "TidalPy 2023 Workshop",
+        "dates": "2023-10-09/2023-10-12",
+    }
+    assert record["extra"]["dc:source"] == [meeting]
+    assert "host" not in record
+    assert "crosswalk.inferred_host" in {issue.code for issue in result.issues}
+    # A source that names no meeting says nothing of one.
+    record = _oai_dc(
+        f"<dc:type>{written_type}</dc:type><dc:source>Tidal Lectures</dc:source>"
+    ).record.to_dict()
+    assert "conference" not in record
+
+
 def test_rights_prose_naming_a_creative_commons_licence_in_full_gives_that_licence() -> None:
     # The licence chooser's sentence without its URL had given no licence (as in MODS).
     prose = (

@@ -71,6 +71,19 @@ def host_from_part(applied: Applied) -> None:
         del data["host"]
 
 
+def meeting_of_talk(applied: Applied) -> None:
+    """A talk's source that names a meeting is where it was given: Zenodo writes the meeting of
+    a presentation or lecture into dc:source as it does a conference paper's ("PyHEP 2023
+    Workshop, 9-12 October 2023").  A talk is no part of a publication (no host), so this is
+    not :func:`host_from_part`'s; the text stays in ``extra`` as a paper's does."""
+    data = applied.data
+    if (data.get("resource_type") or {}).get("uri") not in _TALK_TYPES:
+        return
+    for path in HOST_SOURCES:
+        for text in data.get("extra", {}).get(path, []):
+            _conference(applied, text, path)
+
+
 def organisation_host(applied: Applied) -> None:
     """A host known by its title alone that names one of the record's organisations is the
     repository's collection of that organisation's work, not a publication: OKHub's MODS of
@@ -117,6 +130,9 @@ def _element_path(path: str) -> str:
 
 #: A conference paper or poster, whose source may name its meeting, not its proceedings.
 _EVENT_PART_TYPES = frozenset((COAR + "c_5794", COAR + "c_6670"))
+#: What is given at a meeting and published in nothing: a lecture, a conference presentation
+#: (COAR 3's R60J-J5BD), a conference output of no finer type.
+_TALK_TYPES = frozenset((COAR + "c_8544", COAR + "R60J-J5BD", COAR + "c_c94f"))
 #: What names a meeting, in the languages of the corpus' sources.
 _MEETING = re.compile(
     r"(?i)\b(conference|conf\.|summit|symposium|seminar|seminário|seminario|congress|congresso|"

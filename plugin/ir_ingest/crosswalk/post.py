@@ -16,6 +16,7 @@ from ir_ingest.crosswalk.dates import approximate_year
 from ir_ingest.crosswalk.hosts import (
     host_from_part,
     inferred,
+    meeting_of_talk,
     organisation_host,
     series_from_relation,
     series_issn,
@@ -361,6 +362,7 @@ STEPS: dict[str, Step] = {
     "concept_doi": concept_doi,
     "packed_keywords": packed_keywords,
     "host_from_part": host_from_part,
+    "meeting_of_talk": meeting_of_talk,
     "organisation_host": organisation_host,
     "editors_as_creators": editors_as_creators,
     "makers_as_creators": makers_as_creators,
