@@ -218,10 +218,11 @@ CODES: dict[str, CodeHelp] = {
     ),
     "crosswalk.inferred_host": CodeHelp(
         "the containing book or journal (the host) was read from a citation or identifier text "
-        "(a dc:source such as 'Journal, 11(5), 613-616'), or a conference paper's meeting "
-        "(conference.name) from one naming it; that text stays in extra as written.  Or a host "
-        "known by a title alone that names the record's own organisation (a DSpace community) "
-        "was taken as the collection it is filed in, not its host: its title is in extra",
+        "(a dc:source such as 'Journal, 11(5), 613-616'), or the meeting of a conference paper "
+        "or talk (conference.name) from one naming it; that text stays in extra as written.  "
+        "Or a host known by a title alone that names the record's own organisation (a DSpace "
+        "community) was taken as the collection it is filed in, not its host: its title is in "
+        "extra",
         "nothing; if the source writes its citations in an unusual way, check the host of a "
         "few such records (`ir-ingest export`)",
     ),
