@@ -420,9 +420,10 @@ def test_an_abstract_loses_its_heading_in_oai_dc_and_qdc() -> None:
     assert record["abstracts"] == [{"value": "We study."}]
 
 
-def test_zenodos_concept_doi_is_what_the_version_is_a_version_of() -> None:
-    # Zenodo writes the version's DOI and OAI identifier, then its relations, the concept
-    # DOI last (its DataCite export says IsVersionOf; oai_dc cannot).
+def test_zenodos_communities_and_concept_doi_are_related_as_zenodo_says() -> None:
+    # Zenodo writes the version's DOI and OAI identifier, then its relations, its communities'
+    # pages, the concept DOI last (its DataCite export says IsPartOf and IsVersionOf; oai_dc
+    # cannot).
     record = _oai_dc(
         "<dc:identifier>https://doi.org/10.5281/zenodo.8321258</dc:identifier>"
         "<dc:identifier>oai:zenodo.org:8321258</dc:identifier>"
@@ -430,7 +431,7 @@ def test_zenodos_concept_doi_is_what_the_version_is_a_version_of() -> None:
         "<dc:relation>https://doi.org/10.5281/zenodo.8321257</dc:relation>"
     ).record.to_dict()
     assert record["related"] == [
-        {"scheme": "url", "value": "https://zenodo.org/communities/tides/"},
+        {"scheme": "url", "value": "https://zenodo.org/communities/tides/", "relation": "IsPartOf"},
         {"scheme": "doi", "value": "10.5281/zenodo.8321257", "relation": "IsVersionOf"},
     ]
 
