@@ -376,10 +376,10 @@ def test_an_events_agent_as_publisher_and_an_abstract_not_to_share() -> None:
         "<originInfo eventType='publication'><agent><namePart>Harbour Press</namePart></agent>"
         "</originInfo><originInfo eventType='redaction'><agent><namePart>Editors' Office"
         "</namePart></agent></originInfo>"
-        "<abstract>Shown.</abstract><abstract shareable='no'>Not to be shown.</abstract>"
+        "<abstract>Abstract: Shown.</abstract><abstract shareable='no'>Not to be shown.</abstract>"
     )
     assert record["publisher"] == "Harbour Press"
-    assert [a["value"] for a in record["abstracts"]] == ["Shown."]
+    assert [a["value"] for a in record["abstracts"]] == ["Shown."]  # the heading word is none
     assert record["extra"]["mods:abstract"] == ["Not to be shown."]
 
 
