@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+import pytest
+
 from ir_ingest.cli import app
+from ir_ingest.jobs.check import _Check
 from ir_ingest.oai.provider import serve_in_background
 from tests.cli.conftest import runner
 from tests.oai.faults import FaultPlan, faulty_endpoint
@@ -88,3 +91,22 @@ def test_json_is_printed_when_the_check_cannot_begin(db: str, tmp_path: Path) ->
     (finding,) = said["findings"]
     assert finding["topic"] == "setup"
     assert "'nosuch' is neither an http(s) URL nor a source in the config" in finding["message"]
+
+
+@pytest.mark.parametrize("step", ["identify", "second_page"])
+def test_json_says_what_a_stopped_check_had_found(
+    db: str, oai_endpoint: str, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    # A monitoring script's timeout (SIGTERM, or Ctrl-C) had left it nothing on stdout.
+    def stop(*_: object) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_Check, step, stop)
+    result = runner.invoke(app, ["--db", db, "check", oai_endpoint, "--json"])
+    assert result.exit_code == 130
+    said = json.loads(result.stdout)
+    assert (said["url"], said["ready"]) == (oai_endpoint, False)
+    topics = [f["topic"] for f in said["findings"]]
+    assert topics[-1] == "stopped"
+    assert ("records" in topics) == (step == "second_page"), "found before the stop, and kept"
+    assert "stopped before it ended" in said["findings"][-1]["message"]

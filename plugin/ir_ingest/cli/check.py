@@ -13,7 +13,7 @@ from ir_ingest.console import print_finding, print_verdict, write_out
 from ir_ingest.errors import IngestError
 
 if TYPE_CHECKING:
-    from ir_ingest.jobs.checked import Checked
+    from ir_ingest.jobs.checked import Checked, Finding
 
 
 @app.command()
@@ -37,7 +37,7 @@ def check(
         typer.Option(
             "--json",
             help='Print {"url", "prefix", "ready", "findings": [{"level", "topic", "message"}]} '
-            "instead, for a monitoring script.",
+            "instead, for a monitoring script (also when stopped by SIGTERM or Ctrl-C).",
         ),
     ] = False,
 ) -> None:
@@ -56,12 +56,17 @@ def check(
     from ir_ingest.config import AUTO_PREFIX
     from ir_ingest.crosswalk import check_crosswalk_name
     from ir_ingest.jobs.check import check_endpoint
-    from ir_ingest.jobs.checked import unstarted
+    from ir_ingest.jobs.checked import stopped, unstarted
     from ir_ingest.oai.harvest import check_options
     from ir_ingest.oai.plan import HarvestOptions
     from ir_ingest.oai.transport import TransportPolicy
 
     settings: Settings = ctx.obj
+    under_way: list[Checked] = []  # the check, once it has found something
+
+    def keep(checked: Checked, _: Finding) -> None:
+        under_way[:] = [checked]
+
     with fail_cleanly():
         try:
             refuse_blank({"--prefix": prefix, "--crosswalk": crosswalk})
@@ -75,11 +80,17 @@ def check(
                 crosswalk=where.crosswalk,
                 repository=where.repository,
                 policy=TransportPolicy(user_agent=user_agent) if user_agent else None,
-                as_found=None if as_json else print_finding,
+                as_found=keep if as_json else print_finding,
             )
         except IngestError as exc:
             if as_json:  # a monitoring script reads stdout: it gets JSON, not nothing
                 _print_json(unstarted(url, str(exc)))
+            raise
+        except KeyboardInterrupt:
+            # A monitoring script's timeout (SIGTERM) or Ctrl-C: what was found by then, and
+            # that the check did not end (a line said as found is said already).
+            if as_json:
+                _print_json(stopped(url, under_way[0] if under_way else None))
             raise
     if as_json:
         _print_json(checked)

@@ -71,7 +71,21 @@ class Checked:
 
 def unstarted(url: str, why: str) -> Checked:
     """A check that could not begin (a config error, a name no source has): one finding."""
-    return Checked(shown(url) if "://" in url else url, [Finding("error", "setup", why)])
+    return Checked(_named(url), [Finding("error", "setup", why)])
+
+
+def stopped(url: str, checked: Checked | None) -> Checked:
+    """A check stopped by a signal (a monitoring script's timeout, Ctrl-C): what it had
+    found (``checked``, None before its first finding), and an error saying it did not end."""
+    checked = checked or Checked(_named(url))
+    said = "the check was stopped before it ended: whether a harvest would work is not known"
+    checked.add("error", "stopped", said)
+    return checked
+
+
+def _named(url: str) -> str:
+    """The URL or source name a check was asked for, as it may be shown."""
+    return shown(url) if "://" in url else url
 
 
 def deletions(policy: str, checked: Checked) -> None:
