@@ -317,7 +317,7 @@ def test_crosswalk_explain_cuts_long_values_unless_asked_for_them_whole() -> Non
     assert "Raw files included." not in cut
     whole = _explained_abstracts("--full-values")
     assert whole.strip() == (
-        '= [{"value": "Abstract <p>Calibration of twelve loggers in the <em>Wexcombe</em> tide '
+        '= [{"value": "<p>Calibration of twelve loggers in the <em>Wexcombe</em> tide '
         'pools — drift &lt; 0.1&nbsp;K.<br>Raw files included.</p>"}, '
         '{"value": "Drift stayed &lt; 0.1 K over the season."}]'
     )
