@@ -497,3 +497,41 @@ def test_an_abbreviated_title_s_qualifier_is_no_subtitle() -> None:
         "Q-Bull. (Vennmark)",
         "Quays: a bulletin (new series)",
     ]
+
+
+def test_a_writer_both_creator_and_author_is_the_author() -> None:
+    # LoC's records give a writer the roles "creator" (cre) and "author" (aut): the first had
+    # won, and the author's code had been read as the role's text.
+    record, _ = _mods(
+        "<name type='personal'><namePart>Vennmark, Ola</namePart>"
+        "<role><roleTerm type='text'>creator</roleTerm><roleTerm type='code'>cre</roleTerm>"
+        "<roleTerm valueURI='http://id.loc.gov/vocabulary/relators/cre'/></role>"
+        "<role><roleTerm type='text'>author</roleTerm><roleTerm type='code'>aut</roleTerm></role>"
+        "</name><name type='personal'><namePart>Quay, Ann</namePart><role>"
+        "<roleTerm type='code'>cre</roleTerm><roleTerm type='code'>aut</roleTerm></role></name>"
+        "<name type='personal'><namePart>Pier, Tom</namePart><role>"
+        "<roleTerm type='code'>cre</roleTerm></role><role><roleTerm>Author</roleTerm></role></name>"
+    )
+    assert [(c["name"], c["role"], c.get("role_source")) for c in record["creators"]] == [
+        ("Vennmark, Ola", "aut", "author"),
+        ("Quay, Ann", "aut", None),
+        ("Pier, Tom", "aut", "Author"),
+    ]
+    assert record["extra"] == {
+        "mods:name/mods:role/mods:roleTerm": ["creator", "cre", "cre", "cre"],
+        "mods:name/mods:role/mods:roleTerm/@valueURI": [
+            "http://id.loc.gov/vocabulary/relators/cre"
+        ],
+    }
+
+
+def test_a_role_s_text_and_code_in_roles_of_their_own_are_one_role() -> None:
+    # LoC's MARC to MODS stylesheet writes $e and $4 in a role element each.
+    record, _ = _mods(
+        "<name><namePart>Quay, Ann</namePart></name>"
+        "<name type='personal'><namePart>Lund, Eva</namePart>"
+        "<role><roleTerm type='text'>editor.</roleTerm></role>"
+        "<role><roleTerm authority='marcrelator' type='code'>edt</roleTerm></role></name>"
+    )
+    assert [(c["role"], c["role_source"]) for c in record["contributors"]] == [("edt", "editor.")]
+    assert "extra" not in record
