@@ -535,3 +535,26 @@ def test_a_role_s_text_and_code_in_roles_of_their_own_are_one_role() -> None:
     )
     assert [(c["role"], c["role_source"]) for c in record["contributors"]] == [("edt", "editor.")]
     assert "extra" not in record
+
+
+@pytest.mark.parametrize(
+    ("body", "uri", "label"),
+    [
+        ("", "c_0040", "text"),
+        ("<genre authority='gmgpc'>Manuscripts</genre>", "c_0040", "Manuscripts"),
+        ("<genre authority='marcgt'>thesis</genre>", "c_46ec", "thesis"),
+    ],
+)
+def test_a_manuscript_is_a_manuscript_unless_its_genre_says_more(
+    body: str, uri: str, label: str
+) -> None:
+    # typeOfResource manuscript="yes" (MARC leader/06 t) had given COAR text.
+    record, _ = _mods(f"<typeOfResource manuscript='yes'>text</typeOfResource>{body}")
+    resource_type = record["resource_type"]
+    assert resource_type["uri"] == f"http://purl.org/coar/resource_type/{uri}"
+    assert resource_type["source"]["label"] == label
+
+
+def test_a_manuscript_map_is_a_map() -> None:
+    record, _ = _mods("<typeOfResource manuscript='yes'>cartographic</typeOfResource>")
+    assert record["resource_type"]["label"] == "cartographic material"
