@@ -101,6 +101,28 @@ def test_a_repec_handle_needs_archive_series_and_item(value: str) -> None:
         identifiers.identifier(value)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ark:/99999/fk4x7",
+        "ARK:99999/fk4x7",  # the ARK spec of 2023 writes no slash
+        "https://n2t.net/ark:/99999/fk4x7",
+        "http://ark.example.org/ark:/99999/fk4x7/",  # a final slash is no part of it
+    ],
+)
+def test_an_ark_at_any_resolver_is_the_ark(value: str) -> None:
+    # idutils reads no https resolver URL as an ARK: Digital Commonwealth's had been urls.
+    assert identifiers.identifier(value) == {"scheme": "ark", "value": "ark:/99999/fk4x7"}
+
+
+@pytest.mark.parametrize(
+    "value", ["https://example.org/items/ark:/99999/fk4x7", "https://example.org/ark:/fk4x7"]
+)
+def test_other_urls_naming_an_ark_stay_urls(value: str) -> None:
+    # An ARK's resolver is a host; nor is a name without its NAAN an ARK.
+    assert identifiers.identifier(value) == {"scheme": "url", "value": value}
+
+
 def test_identifier_refuses_a_citation() -> None:
     with pytest.raises(NormaliseError):
         identifiers.identifier("Lowry, H. (2020) Rivers and reputations. Northmoor.")

@@ -558,3 +558,15 @@ def test_a_manuscript_is_a_manuscript_unless_its_genre_says_more(
 def test_a_manuscript_map_is_a_map() -> None:
     record, _ = _mods("<typeOfResource manuscript='yes'>cartographic</typeOfResource>")
     assert record["resource_type"]["label"] == "cartographic material"
+
+
+def test_an_ark_given_as_a_url_is_the_ark() -> None:
+    # Digital Commonwealth's identifier type="uri": it had been a url identifier.
+    record, _ = _mods(
+        "<identifier type='uri'>https://ark.example.org/ark:/99999/nc58</identifier>"
+        "<identifier type='ark'>http://n2t.net/ark:/99999/k7</identifier>"
+    )
+    assert record["identifiers"] == [
+        {"scheme": "ark", "value": "ark:/99999/nc58"},
+        {"scheme": "ark", "value": "ark:/99999/k7"},
+    ]

@@ -194,13 +194,23 @@ def test_a_title_in_another_language_is_a_translated_title() -> None:
 
 
 def test_gallicas_link_to_its_catalogue_record_is_a_related_item() -> None:
-    # "Notice du catalogue : http://…" had stayed in extra, the link unread.
+    # "Notice du catalogue : http://…" had stayed in extra, the link unread.  It is an ARK.
     record = _oai_dc(
         "<dc:relation>Notice du catalogue : http://catalogue.example.fr/ark:/99999/cb1</dc:relation>"
     ).record.to_dict()
-    assert record["related"] == [
-        {"scheme": "url", "value": "http://catalogue.example.fr/ark:/99999/cb1"}
+    assert record["related"] == [{"scheme": "ark", "value": "ark:/99999/cb1"}]
+    assert "extra" not in record
+
+
+def test_an_ark_at_the_repository_s_host_is_its_page_and_its_ark() -> None:
+    # Gallica's dc:identifier: it had been a url only.
+    page = "http://gallica.example.fr/ark:/99999/bpt6k7"
+    record = _oai_dc(f"<dc:identifier>{page}</dc:identifier>").record.to_dict()
+    assert record["identifiers"] == [
+        {"scheme": "url", "value": page},
+        {"scheme": "ark", "value": "ark:/99999/bpt6k7"},
     ]
+    assert record["source"]["landing_page"] == page
     assert "extra" not in record
 
 

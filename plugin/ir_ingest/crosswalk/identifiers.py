@@ -54,6 +54,12 @@ _HANDLE = re.compile(
     r"^(?:(?:hdl:|info:hdl/|https?://hdl\.handle\.net/)([^\s/]+/\S+)|(\d+(?:\.\d+)*/\S+))$",
     re.IGNORECASE,
 )
+# An ARK, bare ("ark:/12345/x", or "ark:12345/x" as the ARK spec of 2023 writes it) or at a
+# resolver, which is any host (n2t.net, Digital Commonwealth's ark.digitalcommonwealth.org):
+# idutils 1.7 takes no https resolver URL for an ARK, and keeps the host of an http one, so a
+# record's ARK URL had been a plain url.  The NAAN is betanumeric, as idutils tests it.  A
+# final "/" or "." is no part of an ARK (its spec's normalisation; UNT writes one).
+_ARK = re.compile(r"^(?:https?://[^/\s?#]+/)?(?i:ark):/?([0-9bcdfghjkmnpqrstvwxz]+/\S+?)[/.]*$")
 # Characters RFC 3986 never allows unencoded in a URL (§2, appendix C), which idutils' URL test
 # lets through: a space in a DSpace file name, or '"><script>' in a hostile record, which a
 # repository's landing page would carry into an attribute.  They are percent-encoded.
@@ -62,7 +68,7 @@ _URL_UNSAFE = re.compile(r'[\s"<>\\^`{|}]')
 _URL_SCHEMES = frozenset({"http", "https", "ftp", "ftps"})
 # No "pmid": any number passes for one (a series number in dc:relation, a local id), so only
 # a value written as a PMID ("PMID: 123", "info:pmid/123") is taken as one.
-_SCHEME_PREFERENCE = ("doi", "isbn", "issn", "orcid", "handle", "urn", "arxiv", "url")
+_SCHEME_PREFERENCE = ("doi", "isbn", "issn", "orcid", "handle", "urn", "arxiv", "ark", "url")
 
 
 def identifier(value: str, scheme: str | None = None) -> dict[str, str]:
@@ -102,7 +108,7 @@ def _identifier(value: str, scheme: str | None = None) -> dict[str, str]:
     for found in (scheme,) if scheme is not None else _SCHEME_PREFERENCE:
         if not _is(found, text):
             continue
-        normalised = _handle(text) if found == "handle" else _normalize_pid(text, found)
+        normalised = _normalised(text, found)
         if found in {"isbn", "issn"}:
             normalised = normalised.replace("-", "").upper()
             note = _note(found, text)
@@ -191,11 +197,21 @@ def _written_scheme(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def _handle(text: str) -> str:
-    """A handle without its ``hdl:``, ``info:hdl/`` or resolver prefix (checked by :func:`_is`)."""
-    match = _HANDLE.match(text)
-    assert match is not None
-    return match.group(1) or match.group(2)
+def _normalised(text: str, scheme: str) -> str:
+    """``text``, an identifier of ``scheme`` (checked by :func:`_is`), in its scheme's one form.
+
+    A handle is without its ``hdl:``, ``info:hdl/`` or resolver prefix; an ARK is
+    ``ark:/NAAN/Name`` without its resolver; idutils normalises the rest.
+    """
+    if scheme == "handle":
+        handle = _HANDLE.match(text)
+        assert handle is not None
+        return handle.group(1) or handle.group(2)
+    if scheme == "ark":
+        ark = _ARK.match(text)
+        assert ark is not None
+        return f"ark:/{ark.group(1)}"
+    return _normalize_pid(text, scheme)
 
 
 @cache
@@ -220,10 +236,13 @@ def _is(scheme: str, text: str) -> bool:
     """Is ``text`` an identifier of ``scheme``, with idutils' tie-breaks between schemes.
 
     As in ``idutils.detect_identifier_schemes``: a URL is not also an ISBN, ISSN or URN.  A
-    handle must have one of the forms :data:`_HANDLE` names, not merely a slash.
+    handle must have one of the forms :data:`_HANDLE` names, not merely a slash; an ARK one of
+    :data:`_ARK`'s.
     """
     if scheme == "handle":
         return _HANDLE.match(text) is not None
+    if scheme == "ark":
+        return _ARK.match(text) is not None
     detectors = scheme_detectors()
     detector = detectors.get(scheme)
     try:
