@@ -570,3 +570,18 @@ def test_an_ark_given_as_a_url_is_the_ark() -> None:
         {"scheme": "ark", "value": "ark:/99999/nc58"},
         {"scheme": "ark", "value": "ark:/99999/k7"},
     ]
+
+
+def test_a_media_master_is_a_file_not_an_identifier() -> None:
+    # Northwest Digital Heritage's note="mediaMaster" had been a url identifier of the work.
+    record, _ = _mods(
+        "<location><url usage='primary' access='object in context'>https://example.org/i/7"
+        "</url></location><location><url note='mediaMaster'>https://example.org/m/7.tif</url>"
+        "</location><location><url access='raw object'>https://example.org/m/7.jpg</url>"
+        "</location>"
+    )
+    assert record["files"] == [
+        {"source_url": "https://example.org/m/7.tif"},
+        {"source_url": "https://example.org/m/7.jpg"},
+    ]
+    assert "identifiers" not in record
