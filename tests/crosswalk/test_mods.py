@@ -585,3 +585,18 @@ def test_a_media_master_is_a_file_not_an_identifier() -> None:
         {"source_url": "https://example.org/m/7.jpg"},
     ]
     assert "identifiers" not in record
+
+
+def test_lc_s_name_authority_file_is_one_scheme_whatever_its_code() -> None:
+    # FLVC writes a name subject's authority as "naf" and as "lcnaf": two schemes had resulted.
+    record, _ = _mods(
+        "<subject><name authority='naf' type='corporate'><namePart>Harbour Board</namePart>"
+        "</name></subject><subject authority='naf'><name type='corporate'>"
+        "<namePart>Quay Guild</namePart></name></subject><subject>"
+        "<name authority='lcnaf' type='corporate'><namePart>Pier Trust</namePart></name></subject>"
+    )
+    assert [(s["value"], s["scheme"]) for s in record["subjects"]] == [
+        ("Harbour Board", "lcnaf"),
+        ("Quay Guild", "lcnaf"),
+        ("Pier Trust", "lcnaf"),
+    ]
