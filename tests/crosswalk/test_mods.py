@@ -600,3 +600,20 @@ def test_lc_s_name_authority_file_is_one_scheme_whatever_its_code() -> None:
         ("Quay Guild", "lcnaf"),
         ("Pier Trust", "lcnaf"),
     ]
+
+
+def test_a_landing_page_at_the_handle_resolver_is_also_the_handle() -> None:
+    # An item in context (or primary display) at its handle had given no handle identifier.
+    record, _ = _mods(
+        "<location><url access='object in context'>http://hdl.handle.net/20.500.99999/k7"
+        "</url><url usage='primary display'>https://doi.org/10.5555/K7</url>"
+        "<url access='raw object'>http://hdl.handle.net/20.500.99999/k7.jpg</url></location>"
+    )
+    assert record["source"]["landing_page"] == "http://hdl.handle.net/20.500.99999/k7"
+    assert record["identifiers"] == [
+        {"scheme": "handle", "value": "20.500.99999/k7"},
+        {"scheme": "doi", "value": "10.5555/k7"},
+        {"scheme": "url", "value": "https://doi.org/10.5555/K7"},  # no landing page: a link
+    ]
+    assert record["files"] == [{"source_url": "http://hdl.handle.net/20.500.99999/k7.jpg"}]
+    assert "extra" not in record
