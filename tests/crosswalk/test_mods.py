@@ -617,3 +617,17 @@ def test_a_landing_page_at_the_handle_resolver_is_also_the_handle() -> None:
     ]
     assert record["files"] == [{"source_url": "http://hdl.handle.net/20.500.99999/k7.jpg"}]
     assert "extra" not in record
+
+
+def test_a_heading_s_name_keeps_its_terms_of_address_as_lc_writes_them() -> None:
+    # The termsOfAddress had been left out of both headings and kept in extra.
+    record, _ = _mods(
+        "<subject authority='lcsh'><name type='personal'><namePart>Harald</namePart>"
+        "<namePart type='termsOfAddress'>King of Vennmark</namePart>"
+        "<namePart type='date'>1050-1102</namePart></name><topic>Tombs</topic></subject>"
+    )
+    assert [s["value"] for s in record["subjects"]] == [
+        "Harald, King of Vennmark, 1050-1102--Tombs",
+        "Harald, King of Vennmark, 1050-1102",
+    ]
+    assert "extra" not in record

@@ -110,9 +110,10 @@ def _language(value: str) -> str:
 def heading(parts: dict[str, Any]) -> dict[str, Any]:
     """A subject from a MODS ``subject``'s parts: the ``terms`` of a heading joined with ``--``
     (``United States--History--Civil War, 1861-1865``, as LoC's MODS to DC stylesheet joins
-    them), or a name's ``agent`` by its name and life ``dates``, heading the terms where
-    both are given (``Lincoln, Abraham, 1809-1865--Assassination``); with the ``scheme``,
-    ``uri`` and ``lang`` given.
+    them), or a name's ``agent`` by its name, ``terms_of_address`` (a list) and life
+    ``dates`` as LC writes them (``John, King of England, 1167-1216``), heading the terms
+    where both are given (``Lincoln, Abraham, 1809-1865--Assassination``); with the
+    ``scheme``, ``uri`` and ``lang`` given.
 
     A URI on the subject names the whole heading: given to each of its terms, it had linked
     the word "History" to the heading's authority record.  A name's own URI (its ``valueURI``,
@@ -120,8 +121,9 @@ def heading(parts: dict[str, Any]) -> dict[str, Any]:
     """
     agent = parts.get("agent") or {}
     named = agent.get("name")
-    if named and parts.get("dates"):
-        named = f"{named}, {parts['dates']}"
+    if named:
+        address = parts.get("terms_of_address", [])
+        named = ", ".join(p for p in (named, *address, parts.get("dates")) if p)
     value = "--".join([named, *parts.get("terms", [])] if named else parts.get("terms", []))
     if not value:
         raise NormaliseError("the subject has no term")
