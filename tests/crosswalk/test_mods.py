@@ -631,3 +631,14 @@ def test_a_heading_s_name_keeps_its_terms_of_address_as_lc_writes_them() -> None
         "Harald, King of Vennmark, 1050-1102",
     ]
     assert "extra" not in record
+
+
+def test_a_landing_page_at_an_ark_resolver_is_also_the_ark() -> None:
+    # Digital Commonwealth's item in context is its ARK's url; its thumbnail is no ARK of it.
+    record, _ = _mods(
+        "<location><url usage='primary' access='object in context'>"
+        "https://ark.example.org/ark:/99999/nc58</url><url access='preview'>"
+        "https://ark.example.org/ark:/99999/nc58/thumbnail</url></location>"
+    )
+    assert record["source"]["landing_page"] == "https://ark.example.org/ark:/99999/nc58"
+    assert record["identifiers"] == [{"scheme": "ark", "value": "ark:/99999/nc58"}]
