@@ -543,6 +543,7 @@ def test_a_role_s_text_and_code_in_roles_of_their_own_are_one_role() -> None:
         ("", "c_0040", "text"),
         ("<genre authority='gmgpc'>Manuscripts</genre>", "c_0040", "Manuscripts"),
         ("<genre authority='marcgt'>thesis</genre>", "c_46ec", "thesis"),
+        ("<genre>letters</genre>", "c_0857", "letters"),
     ],
 )
 def test_a_manuscript_is_a_manuscript_unless_its_genre_says_more(
