@@ -383,6 +383,17 @@ def test_an_events_agent_as_publisher_and_an_abstract_not_to_share() -> None:
     assert record["extra"]["mods:abstract"] == ["Not to be shown."]
 
 
+def test_a_newsletter_is_a_periodical_and_a_bare_number_no_uri() -> None:
+    # OKHub's newsletter had no COAR type; ct.xml's AAT number had become a "URI".
+    record, _ = _mods(
+        "<genre authority='aat' valueURI='300026440'>newsletters</genre>"
+        "<genre valueURI='http://vocab.getty.edu/aat/300026440'>newsletter</genre>"
+    )
+    assert record["resource_type"]["uri"] == "http://purl.org/coar/resource_type/QX5C-AR31"
+    assert record["resource_type"]["source"]["uri"] == "http://vocab.getty.edu/aat/300026440"
+    assert record["extra"]["mods:genre/@valueURI"] == ["300026440"]
+
+
 def test_a_book_with_a_bibliography_is_no_bibliography() -> None:
     # MARC 008/24 gives marcgt "bibliography" to every book that has one (two reviews).
     book = (
