@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from ir_ingest.crosswalk.lookups import lookup_row
+from ir_ingest.crosswalk.name_order import family_words
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
 from ir_ingest.crosswalk.organisations import FUNCTION_WORDS, is_organisation
 
@@ -24,8 +25,6 @@ _LIFE_DATES = re.compile(rf"(?:,\s*{_DATES}\.?|\s*\({_DATES}\))$")
 _TRAILING_ROLE = re.compile(r"\s*\(([^()]+)\)$")
 # Any other qualifier in parentheses after a name without a comma: "Thiruvalluvar (text)".
 _QUALIFIER = re.compile(r"\s+\([^()]*\)$")
-# Initials, each letter followed by a full stop, in any script: "J.A.", "Ш.", "J.-P.".
-_INITIALS = re.compile(r"[^\W\d_]\.(?:-?[^\W\d_]\.)*")
 # A given name a catalogue's full stop ends ("Alterman, Eric."): a word of four letters or more,
 # as shorter ones are often abbreviations ("Andi Muh." for Muhammad, "Wm.", "L-F."), or a
 # particle ("Jong, G. de.").
@@ -54,22 +53,6 @@ _FOOTNOTE_MARKERS = re.compile(
 _BYLINE_SEPARATORS = re.compile(r"\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+")
 # Titles before a name written in direct order ("Prof. A.K. Rao", "Ms. Meera Iyer").
 _HONORIFICS = frozenset(("prof", "professor", "dr", "mr", "mrs", "ms", "miss"))
-# Patronymic words after a Central Asian given name: Uzbek qizi (daughter of), o'g'li (son
-# of), their Russian-style spellings kizi and ugli, the Azerbaijani and Kyrgyz words, in Latin
-# and Cyrillic letters; written without the apostrophes of o'g'li.
-_PATRONYMIC_WORDS = frozenset(
-    ("qizi", "kizi", "ogli", "ugli", "oglu", "oğlu", "ogly", "uulu", "kyzy",
-     "qızı", "kızı",  # noqa: RUF001 (Azerbaijani and Turkish dotless i)
-     "қизи", "кизи", "ўғли", "угли", "оглы", "оғлу", "кызы", "уулу")
-)  # fmt: skip
-_NO_APOSTROPHES = str.maketrans("", "", "'‘’`ʻʼ")  # noqa: RUF001 (the letters Uzbek writes)
-# Russian patronymics (Latin and Cyrillic letters, Ukrainian -івна), a woman's or a man's.
-_PATRONYMIC_ENDING = re.compile(
-    r"(?:(?P<woman>[oe]vna|[оеі]вна|ична)|[oe]vich|[оеё]вич)$",  # noqa: RUF001 (Cyrillic)
-    re.IGNORECASE,
-)
-# The family names before a man's Russian patronymic: "Rakhimov", "Иванов", "Lebedev".
-_FAMILY_NAME_ENDING = re.compile(r"(?:[oe]v|[оеё]в)$", re.IGNORECASE)
 # Particles that begin a family name written after the given name ("Jan van der Berg").
 # The Dutch 't (het) of "van 't Hoff" is one: "Hoff, J.H. van 't" had kept it in the given name.
 _PARTICLE = re.compile(
@@ -238,18 +221,17 @@ def _without_role(name: str) -> tuple[str, tuple[str, str] | None]:
 
 
 def _person_parts(name: str) -> tuple[str, str]:
-    """Family and given name of ``Family, Given``, ``Family J.A.``, ``Family Given Patronymic``
-    (:func:`_ends_with_patronymic`), ``Given [particles] Family``; a title before them goes."""
+    """Family and given name of ``Family, Given``, of a name written family name first without
+    a comma (``Family J.A.``, ``Family Given Patronymic``: :func:`.name_order.family_words`), of
+    ``Given [particles] Family``; a title before them goes."""
     if "," in name:
         return _inverted_parts(name)
     words = name.split(" ")
     while len(words) > 1 and words[0].lower().rstrip(".") in _HONORIFICS:
         words = words[1:]  # "Prof. Meera Iyer" (so Zenodo has creators): no given name "Prof."
-    initials = _first_initial(words)
-    if initials:
-        return " ".join(words[:initials]), " ".join(words[initials:])
-    if _ends_with_patronymic(words):
-        return words[0], " ".join(words[1:])
+    family = family_words(words)
+    if family:
+        return " ".join(words[:family]), " ".join(words[family:])
     last = len(words) - 1
     first_of_family = last
     while first_of_family > 1 and _is_particle(words, first_of_family - 1, last):
@@ -297,47 +279,9 @@ def _trailing_particles(words: list[str]) -> int:
     return first
 
 
-def _ends_with_patronymic(words: list[str]) -> bool:
-    """Does a name without a comma end with a patronymic after the given name, family name first?
-
-    Uzbek journals write "Karimova Dilnoza Baxtiyor qizi" (daughter of Baxtiyor) and "Tursunov
-    Jasur Alisher o'g'li" (son of), Azerbaijani and Kyrgyz ones "oğlu", "uulu" (and the
-    daughter's words): a word no family name is, though it had been read as one.  The Russian
-    form ends the given name ("Nazarova Gulnora Akmalovna"): three words, the middle one no
-    patronymic ("Anna Petrovna Ivanova" is in direct order).  A woman's -ovna is no surname; a
-    man's -ovich is (Bogdanovich), so it counts only after a family name in -ov or -ev
-    ("Rakhimov Akmal Ilkhomovich").
-    """
-    if len(words) < 3:
-        return False
-    if words[-1].lower().translate(_NO_APOSTROPHES) in _PATRONYMIC_WORDS:
-        return True
-    ending = _PATRONYMIC_ENDING.search(words[-1])
-    if len(words) != 3 or ending is None or _PATRONYMIC_ENDING.search(words[1]):
-        return False
-    return ending["woman"] is not None or _FAMILY_NAME_ENDING.search(words[0]) is not None
-
-
 def _is_lower_particle(word: str) -> bool:
     """A particle in lower case: after a given name "Van" may be a name ("Berg, Jan Van")."""
     return word.islower() and bool(_PARTICLE.fullmatch(word))
-
-
-def _first_initial(words: list[str]) -> int:
-    """Where the initials a name without a comma ends with begin, when they follow a surname.
-
-    Eastern European and Central Asian journals write "Rizaev J.A." (in Cyrillic too): the
-    family name first.  0 when the name does not end with initials ("J. A. Smith") or is
-    nothing else, and when they are one initial: oral histories name a speaker "Sam G.",
-    the initial being the family name's.
-    """
-    first = len(words)
-    while first > 0 and _INITIALS.fullmatch(words[first - 1]):
-        first -= 1
-    letters = sum(word.count(".") for word in words[first:])
-    if first == 0 or letters < 2 or any(_INITIALS.fullmatch(word) for word in words[:first]):
-        return 0
-    return first
 
 
 def _is_particle(words: list[str], i: int, last: int) -> bool:

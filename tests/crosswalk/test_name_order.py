@@ -1,0 +1,60 @@
+"""Names written family name first without a comma, read by names.agent through name_order."""
+
+from __future__ import annotations
+
+import pytest
+
+from ir_ingest.crosswalk import names
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given"),
+    [
+        ("Rizaev J.A.", "Rizaev", "J.A."),
+        ("Rizaev J. A.", "Rizaev", "J. A."),
+        # Cyrillic, as the journals write it (its A is the Cyrillic letter):
+        ("ГАДАЕВ А.Г.", "ГАДАЕВ", "А.Г."),  # noqa: RUF001
+        ("Хусинова Ш.А.", "Хусинова", "Ш.А."),  # noqa: RUF001
+        ("Dupont J.-P.", "Dupont", "J.-P."),
+        ("J. A. Smith", "Smith", "J. A."),
+        ("J. Smith A.", "A.", "J. Smith"),
+        # One initial after a word is an oral history's speaker, the family name's initial.
+        ("Sam G.", "G.", "Sam"),
+    ],
+)
+def test_agent_surname_before_initials(value: str, family: str, given: str) -> None:
+    agent = names.agent(value)
+    assert (agent["family_name"], agent["given_name"]) == (family, given)
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given"),
+    [
+        # Uzbek journals: the family name, the given name, the father's and qizi (daughter
+        # of) or o'g'li (son of), which had been read as the family name.
+        ("Karimova Dilnoza Baxtiyor qizi", "Karimova", "Dilnoza Baxtiyor qizi"),
+        ("Tursunov Jasur Alisher o'g'li", "Tursunov", "Jasur Alisher o'g'li"),
+        ("Tursunov Jasur Alisher o‘g‘li", "Tursunov", "Jasur Alisher o‘g‘li"),
+        ("Tursunov Jasur Alisher oʻgʻli", "Tursunov", "Jasur Alisher oʻgʻli"),  # noqa: RUF001
+        ("Tursunov Jasur Alisher ugli", "Tursunov", "Jasur Alisher ugli"),
+        ("Karimova Dilnoza Baxtiyor kizi", "Karimova", "Dilnoza Baxtiyor kizi"),
+        ("Каримова Дилноза Бахтиёр қизи", "Каримова", "Дилноза Бахтиёр қизи"),
+        ("Məmmədova Aygün Əli qızı", "Məmmədova", "Aygün Əli qızı"),  # noqa: RUF001
+        ("Əliyev Rauf Kamal oğlu", "Əliyev", "Rauf Kamal oğlu"),
+        # The Russian patronymic ends a name written family name first.
+        ("Nazarova Gulnora Akmalovna", "Nazarova", "Gulnora Akmalovna"),
+        ("Rakhimov Akmal Ilkhomovich", "Rakhimov", "Akmal Ilkhomovich"),
+        ("Иванова Анна Петровна", "Иванова", "Анна Петровна"),
+        ("Лебедев Иван Сергеевич", "Лебедев", "Иван Сергеевич"),
+        # Not: in direct order, after the given name, or a surname in -ovich (Bogdanovich).
+        ("Dilnoza Baxtiyor qizi Karimova", "Karimova", "Dilnoza Baxtiyor qizi"),
+        ("Anna Petrovna Ivanova", "Ivanova", "Anna Petrovna"),
+        ("Mary Ellen Bogdanovich", "Bogdanovich", "Mary Ellen"),
+        ("Peter Bogdanovich", "Bogdanovich", "Peter"),
+        ("Karimova, Dilnoza Baxtiyor qizi", "Karimova", "Dilnoza Baxtiyor qizi"),
+    ],
+)
+def test_agent_patronymics(value: str, family: str, given: str) -> None:
+    agent = names.agent(value)
+    assert (agent["family_name"], agent["given_name"]) == (family, given)
+    assert agent["name"] == value
