@@ -58,3 +58,46 @@ def test_agent_patronymics(value: str, family: str, given: str) -> None:
     agent = names.agent(value)
     assert (agent["family_name"], agent["given_name"]) == (family, given)
     assert agent["name"] == value
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given"),
+    [
+        # A family name in capitals before the given name, as Chinese, Korean and Japanese
+        # writers mark it, and French usage: it had been read as the given name.
+        ("ZHANG Wei", "ZHANG", "Wei"),
+        ("ZHANG Wei Ming", "ZHANG", "Wei Ming"),
+        ("ZHANG W.", "ZHANG", "W."),
+        ("LI Na", "LI", "Na"),
+        ("KIM Min-jun", "KIM", "Min-jun"),
+        ("TANAKA Hiroshi", "TANAKA", "Hiroshi"),
+        ("DUPONT Jean-Luc", "DUPONT", "Jean-Luc"),
+        ("ИВАНОВ Пётр", "ИВАНОВ", "Пётр"),
+        ("Jean-Luc DUPONT", "DUPONT", "Jean-Luc"),
+        # Not: short capitals may be initials without full stops; all capitals show nothing.
+        ("MD Rahman", "Rahman", "MD"),
+        ("JA Smith", "Smith", "JA"),
+        ("ABM Haque", "Haque", "ABM"),
+        ("JEAN DUPONT", "DUPONT", "JEAN"),
+        # A Chinese family name before a pinyin given name of two syllables.
+        ("Wang Xiaoming", "Wang", "Xiaoming"),
+        ("Wang Xiao-ming", "Wang", "Xiao-ming"),
+        ("Chen ZhiQiang", "Chen", "ZhiQiang"),
+        ("Hu Jianguo", "Hu", "Jianguo"),
+        ("Wang Aiguo", "Wang", "Aiguo"),
+        # Not: in direct order; a given name of one syllable (Wei is a family name too); a
+        # family name of two syllables after the given name; a Japanese name in direct order.
+        ("Xiaoming Wang", "Wang", "Xiaoming"),
+        ("Zhang Wei", "Wei", "Zhang"),
+        ("Wei Zhang", "Zhang", "Wei"),
+        ("Liu Jia", "Jia", "Liu"),  # one syllable, not ji-a
+        ("Wei Ouyang", "Ouyang", "Wei"),
+        ("Mao Asada", "Asada", "Mao"),
+        ("Han Solo", "Solo", "Han"),
+        ("Lin Marquez", "Marquez", "Lin"),
+    ],
+)
+def test_agent_east_asian_names_family_name_first(value: str, family: str, given: str) -> None:
+    agent = names.agent(value)
+    assert (agent["family_name"], agent["given_name"]) == (family, given)
+    assert agent["name"] == value

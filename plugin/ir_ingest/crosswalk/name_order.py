@@ -27,6 +27,44 @@ _PATRONYMIC_ENDING = re.compile(
 )
 # The family names before a man's Russian patronymic: "Rakhimov", "Иванов", "Lebedev".
 _FAMILY_NAME_ENDING = re.compile(r"(?:[oe]v|[оеё]в)$", re.IGNORECASE)
+# The commonest Chinese family names in pinyin (some 85 people in 100 in China bear one), one
+# syllable; Wade-Giles and Cantonese spellings ("Chan", "Wong") are not among them.
+_CHINESE_FAMILY_NAMES = frozenset(
+    ("wang", "li", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun",
+     "ma", "zhu", "hu", "guo", "he", "lin", "gao", "luo", "zheng", "liang", "xie", "song",
+     "tang", "deng", "han", "feng", "cao", "peng", "zeng", "xiao", "tian", "dong", "pan",
+     "yuan", "cai", "jiang", "yu", "du", "ye", "cheng", "wei", "su", "lu", "lyu", "ding",
+     "ren", "yao", "shen", "zhong", "cui", "tan", "fan", "liao", "shi", "jin", "jia", "xia",
+     "fu", "fang", "zou", "xiong", "bai", "meng", "qin", "qiu", "hou", "yin", "xue", "yan",
+     "duan", "lei", "long", "tao", "mao", "hao", "gu", "gong", "shao", "wan", "qian", "dai",
+     "ou", "mo", "kong", "xiang", "chang", "kang", "yi", "qiao", "lai", "wen")
+)  # fmt: skip
+# Chinese family names of two syllables: "Wei Ouyang" is written given name first.
+_COMPOUND_FAMILY_NAMES = frozenset(
+    ("ouyang", "situ", "sima", "zhuge", "shangguan", "dongfang", "huangfu", "murong",
+     "gongsun", "linghu")
+)  # fmt: skip
+# The commonest Korean family names as Koreans spell them in Latin letters.
+_KOREAN_FAMILY_NAMES = frozenset(
+    ("kim", "lee", "park", "choi", "jung", "kang", "cho", "yoon", "jang", "lim", "han", "oh",
+     "seo", "shin", "kwon", "hwang", "ahn", "song", "yoo", "hong")
+)  # fmt: skip
+# A pinyin syllable's initial and final, roughly: they let through some syllables Mandarin
+# has not, which a Chinese family name and _CHINESE_SOUND before them keep harmless.
+_INITIAL = r"(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])"
+_FINAL = (
+    r"(?:i(?:a(?:ng?|o)?|e|ng?|ong|u)?|u(?:a(?:ng?|i)?|e|i|n|o)?|a(?:ng?|i|o)?|e(?:ng?|i|r)?"
+    r"|o(?:ng|u)?|ü(?:e|n)?)"
+)
+# A Chinese given name of two syllables in pinyin, as one word or parted: "Xiaoming",
+# "Xiao-ming", "XiaoMing", "Xi'an".  A second syllable without an initial follows a mark, as
+# pinyin writes it: "Jia" is one syllable, not ji-a.
+_PINYIN_GIVEN_NAME = re.compile(
+    rf"{_INITIAL}?{_FINAL}(?:{_INITIAL}|[-'’]{_INITIAL}?){_FINAL}", re.IGNORECASE
+)
+# A sound of pinyin that Japanese names, which often spell as pinyin does ("Mao Asada", given
+# name first: Asada is a-sa-da), have not in their Hepburn spelling.
+_CHINESE_SOUND = re.compile(r"[xqü]|zh|c(?!h)|ng|ao|ou|uo|iu|ui|ie|ia|ua|ue", re.IGNORECASE)
 
 
 def family_words(words: list[str]) -> int:
@@ -34,12 +72,12 @@ def family_words(words: list[str]) -> int:
 
     0 when the words do not show that the name is written family name first: it is then read
     ``Given Family``.  A list of words cannot say which order its writer meant; only a sign in
-    the words themselves (initials, a patronymic) turns it.
+    the words themselves (initials, a patronymic, capitals, a Chinese name's shape) turns it.
     """
-    initials = _first_initial(words)
+    initials = _first_initial(words) or _family_in_capitals(words)
     if initials:
         return initials
-    return 1 if _ends_with_patronymic(words) else 0
+    return 1 if _ends_with_patronymic(words) or _chinese_family_first(words) else 0
 
 
 def _ends_with_patronymic(words: list[str]) -> bool:
@@ -78,3 +116,51 @@ def _first_initial(words: list[str]) -> int:
     if first == 0 or letters < 2 or any(_INITIALS.fullmatch(word) for word in words[:first]):
         return 0
     return first
+
+
+def _family_in_capitals(words: list[str]) -> int:
+    """How many words, at the start, are a family name written in capitals before a given name.
+
+    Chinese, Korean and Japanese writers mark the family name so, as French and European
+    Union usage does: "ZHANG Wei", "KIM Min-jun", "TANAKA Hiroshi", "DUPONT Jean" (it had been
+    read as the given name).  A word of two or three capitals may be initials written without
+    full stops ("MD Rahman", "ABM Haque", "JA Smith"): only a Chinese or Korean family name
+    counts so ("LI Na", "KIM Min-jun").  A name all in capitals shows nothing.
+    """
+    first = 0
+    while first < len(words) and _in_capitals(words[first]):
+        first += 1
+    if first == 0 or first == len(words) or any(_in_capitals(word) for word in words[first:]):
+        return 0
+    for word in words[:first]:
+        short = len(word) < 4 and word.lower() not in _CHINESE_FAMILY_NAMES
+        if short and word.lower() not in _KOREAN_FAMILY_NAMES:
+            return 0
+    return first
+
+
+def _in_capitals(word: str) -> bool:
+    """A word of letters (a hyphen apart) all capitals: "ZHANG", "KIM-LEE"; not "J.A."."""
+    letters = word.replace("-", "")
+    return letters.isalpha() and letters.isupper()
+
+
+def _chinese_family_first(words: list[str]) -> bool:
+    """Is a name of two words a Chinese name written family name first: "Wang Xiaoming"?
+
+    Yes when the first word is a common Chinese family name and the second a given name of
+    two syllables in pinyin that no family name is, and that has a sound Japanese names have
+    not (:data:`_CHINESE_SOUND`).  The order of a given name of one syllable cannot be told:
+    "Zhang Wei" and "Wei Zhang" are both a family name and a given name (Wei is a family name
+    too), so a name with one stays read ``Given Family`` unless its family name is written in
+    capitals (:func:`_family_in_capitals`).  "Xiaoming Wang", as Western journals write it,
+    is in direct order: its first word is no family name.
+    """
+    if len(words) != 2 or words[0].lower() not in _CHINESE_FAMILY_NAMES:
+        return False
+    given = words[1]
+    return (
+        _PINYIN_GIVEN_NAME.fullmatch(given) is not None
+        and given.lower() not in _COMPOUND_FAMILY_NAMES
+        and _CHINESE_SOUND.search(given) is not None
+    )
