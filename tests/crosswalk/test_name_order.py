@@ -101,3 +101,33 @@ def test_agent_east_asian_names_family_name_first(value: str, family: str, given
     agent = names.agent(value)
     assert (agent["family_name"], agent["given_name"]) == (family, given)
     assert agent["name"] == value
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given"),
+    [
+        # A Russian-style family name before the given name (Uzbek, Kazakh, Russian journals),
+        # read as the given name before.
+        ("Tursunova Nodira", "Tursunova", "Nodira"),
+        ("Petrov Oleg", "Petrov", "Oleg"),
+        ("Aliyev Kamran", "Aliyev", "Kamran"),
+        ("Соколова Ирина", "Соколова", "Ирина"),
+        ("Dvořáková Eva", "Dvořáková", "Eva"),
+        ("Tursunova Nodira Akmal", "Tursunova", "Nodira Akmal"),
+        ("Tursunova N.", "Tursunova", "N."),
+        # Not: in direct order; given names so shaped; two such names; -in and -ina, which
+        # given names end with as often (Martin, Marina).
+        ("Nodira Tursunova", "Tursunova", "Nodira"),
+        ("Yakov Petrov", "Petrov", "Yakov"),
+        ("Geneva Brooks", "Brooks", "Geneva"),
+        ("Lev Orlov", "Orlov", "Lev"),
+        ("Lev Brodsky", "Brodsky", "Lev"),
+        ("Orlov Petrov", "Petrov", "Orlov"),
+        ("Lermontov Mikhail", "Lermontov", "Mikhail"),
+        ("Ilyin Pavel", "Pavel", "Ilyin"),
+        ("Marina Ilyina", "Ilyina", "Marina"),
+    ],
+)
+def test_agent_russian_style_family_name_first(value: str, family: str, given: str) -> None:
+    agent = names.agent(value)
+    assert (agent["family_name"], agent["given_name"]) == (family, given)

@@ -25,8 +25,14 @@ _PATRONYMIC_ENDING = re.compile(
     r"(?:(?P<woman>[oe]vna|[оеі]вна|ична)|[oe]vich|[оеё]вич)$",  # noqa: RUF001 (Cyrillic)
     re.IGNORECASE,
 )
-# The family names before a man's Russian patronymic: "Rakhimov", "Иванов", "Lebedev".
-_FAMILY_NAME_ENDING = re.compile(r"(?:[oe]v|[оеё]в)$", re.IGNORECASE)
+# Family names in -ov and -ev, a woman's in -ova and -eva (Czech -ová), of Russian, Uzbek,
+# Kazakh, Azerbaijani or Bulgarian people, in Latin and Cyrillic letters, after a stem of three
+# letters or more: "Rakhimov", "Karimova", "Aliyev", "Иванова", "Королёв"; not "Lev".
+_SLAVIC_FAMILY_NAME = re.compile(r"[^\W\d_]{3,}(?:[oe]va?|ová|[оеё]ва?)", re.IGNORECASE)
+# Given names so shaped: "Yakov Smirnov", "Geneva Smith" are in direct order.
+_GIVEN_NAMES_LIKE_FAMILY_NAMES = frozenset(
+    ("yakov", "iakov", "jakov", "яков", "geneva", "genoveva")
+)
 # The commonest Chinese family names in pinyin (some 85 people in 100 in China bear one), one
 # syllable; Wade-Giles and Cantonese spellings ("Chan", "Wong") are not among them.
 _CHINESE_FAMILY_NAMES = frozenset(
@@ -72,12 +78,15 @@ def family_words(words: list[str]) -> int:
 
     0 when the words do not show that the name is written family name first: it is then read
     ``Given Family``.  A list of words cannot say which order its writer meant; only a sign in
-    the words themselves (initials, a patronymic, capitals, a Chinese name's shape) turns it.
+    the words themselves turns it: initials, a patronymic, capitals, a Russian-style family
+    name, a Chinese name's shape.
     """
     initials = _first_initial(words) or _family_in_capitals(words)
     if initials:
         return initials
-    return 1 if _ends_with_patronymic(words) or _chinese_family_first(words) else 0
+    if _ends_with_patronymic(words) or _slavic_family_first(words):
+        return 1
+    return 1 if _chinese_family_first(words) else 0
 
 
 def _ends_with_patronymic(words: list[str]) -> bool:
@@ -89,7 +98,7 @@ def _ends_with_patronymic(words: list[str]) -> bool:
     form ends the given name ("Nazarova Gulnora Akmalovna"): three words, the middle one no
     patronymic ("Anna Petrovna Ivanova" is in direct order).  A woman's -ovna is no surname; a
     man's -ovich is (Bogdanovich), so it counts only after a family name in -ov or -ev
-    ("Rakhimov Akmal Ilkhomovich").
+    ("Rakhimov Akmal Ilkhomovich": :func:`_is_slavic_family_name`).
     """
     if len(words) < 3:
         return False
@@ -98,7 +107,7 @@ def _ends_with_patronymic(words: list[str]) -> bool:
     ending = _PATRONYMIC_ENDING.search(words[-1])
     if len(words) != 3 or ending is None or _PATRONYMIC_ENDING.search(words[1]):
         return False
-    return ending["woman"] is not None or _FAMILY_NAME_ENDING.search(words[0]) is not None
+    return ending["woman"] is not None or _is_slavic_family_name(words[0])
 
 
 def _first_initial(words: list[str]) -> int:
@@ -163,4 +172,27 @@ def _chinese_family_first(words: list[str]) -> bool:
         _PINYIN_GIVEN_NAME.fullmatch(given) is not None
         and given.lower() not in _COMPOUND_FAMILY_NAMES
         and _CHINESE_SOUND.search(given) is not None
+    )
+
+
+def _slavic_family_first(words: list[str]) -> bool:
+    """Is a name of two words or more written family name first, a Russian-style family name
+    (:func:`_is_slavic_family_name`) before the given name: "Karimova Dilnoza", "Ivanov Pyotr"?
+
+    Uzbek, Kazakh and Russian journals write names so (with a patronymic too, or initials:
+    :func:`_ends_with_patronymic`, :func:`_first_initial`); "Karimova Dilnoza" had been read as
+    given name Karimova.  Only when no other word is such a family name: "Yakov Smirnov" has
+    two.  The Russian family names in -in and -ina ("Pushkin Aleksandr", "Karenina Anna") are
+    not read so: given names end so as often ("Martin", "Marina", "Kristina").
+    """
+    if len(words) < 2 or not _is_slavic_family_name(words[0]):
+        return False
+    return not any(_is_slavic_family_name(word) for word in words[1:])
+
+
+def _is_slavic_family_name(word: str) -> bool:
+    """A family name in -ov, -ova, -ev, -eva (:data:`_SLAVIC_FAMILY_NAME`), no given name."""
+    return (
+        _SLAVIC_FAMILY_NAME.fullmatch(word) is not None
+        and word.lower() not in _GIVEN_NAMES_LIKE_FAMILY_NAMES
     )
