@@ -172,6 +172,51 @@ def test_agent_organisations(value: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "value",
+    [
+        # Bands and ensembles, creators in music collections, had been persons: given name
+        # "The", family name "5".
+        "The Quiet Lanterns",
+        "THE QUIET LANTERNS",
+        "Quiet Lanterns, The",
+        "Lanterns (Musical group)",
+        "Harbour 7",
+        "Static Moth 182",
+        "Kestrel String Quartet",
+        "Northfield Chamber Orchestra",
+    ],
+)
+def test_agent_groups(value: str) -> None:
+    assert names.agent(value) == {"type": "organizational", "name": value}
+
+
+@pytest.mark.parametrize(
+    ("value", "family"),
+    [
+        # Not: a title after "The", a user name's digit, a year (four digits), a word in "the".
+        ("The Rev. John Smith", "Smith"),
+        ("The Venerable Bede", "Bede"),
+        ("Theodore Smith", "Smith"),
+        ("Anna7", "Anna7"),
+        ("Smith, Anna 7", "Smith"),
+    ],
+)
+def test_agent_persons_no_group(value: str, family: str) -> None:
+    agent = names.agent(value)
+    assert (agent["type"], agent["family_name"]) == ("personal", family)
+
+
+def test_a_group_after_a_person_is_an_agent_not_an_affiliation() -> None:
+    # OJS writes "Family, Given; Affiliation", but a band is no one's affiliation: CONTENTdm
+    # packs performers so.
+    agents = names.agents("Primrose; Harbour 7")
+    assert [(a["type"], a["name"], a.get("affiliations")) for a in agents] == [
+        ("personal", "Primrose", None),
+        ("organizational", "Harbour 7", None),
+    ]
+
+
+@pytest.mark.parametrize(
     ("value", "family", "given"),
     [
         # Words that name organisations only in an organisation's shape are surnames too.

@@ -15,7 +15,7 @@ from typing import Any
 from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.name_order import family_words
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
-from ir_ingest.crosswalk.organisations import FUNCTION_WORDS, is_organisation
+from ir_ingest.crosswalk.organisations import FUNCTION_WORDS, is_group, is_organisation
 
 # Library catalogues add life dates to a heading: "Smith, Alfred, 1820-1912", "…, b. 1820";
 # others put them in parentheses: "Kay, John (1742-1826)".
@@ -158,13 +158,15 @@ def _is_direct_person(name: str) -> bool:
 
 
 def _names_no_person(part: str) -> bool:
-    """Does a part name no person: an organisation, or a place ("AU, AP, India")?
+    """Does a part name no person: an organisation but a group, or a place ("AU, AP, India")?
 
     A place has two commas or more; what a person's name has after its second comma does not
     make one: life dates, a title ("Spelman, Henry, Sir"), a degree ("Doe, Jane, PhD") or a
     role ("Jones, Mary, editor", a co-author who had become an affiliation).
     """
     core = _LIFE_DATES.sub("", _without_role(part)[0])
+    if is_group(core):
+        return False  # "Primus; Maroon 5" (performers): no one's affiliation is a band
     if is_organisation(core):
         return True
     pieces = [piece.strip() for piece in core.split(",")]

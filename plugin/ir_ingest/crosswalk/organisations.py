@@ -24,6 +24,8 @@ _ORGANISATION_PATTERN = (
     # Mapping agencies ("Survey of India", a David Rumsey map's creator and publisher, had been
     # family "India", given "Survey of").
     r"survey|"
+    # Music ensembles, creators in music collections ("Kronos Quartet" had been a person).
+    r"orchestra|philharmonic|ensemble|choir|chorale|quartet|quintet|"
     # The same in the languages of European repositories' headings: "Helsingin yliopisto,
     # soveltavan biologian laitos" was read as family "Helsingin yliopisto", given the rest.
     r"yliopisto|laitos|tiedekunta|kirjasto|hochschule|fakult\w*|facult\w*|instituut|"
@@ -50,21 +52,53 @@ FUNCTION_WORDS = frozenset(("of", "for", "the", "and", "&"))
 _ACRONYM_AFTER = re.compile(r"^(?P<name>.+?)\s+\([A-Z]{3,}\)$")
 # An acronym of three or more capitals beside a weak word: "MIT Press", "ACM Press".
 _ACRONYM = re.compile(r"^[A-Z]{3,}$")
+# A word of one to three digits, as bands' names have ("Maroon 5", "Level 42", "Blink 182"):
+# no person's name has one (a year, four digits, may follow one without its comma).
+_NUMBER_WORD = re.compile(r"(?:^|\s)\d{1,3}(?:\s|$)")
+# The qualifier Library of Congress headings give a band: "Beatles (Musical group)".
+_GROUP_QUALIFIER = re.compile(r"\((?:[a-z]+ )?(?:group|duo|trio|quartet|ensemble)\)$")
+# Titles after a leading "The" that make a person's name: "The Rev. John Smith", "The Earl
+# of Derby", "The Venerable Bede".
+_TITLES_AFTER_THE = frozenset(
+    ("rev", "revd", "reverend", "hon", "honourable", "honorable", "right", "rt", "very",
+     "most", "venerable", "ven", "blessed", "saint", "st", "lord", "lady", "sir", "dame",
+     "earl", "countess", "count", "duke", "duchess", "marquess", "marquis", "viscount",
+     "baron", "baroness", "prince", "princess", "king", "queen", "emperor", "empress",
+     "bishop", "archbishop", "cardinal", "pope", "abbot", "abbess", "dr", "prof", "mr",
+     "mrs", "ms", "miss", "master", "mother", "sister", "brother", "father", "dalai")
+)  # fmt: skip
 
 
 def is_organisation(name: str) -> bool:
     """Does a name string (without role and life dates) name an organisation?
 
     Yes if it has a word only organisations have (*University*, *Commission*, *Ltd*), or a word
-    organisations share with surnames (*Press*, *Service*, *Co*) in an organisation's shape:
-    :func:`_weak_organisation`.
+    organisations share with surnames (*Press*, *Service*, *Co*) in an organisation's shape
+    (:func:`_weak_organisation`), or if it is a group's (:func:`is_group`).
     """
     found = (
         _ASCII_ORGANISATION_WORDS.search(name.lower())
         if name.isascii()
         else _ORGANISATION_WORDS.search(name)
     )
-    return bool(found) or _named_with_acronym(name) or _weak_organisation(name)
+    return bool(found) or _named_with_acronym(name) or _weak_organisation(name) or is_group(name)
+
+
+def is_group(name: str) -> bool:
+    """Does a name string name a group, a band, that no other word shows an organisation?
+
+    Music collections (CONTENTdm's performers) name bands as creators: "The Beatles",
+    "Beatles, The", "Maroon 5" had been persons, given name "The" or family name "5".  A name
+    that begins with "The" is a group's unless a title follows it ("The Rev. John Smith"); so
+    is one a catalogue qualifies as a group's ("Beatles (Musical group)"), and one without a
+    comma with a word of one to three digits.  Not a user name's digits ("Anna7").
+    """
+    lower = name.lower()
+    if lower.startswith("the "):
+        return lower[4:].partition(" ")[0].rstrip(".") not in _TITLES_AFTER_THE
+    if lower.endswith(")") and _GROUP_QUALIFIER.search(lower):
+        return True
+    return lower.endswith(", the") or ("," not in name and bool(_NUMBER_WORD.search(name)))
 
 
 def _named_with_acronym(name: str) -> bool:
