@@ -206,6 +206,43 @@ def test_agent_persons_no_group(value: str, family: str) -> None:
     assert (agent["type"], agent["family_name"]) == ("personal", family)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        # Placeholders for an unknown maker: "engraver" is no family name, "Unknown" no given.
+        "Unknown engraver (map)",
+        "Unknown",
+        "[unknown]",
+        "Anonymous",
+        "Anon.",
+        "Engraver unknown",
+        "Auteur inconnu",
+        "Unknown, 1790-1850",
+        "N.N.",
+    ],
+)
+def test_agent_unknown_persons_have_no_name_parts(value: str) -> None:
+    assert names.agent(value) == {"type": "personal", "name": value}
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given"),
+    [
+        ("N.N. Rao", "Rao", "N.N."),  # initials
+        ("Rao N.N.", "Rao", "N.N."),
+        ("Smith, unknown", "Smith", "unknown"),  # a family name is known
+    ],
+)
+def test_agent_names_that_are_no_placeholders(value: str, family: str, given: str) -> None:
+    agent = names.agent(value)
+    assert (agent["family_name"], agent["given_name"]) == (family, given)
+
+
+def test_an_unknown_persons_role_is_read() -> None:
+    agent = names.agent("Unknown (ed.)")
+    assert (agent.get("family_name"), agent["role"]) == (None, "edt")
+
+
 def test_a_group_after_a_person_is_an_agent_not_an_affiliation() -> None:
     # OJS writes "Family, Given; Affiliation", but a band is no one's affiliation: CONTENTdm
     # packs performers so.

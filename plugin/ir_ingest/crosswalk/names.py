@@ -51,6 +51,13 @@ _FOOTNOTE_MARKERS = re.compile(
 )
 # What separates the names of an author line: "A, B and C", "A, B, and C", "A & B".
 _BYLINE_SEPARATORS = re.compile(r"\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+")
+# Words that stand for a person no one knows, in English and the languages of European
+# catalogues: "Unknown scribe", "Anonymous", "Anon.", "Auteur inconnu", "Unbekannt".
+_UNKNOWN_WORDS = frozenset(
+    ("unknown", "unidentified", "anonymous", "anon", "anonym", "anonyme", "anonimo", "anónimo",
+     "anónima", "unbekannt", "inconnu", "inconnue", "desconocido", "desconocida",
+     "sconosciuto", "onbekend", "tuntematon", "okänd", "ukjent")
+)  # fmt: skip
 # Titles before a name written in direct order ("Prof. A.K. Rao", "Ms. Meera Iyer").
 _HONORIFICS = frozenset(("prof", "professor", "dr", "mr", "mrs", "ms", "miss"))
 # Particles that begin a family name written after the given name ("Jan van der Berg").
@@ -68,8 +75,9 @@ def agent(value: str) -> dict[str, Any]:
     organizational agent; a single word becomes a personal agent with a family name only.  Life
     dates (``, 1742-1826`` or ``(1742-1826)``), a role in parentheses, and any other qualifier in
     parentheses after a name without a comma are not part of the family or given name: a known
-    role (``(ed.)``) becomes ``role``.  ``name`` keeps the string as the source wrote it, so
-    nothing taken out of the parts is lost.
+    role (``(ed.)``) becomes ``role``.  A placeholder for an unknown person ("Anonymous",
+    "Unknown scribe") is a person with a name but no parts (:func:`_is_unknown`).  ``name``
+    keeps the string as the source wrote it, so nothing taken out of the parts is lost.
     """
     name = clean_text(value).strip(" ,;")
     if not name:
@@ -192,14 +200,31 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
         return {"type": "organizational", "name": name}
     if "," not in core:
         core = _QUALIFIER.sub("", core)  # a comma's "Ng, Mary (Molly)" keeps its nickname
-    family, given = _person_parts(core)
-    result: dict[str, Any] = {"type": "personal", "name": name, "family_name": family}
-    if given:
-        result["given_name"] = given
+    result: dict[str, Any] = {"type": "personal", "name": name}
+    if not _is_unknown(core):
+        family, given = _person_parts(core)
+        result["family_name"] = family
+        if given:
+            result["given_name"] = given
     role = role or _role_after_comma(core)
     if role:
         result["role"], result["role_source"] = role
     return result
+
+
+def _is_unknown(name: str) -> bool:
+    """Does a person's name stand for someone no one knows: "Unknown scribe", "Anonymous"?
+
+    Catalogues of manuscripts, photographs and art name the maker so ("Unknown scribe
+    (manuscript)" had been family name "scribe", given name "Unknown"): a person, whose name
+    has no family or given name in it.  The word begins or ends the name (before any comma:
+    "Smith, unknown" has a family name), or the name is "N.N." (nomen nescio) whole.
+    """
+    words = name.partition(",")[0].lower().split()
+    if not words:
+        return False
+    first, last = words[0].strip("[]."), words[-1].strip("[].")
+    return first in _UNKNOWN_WORDS or last in _UNKNOWN_WORDS or name.replace(" ", "") == "N.N."
 
 
 def _role_after_comma(name: str) -> tuple[str, str] | None:
