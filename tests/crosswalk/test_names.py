@@ -486,6 +486,51 @@ def test_the_names_of_an_author_line_are_without_their_markers() -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "expected", "place"),
+    [
+        # What follows an author line's last name is no person: a place ("New Delhi" had been
+        # given name New, family name Delhi), an affiliation; the last name's affiliation.
+        ("A. Rao and B. Das, New Delhi", ["Rao", "Das"], "New Delhi"),
+        (
+            "A. Rao, B. Das, and C. Roy, Cape Town, South Africa",
+            ["Rao", "Das", "Roy"],
+            "Cape Town, South Africa",
+        ),
+        (
+            "Maria Lindqvist & Tomas Berg, University of Oslo",
+            ["Lindqvist", "Berg"],
+            "University of Oslo",
+        ),
+        ("A. Rao1, B. Das2, New Delhi", ["Rao", "Das"], "New Delhi"),
+        ("A. Rao¹, B. Das²,³, St. Albans", ["Rao", "Das"], "St. Albans"),
+    ],
+)
+def test_what_follows_an_author_lines_names_is_an_affiliation(
+    value: str, expected: list[str], place: str
+) -> None:
+    agents = names.agents(value)
+    assert [a["family_name"] for a in agents] == expected
+    assert agents[-1]["affiliations"] == [{"name": place}]
+    assert all("affiliations" not in a for a in agents[:-1])
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # An unmarked name after numbered ones that begins with initials is an author's.
+        ("A. Rao1, B. Das2, C. Roy", ["Rao", "Das", "Roy"]),
+        # Marks that are no numbers (a corresponding author's) do not end the names.
+        ("A. Rao*, B. Das*, Carol Roy", ["Rao", "Das", "Roy"]),
+        ("A. Rao1, B. Das2 and C. Roy3", ["Rao", "Das", "Roy"]),
+    ],
+)
+def test_an_author_lines_unmarked_last_name_is_a_person(value: str, expected: list[str]) -> None:
+    agents = names.agents(value)
+    assert [a["family_name"] for a in agents] == expected
+    assert all("affiliations" not in a for a in agents)
+
+
+@pytest.mark.parametrize(
     "value",
     [
         "Smith, John",
@@ -495,6 +540,7 @@ def test_the_names_of_an_author_line_are_without_their_markers() -> None:
         "John Smith, PhD and Jane Roe",
         "John Smith, M. D. and Jane Roe",
         "John Smith, Jr. and Jane Roe",
+        "John Smith and Jane Roe, PhD",  # what follows a name, no place
         "Spelman, Henry, Sir",
         "Smith, John, Jr.",
         "Smith, Alfred, b. 1820",

@@ -58,6 +58,10 @@ _UNKNOWN_WORDS = frozenset(
      "anónima", "unbekannt", "inconnu", "inconnue", "desconocido", "desconocida",
      "sconosciuto", "onbekend", "tuntematon", "okänd", "ukjent")
 )  # fmt: skip
+# The last "and" or "&" of an author line: the name after it is its last.
+_LAST_JOINT = re.compile(r".*\s(?:and|&)\s")
+# A name that begins with initials: "C. Roy", "J.-P. Roy", "J.A. Roy" (not "St. Albans").
+_INITIAL_FIRST = re.compile(r"[^\W\d_]\.(?:\s|-?[^\W\d_]\.)")
 # Titles before a name written in direct order ("Prof. A.K. Rao", "Ms. Meera Iyer").
 _HONORIFICS = frozenset(("prof", "professor", "dr", "mr", "mrs", "ms", "miss"))
 # Particles that begin a family name written after the given name ("Jan van der Berg").
@@ -92,16 +96,18 @@ def agents(value: str) -> list[dict[str, Any]]:
     two with *and* ("Dodson-Robinson, Sarah and Haley, Charlotte"), read as two when each side
     is ``Family, Given``; journals' author lines, footnote markers and all, are read as their
     people ("A. Kumaravel*1, Lakshmi R.2 and S. Devendran3": :func:`_byline_people`), each
-    named without its markers (they point to affiliations the record does not give).  OJS 2
+    named without its markers (they point to affiliations the record does not give), and what
+    follows the names (a place: "A. Rao and B. Das, New Delhi") as the last one's affiliation,
+    as OJS 2 does.  OJS 2
     writes ``Family, Given; Affiliation`` ("S, Lakshminarayana; AU, AP, India"): a part after
     a person's that names no person (an organisation, or a place of two commas or more) is
     that person's affiliation.  Organisations alone ("University of Oslo; University of
     Bergen") are agents.  Each part is read by :func:`agent`.
     """
     result: list[dict[str, Any]] = []
-    for part in _name_strings(value):
+    for part, affiliation in _name_strings(value):
         person = result[-1] if result and result[-1]["type"] == "personal" else None
-        if person is not None and _names_no_person(part):
+        if person is not None and (affiliation or _names_no_person(part)):
             person.setdefault("affiliations", []).append({"name": part})
         else:
             result.append(agent(part))
@@ -110,24 +116,28 @@ def agents(value: str) -> list[dict[str, Any]]:
     return result
 
 
-def _name_strings(value: str) -> list[str]:
-    """The names packed in a string: parts between ";", and the people a part joins.
+def _name_strings(value: str) -> list[tuple[str, bool]]:
+    """The names packed in a string: parts between ";", and the people a part joins; each with
+    whether it is known to be an affiliation (what follows an author line's names).
 
     A part's people are apart when they are all ``Family, Given`` joined by *and*
     ("Dodson-Robinson, Sarah and Haley, Charlotte"), or a journal's author line (see
     :func:`_byline_people`); their footnote markers go then.  Otherwise the part stays whole,
     markers and all ("Berg, Anna7": a user name's digit).
     """
-    strings = []
+    strings: list[tuple[str, bool]] = []
     for part in (clean_text(part).strip(" ,;") for part in value.split(";")):
         if not part:
             continue
         unmarked, markers = _FOOTNOTE_MARKERS.subn("", part)
         people = unmarked.split(" and ")
         if len(people) > 1 and all(_is_inverted_person(person) for person in people):
-            strings += [person.strip() for person in people]
-        else:
-            strings += _byline_people(unmarked, markers) or [part]
+            strings += [(person.strip(), False) for person in people]
+            continue
+        people, place = _byline_people(part, unmarked, markers)
+        strings += [(person, False) for person in people or [part]]
+        if place:
+            strings.append((place, True))
     return strings
 
 
@@ -136,9 +146,10 @@ def _is_inverted_person(name: str) -> bool:
     return name.count(",") == 1 and not is_organisation(name)
 
 
-def _byline_people(unmarked: str, markers: int) -> list[str]:
-    """The people of a journal's author line, or none: "A. Kumaravel*1, Lakshmi R.2 and S.
-    Devendran3" (so Zenodo has creators) is three, once its footnote markers are out.
+def _byline_people(part: str, unmarked: str, markers: int) -> tuple[list[str], str]:
+    """The people of a journal's author line and what follows them (:func:`_byline_end`), or
+    none: "A. Kumaravel*1, Lakshmi R.2 and S. Devendran3" (so Zenodo has creators) is three,
+    once its footnote markers are out.
 
     A line is one when its names, between commas and *and*, are all ``Given Family`` of two
     words or more (:func:`_is_direct_person`), and it joins names with *and* or *&*, or marks
@@ -146,11 +157,35 @@ def _byline_people(unmarked: str, markers: int) -> list[str]:
     Gabriel" (no *and*, no markers), "Smith, John and Mary", "John Smith, PhD and Jane Roe".
     """
     if markers < 2 and " and " not in unmarked and " & " not in unmarked:
-        return []  # the common "Family, Given" goes no further
-    people = _BYLINE_SEPARATORS.split(unmarked)
+        return [], ""  # the common "Family, Given" goes no further
+    end = _byline_end(part, unmarked)
+    people = _BYLINE_SEPARATORS.split(unmarked[:end])
     if len(people) > 1 and all(_is_direct_person(person) for person in people):
-        return people
-    return []
+        return people, unmarked[end:].strip(" ,")
+    return [], ""
+
+
+def _byline_end(part: str, unmarked: str) -> int:
+    """Where the names of an author line end in ``unmarked``, before a place or an affiliation
+    that had been a person ("A. Rao and B. Das, New Delhi": given name New, family Delhi).
+
+    The last name is the one after the last *and* or *&*; in a line without them, whose
+    footnote markers are numbers (they point to affiliations), the last name marked: "A.
+    Rao1, B. Das2, New Delhi".  Not when what follows begins with initials (an author
+    unmarked, "A. Rao1, B. Das2, C. Roy") or is what follows a name ("PhD", "editor").
+    """
+    joint = _LAST_JOINT.match(unmarked)
+    if joint is not None:
+        end = unmarked.find(",", joint.end())
+    else:
+        last = list(_FOOTNOTE_MARKERS.finditer(part))[-1]  # the line has two markers or more
+        after = part[last.end() :]
+        numbered = any(c.isdigit() for c in last.group())
+        end = len(unmarked) - len(after) if numbered and after.startswith(",") else -1
+    rest = unmarked[end:].strip(" ,") if end >= 0 else ""
+    if not rest or _INITIAL_FIRST.match(rest) or any(map(_after_a_name, rest.split(", "))):
+        return len(unmarked)
+    return end
 
 
 def _is_direct_person(name: str) -> bool:
