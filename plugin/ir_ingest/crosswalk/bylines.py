@@ -1,0 +1,136 @@
+"""Strings that pack names: parts between ";", people joined by *and*, journals' author lines.
+
+:func:`name_strings` finds the names a Dublin Core creator packs, for
+:func:`ir_ingest.crosswalk.names.agents` to read each; :func:`after_a_name` tells what a
+catalogue or an author line writes after a person's name (a title, a degree, life dates, a
+role) from a name or a place.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ir_ingest.crosswalk.lookups import lookup_row
+from ir_ingest.crosswalk.normalise import clean_text
+from ir_ingest.crosswalk.organisations import FUNCTION_WORDS, is_organisation
+
+# Library catalogues add life dates to a heading: "Smith, Alfred, 1820-1912", "…, b. 1820";
+# others put them in parentheses: "Kay, John (1742-1826)".
+_DATES = r"(?:(?:b|d|fl|ca?)\.\s*)?\d{3,4}\??(?:\s*-\s*(?:(?:ca?\.\s*)?\d{3,4}\??)?)?"
+LIFE_DATES = re.compile(rf"(?:,\s*{_DATES}\.?|\s*\({_DATES}\))$")
+# A title or suffix after a second comma: "Spelman, Henry, Sir", "Smith, John, Jr.", "…, III".
+_SUFFIX = re.compile(r"(?:jr|sr|sir|dame|lord|lady|[ivx]+)\.?", re.IGNORECASE)
+# Degrees a catalogue or a form writes after a person's name ("Roe, R., M.D.", "Doe, Jane, PhD").
+_DEGREE = re.compile(
+    r"(?:ph\.?\s?d|m\.?\s?d|d\.?\s?phil|m\.?\s?sc|m\.?\s?a|b\.?\s?a|b\.?\s?sc|dr|prof)\.?",
+    re.IGNORECASE,
+)
+# Footnote markers a journal's author line writes against its names, pointing to affiliations
+# or the corresponding author: "Kumaravel*1", "Lakshmi R.2", "Roe†", "Smith¹,²".
+# The pattern begins with a marker, so that a string without one is scanned fast (every
+# creator is); what precedes the marker (a letter or a full stop) is looked behind after it.
+_MARKER = r"[*†‡\d¹²³⁴⁵⁶⁷⁸⁹⁰]"
+_FOOTNOTE_MARKERS = re.compile(
+    rf"{_MARKER}(?<=(?:[^\W\d_]|\.){_MARKER}){_MARKER}*(?:,{_MARKER}+)*(?=[\s,]|$)"
+)
+# What separates the names of an author line: "A, B and C", "A, B, and C", "A & B".
+_BYLINE_SEPARATORS = re.compile(r"\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+")
+# The last "and" or "&" of an author line: the name after it is its last.
+_LAST_JOINT = re.compile(r".*\s(?:and|&)\s")
+# A name that begins with initials: "C. Roy", "J.-P. Roy", "J.A. Roy" (not "St. Albans").
+_INITIAL_FIRST = re.compile(r"[^\W\d_]\.(?:\s|-?[^\W\d_]\.)")
+
+
+def name_strings(value: str) -> list[tuple[str, bool]]:
+    """The names packed in a string: parts between ";", and the people a part joins; each with
+    whether it is known to be an affiliation (what follows an author line's names).
+
+    A part's people are apart when they are all ``Family, Given`` joined by *and*
+    ("Dodson-Robinson, Sarah and Haley, Charlotte"), or a journal's author line (see
+    :func:`_byline_people`); their footnote markers go then.  Otherwise the part stays whole,
+    markers and all ("Berg, Anna7": a user name's digit).
+    """
+    strings: list[tuple[str, bool]] = []
+    for part in (clean_text(part).strip(" ,;") for part in value.split(";")):
+        if not part:
+            continue
+        unmarked, markers = _FOOTNOTE_MARKERS.subn("", part)
+        people = unmarked.split(" and ")
+        if len(people) > 1 and all(_is_inverted_person(person) for person in people):
+            strings += [(person.strip(), False) for person in people]
+            continue
+        people, place = _byline_people(part, unmarked, markers)
+        strings += [(person, False) for person in people or [part]]
+        if place:
+            strings.append((place, True))
+    return strings
+
+
+def _is_inverted_person(name: str) -> bool:
+    """``Family, Given`` and no organisation: not "Smith and Jones, Ltd"."""
+    return name.count(",") == 1 and not is_organisation(name)
+
+
+def _byline_people(part: str, unmarked: str, markers: int) -> tuple[list[str], str]:
+    """The people of a journal's author line and what follows them (:func:`_byline_end`), or
+    none: "A. Kumaravel*1, Lakshmi R.2 and S. Devendran3" (so Zenodo has creators) is three,
+    once its footnote markers are out.
+
+    A line is one when its names, between commas and *and*, are all ``Given Family`` of two
+    words or more (:func:`_is_direct_person`), and it joins names with *and* or *&*, or marks
+    two names or more.  Not "Smith, John" (one word before the comma), "García Márquez,
+    Gabriel" (no *and*, no markers), "Smith, John and Mary", "John Smith, PhD and Jane Roe".
+    """
+    if markers < 2 and " and " not in unmarked and " & " not in unmarked:
+        return [], ""  # the common "Family, Given" goes no further
+    end = _byline_end(part, unmarked)
+    people = _BYLINE_SEPARATORS.split(unmarked[:end])
+    if len(people) > 1 and all(_is_direct_person(person) for person in people):
+        return people, unmarked[end:].strip(" ,")
+    return [], ""
+
+
+def _byline_end(part: str, unmarked: str) -> int:
+    """Where the names of an author line end in ``unmarked``, before a place or an affiliation
+    that had been a person ("A. Rao and B. Das, New Delhi": given name New, family Delhi).
+
+    The last name is the one after the last *and* or *&*; in a line without them, whose
+    footnote markers are numbers (they point to affiliations), the last name marked: "A.
+    Rao1, B. Das2, New Delhi".  Not when what follows begins with initials (an author
+    unmarked, "A. Rao1, B. Das2, C. Roy") or is what follows a name ("PhD", "editor").
+    """
+    joint = _LAST_JOINT.match(unmarked)
+    if joint is not None:
+        end = unmarked.find(",", joint.end())
+    else:
+        last = list(_FOOTNOTE_MARKERS.finditer(part))[-1]  # the line has two markers or more
+        after = part[last.end() :]
+        numbered = any(c.isdigit() for c in last.group())
+        end = len(unmarked) - len(after) if numbered and after.startswith(",") else -1
+    rest = unmarked[end:].strip(" ,") if end >= 0 else ""
+    if not rest or _INITIAL_FIRST.match(rest) or any(map(after_a_name, rest.split(", "))):
+        return len(unmarked)
+    return end
+
+
+def _is_direct_person(name: str) -> bool:
+    """``Given Family`` of two words or more, no organisation's, nothing that follows a name
+    ("PhD", "M. D.", "b. 1820"): a name of an author line."""
+    words = name.lower().split()
+    return (
+        len(words) > 1
+        and FUNCTION_WORDS.isdisjoint(words)
+        and not after_a_name(name)
+        and not is_organisation(name)
+    )
+
+
+def after_a_name(piece: str) -> bool:
+    """Whether ``piece`` is what follows a person's name: a title, a degree, life dates or a
+    relator term."""
+    return bool(
+        _SUFFIX.fullmatch(piece)
+        or _DEGREE.fullmatch(piece)
+        or LIFE_DATES.fullmatch(f", {piece}")
+        or lookup_row("relators", piece.rstrip("."))
+    )

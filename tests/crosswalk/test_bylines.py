@@ -1,0 +1,111 @@
+"""Strings that pack names (crosswalk.bylines), read by names.agents: journals' author lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from ir_ingest.crosswalk import names
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # A journal's author line with its footnote markers (so Zenodo has creators).
+        (
+            "A. Kumaravel*1, Lakshmi R.2 and S. Devendran3",
+            [("Kumaravel", "A."), ("R.", "Lakshmi"), ("Devendran", "S.")],
+        ),
+        (
+            "Maria Lindqvist¹, Tomas Berg²,³ & Ines Castell†",
+            [("Lindqvist", "Maria"), ("Berg", "Tomas"), ("Castell", "Ines")],
+        ),
+        ("Maria Lindqvist1, Tomas Berg2", [("Lindqvist", "Maria"), ("Berg", "Tomas")]),
+        # Without markers when it joins names with "and".
+        (
+            "Maria Lindqvist, Tomas Berg, and Ines Castell",
+            [("Lindqvist", "Maria"), ("Berg", "Tomas"), ("Castell", "Ines")],
+        ),
+        ("Maria Lindqvist and Jan van der Berg", [("Lindqvist", "Maria"), ("van der Berg", "Jan")]),
+        # Markers go from "Family, Given" joined by "and" too.
+        ("Lindqvist, Maria1 and Berg, Tomas2", [("Lindqvist", "Maria"), ("Berg", "Tomas")]),
+    ],
+)
+def test_agents_of_an_author_line(value: str, expected: list[tuple[str, str]]) -> None:
+    agents = names.agents(value)
+    assert [(a["family_name"], a["given_name"]) for a in agents] == expected
+    assert all(a["type"] == "personal" for a in agents)
+
+
+def test_the_names_of_an_author_line_are_without_their_markers() -> None:
+    agents = names.agents("A. Kumaravel*1, Lakshmi R.2 and S. Devendran3")
+    assert [a["name"] for a in agents] == ["A. Kumaravel", "Lakshmi R.", "S. Devendran"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "place"),
+    [
+        # What follows an author line's last name is no person: a place ("New Delhi" had been
+        # given name New, family name Delhi), an affiliation; the last name's affiliation.
+        ("A. Rao and B. Das, New Delhi", ["Rao", "Das"], "New Delhi"),
+        (
+            "A. Rao, B. Das, and C. Roy, Cape Town, South Africa",
+            ["Rao", "Das", "Roy"],
+            "Cape Town, South Africa",
+        ),
+        (
+            "Maria Lindqvist & Tomas Berg, University of Oslo",
+            ["Lindqvist", "Berg"],
+            "University of Oslo",
+        ),
+        ("A. Rao1, B. Das2, New Delhi", ["Rao", "Das"], "New Delhi"),
+        ("A. Rao¹, B. Das²,³, St. Albans", ["Rao", "Das"], "St. Albans"),
+    ],
+)
+def test_what_follows_an_author_lines_names_is_an_affiliation(
+    value: str, expected: list[str], place: str
+) -> None:
+    agents = names.agents(value)
+    assert [a["family_name"] for a in agents] == expected
+    assert agents[-1]["affiliations"] == [{"name": place}]
+    assert all("affiliations" not in a for a in agents[:-1])
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # An unmarked name after numbered ones that begins with initials is an author's.
+        ("A. Rao1, B. Das2, C. Roy", ["Rao", "Das", "Roy"]),
+        # Marks that are no numbers (a corresponding author's) do not end the names.
+        ("A. Rao*, B. Das*, Carol Roy", ["Rao", "Das", "Roy"]),
+        ("A. Rao1, B. Das2 and C. Roy3", ["Rao", "Das", "Roy"]),
+    ],
+)
+def test_an_author_lines_unmarked_last_name_is_a_person(value: str, expected: list[str]) -> None:
+    agents = names.agents(value)
+    assert [a["family_name"] for a in agents] == expected
+    assert all("affiliations" not in a for a in agents)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Smith, John",
+        "García Márquez, Gabriel José",  # a family name of two words, no "and", no markers
+        "García Márquez*, Gabriel José",  # one marker is no author line
+        "Smith, John and Mary",
+        "John Smith, PhD and Jane Roe",
+        "John Smith, M. D. and Jane Roe",
+        "John Smith, Jr. and Jane Roe",
+        "John Smith and Jane Roe, PhD",  # what follows a name, no place
+        "Spelman, Henry, Sir",
+        "Smith, John, Jr.",
+        "Smith, Alfred, b. 1820",
+        "Berg, Anna7",  # a user name's digit stays
+        "University of Oslo, Department of Biology and Jane Roe",
+        "Department of Biology, University of Oslo and Norwegian Polar Institute",
+        "Johnson and Johnson",
+        "Marks & Spencer",
+    ],
+)
+def test_agents_of_a_string_that_is_no_author_line(value: str) -> None:
+    assert [a["name"] for a in names.agents(value)] == [value]
