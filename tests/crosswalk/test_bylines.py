@@ -59,6 +59,10 @@ def test_the_names_of_an_author_line_are_without_their_markers() -> None:
         ),
         ("A. Rao1, B. Das2, New Delhi", ["Rao", "Das"], "New Delhi"),
         ("A. Rao¹, B. Das²,³, St. Albans", ["Rao", "Das"], "St. Albans"),
+        # A line without "and" or markers whose names begin with initials had been one person,
+        # family name "A. Rao", given name "B. Das".
+        ("A. Rao, B. Das, New Delhi", ["Rao", "Das"], "New Delhi"),
+        ("J.-P. Roy, A. Rao, Cape Town, South Africa", ["Roy", "Rao"], "Cape Town, South Africa"),
     ],
 )
 def test_what_follows_an_author_lines_names_is_an_affiliation(
@@ -78,6 +82,8 @@ def test_what_follows_an_author_lines_names_is_an_affiliation(
         # Marks that are no numbers (a corresponding author's) do not end the names.
         ("A. Rao*, B. Das*, Carol Roy", ["Rao", "Das", "Roy"]),
         ("A. Rao1, B. Das2 and C. Roy3", ["Rao", "Das", "Roy"]),
+        ("A. Rao, B. Das", ["Rao", "Das"]),
+        ("A. Rao, B. K. Das, C. Roy", ["Rao", "Das", "Roy"]),
     ],
 )
 def test_an_author_lines_unmarked_last_name_is_a_person(value: str, expected: list[str]) -> None:
@@ -101,6 +107,8 @@ def test_an_author_lines_unmarked_last_name_is_a_person(value: str, expected: li
         "Smith, John, Jr.",
         "Smith, Alfred, b. 1820",
         "Berg, Anna7",  # a user name's digit stays
+        "A. Rao, New Delhi",  # one name that begins with initials
+        "J. Rao, Jr.",
         "University of Oslo, Department of Biology and Jane Roe",
         "Department of Biology, University of Oslo and Norwegian Polar Institute",
         "Johnson and Johnson",

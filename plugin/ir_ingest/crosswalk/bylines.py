@@ -38,7 +38,10 @@ _BYLINE_SEPARATORS = re.compile(r"\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+")
 # The last "and" or "&" of an author line: the name after it is its last.
 _LAST_JOINT = re.compile(r".*\s(?:and|&)\s")
 # A name that begins with initials: "C. Roy", "J.-P. Roy", "J.A. Roy" (not "St. Albans").
-_INITIAL_FIRST = re.compile(r"[^\W\d_]\.(?:\s|-?[^\W\d_]\.)")
+_INITIALS_FIRST = r"[^\W\d_]\.(?:\s|-?[^\W\d_]\.)"
+_INITIAL_FIRST = re.compile(_INITIALS_FIRST)
+# Two such names between commas: "A. Rao, B. Das".
+_INITIALLED_LINE = re.compile(rf"{_INITIALS_FIRST}[^,]*,\s*{_INITIALS_FIRST}")
 
 
 def name_strings(value: str) -> list[tuple[str, bool]]:
@@ -78,35 +81,45 @@ def _byline_people(part: str, unmarked: str, markers: int) -> tuple[list[str], s
 
     A line is one when its names, between commas and *and*, are all ``Given Family`` of two
     words or more (:func:`_is_direct_person`), and it joins names with *and* or *&*, or marks
-    two names or more.  Not "Smith, John" (one word before the comma), "García Márquez,
-    Gabriel" (no *and*, no markers), "Smith, John and Mary", "John Smith, PhD and Jane Roe".
+    two names or more, or begins with two names that begin with initials ("A. Rao, B. Das": no
+    family name does, though "A. Rao" had been one).  Not "Smith, John" (one word before the
+    comma), "García Márquez, Gabriel" (no *and*, no markers), "Smith, John and Mary", "John
+    Smith, PhD and Jane Roe", "A. Rao, New Delhi" (one name).
     """
-    if markers < 2 and " and " not in unmarked and " & " not in unmarked:
+    joined = " and " in unmarked or " & " in unmarked
+    if markers < 2 and not joined and not _INITIALLED_LINE.match(unmarked):
         return [], ""  # the common "Family, Given" goes no further
-    end = _byline_end(part, unmarked)
+    end = _byline_end(part, unmarked, markers)
     people = _BYLINE_SEPARATORS.split(unmarked[:end])
     if len(people) > 1 and all(_is_direct_person(person) for person in people):
         return people, unmarked[end:].strip(" ,")
     return [], ""
 
 
-def _byline_end(part: str, unmarked: str) -> int:
+def _byline_end(part: str, unmarked: str, markers: int) -> int:
     """Where the names of an author line end in ``unmarked``, before a place or an affiliation
     that had been a person ("A. Rao and B. Das, New Delhi": given name New, family Delhi).
 
     The last name is the one after the last *and* or *&*; in a line without them, whose
     footnote markers are numbers (they point to affiliations), the last name marked: "A.
-    Rao1, B. Das2, New Delhi".  Not when what follows begins with initials (an author
-    unmarked, "A. Rao1, B. Das2, C. Roy") or is what follows a name ("PhD", "editor").
+    Rao1, B. Das2, New Delhi"; in a line of neither, the last that begins with initials: "A.
+    Rao, B. Das, New Delhi".  Not when what follows begins with initials (an author unmarked,
+    "A. Rao1, B. Das2, C. Roy") or is what follows a name ("PhD", "editor").
     """
     joint = _LAST_JOINT.match(unmarked)
     if joint is not None:
         end = unmarked.find(",", joint.end())
-    else:
-        last = list(_FOOTNOTE_MARKERS.finditer(part))[-1]  # the line has two markers or more
+    elif markers >= 2:
+        last = list(_FOOTNOTE_MARKERS.finditer(part))[-1]
         after = part[last.end() :]
         numbered = any(c.isdigit() for c in last.group())
         end = len(unmarked) - len(after) if numbered and after.startswith(",") else -1
+    else:
+        pieces = unmarked.split(",")
+        initialled = 0
+        while initialled < len(pieces) and _INITIAL_FIRST.match(pieces[initialled].strip()):
+            initialled += 1
+        end = len(",".join(pieces[:initialled]))  # two or more: _INITIALLED_LINE
     rest = unmarked[end:].strip(" ,") if end >= 0 else ""
     if not rest or _INITIAL_FIRST.match(rest) or any(map(after_a_name, rest.split(", "))):
         return len(unmarked)
