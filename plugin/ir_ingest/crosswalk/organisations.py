@@ -93,12 +93,12 @@ def is_group(name: str) -> bool:
     is one a catalogue qualifies as a group's ("Beatles (Musical group)"), and one without a
     comma with a word of one to three digits.  Not a user name's digits ("Anna7").
     """
-    lower = name.lower()
-    if lower.startswith("the "):
-        return lower[4:].partition(" ")[0].rstrip(".") not in _TITLES_AFTER_THE
-    if lower.endswith(")") and _GROUP_QUALIFIER.search(lower):
+    # Slices, not the whole name lower-cased: every creator is tested.
+    if name[:4].lower() == "the ":
+        return name[4:].partition(" ")[0].rstrip(".").lower() not in _TITLES_AFTER_THE
+    if name.endswith(")") and _GROUP_QUALIFIER.search(name.lower()):
         return True
-    return lower.endswith(", the") or ("," not in name and bool(_NUMBER_WORD.search(name)))
+    return name[-5:].lower() == ", the" or ("," not in name and bool(_NUMBER_WORD.search(name)))
 
 
 def _named_with_acronym(name: str) -> bool:
