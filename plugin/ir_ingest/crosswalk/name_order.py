@@ -2,7 +2,11 @@
 
 :mod:`ir_ingest.crosswalk.names` reads a name without a comma as ``Given Family`` unless
 :func:`family_words` finds that its words show the family name first: initials after it
-("Rizaev J.A."), a patronymic after the given name ("Karimova Dilnoza Baxtiyor qizi").
+("Rizaev J.A."), a patronymic after the given name ("Karimova Dilnoza Baxtiyor qizi"), the
+family name in capitals ("ZHANG Wei"), a Russian-style family name ("Karimova Dilnoza"), a
+common Chinese family name before a pinyin given name of two syllables ("Wang Xiaoming").
+Each rule acts only on a strong sign: a name turned wrongly is worse than one left in the
+order it was read, so "Zhang Wei", "Pushkin Aleksandr" stay given name first.
 """
 
 from __future__ import annotations
@@ -81,9 +85,9 @@ def family_words(words: list[str]) -> int:
     the words themselves turns it: initials, a patronymic, capitals, a Russian-style family
     name, a Chinese name's shape.
     """
-    initials = _first_initial(words) or _family_in_capitals(words)
-    if initials:
-        return initials
+    family = _first_initial(words) or _family_in_capitals(words)
+    if family:
+        return family
     if _ends_with_patronymic(words) or _slavic_family_first(words):
         return 1
     return 1 if _chinese_family_first(words) else 0
@@ -134,7 +138,8 @@ def _family_in_capitals(words: list[str]) -> int:
     Union usage does: "ZHANG Wei", "KIM Min-jun", "TANAKA Hiroshi", "DUPONT Jean" (it had been
     read as the given name).  A word of two or three capitals may be initials written without
     full stops ("MD Rahman", "ABM Haque", "JA Smith"): only a Chinese or Korean family name
-    counts so ("LI Na", "KIM Min-jun").  A name all in capitals shows nothing.
+    counts so ("LI Na", "KIM Min-jun").  A name all in capitals shows nothing; a given name in
+    capitals before a family name that is not ("JOHN Smith", rare) is taken for a family name.
     """
     first = 0
     while first < len(words) and _in_capitals(words[first]):
