@@ -63,7 +63,10 @@ def name_strings(value: str) -> list[tuple[str, bool]]:
             strings += [(person.strip(), False) for person in people]
             continue
         people, place = _byline_people(part, unmarked, markers)
-        strings += [(person, False) for person in people or [part]]
+        if not people:
+            strings.append((part, False))  # most parts: one name
+            continue
+        strings += [(person, False) for person in people]
         if place:
             strings.append((place, True))
     return strings
@@ -86,8 +89,12 @@ def _byline_people(part: str, unmarked: str, markers: int) -> tuple[list[str], s
     comma), "García Márquez, Gabriel" (no *and*, no markers), "Smith, John and Mary", "John
     Smith, PhD and Jane Roe", "A. Rao, New Delhi" (one name).
     """
-    joined = " and " in unmarked or " & " in unmarked
-    if markers < 2 and not joined and not _INITIALLED_LINE.match(unmarked):
+    if (
+        markers < 2
+        and " and " not in unmarked
+        and " & " not in unmarked
+        and (unmarked[1:2] != "." or not _INITIALLED_LINE.match(unmarked))
+    ):
         return [], ""  # the common "Family, Given" goes no further
     end = _byline_end(part, unmarked, markers)
     people = _BYLINE_SEPARATORS.split(unmarked[:end])

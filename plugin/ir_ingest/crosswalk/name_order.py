@@ -33,6 +33,8 @@ _PATRONYMIC_ENDING = re.compile(
 # Kazakh, Azerbaijani or Bulgarian people, in Latin and Cyrillic letters, after a stem of three
 # letters or more: "Rakhimov", "Karimova", "Aliyev", "Иванова", "Королёв"; not "Lev".
 _SLAVIC_FAMILY_NAME = re.compile(r"[^\W\d_]{3,}(?:[oe]va?|ová|[оеё]ва?)", re.IGNORECASE)
+# The letters such a family name ends with.
+_SLAVIC_LAST_LETTERS = frozenset("vVaAáÁвВаА")  # noqa: RUF001 (Cyrillic)
 # Given names so shaped: "Yakov Smirnov", "Geneva Smith" are in direct order.
 _GIVEN_NAMES_LIKE_FAMILY_NAMES = frozenset(
     ("yakov", "iakov", "jakov", "яков", "geneva", "genoveva")
@@ -85,12 +87,18 @@ def family_words(words: list[str]) -> int:
     the words themselves turns it: initials, a patronymic, capitals, a Russian-style family
     name, a Chinese name's shape.
     """
-    family = _first_initial(words) or _family_in_capitals(words)
+    # Every creator's words pass here: a cheap test of the first word before each rule's call.
+    if len(words) < 2:
+        return 0
+    first = words[0]
+    family = _first_initial(words) or (first.isupper() and _family_in_capitals(words))
     if family:
         return family
-    if _ends_with_patronymic(words) or _slavic_family_first(words):
+    if len(words) > 2 and _ends_with_patronymic(words):
         return 1
-    return 1 if _chinese_family_first(words) else 0
+    if first[-1] in _SLAVIC_LAST_LETTERS and _slavic_family_first(words):
+        return 1
+    return 1 if len(words) == 2 and _chinese_family_first(words) else 0
 
 
 def _ends_with_patronymic(words: list[str]) -> bool:
@@ -125,6 +133,8 @@ def _first_initial(words: list[str]) -> int:
     first = len(words)
     while first > 0 and _INITIALS.fullmatch(words[first - 1]):
         first -= 1
+    if first == len(words):
+        return 0  # most names: no initials at the end
     letters = sum(word.count(".") for word in words[first:])
     if first == 0 or letters < 2 or any(_INITIALS.fullmatch(word) for word in words[:first]):
         return 0

@@ -38,6 +38,16 @@ _UNKNOWN_WORDS = frozenset(
      "anónima", "unbekannt", "inconnu", "inconnue", "desconocido", "desconocida",
      "sconosciuto", "onbekend", "tuntematon", "okänd", "ukjent")
 )  # fmt: skip
+# Those words as names write them (capitalised, in capitals, bracketed, abbreviated), so that
+# a name's first and last words are looked up as they stand: every creator's are.
+_UNKNOWN_FORMS = frozenset(
+    form
+    for word in _UNKNOWN_WORDS
+    for case in (word, word.capitalize(), word.upper())
+    for form in (case, f"{case}.", f"[{case}]", f"[{case}.]")
+)
+# "N.N." (nomen nescio), the words of a name that stands for an unknown person.
+_NOMEN_NESCIO = (["N.N."], ["N.", "N."])
 # Titles before a name written in direct order ("Prof. A.K. Rao", "Ms. Meera Iyer").
 _HONORIFICS = frozenset(("prof", "professor", "dr", "mr", "mrs", "ms", "miss"))
 # Particles that begin a family name written after the given name ("Jan van der Berg").
@@ -99,10 +109,8 @@ def _names_no_person(part: str) -> bool:
     role ("Jones, Mary, editor", a co-author who had become an affiliation).
     """
     core = LIFE_DATES.sub("", _without_role(part)[0])
-    if is_group(core):
-        return False  # "Primus; Maroon 5" (performers): no one's affiliation is a band
     if is_organisation(core):
-        return True
+        return not is_group(core)  # "Primus; Maroon 5" (performers): no one's affiliation is a band
     pieces = [piece.strip() for piece in core.split(",")]
     return len(pieces) > 2 and not all(after_a_name(piece) for piece in pieces[2:])
 
@@ -115,31 +123,28 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
         return {"type": "organizational", "name": name}
     if "," not in core:
         core = _QUALIFIER.sub("", core)  # a comma's "Ng, Mary (Molly)" keeps its nickname
+    family, given = _person_parts(core)
     result: dict[str, Any] = {"type": "personal", "name": name}
-    if not _is_unknown(core):
-        family, given = _person_parts(core)
+    if family:
         result["family_name"] = family
-        if given:
-            result["given_name"] = given
+    if given:
+        result["given_name"] = given
     role = role or _role_after_comma(core)
     if role:
         result["role"], result["role_source"] = role
     return result
 
 
-def _is_unknown(name: str) -> bool:
-    """Does a person's name stand for someone no one knows: "Unknown scribe", "Anonymous"?
+def _is_unknown(words: list[str]) -> bool:
+    """Do the words of a name without a comma stand for someone no one knows: "Unknown
+    scribe", "Anonymous"?
 
     Catalogues of manuscripts, photographs and art name the maker so ("Unknown scribe
     (manuscript)" had been family name "scribe", given name "Unknown"): a person, whose name
-    has no family or given name in it.  The word begins or ends the name (before any comma:
-    "Smith, unknown" has a family name), or the name is "N.N." (nomen nescio) whole.
+    has no family or given name in it.  The word begins or ends the name, or the name is
+    "N.N." (nomen nescio) whole.
     """
-    words = name.partition(",")[0].lower().split()
-    if not words:
-        return False
-    first, last = words[0].strip("[]."), words[-1].strip("[].")
-    return first in _UNKNOWN_WORDS or last in _UNKNOWN_WORDS or name.replace(" ", "") == "N.N."
+    return words[0] in _UNKNOWN_FORMS or words[-1] in _UNKNOWN_FORMS or words in _NOMEN_NESCIO
 
 
 def _role_after_comma(name: str) -> tuple[str, str] | None:
@@ -165,10 +170,13 @@ def _without_role(name: str) -> tuple[str, tuple[str, str] | None]:
 def _person_parts(name: str) -> tuple[str, str]:
     """Family and given name of ``Family, Given``, of a name written family name first without
     a comma (``Family J.A.``, ``Family Given Patronymic``: :func:`.name_order.family_words`), of
-    ``Given [particles] Family``; a title before them goes."""
+    ``Given [particles] Family``; a title before them goes.  Neither ("", "") for a placeholder
+    (:func:`_is_unknown`)."""
     if "," in name:
         return _inverted_parts(name)
     words = name.split(" ")
+    if _is_unknown(words):
+        return "", ""
     while len(words) > 1 and words[0].lower().rstrip(".") in _HONORIFICS:
         words = words[1:]  # "Prof. Meera Iyer" (so Zenodo has creators): no given name "Prof."
     family = family_words(words)

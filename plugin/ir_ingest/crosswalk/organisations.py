@@ -52,9 +52,6 @@ FUNCTION_WORDS = frozenset(("of", "for", "the", "and", "&"))
 _ACRONYM_AFTER = re.compile(r"^(?P<name>.+?)\s+\([A-Z]{3,}\)$")
 # An acronym of three or more capitals beside a weak word: "MIT Press", "ACM Press".
 _ACRONYM = re.compile(r"^[A-Z]{3,}$")
-# A word of one to three digits, as bands' names have ("Maroon 5", "Level 42", "Blink 182"):
-# no person's name has one (a year, four digits, may follow one without its comma).
-_NUMBER_WORD = re.compile(r"(?:^|\s)\d{1,3}(?:\s|$)")
 # The qualifier Library of Congress headings give a band: "Beatles (Musical group)".
 _GROUP_QUALIFIER = re.compile(r"\((?:[a-z]+ )?(?:group|duo|trio|quartet|ensemble)\)$")
 # Titles after a leading "The" that make a person's name: "The Rev. John Smith", "The Earl
@@ -91,14 +88,21 @@ def is_group(name: str) -> bool:
     "Beatles, The", "Maroon 5" had been persons, given name "The" or family name "5".  A name
     that begins with "The" is a group's unless a title follows it ("The Rev. John Smith"); so
     is one a catalogue qualifies as a group's ("Beatles (Musical group)"), and one without a
-    comma with a word of one to three digits.  Not a user name's digits ("Anna7").
+    comma that ends with a word of one to three digits, as bands' names do ("Level 42",
+    "Blink 182"): no person's name does (a year, four digits, may end one without its comma).
+    Not a user name's digits ("Anna7").
     """
-    # Slices, not the whole name lower-cased: every creator is tested.
-    if name[:4].lower() == "the ":
+    # Single characters first, not the whole name lower-cased or searched: every creator is
+    # tested.
+    if name[3:4] == " " and name[:3].lower() == "the":
         return name[4:].partition(" ")[0].rstrip(".").lower() not in _TITLES_AFTER_THE
-    if name.endswith(")") and _GROUP_QUALIFIER.search(name.lower()):
-        return True
-    return name[-5:].lower() == ", the" or ("," not in name and bool(_NUMBER_WORD.search(name)))
+    last = name[-1:]
+    if last.isdigit():
+        number = name.rpartition(" ")[2]
+        return len(number) <= 3 and number.isdigit() and "," not in name
+    if last == ")":
+        return _GROUP_QUALIFIER.search(name.lower()) is not None
+    return last in ("e", "E") and name.endswith((", The", ", the", ", THE"))
 
 
 def _named_with_acronym(name: str) -> bool:
