@@ -26,6 +26,11 @@ from ir_ingest.crosswalk import names
             [("Lindqvist", "Maria"), ("Berg", "Tomas"), ("Castell", "Ines")],
         ),
         ("Maria Lindqvist and Jan van der Berg", [("Lindqvist", "Maria"), ("van der Berg", "Jan")]),
+        # Names of the line written family name first (crosswalk.name_order).
+        (
+            "ZHANG Wei, LI Na and Tursunova Nodira",
+            [("ZHANG", "Wei"), ("LI", "Na"), ("Tursunova", "Nodira")],
+        ),
         # Markers go from "Family, Given" joined by "and" too.
         ("Lindqvist, Maria1 and Berg, Tomas2", [("Lindqvist", "Maria"), ("Berg", "Tomas")]),
     ],

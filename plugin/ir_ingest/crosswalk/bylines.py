@@ -93,7 +93,7 @@ def _byline_people(part: str, unmarked: str, markers: int) -> tuple[list[str], s
         markers < 2
         and " and " not in unmarked
         and " & " not in unmarked
-        and (unmarked[1:2] != "." or not _INITIALLED_LINE.match(unmarked))
+        and (unmarked[1:2] != "." or not _INITIALLED_LINE.match(unmarked))  # "A. Rao, …"
     ):
         return [], ""  # the common "Family, Given" goes no further
     end = _byline_end(part, unmarked, markers)
