@@ -122,6 +122,13 @@ def test_agent_east_asian_names_family_name_first(value: str, family: str, given
         ("Geneva Brooks", "Brooks", "Geneva"),
         ("Lev Orlov", "Orlov", "Lev"),
         ("Lev Brodsky", "Brodsky", "Lev"),
+        # Indian given names so shaped (they had been read as family names); Russian family
+        # names in -edev and -eev still are.
+        ("Baldev Singh", "Singh", "Baldev"),
+        ("Vasudeva Rao", "Rao", "Vasudeva"),
+        ("Rajeev Kumar", "Kumar", "Rajeev"),
+        ("Lebedeva Irina", "Lebedeva", "Irina"),
+        ("Fadeev Oleg", "Fadeev", "Oleg"),
         ("Orlov Petrov", "Petrov", "Orlov"),
         ("Lermontov Mikhail", "Lermontov", "Mikhail"),
         ("Ilyin Pavel", "Pavel", "Ilyin"),

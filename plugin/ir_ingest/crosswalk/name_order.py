@@ -31,13 +31,14 @@ _PATRONYMIC_ENDING = re.compile(
 )
 # Family names in -ov and -ev, a woman's in -ova and -eva (Czech -ová), of Russian, Uzbek,
 # Kazakh, Azerbaijani or Bulgarian people, in Latin and Cyrillic letters, after a stem of three
-# letters or more: "Rakhimov", "Karimova", "Aliyev", "Иванова", "Королёв"; not "Lev".
-_SLAVIC_FAMILY_NAME = re.compile(r"[^\W\d_]{3,}(?:[oe]va?|ová|[оеё]ва?)", re.IGNORECASE)
+# letters or more: "Rakhimov", "Karimova", "Aliyev", "Иванова", "Королёв"; not "Lev", nor
+# -dev and -deva but after an e ("Lebedev"): Indian given names end so ("Baldev", "Vasudeva").
+_SLAVIC_FAMILY_NAME = re.compile(r"[^\W\d_]{3,}(?:ova?|ová|(?<![^e]d)eva?|[оеё]ва?)", re.IGNORECASE)
 # The letters such a family name ends with.
 _SLAVIC_LAST_LETTERS = frozenset("vVaAáÁвВаА")  # noqa: RUF001 (Cyrillic)
-# Given names so shaped: "Yakov Smirnov", "Geneva Smith" are in direct order.
+# Given names so shaped: "Yakov Smirnov", "Geneva Smith", "Rajeev Kumar" are in direct order.
 _GIVEN_NAMES_LIKE_FAMILY_NAMES = frozenset(
-    ("yakov", "iakov", "jakov", "яков", "geneva", "genoveva")
+    ("yakov", "iakov", "jakov", "яков", "geneva", "genoveva", "rajeev", "sanjeev", "sajeev")
 )
 # The commonest Chinese family names in pinyin (some 85 people in 100 in China bear one), one
 # syllable; Wade-Giles and Cantonese spellings ("Chan", "Wong") are not among them.
