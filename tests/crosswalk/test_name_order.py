@@ -78,6 +78,8 @@ def test_agent_patronymics(value: str, family: str, given: str) -> None:
         ("MD Rahman", "Rahman", "MD"),
         ("JA Smith", "Smith", "JA"),
         ("ABM Haque", "Haque", "ABM"),
+        ("MA Khan", "Khan", "MA"),  # Ma is a Chinese family name, Khan no pinyin
+        ("MA Long", "MA", "Long"),
         ("JEAN DUPONT", "DUPONT", "JEAN"),
         # A Chinese family name before a pinyin given name of two syllables.
         ("Wang Xiaoming", "Wang", "Xiaoming"),

@@ -71,10 +71,10 @@ _FINAL = (
 )
 # A Chinese given name of two syllables in pinyin, as one word or parted: "Xiaoming",
 # "Xiao-ming", "XiaoMing", "Xi'an".  A second syllable without an initial follows a mark, as
-# pinyin writes it: "Jia" is one syllable, not ji-a.
-_PINYIN_GIVEN_NAME = re.compile(
-    rf"{_INITIAL}?{_FINAL}(?:{_INITIAL}|[-'’]{_INITIAL}?){_FINAL}", re.IGNORECASE
-)
+# pinyin writes it: "Jia" is one syllable, not ji-a.  One of one syllable or two: "Na".
+_TWO_SYLLABLES = rf"{_INITIAL}?{_FINAL}(?:{_INITIAL}|[-'’]{_INITIAL}?){_FINAL}"
+_PINYIN_GIVEN_NAME = re.compile(_TWO_SYLLABLES, re.IGNORECASE)
+_PINYIN_NAME = re.compile(rf"{_TWO_SYLLABLES}|{_INITIAL}?{_FINAL}", re.IGNORECASE)
 # A sound of pinyin that Japanese names, which often spell as pinyin does ("Mao Asada", given
 # name first: Asada is a-sa-da), have not in their Hepburn spelling.
 _CHINESE_SOUND = re.compile(r"[xqü]|zh|c(?!h)|ng|ao|ou|uo|iu|ui|ie|ia|ua|ue", re.IGNORECASE)
@@ -148,9 +148,10 @@ def _family_in_capitals(words: list[str]) -> int:
     Chinese, Korean and Japanese writers mark the family name so, as French and European
     Union usage does: "ZHANG Wei", "KIM Min-jun", "TANAKA Hiroshi", "DUPONT Jean" (it had been
     read as the given name).  A word of two or three capitals may be initials written without
-    full stops ("MD Rahman", "ABM Haque", "JA Smith"): only a Chinese or Korean family name
-    counts so ("LI Na", "KIM Min-jun").  A name all in capitals shows nothing; a given name in
-    capitals before a family name that is not ("JOHN Smith", rare) is taken for a family name.
+    full stops ("MD Rahman", "ABM Haque", "JA Smith", "MA Khan"): only a Korean family name
+    counts so ("KIM Min-jun"), or a Chinese one before a given name in pinyin ("LI Na", "MA
+    Long").  A name all in capitals shows nothing; a given name in capitals before a family
+    name that is not ("JOHN Smith", rare) is taken for a family name.
     """
     first = 0
     while first < len(words) and _in_capitals(words[first]):
@@ -158,8 +159,12 @@ def _family_in_capitals(words: list[str]) -> int:
     if first == 0 or first == len(words) or any(_in_capitals(word) for word in words[first:]):
         return 0
     for word in words[:first]:
-        short = len(word) < 4 and word.lower() not in _CHINESE_FAMILY_NAMES
-        if short and word.lower() not in _KOREAN_FAMILY_NAMES:
+        lower = word.lower()
+        if len(word) > 3 or lower in _KOREAN_FAMILY_NAMES:
+            continue
+        if lower not in _CHINESE_FAMILY_NAMES:
+            return 0
+        if not all(_PINYIN_NAME.fullmatch(given) for given in words[first:]):
             return 0
     return first
 
