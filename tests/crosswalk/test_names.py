@@ -231,6 +231,7 @@ def test_agent_unknown_persons_have_no_name_parts(value: str) -> None:
         ("N.N. Rao", "Rao", "N.N."),  # initials
         ("Rao N.N.", "Rao", "N.N."),
         ("Smith, unknown", "Smith", "unknown"),  # a family name is known
+        ("Anon Chaiyasit", "Chaiyasit", "Anon"),  # a Thai given name, no "Anon."
     ],
 )
 def test_agent_names_that_are_no_placeholders(value: str, family: str, given: str) -> None:

@@ -39,12 +39,13 @@ _UNKNOWN_WORDS = frozenset(
      "sconosciuto", "onbekend", "tuntematon", "okänd", "ukjent")
 )  # fmt: skip
 # Those words as names write them (capitalised, in capitals, bracketed, abbreviated), so that
-# a name's first and last words are looked up as they stand: every creator's are.
+# a name's first and last words are looked up as they stand: every creator's are.  "Anon"
+# without its full stop is a Thai given name ("Anon Chaiyasit").
 _UNKNOWN_FORMS = frozenset(
     form
     for word in _UNKNOWN_WORDS
     for case in (word, word.capitalize(), word.upper())
-    for form in (case, f"{case}.", f"[{case}]", f"[{case}.]")
+    for form in (f"{case}.", f"[{case}.]", *(() if word == "anon" else (case, f"[{case}]")))
 )
 # "N.N." (nomen nescio), the words of a name that stands for an unknown person.
 _NOMEN_NESCIO = (["N.N."], ["N.", "N."])
