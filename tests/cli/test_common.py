@@ -325,3 +325,20 @@ def test_a_second_signal_stops_the_process_even_where_it_cannot_say_so() -> None
     process.stderr.close()
     out, _ = process.communicate(b"go\n", timeout=60)
     assert (process.returncode, out) == (128 + 15, b"")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["export", "--run", "abc"], "Invalid value for '--run': 'abc' is not a whole number"),
+        (["report", "abc"], "Invalid value for 'RUN_ID': 'abc' is not a whole number"),
+        (["report", "--list", "--limit", "0"], "Invalid value for '--limit': 0; use 1 or more"),
+        (["report", "--list", "--limit", "x"], "Invalid value for '--limit': 'x' is not a whole"),
+        (["harvest", "http://127.0.0.1:9/oai", "--parallel", "x"], "'x' is not a whole number"),
+    ],
+)
+def test_a_number_option_refused_names_the_value_given(db: str, args: list[str], said: str) -> None:
+    """Typer's own check said "Input should be a valid integer", without the value."""
+    result = runner.invoke(app, ["--db", db, *args])
+    assert result.exit_code == 2
+    assert said in " ".join(result.output.split())

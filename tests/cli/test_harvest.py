@@ -74,10 +74,20 @@ def test_harvest_then_export_and_report(db: str, oai_endpoint: str, tmp_path: Pa
     )
 
 
-def test_a_negative_delay_is_refused(db: str) -> None:
-    result = runner.invoke(app, ["--db", db, "harvest", "http://127.0.0.1:9/oai", "--delay", "-1"])
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("-1", "-1; use 0 to 86,400 seconds"),
+        # inf had ended the run in a traceback (OverflowError), nan was "less than 0"
+        ("inf", "inf; use 0 to 86,400 seconds"),
+        ("nan", "nan; use 0 to 86,400 seconds"),
+        ("soon", "'soon' is not a number of seconds"),
+    ],
+)
+def test_a_delay_no_run_can_take_is_refused_naming_it(db: str, given: str, said: str) -> None:
+    result = runner.invoke(app, ["--db", db, "harvest", "http://127.0.0.1:9/oai", "--delay", given])
     assert result.exit_code == 2
-    assert "Invalid value for '--delay'" in result.output
+    assert f"Invalid value for '--delay': {said}" in result.output
 
 
 def _demo_source(tmp_path: Path, url: str, setting: str) -> Path:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import shlex
 import signal
@@ -21,7 +22,7 @@ from ir_ingest.crosswalk.lookups import add_lookup_dir
 from ir_ingest.errors import IngestError, Terminated, UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
     from types import FrameType
 
     from ir_ingest.store import Store
@@ -173,6 +174,41 @@ def chosen_format(
         )
         raise typer.Exit(2)
     return given or named or formats[0]
+
+
+def whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """The ``parser`` of an option or argument that takes a whole number from ``minimum`` to
+    ``maximum``: Typer's own check said "Input should be a valid integer" without the value
+    given (``--run abc``), and a ``min=`` is not applied to a value a parser gives."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not a whole number") from None
+        if number < minimum or (maximum is not None and number > maximum):
+            allowed = f"{minimum} to {maximum}" if maximum is not None else f"{minimum} or more"
+            raise typer.BadParameter(f"{number}; use {allowed}")
+        return number
+
+    return parse
+
+
+def seconds(maximum: float) -> Callable[[str], float]:
+    """The ``parser`` of an option that takes a number of seconds, from 0 to ``maximum``:
+    Typer's own check named no value, took ``nan`` for a number below 0, and let ``inf``
+    through to a traceback (a time out of range)."""
+
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not a number of seconds") from None
+        if not math.isfinite(number) or not 0 <= number <= maximum:
+            raise typer.BadParameter(f"{value}; use 0 to {maximum:,g} seconds")
+        return number
+
+    return parse
 
 
 #: A harvest's pages stay stored with their checkpoint (the run is marked "failed").

@@ -15,6 +15,8 @@ from ir_ingest.cli.common import (
     UserAgentOption,
     app,
     fail_cleanly,
+    seconds,
+    whole_number,
 )
 from ir_ingest.cli.every_source import harvest_all, refuse_with_all
 from ir_ingest.cli.runs import (
@@ -93,11 +95,9 @@ def _archive(value: str | None) -> str | None:
     return value
 
 
-def _parallel(value: int) -> int:
-    if not 1 <= value <= MAX_PARALLEL:
-        raise typer.BadParameter(f"{value}; use 1 to {MAX_PARALLEL}")
-    return value
-
+#: The longest ``--delay``: a day between two requests (longer, the run would never end, and
+#: ``inf`` had ended it in a traceback).
+MAX_DELAY = 86_400.0
 
 ReportOption = Annotated[
     Path | None,
@@ -186,7 +186,7 @@ def harvest(
         int,
         typer.Option(
             "--parallel",
-            callback=_parallel,
+            parser=whole_number(1, MAX_PARALLEL),
             help=f"Date windows fetched at once (1-{MAX_PARALLEL}; needs --window).",
         ),
     ] = 1,
@@ -203,7 +203,7 @@ def harvest(
         float,
         typer.Option(
             "--delay",
-            min=0,
+            parser=seconds(MAX_DELAY),
             metavar="SECONDS",
             help="Seconds between two requests (politeness), all parallel windows together.",
         ),

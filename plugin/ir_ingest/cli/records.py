@@ -12,7 +12,14 @@ from urllib.parse import urlsplit
 import msgspec
 import typer
 
-from ir_ingest.cli.common import OutputOption, Settings, app, chosen_format, fail_cleanly
+from ir_ingest.cli.common import (
+    OutputOption,
+    Settings,
+    app,
+    chosen_format,
+    fail_cleanly,
+    whole_number,
+)
 from ir_ingest.cli.runs import Where, refuse_blank, resolved
 from ir_ingest.config import AUTO_PREFIX
 from ir_ingest.console import err, out, print_lineage, stdout_for_output, write_out
@@ -306,6 +313,7 @@ def export(
         typer.Option(
             "--run",
             metavar="RUN_ID",
+            parser=whole_number(1),
             help="Only the records whose current version this run wrote: those it created, "
             "updated, restored, deleted or stored invalid, and the tombstones of records it "
             "never held (not those it found unchanged, nor those a later run changed again, "

@@ -14,6 +14,7 @@ from ir_ingest.cli.common import (
     app,
     chosen_format,
     fail_cleanly,
+    whole_number,
     write_text,
 )
 from ir_ingest.console import out, print_runs, write_out
@@ -33,7 +34,10 @@ FORMATS = ("text", "json", "html")
 def report(
     ctx: typer.Context,
     run_id: Annotated[
-        int | None, typer.Argument(metavar="RUN_ID", help="Run id (default: the latest run).")
+        int | None,
+        typer.Argument(
+            metavar="RUN_ID", parser=whole_number(1), help="Run id (default: the latest run)."
+        ),
     ] = None,
     fmt: Annotated[
         str | None,
@@ -49,7 +53,8 @@ def report(
         typer.Option("--list", help="List the latest runs (harvests and reprocess) instead."),
     ] = False,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Runs --list shows (default 20).")
+        int | None,
+        typer.Option("--limit", parser=whole_number(1), help="Runs --list shows (default 20)."),
     ] = None,
     source: Annotated[
         str | None,
