@@ -35,6 +35,19 @@ def test_crosswalk_prints_schema_valid_json() -> None:
     assert record["resource_type"]["label"] == "book part"
 
 
+def test_crosswalk_reads_a_file_url_and_refuses_a_web_one_naming_it() -> None:
+    """A Path of ``http://host/x`` was ``http:/host/x``: "cannot read the file"."""
+    from_url = runner.invoke(app, ["crosswalk", SEED_CHAPTER.as_uri()])
+    assert from_url.exit_code == 0, from_url.output
+    assert json.loads(from_url.stdout)["resource_type"]["label"] == "book part"
+    web = runner.invoke(app, ["crosswalk", "http://127.0.0.1:9/record.xml"])
+    assert web.exit_code == 1
+    assert web.output.startswith(
+        "error: http://127.0.0.1:9/record.xml: crosswalk reads a file, offline (ir-ingest "
+        "import fetches a URL and stores it), not http://"
+    )
+
+
 def test_import_stores_one_record_and_says_so(db: str) -> None:
     result = runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)])
     assert result.exit_code == 0, result.output

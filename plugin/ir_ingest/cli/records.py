@@ -37,9 +37,10 @@ if TYPE_CHECKING:
 
 
 RecordFile = Annotated[
-    Path,
+    str,
     typer.Argument(
-        metavar="FILE", help="An XML file: OAI-PMH response, record, metadata or collection."
+        metavar="FILE",
+        help="An XML file (or its file:// URL): OAI-PMH response, record, metadata or collection.",
     ),
 ]
 FormatOption = Annotated[
@@ -196,17 +197,29 @@ def _read_document(
     from ir_ingest.oai.getrecord import fetch_url
     from ir_ingest.pipeline import all_read, process_file
 
-    parts = urlsplit(place.strip())
-    scheme = parts.scheme.lower() if "://" in place else ""
-    if scheme in ("http", "https"):
+    if _scheme(place) in ("http", "https"):
         return fetch_url(place.strip(), prefix, crosswalk, _interactive(), sources)
-    if scheme == "file":  # a file's URL, as a browser's address bar shows it
+    path = _local_file(place, "import reads a file or an http(s) URL")
+    return all_read(process_file(path, prefix, crosswalk, sources), str(path))
+
+
+def _scheme(place: str) -> str:
+    """The scheme of ``place`` when it is a URL (``http``, lowercase), else ``""``."""
+    return urlsplit(place.strip()).scheme.lower() if "://" in place else ""
+
+
+def _local_file(place: str, reads: str) -> Path:
+    """The file ``place`` names: a path, or a file:// URL as a browser's address bar shows
+    it; a URL of another scheme is refused, the message beginning with what the command
+    ``reads``."""
+    scheme = _scheme(place)
+    if scheme == "file":
         from urllib.request import url2pathname
 
-        place = url2pathname(parts.path)
-    elif scheme:
-        raise IngestError(f"{place}: import reads a file or an http(s) URL, not {scheme}://")
-    return all_read(process_file(Path(place), prefix, crosswalk, sources), place)
+        return Path(url2pathname(urlsplit(place.strip()).path))
+    if scheme:
+        raise IngestError(f"{place}: {reads}, not {scheme}://")
+    return Path(place)
 
 
 def _fetched(settings: Settings, store: Store, asked: Where, identifiers: list[str]) -> list[Entry]:
@@ -264,14 +277,18 @@ def crosswalk_command(
         # Deletions in a saved ListRecords page have no record to show; they are passed over.
         refuse_blank({"--prefix": prefix, "--crosswalk": crosswalk})
         check_crosswalk_name(crosswalk)
-        read = process_file(file, _known_format(prefix), crosswalk)
+        # A Path of "http://host/x" was "http:/host/x", a file not found.
+        path = _local_file(
+            file, "crosswalk reads a file, offline (ir-ingest import fetches a URL and stores it)"
+        )
+        read = process_file(path, _known_format(prefix), crosswalk)
         entries = [e for e in read if not e.harvested.deleted]
         if not entries:
-            raise IngestError(f"{file}: the file holds only deleted records")
+            raise IngestError(f"{path}: the file holds only deleted records")
         for entry in entries:
             if entry.record is None:
                 problems = "; ".join(i.message for i in entry.issues)
-                raise IngestError(f"{file}: {entry.harvested.identifier}: {problems}")
+                raise IngestError(f"{path}: {entry.harvested.identifier}: {problems}")
     if explain:
         for entry in entries:
             print_lineage(entry, full_values)
