@@ -223,6 +223,31 @@ def test_file_import_of_a_listrecords_response_reads_every_record(tmp_path: Path
     assert titles == ["T1", "T2", "T3"]
 
 
+@pytest.mark.parametrize(
+    ("request_text", "repository"),
+    [
+        ("https://repo.example/oai", "https://repo.example/oai"),
+        # a key in a saved response's <request> had been stored whole, and shown by import
+        ("https://repo.example/oai?apikey=K3Y", "https://repo.example/oai?apikey=***"),
+        # DSpace writes the path alone: "/oai" had become the repository of its records
+        ("/oai", FILE_REPOSITORY),
+        ("", FILE_REPOSITORY),
+        ("http://[::1/oai", FILE_REPOSITORY),
+    ],
+)
+def test_a_saved_response_names_its_repository_by_the_endpoint_its_request_names(
+    tmp_path: Path, request_text: str, repository: str
+) -> None:
+    path = tmp_path / "getrecord.xml"
+    path.write_text(
+        f'<OAI-PMH xmlns="{OAI}"><request verb="GetRecord">{request_text}</request><GetRecord>'
+        "<record><header><identifier>oai:x:1</identifier><datestamp>2024-01-01</datestamp>"
+        f"</header><metadata>{_dc('T')}</metadata></record></GetRecord></OAI-PMH>",
+        encoding="utf-8",
+    )
+    assert [h.repository for h in read_file(path)] == [repository]
+
+
 def _dc(title: str) -> str:
     return (
         '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -22,6 +23,7 @@ from ir_ingest.entry import DATESTAMP_LENGTH, Entry, HarvestedRecord, Issue, Sev
 from ir_ingest.errors import ConfigError, CrosswalkError, IngestError, XMLError
 from ir_ingest.oai.records import RECORDS, adopt_bare_record, set_specs, unwrap
 from ir_ingest.oai.salvage import read_one_by_one
+from ir_ingest.secrets import public_url
 from ir_ingest.validate import validate_record
 from ir_ingest.xmlrepair import repairs_by_part
 from ir_ingest.xmlsafe import OAI_NS
@@ -241,7 +243,7 @@ def _read(
     parsed = xmlsafe.parse(raw, source=name)
     root = parsed.root
     adopt_bare_record(root)  # raw stays as the file has it
-    repository = root.findtext(f"{{{OAI_NS}}}request", default="").strip() or FILE_REPOSITORY
+    repository = _requested_endpoint(root)
     crosswalk = None
     if root.tag == f"{{{OAI_NS}}}OAI-PMH":
         repository = endpoint or repository
@@ -289,6 +291,21 @@ def _read(
             )
         ],
     )
+
+
+def _requested_endpoint(root: etree._Element) -> str:
+    """The repository a saved OAI-PMH response names in its ``<request>``: the base URL, as a
+    harvest of it keeps it (:func:`~ir_ingest.secrets.public_url`: ``?apikey=***``; the key had
+    been stored whole), or :data:`FILE_REPOSITORY` where it names no http(s) endpoint (DSpace
+    writes the path alone, ``/oai``, which had become the repository of its records)."""
+    request = root.findtext(f"{{{OAI_NS}}}request", default="").strip()
+    try:
+        parts = urlsplit(request)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            return FILE_REPOSITORY
+        return public_url(request)
+    except (ValueError, ConfigError):  # an authority that cannot be told apart: no endpoint
+        return FILE_REPOSITORY
 
 
 def _harvested(
