@@ -200,6 +200,31 @@ def test_a_saved_oai_error_response_says_what_the_endpoint_said(tmp_path: Path) 
     assert caught.value.code == "oai.error_response"
 
 
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        ("<Identify/>", ": it answers Identify; import and crosswalk read GetRecord and Lis"),
+        ("<ListIdentifiers/>", ": it answers ListIdentifiers (headers only); import and"),
+        ("<ListRecords/>", ""),
+    ],
+)
+def test_a_saved_response_without_records_says_what_it_answers(
+    tmp_path: Path, answer: str, said: str
+) -> None:
+    """A saved Identify had been said to hold "no record", as if it were an empty list."""
+    path = tmp_path / "answer.xml"
+    path.write_text(
+        f'<OAI-PMH xmlns="{OAI}"><responseDate>2024-01-01T00:00:00Z</responseDate>'
+        f"<request>https://repo.example/oai</request><!-- saved -->{answer}</OAI-PMH>",
+        encoding="utf-8",
+    )
+    with pytest.raises(XMLError) as caught:
+        read_file(path)
+    assert caught.value.code == "oai.no_metadata"
+    assert f"the OAI-PMH response holds no record{said}" in str(caught.value)
+    assert str(caught.value).endswith("responses") == bool(said)
+
+
 def test_file_import_of_a_listrecords_response_reads_every_record(tmp_path: Path) -> None:
     records = "".join(
         f"<record><header><identifier>oai:x:{n}</identifier><datestamp>2024-01-0{n}</datestamp>"

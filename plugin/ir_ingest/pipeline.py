@@ -261,7 +261,9 @@ def _read(
             )
         if not records:
             raise XMLError(
-                "the OAI-PMH response holds no record", code="oai.no_metadata", source=name
+                f"the OAI-PMH response holds no record{_answering(root)}",
+                code="oai.no_metadata",
+                source=name,
             )
     else:
         records = [root] if root.tag == f"{{{OAI_NS}}}record" else []
@@ -290,6 +292,29 @@ def _read(
                 prefix,
             )
         ],
+    )
+
+
+#: The verbs whose answers hold records (§4): those import and crosswalk read.
+_RECORD_VERBS = ("GetRecord", "ListRecords")
+
+
+def _answering(root: etree._Element) -> str:
+    """What an OAI-PMH response without records answers, for the message that refuses it: a
+    saved Identify or ListIdentifiers had been said to hold "no record", as if it were empty."""
+    envelope = {f"{{{OAI_NS}}}responseDate", f"{{{OAI_NS}}}request"}
+    answers = [
+        etree.QName(child).localname
+        for child in root
+        if isinstance(child.tag, str) and child.tag not in envelope
+    ]
+    verb = answers[0] if answers else None
+    if verb is None or verb in _RECORD_VERBS:
+        return ""
+    return (
+        f": it answers {verb}"
+        + (" (headers only)" if verb == "ListIdentifiers" else "")
+        + "; import and crosswalk read GetRecord and ListRecords responses"
     )
 
 
