@@ -176,6 +176,12 @@ def test_missing_named_file(tmp_path: Path) -> None:
         load_config(tmp_path / "nope.toml")
 
 
+def test_a_folder_named_as_the_config_file_is_said_plainly(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert str(caught.value) == f"config file {tmp_path}: cannot read it: Is a directory"
+
+
 def test_a_source_url_with_credentials_comes_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -182,7 +182,9 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"config file {path} does not exist") from exc
     except UnicodeDecodeError as exc:  # TOML is UTF-8 (a Windows editor's Latin-1)
         raise ConfigError(f"config file {path} is not UTF-8: save it as UTF-8") from exc
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:  # a folder: "[Errno 21] Is a directory: '…'" had been said
+        raise ConfigError(f"config file {path}: cannot read it: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path}: {exc}") from exc
     problems = _Problems()
     unknown = set(data) - {"sources", "targets", "crosswalk_dirs"}
