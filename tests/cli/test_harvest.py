@@ -174,7 +174,7 @@ def test_mistakes_a_manager_makes_get_one_line_each(db: str, tmp_path: Path) -> 
         app, ["--db", db, "--config", str(config), "reprocess", "--source", "pure"]
     )
     assert by_name.exit_code == 0, by_name.output
-    assert "1 records: 0 created, 0 updated, 1 unchanged" in by_name.output
+    assert "1 record: 0 created, 0 updated, 1 unchanged" in by_name.output
     empty = runner.invoke(
         app, ["--db", db, "--config", str(config), "harvest", "pure", "--prefix", ""]
     )
@@ -448,7 +448,7 @@ def test_reprocess_goes_on_without_a_source_whose_url_variable_is_not_set(
         "before): the name they are kept under, its URL, is not known here (url_env names "
         "B_OAI_URL, which is not set)"
     ) in every.output
-    assert "1 records: 0 created, 0 updated, 1 unchanged" in every.output
+    assert "1 record: 0 created, 0 updated, 1 unchanged" in every.output
     # A cron line must notice: the variable missing there leaves the records as they were.
     strict = runner.invoke(app, [*cli, "--strict"])
     assert strict.exit_code == 3, strict.output

@@ -297,7 +297,7 @@ def test_a_reprocess_run_is_kept_with_its_report_and_marks_what_it_wrote(store: 
     assert report.repository == "urn:test"
     shown = render.to_text(report)
     assert shown.startswith(
-        f"Reprocess run {report.run_id} completed: 1 records: 0 created, 1 updated"
+        f"Reprocess run {report.run_id} completed: 1 record: 0 created, 1 updated"
     )
     assert "Source: urn:test, from the raw XML stored\n" in shown
     page = render.to_html(report)

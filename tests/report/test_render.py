@@ -62,6 +62,18 @@ def test_counts_and_round_trip() -> None:
     assert report.summary().startswith("2 records: 1 created")
 
 
+def test_the_summary_of_one_record_says_record() -> None:
+    report = RunReport("urn:test", "oai_dc", run_id=1)
+    report.add(
+        [
+            Entry(
+                HarvestedRecord("urn:test", "oai:x:1", "", "oai_dc", b""), outcome=Outcome.UNCHANGED
+            )
+        ]
+    )
+    assert report.summary().startswith("1 record: 0 created, 0 updated, 1 unchanged")
+
+
 def test_the_summary_names_skipped_records_and_reads_reports_from_before_them() -> None:
     report = hostile_report()
     assert "skipped" not in report.summary()

@@ -259,8 +259,9 @@ class RunReport:
             if never_held
             else ""
         )
+        records = "record" if self.total == 1 else "records"  # "1 records" had been said
         return (
-            f"{self.total} records: {c['created']} created, {c['updated']} updated{back}, "
+            f"{self.total} {records}: {c['created']} created, {c['updated']} updated{back}, "
             f"{unchanged}, {c['deleted']} deleted{gone}, {c['invalid']} invalid, "
             f"{c['failed']} failed{older}"
         )
