@@ -198,6 +198,10 @@ def test_a_saved_oai_error_response_says_what_the_endpoint_said(tmp_path: Path) 
     with pytest.raises(XMLError, match="error response: idDoesNotExist: No such record") as caught:
         read_file(answer)
     assert caught.value.code == "oai.error_response"
+    answer.write_text(f'<OAI-PMH xmlns="{OAI}"><error code="noRecordsMatch"/></OAI-PMH>', "utf-8")
+    with pytest.raises(XMLError) as caught:
+        read_file(answer)
+    assert str(caught.value).endswith("the document is an OAI-PMH error response: noRecordsMatch")
 
 
 @pytest.mark.parametrize(

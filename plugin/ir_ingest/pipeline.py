@@ -253,9 +253,11 @@ def _read(
         records = xmlsafe.elements(RECORDS(root))
         error = root.find(f"{{{OAI_NS}}}error")
         if not records and error is not None:  # a saved error answer (§3.6)
+            said = " ".join((error.text or "").split())  # an error is one line
             raise XMLError(
-                f"the document is an OAI-PMH error response: {error.get('code')}: "
-                f"{' '.join((error.text or '').split())}",  # an error is one line
+                # noRecordsMatch often says nothing more: it had ended in "noRecordsMatch: "
+                f"the document is an OAI-PMH error response: {error.get('code')}"
+                + (f": {said}" if said else ""),
                 code="oai.error_response",
                 source=name,
             )
