@@ -517,8 +517,11 @@ def test_a_runs_changes_and_deletions_are_named_and_exported(
     unknown = runner.invoke(app, ["--db", db, "export", "--run", "9"])
     assert (unknown.exit_code, unknown.stderr) == (
         1,
-        "error: no run 9 in the store (ir-ingest report --list shows them)\n",
+        f"error: no run 9 in the store (ir-ingest --db {db} report --list shows them)\n",
     )
+    # report RUN_ID says it as export does (it had given no hint)
+    report = runner.invoke(app, ["--db", db, "report", "9"])
+    assert (report.exit_code, report.stderr) == (1, unknown.stderr)
 
 
 def test_blank_options_of_import_and_crosswalk_exit_2(db: str) -> None:

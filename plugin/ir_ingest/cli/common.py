@@ -64,6 +64,11 @@ class Settings:
 
         return f"ir-ingest --db {shlex.quote(redact_url(self.db))}" if self.db else "ir-ingest"
 
+    def no_run(self, run_id: int) -> IngestError:
+        """The error for a run id the store does not hold, with the command that lists those
+        it does (on this store: ``--db`` as given)."""
+        return IngestError(f"no run {run_id} in the store ({self.again} report --list shows them)")
+
     def store(self, *, existing: bool = False) -> Store:
         """Open the store the options name; ``existing`` for commands that only read it.
 

@@ -363,7 +363,7 @@ def export(
     written_as = chosen_format(fmt, named, ("jsonl", "json"), _SUFFIXES, given_as=output)
     settings: Settings = ctx.obj
     with fail_cleanly(), closing(settings.store(existing=True)) as store:
-        records = _records(store, run_id, valid_only)
+        records = _records(settings, store, run_id, valid_only)
         lines = map(_with_issues if with_issues else _record_only, records)
         if output is None:
             with stdout_for_output() as stdout:
@@ -380,11 +380,13 @@ def export(
     err.print(f"Exported {written} record{plural}{of_run}" + (f" to {output}" if output else ""))
 
 
-def _records(store: Store, run_id: int | None, valid_only: bool) -> Iterator[Held]:
+def _records(
+    settings: Settings, store: Store, run_id: int | None, valid_only: bool
+) -> Iterator[Held]:
     """The records to export: those run ``run_id`` wrote (None: all); :class:`IngestError`
     when the store holds no such run."""
     if run_id is not None and store.run_status(run_id) is None:
-        raise IngestError(f"no run {run_id} in the store (ir-ingest report --list shows them)")
+        raise settings.no_run(run_id)
     return store.iter_held(valid_only=valid_only, run_id=run_id)
 
 

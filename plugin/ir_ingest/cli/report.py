@@ -84,7 +84,7 @@ def report(
             if given is not None:
                 raise UsageError(f"{option} goes with --list")
         with closing(settings.store(existing=True)) as store:
-            loaded = _loaded(store, run_id)
+            loaded = _loaded(settings, store, run_id)
     body = (
         render.to_text(loaded, settings.again)
         if shown == "text"
@@ -128,12 +128,12 @@ def _runs_of(settings: Settings, source: str | None) -> RunsOf | None:
     return RunsOf(configured.set_spec, configured.named_prefix, RUN_PREFIX)
 
 
-def _loaded(store: Store, run_id: int | None) -> RunReport:
+def _loaded(settings: Settings, store: Store, run_id: int | None) -> RunReport:
     """The report of run ``run_id`` (None: the latest), with the status the run has now;
     :class:`IngestError` when there is no such run, or it has kept no report yet."""
     found = store.run_shown(run_id)
     if found is None:
-        raise IngestError(f"no run {run_id} in the store" if run_id is not None else "no run yet")
+        raise settings.no_run(run_id) if run_id is not None else IngestError("no run yet")
     if _killed(store, found.status, found.metadata_prefix, found.source_key):
         # Shown, not stored: the next run of its source stores it failed.
         found = replace(found, status="failed", error=_KILLED)
