@@ -164,7 +164,10 @@ def test_empty_elements_are_neither_values_nor_extra(tmp_path: Path) -> None:
             "rule 1: the provenance is the harvest's; a rule may fill source.landing_page or",
         ),
         ("rules:\n  - {from: 't:p', to: 'title[]'}\n", "rule 1: title holds one value"),
-        ("rules:\n  - {from: 't:p', to: identifiers}\n", "rule 1: identifiers is a list"),
+        (
+            "rules:\n  - {from: 't:p', to: identifiers}\n",
+            "rule 1: identifiers is a list; write 'identifiers\\[\\]' to add to it",
+        ),
         ("rules:\n  - {from: 't:p', to: creators.name}\n", "rule 1: creators is a list; fill"),
         (
             "rules:\n  - {from: 't:p', to: 'identifiers[]', as: uri}\n",

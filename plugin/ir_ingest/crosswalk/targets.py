@@ -70,7 +70,8 @@ def field_type(
     if target.append and current is not None and not _is_list(current):
         raise ConfigError(f"{where}: {full} holds one value; write it without []")
     if not target.append and current is not None and _is_list(current):
-        raise ConfigError(f"{where}: {full} is a list; write {str(target)!r}[] to add to it")
+        # "write 'notes'[]" had put the brackets outside the quotes
+        raise ConfigError(f"{where}: {full} is a list; write {f'{target}[]'!r} to add to it")
     return current
 
 
