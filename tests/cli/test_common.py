@@ -342,3 +342,13 @@ def test_a_number_option_refused_names_the_value_given(db: str, args: list[str],
     result = runner.invoke(app, ["--db", db, *args])
     assert result.exit_code == 2
     assert said in " ".join(result.output.split())
+
+
+def test_help_names_what_each_option_takes_as_the_readme_does() -> None:
+    """Typer's own placeholders (``--db <str>``, ``-o <path>``) said a type, not a value."""
+    commands = [[], *([name] for name in typer.main.get_command(app).commands)]  # type: ignore[attr-defined]
+    for command in commands:
+        shown = runner.invoke(app, [*command, "--help"]).output
+        options = [line for line in shown.splitlines() if line.lstrip().startswith("-")]
+        assert options, command
+        assert not [line for line in options if "<" in line.split("  ")[1]], (command, shown)

@@ -25,11 +25,16 @@ def check(
     ],
     prefix: Annotated[
         str | None,
-        typer.Option("--prefix", help="metadataPrefix (default: the one a harvest takes)."),
+        typer.Option(
+            "--prefix", metavar="PREFIX", help="metadataPrefix (default: the one a harvest takes)."
+        ),
     ] = None,
-    set_spec: Annotated[str | None, typer.Option("--set", help="Check this set.")] = None,
+    set_spec: Annotated[
+        str | None, typer.Option("--set", metavar="SET", help="Check this set.")
+    ] = None,
     crosswalk: Annotated[
-        str | None, typer.Option("--crosswalk", help="Read the records with this crosswalk.")
+        str | None,
+        typer.Option("--crosswalk", metavar="NAME", help="Read the records with this crosswalk."),
     ] = None,
     user_agent: UserAgentOption = None,
     as_json: Annotated[

@@ -126,12 +126,15 @@ def main_options(
         str | None,
         typer.Option(
             "--db",
+            metavar="URL",
             help="SQLAlchemy database URL (env IR_INGEST_DB; default sqlite:///ir-ingest.sqlite3).",
         ),
     ] = None,
     config: Annotated[
         Path | None,
-        typer.Option("--config", help="TOML configuration file (default ./ir-ingest.toml)."),
+        typer.Option(
+            "--config", metavar="FILE", help="TOML configuration file (default ./ir-ingest.toml)."
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
@@ -229,12 +232,16 @@ def _stdout_as_none(value: Path | None) -> Path | None:
 OutputOption = Annotated[
     Path | None,
     typer.Option(
-        "-o", "--output", help="File, or - (the default) for stdout.", callback=_stdout_as_none
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="File, or - (the default) for stdout.",
+        callback=_stdout_as_none,
     ),
 ]
 #: ``--user-agent``: what harvest and check send.
 UserAgentOption = Annotated[
-    str | None, typer.Option("--user-agent", help="User-Agent header to send.")
+    str | None, typer.Option("--user-agent", metavar="UA", help="User-Agent header to send.")
 ]
 
 

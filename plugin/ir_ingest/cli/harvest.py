@@ -39,7 +39,9 @@ def demo(
     ctx: typer.Context,
     report_dir: Annotated[
         Path,
-        typer.Option("--report-dir", file_okay=False, help="Where to write the HTML report."),
+        typer.Option(
+            "--report-dir", metavar="DIR", file_okay=False, help="Where to write the HTML report."
+        ),
     ] = Path("ir-ingest-report"),
 ) -> None:
     """Harvest the bundled demo records from a local OAI-PMH endpoint into the store.
@@ -103,6 +105,7 @@ ReportOption = Annotated[
     Path | None,
     typer.Option(
         "--report",
+        metavar="FILE",
         help="Also write the run report here: .html or .json list the records with warnings "
         f"or errors (the first {MAX_LISTED_ENTRIES:,}; notes are counted), .txt is the summary.",
         callback=_report_file,
@@ -133,15 +136,19 @@ def harvest(
         str | None,
         typer.Option(
             "--prefix",
+            metavar="PREFIX",
             help="metadataPrefix, e.g. mods; auto (the default) takes the richest format the "
             "endpoint offers that a crosswalk reads.",
         ),
     ] = None,
-    set_spec: Annotated[str | None, typer.Option("--set", help="Harvest only this set.")] = None,
+    set_spec: Annotated[
+        str | None, typer.Option("--set", metavar="SET", help="Harvest only this set.")
+    ] = None,
     crosswalk: Annotated[
         str | None,
         typer.Option(
             "--crosswalk",
+            metavar="NAME",
             help="Read records with this crosswalk (default: the one the prefix names, else the "
             "one their root element names).",
         ),
@@ -150,6 +157,7 @@ def harvest(
         str | None,
         typer.Option(
             "--repository",
+            metavar="NAME",
             help="Name to keep records under (default: the URL); keeps ids when the URL changes.",
         ),
     ] = None,
@@ -157,6 +165,7 @@ def harvest(
         str | None,
         typer.Option(
             "--from",
+            metavar="DATE",
             help="Only records changed on or after: YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ "
             "(an offset such as +02:00 is turned into UTC).",
         ),
@@ -165,6 +174,7 @@ def harvest(
         str | None,
         typer.Option(
             "--until",
+            metavar="DATE",
             help="Only records changed on or before, in the same forms; a date takes in the "
             "whole day.",
         ),
@@ -179,13 +189,17 @@ def harvest(
     window: Annotated[
         str | None,
         typer.Option(
-            "--window", callback=_window, help="Harvest in date windows: monthly or daily."
+            "--window",
+            metavar="monthly|daily",
+            callback=_window,
+            help="Harvest in date windows: monthly or daily.",
         ),
     ] = None,
     parallel: Annotated[
         int,
         typer.Option(
             "--parallel",
+            metavar="N",
             parser=whole_number(1, MAX_PARALLEL),
             help=f"Date windows fetched at once (1-{MAX_PARALLEL}; needs --window).",
         ),
@@ -194,6 +208,7 @@ def harvest(
         str | None,
         typer.Option(
             "--archive",
+            metavar="DIR",
             callback=_archive,
             help="Keep every raw page, gzip-compressed, under this directory.",
         ),
@@ -292,12 +307,17 @@ def reprocess(
     ctx: typer.Context,
     source: Annotated[
         str | None,
-        typer.Option("--source", help="Only this repository (its base URL or stored name)."),
+        typer.Option(
+            "--source",
+            metavar="URL_OR_NAME",
+            help="Only this repository (its base URL or stored name).",
+        ),
     ] = None,
     crosswalk: Annotated[
         str | None,
         typer.Option(
             "--crosswalk",
+            metavar="NAME",
             help="Make the records of --source with this crosswalk (default: the one the config "
             "names for their source, else the one that made each).",
         ),

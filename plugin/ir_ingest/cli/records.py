@@ -47,6 +47,7 @@ FormatOption = Annotated[
     str | None,
     typer.Option(
         "--prefix",
+        metavar="PREFIX",
         help="Format (a crosswalk's name); detected from the root element if omitted or auto.",
     ),
 ]
@@ -55,6 +56,7 @@ CrosswalkOption = Annotated[
     str | None,
     typer.Option(
         "--crosswalk",
+        metavar="NAME",
         help="Read the records with this crosswalk (one of yours, say) instead of the one the "
         "format names; the record says which made it.",
     ),
@@ -88,6 +90,7 @@ def import_record(
         str | None,
         typer.Option(
             "--endpoint",
+            metavar="URL",
             help="Fetch the record from this OAI-PMH base URL (or source of the config) by "
             "GetRecord, with --identifier.",
         ),
@@ -105,6 +108,7 @@ def import_record(
         str | None,
         typer.Option(
             "--repository",
+            metavar="NAME",
             help="With --endpoint: the name its records are kept under, as harvest's "
             "--repository (default: the source's, else the URL).",
         ),
@@ -113,6 +117,7 @@ def import_record(
         str | None,
         typer.Option(
             "--prefix",
+            metavar="PREFIX",
             help="Format (a crosswalk's name); detected from the root element if omitted or "
             "auto.  With "
             "--endpoint, the metadataPrefix (default: the richest the endpoint offers that a "
@@ -316,6 +321,7 @@ def export(
         str | None,
         typer.Option(
             "--format",
+            metavar="jsonl|json",
             help="jsonl (one record a line) or json (default: the one -o's suffix names, "
             ".jsonl or .json; else jsonl).",
         ),

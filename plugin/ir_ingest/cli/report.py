@@ -43,6 +43,7 @@ def report(
         str | None,
         typer.Option(
             "--format",
+            metavar="text|json|html",
             help="text, json or html (default: the one -o's suffix names, .txt, .json or "
             ".html/.htm; else text).",
         ),
@@ -54,7 +55,9 @@ def report(
     ] = False,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", parser=whole_number(1), help="Runs --list shows (default 20)."),
+        typer.Option(
+            "--limit", metavar="N", parser=whole_number(1), help="Runs --list shows (default 20)."
+        ),
     ] = None,
     source: Annotated[
         str | None,
