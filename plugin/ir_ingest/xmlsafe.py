@@ -228,7 +228,7 @@ def _not_xml(data: bytes, source: str | None) -> XMLError | None:
     if data.removeprefix(UTF8_BOM).lstrip()[:1] in (b"{", b"["):
         what = "JSON"
     elif _is_html(data[:4096]):
-        what = "an HTML page" + _title(data[: 1 << 16])
+        what = "an HTML page" + html_title(data)
     else:
         return None
     return XMLError(f"the document is {what}, not XML", code="xml.not_xml", source=source)
@@ -250,9 +250,10 @@ def _is_html(head: bytes) -> bool:
     return at >= 0 and _HTML_ROOT.match(head, at) is not None
 
 
-def _title(page: bytes) -> str:
+def html_title(data: bytes) -> str:
     """An HTML page's title as a message may show it (one line, no control characters), as
-    `` titled "…"``; ``""`` for none."""
+    `` titled "…"``; ``""`` for none.  Looked for in the first 64 KiB."""
+    page = data[: 1 << 16]
     start = _TITLE_START.search(page)
     opened = page.find(b">", start.end()) if start else -1
     end = _TITLE_END.search(page, opened) if opened >= 0 else None

@@ -254,7 +254,7 @@ def test_an_endpoint_down_beyond_the_budget_stops_with_the_checkpoint_intact(
     [
         # Well-formed XHTML: once read as an empty page, the run "completed" with no records,
         # and the next run asked only for what changed after it.
-        ("html-page", r"no OAI-PMH response \(its root element is \{http://www.w3.org/1999/"),
+        ("html-page", r'answered with an HTML page titled "Maintenance", not an OAI-PMH respo'),
         # HTML5: "not well-formed at line 3, column 91", and fetched as often as a cut page.
         ("login-page", r'is an HTML page titled "Sign in \u2013 University\[2J", not XML: is this'),
     ],

@@ -257,6 +257,13 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
                 message += f": {self._which_page()}"
             raise MalformedResponseError(message, code=exc.code) from exc
         self._last_repairs = parsed.issues
+        if etree.QName(parsed.root).localname.lower() == "html":
+            # Well-formed XHTML (a maintenance page) had been named by its root element alone.
+            raise MalformedResponseError(
+                f"{self.base_url} answered with an HTML page{xmlsafe.html_title(xml)}, not an "
+                f"OAI-PMH response: {self._which_page()}",
+                code="oai.not_oai_pmh",
+            )
         if parsed.root.tag != OAI_ROOT:
             raise MalformedResponseError(
                 f"{self.base_url} answered with no OAI-PMH response (its root element is "
