@@ -123,9 +123,10 @@ def test_a_document_over_the_parsers_limits_says_so(doc: bytes, line: int) -> No
     assert "XML_PARSE_HUGE" not in str(caught.value)
 
 
-def test_empty_input_is_a_clear_error() -> None:
+@pytest.mark.parametrize("data", [b"", b"  \n", b"\xef\xbb\xbf", b"\xef\xbb\xbf  \n"])
+def test_empty_input_is_a_clear_error(data: bytes) -> None:
     with pytest.raises(XMLError) as caught:
-        xmlsafe.parse(b"  \n")
+        xmlsafe.parse(data)
     assert caught.value.code == "xml.empty"
 
 

@@ -110,7 +110,9 @@ def parse(
     (:mod:`ir_ingest.xmlrepair`: its encoding, characters XML 1.0 forbids).  ``source`` (a
     file name or URL) is put in front of every message.
     """
-    if not data.strip():
+    # A byte order mark and white space (an editor's "empty" UTF-8 file) is empty too: it
+    # had been "not well-formed XML at line 2, column 1: Start tag expected".
+    if not data.removeprefix(UTF8_BOM).strip():
         raise XMLError("the document is empty", code="xml.empty", source=source)
     if len(data) > max_bytes:
         raise XMLError(
