@@ -90,6 +90,11 @@ def test_no_default_file_is_an_empty_config(
         ('[targets.t]\ntype = "dspace"\nclient_secret = "abc123"\n', "client_secret_env"),
         ('[targets.t]\ntype = "sword"\naccess_token = "abc123"\n', "access_token_env"),
         ("[oops]\n", "unknown keys"),
+        (
+            'db = "sqlite:///x.db"\n',
+            r"unknown keys \['db'\]; use crosswalk_dirs, \[sources.\*\], \[targets.\*\] "
+            r"\(the store is not the config's: give --db URL or IR_INGEST_DB, not db\)",
+        ),
         ('crosswalk_dirs = "one"\n', "list of folders"),
         ("sources = 3\n", r"sources are tables with a name each, written \[sources.NAME\], got 3"),
         ('targets = "pure"\n', r"written \[targets.NAME\], got 'pure'"),

@@ -190,6 +190,12 @@ def load_config(path: Path | None) -> Config:
     unknown = set(data) - {"sources", "targets", "crosswalk_dirs"}
     if unknown:
         known = "use crosswalk_dirs, [sources.*], [targets.*]"
+        # The store is the command line's: a manager had written db = "…" here in vain.
+        store = [key for key in ("db", "database", "db_url", "store") if key in unknown]
+        if store:
+            known += (
+                f" (the store is not the config's: give --db URL or IR_INGEST_DB, not {store[0]})"
+            )
         problems.add(f"{path}: unknown keys {sorted(unknown)}; {known}")
     sources = {
         name: source
