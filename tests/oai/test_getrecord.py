@@ -45,6 +45,13 @@ def test_a_record_imported_by_identifier_is_the_harvested_one(
     assert fixed.record.title.value == "Fixed at the source"
 
 
+def test_an_identifier_given_twice_is_fetched_once(demo_records: list[ProvidedRecord]) -> None:
+    one, two = [r.identifier for r in demo_records if not r.deleted][:2]
+    with serve_in_background(fixture_endpoint_app(demo_records)) as url:
+        entries = fetch_by_identifiers(url, [one, two, one], prefix="oai_dc")
+    assert [e.harvested.identifier for e in entries] == [one, two]
+
+
 def test_a_deleted_record_is_a_tombstone(store: Store, demo_records: list[ProvidedRecord]) -> None:
     gone = next(r for r in demo_records if r.deleted)
     with serve_in_background(fixture_endpoint_app(demo_records)) as url:

@@ -61,7 +61,8 @@ def fetch_by_identifiers(
         if prefix == AUTO_PREFIX:
             prefix = richest_offered(client, crosswalk)
         check_reader(crosswalk, prefix)
-        return [_fetched(client, one, prefix, crosswalk) for one in identifiers]
+        # An identifier given twice is fetched, stored and said once (it had been twice).
+        return [_fetched(client, one, prefix, crosswalk) for one in dict.fromkeys(identifiers)]
 
 
 def _fetched(client: OAIClient, identifier: str, prefix: str, crosswalk: str | None) -> Entry:
