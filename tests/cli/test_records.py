@@ -48,6 +48,25 @@ def test_crosswalk_reads_a_file_url_and_refuses_a_web_one_naming_it() -> None:
     )
 
 
+@pytest.mark.parametrize("command", [["export", "-o"], ["report", "-o"]])
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_output_over_the_store_itself_is_refused_and_the_store_kept(
+    db: str, command: list[str], suffix: str
+) -> None:
+    """``export -o ir-ingest.sqlite3`` had emptied the store before reading it (a traceback,
+    every record lost); ``report -o`` wrote over it."""
+    assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
+    runner.invoke(app, ["--db", db, "reprocess"])  # a run for report to show
+    store_file = db.removeprefix("sqlite:///") + suffix
+    result = runner.invoke(app, ["--db", db, *command, store_file])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: -o {store_file} is the store's own database file: writing there would "
+        "destroy the store; name another file\n"
+    )
+    assert store_counts(db)["records"] == 1
+
+
 def test_import_stores_one_record_and_says_so(db: str) -> None:
     result = runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)])
     assert result.exit_code == 0, result.output

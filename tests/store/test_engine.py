@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from ir_ingest.errors import StoreError
 from ir_ingest.store import Store, redact_url, source_key
+from ir_ingest.store.engine import store_files
 from tests.conftest import POSTGRES_URL, unavailable
 from tests.store.test_store import REPO
 
@@ -118,3 +119,15 @@ def test_a_sqlite_store_checkpoints_its_wal_seldom_and_finds_versions_by_one_ind
     # the hashed ids, which every page's inserts would rewrite all over.
     assert "sqlite_autoindex_record_versions_1" in str(plan)
     assert "ix_record_versions_record_id" not in {row[1] for row in indexes}
+
+
+def test_the_files_of_a_sqlite_store_are_its_database_and_sqlites_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    database = tmp_path / "ir-ingest.sqlite3"
+    expected = {database.with_name(database.name + s) for s in ("", "-wal", "-shm", "-journal")}
+    assert store_files("sqlite:///ir-ingest.sqlite3") == expected
+    assert store_files(f"sqlite:///file:{database}?mode=rwc&uri=true") == expected
+    for none in ("sqlite:///", "sqlite:///:memory:", "postgresql+psycopg://u@h/db", "::"):
+        assert store_files(none) == set()

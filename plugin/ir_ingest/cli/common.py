@@ -93,6 +93,18 @@ class Settings:
                 )
         return Store(self.db_url)
 
+    def refuse_store_as_output(self, output: Path | None) -> None:
+        """Refuse ``-o`` naming the store's own SQLite file (or one SQLite keeps beside it):
+        ``export -o ir-ingest.sqlite3`` had emptied the store before reading it, every record
+        lost, and ended in a traceback; ``report -o`` wrote its report over it."""
+        from ir_ingest.store.engine import store_files
+
+        if output is not None and output.resolve() in store_files(self.db_url):
+            raise UsageError(
+                f"-o {output} is the store's own database file: writing there would destroy "
+                "the store; name another file"
+            )
+
     def config(self) -> Config:
         """Load and check the configuration file."""
         return load_config(self.config_path)

@@ -368,6 +368,8 @@ def export(
     named = output.with_suffix("") if output is not None and packed else output
     written_as = chosen_format(fmt, named, ("jsonl", "json"), _SUFFIXES, given_as=output)
     settings: Settings = ctx.obj
+    with fail_cleanly():
+        settings.refuse_store_as_output(output)
     with fail_cleanly(), closing(settings.store(existing=True)) as store:
         records = _records(settings, store, run_id, valid_only)
         lines = map(_with_issues if with_issues else _record_only, records)

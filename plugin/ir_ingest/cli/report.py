@@ -86,6 +86,7 @@ def report(
         for option, given in (("--limit", limit), ("--source", source)):
             if given is not None:
                 raise UsageError(f"{option} goes with --list")
+        settings.refuse_store_as_output(output)
         with closing(settings.store(existing=True)) as store:
             loaded = _loaded(settings, store, run_id)
     body = (

@@ -123,6 +123,25 @@ def is_in_memory(url: str) -> bool:
     return parsed.get_backend_name() == "sqlite" and sqlite_file(parsed) is None
 
 
+#: The files SQLite keeps beside a database, by their suffix to its name.
+_SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def store_files(url: str) -> set[Path]:
+    """The files a SQLite store at ``url`` is kept in, resolved: its database and SQLite's
+    files beside it (write-ahead log, shared memory, rollback journal); none for an in-memory
+    database or a server's."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return set()
+    path = sqlite_file(parsed) if parsed.get_backend_name() == "sqlite" else None
+    if path is None:
+        return set()
+    database = Path(path).resolve()
+    return {database, *(database.with_name(database.name + s) for s in _SQLITE_SIDE_FILES)}
+
+
 def missing_sqlite_file(url: str) -> str | None:
     """The file a SQLite URL names, when it does not exist; ``None`` for anything else."""
     try:
