@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from ir_ingest.errors import ConfigError
+from ir_ingest.errors import ConfigError, UsageError
 from ir_ingest.secrets import (
     MASK,
     is_secret_name,
     mask_query,
     public_url,
     query_secrets,
+    refuse_padded_url,
     scrubbed,
     shown_url,
 )
@@ -108,3 +109,10 @@ def test_a_short_secret_is_masked_as_a_value_only() -> None:
         "https://repo.example.org/oai?collectionKey=***&verb=ListRecords answered HTTP 500 "
         "at 2025-05-05 (key=***, pass:***)"
     )
+
+
+def test_a_padded_url_is_refused_with_its_white_space_and_without_its_credentials() -> None:
+    with pytest.raises(UsageError) as caught:
+        refuse_padded_url(" https://user:pw@host/oai?apikey=K3Y\n")
+    assert str(caught.value) == ("URL has white space around it: ' https://host/oai?apikey=***\\n'")
+    refuse_padded_url("https://host/oai")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import SplitResult, quote, quote_plus, unquote, unquote_plus, urlsplit, urlunsplit
 
-from ir_ingest.errors import ConfigError
+from ir_ingest.errors import ConfigError, UsageError
 
 #: Names that hold credentials: ``access_token``, ``client_secret``, ``passwd``, ``pwd``, and
 #: every name ending in "key" (``apikey``, ``accessKey``, ``privateKey``).  That masks a
@@ -112,6 +112,16 @@ def _unreadable(url: str) -> ConfigError:
         "the endpoint URL's host cannot be read (not shown: it may hold a password); "
         "percent-encode / ? # @ in a user name or password, e.g. ? as %3F"
     )
+
+
+def refuse_padded_url(url: str) -> None:
+    """Refuse, with a :class:`UsageError`, a base URL with white space around it, shown with
+    its white space but without its credentials: ``" http://host/oai"`` had been harvested,
+    its records kept under the name with the space, a second copy of each."""
+    bare = url.strip()
+    if url != bare:
+        lead, trail = url.partition(bare)[::2]
+        raise UsageError(f"URL has white space around it: {lead + public_url(bare) + trail!r}")
 
 
 def public_url(url: str) -> str:

@@ -153,6 +153,22 @@ def test_records_are_kept_under_the_named_repository(
 _SEED_ENDPOINT = "https://research.example.ac.uk/ws/oai"
 
 
+@pytest.mark.parametrize(
+    "command", [["harvest"], ["check"], ["import", "--identifier", "x", "--endpoint"]]
+)
+def test_a_url_with_white_space_around_it_is_refused_before_the_store(
+    db: str, tmp_path: Path, command: list[str]
+) -> None:
+    """ " http://host/oai" had been harvested, its records kept under the name with the
+    space: a second copy of every record."""
+    result = runner.invoke(app, ["--db", db, *command, " http://127.0.0.1:9/oai"])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: URL has white space around it: ' http://127.0.0.1:9/oai'\n",
+    )
+    assert not (tmp_path / "cli.sqlite3").exists()
+
+
 def test_mistakes_a_manager_makes_get_one_line_each(db: str, tmp_path: Path) -> None:
     exported = tmp_path / "old-export.jsonl"
     exported.write_text('{"id": "x"}\n', encoding="utf-8")

@@ -149,9 +149,12 @@ def import_record(
         refuse_blank({"--prefix": prefix, "--crosswalk": crosswalk, "--repository": repository})
         check_crosswalk_name(crosswalk)
         if endpoint is not None and identifier:
-            asked = Where(endpoint, prefix, None, crosswalk, repository)
+            # Before the store: a name that is no source's had left an empty one
+            where = resolved(
+                settings.config(), Where(endpoint, prefix, None, crosswalk, repository)
+            )
             with closing(settings.store()) as store:
-                entries = _fetched(settings, store, asked, identifier)
+                entries = _fetched(store, where, identifier)
                 store.save_page(None, entries, None)
         else:
             assert file is not None  # said above
@@ -227,9 +230,9 @@ def _local_file(place: str, reads: str) -> Path:
     return Path(place)
 
 
-def _fetched(settings: Settings, store: Store, asked: Where, identifiers: list[str]) -> list[Entry]:
-    """GetRecord as ``asked``: from its URL, or from a source of the config with the source's
-    settings where ``asked`` gives none.  Without a prefix (given, or the source's), in the
+def _fetched(store: Store, where: Where, identifiers: list[str]) -> list[Entry]:
+    """GetRecord as ``where`` (:func:`resolved`) says: from its URL, or from a source of the
+    config with the source's settings.  Without a prefix (given, or the source's), in the
     format the store holds the first record in, if it does: the richest offered (``auto``)
     could be another, whose copy the next harvest in the first would skip
     (``store.richer_format_stored``)."""
@@ -237,7 +240,6 @@ def _fetched(settings: Settings, store: Store, asked: Where, identifiers: list[s
     from ir_ingest.schema import record_id
     from ir_ingest.secrets import public_url
 
-    where = resolved(settings.config(), asked)
     held = store.get(record_id(where.repository or public_url(where.url), identifiers[0]))
     return fetch_by_identifiers(
         where.url,

@@ -12,7 +12,7 @@ from ir_ingest.cli.common import fail_cleanly, write_text
 from ir_ingest.console import err, harvest_progress, out, print_run
 from ir_ingest.errors import ConfigError, UsageError
 from ir_ingest.report import render
-from ir_ingest.secrets import public_url
+from ir_ingest.secrets import public_url, refuse_padded_url
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -59,8 +59,13 @@ def configured(
 def resolved(config: Config, asked: Where) -> Where:
     """Where ``asked`` names: a source of the config, by its name or by its URL
     (:meth:`Config.source_at`), its settings replaced by those ``asked`` gives; or a URL
-    that is no source's, as given.  Raises :class:`ConfigError` for a name that is neither.
+    that is no source's, as given.  Raises :class:`ConfigError` for a name that is neither,
+    and :class:`UsageError` for one with white space around it (``" http://host/oai"`` had
+    been harvested, its records kept under the name with the space: a second copy of each).
     """
+    if not asked.url.strip():
+        raise UsageError("URL must not be empty")
+    refuse_padded_url(asked.url)
     source = config.sources.get(asked.url)
     if source is not None:
         return configured(source, asked.prefix, asked.set_spec, asked.crosswalk, asked.repository)

@@ -33,7 +33,7 @@ from ir_ingest.oai.datestamp import datestamp_span, format_datestamp, parse_date
 from ir_ingest.oai.pacing import times
 from ir_ingest.oai.records import RECORDS, read_headers, read_records
 from ir_ingest.oai.transport import Transport, TransportPolicy
-from ir_ingest.secrets import public_url, scrubbed
+from ir_ingest.secrets import public_url, refuse_padded_url, scrubbed
 from ir_ingest.xmlsafe import OAI_NS, OAI_XPATH
 
 if TYPE_CHECKING:
@@ -168,6 +168,7 @@ def check_base_url(url: str) -> None:
     ['ListRecords', 'ListRecords']``); an ``ftp://`` URL failed deep in requests
     (``InvalidSchema: No connection adapters``).
     """
+    refuse_padded_url(url)
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
         raise ConfigError(
