@@ -408,6 +408,14 @@ def test_value_attributes_reach_extra_in_one_order_in_every_process(tmp_path: Pa
     assert list(extra) == [f"t:s/@{name}" for name in sorted(names)]
 
 
+def test_empty_value_attributes_are_neither_values_nor_extra(tmp_path: Path) -> None:
+    """NYPL's MODS names people with valueURI="": each had been an extra of ""."""
+    cw = _crosswalk(tmp_path, "  - {from: 't:a', to: publisher}\n", "value_attributes: [ref]\n")
+    applied = apply_crosswalk(cw, _doc("<t:s ref=''/><t:s ref=' '/><t:s ref='r1'/>"))
+    assert applied.data["extra"] == {"t:s/@ref": ["r1"]}
+    assert applied.source_values == 1
+
+
 def test_records_share_no_state_through_lookup_rows(tmp_path: Path) -> None:
     rules = (
         "  - {from: 't:k', to: resource_type, ops: [{lookup: resource_types}]}\n"

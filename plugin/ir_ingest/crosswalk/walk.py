@@ -88,7 +88,9 @@ class Walk:
         # set's order changes from one process to the next.
         for name in self._value_attributes:
             value = node.get(name)
-            if value is None:
+            # An empty attribute (NYPL's valueURI="") says no more than an empty element:
+            # kept, it had been an extra of "" for each.
+            if value is None or not value.strip():
                 continue
             self.total += 1
             if (node, name) in self._used:
