@@ -56,8 +56,10 @@ def test_an_in_memory_store_is_one_database_for_every_thread() -> None:
 
 
 def test_a_value_that_is_no_database_url_is_named_unless_it_may_hold_a_password() -> None:
-    with pytest.raises(StoreError, match=r"^/tmp/plain\.sqlite3 is not a database URL"):
+    with pytest.raises(StoreError, match=r"^'/tmp/plain\.sqlite3' is not a database URL"):
         Store("/tmp/plain.sqlite3")
+    with pytest.raises(StoreError, match=r"^' ' is not a database URL"):
+        Store(" ")
     for given in ("alice:S3CRET@db host/ir", "host=127.0.0.1 user=u password=S3CRET"):
         with pytest.raises(StoreError, match="not a database URL") as caught:
             Store(given)

@@ -46,7 +46,8 @@ def open_engine(url: str) -> Engine:
         # SQLAlchemy's message repeats the whole string, password and all; so would ours, of
         # a libpq "host=… password=…" string or a URL with its userinfo.
         hidden = "@" in url or is_secret_name(url)
-        shown = "the value given (not shown: it may hold a password)" if hidden else url
+        # Quoted: IR_INGEST_DB=" " had said "error:   is not a database URL".
+        shown = "the value given (not shown: it may hold a password)" if hidden else repr(url)
         raise StoreError(
             f"{shown} is not a database URL; give one such as sqlite:///ir-ingest.sqlite3 "
             "or postgresql+psycopg://user@host/db"
