@@ -548,6 +548,14 @@ def test_a_value_no_run_can_take_exits_2_before_the_store_is_opened(
     for args, said in (
         (["--from", "2024/01/05"], "--from must be a date (YYYY-MM-DD) or a datestamp"),
         (["--until", "soon"], "--until must be a date"),
+        (
+            ["--from", "2024-02-30"],
+            "--from '2024-02-30' is written as a date, but no such day or time exists",
+        ),
+        (
+            ["--until", "2024-01-01T25:00:00Z"],
+            "--until '2024-01-01T25:00:00Z' is written as a date, but no such",
+        ),
         (["--from", "2024-02-01", "--until", "2024-01-01"], "after --until 2024-01-01"),
         (["--set", " "], "--set must name a set"),
         (["--set", " openaire "], "--set has white space around it: ' openaire '"),

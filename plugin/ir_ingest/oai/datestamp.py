@@ -23,6 +23,12 @@ _DATESTAMP = re.compile(
 )
 
 
+def datestamp_shaped(value: str) -> bool:
+    """Whether ``value`` is written as a date or datestamp is, whether or not the calendar has
+    it (``2024-02-30`` has that shape and is no day)."""
+    return _DATESTAMP.match(value.strip()) is not None
+
+
 def parse_datestamp(value: str) -> datetime | None:
     """Return the datestamp as an aware UTC datetime, or ``None`` if it cannot be read."""
     match = _DATESTAMP.match(value.strip())

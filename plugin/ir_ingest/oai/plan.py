@@ -22,7 +22,7 @@ from ir_ingest.errors import (
     UsageError,
 )
 from ir_ingest.oai.bounds import bound_argument, bound_moment
-from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
+from ir_ingest.oai.datestamp import datestamp_shaped, format_datestamp, parse_datestamp
 from ir_ingest.oai.pages import PageGuards, Window
 from ir_ingest.oai.windows import date_windows
 
@@ -124,6 +124,11 @@ def bounds_at(options: HarvestOptions, day: bool) -> HarvestOptions:
     for name, value in (("from", options.from_date), ("until", options.until_date)):
         upper = name == "until"
         sent = None if value is None else bound_argument(value, upper=upper, day_granularity=day)
+        if value is not None and sent is None and datestamp_shaped(value):
+            # It had been told to be "a date (YYYY-MM-DD)", which it is written as.
+            raise UsageError(
+                f"--{name} {value!r} is written as a date, but no such day or time exists"
+            )
         if value is not None and sent is None:
             raise UsageError(
                 f"--{name} must be a date (YYYY-MM-DD) or a datestamp "
