@@ -335,6 +335,9 @@ def test_a_second_signal_stops_the_process_even_where_it_cannot_say_so() -> None
         (["report", "--list", "--limit", "0"], "Invalid value for '--limit': 0; use 1 or more"),
         (["report", "--list", "--limit", "x"], "Invalid value for '--limit': 'x' is not a whole"),
         (["harvest", "http://127.0.0.1:9/oai", "--parallel", "x"], "'x' is not a whole number"),
+        # past what the store's columns hold: a traceback (OverflowError)
+        (["report", str(2**63)], f"{2**63}; use 1 to {2**63 - 1}"),
+        (["export", "--run", str(2**63)], f"{2**63}; use 1 to {2**63 - 1}"),
     ],
 )
 def test_a_number_option_refused_names_the_value_given(db: str, args: list[str], said: str) -> None:

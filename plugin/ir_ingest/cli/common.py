@@ -196,6 +196,10 @@ def chosen_format(
     return given or named or formats[0]
 
 
+#: The largest whole number a store's integer columns hold (a run id, a limit).
+_LARGEST = 2**63 - 1
+
+
 def whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
     """The ``parser`` of an option or argument that takes a whole number from ``minimum`` to
     ``maximum``: Typer's own check said "Input should be a valid integer" without the value
@@ -206,6 +210,8 @@ def whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], in
             number = int(value)
         except ValueError:
             raise typer.BadParameter(f"{value!r} is not a whole number") from None
+        if maximum is None and number > _LARGEST:  # had ended in a traceback (OverflowError)
+            raise typer.BadParameter(f"{number}; use {minimum} to {_LARGEST}")
         if number < minimum or (maximum is not None and number > maximum):
             allowed = f"{minimum} to {maximum}" if maximum is not None else f"{minimum} or more"
             raise typer.BadParameter(f"{number}; use {allowed}")
