@@ -355,3 +355,17 @@ def test_help_names_what_each_option_takes_as_the_readme_does() -> None:
         options = [line for line in shown.splitlines() if line.lstrip().startswith("-")]
         assert options, command
         assert not [line for line in options if "<" in line.split("  ")[1]], (command, shown)
+
+
+@pytest.mark.parametrize("command", ["harvest", "check"])
+@pytest.mark.parametrize("agent", ["bot/1\nX-Evil: 1", "", " "])
+def test_a_user_agent_no_request_can_send_is_refused_before_asking(
+    db: str, tmp_path: Path, command: str, agent: str
+) -> None:
+    """A line break had reached requests (InvalidHeader) once the run had begun."""
+    result = runner.invoke(
+        app, ["--db", db, command, "http://127.0.0.1:9/oai", "--user-agent", agent]
+    )
+    assert result.exit_code == 2
+    assert f"Invalid value for '--user-agent': {agent!r}; give printable text" in result.output
+    assert not (tmp_path / "cli.sqlite3").exists()

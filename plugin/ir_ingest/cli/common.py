@@ -257,9 +257,22 @@ OutputOption = Annotated[
         callback=_stdout_as_none,
     ),
 ]
+
+
+def _user_agent(value: str | None) -> str | None:
+    # A line break had been sent to requests, which refused it (InvalidHeader) once the run
+    # had begun: a failed run kept, for a command line to fix.
+    if value is not None and (not value.strip() or not value.isprintable()):
+        raise typer.BadParameter(f"{value!r}; give printable text, such as 'my-harvester/1.0'")
+    return value
+
+
 #: ``--user-agent``: what harvest and check send.
 UserAgentOption = Annotated[
-    str | None, typer.Option("--user-agent", metavar="UA", help="User-Agent header to send.")
+    str | None,
+    typer.Option(
+        "--user-agent", metavar="UA", callback=_user_agent, help="User-Agent header to send."
+    ),
 ]
 
 
