@@ -10,7 +10,7 @@ import pytest
 
 from ir_ingest.entry import Outcome
 from ir_ingest.errors import ConfigError, HarvestError, OAIProtocolError
-from ir_ingest.oai.getrecord import fetch_by_identifiers
+from ir_ingest.oai.getrecord import fetch_by_identifiers, fetch_url
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from tests.oai.scripted import page, record, scripted
@@ -50,6 +50,26 @@ def test_an_identifier_given_twice_is_fetched_once(demo_records: list[ProvidedRe
     with serve_in_background(fixture_endpoint_app(demo_records)) as url:
         entries = fetch_by_identifiers(url, [one, two, one], prefix="oai_dc")
     assert [e.harvested.identifier for e in entries] == [one, two]
+
+
+def test_a_list_url_that_goes_on_is_said_to_give_its_first_page_only(
+    demo_records: list[ProvidedRecord], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The first page alone had been taken without a word, as if the list were whole."""
+    with serve_in_background(fixture_endpoint_app(demo_records, batch_size=10)) as url:
+        first = fetch_url(f"{url}?verb=ListRecords&metadataPrefix=oai_dc")
+        assert [r.message for r in caplog.records] == [
+            f"{url}?verb=ListRecords&metadataPrefix=oai_dc: the list goes on (it ends in a "
+            f"resumptionToken): only its first page is read; ir-ingest harvest {url} takes "
+            "every page"
+        ]
+        caplog.clear()
+        one = fetch_url(
+            f"{url}?verb=GetRecord&metadataPrefix=oai_dc&identifier={first[0].harvested.identifier}"
+        )
+    assert len(first) == 10
+    assert len(one) == 1
+    assert caplog.records == [], "a GetRecord answer has no list to go on"
 
 
 def test_a_deleted_record_is_a_tombstone(store: Store, demo_records: list[ProvidedRecord]) -> None:

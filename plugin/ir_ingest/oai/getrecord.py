@@ -9,6 +9,7 @@ endpoint reports deleted becomes a tombstone, as in a harvest.
 
 from __future__ import annotations
 
+import logging
 from contextlib import closing
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -26,10 +27,13 @@ from ir_ingest.oai.harvest import (
 from ir_ingest.oai.transport import Transport
 from ir_ingest.pipeline import Sources, all_read, process, process_document
 from ir_ingest.secrets import public_url
+from ir_ingest.xmlsafe import OAI_NS, parse
 
 if TYPE_CHECKING:
     from ir_ingest.entry import Entry
     from ir_ingest.oai.transport import TransportPolicy
+
+log = logging.getLogger(__name__)
 
 
 def fetch_by_identifiers(
@@ -106,8 +110,24 @@ def fetch_url(
     endpoint = public_url(without_oai_arguments(url))
     entries = all_read(process_document(raw, shown, prefix, crosswalk, endpoint, sources), shown)
     asked = dict(parse_qsl(parts.query))
+    if _list_goes_on(raw):
+        # Said on stderr, as a retry is: the first page alone had been taken without a word,
+        # as if the list were whole.
+        log.warning(
+            "%s: the list goes on (it ends in a resumptionToken): only its first page is read; "
+            "ir-ingest harvest %s takes every page",
+            shown,
+            endpoint,
+        )
     if asked.get("verb") == "GetRecord" and "identifier" in asked:
         wanted = asked["identifier"].strip()
         if any(entry.harvested.identifier != wanted for entry in entries):
             raise IngestError(f"{shown}: the answer holds another record than {wanted!r}")
     return entries
+
+
+def _list_goes_on(raw: bytes) -> bool:
+    """Whether an OAI-PMH list answer (ListRecords) ends in a resumption token that leads on
+    (§3.5: an empty one ends the list)."""
+    token = parse(raw).root.find(f"{{{OAI_NS}}}*/{{{OAI_NS}}}resumptionToken")
+    return token is not None and bool((token.text or "").strip())
