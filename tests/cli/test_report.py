@@ -185,7 +185,7 @@ def test_report_to_a_file_takes_the_format_its_suffix_names(db: str, tmp_path: P
         assert written.exit_code == 0, written.output
         assert path.read_text(encoding="utf-8").startswith(starts), name
     agreeing = tmp_path / "agree.json"
-    given = ["--db", db, "report", "-o", str(agreeing), "--format", "json"]
+    given = ["--db", db, "report", "-o", str(agreeing), "--format", "JSON"]  # any case
     assert runner.invoke(app, given).exit_code == 0
     assert json.loads(agreeing.read_text(encoding="utf-8"))["run_id"] == run_id
 

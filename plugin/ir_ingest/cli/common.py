@@ -181,11 +181,13 @@ def chosen_format(
     names in ``suffixes`` (in any case), else the first of ``formats``.  A ``--format``
     unknown or contradicted by the suffix is refused, with exit status 2 as Typer gives a bad
     option: HTML in a ``.json`` file is a mistake, not a wish.  ``given_as`` is ``-o`` as
-    given, when ``output`` is it without a compression suffix (``x.jsonl`` of ``x.jsonl.gz``)."""
-    if given is not None and given not in formats:
+    given, when ``output`` is it without a compression suffix (``x.jsonl`` of ``x.jsonl.gz``).
+    ``--format`` is read in any case, as the suffix is (``--format JSON`` had been refused)."""
+    if given is not None and given.lower() not in formats:
         one_of = f"{', '.join(formats[:-1])} or {formats[-1]}"
         err.print(f"--format must be {one_of}, got {given!r}")
         raise typer.Exit(2)
+    given = given.lower() if given is not None else None
     named = suffixes.get(output.suffix.lower()) if output is not None else None
     if given is not None and named is not None and given != named:
         err.print(
