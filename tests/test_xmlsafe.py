@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import os
+import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -14,7 +17,6 @@ from ir_ingest.oai.provider import serve_in_background
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from pathlib import Path
 
 
 def test_parses_plain_xml() -> None:
@@ -202,7 +204,7 @@ def test_a_gzip_file_is_read_decompressed_and_bounded_as_it_unfolds(tmp_path: Pa
     assert xmlsafe.read_bounded(page) == b"<a>eels</a>"
     bomb = tmp_path / "bomb.xml.gz"
     bomb.write_bytes(gzip.compress(b" " * 10_000_000))  # 10 MB of spaces in about 10 KB
-    with pytest.raises(XMLError, match="over 1,024 bytes decompressed") as caught:
+    with pytest.raises(XMLError, match="over the limit of 1,024 bytes decompressed") as caught:
         xmlsafe.read_bounded(bomb, max_bytes=1024)
     assert caught.value.code == "xml.too_large"
     cut = tmp_path / "cut.xml.gz"
@@ -210,6 +212,27 @@ def test_a_gzip_file_is_read_decompressed_and_bounded_as_it_unfolds(tmp_path: Pa
     with pytest.raises(XMLError, match="gzip-compressed, and its compressed data is broken") as bad:
         xmlsafe.read_bounded(cut)
     assert bad.value.code == "xml.unreadable"
+
+
+def test_a_pipe_or_a_device_is_read_bounded_without_seeking_and_said_over_the_limit(
+    tmp_path: Path,
+) -> None:
+    """A named pipe cannot seek ("cannot read the file: None"); /dev/zero has no size (it was
+    "0 bytes, over the limit")."""
+    pipe = tmp_path / "page.fifo"
+    os.mkfifo(pipe)
+    for written in (b"<a>eels</a>", gzip.compress(b"<a>eels</a>")):
+        writer = threading.Thread(target=pipe.write_bytes, args=(written,))
+        writer.start()
+        assert xmlsafe.read_bounded(pipe) == b"<a>eels</a>"
+        writer.join()
+    with pytest.raises(XMLError) as caught:
+        xmlsafe.read_bounded(Path("/dev/zero"), max_bytes=1024)
+    assert str(caught.value).endswith("the document is over the limit of 1,024 bytes")
+    big = tmp_path / "big.xml"
+    big.write_bytes(b" " * 2000)
+    with pytest.raises(XMLError, match=r"is 2,000 bytes, over the limit of 1,024$"):
+        xmlsafe.read_bounded(big, max_bytes=1024)
 
 
 def test_utf16_documents_parse() -> None:

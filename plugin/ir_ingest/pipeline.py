@@ -229,7 +229,10 @@ def _file_bytes(path: Path) -> bytes:
         return xmlsafe.read_bounded(path)
     except OSError as exc:
         raise XMLError(
-            f"cannot read the file: {exc.strerror}", code="xml.unreadable", source=str(path)
+            # An OSError without an errno (io.UnsupportedOperation) had said "None".
+            f"cannot read the file: {exc.strerror or exc}",
+            code="xml.unreadable",
+            source=str(path),
         ) from exc
 
 

@@ -16,6 +16,7 @@ import gzip
 import html
 import os
 import re
+import stat
 import threading
 import zlib
 from dataclasses import dataclass
@@ -165,8 +166,9 @@ def read_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     (``xml.too_large``) when it is over the limit, (``xml.unreadable``) when its gzip is broken.
     """
     with path.open("rb") as handle:
-        zipped = handle.read(2) == GZIP_MAGIC
-        handle.seek(0)
+        # Peeked, not read and sought back: a named pipe (a process substitution, <(zcat …))
+        # cannot seek, and was "cannot read the file: None".
+        zipped = handle.peek(2)[:2] == GZIP_MAGIC
         if zipped:
             try:
                 data = gunzip_bounded(handle, max_bytes)
@@ -176,13 +178,20 @@ def read_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
                     code="xml.unreadable",
                     source=str(path),
                 ) from exc
-            size_said = f"over {max_bytes:,} bytes decompressed"
+            said = f"over the limit of {max_bytes:,} bytes decompressed"
         else:
             data = handle.read(max_bytes + 1)
-            size_said = f"{os.fstat(handle.fileno()).st_size:,} bytes"
+            # A device or a pipe has no size to tell (/dev/zero was "0 bytes, over the limit").
+            status = os.fstat(handle.fileno())
+            sized = stat.S_ISREG(status.st_mode) and status.st_size > max_bytes
+            said = (
+                f"{status.st_size:,} bytes, over the limit of {max_bytes:,}"
+                if sized
+                else f"over the limit of {max_bytes:,} bytes"
+            )
     if len(data) > max_bytes:
         raise XMLError(
-            f"the document is {size_said}, over the limit of {max_bytes:,}",
+            f"the document is {said}",
             code="xml.too_large",
             source=str(path),
         )
