@@ -355,8 +355,13 @@ def test_missing_keys_and_bad_yaml(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="missing required key 'root'"):
         load_crosswalk(path)
     path.write_text("format: [unclosed\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="cannot read crosswalk"):
+    with pytest.raises(ConfigError) as caught:
         load_crosswalk(path)
+    # one line, naming the place in the file (PyYAML's took three, 'in "<unicode string>"')
+    assert str(caught.value) == (
+        f"{path}, line 2, column 1: cannot read crosswalk: did not find expected ',' or ']' "
+        "(while parsing a flow sequence)"
+    )
     # A user's crosswalk directory is data: YAML's Python tags are refused, never run.
     path.write_text("format: !!python/object/apply:os.getpid []\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"cannot read crosswalk.*python/object"):

@@ -198,13 +198,26 @@ def _included(path: Path, name: Any, including: tuple[Path, ...]) -> Crosswalk |
 _SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _yaml_error(path: Path, exc: yaml.YAMLError) -> str:
+    """A YAML error as one line, naming the file's line and column: PyYAML's own message took
+    three lines, and named the place as 'in "<unicode string>"'."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"{path}, line {mark.line + 1}, column {mark.column + 1}" if mark else f"{path}"
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    said = f"{problem} ({context})" if context else problem
+    return f"{where}: cannot read crosswalk: {' '.join(said.split())}"
+
+
 def _read_mapping(path: Path) -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except UnicodeDecodeError as exc:
         raise ConfigError(not_utf8(path, exc)) from exc
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read crosswalk: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read crosswalk: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(_yaml_error(path, exc)) from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a crosswalk file is a mapping, got {type(data).__name__}")
     unknown = set(data) - _FILE_KEYS
