@@ -183,7 +183,9 @@ def harvest(
     full: Annotated[
         bool,
         typer.Option(
-            "--full", help="Ask for everything, then list records gone from the source for review."
+            "--full",
+            help="Ask for everything (with --from, what changed since then), then list the "
+            "records gone from the whole source for review.",
         ),
     ] = False,
     window: Annotated[
