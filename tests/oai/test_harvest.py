@@ -239,7 +239,10 @@ def test_auto_without_formats_and_auto_for_a_sources_crosswalk(
             r"ListMetadataFormats, for --prefix auto.*name the format \(--prefix, or prefix = "
             r"in the source's config\)$",
         ),
-        (b"<html><body>Please log in</body></html>", "no OAI-PMH response.*base URL[^;]*$"),
+        (
+            b"<html><body>Please log in</body></html>",
+            "an HTML page, not an OAI-PMH response.*base URL[^;]*$",
+        ),
         (b"<!DOCTYPE html><p>Please log in<br>", "an HTML page, not XML: is this[^;]*$"),
     ):
         with (

@@ -166,7 +166,10 @@ def test_a_first_run_whose_identify_answers_no_oai_pmh_fails(store: Store) -> No
     html = b"<html><body>Log in</body></html>"
     policy = TransportPolicy(retries=1, backoff=0.01)
     answers = scripted(_one_record, log, identify_body=html)
-    with serve_in_background(answers) as url, pytest.raises(HarvestError, match="no OAI-PMH"):
+    with (
+        serve_in_background(answers) as url,
+        pytest.raises(HarvestError, match="an HTML page, not an OAI-PMH response"),
+    ):
         run_harvest(url, "oai_dc", store=store, policy=policy)
     assert [params["verb"] for params in log] == ["Identify", "Identify"]
 

@@ -162,9 +162,11 @@ def test_the_delay_holds_between_all_requests_of_parallel_windows(
     starts = sorted(at for at, _, _ in plan.seen)
     assert len(starts) > 10
     # Arrivals at the endpoint, not starts: a loaded machine delays one request more than the
-    # next now and then (it failed at 0.15 s while another test suite ran).  Without the delay,
-    # four windows' requests come within milliseconds of each other.
-    assert min(b - a for a, b in pairwise(starts)) >= 0.1
+    # next now and then, which shortens the gap after it (0.15 s, then 0.09 s of 0.2 s, while
+    # other test suites ran); the span of them all is as long as the delays.  Without the
+    # delay, four windows' requests come within milliseconds of each other.
+    assert starts[-1] - starts[0] >= 0.2 * (len(starts) - 1) - 0.1
+    assert min(b - a for a, b in pairwise(starts)) >= 0.05
 
 
 @pytest.mark.parametrize("parallel", [1, 4])
