@@ -12,6 +12,8 @@ import jsonschema
 import pytest
 
 from ir_ingest.cli import app
+from ir_ingest.cli import records as records_cli
+from ir_ingest.errors import IngestError
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from ir_ingest.schema import checked_in_schema
 from ir_ingest.store import Store
@@ -549,3 +551,36 @@ def test_blank_options_of_import_and_crosswalk_exit_2(db: str) -> None:
             result = runner.invoke(app, ["--db", db, *command, str(SEED_CHAPTER), option, ""])
             assert result.exit_code == 2, (command, option, result.output)
             assert result.output.startswith("error: --"), result.output
+
+
+def test_an_export_that_fails_part_way_leaves_the_last_one_whole(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It had been cut short where it failed, the export before it lost.
+    runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)])
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    last = folder / "records.jsonl"
+    last.write_text("the last export\n", encoding="utf-8")
+    last.chmod(0o640)
+
+    def failing(_: object) -> bytes:
+        raise IngestError("the store went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(records_cli, "_record_only", failing)
+        result = runner.invoke(app, ["--db", db, "export", "-o", str(last)])
+    assert result.exit_code == 1
+    assert last.read_text(encoding="utf-8") == "the last export\n"
+    assert [p.name for p in folder.iterdir()] == ["records.jsonl"], "no part left"
+    # Written whole, it takes the last one's place, and its mode.
+    assert runner.invoke(app, ["--db", db, "export", "-o", str(last)]).exit_code == 0
+    assert len(_lines_of(last.read_text(encoding="utf-8"))) == 1
+    assert last.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in folder.iterdir()] == ["records.jsonl"]
+    # A symbolic link stays one: the file it names is the one replaced.
+    link = folder / "latest.jsonl"
+    link.symlink_to(last)
+    assert runner.invoke(app, ["--db", db, "export", "-o", str(link)]).exit_code == 0
+    assert link.is_symlink()
+    assert len(_lines_of(last.read_text(encoding="utf-8"))) == 1

@@ -7,6 +7,7 @@ import math
 import os
 import shlex
 import signal
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,6 +161,34 @@ def main_options(
             add_crosswalk_dir(folder)
             if (folder / "lookups").is_dir():
                 add_lookup_dir(folder / "lookups")
+
+
+@contextmanager
+def written_whole(path: Path) -> Iterator[Path]:
+    """A file to write beside ``path``, put in its place once written whole, with the mode
+    ``path`` has (or a new file's): an export that fails or is stopped part-way leaves the
+    file it would have replaced as it was, not cut short.  Not a regular file (``-o
+    /dev/stdout``, a named pipe) is written to as it is."""
+    if path.exists() and not path.is_file():  # /dev/stdout's link leads to no path
+        yield path
+        return
+    target = path.resolve()  # a symbolic link stays one: the file it names is replaced
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(handle)
+    part = Path(name)
+    try:
+        yield part
+        part.chmod(target.stat().st_mode & 0o7777 if target.exists() else _new_file_mode())
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def _new_file_mode() -> int:
+    """The mode ``open`` gives a new file: 0o666 less the umask (mkstemp's is 0o600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_text(path: Path, text: str) -> None:

@@ -19,6 +19,7 @@ from ir_ingest.cli.common import (
     chosen_format,
     fail_cleanly,
     whole_number,
+    written_whole,
 )
 from ir_ingest.cli.runs import Where, refuse_blank, resolved
 from ir_ingest.config import AUTO_PREFIX
@@ -380,7 +381,7 @@ def export(
                 written = _write_records(lines, stdout, written_as)
         else:
             try:
-                with _text_file(output, packed) as handle:
+                with written_whole(output) as part, _text_file(part, packed) as handle:
                     written = _write_records(lines, handle, written_as)
             except OSError as exc:
                 raise IngestError(f"cannot write {output}: {exc.strerror}") from exc
