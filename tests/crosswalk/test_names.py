@@ -207,22 +207,23 @@ def test_agent_persons_no_group(value: str, family: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value",
+    ("value", "family"),
     [
         # Placeholders for an unknown maker: "engraver" is no family name, "Unknown" no given.
-        "Unknown engraver (map)",
-        "Unknown",
-        "[unknown]",
-        "Anonymous",
-        "Anon.",
-        "Engraver unknown",
-        "Auteur inconnu",
-        "Unknown, 1790-1850",
-        "N.N.",
+        # All of it is the family name, as DataCite's "Anonymous" is (InvenioRDM needs one).
+        ("Unknown engraver (map)", "Unknown engraver"),
+        ("Unknown", "Unknown"),
+        ("[unknown]", "[unknown]"),
+        ("Anonymous", "Anonymous"),
+        ("Anon.", "Anon."),
+        ("Engraver unknown", "Engraver unknown"),
+        ("Auteur inconnu", "Auteur inconnu"),
+        ("Unknown, 1790-1850", "Unknown"),
+        ("N.N.", "N.N."),
     ],
 )
-def test_agent_unknown_persons_have_no_name_parts(value: str) -> None:
-    assert names.agent(value) == {"type": "personal", "name": value}
+def test_agent_unknown_persons_are_all_family_name(value: str, family: str) -> None:
+    assert names.agent(value) == {"type": "personal", "name": value, "family_name": family}
 
 
 @pytest.mark.parametrize(
@@ -241,7 +242,7 @@ def test_agent_names_that_are_no_placeholders(value: str, family: str, given: st
 
 def test_an_unknown_persons_role_is_read() -> None:
     agent = names.agent("Unknown (ed.)")
-    assert (agent.get("family_name"), agent["role"]) == (None, "edt")
+    assert (agent.get("family_name"), agent["role"]) == ("Unknown", "edt")
 
 
 def test_a_group_after_a_person_is_an_agent_not_an_affiliation() -> None:

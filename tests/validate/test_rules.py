@@ -160,8 +160,11 @@ ONE_WORD = Agent(name="Tripdatabase", family_name="Tripdatabase")
         ({"contributors": [ONE_WORD]}, "contributors"),
         ({"host": Host(title="B", editors=[Agent(family_name="Roe")])}, "host.editors"),
         ({"host": Host(title="B", creators=[ONE_WORD])}, "host.creators"),
-        # A placeholder for an unknown person, a name without parts (names._is_unknown).
-        ({"creators": [Agent(name="Unknown engraver")]}, "creators"),
+        # A placeholder for an unknown person, all family name (names._is_unknown).
+        (
+            {"creators": [Agent(name="Unknown engraver", family_name="Unknown engraver")]},
+            "creators",
+        ),
         # An organisation, a person known by a given name, a name written whole: nothing.
         ({"creators": [Agent(type="organizational", name="Tripdatabase")]}, None),
         ({"creators": [Agent(name="Madonna", given_name="Madonna")]}, None),

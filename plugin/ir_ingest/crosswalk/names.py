@@ -67,7 +67,8 @@ def agent(value: str) -> dict[str, Any]:
     dates (``, 1742-1826`` or ``(1742-1826)``), a role in parentheses, and any other qualifier in
     parentheses after a name without a comma are not part of the family or given name: a known
     role (``(ed.)``) becomes ``role``.  A placeholder for an unknown person ("Anonymous",
-    "Unknown scribe") is a person with a name but no parts (:func:`_is_unknown`).  ``name``
+    "Unknown scribe") is a person whose family name it is, without a given name
+    (:func:`_is_unknown`).  ``name``
     keeps the string as the source wrote it, so nothing taken out of the parts is lost.
     """
     name = clean_text(value).strip(" ,;")
@@ -171,13 +172,15 @@ def _without_role(name: str) -> tuple[str, tuple[str, str] | None]:
 def _person_parts(name: str) -> tuple[str, str]:
     """Family and given name of ``Family, Given``, of a name written family name first without
     a comma (``Family J.A.``, ``Family Given Patronymic``: :func:`.name_order.family_words`), of
-    ``Given [particles] Family``; a title before them goes.  Neither ("", "") for a placeholder
-    (:func:`_is_unknown`)."""
+    ``Given [particles] Family``; a title before them goes.  A placeholder (:func:`_is_unknown`)
+    is all family name, as a name of one word is: InvenioRDM needs one of a person, and
+    DataCite's practice for an unknown person is ``familyName`` "Anonymous"; what a given name
+    would be is no one's ("Unknown scribe" had been family name "scribe", given "Unknown")."""
     if "," in name:
         return _inverted_parts(name)
     words = name.split(" ")
     if _is_unknown(words):
-        return "", ""
+        return name, ""
     while len(words) > 1 and words[0].lower().rstrip(".") in _HONORIFICS:
         words = words[1:]  # "Prof. Meera Iyer" (so Zenodo has creators): no given name "Prof."
     family = family_words(words)

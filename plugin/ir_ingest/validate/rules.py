@@ -139,8 +139,8 @@ def _given_names(record: Record) -> Issue | None:
 
     A type cannot say that a name a source wrote as one word ("Tripdatabase") is no person's:
     the crosswalk reads it as a family name.  A placeholder ("Anonymous", "Unknown scribe"),
-    which the crosswalk reads as a person's name without parts, is said too: the record names
-    no one, as the code's help tells.  An organisation is not a person, a nameless agent is
+    which the crosswalk reads as a family name alone, is said too: the record names no one,
+    as the code's help tells.  An organisation is not a person, a nameless agent is
     :func:`_creators`' concern, and a name in a script written without spaces ("萬庚鑫") is
     whole as it stands.
     """
