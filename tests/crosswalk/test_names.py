@@ -253,6 +253,14 @@ def test_a_group_after_a_person_is_an_agent_not_an_affiliation() -> None:
         ("personal", "Primrose", None),
         ("organizational", "Harbour 7", None),
     ]
+    # Nor is an ensemble, known by its word alone.
+    agents = names.agents("Ma, Lin; Kestrel Road Ensemble")
+    assert [a["type"] for a in agents] == ["personal", "organizational"]
+    # A body whose name begins with "The" is one's affiliation: it had become a creator.
+    agents = names.agents("Smith, Jo; The University of Kestrelford, Kestrelford, UK")
+    assert [(a["type"], a.get("affiliations")) for a in agents] == [
+        ("personal", [{"name": "The University of Kestrelford, Kestrelford, UK"}])
+    ]
 
 
 @pytest.mark.parametrize(
