@@ -498,14 +498,28 @@ def explain(code: str) -> list[str]:
 
 def listing(stages: Iterable[str]) -> list[str]:
     """Each stage's codes with what they mean, a line a code; a blank line between stages."""
-    width = max(map(len, CODES))
     lines: list[str] = []
     for stage in stages:
         if lines:
             lines.append("")
         lines.append(f"{stage}: {STAGES[stage]}")
-        lines += [f"  {code:<{width}}  {CODES[code].meaning}" for code in stage_codes(stage)]
+        lines += code_lines(stage_codes(stage))
     return lines
+
+
+def code_lines(codes: Iterable[str]) -> list[str]:
+    """A line a code with what it means, the meanings in one column (that of every code)."""
+    width = max(map(len, CODES))
+    return [f"  {code:<{width}}  {CODES[code].meaning}" for code in codes]
+
+
+def starting_with(asked: str) -> list[str]:
+    """The catalogued codes that begin with ``asked`` (normalized), in catalogue order: a
+    family of codes such as ``validate.missing``; none for a stage or a whole code."""
+    begun = normalized(asked)
+    if "." not in begun:  # a stage's name is a stage, or a misspelling of one
+        return []
+    return [code for code in CODES if code.startswith(begun) and code != begun]
 
 
 def stage_codes(stage: str) -> list[str]:

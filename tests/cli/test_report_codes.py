@@ -54,10 +54,20 @@ def test_an_unknown_code_is_a_usage_error_naming_the_codes_it_is_close_to() -> N
         "error: no issue code or stage 'xml.malformd'; did you mean xml.malformed? "
         "(ir-ingest codes lists them all)"
     )
-    several = runner.invoke(app, ["codes", "validate.missing"])
+    several = runner.invoke(app, ["codes", "xml.malfromed"])
     assert several.exit_code == 2
-    assert "did you mean validate.missing_" in several.output
-    assert " or validate.missing_" in several.output
+    assert "did you mean xml.malformed" in several.output
+
+
+def test_the_beginning_of_several_codes_lists_every_one_of_them() -> None:
+    result = runner.invoke(app, ["codes", "Validate.Missing"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    family = [code for code in CODES if code.startswith("validate.missing")]
+    assert len(family) > 3  # more than "did you mean" had named
+    assert lines[0] == f"{len(family)} codes begin with validate.missing:"
+    assert [line.split()[0] for line in lines[1:]] == family
+    assert lines[1].split(maxsplit=1)[1] == CODES[family[0]].meaning
     far = runner.invoke(app, ["codes", "nothing-like-it"])
     assert far.exit_code == 2
     assert far.output.strip() == (
