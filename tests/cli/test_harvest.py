@@ -217,10 +217,16 @@ def test_strict_runs_exit_3_when_records_failed_or_are_invalid(db: str, oai_endp
     harvest = ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc"]
     strict = runner.invoke(app, [*harvest, "--strict"])
     assert strict.exit_code == 3, strict.output
-    assert "--strict: records failed: 0, invalid: 1" in strict.output
+    assert "--strict: 1 invalid, 0 failed\n" in strict.output
     assert runner.invoke(app, harvest).exit_code == 0, "without --strict it is a report"
     again = runner.invoke(app, ["--db", db, "reprocess", "--strict"])
     assert again.exit_code == 3, "the record stored invalid is still invalid"
+    unchanged = runner.invoke(app, [*harvest, "--full", "--strict"])
+    assert unchanged.exit_code == 3, unchanged.output
+    # The summary's words: its "0 invalid" is the invalid records this run stored.
+    assert ", 0 invalid, 0 failed" in unchanged.output
+    assert "(1 of them still invalid)" in unchanged.output
+    assert "--strict: 0 invalid (1 unchanged, still invalid), 0 failed\n" in unchanged.output
 
 
 def test_a_strict_run_cut_short_exits_3(db: str) -> None:
@@ -237,7 +243,7 @@ def test_a_strict_run_cut_short_exits_3(db: str) -> None:
         cut = runner.invoke(app, ["--db", db, "harvest", url, "--prefix", "oai_dc", "--strict"])
     assert cut.exit_code == 3, cut.output
     assert "Run 1 incomplete" in cut.output
-    assert "--strict: the run was cut short; records failed: 0, invalid: 3" in cut.output
+    assert "--strict: the run was cut short; 3 invalid, 0 failed" in cut.output
 
 
 def test_a_strict_run_with_a_warning_of_its_own_exits_3(db: str, oai_endpoint: str) -> None:
@@ -245,9 +251,7 @@ def test_a_strict_run_with_a_warning_of_its_own_exits_3(db: str, oai_endpoint: s
     harvest = ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--set", "openair"]
     strict = runner.invoke(app, [*harvest, "--strict"])
     assert strict.exit_code == 3, strict.output
-    assert "--strict: records failed: 0, invalid: 0; run issues: harvest.unknown_set" in (
-        strict.output
-    )
+    assert "--strict: 0 invalid, 0 failed; run issues: harvest.unknown_set" in (strict.output)
     assert runner.invoke(app, harvest).exit_code == 0, "without --strict it is a report"
 
 
@@ -662,7 +666,7 @@ def test_harvest_all_strict_exits_3_when_a_run_is_faulted(
     cli = ["--db", db, "--config", str(config), "harvest", "--all"]
     strict = runner.invoke(app, [*cli, "--strict", "--full"])
     assert strict.exit_code == 3, "the demo's one invalid record"
-    assert "--strict: records failed: 0, invalid: 1" in strict.output
+    assert "--strict: 1 invalid, 0 failed" in strict.output
     assert runner.invoke(app, cli).exit_code == 0, "without --strict it is a report"
 
 

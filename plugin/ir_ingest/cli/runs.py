@@ -202,5 +202,10 @@ def show_summary(
         return False
     cut = "the run was cut short; " if report.status == "incomplete" else ""
     said = f"; run issues: {', '.join(warned)}" if warned else ""
-    err.print(f"--strict: {cut}records failed: {failed}, invalid: {invalid}{said}")
+    # In the summary's words: "invalid: 1" beside its "0 invalid (1 of them still invalid)"
+    # had read as a contradiction; the records unchanged but invalid are said apart.
+    still = report.unchanged_invalid
+    unchanged = f" ({still} unchanged, still invalid)" if still else ""
+    stored = report.counts["invalid"]
+    err.print(f"--strict: {cut}{stored} invalid{unchanged}, {failed} failed{said}")
     return True
