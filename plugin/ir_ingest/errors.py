@@ -22,6 +22,14 @@ class UsageError(ConfigError):
     Typer refuses, so that a cron job's wrapper can tell a line to fix from a run to retry."""
 
 
+class CrosswalkChoiceError(ConfigError):
+    """A crosswalk or format chosen by name cannot be had: no crosswalk has the name, or the
+    crosswalk named does not read the format named beside it.  Raised alike whoever chose:
+    the config's choice is a configuration error (exit 1), the command line's a line to fix,
+    which the CLI turns into a :class:`UsageError` (exit 2).  A crosswalk *file* that cannot
+    be read is a plain :class:`ConfigError`, whoever named it."""
+
+
 class XMLError(IngestError):
     """XML could not be read safely.
 

@@ -62,7 +62,12 @@ def test_a_value_no_check_can_take_is_refused_before_any_request(db: str) -> Non
     for args, said, status in (
         (["--prefix", ""], "error: --prefix must name a format, or be auto", 2),
         (["--set", ""], "error: --set must name a set", 2),
-        (["--crosswalk", "nope"], "error: no crosswalk is named 'nope'", 1),
+        (["--crosswalk", "nope"], "error: no crosswalk is named 'nope'", 2),
+        (
+            ["--prefix", "mods", "--crosswalk", "oai_dc"],
+            "error: the crosswalk 'oai_dc' does not read mods records",
+            2,
+        ),
     ):
         result = runner.invoke(app, ["--db", db, "check", "http://127.0.0.1:9/oai", *args])
         assert result.exit_code == status, args

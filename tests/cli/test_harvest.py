@@ -129,6 +129,7 @@ def test_a_source_naming_no_crosswalk_is_refused_naming_the_source(db: str, tmp_
         app, ["--db", db, "--config", str(config), "harvest", "demo", "--crosswalk", "nope"]
     )
     assert "[sources.demo]" not in given.output, "--crosswalk is the command line's word"
+    assert given.exit_code == 2, "a line to fix, where the config's word is a config error"
     assert "no crosswalk is named 'nope'" in given.output
     assert not Path(db.removeprefix("sqlite:///")).exists(), "refused before the store is made"
 
@@ -337,7 +338,7 @@ def test_a_sources_crosswalk_from_the_config(db: str, oai_endpoint: str, tmp_pat
     refused = runner.invoke(
         app, ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--crosswalk", "nope"]
     )
-    assert refused.exit_code == 1
+    assert refused.exit_code == 2
     assert "no crosswalk is named 'nope'" in refused.output
 
 

@@ -6,6 +6,7 @@ import copy
 import gzip
 import json
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import jsonschema
@@ -18,12 +19,10 @@ from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_i
 from ir_ingest.schema import checked_in_schema
 from ir_ingest.store import Store
 from tests.cli.conftest import runner, store_counts, titles_only
-from tests.conftest import SEED_CHAPTER
+from tests.conftest import SEED_CHAPTER, misspelt_crosswalk
 from tests.oai.scripted import page, record, scripted
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from lxml import etree
 
 DC = "http://purl.org/dc/elements/1.1/"
@@ -295,8 +294,19 @@ def test_an_older_export_imported_after_a_newer_one_is_skipped(db: str, tmp_path
 def test_a_format_typo_is_an_error_not_a_guess() -> None:
     for command in ("crosswalk", "import"):
         result = runner.invoke(app, [command, str(SEED_CHAPTER), "--prefix", "mdos"])
-        assert result.exit_code == 1
+        assert result.exit_code == 2, "a command line no run can take"
         assert "no crosswalk for format 'mdos'; known formats: mods, oai_dc, qdc" in result.output
+
+
+def test_a_crosswalk_that_does_not_read_the_format_given_is_a_usage_error(db: str) -> None:
+    for command in ("crosswalk", "import"):
+        result = runner.invoke(
+            app,
+            ["--db", db, command, str(SEED_CHAPTER), "--prefix", "mods", "--crosswalk", "oai_dc"],
+        )
+        assert result.exit_code == 2, result.output
+        assert "the crosswalk 'oai_dc' does not read mods records" in result.output
+    assert not Path(db.removeprefix("sqlite:///")).exists(), "refused before the store is made"
 
 
 def test_prefix_auto_is_the_format_the_root_names() -> None:
@@ -377,6 +387,19 @@ def test_crosswalk_of_a_collection_prints_an_array(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_broken_crosswalk_file_stays_a_failure_not_a_usage_error(tmp_path: Path) -> None:
+    broken = misspelt_crosswalk(tmp_path / "mine")
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text('crosswalk_dirs = ["mine"]\n', "utf-8")
+    for named in ("oai_dc", "nope"):  # the file is read before any name is looked up
+        result = runner.invoke(
+            app, ["--config", str(config), "crosswalk", str(SEED_CHAPTER), "--crosswalk", named]
+        )
+        assert result.exit_code == 1, "a file to fix, not the command line"
+        assert result.output.startswith(f"error: {broken} rule 1: host has no field 'titel';")
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
 def test_import_and_crosswalk_read_a_file_with_a_named_crosswalk(db: str, tmp_path: Path) -> None:
     titles_only(tmp_path / "mine")
     config = tmp_path / "ir-ingest.toml"
@@ -401,13 +424,13 @@ def test_import_and_crosswalk_read_a_file_with_a_named_crosswalk(db: str, tmp_pa
     assert [json.loads(line)["source"]["crosswalk"] for line in exported] == ["titles_only"]
 
     by_file = runner.invoke(app, [*base, "crosswalk", str(record), "--crosswalk", "titles"])
-    assert by_file.exit_code == 1
+    assert by_file.exit_code == 2, "a name on the command line that names no crosswalk"
     assert "titles.yaml is the crosswalk 'titles_only' (its format: key names it)" in " ".join(
         by_file.output.split()
     )
     for command in ("import", "crosswalk"):
         refused = runner.invoke(app, [*base, command, str(record), "--crosswalk", "nope"])
-        assert refused.exit_code == 1
+        assert refused.exit_code == 2
         assert "no crosswalk is named 'nope'; known: mods, oai_dc, qdc, titles_only" in (
             refused.output
         )

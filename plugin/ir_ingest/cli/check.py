@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ir_ingest.cli.common import Settings, UserAgentOption, app, fail_cleanly
-from ir_ingest.cli.runs import Where, refuse_blank, resolved
+from ir_ingest.cli.runs import Where, check_given_crosswalk, refuse_blank, resolved
 from ir_ingest.console import print_finding, print_verdict, write_out
 from ir_ingest.errors import IngestError
 
@@ -59,7 +59,6 @@ def check(
     Example:  ir-ingest check pure --json   (a source of the config, for a monitoring script)
     """
     from ir_ingest.config import AUTO_PREFIX
-    from ir_ingest.crosswalk import check_crosswalk_name
     from ir_ingest.jobs.check import check_endpoint
     from ir_ingest.jobs.checked import stopped, unstarted
     from ir_ingest.oai.harvest import check_options
@@ -76,7 +75,7 @@ def check(
         try:
             refuse_blank({"--prefix": prefix, "--crosswalk": crosswalk})
             check_options(HarvestOptions(set_spec=set_spec))
-            check_crosswalk_name(crosswalk)
+            check_given_crosswalk(crosswalk, prefix)
             where = resolved(settings.config(), Where(url, prefix, set_spec, crosswalk, None))
             checked = check_endpoint(
                 where.url,

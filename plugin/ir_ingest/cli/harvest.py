@@ -22,6 +22,7 @@ from ir_ingest.cli.every_source import harvest_all, refuse_with_all
 from ir_ingest.cli.runs import (
     StrictOption,
     Where,
+    check_given_crosswalk,
     refuse_blank,
     resolved,
     run_one,
@@ -255,7 +256,6 @@ def harvest(
 
     Example:  ir-ingest harvest --all --strict   (a cron job's line)
     """
-    from ir_ingest.crosswalk import check_crosswalk_name
     from ir_ingest.oai.harvest import check_options
     from ir_ingest.oai.plan import HarvestOptions
     from ir_ingest.oai.transport import TransportPolicy
@@ -295,10 +295,10 @@ def harvest(
         )
     with fail_cleanly(RESUMES):
         refuse_blank({"--prefix": prefix, "--crosswalk": crosswalk, "--repository": repository})
+        check_given_crosswalk(crosswalk, prefix)  # before the store: a typo made an empty one
         check_options(replace(asked, set_spec=set_spec))
         asked_for = Where(url, prefix, set_spec, crosswalk, repository)
         where = resolved(settings.config(), asked_for)
-        check_crosswalk_name(where.crosswalk)  # before the store: a typo made an empty one
         with closing(settings.store()) as store:
             report = run_one(store, where, asked)
     show_run(report, report_path, strict, settings.again)

@@ -21,10 +21,10 @@ from ir_ingest.cli.common import (
     whole_number,
     written_whole,
 )
-from ir_ingest.cli.runs import Where, refuse_blank, resolved
+from ir_ingest.cli.runs import Where, check_given_crosswalk, refuse_blank, resolved
 from ir_ingest.config import AUTO_PREFIX
 from ir_ingest.console import err, out, print_lineage, stdout_for_output, write_out
-from ir_ingest.crosswalk import check_crosswalk_name, registry
+from ir_ingest.crosswalk import registry
 from ir_ingest.errors import IngestError, UsageError
 
 if TYPE_CHECKING:
@@ -66,13 +66,14 @@ CrosswalkOption = Annotated[
 
 def _known_format(prefix: str | None) -> str | None:
     """A format given to import or crosswalk names a crosswalk: a typo is an error, not a
-    guess (a harvest's prefix is the endpoint's name, and may name none).  ``auto``, as a
-    harvest takes it, is the format the root element names: ``None``."""
+    guess (a harvest's prefix is the endpoint's name, and may name none), said as a line to
+    fix (exit 2).  ``auto``, as a harvest takes it, is the format the root element names:
+    ``None``."""
     if prefix == AUTO_PREFIX:
         return None
     if prefix is not None and prefix not in registry():
         known = ", ".join(sorted(registry()))
-        raise IngestError(f"no crosswalk for format {prefix!r}; known formats: {known}")
+        raise UsageError(f"no crosswalk for format {prefix!r}; known formats: {known}")
     return prefix
 
 
@@ -148,7 +149,8 @@ def import_record(
         )
     with fail_cleanly():
         refuse_blank({"--prefix": prefix, "--crosswalk": crosswalk, "--repository": repository})
-        check_crosswalk_name(crosswalk)
+        # With --endpoint, --prefix is the endpoint's name for a format: it may name none.
+        check_given_crosswalk(crosswalk, _known_format(prefix) if endpoint is None else prefix)
         if endpoint is not None and identifier:
             # Before the store: a name that is no source's had left an empty one
             where = resolved(
@@ -284,7 +286,7 @@ def crosswalk_command(
             raise UsageError("--full-values goes with --explain (the JSON is never cut)")
         # Deletions in a saved ListRecords page have no record to show; they are passed over.
         refuse_blank({"--prefix": prefix, "--crosswalk": crosswalk})
-        check_crosswalk_name(crosswalk)
+        check_given_crosswalk(crosswalk, _known_format(prefix))
         # A Path of "http://host/x" was "http:/host/x", a file not found.
         path = _local_file(
             file, "crosswalk reads a file, offline (ir-ingest import fetches a URL and stores it)"

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ir_ingest.cli.common import fail_cleanly, write_text
+from ir_ingest.config import AUTO_PREFIX
 from ir_ingest.console import err, harvest_progress, out, print_run
-from ir_ingest.errors import ConfigError, UsageError
+from ir_ingest.errors import ConfigError, CrosswalkChoiceError, UsageError
 from ir_ingest.report import render
 from ir_ingest.secrets import public_url, refuse_padded_url
 
@@ -116,7 +117,6 @@ _EMPTY = {"--prefix": "--prefix must name a format, or be auto"}
 def run_one(store: Store, where: Where, asked: HarvestOptions) -> RunReport:
     """One harvest run, with its progress bar: at ``where``, as ``asked`` (its endpoint's
     settings, the set and the crosswalk, are ``where``'s)."""
-    from ir_ingest.config import AUTO_PREFIX
     from ir_ingest.oai.harvest import run_harvest
 
     with harvest_progress(f"harvest {public_url(where.url)}") as on_page:
@@ -137,6 +137,21 @@ def run_one(store: Store, where: Where, asked: HarvestOptions) -> RunReport:
             crosswalk=where.crosswalk,
             crosswalk_process=asked.crosswalk_process,
         )
+
+
+def check_given_crosswalk(crosswalk: str | None, prefix: str | None = None) -> None:
+    """Refuse the command line's ``--crosswalk``, before any work, when no crosswalk has the
+    name or (with a ``--prefix`` beside it) the crosswalk does not read that format: a line
+    to fix, exit 2 (:class:`UsageError`), where the same choice in the config is a
+    configuration error, 1.  A crosswalk file that cannot be read stays a ConfigError."""
+    from ir_ingest.crosswalk import check_crosswalk_name, check_reader
+
+    try:
+        check_crosswalk_name(crosswalk)
+        if prefix is not None and prefix != AUTO_PREFIX:
+            check_reader(crosswalk, prefix)
+    except CrosswalkChoiceError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def check_source_crosswalk(origin: str, name: str) -> None:

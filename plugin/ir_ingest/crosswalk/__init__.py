@@ -23,7 +23,7 @@ from ir_ingest.crosswalk.identifiers import scheme_detectors
 from ir_ingest.crosswalk.normalise import read_language_table
 from ir_ingest.crosswalk.post import STEPS
 from ir_ingest.entry import Issue, Severity
-from ir_ingest.errors import ConfigError, CrosswalkError
+from ir_ingest.errors import ConfigError, CrosswalkChoiceError, CrosswalkError
 from ir_ingest.resources import bundled
 from ir_ingest.schema import Record, Source, record_id
 
@@ -119,7 +119,9 @@ WARM_UP: tuple[Callable[[], object], ...] = (
 
 
 def check_crosswalk_name(name: str | None) -> None:
-    """Refuse, before any work, a crosswalk name no crosswalk has (a typing error).
+    """Refuse, before any work, a crosswalk name no crosswalk has (a typing error), with
+    :class:`CrosswalkChoiceError`; a crosswalk file that cannot be read raises
+    :class:`ConfigError`.
 
     A crosswalk is named by its ``format:`` key; a file named like ``name`` is pointed out
     (``pure_dc.yaml`` saying ``format: oai_dc`` is the crosswalk ``oai_dc``).
@@ -142,7 +144,18 @@ def check_crosswalk_name(name: str | None) -> None:
         if unread
         else ""
     )
-    raise ConfigError(f"no crosswalk is named {name!r}; known: {known}{hint}")
+    raise CrosswalkChoiceError(f"no crosswalk is named {name!r}; known: {known}{hint}")
+
+
+def check_reader(crosswalk: str | None, prefix: str) -> None:
+    """Refuse a crosswalk that does not read the prefix's records, with
+    :class:`CrosswalkChoiceError`: every record would fail ``crosswalk.wrong_root`` (a fourth
+    walkthrough's config)."""
+    if crosswalk is not None and crosswalk != prefix and not reads_what(crosswalk, prefix):
+        raise CrosswalkChoiceError(
+            f"the crosswalk {crosswalk!r} does not read {prefix} records (its root element is "
+            f"not theirs): give a crosswalk for {prefix}, or the prefix of the format it reads"
+        )
 
 
 def reads_what(chosen: str, own: str) -> bool:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ir_ingest.config import AUTO_PREFIX
-from ir_ingest.crosswalk import richest_format
+from ir_ingest.crosswalk import check_reader, richest_format
 from ir_ingest.entry import Severity
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError
 from ir_ingest.jobs.checked import (
@@ -32,7 +32,6 @@ from ir_ingest.jobs.checked import (
 )
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
-from ir_ingest.oai.harvest import check_reader
 from ir_ingest.oai.pages import PageGuards, Window, iter_pages, read_page
 from ir_ingest.oai.plan import clock_issue, unknown_set_issue
 from ir_ingest.pipeline import process
@@ -66,7 +65,8 @@ def check_endpoint(
     would ask, and say what it found.  Never raises for what the endpoint answers: what the
     harvest would fail on is an ``error`` finding, and the check stops there (but for an
     Identify answered with an OAI-PMH error, which only incremental runs need).  Raises
-    :class:`ConfigError`, before any request, for a crosswalk that cannot read ``prefix``.
+    :class:`~ir_ingest.errors.CrosswalkChoiceError`, before any request, for a crosswalk that
+    cannot read ``prefix``.
     ``as_found`` is told of each finding as it is made.
     """
     if prefix != AUTO_PREFIX:

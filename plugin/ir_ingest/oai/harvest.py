@@ -19,9 +19,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ir_ingest.config import AUTO_PREFIX
-from ir_ingest.crosswalk import check_crosswalk_name, reads_what, richest_format
+from ir_ingest.crosswalk import check_crosswalk_name, check_reader, richest_format
 from ir_ingest.errors import (
-    ConfigError,
     HarvestError,
     MalformedResponseError,
     OAIProtocolError,
@@ -154,16 +153,6 @@ def run_harvest(
     finally:
         if own_store:
             store.close()
-
-
-def check_reader(crosswalk: str | None, prefix: str) -> None:
-    """Refuse a crosswalk that does not read the prefix's records: every record would fail
-    ``crosswalk.wrong_root`` (a fourth walkthrough's config)."""
-    if crosswalk is not None and crosswalk != prefix and not reads_what(crosswalk, prefix):
-        raise ConfigError(
-            f"the crosswalk {crosswalk!r} does not read {prefix} records (its root element is "
-            f"not theirs): give a crosswalk for {prefix}, or the prefix of the format it reads"
-        )
 
 
 #: What to do where the format cannot be chosen: under ``harvest --all``, which refuses
