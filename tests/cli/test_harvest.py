@@ -286,6 +286,16 @@ def test_reprocess_refuses_a_broken_crosswalk_file_in_one_line(db: str, tmp_path
     assert "reprocess" not in listed.output, "no run was begun"
 
 
+def test_reprocess_crosswalk_naming_no_crosswalk_is_a_usage_error(db: str) -> None:
+    assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
+    reprocess = ["--db", db, "reprocess", "--source", "urn:ir-ingest:file"]
+    result = runner.invoke(app, [*reprocess, "--crosswalk", "nope"])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("error: no crosswalk is named 'nope'; known:")
+    listed = runner.invoke(app, ["--db", db, "report", "--list"])
+    assert "reprocess" not in listed.output, "no run was begun"
+
+
 def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
     exe = shutil.which("ir-ingest", path=str(Path(sys.executable).parent))
     assert exe, "the console script is installed next to the interpreter"

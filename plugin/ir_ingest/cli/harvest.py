@@ -345,6 +345,8 @@ def reprocess(
     settings: Settings = ctx.obj
     if crosswalk is not None and source is None:  # a usage error, said as Typer says its own
         raise typer.BadParameter("needs --source", param_hint="'--crosswalk'")
+    with fail_cleanly():  # a name that names no crosswalk is the command line's: exit 2
+        check_given_crosswalk(crosswalk)
     with (
         fail_cleanly("; what was reprocessed is stored, and the same command does it all again"),
         closing(settings.store(existing=True)) as store,
