@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -294,6 +295,64 @@ def test_reprocess_crosswalk_naming_no_crosswalk_is_a_usage_error(db: str) -> No
     assert result.output.startswith("error: no crosswalk is named 'nope'; known:")
     listed = runner.invoke(app, ["--db", db, "report", "--list"])
     assert "reprocess" not in listed.output, "no run was begun"
+
+
+def _serve_demo(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
+    """``ir-ingest demo --serve`` as a process, Ctrl-C its own (a test run in the background
+    of a shell has it ignored, and the process keeps what it was started with)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "ir_ingest", "demo", "--serve", *args],
+        cwd=tmp_path,
+        env=command_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_demo_serve_serves_the_demo_records_until_stopped(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    server = _serve_demo(tmp_path)
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        assert first.startswith("Serving the demo records (36, 4 of them deleted) at "), first
+        url = first.split()[-1]
+        assert url.startswith("http://127.0.0.1:")
+        assert url.endswith("/oai")
+        assert server.stdout.readline() == "Try, in another terminal:\n"
+        assert server.stdout.readline() == f"  ir-ingest check {url}\n"
+        harvest = f"  ir-ingest harvest {url} --repository urn:ir-ingest:demo\n"
+        assert server.stdout.readline() == harvest
+        answer = requests.get(url, params={"verb": "Identify"}, timeout=10)
+        assert answer.status_code == 200
+        assert f"<baseURL>{url}</baseURL>" in answer.text
+        server.send_signal(stop)
+        stdout, stderr = server.communicate(timeout=30)
+    finally:
+        server.kill()
+        server.wait()
+    assert server.returncode == 0, stderr
+    assert stdout == "Ctrl-C stops serving.\n"
+    assert stderr == f"Stopped serving {url}\n"
+    assert not (tmp_path / "ir-ingest.sqlite3").exists(), "nothing harvested, no store"
+
+
+def test_demo_serve_on_a_port_and_its_refusals(tmp_path: Path) -> None:
+    alone = runner.invoke(app, ["demo", "--port", "8080"])
+    assert alone.exit_code == 2
+    assert "'--port': needs --serve" in alone.output
+    assert runner.invoke(app, ["demo", "--serve", "--port", "65536"]).exit_code == 2
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = runner.invoke(app, ["demo", "--serve", "--port", str(port)])
+    assert busy.exit_code == 2, busy.output
+    assert busy.output.startswith(f"error: cannot serve on 127.0.0.1:{port}: ")
 
 
 def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
