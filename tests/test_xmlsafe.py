@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import threading
 from pathlib import Path
@@ -233,6 +234,18 @@ def test_a_pipe_or_a_device_is_read_bounded_without_seeking_and_said_over_the_li
     big.write_bytes(b" " * 2000)
     with pytest.raises(XMLError, match=r"is 2,000 bytes, over the limit of 1,024$"):
         xmlsafe.read_bounded(big, max_bytes=1024)
+
+
+def test_a_stream_is_read_as_a_file_is_bounded_and_gunzipped() -> None:
+    """stdin (``crosswalk -``): a stream without a file behind it, nor peek (a BytesIO)."""
+    assert xmlsafe.read_stream(io.BytesIO(b"<a>eels</a>"), "stdin") == b"<a>eels</a>"
+    packed = io.BytesIO(gzip.compress(b"<a>eels</a>"))
+    assert xmlsafe.read_stream(packed, "stdin") == b"<a>eels</a>"
+    with pytest.raises(XMLError, match=r"^stdin: the document is over the limit of 1,024 bytes$"):
+        xmlsafe.read_stream(io.BytesIO(b" " * 2000), "stdin", max_bytes=1024)
+    bomb = io.BytesIO(gzip.compress(b" " * 10_000_000))
+    with pytest.raises(XMLError, match="over the limit of 1,024 bytes decompressed"):
+        xmlsafe.read_stream(bomb, "stdin", max_bytes=1024)
 
 
 def test_utf16_documents_parse() -> None:

@@ -31,6 +31,7 @@ from ir_ingest.xmlsafe import OAI_NS
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
+    from typing import BinaryIO
 
     from ir_ingest.config import SourceConfig
 
@@ -166,6 +167,24 @@ def process_file(
     """Read a file as :func:`read_file` does and :func:`process` each of its records, with
     the crosswalk ``crosswalk`` when given (else the one the prefix or the root names)."""
     return process_document(_file_bytes(path), str(path), prefix, crosswalk, sources=sources)
+
+
+def process_stream(
+    handle: BinaryIO,
+    name: str,
+    prefix: str | None = None,
+    crosswalk: str | None = None,
+    sources: Sources | None = None,
+) -> list[Entry]:
+    """:func:`process_file` for a stream (stdin, a pipe) that messages call ``name``: read as
+    a file is, within the same size limit, and decompressed when it is gzip data."""
+    try:
+        raw = xmlsafe.read_stream(handle, name)
+    except OSError as exc:
+        raise XMLError(
+            f"cannot read it: {exc.strerror or exc}", code="xml.unreadable", source=name
+        ) from exc
+    return process_document(raw, name, prefix, crosswalk, sources=sources)
 
 
 def process_document(

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import gzip
 import html
+import io
 import os
 import re
 import stat
 import threading
 import zlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from lxml import etree
 
@@ -166,36 +167,48 @@ def read_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     (``xml.too_large``) when it is over the limit, (``xml.unreadable``) when its gzip is broken.
     """
     with path.open("rb") as handle:
-        # Peeked, not read and sought back: a named pipe (a process substitution, <(zcat …))
-        # cannot seek, and was "cannot read the file: None".
-        zipped = handle.peek(2)[:2] == GZIP_MAGIC
-        if zipped:
-            try:
-                data = gunzip_bounded(handle, max_bytes)
-            except GZIP_ERRORS as exc:
-                raise XMLError(
-                    f"the file is gzip-compressed, and its compressed data is broken: {exc}",
-                    code="xml.unreadable",
-                    source=str(path),
-                ) from exc
-            said = f"over the limit of {max_bytes:,} bytes decompressed"
-        else:
-            data = handle.read(max_bytes + 1)
-            # A device or a pipe has no size to tell (/dev/zero was "0 bytes, over the limit").
-            status = os.fstat(handle.fileno())
-            sized = stat.S_ISREG(status.st_mode) and status.st_size > max_bytes
-            said = (
-                f"{status.st_size:,} bytes, over the limit of {max_bytes:,}"
-                if sized
-                else f"over the limit of {max_bytes:,} bytes"
-            )
+        return read_stream(handle, str(path), max_bytes)
+
+
+def read_stream(handle: BinaryIO, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """:func:`read_bounded` of an open stream (stdin, say), which messages call ``source``."""
+    # Peeked, not read and sought back: a named pipe (a process substitution, <(zcat …)) or
+    # stdin cannot seek, and was "cannot read the file: None".  A stream without peek (a
+    # test's BytesIO stdin) is given one.
+    if isinstance(handle, io.BufferedReader):
+        reader = handle
+    else:
+        reader = io.BufferedReader(cast("io.RawIOBase", handle))
+    if reader.peek(2)[:2] == GZIP_MAGIC:
+        try:
+            data = gunzip_bounded(reader, max_bytes)
+        except GZIP_ERRORS as exc:
+            raise XMLError(
+                f"the file is gzip-compressed, and its compressed data is broken: {exc}",
+                code="xml.unreadable",
+                source=source,
+            ) from exc
+        said = f"over the limit of {max_bytes:,} bytes decompressed"
+    else:
+        data = reader.read(max_bytes + 1)
+        said = f"over the limit of {max_bytes:,} bytes"
+        # A device or a pipe has no size to tell (/dev/zero was "0 bytes, over the limit").
+        size = _regular_file_size(reader)
+        if size is not None and size > max_bytes:
+            said = f"{size:,} bytes, over the limit of {max_bytes:,}"
     if len(data) > max_bytes:
-        raise XMLError(
-            f"the document is {said}",
-            code="xml.too_large",
-            source=str(path),
-        )
+        raise XMLError(f"the document is {said}", code="xml.too_large", source=source)
     return data
+
+
+def _regular_file_size(handle: BinaryIO) -> int | None:
+    """The size of the regular file ``handle`` reads; None for a pipe, a device, or a
+    stream with no file behind it."""
+    try:
+        status = os.fstat(handle.fileno())
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        return None
+    return status.st_size if stat.S_ISREG(status.st_mode) else None
 
 
 #: How gzip data starts (RFC 1952 §2.3.1).

@@ -291,6 +291,26 @@ def test_an_older_export_imported_after_a_newer_one_is_skipped(db: str, tmp_path
     assert "An earlier title" not in export.output
 
 
+def test_crosswalk_and_import_read_a_document_piped_to_stdin(db: str) -> None:
+    raw = SEED_CHAPTER.read_bytes()
+    from_file = runner.invoke(app, ["crosswalk", str(SEED_CHAPTER)])
+    for piped in (raw, gzip.compress(raw)):  # gzip as a file's is, by its first bytes
+        result = runner.invoke(app, ["crosswalk", "-"], input=piped)
+        assert result.exit_code == 0, result.output
+        assert result.stdout == from_file.stdout
+    explained = runner.invoke(app, ["crosswalk", "-", "--explain"], input=raw)
+    assert explained.exit_code == 0, explained.output
+    imported = runner.invoke(app, ["--db", db, "import", "-"], input=gzip.compress(raw))
+    assert imported.exit_code == 0, imported.output
+    assert imported.output.startswith("created: Who is in the lead? New perspectives")
+    again = runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)])
+    assert again.output.startswith("unchanged: "), "the same record as the file's"
+    for command in ("crosswalk", "import"):
+        empty = runner.invoke(app, ["--db", db, command, "-"], input=b"")
+        assert empty.exit_code == 1
+        assert empty.output.startswith("error: stdin: the document is empty")
+
+
 def test_a_format_typo_is_an_error_not_a_guess() -> None:
     for command in ("crosswalk", "import"):
         result = runner.invoke(app, [command, str(SEED_CHAPTER), "--prefix", "mdos"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sys
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
@@ -41,9 +42,27 @@ RecordFile = Annotated[
     str,
     typer.Argument(
         metavar="FILE",
-        help="An XML file (or its file:// URL): OAI-PMH response, record, metadata or collection.",
+        help="An XML file (or its file:// URL), or - for stdin: OAI-PMH response, record, "
+        "metadata or collection (gzip-compressed or not).",
     ),
 ]
+
+#: The name of stdin, as ``FILE`` and as messages call it (a file named "-" is ./-).
+STDIN = "-"
+
+
+def _stdin_entries(
+    prefix: str | None, crosswalk: str | None, sources: Sources | None = None
+) -> list[Entry]:
+    """The records of the document piped to stdin, processed, as a file's are."""
+    from ir_ingest.pipeline import process_stream
+
+    if sys.stdin is None or sys.stdin.isatty():
+        # Waiting for a document typed at the terminal is no one's wish: a pipe was meant.
+        raise UsageError("- reads the document from stdin, which is a terminal: pipe it in")
+    return process_stream(sys.stdin.buffer, "stdin", prefix, crosswalk, sources)
+
+
 FormatOption = Annotated[
     str | None,
     typer.Option(
@@ -84,8 +103,8 @@ def import_record(
         str | None,
         typer.Argument(
             metavar="FILE|URL",
-            help="An XML file, or an http(s) URL to fetch one from: OAI-PMH response, record, "
-            "metadata or collection (or give --endpoint and --identifier).",
+            help="An XML file, - for stdin, or an http(s) URL to fetch one from: OAI-PMH "
+            "response, record, metadata or collection (or give --endpoint and --identifier).",
         ),
     ] = None,
     endpoint: Annotated[
@@ -210,6 +229,8 @@ def _read_document(
 
     if _scheme(place) in ("http", "https"):
         return fetch_url(place.strip(), prefix, crosswalk, _interactive(), sources)
+    if place == STDIN:
+        return all_read(_stdin_entries(prefix, crosswalk, sources), "stdin")
     path = _local_file(place, "import reads a file or an http(s) URL")
     return all_read(process_file(path, prefix, crosswalk, sources), str(path))
 
@@ -278,6 +299,8 @@ def crosswalk_command(
     and its value (cut at 70 characters, unless --full-values).
 
     Example:  ir-ingest crosswalk fixtures/records/mods/seed-chapter.xml --explain
+
+    Example:  zcat page.xml.gz | ir-ingest crosswalk -   (- reads stdin)
     """
     from ir_ingest.pipeline import process_file
 
@@ -287,11 +310,15 @@ def crosswalk_command(
         # Deletions in a saved ListRecords page have no record to show; they are passed over.
         refuse_blank({"--prefix": prefix, "--crosswalk": crosswalk})
         check_given_crosswalk(crosswalk, _known_format(prefix))
-        # A Path of "http://host/x" was "http:/host/x", a file not found.
-        path = _local_file(
-            file, "crosswalk reads a file, offline (ir-ingest import fetches a URL and stores it)"
-        )
-        read = process_file(path, _known_format(prefix), crosswalk)
+        if file == STDIN:
+            path, read = "stdin", _stdin_entries(_known_format(prefix), crosswalk)
+        else:
+            # A Path of "http://host/x" was "http:/host/x", a file not found.
+            local = _local_file(
+                file,
+                "crosswalk reads a file, offline (ir-ingest import fetches a URL and stores it)",
+            )
+            path, read = str(local), process_file(local, _known_format(prefix), crosswalk)
         entries = [e for e in read if not e.harvested.deleted]
         if not entries:
             raise IngestError(f"{path}: the file holds only deleted records")
