@@ -123,6 +123,11 @@ def test_other_urls_naming_an_ark_stay_urls(value: str) -> None:
     assert identifiers.identifier(value) == {"scheme": "url", "value": value}
 
 
+def test_an_ark_that_names_nothing_after_its_naan_is_none() -> None:
+    with pytest.raises(NormaliseError):
+        identifiers.identifier("ark:/12345//")
+
+
 def test_identifier_refuses_a_citation() -> None:
     with pytest.raises(NormaliseError):
         identifiers.identifier("Lowry, H. (2020) Rivers and reputations. Northmoor.")

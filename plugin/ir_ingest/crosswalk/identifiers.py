@@ -58,8 +58,9 @@ _HANDLE = re.compile(
 # resolver, which is any host (n2t.net, Digital Commonwealth's ark.digitalcommonwealth.org):
 # idutils 1.7 takes no https resolver URL for an ARK, and keeps the host of an http one, so a
 # record's ARK URL had been a plain url.  The NAAN is betanumeric, as idutils tests it.  A
-# final "/" or "." is no part of an ARK (its spec's normalisation; UNT writes one).
-_ARK = re.compile(r"^(?:https?://[^/\s?#]+/)?(?i:ark):/?([0-9bcdfghjkmnpqrstvwxz]+/\S+?)[/.]*$")
+# final "/" or "." is no part of an ARK (its spec's normalisation; UNT writes one): taken off
+# in code (:func:`_ark_name`), as a lazy match before them took quadratic time (a review).
+_ARK = re.compile(r"^(?:https?://[^/\s?#]+/)?(?i:ark):/?([0-9bcdfghjkmnpqrstvwxz]+/\S+)$")
 # Characters RFC 3986 never allows unencoded in a URL (§2, appendix C), which idutils' URL test
 # lets through: a space in a DSpace file name, or '"><script>' in a hostile record, which a
 # repository's landing page would carry into an attribute.  They are percent-encoded.
@@ -208,10 +209,19 @@ def _normalised(text: str, scheme: str) -> str:
         assert handle is not None
         return handle.group(1) or handle.group(2)
     if scheme == "ark":
-        ark = _ARK.match(text)
-        assert ark is not None
-        return f"ark:/{ark.group(1)}"
+        name = _ark_name(text)
+        assert name is not None
+        return f"ark:/{name}"
     return _normalize_pid(text, scheme)
+
+
+def _ark_name(text: str) -> str | None:
+    """An ARK's NAAN and name without the final "/" or "." (see :data:`_ARK`), if it is one."""
+    found = _ARK.match(text)
+    if found is None:
+        return None
+    name = found.group(1).rstrip("/.")
+    return name if "/" in name.strip("/") else None  # "12345//" names nothing
 
 
 @cache
@@ -242,7 +252,7 @@ def _is(scheme: str, text: str) -> bool:
     if scheme == "handle":
         return _HANDLE.match(text) is not None
     if scheme == "ark":
-        return _ARK.match(text) is not None
+        return _ark_name(text) is not None
     detectors = scheme_detectors()
     detector = detectors.get(scheme)
     try:
