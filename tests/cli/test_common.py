@@ -358,7 +358,7 @@ def test_help_names_what_each_option_takes_as_the_readme_does() -> None:
 
 
 @pytest.mark.parametrize("command", ["harvest", "check"])
-@pytest.mark.parametrize("agent", ["bot/1\nX-Evil: 1", "", " "])
+@pytest.mark.parametrize("agent", ["bot/1\nX-Evil: 1", "", " ", "bot \u0141\u00f3d\u017a/1.0"])
 def test_a_user_agent_no_request_can_send_is_refused_before_asking(
     db: str, tmp_path: Path, command: str, agent: str
 ) -> None:
@@ -367,5 +367,5 @@ def test_a_user_agent_no_request_can_send_is_refused_before_asking(
         app, ["--db", db, command, "http://127.0.0.1:9/oai", "--user-agent", agent]
     )
     assert result.exit_code == 2
-    assert f"Invalid value for '--user-agent': {agent!r}; give printable text" in result.output
+    assert f"Invalid value for '--user-agent': {agent!r}; give printable" in result.output
     assert not (tmp_path / "cli.sqlite3").exists()

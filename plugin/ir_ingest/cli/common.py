@@ -292,10 +292,21 @@ OutputOption = Annotated[
 
 def _user_agent(value: str | None) -> str | None:
     # A line break had been sent to requests, which refused it (InvalidHeader) once the run
-    # had begun: a failed run kept, for a command line to fix.
-    if value is not None and (not value.strip() or not value.isprintable()):
-        raise typer.BadParameter(f"{value!r}; give printable text, such as 'my-harvester/1.0'")
+    # had begun: a failed run kept, for a command line to fix.  HTTP/1.1 sends a header as
+    # Latin-1 (http.client): "Łódź" ended in a traceback (a review).
+    if value is not None and (not value.strip() or not value.isprintable() or not _latin1(value)):
+        raise typer.BadParameter(
+            f"{value!r}; give printable Latin-1 text, such as 'my-harvester/1.0'"
+        )
     return value
+
+
+def _latin1(value: str) -> bool:
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 #: ``--user-agent``: what harvest and check send.
