@@ -627,3 +627,24 @@ def test_an_export_that_fails_part_way_leaves_the_last_one_whole(
     assert runner.invoke(app, ["--db", db, "export", "-o", str(link)]).exit_code == 0
     assert link.is_symlink()
     assert len(_lines_of(last.read_text(encoding="utf-8"))) == 1
+    # A hard link stays one: the file is written as it is.
+    twin = folder / "twin.jsonl"
+    twin.hardlink_to(last)
+    last.write_text("", encoding="utf-8")
+    assert runner.invoke(app, ["--db", db, "export", "-o", str(twin)]).exit_code == 0
+    assert len(_lines_of(last.read_text(encoding="utf-8"))) == 1
+    # gzip keeps the name it is written under in its header: the file's, not a part's.
+    packed = folder / "records.jsonl.gz"
+    assert runner.invoke(app, ["--db", db, "export", "-o", str(packed)]).exit_code == 0
+    header = packed.read_bytes()
+    assert header[10 : header.index(b"\0", 10)] == b"records.jsonl"
+
+
+def test_export_to_dev_stdout_writes_stdout_not_the_file_behind_it(db: str) -> None:
+    # Opened again, /dev/stdout truncated a file a shell appends to (export … >> all.jsonl).
+    runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)])
+    for name in ("/dev/stdout", "-"):
+        result = runner.invoke(app, ["--db", db, "export", "-o", name])
+        assert result.exit_code == 0, result.output
+        assert len(_lines_of(result.stdout)) == 1
+        assert result.stderr == "Exported 1 record\n"

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import shlex
+import shutil
 import signal
 import tempfile
 from contextlib import contextmanager
@@ -165,30 +167,41 @@ def main_options(
 
 @contextmanager
 def written_whole(path: Path) -> Iterator[Path]:
-    """A file to write beside ``path``, put in its place once written whole, with the mode
-    ``path`` has (or a new file's): an export that fails or is stopped part-way leaves the
-    file it would have replaced as it was, not cut short.  Not a regular file (``-o
-    /dev/stdout``, a named pipe) is written to as it is."""
-    if path.exists() and not path.is_file():  # /dev/stdout's link leads to no path
+    """A file to write for ``path``, put in its place once written whole: an export that fails
+    or is stopped part-way leaves the file it would have replaced as it was, not cut short.
+
+    It is written in a folder of its own beside ``path``, under ``path``'s name (gzip keeps
+    the name in its header), as ``open`` would make it; it takes the mode of the file it
+    replaces, and a symbolic link stays one.  Written to as it is, as before: what is no
+    regular file, or is under /dev or /proc (a terminal, a pipe), a file with hard links, a
+    file in a folder this process cannot write to.  A file it cannot write is refused, as
+    ``open`` refuses it.
+    """
+    target = path.resolve()  # a symbolic link stays one: the file it names is replaced
+    if _written_in_place(path, target):
         yield path
         return
-    target = path.resolve()  # a symbolic link stays one: the file it names is replaced
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(handle)
-    part = Path(name)
+    if target.exists() and not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+    folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    part = folder / target.name
     try:
         yield part
-        part.chmod(target.stat().st_mode & 0o7777 if target.exists() else _new_file_mode())
+        if target.exists():
+            shutil.copymode(target, part)
         os.replace(part, target)
     finally:
         part.unlink(missing_ok=True)
+        folder.rmdir()
 
 
-def _new_file_mode() -> int:
-    """The mode ``open`` gives a new file: 0o666 less the umask (mkstemp's is 0o600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+def _written_in_place(path: Path, target: Path) -> bool:
+    """Whether ``path`` is written to as it is (see :func:`written_whole`)."""
+    if path.is_absolute() and path.parts[1:2] in (("dev",), ("proc",)):
+        return True
+    if target.exists() and (not target.is_file() or target.stat().st_nlink > 1):
+        return True
+    return not os.access(target.parent, os.W_OK | os.X_OK)
 
 
 def write_text(path: Path, text: str) -> None:
@@ -272,9 +285,14 @@ def seconds(maximum: float) -> Callable[[str], float]:
 RESUMES = "; the same command continues from the last page stored"
 
 
+#: What names this process's stdout: written to as stdout, not opened again, which would
+#: truncate a file a shell appends to (``export -o /dev/stdout >> all.jsonl``, a review).
+_STDOUT_NAMES = frozenset(("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"))
+
+
 def _stdout_as_none(value: Path | None) -> Path | None:
     # "-o -" is stdout, as for most tools: it had written a file named "-".
-    return None if value is not None and str(value) == "-" else value
+    return None if value is not None and str(value) in _STDOUT_NAMES else value
 
 
 #: ``-o``: where export and report write (their format may follow its suffix).
