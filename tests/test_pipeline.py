@@ -258,6 +258,11 @@ def test_file_import_of_a_listrecords_response_reads_every_record(tmp_path: Path
         ("https://repo.example/oai", "https://repo.example/oai"),
         # a key in a saved response's <request> had been stored whole, and shown by import
         ("https://repo.example/oai?apikey=K3Y", "https://repo.example/oai?apikey=***"),
+        # some servers write the whole request: its OAI arguments are no part of the endpoint
+        (
+            "https://repo.example/oai?verb=GetRecord&amp;identifier=oai:x:1&amp;metadataPrefix=oai_dc",
+            "https://repo.example/oai",
+        ),
         # DSpace writes the path alone: "/oai" had become the repository of its records
         ("/oai", FILE_REPOSITORY),
         ("", FILE_REPOSITORY),

@@ -21,6 +21,7 @@ from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import content_id, crosswalk_record, for_element, is_envelope
 from ir_ingest.entry import DATESTAMP_LENGTH, Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import ConfigError, CrosswalkError, IngestError, XMLError
+from ir_ingest.oai.client import without_oai_arguments
 from ir_ingest.oai.records import RECORDS, adopt_bare_record, set_specs, unwrap
 from ir_ingest.oai.salvage import read_one_by_one
 from ir_ingest.secrets import public_url
@@ -345,14 +346,15 @@ def _answering(root: etree._Element) -> str:
 def _requested_endpoint(root: etree._Element) -> str:
     """The repository a saved OAI-PMH response names in its ``<request>``: the base URL, as a
     harvest of it keeps it (:func:`~ir_ingest.secrets.public_url`: ``?apikey=***``; the key had
-    been stored whole), or :data:`FILE_REPOSITORY` where it names no http(s) endpoint (DSpace
-    writes the path alone, ``/oai``, which had become the repository of its records)."""
+    been stored whole; the OAI arguments some servers write into it too left out, as an
+    import by URL leaves them), or :data:`FILE_REPOSITORY` where it names no http(s) endpoint
+    (DSpace writes the path alone, ``/oai``, which had become the repository of its records)."""
     request = root.findtext(f"{{{OAI_NS}}}request", default="").strip()
     try:
         parts = urlsplit(request)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             return FILE_REPOSITORY
-        return public_url(request)
+        return public_url(without_oai_arguments(request))
     except (ValueError, ConfigError):  # an authority that cannot be told apart: no endpoint
         return FILE_REPOSITORY
 
