@@ -149,6 +149,10 @@ def test_an_unreadable_issue_date_does_not_make_the_accession_the_publication_da
         ("NonPeerReviewed", False),
         ("PeerReviewed", True),
         ("info:eu-repo/semantics/peerReviewed", True),
+        # Spellings the expression takes were missing from the table (a review).
+        ("Non-peer-reviewed", False),
+        ("Not peer-reviewed", False),
+        ("info:eu-repo/semantics/peer-reviewed", True),
     ],
 )
 def test_a_review_status_said_either_way_is_no_format_limit(wording: str, reviewed: bool) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from ir_ingest.crosswalk.engine import Applied
 from ir_ingest.crosswalk.zenodo import concept_doi, packed_keywords, record_number
 
@@ -104,3 +106,17 @@ def test_commas_are_kept_where_the_list_is_not_clear() -> None:
     assert _subjects("Genetics", area) == ["Genetics", area]
     # Another repository's subject heading.
     assert _subjects("History, Modern", oai="oai:repo.example.org:12") == ["History, Modern"]
+
+
+@pytest.mark.parametrize("value", [",", ", ,", "Tides,"])
+def test_a_keyword_of_commas_and_one_word_at_most_stays_as_written(value: str) -> None:
+    # "," had lost the keyword altogether (a review).
+    applied = Applied(
+        {"source": {"oai_identifier": "oai:zenodo.org:5"}, "subjects": [_keyword(value)]}
+    )
+    packed_keywords(applied)
+    assert applied.data["subjects"] == [_keyword(value)]
+
+
+def _keyword(value: str) -> dict[str, str]:
+    return {"scheme": "keyword", "value": value}

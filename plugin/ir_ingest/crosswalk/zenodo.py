@@ -79,6 +79,8 @@ def packed_keywords(applied: Applied) -> None:
     parts = [part.strip() for part in packed["value"].split(",")]
     if len(parts) > 1:  # the sentence's end and its "and" belong to no keyword
         parts[-1] = parts[-1].removesuffix(".").removeprefix("and ").strip()
-    at = subjects.index(packed)
     unique = dict.fromkeys(part for part in parts if part)  # a word typed twice is one
+    if len(unique) < 2:
+        return  # "," or "a," is no list: the value stays as written
+    at = subjects.index(packed)
     subjects[at : at + 1] = [{**packed, "value": part} for part in unique]
