@@ -165,6 +165,10 @@ def test_agent_particles_and_life_dates(value: str, family: str, given: str) -> 
         # A mapping agency, a map's maker in Rumsey's oai_dc, had been a person "Survey of" + place.
         "Survey of Kestrel Islands",
         "Ordnance Survey",
+        # Library of Congress headings for a jurisdiction's laws had been a person, family name
+        # "Ruritania. Laws".
+        "Ruritania. Laws, etc. (Official gazette)",
+        "Ruritania. Laws, statutes, etc.",
     ],
 )
 def test_agent_organisations(value: str) -> None:
@@ -273,6 +277,7 @@ def test_a_group_after_a_person_is_an_agent_not_an_affiliation() -> None:
         ("Mary Grace Co", "Co", "Mary Grace"),
         ("Co, Mary Grace", "Co", "Mary Grace"),
         ("Nicholas Bureau", "Bureau", "Nicholas"),
+        ("Laws, John", "Laws", "John"),  # no "etc.": no jurisdiction's laws
         # A role or life dates are not part of the name the test looks at.
         ("Smith, J. (co-ed.)", "Smith", "J. (co-ed.)"),
         ("Smith, J. (ed.)", "Smith", "J."),

@@ -27,6 +27,10 @@ _ORGANISATION_PATTERN = (
     # Mapping agencies ("Survey of India", a David Rumsey map's creator and publisher, had been
     # family "India", given "Survey of").
     r"survey|"
+    # A jurisdiction's laws, as Library of Congress headings name them: "Germany. Laws, etc.
+    # (Reichsgesetzblatt)", "United States. Laws, statutes, etc." had been a person, family name
+    # "Germany. Laws".  "Laws, John" is a person's: only the "etc." makes the heading.
+    r"laws, (?:statutes, )?etc|"
     rf"{_ENSEMBLE_PATTERN}|"
     # The same in the languages of European repositories' headings: "Helsingin yliopisto,
     # soveltavan biologian laitos" was read as family "Helsingin yliopisto", given the rest.
