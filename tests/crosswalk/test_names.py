@@ -169,6 +169,11 @@ def test_agent_particles_and_life_dates(value: str, family: str, given: str) -> 
         # "Ruritania. Laws".
         "Ruritania. Laws, etc. (Official gazette)",
         "Ruritania. Laws, statutes, etc.",
+        # A religious house, a charter's creator, had been a person split at its place's comma.
+        "Abbaye Saint-Martin de Corvel (Corvel, France)",
+        "Monastery of St. Brigid",
+        "Church of the Holy Cross",
+        "Kestrel Abbey Chapel",
     ],
 )
 def test_agent_organisations(value: str) -> None:
@@ -278,6 +283,9 @@ def test_a_group_after_a_person_is_an_agent_not_an_affiliation() -> None:
         ("Co, Mary Grace", "Co", "Mary Grace"),
         ("Nicholas Bureau", "Bureau", "Nicholas"),
         ("Laws, John", "Laws", "John"),  # no "etc.": no jurisdiction's laws
+        ("Alonzo Church", "Church", "Alonzo"),
+        ("Church, Alonzo", "Church", "Alonzo"),
+        ("Edward Abbey", "Abbey", "Edward"),
         # A role or life dates are not part of the name the test looks at.
         ("Smith, J. (co-ed.)", "Smith", "J. (co-ed.)"),
         ("Smith, J. (ed.)", "Smith", "J."),
@@ -316,6 +324,28 @@ def test_agent_keeps_parentheses_that_are_no_role() -> None:
     agent = names.agent("Ng, Mary (Molly)")
     assert (agent["family_name"], agent["given_name"]) == ("Ng", "Mary (Molly)")
     assert "role" not in agent
+
+
+@pytest.mark.parametrize(
+    "value", ["Mary Roe (Hasnon, France)", "Mary Roe (1820-1890, Leeds)", "Roe, Mary (Leeds, UK)"]
+)
+def test_a_comma_in_parentheses_after_a_name_does_not_split_it(value: str) -> None:
+    # A qualifier's comma had made "Mary Roe (Hasnon" the family name, "France)" the given.
+    (agent,) = names.agents(value)
+    assert (agent["family_name"], agent["given_name"], agent["name"]) == ("Roe", "Mary", value)
+
+
+@pytest.mark.parametrize(
+    "value", ["Mary Roe and John Doe (Leeds, UK)", "Roe, Mary and Doe, John (Leeds, UK)"]
+)
+def test_a_comma_in_parentheses_parts_no_names(value: str) -> None:
+    # It had made a person "John Doe (Leeds" with an affiliation "UK)".
+    agents = names.agents(value)
+    assert [(a["family_name"], a["given_name"], "affiliations" in a) for a in agents] == [
+        ("Roe", "Mary", False),
+        ("Doe", "John", False),
+    ]
+    assert agents[1]["name"].endswith("(Leeds, UK)")
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,10 @@ _INITIALS_FIRST = r"[^\W\d_]\.(?:\s|-?[^\W\d_]\.)"
 _INITIAL_FIRST = re.compile(_INITIALS_FIRST)
 # Two such names between commas: "A. Rao, B. Das".
 _INITIALLED_LINE = re.compile(rf"{_INITIALS_FIRST}[^,]*,\s*{_INITIALS_FIRST}")
+# A qualifier in parentheses that holds a comma: "John Doe (Leeds, UK)".  Its comma parts no
+# names: it is hidden while a part is split (a character no name has stands for it).
+_PARENTHESISED_COMMA = re.compile(r"\([^()]*,[^()]*\)")
+_HIDDEN_COMMA = "\x00"
 
 
 def name_strings(value: str) -> list[tuple[str, bool]]:
@@ -58,18 +62,32 @@ def name_strings(value: str) -> list[tuple[str, bool]]:
         if not part:
             continue
         unmarked, markers = _FOOTNOTE_MARKERS.subn("", part)
+        if "(" in unmarked:
+            unmarked = _hide_commas_in_parentheses(unmarked)
         people = unmarked.split(" and ")
         if len(people) > 1 and all(_is_inverted_person(person) for person in people):
-            strings += [(person.strip(), False) for person in people]
+            strings += [(_shown(person.strip()), False) for person in people]
             continue
         people, place = _byline_people(part, unmarked, markers)
         if not people:
             strings.append((part, False))  # most parts: one name
             continue
-        strings += [(person, False) for person in people]
+        strings += [(_shown(person), False) for person in people]
         if place:
-            strings.append((place, True))
+            strings.append((_shown(place), True))
     return strings
+
+
+def _hide_commas_in_parentheses(text: str) -> str:
+    """``text`` with the commas of qualifiers in parentheses hidden (see :func:`_shown`):
+    "Mary Roe and John Doe (Leeds, UK)" had given a person "John Doe (Leeds", affiliation
+    "UK)"."""
+    return _PARENTHESISED_COMMA.sub(lambda found: found[0].replace(",", _HIDDEN_COMMA), text)
+
+
+def _shown(text: str) -> str:
+    """``text`` with the commas :func:`_hide_commas_in_parentheses` hid."""
+    return text.replace(_HIDDEN_COMMA, ",")
 
 
 def _is_inverted_person(name: str) -> bool:

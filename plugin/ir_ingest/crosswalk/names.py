@@ -16,12 +16,15 @@ from ir_ingest.crosswalk.bylines import LIFE_DATES, after_a_name, name_strings
 from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.name_order import family_words
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
-from ir_ingest.crosswalk.organisations import is_ensemble, is_organisation
+from ir_ingest.crosswalk.organisations import is_group, is_organisation
 
 # A role in parentheses after the name: "Taco Brandsen (ed.)", "(eds.)", "(Hrsg.)".
 _TRAILING_ROLE = re.compile(r"\s*\(([^()]+)\)$")
 # Any other qualifier in parentheses after a name without a comma: "Thiruvalluvar (text)".
 _QUALIFIER = re.compile(r"\s+\([^()]*\)$")
+# One that holds a comma, a place's or dates' ("Abbaye … (Hasnon, France)"), with a comma or
+# without: no nickname, and its comma had split the name ("Roe (Hasnon" + "France)").
+_COMMA_QUALIFIER = re.compile(r"\s+\([^()]*,[^()]*\)$")
 # A given name a catalogue's full stop ends ("Alterman, Eric."): a word of four letters or more,
 # as shorter ones are often abbreviations ("Andi Muh." for Muhammad, "Wm.", "L-F."), or a
 # particle ("Jong, G. de.").
@@ -112,10 +115,8 @@ def _names_no_person(part: str) -> bool:
     """
     core = LIFE_DATES.sub("", _without_role(part)[0])
     if is_organisation(core):
-        # "Primus; Maroon 5" (performers): no one's affiliation is a band; "Smith, John; The
-        # University of Sydney" (OJS) is one.
-        return not is_ensemble(core)
-    pieces = [piece.strip() for piece in core.split(",")]
+        return not is_group(core)  # "Primus; Maroon 5" (performers): no one's affiliation is a band
+    pieces = [piece.strip() for piece in _COMMA_QUALIFIER.sub("", core).split(",")]
     return len(pieces) > 2 and not all(after_a_name(piece) for piece in pieces[2:])
 
 
@@ -127,6 +128,8 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
         return {"type": "organizational", "name": name}
     if "," not in core:
         core = _QUALIFIER.sub("", core)  # a comma's "Ng, Mary (Molly)" keeps its nickname
+    elif core[-1] == ")":
+        core = _COMMA_QUALIFIER.sub("", core)  # "Roe (Hasnon, France)": no "Family, Given"
     family, given = _person_parts(core)
     result: dict[str, Any] = {"type": "personal", "name": name}
     if family:

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import re
 
-# Music ensembles, creators in music collections ("Kronos Quartet" had been a person).
-_ENSEMBLE_PATTERN = r"orchestra|philharmonic|ensemble|choir|chorale|quartet|quintet"
-_ENSEMBLE_WORDS = re.compile(rf"\b({_ENSEMBLE_PATTERN})\b", re.IGNORECASE)
 # Words that make a name string an organisation's wherever they stand ("World Health
 # Organization", "European Commission", "Oxford University Press"): none is a common surname.
 # Written in lower case (see _ASCII_ORGANISATION_WORDS).
@@ -31,7 +28,12 @@ _ORGANISATION_PATTERN = (
     # (Reichsgesetzblatt)", "United States. Laws, statutes, etc." had been a person, family name
     # "Germany. Laws".  "Laws, John" is a person's: only the "etc." makes the heading.
     r"laws, (?:statutes, )?etc|"
-    rf"{_ENSEMBLE_PATTERN}|"
+    # Religious houses, creators of manuscripts and charters ("Abbaye Saint-Pierre de Hasnon
+    # (Hasnon, France)" had been a person).  Not "Monasterio", "Chiesa", "de la Iglesia":
+    # surnames; "Church" and "Abbey" are weak words (Alonzo Church, Edward Abbey).
+    r"monastery|monast[èe]re|abbaye|abbazia|abtei|cathedral|cath[ée]drale|[ée]glise|"
+    # Music ensembles, creators in music collections ("Kronos Quartet" had been a person).
+    r"orchestra|philharmonic|ensemble|choir|chorale|quartet|quintet|"
     # The same in the languages of European repositories' headings: "Helsingin yliopisto,
     # soveltavan biologian laitos" was read as family "Helsingin yliopisto", given the rest.
     r"yliopisto|laitos|tiedekunta|kirjasto|hochschule|fakult\w*|facult\w*|instituut|"
@@ -44,10 +46,11 @@ _ORGANISATION_WORDS = re.compile(_ORGANISATION_PATTERN, re.IGNORECASE)
 # regular expression engine skips an alternative on its first letter only when case matters).
 _ASCII_ORGANISATION_WORDS = re.compile(_ORGANISATION_PATTERN)
 # Words that name organisations but are surnames too (Frank Press, Robert Service, Mary Grace
-# Co, Nicholas Bureau): evidence only in an organisation's shape, see _weak_organisation.
+# Co, Nicholas Bureau, Alonzo Church): evidence only in an organisation's shape, see
+# _weak_organisation.
 _WEAK_ORGANISATION_WORDS = frozenset(
     ("co", "press", "service", "board", "union", "bureau", "archive", "group", "project",
-     "network", "office", "lab", "library")
+     "network", "office", "lab", "library", "church", "abbey", "chapel")
 )  # fmt: skip
 # Words no personal name has ("Board of Trade", "Office for National Statistics", "Smith & Co").
 FUNCTION_WORDS = frozenset(("of", "for", "the", "and", "&"))
@@ -79,27 +82,12 @@ def is_organisation(name: str) -> bool:
     organisations share with surnames (*Press*, *Service*, *Co*) in an organisation's shape
     (:func:`_weak_organisation`), or if it is a group's (:func:`is_group`).
     """
-    return _is_body(name) or is_group(name)
-
-
-def is_ensemble(name: str) -> bool:
-    """Does a name string name a band or an ensemble, which is no person's affiliation?
-
-    One with an ensemble's word ("Silk Road Ensemble"), or a group by :func:`is_group`'s signs
-    that no other word makes a body: "Maroon 5", "The Beatles", but not "The University of
-    Sydney", an OJS author's affiliation.
-    """
-    return bool(_ENSEMBLE_WORDS.search(name)) or (is_group(name) and not _is_body(name))
-
-
-def _is_body(name: str) -> bool:
-    """An organisation by its words, its acronym or its shape; not by a group's signs."""
     found = (
         _ASCII_ORGANISATION_WORDS.search(name.lower())
         if name.isascii()
         else _ORGANISATION_WORDS.search(name)
     )
-    return bool(found) or _named_with_acronym(name) or _weak_organisation(name)
+    return bool(found) or _named_with_acronym(name) or _weak_organisation(name) or is_group(name)
 
 
 def is_group(name: str) -> bool:
