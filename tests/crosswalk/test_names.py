@@ -174,6 +174,14 @@ def test_agent_particles_and_life_dates(value: str, family: str, given: str) -> 
         "Monastery of St. Brigid",
         "Church of the Holy Cross",
         "Kestrel Abbey Chapel",
+        # Legislatures, a single word as a catalogue's heading part gives them, had been persons.
+        "Legislature",
+        "Parliament",
+        "Assembly",
+        "Ruritania. Congress",
+        "Ruritania. Senate",
+        "Ruritania. Supreme Court",
+        "Congress of Ruritania",
     ],
 )
 def test_agent_organisations(value: str) -> None:
@@ -286,6 +294,10 @@ def test_a_group_after_a_person_is_an_agent_not_an_affiliation() -> None:
         ("Alonzo Church", "Church", "Alonzo"),
         ("Church, Alonzo", "Church", "Alonzo"),
         ("Edward Abbey", "Abbey", "Edward"),
+        ("Margaret Court", "Court", "Margaret"),
+        ("Mary St. Court", "Court", "Mary St."),
+        ("Congress, Richard", "Congress", "Richard"),
+        ("Richard Congress", "Congress", "Richard"),
         # A role or life dates are not part of the name the test looks at.
         ("Smith, J. (co-ed.)", "Smith", "J. (co-ed.)"),
         ("Smith, J. (ed.)", "Smith", "J."),
@@ -299,6 +311,12 @@ def test_agent_surnames_that_are_weak_organisation_words(
     assert agent["type"] == "personal"
     assert (agent["family_name"], agent["given_name"]) == (family, given)
     assert agent["name"] == value
+
+
+@pytest.mark.parametrize("value", ["Congress", "Senate", "Court"])
+def test_a_weak_word_alone_is_a_surname(value: str) -> None:
+    # Surnames too: alone, nothing shows a legislature or a court rather than a person.
+    assert names.agent(value) == {"type": "personal", "name": value, "family_name": value}
 
 
 @pytest.mark.parametrize(

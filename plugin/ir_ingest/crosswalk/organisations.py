@@ -31,6 +31,9 @@ _ORGANISATION_PATTERN = (
     # Religious houses, creators of manuscripts and charters ("Abbaye Saint-Pierre de Hasnon
     # (Hasnon, France)" had been a person).  Not "Monasterio", "Chiesa", "de la Iglesia":
     # surnames; "Church" and "Abbey" are weak words (Alonzo Church, Edward Abbey).
+    # Legislatures, as single words name them ("Legislature" had been a person, family name
+    # "Legislature").  Not "Senate", "Congress", "Court": surnames, weak words.
+    r"legislature|parliament|parlement|parlament|assembly|assembl[ée]e|supreme court|"
     r"monastery|monast[èe]re|abbaye|abbazia|abtei|cathedral|cath[ée]drale|[ée]glise|"
     # Music ensembles, creators in music collections ("Kronos Quartet" had been a person).
     r"orchestra|philharmonic|ensemble|choir|chorale|quartet|quintet|"
@@ -50,7 +53,8 @@ _ASCII_ORGANISATION_WORDS = re.compile(_ORGANISATION_PATTERN)
 # _weak_organisation.
 _WEAK_ORGANISATION_WORDS = frozenset(
     ("co", "press", "service", "board", "union", "bureau", "archive", "group", "project",
-     "network", "office", "lab", "library", "church", "abbey", "chapel")
+     "network", "office", "lab", "library", "church", "abbey", "chapel",
+     "senate", "congress", "court")
 )  # fmt: skip
 # Words no personal name has ("Board of Trade", "Office for National Statistics", "Smith & Co").
 FUNCTION_WORDS = frozenset(("of", "for", "the", "and", "&"))
@@ -128,7 +132,8 @@ def _weak_organisation(name: str) -> bool:
 
     "Smith & Co", "Acme Co.", "Board of Trade", "MIT Press", "Press Group", and without a comma
     a weak word before the last word ("Network Rail") or in a name of four words or more
-    ("American Photo-Relief Printing Co").  Not "Frank Press", "Press, Frank", "Mary Grace Co".
+    ("American Photo-Relief Printing Co"), or after a heading's full stop ("Ohio. Senate").
+    Not "Frank Press", "Press, Frank", "Mary Grace Co", "Margaret Court", "Mary St. Court".
     """
     words = name.split()
     bare = [w.strip(".,;:()[]\"'").lower() for w in words]
@@ -140,6 +145,8 @@ def _weak_organisation(name: str) -> bool:
     if any(_ACRONYM.match(w) for w in words) and not name.isupper():
         return True
     (i,) = weak
+    if i > 0 and len(words[i - 1]) > 4 and words[i - 1].endswith("."):
+        return True  # a body's part in a heading: "United States. Congress", "Ohio. Senate"
     if bare[i] == "co" and words[i].rstrip(",;:").endswith("."):
         return True  # "Co." abbreviates Company
     return "," not in name and (i < len(words) - 1 or len(words) >= 4)
