@@ -84,14 +84,30 @@ def is_organisation(name: str) -> bool:
 
     Yes if it has a word only organisations have (*University*, *Commission*, *Ltd*), or a word
     organisations share with surnames (*Press*, *Service*, *Co*) in an organisation's shape
-    (:func:`_weak_organisation`), or if it is a group's (:func:`is_group`).
+    (:func:`_weak_organisation`), or if it is a group's (:func:`is_group`) or a name entered as
+    both family and given name (:func:`_entered_twice`).
     """
     found = (
         _ASCII_ORGANISATION_WORDS.search(name.lower())
         if name.isascii()
         else _ORGANISATION_WORDS.search(name)
     )
-    return bool(found) or _named_with_acronym(name) or _weak_organisation(name) or is_group(name)
+    return (
+        bool(found)
+        or _named_with_acronym(name)
+        or _weak_organisation(name)
+        or is_group(name)
+        or _entered_twice(name)
+    )
+
+
+def _entered_twice(name: str) -> bool:
+    """A name of two words or more written as both family and given name: "Kestrel Cars and
+    Carts, Kestrel Cars and Carts" (a business, in Zenodo's form for a person, had been a
+    person).  No person's family and given names are the same words; a word alone may be
+    ("Lee, Lee"), and stays a person's."""
+    family, comma, given = name.partition(", ")
+    return bool(comma) and family == given and " " in family
 
 
 def is_group(name: str) -> bool:
