@@ -239,6 +239,11 @@ def test_agent_persons_no_group(value: str, family: str) -> None:
         ("Auteur inconnu", "Auteur inconnu"),
         ("Unknown, 1790-1850", "Unknown"),
         ("N.N.", "N.N."),
+        # A template's dummy names (Zenodo, DPLA's test records): no given name "Fname".
+        ("Creator", "Creator"),
+        ("Contributor", "Contributor"),
+        ("Fname Lname", "Fname Lname"),
+        ("Lname, Fname", "Lname, Fname"),
     ],
 )
 def test_agent_unknown_persons_are_all_family_name(value: str, family: str) -> None:

@@ -50,6 +50,16 @@ _UNKNOWN_FORMS = frozenset(
     for case in (word, word.capitalize(), word.upper())
     for form in (f"{case}.", f"[{case}.]", *(() if word == "anon" else (case, f"[{case}]")))
 )
+# A form's or a template's dummy values left in a record for a person's name: Zenodo and
+# DPLA's test records have creators "Creator", "Contributor", "Other", "Lname, Fname".  Whole
+# names only: placeholders, all family name as "Anonymous" is (validate's
+# person_without_given_name tells that the record names no one).
+_TEMPLATE_NAMES = frozenset(
+    form
+    for name in ("creator", "contributor", "author", "other", "fname lname", "lname, fname",
+                 "firstname lastname", "lastname, firstname")
+    for form in (name, name.title(), name.upper())
+)  # fmt: skip
 # "N.N." (nomen nescio), the words of a name that stands for an unknown person.
 _NOMEN_NESCIO = (["N.N."], ["N.", "N."])
 # Titles before a name written in direct order ("Prof. A.K. Rao", "Ms. Meera Iyer").
@@ -180,7 +190,10 @@ def _person_parts(name: str) -> tuple[str, str]:
     ``Given [particles] Family``; a title before them goes.  A placeholder (:func:`_is_unknown`)
     is all family name, as a name of one word is: InvenioRDM needs one of a person, and
     DataCite's practice for an unknown person is ``familyName`` "Anonymous"; what a given name
-    would be is no one's ("Unknown scribe" had been family name "scribe", given "Unknown")."""
+    would be is no one's ("Unknown scribe" had been family name "scribe", given "Unknown"); so
+    is a template's dummy name ("Fname Lname", :data:`_TEMPLATE_NAMES`)."""
+    if name in _TEMPLATE_NAMES:
+        return name, ""  # "Fname Lname": no one's given name
     if "," in name:
         return _inverted_parts(name)
     words = name.split(" ")
