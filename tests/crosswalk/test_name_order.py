@@ -74,6 +74,12 @@ def test_agent_patronymics(value: str, family: str, given: str) -> None:
         ("DUPONT Jean-Luc", "DUPONT", "Jean-Luc"),
         ("ИВАНОВ Пётр", "ИВАНОВ", "Пётр"),
         ("Jean-Luc DUPONT", "DUPONT", "Jean-Luc"),
+        # Particles in capitals begin the family name: "DE LA" had made it given name "DE LA".
+        ("DE LA CRUZ Juan", "DE LA CRUZ", "Juan"),
+        ("DA SILVA Maria José", "DA SILVA", "Maria José"),
+        ("VAN DER BERG Jan", "VAN DER BERG", "Jan"),
+        ("DU PONT Jean", "DU PONT", "Jean"),
+        ("DE Smith", "Smith", "DE"),  # no family name in capitals after it: initials
         # Not: short capitals may be initials without full stops; all capitals show nothing.
         ("MD Rahman", "Rahman", "MD"),
         ("JA Smith", "Smith", "JA"),

@@ -13,6 +13,12 @@ from __future__ import annotations
 
 import re
 
+# Particles that begin a family name written after the given name ("Jan van der Berg"), or in
+# capitals before it ("DE LA CRUZ Juan").  The Dutch 't (het) of "van 't Hoff" is one: "Hoff,
+# J.H. van 't" had kept it in the given name.
+PARTICLE = re.compile(
+    r"van|der|den|de|la|le|del|della|di|da|von|ten|ter|du|dos|das|['’]t", re.IGNORECASE
+)
 # Initials, each letter followed by a full stop, in any script: "J.A.", "Ш.", "J.-P.".
 _INITIALS = re.compile(r"[^\W\d_]\.(?:-?[^\W\d_]\.)*")
 # Patronymic words after a Central Asian given name: Uzbek qizi (daughter of), o'g'li (son
@@ -147,21 +153,25 @@ def _family_in_capitals(words: list[str]) -> int:
 
     Chinese, Korean and Japanese writers mark the family name so, as French and European
     Union usage does: "ZHANG Wei", "KIM Min-jun", "TANAKA Hiroshi", "DUPONT Jean" (it had been
-    read as the given name).  A word of two or three capitals may be initials written without
-    full stops ("MD Rahman", "ABM Haque", "JA Smith", "MA Khan"): only a Korean family name
-    counts so ("KIM Min-jun"), or a Chinese one before a given name in pinyin ("LI Na", "MA
-    Long").  A name all in capitals shows nothing; a given name in capitals before a family
-    name that is not ("JOHN Smith", rare) is taken for a family name.
+    read as the given name), with its particles: "DE LA CRUZ Juan" (a particle before no
+    family name in capitals, "DE Smith", is two initials).  A word of two or three capitals
+    may be initials written without full stops ("MD Rahman", "ABM Haque", "JA Smith", "MA
+    Khan"): only a Korean family name counts so ("KIM Min-jun"), or a Chinese one before a
+    given name in pinyin ("LI Na", "MA Long").  A name all in capitals shows nothing; a given
+    name in capitals before a family name that is not ("JOHN Smith", rare) is taken for a
+    family name.
     """
     first = 0
     while first < len(words) and _in_capitals(words[first]):
         first += 1
     if first == 0 or first == len(words) or any(_in_capitals(word) for word in words[first:]):
         return 0
-    for word in words[:first]:
+    for i, word in enumerate(words[:first]):
         lower = word.lower()
         if len(word) > 3 or lower in _KOREAN_FAMILY_NAMES:
             continue
+        if i < first - 1 and PARTICLE.fullmatch(word):
+            continue  # "DE LA CRUZ Juan", "DA SILVA Maria": particles before the family name
         if lower not in _CHINESE_FAMILY_NAMES:
             return 0
         if not all(_PINYIN_NAME.fullmatch(given) for given in words[first:]):

@@ -14,7 +14,7 @@ from typing import Any
 
 from ir_ingest.crosswalk.bylines import LIFE_DATES, after_a_name, name_strings
 from ir_ingest.crosswalk.lookups import lookup_row
-from ir_ingest.crosswalk.name_order import family_words
+from ir_ingest.crosswalk.name_order import PARTICLE, family_words
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
 from ir_ingest.crosswalk.organisations import is_group, is_organisation
 
@@ -64,11 +64,6 @@ _TEMPLATE_NAMES = frozenset(
 _NOMEN_NESCIO = (["N.N."], ["N.", "N."])
 # Titles before a name written in direct order ("Prof. A.K. Rao", "Ms. Meera Iyer").
 _HONORIFICS = frozenset(("prof", "professor", "dr", "mr", "mrs", "ms", "miss"))
-# Particles that begin a family name written after the given name ("Jan van der Berg").
-# The Dutch 't (het) of "van 't Hoff" is one: "Hoff, J.H. van 't" had kept it in the given name.
-_PARTICLE = re.compile(
-    r"van|der|den|de|la|le|del|della|di|da|von|ten|ter|du|dos|das|['’]t", re.IGNORECASE
-)
 
 
 def agent(value: str) -> dict[str, Any]:
@@ -253,7 +248,7 @@ def _trailing_particles(words: list[str]) -> int:
 
 def _is_lower_particle(word: str) -> bool:
     """A particle in lower case: after a given name "Van" may be a name ("Berg, Jan Van")."""
-    return word.islower() and bool(_PARTICLE.fullmatch(word))
+    return word.islower() and bool(PARTICLE.fullmatch(word))
 
 
 def _is_particle(words: list[str], i: int, last: int) -> bool:
@@ -264,7 +259,7 @@ def _is_particle(words: list[str], i: int, last: int) -> bool:
     Nguyen" and "Hieu Van Le" the Vietnamese Van (Văn) is a middle name.
     """
     word = words[i]
-    if not _PARTICLE.fullmatch(word):
+    if not PARTICLE.fullmatch(word):
         return False
     if word.islower():
         return True
