@@ -238,6 +238,7 @@ def test_agent_persons_no_group(value: str, family: str) -> None:
         ("Engraver unknown", "Engraver unknown"),
         ("Auteur inconnu", "Auteur inconnu"),
         ("Unknown, 1790-1850", "Unknown"),
+        ("Unknown, Unknown", "Unknown"),  # both of a form's fields: no given name "Unknown"
         ("N.N.", "N.N."),
         # A template's dummy names (Zenodo, DPLA's test records): no given name "Fname".
         ("Creator", "Creator"),

@@ -190,7 +190,10 @@ def _person_parts(name: str) -> tuple[str, str]:
     if name in _TEMPLATE_NAMES:
         return name, ""  # "Fname Lname": no one's given name
     if "," in name:
-        return _inverted_parts(name)
+        inverted = _inverted_parts(name)
+        if inverted[1] in _UNKNOWN_FORMS and inverted[0] in _UNKNOWN_FORMS:
+            return inverted[0], ""  # "Unknown, Unknown": a form's fields, neither name known
+        return inverted
     words = name.split(" ")
     if _is_unknown(words):
         return name, ""
