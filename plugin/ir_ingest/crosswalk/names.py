@@ -121,7 +121,9 @@ def _names_no_person(part: str) -> bool:
     core = LIFE_DATES.sub("", _without_role(part)[0])
     if is_organisation(core):
         return not is_group(core)  # "Primus; Maroon 5" (performers): no one's affiliation is a band
-    pieces = [piece.strip() for piece in _COMMA_QUALIFIER.sub("", core).split(",")]
+    if core[-1:] == ")":
+        core = _COMMA_QUALIFIER.sub("", core)  # "Roe, Mary (Leeds, UK)": no place
+    pieces = [piece.strip() for piece in core.split(",")]
     return len(pieces) > 2 and not all(after_a_name(piece) for piece in pieces[2:])
 
 
