@@ -182,6 +182,8 @@ def test_agent_particles_and_life_dates(value: str, family: str, given: str) -> 
         "Ruritania. Senate",
         "Ruritania. Supreme Court",
         "Congress of Ruritania",
+        "House of Representatives",
+        "House of Commons",
         # A business entered as both family and given name (Zenodo) had been a person.
         "Kestrel Cars and Carts, Kestrel Cars and Carts",
     ],

@@ -28,12 +28,14 @@ _ORGANISATION_PATTERN = (
     # (Reichsgesetzblatt)", "United States. Laws, statutes, etc." had been a person, family name
     # "Germany. Laws".  "Laws, John" is a person's: only the "etc." makes the heading.
     r"laws, (?:statutes, )?etc|"
+    # Legislatures and courts, as a heading's single words name them ("Legislature", "House of
+    # Representatives" had been persons: family name "Legislature", "Representatives").  Not
+    # "Senate", "Congress", "Court": surnames too, weak words.
+    r"legislature|parl(?:iament|ement|ament)|assembl(?:y|[ée]e)|supreme court|"
+    r"house of (?:representatives|commons|lords|delegates)|"
     # Religious houses, creators of manuscripts and charters ("Abbaye Saint-Pierre de Hasnon
     # (Hasnon, France)" had been a person).  Not "Monasterio", "Chiesa", "de la Iglesia":
     # surnames; "Church" and "Abbey" are weak words (Alonzo Church, Edward Abbey).
-    # Legislatures, as single words name them ("Legislature" had been a person, family name
-    # "Legislature").  Not "Senate", "Congress", "Court": surnames, weak words.
-    r"legislature|parl(?:iament|ement|ament)|assembl(?:y|[ée]e)|supreme court|"
     r"monast(?:ery|[èe]re)|ab(?:baye|bazia|tei)|cath(?:edral|[ée]drale)|eglise|église|"
     # Music ensembles, creators in music collections ("Kronos Quartet" had been a person).
     r"orchestra|philharmonic|ensemble|choir|chorale|quartet|quintet|"
