@@ -247,6 +247,7 @@ def test_agent_persons_no_group(value: str, family: str) -> None:
         ("Contributor", "Contributor"),
         ("Fname Lname", "Fname Lname"),
         ("Lname, Fname", "Lname, Fname"),
+        ("Name of contributor", "Name of contributor"),
     ],
 )
 def test_agent_unknown_persons_are_all_family_name(value: str, family: str) -> None:

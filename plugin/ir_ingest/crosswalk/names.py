@@ -51,14 +51,15 @@ _UNKNOWN_FORMS = frozenset(
     for form in (f"{case}.", f"[{case}.]", *(() if word == "anon" else (case, f"[{case}]")))
 )
 # A form's or a template's dummy values left in a record for a person's name: Zenodo and
-# DPLA's test records have creators "Creator", "Contributor", "Other", "Lname, Fname".  Whole
-# names only: placeholders, all family name as "Anonymous" is (validate's
-# person_without_given_name tells that the record names no one).
+# DPLA's test records have creators "Creator", "Contributor", "Name of contributor" (it had
+# been given name "Name of"), "Lname, Fname".  Whole names only: placeholders, all family
+# name as "Anonymous" is (validate's person_without_given_name tells that no one is named).
 _TEMPLATE_NAMES = frozenset(
     form
     for name in ("creator", "contributor", "author", "other", "fname lname", "lname, fname",
-                 "firstname lastname", "lastname, firstname")
-    for form in (name, name.title(), name.upper())
+                 "firstname lastname", "lastname, firstname", "name of creator",
+                 "name of contributor", "name of author")
+    for form in (name, name.capitalize(), name.title(), name.upper())
 )  # fmt: skip
 # "N.N." (nomen nescio), the words of a name that stands for an unknown person.
 _NOMEN_NESCIO = (["N.N."], ["N.", "N."])
