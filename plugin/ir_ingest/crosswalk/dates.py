@@ -147,9 +147,7 @@ _EVENT_DASH = re.compile(r"\s*[-\u2013]\s*(?=\d)")
 
 #: Days as American English writes them, the month first: "July 13-16, 2025", "July 30 -
 #: August 2, 2025".
-_US_DAYS = re.compile(
-    r"^([^\W\d_]+) (\d{1,2})\s*[-\u2013]\s*(?:([^\W\d_]+) )?(\d{1,2}),? (\d{4})$"
-)
+_US_DAYS = re.compile(r"^([^\W\d_]+) (\d{1,2})\s*[-\u2013]\s*(?:([^\W\d_]+) )?(\d{1,2}),? (\d{4})$")
 
 
 def event_dates(value: str) -> str:

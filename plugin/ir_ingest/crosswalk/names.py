@@ -16,7 +16,7 @@ from ir_ingest.crosswalk.bylines import LIFE_DATES, after_a_name, name_strings
 from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.name_order import PARTICLE, family_words
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
-from ir_ingest.crosswalk.organisations import is_group, is_organisation
+from ir_ingest.crosswalk.organisations import is_ensemble, is_organisation
 
 # A role in parentheses after the name: "Taco Brandsen (ed.)", "(eds.)", "(Hrsg.)".
 _TRAILING_ROLE = re.compile(r"\s*\(([^()]+)\)$")
@@ -121,7 +121,9 @@ def _names_no_person(part: str) -> bool:
     """
     core = LIFE_DATES.sub("", _without_role(part)[0])
     if is_organisation(core):
-        return not is_group(core)  # "Primus; Maroon 5" (performers): no one's affiliation is a band
+        # "Primus; Maroon 5" (performers): no one's affiliation is a band; "Smith, John; The
+        # University of Sydney" (OJS) is one.
+        return not is_ensemble(core)
     if core[-1:] == ")":
         core = _COMMA_QUALIFIER.sub("", core)  # "Roe, Mary (Leeds, UK)": no place
     pieces = [piece.strip() for piece in core.split(",")]

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+# Music ensembles, creators in music collections ("Kronos Quartet" had been a person).
+_ENSEMBLE_PATTERN = r"orchestra|philharmonic|ensemble|choir|chorale|quartet|quintet"
+_ENSEMBLE_WORDS = re.compile(rf"\b({_ENSEMBLE_PATTERN})\b", re.IGNORECASE)
 # Words that make a name string an organisation's wherever they stand ("World Health
 # Organization", "European Commission", "Oxford University Press"): none is a common surname.
 # Written in lower case (see _ASCII_ORGANISATION_WORDS).
@@ -37,8 +40,7 @@ _ORGANISATION_PATTERN = (
     # (Hasnon, France)" had been a person).  Not "Monasterio", "Chiesa", "de la Iglesia":
     # surnames; "Church" and "Abbey" are weak words (Alonzo Church, Edward Abbey).
     r"monast(?:ery|[èe]re)|ab(?:baye|bazia|tei)|cath(?:edral|[ée]drale)|eglise|église|"
-    # Music ensembles, creators in music collections ("Kronos Quartet" had been a person).
-    r"orchestra|philharmonic|ensemble|choir|chorale|quartet|quintet|"
+    rf"{_ENSEMBLE_PATTERN}|"
     # The same in the languages of European repositories' headings: "Helsingin yliopisto,
     # soveltavan biologian laitos" was read as family "Helsingin yliopisto", given the rest.
     r"yliopisto|laitos|tiedekunta|kirjasto|hochschule|fakult\w*|facult\w*|instituut|"
@@ -89,19 +91,32 @@ def is_organisation(name: str) -> bool:
     (:func:`_weak_organisation`), or if it is a group's (:func:`is_group`) or a name entered as
     both family and given name (:func:`_entered_twice`).
     """
+    return (
+        _is_body(name)
+        or is_group(name)
+        # Its middle is ", " (tested first: every creator is).
+        or (name[len(name) // 2 - 1 : len(name) // 2 + 1] == ", " and _entered_twice(name))
+    )
+
+
+def is_ensemble(name: str) -> bool:
+    """Does a name string name a band or an ensemble, which is no person's affiliation?
+
+    One with an ensemble's word ("Silk Road Ensemble"), or a group by :func:`is_group`'s signs
+    that no other word makes a body: "Maroon 5", "The Beatles", but not "The University of
+    Sydney", an OJS author's affiliation.
+    """
+    return bool(_ENSEMBLE_WORDS.search(name)) or (is_group(name) and not _is_body(name))
+
+
+def _is_body(name: str) -> bool:
+    """An organisation by its words, its acronym or its shape; not by a group's signs."""
     found = (
         _ASCII_ORGANISATION_WORDS.search(name.lower())
         if name.isascii()
         else _ORGANISATION_WORDS.search(name)
     )
-    return (
-        bool(found)
-        or _named_with_acronym(name)
-        or _weak_organisation(name)
-        or is_group(name)
-        # Its middle is ", " (tested first: every creator is).
-        or (name[len(name) // 2 - 1 : len(name) // 2 + 1] == ", " and _entered_twice(name))
-    )
+    return bool(found) or _named_with_acronym(name) or _weak_organisation(name)
 
 
 def _entered_twice(name: str) -> bool:
