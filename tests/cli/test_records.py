@@ -41,6 +41,12 @@ def test_crosswalk_reads_a_file_url_and_refuses_a_web_one_naming_it() -> None:
     from_url = runner.invoke(app, ["crosswalk", SEED_CHAPTER.as_uri()])
     assert from_url.exit_code == 0, from_url.output
     assert json.loads(from_url.stdout)["resource_type"]["label"] == "book part"
+    # A file:// URL naming another host names a file on a share, not this file (a review).
+    shared = runner.invoke(app, ["crosswalk", f"file://fileserver.example{SEED_CHAPTER}"])
+    assert shared.exit_code == 1
+    assert "a file:// URL names a file of this machine" in shared.output
+    local = runner.invoke(app, ["crosswalk", f"file://localhost{SEED_CHAPTER}"])
+    assert local.exit_code == 0, local.output
     web = runner.invoke(app, ["crosswalk", "http://127.0.0.1:9/record.xml"])
     assert web.exit_code == 1
     assert web.output.startswith(

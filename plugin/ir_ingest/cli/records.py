@@ -248,7 +248,10 @@ def _local_file(place: str, reads: str) -> Path:
     if scheme == "file":
         from urllib.request import url2pathname
 
-        return Path(url2pathname(urlsplit(place.strip()).path))
+        url = urlsplit(place.strip())
+        if url.hostname not in (None, "", "localhost"):  # a share's file is not this one's
+            raise IngestError(f"{place}: {reads}; a file:// URL names a file of this machine")
+        return Path(url2pathname(url.path))
     if scheme:
         raise IngestError(f"{place}: {reads}, not {scheme}://")
     return Path(place)

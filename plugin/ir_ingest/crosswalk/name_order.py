@@ -95,7 +95,7 @@ def family_words(words: list[str]) -> int:
     name, a Chinese name's shape.
     """
     # Every creator's words pass here: a cheap test of the first word before each rule's call.
-    if len(words) < 2:
+    if len(words) < 2 or not words[0]:  # "" before a space the caller did not clean away
         return 0
     first = words[0]
     family = _first_initial(words) or (first.isupper() and _family_in_capitals(words))

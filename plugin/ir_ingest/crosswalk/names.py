@@ -157,8 +157,8 @@ def _is_unknown(words: list[str]) -> bool:
     scribe", "Anonymous"?
 
     Catalogues of manuscripts, photographs and art name the maker so ("Unknown scribe
-    (manuscript)" had been family name "scribe", given name "Unknown"): a person, whose name
-    has no family or given name in it.  The word begins or ends the name, or the name is
+    (manuscript)" had been family name "scribe", given name "Unknown"): a person, all family
+    name, whose given name no one knows.  The word begins or ends the name, or the name is
     "N.N." (nomen nescio) whole.
     """
     return words[0] in _UNKNOWN_FORMS or words[-1] in _UNKNOWN_FORMS or words in _NOMEN_NESCIO
