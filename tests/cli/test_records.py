@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 import jsonschema
 import pytest
 
-from ir_ingest.cli import app
-from ir_ingest.cli import records as records_cli
+from ir_ingest.cli import app, records_export
 from ir_ingest.errors import IngestError
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from ir_ingest.schema import checked_in_schema
@@ -617,7 +616,7 @@ def test_an_export_that_fails_part_way_leaves_the_last_one_whole(
         raise IngestError("the store went away")
 
     with monkeypatch.context() as patched:
-        patched.setattr(records_cli, "_record_only", failing)
+        patched.setattr(records_export, "_record_only", failing)
         result = runner.invoke(app, ["--db", db, "export", "-o", str(last)])
     assert result.exit_code == 1
     assert last.read_text(encoding="utf-8") == "the last export\n"

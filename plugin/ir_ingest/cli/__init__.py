@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 
 # Importing the command modules registers their commands, in the order --help lists them.
-from ir_ingest.cli import check, harvest, records, report, report_codes  # noqa: F401
+from ir_ingest.cli import check, harvest, records, records_export, report, report_codes  # noqa: F401
 from ir_ingest.cli.common import app, stop_on_signals
 from ir_ingest.console import err
 from ir_ingest.errors import IngestError
