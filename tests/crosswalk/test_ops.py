@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from ir_ingest.crosswalk import ops
 from ir_ingest.crosswalk.lookups import add_lookup_dir, tables_changed
 from ir_ingest.crosswalk.ops import OPERATIONS, check_columns, compile_operation
 from ir_ingest.errors import ConfigError
@@ -234,3 +235,20 @@ def test_not_match_keeps_what_the_expression_does_not_find() -> None:
     op = compile_operation({"not_match": "^info:eu-repo/"})
     assert op("2020-12-18") == "2020-12-18"
     assert op("info:eu-repo/date/embargoEnd/2026-01-31") is None
+
+
+def test_what_a_test_found_is_remembered_for_short_values_only_and_boundedly() -> None:
+    # A type or language comes on every record of a source: RE2 is asked once for it.
+    op = compile_operation({"match": "(?i)^peer"})
+    long = "Peer " + "x" * 100
+    for _ in range(2):
+        assert (op("Peer reviewed"), op("Not peer reviewed"), op(long)) == (
+            "Peer reviewed",
+            None,
+            long,
+        )
+    assert (op.arg, "Peer reviewed") in ops._FOUND
+    assert (op.arg, long) not in ops._FOUND
+    for n in range(ops._REMEMBERED + 10):
+        op(f"peer {n}")
+    assert len(ops._FOUND) <= ops._REMEMBERED
