@@ -136,6 +136,9 @@ def test_sanitised_html_stays_safe_under_nfc() -> None:
         ("<p>Abstract: We study tides.</p>", "<p>We study tides.</p>"),
         ("<p><strong>Abstract</strong> We study.</p>", "<p>We study.</p>"),
         ("Abstract<br>We study.", "We study."),
+        # IEEE's dash without spaces; a colon after the tag that closes the word (a review).
+        ("Abstract\u2014We study tides.", "We study tides."),
+        ("<p><em>Abstract</em>: We study.</p>", "<p>We study.</p>"),
     ],
 )
 def test_an_abstract_loses_its_heading_word(written: str, expected: str) -> None:

@@ -294,8 +294,10 @@ _INLINE = r"(?:p|strong|b|em|i)"
 _ABSTRACT_HEADING = re.compile(
     rf"^(?P<open>(?:<{_INLINE}>\s*)*)"
     r"(?P<word>abstract|summary|résumé|resumen|resumo|zusammenfassung|samenvatting)"
-    r"(?P<mark>(?:\s*[:.]|\s+[-\u2013\u2014])(?=\s|<|$))?"
-    rf"(?P<close>(?:\s*</{_INLINE}>)*)\s*",
+    # IEEE's "Abstract—We …": a dash of its own needs no space after it.
+    r"(?P<mark>(?:\s*[:.]|\s+[-\u2013\u2014])(?=\s|<|$)|\s*[\u2013\u2014])?"
+    # "<em>Abstract</em>: We …": the mark after the tag that closes the word is the heading's.
+    rf"(?P<close>(?:\s*</{_INLINE}>)*)(?P<after>\s*[:.](?=\s|<|$))?\s*",
     re.IGNORECASE,
 )
 _OPEN_TAG = re.compile(rf"<{_INLINE}>")
