@@ -9,8 +9,9 @@ import pytest
 from lxml import etree
 
 from ir_ingest.crosswalk import crosswalk_record, for_element
+from ir_ingest.documents import read_file
 from ir_ingest.errors import CrosswalkError
-from ir_ingest.pipeline import process, read_file
+from ir_ingest.pipeline import process
 from tests.conftest import FIXTURES
 
 if TYPE_CHECKING:

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 import jsonschema
 import pytest
 
-from ir_ingest.pipeline import process, read_file
+from ir_ingest.documents import read_file
+from ir_ingest.pipeline import process
 from ir_ingest.schema import checked_in_schema
 from tests.conftest import FIXTURES
 
@@ -75,7 +76,8 @@ def test_there_are_enough_golden_pairs() -> None:
 _HASH_EVERY_RECORD = """
 import sys
 from pathlib import Path
-from ir_ingest.pipeline import process, read_file
+from ir_ingest.pipeline import process
+from ir_ingest.documents import read_file
 from ir_ingest.store.pagewrite import content_hash
 for path in sys.argv[1:]:
     for harvested in read_file(Path(path)):

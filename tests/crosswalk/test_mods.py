@@ -8,7 +8,8 @@ import pytest
 from lxml import etree
 
 from ir_ingest.crosswalk import CrosswalkResult, crosswalk_record
-from ir_ingest.pipeline import process, read_file
+from ir_ingest.documents import read_file
+from ir_ingest.pipeline import process
 from tests.conftest import FIXTURES
 
 SEED_MODS = FIXTURES / "records" / "mods" / "seed-chapter.xml"

@@ -11,8 +11,9 @@ from lxml import etree
 
 from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import CrosswalkResult, crosswalk_record
+from ir_ingest.documents import read_file
 from ir_ingest.errors import XMLError
-from ir_ingest.pipeline import process, read_file
+from ir_ingest.pipeline import process
 from ir_ingest.schema import checked_in_schema
 from tests.conftest import SEED_CHAPTER
 

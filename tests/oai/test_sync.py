@@ -12,13 +12,13 @@ from urllib.parse import parse_qs
 import pytest
 from lxml import html
 
+from ir_ingest.documents import process_file
 from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.oai.archive import PageArchive, check_archive
 from ir_ingest.oai.datestamp import format_datestamp
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
-from ir_ingest.pipeline import process_file
 from ir_ingest.report import render
 from tests.oai.faults import (
     FaultPlan,

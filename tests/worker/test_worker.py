@@ -18,11 +18,12 @@ import pytest
 from lxml import etree
 
 from ir_ingest.crosswalk.lookups import add_lookup_dir, lookup_dirs
+from ir_ingest.documents import read_file
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import ConfigError, HarvestError, IngestError
 from ir_ingest.oai.client import Page
 from ir_ingest.oai.pages import read_page
-from ir_ingest.pipeline import process, read_file
+from ir_ingest.pipeline import process
 from ir_ingest.resources import bundled
 from ir_ingest.worker import CrosswalkWorker
 from ir_ingest.xmlsafe import OAI_NS

@@ -24,9 +24,9 @@ from ir_ingest.crosswalk import registry
 from ir_ingest.errors import IngestError, UsageError
 
 if TYPE_CHECKING:
+    from ir_ingest.documents import Sources
     from ir_ingest.entry import Entry
     from ir_ingest.oai.transport import TransportPolicy
-    from ir_ingest.pipeline import Sources
     from ir_ingest.store import Store
 
 
@@ -47,7 +47,7 @@ def _stdin_entries(
     prefix: str | None, crosswalk: str | None, sources: Sources | None = None
 ) -> list[Entry]:
     """The records of the document piped to stdin, processed, as a file's are."""
-    from ir_ingest.pipeline import process_stream
+    from ir_ingest.documents import process_stream
 
     if sys.stdin is None or sys.stdin.isatty():
         # Waiting for a document typed at the terminal is no one's wish: a pipe was meant.
@@ -216,8 +216,8 @@ def _read_document(
     """The records of a file or of what a URL answers, processed; all of them, or an error
     (nothing is stored).  An OAI-PMH response from a configured source's endpoint gives
     that source's records (``sources``: its name, its crosswalk)."""
+    from ir_ingest.documents import all_read, process_file
     from ir_ingest.oai.getrecord import fetch_url
-    from ir_ingest.pipeline import all_read, process_file
 
     if _scheme(place) in ("http", "https"):
         return fetch_url(place.strip(), prefix, crosswalk, _interactive(), sources)
@@ -297,7 +297,7 @@ def crosswalk_command(
 
     Example:  zcat page.xml.gz | ir-ingest crosswalk -   (- reads stdin)
     """
-    from ir_ingest.pipeline import process_file
+    from ir_ingest.documents import process_file
 
     with fail_cleanly():
         if full_values and not explain:

@@ -236,7 +236,7 @@ def for_element(
         raise CrosswalkError(
             f"<{etree.QName(root).localname}> is OAI-PMH's envelope, not a metadata record: "
             "crosswalk the element inside its <metadata>, or read the file with "
-            "ir_ingest.pipeline.process_file (as the crosswalk command does), which unwraps it",
+            "ir_ingest.documents.process_file (as the crosswalk command does), which unwraps it",
             code="crosswalk.wrong_root",
         )
     if crosswalk is not None and crosswalk not in crosswalks:
