@@ -23,7 +23,7 @@ from ir_ingest.crosswalk.hosts import (
     series_statement,
 )
 from ir_ingest.crosswalk.lookups import lookup_row
-from ir_ingest.crosswalk.zenodo import ZENODO_OAI, concept_doi, packed_keywords, record_number
+from ir_ingest.crosswalk.zenodo import concept_doi, packed_keywords, record_page
 from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:
@@ -180,12 +180,7 @@ def _repository_page(data: dict[str, Any]) -> tuple[str, str] | None:
     if arxiv is not None:
         return arxiv, "identifiers[arxiv]"
     # Read without its header (offline), a record still names itself in dc:identifier.
-    number = record_number(data)
-    if number is not None:
-        header = ZENODO_OAI.fullmatch(str(data["source"].get("oai_identifier", "")))
-        origin = "source.oai_identifier" if header else "identifiers[oai]"
-        return f"https://zenodo.org/records/{number}", origin
-    return None
+    return record_page(data)
 
 
 def _related_page(data: dict[str, Any]) -> tuple[str, str] | None:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ir_ingest.crosswalk.engine import Applied
 
 #: Zenodo's OAI identifiers (oai:zenodo.org:10357859) name its records' pages.
-ZENODO_OAI = re.compile(r"oai:zenodo\.org:(\d+)")
+_ZENODO_OAI = re.compile(r"oai:zenodo\.org:(\d+)")
 #: A DOI Zenodo minted: 10.5281/zenodo.N, N a record number (a version's or a concept's).
 _ZENODO_DOI = re.compile(r"10\.5281/zenodo\.(\d+)")
 
@@ -26,12 +26,28 @@ def record_number(data: dict[str, Any]) -> int | None:
     The OAI identifier of the header, or (offline, a record read without its header) the one
     Zenodo writes in dc:identifier.
     """
-    oai = [str(data.get("source", {}).get("oai_identifier", ""))]
-    oai += [i["value"] for i in data.get("identifiers", []) if i.get("scheme") == "oai"]
-    for written in oai:
-        found = ZENODO_OAI.fullmatch(written)
+    found = _numbered(data)
+    return found[0] if found is not None else None
+
+
+def record_page(data: dict[str, Any]) -> tuple[str, str] | None:
+    """A Zenodo record's page, and the field its number was read from (for lineage)."""
+    found = _numbered(data)
+    return (f"https://zenodo.org/records/{found[0]}", found[1]) if found is not None else None
+
+
+def _numbered(data: dict[str, Any]) -> tuple[int, str] | None:
+    """The record number (see :func:`record_number`) and the field it is written in."""
+    oai = [(str(data.get("source", {}).get("oai_identifier", "")), "source.oai_identifier")]
+    oai += [
+        (i["value"], "identifiers[oai]")
+        for i in data.get("identifiers", [])
+        if i.get("scheme") == "oai"
+    ]
+    for written, origin in oai:
+        found = _ZENODO_OAI.fullmatch(written)
         if found is not None:
-            return int(found[1])
+            return int(found[1]), origin
     return None
 
 
