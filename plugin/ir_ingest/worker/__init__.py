@@ -8,8 +8,8 @@ each with its checkpoint (``bench/harvest.py`` measures what it gains).
 
 - The child is spawned, not forked: a harvest (and the test suite) has threads, which fork()
   does not carry over, so a lock one of them held would stay held in the child for good.
-- It warms up (imports, crosswalk files, idutils' patterns: about a second) while the harvest
-  goes on without it (``--crosswalk-process`` waits for it); :attr:`CrosswalkWorker.ready`
+- It warms up (imports, crosswalk files, idutils' patterns: about half a second) while the
+  harvest goes on without it (``--crosswalk-process`` waits for it); :attr:`CrosswalkWorker.ready`
   says when it can take pages.
 - Records and entries cross the pipe as msgpack (:mod:`ir_ingest.worker.wire`); the child's
   side is :mod:`ir_ingest.worker.__main__`.
