@@ -96,6 +96,7 @@ def test_an_approximate_year(value: str, year: str | None) -> None:
         ("2024-11-06", "2024-11-06"),
         ("July 13-16, 2025", "2025-07-13/2025-07-16"),  # American English: the month first
         ("July 30 - August 2, 2025", "2025-07-30/2025-08-02"),
+        ("December 30, 2024 - January 2, 2025", "2024-12-30/2025-01-02"),  # across a year end
         ("13-16 juillet 2025", "2025-07-13/2025-07-16"),
         ("05- 07 novembro de 2025", "2025-11-05/2025-11-07"),
         ("13.-16. Juli 2025", "2025-07-13/2025-07-16"),
@@ -109,7 +110,8 @@ def test_the_days_of_an_event(value: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "value",
     ["16-13 July 2025", "31-32 July 2025", "13-16 July", "July 16-13, 2025", "Room 13-16, 2025",
-     "05- 07 nov. de 2025", "June-July 2025", "13-16"],
+     "05- 07 nov. de 2025", "June-July 2025", "13-16", "December 30, 2024 - 2, 2025",
+     "January 2, 2025 - December 30, 2024"],
 )  # fmt: skip
 def test_the_days_of_an_event_refused(value: str) -> None:
     with pytest.raises(NormaliseError):

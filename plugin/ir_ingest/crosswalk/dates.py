@@ -146,15 +146,19 @@ _EVENT_DASH = re.compile(r"\s*[-\u2013]\s*(?=\d)")
 
 
 #: Days as American English writes them, the month first: "July 13-16, 2025", "July 30 -
-#: August 2, 2025".
-_US_DAYS = re.compile(r"^([^\W\d_]+) (\d{1,2})\s*[-\u2013]\s*(?:([^\W\d_]+) )?(\d{1,2}),? (\d{4})$")
+#: August 2, 2025", "December 30, 2024 - January 2, 2025" (a start year only before a month).
+_US_DAYS = re.compile(
+    r"^([^\W\d_]+) (\d{1,2})(?:,? (\d{4}))?\s*[-\u2013]\s*"
+    r"(?(3)(?=[^\W\d_]))(?:([^\W\d_]+) )?(\d{1,2}),? (\d{4})$"
+)
 
 
 def event_dates(value: str) -> str:
     """The days of an event as EDTF: a date :func:`edtf_date` reads, or a range of days as a
     meeting's dates are written ("13-16 July 2025", "30 June - 2 July 2025", "30 December
     2024 - 2 January 2025": the start takes the month and year it leaves out from the end;
-    "July 13-16, 2025"; months named in the languages :func:`edtf_date` reads).
+    "July 13-16, 2025", "December 30, 2024 - January 2, 2025"; months named in the languages
+    :func:`edtf_date` reads).
 
     A range whose ends are not two real days in order is an error, as is anything else.
     """
@@ -162,8 +166,8 @@ def event_dates(value: str) -> str:
         return edtf_date(value)
     text = clean_text(value)
     if us := _US_DAYS.match(text):
-        month, first_day, end_month, last_day, year = us.groups()
-        text = f"{first_day} {month} - {last_day} {end_month or month} {year}"
+        month, first_day, first_year, end_month, last_day, year = us.groups()
+        text = f"{first_day} {month} {first_year or ''} - {last_day} {end_month or month} {year}"
     first, *rest = _EVENT_DASH.split(text, maxsplit=1)
     failure = NormaliseError(f"{value!r} is not a date or range of days in order we read")
     if not rest:
