@@ -357,6 +357,17 @@ def test_help_names_what_each_option_takes_as_the_readme_does() -> None:
         assert not [line for line in options if "<" in line.split("  ")[1]], (command, shown)
 
 
+def test_help_usage_lines_bracket_an_optional_argument_once() -> None:
+    """``codes``'s metavar ``[CODE]`` was bracketed again by typer: ``ir-ingest codes [[CODE]]``;
+    the README writes ``ir-ingest codes [CODE]``."""
+    usages = {
+        name: runner.invoke(app, [name, "--help"]).output.splitlines()[0]
+        for name in typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    }
+    assert usages["codes"].endswith("codes [OPTIONS] [CODE]"), usages["codes"]
+    assert not [usage for usage in usages.values() if "[[" in usage], usages
+
+
 @pytest.mark.parametrize("command", ["harvest", "check"])
 @pytest.mark.parametrize("agent", ["bot/1\nX-Evil: 1", "", " ", "bot \u0141\u00f3d\u017a/1.0"])
 def test_a_user_agent_no_request_can_send_is_refused_before_asking(

@@ -25,7 +25,7 @@ def codes_command(
     code: Annotated[
         str | None,
         typer.Argument(
-            metavar="[CODE]",
+            metavar="CODE",
             help="A code (xml.malformed), the beginning of several (validate.missing) or a "
             "stage (xml), in any case; without one, every code.",
         ),
