@@ -368,6 +368,19 @@ def test_help_usage_lines_bracket_an_optional_argument_once() -> None:
     assert not [usage for usage in usages.values() if "[[" in usage], usages
 
 
+def test_strict_help_says_what_each_command_finds_fault_with() -> None:
+    """One --strict help had served both: reprocess's spoke of a set the endpoint does not
+    list, and harvest's of reprocess."""
+    harvest, reprocess = (
+        " ".join(runner.invoke(app, [name, "--help"]).output.split())
+        for name in ("harvest", "reprocess")
+    )
+    assert "the set asked for is one the endpoint does not list" in harvest
+    assert "url_env" not in harvest.partition("--strict")[2]
+    assert "url_env not set here" in reprocess
+    assert "set asked for" not in reprocess
+
+
 @pytest.mark.parametrize("command", ["harvest", "check"])
 @pytest.mark.parametrize("agent", ["bot/1\nX-Evil: 1", "", " ", "bot \u0141\u00f3d\u017a/1.0"])
 def test_a_user_agent_no_request_can_send_is_refused_before_asking(

@@ -21,6 +21,7 @@ from ir_ingest.cli.common import (
 )
 from ir_ingest.cli.every_source import harvest_all, refuse_with_all
 from ir_ingest.cli.runs import (
+    ReprocessStrictOption,
     StrictOption,
     Where,
     check_given_crosswalk,
@@ -360,7 +361,8 @@ def reprocess(
         typer.Option(
             "--source",
             metavar="URL_OR_NAME",
-            help="Only this repository (its base URL or stored name).",
+            help="Only this repository: its base URL, the name its records are kept under, "
+            "or a source name from the config.",
         ),
     ] = None,
     crosswalk: Annotated[
@@ -373,7 +375,7 @@ def reprocess(
         ),
     ] = None,
     report_path: ReportOption = None,
-    strict: StrictOption = False,
+    strict: ReprocessStrictOption = False,
 ) -> None:
     """Crosswalk and validate the stored raw XML again, without harvesting.
 

@@ -169,9 +169,19 @@ StrictOption = Annotated[
     typer.Option(
         "--strict",
         help="Exit with status 3 when the run ended but was cut short (records left unasked "
-        "for), records failed (kept as rejects) or are invalid, the set asked for is one the "
-        "endpoint does not list, or (reprocess) a source's url_env is not set: for cron jobs "
-        "that must notice.",
+        "for), records failed (kept as rejects) or are invalid, or the set asked for is one "
+        "the endpoint does not list: for cron jobs that must notice.",
+    ),
+]
+#: ``reprocess --strict``: what it finds fault with, said without a harvest's words (a
+#: reprocess asks no endpoint for records or sets).
+ReprocessStrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Exit with status 3 when records failed (they stay rejects) or are invalid, or a "
+        "source that names a crosswalk has its url_env not set here: for cron jobs that must "
+        "notice.",
     ),
 ]
 
