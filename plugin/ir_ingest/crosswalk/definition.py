@@ -2,7 +2,8 @@
 
 A crosswalk file is data only.  Its keys::
 
-    format: mods                        # the metadataPrefix it reads
+    format: mods                        # its name (crosswalk = "…", --crosswalk); a
+                                        #   shipped one's is the metadataPrefix it reads
     root: mods:mods                     # the metadata element it expects (prefix:local), or a
                                         #   list of them (qualified DC has three in the wild)
     include: oai_dc.yaml                # run that file's rules after these (a file beside
@@ -11,6 +12,7 @@ A crosswalk file is data only.  Its keys::
     precedence: 30                      # how rich the format is: a record harvested in two
                                         #   formats keeps the higher one's (default: the
                                         #   shipped file's of that format, else 0)
+    description: MODS 3.x -> record     # free text for readers; ignored
     namespaces: {prefix: uri, ...}      # prefixes used in root and in rule paths
     value_attributes: [valueURI]        # attributes that carry values (kept in extra if unused)
     language_attributes: [xml:lang, lang]   # where `as: value` finds a value's language, first
