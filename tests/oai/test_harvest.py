@@ -95,6 +95,17 @@ def test_changed_and_newly_deleted_records_get_new_versions(
     assert tombstone.title is not None, "a tombstone keeps the last version's data"
 
 
+def test_a_run_failed_after_one_page_says_page_not_pages(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    failing = {"on": True}
+    with serve_in_background(failing_endpoint(demo_records, 10, failing)) as url:
+        policy = TransportPolicy(retries=0, backoff=0.01)
+        with pytest.raises(HarvestError) as caught:
+            run_harvest(url, "oai_dc", store=store, policy=policy)
+    assert caught.value.__notes__[0].startswith("run 1 stored 10 records (1 page) before it failed")
+
+
 def test_a_failed_run_keeps_its_checkpoint_and_the_next_run_resumes(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:

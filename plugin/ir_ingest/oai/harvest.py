@@ -355,7 +355,10 @@ def _close_failed(
         report.fail(failure)
         store.finish_run(report.run_id, "failed", report.to_dict(), report.error)
     # Said with the error: a run that failed or was stopped on page 40 has 39 pages kept.
-    stored = f"run {report.run_id} stored {report.total} records ({report.pages} pages)"
+    # "10 records (1 pages)" had been said of a run stopped on its second page.
+    records = "record" if report.total == 1 else "records"
+    pages = "page" if report.pages == 1 else "pages"
+    stored = f"run {report.run_id} stored {report.total} {records} ({report.pages} {pages})"
     if report.pages and isinstance(failure, HarvestError):
         failure.add_note(
             f"{stored} before it failed; harvesting the source again continues from the last "
