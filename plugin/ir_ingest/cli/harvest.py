@@ -297,8 +297,8 @@ def harvest(
     would, with --full, --window, --parallel, --archive, --user-agent, --delay,
     --[no-]crosswalk-process and --strict applied to each; the options one source's run needs
     (--prefix, --set, --crosswalk, --repository, --from, --until) and --report are refused with
-    it. It ends with a line a source (run, status) and the worst exit status: 1 if a source
-    failed, else 3 if --strict found fault with one, else 0. Ctrl-C stops the source being
+    it.  It ends with a line a source (run, status) and the worst exit status: 1 if a source
+    failed, else 3 if --strict found fault with one, else 0.  Ctrl-C stops the source being
     harvested (its checkpoint kept) and the sources after it.
 
     Example:  ir-ingest harvest https://research.example.ac.uk/ws/oai --prefix oai_dc --set openaire
