@@ -132,8 +132,8 @@ def import_record(
             "--prefix",
             metavar="PREFIX",
             help="Format (a crosswalk's name); detected from the root element if omitted or "
-            "auto.  With "
-            "--endpoint, the metadataPrefix (default: the richest the endpoint offers that a "
+            "auto.  With --endpoint, the metadataPrefix (default: the source's, else the one "
+            "the store holds the record in, else the richest the endpoint offers that a "
             "crosswalk reads).",
         ),
     ] = None,
