@@ -137,6 +137,14 @@ def test_agent_east_asian_names_family_name_first(value: str, family: str, given
         ("Rajeev Kumar", "Kumar", "Rajeev"),
         ("Lebedeva Irina", "Lebedeva", "Irina"),
         ("Fadeev Oleg", "Fadeev", "Oleg"),
+        # Bulgarian family names in -dev after two letters are (Radev had been a given name);
+        # an Indian given name so short is not.
+        ("Radev Rumen", "Radev", "Rumen"),
+        ("Radeva Maria", "Radeva", "Maria"),
+        ("Radev R.", "Radev", "R."),
+        ("Rumen Radev", "Radev", "Rumen"),
+        ("Sudev Kumar", "Kumar", "Sudev"),
+        ("Mahadev Rao", "Rao", "Mahadev"),
         ("Orlov Petrov", "Petrov", "Orlov"),
         ("Lermontov Mikhail", "Lermontov", "Mikhail"),
         ("Ilyin Pavel", "Pavel", "Ilyin"),

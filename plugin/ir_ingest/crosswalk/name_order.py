@@ -38,14 +38,20 @@ _PATRONYMIC_ENDING = re.compile(
 # Family names in -ov and -ev, a woman's in -ova and -eva (Czech -ová), of Russian, Uzbek,
 # Kazakh, Azerbaijani or Bulgarian people, in Latin and Cyrillic letters, after a stem of three
 # letters or more: "Rakhimov", "Karimova", "Aliyev", "Иванова", "Королёв"; not "Lev", nor
-# -dev and -deva but after an e ("Lebedev"): Indian given names end so ("Baldev", "Vasudeva").
-_SLAVIC_FAMILY_NAME = re.compile(r"[^\W\d_]{3,}(?:ova?|ová|(?<![^e]d)eva?|[оеё]ва?)", re.IGNORECASE)
+# -dev and -deva after three letters or more but after an e ("Lebedev"): Indian given names
+# end so, a word and deva, god ("Baldev", "Vasudeva", "Mahadev").  After two letters they are
+# Bulgarian family names ("Radev Rumen", of Rado, had been given name Radev): Indian given
+# names so short are rare and listed (_GIVEN_NAMES_LIKE_FAMILY_NAMES).
+_SLAVIC_FAMILY_NAME = re.compile(
+    r"[^\W\d_]{3,}(?:ova?|ová|(?<![^e]d)eva?|[оеё]ва?)|[^\W\d_]{2}deva?", re.IGNORECASE
+)
 # The letters such a family name ends with.
 _SLAVIC_LAST_LETTERS = frozenset("vVaAáÁвВаА")  # noqa: RUF001 (Cyrillic)
 # Given names so shaped: "Yakov Smirnov", "Geneva Smith", "Rajeev Kumar" are in direct order.
 _GIVEN_NAMES_LIKE_FAMILY_NAMES = frozenset(
-    ("yakov", "iakov", "jakov", "яков", "geneva", "genoveva", "rajeev", "sanjeev", "sajeev")
-)
+    ("yakov", "iakov", "jakov", "яков", "geneva", "genoveva", "rajeev", "sanjeev", "sajeev",
+     "sudev", "sudeva")
+)  # fmt: skip
 # The commonest Chinese family names in pinyin (some 85 people in 100 in China bear one), one
 # syllable; Wade-Giles and Cantonese spellings ("Chan", "Wong") are not among them.
 _CHINESE_FAMILY_NAMES = frozenset(
