@@ -154,3 +154,29 @@ def test_agent_east_asian_names_family_name_first(value: str, family: str, given
 def test_agent_russian_style_family_name_first(value: str, family: str, given: str) -> None:
     agent = names.agent(value)
     assert (agent["family_name"], agent["given_name"]) == (family, given)
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given"),
+    [
+        # Particles and one word are a family name without a given name: "DE LA Cruz" (the
+        # particles in capitals, the name not) had been given name "DE LA", family name Cruz.
+        ("DE LA Cruz", "DE LA Cruz", None),
+        ("De La Cruz", "De La Cruz", None),
+        ("de la Cruz", "de la Cruz", None),
+        ("van Gogh", "van Gogh", None),
+        ("VAN DER Berg", "VAN DER Berg", None),
+        # Not: a particle in capitals or capitalised alone (initials, a Vietnamese name), a
+        # Vietnamese Văn after the family name, a given name before them.
+        ("DE Smith", "Smith", "DE"),
+        ("Van Nguyen", "Nguyen", "Van"),
+        ("Le Van Thanh", "Thanh", "Le Van"),
+        ("Juan DE LA Cruz", "DE LA Cruz", "Juan"),
+        ("Juan de la Cruz", "de la Cruz", "Juan"),
+    ],
+)
+def test_agent_particles_and_a_family_name_alone(
+    value: str, family: str, given: str | None
+) -> None:
+    agent = names.agent(value)
+    assert (agent["family_name"], agent.get("given_name")) == (family, given)

@@ -107,6 +107,8 @@ def family_words(words: list[str]) -> int:
     family = _first_initial(words) or (first.isupper() and _family_in_capitals(words))
     if family:
         return family
+    if len(first) <= 4 and PARTICLE.fullmatch(first) and _family_name_alone(words):
+        return len(words)
     if len(words) > 2 and _ends_with_patronymic(words):
         return 1
     if first[-1] in _SLAVIC_LAST_LETTERS and _slavic_family_first(words):
@@ -183,6 +185,25 @@ def _family_in_capitals(words: list[str]) -> int:
         if not all(_PINYIN_NAME.fullmatch(given) for given in words[first:]):
             return 0
     return first
+
+
+def _family_name_alone(words: list[str]) -> bool:
+    """Is a name without a comma, that begins with a particle, a family name without a given
+    name: particles and one word, "van Gogh", "de la Cruz", "DE LA Cruz", "Van Der Berg"?
+
+    No given name is a particle, and a form's family field or a painter's name comes so; "DE
+    LA Cruz" (the particles in capitals, the name not) had been given name "DE LA", family
+    name "Cruz".  A particle in capitals or capitalised counts only among two or more: "DE
+    Smith" may be initials, "Van Nguyen"'s Van (Văn) and "Le Minh"'s Le (Lê) are Vietnamese
+    names, and "Le Van Thanh" is Vietnamese too (a Dutch van begins its particles, Văn does
+    not follow Lê as a particle).
+    """
+    particles = words[:-1]
+    if not all(PARTICLE.fullmatch(word) for word in particles):
+        return False
+    if all(word.islower() for word in particles):
+        return True
+    return len(particles) > 1 and all(word.lower() != "van" for word in particles[1:])
 
 
 def _in_capitals(word: str) -> bool:
