@@ -104,10 +104,8 @@ def test_an_author_lines_unmarked_last_name_is_a_person(value: str, expected: li
         "García Márquez, Gabriel José",  # a family name of two words, no "and", no markers
         "García Márquez*, Gabriel José",  # one marker is no author line
         "Smith, John and Mary",
-        "John Smith, PhD and Jane Roe",
-        "John Smith, M. D. and Jane Roe",
-        "John Smith, Jr. and Jane Roe",
-        "John Smith and Jane Roe, PhD",  # what follows a name, no place
+        "John Smith, M. D. and Jane Roe",  # "M. D." may be initials
+        "J. Smith, K. Jones, M.D.",
         "Spelman, Henry, Sir",
         "Smith, John, Jr.",
         "Smith, Alfred, b. 1820",
@@ -122,3 +120,58 @@ def test_an_author_lines_unmarked_last_name_is_a_person(value: str, expected: li
 )
 def test_agents_of_a_string_that_is_no_author_line(value: str) -> None:
     assert [a["name"] for a in names.agents(value)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # A role or a degree after an author line's last name is what follows that name, no
+        # name or place: "J. Smith, K. Jones, editor" had been one person, family name
+        # "J. Smith", given name "K. Jones".
+        (
+            "J. Smith, K. Jones, editor",
+            [("J. Smith", "Smith", "J.", None), ("K. Jones, editor", "Jones", "K.", "edt")],
+        ),
+        (
+            "J. Smith, K. Jones, PhD",
+            [("J. Smith", "Smith", "J.", None), ("K. Jones, PhD", "Jones", "K.", None)],
+        ),
+        (
+            "John Smith and Jane Roe, PhD",
+            [("John Smith", "Smith", "John", None), ("Jane Roe, PhD", "Roe", "Jane", None)],
+        ),
+        # After a name within the line too.
+        (
+            "John Smith, PhD and Jane Roe",
+            [("John Smith, PhD", "Smith", "John", None), ("Jane Roe", "Roe", "Jane", None)],
+        ),
+        (
+            "John Smith, Jr. and Jane Roe",
+            [("John Smith, Jr.", "Smith", "John", None), ("Jane Roe", "Roe", "Jane", None)],
+        ),
+    ],
+)
+def test_what_follows_a_name_of_an_author_line_stays_with_it(
+    value: str, expected: list[tuple[str, str, str, str | None]]
+) -> None:
+    agents = names.agents(value)
+    assert [
+        (a["name"], a["family_name"], a["given_name"], a.get("role")) for a in agents
+    ] == expected
+    assert all("affiliations" not in a for a in agents)
+
+
+@pytest.mark.parametrize(
+    ("value", "people", "role_source"),
+    [
+        ("J. Smith and K. Jones, editors", 2, "editors"),
+        ("Maria Lindqvist, Tomas Berg, and Ines Castell, eds.", 3, "eds."),
+    ],
+)
+def test_a_plural_role_after_an_author_line_is_each_ones(
+    value: str, people: int, role_source: str
+) -> None:
+    agents = names.agents(value)
+    assert len(agents) == people
+    assert {(a["role"], a["role_source"]) for a in agents} == {("edt", role_source)}
+    assert "eds" not in agents[0]["name"]  # each name as written: the role is after the last

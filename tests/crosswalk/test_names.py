@@ -536,3 +536,41 @@ def test_a_role_after_a_second_comma_is_the_agents_role() -> None:
     jones = names.agent("Jones, Mary, editor")
     assert (jones["given_name"], jones["role"], jones["role_source"]) == ("Mary", "edt", "editor")
     assert "role" not in names.agent("Smith, John, Jr.")
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given", "role"),
+    [
+        # A name in direct order before a degree, a suffix or a role had been read "Family,
+        # Given": family name "John Smith", given name "PhD".
+        ("John Smith, PhD", "Smith", "John", None),
+        ("John Smith, Ph.D.", "Smith", "John", None),
+        ("John Smith, editor", "Smith", "John", "edt"),
+        ("K. Jones, editor", "Jones", "K.", "edt"),
+        ("Martin Luther King, Jr.", "King", "Martin Luther", None),
+        ("John Smith, III", "Smith", "John", None),
+        ("John Smith, MSc, editor", "Smith", "John", "edt"),
+        # A family name alone before them has no given name.
+        ("Smith, PhD", "Smith", None, None),
+        ("van der Berg, Jr.", "van der Berg", None, None),
+        # "Family, Given" still: a degree that may be initials, a Roman number of one letter
+        # (an initial), a relator's code that is a given name, a given name before them.
+        ("García Márquez, M.A.", "García Márquez", "M.A.", None),
+        ("García Márquez, MD", "García Márquez", "MD", None),
+        ("García Márquez, V", "García Márquez", "V", None),
+        ("Smith, Ann", "Smith", "Ann", None),
+        ("Smith, John, editor", "Smith", "John", "edt"),
+        ("Smith, J., PhD", "Smith", "J.", None),
+        ("Rahman, Md.", "Rahman", "Md.", None),
+    ],
+)
+def test_what_follows_a_name_after_its_comma(
+    value: str, family: str, given: str | None, role: str | None
+) -> None:
+    agent = names.agent(value)
+    assert (agent["family_name"], agent.get("given_name"), agent.get("role")) == (
+        family,
+        given,
+        role,
+    )
+    assert agent["name"] == value

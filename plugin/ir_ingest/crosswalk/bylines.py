@@ -3,14 +3,16 @@
 :func:`name_strings` finds the names a Dublin Core creator packs, for
 :func:`ir_ingest.crosswalk.names.agents` to read each; :func:`after_a_name` tells what a
 catalogue or an author line writes after a person's name (a title, a degree, life dates, a
-role) from a name or a place.
+role) from a name or a place, and :func:`only_after_a_name` what no given name may be.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import NamedTuple
 
-from ir_ingest.crosswalk.lookups import lookup_row
+from ir_ingest.crosswalk.lookups import lookup_key, lookup_row, when_tables_change
 from ir_ingest.crosswalk.normalise import clean_text
 from ir_ingest.crosswalk.organisations import FUNCTION_WORDS, is_organisation
 
@@ -19,12 +21,16 @@ from ir_ingest.crosswalk.organisations import FUNCTION_WORDS, is_organisation
 _DATES = r"(?:(?:b|d|fl|ca?)\.\s*)?\d{3,4}\??(?:\s*-\s*(?:(?:ca?\.\s*)?\d{3,4}\??)?)?"
 LIFE_DATES = re.compile(rf"(?:,\s*{_DATES}\.?|\s*\({_DATES}\))$")
 # A title or suffix after a second comma: "Spelman, Henry, Sir", "Smith, John, Jr.", "…, III".
-_SUFFIX = re.compile(r"(?:jr|sr|sir|dame|lord|lady|[ivx]+)\.?", re.IGNORECASE)
-# Degrees a catalogue or a form writes after a person's name ("Roe, R., M.D.", "Doe, Jane, PhD").
+# A Roman number in capitals: "Xi" and "Vi" are given names.
+_SUFFIX = re.compile(r"(?:(?i:jr|sr|sir|dame|lord|lady)|[IVX]+)\.?")
+# Degrees a catalogue or a form writes after a person's name ("Roe, R., M.D.", "Doe, Jane, PhD"),
+# in the capitals they are written in: "Ma" and "Ba" are given names, and "Md." is Bangladeshi
+# names' Mohammad.
 _DEGREE = re.compile(
-    r"(?:ph\.?\s?d|m\.?\s?d|d\.?\s?phil|m\.?\s?sc|m\.?\s?a|b\.?\s?a|b\.?\s?sc|dr|prof)\.?",
-    re.IGNORECASE,
+    r"(?:P[hH]\.?\s?D|M\.?\s?D|D\.?\s?Phil|M\.?\s?S[cC]|M\.?\s?A|B\.?\s?A|B\.?\s?S[cC]|Dr|Prof)\.?"
 )
+# Degrees that are initials too: "M.A.", "M. D.", "MD", "BA" (Mary Ann's, Mark David's).
+_DEGREE_LIKE_INITIALS = re.compile(r"(?:[A-Z]\.\s?)+|[A-Z]{2,3}")
 # Footnote markers a journal's author line writes against its names, pointing to affiliations
 # or the corresponding author: "Kumaravel*1", "Lakshmi R.2", "Roe†", "Smith¹,²".
 # The pattern begins with a marker, so that a string without one is scanned fast (every
@@ -48,16 +54,26 @@ _PARENTHESISED_COMMA = re.compile(r"\([^()]*,[^()]*\)")
 _HIDDEN_COMMA = "\x00"
 
 
-def name_strings(value: str) -> list[tuple[str, bool]]:
-    """The names packed in a string: parts between ";", and the people a part joins; each with
-    whether it is known to be an affiliation (what follows an author line's names).
+class NameString(NamedTuple):
+    """One name of a string that packs several, as :func:`name_strings` finds it."""
+
+    text: str
+    #: Known to be an affiliation: what follows an author line's names.
+    affiliation: bool = False
+    #: A plural relator term after the last name of its author line ("A. Rao and B. Das,
+    #: editors"), which is this person's role too; the last one's is in its text.
+    role: str = ""
+
+
+def name_strings(value: str) -> list[NameString]:
+    """The names packed in a string: parts between ";", and the people a part joins.
 
     A part's people are apart when they are all ``Family, Given`` joined by *and*
     ("Dodson-Robinson, Sarah and Haley, Charlotte"), or a journal's author line (see
     :func:`_byline_people`); their footnote markers go then.  Otherwise the part stays whole,
     markers and all ("Berg, Anna7": a user name's digit).
     """
-    strings: list[tuple[str, bool]] = []
+    strings: list[NameString] = []
     for part in (clean_text(part).strip(" ,;") for part in value.split(";")):
         if not part:
             continue
@@ -66,15 +82,17 @@ def name_strings(value: str) -> list[tuple[str, bool]]:
             unmarked = _hide_commas_in_parentheses(unmarked)
         people = unmarked.split(" and ")
         if len(people) > 1 and all(_is_inverted_person(person) for person in people):
-            strings += [(_shown(person.strip()), False) for person in people]
+            strings += [NameString(_shown(person.strip())) for person in people]
             continue
         people, place = _byline_people(part, unmarked, markers)
         if not people:
-            strings.append((part, False))  # most parts: one name
+            strings.append(NameString(part))  # most parts: one name
             continue
-        strings += [(_shown(person), False) for person in people]
+        role = _plural_role(people[-1])
+        strings += [NameString(_shown(person), role=role) for person in people[:-1]]
+        strings.append(NameString(_shown(people[-1])))
         if place:
-            strings.append((_shown(place), True))
+            strings.append(NameString(_shown(place), affiliation=True))
     return strings
 
 
@@ -103,9 +121,11 @@ def _byline_people(part: str, unmarked: str, markers: int) -> tuple[list[str], s
     A line is one when its names, between commas and *and*, are all ``Given Family`` of two
     words or more (:func:`_is_direct_person`), and it joins names with *and* or *&*, or marks
     two names or more, or begins with two names that begin with initials ("A. Rao, B. Das": no
-    family name does, though "A. Rao" had been one).  Not "Smith, John" (one word before the
-    comma), "García Márquez, Gabriel" (no *and*, no markers), "Smith, John and Mary", "John
-    Smith, PhD and Jane Roe", "A. Rao, New Delhi" (one name).
+    family name does, though "A. Rao" had been one).  What follows a name (a degree, a role:
+    :func:`after_a_name`) stays with it: "J. Smith, K. Jones, editor" is J. Smith and "K.
+    Jones, editor" (it had been one person, family name "J. Smith"), as "John Smith, PhD and
+    Jane Roe" is two.  Not "Smith, John" (one word before the comma), "García Márquez,
+    Gabriel" (no *and*, no markers), "Smith, John and Mary", "A. Rao, New Delhi" (one name).
     """
     if (
         markers < 2
@@ -115,10 +135,26 @@ def _byline_people(part: str, unmarked: str, markers: int) -> tuple[list[str], s
     ):
         return [], ""  # the common "Family, Given" goes no further
     end = _byline_end(part, unmarked, markers)
-    people = _BYLINE_SEPARATORS.split(unmarked[:end])
-    if len(people) > 1 and all(_is_direct_person(person) for person in people):
+    people: list[str] = []
+    for piece in _BYLINE_SEPARATORS.split(unmarked[:end]):
+        if people and only_after_a_name(piece):
+            people[-1] += f", {piece}"  # "K. Jones, editor", read so by names.agent
+        else:
+            people.append(piece)
+    if len(people) > 1 and all(_is_direct_person(person.partition(",")[0]) for person in people):
         return people, unmarked[end:].strip(" ,")
     return [], ""
+
+
+def _plural_role(name: str) -> str:
+    """A plural relator term after the last name of an author line, every name's role: "B.
+    Das, editors" (of "A. Rao and B. Das, editors"), "…, eds."; else ""."""
+    for piece in name.split(", ")[1:]:
+        term = piece.rstrip(".")
+        row = lookup_row("relators", term)
+        if row is not None and term[-1:] == "s" and lookup_row("relators", term[:-1]) == row:
+            return piece
+    return ""
 
 
 def _byline_end(part: str, unmarked: str, markers: int) -> int:
@@ -172,3 +208,27 @@ def after_a_name(piece: str) -> bool:
         or LIFE_DATES.fullmatch(f", {piece}")
         or lookup_row("relators", piece.rstrip("."))
     )
+
+
+# Asked of the given name of every "Family, Given" (names._name_before_trailers), which repeat:
+# remembered, 1.5 µs a name otherwise.
+@lru_cache(maxsize=4096)
+def only_after_a_name(piece: str) -> bool:
+    """Whether ``piece`` is what follows a person's name and no given name: :func:`after_a_name`,
+    but not a degree that may be initials ("M.A.", "MD": Mary Ann's) nor a relator's code
+    ("Ann", "Art": given names too), so that "John Smith, PhD" and "K. Jones, editor" are
+    ``Given Family`` and what follows, and "García Márquez, M.A." stays ``Family, Given``.
+    A Roman number of one letter ("V", "I") is an initial."""
+    if _SUFFIX.fullmatch(piece):
+        return len(piece.rstrip(".")) > 1
+    if LIFE_DATES.fullmatch(f", {piece}"):
+        return True
+    if _DEGREE.fullmatch(piece):
+        return not _DEGREE_LIKE_INITIALS.fullmatch(piece)
+    term = piece.rstrip(".")
+    row = lookup_row("relators", term)
+    return row is not None and row["code"] != lookup_key(term)
+
+
+# A user's relators table, added after records were read, must be read again.
+when_tables_change(only_after_a_name.cache_clear)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ir_ingest.crosswalk.bylines import LIFE_DATES, after_a_name, name_strings
+from ir_ingest.crosswalk.bylines import LIFE_DATES, after_a_name, name_strings, only_after_a_name
 from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.name_order import PARTICLE, family_words
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
@@ -98,15 +98,20 @@ def agents(value: str) -> list[dict[str, Any]]:
     OJS 2 writes ``Family, Given; Affiliation`` ("S, Lakshminarayana; AU, AP, India"): a part
     after a person's that names no person (an organisation, or a place of two commas or more)
     is that person's affiliation.  Organisations alone ("University of Oslo; University of
-    Bergen") are agents.  Each part is read by :func:`agent`.
+    Bergen") are agents.  Each part is read by :func:`agent`; a plural role after an author
+    line's names ("A. Rao and B. Das, editors") is each one's.
     """
     result: list[dict[str, Any]] = []
-    for part, affiliation in name_strings(value):
+    for part in name_strings(value):
         person = result[-1] if result and result[-1]["type"] == "personal" else None
-        if person is not None and (affiliation or _names_no_person(part)):
-            person.setdefault("affiliations", []).append({"name": part})
-        else:
-            result.append(agent(part))
+        if person is not None and (part.affiliation or _names_no_person(part.text)):
+            person.setdefault("affiliations", []).append({"name": part.text})
+            continue
+        result.append(agent(part.text))
+        if part.role:
+            row = lookup_row("relators", part.role.rstrip("."))
+            assert row is not None  # bylines._plural_role found it so
+            result[-1]["role"], result[-1]["role_source"] = row["code"], part.role
     if not result:
         raise NormaliseError("the name is empty")
     return result
@@ -140,13 +145,14 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
         core = _QUALIFIER.sub("", core)  # a comma's "Ng, Mary (Molly)" keeps its nickname
     elif core[-1] == ")":
         core = _COMMA_QUALIFIER.sub("", core)  # "Roe (Hasnon, France)": no "Family, Given"
-    family, given = _person_parts(core)
+    head = _name_before_trailers(core)
+    family, given = _person_parts(head or core)
     result: dict[str, Any] = {"type": "personal", "name": name}
     if family:
         result["family_name"] = family
     if given:
         result["given_name"] = given
-    role = role or _role_after_comma(core)
+    role = role or _role_after_comma(core, 1 if head else 2)
     if role:
         result["role"], result["role_source"] = role
     return result
@@ -164,10 +170,27 @@ def _is_unknown(words: list[str]) -> bool:
     return words[0] in _UNKNOWN_FORMS or words[-1] in _UNKNOWN_FORMS or words in _NOMEN_NESCIO
 
 
-def _role_after_comma(name: str) -> tuple[str, str] | None:
-    """(code, text) of a relator term after a person's name and a second comma, as catalogues
-    write a role: "Jones, Mary, editor" (it had been dropped from the parts unread)."""
-    for piece in name.split(",")[2:]:
+def _name_before_trailers(name: str) -> str:
+    """The name of ``Given Family, …`` when only what follows a name comes after its comma (a
+    degree, a suffix, a role: :func:`.bylines.only_after_a_name`): "John Smith, PhD", "K.
+    Jones, editor" (an author line's last name), "Martin Luther King, Jr."; else "".
+
+    They had been read ``Family, Given``: family name "John Smith", given name "PhD".  A
+    family name of two words with no given name after it ("García Márquez, Jr.") is rarer
+    than a name in direct order; one word is a family name ("Smith, PhD"), and a name that is
+    family name alone is read so without its comma too ("van der Berg, Jr.").
+    """
+    head, comma, rest = name.partition(",")
+    if not comma or not all(only_after_a_name(piece.strip()) for piece in rest.split(",")):
+        return ""
+    return head.strip()
+
+
+def _role_after_comma(name: str, first: int) -> tuple[str, str] | None:
+    """(code, text) of a relator term after a person's name and its ``first`` comma (the
+    second of ``Family, Given``), as catalogues write a role: "Jones, Mary, editor" (it had
+    been dropped from the parts unread), "Mary Jones, editor"."""
+    for piece in name.split(",")[first:]:
         text = piece.strip()
         row = lookup_row("relators", text.rstrip("."))
         if row is not None:
