@@ -574,3 +574,24 @@ def test_what_follows_a_name_after_its_comma(
         role,
     )
     assert agent["name"] == value
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given"),
+    [
+        # Given names typed as the family name in a form (Zenodo): the part before the comma
+        # begins with an initial, as no family name does; it had been the family name.
+        ("A. Etotépé, Sogbohossou", "Sogbohossou", "A. Etotépé"),
+        ("J. R. R., Tolkien", "Tolkien", "J. R. R."),
+        ("J.-P., Roy-Dupont", "Roy-Dupont", "J.-P."),
+        # Not: more than one word after the comma, what follows a name, no initial before it.
+        ("A. Rao, New Delhi", "A. Rao", "New Delhi"),
+        ("A. Smith, Jr.", "Smith", "A."),
+        ("Smith, A.", "Smith", "A."),
+        ("St. John, Mary", "St. John", "Mary"),
+    ],
+)
+def test_given_names_before_the_comma(value: str, family: str, given: str) -> None:
+    agent = names.agent(value)
+    assert (agent["family_name"], agent["given_name"]) == (family, given)
+    assert agent["name"] == value

@@ -45,7 +45,7 @@ _BYLINE_SEPARATORS = re.compile(r"\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+")
 _LAST_JOINT = re.compile(r".*\s(?:and|&)\s")
 # A name that begins with initials: "C. Roy", "J.-P. Roy", "J.A. Roy" (not "St. Albans").
 _INITIALS_FIRST = r"[^\W\d_]\.(?:\s|-?[^\W\d_]\.)"
-_INITIAL_FIRST = re.compile(_INITIALS_FIRST)
+INITIAL_FIRST = re.compile(_INITIALS_FIRST)
 # Two such names between commas: "A. Rao, B. Das".
 _INITIALLED_LINE = re.compile(rf"{_INITIALS_FIRST}[^,]*,\s*{_INITIALS_FIRST}")
 # A qualifier in parentheses that holds a comma: "John Doe (Leeds, UK)".  Its comma parts no
@@ -178,11 +178,11 @@ def _byline_end(part: str, unmarked: str, markers: int) -> int:
     else:
         pieces = unmarked.split(",")
         initialled = 0
-        while initialled < len(pieces) and _INITIAL_FIRST.match(pieces[initialled].strip()):
+        while initialled < len(pieces) and INITIAL_FIRST.match(pieces[initialled].strip()):
             initialled += 1
         end = len(",".join(pieces[:initialled]))  # two or more: _INITIALLED_LINE
     rest = unmarked[end:].strip(" ,") if end >= 0 else ""
-    if not rest or _INITIAL_FIRST.match(rest) or any(map(after_a_name, rest.split(", "))):
+    if not rest or INITIAL_FIRST.match(rest) or any(map(after_a_name, rest.split(", "))):
         return len(unmarked)
     return end
 

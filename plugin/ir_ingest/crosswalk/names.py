@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ir_ingest.crosswalk.bylines import LIFE_DATES, after_a_name, name_strings, only_after_a_name
+from ir_ingest.crosswalk.bylines import (
+    INITIAL_FIRST,
+    LIFE_DATES,
+    after_a_name,
+    name_strings,
+    only_after_a_name,
+)
 from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.name_order import PARTICLE, family_words
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
@@ -218,6 +224,9 @@ def _person_parts(name: str) -> tuple[str, str]:
     if name in _TEMPLATE_NAMES:
         return name, ""  # "Fname Lname": no one's given name
     if "," in name:
+        if name[1:2] == "." and _given_names_before_comma(name):
+            given_names, _, family_name = name.partition(",")
+            return family_name.strip(), given_names  # "A. Etotépé, Sogbohossou"
         inverted = _inverted_parts(name)
         if inverted[1] in _UNKNOWN_FORMS and inverted[0] in _UNKNOWN_FORMS:
             return inverted[0], ""  # "Unknown, Unknown": a form's fields, neither name known
@@ -235,6 +244,24 @@ def _person_parts(name: str) -> tuple[str, str]:
     while first_of_family > 1 and _is_particle(words, first_of_family - 1, last):
         first_of_family -= 1
     return " ".join(words[first_of_family:]), " ".join(words[:first_of_family])
+
+
+def _given_names_before_comma(name: str) -> bool:
+    """Are the given names before the comma and the family name after it: "A. Etotépé,
+    Sogbohossou" (in Zenodo's form for a person, the given names typed as the family name)?
+
+    Yes when the part before begins with an initial, as no family name does, and the part
+    after is one capitalised word, as a family name is (it had been given name
+    "Sogbohossou", family name "A. Etotépé").  Not "A. Rao, New Delhi", nor "A. Smith, Jr."
+    (read before, :func:`_name_before_trailers`).
+    """
+    family, _, given = name.partition(",")
+    given = given.strip()
+    return (
+        INITIAL_FIRST.match(family) is not None
+        and given[:1].isupper()
+        and given.replace("-", "").isalpha()
+    )
 
 
 def _inverted_parts(name: str) -> tuple[str, str]:
