@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ir_ingest.crosswalk import names
+from tests.crosswalk.test_names import agents_of
 
 
 @pytest.mark.parametrize(
@@ -36,13 +36,13 @@ from ir_ingest.crosswalk import names
     ],
 )
 def test_agents_of_an_author_line(value: str, expected: list[tuple[str, str]]) -> None:
-    agents = names.agents(value)
+    agents = agents_of(value)
     assert [(a["family_name"], a["given_name"]) for a in agents] == expected
     assert all(a["type"] == "personal" for a in agents)
 
 
 def test_the_names_of_an_author_line_are_without_their_markers() -> None:
-    agents = names.agents("A. Kumaravel*1, Lakshmi R.2 and S. Devendran3")
+    agents = agents_of("A. Kumaravel*1, Lakshmi R.2 and S. Devendran3")
     assert [a["name"] for a in agents] == ["A. Kumaravel", "Lakshmi R.", "S. Devendran"]
 
 
@@ -73,7 +73,7 @@ def test_the_names_of_an_author_line_are_without_their_markers() -> None:
 def test_what_follows_an_author_lines_names_is_an_affiliation(
     value: str, expected: list[str], place: str
 ) -> None:
-    agents = names.agents(value)
+    agents = agents_of(value)
     assert [a["family_name"] for a in agents] == expected
     assert agents[-1]["affiliations"] == [{"name": place}]
     assert all("affiliations" not in a for a in agents[:-1])
@@ -92,7 +92,7 @@ def test_what_follows_an_author_lines_names_is_an_affiliation(
     ],
 )
 def test_an_author_lines_unmarked_last_name_is_a_person(value: str, expected: list[str]) -> None:
-    agents = names.agents(value)
+    agents = agents_of(value)
     assert [a["family_name"] for a in agents] == expected
     assert all("affiliations" not in a for a in agents)
 
@@ -119,7 +119,7 @@ def test_an_author_lines_unmarked_last_name_is_a_person(value: str, expected: li
     ],
 )
 def test_agents_of_a_string_that_is_no_author_line(value: str) -> None:
-    assert [a["name"] for a in names.agents(value)] == [value]
+    assert [a["name"] for a in agents_of(value)] == [value]
 
 
 @pytest.mark.parametrize(
@@ -154,7 +154,7 @@ def test_agents_of_a_string_that_is_no_author_line(value: str) -> None:
 def test_what_follows_a_name_of_an_author_line_stays_with_it(
     value: str, expected: list[tuple[str, str, str, str | None]]
 ) -> None:
-    agents = names.agents(value)
+    agents = agents_of(value)
     assert [
         (a["name"], a["family_name"], a["given_name"], a.get("role")) for a in agents
     ] == expected
@@ -171,7 +171,7 @@ def test_what_follows_a_name_of_an_author_line_stays_with_it(
 def test_a_plural_role_after_an_author_line_is_each_ones(
     value: str, people: int, role_source: str
 ) -> None:
-    agents = names.agents(value)
+    agents = agents_of(value)
     assert len(agents) == people
     assert {(a["role"], a["role_source"]) for a in agents} == {("edt", role_source)}
     assert "eds" not in agents[0]["name"]  # each name as written: the role is after the last

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from ir_ingest.crosswalk import names
 from ir_ingest.crosswalk.normalise import NormaliseError
+
+
+def agents_of(value: str) -> list[dict[str, Any]]:
+    """:func:`names.agents` of a string every part of which names an agent."""
+    found = names.agents(value)
+    assert None not in found
+    return [agent for agent in found if agent is not None]
 
 
 @pytest.mark.parametrize(
@@ -276,16 +285,16 @@ def test_an_unknown_persons_role_is_read() -> None:
 def test_a_group_after_a_person_is_an_agent_not_an_affiliation() -> None:
     # OJS writes "Family, Given; Affiliation", but a band is no one's affiliation: CONTENTdm
     # packs performers so.
-    agents = names.agents("Primrose; Harbour 7")
+    agents = agents_of("Primrose; Harbour 7")
     assert [(a["type"], a["name"], a.get("affiliations")) for a in agents] == [
         ("personal", "Primrose", None),
         ("organizational", "Harbour 7", None),
     ]
     # Nor is an ensemble, known by its word alone.
-    agents = names.agents("Ma, Lin; Kestrel Road Ensemble")
+    agents = agents_of("Ma, Lin; Kestrel Road Ensemble")
     assert [a["type"] for a in agents] == ["personal", "organizational"]
     # A body whose name begins with "The" is one's affiliation: it had become a creator.
-    agents = names.agents("Smith, Jo; The University of Kestrelford, Kestrelford, UK")
+    agents = agents_of("Smith, Jo; The University of Kestrelford, Kestrelford, UK")
     assert [(a["type"], a.get("affiliations")) for a in agents] == [
         ("personal", [{"name": "The University of Kestrelford, Kestrelford, UK"}])
     ]
@@ -361,7 +370,7 @@ def test_agent_keeps_parentheses_that_are_no_role() -> None:
 )
 def test_a_comma_in_parentheses_after_a_name_does_not_split_it(value: str) -> None:
     # A qualifier's comma had made "Mary Roe (Hasnon" the family name, "France)" the given.
-    (agent,) = names.agents(value)
+    (agent,) = agents_of(value)
     assert (agent["family_name"], agent["given_name"], agent["name"]) == ("Roe", "Mary", value)
 
 
@@ -370,7 +379,7 @@ def test_a_comma_in_parentheses_after_a_name_does_not_split_it(value: str) -> No
 )
 def test_a_comma_in_parentheses_parts_no_names(value: str) -> None:
     # It had made a person "John Doe (Leeds" with an affiliation "UK)".
-    agents = names.agents(value)
+    agents = agents_of(value)
     assert [(a["family_name"], a["given_name"], "affiliations" in a) for a in agents] == [
         ("Roe", "Mary", False),
         ("Doe", "John", False),
@@ -459,7 +468,7 @@ def _people(value: str) -> list[tuple[str | None, ...]]:
             a.get("given_name"),
             *(f["name"] for f in a.get("affiliations", [])),
         )
-        for a in names.agents(value)
+        for a in agents_of(value)
     ]
 
 
@@ -595,3 +604,33 @@ def test_given_names_before_the_comma(value: str, family: str, given: str) -> No
     agent = names.agent(value)
     assert (agent["family_name"], agent["given_name"]) == (family, given)
     assert agent["name"] == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Obtained from the Protein Data Bank",
+        "Obtained courtesy of the Cambridge Structural Database",
+        "Digitized by Internet Archive",
+        "Digitised by the Wellcome Library",
+        "Courtesy of the Smith family",
+        "Scanned by Jane Roe",
+    ],
+)
+def test_a_provenance_statement_names_no_agent(value: str) -> None:
+    # NSDL's contributors had been persons ("Obtained from the Protein Data Bank": family name
+    # "Bank"); None is a part the crosswalk keeps in extra.
+    assert names.agents(value) == [None]
+
+
+def test_a_provenance_statement_beside_a_person() -> None:
+    found = names.agents("Roe, Mary; Digitized by Internet Archive")
+    assert found == [
+        {"type": "personal", "name": "Roe, Mary", "family_name": "Roe", "given_name": "Mary"},
+        None,
+    ]
+
+
+@pytest.mark.parametrize("value", ["Courtney, Ofelia", "Provided, John", "Gift, Anna"])
+def test_names_that_begin_as_a_provenance_statement_are_names(value: str) -> None:
+    assert agents_of(value)[0]["family_name"] == value.partition(",")[0]

@@ -302,6 +302,28 @@ def test_packed_creators_are_people_with_their_affiliations_and_nothing_is_lost(
     assert "dc:contributor" not in record.get("extra", {})
 
 
+def test_a_provenance_statement_is_no_contributor_and_is_kept() -> None:
+    # NSDL writes where a structure came from as a contributor: it had been a person, family
+    # name "Bank".  A person beside one stays a contributor; the value is kept whole too.
+    result = _oai_dc(
+        "<dc:contributor>Obtained from the Protein Data Bank</dc:contributor>"
+        "<dc:contributor>Roe, Mary; Digitized by Internet Archive</dc:contributor>"
+        "<dc:creator>J. Smith, K. Jones, editor</dc:creator>"
+    )
+    record = result.record.to_dict()
+    assert [c["name"] for c in record["contributors"]] == ["Roe, Mary"]
+    assert record["extra"]["dc:contributor"] == [
+        "Obtained from the Protein Data Bank",
+        "Roe, Mary; Digitized by Internet Archive",
+    ]
+    # A role after an author line's last name is that one's, over the rule's "aut".
+    assert [(c["family_name"], c["role"]) for c in record["creators"]] == [
+        ("Smith", "aut"),
+        ("Jones", "edt"),
+    ]
+    assert all(issue.code != "crosswalk.bad_value" for issue in result.issues)  # no bad value
+
+
 def test_a_period_in_coverage_is_temporal() -> None:
     record = _oai_dc(
         "<dc:coverage>19th century</dc:coverage><dc:coverage>Middle Ages</dc:coverage>"

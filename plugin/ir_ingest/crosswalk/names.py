@@ -69,6 +69,15 @@ _TEMPLATE_NAMES = frozenset(
 )  # fmt: skip
 # "N.N." (nomen nescio), the words of a name that stands for an unknown person.
 _NOMEN_NESCIO = (["N.N."], ["N.", "N."])
+# Where a thing came from, written where a contributor is: NSDL's "Obtained from the Protein
+# Data Bank", "Obtained courtesy of the Cambridge Structural Database" (they had been persons,
+# family name "Bank"), a scan's "Digitized by Internet Archive", "Courtesy of …".  No one made
+# the work so: a provenance statement, no agent.
+_PROVENANCE = re.compile(
+    r"(?:(?:obtained|retrieved|downloaded|reproduced)\s+(?:courtesy\s+of|from)"
+    r"|courtesy\s+of|(?:digiti[sz]ed|scanned|provided)\s+by|gift\s+of)\s",
+    re.IGNORECASE,
+)
 # Titles before a name written in direct order ("Prof. A.K. Rao", "Ms. Meera Iyer").
 _HONORIFICS = frozenset(("prof", "professor", "dr", "mr", "mrs", "ms", "miss"))
 
@@ -92,7 +101,7 @@ def agent(value: str) -> dict[str, Any]:
     return _agent(name, organisation_test=True)
 
 
-def agents(value: str) -> list[dict[str, Any]]:
+def agents(value: str) -> list[dict[str, Any] | None]:
     """Parse a string of one or more names (a Dublin Core creator or contributor) into Agents.
 
     CONTENTdm packs people into one element ("Hayden, Edwin; Jessop, Charles"); catalogues join
@@ -105,19 +114,26 @@ def agents(value: str) -> list[dict[str, Any]]:
     after a person's that names no person (an organisation, or a place of two commas or more)
     is that person's affiliation.  Organisations alone ("University of Oslo; University of
     Bergen") are agents.  Each part is read by :func:`agent`; a plural role after an author
-    line's names ("A. Rao and B. Das, editors") is each one's.
+    line's names ("A. Rao and B. Das, editors") is each one's.  A part that is a provenance
+    statement ("Obtained from the Protein Data Bank", "Digitized by Internet Archive":
+    :data:`_PROVENANCE`) names no agent: ``None`` stands for it, a part without a place, so
+    that the crosswalk keeps the whole value in ``extra``.
     """
-    result: list[dict[str, Any]] = []
+    result: list[dict[str, Any] | None] = []
     for part in name_strings(value):
-        person = result[-1] if result and result[-1]["type"] == "personal" else None
+        if _PROVENANCE.match(part.text):
+            result.append(None)
+            continue
+        person = result[-1] if result and result[-1] and result[-1]["type"] == "personal" else None
         if person is not None and (part.affiliation or _names_no_person(part.text)):
             person.setdefault("affiliations", []).append({"name": part.text})
             continue
-        result.append(agent(part.text))
+        made = agent(part.text)
         if part.role:
             row = lookup_row("relators", part.role.rstrip("."))
             assert row is not None  # bylines._plural_role found it so
-            result[-1]["role"], result[-1]["role_source"] = row["code"], part.role
+            made["role"], made["role_source"] = row["code"], part.role
+        result.append(made)
     if not result:
         raise NormaliseError("the name is empty")
     return result
