@@ -208,6 +208,8 @@ def test_agent_organisations(value: str) -> None:
         # "The", family name "5".
         "The Quiet Lanterns",
         "THE QUIET LANTERNS",
+        "The Ting Tings",  # short syllables: no sign of a name ("The Kian Wie" stays so too)
+        "The Nguyen",  # no given name after The
         "Quiet Lanterns, The",
         "Lanterns (Musical group)",
         "Harbour 7",
@@ -226,6 +228,9 @@ def test_agent_groups(value: str) -> None:
         # Not: a title after "The", a user name's digit, a year (four digits), a word in "the".
         ("The Rev. John Smith", "Smith"),
         ("The Venerable Bede", "Bede"),
+        # A Vietnamese name, given name Thế, in Western order without its marks.
+        ("The Anh Nguyen", "Nguyen"),
+        ("The Thanh Trần", "Trần"),
         ("Theodore Smith", "Smith"),
         ("Anna7", "Anna7"),
         ("Smith, Anna 7", "Smith"),

@@ -82,6 +82,14 @@ _TITLES_AFTER_THE = frozenset(
      "mrs", "ms", "miss", "master", "mother", "sister", "brother", "father", "dalai")
 )  # fmt: skip
 
+# Vietnamese family names, the commonest (most Vietnamese bear one), those that are no English
+# words, with and without their marks: "The Anh Nguyen" is Thế Anh Nguyễn in Western order.
+_VIETNAMESE_FAMILY_NAMES = frozenset(
+    ("nguyen", "tran", "pham", "hoang", "huynh", "phan", "bui", "ngo", "duong", "truong",
+     "dinh", "trinh", "luong", "doan", "nguyễn", "trần", "phạm", "hoàng", "huỳnh", "bùi",
+     "ngô", "dương", "trương", "đinh", "trịnh", "lương", "đoàn")
+)  # fmt: skip
+
 
 def is_organisation(name: str) -> bool:
     """Does a name string (without role and life dates) name an organisation?
@@ -137,12 +145,13 @@ def is_group(name: str) -> bool:
     is one a catalogue qualifies as a group's ("Beatles (Musical group)"), and one without a
     comma that ends with a word of one to three digits, as bands' names do ("Level 42",
     "Blink 182"): no person's name does (a year, four digits, may end one without its comma).
-    Not a user name's digits ("Anna7").
+    Not a user name's digits ("Anna7"), nor a Vietnamese name (:func:`_vietnamese_the`).
     """
     # Single characters first, not the whole name lower-cased or searched: every creator is
     # tested.
     if name[3:4] == " " and name[:3].lower() == "the":
-        return name[4:].partition(" ")[0].rstrip(".").lower() not in _TITLES_AFTER_THE
+        title = name[4:].partition(" ")[0].rstrip(".").lower() in _TITLES_AFTER_THE
+        return not title and not _vietnamese_the(name)
     last = name[-1:]
     if last.isdigit():
         number = name.rpartition(" ")[2]
@@ -150,6 +159,23 @@ def is_group(name: str) -> bool:
     if last == ")":
         return _GROUP_QUALIFIER.search(name.lower()) is not None
     return last in ("e", "E") and name.endswith((", The", ", the", ", THE"))
+
+
+def _vietnamese_the(name: str) -> bool:
+    """Is a name that begins with "The" a Vietnamese person's: "The Anh Nguyen" (Thế Anh
+    Nguyễn, given names first, their marks left out), which had been a band's?
+
+    Three or four words, each a syllable (a capitalised word of letters, seven at most), the
+    last a Vietnamese family name (:data:`_VIETNAMESE_FAMILY_NAMES`).  A Chinese-Indonesian
+    name of the family The (Thee) before its given names ("The Kian Wie") shows no such sign:
+    short syllables make bands' names too ("The Ting Tings"), and it stays a group's.
+    """
+    words = name.split(" ")
+    return (
+        3 <= len(words) <= 4
+        and words[-1].lower() in _VIETNAMESE_FAMILY_NAMES
+        and all(word[:1].isupper() and word.isalpha() and len(word) <= 7 for word in words)
+    )
 
 
 def _named_with_acronym(name: str) -> bool:
