@@ -68,6 +68,10 @@ def test_the_names_of_an_author_line_are_without_their_markers() -> None:
         # family name "A. Rao", given name "B. Das".
         ("A. Rao, B. Das, New Delhi", ["Rao", "Das"], "New Delhi"),
         ("J.-P. Roy, A. Rao, Cape Town, South Africa", ["Roy", "Rao"], "Cape Town, South Africa"),
+        # After what follows the last name ("New Delhi" had been a person once "PhD" went
+        # with B. Das).
+        ("A. Rao and B. Das, PhD, New Delhi", ["Rao", "Das"], "New Delhi"),
+        ("A. Rao1, B. Das2, MSc, editor, New Delhi", ["Rao", "Das"], "New Delhi"),
     ],
 )
 def test_what_follows_an_author_lines_names_is_an_affiliation(

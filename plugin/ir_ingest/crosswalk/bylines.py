@@ -164,8 +164,9 @@ def _byline_end(part: str, unmarked: str, markers: int) -> int:
     The last name is the one after the last *and* or *&*; in a line without them, whose
     footnote markers are numbers (they point to affiliations), the last name marked: "A.
     Rao1, B. Das2, New Delhi"; in a line of neither, the last that begins with initials: "A.
-    Rao, B. Das, New Delhi".  Not when what follows begins with initials (an author unmarked,
-    "A. Rao1, B. Das2, C. Roy") or is what follows a name ("PhD", "editor").
+    Rao, B. Das, New Delhi".  What follows the last name ("A. Rao and B. Das, PhD, New
+    Delhi") goes with it (:func:`_past_what_follows`).  Not when what follows begins with
+    initials (an author unmarked, "A. Rao1, B. Das2, C. Roy") or is what follows a name.
     """
     joint = _LAST_JOINT.match(unmarked)
     if joint is not None:
@@ -181,10 +182,23 @@ def _byline_end(part: str, unmarked: str, markers: int) -> int:
         while initialled < len(pieces) and INITIAL_FIRST.match(pieces[initialled].strip()):
             initialled += 1
         end = len(",".join(pieces[:initialled]))  # two or more: _INITIALLED_LINE
+    if end >= 0:
+        end = _past_what_follows(unmarked, end)
     rest = unmarked[end:].strip(" ,") if end >= 0 else ""
     if not rest or INITIAL_FIRST.match(rest) or any(map(after_a_name, rest.split(", "))):
         return len(unmarked)
     return end
+
+
+def _past_what_follows(unmarked: str, end: int) -> int:
+    """``end``, the comma after an author line's last name, moved past what follows that name
+    (:func:`only_after_a_name`): the comma before "New Delhi" in "…, B. Das, PhD, New Delhi"
+    (a person, given name New, once "PhD" had gone with B. Das)."""
+    pieces = unmarked[end + 1 :].split(",")
+    following = 0
+    while following < len(pieces) and only_after_a_name(pieces[following].strip()):
+        following += 1
+    return end + 1 + len(",".join(pieces[:following])) if following else end
 
 
 def _is_direct_person(name: str) -> bool:
