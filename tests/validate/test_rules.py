@@ -160,7 +160,7 @@ ONE_WORD = Agent(name="Tripdatabase", family_name="Tripdatabase")
         ({"contributors": [ONE_WORD]}, "contributors"),
         ({"host": Host(title="B", editors=[Agent(family_name="Roe")])}, "host.editors"),
         ({"host": Host(title="B", creators=[ONE_WORD])}, "host.creators"),
-        # A placeholder for an unknown person, all family name (names._is_unknown).
+        # A placeholder for an unknown person, all family name (placeholders.is_unknown).
         (
             {"creators": [Agent(name="Unknown engraver", family_name="Unknown engraver")]},
             "creators",

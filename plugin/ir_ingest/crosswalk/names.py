@@ -23,6 +23,12 @@ from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.name_order import PARTICLE, family_words
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
 from ir_ingest.crosswalk.organisations import is_ensemble, is_organisation
+from ir_ingest.crosswalk.placeholders import (
+    TEMPLATE_NAMES,
+    UNKNOWN_FORMS,
+    is_provenance,
+    is_unknown,
+)
 
 # A role in parentheses after the name: "Taco Brandsen (ed.)", "(eds.)", "(Hrsg.)".
 _TRAILING_ROLE = re.compile(r"\s*\(([^()]+)\)$")
@@ -40,44 +46,6 @@ _STOPPED_NAME = re.compile(r"[^\W\d_]{4,}(?:-[^\W\d_]{2,})*\.")
 _ABBREVIATED = frozenset(
     ("thos", "chas", "benj", "saml", "robt", "richd", "jona", "edwd", "alexr", "geo", "jas", "wm")
 )
-# Words that stand for a person no one knows, in English and the languages of European
-# catalogues: "Unknown scribe", "Anonymous", "Anon.", "Auteur inconnu", "Unbekannt".
-_UNKNOWN_WORDS = frozenset(
-    ("unknown", "unidentified", "anonymous", "anon", "anonym", "anonyme", "anonimo", "anónimo",
-     "anónima", "unbekannt", "inconnu", "inconnue", "desconocido", "desconocida",
-     "sconosciuto", "onbekend", "tuntematon", "okänd", "ukjent")
-)  # fmt: skip
-# Those words as names write them (capitalised, in capitals, bracketed, abbreviated), so that
-# a name's first and last words are looked up as they stand: every creator's are.  "Anon"
-# without its full stop is a Thai given name ("Anon Chaiyasit").
-_UNKNOWN_FORMS = frozenset(
-    form
-    for word in _UNKNOWN_WORDS
-    for case in (word, word.capitalize(), word.upper())
-    for form in (f"{case}.", f"[{case}.]", *(() if word == "anon" else (case, f"[{case}]")))
-)
-# A form's or a template's dummy values left in a record for a person's name: Zenodo and
-# DPLA's test records have creators "Creator", "Contributor", "Name of contributor" (it had
-# been given name "Name of"), "Lname, Fname".  Whole names only: placeholders, all family
-# name as "Anonymous" is (validate's person_without_given_name tells that no one is named).
-_TEMPLATE_NAMES = frozenset(
-    form
-    for name in ("creator", "contributor", "author", "other", "fname lname", "lname, fname",
-                 "firstname lastname", "lastname, firstname", "name of creator",
-                 "name of contributor", "name of author")
-    for form in (name, name.capitalize(), name.title(), name.upper())
-)  # fmt: skip
-# "N.N." (nomen nescio), the words of a name that stands for an unknown person.
-_NOMEN_NESCIO = (["N.N."], ["N.", "N."])
-# Where a thing came from, written where a contributor is: NSDL's "Obtained from the Protein
-# Data Bank", "Obtained courtesy of the Cambridge Structural Database" (they had been persons,
-# family name "Bank"), a scan's "Digitized by Internet Archive", "Courtesy of …".  No one made
-# the work so: a provenance statement, no agent.
-_PROVENANCE = re.compile(
-    r"(?:(?:obtained|retrieved|downloaded|reproduced)\s+(?:courtesy\s+of|from)"
-    r"|courtesy\s+of|(?:digiti[sz]ed|scanned|provided)\s+by|gift\s+of)\s",
-    re.IGNORECASE,
-)
 # Titles before a name written in direct order ("Prof. A.K. Rao", "Ms. Meera Iyer").
 _HONORIFICS = frozenset(("prof", "professor", "dr", "mr", "mrs", "ms", "miss"))
 
@@ -92,8 +60,8 @@ def agent(value: str) -> dict[str, Any]:
     parentheses after a name without a comma are not part of the family or given name: a known
     role (``(ed.)``) becomes ``role``.  A placeholder for an unknown person ("Anonymous",
     "Unknown scribe") is a person whose family name it is, without a given name
-    (:func:`_is_unknown`).  ``name``
-    keeps the string as the source wrote it, so nothing taken out of the parts is lost.
+    (:func:`.placeholders.is_unknown`).  ``name`` keeps the string as the source wrote it, so
+    nothing taken out of the parts is lost.
     """
     name = clean_text(value).strip(" ,;")
     if not name:
@@ -116,12 +84,12 @@ def agents(value: str) -> list[dict[str, Any] | None]:
     Bergen") are agents.  Each part is read by :func:`agent`; a plural role after an author
     line's names ("A. Rao and B. Das, editors") is each one's.  A part that is a provenance
     statement ("Obtained from the Protein Data Bank", "Digitized by Internet Archive":
-    :data:`_PROVENANCE`) names no agent: ``None`` stands for it, a part without a place, so
-    that the crosswalk keeps the whole value in ``extra``.
+    :func:`.placeholders.is_provenance`) names no agent: ``None`` stands for it, a part
+    without a place, so that the crosswalk keeps the whole value in ``extra``.
     """
     result: list[dict[str, Any] | None] = []
     for part in name_strings(value):
-        if _PROVENANCE.match(part.text):
+        if is_provenance(part.text):
             result.append(None)
             continue
         person = result[-1] if result and result[-1] and result[-1]["type"] == "personal" else None
@@ -180,18 +148,6 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
     return result
 
 
-def _is_unknown(words: list[str]) -> bool:
-    """Do the words of a name without a comma stand for someone no one knows: "Unknown
-    scribe", "Anonymous"?
-
-    Catalogues of manuscripts, photographs and art name the maker so ("Unknown scribe
-    (manuscript)" had been family name "scribe", given name "Unknown"): a person, all family
-    name, whose given name no one knows.  The word begins or ends the name, or the name is
-    "N.N." (nomen nescio) whole.
-    """
-    return words[0] in _UNKNOWN_FORMS or words[-1] in _UNKNOWN_FORMS or words in _NOMEN_NESCIO
-
-
 def _name_before_trailers(name: str) -> str:
     """The name of ``Given Family, …`` when only what follows a name comes after its comma (a
     degree, a suffix, a role: :func:`.bylines.only_after_a_name`): "John Smith, PhD", "K.
@@ -232,23 +188,24 @@ def _without_role(name: str) -> tuple[str, tuple[str, str] | None]:
 def _person_parts(name: str) -> tuple[str, str]:
     """Family and given name of ``Family, Given``, of a name written family name first without
     a comma (``Family J.A.``, ``Family Given Patronymic``: :func:`.name_order.family_words`), of
-    ``Given [particles] Family``; a title before them goes.  A placeholder (:func:`_is_unknown`)
-    is all family name, as a name of one word is: InvenioRDM needs one of a person, and
-    DataCite's practice for an unknown person is ``familyName`` "Anonymous"; what a given name
-    would be is no one's ("Unknown scribe" had been family name "scribe", given "Unknown"); so
-    is a template's dummy name ("Fname Lname", :data:`_TEMPLATE_NAMES`)."""
-    if name in _TEMPLATE_NAMES:
+    ``Given [particles] Family``; a title before them goes.  A placeholder
+    (:func:`.placeholders.is_unknown`) is all family name, as a name of one word is:
+    InvenioRDM needs one of a person, and DataCite's practice for an unknown person is
+    ``familyName`` "Anonymous"; what a given name would be is no one's ("Unknown scribe" had
+    been family name "scribe", given "Unknown"); so is a template's dummy name ("Fname
+    Lname", :data:`.placeholders.TEMPLATE_NAMES`)."""
+    if name in TEMPLATE_NAMES:
         return name, ""  # "Fname Lname": no one's given name
     if "," in name:
         if name[1:2] == "." and _given_names_before_comma(name):
             given_names, _, family_name = name.partition(",")
             return family_name.strip(), given_names  # "A. Etotépé, Sogbohossou"
         inverted = _inverted_parts(name)
-        if inverted[1] in _UNKNOWN_FORMS and inverted[0] in _UNKNOWN_FORMS:
+        if inverted[1] in UNKNOWN_FORMS and inverted[0] in UNKNOWN_FORMS:
             return inverted[0], ""  # "Unknown, Unknown": a form's fields, neither name known
         return inverted
     words = name.split(" ")
-    if _is_unknown(words):
+    if is_unknown(words):
         return name, ""
     while len(words) > 1 and words[0].lower().rstrip(".") in _HONORIFICS:
         words = words[1:]  # "Prof. Meera Iyer" (so Zenodo has creators): no given name "Prof."
