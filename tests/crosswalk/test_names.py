@@ -572,6 +572,8 @@ def test_a_role_after_a_second_comma_is_the_agents_role() -> None:
         ("García Márquez, M.A.", "García Márquez", "M.A.", None),
         ("García Márquez, MD", "García Márquez", "MD", None),
         ("García Márquez, V", "García Márquez", "V", None),
+        ("Ton That, Ba", "Ton That", "Ba", None),
+        ("Ouyang Li, Xi", "Ouyang Li", "Xi", None),
         ("Smith, Ann", "Smith", "Ann", None),
         ("Smith, John, editor", "Smith", "John", "edt"),
         ("Smith, J., PhD", "Smith", "J.", None),

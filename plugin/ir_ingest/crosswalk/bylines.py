@@ -21,16 +21,19 @@ from ir_ingest.crosswalk.organisations import FUNCTION_WORDS, is_organisation
 _DATES = r"(?:(?:b|d|fl|ca?)\.\s*)?\d{3,4}\??(?:\s*-\s*(?:(?:ca?\.\s*)?\d{3,4}\??)?)?"
 LIFE_DATES = re.compile(rf"(?:,\s*{_DATES}\.?|\s*\({_DATES}\))$")
 # A title or suffix after a second comma: "Spelman, Henry, Sir", "Smith, John, Jr.", "…, III".
-# A Roman number in capitals: "Xi" and "Vi" are given names.
-_SUFFIX = re.compile(r"(?:(?i:jr|sr|sir|dame|lord|lady)|[IVX]+)\.?")
-# Degrees a catalogue or a form writes after a person's name ("Roe, R., M.D.", "Doe, Jane, PhD"),
-# in the capitals they are written in: "Ma" and "Ba" are given names, and "Md." is Bangladeshi
-# names' Mohammad.
+_SUFFIX = re.compile(r"(?:jr|sr|sir|dame|lord|lady|[ivx]+)\.?", re.IGNORECASE)
+# Degrees a catalogue or a form writes after a person's name ("Roe, R., M.D.", "Doe, Jane, PhD").
 _DEGREE = re.compile(
-    r"(?:P[hH]\.?\s?D|M\.?\s?D|D\.?\s?Phil|M\.?\s?S[cC]|M\.?\s?A|B\.?\s?A|B\.?\s?S[cC]|Dr|Prof)\.?"
+    r"(?:ph\.?\s?d|m\.?\s?d|d\.?\s?phil|m\.?\s?sc|m\.?\s?a|b\.?\s?a|b\.?\s?sc|dr|prof)\.?",
+    re.IGNORECASE,
 )
-# Degrees that are initials too: "M.A.", "M. D.", "MD", "BA" (Mary Ann's, Mark David's).
-_DEGREE_LIKE_INITIALS = re.compile(r"(?:[A-Z]\.\s?)+|[A-Z]{2,3}")
+# Of those, what may be a given name or initials, its full stop off: a letter ("V", "I"), a
+# Roman number not in capitals ("Xi", "Vi" are given names), initials ("M.A", "M. D", "MD",
+# "BA": Mary Ann's, Mark David's; "II" and "III" are numbers), "Ma", "Ba", "Md" (Bangladeshi
+# names' Mohammad).
+_MAY_BE_A_GIVEN_NAME = re.compile(
+    r"[^\W\d_]|[IVXivx][ivx]+|(?:[A-Z]\.\s?)+[A-Z]?|(?![IVX]+$)[A-Z]{2,3}|[MB][a-z]"
+)
 # Footnote markers a journal's author line writes against its names, pointing to affiliations
 # or the corresponding author: "Kumaravel*1", "Lakshmi R.2", "Roe†", "Smith¹,²".
 # The pattern begins with a marker, so that a string without one is scanned fast (every
@@ -122,7 +125,7 @@ def _byline_people(part: str, unmarked: str, markers: int) -> tuple[list[str], s
     words or more (:func:`_is_direct_person`), and it joins names with *and* or *&*, or marks
     two names or more, or begins with two names that begin with initials ("A. Rao, B. Das": no
     family name does, though "A. Rao" had been one).  What follows a name (a degree, a role:
-    :func:`after_a_name`) stays with it: "J. Smith, K. Jones, editor" is J. Smith and "K.
+    :func:`only_after_a_name`) stays with it: "J. Smith, K. Jones, editor" is J. Smith and "K.
     Jones, editor" (it had been one person, family name "J. Smith"), as "John Smith, PhD and
     Jane Roe" is two.  Not "Smith, John" (one word before the comma), "García Márquez,
     Gabriel" (no *and*, no markers), "Smith, John and Mary", "A. Rao, New Delhi" (one name).
@@ -229,19 +232,15 @@ def after_a_name(piece: str) -> bool:
 @lru_cache(maxsize=4096)
 def only_after_a_name(piece: str) -> bool:
     """Whether ``piece`` is what follows a person's name and no given name: :func:`after_a_name`,
-    but not a degree that may be initials ("M.A.", "MD": Mary Ann's) nor a relator's code
-    ("Ann", "Art": given names too), so that "John Smith, PhD" and "K. Jones, editor" are
-    ``Given Family`` and what follows, and "García Márquez, M.A." stays ``Family, Given``.
-    A Roman number of one letter ("V", "I") is an initial."""
-    if _SUFFIX.fullmatch(piece):
-        return len(piece.rstrip(".")) > 1
-    if LIFE_DATES.fullmatch(f", {piece}"):
-        return True
-    if _DEGREE.fullmatch(piece):
-        return not _DEGREE_LIKE_INITIALS.fullmatch(piece)
-    term = piece.rstrip(".")
-    row = lookup_row("relators", term)
-    return row is not None and row["code"] != lookup_key(term)
+    but not what may be a given name or initials (:data:`_MAY_BE_A_GIVEN_NAME`: "M.A.", "Xi")
+    nor a relator's code ("Ann", "Art": given names too), so that "John Smith, PhD" and "K.
+    Jones, editor" are ``Given Family`` and what follows, and "García Márquez, M.A." stays
+    ``Family, Given``."""
+    bare = piece.rstrip(".")
+    if not after_a_name(piece) or _MAY_BE_A_GIVEN_NAME.fullmatch(bare):
+        return False
+    row = lookup_row("relators", bare)
+    return row is None or row["code"] != lookup_key(bare)
 
 
 # A user's relators table, added after records were read, must be read again.
