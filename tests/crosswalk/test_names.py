@@ -364,6 +364,13 @@ def test_agent_trailing_role(value: str, role_source: str) -> None:
     }
 
 
+@pytest.mark.parametrize("value", ["(ed.)", "(Hrsg.)", " (eds.) ;"])
+def test_a_role_alone_is_no_agent(value: str) -> None:
+    # It had been a person with neither family nor given name, which no target takes.
+    with pytest.raises(NormaliseError, match="a role"):
+        names.agent(value)
+
+
 def test_agent_keeps_parentheses_that_are_no_role() -> None:
     agent = names.agent("Ng, Mary (Molly)")
     assert (agent["family_name"], agent["given_name"]) == ("Ng", "Mary (Molly)")

@@ -128,6 +128,8 @@ def _names_no_person(part: str) -> bool:
 def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
     """:func:`agent` on a cleaned, non-empty name; a person's unless the test finds otherwise."""
     core, role = _without_role(name)
+    if role and not core.strip(" ,;"):  # "(ed.)" alone: it had been a person of no name
+        raise NormaliseError(f"{name!r} is a role ({role[0]}) without a name")
     core = LIFE_DATES.sub("", core)
     if organisation_test and is_organisation(core):
         return {"type": "organizational", "name": name}
