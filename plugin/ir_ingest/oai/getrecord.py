@@ -95,18 +95,10 @@ def fetch_url(
     (the records would be named after the URL asked, and may come from anywhere), and a
     GetRecord URL answered with another record.
     """
-    parts = urlsplit(url)
     shown = public_url(url)
-    with closing(Transport(url, policy)) as transport:
-        raw = transport.get({})
-        landed = urlsplit(transport.last_url)
-    if (landed.hostname, landed.port) != (parts.hostname, parts.port):
-        raise IngestError(
-            f"{shown} redirected to another host ({landed.hostname}): import from there"
-        )
+    raw = _answer(url, shown, policy)
     endpoint = public_url(without_oai_arguments(url))
     entries = all_read(process_document(raw, shown, prefix, crosswalk, endpoint, sources), shown)
-    asked = dict(parse_qsl(parts.query))
     if _list_goes_on(raw):
         # Said on stderr, as a retry is: the first page alone had been taken without a word,
         # as if the list were whole.
@@ -116,11 +108,31 @@ def fetch_url(
             shown,
             endpoint,
         )
+    _check_record_asked(url, shown, entries)
+    return entries
+
+
+def _answer(url: str, shown: str, policy: TransportPolicy | None) -> bytes:
+    """What ``url`` answers; refused when it redirected to another host (``shown``: the URL
+    as messages name it)."""
+    parts = urlsplit(url)
+    with closing(Transport(url, policy)) as transport:
+        raw = transport.get({})
+        landed = urlsplit(transport.last_url)
+    if (landed.hostname, landed.port) != (parts.hostname, parts.port):
+        raise IngestError(
+            f"{shown} redirected to another host ({landed.hostname}): import from there"
+        )
+    return raw
+
+
+def _check_record_asked(url: str, shown: str, entries: list[Entry]) -> None:
+    """Refuse the answer to a GetRecord URL that holds another record than it asks for."""
+    asked = dict(parse_qsl(urlsplit(url).query))
     if asked.get("verb") == "GetRecord" and "identifier" in asked:
         wanted = asked["identifier"].strip()
         if any(entry.harvested.identifier != wanted for entry in entries):
             raise IngestError(f"{shown}: the answer holds another record than {wanted!r}")
-    return entries
 
 
 def _list_goes_on(raw: bytes) -> bool:
