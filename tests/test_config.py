@@ -187,6 +187,11 @@ def test_a_folder_named_as_the_config_file_is_said_plainly(tmp_path: Path) -> No
     assert str(caught.value) == f"config file {tmp_path}: cannot read it: Is a directory"
 
 
+def test_a_url_s_scheme_is_read_in_any_case(tmp_path: Path) -> None:
+    config = load_config(_write(tmp_path, '[sources.a]\nurl = "HTTPS://h.example/oai"\n'))
+    assert config.sources["a"].endpoint() == "HTTPS://h.example/oai"  # had been refused
+
+
 def test_a_source_url_with_credentials_comes_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -195,6 +200,9 @@ def test_a_source_url_with_credentials_comes_from_the_environment(
     monkeypatch.delenv("A_OAI_URL", raising=False)
     with pytest.raises(ConfigError, match="url_env names A_OAI_URL, which is not set"):
         source.endpoint()  # only when harvested: other commands need not have it
+    monkeypatch.setenv("A_OAI_URL", "https://")
+    with pytest.raises(ConfigError, match="url_env names A_OAI_URL, which holds no http"):
+        source.endpoint()  # a URL naming no host is none
     monkeypatch.setenv("A_OAI_URL", "https://u:s3cret@h/oai")
     assert source.endpoint() == "https://u:s3cret@h/oai"
 

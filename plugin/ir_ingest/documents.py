@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -23,6 +22,7 @@ from ir_ingest.oai.records import RECORDS, adopt_bare_record, set_specs, unwrap
 from ir_ingest.oai.salvage import read_one_by_one
 from ir_ingest.pipeline import envelope_message, process
 from ir_ingest.secrets import public_url
+from ir_ingest.urls import is_http_url
 from ir_ingest.xmlrepair import repairs_by_part
 from ir_ingest.xmlsafe import OAI_NS
 
@@ -255,12 +255,11 @@ def _requested_endpoint(root: etree._Element) -> str:
     import by URL leaves them), or :data:`FILE_REPOSITORY` where it names no http(s) endpoint
     (DSpace writes the path alone, ``/oai``, which had become the repository of its records)."""
     request = root.findtext(f"{{{OAI_NS}}}request", default="").strip()
+    if not is_http_url(request):
+        return FILE_REPOSITORY
     try:
-        parts = urlsplit(request)
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            return FILE_REPOSITORY
         return public_url(without_oai_arguments(request))
-    except (ValueError, ConfigError):  # an authority that cannot be told apart: no endpoint
+    except ConfigError:  # an authority that cannot be told apart: no endpoint
         return FILE_REPOSITORY
 
 

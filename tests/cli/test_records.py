@@ -237,6 +237,10 @@ def test_import_reads_a_files_url_and_refuses_other_schemes(db: str, tmp_path: P
     ftp = runner.invoke(app, ["--db", db, "import", "ftp://h.example/a.xml"])
     assert ftp.exit_code == 1
     assert "ftp://h.example/a.xml: import reads a file or an http(s) URL, not ftp://" in ftp.output
+    # A bracket left open: no URL can be read from it (it had been a ValueError's traceback).
+    unread = runner.invoke(app, ["--db", db, "import", "http://[::1/a.xml"])
+    assert unread.exit_code == 1
+    assert "http://[::1/a.xml: import reads a file or an http(s) URL, not http://" in unread.output
 
 
 def test_import_of_a_url_reads_what_it_answers(db: str, demo_records: list[ProvidedRecord]) -> None:

@@ -153,6 +153,8 @@ def test_odd_datestamps_and_no_list_wrapper_are_tolerated() -> None:
             "ftp://h.example/oai",
             "ftp://h.example/oai is no OAI-PMH base URL: it must begin with http:// or https://",
         ),
+        # No host: requests had said "InvalidURL: … No host supplied" on the first request.
+        ("http:///oai", "http:///oai is no OAI-PMH base URL: it must begin with http:// or "),
     ],
 )
 def test_what_is_no_base_url_is_refused_with_what_to_give(url: str, said: str) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import closing
 from pathlib import Path
@@ -22,6 +23,7 @@ from ir_ingest.config import AUTO_PREFIX
 from ir_ingest.console import err, out, print_lineage, write_out
 from ir_ingest.crosswalk import registry
 from ir_ingest.errors import IngestError, UsageError
+from ir_ingest.urls import is_http_url
 
 if TYPE_CHECKING:
     from ir_ingest.documents import Sources
@@ -219,7 +221,7 @@ def _read_document(
     from ir_ingest.documents import all_read, process_file
     from ir_ingest.oai.getrecord import fetch_url
 
-    if _scheme(place) in ("http", "https"):
+    if is_http_url(place.strip()):
         return fetch_url(place.strip(), prefix, crosswalk, _interactive(), sources)
     if place == STDIN:
         return all_read(_stdin_entries(prefix, crosswalk, sources), "stdin")
@@ -228,8 +230,15 @@ def _read_document(
 
 
 def _scheme(place: str) -> str:
-    """The scheme of ``place`` when it is a URL (``http``, lowercase), else ``""``."""
-    return urlsplit(place.strip()).scheme.lower() if "://" in place else ""
+    """The scheme of ``place`` when it is written as a URL's (``file://``, lowercase), else
+    ``""``: read as written, so that a URL that cannot be parsed (``http://[::1``) is refused
+    as a URL, not raised."""
+    found = _SCHEME.match(place.strip())
+    return found[1].lower() if found else ""
+
+
+#: A URL's scheme and the ``//`` of its authority (RFC 3986 §3.1, §3.2).
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
 def _local_file(place: str, reads: str) -> Path:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ir_ingest.errors import ConfigError
 from ir_ingest.secrets import public_url
+from ir_ingest.urls import is_http_url
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -45,7 +46,7 @@ class SourceConfig:
             return self.url
         assert self.url_env is not None  # checked on load: one of the two is given
         found = os.environ.get(self.url_env, "").strip()
-        if not found.startswith(("http://", "https://")):
+        if not is_http_url(found):
             state = "is not set" if not found else "holds no http(s) URL"
             raise ConfigError(f"[sources.{self.name}]: url_env names {self.url_env}, which {state}")
         return found

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from ir_ingest.config.model import AUTO_PREFIX, SourceConfig, TargetConfig
 from ir_ingest.errors import ConfigError
 from ir_ingest.secrets import is_secret_name, public_url, shown_url
+from ir_ingest.urls import is_http_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -152,10 +153,11 @@ def _check_url(where: str, url: Any, instead: str) -> None:
         shown = public_url(url)
     except ConfigError as exc:
         raise ConfigError(f"{where}: url: {exc}") from exc
-    if not url.startswith(("http://", "https://")):
-        raise ConfigError(f"{where}: url must start with http:// or https://, got {shown!r}")
-    if not urlsplit(shown).hostname:
-        raise ConfigError(f"{where}: url names no host, got {shown!r}")
+    if not is_http_url(shown):
+        # Said is what is wrong: its scheme (ftp://), or no host after http://.
+        http = urlsplit(shown).scheme.lower() in ("http", "https")
+        problem = "names no host" if http else "must start with http:// or https://"
+        raise ConfigError(f"{where}: url {problem}, got {shown!r}")
     if shown != url:
         raise ConfigError(
             f"{where}: credentials are not kept in the config file, and the url "

@@ -34,6 +34,7 @@ from ir_ingest.oai.pacing import times
 from ir_ingest.oai.records import RECORDS, read_headers, read_records
 from ir_ingest.oai.transport import Transport, TransportPolicy
 from ir_ingest.secrets import public_url, refuse_padded_url, scrubbed
+from ir_ingest.urls import is_http_url
 from ir_ingest.xmlsafe import OAI_NS, OAI_XPATH
 
 if TYPE_CHECKING:
@@ -169,12 +170,12 @@ def check_base_url(url: str) -> None:
     (``InvalidSchema: No connection adapters``).
     """
     refuse_padded_url(url)
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https"):
+    if not is_http_url(url):
         raise ConfigError(
-            f"{public_url(url)} is no OAI-PMH base URL: it must begin with http:// or https://"
+            f"{public_url(url)} is no OAI-PMH base URL: it must begin with http:// or https:// "
+            "and name a host"
         )
-    asked = [name for name, _ in parse_qsl(parts.query) if name in OAI_ARGUMENTS]
+    asked = [name for name, _ in parse_qsl(urlsplit(url).query) if name in OAI_ARGUMENTS]
     if asked:
         raise ConfigError(
             f"{public_url(url)} is an OAI-PMH request, not a base URL: give "

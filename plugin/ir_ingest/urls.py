@@ -1,0 +1,26 @@
+"""What makes a text an http(s) URL, one answer for every place that must tell.
+
+A command's argument (``import``), a saved response's ``<request>``, a base URL and a
+source's ``url`` or ``url_env`` had each tested it their own way: two refused ``HTTPS://``,
+one wanted a host where the others did not, one raised for a URL it could not read.  Each
+caller keeps its own answer to a text that is none (a file to read, a repository by another
+name, a refusal, which part of it is wrong).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+
+def is_http_url(text: str) -> bool:
+    """Whether ``text`` is an http:// or https:// URL naming a host.
+
+    The scheme in any case (RFC 3986 §3.1: ``HTTPS://`` is ``https://``).  A text no URL can
+    be read from (``http://[::1``, a bracket left open) is none, rather than a ``ValueError``.
+    White space around ``text`` is the caller's to refuse or strip first.
+    """
+    try:
+        parts = urlsplit(text)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
