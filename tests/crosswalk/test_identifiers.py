@@ -401,3 +401,14 @@ def test_a_file_as_dspace_writes_it_into_dc_format() -> None:
 def test_what_is_no_media_type_and_file_url_is_no_file(value: str) -> None:
     with pytest.raises(NormaliseError):
         identifiers.typed_file(value)
+
+
+def test_what_identifiers_are_remembered_is_bounded_over_a_long_harvest() -> None:
+    # Every record brings identifiers of its own (DOIs, handles): a memo of them all would grow
+    # with the harvest.  More distinct ones than it keeps leave it at its bound.
+    remembered = identifiers._identifier_cached
+    bound = remembered.cache_info().maxsize
+    assert bound is not None
+    for number in range(bound + 100):
+        assert identifiers.identifier(f"10.1234/bounded.{number}", "doi")["scheme"] == "doi"
+    assert remembered.cache_info().currsize == bound
