@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -277,4 +278,45 @@ def test_a_second_signal_during_the_stop_ends_the_harvest_at_once(
         "failed",
         "stopped without finishing (killed, or its machine went down); run 2 continued it",
     )
+    store.close()
+
+
+def test_a_killed_run_s_counts_are_those_of_the_pages_it_stored(tmp_path: Path) -> None:
+    # Its report is kept every few seconds; its counts are committed with each page, so the
+    # records `report --list` counts for it are those stored, however soon after a page it died.
+    records: list[ProvidedRecord] = synthetic_records(150)
+    plan = FaultPlan(batch_size=10, latency=0.05)
+    db = f"sqlite:///{tmp_path / 'killed.sqlite3'}"
+    env = command_env()
+    store = Store(db)
+    with serve_in_background(faulty_endpoint(records, plan)) as url:
+        process = subprocess.Popen(
+            _harvest_command(db, url), cwd=tmp_path, env=env, stdout=subprocess.DEVNULL
+        )
+        _wait_for_pages(store, source_key(url, "oai_dc", None), 5, process)
+        process.send_signal(signal.SIGKILL)
+        assert process.wait(timeout=10) == -signal.SIGKILL
+    stored = store.counts()["records"]
+    assert stored >= 50, "five pages of ten records at least"
+    (killed,) = store.list_runs(5)
+    assert killed.records == stored
+    listed = subprocess.run(
+        [*_harvest_command(db, url)[:3], "report", "--list"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert listed[1].split()[:2] == [str(killed.id), "failed"], "killed: no process holds it"
+    assert f"  {stored}  " in listed[1]
+    shown = subprocess.run(
+        [*_harvest_command(db, url)[:3], "report", str(killed.id), "--format", "json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert json.loads(shown)["counts"]["created"] == stored, "its report counts them too"
     store.close()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from ir_ingest.report.model import RunReport
 from ir_ingest.store import Checkpoint, source_key
 from ir_ingest.store.runs import Synced
-from tests.store.test_store import REPO
+from tests.store.test_store import REPO, _entry
 
 if TYPE_CHECKING:
     from ir_ingest.store import Store
@@ -91,3 +92,24 @@ def test_window_checkpoints_are_cleared_by_prefix(any_store: Store) -> None:
         any_store.save_page(run_id, [], Checkpoint(window_key, run_id, "t", 0, 0, None, 1, 0))
     any_store.clear_checkpoints(f"{key} [")
     assert [any_store.checkpoint(k) is not None for k in keys] == [True, False, True]
+
+
+def test_a_running_run_s_counts_are_committed_with_each_page(any_store: Store) -> None:
+    run_id = any_store.begin_run(REPO, "oai_dc")
+    report = RunReport(REPO, "oai_dc", run_id=run_id)
+    any_store.save_progress(run_id, report.to_dict())  # as kept after its first page: none
+    page = [_entry("oai:x:1"), _entry("oai:x:2"), _entry("oai:x:3", title=None)]
+    any_store.save_page(run_id, page, None, lambda: report.counts_with(page))
+    counted = {**report.counts, "created": 2, "failed": 1}
+    (listed,) = any_store.list_runs(1)
+    assert listed.records == 3, "the page's, though its report was kept before it"
+    shown = any_store.run_shown(run_id)
+    assert shown is not None
+    assert shown.report is not None
+    assert shown.report["counts"] == counted
+    report.add(page)
+    assert report.counts == counted, "what the report counts once the page is added"
+    report.finish("completed")
+    any_store.finish_run(run_id, "completed", {**report.to_dict(), "counts": {"created": 9}})
+    (listed,) = any_store.list_runs(1)
+    assert listed.records == 9, "a finished run's counts are its report's"

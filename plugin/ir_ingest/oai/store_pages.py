@@ -262,7 +262,10 @@ class _PageLine:
             records=state.records,
             cut_short=page.stop_issue is not None or page.recovery is not None,
         )
-        self.store.save_page(report.run_id, entries, checkpoint)
+        # The run's counts are committed with the page: a killed run's are exact.
+        self.store.save_page(
+            report.run_id, entries, checkpoint, lambda: report.counts_with(entries)
+        )
         _remember_skipped(state, entries)
         self.strays.note(state.window, page, entries)
         report.pages += 1

@@ -138,13 +138,21 @@ class RunReport:
             if Severity.INFO.value in severities
         ]
 
+    def counts_with(self, entries: list[Entry]) -> dict[str, int]:
+        """``counts`` as :meth:`add` leaves them with ``entries`` (their ``outcome`` set)."""
+        counts = dict(self.counts)
+        for entry in entries:
+            outcome = (entry.outcome or Outcome.FAILED).value
+            counts[outcome] = counts.get(outcome, 0) + 1
+        return counts
+
     def add(self, entries: list[Entry]) -> None:
         """Count a page of stored entries (their ``outcome`` must be set)."""
+        self.counts = self.counts_with(entries)
         counted: list[Issue] = []
         changed: Counter[str] = Counter(self.changed_field_counts)
         for entry in entries:
             outcome = entry.outcome or Outcome.FAILED
-            self.counts[outcome.value] += 1
             if outcome is Outcome.UNCHANGED and entry.has_errors:
                 self.unchanged_invalid += 1
             issues = _reported(entry.issues, outcome)

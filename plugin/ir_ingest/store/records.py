@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ir_ingest.entry import HarvestedRecord, Issue, Severity, stored_datestamp
@@ -23,9 +23,9 @@ from ir_ingest.store.pagewrite import PageWriter
 __all__ = ["Held", "StoreRecords", "StoredState"]
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
     from ir_ingest.entry import Entry
     from ir_ingest.store.checkpoints import Checkpoint
@@ -66,9 +66,15 @@ class StoreRecords:
     engine: Engine
 
     def save_page(
-        self, run_id: int | None, entries: Iterable[Entry], after: Checkpoint | None
+        self,
+        run_id: int | None,
+        entries: Iterable[Entry],
+        after: Checkpoint | None,
+        counts: Callable[[], dict[str, int]] | None = None,
     ) -> None:
-        """Store a page of entries and, in the same transaction, the checkpoint that follows it.
+        """Store a page of entries and, in the same transaction, the checkpoint that follows it
+        and the run's ``counts`` per outcome (called once the outcomes are set: its report's
+        with the page's), so that a killed run's counts are exact.
 
         Sets each entry's ``outcome``, and adds an issue to those skipped as older than what
         the store holds.  Another writer may store one of the same records between our read and
@@ -83,6 +89,8 @@ class StoreRecords:
                     writer.write(page)
                     if after is not None:
                         write_checkpoint(conn, after)
+                    if run_id is not None and counts is not None:
+                        _write_progress_counts(conn, run_id, counts())
                 for entry, issue in writer.skipped:
                     entry.issues.append(issue)
                 return
@@ -402,3 +410,18 @@ def _response_issues(issues_json: bytes | None) -> list[Issue]:
 def _issues(issues_json: bytes | None) -> list[Issue]:
     found = json.loads(issues_json) if issues_json else []
     return [Issue(i["code"], i["message"], Severity(i["severity"]), i.get("path")) for i in found]
+
+
+#: A running run's counts (``harvest_runs.progress_counts``), built once: built for each page,
+#: the statement cost 150-260 µs a page, 2-3% of a 100-record page's commit on SQLite (about
+#: 9 ms here); built once, 35 µs.
+_PROGRESS = (
+    update(t.harvest_runs)
+    .where(t.harvest_runs.c.id == bindparam("run"), t.harvest_runs.c.status == "running")
+    .values(progress_counts=bindparam("counts"))
+)
+
+
+def _write_progress_counts(conn: Connection, run_id: int, counts: dict[str, int]) -> None:
+    """Keep a running run's counts (a finished one's are its report's)."""
+    conn.execute(_PROGRESS, {"run": run_id, "counts": json.dumps(counts)})

@@ -95,14 +95,14 @@ class RunListed:
     source_key: str
     #: What else the run asked for, as (label, value): set, dates, windows, crosswalk, full.
     asked: tuple[tuple[str, object], ...]
-    #: Records the run's report counts (kept as it went, for a run not finished); None: no
-    #: report yet.
+    #: Records the run counts (for a harvest not finished, as of its last page stored); None:
+    #: none counted yet.
     records: int | None
     error: str | None
 
 
 def _listed(row: Any) -> RunListed:
-    report = json.loads(row.report_json) if row.report_json else None
+    counts = _counts(row.progress_counts, json.loads(row.report_json) if row.report_json else None)
     return RunListed(
         id=row.id,
         status=row.status,
@@ -118,9 +118,19 @@ def _listed(row: Any) -> RunListed:
             ("crosswalk", row.crosswalk),
             ("full", bool(row.full)),
         ),
-        records=sum(report["counts"].values()) if report else None,
+        records=sum(counts.values()) if counts is not None else None,
         error=row.error,
     )
+
+
+def _counts(progress: str | None, report: dict[str, Any] | None) -> dict[str, int] | None:
+    """A run's counts per outcome: those committed with its last page while it was going on
+    (exact, for a killed run too), else its report's (kept every few seconds, and when it
+    ends); None when it has neither yet."""
+    counts: dict[str, int] | None = (
+        json.loads(progress) if progress is not None else report and report["counts"]
+    )
+    return counts
 
 
 def source_key(
@@ -258,6 +268,7 @@ class StoreRuns:
                         finished_at=_now(),
                         error=error,
                         report_json=json.dumps(report).encode(),
+                        progress_counts=None,  # the report has them now
                     )
                 )
         except SQLAlchemyError as exc:
@@ -289,6 +300,7 @@ class StoreRuns:
                 runs.c.full,
                 runs.c.error,
                 runs.c.report_json,
+                runs.c.progress_counts,
             )
             .order_by(runs.c.id.desc())
             .limit(limit)
@@ -333,6 +345,7 @@ class StoreRuns:
             runs.c.report_json,
             runs.c.source_key,
             runs.c.metadata_prefix,
+            runs.c.progress_counts,
         )
         if run_id is None:
             query = query.order_by(runs.c.id.desc()).limit(1)
@@ -343,6 +356,9 @@ class StoreRuns:
         if row is None:
             return None
         report = json.loads(row.report_json) if row.report_json else None
+        if report is not None and row.progress_counts is not None:
+            # Its last page's, newer than its report's (the rest of it may lag a few seconds).
+            report["counts"] = _counts(row.progress_counts, report)
         return RunShown(row.id, row.status, row.error, report, row.source_key, row.metadata_prefix)
 
     def run_report(self, run_id: int | None = None) -> dict[str, Any] | None:
