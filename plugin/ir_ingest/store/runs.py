@@ -127,10 +127,13 @@ def _counts(progress: str | None, report: dict[str, Any] | None) -> dict[str, in
     """A run's counts per outcome: those committed with its last page while it was going on
     (exact, for a killed run too), else its report's (kept every few seconds, and when it
     ends); None when it has neither yet."""
-    counts: dict[str, int] | None = (
-        json.loads(progress) if progress is not None else report and report["counts"]
-    )
-    return counts
+    if progress is not None:
+        committed: dict[str, int] = json.loads(progress)
+        return committed
+    if report is None:
+        return None
+    kept: dict[str, int] = report["counts"]
+    return kept
 
 
 def source_key(
@@ -358,7 +361,7 @@ class StoreRuns:
         report = json.loads(row.report_json) if row.report_json else None
         if report is not None and row.progress_counts is not None:
             # Its last page's, newer than its report's (the rest of it may lag a few seconds).
-            report["counts"] = _counts(row.progress_counts, report)
+            report["counts"] = json.loads(row.progress_counts)
         return RunShown(row.id, row.status, row.error, report, row.source_key, row.metadata_prefix)
 
     def run_report(self, run_id: int | None = None) -> dict[str, Any] | None:
