@@ -6,12 +6,78 @@ import pytest
 
 from ir_ingest.crosswalk.engine import Applied
 from ir_ingest.crosswalk.hosts import (
+    host_from_pages,
     meeting,
     organisation_host,
     series_from_relation,
     series_issn,
     series_statement,
 )
+
+COAR = "http://purl.org/coar/resource_type/"
+OTHER = {"uri": COAR + "c_1843"}
+
+
+def _paged(sources: list[str], resource_type: dict[str, str] = OTHER) -> Applied:
+    title = {"value": "Own title"}
+    applied = Applied(
+        {"title": title, "resource_type": resource_type, "extra": {"dc:source": sources}}
+    )
+    host_from_pages(applied)
+    return applied
+
+
+def test_a_citation_with_pages_is_the_host_of_a_record_typed_other() -> None:
+    # Zenodo: a journal article its depositor typed Other had kept its journal in extra only.
+    applied = _paged(["Journal of Tides, 14(01), 1200-1208, (2026-06-09)"])
+    assert applied.data["host"] == {
+        "title": "Journal of Tides",
+        "volume": "14",
+        "issue": "01",
+        "pages": {"start": "1200", "end": "1208"},
+        "publication_date": "2026-06-09",
+    }
+    assert applied.data["extra"]["dc:source"] == [
+        "Journal of Tides, 14(01), 1200-1208, (2026-06-09)"
+    ]
+    assert [i.code for i in applied.issues] == ["crosswalk.inferred_host"]
+
+
+def test_of_several_sources_the_one_citation_with_pages_is_the_host() -> None:
+    # Zenodo's "conference proceedings" paper: its journal, and its meeting (misspelt).
+    proceedings = {"uri": COAR + "c_f744"}
+    applied = _paged(
+        ["Horizon Review, 6(3), 120-136, (2026-06-09)", "The National Confrence on Tides, Agra"],
+        proceedings,
+    )
+    assert applied.data["host"]["title"] == "Horizon Review"
+
+
+@pytest.mark.parametrize(
+    "sources",
+    [
+        # A dataset typed Other names the journal of the paper it supports: no pages.
+        ["Cell Tides, 42(10), (2023-10-12)"],
+        # Plazi's treatment: one page of an article, the article in the journal's title.
+        ["A catalogue of thrips, pp. 286-293 in Zootaxa, 5737(2), 289, (2025-12-23)"],
+        # A title alone; two citations with pages, of which the record's cannot be told.
+        ["Tide Tables Ltd, (2026-06-11)"],
+        ["Journal A, 1(2), 3-4, (2020)", "Journal B, 5(6), 7-8, (2021)"],
+        # Zenodo's dc:source that repeats the record's own title names no host.
+        ["Own title, 5(1), 07-10, (2025-01-17)"],
+    ],
+)
+def test_no_host_without_one_citation_with_pages(sources: list[str]) -> None:
+    applied = _paged(sources)
+    assert "host" not in applied.data
+    assert applied.issues == []
+
+
+def test_a_citation_with_pages_on_a_dataset_or_a_part_is_not_read_by_host_from_pages() -> None:
+    # A dataset's source is the paper it supports; a part's host is host_from_part's.
+    for uri in ("c_ddb1", "c_5ce6", "c_6501"):
+        applied = _paged(["Journal of Tides, 14(01), 1200-1208, (2026)"], {"uri": COAR + uri})
+        assert "host" not in applied.data
 
 
 def test_a_books_issn_is_its_series() -> None:

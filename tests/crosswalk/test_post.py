@@ -191,6 +191,18 @@ def test_a_record_typed_only_other_takes_the_type_its_set_names() -> None:
     assert typed.data["resource_type"] == article, "a type the source said stands"
 
 
+def test_a_record_typed_other_on_a_journals_pages_is_no_dataset() -> None:
+    # Zenodo's openaire_data set holds every record typed Other: a journal article among them
+    # had become a dataset (see host_from_pages, which reads its host first).
+    other = {"uri": "http://purl.org/coar/resource_type/c_1843", "label": "other"}
+    host = {"title": "Journal of Tides", "pages": {"start": "3", "end": "9"}}
+    applied = Applied({"source": {"set_specs": ["openaire_data"]}, "resource_type": other})
+    applied.data["host"] = host
+    type_from_set(applied)
+    assert applied.data["resource_type"] == other
+    assert applied.issues == []
+
+
 def test_a_text_with_an_isbn_of_its_own_is_a_book() -> None:
     # LoC's MARC to MODS gives a printed book typeOfResource text and no genre: it had been
     # COAR text (a MODS fidelity review).

@@ -71,6 +71,45 @@ def host_from_part(applied: Applied) -> None:
         del data["host"]
 
 
+#: Types that say no more than "other" or "text", and Zenodo's "conference proceedings": its
+#: depositors give a journal article the type Other, and a paper the proceedings' type, and
+#: write its journal into dc:source as they do an article's.
+_LOOSELY_TYPED = frozenset(COAR + suffix for suffix in ("c_1843", "c_18cf", "c_f744"))
+
+
+def host_from_pages(applied: Applied) -> None:
+    """A loosely typed record (see ``_LOOSELY_TYPED``) whose one host source is a citation
+    with a page range is on those pages of that host: "ILM-FAN XABARNOMASI, 14(01),
+    1200-1208, (2026-06-09)" on a Zenodo record of type Other.
+
+    Only a page range tells: a volume and issue alone may be those of the paper a dataset
+    supports (Zenodo's "Cell Reports, 42(10), (2023-10-12)" on a dataset typed Other), and a
+    single page a treatment's place in an article (Plazi's "…, pp. 286-293 in Zootaxa,
+    5737(2), 289").  Run before :func:`ir_ingest.crosswalk.post.type_from_set`: the type
+    judged is the one the source gave.  The source value stays in ``extra``.
+    """
+    data = applied.data
+    if (data.get("resource_type") or {}).get("uri") not in _LOOSELY_TYPED or data.get("host"):
+        return
+    extra = data.get("extra", {})
+    paged = [(text, path) for path in HOST_SOURCES for text in extra.get(path, []) if _paged(text)]
+    if len(paged) != 1:
+        return  # several: which is the record's own host cannot be told
+    host = data["host"] = {}
+    _host_from_citation(applied, host, *paged[0])
+    if not host:
+        del data["host"]  # the citation named the record itself
+
+
+def _paged(text: str) -> bool:
+    """Whether ``text`` is a citation with a page range (see :func:`normalise.citation`)."""
+    try:
+        parsed = citation(text)
+    except NormaliseError:
+        return False
+    return "end" in parsed.get("pages", {})
+
+
 def meeting_of_talk(applied: Applied) -> None:
     """A talk's source that names a meeting is where it was given: Zenodo writes the meeting of
     a presentation or lecture into dc:source as it does a conference paper's ("PyHEP 2023

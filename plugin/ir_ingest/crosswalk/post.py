@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from ir_ingest.crosswalk.dates import approximate_year
 from ir_ingest.crosswalk.hosts import (
+    host_from_pages,
     host_from_part,
     inferred,
     meeting_of_talk,
@@ -100,11 +101,14 @@ _OTHER = "http://purl.org/coar/resource_type/c_1843"
 def type_from_set(applied: Applied) -> None:
     """A record typed only "other" whose set names its kind (the ``set_types`` table: Zenodo's
     ``software`` and ``openaire_data`` sets, whose records' only dc:type is OpenAIRE's
-    ``info:eu-repo/semantics/other``) takes that type, said by ``crosswalk.inferred_type``."""
+    ``info:eu-repo/semantics/other``) takes that type, said by ``crosswalk.inferred_type``.
+
+    Not a record on a journal's pages (see :func:`host_from_pages`): ``openaire_data`` holds
+    every record Zenodo's depositors typed Other, journal articles among them."""
     data = applied.data
     resource_type = data.get("resource_type") or {}
-    if resource_type.get("uri") != _OTHER:
-        return
+    if resource_type.get("uri") != _OTHER or data.get("host"):
+        return  # on a journal's pages (see host_from_pages): no dataset, whatever its set
     for set_spec in data["source"].get("set_specs", []):
         row = lookup_row("set_types", set_spec)
         found = lookup_row("resource_types", row["type"]) if row else None
@@ -357,6 +361,7 @@ STEPS: dict[str, Step] = {
     "concept_doi": concept_doi,
     "packed_keywords": packed_keywords,
     "host_from_part": host_from_part,
+    "host_from_pages": host_from_pages,
     "meeting_of_talk": meeting_of_talk,
     "organisation_host": organisation_host,
     "editors_as_creators": editors_as_creators,
