@@ -9,6 +9,7 @@ import pytest
 
 from ir_ingest.cli import app
 from ir_ingest.jobs.check import _Check
+from ir_ingest.jobs.checked import Checked
 from ir_ingest.oai.provider import serve_in_background
 from tests.cli.conftest import runner
 from tests.oai.faults import FaultPlan, faulty_endpoint
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ir_ingest.oai.provider import ProvidedRecord
+    from ir_ingest.oai.transport import TransportPolicy
 
 
 def test_a_sound_endpoint_exits_0_and_stores_nothing(
@@ -74,6 +76,29 @@ def test_a_value_no_check_can_take_is_refused_before_any_request(db: str) -> Non
         assert result.output.startswith(said), args
 
 
+def test_the_check_asks_at_the_pace_a_harvest_is_given(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # --delay and --user-agent reach the transport as harvest's do; a delay no run can take
+    # is refused as harvest refuses it.
+    policies: list[TransportPolicy | None] = []
+
+    def check_endpoint(*_: object, policy: TransportPolicy | None, **__: object) -> Checked:
+        policies.append(policy)
+        return Checked("http://127.0.0.1:9/oai")
+
+    monkeypatch.setattr("ir_ingest.jobs.check.check_endpoint", check_endpoint)
+    url = "http://127.0.0.1:9/oai"
+    result = runner.invoke(app, ["--db", db, "check", url, "--delay", "2.5", "--user-agent", "x"])
+    assert result.exit_code == 0, result.output
+    (policy,) = policies
+    assert policy is not None
+    assert (policy.delay, policy.user_agent) == (2.5, "x")
+    refused = runner.invoke(app, ["--db", db, "check", url, "--delay", "-1"])
+    assert refused.exit_code == 2
+    assert "Invalid value for '--delay': -1; use 0 to 86,400 seconds" in refused.output
+
+
 def test_json_is_for_a_monitoring_script(db: str, oai_endpoint: str) -> None:
     result = runner.invoke(app, ["--db", db, "check", oai_endpoint, "--json"])
     assert result.exit_code == 0, result.output
@@ -98,7 +123,7 @@ def test_json_is_printed_when_the_check_cannot_begin(db: str, tmp_path: Path) ->
     assert "'nosuch' is neither an http(s) URL nor a source in the config" in finding["message"]
 
 
-@pytest.mark.parametrize("step", ["identify", "second_page"])
+@pytest.mark.parametrize("step", ["identify", "paging"])
 def test_json_says_what_a_stopped_check_had_found(
     db: str, oai_endpoint: str, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
@@ -113,5 +138,5 @@ def test_json_says_what_a_stopped_check_had_found(
     assert (said["url"], said["ready"]) == (oai_endpoint, False)
     topics = [f["topic"] for f in said["findings"]]
     assert topics[-1] == "stopped"
-    assert ("records" in topics) == (step == "second_page"), "found before the stop, and kept"
+    assert ("records" in topics) == (step == "paging"), "found before the stop, and kept"
     assert "stopped before it ended" in said["findings"][-1]["message"]

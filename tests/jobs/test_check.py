@@ -70,8 +70,9 @@ def test_a_sound_endpoint_is_said_to_work(
         "paging",
         "from",
     ]
+    # The demo's 36 records are 4 pages of 10: each page after the first is read.
     assert _lines(checked, "ok", "paging") == [
-        "its resumptionToken leads on: the second page holds 10 records"
+        "its resumptionToken leads on: the next 3 pages hold 26 records, and the last ends the list"
     ]
     assert _lines(checked, "ok", "from")[0].startswith("from is applied: asked for what changed")
     assert not _lines(checked, "warning")
@@ -312,7 +313,7 @@ def test_a_list_that_comes_round_again_is_named() -> None:
             checked = check_endpoint(url)
         (paging,) = _lines(checked, "error", "paging")
         assert paging.startswith(said)
-        assert paging.endswith("every harvest stops there, and ends incomplete")
+        assert paging.endswith("every harvest stops there (page 2), and ends incomplete")
 
 
 def _dated(
@@ -441,6 +442,34 @@ def test_a_second_page_a_harvest_cannot_fetch_is_an_error(
     (paging,) = _lines(checked, "error", "paging")
     assert "failed 3 times" in paging
     assert [f.topic for f in checked.findings][-2:] == ["paging", "retries"], "it stops there"
+
+
+def _list_requests(plan: FaultPlan) -> int:
+    """How many ListRecords requests of the list (not of the from list) the server saw."""
+    return sum("from=" not in query for query in plan.queries())
+
+
+def test_a_token_loop_that_starts_on_page_3_is_named() -> None:
+    # The third page hands back the token that asked for it: reading two pages, the check
+    # had said the token leads on, and every harvest ended there, incomplete.
+    plan = FaultPlan(faults={2: ["token-loop"]})
+    with serve_in_background(faulty_endpoint(synthetic_records(60), plan)) as url:
+        checked = check_endpoint(url)
+    (paging,) = _lines(checked, "error", "paging")
+    assert paging.startswith("the endpoint sent resumption token ")
+    assert paging.endswith("every harvest stops there (page 3), and ends incomplete")
+    assert _list_requests(plan) == 3, "no page asked past the loop"
+
+
+def test_the_pages_read_for_paging_are_few() -> None:
+    # Quick and polite: five pages of a list of ten, whatever comes after (a loop on page 7).
+    plan = FaultPlan(faults={6: ["token-loop"]})
+    with serve_in_background(faulty_endpoint(synthetic_records(100), plan)) as url:
+        checked = check_endpoint(url)
+    assert _lines(checked, "ok", "paging") == [
+        "its resumptionToken leads on: the next 4 pages hold 40 records, and no token or page twice"
+    ]
+    assert _list_requests(plan) == 5
 
 
 def test_a_crosswalk_that_cannot_read_the_prefix_is_refused_before_any_request() -> None:

@@ -3,17 +3,18 @@
 Each fault is one way real endpoints fail (``anchors.md`` §c): 503 with ``Retry-After`` as
 seconds or as an HTTP date, 429, a connection dropped before the answer, a body cut short (with
 an honest or a lying ``Content-Length``), characters XML 1.0 forbids, an expired resumption
-token, an answer slower than the client's read timeout, a maintenance page in well-formed XHTML
-with status 200.  A :class:`FaultPlan` names the faults
-per ListRecords page (page 0 is the request without a token); each request for that page takes
-the next fault from its list, so ``{1: ["503-seconds", "503-seconds"]}`` fails the second page
-twice and then serves it.
+token, a page that hands back the token it was asked with (a token loop), an answer slower than
+the client's read timeout, a maintenance page in well-formed XHTML with status 200.  A
+:class:`FaultPlan` names the faults per ListRecords page (page 0 is the request without a
+token); each request for that page takes the next fault from its list, so
+``{1: ["503-seconds", "503-seconds"]}`` fails the second page twice and then serves it.
 """
 
 from __future__ import annotations
 
 import email.utils
 import gzip
+import re
 import socket
 import threading
 import time
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlencode
+from xml.sax.saxutils import escape
 
 from lxml import etree
 from sqlalchemy import func, select
@@ -49,6 +51,7 @@ FAULTS = (
     "latin1-declared",
     "gzip-unlabelled",
     "expired-token",
+    "token-loop",
     "slow",
     "html-page",
     "login-page",
@@ -63,6 +66,7 @@ _LOGIN = (
     b"<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>Sign in &ndash; "
     b"University\x1b[2J</title></head><body><form><input name=user><br></form></body></html>"
 )
+_TOKEN = re.compile(rb"(<resumptionToken[^>]*>)[^<]*(</resumptionToken>)")
 _BAD_TOKEN = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
@@ -238,6 +242,10 @@ def _inject(
         body = body.replace(b"encoding='UTF-8'", b"encoding='ISO-8859-1'", 1)
     if fault == "gzip-unlabelled":  # compressed, with no Content-Encoding saying so
         body = gzip.compress(body)
+    if fault == "token-loop":  # the page's token is the one that asked for it: a loop
+        (asked,) = parse_qs(environ.get("QUERY_STRING", ""))["resumptionToken"]
+        token = escape(asked).encode()
+        body = _TOKEN.sub(lambda m: m[1] + token + m[2], body, count=1)
     if fault == "truncate":
         body = body[: len(body) // 2]
     length = len(body)

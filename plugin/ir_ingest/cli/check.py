@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ir_ingest.cli.common import Settings, UserAgentOption, app, fail_cleanly
+from ir_ingest.cli.common import (
+    DelayOption,
+    Settings,
+    UserAgentOption,
+    app,
+    fail_cleanly,
+)
 from ir_ingest.cli.runs import Where, check_given_crosswalk, refuse_blank, resolved
 from ir_ingest.console import print_finding, print_verdict, write_out
 from ir_ingest.errors import IngestError
 
 if TYPE_CHECKING:
     from ir_ingest.jobs.checked import Checked, Finding
+    from ir_ingest.oai.transport import TransportPolicy
 
 
 @app.command()
@@ -37,6 +45,7 @@ def check(
         typer.Option("--crosswalk", metavar="NAME", help="Read the records with this crosswalk."),
     ] = None,
     user_agent: UserAgentOption = None,
+    delay: DelayOption = 0.0,
     as_json: Annotated[
         bool,
         typer.Option(
@@ -50,8 +59,9 @@ def check(
 
     Identify (granularity, how deletions are kept, the endpoint's clock), the formats offered
     and the one a harvest takes, the set (--set), the first ListRecords page, its records
-    crosswalked and validated as a harvest would, whether its resumption token leads on, and
-    whether the endpoint applies from: each a line, ok, info, warning or error.  Nothing is
+    crosswalked and validated as a harvest would, whether its resumption token leads on (up to
+    five pages, where a token loop would end every harvest), and whether the endpoint applies
+    from: each a line, ok, info, warning or error.  Nothing is
     stored.  Exit status 1 when a harvest would fail or keep nothing, else 0.
 
     Example:  ir-ingest check https://research.example.ac.uk/ws/oai --set openaire
@@ -63,7 +73,6 @@ def check(
     from ir_ingest.jobs.checked import stopped, unstarted
     from ir_ingest.oai.harvest import check_options
     from ir_ingest.oai.plan import HarvestOptions
-    from ir_ingest.oai.transport import TransportPolicy
 
     settings: Settings = ctx.obj
     under_way: list[Checked] = []  # the check, once it has found something
@@ -83,7 +92,7 @@ def check(
                 set_spec=where.set_spec,
                 crosswalk=where.crosswalk,
                 repository=where.repository,
-                policy=TransportPolicy(user_agent=user_agent) if user_agent else None,
+                policy=_policy(user_agent, delay),
                 as_found=keep if as_json else print_finding,
             )
         except IngestError as exc:
@@ -102,6 +111,14 @@ def check(
         print_verdict(checked)
     if checked.count("error"):
         raise typer.Exit(1)
+
+
+def _policy(user_agent: str | None, delay: float) -> TransportPolicy:
+    """The transport's settings: the harvest's, with this user agent and delay."""
+    from ir_ingest.oai.transport import TransportPolicy
+
+    policy = TransportPolicy(delay=delay)
+    return replace(policy, user_agent=user_agent) if user_agent else policy
 
 
 def _print_json(checked: Checked) -> None:

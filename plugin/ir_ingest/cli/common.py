@@ -335,6 +335,19 @@ UserAgentOption = Annotated[
     ),
 ]
 
+#: The longest ``--delay``: a day between two requests (longer, the run would never end, and
+#: ``inf`` had ended it in a traceback).
+MAX_DELAY = 86_400.0
+DelayOption = Annotated[
+    float,
+    typer.Option(
+        "--delay",
+        parser=seconds(MAX_DELAY),
+        metavar="SECONDS",
+        help="Seconds between two requests (politeness), all parallel windows together.",
+    ),
+]
+
 
 #: The ``then`` of each :func:`fail_cleanly` the command is in, innermost last: what a second
 #: signal, which ends the process at once, says of the work.

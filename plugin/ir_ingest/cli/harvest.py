@@ -12,11 +12,11 @@ import typer
 
 from ir_ingest.cli.common import (
     RESUMES,
+    DelayOption,
     Settings,
     UserAgentOption,
     app,
     fail_cleanly,
-    seconds,
     whole_number,
 )
 from ir_ingest.cli.every_source import harvest_all, refuse_with_all
@@ -147,10 +147,6 @@ def _archive(value: str | None) -> str | None:
     return value
 
 
-#: The longest ``--delay``: a day between two requests (longer, the run would never end, and
-#: ``inf`` had ended it in a traceback).
-MAX_DELAY = 86_400.0
-
 ReportOption = Annotated[
     Path | None,
     typer.Option(
@@ -266,15 +262,7 @@ def harvest(
         ),
     ] = None,
     user_agent: UserAgentOption = None,
-    delay: Annotated[
-        float,
-        typer.Option(
-            "--delay",
-            parser=seconds(MAX_DELAY),
-            metavar="SECONDS",
-            help="Seconds between two requests (politeness), all parallel windows together.",
-        ),
-    ] = 0.0,
+    delay: DelayOption = 0.0,
     crosswalk_process: Annotated[
         bool | None,
         typer.Option(

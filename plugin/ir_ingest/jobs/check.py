@@ -5,7 +5,7 @@ endpoint answers as OAI-PMH, which format a harvest would take, whether its reco
 how it keeps deletions, whether its resumption tokens and ``from`` work, and how long a full
 harvest takes (anchors.md (b) 5: no harvester we compete with has such a check).
 :func:`check_endpoint` asks what a harvest asks (Identify, ListMetadataFormats, ListSets when a
-set is named, the first two ListRecords pages, one ListRecords with ``from``) through the
+set is named, five ListRecords pages at most, one ListRecords with ``from``) through the
 harvest's own client, so retries, encoding repairs and refetches of a cut page happen as they
 would; it reads the first page's records as a harvest would, through crosswalk and
 validation, and stores nothing.  How each finding is worded is :mod:`ir_ingest.jobs.checked`'s.
@@ -47,6 +47,9 @@ if TYPE_CHECKING:
 
 #: Empty pages with a token read, at most, looking for the first records (DSpace sends them).
 _EMPTY_PAGES = 5
+#: Pages read after the first that holds records, at most: a token loop may begin on any
+#: page (a harvest meets it there), but a check must stay quick and ask an endpoint little.
+_PAGES_FOLLOWED = 4
 #: How often a harvest asks a list again after a refused token (``oai.pages``' guard).
 _RECOVERIES = PageGuards().max_recoveries
 
@@ -79,7 +82,7 @@ def check_endpoint(
             ("formats", lambda: check.format(prefix)),
             *([("sets", check.set)] if set_spec is not None else []),
             ("records", check.first_page),
-            ("paging", check.second_page),
+            ("paging", check.paging),
             ("from", check.from_applied),
         ]
         for topic, step in steps:
@@ -103,6 +106,20 @@ def _past_empty(page: Page, following: Callable[[], Page]) -> tuple[Page, int]:
     while not size(page) and page.token is not None and fetched < _EMPTY_PAGES:
         page, fetched = following(), fetched + 1
     return page, fetched
+
+
+def _led_on(followed: list[Page]) -> str:
+    """What the pages after the first said, none of them ending the list early."""
+    held = sum(size(page) for page in followed)
+    records = "record" if held == 1 else "records"
+    if len(followed) == 1:
+        which, verb = "the second page", "holds"
+    else:
+        which, verb = f"the next {len(followed)} pages", "hold"
+    said = f"its resumptionToken leads on: {which} {verb} {held} {records}"
+    if followed[-1].token is None:
+        return said + ", and " + ("ends" if len(followed) == 1 else "the last ends") + " the list"
+    return said + (", and no token or page twice" if len(followed) > 1 else "")
 
 
 def _failed(topic: str, exc: HarvestError) -> str:
@@ -134,8 +151,10 @@ class _Check:
         self.checked = checked
         self.set_spec = set_spec
         self.crosswalk = crosswalk
-        #: The first ListRecords page that holds records, and the pages of its list.
+        #: The first ListRecords page that holds records, its place in the list (1 for the
+        #: first page), and the pages of its list.
         self.first: Page | None = None
+        self.first_at = 1
         self.pages: Iterator[Page] = iter(())
         #: Identify's answer, once it gave one (a failure is not asked again).
         self.identified: Identify | None = None
@@ -243,6 +262,7 @@ class _Check:
         # (a Retry-After of 20 s, a read timed out).
         took = self.client.transport.answered_in
         page, fetched = _past_empty(page, self._next)
+        self.first_at = fetched
         if not size(page) and page.token is not None:
             said = f"the first {fetched} pages hold no record, but a resumptionToken each"
             checked.add("warning", "records", said + ": no record was crosswalked")
@@ -273,15 +293,22 @@ class _Check:
         record_issues(entries, checked)
         return True
 
-    def second_page(self) -> bool:
-        """Whether the list goes on past its first page as a harvest reads it: a page the
-        guards end the list at (a token or a page sent again) ends every harvest there; a
-        refused token is asked again from the newest datestamp, which works only if the new
-        list's token is not refused too."""
+    def paging(self) -> bool:
+        """Whether the list goes on past its first page as a harvest reads it, over the next
+        :data:`_PAGES_FOLLOWED` pages at most: a page the guards end the list at (a token or a
+        page sent again, on whichever of them) ends every harvest there; a refused token is
+        asked again from the newest datestamp, which works only if the new list's token is not
+        refused too."""
         first = self.first
         assert first is not None  # first_page() stops without it
-        second = self._next() if first.token is not None else None
-        goes_on = second is not None and second.recovery is not None and second.token is not None
+        followed: list[Page] = []
+        page = first
+        while page.token is not None and len(followed) < _PAGES_FOLLOWED:
+            page = self._next()
+            followed.append(page)
+            if page.recovery is not None or page.stop_issue is not None:
+                break
+        goes_on = page.recovery is not None and page.token is not None
         # The new list's token: refused too, no list of more pages ever ends.
         if goes_on and self._next().recovery is not None:
             said = (
@@ -290,21 +317,18 @@ class _Check:
             )
             self.checked.add("error", "paging", said)
         elif self.stopped is not None:
-            said = f"{self.stopped.message}: every harvest stops there, and ends incomplete"
+            at = f"page {self.first_at + len(followed)}"
+            said = f"{self.stopped.message}: every harvest stops there ({at}), and ends incomplete"
             self.checked.add("error", "paging", said)
         elif self.recovered is not None:
             said = f"{self.recovered.message}; a harvest does so {_RECOVERIES} times in a list"
             self.checked.add("warning", "paging", said)
-        elif second is not None:
-            ends = ", and ends the list" if second.token is None else ""
-            held = size(second)
-            records = "record" if held == 1 else "records"
-            said = f"its resumptionToken leads on: the second page holds {held} {records}"
-            self.checked.add("ok", "paging", said + ends)
+        elif followed:
+            self.checked.add("ok", "paging", _led_on(followed))
         return True
 
     def _next(self) -> Page:
-        """The list's next page, its refused token or guard stop kept for :meth:`second_page`
+        """The list's next page, its refused token or guard stop kept for :meth:`paging`
         (a harvest ends such a list incomplete, wherever in the pages read it happens)."""
         page = next(self.pages)
         self.recovered = self.recovered or page.recovery
