@@ -655,3 +655,36 @@ def test_a_landing_page_at_an_ark_resolver_is_also_the_ark() -> None:
     )
     assert record["source"]["landing_page"] == "https://ark.example.org/ark:/99999/nc58"
     assert record["identifiers"] == [{"scheme": "ark", "value": "ark:/99999/nc58"}]
+
+
+def test_the_institution_holding_the_item_is_a_contributor_with_role_rps() -> None:
+    # MODS location/physicalLocation had had no field: the holder stayed in extra alone.
+    record, _ = _mods(
+        "<location><physicalLocation valueURI='http://id.loc.gov/vocabulary/organizations/x'>"
+        "Kestrel Library</physicalLocation></location>"
+    )
+    assert record["contributors"] == [
+        {
+            "type": "organizational",
+            "name": "Kestrel Library",
+            "identifiers": [
+                {"scheme": "url", "value": "http://id.loc.gov/vocabulary/organizations/x"}
+            ],
+            "role": "rps",
+        }
+    ]
+    assert "extra" not in record
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "<physicalLocation authority='marcorg'>KxL</physicalLocation>",  # a code, no name
+        "<physicalLocation type='container'>2</physicalLocation>",  # a box (DPLA hubs)
+        "<physicalLocation type='division'>Maps Division</physicalLocation>",  # a holder's part
+    ],
+)
+def test_what_names_no_holding_institution_stays_in_extra(location: str) -> None:
+    record, _ = _mods(f"<location>{location}</location>")
+    assert "contributors" not in record
+    assert len(record["extra"]["mods:location/mods:physicalLocation"]) == 1
