@@ -64,6 +64,19 @@ def test_to_dict_leaves_out_empty_fields() -> None:
     ]
 
 
+def test_a_record_without_an_oai_header_says_no_datestamp() -> None:
+    # A file import's record said "datestamp": "", a date of nothing; records stored so
+    # before read as new ones are made.
+    bare = Source(repository="urn:x", oai_identifier="urn:sha256:0", metadata_prefix="oai_dc")
+    assert "datestamp" not in msgspec.to_builtins(bare)
+    stored = msgspec.structs.replace(_chapter(), source=bare).to_dict()
+    stored["source"]["datestamp"] = ""
+    for read in (Record.from_dict(stored), Record.from_json(json.dumps(stored).encode())):
+        assert read.source.datestamp is None
+        assert "datestamp" not in read.to_dict()["source"]
+    assert Source(**{**msgspec.to_builtins(bare), "datestamp": ""}).datestamp is None
+
+
 def test_from_dict_refuses_unknown_fields_and_bad_enums() -> None:
     data = _chapter().to_dict()
     with pytest.raises(msgspec.ValidationError, match="unknown"):

@@ -201,7 +201,7 @@ def _read(
     base = HarvestedRecord(
         repository=repository,
         identifier="",
-        datestamp="",
+        datestamp="",  # no OAI header: no datestamp (see HarvestedRecord)
         metadata_prefix=prefix or "oai_dc",
         raw=raw,
         tree=root if not parsed.issues else None,

@@ -89,7 +89,9 @@ class HarvestedRecord:
 
     ``raw`` is the serialised ``<record>`` element (header and metadata) or, for a file import,
     the file's bytes.  ``datestamp`` is kept as the string the endpoint sent, because endpoints send
-    odd ones (``20210311``, fractional seconds) and we never want to lose or reinterpret it.
+    odd ones (``20210311``, fractional seconds) and we never want to lose or reinterpret it; it
+    is ``""`` for a record without an OAI header (the store's datestamp columns hold it so), and
+    its record's ``source`` then has none.
     """
 
     repository: str

@@ -114,15 +114,17 @@ class ResourceType(_Struct):
     source: ResourceTypeSource | None = None
 
 
-class Source(_Struct):
+class Source(_Struct, kw_only=True):
     """Provenance: where the record came from, as the endpoint said it.
 
-    ``datestamp`` is the endpoint's string, untouched.  ``deleted`` marks a tombstone.
+    ``datestamp`` is the endpoint's string, untouched; none (left out of the JSON) for a record
+    read without an OAI header (a file of bare metadata), which has no datestamp to say.
+    ``deleted`` marks a tombstone.
     """
 
     repository: str
     oai_identifier: str
-    datestamp: str
+    datestamp: str | None = None
     metadata_prefix: str
     set_specs: list[str] = []
     deleted: bool = False
@@ -133,6 +135,12 @@ class Source(_Struct):
     #: (a source's ``crosswalk`` setting, or the one a prefix such as ``swepub_mods`` was told
     #: to be by its root element); ``reprocess`` uses it again.
     crosswalk: str | None = None
+
+    def __post_init__(self) -> None:
+        # "" is how a header-less record reaches here (HarvestedRecord, the store's column) and
+        # how records stored before said none: a record says none by leaving it out.
+        if self.datestamp == "":
+            self.datestamp = None
 
 
 class SourceStats(_Struct):

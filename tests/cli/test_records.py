@@ -18,7 +18,7 @@ from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_i
 from ir_ingest.schema import checked_in_schema
 from ir_ingest.store import Store
 from tests.cli.conftest import runner, store_counts, titles_only
-from tests.conftest import SEED_CHAPTER, misspelt_crosswalk
+from tests.conftest import FIXTURES, SEED_CHAPTER, misspelt_crosswalk
 from tests.oai.scripted import page, record, scripted
 
 if TYPE_CHECKING:
@@ -278,6 +278,25 @@ def test_import_takes_a_file_or_an_endpoint_and_an_identifier(db: str, given: li
 
     assert result.exit_code == 2
     assert "give a FILE or URL, or --endpoint and --identifier" in result.output
+
+
+def test_a_record_without_an_oai_header_has_no_datestamp_through_store_and_export(
+    db: str,
+) -> None:
+    # A bare record's source had said "datestamp": "", a date of nothing, in every export.
+    bare = FIXTURES / "records" / "oai_dc" / "minimal-article.xml"
+    for source in (bare, SEED_CHAPTER):  # the seed chapter comes in an OAI response
+        assert runner.invoke(app, ["--db", db, "import", str(source)]).exit_code == 0
+    assert runner.invoke(app, ["--db", db, "import", str(bare)]).output.startswith("unchanged:")
+    crosswalked = json.loads(runner.invoke(app, ["crosswalk", str(bare)]).stdout)
+    assert "datestamp" not in crosswalked["source"]
+    export = runner.invoke(app, ["--db", db, "export", "--with-issues"])
+    sources = {
+        line["record"]["title"]["value"][:10]: line["record"]["source"]
+        for line in map(json.loads, export.stdout.splitlines())
+    }
+    assert "datestamp" not in sources["Measuring "]
+    assert sources["Who is in "]["datestamp"] == "2024-03-05T09:12:44Z"
 
 
 def test_an_older_export_imported_after_a_newer_one_is_skipped(db: str, tmp_path: Path) -> None:

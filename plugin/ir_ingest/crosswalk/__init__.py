@@ -331,7 +331,6 @@ def _offline_source(root: etree._Element, crosswalk: Crosswalk) -> Source:
     return Source(
         repository="urn:ir-ingest:offline",
         oai_identifier=content_id(root),
-        datestamp="",
         metadata_prefix=crosswalk.format,
     )
 

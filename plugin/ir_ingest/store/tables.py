@@ -42,6 +42,8 @@ records = Table(
     Column("metadata_prefix", String(64), nullable=False),
     # The crosswalk the record was made with, when not the one its prefix names.
     Column("crosswalk", String(64), nullable=True),
+    # "" for a record without an OAI header (a file import), whose record has no datestamp:
+    # copies are ranked and rows matched by this column, which is never NULL.
     Column("datestamp", String(DATESTAMP_LENGTH), nullable=False),
     Column("deleted", Boolean, nullable=False, default=False),
     Column("valid", Boolean, nullable=False, default=True),
