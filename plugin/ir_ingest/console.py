@@ -26,6 +26,7 @@ from rich.progress import (
 )
 
 from ir_ingest.report import render
+from ir_ingest.wording import counted
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -149,9 +150,9 @@ def print_verdict(checked: Checked) -> None:
     if checked.count("error"):
         out.print("Not ready to harvest: see the error above.")
     elif warnings:
-        plural = "" if warnings == 1 else "s"
         out.print(
-            f"A harvest in {checked.prefix} should run, with the {warnings} warning{plural} above."
+            f"A harvest in {checked.prefix} should run, with the {counted(warnings, 'warning')} "
+            "above."
         )
     else:
         out.print(f"A harvest in {checked.prefix} should work.")

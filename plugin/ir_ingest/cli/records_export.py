@@ -21,6 +21,7 @@ from ir_ingest.cli.common import (
 )
 from ir_ingest.console import err, stdout_for_output
 from ir_ingest.errors import IngestError
+from ir_ingest.wording import counted
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -105,9 +106,9 @@ def export(
             except OSError as exc:
                 raise IngestError(f"cannot write {output}: {exc.strerror}") from exc
     # On stderr: stdout is the records.  An empty store said nothing at all.
-    plural = "" if written == 1 else "s"
     of_run = f" of run {run_id}" if run_id is not None else ""
-    err.print(f"Exported {written} record{plural}{of_run}" + (f" to {output}" if output else ""))
+    to = f" to {output}" if output else ""
+    err.print(f"Exported {counted(written, 'record')}{of_run}{to}")
 
 
 def _records(

@@ -36,6 +36,7 @@ from ir_ingest.oai.pages import PageGuards, Window, iter_pages, read_page
 from ir_ingest.oai.plan import clock_issue, unknown_set_issue
 from ir_ingest.pipeline import process
 from ir_ingest.secrets import public_url
+from ir_ingest.wording import counted
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -111,12 +112,11 @@ def _past_empty(page: Page, following: Callable[[], Page]) -> tuple[Page, int]:
 def _led_on(followed: list[Page]) -> str:
     """What the pages after the first said, none of them ending the list early."""
     held = sum(size(page) for page in followed)
-    records = "record" if held == 1 else "records"
     if len(followed) == 1:
         which, verb = "the second page", "holds"
     else:
         which, verb = f"the next {len(followed)} pages", "hold"
-    said = f"its resumptionToken leads on: {which} {verb} {held} {records}"
+    said = f"its resumptionToken leads on: {which} {verb} {counted(held, 'record')}"
     if followed[-1].token is None:
         return said + ", and " + ("ends" if len(followed) == 1 else "the last ends") + " the list"
     return said + (", and no token or page twice" if len(followed) > 1 else "")

@@ -47,6 +47,7 @@ from ir_ingest.oai.windows import MAX_PARALLEL, WINDOW_SIZES
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Store, default_db_url, source_key
 from ir_ingest.store.lock import locks_sources, source_lock
+from ir_ingest.wording import counted
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -356,9 +357,10 @@ def _close_failed(
         store.finish_run(report.run_id, "failed", report.to_dict(), report.error)
     # Said with the error: a run that failed or was stopped on page 40 has 39 pages kept.
     # "10 records (1 pages)" had been said of a run stopped on its second page.
-    records = "record" if report.total == 1 else "records"
-    pages = "page" if report.pages == 1 else "pages"
-    stored = f"run {report.run_id} stored {report.total} {records} ({report.pages} {pages})"
+    stored = (
+        f"run {report.run_id} stored {counted(report.total, 'record')} "
+        f"({counted(report.pages, 'page')})"
+    )
     if report.pages and isinstance(failure, HarvestError):
         failure.add_note(
             f"{stored} before it failed; harvesting the source again continues from the last "

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ir_ingest.entry import Issue, Severity
 from ir_ingest.oai.bounds import bound_moment
+from ir_ingest.wording import counted
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -111,14 +112,13 @@ class Strays:
             if side.count and side.furthest is not None:
                 asked = ", ".join(sorted(side.bounds)[:3]) + (", …" if len(side.bounds) > 3 else "")
                 identifier, stamp = side.furthest
-                records = "record" if side.count == 1 else "records"
                 found.append(
                     Issue(
                         "harvest.outside_dates",
-                        f"the endpoint sent {side.count:,} {records} dated {what} the {bound}= "
-                        f"asked for ({asked}), {identifier} of {stamp} the furthest: it seems to "
-                        f"ignore {bound}=, so each run gets more than it asks for (they were "
-                        "stored as any other)",
+                        f"the endpoint sent {counted(side.count, 'record')} dated {what} the "
+                        f"{bound}= asked for ({asked}), {identifier} of {stamp} the furthest: it "
+                        f"seems to ignore {bound}=, so each run gets more than it asks for (they "
+                        "were stored as any other)",
                         Severity.WARNING,
                     )
                 )
@@ -131,10 +131,9 @@ class Strays:
         if not self.in_set or self.other_set_example is None:
             return None
         asked, identifier, specs = self.other_set_example
-        records = "record" if self.other_sets == 1 else "records"
         return Issue(
             "harvest.outside_set",
-            f"the endpoint sent {self.other_sets:,} {records} in none of the set asked for "
+            f"the endpoint sent {counted(self.other_sets, 'record')} in none of the set asked for "
             f"({asked}), {identifier} in {', '.join(specs)} the first, beside {self.in_set:,} "
             "in it: it seems to ignore set= (or to lose it in its resumption tokens), so the "
             "run got more than the set (they were stored as any other)",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ir_ingest.entry import Entry, Outcome, Severity
 from ir_ingest.errors import Terminated
+from ir_ingest.wording import counted
 
 if TYPE_CHECKING:
     from ir_ingest.entry import Issue
@@ -253,25 +254,24 @@ class RunReport:
     def summary(self) -> str:
         """One line: the counts a repository manager looks at first."""
         c = self.counts
-        unchanged = f"{c['unchanged']} unchanged"
+        unchanged = f"{c['unchanged']:,} unchanged"
         if self.unchanged_invalid:
-            unchanged += f" ({self.unchanged_invalid} of them still invalid)"
+            unchanged += f" ({self.unchanged_invalid:,} of them still invalid)"
         # Reports stored before there were ``skipped``, ``restored`` and ``tombstone_only``
         # outcomes have no count for them.
         skipped, restored = c.get("skipped", 0), c.get("restored", 0)
         never_held = c.get("tombstone_only", 0)
-        older = f", {skipped} skipped (a newer or better copy is stored)" if skipped else ""
-        back = f", {restored} restored (deleted before)" if restored else ""
+        older = f", {skipped:,} skipped (a newer or better copy is stored)" if skipped else ""
+        back = f", {restored:,} restored (deleted before)" if restored else ""
         gone = (
-            f", {never_held} deleted at the source but never held (tombstone kept)"
+            f", {never_held:,} deleted at the source but never held (tombstone kept)"
             if never_held
             else ""
         )
-        records = "record" if self.total == 1 else "records"  # "1 records" had been said
         return (
-            f"{self.total} {records}: {c['created']} created, {c['updated']} updated{back}, "
-            f"{unchanged}, {c['deleted']} deleted{gone}, {c['invalid']} invalid, "
-            f"{c['failed']} failed{older}"
+            f"{counted(self.total, 'record')}: {c['created']:,} created, "
+            f"{c['updated']:,} updated{back}, {unchanged}, {c['deleted']:,} deleted{gone}, "
+            f"{c['invalid']:,} invalid, {c['failed']:,} failed{older}"
         )
 
 

@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from ir_ingest.codes import CODES, CodeHelp, in_order
 from ir_ingest.errors import IngestError
 from ir_ingest.report import keeper
+from ir_ingest.wording import counted
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -186,7 +187,7 @@ def _more_errors(issues: list[dict[str, str]], shown: dict[str, str]) -> str:
     others = sum(1 for issue in issues if issue["severity"] == "error" and issue is not shown)
     if not others:
         return ""
-    return f" (+{others} more error{'' if others == 1 else 's'})"
+    return f" (+{counted(others, 'more error')})"
 
 
 #: Records the text report names of those a run deleted, or found gone from the source.
