@@ -108,7 +108,7 @@ def _read_crosswalk_files() -> None:
 
 
 #: What crosswalking a first record reads, in steps, the quickest first: the language table
-#: (25 ms), the crosswalk files (50 ms) and idutils' patterns (0.6 s).  A harvest takes them
+#: (25 ms), the crosswalk files (50 ms) and idutils' patterns (0.2 s).  A harvest takes them
 #: while its first pages are on their way, and stops taking them when a page has come (a
 #: run with nothing new need not wait for idutils); the crosswalk process takes them all.
 WARM_UP: tuple[Callable[[], object], ...] = (
