@@ -114,6 +114,8 @@ class ResourceType(_Struct):
     source: ResourceTypeSource | None = None
 
 
+# kw_only again: msgspec applies a base's only to the base's own fields, and datestamp
+# (optional) comes before metadata_prefix (required).
 class Source(_Struct, kw_only=True):
     """Provenance: where the record came from, as the endpoint said it.
 
