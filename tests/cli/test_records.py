@@ -240,7 +240,10 @@ def test_import_reads_a_files_url_and_refuses_other_schemes(db: str, tmp_path: P
     # A bracket left open: no URL can be read from it (it had been a ValueError's traceback).
     unread = runner.invoke(app, ["--db", db, "import", "http://[::1/a.xml"])
     assert unread.exit_code == 1
-    assert "http://[::1/a.xml: import reads a file or an http(s) URL, not http://" in unread.output
+    assert "http://[::1/a.xml: no URL import can fetch: it names no host" in unread.output
+    hostless = runner.invoke(app, ["--db", db, "import", "http:///a.xml"])
+    assert hostless.exit_code == 1
+    assert "http:///a.xml: no URL import can fetch: it names no host" in hostless.output
 
 
 def test_import_of_a_url_reads_what_it_answers(db: str, demo_records: list[ProvidedRecord]) -> None:

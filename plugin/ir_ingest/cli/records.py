@@ -225,6 +225,10 @@ def _read_document(
         return fetch_url(place.strip(), prefix, crosswalk, _interactive(), sources)
     if place == STDIN:
         return all_read(_stdin_entries(prefix, crosswalk, sources), "stdin")
+    if _scheme(place) in ("http", "https"):
+        # "http:///x", "http://[::1/x": they had been told import reads an http(s) URL, "not
+        # http://".
+        raise IngestError(f"{place}: no URL import can fetch: it names no host, or cannot be read")
     path = _local_file(place, "import reads a file or an http(s) URL")
     return all_read(process_file(path, prefix, crosswalk, sources), str(path))
 
