@@ -274,6 +274,14 @@ def test_a_host_citation_with_semicolons_is_still_a_citation() -> None:
         "3",
         {"start": "15", "end": "27"},
     )
+    # --explain names the source of each part read from the citation: it had named the title's.
+    assert {field: result.lineage[field] for field in result.lineage if field[:5] == "host."} == {
+        "host.title": ["dc:source"],
+        "host.volume": ["dc:source"],
+        "host.issue": ["dc:source"],
+        "host.pages": ["dc:source"],
+        "host.publication_date": ["dc:source"],
+    }
 
 
 def test_arxivs_comment_is_a_note_not_an_abstract() -> None:

@@ -264,7 +264,8 @@ def _host_from_citation(applied: Applied, host: dict[str, Any], text: str, path:
     host.update(parsed)
     if issn is not None:
         _host_id(applied, f"ISSN: {issn}", path)
-    applied.lineage.setdefault("host.title", []).append(path)
+    for key in parsed:  # the title, and the volume, issue, pages or date the citation gives
+        applied.lineage.setdefault(f"host.{key}", []).append(path)
     applied.issues.append(inferred(f"the host publication was read from {path} {text!r}", path))
 
 
