@@ -13,6 +13,7 @@ from bench.corpus import compare_with_loc, corpus_records, coverage
 
 from ir_ingest.crosswalk import crosswalk_record
 from ir_ingest.schema import checked_in_schema
+from tests.crosswalk.lineage import unexplained
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,6 +30,7 @@ def test_every_corpus_record_crosswalks_valid_and_loses_nothing(corpus: Path) ->
         kept = sum(len(values) for values in result.record.extra.values())
         assert result.consumed_values + kept == result.source_values, path
         assert list(VALIDATOR.iter_errors(result.record.to_dict())) == [], path
+        assert unexplained(result.record.to_dict(), result.lineage) == [], path
     assert formats == {"mods", "oai_dc", "qdc"}
 
 

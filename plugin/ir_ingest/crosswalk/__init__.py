@@ -351,6 +351,7 @@ def _ensure_type(applied: Applied) -> None:
         return
     # Only source labels were found (rules may add them before any type is known).
     applied.data["resource_type"] = {**COAR_OTHER, **found}
+    applied.lineage.setdefault("resource_type", []).append("(no source type maps to COAR: other)")
     applied.issues.append(_UNMAPPED_TYPE)
 
 

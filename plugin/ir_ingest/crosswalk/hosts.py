@@ -65,8 +65,11 @@ def host_from_part(applied: Applied) -> None:
             titles = [t for t in titles if not _conference(applied, t, path)]
         if len(titles) == 1 and not host.get("title"):
             _host_from_citation(applied, host, titles[0], path)
-    if type_uri in HOST_TYPES and (host.get("title") or host.get("identifiers")):
-        host.setdefault("resource_type", HOST_TYPES[type_uri])
+    named = host.get("title") or host.get("identifiers")
+    if type_uri in HOST_TYPES and named and "resource_type" not in host:
+        # A chapter's host is a book: the record's type says so.
+        host["resource_type"] = HOST_TYPES[type_uri]
+        applied.lineage.setdefault("host.resource_type", []).append("resource_type")
     if not host:
         del data["host"]
 
@@ -327,9 +330,10 @@ def series_from_relation(applied: Applied) -> None:
         return  # several: which is the output's own series cannot be told
     title, number = found[0].groups()
     data["series"] = {**(data.get("series") or {}), "title": title}
+    applied.lineage.setdefault("series.title", []).append("dc:relation")
     if number:
         data["series"]["number"] = number.strip()
-    applied.lineage.setdefault("series.title", []).append("dc:relation")
+        applied.lineage.setdefault("series.number", []).append("dc:relation")
     said = f"the series was read from dc:relation {found[0].string!r}"
     applied.issues.append(inferred(said, "dc:relation", code="crosswalk.inferred_series"))
 
@@ -339,9 +343,14 @@ def series_statement(applied: Applied) -> None:
     title and its number, where no number is given apart: "Flore de Buitenzorg ; pt. 5." had
     been a series title whole."""
     data = applied.data
-    for series in (data.get("series"), (data.get("host") or {}).get("series")):
+    for field, series in (
+        ("series", data.get("series")),
+        ("host.series", (data.get("host") or {}).get("series")),
+    ):
         if not isinstance(series, dict) or series.get("number"):
             continue
         title, separator, number = (series.get("title") or "").rpartition(" ; ")
         if separator and title.strip() and number.strip(" ."):
             series["title"], series["number"] = title.strip(), number.strip().removesuffix(".")
+            paths = applied.lineage.get(f"{field}.title", [])
+            applied.lineage.setdefault(f"{field}.number", []).extend(paths)

@@ -40,6 +40,7 @@ def issued_date(applied: Applied) -> None:
     dates = data.setdefault("dates", [])
     if date and not any(d.get("type") == "issued" for d in dates):
         dates.insert(0, {"date": date, "type": "issued"})
+        applied.lineage.setdefault("dates", []).append("publication_date")
 
 
 #: The dates that stand for the publication date where the source gives none, in order: when
@@ -253,7 +254,7 @@ def editors_as_creators(applied: Applied) -> None:
 
     OpenAIRE and DataCite practice (reference/targets.md §4.2 note 2); InvenioRDM needs a creator.
     """
-    _as_creators(applied.data, frozenset({"edt"}))
+    _as_creators(applied, frozenset({"edt"}))
 
 
 #: MARC relator codes of those who make a work's content where no one is named its author:
@@ -272,19 +273,24 @@ def makers_as_creators(applied: Applied) -> None:
     DataCite's creators are the people who made the resource; without this, a photograph
     catalogued with its photographer (MODS role ``pht``) was invalid for want of a creator.
     """
-    _as_creators(applied.data, MAKER_ROLES)
+    _as_creators(applied, MAKER_ROLES)
 
 
-def _as_creators(data: dict[str, Any], roles: frozenset[str]) -> None:
+def _as_creators(applied: Applied, roles: frozenset[str]) -> None:
     """Make the contributors in ``roles`` the creators of a record that has none."""
+    data = applied.data
     if data.get("creators"):
         return
     chosen = [c for c in data.get("contributors", []) if c.get("role") in roles]
     if chosen:
         data["creators"] = chosen
         data["contributors"] = [c for c in data["contributors"] if c.get("role") not in roles]
+        # --explain: the creators come from where the contributors did.
+        paths = applied.lineage.get("contributors", [])
+        applied.lineage["creators"] = list(paths)
         if not data["contributors"]:
             del data["contributors"]
+            applied.lineage.pop("contributors", None)
 
 
 def imprint_from_host(applied: Applied) -> None:
