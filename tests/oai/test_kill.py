@@ -33,10 +33,22 @@ if TYPE_CHECKING:
 KILL_AFTER_PAGES = (2, 5, 9, 10)
 
 
-def _harvest_command(db: str, url: str, *options: str) -> list[str]:
+def _ir_ingest(db: str) -> list[str]:
+    """``ir-ingest --db DB``, the console script installed next to this interpreter."""
     exe = shutil.which("ir-ingest", path=str(Path(sys.executable).parent))
     assert exe, "the console script is installed next to the interpreter"
-    return [exe, "--db", db, "harvest", url, "--prefix", "oai_dc", *options]
+    return [exe, "--db", db]
+
+
+def _harvest_command(db: str, url: str, *options: str) -> list[str]:
+    return [*_ir_ingest(db), "harvest", url, "--prefix", "oai_dc", *options]
+
+
+def _report(db: str, cwd: Path, env: dict[str, str], *arguments: str) -> str:
+    """What ``ir-ingest report ARGUMENTS`` prints about the store ``db``."""
+    command = [*_ir_ingest(db), "report", *arguments]
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    return done.stdout
 
 
 def _children(pid: int) -> list[int]:
@@ -134,14 +146,7 @@ def test_a_harvest_killed_at_several_points_resumes_without_loss_or_duplicates(
     assert all(sum(report["counts"].values()) > 0 for report in kept.values() if report), (
         "each killed run's kept report counts records it stored"
     )
-    shown = subprocess.run(
-        [*_harvest_command(db, url)[:3], "report", str(killed[0])],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    shown = _report(db, tmp_path, env, str(killed[0]))
     assert shown.startswith(f"Run {killed[0]} failed: ")
     assert f"run {killed[0] + 1} continued it" in shown
     assert len([q for q in plan.queries() if "resumptionToken" not in q]) == 1, (
@@ -260,14 +265,7 @@ def test_a_second_signal_during_the_stop_ends_the_harvest_at_once(
         assert b"Traceback" not in stderr
         # Left "running" in the store, as kill -9 leaves it; shown as failed, its process gone.
         assert store.run_status(1) == ("running", None)
-        listed = subprocess.run(
-            [*_harvest_command(db, url)[:3], "report", "--list"],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.splitlines()
+        listed = _report(db, tmp_path, env, "--list").splitlines()
         assert listed[1].split()[:2] == ["1", "failed"]
         assert listed[2].strip().startswith("no process holds its source: stopped without")
         subprocess.run(
@@ -300,23 +298,9 @@ def test_a_killed_run_s_counts_are_those_of_the_pages_it_stored(tmp_path: Path) 
     assert stored >= 50, "five pages of ten records at least"
     (killed,) = store.list_runs(5)
     assert killed.records == stored
-    listed = subprocess.run(
-        [*_harvest_command(db, url)[:3], "report", "--list"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
+    listed = _report(db, tmp_path, env, "--list").splitlines()
     assert listed[1].split()[:2] == [str(killed.id), "failed"], "killed: no process holds it"
     assert f"  {stored}  " in listed[1]
-    shown = subprocess.run(
-        [*_harvest_command(db, url)[:3], "report", str(killed.id), "--format", "json"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    shown = _report(db, tmp_path, env, str(killed.id), "--format", "json")
     assert json.loads(shown)["counts"]["created"] == stored, "its report counts them too"
     store.close()
