@@ -556,3 +556,16 @@ def test_a_file_that_binds_exslt_regular_expressions_may_use_them(tmp_path: Path
     )
     applied = apply_crosswalk(load_crosswalk(path), _doc("<t:p>x</t:p><t:p>12</t:p>"))
     assert applied.data == {"publisher": "12", "extra": {"t:p": ["x"]}}
+
+
+def test_as_value_into_a_field_without_a_language_takes_none(tmp_path: Path) -> None:
+    # An identifier has no lang: a language on its element had made the record one the schema
+    # refused (crosswalk.invalid_output), the whole record lost for a URI's xml:lang.
+    rules = (
+        "  - {from: 't:id', to: 'identifiers[]', as: value, set: {scheme: url}}\n"
+        "  - {from: 't:ab', to: 'abstracts[]', as: value}\n"
+    )
+    doc = _doc("<t:id xml:lang='en'>https://example.org/a</t:id><t:ab xml:lang='en'>A</t:ab>")
+    applied = apply_crosswalk(_crosswalk(tmp_path, rules), doc)
+    assert applied.data["identifiers"] == [{"value": "https://example.org/a", "scheme": "url"}]
+    assert applied.data["abstracts"] == [{"value": "A", "lang": "eng"}]

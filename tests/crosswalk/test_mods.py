@@ -688,3 +688,14 @@ def test_what_names_no_holding_institution_stays_in_extra(location: str) -> None
     record, _ = _mods(f"<location>{location}</location>")
     assert "contributors" not in record
     assert len(record["extra"]["mods:location/mods:physicalLocation"]) == 1
+
+
+def test_a_holder_s_language_does_not_fail_its_record() -> None:
+    # Its valueURI goes to the holder's identifiers, which have no language: a physicalLocation
+    # with lang (MODS allows it on any element) had made the record invalid output.
+    record, _ = _mods(
+        "<location><physicalLocation lang='eng' valueURI='http://id.loc.gov/x'>"
+        "Kestrel Library</physicalLocation></location>"
+    )
+    (holder,) = record["contributors"]
+    assert holder["identifiers"] == [{"scheme": "url", "value": "http://id.loc.gov/x"}]

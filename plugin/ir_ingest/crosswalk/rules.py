@@ -20,7 +20,7 @@ from lxml import etree
 from ir_ingest.crosswalk.exslt import EXSLT_REGEXP, LITERAL, functions
 from ir_ingest.crosswalk.ops import Operation, check_columns, compile_operation
 from ir_ingest.crosswalk.pathparse import compile_path, first_tags, one_step
-from ir_ingest.crosswalk.targets import check_keys, check_plain, field_type
+from ir_ingest.crosswalk.targets import check_keys, check_plain, field_type, takes_key
 from ir_ingest.errors import ConfigError, CrosswalkError
 
 if TYPE_CHECKING:
@@ -217,7 +217,9 @@ def _compile_rule(
         requires=requires,
         consume=_flag(where, "consume", spec.get("consume", True)),
         on_error=_on_error(where, spec),
-        lang_attributes=context.lang_attributes,
+        # A value wrapped into a field without a language (an identifier) takes none: its
+        # element's xml:lang had made the record one the schema refuses.
+        lang_attributes=context.lang_attributes if takes_key(field, "lang") else (),
         field_path=here.field_path,
         source_path=here.source_path,
     )

@@ -94,6 +94,15 @@ def check_keys(where: str, field: inspect.Type | None, target: TargetPath, keys:
             )
 
 
+def takes_key(field: inspect.Type | None, key: str) -> bool:
+    """Whether the items of ``field`` may hold ``key``: a struct's that has it, or a free-form
+    mapping's (``field`` None: not known, so yes)."""
+    holder = _item(field) if field is not None else None
+    if not isinstance(holder, inspect.StructType):
+        return True
+    return key in {f.encode_name for f in holder.fields}
+
+
 def check_plain(where: str, field: inspect.Type | None, target: TargetPath) -> None:
     """Refuse a plain rule (no ``build``, ``ops``, ``as:`` or ``set:``) into a field that holds
     a mapping: the text it reads is a string, and every record that had the value failed the
