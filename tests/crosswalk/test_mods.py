@@ -699,3 +699,13 @@ def test_a_holder_s_language_does_not_fail_its_record() -> None:
     )
     (holder,) = record["contributors"]
     assert holder["identifiers"] == [{"scheme": "url", "value": "http://id.loc.gov/x"}]
+
+
+def test_a_holder_s_uri_without_its_name_stays_in_extra() -> None:
+    # An empty physicalLocation with a valueURI had been an organisation of no name, which no
+    # target takes.
+    record, _ = _mods("<location><physicalLocation valueURI='http://id.loc.gov/x'/></location>")
+    assert "contributors" not in record
+    assert record["extra"] == {
+        "mods:location/mods:physicalLocation/@valueURI": ["http://id.loc.gov/x"]
+    }
