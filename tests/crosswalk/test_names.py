@@ -585,6 +585,11 @@ def test_a_role_after_a_second_comma_is_the_agents_role() -> None:
         ("Smith, John, editor", "Smith", "John", "edt"),
         ("Smith, J., PhD", "Smith", "J.", None),
         ("Rahman, Md.", "Rahman", "Md.", None),
+        # "Ed" (Edward) is a given name as well as the editor's abbreviation: it had become
+        # role edt and no given name.
+        ("Smith, Ed", "Smith", "Ed", None),
+        ("Nguyen, Ed.", "Nguyen", "Ed.", None),
+        ("Smith, John, ed.", "Smith", "John", "edt"),
     ],
 )
 def test_what_follows_a_name_after_its_comma(

@@ -30,9 +30,9 @@ _DEGREE = re.compile(
 # Of those, what may be a given name or initials, its full stop off: a letter ("V", "I"), a
 # Roman number not in capitals ("Xi", "Vi" are given names), initials ("M.A", "M. D", "MD",
 # "BA": Mary Ann's, Mark David's; "II" and "III" are numbers), "Ma", "Ba", "Md" (Bangladeshi
-# names' Mohammad).
+# names' Mohammad), "Ed" (Edward: "Smith, Ed"; an editor is "ed." or "Ed." after a given name).
 _MAY_BE_A_GIVEN_NAME = re.compile(
-    r"[^\W\d_]|[IVXivx][ivx]+|(?:[A-Z]\.\s?)+[A-Z]?|(?![IVX]+$)[A-Z]{2,3}|[MB][a-z]"
+    r"[^\W\d_]|[IVXivx][ivx]+|(?:[A-Z]\.\s?)+[A-Z]?|(?![IVX]+$)[A-Z]{2,3}|[MB][a-z]|Ed"
 )
 # Footnote markers a journal's author line writes against its names, pointing to affiliations
 # or the corresponding author: "Kumaravel*1", "Lakshmi R.2", "Roe†", "Smith¹,²".
