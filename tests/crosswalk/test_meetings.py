@@ -32,6 +32,10 @@ from ir_ingest.crosswalk.meetings import meeting
         ("Tidal Summit, 2025", {"name": "Tidal Summit", "dates": "2025"}),
         ("Tidal Summit, Kestrelford, July 13-16, 2025",
          {"name": "Tidal Summit", "place": "Kestrelford", "dates": "2025-07-13/2025-07-16"}),
+        # American days across a year end are three parts: only two were tried, and the dates
+        # and place had stayed in the name.
+        ("Tidal Summit, Kestrelford, December 30, 2024 - January 2, 2025",
+         {"name": "Tidal Summit", "place": "Kestrelford", "dates": "2024-12-30/2025-01-02"}),
         # Dates in Portuguese; a title with commas in it, and no place that reads as one.
         ("I Seminário de Marés - Ondas, Correntes e Costas ao Longo do Século XXI, Universidade "
          "de Kestrel, Iuperj, 05- 07 novembro de 2025",

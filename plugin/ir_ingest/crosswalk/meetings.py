@@ -49,11 +49,11 @@ _PLACE_PARTICLES = frozenset(("de", "da", "do", "dos", "del", "di", "la", "upon"
 
 def _take_dates(parts: list[str]) -> str | None:
     """The meeting's dates as EDTF, taken off the end of ``parts`` ("13-16 July 2025"; "July
-    13, 2025" is two parts).  A bare year after the rest of a date is not taken: the year
-    alone would leave its days or month in the name, or the month as a place.  That rest ends
-    in a number ("July 13-16, 2025", a range not read) or is a date with the year ("13 July,
-    2025", "March, 2025")."""
-    for count in (2, 1):
+    13, 2025" is two parts, "December 30, 2024 - January 2, 2025" three).  A bare year after
+    the rest of a date is not taken: the year alone would leave its days or month in the
+    name, or the month as a place.  That rest ends in a number ("July 13-16, 2025", a range
+    not read) or is a date with the year ("13 July, 2025", "March, 2025")."""
+    for count in (3, 2, 1):
         if len(parts) <= count:
             continue
         try:
