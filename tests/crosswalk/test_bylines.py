@@ -179,3 +179,10 @@ def test_a_plural_role_after_an_author_line_is_each_ones(
     assert len(agents) == people
     assert {(a["role"], a["role_source"]) for a in agents} == {("edt", role_source)}
     assert "eds" not in agents[0]["name"]  # each name as written: the role is after the last
+
+
+def test_a_plural_role_leaves_a_name_s_own_role() -> None:
+    # "(trans.)" is A. Rao's role: the line's plural role had replaced it with edt.
+    rao, das = agents_of("A. Rao (trans.) and B. Das, editors")
+    assert (rao["role"], rao["role_source"]) == ("trl", "trans.")
+    assert (das["role"], das["role_source"]) == ("edt", "editors")

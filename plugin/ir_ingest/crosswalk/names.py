@@ -97,7 +97,7 @@ def agents(value: str) -> list[dict[str, Any] | None]:
             person.setdefault("affiliations", []).append({"name": part.text})
             continue
         made = agent(part.text)
-        if part.role:
+        if part.role and "role" not in made:  # "A. Rao (trans.)" keeps trl
             row = lookup_row("relators", part.role.rstrip("."))
             assert row is not None  # bylines._plural_role found it so
             made["role"], made["role_source"] = row["code"], part.role
