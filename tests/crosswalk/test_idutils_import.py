@@ -62,3 +62,27 @@ def test_idutils_imported_before_is_used_as_it_is() -> None:
         """
     )
     assert out == "True Pattern"
+
+
+def test_re_compile_is_called_as_ever_while_idutils_imports() -> None:
+    # Another thread may compile a pattern during the import, through the swapped re.compile,
+    # naming its argument as re.compile does (hypothesis writes pattern=): it had been a
+    # TypeError.  A finder asked for idutils.utils runs inside the import, where a thread could.
+    out = _run(
+        """
+        import re
+        import sys
+        from ir_ingest.crosswalk.idutils_import import import_idutils
+
+        class During:
+            def find_spec(self, name, path=None, target=None):
+                if name == "idutils.utils":
+                    compiled = re.compile(pattern="a+", flags=re.IGNORECASE)
+                    print(compiled.fullmatch("AA") is not None)
+                return None
+
+        sys.meta_path.insert(0, During())
+        import_idutils()
+        """
+    )
+    assert out == "True"

@@ -58,18 +58,19 @@ def import_idutils() -> ModuleType:
     """idutils, imported once per process, its RFC 3987 patterns deferred (module docstring)."""
     compile_now = re.compile
 
-    def compile_or_defer(source: Any, flags: int = 0) -> Any:
+    # Its parameters are re.compile's, names too: another thread may call it meanwhile.
+    def compile_or_defer(pattern: Any, flags: int = 0) -> Any:
         caller = sys._getframe(1)
         module, functions = _DEFERRED_IN
         if caller.f_globals.get("__name__") == module and caller.f_code.co_name in functions:
-            return DeferredPattern(source, flags)
-        return compile_now(source, flags)
+            return DeferredPattern(pattern, flags)
+        return compile_now(pattern, flags)
 
     with _IMPORTING:
         if "idutils" not in sys.modules:  # if someone imported it before, nothing is deferred
             # re.compile is swapped for the import only; a thread compiling meanwhile gets
             # compile_now through it.
-            re.compile = compile_or_defer  # type: ignore[assignment]
+            re.compile = compile_or_defer
             try:
                 importlib.import_module("idutils")
             finally:
