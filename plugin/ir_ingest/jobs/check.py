@@ -5,10 +5,11 @@ endpoint answers as OAI-PMH, which format a harvest would take, whether its reco
 how it keeps deletions, whether its resumption tokens and ``from`` work, and how long a full
 harvest takes (anchors.md (b) 5: no harvester we compete with has such a check).
 :func:`check_endpoint` asks what a harvest asks (Identify, ListMetadataFormats, ListSets when a
-set is named, five ListRecords pages at most, one ListRecords with ``from``) through the
-harvest's own client, so retries, encoding repairs and refetches of a cut page happen as they
-would; it reads the first page's records as a harvest would, through crosswalk and
-validation, and stores nothing.  How each finding is worded is :mod:`ir_ingest.jobs.checked`'s.
+set is named, the first ListRecords page that holds records and up to four after it, one
+ListRecords with ``from``) through the harvest's own client, so retries, encoding repairs and
+refetches of a cut page happen as they would; it reads the first page's records as a harvest
+would, through crosswalk and validation, and stores nothing.  How each finding is worded is
+:mod:`ir_ingest.jobs.checked`'s.
 """
 
 from __future__ import annotations
