@@ -246,6 +246,18 @@ def test_import_reads_a_files_url_and_refuses_other_schemes(db: str, tmp_path: P
     assert "http:///a.xml: no URL import can fetch: it names no host" in hostless.output
 
 
+@pytest.mark.parametrize("command", ["import", "crosswalk"])
+def test_a_file_url_that_cannot_be_read_is_refused_without_a_traceback(
+    db: str, command: str
+) -> None:
+    # A bracket left open in a file:// URL's host had been a ValueError's traceback.
+    result = runner.invoke(app, ["--db", db, command, "file://[::1/a.xml"])
+    assert result.exit_code == 1
+    assert not isinstance(result.exception, ValueError)
+    assert "file://[::1/a.xml: " in result.output
+    assert "a file:// URL that cannot be read" in result.output
+
+
 def test_import_of_a_url_reads_what_it_answers(db: str, demo_records: list[ProvidedRecord]) -> None:
     live = next(r for r in demo_records if not r.deleted)
     with serve_in_background(fixture_endpoint_app(demo_records)) as url:

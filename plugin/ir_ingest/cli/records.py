@@ -253,8 +253,12 @@ def _local_file(place: str, reads: str) -> Path:
     if scheme == "file":
         from urllib.request import url2pathname
 
-        url = urlsplit(place.strip())
-        if url.hostname not in (None, "", "localhost"):  # a share's file is not this one's
+        try:
+            url = urlsplit(place.strip())
+            host = url.hostname
+        except ValueError as exc:  # "file://[::1/a.xml": a bracket left open
+            raise IngestError(f"{place}: {reads}; a file:// URL that cannot be read") from exc
+        if host not in (None, "", "localhost"):  # a share's file is not this one's
             raise IngestError(f"{place}: {reads}; a file:// URL names a file of this machine")
         return Path(url2pathname(url.path))
     if scheme:
