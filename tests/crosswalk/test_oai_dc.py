@@ -516,3 +516,13 @@ def test_a_street_address_is_no_publisher() -> None:
     assert _oai_dc("<dc:publisher>3M Company, St. Paul</dc:publisher>").record.publisher == (
         "3M Company, St. Paul"
     )
+
+
+def test_a_role_alone_beside_a_person_leaves_the_person_a_creator() -> None:
+    # "(ed.)" names no one (it fails as a name alone), but the whole value had been a bad
+    # value: the record lost Smith, its one creator.  The value is kept whole in extra.
+    result = _oai_dc("<dc:creator>Smith, John; (ed.)</dc:creator>")
+    record = result.record.to_dict()
+    assert [c["name"] for c in record["creators"]] == ["Smith, John"]
+    assert record["extra"]["dc:creator"] == ["Smith, John; (ed.)"]
+    assert all(issue.code != "crosswalk.bad_value" for issue in result.issues)

@@ -85,12 +85,14 @@ def agents(value: str) -> list[dict[str, Any] | None]:
     line's names ("A. Rao and B. Das, editors") is each one's.  A part that is a provenance
     statement ("Obtained from the Protein Data Bank", "Digitized by Internet Archive":
     :func:`.placeholders.is_provenance`) names no agent: ``None`` stands for it, a part
-    without a place, so that the crosswalk keeps the whole value in ``extra``.
+    without a place, so that the crosswalk keeps the whole value in ``extra``; so does a role
+    alone beside other parts ("Smith, John; (ed.)"), which alone is a bad value.
     """
     result: list[dict[str, Any] | None] = []
-    for part in name_strings(value):
-        if is_provenance(part.text):
-            result.append(None)
+    parts = name_strings(value)
+    for part in parts:
+        if is_provenance(part.text) or (len(parts) > 1 and _role_alone(part.text)):
+            result.append(None)  # "Smith, John; (ed.)": Smith stays, the value goes to extra
             continue
         person = result[-1] if result and result[-1] and result[-1]["type"] == "personal" else None
         if person is not None and (part.affiliation or _names_no_person(part.text)):
@@ -105,6 +107,12 @@ def agents(value: str) -> list[dict[str, Any] | None]:
     if not result:
         raise NormaliseError("the name is empty")
     return result
+
+
+def _role_alone(part: str) -> bool:
+    """A role in parentheses with no name before it: "(ed.)" (see :func:`_agent`)."""
+    core, role = _without_role(part)
+    return role is not None and not core.strip(" ,;")
 
 
 def _names_no_person(part: str) -> bool:
