@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from ir_ingest.cli import app
 from ir_ingest.jobs.check import _Check
-from ir_ingest.jobs.checked import Checked
-from ir_ingest.oai.provider import serve_in_background
+from ir_ingest.oai import pacing as pacing_module
+from ir_ingest.oai import transport as transport_module
+from ir_ingest.oai.provider import fixture_endpoint_app, serve_in_background
+from ir_ingest.oai.transport import Transport
 from tests.cli.conftest import runner
 from tests.oai.faults import FaultPlan, faulty_endpoint
 
@@ -18,7 +21,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ir_ingest.oai.provider import ProvidedRecord
-    from ir_ingest.oai.transport import TransportPolicy
 
 
 def test_a_sound_endpoint_exits_0_and_stores_nothing(
@@ -77,23 +79,43 @@ def test_a_value_no_check_can_take_is_refused_before_any_request(db: str) -> Non
 
 
 def test_the_check_asks_at_the_pace_a_harvest_is_given(
-    db: str, monkeypatch: pytest.MonkeyPatch
+    db: str, demo_records: list[ProvidedRecord], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # --delay and --user-agent reach the transport as harvest's do; a delay no run can take
-    # is refused as harvest refuses it.
-    policies: list[TransportPolicy | None] = []
+    # is refused as harvest refuses it.  The check is a real one, of a real endpoint; only
+    # the transport's waits are noted instead of waited out.
+    agents: list[str] = []
+    waits: list[float] = []
 
-    def check_endpoint(*_: object, policy: TransportPolicy | None, **__: object) -> Checked:
-        policies.append(policy)
-        return Checked("http://127.0.0.1:9/oai")
+    def factory(base_url: str) -> Any:
+        served = fixture_endpoint_app(demo_records)(base_url)
 
-    monkeypatch.setattr("ir_ingest.jobs.check.check_endpoint", check_endpoint)
-    url = "http://127.0.0.1:9/oai"
-    result = runner.invoke(app, ["--db", db, "check", url, "--delay", "2.5", "--user-agent", "x"])
+        def noting(environ: dict[str, Any], start_response: Any) -> Any:
+            agents.append(environ.get("HTTP_USER_AGENT", ""))
+            return served(environ, start_response)
+
+        return noting
+
+    # The transport's and the pacing's clock moves only while the transport waits: the
+    # waits are then exact, whatever else this machine runs.
+    clock = [1000.0]
+    frozen = SimpleNamespace(monotonic=lambda: clock[0])
+    monkeypatch.setattr(transport_module, "time", frozen)
+    monkeypatch.setattr(pacing_module, "time", frozen)
+
+    def wait(_: Transport, seconds: float) -> None:
+        waits.append(seconds)
+        clock[0] += seconds
+
+    monkeypatch.setattr(Transport, "_sleep", wait)
+    with serve_in_background(factory) as url:
+        result = runner.invoke(
+            app, ["--db", db, "check", url, "--delay", "2.5", "--user-agent", "x"]
+        )
     assert result.exit_code == 0, result.output
-    (policy,) = policies
-    assert policy is not None
-    assert (policy.delay, policy.user_agent) == (2.5, "x")
+    assert len(agents) > 1
+    assert set(agents) == {"x"}
+    assert waits == [2.5] * (len(agents) - 1), "every request after the first waits its turn"
     refused = runner.invoke(app, ["--db", db, "check", url, "--delay", "-1"])
     assert refused.exit_code == 2
     assert "Invalid value for '--delay': -1; use 0 to 86,400 seconds" in refused.output

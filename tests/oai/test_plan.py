@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -11,13 +12,15 @@ from ir_ingest.errors import HarvestError, OAIProtocolError
 from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.plan import DEFAULT_OVERLAP
-from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
+from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import source_key
 from tests.oai.faults import failing_endpoint
 from tests.oai.scripted import error, identify, page, record, scripted
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ir_ingest.report.model import RunReport
     from ir_ingest.store import Store
 
@@ -128,6 +131,24 @@ def test_a_run_against_a_clock_behind_ours_is_followed_after_the_clock_is_set_ri
     assert second.run_issues == [], "the endpoint's clock is right now"
 
 
+def _noting_pyoai(
+    records: list[ProvidedRecord], asked: list[tuple[str, datetime]]
+) -> Callable[[str], Any]:
+    """pyoai's server over ``records``, each request's verb noted in ``asked`` with its time."""
+
+    def factory(base_url: str) -> Any:
+        served = fixture_endpoint_app(records)(base_url)
+
+        def noting(environ: dict[str, Any], start_response: Any) -> Any:
+            for verb in parse_qs(environ.get("QUERY_STRING", "")).get("verb", []):
+                asked.append((verb, datetime.now(UTC)))
+            return served(environ, start_response)
+
+        return noting
+
+    return factory
+
+
 def _one_record(_: dict[str, str]) -> bytes:
     return page("ListRecords", [record("oai:x:1", "2024-01-01T00:00:00Z")])
 
@@ -220,28 +241,18 @@ def test_a_run_continuing_a_killed_one_keeps_its_clock_lag(
     assert synced.clock_lag == timedelta(hours=2)
 
 
-def test_a_runs_start_is_before_it_asks_which_formats_are_offered(store: Store) -> None:
-    asked: list[datetime] = []
-    formats = (
-        "<metadataFormat><metadataPrefix>oai_dc</metadataPrefix>"
-        "<schema>http://www.openarchives.org/OAI/2.0/oai_dc.xsd</schema>"
-        "<metadataNamespace>http://www.openarchives.org/OAI/2.0/oai_dc/</metadataNamespace>"
-        "</metadataFormat>"
-    )
-
-    def answer(params: dict[str, str]) -> bytes:
-        if params["verb"] == "ListMetadataFormats":
-            asked.append(datetime.now(UTC))
-            return page("ListMetadataFormats", [formats])
-        return _one_record(params)
-
-    with serve_in_background(scripted(answer)) as url:
+def test_a_runs_start_is_before_it_asks_which_formats_are_offered(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    asked: list[tuple[str, datetime]] = []
+    with serve_in_background(_noting_pyoai(demo_records, asked)) as url:
         report = run_harvest(url, "auto", store=store)
 
     assert report.metadata_prefix == "oai_dc"
     last = store.last_run(source_key(url, "oai_dc", None))
     assert last is not None
-    assert last.started_at <= asked[0]
+    (formats_asked,) = [when for verb, when in asked if verb == "ListMetadataFormats"]
+    assert last.started_at <= formats_asked
 
 
 def test_a_lag_that_lasts_is_followed_once(store: Store) -> None:
@@ -314,10 +325,12 @@ def test_a_response_date_that_is_no_utc_time_is_no_clock(store: Store, clock: st
     assert second.run_issues == []
 
 
-def test_date_windows_from_a_later_date_than_now_ask_for_nothing(store: Store) -> None:
-    log: list[dict[str, str]] = []
-    with serve_in_background(scripted(_nothing, log)) as url:
+def test_date_windows_from_a_later_date_than_now_ask_for_nothing(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    asked: list[tuple[str, datetime]] = []
+    with serve_in_background(_noting_pyoai(demo_records, asked)) as url:
         report = run_harvest(url, "oai_dc", store=store, from_date="2099-01-01", window="monthly")
 
     assert (report.status, report.total) == ("completed", 0)
-    assert [params["verb"] for params in log] == ["Identify"]
+    assert [verb for verb, _ in asked] == ["Identify"]
