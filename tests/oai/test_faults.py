@@ -107,9 +107,12 @@ def test_an_endpoint_asking_to_be_asked_less_is_asked_less(
     assert_every_record_once(store, demo_records)
     times = [at for at, _, _ in plan.seen]
     assert [f for _, _, f in plan.seen] == ["", "429", "", "", ""]
-    # After the 429 requests are spaced out: half a second, then narrower with each answer.
-    assert times[3] - times[2] >= 0.4
-    assert times[4] - times[3] >= 0.3
+    # After the 429 requests are spaced out: half a second, then narrower with each answer
+    # (0.375 s).  Arrivals, not turns: a request the machine sends late shortens the gap after
+    # it (by 0.09 s in test_sync while other suites ran), so the floors are half the spacing,
+    # far above the gaps of requests not spaced out (a page's processing, milliseconds).
+    assert times[3] - times[2] >= 0.25
+    assert times[4] - times[3] >= 0.375 / 2
     [retried] = report.run_issues
     said = re.fullmatch(
         r"a request failed and was retried \(HTTP 429 x1\), (\d+\.\d) s waited; the endpoint "

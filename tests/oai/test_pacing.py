@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
+from ir_ingest.oai import pacing as pacing_module
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.pacing import FIRST_SPACING, NARROWING, Pacing
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The pacing's clock, which moves only when a test moves it (``clock[0] += seconds``):
+    waits are then exact, whatever else runs on this machine."""
+    now = [1000.0]
+    monkeypatch.setattr(pacing_module, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    return now
 
 
 def test_no_failure_no_wait_and_nothing_to_report() -> None:
@@ -15,14 +27,15 @@ def test_no_failure_no_wait_and_nothing_to_report() -> None:
     assert pacing.issue() is None
 
 
-def test_an_overload_pauses_every_request_and_spaces_the_next_ones() -> None:
+def test_an_overload_pauses_every_request_and_spaces_the_next_ones(clock: list[float]) -> None:
     pacing = Pacing(max_spacing=60)
     pacing.failed("HTTP 503", 10.0, overloaded=True)
 
-    first, second = pacing.turn(), pacing.turn()
-    assert 9.9 < first <= 10.0, "the pause the endpoint asked for holds for every window"
+    first = pacing.turn()
+    assert first == 10.0, "the pause the endpoint asked for holds for every window"
+    clock[0] += 0.25
     # The time between the two calls is taken off the second wait.
-    assert second - first == pytest.approx(FIRST_SPACING, abs=0.01)
+    assert pacing.turn() == pytest.approx(first + FIRST_SPACING - 0.25)
 
 
 def test_the_spacing_doubles_with_each_overload_up_to_its_cap_and_narrows_back_to_none() -> None:
@@ -67,11 +80,11 @@ def test_the_overload_answers_of_windows_in_flight_widen_the_spacing_once() -> N
     assert pacing.overloads == 4
 
 
-def test_the_delay_spaces_every_request_of_the_run_and_is_no_failure() -> None:
+def test_the_delay_spaces_every_request_of_the_run_and_is_no_failure(clock: list[float]) -> None:
     pacing = Pacing(max_spacing=60, delay=2.0)
-    first, second, third = pacing.turn(), pacing.turn(), pacing.turn()
+    first, second = pacing.turn(), pacing.turn()
+    clock[0] += 0.5
+    third = pacing.turn()
 
-    assert first == 0.0
-    assert 1.9 < second <= 2.0
-    assert 3.9 < third <= 4.0
+    assert (first, second, third) == (0.0, 2.0, 3.5)
     assert (pacing.waited, pacing.issue()) == (0.0, None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -59,9 +58,14 @@ def test_after_a_producers_error_no_other_producer_starts() -> None:
         started.append(1)
         yield 1
 
+    before = set(threading.enumerate())
     with pytest.raises(ValueError, match="fell over"):
         list(prefetched([failing, later, later], workers=1))
-    time.sleep(0.2)  # a worker that went on would have started the next producer by now
+    # Once its worker has ended (it may have already), a worker that went on would have
+    # started the next producer.
+    for worker in set(threading.enumerate()) - before:
+        worker.join(10)
+        assert not worker.is_alive()
     assert started == [0]
 
 

@@ -301,8 +301,10 @@ def test_a_crosswalk_process_whose_harvest_was_killed_ends_without_a_word(
         out, _ = harvest.communicate(timeout=60)
         assert harvest.returncode == -signal.SIGKILL
         child = int(out)
-        while not _ended(child):
+        deadline = time.monotonic() + 30  # a bound on the wait, not a measure of it
+        while not _ended(child) and time.monotonic() < deadline:
             time.sleep(0.05)
+        assert _ended(child), "the crosswalk process ends once its harvest is killed"
         stderr.seek(0)
         said = stderr.read().decode()
     # It finished the page it had, found nobody to answer (EPIPE) and left: the terminal of
