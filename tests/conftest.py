@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import pytest
+from bench.corpus import CORPUS
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
@@ -28,8 +29,6 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 DEMO_RECORDS = FIXTURES / "demo" / "records.xml"
 SEED_CHAPTER = FIXTURES / "records" / "oai_dc" / "pure-chapter.xml"
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
 POSTGRES_URL = os.environ.get(
     "IR_INGEST_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -83,7 +82,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def corpus() -> Path:
-    """The shared corpus of real third-party records; the test skips where it is absent."""
+    """The shared corpus of real third-party records (``../shared/corpus``, or under
+    ``IR_INGEST_SHARED``); the test skips where it is absent."""
     if not CORPUS.is_dir():
         pytest.skip(f"the shared corpus is not at {CORPUS}")
     return CORPUS
