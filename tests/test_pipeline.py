@@ -29,10 +29,6 @@ def _harvested(raw: bytes, deleted: bool = False) -> HarvestedRecord:
     return HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", raw, deleted=deleted)
 
 
-def _codes(raw: bytes) -> list[str]:
-    return [issue.code for issue in process(_harvested(raw)).issues]
-
-
 def test_a_good_record_has_a_record_and_no_errors() -> None:
     body = "<dc:title>Eels</dc:title><dc:creator>Doe, Jane</dc:creator><dc:date>2020</dc:date>"
     entry = process(_harvested(DC_RECORD.format(body=body).encode()))

@@ -116,3 +116,22 @@ def test_the_days_of_an_event(value: str, expected: str) -> None:
 def test_the_days_of_an_event_refused(value: str) -> None:
     with pytest.raises(NormaliseError):
         dates.event_dates(value)
+
+
+@pytest.mark.parametrize("value", ["2024/1999", "2020-05/2019-01", "2020-05-02/2020-05-01"])
+def test_an_interval_that_ends_before_it_begins_is_refused(value: str) -> None:
+    # It had been kept as written; a year span written backwards ("1922-1900") was refused.
+    with pytest.raises(NormaliseError, match="ends before it begins"):
+        dates.edtf_date(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2017-03/2019-11", "2017-03/2019-11"),
+        ("2019/2019-05", "2019/2019-05"),
+        ("2019/2019", "2019/2019"),
+    ],
+)
+def test_an_interval_in_order_is_kept(value: str, expected: str) -> None:
+    assert dates.edtf_date(value) == expected

@@ -57,7 +57,7 @@ def _edtf_date(value: str) -> str:
 
     Accepts W3CDTF/ISO 8601 (time part dropped), day-month-year text in English (``18 Dec
     2020``) or with the month named in French, German, Spanish, Italian, Portuguese or Dutch
-    (``13 de julio de 2025``), intervals of those (``2017-03/2019-11``), and a catalogue's
+    (``13 de julio de 2025``), intervals of those in order (``2017-03/2019-11``), and a catalogue's
     years (``[1999]``, ``c1999``, ``1900-1922.``).  Ambiguous numeric forms such as
     ``03/04/2020`` are errors, not guesses, as are approximate dates (``ca. 1850``,
     ``1850?``), which level 0 cannot say.
@@ -69,6 +69,9 @@ def _edtf_date(value: str) -> str:
         except NormaliseError as exc:
             # Name the whole value: "'[' is not a date" said nothing of "[/x] n.d.".
             raise NormaliseError(f"{value!r} is no date or interval of dates: {exc}") from exc
+        common = min(len(start), len(end))  # "2019/2019-05" is in order: a year, then its May
+        if start[:common] > end[:common]:
+            raise NormaliseError(f"{value!r} ends before it begins")
         return f"{start}/{end}"
     catalogued = _CATALOGUE_YEAR.match(text)
     if catalogued:
