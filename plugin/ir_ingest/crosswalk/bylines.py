@@ -227,15 +227,23 @@ def after_a_name(piece: str) -> bool:
     )
 
 
-# Asked of the given name of every "Family, Given" (names._name_before_trailers), which repeat:
-# remembered, 1.5 µs a name otherwise.
-@lru_cache(maxsize=4096)
+#: The longest piece whose answer :func:`only_after_a_name` remembers.  It is asked of the
+#: given name of every "Family, Given" (names._name_before_trailers), which repeat: 1.5 µs a
+#: name otherwise.  What follows a name is short ("editor and translator", "PhD"), and a
+#: source's long texts are not kept alive by the memo.
+_REMEMBERED = 40
+
+
 def only_after_a_name(piece: str) -> bool:
     """Whether ``piece`` is what follows a person's name and no given name: :func:`after_a_name`,
     but not what may be a given name or initials (:data:`_MAY_BE_A_GIVEN_NAME`: "M.A.", "Xi")
     nor a relator's code ("Ann", "Art": given names too), so that "John Smith, PhD" and "K.
     Jones, editor" are ``Given Family`` and what follows, and "García Márquez, M.A." stays
     ``Family, Given``."""
+    return _remembered(piece) if len(piece) <= _REMEMBERED else _only_after_a_name(piece)
+
+
+def _only_after_a_name(piece: str) -> bool:
     bare = piece.rstrip(".")
     if not after_a_name(piece) or _MAY_BE_A_GIVEN_NAME.fullmatch(bare):
         return False
@@ -243,5 +251,6 @@ def only_after_a_name(piece: str) -> bool:
     return row is None or row["code"] != lookup_key(bare)
 
 
+_remembered = lru_cache(maxsize=4096)(_only_after_a_name)
 # A user's relators table, added after records were read, must be read again.
-when_tables_change(only_after_a_name.cache_clear)
+when_tables_change(_remembered.cache_clear)
