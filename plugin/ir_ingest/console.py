@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from ir_ingest.jobs.checked import Checked, Finding
     from ir_ingest.oai.harvest import ProgressCallback
     from ir_ingest.report.model import RunReport
-    from ir_ingest.store.runs import RunListed
+    from ir_ingest.store.run_reports import RunListed
 
 
 class _Output(Console):

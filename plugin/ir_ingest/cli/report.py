@@ -24,7 +24,7 @@ from ir_ingest.report.model import RunReport
 
 if TYPE_CHECKING:
     from ir_ingest.store import Store
-    from ir_ingest.store.runs import RunListed, RunsOf
+    from ir_ingest.store.run_reports import RunListed, RunsOf
 
 #: ``report --format``'s names, the default first.
 FORMATS = ("text", "json", "html")
@@ -124,7 +124,7 @@ def _runs_of(settings: Settings, source: str | None) -> RunsOf | None:
     """The set and format of ``source`` when it names a source of the config (a URL or a
     stored name stands for every source of the repository)."""
     from ir_ingest.jobs.reprocess import RUN_PREFIX
-    from ir_ingest.store.runs import RunsOf
+    from ir_ingest.store.run_reports import RunsOf
 
     configured = settings.config().sources.get(source) if source is not None else None
     if configured is None:

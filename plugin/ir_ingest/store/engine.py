@@ -10,6 +10,7 @@ import re
 import sqlite3
 import time
 import warnings
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -185,3 +186,9 @@ def redact_url(url: str) -> str:
     except (ValueError, SQLAlchemyError):
         return "<unparseable database URL>"
     return mask_query(shown)
+
+
+def aware(moment: datetime) -> datetime:
+    """A timestamp read from the store, with its time zone: SQLite hands timestamps back
+    naive; they were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -11,16 +11,16 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ir_ingest.errors import StoreError
 from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.store import tables as t
 from ir_ingest.store.checkpoints import Checkpoint
-from ir_ingest.store.engine import database_words, redact_url
+from ir_ingest.store.engine import aware, database_words, redact_url
 
-__all__ = ["RunInfo", "RunListed", "RunShown", "StoreRuns", "source_key"]
+__all__ = ["RunInfo", "StoreRuns", "source_key"]
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Row
@@ -55,85 +55,6 @@ class Synced:
     started_at: datetime
     #: How far the endpoint's clock was behind ours then (None: it was not, or not known).
     clock_lag: timedelta | None
-
-
-@dataclass(frozen=True, slots=True)
-class RunShown:
-    """A run's status now, and its report (None: the run has kept none yet)."""
-
-    id: int
-    status: str
-    error: str | None
-    report: dict[str, Any] | None
-    #: Whose lock a running run holds (see ``store.lock.held``).
-    source_key: str
-    metadata_prefix: str
-
-
-@dataclass(frozen=True, slots=True)
-class RunsOf:
-    """Which of a repository's runs ``report --list --source NAME`` shows: those of the
-    configured source's set (``None``: of no set), and of its format (``None``: any, for a
-    source whose format is chosen at each run, ``prefix = "auto"``), and its reprocess runs
-    (kept under ``reprocess_prefix``, of no set: they reprocess every set's records).  Two
-    sources of one repository (its theses set and the rest) had shown each other's runs."""
-
-    set_spec: str | None
-    prefix: str | None
-    reprocess_prefix: str
-
-
-@dataclass(frozen=True, slots=True)
-class RunListed:
-    """A run as ``ir-ingest report --list`` shows it."""
-
-    id: int
-    status: str
-    started_at: datetime
-    repository: str
-    metadata_prefix: str
-    source_key: str
-    #: What else the run asked for, as (label, value): set, dates, windows, crosswalk, full.
-    asked: tuple[tuple[str, object], ...]
-    #: Records the run counts (for a harvest not finished, as of its last page stored); None:
-    #: none counted yet.
-    records: int | None
-    error: str | None
-
-
-def _listed(row: Any) -> RunListed:
-    counts = _counts(row.progress_counts, json.loads(row.report_json) if row.report_json else None)
-    return RunListed(
-        id=row.id,
-        status=row.status,
-        started_at=_aware(row.started_at),
-        repository=row.repository,
-        metadata_prefix=row.metadata_prefix,
-        source_key=row.source_key,
-        asked=(
-            ("set", row.set_spec),
-            ("from", row.from_date),
-            ("until", row.until_date),
-            ("windows", row.window),
-            ("crosswalk", row.crosswalk),
-            ("full", bool(row.full)),
-        ),
-        records=sum(counts.values()) if counts is not None else None,
-        error=row.error,
-    )
-
-
-def _counts(progress: str | None, report: dict[str, Any] | None) -> dict[str, int] | None:
-    """A run's counts per outcome: those committed with its last page while it was going on
-    (exact, for a killed run too), else its report's (kept every few seconds, and when it
-    ends); None when it has neither yet."""
-    if progress is not None:
-        committed: dict[str, int] = json.loads(progress)
-        return committed
-    if report is None:
-        return None
-    kept: dict[str, int] = report["counts"]
-    return kept
 
 
 def source_key(
@@ -182,11 +103,6 @@ def _seconds(lag: timedelta | None) -> float | None:
 def _from_row(cls: type[_Row], row: Row[Any]) -> _Row:
     """A dataclass from the result-row columns named like its fields."""
     return cls(**{field.name: row._mapping[field.name] for field in fields(cls)})
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands timestamps back naive; they were written in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class StoreRuns:
@@ -280,105 +196,6 @@ class StoreRuns:
                 f"{database_words(exc)}; the next run of its source marks it failed"
             ) from exc
 
-    def list_runs(
-        self, limit: int, repository: str | None = None, of: RunsOf | None = None
-    ) -> list[RunListed]:
-        """The latest ``limit`` runs (of ``repository``, the name a source's records are
-        kept under, when given; of one of its sources' format and set, when ``of`` says
-        which), newest first."""
-        runs = t.harvest_runs
-        query = (
-            select(
-                runs.c.id,
-                runs.c.status,
-                runs.c.started_at,
-                runs.c.repository,
-                runs.c.metadata_prefix,
-                runs.c.source_key,
-                runs.c.set_spec,
-                runs.c.from_date,
-                runs.c.until_date,
-                runs.c.window,
-                runs.c.crosswalk,
-                runs.c.full,
-                runs.c.error,
-                runs.c.report_json,
-                runs.c.progress_counts,
-            )
-            .order_by(runs.c.id.desc())
-            .limit(limit)
-        )
-        if repository is not None:
-            query = query.where(runs.c.repository == repository)
-        if of is not None:
-            asked = (
-                runs.c.set_spec.is_(None) if of.set_spec is None else runs.c.set_spec == of.set_spec
-            )
-            if of.prefix is not None:
-                asked = and_(asked, runs.c.metadata_prefix == of.prefix)
-            query = query.where(or_(asked, runs.c.metadata_prefix == of.reprocess_prefix))
-        with self.engine.connect() as conn:
-            return [_listed(row) for row in conn.execute(query)]
-
-    def run_repositories(self) -> set[str]:
-        """The names of the repositories runs were kept for (``all sources`` for reprocess
-        runs of every source)."""
-        runs = t.harvest_runs
-        with self.engine.connect() as conn:
-            return set(conn.execute(select(runs.c.repository).distinct()).scalars())
-
-    def save_progress(self, run_id: int, report: dict[str, Any]) -> None:
-        """Keep the report of a run that is still going on (see ``report.keeper``)."""
-        runs = t.harvest_runs
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(runs)
-                .where(runs.c.id == run_id, runs.c.status == "running")
-                .values(report_json=json.dumps(report).encode())
-            )
-
-    def run_shown(self, run_id: int | None = None) -> RunShown | None:
-        """A run (the latest when ``run_id`` is None) with its report, read together: a
-        report kept as the run went on and the status it has now must be of one moment."""
-        runs = t.harvest_runs
-        query = select(
-            runs.c.id,
-            runs.c.status,
-            runs.c.error,
-            runs.c.report_json,
-            runs.c.source_key,
-            runs.c.metadata_prefix,
-            runs.c.progress_counts,
-        )
-        if run_id is None:
-            query = query.order_by(runs.c.id.desc()).limit(1)
-        else:
-            query = query.where(runs.c.id == run_id)
-        with self.engine.connect() as conn:
-            row = conn.execute(query).first()
-        if row is None:
-            return None
-        report = json.loads(row.report_json) if row.report_json else None
-        if report is not None and row.progress_counts is not None:
-            # Its last page's, newer than its report's (the rest of it may lag a few seconds).
-            report["counts"] = json.loads(row.progress_counts)
-        return RunShown(row.id, row.status, row.error, report, row.source_key, row.metadata_prefix)
-
-    def run_report(self, run_id: int | None = None) -> dict[str, Any] | None:
-        """The stored report of a run (when ``run_id`` is None, the latest run's that has
-        one: finished, or kept as it went)."""
-        query = select(t.harvest_runs.c.report_json).where(
-            t.harvest_runs.c.report_json.is_not(None)
-        )
-        if run_id is None:
-            query = query.order_by(t.harvest_runs.c.id.desc()).limit(1)
-        else:
-            query = query.where(t.harvest_runs.c.id == run_id)
-        with self.engine.connect() as conn:
-            raw = conn.execute(query).scalar()
-        loaded: dict[str, Any] | None = json.loads(raw) if raw else None
-        return loaded
-
     def last_run(self, key: str, *, unplanned: bool = True) -> RunInfo | None:
         """The latest run of a source (any status), or None.
 
@@ -398,7 +215,7 @@ class StoreRuns:
             return None
         info = _from_row(RunInfo, row)
         return replace(
-            info, sync_started_at=_aware(info.sync_started_at), started_at=_aware(info.started_at)
+            info, sync_started_at=aware(info.sync_started_at), started_at=aware(info.started_at)
         )
 
     def last_sync(self, key: str) -> Synced | None:
@@ -428,7 +245,7 @@ class StoreRuns:
                 since is not None and synced is not None and since <= synced.started_at
             ):
                 behind = None if lag is None else timedelta(seconds=lag)
-                synced = Synced(_aware(started), behind)
+                synced = Synced(aware(started), behind)
         return synced
 
     def clear_checkpoints(self, key_prefix: str) -> None:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from ir_ingest.store.engine import open_engine
 from ir_ingest.store.records import StoreRecords
+from ir_ingest.store.run_reports import StoreRunReports
 from ir_ingest.store.runs import StoreRuns
 
 DEFAULT_DB_URL = "sqlite:///ir-ingest.sqlite3"
 
 
-class Store(StoreRuns, StoreRecords):
+class Store(StoreRuns, StoreRunReports, StoreRecords):
     """Records, versions and harvest state in one SQL database."""
 
     def __init__(self, url: str = DEFAULT_DB_URL) -> None:
