@@ -774,3 +774,21 @@ def test_harvest_all_with_no_sources_names_the_config_file(
     missing = runner.invoke(app, ["--db", db, "harvest", "--all"])
     assert missing.exit_code == 1
     assert "there is no config file ir-ingest.toml (give --config FILE)" in missing.output
+
+
+def test_a_store_that_cannot_be_written_is_said_in_one_line(
+    db: str, oai_endpoint: str, tmp_path: Path
+) -> None:
+    """A read-only store (a file its user may not write, opened here with SQLite's
+    ``mode=ro``): harvest and reprocess had ended in SQLAlchemy's traceback when they began
+    their run, where import said one line."""
+    assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
+    read_only = f"sqlite:///file:{tmp_path / 'cli.sqlite3'}?mode=ro&uri=true"
+    for command in (["reprocess"], ["harvest", oai_endpoint]):
+        result = runner.invoke(app, ["--db", read_only, *command])
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        said = result.output.strip().splitlines()
+        assert said[-1].startswith("error: cannot write to the store at "), result.output
+        assert "attempt to write a readonly database" in said[-1]
+        assert not any(line.startswith("[SQL") for line in said), result.output

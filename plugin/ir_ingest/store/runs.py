@@ -136,25 +136,34 @@ class StoreRuns:
         for a run kept only to say that it failed before it had a plan (see :meth:`last_run`).
         """
         now = started_at or _now()
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                insert(t.harvest_runs).values(
-                    source_key=source_key(repository, prefix, set_spec, crosswalk),
-                    repository=repository,
-                    metadata_prefix=prefix,
-                    set_spec=set_spec,
-                    from_date=from_date,
-                    until_date=until_date,
-                    window=window,
-                    full=full,
-                    status="running",
-                    started_at=now,
-                    sync_started_at=sync_started_at or now,
-                    crosswalk=crosswalk,
-                    clock_lag_seconds=_seconds(clock_lag),
-                    unplanned=unplanned or None,
-                )
+        try:
+            run_id = self._insert_run(
+                source_key=source_key(repository, prefix, set_spec, crosswalk),
+                repository=repository,
+                metadata_prefix=prefix,
+                set_spec=set_spec,
+                from_date=from_date,
+                until_date=until_date,
+                window=window,
+                full=full,
+                status="running",
+                started_at=now,
+                sync_started_at=sync_started_at or now,
+                crosswalk=crosswalk,
+                clock_lag_seconds=_seconds(clock_lag),
+                unplanned=unplanned or None,
             )
+        except SQLAlchemyError as exc:
+            # The run's first write: a store its user may not write (a read-only file, a
+            # PostgreSQL role without INSERT) is said in the database's words, as a page is.
+            raise StoreError(
+                f"cannot write to the store at {redact_url(self.url)}: {database_words(exc)}"
+            ) from exc
+        return run_id
+
+    def _insert_run(self, **values: Any) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(insert(t.harvest_runs).values(**values))
             run_id = result.inserted_primary_key
             assert run_id is not None
             return int(run_id[0])
