@@ -237,6 +237,22 @@ def test_empty_elements_are_neither_values_nor_extra(tmp_path: Path) -> None:
             "rules:\n  - {from: 't:p', to: title}\n",
             "rule 1: title holds a mapping \\(its fields: .*value\\), not text: give as:",
         ),
+        # A default or a limit naming no field: the default had failed every record
+        # (crosswalk.invalid_output), the limit had said "titel: …" of every record (a walk).
+        (
+            "defaults: {titel: Untitled}\nrules: []\n",
+            "defaults: the record has no field 'titel'; its fields: abstracts,",
+        ),
+        ("defaults: {extra: {}}\nrules: []\n", "defaults: extra is not a rule's to fill"),
+        ("defaults: {host.title: x}\nrules: []\n", "defaults: 'host.title': a default fills"),
+        (
+            "limits: [{field: peer_reviewd, message: cannot say}]\nrules: []\n",
+            "limits: the record has no field 'peer_reviewd'; its fields: abstracts,",
+        ),
+        (
+            "limits: [{field: host.editor, message: cannot say}]\nrules: []\n",
+            "limits: host has no field 'editor'; its fields: ",
+        ),
     ],
 )
 def test_bad_crosswalk_files_name_file_rule_and_value(

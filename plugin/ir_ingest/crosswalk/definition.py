@@ -53,7 +53,7 @@ import yaml
 from ir_ingest.crosswalk.lookups import not_utf8
 from ir_ingest.crosswalk.post import STEPS
 from ir_ingest.crosswalk.rules import XML_LANG, RuleContext, compile_rules
-from ir_ingest.crosswalk.targets import record_type
+from ir_ingest.crosswalk.targets import check_field_named, record_type
 from ir_ingest.entry import Issue, Severity
 from ir_ingest.errors import ConfigError
 from ir_ingest.resources import bundled
@@ -150,6 +150,10 @@ def load_crosswalk(path: Path, including: tuple[Path, ...] = ()) -> Crosswalk:
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise ConfigError(f"{path}: defaults must be a mapping, got {defaults!r}")
+    for name in defaults:  # a default is a whole field of the record, checked as a rule's
+        if "." in str(name):
+            raise ConfigError(f"{path}: defaults: {name!r}: a default fills a whole field")
+        check_field_named(f"{path}: defaults", str(name))
     precedence = data.get("precedence")
     if precedence is not None and (not isinstance(precedence, int) or isinstance(precedence, bool)):
         raise ConfigError(f"{path}: precedence must be a whole number, got {precedence!r}")
@@ -300,5 +304,6 @@ def _limits(path: Path, specs: Any) -> tuple[Limit, ...]:
     for spec in specs if isinstance(specs, list) else [specs]:
         if not isinstance(spec, dict) or not {"field", "message"} <= set(spec):
             raise ConfigError(f"{path}: a limit needs 'field' and 'message', got {spec!r}")
+        check_field_named(f"{path}: limits", str(spec["field"]))
         limits.append(Limit(str(spec["field"]), str(spec["message"]), tuple(spec.get("types", ()))))
     return tuple(limits)

@@ -47,7 +47,7 @@ def field_type(
     field the engine makes itself.
     """
     if within is record_type():
-        _check_reserved(where, target)
+        _check_reserved(where, target.parts)
     current = within
     for depth, part in enumerate(target.parts):
         if current is None:
@@ -73,6 +73,25 @@ def field_type(
         # "write 'notes'[]" had put the brackets outside the quotes
         raise ConfigError(f"{where}: {full} is a list; write {f'{target}[]'!r} to add to it")
     return current
+
+
+def check_field_named(where: str, dotted: str) -> None:
+    """Refuse a record field path (``host.editors``, as a ``defaults:`` key or a limit's
+    ``field:`` names it) whose parts the record does not have, or that names a field the
+    engine makes; a list or a single value are both fine here."""
+    parts = tuple(dotted.split("."))
+    _check_reserved(where, parts)
+    current: inspect.Type | None = record_type()
+    for depth, part in enumerate(parts):
+        holder = _item(current) if current is not None else None
+        if not isinstance(holder, inspect.StructType):
+            return  # a free-form mapping, or a value: nothing below to check
+        found = next((f.type for f in holder.fields if f.encode_name == part), None)
+        if found is None:
+            named = ".".join(parts[:depth]) or "the record"
+            names = ", ".join(sorted(f.encode_name for f in holder.fields))
+            raise ConfigError(f"{where}: {named} has no field {part!r}; its fields: {names}")
+        current = found
 
 
 def check_keys(where: str, field: inspect.Type | None, target: TargetPath, keys: list[str]) -> None:
@@ -116,11 +135,11 @@ def check_plain(where: str, field: inspect.Type | None, target: TargetPath) -> N
         )
 
 
-def _check_reserved(where: str, target: TargetPath) -> None:
-    first = target.parts[0]
+def _check_reserved(where: str, parts: tuple[str, ...]) -> None:
+    first = parts[0]
     if first in _MADE:
         raise ConfigError(f"{where}: {first} is not a rule's to fill: it {_MADE[first]}")
-    if first == "source" and (len(target.parts) < 2 or target.parts[1] not in _FROM_METADATA):
+    if first == "source" and (len(parts) < 2 or parts[1] not in _FROM_METADATA):
         allowed = " or ".join(f"source.{name}" for name in _FROM_METADATA)
         raise ConfigError(f"{where}: the provenance is the harvest's; a rule may fill {allowed}")
 
