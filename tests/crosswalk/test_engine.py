@@ -21,9 +21,15 @@ namespaces: {t: "urn:test"}
 """
 
 
+def _header(body: str) -> str:
+    """HEADER without the keys ``body`` gives itself (a key given twice is refused)."""
+    given = {line.split(":")[0] for line in body.splitlines() if line[:1].isalpha()}
+    return "".join(f"{line}\n" for line in HEADER.splitlines() if line.split(":")[0] not in given)
+
+
 def _crosswalk(tmp_path: Path, rules: str, extra: str = "") -> Crosswalk:
     path = tmp_path / "test.yaml"
-    path.write_text(HEADER + extra + "rules:\n" + rules, encoding="utf-8")
+    path.write_text(_header(extra) + extra + "rules:\n" + rules, encoding="utf-8")
     return load_crosswalk(path)
 
 
@@ -259,7 +265,7 @@ def test_bad_crosswalk_files_name_file_rule_and_value(
     tmp_path: Path, body: str, message: str
 ) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text(HEADER + body, encoding="utf-8")
+    path.write_text(_header(body) + body, encoding="utf-8")
     with pytest.raises(ConfigError, match=message) as caught:
         load_crosswalk(path)
     # The whole path: a file of one's own may be named as a shipped one (oai_dc.yaml).
@@ -585,3 +591,30 @@ def test_as_value_into_a_field_without_a_language_takes_none(tmp_path: Path) -> 
     applied = apply_crosswalk(_crosswalk(tmp_path, rules), doc)
     assert applied.data["identifiers"] == [{"value": "https://example.org/a", "scheme": "url"}]
     assert applied.data["abstracts"] == [{"value": "A", "lang": "eng"}]
+
+
+def test_a_key_given_twice_is_refused_naming_its_line(tmp_path: Path) -> None:
+    """YAML keeps the last of two equal keys: a second ``rules:`` pasted below the first had
+    dropped every rule of the first without a word, and a rule's second ``to:`` its first
+    (a walkthrough)."""
+    path = tmp_path / "twice.yaml"
+    path.write_text(
+        HEADER + "rules:\n  - {from: 't:p', to: publisher}\nrules: []\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_crosswalk(path)
+    assert str(caught.value) == (
+        f"{path}, line 7, column 1: cannot read crosswalk: 'rules' is given twice "
+        "(the first is on line 5)"
+    )
+    path.write_text(
+        HEADER + "rules:\n  - from: 't:p'\n    to: publisher\n    to: notes[]\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"line 8, column 5: .*'to' is given twice"):
+        load_crosswalk(path)
+    # Anchors and merges stay as YAML has them: a key over a merged one is no mistake.
+    path.write_text(
+        HEADER + "rules:\n  - &p {from: 't:p', to: publisher}\n  - {<<: *p, to: 'notes[]'}\n",
+        encoding="utf-8",
+    )
+    assert len(load_crosswalk(path).rules) == 2

@@ -204,6 +204,29 @@ def _included(path: Path, name: Any, including: tuple[Path, ...]) -> Crosswalk |
 _SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _Loader(_SAFE_LOADER):  # type: ignore[valid-type,misc]  # chosen at import
+    """The safe loader, refusing a key given twice in one mapping: YAML keeps the last, so a
+    second ``rules:`` pasted below the first dropped the first's rules without a word."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, yaml.Node] = {}
+            for key, _ in node.value:
+                # A merge (<<: *anchor) is YAML's own way to give keys again: left to it.
+                if not isinstance(key, yaml.ScalarNode) or key.tag.endswith(":merge"):
+                    continue
+                if key.value in first:
+                    line = first[key.value].start_mark.line + 1
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"{key.value!r} is given twice (the first is on line {line})",
+                        key.start_mark,
+                    )
+                first[key.value] = key
+        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+
+
 def _yaml_error(path: Path, exc: yaml.YAMLError) -> str:
     """A YAML error as one line, naming the file's line and column: PyYAML's own message took
     three lines, and named the place as 'in "<unicode string>"'."""
@@ -217,7 +240,7 @@ def _yaml_error(path: Path, exc: yaml.YAMLError) -> str:
 
 def _read_mapping(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except UnicodeDecodeError as exc:
         raise ConfigError(not_utf8(path, exc)) from exc
     except OSError as exc:
