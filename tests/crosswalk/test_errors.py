@@ -130,3 +130,18 @@ def test_a_well_formed_html_page_is_named_as_one(page: bytes) -> None:
     with pytest.raises(CrosswalkError, match="the document is an HTML page") as caught:
         for_element(etree.fromstring(page), None)
     assert caught.value.code == "crosswalk.unknown_format"
+
+
+def test_a_root_in_no_namespace_is_said_so() -> None:
+    """A crosswalk of one's own whose ``root:`` has no prefix expects its element in no
+    namespace: the error had said "format 'mine' uses None" (a walkthrough)."""
+    from ir_ingest.crosswalk import _wrong_root, registry
+
+    mine = dataclasses.replace(registry()["oai_dc"], format="mine", roots=("dc",))
+    dc = etree.fromstring(b"<dc xmlns='http://www.openarchives.org/OAI/2.0/oai_dc/'/>")
+    said = str(_wrong_root(dc, mine))
+    assert said == (
+        "a dc element in namespace http://www.openarchives.org/OAI/2.0/oai_dc/; format 'mine' "
+        "expects it in no namespace (its root:, dc, has no prefix)"
+    )
+    assert "None" not in said

@@ -275,9 +275,15 @@ def _wrong_root(root: etree._Element, expected: Crosswalk) -> CrosswalkError:
     for name in expected.roots_clark:
         wanted = etree.QName(name)
         if qname.localname == wanted.localname:
+            # A root: of one's own without a prefix is an element in no namespace.
+            uses = (
+                f"uses {wanted.namespace}"
+                if wanted.namespace
+                else f"expects it in no namespace (its root:, {name}, has no prefix)"
+            )
             return CrosswalkError(
                 f"a {qname.localname} element in namespace {qname.namespace or '(none)'}; "
-                f"format {expected.format!r} uses {wanted.namespace}",
+                f"format {expected.format!r} {uses}",
                 code="crosswalk.wrong_namespace",
             )
     return CrosswalkError(
