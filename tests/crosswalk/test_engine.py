@@ -618,3 +618,20 @@ def test_a_key_given_twice_is_refused_naming_its_line(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert len(load_crosswalk(path).rules) == 2
+
+
+@pytest.mark.parametrize("text", ["", "# my crosswalk, to be written\n", "- format: x\n"])
+def test_an_empty_crosswalk_file_is_said_so(tmp_path: Path, text: str) -> None:
+    """An empty file (or comments only) had been "a crosswalk file is a mapping, got
+    NoneType", in Python's words (a walkthrough)."""
+    path = tmp_path / "mine.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_crosswalk(path)
+    said = str(caught.value)
+    assert "NoneType" not in said
+    assert said.startswith(f"{path}: ")
+    what = "is empty" if text.strip() in ("", "# my crosswalk, to be written") else "a list"
+    assert what in said
+    assert "format:" in said
+    assert "rules:" in said

@@ -238,6 +238,10 @@ def _yaml_error(path: Path, exc: yaml.YAMLError) -> str:
     return f"{where}: cannot read crosswalk: {' '.join(said.split())}"
 
 
+#: What a YAML document that is no mapping is, in YAML's words.
+_YAML_KINDS = {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}
+
+
 def _read_mapping(path: Path) -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
@@ -248,7 +252,12 @@ def _read_mapping(path: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         raise ConfigError(_yaml_error(path, exc)) from exc
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: a crosswalk file is a mapping, got {type(data).__name__}")
+        # Said in YAML's words, not Python's ("got NoneType" for an empty file).
+        what = "is empty" if data is None else f"is a {_YAML_KINDS.get(type(data), 'value')}"
+        raise ConfigError(
+            f"{path}: the file {what}; a crosswalk file is a mapping of keys (format:, rules:, "
+            "…; see plugin/ir_ingest/crosswalk/definition.py)"
+        )
     unknown = set(data) - _FILE_KEYS
     if unknown:
         raise ConfigError(f"{path}: unknown keys {sorted(unknown)}; allowed: {sorted(_FILE_KEYS)}")
