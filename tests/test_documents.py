@@ -81,6 +81,35 @@ def test_file_import_errors_name_the_file(tmp_path: Path) -> None:
         read_file(tmp_path / "missing.xml")
 
 
+def test_a_response_without_oai_pmhs_namespace_is_said_so(tmp_path: Path) -> None:
+    """A saved response whose <OAI-PMH> lost its xmlns (Invenio's test sample, a copy made by
+    hand) had been "cannot tell the format of a OAI-PMH element" (a walkthrough)."""
+    bare = tmp_path / "bare.xml"
+    bare.write_text(
+        "<OAI-PMH><request verb='GetRecord'>http://x/oai</request><GetRecord><record><header>"
+        "<identifier>oai:x:1</identifier></header><metadata><arXiv><id>1</id></arXiv>"
+        "</metadata></record></GetRecord></OAI-PMH>",
+        "utf-8",
+    )
+    with pytest.raises(CrosswalkError) as caught:
+        read_file(bare)
+    assert caught.value.code == "crosswalk.unknown_format"
+    assert str(caught.value) == (
+        f"{bare}: an <OAI-PMH> element in no namespace: an OAI-PMH response declares "
+        'xmlns="http://www.openarchives.org/OAI/2.0/" on it, and this one does not (a copy '
+        "edited by hand?); add it to read the file"
+    )
+    unknown = tmp_path / "unknown.xml"
+    unknown.write_text("<x/>", "utf-8")
+    with pytest.raises(CrosswalkError) as caught:
+        read_file(unknown)
+    assert "cannot tell the format of <x> (in no namespace) (known formats:" in str(caught.value)
+    unknown.write_text("<marc:record xmlns:marc='http://www.loc.gov/MARC21/slim'/>", "utf-8")
+    with pytest.raises(CrosswalkError) as caught:
+        read_file(unknown)
+    assert "of <record> (in namespace http://www.loc.gov/MARC21/slim) (known" in str(caught.value)
+
+
 def test_a_saved_oai_error_response_says_what_the_endpoint_said(tmp_path: Path) -> None:
     answer = tmp_path / "error.xml"
     answer.write_text(

@@ -262,9 +262,18 @@ def for_element(
             f"the document is an HTML page (its root element is {root.tag}), not a record",
             code="crosswalk.unknown_format",
         )
+    qname = etree.QName(root)
+    if not qname.namespace and f"{{{xmlsafe.OAI_NS}}}{local}" in _ENVELOPE:
+        raise CrosswalkError(  # not read as a response: said, not "a OAI-PMH element"
+            f"an <{local}> element in no namespace: an OAI-PMH response declares "
+            f'xmlns="{xmlsafe.OAI_NS}" on it, and this one does not (a copy edited by hand?); '
+            "add it to read the file",
+            code="crosswalk.unknown_format",
+        )
     unnamed = "" if prefix is None else f"no crosswalk is named {prefix!r}, and "
+    where = f"namespace {qname.namespace}" if qname.namespace else "no namespace"
     raise CrosswalkError(
-        f"{unnamed}cannot tell the format of a {root.tag} element "
+        f"{unnamed}cannot tell the format of <{local}> (in {where}) "
         f"(known formats: {', '.join(sorted(crosswalks))})",
         code="crosswalk.unknown_format",
     )
