@@ -21,8 +21,12 @@ if TYPE_CHECKING:
 
 
 def test_an_unusable_database_url_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="cannot open the store"):
+    with pytest.raises(StoreError, match="cannot open the store") as missing:
         Store(f"sqlite:///{tmp_path}/missing-dir/x.sqlite3")
+    # SQLite's own words, "unable to open database file", do not say why (a walkthrough).
+    assert str(missing.value).endswith(
+        f"unable to open database file (its folder {tmp_path}/missing-dir does not exist)"
+    )
     with pytest.raises(StoreError, match=r"\*\*\*") as caught:
         Store("postgresql+psycopg://user:hunter2@127.0.0.1:1/none?connect_timeout=1")
     assert "hunter2" not in str(caught.value)

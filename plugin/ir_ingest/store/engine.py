@@ -69,9 +69,19 @@ def open_engine(url: str) -> Engine:
         ) from exc
     except SQLAlchemyError as exc:
         raise StoreError(
-            f"cannot open the store at {redact_url(url)}: {database_words(exc)}"
+            f"cannot open the store at {redact_url(url)}: {database_words(exc)}{_why(parsed)}"
         ) from exc
     return engine
+
+
+def _why(parsed: URL) -> str:
+    """Why SQLite could not open its file, where SQLite does not say ("unable to open
+    database file"): a folder that is not there (a mistyped --db, a store not yet made)."""
+    path = sqlite_file(parsed) if parsed.get_backend_name() == "sqlite" else None
+    folder = Path(path).parent if path is not None else None
+    if folder is None or folder.is_dir():
+        return ""
+    return f" (its folder {folder} does not exist)"
 
 
 def database_words(exc: SQLAlchemyError) -> str:
