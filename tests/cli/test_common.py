@@ -393,3 +393,20 @@ def test_a_user_agent_no_request_can_send_is_refused_before_asking(
     assert result.exit_code == 2
     assert f"Invalid value for '--user-agent': {agent!r}; give printable" in result.output
     assert not (tmp_path / "cli.sqlite3").exists()
+
+
+def test_a_broken_config_file_does_not_hide_help_or_the_codes(tmp_path: Path) -> None:
+    """A config file in error (a quote left open) stopped every command, ``export --help``
+    and ``codes`` too, which read no config (a walkthrough); a command that reads it still
+    says the error."""
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text('[sources.demo]\nurl = "http://127.0.0.1:9/oai\n', encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    for args in (["export", "--help"], ["harvest", "-h"], ["codes", "xml.empty"], ["codes"]):
+        result = runner.invoke(app, ["--db", db, "--config", str(config), *args])
+        assert result.exit_code == 0, (args, result.output)
+        assert not result.output.startswith("error:"), args
+    for args in (["harvest", "demo"], ["crosswalk", "x.xml"]):
+        result = runner.invoke(app, ["--db", db, "--config", str(config), *args])
+        assert result.exit_code == 1, (args, result.output)
+        assert result.output.startswith(f"error: config file {config}: "), result.output
