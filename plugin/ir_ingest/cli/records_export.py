@@ -10,15 +10,8 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import msgspec
 import typer
 
-from ir_ingest.cli.common import (
-    OutputOption,
-    Settings,
-    app,
-    chosen_format,
-    fail_cleanly,
-    whole_number,
-    written_whole,
-)
+from ir_ingest.cli.common import Settings, app, fail_cleanly, whole_number
+from ir_ingest.cli.output import OutputOption, chosen_format, written_whole
 from ir_ingest.console import err, stdout_for_output
 from ir_ingest.errors import IngestError
 from ir_ingest.wording import counted

@@ -8,15 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ir_ingest.cli.common import (
-    OutputOption,
-    Settings,
-    app,
-    chosen_format,
-    fail_cleanly,
-    whole_number,
-    write_text,
-)
+from ir_ingest.cli.common import Settings, app, fail_cleanly, whole_number
+from ir_ingest.cli.output import OutputOption, chosen_format, write_text
 from ir_ingest.console import out, print_runs, write_out
 from ir_ingest.errors import IngestError, UsageError
 from ir_ingest.report import render

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ir_ingest.cli.common import fail_cleanly, write_text
+from ir_ingest.cli.common import fail_cleanly
+from ir_ingest.cli.output import write_text
 from ir_ingest.config import AUTO_PREFIX
 from ir_ingest.console import err, harvest_progress, out, print_run
 from ir_ingest.errors import ConfigError, CrosswalkChoiceError, UsageError
