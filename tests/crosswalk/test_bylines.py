@@ -170,6 +170,9 @@ def test_what_follows_a_name_of_an_author_line_stays_with_it(
     [
         ("J. Smith and K. Jones, editors", 2, "editors"),
         ("Maria Lindqvist, Tomas Berg, and Ines Castell, eds.", 3, "eds."),
+        # "translators" had been B. Das's affiliation: no plural but editors' was listed.
+        ("A. Rao and B. Das, translators", 2, "translators"),
+        ("A. Rao and B. Das, illustrators", 2, "illustrators"),
     ],
 )
 def test_a_plural_role_after_an_author_line_is_each_ones(
@@ -177,7 +180,8 @@ def test_a_plural_role_after_an_author_line_is_each_ones(
 ) -> None:
     agents = agents_of(value)
     assert len(agents) == people
-    assert {(a["role"], a["role_source"]) for a in agents} == {("edt", role_source)}
+    code = {"editors": "edt", "eds.": "edt", "translators": "trl", "illustrators": "ill"}
+    assert {(a["role"], a["role_source"]) for a in agents} == {(code[role_source], role_source)}
     assert "eds" not in agents[0]["name"]  # each name as written: the role is after the last
 
 
