@@ -61,11 +61,7 @@ def field_type(
             return None  # source_stats…: keys of the crosswalk's choosing
         if not isinstance(holder, inspect.StructType):
             raise ConfigError(f"{where}: {named} holds a value, not fields; cannot put {part!r}")
-        found = next((f.type for f in holder.fields if f.encode_name == part), None)
-        if found is None:
-            names = ", ".join(sorted(f.encode_name for f in holder.fields))
-            raise ConfigError(f"{where}: {named} has no field {part!r}; its fields: {names}")
-        current = found
+        current = _field(where, holder, part, named)
     full = ".".join(filter(None, [built, str(target).removesuffix("[]")]))
     if target.append and current is not None and not _is_list(current):
         raise ConfigError(f"{where}: {full} holds one value; write it without []")
@@ -86,12 +82,17 @@ def check_field_named(where: str, dotted: str) -> None:
         holder = _item(current) if current is not None else None
         if not isinstance(holder, inspect.StructType):
             return  # a free-form mapping, or a value: nothing below to check
-        found = next((f.type for f in holder.fields if f.encode_name == part), None)
-        if found is None:
-            named = ".".join(parts[:depth]) or "the record"
-            names = ", ".join(sorted(f.encode_name for f in holder.fields))
-            raise ConfigError(f"{where}: {named} has no field {part!r}; its fields: {names}")
-        current = found
+        current = _field(where, holder, part, ".".join(parts[:depth]) or "the record")
+
+
+def _field(where: str, holder: inspect.StructType, part: str, named: str) -> inspect.Type:
+    """The type of ``holder``'s field ``part`` (``named`` says whose); a :class:`ConfigError`
+    saying which fields there are when it has none."""
+    found = next((f.type for f in holder.fields if f.encode_name == part), None)
+    if found is None:
+        names = ", ".join(sorted(f.encode_name for f in holder.fields))
+        raise ConfigError(f"{where}: {named} has no field {part!r}; its fields: {names}")
+    return found
 
 
 def check_keys(where: str, field: inspect.Type | None, target: TargetPath, keys: list[str]) -> None:
