@@ -633,6 +633,7 @@ def test_a_value_no_run_can_take_exits_2_before_the_store_is_opened(
             "--until '2024-01-01T25:00:00Z' is written as a date, but no such",
         ),
         (["--from", "2024-02-01", "--until", "2024-01-01"], "after --until 2024-01-01"),
+        (["--from", "2999-01-01"], "--from 2999-01-01 is in the future (it is "),
         (["--set", " "], "--set must name a set"),
         (["--set", " openaire "], "--set has white space around it: ' openaire '"),
         (["--prefix", ""], "--prefix must name a format, or be auto"),

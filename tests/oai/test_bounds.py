@@ -10,6 +10,7 @@ import pytest
 
 from ir_ingest.errors import ConfigError
 from ir_ingest.oai.harvest import run_harvest
+from ir_ingest.oai.plan import check_not_future
 from ir_ingest.oai.provider import ProvidedRecord, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
@@ -111,6 +112,25 @@ def test_a_from_after_until_is_a_config_error(store: Store) -> None:
             from_date="2024-05-10",
             until_date="2024-05-01",
         )
+
+
+def test_a_from_in_the_future_is_a_config_error_before_any_request(store: Store) -> None:
+    with pytest.raises(ConfigError, match=r"--from 2999-01-01 is in the future \(it is 2"):
+        run_harvest("http://127.0.0.1:9/oai", "oai_dc", store=store, from_date="2999-01-01")
+
+
+def test_a_from_up_to_a_day_ahead_of_this_clock_is_taken() -> None:
+    """Today in UTC+14 is tomorrow in UTC; an endpoint's clock may run fast."""
+    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    check_not_future("2026-12-01", now)
+    check_not_future("2026-12-01T11:59:59Z", now)
+    check_not_future(None, now)
+    with pytest.raises(
+        ConfigError,
+        match=r"--from 2026-12-01T12:00:01Z is in the future \(it "
+        r"is 2026-11-30T12:00:00Z now\): nothing is stamped after it yet",
+    ):
+        check_not_future("2026-12-01T12:00:01Z", now)
 
 
 def test_an_until_before_the_incremental_start_is_a_config_error(store: Store) -> None:

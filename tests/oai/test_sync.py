@@ -290,8 +290,9 @@ def test_an_empty_set_is_refused_before_any_request(
 def test_a_run_with_a_later_from_does_not_move_the_next_runs_start(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:
-    # A mistyped year: the run finds nothing, and must not make later runs skip everything.
-    typo = _run(store, demo_records, from_date="2030-01-01")
+    # A mistyped year (2026 for 2016), after every record: the run finds nothing, and must not
+    # make later runs skip everything.  (One in the future is refused: check_not_future.)
+    typo = _run(store, demo_records, from_date="2026-06-01")
     assert (typo.status, typo.total) == ("completed", 0)
     scheduled = _run(store, demo_records)
     assert scheduled.from_date is None

@@ -35,6 +35,7 @@ from ir_ingest.oai.plan import (
     HarvestOptions,
     asks_for_all_of,
     bounds_at,
+    check_not_future,
     check_set,
     left_issue,
     note_clock,
@@ -66,6 +67,7 @@ def check_options(options: HarvestOptions) -> None:
     if not 1 <= options.parallel <= MAX_PARALLEL:
         raise UsageError(f"parallel must be between 1 and {MAX_PARALLEL}, got {options.parallel}")
     bounds_at(options, day=False)
+    check_not_future(options.from_date, datetime.now(UTC))
     if options.set_spec is not None and not options.set_spec.strip():
         # Sent as "set=", it asked some endpoints for every record and others for none.
         raise UsageError("--set must name a set, such as openaire (leave it out for all)")

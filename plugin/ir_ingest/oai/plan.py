@@ -139,6 +139,23 @@ def bounds_at(options: HarvestOptions, day: bool) -> HarvestOptions:
     return replace(options, from_date=bounds["from"], until_date=bounds["until"])
 
 
+#: How far ahead of this machine's clock a ``--from`` may be: a date typed where the day has
+#: begun already (UTC+14 is a day ahead of UTC), or an endpoint whose clock runs fast.
+FUTURE_SLACK = timedelta(days=1)
+
+
+def check_not_future(from_date: str | None, now: datetime) -> None:
+    """Refuse a ``--from`` later than ``now`` (give or take :data:`FUTURE_SLACK`): nothing is
+    stamped there yet, and the run would complete having harvested nothing, as a mistyped year
+    ("2062" for "2026") did without a word (a walkthrough)."""
+    since = _moment(from_date)
+    if since is not None and since > now + FUTURE_SLACK:
+        raise UsageError(
+            f"--from {from_date} is in the future (it is {format_datestamp(now)} now): "
+            "nothing is stamped after it yet"
+        )
+
+
 def _check_order(from_date: str | None, until_date: str | None, start: str) -> None:
     """Refuse a ``from`` after ``until``: the endpoint would answer noRecordsMatch (or
     badArgument, §3.3.1), and the run would complete having asked for nothing."""
