@@ -98,6 +98,12 @@ def test_tombstones_of_records_never_held_are_not_counted_as_deleted() -> None:
         report.summary()
     )
     assert "never held" in element_text(render.to_html(report), "tombstone-only")
+    counts = html.fromstring(render.to_html(report)).find(".//ul[@id='counts']")
+    assert counts is not None
+    outcome = counts.find("li[@data-outcome='tombstone_only']")
+    assert outcome is not None
+    assert str(outcome.findtext("b")) == "1"
+    assert str(outcome.find("b").tail).split() == ["tombstone", "only"], "in words"  # type: ignore[union-attr]
     stored = report.to_dict()
     del stored["counts"]["tombstone_only"]  # a report stored before the outcome existed
     assert "never held" not in RunReport.from_dict(stored).summary()
