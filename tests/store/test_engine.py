@@ -21,12 +21,20 @@ if TYPE_CHECKING:
 
 
 def test_an_unusable_database_url_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "test.log").write_text("")
     with pytest.raises(StoreError, match="cannot open the store") as missing:
         Store(f"sqlite:///{tmp_path}/missing-dir/x.sqlite3")
     # SQLite's own words, "unable to open database file", do not say why (a walkthrough).
     assert str(missing.value).endswith(
         f"unable to open database file (its folder {tmp_path}/missing-dir does not exist)"
     )
+    with pytest.raises(StoreError, match="cannot open the store") as a_file:
+        Store(f"sqlite:///{tmp_path}/test.log/x.sqlite3")
+    assert str(a_file.value).endswith(f"({tmp_path}/test.log is a file, not a folder)")
+    # No user, root included, may make files in /proc/self (a read-only folder).
+    with pytest.raises(StoreError, match="cannot open the store") as read_only:
+        Store("sqlite:////proc/self/x.sqlite3")
+    assert str(read_only.value).endswith("(its folder /proc/self cannot be written)")
     with pytest.raises(StoreError, match=r"\*\*\*") as caught:
         Store("postgresql+psycopg://user:hunter2@127.0.0.1:1/none?connect_timeout=1")
     assert "hunter2" not in str(caught.value)

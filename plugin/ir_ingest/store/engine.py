@@ -6,6 +6,7 @@ An engine is opened with the store's tables migrated to the schema this version 
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import time
@@ -76,11 +77,16 @@ def open_engine(url: str) -> Engine:
 
 def _why(parsed: URL) -> str:
     """Why SQLite could not open its file, where SQLite does not say ("unable to open
-    database file"): a folder that is not there (a mistyped --db, a store not yet made)."""
+    database file"): a folder that is not there (a mistyped --db, a store not yet made), a file
+    where the folder should be, or a folder this user cannot write in (a read-only mount)."""
     path = sqlite_file(parsed) if parsed.get_backend_name() == "sqlite" else None
-    folder = Path(path).parent if path is not None else None
-    if folder is None or folder.is_dir():
+    if path is None:
         return ""
+    folder = Path(path).parent
+    if folder.is_dir():
+        return "" if os.access(folder, os.W_OK) else f" (its folder {folder} cannot be written)"
+    if folder.exists():
+        return f" ({folder} is a file, not a folder)"
     return f" (its folder {folder} does not exist)"
 
 
