@@ -207,6 +207,39 @@ def test_integer_refuses_a_page_range(value: str) -> None:
             },
         ),
         ("Acta; Volume 12; 100", {"title": "Acta", "volume": "12", "pages": {"start": "100"}}),
+        # Reference lists' forms: no comma before the volume, or before the pages.
+        (
+            "Nature 421(6926):805-806",
+            {
+                "title": "Nature",
+                "volume": "421",
+                "issue": "6926",
+                "pages": {"start": "805", "end": "806"},
+            },
+        ),
+        (
+            "Sociologische Gids, 47(2) 77-94.",
+            {
+                "title": "Sociologische Gids",
+                "volume": "47",
+                "issue": "2",
+                "pages": {"start": "77", "end": "94"},
+            },
+        ),
+        (
+            "J. Phys.: Conf. Ser. 1234(1) e012345 (2019)",
+            {
+                "title": "J. Phys.: Conf. Ser.",
+                "volume": "1234",
+                "issue": "1",
+                "publication_date": "2019",
+                "pages": {"start": "e012345"},
+            },
+        ),
+        (
+            "Acta 7(1), xii-xv",
+            {"title": "Acta", "volume": "7", "issue": "1", "pages": {"start": "xii", "end": "xv"}},
+        ),
         # Zenodo's with the journal's ISSN and no pages: it had been the title whole.
         (
             "Musytari: Neraca Manajemen, ISSN 3025-9495, 25(7), (2026-06-03)",
@@ -225,7 +258,12 @@ def test_citation(value: str, expected: dict[str, object]) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["A chapter title, 133-150, (2026-06-10)", "Journal of X, 31(4) and more"]
+    "value",
+    [
+        "A chapter title, 133-150, (2026-06-10)",
+        "Journal of X, 31(4) and more",
+        "Journal of X 31(4) and",
+    ],
 )
 def test_a_citation_in_a_form_not_read_is_no_title(value: str) -> None:
     # Read as a plain title, it had become the host's title, volume and date in it.

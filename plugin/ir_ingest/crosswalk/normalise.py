@@ -195,12 +195,18 @@ _CITATION = re.compile(
 #: The form Zenodo and many journals write: "Journal of X, 11(5), 613-616, (2024-06-01)"
 #: (perhaps the journal's ISSN, then volume, issue in parentheses, perhaps pages, perhaps the
 #: date).  The parts after the title are anchored by their commas and parentheses, so a title
-#: is never split where it merely holds a comma ("Journal of X, Series B, 3(2), 1-9").
+#: is never split where it merely holds a comma ("Journal of X, Series B, 3(2), 1-9").  A
+#: reference list's forms go without some commas: "Nature 421(6926):805-806", "Sociologische
+#: Gids, 47(2) 77-94." (a volume straight after the title must be digits before its "(").
 _NUMBERED_CITATION = re.compile(
-    r"^(?P<title>[^;]*?[^;\s,]),\s*(?:ISSN:?\s*(?P<issn>\d{4}-?\d{3}[\dXx])\s*,\s*)?"
-    r"(?P<volume>[\w./-]+)\s*\((?P<issue>[\w./-]+)\)"
-    r"(?:\s*,\s*(?:pp?\.\s*)?(?P<start>\w+)(?:\s*[-\u2013]\s*(?P<end>\w+))?)?\s*,?\s*"
-    r"(?:\((?P<year>\d{4}(?:-\d{2}){0,2})\))?\s*[,.]?$"
+    r"^(?P<title>[^;]*?[^;\s,])(?:,\s*|\s+(?=\d+\())"
+    r"(?:ISSN:?\s*(?P<issn>\d{4}-?\d{3}[\dXx])\s*,\s*)?"
+    r"(?P<volume>[\w./-]+)\((?P<issue>[\w./-]+)\)"
+    # A page is a number, perhaps with letters ("e1234", "S12"), or in roman numerals.
+    r"(?:(?:\s*[,:]\s*|\s+)(?:pp?\.\s*)?(?P<start>\w*\d\w*|[ivxlcdm]+)"
+    r"(?:\s*[-\u2013]\s*(?P<end>\w+))?)?\s*,?\s*"
+    r"(?:\((?P<year>\d{4}(?:-\d{2}){0,2})\))?\s*[,.]?$",
+    re.IGNORECASE,
 )
 #: What no title holds: a volume and issue ("25(7)") or a date in parentheses
 #: ("(2026-06-03)").  A citation in a form not read had become its journal's whole title.
