@@ -193,6 +193,8 @@ def test_normaliser_operations_are_wired() -> None:
     assert compile_operation("edtf")("2020-12-18T10:00:00Z") == "2020-12-18"
     assert compile_operation("language")("English") == "eng"
     assert compile_operation("agent")("Imani, Yassaman")["family_name"] == "Imani"
+    # As in agents: where a work came from names no one (the value goes to extra).
+    assert compile_operation("agent")("Digitized by Internet Archive") is None
     assert len(compile_operation("agents")("Imani, Yassaman; Schlappa, Hans")) == 2
     assert compile_operation("identifier")("9781315204956")["scheme"] == "isbn"
     assert compile_operation("integer")("312") == 312

@@ -69,6 +69,13 @@ def agent(value: str) -> dict[str, Any]:
     return _agent(name, organisation_test=True)
 
 
+def named_agent(value: str) -> dict[str, Any] | None:
+    """The ``agent`` operation: :func:`agent`, but a provenance statement ("Digitized by
+    Internet Archive": :func:`.placeholders.is_provenance`) names no agent, as in
+    :func:`agents`: ``None``, the value kept in ``extra``."""
+    return None if is_provenance(clean_text(value)) else agent(value)
+
+
 def agents(value: str) -> list[dict[str, Any] | None]:
     """Parse a string of one or more names (a Dublin Core creator or contributor) into Agents.
 

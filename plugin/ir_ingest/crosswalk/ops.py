@@ -222,7 +222,7 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "resource_type": (resource_type, _check_only),
     "edtf": (_plain(dates.edtf_date), _no_arg),
     "language": (_plain(normalise.language), _no_arg),
-    "agent": (_plain(names.agent), _no_arg),
+    "agent": (_plain(names.named_agent), _no_arg),
     "agents": (_plain(names.agents), _no_arg),
     "identifier": (identifier, _optional_str),
     "url": (_plain(identifiers.url), _no_arg),
