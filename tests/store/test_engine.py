@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
 import threading
 from typing import TYPE_CHECKING
 
@@ -14,9 +16,10 @@ from ir_ingest.errors import StoreError
 from ir_ingest.store import Store, redact_url, source_key
 from ir_ingest.store.engine import store_files
 from tests.conftest import POSTGRES_URL, unavailable
-from tests.store.test_store import REPO
+from tests.store.test_store import REPO, _entry
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 
@@ -38,6 +41,47 @@ def test_an_unusable_database_url_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"\*\*\*") as caught:
         Store("postgresql+psycopg://user:hunter2@127.0.0.1:1/none?connect_timeout=1")
     assert "hunter2" not in str(caught.value)
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder holding a store (its records written, then closed) that can no longer be
+    written in: a tmpfs remounted read-only (a backup's mount) where the tests run as root, as
+    they do in CI; for another user, the folder's write permission taken away."""
+    folder = tmp_path / "backup"
+    folder.mkdir()
+    root = os.geteuid() == 0
+    if root:
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(folder)], check=True)
+    try:
+        store = Store(f"sqlite:///{folder}/ir.sqlite3")
+        store.save_page(None, [_entry("oai:kept")], None)
+        store.close()
+        if root:
+            subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        else:
+            folder.chmod(0o555)
+        yield folder
+    finally:
+        if root:
+            subprocess.run(["umount", str(folder)], check=True)
+        else:
+            folder.chmod(0o755)
+
+
+def test_a_store_in_a_folder_that_cannot_be_written_says_how_to_read_it(
+    read_only_folder: Path,
+) -> None:
+    path = read_only_folder / "ir.sqlite3"
+    with pytest.raises(StoreError) as refused:
+        Store(f"sqlite:///{path}")
+    hint = f"give --db 'sqlite:///file:{path}?immutable=1&uri=true'"
+    assert str(refused.value).endswith(
+        f"(its folder {read_only_folder} cannot be written; to read the store there, {hint})"
+    )
+    store = Store(f"sqlite:///file:{path}?immutable=1&uri=true")
+    assert [r.source.oai_identifier for r in store.iter_records()] == ["oai:kept"]
+    store.close()
 
 
 @pytest.mark.parametrize(

@@ -83,8 +83,17 @@ def _why(parsed: URL) -> str:
     if path is None:
         return ""
     folder = Path(path).parent
+    if folder.is_dir() and os.access(folder, os.W_OK):
+        return ""
     if folder.is_dir():
-        return "" if os.access(folder, os.W_OK) else f" (its folder {folder} cannot be written)"
+        # SQLite reads a WAL store only beside files it makes there (-shm), unless told that
+        # nothing changes the file: a store on a read-only mount (a backup) is read so.
+        hint = (
+            f"; to read the store there, give --db 'sqlite:///file:{path}?immutable=1&uri=true'"
+            if Path(path).is_file()
+            else ""
+        )
+        return f" (its folder {folder} cannot be written{hint})"
     if folder.exists():
         return f" ({folder} is a file, not a folder)"
     return f" (its folder {folder} does not exist)"
