@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pytest
@@ -125,6 +126,14 @@ def test_bad_config_names_the_problem(tmp_path: Path, text: str, message: str) -
     assert "abc123" not in str(caught.value)
 
 
+def test_a_config_error_names_its_file_as_every_config_error_does(tmp_path: Path) -> None:
+    # One problem had been said "x.toml: …" and a file TOML cannot read "config file x.toml: …".
+    for text in ("[sources.a]\nurl = 5\n", "[sources.a\n"):
+        path = _write(tmp_path, text)
+        with pytest.raises(ConfigError, match=f"^config file {re.escape(str(path))}: "):
+            load_config(path)
+
+
 def test_every_problem_of_a_file_is_said_at_once(tmp_path: Path) -> None:
     # A manager had fixed a config one error a try (a walkthrough).
     (tmp_path / "afile").write_text("")
@@ -140,7 +149,7 @@ def test_every_problem_of_a_file_is_said_at_once(tmp_path: Path) -> None:
         load_config(path)
     head, *listed = str(caught.value).split("\n")
     assert head == f"config file {path}: 10 problems:"
-    said = [line.removeprefix(f"  - {path}: ") for line in listed]
+    said = [line.removeprefix("  - ") for line in listed]  # the file named once, above
     assert said == [
         "[sources.b]: unknown keys ['colour']; allowed: ['crosswalk', 'prefix', 'profile', "
         "'repository', 'schedule', 'set', 'url', 'url_env']",

@@ -26,16 +26,16 @@ def load_config(path: Path | None) -> Config:
         path = DEFAULT_CONFIG
     data = _read_toml(path)
     problems = Problems()
-    _check_top_level(path, data, problems)
+    _check_top_level(data, problems)
     sources = {
         name: source
-        for name, spec in _named(path, data, "sources", problems)
-        if (source := read_source(path, name, spec, problems)) is not None
+        for name, spec in _named(data, "sources", problems)
+        if (source := read_source(name, spec, problems)) is not None
     }
     targets = {
         name: target
-        for name, spec in _named(path, data, "targets", problems)
-        if (target := read_target(path, name, spec, problems)) is not None
+        for name, spec in _named(data, "targets", problems)
+        if (target := read_target(name, spec, problems)) is not None
     }
     folders = _crosswalk_dirs(path, data.get("crosswalk_dirs", []), problems)
     problems.raise_any(path)
@@ -56,7 +56,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path}: {exc}") from exc
 
 
-def _check_top_level(path: Path, data: dict[str, Any], problems: Problems) -> None:
+def _check_top_level(data: dict[str, Any], problems: Problems) -> None:
     """Keys of the file outside its tables: ``crosswalk_dirs`` alone is one."""
     unknown = set(data) - {"sources", "targets", "crosswalk_dirs"}
     if not unknown:
@@ -66,27 +66,27 @@ def _check_top_level(path: Path, data: dict[str, Any], problems: Problems) -> No
     store = [key for key in ("db", "database", "db_url", "store") if key in unknown]
     if store:
         known += f" (the store is not the config's: give --db URL or IR_INGEST_DB, not {store[0]})"
-    problems.add(f"{path}: unknown keys {sorted(unknown)}; {known}")
+    problems.add(f"unknown keys {sorted(unknown)}; {known}")
 
 
-def _named(path: Path, data: dict[str, Any], key: str, problems: Problems) -> list[tuple[str, Any]]:
+def _named(data: dict[str, Any], key: str, problems: Problems) -> list[tuple[str, Any]]:
     """The ``[key.NAME]`` tables of the file, by name."""
     tables = data.get(key, {})
     if isinstance(tables, dict):
         return list(tables.items())
     # [[sources]] (an array of tables) is the likeliest slip: each needs a name.
-    problems.add(f"{path}: {key} are tables with a name each, written [{key}.NAME], got {tables!r}")
+    problems.add(f"{key} are tables with a name each, written [{key}.NAME], got {tables!r}")
     return []
 
 
 def _crosswalk_dirs(path: Path, value: Any, problems: Problems) -> tuple[Path, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        problems.add(f"{path}: crosswalk_dirs is a list of folders, got {value!r}")
+        problems.add(f"crosswalk_dirs is a list of folders, got {value!r}")
         return ()
     folders = tuple((path.parent / item).resolve() for item in value)
     for folder in folders:
         if folder.is_file():
-            problems.add(f"{path}: crosswalk folder {str(folder)!r} is a file, not a folder")
+            problems.add(f"crosswalk folder {str(folder)!r} is a file, not a folder")
         elif not folder.is_dir():
-            problems.add(f"{path}: crosswalk folder {str(folder)!r} does not exist")
+            problems.add(f"crosswalk folder {str(folder)!r} does not exist")
     return folders

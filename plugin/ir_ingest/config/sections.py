@@ -39,16 +39,18 @@ class Problems:
             self.add(str(exc))
 
     def raise_any(self, path: Path) -> None:
+        """Say every problem at once, the file named once, as each error reading it is said
+        ("config file ir-ingest.toml: …")."""
         if len(self.said) == 1:
-            raise ConfigError(self.said[0])
+            raise ConfigError(f"config file {path}: {self.said[0]}")
         if self.said:
             listed = "".join(f"\n  - {message}" for message in self.said)
             raise ConfigError(f"config file {path}: {len(self.said)} problems:{listed}")
 
 
-def read_source(path: Path, name: str, spec: Any, problems: Problems) -> SourceConfig | None:
+def read_source(name: str, spec: Any, problems: Problems) -> SourceConfig | None:
     """The source ``[sources.NAME]`` describes; ``None`` with its problems added."""
-    where = f"{path}: [sources.{name}]"
+    where = f"[sources.{name}]"
     if not isinstance(spec, dict):
         problems.add(f"{where} must be a table, got {spec!r}")
         return None
@@ -165,9 +167,9 @@ def _check_url(where: str, url: Any, instead: str) -> None:
         )
 
 
-def read_target(path: Path, name: str, spec: Any, problems: Problems) -> TargetConfig | None:
+def read_target(name: str, spec: Any, problems: Problems) -> TargetConfig | None:
     """The target ``[targets.NAME]`` describes; ``None`` with its problems added."""
-    where = f"{path}: [targets.{name}]"
+    where = f"[targets.{name}]"
     if not isinstance(spec, dict):
         problems.add(f"{where} must be a table, got {spec!r}")
         return None
