@@ -220,6 +220,19 @@ def test_bad_operation_specs_are_config_errors(spec: object, message: str) -> No
         compile_operation(spec)
 
 
+def test_re2s_limits_are_named_only_where_they_are_why_a_pattern_is_refused() -> None:
+    with pytest.raises(ConfigError) as lookaround:
+        compile_operation({"match": "^(?!x)"})
+    assert str(lookaround.value).endswith(
+        "(crosswalk expressions are run by RE2, which has no "
+        "backreferences or lookaround: for a value that must "
+        "not match, not_match)"
+    )
+    with pytest.raises(ConfigError) as slip:
+        compile_operation({"match": "(abc"})
+    assert str(slip.value) == "bad regular expression '(abc': missing ): (abc"
+
+
 def test_every_operation_has_a_docstring() -> None:
     for name, (func, _) in OPERATIONS.items():
         assert func.__doc__, f"operation {name} is undocumented"

@@ -99,11 +99,22 @@ def compile_pattern(pattern: str) -> Pattern:
     except re2.error as exc:
         reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
         raise ConfigError(
-            f"bad regular expression {pattern!r}: {reason} (crosswalk expressions are run by "
-            "RE2, which has no backreferences or lookaround: for a value that must not match, "
-            "not_match)"
+            f"bad regular expression {pattern!r}: {reason}{_why_re2(pattern)}"
         ) from exc
     return regexp
+
+
+def _why_re2(pattern: str) -> str:
+    """What RE2 cannot run that Python's ``re`` can, said where that is why it was refused: a
+    plain slip ("(abc", a parenthesis missing) is bad under either, and the note would mislead."""
+    try:
+        re.compile(pattern)
+    except re.error:
+        return ""
+    return (
+        " (crosswalk expressions are run by RE2, which has no backreferences or lookaround: "
+        "for a value that must not match, not_match)"
+    )
 
 
 def _unicode_classes(pattern: str) -> str:
