@@ -376,3 +376,18 @@ def test_a_reprocess_report_says_what_each_updated_record_changed(store: Store) 
         "<del>Bell &lt;b&gt;title&lt;/b&gt;</del> → <ins>Bell title</ins></td>"
     )
     assert row in page
+
+
+def test_a_reprocess_commits_its_counts_with_each_batch(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a harvest does with each page: a reprocess killed between the few-second saves of
+    its report had been listed with the records of its last save only."""
+    for number in range(3):
+        raw = RAW.replace(b"oai:x:1", f"oai:x:{number}".encode())
+        harvested = HarvestedRecord("urn:test", f"oai:x:{number}", "2024-01-01", "oai_dc", raw)
+        store.save_page(None, [process(harvested)], None)
+    monkeypatch.setattr("ir_ingest.jobs.reprocess.BATCH", 1)
+    listed: list[int | None] = []
+    reprocess(store, on_batch=lambda report: listed.append(store.list_runs(1)[0].records))
+    assert listed == [1, 2, 3]

@@ -29,6 +29,7 @@ import contextlib
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -146,7 +147,8 @@ def _reprocess(
             if (record.repository, record.identifier) in current
         ]
         written = [entry for entry in entries if entry.record is not None]
-        store.save_page(report.run_id, written, None)
+        # Its counts committed with the batch, as a harvest's with each page: exact if killed.
+        store.save_page(report.run_id, written, None, partial(report.counts_with, entries))
         report.add(_failed_kept(entries))
         keep()
         if on_batch is not None:
@@ -189,7 +191,8 @@ def _retry_rejects(
             untried["reprocess.rejects_superseded"] += 1
         else:
             untried["reprocess.rejects_other_format"] += 1
-    store.save_page(report.run_id, [entry for entry in entries if entry.record is not None], None)
+    written = [entry for entry in entries if entry.record is not None]
+    store.save_page(report.run_id, written, None, partial(report.counts_with, entries))
     recovered = [(e.harvested.repository, e.harvested.identifier) for e in entries if e.record]
     store.drop_rejects([*settled, *recovered])
     report.add(_failed_kept(entries))

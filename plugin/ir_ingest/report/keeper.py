@@ -6,8 +6,8 @@ reports only its own.  So a running run's report is also written after its first
 every few seconds, and after its last page; ``ir-ingest report RUN_ID`` shows it, up to a few
 seconds before the run was killed.  Not each page's: a report lists up to thousands of records
 with issues (2.3 MB of JSON and 250 ms for 5,000, against some 10 ms for a page's commit).  A
-harvest's counts are exact all the same: they are committed with each page
-(``Store.save_page``), and shown over the report's.
+run's counts are exact all the same: they are committed with each page of a harvest and
+each batch of a reprocess (``Store.save_page``), and shown over the report's.
 """
 
 from __future__ import annotations
