@@ -170,7 +170,7 @@ def test_agent_russian_style_family_name_first(value: str, family: str, given: s
         # Vietnamese Văn after the family name, a given name before them.
         ("DE Smith", "Smith", "DE"),
         ("Van Nguyen", "Nguyen", "Van"),
-        ("Le Van Thanh", "Thanh", "Le Van"),
+        ("Le Van Thanh", "Le", "Van Thanh"),  # Lê: test_agent_vietnamese_family_name_first
         ("Juan DE LA Cruz", "DE LA Cruz", "Juan"),
         ("Juan de la Cruz", "de la Cruz", "Juan"),
     ],
@@ -180,3 +180,28 @@ def test_agent_particles_and_a_family_name_alone(
 ) -> None:
     agent = names.agent(value)
     assert (agent["family_name"], agent.get("given_name")) == (family, given)
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given"),
+    [
+        # Vietnamese write the family name first: it had been read as a given name.
+        ("Nguyễn Văn Anh", "Nguyễn", "Văn Anh"),
+        ("Nguyen Van Anh", "Nguyen", "Van Anh"),
+        ("Trần Thị Mai", "Trần", "Thị Mai"),
+        ("Đặng Thái Sơn", "Đặng", "Thái Sơn"),
+        ("Pham Minh Chinh", "Pham", "Minh Chinh"),
+        ("NGUYEN Van Anh", "NGUYEN", "Van Anh"),
+        ("Nguyen Anh", "Nguyen", "Anh"),  # no one's given name is Nguyen
+        # The Western order; and what a sign too weak leaves so.
+        ("Anh Van Nguyen", "Nguyen", "Anh Van"),
+        ("Viet Thanh Nguyen", "Nguyen", "Viet Thanh"),
+        ("Tran Anh", "Anh", "Tran"),  # two words: Trần Anh or Anh Trần
+        ("Le Minh Nguyen", "Nguyen", "Le Minh"),  # two family names: which is first?
+        ("Ho Yin Chan", "Chan", "Ho Yin"),  # Cantonese: Ho begins given names
+        ("Do Hyun Kim", "Kim", "Do Hyun"),  # Korean: Do-hyun
+    ],
+)
+def test_agent_vietnamese_family_name_first(value: str, family: str, given: str) -> None:
+    agent = names.agent(value)
+    assert (agent["family_name"], agent["given_name"]) == (family, given)

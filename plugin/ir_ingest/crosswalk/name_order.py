@@ -4,7 +4,8 @@
 :func:`family_words` finds that its words show the family name first: initials after it
 ("Rizaev J.A."), a patronymic after the given name ("Karimova Dilnoza Baxtiyor qizi"), the
 family name in capitals ("ZHANG Wei"), a Russian-style family name ("Karimova Dilnoza"), a
-common Chinese family name before a pinyin given name of two syllables ("Wang Xiaoming").
+common Chinese family name before a pinyin given name of two syllables ("Wang Xiaoming"), a
+common Vietnamese family name first ("Nguyễn Văn Anh").
 Each rule acts only on a strong sign: a name turned wrongly is worse than one left in the
 order it was read, so "Zhang Wei", "Pushkin Aleksandr" stay given name first.
 """
@@ -12,6 +13,7 @@ order it was read, so "Zhang Wei", "Pushkin Aleksandr" stay given name first.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Particles that begin a family name written after the given name ("Jan van der Berg"), or in
 # capitals before it ("DE LA CRUZ Juan").  The Dutch 't (het) of "van 't Hoff" is one: "Hoff,
@@ -74,6 +76,16 @@ _KOREAN_FAMILY_NAMES = frozenset(
     ("kim", "lee", "park", "choi", "jung", "kang", "cho", "yoon", "jang", "lim", "han", "oh",
      "seo", "shin", "kwon", "hwang", "ahn", "song", "yoo", "hong")
 )  # fmt: skip
+# The commonest Vietnamese family names (some 90 people in 100 in Vietnam bear one), without
+# their diacritics (Nguyễn, Trần, Đặng).  Not those that are given names as often, or begin
+# other peoples' given names written before the family name: Ly, Mai, Lam, Ha (Vietnamese
+# given names), Ho ("Ho Yin Chan", Cantonese), Do ("Do Hyun Kim", Korean).
+_VIETNAMESE_FAMILY_NAMES = frozenset(
+    ("nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui",
+     "ngo", "duong", "trinh", "dinh", "truong", "dao", "doan")
+)  # fmt: skip
+# Đ and đ have no decomposition that drops their stroke.
+_STROKED_D = str.maketrans("Đđ", "Dd")
 # A pinyin syllable's initial and final, roughly: they let through some syllables Mandarin
 # has not, which a Chinese family name and _CHINESE_SOUND before them keep harmless.
 _INITIAL = r"(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])"
@@ -112,6 +124,8 @@ def family_words(words: list[str]) -> int:
     if len(words) > 2 and _ends_with_patronymic(words):
         return 1
     if first[-1] in _SLAVIC_LAST_LETTERS and _slavic_family_first(words):
+        return 1
+    if _vietnamese_family_first(words):
         return 1
     return 1 if len(words) == 2 and _chinese_family_first(words) else 0
 
@@ -254,3 +268,29 @@ def _is_slavic_family_name(word: str) -> bool:
         _SLAVIC_FAMILY_NAME.fullmatch(word) is not None
         and word.lower() not in _GIVEN_NAMES_LIKE_FAMILY_NAMES
     )
+
+
+def _vietnamese_family_first(words: list[str]) -> bool:
+    """Is a name written family name first as Vietnamese write it: "Nguyễn Văn Anh", "Tran Thi
+    Mai", "Pham Minh Chinh"?
+
+    Yes when its first word is a common Vietnamese family name (:data:`_VIETNAMESE_FAMILY_NAMES`)
+    and no other word is one, in a name of three words or more; Nguyen, which is no one's given
+    name, in a name of two too ("Nguyen Anh").  Written in the Western order the family name
+    comes last ("Anh Van Nguyen", "Viet Thanh Nguyen"), and such a name had been read so: given
+    name "Nguyen Van", family name "Anh".
+    """
+    keys = [_without_diacritics(word).lower() for word in words]
+    if keys[0] not in _VIETNAMESE_FAMILY_NAMES or not all(word.isalpha() for word in words):
+        return False
+    if len(words) == 2 and keys[0] != "nguyen":
+        return False
+    return not any(key in _VIETNAMESE_FAMILY_NAMES for key in keys[1:])
+
+
+def _without_diacritics(word: str) -> str:
+    """The word's letters without their marks: "Nguyễn" is "Nguyen", "Đặng" is "Dang"."""
+    if word.isascii():
+        return word
+    parts = unicodedata.normalize("NFD", word.translate(_STROKED_D))
+    return "".join(c for c in parts if not unicodedata.combining(c))
