@@ -280,12 +280,11 @@ def _vietnamese_family_first(words: list[str]) -> bool:
     comes last ("Anh Van Nguyen", "Viet Thanh Nguyen"), and such a name had been read so: given
     name "Nguyen Van", family name "Anh".
     """
-    keys = [_without_diacritics(word).lower() for word in words]
-    if keys[0] not in _VIETNAMESE_FAMILY_NAMES or not all(word.isalpha() for word in words):
+    first = _without_diacritics(words[0]).lower()
+    if first not in _VIETNAMESE_FAMILY_NAMES or (len(words) == 2 and first != "nguyen"):
         return False
-    if len(words) == 2 and keys[0] != "nguyen":
-        return False
-    return not any(key in _VIETNAMESE_FAMILY_NAMES for key in keys[1:])
+    rest = [_without_diacritics(word).lower() for word in words[1:]]
+    return all(w.isalpha() for w in words) and not any(r in _VIETNAMESE_FAMILY_NAMES for r in rest)
 
 
 def _without_diacritics(word: str) -> str:
