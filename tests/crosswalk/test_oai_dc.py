@@ -526,3 +526,22 @@ def test_a_role_alone_beside_a_person_leaves_the_person_a_creator() -> None:
     assert [c["name"] for c in record["creators"]] == ["Smith, John"]
     assert record["extra"]["dc:creator"] == ["Smith, John; (ed.)"]
     assert all(issue.code != "crosswalk.bad_value" for issue in result.issues)
+
+
+def test_an_isbn_s_note_in_a_relation_is_kept_in_extra_not_the_record_s_failure() -> None:
+    """A related item has no note: "ISBN … (pbk.)" had failed the whole record (a fuzz)."""
+    result = _oai_dc("<dc:relation>ISBN 978-3-16-148410-0 (pbk.)</dc:relation>")
+    record = result.record.to_dict()
+    assert record["related"] == [{"scheme": "isbn", "value": "9783161484100"}]
+    assert record["extra"] == {"dc:relation": ["ISBN 978-3-16-148410-0 (pbk.)"]}
+    assert result.lineage["related"] == ["dc:relation"]
+
+
+def test_a_value_kept_in_extra_explains_the_parts_it_put_in_a_field() -> None:
+    """ "Smith, John; (ed.)": Smith is a contributor, the role alone had no place, so the whole
+    value stays in extra; the contributor had come from nowhere (``crosswalk --explain``)."""
+    result = _oai_dc("<dc:contributor>Smith, John; (ed.)</dc:contributor>")
+    record = result.record.to_dict()
+    assert [c["family_name"] for c in record["contributors"]] == ["Smith"]
+    assert record["extra"] == {"dc:contributor": ["Smith, John; (ed.)"]}
+    assert result.lineage["contributors"] == ["dc:contributor"]

@@ -185,20 +185,38 @@ def _apply(rule: Rule, key: Key, data: dict[str, Any], scope: _Scope, index: Chi
     placed = None not in values
     if not placed:
         values = [v for v in values if v is not None]
+    if rule.keys is not None and not all(_fits(v, rule.keys) for v in values):
+        # An identifier's note ("ISBN 0801486394 (pbk.)") where a related item has no field
+        # for one had failed the whole record: the rest goes in, the value stays in extra too.
+        values = [_fitted(v, rule.keys) for v in values]
+        placed = False
     if rule.when or rule.requires:
         values = [v for v in values if _accepts(rule, v)]
     if rule.wrap or rule.constants:
         values = [_shape(rule, element, v) for v in values]
     # Every part must find its place; otherwise the whole source value stays for extra.
-    used = all([_put(data, rule, v) for v in values]) and placed and bool(values)
-    if used:
-        if rule.build and rule.ops:
-            # The parts were internal keys the operations turned into this field.
-            scope.lineage = [(rule.field_path, path) for _, path in scope.lineage]
-        elif not rule.build:
+    put = [_put(data, rule, v) for v in values]
+    used = all(put) and placed and bool(values)
+    if used and rule.build and rule.ops:
+        # The parts were internal keys the operations turned into this field.
+        scope.lineage = [(rule.field_path, path) for _, path in scope.lineage]
+    elif not rule.build and any(put):
+        if used:
             _mark_used(rule, key, scope)
-            scope.lineage.append((rule.field_path, rule.source_path))
+        # The parts placed came from it even where it stays in extra too, a part without a
+        # place ("Smith, John; (ed.)": Smith is a contributor): explained all the same.
+        scope.lineage.append((rule.field_path, rule.source_path))
     return used
+
+
+def _fits(value: Any, keys: frozenset[str]) -> bool:
+    """Whether an operation's value has no key its field does not hold."""
+    return not isinstance(value, dict) or value.keys() <= keys
+
+
+def _fitted(value: Any, keys: frozenset[str]) -> Any:
+    """The value without the keys its field does not hold."""
+    return {k: v for k, v in value.items() if k in keys} if isinstance(value, dict) else value
 
 
 def _mark_used(rule: Rule, key: Key, scope: _Scope) -> None:

@@ -20,7 +20,13 @@ from lxml import etree
 from ir_ingest.crosswalk.exslt import EXSLT_REGEXP, LITERAL, functions
 from ir_ingest.crosswalk.ops import Operation, check_columns, compile_operation
 from ir_ingest.crosswalk.pathparse import compile_path, first_tags, one_step
-from ir_ingest.crosswalk.targets import check_keys, check_plain, field_type, takes_key
+from ir_ingest.crosswalk.targets import (
+    check_keys,
+    check_plain,
+    field_type,
+    item_keys,
+    takes_key,
+)
 from ir_ingest.errors import ConfigError, CrosswalkError
 
 if TYPE_CHECKING:
@@ -86,6 +92,9 @@ class Rule:
     on_error: OnError = "report"
     #: Attributes (``{uri}local``) giving the language of a value wrapped ``as: value``, in order.
     lang_attributes: tuple[str, ...] = (XML_LANG,)
+    #: The keys the target's items hold, when they are a struct's (None: any, or no mapping):
+    #: what an operation's mapping may bring.
+    keys: frozenset[str] | None = None
     #: The record field the values go to and the source path they come from, each with those
     #: of the ``build`` rules around this one (``host.identifiers``,
     #: ``mods:relatedItem[@type='host'][1]/mods:identifier``): what lineage and issues name.
@@ -220,6 +229,7 @@ def _compile_rule(
         # A value wrapped into a field without a language (an identifier) takes none: its
         # element's xml:lang had made the record one the schema refuses.
         lang_attributes=context.lang_attributes if takes_key(field, "lang") else (),
+        keys=item_keys(field),
         field_path=here.field_path,
         source_path=here.source_path,
     )

@@ -117,10 +117,17 @@ def check_keys(where: str, field: inspect.Type | None, target: TargetPath, keys:
 def takes_key(field: inspect.Type | None, key: str) -> bool:
     """Whether the items of ``field`` may hold ``key``: a struct's that has it, or a free-form
     mapping's (``field`` None: not known, so yes)."""
+    keys = item_keys(field)
+    return keys is None or key in keys
+
+
+def item_keys(field: inspect.Type | None) -> frozenset[str] | None:
+    """The keys the items of ``field`` may hold, when they are a struct's; None otherwise (a
+    free-form mapping, a string, or ``field`` None: not known)."""
     holder = _item(field) if field is not None else None
     if not isinstance(holder, inspect.StructType):
-        return True
-    return key in {f.encode_name for f in holder.fields}
+        return None
+    return frozenset(f.encode_name for f in holder.fields)
 
 
 def check_plain(where: str, field: inspect.Type | None, target: TargetPath) -> None:
