@@ -709,3 +709,17 @@ def test_a_holder_s_uri_without_its_name_stays_in_extra() -> None:
     assert record["extra"] == {
         "mods:location/mods:physicalLocation/@valueURI": ["http://id.loc.gov/x"]
     }
+
+
+def test_a_name_s_language_is_not_given_to_its_authority_uri() -> None:
+    """LoC writes a name in another script with its lang; the name's valueURI, an identifier,
+    had taken that language, and the record had failed the schema (a fuzz of corpus records)."""
+    record, result = _mods(
+        '<name type="personal" lang="jpn" script="Jpan" valueURI="http://id.loc.gov/authorities/'
+        'names/n1"><namePart>山田, 太郎</namePart></name>'
+    )
+    (creator,) = record["creators"]
+    assert creator["identifiers"] == [
+        {"scheme": "url", "value": "http://id.loc.gov/authorities/names/n1"}
+    ]
+    assert result.record.creators[0].family_name == "山田"  # crosswalked: not refused

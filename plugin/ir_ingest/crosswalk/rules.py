@@ -120,6 +120,9 @@ class _Build:
     target: str
     field_path: str
     source_path: str
+    #: The type of the value the build makes when its operations assemble it from parts of
+    #: their own naming (an Agent, by agent_parts); None otherwise.
+    assembled: inspect.Type | None = None
 
 
 def compile_rules(
@@ -191,6 +194,9 @@ def _compile_rule(
     target = _target(where, str(spec["to"]))
     built = parent.target if parent is not None else ""
     field = field_type(where, within, target, built)
+    # The field the values end in, where a build's operations assemble them and only they know:
+    # a part that is also a field of the value made (an Agent's identifiers) is its.
+    shape = field if parent is None or parent.assembled is None else _part(parent, target)
     wrap = _wrap(where, spec.get("as"))
     constants = _mapping(where, "set", spec.get("set"))
     check_keys(where, field, target, [*([wrap] if wrap else []), *constants])
@@ -208,6 +214,7 @@ def _compile_rule(
         ".".join(filter(None, [built, str(target)])),
         f"{parent.field_path}.{target.dotted}" if parent is not None else target.dotted,
         f"{parent.source_path}/{spec['from']}" if parent is not None else str(spec["from"]),
+        shape if ops else None,
     )
     return Rule(
         number=number,
@@ -227,9 +234,10 @@ def _compile_rule(
         consume=_flag(where, "consume", spec.get("consume", True)),
         on_error=_on_error(where, spec),
         # A value wrapped into a field without a language (an identifier) takes none: its
-        # element's xml:lang had made the record one the schema refuses.
-        lang_attributes=context.lang_attributes if takes_key(field, "lang") else (),
-        keys=item_keys(field),
+        # element's xml:lang (a MODS name's lang, for its valueURI) had made the record one the
+        # schema refuses.
+        lang_attributes=context.lang_attributes if takes_key(shape, "lang") else (),
+        keys=item_keys(shape),
         field_path=here.field_path,
         source_path=here.source_path,
     )
@@ -343,6 +351,15 @@ def _probe(where: str, path: str, select: etree.XPath) -> None:
             f"{where}: {path!r} gives {kind}, not elements or attributes for the rule to read "
             "(write the path to the element: dc:coverage, not string(dc:coverage))"
         )
+
+
+def _part(parent: _Build, target: TargetPath) -> inspect.Type | None:
+    """The field of the value ``parent`` assembles that ``target`` names; None for a part of
+    the build's own naming (an Agent's ``display_form``) or one the value has not."""
+    try:
+        return field_type("", parent.assembled, target, parent.target)
+    except ConfigError:
+        return None
 
 
 def _compile_build(
