@@ -196,7 +196,9 @@ def _compile_rule(
     field = field_type(where, within, target, built)
     # The field the values end in, where a build's operations assemble them and only they know:
     # a part that is also a field of the value made (an Agent's identifiers) is its.
-    shape = field if parent is None or parent.assembled is None else _part(parent, target)
+    shape = field
+    if field is None and parent is not None and parent.assembled is not None:
+        shape = _part(parent, target)
     wrap = _wrap(where, spec.get("as"))
     constants = _mapping(where, "set", spec.get("set"))
     check_keys(where, field, target, [*([wrap] if wrap else []), *constants])
@@ -214,7 +216,8 @@ def _compile_rule(
         ".".join(filter(None, [built, str(target)])),
         f"{parent.field_path}.{target.dotted}" if parent is not None else target.dotted,
         f"{parent.source_path}/{spec['from']}" if parent is not None else str(spec["from"]),
-        shape if ops else None,
+        # The value its own build rules make, where they are not checked against it.
+        shape if ops or field is None else None,
     )
     return Rule(
         number=number,
