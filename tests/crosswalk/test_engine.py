@@ -635,3 +635,41 @@ def test_an_empty_crosswalk_file_is_said_so(tmp_path: Path, text: str) -> None:
     assert what in said
     assert "format:" in said
     assert "rules:" in said
+
+
+@pytest.mark.parametrize(
+    ("header", "rules", "message"),
+    [
+        ("postprocess: [{}]\n", "", r"unknown postprocess steps \[\{\}\]"),
+        ("postprocess: 0\n", "", "postprocess is a list of step names, got 0"),
+        (
+            "value_attributes: [valueURI, {}]\n",
+            "",
+            r"value_attributes holds what is no attribute name: \[\{\}\]",
+        ),
+        (
+            "language_attributes: ['']\n",
+            "",
+            r"language_attributes holds what is no attribute name: \[''\]",
+        ),
+        (
+            "limits: [{field: title, message: m, types: 1}]\n",
+            "",
+            "a limit's types are a list of type URIs, got 1",
+        ),
+        ("", "    ops: true\n", "rule 1: ops is a list of operations, got True"),
+    ],
+)
+def test_a_crosswalk_file_of_values_of_the_wrong_kind_is_a_config_error(
+    tmp_path: Path, header: str, rules: str, message: str
+) -> None:
+    """Each had been a traceback (TypeError; lxml's "Empty tag name" on every record): found by
+    a fuzz of the shipped crosswalk files, their values changed for others."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        f"format: test\nroot: t:rec\nnamespaces: {{t: 'urn:test'}}\n{header}"
+        f"rules:\n  - from: 't:title'\n    to: publisher\n{rules}",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=message):
+        load_crosswalk(path)

@@ -45,6 +45,7 @@ rules are compiled by :mod:`ir_ingest.crosswalk.rules`.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -296,32 +297,48 @@ def _namespaces(path: Path, namespaces: Any) -> dict[str, str]:
 def _value_attributes(path: Path, names: Any, namespaces: dict[str, str]) -> frozenset[str]:
     if names is None:
         return frozenset()
-    if not isinstance(names, list):
-        raise ConfigError(f"{path}: value_attributes must be a list, got {names!r}")
-    try:
-        return frozenset(clark(str(name), namespaces) for name in names)
-    except KeyError as exc:
-        raise ConfigError(f"{path}: value_attributes uses an undeclared prefix {exc}") from exc
+    return frozenset(_attribute_names(path, "value_attributes", names, namespaces))
 
 
 def _language_attributes(path: Path, names: Any, namespaces: dict[str, str]) -> tuple[str, ...]:
-    """The language attributes as ``{uri}local``; ``xml:lang`` needs no declared prefix."""
+    """The language attributes as ``{uri}local``, in order."""
     if names is None:
         return (XML_LANG,)
-    if not isinstance(names, list) or not names:
-        raise ConfigError(f"{path}: language_attributes must be a non-empty list, got {names!r}")
+    if names == []:
+        raise ConfigError(f"{path}: language_attributes must be a non-empty list, got []")
+    return _attribute_names(path, "language_attributes", names, namespaces)
+
+
+#: An attribute's name as a file writes it: a name, perhaps after a prefix.
+_ATTRIBUTE_NAME = re.compile(r"(?:[A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*")
+
+
+def _attribute_names(
+    path: Path, key: str, names: Any, namespaces: dict[str, str]
+) -> tuple[str, ...]:
+    """``names`` as ``{uri}local``; ``xml:lang`` needs no declared prefix.  What is no name
+    (``{}``, "") is refused: read as one, it had made lxml fail every record ("Empty tag
+    name", a fuzz of crosswalk files)."""
+    if not isinstance(names, list):
+        raise ConfigError(f"{path}: {key} must be a list, got {names!r}")
+    bad = [
+        name for name in names if not (isinstance(name, str) and _ATTRIBUTE_NAME.fullmatch(name))
+    ]
+    if bad:
+        raise ConfigError(f"{path}: {key} holds what is no attribute name: {bad!r}")
     try:
-        return tuple(
-            XML_LANG if name == "xml:lang" else clark(str(name), namespaces) for name in names
-        )
+        return tuple(XML_LANG if name == "xml:lang" else clark(name, namespaces) for name in names)
     except KeyError as exc:
-        raise ConfigError(f"{path}: language_attributes uses an undeclared prefix {exc}") from exc
+        raise ConfigError(f"{path}: {key} uses an undeclared prefix {exc}") from exc
 
 
 def _postprocess(path: Path, names: Any) -> tuple[str, ...]:
     if names is None:
         return ()
-    unknown = [name for name in names if name not in STEPS] if isinstance(names, list) else names
+    if not isinstance(names, list):
+        # "postprocess: 0" or a mapping had ended in a TypeError's traceback (a fuzz).
+        raise ConfigError(f"{path}: postprocess is a list of step names, got {names!r}")
+    unknown = [name for name in names if not isinstance(name, str) or name not in STEPS]
     if unknown:
         raise ConfigError(
             f"{path}: unknown postprocess steps {unknown!r}; known: {', '.join(sorted(STEPS))}"
@@ -337,5 +354,8 @@ def _limits(path: Path, specs: Any) -> tuple[Limit, ...]:
         if not isinstance(spec, dict) or not {"field", "message"} <= set(spec):
             raise ConfigError(f"{path}: a limit needs 'field' and 'message', got {spec!r}")
         check_field_named(f"{path}: limits", str(spec["field"]))
-        limits.append(Limit(str(spec["field"]), str(spec["message"]), tuple(spec.get("types", ()))))
+        types = spec.get("types", [])
+        if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+            raise ConfigError(f"{path}: a limit's types are a list of type URIs, got {types!r}")
+        limits.append(Limit(str(spec["field"]), str(spec["message"]), tuple(types)))
     return tuple(limits)

@@ -260,8 +260,11 @@ def _compile_from(
 ) -> tuple[etree.XPath, tuple[Operation, ...]]:
     """The rule's ``from`` path as an XPath (checked: :mod:`.xpaths`), and its ``ops`` compiled."""
     select = compile_xpath(where, str(spec["from"]), namespaces)
+    listed = spec.get("ops") or []
+    if not isinstance(listed, list):  # "ops: true" had been a TypeError's traceback (a fuzz)
+        raise ConfigError(f"{where}: ops is a list of operations, got {listed!r}")
     try:
-        ops = tuple(compile_operation(op) for op in spec.get("ops") or [])
+        ops = tuple(compile_operation(op) for op in listed)
         check_columns(ops)
     except ConfigError as exc:
         raise ConfigError(f"{where}: {exc}") from exc
