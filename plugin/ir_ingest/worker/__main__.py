@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import queue
 import sys
@@ -54,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         add_crosswalk_dir(folder)
     for step in WARM_UP:  # a broken crosswalk file is said with the first page, as in one process
         step()
+    # What warming up made (crosswalks, lookup tables, idutils' patterns) lives as long as the
+    # process: frozen, the collector no longer walks it in each full collection, which a page's
+    # records set off (one took 50-90 ms, 6-8% of the time of 30 pages of oai_dc records).
+    gc.freeze()
     with contextlib.suppress(BrokenPipeError), stdout:
         _serve(stdin, stdout)
 
