@@ -20,6 +20,8 @@ from ir_ingest.crosswalk.organisations import FUNCTION_WORDS, is_organisation
 # others put them in parentheses: "Kay, John (1742-1826)".
 _DATES = r"(?:(?:b|d|fl|ca?)\.\s*)?\d{3,4}\??(?:\s*-\s*(?:(?:ca?\.\s*)?\d{3,4}\??)?)?"
 LIFE_DATES = re.compile(rf"(?:,\s*{_DATES}\.?|\s*\({_DATES}\))$")
+#: What life dates may end with (``$`` may stand before a last newline, which is white space).
+_LIFE_DATES_END = "?.-)"
 # A title or suffix after a second comma: "Spelman, Henry, Sir", "Smith, John, Jr.", "…, III".
 _SUFFIX = re.compile(r"(?:jr|sr|sir|dame|lord|lady|[ivx]+)\.?", re.IGNORECASE)
 # Degrees a catalogue or a form writes after a person's name ("Roe, R., M.D.", "Doe, Jane, PhD").
@@ -109,6 +111,16 @@ def _hide_commas_in_parentheses(text: str) -> str:
 def _shown(text: str) -> str:
     """``text`` with the commas :func:`_hide_commas_in_parentheses` hid."""
     return text.replace(_HIDDEN_COMMA, ",")
+
+
+def without_life_dates(name: str) -> str:
+    """``name`` without the life dates that end it (see :data:`LIFE_DATES`)."""
+    # Searched only in a name that ends as life dates do: anchored at the end, the pattern is
+    # still tried from every character (0.8 us a name, and every creator is read so).
+    last = name[-1:]
+    if last.isdecimal() or last in _LIFE_DATES_END or last.isspace():
+        return LIFE_DATES.sub("", name)
+    return name
 
 
 def _is_inverted_person(name: str) -> bool:

@@ -14,10 +14,10 @@ from typing import Any
 
 from ir_ingest.crosswalk.bylines import (
     INITIAL_FIRST,
-    LIFE_DATES,
     after_a_name,
     name_strings,
     only_after_a_name,
+    without_life_dates,
 )
 from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.name_order import PARTICLE, family_words
@@ -129,7 +129,7 @@ def _names_no_person(part: str) -> bool:
     make one: life dates, a title ("Spelman, Henry, Sir"), a degree ("Doe, Jane, PhD") or a
     role ("Jones, Mary, editor", a co-author who had become an affiliation).
     """
-    core = LIFE_DATES.sub("", _without_role(part)[0])
+    core = without_life_dates(_without_role(part)[0])
     if is_organisation(core):
         # "Primus; Maroon 5" (performers): no one's affiliation is a band; "Smith, John; The
         # University of Sydney" (OJS) is one.
@@ -145,7 +145,7 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
     core, role = _without_role(name)
     if role and not core.strip(" ,;"):  # "(ed.)" alone: it had been a person of no name
         raise NormaliseError(f"{name!r} is a role ({role[0]}) without a name")
-    core = LIFE_DATES.sub("", core)
+    core = without_life_dates(core)
     if organisation_test and is_organisation(core):
         return {"type": "organizational", "name": name}
     if "," not in core:
@@ -195,7 +195,9 @@ def _role_after_comma(name: str, first: int) -> tuple[str, str] | None:
 
 def _without_role(name: str) -> tuple[str, tuple[str, str] | None]:
     """The name without a trailing relator in parentheses, and (code, text) of that relator."""
-    match = _TRAILING_ROLE.search(name)
+    # Searched only when a ")" ends the name (or stands before a last newline, as ``$`` allows):
+    # the pattern is tried from every character, and most names have no role.
+    match = _TRAILING_ROLE.search(name) if ")" in name[-2:] else None
     row = lookup_row("relators", match.group(1)) if match else None
     if match is None or row is None:
         return name, None  # "Ng, Mary (Molly)": the parentheses are part of the name

@@ -180,7 +180,9 @@ def _vietnamese_the(name: str) -> bool:
 
 def _named_with_acronym(name: str) -> bool:
     """A body's name before its acronym in parentheses (see :data:`_ACRONYM_AFTER`)."""
-    found = _ACRONYM_AFTER.match(name)
+    # Matched only when a ")" ends the name (or stands before a last newline, as ``$`` allows):
+    # the lazy name before it is tried at every length, 0.5 us for most names, which have none.
+    found = _ACRONYM_AFTER.match(name) if ")" in name[-2:] else None
     if found is None:
         return False
     words = found["name"].lower().split()
