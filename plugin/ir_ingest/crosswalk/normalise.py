@@ -32,7 +32,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 #: hyphen (a word processor's hyphenation point), a byte order mark, a word joiner.  Pasted
 #: into a title, they made it differ from the same title typed.  (Zero-width joiners shape
 #: Persian and Indic script: they stay.)
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u00ad\ufeff\u2060"))
+_INVISIBLE_CHARACTERS = "\u200b\u00ad\ufeff\u2060"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARACTERS))
 
 
 def clean_text(value: str) -> str:
@@ -43,12 +44,23 @@ def clean_text(value: str) -> str:
     """
     if value.isascii() and value.isprintable() and "  " not in value and value == value.strip():
         return value  # the common case, settled without a regular expression
-    text = unicodedata.normalize("NFC", value.translate(_INVISIBLE))
+    text = unicodedata.normalize("NFC", _without_invisible(value))
     # str.split() splits on what a pattern's \s matches, and joins in a fraction of the time.
     if "\n" in text and _PARAGRAPH_BREAK.search(text):
         paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
         return "\n\n".join(p for p in paragraphs if p)
     return " ".join(text.split())
+
+
+def _without_invisible(value: str) -> str:
+    """``value`` without the characters of :data:`_INVISIBLE`."""
+    # Looked for before translate(), which looks every character of a string that is not
+    # ASCII up in the table: 170 us for an abstract of 1,300 characters, where looking for the
+    # four costs 0.1 us (4% of a MODS record's crosswalk went to clean_text, py-spy).
+    for character in _INVISIBLE_CHARACTERS:
+        if character in value:
+            return value.translate(_INVISIBLE)
+    return value
 
 
 # -- dates ----------------------------------------------------------------------------------
