@@ -42,8 +42,17 @@ def clean_text(value: str) -> str:
 
     A blank line (a paragraph break in an abstract) is kept as one ``\\n\\n``.
     """
-    if value.isascii() and value.isprintable() and "  " not in value and value == value.strip():
-        return value  # the common case, settled without a regular expression
+    # The common case, settled without a regular expression: a printable string has no white
+    # space but " " (str.isprintable() refuses the rest, and the invisible characters), so one
+    # without two together or at its ends is clean once in NFC, as ASCII always is.  Text in
+    # other scripts than ASCII's had been split and joined again: 16 us for 1,300 characters.
+    if (
+        value.isprintable()
+        and "  " not in value
+        and value == value.strip()
+        and (value.isascii() or unicodedata.is_normalized("NFC", value))
+    ):
+        return value
     text = unicodedata.normalize("NFC", _without_invisible(value))
     # str.split() splits on what a pattern's \s matches, and joins in a fraction of the time.
     if "\n" in text and _PARAGRAPH_BREAK.search(text):
