@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from ir_ingest.entry import Entry, Outcome, Severity
@@ -12,6 +13,8 @@ from ir_ingest.errors import Terminated
 from ir_ingest.wording import counted
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ir_ingest.entry import Issue
 
 #: Entries with issues kept in one report; beyond this only the counts grow.
@@ -171,14 +174,18 @@ class RunReport:
         self.changed_field_counts = dict(sorted(changed.items()))
 
     def _count(self, issues: list[Issue]) -> None:
-        codes = Counter(self.issue_counts)
-        codes.update(issue.code for issue in issues)
-        self.issue_counts = dict(sorted(codes.items()))
-        info = {*self.info_codes, *(i.code for i in issues if i.severity is Severity.INFO)}
-        self.info_codes = sorted(info)
+        # The page's issues are counted in one pass, by code and severity, and the report's
+        # counts then per code and severity met (a few a page), not per issue: counted issue
+        # by issue, in three passes, a report cost 12.5 µs a record (6 issues each).
         split = {code: Counter(by) for code, by in self.severity_counts.items()}
-        for issue in issues:
-            split.setdefault(issue.code, Counter())[issue.severity.value] += 1
+        codes, info = Counter(self.issue_counts), set(self.info_codes)
+        for (code, severity), n in Counter(map(_CODE_AND_SEVERITY, issues)).items():
+            codes[code] += n
+            split.setdefault(code, Counter())[severity.value] += n
+            if severity is Severity.INFO:
+                info.add(code)
+        self.issue_counts = dict(sorted(codes.items()))
+        self.info_codes = sorted(info)
         self.severity_counts = {code: dict(sorted(split[code].items())) for code in sorted(split)}
 
     def _list(self, entry: Entry, outcome: Outcome, issues: list[Issue]) -> None:
@@ -274,6 +281,9 @@ class RunReport:
             f"{c['invalid']:,} invalid, {c['failed']:,} failed{older}"
         )
 
+
+#: What an issue is counted by.
+_CODE_AND_SEVERITY: Callable[[Issue], tuple[str, Severity]] = attrgetter("code", "severity")
 
 #: The outcomes of a new version of a stored record, whose changes the report lists.
 _VERSIONED = (Outcome.UPDATED, Outcome.RESTORED, Outcome.INVALID)
