@@ -10,7 +10,9 @@ process of their own (:mod:`ir_ingest.worker`), and stored here, one at a time, 
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import logging
 import os
 import time
@@ -65,9 +67,10 @@ def harvest_windows(
 
     pages = _PageLine(store, report, options, client.repository, committed, plan.bounds)
     try:
-        for index, page in prefetched(producers, options.parallel, meanwhile=WARM_UP):
-            pages.add(plan.windows[index], page)
-        pages.finish()
+        with _older_objects_frozen():
+            for index, page in prefetched(producers, options.parallel, meanwhile=WARM_UP):
+                pages.add(plan.windows[index], page)
+            pages.finish()
     except HarvestError:
         pages.finish()  # the pages processed meanwhile are stored before the run fails
         raise
@@ -76,6 +79,28 @@ def harvest_windows(
         for issue in pages.strays.issues():
             report.add_run_issue(issue, "ListRecords")
     keep(now=True)  # before the sweep, which stores nothing and may take long
+
+
+@contextlib.contextmanager
+def _older_objects_frozen() -> Iterator[None]:
+    """Leave the objects made before the pages (modules, tables: some 60,000) out of the
+    garbage collector's collections while the pages are stored.
+
+    A page's entries live through a few collections (pages in flight are kept until their
+    commit) and so reach the oldest generation, which is collected whole once it has grown
+    by a quarter: every 2,000 records or so, each collection going through every object of
+    the process (50-80 ms), some 40 µs a record of the harvest's main process.  Frozen, the
+    older objects are left out of every collection until the pages are stored.  A program
+    that froze objects itself keeps its choice (and its objects frozen).
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _window_pages(client: OAIClient, options: HarvestOptions, state: WindowState) -> Iterator[Page]:
