@@ -31,7 +31,7 @@ from ir_ingest.errors import WriteConflict
 from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
 from ir_ingest.store.bulk import BulkStatement, bulk_insert, driver_value
-from ir_ingest.store.changes import comparable_source, note_changes
+from ir_ingest.store.changes import VOLATILE_SOURCE, note_changes
 from ir_ingest.store.copies import StoredCopy, older, older_issue, poorer, poorer_issue
 
 if TYPE_CHECKING:
@@ -81,13 +81,18 @@ def content_hash(record: Record) -> str:
     (the crosswalk's name too: a record another crosswalk makes alike is the same record).
 
     It hashes the JSON of ``comparable(record.to_dict())``, which stored hashes were made of.
-    Built here without turning the whole record into dicts first: the record is encoded with
-    its ``source`` swapped for the comparable source data.  The bytes are the same, as msgspec
-    encodes a field by the type of its value and keeps the fields' order.
+    Built here without turning the record into dicts: the record is encoded with the volatile
+    fields of its ``source`` set to their default, None, which leaves them out of the JSON
+    (``omit_defaults``) as ``comparable`` does.  The bytes are the same, as msgspec keeps the
+    fields' order (with its ``source`` made a dict first, 5.6-6.5 µs a record; so, 4.7-5.1).
     """
-    source = comparable_source(msgspec.to_builtins(record.source))
+    source = msgspec.structs.replace(record.source, **_VOLATILE_LEFT_OUT)
     comparable_record = msgspec.structs.replace(record, source=source)
     return hashlib.sha256(msgspec.json.encode(comparable_record)).hexdigest()
+
+
+#: The volatile fields of a record's ``source``, as their default leaves them out.
+_VOLATILE_LEFT_OUT: dict[str, Any] = dict.fromkeys(VOLATILE_SOURCE)
 
 
 # The statements are built once: SQLAlchemy then finds their compiled forms at once, and
