@@ -35,6 +35,8 @@ from ir_ingest.store.changes import VOLATILE_SOURCE, note_changes
 from ir_ingest.store.copies import StoredCopy, older, older_issue, poorer, poorer_issue
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy import Connection
 
     from ir_ingest.entry import HarvestedRecord
@@ -442,12 +444,16 @@ def _never_held(current: StoredCopy) -> bool:
     return current.deleted and current.version == 1
 
 
-_COPY_FIELDS = tuple(f.name for f in fields(StoredCopy))
+#: A row's values in ``StoredCopy``'s order, taken at once: by name, into keywords, they cost
+#: 1.2 µs a record, 0.4 so.
+_COPY_VALUES: Callable[[dict[str, Any]], tuple[Any, ...]] = itemgetter(
+    *(f.name for f in fields(StoredCopy))
+)
 
 
 def _copy(values: dict[str, Any]) -> StoredCopy:
     """What a row written with ``values`` holds, for the later entries of the page."""
-    return StoredCopy(**{name: values[name] for name in _COPY_FIELDS})
+    return StoredCopy(*_COPY_VALUES(values))
 
 
 def _rid(entry: Entry) -> str:
