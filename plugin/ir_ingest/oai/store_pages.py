@@ -104,13 +104,13 @@ def _collector_for_pages() -> Iterator[None]:
     thresholds = gc.get_threshold()
     if 0 < thresholds[0] < _YOUNG_OBJECTS:
         gc.set_threshold(_YOUNG_OBJECTS, *thresholds[1:])
-    frozen = gc.get_freeze_count() == 0
-    if frozen:
+    freezing = gc.get_freeze_count() == 0
+    if freezing:
         gc.freeze()
     try:
         yield
     finally:
-        if frozen:
+        if freezing:
             gc.unfreeze()
         gc.set_threshold(*thresholds)
 
