@@ -10,9 +10,7 @@ process of their own (:mod:`ir_ingest.worker`), and stored here, one at a time, 
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import logging
 import os
 import time
@@ -20,6 +18,7 @@ from collections import deque
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ir_ingest.collector import collector_for_pages
 from ir_ingest.crosswalk import WARM_UP, crosswalk_dirs
 from ir_ingest.crosswalk.lookups import lookup_dirs
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome
@@ -67,7 +66,7 @@ def harvest_windows(
 
     pages = _PageLine(store, report, options, client.repository, committed, plan.bounds)
     try:
-        with _collector_for_pages():
+        with collector_for_pages():
             for index, page in prefetched(producers, options.parallel, meanwhile=WARM_UP):
                 pages.add(plan.windows[index], page)
             pages.finish()
@@ -79,40 +78,6 @@ def harvest_windows(
         for issue in pages.strays.issues():
             report.add_run_issue(issue, "ListRecords")
     keep(now=True)  # before the sweep, which stores nothing and may take long
-
-
-#: Tracked objects made (less those freed) between two collections of the youngest generation
-#: while pages are stored: more than the pages in flight hold (some 3,600 objects a page of
-#: 100 records), so that most are freed before a collection goes through them.  Python's 700
-#: had every record's objects gone through two or three times: the collector took 0.23 s of
-#: a 20,000-record harvest's main process, 0.07 s so.
-_YOUNG_OBJECTS = 20_000
-
-
-@contextlib.contextmanager
-def _collector_for_pages() -> Iterator[None]:
-    """Set the garbage collector for storing pages, as it was again afterwards.
-
-    The objects made before the pages (modules, tables: some 60,000) are frozen out of its
-    collections.  A page's entries live through a few collections (pages in flight are kept
-    until their commit) and so reach the oldest generation, which is collected whole once it
-    has grown by a quarter: every 2,000 records or so, each collection going through every
-    object of the process (50-110 ms).  And its youngest generation is collected less often
-    (see :data:`_YOUNG_OBJECTS`).  A program that froze objects itself, or set the collector
-    to collect less often, or never, keeps its choice.
-    """
-    thresholds = gc.get_threshold()
-    if 0 < thresholds[0] < _YOUNG_OBJECTS:
-        gc.set_threshold(_YOUNG_OBJECTS, *thresholds[1:])
-    freezing = gc.get_freeze_count() == 0
-    if freezing:
-        gc.freeze()
-    try:
-        yield
-    finally:
-        if freezing:
-            gc.unfreeze()
-        gc.set_threshold(*thresholds)
 
 
 def _window_pages(client: OAIClient, options: HarvestOptions, state: WindowState) -> Iterator[Page]:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from ir_ingest.collector import YOUNG_OBJECTS
 from ir_ingest.errors import ConfigError
 from ir_ingest.worker.wire import (
     ENCODE,
@@ -31,10 +32,6 @@ from ir_ingest.worker.wire import (
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-#: Objects made (less those freed) between two young collections of the crosswalk process:
-#: what a page of 500 records holds (endpoints send 100 to 500 a page).
-_YOUNG_OBJECTS = 20_000
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -67,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     # 100 synthetic oai_dc records holds 3,500 objects at most, and the collector's default
     # 700 walked them again and again for nothing (137 young collections in 30 pages, 2-3% of
     # their time).  Cycles, which only a collection frees, still start one past this many.
-    gc.set_threshold(_YOUNG_OBJECTS, *gc.get_threshold()[1:])
+    gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
     with contextlib.suppress(BrokenPipeError), stdout:
         _serve(stdin, stdout)
 
