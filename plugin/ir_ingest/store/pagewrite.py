@@ -3,7 +3,7 @@
 One query reads the current state of every record on the page; each entry's outcome is decided
 in Python; then records, versions and rejects are written with one executemany each, straight
 through the driver (``bulk``), and the current versions the page supersedes are given their data
-(see :data:`_CURRENT`) with one more.  Per-record statements cost about 0.4 ms a record on
+(see :data:`.page_sql.CURRENT`) with one more.  Per-record statements cost about 0.4 ms a record on
 SQLite, more than the crosswalk; batched, the store keeps up with a harvest that fetches the
 next page while this one is written.
 
@@ -18,21 +18,35 @@ from __future__ import annotations
 import hashlib
 from dataclasses import fields
 from datetime import UTC, datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from sqlalchemy import bindparam, case, func, literal_column, null, select, update
 
 from ir_ingest.entry import Entry, Issue, Outcome, stored_datestamp
 from ir_ingest.errors import WriteConflict
 from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
-from ir_ingest.store.bulk import BulkStatement, bulk_insert, driver_value
+from ir_ingest.store.bulk import driver_value
 from ir_ingest.store.changes import VOLATILE_SOURCE, note_changes
 from ir_ingest.store.copies import StoredCopy, older, older_issue, poorer, poorer_issue
+from ir_ingest.store.page_sql import (
+    CURRENT,
+    FILL_SUPERSEDED,
+    FULL,
+    INSERT_RECORDS,
+    INSERT_REJECTS,
+    INSERT_VERSIONS,
+    READ_STATES,
+    READ_STATES_AND_JSON,
+    TOMBSTONE,
+    TOUCH,
+    TOUCH_TOMBSTONE,
+    as_read,
+    updating,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,42 +54,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from ir_ingest.entry import HarvestedRecord
-
-# metadata_prefix is rewritten too: a record harvested again in another format is that
-# format's data now, and the row must say so (the sweep and reprocess go by it).
-_FULL = (
-    "metadata_prefix",
-    "crosswalk",
-    "datestamp",
-    "deleted",
-    "valid",
-    "version",
-    "content_hash",
-    "record_json",
-    "issues_json",
-    "raw",
-    "updated_at",
-    "run_id",
-)
-# A tombstone keeps the record's last raw XML and validity; everything else is replaced.
-_TOMBSTONE = tuple(name for name in _FULL if name not in ("raw", "valid"))
-# Same content: a new datestamp, and the issues and validity of this run's checks (a changed
-# validation rule changes them without changing the record).  The raw XML and the record (its
-# source datestamp and raw hash) are the ones just received: the source may have changed what
-# no rule reads (an <about> block, an attribute), and reprocess works from the raw XML.
-# Another crosswalk may have made the same record: the row says which one did this time.
-_TOUCH = (
-    "datestamp",
-    "crosswalk",
-    "valid",
-    "issues_json",
-    "raw",
-    "record_json",
-    "updated_at",
-    "run_id",
-)
-# A deletion seen again: the tombstone keeps its validity and issues.
-_TOUCH_TOMBSTONE = ("datestamp", "updated_at", "run_id")
 
 
 def content_hash(record: Record) -> str:
@@ -95,91 +73,6 @@ def content_hash(record: Record) -> str:
 
 #: The volatile fields of a record's ``source``, as their default leaves them out.
 _VOLATILE_LEFT_OUT: dict[str, Any] = dict.fromkeys(VOLATILE_SOURCE)
-
-
-# The statements are built once: SQLAlchemy then finds their compiled forms at once, and
-# ``BulkStatement`` compiles its own once per database.
-
-# The id, then ``StoredCopy``'s fields in their order: the record's JSON is read only for a
-# page that makes a tombstone of its last data, and is NULL otherwise.
-_STATE_COLUMNS = (
-    t.records.c.id,
-    t.records.c.version,
-    t.records.c.content_hash,
-    t.records.c.deleted,
-    t.records.c.datestamp,
-    t.records.c.metadata_prefix,
-    t.records.c.crosswalk,
-    t.records.c.valid,
-)
-_PAGE_IDS = t.records.c.id.in_(bindparam("ids", expanding=True))
-_READ_STATES = select(*_STATE_COLUMNS, null()).where(_PAGE_IDS)
-_READ_STATES_AND_JSON = select(*_STATE_COLUMNS, t.records.c.record_json).where(_PAGE_IDS)
-_INSERT_RECORDS = bulk_insert(t.records)
-_INSERT_VERSIONS = bulk_insert(t.record_versions)
-_INSERT_REJECTS = bulk_insert(t.rejects)
-
-
-def _fill_superseded() -> BulkStatement:
-    """UPDATE a record's current version, about to be superseded, with the data its record
-    row holds: the record's JSON and raw XML as last received (see :data:`_CURRENT`)."""
-    v, r = t.record_versions.c, t.records.c
-    held = t.records.alias("held")
-
-    def of_record(column: str) -> Any:
-        return select(held.c[column]).where(held.c.id == v.record_id).scalar_subquery()
-
-    statement = (
-        update(t.record_versions)
-        .where(
-            v.record_id == bindparam("b_record_id"),
-            v.version == bindparam("b_version"),
-            func.length(v.record_json) == literal_column("0"),  # _CURRENT; no parameter
-        )
-        # A tombstone's version has the deletion's raw XML already (see ``_put``).
-        .values(
-            record_json=of_record(r.record_json.key),
-            raw=case((v.deleted, v.raw), else_=of_record(r.raw.key)),
-        )
-    )
-    return BulkStatement(statement)
-
-
-#: What a current version's ``record_json`` holds: nothing, its record's row holds the data.
-#: Written twice, every record's JSON and raw XML cost the store twice the bytes, and a
-#: page's commit more pages (20,000 records replayed: 125 -> 87 MB, save_page 62-64 -> 54-56
-#: µs a record); a version is filled from its record's row when a newer one supersedes it:
-#: the same content, as last received (its source datestamp and raw XML may be those of a
-#: later run that found it unchanged).
-_CURRENT = b""
-_FILL_SUPERSEDED = _fill_superseded()
-
-
-@cache  # one of the four column tuples above, compiled once per dialect
-def _update(columns: tuple[str, ...]) -> BulkStatement:
-    """UPDATE records SET columns… WHERE the row is as the page read it, for rows with
-    ``b_``-prefixed keys (see :func:`_as_read`)."""
-    c = t.records.c
-    statement = (
-        update(t.records)
-        .where(
-            c.id == bindparam("b_id"),
-            c.version == bindparam("b_read_version"),
-            c.datestamp == bindparam("b_read_datestamp"),
-        )
-        .values({name: bindparam(f"b_{name}") for name in columns})
-    )
-    return BulkStatement(statement)
-
-
-def _as_read(rid: str, current: StoredCopy) -> dict[str, Any]:
-    """The key of an update row and what it expects to find there.
-
-    The version changes with every new content, the datestamp with every touch (same content,
-    received again): another writer that did either since this page read the row makes the
-    update match nothing, and the page is decided again.
-    """
-    return {"b_id": rid, "b_read_version": current.version, "b_read_datestamp": current.datestamp}
 
 
 class PageWriter:
@@ -223,24 +116,24 @@ class PageWriter:
         replacing = {_rid(e): e for e in entries if e.outcome in versioned}
         note_changes(self.conn, {rid: e for rid, e in replacing.items() if rid in held})
         if self.inserts:
-            _INSERT_RECORDS.run(self.conn, self.inserts)
+            INSERT_RECORDS.run(self.conn, self.inserts)
         if self.superseded:  # before the record rows change
-            _FILL_SUPERSEDED.run(self.conn, self.superseded)
+            FILL_SUPERSEDED.run(self.conn, self.superseded)
         for columns, group in groupby(self.updates, key=itemgetter(0)):
             rows = [row for _, row in group]
-            if _update(columns).run(self.conn, rows) != len(rows):
+            if updating(columns).run(self.conn, rows) != len(rows):
                 raise WriteConflict("another writer changed a record of this page meanwhile")
         if self.versions:
-            _INSERT_VERSIONS.run(self.conn, self.versions)
+            INSERT_VERSIONS.run(self.conn, self.versions)
         if self.rejects:
-            _INSERT_REJECTS.run(self.conn, self.rejects)
+            INSERT_REJECTS.run(self.conn, self.rejects)
 
     def _states(self, entries: list[Entry]) -> dict[str, StoredCopy]:
         ids = [_rid(e) for e in entries if e.record is not None or e.harvested.deleted]
         if not ids:
             return {}
         wants_json = any(e.harvested.deleted for e in entries)
-        query = _READ_STATES_AND_JSON if wants_json else _READ_STATES
+        query = READ_STATES_AND_JSON if wants_json else READ_STATES
         rows = self.conn.execute(query, {"ids": ids}).all()
         # By position: a row's attributes by name cost some microseconds a record.
         return {row[0]: StoredCopy(*row[1:]) for row in rows}
@@ -292,7 +185,7 @@ class PageWriter:
             "updated_at": self.now,
             "run_id": self.run_id,
         }
-        self._put(rid, harvested, current, values, _FULL)
+        self._put(rid, harvested, current, values, FULL)
         states[rid] = _copy(values)
         if not valid:
             return Outcome.INVALID
@@ -313,12 +206,12 @@ class PageWriter:
         stamp = stored_datestamp(harvested.datestamp)
         if current is not None and current.deleted:
             touch = {
-                **_as_read(rid, current),
+                **as_read(rid, current),
                 "b_datestamp": stamp,
                 "b_updated_at": self.now,
                 "b_run_id": self.run_id,
             }
-            self.updates.append((_TOUCH_TOMBSTONE, touch))
+            self.updates.append((TOUCH_TOMBSTONE, touch))
             current.datestamp = stamp
             return Outcome.UNCHANGED
         tombstone = _tombstone_record(rid, harvested, current)
@@ -341,7 +234,7 @@ class PageWriter:
             "updated_at": self.now,
             "run_id": self.run_id,
         }
-        self._put(rid, harvested, current, values, _TOMBSTONE)
+        self._put(rid, harvested, current, values, TOMBSTONE)
         states[rid] = _copy(values)
         return Outcome.TOMBSTONE_ONLY if current is None else Outcome.DELETED
 
@@ -366,7 +259,7 @@ class PageWriter:
                 }
             )
         else:
-            row = _as_read(rid, current)
+            row = as_read(rid, current)
             row.update({f"b_{name}": values[name] for name in columns})
             self.updates.append((columns, row))
         self._supersede(rid, current)
@@ -380,7 +273,7 @@ class PageWriter:
                 "version": values["version"],
                 "content_hash": values["content_hash"],
                 "deleted": values["deleted"],
-                "record_json": _CURRENT,
+                "record_json": CURRENT,
                 "raw": raw,
                 "run_id": self.run_id,
                 "created_at": self.now,
@@ -388,9 +281,9 @@ class PageWriter:
         )
 
     def _supersede(self, rid: str, current: StoredCopy | None) -> None:
-        """Keep the data of the version a new one supersedes (see :data:`_CURRENT`): one this
-        page queued gets its own; one stored before, its record row's (a version that has
-        its data already, from a store written before, keeps it)."""
+        """Keep the data of the version a new one supersedes (see :data:`.page_sql.CURRENT`):
+        one this page queued gets its own; one stored before, its record row's (a version that
+        has its data already, from a store written before, keeps it)."""
         if current is None:
             return
         queued = self.queued.get(rid)
@@ -401,14 +294,14 @@ class PageWriter:
             self.superseded.append({"b_record_id": rid, "b_version": current.version})
 
     def _touch(self, rid: str, current: StoredCopy, entry: Entry, issues_json: bytes) -> None:
-        """Queue the update of a record received again alike (see ``_TOUCH``); ``current``
+        """Queue the update of a record received again alike (see ``page_sql.TOUCH``); ``current``
         becomes what it writes, for the later entries of the page."""
         assert entry.record is not None
         stamp = stored_datestamp(entry.harvested.datestamp)
         crosswalk = entry.record.source.crosswalk
         valid = not entry.has_errors
         touch = {
-            **_as_read(rid, current),
+            **as_read(rid, current),
             "b_datestamp": stamp,
             "b_crosswalk": crosswalk,
             "b_valid": valid,
@@ -418,7 +311,7 @@ class PageWriter:
             "b_updated_at": self.now,
             "b_run_id": self.run_id,
         }
-        self.updates.append((_TOUCH, touch))
+        self.updates.append((TOUCH, touch))
         current.datestamp, current.crosswalk, current.valid = stamp, crosswalk, valid
 
 
