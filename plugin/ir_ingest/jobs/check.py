@@ -32,9 +32,10 @@ from ir_ingest.jobs.checked import (
     size,
 )
 from ir_ingest.oai.client import OAIClient
+from ir_ingest.oai.clocks import clock_issue
 from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
 from ir_ingest.oai.pages import PageGuards, Window, iter_pages, read_page
-from ir_ingest.oai.plan import clock_issue, unknown_set_issue
+from ir_ingest.oai.plan import unknown_set_issue
 from ir_ingest.pipeline import process
 from ir_ingest.secrets import public_url
 from ir_ingest.wording import counted

@@ -29,6 +29,7 @@ from ir_ingest.errors import (
 )
 from ir_ingest.oai.archive import check_archive
 from ir_ingest.oai.client import OAIClient
+from ir_ingest.oai.clocks import note_clock, note_endpoint_clock
 from ir_ingest.oai.pages import PageGuards
 from ir_ingest.oai.plan import (
     DEFAULT_OVERLAP,
@@ -38,8 +39,6 @@ from ir_ingest.oai.plan import (
     check_not_future,
     check_set,
     left_issue,
-    note_clock,
-    note_endpoint_clock,
     plan_run,
 )
 from ir_ingest.oai.store_pages import harvest_windows

@@ -170,7 +170,7 @@ class StoreRuns:
 
     def note_clock_lag(self, run_id: int, lag: timedelta) -> None:
         """Keep how far the endpoint's clock was behind ours as run ``run_id`` began, learnt
-        once it had begun (see ``oai.plan.note_endpoint_clock``)."""
+        once it had begun (see ``oai.clocks.note_endpoint_clock``)."""
         runs = t.harvest_runs
         with self.engine.begin() as conn:
             conn.execute(
