@@ -185,9 +185,10 @@ def _apply(rule: Rule, key: Key, data: dict[str, Any], scope: _Scope, index: Chi
     placed = None not in values
     if not placed:
         values = [v for v in values if v is not None]
-    if rule.keys is not None and not all(_fits(v, rule.keys) for v in values):
+    if rule.ops and rule.keys is not None and not all(_fits(v, rule.keys) for v in values):
         # An identifier's note ("ISBN 0801486394 (pbk.)") where a related item has no field
         # for one had failed the whole record: the rest goes in, the value stays in extra too.
+        # Only operations make keys of their own: a build's were checked when it was loaded.
         values = [_fitted(v, rule.keys) for v in values]
         placed = False
     if rule.when or rule.requires:
