@@ -17,7 +17,7 @@ from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import content_id, for_element, is_envelope
 from ir_ingest.entry import Entry, HarvestedRecord, Issue
 from ir_ingest.errors import ConfigError, CrosswalkError, IngestError, XMLError
-from ir_ingest.oai.client import without_oai_arguments
+from ir_ingest.oai.baseurl import without_oai_arguments
 from ir_ingest.oai.records import RECORDS, adopt_bare_record, set_specs, unwrap
 from ir_ingest.oai.salvage import read_one_by_one
 from ir_ingest.pipeline import envelope_message, process

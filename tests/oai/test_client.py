@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ir_ingest.errors import ConfigError, HarvestError, OAIProtocolError
+from ir_ingest.errors import HarvestError, OAIProtocolError
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.pages import Window, iter_pages, read_page
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from ir_ingest.entry import HarvestedRecord
-    from ir_ingest.oai.client import Page
+    from ir_ingest.oai.responses import Page
 
 SEED_ID = "oai:research.example.ac.uk:publications/3f2b8c1e-5d4a-4e7b-9a61-0c2d7e8f9a10"
 
@@ -133,34 +133,6 @@ def test_odd_datestamps_and_no_list_wrapper_are_tolerated() -> None:
     assert pages[0].newest_datestamp == "20210311"
     assert [r.datestamp for r in read(pages[0])] == ["20210311"]
     assert pages[0].token is None
-
-
-@pytest.mark.parametrize(
-    ("url", "said"),
-    [
-        (
-            "http://h.example/oai?verb=ListRecords&metadataPrefix=oai_dc",
-            "http://h.example/oai?verb=ListRecords&metadataPrefix=oai_dc is an OAI-PMH request, "
-            "not a base URL: give http://h.example/oai (ir-ingest adds verb, metadataPrefix "
-            "itself; the format goes in --prefix)",
-        ),
-        (
-            "https://h.example/oai?apikey=s3cret&verb=Identify#top",
-            "https://h.example/oai?apikey=***&verb=Identify#top is an OAI-PMH request, not a base "
-            "URL: give https://h.example/oai?apikey=*** (ir-ingest adds verb itself",
-        ),
-        (
-            "ftp://h.example/oai",
-            "ftp://h.example/oai is no OAI-PMH base URL: it must begin with http:// or https://",
-        ),
-        # No host: requests had said "InvalidURL: … No host supplied" on the first request.
-        ("http:///oai", "http:///oai is no OAI-PMH base URL: it must begin with http:// or "),
-    ],
-)
-def test_what_is_no_base_url_is_refused_with_what_to_give(url: str, said: str) -> None:
-    with pytest.raises(ConfigError) as refused:
-        OAIClient(url)
-    assert str(refused.value).startswith(said)
 
 
 def test_a_base_url_may_keep_a_query_of_its_own() -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ir_ingest.entry import Entry, HarvestedRecord
-from ir_ingest.oai.client import Page
 from ir_ingest.oai.overlap import SharedSeconds
+from ir_ingest.oai.responses import Page
 
 BOUNDS: list[tuple[str | None, str | None]] = [
     (None, "2024-02-01T00:00:00Z"),

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from pathlib import Path
 
-    from ir_ingest.oai.client import Page
+    from ir_ingest.oai.responses import Page
     from ir_ingest.store import Store
 
 _PAGE = (

@@ -11,7 +11,7 @@ from ir_ingest.errors import XMLError
 from ir_ingest.oai.salvage import read_one_by_one, salvage_page
 
 if TYPE_CHECKING:
-    from ir_ingest.oai.client import Page
+    from ir_ingest.oai.responses import Page
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 HEAD = f'<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="{OAI}"><ListRecords>'

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ir_ingest.entry import Entry, HarvestedRecord
-    from ir_ingest.oai.client import Page
     from ir_ingest.oai.provider import ProvidedRecord, WSGIApp
+    from ir_ingest.oai.responses import Page
     from ir_ingest.report.model import RunReport
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ir_ingest.entry import Entry, HarvestedRecord
-from ir_ingest.oai.client import Page
 from ir_ingest.oai.pages import Window
+from ir_ingest.oai.responses import Page
 from ir_ingest.oai.strays import Strays
 
 

@@ -21,8 +21,8 @@ from ir_ingest.crosswalk.lookups import add_lookup_dir, lookup_dirs
 from ir_ingest.documents import read_file
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import ConfigError, HarvestError, IngestError
-from ir_ingest.oai.client import Page
 from ir_ingest.oai.pages import read_page
+from ir_ingest.oai.responses import Page
 from ir_ingest.pipeline import process
 from ir_ingest.resources import bundled
 from ir_ingest.worker import CrosswalkWorker
@@ -276,7 +276,7 @@ def test_the_crosswalk_process_runs_this_process_s_code_wherever_it_is_started(
 #: A harvest that hands its crosswalk process a page and is killed before the answer.
 _KILLED_HARVEST = """
 import os, signal, sys
-from ir_ingest.oai.client import Page
+from ir_ingest.oai.responses import Page
 from ir_ingest.worker import CrosswalkWorker
 worker = CrosswalkWorker((), ())
 print(worker.pid, flush=True)

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
     from ir_ingest.entry import Issue
     from ir_ingest.jobs.checked import Finding
-    from ir_ingest.oai.client import Identify, Page
+    from ir_ingest.oai.responses import Identify, Page
     from ir_ingest.oai.transport import TransportPolicy
 
 #: Empty pages with a token read, at most, looking for the first records (DSpace sends them).

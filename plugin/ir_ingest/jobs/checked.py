@@ -19,7 +19,7 @@ from ir_ingest.secrets import public_url
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ir_ingest.oai.client import Identify, Page
+    from ir_ingest.oai.responses import Identify, Page
 
 Level = Literal["ok", "info", "warning", "error"]
 #: The granularities OAI-PMH 2.0 knows (§3.3.2).

@@ -10,11 +10,8 @@ boundaries, and a harvest must checkpoint after every page.
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from lxml import etree
 from oaipmh import error as oai_error
@@ -22,20 +19,23 @@ from oaipmh.client import BaseClient
 from oaipmh.metadata import MetadataRegistry
 
 from ir_ingest import xmlsafe
-from ir_ingest.errors import (
-    ConfigError,
-    HarvestError,
-    MalformedResponseError,
-    OAIProtocolError,
-    XMLError,
-)
-from ir_ingest.oai.datestamp import datestamp_span, format_datestamp, parse_datestamp
+from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError, XMLError
+from ir_ingest.oai.baseurl import check_base_url
+from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
 from ir_ingest.oai.pacing import times
-from ir_ingest.oai.records import RECORDS, read_headers, read_records
+from ir_ingest.oai.records import read_headers, read_records
+from ir_ingest.oai.responses import (
+    Identify,
+    Page,
+    read_formats,
+    read_identify,
+    read_sets,
+    read_token,
+    unread_page,
+)
 from ir_ingest.oai.transport import Transport, TransportPolicy
-from ir_ingest.secrets import public_url, refuse_padded_url, scrubbed
-from ir_ingest.urls import is_http_url
-from ir_ingest.xmlsafe import OAI_NS, OAI_XPATH
+from ir_ingest.secrets import public_url, scrubbed
+from ir_ingest.xmlsafe import OAI_NS
 
 if TYPE_CHECKING:
     from ir_ingest.entry import HarvestedRecord, Issue
@@ -49,24 +49,6 @@ OAI_ROOT = f"{{{OAI_NS}}}OAI-PMH"
 #: page or another XML document is a login page or the wrong URL nearly always (a login page
 #: was fetched six times, over 22 s), and a proxy's passing error page rarely: once more.
 _FETCHES = {"xml.too_large": 1, "xml.forbidden_dtd": 1, "xml.not_xml": 2, "oai.not_oai_pmh": 2}
-_TOKEN = etree.XPath("/oai:OAI-PMH/*/oai:resumptionToken", namespaces=OAI_XPATH)
-#: Each record's datestamp as reading the record takes it: its first header's first one.
-_DATESTAMPS = etree.XPath(
-    "/oai:OAI-PMH/*/oai:record/oai:header[1]/oai:datestamp[1]/text()"
-    " | /oai:OAI-PMH/oai:record/oai:header[1]/oai:datestamp[1]/text()",
-    namespaces=OAI_XPATH,
-)
-#: Each record's identifier, to tell a page served again under a new token (pages.py).
-_IDENTIFIERS = etree.XPath(
-    "/oai:OAI-PMH/*/oai:record/oai:header[1]/oai:identifier[1]/text()"
-    " | /oai:OAI-PMH/oai:record/oai:header[1]/oai:identifier[1]/text()",
-    namespaces=OAI_XPATH,
-)
-_IDENTIFY = etree.XPath("/oai:OAI-PMH/oai:Identify", namespaces=OAI_XPATH)
-_FORMATS = etree.XPath(
-    "/oai:OAI-PMH/oai:ListMetadataFormats/oai:metadataFormat", namespaces=OAI_XPATH
-)
-_SETS = etree.XPath("/oai:OAI-PMH/oai:ListSets/oai:set", namespaces=OAI_XPATH)
 #: ListSets pages read at most: a DSpace's 20,000 sets at 100 a page, and a bound on a list
 #: that never ends.
 MAX_SET_PAGES = 1000
@@ -82,106 +64,6 @@ _OAI_ERRORS: dict[type[Exception], str] = {
     oai_error.NoMetadataFormatsError: "noMetadataFormats",
     oai_error.NoSetHierarchyError: "noSetHierarchy",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Identify:
-    """The parts of an Identify response (OAI-PMH 2.0 §4.2) a harvest uses."""
-
-    repository_name: str
-    base_url: str
-    earliest_datestamp: str
-    deleted_record: str
-    granularity: str
-    #: The endpoint's clock (its ``responseDate``, §3.2) less this machine's when it was asked,
-    #: to the second; ``None`` when the responseDate cannot be read.
-    clock_skew: timedelta | None = None
-    #: Whether the answer gave a granularity: without one, ``granularity`` is days, the least.
-    granularity_stated: bool = True
-
-    @property
-    def day_granularity(self) -> bool:
-        """True when the endpoint only understands ``YYYY-MM-DD`` in ``from``/``until``."""
-        return self.granularity.strip() == "YYYY-MM-DD"
-
-
-@dataclass(slots=True)
-class Page:
-    """One ListRecords response: its records, the token for the next page, and repairs made.
-
-    A ListRecords page from :meth:`OAIClient.list_page` comes *unread*: the fetching thread
-    reads only the token, the number of records and their newest datestamp, and asks for the
-    next page at once; the thread that processes the page reads the records
-    (:func:`ir_ingest.oai.pages.read_page`).  That keeps the requests back to back (reading
-    a page's 100 records takes milliseconds that would delay the next request), and lxml is
-    fastest on documents its own thread parsed.
-    """
-
-    records: list[HarvestedRecord]
-    token: str | None
-    cursor: int | None = None
-    complete_list_size: int | None = None
-    issues_by_identifier: dict[str, list[Issue]] = field(default_factory=dict)
-    #: How many records the response holds; the oldest and the newest of their datestamps;
-    #: their identifiers.
-    size: int = -1
-    oldest_datestamp: str | None = None
-    newest_datestamp: str | None = None
-    identifiers: tuple[str, ...] = ()
-    #: ``(repository, metadata prefix)`` of a page whose records are still to be read.
-    unread: tuple[str, str] | None = None
-    #: Why the window ended after this page although the endpoint sent a token (a guard).
-    stop_issue: Issue | None = None
-    #: The page may repeat records this run already stored (after a recovery or a repeated token).
-    may_repeat: bool = False
-    #: The page came from re-asking after an expired token: records listed out of datestamp
-    #: order may have been skipped, so the run cannot count as complete.
-    recovery: Issue | None = None
-    #: The response as received, for the raw-page archive.
-    body: bytes = field(default=b"", repr=False)
-
-    def __post_init__(self) -> None:
-        if self.unread is None:
-            self.size = len(self.records)
-            span = datestamp_span(r.datestamp for r in self.records)
-            self.oldest_datestamp, self.newest_datestamp = span
-            self.identifiers = tuple(r.identifier for r in self.records)
-
-
-#: The OAI-PMH arguments of a request URL (§3.1.1): what is left is the endpoint's base URL.
-OAI_ARGUMENTS = frozenset(
-    {"verb", "identifier", "metadataPrefix", "set", "from", "until", "resumptionToken"}
-)
-
-
-def without_oai_arguments(url: str) -> str:
-    """``url`` without its OAI-PMH arguments and fragment, the rest of its query as written
-    (an endpoint's own ``?apikey=…`` stays)."""
-    parts = urlsplit(url)
-    kept = [p for p in parts.query.split("&") if p and p.partition("=")[0] not in OAI_ARGUMENTS]
-    return urlunsplit(parts._replace(query="&".join(kept), fragment=""))
-
-
-def check_base_url(url: str) -> None:
-    """Refuse what cannot be an OAI-PMH base URL (§3.1.1) with what to give instead.
-
-    A request URL pasted whole had its verb sent twice (``badVerb: Illegal verb
-    ['ListRecords', 'ListRecords']``); an ``ftp://`` URL failed deep in requests
-    (``InvalidSchema: No connection adapters``).
-    """
-    refuse_padded_url(url)
-    if not is_http_url(url):
-        raise ConfigError(
-            f"{public_url(url)} is no OAI-PMH base URL: it must begin with http:// or https:// "
-            "and name a host"
-        )
-    asked = [name for name, _ in parse_qsl(urlsplit(url).query) if name in OAI_ARGUMENTS]
-    if asked:
-        raise ConfigError(
-            f"{public_url(url)} is an OAI-PMH request, not a base URL: give "
-            f"{public_url(without_oai_arguments(url))} (ir-ingest adds {', '.join(asked)} "
-            "itself; the format goes in --prefix)"
-        )
 
 
 class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
@@ -339,27 +221,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         # Measured from when it was asked: an answer that takes a minute (or retries) then
         # makes the endpoint look ahead, which changes nothing, never behind.
         asked = datetime.now(UTC).replace(microsecond=0)
-        root = self.request(verb="Identify")
-        found = xmlsafe.elements(_IDENTIFY(root))
-        if not found:
-            raise MalformedResponseError(
-                f"{self.base_url}: the Identify response has no Identify element",
-                code="oai.no_identify",
-            )
-        node = found[0]
-
-        def text(name: str) -> str:
-            return str(node.findtext(f"{{{OAI_NS}}}{name}", default="")).strip()
-
-        return Identify(
-            repository_name=text("repositoryName"),
-            base_url=text("baseURL"),
-            earliest_datestamp=text("earliestDatestamp"),
-            deleted_record=text("deletedRecord"),
-            granularity=text("granularity") or "YYYY-MM-DD",
-            granularity_stated=bool(text("granularity")),
-            clock_skew=_skew(root.findtext(f"{{{OAI_NS}}}responseDate"), asked),
-        )
+        return read_identify(self.request(verb="Identify"), asked, self.base_url)
 
     def metadata_formats(self) -> list[tuple[str, str, str]]:
         """ListMetadataFormats (§4.4): ``(prefix, schema, namespace)`` triples.
@@ -367,15 +229,7 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         Through :meth:`request`, so that a malformed answer is fetched again and an OAI error
         (``noMetadataFormats``) is an :class:`OAIProtocolError`, not one of pyoai's own.
         """
-        root = self.request(verb="ListMetadataFormats")
-        return [
-            (
-                _text(node, "metadataPrefix"),
-                _text(node, "schema"),
-                _text(node, "metadataNamespace"),
-            )
-            for node in xmlsafe.elements(_FORMATS(root))
-        ]
+        return read_formats(self.request(verb="ListMetadataFormats"))
 
     def sets(self) -> list[tuple[str, str]]:
         """ListSets (§4.6): ``(setSpec, setName)`` pairs of every page; none without a set
@@ -397,12 +251,8 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
                 if exc.code == "noSetHierarchy" and not seen:
                     return found
                 raise
-            found += [
-                (_text(node, "setSpec"), _text(node, "setName"))
-                for node in xmlsafe.elements(_SETS(root))
-            ]
-            tokens = xmlsafe.elements(_TOKEN(root))
-            token = (tokens[0].text or "").strip() if tokens else ""
+            pairs, token = read_sets(root)
+            found += pairs
             if not token:
                 return found
             if token in seen:
@@ -433,9 +283,9 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
             raise
         if verb == "ListIdentifiers":
             page = Page(read_headers(root, self.repository, prefix), token=None)
-            _read_token(root, page)
+            read_token(root, page)
             return page
-        return self._read_page(root, prefix)
+        return unread_page(root, self._last_body, self.repository, prefix)
 
     def get_record(self, identifier: str, prefix: str) -> HarvestedRecord:
         """GetRecord (§4.1) for one identifier: the record of that identifier in the answer,
@@ -452,69 +302,6 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
             f"{self.base_url}: GetRecord {identifier!r} answered with another record ({sent})"
         )
 
-    def _read_page(self, root: etree._Element, prefix: str) -> Page:
-        """A ListRecords response as an unread :class:`Page`."""
-        stamps, identifiers = _DATESTAMPS(root), _IDENTIFIERS(root)
-        oldest, newest = datestamp_span(
-            [str(s).strip() for s in stamps] if isinstance(stamps, list) else []
-        )
-        page = Page(
-            records=[],
-            token=None,
-            body=self._last_body,
-            size=len(xmlsafe.elements(RECORDS(root))),
-            oldest_datestamp=oldest,
-            newest_datestamp=newest,
-            identifiers=tuple(
-                str(i).strip() for i in (identifiers if isinstance(identifiers, list) else [])
-            ),
-            unread=(self.repository, prefix),
-        )
-        _read_token(root, page)
-        return page
-
-
-_RESPONSE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$", re.ASCII)
-
 
 #: The error codes of §3.6 by their lower case.
 _ERROR_CODES = {code.lower(): code for code in _OAI_ERRORS.values()}
-
-
-def _skew(response_date: str | None, asked: datetime) -> timedelta | None:
-    """The endpoint's clock less ours, from its ``responseDate`` and when we asked; ``None``
-    unless the responseDate is a UTC time as §3.2 writes it (a date alone reads as midnight,
-    which would look like a clock up to a day behind)."""
-    if not _RESPONSE_DATE.match((response_date or "").strip()):
-        return None
-    moment = parse_datestamp(response_date or "")
-    return None if moment is None else moment - asked
-
-
-def _text(node: etree._Element, name: str) -> str:
-    """The text of ``node``'s OAI-PMH child ``name``, trimmed ("" without one)."""
-    return str(node.findtext(f"{{{OAI_NS}}}{name}", default="")).strip()
-
-
-def _read_token(root: etree._Element, page: Page) -> None:
-    """Copy the resumption token (§3.5) into ``page``.
-
-    An empty ``<resumptionToken/>`` marks the last page (NSDL sends it with ``cursor`` and
-    ``completeListSize`` attributes); it is read as no token.
-    """
-    token_nodes = xmlsafe.elements(_TOKEN(root))
-    if token_nodes:
-        node = token_nodes[0]
-        page.token = (node.text or "").strip() or None
-        page.cursor = int_or_none(node.get("cursor"))
-        page.complete_list_size = int_or_none(node.get("completeListSize"))
-
-
-def int_or_none(value: str | None) -> int | None:
-    """A count from an attribute (``cursor``, ``completeListSize``): a whole number, not below
-    zero (§3.5.1), or ``None``."""
-    try:
-        number = int(value) if value is not None else None
-    except ValueError:
-        return None
-    return number if number is None or number >= 0 else None

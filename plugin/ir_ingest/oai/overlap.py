@@ -17,7 +17,7 @@ from ir_ingest.oai.datestamp import parse_datestamp
 
 if TYPE_CHECKING:
     from ir_ingest.entry import Entry
-    from ir_ingest.oai.client import Page
+    from ir_ingest.oai.responses import Page
 
 _SECOND = timedelta(seconds=1)
 

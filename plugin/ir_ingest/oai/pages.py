@@ -7,7 +7,8 @@
 - ``noRecordsMatch`` is an empty window (the client reads it as an empty page).
 - ``badResumptionToken`` (expired tokens: mloesch/sickle#19, scihist_digicoll#572) is recovered by
   asking again with ``from`` = the newest datestamp seen; pages after a recovery are marked
-  :attr:`~ir_ingest.oai.client.Page.may_repeat` so the harvest skips what this run already stored.
+  :attr:`~ir_ingest.oai.responses.Page.may_repeat` so the harvest skips what this run already
+  stored.
   This loses nothing only where the endpoint lists records in datestamp order (pyoai, OAI-PMH
   providers backed by a datestamp index); date windows keep the risk small elsewhere.
 """
@@ -29,7 +30,8 @@ from ir_ingest.oai.salvage import read_one_by_one, salvage_page
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from ir_ingest.oai.client import OAIClient, Page
+    from ir_ingest.oai.client import OAIClient
+    from ir_ingest.oai.responses import Page
 
 log = logging.getLogger(__name__)
 

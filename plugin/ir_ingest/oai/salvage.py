@@ -26,8 +26,8 @@ import re
 from ir_ingest import xmlsafe
 from ir_ingest.entry import HarvestedRecord, Issue
 from ir_ingest.errors import XMLError
-from ir_ingest.oai.client import Page, int_or_none
 from ir_ingest.oai.records import UNIDENTIFIED, read_records, unidentified_issues
+from ir_ingest.oai.responses import Page, int_or_none
 from ir_ingest.xmlsafe import OAI_NS
 
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]{0,200}\?>")

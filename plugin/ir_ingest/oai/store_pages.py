@@ -37,9 +37,10 @@ from ir_ingest.worker import CrosswalkWorker
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from ir_ingest.oai.client import OAIClient, Page
+    from ir_ingest.oai.client import OAIClient
     from ir_ingest.oai.harvest import ProgressCallback
     from ir_ingest.oai.plan import HarvestOptions, Plan, WindowState
+    from ir_ingest.oai.responses import Page
     from ir_ingest.report.model import RunReport
     from ir_ingest.store import Store
 

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from ir_ingest.entry import Entry
-    from ir_ingest.oai.client import Page
     from ir_ingest.oai.pages import Window
+    from ir_ingest.oai.responses import Page
 
 
 @dataclass(slots=True)

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from ir_ingest.oai.client import Page
+    from ir_ingest.oai.responses import Page
 
 #: How long :meth:`CrosswalkWorker.close` waits for the child to end on SIGTERM before it is
 #: killed.

@@ -92,8 +92,8 @@ def _read_pages(stream: IO[bytes], pages: queue.SimpleQueue[bytes | None]) -> No
 
 def _process_page(sent: PageMessage) -> list[Processed]:
     """Read the page (unless read already) and process its records, as a harvest would."""
-    from ir_ingest.oai.client import Page
     from ir_ingest.oai.pages import read_page
+    from ir_ingest.oai.responses import Page
     from ir_ingest.pipeline import process
 
     if sent.body is not None:

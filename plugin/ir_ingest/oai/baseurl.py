@@ -1,0 +1,44 @@
+"""An OAI-PMH base URL (§3.1.1): what a request URL pasted whole must lose, and what can be none."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+from ir_ingest.errors import ConfigError
+from ir_ingest.secrets import public_url, refuse_padded_url
+from ir_ingest.urls import is_http_url
+
+#: The OAI-PMH arguments of a request URL (§3.1.1): what is left is the endpoint's base URL.
+OAI_ARGUMENTS = frozenset(
+    {"verb", "identifier", "metadataPrefix", "set", "from", "until", "resumptionToken"}
+)
+
+
+def without_oai_arguments(url: str) -> str:
+    """``url`` without its OAI-PMH arguments and fragment, the rest of its query as written
+    (an endpoint's own ``?apikey=…`` stays)."""
+    parts = urlsplit(url)
+    kept = [p for p in parts.query.split("&") if p and p.partition("=")[0] not in OAI_ARGUMENTS]
+    return urlunsplit(parts._replace(query="&".join(kept), fragment=""))
+
+
+def check_base_url(url: str) -> None:
+    """Refuse what cannot be an OAI-PMH base URL (§3.1.1) with what to give instead.
+
+    A request URL pasted whole had its verb sent twice (``badVerb: Illegal verb
+    ['ListRecords', 'ListRecords']``); an ``ftp://`` URL failed deep in requests
+    (``InvalidSchema: No connection adapters``).
+    """
+    refuse_padded_url(url)
+    if not is_http_url(url):
+        raise ConfigError(
+            f"{public_url(url)} is no OAI-PMH base URL: it must begin with http:// or https:// "
+            "and name a host"
+        )
+    asked = [name for name, _ in parse_qsl(urlsplit(url).query) if name in OAI_ARGUMENTS]
+    if asked:
+        raise ConfigError(
+            f"{public_url(url)} is an OAI-PMH request, not a base URL: give "
+            f"{public_url(without_oai_arguments(url))} (ir-ingest adds {', '.join(asked)} "
+            "itself; the format goes in --prefix)"
+        )

@@ -1,0 +1,51 @@
+"""What an OAI-PMH base URL may be (§3.1.1), and what a request URL pasted whole must lose."""
+
+from __future__ import annotations
+
+import pytest
+
+from ir_ingest.errors import ConfigError
+from ir_ingest.oai.baseurl import check_base_url, without_oai_arguments
+from ir_ingest.oai.client import OAIClient
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        (
+            "http://h.example/oai?verb=ListRecords&metadataPrefix=oai_dc",
+            "http://h.example/oai?verb=ListRecords&metadataPrefix=oai_dc is an OAI-PMH request, "
+            "not a base URL: give http://h.example/oai (ir-ingest adds verb, metadataPrefix "
+            "itself; the format goes in --prefix)",
+        ),
+        (
+            "https://h.example/oai?apikey=s3cret&verb=Identify#top",
+            "https://h.example/oai?apikey=***&verb=Identify#top is an OAI-PMH request, not a base "
+            "URL: give https://h.example/oai?apikey=*** (ir-ingest adds verb itself",
+        ),
+        (
+            "ftp://h.example/oai",
+            "ftp://h.example/oai is no OAI-PMH base URL: it must begin with http:// or https://",
+        ),
+        # No host: requests had said "InvalidURL: … No host supplied" on the first request.
+        ("http:///oai", "http:///oai is no OAI-PMH base URL: it must begin with http:// or "),
+    ],
+)
+def test_what_is_no_base_url_is_refused_with_what_to_give(url: str, said: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        check_base_url(url)
+    assert str(refused.value).startswith(said)
+
+
+def test_a_client_refuses_what_is_no_base_url() -> None:
+    with pytest.raises(ConfigError, match="is an OAI-PMH request, not a base URL"):
+        OAIClient("http://h.example/oai?verb=Identify")
+
+
+def test_the_oai_arguments_go_and_the_endpoints_own_query_stays() -> None:
+    url = "https://h.example/oai?apikey=k&verb=GetRecord&identifier=oai:x:1&metadataPrefix=mods#r"
+    assert without_oai_arguments(url) == "https://h.example/oai?apikey=k"
+    assert without_oai_arguments("http://h.example/oai") == "http://h.example/oai"
+    # A value named like an argument is no argument: only the name before "=" counts.
+    kept = "http://h.example/oai?x=verb&from2=1"
+    assert without_oai_arguments(kept) == kept
