@@ -33,6 +33,11 @@ from ir_ingest.crosswalk.normalise import NormaliseError
         ("décembre 2019", "2019-12"),
         ("5 mei 2021", "2021-05-05"),
         ("settembre 2018", "2018-09"),
+        # Days in numbers between dots, day first, as German and Nordic repositories write
+        # them: they had gone to extra, and the record had no publication date.
+        ("30.11.2019", "2019-11-30"),
+        ("1.2.2020", "2020-02-01"),
+        ("05.11.2019/30.11.2019", "2019-11-05/2019-11-30"),
     ],
 )
 def test_edtf_date(value: str, expected: str) -> None:
@@ -42,7 +47,8 @@ def test_edtf_date(value: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "value",
     ["n.d.", "03/04/2020", "2020-13-01", "2021-02-30", "", "ca. 1850", "1850?", "2001-1999",
-     "Delft 2020", "de 2020", "31 de junio de 2020"],
+     "Delft 2020", "de 2020", "31 de junio de 2020", "31.11.2019", "11.30.2019", "30.11.19",
+     "2019.11.30"],
 )  # fmt: skip
 def test_edtf_date_refuses_what_it_cannot_know(value: str) -> None:
     with pytest.raises(NormaliseError):

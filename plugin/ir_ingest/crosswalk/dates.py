@@ -20,6 +20,10 @@ _TEXT_DATE_FORMATS = (
     "%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%B %Y", "%b %Y",
     "%d-%b-%Y",  # "01-Jan-1930", as digitised collections write it (DPLA's Michigan)
 )  # fmt: skip
+#: A day as German, Central and Eastern European and Nordic repositories write it in numbers:
+#: "30.11.2019", "1.2.2020", day first.  No convention writes the month first between dots (an
+#: American writes "11/30/2019", which stays an error beside "30/11/2019").
+_DOTTED_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 #: A year as library catalogues write it (MARC 260$c, and MODS made from it): "1999.",
 #: "[1999]" (supplied by the cataloguer), "c1999" or "©1999" (the copyright year, taken as
 #: the date of publication when no other is given).  Not "ca. 1999": circa is no level 0 date.
@@ -55,7 +59,8 @@ def _edtf_cached(value: str) -> tuple[str, str]:
 def _edtf_date(value: str) -> str:
     """Normalise a date to EDTF level 0 (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or an interval).
 
-    Accepts W3CDTF/ISO 8601 (time part dropped), day-month-year text in English (``18 Dec
+    Accepts W3CDTF/ISO 8601 (time part dropped), a day in numbers between dots (``30.11.2019``,
+    day first), day-month-year text in English (``18 Dec
     2020``) or with the month named in French, German, Spanish, Italian, Portuguese or Dutch
     (``13 de julio de 2025``), intervals of those in order (``2017-03/2019-11``), and a catalogue's
     years (``[1999]``, ``c1999``, ``1900-1922.``).  Ambiguous numeric forms such as
@@ -79,6 +84,9 @@ def _edtf_date(value: str) -> str:
     span = _YEAR_SPAN.match(text)
     if span and span.group(1) < span.group(2):
         return f"{span.group(1)}/{span.group(2)}"
+    if dotted := _DOTTED_DAY.match(text):
+        day, month, year = dotted.groups()
+        text = f"{year}-{int(month):02}-{int(day):02}"
     match = _ISO_DATE.match(text)
     if match:
         year, month, day = match.groups()
