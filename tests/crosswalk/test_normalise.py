@@ -251,6 +251,50 @@ def test_integer_refuses_a_page_range(value: str) -> None:
                 "publication_date": "2026-06-03",
             },
         ),
+        # Forms with words for the parts, and a volume and pages alone: each had become the
+        # journal's whole title (a differential fuzz of oai_dc, qdc and MODS found them).
+        (
+            "Journal of Ecology, vol. 12, no. 3, pp. 45-67",
+            {
+                "title": "Journal of Ecology",
+                "volume": "12",
+                "issue": "3",
+                "pages": {"start": "45", "end": "67"},
+            },
+        ),
+        (
+            "Journal of X, Series B, Vol. 12, Issue 3 (2020), 45-67.",
+            {
+                "title": "Journal of X, Series B",
+                "volume": "12",
+                "issue": "3",
+                "publication_date": "2020",
+                "pages": {"start": "45", "end": "67"},
+            },
+        ),
+        (
+            "Zeitschrift für Ethnologie, Bd. 140, H. 2, S. 201-230",
+            {
+                "title": "Zeitschrift für Ethnologie",
+                "volume": "140",
+                "issue": "2",
+                "pages": {"start": "201", "end": "230"},
+            },
+        ),
+        ("Handbook of X, Volume 2", {"title": "Handbook of X", "volume": "2"}),
+        (
+            "Acta Archaeologica, 7, 1-20",
+            {"title": "Acta Archaeologica", "volume": "7", "pages": {"start": "1", "end": "20"}},
+        ),
+        (
+            "Journal of Ecology, 12 (3), pp. 45-67",
+            {
+                "title": "Journal of Ecology",
+                "volume": "12",
+                "issue": "3",
+                "pages": {"start": "45", "end": "67"},
+            },
+        ),
     ],
 )
 def test_citation(value: str, expected: dict[str, object]) -> None:
@@ -263,6 +307,8 @@ def test_citation(value: str, expected: dict[str, object]) -> None:
         "A chapter title, 133-150, (2026-06-10)",
         "Journal of X, 31(4) and more",
         "Journal of X 31(4) and",
+        "Journal of X, vol. 3, no. 2, and more",
+        "Journal of X pp. 45-67",
     ],
 )
 def test_a_citation_in_a_form_not_read_is_no_title(value: str) -> None:
@@ -278,6 +324,8 @@ def test_the_citation_expression_does_not_backtrack_through_spaces() -> None:
     assert normalise._CITATION.match("T" + " " * 400 + "x;") is None
     assert normalise._CITATION.match("T; Vol 1 (2000):" + " " * 400 + "x;;") is None
     assert normalise._NUMBERED_CITATION.match("T" + ", 1 " * 300 + "x;") is None
+    assert normalise._LABELLED_CITATION.match("T" + ", vol. 1 " * 300 + "x;") is None
+    assert normalise._VOLUME_AND_PAGES.match("T" + ", 1, " * 300 + "x;") is None
 
 
 def test_a_value_longer_than_any_citation_is_not_read_as_one() -> None:
