@@ -17,9 +17,10 @@ import unicodedata
 
 # Particles that begin a family name written after the given name ("Jan van der Berg"), or in
 # capitals before it ("DE LA CRUZ Juan").  The Dutch 't (het) of "van 't Hoff" is one: "Hoff,
-# J.H. van 't" had kept it in the given name.
+# J.H. van 't" had kept it in the given name; so is the saint's St. of "Ruth St. Denis".
 PARTICLE = re.compile(
-    r"van|der|den|de|la|le|del|della|di|da|von|ten|ter|du|dos|das|['’]t", re.IGNORECASE
+    r"van|der|den|de|la|le|del|della|di|da|von|ten|ter|du|dos|das|['’]t|st\.?|ste\.?",
+    re.IGNORECASE,
 )
 # Initials, each letter followed by a full stop, in any script: "J.A.", "Ш.", "J.-P.".
 _INITIALS = re.compile(r"[^\W\d_]\.(?:-?[^\W\d_]\.)*")
@@ -285,6 +286,12 @@ def _vietnamese_family_first(words: list[str]) -> bool:
         return False
     rest = [_without_diacritics(word).lower() for word in words[1:]]
     return all(w.isalpha() for w in words) and not any(r in _VIETNAMESE_FAMILY_NAMES for r in rest)
+
+
+def is_vietnamese_family_name(word: str) -> bool:
+    """One of the common Vietnamese family names (:data:`_VIETNAMESE_FAMILY_NAMES`), with or
+    without its marks: "Nguyễn", "Tran", "Lê"."""
+    return _without_diacritics(word).lower() in _VIETNAMESE_FAMILY_NAMES
 
 
 def _without_diacritics(word: str) -> str:

@@ -20,7 +20,7 @@ from ir_ingest.crosswalk.bylines import (
     without_life_dates,
 )
 from ir_ingest.crosswalk.lookups import lookup_row
-from ir_ingest.crosswalk.name_order import PARTICLE, family_words
+from ir_ingest.crosswalk.name_order import PARTICLE, family_words, is_vietnamese_family_name
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
 from ir_ingest.crosswalk.organisations import is_ensemble, is_organisation
 from ir_ingest.crosswalk.placeholders import (
@@ -305,15 +305,17 @@ def _is_particle(words: list[str], i: int, last: int) -> bool:
     """Does ``words[i]`` begin the family name, given that ``words[i + 1:]`` do?
 
     A lower-case particle does ("Jan van der Berg").  A capitalised one does when it leads
-    particles ("Jan Van der Berg") or when it is not the middle of three words: in "Tuan Van
-    Nguyen" and "Hieu Van Le" the Vietnamese Van (Văn) is a middle name.
+    particles ("Jan Van der Berg"), or before a family name that is not Vietnamese: in "Tuan
+    Van Nguyen", "Hieu Van Le" and "The Vinh Van Tran" the Vietnamese Van (Văn) is a middle
+    name, while "Ahmed Le Roux", "Vincent Van Gogh" and "Olga St. John" had lost the first
+    word of their family names to the given names.
     """
     word = words[i]
     if not PARTICLE.fullmatch(word):
         return False
     if word.islower():
         return True
-    return i + 1 < last or len(words) != 3
+    return i + 1 < last or not is_vietnamese_family_name(words[last])
 
 
 def agent_parts(parts: dict[str, Any]) -> dict[str, Any]:
