@@ -112,12 +112,16 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 def present(value: str, record: Record) -> bool:
-    """Is a stylesheet-derived value in our record, whole or as the parts it was joined from?
+    """Is a stylesheet-derived value in a field of our record, whole or as the parts it was
+    joined from?
 
     The stylesheet joins subject parts with ``--`` and title parts with ``: `` and ``. ``; each
-    part must then be one of our values or inside one (abstracts, titles with subtitles).
+    part must then be one of our values or inside one (abstracts, titles with subtitles).  What
+    is only in ``extra`` does not count: kept is not crosswalked.
     """
-    ours = {_norm(s) for s in _strings(record.to_dict())}
+    fields = record.to_dict()
+    fields.pop("extra", None)
+    ours = {_norm(s) for s in _strings(fields)}
     everything = " | ".join(sorted(ours))
     return all(_part_present(part, ours, everything) for part in _norm(value).split("--"))
 
