@@ -242,7 +242,8 @@ CODES: dict[str, CodeHelp] = {
     ),
     "crosswalk.inferred_date": CodeHelp(
         "the source gives no publication date; another of its dates (when the work was "
-        "created, copyrighted, accepted or submitted), or the year of an approximate one "
+        "created, copyrighted, accepted or submitted, or a date of no stated kind), or the "
+        "year of an approximate one "
         "('ca. 1850', '[1891?]'), stands for it, as OpenAIRE advises",
         "nothing; if the record was published at another date, ask the endpoint's owner to add it",
     ),

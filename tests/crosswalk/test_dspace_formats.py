@@ -41,8 +41,8 @@ def _item(fields: dict[str, list[str]]) -> bytes:
     (as DSpace orders it: by element, then qualifier)."""
     tree: dict[str, dict[str, list[str]]] = {}
     for name, values in sorted(fields.items()):
-        _, element, *qualifier = name.split(".")
-        tree.setdefault(element, {})[qualifier[0] if qualifier else ""] = values
+        _, element, *qualified_by = name.split(".")
+        tree.setdefault(element, {})["".join(qualified_by)] = values
     parts = []
     for element, qualified in tree.items():
         inner = []

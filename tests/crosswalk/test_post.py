@@ -8,7 +8,6 @@ from ir_ingest.crosswalk.engine import Applied
 from ir_ingest.crosswalk.post import (
     book_from_isbn,
     catalogue_punctuation,
-    date_from_other_dates,
     editors_as_creators,
     landing_page,
     makers_as_creators,
@@ -70,30 +69,6 @@ def test_a_catalogues_punctuation_is_taken_off_the_end_of_titles_publishers_and_
         "notes": ["kept as written :"],
         "subtitle": {"value": "Estudio del caf&eacute;"},
     }
-
-
-def test_a_created_date_stands_for_a_publication_date_not_given() -> None:
-    # A photograph's MODS gives only dateCreated: it had no date at all.
-    applied = Applied(
-        {"dates": [{"date": "2001", "type": "collected"}, {"date": "1958", "type": "created"}]}
-    )
-    date_from_other_dates(applied)
-    assert applied.data["publication_date"] == "1958"
-    assert [i.code for i in applied.issues] == ["crosswalk.inferred_date"]
-    # A digitisation date is no publication date; a given publication date stays.
-    for data in ({"dates": [{"date": "2001", "type": "collected"}]}, {"publication_date": "1990"}):
-        untouched = Applied(dict(data))
-        date_from_other_dates(untouched)
-        assert untouched.data == data
-
-
-def test_an_approximate_date_stands_for_a_publication_date_not_given() -> None:
-    # DPLA's photograph with only dateCreated "1891?" had no date at all.
-    applied = Applied({"extra": {"mods:originInfo/mods:dateCreated": ["1891?"]}})
-    date_from_other_dates(applied)
-    assert applied.data["publication_date"] == "1891"
-    assert [i.code for i in applied.issues] == ["crosswalk.inferred_date"]
-    assert applied.data["extra"] == {"mods:originInfo/mods:dateCreated": ["1891?"]}, "kept"
 
 
 def test_an_eprints_records_own_page_is_its_landing_page() -> None:
