@@ -47,6 +47,17 @@ from ir_ingest.crosswalk.normalise import NormaliseError
             "https://example.org/files/my thesis.pdf",
             {"scheme": "url", "value": "https://example.org/files/my%20thesis.pdf"},
         ),
+        # A label before a URL, as Islandora's MODS to DC stylesheet writes a type or a
+        # displayLabel (or a colon where there is none): the URL's own scheme.
+        (
+            "uri: https://ark.example.org/ark:/99999/fk4x1",
+            {"scheme": "ark", "value": "ark:/99999/fk4x1"},
+        ),
+        (
+            ":\u00a0http://cdm.example.org/cdm/ref/collection/p1/id/9",
+            {"scheme": "url", "value": "http://cdm.example.org/cdm/ref/collection/p1/id/9"},
+        ),
+        ("URL: https://hdl.handle.net/1887/12", {"scheme": "handle", "value": "1887/12"}),
     ],
 )
 def test_identifier(value: str, expected: dict[str, str]) -> None:

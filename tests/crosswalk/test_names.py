@@ -202,6 +202,7 @@ def test_agent_particles_and_life_dates(value: str, family: str, given: str) -> 
         "House of Commons",
         # A business entered as both family and given name (Zenodo) had been a person.
         "Kestrel Cars and Carts, Kestrel Cars and Carts",
+        "Maggs Bros.",  # a manuscript's former owner, a person with family name "Bros." before
     ],
 )
 def test_agent_organisations(value: str) -> None:
@@ -312,6 +313,8 @@ def test_a_weak_word_alone_is_a_surname(value: str) -> None:
         ("Taco Brandsen (ed.)", "ed."),
         ("Brandsen, Taco (eds.)", "eds."),
         ("Taco Brandsen (Hrsg.)", "Hrsg."),
+        # Islandora's MODS to DC stylesheet glues the role's term and code together.
+        ("Brandsen, Taco (editoredt)", "editoredt"),
     ],
 )
 def test_agent_trailing_role(value: str, role_source: str) -> None:
@@ -323,6 +326,24 @@ def test_agent_trailing_role(value: str, role_source: str) -> None:
         "role": "edt",
         "role_source": role_source,
     }
+
+
+def test_a_term_and_code_glued_must_name_one_role() -> None:
+    agent = names.agent("Brandsen, Taco (editoraut)")
+    assert (agent["given_name"], "role" in agent) == ("Taco (editoraut)", False)
+
+
+@pytest.mark.parametrize(
+    ("value", "role"),
+    [
+        ("Leeds University Press (Publisher)", "pbl"),
+        ("Abbaye Saint-Pierre de Hasnon (Hasnon, France) (Binder)", "bnd"),
+    ],
+)
+def test_a_bodys_role_in_parentheses_is_its_role(value: str, role: str) -> None:
+    # It had been read and dropped: a publisher was any contributor.
+    agent = names.agent(value)
+    assert (agent["type"], agent["role"], agent["name"]) == ("organizational", role, value)
 
 
 @pytest.mark.parametrize("value", ["(ed.)", "(Hrsg.)", " (eds.) ;"])

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
         ("en_US", "eng"),
         ("chi", "zho"),
         ("Deutsch", "deu"),
+        ("sr-Cyrl", "srp"),
+        # Islandora's MODS to DC stylesheet glues the script to the code.
+        ("engLatn", "eng"),
+        ("rusCyrl", "rus"),
     ],
 )
 def test_language(value: str, expected: str) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from ir_ingest.crosswalk.engine import Applied
 from ir_ingest.crosswalk.post import (
+    authors_as_creators,
     book_from_isbn,
     catalogue_punctuation,
     editors_as_creators,
@@ -22,6 +23,7 @@ def _people(*roles: str) -> list[dict[str, Any]]:
 
 def _after_both(data: dict[str, Any]) -> dict[str, Any]:
     applied = Applied(data)
+    authors_as_creators(applied)
     editors_as_creators(applied)
     makers_as_creators(applied)
     return applied.data
@@ -46,6 +48,14 @@ def test_authors_editors_and_mere_contributors_are_not_replaced() -> None:
     assert edited["creators"] == [{"name": "Person 0", "role": "edt"}]
     assert edited["contributors"] == [{"name": "Person 1", "role": "ill"}]
     assert "creators" not in advised
+
+
+def test_authors_among_the_contributors_are_the_creators_before_editors() -> None:
+    # Islandora's DC writes every name as a dc:contributor, each with its role.
+    data = _after_both({"contributors": _people("edt", "aut", "aut", "ths")})
+
+    assert [c["role"] for c in data["creators"]] == ["aut", "aut"]
+    assert [c["role"] for c in data["contributors"]] == ["edt", "ths"]
 
 
 def test_a_catalogues_punctuation_is_taken_off_the_end_of_titles_publishers_and_places() -> None:

@@ -31,6 +31,10 @@ if importlib.util.find_spec("idutils") is None:
 _SCHEME_PREFIX = re.compile(
     r"^(?:info:)?(issn|isbn|pmid|arxiv|doi)(?:\s*[:/]\s*|\s+)(\S.*)$", re.IGNORECASE
 )
+# A URL behind a label and a colon, or a colon alone: Islandora's MODS to DC stylesheet writes
+# an identifier's type or displayLabel before it ("uri: https://…"), and ": https://…" where
+# there is none.
+_LABELLED_URL = re.compile(r"^(?:(?:uri|url|link)\s*)?:\s*(https?://\S+)$", re.IGNORECASE)
 # OpenAIRE v3 wraps an alternative identifier as info:eu-repo/semantics/altIdentifier/doi/10.1/x.
 _ALT_IDENTIFIER = re.compile(
     r"^info:eu-repo/semantics/altIdentifier/([^/]+)/(\S.*)$", re.IGNORECASE
@@ -181,7 +185,8 @@ def _written_scheme(text: str) -> tuple[str | None, str]:
     ``issn:2583-1887``, ``isbn: 978…``, OpenAIRE v3's
     ``info:eu-repo/semantics/altIdentifier/<scheme>/<value>`` (Pure, DSpace, OpenEdition),
     whose scheme names are the source's (``hdl``, ``eissn``) and are mapped to idutils' ones,
-    an arXiv abstract page (``http://arxiv.org/abs/2101.00001``), and a RePEc handle, whose
+    a URL behind a label (``uri: https://…``: the scheme is found from the URL), an arXiv
+    abstract page (``http://arxiv.org/abs/2101.00001``), and a RePEc handle, whose
     ``RePEc:`` prefix is part of it (scheme ``repec``, which idutils does not know).
     """
     alt = _ALT_IDENTIFIER.match(text)
@@ -191,6 +196,9 @@ def _written_scheme(text: str) -> tuple[str | None, str]:
     prefixed = _SCHEME_PREFIX.match(text)
     if prefixed:
         return prefixed.group(1).lower(), prefixed.group(2)
+    labelled = _LABELLED_URL.match(text)
+    if labelled:
+        return None, labelled.group(1)  # which scheme the URL is of is found from it
     arxiv = _ARXIV_PAGE.match(text)
     if arxiv:
         return "arxiv", arxiv.group(1)

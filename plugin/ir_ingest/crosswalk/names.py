@@ -22,7 +22,7 @@ from ir_ingest.crosswalk.bylines import (
 from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.name_order import PARTICLE, family_words, is_vietnamese_family_name
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
-from ir_ingest.crosswalk.organisations import is_ensemble, is_organisation
+from ir_ingest.crosswalk.organisations import has_weak_word, is_ensemble, is_organisation
 from ir_ingest.crosswalk.placeholders import (
     TEMPLATE_NAMES,
     UNKNOWN_FORMS,
@@ -146,8 +146,13 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
     if role and not core.strip(" ,;"):  # "(ed.)" alone: it had been a person of no name
         raise NormaliseError(f"{name!r} is a role ({role[0]}) without a name")
     core = without_life_dates(core)
-    if organisation_test and is_organisation(core):
-        return {"type": "organizational", "name": name}
+    if organisation_test and (is_organisation(core) or _body_by_role(core, role)):
+        # A body's role too ("Abbaye … (Binder)", "Leeds University Press (Publisher)"): it
+        # had been read and dropped.
+        body: dict[str, Any] = {"type": "organizational", "name": name}
+        if role:
+            body["role"], body["role_source"] = role
+        return body
     if "," not in core:
         core = _QUALIFIER.sub("", core)  # a comma's "Ng, Mary (Molly)" keeps its nickname
     elif core[-1] == ")":
@@ -163,6 +168,18 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
     if role:
         result["role"], result["role_source"] = role
     return result
+
+
+#: MARC relators only bodies are as a rule: publisher, degree granting institution, host
+#: institution, funder, distributor, production company.
+_BODY_ROLES = frozenset(("pbl", "dgg", "his", "fnd", "dst", "prn"))
+
+
+def _body_by_role(core: str, role: tuple[str, str] | None) -> bool:
+    """A name with a word bodies share with surnames, in a body's role: "Kestrel Valley Press
+    (Publisher)", as Islandora's MODS to DC stylesheet writes a corporate publisher, had been a
+    person, family name "Press"; "Frank Press" alone stays one."""
+    return role is not None and role[0] in _BODY_ROLES and has_weak_word(core)
 
 
 def _name_before_trailers(name: str) -> str:
@@ -198,10 +215,22 @@ def _without_role(name: str) -> tuple[str, tuple[str, str] | None]:
     # Searched only when a ")" ends the name (or stands before a last newline, as ``$`` allows):
     # the pattern is tried from every character, and most names have no role.
     match = _TRAILING_ROLE.search(name) if ")" in name[-2:] else None
-    row = lookup_row("relators", match.group(1)) if match else None
+    row = (lookup_row("relators", match[1]) or _glued_role(match[1])) if match else None
     if match is None or row is None:
         return name, None  # "Ng, Mary (Molly)": the parentheses are part of the name
     return name[: match.start()], (row["code"], match.group(1))
+
+
+def _glued_role(text: str) -> dict[str, str] | None:
+    """The relator of a role's term and code glued together, "authoraut": Islandora's MODS to
+    DC stylesheet writes a roleTerm's text and code so (the role, and the name's given name,
+    had been "Eric. (authoraut)")."""
+    term, code = text[:-3], text[-3:]
+    row = lookup_row("relators", code) if term else None
+    if row is None or row["code"] != code.lower():
+        return None
+    named = lookup_row("relators", term)
+    return row if named is not None and named["code"] == row["code"] else None
 
 
 def _person_parts(name: str) -> tuple[str, str]:

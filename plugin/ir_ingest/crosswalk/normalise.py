@@ -101,13 +101,21 @@ def read_language_table() -> None:
 when_tables_change(_language_cached.cache_clear)
 
 
+#: A language code with an ISO 15924 script glued after it: "engLatn", "rusCyrl".
+_GLUED_SCRIPT = re.compile(r"^([a-z]{2,3})[A-Z][a-z]{3}$")
+
+
 def _language(value: str) -> str:
     """Normalise a language code or English name to ISO 639-3 (``en``, ``ger``, ``English`` → …).
 
     Order: the project's table of repository spellings, ISO 639-1, 639-2/T and /B, 639-3, then
-    English names.  Region subtags (``en-GB``) are dropped.
+    English names.  Region and script subtags (``en-GB``, ``sr-Cyrl``) are dropped, as is a
+    script glued to the code (``engLatn``: Islandora's MODS to DC stylesheet joins a
+    languageTerm's code and its scriptTerm so).
     """
-    key = clean_text(value).lower()
+    text = clean_text(value)
+    glued = _GLUED_SCRIPT.match(text)
+    key = (glued[1] if glued else text).lower()
     row = lookup_row("languages_extra", key)
     if row:
         return row["iso639_3"]

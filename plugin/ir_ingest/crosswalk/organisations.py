@@ -22,6 +22,9 @@ _ORGANISATION_PATTERN = (
     r"committee|council|association|society|federation|foundation|organi[sz]ation|"
     r"consortium|laboratory|laboratories|museum|archives|hospital|publishers?|publishing|"
     r"services|corp|inc|ltd|llc|plc|gmbh|corporation|company|"
+    # A firm of brothers ("Maggs Bros.", a manuscript's former owner, had been a person,
+    # family name "Bros."): no one's surname is abbreviated so.
+    r"bros(?=\.)|"
     # Public bodies and their parts ("City of Lansing", "City Planning Division").
     r"city of|county|municipality|division|"
     # Mapping agencies ("Survey of India", a David Rumsey map's creator and publisher, had been
@@ -105,6 +108,11 @@ def is_organisation(name: str) -> bool:
         # Its middle is ", " (tested first: every creator is).
         or (name[len(name) // 2 - 1 : len(name) // 2 + 1] == ", " and _entered_twice(name))
     )
+
+
+def has_weak_word(name: str) -> bool:
+    """Does a name hold a word organisations share with surnames (*Press*, *Co*, *Service*)?"""
+    return any(w.strip(".,;:()[]\"'").lower() in _WEAK_ORGANISATION_WORDS for w in name.split())
 
 
 def is_ensemble(name: str) -> bool:

@@ -191,6 +191,15 @@ def _own_page(data: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def authors_as_creators(applied: Applied) -> None:
+    """A record whose authors are all among its contributors: they are its creators.
+
+    Islandora's MODS to DC stylesheet writes every name as a ``dc:contributor``, an author's
+    role after it ("Smith, Jane (authoraut)"): its records had no creator at all.
+    """
+    _as_creators(applied, frozenset({"aut"}))
+
+
 def editors_as_creators(applied: Applied) -> None:
     """An edited book with no authors: its editors are its creators, role ``edt``.
 
@@ -290,6 +299,7 @@ STEPS: dict[str, Step] = {
     "host_from_pages": host_from_pages,
     "meeting_of_talk": meeting_of_talk,
     "organisation_host": organisation_host,
+    "authors_as_creators": authors_as_creators,
     "editors_as_creators": editors_as_creators,
     "makers_as_creators": makers_as_creators,
     "imprint_from_host": imprint_from_host,
