@@ -50,10 +50,13 @@ def test_share_of_values_reaching_a_field(corpus: Path, capsys: pytest.CaptureFi
     # hosts with displayLabel="collection", 57.1% -> 55.0%), a book's poems as its host's
     # pages, series statements as handles.
     # The largest part of the MODS rest is Harvard LibraryCloud extension data no record field
-    # is meant for.
+    # is meant for.  The qdc tally counts NSDL's nsdl_dc since it is read (2026-11-30): 163
+    # records of one source (Reciprocal Net) at 60.1% (its NSDL types after the first, free-text
+    # sample numbers, citations in dc:relation, NSDL's terms of use), 8 others at 77.8%; 60.8%
+    # in all.
     assert tallies["mods"].share >= 0.53
     assert tallies["oai_dc"].share >= 0.94
-    assert tallies["qdc"].share >= 0.72
+    assert tallies["qdc"].share >= 0.59
 
 
 def test_loc_stylesheet_values_are_all_in_our_records(corpus: Path) -> None:
