@@ -18,9 +18,6 @@ from ir_ingest.crosswalk.hosts import (
     inferred,
     meeting_of_talk,
     organisation_host,
-    series_from_relation,
-    series_issn,
-    series_statement,
 )
 from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.record_dates import (
@@ -29,6 +26,7 @@ from ir_ingest.crosswalk.record_dates import (
     date_qualifiers,
     issued_date,
 )
+from ir_ingest.crosswalk.series import series_from_relation, series_issn, series_statement
 from ir_ingest.crosswalk.zenodo import concept_doi, packed_keywords, record_page
 
 if TYPE_CHECKING:
