@@ -248,6 +248,44 @@ def _host_id(applied: Applied, text: str, path: str) -> bool:
     return bool(found or errors)
 
 
+#: A journal's ISSN at the end of a reference, as EPrints' citation ends: ". ISSN 0272-7714".
+_ISSN_AT_END = re.compile(r"[.,]?\s*ISSN:?\s*(\d{4}-?\d{3}[\dXx])\s*\.?$", re.IGNORECASE)
+#: EPrints' full stop before the pages: "Journal, 235 (3). pp. 106-118".
+_STOP_BEFORE_PAGES = re.compile(r"\.\s+(?=pp?\.\s*\d)")
+
+
+def host_from_own_citation(applied: Applied) -> None:
+    """A part's own reference in ``dc:identifier`` names its host after its title: EPrints
+    writes one into every record ("Smith, J. (2020) Title. Journal, 12 (3). pp. 45-67. ISSN
+    1234-5678"), some repositories an APA reference ("… (2001). Title. Journal, 16(3),
+    191-203.").  What follows the record's own title there, when it has a volume, an issue or
+    pages, is read as :func:`host_from_part` reads a ``dc:source``; the value stays in
+    ``extra`` and an info issue says so.  Run after :func:`host_from_part`: a host it found is
+    kept.
+    """
+    data = applied.data
+    title = (data.get("title") or {}).get("value")
+    type_uri = (data.get("resource_type") or {}).get("uri")
+    if not title or type_uri not in PART_TYPES or (data.get("host") or {}).get("title"):
+        return
+    for text in data.get("extra", {}).get("dc:identifier", []):
+        at = text.casefold().find(title.casefold())
+        rest = text[at + len(title) :].lstrip(" .?!") if at > 0 else ""
+        if not rest:
+            continue
+        issn = _ISSN_AT_END.search(rest)
+        rest = _STOP_BEFORE_PAGES.sub(", ", rest[: issn.start()] if issn else rest).rstrip(" .")
+        if not _numbered(rest):
+            continue  # "In: Editors, Book. Place": a chapter's book is not read from words alone
+        host = data.setdefault("host", {})
+        _host_from_citation(applied, host, rest, "dc:identifier")
+        if issn and host.get("title"):
+            _host_id(applied, f"ISSN: {issn[1]}", "dc:identifier")
+        if not host:
+            del data["host"]
+        return
+
+
 def _host_from_citation(applied: Applied, host: dict[str, Any], text: str, path: str) -> None:
     """Fill ``host`` from a citation or title in ``path`` (see :func:`normalise.citation`).
 

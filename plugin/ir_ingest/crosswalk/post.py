@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ir_ingest.crosswalk.hosts import (
+    host_from_own_citation,
     host_from_pages,
     host_from_part,
     inferred,
@@ -294,6 +295,7 @@ STEPS: dict[str, Step] = {
     "concept_doi": concept_doi,
     "packed_keywords": packed_keywords,
     "host_from_part": host_from_part,
+    "host_from_own_citation": host_from_own_citation,
     "host_from_pages": host_from_pages,
     "meeting_of_talk": meeting_of_talk,
     "organisation_host": organisation_host,
