@@ -307,6 +307,16 @@ def test_auto_on_an_endpoint_that_is_down_keeps_a_failed_run(store: Store) -> No
             "oai_dc",
         ),
         ([("MODS3", "http://www.loc.gov/mods/v3")], "MODS3"),
+        # DSpace: its MODS is made from its DC and says less than its qdc.
+        (
+            [
+                ("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc/"),
+                ("mods", "http://www.loc.gov/mods/v3"),
+                ("qdc", "http://dspace.org/qualifieddc/"),
+                ("xoai", "http://www.lyncode.com/xoai"),
+            ],
+            "qdc",
+        ),
         ([("marcxml", "https://www.loc.gov/standards/marcxml/")], None),
     ],
 )

@@ -181,8 +181,10 @@ def richest_format(offered: Iterable[tuple[str, str]], reader: str | None = None
     A prefix is read by the crosswalk of its name or, failing that, by the one whose root is
     in its namespace (LibreCat's ``swepub_mods`` is MODS); of equally rich ones the prefix
     that names its crosswalk wins (EPrints' ``oai_bibl`` is oai_dc, but describes the works a
-    record cites), then the endpoint's order.  None when no offered format is read.
+    record cites), then the endpoint's order (:func:`_precedence` for a DSpace's MODS).  None
+    when no offered format is read.
     """
+    offered = list(offered)
     crosswalks = registry()
     readers = list(crosswalks.values()) if reader is None else [crosswalks[reader]]
     by_name = {crosswalk.format: crosswalk for crosswalk in readers}
@@ -197,10 +199,28 @@ def richest_format(offered: Iterable[tuple[str, str]], reader: str | None = None
         crosswalk = by_name.get(prefix) or by_namespace.get(namespace)
         if crosswalk is None:
             continue
-        rank = (crosswalk.precedence or 0, prefix in by_name)
+        rank = (_precedence(crosswalk, namespace, offered), prefix in by_name)
         if best is None or rank > best:
             best, chosen = rank, prefix
     return chosen
+
+
+#: DSpace's qualified DC: an endpoint that offers a format in this namespace is a DSpace's.
+_DSPACE_QDC = "http://dspace.org/qualifieddc/"
+_MODS = "http://www.loc.gov/mods/v3"
+
+
+def _precedence(crosswalk: Crosswalk, namespace: str, offered: list[tuple[str, str]]) -> int:
+    """How rich a format read by ``crosswalk`` is, among the formats ``offered``.
+
+    The crosswalk's precedence, but a DSpace's MODS ranks last: its OAI module makes it from
+    the item's DC (oai_metadataFormats_mods.xsl), with no publisher, no contributor but the
+    authors and no dc.relation, where its qdc says all of these (a harvest with --prefix auto
+    had taken the MODS).
+    """
+    if namespace == _MODS and any(ns == _DSPACE_QDC for _, ns in offered):
+        return -1
+    return crosswalk.precedence or 0
 
 
 #: The OAI-PMH elements around a record's metadata (a metadata root wrongly put in the OAI
