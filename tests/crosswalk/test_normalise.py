@@ -32,6 +32,8 @@ if TYPE_CHECKING:
         # Islandora's MODS to DC stylesheet glues the script to the code.
         ("engLatn", "eng"),
         ("rusCyrl", "rus"),
+        # LoC's MODS to DC stylesheet joins a language's text and code terms.
+        ("English eng", "eng"),
     ],
 )
 def test_language(value: str, expected: str) -> None:
@@ -41,6 +43,8 @@ def test_language(value: str, expected: str) -> None:
 def test_language_unknown() -> None:
     with pytest.raises(NormaliseError, match="Klingonish"):
         normalise.language("Klingonish")
+    with pytest.raises(NormaliseError, match="English German"):
+        normalise.language("English German")  # two languages are no one language
 
 
 def test_a_user_language_table_added_later_is_read(

@@ -267,3 +267,16 @@ def test_what_a_test_found_is_remembered_for_short_values_only_and_boundedly() -
     for n in range(ops._REMEMBERED + 10):
         op(f"peer {n}")
     assert len(ops._FOUND) <= ops._REMEMBERED
+
+
+def test_several_urls_in_one_value_are_each_an_identifier() -> None:
+    # LoC's MODS to DC stylesheet writes a record's url elements into one dc:identifier, a
+    # line each: they had become one URL, the line breaks percent-encoded.
+    lines = "https://collections.example.org/item/7/thumbnail\n\nhttps://hdl.handle.net/1887/7"
+    assert ops.identifier(lines, None) == [
+        {"scheme": "url", "value": "https://collections.example.org/item/7/thumbnail"},
+        {"scheme": "handle", "value": "1887/7"},
+    ]
+    # A URL inside a web archive's URL has no white space before it: one URL.
+    archived = "https://web.archive.org/web/2020/https://example.org/"
+    assert ops.identifier(archived, None) == {"scheme": "url", "value": archived}

@@ -131,6 +131,12 @@ def _language(value: str) -> str:
             found = db.lookup(key)
         except LookupError:
             found = None
+    if found is None and " " in key:
+        # A language's name and code in one value, "English eng": LoC's MODS to DC stylesheet
+        # joins a language's text and code terms so.  Each word must be the same language.
+        named = {_language_cached(word) for word in key.split(" ")}
+        if len(named) == 1 and None not in named:
+            return str(named.pop())
     if found is None:
         raise NormaliseError(f"{value!r} is not a language code or name we know")
     return str(found.alpha_3)

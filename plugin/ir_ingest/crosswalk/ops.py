@@ -169,8 +169,21 @@ def boolean(value: str, _: None) -> bool:
     raise normalise.NormaliseError(f"{value!r} is not true or false")
 
 
-def identifier(value: str, scheme: str | None) -> dict[str, str]:
-    """``identifier`` detects the scheme; ``{identifier: isbn}`` validates as that scheme."""
+#: White space before a URL in a value: several URLs in one (LoC's MODS to DC stylesheet writes
+#: a record's location/url elements into one dc:identifier, a line each).  A URL inside a
+#: URL, as a web archive writes it ("https://web.archive.org/web/2020/https://…"), has none.
+_NEXT_URL = re.compile(r"\s+(?=https?://)")
+
+
+def identifier(value: str, scheme: str | None) -> dict[str, str] | list[dict[str, str]]:
+    """``identifier`` detects the scheme; ``{identifier: isbn}`` validates as that scheme.
+
+    A value of several URLs with white space between them is each of them: the lines had
+    become one URL, their line breaks percent-encoded.  (A label before one URL, "uri: …", is
+    the identifier normaliser's to read.)
+    """
+    if scheme is None and value.startswith(("http://", "https://")) and _NEXT_URL.search(value):
+        return [identifiers.identifier(part) for part in _NEXT_URL.split(value.strip())]
     return identifiers.identifier(value, scheme)
 
 
