@@ -112,7 +112,12 @@ def is_organisation(name: str) -> bool:
 
 def has_weak_word(name: str) -> bool:
     """Does a name hold a word organisations share with surnames (*Press*, *Co*, *Service*)?"""
-    return any(w.strip(".,;:()[]\"'").lower() in _WEAK_ORGANISATION_WORDS for w in name.split())
+    return any(word in _WEAK_ORGANISATION_WORDS for word in _bare_words(name))
+
+
+def _bare_words(name: str) -> list[str]:
+    """The words of a name, lower-cased, without the punctuation around them."""
+    return [word.strip(".,;:()[]\"'").lower() for word in name.split()]
 
 
 def is_ensemble(name: str) -> bool:
@@ -206,7 +211,7 @@ def _weak_organisation(name: str) -> bool:
     Not "Frank Press", "Press, Frank", "Mary Grace Co", "Margaret Court", "Mary St. Court".
     """
     words = name.split()
-    bare = [w.strip(".,;:()[]\"'").lower() for w in words]
+    bare = _bare_words(name)
     weak = [i for i, w in enumerate(bare) if w in _WEAK_ORGANISATION_WORDS]
     if not weak:
         return False
