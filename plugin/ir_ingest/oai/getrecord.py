@@ -21,7 +21,7 @@ from ir_ingest.documents import Sources, all_read, process_document
 from ir_ingest.errors import ConfigError, IngestError, OAIProtocolError
 from ir_ingest.oai.baseurl import without_oai_arguments
 from ir_ingest.oai.client import OAIClient
-from ir_ingest.oai.harvest import richest_offered, with_formats_offered
+from ir_ingest.oai.formats import richest_offered, with_formats_offered
 from ir_ingest.oai.transport import Transport
 from ir_ingest.pipeline import process
 from ir_ingest.secrets import public_url

@@ -19,17 +19,16 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ir_ingest.config import AUTO_PREFIX
-from ir_ingest.crosswalk import check_crosswalk_name, check_reader, richest_format
+from ir_ingest.crosswalk import check_crosswalk_name, check_reader
 from ir_ingest.errors import (
     HarvestError,
-    MalformedResponseError,
-    OAIProtocolError,
     StoreError,
     UsageError,
 )
 from ir_ingest.oai.archive import check_archive
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.clocks import note_clock, note_endpoint_clock
+from ir_ingest.oai.formats import richest_offered, with_formats_offered
 from ir_ingest.oai.pages import PageGuards
 from ir_ingest.oai.plan import (
     DEFAULT_OVERLAP,
@@ -157,15 +156,6 @@ def run_harvest(
             store.close()
 
 
-#: What to do where the format cannot be chosen: under ``harvest --all``, which refuses
-#: --prefix, it is the source's setting.
-_NAME_IT = "name the format (--prefix, or prefix = in the source's config)"
-_AUTO_FAILED = (
-    "{}: asking which formats it offers (ListMetadataFormats, for --prefix auto) failed: {}; "
-    + _NAME_IT
-)
-
-
 def _richest_offered_or_failed(
     store: Store, client: OAIClient, options: HarvestOptions, started: datetime
 ) -> str:
@@ -223,30 +213,6 @@ def _keep_failure(
     report.fail(exc)
     store.finish_run(run_id, "failed", report.to_dict(), report.error)
     return run_id
-
-
-def richest_offered(client: OAIClient, reader: str | None) -> str:
-    """The prefix ``auto`` stands for: the richest format the endpoint offers that we read
-    (that the crosswalk ``reader`` reads, when the run has one)."""
-    try:
-        offered = client.metadata_formats()
-    except OAIProtocolError as exc:
-        if exc.code != "noMetadataFormats":
-            raise HarvestError(_AUTO_FAILED.format(client.repository, exc)) from exc
-        offered = []
-    except MalformedResponseError as exc:
-        if exc.code in ("oai.not_oai_pmh", "xml.not_xml"):
-            raise  # no OAI-PMH endpoint at all: --prefix would not help
-        raise HarvestError(_AUTO_FAILED.format(client.repository, exc)) from exc
-    chosen = richest_format(((prefix, namespace) for prefix, _, namespace in offered), reader)
-    if chosen is None:
-        names = ", ".join(prefix for prefix, _, _ in offered) or "none"
-        by = "a crosswalk reads" if reader is None else f"the crosswalk {reader!r} reads"
-        raise HarvestError(
-            f"{client.repository} offers no format {by} (it offers: {names}); "
-            f"{_NAME_IT}, and add a crosswalk of your own for it"
-        )
-    return chosen
 
 
 def _run(
@@ -377,20 +343,6 @@ def _note_retries(report: RunReport, client: OAIClient) -> None:
     retried = client.transport.pacing.issue()
     if retried is not None:
         report.add_run_issue(retried, "requests")
-
-
-def with_formats_offered(client: OAIClient, prefix: str, exc: BaseException) -> BaseException:
-    """``cannotDisseminateFormat`` (§3.6) with the formats the endpoint does offer, as a
-    manager asks next; any other failure as it is."""
-    if not isinstance(exc, OAIProtocolError) or exc.code != "cannotDisseminateFormat":
-        return exc
-    try:
-        offered = ", ".join(name for name, _, _ in client.metadata_formats()) or "none"
-    except HarvestError:
-        return exc  # the endpoint cannot say: its own answer stands
-    return OAIProtocolError(
-        exc.code, f"the endpoint does not offer {prefix!r}; it offers: {offered}"
-    )
 
 
 def _end_other_dead_runs(store: Store, key: str, run_id: int) -> None:
