@@ -205,3 +205,15 @@ def test_no_host_from_a_reference_that_cannot_name_it(
     applied = _cited(reference, **data)
     assert applied.data.get("host") == data.get("host")
     assert applied.issues == []
+
+
+def test_a_parts_own_reference_in_a_note_names_its_host() -> None:
+    # DSpace's MODS writes dc.identifier.citation as an identifier of type citation: a note.
+    reference = f"Lund, I. (2022) {OWN_TITLE}. Coastal Science, 18(4), 221-240."
+    applied = Applied(
+        {"title": {"value": OWN_TITLE}, "resource_type": ARTICLE, "notes": [reference]}
+    )
+    host_from_own_citation(applied)
+    assert applied.data["host"]["title"] == "Coastal Science"
+    assert applied.data["notes"] == [reference], "kept as written"
+    assert applied.lineage["host.title"] == ["notes"]

@@ -255,20 +255,23 @@ _STOP_BEFORE_PAGES = re.compile(r"\.\s+(?=pp?\.\s*\d)")
 
 
 def host_from_own_citation(applied: Applied) -> None:
-    """A part's own reference in ``dc:identifier`` names its host after its title: EPrints
-    writes one into every record ("Smith, J. (2020) Title. Journal, 12 (3). pp. 45-67. ISSN
-    1234-5678"), some repositories an APA reference ("… (2001). Title. Journal, 16(3),
-    191-203.").  What follows the record's own title there, when it has a volume, an issue or
-    pages, is read as :func:`host_from_part` reads a ``dc:source``; the value stays in
-    ``extra`` and an info issue says so.  Run after :func:`host_from_part`: a host it found is
-    kept.
+    """A part's own reference in ``dc:identifier`` (or in a note: DSpace's MODS writes its
+    dc.identifier.citation so) names its host after its title: EPrints writes one into every
+    record ("Smith, J. (2020) Title. Journal, 12 (3). pp. 45-67. ISSN 1234-5678"), some
+    repositories an APA reference ("… (2001). Title. Journal, 16(3), 191-203.").  What follows
+    the record's own title there, when it has a volume, an issue or pages, is read as
+    :func:`host_from_part` reads a ``dc:source``; the value stays where it was and an info
+    issue says so.  Run after :func:`host_from_part`: a host it found is kept.
     """
     data = applied.data
     title = (data.get("title") or {}).get("value")
     type_uri = (data.get("resource_type") or {}).get("uri")
     if not title or type_uri not in PART_TYPES or (data.get("host") or {}).get("title"):
         return
-    for text in data.get("extra", {}).get("dc:identifier", []):
+    # EPrints' and others' dc:identifier; DSpace's dc.identifier.citation, a note in its MODS.
+    references = [("dc:identifier", t) for t in data.get("extra", {}).get("dc:identifier", [])]
+    references += [("notes", t) for t in data.get("notes", []) if isinstance(t, str)]
+    for path, text in references:
         at = text.casefold().find(title.casefold())
         rest = text[at + len(title) :].lstrip(" .?!") if at > 0 else ""
         if not rest:
@@ -278,9 +281,9 @@ def host_from_own_citation(applied: Applied) -> None:
         if not _numbered(rest):
             continue  # "In: Editors, Book. Place": a chapter's book is not read from words alone
         host = data.setdefault("host", {})
-        _host_from_citation(applied, host, rest, "dc:identifier")
+        _host_from_citation(applied, host, rest, path)
         if issn and host.get("title"):
-            _host_id(applied, f"ISSN: {issn[1]}", "dc:identifier")
+            _host_id(applied, f"ISSN: {issn[1]}", path)
         if not host:
             del data["host"]
         return
