@@ -218,8 +218,9 @@ CODES: dict[str, CodeHelp] = {
     ),
     "crosswalk.inferred_host": CodeHelp(
         "the containing book or journal (the host) was read from a citation or identifier text "
-        "(a dc:source such as 'Journal, 11(5), 613-616'), or the meeting of a conference paper "
-        "or talk (conference.name) from one naming it; that text stays in extra as written.  "
+        "(a dc:source such as 'Journal, 11(5), 613-616', or the record's own reference after "
+        "its title, as EPrints writes it into dc:identifier), or the meeting of a conference "
+        "paper or talk (conference.name) from one naming it; that text stays as written.  "
         "Or a host known by a title alone that names the record's own organisation (a DSpace "
         "community) was taken as the collection it is filed in, not its host: its title is in "
         "extra",
