@@ -61,7 +61,7 @@ def harvest(kind: str, url: str, workdir: str) -> None:
 
     The clock starts after the imports: interpreter and library start-up are not harvesting.
     """
-    # ir-ingest imports idutils while its first pages are on their way (crosswalk.WARM_UP,
+    # ir-ingest imports idutils while its first pages are on their way (crosswalk.warm_up,
     # the last step); that import (0.2 s of pattern compiling) is start-up too, as it was when
     # the package imported it, and is made here before the clock, for every harvester alike.
     # The crosswalk files and the language table are not: ours reads them on the clock, and so

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ir_ingest.crosswalk import add_crosswalk_dir, precedence, registry
+from ir_ingest.crosswalk import add_crosswalk_dir, catalog, precedence, registry
+from ir_ingest.crosswalk.definition import Crosswalk, load_crosswalk
 from ir_ingest.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -75,3 +76,25 @@ def test_two_files_of_one_format_are_refused_naming_both(tmp_path: Path) -> None
     _oai_dc_extension(theirs / "dc.yaml", "theirs_dc")
     add_crosswalk_dir(theirs)  # again, as every command adds the config's folders: read once
     assert {"oai_dc", "theirs_dc"} <= set(registry())
+
+
+def test_a_shipped_crosswalk_is_compiled_when_a_record_first_needs_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A harvest reads its records with one crosswalk: the others' rules (MODS's, 42 ms) are
+    not compiled for it; knowing the formats and their precedence compiles nothing."""
+    compiled: list[str] = []
+
+    def counting(path: Path, **kwargs: Any) -> Crosswalk:
+        compiled.append(path.name)
+        return load_crosswalk(path, **kwargs)
+
+    monkeypatch.setattr(catalog, "load_crosswalk", counting)
+    crosswalks = registry()
+    assert {"mods", "qdc", "oai_dc"} <= set(crosswalks)
+    assert ("mods" in crosswalks, crosswalks.precedence("mods")) == (True, 30)
+    assert compiled == []
+    assert crosswalks["oai_dc"] is crosswalks["oai_dc"]
+    assert compiled == ["oai_dc.yaml"]
+    assert [cw.format for cw in crosswalks.values()] == list(crosswalks)
+    assert sorted(compiled) == ["mods.yaml", "oai_dc.yaml", "qdc.yaml"]

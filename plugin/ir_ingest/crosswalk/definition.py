@@ -131,12 +131,15 @@ def clark(qname: str, namespaces: dict[str, str]) -> str:
     return f"{{{namespaces[prefix]}}}{local}" if sep else qname
 
 
-def load_crosswalk(path: Path, including: tuple[Path, ...] = ()) -> Crosswalk:
+def load_crosswalk(
+    path: Path, including: tuple[Path, ...] = (), data: dict[str, Any] | None = None
+) -> Crosswalk:
     """Read and check one crosswalk file; raises :class:`ConfigError` naming file and rule.
 
-    ``including`` are the files whose ``include`` led here (to refuse a loop).
+    ``including`` are the files whose ``include`` led here (to refuse a loop); ``data`` the
+    file as :func:`read_mapping` read it already.
     """
-    data = _read_mapping(path)
+    data = read_mapping(path) if data is None else data
     base = _included(path, data.get("include"), including)
     # A file that includes another may leave out its root and namespaces: it reads the same
     # format, and its rules may use the included file's prefixes.
@@ -243,7 +246,8 @@ def _yaml_error(path: Path, exc: yaml.YAMLError) -> str:
 _YAML_KINDS = {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}
 
 
-def _read_mapping(path: Path) -> dict[str, Any]:
+def read_mapping(path: Path) -> dict[str, Any]:
+    """A crosswalk file's keys, checked (its rules are checked as they are compiled)."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except UnicodeDecodeError as exc:

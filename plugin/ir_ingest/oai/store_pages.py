@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ir_ingest.collector import collector_for_pages
-from ir_ingest.crosswalk import WARM_UP, crosswalk_dirs
+from ir_ingest.crosswalk import crosswalk_dirs, warm_up
 from ir_ingest.crosswalk.lookups import lookup_dirs
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome
 from ir_ingest.errors import HarvestError
@@ -66,9 +66,10 @@ def harvest_windows(
             on_page(report)
 
     pages = _PageLine(store, report, options, client.repository, committed, plan.bounds)
+    warming = warm_up(options.crosswalk or report.metadata_prefix)
     try:
         with collector_for_pages():
-            for index, page in prefetched(producers, options.parallel, meanwhile=WARM_UP):
+            for index, page in prefetched(producers, options.parallel, meanwhile=warming):
                 pages.add(plan.windows[index], page)
             pages.finish()
     except HarvestError:

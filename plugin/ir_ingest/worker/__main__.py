@@ -43,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     stdin, stdout = sys.stdin.buffer, os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
     # Imported here, not at the top: the harvest imports this module for the class above.
-    from ir_ingest.crosswalk import WARM_UP, add_crosswalk_dir
+    from ir_ingest.crosswalk import add_crosswalk_dir, warm_up
     from ir_ingest.crosswalk.lookups import add_lookup_dir
 
     parser = argparse.ArgumentParser(prog="python -m ir_ingest.worker")
@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         add_lookup_dir(folder)
     for folder in reversed(args.crosswalks):
         add_crosswalk_dir(folder)
-    for step in WARM_UP:  # a broken crosswalk file is said with the first page, as in one process
+    for step in warm_up():  # a broken crosswalk file is said with the first page, as in one process
         step()
     # What warming up made (crosswalks, lookup tables, idutils' patterns) lives as long as the
     # process: frozen, the collector no longer walks it in each full collection, which a page's
