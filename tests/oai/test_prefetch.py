@@ -104,3 +104,28 @@ def test_steps_meanwhile_stop_once_an_item_has_come() -> None:
     steps = [first, lambda: taken.append("patterns")]
     assert list(prefetched([quick], meanwhile=steps)) == [(0, 1), (0, 2)]
     assert taken == ["table"], "a step was taken with a page waiting"
+
+
+def test_idle_work_is_done_only_while_the_next_item_has_not_come() -> None:
+    """Where a harvest copies SQLite's log into the database: in time it would wait anyway,
+    never with a page there to store."""
+    seen: list[object] = []
+    go, handed = threading.Event(), threading.Event()
+
+    def paced() -> Iterator[int]:
+        go.wait(timeout=5)  # the first item comes only once the wait has been used
+        yield 1
+        yield 2
+        handed.set()  # asked for the third: the second has been handed over
+        yield 3
+
+    def idle() -> None:
+        seen.append("idle")
+        go.set()
+
+    for item in prefetched([paced], idle=idle):
+        seen.append(item)
+        if item == (0, 1):
+            assert handed.wait(timeout=5)
+    assert seen[:3] == ["idle", (0, 1), (0, 2)], "idle work was done with an item waiting"
+    assert (0, 3) in seen

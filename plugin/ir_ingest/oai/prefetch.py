@@ -35,6 +35,7 @@ def prefetched(
     producers: Sequence[Callable[[], Iterator[T]]],
     workers: int = 1,
     meanwhile: Sequence[Callable[[], object]] = (),
+    idle: Callable[[], object] | None = None,
 ) -> Generator[tuple[int, T], None, None]:
     """Yield ``(producer index, item)`` as worker threads produce them.
 
@@ -42,6 +43,8 @@ def prefetched(
     (after the other workers are told to stop); closing the generator stops the workers too.
     The steps of ``meanwhile`` are taken here, in order, once the workers have started, until
     the first item has come: work the caller will need done anyway, in time it would wait.
+    ``idle`` is called here each time the next item has not come yet, before waiting for it:
+    short work that would otherwise be done later, in time the caller would wait.
     """
     if not producers:
         return
@@ -64,7 +67,7 @@ def prefetched(
             if not handover.empty():
                 break
             step()
-        yield from _collect(len(producers), handover)
+        yield from _collect(len(producers), handover, idle)
     finally:
         stop.set()
         _empty(handover)
@@ -86,10 +89,14 @@ def _work(
 
 
 def _collect(
-    count: int, handover: queue.Queue[tuple[int, _Item[T] | _Done]]
+    count: int,
+    handover: queue.Queue[tuple[int, _Item[T] | _Done]],
+    idle: Callable[[], object] | None,
 ) -> Iterator[tuple[int, T]]:
     remaining = count
     while remaining:
+        if idle is not None and handover.empty():
+            idle()
         index, message = handover.get()
         if isinstance(message, _Done):
             if message.error is not None:

@@ -69,7 +69,7 @@ def harvest_windows(
     warming = warm_up(options.crosswalk or report.metadata_prefix)
     try:
         with collector_for_pages():
-            for index, page in prefetched(producers, options.parallel, meanwhile=warming):
+            for index, page in prefetched(producers, options.parallel, warming, store.copy_wal):
                 pages.add(plan.windows[index], page)
             pages.finish()
     except HarvestError:

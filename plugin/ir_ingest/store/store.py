@@ -10,7 +10,7 @@ with its checkpoint.
 
 from __future__ import annotations
 
-from ir_ingest.store.engine import open_engine
+from ir_ingest.store.engine import checkpoint_wal, open_engine
 from ir_ingest.store.records import StoreRecords
 from ir_ingest.store.run_reports import StoreRunReports
 from ir_ingest.store.runs import StoreRuns
@@ -24,6 +24,12 @@ class Store(StoreRuns, StoreRunReports, StoreRecords):
     def __init__(self, url: str = DEFAULT_DB_URL) -> None:
         self.url = url
         self.engine = open_engine(url)
+
+    def copy_wal(self) -> None:
+        """Do now, in time spent waiting, the copying of SQLite's write-ahead log that a later
+        commit or closing the store would do (see
+        :func:`~ir_ingest.store.engine.checkpoint_wal`)."""
+        checkpoint_wal(self.engine)
 
     def close(self) -> None:
         """Release the database connections."""
