@@ -196,6 +196,21 @@ def test_a_folder_named_as_the_config_file_is_said_plainly(tmp_path: Path) -> No
     assert str(caught.value) == f"config file {tmp_path}: cannot read it: Is a directory"
 
 
+@pytest.mark.parametrize(
+    ("folder", "said"),
+    [
+        ("a\\u0000b", r"crosswalk folder 'a\\x00b' cannot be a folder's name: it holds a NUL"),
+        ("x" * 300, r"crosswalk folder 'x{300}' cannot be read: File name too long"),
+    ],
+)
+def test_a_crosswalk_folder_no_file_system_takes_is_said(
+    tmp_path: Path, folder: str, said: str
+) -> None:
+    # Each had been a traceback: ValueError "embedded null byte", OSError ENAMETOOLONG.
+    with pytest.raises(ConfigError, match=f"^config file .*: {said}$"):
+        load_config(_write(tmp_path, f'crosswalk_dirs = ["{folder}"]\n'))
+
+
 def test_a_url_s_scheme_is_read_in_any_case(tmp_path: Path) -> None:
     config = load_config(_write(tmp_path, '[sources.a]\nurl = "HTTPS://h.example/oai"\n'))
     assert config.sources["a"].endpoint() == "HTTPS://h.example/oai"  # had been refused

@@ -83,10 +83,20 @@ def _crosswalk_dirs(path: Path, value: Any, problems: Problems) -> tuple[Path, .
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         problems.add(f"crosswalk_dirs is a list of folders, got {value!r}")
         return ()
-    folders = tuple((path.parent / item).resolve() for item in value)
-    for folder in folders:
-        if folder.is_file():
+    folders = []
+    for item in value:
+        try:
+            folder = (path.parent / item).resolve()
+            is_file, is_dir = folder.is_file(), folder.is_dir()
+        except ValueError:  # a NUL in the name: "embedded null byte" had been a traceback
+            problems.add(f"crosswalk folder {item!r} cannot be a folder's name: it holds a NUL")
+            continue
+        except OSError as exc:  # a name too long for the file system (ENAMETOOLONG)
+            problems.add(f"crosswalk folder {item!r} cannot be read: {exc.strerror}")
+            continue
+        if is_file:
             problems.add(f"crosswalk folder {str(folder)!r} is a file, not a folder")
-        elif not folder.is_dir():
+        elif not is_dir:
             problems.add(f"crosswalk folder {str(folder)!r} does not exist")
-    return folders
+        folders.append(folder)
+    return tuple(folders)
