@@ -211,6 +211,17 @@ def test_a_crosswalk_folder_no_file_system_takes_is_said(
         load_config(_write(tmp_path, f'crosswalk_dirs = ["{folder}"]\n'))
 
 
+@pytest.mark.parametrize("nested", ["[" * 5000 + "]" * 5000, "{b = " * 5000 + "1" + "}" * 5000])
+def test_a_file_nested_too_deeply_is_said(tmp_path: Path, nested: str) -> None:
+    # tomllib's RecursionError had been a traceback.
+    path = _write(tmp_path, f"a = {nested}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == (
+        f"config file {path}: its arrays or inline tables are nested too deeply to be read"
+    )
+
+
 def test_a_url_s_scheme_is_read_in_any_case(tmp_path: Path) -> None:
     config = load_config(_write(tmp_path, '[sources.a]\nurl = "HTTPS://h.example/oai"\n'))
     assert config.sources["a"].endpoint() == "HTTPS://h.example/oai"  # had been refused

@@ -54,6 +54,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path}: cannot read it: {exc.strerror}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path}: {exc}") from exc
+    except RecursionError as exc:  # tomllib reads nesting by recursion: a = [[[…]]] 500 deep
+        raise ConfigError(
+            f"config file {path}: its arrays or inline tables are nested too deeply to be read"
+        ) from exc
 
 
 def _check_top_level(data: dict[str, Any], problems: Problems) -> None:
