@@ -111,6 +111,8 @@ def test_no_default_file_is_an_empty_config(
         ('[sources.a]\nurl = "http://x"\nschedule = "every day at three am"\n', "cron line"),
         ('[sources.a]\nurl = "http://x"\nschedule = "99 99 99 99 99"\n', "cron line"),
         ('[sources.a]\nurl = "http://x"\nschedule = "0 24 * * *"\n', "cron line"),
+        # int() refuses over 4,300 digits: a ValueError traceback had come out.
+        ('[sources.a]\nurl = "http://x"\nschedule = "' + "9" * 5000 + ' * * * *"\n', "cron line"),
         # The port was said to be a password's fault (a walkthrough).
         (
             '[sources.a]\nurl = "http://127.0.0.1:99999/oai"\n',

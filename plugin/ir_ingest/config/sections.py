@@ -116,11 +116,20 @@ def _is_cron(line: str) -> bool:
                 low + names.index(part.lower()) if part.lower() in names else part
                 for part in filter(None, found.groups())
             ]
-            if not all(str(v).isdigit() and low <= int(v) <= high for v in values):
+            if not all(_cron_number(str(v), low, high) for v in values):
                 return False
             if len(values) == 2 and int(values[0]) > int(values[1]):
                 return False  # a range backwards (5-1)
     return True
+
+
+def _cron_number(text: str, low: int, high: int) -> bool:
+    """Whether ``text`` is a number from ``low`` to ``high``, leading zeros allowed.
+
+    Its digits are counted before it is read: int() refuses a text of over 4,300 digits
+    (CPython's limit on reading numbers), a ValueError that had been a traceback.
+    """
+    return text.isdigit() and len(text.lstrip("0")) <= len(str(high)) and low <= int(text) <= high
 
 
 def _setting_problem(key: str, value: Any) -> str | None:
