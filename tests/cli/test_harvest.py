@@ -606,6 +606,9 @@ def test_output_paths_are_checked_before_the_run(db: str, tmp_path: Path) -> Non
     for args, said in (
         (["harvest", url, "--report", str(tmp_path / "r.csv")], "name a .html, .json or .txt"),
         (["harvest", url, "--report", str(tmp_path / "no" / "r.html")], "which does not exist"),
+        # ENAMETOOLONG had been a traceback (OSError) out of the check.
+        (["harvest", url, "--report", "x" * 300 + ".html"], "File name too long"),
+        (["reprocess", "--report", "x" * 300 + ".json"], "File name too long"),
         (["harvest", url, "--archive", str(afile)], f"{afile} is not a directory"),
         (["harvest", url, "--archive", ""], "name a directory for the raw pages"),  # not "."
         (["demo", "--report-dir", str(afile)], "is a file"),

@@ -127,8 +127,12 @@ def _report_file(path: Path | None) -> Path | None:
         raise typer.BadParameter(
             f"{path} ends in {path.suffix or 'no suffix'}; name a .html, .json or .txt file"
         )
-    if path.is_dir() or not path.parent.is_dir():
-        what = "is a folder" if path.is_dir() else f"is in {path.parent}, which does not exist"
+    try:
+        is_dir, parent_is_dir = path.is_dir(), path.parent.is_dir()
+    except OSError as exc:  # a name too long for the file system had been a traceback
+        raise typer.BadParameter(f"{path}: {exc.strerror}") from None
+    if is_dir or not parent_is_dir:
+        what = "is a folder" if is_dir else f"is in {path.parent}, which does not exist"
         raise typer.BadParameter(f"{path} {what}")
     return path
 
