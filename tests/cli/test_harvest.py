@@ -619,6 +619,34 @@ def test_output_paths_are_checked_before_the_run(db: str, tmp_path: Path) -> Non
     assert not (tmp_path / "cli.sqlite3").exists(), "refused before the store was opened"
 
 
+@pytest.mark.parametrize(
+    ("option", "args", "side"),
+    [
+        ("--report", ["reprocess", "--report"], ""),
+        ("--report", ["harvest", "http://127.0.0.1:9/oai", "--report"], ""),
+        ("--report-dir", ["demo", "--report-dir"], "-journal"),
+        ("--archive", ["harvest", "http://127.0.0.1:9/oai", "--archive"], "-journal"),
+    ],
+)
+def test_a_report_or_folder_over_the_store_is_refused_and_the_store_kept(
+    tmp_path: Path, option: str, args: list[str], side: str
+) -> None:
+    # reprocess --report wrote its report over a store named store.json (every record lost);
+    # demo --report-dir and harvest --archive made a folder where SQLite keeps its journal,
+    # and every command after said "disk I/O error".
+    store_file = tmp_path / "store.json"
+    db = f"sqlite:///{store_file}"
+    assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
+    target = f"{store_file}{side}"
+    result = runner.invoke(app, ["--db", db, *args, target])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"error: {option} {target} is the store's own database file: writing there would "
+        "destroy the store; name another file\n"
+    )
+    assert store_counts(db)["records"] == 1
+
+
 def test_a_value_no_run_can_take_exits_2_before_the_store_is_opened(
     db: str, tmp_path: Path
 ) -> None:

@@ -114,16 +114,19 @@ class Settings:
                 )
         return Store(self.db_url)
 
-    def refuse_store_as_output(self, output: Path | None) -> None:
-        """Refuse ``-o`` naming the store's own SQLite file (or one SQLite keeps beside it):
-        ``export -o ir-ingest.sqlite3`` had emptied the store before reading it, every record
-        lost, and ended in a traceback; ``report -o`` wrote its report over it."""
+    def refuse_store_as_output(self, output: Path | None, option: str = "-o") -> None:
+        """Refuse ``option`` (``-o``, ``--report``, a folder's ``--archive``) naming the
+        store's own SQLite file (or one SQLite keeps beside it): ``export -o ir-ingest.sqlite3``
+        had emptied the store before reading it, every record lost, and ended in a traceback;
+        ``report -o`` and ``reprocess --report`` wrote a report over it; ``demo --report-dir``
+        and ``harvest --archive`` made a folder where SQLite keeps its journal, and every
+        command after said "disk I/O error"."""
         from ir_ingest.store.engine import store_files
 
         if output is not None and output.resolve() in store_files(self.db_url):
             raise UsageError(
-                f"-o {output} is the store's own database file: writing there would destroy "
-                "the store; name another file"
+                f"{option} {output} is the store's own database file: writing there would "
+                "destroy the store; name another file"
             )
 
     def config(self) -> Config:

@@ -86,6 +86,8 @@ def demo(
     if serve:
         _serve_demo(port or 0, settings.again)
         return
+    with fail_cleanly():
+        settings.refuse_store_as_output(report_dir, "--report-dir")
     with (
         fail_cleanly(RESUMES),
         closing(settings.store()) as store,
@@ -318,6 +320,9 @@ def harvest(
         policy=replace(polite, user_agent=user_agent) if user_agent else polite,
         crosswalk_process=crosswalk_process,
     )
+    with fail_cleanly():
+        settings.refuse_store_as_output(report_path, "--report")
+        settings.refuse_store_as_output(asked.archive, "--archive")
     if every_source:
         per_run = {
             "URL": url, "--prefix": prefix, "--set": set_spec, "--crosswalk": crosswalk,
@@ -389,6 +394,7 @@ def reprocess(
         raise typer.BadParameter("needs --source", param_hint="'--crosswalk'")
     with fail_cleanly():  # a name that names no crosswalk is the command line's: exit 2
         check_given_crosswalk(crosswalk)
+        settings.refuse_store_as_output(report_path, "--report")
     with (
         fail_cleanly("; what was reprocessed is stored, and the same command does it all again"),
         closing(settings.store(existing=True)) as store,
