@@ -286,6 +286,49 @@ def test_html_escapes_every_harvested_string() -> None:
     assert HOSTILE_ID in "".join(map(str, cell.itertext()))
 
 
+def test_bidi_overrides_in_harvested_strings_reach_no_further_than_themselves() -> None:
+    # A right-to-left override in a title had shown the identifier beside it reversed, and one
+    # in an identifier made it read as another record's.
+    override, pdf = "\u202e", "\u202c"
+    harvested = HarvestedRecord("urn:test", f"oai:evil:2{override}1:lave:iao", "", "oai_dc", b"")
+    record = Record(
+        id="1",
+        source=Source(
+            repository="urn:test",
+            oai_identifier=harvested.identifier,
+            datestamp="",
+            metadata_prefix="oai_dc",
+        ),
+        title=Text(value=f"{override}gnp.exe"),
+    )
+    entry = Entry(harvested, record, [Issue("validate.missing_creator", "x", Severity.ERROR)])
+    entry.outcome = Outcome.INVALID
+    report = RunReport(repository=f"urn:{override}x", metadata_prefix="oai_dc", run_id=1)
+    report.add([entry])
+    report.finish("completed")
+    page = html.fromstring(render.to_html(report))
+    cell = page.find(".//table[@id='entries']//td")
+    assert cell is not None
+    assert cell.text == f"{override}gnp.exe{pdf}"
+    assert cell.findtext("code") == f"oai:evil:2{override}1:lave:iao{pdf}"
+    assert str(page.findtext(".//title")).endswith(f"urn:{override}x{pdf}")
+
+
+@pytest.mark.parametrize(
+    ("text", "closed"),
+    [
+        ("plain", "plain"),
+        ("a\u202eb", "a\u202eb\u202c"),
+        ("a\u202eb\u202c", "a\u202eb\u202c"),  # closed already
+        ("\u2067a\u202bb", "\u2067a\u202bb\u202c\u2069"),  # innermost first
+        ("\u2067a\u202bb\u2069", "\u2067a\u202bb\u2069"),  # PDI closes what opened in it
+        ("\u202c\u2069a", "\u202c\u2069a"),  # stray closers close nothing
+    ],
+)
+def test_bidi_closed_closes_what_a_string_opens(text: str, closed: str) -> None:
+    assert render.bidi_closed(text) == closed
+
+
 def test_html_report_keeps_notes_apart_from_problems() -> None:
     report = hostile_report()
     note = Issue("crosswalk.format_limit", "simple DC cannot say", Severity.INFO)

@@ -7,9 +7,11 @@ identifiers) is escaped; the page loads nothing from the network.
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from ir_ingest.codes import CODES, CodeHelp, in_order
 from ir_ingest.errors import IngestError
@@ -23,11 +25,47 @@ if TYPE_CHECKING:
 
     from ir_ingest.report.model import RunReport
 
+#: Unicode's explicit bidirectional formatting characters (UAX #9 §2): the embeddings and
+#: overrides (LRE, RLE, LRO, RLO) that PDF closes, the isolates (LRI, RLI, FSI) that PDI does.
+_BIDI_FORMATTING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_OPENS_EMBEDDING = "\u202a\u202b\u202d\u202e"
+_OPENS_ISOLATE = "\u2066\u2067\u2068"
+_PDF, _PDI = "\u202c", "\u2069"
+
+
+def bidi_closed(value: object) -> object:
+    """A harvested string with the bidirectional embeddings, overrides and isolates it opens
+    closed at its end (PDF, PDI), so that they reach no further than itself.
+
+    Escaping leaves them as they are: a right-to-left override (U+202E) in a title had shown
+    the record's identifier beside it reversed in the HTML report, and one in an identifier
+    showed another identifier (``oai:evil:2``, U+202E, ``1:lave:iao`` read ``…oai:eval:1``).
+    Jinja's ``finalize``: every value the template shows; markup the template made is its own.
+    """
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    if _BIDI_FORMATTING.search(value) is None:
+        return value
+    closers: list[str] = []
+    for char in value:
+        if char in _OPENS_EMBEDDING:
+            closers.append(_PDF)
+        elif char in _OPENS_ISOLATE:
+            closers.append(_PDI)
+        elif char == _PDF and closers and closers[-1] == _PDF:
+            closers.pop()
+        elif char == _PDI and _PDI in closers:  # closes its isolate and what opened in it
+            while closers.pop() != _PDI:
+                pass
+    return value + "".join(reversed(closers))
+
+
 _ENV = Environment(
     loader=PackageLoader("ir_ingest.report", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=bidi_closed,
 )
 
 
