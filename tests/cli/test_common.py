@@ -74,6 +74,17 @@ def test_an_in_memory_store_is_refused(url: str, tmp_path: Path) -> None:
         ), command
 
 
+@pytest.mark.parametrize("url", ["sqlite://:memory:", "postgresql://[::1/ir"])
+def test_a_db_url_whose_port_is_no_number_is_said_to_be_no_database_url(
+    url: str, tmp_path: Path
+) -> None:
+    # SQLAlchemy's ValueError (":memory:" read as a host and a port) had been a traceback.
+    for command in (["demo"], ["export"], ["report", "-o", str(tmp_path / "r.html")]):
+        result = runner.invoke(app, ["--db", url, *command])
+        assert result.exit_code == 1, (command, result.output)
+        assert f"error: {url!r} is not a database URL" in result.output, command
+
+
 def test_reading_commands_read_a_store_on_a_database_server(any_db_url: str) -> None:
     # The check for a mistyped SQLite file once took a PostgreSQL database's name for one.
     Store(any_db_url).close()

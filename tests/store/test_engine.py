@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -14,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from ir_ingest.errors import StoreError
 from ir_ingest.store import Store, redact_url, source_key
-from ir_ingest.store.engine import store_files
+from ir_ingest.store.engine import is_in_memory, missing_sqlite_file, store_files
 from tests.conftest import POSTGRES_URL, unavailable
 from tests.store.test_store import REPO, _entry
 
@@ -125,6 +126,18 @@ def test_a_value_that_is_no_database_url_is_named_unless_it_may_hold_a_password(
         with pytest.raises(StoreError, match="not a database URL") as caught:
             Store(given)
         assert "S3CRET" not in str(caught.value), given
+
+
+@pytest.mark.parametrize("given", ["sqlite://:memory:", "postgresql://[::1/ir", "mysql://h:abc/x"])
+def test_a_url_whose_port_is_no_number_is_no_database_url(given: str) -> None:
+    # SQLAlchemy raises ValueError for these, not ArgumentError: each had been a traceback.
+    with pytest.raises(StoreError, match=f"^{re.escape(repr(given))} is not a database URL"):
+        Store(given)
+    assert (is_in_memory(given), store_files(given), missing_sqlite_file(given)) == (
+        False,
+        set(),
+        None,
+    )
 
 
 def test_an_argument_the_driver_would_ignore_is_refused(tmp_path: Path) -> None:

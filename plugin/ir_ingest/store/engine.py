@@ -44,7 +44,7 @@ def open_engine(url: str) -> Engine:
     and a store this version refuses are each a ``StoreError`` that shows no password.
     """
     try:
-        parsed = make_url(url)
+        parsed = _parsed(url)
     except ArgumentError as exc:
         # SQLAlchemy's message repeats the whole string, password and all; so would ours, of
         # a libpq "host=… password=…" string or a URL with its userinfo.
@@ -74,6 +74,19 @@ def open_engine(url: str) -> Engine:
             f"cannot open the store at {redact_url(url)}: {database_words(exc)}{_why(parsed)}"
         ) from exc
     return engine
+
+
+def _parsed(url: str) -> URL:
+    """``url`` read as SQLAlchemy reads it; :class:`ArgumentError` for what it cannot read.
+
+    SQLAlchemy raises ValueError for a port that is no number (``sqlite://:memory:`` reads
+    ``memory:`` as one, ``postgresql://[::1/x`` a bracket left open), where it raises
+    ArgumentError for the rest: every command had ended in a traceback.
+    """
+    try:
+        return make_url(url)
+    except ValueError as exc:
+        raise ArgumentError("its port is no number") from exc
 
 
 def _why(parsed: URL) -> str:
@@ -145,7 +158,7 @@ def is_in_memory(url: str) -> bool:
     """Whether ``url`` names an in-memory SQLite database (``sqlite://``, ``sqlite:///``,
     ``…/:memory:``): gone when the process that opened it ends."""
     try:
-        parsed = make_url(url)
+        parsed = _parsed(url)
     except ArgumentError:
         return False  # opening the store says what is wrong with it
     return parsed.get_backend_name() == "sqlite" and sqlite_file(parsed) is None
@@ -160,7 +173,7 @@ def store_files(url: str) -> set[Path]:
     files beside it (write-ahead log, shared memory, rollback journal); none for an in-memory
     database or a server's."""
     try:
-        parsed = make_url(url)
+        parsed = _parsed(url)
     except ArgumentError:
         return set()
     path = sqlite_file(parsed) if parsed.get_backend_name() == "sqlite" else None
@@ -173,7 +186,7 @@ def store_files(url: str) -> set[Path]:
 def missing_sqlite_file(url: str) -> str | None:
     """The file a SQLite URL names, when it does not exist; ``None`` for anything else."""
     try:
-        parsed = make_url(url)
+        parsed = _parsed(url)
     except ArgumentError:
         return None  # opening the store says what is wrong with it
     if parsed.get_backend_name() != "sqlite":
