@@ -85,6 +85,15 @@ def test_a_db_url_whose_port_is_no_number_is_said_to_be_no_database_url(
         assert f"error: {url!r} is not a database URL" in result.output, command
 
 
+def test_a_store_file_name_too_long_is_said_by_the_reading_commands(tmp_path: Path) -> None:
+    # Looking for the file raised ENAMETOOLONG: a traceback, before the store was opened.
+    url = f"sqlite:///{tmp_path / ('x' * 300)}.sqlite3"
+    for command in (["export"], ["report"], ["reprocess"]):
+        result = runner.invoke(app, ["--db", url, *command])
+        assert result.exit_code == 1, (command, result.output)
+        assert result.output.startswith(f"error: cannot open the store at {url}: "), command
+
+
 def test_reading_commands_read_a_store_on_a_database_server(any_db_url: str) -> None:
     # The check for a mistyped SQLite file once took a PostgreSQL database's name for one.
     Store(any_db_url).close()

@@ -192,7 +192,10 @@ def missing_sqlite_file(url: str) -> str | None:
     if parsed.get_backend_name() != "sqlite":
         return None  # a server's database name is no file
     path = sqlite_file(parsed)
-    return path if path is not None and not Path(path).exists() else None
+    try:
+        return path if path is not None and not Path(path).exists() else None
+    except OSError:  # a name too long for the file system: opening the store says so
+        return None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
