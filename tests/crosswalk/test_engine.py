@@ -390,6 +390,27 @@ def test_missing_keys_and_bad_yaml(tmp_path: Path) -> None:
         load_crosswalk(path)
 
 
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("2024-13-01", "'2024-13-01' cannot be read as tag:yaml.org,2002:timestamp: month must"),
+        ("9" * 5000, "cannot be read as tag:yaml.org,2002:int: Exceeds the limit"),
+        ("!!bool maybe", "'maybe' cannot be read as tag:yaml.org,2002:bool"),
+        ("!!timestamp soon", "'soon' cannot be read as tag:yaml.org,2002:timestamp"),
+    ],
+)
+def test_a_value_yaml_cannot_make_is_said_at_its_place(
+    tmp_path: Path, value: str, said: str
+) -> None:
+    # PyYAML raised ValueError, KeyError or AttributeError for these: each a traceback.
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"format: x\ndescription: {value}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_crosswalk(path)
+    assert str(caught.value).startswith(f"{path}, line 2, column 14: cannot read crosswalk: ")
+    assert said in str(caught.value)
+
+
 def test_mixed_content_is_one_value_and_kept_whole(tmp_path: Path) -> None:
     cw = _crosswalk(tmp_path, "  - {from: 't:p', to: publisher}\n")
     applied = apply_crosswalk(

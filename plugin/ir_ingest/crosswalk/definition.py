@@ -230,6 +230,18 @@ class _Loader(_SAFE_LOADER):  # type: ignore[valid-type,misc]  # chosen at impor
                 first[key.value] = key
         return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A value PyYAML's constructors cannot make is a YAML error at its place: they raise
+        ValueError (a date that is none, ``2024-13-01``; a number of over 4,300 digits),
+        KeyError (``!!bool maybe``) or AttributeError (``!!timestamp x``), each a traceback."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, KeyError, AttributeError) as exc:
+            shown = repr(node.value) if isinstance(node, yaml.ScalarNode) else node.tag
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown} cannot be read as {node.tag}: {exc}", node.start_mark
+            ) from exc
+
 
 def _yaml_error(path: Path, exc: yaml.YAMLError) -> str:
     """A YAML error as one line, naming the file's line and column: PyYAML's own message took
