@@ -144,6 +144,14 @@ def test_a_table_of_ones_own_without_a_shipped_column_is_refused(tmp_path: Path)
 
 
 @pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_table_saved_as_a_spreadsheets_csv_utf8_is_read(tmp_path: Path) -> None:
+    # Its byte order mark had made the header "\ufeffsource_value": refused as no table.
+    (tmp_path / "grades.csv").write_text("source_value,grade\nCafé,A\n", "utf-8-sig")
+    add_lookup_dir(tmp_path)
+    assert compile_operation({"lookup": "grades"})("café") == {"grade": "A"}
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
 def test_a_table_that_is_not_utf8_is_said_so(tmp_path: Path) -> None:
     # A spreadsheet saved as Latin-1 had been a traceback in every command (a walkthrough).
     (tmp_path / "grades.csv").write_bytes(b"source_value,grade\nCaf\xe9,A\n")

@@ -108,9 +108,14 @@ def _files(name: str) -> list[Path]:
 
 
 def _read(path: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
-    """One table file's header and rows."""
+    """One table file's header and rows.
+
+    Read past a byte order mark: a spreadsheet's "CSV UTF-8", which the message of a file
+    not UTF-8 advises, begins with one, and its header had been refused as not beginning
+    with 'source_value' (the mark unseen in the message).
+    """
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
             header = list(reader.fieldnames or [])
             if header[:1] != ["source_value"]:
