@@ -152,6 +152,19 @@ def test_a_table_saved_as_a_spreadsheets_csv_utf8_is_read(tmp_path: Path) -> Non
 
 
 @pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_table_the_csv_module_cannot_read_is_said_so(tmp_path: Path) -> None:
+    # A cell past the csv module's limit had been a traceback (_csv.Error).
+    (tmp_path / "grades.csv").write_text(f"source_value,grade\nx,A\n{'y' * 200_000},B\n")
+    add_lookup_dir(tmp_path)
+    with pytest.raises(ConfigError) as caught:
+        compile_operation({"lookup": "grades"})
+    assert str(caught.value) == (
+        f"{tmp_path / 'grades.csv'}, line 3: cannot read the table: "
+        "field larger than field limit (131072)"
+    )
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
 def test_a_table_that_is_not_utf8_is_said_so(tmp_path: Path) -> None:
     # A spreadsheet saved as Latin-1 had been a traceback in every command (a walkthrough).
     (tmp_path / "grades.csv").write_bytes(b"source_value,grade\nCaf\xe9,A\n")

@@ -128,6 +128,10 @@ def _read(path: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
             return header, rows
     except UnicodeDecodeError as exc:
         raise ConfigError(not_utf8(path, exc)) from exc
+    except csv.Error as exc:  # a cell over the csv module's 131,072 characters: a traceback
+        # line_num counts the lines read whole; the one it stopped in is the next.
+        where = f"{path}, line {reader.line_num + 1}"
+        raise ConfigError(f"{where}: cannot read the table: {exc}") from exc
 
 
 def not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
