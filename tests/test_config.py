@@ -187,6 +187,13 @@ def test_a_file_that_is_not_utf8_is_said_so(tmp_path: Path) -> None:
         load_config(path)
 
 
+def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # "Invalid statement (at line 1, column 1)" had been said of it.
+    path = tmp_path / "ir-ingest.toml"
+    path.write_text('[sources.a]\nurl = "http://x/oai"\n', encoding="utf-8-sig")
+    assert load_config(path).sources["a"].url == "http://x/oai"
+
+
 def test_missing_named_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(tmp_path / "nope.toml")

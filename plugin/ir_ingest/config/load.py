@@ -43,9 +43,13 @@ def load_config(path: Path | None) -> Config:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    """The TOML document ``path`` holds; :class:`ConfigError` saying why it cannot be read."""
+    """The TOML document ``path`` holds; :class:`ConfigError` saying why it cannot be read.
+
+    Read past a byte order mark, which Windows editors and PowerShell's UTF-8 write: tomllib
+    said "Invalid statement (at line 1, column 1)" of a file that looked right.
+    """
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
         raise ConfigError(f"config file {path} does not exist") from exc
     except UnicodeDecodeError as exc:  # TOML is UTF-8 (a Windows editor's Latin-1)
