@@ -116,3 +116,6 @@ def test_a_padded_url_is_refused_with_its_white_space_and_without_its_credential
         refuse_padded_url(" https://user:pw@host/oai?apikey=K3Y\n")
     assert str(caught.value) == ("URL has white space around it: ' https://host/oai?apikey=***\\n'")
     refuse_padded_url("https://host/oai")
+    # White space alone had been a ValueError ("empty separator"), out of harvest(" ").
+    with pytest.raises(UsageError, match=r"^URL is white space alone: ' \\t'$"):
+        refuse_padded_url(" \t")

@@ -120,6 +120,8 @@ def refuse_padded_url(url: str) -> None:
     its records kept under the name with the space, a second copy of each."""
     bare = url.strip()
     if url != bare:
+        if not bare:  # str.partition("") raises ValueError: harvest(" ") had been a traceback
+            raise UsageError(f"URL is white space alone: {url!r}")
         lead, trail = url.partition(bare)[::2]
         raise UsageError(f"URL has white space around it: {lead + public_url(bare) + trail!r}")
 
