@@ -6,6 +6,7 @@ can be piped (``ir-ingest crosswalk FILE > record.json``).  Lines never wrap.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -43,6 +44,17 @@ class _Output(Console):
 
     def on_broken_pipe(self) -> None:
         reader_gone()
+
+
+def output_lost(exc: OSError) -> NoReturn:
+    """End the process as one whose output could not be written (``export > records.jsonl``
+    on a full disk): one line on stderr and status 1, as a run that failed, not a traceback.
+    Stdout goes nowhere first, as for :func:`reader_gone`, so that the interpreter's last
+    flush says nothing more."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    with contextlib.suppress(OSError):  # stderr on the full disk too: nothing is left to say
+        err.print(f"error: cannot write {exc.filename or 'the output'}: {exc.strerror}")
+    raise SystemExit(1)
 
 
 def reader_gone() -> NoReturn:

@@ -19,6 +19,7 @@ from ir_ingest.cli.common import RESUMES, Settings, fail_cleanly
 from ir_ingest.errors import IngestError
 from ir_ingest.store import Store
 from tests.cli.conftest import runner
+from tests.conftest import SEED_CHAPTER, command_env
 
 
 def test_help_starts_without_the_store_or_the_harvester() -> None:
@@ -35,6 +36,24 @@ def test_python_m_ir_ingest_is_the_command() -> None:
         [sys.executable, "-m", "ir_ingest", "--version"], capture_output=True, text=True
     )
     assert (shown.returncode, shown.stdout.strip()) == (0, f"ir-ingest {__version__}"), shown.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("command", [["codes"], ["--help"], ["crosswalk", str(SEED_CHAPTER)]])
+def test_output_to_a_full_disk_is_one_line_and_status_1(command: list[str]) -> None:
+    # "export > records.jsonl" on a full disk had ended in a traceback (OSError ENOSPC).
+    with Path("/dev/full").open("w") as full:
+        shown = subprocess.run(
+            [sys.executable, "-m", "ir_ingest", *command],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=command_env(),
+        )
+    assert (shown.returncode, shown.stderr) == (
+        1,
+        "error: cannot write the output: No space left on device\n",
+    )
 
 
 def test_help_lists_the_commands_and_each_has_an_example() -> None:

@@ -10,12 +10,13 @@ use them: ``--help`` starts in half the time (1.2 s before), and ``crosswalk`` o
 
 from __future__ import annotations
 
+import errno
 import sys
 
 # Importing the command modules registers their commands, in the order --help lists them.
 from ir_ingest.cli import check, harvest, records, records_export, report, report_codes  # noqa: F401
 from ir_ingest.cli.common import app, stop_on_signals
-from ir_ingest.console import err
+from ir_ingest.console import err, output_lost
 from ir_ingest.errors import IngestError
 
 __all__ = ["GLOBAL_OPTIONS", "app", "global_first", "main"]
@@ -34,7 +35,18 @@ def main() -> None:
     except IngestError as exc:
         err.print(f"error: {exc}")
         raise SystemExit(2) from exc  # as Typer exits for a usage error
-    app(args=args)
+    try:
+        app(args=args)
+    except OSError as exc:
+        # A write there was no room for: stdout on a full disk (export > records.jsonl), a
+        # quota, a file too big.  Click says a closed pipe itself; these were a traceback.
+        if exc.errno not in _NO_ROOM:
+            raise
+        output_lost(exc)
+
+
+#: The errors of a write there is no room for.
+_NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 def global_first(args: list[str]) -> list[str]:
