@@ -82,6 +82,20 @@ def test_import_stores_one_record_and_says_so(db: str) -> None:
     assert store_counts(db)["records"] == 1
 
 
+@pytest.mark.parametrize("identifier", ["", " "])
+def test_an_empty_identifier_is_refused_before_the_store_is_made(db: str, identifier: str) -> None:
+    # Checked once the store was opened, it had left one, empty, and exited 1.
+    result = runner.invoke(
+        app, ["--db", db, "import", "--endpoint", "http://127.0.0.1:9/oai", "--identifier", "x",
+              "--identifier", identifier],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"error: --identifier must name a record, such as oai:example.org:123, got {identifier!r}\n"
+    )
+    assert not Path(db.removeprefix("sqlite:///")).exists()
+
+
 def test_import_by_identifier_fetches_the_record_from_the_endpoint(
     db: str, demo_records: list[ProvidedRecord]
 ) -> None:

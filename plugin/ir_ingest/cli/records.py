@@ -165,6 +165,9 @@ def import_record(
         # With --endpoint, --prefix is the endpoint's name for a format: it may name none.
         check_given_crosswalk(crosswalk, _known_format(prefix) if endpoint is None else prefix)
         if endpoint is not None and identifier:
+            from ir_ingest.oai.getrecord import check_identifiers
+
+            check_identifiers(identifier)  # before the store, as the name below
             # Before the store: a name that is no source's had left an empty one
             where = resolved(
                 settings.config(), Where(endpoint, prefix, None, crosswalk, repository)

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 from ir_ingest.config import AUTO_PREFIX
 from ir_ingest.crosswalk import check_crosswalk_name, check_reader
 from ir_ingest.documents import Sources, all_read, process_document
-from ir_ingest.errors import ConfigError, IngestError, OAIProtocolError
+from ir_ingest.errors import IngestError, OAIProtocolError, UsageError
 from ir_ingest.oai.baseurl import without_oai_arguments
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.formats import richest_offered, with_formats_offered
@@ -56,15 +56,24 @@ def fetch_by_identifiers(
     :class:`~ir_ingest.errors.IngestError` when a record cannot be read.
     """
     check_crosswalk_name(crosswalk)
-    if not all(one.strip() for one in identifiers):
-        # Sent empty, it came back as "idDoesNotExist: None" (pyoai's message of no text).
-        raise ConfigError("--identifier must name a record, such as oai:example.org:123")
+    check_identifiers(identifiers)
     with OAIClient(url, policy, repository) as client:
         if prefix == AUTO_PREFIX:
             prefix = richest_offered(client, crosswalk)
         check_reader(crosswalk, prefix)
         # An identifier given twice is fetched, stored and said once (it had been twice).
         return [_fetched(client, one, prefix, crosswalk) for one in dict.fromkeys(identifiers)]
+
+
+def check_identifiers(identifiers: list[str]) -> None:
+    """Refuse an identifier given empty (``--identifier "$UNSET"``), a :class:`UsageError`
+    naming it: sent empty, it came back as "idDoesNotExist: None" (pyoai's message of no
+    text); ``import`` checks it before opening the store, which it had left made and empty."""
+    for one in identifiers:
+        if not one.strip():
+            raise UsageError(
+                f"--identifier must name a record, such as oai:example.org:123, got {one!r}"
+            )
 
 
 def _fetched(client: OAIClient, identifier: str, prefix: str, crosswalk: str | None) -> Entry:
