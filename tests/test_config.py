@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ir_ingest.config import load_config
+from ir_ingest.config.load import MAX_CONFIG_BYTES
 from ir_ingest.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -192,6 +193,17 @@ def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     path = tmp_path / "ir-ingest.toml"
     path.write_text('[sources.a]\nurl = "http://x/oai"\n', encoding="utf-8-sig")
     assert load_config(path).sources["a"].url == "http://x/oai"
+
+
+def test_a_file_too_big_to_be_a_config_is_not_read_whole(tmp_path: Path) -> None:
+    # /dev/zero had been read until memory ran out (MemoryError).
+    path = tmp_path / "huge.toml"
+    path.write_bytes(b"# " + b"x" * MAX_CONFIG_BYTES)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == (
+        f"config file {path} is over {MAX_CONFIG_BYTES:,} bytes: is it the TOML config file?"
+    )
 
 
 def test_missing_named_file(tmp_path: Path) -> None:

@@ -12,6 +12,9 @@ from ir_ingest.config.sections import Problems, read_source, read_target
 from ir_ingest.errors import ConfigError
 
 DEFAULT_CONFIG = Path("ir-ingest.toml")
+#: The most of a config file read: a config is a few kilobytes, and --config naming a log, a
+#: database or /dev/zero had been read whole (a MemoryError traceback for /dev/zero).
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
 
 def load_config(path: Path | None) -> Config:
@@ -49,7 +52,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
     said "Invalid statement (at line 1, column 1)" of a file that looked right.
     """
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(data) > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                f"config file {path} is over {MAX_CONFIG_BYTES:,} bytes: is it the TOML "
+                "config file?"
+            )
+        return tomllib.loads(data.decode("utf-8-sig"))
     except FileNotFoundError as exc:
         raise ConfigError(f"config file {path} does not exist") from exc
     except UnicodeDecodeError as exc:  # TOML is UTF-8 (a Windows editor's Latin-1)
