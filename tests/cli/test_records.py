@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import gzip
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -70,6 +71,21 @@ def test_output_over_the_store_itself_is_refused_and_the_store_kept(
         f"error: -o {store_file} is the store's own database file: writing there would "
         "destroy the store; name another file\n"
     )
+    assert store_counts(db)["records"] == 1
+
+
+@pytest.mark.parametrize("command", [["export", "-o"], ["report", "-o"]])
+def test_output_over_a_hard_link_to_the_store_is_refused(
+    db: str, command: list[str], tmp_path: Path
+) -> None:
+    # The same file by another name: export -o had emptied the store, then a traceback.
+    assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
+    runner.invoke(app, ["--db", db, "reprocess"])  # a run for report to show
+    other_name = tmp_path / "records.json"
+    os.link(db.removeprefix("sqlite:///"), other_name)
+    result = runner.invoke(app, ["--db", db, *command, str(other_name)])
+    assert result.exit_code == 2, result.output
+    assert "is the store's own database file" in result.stderr
     assert store_counts(db)["records"] == 1
 
 

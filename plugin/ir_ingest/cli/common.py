@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import shlex
@@ -123,7 +124,7 @@ class Settings:
         command after said "disk I/O error"."""
         from ir_ingest.store.engine import store_files
 
-        if output is not None and output.resolve() in store_files(self.db_url):
+        if output is not None and _one_of(output, store_files(self.db_url)):
             raise UsageError(
                 f"{option} {output} is the store's own database file: writing there would "
                 "destroy the store; name another file"
@@ -147,6 +148,19 @@ class Settings:
         if configured is not None:
             return configured.stored_name()
         return public_url(source) if "://" in source else source
+
+
+def _one_of(path: Path, files: set[Path]) -> bool:
+    """Whether ``path`` is one of ``files`` (resolved): by its name, a symbolic link's
+    target, or as a hard link to one (the same file by another name: ``export -o`` to one
+    had emptied the store, as to its own name)."""
+    if path.resolve() in files:
+        return True
+    for file in files:
+        with contextlib.suppress(OSError):  # either is not there: no file to write over
+            if path.samefile(file):
+                return True
+    return False
 
 
 def _version(value: bool) -> None:
