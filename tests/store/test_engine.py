@@ -140,6 +140,26 @@ def test_a_url_whose_port_is_no_number_is_no_database_url(given: str) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("argument", "said"),
+    [
+        ("timeout=abc", "could not convert string to float: 'abc'"),
+        ("check_same_thread=maybe", "String is not true/false: 'maybe'"),
+        ("cached_statements=x", "invalid literal for int() with base 10: 'x'"),
+    ],
+)
+def test_a_driver_argument_of_the_wrong_kind_is_said(
+    tmp_path: Path, argument: str, said: str
+) -> None:
+    # SQLAlchemy's ValueError converting it had been a traceback.
+    url = f"sqlite:///{tmp_path / 'a.sqlite3'}?{argument}"
+    with pytest.raises(StoreError) as caught:
+        Store(url)
+    assert str(caught.value) == (
+        f"cannot open the store at {url}: an argument of the URL cannot be read: {said}"
+    )
+
+
 def test_an_argument_the_driver_would_ignore_is_refused(tmp_path: Path) -> None:
     # "?mode=ro" without "uri=true": SQLite opened the store read-write, with a warning.
     with pytest.raises(StoreError, match=r"cannot open the store at .*'mode' are not accepted"):

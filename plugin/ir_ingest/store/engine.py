@@ -142,6 +142,10 @@ def _engine(parsed: URL) -> Engine:
             return create_engine(parsed)
         except SAWarning as warning:
             raise ArgumentError(str(warning)) from warning  # said as open_engine says errors
+        except ValueError as exc:
+            # A driver argument of the wrong kind (SQLite's ?timeout=abc, ?check_same_thread=
+            # maybe): SQLAlchemy converts it with float() or int(), and it had been a traceback.
+            raise ArgumentError(f"an argument of the URL cannot be read: {exc}") from exc
 
 
 def sqlite_file(url: URL) -> str | None:
