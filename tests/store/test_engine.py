@@ -128,9 +128,21 @@ def test_a_value_that_is_no_database_url_is_named_unless_it_may_hold_a_password(
         assert "S3CRET" not in str(caught.value), given
 
 
-@pytest.mark.parametrize("given", ["sqlite://:memory:", "postgresql://[::1/ir", "mysql://h:abc/x"])
-def test_a_url_whose_port_is_no_number_is_no_database_url(given: str) -> None:
-    # SQLAlchemy raises ValueError for these, not ArgumentError: each had been a traceback.
+@pytest.mark.parametrize(
+    "given",
+    [
+        "sqlite://:memory:",
+        "postgresql://[::1/ir",
+        "mysql://h:abc/x",
+        # A NUL: SQLite's "embedded null byte" had been a traceback, and libpq ended its
+        # connection string there, the port after it dropped (another server was asked).
+        "sqlite:////tmp/a%00b.sqlite3",
+        "postgresql+psycopg://127.0.0.1:1/a%00b",
+    ],
+)
+def test_a_url_sqlalchemy_or_its_driver_cannot_read_is_no_database_url(given: str) -> None:
+    # SQLAlchemy raises ValueError for the first three, not ArgumentError: each had been a
+    # traceback.
     with pytest.raises(StoreError, match=f"^{re.escape(repr(given))} is not a database URL"):
         Store(given)
     assert (is_in_memory(given), store_files(given), missing_sqlite_file(given)) == (

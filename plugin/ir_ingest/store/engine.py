@@ -14,6 +14,7 @@ import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
@@ -81,12 +82,19 @@ def _parsed(url: str) -> URL:
 
     SQLAlchemy raises ValueError for a port that is no number (``sqlite://:memory:`` reads
     ``memory:`` as one, ``postgresql://[::1/x`` a bracket left open), where it raises
-    ArgumentError for the rest: every command had ended in a traceback.
+    ArgumentError for the rest: every command had ended in a traceback.  A part holding a NUL
+    is refused too (see below).
     """
     try:
-        return make_url(url)
+        parsed = make_url(url)
     except ValueError as exc:
         raise ArgumentError("its port is no number") from exc
+    # A NUL (%00) in a part: SQLite's file name had been a traceback ("embedded null byte"),
+    # and libpq ends its connection string there: the rest (the port) was dropped, and
+    # another server asked.
+    if "\x00" in unquote(url):
+        raise ArgumentError("a part of it holds a NUL (%00)")
+    return parsed
 
 
 def _why(parsed: URL) -> str:
