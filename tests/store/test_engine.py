@@ -158,6 +158,8 @@ def test_a_url_sqlalchemy_or_its_driver_cannot_read_is_no_database_url(given: st
         ("timeout=abc", "could not convert string to float: 'abc'"),
         ("check_same_thread=maybe", "String is not true/false: 'maybe'"),
         ("cached_statements=x", "invalid literal for int() with base 10: 'x'"),
+        ("timeout=1&timeout=2", "float() argument must be a string or a real number, not 'tuple'"),
+        ("detect_types=99999999999999999999", "Python int too large to convert to C int"),
     ],
 )
 def test_a_driver_argument_of_the_wrong_kind_is_said(

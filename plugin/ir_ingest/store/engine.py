@@ -74,6 +74,13 @@ def open_engine(url: str) -> Engine:
         raise StoreError(
             f"cannot open the store at {redact_url(url)}: {database_words(exc)}{_why(parsed)}"
         ) from exc
+    except OverflowError as exc:
+        # A driver argument too big for the C int it is passed as (SQLite's ?detect_types=
+        # 99999999999999999999), refused by the driver only when connecting: a traceback.
+        raise StoreError(
+            f"cannot open the store at {redact_url(url)}: an argument of the URL cannot be "
+            f"read: {exc}"
+        ) from exc
     return engine
 
 
@@ -150,9 +157,10 @@ def _engine(parsed: URL) -> Engine:
             return create_engine(parsed)
         except SAWarning as warning:
             raise ArgumentError(str(warning)) from warning  # said as open_engine says errors
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
             # A driver argument of the wrong kind (SQLite's ?timeout=abc, ?check_same_thread=
-            # maybe): SQLAlchemy converts it with float() or int(), and it had been a traceback.
+            # maybe) or given twice (?timeout=1&timeout=2, a tuple): SQLAlchemy converts it
+            # with float() or int(), and it had been a traceback.
             raise ArgumentError(f"an argument of the URL cannot be read: {exc}") from exc
 
 
