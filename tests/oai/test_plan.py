@@ -325,6 +325,24 @@ def test_a_response_date_that_is_no_utc_time_is_no_clock(store: Store, clock: st
     assert second.run_issues == []
 
 
+def test_date_windows_up_to_an_until_past_now_end_now_the_last_asking_up_to_it(
+    store: Store,
+) -> None:
+    # --until 9999-12-31 had made a window a day up to it, then failed past its last day.
+    earliest = (datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%d")
+    log: list[dict[str, str]] = []
+    endpoint = scripted(
+        lambda _: error("noRecordsMatch"), log, identify_body=identify("YYYY-MM-DD", earliest)
+    )
+    with serve_in_background(endpoint) as url:
+        report = run_harvest(url, "oai_dc", store=store, until_date="9999-12-31", window="daily")
+
+    assert report.status == "completed"
+    asked = [(a.get("from"), a.get("until")) for a in log if a.get("verb") == "ListRecords"]
+    assert len(asked) == 3, asked  # the days up to today
+    assert asked[-1][1] == "9999-12-31"
+
+
 def test_date_windows_from_a_later_date_than_now_ask_for_nothing(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:

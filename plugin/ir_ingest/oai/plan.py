@@ -335,7 +335,11 @@ def _window_bounds(
     start = _moment(from_date) or _moment(identify.earliest_datestamp) or _EPOCH
     until = options.until_date
     # Inclusive (§3.3.1): a date-only until is the whole day, not its first second.
-    end = (bound_moment(until, upper=True) if until else None) or sync_started_at
+    asked_end = (bound_moment(until, upper=True) if until else None) or sync_started_at
+    # Windows reach no later than now; an until past it is the last window's.  --until
+    # 9999-12-31 had made a window a day up to it (three million, 750 MB, each to be asked),
+    # then failed on the day after its last (OverflowError, a traceback).
+    end = min(asked_end, sync_started_at)
     day = identify.day_granularity
     pairs: list[tuple[str | None, str | None]] = list(
         date_windows(start, end, options.window, day_granularity=day)
@@ -348,6 +352,8 @@ def _window_bounds(
         # Open above, as a run without windows: an endpoint whose clock is ahead of ours stamps
         # its latest changes after our now, which would leave them to the next run.
         pairs[-1] = (pairs[-1][0], None)
+    elif asked_end > end and pairs:
+        pairs[-1] = (pairs[-1][0], format_datestamp(asked_end, day))
     return pairs
 
 
