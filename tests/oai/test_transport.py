@@ -100,6 +100,25 @@ def test_a_client_error_is_not_retried() -> None:
     assert len(seen) == 1
 
 
+def test_a_redirect_to_a_url_that_cannot_be_read_is_a_harvest_error() -> None:
+    # requests let urllib's ValueError ("Invalid IPv6 URL") out: a traceback in every command.
+    def factory(_base_url: str) -> Any:
+        def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            start_response("302 Found", [("Location", "http://[::1")])
+            return [b""]
+
+        return app
+
+    with (
+        serve_in_background(factory) as url,
+        pytest.raises(
+            HarvestError,
+            match="redirected to a URL that cannot be read: Invalid IPv6 URL",
+        ),
+    ):
+        Transport(url, FAST).get({"verb": "Identify"})
+
+
 @pytest.mark.parametrize(
     ("status", "said"),
     [

@@ -214,12 +214,21 @@ class Transport:
             raise HarvestError(f"{self.base_url}: the harvest was stopped; no more requests")
         self._sent = time.monotonic()  # after the turn: its wait is no part of the answer
         try:
-            response = self.session.get(
-                self.url,
-                params=params,
-                timeout=(self.policy.connect_timeout, self.policy.read_timeout),
-                stream=True,
-            )
+            try:
+                response = self.session.get(
+                    self.url,
+                    params=params,
+                    timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+                    stream=True,
+                )
+            except requests.RequestException:
+                raise  # InvalidURL is a ValueError too: said below, without credentials
+            except ValueError as exc:
+                # A redirect to a URL urllib cannot split (Location: http://[::1, a bracket
+                # left open): requests lets its ValueError out, and the run had been a
+                # traceback over the endpoint's answer.
+                said = f"the endpoint redirected to a URL that cannot be read: {exc}"
+                raise HarvestError(f"{self.base_url}: {said}") from None
             with response:
                 self.last_url = response.url
                 status = response.status_code
