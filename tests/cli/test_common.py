@@ -56,6 +56,27 @@ def test_output_to_a_full_disk_is_one_line_and_status_1(command: list[str]) -> N
     )
 
 
+@pytest.mark.parametrize(
+    "command",
+    [[b"report", b"--list", b"--source", b"caf\xe9"], [b"reprocess", b"--source", b"caf\xe9"]],
+)
+def test_an_argument_that_is_not_utf8_is_said_so(command: list[bytes], tmp_path: Path) -> None:
+    # A Latin-1 byte in an argument reached SQLite as a lone surrogate: a UnicodeEncodeError
+    # traceback.
+    db = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
+    shown = subprocess.run(
+        [sys.executable, "-m", "ir_ingest", "--db", db, *command],
+        capture_output=True,
+        text=True,
+        env=command_env(),
+    )
+    assert (shown.returncode, shown.stderr) == (
+        2,
+        "error: 'caf\\udce9' is not UTF-8 text: give it in UTF-8\n",
+    )
+
+
 def test_help_lists_the_commands_and_each_has_an_example() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0

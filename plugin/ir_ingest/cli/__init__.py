@@ -11,6 +11,7 @@ use them: ``--help`` starts in half the time (1.2 s before), and ``crosswalk`` o
 from __future__ import annotations
 
 import errno
+import re
 import sys
 
 # Importing the command modules registers their commands, in the order --help lists them.
@@ -43,10 +44,22 @@ def main() -> None:
         if exc.errno not in _NO_ROOM:
             raise
         output_lost(exc)
+    except UnicodeEncodeError as exc:
+        # An argument in bytes that are not UTF-8 (a Latin-1 "é" from a script): Python keeps
+        # each such byte as a lone surrogate, which SQLite cannot take (--source, --set,
+        # --repository, a URL had each been a traceback).  A file name in such bytes is read
+        # and written as given.
+        undecoded = [arg for arg in args if _UNDECODED.search(arg)]
+        if not undecoded or exc.reason != "surrogates not allowed":
+            raise
+        err.print(f"error: {undecoded[0]!r} is not UTF-8 text: give it in UTF-8")
+        raise SystemExit(2) from exc
 
 
 #: The errors of a write there is no room for.
 _NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+#: What Python makes of a byte of an argument that is not UTF-8 (PEP 383's surrogateescape).
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 def global_first(args: list[str]) -> list[str]:
