@@ -259,6 +259,9 @@ def test_a_source_url_with_credentials_comes_from_the_environment(
     monkeypatch.setenv("A_OAI_URL", "https://")
     with pytest.raises(ConfigError, match="url_env names A_OAI_URL, which holds no http"):
         source.endpoint()  # a URL naming no host is none
+    monkeypatch.setenv("A_OAI_URL", "https://u:s3cret@h/caf\udce9")  # a Latin-1 byte
+    with pytest.raises(ConfigError, match=r"url_env names A_OAI_URL, which is not UTF-8 text$"):
+        source.endpoint()  # a lone surrogate, which SQLite refused (a traceback)
     monkeypatch.setenv("A_OAI_URL", "https://u:s3cret@h/oai")
     assert source.endpoint() == "https://u:s3cret@h/oai"
 

@@ -49,6 +49,12 @@ class SourceConfig:
         if not is_http_url(found):
             state = "is not set" if not found else "holds no http(s) URL"
             raise ConfigError(f"[sources.{self.name}]: url_env names {self.url_env}, which {state}")
+        if not found.isascii() and not _utf8(found):
+            # Bytes that are not UTF-8 come as lone surrogates, which SQLite refused: a
+            # traceback.  Not shown: the variable holds credentials.
+            raise ConfigError(
+                f"[sources.{self.name}]: url_env names {self.url_env}, which is not UTF-8 text"
+            )
         return found
 
     @property
@@ -110,6 +116,15 @@ class Config:
                 if endpoint_key(source.endpoint()) == wanted:
                     found.append(source)
         return found
+
+
+def _utf8(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8 (it holds no lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 #: The port each scheme has when none is written (RFC 3986 §6.2.3).
