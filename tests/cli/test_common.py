@@ -6,8 +6,10 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -95,6 +97,23 @@ def test_reading_commands_do_not_create_a_store(tmp_path: Path) -> None:
         assert result.exit_code == 1, command
         assert f"no store at {mistyped}" in result.output
     assert not mistyped.exists()
+
+
+def test_reading_commands_leave_another_programs_database_as_it_is(tmp_path: Path) -> None:
+    # A mistyped --db naming another program's SQLite file had had a store's tables made in it.
+    other = tmp_path / "places.sqlite"
+    with closing(sqlite3.connect(other)) as conn:
+        conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    for command in (["export"], ["report", "--list"], ["reprocess"]):
+        result = runner.invoke(app, ["--db", f"sqlite:///{other}", *command])
+        assert result.exit_code == 1, command
+        assert result.stderr == (
+            f"error: sqlite:///{other} is another program's database (its tables: moz_places), "
+            "not an ir-ingest store: give --db the store's\n"
+        )
+    with closing(sqlite3.connect(other)) as conn:
+        tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    assert tables == [("moz_places",)]
 
 
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///", "sqlite:///:memory:"])

@@ -6,6 +6,7 @@ An engine is opened with the store's tables migrated to the schema this version 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
@@ -23,9 +24,16 @@ from sqlalchemy.pool import StaticPool
 
 from ir_ingest.errors import StoreError
 from ir_ingest.secrets import is_secret_name, mask_query
-from ir_ingest.store.migrate import migrate
+from ir_ingest.store.migrate import VERSION_TABLE, migrate
 
-__all__ = ["is_in_memory", "missing_sqlite_file", "open_engine", "redact_url", "sqlite_file"]
+__all__ = [
+    "foreign_sqlite_tables",
+    "is_in_memory",
+    "missing_sqlite_file",
+    "open_engine",
+    "redact_url",
+    "sqlite_file",
+]
 
 #: How often a new SQLite connection tries to switch the file to WAL (about 2 s in all).
 _WAL_ATTEMPTS = 20
@@ -216,6 +224,36 @@ def missing_sqlite_file(url: str) -> str | None:
         return path if path is not None and not Path(path).exists() else None
     except OSError:  # a name too long for the file system: opening the store says so
         return None
+
+
+#: Tables only a store has: a file with tables and none of these is another program's.
+_STORE_TABLES = frozenset({"records", "harvest_runs", VERSION_TABLE})
+
+
+def foreign_sqlite_tables(url: str) -> list[str]:
+    """The tables of the SQLite file ``url`` names when it is another program's database (it
+    has tables, none of them a store's); none for a store, a new or empty file, a file that
+    cannot be read (opening the store says why) and a server's database.
+
+    Read without writing: a reading command given such a file (a mistyped ``--db``) had made
+    a store's tables in it, and said "no run yet".
+    """
+    try:
+        parsed = _parsed(url)
+    except ArgumentError:
+        return []
+    path = sqlite_file(parsed) if parsed.get_backend_name() == "sqlite" else None
+    if path is None:
+        return []
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        ) as conn:
+            tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            names = sorted(str(row[0]) for row in tables)
+    except (sqlite3.Error, OSError, ValueError):
+        return []
+    return [] if _STORE_TABLES & set(names) else names
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
