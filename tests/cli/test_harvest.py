@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
 import signal
@@ -645,6 +646,33 @@ def test_a_report_or_folder_over_the_store_is_refused_and_the_store_kept(
         "destroy the store; name another file\n"
     )
     assert store_counts(db)["records"] == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [("locked/new.html", "is in {folder}, which cannot be written to"),
+     ("old.html", "cannot be written to")],
+)  # fmt: skip
+def test_a_report_that_cannot_be_written_is_refused_before_the_run(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, said: str
+) -> None:
+    # A harvest stored everything, then ended as a failure: "cannot write …: Permission denied".
+    report = tmp_path / name
+    report.parent.mkdir(exist_ok=True)
+    unwritable = report.parent if report.parent != tmp_path else report
+    if unwritable == report:
+        report.write_text("")
+    real_access = os.access  # as root every file can be written: the test says which not
+
+    def access(path: str | Path, mode: int) -> bool:
+        return not (mode & os.W_OK and Path(path) == unwritable) and real_access(path, mode)
+
+    monkeypatch.setattr(os, "access", access)
+    url = "http://127.0.0.1:9/oai"  # refuses connections: a run would fail, not this check
+    result = runner.invoke(app, ["--db", db, "harvest", url, "--report", str(report)])
+    assert result.exit_code == 2, result.output
+    assert f"{report} {said.format(folder=report.parent)}" in result.output
+    assert not (tmp_path / "cli.sqlite3").exists(), "refused before the store was opened"
 
 
 def test_a_value_no_run_can_take_exits_2_before_the_store_is_opened(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from contextlib import closing
 from dataclasses import replace
@@ -136,6 +137,12 @@ def _report_file(path: Path | None) -> Path | None:
     if is_dir or not parent_is_dir:
         what = "is a folder" if is_dir else f"is in {path.parent}, which does not exist"
         raise typer.BadParameter(f"{path} {what}")
+    # A folder or a file this user cannot write: the run stored everything, then ended as a
+    # failure (exit 1) saying "Permission denied".
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise typer.BadParameter(f"{path} is in {path.parent}, which cannot be written to")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise typer.BadParameter(f"{path} cannot be written to")
     return path
 
 
