@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from ir_ingest.crosswalk.citations import citation
 from ir_ingest.crosswalk.identifiers import host_identifier
 from ir_ingest.crosswalk.lookups import lookup_key
 from ir_ingest.crosswalk.meetings import MEETING, meeting
-from ir_ingest.crosswalk.normalise import NormaliseError, citation
+from ir_ingest.crosswalk.normalise import NormaliseError
 from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def host_from_pages(applied: Applied) -> None:
 
 
 def _paged(text: str) -> bool:
-    """Whether ``text`` is a citation with a page range (see :func:`normalise.citation`)."""
+    """Whether ``text`` is a citation with a page range (see :func:`.citations.citation`)."""
     try:
         parsed = citation(text)
     except NormaliseError:
@@ -290,7 +291,7 @@ def host_from_own_citation(applied: Applied) -> None:
 
 
 def _host_from_citation(applied: Applied, host: dict[str, Any], text: str, path: str) -> None:
-    """Fill ``host`` from a citation or title in ``path`` (see :func:`normalise.citation`).
+    """Fill ``host`` from a citation or title in ``path`` (see :func:`.citations.citation`).
 
     Title, volume, issue, year and pages as read; a text that is no citation we read leaves the
     host as it is.  The source value stays in ``extra`` verbatim and an info issue says the

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ir_ingest.crosswalk import dates, grants, identifiers, licences, names, normalise
+from ir_ingest.crosswalk import citations, dates, grants, identifiers, licences, names, normalise
 from ir_ingest.crosswalk.lookups import load_table, lookup_row, table_columns
 from ir_ingest.crosswalk.patterns import Pattern, compile_pattern
 from ir_ingest.errors import ConfigError
@@ -245,7 +245,7 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "boolean": (boolean, _no_arg),
     "agent_parts": (_plain(names.agent_parts), _no_arg),
     "interval": (_plain(dates.interval), _no_arg),
-    "citation": (_plain(normalise.citation), _no_arg),
+    "citation": (_plain(citations.citation), _no_arg),
     "grant_agreement": (_plain(grants.grant_agreement), _no_arg),
     "identifier_parts": (_plain(identifiers.identifier_parts), _no_arg),
     "related_parts": (_plain(identifiers.related_parts), _no_arg),
