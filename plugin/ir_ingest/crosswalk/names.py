@@ -29,9 +29,8 @@ from ir_ingest.crosswalk.placeholders import (
     is_provenance,
     is_unknown,
 )
+from ir_ingest.crosswalk.roles import role_after_comma, without_role
 
-# A role in parentheses after the name: "Taco Brandsen (ed.)", "(eds.)", "(Hrsg.)".
-_TRAILING_ROLE = re.compile(r"\s*\(([^()]+)\)$")
 # Any other qualifier in parentheses after a name without a comma: "Thiruvalluvar (text)".
 _QUALIFIER = re.compile(r"\s+\([^()]*\)$")
 # One that holds a comma, a place's or dates' ("Abbaye … (Hasnon, France)"), with a comma or
@@ -118,7 +117,7 @@ def agents(value: str) -> list[dict[str, Any] | None]:
 
 def _role_alone(part: str) -> bool:
     """A role in parentheses with no name before it: "(ed.)" (see :func:`_agent`)."""
-    core, role = _without_role(part)
+    core, role = without_role(part)
     return role is not None and not core.strip(" ,;")
 
 
@@ -129,7 +128,7 @@ def _names_no_person(part: str) -> bool:
     make one: life dates, a title ("Spelman, Henry, Sir"), a degree ("Doe, Jane, PhD") or a
     role ("Jones, Mary, editor", a co-author who had become an affiliation).
     """
-    core = without_life_dates(_without_role(part)[0])
+    core = without_life_dates(without_role(part)[0])
     if is_organisation(core):
         # "Primus; Maroon 5" (performers): no one's affiliation is a band; "Smith, John; The
         # University of Sydney" (OJS) is one.
@@ -142,7 +141,7 @@ def _names_no_person(part: str) -> bool:
 
 def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
     """:func:`agent` on a cleaned, non-empty name; a person's unless the test finds otherwise."""
-    core, role = _without_role(name)
+    core, role = without_role(name)
     if role and not core.strip(" ,;"):  # "(ed.)" alone: it had been a person of no name
         raise NormaliseError(f"{name!r} is a role ({role[0]}) without a name")
     core = without_life_dates(core)
@@ -164,7 +163,7 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
         result["family_name"] = family
     if given:
         result["given_name"] = given
-    role = role or _role_after_comma(core, 1 if head else 2)
+    role = role or role_after_comma(core, 1 if head else 2)
     if role:
         result["role"], result["role_source"] = role
     return result
@@ -196,41 +195,6 @@ def _name_before_trailers(name: str) -> str:
     if not comma or not all(only_after_a_name(piece.strip()) for piece in rest.split(",")):
         return ""
     return head.strip()
-
-
-def _role_after_comma(name: str, first: int) -> tuple[str, str] | None:
-    """(code, text) of a relator term after a person's name and its ``first`` comma (the
-    second of ``Family, Given``), as catalogues write a role: "Jones, Mary, editor" (it had
-    been dropped from the parts unread), "Mary Jones, editor"."""
-    for piece in name.split(",")[first:]:
-        text = piece.strip()
-        row = lookup_row("relators", text.rstrip("."))
-        if row is not None:
-            return row["code"], text
-    return None
-
-
-def _without_role(name: str) -> tuple[str, tuple[str, str] | None]:
-    """The name without a trailing relator in parentheses, and (code, text) of that relator."""
-    # Searched only when a ")" ends the name (or stands before a last newline, as ``$`` allows):
-    # the pattern is tried from every character, and most names have no role.
-    match = _TRAILING_ROLE.search(name) if ")" in name[-2:] else None
-    row = (lookup_row("relators", match[1]) or _glued_role(match[1])) if match else None
-    if match is None or row is None:
-        return name, None  # "Ng, Mary (Molly)": the parentheses are part of the name
-    return name[: match.start()], (row["code"], match.group(1))
-
-
-def _glued_role(text: str) -> dict[str, str] | None:
-    """The relator of a role's term and code glued together, "authoraut": Islandora's MODS to
-    DC stylesheet writes a roleTerm's text and code so (the role, and the name's given name,
-    had been "Eric. (authoraut)")."""
-    term, code = text[:-3], text[-3:]
-    row = lookup_row("relators", code) if term else None
-    if row is None or row["code"] != code.lower():
-        return None
-    named = lookup_row("relators", term)
-    return row if named is not None and named["code"] == row["code"] else None
 
 
 def _person_parts(name: str) -> tuple[str, str]:
