@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ir_ingest.oai.datestamp import newest_datestamp, parse_datestamp
+from ir_ingest.oai.datestamp import format_datestamp, newest_datestamp, parse_datestamp
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,10 @@ def test_unreadable_datestamps_are_none_not_errors(value: str) -> None:
 
 def test_a_page_with_an_out_of_range_stamp_still_has_a_newest_one() -> None:
     assert newest_datestamp(["2020-01-01", "9999-12-31T23:00:00-05:00"], None) == "2020-01-01"
+
+
+def test_a_datestamp_has_a_year_of_four_digits() -> None:
+    # strftime's %Y wrote year 1 as "1": from=1-01-01, which no endpoint reads.
+    moment = datetime(1, 1, 1, 0, 0, 5, tzinfo=UTC)
+    assert format_datestamp(moment, day_granularity=True) == "0001-01-01"
+    assert format_datestamp(moment) == "0001-01-01T00:00:05Z"

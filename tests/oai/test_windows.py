@@ -48,3 +48,36 @@ def test_no_windows_when_the_end_is_before_the_start_and_bad_sizes_are_refused()
     assert date_windows(later, earlier, "daily", day_granularity=True) == []
     with pytest.raises(ConfigError, match="monthly, daily"):
         date_windows(earlier, later, "weekly", day_granularity=True)
+
+
+def test_an_empty_past_before_2000_is_one_window() -> None:
+    # An earliestDatestamp of 0001-01-01 had made 24,000 monthly windows (a fuzz), and asked
+    # from=1-01-01, a year of one digit.
+    start = datetime(1, 1, 1, tzinfo=UTC)
+    windows = date_windows(
+        start, datetime(2000, 2, 10, tzinfo=UTC), "monthly", day_granularity=True
+    )
+    assert windows == [
+        ("0001-01-01", "1999-12-31"),
+        ("2000-01-01", "2000-01-31"),
+        ("2000-02-01", "2000-02-10"),
+    ]
+    # At second granularity the windows share the second they meet at, as any two do.
+    stamps = date_windows(
+        datetime(1970, 1, 1, tzinfo=UTC),
+        datetime(2000, 1, 2, 12, tzinfo=UTC),
+        "daily",
+        day_granularity=False,
+    )
+    assert stamps[:2] == [
+        ("1970-01-01T00:00:00Z", "2000-01-01T00:00:00Z"),
+        ("2000-01-01T00:00:00Z", "2000-01-02T00:00:00Z"),
+    ]
+    # A harvest wholly before 2000 is one window.
+    early = date_windows(
+        datetime(1995, 6, 1, tzinfo=UTC),
+        datetime(1996, 2, 2, tzinfo=UTC),
+        "daily",
+        day_granularity=True,
+    )
+    assert early == [("1995-06-01", "1996-02-02")]

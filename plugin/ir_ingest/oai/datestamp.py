@@ -71,11 +71,16 @@ def parse_datestamp(value: str) -> datetime | None:
 
 
 def format_datestamp(moment: datetime, day_granularity: bool = False) -> str:
-    """Format an aware datetime as an OAI-PMH datestamp in UTC at the given granularity."""
+    """Format an aware datetime as an OAI-PMH datestamp in UTC at the given granularity.
+
+    The year has its four digits (§3.3.1): strftime's ``%Y`` writes year 1 as "1", and an
+    endpoint whose earliestDatestamp is 0001-01-01 was asked ``from=1-01-01``.
+    """
     moment = moment.astimezone(UTC)
+    day = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
     if day_granularity:
-        return moment.strftime("%Y-%m-%d")
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return day
+    return f"{day}T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z"
 
 
 def newest_datestamp(datestamps: Iterable[str | None], current: str | None) -> str | None:
