@@ -112,7 +112,10 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 
 def _clean_text_by_patterns(value: str) -> str:
-    """clean_text as it was written with patterns (the white space a pattern's \\s matches)."""
+    """clean_text as it was written with patterns (the white space a pattern's \\s matches),
+    after the same reading again of mojibake (a C1 control such as NEL is Windows-1252's)."""
+    if normalise._MOJIBAKE.search(value):
+        value = normalise._read_again(value)
     text = unicodedata.normalize("NFC", value)
     if "\n" in text and _PARAGRAPH_BREAK.search(text):
         paragraphs = (re.sub(r"\s+", " ", p).strip() for p in _PARAGRAPH_BREAK.split(text))

@@ -217,3 +217,22 @@ def test_invisible_characters_are_removed() -> None:
     assert normalise.clean_text("Tidal\u00adrange\u200b \ufeffstudies") == "Tidalrange studies"
     persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # a non-joiner inside
     assert normalise.clean_text(persian) == persian, "a joiner shapes the script"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # UTF-8 read as Latin-1 or Windows-1252 by the source (the corpus has the first).
+        ("called \u00e2\x80\x98wet\u00e2\x80\x99 or", "called \u2018wet\u2019 or"),
+        ("Jos\u00c3\u00a9 Garc\u00c3\u00ada", "Jos\u00e9 Garc\u00eda"),
+        ("it\u00e2\u20ac\u2122s", "it\u2019s"),
+        ("\u00c3\u2030cole", "\u00c9cole"),
+        # Windows-1252 read as Latin-1: its quotation marks are C1 controls.
+        ("it\x92s  a test", "it\u2019s a test"),
+        # Text that only looks so is left as it is.
+        ("na\u00efve caf\u00e9 r\u00e9sum\u00e9", "na\u00efve caf\u00e9 r\u00e9sum\u00e9"),
+        ("\u00c3lvaro", "\u00c3lvaro"),
+    ],
+)
+def test_text_decoded_in_the_wrong_encoding_is_read_again(value: str, expected: str) -> None:
+    assert normalise.clean_text(value) == expected

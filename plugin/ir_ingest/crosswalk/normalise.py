@@ -36,9 +36,21 @@ _INVISIBLE_CHARACTERS = "\u200b\u00ad\ufeff\u2060"
 _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARACTERS))
 
 
+#: The characters Windows-1252 has where Latin-1 has its C1 controls (0x80-0x9F): "€", "’".
+_CP1252_HIGH = bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore")
+#: Signs of text decoded in the wrong encoding: a C1 control (a Windows-1252 byte read as
+#: Latin-1: "it\x92s"), or the Latin-1 or Windows-1252 reading of a UTF-8 sequence ("JosÃ©",
+#: "â€™", "Â°C"; the corpus has "â\x80\x98wetâ\x80\x99").  Text without one is never read
+#: again; text with one is left to ftfy, which changes only what it can read back.
+_MOJIBAKE = re.compile(
+    rf"[\x80-\x9f]|[\xc2\xc3][\xa0-\xbf]|[\xc2\xc3\xe2][{re.escape(_CP1252_HIGH)}]"
+)
+
+
 def clean_text(value: str) -> str:
     """Unicode NFC, invisible characters removed, runs of white space collapsed to one space,
-    ends stripped.
+    ends stripped; text a source decoded in the wrong encoding read again (mojibake:
+    "JosÃ©" is "José", "itâ€™s" is "it’s").
 
     A blank line (a paragraph break in an abstract) is kept as one ``\\n\\n``.
     """
@@ -50,15 +62,29 @@ def clean_text(value: str) -> str:
         value.isprintable()
         and "  " not in value
         and value == value.strip()
-        and (value.isascii() or unicodedata.is_normalized("NFC", value))
+        and (
+            value.isascii()
+            or (unicodedata.is_normalized("NFC", value) and not _MOJIBAKE.search(value))
+        )
     ):
         return value
+    if not value.isascii() and _MOJIBAKE.search(value):
+        value = _read_again(value)
     text = unicodedata.normalize("NFC", _without_invisible(value))
     # str.split() splits on what a pattern's \s matches, and joins in a fraction of the time.
     if "\n" in text and _PARAGRAPH_BREAK.search(text):
         paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
         return "\n\n".join(p for p in paragraphs if p)
     return " ".join(text.split())
+
+
+def _read_again(value: str) -> str:
+    """``value`` with what ftfy reads as mojibake decoded as it was meant."""
+    # Imported here: 38 ms that a harvest's warm-up would wait for, where most sources have
+    # no mojibake at all.
+    import ftfy
+
+    return str(ftfy.fix_encoding(value))
 
 
 def _without_invisible(value: str) -> str:
