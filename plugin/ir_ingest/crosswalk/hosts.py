@@ -202,11 +202,21 @@ def _conference(applied: Applied, text: str, path: str) -> bool:
 
 def _numbered(text: str) -> bool:
     """Whether ``text`` is a citation with a volume, issue or pages."""
-    try:
-        parsed = citation(text)
-    except NormaliseError:
-        return False
+    parsed = _citation_or_none(text)
+    return parsed is not None and _has_numbers(parsed)
+
+
+def _has_numbers(parsed: dict[str, Any]) -> bool:
+    """Whether a citation as read gives a volume, issue or pages."""
     return any(key in parsed for key in ("volume", "issue", "pages"))
+
+
+def _citation_or_none(text: str) -> dict[str, Any] | None:
+    """``text`` read by :func:`.citations.citation`, or ``None`` where it is no citation."""
+    try:
+        return citation(text)
+    except NormaliseError:
+        return None
 
 
 def _host_id(applied: Applied, text: str, path: str) -> bool:
@@ -279,10 +289,11 @@ def host_from_own_citation(applied: Applied) -> None:
             continue
         issn = _ISSN_AT_END.search(rest)
         rest = _STOP_BEFORE_PAGES.sub(", ", rest[: issn.start()] if issn else rest).rstrip(" .")
-        if not _numbered(rest):
+        parsed = _citation_or_none(rest)
+        if parsed is None or not _has_numbers(parsed):
             continue  # "In: Editors, Book. Place": a chapter's book is not read from words alone
         host = data.setdefault("host", {})
-        _host_from_citation(applied, host, rest, path)
+        _fill_host(applied, host, parsed, rest, path)
         if issn and host.get("title"):
             _host_id(applied, f"ISSN: {issn[1]}", path)
         if not host:
@@ -297,10 +308,15 @@ def _host_from_citation(applied: Applied, host: dict[str, Any], text: str, path:
     host as it is.  The source value stays in ``extra`` verbatim and an info issue says the
     host was inferred from it.
     """
-    try:
-        parsed = citation(text)
-    except NormaliseError:
-        return
+    parsed = _citation_or_none(text)
+    if parsed is not None:
+        _fill_host(applied, host, parsed, text, path)
+
+
+def _fill_host(
+    applied: Applied, host: dict[str, Any], parsed: dict[str, Any], text: str, path: str
+) -> None:
+    """Fill ``host`` from the citation ``text`` in ``path``, read as ``parsed``."""
     own = (applied.data.get("title") or {}).get("value")
     if own and parsed["title"].casefold() == own.casefold():
         return  # Zenodo's dc:source that repeats the record's own title names no host

@@ -58,17 +58,16 @@ def clean_text(value: str) -> str:
     # space but " " (str.isprintable() refuses the rest, and the invisible characters), so one
     # without two together or at its ends is clean once in NFC, as ASCII always is.  Text in
     # other scripts than ASCII's had been split and joined again: 16 us for 1,300 characters.
+    plain = value.isascii()
+    mojibake = not plain and _MOJIBAKE.search(value) is not None
     if (
         value.isprintable()
         and "  " not in value
         and value == value.strip()
-        and (
-            value.isascii()
-            or (unicodedata.is_normalized("NFC", value) and not _MOJIBAKE.search(value))
-        )
+        and (plain or (not mojibake and unicodedata.is_normalized("NFC", value)))
     ):
         return value
-    if not value.isascii() and _MOJIBAKE.search(value):
+    if mojibake:
         value = _read_again(value)
     text = unicodedata.normalize("NFC", _without_invisible(value))
     # str.split() splits on what a pattern's \s matches, and joins in a fraction of the time.

@@ -46,10 +46,7 @@ def date_from_other_dates(applied: Applied) -> None:
     if kind is None:
         _approximate_date(applied)
         return
-    data["publication_date"] = dates[kind]
-    applied.lineage.setdefault("publication_date", []).append(f"dates[{kind}]")
-    said = f"no publication date: the {kind} date {dates[kind]} stands for it"
-    applied.issues.append(inferred(said, "publication_date", code="crosswalk.inferred_date"))
+    _stands_for_it(applied, dates[kind], f"dates[{kind}]", f"the {kind} date {dates[kind]}")
 
 
 #: Where the rules leave a date they could not read, in ``extra``.
@@ -68,12 +65,8 @@ def _approximate_date(applied: Applied) -> None:
         for written in extra.get(path, []):
             year = approximate_year(written)
             if year is not None:
-                applied.data["publication_date"] = year
-                applied.lineage.setdefault("publication_date", []).append(path)
-                said = (
-                    f"no publication date: the approximate date {written!r} stands for it as {year}"
-                )
-                applied.issues.append(inferred(said, path, code="crosswalk.inferred_date"))
+                said = f"the approximate date {written!r}"
+                _stands_for_it(applied, year, path, said, f" as {year}", issue_path=path)
                 return
 
 
@@ -100,10 +93,24 @@ def date_of_no_kind(applied: Applied) -> None:
     )
     if date is None:
         return
-    data["publication_date"] = date
-    applied.lineage.setdefault("publication_date", []).append("dates[other]")
-    said = f"no publication date: the date {date}, of no stated kind, stands for it"
-    applied.issues.append(inferred(said, "publication_date", code="crosswalk.inferred_date"))
+    _stands_for_it(applied, date, "dates[other]", f"the date {date}, of no stated kind,")
+
+
+def _stands_for_it(
+    applied: Applied,
+    date: str,
+    source: str,
+    said: str,
+    how: str = "",
+    issue_path: str = "publication_date",
+) -> None:
+    """Make ``date`` the publication date the source does not give, from ``source`` (its
+    lineage), said by ``crosswalk.inferred_date``: "no publication date: {said} stands for
+    it{how}"."""
+    applied.data["publication_date"] = date
+    applied.lineage.setdefault("publication_date", []).append(source)
+    message = f"no publication date: {said} stands for it{how}"
+    applied.issues.append(inferred(message, issue_path, code="crosswalk.inferred_date"))
 
 
 def date_qualifiers(applied: Applied) -> None:
