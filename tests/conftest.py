@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -13,7 +12,7 @@ from bench.corpus import CORPUS
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from ir_ingest.crosswalk import lookups
+from ir_ingest.crosswalk import catalog, lookups
 from ir_ingest.oai.provider import (
     ProvidedRecord,
     fixture_endpoint_app,
@@ -122,11 +121,10 @@ def any_store(any_db_url: str) -> Iterator[Store]:
 @pytest.fixture
 def isolated_crosswalks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Undo the crosswalk and lookup folders a test (or its config) adds to this process."""
-    crosswalk_package = sys.modules["ir_ingest.crosswalk"]
-    monkeypatch.setattr(crosswalk_package, "_user_dirs", [])
+    monkeypatch.setattr(catalog, "_user_dirs", [])
     monkeypatch.setattr(lookups, "_search_path", [])
-    crosswalk_package.registry.cache_clear()
+    catalog.registry.cache_clear()
     lookups.tables_changed()
     yield
-    crosswalk_package.registry.cache_clear()
+    catalog.registry.cache_clear()
     lookups.tables_changed()

@@ -135,7 +135,8 @@ def test_a_well_formed_html_page_is_named_as_one(page: bytes) -> None:
 def test_a_root_in_no_namespace_is_said_so() -> None:
     """A crosswalk of one's own whose ``root:`` has no prefix expects its element in no
     namespace: the error had said "format 'mine' uses None" (a walkthrough)."""
-    from ir_ingest.crosswalk import _wrong_root, registry
+    from ir_ingest.crosswalk import registry
+    from ir_ingest.crosswalk.choice import _wrong_root
 
     mine = dataclasses.replace(registry()["oai_dc"], format="mine", roots=("dc",))
     dc = etree.fromstring(b"<dc xmlns='http://www.openarchives.org/OAI/2.0/oai_dc/'/>")

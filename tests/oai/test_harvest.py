@@ -7,7 +7,6 @@ import dataclasses
 import functools
 import json
 import socket
-import sys
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode
 
@@ -15,7 +14,7 @@ import pytest
 from lxml import etree
 from sqlalchemy import func, select, text
 
-from ir_ingest.crosswalk import add_crosswalk_dir, registry, richest_format
+from ir_ingest.crosswalk import add_crosswalk_dir, catalog, registry
 from ir_ingest.errors import ConfigError, HarvestError, OAIProtocolError
 from ir_ingest.jobs.reprocess import reprocess
 from ir_ingest.oai.datestamp import newest_datestamp
@@ -285,47 +284,6 @@ def test_auto_on_an_endpoint_that_is_down_keeps_a_failed_run(store: Store) -> No
     assert "Connection refused" in run.error
 
 
-@pytest.mark.parametrize(
-    ("offered", "chosen"),
-    [
-        # LibreCat (sickle's sample): MODS under two names, the one named after it wins.
-        (
-            [
-                ("epicur", "urn:nbn:de:1111-2004033116"),
-                ("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc/"),
-                ("swepub_mods", "http://www.loc.gov/mods/v3"),
-                ("mods", "http://www.loc.gov/mods/v3"),
-            ],
-            "mods",
-        ),
-        # EPrints: oai_bibl is oai_dc by its namespace.
-        (
-            [
-                ("oai_bibl", "http://www.openarchives.org/OAI/2.0/oai_dc/"),
-                ("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc/"),
-            ],
-            "oai_dc",
-        ),
-        ([("MODS3", "http://www.loc.gov/mods/v3")], "MODS3"),
-        # DSpace: its MODS is made from its DC and says less than its qdc.
-        (
-            [
-                ("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc/"),
-                ("mods", "http://www.loc.gov/mods/v3"),
-                ("qdc", "http://dspace.org/qualifieddc/"),
-                ("xoai", "http://www.lyncode.com/xoai"),
-            ],
-            "qdc",
-        ),
-        ([("marcxml", "https://www.loc.gov/standards/marcxml/")], None),
-    ],
-)
-def test_the_richest_format_is_told_by_name_or_namespace(
-    offered: list[tuple[str, str]], chosen: str | None
-) -> None:
-    assert richest_format(offered) == chosen
-
-
 TITLES_ONLY = """\
 format: titles_only
 root: oai_dc:dc
@@ -340,12 +298,12 @@ rules:
 @pytest.fixture
 def titles_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A user's crosswalk ``titles_only`` (oai_dc: the first title, the rest to extra)."""
-    monkeypatch.setattr(sys.modules["ir_ingest.crosswalk"], "_user_dirs", [])
+    monkeypatch.setattr(catalog, "_user_dirs", [])
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "titles_only.yaml").write_text(TITLES_ONLY, encoding="utf-8")
     add_crosswalk_dir(tmp_path / "mine")
     yield
-    monkeypatch.setattr(sys.modules["ir_ingest.crosswalk"], "_user_dirs", [])
+    monkeypatch.setattr(catalog, "_user_dirs", [])
     registry.cache_clear()
 
 
@@ -366,7 +324,7 @@ def test_a_missing_crosswalk_fails_reprocess_instead_of_making_other_records(
     oai_endpoint: str, store: Store, titles_only: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run_harvest(oai_endpoint, "oai_dc", store=store, crosswalk="titles_only")
-    monkeypatch.setattr(sys.modules["ir_ingest.crosswalk"], "_user_dirs", [])
+    monkeypatch.setattr(catalog, "_user_dirs", [])
     registry.cache_clear()
     # reprocess run without the config that adds the folder
     report = reprocess(store)

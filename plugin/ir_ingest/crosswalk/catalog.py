@@ -13,16 +13,26 @@ its first request (a shipped file is checked by the tests).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ir_ingest.crosswalk.definition import Crosswalk, load_crosswalk, read_mapping
+from ir_ingest.errors import ConfigError, CrosswalkChoiceError
+from ir_ingest.resources import bundled
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
 
-__all__ = ["Crosswalks", "Unread"]
+__all__ = [
+    "Crosswalks",
+    "Unread",
+    "add_crosswalk_dir",
+    "check_crosswalk_name",
+    "crosswalk_dirs",
+    "registry",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +92,90 @@ class Crosswalks(Mapping[str, Crosswalk]):
         when no crosswalk has that name or it does not say."""
         entry = self._found.get(name)
         return None if entry is None else entry.precedence
+
+
+_user_dirs: list[Path] = []
+
+
+def add_crosswalk_dir(path: Path) -> None:
+    """Make the crosswalk files in ``path`` available; they win over shipped ones of a format.
+
+    A folder added again is not read twice (each command adds the config's folders anew).
+    """
+    _user_dirs[:] = [folder for folder in _user_dirs if folder.resolve() != path.resolve()]
+    _user_dirs.insert(0, path)
+    registry.cache_clear()
+
+
+def crosswalk_dirs() -> tuple[Path, ...]:
+    """The user folders added so far, the one searched first first."""
+    return tuple(_user_dirs)
+
+
+@cache
+def registry() -> Crosswalks:
+    """All crosswalks by format; a user's file overrides the shipped one of its format.
+
+    An overriding file that declares no ``precedence`` keeps the one of the file it replaces:
+    a user's copy of mods.yaml must not fall below oai_dc.  Raises :class:`ConfigError` for a
+    file that cannot be loaded, and for two files of one format among the user's folders (or
+    among the shipped files): which one won depended on their names.  A shipped file's rules
+    are compiled when first looked up (:mod:`ir_ingest.crosswalk.catalog`).
+    """
+    shipped = _by_format([bundled("crosswalks")], Unread.read)
+    found: dict[str, Crosswalk | Unread] = dict(shipped)
+    for name, crosswalk in _by_format(reversed(_user_dirs), load_crosswalk).items():
+        replaced = shipped.get(name)
+        if crosswalk.precedence is None and replaced is not None:
+            crosswalk = replace(crosswalk, precedence=replaced.precedence)
+        found[name] = crosswalk
+    return Crosswalks(found)
+
+
+_Found = TypeVar("_Found", Crosswalk, Unread)
+
+
+def _by_format(folders: Iterable[Path], read: Callable[[Path], _Found]) -> dict[str, _Found]:
+    """The crosswalk files of these folders by their ``format:``, each format once."""
+    found: dict[str, _Found] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.yaml")):
+            crosswalk = read(path)
+            other = found.get(crosswalk.format)
+            if other is not None:
+                raise ConfigError(
+                    f"{other.path} and {path} both say format: {crosswalk.format}, and a "
+                    "crosswalk is named by its format: key: give one of them another format "
+                    "(a source's crosswalk = names it), or move its rules into the other file"
+                )
+            found[crosswalk.format] = crosswalk
+    return found
+
+
+def check_crosswalk_name(name: str | None) -> None:
+    """Refuse, before any work, a crosswalk name no crosswalk has (a typing error), with
+    :class:`CrosswalkChoiceError`; a crosswalk file that cannot be read raises
+    :class:`ConfigError`.
+
+    A crosswalk is named by its ``format:`` key; a file named like ``name`` is pointed out
+    (``pure_dc.yaml`` saying ``format: oai_dc`` is the crosswalk ``oai_dc``).
+    """
+    if name is None and not _user_dirs:
+        # The shipped files (which the tests read) are read when the first page is processed:
+        # a harvest's first request need not wait for them (87 ms, mostly the MODS rules).
+        # A user's are read now: a harvest they would stop sends no request.
+        return
+    crosswalks = registry()
+    if name is None or name in crosswalks:
+        return
+    known = ", ".join(sorted(crosswalks))
+    files = [cw for cw in crosswalks.values() if cw.path.stem == name]
+    unread = sorted(path for folder in _user_dirs for path in folder.glob("*.yml"))
+    hint = (
+        f"; {files[0].path} is the crosswalk {files[0].format!r} (its format: key names it)"
+        if files
+        else f"; only *.yaml files are read, not {unread[0]}"
+        if unread
+        else ""
+    )
+    raise CrosswalkChoiceError(f"no crosswalk is named {name!r}; known: {known}{hint}")
