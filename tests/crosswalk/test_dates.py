@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ir_ingest.crosswalk import dates
@@ -42,6 +44,33 @@ from ir_ingest.crosswalk.normalise import NormaliseError
 )
 def test_edtf_date(value: str, expected: str) -> None:
     assert dates.edtf_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Open at one end: they had been errors (or, "1985-9999", the year 9999), and the
+        # date went to extra; LoC's MODS of a serial still published has "2002-".
+        ("1985-", "1985/.."),
+        ("2002- .", "2002/.."),
+        ("1985-9999", "1985/.."),  # MARC's end year of a serial still going on
+        ("1985/9999", "1985/.."),
+        ("1985/..", "1985/.."),
+        ("../1990", "../1990"),
+        ("..\u200b/1990", "../1990"),  # a zero-width space, as pasted from a web page
+        ("1985-05/..", "1985-05/.."),
+    ],
+)
+def test_a_span_open_at_one_end_is_an_open_interval(value: str, expected: str) -> None:
+    # The open end as interval() writes a MODS range without its end, not the start year
+    # alone (which would say the span ended in its first year).
+    assert dates.edtf_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["../..", "/", "1985/", "../x", "1985--", "-1985"])
+def test_a_span_open_at_both_ends_or_with_no_date_is_refused(value: str) -> None:
+    with pytest.raises(NormaliseError, match=re.escape(repr(value))):
+        dates.edtf_date(value)
 
 
 @pytest.mark.parametrize(

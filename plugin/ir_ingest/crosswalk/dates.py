@@ -1,5 +1,6 @@
 """Dates to EDTF level 0: single dates, intervals from MODS start and end points, a meeting's
-days, and the year of an approximate date (targets.md §4.2).
+days, and the year of an approximate date (targets.md §4.2).  An interval open at one end takes
+EDTF level 1's open end, ``..`` (``2002/..``): level 0 has none.
 
 Like every normaliser (:mod:`ir_ingest.crosswalk.normalise`), each function returns the value
 or raises :class:`NormaliseError`; none guesses.
@@ -36,6 +37,14 @@ _APPROXIMATE = re.compile(
 )
 #: A span of years written with a hyphen, "1900-1922." (the second cannot be a month).
 _YEAR_SPAN = re.compile(r"^(\d{4})\s*-\s*(\d{4})\.?$")
+#: A span still open as catalogues write it: "2002-" (MARC 260$c of a serial still published;
+#: LoC's MODS of one has ``<dateIssued>2002-</dateIssued>``), "2002-9999" (MARC 008's end year
+#: of a serial still going on).
+_OPEN_SPAN = re.compile(r"^(\d{4})\s*-\s*(?:9999)?\.?$")
+#: EDTF's open end of an interval (level 1, as :func:`interval` writes it): "2002/..".
+OPEN_END = ".."
+#: The end year MARC writes for "still going on": no year 9999, an open end.
+_STILL_GOING_ON = "9999"
 
 
 def edtf_date(value: str) -> str:
@@ -63,24 +72,21 @@ def _edtf_date(value: str) -> str:
     day first), day-month-year text in English (``18 Dec
     2020``) or with the month named in French, German, Spanish, Italian, Portuguese or Dutch
     (``13 de julio de 2025``), intervals of those in order (``2017-03/2019-11``), and a catalogue's
-    years (``[1999]``, ``c1999``, ``1900-1922.``).  Ambiguous numeric forms such as
-    ``03/04/2020`` are errors, not guesses, as are approximate dates (``ca. 1850``,
-    ``1850?``), which level 0 cannot say.
+    years (``[1999]``, ``c1999``, ``1900-1922.``).  A span open at one end (``1985/..``,
+    ``../1990``, a catalogue's ``1985-`` and MARC's ``1985-9999``) is an interval with EDTF's
+    open end, ``1985/..``, as :func:`interval` writes a MODS range without its end: level 0 has
+    no open end, and the start year alone would say the work ended then.  Ambiguous numeric
+    forms such as ``03/04/2020`` are errors, not guesses, as are approximate dates (``ca.
+    1850``, ``1850?``), which level 0 cannot say.
     """
     text = clean_text(value)
     if text.count("/") == 1 and not re.search(r"\d/\d{1,2}/", text):
-        try:
-            start, end = (_edtf_date(part) for part in text.split("/"))
-        except NormaliseError as exc:
-            # Name the whole value: "'[' is not a date" said nothing of "[/x] n.d.".
-            raise NormaliseError(f"{value!r} is no date or interval of dates: {exc}") from exc
-        common = min(len(start), len(end))  # "2019/2019-05" is in order: a year, then its May
-        if start[:common] > end[:common]:
-            raise NormaliseError(f"{value!r} ends before it begins")
-        return f"{start}/{end}"
+        return _edtf_interval(value, *text.split("/"))
     catalogued = _CATALOGUE_YEAR.match(text)
     if catalogued:
         return catalogued.group(1)
+    if still_open := _OPEN_SPAN.match(text):
+        return f"{still_open.group(1)}/{OPEN_END}"
     span = _YEAR_SPAN.match(text)
     if span and span.group(1) < span.group(2):
         return f"{span.group(1)}/{span.group(2)}"
@@ -101,6 +107,24 @@ def _edtf_date(value: str) -> str:
     if approximate_year(text):
         raise NormaliseError(f"{value!r} is an approximate date, which EDTF level 0 cannot say")
     raise NormaliseError(f"{value!r} is not a date in a form we read (YYYY[-MM[-DD]], 18 Dec 2020)")
+
+
+def _edtf_interval(value: str, start: str, end: str) -> str:
+    """The interval ``start/end`` of :func:`_edtf_date`: two dates in order, or one and an
+    open end (``1985/..``, ``../1990``; an end of 9999 is MARC's "still going on", as in
+    :func:`interval`).  Both ends open, or out of order, is an error naming ``value``."""
+    try:
+        start, end = (OPEN_END if p.strip() == OPEN_END else _edtf_date(p) for p in (start, end))
+    except NormaliseError as exc:
+        # Name the whole value: "'[' is not a date" said nothing of "[/x] n.d.".
+        raise NormaliseError(f"{value!r} is no date or interval of dates: {exc}") from exc
+    end = OPEN_END if end == _STILL_GOING_ON else end
+    if start == end == OPEN_END:
+        raise NormaliseError(f"{value!r} is open at both ends: no date")
+    common = min(len(start), len(end))  # "2019/2019-05" is in order: a year, then its May
+    if OPEN_END not in (start, end) and start[:common] > end[:common]:
+        raise NormaliseError(f"{value!r} ends before it begins")
+    return f"{start}/{end}"
 
 
 def _text_date(text: str) -> str | None:
@@ -200,9 +224,6 @@ def approximate_year(value: str) -> str | None:
     return (found[1] or found[2]) if found else None
 
 
-_STILL_GOING_ON = "9999"
-
-
 def interval(parts: dict[str, Any]) -> str:
     """An EDTF interval ``start/end`` from MODS ``point="start"``/``point="end"`` dates.
 
@@ -216,4 +237,4 @@ def interval(parts: dict[str, Any]) -> str:
         raise NormaliseError("the date range has neither start nor end")
     if start and end and start == end:
         return str(start)
-    return f"{start or '..'}/{end or '..'}"
+    return f"{start or OPEN_END}/{end or OPEN_END}"
