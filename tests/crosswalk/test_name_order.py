@@ -143,6 +143,12 @@ def test_agent_east_asian_names_family_name_first(value: str, family: str, given
         ("Radeva Maria", "Radeva", "Maria"),
         ("Radev R.", "Radev", "R."),
         ("Rumen Radev", "Radev", "Rumen"),
+        # With a Bulgarian patronymic, as shaped as a family name, after the given name: it
+        # had been given name "Radev Rumen", family name Georgiev.  The direct order stays.
+        ("Radev Rumen Georgiev", "Radev", "Rumen Georgiev"),
+        ("Radeva Maria Georgieva", "Radeva", "Maria Georgieva"),
+        ("Rumen Georgiev Radev", "Radev", "Rumen Georgiev"),
+        ("Yakov Petrov Ivanov", "Ivanov", "Yakov Petrov"),
         ("Sudev Kumar", "Kumar", "Sudev"),
         ("Mahadev Rao", "Rao", "Mahadev"),
         ("Orlov Petrov", "Petrov", "Orlov"),
@@ -200,6 +206,14 @@ def test_agent_particles_and_a_family_name_alone(
         ("Le Minh Nguyen", "Nguyen", "Le Minh"),  # two family names: which is first?
         ("Ho Yin Chan", "Chan", "Ho Yin"),  # Cantonese: Ho begins given names
         ("Do Hyun Kim", "Kim", "Do Hyun"),  # Korean: Do-hyun
+        ("Ho Ming Wai", "Wai", "Ho Ming"),
+        # Ho and Do spelt as only Vietnamese is: a word ending in "nh" (Cantonese and Korean
+        # write "ng"), a tone over a circumflex, đ.  "Ho Chi Minh" had been family name Minh.
+        ("Ho Chi Minh", "Ho", "Chi Minh"),
+        ("Hồ Chí Minh", "Hồ", "Chí Minh"),
+        ("Hồ Xuân Hương", "Hồ", "Xuân Hương"),
+        ("Đỗ Mạnh Hùng", "Đỗ", "Mạnh Hùng"),
+        ("Ho Minh", "Minh", "Ho"),  # two words: Hồ Minh or Minh Hồ
     ],
 )
 def test_agent_vietnamese_family_name_first(value: str, family: str, given: str) -> None:

@@ -572,6 +572,13 @@ def test_a_role_after_a_second_comma_is_the_agents_role() -> None:
         ("Smith, Ed", "Smith", "Ed", None),
         ("Nguyen, Ed.", "Nguyen", "Ed.", None),
         ("Smith, John, ed.", "Smith", "John", "edt"),
+        # A relator term written as a given name is (one capitalised word) after a family
+        # name alone: "Host" is a given name; it had been role hst and no given name.  In
+        # lower case, as catalogues write a relator term, it is still a role.
+        ("Smith, Host", "Smith", "Host", None),
+        ("Smith, host", "Smith", None, "hst"),
+        ("Smith, John, Host", "Smith", "John", "hst"),
+        ("John Smith, Host", "Smith", "John", "hst"),
     ],
 )
 def test_what_follows_a_name_after_its_comma(

@@ -5,7 +5,8 @@
 ("Rizaev J.A."), a patronymic after the given name ("Karimova Dilnoza Baxtiyor qizi"), the
 family name in capitals ("ZHANG Wei"), a Russian-style family name ("Karimova Dilnoza"), a
 common Chinese family name before a pinyin given name of two syllables ("Wang Xiaoming"), a
-common Vietnamese family name first ("Nguyễn Văn Anh").
+common Vietnamese family name first ("Nguyễn Văn Anh"; "Ho Chi Minh", spelt as only Vietnamese
+is).
 Each rule acts only on a strong sign: a name turned wrongly is worse than one left in the
 order it was read, so "Zhang Wei", "Pushkin Aleksandr" stay given name first.
 """
@@ -85,8 +86,18 @@ _VIETNAMESE_FAMILY_NAMES = frozenset(
     ("nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui",
      "ngo", "duong", "trinh", "dinh", "truong", "dao", "doan")
 )  # fmt: skip
+# Vietnamese family names that other peoples' given names begin with (Cantonese "Ho Yin Chan",
+# Korean "Do Hyun Kim"): they count only in a name spelt as only Vietnamese is
+# (:func:`_spelt_vietnamese`), "Ho Chi Minh", "Đỗ Mạnh Hùng".
+_SHARED_FAMILY_NAMES = frozenset(("ho", "do"))
 # Đ and đ have no decomposition that drops their stroke.
 _STROKED_D = str.maketrans("Đđ", "Dd")
+# The marks only Vietnamese sets on Latin letters: the horn (ơ, ư), the hook above (ả), the dot
+# below (ạ), and the stroked d (đ).
+_VIETNAMESE_MARKS = frozenset("\u031b\u0309\u0323")
+# A word ending in "nh" (Minh, Anh, Thanh): Vietnamese spelling's; pinyin, Wade-Giles, the
+# Cantonese and the Korean romanisations end that sound "ng" (Ming, Ying).
+_VIETNAMESE_ENDING = re.compile(r"nh$", re.IGNORECASE)
 # A pinyin syllable's initial and final, roughly: they let through some syllables Mandarin
 # has not, which a Chinese family name and _CHINESE_SOUND before them keep harmless.
 _INITIAL = r"(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])"
@@ -257,10 +268,17 @@ def _slavic_family_first(words: list[str]) -> bool:
     given name Karimova.  Only when no other word is such a family name: "Yakov Smirnov" has
     two.  The Russian family names in -in and -ina ("Pushkin Aleksandr", "Karenina Anna") are
     not read so: given names end so as often ("Martin", "Marina", "Kristina").
+
+    A Bulgarian patronymic is so shaped too (Georgiev, son of Georgi): "Radev Rumen Georgiev",
+    family name, given name, patronymic, had been given name "Radev Rumen".  Three words, the
+    first and last so shaped, the middle not, are read so: in the direct order ("Rumen
+    Georgiev Radev") the first word is a given name, which :func:`_is_slavic_family_name`
+    is not.
     """
     if len(words) < 2 or not _is_slavic_family_name(words[0]):
         return False
-    return not any(_is_slavic_family_name(word) for word in words[1:])
+    shaped = [_is_slavic_family_name(word) for word in words[1:]]
+    return not any(shaped) or shaped == [False, True]
 
 
 def _is_slavic_family_name(word: str) -> bool:
@@ -282,10 +300,33 @@ def _vietnamese_family_first(words: list[str]) -> bool:
     name "Nguyen Van", family name "Anh".
     """
     first = _without_diacritics(words[0]).lower()
-    if first not in _VIETNAMESE_FAMILY_NAMES or (len(words) == 2 and first != "nguyen"):
+    shared = first in _SHARED_FAMILY_NAMES and len(words) > 2 and _spelt_vietnamese(words)
+    if not shared and (
+        first not in _VIETNAMESE_FAMILY_NAMES or (len(words) == 2 and first != "nguyen")
+    ):
         return False
     rest = [_without_diacritics(word).lower() for word in words[1:]]
     return all(w.isalpha() for w in words) and not any(r in _VIETNAMESE_FAMILY_NAMES for r in rest)
+
+
+def _spelt_vietnamese(words: list[str]) -> bool:
+    """Is a name spelt as only Vietnamese is: a mark only Vietnamese sets
+    (:data:`_VIETNAMESE_MARKS`, đ), a letter with two marks (ồ, ế: a tone over a circumflex or
+    breve), or a word ending in "nh" ("Ho Chi Minh": it had been given name "Ho Chi", family
+    name "Minh")?"""
+    for word in words:
+        if _VIETNAMESE_ENDING.search(word) or "đ" in word.lower():
+            return True
+        if word.isascii():
+            continue
+        marks = 0
+        for char in unicodedata.normalize("NFD", word):
+            if char in _VIETNAMESE_MARKS:
+                return True
+            marks = marks + 1 if unicodedata.combining(char) else 0
+            if marks == 2:
+                return True
+    return False
 
 
 def is_vietnamese_family_name(word: str) -> bool:

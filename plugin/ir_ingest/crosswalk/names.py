@@ -194,7 +194,17 @@ def _name_before_trailers(name: str) -> str:
     head, comma, rest = name.partition(",")
     if not comma or not all(only_after_a_name(piece.strip()) for piece in rest.split(",")):
         return ""
+    if " " not in head.strip() and _role_as_given_name(rest.strip()):
+        return ""  # "Smith, Host": Family, Given
     return head.strip()
+
+
+def _role_as_given_name(rest: str) -> bool:
+    """Is what follows a family name alone and its comma a relator term written as a given name
+    is, one capitalised word: "Smith, Host" (Host is a given name; it had been role hst and no
+    given name)?  Catalogues write a relator term after a name in lower case ("Smith, John,
+    editor", AACR2 and RDA's $e); "Smith, editor" stays a role, "Smith, PhD" a degree."""
+    return rest.istitle() and rest.isalpha() and lookup_row("relators", rest) is not None
 
 
 def _person_parts(name: str) -> tuple[str, str]:
