@@ -61,7 +61,7 @@ def host_from_part(applied: Applied) -> None:
         host["identifiers"] = moved
         applied.lineage.setdefault("host.identifiers", []).append("identifiers[isbn|issn]")
     for path in HOST_SOURCES:
-        titles = [t for t in data.get("extra", {}).get(path, []) if not _host_id(applied, t, path)]
+        titles = [t for t in data.get("extra", {}).get(path, []) if not host_ids(applied, t, path)]
         if type_uri in _EVENT_PART_TYPES:
             titles = [t for t in titles if not _conference(applied, t, path)]
         if len(titles) == 1 and not host.get("title"):
@@ -202,16 +202,16 @@ def _conference(applied: Applied, text: str, path: str) -> bool:
 
 def _numbered(text: str) -> bool:
     """Whether ``text`` is a citation with a volume, issue or pages."""
-    parsed = _citation_or_none(text)
-    return parsed is not None and _has_numbers(parsed)
+    parsed = citation_or_none(text)
+    return parsed is not None and has_numbers(parsed)
 
 
-def _has_numbers(parsed: dict[str, Any]) -> bool:
+def has_numbers(parsed: dict[str, Any]) -> bool:
     """Whether a citation as read gives a volume, issue or pages."""
     return any(key in parsed for key in ("volume", "issue", "pages"))
 
 
-def _citation_or_none(text: str) -> dict[str, Any] | None:
+def citation_or_none(text: str) -> dict[str, Any] | None:
     """``text`` read by :func:`.citations.citation`, or ``None`` where it is no citation."""
     try:
         return citation(text)
@@ -219,7 +219,7 @@ def _citation_or_none(text: str) -> dict[str, Any] | None:
         return None
 
 
-def _host_id(applied: Applied, text: str, path: str) -> bool:
+def host_ids(applied: Applied, text: str, path: str) -> bool:
     """Add the host identifiers ``text`` consists of; True if it is nothing else.
 
     One ("ISBN: 978…", "1234-5679") or several separated by ";" ("ISBN: 978…; 978…", Pure
@@ -259,48 +259,6 @@ def _host_id(applied: Applied, text: str, path: str) -> bool:
     return bool(found or errors)
 
 
-#: A journal's ISSN at the end of a reference, as EPrints' citation ends: ". ISSN 0272-7714".
-_ISSN_AT_END = re.compile(r"[.,]?\s*ISSN:?\s*(\d{4}-?\d{3}[\dXx])\s*\.?$", re.IGNORECASE)
-#: EPrints' full stop before the pages: "Journal, 235 (3). pp. 106-118".
-_STOP_BEFORE_PAGES = re.compile(r"\.\s+(?=pp?\.\s*\d)")
-
-
-def host_from_own_citation(applied: Applied) -> None:
-    """A part's own reference in ``dc:identifier`` (or in a note: DSpace's MODS writes its
-    dc.identifier.citation so) names its host after its title: EPrints writes one into every
-    record ("Smith, J. (2020) Title. Journal, 12 (3). pp. 45-67. ISSN 1234-5678"), some
-    repositories an APA reference ("… (2001). Title. Journal, 16(3), 191-203.").  What follows
-    the record's own title there, when it has a volume, an issue or pages, is read as
-    :func:`host_from_part` reads a ``dc:source``; the value stays where it was and an info
-    issue says so.  Run after :func:`host_from_part`: a host it found is kept.
-    """
-    data = applied.data
-    title = (data.get("title") or {}).get("value")
-    type_uri = (data.get("resource_type") or {}).get("uri")
-    if not title or type_uri not in PART_TYPES or (data.get("host") or {}).get("title"):
-        return
-    # EPrints' and others' dc:identifier; DSpace's dc.identifier.citation, a note in its MODS.
-    references = [("dc:identifier", t) for t in data.get("extra", {}).get("dc:identifier", [])]
-    references += [("notes", t) for t in data.get("notes", []) if isinstance(t, str)]
-    for path, text in references:
-        at = text.casefold().find(title.casefold())
-        rest = text[at + len(title) :].lstrip(" .?!") if at > 0 else ""
-        if not rest:
-            continue
-        issn = _ISSN_AT_END.search(rest)
-        rest = _STOP_BEFORE_PAGES.sub(", ", rest[: issn.start()] if issn else rest).rstrip(" .")
-        parsed = _citation_or_none(rest)
-        if parsed is None or not _has_numbers(parsed):
-            continue  # "In: Editors, Book. Place": a chapter's book is not read from words alone
-        host = data.setdefault("host", {})
-        _fill_host(applied, host, parsed, rest, path)
-        if issn and host.get("title"):
-            _host_id(applied, f"ISSN: {issn[1]}", path)
-        if not host:
-            del data["host"]
-        return
-
-
 def _host_from_citation(applied: Applied, host: dict[str, Any], text: str, path: str) -> None:
     """Fill ``host`` from a citation or title in ``path`` (see :func:`.citations.citation`).
 
@@ -308,12 +266,12 @@ def _host_from_citation(applied: Applied, host: dict[str, Any], text: str, path:
     host as it is.  The source value stays in ``extra`` verbatim and an info issue says the
     host was inferred from it.
     """
-    parsed = _citation_or_none(text)
+    parsed = citation_or_none(text)
     if parsed is not None:
-        _fill_host(applied, host, parsed, text, path)
+        fill_host(applied, host, parsed, text, path)
 
 
-def _fill_host(
+def fill_host(
     applied: Applied, host: dict[str, Any], parsed: dict[str, Any], text: str, path: str
 ) -> None:
     """Fill ``host`` from the citation ``text`` in ``path``, read as ``parsed``."""
@@ -324,7 +282,7 @@ def _fill_host(
     issn = parsed.pop("issn", None)
     host.update(parsed)
     if issn is not None:
-        _host_id(applied, f"ISSN: {issn}", path)
+        host_ids(applied, f"ISSN: {issn}", path)
     for key in parsed:  # the title, and the volume, issue, pages or date the citation gives
         applied.lineage.setdefault(f"host.{key}", []).append(path)
     applied.issues.append(inferred(f"the host publication was read from {path} {text!r}", path))

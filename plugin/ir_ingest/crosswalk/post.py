@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ir_ingest.crosswalk.hosts import (
-    host_from_own_citation,
     host_from_pages,
     host_from_part,
     inferred,
@@ -21,6 +20,7 @@ from ir_ingest.crosswalk.hosts import (
     organisation_host,
 )
 from ir_ingest.crosswalk.lookups import lookup_row
+from ir_ingest.crosswalk.own_citation import host_from_own_citation
 from ir_ingest.crosswalk.record_dates import (
     date_from_other_dates,
     date_of_no_kind,
