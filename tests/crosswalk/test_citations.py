@@ -169,3 +169,83 @@ def test_the_citation_expression_does_not_backtrack_through_spaces() -> None:
 def test_a_value_longer_than_any_citation_is_not_read_as_one() -> None:
     with pytest.raises(NormaliseError, match="not a citation we read"):
         citations.citation("Title; " * 200)
+
+
+PAGES = {"start": "12", "end": "34"}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # EPrints' citation of a book section, from its "In:": it had stayed in extra.
+        (
+            "In: Jones, A. (ed.) Book Title. Kestrel Press, Oxford, pp. 12-34. ISBN 9780306406157",
+            {
+                "editors": "Jones, A.",
+                "title": "Book Title",
+                "publisher": "Kestrel Press",
+                "place": "Oxford",
+                "pages": PAGES,
+                "isbn": "9780306406157",
+            },
+        ),
+        (
+            "In: Jones, Anne and Brown, Bob, (eds.) Tides: A Reader. Kestrel Press, Oxford, UK, "
+            "pp. 12-34.",
+            {
+                "editors": "Jones, Anne and Brown, Bob",
+                "title": "Tides: A Reader",
+                "publisher": "Kestrel Press",
+                "place": "Oxford, UK",
+                "pages": PAGES,
+            },
+        ),
+        # A series and its number between the title and the imprint; a hyphenated ISBN.
+        (
+            "In: Book Title. Lecture Notes in Estuaries, 1234. Springer, Berlin, pp. 12-34. "
+            "ISBN 978-0-306-40615-7",
+            {
+                "title": "Book Title",
+                "series": {"title": "Lecture Notes in Estuaries", "number": "1234"},
+                "publisher": "Springer",
+                "place": "Berlin",
+                "pages": PAGES,
+                "isbn": "978-0-306-40615-7",
+            },
+        ),
+        # EPrints 2's editors; a book without place or pages, or without an imprint.
+        (
+            "In: Jones, A., ed. Book Title. Kestrel Press, Oxford.",
+            {
+                "editors": "Jones, A.",
+                "title": "Book Title",
+                "publisher": "Kestrel Press",
+                "place": "Oxford",
+            },
+        ),
+        (
+            "In: Book Title. Kestrel Press, pp. 12-34.",
+            {"title": "Book Title", "publisher": "Kestrel Press", "pages": PAGES},
+        ),
+        ("In: Book Title pp. 12-34", {"title": "Book Title", "pages": PAGES}),
+    ],
+)
+def test_book_citation(value: str, expected: dict[str, object]) -> None:
+    assert citations.book_citation(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # Words alone: which is the title, which the publisher or the place, is a guess.
+        "In: Ministry of Works, Survey 1999-2002. The Hague.",
+        "Book Title. Kestrel Press, Oxford, pp. 12-34.",  # no "In:"
+        # A title with a full stop of its own, or numbers: more parts than a series.
+        "In: Handbook of Tides. Second edition. Kestrel Press, Oxford, pp. 1-9.",
+        "In: Jones, A. (ed.) Coastal Science, 3(2), 1-9.",
+        "In: pp. 12-34",  # no title
+    ],
+)
+def test_a_book_in_a_form_not_read_is_an_error(value: str) -> None:
+    with pytest.raises(NormaliseError, match="is not a book we read"):
+        citations.book_citation(value)

@@ -95,3 +95,68 @@ def test_a_parts_own_reference_in_a_note_names_its_host() -> None:
     assert applied.data["host"]["title"] == "Coastal Science"
     assert applied.data["notes"] == [reference], "kept as written"
     assert applied.lineage["host.title"] == ["notes"]
+
+
+CHAPTER = {"uri": COAR + "c_3248"}
+BOOK = COAR + "c_2f33"
+
+
+def test_a_chapters_own_reference_names_its_book() -> None:
+    # EPrints' citation of a book section: the book had stayed in extra, the chapter hostless.
+    reference = (
+        f"Lund, I. (2019) {OWN_TITLE}. In: Jones, Anne, Brown, Bob and Lee, Carl (eds.) Tides: "
+        "A Reader. Kestrel Press, Oxford, pp. 12-34. ISBN 9780306406157"
+    )
+    applied = _cited(reference, resource_type=CHAPTER)
+    host = applied.data["host"]
+    assert {k: v for k, v in host.items() if k != "editors"} == {
+        "title": "Tides: A Reader",
+        "publisher": "Kestrel Press",
+        "place": "Oxford",
+        "pages": {"start": "12", "end": "34"},
+        "identifiers": [{"scheme": "isbn", "value": "9780306406157"}],
+        "resource_type": BOOK,
+    }
+    assert [(e["family_name"], e["given_name"], e["role"]) for e in host["editors"]] == [
+        ("Jones", "Anne", "edt"), ("Brown", "Bob", "edt"), ("Lee", "Carl", "edt"),
+    ]  # fmt: skip
+    assert applied.data["extra"]["dc:identifier"][1] == reference, "kept as written"
+    assert {i.code for i in applied.issues} == {"crosswalk.inferred_host"}
+    assert applied.lineage["host.editors"] == ["dc:identifier"]
+
+
+@pytest.mark.parametrize(
+    ("editors", "names"),
+    [
+        ("Jones, A.", ["Jones, A."]),
+        ("Jones, A. and Brown, B.", ["Jones, A.", "Brown, B."]),
+        ("A. Jones and B. Brown", ["A. Jones", "B. Brown"]),
+        ("Jones, A., Brown", []),  # commas that cannot be paired: no editors, the book still
+    ],
+)
+def test_the_editors_of_a_chapters_book(editors: str, names: list[str]) -> None:
+    reference = f"Lund, I. (2019) {OWN_TITLE}. In: {editors} (eds.) Tides. Kestrel Press, Oxford."
+    host = _cited(reference, resource_type=CHAPTER).data["host"]
+    assert host["title"] == "Tides"
+    assert [e["name"] for e in host.get("editors", [])] == names
+
+
+@pytest.mark.parametrize(
+    ("reference", "data"),
+    [
+        # A host found before (a dc:source) is kept; a book of words alone is not read.
+        (
+            f"Lund, I. (2019) {OWN_TITLE}. In: Jones, A. (ed.) Tides. Kestrel Press, Oxford.",
+            {"host": {"title": "Estuaries"}},
+        ),
+        (f"Lund, I. (2019) {OWN_TITLE}. In: Ministry of Works, Tides. The Hague.", {}),
+        # The book named "In:" is the record's own title: no host.
+        (f"Lund, I. (2019) {OWN_TITLE}. In: {OWN_TITLE}. Kestrel Press, pp. 1-9.", {}),
+    ],
+)
+def test_no_book_from_a_reference_that_cannot_name_it(
+    reference: str, data: dict[str, object]
+) -> None:
+    applied = _cited(reference, **{"resource_type": CHAPTER, **data})
+    assert applied.data.get("host") == data.get("host")
+    assert applied.issues == []

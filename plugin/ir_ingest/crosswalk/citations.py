@@ -105,3 +105,66 @@ def citation(value: str) -> dict[str, Any]:
             **({"end": parts["end"]} if parts.get("end") else {}),
         }
     return result
+
+
+#: A chapter's book as EPrints' citation writes it after the chapter's title: "In:", the
+#: editors and "(ed.)" or "(eds.)", the book's title, perhaps its series, "Publisher, Place",
+#: the pages, the ISBN.  Pieces are taken off from both ends, each by its own token.
+_IN = re.compile(r"^In:\s*", re.IGNORECASE)
+_BOOK_ISBN = re.compile(r"[.,]?\s*ISBN:?\s*([\dXx][\dXx -]{8,15}[\dXx])\s*\.?$", re.IGNORECASE)
+_BOOK_PAGES = re.compile(
+    r"(?:^|[,.]?\s+)pp?\.\s*(?P<start>\w*\d\w*|[ivxlcdm]+)(?:\s*[-\u2013]\s*(?P<end>\w+))?\s*\.?$",
+    re.IGNORECASE,
+)
+#: The editors and their role, "Jones, A. (ed.) " or EPrints 2's "Jones, A., ed. ".
+_BOOK_EDITORS = re.compile(
+    r"^(?P<editors>[^()]+?),?\s*(?:\((?:eds?\.?|editors?|hrsg\.?)\)|(?:eds?|hrsg)\.)\s+",
+    re.IGNORECASE,
+)
+#: The full stop between the book's title, its series and its imprint.  A title with one of its
+#: own ("Handbook of X. Second edition", "Festschrift for J. R. Smith") then has more parts than
+#: a series, and is not read.
+_BOOK_STOP = re.compile(r"\.\s+")
+#: A series and its number as EPrints writes them between the title and the imprint:
+#: "Lecture Notes in Computer Science, 1234", "Studies in X (12)".
+_BOOK_SERIES = re.compile(r"^(?P<title>.*[^\s,]),?\s*(?:,\s*|\()(?P<number>\d[\w./-]*)\)?$")
+
+
+def book_citation(value: str) -> dict[str, Any]:
+    """Read a chapter's book as EPrints cites it: ``In: Jones, A. (ed.) Book Title. Kestrel
+    Press, Oxford, pp. 12-34. ISBN 9780306406157``.
+
+    Gives ``title``, and as written ``editors`` (the names, one string), ``series`` (``title``,
+    ``number``), ``publisher``, ``place``, ``pages`` and ``isbn``.  A book named by words
+    alone ("In: Ministry of Works, Survey 1999-2002. The Hague.": no editors, pages or ISBN) is
+    an error, as is a form not read (a title with numbers in it, more parts than a series):
+    which words are the title, which the publisher, could only be guessed.
+    """
+    text = clean_text(value)
+    opening = _IN.match(text)
+    if opening is None or len(text) > _CITATION_MAX:
+        raise NormaliseError(f"{value!r} is not a book we read")
+    rest, result = text[opening.end() :], dict[str, Any]()
+    if isbn := _BOOK_ISBN.search(rest):
+        result["isbn"], rest = isbn[1], rest[: isbn.start()]
+    if pages := _BOOK_PAGES.search(rest):
+        result["pages"] = {k: v for k, v in pages.groupdict().items() if v}
+        rest = rest[: pages.start()]
+    if editors := _BOOK_EDITORS.match(rest):
+        result["editors"], rest = editors["editors"].strip(), rest[editors.end() :]
+    parts = _BOOK_STOP.split(rest.strip(" .,"))
+    title, middle, imprint = parts[0], parts[1:-1], parts[-1] if len(parts) > 1 else ""
+    series = _BOOK_SERIES.match(middle[0]) if len(middle) == 1 else None
+    if not result or not title or len(middle) > 1 or (middle and not series):
+        raise NormaliseError(f"{value!r} is not a book we read")
+    if _CITATION_PARTS.search(title):
+        raise NormaliseError(f"{value!r} is not a book we read")
+    result["title"] = title
+    if series:
+        result["series"] = {"title": series["title"], "number": series["number"]}
+    publisher, _, place = imprint.partition(",")
+    if publisher.strip():
+        result["publisher"] = publisher.strip()
+    if place.strip():
+        result["place"] = place.strip()
+    return result

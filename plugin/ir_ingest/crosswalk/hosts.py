@@ -66,13 +66,18 @@ def host_from_part(applied: Applied) -> None:
             titles = [t for t in titles if not _conference(applied, t, path)]
         if len(titles) == 1 and not host.get("title"):
             _host_from_citation(applied, host, titles[0], path)
-    named = host.get("title") or host.get("identifiers")
-    if type_uri in HOST_TYPES and named and "resource_type" not in host:
-        # A chapter's host is a book: the record's type says so.
-        host["resource_type"] = HOST_TYPES[type_uri]
-        applied.lineage.setdefault("host.resource_type", []).append("resource_type")
+    host_type(applied, host, type_uri)
     if not host:
         del data["host"]
+
+
+def host_type(applied: Applied, host: dict[str, Any], type_uri: str) -> None:
+    """A named host's type, where the part's type says it (:data:`HOST_TYPES`): a chapter's
+    host is a book, a paper's the proceedings."""
+    named = host.get("title") or host.get("identifiers")
+    if type_uri in HOST_TYPES and named and "resource_type" not in host:
+        host["resource_type"] = HOST_TYPES[type_uri]
+        applied.lineage.setdefault("host.resource_type", []).append("resource_type")
 
 
 #: Types that say no more than "other" or "text", and Zenodo's "conference proceedings": its
