@@ -5,9 +5,15 @@ from __future__ import annotations
 import pytest
 
 from ir_ingest.crosswalk.engine import Applied
-from ir_ingest.crosswalk.hosts import host_from_pages, organisation_host
+from ir_ingest.crosswalk.hosts import (
+    host_from_pages,
+    host_from_part,
+    host_from_relation,
+    organisation_host,
+)
 
 COAR = "http://purl.org/coar/resource_type/"
+BOOK = COAR + "c_2f33"
 OTHER = {"uri": COAR + "c_1843"}
 
 
@@ -128,3 +134,82 @@ def test_a_host_that_may_be_a_publication_stays(
     assert applied.data["host"] == host
     assert applied.consumed_values == 5
     assert applied.issues == []
+
+
+ARTICLE = {"uri": COAR + "c_6501"}
+CHAPTER = {"uri": COAR + "c_3248"}
+
+
+def _related(relations: list[str], **data: object) -> Applied:
+    applied = Applied(
+        {
+            "title": {"value": "Own title"},
+            "resource_type": ARTICLE,
+            "extra": {"dc:relation": relations},
+            **data,
+        }
+    )
+    host_from_relation(applied)
+    return applied
+
+
+@pytest.mark.parametrize(
+    ("relations", "resource_type", "host"),
+    [
+        # DSpace's oai_dc writes dc.relation.ispartof as a plain dc:relation: an article's
+        # journal had stayed in extra, the article hostless.
+        (["Coastal Wetlands Review"], ARTICLE, {"title": "Coastal Wetlands Review"}),
+        # Beside a series, a date, a link: those are not the host.
+        (
+            ["Coastal Wetlands Review", "ERS;ERS-2003-096-ORG", "December 2003",
+             "www.example.org/cwr", "hdl:1765/1102"],
+            ARTICLE,
+            {"title": "Coastal Wetlands Review"},
+        ),
+        # A chapter's book: its type too.
+        (["Tides: A Reader"], CHAPTER, {"title": "Tides: A Reader", "resource_type": BOOK}),
+    ],
+)  # fmt: skip
+def test_a_parts_relation_that_names_a_publication_is_its_host(
+    relations: list[str], resource_type: dict[str, str], host: dict[str, str]
+) -> None:
+    applied = _related(relations, resource_type=resource_type)
+    assert applied.data["host"] == host
+    assert applied.data["extra"]["dc:relation"] == relations, "kept as written"
+    assert [i.code for i in applied.issues] == ["crosswalk.inferred_host"]
+    assert applied.lineage["host.title"] == ["dc:relation"]
+
+
+@pytest.mark.parametrize(
+    ("relations", "data"),
+    [
+        # A link or an identifier no rule read, a series, a date: no title.
+        (["www.example.org/cwr"], {}),
+        (["hdl:1765/1102"], {}),
+        (["urn:nbn:de:0000-12345"], {}),
+        (["ERS;ERS-2003-096-ORG"], {}),
+        (["December 2003"], {}),
+        (["Coastal Wetlands Review", "Estuaries"], {}),  # which is the host?
+        # Not a part (a thesis is part of nothing), or a host found before.
+        (["Coastal Wetlands Review"], {"resource_type": {"uri": COAR + "c_46ec"}}),
+        (["Coastal Wetlands Review"], {"host": {"title": "Estuaries"}}),
+        (["Own title"], {}),  # the record's own title names no host
+    ],
+)
+def test_no_host_from_a_relation_that_cannot_name_it(
+    relations: list[str], data: dict[str, object]
+) -> None:
+    applied = _related(relations, **data)
+    assert applied.data.get("host") == data.get("host")
+    assert applied.issues == []
+
+
+@pytest.mark.parametrize("link", ["www.example.org/cwr", "hdl:1765/1102", "doi:10.5555/x"])
+def test_an_is_part_of_link_is_no_host_title(link: str) -> None:
+    # A link the identifier rule could not read stays in extra: it had become the title.
+    applied = Applied(
+        {"title": {"value": "Own title"}, "resource_type": ARTICLE,
+         "extra": {"dcterms:isPartOf": [link]}}
+    )  # fmt: skip
+    host_from_part(applied)
+    assert "title" not in applied.data.get("host", {})  # a DOI is the host's identifier

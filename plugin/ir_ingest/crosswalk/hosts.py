@@ -3,8 +3,9 @@ the record as a whole, and tell a repository's collection written as a host from
 publication (see :mod:`ir_ingest.crosswalk.post`, which names every step).
 
 Pure and OJS write a chapter's book and an article's journal into the part's own identifiers
-and ``dc:source``, Zenodo its conference's name, DSpace a report's series into ``dc:relation``:
-no single rule can tell whose they are.  What is read so is said as an info issue.
+and ``dc:source``, Zenodo its conference's name, DSpace a report's series and an article's
+journal into ``dc:relation``: no single rule can tell whose they are.  What is read so is said
+as an info issue.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ir_ingest.crosswalk.citations import citation
+from ir_ingest.crosswalk.dates import edtf_date
 from ir_ingest.crosswalk.identifiers import host_identifier
 from ir_ingest.crosswalk.lookups import lookup_key
 from ir_ingest.crosswalk.meetings import MEETING, meeting
@@ -62,13 +64,66 @@ def host_from_part(applied: Applied) -> None:
         applied.lineage.setdefault("host.identifiers", []).append("identifiers[isbn|issn]")
     for path in HOST_SOURCES:
         titles = [t for t in data.get("extra", {}).get(path, []) if not host_ids(applied, t, path)]
-        if type_uri in _EVENT_PART_TYPES:
-            titles = [t for t in titles if not _conference(applied, t, path)]
-        if len(titles) == 1 and not host.get("title"):
-            _host_from_citation(applied, host, titles[0], path)
+        _host_from_titles(applied, host, type_uri, titles, path)
     host_type(applied, host, type_uri)
     if not host:
         del data["host"]
+
+
+def _host_from_titles(
+    applied: Applied, host: dict[str, Any], type_uri: str, titles: list[str], path: str
+) -> None:
+    """Fill ``host`` from the one title or citation of ``titles`` (found in ``path``) that is
+    no link and no meeting (a paper's); several, or none, leave it as it is."""
+    titles = [t for t in titles if not _LINK.match(t)]
+    if type_uri in _EVENT_PART_TYPES:
+        titles = [t for t in titles if not _conference(applied, t, path)]
+    if len(titles) == 1 and not host.get("title"):
+        _host_from_citation(applied, host, titles[0], path)
+
+
+#: A link or an identifier no rule read ("www.example.org/journal", "hdl:1234/5", "urn:…",
+#: "doi:10.1/x"): a scheme and its value without a space, or a host name.  It names no title:
+#: a part's isPartOf so written had become its journal's title.
+_LINK = re.compile(r"^\s*(?:[a-z][\w+.-]*:[^\s:]|www\.)", re.IGNORECASE)
+#: Where DSpace's oai_dc writes a part's dc.relation.ispartof (the journal's or book's title).
+RELATION = "dc:relation"
+
+
+def host_from_relation(applied: Applied) -> None:
+    """A part's one ``dc:relation`` that names a publication is its host: DSpace's oai_dc
+    writes dc.relation.ispartof ("Coastal Wetlands Review") as a plain ``dc:relation``, as
+    qualified DC writes ``dcterms:isPartOf`` (:func:`host_from_part`).  Only where no host
+    title was found (a ``dc:source``, the part's own reference): run after those steps.
+
+    Not a link or an identifier, DSpace's series ("Series;number": dc.relation.ispartofseries,
+    :func:`.series.series_from_relation`'s), nor a date (EUR's DSpace writes "December 2003");
+    of several such relations, which is the host cannot be told.  The value stays in
+    ``extra`` and an info issue says the host was read from it.
+    """
+    data = applied.data
+    type_uri = (data.get("resource_type") or {}).get("uri")
+    if type_uri not in PART_TYPES or (data.get("host") or {}).get("title"):
+        return
+    titles = [
+        text
+        for text in data.get("extra", {}).get(RELATION, [])
+        if ";" not in text and not _is_date(text)
+    ]
+    host = data.setdefault("host", {})
+    _host_from_titles(applied, host, type_uri, titles, RELATION)
+    host_type(applied, host, type_uri)
+    if not host:
+        del data["host"]
+
+
+def _is_date(text: str) -> bool:
+    """Whether ``text`` is a date (:func:`.dates.edtf_date` reads it)."""
+    try:
+        edtf_date(text)
+    except NormaliseError:
+        return False
+    return True
 
 
 def host_type(applied: Applied, host: dict[str, Any], type_uri: str) -> None:

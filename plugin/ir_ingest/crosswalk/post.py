@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from ir_ingest.crosswalk.hosts import (
     host_from_pages,
     host_from_part,
+    host_from_relation,
     inferred,
     meeting_of_talk,
     organisation_host,
@@ -297,6 +298,7 @@ STEPS: dict[str, Step] = {
     "host_from_part": host_from_part,
     "host_from_own_citation": host_from_own_citation,
     "host_from_pages": host_from_pages,
+    "host_from_relation": host_from_relation,
     "meeting_of_talk": meeting_of_talk,
     "organisation_host": organisation_host,
     "authors_as_creators": authors_as_creators,
