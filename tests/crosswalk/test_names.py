@@ -577,6 +577,9 @@ def test_a_role_after_a_second_comma_is_the_agents_role() -> None:
         # lower case, as catalogues write a relator term, it is still a role.
         ("Smith, Host", "Smith", "Host", None),
         ("Smith, host", "Smith", None, "hst"),
+        # Roles no one is named stay roles in any case: "Editor" had become a given name.
+        ("Smith, Editor", "Smith", None, "edt"),
+        ("Smith, Translator", "Smith", None, "trl"),
         ("Smith, John, Host", "Smith", "John", "hst"),
         ("John Smith, Host", "Smith", "John", "hst"),
     ],

@@ -199,12 +199,21 @@ def _name_before_trailers(name: str) -> str:
     return head.strip()
 
 
+#: The roles records name people by, which no one is given as a name: "Smith, Editor" is
+#: the editor Smith in any case, where "Smith, Host" or "Smith, Singer" may be a given name.
+_NEVER_GIVEN = frozenset({"aut", "cre", "ctb", "edt", "trl", "ill", "com"})
+
+
 def _role_as_given_name(rest: str) -> bool:
     """Is what follows a family name alone and its comma a relator term written as a given name
     is, one capitalised word: "Smith, Host" (Host is a given name; it had been role hst and no
     given name)?  Catalogues write a relator term after a name in lower case ("Smith, John,
-    editor", AACR2 and RDA's $e); "Smith, editor" stays a role, "Smith, PhD" a degree."""
-    return rest.istitle() and rest.isalpha() and lookup_row("relators", rest) is not None
+    editor", AACR2 and RDA's $e); "Smith, editor" stays a role, "Smith, PhD" a degree, and so
+    does a role no one is named (:data:`_NEVER_GIVEN`): "Smith, Editor"."""
+    if not (rest.istitle() and rest.isalpha()):
+        return False
+    row = lookup_row("relators", rest)
+    return row is not None and row["code"] not in _NEVER_GIVEN
 
 
 def _person_parts(name: str) -> tuple[str, str]:
