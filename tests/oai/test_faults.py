@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import re
 from contextlib import closing
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -20,7 +22,12 @@ from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.oai.transport import Transport, TransportPolicy
 from ir_ingest.store import Store, source_key
 from ir_ingest.store import tables as t
-from tests.oai.faults import FaultPlan, assert_every_record_once, faulty_endpoint
+from tests.oai.faults import (
+    FaultPlan,
+    assert_every_record_once,
+    faulty_endpoint,
+    synthetic_records,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -295,3 +302,27 @@ def test_retry_after_beyond_the_total_budget_gives_up_at_once(
 
 def _order(record: ProvidedRecord) -> tuple[Any, str]:
     return (record.datestamp, record.identifier)
+
+
+@pytest.mark.parametrize("window", [None, "monthly"])
+def test_a_recovered_window_keeps_its_run_incomplete_when_the_run_is_continued(
+    store: Store, window: str | None
+) -> None:
+    # A recovery after an expired token finds everything only where the endpoint lists by
+    # datestamp: the run stays incomplete, so the next incremental run asks again from the
+    # last complete one.  Stopped after the pages that followed the recovery (here by a 503
+    # beyond the budget, as by a kill) and continued, the harvest must stay incomplete too.
+    # In windows, January recovers and ends; February fails on its fifth page.
+    january = synthetic_records(30, datetime(2024, 1, 1, tzinfo=UTC))
+    february = synthetic_records(60, datetime(2024, 2, 1, tzinfo=UTC))
+    records = [*january, *(replace(r, identifier=f"{r.identifier}:feb") for r in february)]
+    plan = FaultPlan({1: ["expired-token"], 4: ["503-seconds"] * 99}, retry_after=0)
+    with pytest.raises(HarvestError, match="HTTP 503"):
+        _harvest(store, records, plan, window=window)
+
+    plan.faults.clear()
+    continued = _harvest(store, records, plan, window=window)
+
+    assert continued.resumed_run_id is not None
+    assert continued.status == "incomplete"
+    assert_every_record_once(store, records)

@@ -77,6 +77,8 @@ class WindowState:
     pages: int = 0
     records: int = 0
     complete_list_size: int | None = None
+    #: A guard or a recovery cut the window somewhere (kept with every later checkpoint of it).
+    cut_short: bool = False
     #: Records this window received but did not store (the store holds a newer or richer
     #: copy), by identifier, with their datestamps: the store cannot tell them from records not
     #: received yet when a recovery sends them again.  Only those not older than the newest
@@ -312,6 +314,10 @@ def _windows(
         if checkpoint is not None and checkpoint.token is not None:
             state.token, state.last_datestamp = checkpoint.token, checkpoint.last_datestamp
             state.pages, state.records = checkpoint.pages, checkpoint.records
+            # A recovery before the interruption: continued from its token, the window is
+            # still one that may have missed records (it had made the run incomplete).
+            state.cut_short = checkpoint.cut_short
+            cut_short = cut_short or checkpoint.cut_short
         elif checkpoint is not None and options.window is not None:
             # Finished before the run was interrupted; if a guard cut it short, the run that
             # continues this one is incomplete too (the cut is saved with the checkpoint).

@@ -255,6 +255,11 @@ class _PageLine:
         state.records += len(entries)
         if page.complete_list_size is not None:
             state.complete_list_size = page.complete_list_size
+        # The window's, not the page's: the pages after a recovery are whole, the window is
+        # not, and a run continued after an interruption reads it from the last checkpoint.
+        state.cut_short = (
+            state.cut_short or page.stop_issue is not None or page.recovery is not None
+        )
         checkpoint = Checkpoint(
             source_key=state.key,
             run_id=report.run_id,
@@ -264,7 +269,7 @@ class _PageLine:
             last_datestamp=state.last_datestamp,
             pages=state.pages,
             records=state.records,
-            cut_short=page.stop_issue is not None or page.recovery is not None,
+            cut_short=state.cut_short,
         )
         # The run's counts are committed with the page: a killed run's are exact.
         self.store.save_page(
