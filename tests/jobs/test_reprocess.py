@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 from sqlalchemy import text
 
 from ir_ingest import pipeline
-from ir_ingest.crosswalk import add_crosswalk_dir
+from ir_ingest.crosswalk import CrosswalkResult, add_crosswalk_dir, crosswalk_record
 from ir_ingest.entry import Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.jobs.reprocess import reprocess
@@ -269,6 +269,31 @@ def test_the_reject_with_the_newest_datestamp_is_tried(store: Store) -> None:
 
     assert report.counts["created"] == 1
     assert _stored_title(store) == "Newest"
+    assert store.counts()["rejects"] == 0
+
+
+def test_a_reject_a_harvest_stores_while_reprocess_runs_is_kept(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A harvest and a reprocess may run at once (they hold different locks).  The harvest's
+    # newer copy fails too, and is kept as a reject while reprocess crosswalks the old one:
+    # reprocess must forget the rejects it read, not that one and its raw XML with it.
+    _reject(store, HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", RAW))
+    newer = RAW.replace(b"Bell title", b"Newer").replace(b"2024-01-01", b"2024-06-01")
+
+    def harvest_commits_meanwhile(*args: Any, **kwargs: Any) -> CrosswalkResult:
+        monkeypatch.setattr(pipeline, "crosswalk_record", crosswalk_record)
+        _reject(store, HarvestedRecord("urn:test", "oai:x:1", "2024-06-01", "oai_dc", newer))
+        return crosswalk_record(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "crosswalk_record", harvest_commits_meanwhile)
+    first = reprocess(store)
+
+    assert first.counts["created"] == 1
+    assert [row[1:] for row in store.list_rejects()] == [("urn:test", "oai:x:1", "2024-06-01")]
+    second = reprocess(store)  # the newer one, tried once the crosswalk is fixed
+    assert second.counts["updated"] == 1
+    assert _stored_title(store) == "Newer"
     assert store.counts()["rejects"] == 0
 
 

@@ -760,5 +760,5 @@ def test_rejects_are_listed_and_read_back_with_their_runs_format(any_store: Stor
     assert [(h.metadata_prefix, h.crosswalk) for h, _ in read] == [("mods", "swepub"), ("", None)]
     assert [issue.code for issue in read[0][1]] == ["xml.malformed"]
     assert any_store.list_rejects("https://other.example/oai") == []
-    any_store.drop_rejects([(REPO, "oai:1")])
+    any_store.drop_rejects([key for key, *_ in listed])
     assert [row[2] for row in any_store.list_rejects()] == ["skip:2"]

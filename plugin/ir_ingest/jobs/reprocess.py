@@ -128,9 +128,10 @@ def _reprocess(
     keep = ProgressKeeper(store, report)
     tried: set[tuple[str, str]] = set()
     untried: Counter[str] = Counter()
-    rejects = _newest_rejects(store, repository)
+    rejects, listed = _newest_rejects(store, repository)
     for start in range(0, len(rejects), BATCH):
-        tried |= _retry_rejects(store, rejects[start : start + BATCH], report, untried, choose)
+        keys = rejects[start : start + BATCH]
+        tried |= _retry_rejects(store, keys, listed, report, untried, choose)
         keep()
         if on_batch is not None:
             on_batch(report)
@@ -155,22 +156,34 @@ def _reprocess(
             on_batch(report)
 
 
-def _newest_rejects(store: Store, repository: str | None) -> list[int]:
-    """The key of each record's newest reject (see the module docstring), in written order."""
+def _newest_rejects(
+    store: Store, repository: str | None
+) -> tuple[list[int], dict[tuple[str, str], list[int]]]:
+    """The key of each record's newest reject (see the module docstring), in written order;
+    and the keys of all its rejects, as listed now (those forgotten once it is settled)."""
     newest: dict[tuple[str, str], tuple[datetime, int]] = {}
+    listed: dict[tuple[str, str], list[int]] = {}
     # A record a harvest could not name cannot be matched to anything that supersedes it.
     for key, source, identifier, datestamp in store.list_rejects(repository, UNIDENTIFIED):
         rank = (parse_datestamp(datestamp) or _UNDATED, key)
         newest[source, identifier] = max(rank, newest.get((source, identifier), rank))
-    return sorted(key for _, key in newest.values())
+        listed.setdefault((source, identifier), []).append(key)
+    return sorted(key for _, key in newest.values()), listed
 
 
 def _retry_rejects(
-    store: Store, keys: list[int], report: RunReport, untried: Counter[str], choose: Chooser
+    store: Store,
+    keys: list[int],
+    listed: dict[tuple[str, str], list[int]],
+    report: RunReport,
+    untried: Counter[str],
+    choose: Chooser,
 ) -> set[tuple[str, str]]:
     """Try these rejects again; return the records tried (stored now, or failed again).
 
-    Those not tried are counted in ``untried`` by the code of the run issue that tells of them.
+    A record settled forgets its rejects ``listed`` when the run began, and only those: one a
+    harvest kept meanwhile is newer, and waits for the next run.  Those not tried are counted
+    in ``untried`` by the code of the run issue that tells of them.
     """
     candidates = [
         # An error the response caused (malformed XML) comes back when the XML is parsed
@@ -194,7 +207,7 @@ def _retry_rejects(
     written = [entry for entry in entries if entry.record is not None]
     store.save_page(report.run_id, written, None, partial(report.counts_with, entries))
     recovered = [(e.harvested.repository, e.harvested.identifier) for e in entries if e.record]
-    store.drop_rejects([*settled, *recovered])
+    store.drop_rejects(key for record in [*settled, *recovered] for key in listed[record])
     report.add(_failed_kept(entries))
     return {(entry.harvested.repository, entry.harvested.identifier) for entry in entries}
 

@@ -226,16 +226,17 @@ class StoreRecords:
             for row in rows
         ]
 
-    def drop_rejects(self, keys: Iterable[tuple[str, str]]) -> None:
-        """Forget every reject of these ``(repository, identifier)``: stored now, or superseded."""
-        c = t.rejects.c
+    def drop_rejects(self, keys: Iterable[int]) -> None:
+        """Forget these rejects (keys from :meth:`list_rejects`): stored now, or superseded.
+
+        By key, not by record: a harvest running meanwhile may have kept a newer copy of the
+        record as a reject, which nobody has tried yet (its raw XML is all there is of it).
+        """
+        wanted = list(keys)
+        if not wanted:
+            return
         with self.engine.begin() as conn:
-            for repository, identifier in keys:
-                conn.execute(
-                    delete(t.rejects).where(
-                        c.repository == repository, c.oai_identifier == identifier
-                    )
-                )
+            conn.execute(delete(t.rejects).where(t.rejects.c.pk.in_(wanted)))
 
     def mark_swept(self, run_id: int, repository: str, identifiers: Iterable[str]) -> None:
         """Note that a ListIdentifiers sweep of ``run_id`` found these records at the source."""
