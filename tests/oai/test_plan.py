@@ -219,6 +219,28 @@ def test_a_token_that_failed_a_continuing_run_is_not_tried_again(
     assert (third.status, third.resumed_run_id, third.total) == ("completed", None, 1)
 
 
+def test_a_continuing_run_the_endpoint_never_answered_leaves_the_harvest_to_the_next(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    """Down again as the continuing run asked (or that run killed or stopped before its first
+    page came): the endpoint refused nothing, and the run after it goes on from the page the
+    harvest had reached, instead of asking for everything again."""
+    failing = {"on": True}
+    log: list[str] = []
+    options: dict[str, Any] = {"store": store, "policy": TransportPolicy(retries=0)}
+    endpoint = failing_endpoint(demo_records, fail_at_cursor=20, failing=failing, log=log)
+    with serve_in_background(endpoint) as url:
+        for _ in range(2):  # the first stores 2 pages; the second fails on its first request
+            with pytest.raises(HarvestError, match="HTTP 500"):
+                run_harvest(url, "oai_dc", repository="urn:down", **options)
+        failing["on"] = False
+        log.clear()
+        third = run_harvest(url, "oai_dc", repository="urn:down", **options)
+
+    assert (third.status, third.resumed_run_id, third.total) == ("completed", 2, 16)
+    assert "resumptionToken" in next(query for query in log if "ListRecords" in query)
+
+
 def test_a_run_continuing_a_killed_one_keeps_its_clock_lag(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:

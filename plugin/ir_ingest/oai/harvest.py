@@ -22,6 +22,7 @@ from ir_ingest.config import AUTO_PREFIX
 from ir_ingest.crosswalk import check_crosswalk_name, check_reader
 from ir_ingest.errors import (
     HarvestError,
+    OAIProtocolError,
     StoreError,
     UsageError,
 )
@@ -191,6 +192,7 @@ def _begin_run(
         started_at=started,
         clock_lag=None if plan is None else plan.clock_lag,
         unplanned=plan is None,
+        resumes=None if plan is None or plan.resumed is None else plan.resumed.id,
     )
 
 
@@ -254,6 +256,11 @@ def _run(
         if options.full:
             sweep(store, client, report, options)
     except BaseException as exc:
+        if plan.resumed is not None and report.pages == 0 and isinstance(exc, OAIProtocolError):
+            # Its first answer refused what the run it continues had left (a token the
+            # endpoint no longer takes): the next run starts afresh, not asking it for ever.
+            # Down, or the run stopped first, it keeps them: the next one goes on from there.
+            store.hand_back_checkpoints(run_id, plan.resumed.id)
         failure = _close_failed(store, client, report, exc)
         if failure is exc:
             raise

@@ -92,6 +92,12 @@ def _name_successor(conn: Connection, dead: list[int], successor: int, resumed: 
         )
 
 
+def _move_checkpoints(conn: Connection, from_run: int, to_run: int) -> None:
+    """Make the checkpoints of run ``from_run`` run ``to_run``'s."""
+    checkpoints = t.checkpoints
+    conn.execute(update(checkpoints).where(checkpoints.c.run_id == from_run).values(run_id=to_run))
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -126,9 +132,13 @@ class StoreRuns:
         started_at: datetime | None = None,
         clock_lag: timedelta | None = None,
         unplanned: bool = False,
+        resumes: int | None = None,
     ) -> int:
         """Record the start of a harvest run and return its id.
 
+        ``resumes`` is the run this one continues: its checkpoints become this run's in the
+        same transaction, so that this run, stopped at any moment, even before its first page,
+        is continued in its turn (see :meth:`hand_back_checkpoints`).
         ``sync_started_at`` is the start of the run this one resumes (default: the run's);
         ``crosswalk`` the run's own crosswalk, if any (its rejects are tried with it again);
         ``started_at`` when the run asked its first question (default: now); ``clock_lag`` how
@@ -152,6 +162,7 @@ class StoreRuns:
                 crosswalk=crosswalk,
                 clock_lag_seconds=_seconds(clock_lag),
                 unplanned=unplanned or None,
+                resumes=resumes,
             )
         except SQLAlchemyError as exc:
             # The run's first write: a store its user may not write (a read-only file, a
@@ -161,12 +172,21 @@ class StoreRuns:
             ) from exc
         return run_id
 
-    def _insert_run(self, **values: Any) -> int:
+    def _insert_run(self, resumes: int | None, **values: Any) -> int:
         with self.engine.begin() as conn:
             result = conn.execute(insert(t.harvest_runs).values(**values))
             run_id = result.inserted_primary_key
             assert run_id is not None
+            if resumes is not None:
+                _move_checkpoints(conn, resumes, int(run_id[0]))
             return int(run_id[0])
+
+    def hand_back_checkpoints(self, run_id: int, resumed: int) -> None:
+        """Give the checkpoints run ``run_id`` took from ``resumed`` (and committed no page
+        after) back to it: the next run then starts afresh instead of continuing ``run_id``,
+        which failed where the endpoint refused what it asked (a token it no longer takes)."""
+        with self.engine.begin() as conn:
+            _move_checkpoints(conn, run_id, resumed)
 
     def note_clock_lag(self, run_id: int, lag: timedelta) -> None:
         """Keep how far the endpoint's clock was behind ours as run ``run_id`` began, learnt
