@@ -304,3 +304,42 @@ def test_a_killed_run_s_counts_are_those_of_the_pages_it_stored(tmp_path: Path) 
     shown = _report(db, tmp_path, env, str(killed.id), "--format", "json")
     assert json.loads(shown)["counts"]["created"] == stored, "its report counts them too"
     store.close()
+
+
+def test_a_run_killed_before_its_first_page_is_continued_from_the_harvests_last_page(
+    tmp_path: Path,
+) -> None:
+    # The continuing run is killed while its first request is still unanswered: it had no
+    # checkpoint of its own, and the next run began the harvest again from its first page.
+    records: list[ProvidedRecord] = synthetic_records(60)
+    plan = FaultPlan(batch_size=10, latency=0.05, slow_seconds=3)
+    db = f"sqlite:///{tmp_path / 'killed.sqlite3'}"
+    env = command_env()
+    store = Store(db)
+    with serve_in_background(faulty_endpoint(records, plan)) as url:
+        key = source_key(url, "oai_dc", None)
+        first = subprocess.Popen(_harvest_command(db, url), cwd=tmp_path, env=env)
+        _wait_for_pages(store, key, 2, first)
+        first.send_signal(signal.SIGKILL)
+        assert first.wait(timeout=10) == -signal.SIGKILL
+        stored = store.checkpoint(key)
+        assert stored is not None
+        plan.faults[stored.pages] = ["slow"]  # the page the continuing run asks for first
+        second = subprocess.Popen(_harvest_command(db, url), cwd=tmp_path, env=env)
+        deadline = time.monotonic() + 30
+        while "slow" not in [fault for _, _, fault in plan.seen]:
+            assert time.monotonic() < deadline, "the continuing run asked for its page"
+            assert second.poll() is None
+            time.sleep(0.01)
+        second.send_signal(signal.SIGKILL)
+        assert second.wait(timeout=10) == -signal.SIGKILL
+        subprocess.run(_harvest_command(db, url), cwd=tmp_path, env=env, check=True)
+
+    assert_every_record_once(store, records)
+    last = store.run_report()
+    assert last is not None
+    assert (last["status"], last["resumed_run_id"]) == ("completed", last["run_id"] - 1)
+    assert len([q for q in plan.queries() if "resumptionToken" not in q]) == 1, (
+        "only the first run started from the first page"
+    )
+    store.close()
