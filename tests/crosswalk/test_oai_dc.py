@@ -310,9 +310,10 @@ def test_packed_creators_are_people_with_their_affiliations_and_nothing_is_lost(
     assert "dc:contributor" not in record.get("extra", {})
 
 
-def test_a_provenance_statement_is_no_contributor_and_is_kept() -> None:
+def test_a_provenance_statement_is_a_note_and_no_contributor() -> None:
     # NSDL writes where a structure came from as a contributor: it had been a person, family
-    # name "Bank".  A person beside one stays a contributor; the value is kept whole too.
+    # name "Bank", then was kept in extra only; it is a note.  A person beside one stays a
+    # contributor, the statement a note, and the packed value is kept whole too.
     result = _oai_dc(
         "<dc:contributor>Obtained from the Protein Data Bank</dc:contributor>"
         "<dc:contributor>Roe, Mary; Digitized by Internet Archive</dc:contributor>"
@@ -320,10 +321,11 @@ def test_a_provenance_statement_is_no_contributor_and_is_kept() -> None:
     )
     record = result.record.to_dict()
     assert [c["name"] for c in record["contributors"]] == ["Roe, Mary"]
-    assert record["extra"]["dc:contributor"] == [
+    assert record["notes"] == [
         "Obtained from the Protein Data Bank",
-        "Roe, Mary; Digitized by Internet Archive",
+        "Digitized by Internet Archive",
     ]
+    assert record["extra"]["dc:contributor"] == ["Roe, Mary; Digitized by Internet Archive"]
     # A role after an author line's last name is that one's, over the rule's "aut".
     assert [(c["family_name"], c["role"]) for c in record["creators"]] == [
         ("Smith", "aut"),

@@ -223,6 +223,17 @@ def test_normaliser_operations_are_wired() -> None:
     assert compile_operation("strip_heading")("Abstract: x") == "x"
 
 
+def test_provenance_keeps_only_a_statement_of_where_the_work_came_from() -> None:
+    op = compile_operation("provenance")
+    # NSDL's dc:contributor, as its nsdl_dc records write it: a note, no agent.
+    statement = "Obtained courtesy of the Cambridge Structural Database"
+    assert op(statement) == statement
+    assert op("Digitized by Internet Archive") == "Digitized by Internet Archive"
+    # A name, also one that mentions where something came from later on, is left to agents.
+    assert op("Common molecules") is None
+    assert op("Smith, John; Obtained from the Protein Data Bank") is None
+
+
 @pytest.mark.parametrize(
     ("spec", "message"),
     [

@@ -20,7 +20,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ir_ingest.crosswalk import citations, dates, grants, identifiers, licences, names, normalise
+from ir_ingest.crosswalk import (
+    citations,
+    dates,
+    grants,
+    identifiers,
+    licences,
+    names,
+    normalise,
+    placeholders,
+)
 from ir_ingest.crosswalk.lookups import load_table, lookup_row, table_columns
 from ir_ingest.crosswalk.patterns import Pattern, compile_pattern
 from ir_ingest.errors import ConfigError
@@ -187,6 +196,13 @@ def identifier(value: str, scheme: str | None) -> dict[str, str] | list[dict[str
     return identifiers.identifier(value, scheme)
 
 
+def provenance(value: str, _: None) -> str | None:
+    """``provenance``: keep a statement of where the work came from written where a name goes
+    ("Obtained from the Protein Data Bank", NSDL's; "Digitized by Internet Archive"), which
+    ``agent`` and ``agents`` refuse (:func:`.placeholders.is_provenance`); else ``None``."""
+    return value if placeholders.is_provenance(value) else None
+
+
 def _plain(func: Callable[[Any], Any]) -> OpFunc:
     def run(value: Any, _: None) -> Any:
         return func(value)
@@ -243,6 +259,7 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "const": (const, lambda arg: arg),
     "split": (split, _check_str),
     "boolean": (boolean, _no_arg),
+    "provenance": (provenance, _no_arg),
     "agent_parts": (_plain(names.agent_parts), _no_arg),
     "interval": (_plain(dates.interval), _no_arg),
     "citation": (_plain(citations.citation), _no_arg),
