@@ -71,7 +71,12 @@ def test_dspaces_series_in_a_relation_is_the_series() -> None:
     series_from_relation(unnumbered)
     assert unnumbered.data["series"] == {"title": "Harbour Studies series"}
     # Two such, or one whose number has no digit, say nothing of the record's own series.
-    for relations in (["A;1", "B;2"], ["Related work; see the data"]):
+    # Nor does a labelled one, NSDL's cited paper (its series had been "Citation of a
+    # publication:T.Kagawa, R.Kawai", number "Acta Crystallogr.,Sect.B, 32, (1976), 3171").
+    cited = (
+        "Citation of a publication:T.Kagawa, R.Kawai; Acta Crystallogr.,Sect.B, 32, (1976), 3171"
+    )
+    for relations in (["A;1", "B;2"], ["Related work; see the data"], [cited]):
         untouched = Applied({"extra": {"dc:relation": relations}})
         series_from_relation(untouched)
         assert "series" not in untouched.data

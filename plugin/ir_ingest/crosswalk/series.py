@@ -50,6 +50,10 @@ def series_issn(applied: Applied) -> None:
 #: with a digit ("ERS; ERS-2001-73-ORG", "Econometric Institute Reports;EI 2000-26/A"), or
 #: "Series;" for a series without numbers ("TRAIL Proceedings series;").
 _SERIES_RELATION = re.compile(r"^([^;]*[^;\s])\s*;\s*([^;]*\d[^;]*)?$")
+#: A relation that says what it is before a colon, with no space after it: NSDL's
+#: "Citation of a publication:T.Kagawa, R.Kawai; Acta Crystallogr.,Sect.B, 32, (1976), 3171"
+#: (a paper on the same crystal structure, its authors before the semicolon) is no series.
+_LABELLED = re.compile(r"^\w[\w #]*:\S")
 
 
 def series_from_relation(applied: Applied) -> None:
@@ -61,7 +65,7 @@ def series_from_relation(applied: Applied) -> None:
     found = [
         match
         for text in data.get("extra", {}).get("dc:relation", [])
-        if (match := _SERIES_RELATION.match(text))
+        if (match := _SERIES_RELATION.match(text)) and not _LABELLED.match(text)
     ]
     if len(found) != 1:
         return  # several: which is the output's own series cannot be told
