@@ -484,6 +484,19 @@ def test_a_term_s_uri_names_its_vocabulary_where_no_authority_does() -> None:
     assert "extra" not in record
 
 
+def test_a_term_s_own_authority_wins_over_its_subject_s() -> None:
+    # A FAST topic in an LCSH subject had been lcsh: the subject's attribute came first.
+    record, _ = _mods(
+        '<subject authority="lcsh"><topic authority="fast">Birds</topic></subject>'
+        '<subject authority="lcsh"><topic>Fish</topic></subject>'
+    )
+    assert [(s["value"], s["scheme"]) for s in record["subjects"]] == [
+        ("Birds", "fast"),
+        ("Fish", "lcsh"),
+    ]
+    assert "extra" not in record
+
+
 def test_a_location_labelled_purl_is_the_landing_page() -> None:
     # FLVC's Islandora: a link to an edition's PDF came first and had been the landing page.
     record, _ = _mods(
