@@ -484,7 +484,7 @@ def test_a_term_s_uri_names_its_vocabulary_where_no_authority_does() -> None:
     assert "extra" not in record
 
 
-def test_a_term_s_own_authority_wins_over_its_subject_s() -> None:
+def test_a_term_s_own_authority_uri_and_language_win_over_its_subject_s() -> None:
     # A FAST topic in an LCSH subject had been lcsh: the subject's attribute came first.
     record, _ = _mods(
         '<subject authority="lcsh"><topic authority="fast">Birds</topic></subject>'
@@ -495,6 +495,14 @@ def test_a_term_s_own_authority_wins_over_its_subject_s() -> None:
         ("Fish", "lcsh"),
     ]
     assert "extra" not in record
+    # So do its URI and its language (the subject's had come first in document order too).
+    record, _ = _mods(
+        '<subject lang="ger" valueURI="http://vocab.example.org/s/1">'
+        '<topic lang="fre" valueURI="http://vocab.example.org/t/2">Oiseaux</topic></subject>'
+    )
+    assert [(s["value"], s["uri"], s["lang"]) for s in record["subjects"]] == [
+        ("Oiseaux", "http://vocab.example.org/t/2", "fra"),
+    ]
 
 
 def test_a_location_labelled_purl_is_the_landing_page() -> None:
