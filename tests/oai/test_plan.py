@@ -241,6 +241,40 @@ def test_a_continuing_run_the_endpoint_never_answered_leaves_the_harvest_to_the_
     assert "resumptionToken" in next(query for query in log if "ListRecords" in query)
 
 
+def test_a_run_whose_every_page_was_stored_is_not_harvested_again_when_continued(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    """A --full run that stored its last page and failed in its ListIdentifiers sweep (or was
+    killed before it ended) has nothing left to list: the run continuing it only sweeps.  Its
+    checkpoint, with no token, had been taken for none, and every page asked for again."""
+    failing = {"on": True}
+    log: list[str] = []
+    listing = failing_endpoint(demo_records, log=log)
+
+    def endpoint(base_url: str) -> Any:
+        inner = listing(base_url)
+
+        def app(environ: dict[str, Any], start_response: Any) -> Any:
+            if failing["on"] and "verb=ListIdentifiers" in environ.get("QUERY_STRING", ""):
+                start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
+                return [b"boom"]
+            return inner(environ, start_response)
+
+        return app
+
+    options: dict[str, Any] = {"store": store, "policy": TransportPolicy(retries=0), "full": True}
+    with serve_in_background(endpoint) as url:
+        with pytest.raises(HarvestError, match="HTTP 500"):
+            run_harvest(url, "oai_dc", repository="urn:swept", **options)
+        failing["on"] = False
+        log.clear()
+        second = run_harvest(url, "oai_dc", repository="urn:swept", **options)
+
+    assert (second.status, second.resumed_run_id, second.total) == ("completed", 1, 0)
+    assert not [query for query in log if "ListRecords" in query]
+    assert [query for query in log if "ListIdentifiers" in query]
+
+
 def test_a_run_continuing_a_killed_one_keeps_its_clock_lag(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:

@@ -318,9 +318,11 @@ def _windows(
             # still one that may have missed records (it had made the run incomplete).
             state.cut_short = checkpoint.cut_short
             cut_short = cut_short or checkpoint.cut_short
-        elif checkpoint is not None and options.window is not None:
-            # Finished before the run was interrupted; if a guard cut it short, the run that
-            # continues this one is incomplete too (the cut is saved with the checkpoint).
+        elif checkpoint is not None:
+            # Finished before the run was interrupted (its last page stored, no token left: a
+            # --full run whose sweep failed had asked for every page again); if a guard cut
+            # it short, the run that continues this one is incomplete too (the cut is saved
+            # with the checkpoint).
             cut_short = cut_short or checkpoint.cut_short
             continue
         states.append(state)
