@@ -417,6 +417,11 @@ def test_a_second_signal_stops_the_process_even_where_it_cannot_say_so() -> None
         # past what the store's columns hold: a traceback (OverflowError)
         (["report", str(2**63)], f"{2**63}; use 1 to {2**63 - 1}"),
         (["export", "--run", str(2**63)], f"{2**63}; use 1 to {2**63 - 1}"),
+        # int() reads any script's digits, "_" and white space: "--run ٣" was run 3.
+        (["export", "--run", "\u0663"], "'\u0663' is not a whole number: give ASCII digits"),
+        (["report", "1_0"], "'1_0' is not a whole number: give ASCII digits"),
+        (["report", "--list", "--limit", " 5"], "' 5' is not a whole number: give ASCII"),
+        (["harvest", "http://127.0.0.1:9/oai", "--delay", "\u0661"], "'\u0661' is not a number"),
     ],
 )
 def test_a_number_option_refused_names_the_value_given(db: str, args: list[str], said: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import shlex
 import signal
 from contextlib import contextmanager
@@ -209,6 +210,8 @@ def main_options(
                 add_lookup_dir(folder / "lookups")
 
 
+#: A whole number as the command line takes it: ASCII digits, perhaps signed.
+_WHOLE = re.compile(r"[+-]?[0-9]+")
 #: The largest whole number a store's integer columns hold (a run id, a limit).
 _LARGEST = 2**63 - 1
 
@@ -216,13 +219,15 @@ _LARGEST = 2**63 - 1
 def whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
     """The ``parser`` of an option or argument that takes a whole number from ``minimum`` to
     ``maximum``: Typer's own check said "Input should be a valid integer" without the value
-    given (``--run abc``), and a ``min=`` is not applied to a value a parser gives."""
+    given (``--run abc``), and a ``min=`` is not applied to a value a parser gives.  ASCII
+    digits only: ``int()`` also reads other scripts' digits, ``_`` and white space, and
+    ``--run ٣`` (an Arabic-Indic three) had been run 3."""
 
     def parse(value: str) -> int:
-        try:
-            number = int(value)
-        except ValueError:
-            raise typer.BadParameter(f"{value!r} is not a whole number") from None
+        # Typer gives the option's default through the parser too: an int, not a str.
+        if not _WHOLE.fullmatch(str(value)):
+            raise typer.BadParameter(f"{value!r} is not a whole number: give ASCII digits 0-9")
+        number = int(value)
         if maximum is None and number > _LARGEST:  # had ended in a traceback (OverflowError)
             raise typer.BadParameter(f"{number}; use {minimum} to {_LARGEST}")
         if number < minimum or (maximum is not None and number > maximum):
@@ -239,10 +244,16 @@ def seconds(maximum: float) -> Callable[[str], float]:
     through to a traceback (a time out of range)."""
 
     def parse(value: str) -> float:
+        # float() reads other scripts' digits, "_" and white space too ("--delay \u0661" was 1 s).
+        # The option's default comes through here too, a float.
+        text = str(value)
+        unreadable = not text.isascii() or "_" in text or text != text.strip()
         try:
-            number = float(value)
+            number = float("x" if unreadable else text)
         except ValueError:
-            raise typer.BadParameter(f"{value!r} is not a number of seconds") from None
+            raise typer.BadParameter(
+                f"{value!r} is not a number of seconds: give ASCII digits, such as 1.5"
+            ) from None
         if not math.isfinite(number) or not 0 <= number <= maximum:
             raise typer.BadParameter(f"{value}; use 0 to {maximum:,g} seconds")
         return number
