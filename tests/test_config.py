@@ -47,6 +47,9 @@ def test_a_source_without_a_prefix_takes_the_richest_format(tmp_path: Path) -> N
     path = tmp_path / "ir-ingest.toml"
     path.write_text('[sources.pure]\nurl = "https://pure.example/oai"\n', encoding="utf-8")
     assert load_config(path).sources["pure"].prefix == "auto"
+    # The reserved word in any case ("AUTO" had been sent to the endpoint as a format).
+    path.write_text('[sources.pure]\nurl = "https://p.example/oai"\nprefix = "AUTO"\n', "utf-8")
+    assert load_config(path).sources["pure"].named_prefix is None
 
 
 def test_no_default_file_is_an_empty_config(

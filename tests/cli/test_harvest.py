@@ -232,6 +232,18 @@ def test_strict_runs_exit_3_when_records_failed_or_are_invalid(db: str, oai_endp
     assert "--strict: 0 invalid (1 unchanged, still invalid), 0 failed\n" in unchanged.output
 
 
+@pytest.mark.parametrize("auto", ["AUTO", "Auto"])
+def test_prefix_auto_is_the_reserved_word_in_any_case(
+    db: str, oai_endpoint: str, tmp_path: Path, auto: str
+) -> None:
+    """ "--prefix AUTO" had been sent to the endpoint as a format: cannotDisseminateFormat."""
+    args = ["--db", db, "harvest", oai_endpoint, "--crosswalk", "oai_dc", "--prefix", auto]
+    harvested = runner.invoke(app, [*args, "--report", str(tmp_path / "run.json")])
+    assert harvested.exit_code == 0, harvested.output
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert (run["metadata_prefix"], run["counts"]["created"]) == ("oai_dc", 31)
+
+
 def test_a_strict_run_cut_short_exits_3(db: str) -> None:
     served = iter(range(1000))
     same = [record(f"oai:x:{n}", "2024-01-01T00:00:00Z") for n in range(3)]

@@ -402,11 +402,19 @@ def test_a_crosswalk_that_does_not_read_the_format_given_is_a_usage_error(db: st
     assert not Path(db.removeprefix("sqlite:///")).exists(), "refused before the store is made"
 
 
-def test_prefix_auto_is_the_format_the_root_names() -> None:
+@pytest.mark.parametrize("auto", ["auto", "AUTO", "Auto"])
+def test_prefix_auto_is_the_format_the_root_names(db: str, auto: str) -> None:
+    """The reserved word in any case ("AUTO" had been refused: no crosswalk for format
+    'AUTO'); a format's own prefix stays case-sensitive."""
     detected = runner.invoke(app, ["crosswalk", str(SEED_CHAPTER)])
-    auto = runner.invoke(app, ["crosswalk", str(SEED_CHAPTER), "--prefix", "auto"])
-    assert auto.exit_code == 0, auto.output
-    assert auto.output == detected.output
+    given = runner.invoke(app, ["crosswalk", str(SEED_CHAPTER), "--prefix", auto])
+    assert given.exit_code == 0, given.output
+    assert given.output == detected.output
+    imported = runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER), "--prefix", auto])
+    assert imported.exit_code == 0, imported.output
+    assert imported.stdout.startswith("created: "), imported.output
+    mods = runner.invoke(app, ["crosswalk", str(SEED_CHAPTER), "--prefix", "MODS"])
+    assert (mods.exit_code, "no crosswalk for format 'MODS'" in mods.output) == (2, True)
 
 
 def test_import_of_a_malformed_file_stores_nothing(db: str, tmp_path: Path) -> None:

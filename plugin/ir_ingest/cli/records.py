@@ -19,7 +19,7 @@ from ir_ingest.cli.common import (
     fail_cleanly,
 )
 from ir_ingest.cli.runs import Where, check_given_crosswalk, refuse_blank, resolved
-from ir_ingest.config import AUTO_PREFIX
+from ir_ingest.config import AUTO_PREFIX, is_auto
 from ir_ingest.console import err, out, print_lineage, write_out
 from ir_ingest.crosswalk import registry
 from ir_ingest.errors import IngestError, UsageError
@@ -82,7 +82,7 @@ def _known_format(prefix: str | None) -> str | None:
     guess (a harvest's prefix is the endpoint's name, and may name none), said as a line to
     fix (exit 2).  ``auto``, as a harvest takes it, is the format the root element names:
     ``None``."""
-    if prefix == AUTO_PREFIX:
+    if is_auto(prefix):
         return None
     if prefix is not None and prefix not in registry():
         known = ", ".join(sorted(registry()))

@@ -10,7 +10,7 @@ import typer
 
 from ir_ingest.cli.common import fail_cleanly
 from ir_ingest.cli.output import write_text
-from ir_ingest.config import AUTO_PREFIX
+from ir_ingest.config import AUTO_PREFIX, is_auto
 from ir_ingest.console import err, harvest_progress, out, print_run
 from ir_ingest.errors import ConfigError, CrosswalkChoiceError, UsageError
 from ir_ingest.report import render
@@ -149,7 +149,7 @@ def check_given_crosswalk(crosswalk: str | None, prefix: str | None = None) -> N
 
     try:
         check_crosswalk_name(crosswalk)
-        if prefix is not None and prefix != AUTO_PREFIX:
+        if prefix is not None and not is_auto(prefix):
             check_reader(crosswalk, prefix)
     except CrosswalkChoiceError as exc:
         raise UsageError(str(exc)) from exc

@@ -43,6 +43,7 @@ from ir_ingest.config.model import (
     SourceConfig,
     TargetConfig,
     endpoint_key,
+    is_auto,
 )
 
 __all__ = [
@@ -52,5 +53,6 @@ __all__ = [
     "SourceConfig",
     "TargetConfig",
     "endpoint_key",
+    "is_auto",
     "load_config",
 ]

@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 AUTO_PREFIX = "auto"
 
 
+def is_auto(prefix: str | None) -> bool:
+    """Whether ``prefix`` is the reserved word ``auto``, in any case: ``--prefix AUTO`` had
+    been sent to the endpoint as a format.  A format's own prefix stays case-sensitive
+    (OAI-PMH 2.0 §3.4 compares it as written): ``MODS`` is not ``mods``."""
+    return prefix is not None and prefix.lower() == AUTO_PREFIX
+
+
 @dataclass(frozen=True, slots=True)
 class SourceConfig:
     """One OAI-PMH source to harvest: its ``url``, or the variable ``url_env`` that holds a
@@ -61,7 +68,7 @@ class SourceConfig:
     def named_prefix(self) -> str | None:
         """The metadata prefix the source names; ``None`` for "auto", whose format each run
         chooses (the richest the endpoint offers)."""
-        return None if self.prefix == AUTO_PREFIX else self.prefix
+        return None if is_auto(self.prefix) else self.prefix
 
     def stored_name(self) -> str:
         """The name its records are kept under: ``repository``, else its URL without the

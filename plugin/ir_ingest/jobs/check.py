@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from ir_ingest.config import AUTO_PREFIX
+from ir_ingest.config import AUTO_PREFIX, is_auto
 from ir_ingest.crosswalk import check_reader, richest_format
 from ir_ingest.entry import Severity
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError
@@ -75,7 +75,7 @@ def check_endpoint(
     cannot read ``prefix``.
     ``as_found`` is told of each finding as it is made.
     """
-    if prefix != AUTO_PREFIX:
+    if not is_auto(prefix):
         check_reader(crosswalk, prefix)  # the harvest's refusal, in its words
     checked = Checked(public_url(url), said=as_found)
     with OAIClient(url, policy, repository) as client:
@@ -192,7 +192,7 @@ class _Check:
         """The format a harvest would take: ``prefix``, or for ``auto`` the richest one read.
         A harvest given a prefix does not ask ListMetadataFormats: what it answers is then
         advice."""
-        if prefix == AUTO_PREFIX:
+        if is_auto(prefix):
             return self._richest()
         try:
             pairs = [(name, namespace) for name, _, namespace in self.client.metadata_formats()]

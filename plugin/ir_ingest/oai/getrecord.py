@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
-from ir_ingest.config import AUTO_PREFIX
+from ir_ingest.config import AUTO_PREFIX, is_auto
 from ir_ingest.crosswalk import check_crosswalk_name, check_reader
 from ir_ingest.documents import Sources, all_read, process_document
 from ir_ingest.errors import IngestError, OAIProtocolError, UsageError
@@ -58,7 +58,7 @@ def fetch_by_identifiers(
     check_crosswalk_name(crosswalk)
     check_identifiers(identifiers)
     with OAIClient(url, policy, repository) as client:
-        if prefix == AUTO_PREFIX:
+        if is_auto(prefix):
             prefix = richest_offered(client, crosswalk)
         check_reader(crosswalk, prefix)
         # An identifier given twice is fetched, stored and said once (it had been twice).

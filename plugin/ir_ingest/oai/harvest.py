@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from ir_ingest.config import AUTO_PREFIX
+from ir_ingest.config import AUTO_PREFIX, is_auto
 from ir_ingest.crosswalk import check_crosswalk_name, check_reader
 from ir_ingest.errors import (
     HarvestError,
@@ -143,7 +143,7 @@ def run_harvest(
     try:
         with OAIClient(url, options.policy, repository) as client:
             started = datetime.now(UTC)  # the run's start: it asks its first question now
-            if prefix == AUTO_PREFIX:
+            if is_auto(prefix):
                 prefix = _richest_offered_or_failed(store, client, options, started)
             if crosswalk == prefix:
                 # The crosswalk the prefix names anyway: records must not say otherwise.
