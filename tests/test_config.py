@@ -108,6 +108,12 @@ def test_no_default_file_is_an_empty_config(
         ('[sources.a]\nurl = "http://x"\nprefix = " oai_dc "\n', "'prefix' has white space"),
         ('[sources.a]\nurl_env = "MY VAR"\n', "url_env must name an environment variable"),
         ('[sources.a]\nurl = "http://"\n', "url names no host, got 'http://'"),
+        # Sent as written, or (a tab, a line break) dropped by urlsplit: another endpoint.
+        (
+            '[sources.a]\nurl = "http://x/oai pmh"\n',
+            r"\[sources.a\]: URL has a space in it: 'http://x/oai pmh'; percent-encode it \(%20\)",
+        ),
+        ('[sources.a]\nurl = "http://x/o\\tai"\n', r"URL has the character U\+0009 in it"),
         (
             '[sources.a]\nurl = "http://x"\nschedule = "every tuesday"\n',
             "schedule must be a cron line of five fields .*, got 'every tuesday'",

@@ -12,6 +12,7 @@ from ir_ingest.secrets import (
     public_url,
     query_secrets,
     refuse_padded_url,
+    refuse_unsendable_url,
     scrubbed,
     shown_url,
 )
@@ -119,3 +120,29 @@ def test_a_padded_url_is_refused_with_its_white_space_and_without_its_credential
     # White space alone had been a ValueError ("empty separator"), out of harvest(" ").
     with pytest.raises(UsageError, match=r"^URL is white space alone: ' \\t'$"):
         refuse_padded_url(" \t")
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        # Sent as typed (%20 by requests): another endpoint's records, under the name with it.
+        ("http://127.0.0.1:1/oai pmh", "a space in it: 'http://127.0.0.1:1/oai pmh'; "),
+        # urlsplit drops a tab or line break anywhere: harvested as http://h/oai, named with it.
+        ("http://h/o\tai", "the character U+0009 in it: 'http://h/o\\tai'; "),
+        ("http://h/oai?set=a\x85b", "the character U+0085 in it: 'http://h/oai?set=a\\x85b'; "),
+        ("http://h/\u202eiao", "the character U+202E in it: 'http://h/\\u202eiao'; "),
+        ("http://h/oai?apikey=s3c ret", "a space in it: 'http://h/oai?apikey=***'; "),
+        # A password is not shown: the URL percent-encoded, without it.
+        (
+            "http://u:p w@h/oai x",
+            "a space in it: 'http://h/oai%20x' (shown percent-encoded, without its user part); ",
+        ),
+    ],
+)
+def test_a_url_with_a_character_no_url_holds_is_refused_naming_it(url: str, said: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        refuse_unsendable_url(url)
+    assert str(caught.value).startswith(f"URL has {said}percent-encode it")
+    assert "s3c" not in str(caught.value)
+    assert "p w" not in str(caught.value)
+    refuse_unsendable_url("http://h.example/oai?set=é")  # an IRI's letters: encoded when sent

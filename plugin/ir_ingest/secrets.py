@@ -11,6 +11,7 @@ import re
 from urllib.parse import SplitResult, quote, quote_plus, unquote, unquote_plus, urlsplit, urlunsplit
 
 from ir_ingest.errors import ConfigError, UsageError
+from ir_ingest.urls import stray_character
 
 #: Names that hold credentials: ``access_token``, ``client_secret``, ``passwd``, ``pwd``, and
 #: every name ending in "key" (``apikey``, ``accessKey``, ``privateKey``).  That masks a
@@ -124,6 +125,29 @@ def refuse_padded_url(url: str) -> None:
             raise UsageError(f"URL is white space alone: {url!r}")
         lead, trail = url.partition(bare)[::2]
         raise UsageError(f"URL has white space around it: {lead + public_url(bare) + trail!r}")
+
+
+def refuse_unsendable_url(url: str) -> None:
+    """Refuse, with a :class:`UsageError`, a base URL padded (:func:`refuse_padded_url`) or
+    with a character inside that no URL holds as written (:func:`~ir_ingest.urls.
+    stray_character`), named, and the URL shown without its credentials.
+
+    ``http://host/oai pmh`` had been asked for as typed (requests sent ``oai%20pmh``) and a
+    failed run kept under the name with the space; ``urlsplit`` drops a tab or a line break
+    anywhere in a URL, so ``http://host/o<TAB>ai`` had been harvested from
+    ``http://host/oai``, its records named with the tab.
+    """
+    refuse_padded_url(url)
+    stray = stray_character(url)
+    if stray is None:
+        return
+    named = "a space" if stray == " " else f"the character U+{ord(stray):04X}"
+    if "@" in url:  # a user part, perhaps with the character in it: shown encoded, without it
+        encoded = "".join(quote(c, safe="") if stray_character(c) else c for c in url)
+        shown = f"{public_url(encoded)!r} (shown percent-encoded, without its user part)"
+    else:
+        shown = repr(mask_query(url))
+    raise UsageError(f"URL has {named} in it: {shown}; percent-encode it ({quote(stray)})")
 
 
 def public_url(url: str) -> str:

@@ -24,3 +24,13 @@ def is_http_url(text: str) -> bool:
         return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
     except ValueError:
         return False
+
+
+def stray_character(text: str) -> str | None:
+    """The first character of ``text`` that no URL holds as written (RFC 3986 §2.1: it is
+    percent-encoded), else ``None``: white space, or one that prints nothing (a C0 or C1
+    control, DEL, a format character such as a bidi override or a zero-width space).
+
+    Other letters (an IRI's ``é``) are none: requests percent-encodes them when it sends.
+    """
+    return next((char for char in text if char.isspace() or not char.isprintable()), None)

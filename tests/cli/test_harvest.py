@@ -172,6 +172,21 @@ def test_a_url_with_white_space_around_it_is_refused_before_the_store(
     assert not (tmp_path / "cli.sqlite3").exists()
 
 
+@pytest.mark.parametrize(
+    "command", [["harvest"], ["check"], ["import", "--identifier", "x", "--endpoint"]]
+)
+def test_a_url_with_a_space_inside_is_refused_before_the_store(
+    db: str, tmp_path: Path, command: list[str]
+) -> None:
+    """'http://host/oai pmh' had been asked (as oai%20pmh), and a failed run kept under it."""
+    result = runner.invoke(app, ["--db", db, *command, "http://127.0.0.1:9/oai pmh"])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: URL has a space in it: 'http://127.0.0.1:9/oai pmh'; percent-encode it (%20)\n",
+    )
+    assert not (tmp_path / "cli.sqlite3").exists()
+
+
 def test_mistakes_a_manager_makes_get_one_line_each(db: str, tmp_path: Path) -> None:
     exported = tmp_path / "old-export.jsonl"
     exported.write_text('{"id": "x"}\n', encoding="utf-8")

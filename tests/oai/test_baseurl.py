@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ir_ingest.errors import ConfigError
+from ir_ingest.errors import ConfigError, UsageError
 from ir_ingest.oai.baseurl import check_base_url, without_oai_arguments
 from ir_ingest.oai.client import OAIClient
 
@@ -40,6 +40,9 @@ def test_what_is_no_base_url_is_refused_with_what_to_give(url: str, said: str) -
 def test_a_client_refuses_what_is_no_base_url() -> None:
     with pytest.raises(ConfigError, match="is an OAI-PMH request, not a base URL"):
         OAIClient("http://h.example/oai?verb=Identify")
+    # The library's own callers too (the API's harvest(), a config's url_env), not the CLI's.
+    with pytest.raises(UsageError, match=r"^URL has the character U\+001B in it: "):
+        OAIClient("http://h.example/oai\x1b[2J")
 
 
 def test_the_oai_arguments_go_and_the_endpoints_own_query_stays() -> None:

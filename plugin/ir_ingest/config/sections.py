@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ir_ingest.config.model import AUTO_PREFIX, SourceConfig, TargetConfig
-from ir_ingest.errors import ConfigError
-from ir_ingest.secrets import is_secret_name, public_url, shown_url
+from ir_ingest.errors import ConfigError, UsageError
+from ir_ingest.secrets import is_secret_name, public_url, refuse_unsendable_url, shown_url
 from ir_ingest.urls import is_http_url
 
 if TYPE_CHECKING:
@@ -160,6 +160,10 @@ def _check_url(where: str, url: Any, instead: str) -> None:
     messages without them."""
     if not isinstance(url, str):
         raise ConfigError(f"{where}: url must be a string, got {url!r}")
+    try:
+        refuse_unsendable_url(url)
+    except UsageError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
     try:
         shown = public_url(url)
     except ConfigError as exc:

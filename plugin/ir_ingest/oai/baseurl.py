@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from ir_ingest.errors import ConfigError
-from ir_ingest.secrets import public_url, refuse_padded_url
+from ir_ingest.secrets import public_url, refuse_unsendable_url
 from ir_ingest.urls import is_http_url
 
 #: The OAI-PMH arguments of a request URL (§3.1.1): what is left is the endpoint's base URL.
@@ -29,7 +29,7 @@ def check_base_url(url: str) -> None:
     ['ListRecords', 'ListRecords']``); an ``ftp://`` URL failed deep in requests
     (``InvalidSchema: No connection adapters``).
     """
-    refuse_padded_url(url)
+    refuse_unsendable_url(url)
     if not is_http_url(url):
         raise ConfigError(
             f"{public_url(url)} is no OAI-PMH base URL: it must begin with http:// or https:// "
