@@ -136,6 +136,19 @@ def test_a_source_naming_no_crosswalk_is_refused_naming_the_source(db: str, tmp_
     assert not Path(db.removeprefix("sqlite:///")).exists(), "refused before the store is made"
 
 
+def test_an_empty_query_or_a_fragment_is_the_same_source(db: str, oai_endpoint: str) -> None:
+    """'http://h/oai?' and 'http://h/oai#x' had each been a second source of http://h/oai:
+    its records second copies under another name, its runs and checkpoints apart."""
+    for url in (oai_endpoint, f"{oai_endpoint}?", f"{oai_endpoint}#top", f"{oai_endpoint}?&#"):
+        result = runner.invoke(app, ["--db", db, "harvest", url, "--prefix", "oai_dc"])
+        assert result.exit_code == 0, result.output
+    with closing(Store(db)) as store:
+        assert store.repositories() == {oai_endpoint}
+    assert store_counts(db)["records"] == 36
+    listed = runner.invoke(app, ["--db", db, "report", "--list", "--source", f"{oai_endpoint}#x"])
+    assert len(listed.stdout.splitlines()) == 1 + 4, listed.output
+
+
 def test_records_are_kept_under_the_named_repository(
     db: str, oai_endpoint: str, tmp_path: Path, demo_records: list[ProvidedRecord]
 ) -> None:

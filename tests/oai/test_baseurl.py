@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ir_ingest.errors import ConfigError, UsageError
-from ir_ingest.oai.baseurl import check_base_url, without_oai_arguments
+from ir_ingest.oai.baseurl import check_base_url, repository_name, without_oai_arguments
 from ir_ingest.oai.client import OAIClient
 
 
@@ -52,3 +52,12 @@ def test_the_oai_arguments_go_and_the_endpoints_own_query_stays() -> None:
     # A value named like an argument is no argument: only the name before "=" counts.
     kept = "http://h.example/oai?x=verb&from2=1"
     assert without_oai_arguments(kept) == kept
+
+
+def test_a_base_urls_name_is_without_fragment_empty_query_or_credentials() -> None:
+    """The fragment is never sent, and a "?" alone asks nothing: each had named a second
+    source of the same endpoint."""
+    for url in ("http://h/oai?", "http://h/oai#x", "http://h/oai?&", "http://u:p@h/oai?#"):
+        assert repository_name(url) == "http://h/oai"
+    assert repository_name("http://h/oai?apikey=k#x") == "http://h/oai?apikey=***"
+    assert OAIClient("http://h/oai?#x").repository == "http://h/oai"

@@ -147,7 +147,7 @@ class Settings:
         repository, or its URL; for a URL, the name of the source it is the endpoint of, else
         the URL as harvested (without the password it may hold, as stored); or ``source``
         itself (a name given with ``harvest --repository``)."""
-        from ir_ingest.secrets import public_url
+        from ir_ingest.oai.baseurl import repository_name
 
         config = self.config()
         configured = config.sources.get(source)
@@ -155,7 +155,7 @@ class Settings:
             configured = config.source_at(source)
         if configured is not None:
             return configured.stored_name()
-        return public_url(source) if "://" in source else source
+        return repository_name(source) if "://" in source else source
 
 
 def _one_of(path: Path, files: set[Path]) -> bool:

@@ -275,11 +275,11 @@ def _fetched(store: Store, where: Where, identifiers: list[str]) -> list[Entry]:
     format the store holds the first record in, if it does: the richest offered (``auto``)
     could be another, whose copy the next harvest in the first would skip
     (``store.richer_format_stored``)."""
+    from ir_ingest.oai.baseurl import repository_name
     from ir_ingest.oai.getrecord import fetch_by_identifiers
     from ir_ingest.schema import record_id
-    from ir_ingest.secrets import public_url
 
-    held = store.get(record_id(where.repository or public_url(where.url), identifiers[0]))
+    held = store.get(record_id(where.repository or repository_name(where.url), identifiers[0]))
     return fetch_by_identifiers(
         where.url,
         identifiers,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ir_ingest.errors import ConfigError
+from ir_ingest.oai.baseurl import repository_name
 from ir_ingest.secrets import public_url
 from ir_ingest.urls import is_http_url
 
@@ -74,7 +75,7 @@ class SourceConfig:
         """The name its records are kept under: ``repository``, else its URL without the
         credentials it may hold (as a harvest keeps them), which :meth:`endpoint` may not
         have (:class:`ConfigError`)."""
-        return self.repository or public_url(self.endpoint())
+        return self.repository or repository_name(self.endpoint())
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,24 @@ def without_oai_arguments(url: str) -> str:
     return urlunsplit(parts._replace(query="&".join(kept), fragment=""))
 
 
+def repository_name(url: str) -> str:
+    """The name the records of the endpoint at base URL ``url`` are kept under when no
+    ``--repository`` names them: ``url`` without its credentials (:func:`public_url`), its
+    OAI arguments, its fragment or an empty query.  ``http://h/oai?`` and ``http://h/oai#x``
+    had each been a second source of ``http://h/oai`` (its records second copies, its runs
+    and checkpoints apart): a fragment is never sent, and a ``?`` alone asks nothing."""
+    return public_url(plain_base_url(url))
+
+
+def plain_base_url(url: str) -> str:
+    """``url`` without its fragment or an empty query (``?``, ``?&``), else as written: the
+    case of its scheme too, which :func:`urlunsplit` would change, and with it the name of
+    every source harvested so far."""
+    url = url.partition("#")[0]
+    base, mark, query = url.partition("?")
+    return base if mark and not query.strip("&") else url
+
+
 def check_base_url(url: str) -> None:
     """Refuse what cannot be an OAI-PMH base URL (§3.1.1) with what to give instead.
 

@@ -20,7 +20,7 @@ from oaipmh.metadata import MetadataRegistry
 
 from ir_ingest import xmlsafe
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError, XMLError
-from ir_ingest.oai.baseurl import check_base_url
+from ir_ingest.oai.baseurl import check_base_url, plain_base_url
 from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
 from ir_ingest.oai.pacing import times
 from ir_ingest.oai.records import read_headers, read_records
@@ -81,8 +81,11 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         :class:`ConfigError` for what is no base URL (see :func:`check_base_url`).
         """
         check_base_url(base_url)
+        # A fragment (never sent) and an empty query go: each had named a second source of
+        # the endpoint (see repository_name).
+        base_url = plain_base_url(base_url)
         super().__init__(metadata_registry=MetadataRegistry())
-        self.url = base_url  # as given, credentials included: only the transport sees it
+        self.url = base_url  # credentials included: only the transport sees them
         self.base_url = public_url(base_url)
         self.repository = repository or self.base_url
         self.transport = Transport(base_url, policy, pacing)
