@@ -652,16 +652,54 @@ def test_one_harvest_of_a_source_at_a_time(any_store: Store) -> None:
         pass  # the refusal names the run going on
 
 
-def test_a_lock_file_says_whose_lock_it_is(tmp_path: Path) -> None:
+def test_a_lock_file_says_whose_lock_it_is_and_goes_with_it(tmp_path: Path) -> None:
+    """One file a source held, saying once which; removed as it is let go: a file had been
+    left for every source ever harvested (every spelling of a URL, every set and format)."""
     store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
     for prefix in ("oai_dc", "mods", "oai_dc"):
         with source_lock(store, source_key(REPO, prefix, None)):
-            pass
-    said = sorted(path.read_text() for path in tmp_path.glob("store.sqlite3.*.lock"))
-    assert said == [
-        f"harvest lock of source {source_key(REPO, prefix, None)}\n"
-        for prefix in ("mods", "oai_dc")
-    ], "one file per source, saying once which"
+            said = [path.read_text() for path in tmp_path.glob("store.sqlite3.*.lock")]
+            assert said == [f"harvest lock of source {source_key(REPO, prefix, None)}\n"]
+    assert list(tmp_path.glob("*.lock")) == []
+    store.close()
+
+
+def test_a_lock_file_left_by_a_killed_run_is_taken_and_removed(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    key = source_key(REPO, "oai_dc", None)
+    with source_lock(store, key):
+        (left,) = tmp_path.glob("*.lock")
+        kept = left.read_bytes()
+    left.write_bytes(kept)  # as SIGKILL leaves it: no process holds it
+    with source_lock(store, key):
+        pass
+    assert list(tmp_path.glob("*.lock")) == []
+    store.close()
+
+
+def test_lock_files_removed_never_let_two_runs_hold_a_source(tmp_path: Path) -> None:
+    """A run waiting on a file its holder removes as it lets go must not take the lock of
+    that file, no longer the source's, while a third run takes the new file's."""
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    key = source_key(REPO, "oai_dc", None)
+    holding: list[int] = []
+    most = [0]
+
+    def run(number: int) -> None:
+        for _ in range(40):
+            with source_lock(store, key, wait=60):
+                holding.append(number)
+                most[0] = max(most[0], len(holding))
+                threading.Event().wait(0.001)
+                holding.remove(number)
+
+    runs = [threading.Thread(target=run, args=(n,)) for n in range(6)]
+    for thread in runs:
+        thread.start()
+    for thread in runs:
+        thread.join(120)
+    assert most[0] == 1
+    assert list(tmp_path.glob("*.lock")) == []
     store.close()
 
 
@@ -703,11 +741,10 @@ def test_lock_files_for_sqlite_uris(tmp_path: Path) -> None:
     memory = Store("sqlite://")
     try:
         with source_lock(uri, "k"), source_lock(memory, "k"):
-            pass
+            assert [p.name.split(".")[0] for p in tmp_path.glob("*.lock")] == ["u"]
     finally:
         uri.close()
         memory.close()
-    assert [p.name.split(".")[0] for p in tmp_path.glob("*.lock")] == ["u"]
 
 
 @pytest.mark.postgres

@@ -4,19 +4,21 @@ Two harvests of one source at once (a cron job still running when the next one s
 both "resume" the same run and write its checkpoints in turn.  The lock is one the operating
 system or the database frees when the process ends, however it ends, so a harvest killed with
 SIGKILL never leaves a stale lock behind: on PostgreSQL a session advisory lock, on a SQLite file
-an ``flock`` on a file beside the database.  An in-memory SQLite store is private to its process
-and needs none; other databases (and systems without ``fcntl``) get no lock, with a warning.
+an ``flock`` on a file beside the database, removed as the lock is let go (a killed run's file
+by the next run of its source).  An in-memory SQLite store is private to its process and needs
+none; other databases (and systems without ``fcntl``) get no lock, with a warning.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -148,30 +150,66 @@ def _file_lock(path: Path, store: Store, key: str, wait: float) -> Iterator[None
         log.warning("no per-source harvest lock on this system (no fcntl)")
         yield
         return
-    try:
-        handle = path.open("a")
-    except OSError as exc:
-        raise HarvestError(f"cannot create the harvest lock {path}: {exc.strerror}") from exc
+    taken: list[TextIO] = []
 
     def attempt() -> bool:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
+        handle = _locked(path)
+        if handle is not None:
+            taken.append(handle)
+        return handle is not None
 
-    with handle:
-        if not _tried(attempt, wait):
-            raise _busy(store, key)
+    if not _tried(attempt, wait):
+        raise _busy(store, key)
+    with taken[0] as handle:
         # Named by a hash, the file says inside whose lock it is, for a manager who finds
-        # one per source beside the store (writing is the holder's: the lock is taken).
+        # one beside the store (writing is the holder's: the lock is taken).
         handle.truncate(0)
         handle.write(f"harvest lock of source {key}\n")
         handle.flush()
         try:
             yield
         finally:
+            # Removed while still held, so that none pile up (one had been left for every
+            # source ever harvested, each URL's spelling, set and format); a run that opened
+            # it meanwhile sees, once it has its lock, that it is no longer the source's.
+            # Not for a file another user made (its folder not ours): it stays, harmless.
+            with contextlib.suppress(OSError):
+                path.unlink()
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _locked(path: Path) -> TextIO | None:
+    """The lock file at ``path`` opened and locked (``flock``, which :func:`_file_lock` has
+    found), made if it is not there; ``None`` while another process (or another open file)
+    holds it.
+
+    The lock taken is the file's that is at ``path`` still: its holder removes it as it
+    lets go (:func:`_file_lock`), and a run that had opened it before would otherwise hold
+    the lock of a file no longer the source's, while a third run held the new one's.
+    """
+    import fcntl
+
+    while True:
+        try:
+            handle = path.open("a")
+        except OSError as exc:
+            raise HarvestError(f"cannot create the harvest lock {path}: {exc.strerror}") from exc
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return None
+        if _is_at(handle, path):
+            return handle
+        handle.close()  # removed by its holder as it let go: the lock is free, in a new file
+
+
+def _is_at(handle: TextIO, path: Path) -> bool:
+    """Whether the file open as ``handle`` is the one at ``path`` still."""
+    try:
+        return os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
+    except FileNotFoundError:
+        return False
 
 
 def _busy(store: Store, key: str) -> HarvestError:
