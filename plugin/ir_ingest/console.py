@@ -7,6 +7,7 @@ can be piped (``ir-ingest crosswalk FILE > record.json``).  Lines never wrap.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import signal
@@ -46,15 +47,32 @@ class _Output(Console):
         reader_gone()
 
 
-def output_lost(exc: OSError) -> NoReturn:
+def output_lost(exc: OSError, what: str = "the output") -> NoReturn:
     """End the process as one whose output could not be written (``export > records.jsonl``
     on a full disk): one line on stderr and status 1, as a run that failed, not a traceback.
     Stdout goes nowhere first, as for :func:`reader_gone`, so that the interpreter's last
     flush says nothing more."""
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     with contextlib.suppress(OSError):  # stderr on the full disk too: nothing is left to say
-        err.print(f"error: cannot write {exc.filename or 'the output'}: {exc.strerror}")
+        err.print(f"error: cannot write {exc.filename or what}: {exc.strerror}")
     raise SystemExit(1)
+
+
+def refuse_unwritable_stdout() -> None:
+    """End the process before any work, as :func:`output_lost` does, when stdout cannot be
+    written: closed (``>&-``) or open for reading only (``1<file``).  Closed, Python makes
+    ``sys.stdout`` None: the console wrote nothing without a word (``codes >&-`` exited 0),
+    export ended in a traceback (AttributeError), and the first file opened would have
+    been descriptor 1.  Read-only, the first line was a traceback (EBADF).
+
+    A write of nothing tells without writing: a pipe whose reader has gone is not refused
+    here (it is said, quietly, once there is something to write: :func:`reader_gone`).
+    """
+    try:
+        os.write(1, b"")
+    except OSError as exc:
+        if exc.errno == errno.EBADF:  # not /dev/full's ENOSPC: said when something is written
+            output_lost(exc, "to stdout (closed, or open for reading only)")
 
 
 def reader_gone() -> NoReturn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import signal
 import sqlite3
@@ -55,6 +56,25 @@ def test_output_to_a_full_disk_is_one_line_and_status_1(command: list[str]) -> N
     assert (shown.returncode, shown.stderr) == (
         1,
         "error: cannot write the output: No space left on device\n",
+    )
+
+
+@pytest.mark.parametrize("command", [["codes"], ["export"], ["--help"], ["report", "--list"]])
+@pytest.mark.parametrize("stdout", [">&-", "1</dev/null"])
+def test_stdout_closed_or_read_only_is_one_line_and_status_1(
+    command: list[str], stdout: str, tmp_path: Path
+) -> None:
+    """Closed, stdout had been written to nowhere without a word (``codes >&-`` exited 0),
+    or export ended in a traceback (AttributeError); read-only, each was a traceback."""
+    db = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
+    line = shlex.join([sys.executable, "-m", "ir_ingest", "--db", db, *command])
+    shown = subprocess.run(
+        ["sh", "-c", f"{line} {stdout}"], stderr=subprocess.PIPE, text=True, env=command_env()
+    )
+    assert (shown.returncode, shown.stderr) == (
+        1,
+        "error: cannot write to stdout (closed, or open for reading only): Bad file descriptor\n",
     )
 
 
@@ -257,6 +277,8 @@ def test_dash_as_the_output_file_is_stdout(db: str, oai_endpoint: str, tmp_path:
         ["report", "1", "--format", "json"],  # written whole, not through the console (a review)
         ["crosswalk", str(Path(__file__).parents[2] / "fixtures/records/mods/seed-chapter.xml")],
         ["check", "ENDPOINT", "--json"],
+        ["--help"],  # Click's own: it had exited 1
+        ["export", "--help"],
     ],
 )
 def test_output_to_a_reader_gone_ends_quietly(

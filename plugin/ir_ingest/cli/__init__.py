@@ -14,10 +14,12 @@ import errno
 import re
 import sys
 
+from typer._click.utils import PacifyFlushWrapper
+
 # Importing the command modules registers their commands, in the order --help lists them.
 from ir_ingest.cli import check, harvest, records, records_export, report, report_codes  # noqa: F401
 from ir_ingest.cli.common import app, stop_on_signals
-from ir_ingest.console import err, output_lost
+from ir_ingest.console import err, output_lost, reader_gone, refuse_unwritable_stdout
 from ir_ingest.errors import IngestError
 
 __all__ = ["GLOBAL_OPTIONS", "app", "global_first", "main"]
@@ -31,6 +33,7 @@ _EXAMPLES = {"--db": "sqlite:///ir-ingest.sqlite3", "--config": "ir-ingest.toml"
 def main() -> None:
     """Console-script entry point."""
     stop_on_signals()
+    refuse_unwritable_stdout()
     try:
         args = global_first(sys.argv[1:])
     except IngestError as exc:
@@ -38,6 +41,12 @@ def main() -> None:
         raise SystemExit(2) from exc  # as Typer exits for a usage error
     try:
         app(args=args)
+    except SystemExit as exc:
+        # Click ends a help its reader left (``--help | head -1``) with status 1, "a run
+        # failed", having put this wrapper on stdout: it is the reader gone, as elsewhere.
+        if exc.code == 1 and isinstance(sys.stdout, PacifyFlushWrapper):
+            reader_gone()
+        raise
     except OSError as exc:
         # A write there was no room for: stdout on a full disk (export > records.jsonl), a
         # quota, a file too big.  Click says a closed pipe itself; these were a traceback.
