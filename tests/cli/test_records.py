@@ -131,6 +131,25 @@ def test_import_by_identifier_fetches_the_record_from_the_endpoint(
     assert store_counts(db)["records"] == 1
 
 
+def test_import_by_identifier_that_fails_makes_no_store(
+    db: str, demo_records: list[ProvidedRecord]
+) -> None:
+    """An endpoint down, or without the record, had left a new, empty store behind; a store
+    that was there is kept, its records as they were."""
+    with serve_in_background(fixture_endpoint_app(demo_records)) as url:
+        missing = ["--db", db, "import", "--endpoint", url, "--identifier", "oai:nowhere:1"]
+        refused = runner.invoke(app, missing)
+    down = runner.invoke(app, [*missing[:4], url, *missing[5:]])  # its server gone
+    assert (refused.exit_code, down.exit_code) == (1, 1), refused.output + down.output
+    assert "idDoesNotExist" in refused.output
+    assert "Connection refused" in down.output
+    assert not Path(db.removeprefix("sqlite:///")).exists()
+
+    assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
+    assert runner.invoke(app, missing).exit_code == 1
+    assert store_counts(db)["records"] == 1, "the store that was there is kept"
+
+
 def test_import_of_a_record_deleted_at_the_source_names_it(
     db: str, demo_records: list[ProvidedRecord]
 ) -> None:

@@ -123,6 +123,14 @@ class Settings:
                 )
         return Store(self.db_url)
 
+    def store_if_any(self) -> Store | None:
+        """The store the options name, or ``None`` where it is a SQLite file not made yet:
+        for a look before the command has anything to put in it (``import --endpoint`` had
+        left an empty store behind when the endpoint was down)."""
+        from ir_ingest.store.engine import missing_sqlite_file
+
+        return None if missing_sqlite_file(self.db_url) is not None else self.store()
+
     def refuse_store_as_output(self, output: Path | None, option: str = "-o") -> None:
         """Refuse ``option`` (``-o``, ``--report``, a folder's ``--archive``) naming the
         store's own SQLite file (or one SQLite keeps beside it): ``export -o ir-ingest.sqlite3``

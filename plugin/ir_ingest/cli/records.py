@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from ir_ingest.documents import Sources
     from ir_ingest.entry import Entry
     from ir_ingest.oai.transport import TransportPolicy
-    from ir_ingest.store import Store
 
 
 RecordFile = Annotated[
@@ -172,8 +171,8 @@ def import_record(
             where = resolved(
                 settings.config(), Where(endpoint, prefix, None, crosswalk, repository)
             )
+            entries = _fetched(settings, where, identifier)
             with closing(settings.store()) as store:
-                entries = _fetched(store, where, identifier)
                 store.save_page(None, entries, None)
         else:
             assert file is not None  # said above
@@ -269,25 +268,36 @@ def _local_file(place: str, reads: str) -> Path:
     return Path(place)
 
 
-def _fetched(store: Store, where: Where, identifiers: list[str]) -> list[Entry]:
+def _fetched(settings: Settings, where: Where, identifiers: list[str]) -> list[Entry]:
     """GetRecord as ``where`` (:func:`resolved`) says: from its URL, or from a source of the
     config with the source's settings.  Without a prefix (given, or the source's), in the
     format the store holds the first record in, if it does: the richest offered (``auto``)
     could be another, whose copy the next harvest in the first would skip
-    (``store.richer_format_stored``)."""
-    from ir_ingest.oai.baseurl import repository_name
+    (``store.richer_format_stored``).  The store is not made for the look: a fetch that
+    fails has nothing to put in it."""
     from ir_ingest.oai.getrecord import fetch_by_identifiers
-    from ir_ingest.schema import record_id
 
-    held = store.get(record_id(where.repository or repository_name(where.url), identifiers[0]))
     return fetch_by_identifiers(
         where.url,
         identifiers,
-        prefix=where.prefix or (held.source.metadata_prefix if held else AUTO_PREFIX),
+        prefix=where.prefix or _held_format(settings, where, identifiers[0]) or AUTO_PREFIX,
         repository=where.repository,
         crosswalk=where.crosswalk,
         policy=_interactive(),
     )
+
+
+def _held_format(settings: Settings, where: Where, identifier: str) -> str | None:
+    """The format the store holds the record ``identifier`` of ``where`` in, if it does."""
+    from ir_ingest.oai.baseurl import repository_name
+    from ir_ingest.schema import record_id
+
+    store = settings.store_if_any()
+    if store is None:
+        return None
+    with closing(store):
+        held = store.get(record_id(where.repository or repository_name(where.url), identifier))
+    return held.source.metadata_prefix if held else None
 
 
 @app.command("crosswalk")
