@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import logging
 import os
 import signal
 import sys
@@ -40,7 +41,19 @@ if TYPE_CHECKING:
     from ir_ingest.store.run_reports import RunListed
 
 
-class _Output(Console):
+class _Terminal(Console):
+    """A console whose text is shown as text (:func:`~ir_ingest.report.render.visible`):
+    what it prints quotes harvested values (identifiers, titles, issue messages), which may
+    hold what a terminal obeys.  Rich's own control sequences (a progress bar's) are not
+    printed text."""
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        """:meth:`Console.print`, each text made visible first."""
+        shown = (render.visible(o) if isinstance(o, str) else o for o in objects)
+        super().print(*shown, **options)
+
+
+class _Output(_Terminal):
     """The console of stdout, which a reader may leave (see :func:`reader_gone`)."""
 
     def on_broken_pipe(self) -> None:
@@ -104,7 +117,27 @@ def write_out(text: str) -> None:
 # Printed text is harvested text: "[/i]" in a title is not Rich markup (it raised MarkupError)
 # and "[link=…]" must not become a terminal hyperlink (security audit).
 out = _Output(soft_wrap=True, emoji=False, markup=False, highlight=False)
-err = Console(stderr=True, soft_wrap=True, emoji=False, markup=False, highlight=False)
+err = _Terminal(stderr=True, soft_wrap=True, emoji=False, markup=False, highlight=False)
+
+
+class _ShownWarnings(logging.Handler):
+    """The library's warnings (a retry, a page salvaged, a list that goes on), a line each
+    on stderr as Python's last-resort handler had said them, but through :data:`err`: their
+    endpoint's words made visible (an OAI-PMH error's message, a resumption token quoted),
+    and put above a progress bar instead of through it."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            err.print(self.format(record))
+        except Exception:  # as logging's own handlers: said, never raised
+            self.handleError(record)
+
+
+def show_library_warnings() -> None:
+    """Say the ``ir_ingest`` loggers' warnings through :class:`_ShownWarnings` (once)."""
+    library = logging.getLogger("ir_ingest")
+    if not any(isinstance(handler, _ShownWarnings) for handler in library.handlers):
+        library.addHandler(_ShownWarnings(logging.WARNING))
 
 
 @contextmanager

@@ -6,6 +6,8 @@ import copy
 import gzip
 import json
 import os
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -749,3 +751,54 @@ def test_export_to_dev_stdout_writes_stdout_not_the_file_behind_it(db: str) -> N
         assert result.exit_code == 0, result.output
         assert len(_lines_of(result.stdout)) == 1
         assert result.stderr == "Exported 1 record\n"
+
+
+_OBEYED = "\x1b\x85\x9b\u202e"
+#: A record whose identifier and values carry what a terminal obeys: C1 controls (U+009B is
+#: CSI, ESC [ in one character; U+0085 a line break) and a right-to-left override.
+_TRAPPED = (
+    "<record><header><identifier>oai:x:1\x9b2J\u202e2:lave</identifier>"
+    "<datestamp>2024-01-01T00:00:00Z</datestamp></header><metadata>"
+    '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+    "<dc:title>A \u202etitle</dc:title><dc:date>when \x85\x9b2J</dc:date>"
+    "</oai_dc:dc></metadata></record>"
+)
+
+
+def test_harvested_text_reaches_the_terminal_shown_not_obeyed(db: str, tmp_path: Path) -> None:
+    """C1 controls and bidi overrides in an identifier, a title or a value an issue quotes
+    had reached the terminal raw, each command's text output alike."""
+    document = tmp_path / "traps.xml"
+    document.write_bytes(page("ListRecords", [_TRAPPED]))
+    with serve_in_background(scripted(lambda _: page("ListRecords", [_TRAPPED]))) as url:
+        harvested = runner.invoke(app, ["--db", db, "harvest", url, "--prefix", "oai_dc"])
+    explained = runner.invoke(app, ["crosswalk", str(document), "--explain"])
+    imported = runner.invoke(app, ["--db", db, "import", str(document)])
+    report = runner.invoke(app, ["--db", db, "report", "1"])
+    for result in (harvested, explained, imported, report):
+        assert result.exit_code == 0, result.output
+        shown = result.stdout + result.stderr
+        assert not set(_OBEYED) & set(shown), shown
+    for result in (harvested, explained, imported, report):
+        assert "oai:x:1\\x9b2J\\u202e2:lave" in result.stdout, result.stdout
+    assert "A \\u202etitle" in imported.stdout
+
+
+_WARNS = """
+import logging, sys
+from ir_ingest.cli import main
+sys.argv = ["ir-ingest", "--version"]
+try:
+    main()
+except SystemExit:
+    pass
+logging.getLogger("ir_ingest.oai.pages").warning("%s: badResumptionToken: %s", "u", "t\\x9b2J")
+"""
+
+
+def test_the_librarys_warnings_are_shown_not_obeyed() -> None:
+    """A retry's or a salvage's warning quotes what the endpoint said: Python's last-resort
+    handler had written it raw."""
+    said = subprocess.run([sys.executable, "-c", _WARNS], capture_output=True, text=True)
+    assert said.stderr == "u: badResumptionToken: t\\x9b2J\n"

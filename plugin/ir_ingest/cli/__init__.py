@@ -19,7 +19,13 @@ from typer._click.utils import PacifyFlushWrapper
 # Importing the command modules registers their commands, in the order --help lists them.
 from ir_ingest.cli import check, harvest, records, records_export, report, report_codes  # noqa: F401
 from ir_ingest.cli.common import app, stop_on_signals
-from ir_ingest.console import err, output_lost, reader_gone, refuse_unwritable_stdout
+from ir_ingest.console import (
+    err,
+    output_lost,
+    reader_gone,
+    refuse_unwritable_stdout,
+    show_library_warnings,
+)
 from ir_ingest.errors import IngestError
 
 __all__ = ["GLOBAL_OPTIONS", "app", "global_first", "main"]
@@ -34,6 +40,7 @@ def main() -> None:
     """Console-script entry point."""
     stop_on_signals()
     refuse_unwritable_stdout()
+    show_library_warnings()
     try:
         args = global_first(sys.argv[1:])
     except IngestError as exc:

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 #: Unicode's explicit bidirectional formatting characters (UAX #9 §2): the embeddings and
 #: overrides (LRE, RLE, LRO, RLO) that PDF closes, the isolates (LRI, RLI, FSI) that PDI does.
-_BIDI_FORMATTING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_FORMATTING = "\u202a-\u202e\u2066-\u2069"
+_BIDI_FORMATTING = re.compile(f"[{BIDI_FORMATTING}]")
 _OPENS_EMBEDDING = "\u202a\u202b\u202d\u202e"
 _OPENS_ISOLATE = "\u2066\u2067\u2068"
 _PDF, _PDI = "\u202c", "\u2069"
@@ -58,6 +59,20 @@ def bidi_closed(value: object) -> object:
             while closers.pop() != _PDI:
                 pass
     return value + "".join(reversed(closers))
+
+
+#: What a terminal obeys rather than shows: the C0 controls but tab and line feed (ESC
+#: begins a sequence that moves the cursor, recolours or retitles; CR writes over the
+#: line), DEL, the C1 controls (U+009B is CSI, ESC [ in one character), and the
+#: bidirectional embeddings, overrides and isolates (an override in a title had shown the
+#: identifier printed after it reversed).
+_OBEYED = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_FORMATTING}]")
+
+
+def visible(text: str) -> str:
+    """``text`` with each character a terminal would obey (:data:`_OBEYED`) written as
+    Python writes it in a string (``\\x9b``, ``\\u202e``): shown, not obeyed."""
+    return _OBEYED.sub(lambda found: found[0].encode("unicode_escape").decode("ascii"), text)
 
 
 _ENV = Environment(
@@ -134,7 +149,7 @@ def to_text(report: RunReport, again: str = "ir-ingest") -> str:
         lines.extend(
             f"  {code}: {help_.meaning if help_ else _UNKNOWN}" for code, help_ in explained
         )
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")  # a report file is read in a terminal too
 
 
 #: What a report says of a code the catalogue does not hold (one an older version emitted).
