@@ -129,8 +129,9 @@ def refuse_padded_url(url: str) -> None:
 
 def refuse_unsendable_url(url: str) -> None:
     """Refuse, with a :class:`UsageError`, a base URL padded (:func:`refuse_padded_url`) or
-    with a character inside that no URL holds as written (:func:`~ir_ingest.urls.
-    stray_character`), named, and the URL shown without its credentials.
+    with a character inside that no URL holds as written
+    (:func:`~ir_ingest.urls.stray_character`), named, and the URL shown without its
+    credentials.
 
     ``http://host/oai pmh`` had been asked for as typed (requests sent ``oai%20pmh``) and a
     failed run kept under the name with the space; ``urlsplit`` drops a tab or a line break
