@@ -200,6 +200,25 @@ def test_a_url_with_a_space_inside_is_refused_before_the_store(
     assert not (tmp_path / "cli.sqlite3").exists()
 
 
+@pytest.mark.parametrize(
+    "command", [["harvest"], ["check"], ["import", "--identifier", "x", "--endpoint"]]
+)
+def test_a_url_that_is_no_base_url_is_refused_before_the_store(
+    db: str, tmp_path: Path, command: list[str]
+) -> None:
+    """An ftp:// URL, or a request pasted whole, had been refused with the store made."""
+    result = runner.invoke(app, ["--db", db, *command, "ftp://127.0.0.1:9/oai"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "error: ftp://127.0.0.1:9/oai is no OAI-PMH base URL: it must begin with http:// or "
+        "https:// and name a host\n",
+    )
+    pasted = runner.invoke(app, ["--db", db, *command, "http://127.0.0.1:9/oai?verb=Identify"])
+    assert pasted.exit_code == 1
+    assert "is an OAI-PMH request, not a base URL: give http://127.0.0.1:9/oai" in pasted.stderr
+    assert not (tmp_path / "cli.sqlite3").exists()
+
+
 def test_mistakes_a_manager_makes_get_one_line_each(db: str, tmp_path: Path) -> None:
     exported = tmp_path / "old-export.jsonl"
     exported.write_text('{"id": "x"}\n', encoding="utf-8")

@@ -13,8 +13,9 @@ from ir_ingest.cli.output import write_text
 from ir_ingest.config import AUTO_PREFIX, is_auto
 from ir_ingest.console import err, harvest_progress, out, print_run
 from ir_ingest.errors import ConfigError, CrosswalkChoiceError, UsageError
+from ir_ingest.oai.baseurl import check_base_url
 from ir_ingest.report import render
-from ir_ingest.secrets import public_url, refuse_padded_url, refuse_unsendable_url
+from ir_ingest.secrets import public_url, refuse_padded_url
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -72,7 +73,7 @@ def resolved(config: Config, asked: Where) -> Where:
     if source is not None:
         return configured(source, asked.prefix, asked.set_spec, asked.crosswalk, asked.repository)
     if "://" in asked.url:  # a URL, not a name: refused before the store is made
-        refuse_unsendable_url(asked.url)
+        check_base_url(asked.url)
     source = config.source_at(asked.url, asked.set_spec)
     if source is not None:
         where = configured(source, asked.prefix, asked.set_spec, asked.crosswalk, asked.repository)
