@@ -52,6 +52,10 @@ def test_the_oai_arguments_go_and_the_endpoints_own_query_stays() -> None:
     # A value named like an argument is no argument: only the name before "=" counts.
     kept = "http://h.example/oai?x=verb&from2=1"
     assert without_oai_arguments(kept) == kept
+    # As written, the case of its scheme too: a GetRecord URL's records are kept under the
+    # name a harvest of its base URL gives them (urlunsplit had written "https://": new ids).
+    pasted = "HTTPS://H.example/oai?verb=GetRecord&identifier=oai:x:1&metadataPrefix=oai_dc"
+    assert without_oai_arguments(pasted) == repository_name("HTTPS://H.example/oai")
 
 
 def test_a_base_urls_name_is_without_fragment_empty_query_or_credentials() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from ir_ingest.errors import ConfigError
 from ir_ingest.secrets import public_url, refuse_unsendable_url
@@ -15,11 +15,12 @@ OAI_ARGUMENTS = frozenset(
 
 
 def without_oai_arguments(url: str) -> str:
-    """``url`` without its OAI-PMH arguments and fragment, the rest of its query as written
-    (an endpoint's own ``?apikey=…`` stays)."""
-    parts = urlsplit(url)
-    kept = [p for p in parts.query.split("&") if p and p.partition("=")[0] not in OAI_ARGUMENTS]
-    return urlunsplit(parts._replace(query="&".join(kept), fragment=""))
+    """``url`` without its OAI-PMH arguments and fragment, the rest as written (an endpoint's
+    own ``?apikey=…`` stays, and the case of the scheme, as :func:`plain_base_url` keeps it:
+    a GetRecord URL's records are named as a harvest of its base URL names them)."""
+    base, _, query = url.partition("#")[0].partition("?")
+    kept = [p for p in query.split("&") if p and p.partition("=")[0] not in OAI_ARGUMENTS]
+    return f"{base}?{'&'.join(kept)}" if kept else base
 
 
 def repository_name(url: str) -> str:
