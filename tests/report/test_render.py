@@ -361,6 +361,14 @@ def test_html_report_lists_unstored_and_invalid_records_first() -> None:
     assert listed == ["oai:x:4", "oai:x:2", "oai:x:1", "oai:x:3"]
 
 
+def test_the_html_report_may_load_nothing() -> None:
+    # Should a harvested value ever get past the escaping, the browser still fetches and runs
+    # nothing: the page's policy allows its own inline style only.
+    page = html.fromstring(render.to_html(hostile_report()))
+    (policy,) = page.findall(".//head/meta[@http-equiv='Content-Security-Policy']")
+    assert policy.get("content") == "default-src 'none'; style-src 'unsafe-inline'"
+
+
 def test_html_report_in_headless_chromium(tmp_path: Path) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
