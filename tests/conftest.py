@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import sys
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -50,6 +52,13 @@ def unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI must provide it: see .ci/run)")
     pytest.skip(reason)
+
+
+def ctrl_c_at_default() -> None:
+    """The ``preexec_fn`` of a process a test sends SIGINT: a test run started in the background
+    of a shell (``pytest &``) has SIGINT ignored, and ir-ingest keeps on ignoring it, as a
+    process started so must (tests/cli/test_common.py): the Ctrl-C would not stop it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def command_env() -> dict[str, str]:

@@ -13,7 +13,7 @@ from ir_ingest.cli import app
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.store import Store, source_key
 from tests.cli.conftest import runner
-from tests.conftest import command_env
+from tests.conftest import command_env, ctrl_c_at_default
 from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
 from tests.oai.test_kill import _wait_for_pages
 
@@ -38,7 +38,11 @@ def test_ctrl_c_stops_the_source_being_harvested_and_starts_no_other(tmp_path: P
         command = [sys.executable, "-m", "ir_ingest", "--db", db, "--config", str(config)]
         env = command_env()
         process = subprocess.Popen(
-            [*command, "harvest", "--all"], cwd=tmp_path, env=env, stderr=subprocess.PIPE
+            [*command, "harvest", "--all"],
+            cwd=tmp_path,
+            env=env,
+            stderr=subprocess.PIPE,
+            preexec_fn=ctrl_c_at_default,
         )
         _wait_for_pages(store, source_key(first, "oai_dc", None), 3, process)
         process.send_signal(signal.SIGINT)

@@ -27,7 +27,7 @@ from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Store, source_key
 from tests.cli.conftest import runner, store_counts, titles_only
-from tests.conftest import SEED_CHAPTER, command_env, misspelt_crosswalk
+from tests.conftest import SEED_CHAPTER, command_env, ctrl_c_at_default, misspelt_crosswalk
 from tests.oai.faults import FaultPlan, faulty_endpoint
 from tests.oai.scripted import identify, page, record, scripted
 
@@ -358,8 +358,7 @@ def test_reprocess_crosswalk_naming_no_crosswalk_is_a_usage_error(db: str) -> No
 
 
 def _serve_demo(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
-    """``ir-ingest demo --serve`` as a process, Ctrl-C its own (a test run in the background
-    of a shell has it ignored, and the process keeps what it was started with)."""
+    """``ir-ingest demo --serve`` as a process, Ctrl-C its own (see ``ctrl_c_at_default``)."""
     return subprocess.Popen(
         [sys.executable, "-m", "ir_ingest", "demo", "--serve", *args],
         cwd=tmp_path,
@@ -367,7 +366,7 @@ def _serve_demo(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=ctrl_c_at_default,
     )
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.store import Store, source_key
-from tests.conftest import command_env
+from tests.conftest import command_env, ctrl_c_at_default
 from tests.oai.faults import (
     FaultPlan,
     assert_every_record_once,
@@ -181,7 +181,11 @@ def test_ctrl_c_says_how_to_go_on_and_the_same_command_does(
     plan = FaultPlan(batch_size=10, latency=0.05)
     with serve_in_background(faulty_endpoint(records, plan)) as url:
         process = subprocess.Popen(
-            _harvest_command(db, url, *options), cwd=tmp_path, env=env, stderr=subprocess.PIPE
+            _harvest_command(db, url, *options),
+            cwd=tmp_path,
+            env=env,
+            stderr=subprocess.PIPE,
+            preexec_fn=ctrl_c_at_default,
         )
         _wait_for_pages(store, source_key(url, "oai_dc", None), 3, process)
         children = _children(process.pid)
@@ -232,6 +236,7 @@ def test_a_second_signal_during_the_stop_ends_the_harvest_at_once(
             cwd=tmp_path,
             env=env,
             stderr=subprocess.PIPE,
+            preexec_fn=ctrl_c_at_default,
         )
         _wait_for_pages(store, source_key(url, "oai_dc", None), 3, process)
         (child,) = _children(process.pid)
