@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -59,6 +61,29 @@ def ctrl_c_at_default() -> None:
     of a shell (``pytest &``) has SIGINT ignored, and ir-ingest keeps on ignoring it, as a
     process started so must (tests/cli/test_common.py): the Ctrl-C would not stop it."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """``path``, a file or a folder, read-only for the block: bind-mounted read-only over itself
+    where the tests run as root, as in CI (root writes whatever the permissions say); its write
+    permission taken away for another user."""
+    if os.geteuid() != 0:
+        mode = path.stat().st_mode
+        path.chmod(mode & ~0o222)
+        try:
+            yield
+        finally:
+            path.chmod(mode)
+        return
+    bound = subprocess.run(["mount", "--bind", path, path], capture_output=True, text=True)
+    if bound.returncode != 0:
+        unavailable(f"root writes anywhere, and no read-only mount can be made: {bound.stderr}")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", path], check=True, capture_output=True)
+        yield
+    finally:
+        subprocess.run(["umount", path], check=True)
 
 
 def command_env() -> dict[str, str]:

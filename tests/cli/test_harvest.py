@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import shutil
 import signal
@@ -27,7 +26,13 @@ from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Store, source_key
 from tests.cli.conftest import runner, store_counts, titles_only
-from tests.conftest import SEED_CHAPTER, command_env, ctrl_c_at_default, misspelt_crosswalk
+from tests.conftest import (
+    SEED_CHAPTER,
+    command_env,
+    ctrl_c_at_default,
+    misspelt_crosswalk,
+    read_only,
+)
 from tests.oai.faults import FaultPlan, faulty_endpoint
 from tests.oai.scripted import identify, page, record, scripted
 
@@ -712,7 +717,7 @@ def test_a_report_or_folder_over_the_store_is_refused_and_the_store_kept(
      ("old.html", "cannot be written to")],
 )  # fmt: skip
 def test_a_report_that_cannot_be_written_is_refused_before_the_run(
-    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, said: str
+    db: str, tmp_path: Path, name: str, said: str
 ) -> None:
     # A harvest stored everything, then ended as a failure: "cannot write …: Permission denied".
     report = tmp_path / name
@@ -720,14 +725,9 @@ def test_a_report_that_cannot_be_written_is_refused_before_the_run(
     unwritable = report.parent if report.parent != tmp_path else report
     if unwritable == report:
         report.write_text("")
-    real_access = os.access  # as root every file can be written: the test says which not
-
-    def access(path: str | Path, mode: int) -> bool:
-        return not (mode & os.W_OK and Path(path) == unwritable) and real_access(path, mode)
-
-    monkeypatch.setattr(os, "access", access)
     url = "http://127.0.0.1:9/oai"  # refuses connections: a run would fail, not this check
-    result = runner.invoke(app, ["--db", db, "harvest", url, "--report", str(report)])
+    with read_only(unwritable):
+        result = runner.invoke(app, ["--db", db, "harvest", url, "--report", str(report)])
     assert result.exit_code == 2, result.output
     assert f"{report} {said.format(folder=report.parent)}" in result.output
     assert not (tmp_path / "cli.sqlite3").exists(), "refused before the store was opened"

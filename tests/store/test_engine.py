@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import socket
-import subprocess
 import threading
 from typing import TYPE_CHECKING
 
@@ -16,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from ir_ingest.errors import StoreError
 from ir_ingest.store import Store, redact_url, source_key
 from ir_ingest.store.engine import is_in_memory, missing_sqlite_file, store_files
-from tests.conftest import POSTGRES_URL, unavailable
+from tests.conftest import POSTGRES_URL, read_only, unavailable
 from tests.store.test_store import REPO, _entry
 
 if TYPE_CHECKING:
@@ -47,32 +45,14 @@ def test_an_unusable_database_url_is_a_clear_error(tmp_path: Path) -> None:
 @pytest.fixture
 def read_only_folder(tmp_path: Path) -> Iterator[Path]:
     """A folder holding a store (its records written, then closed) that can no longer be
-    written in: a tmpfs remounted read-only (a backup's mount) where the tests run as root, as
-    they do in CI; for another user, the folder's write permission taken away."""
+    written in (a backup's mount)."""
     folder = tmp_path / "backup"
     folder.mkdir()
-    root = os.geteuid() == 0
-    mounted = root and _mount(["-t", "tmpfs", "-o", "size=8m", "tmpfs", str(folder)])
-    if root and not mounted:
-        pytest.skip("root ignores folder permissions, and no tmpfs could be mounted here")
-    try:
-        store = Store(f"sqlite:///{folder}/ir.sqlite3")
-        store.save_page(None, [_entry("oai:kept")], None)
-        store.close()
-        if mounted:
-            assert _mount(["-o", "remount,ro", str(folder)])
-        else:
-            folder.chmod(0o555)
+    store = Store(f"sqlite:///{folder}/ir.sqlite3")
+    store.save_page(None, [_entry("oai:kept")], None)
+    store.close()
+    with read_only(folder):
         yield folder
-    finally:
-        if mounted:
-            subprocess.run(["umount", str(folder)], check=True)
-        else:
-            folder.chmod(0o755)
-
-
-def _mount(arguments: list[str]) -> bool:
-    return subprocess.run(["mount", *arguments], capture_output=True).returncode == 0
 
 
 def test_a_store_in_a_folder_that_cannot_be_written_says_how_to_read_it(
