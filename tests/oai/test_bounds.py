@@ -51,11 +51,13 @@ def test_an_incremental_run_with_a_date_only_until_sends_one_granularity(store: 
     records = synthetic_records(5)
     _run(store, FaultPlan(), records)
     plan = FaultPlan()
-    report = _run(store, plan, records, until_date="2030-01-01")
+    # After the incremental from, which is now: a fixed day would be refused once it is past.
+    until = (datetime.now(UTC) + timedelta(days=400)).strftime("%Y-%m-%d")
+    report = _run(store, plan, records, until_date=until)
     assert report.status == "completed"
     query = plan.queries()[0]
     assert _sent(query, "from").endswith("Z"), "the incremental from is at seconds granularity"
-    assert _sent(query, "until") == "2030-01-01T23:59:59Z"
+    assert _sent(query, "until") == f"{until}T23:59:59Z"
 
 
 @pytest.mark.parametrize(
