@@ -76,6 +76,8 @@ def _host_from_titles(
     """Fill ``host`` from the one title or citation of ``titles`` (found in ``path``) that is
     no link and no meeting (a paper's); several, or none, leave it as it is."""
     titles = [t for t in titles if not _LINK.match(t)]
+    if not titles:
+        return
     if type_uri in _EVENT_PART_TYPES:
         titles = [t for t in titles if not _conference(applied, t, path)]
     if len(titles) == 1 and not host.get("title"):
@@ -102,14 +104,11 @@ def host_from_relation(applied: Applied) -> None:
     ``extra`` and an info issue says the host was read from it.
     """
     data = applied.data
+    relations = data.get("extra", {}).get(RELATION)
     type_uri = (data.get("resource_type") or {}).get("uri")
-    if type_uri not in PART_TYPES or (data.get("host") or {}).get("title"):
+    if not relations or type_uri not in PART_TYPES or (data.get("host") or {}).get("title"):
         return
-    titles = [
-        text
-        for text in data.get("extra", {}).get(RELATION, [])
-        if ";" not in text and not _is_date(text)
-    ]
+    titles = [text for text in relations if ";" not in text and not _is_date(text)]
     host = data.setdefault("host", {})
     _host_from_titles(applied, host, type_uri, titles, RELATION)
     host_type(applied, host, type_uri)
