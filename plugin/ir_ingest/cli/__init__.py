@@ -17,7 +17,15 @@ import sys
 from typer._click.utils import PacifyFlushWrapper
 
 # Importing the command modules registers their commands, in the order --help lists them.
-from ir_ingest.cli import check, harvest, records, records_export, report, report_codes  # noqa: F401
+from ir_ingest.cli import (  # noqa: F401
+    check,
+    demo,
+    harvest,
+    records,
+    records_export,
+    report,
+    report_codes,
+)
 from ir_ingest.cli.common import app, stop_on_signals
 from ir_ingest.console import (
     err,
