@@ -1,4 +1,4 @@
-"""The commands that run a harvest or a reprocess: demo, harvest, reprocess."""
+"""The commands that run a harvest or a reprocess: harvest (one source, or --all), reprocess."""
 
 from __future__ import annotations
 
