@@ -17,6 +17,7 @@ import logging
 import os
 import time
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -28,6 +29,8 @@ from ir_ingest.store.engine import sqlite_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+
+    from sqlalchemy import Connection
 
     from ir_ingest.store.store import Store
 
@@ -46,9 +49,7 @@ def source_lock(store: Store, key: str, wait: float = WAIT) -> Iterator[None]:
     another run still holds it after ``wait`` seconds."""
     dialect = store.engine.dialect.name
     if dialect == "postgresql":
-        digest = hashlib.sha256(key.encode()).digest()
-        lock_id = int.from_bytes(digest[:8], "big", signed=True)
-        with _advisory_lock(store, lock_id, key, wait):
+        with _advisory_lock(store, key, wait):
             yield
         return
     path = _lock_file(store, key)
@@ -112,18 +113,26 @@ def _tried(attempt: Callable[[], bool], wait: float) -> bool:
     return True
 
 
+def _advisory_lock_id(schema: str | None, key: str) -> int:
+    """The advisory lock of source ``key`` in the store whose tables are in ``schema``.
+
+    A database's advisory locks are the whole database's: two stores in two schemas of one
+    database (staging and production) had shared each source's lock, a harvest into one
+    refusing the other's.  The default schema's lock is the key's alone, as it was before, so
+    that a harvest an older ir-ingest runs meanwhile still holds the same one.
+    """
+    named = key if schema in (None, "public") else f"{schema}\0{key}"  # no identifier holds NUL
+    digest = hashlib.sha256(named.encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
 @contextmanager
-def _advisory_lock(store: Store, lock_id: int, key: str, wait: float) -> Iterator[None]:
+def _advisory_lock(store: Store, key: str, wait: float) -> Iterator[None]:
     conn = store.engine.connect()
     released = False
-
-    def attempt() -> bool:
-        taken = conn.execute(text("select pg_try_advisory_lock(:id)"), {"id": lock_id}).scalar()
-        conn.commit()
-        return bool(taken)
-
     try:
-        if not _tried(attempt, wait):
+        lock_id = _advisory_lock_id(conn.execute(text("select current_schema()")).scalar(), key)
+        if not _tried(partial(_try_advisory_lock, conn, lock_id), wait):
             released = True  # nothing of ours to release
             raise _busy(store, key)
         yield
@@ -140,6 +149,12 @@ def _advisory_lock(store: Store, lock_id: int, key: str, wait: float) -> Iterato
             # next harvest of this source in this process would take it again, re-entrantly.
             conn.invalidate()
         conn.close()
+
+
+def _try_advisory_lock(conn: Connection, lock_id: int) -> bool:
+    taken = conn.execute(text("select pg_try_advisory_lock(:id)"), {"id": lock_id}).scalar()
+    conn.commit()
+    return bool(taken)
 
 
 @contextmanager
