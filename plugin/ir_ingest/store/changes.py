@@ -16,6 +16,7 @@ import msgspec
 from sqlalchemy import bindparam, select
 
 from ir_ingest.store import tables as t
+from ir_ingest.store.page_sql import in_parts
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -92,7 +93,9 @@ def note_changes(conn: Connection, updated: dict[str, Entry]) -> None:
     """
     if not updated:
         return
-    rows = conn.execute(_STORED_JSON, {"ids": list(updated)}).all()
+    rows = (
+        row for part in in_parts(list(updated)) for row in conn.execute(_STORED_JSON, {"ids": part})
+    )
     for rid, old_json in rows:
         entry = updated[rid]
         if entry.record is None or old_json is None:

@@ -16,6 +16,8 @@ from ir_ingest.store import tables as t
 from ir_ingest.store.bulk import BulkStatement, bulk_insert
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from ir_ingest.store.copies import StoredCopy
 
 # metadata_prefix is rewritten too: a record harvested again in another format is that
@@ -108,6 +110,19 @@ def _fill_superseded() -> BulkStatement:
 #: later run that found it unchanged).
 CURRENT = b""
 FILL_SUPERSEDED = _fill_superseded()
+
+
+#: Record ids one read of a page asks for at most: each is a parameter of its statement, and
+#: psycopg sends at most 65,535, SQLite builds take 32,766 (Debian's 250,000).  A page is a
+#: harvest's hundred records, but ``import`` stores a whole document as one (a collection of
+#: 65,536 had failed on PostgreSQL).
+IDS_PER_READ = 10_000
+
+
+def in_parts(ids: list[str]) -> Iterator[list[str]]:
+    """``ids`` in parts of :data:`IDS_PER_READ`, each for one statement's expanding IN list."""
+    for start in range(0, len(ids), IDS_PER_READ):
+        yield ids[start : start + IDS_PER_READ]
 
 
 @cache  # one of the four column tuples above, compiled once per dialect
