@@ -270,6 +270,22 @@ def test_repeated_records_and_the_sweep(any_store: Store) -> None:
     assert sorted(stored) == ["oai:1", "oai:2", "oai:3"]
 
 
+@pytest.mark.parametrize("any_db_url", ["postgres"], indirect=True)
+def test_a_page_of_more_identifiers_than_a_statement_takes_parameters(any_store: Store) -> None:
+    # An endpoint may send its whole list in one answer: a sweep's ListIdentifiers page, or a
+    # ListRecords page sent again after a recovery, of more than 65,535 records had failed on
+    # PostgreSQL ("number of parameters must be between 0 and 65535"), and with it the run.
+    run_id = any_store.begin_run(REPO, "oai_dc")
+    failed = _entry("oai:2", title=None, issues=[Issue("xml.malformed", "x", Severity.ERROR)])
+    stored = [_entry("oai:1"), failed, _entry("oai:3")]
+    any_store.save_page(run_id, stored, None)
+    listed = [f"oai:{n}" for n in range(1, 65_537)]
+    page = [dataclasses.replace(stored[0].harvested, identifier=i) for i in listed]
+    assert any_store.received_in_run(run_id, page) == {"oai:1", "oai:2", "oai:3"}
+    any_store.mark_swept(run_id, REPO, listed)
+    assert any_store.not_swept(run_id, REPO, "oai_dc", None) == []
+
+
 def test_one_page_may_carry_the_same_record_more_than_once(any_store: Store) -> None:
     page = [_entry("oai:1"), _entry("oai:1", title="Changed"), _entry("oai:1", deleted=True)]
     assert _save(any_store, *page) == [Outcome.CREATED, Outcome.UPDATED, Outcome.DELETED]

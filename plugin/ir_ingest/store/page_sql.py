@@ -112,10 +112,10 @@ CURRENT = b""
 FILL_SUPERSEDED = _fill_superseded()
 
 
-#: Record ids one read of a page asks for at most: each is a parameter of its statement, and
-#: psycopg sends at most 65,535, SQLite builds take 32,766 (Debian's 250,000).  A page is a
-#: harvest's hundred records, but ``import`` stores a whole document as one (a collection of
-#: 65,536 had failed on PostgreSQL).
+#: Record ids (or identifiers) one statement about a page asks for at most: each is a
+#: parameter, and psycopg sends at most 65,535, SQLite builds take 32,766 (Debian's 250,000).
+#: A page is mostly a hundred records, but ``import`` stores a whole document as one, and an
+#: endpoint may send its whole list in one answer (more than 65,535 had failed on PostgreSQL).
 IDS_PER_READ = 10_000
 
 

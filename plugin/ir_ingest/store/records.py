@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ir_ingest.entry import HarvestedRecord, Issue, Severity, stored_datestamp
@@ -18,6 +18,7 @@ from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
 from ir_ingest.store.checkpoints import write_checkpoint
 from ir_ingest.store.engine import database_words, redact_url
+from ir_ingest.store.page_sql import in_parts
 from ir_ingest.store.pagewrite import PageWriter
 from ir_ingest.store.run_reports import write_progress_counts
 
@@ -137,16 +138,19 @@ class StoreRecords:
         wanted = {record_id(h.repository, h.identifier): h for h in harvested}
         if not wanted:
             return set()
-        query = select(t.records.c.id, t.records.c.datestamp).where(
-            t.records.c.id.in_(list(wanted)), t.records.c.run_id == run_id
-        )
-        r = t.rejects.c
+        c, r = t.records.c, t.rejects.c
+        query = select(c.id, c.datestamp).where(c.id.in_(bindparam("ids")), c.run_id == run_id)
         rejected = select(r.repository, r.oai_identifier, r.datestamp).where(
-            r.run_id == run_id, r.oai_identifier.in_([h.identifier for h in wanted.values()])
+            r.run_id == run_id, r.oai_identifier.in_(bindparam("ids"))
         )
+        identifiers = [h.identifier for h in wanted.values()]
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-            reject_rows = conn.execute(rejected).all()
+            rows = [
+                row for ids in in_parts(list(wanted)) for row in conn.execute(query, {"ids": ids})
+            ]
+            reject_rows = [
+                row for ids in in_parts(identifiers) for row in conn.execute(rejected, {"ids": ids})
+            ]
         seen = {
             wanted[rid].identifier
             for rid, stamp in rows
@@ -241,10 +245,10 @@ class StoreRecords:
     def mark_swept(self, run_id: int, repository: str, identifiers: Iterable[str]) -> None:
         """Note that a ListIdentifiers sweep of ``run_id`` found these records at the source."""
         ids = [record_id(repository, identifier) for identifier in identifiers]
+        swept = update(t.records).where(t.records.c.id.in_(bindparam("ids")))
         with self.engine.begin() as conn:
-            conn.execute(
-                update(t.records).where(t.records.c.id.in_(ids)).values(swept_run_id=run_id)
-            )
+            for part in in_parts(ids):
+                conn.execute(swept.values(swept_run_id=run_id), {"ids": part})
 
     def not_swept(
         self, run_id: int, repository: str, prefix: str, set_spec: str | None
