@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 from bench.corpus import CORPUS
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import OperationalError
 
 from ir_ingest.crosswalk import catalog, lookups
@@ -161,3 +161,21 @@ def isolated_crosswalks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     catalog.registry.cache_clear()
     lookups.tables_changed()
+
+
+def interrupt_after_first_page(store: Store) -> None:
+    """Send this process SIGINT (Ctrl-C) once the first page a run commits is committed, as
+    its connection goes back to the pool: before the run has counted it in its report."""
+    armed: list[bool] = []
+
+    def after_execute(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.startswith("UPDATE harvest_runs SET progress_counts"):  # a page's last
+            armed.append(True)
+
+    def checked_in(*args: object) -> None:
+        if armed and armed.pop():
+            event.remove(store.engine, "checkin", checked_in)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    event.listen(store.engine, "after_cursor_execute", after_execute)
+    event.listen(store.engine, "checkin", checked_in)

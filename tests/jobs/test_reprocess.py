@@ -19,7 +19,7 @@ from ir_ingest.report import render
 from ir_ingest.schema import record_id
 from ir_ingest.store import source_key
 from ir_ingest.store.lock import source_lock
-from tests.conftest import misspelt_crosswalk
+from tests.conftest import interrupt_after_first_page, misspelt_crosswalk
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -347,6 +347,21 @@ def test_an_interrupted_reprocess_is_kept_as_failed(store: Store) -> None:
     assert failed["status"] == "failed"
     assert failed["error"] == "KeyboardInterrupt: interrupted (Ctrl-C)"
     assert failed["repository"] == "all sources"
+
+
+def test_a_reprocess_stopped_just_after_a_batch_is_stored_keeps_its_counts(store: Store) -> None:
+    # As a harvest stopped between a page's commit and its counting: kept failed with 0
+    # records, the counts committed with the batch cleared.
+    harvested = HarvestedRecord("urn:test", "oai:x:1", "2024-01-01", "oai_dc", RAW)
+    store.save_page(None, [process(harvested)], None)
+    interrupt_after_first_page(store)
+    with pytest.raises(KeyboardInterrupt):
+        reprocess(store)
+    (listed,) = store.list_runs(1)
+    assert (listed.status, listed.records) == ("failed", 1)
+    kept = store.run_report(listed.id)
+    assert kept is not None
+    assert kept["counts"]["unchanged"] == 1
 
 
 def test_a_reprocess_ends_killed_reprocess_runs_of_any_scope(store: Store) -> None:

@@ -24,6 +24,7 @@ from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import Store, source_key
 from ir_ingest.store import tables as t
 from ir_ingest.store.lock import source_lock
+from tests.conftest import interrupt_after_first_page
 from tests.oai.faults import failing_endpoint
 from tests.oai.scripted import error, page, record, scripted
 
@@ -553,3 +554,21 @@ def test_an_interrupt_the_store_cannot_record_is_still_the_interrupt(
         run_harvest(oai_endpoint, "oai_dc", store=store, on_page=interrupt)
     notes = getattr(caught.value, "__notes__", [])
     assert any("cannot close run 1 as failed" in note for note in notes), notes
+
+
+def test_a_run_stopped_just_after_a_page_is_stored_keeps_that_pages_counts(
+    oai_endpoint: str, store: Store
+) -> None:
+    # Ctrl-C (or a job runner's SIGTERM) in the moment between a page's commit and its counting
+    # in the run's report: the run was kept failed with the counts of the pages before it, and
+    # the counts committed with the page cleared, so that `report --list` counted 0 records of
+    # the 10 the run had stored.
+    interrupt_after_first_page(store)
+    with pytest.raises(KeyboardInterrupt):
+        run_harvest(oai_endpoint, "oai_dc", store=store)
+    assert store.counts()["records"] == 10, "its first page, then the signal"
+    (listed,) = store.list_runs(1)
+    assert (listed.status, listed.records) == ("failed", 10)
+    kept = store.run_report(listed.id)
+    assert kept is not None
+    assert sum(kept["counts"].values()) == 10

@@ -41,7 +41,7 @@ from ir_ingest.jobs.crosswalk_choice import COMMAND_LINE, Chooser, check_choices
 from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.oai.records import UNIDENTIFIED, set_specs, unwrap
 from ir_ingest.pipeline import process
-from ir_ingest.report.keeper import ProgressKeeper
+from ir_ingest.report.keeper import ProgressKeeper, count_committed
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import source_key
 from ir_ingest.store.lock import locks_sources, source_lock
@@ -111,6 +111,7 @@ def reprocess(
             choose.report(report)
         except BaseException as exc:
             report.fail(exc)
+            count_committed(store, report)
             store.finish_run(run_id, "failed", report.to_dict(), report.error)
             raise
         report.finish("completed")

@@ -44,6 +44,7 @@ from ir_ingest.oai.plan import (
 from ir_ingest.oai.store_pages import harvest_windows
 from ir_ingest.oai.sweep import sweep
 from ir_ingest.oai.windows import MAX_PARALLEL, WINDOW_SIZES
+from ir_ingest.report.keeper import count_committed
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Store, default_db_url, source_key
 from ir_ingest.store.lock import locks_sources, source_lock
@@ -317,6 +318,7 @@ def _close_failed(
     _note_retries(report, client)
     report.fail(exc)
     try:
+        count_committed(store, report)
         store.finish_run(report.run_id, "failed", report.to_dict(), report.error)
     except StoreError as refused:
         # What stopped the run (Ctrl-C and its exit status, the endpoint's error) is what the

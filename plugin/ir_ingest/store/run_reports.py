@@ -14,9 +14,11 @@ from datetime import datetime  # noqa: TC003  # dataclass fields
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
+from ir_ingest.errors import StoreError
 from ir_ingest.store import tables as t
-from ir_ingest.store.engine import aware
+from ir_ingest.store.engine import aware, database_words
 
 __all__ = ["RunListed", "RunShown", "RunsOf", "StoreRunReports", "write_progress_counts"]
 
@@ -207,6 +209,18 @@ class StoreRunReports:
             raw = conn.execute(query).scalar()
         loaded: dict[str, Any] | None = json.loads(raw) if raw else None
         return loaded
+
+    def committed_counts(self, run_id: int) -> dict[str, int] | None:
+        """The counts per outcome a running run committed with its last page (None: it has
+        committed none, or has finished); :class:`StoreError` when the store cannot say."""
+        query = select(t.harvest_runs.c.progress_counts).where(t.harvest_runs.c.id == run_id)
+        try:
+            with self.engine.connect() as conn:
+                progress = conn.execute(query).scalar()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot read run {run_id}'s counts: {database_words(exc)}") from exc
+        committed: dict[str, int] | None = json.loads(progress) if progress else None
+        return committed
 
 
 #: A running run's counts (``harvest_runs.progress_counts``), built once: built for each page,
