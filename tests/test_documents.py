@@ -175,6 +175,30 @@ def test_file_import_of_a_listrecords_response_reads_every_record(tmp_path: Path
     assert titles == ["T1", "T2", "T3"]
 
 
+def test_a_deletion_whose_header_names_no_identifier_is_refused(tmp_path: Path) -> None:
+    # Stored, it had been a tombstone of oai_identifier "" (export: a deletion of nothing, which
+    # every import of such a file named alike); a harvest keeps such a record as a reject.
+    live = (
+        "<record><header><identifier>oai:x:1</identifier><datestamp>2024-01-01</datestamp>"
+        '</header><metadata><oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>T</dc:title></oai_dc:dc>'
+        "</metadata></record>"
+    )
+    deleted = (
+        '<record><header status="deleted"><identifier> </identifier>'
+        "<datestamp>2024-01-02</datestamp></header></record>"
+    )
+    path = tmp_path / "page.xml"
+    path.write_text(
+        f'<OAI-PMH xmlns="{OAI}"><request>https://repo.example/oai</request><ListRecords>'
+        f"{live}{deleted}</ListRecords></OAI-PMH>",
+        encoding="utf-8",
+    )
+    with pytest.raises(XMLError, match="names no identifier") as refused:
+        read_file(path)
+    assert refused.value.code == "oai.no_identifier"
+
+
 @pytest.mark.parametrize(
     ("request_text", "repository"),
     [

@@ -136,7 +136,8 @@ CODES: dict[str, CodeHelp] = {
     ),
     "oai.no_identifier": CodeHelp(
         "the record's header has no <identifier>, so the record cannot be tracked; it is kept "
-        "raw as a reject (failed), under a name made from its XML, and reprocess skips it",
+        "raw as a reject (failed), under a name made from its XML, and reprocess skips it; "
+        "import refuses a document with a deletion that names none",
         "ask the endpoint's owner to fix the header; the next harvest that receives it with "
         "an identifier stores it",
     ),

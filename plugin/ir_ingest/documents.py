@@ -288,6 +288,15 @@ def _harvested(
             set_specs=set_specs(header),
             deleted=deleted,
         )
+    if deleted and not base.identifier:
+        # Nothing names the record it deletes: stored, it was a tombstone of identifier "", a
+        # deletion of nothing in every export (a harvest keeps such a record as a reject).
+        raise XMLError(
+            "a deleted record's header names no identifier (its datestamp: "
+            f"{base.datestamp or 'none'}): which record it deletes cannot be told",
+            code="oai.no_identifier",
+            source=name,
+        )
     if metadata is None:
         if not deleted:
             raise XMLError(
