@@ -815,3 +815,15 @@ def test_rejects_are_listed_and_read_back_with_their_runs_format(any_store: Stor
     assert any_store.list_rejects("https://other.example/oai") == []
     any_store.drop_rejects([key for key, *_ in listed])
     assert [row[2] for row in any_store.list_rejects()] == ["skip:2"]
+
+
+@pytest.mark.parametrize("any_db_url", ["postgres"], indirect=True)
+def test_more_rejects_than_a_statement_takes_parameters_are_forgotten(any_store: Store) -> None:
+    # Rejects have no key: a record that fails at every --full run keeps one more each time,
+    # and reprocess forgets all of a settled record's at once.  More than 65,535 had failed on
+    # PostgreSQL ("number of parameters must be between 0 and 65535"), and the reprocess.
+    failed = [Issue("xml.malformed", "bad", Severity.ERROR)]
+    any_store.save_page(None, [_entry("oai:1", title=None, issues=failed)], None)
+    [(key, *_)] = any_store.list_rejects()
+    any_store.drop_rejects([key, *range(key + 1, key + 65_536)])
+    assert any_store.list_rejects() == []

@@ -8,7 +8,7 @@ own once per database.
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import bindparam, case, func, literal_column, null, select, update
 
@@ -112,14 +112,16 @@ CURRENT = b""
 FILL_SUPERSEDED = _fill_superseded()
 
 
-#: Record ids (or identifiers) one statement about a page asks for at most: each is a
+_Id = TypeVar("_Id", str, int)
+
+#: Record ids (or identifiers, or keys) one statement about a page asks for at most: each is a
 #: parameter, and psycopg sends at most 65,535, SQLite builds take 32,766 (Debian's 250,000).
 #: A page is mostly a hundred records, but ``import`` stores a whole document as one, and an
 #: endpoint may send its whole list in one answer (more than 65,535 had failed on PostgreSQL).
 IDS_PER_READ = 10_000
 
 
-def in_parts(ids: list[str]) -> Iterator[list[str]]:
+def in_parts(ids: list[_Id]) -> Iterator[list[_Id]]:
     """``ids`` in parts of :data:`IDS_PER_READ`, each for one statement's expanding IN list."""
     for start in range(0, len(ids), IDS_PER_READ):
         yield ids[start : start + IDS_PER_READ]

@@ -239,8 +239,10 @@ class StoreRecords:
         wanted = list(keys)
         if not wanted:
             return
+        forgotten = delete(t.rejects).where(t.rejects.c.pk.in_(bindparam("keys")))
         with self.engine.begin() as conn:
-            conn.execute(delete(t.rejects).where(t.rejects.c.pk.in_(wanted)))
+            for part in in_parts(wanted):
+                conn.execute(forgotten, {"keys": part})
 
     def mark_swept(self, run_id: int, repository: str, identifiers: Iterable[str]) -> None:
         """Note that a ListIdentifiers sweep of ``run_id`` found these records at the source."""
