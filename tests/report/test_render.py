@@ -270,8 +270,9 @@ def test_reports_say_since_when_a_run_is_running_and_when_its_end_is_unknown() -
     # A killed run the next harvest marked failed: its report kept no end.
     killed = _timed("failed", None)
     assert (
-        "Time: started 2024-05-01T10:00:00+00:00; its end was not recorded, and its counts are "
-        "those kept up to 5 s before it stopped\n"
+        "Time: started 2024-05-01T10:00:00+00:00; its end was not recorded: its counts are "
+        "those of the pages it stored, and the records it lists those kept up to 5 s before it "
+        "stopped\n"
     ) in render.to_text(killed)
 
 

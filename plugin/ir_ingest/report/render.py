@@ -168,10 +168,12 @@ def when(report: RunReport) -> str:
         return f"running since {report.started_at}"
     took = report.duration()
     if took is None:
-        # A killed run: its report is the one kept while it ran (see report.keeper).
+        # A killed run: its report is the one kept while it ran (see report.keeper), its counts
+        # those committed with its pages (exact since the store has kept them).
         return (
-            f"started {report.started_at}; its end was not recorded, and its counts are those "
-            f"kept up to {keeper.EVERY:.0f} s before it stopped"
+            f"started {report.started_at}; its end was not recorded: its counts are those of "
+            f"the pages it stored, and the records it lists those kept up to "
+            f"{keeper.EVERY:.0f} s before it stopped"
         )
     return f"started {report.started_at}, took {_length(took)}"
 
