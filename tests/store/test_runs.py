@@ -87,11 +87,14 @@ def test_a_run_kept_for_a_failure_before_its_plan_is_passed_over(any_store: Stor
 def test_window_checkpoints_are_cleared_by_prefix(any_store: Store) -> None:
     run_id = any_store.begin_run(REPO, "oai_dc")
     key = source_key(REPO, "oai_dc", None)
-    keys = [key, f"{key} [2024-01-01 2024-01-31]", f"{key}_other [x]"]
+    # Another source whose key differs only in case (a URL's path is case-sensitive): SQLite's
+    # LIKE ignores ASCII case, and its windows' checkpoints had been cleared too.
+    other = source_key(REPO.upper(), "oai_dc", None)
+    keys = [key, f"{key} [2024-01-01 2024-01-31]", f"{key}_other [x]", f"{other} [2024-01-01 *]"]
     for window_key in keys:
         any_store.save_page(run_id, [], Checkpoint(window_key, run_id, "t", 0, 0, None, 1, 0))
     any_store.clear_checkpoints(f"{key} [")
-    assert [any_store.checkpoint(k) is not None for k in keys] == [True, False, True]
+    assert [any_store.checkpoint(k) is not None for k in keys] == [True, False, True, True]
 
 
 def test_a_running_run_s_counts_are_committed_with_each_page(any_store: Store) -> None:

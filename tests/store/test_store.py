@@ -800,7 +800,9 @@ def test_rejects_are_listed_and_read_back_with_their_runs_format(any_store: Stor
     any_store.save_page(run_id, [_entry("oai:1", title=None, issues=failed)], None)
     newer = _entry("oai:1", title=None, issues=failed)
     newer.harvested = dataclasses.replace(newer.harvested, datestamp="2025-01-01")
-    any_store.save_page(None, [newer, _entry("skip:2", title=None, issues=failed)], None)
+    # An identifier that begins so in another case is not left out (SQLite's LIKE ignores it).
+    cased = _entry("SKIP:3", title=None, issues=failed)
+    any_store.save_page(None, [newer, _entry("skip:2", title=None, issues=failed), cased], None)
 
     listed = any_store.list_rejects(REPO, skip_prefix="skip:")
     read = any_store.read_rejects([key for key, *_ in listed])
@@ -808,9 +810,14 @@ def test_rejects_are_listed_and_read_back_with_their_runs_format(any_store: Stor
     assert [row[1:] for row in listed] == [
         (REPO, "oai:1", "2024-01-01T00:00:00Z"),
         (REPO, "oai:1", "2025-01-01"),
+        (REPO, "SKIP:3", "2024-01-01T00:00:00Z"),
     ]
-    # Its run's format and crosswalk; the second no run wrote, so it has neither.
-    assert [(h.metadata_prefix, h.crosswalk) for h, _ in read] == [("mods", "swepub"), ("", None)]
+    # Its run's format and crosswalk; the others no run wrote, so they have neither.
+    assert [(h.metadata_prefix, h.crosswalk) for h, _ in read] == [
+        ("mods", "swepub"),
+        ("", None),
+        ("", None),
+    ]
     assert [issue.code for issue in read[0][1]] == ["xml.malformed"]
     assert any_store.list_rejects("https://other.example/oai") == []
     any_store.drop_rejects([key for key, *_ in listed])

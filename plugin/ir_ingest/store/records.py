@@ -194,7 +194,7 @@ class StoreRecords:
         if repository is not None:
             query = query.where(c.repository == repository)
         if skip_prefix:
-            query = query.where(~c.oai_identifier.startswith(skip_prefix, autoescape=True))
+            query = query.where(~t.begins_with(c.oai_identifier, skip_prefix))
         with self.engine.connect() as conn:
             rows = conn.execute(query.order_by(c.pk)).all()
         return [(row.pk, row.repository, row.oai_identifier, row.datestamp) for row in rows]

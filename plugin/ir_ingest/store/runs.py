@@ -281,9 +281,7 @@ class StoreRuns:
         """Forget the checkpoints whose key starts with ``key_prefix`` (date windows of a run)."""
         with self.engine.begin() as conn:
             conn.execute(
-                delete(t.checkpoints).where(
-                    t.checkpoints.c.source_key.startswith(key_prefix, autoescape=True)
-                )
+                delete(t.checkpoints).where(t.begins_with(t.checkpoints.c.source_key, key_prefix))
             )
 
     def checkpoint(self, key: str) -> Checkpoint | None:

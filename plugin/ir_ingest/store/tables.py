@@ -17,6 +17,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    ColumnElement,
     DateTime,
     Float,
     ForeignKey,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
 )
 
 from ir_ingest.entry import DATESTAMP_LENGTH
@@ -138,3 +140,11 @@ checkpoints = Table(
     Column("cut_short", Boolean, nullable=False, default=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+
+def begins_with(column: Column[str], prefix: str) -> ColumnElement[bool]:
+    """Whether ``column`` begins with ``prefix``, in its case: SQLite's LIKE ignores ASCII
+    case (a source ``http://h/OAI``'s window checkpoints had been cleared with
+    ``http://h/oai``'s), so the LIKE, which an index may serve, is checked by ``substr``."""
+    exact = func.substr(column, 1, len(prefix)) == prefix
+    return column.startswith(prefix, autoescape=True) & exact
