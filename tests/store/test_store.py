@@ -824,6 +824,26 @@ def test_rejects_are_listed_and_read_back_with_their_runs_format(any_store: Stor
     assert [row[2] for row in any_store.list_rejects()] == ["skip:2"]
 
 
+def test_a_record_failing_again_with_its_datestamp_keeps_one_reject(any_store: Store) -> None:
+    """One reject a record and datestamp, the newest run's: a record that failed at every
+    nightly --full run had kept one more copy of its raw XML each time."""
+    failed = [Issue("xml.malformed", "bad", Severity.ERROR)]
+    for _ in range(3):
+        run_id = any_store.begin_run(REPO, "oai_dc")
+        any_store.save_page(run_id, [_entry("oai:1", title=None, issues=failed)], None)
+    changed = _entry("oai:1", title=None, issues=failed, datestamp="2024-02-01T00:00:00Z")
+    any_store.save_page(run_id, [changed, _entry("oai:2", title=None, issues=failed)], None)
+
+    listed = any_store.list_rejects()
+    assert [row[2:] for row in listed] == [
+        ("oai:1", "2024-01-01T00:00:00Z"),
+        ("oai:1", "2024-02-01T00:00:00Z"),
+        ("oai:2", "2024-01-01T00:00:00Z"),
+    ]
+    ((first, *_), *_) = listed
+    assert [h.metadata_prefix for h, _ in any_store.read_rejects([first])] == ["oai_dc"]
+
+
 @pytest.mark.parametrize("any_db_url", ["postgres"], indirect=True)
 def test_more_rejects_than_a_statement_takes_parameters_are_forgotten(any_store: Store) -> None:
     # Rejects have no key: a record that fails at every --full run keeps one more each time,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import bindparam, case, func, literal_column, null, select, update
+from sqlalchemy import bindparam, case, delete, func, literal_column, null, select, update
 
 from ir_ingest.store import tables as t
 from ir_ingest.store.bulk import BulkStatement, bulk_insert
@@ -75,6 +75,14 @@ READ_STATES_AND_JSON = select(*_STATE_COLUMNS, t.records.c.record_json).where(_P
 INSERT_RECORDS = bulk_insert(t.records)
 INSERT_VERSIONS = bulk_insert(t.record_versions)
 INSERT_REJECTS = bulk_insert(t.rejects)
+#: What names a reject: its record and the datestamp it came with.
+REJECT_KEY = ("repository", "oai_identifier", "datestamp")
+#: A record's earlier rejects of the datestamp of its new one, which replaces them: rejects
+#: have no key, and a record that failed at every nightly --full run (or came again in an
+#: incremental run's overlap) had kept one more copy of its raw XML each time.
+DROP_SAME_REJECTS = BulkStatement(
+    delete(t.rejects).where(*(t.rejects.c[name] == bindparam(name) for name in REJECT_KEY))
+)
 
 
 def _fill_superseded() -> BulkStatement:

@@ -35,6 +35,7 @@ from ir_ingest.store.changes import VOLATILE_SOURCE, note_changes
 from ir_ingest.store.copies import StoredCopy, older, older_issue, poorer, poorer_issue
 from ir_ingest.store.page_sql import (
     CURRENT,
+    DROP_SAME_REJECTS,
     FILL_SUPERSEDED,
     FULL,
     INSERT_RECORDS,
@@ -42,6 +43,7 @@ from ir_ingest.store.page_sql import (
     INSERT_VERSIONS,
     READ_STATES,
     READ_STATES_AND_JSON,
+    REJECT_KEY,
     TOMBSTONE,
     TOUCH,
     TOUCH_TOMBSTONE,
@@ -128,6 +130,8 @@ class PageWriter:
         if self.versions:
             INSERT_VERSIONS.run(self.conn, self.versions)
         if self.rejects:
+            keys = [{name: row[name] for name in REJECT_KEY} for row in self.rejects]
+            DROP_SAME_REJECTS.run(self.conn, keys)
             INSERT_REJECTS.run(self.conn, self.rejects)
 
     def _states(self, entries: list[Entry]) -> dict[str, StoredCopy]:
