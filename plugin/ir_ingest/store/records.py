@@ -1,6 +1,7 @@
-"""Records, their versions and rejects: a harvest page written together with the checkpoint that
-follows it, and what the store holds read back (``StoreRecords``, the part of ``Store`` that does
-so).  How a page's entries become rows is ``pagewrite``'s.
+"""Records and their versions: a harvest page written together with the checkpoint that follows
+it, and what the store holds read back (``StoreRecords``, the part of ``Store`` that does so).
+How a page's entries become rows is ``pagewrite``'s; the rejects are read back by
+:mod:`~ir_ingest.store.rejects`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ir_ingest.entry import HarvestedRecord, Issue, Severity, stored_datestamp
@@ -49,7 +50,7 @@ class Held:
 
     @property
     def issues(self) -> list[Issue]:
-        return _issues(self.issues_json)
+        return stored_issues(self.issues_json)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ class StoredState:
 
 
 class StoreRecords:
-    """Records, versions and rejects: the part of ``Store`` that keeps them."""
+    """Records and versions (and a page's rejects): the part of ``Store`` that keeps them."""
 
     url: str
     engine: Engine
@@ -181,69 +182,6 @@ class StoreRecords:
             for row in rows
         }
 
-    def list_rejects(
-        self, repository: str | None = None, skip_prefix: str = ""
-    ) -> list[tuple[int, str, str, str]]:
-        """``(key, repository, identifier, datestamp)`` of every reject whose raw XML was kept.
-
-        For ``reprocess`` to choose which to try again (:meth:`read_rejects`).  Identifiers
-        starting with ``skip_prefix`` (when given) are left out.
-        """
-        c = t.rejects.c
-        query = select(c.pk, c.repository, c.oai_identifier, c.datestamp).where(c.raw.is_not(None))
-        if repository is not None:
-            query = query.where(c.repository == repository)
-        if skip_prefix:
-            query = query.where(~t.begins_with(c.oai_identifier, skip_prefix))
-        with self.engine.connect() as conn:
-            rows = conn.execute(query.order_by(c.pk)).all()
-        return [(row.pk, row.repository, row.oai_identifier, row.datestamp) for row in rows]
-
-    def read_rejects(self, keys: list[int]) -> list[tuple[HarvestedRecord, list[Issue]]]:
-        """These rejects as harvested records, each with the ``xml.*`` issues of its response.
-
-        Its ``metadata_prefix`` and ``crosswalk`` are its harvest run's; a reject no run made (a
-        file import) comes with an empty prefix, for the caller to tell from the XML.
-        """
-        c, runs = t.rejects.c, t.harvest_runs.c
-        query = (
-            select(c.repository, c.oai_identifier, c.datestamp, c.raw, c.issues_json)
-            .add_columns(runs.metadata_prefix, runs.crosswalk)
-            .select_from(t.rejects.outerjoin(t.harvest_runs, c.run_id == runs.id))
-            .where(c.pk.in_(keys))
-            .order_by(c.pk)
-        )
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        return [
-            (
-                HarvestedRecord(
-                    row.repository,
-                    row.oai_identifier,
-                    row.datestamp,
-                    row.metadata_prefix or "",
-                    row.raw,
-                    crosswalk=row.crosswalk,
-                ),
-                _response_issues(row.issues_json),
-            )
-            for row in rows
-        ]
-
-    def drop_rejects(self, keys: Iterable[int]) -> None:
-        """Forget these rejects (keys from :meth:`list_rejects`): stored now, or superseded.
-
-        By key, not by record: a harvest running meanwhile may have kept a newer copy of the
-        record as a reject, which nobody has tried yet (its raw XML is all there is of it).
-        """
-        wanted = list(keys)
-        if not wanted:
-            return
-        forgotten = delete(t.rejects).where(t.rejects.c.pk.in_(bindparam("keys")))
-        with self.engine.begin() as conn:
-            for part in in_parts(wanted):
-                conn.execute(forgotten, {"keys": part})
-
     def mark_swept(self, run_id: int, repository: str, identifiers: Iterable[str]) -> None:
         """Note that a ListIdentifiers sweep of ``run_id`` found these records at the source."""
         ids = [record_id(repository, identifier) for identifier in identifiers]
@@ -319,7 +257,7 @@ class StoreRecords:
                     set_specs=tuple(source.set_specs),
                     crosswalk=source.crosswalk,
                 )
-                yield harvested, _response_issues(row.issues_json)
+                yield harvested, response_issues(row.issues_json)
             if len(rows) < batch:
                 return
             last = rows[-1].id
@@ -410,12 +348,12 @@ class StoreRecords:
             }
 
 
-def _response_issues(issues_json: bytes | None) -> list[Issue]:
+def response_issues(issues_json: bytes | None) -> list[Issue]:
     """The stored issues a response itself caused (``xml.*``), rebuilt."""
-    return [issue for issue in _issues(issues_json) if issue.code.startswith("xml.")]
+    return [issue for issue in stored_issues(issues_json) if issue.code.startswith("xml.")]
 
 
-def _issues(issues_json: bytes | None) -> list[Issue]:
+def stored_issues(issues_json: bytes | None) -> list[Issue]:
     found = json.loads(issues_json) if issues_json else []
     return [Issue(i["code"], i["message"], Severity(i["severity"]), i.get("path")) for i in found]
 

@@ -1,0 +1,90 @@
+"""Rejects: harvested records that could not be read or crosswalked, kept with their raw XML
+(written with their page by :mod:`~ir_ingest.store.pagewrite`), listed, read back and forgotten
+for ``reprocess`` (``StoreRejects``, the part of ``Store`` that does so)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import bindparam, delete, select
+
+from ir_ingest.entry import HarvestedRecord, Issue
+from ir_ingest.store import tables as t
+from ir_ingest.store.page_sql import in_parts
+from ir_ingest.store.records import response_issues
+
+__all__ = ["StoreRejects"]
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlalchemy.engine import Engine
+
+
+class StoreRejects:
+    """Rejects read back and forgotten: the part of ``Store`` that does so."""
+
+    engine: Engine
+
+    def list_rejects(
+        self, repository: str | None = None, skip_prefix: str = ""
+    ) -> list[tuple[int, str, str, str]]:
+        """``(key, repository, identifier, datestamp)`` of every reject whose raw XML was kept.
+
+        For ``reprocess`` to choose which to try again (:meth:`read_rejects`).  Identifiers
+        starting with ``skip_prefix`` (when given) are left out.
+        """
+        c = t.rejects.c
+        query = select(c.pk, c.repository, c.oai_identifier, c.datestamp).where(c.raw.is_not(None))
+        if repository is not None:
+            query = query.where(c.repository == repository)
+        if skip_prefix:
+            query = query.where(~t.begins_with(c.oai_identifier, skip_prefix))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(c.pk)).all()
+        return [(row.pk, row.repository, row.oai_identifier, row.datestamp) for row in rows]
+
+    def read_rejects(self, keys: list[int]) -> list[tuple[HarvestedRecord, list[Issue]]]:
+        """These rejects as harvested records, each with the ``xml.*`` issues of its response.
+
+        Its ``metadata_prefix`` and ``crosswalk`` are its harvest run's; a reject no run made (a
+        file import) comes with an empty prefix, for the caller to tell from the XML.
+        """
+        c, runs = t.rejects.c, t.harvest_runs.c
+        query = (
+            select(c.repository, c.oai_identifier, c.datestamp, c.raw, c.issues_json)
+            .add_columns(runs.metadata_prefix, runs.crosswalk)
+            .select_from(t.rejects.outerjoin(t.harvest_runs, c.run_id == runs.id))
+            .where(c.pk.in_(keys))
+            .order_by(c.pk)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            (
+                HarvestedRecord(
+                    row.repository,
+                    row.oai_identifier,
+                    row.datestamp,
+                    row.metadata_prefix or "",
+                    row.raw,
+                    crosswalk=row.crosswalk,
+                ),
+                response_issues(row.issues_json),
+            )
+            for row in rows
+        ]
+
+    def drop_rejects(self, keys: Iterable[int]) -> None:
+        """Forget these rejects (keys from :meth:`list_rejects`): stored now, or superseded.
+
+        By key, not by record: a harvest running meanwhile may have kept a newer copy of the
+        record as a reject, which nobody has tried yet (its raw XML is all there is of it).
+        """
+        wanted = list(keys)
+        if not wanted:
+            return
+        forgotten = delete(t.rejects).where(t.rejects.c.pk.in_(bindparam("keys")))
+        with self.engine.begin() as conn:
+            for part in in_parts(wanted):
+                conn.execute(forgotten, {"keys": part})
