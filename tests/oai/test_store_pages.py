@@ -12,7 +12,7 @@ import pytest
 
 from ir_ingest import worker
 from ir_ingest.errors import HarvestError
-from ir_ingest.oai import store_pages
+from ir_ingest.oai import offload, store_pages
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import serve_in_background
 from ir_ingest.store import Store, source_key
@@ -99,10 +99,10 @@ def started_pids(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def held_up(monkeypatch: pytest.MonkeyPatch) -> None:
     """Harvests whose pages are always taken as waiting for them (however long they waited),
     for tests of what else decides whether a crosswalk process is started."""
-    monkeypatch.setattr(store_pages, "BEHIND_WAIT", float("inf"))
+    monkeypatch.setattr(offload, "BEHIND_WAIT", float("inf"))
 
 
-@pytest.mark.parametrize(("count", "started"), [(store_pages.OFFLOAD_AFTER - 100, 0), (1500, 1)])
+@pytest.mark.parametrize(("count", "started"), [(offload.OFFLOAD_AFTER - 100, 0), (1500, 1)])
 @pytest.mark.usefixtures("held_up")
 def test_left_to_decide_a_harvest_starts_a_crosswalk_process_once_it_proves_long(
     tmp_path: Path, started_pids: list[int], count: int, started: int
@@ -122,7 +122,7 @@ def test_a_harvest_that_waits_for_its_pages_starts_no_crosswalk_process(
     # Long enough, but each page takes the endpoint 0.3 s: processing keeps up in this process
     # (100 records: some 20 ms), and a second one would only take CPU from others (the
     # endpoint's, on one machine).
-    records = synthetic_records(store_pages.OFFLOAD_AFTER + 500)
+    records = synthetic_records(offload.OFFLOAD_AFTER + 500)
     plan = FaultPlan(batch_size=100, latency=0.3)
     with serve_in_background(faulty_endpoint(records, plan)) as url:
         report, store, _ = _harvest(url, tmp_path / "slow", None)
@@ -150,8 +150,8 @@ def test_a_harvest_its_pages_wait_for_starts_a_crosswalk_process(
     # on 2 cores) the harvest's threads still waited a few ms for the GIL or the CPU at each
     # turn, more than BEHIND_WAIT: "waiting" is allowed 50 ms here, far below any endpoint's.
     _process_slowly(monkeypatch, 0.2)
-    monkeypatch.setattr(store_pages, "BEHIND_WAIT", 0.05)
-    records = synthetic_records(store_pages.OFFLOAD_AFTER + 1000)
+    monkeypatch.setattr(offload, "BEHIND_WAIT", 0.05)
+    records = synthetic_records(offload.OFFLOAD_AFTER + 1000)
     with serve_in_background(faulty_endpoint(records, FaultPlan(batch_size=100))) as url:
         report, store, _ = _harvest(url, tmp_path / "quick", None)
     assert len(started_pids) == 1
@@ -168,7 +168,7 @@ def test_a_harvest_that_kept_up_with_its_endpoint_does_not_decide_again(
     # nothing (a burst of pages after a slow commit would otherwise start one mid-run).
     _process_slowly(monkeypatch, 0.05)
     records = synthetic_records(3200)
-    decided_by = store_pages.WARM_UP_PAGES + store_pages.RECENT_PAGES + 1
+    decided_by = offload.WARM_UP_PAGES + offload.RECENT_PAGES + 1
     plan = FaultPlan(
         batch_size=100, slow_seconds=0.2, faults={n: ["slow"] for n in range(decided_by + 1)}
     )
@@ -196,9 +196,7 @@ def _counted_list(total: int, log: list[dict[str, str]]) -> Callable[[str], WSGI
     return scripted.scripted(answer, log)
 
 
-@pytest.mark.parametrize(
-    ("total", "started"), [(1500, False), (store_pages.OFFLOAD_LEFT + 1500, True)]
-)
+@pytest.mark.parametrize(("total", "started"), [(1500, False), (offload.OFFLOAD_LEFT + 1500, True)])
 @pytest.mark.usefixtures("held_up")
 def test_where_the_endpoint_says_how_many_are_to_come_a_harvest_decides_by_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, total: int, started: bool
@@ -221,7 +219,7 @@ def test_where_the_endpoint_says_how_many_are_to_come_a_harvest_decides_by_them(
     assert bool(asked_when_started) == started
     if started:
         # Requests made by then: the pages it has taken, and the next ones fetched ahead.
-        assert asked_when_started[0] <= store_pages.WARM_UP_PAGES + store_pages.RECENT_PAGES + 3
+        assert asked_when_started[0] <= offload.WARM_UP_PAGES + offload.RECENT_PAGES + 3
     store.close()
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import time
 from collections import deque
 from dataclasses import replace
@@ -25,6 +24,7 @@ from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome
 from ir_ingest.errors import HarvestError
 from ir_ingest.oai.archive import PageArchive
 from ir_ingest.oai.datestamp import newest_datestamp, parse_datestamp
+from ir_ingest.oai.offload import Offload, cores
 from ir_ingest.oai.overlap import SharedSeconds
 from ir_ingest.oai.pages import iter_pages, read_page
 from ir_ingest.oai.prefetch import prefetched
@@ -94,33 +94,6 @@ def _window_pages(client: OAIClient, options: HarvestOptions, state: WindowState
         )
 
 
-#: Records a harvest has been sent when it starts a crosswalk process (when it is left to
-#: decide, and the endpoint does not say how many are to come): five pages of a hundred, as a
-#: harvest that will not end with the next page or two.
-OFFLOAD_AFTER = 500
-#: Records still to come, by the endpoint's count (``completeListSize``), for which a harvest
-#: starts a crosswalk process once it knows it is held up (see :data:`RECENT_PAGES`): the
-#: process's warm-up (about a second of CPU) costs a harvest of 1,000 records more than it
-#: saves, and pays off by some 2,000.
-OFFLOAD_LEFT = 2000
-
-#: Pages over which a harvest must have waited for its pages less than :data:`BEHIND_WAIT`
-#: a page, on average, to start a crosswalk process once it proves long (unless windows are
-#: fetched in parallel): a harvest that waits for its pages is as quick as its endpoint, and a
-#: second process would only take CPU from others.  At 20 ms a page (bench/harvest.py's endpoint) a
-#: sequential harvest of 20,000 records took 6.2-6.4 s without one, 6.7-6.8 s with it; at no
-#: latency, 4.7-5.2 s with it, 6.7 s without.  Over 8 pages it waited 24 ms at least in three
-#: such harvests (a slow commit lets a page or two in), 1.2 ms at most at no latency; a burst
-#: of quick pages did start one somewhere in a 50,000-record harvest, hence the decision is
-#: made once (see :meth:`_PageLine._wanted`).
-RECENT_PAGES = 8
-BEHIND_WAIT = 0.001
-#: Pages whose waits do not count: the first ones are slow here (the crosswalk files read, the
-#: normalisers' first imports and tables: some 100-200 ms), and the endpoint's pile up
-#: meanwhile.  Counted, they made one of two sequential 50,000-record harvests at 20 ms a page
-#: start a process (its peak RSS, with the process's, 1.96x the 5,000-record harvest's).
-WARM_UP_PAGES = 4
-
 #: Pages with the crosswalk process at once: one waiting behind the one processed, so that it
 #: never waits for this process while a page is committed.
 _IN_FLIGHT = 2
@@ -148,33 +121,27 @@ class _PageLine:
             self.archive = PageArchive(
                 options.archive, repository, report.metadata_prefix, options.set_spec
             )
-        self.offload = options.crosswalk_process
-        # Parallel windows are asked for where a harvest is long: no need to wait for proof.
-        self.long = options.parallel > 1
-        # The endpoint's count (completeListSize) is of the list asked for: in date windows, of
-        # one window, which says nothing of the harvest's length.
-        self.counted = options.window is None
+        self.offload = Offload(
+            options.crosswalk_process,
+            # Parallel windows are asked for where a harvest is long: no need for proof.
+            parallel=options.parallel > 1,
+            # The endpoint's count (completeListSize) is of the list asked for: in date
+            # windows, of one window, which says nothing of the harvest's length.
+            counted=options.window is None,
+        )
         self.worker: CrosswalkWorker | None = None
         self.pending: deque[tuple[WindowState, Page]] = deque()
-        self.seen = 0
-        #: How long this harvest waited for each of the last pages (see :data:`RECENT_PAGES`),
-        #: and when it last turned to the next page.
-        self.waits: deque[float] = deque(maxlen=RECENT_PAGES)
-        self.turned: float | None = None
-        self.taken = 0
         self.strays = Strays()
         self.shared = SharedSeconds(bounds)
 
     def add(self, state: WindowState, page: Page) -> None:
         """Process and commit ``page``; or hand it to the crosswalk process, and commit the
         first page there if it has too many."""
-        if self.turned is not None and self.taken > WARM_UP_PAGES:
-            self.waits.append(time.perf_counter() - self.turned)
-        self.taken += 1
+        self.offload.turning()
         try:
             self._add(state, page)
         finally:
-            self.turned = time.perf_counter()
+            self.offload.turned_now()
 
     def _add(self, state: WindowState, page: Page) -> None:
         worker = self._worker(page)
@@ -229,7 +196,7 @@ class _PageLine:
     def _without_worker(self, exc: HarvestError) -> None:
         """Go on in this process after the crosswalk process failed, with the pages it had,
         unless it was asked for (then the run fails: the user wanted it, and should know)."""
-        if self.offload:
+        if self.offload.asked:
             raise exc
         log.warning("%s; going on without it", exc)
         self.report.add_run_issue(
@@ -238,7 +205,7 @@ class _PageLine:
         )
         if self.worker is not None:
             self.worker.close()
-        self.worker, self.offload = None, False
+        self.worker, self.offload.asked = None, False
         pending, self.pending = self.pending, deque()
         for state, page in pending:
             self._here(state, page)
@@ -290,53 +257,20 @@ class _PageLine:
         up), never, or (``None``) where it may use several cores once a harvest has proved
         long and held up by its own work: started for a few pages, or for a harvest that
         waits for its endpoint, a process costs more than it saves."""
-        if self.worker is None and self.offload is not False:
-            self.seen += page.size
-            if self.offload:
+        if self.worker is None and self.offload.asked is not False:
+            if self.offload.asked:
                 self.worker = CrosswalkWorker(crosswalk_dirs(), lookup_dirs())
                 self.worker.wait_ready()
                 return self.worker
-            wanted = self._wanted(page)
+            wanted = self.offload.wanted(page)
             if wanted is False:
-                self.offload = False  # it keeps up with its endpoint: decided once
-            elif wanted and _cores() > 1:
+                self.offload.asked = False  # it keeps up with its endpoint: decided once
+            elif wanted and cores() > 1:
                 try:
                     self.worker = CrosswalkWorker(crosswalk_dirs(), lookup_dirs())
                 except HarvestError as exc:
                     self._without_worker(exc)
         return self.worker
-
-    def _wanted(self, page: Page) -> bool | None:
-        """Whether a crosswalk process is wanted; ``None`` while it cannot be told yet.
-
-        Wanted for parallel windows (asked for where a harvest is long); else once the
-        harvest is long enough (:data:`OFFLOAD_LEFT` records still to come by the endpoint's
-        count of a harvest not in windows, or :data:`OFFLOAD_AFTER` records in with more to
-        come) and its last :data:`RECENT_PAGES` pages were waiting for it.  Not wanted, for
-        good, by a harvest long enough that waited for them: a few pages that came in a
-        burst after a slow commit would otherwise start one at one size of a harvest and not
-        at another.
-        """
-        if self.long:
-            return True
-        if not page.token:
-            return None
-        if self.counted and page.complete_list_size is not None and page.cursor is not None:
-            # The cursor counts the records listed before this page (§3.5).
-            long = page.complete_list_size - page.cursor - page.size >= OFFLOAD_LEFT
-        else:
-            long = self.seen >= OFFLOAD_AFTER
-        if not long or len(self.waits) < RECENT_PAGES:
-            return None
-        return sum(self.waits) < BEHIND_WAIT * RECENT_PAGES
-
-
-def _cores() -> int:
-    """The cores this process may run on: a container's or ``taskset``'s share of the
-    machine's, which :func:`os.cpu_count` counts all of."""
-    if hasattr(os, "sched_getaffinity"):  # not on macOS
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def _page_records(
