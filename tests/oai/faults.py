@@ -183,10 +183,11 @@ def failing_endpoint(
     fail_at_cursor: int | None = None,
     failing: dict[str, bool] | None = None,
     log: list[str] | None = None,
+    fail_verb: str | None = None,
 ) -> Any:
     """App factory for :func:`~ir_ingest.oai.provider.serve_in_background`: pyoai's server,
-    10 records a page, answering 500 to the page at ``fail_at_cursor`` while
-    ``failing["on"]``, and adding each query string to ``log``."""
+    10 records a page, answering 500 to the page at ``fail_at_cursor`` (and to every request
+    of ``fail_verb``) while ``failing["on"]``, and adding each query string to ``log``."""
 
     def factory(base_url: str) -> Any:
         repository = RecordRepository(records)
@@ -197,7 +198,8 @@ def failing_endpoint(
             query = environ.get("QUERY_STRING", "")
             if log is not None:
                 log.append(query)
-            if failing and failing["on"] and f"cursor%253D{fail_at_cursor}" in query:
+            asked = f"cursor%253D{fail_at_cursor}" in query or f"verb={fail_verb}" in query
+            if failing and failing["on"] and asked:
                 start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
                 return [b"boom"]
             return inner(environ, start_response)

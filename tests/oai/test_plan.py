@@ -249,19 +249,7 @@ def test_a_run_whose_every_page_was_stored_is_not_harvested_again_when_continued
     checkpoint, with no token, had been taken for none, and every page asked for again."""
     failing = {"on": True}
     log: list[str] = []
-    listing = failing_endpoint(demo_records, log=log)
-
-    def endpoint(base_url: str) -> Any:
-        inner = listing(base_url)
-
-        def app(environ: dict[str, Any], start_response: Any) -> Any:
-            if failing["on"] and "verb=ListIdentifiers" in environ.get("QUERY_STRING", ""):
-                start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
-                return [b"boom"]
-            return inner(environ, start_response)
-
-        return app
-
+    endpoint = failing_endpoint(demo_records, failing=failing, log=log, fail_verb="ListIdentifiers")
     options: dict[str, Any] = {"store": store, "policy": TransportPolicy(retries=0), "full": True}
     with serve_in_background(endpoint) as url:
         with pytest.raises(HarvestError, match="HTTP 500"):
