@@ -346,6 +346,36 @@ def test_a_period_in_coverage_is_temporal() -> None:
     }
 
 
+BOX = "name=Kestrel; northlimit=51.5; southlimit=51.4; eastlimit=-1.2; westlimit=-1.3"
+PERIOD = "name=The Great War; start=1914; end=1918"
+
+
+def test_a_dcmi_period_in_coverage_is_temporal_and_kept_whole_and_a_list_split() -> None:
+    # NSDL's jOAI stylesheet writes dct:temporal and dct:spatial as plain dc:coverage; CONTENTdm
+    # packs places as it packs subjects.
+    record = _oai_dc(
+        f"<dc:coverage>{PERIOD}</dc:coverage><dc:coverage>{BOX}</dc:coverage>"
+        "<dc:coverage>Hamilton County;Butler County</dc:coverage>"
+        "<dc:coverage>1970-1979; 1980-1989</dc:coverage>"
+    )
+    assert record.record.to_dict()["coverage"] == {
+        "temporal": [PERIOD, "1970-1979", "1980-1989"],
+        "spatial": [BOX, "Hamilton County", "Butler County"],
+    }
+
+
+def test_a_dcmi_box_or_period_in_qdc_is_one_value_and_a_list_still_split() -> None:
+    record = _qdc(
+        f"<dcterms:spatial>{BOX}</dcterms:spatial><dcterms:spatial>Kestrelford; Ashby"
+        f"</dcterms:spatial><dcterms:temporal>{PERIOD}</dcterms:temporal>"
+        "<dcterms:temporal>1914; 1918</dcterms:temporal>"
+    ).record.to_dict()
+    assert record["coverage"] == {
+        "spatial": [BOX, "Kestrelford", "Ashby"],
+        "temporal": [PERIOD, "1914", "1918"],
+    }
+
+
 @pytest.mark.parametrize(
     ("written", "pages"), [("120", 120), ("19 pages", 19), ("5 p.", 5), ("622115", None)]
 )

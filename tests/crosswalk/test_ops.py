@@ -22,6 +22,21 @@ def test_strip_prefix() -> None:
     assert op("2026-01-31") is None
 
 
+@pytest.mark.parametrize(
+    ("value", "parts"),
+    [
+        ("Hamilton County;Butler County", ["Hamilton County", "Butler County"]),
+        (" a; ;b ", ["a", "b"]),
+        ("name=Kestrel; northlimit=51.5; west=-1", ["name=Kestrel; northlimit=51.5; west=-1"]),
+        ("start=1914; end=1918; scheme=W3C-DTF", ["start=1914; end=1918; scheme=W3C-DTF"]),
+        ("x=1; Kestrelford", ["x=1", "Kestrelford"]),
+        (" ; ", None),
+    ],
+)  # fmt: skip
+def test_split_keeps_a_dcmi_box_point_or_period_whole(value: str, parts: list[str] | None) -> None:
+    assert ops.split(value, ";") == parts
+
+
 def test_match() -> None:
     op = compile_operation({"match": r"^\d+$"})
     assert op("10") == "10"

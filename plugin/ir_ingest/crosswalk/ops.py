@@ -157,10 +157,21 @@ def _check_only(arg: Any) -> str | None:
     raise ConfigError(f"resource_type takes no argument or 'specific', got {arg!r}")
 
 
+#: A part of a DCMI structured value (Box, Point, Period: ``name=Kestrel; northlimit=51.5``).
+_DCMI_COMPONENT = re.compile(r"^[a-z]+\s*=", re.IGNORECASE)
+
+
 def split(value: str, separator: str) -> list[str] | None:
-    """``{split: ";"}``: one value per part (CONTENTdm packs keywords as ``a; b; c``)."""
+    """``{split: ";"}``: one value per part (CONTENTdm packs keywords as ``a; b; c``).
+
+    A DCMI Box, Point or Period is one value however many ``;`` it has: every part a
+    ``component=value`` (NSDL writes ``name=Kestrel; northlimit=51.5; ...`` in dct:spatial).
+    """
     parts = [part.strip() for part in value.split(separator)]
-    return [part for part in parts if part] or None
+    parts = [part for part in parts if part]
+    if len(parts) > 1 and all(_DCMI_COMPONENT.match(part) for part in parts):
+        return [value.strip()]
+    return parts or None
 
 
 def const(_: Any, value: Any) -> Any:

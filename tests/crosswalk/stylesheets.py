@@ -1,0 +1,68 @@
+"""Helpers of the differential tests: a platform's stylesheet from the shared corpus, run as
+the platform runs it, and a record's values per field, to compare one record read from two
+formats."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from bench.corpus import _norm, _strings
+from lxml import etree
+
+from ir_ingest import xmlsafe
+from ir_ingest.crosswalk import crosswalk_record
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+#: What a record says about its own making, or only in the words of one format.
+UNCOMPARED = ("id", "source", "extra")
+#: Labels a format may have no way to say (a date's or a link's type): not values.
+LABELS = ("type", "relation")
+
+
+def stylesheet(path: Path) -> etree.XSLT:
+    """The stylesheet at ``path``, run by libxslt with every file and network access denied."""
+    deny_all = etree.XSLTAccessControl.DENY_ALL  # type: ignore[attr-defined]  # missing in stubs
+    return etree.XSLT(xmlsafe.parse(path.read_bytes()).root, access_control=deny_all)
+
+
+def converted(transform: etree.XSLT, element: etree._Element) -> etree._Element:
+    """``element`` (as its own document) in the stylesheet's format, parsed as we parse a
+    harvested record."""
+    source = xmlsafe.parse(etree.tostring(element)).root
+    return xmlsafe.parse(etree.tostring(transform(source))).root
+
+
+def record(element: etree._Element, fmt: str) -> dict[str, Any]:
+    """The record ``fmt``'s crosswalk makes of ``element``, as JSON gives it."""
+    result: dict[str, Any] = json.loads(crosswalk_record(element, fmt).record.to_json())
+    return result
+
+
+def values(made: dict[str, Any], merged: dict[str, str] | None = None) -> dict[str, set[str]]:
+    """Each field's values, normalised as ``bench.corpus`` compares them, labels left out.
+
+    ``merged`` names fields counted as another (``{"publication_date": "dates"}``: a format
+    that cannot say which date is the issue date still says the date).
+    """
+    found: dict[str, set[str]] = {}
+    fields = {n: v for n, v in made.items() if n not in UNCOMPARED and not isinstance(v, dict)}
+    # A field of fields (coverage's spatial and temporal, a host's title) is each of them.
+    for name, value in made.items():
+        if name not in UNCOMPARED and isinstance(value, dict):
+            fields.update({f"{name}.{part}": held for part, held in value.items()})
+    for name, value in fields.items():
+        held = found.setdefault((merged or {}).get(name, name), set())
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict):
+                item = {k: v for k, v in item.items() if k not in LABELS}
+            held.update(_norm(text) for text in _strings(item))
+    return found
+
+
+def not_in(poorer: dict[str, set[str]], richer: dict[str, set[str]]) -> dict[str, set[str]]:
+    """What ``poorer`` has in a field that ``richer`` has not in that field."""
+    missing = {name: held - richer.get(name, set()) for name, held in poorer.items()}
+    return {name: held for name, held in missing.items() if held}
