@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
 
 from bench.corpus import _norm, _strings
 from lxml import etree
@@ -16,16 +17,45 @@ from ir_ingest.crosswalk import crosswalk_record
 if TYPE_CHECKING:
     from pathlib import Path
 
+XSL = "http://www.w3.org/1999/XSL/Transform"
 #: What a record says about its own making, or only in the words of one format.
 UNCOMPARED = ("id", "source", "extra")
 #: Labels a format may have no way to say (a date's or a link's type): not values.
 LABELS = ("type", "relation")
 
 
-def stylesheet(path: Path) -> etree.XSLT:
-    """The stylesheet at ``path``, run by libxslt with every file and network access denied."""
+def stylesheet(path: Path, stand_ins: dict[str, dict[str, str]] | None = None) -> etree.XSLT:
+    """The stylesheet at ``path``, run by libxslt with every file and network access denied.
+
+    ``stand_ins`` answers the files it includes, by name, with global variables of the given
+    values (``{"iso639-2.xsl": {"iso639-2": "eng fre ..."}}``): LoC's DC-to-MODS stylesheets
+    include vocabularies the corpus does not hold.
+    """
     deny_all = etree.XSLTAccessControl.DENY_ALL  # type: ignore[attr-defined]  # missing in stubs
-    return etree.XSLT(xmlsafe.parse(path.read_bytes()).root, access_control=deny_all)
+    if not stand_ins:
+        return etree.XSLT(xmlsafe.parse(path.read_bytes()).root, access_control=deny_all)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    parser.resolvers.add(_StandIns(stand_ins))
+    root = etree.fromstring(path.read_bytes(), parser, base_url=str(path))
+    return etree.XSLT(root.getroottree(), access_control=deny_all)
+
+
+class _StandIns(etree.Resolver):
+    """Answers an included file by its name with variables; any other load with nothing."""
+
+    def __init__(self, stand_ins: dict[str, dict[str, str]]) -> None:
+        self.stand_ins = stand_ins
+
+    def resolve(self, system_url: str, public_id: str, context: object) -> Any:  # type: ignore[override]
+        variables = self.stand_ins.get(system_url.rsplit("/", 1)[-1])
+        if variables is None:
+            return self.resolve_string("", context, base_url=system_url)
+        held = "".join(
+            f'<xsl:variable name="{name}">{escape(value)}</xsl:variable>'
+            for name, value in variables.items()
+        )
+        xsl = f'<xsl:stylesheet version="1.0" xmlns:xsl="{XSL}">{held}</xsl:stylesheet>'
+        return self.resolve_string(xsl, context, base_url=system_url)
 
 
 def converted(transform: etree.XSLT, element: etree._Element) -> etree._Element:

@@ -744,3 +744,19 @@ def test_a_name_s_language_is_not_given_to_its_authority_uri() -> None:
         {"scheme": "url", "value": "http://id.loc.gov/authorities/names/n1"}
     ]
     assert result.record.creators[0].family_name == "山田"  # crosswalked: not refused
+
+
+def test_a_street_address_is_no_publisher_and_packed_languages_are_each_one() -> None:
+    # LoC's QDC2MODS writes a CONTENTdm record's dc:publisher and dc:language as they are: the
+    # street address first (jOAI's sheet music), the languages packed "a; b;".
+    record, _ = _mods(
+        "<originInfo><publisher>2623 3rd Ave. West, Seattle, Wash.</publisher></originInfo>"
+        "<originInfo><publisher>Sterling Publishing Company</publisher></originInfo>"
+        '<language><languageTerm type="text">English; Czech</languageTerm></language>'
+        '<language><languageTerm type="text">German;</languageTerm></language>'
+    )
+    assert record["publisher"] == "Sterling Publishing Company"
+    assert record["languages"] == ["eng", "ces", "deu"]
+    assert record["extra"] == {
+        "mods:originInfo/mods:publisher": ["2623 3rd Ave. West, Seattle, Wash."]
+    }
