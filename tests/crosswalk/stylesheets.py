@@ -8,6 +8,7 @@ import json
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+import pycountry
 from bench.corpus import _norm, _strings
 from lxml import etree
 
@@ -18,6 +19,24 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 XSL = "http://www.w3.org/1999/XSL/Transform"
+ISO_639_2 = {language.alpha_3 for language in pycountry.languages} | {
+    getattr(language, "bibliographic", language.alpha_3) for language in pycountry.languages
+}
+#: LoC's DC-to-MODS stylesheets include six vocabularies the corpus does not hold: DCMI's
+#: types, the media types' top level and ISO 639-2's codes (pycountry's) stand in; the forms,
+#: projections and ISO 3166 lists are empty, so the stylesheet takes no value for one of those.
+ISO_639_2 = {language.alpha_3 for language in pycountry.languages} | {
+    getattr(language, "bibliographic", language.alpha_3) for language in pycountry.languages
+}
+LOC_STAND_INS = {
+    "dcmiType.xsl": {"types": "Collection Dataset Event Image InteractiveResource MovingImage "
+                     "PhysicalObject Service Software Sound StillImage Text"},
+    "mimeType.xsl": {"mimeTypeDirectories": "application audio font image model text video"},
+    "iso639-2.xsl": {"iso639-2": " ".join(sorted(ISO_639_2))},
+    "forms.xsl": {"forms": ""},
+    "csdgm.xsl": {"projections": ""},
+    "iso3166-1.xsl": {"iso3166-1": ""},
+}  # fmt: skip
 #: What a record says about its own making, or only in the words of one format.
 UNCOMPARED = ("id", "source", "extra")
 #: Labels a format may have no way to say (a date's or a link's type): not values.

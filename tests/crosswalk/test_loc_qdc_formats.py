@@ -1,9 +1,7 @@
 """A qualified DC record and the MODS LoC's ``QDC2MODS.xsl`` makes of it.
 
-The stylesheet (``xslt/loc`` in the shared corpus, run by libxslt with access control denied)
-includes six vocabularies the corpus does not hold: stand-ins give their variables (DCMI's
-types, the media types' top level, ISO 639-2's codes from pycountry; the forms, projections
-and ISO 3166 lists empty, so no value is taken for one of those).  It reads the root
+The stylesheet (``xslt/loc`` in the shared corpus, run by libxslt with access control denied,
+its included vocabularies stand-ins: see ``stylesheets.LOC_STAND_INS``) reads the root
 ``qdc:qualifieddc`` of the epubs namespace (and an ``oai_qdc`` of a namespace CONTENTdm never
 used): a CONTENTdm record is given that root.  It writes the fifteen elements in the dc
 namespace and some refinements; CONTENTdm's dcterms:title, dcterms:creator and the like it
@@ -19,13 +17,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pycountry
 import pytest
 from bench.corpus import corpus_records
 from lxml import etree
 
 from ir_ingest import xmlsafe
-from tests.crosswalk.stylesheets import converted, not_in, record, stylesheet, values
+from tests.crosswalk.stylesheets import (
+    LOC_STAND_INS,
+    converted,
+    not_in,
+    record,
+    stylesheet,
+    values,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -33,18 +37,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.corpus
 
 EPUBS_QDC = "{http://epubs.cclrc.ac.uk/xmlns/qdc/}qualifieddc"
-ISO_639_2 = {language.alpha_3 for language in pycountry.languages} | {
-    getattr(language, "bibliographic", language.alpha_3) for language in pycountry.languages
-}
-STAND_INS = {
-    "dcmiType.xsl": {"types": "Collection Dataset Event Image InteractiveResource MovingImage "
-                     "PhysicalObject Service Software Sound StillImage Text"},
-    "mimeType.xsl": {"mimeTypeDirectories": "application audio font image model text video"},
-    "iso639-2.xsl": {"iso639-2": " ".join(sorted(ISO_639_2))},
-    "forms.xsl": {"forms": ""},
-    "csdgm.xsl": {"projections": ""},
-    "iso3166-1.xsl": {"iso3166-1": ""},
-}  # fmt: skip
 QDC = b"""<qdc:qualifieddc xmlns:qdc="http://epubs.cclrc.ac.uk/xmlns/qdc/"
     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/">
   <dc:title>Songs of the Kestrel valley</dc:title>
@@ -72,7 +64,7 @@ ALIKE = ("title.value", "additional_titles", "subjects", "publisher", "languages
 
 @pytest.fixture
 def qdc2mods(corpus: Path) -> etree.XSLT:
-    return stylesheet(corpus / "xslt" / "loc" / "QDC2MODS.xsl", STAND_INS)
+    return stylesheet(corpus / "xslt" / "loc" / "QDC2MODS.xsl", LOC_STAND_INS)
 
 
 def _both(

@@ -760,3 +760,17 @@ def test_a_street_address_is_no_publisher_and_packed_languages_are_each_one() ->
     assert record["extra"] == {
         "mods:originInfo/mods:publisher": ["2623 3rd Ave. West, Seattle, Wash."]
     }
+
+
+def test_a_genre_that_names_a_version_is_the_version_and_no_type_label() -> None:
+    # OJS's dc:type, as LoC's simpleDC2MODS writes it (lower-cased) as a genre.
+    record, _ = _mods(
+        "<genre>info:eu-repo/semantics/article</genre>"
+        "<genre>info:eu-repo/semantics/publishedversion</genre>"
+    )
+    assert record["version_type"] == "http://purl.org/coar/version/c_970fb48d4fbd8a85"
+    assert record["resource_type"]["source"] == {"label": "info:eu-repo/semantics/article"}
+    # A genre that is a type first ("preprint" is also a version's name) stays the type.
+    record, _ = _mods("<genre>preprint</genre>")
+    assert record["resource_type"]["label"] == "preprint"
+    assert "version_type" not in record
