@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 XSL = "http://www.w3.org/1999/XSL/Transform"
-ISO_639_2 = {language.alpha_3 for language in pycountry.languages} | {
-    getattr(language, "bibliographic", language.alpha_3) for language in pycountry.languages
-}
 #: LoC's DC-to-MODS stylesheets include six vocabularies the corpus does not hold: DCMI's
 #: types, the media types' top level and ISO 639-2's codes (pycountry's) stand in; the forms,
 #: projections and ISO 3166 lists are empty, so the stylesheet takes no value for one of those.
