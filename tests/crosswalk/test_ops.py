@@ -238,6 +238,14 @@ def test_normaliser_operations_are_wired() -> None:
     assert compile_operation("strip_heading")("Abstract: x") == "x"
 
 
+def test_not_address_leaves_a_street_address_out() -> None:
+    op = compile_operation("not_address")
+    assert op("2623 3rd Ave. West, Seattle, Wash.") is None
+    assert op("12 Baker Street, London") is None
+    assert op("Kestrel Valley Press") == "Kestrel Valley Press"
+    assert op("3M Company, St. Paul") == "3M Company, St. Paul"
+
+
 def test_provenance_keeps_only_a_statement_of_where_the_work_came_from() -> None:
     op = compile_operation("provenance")
     # NSDL's dc:contributor, as its nsdl_dc records write it: a note, no agent.

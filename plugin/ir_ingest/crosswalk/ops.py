@@ -207,6 +207,22 @@ def identifier(value: str, scheme: str | None) -> dict[str, str] | list[dict[str
     return identifiers.identifier(value, scheme)
 
 
+#: A street address before a publisher's name, as jOAI's sheet music (a CONTENTdm collection,
+#: 1918) writes its dc:publisher: "2623 3rd Ave. West, Seattle, Wash.": a house number, up to
+#: four words of a street's name, its kind, a quarter, and a comma.
+_STREET_ADDRESS = re.compile(
+    r"\d+[A-Za-z]?\s+([\w.'-]+\s+){0,3}"
+    r"(St|Street|Ave|Avenue|Road|Rd|Boulevard|Blvd|Lane|Place|Square|Broadway|Row|Drive|Terrace)"
+    r"\.?(\s+(West|East|North|South|[NSEW]\.?))?,"
+)
+
+
+def not_address(value: str, _: None) -> str | None:
+    """``not_address``: keep a value unless it begins with a street address
+    (:data:`_STREET_ADDRESS`): no publisher's name, it stays in extra."""
+    return None if _STREET_ADDRESS.match(value) else value
+
+
 def provenance(value: str, _: None) -> str | None:
     """``provenance``: keep a statement of where the work came from written where a name goes
     ("Obtained from the Protein Data Bank", NSDL's; "Digitized by Internet Archive"), which
@@ -271,6 +287,7 @@ OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "split": (split, _check_str),
     "boolean": (boolean, _no_arg),
     "provenance": (provenance, _no_arg),
+    "not_address": (not_address, _no_arg),
     "agent_parts": (_plain(names.agent_parts), _no_arg),
     "interval": (_plain(dates.interval), _no_arg),
     "citation": (_plain(citations.citation), _no_arg),
