@@ -94,21 +94,24 @@ class Comparison:
         return self.found / self.compared if self.compared else 1.0
 
 
-def _norm(text: str) -> str:
+def comparable(text: str) -> str:
+    """``text`` as two formats' values are compared: markup and entities gone, NFC, white
+    space folded, case folded."""
     text = unicodedata.normalize("NFC", html.unescape(_TAGS.sub(" ", text)))
     # The stylesheet always puts a space after nonSort, also after an elided "L'".
     return re.sub(r"\s+", " ", text).replace("' ", "'").strip().casefold()
 
 
-def _strings(value: Any) -> Iterator[str]:
+def strings(value: Any) -> Iterator[str]:
+    """Every string in a record's JSON value, however deep."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _strings(item)
+            yield from strings(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _strings(item)
+            yield from strings(item)
 
 
 def present(value: str, record: Record) -> bool:
@@ -121,9 +124,9 @@ def present(value: str, record: Record) -> bool:
     """
     fields = record.to_dict()
     fields.pop("extra", None)
-    ours = {_norm(s) for s in _strings(fields)}
+    ours = {comparable(s) for s in strings(fields)}
     everything = " | ".join(sorted(ours))
-    return all(_part_present(part, ours, everything) for part in _norm(value).split("--"))
+    return all(_part_present(part, ours, everything) for part in comparable(value).split("--"))
 
 
 #: What a part is compared without at its ends: a full stop, and ISBD's punctuation between a

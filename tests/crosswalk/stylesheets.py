@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 import pycountry
-from bench.corpus import _norm, _strings
+from bench.corpus import comparable, strings
 from lxml import etree
 
 from ir_ingest import xmlsafe
@@ -104,7 +104,7 @@ def values(made: dict[str, Any], merged: dict[str, str] | None = None) -> dict[s
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, dict):
                 item = {k: v for k, v in item.items() if k not in LABELS}
-            held.update(_norm(text) for text in _strings(item))
+            held.update(comparable(text) for text in strings(item))
     return found
 
 
