@@ -184,10 +184,12 @@ def failing_endpoint(
     failing: dict[str, bool] | None = None,
     log: list[str] | None = None,
     fail_verb: str | None = None,
+    oai_error: bytes | None = None,
 ) -> Any:
     """App factory for :func:`~ir_ingest.oai.provider.serve_in_background`: pyoai's server,
-    10 records a page, answering 500 to the page at ``fail_at_cursor`` (and to every request
-    of ``fail_verb``) while ``failing["on"]``, and adding each query string to ``log``."""
+    10 records a page, answering 500 (or the OAI-PMH error response ``oai_error``) to the page
+    at ``fail_at_cursor`` and to every request of ``fail_verb`` while ``failing["on"]``, and
+    adding each query string to ``log``."""
 
     def factory(base_url: str) -> Any:
         repository = RecordRepository(records)
@@ -199,6 +201,9 @@ def failing_endpoint(
             if log is not None:
                 log.append(query)
             asked = f"cursor%253D{fail_at_cursor}" in query or f"verb={fail_verb}" in query
+            if failing and failing["on"] and asked and oai_error is not None:
+                start_response("200 OK", [("Content-Type", "text/xml")])
+                return [oai_error]
             if failing and failing["on"] and asked:
                 start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
                 return [b"boom"]

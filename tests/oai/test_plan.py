@@ -241,24 +241,30 @@ def test_a_continuing_run_the_endpoint_never_answered_leaves_the_harvest_to_the_
     assert "resumptionToken" in next(query for query in log if "ListRecords" in query)
 
 
+@pytest.mark.parametrize("oai_error", [None, error("badArgument")], ids=["http-500", "oai-error"])
 def test_a_run_whose_every_page_was_stored_is_not_harvested_again_when_continued(
-    store: Store, demo_records: list[ProvidedRecord]
+    store: Store, demo_records: list[ProvidedRecord], oai_error: bytes | None
 ) -> None:
     """A --full run that stored its last page and failed in its ListIdentifiers sweep (or was
-    killed before it ended) has nothing left to list: the run continuing it only sweeps.  Its
-    checkpoint, with no token, had been taken for none, and every page asked for again."""
+    killed before it ended) has nothing left to list: the run continuing it only sweeps, and
+    the one after that too if the sweep fails again.  Its checkpoint, with no token, had been
+    taken for none, and every page asked for again; and a sweep the endpoint refused with an
+    OAI error had handed the checkpoints back, as a refused token does, every other run."""
     failing = {"on": True}
     log: list[str] = []
-    endpoint = failing_endpoint(demo_records, failing=failing, log=log, fail_verb="ListIdentifiers")
+    endpoint = failing_endpoint(
+        demo_records, failing=failing, log=log, fail_verb="ListIdentifiers", oai_error=oai_error
+    )
     options: dict[str, Any] = {"store": store, "policy": TransportPolicy(retries=0), "full": True}
     with serve_in_background(endpoint) as url:
-        with pytest.raises(HarvestError, match="HTTP 500"):
-            run_harvest(url, "oai_dc", repository="urn:swept", **options)
+        for _ in range(2):  # the first stores every page; the second only sweeps
+            with pytest.raises(HarvestError):
+                run_harvest(url, "oai_dc", repository="urn:swept", **options)
         failing["on"] = False
         log.clear()
-        second = run_harvest(url, "oai_dc", repository="urn:swept", **options)
+        third = run_harvest(url, "oai_dc", repository="urn:swept", **options)
 
-    assert (second.status, second.resumed_run_id, second.total) == ("completed", 1, 0)
+    assert (third.status, third.resumed_run_id, third.total) == ("completed", 2, 0)
     assert not [query for query in log if "ListRecords" in query]
     assert [query for query in log if "ListIdentifiers" in query]
 

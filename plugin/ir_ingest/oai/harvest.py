@@ -171,6 +171,14 @@ def _richest_offered_or_failed(
         raise
 
 
+def _token_refused(plan: Plan, report: RunReport, exc: BaseException) -> bool:
+    """Whether a continuing run failed on its first page because the endpoint refused a
+    resumption token the run it continues had left (an OAI error, not an outage), rather than
+    on a window of its own or in its sweep (a --full run with every page stored has none)."""
+    continued = any(window.token for window in plan.windows)
+    return continued and report.pages == 0 and isinstance(exc, OAIProtocolError)
+
+
 def _begin_run(
     store: Store,
     repository: str,
@@ -242,6 +250,7 @@ def _run(
     report = _begin(store, client.repository, prefix, options, plan, started)
     run_id = report.run_id
     assert run_id is not None
+    listing = True  # what fails fails the ListRecords requests (not the set check or sweep)
     try:
         if dead:
             store.name_successor(dead, run_id, plan.resumed.id if plan.resumed else None)
@@ -249,6 +258,7 @@ def _run(
         if plan.resumed is None and plan.clock_skew is None:
             note_endpoint_clock(store, client, report)
         harvest_windows(store, client, report, plan, options, on_page)
+        listing = False
         # Until the set has given a record: an empty incremental run of a set that has is the
         # usual case, and listing a DSpace's thousands of sets after each one would cost many
         # requests; but a misspelt set must be said on every run, not only the first.
@@ -257,7 +267,7 @@ def _run(
         if options.full:
             sweep(store, client, report, options)
     except BaseException as exc:
-        if plan.resumed is not None and report.pages == 0 and isinstance(exc, OAIProtocolError):
+        if plan.resumed is not None and listing and _token_refused(plan, report, exc):
             # Its first answer refused what the run it continues had left (a token the
             # endpoint no longer takes): the next run starts afresh, not asking it for ever.
             # Down, or the run stopped first, it keeps them: the next one goes on from there.

@@ -7,6 +7,7 @@ A checkpoint is written in the transaction of the page it follows (``checkpoints
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -25,6 +26,8 @@ __all__ = ["RunInfo", "StoreRuns", "source_key"]
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Row
     from sqlalchemy.engine import Engine
+
+log = logging.getLogger(__name__)
 
 _Row = TypeVar("_Row", "Checkpoint", "RunInfo")
 
@@ -184,9 +187,18 @@ class StoreRuns:
     def hand_back_checkpoints(self, run_id: int, resumed: int) -> None:
         """Give the checkpoints run ``run_id`` took from ``resumed`` (and committed no page
         after) back to it: the next run then starts afresh instead of continuing ``run_id``,
-        which failed where the endpoint refused what it asked (a token it no longer takes)."""
-        with self.engine.begin() as conn:
-            _move_checkpoints(conn, run_id, resumed)
+        which failed where the endpoint refused what it asked (a token it no longer takes).
+
+        Said, not raised, where the store fails meanwhile: the run's own failure is the one to
+        keep and say (the next run then asks for the refused token once more, and fails so).
+        """
+        try:
+            with self.engine.begin() as conn:
+                _move_checkpoints(conn, run_id, resumed)
+        except SQLAlchemyError as exc:
+            log.warning(
+                "could not give run %s's checkpoints back to run %s: %s", run_id, resumed, exc
+            )
 
     def note_clock_lag(self, run_id: int, lag: timedelta) -> None:
         """Keep how far the endpoint's clock was behind ours as run ``run_id`` began, learnt
