@@ -7,8 +7,10 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 import pytest
+from sqlalchemy import select
 
 from ir_ingest.entry import Issue, Severity
+from ir_ingest.store import tables as t
 from tests.store.test_store import REPO, _entry
 
 if TYPE_CHECKING:
@@ -63,6 +65,10 @@ def test_a_record_failing_again_with_its_datestamp_keeps_one_reject(any_store: S
     ]
     ((first, *_), *_) = listed
     assert [h.metadata_prefix for h, _ in any_store.read_rejects([first])] == ["oai_dc"]
+    # The one kept is the newest run's (the third), not the first's.
+    with any_store.engine.connect() as conn:
+        runs = conn.execute(select(t.rejects.c.run_id).where(t.rejects.c.pk == first)).scalars()
+        assert list(runs) == [run_id]
 
 
 @pytest.mark.parametrize("any_db_url", ["postgres"], indirect=True)

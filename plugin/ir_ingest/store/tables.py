@@ -21,6 +21,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -89,6 +90,8 @@ rejects = Table(
     Column("raw", LargeBinary, nullable=True),
     Column("issues_json", LargeBinary, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # A record's rejects of one datestamp, which its next one replaces (page_sql).
+    Index("ix_rejects_record", "repository", "oai_identifier", "datestamp"),
 )
 
 harvest_runs = Table(
@@ -143,8 +146,7 @@ checkpoints = Table(
 
 
 def begins_with(column: Column[str], prefix: str) -> ColumnElement[bool]:
-    """Whether ``column`` begins with ``prefix``, in its case: SQLite's LIKE ignores ASCII
-    case (a source ``http://h/OAI``'s window checkpoints had been cleared with
-    ``http://h/oai``'s), so the LIKE, which an index may serve, is checked by ``substr``."""
-    exact = func.substr(column, 1, len(prefix)) == prefix
-    return column.startswith(prefix, autoescape=True) & exact
+    """Whether ``column`` begins with ``prefix``, in its case.  Not LIKE: SQLite's ignores
+    ASCII case (a source ``http://h/OAI``'s window checkpoints had been cleared with
+    ``http://h/oai``'s), and neither database serves such a LIKE from these columns' indexes."""
+    return func.substr(column, 1, len(prefix)) == prefix
