@@ -364,6 +364,21 @@ def test_a_dcmi_period_in_coverage_is_temporal_and_kept_whole_and_a_list_split()
     }
 
 
+def test_a_period_and_a_place_packed_in_one_coverage_are_told_apart() -> None:
+    # The whole value had been classed first: a period and a place were both periods, or both
+    # places.  Each part is classed now, and the value of two kinds stays in extra too.
+    result = _oai_dc(
+        "<dc:coverage>1861-1865; United States</dc:coverage>"
+        "<dc:coverage>Kestrelford; 1940-1950</dc:coverage>"
+    )
+    record = result.record.to_dict()
+    assert record["coverage"] == {
+        "temporal": ["1861-1865", "1940-1950"],
+        "spatial": ["United States", "Kestrelford"],
+    }
+    assert record["extra"]["dc:coverage"] == ["1861-1865; United States", "Kestrelford; 1940-1950"]
+
+
 def test_a_dcmi_box_or_period_in_qdc_is_one_value_and_a_list_still_split() -> None:
     record = _qdc(
         f"<dcterms:spatial>{BOX}</dcterms:spatial><dcterms:spatial>Kestrelford; Ashby"
