@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -503,6 +504,18 @@ def test_a_term_s_own_authority_uri_and_language_win_over_its_subject_s() -> Non
     assert [(s["value"], s["uri"], s["lang"]) for s in record["subjects"]] == [
         ("Oiseaux", "http://vocab.example.org/t/2", "fra"),
     ]
+
+
+def test_a_geographic_code_takes_its_subject_s_vocabulary_only_if_one_of_places() -> None:
+    # An LCSH heading's code with no authority of its own had become an LCSH term.
+    record, _ = _mods(
+        '<subject authority="lcsh"><geographic>Ohio</geographic>'
+        "<geographicCode>n-us-oh</geographicCode></subject>"
+        '<subject authority="tgn"><geographicCode>7013143</geographicCode></subject>'
+    )
+    codes = [(s["value"], s.get("scheme")) for s in record["subjects"] if s["value"][0].isdigit()]
+    assert codes == [("7013143", "tgn")]
+    assert "n-us-oh" in json.dumps(record["extra"])
 
 
 def test_a_location_labelled_purl_is_the_landing_page() -> None:
