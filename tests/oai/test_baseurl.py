@@ -56,6 +56,10 @@ def test_the_oai_arguments_go_and_the_endpoints_own_query_stays() -> None:
     # name a harvest of its base URL gives them (urlunsplit had written "https://": new ids).
     pasted = "HTTPS://H.example/oai?verb=GetRecord&identifier=oai:x:1&metadataPrefix=oai_dc"
     assert without_oai_arguments(pasted) == repository_name("HTTPS://H.example/oai")
+    # And so are the empty pieces of its own query: one normaliser, not two.
+    for base in ("http://h/oai?apikey=1&", "http://h/oai?a=1&&b=2", "http://h/oai?&"):
+        assert without_oai_arguments(f"{base}&verb=Identify") == without_oai_arguments(base)
+        assert repository_name(without_oai_arguments(base)) == repository_name(base)
 
 
 def test_a_base_urls_name_is_without_fragment_empty_query_or_credentials() -> None:

@@ -18,9 +18,10 @@ def without_oai_arguments(url: str) -> str:
     """``url`` without its OAI-PMH arguments and fragment, the rest as written (an endpoint's
     own ``?apikey=…`` stays, and the case of the scheme, as :func:`plain_base_url` keeps it:
     a GetRecord URL's records are named as a harvest of its base URL names them)."""
-    base, _, query = url.partition("#")[0].partition("?")
-    kept = [p for p in query.split("&") if p and p.partition("=")[0] not in OAI_ARGUMENTS]
-    return f"{base}?{'&'.join(kept)}" if kept else base
+    base, mark, query = url.partition("#")[0].partition("?")
+    kept = [p for p in query.split("&") if p.partition("=")[0] not in OAI_ARGUMENTS]
+    # The rest as a harvest of the base URL names it (an empty piece too: "?apikey=1&").
+    return plain_base_url(f"{base}{mark}{'&'.join(kept)}")
 
 
 def repository_name(url: str) -> str:
