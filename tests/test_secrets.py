@@ -146,3 +146,10 @@ def test_a_url_with_a_character_no_url_holds_is_refused_naming_it(url: str, said
     assert "s3c" not in str(caught.value)
     assert "p w" not in str(caught.value)
     refuse_unsendable_url("http://h.example/oai?set=é")  # an IRI's letters: encoded when sent
+    # So are the characters of an IRI that print nothing: a Persian word's zero-width
+    # non-joiner, a soft hyphen (both had been refused with the controls).
+    refuse_unsendable_url("https://h.example/\u0645\u06cc\u200c\u0634\u0648\u062f/oai")
+    refuse_unsendable_url("https://h.example/re\u00adpository/oai")
+    # The marks no IRI holds (RFC 3987 §4.1) are refused with the overrides.
+    with pytest.raises(UsageError, match="U\\+200F"):
+        refuse_unsendable_url("https://h.example/\u200foai")

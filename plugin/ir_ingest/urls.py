@@ -9,7 +9,10 @@ name, a refusal, which part of it is wrong).
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
+
+from ir_ingest.controls import NOT_IN_AN_IRI
 
 
 def is_http_url(text: str) -> bool:
@@ -28,9 +31,15 @@ def is_http_url(text: str) -> bool:
 
 def stray_character(text: str) -> str | None:
     """The first character of ``text`` that no URL holds as written (RFC 3986 §2.1: it is
-    percent-encoded), else ``None``: white space, or one that prints nothing (a C0 or C1
-    control, DEL, a format character such as a bidi override or a zero-width space).
+    percent-encoded), else ``None``: white space, or one no IRI holds
+    (:data:`~ir_ingest.controls.NOT_IN_AN_IRI`: a C0 or C1 control, DEL, a bidi override).
 
-    Other letters (an IRI's ``é``) are none: requests percent-encodes them when it sends.
+    Other characters (an IRI's ``é``, the zero-width non-joiner of a Persian word) are none:
+    requests percent-encodes them when it sends.
     """
-    return next((char for char in text if char.isspace() or not char.isprintable()), None)
+    found = _STRAY.search(text)
+    return None if found is None else found[0]
+
+
+#: White space, and what no IRI holds.
+_STRAY = re.compile(f"[\\s{NOT_IN_AN_IRI}]")

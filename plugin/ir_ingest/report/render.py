@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from ir_ingest.codes import CODES, CodeHelp, in_order
+from ir_ingest.controls import BIDI_FORMATTING, OBEYED
 from ir_ingest.errors import IngestError
 from ir_ingest.report import keeper
 from ir_ingest.wording import counted
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 #: Unicode's explicit bidirectional formatting characters (UAX #9 §2): the embeddings and
 #: overrides (LRE, RLE, LRO, RLO) that PDF closes, the isolates (LRI, RLI, FSI) that PDI does.
-BIDI_FORMATTING = "\u202a-\u202e\u2066-\u2069"
 _BIDI_FORMATTING = re.compile(f"[{BIDI_FORMATTING}]")
 _OPENS_EMBEDDING = "\u202a\u202b\u202d\u202e"
 _OPENS_ISOLATE = "\u2066\u2067\u2068"
@@ -61,12 +61,8 @@ def bidi_closed(value: object) -> object:
     return value + "".join(reversed(closers))
 
 
-#: What a terminal obeys rather than shows: the C0 controls but tab and line feed (ESC
-#: begins a sequence that moves the cursor, recolours or retitles; CR writes over the
-#: line), DEL, the C1 controls (U+009B is CSI, ESC [ in one character), and the
-#: bidirectional embeddings, overrides and isolates (an override in a title had shown the
-#: identifier printed after it reversed).
-_OBEYED = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_FORMATTING}]")
+#: What a terminal obeys rather than shows (:data:`ir_ingest.controls.OBEYED`).
+_OBEYED = re.compile(f"[{OBEYED}]")
 
 
 def visible(text: str) -> str:
