@@ -87,13 +87,14 @@ def locks_sources(store: Store) -> bool:
 def held(store: Store, key: str) -> bool | None:
     """Whether a run holds the lock of source ``key`` now; None where locks cannot tell.
 
-    Taken and given back at once when free: a run starting meanwhile waits for it (``WAIT``).
+    Taken and given back at once when free: a run starting meanwhile waits for it (``WAIT``),
+    and a lock file left by a killed run is removed, as the run after it would.
     """
     if not locks_sources(store):
         return None
     path = _lock_file(store, key)
     if path is not None and not path.exists():
-        return False  # never locked here: nothing to make (a reading command writes no file)
+        return False  # not locked now: nothing to make (a reading command makes no file)
     if path is not None and not os.access(path, os.W_OK):
         return None  # another user's lock file: it cannot be tried from here
     try:
