@@ -161,12 +161,16 @@ def _check_only(arg: Any) -> str | None:
 _DCMI_COMPONENT = re.compile(r"^[a-z]+\s*=", re.IGNORECASE)
 
 
-def split(value: str, separator: str) -> list[str] | None:
+def split(value: str, separator: str) -> str | list[str] | None:
     """``{split: ";"}``: one value per part (CONTENTdm packs keywords as ``a; b; c``).
 
     A DCMI Box, Point or Period is one value however many ``;`` it has: every part a
     ``component=value`` (NSDL writes ``name=Kestrel; northlimit=51.5; ...`` in dct:spatial).
+    A value without the separator (most) is itself, not a list of one: the operations after
+    it need not fan out (a few microseconds a rule and value).
     """
+    if separator not in value:
+        return value.strip() or None
     parts = [part.strip() for part in value.split(separator)]
     parts = [part for part in parts if part]
     if len(parts) > 1 and all(_DCMI_COMPONENT.match(part) for part in parts):
