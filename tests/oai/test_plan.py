@@ -269,6 +269,43 @@ def test_a_run_whose_every_page_was_stored_is_not_harvested_again_when_continued
     assert [query for query in log if "ListIdentifiers" in query]
 
 
+def test_a_continuing_run_refused_on_a_window_it_had_not_begun_is_not_continued_for_ever(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    """Run 1 finished a date window and failed on the next; the endpoint then refuses (an OAI
+    error) the first request of that window, which has no token yet.  The run continuing run 1
+    hands its checkpoints back, so the next one starts afresh instead of continuing the
+    continuation, and so on for ever (a hand-back once kept for refused tokens alone)."""
+    fails: dict[str, Any] = {"after": 1, "with": b""}  # run 1: an empty answer, not OAI's
+    listing = failing_endpoint(demo_records)
+
+    def endpoint(base_url: str) -> Any:
+        inner = listing(base_url)
+
+        def app(environ: dict[str, Any], start_response: Any) -> Any:
+            query = environ.get("QUERY_STRING", "")
+            if "ListRecords" in query and "resumptionToken" not in query:
+                fails["after"] -= 1
+                if fails["after"] < 0:
+                    start_response("200 OK", [("Content-Type", "text/xml")])
+                    return [fails["with"]]
+            return inner(environ, start_response)
+
+        return app
+
+    options: dict[str, Any] = {"store": store, "policy": TransportPolicy(retries=0)}
+    resumed = []
+    with serve_in_background(endpoint) as url:
+        for _ in range(4):
+            with pytest.raises(HarvestError):
+                run_harvest(url, "oai_dc", repository="urn:w", window="monthly", **options)
+            report = store.run_report()
+            assert report is not None
+            resumed.append(report["resumed_run_id"])
+            fails["after"], fails["with"] = 0, error("badArgument")
+    assert resumed == [None, 1, None, None]
+
+
 def test_a_run_continuing_a_killed_one_keeps_its_clock_lag(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:

@@ -171,12 +171,12 @@ def _richest_offered_or_failed(
         raise
 
 
-def _token_refused(plan: Plan, report: RunReport, exc: BaseException) -> bool:
-    """Whether a continuing run failed on its first page because the endpoint refused a
-    resumption token the run it continues had left (an OAI error, not an outage), rather than
-    on a window of its own or in its sweep (a --full run with every page stored has none)."""
-    continued = any(window.token for window in plan.windows)
-    return continued and report.pages == 0 and isinstance(exc, OAIProtocolError)
+def _first_request_refused(plan: Plan, report: RunReport, exc: BaseException) -> bool:
+    """Whether a continuing run failed before its first page because the endpoint refused
+    what it asked of the windows the run it continues had left (a resumption token it no
+    longer takes, a ``from`` it refuses: an OAI error, not an outage), not in its sweep (a
+    --full run with every page stored has no window left, and only sweeps)."""
+    return bool(plan.windows) and report.pages == 0 and isinstance(exc, OAIProtocolError)
 
 
 def _begin_run(
@@ -267,7 +267,7 @@ def _run(
         if options.full:
             sweep(store, client, report, options)
     except BaseException as exc:
-        if plan.resumed is not None and listing and _token_refused(plan, report, exc):
+        if plan.resumed is not None and listing and _first_request_refused(plan, report, exc):
             # Its first answer refused what the run it continues had left (a token the
             # endpoint no longer takes): the next run starts afresh, not asking it for ever.
             # Down, or the run stopped first, it keeps them: the next one goes on from there.
