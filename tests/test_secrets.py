@@ -153,3 +153,9 @@ def test_a_url_with_a_character_no_url_holds_is_refused_naming_it(url: str, said
     # The marks no IRI holds (RFC 3987 §4.1) are refused with the overrides.
     with pytest.raises(UsageError, match="U\\+200F"):
         refuse_unsendable_url("https://h.example/\u200foai")
+    # A byte of an argument that was no UTF-8 (a lone surrogate): requests would have sent it
+    # as three other bytes; shown as the byte it was, in a URL with a user part too.
+    with pytest.raises(UsageError, match="U\\+DCE9"):
+        refuse_unsendable_url("http://h/oai\udce9")
+    with pytest.raises(UsageError, match="'http://h/oai%E9' \\(shown percent-encoded"):
+        refuse_unsendable_url("http://u:p@h/oai\udce9")

@@ -144,11 +144,15 @@ def refuse_unsendable_url(url: str) -> None:
         return
     named = "a space" if stray == " " else f"the character U+{ord(stray):04X}"
     if "@" in url:  # a user part, perhaps with the character in it: shown encoded, without it
-        encoded = "".join(quote(c, safe="") if stray_character(c) else c for c in url)
+        # A lone surrogate is the byte it stood for (an argument that was no UTF-8).
+        encoded = "".join(
+            quote(c, safe="", errors="surrogateescape") if stray_character(c) else c for c in url
+        )
         shown = f"{public_url(encoded)!r} (shown percent-encoded, without its user part)"
     else:
         shown = repr(mask_query(url))
-    raise UsageError(f"URL has {named} in it: {shown}; percent-encode it ({quote(stray)})")
+    encoded_stray = quote(stray, errors="surrogateescape")
+    raise UsageError(f"URL has {named} in it: {shown}; percent-encode it ({encoded_stray})")
 
 
 def public_url(url: str) -> str:

@@ -41,5 +41,6 @@ def stray_character(text: str) -> str | None:
     return None if found is None else found[0]
 
 
-#: White space, and what no IRI holds.
-_STRAY = re.compile(f"[\\s{NOT_IN_AN_IRI}]")
+#: White space, what no IRI holds, and a lone surrogate (a byte of an argument that was no
+#: UTF-8: requests would send it as three other bytes).
+_STRAY = re.compile(f"[\\s{NOT_IN_AN_IRI}\\ud800-\\udfff]")

@@ -60,6 +60,10 @@ def test_the_oai_arguments_go_and_the_endpoints_own_query_stays() -> None:
     for base in ("http://h/oai?apikey=1&", "http://h/oai?a=1&&b=2", "http://h/oai?&"):
         assert without_oai_arguments(f"{base}&verb=Identify") == without_oai_arguments(base)
         assert repository_name(without_oai_arguments(base)) == repository_name(base)
+    # What follows the first OAI argument is the client's: its empty pieces are none of the
+    # base URL's (a pasted GetRecord URL, or a <request>, ending in "&").
+    pasted = "http://h/oai?verb=GetRecord&identifier=x&apikey=1&"
+    assert without_oai_arguments(pasted) == "http://h/oai?apikey=1"
 
 
 def test_a_base_urls_name_is_without_fragment_empty_query_or_credentials() -> None:

@@ -19,8 +19,14 @@ def without_oai_arguments(url: str) -> str:
     own ``?apikey=…`` stays, and the case of the scheme, as :func:`plain_base_url` keeps it:
     a GetRecord URL's records are named as a harvest of its base URL names them)."""
     base, mark, query = url.partition("#")[0].partition("?")
-    kept = [p for p in query.split("&") if p.partition("=")[0] not in OAI_ARGUMENTS]
-    # The rest as a harvest of the base URL names it (an empty piece too: "?apikey=1&").
+    pieces = query.split("&")
+    first = next((i for i, p in enumerate(pieces) if p.partition("=")[0] in OAI_ARGUMENTS), None)
+    # The base URL's own query is what comes before the first OAI argument, as written (an
+    # empty piece too: "?apikey=1&", as a harvest of it names it); after it, what the client
+    # added ("&verb=...&apikey=1&") is its own non-empty pieces.
+    kept = pieces if first is None else pieces[:first]
+    if first is not None:
+        kept += [p for p in pieces[first:] if p and p.partition("=")[0] not in OAI_ARGUMENTS]
     return plain_base_url(f"{base}{mark}{'&'.join(kept)}")
 
 
