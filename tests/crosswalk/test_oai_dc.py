@@ -225,6 +225,14 @@ def test_dates_packed_into_one_element_are_read_each() -> None:
     assert record["publication_date"] == "1904"
     assert {d["date"] for d in record["dates"]} == {"1904", "1911"}
     assert "extra" not in record
+    # qdc's packed issue dates: the second had been in extra only (the field holds one).
+    record = _qdc("<dcterms:issued>1904; 1911</dcterms:issued>").record.to_dict()
+    assert record["publication_date"] == "1904"
+    assert record["dates"] == [
+        {"date": "1904", "type": "issued"},
+        {"date": "1911", "type": "issued"},
+    ]
+    assert "extra" not in record
 
 
 def test_timestamps_alone_give_the_last_as_publication_date() -> None:

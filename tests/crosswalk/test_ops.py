@@ -37,6 +37,20 @@ def test_split_keeps_a_dcmi_box_point_or_period_whole(value: str, parts: list[st
     assert ops.split(value, ";") == parts
 
 
+def test_split_of_a_built_value_splits_its_value_unless_a_uri_names_it_whole() -> None:
+    # A MODS topic packed "a; b;" (LoC's QDC2MODS writes CONTENTdm's dc:subject so), built
+    # with its subject's authority: each part keeps it.
+    term = {"value": "Birds; Ornithology;", "scheme": "lcsh", "lang": "eng"}
+    assert ops.split(term, ";") == [
+        {"value": "Birds", "scheme": "lcsh", "lang": "eng"},
+        {"value": "Ornithology", "scheme": "lcsh", "lang": "eng"},
+    ]
+    named = {"value": "Birds; Ornithology", "uri": "http://id.loc.gov/authorities/subjects/x"}
+    assert ops.split(named, ";") == named
+    assert ops.split({"value": "Birds"}, ";") == {"value": "Birds"}
+    assert ops.split({"value": " ; "}, ";") is None
+
+
 def test_match() -> None:
     op = compile_operation({"match": r"^\d+$"})
     assert op("10") == "10"
