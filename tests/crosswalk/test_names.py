@@ -615,3 +615,30 @@ def test_given_names_before_the_comma(value: str, family: str, given: str) -> No
     agent = names.agent(value)
     assert (agent["family_name"], agent["given_name"]) == (family, given)
     assert agent["name"] == value
+
+
+@pytest.mark.parametrize(
+    "value", ["Common molecules", "Rare books and manuscripts", "Kestrel maps"]
+)
+def test_common_nouns_after_a_capital_are_no_family_name(value: str) -> None:
+    # NSDL's contributor "Common molecules" (a Reciprocal Net collection) had been a person,
+    # given name "Common", family name "molecules".
+    assert names.agent(value) == {"type": "organizational", "name": value}
+
+
+@pytest.mark.parametrize(
+    ("value", "family"),
+    [
+        ("sedaghatkish, Amir", "sedaghatkish"),  # inverted: a person's form, whatever its case
+        ("jie wu", "wu"),  # lower case throughout says nothing
+        ("Márcio Robério Alves da Silva", "da Silva"),
+        ("Ismatova Madina Inomjon qizi", "Ismatova"),
+        ("John Smith jr", "jr"),  # a short word: a suffix, no common noun
+        ("Jane Doe editor", "editor"),  # a role's word
+        ("Unknown scribe", "Unknown scribe"),
+        ("Name of contributor", "Name of contributor"),
+    ],
+)
+def test_names_with_a_word_in_lower_case_stay_persons(value: str, family: str) -> None:
+    agent = names.agent(value)
+    assert (agent["type"], agent["family_name"]) == ("personal", family)

@@ -22,7 +22,12 @@ from ir_ingest.crosswalk.bylines import (
 from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.name_order import PARTICLE, family_words, is_vietnamese_family_name
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
-from ir_ingest.crosswalk.organisations import has_weak_word, is_ensemble, is_organisation
+from ir_ingest.crosswalk.organisations import (
+    has_weak_word,
+    is_common_noun,
+    is_ensemble,
+    is_organisation,
+)
 from ir_ingest.crosswalk.placeholders import (
     TEMPLATE_NAMES,
     UNKNOWN_FORMS,
@@ -146,18 +151,15 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
         raise NormaliseError(f"{name!r} is a role ({role[0]}) without a name")
     core = without_life_dates(core)
     if organisation_test and (is_organisation(core) or _body_by_role(core, role)):
-        # A body's role too ("Abbaye … (Binder)", "Leeds University Press (Publisher)"): it
-        # had been read and dropped.
-        body: dict[str, Any] = {"type": "organizational", "name": name}
-        if role:
-            body["role"], body["role_source"] = role
-        return body
+        return _body(name, role)
     if "," not in core:
         core = _QUALIFIER.sub("", core)  # a comma's "Ng, Mary (Molly)" keeps its nickname
     elif core[-1] == ")":
         core = _COMMA_QUALIFIER.sub("", core)  # "Roe (Hasnon, France)": no "Family, Given"
     head = _name_before_trailers(core)
     family, given = _person_parts(head or core)
+    if organisation_test and is_common_noun(family, core):
+        return _body(name, role)
     result: dict[str, Any] = {"type": "personal", "name": name}
     if family:
         result["family_name"] = family
@@ -167,6 +169,15 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
     if role:
         result["role"], result["role_source"] = role
     return result
+
+
+def _body(name: str, role: tuple[str, str] | None) -> dict[str, Any]:
+    """An organisation of that name, with its role: a body's ("Abbaye … (Binder)", "Leeds
+    University Press (Publisher)") had been read and dropped."""
+    body: dict[str, Any] = {"type": "organizational", "name": name}
+    if role:
+        body["role"], body["role_source"] = role
+    return body
 
 
 #: MARC relators only bodies are as a rule: publisher, degree granting institution, host

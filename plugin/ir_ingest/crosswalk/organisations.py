@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ir_ingest.crosswalk.lookups import lookup_row
+
 # Music ensembles, creators in music collections ("Kronos Quartet" had been a person).
 _ENSEMBLE_PATTERN = r"orchestra|philharmonic|ensemble|choir|chorale|quartet|quintet"
 _ENSEMBLE_WORDS = re.compile(rf"\b({_ENSEMBLE_PATTERN})\b", re.IGNORECASE)
@@ -225,3 +227,27 @@ def _weak_organisation(name: str) -> bool:
     if bare[i] == "co" and words[i].rstrip(",;:").endswith("."):
         return True  # "Co." abbreviates Company
     return "," not in name and (i < len(words) - 1 or len(words) >= 4)
+
+
+def is_common_noun(family: str, name: str) -> bool:
+    """Is what would be a person's family name (``family``, of a name string without role and
+    life dates) a common noun: a word in lower case, in a name with capitals?
+
+    NSDL's contributor "Common molecules" (a Reciprocal Net collection) had been given name
+    "Common", family name "molecules".  A family name is written with a capital where its
+    given name is ("da Silva" and "van 't Hoff" with theirs after the particles), and a name
+    in lower case throughout ("jie wu", "bell hooks") says nothing.  Words after a
+    capitalised first word, as a sentence is written, name a collection, a project or a
+    group.  Not in a name inverted at a comma: that is a person's form, whatever its case
+    ("sedaghatkish, Amir", an OJS author).  Nor a word of three letters or fewer, a suffix
+    or an honorific where the family name goes ("John Smith jr", "Ram Prasad ji"), nor a
+    role's ("Jane Doe editor").
+    """
+    return (
+        len(family) > 3
+        and family.isalpha()
+        and family.islower()
+        and not name.islower()
+        and "," not in name
+        and lookup_row("relators", family) is None
+    )
