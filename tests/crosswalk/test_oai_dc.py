@@ -600,3 +600,16 @@ def test_a_value_kept_in_extra_explains_the_parts_it_put_in_a_field() -> None:
     assert [c["family_name"] for c in record["contributors"]] == ["Smith"]
     assert record["extra"] == {"dc:contributor": ["Smith, John; (ed.)"]}
     assert result.lineage["contributors"] == ["dc:contributor"]
+
+
+def test_a_number_labelled_with_its_collection_is_a_local_identifier() -> None:
+    # NSDL's crystal structures: they had stayed in extra.
+    labelled = ("Reciprocal Net Sample id 27344140", "Common molecules Sample 50743")
+    record = _qdc("".join(f"<dc:identifier>{v}</dc:identifier>" for v in labelled))
+    assert record.record.to_dict()["identifiers"] == [
+        {"scheme": "local", "value": value} for value in labelled
+    ]
+    # A call number, a citation and a number after words alone are no such sign.
+    kept = ("Photo 12/3", "Steijn, A.J. (1998). Work systems. Work 12", "Photo 12")
+    record = _oai_dc("".join(f"<dc:identifier>{v}</dc:identifier>" for v in kept))
+    assert record.record.to_dict()["extra"] == {"dc:identifier": list(kept)}
