@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+import uuid
 from typing import TYPE_CHECKING
 
 import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import event, text
 
 from ir_ingest.entry import Outcome
 from ir_ingest.schema import Agent, Record, Source, Text
+from ir_ingest.store import Store
 from ir_ingest.store.changes import comparable, note_changes
 from ir_ingest.store.pagewrite import content_hash
 from tests.store.test_store import _entry
 
 if TYPE_CHECKING:
-    from ir_ingest.store import Store
+    from sqlalchemy import Connection
 
 
 def _hash_as_first_defined(record: Record) -> str:
@@ -77,3 +81,90 @@ def test_a_page_of_more_records_than_a_statement_takes_parameters(any_store: Sto
     with any_store.engine.begin() as conn:
         note_changes(conn, updated)
     assert all(entry.changed_fields == [] for entry in page)
+
+
+#: A trigger function: the first row a transaction inserts or updates in ``records`` waits,
+#: once written (and so locked), while the test holds the advisory lock ``key`` (made per
+#: test: advisory locks are the whole database's, and other test runs may share it).
+_GATE_FUNCTION = """
+CREATE FUNCTION wait_at_gate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('gate.passed', true) IS DISTINCT FROM 'yes' THEN
+        PERFORM set_config('gate.passed', 'yes', true);
+        PERFORM pg_advisory_xact_lock_shared({key});
+    END IF;
+    RETURN NULL;
+END $$
+"""
+
+
+@pytest.mark.parametrize("any_db_url", ["postgres"], indirect=True)
+@pytest.mark.parametrize("held", [False, True], ids=["new", "held"])
+def test_two_pages_of_the_same_records_in_opposite_orders_never_deadlock(
+    any_db_url: str, held: bool
+) -> None:
+    # Two harvests of sets (or windows) holding the same records, each sent in its own order:
+    # each page's transaction wrote its first record and then waited for the other's, which
+    # waited for its own first one.  PostgreSQL ended one of them (40P01) and it was written
+    # again; with more writers and records it could happen three times and fail the run.
+    identifiers = [f"oai:{n}" for n in range(1, 5)]
+    key = uuid.uuid4().int % 2**62
+    name = f"gate_{key}"
+    setup = Store(any_db_url)
+    if held:
+        setup.save_page(None, [_entry(i) for i in identifiers], None)
+    with setup.engine.begin() as conn:
+        conn.execute(text(_GATE_FUNCTION.format(key=key)))
+        conn.execute(
+            text(
+                "CREATE TRIGGER gate AFTER INSERT OR UPDATE ON records "
+                "FOR EACH ROW EXECUTE FUNCTION wait_at_gate()"
+            )
+        )
+    writers = [Store(f"{any_db_url}&application_name={name}") for _ in range(2)]
+    failures: list[str | None] = []
+    for writer in writers:
+        event.listen(
+            writer.engine,
+            "handle_error",
+            lambda context: failures.append(getattr(context.original_exception, "sqlstate", None)),
+        )
+    newer = "2024-02-01T00:00:00Z"
+    pages = [
+        [_entry(i, datestamp=newer) for i in order] for order in (identifiers, identifiers[::-1])
+    ]
+    threads = [
+        threading.Thread(target=writer.save_page, args=(None, page, None))
+        for writer, page in zip(writers, pages, strict=True)
+    ]
+    try:
+        with setup.engine.connect() as gate:
+            gate.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            for thread in threads:
+                thread.start()
+            # Each page has written its first record (or waits for the other's) before either
+            # goes on: the interleaving that deadlocked, every time.
+            _wait_until_both_wait(gate, name)
+            gate.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            gate.commit()
+        for thread in threads:
+            thread.join(timeout=60)
+        stored = setup.counts()["records"]
+    finally:
+        for store in (*writers, setup):
+            store.close()
+    assert "40P01" not in failures
+    assert all(entry.outcome is not None for page in pages for entry in page)
+    assert stored == len(identifiers)
+
+
+def _wait_until_both_wait(conn: Connection, name: str) -> None:
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE application_name = :name AND wait_event_type = 'Lock'"
+    )
+    for _ in range(3000):
+        if conn.execute(waiting, {"name": name}).scalar() == 2:
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError("the two pages never both waited")

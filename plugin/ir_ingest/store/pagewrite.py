@@ -119,19 +119,32 @@ class PageWriter:
         versioned = (Outcome.UPDATED, Outcome.RESTORED, Outcome.INVALID)
         replacing = {_rid(e): e for e in entries if e.outcome in versioned}
         note_changes(self.conn, {rid: e for rid, e in replacing.items() if rid in held})
+        self._write_rows()
+
+    def _write_rows(self) -> None:
+        """Run the queued writes, each statement's rows in the order of their key.
+
+        PostgreSQL locks a row as a statement writes it: two pages holding the same records
+        in other orders (two runs over overlapping sets, two windows) had each locked its
+        first record and waited for the other's, a deadlock PostgreSQL ends by failing one.
+        In one order, the second page waits for the first and is decided again.  A record
+        updated twice in one page keeps its page order (the sort is stable): its second
+        update expects the row as the first leaves it.
+        """
         if self.inserts:
-            INSERT_RECORDS.run(self.conn, self.inserts)
+            INSERT_RECORDS.run(self.conn, sorted(self.inserts, key=itemgetter("id")))
         if self.superseded:  # before the record rows change
-            FILL_SUPERSEDED.run(self.conn, self.superseded)
-        for columns, group in groupby(self.updates, key=itemgetter(0)):
+            FILL_SUPERSEDED.run(self.conn, sorted(self.superseded, key=_SUPERSEDED_KEY))
+        updates = sorted(self.updates, key=_update_key)
+        for columns, group in groupby(updates, key=itemgetter(0)):
             rows = [row for _, row in group]
             if updating(columns).run(self.conn, rows) != len(rows):
                 raise WriteConflict("another writer changed a record of this page meanwhile")
         if self.versions:
-            INSERT_VERSIONS.run(self.conn, self.versions)
+            INSERT_VERSIONS.run(self.conn, sorted(self.versions, key=_VERSION_KEY))
         if self.rejects:
             keys = [{name: row[name] for name in REJECT_KEY} for row in self.rejects]
-            DROP_SAME_REJECTS.run(self.conn, keys)
+            DROP_SAME_REJECTS.run(self.conn, sorted(keys, key=itemgetter(*REJECT_KEY)))
             INSERT_REJECTS.run(self.conn, self.rejects)
 
     def _states(self, entries: list[Entry]) -> dict[str, StoredCopy]:
@@ -330,6 +343,15 @@ def _tombstone_record(rid: str, harvested: HarvestedRecord, current: StoredCopy 
         source = msgspec.structs.replace(last.source, deleted=True, datestamp=harvested.datestamp)
         return msgspec.structs.replace(last, source=source)
     return Record(id=rid, source=harvested.to_source())  # a deletion: source.deleted is set
+
+
+#: What orders each statement's rows (see ``PageWriter._write_rows``).
+_SUPERSEDED_KEY = itemgetter("b_record_id", "b_version")
+_VERSION_KEY = itemgetter("record_id", "version")
+
+
+def _update_key(update: tuple[tuple[str, ...], dict[str, Any]]) -> str:
+    return str(update[1]["b_id"])
 
 
 #: Most records have the same few issues (those from the crosswalk process are even the
