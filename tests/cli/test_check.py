@@ -145,6 +145,18 @@ def test_json_is_printed_when_the_check_cannot_begin(db: str, tmp_path: Path) ->
     assert "'nosuch' is neither an http(s) URL nor a source in the config" in finding["message"]
 
 
+def test_json_carries_what_a_terminal_obeys_escaped(db: str) -> None:
+    # A C1 control (U+009B, CSI) and a right-to-left override in what the JSON quotes had
+    # reached a terminal raw: JSON escapes the C0 controls only.
+    given = "nosuch\x9b2J\u202e"
+    result = runner.invoke(app, ["--db", db, "check", given, "--json"])
+    assert result.exit_code == 1
+    assert b"\xc2\x9b" not in result.stdout_bytes
+    assert b"\xe2\x80\xae" not in result.stdout_bytes
+    assert "nosuch\\u009b2J\\u202e" in result.stdout
+    assert json.loads(result.stdout)["url"] == given
+
+
 @pytest.mark.parametrize("step", ["identify", "paging"])
 def test_json_says_what_a_stopped_check_had_found(
     db: str, oai_endpoint: str, monkeypatch: pytest.MonkeyPatch, step: str

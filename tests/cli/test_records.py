@@ -785,6 +785,32 @@ def test_harvested_text_reaches_the_terminal_shown_not_obeyed(db: str, tmp_path:
     assert "A \\u202etitle" in imported.stdout
 
 
+def test_json_carries_what_a_terminal_obeys_escaped(db: str, tmp_path: Path) -> None:
+    """JSON escapes the C0 controls itself, but had written the C1 controls and the bidi
+    overrides raw: a terminal showing ``crosswalk FILE``, ``export`` or ``report --format
+    json`` obeyed them.  Escaped as ``\\u009b``, they are the same strings once parsed."""
+    document = tmp_path / "traps.xml"
+    document.write_bytes(page("ListRecords", [_TRAPPED]))
+    with serve_in_background(scripted(lambda _: page("ListRecords", [_TRAPPED]))) as url:
+        runner.invoke(app, ["--db", db, "harvest", url, "--prefix", "oai_dc"])
+    results = [
+        runner.invoke(app, ["crosswalk", str(document)]),
+        runner.invoke(app, ["--db", db, "export"]),
+        runner.invoke(app, ["--db", db, "export", "--format", "json", "--with-issues"]),
+        runner.invoke(app, ["--db", db, "report", "1", "--format", "json"]),
+    ]
+    for result in results:
+        assert result.exit_code == 0, result.output
+        assert not set(_OBEYED) & set(result.stdout_bytes.decode()), result.stdout
+        assert "\\u009b" in result.stdout
+    crosswalked, exported, with_issues, report = (json.loads(r.stdout) for r in results)
+    identifier = "oai:x:1\x9b2J\u202e2:lave"
+    for written in (crosswalked, exported, with_issues[0]["record"]):
+        assert written["source"]["oai_identifier"] == identifier
+        assert written["title"]["value"] == "A \u202etitle"
+    assert [entry["identifier"] for entry in report["entries"]] == [identifier]
+
+
 _WARNS = """
 import logging, sys
 from ir_ingest.cli import main

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,6 +17,7 @@ from ir_ingest.cli.common import (
 from ir_ingest.cli.runs import Where, check_given_crosswalk, refuse_blank, resolved
 from ir_ingest.console import print_finding, print_verdict, write_out
 from ir_ingest.errors import IngestError
+from ir_ingest.report.render import json_document
 
 if TYPE_CHECKING:
     from ir_ingest.jobs.checked import Checked, Finding
@@ -122,4 +122,4 @@ def _policy(user_agent: str | None, delay: float) -> TransportPolicy:
 
 
 def _print_json(checked: Checked) -> None:
-    write_out(json.dumps(checked.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    write_out(json_document(checked.to_dict()))

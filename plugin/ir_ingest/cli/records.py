@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from contextlib import closing
@@ -23,6 +22,7 @@ from ir_ingest.config import AUTO_PREFIX, is_auto
 from ir_ingest.console import err, out, print_lineage, write_out
 from ir_ingest.crosswalk import registry
 from ir_ingest.errors import IngestError, UsageError
+from ir_ingest.report.render import json_document
 from ir_ingest.urls import is_http_url
 
 if TYPE_CHECKING:
@@ -357,7 +357,7 @@ def crosswalk_command(
     else:
         records = [entry.record.to_dict() for entry in entries if entry.record]
         document = records[0] if len(records) == 1 else records
-        write_out(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        write_out(json_document(document))
     for entry in entries:
         if len(entries) > 1 and entry.issues:  # a collection: say whose issues follow
             err.print(f"# {entry.harvested.identifier}")

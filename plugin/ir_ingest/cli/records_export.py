@@ -14,6 +14,7 @@ from ir_ingest.cli.common import Settings, app, fail_cleanly, whole_number
 from ir_ingest.cli.output import OutputOption, chosen_format, written_whole
 from ir_ingest.console import err, stdout_for_output
 from ir_ingest.errors import IngestError
+from ir_ingest.report.render import json_shown
 from ir_ingest.wording import counted
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ def _write_records(lines: Iterator[bytes], handle: TextIO, fmt: str) -> int:
         handle.write("[")
     for line in lines:
         separator = ("\n" if written == 0 else ",\n") if fmt == "json" else ""
-        handle.write(separator + line.decode() + ("\n" if fmt == "jsonl" else ""))
+        handle.write(separator + json_shown(line.decode()) + ("\n" if fmt == "jsonl" else ""))
         written += 1
     if fmt == "json":
         handle.write("\n]\n" if written else "]\n")
