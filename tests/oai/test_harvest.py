@@ -564,7 +564,7 @@ def test_a_run_stopped_just_after_a_page_is_stored_keeps_that_pages_counts(
     # the counts committed with the page cleared, so that `report --list` counted 0 records of
     # the 10 the run had stored.
     interrupt_after_first_page(store)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt) as caught:
         run_harvest(oai_endpoint, "oai_dc", store=store)
     assert store.counts()["records"] == 10, "its first page, then the signal"
     (listed,) = store.list_runs(1)
@@ -572,3 +572,7 @@ def test_a_run_stopped_just_after_a_page_is_stored_keeps_that_pages_counts(
     kept = store.run_report(listed.id)
     assert kept is not None
     assert sum(kept["counts"].values()) == 10
+    # Its pages too, as committed: the run's count had said 0, and the line the command
+    # prints ("run 1 stored …") had not been said at all (of a later page, one page short).
+    assert kept["pages"] == 1
+    assert caught.value.__notes__ == ["run 1 stored 10 records (1 page)"]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import Checkpoint, source_key
+from ir_ingest.store.run_reports import PAGES, Committed
 from ir_ingest.store.runs import Synced
 from tests.store.test_store import REPO, _entry
 
@@ -102,14 +103,15 @@ def test_a_running_run_s_counts_are_committed_with_each_page(any_store: Store) -
     report = RunReport(REPO, "oai_dc", run_id=run_id)
     any_store.save_progress(run_id, report.to_dict())  # as kept after its first page: none
     page = [_entry("oai:x:1"), _entry("oai:x:2"), _entry("oai:x:3", title=None)]
-    any_store.save_page(run_id, page, None, lambda: report.counts_with(page))
+    any_store.save_page(run_id, page, None, lambda: {**report.counts_with(page), PAGES: 1})
     counted = {**report.counts, "created": 2, "failed": 1}
     (listed,) = any_store.list_runs(1)
     assert listed.records == 3, "the page's, though its report was kept before it"
     shown = any_store.run_shown(run_id)
     assert shown is not None
     assert shown.report is not None
-    assert shown.report["counts"] == counted
+    assert (shown.report["counts"], shown.report["pages"]) == (counted, 1), "no record: a page"
+    assert any_store.committed(run_id) == Committed(counted, 1)
     report.add(page)
     assert report.counts == counted, "what the report counts once the page is added"
     report.finish("completed")

@@ -32,6 +32,7 @@ from ir_ingest.oai.strays import Strays
 from ir_ingest.pipeline import process
 from ir_ingest.report.keeper import ProgressKeeper
 from ir_ingest.store import Checkpoint
+from ir_ingest.store.run_reports import PAGES
 from ir_ingest.worker import CrosswalkWorker
 
 if TYPE_CHECKING:
@@ -238,9 +239,12 @@ class _PageLine:
             records=state.records,
             cut_short=state.cut_short,
         )
-        # The run's counts are committed with the page: a killed run's are exact.
+        # The run's counts and pages are committed with the page: a killed run's are exact.
         self.store.save_page(
-            report.run_id, entries, checkpoint, lambda: report.counts_with(entries)
+            report.run_id,
+            entries,
+            checkpoint,
+            lambda: {**report.counts_with(entries), PAGES: report.pages + 1},
         )
         _remember_skipped(state, entries)
         self.strays.note(state.window, page, entries)

@@ -43,16 +43,20 @@ class ProgressKeeper:
 
 
 def count_committed(store: Store, report: RunReport) -> None:
-    """Give a run that stops (to be closed as failed) the counts committed with its pages.
+    """Give a run that stops (to be closed as failed) the counts and pages committed with its
+    pages.
 
     A page's counts are committed with it, and added to the report once it is stored: Ctrl-C
     or SIGTERM in the moment between the two had closed the run with the counts of the pages
     before it, and cleared the committed ones (``report --list`` said 0 records of the 10 the
-    run had stored).  The lists of records with issues may lack that page's, as a killed run's
-    lack those of its last few seconds.
+    run had stored), and its pages one short ("run 1 stored 10 records" unsaid, as of none).
+    The lists of records with issues may lack that page's, as a killed run's lack those of
+    its last few seconds.
     """
     if report.run_id is None:
         return
-    committed = store.committed_counts(report.run_id)
+    committed = store.committed(report.run_id)
     if committed is not None:
-        report.counts = committed
+        report.counts = committed.counts
+        if committed.pages is not None:
+            report.pages = committed.pages

@@ -77,7 +77,8 @@ class StoreRecords:
     ) -> None:
         """Store a page of entries and, in the same transaction, the checkpoint that follows it
         and the run's ``counts`` per outcome (called once the outcomes are set: its report's
-        with the page's), so that a killed run's counts are exact.
+        with the page's; a harvest's hold its pages too, see ``run_reports.Committed``), so
+        that a killed run's counts are exact.
 
         Sets each entry's ``outcome``, and adds an issue to those skipped as older than what
         the store holds.  Another writer may store one of the same records between our read and

@@ -20,7 +20,20 @@ from ir_ingest.errors import StoreError
 from ir_ingest.store import tables as t
 from ir_ingest.store.engine import aware, database_words
 
-__all__ = ["RunListed", "RunShown", "RunsOf", "StoreRunReports", "write_progress_counts"]
+__all__ = [
+    "PAGES",
+    "Committed",
+    "RunListed",
+    "RunShown",
+    "RunsOf",
+    "StoreRunReports",
+    "write_progress_counts",
+]
+
+#: The key of a harvest's committed counts that holds its pages stored, beside its counts per
+#: outcome (no outcome is named so): its in-memory count is one page short when the run is
+#: stopped between a page's commit and its counting, as its counts per outcome were.
+PAGES = "pages"
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -93,13 +106,28 @@ def _listed(row: Any) -> RunListed:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Committed:
+    """What a running run committed with its last page: its counts per outcome, and its pages
+    stored (None: a reprocess's batches, or a run of a version that did not commit them)."""
+
+    counts: dict[str, int]
+    pages: int | None
+
+    @classmethod
+    def read(cls, progress: str) -> Committed:
+        """From the JSON ``harvest_runs.progress_counts`` holds."""
+        counts: dict[str, int] = json.loads(progress)
+        pages = counts.pop(PAGES, None)
+        return cls(counts, pages)
+
+
 def _counts(progress: str | None, report: dict[str, Any] | None) -> dict[str, int] | None:
     """A run's counts per outcome: those committed with its last page while it was going on
     (exact, for a killed run too), else its report's (kept every few seconds, and when it
     ends); None when it has neither yet."""
     if progress is not None:
-        committed: dict[str, int] = json.loads(progress)
-        return committed
+        return Committed.read(progress).counts
     if report is None:
         return None
     kept: dict[str, int] = report["counts"]
@@ -192,7 +220,10 @@ class StoreRunReports:
         report = json.loads(row.report_json) if row.report_json else None
         if report is not None and row.progress_counts is not None:
             # Its last page's, newer than its report's (the rest of it may lag a few seconds).
-            report["counts"] = json.loads(row.progress_counts)
+            committed = Committed.read(row.progress_counts)
+            report["counts"] = committed.counts
+            if committed.pages is not None:
+                report["pages"] = committed.pages
         return RunShown(row.id, row.status, row.error, report, row.source_key, row.metadata_prefix)
 
     def run_report(self, run_id: int | None = None) -> dict[str, Any] | None:
@@ -210,17 +241,16 @@ class StoreRunReports:
         loaded: dict[str, Any] | None = json.loads(raw) if raw else None
         return loaded
 
-    def committed_counts(self, run_id: int) -> dict[str, int] | None:
-        """The counts per outcome a running run committed with its last page (None: it has
-        committed none, or has finished); :class:`StoreError` when the store cannot say."""
+    def committed(self, run_id: int) -> Committed | None:
+        """What a running run committed with its last page (None: it has committed none, or
+        has finished); :class:`StoreError` when the store cannot say."""
         query = select(t.harvest_runs.c.progress_counts).where(t.harvest_runs.c.id == run_id)
         try:
             with self.engine.connect() as conn:
                 progress = conn.execute(query).scalar()
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot read run {run_id}'s counts: {database_words(exc)}") from exc
-        committed: dict[str, int] | None = json.loads(progress) if progress else None
-        return committed
+        return Committed.read(progress) if progress else None
 
 
 #: A running run's counts (``harvest_runs.progress_counts``), built once: built for each page,

@@ -122,9 +122,10 @@ harvest_runs = Table(
     # A run that failed before it had a plan (the endpoint down as it asked Identify or its
     # formats): kept for the record, passed over by the next run looking for one to continue.
     Column("unplanned", Boolean, nullable=True),
-    # A harvest going on: its counts per outcome (JSON), committed with each page, so that a
-    # killed run's are exact (its report is kept every few seconds: report/keeper.py).  Cleared
-    # when the run finishes: its report has them then.
+    # A harvest going on: its counts per outcome and its pages (JSON, see
+    # run_reports.Committed), committed with each page, so that a killed run's are exact (its
+    # report is kept every few seconds: report/keeper.py).  Cleared when the run finishes: its
+    # report has them then.
     Column("progress_counts", Text, nullable=True),
 )
 
