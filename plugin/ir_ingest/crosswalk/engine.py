@@ -118,6 +118,8 @@ def _run(
 ) -> dict[str, Any]:
     data: dict[str, Any] = {}
     by_tag = index[node]
+    # Asked for every selected value: the scope's own set first, without a call.
+    consumed, parent = scope.consumed, scope.parent
     for rule in _plan(rules, frozenset(by_tag)):
         path = rule.path
         if path is not None:
@@ -128,7 +130,7 @@ def _run(
         else:
             keys = _xpath_keys(rule, node)
         for key in keys:
-            if scope.is_consumed(key):
+            if key in consumed or (parent is not None and parent.is_consumed(key)):
                 continue
             if not rule.build:
                 # A plain value's bad-value issue stands even though the value went to extra.
@@ -174,18 +176,57 @@ def _apply(rule: Rule, key: Key, data: dict[str, Any], scope: _Scope, index: Chi
         value = clean_text(element_text(element))
     if not value:
         return False
+    if not rule.ops:
+        return _place(rule, key, element, value, data, scope)
     try:
-        values = _run_ops(rule.ops, value) if rule.ops else [value]
+        values = _run_ops(rule.ops, value)
     except NormaliseError as exc:
         # A field that holds a value already would not have taken this one: it goes to extra,
         # and is no field's bad value (a second dateIssued, "c1999", once said to be).
         if _filled(rule, data) or not _on_error(rule, exc, key, scope):
             return False
         values = [value]
+    if len(values) == 1 and values[0] is not None and _fits(values[0], rule.keys):
+        # One value that fits its field (most operations' result): placed as a rule without
+        # operations places its value, the general case's lists and tests left out.
+        return _place(rule, key, element, values[0], data, scope)
+    return _place_all(rule, key, element, values, data, scope)
+
+
+def _place(
+    rule: Rule, key: Key, element: etree._Element, value: Any, data: dict[str, Any], scope: _Scope
+) -> bool:
+    """Put one value that needs no fitting at the rule's target; True when it was used."""
+    if (rule.when or rule.requires) and not _accepts(rule, value):
+        return False
+    if rule.wrap or rule.constants:
+        value = _shape(rule, element, value)
+    if not _put(data, rule, value):
+        return False
+    if rule.build:
+        if rule.ops:
+            # The parts were internal keys the operations turned into this field.
+            scope.lineage = [(rule.field_path, path) for _, path in scope.lineage]
+    else:
+        _mark_used(rule, key, scope)
+        scope.lineage.append((rule.field_path, rule.source_path))
+    return True
+
+
+def _place_all(
+    rule: Rule,
+    key: Key,
+    element: etree._Element,
+    values: list[Any],
+    data: dict[str, Any],
+    scope: _Scope,
+) -> bool:
+    """Put the values operations made of one source value (none, several, a part without a
+    place, or a mapping with keys its field does not hold); True when all of them were used."""
     placed = None not in values
     if not placed:
         values = [v for v in values if v is not None]
-    if rule.ops and rule.keys is not None and not all(_fits(v, rule.keys) for v in values):
+    if rule.keys is not None and not all(_fits(v, rule.keys) for v in values):
         # An identifier's note ("ISBN 0801486394 (pbk.)") where a related item has no field
         # for one had failed the whole record: the rest goes in, the value stays in extra too.
         # Only operations make keys of their own: a build's were checked when it was loaded.
@@ -198,7 +239,7 @@ def _apply(rule: Rule, key: Key, data: dict[str, Any], scope: _Scope, index: Chi
     # Every part must find its place; otherwise the whole source value stays for extra.
     put = [_put(data, rule, v) for v in values]
     used = all(put) and placed and bool(values)
-    if used and rule.build and rule.ops:
+    if used and rule.build:
         # The parts were internal keys the operations turned into this field.
         scope.lineage = [(rule.field_path, path) for _, path in scope.lineage]
     elif not rule.build and any(put):
@@ -210,9 +251,10 @@ def _apply(rule: Rule, key: Key, data: dict[str, Any], scope: _Scope, index: Chi
     return used
 
 
-def _fits(value: Any, keys: frozenset[str]) -> bool:
-    """Whether an operation's value has no key its field does not hold."""
-    return not isinstance(value, dict) or value.keys() <= keys
+def _fits(value: Any, keys: frozenset[str] | None) -> bool:
+    """Whether an operation's value has no key its field does not hold (``keys``: those it
+    holds; None, any)."""
+    return keys is None or not isinstance(value, dict) or value.keys() <= keys
 
 
 def _fitted(value: Any, keys: frozenset[str]) -> Any:
