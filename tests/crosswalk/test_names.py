@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from ir_ingest.crosswalk import names
+from ir_ingest.crosswalk.lookups import add_lookup_dir
 from ir_ingest.crosswalk.normalise import NormaliseError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def agents_of(value: str) -> list[dict[str, Any]]:
@@ -642,3 +646,21 @@ def test_common_nouns_after_a_capital_are_no_family_name(value: str) -> None:
 def test_names_with_a_word_in_lower_case_stay_persons(value: str, family: str) -> None:
     agent = names.agent(value)
     assert (agent["type"], agent["family_name"]) == ("personal", family)
+
+
+def test_a_name_read_again_is_a_copy_of_its_own() -> None:
+    # Names are read once and remembered: agents() adds the affiliation to the agent it read,
+    # which had been added again to the remembered one each time the same byline came back.
+    byline = "Smith, John; University of Oslo"
+    assert names.agents(byline) == names.agents(byline) == names.agents(byline)
+    read = names.agent("Smith, John")
+    read["given_name"] = "changed"
+    assert names.agent("Smith, John")["given_name"] == "John"
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+def test_a_relators_table_added_later_is_read_for_a_name_read_before(tmp_path: Path) -> None:
+    assert "role" not in names.agent("Smith, John (xyzzy)"), "no role the tables know"
+    (tmp_path / "relators.csv").write_text("source_value,code\nxyzzy,edt\n", "utf-8")
+    add_lookup_dir(tmp_path)
+    assert names.agent("Smith, John (xyzzy)")["role"] == "edt", "the name read before is read again"

@@ -10,6 +10,7 @@ Like the normalisers of :mod:`ir_ingest.crosswalk.normalise`, they raise
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ir_ingest.crosswalk.bylines import (
@@ -19,7 +20,7 @@ from ir_ingest.crosswalk.bylines import (
     only_after_a_name,
     without_life_dates,
 )
-from ir_ingest.crosswalk.lookups import lookup_row
+from ir_ingest.crosswalk.lookups import lookup_row, when_tables_change
 from ir_ingest.crosswalk.name_order import PARTICLE, family_words, is_vietnamese_family_name
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
 from ir_ingest.crosswalk.organisations import (
@@ -145,7 +146,18 @@ def _names_no_person(part: str) -> bool:
 
 
 def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
-    """:func:`agent` on a cleaned, non-empty name; a person's unless the test finds otherwise."""
+    """:func:`agent` on a cleaned, non-empty name; a person's unless the test finds otherwise.
+
+    Read once a name: the same names come back in a harvest (a repository's authors, and in
+    MODS each name a rule built and refused, a contributor the creators' rule read first), and
+    reading one costs some tens of microseconds.  The caller has its own copy to change.
+    """
+    return dict(_read_agent(name, organisation_test))
+
+
+@lru_cache(maxsize=4096)
+def _read_agent(name: str, organisation_test: bool) -> dict[str, Any]:
+    """What :func:`_agent` returns, remembered: a mapping of strings that no one changes."""
     core, role = without_role(name)
     if role and not core.strip(" ,;"):  # "(ed.)" alone: it had been a person of no name
         raise NormaliseError(f"{name!r} is a role ({role[0]}) without a name")
@@ -169,6 +181,10 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
     if role:
         result["role"], result["role_source"] = role
     return result
+
+
+# A user's relators table, added after names were read, has them read again.
+when_tables_change(_read_agent.cache_clear)
 
 
 def _body(name: str, role: tuple[str, str] | None) -> dict[str, Any]:
