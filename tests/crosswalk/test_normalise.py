@@ -236,3 +236,17 @@ def test_invisible_characters_are_removed() -> None:
 )
 def test_text_decoded_in_the_wrong_encoding_is_read_again(value: str, expected: str) -> None:
     assert normalise.clean_text(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("\n        Former owner\n    ", "Former owner"),  # a pretty-printed record's leaf
+        ("First part.\n   \n  Second\tpart. ", "First part.\n\nSecond part."),
+        ("tab\tand\r\nline", "tab and line"),
+        ("bell\x07kept", "bell\x07kept"),  # a control no white space is no space either
+    ],
+)
+def test_ascii_text_has_only_its_white_space_folded(value: str, expected: str) -> None:
+    # ASCII takes a way of its own (nothing to normalise, remove or read again in it).
+    assert normalise.clean_text(value) == expected

@@ -58,18 +58,20 @@ def clean_text(value: str) -> str:
     # space but " " (str.isprintable() refuses the rest, and the invisible characters), so one
     # without two together or at its ends is clean once in NFC, as ASCII always is.  Text in
     # other scripts than ASCII's had been split and joined again: 16 us for 1,300 characters.
-    plain = value.isascii()
-    mojibake = not plain and _MOJIBAKE.search(value) is not None
-    if (
-        value.isprintable()
-        and "  " not in value
-        and value == value.strip()
-        and (plain or (not mojibake and unicodedata.is_normalized("NFC", value)))
-    ):
-        return value
-    if mojibake:
-        value = _read_again(value)
-    text = unicodedata.normalize("NFC", _without_invisible(value))
+    settled = value.isprintable() and "  " not in value and value == value.strip()
+    if value.isascii():
+        if settled:
+            return value
+        # Nothing to normalise, remove or read again in ASCII: its white space is all there
+        # is to fold (a pretty-printed record's "\n    Former owner\n  ", most of MODS's).
+        text = value
+    else:
+        mojibake = _MOJIBAKE.search(value) is not None
+        if settled and not mojibake and unicodedata.is_normalized("NFC", value):
+            return value
+        if mojibake:
+            value = _read_again(value)
+        text = unicodedata.normalize("NFC", _without_invisible(value))
     # str.split() splits on what a pattern's \s matches, and joins in a fraction of the time.
     if "\n" in text and _PARAGRAPH_BREAK.search(text):
         paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
