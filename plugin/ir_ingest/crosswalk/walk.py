@@ -65,12 +65,23 @@ class Walk:
             child_path = prefix + (names.get(tag) or self._short(tag))
             if attributes and not attributes.isdisjoint(child.keys()):
                 self._attributes(child, child_path)
-            below = list(child) if len(child) else _NONE
+            if not len(child):
+                # A leaf, most elements: its text is all its text, and nothing is below it.
+                own = child.text
+                if text_counted or not own or own.isspace():
+                    continue
+                self.total += 1
+                if child in used:
+                    self.consumed += 1
+                else:
+                    self.extra.setdefault(child_path, []).append(clean_text(own))
+                continue
+            below = list(child)
             counted = True
             if text_counted:
                 pass  # below counted text (used, or mixed content kept whole) none counts
             elif child in used:  # a rule took the element, and with it all the text inside
-                text = (child.text or "") if not below else element_text(child)
+                text = element_text(child)
                 if text and not text.isspace():
                     self.total += 1
                     self.consumed += 1
@@ -80,7 +91,7 @@ class Walk:
             else:
                 counted = False
             # Below counted text only value attributes are left to count.
-            if below and (attributes or not counted):
+            if attributes or not counted:
                 self._children(below, child_path, counted)
 
     def _attributes(self, node: etree._Element, path: str) -> None:
@@ -106,9 +117,6 @@ class Walk:
             prefix = prefixes.get(qname.namespace or "", "")
             self._names[tag] = f"{prefix}:{qname.localname}" if prefix else qname.localname
         return self._names[tag]
-
-
-_NONE: list[etree._Element] = []
 
 
 def _has_tail(children: list[etree._Element]) -> bool:
