@@ -30,7 +30,7 @@ from ir_ingest.crosswalk.walk import Walk, element_text
 from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator, Sequence
 
     from ir_ingest.crosswalk.definition import Crosswalk
     from ir_ingest.crosswalk.ops import Operation
@@ -54,20 +54,24 @@ class Applied:
     consumed_values: int = 0
 
 
-@dataclass(slots=True)
 class _Scope:
     """Consumption, issues and lineage of a rule run, committed to the parent only if used."""
 
-    parent: _Scope | None = None
-    consumed: set[Key] = field(default_factory=set)
-    #: Values a ``consume: false`` rule put verbatim (no ops) into a field: not in ``extra``,
-    #: still open to later rules.  One it only derived a field from is in neither set.
-    read: set[Key] = field(default_factory=set)
-    issues: list[Issue] = field(default_factory=list)
-    lineage: list[tuple[str, str]] = field(default_factory=list)
-    #: Values a rule already said were bad: a later rule that cannot read them either (an
-    #: included crosswalk's, after the user's ``on_error: reject``) says nothing more.
-    reported: set[Key] = field(default_factory=set)
+    # Written out, not a dataclass: one is made for every value a build rule selects, and a
+    # dataclass's __init__ tests each default factory's sentinel first.
+    __slots__ = ("consumed", "issues", "lineage", "parent", "read", "reported")
+
+    def __init__(self, parent: _Scope | None = None) -> None:
+        self.parent = parent
+        self.consumed: set[Key] = set()
+        #: Values a ``consume: false`` rule put verbatim (no ops) into a field: not in
+        #: ``extra``, still open to later rules.  One it only derived a field from is in neither.
+        self.read: set[Key] = set()
+        self.issues: list[Issue] = []
+        self.lineage: list[tuple[str, str]] = []
+        #: Values a rule already said were bad: a later rule that cannot read them either (an
+        #: included crosswalk's, after the user's ``on_error: reject``) says nothing more.
+        self.reported: set[Key] = set()
 
     def is_consumed(self, key: Key) -> bool:
         # Asked for every selected value: a plain loop, no generator or attribute by name.
@@ -120,11 +124,12 @@ def _run(
     by_tag = index[node]
     # Asked for every selected value: the scope's own set first, without a call.
     consumed, parent = scope.consumed, scope.parent
-    for rule in _plan(rules, frozenset(by_tag)):
-        path = rule.path
-        if path is not None:
-            tag = path.child_tag
-            keys = by_tag.get(tag, NONE) if tag is not None else path.select(node, index)
+    keys: Sequence[Key]
+    for rule, tag, select in _plan(rules, frozenset(by_tag)):
+        if tag is not None:
+            keys = by_tag.get(tag, NONE)
+        elif select is not None:
+            keys = select(node, index)
         elif rule.one_step and _all_consumed(rule, by_tag, scope):
             continue  # it could select only what is taken: lxml's call costs microseconds
         else:
@@ -143,14 +148,28 @@ def _run(
     return data
 
 
+#: A rule as :func:`_run` takes it: with the one child tag its path selects, else with the
+#: Python function that selects for it, else with neither (lxml selects).
+_Planned = tuple["Rule", str | None, "Callable[[etree._Element, Children], list[Key]] | None"]
+
+
 @lru_cache(maxsize=4096)
-def _plan(rules: tuple[Rule, ...], tags: frozenset[Any]) -> tuple[Rule, ...]:
+def _plan(rules: tuple[Rule, ...], tags: frozenset[Any]) -> tuple[_Planned, ...]:
     """The rules, in order, that may select something under a node with these child tags.
 
     Most rules match nothing in a given node; records of one source repeat a few shapes, so
     the test of every rule's first step against the node's children is made once per shape.
     """
-    return tuple(rule for rule in rules if rule.first_tags is None or tags & rule.first_tags)
+    return tuple(
+        _planned(rule) for rule in rules if rule.first_tags is None or tags & rule.first_tags
+    )
+
+
+def _planned(rule: Rule) -> _Planned:
+    path = rule.path
+    if path is None:
+        return rule, None, None
+    return rule, path.child_tag, path.select if path.child_tag is None else None
 
 
 def _all_consumed(rule: Rule, by_tag: ByTag, scope: _Scope) -> bool:
