@@ -38,8 +38,10 @@ OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
 RECORD_SCHEMA = jsonschema.Draft202012Validator(checked_in_schema())
 
-# A date of EDTF level 0, or an interval of two (what edtf_date says it gives).
-EDTF_L0 = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$")
+# A date of EDTF level 0, or an interval of two, or of one and level 1's open end, ".." (what
+# edtf_date says it gives: a catalogue's "1985-" is "1985/..").
+_L0_DATE = r"\d{4}(-\d{2}(-\d{2})?)?"
+EDTF_L0 = re.compile(rf"^(?:{_L0_DATE}(/{_L0_DATE}|/\.\.)?|\.\./{_L0_DATE})$")
 
 
 @settings(max_examples=300)
@@ -66,6 +68,7 @@ _DATE_PARTS = st.sampled_from(
 @example("18 Dec 2020").via("a date")
 @example("[1999]").via("a catalogue's year")
 @example("2017-03/2019-11").via("an interval")
+@example("0000-").via("a catalogue's span open at its end")
 def test_edtf_dates_are_level_0_or_refused(value: str) -> None:
     try:
         result = dates.edtf_date(value)
