@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import uuid
 from typing import TYPE_CHECKING
@@ -11,11 +12,12 @@ import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
-from ir_ingest.entry import Outcome
+from ir_ingest.entry import Issue, Outcome, Severity
 from ir_ingest.schema import Agent, Record, Source, Text
 from ir_ingest.store import Store
+from ir_ingest.store import tables as t
 from ir_ingest.store.changes import comparable, note_changes
 from ir_ingest.store.pagewrite import content_hash
 from tests.store.test_store import _entry
@@ -168,3 +170,28 @@ def _wait_until_both_wait(conn: Connection, name: str) -> None:
             return
         threading.Event().wait(0.01)
     raise AssertionError("the two pages never both waited")
+
+
+def test_each_record_stores_its_own_issues_whether_shared_or_alike(store: Store) -> None:
+    # The issues' JSON and validity are found by the identity of the issue objects (a
+    # crosswalk process gives its records the same ones); equal objects, other lists and
+    # the same list again must each be stored as what they say.
+    note = Issue("validate.missing_subject", "no subject", Severity.INFO, "subjects")
+    error = Issue("validate.missing_title", "no title", Severity.ERROR, "title")
+    alike = Issue("validate.missing_subject", "no subject", Severity.INFO, "subjects")
+    said = [[note], [note], [alike], [note, error], [], [error, note], [note]]
+    page = [_entry(f"oai:{n}", issues=list(issues)) for n, issues in enumerate(said)]
+    store.save_page(None, page, None)
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(t.records.c.oai_identifier, t.records.c.valid, t.records.c.issues_json)
+        ).all()
+    stored = {identifier: (valid, json.loads(issues)) for identifier, valid, issues in rows}
+    assert stored == {
+        f"oai:{n}": (
+            Severity.ERROR not in {i.severity for i in issues},
+            [i.to_dict() for i in issues],
+        )
+        for n, issues in enumerate(said)
+    }
+    assert [entry.outcome for entry in page].count(Outcome.INVALID) == 2

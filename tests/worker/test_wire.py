@@ -9,7 +9,8 @@ import threading
 
 import pytest
 
-from ir_ingest.worker.wire import read_message, write_message
+from ir_ingest.entry import Issue, Severity
+from ir_ingest.worker.wire import IssueTable, issue_data, read_message, write_message
 
 
 def test_messages_are_read_back_as_written_and_the_end_is_none() -> None:
@@ -61,3 +62,17 @@ def test_a_message_is_written_whole_when_a_signal_cuts_a_write_short() -> None:
         reader.join()
     assert [len(message or b"") for message in got] == [len(payload)]
     assert got == [payload]
+
+
+def test_a_page_s_issues_are_sent_once_each_and_its_entries_name_their_places() -> None:
+    shared = Issue("validate.missing_subject", "no subject", Severity.INFO, "subjects")
+    error = Issue("crosswalk.invalid_output", "invalid", Severity.ERROR)
+    # Equal to the first, but another object: found by identity, it has a place of its own,
+    # and the entry still gets back an issue equal to its own.
+    alike = Issue("validate.missing_subject", "no subject", Severity.INFO, "subjects")
+    table = IssueTable()
+    places = [table.places([shared, error]), table.places([]), table.places([alike, shared])]
+    assert places == [[0, 1], [], [2, 0]]
+    assert table.issues == [issue_data(shared), issue_data(error), issue_data(alike)]
+    sent = [[Issue(*table.issues[at]) for at in entry] for entry in places]
+    assert sent == [[shared, error], [], [alike, shared]]

@@ -31,7 +31,7 @@ import sys
 import threading
 from typing import IO, TYPE_CHECKING
 
-from ir_ingest.entry import Entry
+from ir_ingest.entry import Entry, Issue
 from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.worker.wire import (
     ENCODE,
@@ -263,12 +263,13 @@ def _reply(reply: Ready | Done) -> Ready | list[Entry] | ConfigError:
         return reply
     if reply.config_error is not None:
         return ConfigError(reply.config_error)
-    return [_entry(done) for done in reply.entries]
+    issues = issues_from_wire(reply.issues)
+    return [_entry(done, issues) for done in reply.entries]
 
 
-def _entry(done: Processed) -> Entry:
+def _entry(done: Processed, issues: list[Issue]) -> Entry:
     return Entry(
         from_wire(done.harvested),
         record=done.record,
-        issues=issues_from_wire(done.issues),
+        issues=[issues[at] for at in done.issues],
     )

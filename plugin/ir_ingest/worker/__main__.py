@@ -19,11 +19,11 @@ from ir_ingest.worker.wire import (
     ENCODE,
     PAGE,
     Done,
+    IssueTable,
     PageMessage,
     Processed,
     Ready,
     from_wire,
-    issue_data,
     issues_from_wire,
     read_message,
     to_wire,
@@ -78,9 +78,9 @@ def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     threading.Thread(target=_read_pages, args=(stdin, pages), daemon=True).start()
     while (message := pages.get()) is not None:
         try:
-            done = Done(_process_page(PAGE.decode(message)))
+            done = _process_page(PAGE.decode(message))
         except ConfigError as exc:
-            done = Done([], str(exc))
+            done = Done([], config_error=str(exc))
         write_message(stdout, ENCODE.encode(done))
 
 
@@ -90,7 +90,7 @@ def _read_pages(stream: IO[bytes], pages: queue.SimpleQueue[bytes | None]) -> No
     pages.put(None)
 
 
-def _process_page(sent: PageMessage) -> list[Processed]:
+def _process_page(sent: PageMessage) -> Done:
     """Read the page (unless read already) and process its records, as a harvest would."""
     from ir_ingest.oai.pages import read_page
     from ir_ingest.oai.responses import Page
@@ -103,18 +103,15 @@ def _process_page(sent: PageMessage) -> list[Processed]:
     else:
         records = [(from_wire(h), issues_from_wire(issues)) for h, issues in sent.records]
     processed = []
+    table = IssueTable()
     for harvested, issues in records:
         if sent.crosswalk is not None:
             harvested = replace(harvested, crosswalk=sent.crosswalk)
         entry = process(harvested, issues)
         processed.append(
-            Processed(
-                to_wire(entry.harvested),
-                entry.record,
-                [issue_data(i) for i in entry.issues],
-            )
+            Processed(to_wire(entry.harvested), entry.record, table.places(entry.issues))
         )
-    return processed
+    return Done(processed, table.issues)
 
 
 if __name__ == "__main__":

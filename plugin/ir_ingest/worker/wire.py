@@ -51,11 +51,12 @@ class PageMessage(msgspec.Struct, array_like=True):
 class Processed(msgspec.Struct, array_like=True):
     """A record's entry, without its lineage: a harvest keeps none (``crosswalk --explain``
     shows it, crosswalking in its own process), and it was 11% of the bytes sent (a
-    synthetic oai_dc record: 1,754 bytes with it, 1,556 without)."""
+    synthetic oai_dc record: 1,754 bytes with it, 1,556 without).  ``issues`` are places in
+    its page's :attr:`Done.issues`."""
 
     harvested: Harvested
     record: Record | None
-    issues: list[IssueData]
+    issues: list[int]
 
 
 class Ready(msgspec.Struct, tag=True, array_like=True):
@@ -63,10 +64,17 @@ class Ready(msgspec.Struct, tag=True, array_like=True):
 
 
 class Done(msgspec.Struct, tag=True, array_like=True):
-    """A page's entries, in the order of its records; or why there are none: a broken
-    crosswalk or lookup file, the run's problem (:class:`ConfigError`)."""
+    """A page's entries, in the order of its records, and the issues they have, each once;
+    or why there are none: a broken crosswalk or lookup file, the run's problem
+    (:class:`ConfigError`).
+
+    The issues are sent once a page, not with each record: most records have the same few (a
+    synthetic oai_dc record, six: 764 of its 2,324 bytes), each of whose texts the harvest
+    then read anew and hashed to find its issue again.
+    """
 
     entries: list[Processed]
+    issues: list[IssueData] = []
     config_error: str | None = None
 
 
@@ -114,6 +122,35 @@ def issue_data(issue: Issue) -> IssueData:
 
 def issues_from_wire(issues: list[IssueData]) -> list[Issue]:
     return list(map(_issue, issues))
+
+
+class IssueTable:
+    """The issues of one page's entries, each once, for :attr:`Done.issues`; each entry's
+    are its places in it (:meth:`places`).
+
+    Found by identity: the crosswalk and the rules make each issue once and give every record
+    the same object, which is found so without hashing its texts (an issue's own hash is
+    Python code: 1-2 µs a record for six).  Each issue is kept here, so that no other object
+    takes its id while the table is in use.
+    """
+
+    def __init__(self) -> None:
+        self.issues: list[IssueData] = []
+        self._kept: list[Issue] = []
+        self._place: dict[int, int] = {}
+
+    def places(self, issues: list[Issue]) -> list[int]:
+        """The places of ``issues`` in the table, added where new."""
+        return [
+            self._add(issue) if (at := self._place.get(id(issue))) is None else at
+            for issue in issues
+        ]
+
+    def _add(self, issue: Issue) -> int:
+        at = self._place[id(issue)] = len(self.issues)
+        self.issues.append(issue_data(issue))
+        self._kept.append(issue)
+        return at
 
 
 #: Issues kept for reuse: the same few recur on most records (a code's message seldom names
