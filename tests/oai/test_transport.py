@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import requests
 
 from ir_ingest.errors import ConfigError, HarvestError
 from ir_ingest.oai import pacing as pacing_module
@@ -354,3 +355,36 @@ def test_a_token_the_endpoint_has_no_page_for_is_no_base_url_mistake() -> None:
         pytest.raises(HarvestError, match="the credentials the URL gives were refused"),
     ):
         Transport(url.replace("http://", "http://u:p@"), FAST).get({"verb": "Identify"})
+
+
+def test_the_environment_s_proxy_is_used_and_read_once_for_the_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # requests read the proxy variables (the whole environment, twice) at every request:
+    # a transport reads them once for its host, and uses them as requests did.
+    seen: list[dict[str, Any]] = []
+    reads: list[str] = []
+    read = requests.sessions.get_environ_proxies
+
+    def counted(url: str, no_proxy: str | None = None) -> dict[str, str]:
+        reads.append(url)
+        return read(url, no_proxy=no_proxy)
+
+    monkeypatch.setattr(requests.sessions, "get_environ_proxies", counted)
+    for name in ("no_proxy", "NO_PROXY", "http_proxy", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    with serve_in_background(_flaky([], seen)) as proxy_url:
+        proxy = proxy_url.removesuffix("/oai")
+        monkeypatch.setenv("HTTP_PROXY", proxy)
+        transport = Transport("http://oai.example.invalid/oai", FAST)
+        bodies = [
+            transport.get({"verb": "ListRecords", "resumptionToken": f"t{n}"}) for n in range(3)
+        ]
+        # A host the environment says to reach directly is reached so (the proxy is not asked).
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        direct = Transport(proxy_url, FAST)
+        direct.get({"verb": "Identify"})
+    assert bodies == [b"<ok/>"] * 3
+    assert [e["PATH_INFO"] for e in seen[:3]] == ["http://oai.example.invalid/oai"] * 3
+    assert seen[3]["PATH_INFO"] == "/oai", "asked directly, not through the proxy"
+    assert len(reads) == 2, "the environment read once for each transport's host"
