@@ -355,8 +355,9 @@ def _update_key(update: tuple[tuple[str, ...], dict[str, Any]]) -> str:
 
 
 #: Most records have the same few issues (those from the crosswalk process are even the
-#: same objects): their JSON, made once, is kept, with whether one is an error.  Made for
-#: each record, it cost 4-7 µs (6 issues each: a dict each, then encoded); found here, 1.2-2.
+#: same objects): their JSON, made once, is kept, with whether the record is valid (none is
+#: an error).  Made for each record, the JSON cost 4-7 µs (6 issues each: a dict each, then
+#: encoded); found here, 1.2-2.
 @lru_cache(maxsize=1024)
 def _issues_json(issues: tuple[Issue, ...]) -> tuple[bytes, bool]:
     json = msgspec.json.encode([issue.to_dict() for issue in issues])
