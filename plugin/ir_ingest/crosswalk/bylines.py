@@ -240,7 +240,7 @@ def after_a_name(piece: str) -> bool:
 
 
 #: The longest piece whose answer :func:`only_after_a_name` remembers.  It is asked of the
-#: given name of every "Family, Given" (names._name_before_trailers), which repeat: 1.5 µs a
+#: given name of every "Family, Given" (person_parts.name_before_trailers), which repeat: 1.5 µs a
 #: name otherwise.  What follows a name is short ("editor and translator", "PhD"), and a
 #: source's long texts are not kept alive by the memo.
 _REMEMBERED = 40

@@ -1,6 +1,6 @@
 """Names written family name first without a comma: how many of their words the family name is.
 
-:mod:`ir_ingest.crosswalk.names` reads a name without a comma as ``Given Family`` unless
+:mod:`ir_ingest.crosswalk.person_parts` reads a name without a comma as ``Given Family`` unless
 :func:`family_words` finds that its words show the family name first: initials after it
 ("Rizaev J.A."), a patronymic after the given name ("Karimova Dilnoza Baxtiyor qizi"), the
 family name in capitals ("ZHANG Wei"), a Russian-style family name ("Karimova Dilnoza"), a

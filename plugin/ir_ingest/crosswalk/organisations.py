@@ -2,8 +2,8 @@
 
 Dublin Core gives a creator as one string, and MODS a name often without its type: the
 crosswalks tell a body ("World Health Organization", "Smith & Co", "MIT Press") from a person
-("Frank Press", "Press, Frank") by its words and its shape, before :mod:`ir_ingest.crosswalk.names`
-parses a person's name into its parts.
+("Frank Press", "Press, Frank") by its words and its shape, before
+:mod:`ir_ingest.crosswalk.person_parts` parses a person's name into its parts.
 """
 
 from __future__ import annotations
