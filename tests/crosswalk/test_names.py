@@ -170,6 +170,9 @@ def test_a_display_form_alone_is_parsed() -> None:
         # A business entered as both family and given name (Zenodo) had been a person.
         "Kestrel Cars and Carts, Kestrel Cars and Carts",
         "Maggs Bros.",  # a manuscript's former owner, a person with family name "Bros." before
+        # A weak word after a particle is a surname's, but not after one that begins a name and
+        # may be an article (Dutch de, the).
+        "De Service Groep Nederland",
     ],
 )
 def test_agent_organisations(value: str) -> None:
@@ -250,6 +253,12 @@ def test_a_group_after_a_person_is_an_agent_not_an_affiliation() -> None:
         ("Edward Abbey", "Abbey", "Edward"),
         ("Margaret Court", "Court", "Margaret"),
         ("Mary St. Court", "St. Court", "Mary"),  # a saint's St. begins it, as in St. Clair
+        # After a particle a weak word is a family name's, in a name of four words too, and
+        # in a body's role ("Pieter de la Court" had been an organisation).
+        ("Pieter de la Court", "de la Court", "Pieter"),
+        ("Pieter De la Court", "De la Court", "Pieter"),
+        ("Johan Willem van der Press", "van der Press", "Johan Willem"),
+        ("Pieter de la Court (publisher)", "de la Court", "Pieter"),
         ("Congress, Richard", "Congress", "Richard"),
         ("Richard Congress", "Congress", "Richard"),
         ("Lee, Lee", "Lee", "Lee"),  # one word: a person's names may be the same

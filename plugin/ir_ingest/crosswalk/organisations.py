@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ir_ingest.crosswalk.lookups import lookup_row
+from ir_ingest.crosswalk.name_order import PARTICLE
 
 # Music ensembles, creators in music collections ("Kronos Quartet" had been a person).
 _ENSEMBLE_PATTERN = r"orchestra|philharmonic|ensemble|choir|chorale|quartet|quintet"
@@ -59,7 +60,7 @@ _ORGANISATION_WORDS = re.compile(_ORGANISATION_PATTERN, re.IGNORECASE)
 _ASCII_ORGANISATION_WORDS = re.compile(_ORGANISATION_PATTERN)
 # Words that name organisations but are surnames too (Frank Press, Robert Service, Mary Grace
 # Co, Nicholas Bureau, Alonzo Church): evidence only in an organisation's shape, see
-# _weak_organisation.
+# _weak_organisation, and none after a name's particle (_weak_positions).
 _WEAK_ORGANISATION_WORDS = frozenset(
     ("co", "press", "service", "board", "union", "bureau", "archive", "group", "project",
      "network", "office", "lab", "library", "church", "abbey", "chapel",
@@ -114,7 +115,20 @@ def is_organisation(name: str) -> bool:
 
 def has_weak_word(name: str) -> bool:
     """Does a name hold a word organisations share with surnames (*Press*, *Co*, *Service*)?"""
-    return any(word in _WEAK_ORGANISATION_WORDS for word in _bare_words(name))
+    return bool(_weak_positions(_bare_words(name)))
+
+
+def _weak_positions(bare: list[str]) -> list[int]:
+    """Where the words of a name (:func:`_bare_words`) are weak organisation words, but not one
+    after a particle (:data:`.name_order.PARTICLE`) after a first word: such a particle begins
+    a family name, and the word after it is that name's ("Pieter de la Court", a Dutch
+    economist, had been an organisation, Court in a name of four words).  A particle that
+    begins a name may be an article: Dutch "De Service Groep Nederland" is a firm's name."""
+    return [
+        i
+        for i, word in enumerate(bare)
+        if word in _WEAK_ORGANISATION_WORDS and not (i > 1 and PARTICLE.fullmatch(bare[i - 1]))
+    ]
 
 
 def _bare_words(name: str) -> list[str]:
@@ -210,11 +224,12 @@ def _weak_organisation(name: str) -> bool:
     "Smith & Co", "Acme Co.", "Board of Trade", "MIT Press", "Press Group", and without a comma
     a weak word before the last word ("Network Rail") or in a name of four words or more
     ("American Photo-Relief Printing Co"), or after a heading's full stop ("Ohio. Senate").
-    Not "Frank Press", "Press, Frank", "Mary Grace Co", "Margaret Court", "Mary St. Court".
+    Not "Frank Press", "Press, Frank", "Mary Grace Co", "Margaret Court", "Mary St. Court",
+    "Pieter de la Court" (a surname after its particles: :func:`_weak_positions`).
     """
     words = name.split()
     bare = _bare_words(name)
-    weak = [i for i, w in enumerate(bare) if w in _WEAK_ORGANISATION_WORDS]
+    weak = _weak_positions(bare)
     if not weak:
         return False
     if len(weak) > 1 or any(w in FUNCTION_WORDS for w in bare):
