@@ -485,6 +485,11 @@ def test_common_nouns_after_a_capital_are_no_family_name(value: str) -> None:
         ("Ismatova Madina Inomjon qizi", "Ismatova"),
         ("John Smith jr", "jr"),  # a short word: a suffix, no common noun
         ("Jane Doe editor", "editor"),  # a role's word
+        # A family name typed in lower case after a capital or an initial: no sentence.
+        ("D. knuth", "knuth"),
+        ("Ng Wei hong", "hong"),
+        ("Maria Garcia lopez", "lopez"),
+        ("Jane Doe senior", "senior"),  # a long suffix
         ("Unknown scribe", "Unknown scribe"),
         ("Name of contributor", "Name of contributor"),
     ],

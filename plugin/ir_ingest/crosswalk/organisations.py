@@ -246,23 +246,34 @@ def _weak_organisation(name: str) -> bool:
 
 def is_common_noun(family: str, name: str) -> bool:
     """Is what would be a person's family name (``family``, of a name string without role and
-    life dates) a common noun: a word in lower case, in a name with capitals?
+    life dates) a common noun: a word in lower case, in a name written as a sentence is?
 
     NSDL's contributor "Common molecules" (a Reciprocal Net collection) had been given name
     "Common", family name "molecules".  A family name is written with a capital where its
     given name is ("da Silva" and "van 't Hoff" with theirs after the particles), and a name
-    in lower case throughout ("jie wu", "bell hooks") says nothing.  Words after a
-    capitalised first word, as a sentence is written, name a collection, a project or a
-    group.  Not in a name inverted at a comma: that is a person's form, whatever its case
-    ("sedaghatkish, Amir", an OJS author).  Nor a word of three letters or fewer, a suffix
-    or an honorific where the family name goes ("John Smith jr", "Ram Prasad ji"), nor a
+    in lower case throughout ("jie wu", "bell hooks") says nothing.  A capitalised first word
+    and every other in lower case, as a sentence is written, name a collection, a project or a
+    group.  Not a name with a capital or an initial before its last word: a family name typed
+    in lower case ("D. knuth", "Ng Wei hong", "Maria Garcia lopez") is still a person's.  Nor
+    a name inverted at a comma: that is a person's form, whatever its case ("sedaghatkish,
+    Amir", an OJS author).  Nor a word of three letters or fewer, a suffix or an honorific
+    where the family name goes ("John Smith jr", "Ram Prasad ji", "Jane Doe senior"), nor a
     role's ("Jane Doe editor").
     """
+    first, *rest = name.split() or [""]
     return (
         len(family) > 3
         and family.isalpha()
         and family.islower()
-        and not name.islower()
+        and family not in _SUFFIXES
+        and first[:1].isupper()
+        and "." not in first
+        and bool(rest)
+        and all(word.islower() for word in rest)
         and "," not in name
         and lookup_row("relators", family) is None
     )
+
+
+#: Suffixes of four letters or more, in lower case where a family name goes.
+_SUFFIXES = frozenset(("senior", "junior"))
