@@ -609,7 +609,15 @@ def test_a_number_labelled_with_its_collection_is_a_local_identifier() -> None:
     assert record.record.to_dict()["identifiers"] == [
         {"scheme": "local", "value": value} for value in labelled
     ]
-    # A call number, a citation and a number after words alone are no such sign.
-    kept = ("Photo 12/3", "Steijn, A.J. (1998). Work systems. Work 12", "Photo 12")
+    # A call number, a citation, a number after words alone or after one word and a label
+    # (a shelf's, a citation's part) are no such sign.
+    kept = (
+        "Photo 12/3",
+        "Steijn, A.J. (1998). Work systems. Work 12",
+        "Photo 12",
+        "Box No. 4",
+        "Issue no 4",
+        "Grant no. 12345",
+    )
     record = _oai_dc("".join(f"<dc:identifier>{v}</dc:identifier>" for v in kept))
     assert record.record.to_dict()["extra"] == {"dc:identifier": list(kept)}
