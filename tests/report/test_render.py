@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from typing import TYPE_CHECKING
@@ -513,3 +514,11 @@ def test_the_text_report_ends_with_what_the_codes_of_the_run_mean() -> None:
     quiet = RunReport(repository="urn:test", metadata_prefix="oai_dc")
     assert "What the codes mean" not in render.to_text(quiet)
     assert "What the codes mean" not in render.to_html(quiet)
+
+
+@pytest.mark.parametrize("text", ["a\x7fb", "a\x7fb é", "a\x9bb", "a\u202eb", "plain é"])
+def test_json_writes_what_a_terminal_obeys_as_escapes(text: str) -> None:
+    # DEL is ASCII: a document all ASCII had kept it raw where one with an accent escaped it.
+    written = render.json_document({"t": text})
+    assert not set(written) & set("\x7f\x9b\u202e")
+    assert json.loads(written) == {"t": text}

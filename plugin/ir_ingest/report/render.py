@@ -80,11 +80,12 @@ def json_shown(text: str) -> str:
     """JSON ``text`` with each character a terminal would obey written as a ``\\uXXXX``
     escape: the same data once parsed.
 
-    JSON escapes the C0 controls but leaves the C1 controls (U+009B is CSI) and the bidi
+    JSON escapes the C0 controls but leaves DEL, the C1 controls (U+009B is CSI) and the bidi
     overrides as they are, and a terminal showing ``ir-ingest export`` obeyed them.  Only a
     string holds such a character, and never inside an escape, so each is replaced alone.
     """
-    if text.isascii() or _OBEYED_FOUND.search(text) is None:
+    # DEL is ASCII and obeyed (it erases), and JSON leaves it as it is too.
+    if (text.isascii() and "\x7f" not in text) or _OBEYED_FOUND.search(text) is None:
         return text
     return _OBEYED.sub(lambda found: f"\\u{ord(found[0]):04x}", text)
 
