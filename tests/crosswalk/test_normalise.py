@@ -245,6 +245,11 @@ def test_text_decoded_in_the_wrong_encoding_is_read_again(value: str, expected: 
         ("First part.\n   \n  Second\tpart. ", "First part.\n\nSecond part."),
         ("tab\tand\r\nline", "tab and line"),
         ("bell\x07kept", "bell\x07kept"),  # a control no white space is no space either
+        ("nul\x00kept", "nul\x00kept"),
+        # What str.split() takes for white space, as the Unicode path folds it.
+        ("v\x0btab", "v tab"),
+        ("form\x0cfeed", "form feed"),
+        ("file\x1cand\x1dgroup\x1erecord\x1funit", "file and group record unit"),
     ],
 )
 def test_ascii_text_has_only_its_white_space_folded(value: str, expected: str) -> None:
