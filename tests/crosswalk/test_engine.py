@@ -694,3 +694,27 @@ def test_a_crosswalk_file_of_values_of_the_wrong_kind_is_a_config_error(
     )
     with pytest.raises(ConfigError, match=message):
         load_crosswalk(path)
+
+
+def test_a_build_split_into_copies_keeps_the_lineage_of_its_keys(tmp_path: Path) -> None:
+    # A split's parts are copies of the built value with the rest: each key still came from
+    # where the build read it.  A union is bracketed where a step is read below it.
+    rules = (
+        "  - from: 't:topic | t:genre'\n"
+        "    to: 'subjects[]'\n"
+        "    build:\n"
+        "      - {from: '.', to: value}\n"
+        "      - {from: '@authority', to: scheme}\n"
+        "    ops: [{split: ';'}]\n"
+    )
+    doc = _doc('<t:topic authority="lcsh">Eels; Rivers</t:topic><t:genre>Maps</t:genre>')
+    applied = apply_crosswalk(_crosswalk(tmp_path, rules), doc)
+    assert applied.data["subjects"] == [
+        {"value": "Eels", "scheme": "lcsh"},
+        {"value": "Rivers", "scheme": "lcsh"},
+        {"value": "Maps"},
+    ]
+    assert applied.lineage == {
+        "subjects.value": ["(t:topic | t:genre)/.", "(t:topic | t:genre)/."],
+        "subjects.scheme": ["(t:topic | t:genre)/@authority"],
+    }

@@ -223,7 +223,7 @@ def _place(
     if not _put(data, rule, value):
         return False
     if rule.build:
-        if rule.ops:
+        if rule.ops and not _keys_kept(rule, [value], scope):
             # The parts were internal keys the operations turned into this field.
             scope.lineage = [(rule.field_path, path) for _, path in scope.lineage]
     else:
@@ -259,8 +259,9 @@ def _place_all(
     put = [_put(data, rule, v) for v in values]
     used = all(put) and placed and bool(values)
     if used and rule.build:
-        # The parts were internal keys the operations turned into this field.
-        scope.lineage = [(rule.field_path, path) for _, path in scope.lineage]
+        if not _keys_kept(rule, values, scope):
+            # The parts were internal keys the operations turned into this field.
+            scope.lineage = [(rule.field_path, path) for _, path in scope.lineage]
     elif not rule.build and any(put):
         if used:
             _mark_used(rule, key, scope)
@@ -268,6 +269,14 @@ def _place_all(
         # place ("Smith, John; (ed.)": Smith is a contributor): explained all the same.
         scope.lineage.append((rule.field_path, rule.source_path))
     return used
+
+
+def _keys_kept(rule: Rule, values: list[Any], scope: _Scope) -> bool:
+    """Whether the operations left each built value every key its build gave it (``split``'s
+    parts, each a copy with the rest): then each key's lineage still says where it came from."""
+    prefix = rule.field_path + "."
+    built = {target[len(prefix) :] for target, _ in scope.lineage if target.startswith(prefix)}
+    return all(isinstance(value, dict) and built <= value.keys() for value in values)
 
 
 def _fits(value: Any, keys: frozenset[str] | None) -> bool:

@@ -213,7 +213,7 @@ def _compile_rule(
         label,
         ".".join(filter(None, [built, str(target)])),
         f"{parent.field_path}.{target.dotted}" if parent is not None else target.dotted,
-        f"{parent.source_path}/{spec['from']}" if parent is not None else str(spec["from"]),
+        _below(parent.source_path, spec["from"]) if parent is not None else str(spec["from"]),
         # The value its own build rules make, where they are not checked against it.
         shape if ops or field is None else None,
     )
@@ -341,3 +341,10 @@ def _target(where: str, text: str) -> TargetPath:
     if not all(part.isidentifier() for part in parts):
         raise ConfigError(f"{where}: bad target field path {text!r}")
     return TargetPath(parts, append)
+
+
+def _below(path: str, step: str) -> str:
+    """The path of ``step`` read from the nodes ``path`` selects, as --explain shows it: a
+    union in brackets (``(mods:topic | mods:genre)/@authority``), where ``a | b/@authority``
+    would say the authority of ``b`` alone."""
+    return f"({path})/{step}" if " | " in path else f"{path}/{step}"
