@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text, language
+from ir_ingest.crosswalk.ops import COPYING
 from ir_ingest.crosswalk.paths import NONE, ByTag, Children, lxml_keys
 from ir_ingest.crosswalk.walk import Walk, element_text
 from ir_ingest.entry import Issue, Severity
@@ -223,7 +224,7 @@ def _place(
     if not _put(data, rule, value):
         return False
     if rule.build:
-        if rule.ops and not _keys_kept(rule, [value], scope):
+        if rule.ops and not _keys_kept(rule):
             # The parts were internal keys the operations turned into this field.
             scope.lineage = [(rule.field_path, path) for _, path in scope.lineage]
     else:
@@ -259,7 +260,7 @@ def _place_all(
     put = [_put(data, rule, v) for v in values]
     used = all(put) and placed and bool(values)
     if used and rule.build:
-        if not _keys_kept(rule, values, scope):
+        if not _keys_kept(rule):
             # The parts were internal keys the operations turned into this field.
             scope.lineage = [(rule.field_path, path) for _, path in scope.lineage]
     elif not rule.build and any(put):
@@ -271,12 +272,10 @@ def _place_all(
     return used
 
 
-def _keys_kept(rule: Rule, values: list[Any], scope: _Scope) -> bool:
-    """Whether the operations left each built value every key its build gave it (``split``'s
-    parts, each a copy with the rest): then each key's lineage still says where it came from."""
-    prefix = rule.field_path + "."
-    built = {target[len(prefix) :] for target, _ in scope.lineage if target.startswith(prefix)}
-    return all(isinstance(value, dict) and built <= value.keys() for value in values)
+def _keys_kept(rule: Rule) -> bool:
+    """Whether the rule's operations only copy a built value (``split``'s parts, each a copy
+    with the rest): then each key's lineage still says where it came from."""
+    return all(op.name in COPYING for op in rule.ops)
 
 
 def _fits(value: Any, keys: frozenset[str] | None) -> bool:

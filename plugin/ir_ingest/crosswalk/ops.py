@@ -285,6 +285,11 @@ def _no_arg(arg: Any) -> None:
 
 
 #: name -> (function, argument checker run when the crosswalk file is loaded)
+#: The operations that make of a built value copies with the same keys (a split's parts):
+#: --explain shows each key's source through them, where other operations turn a build's
+#: keys into the field's (``heading``, ``title_parts``), and only the field's is shown.
+COPYING = frozenset({"split"})
+
 OPERATIONS: dict[str, tuple[OpFunc, Callable[[Any], Any]]] = {
     "strip_prefix": (strip_prefix, _check_str),
     "match": (match, _check_regex),
