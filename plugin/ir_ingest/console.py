@@ -237,7 +237,10 @@ def print_lineage(entry: Entry, full_values: bool = False) -> None:
         out.print(f"{name:<{width}}  <-  {paths}")
         out.print(f"{'':<{width}}      = {_field(data, name, full_values)}")
     if entry.record.extra:
-        out.print("extra (kept: no field holds these values as written):")
+        # A guess (a host read from dc:source) keeps its source here too: not all is said.
+        out.print(
+            "extra (kept as written: no rule took these, or a field holds a guess from them):"
+        )
         for path, values in entry.record.extra.items():
             shown = "; ".join(values)
             out.print(f"  {path}: {shown}")

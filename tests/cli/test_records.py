@@ -465,7 +465,9 @@ def test_crosswalk_explain_shows_lineage_and_extra() -> None:
     assert lines[subjects + 1].strip() == (
         '= ["Public Services", "leadership theory and development"]'
     )
-    assert "extra (kept: no field holds these values as written):" in lines
+    assert (
+        "extra (kept as written: no rule took these, or a field holds a guess from them):" in lines
+    )
     assert "  mods:typeOfResource: text" in lines
 
 
