@@ -233,7 +233,7 @@ def print_lineage(entry: Entry, full_values: bool = False) -> None:
     data = entry.record.to_dict()
     width = max((len(name) for name in entry.lineage), default=10)
     for name, sources in sorted(entry.lineage.items()):
-        paths = ", ".join(dict.fromkeys(sources))
+        paths = ", ".join(dict.fromkeys(_path(source, full_values) for source in sources))
         out.print(f"{name:<{width}}  <-  {paths}")
         out.print(f"{'':<{width}}      = {_field(data, name, full_values)}")
     if entry.record.extra:
@@ -246,6 +246,28 @@ def print_lineage(entry: Entry, full_values: bool = False) -> None:
             out.print(f"  {path}: {shown}")
     else:
         out.print("extra: nothing; every source value reached a field")
+
+
+def _path(path: str, full: bool) -> str:
+    """A rule's source path with each long test cut short unless ``full``: a MODS host's
+    ``relatedItem[…]`` test alone is 600 characters, and every host field repeated it."""
+    if full:
+        return path
+    shown, test, depth = [], [], 0
+    for char in path:
+        if char == "[":
+            depth += 1
+        if depth:
+            test.append(char)
+        else:
+            shown.append(char)
+        if char == "]":
+            depth -= 1
+            if not depth:
+                whole = "".join(test)
+                shown.append(whole if len(whole) <= _SHOWN else whole[: _SHOWN - 2] + "…]")
+                test = []
+    return "".join(shown) + "".join(test)
 
 
 def _field(data: dict[str, Any], name: str, full: bool) -> str:

@@ -454,9 +454,15 @@ def test_crosswalk_explain_shows_lineage_and_extra() -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     editors = next(line for line in lines if line.startswith("host.editors "))
-    # The host's long test (no archival collection) is cut in the middle: both ends are shown.
+    # The host's long test (no archival collection): its beginning is shown.
     assert "mods:relatedItem[@type='host'][not(@displayLabel='collection' or " in editors
     assert "[1]/mods:name/mods:role" in editors
+    # Its tests are cut short (600 characters each, repeated for each path); whole with
+    # --full-values.
+    assert "…][1]/mods:name/mods:role" in editors
+    assert "sound recording-musical" not in editors
+    whole = runner.invoke(app, ["crosswalk", str(seed_mods), "--explain", "--full-values"])
+    assert "sound recording-musical" in whole.stdout
     assert any(line.startswith("title ") and "mods:title" in line for line in lines)
     title = lines.index(next(line for line in lines if line.startswith("title ")))
     assert lines[title + 1].strip() == '= {"value": "Who is in the lead?"}'

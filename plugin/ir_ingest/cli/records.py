@@ -313,7 +313,8 @@ def crosswalk_command(
         bool,
         typer.Option(
             "--full-values",
-            help="With --explain: show each field's value whole, not cut at 70 characters.",
+            help="With --explain: show each field's value, and each test of its source "
+            "path, whole, not cut at 70 characters.",
         ),
     ] = False,
 ) -> None:
@@ -321,7 +322,8 @@ def crosswalk_command(
 
     Issues go to stderr, so stdout is the JSON alone: one object, or an array for a file that
     holds a collection of records.  With --explain, print each field's source paths instead,
-    and its value (cut at 70 characters, unless --full-values).
+    and its value (each, and each long test of a path, cut at 70 characters, unless
+    --full-values).
 
     Example:  ir-ingest crosswalk fixtures/records/mods/seed-chapter.xml --explain
 
