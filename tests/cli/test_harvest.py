@@ -574,6 +574,9 @@ def test_output_paths_are_checked_before_the_run(db: str, tmp_path: Path) -> Non
         (["reprocess", "--report", "x" * 300 + ".json"], "File name too long"),
         (["harvest", url, "--archive", str(afile)], f"{afile} is not a directory"),
         (["harvest", url, "--archive", ""], "name a directory for the raw pages"),  # not "."
+        # Refused to root too (CI runs as root, to whom permission bits say yes): the run had
+        # contacted the endpoint and failed at its first page, "cannot archive a raw page".
+        (["harvest", url, "--archive", "/proc/x"], "/proc/x: cannot be made or written to"),
         (["demo", "--report-dir", str(afile)], "is a file"),
     ):
         result = runner.invoke(app, ["--db", db, *args])

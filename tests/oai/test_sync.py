@@ -271,6 +271,10 @@ def test_an_archive_that_cannot_be_written_stops_the_run_before_the_page_is_stor
 def test_an_archive_is_checked_without_making_anything(tmp_path: Path) -> None:
     check_archive(tmp_path / "new" / "archive")
     assert list(tmp_path.iterdir()) == [], "made when the first page is kept, not before"
+    (tmp_path / "kept").mkdir()
+    check_archive(tmp_path / "kept")
+    assert [p.name for p in tmp_path.rglob("*")] == ["kept"], "the probe file is removed"
+    (tmp_path / "kept").rmdir()
     (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
     with pytest.raises(ConfigError, match="gone is a symbolic link to nothing"):
         check_archive(tmp_path / "gone" / "archive")

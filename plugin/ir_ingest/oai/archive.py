@@ -12,10 +12,12 @@ warns of harvests failing on long state-file names).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import os
 import re
+import tempfile
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -30,8 +32,10 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 def check_archive(root: Path) -> None:
     """Raise :class:`UsageError` when the archive directory cannot be made or written to,
-    before the run's first request, not at its first page; nothing is made here (a run
-    refused for another reason left an empty directory behind)."""
+    before the run's first request, not at its first page.  The directory and a probe file in
+    it are really made, then removed again with every folder made for them (a run refused for
+    another reason had left an empty directory behind): permission bits say nothing to root,
+    which CI runs as, and /proc or a read-only mount refuse root too."""
     try:
         existing = root
         while not existing.exists():
@@ -40,11 +44,28 @@ def check_archive(root: Path) -> None:
             existing = existing.parent
         if not existing.is_dir():
             raise UsageError(f"--archive {root}: {existing} is not a directory")
-        writable = os.access(existing, os.W_OK | os.X_OK)
     except OSError as exc:  # a name too long, a folder that cannot be entered
         raise UsageError(f"--archive {root}: {exc.strerror}") from exc
-    if not writable:
-        raise UsageError(f"--archive {root}: {existing} cannot be written to")
+    try:
+        _try_writing(root, existing)
+    except OSError as exc:
+        raise UsageError(f"--archive {root}: cannot be made or written to: {exc.strerror}") from exc
+
+
+def _try_writing(root: Path, existing: Path) -> None:
+    """Make ``root`` below its nearest ``existing`` ancestor and a probe file in it, then remove
+    both and every folder made on the way; raises the :class:`OSError` of the step refused."""
+    missing = len(root.parents) - len(existing.parents) - 1
+    made = [] if root == existing else [root, *root.parents[:missing]]
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe, name = tempfile.mkstemp(prefix=".ir-ingest-probe-", dir=root)
+        os.close(probe)
+        os.unlink(name)
+    finally:
+        for folder in made:
+            with contextlib.suppress(OSError):  # not made (refused), or not empty after all
+                folder.rmdir()
 
 
 class PageArchive:
