@@ -95,3 +95,34 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (``kill``, systemd stopping a service, a job runner's timeout): handled as
     Ctrl-C is, so the run is closed as failed and the next one continues it.  A second signal
     during that ends the process at once (:func:`ir_ingest.cli.common.stop_on_signals`)."""
+
+
+def failure_said(exc: BaseException) -> str:
+    """Why a run ended, as the report and ``report --list`` say it to a repository manager:
+    an error of ours or a stop by its message alone ("interrupted (Ctrl-C)"); anything else,
+    a bug or the system's own error, with its class too (a KeyError's message is the key)."""
+    if isinstance(exc, Terminated):
+        return "stopped (SIGTERM)"
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted (Ctrl-C)"
+    if isinstance(exc, IngestError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def without_class_name(failure: str) -> str:
+    """``failure`` as :func:`failure_said` says it: a run's error kept by an older ir-ingest
+    reads "HarvestError: …" or "KeyboardInterrupt: interrupted (Ctrl-C)"."""
+    named, colon, said = failure.partition(": ")
+    return said if colon and named in _SAID_WITHOUT_NAME else failure
+
+
+#: The classes whose names an older ir-ingest put before a run's error: ours (crosswalk.rules
+#: has RulesInError) and the two stops.
+_SAID_WITHOUT_NAME = frozenset(
+    {
+        *("IngestError", "ConfigError", "UsageError", "CrosswalkChoiceError", "RulesInError"),
+        *("XMLError", "CrosswalkError", "HarvestError", "MalformedResponseError"),
+        *("OAIProtocolError", "StoreError", "WriteConflict", "KeyboardInterrupt", "Terminated"),
+    }
+)

@@ -238,3 +238,37 @@ def test_a_run_the_store_refused_to_close_is_shown_failed_and_marked_so_next(
         "failed",
         "stopped without finishing (killed, or its machine went down); run 2 continued it",
     )
+
+
+def test_a_runs_failure_is_said_without_a_class_name_even_as_an_older_store_kept_it(
+    db: str,
+) -> None:
+    # An older ir-ingest kept "HarvestError: …" and "KeyboardInterrupt: interrupted (Ctrl-C)",
+    # which report --list and report N showed to repository managers as they were.
+    kept = {
+        "HarvestError: urn:x: HTTP 503 after 6 tries": "urn:x: HTTP 503 after 6 tries",
+        "KeyboardInterrupt: interrupted (Ctrl-C)": "interrupted (Ctrl-C)",
+        "Terminated: stopped (SIGTERM)": "stopped (SIGTERM)",
+        # Not ours, the class kept: a KeyError's message is only the key.
+        "OSError: [Errno 28] No space left": "OSError: [Errno 28] No space left",
+    }
+    with closing(Store(db)) as store:
+        ids = []
+        for error in kept:
+            run_id = store.begin_run("urn:x", "mods")
+            report = RunReport(repository="urn:x", metadata_prefix="mods", run_id=run_id)
+            report.finish("failed", error)
+            store.finish_run(run_id, "failed", report.to_dict(), error)
+            ids.append(run_id)
+    listed = runner.invoke(app, ["--db", db, "report", "--list"]).output
+    for run_id, (error, said) in zip(ids, kept.items(), strict=True):
+        shown = {
+            fmt: runner.invoke(app, ["--db", db, "report", str(run_id), "--format", fmt]).output
+            for fmt in ("text", "json", "html")
+        }
+        assert said in listed
+        assert f"Error: {said}" in shown["text"]
+        assert json.loads(shown["json"])["error"] == said
+        assert said in shown["html"]
+        if said != error:
+            assert error.split(":")[0] not in listed + "".join(shown.values())

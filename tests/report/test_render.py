@@ -216,14 +216,14 @@ def test_the_text_report_says_what_was_asked_and_why_a_run_failed() -> None:
         full=True,
         resumed_run_id=3,
     )
-    report.finish("failed", "HarvestError: HTTP 503 after 6 tries")
+    report.finish("failed", "HTTP 503 after 6 tries")
     lines = render.to_text(report).splitlines()
     assert lines[0].startswith("Run 4 failed: 0 records")
     assert lines[1] == (
         "Source: https://repo.example/oai · mods · set openaire · from 2024-01-01T00:00:00Z"
         " · windows monthly · full · continuing run 3"
     )
-    assert lines[3] == "Error: HarvestError: HTTP 503 after 6 tries"
+    assert lines[3] == "Error: HTTP 503 after 6 tries"
 
 
 def element_text(page: str, element_id: str) -> str:

@@ -9,7 +9,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from ir_ingest.entry import Entry, Outcome, Severity
-from ir_ingest.errors import Terminated
+from ir_ingest.errors import failure_said, without_class_name
 from ir_ingest.wording import counted
 
 if TYPE_CHECKING:
@@ -240,13 +240,7 @@ class RunReport:
 
     def fail(self, exc: BaseException) -> None:
         """Close the report as ``failed`` by ``exc`` (Ctrl-C and SIGTERM said as such)."""
-        if isinstance(exc, Terminated):
-            why = "stopped (SIGTERM)"
-        elif isinstance(exc, KeyboardInterrupt):
-            why = "interrupted (Ctrl-C)"
-        else:
-            why = str(exc)
-        self.finish("failed", f"{type(exc).__name__}: {why}")
+        self.finish("failed", failure_said(exc))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, as stored with the run and written by ``--format json``."""
@@ -256,7 +250,9 @@ class RunReport:
     def from_dict(cls, data: dict[str, Any]) -> RunReport:
         """Rebuild a report stored by :meth:`to_dict`."""
         entries = [EntryReport(**e) for e in data.get("entries", [])]
-        return cls(**{**data, "entries": entries})
+        error = data.get("error")
+        shown = None if error is None else without_class_name(error)
+        return cls(**{**data, "entries": entries, "error": shown})
 
     def summary(self) -> str:
         """One line: the counts a repository manager looks at first."""

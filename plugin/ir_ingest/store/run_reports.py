@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from ir_ingest.errors import StoreError
+from ir_ingest.errors import StoreError, without_class_name
 from ir_ingest.store import tables as t
 from ir_ingest.store.engine import aware, database_words
 
@@ -102,7 +102,7 @@ def _listed(row: Any) -> RunListed:
             ("full", bool(row.full)),
         ),
         records=sum(counts.values()) if counts is not None else None,
-        error=row.error,
+        error=_shown(row.error),
     )
 
 
@@ -224,7 +224,9 @@ class StoreRunReports:
             report["counts"] = committed.counts
             if committed.pages is not None:
                 report["pages"] = committed.pages
-        return RunShown(row.id, row.status, row.error, report, row.source_key, row.metadata_prefix)
+        return RunShown(
+            row.id, row.status, _shown(row.error), report, row.source_key, row.metadata_prefix
+        )
 
     def run_report(self, run_id: int | None = None) -> dict[str, Any] | None:
         """The stored report of a run (when ``run_id`` is None, the latest run's that has
@@ -266,3 +268,8 @@ _PROGRESS = (
 def write_progress_counts(conn: Connection, run_id: int, counts: dict[str, int]) -> None:
     """Keep a running run's counts (a finished one's are its report's)."""
     conn.execute(_PROGRESS, {"run": run_id, "counts": json.dumps(counts)})
+
+
+def _shown(error: str | None) -> str | None:
+    """A run's error as said now, whichever ir-ingest kept it (see :func:`without_class_name`)."""
+    return None if error is None else without_class_name(error)
