@@ -19,7 +19,7 @@ from ir_ingest.oai import transport
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.report.model import RunReport
-from ir_ingest.store import Store, source_key
+from ir_ingest.store import Store
 from tests.cli.conftest import runner, store_counts, titles_only
 from tests.conftest import (
     SEED_CHAPTER,
@@ -245,20 +245,6 @@ def test_mistakes_a_manager_makes_get_one_line_each(db: str, tmp_path: Path) -> 
     assert empty.output.strip() == "error: --prefix must name a format, or be auto"
     result = runner.invoke(app, ["--db", db, "harvest", "http://127.0.0.1:9/oai", "--prefix", ""])
     assert result.output.strip() == "error: --prefix must name a format, or be auto"
-    with closing(Store(db)) as store:
-        killed = store.begin_run("https://repo.example/oai", "oai_dc")
-    result = runner.invoke(app, ["--db", db, "report", str(killed)])
-    assert result.exit_code == 1
-    assert (
-        f"run {killed} has no report yet: it is failed (no process holds its source: "
-        "stopped without finishing" in result.output
-    )
-    with closing(Store(db)) as store:
-        successor = store.begin_run("https://repo.example/oai", "oai_dc")
-        store.end_dead_runs(source_key("https://repo.example/oai", "oai_dc", None), successor, None)
-    result = runner.invoke(app, ["--db", db, "report", str(killed)])
-    assert f"run {killed} has no report yet: it is failed (stopped without" in result.output
-    assert f"noticed by run {successor}" in result.output
 
 
 def test_strict_runs_exit_3_when_records_failed_or_are_invalid(db: str, oai_endpoint: str) -> None:

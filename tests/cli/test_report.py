@@ -272,3 +272,32 @@ def test_a_runs_failure_is_said_without_a_class_name_even_as_an_older_store_kept
         assert said in shown["html"]
         if said != error:
             assert error.split(":")[0] not in listed + "".join(shown.values())
+
+
+def test_a_run_killed_before_its_first_page_has_a_report_of_0_records_saying_why(
+    db: str,
+) -> None:
+    # Its report is said as a Ctrl-C's is; it had been "run N has no report yet: it is
+    # failed (…)", exit 1.
+    key = source_key("https://repo.example/oai", "oai_dc", "theses")
+    with closing(Store(db)) as store:
+        killed = store.begin_run("https://repo.example/oai", "oai_dc", "theses")
+        with source_lock(store, key):
+            held = runner.invoke(app, ["--db", db, "report", str(killed)])
+    assert held.exit_code == 1
+    assert f"run {killed} has no report yet: it is running (just started)" in held.output
+    result = runner.invoke(app, ["--db", db, "report", str(killed)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"Run {killed} failed: 0 records: 0 created")
+    assert lines[1] == "Source: https://repo.example/oai · oai_dc · set theses"
+    assert "Error: no process holds its source: stopped without finishing" in result.output
+    with closing(Store(db)) as store:
+        successor = store.begin_run("https://repo.example/oai", "oai_dc", "theses")
+        store.end_dead_runs(key, successor, None)
+    result = runner.invoke(app, ["--db", db, "report", str(killed), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert (shown["status"], shown["run_id"], shown["set_spec"]) == ("failed", killed, "theses")
+    assert shown["error"].startswith("stopped without finishing")
+    assert shown["error"].endswith(f"noticed by run {successor}")

@@ -17,7 +17,7 @@ from ir_ingest.report.model import RunReport
 
 if TYPE_CHECKING:
     from ir_ingest.store import Store
-    from ir_ingest.store.run_reports import RunListed, RunsOf
+    from ir_ingest.store.run_reports import RunListed, RunShown, RunsOf
 
 #: ``report --format``'s names, the default first.
 FORMATS = ("text", "json", "html")
@@ -134,12 +134,13 @@ def _loaded(settings: Settings, store: Store, run_id: int | None) -> RunReport:
     if _killed(store, found.status, found.metadata_prefix, found.source_key):
         # Shown, not stored: the next run of its source stores it failed.
         found = replace(found, status="failed", error=_KILLED)
+    if found.report is None and found.status == "running":
+        raise IngestError(f"run {found.id} has no report yet: it is running (just started)")
     if found.report is None:
-        why = found.error or (
-            "killed, or just started; the next harvest or reprocess marks a killed run "
-            "failed, and a harvest of its source continues it"
-        )
-        raise IngestError(f"run {found.id} has no report yet: it is {found.status} ({why})")
+        # Ended before it kept one (kill -9 on its first page): 0 records and why it ended,
+        # as a run stopped by Ctrl-C before its first page has.
+        ended = {"status": found.status, "error": found.error, "kind": _kind(found)}
+        return RunReport.from_dict({**found.begun, **ended})
     loaded = RunReport.from_dict(found.report)
     if found.status != loaded.status:
         # A report kept while the run went on (report.keeper); the run has ended since, or
@@ -161,6 +162,13 @@ def _checked(store: Store, run: RunListed) -> RunListed:
     if not _killed(store, run.status, run.metadata_prefix, run.source_key):
         return run
     return replace(run, status="failed", error=_KILLED)
+
+
+def _kind(run: RunShown) -> str:
+    """``reprocess`` or ``harvest``: which ``run`` is, as its report says."""
+    from ir_ingest.jobs.reprocess import RUN_PREFIX
+
+    return "reprocess" if run.metadata_prefix == RUN_PREFIX else "harvest"
 
 
 def _killed(store: Store, status: str, prefix: str, key: str) -> bool:

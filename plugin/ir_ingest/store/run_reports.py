@@ -51,6 +51,10 @@ class RunShown:
     #: Whose lock a running run holds (see ``store.lock.held``).
     source_key: str
     metadata_prefix: str
+    #: What the run was asked, in the form of a report's fields (repository, set, dates,
+    #: started_at …): the report of a run that ended before it kept one (killed on its first
+    #: page) is made of it.
+    begun: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +212,7 @@ class StoreRunReports:
             runs.c.source_key,
             runs.c.metadata_prefix,
             runs.c.progress_counts,
+            *_BEGUN,
         )
         if run_id is None:
             query = query.order_by(runs.c.id.desc()).limit(1)
@@ -218,14 +223,17 @@ class StoreRunReports:
         if row is None:
             return None
         report = json.loads(row.report_json) if row.report_json else None
-        if report is not None and row.progress_counts is not None:
+        begun = _begun(row)
+        if row.progress_counts is not None:
             # Its last page's, newer than its report's (the rest of it may lag a few seconds).
             committed = Committed.read(row.progress_counts)
-            report["counts"] = committed.counts
-            if committed.pages is not None:
-                report["pages"] = committed.pages
+            for kept in (begun,) if report is None else (begun, report):
+                kept["counts"] = committed.counts
+                if committed.pages is not None:
+                    kept["pages"] = committed.pages
+        shown = _shown(row.error)
         return RunShown(
-            row.id, row.status, _shown(row.error), report, row.source_key, row.metadata_prefix
+            row.id, row.status, shown, report, row.source_key, row.metadata_prefix, begun
         )
 
     def run_report(self, run_id: int | None = None) -> dict[str, Any] | None:
@@ -268,6 +276,30 @@ _PROGRESS = (
 def write_progress_counts(conn: Connection, run_id: int, counts: dict[str, int]) -> None:
     """Keep a running run's counts (a finished one's are its report's)."""
     conn.execute(_PROGRESS, {"run": run_id, "counts": json.dumps(counts)})
+
+
+def _begun(row: Any) -> dict[str, Any]:
+    """``RunShown.begun`` of a run's ``row``."""
+    begun = {column.name: getattr(row, column.name) for column in _BEGUN}
+    begun |= {"run_id": row.id, "metadata_prefix": row.metadata_prefix, "full": bool(row.full)}
+    begun["started_at"] = aware(row.started_at).isoformat(timespec="seconds")
+    return begun
+
+
+#: A run's columns that are a report's fields of the same name (see ``RunShown.begun``).
+_BEGUN = tuple(
+    getattr(t.harvest_runs.c, name)
+    for name in (
+        "repository",
+        "set_spec",
+        "from_date",
+        "until_date",
+        "window",
+        "crosswalk",
+        "full",
+        "started_at",
+    )
+)
 
 
 def _shown(error: str | None) -> str | None:
