@@ -645,12 +645,15 @@ def test_an_export_format_the_files_suffix_contradicts_is_refused(db: str, tmp_p
     refused = runner.invoke(app, ["--db", db, "export", "-o", str(path), "--format", "jsonl"])
     assert refused.exit_code == 2
     assert refused.stderr == (
-        f"--format jsonl contradicts -o {path}, whose suffix names json: leave --format out, "
-        "or give the file another suffix\n"
+        f"error: --format jsonl contradicts -o {path}, whose suffix names json: "
+        "leave --format out, or give the file another suffix\n"
     )
     assert not path.exists()
     unknown = runner.invoke(app, ["--db", db, "export", "--format", "csv"])
-    assert (unknown.exit_code, unknown.stderr) == (2, "--format must be jsonl or json, got 'csv'\n")
+    assert (unknown.exit_code, unknown.stderr) == (
+        2,
+        "error: --format must be jsonl or json, got 'csv'\n",
+    )
 
 
 def test_a_runs_changes_and_deletions_are_named_and_exported(

@@ -196,14 +196,14 @@ def test_a_format_the_files_suffix_contradicts_is_refused(db: str, tmp_path: Pat
     refused = runner.invoke(app, ["--db", db, "report", "-o", str(path), "--format", "html"])
     assert refused.exit_code == 2
     assert refused.stderr == (
-        f"--format html contradicts -o {path}, whose suffix names json: leave --format out, "
-        "or give the file another suffix\n"
+        f"error: --format html contradicts -o {path}, whose suffix names json: "
+        "leave --format out, or give the file another suffix\n"
     )
     assert not path.exists()
     unknown = runner.invoke(app, ["--db", db, "report", "--format", "csv"])
     assert (unknown.exit_code, unknown.stderr) == (
         2,
-        "--format must be text, json or html, got 'csv'\n",
+        "error: --format must be text, json or html, got 'csv'\n",
     )
 
 

@@ -105,14 +105,14 @@ def chosen_format(
     ``--format`` is read in any case, as the suffix is (``--format JSON`` had been refused)."""
     if given is not None and given.lower() not in formats:
         one_of = f"{', '.join(formats[:-1])} or {formats[-1]}"
-        err.print(f"--format must be {one_of}, got {given!r}")
+        err.print(f"error: --format must be {one_of}, got {given!r}")
         raise typer.Exit(2)
     given = given.lower() if given is not None else None
     named = suffixes.get(output.suffix.lower()) if output is not None else None
     if given is not None and named is not None and given != named:
         err.print(
-            f"--format {given} contradicts -o {given_as or output}, whose suffix names {named}: "
-            "leave --format out, or give the file another suffix"
+            f"error: --format {given} contradicts -o {given_as or output}, whose suffix names "
+            f"{named}: leave --format out, or give the file another suffix"
         )
         raise typer.Exit(2)
     return given or named or formats[0]
