@@ -516,3 +516,18 @@ def test_a_broken_config_file_does_not_hide_help_or_the_codes(tmp_path: Path) ->
         result = runner.invoke(app, ["--db", db, "--config", str(config), *args])
         assert result.exit_code == 1, (args, result.output)
         assert result.output.startswith(f"error: config file {config}: "), result.output
+
+
+def test_a_missing_postgresql_driver_is_named_with_both_ways_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As where psycopg is not installed: the import of it fails (None in sys.modules).  The
+    # hint had given the package's name only, where the README installs from a clone.
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/x"
+    result = runner.invoke(app, ["--db", url, "report", "--list"])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"error: cannot open the store at {url}: its driver 'psycopg' is not installed "
+        "(pip install 'ir-ingest[postgres]'; from a clone: pip install '.[postgres]')\n"
+    )

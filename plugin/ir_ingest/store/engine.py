@@ -73,7 +73,12 @@ def open_engine(url: str) -> Engine:
         engine.dispose()  # a store this version refuses: nothing stays open
         raise
     except ModuleNotFoundError as exc:
-        extra = " (pip install 'ir-ingest[postgres]')" if exc.name == "psycopg" else ""
+        # Both forms: the README installs from a clone, where the package's name is '.'.
+        extra = (
+            " (pip install 'ir-ingest[postgres]'; from a clone: pip install '.[postgres]')"
+            if exc.name == "psycopg"
+            else ""
+        )
         raise StoreError(
             f"cannot open the store at {redact_url(url)}: its driver {exc.name!r} is not "
             f"installed{extra}"
