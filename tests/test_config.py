@@ -63,7 +63,10 @@ def test_no_default_file_is_an_empty_config(
     ("text", "message"),
     [
         ('[sources.a]\nprefix = "oai_dc"\n', "give 'url', or 'url_env'"),
-        ('[sources.a]\nurl = "http://x"\nurl_env = "X"\n', "give 'url', or 'url_env'"),
+        (
+            '[sources.a]\nurl = "http://x"\nurl_env = "X"\n',
+            "both 'url' and 'url_env' are given; give only one of them",
+        ),
         # Credentials are never read from the file, and never echoed from it.
         (
             '[sources.a]\nurl = "https://u:abc123@h/oai"\n',
@@ -91,6 +94,11 @@ def test_no_default_file_is_an_empty_config(
             "'repository' must be a non-empty string, got ''",
         ),
         ('[targets.t]\ntype = "fedora"\n', "got 'fedora'"),
+        # A misspelt key had been taken silently, as an option of the coming push.
+        (
+            '[targets.t]\ntype = "invenio"\ntokn_env = "X"\n',
+            r"\[targets.t\]: unknown keys \['tokn_env'\]; allowed: \['access_token_env', .*'url', ",
+        ),
         ('[targets.t]\ntype = "invenio"\ntoken = "abc123"\n', "token_env"),
         ('[targets.t]\ntype = "dspace"\nclient_secret = "abc123"\n', "client_secret_env"),
         ('[targets.t]\ntype = "sword"\naccess_token = "abc123"\n', "access_token_env"),
@@ -104,7 +112,7 @@ def test_no_default_file_is_an_empty_config(
         ("sources = 3\n", r"sources are tables with a name each, written \[sources.NAME\], got 3"),
         ('targets = "pure"\n', r"written \[targets.NAME\], got 'pure'"),
         ('[[sources]]\nurl = "http://x"\n', r"written \[sources.NAME\], got \[\{'url'"),
-        ("not toml = = =\n", "ir-ingest.toml"),
+        ("not toml = = =\n", r"ir-ingest.toml: not valid TOML: Expected '=' after a key"),
         ('[sources.a]\nurl = "http://x"\nprefix = " oai_dc "\n', "'prefix' has white space"),
         ('[sources.a]\nurl_env = "MY VAR"\n', "url_env must name an environment variable"),
         ('[sources.a]\nurl = "http://"\n', "url names no host, got 'http://'"),

@@ -122,9 +122,10 @@ def test_a_source_naming_no_crosswalk_is_refused_naming_the_source(db: str, tmp_
     config = _demo_source(tmp_path, "http://127.0.0.1:9/oai", 'crosswalk = "pure_dc"')
     result = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demo"])
     assert result.exit_code == 1
-    assert "[sources.demo]: no crosswalk is named 'pure_dc'; known: mods, oai_dc" in (
-        result.output
-    ), "said before any request (port 9 answers none), as the config's word"
+    assert (
+        f"error: config file {config}: [sources.demo]: no crosswalk is named 'pure_dc'; "
+        "known: mods, oai_dc"
+    ) in result.output, "said before any request (port 9 answers none), as the config's word"
     given = runner.invoke(
         app, ["--db", db, "--config", str(config), "harvest", "demo", "--crosswalk", "nope"]
     )
@@ -495,7 +496,8 @@ def test_reprocess_goes_on_without_a_source_whose_url_variable_is_not_set(
     assert strict.exit_code == 3, strict.output
     assert "run issues: reprocess.source_url_unknown" in strict.output
     assert named.exit_code == 1, "its records cannot be told without its URL"
-    assert "error: [sources.b]: url_env names B_OAI_URL, which is not set" in named.output
+    said = f"error: config file {config}: [sources.b]: url_env names B_OAI_URL, which is not set"
+    assert said in named.output
 
 
 def test_harvest_options_reach_the_endpoint_and_reprocess_makes_no_versions(
@@ -717,9 +719,10 @@ def test_harvest_all_goes_on_past_a_source_that_fails(
     result = runner.invoke(app, cli)
     assert result.exit_code == 1, result.output
     assert f"error: {down}" in result.output
-    assert "error: [sources.hidden]: url_env names UNSET_OAI_URL, which is not set" in (
-        result.output
-    )
+    assert (
+        f"error: config file {config}: [sources.hidden]: url_env names UNSET_OAI_URL, which "
+        "is not set"
+    ) in result.output
     assert "Run 2 completed: 36 records" in result.output, "the last source is harvested"
     lines = result.output.rsplit("Sources:\n", 1)[1].splitlines()
     assert lines == [

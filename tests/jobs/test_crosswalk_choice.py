@@ -3,6 +3,7 @@ names, where that crosswalk reads them, and says what it switched and what it co
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pytest
@@ -208,7 +209,11 @@ def test_a_source_naming_no_crosswalk_there_is_refused_before_the_run(
 ) -> None:
     _store(store)
     chosen = _config(tmp_path, PURE + 'crosswalk = "pure_dc"\n')
-    with pytest.raises(ConfigError, match=r"^\[sources\.pure\]: no crosswalk is named 'pure_dc'"):
+    # The config file named, as every error of a config file names it (it had not been).
+    said = (
+        rf"^config file {re.escape(str(tmp_path))}/ir-ingest.toml: \[sources\.pure\]: no crosswalk"
+    )
+    with pytest.raises(ConfigError, match=said):
         reprocess(store, choices=chosen)
     assert store.run_report() is None
     assert reprocess(store, "urn:elsewhere", choices=chosen).status == "completed", (

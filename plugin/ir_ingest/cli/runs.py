@@ -49,7 +49,7 @@ def configured(
     when given (``None``: not given).  Raises :class:`ConfigError` for a url_env not set,
     or a crosswalk of the config's that no crosswalk is."""
     if crosswalk is None and source.crosswalk is not None:
-        check_source_crosswalk(f"[sources.{source.name}]", source.crosswalk)
+        check_source_crosswalk(source.where, source.crosswalk)
     return Where(
         url=source.endpoint(),
         prefix=prefix if prefix is not None else source.prefix,

@@ -33,7 +33,7 @@ def load_config(path: Path | None) -> Config:
     sources = {
         name: source
         for name, spec in _named(data, "sources", problems)
-        if (source := read_source(name, spec, problems)) is not None
+        if (source := read_source(name, spec, problems, path)) is not None
     }
     targets = {
         name: target
@@ -67,7 +67,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except OSError as exc:  # a folder: "[Errno 21] Is a directory: '…'" had been said
         raise ConfigError(f"config file {path}: cannot read it: {exc.strerror}") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {path}: {exc}") from exc
+        raise ConfigError(f"config file {path}: not valid TOML: {exc}") from exc
     except RecursionError as exc:  # tomllib reads nesting by recursion: a = [[[…]]] 500 deep
         raise ConfigError(
             f"config file {path}: its arrays or inline tables are nested too deeply to be read"

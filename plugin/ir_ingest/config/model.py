@@ -45,6 +45,15 @@ class SourceConfig:
     profile: str | None = None
     repository: str | None = None
     url_env: str | None = None
+    #: The config file it is written in (None: made by a program, not read from a file).
+    file: Path | None = None
+
+    @property
+    def where(self) -> str:
+        """What an error about the source names: ``config file x.toml: [sources.NAME]``, as
+        every error of a config file names the file."""
+        table = f"[sources.{self.name}]"
+        return table if self.file is None else f"config file {self.file}: {table}"
 
     def endpoint(self) -> str:
         """The URL to harvest; read from the environment when the file names a variable
@@ -56,12 +65,12 @@ class SourceConfig:
         found = os.environ.get(self.url_env, "").strip()
         if not is_http_url(found):
             state = "is not set" if not found else "holds no http(s) URL"
-            raise ConfigError(f"[sources.{self.name}]: url_env names {self.url_env}, which {state}")
+            raise ConfigError(f"{self.where}: url_env names {self.url_env}, which {state}")
         if not found.isascii() and not _utf8(found):
             # Bytes that are not UTF-8 come as lone surrogates, which SQLite refused: a
             # traceback.  Not shown: the variable holds credentials.
             raise ConfigError(
-                f"[sources.{self.name}]: url_env names {self.url_env}, which is not UTF-8 text"
+                f"{self.where}: url_env names {self.url_env}, which is not UTF-8 text"
             )
         return found
 

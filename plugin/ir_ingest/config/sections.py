@@ -20,6 +20,12 @@ TARGET_TYPES = ("invenio", "dspace", "sword", "eprints", "jsonl")
 _SOURCE_KEYS = {
     "url", "url_env", "prefix", "set", "schedule", "crosswalk", "profile", "repository",
 }  # fmt: skip
+#: A target's keys: its credentials in variables these name (not used yet: no push command;
+#: the keys of the coming push, so that ``tokn_env`` is not taken silently for one).
+_TARGET_KEYS = {
+    "type", "url", "token_env", "access_token_env", "client_secret_env", "username_env",
+    "password_env",
+}  # fmt: skip
 
 
 class Problems:
@@ -48,8 +54,9 @@ class Problems:
             raise ConfigError(f"config file {path}: {len(self.said)} problems:{listed}")
 
 
-def read_source(name: str, spec: Any, problems: Problems) -> SourceConfig | None:
-    """The source ``[sources.NAME]`` describes; ``None`` with its problems added."""
+def read_source(name: str, spec: Any, problems: Problems, file: Path) -> SourceConfig | None:
+    """The source ``[sources.NAME]`` of config ``file`` describes; ``None`` with its problems
+    added."""
     where = f"[sources.{name}]"
     if not isinstance(spec, dict):
         problems.add(f"{where} must be a table, got {spec!r}")
@@ -58,7 +65,9 @@ def read_source(name: str, spec: Any, problems: Problems) -> SourceConfig | None
     unknown = set(spec) - _SOURCE_KEYS
     if unknown:
         problems.add(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_SOURCE_KEYS)}")
-    if ("url" in spec) == ("url_env" in spec):
+    if "url" in spec and "url_env" in spec:
+        problems.add(f"{where}: both 'url' and 'url_env' are given; give only one of them")
+    elif "url" not in spec and "url_env" not in spec:
         problems.add(f"{where}: give 'url', or 'url_env' naming a variable that holds it")
     for key in sorted(_SOURCE_KEYS & set(spec)):
         problem = _setting_problem(key, spec[key])
@@ -78,6 +87,7 @@ def read_source(name: str, spec: Any, problems: Problems) -> SourceConfig | None
         crosswalk=spec.get("crosswalk"),
         profile=spec.get("profile"),
         repository=spec.get("repository"),
+        file=file,
     )
 
 
@@ -190,7 +200,11 @@ def read_target(name: str, spec: Any, problems: Problems) -> TargetConfig | None
     if spec.get("type") not in TARGET_TYPES:
         types = ", ".join(TARGET_TYPES)
         problems.add(f"{where}: type must be one of {types}, got {spec.get('type')!r}")
-    for key in sorted(k for k in spec if is_secret_name(k) and not k.lower().endswith("_env")):
+    credentials = {k for k in spec if is_secret_name(k) and not k.lower().endswith("_env")}
+    unknown = set(spec) - _TARGET_KEYS - credentials  # those said below, as credentials
+    if unknown:
+        problems.add(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_TARGET_KEYS)}")
+    for key in sorted(credentials):
         problems.add(
             f"{where}: credentials are not kept in the config file; replace {key!r} with "
             f"'{key}_env = \"NAME_OF_ENVIRONMENT_VARIABLE\"'"

@@ -54,6 +54,8 @@ class CrosswalkChoice:
     set_spec: str | None = None
     #: Why the repository is not known: the choice covers no record, and the run says why.
     unknown: str | None = None
+    #: What an error about the choice names (the config file too); None: ``origin``.
+    where: str | None = None
 
     def covers(self, harvested: HarvestedRecord) -> bool:
         """Whether this choice is about ``harvested``: its repository, format and set."""
@@ -91,7 +93,7 @@ def _configured(source: SourceConfig, crosswalk: str) -> CrosswalkChoice:
         repository, unknown = source.stored_name(), None
     except ConfigError as exc:  # its URL is in a variable not set, or set to no URL
         # The message names the source, as the run issue's origin does already.
-        repository, unknown = None, str(exc).removeprefix(f"{origin}: ")
+        repository, unknown = None, str(exc).removeprefix(f"{source.where}: ")
     return CrosswalkChoice(
         repository=repository,
         crosswalk=crosswalk,
@@ -99,6 +101,7 @@ def _configured(source: SourceConfig, crosswalk: str) -> CrosswalkChoice:
         prefix=source.named_prefix,
         set_spec=source.set_spec,
         unknown=unknown,
+        where=source.where,
     )
 
 
@@ -110,7 +113,7 @@ def check_choices(choices: Iterable[CrosswalkChoice]) -> None:
         try:
             check_crosswalk_name(choice.crosswalk)
         except ConfigError as exc:
-            raise ConfigError(f"{choice.origin}: {exc}") from exc
+            raise ConfigError(f"{choice.where or choice.origin}: {exc}") from exc
 
 
 class Chooser:
