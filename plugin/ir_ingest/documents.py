@@ -168,7 +168,7 @@ def _read(
     endpoint: str | None = None,
     sources: Sources | None = None,
 ) -> tuple[xmlsafe.Parsed, list[HarvestedRecord]]:
-    parsed = xmlsafe.parse(raw, source=name)
+    parsed = _parsed(raw, name)
     root = parsed.root
     adopt_bare_record(root)  # raw stays as the file has it
     repository = _requested_endpoint(root)
@@ -227,6 +227,25 @@ def _read(
 
 #: The verbs whose answers hold records (§4): those import and crosswalk read.
 _RECORD_VERBS = ("GetRecord", "ListRecords")
+
+
+def _parsed(raw: bytes, name: str) -> xmlsafe.Parsed:
+    """``raw`` parsed; a document that is no XML at all is refused saying what import reads:
+    a user had given it the JSON lines ``export`` writes, and read "the document is JSON, not
+    XML" as a fault of that file."""
+    try:
+        return xmlsafe.parse(raw, source=name)
+    except XMLError as exc:
+        if exc.code != "xml.not_xml":
+            raise
+        said = str(exc).removeprefix(f"{name}: ")
+        json = said.startswith("the document is JSON")
+        export = "; the JSON `ir-ingest export` writes cannot be imported" if json else ""
+        raise XMLError(
+            f"{said}: ir-ingest reads XML (OAI-PMH responses, MODS or Dublin Core records){export}",
+            code=exc.code,
+            source=name,
+        ) from exc
 
 
 def _answering(root: etree._Element) -> str:

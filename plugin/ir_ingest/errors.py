@@ -70,6 +70,17 @@ class MalformedResponseError(HarvestError):
         self.code = code
 
 
+class UnreachableError(HarvestError):
+    """An endpoint gave no usable answer to a request, retried as often as allowed: down,
+    refusing connections, timing out, or overloaded (503s).  ``check_with`` is what
+    ``ir-ingest check`` is to be given to find out more: the endpoint's URL, or None when
+    that holds credentials, which are never shown."""
+
+    def __init__(self, message: str, *, check_with: str | None) -> None:
+        super().__init__(message)
+        self.check_with = check_with
+
+
 class OAIProtocolError(HarvestError):
     """The endpoint answered with an OAI-PMH ``<error code="…">`` (OAI-PMH 2.0 §3.6)."""
 

@@ -223,7 +223,13 @@ def test_mistakes_a_manager_makes_get_one_line_each(db: str, tmp_path: Path) -> 
     exported.write_text('{"id": "x"}\n', encoding="utf-8")
     result = runner.invoke(app, ["--db", db, "import", str(exported)])
     assert result.exit_code == 1
-    assert "the document is JSON, not XML" in result.output
+    # What import reads, said with it: "the document is JSON, not XML" had read as a fault of
+    # that file, not of giving it to import.
+    assert result.output == (
+        f"error: {exported}: the document is JSON, not XML: ir-ingest reads XML (OAI-PMH "
+        "responses, MODS or Dublin Core records); the JSON `ir-ingest export` writes cannot be "
+        "imported\n"
+    )
     assert runner.invoke(app, ["--db", db, "import", str(SEED_CHAPTER)]).exit_code == 0
     result = runner.invoke(app, ["--db", db, "reprocess", "--source", "nosuch"])
     assert result.exit_code == 1
@@ -674,6 +680,24 @@ class _NoRetries(TransportPolicy):
     """A refused connection fails at once, not after the retry budget's half minute."""
 
     retries: int = 0
+
+
+def test_an_endpoint_that_is_down_is_said_with_the_next_step(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It had ended "failed 6 times; last problem: ConnectionError: Connection refused".
+    monkeypatch.setattr(transport, "TransportPolicy", _NoRetries)
+    down = _closed_port_url()
+    for url, check in (
+        (down, down),
+        (down.replace("//", "//harvester:S3cret@"), "URL (as given, with its credentials)"),
+    ):
+        result = runner.invoke(app, ["--db", db, "harvest", url, "--prefix", "oai_dc"])
+        assert result.exit_code == 1, result.output
+        said = result.output.splitlines()
+        assert said[0].endswith("failed once; last problem: ConnectionError: Connection refused")
+        assert said[-1].startswith(f"  check the URL, or run: ir-ingest check {check}")
+        assert "S3cret" not in result.output
 
 
 def test_harvest_all_harvests_every_source_in_the_configs_order(

@@ -423,6 +423,26 @@ def test_a_crosswalk_that_does_not_read_the_format_given_is_a_usage_error(db: st
     assert not Path(db.removeprefix("sqlite:///")).exists(), "refused before the store is made"
 
 
+def test_a_crosswalk_given_a_record_it_does_not_read_names_the_root_as_written(
+    tmp_path: Path,
+) -> None:
+    # The root had been said in lxml's Clark notation, "{http://www.openarchives.org/OAI/2.0/
+    # oai_dc/}dc", to repository managers.
+    dc = tmp_path / "dc.xml"
+    dc.write_text(
+        '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>T</dc:title></oai_dc:dc>',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["crosswalk", "--crosswalk", "mods", str(dc)])
+    assert result.exit_code == 1
+    assert result.output.endswith(
+        ": the crosswalk 'mods' does not read oai_dc records: it expects a mods:mods root "
+        "element, found oai_dc:dc (in namespace http://www.openarchives.org/OAI/2.0/oai_dc/)\n"
+    )
+    assert "{" not in result.output
+
+
 @pytest.mark.parametrize("auto", ["auto", "AUTO", "Auto"])
 def test_prefix_auto_is_the_format_the_root_names(db: str, auto: str) -> None:
     """The reserved word in any case ("AUTO" had been refused: no crosswalk for format

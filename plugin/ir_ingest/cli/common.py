@@ -22,7 +22,7 @@ from ir_ingest.config import Config, load_config
 from ir_ingest.console import err, out
 from ir_ingest.crosswalk import add_crosswalk_dir
 from ir_ingest.crosswalk.lookups import add_lookup_dir
-from ir_ingest.errors import IngestError, Terminated, UsageError
+from ir_ingest.errors import IngestError, Terminated, UnreachableError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -368,6 +368,9 @@ def print_failure(exc: IngestError) -> None:
     err.print(f"error: {exc}")
     for note in getattr(exc, "__notes__", ()):  # what became of the work (add_note)
         err.print(f"  {note}")
+    if isinstance(exc, UnreachableError):  # the next step: is it the URL, or the endpoint?
+        check = exc.check_with or "URL (as given, with its credentials), or a source's name"
+        err.print(f"  check the URL, or run: ir-ingest check {check}")
 
 
 @contextmanager

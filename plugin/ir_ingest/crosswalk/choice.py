@@ -184,7 +184,14 @@ def _wrong_root(root: etree._Element, expected: Crosswalk) -> CrosswalkError:
                 f"format {expected.format!r} {uses}",
                 code="crosswalk.wrong_namespace",
             )
+    # Said as the document writes it, its namespace in words: "found {http://www.openarchives
+    # .org/OAI/2.0/oai_dc/}dc" (lxml's Clark notation) had been said to repository managers.
+    found = f"{root.prefix}:{qname.localname}" if root.prefix else qname.localname
+    where = f"namespace {qname.namespace}" if qname.namespace else "no namespace"
+    reader = next((c.format for c in registry().values() if root.tag in c.roots_clark), None)
+    reads = f" does not read {reader} records: it" if reader is not None else ""
     return CrosswalkError(
-        f"format {expected.format!r} expects a {expected.root} root element, found {root.tag}",
+        f"the crosswalk {expected.format!r}{reads} expects a {expected.root} root element, "
+        f"found {found} (in {where})",
         code="crosswalk.wrong_root",
     )

@@ -26,7 +26,7 @@ import requests
 import urllib3
 
 from ir_ingest import __version__
-from ir_ingest.errors import HarvestError
+from ir_ingest.errors import HarvestError, UnreachableError
 from ir_ingest.oai.pacing import OVERLOAD_STATUSES, Pacing, times
 from ir_ingest.secrets import public_url, scrubbed
 from ir_ingest.xmlsafe import DEFAULT_MAX_BYTES, GZIP_ERRORS, GZIP_MAGIC, gunzip_bounded
@@ -228,7 +228,7 @@ class Transport:
                 break
             wait = self._wait_before_retry(attempt, retry_after)
             if waited + wait > policy.total_wait:
-                raise HarvestError(
+                raise self._unreachable(
                     f"{self._shown(params)} gave up after {attempt + 1} attempts: waiting "
                     f"{wait:.1f} s more would exceed the {policy.total_wait:g} s retry budget; "
                     f"last problem: {problem}"
@@ -237,8 +237,15 @@ class Transport:
             self.pacing.failed(problem, wait, overloaded=overloaded)
             self._sleep(wait)
             waited += wait
-        raise HarvestError(
+        raise self._unreachable(
             f"{self._shown(params)} failed {times(policy.retries + 1)}; last problem: {problem}"
+        )
+
+    def _unreachable(self, said: str) -> UnreachableError:
+        """The failure of a request retried as often as allowed; the URL to check given when
+        it holds no credentials (``base_url`` is then ``url`` as given)."""
+        return UnreachableError(
+            said, check_with=self.base_url if self.base_url == self.url else None
         )
 
     def _shown(self, params: dict[str, str]) -> str:
