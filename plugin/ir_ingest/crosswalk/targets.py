@@ -90,9 +90,20 @@ def _field(where: str, holder: inspect.StructType, part: str, named: str) -> ins
     saying which fields there are when it has none."""
     found = next((f.type for f in holder.fields if f.encode_name == part), None)
     if found is None:
-        names = ", ".join(sorted(f.encode_name for f in holder.fields))
+        names = ", ".join(_writable(holder))
         raise ConfigError(f"{where}: {named} has no field {part!r}; its fields: {names}")
     return found
+
+
+def _writable(holder: inspect.StructType) -> list[str]:
+    """The fields of ``holder`` a rule may fill, sorted: the record's without those the
+    engine makes, the provenance's two named instead of ``source`` (it had listed extra, id
+    and source, which are refused once named: :func:`_check_reserved`)."""
+    names = sorted(f.encode_name for f in holder.fields)
+    if holder.cls is not Record:
+        return names
+    kept = [name for name in names if name not in _MADE and name != "source"]
+    return sorted([*kept, *(f"source.{name}" for name in _FROM_METADATA)])
 
 
 def check_keys(where: str, field: inspect.Type | None, target: TargetPath, keys: list[str]) -> None:
