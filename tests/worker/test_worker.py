@@ -128,7 +128,9 @@ def test_the_crosswalk_process_makes_the_entries_this_process_makes(
         (True, False, True),  # not read
     }, "every kind of entry crossed the pipe"
     _same(other, _here(_unread_page(demo_records[:3]), "qdc"))
-    assert "format 'qdc' expects" in other[0].issues[0].message, "read with the one asked for"
+    assert "the crosswalk 'qdc' does not read oai_dc" in other[0].issues[0].message, (
+        "read with the one asked for"
+    )
 
 
 def test_a_broken_user_crosswalk_fails_the_run_from_the_crosswalk_process(
