@@ -224,9 +224,7 @@ def _place(
     if not _put(data, rule, value):
         return False
     if rule.build:
-        if rule.ops and not _keys_kept(rule):
-            # The parts were internal keys the operations turned into this field.
-            scope.lineage = [(rule.field_path, path) for _, path in scope.lineage]
+        _built_lineage(rule, scope)
     else:
         _mark_used(rule, key, scope)
         scope.lineage.append((rule.field_path, rule.source_path))
@@ -260,9 +258,7 @@ def _place_all(
     put = [_put(data, rule, v) for v in values]
     used = all(put) and placed and bool(values)
     if used and rule.build:
-        if not _keys_kept(rule):
-            # The parts were internal keys the operations turned into this field.
-            scope.lineage = [(rule.field_path, path) for _, path in scope.lineage]
+        _built_lineage(rule, scope)
     elif not rule.build and any(put):
         if used:
             _mark_used(rule, key, scope)
@@ -272,10 +268,12 @@ def _place_all(
     return used
 
 
-def _keys_kept(rule: Rule) -> bool:
-    """Whether the rule's operations only copy a built value (``split``'s parts, each a copy
-    with the rest): then each key's lineage still says where it came from."""
-    return all(op.name in COPYING for op in rule.ops)
+def _built_lineage(rule: Rule, scope: _Scope) -> None:
+    """The lineage of a build rule's placed value: each key's, where the operations only
+    copied the built value (``split``'s parts, each a copy with the rest); else the field's,
+    its keys having been internal ones the operations turned into it (``heading``)."""
+    if not all(op.name in COPYING for op in rule.ops):
+        scope.lineage = [(rule.field_path, path) for _, path in scope.lineage]
 
 
 def _fits(value: Any, keys: frozenset[str] | None) -> bool:

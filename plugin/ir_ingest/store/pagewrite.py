@@ -19,20 +19,20 @@ from __future__ import annotations
 import hashlib
 from dataclasses import fields
 from datetime import UTC, datetime
-from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from ir_ingest.entry import Entry, Issue, Outcome, Severity, stored_datestamp
+from ir_ingest.entry import Entry, Issue, Outcome, stored_datestamp
 from ir_ingest.errors import WriteConflict
 from ir_ingest.schema import Record, record_id
 from ir_ingest.store import tables as t
 from ir_ingest.store.bulk import driver_value
 from ir_ingest.store.changes import VOLATILE_SOURCE, note_changes
 from ir_ingest.store.copies import StoredCopy, older, older_issue, poorer, poorer_issue
+from ir_ingest.store.issues_json import issues_json_of
 from ir_ingest.store.page_sql import (
     CURRENT,
     DROP_SAME_REJECTS,
@@ -162,7 +162,7 @@ class PageWriter:
 
     def _decide(self, entry: Entry, states: dict[str, StoredCopy]) -> Outcome:
         harvested = entry.harvested
-        issues_json, valid = _issues_json_of(entry.issues)
+        issues_json, valid = issues_json_of(entry.issues)
         if entry.record is None and not harvested.deleted:
             self.rejects.append(
                 {
@@ -352,39 +352,6 @@ _VERSION_KEY = itemgetter("record_id", "version")
 
 def _update_key(update: tuple[tuple[str, ...], dict[str, Any]]) -> str:
     return str(update[1]["b_id"])
-
-
-#: Most records have the same few issues (those from the crosswalk process are even the
-#: same objects): their JSON, made once, is kept, with whether the record is valid (none is
-#: an error).  Made for each record, the JSON cost 4-7 µs (6 issues each: a dict each, then
-#: encoded); found here, 1.2-2.
-@lru_cache(maxsize=1024)
-def _issues_json(issues: tuple[Issue, ...]) -> tuple[bytes, bool]:
-    json = msgspec.json.encode([issue.to_dict() for issue in issues])
-    return json, not any(issue.severity is Severity.ERROR for issue in issues)
-
-
-#: What :func:`_issues_json` said of the issue lists met last, by the identity of their
-#: issues, each list kept with it (so that no other object takes one of their ids meanwhile).
-_BY_IDENTITY: dict[tuple[int, ...], tuple[tuple[Issue, ...], tuple[bytes, bool]]] = {}
-_BY_IDENTITY_SIZE = 1024
-
-
-def _issues_json_of(issues: list[Issue]) -> tuple[bytes, bool]:
-    """The JSON of ``issues`` as stored, and whether the record is valid (none is an error).
-
-    Found by the identity of the issues where they are the same objects as a list's met
-    before (a crosswalk process's are: ``worker.wire.IssueTable``): by equality, each
-    issue's hash is Python code, 2.2-2.6 µs a record of six (0.5 so).
-    """
-    key = tuple(map(id, issues))
-    known = _BY_IDENTITY.get(key)
-    if known is None:
-        if len(_BY_IDENTITY) >= _BY_IDENTITY_SIZE:
-            _BY_IDENTITY.clear()
-        kept = tuple(issues)
-        known = _BY_IDENTITY[key] = (kept, _issues_json(kept))
-    return known[1]
 
 
 def _never_held(current: StoredCopy) -> bool:
