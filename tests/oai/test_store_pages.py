@@ -373,3 +373,45 @@ def test_parallel_windows_start_a_crosswalk_process_at_once(
     assert report.total == len(demo_records)
     assert_every_record_once(store, demo_records)
     store.close()
+
+
+class _Stalled(worker.CrosswalkWorker):
+    """A crosswalk process stopped (SIGSTOP) once handed its first page, and let go on only
+    when the harvest waits for an answer: a process far behind the harvest."""
+
+    sent: ClassVar[int] = 0
+
+    def send(self, page: Page, crosswalk: str | None = None) -> None:
+        super().send(page, crosswalk)
+        type(self).sent += 1
+        if type(self).sent == 1:
+            os.kill(self.pid, signal.SIGSTOP)
+
+    def receive(self) -> list[Entry]:
+        os.kill(self.pid, signal.SIGCONT)
+        return super().receive()
+
+    def close(self) -> None:
+        os.kill(self.pid, signal.SIGCONT)
+        super().close()
+
+
+def test_a_harvest_crosswalks_pages_itself_while_its_crosswalk_process_is_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_pages, "CrosswalkWorker", _Stalled)
+    monkeypatch.setattr(_Stalled, "sent", 0)
+    records = synthetic_records(60)
+    with serve_in_background(faulty_endpoint(records, FaultPlan(batch_size=5))) as url:
+        here, store_here, seen_here = _harvest(url, tmp_path / "here", False)
+        there, store_there, seen_there = _harvest(url, tmp_path / "there", True)
+    assert there.pages == here.pages == 12
+    # Six pages went to the stopped process; the harvest took the next ones itself until it
+    # had eight waiting to be committed, then waited for the process.
+    assert store_pages._BEHIND <= _Stalled.sent < there.pages
+    assert there.counts == here.counts
+    assert _contents(store_there) == _contents(store_here)
+    assert_every_record_once(store_there, records)
+    assert seen_there == seen_here == list(range(1, 13)), "committed in order, each once"
+    store_here.close()
+    store_there.close()

@@ -135,6 +135,11 @@ class CrosswalkWorker:
         if not self._ready:
             self._ready = isinstance(self._next(), Ready)
 
+    @property
+    def unanswered(self) -> int:
+        """Pages sent whose answers have not come yet (never waits)."""
+        return self.in_flight - self._replies.qsize()
+
     def send(self, page: Page, crosswalk: str | None = None) -> None:
         """Hand a page over, to be read there if it is unread, and its records crosswalked
         (with ``crosswalk`` when given); :meth:`receive` gets their entries."""
