@@ -90,7 +90,10 @@ def _wait_for_pages(store: Store, key: str, pages: int, process: subprocess.Pope
 def test_a_harvest_killed_at_several_points_resumes_without_loss_or_duplicates(
     tmp_path: Path, options: tuple[str, ...]
 ) -> None:
-    records: list[ProvidedRecord] = synthetic_records(150)
+    # 30 pages: a run commits the pages it processed while the SIGKILL was on its way (a
+    # few, each as soon as it is crosswalked), and one continuing a run that stored 13 of 15
+    # pages had ended, its crosswalk process with it, before it could be looked at.
+    records: list[ProvidedRecord] = synthetic_records(300)
     plan = FaultPlan(batch_size=10, latency=0.05)
     db = f"sqlite:///{tmp_path / 'killed.sqlite3'}"
     env = command_env()
