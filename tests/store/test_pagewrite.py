@@ -15,14 +15,16 @@ from hypothesis import strategies as st
 from sqlalchemy import event, select, text
 
 from ir_ingest.entry import Issue, Outcome, Severity
-from ir_ingest.schema import Agent, Record, Source, Text
+from ir_ingest.schema import Agent, Record, Source, Text, record_id
 from ir_ingest.store import Store
 from ir_ingest.store import tables as t
 from ir_ingest.store.changes import comparable, note_changes
 from ir_ingest.store.pagewrite import content_hash
-from tests.store.test_store import _entry
+from tests.store.test_store import REPO, _entry
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy import Connection
 
 
@@ -115,14 +117,7 @@ def test_two_pages_of_the_same_records_in_opposite_orders_never_deadlock(
     setup = Store(any_db_url)
     if held:
         setup.save_page(None, [_entry(i) for i in identifiers], None)
-    with setup.engine.begin() as conn:
-        conn.execute(text(_GATE_FUNCTION.format(key=key)))
-        conn.execute(
-            text(
-                "CREATE TRIGGER gate AFTER INSERT OR UPDATE ON records "
-                "FOR EACH ROW EXECUTE FUNCTION wait_at_gate()"
-            )
-        )
+    install_gate(setup, key)
     writers = [Store(f"{any_db_url}&application_name={name}") for _ in range(2)]
     failures: list[str | None] = []
     for writer in writers:
@@ -160,16 +155,109 @@ def test_two_pages_of_the_same_records_in_opposite_orders_never_deadlock(
     assert stored == len(identifiers)
 
 
+@pytest.mark.parametrize("any_db_url", ["postgres"], indirect=True)
+def test_a_sweep_and_a_page_of_the_same_records_never_deadlock(any_db_url: str) -> None:
+    # A --full run's ListIdentifiers sweep marks a page of records found, in one UPDATE,
+    # while another run writes a page of the same records.  The UPDATE locked its rows in
+    # the order they lie in the table (a sweep page of 100 ids of 20,000 records plans a
+    # bitmap heap scan; of 1,000, a sequential scan), which every new version changes, and
+    # the page in the order of their key: each held a row the other waited for.
+    identifiers = [f"oai:{n}" for n in range(1, 5)]
+    key = uuid.uuid4().int % 2**62
+    name = f"gate_{key}"
+    setup = Store(any_db_url)
+    setup.save_page(None, [_entry(i) for i in identifiers], None)
+    # The row of the first key, received again, lies last in the table now.
+    first = min(identifiers, key=lambda identifier: record_id(REPO, identifier))
+    setup.save_page(None, [_entry(first, datestamp="2024-01-15T00:00:00Z")], None)
+    install_gate(setup, key)
+    # As on a store of thousands of records: the sweep reads the rows in the table's order.
+    in_table_order = "%20-cenable_indexscan%3Doff%20-cenable_bitmapscan%3Doff"
+    sweeper = Store(f"{any_db_url}{in_table_order}&application_name={name}")
+    writer = Store(f"{any_db_url}&application_name={name}")
+    page = [_entry(i, datestamp="2024-02-01T00:00:00Z") for i in identifiers]
+    try:
+        # The page writes its first record and waits; then the sweep (whose trigger runs once
+        # its UPDATE has written every row) has written the others and waits for that one.
+        failures, raised = one_after_another(
+            setup,
+            key,
+            [
+                (writer, lambda: writer.save_page(None, page, None)),
+                (sweeper, lambda: sweeper.mark_swept(7, REPO, identifiers)),
+            ],
+        )
+        with setup.engine.connect() as conn:
+            rows = conn.execute(select(t.records.c.swept_run_id, t.records.c.datestamp)).all()
+    finally:
+        for store in (sweeper, writer, setup):
+            store.close()
+    assert "40P01" not in failures
+    assert raised == []
+    assert sorted(rows) == [(7, "2024-02-01T00:00:00Z")] * len(identifiers)
+    assert {entry.outcome for entry in page} == {Outcome.UNCHANGED}
+
+
+def one_after_another(
+    setup: Store, key: int, calls: list[tuple[Store, Callable[[], None]]]
+) -> tuple[list[str | None], list[Exception]]:
+    """Run each call in a thread of its own, the next once those before wait (at the gate
+    ``key`` or for a row), then open the gate.  Each store must name its connections
+    ``gate_{key}``.  Returns the SQLSTATEs of the errors the stores met, and what the calls
+    raised (a deadlock's victim, when no retry hides it)."""
+    failures: list[str | None] = []
+    raised: list[Exception] = []
+    for store, _ in calls:
+        event.listen(
+            store.engine,
+            "handle_error",
+            lambda context: failures.append(getattr(context.original_exception, "sqlstate", None)),
+        )
+
+    def run(call: Callable[[], None]) -> None:
+        try:
+            call()
+        except Exception as exc:
+            raised.append(exc)
+
+    threads = [threading.Thread(target=run, args=(call,)) for _, call in calls]
+    with setup.engine.connect() as gate:
+        gate.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        for waiting, thread in enumerate(threads, start=1):
+            thread.start()
+            _wait_until_waiting(gate, f"gate_{key}", waiting)
+        gate.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+        gate.commit()
+    for thread in threads:
+        thread.join(timeout=60)
+    return failures, raised
+
+
+def install_gate(store: Store, key: int, on: str = "INSERT OR UPDATE ON records") -> None:
+    """Make the first row each transaction writes ``on`` (events and table) wait, once
+    written, at the gate ``key``: an AFTER trigger, run once its statement has written
+    every row."""
+    with store.engine.begin() as conn:
+        conn.execute(text(_GATE_FUNCTION.format(key=key)))
+        conn.execute(
+            text(f"CREATE TRIGGER gate AFTER {on} FOR EACH ROW EXECUTE FUNCTION wait_at_gate()")
+        )
+
+
 def _wait_until_both_wait(conn: Connection, name: str) -> None:
+    _wait_until_waiting(conn, name, 2)
+
+
+def _wait_until_waiting(conn: Connection, name: str, count: int) -> None:
     waiting = text(
         "SELECT count(*) FROM pg_stat_activity "
         "WHERE application_name = :name AND wait_event_type = 'Lock'"
     )
     for _ in range(3000):
-        if conn.execute(waiting, {"name": name}).scalar() == 2:
+        if conn.execute(waiting, {"name": name}).scalar() == count:
             return
         threading.Event().wait(0.01)
-    raise AssertionError("the two pages never both waited")
+    raise AssertionError(f"{count} writers never waited at once")
 
 
 def test_each_record_stores_its_own_issues_whether_shared_or_alike(store: Store) -> None:

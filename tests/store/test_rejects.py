@@ -4,17 +4,16 @@ record and datestamp by the page writer."""
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+import uuid
 
 import pytest
 from sqlalchemy import select
 
 from ir_ingest.entry import Issue, Severity
+from ir_ingest.store import Store
 from ir_ingest.store import tables as t
+from tests.store.test_pagewrite import install_gate, one_after_another
 from tests.store.test_store import REPO, _entry
-
-if TYPE_CHECKING:
-    from ir_ingest.store import Store
 
 
 def test_rejects_are_listed_and_read_back_with_their_runs_format(any_store: Store) -> None:
@@ -81,3 +80,41 @@ def test_more_rejects_than_a_statement_takes_parameters_are_forgotten(any_store:
     [(key, *_)] = any_store.list_rejects()
     any_store.drop_rejects([key, *range(key + 1, key + 65_536)])
     assert any_store.list_rejects() == []
+
+
+@pytest.mark.parametrize("any_db_url", ["postgres"], indirect=True)
+def test_forgetting_rejects_while_a_page_rejects_them_again_never_deadlocks(
+    any_db_url: str,
+) -> None:
+    # reprocess forgets the rejects it listed while a harvest rejects the same records again
+    # at the same datestamps, which drops their earlier rejects by record.  The DELETE by key
+    # locked its rows in the order its plan read them (here the order of their keys, which
+    # is the order they were kept), the page in the order of their records: each held a row
+    # the other waited for.
+    key = uuid.uuid4().int % 2**62
+    setup = Store(any_db_url)
+    setup.save_page(None, [_entry("oai:2", title=None), _entry("oai:1", title=None)], None)
+    kept = [pk for pk, *_ in setup.list_rejects()]
+    install_gate(setup, key, on="DELETE ON rejects")
+    harvest, reprocess = (Store(f"{any_db_url}&application_name=gate_{key}") for _ in range(2))
+    try:
+        # The page drops the reject of oai:1 and waits; then the DELETE has dropped that of
+        # oai:2 and waits for the other one.
+        page = [_entry("oai:1", title=None), _entry("oai:2", title=None)]
+        failures, raised = one_after_another(
+            setup,
+            key,
+            [
+                (harvest, lambda: harvest.save_page(None, page, None)),
+                (reprocess, lambda: reprocess.drop_rejects(kept)),
+            ],
+        )
+        held = setup.list_rejects()
+    finally:
+        for store in (harvest, reprocess, setup):
+            store.close()
+    assert "40P01" not in failures
+    assert raised == []
+    # The page's rejects, which replaced those forgotten.
+    assert sorted(identifier for _, _, identifier, _ in held) == ["oai:1", "oai:2"]
+    assert not {pk for pk, *_ in held} & set(kept)

@@ -38,6 +38,17 @@ _WRITE_ATTEMPTS = 3
 #: PostgreSQL's deadlock_detected and serialization_failure: the transaction may succeed again.
 _RETRIED_SQLSTATES = frozenset({"40P01", "40001"})
 
+_SWEPT_IDS = t.records.c.id.in_(bindparam("ids", expanding=True))
+#: FOR NO KEY UPDATE, the lock the UPDATE takes: a FOR UPDATE would also wait for the
+#: versions a page inserts, whose foreign key holds their record's row FOR KEY SHARE.
+_LOCK_IN_KEY_ORDER = (
+    select(t.records.c.id)
+    .where(_SWEPT_IDS)
+    .order_by(t.records.c.id)
+    .with_for_update(key_share=True)
+)
+_MARK_SWEPT = update(t.records).where(_SWEPT_IDS).values(swept_run_id=bindparam("b_run_id"))
+
 
 @dataclass(frozen=True, slots=True)
 class Held:
@@ -184,12 +195,18 @@ class StoreRecords:
         }
 
     def mark_swept(self, run_id: int, repository: str, identifiers: Iterable[str]) -> None:
-        """Note that a ListIdentifiers sweep of ``run_id`` found these records at the source."""
-        ids = [record_id(repository, identifier) for identifier in identifiers]
-        swept = update(t.records).where(t.records.c.id.in_(bindparam("ids")))
+        """Note that a ListIdentifiers sweep of ``run_id`` found these records at the source.
+
+        The rows are locked in the order of their key first, as a page write locks them
+        (``PageWriter._write_rows``).  The UPDATE alone locked them in the order its plan
+        reads them, the order they lie in the table for a bitmap or sequential scan: with a
+        page of the same records written meanwhile, each had held a row the other waited for.
+        """
+        ids = sorted({record_id(repository, identifier) for identifier in identifiers})
         with self.engine.begin() as conn:
             for part in in_parts(ids):
-                conn.execute(swept.values(swept_run_id=run_id), {"ids": part})
+                conn.execute(_LOCK_IN_KEY_ORDER, {"ids": part})
+                conn.execute(_MARK_SWEPT, {"ids": part, "b_run_id": run_id})
 
     def not_swept(
         self, run_id: int, repository: str, prefix: str, set_spec: str | None

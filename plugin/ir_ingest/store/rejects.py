@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, delete, select
 
 from ir_ingest.entry import HarvestedRecord, Issue
 from ir_ingest.store import tables as t
-from ir_ingest.store.page_sql import in_parts
+from ir_ingest.store.page_sql import REJECT_KEY, in_parts
 from ir_ingest.store.records import response_issues
 
 __all__ = ["StoreRejects"]
@@ -80,11 +80,25 @@ class StoreRejects:
 
         By key, not by record: a harvest running meanwhile may have kept a newer copy of the
         record as a reject, which nobody has tried yet (its raw XML is all there is of it).
+        The rows are locked first in the order a page write drops a record's earlier rejects
+        (``page_sql.DROP_SAME_REJECTS``, by record and datestamp): the DELETE alone locked
+        them in the order its plan read them, and a page rejecting the same records again
+        meanwhile had held one this waited for while waiting for one this held.
         """
-        wanted = list(keys)
+        wanted = sorted(set(keys))
         if not wanted:
             return
-        forgotten = delete(t.rejects).where(t.rejects.c.pk.in_(bindparam("keys")))
         with self.engine.begin() as conn:
             for part in in_parts(wanted):
-                conn.execute(forgotten, {"keys": part})
+                conn.execute(_LOCK_IN_PAGE_ORDER, {"keys": part})
+                conn.execute(_FORGET, {"keys": part})
+
+
+_CHOSEN = t.rejects.c.pk.in_(bindparam("keys", expanding=True))
+_LOCK_IN_PAGE_ORDER = (
+    select(t.rejects.c.pk)
+    .where(_CHOSEN)
+    .order_by(*(t.rejects.c[name] for name in REJECT_KEY), t.rejects.c.pk)
+    .with_for_update()
+)
+_FORGET = delete(t.rejects).where(_CHOSEN)
