@@ -22,6 +22,7 @@ from ir_ingest.config import Config, load_config
 from ir_ingest.console import err, out
 from ir_ingest.crosswalk import add_crosswalk_dir
 from ir_ingest.crosswalk.lookups import add_lookup_dir
+from ir_ingest.encodable import encodable
 from ir_ingest.errors import IngestError, Terminated, UnreachableError, UsageError
 
 if TYPE_CHECKING:
@@ -277,19 +278,13 @@ def _user_agent(value: str | None) -> str | None:
     # A line break had been sent to requests, which refused it (InvalidHeader) once the run
     # had begun: a failed run kept, for a command line to fix.  HTTP/1.1 sends a header as
     # Latin-1 (http.client): "Łódź" ended in a traceback (a review).
-    if value is not None and (not value.strip() or not value.isprintable() or not _latin1(value)):
+    if value is None:
+        return None
+    if not value.strip() or not value.isprintable() or not encodable(value, "latin-1"):
         raise typer.BadParameter(
             f"{value!r}; give printable Latin-1 text, such as 'my-harvester/1.0'"
         )
     return value
-
-
-def _latin1(value: str) -> bool:
-    try:
-        value.encode("latin-1")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 #: ``--user-agent``: what harvest and check send.

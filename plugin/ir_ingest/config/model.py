@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+from ir_ingest.encodable import encodable
 from ir_ingest.errors import ConfigError
 from ir_ingest.oai.baseurl import repository_name
 from ir_ingest.secrets import public_url
@@ -66,7 +67,7 @@ class SourceConfig:
         if not is_http_url(found):
             state = "is not set" if not found else "holds no http(s) URL"
             raise ConfigError(f"{self.where}: url_env names {self.url_env}, which {state}")
-        if not found.isascii() and not _utf8(found):
+        if not found.isascii() and not encodable(found, "utf-8"):
             # Bytes that are not UTF-8 come as lone surrogates, which SQLite refused: a
             # traceback.  Not shown: the variable holds credentials.
             raise ConfigError(
@@ -133,15 +134,6 @@ class Config:
                 if endpoint_key(source.endpoint()) == wanted:
                     found.append(source)
         return found
-
-
-def _utf8(text: str) -> bool:
-    """Whether ``text`` can be written as UTF-8 (it holds no lone surrogate)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 #: The port each scheme has when none is written (RFC 3986 §6.2.3).
