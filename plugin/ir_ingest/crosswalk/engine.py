@@ -6,7 +6,8 @@ rule instead runs its own rules on the selected element and uses the dict they m
 
 A value that went somewhere is *consumed* and later rules pass it by, so the order of rules is a
 cascade from the most specific to the most general.  Consumption is only committed when the value
-is used: a built dict refused by ``when`` leaves its parts free for the next rule.  A
+is used: a built dict refused by ``when`` leaves its parts free for the next rule (a build's
+rules run in a :class:`~ir_ingest.crosswalk.scope.Scope` of their own).  A
 ``consume: false`` rule leaves its value to later rules; the value counts as used only if that
 rule put it into a field verbatim (no operations).  After the
 rules, every value no rule consumed (a leaf's text, the whole text of mixed content, a value
@@ -27,11 +28,12 @@ from lxml import etree
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text, language
 from ir_ingest.crosswalk.ops import COPYING
 from ir_ingest.crosswalk.paths import NONE, ByTag, Children, lxml_keys
+from ir_ingest.crosswalk.scope import Scope
 from ir_ingest.crosswalk.walk import Walk, element_text
 from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Sequence
 
     from ir_ingest.crosswalk.definition import Crosswalk
     from ir_ingest.crosswalk.ops import Operation
@@ -55,55 +57,9 @@ class Applied:
     consumed_values: int = 0
 
 
-class _Scope:
-    """Consumption, issues and lineage of a rule run, committed to the parent only if used."""
-
-    # Written out, not a dataclass: one is made for every value a build rule selects, and a
-    # dataclass's __init__ tests each default factory's sentinel first.
-    __slots__ = ("consumed", "issues", "lineage", "parent", "read", "reported")
-
-    def __init__(self, parent: _Scope | None = None) -> None:
-        self.parent = parent
-        self.consumed: set[Key] = set()
-        #: Values a ``consume: false`` rule put verbatim (no ops) into a field: not in
-        #: ``extra``, still open to later rules.  One it only derived a field from is in neither.
-        self.read: set[Key] = set()
-        self.issues: list[Issue] = []
-        self.lineage: list[tuple[str, str]] = []
-        #: Values a rule already said were bad: a later rule that cannot read them either (an
-        #: included crosswalk's, after the user's ``on_error: reject``) says nothing more.
-        self.reported: set[Key] = set()
-
-    def is_consumed(self, key: Key) -> bool:
-        # Asked for every selected value: a plain loop, no generator or attribute by name.
-        scope: _Scope | None = self
-        while scope is not None:
-            if key in scope.consumed:
-                return True
-            scope = scope.parent
-        return False
-
-    def was_reported(self, key: Key) -> bool:
-        return any(key in scope.reported for scope in self._chain())
-
-    def _chain(self) -> Iterator[_Scope]:
-        scope: _Scope | None = self
-        while scope is not None:
-            yield scope
-            scope = scope.parent
-
-    def commit(self) -> None:
-        assert self.parent is not None
-        self.parent.consumed |= self.consumed
-        self.parent.read |= self.read
-        self.parent.reported |= self.reported
-        self.parent.issues += self.issues
-        self.parent.lineage += self.lineage
-
-
 def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
     """Run every rule of ``crosswalk`` over ``root``; put the unconsumed rest in ``extra``."""
-    scope = _Scope()
+    scope = Scope()
     data = _run(crosswalk.rules, root, scope, Children())
     for name, value in crosswalk.defaults.items():
         if name not in data:
@@ -119,7 +75,7 @@ def apply_crosswalk(crosswalk: Crosswalk, root: etree._Element) -> Applied:
 
 
 def _run(
-    rules: tuple[Rule, ...], node: etree._Element, scope: _Scope, index: Children
+    rules: tuple[Rule, ...], node: etree._Element, scope: Scope, index: Children
 ) -> dict[str, Any]:
     data: dict[str, Any] = {}
     by_tag = index[node]
@@ -143,7 +99,7 @@ def _run(
                 _apply(rule, key, data, scope, index)
                 continue
             # A build is committed only if used: a refused one is rebuilt by a later rule.
-            child = _Scope(parent=scope)
+            child = Scope(parent=scope)
             if _apply(rule, key, data, child, index):
                 child.commit()
     return data
@@ -173,7 +129,7 @@ def _planned(rule: Rule) -> _Planned:
     return rule, path.child_tag, path.select if path.child_tag is None else None
 
 
-def _all_consumed(rule: Rule, by_tag: ByTag, scope: _Scope) -> bool:
+def _all_consumed(rule: Rule, by_tag: ByTag, scope: Scope) -> bool:
     """Whether every child the rule's first step names is consumed."""
     assert rule.first_tags is not None  # one_step says so
     return all(scope.is_consumed(child) for tag in rule.first_tags for child in by_tag.get(tag, ()))
@@ -184,7 +140,7 @@ def _xpath_keys(rule: Rule, node: etree._Element) -> list[Key]:
     return lxml_keys(rule.select(node))
 
 
-def _apply(rule: Rule, key: Key, data: dict[str, Any], scope: _Scope, index: Children) -> bool:
+def _apply(rule: Rule, key: Key, data: dict[str, Any], scope: Scope, index: Children) -> bool:
     """Apply one rule to one selected element or attribute; True when its value was used."""
     element = key if isinstance(key, etree._Element) else key[0]
     value: Any
@@ -214,7 +170,7 @@ def _apply(rule: Rule, key: Key, data: dict[str, Any], scope: _Scope, index: Chi
 
 
 def _place(
-    rule: Rule, key: Key, element: etree._Element, value: Any, data: dict[str, Any], scope: _Scope
+    rule: Rule, key: Key, element: etree._Element, value: Any, data: dict[str, Any], scope: Scope
 ) -> bool:
     """Put one value that needs no fitting at the rule's target; True when it was used."""
     if (rule.when or rule.requires) and not _accepts(rule, value):
@@ -226,7 +182,7 @@ def _place(
     if rule.build:
         _built_lineage(rule, scope)
     else:
-        _mark_used(rule, key, scope)
+        scope.mark_used(rule, key)
         scope.lineage.append((rule.field_path, rule.source_path))
     return True
 
@@ -237,7 +193,7 @@ def _place_all(
     element: etree._Element,
     values: list[Any],
     data: dict[str, Any],
-    scope: _Scope,
+    scope: Scope,
 ) -> bool:
     """Put the values operations made of one source value (none, several, a part without a
     place, or a mapping with keys its field does not hold); True when all of them were used."""
@@ -261,14 +217,14 @@ def _place_all(
         _built_lineage(rule, scope)
     elif not rule.build and any(put):
         if used:
-            _mark_used(rule, key, scope)
+            scope.mark_used(rule, key)
         # The parts placed came from it even where it stays in extra too, a part without a
         # place ("Smith, John; (ed.)": Smith is a contributor): explained all the same.
         scope.lineage.append((rule.field_path, rule.source_path))
     return used
 
 
-def _built_lineage(rule: Rule, scope: _Scope) -> None:
+def _built_lineage(rule: Rule, scope: Scope) -> None:
     """The lineage of a build rule's placed value: each key's, where the operations only
     copied the built value (``split``'s parts, each a copy with the rest); else the field's,
     its keys having been internal ones the operations turned into it (``heading``)."""
@@ -285,20 +241,6 @@ def _fits(value: Any, keys: frozenset[str] | None) -> bool:
 def _fitted(value: Any, keys: frozenset[str]) -> Any:
     """The value without the keys its field does not hold."""
     return {k: v for k, v in value.items() if k in keys} if isinstance(value, dict) else value
-
-
-def _mark_used(rule: Rule, key: Key, scope: _Scope) -> None:
-    """Record that a rule used a value: consumed, read verbatim, or only read.
-
-    A ``consume: false`` rule that copied the value into a field as written (a subject's
-    @authority) has kept it; one whose operations turned it into something else (Pure's dc:type
-    "Chapter (peer-reviewed)" into ``peer_reviewed: true``) has not, so unless a later rule
-    consumes it the wording goes to ``extra``.
-    """
-    if rule.consume:
-        scope.consumed.add(key)
-    elif not rule.ops:
-        scope.read.add(key)
 
 
 def _run_ops(ops: tuple[Operation, ...], value: Any) -> list[Any]:
@@ -330,7 +272,7 @@ def _filled(rule: Rule, data: dict[str, Any]) -> bool:
     return True
 
 
-def _on_error(rule: Rule, exc: NormaliseError, key: Key, scope: _Scope) -> bool:
+def _on_error(rule: Rule, exc: NormaliseError, key: Key, scope: Scope) -> bool:
     """Apply the rule's error policy: True keeps the value as read, False drops it to ``extra``."""
     if rule.on_error == "keep":
         return True
