@@ -531,3 +531,32 @@ def test_a_missing_postgresql_driver_is_named_with_both_ways_to_install_it(
         f"error: cannot open the store at {url}: its driver 'psycopg' is not installed "
         "(pip install 'ir-ingest[postgres]'; from a clone: pip install '.[postgres]')\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["harvest", "http://127.0.0.1:9/oai", "--parallel", "9"], "'--parallel': 9; use 1 to 8"),
+        (["harvest", "http://127.0.0.1:9/oai", "--ful"], "No such option: --ful"),
+        (["harvset"], "No such command 'harvset'"),
+        (["--db"], "Option '--db' requires an argument"),
+        (["codes", "a", "b"], "unexpected extra argument(s) (b)"),
+        (["demo", "--port", "8080"], "'--port': needs --serve"),
+        (["check"], "Missing argument 'URL'"),
+    ],
+)
+def test_a_command_line_refused_is_one_error_line(db: str, args: list[str], said: str) -> None:
+    """Click had said these in four lines: the usage, a help hint, a blank line and a
+    capitalised ``Error:``, where every other refusal is one ``error:`` line."""
+    result = runner.invoke(app, ["--db", db, *args] if args != ["--db"] else args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: "), result.stderr
+    assert said in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert not (Path(db.removeprefix("sqlite:///"))).exists()
+
+
+def test_no_command_still_shows_the_help() -> None:
+    result = runner.invoke(app, [])
+    assert result.exit_code == 2
+    assert "Commands:" in result.stderr + result.stdout

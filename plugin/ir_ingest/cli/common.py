@@ -15,9 +15,9 @@ from pathlib import Path  # noqa: TC003  # Typer reads the options' annotations 
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from typer.core import TyperGroup
 
 from ir_ingest import __version__
+from ir_ingest.cli.group import NO_CONFIG, Group
 from ir_ingest.config import Config, load_config
 from ir_ingest.console import err, out
 from ir_ingest.crosswalk import add_crosswalk_dir
@@ -29,30 +29,11 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from types import FrameType
 
-    from typer import _click as click
-
     from ir_ingest.store import Store
 
 
-class _Group(TyperGroup):
-    """The app's group: notes, before the global options are read, whether the command is
-    only asked for its help, or is ``codes``, which read no config (see :func:`main_options`)."""
-
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
-        name, command, rest = super().resolve_command(ctx, args)
-        own = rest[: rest.index("--")] if "--" in rest else rest
-        ctx.meta[_NO_CONFIG] = name == "codes" or any(arg in ("-h", "--help") for arg in own)
-        return name, command, rest
-
-
-#: ``ctx.meta`` key: the command reads no config (its help, ``codes``).
-_NO_CONFIG = "ir_ingest.no_config"
-
-
 app = typer.Typer(
-    cls=_Group,
+    cls=Group,
     help=(
         "Harvest OAI-PMH records, crosswalk Dublin Core and MODS into one record schema, "
         "validate and store them.\n\nStart with:  ir-ingest demo"
@@ -210,7 +191,7 @@ def main_options(
     """Global options."""
     settings = Settings(db=db, config_path=config)
     ctx.obj = settings
-    if ctx.meta.get(_NO_CONFIG):
+    if ctx.meta.get(NO_CONFIG):
         return  # a config file in error must not hide the help, nor the codes' meanings
     with fail_cleanly():
         for folder in settings.config().crosswalk_dirs:
