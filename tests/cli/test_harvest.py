@@ -561,7 +561,8 @@ def test_output_paths_are_checked_before_the_run(db: str, tmp_path: Path) -> Non
     afile.write_text("")
     url = "http://127.0.0.1:9/oai"  # refuses connections: a run would fail, not these checks
     for args, said in (
-        (["harvest", url, "--report", str(tmp_path / "r.csv")], "name a .html, .json or .txt"),
+        # .htm is taken too, and had not been named
+        (["harvest", url, "--report", str(tmp_path / "r.csv")], "a .html, .htm, .json or .txt"),
         (["harvest", url, "--report", str(tmp_path / "no" / "r.html")], "which does not exist"),
         # ENAMETOOLONG had been a traceback (OSError) out of the check.
         (["harvest", url, "--report", "x" * 300 + ".html"], "File name too long"),

@@ -43,9 +43,11 @@ def _report_file(path: Path | None) -> Path | None:
     if path is None:
         return None
     if path.suffix.lower() not in render.SUFFIXES:
-        raise typer.BadParameter(
-            f"{path} ends in {path.suffix or 'no suffix'}; name a .html, .json or .txt file"
-        )
+        # From the table the report is written by: ".htm" is taken, and had not been named.
+        *others, last = render.SUFFIXES
+        named = f"{', '.join(others)} or {last}"
+        suffix = path.suffix or "no suffix"
+        raise typer.BadParameter(f"{path} ends in {suffix}; name a {named} file")
     try:
         is_dir, parent_is_dir = path.is_dir(), path.parent.is_dir()
     except OSError as exc:  # a name too long for the file system had been a traceback
