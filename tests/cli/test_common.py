@@ -560,3 +560,29 @@ def test_no_command_still_shows_the_help() -> None:
     result = runner.invoke(app, [])
     assert result.exit_code == 2
     assert "Commands:" in result.stderr + result.stdout
+
+
+@pytest.mark.usefixtures("isolated_crosswalks")
+@pytest.mark.parametrize(
+    ("table", "said"),
+    [
+        (
+            "id,uri\nmit,https://opensource.org/licenses/MIT\n",
+            "first column must be 'source_value'",
+        ),
+        ("source_value,id\nmy licence,mit\n", "has no column 'uri', 'label'"),
+    ],
+)
+def test_a_lookup_table_in_error_is_refused_as_the_config_loads(
+    tmp_path: Path, table: str, said: str
+) -> None:
+    """A table was read only when a record first needed it: a harvest failed at its first
+    page, and ``crosswalk`` of a record with no licence said nothing of a bad licenses.csv."""
+    (tmp_path / "mine" / "lookups").mkdir(parents=True)
+    (tmp_path / "mine" / "lookups" / "licenses.csv").write_text(table, "utf-8")
+    config = tmp_path / "ir-ingest.toml"
+    config.write_text('crosswalk_dirs = ["mine"]\n', "utf-8")
+    result = runner.invoke(app, ["--config", str(config), "crosswalk", str(SEED_CHAPTER)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {tmp_path / 'mine' / 'lookups' / 'licenses.csv'}")
+    assert said in result.stderr

@@ -21,7 +21,7 @@ from ir_ingest.cli.group import NO_CONFIG, Group
 from ir_ingest.config import Config, load_config
 from ir_ingest.console import err, out
 from ir_ingest.crosswalk import add_crosswalk_dir
-from ir_ingest.crosswalk.lookups import add_lookup_dir
+from ir_ingest.crosswalk.lookups import add_lookup_dir, check_lookup_dir
 from ir_ingest.encodable import encodable
 from ir_ingest.errors import IngestError, Terminated, UnreachableError, UsageError
 
@@ -198,6 +198,7 @@ def main_options(
             add_crosswalk_dir(folder)
             if (folder / "lookups").is_dir():
                 add_lookup_dir(folder / "lookups")
+                check_lookup_dir(folder / "lookups")
 
 
 #: A whole number as the command line takes it: ASCII digits, perhaps signed.

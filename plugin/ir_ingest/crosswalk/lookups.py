@@ -28,6 +28,16 @@ def add_lookup_dir(path: Path) -> None:
     tables_changed()
 
 
+def check_lookup_dir(path: Path) -> None:
+    """Read each table of a user's folder (with the shipped one of its name) now, so that one
+    in error (a header without ``source_value``, a shipped column missing, bytes that are not
+    UTF-8) is refused as the config loads: read only when a record first needed it, it had
+    failed a harvest at its first page, or never been said to ``crosswalk`` a record that did
+    not need it.  Raises :class:`ConfigError`."""
+    for table in sorted(path.glob("*.csv")):
+        load_table(table.stem)
+
+
 def when_tables_change(clear: Callable[[], None]) -> None:
     """Have ``clear`` called when the tables may have changed: a cache of results read from
     them (a language looked up once) must not outlive them."""
