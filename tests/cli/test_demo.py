@@ -110,3 +110,13 @@ def test_demo_end_to_end_as_a_console_script(tmp_path: Path) -> None:
     assert len(run(*shlex.split(hint)[1:]).splitlines()) == 36
     assert run("-h") == run("--help")
     assert "Example:" in run("export", "-h")
+
+
+def test_a_report_dir_that_cannot_be_written_is_refused_before_the_harvest(tmp_path: Path) -> None:
+    # The demo had harvested every record into the store, then failed (exit 1) writing the
+    # report.  /proc refuses root too, whom permission bits do not stop.
+    db = tmp_path / "demo.sqlite3"
+    result = runner.invoke(app, ["--db", f"sqlite:///{db}", "demo", "--report-dir", "/proc/x"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --report-dir /proc/x: cannot be made or written to")
+    assert not db.exists(), "refused before the store was opened"

@@ -55,6 +55,7 @@ def demo(
     http://127.0.0.1:8080/oai)
     """
     from ir_ingest.jobs.demo import run_demo
+    from ir_ingest.oai.archive import check_archive
     from ir_ingest.store import redact_url
 
     settings: Settings = ctx.obj
@@ -65,6 +66,9 @@ def demo(
         return
     with fail_cleanly():
         settings.refuse_store_as_output(report_dir, "--report-dir")
+        # Before the harvest: a folder that cannot be written had failed the demo after it
+        # stored every record.
+        check_archive(report_dir, "--report-dir")
     with (
         fail_cleanly(RESUMES),
         closing(settings.store()) as store,

@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def check_archive(root: Path) -> None:
-    """Raise :class:`UsageError` when the archive directory cannot be made or written to,
+def check_archive(root: Path, option: str = "--archive") -> None:
+    """Raise :class:`UsageError` when the archive directory (or another folder a run writes
+    to, named by ``option``: demo's ``--report-dir``) cannot be made or written to,
     before the run's first request, not at its first page.  The directory and a probe file in
     it are really made, then removed again with every folder made for them (a run refused for
     another reason had left an empty directory behind): permission bits say nothing to root,
@@ -40,16 +41,16 @@ def check_archive(root: Path) -> None:
         existing = root
         while not existing.exists():
             if existing.is_symlink():
-                raise UsageError(f"--archive {root}: {existing} is a symbolic link to nothing")
+                raise UsageError(f"{option} {root}: {existing} is a symbolic link to nothing")
             existing = existing.parent
         if not existing.is_dir():
-            raise UsageError(f"--archive {root}: {existing} is not a directory")
+            raise UsageError(f"{option} {root}: {existing} is not a directory")
     except OSError as exc:  # a name too long, a folder that cannot be entered
-        raise UsageError(f"--archive {root}: {exc.strerror}") from exc
+        raise UsageError(f"{option} {root}: {exc.strerror}") from exc
     try:
         _try_writing(root, existing)
     except OSError as exc:
-        raise UsageError(f"--archive {root}: cannot be made or written to: {exc.strerror}") from exc
+        raise UsageError(f"{option} {root}: cannot be made or written to: {exc.strerror}") from exc
 
 
 def _try_writing(root: Path, existing: Path) -> None:
