@@ -329,21 +329,28 @@ def test_import_of_a_url_reads_what_it_answers(db: str, demo_records: list[Provi
 
 
 @pytest.mark.parametrize(
-    "given",
+    ("given", "said"),
     [
-        ["FILE", "--endpoint", "http://127.0.0.1:9/oai", "--identifier", "oai:x:1"],
-        ["--endpoint", "http://127.0.0.1:9/oai"],
-        ["--identifier", "oai:x:1"],
-        ["FILE", "--repository", "urn:mine"],
-        [],
+        (
+            ["FILE", "--endpoint", "http://127.0.0.1:9/oai", "--identifier", "oai:x:1"],
+            "'--endpoint': give a FILE or URL ('FILE') or --endpoint, not both",
+        ),
+        # each of these had been told "give a FILE or URL, or --endpoint and --identifier"
+        (["--endpoint", "http://127.0.0.1:9/oai"], "'--endpoint': needs --identifier OAI_ID"),
+        (["--identifier", "oai:x:1"], "'--identifier': goes with --endpoint URL"),
+        (["FILE", "--identifier", "oai:x:1"], "'--identifier': goes with --endpoint URL"),
+        (["FILE", "--repository", "urn:mine"], "'--repository': goes with --endpoint URL"),
+        ([], "'FILE|URL': give a FILE or URL, or --endpoint and --identifier"),
     ],
 )
-def test_import_takes_a_file_or_an_endpoint_and_an_identifier(db: str, given: list[str]) -> None:
+def test_import_takes_a_file_or_an_endpoint_and_an_identifier(
+    db: str, given: list[str], said: str
+) -> None:
     given = [str(SEED_CHAPTER) if word == "FILE" else word for word in given]
     result = runner.invoke(app, ["--db", db, "import", *given])
 
     assert result.exit_code == 2
-    assert "give a FILE or URL, or --endpoint and --identifier" in result.output
+    assert said.replace("'FILE')", f"{str(SEED_CHAPTER)!r})") in result.stderr
 
 
 def test_a_record_without_an_oai_header_has_no_datestamp_through_store_and_export(

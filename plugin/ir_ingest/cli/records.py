@@ -89,6 +89,25 @@ def _known_format(prefix: str | None) -> str | None:
     return prefix
 
 
+def _import_mismatch(
+    file: str | None, endpoint: str | None, identifier: bool, repository: bool
+) -> tuple[str, str] | None:
+    """The option (as Typer names it) and what is wrong, when ``import`` is given neither or
+    both of its two forms; one message for every case had not said which was wrong (an
+    ``--endpoint`` without its ``--identifier`` was told to "give a FILE or URL")."""
+    if file is not None and endpoint is not None:
+        return "'--endpoint'", f"give a FILE or URL ({file!r}) or --endpoint, not both"
+    if endpoint is not None:
+        return None if identifier else ("'--endpoint'", "needs --identifier OAI_ID")
+    if identifier:
+        return "'--identifier'", "goes with --endpoint URL, not with a FILE or URL"
+    if repository:
+        return "'--repository'", "goes with --endpoint URL and --identifier"
+    if file is None:
+        return "'FILE|URL'", "give a FILE or URL, or --endpoint and --identifier"
+    return None
+
+
 @app.command("import")
 def import_record(
     ctx: typer.Context,
@@ -149,16 +168,8 @@ def import_record(
     --identifier oai:research.example.ac.uk:publications/0d9312eb
     """
     settings: Settings = ctx.obj
-    if (
-        (file is None) == (endpoint is None)
-        or (endpoint is None) != (not identifier)
-        or (repository is not None and endpoint is None)
-    ):
-        raise typer.BadParameter(
-            "give a FILE or URL, or --endpoint and --identifier (--repository goes with "
-            "--endpoint)",
-            param_hint="'FILE|URL'",
-        )
+    if wrong := _import_mismatch(file, endpoint, bool(identifier), repository is not None):
+        raise typer.BadParameter(wrong[1], param_hint=wrong[0])
     with fail_cleanly():
         refuse_blank({"--prefix": prefix, "--crosswalk": crosswalk, "--repository": repository})
         # With --endpoint, --prefix is the endpoint's name for a format: it may name none.
