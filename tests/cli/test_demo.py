@@ -120,3 +120,17 @@ def test_a_report_dir_that_cannot_be_written_is_refused_before_the_harvest(tmp_p
     assert result.exit_code == 2
     assert result.stderr.startswith("error: --report-dir /proc/x: cannot be made or written to")
     assert not db.exists(), "refused before the store was opened"
+
+
+def test_a_report_dir_beside_serve_is_refused(tmp_path: Path) -> None:
+    # It had been taken and ignored: the endpoint served until stopped, and wrote no report.
+    with _serve_demo(tmp_path, "--report-dir", "reports") as server:
+        try:
+            _, said = server.communicate(timeout=30)
+        finally:
+            server.kill()
+    assert (server.returncode, said) == (
+        2,
+        "error: Invalid value for '--report-dir': goes without --serve, which harvests nothing "
+        "and writes no report\n",
+    )

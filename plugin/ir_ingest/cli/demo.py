@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer._click.core import ParameterSource
 
 from ir_ingest.cli.common import RESUMES, Settings, app, fail_cleanly, whole_number
 from ir_ingest.console import err, harvest_progress, out, print_run
@@ -61,6 +62,12 @@ def demo(
     settings: Settings = ctx.obj
     if port is not None and not serve:  # a usage error, said as Typer says its own
         raise typer.BadParameter("needs --serve", param_hint="'--port'")
+    if serve and ctx.get_parameter_source("report_dir") is not ParameterSource.DEFAULT:
+        # It had been taken and ignored: --serve writes no report.
+        raise typer.BadParameter(
+            "goes without --serve, which harvests nothing and writes no report",
+            param_hint="'--report-dir'",
+        )
     if serve:
         _serve_demo(port or 0, settings.again)
         return
