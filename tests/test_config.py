@@ -191,6 +191,22 @@ def test_every_problem_of_a_file_is_said_at_once(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("", "[sources.a]: 'url' must be a non-empty string, got ''"),
+        (" http://x/oai", "[sources.a]: 'url' has white space around it: ' http://x/oai'"),
+    ],
+)
+def test_a_url_in_error_is_one_problem(tmp_path: Path, url: str, said: str) -> None:
+    # Each had been said twice, the second time as "must start with http://" or "URL has
+    # white space around it", and counted as "2 problems".
+    path = _write(tmp_path, f'[sources.a]\nurl = "{url}"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == f"config file {path}: {said}"
+
+
+@pytest.mark.parametrize(
     "schedule", ["0 3 * * *", "*/15 0-6 * * mon-fri", "0 3 1 jan *", "5,10 * * * sun", "@daily"]
 )
 def test_cron_lines_load(tmp_path: Path, schedule: str) -> None:

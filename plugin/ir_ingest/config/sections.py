@@ -73,7 +73,9 @@ def read_source(name: str, spec: Any, problems: Problems, file: Path) -> SourceC
         problem = _setting_problem(key, spec[key])
         if problem is not None:
             problems.add(f"{where}: {problem}")
-    if isinstance(spec.get("url"), str):
+    if "url" in spec and _setting_problem("url", spec["url"]) is None:
+        # Not for a url already said to be wrong: an empty one had been two problems, "must
+        # be a non-empty string" and "must start with http://", and a padded one two too.
         problems.check(lambda: _check_url(where, spec["url"], _SOURCE_CREDENTIALS))
     if len(problems.said) > before:
         return None
