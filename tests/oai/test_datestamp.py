@@ -32,6 +32,8 @@ def test_readable_datestamps_become_utc(value: str, expected: datetime) -> None:
         "9999-12-31T23:00:00-05:00",  # past datetime.max once moved to UTC
         "0001-01-01T00:00:00+01:00",  # before datetime.min
         "\uff12\uff10\uff12\uff14-01-02",  # digits, but not ASCII ones
+        "2024-01-02T03:04:05+25:00",  # no such offset: had been read as 25 hours off
+        "2024-01-02T03:04:05+02:99",
     ],
 )
 def test_unreadable_datestamps_are_none_not_errors(value: str) -> None:

@@ -51,6 +51,10 @@ def parse_datestamp(value: str) -> datetime | None:
     offset = timedelta(0)
     if tz and tz != "Z":
         digits = tz[1:].replace(":", "")
+        if int(digits[:2]) > 23 or int(digits[2:]) > 59:
+            # No such offset (datetime's timezone refuses it too): "--from …+25:00" had been
+            # taken as 25 hours off, and "+02:99" as 3 h 39 min.
+            return None
         offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
         offset = offset if tz[0] == "+" else -offset
     try:
