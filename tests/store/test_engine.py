@@ -33,6 +33,13 @@ def test_an_unusable_database_url_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="cannot open the store") as a_file:
         Store(f"sqlite:///{tmp_path}/test.log/x.sqlite3")
     assert str(a_file.value).endswith(f"({tmp_path}/test.log is a file, not a folder)")
+    # The folder named where its file should be: SQLite's words alone had been said.
+    with pytest.raises(StoreError, match="cannot open the store") as a_folder:
+        Store(f"sqlite:///{tmp_path}")
+    assert str(a_folder.value).endswith(
+        f"({tmp_path} is a folder: name the store's file in it, such as "
+        f"{tmp_path / 'ir-ingest.sqlite3'})"
+    )
     # No user, root included, may make files in /proc/self (a read-only folder).
     with pytest.raises(StoreError, match="cannot open the store") as read_only:
         Store("sqlite:////proc/self/x.sqlite3")

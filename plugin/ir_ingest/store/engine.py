@@ -120,11 +120,15 @@ def _parsed(url: str) -> URL:
 def _why(parsed: URL) -> str:
     """Why SQLite could not open its file, where SQLite does not say ("unable to open
     database file"): a folder that is not there (a mistyped --db, a store not yet made), a file
-    where the folder should be, or a folder this user cannot write in (a read-only mount)."""
+    where the folder should be, a folder where the file should be, or a folder this user
+    cannot write in (a read-only mount)."""
     path = sqlite_file(parsed) if parsed.get_backend_name() == "sqlite" else None
     if path is None:
         return ""
     folder = Path(path).parent
+    if Path(path).is_dir():  # --db sqlite:////srv/ir-ingest, the store's file not named
+        named = Path(path) / "ir-ingest.sqlite3"
+        return f" ({path} is a folder: name the store's file in it, such as {named})"
     if folder.is_dir() and os.access(folder, os.W_OK):
         return ""
     if folder.is_dir():
