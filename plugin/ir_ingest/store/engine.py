@@ -126,9 +126,10 @@ def _why(parsed: URL) -> str:
     if path is None:
         return ""
     folder = Path(path).parent
-    if Path(path).is_dir():  # --db sqlite:////srv/ir-ingest, the store's file not named
-        named = Path(path) / "ir-ingest.sqlite3"
-        return f" ({path} is a folder: name the store's file in it, such as {named})"
+    with contextlib.suppress(OSError):  # a name too long: said by SQLite's words alone
+        if Path(path).is_dir():  # --db sqlite:////srv/ir-ingest, the store's file not named
+            named = Path(path) / "ir-ingest.sqlite3"
+            return f" ({path} is a folder: name the store's file in it, such as {named})"
     if folder.is_dir() and os.access(folder, os.W_OK):
         return ""
     if folder.is_dir():
