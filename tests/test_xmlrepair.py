@@ -212,3 +212,39 @@ def test_the_two_ways_of_reading_strays_agree(monkeypatch: pytest.MonkeyPatch) -
     assert [repair_encoding(data), repair_encoding(relabelled)] == by_handler
     assert by_handler[0][0].decode() == "<r>\n<a>café “q” €\x81 naïve â€</a>\n</r>"
     assert xmlsafe.parse(relabelled).root.text == "café naïve Åse “q”"
+
+
+def test_a_character_written_as_two_utf16_halves_is_joined() -> None:
+    # Java and JavaScript serialisers write a character beyond U+FFFF (an emoji, a
+    # mathematical letter) as the references of its two UTF-16 halves, which XML forbids: the
+    # whole record had been a reject.  Joined, the character is kept.
+    data = b"<r>Smile &#55357;&#56832; and &#xd835;&#xDC9C;\n</r>"
+    cleaned, [repair] = remove_illegal(data)
+    assert xmlsafe.parse(cleaned).root.text == "Smile \U0001f600 and \U0001d49c\n"
+    assert (repair.code, repair.count, repair.lines) == ("xml.illegal_characters", 2, (1,))
+    assert "joined" in repair.what
+
+
+def test_lone_halves_and_non_characters_are_removed_and_their_neighbours_kept() -> None:
+    data = b"<r>a&#55357;b&#xDE00;&#56832;c&#xFFFE;d&#65535;e&#xFFFD;&#55295;&#xE000;\n</r>"
+    cleaned, [repair] = remove_illegal(data)
+    assert xmlsafe.parse(cleaned).root.text == "abcde\ufffd\ud7ff\ue000\n"
+    assert (repair.count, repair.lines) == (5, (1,))
+
+
+def test_a_record_with_a_character_in_utf16_halves_is_read_with_it() -> None:
+    page = b"<list><rec>ok</rec><rec>&#55357;&#56832;</rec></list>"
+    parsed = xmlsafe.parse(page)
+    assert [rec.text for rec in parsed.root] == ["ok", "\U0001f600"]
+    assert [repair.code for repair in parsed.repairs] == ["xml.illegal_characters"]
+
+
+def test_a_lone_low_half_before_a_pair_leaves_the_pair_joined() -> None:
+    cleaned, repairs = remove_illegal(b"<r>&#xDE00;&#55357;&#56832;&#xD83D;</r>")
+    assert xmlsafe.parse(cleaned).root.text == "\U0001f600"
+    assert [repair.count for repair in repairs] == [1, 2]
+
+
+def test_references_to_allowed_characters_near_the_halves_are_not_counted_or_listed() -> None:
+    _, [repair] = remove_illegal(b"<r>\n&#xFFFD;&#xE000;&#xD7FF;&#65533;\n&#xFFFF;\n</r>")
+    assert (repair.count, repair.lines) == (1, (3,))

@@ -80,8 +80,9 @@ CODES: dict[str, CodeHelp] = {
     "xml.illegal_characters": CodeHelp(
         "characters XML 1.0 does not allow (control characters, often pasted from a word "
         "processor) were removed so that the record could be read, a space put for those that "
-        "separate words (line and page breaks, 0x1C-0x1F); the record is stored, and the "
-        "message names the lines they were on",
+        "separate words (line and page breaks, 0x1C-0x1F); references to the two UTF-16 halves "
+        "of one character (an emoji as Java writes it) were joined into that character; the "
+        "record is stored, and the message names the lines they were on",
         "nothing is lost but those characters; if the text around them looks wrong, ask the "
         "endpoint's owner to clean the record",
     ),

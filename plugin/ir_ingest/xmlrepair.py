@@ -4,7 +4,8 @@ Real harvests carry two kinds of damage the parser would otherwise stop at or pa
 
 - characters XML 1.0 forbids (C0 controls other than tab, newline and carriage return, raw or as
   character references), common in CRIS exports pasted from word processors: removed, or a
-  space for those that separate words;
+  space for those that separate words; references to the two UTF-16 halves of one character,
+  as Java and JavaScript write an emoji, are joined into one reference to it;
 - a wrong encoding.  Text pasted in Windows-1252 into a UTF-8 record stops the parser at its
   first ``é`` (Java harvesters' "Invalid byte 1 of 1-byte UTF-8 sequence"), so a whole page was
   salvaged around a record kept as a reject; those bytes are read as Windows-1252.  An endpoint
@@ -49,6 +50,20 @@ _ILLEGAL_REF = re.compile(
     rb"&#(?:x0*(?:[0-8bcefBCEF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
 )
 _ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|" + _ILLEGAL_REF.pattern)
+#: References to a high UTF-16 half (U+D800-U+DBFF), a low one (U+DC00-U+DFFF), U+FFFE or
+#: U+FFFF, which XML 1.0 forbids too.  A high half and a low one after it are how Java and
+#: JavaScript serialisers write a character beyond U+FFFF (an emoji).
+_HIGH_REF = (
+    rb"&#(?:x0*[dD][89abAB][0-9a-fA-F]{2}|0*(?:5529[6-9]|55[3-9]\d\d|56[0-2]\d\d|563[01]\d));"
+)
+_LOW_REF = (
+    rb"&#(?:x0*[dD][c-fC-F][0-9a-fA-F]{2}|0*(?:563[2-9]\d|56[4-9]\d\d|57[0-2]\d\d|573[0-3]\d|"
+    rb"5734[0-3]));"
+)
+_NONCHARACTER_REF = rb"&#(?:x0*[fF]{3}[eEfF]|0*6553[45]);"
+_WIDE_REF = re.compile(b"%s|%s|%s" % (_HIGH_REF, _LOW_REF, _NONCHARACTER_REF))
+#: A pair of halves (group 1), or one of the references above alone.
+_WIDE_REFS = re.compile(b"(%s%s)|%s" % (_HIGH_REF, _LOW_REF, _WIDE_REF.pattern))
 #: UTF-8's byte order mark (U+FEFF encoded).
 UTF8_BOM = b"\xef\xbb\xbf"
 #: The five bytes Windows-1252 leaves undefined.
@@ -146,12 +161,49 @@ def remove_illegal(data: bytes) -> Repaired:
     if b"&#" in cleaned:
         cleaned, references = _subn_by_chunks(_ILLEGAL_REF, cleaned, replace=_reference_replaced)
         count += references
-    if not count:
-        return data, ()
-    what = "removed characters XML 1.0 does not allow"
-    return cleaned, (
-        Repair(code="xml.illegal_characters", what=what, count=count, lines=_lines(_ILLEGAL, data)),
-    )
+    joined = 0
+    if b"&#" in cleaned:
+        cleaned, joined, removed = _wide_references(cleaned)
+        count += removed
+    repairs = []
+    if joined:
+        what = "joined character references that wrote one character as its two UTF-16 halves"
+        repairs.append(_repair(what, joined, data))
+    if count:
+        repairs.append(_repair("removed characters XML 1.0 does not allow", count, data))
+    return (cleaned, tuple(repairs)) if repairs else (data, ())
+
+
+def _repair(what: str, count: int, data: bytes) -> Repair:
+    """An ``xml.illegal_characters`` repair of ``data``, on the lines with such characters
+    (the joined halves' lines are among them: each half is a reference XML forbids)."""
+    lines = _lines(_ILLEGAL, data) + _lines(_WIDE_REF, data)
+    listed = tuple(sorted(set(lines)))[:MAX_LINES]
+    return Repair(code="xml.illegal_characters", what=what, count=count, lines=listed)
+
+
+def _wide_references(data: bytes) -> tuple[bytes, int, int]:
+    """``data`` with each pair of references to a high and a low UTF-16 half joined into a
+    reference to the character they make, and those to a lone half, U+FFFE or U+FFFF removed;
+    and how many pairs were joined and references removed."""
+    joined, removed = 0, 0
+
+    def number(reference: bytes) -> int:
+        digits = reference[2:-1]
+        return int(digits[1:], 16) if digits[:1] == b"x" else int(digits)
+
+    def replaced(found: re.Match[bytes]) -> bytes:
+        nonlocal joined, removed
+        if found[1]:
+            high, low = (number(ref + b";") for ref in found[1].split(b";")[:2])
+            joined += 1
+            return b"&#x%X;" % (0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+        removed += 1
+        return b""
+
+    # Cut before a tag, never inside a pair of references (which a cut before "&" could be).
+    cleaned, _ = _subn_by_chunks(_WIDE_REFS, data, cut=b"<", replace=replaced)
+    return cleaned, joined, removed
 
 
 def _reference_replaced(found: re.Match[bytes]) -> bytes:
