@@ -266,3 +266,40 @@ def test_an_endpoints_error_text_is_said_in_one_line() -> None:
     # LoC's idDoesNotExist text spans three lines of the answer; an error is one.
     said = OAIProtocolError("idDoesNotExist", "maps to\n        no known\n        item")
     assert str(said) == "OAI-PMH error idDoesNotExist: maps to no known item"
+
+
+def _said(body: bytes, **params: str) -> str:
+    """What a ListRecords answered with ``body`` raises, in words."""
+    with (
+        serve_in_background(scripted(lambda _: body)) as url,
+        OAIClient(url) as client,
+        pytest.raises(OAIProtocolError) as caught,
+    ):
+        client.list_page("ListRecords", "oai_dc", {"metadataPrefix": "oai_dc", **params})
+    return str(caught.value)
+
+
+def test_an_oai_error_names_the_request_it_answered() -> None:
+    # "the admin e-mail only says idDoesNotExist" (DSpace/DSpace#3299): which request, with
+    # which from, set or token, is what one sends again to see the error for oneself.
+    said = _said(error("badArgument", "Illegal date"), set="math", **{"from": "2024-01-01"})
+    assert said.startswith("OAI-PMH error badArgument: Illegal date (answering http://127.0.0.1:")
+    assert said.endswith("/oai?verb=ListRecords&metadataPrefix=oai_dc&set=math&from=2024-01-01)")
+
+
+def test_an_error_with_no_code_or_no_message_is_said_so() -> None:
+    # OpenSKOS/OpenSKOS#9: pyoai said "Unknown error code from server: , message: None".
+    assert _said(error("", "")).startswith(
+        "OAI-PMH error unknown: an error without a code, and without a message (answering "
+    )
+    assert _said(error("badArgument", "")).startswith(
+        "OAI-PMH error badArgument: (no message) (answering "
+    )
+
+
+def test_an_error_code_oai_pmh_does_not_define_is_named_with_its_message() -> None:
+    said = _said(error("InternalException", "java.lang.NullPointerException"))
+    assert said.startswith(
+        "OAI-PMH error unknown: an error code OAI-PMH does not define ('InternalException'): "
+        "java.lang.NullPointerException (answering "
+    )

@@ -485,7 +485,7 @@ def test_a_harvest_that_fails_before_it_begins_still_ends_its_sources_dead_run(
         run_harvest(url, "oai_dc", store=any_store, repository="urn:test", from_date="2024-01-01")
     noticed = (f"{why}; noticed by run {killed + 1}",)
     assert any_store.run_status(killed) == ("failed", *noticed)
-    failure = ("failed", "OAI-PMH error badVerb: down")
+    failure = ("failed", f"OAI-PMH error badVerb: down (answering {url}?verb=Identify)")
     assert any_store.run_status(killed + 1) == failure, "the outage is kept"
 
     # One that begins its run names itself in those it found.

@@ -92,6 +92,8 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         self._last_body = b""
         self._last_repairs: tuple[Issue, ...] = ()
         self._resuming = False
+        #: The first error element of the last answer: its code and text (see _protocol_error).
+        self._first_error: tuple[str, str | None] = ("", None)
         self._identify: Identify | None = None
 
     def close(self) -> None:
@@ -157,11 +159,13 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
                 f"{parsed.root.tag}, not OAI-PMH in {OAI_NS}): {self._which_page()}",
                 code="oai.not_oai_pmh",
             )
-        for error in parsed.root.iterfind(f"{{{OAI_NS}}}error"):
+        self._first_error = ("", None)
+        for error in reversed(parsed.root.findall(f"{{{OAI_NS}}}error")):
             # " noRecordsMatch" or "NoRecordsMatch" is the code §3.6 names, not an unknown
             # error that fails the run (an empty code, OpenSKOS/OpenSKOS#9, stays unknown).
             code = (error.get("code") or "").strip()
             error.set("code", _ERROR_CODES.get(code.lower(), code))
+            self._first_error = (code, " ".join((error.text or "").split()) or None)
         return parsed.root
 
     def _which_page(self) -> str:
@@ -191,15 +195,26 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
                 log.warning("%s; fetching it again", exc)
                 self.transport.pause(attempt, f"unreadable answer ({exc.code})")
             except tuple(_OAI_ERRORS) as exc:
-                said = scrubbed(str(exc), self.url, self.base_url)
-                raise OAIProtocolError(_OAI_ERRORS[type(exc)], said) from exc
+                said = exc.args[0] if exc.args else None
+                raise self._protocol_error(_OAI_ERRORS[type(exc)], said, kw) from exc
             except oai_error.UnknownError as exc:
-                raise OAIProtocolError(
-                    "unknown", scrubbed(str(exc), self.url, self.base_url)
-                ) from exc
+                raise self._protocol_error("unknown", None, kw) from exc
             else:
                 return tree
         raise AssertionError("unreachable: the loop returns or raises")
+
+    def _protocol_error(self, code: str, said: str | None, kw: dict[str, Any]) -> OAIProtocolError:
+        """The endpoint's error ``code`` with its text, and the request it answered, to send
+        again (DSpace/DSpace#3299: an error that named neither record nor request).  An unknown
+        code is the first error element's, which pyoai's message read ``message: None``."""
+        if code == "unknown":
+            named, said = self._first_error
+            what = f"an error code OAI-PMH does not define ({named!r})" if named else ""
+            what = what or "an error without a code"
+            said = f"{what}: {said}" if said else f"{what}, and without a message"
+        asked = self.transport.shown({key: str(value) for key, value in kw.items()})
+        message = f"{said or '(no message)'} (answering {asked})"
+        return OAIProtocolError(code, scrubbed(message, self.url, self.base_url))
 
     def identify_endpoint(self) -> Identify:
         """Identify (§4.2), read tolerantly: odd ``earliestDatestamp`` values are kept as text.

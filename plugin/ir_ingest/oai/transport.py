@@ -229,7 +229,7 @@ class Transport:
             wait = self._wait_before_retry(attempt, retry_after)
             if waited + wait > policy.total_wait:
                 raise self._unreachable(
-                    f"{self._shown(params)} gave up after {attempt + 1} attempts: waiting "
+                    f"{self.shown(params)} gave up after {attempt + 1} attempts: waiting "
                     f"{wait:.1f} s more would exceed the {policy.total_wait:g} s retry budget; "
                     f"last problem: {problem}"
                 )
@@ -238,7 +238,7 @@ class Transport:
             self._sleep(wait)
             waited += wait
         raise self._unreachable(
-            f"{self._shown(params)} failed {times(policy.retries + 1)}; last problem: {problem}"
+            f"{self.shown(params)} failed {times(policy.retries + 1)}; last problem: {problem}"
         )
 
     def _unreachable(self, said: str) -> UnreachableError:
@@ -248,7 +248,7 @@ class Transport:
             said, check_with=self.base_url if self.base_url == self.url else None
         )
 
-    def _shown(self, params: dict[str, str]) -> str:
+    def shown(self, params: dict[str, str]) -> str:
         """The request, to send again from a browser or curl: the URL without its credentials,
         with the arguments (a resumption token over 80 characters cut, ``...`` after it)."""
         if not params:
@@ -286,7 +286,7 @@ class Transport:
                     wait = retry_after_seconds(response.headers.get("Retry-After"))
                     return None, f"HTTP {status}", wait, status in OVERLOAD_STATUSES
                 if status >= 400:
-                    said = f"{self._shown(params)} answered HTTP {status}"
+                    said = f"{self.shown(params)} answered HTTP {status}"
                     raise HarvestError(said + self._hint(status, params))
                 return self._read_capped(response), "", None, False
         except _TRANSIENT as exc:
