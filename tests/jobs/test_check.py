@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -262,6 +262,25 @@ def test_an_endpoint_that_ignores_from_is_named(demo_records: list[ProvidedRecor
     assert "so every incremental run fetches every record again" in said
     asked = [query for _, query, _ in plan.seen if "from=" in query]
     assert len(asked) == 1, "one request tells"
+
+
+def test_an_endpoint_that_loses_the_set_is_named() -> None:
+    # Tokens that do not carry the set (MarkVSullivan/SobekCM-Web-Application#6): a harvest of
+    # one set takes in the repository; the check had said the set and its paging were fine.
+    records = [
+        replace(r, set_specs=(("a", "b")[n % 2],)) for n, r in enumerate(synthetic_records(36))
+    ]
+    plan = FaultPlan(ignores=("set",))
+    with serve_in_background(faulty_endpoint(records, plan)) as url:
+        checked = check_endpoint(url, set_spec="a")
+    (said,) = _lines(checked, "warning", "sets")
+    assert said.startswith("the endpoint sent 18 records in none of the set asked for (a), ")
+    assert said.endswith(
+        ": it ignores set= or loses it in its resumption tokens, so every harvest of the set "
+        "takes in records of other sets"
+    )
+    with serve_in_background(faulty_endpoint(records, FaultPlan())) as url:
+        assert _lines(check_endpoint(url, set_spec="a"), "warning") == []
 
 
 _FORMATS = (

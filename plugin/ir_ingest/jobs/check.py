@@ -36,6 +36,7 @@ from ir_ingest.oai.clocks import clock_issue
 from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
 from ir_ingest.oai.pages import PageGuards, Window, iter_pages, read_page
 from ir_ingest.oai.plan import unknown_set_issue
+from ir_ingest.oai.strays import Strays
 from ir_ingest.pipeline import process
 from ir_ingest.secrets import public_url
 from ir_ingest.wording import counted
@@ -327,7 +328,20 @@ class _Check:
             self.checked.add("warning", "paging", said)
         elif followed:
             self.checked.add("ok", "paging", _led_on(followed))
+        self._set_kept([first, *followed])
         return True
+
+    def _set_kept(self, pages: list[Page]) -> None:
+        """A warning when the pages read hold records in none of the set asked for: an
+        endpoint whose tokens lose the set (MarkVSullivan/SobekCM-Web-Application#6)."""
+        strays = Strays()
+        for page in pages if self.set_spec else ():
+            read_page(page)
+            strays.note_set_records(self.set_spec or "", page.records)
+        said = strays.set_strays()
+        lost = "it ignores set= or loses it in its resumption tokens, so every harvest of the set"
+        if said is not None:
+            self.checked.add("warning", "sets", f"{said}: {lost} takes in records of other sets")
 
     def _next(self) -> Page:
         """The list's next page, its refused token or guard stop kept for :meth:`paging`

@@ -20,9 +20,10 @@ from ir_ingest.oai.bounds import bound_moment
 from ir_ingest.wording import counted
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from datetime import datetime
 
-    from ir_ingest.entry import Entry
+    from ir_ingest.entry import Entry, HarvestedRecord
     from ir_ingest.oai.pages import Window
     from ir_ingest.oai.responses import Page
 
@@ -87,11 +88,15 @@ class Strays:
                 self.after.add(entry, start, window.until_date, later=True)
 
     def _note_sets(self, asked: str, entries: list[Entry]) -> None:
+        self.note_set_records(asked, [entry.harvested for entry in entries])
+
+    def note_set_records(self, asked: str, records: Iterable[HarvestedRecord]) -> None:
+        """Count ``records`` of a list of set ``asked`` in it and in none of it."""
         # A record of a set below the one asked for (``a:b`` for ``a``) is in it (§2.7.2); one
         # whose header names no set cannot be told.
         below = asked + ":"
-        for entry in entries:
-            specs = entry.harvested.set_specs
+        for harvested in records:
+            specs = harvested.set_specs
             if not specs:
                 continue
             if any(spec == asked or spec.startswith(below) for spec in specs):
@@ -99,7 +104,6 @@ class Strays:
             else:
                 self.other_sets += 1
                 if self.other_set_example is None:
-                    harvested = entry.harvested
                     self.other_set_example = (asked, harvested.identifier, specs)
 
     def issues(self) -> list[Issue]:
@@ -124,18 +128,28 @@ class Strays:
                 )
         return found
 
-    def _set_issue(self) -> Issue | None:
+    def set_strays(self) -> str | None:
+        """What came in none of the set asked for, in words (None: nothing, or nothing can be
+        told)."""
         # Only where some records named the set: Dataverse's headers name one set a record is
         # in, not always the one asked for (IQSS/dataverse#3687), and all its records would
         # seem to be outside it.
         if not self.in_set or self.other_set_example is None:
             return None
         asked, identifier, specs = self.other_set_example
-        return Issue(
-            "harvest.outside_set",
+        return (
             f"the endpoint sent {counted(self.other_sets, 'record')} in none of the set asked for "
             f"({asked}), {identifier} in {', '.join(specs)} the first, beside {self.in_set:,} "
-            "in it: it seems to ignore set= (or to lose it in its resumption tokens), so the "
+            "in it"
+        )
+
+    def _set_issue(self) -> Issue | None:
+        said = self.set_strays()
+        if said is None:
+            return None
+        return Issue(
+            "harvest.outside_set",
+            f"{said}: it seems to ignore set= (or to lose it in its resumption tokens), so the "
             "run got more than the set (they were stored as any other)",
             Severity.WARNING,
         )
