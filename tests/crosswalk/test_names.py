@@ -515,3 +515,40 @@ def test_a_relators_table_added_later_is_read_for_a_name_read_before(tmp_path: P
     (tmp_path / "relators.csv").write_text("source_value,code\nxyzzy,edt\n", "utf-8")
     add_lookup_dir(tmp_path)
     assert names.agent("Smith, John (xyzzy)")["role"] == "edt", "the name read before is read again"
+
+
+_ORCID = [{"scheme": "orcid", "value": "0000-0002-1825-0097"}]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Smith, J. R. (0000-0002-1825-0097)",
+        "Smith, J. R. [0000-0002-1825-0097]",
+        "Smith, J. R. https://orcid.org/0000-0002-1825-0097",
+        "Smith, J. R., ORCID: 0000-0002-1825-0097",
+        "J. R. Smith (https://orcid.org/0000-0002-1825-0097)",
+    ],
+)
+def test_an_orcid_after_a_name_is_the_persons_identifier(value: str) -> None:
+    # Repositories append the author's ORCID iD to the name string; it had been read as part
+    # of the given name ("J. R. (0000-0002-1825-0097)").
+    (made,) = agents_of(value)
+    assert (made["family_name"], made["given_name"]) == ("Smith", "J. R.")
+    assert made["identifiers"] == _ORCID
+    assert made["name"] == value, "the string as written is kept"
+
+
+def test_a_number_that_is_no_orcid_stays_in_the_name() -> None:
+    made = names.agent("Smith, J. R. (0000-0002-1825-0098)")  # its check digit is wrong
+    assert "identifiers" not in made
+    assert made["given_name"] == "J. R. (0000-0002-1825-0098)"
+
+
+def test_each_agents_orcid_is_its_own() -> None:
+    first, second = agents_of("Smith, J. R. (0000-0002-1825-0097); Roe, Ann")
+    assert first["identifiers"] == _ORCID
+    assert "identifiers" not in second
+    again = names.agent("Smith, J. R. (0000-0002-1825-0097)")
+    again["identifiers"].append({"scheme": "orcid", "value": "changed"})
+    assert names.agent("Smith, J. R. (0000-0002-1825-0097)")["identifiers"] == _ORCID

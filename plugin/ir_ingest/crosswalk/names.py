@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from ir_ingest.crosswalk.bylines import after_a_name, name_strings, without_life_dates
+from ir_ingest.crosswalk.identifiers import identifier
 from ir_ingest.crosswalk.lookups import lookup_row, when_tables_change
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
 from ir_ingest.crosswalk.organisations import (
@@ -34,6 +35,13 @@ _QUALIFIER = re.compile(r"\s+\([^()]*\)$")
 # One that holds a comma, a place's or dates' ("Abbaye … (Hasnon, France)"), with a comma or
 # without: no nickname, and its comma had split the name ("Roe (Hasnon" + "France)").
 _COMMA_QUALIFIER = re.compile(r"\s+\([^()]*,[^()]*\)$")
+# An ORCID iD after a person's name, bare or as its URL, perhaps labelled, perhaps in brackets:
+# "Smith, J. R. (0000-0002-1825-0097)", "Roe, Ann https://orcid.org/0000-…", "Roe, Ann, ORCID: …".
+_ORCID_AFTER = re.compile(
+    r"[\s,;]+[(\[]?\s*(?:orcid(?:\s*id)?\s*:?\s*)?(?:https?://(?:www\.)?orcid\.org/)?"
+    r"(?P<orcid>\d{4}-\d{4}-\d{4}-\d{3}[\dX])\s*[)\]]?$",
+    re.IGNORECASE,
+)
 
 
 def agent(value: str) -> dict[str, Any]:
@@ -133,7 +141,24 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
     MODS each name a rule built and refused, a contributor the creators' rule read first), and
     reading one costs some tens of microseconds.  The caller has its own copy to change.
     """
-    return dict(_read_agent(name, organisation_test))
+    found = _ORCID_AFTER.search(name)
+    orcid = _orcid(found["orcid"]) if found and found.start() else None
+    if found is None or orcid is None:
+        return dict(_read_agent(name, organisation_test))
+    # The person is read without the iD, which is theirs; ``name`` keeps it, as written.
+    made = dict(_read_agent(name[: found.start()], organisation_test))
+    if made["type"] != "personal":
+        return dict(_read_agent(name, organisation_test))
+    made["name"], made["identifiers"] = name, [{"scheme": "orcid", "value": orcid}]
+    return made
+
+
+def _orcid(text: str) -> str | None:
+    """The ORCID iD ``text`` is, if its check digit says so."""
+    try:
+        return identifier(text, "orcid")["value"]
+    except NormaliseError:
+        return None
 
 
 @lru_cache(maxsize=4096)
