@@ -552,3 +552,44 @@ def test_each_agents_orcid_is_its_own() -> None:
     again = names.agent("Smith, J. R. (0000-0002-1825-0097)")
     again["identifiers"].append({"scheme": "orcid", "value": "changed"})
     assert names.agent("Smith, J. R. (0000-0002-1825-0097)")["identifiers"] == _ORCID
+
+
+@pytest.mark.parametrize(
+    ("value", "family", "given", "affiliation"),
+    [
+        ("Smith, John (University of Leeds)", "Smith", "John", "University of Leeds"),
+        ("Roe, Ann M. (Institut Pasteur, Paris)", "Roe", "Ann M.", "Institut Pasteur, Paris"),
+    ],
+)
+def test_an_organisation_in_parentheses_after_a_persons_name_is_the_affiliation(
+    value: str, family: str, given: str, affiliation: str
+) -> None:
+    # "Family, Given (Affiliation)": the whole string had been an organisation (it holds
+    # "University"), the person's names lost.
+    (made,) = agents_of(value)
+    assert made["type"] == "personal"
+    assert (made["family_name"], made["given_name"]) == (family, given)
+    assert made["affiliations"] == [{"name": affiliation}]
+    assert made["name"] == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Leeds University Press (Publisher)",  # a body with its role
+        "Abbaye Saint-Pierre de Hasnon (Hasnon, France)",  # a body with its place
+        "Ministry of Health, Finland (Ministry of Health)",  # no person's name before
+        "Smith, John (Leeds)",  # a place, not an organisation: as before
+    ],
+)
+def test_what_is_not_a_person_with_an_affiliation_is_read_as_before(value: str) -> None:
+    (made,) = names.agents(value)
+    assert made is not None
+    assert "affiliations" not in made
+
+
+def test_an_affiliation_read_from_parentheses_is_each_agents_own() -> None:
+    first = names.agent("Smith, John (University of Leeds)")
+    first["affiliations"].append({"name": "changed"})
+    again = names.agent("Smith, John (University of Leeds)")
+    assert again["affiliations"] == [{"name": "University of Leeds"}]

@@ -35,6 +35,8 @@ _QUALIFIER = re.compile(r"\s+\([^()]*\)$")
 # One that holds a comma, a place's or dates' ("Abbaye … (Hasnon, France)"), with a comma or
 # without: no nickname, and its comma had split the name ("Roe (Hasnon" + "France)").
 _COMMA_QUALIFIER = re.compile(r"\s+\([^()]*,[^()]*\)$")
+# A person's name written "Family, Given", then something in parentheses.
+_AFFILIATION_AFTER = re.compile(r"^(?P<person>[^,()]+,[^,()]+?)\s+\((?P<body>[^()]+)\)$")
 # An ORCID iD after a person's name, bare or as its URL, perhaps labelled, perhaps in brackets:
 # "Smith, J. R. (0000-0002-1825-0097)", "Roe, Ann https://orcid.org/0000-…", "Roe, Ann, ORCID: …".
 _ORCID_AFTER = re.compile(
@@ -141,6 +143,9 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
     MODS each name a rule built and refused, a contributor the creators' rule read first), and
     reading one costs some tens of microseconds.  The caller has its own copy to change.
     """
+    affiliated = _affiliated_person(name)
+    if affiliated is not None:
+        return affiliated
     found = _ORCID_AFTER.search(name)
     orcid = _orcid(found["orcid"]) if found and found.start() else None
     if found is None or orcid is None:
@@ -150,6 +155,19 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
     if made["type"] != "personal":
         return dict(_read_agent(name, organisation_test))
     made["name"], made["identifiers"] = name, [{"scheme": "orcid", "value": orcid}]
+    return made
+
+
+def _affiliated_person(name: str) -> dict[str, Any] | None:
+    """``Family, Given (Affiliation)``: the person, whose affiliation the organisation in
+    parentheses is (the whole string, which holds "University", had been an organisation)."""
+    found = _AFFILIATION_AFTER.match(name)
+    if found is None or not is_organisation(found["body"]) or is_organisation(found["person"]):
+        return None
+    made = _agent(found["person"], organisation_test=True)
+    if made["type"] != "personal" or "role" in made:
+        return None
+    made["name"], made["affiliations"] = name, [{"name": found["body"]}]
     return made
 
 
