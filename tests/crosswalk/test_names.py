@@ -173,6 +173,13 @@ def test_a_display_form_alone_is_parsed() -> None:
         # A weak word after a particle is a surname's, but not after one that begins a name and
         # may be an article (Dutch de, the).
         "De Service Groep Nederland",
+        # Research groups and collaborations as creators of reports and datasets had been
+        # persons: family name "Group", given name "Estuary Research"; family "Collaboration".
+        "Estuary Research Group",
+        "Sediment Working Group",
+        "Kestrel Study Group",
+        "Planck Collaboration",
+        "Coastal Research Team",
     ],
 )
 def test_agent_organisations(value: str) -> None:

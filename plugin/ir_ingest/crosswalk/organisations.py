@@ -25,6 +25,10 @@ _ORGANISATION_PATTERN = (
     r"committee|council|association|society|federation|foundation|organi[sz]ation|"
     r"consortium|laboratory|laboratories|museum|archives|hospital|publishers?|publishing|"
     r"services|corp|inc|ltd|llc|plc|gmbh|corporation|company|"
+    # Research groups and collaborations, creators of reports and datasets ("Estuary Research
+    # Group" had been a person, family name "Group"): "Group" alone is a weak word.
+    r"research (?:group|team|unit)|(?:study|working|writing|steering) group|task force|"
+    r"collaboration|"
     # A firm of brothers ("Maggs Bros.", a manuscript's former owner, had been a person,
     # family name "Bros."): no one's surname is abbreviated so.
     r"bros(?=\.)|"
