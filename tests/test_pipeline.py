@@ -118,3 +118,27 @@ def test_deleted_records_are_not_parsed() -> None:
     entry = process(_harvested(b"<not-even-xml", deleted=True))
     assert entry.issues == []
     assert entry.record is None
+
+
+@pytest.mark.parametrize("datestamp", ["01/02/2020", "2024-13-01", "yesterday"])
+def test_a_datestamp_that_is_no_date_is_a_warning_on_a_stored_record(datestamp: str) -> None:
+    # It had passed without a word: which copy of the record is newer cannot be told by it.
+    body = "<dc:title>Eels</dc:title><dc:creator>Doe, Jane</dc:creator><dc:date>2020</dc:date>"
+    raw = DC_RECORD.format(body=body).encode()
+    harvested = HarvestedRecord("urn:test", "oai:x:1", datestamp, "oai_dc", raw)
+    entry = process(harvested)
+    assert entry.record is not None
+    assert not entry.has_errors
+    [issue] = [issue for issue in entry.issues if issue.code == "oai.bad_datestamp"]
+    assert issue.severity is Severity.WARNING
+    assert repr(datestamp) in issue.message
+
+
+@pytest.mark.parametrize(
+    # Empty: a file's record has no header, so no datestamp.
+    "datestamp",
+    ["2024-01-01", "2024-01-01T10:00:00Z", "2024-01-01T12:00+02:00", ""],
+)
+def test_a_datestamp_that_reads_as_a_date_or_none_is_no_issue(datestamp: str) -> None:
+    harvested = HarvestedRecord("urn:test", "oai:x:1", datestamp, "oai_dc", b"", deleted=True)
+    assert process(harvested).issues == []

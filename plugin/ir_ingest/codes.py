@@ -148,6 +148,12 @@ CODES: dict[str, CodeHelp] = {
         "is newer may go wrong",
         "ask the endpoint's owner to send datestamps as YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ",
     ),
+    "oai.bad_datestamp": CodeHelp(
+        "the record header's datestamp is no date (written as `01/02/2020`, say); the "
+        "record is stored, but which of its copies is newer cannot be told by its datestamp, "
+        "so a later copy is stored whatever it says",
+        "ask the endpoint's owner to send datestamps as YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ",
+    ),
     "crosswalk.unknown_format": CodeHelp(
         "no crosswalk reads the record: the one named (`--crosswalk`, the source's, or the one "
         "a stored record was made with) does not exist, or neither the prefix nor the root "

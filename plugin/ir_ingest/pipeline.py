@@ -18,6 +18,7 @@ from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import crosswalk_record, is_envelope
 from ir_ingest.entry import DATESTAMP_LENGTH, Entry, HarvestedRecord, Issue, Severity
 from ir_ingest.errors import ConfigError, CrosswalkError, XMLError
+from ir_ingest.oai.datestamp import parse_datestamp
 from ir_ingest.oai.records import unwrap
 from ir_ingest.validate import validate_record
 
@@ -37,6 +38,9 @@ def process(harvested: HarvestedRecord, issues: Iterable[Issue] = ()) -> Entry:
     entry = Entry(harvested, issues=list(issues))
     if len(harvested.datestamp) > DATESTAMP_LENGTH:
         entry.issues.append(_long_datestamp(harvested.datestamp))
+    elif harvested.datestamp and parse_datestamp(harvested.datestamp) is None:
+        # Empty is a file's, which has no header (see HarvestedRecord), or a header's without one.
+        entry.issues.append(_bad_datestamp(harvested.datestamp))
     if harvested.deleted or entry.has_errors:
         return entry  # a tombstone, or a record an earlier stage already failed (a reject)
     metadata = _metadata(entry)
@@ -72,6 +76,18 @@ def _long_datestamp(datestamp: str) -> Issue:
         "oai.long_datestamp",
         f"the datestamp is {len(datestamp)} characters long; the store's datestamp columns "
         f"keep its first {DATESTAMP_LENGTH} (the record keeps it whole): {datestamp[:80]!r}",
+        Severity.WARNING,
+    )
+
+
+def _bad_datestamp(datestamp: str) -> Issue:
+    """A datestamp that reads as no date ("01/02/2020", "yesterday"): the record is kept, and its
+    copies are told apart by the order they came in."""
+    return Issue(
+        "oai.bad_datestamp",
+        f"the header's datestamp {datestamp!r} is no date (OAI-PMH's are YYYY-MM-DD or "
+        "YYYY-MM-DDThh:mm:ssZ): the record is stored, but which of its copies is newer cannot "
+        "be told by it",
         Severity.WARNING,
     )
 
