@@ -40,6 +40,12 @@ from ir_ingest.crosswalk.normalise import NormaliseError
         ("30.11.2019", "2019-11-30"),
         ("1.2.2020", "2020-02-01"),
         ("05.11.2019/30.11.2019", "2019-11-05/2019-11-30"),
+        # ISO 8601's basic format, which MODS's encoding="iso8601" allows: it had gone to
+        # extra, and the record had no publication date.
+        ("20190305", "2019-03-05"),
+        ("20190305T120000Z", "2019-03-05"),
+        ("20190305T1200+0100", "2019-03-05"),
+        ("20170301/20191130", "2017-03-01/2019-11-30"),
     ],
 )
 def test_edtf_date(value: str, expected: str) -> None:
@@ -77,7 +83,7 @@ def test_a_span_open_at_both_ends_or_with_no_date_is_refused(value: str) -> None
     "value",
     ["n.d.", "03/04/2020", "2020-13-01", "2021-02-30", "", "ca. 1850", "1850?", "2001-1999",
      "Delft 2020", "de 2020", "31 de junio de 2020", "31.11.2019", "11.30.2019", "30.11.19",
-     "2019.11.30"],
+     "2019.11.30", "20191305", "12345678", "2019030", "201903051"],
 )  # fmt: skip
 def test_edtf_date_refuses_what_it_cannot_know(value: str) -> None:
     with pytest.raises(NormaliseError):

@@ -17,6 +17,9 @@ from typing import Any
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
 
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?$")
+#: A day in ISO 8601's basic format, as MODS's encoding="iso8601" allows: "20190305", perhaps
+#: with a time ("20190305T120000Z").  Eight digits only: ISO 8601 has no basic "YYYYMM".
+_BASIC_DAY = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T\d{2,6}(?:[.,]\d+)?(?:Z|[+-]\d{2,4})?)?$")
 _TEXT_DATE_FORMATS = (
     "%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%B %Y", "%b %Y",
     "%d-%b-%Y",  # "01-Jan-1930", as digitised collections write it (DPLA's Michigan)
@@ -71,7 +74,8 @@ def _edtf_date(value: str) -> str:
     Accepts W3CDTF/ISO 8601 (time part dropped), a day in numbers between dots (``30.11.2019``,
     day first), day-month-year text in English (``18 Dec
     2020``) or with the month named in French, German, Spanish, Italian, Portuguese or Dutch
-    (``13 de julio de 2025``), intervals of those in order (``2017-03/2019-11``), and a catalogue's
+    (``13 de julio de 2025``), ISO 8601's basic format (``20190305``), intervals of those in
+    order (``2017-03/2019-11``), and a catalogue's
     years (``[1999]``, ``c1999``, ``1900-1922.``).  A span open at one end (``1985/..``,
     ``../1990``, a catalogue's ``1985-`` and MARC's ``1985-9999``) is an interval with EDTF's
     open end, ``1985/..``, as :func:`interval` writes a MODS range without its end: level 0 has
@@ -93,6 +97,8 @@ def _edtf_date(value: str) -> str:
     if dotted := _DOTTED_DAY.match(text):
         day, month, year = dotted.groups()
         text = f"{year}-{int(month):02}-{int(day):02}"
+    if basic := _BASIC_DAY.match(text):
+        text = "-".join(basic.groups())
     match = _ISO_DATE.match(text)
     if match:
         year, month, day = match.groups()
