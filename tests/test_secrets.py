@@ -159,3 +159,11 @@ def test_a_url_with_a_character_no_url_holds_is_refused_naming_it(url: str, said
         refuse_unsendable_url("http://h/oai\udce9")
     with pytest.raises(UsageError, match="'http://h/oai%E9' \\(shown percent-encoded"):
         refuse_unsendable_url("http://u:p@h/oai\udce9")
+
+
+def test_the_basic_credential_quoted_back_is_masked() -> None:
+    # An endpoint quoting the request's headers quotes "Basic <user:password in base64>",
+    # which is the password as much as the password is (a security review).
+    url = "https://harvester:s3cret@h/oai"
+    said = scrubbed("refused Authorization: Basic aGFydmVzdGVyOnMzY3JldA==", url, public_url(url))
+    assert said == "refused Authorization: Basic ***"

@@ -7,11 +7,16 @@ values: a config key (``access_token``) or a URL's query parameter (``?apikey=�
 
 from __future__ import annotations
 
+import base64
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, quote, quote_plus, unquote, unquote_plus, urlsplit, urlunsplit
 
 from ir_ingest.errors import ConfigError, UsageError
 from ir_ingest.urls import stray_character
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 #: Names that hold credentials: ``access_token``, ``client_secret``, ``passwd``, ``pwd``, and
 #: every name ending in "key" (``apikey``, ``accessKey``, ``privateKey``).  That masks a
@@ -45,17 +50,28 @@ def query_secrets(url: str) -> set[str]:
     return {m[3] for m in _PARAMETER.finditer(url) if m[3] and is_secret_name(m[2])}
 
 
-def scrubbed(message: str, secret_url: str, shown_url: str) -> str:
+def scrubbed(message: str, secret_url: str, shown_url: str, proxies: Iterable[str] = ()) -> str:
     """``message`` with ``secret_url`` shown as ``shown_url`` and the credentials it holds
     masked wherever they appear: an endpoint's error text may quote the request
-    (``badArgument … request was apikey=…&verb=ListRecords``), as may a library's."""
+    (``badArgument … request was apikey=…&verb=ListRecords``), as may a library's.
+
+    The credentials of the ``proxies`` URLs the request went through are masked too, and so
+    is all of the user part of one written so that it cannot be read (urllib3 quotes what it
+    read of ``http://u:pa/ss@proxy``: ``'u:pa'``).
+    """
     message = message.replace(secret_url, shown_url)
     userinfo = urlsplit(secret_url).netloc.rpartition("@")[0]
-    secrets = {userinfo, userinfo.partition(":")[2], *query_secrets(secret_url)} - {""}
+    secrets = {userinfo, userinfo.partition(":")[2], *query_secrets(secret_url)}
+    for proxy in proxies:
+        written = proxy.partition("://")[2].rpartition("@")[0]
+        secrets |= {written, *re.split(r"[:/?#]", written)}
+    secrets -= {""}
     # As written, and as quoted back: decoded (an endpoint's message quotes the request it
     # read, abc== for abc%3D%3D), or encoded again its own way (%2F, %20, %3d).
     decoded = {form for s in secrets for form in (s, unquote(s), unquote_plus(s))}
     forms = {form for d in decoded for form in (d, *(code(d) for code in _ENCODINGS))} - {""}
+    # HTTP Basic sends the user part decoded, in base64, which a message may quote back.
+    forms |= {_basic(unquote(userinfo))} if ":" in userinfo else set()
     if not forms:
         return message
     # A short secret (a password "x", a key "5") is masked only where a value begins (after
@@ -70,6 +86,13 @@ def scrubbed(message: str, secret_url: str, shown_url: str) -> str:
 
 
 _ENCODINGS = (lambda s: quote(s, safe=""), quote, quote_plus)
+
+
+def _basic(userinfo: str) -> str:
+    """``user:password`` as HTTP Basic sends it (RFC 7617 §2), as requests encodes it."""
+    return base64.b64encode(userinfo.encode("latin-1", "replace")).decode("ascii")
+
+
 #: Secrets this long and longer are masked wherever they appear; shorter ones as values only.
 _FREE_TEXT = 4
 

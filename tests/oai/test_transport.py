@@ -388,3 +388,24 @@ def test_the_environment_s_proxy_is_used_and_read_once_for_the_host(
     assert [e["PATH_INFO"] for e in seen[:3]] == ["http://oai.example.invalid/oai"] * 3
     assert seen[3]["PATH_INFO"] == "/oai", "asked directly, not through the proxy"
     assert len(reads) == 2, "the environment read once for each transport's host"
+
+
+@pytest.mark.parametrize(
+    "proxy",
+    [
+        "http://puser:Pr0xyPass@127.0.0.1:99999",  # urllib3 quotes the whole URL it cannot read
+        "http://puser:Pr0xy/Pass@127.0.0.1:9",  # and the authority it read, cut at the "/"
+    ],
+)
+def test_the_proxy_s_credentials_are_never_shown(
+    monkeypatch: pytest.MonkeyPatch, proxy: str
+) -> None:
+    # A security review: the proxy URL of the environment, its password with it, had been
+    # printed and kept as the run's error ("InvalidURL: Failed to parse: http://puser:…").
+    for name in ("no_proxy", "NO_PROXY", "http_proxy", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    with pytest.raises(HarvestError, match="InvalidURL") as caught:
+        Transport("http://oai.example.invalid/oai", FAST).get({"verb": "Identify"})
+    for secret in ("Pr0xy", "Pass", "puser"):
+        assert secret not in str(caught.value)

@@ -17,6 +17,7 @@ import logging
 import random
 import re
 import time
+import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -99,9 +100,16 @@ def _cause(exc: Exception, secret_url: str, shown_url: str) -> str:
     broken = _broken(exc)
     if broken is not None:
         return broken
-    message = scrubbed(str(exc), secret_url, shown_url)
+    message = scrubbed(str(exc), secret_url, shown_url, _proxies())
     found = _OS_ERROR.search(message)
     return found.group(1).strip() if found else message
+
+
+def _proxies() -> list[str]:
+    """The proxy URLs the environment gives (``HTTPS_PROXY=http://user:pass@proxy:3128``),
+    as requests reads them: a failure may quote one, credentials and all (a security review
+    found ``InvalidURL: Failed to parse: http://user:pass@proxy:99999`` printed and stored)."""
+    return [url for scheme, url in urllib.request.getproxies().items() if scheme != "no"]
 
 
 def _broken(exc: BaseException) -> str | None:
@@ -294,7 +302,7 @@ class Transport:
             return None, problem, None, False
         except requests.RequestException as exc:
             # InvalidURL, MissingSchema, …: requests puts the URL as given in the message.
-            message = scrubbed(str(exc), self.url, self.base_url)
+            message = scrubbed(str(exc), self.url, self.base_url, _proxies())
             raise HarvestError(f"{self.base_url}: {type(exc).__name__}: {message}") from None
 
     def _hint(self, status: int, params: dict[str, str]) -> str:
