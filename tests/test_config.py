@@ -333,3 +333,29 @@ def test_a_url_is_known_as_the_source_whose_endpoint_it_is(
     assert named("http://ir.example.org/oai", "other") is None
     # One source at an endpoint is not another set's: that would depend on the sources beside.
     assert named("HTTPS://research.example.ac.uk/ws/oai/", "physics") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[sources]\na = "https://u:s3cret@h/oai"\n',  # a source written as its URL
+        '[targets]\na = "https://u:s3cret@h/api"\n',
+        'sources = "https://u:s3cret@h/oai"\n',
+        '[sources.a]\nurl_env = "https://u:s3cret@h/oai"\n',  # the URL for its variable
+        '[sources.a]\nurl = ["https://u:s3/cret@h/oai"]\n',
+        '[sources.a]\nurl = "https://h/oai"\nprefix = ["https://h/oai?apikey=s3cret"]\n',
+        '[targets.a]\ntype = "https://u:s3cret@h/api"\n',
+        '[targets.a]\ntype = "jsonl"\nurl = ["https://u:s3cret@h/api"]\n',
+        'crosswalk_dirs = "https://u:s3cret@h/x"\n',
+        # A name records are kept under: stored with each, printed in every report.
+        '[sources.a]\nurl = "https://h/oai"\nrepository = "https://u:s3cret@h/oai"\n',
+    ],
+)
+def test_a_value_in_the_wrong_place_is_quoted_without_its_credentials(
+    tmp_path: Path, text: str
+) -> None:
+    # A security review: each had been quoted whole in the error ("got 'https://u:s3cret@…").
+    with pytest.raises(ConfigError) as caught:
+        load_config(_write(tmp_path, text))
+    assert "s3" not in str(caught.value)
+    assert "***" in str(caught.value)

@@ -32,6 +32,34 @@ _SECRET_NAME = re.compile(
 )
 _PARAMETER = re.compile(r"([?&])([^=&#]*)=([^&#]*)")
 MASK = "***"
+#: Why a repository name holding a URL's credentials is refused: records, runs and reports
+#: are kept under it (a security review found a password so stored and printed).
+CREDENTIALS_IN_A_NAME = (
+    "holds credentials (a URL's user part or a credential parameter), which would be stored "
+    "with every record and printed in every report: give the name without them"
+)
+
+
+#: A URL's scheme and user part in free text, to the last "@" before white space or a quote
+#: (a password may hold an unencoded "/" or "@").
+_USER_PART = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^\s'\"]*@")
+#: A query parameter in free text, its value ending before white space or a quote.
+_PARAMETER_IN_TEXT = re.compile(r"([?&])([^=&#\s'\"]*)=([^&#\s'\"]*)")
+
+
+def masked(text: str) -> str:
+    """``text`` with the user part of every URL in it and the values of credential
+    parameters masked: for a value a message quotes, which may be a URL given in the wrong
+    place (``url_env = "https://user:pass@host/oai"``)."""
+    text = _USER_PART.sub(rf"\1{MASK}@", text)
+    return _PARAMETER_IN_TEXT.sub(
+        lambda m: f"{m[1]}{m[2]}={MASK}" if is_secret_name(m[2]) else m[0], text
+    )
+
+
+def shown_value(value: object) -> str:
+    """``repr(value)``, :func:`masked`: a config value as a message quotes it."""
+    return masked(repr(value))
 
 
 def is_secret_name(name: str) -> bool:

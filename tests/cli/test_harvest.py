@@ -653,11 +653,15 @@ def test_a_value_no_run_can_take_exits_2_before_the_store_is_opened(
         (["--prefix", ""], "--prefix must name a format, or be auto"),
         (["--prefix", " oai_dc"], "--prefix has white space around it"),
         (["--repository", ""], "--repository must not be empty"),
+        # The name is kept with every record: a password in it had been stored and printed.
+        (["--repository", "https://u:s3cret@h/oai"], "--repository holds credentials"),
+        (["--repository", "https://h/oai?apikey=s3cret"], "'https://h/oai?apikey=***'"),
     ):
         result = runner.invoke(app, ["--db", db, "harvest", url, *args])
         assert result.exit_code == 2, args
         assert result.output.startswith("error: "), args
         assert said in result.output, args
+        assert "s3cret" not in result.output, args
     config = tmp_path / "ir-ingest.toml"
     config.write_text(f'[sources.a]\nurl = "{url}"\n[sources.b]\nurl = "{url}/b"\n')
     every = runner.invoke(

@@ -15,7 +15,13 @@ from ir_ingest.console import err, harvest_progress, out, print_run
 from ir_ingest.errors import ConfigError, CrosswalkChoiceError, UsageError
 from ir_ingest.oai.baseurl import check_base_url
 from ir_ingest.report import render
-from ir_ingest.secrets import public_url, refuse_padded_url
+from ir_ingest.secrets import (
+    CREDENTIALS_IN_A_NAME,
+    masked,
+    public_url,
+    refuse_padded_url,
+    shown_value,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -106,12 +112,15 @@ def _say_sources_passed_over(config: Config, asked: Where) -> None:
 
 def refuse_blank(options: dict[str, str | None]) -> None:
     """Refuse options given empty (``--prefix "$UNSET"``) or with white space around them
-    (``--set " openaire"``, asked for as such), as the config refuses such values."""
+    (``--set " openaire"``, asked for as such), and a ``--repository`` name holding a URL's
+    credentials, as the config refuses such values."""
     for name, value in options.items():
         if value is not None and not value.strip():
             raise UsageError(_EMPTY.get(name, f"{name} must not be empty"))
         if value is not None and value != value.strip():
-            raise UsageError(f"{name} has white space around it: {value!r}")
+            raise UsageError(f"{name} has white space around it: {shown_value(value)}")
+        if name == "--repository" and value is not None and masked(value) != value:
+            raise UsageError(f"{name} {CREDENTIALS_IN_A_NAME}, got {shown_value(value)}")
 
 
 #: What an empty option is said to need, where more than "not empty".

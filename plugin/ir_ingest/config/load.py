@@ -10,6 +10,7 @@ from typing import Any
 from ir_ingest.config.model import Config
 from ir_ingest.config.sections import Problems, read_source, read_target
 from ir_ingest.errors import ConfigError
+from ir_ingest.secrets import shown_value
 
 DEFAULT_CONFIG = Path("ir-ingest.toml")
 #: The most of a config file read: a config is a few kilobytes, and --config naming a log, a
@@ -93,13 +94,15 @@ def _named(data: dict[str, Any], key: str, problems: Problems) -> list[tuple[str
     if isinstance(tables, dict):
         return list(tables.items())
     # [[sources]] (an array of tables) is the likeliest slip: each needs a name.
-    problems.add(f"{key} are tables with a name each, written [{key}.NAME], got {tables!r}")
+    problems.add(
+        f"{key} are tables with a name each, written [{key}.NAME], got {shown_value(tables)}"
+    )
     return []
 
 
 def _crosswalk_dirs(path: Path, value: Any, problems: Problems) -> tuple[Path, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        problems.add(f"crosswalk_dirs is a list of folders, got {value!r}")
+        problems.add(f"crosswalk_dirs is a list of folders, got {shown_value(value)}")
         return ()
     folders = []
     for item in value:

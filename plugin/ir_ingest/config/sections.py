@@ -9,7 +9,15 @@ from urllib.parse import urlsplit
 
 from ir_ingest.config.model import AUTO_PREFIX, SourceConfig, TargetConfig
 from ir_ingest.errors import ConfigError, UsageError
-from ir_ingest.secrets import is_secret_name, public_url, refuse_unsendable_url, shown_url
+from ir_ingest.secrets import (
+    CREDENTIALS_IN_A_NAME,
+    is_secret_name,
+    masked,
+    public_url,
+    refuse_unsendable_url,
+    shown_url,
+    shown_value,
+)
 from ir_ingest.urls import is_http_url
 
 if TYPE_CHECKING:
@@ -59,7 +67,7 @@ def read_source(name: str, spec: Any, problems: Problems, file: Path) -> SourceC
     added."""
     where = f"[sources.{name}]"
     if not isinstance(spec, dict):
-        problems.add(f"{where} must be a table, got {spec!r}")
+        problems.add(f"{where} must be a table, got {shown_value(spec)}")
         return None
     before = len(problems.said)
     unknown = set(spec) - _SOURCE_KEYS
@@ -148,12 +156,16 @@ def _setting_problem(key: str, value: Any) -> str | None:
     """What is wrong with one source setting, or ``None``."""
     # Every source setting is one string: a list of sets reached SQL as a list.
     if not isinstance(value, str) or not value.strip():
-        return f"{key!r} must be a non-empty string, got {value!r}"
+        return f"{key!r} must be a non-empty string, got {shown_value(value)}"
     if value != value.strip():
         # " oai_dc " was asked for as such; a repository name kept its spaces in every id.
-        return f"{key!r} has white space around it: {value!r}"
+        return f"{key!r} has white space around it: {shown_value(value)}"
     if key == "url_env" and not _VARIABLE.fullmatch(value):
-        return f"url_env must name an environment variable (letters, digits, _), got {value!r}"
+        return "url_env must name an environment variable (letters, digits, _), got " + shown_value(
+            value
+        )
+    if key == "repository" and masked(value) != value:
+        return f"repository {CREDENTIALS_IN_A_NAME}, got {shown_value(value)}"
     if key == "schedule" and not _is_cron(value):
         return (
             f"schedule must be a cron line of five fields (minute hour day month weekday, "
@@ -171,7 +183,7 @@ def _check_url(where: str, url: Any, instead: str) -> None:
     """An http(s) URL with no credentials in it (they come from the environment); shown in
     messages without them."""
     if not isinstance(url, str):
-        raise ConfigError(f"{where}: url must be a string, got {url!r}")
+        raise ConfigError(f"{where}: url must be a string, got {shown_value(url)}")
     try:
         refuse_unsendable_url(url)
     except UsageError as exc:
@@ -196,12 +208,12 @@ def read_target(name: str, spec: Any, problems: Problems) -> TargetConfig | None
     """The target ``[targets.NAME]`` describes; ``None`` with its problems added."""
     where = f"[targets.{name}]"
     if not isinstance(spec, dict):
-        problems.add(f"{where} must be a table, got {spec!r}")
+        problems.add(f"{where} must be a table, got {shown_value(spec)}")
         return None
     before = len(problems.said)
     if spec.get("type") not in TARGET_TYPES:
         types = ", ".join(TARGET_TYPES)
-        problems.add(f"{where}: type must be one of {types}, got {spec.get('type')!r}")
+        problems.add(f"{where}: type must be one of {types}, got {shown_value(spec.get('type'))}")
     credentials = {k for k in spec if is_secret_name(k) and not k.lower().endswith("_env")}
     unknown = set(spec) - _TARGET_KEYS - credentials  # those said below, as credentials
     if unknown:
