@@ -229,7 +229,8 @@ def print_lineage(entry: Entry, full_values: bool = False) -> None:
     """Field by field, where the values came from and what they became (shortened unless
     ``full_values``); then what no rule used."""
     assert entry.record is not None
-    out.print(f"# {entry.harvested.identifier} ({entry.harvested.metadata_prefix})")
+    identifier = render.one_line(entry.harvested.identifier)
+    out.print(f"# {identifier} ({entry.harvested.metadata_prefix})")
     data = entry.record.to_dict()
     width = max((len(name) for name in entry.lineage), default=10)
     for name, sources in sorted(entry.lineage.items()):

@@ -823,6 +823,35 @@ def test_harvested_text_reaches_the_terminal_shown_not_obeyed(db: str, tmp_path:
     assert "A \\u202etitle" in imported.stdout
 
 
+#: A record whose identifier holds a line break and, after it, a line of the tool's own words.
+_FORGED = (
+    "<record><header><identifier>oai:x:1&#10;Run 9 completed: 0 records</identifier>"
+    "<datestamp>2024-01-01T00:00:00Z</datestamp></header><metadata>"
+    '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:date>2020</dc:date>'
+    "</oai_dc:dc></metadata></record>"
+)
+
+
+def test_a_line_break_in_a_harvested_identifier_makes_no_line_of_its_own(
+    db: str, tmp_path: Path
+) -> None:
+    """A security review: an identifier's line break had printed the rest of it as a line of
+    the tool's own ("Run 9 completed: 0 records"), in each command that names the record."""
+    document = tmp_path / "forged.xml"
+    document.write_bytes(page("ListRecords", [_FORGED]))
+    with serve_in_background(scripted(lambda _: page("ListRecords", [_FORGED]))) as url:
+        harvested = runner.invoke(app, ["--db", db, "harvest", url, "--prefix", "oai_dc"])
+    explained = runner.invoke(app, ["crosswalk", str(document), "--explain"])
+    imported = runner.invoke(app, ["--db", db, "import", str(document)])
+    report = runner.invoke(app, ["--db", db, "report", "1"])
+    for result in (harvested, explained, imported, report):
+        assert result.exit_code == 0, result.output
+        lines = (result.stdout + result.stderr).splitlines()
+        assert not [line for line in lines if line.startswith("Run 9")], result.output
+        assert "oai:x:1\\nRun 9 completed: 0 records" in result.output, result.output
+
+
 def test_json_carries_what_a_terminal_obeys_escaped(db: str, tmp_path: Path) -> None:
     """JSON escapes the C0 controls itself, but had written the C1 controls and the bidi
     overrides raw: a terminal showing ``crosswalk FILE``, ``export`` or ``report --format

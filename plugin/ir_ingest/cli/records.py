@@ -22,7 +22,7 @@ from ir_ingest.config import AUTO_PREFIX, is_auto
 from ir_ingest.console import err, out, print_lineage, write_out
 from ir_ingest.crosswalk import registry
 from ir_ingest.errors import IngestError, UsageError
-from ir_ingest.report.render import json_document
+from ir_ingest.report.render import json_document, one_line
 from ir_ingest.urls import is_http_url
 
 if TYPE_CHECKING:
@@ -195,7 +195,7 @@ def import_record(
         record = entry.record
         title = record.title.value if record and record.title else _untitled(entry)
         assert entry.outcome is not None
-        out.print(f"{entry.outcome.value}: {title} ({entry.harvested.identifier})")
+        out.print(f"{entry.outcome.value}: {title} ({one_line(entry.harvested.identifier)})")
         for issue in entry.issues:
             out.print(f"  {issue.severity.value} {issue.code}: {issue.message}")
     _print_kept_under(entries)
@@ -363,7 +363,7 @@ def crosswalk_command(
         for entry in entries:
             if entry.record is None:
                 problems = "; ".join(i.message for i in entry.issues)
-                raise IngestError(f"{path}: {entry.harvested.identifier}: {problems}")
+                raise IngestError(f"{path}: {one_line(entry.harvested.identifier)}: {problems}")
     if explain:
         for entry in entries:
             print_lineage(entry, full_values)
@@ -373,6 +373,6 @@ def crosswalk_command(
         write_out(json_document(document))
     for entry in entries:
         if len(entries) > 1 and entry.issues:  # a collection: say whose issues follow
-            err.print(f"# {entry.harvested.identifier}")
+            err.print(f"# {one_line(entry.harvested.identifier)}")
         for issue in entry.issues:
             err.print(f"{issue.severity.value} {issue.code}: {issue.message}")

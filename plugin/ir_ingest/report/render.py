@@ -76,6 +76,13 @@ def visible(text: str) -> str:
     return _OBEYED.sub(lambda found: found[0].encode("unicode_escape").decode("ascii"), text)
 
 
+def one_line(text: str) -> str:
+    """A harvested value that names one thing (an identifier), its line breaks and tabs
+    written as ``\\n`` and ``\\t``: a line break in an identifier had printed what followed
+    it as a line of the tool's own (``Run 9 completed: …``; a security review)."""
+    return text.replace("\n", "\\n").replace("\t", "\\t")
+
+
 def json_shown(text: str) -> str:
     """JSON ``text`` with each character a terminal would obey written as a ``\\uXXXX``
     escape: the same data once parsed.
@@ -248,8 +255,8 @@ def _examples(report: RunReport, again: str) -> list[str]:
             break
         problem = min(entry.issues, key=lambda i: _WHY.get(i["severity"], len(_WHY)))
         lines.append(
-            f"  {entry.outcome} {entry.identifier}: {problem['code']}: {problem['message']}"
-            + _more_errors(entry.issues, problem)
+            f"  {entry.outcome} {one_line(entry.identifier)}: {problem['code']}: "
+            f"{problem['message']}" + _more_errors(entry.issues, problem)
         )
     listed = sum(1 for entry in report.entries if entry.outcome in _FIRST)
     if listed > len(lines) and lines:
@@ -282,7 +289,7 @@ def _a_few(heading: str, items: list[str], total: int, again: str, report: RunRe
 
 def _named(identifier: str, title: str | None) -> str:
     """A record as a list names it: its identifier, and its title if it has one."""
-    return f"{identifier} — {title}" if title else identifier
+    return f"{one_line(identifier)} — {title}" if title else one_line(identifier)
 
 
 def _more(count: int, again: str, report: RunReport) -> str:
