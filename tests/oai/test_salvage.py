@@ -164,3 +164,32 @@ def test_a_section_never_closed_leaves_the_other_kind_masked(first: str, second:
 def test_a_hostile_malformed_page_is_given_up_in_one_pass(body: bytes) -> None:
     page = salvage_page(body, "urn:test", "oai_dc")
     assert page is None or all(record.tree is None for record in page.records)
+
+
+def test_records_after_many_line_breaks_cost_no_more_than_the_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A security review: each record was parsed after a line break for every line before it
+    # (to keep the page's line numbers), so 200,000 line breaks and then 500 records were
+    # parsed as 100 MB, a page of 10 MB of them as terabytes.  Only a record whose message
+    # needs its lines is parsed so again.
+    parsed: list[int] = []
+    parse = xmlsafe.parse
+
+    def counted(data: bytes, **options: object) -> xmlsafe.Parsed:
+        parsed.append(len(data))
+        return parse(data, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(xmlsafe, "parse", counted)
+    records = "".join(_record(n, "T") for n in range(500)) + _record(500, "R&D")
+    body = (HEAD + "\n" * 200_000 + records + TAIL).encode()
+    page = salvage_page(body, "urn:test", "oai_dc")
+    assert page is not None
+    assert [r.tree is not None for r in page.records] == [True] * 500 + [False]
+    assert sum(parsed) < 3 * len(body)
+    # The broken record is kept on the line it was on in the page, for its message.
+    with pytest.raises(XMLError, match=r"at line 200002, ") as whole:
+        parse(body)
+    with pytest.raises(XMLError, match=r"at line 200002, ") as alone:
+        parse(page.records[-1].raw)
+    assert whole.value.code == alone.value.code == "xml.malformed"
