@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, text
 
+from ir_ingest.errors import HarvestError
 from ir_ingest.store import Store, source_key
-from ir_ingest.store.lock import held, source_lock
+from ir_ingest.store.lock import _lock_file, held, source_lock
 from tests.conftest import POSTGRES_URL
 
 if TYPE_CHECKING:
@@ -55,3 +56,21 @@ def test_a_harvest_in_one_store_does_not_lock_the_source_in_another(
         assert held(other, KEY) is False
         with source_lock(other, KEY, wait=0):
             assert held(any_store, KEY) is True, "each store's lock is its own"
+
+
+def test_a_link_where_the_lock_file_goes_is_not_followed(tmp_path: Path) -> None:
+    # A security review: the lock file beside a store in a shared folder has a name anyone
+    # can work out (the store's and the hash of the source), and a symbolic link put there
+    # was followed: the harvest emptied the file it named, and wrote its lock line in it.
+    victim = tmp_path / "victim.txt"
+    victim.write_text("kept\n")
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    try:
+        link = _lock_file(store, KEY)
+        assert link is not None
+        link.symlink_to(victim)
+        with contextlib.suppress(HarvestError), source_lock(store, KEY, wait=0):
+            pass
+    finally:
+        store.close()
+    assert victim.read_text() == "kept\n"

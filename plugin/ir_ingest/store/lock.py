@@ -12,6 +12,7 @@ none; other databases (and systems without ``fcntl``) get no lock, with a warnin
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import logging
 import os
@@ -207,9 +208,10 @@ def _locked(path: Path) -> TextIO | None:
 
     while True:
         try:
-            handle = path.open("a")
+            handle = _opened(path)
         except OSError as exc:
-            raise HarvestError(f"cannot create the harvest lock {path}: {exc.strerror}") from exc
+            said = "it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror
+            raise HarvestError(f"cannot create the harvest lock {path}: {said}") from exc
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -218,6 +220,15 @@ def _locked(path: Path) -> TextIO | None:
         if _is_at(handle, path):
             return handle
         handle.close()  # removed by its holder as it let go: the lock is free, in a new file
+
+
+def _opened(path: Path) -> TextIO:
+    """The file at ``path`` open for appending, made if it is not there; never one a symbolic
+    link there names (``ELOOP``).  The name is known to anyone who can work out the store's
+    and the source's (a hash), and a link put there in a shared folder had been followed: the
+    harvest emptied the file it named (a security review)."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    return os.fdopen(os.open(path, flags, 0o666), "a")
 
 
 def _is_at(handle: TextIO, path: Path) -> bool:
