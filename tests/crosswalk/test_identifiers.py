@@ -327,6 +327,14 @@ def test_a_url_is_a_web_or_ftp_address_and_nothing_else(value: str) -> None:
         identifiers.identifier(value)
 
 
+def test_what_no_iri_holds_is_percent_encoded_in_a_url() -> None:
+    # A security review: a right-to-left override had stayed in a link a repository shows,
+    # which read as another address ("http://h/\u202egnp.exe" shows as "http://h/exe.png").
+    assert identifiers.url("http://h/\u202egnp.exe") == "http://h/%E2%80%AEgnp.exe"
+    assert identifiers.url("http://h/a\u2066b\u200fc") == "http://h/a%E2%81%A6b%E2%80%8Fc"
+    assert identifiers.url("http://h/caf\u00e9") == "http://h/caf\u00e9", "an IRI's letters stay"
+
+
 def test_a_mods_url_that_is_no_link_stays_in_extra_with_an_issue() -> None:
     mods = (
         b"<mods xmlns='http://www.loc.gov/mods/v3'><titleInfo><title>T</title></titleInfo>"

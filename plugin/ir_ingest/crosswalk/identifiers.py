@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
+from ir_ingest.controls import NOT_IN_AN_IRI
 from ir_ingest.crosswalk.idutils_import import import_idutils
 from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
@@ -68,8 +69,11 @@ _HANDLE = re.compile(
 _ARK = re.compile(r"^(?:https?://[^/\s?#]+/)?(?i:ark):/?([0-9bcdfghjkmnpqrstvwxz]+/\S+)$")
 # Characters RFC 3986 never allows unencoded in a URL (§2, appendix C), which idutils' URL test
 # lets through: a space in a DSpace file name, or '"><script>' in a hostile record, which a
-# repository's landing page would carry into an attribute.  They are percent-encoded.
-_URL_UNSAFE = re.compile(r'[\s"<>\\^`{|}]')
+# repository's landing page would carry into an attribute; and what no IRI holds (RFC 3987
+# §4.1: controls, bidi marks and overrides), with which a link reads as another address
+# ("http://h/<U+202E>gnp.exe" shows as ".../exe.png"; a security review).  All are
+# percent-encoded.
+_URL_UNSAFE = re.compile(rf'[\s"<>\\^`{{|}}{NOT_IN_AN_IRI}]')
 #: The schemes of a link to a place (see :func:`url`).
 _URL_SCHEMES = frozenset({"http", "https", "ftp", "ftps"})
 # No "pmid": any number passes for one (a series number in dc:relation, a local id), so only
