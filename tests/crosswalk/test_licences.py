@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from ir_ingest.crosswalk import crosswalk_record
+from ir_ingest.crosswalk import crosswalk_record, licences
 
 OAI_DC = (
     '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/"'
@@ -173,3 +173,21 @@ def test_mods_licence_named_in_prose(text: str, uri: str | None) -> None:
     record = crosswalk_record(etree.fromstring(MODS.format(text)), "mods").record.to_dict()
     assert [lic["uri"] for lic in record.get("licenses", [])] == expected
     assert record["rights_statements"] == [text], "the prose is kept as written"
+
+
+def test_a_licence_url_no_table_knows_is_kept_encoded_as_a_link_is() -> None:
+    # A security review: kept as written, a right-to-left override in a licence URL went
+    # into the record's licence link, which read as another address; and the licence op,
+    # which a user's crosswalk may run on any URL, kept '"><script>' for an attribute a
+    # repository shows, and made an SPDX "id" with the attribute after it.  A landing page's
+    # URL was encoded so already (identifiers.url).
+    rights = "http://creativecommons.org/licenses/by/4.0/\u202egnp.exe"
+    result = crosswalk_record(etree.fromstring(OAI_DC.format(rights)), "oai_dc")
+    encoded = "http://creativecommons.org/licenses/by/4.0/%E2%80%AEgnp.exe"
+    assert result.record.to_dict()["licenses"] == [{"uri": encoded}]
+    assert licences.licence('http://evil.example/l"><script>x</script>') == {
+        "uri": "http://evil.example/l%22%3E%3Cscript%3Ex%3C/script%3E"
+    }
+    assert licences.licence('https://spdx.org/licenses/MIT"onmouseover="x') == {
+        "uri": "https://spdx.org/licenses/MIT%22onmouseover=%22x"
+    }

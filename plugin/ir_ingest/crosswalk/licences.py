@@ -16,6 +16,7 @@ from typing import Any
 
 import pycountry
 
+from ir_ingest.crosswalk.identifiers import url
 from ir_ingest.crosswalk.lookups import lookup_row
 from ir_ingest.crosswalk.normalise import NormaliseError, clean_text
 
@@ -55,6 +56,9 @@ _URL_START = re.compile(r"^https?://(?:www\.)?", re.IGNORECASE)
 _URL_QUERY = re.compile(r"[?#].*$")
 _URL_END = re.compile(r"(?:/(?:legalcode|deed)(?:\.[\w-]+)?|\.html?|\.txt|\.php)?/*$")
 _SPDX_URL = "spdx.org/licenses/"
+#: An SPDX licence id, in lower case (SPDX 2.3 annex D: letters, digits, "." and "-"; "+"
+#: for "or later").
+_SPDX_ID = re.compile(r"[a-z0-9.+-]+")
 #: A licence's URL in text: at Creative Commons, SPDX, OSI, Apache, GNU, Mozilla or the
 #: Unlicense (a rightsstatements.org URL is no licence), without the sentence's punctuation
 #: after it.
@@ -132,9 +136,12 @@ def _from_url(text: str) -> dict[str, Any]:
     row = lookup_row("licenses", key)
     if row is not None:
         return dict(row)
-    if key.startswith(_SPDX_URL) and "/" not in key.removeprefix(_SPDX_URL):
-        return {"id": key.removeprefix(_SPDX_URL), "uri": text}
-    return {"uri": text}
+    # Kept as a link is (identifiers.url: encoded, an http(s) or FTP address): a repository
+    # shows it in an attribute, where '"><script>' or a right-to-left override had gone as
+    # written (a security review).
+    if key.startswith(_SPDX_URL) and _SPDX_ID.fullmatch(key.removeprefix(_SPDX_URL)):
+        return {"id": key.removeprefix(_SPDX_URL), "uri": url(text)}
+    return {"uri": url(text)}
 
 
 def _creative_commons(kind: str, version: str, port: str | None) -> dict[str, Any]:
