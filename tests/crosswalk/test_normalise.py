@@ -255,3 +255,18 @@ def test_text_decoded_in_the_wrong_encoding_is_read_again(value: str, expected: 
 def test_ascii_text_has_only_its_white_space_folded(value: str, expected: str) -> None:
     # ASCII takes a way of its own (nothing to normalise, remove or read again in it).
     assert normalise.clean_text(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("<p>See \u202eevil</p>", "<p>See \u202eevil</p>\u202c"),
+        ("plain \u2067text", "plain \u2067text\u2069"),
+        ("closed \u202bhere\u202c", "closed \u202bhere\u202c"),
+    ],
+)
+def test_an_abstract_closes_the_bidi_overrides_it_opens(value: str, expected: str) -> None:
+    # A security review: an abstract is HTML a repository puts in its page, and a
+    # right-to-left override left open in it reversed what the page showed after it (the
+    # HTML report closes those of every value it shows).
+    assert normalise.sanitise_html(value) == expected

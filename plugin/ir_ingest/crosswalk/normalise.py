@@ -18,6 +18,7 @@ from typing import Any
 import nh3
 import pycountry
 
+from ir_ingest.controls import bidi_closed
 from ir_ingest.crosswalk.lookups import lookup_row, when_tables_change
 
 
@@ -272,14 +273,16 @@ def sanitise_html(value: str) -> str:
     text = clean_text(value)
     if _ESCAPED_TAG.search(text) and not _HTML_TAG.search(text):
         text = html.unescape(text)  # once: what was meant is markup, cleaned below
+    # A bidi override left open reaches past the abstract in the page that shows it, as an
+    # element left open would (a security review): closed at its end.
     if not _HTML_TAG.search(text) and not _HTML_REFERENCE.search(text):
-        return html.escape(text, quote=False)
+        return bidi_closed(html.escape(text, quote=False))
     cleaned = nh3.clean(text, tags=_ALLOWED_TAGS, attributes={})
     # nh3 turns a reference such as &#x338; into its character.  After a tag's ">" that
     # character would combine with it under NFC (here, or in any system the record goes to):
     # the tag left open, and the text after it read as attributes (onfocus=…).  As a
     # reference again it is the same text and cannot combine.
-    return clean_text(_NOT_SIGN.sub(r"\1&#x338;", cleaned))
+    return bidi_closed(clean_text(_NOT_SIGN.sub(r"\1&#x338;", cleaned)))
 
 
 #: Inline tags an abstract's heading is wrapped in, after sanitise_html: <p><strong>Abstract:…

@@ -14,8 +14,9 @@ import re2
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from ir_ingest import controls
 from ir_ingest.codes import CODES, CodeHelp, in_order
-from ir_ingest.controls import BIDI_FORMATTING, OBEYED
+from ir_ingest.controls import OBEYED
 from ir_ingest.errors import IngestError
 from ir_ingest.report import keeper
 from ir_ingest.wording import counted
@@ -26,13 +27,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ir_ingest.report.model import RunReport
-
-#: Unicode's explicit bidirectional formatting characters (UAX #9 §2): the embeddings and
-#: overrides (LRE, RLE, LRO, RLO) that PDF closes, the isolates (LRI, RLI, FSI) that PDI does.
-_BIDI_FORMATTING = re.compile(f"[{BIDI_FORMATTING}]")
-_OPENS_EMBEDDING = "\u202a\u202b\u202d\u202e"
-_OPENS_ISOLATE = "\u2066\u2067\u2068"
-_PDF, _PDI = "\u202c", "\u2069"
 
 
 def bidi_closed(value: object) -> object:
@@ -46,20 +40,7 @@ def bidi_closed(value: object) -> object:
     """
     if not isinstance(value, str) or isinstance(value, Markup):
         return value
-    if _BIDI_FORMATTING.search(value) is None:
-        return value
-    closers: list[str] = []
-    for char in value:
-        if char in _OPENS_EMBEDDING:
-            closers.append(_PDF)
-        elif char in _OPENS_ISOLATE:
-            closers.append(_PDI)
-        elif char == _PDF and closers and closers[-1] == _PDF:
-            closers.pop()
-        elif char == _PDI and _PDI in closers:  # closes its isolate and what opened in it
-            while closers.pop() != _PDI:
-                pass
-    return value + "".join(reversed(closers))
+    return controls.bidi_closed(value)
 
 
 #: What a terminal obeys rather than shows (:data:`ir_ingest.controls.OBEYED`).
