@@ -1,8 +1,10 @@
 """Characters that act rather than show: what a terminal obeys, and what no URL holds as written.
 
 One definition for the text output (:func:`ir_ingest.report.render.visible`), the HTML report
-(:func:`ir_ingest.report.render.bidi_closed`, :func:`bidi_closed`) and the base URLs refused
-(:func:`ir_ingest.urls.stray_character`), as character classes for a regular expression.
+(:func:`ir_ingest.report.render.bidi_closed`) and the base URLs refused
+(:func:`ir_ingest.urls.stray_character`), as character classes for a regular expression; and
+:func:`bidi_closed`, which keeps a harvested string's bidi overrides within it (the HTML
+report's values, abstracts).
 """
 
 from __future__ import annotations
