@@ -166,7 +166,10 @@ def test_the_delay_holds_between_all_requests_of_parallel_windows(
     # other test suites ran); the span of them all is as long as the delays.  Without the
     # delay, four windows' requests come within milliseconds of each other.
     assert starts[-1] - starts[0] >= 0.2 * (len(starts) - 1) - 0.1
-    assert min(b - a for a, b in pairwise(starts)) >= 0.05
+    # One gap may be short (0.036 s once, with three other test runs on the machine): the
+    # request before it arrived late.  Two windows let through together each time are not.
+    short = [b - a for a, b in pairwise(starts) if b - a < 0.05]
+    assert len(short) <= 1, short
 
 
 @pytest.mark.parametrize("parallel", [1, 4])
