@@ -6,7 +6,6 @@ import hashlib
 import json
 import threading
 import uuid
-from typing import TYPE_CHECKING
 
 import msgspec
 import pytest
@@ -20,12 +19,8 @@ from ir_ingest.store import Store
 from ir_ingest.store import tables as t
 from ir_ingest.store.changes import comparable, note_changes
 from ir_ingest.store.pagewrite import content_hash
+from tests.store.gates import install_gate, one_after_another, wait_until_both_wait
 from tests.store.test_store import REPO, _entry
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from sqlalchemy import Connection
 
 
 def _hash_as_first_defined(record: Record) -> str:
@@ -87,21 +82,6 @@ def test_a_page_of_more_records_than_a_statement_takes_parameters(any_store: Sto
     assert all(entry.changed_fields == [] for entry in page)
 
 
-#: A trigger function: the first row a transaction inserts or updates in ``records`` waits,
-#: once written (and so locked), while the test holds the advisory lock ``key`` (made per
-#: test: advisory locks are the whole database's, and other test runs may share it).
-_GATE_FUNCTION = """
-CREATE FUNCTION wait_at_gate() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF current_setting('gate.passed', true) IS DISTINCT FROM 'yes' THEN
-        PERFORM set_config('gate.passed', 'yes', true);
-        PERFORM pg_advisory_xact_lock_shared({key});
-    END IF;
-    RETURN NULL;
-END $$
-"""
-
-
 @pytest.mark.parametrize("any_db_url", ["postgres"], indirect=True)
 @pytest.mark.parametrize("held", [False, True], ids=["new", "held"])
 def test_two_pages_of_the_same_records_in_opposite_orders_never_deadlock(
@@ -141,7 +121,7 @@ def test_two_pages_of_the_same_records_in_opposite_orders_never_deadlock(
                 thread.start()
             # Each page has written its first record (or waits for the other's) before either
             # goes on: the interleaving that deadlocked, every time.
-            _wait_until_both_wait(gate, name)
+            wait_until_both_wait(gate, name)
             gate.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
             gate.commit()
         for thread in threads:
@@ -196,68 +176,6 @@ def test_a_sweep_and_a_page_of_the_same_records_never_deadlock(any_db_url: str) 
     assert raised == []
     assert sorted(rows) == [(7, "2024-02-01T00:00:00Z")] * len(identifiers)
     assert {entry.outcome for entry in page} == {Outcome.UNCHANGED}
-
-
-def one_after_another(
-    setup: Store, key: int, calls: list[tuple[Store, Callable[[], None]]]
-) -> tuple[list[str | None], list[Exception]]:
-    """Run each call in a thread of its own, the next once those before wait (at the gate
-    ``key`` or for a row), then open the gate.  Each store must name its connections
-    ``gate_{key}``.  Returns the SQLSTATEs of the errors the stores met, and what the calls
-    raised (a deadlock's victim, when no retry hides it)."""
-    failures: list[str | None] = []
-    raised: list[Exception] = []
-    for store, _ in calls:
-        event.listen(
-            store.engine,
-            "handle_error",
-            lambda context: failures.append(getattr(context.original_exception, "sqlstate", None)),
-        )
-
-    def run(call: Callable[[], None]) -> None:
-        try:
-            call()
-        except Exception as exc:
-            raised.append(exc)
-
-    threads = [threading.Thread(target=run, args=(call,)) for _, call in calls]
-    with setup.engine.connect() as gate:
-        gate.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
-        for waiting, thread in enumerate(threads, start=1):
-            thread.start()
-            _wait_until_waiting(gate, f"gate_{key}", waiting)
-        gate.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-        gate.commit()
-    for thread in threads:
-        thread.join(timeout=60)
-    return failures, raised
-
-
-def install_gate(store: Store, key: int, on: str = "INSERT OR UPDATE ON records") -> None:
-    """Make the first row each transaction writes ``on`` (events and table) wait, once
-    written, at the gate ``key``: an AFTER trigger, run once its statement has written
-    every row."""
-    with store.engine.begin() as conn:
-        conn.execute(text(_GATE_FUNCTION.format(key=key)))
-        conn.execute(
-            text(f"CREATE TRIGGER gate AFTER {on} FOR EACH ROW EXECUTE FUNCTION wait_at_gate()")
-        )
-
-
-def _wait_until_both_wait(conn: Connection, name: str) -> None:
-    _wait_until_waiting(conn, name, 2)
-
-
-def _wait_until_waiting(conn: Connection, name: str, count: int) -> None:
-    waiting = text(
-        "SELECT count(*) FROM pg_stat_activity "
-        "WHERE application_name = :name AND wait_event_type = 'Lock'"
-    )
-    for _ in range(3000):
-        if conn.execute(waiting, {"name": name}).scalar() == count:
-            return
-        threading.Event().wait(0.01)
-    raise AssertionError(f"{count} writers never waited at once")
 
 
 def test_each_record_stores_its_own_issues_whether_shared_or_alike(store: Store) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ir_ingest.entry import Issue, Severity
 from ir_ingest.store import Store
 from ir_ingest.store import tables as t
-from tests.store.test_pagewrite import install_gate, one_after_another
+from tests.store.gates import install_gate, one_after_another
 from tests.store.test_store import REPO, _entry
 
 
