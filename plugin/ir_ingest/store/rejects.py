@@ -4,6 +4,7 @@ for ``reprocess`` (``StoreRejects``, the part of ``Store`` that does so)."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, delete, select
@@ -18,6 +19,7 @@ __all__ = ["StoreRejects"]
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from sqlalchemy import ColumnElement, Select
     from sqlalchemy.engine import Engine
 
 
@@ -81,24 +83,45 @@ class StoreRejects:
         By key, not by record: a harvest running meanwhile may have kept a newer copy of the
         record as a reject, which nobody has tried yet (its raw XML is all there is of it).
         The rows are locked first in the order a page write drops a record's earlier rejects
-        (``page_sql.DROP_SAME_REJECTS``, by record and datestamp): the DELETE alone locked
-        them in the order its plan read them, and a page rejecting the same records again
-        meanwhile had held one this waited for while waiting for one this held.
+        (``page_sql.DROP_SAME_REJECTS``, by record and datestamp, sorted in Python): the
+        DELETE alone locked them in the order its plan read them, and a page rejecting the
+        same records again meanwhile had held one this waited for while waiting for one this
+        held.  The keys are put in that order before they are split into statements' parts:
+        in the order of the keys, a part's rows lay anywhere in the page's order.
         """
         wanted = sorted(set(keys))
         if not wanted:
             return
         with self.engine.begin() as conn:
-            for part in in_parts(wanted):
-                conn.execute(_LOCK_IN_PAGE_ORDER, {"keys": part})
+            found = [
+                tuple(row)
+                for part in in_parts(wanted)
+                for row in conn.execute(_KEYS, {"keys": part})
+            ]
+            # Sorted as the page write sorts its keys (by code point), not as the database does.
+            in_page_order = [pk for *_, pk in sorted(found)]
+            lock = _lock_in_page_order(conn.dialect.name)
+            for part in in_parts(in_page_order):
+                conn.execute(lock, {"keys": part})
                 conn.execute(_FORGET, {"keys": part})
 
 
 _CHOSEN = t.rejects.c.pk.in_(bindparam("keys", expanding=True))
-_LOCK_IN_PAGE_ORDER = (
-    select(t.rejects.c.pk)
-    .where(_CHOSEN)
-    .order_by(*(t.rejects.c[name] for name in REJECT_KEY), t.rejects.c.pk)
-    .with_for_update()
-)
+#: A reject's key as the page write orders it (``REJECT_KEY``), then its own key.
+_KEYS = select(*(t.rejects.c[name] for name in REJECT_KEY), t.rejects.c.pk).where(_CHOSEN)
 _FORGET = delete(t.rejects).where(_CHOSEN)
+
+
+@cache  # per dialect
+def _lock_in_page_order(dialect: str) -> Select[tuple[int]]:
+    """SELECT … FOR UPDATE of the chosen rejects, in the order of their key as Python sorts it.
+
+    Python orders strings by code point; PostgreSQL by the column's collation, which under an
+    ICU or glibc locale puts ``oai:x:a`` before ``oai:x:B``.  "C" compares UTF-8 bytes, whose
+    order is the code points'.  SQLite takes no row locks, and has no "C" (its default,
+    BINARY, is that order too).
+    """
+    key: list[ColumnElement[str]] = [t.rejects.c[name] for name in REJECT_KEY]
+    if dialect == "postgresql":
+        key = [column.collate("C") for column in key]
+    return select(t.rejects.c.pk).where(_CHOSEN).order_by(*key, t.rejects.c.pk).with_for_update()
