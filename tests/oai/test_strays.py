@@ -82,3 +82,24 @@ def test_headers_that_never_name_the_set_asked_for_are_not_taken_for_strays() ->
     strays.note(Window("oai_dc", set_spec="wilis"), *_in_sets(("odum_all",), ("odum_all",)))
 
     assert strays.issues() == []
+
+
+def test_a_stray_s_identifier_and_sets_are_named_on_one_line() -> None:
+    # An identifier or set spec holding a line break had printed, in the run's report and in
+    # `check --set`, a line of the tool's own (here a forged line of `check`'s output).
+    forged = "oai:x:1\nready    Ready to harvest."
+    in_set = HarvestedRecord("urn:r", "oai:x:0", "2024-02-01", "oai_dc", b"", set_specs=("a",))
+    other = HarvestedRecord(
+        "urn:r", forged, "2024-01-01", "oai_dc", b"", set_specs=("b\nok     sets",)
+    )
+    strays = Strays()
+    window = Window("oai_dc", from_date="2024-02-01", set_spec="a")
+    strays.note(window, Page([in_set, other], token=None), [Entry(in_set), Entry(other)])
+
+    said = strays.set_strays()
+    assert said is not None
+    assert "\n" not in said
+    assert "oai:x:1\\nready    Ready to harvest. in b\\nok     sets the first" in said
+    issues = strays.issues()
+    assert [issue.code for issue in issues] == ["harvest.outside_set", "harvest.outside_dates"]
+    assert not [issue.message for issue in issues if "\n" in issue.message]

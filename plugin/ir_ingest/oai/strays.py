@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ir_ingest.entry import Issue, Severity
 from ir_ingest.oai.bounds import bound_moment
+from ir_ingest.report.render import one_line
 from ir_ingest.wording import counted
 
 if TYPE_CHECKING:
@@ -115,7 +116,9 @@ class Strays:
         ):
             if side.count and side.furthest is not None:
                 asked = ", ".join(sorted(side.bounds)[:3]) + (", …" if len(side.bounds) > 3 else "")
-                identifier, stamp = side.furthest
+                # Harvested values, written on one line each (a line break in one had
+                # printed a line of the tool's own).
+                identifier, stamp = (one_line(value) for value in side.furthest)
                 found.append(
                     Issue(
                         "harvest.outside_dates",
@@ -137,6 +140,10 @@ class Strays:
         if not self.in_set or self.other_set_example is None:
             return None
         asked, identifier, specs = self.other_set_example
+        # Harvested values (and the spec asked for), written on one line each: a line break in
+        # one had printed a line of the tool's own, in the report and in ``check --set``.
+        asked, identifier = one_line(asked), one_line(identifier)
+        specs = tuple(one_line(spec) for spec in specs)
         return (
             f"the endpoint sent {counted(self.other_sets, 'record')} in none of the set asked for "
             f"({asked}), {identifier} in {', '.join(specs)} the first, beside {self.in_set:,} "
