@@ -164,10 +164,12 @@ def test_a_db_url_whose_port_is_no_number_is_said_to_be_no_database_url(
         assert f"error: {url!r} is not a database URL" in result.output, command
 
 
-def test_a_store_file_name_too_long_is_said_by_the_reading_commands(tmp_path: Path) -> None:
-    # Looking for the file raised ENAMETOOLONG: a traceback, before the store was opened.
-    url = f"sqlite:///{tmp_path / ('x' * 300)}.sqlite3"
-    for command in (["export"], ["report"], ["reprocess"]):
+@pytest.mark.parametrize("named", ["x" * 300 + ".sqlite3", "x" * 300 + "/x.sqlite3"])
+def test_a_store_file_name_too_long_is_said_by_the_commands(tmp_path: Path, named: str) -> None:
+    # Looking for the file raised ENAMETOOLONG: a traceback, before the store was opened; and
+    # then, for a folder's name, telling why SQLite could not open it (demo makes a store).
+    url = f"sqlite:///{tmp_path / named}"
+    for command in (["export"], ["report"], ["reprocess"], ["demo"]):
         result = runner.invoke(app, ["--db", url, *command])
         assert result.exit_code == 1, (command, result.output)
         assert result.output.startswith(f"error: cannot open the store at {url}: "), command

@@ -125,11 +125,20 @@ def _why(parsed: URL) -> str:
     path = sqlite_file(parsed) if parsed.get_backend_name() == "sqlite" else None
     if path is None:
         return ""
-    folder = Path(path).parent
-    with contextlib.suppress(OSError):  # a name too long: said by SQLite's words alone
-        if Path(path).is_dir():  # --db sqlite:////srv/ir-ingest, the store's file not named
-            named = Path(path) / "ir-ingest.sqlite3"
-            return f" ({path} is a folder: name the store's file in it, such as {named})"
+    # A name too long for the system (ENAMETOOLONG, a folder's or the file's): said by SQLite's
+    # words alone.  Any check of the file system may meet it: it had ended in a traceback.
+    try:
+        return _folder_problem(Path(path))
+    except OSError:
+        return ""
+
+
+def _folder_problem(path: Path) -> str:
+    """What :func:`_why` says of the SQLite file ``path``; OSError where it cannot look."""
+    folder = path.parent
+    if path.is_dir():  # --db sqlite:////srv/ir-ingest, the store's file not named
+        named = path / "ir-ingest.sqlite3"
+        return f" ({path} is a folder: name the store's file in it, such as {named})"
     if folder.is_dir() and os.access(folder, os.W_OK):
         return ""
     if folder.is_dir():
@@ -137,7 +146,7 @@ def _why(parsed: URL) -> str:
         # nothing changes the file: a store on a read-only mount (a backup) is read so.
         hint = (
             f"; to read the store there, give --db 'sqlite:///file:{path}?immutable=1&uri=true'"
-            if Path(path).is_file()
+            if path.is_file()
             else ""
         )
         return f" (its folder {folder} cannot be written{hint})"
