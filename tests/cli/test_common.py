@@ -164,7 +164,9 @@ def test_a_db_url_whose_port_is_no_number_is_said_to_be_no_database_url(
         assert f"error: {url!r} is not a database URL" in result.output, command
 
 
-@pytest.mark.parametrize("named", ["x" * 300 + ".sqlite3", "x" * 300 + "/x.sqlite3"])
+@pytest.mark.parametrize(
+    "named", ["x" * 300 + ".sqlite3", "x" * 300 + "/x.sqlite3"], ids=["file", "folder"]
+)
 def test_a_store_file_name_too_long_is_said_by_the_commands(tmp_path: Path, named: str) -> None:
     # Looking for the file raised ENAMETOOLONG: a traceback, before the store was opened; and
     # then, for a folder's name, telling why SQLite could not open it (demo makes a store).
