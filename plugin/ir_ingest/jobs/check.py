@@ -9,19 +9,19 @@ set is named, the first ListRecords page that holds records and up to four after
 ListRecords with ``from``) through the harvest's own client, so retries, encoding repairs and
 refetches of a cut page happen as they would; it reads the first page's records as a harvest
 would, through crosswalk and validation, and stores nothing.  How each finding is worded is
-:mod:`ir_ingest.jobs.checked`'s.
+:mod:`ir_ingest.jobs.checked`'s; the ``from`` step is :mod:`ir_ingest.jobs.check_from`.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ir_ingest.config import AUTO_PREFIX, is_auto
 from ir_ingest.crosswalk import check_reader, richest_format
 from ir_ingest.entry import Severity
 from ir_ingest.errors import HarvestError, MalformedResponseError, OAIProtocolError
+from ir_ingest.jobs.check_from import from_applied, past_empty
 from ir_ingest.jobs.checked import (
     Checked,
     deletions,
@@ -33,7 +33,6 @@ from ir_ingest.jobs.checked import (
 )
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.clocks import clock_issue
-from ir_ingest.oai.datestamp import format_datestamp, parse_datestamp
 from ir_ingest.oai.pages import PageGuards, Window, iter_pages, read_page
 from ir_ingest.oai.plan import unknown_set_issue
 from ir_ingest.oai.strays import Strays
@@ -49,8 +48,6 @@ if TYPE_CHECKING:
     from ir_ingest.oai.responses import Identify, Page
     from ir_ingest.oai.transport import TransportPolicy
 
-#: Empty pages with a token read, at most, looking for the first records (DSpace sends them).
-_EMPTY_PAGES = 5
 #: Pages read after the first that holds records, at most: a token loop may begin on any
 #: page (a harvest meets it there), but a check must stay quick and ask an endpoint little.
 _PAGES_FOLLOWED = 4
@@ -101,15 +98,6 @@ def check_endpoint(
         if retried is not None:  # 503s, drops: said here, not only in the log on stderr
             checked.add("warning", "retries", f"{retried.message}, on these few requests")
     return checked
-
-
-def _past_empty(page: Page, following: Callable[[], Page]) -> tuple[Page, int]:
-    """The first page of a list that holds records, empty pages with a token passed over
-    (DSpace sends them), :data:`_EMPTY_PAGES` fetched at most; and how many were."""
-    fetched = 1
-    while not size(page) and page.token is not None and fetched < _EMPTY_PAGES:
-        page, fetched = following(), fetched + 1
-    return page, fetched
 
 
 def _led_on(followed: list[Page]) -> str:
@@ -264,7 +252,7 @@ class _Check:
         # The pace of an answer, not of the attempts that failed and the pauses between them
         # (a Retry-After of 20 s, a read timed out).
         took = self.client.transport.answered_in
-        page, fetched = _past_empty(page, self._next)
+        page, fetched = past_empty(page, self._next)
         self.first_at = fetched
         if not size(page) and page.token is not None:
             said = f"the first {fetched} pages hold no record, but a resumptionToken each"
@@ -352,55 +340,7 @@ class _Check:
         return page
 
     def from_applied(self) -> bool:
-        """Whether the endpoint applies ``from`` (§3.3.1): asked for what changed from the
-        first page's newest datestamp, it lists that record and nothing stamped before it.
-        One that ignores it (IQSS/dataverse.harvard.edu#243) sends everything to every
-        incremental run; one that reads it late (local time as UTC) misses what changed in
-        between."""
-        first, prefix, identify = self.first, self.checked.prefix, self.identified
-        assert first is not None  # first_page() stops without it
-        assert prefix is not None
-        oldest = parse_datestamp(first.oldest_datestamp or "")
-        newest = parse_datestamp(first.newest_datestamp or "")
-        if identify is None or oldest is None or newest is None:
-            return True  # no granularity (said under Identify), or no datestamp to ask from
-        day = identify.day_granularity
-        since = newest.replace(microsecond=0)
-        since = since.replace(hour=0, minute=0, second=0) if day else since
-        if since <= oldest:
-            one = "day" if day else "second"
-            said = f"from not tried: the first page's records were all stamped in one {one}"
-            self.checked.add("info", "from", said)
-            return True
-        if since > datetime.now(UTC):
-            # Never a date to come: some endpoints refuse one, and no incremental run asks it.
-            said = "from not tried: the first page's records are stamped in the future (a clock?)"
-            self.checked.add("info", "from", said)
-            return True
-        asked = format_datestamp(since, day)
-        pages = iter_pages(self.client, Window(prefix, self.set_spec, from_date=asked))
-        listed, fetched = _past_empty(next(pages), lambda: next(pages))
-        if not size(listed) and listed.token is not None:
-            said = f"from not judged: the first {fetched} pages it listed for it hold no record"
-            self.checked.add("info", "from", said)
-            return True
-        self._said_from(asked, since, oldest, listed)
+        """Whether the endpoint applies ``from``: see :mod:`ir_ingest.jobs.check_from`."""
+        assert self.first is not None  # first_page() stops without it
+        from_applied(self.client, self.checked, self.first, self.identified, self.set_spec)
         return True
-
-    def _said_from(self, asked: str, since: datetime, oldest: datetime, listed: Page) -> None:
-        reached = parse_datestamp(listed.oldest_datestamp or "")
-        said = f"asked for what changed from {asked}, it listed "
-        if reached is None:
-            said += "nothing, not even the record stamped then: it reads from late (local time?)"
-            self.checked.add("warning", "from", f"{said}, and incremental runs miss records")
-        elif reached >= since:
-            count = size(listed)
-            listed_now = f"{count} record{'s' * (count != 1)} on its first page"
-            self.checked.add("ok", "from", f"from is applied: {said}{listed_now}, none older")
-        elif reached <= oldest:
-            said += f"records of {listed.oldest_datestamp}, as old as the first page's oldest"
-            again = "every incremental run fetches every record again (and finds them unchanged)"
-            self.checked.add("warning", "from", f"it ignores from: {said}, so {again}")
-        else:
-            said += f"records of {listed.oldest_datestamp}, before it (a clock or time zone off?)"
-            self.checked.add("warning", "from", f"it applies from loosely: {said}")
