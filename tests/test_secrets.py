@@ -9,6 +9,7 @@ from ir_ingest.secrets import (
     MASK,
     is_secret_name,
     mask_query,
+    masked,
     public_url,
     query_secrets,
     refuse_padded_url,
@@ -24,6 +25,9 @@ from ir_ingest.secrets import (
         ("https://u:p@host.example:8443/oai?x=1", "https://host.example:8443/oai?x=1"),
         ("http://u:p@[::1]:8080/oai", "http://[::1]:8080/oai"),
         ("http://host/oai?x=a@b", "http://host/oai?x=a@b"),
+        # A review: an "@" in the query of a URL with no path had been refused as unreadable.
+        ("https://h.example?contact=me@x.org", "https://h.example?contact=me@x.org"),
+        ("https://[::1]#me@x.org", "https://[::1]#me@x.org"),
         ("http://host/oai", "http://host/oai"),
         ("http://host/oai?apikey=s3cret&set=a", "http://host/oai?apikey=***&set=a"),
     ],
@@ -70,6 +74,8 @@ def test_a_url_shown_for_its_credentials_shows_where_they_are() -> None:
         "https://user:pa?ss@host/oai",  # "?" ends the authority at "user:pa"
         "http://u:p]@[::1/oai",  # splits, but the host left after the password does not
         "https://[::1]@[x]/oai",  # "[x]" is no IP address
+        "https://us?er:pa@host/oai",  # "?" ends the authority at "us"; "pa" after a ":"
+        "https://user:1234#5@host/oai",  # a password of digits, or a port?
     ],
 )
 def test_a_url_whose_host_cannot_be_read_is_refused_not_a_crash(url: str) -> None:
@@ -167,3 +173,45 @@ def test_the_basic_credential_quoted_back_is_masked() -> None:
     url = "https://harvester:s3cret@h/oai"
     said = scrubbed("refused Authorization: Basic aGFydmVzdGVyOnMzY3JldA==", url, public_url(url))
     assert said == "refused Authorization: Basic ***"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # A review: an "@" in the path or query had been taken for a user part's end, and
+        # the host masked with it ("https://***@x.org").
+        ("'https://h/oai?contact=me@x.org'", "'https://h/oai?contact=me@x.org'"),
+        ("'https://h/@lab/oai'", "'https://h/@lab/oai'"),
+        ("'https://h:8080/@lab/oai'", "'https://h:8080/@lab/oai'"),
+        ("'https://u:s3cret@h/oai?contact=me@x.org'", "'https://***@h/oai?contact=me@x.org'"),
+        # A password with an unencoded "@", or "/" (the authority is no host and port: a user
+        # part cut short), is masked still.
+        ("'https://u:s3@cret@h/oai'", "'https://***@h/oai'"),
+        ("['https://u:s3/cret@h/oai?contact=me@x.org']", "['https://***@h/oai?contact=me@x.org']"),
+        ("'https://u:s3/c@ret@h/oai'", "'https://***@h/oai'"),
+        ("'https://u:/s3cret@h/oai'", "'https://***@h/oai'"),
+    ],
+)
+def test_a_urls_user_part_is_masked_inside_its_authority_only(text: str, shown: str) -> None:
+    assert masked(text) == shown
+
+
+def test_a_proxy_user_name_is_masked_only_before_its_password_or_at() -> None:
+    # A review: a proxy user "proxy" had been masked in every word of the message.
+    said = (
+        "(Caused by ProxyError('Unable to connect to proxy', NewConnectionError(...)))"
+        " via http://proxy:Pw0rd@proxy.example:3128 and http://proxy@proxy.example:3128,"
+        " mail bob@x.org, Proxy-Authorization: Basic cHJveHk6UHcwcmQ="
+    )
+    proxies = ["http://proxy:Pw0rd@proxy.example:3128", "http://proxy@proxy.example:3128"]
+    assert scrubbed(said, "http://h/oai", "http://h/oai", proxies) == (
+        "(Caused by ProxyError('Unable to connect to proxy', NewConnectionError(...)))"
+        " via http://***@proxy.example:3128 and http://***@proxy.example:3128,"
+        " mail bob@x.org, Proxy-Authorization: Basic ***"
+    )
+    # A password cut short by its "/", as urllib3 and urlsplit quote it: masked in each piece.
+    cut = "http://puser:Pr0xy/Pass@127.0.0.1:9"
+    quoted = "'puser:Pr0xy' is not a valid host or port; as 'Pr0xy'; path /Pass@127.0.0.1:9"
+    assert scrubbed(quoted, "http://h/oai", "http://h/oai", [cut]) == (
+        "'***' is not a valid host or port; as '***'; path /***@127.0.0.1:9"
+    )
