@@ -561,6 +561,23 @@ def test_each_agents_orcid_is_its_own() -> None:
     assert names.agent("Smith, J. R. (0000-0002-1825-0097)")["identifiers"] == _ORCID
 
 
+def test_a_long_hostile_name_is_read_in_one_pass() -> None:
+    # A security review: the search for an iD after a name ran on from each separator of a run
+    # of them to its end, "Smith" + ", " * 2_000 + "x" took 0.6 s, four times that for twice
+    # as many: these 200,000 characters took some 25 minutes, now milliseconds (every creator
+    # is searched).  The iD after the run is still found, and the name before it is Smith.
+    (made,) = agents_of("Smith" + ", " * 100_000 + "x")
+    assert (made["family_name"], "identifiers" in made) == ("Smith", False)
+    (made,) = agents_of("Smith" + ", " * 100_000 + "0000-0002-1825-0097")
+    assert (made["family_name"], made["identifiers"]) == ("Smith", _ORCID)
+    assert names._ORCID_AFTER.search("Smith, ORCID" + " " * 200_000 + "x") is None
+    # The given name before an affiliation had been tried at each space of the run before the
+    # "(", each try reading the parentheses to their end: minutes.  Names reach it with their
+    # runs of spaces collapsed; the expression must not rely on that.
+    hostile = "Smith, J" + " " * 200_000 + "(" + "x" * 200_000
+    assert names._AFFILIATION_AFTER.match(hostile) is None
+
+
 @pytest.mark.parametrize(
     ("value", "family", "given", "affiliation"),
     [

@@ -35,13 +35,19 @@ _QUALIFIER = re.compile(r"\s+\([^()]*\)$")
 # One that holds a comma, a place's or dates' ("Abbaye … (Hasnon, France)"), with a comma or
 # without: no nickname, and its comma had split the name ("Roe (Hasnon" + "France)").
 _COMMA_QUALIFIER = re.compile(r"\s+\([^()]*,[^()]*\)$")
-# A person's name written "Family, Given", then something in parentheses.
-_AFFILIATION_AFTER = re.compile(r"^(?P<person>[^,()]+,[^,()]+?)\s+\((?P<body>[^()]+)\)$")
+# A person's name written "Family, Given", then something in parentheses.  The given name
+# ends at a character no space follows, and no run of spaces is matched from more than one
+# place: a lazy given name before "\s+" had tried the run before a "(" from each of its spaces.
+_AFFILIATION_AFTER = re.compile(r"^(?P<person>[^,()]+,[^,()]*[^,()\s])\s++\((?P<body>[^()]++)\)$")
 # An ORCID iD after a person's name, bare or as its URL, perhaps labelled, perhaps in brackets:
 # "Smith, J. R. (0000-0002-1825-0097)", "Roe, Ann https://orcid.org/0000-…", "Roe, Ann, ORCID: …".
+# Searched over every name: it begins only where a run of separators begins, and takes the run
+# whole (possessive), as the leftmost match did; "[\s,;]+" had run on from each separator of
+# the run to its end, and "Smith" + ", " * 20_000 took a minute.
 _ORCID_AFTER = re.compile(
-    r"[\s,;]+[(\[]?\s*(?:orcid(?:\s*id)?\s*:?\s*)?(?:https?://(?:www\.)?orcid\.org/)?"
-    r"(?P<orcid>\d{4}-\d{4}-\d{4}-\d{3}[\dX])\s*[)\]]?$",
+    r"(?<![\s,;])[\s,;]++[(\[]?\s*+(?:orcid(?:\s*+id)?\s*+:?\s*+)?"
+    r"(?:https?://(?:www\.)?orcid\.org/)?"
+    r"(?P<orcid>\d{4}-\d{4}-\d{4}-\d{3}[\dX])\s*+[)\]]?$",
     re.IGNORECASE,
 )
 
