@@ -583,6 +583,14 @@ def test_a_long_hostile_name_is_read_in_one_pass() -> None:
     [
         ("Smith, John (University of Leeds)", "Smith", "John", "University of Leeds"),
         ("Roe, Ann M. (Institut Pasteur, Paris)", "Roe", "Ann M.", "Institut Pasteur, Paris"),
+        # A body's word as the family name, a given name that is one too: still persons.
+        (
+            "Press, Frank (MIT Media Lab, Massachusetts Institute of Technology)",
+            "Press",
+            "Frank",
+            "MIT Media Lab, Massachusetts Institute of Technology",
+        ),
+        ("Smith, Abbey (University of Sydney)", "Smith", "Abbey", "University of Sydney"),
     ],
 )
 def test_an_organisation_in_parentheses_after_a_persons_name_is_the_affiliation(
@@ -604,6 +612,8 @@ def test_an_organisation_in_parentheses_after_a_persons_name_is_the_affiliation(
         "Abbaye Saint-Pierre de Hasnon (Hasnon, France)",  # a body with its place
         "Ministry of Health, Finland (Ministry of Health)",  # no person's name before
         "Smith, John (Leeds)",  # a place, not an organisation: as before
+        "Roe, Mary (Committee chair)",  # a person's function in a body, not the body
+        "Jones, Mary (Head of Department)",
     ],
 )
 def test_what_is_not_a_person_with_an_affiliation_is_read_as_before(value: str) -> None:
@@ -617,3 +627,40 @@ def test_an_affiliation_read_from_parentheses_is_each_agents_own() -> None:
     first["affiliations"].append({"name": "changed"})
     again = names.agent("Smith, John (University of Leeds)")
     assert again["affiliations"] == [{"name": "University of Leeds"}]
+
+
+@pytest.mark.parametrize(
+    ("value", "role"),
+    [
+        ("Taylor, Ann (Committee member)", "dgc"),
+        ("Jones, Bob (Thesis committee member)", "dgc"),
+        ("Brown, A. (Publisher)", "pbl"),
+        ("Kowalski, Jan (Degree granting institution)", "dgg"),
+    ],
+)
+def test_a_role_in_parentheses_that_names_a_body_is_the_persons_role(value: str, role: str) -> None:
+    # A review: these roles hold an organisation's word, and had become the person's
+    # affiliation, the role dropped (a thesis's committee member was no longer one).
+    (made,) = agents_of(value)
+    assert (made["type"], made["family_name"], made["role"]) == (
+        "personal",
+        value.split(",")[0],
+        role,
+    )
+    assert "affiliations" not in made
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "United States, Congress (Senate Committee on Finance)",
+        "Ohio, Senate (Committee on Finance)",
+        "United States, Navy (Bureau of Ships)",
+        "Massachusetts, General Court (Joint Committee on Education)",
+    ],
+)
+def test_a_jurisdictions_heading_with_a_body_in_parentheses_is_a_body(value: str) -> None:
+    # A review: a heading's part after the comma had been read as a given name, and the
+    # heading as a person, family name "United States", with the committee as affiliation.
+    (made,) = agents_of(value)
+    assert made == {"type": "organizational", "name": value}

@@ -25,6 +25,7 @@ from ir_ingest.crosswalk.organisations import (
     is_common_noun,
     is_ensemble,
     is_organisation,
+    names_a_subdivision,
 )
 from ir_ingest.crosswalk.person_parts import name_before_trailers, person_parts
 from ir_ingest.crosswalk.placeholders import is_provenance
@@ -38,7 +39,14 @@ _COMMA_QUALIFIER = re.compile(r"\s+\([^()]*,[^()]*\)$")
 # A person's name written "Family, Given", then something in parentheses.  The given name
 # ends at a character no space follows, and no run of spaces is matched from more than one
 # place: a lazy given name before "\s+" had tried the run before a "(" from each of its spaces.
-_AFFILIATION_AFTER = re.compile(r"^(?P<person>[^,()]+,[^,()]*[^,()\s])\s++\((?P<body>[^()]++)\)$")
+_AFFILIATION_AFTER = re.compile(
+    r"^(?P<person>[^,()]+,(?P<given>[^,()]*[^,()\s]))\s++\((?P<body>[^()]++)\)$"
+)
+# What a person is in a body, not the body: "(Committee chair)", a thesis's role the relators
+# table does not know, "(Head of Department)", "(Chair, Department of History)".
+_FUNCTIONS = frozenset(
+    ("member", "chair", "co-chair", "chairman", "chairwoman", "chairperson", "head", "dean")
+)
 # An ORCID iD after a person's name, bare or as its URL, perhaps labelled, perhaps in brackets:
 # "Smith, J. R. (0000-0002-1825-0097)", "Roe, Ann https://orcid.org/0000-…", "Roe, Ann, ORCID: …".
 # Searched over every name: it begins only where a run of separators begins, and takes the run
@@ -166,15 +174,34 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
 
 def _affiliated_person(name: str) -> dict[str, Any] | None:
     """``Family, Given (Affiliation)``: the person, whose affiliation the organisation in
-    parentheses is (the whole string, which holds "University", had been an organisation)."""
+    parentheses is (the whole string, which holds "University", had been an organisation).
+
+    Not a role in parentheses, though it names a body's part ("Taylor, Ann (Committee
+    member)": dgc; "Brown, A. (Publisher)": pbl), nor a heading of a jurisdiction's part in a
+    person's shape ("United States, Congress (Senate Committee on Finance)": a body's).
+    """
     found = _AFFILIATION_AFTER.match(name)
-    if found is None or not is_organisation(found["body"]) or is_organisation(found["person"]):
+    if (
+        found is None
+        or not is_organisation(found["body"])
+        or without_role(name)[1] is not None
+        or _a_function(found["body"])
+        or is_organisation(found["person"])
+        or names_a_subdivision(found["given"])
+    ):
         return None
     made = _agent(found["person"], organisation_test=True)
     if made["type"] != "personal" or "role" in made:
         return None
     made["name"], made["affiliations"] = name, [{"name": found["body"]}]
     return made
+
+
+def _a_function(body: str) -> bool:
+    """Does a body's name in parentheses begin or end with a person's function in it (see
+    :data:`_FUNCTIONS`)?"""
+    words = body.lower().replace(",", " ").split()
+    return not _FUNCTIONS.isdisjoint(words[:1] + words[-1:])
 
 
 def _orcid(text: str) -> str | None:

@@ -122,6 +122,24 @@ def has_weak_word(name: str) -> bool:
     return bool(_weak_positions(_bare_words(name)))
 
 
+def names_a_subdivision(given: str) -> bool:
+    """Does what follows the comma of ``Family, Given`` name a part of a body, not a person's
+    given name: "United States, Congress", "Ohio, Senate", "United States, Navy"?
+
+    Library of Congress headings name a jurisdiction's parts so ("United States. Congress"),
+    and with a comma for the full stop they have a person's shape.  A word organisations share
+    with surnames, which no given name is ("Abbey" is one), or one of a state's forces and
+    offices (:data:`_SUBDIVISION_WORDS`).
+    """
+    return not _SUBDIVISION_WORDS.isdisjoint(_bare_words(given))
+
+
+# The weak organisation words less "abbey" (a given name too), and a state's forces and offices.
+_SUBDIVISION_WORDS = (_WEAK_ORGANISATION_WORDS - {"abbey"}) | frozenset(
+    ("army", "navy", "force", "corps", "guard", "president", "governor", "treasury")
+)
+
+
 def _weak_positions(bare: list[str]) -> list[int]:
     """Where the words of a name (:func:`_bare_words`) are weak organisation words, but not one
     after a particle (:data:`.name_order.PARTICLE`) after a first word: such a particle begins
