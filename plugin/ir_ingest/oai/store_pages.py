@@ -98,9 +98,11 @@ def _window_pages(client: OAIClient, options: HarvestOptions, state: WindowState
 #: Pages sent to the crosswalk process and not answered yet from which this process, rather
 #: than wait for it, crosswalks the pages that come itself.  Pages come quicker than one
 #: process crosswalks them where windows are fetched in parallel, and this one, which only
-#: stores them, has time to spare: 4 windows of 50,000 records (bench/harvest.py, 20 ms a page)
-#: took 5.1-5.7 s with 6 here (it took 14-18% of the pages), 6.2-6.5 s without; with 2 it took
-#: 42% of them, and 6.5-6.8 s, as the crosswalk process then waited for it.
+#: stores them, has time to spare.  4 windows of 50,000 records (bench/harvest.py, 20 ms a
+#: page): with test suites running beside it, 5.1-5.7 s with 6 here (it took 14-18% of the
+#: pages), 6.2 s without; with 2 it took 42% of them and 6.4-7.2 s, the crosswalk process then
+#: waiting for it.  On a quiet machine 1-2% (5.68 and 6.72 s against 5.76 and 6.81 s): both
+#: cores are then 87-89% busy without it, the endpoint's process taking its share.
 _BEHIND = 6
 #: Pages processed, or sent to be, and not committed yet, after which the first is committed
 #: even where that waits for the crosswalk process.
