@@ -143,6 +143,8 @@ def test_a_display_form_alone_is_parsed() -> None:
         "City of Lansing",
         "City Planning Division",
         "Universitat de Barcelona, Facultat de Biologia",
+        "Universidad de Chile, Facultad de Medicina",
+        "Uniwersytet Jagielloński",
         # A Zenodo creator that had been a person, family "Survey" (a review).
         "International Journal of Computer Science and Engineering Survey (IJCSES)",
         # A mapping agency, a map's maker in Rumsey's oai_dc, had been a person "Survey of" + place.
@@ -591,6 +593,17 @@ def test_a_long_hostile_name_is_read_in_one_pass() -> None:
             "MIT Media Lab, Massachusetts Institute of Technology",
         ),
         ("Smith, Abbey (University of Sydney)", "Smith", "Abbey", "University of Sydney"),
+        # A university in Spanish, Portuguese, Polish or Czech had been no organisation: the
+        # parentheses stayed in the given name.
+        (
+            "García Márquez, Gabriel (Universidad Nacional de Colombia)",
+            "García Márquez",
+            "Gabriel",
+            "Universidad Nacional de Colombia",
+        ),
+        ("Souza, Ana (Universidade de São Paulo)", "Souza", "Ana", "Universidade de São Paulo"),
+        ("Nowak, Jan (Uniwersytet Warszawski)", "Nowak", "Jan", "Uniwersytet Warszawski"),
+        ("Novák, Petr (Univerzita Karlova)", "Novák", "Petr", "Univerzita Karlova"),
     ],
 )
 def test_an_organisation_in_parentheses_after_a_persons_name_is_the_affiliation(

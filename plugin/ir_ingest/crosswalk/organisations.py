@@ -21,6 +21,9 @@ _ENSEMBLE_WORDS = re.compile(rf"\b({_ENSEMBLE_PATTERN})\b", re.IGNORECASE)
 # Written in lower case (see _ASCII_ORGANISATION_WORDS).
 _ORGANISATION_PATTERN = (
     r"\b(institute|institut|institution|university|universit\w*|college|school|academy|"
+    # The same in Spanish and Portuguese, Polish, Czech and Slovak ("García Márquez, Gabriel
+    # (Universidad Nacional de Colombia)" had kept the parentheses in its given name).
+    r"universidad\w*|uniwersytet\w*|univerzit\w*|"
     r"centre|center|department|ministry|agency|authority|government|commission|"
     r"committee|council|association|society|federation|foundation|organi[sz]ation|"
     r"consortium|laboratory|laboratories|museum|archives|hospital|publishers?|publishing|"
