@@ -26,6 +26,7 @@ from tests.oai.scripted import page, record, scripted
 
 if TYPE_CHECKING:
     from lxml import etree
+    from typer.testing import Result
 
 DC = "http://purl.org/dc/elements/1.1/"
 
@@ -804,16 +805,25 @@ _TRAPPED = (
 )
 
 
+def _each_command_on(record_xml: str, db: str, tmp_path: Path) -> list[Result]:
+    """What harvest, crosswalk --explain, import and report say of a page holding one record:
+    each command whose text output names a harvested record."""
+    document = tmp_path / "page.xml"
+    document.write_bytes(page("ListRecords", [record_xml]))
+    with serve_in_background(scripted(lambda _: page("ListRecords", [record_xml]))) as url:
+        harvested = runner.invoke(app, ["--db", db, "harvest", url, "--prefix", "oai_dc"])
+    return [
+        harvested,
+        runner.invoke(app, ["crosswalk", str(document), "--explain"]),
+        runner.invoke(app, ["--db", db, "import", str(document)]),
+        runner.invoke(app, ["--db", db, "report", "1"]),
+    ]
+
+
 def test_harvested_text_reaches_the_terminal_shown_not_obeyed(db: str, tmp_path: Path) -> None:
     """C1 controls and bidi overrides in an identifier, a title or a value an issue quotes
     had reached the terminal raw, each command's text output alike."""
-    document = tmp_path / "traps.xml"
-    document.write_bytes(page("ListRecords", [_TRAPPED]))
-    with serve_in_background(scripted(lambda _: page("ListRecords", [_TRAPPED]))) as url:
-        harvested = runner.invoke(app, ["--db", db, "harvest", url, "--prefix", "oai_dc"])
-    explained = runner.invoke(app, ["crosswalk", str(document), "--explain"])
-    imported = runner.invoke(app, ["--db", db, "import", str(document)])
-    report = runner.invoke(app, ["--db", db, "report", "1"])
+    harvested, explained, imported, report = _each_command_on(_TRAPPED, db, tmp_path)
     for result in (harvested, explained, imported, report):
         assert result.exit_code == 0, result.output
         shown = result.stdout + result.stderr
@@ -838,14 +848,7 @@ def test_a_line_break_in_a_harvested_identifier_makes_no_line_of_its_own(
 ) -> None:
     """A security review: an identifier's line break had printed the rest of it as a line of
     the tool's own ("Run 9 completed: 0 records"), in each command that names the record."""
-    document = tmp_path / "forged.xml"
-    document.write_bytes(page("ListRecords", [_FORGED]))
-    with serve_in_background(scripted(lambda _: page("ListRecords", [_FORGED]))) as url:
-        harvested = runner.invoke(app, ["--db", db, "harvest", url, "--prefix", "oai_dc"])
-    explained = runner.invoke(app, ["crosswalk", str(document), "--explain"])
-    imported = runner.invoke(app, ["--db", db, "import", str(document)])
-    report = runner.invoke(app, ["--db", db, "report", "1"])
-    for result in (harvested, explained, imported, report):
+    for result in _each_command_on(_FORGED, db, tmp_path):
         assert result.exit_code == 0, result.output
         lines = (result.stdout + result.stderr).splitlines()
         assert not [line for line in lines if line.startswith("Run 9")], result.output
