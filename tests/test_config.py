@@ -359,16 +359,3 @@ def test_a_value_in_the_wrong_place_is_quoted_without_its_credentials(
         load_config(_write(tmp_path, text))
     assert "s3" not in str(caught.value)
     assert "***" in str(caught.value)
-
-
-def test_a_url_with_an_at_in_its_path_or_query_is_quoted_and_named_as_written(
-    tmp_path: Path,
-) -> None:
-    # A review: an "@" after the authority had been read as a user part's end, the host
-    # masked ("got ['https://***@x.org']") and the repository name refused for credentials.
-    for url in ("https://h.example/oai?contact=me@x.org", "https://h.example/@lab/oai"):
-        with pytest.raises(ConfigError) as caught:
-            load_config(_write(tmp_path, f'[sources.a]\nurl = ["{url}"]\n'))
-        assert f"got ['{url}']" in str(caught.value)
-        text = f'[sources.a]\nurl = "https://h.example/oai"\nrepository = "{url}"\n'
-        assert load_config(_write(tmp_path, text)).sources["a"].repository == url

@@ -25,9 +25,6 @@ from ir_ingest.secrets import (
         ("https://u:p@host.example:8443/oai?x=1", "https://host.example:8443/oai?x=1"),
         ("http://u:p@[::1]:8080/oai", "http://[::1]:8080/oai"),
         ("http://host/oai?x=a@b", "http://host/oai?x=a@b"),
-        # A review: an "@" in the query of a URL with no path had been refused as unreadable.
-        ("https://h.example?contact=me@x.org", "https://h.example?contact=me@x.org"),
-        ("https://[::1]#me@x.org", "https://[::1]#me@x.org"),
         ("http://host/oai", "http://host/oai"),
         ("http://host/oai?apikey=s3cret&set=a", "http://host/oai?apikey=***&set=a"),
     ],
@@ -74,8 +71,6 @@ def test_a_url_shown_for_its_credentials_shows_where_they_are() -> None:
         "https://user:pa?ss@host/oai",  # "?" ends the authority at "user:pa"
         "http://u:p]@[::1/oai",  # splits, but the host left after the password does not
         "https://[::1]@[x]/oai",  # "[x]" is no IP address
-        "https://us?er:pa@host/oai",  # "?" ends the authority at "us"; "pa" after a ":"
-        "https://user:1234#5@host/oai",  # a password of digits, or a port?
     ],
 )
 def test_a_url_whose_host_cannot_be_read_is_refused_not_a_crash(url: str) -> None:
@@ -176,42 +171,22 @@ def test_the_basic_credential_quoted_back_is_masked() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "shown"),
+    "text",
     [
-        # A review: an "@" in the path or query had been taken for a user part's end, and
-        # the host masked with it ("https://***@x.org").
-        ("'https://h/oai?contact=me@x.org'", "'https://h/oai?contact=me@x.org'"),
-        ("'https://h/@lab/oai'", "'https://h/@lab/oai'"),
-        ("'https://h:8080/@lab/oai'", "'https://h:8080/@lab/oai'"),
-        ("'https://u:s3cret@h/oai?contact=me@x.org'", "'https://***@h/oai?contact=me@x.org'"),
-        # A password with an unencoded "@", or "/" (the authority is no host and port: a user
-        # part cut short), is masked still.
-        ("'https://u:s3@cret@h/oai'", "'https://***@h/oai'"),
-        ("['https://u:s3/cret@h/oai?contact=me@x.org']", "['https://***@h/oai?contact=me@x.org']"),
-        ("'https://u:s3/c@ret@h/oai'", "'https://***@h/oai'"),
-        ("'https://u:/s3cret@h/oai'", "'https://***@h/oai'"),
+        "'https://a.example/oai,https://u:s3cret@h.example/oai'",
+        "Location: https://l.example/?next=https://u:s3cret@h.example/oai",
+        "x;https://u:s3cret@h.example/oai",
     ],
 )
-def test_a_urls_user_part_is_masked_inside_its_authority_only(text: str, shown: str) -> None:
-    assert masked(text) == shown
+def test_a_password_in_a_url_after_another_url_is_masked(text: str) -> None:
+    # A review: masking read only the first URL of a run of text, so one glued to it or in
+    # its query kept its password (and a --repository holding one was taken).
+    assert "s3cret" not in masked(text)
 
 
-def test_a_proxy_user_name_is_masked_only_before_its_password_or_at() -> None:
-    # A review: a proxy user "proxy" had been masked in every word of the message.
-    said = (
-        "(Caused by ProxyError('Unable to connect to proxy', NewConnectionError(...)))"
-        " via http://proxy:Pw0rd@proxy.example:3128 and http://proxy@proxy.example:3128,"
-        " mail bob@x.org, Proxy-Authorization: Basic cHJveHk6UHcwcmQ="
-    )
-    proxies = ["http://proxy:Pw0rd@proxy.example:3128", "http://proxy@proxy.example:3128"]
-    assert scrubbed(said, "http://h/oai", "http://h/oai", proxies) == (
-        "(Caused by ProxyError('Unable to connect to proxy', NewConnectionError(...)))"
-        " via http://***@proxy.example:3128 and http://***@proxy.example:3128,"
-        " mail bob@x.org, Proxy-Authorization: Basic ***"
-    )
-    # A password cut short by its "/", as urllib3 and urlsplit quote it: masked in each piece.
-    cut = "http://puser:Pr0xy/Pass@127.0.0.1:9"
-    quoted = "'puser:Pr0xy' is not a valid host or port; as 'Pr0xy'; path /Pass@127.0.0.1:9"
-    assert scrubbed(quoted, "http://h/oai", "http://h/oai", [cut]) == (
-        "'***' is not a valid host or port; as '***'; path /***@127.0.0.1:9"
-    )
+def test_a_user_part_without_a_password_is_masked_wherever_it_appears() -> None:
+    # A token sent as the user name (https://TOKEN@host/oai) is what Basic sends: a review
+    # found it shown when a message quoted it without its "@".
+    url = "https://ghp_ABCDEFsecrettoken@h.example/oai"
+    said = scrubbed("401 ghp_ABCDEFsecrettoken rejected", url, public_url(url))
+    assert "ghp_ABCDEFsecrettoken" not in said

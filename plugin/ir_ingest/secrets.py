@@ -40,13 +40,9 @@ CREDENTIALS_IN_A_NAME = (
 )
 
 
-#: A URL in free text: its scheme, and the rest of it to white space or a quote.
-_URL_IN_TEXT = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)([^\s'\"]*)")
-#: What ends a URL's authority (RFC 3986 §3.2).
-_AUTHORITY_END = re.compile(r"[/?#]")
-#: A user part cut short by an unencoded "/", "?" or "#" in its password (``u:pa/ss@h/oai``):
-#: to its first "@", and on to the last "@" before the next "/", "?" or "#".
-_CUT_USER_PART = re.compile(r"[^@]*@(?:[^/?#@]*@)*")
+#: A URL's scheme and user part in free text, to the last "@" before white space or a quote
+#: (a password may hold an unencoded "/" or "@").
+_USER_PART = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^\s'\"]*@")
 #: A query parameter in free text, its value ending before white space or a quote.
 _PARAMETER_IN_TEXT = re.compile(r"([?&])([^=&#\s'\"]*)=([^&#\s'\"]*)")
 
@@ -55,29 +51,10 @@ def masked(text: str) -> str:
     """``text`` with the user part of every URL in it and the values of credential
     parameters masked: for a value a message quotes, which may be a URL given in the wrong
     place (``url_env = "https://user:pass@host/oai"``)."""
-    text = _URL_IN_TEXT.sub(_without_user_part, text)
+    text = _USER_PART.sub(rf"\1{MASK}@", text)
     return _PARAMETER_IN_TEXT.sub(
         lambda m: f"{m[1]}{m[2]}={MASK}" if is_secret_name(m[2]) else m[0], text
     )
-
-
-def _without_user_part(url: re.Match[str]) -> str:
-    """A URL found in free text with its user part masked: the ``user[:password]@`` in its
-    authority, so that an "@" in its path or query (``?contact=me@x.org``) is no user part.
-
-    An authority that is no host and port (``u:pa`` of ``https://u:pa/ss@h/oai``) is read
-    as a user part cut short by a "/", "?" or "#" in its password when an "@" follows: the
-    password is not shown, as :func:`public_url` refuses such a URL rather than show it.
-    """
-    scheme, rest = url[1], url[2]
-    authority = _AUTHORITY_END.split(rest, maxsplit=1)[0]
-    if "@" in authority:
-        return f"{scheme}{MASK}@{rest[authority.rindex('@') + 1 :]}"
-    cut = _CUT_USER_PART.match(rest)
-    # "h:" is a host and an empty port to urlsplit, and "u:" a user name before a password.
-    if cut and (authority.endswith(":") or _readable(f"//{authority}") is None):
-        return f"{scheme}{MASK}@{rest[cut.end() :]}"
-    return url[0]
 
 
 def shown_value(value: object) -> str:
@@ -106,73 +83,41 @@ def scrubbed(message: str, secret_url: str, shown_url: str, proxies: Iterable[st
     masked wherever they appear: an endpoint's error text may quote the request
     (``badArgument … request was apikey=…&verb=ListRecords``), as may a library's.
 
-    The credentials of the ``proxies`` URLs the request went through are masked too, read
-    as :func:`_user_part_secrets` reads a user part.
+    The credentials of the ``proxies`` URLs the request went through are masked too, and so
+    is all of the user part of one written so that it cannot be read (urllib3 quotes what it
+    read of ``http://u:pa/ss@proxy``: ``'u:pa'``).
     """
     message = message.replace(secret_url, shown_url)
-    user_parts = [urlsplit(secret_url).netloc.rpartition("@")[0]]
-    user_parts += [proxy.partition("://")[2].rpartition("@")[0] for proxy in proxies]
-    secrets, names = query_secrets(secret_url), set()
-    for written in filter(None, user_parts):
-        more_secrets, more_names = _user_part_secrets(written)
-        secrets |= more_secrets
-        names |= more_names
+    userinfo = urlsplit(secret_url).netloc.rpartition("@")[0]
+    secrets = {userinfo, userinfo.partition(":")[2], *query_secrets(secret_url)}
+    for proxy in proxies:
+        written = proxy.partition("://")[2].rpartition("@")[0]
+        secrets |= {written, *re.split(r"[:/?#]", written)}
+    secrets -= {""}
+    # As written, and as quoted back: decoded (an endpoint's message quotes the request it
+    # read, abc== for abc%3D%3D), or encoded again its own way (%2F, %20, %3d).
+    decoded = {form for s in secrets for form in (s, unquote(s), unquote_plus(s))}
+    forms = {form for d in decoded for form in (d, *(code(d) for code in _ENCODINGS))} - {""}
     # HTTP Basic sends the user part decoded, in base64, which a message may quote back.
-    secret_forms = _forms(secrets) | {_basic(written) for written in user_parts if written}
-    choices = [(form, _as_value(form)) for form in secret_forms]
-    # A user name is masked at a user part's start, before its "@" (not in "bob@x.org").
-    choices += [(f"{n}@", rf"(?<![\w.~%+-]){re.escape(n)}(?=@)") for n in _forms(names)]
-    if not choices:
+    forms |= {_basic(unquote(userinfo))} if ":" in userinfo else set()
+    if not forms:
         return message
-    choices.sort(key=lambda choice: len(choice[0]), reverse=True)  # the longest form first
-    pattern = re.compile("|".join(choice for _, choice in choices), flags=re.IGNORECASE)
+    # A short secret (a password "x", a key "5") is masked only where a value begins (after
+    # "=" or ":"): masked as free text, it garbled every "x" and "5" of the message.
+    choices = [
+        re.escape(f) if len(f) >= _FREE_TEXT else f"(?<=[=:]){re.escape(f)}(?![0-9A-Za-z])"
+        for f in sorted(forms, key=len, reverse=True)  # the longest form first
+    ]
+    pattern = re.compile("|".join(choices), flags=re.IGNORECASE)
     # The URL just made safe is left whole: a secret "repo" had masked "repo.example.org".
     return shown_url.join(pattern.sub(MASK, piece) for piece in message.split(shown_url))
-
-
-def _user_part_secrets(written: str) -> tuple[set[str], set[str]]:
-    """What of a URL's user part (``user:password`` as written) a message must not show: the
-    secrets, masked wherever they appear, and the names, masked only before an "@".
-
-    The password is a secret, and so is the user part with it, whole or as far as a parser
-    read it: urllib3 quotes ``'u:pa'`` of ``http://u:pa/ss@proxy``, urlsplit the port
-    ``'pa'``, and ``ss@proxy`` is read as the path.  A user name alone is no secret: masked
-    wherever it appeared, a proxy user "proxy" had turned "ProxyError('Unable to connect to
-    proxy'" into "***Error('Unable to connect to ***'" (a review).
-    """
-    user, colon, password = written.partition(":")
-    head, *tail = _AUTHORITY_END.split(written, maxsplit=1)
-    secrets = {written, password, _AUTHORITY_END.split(password, maxsplit=1)[0]} if colon else set()
-    if ":" in head:
-        secrets.add(head)
-    names = set(tail) if colon else {user, *tail}
-    return secrets - {""}, names - {""}
-
-
-def _forms(secrets: set[str]) -> set[str]:
-    """``secrets`` as written, and as quoted back: decoded (an endpoint's message quotes the
-    request it read, abc== for abc%3D%3D), or encoded again its own way (%2F, %20, %3d)."""
-    decoded = {form for s in secrets for form in (s, unquote(s), unquote_plus(s))}
-    return {form for d in decoded for form in (d, *(code(d) for code in _ENCODINGS))} - {""}
-
-
-def _as_value(form: str) -> str:
-    """The pattern masking ``form``: a short secret (a password "x", a key "5") only where a
-    value begins (after "=" or ":"), where as free text it garbled every "x" and "5"."""
-    return (
-        re.escape(form)
-        if len(form) >= _FREE_TEXT
-        else rf"(?<=[=:]){re.escape(form)}(?![0-9A-Za-z])"
-    )
 
 
 _ENCODINGS = (lambda s: quote(s, safe=""), quote, quote_plus)
 
 
-def _basic(written: str) -> str:
-    """A URL's user part (``user:password`` as written) as HTTP Basic sends it (RFC 7617 §2),
-    as requests encodes it: decoded, with an empty password after a user name alone."""
-    userinfo = unquote(written if ":" in written else f"{written}:")
+def _basic(userinfo: str) -> str:
+    """``user:password`` as HTTP Basic sends it (RFC 7617 §2), as requests encodes it."""
     return base64.b64encode(userinfo.encode("latin-1", "replace")).decode("ascii")
 
 
@@ -269,16 +214,10 @@ def public_url(url: str) -> str:
     IPv6 brackets and port stay as written.  Raises :class:`ConfigError` for a URL whose
     authority cannot be told apart, rather than show a password: in
     ``https://user:pa?ss@host/oai`` the unencoded ``?`` ends the authority at ``user:pa``.
-    An "@" in the query or fragment of a host with no port (``https://h?contact=me@x.org``)
-    is no user part: no ``:`` before it that a password follows.
     """
     authority = url.partition("//")[2].partition("/")[0]
     parts = _readable(url)
-    if parts is None:
-        raise _unreadable(url)
-    # A ":" outside an IPv6 address's brackets, before an "@" that "?" or "#" kept out of the
-    # authority, may begin a password (a port cannot be told from a password of digits).
-    if "@" in authority and "@" not in parts.netloc and ":" in authority.rpartition("]")[2]:
+    if parts is None or ("@" in authority and "@" not in parts.netloc):
         raise _unreadable(url)
     if "@" in parts.netloc:
         url = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))

@@ -164,20 +164,6 @@ def test_records_are_kept_under_the_named_repository(
         assert store.counts()["records"] == 36
 
 
-def test_a_repository_name_with_an_at_in_its_path_or_query_is_taken(
-    db: str, oai_endpoint: str
-) -> None:
-    # A review: an "@" after the authority had been read as a user part's end, and
-    # "--repository https://h/@lab/oai" refused as holding credentials.
-    names = {"https://h.example/@lab/oai", "https://h.example/oai?contact=me@x.org"}
-    for name in sorted(names):
-        args = ["--db", db, "harvest", oai_endpoint, "--prefix", "oai_dc", "--repository", name]
-        result = runner.invoke(app, args)
-        assert result.exit_code == 0, result.output
-    with closing(Store(db)) as store:
-        assert {record.source.repository for record in store.iter_records()} == names
-
-
 #: The endpoint the seed chapter's saved GetRecord response names (its records' repository).
 _SEED_ENDPOINT = "https://research.example.ac.uk/ws/oai"
 

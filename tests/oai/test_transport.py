@@ -409,19 +409,3 @@ def test_the_proxy_s_credentials_are_never_shown(
         Transport("http://oai.example.invalid/oai", FAST).get({"verb": "Identify"})
     for secret in ("Pr0xy", "Pass", "puser"):
         assert secret not in str(caught.value)
-
-
-def test_a_proxy_user_name_is_not_masked_in_the_words_it_is_in(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # A review: a proxy user "proxy" had been masked wherever "proxy" was written, the
-    # proxy's host too ("Failed to parse: http://***@***.invalid:99999").
-    for name in ("no_proxy", "NO_PROXY", "http_proxy", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    for proxy in ("http://proxy:Pw0rd@proxy.invalid:99999", "http://proxy@proxy.invalid:99999"):
-        monkeypatch.setenv("HTTP_PROXY", proxy)
-        with pytest.raises(HarvestError) as caught:
-            Transport("http://oai.example.invalid/oai", FAST).get({"verb": "Identify"})
-        assert str(caught.value).endswith(
-            "InvalidURL: Failed to parse: http://***@proxy.invalid:99999"
-        ), proxy
