@@ -604,6 +604,20 @@ def test_a_long_hostile_name_is_read_in_one_pass() -> None:
         ("Souza, Ana (Universidade de São Paulo)", "Souza", "Ana", "Universidade de São Paulo"),
         ("Nowak, Jan (Uniwersytet Warszawski)", "Nowak", "Jan", "Uniwersytet Warszawski"),
         ("Novák, Petr (Univerzita Karlova)", "Novák", "Petr", "Univerzita Karlova"),
+        # A given name that is a body's word too (a review: these had become bodies, read
+        # as a jurisdiction's heading).
+        ("Terrell, Mary Church (Howard University)", "Terrell", "Mary Church", "Howard University"),
+        ("Smith, John Court (University of Leeds)", "Smith", "John Court", "University of Leeds"),
+        ("Dupont, Jean Bureau (Université Laval)", "Dupont", "Jean Bureau", "Université Laval"),
+        # A post before the body: the body is the affiliation (a review: a body, as before).
+        ("Smith, Jane (Dean, School of Law)", "Smith", "Jane", "School of Law"),
+        (
+            "Roe, Ann (Head, Department of History, University of Kestrelford)",
+            "Roe",
+            "Ann",
+            "Department of History, University of Kestrelford",
+        ),
+        ("Doe, Jo (Member, Royal Society)", "Doe", "Jo", "Royal Society"),
     ],
 )
 def test_an_organisation_in_parentheses_after_a_persons_name_is_the_affiliation(
@@ -670,6 +684,8 @@ def test_a_role_in_parentheses_that_names_a_body_is_the_persons_role(value: str,
         "Ohio, Senate (Committee on Finance)",
         "United States, Navy (Bureau of Ships)",
         "Massachusetts, General Court (Joint Committee on Education)",
+        "United States, Coast Guard (Office of Boating Safety)",
+        "Kestrelland, Supreme Court (Committee on Rules)",
     ],
 )
 def test_a_jurisdictions_heading_with_a_body_in_parentheses_is_a_body(value: str) -> None:

@@ -185,16 +185,29 @@ def _affiliated_person(name: str) -> dict[str, Any] | None:
         found is None
         or not is_organisation(found["body"])
         or without_role(name)[1] is not None
-        or _a_function(found["body"])
         or is_organisation(found["person"])
         or names_a_subdivision(found["given"])
     ):
         return None
+    body = _without_function(found["body"])
+    if body is None:
+        return None
     made = _agent(found["person"], organisation_test=True)
     if made["type"] != "personal" or "role" in made:
         return None
-    made["name"], made["affiliations"] = name, [{"name": found["body"]}]
+    made["name"], made["affiliations"] = name, [{"name": body}]
     return made
+
+
+def _without_function(body: str) -> str | None:
+    """The organisation a body's name in parentheses names: itself; or, after a person's
+    function in it, what follows the comma ("Dean, School of Law": "School of Law"); or
+    ``None``, the function alone ("Committee chair", "Head of Department")."""
+    if not _a_function(body):
+        return body
+    _, comma, rest = body.partition(",")
+    rest = rest.strip()
+    return rest if comma and is_organisation(rest) and not _a_function(rest) else None
 
 
 def _a_function(body: str) -> bool:

@@ -130,17 +130,28 @@ def names_a_subdivision(given: str) -> bool:
     given name: "United States, Congress", "Ohio, Senate", "United States, Navy"?
 
     Library of Congress headings name a jurisdiction's parts so ("United States. Congress"),
-    and with a comma for the full stop they have a person's shape.  A word organisations share
-    with surnames, which no given name is ("Abbey" is one), or one of a state's forces and
-    offices (:data:`_SUBDIVISION_WORDS`).
+    and with a comma for the full stop they have a person's shape.  It begins with a word
+    organisations share with surnames, which no given name is ("Abbey" is one), or one of a
+    state's forces and offices (:data:`_SUBDIVISION_WORDS`); or it is one after words that
+    qualify such a part ("General Court", "Coast Guard").  Not one of them after a given name:
+    "Mary Church", "John Court" and "Jean Bureau" are persons.
     """
-    return not _SUBDIVISION_WORDS.isdisjoint(_bare_words(given))
+    words = _bare_words(given)
+    return bool(words) and (
+        words[0] in _SUBDIVISION_WORDS
+        or (words[-1] in _SUBDIVISION_WORDS and _SUBDIVISION_QUALIFIERS.issuperset(words[:-1]))
+    )
 
 
 # The weak organisation words less "abbey" (a given name too), and a state's forces and offices.
 _SUBDIVISION_WORDS = (_WEAK_ORGANISATION_WORDS - {"abbey"}) | frozenset(
     ("army", "navy", "force", "corps", "guard", "president", "governor", "treasury")
 )
+# Words before one of those in the name of a state's part: "Supreme Court", "Air Force".
+_SUBDIVISION_QUALIFIERS = frozenset(
+    ("general", "supreme", "high", "district", "circuit", "federal", "national", "state",
+     "coast", "air", "marine", "royal", "naval", "post", "foreign", "home", "war")
+)  # fmt: skip
 
 
 def _weak_positions(bare: list[str]) -> list[int]:
