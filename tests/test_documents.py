@@ -121,10 +121,21 @@ def test_a_saved_oai_error_response_says_what_the_endpoint_said(tmp_path: Path) 
     with pytest.raises(XMLError, match="error response: idDoesNotExist: No such record") as caught:
         read_file(answer)
     assert caught.value.code == "oai.error_response"
-    answer.write_text(f'<OAI-PMH xmlns="{OAI}"><error code="noRecordsMatch"/></OAI-PMH>', "utf-8")
+    # An error that says nothing more ends in its code (it had ended in "noRecordsMatch: ").
+    answer.write_text(f'<OAI-PMH xmlns="{OAI}"><error code="badArgument"/></OAI-PMH>', "utf-8")
     with pytest.raises(XMLError) as caught:
         read_file(answer)
-    assert str(caught.value).endswith("the document is an OAI-PMH error response: noRecordsMatch")
+    assert str(caught.value).endswith("the document is an OAI-PMH error response: badArgument")
+
+
+@pytest.mark.parametrize("code", ["noRecordsMatch", " NoRecordsMatch"])
+def test_a_saved_norecordsmatch_answer_is_an_empty_result(tmp_path: Path, code: str) -> None:
+    """As a harvest reads it (§3.6), with its code written as the harvest accepts it: it had
+    been refused as an error response."""
+    answer = tmp_path / "empty.xml"
+    answer.write_text(f'<OAI-PMH xmlns="{OAI}"><error code="{code}"/></OAI-PMH>', "utf-8")
+    assert read_file(answer) == []
+    assert process_file(answer) == []
 
 
 @pytest.mark.parametrize(

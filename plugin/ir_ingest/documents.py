@@ -43,7 +43,9 @@ def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
     Raises :class:`~ir_ingest.errors.XMLError` or :class:`~ir_ingest.errors.CrosswalkError`,
     naming the file, when it cannot be read or its format is unknown.  The endpoint named in an
     OAI-PMH response's ``<request>`` element becomes the repository, so a record imported from a
-    saved GetRecord response has the same id as the one harvested from that endpoint.
+    saved GetRecord response has the same id as the one harvested from that endpoint.  An
+    OAI-PMH ``noRecordsMatch`` answer is an empty result, as a harvest reads it: no record
+    (the only document that gives none; any other without records is refused).
     """
     return _read(_file_bytes(path), str(path), prefix)[1]
 
@@ -180,10 +182,14 @@ def _read(
             repository, crosswalk = source.stored_name(), source.crosswalk
         records = xmlsafe.elements(RECORDS(root))
         error = root.find(f"{{{OAI_NS}}}error")
+        if not records and error is not None and _no_records_match(error):
+            # An empty result, as a harvest reads it (§3.6): an archived page of a window
+            # with nothing new had been refused as an error.
+            return parsed, []
         if not records and error is not None:  # a saved error answer (§3.6)
             said = " ".join((error.text or "").split())  # an error is one line
             raise XMLError(
-                # noRecordsMatch often says nothing more: it had ended in "noRecordsMatch: "
+                # An error may say nothing more: it had ended in "noRecordsMatch: "
                 f"the document is an OAI-PMH error response: {error.get('code')}"
                 + (f": {said}" if said else ""),
                 code="oai.error_response",
@@ -223,6 +229,12 @@ def _read(
             )
         ],
     )
+
+
+def _no_records_match(error: etree._Element) -> bool:
+    """Whether an OAI-PMH ``<error>`` is ``noRecordsMatch``, written as the harvest accepts it
+    (" noRecordsMatch", "NoRecordsMatch": :mod:`ir_ingest.oai.client`)."""
+    return (error.get("code") or "").strip().lower() == "norecordsmatch"
 
 
 #: The verbs whose answers hold records (§4): those import and crosswalk read.

@@ -22,7 +22,7 @@ from ir_ingest.schema import checked_in_schema
 from ir_ingest.store import Store
 from tests.cli.conftest import runner, store_counts, titles_only
 from tests.conftest import FIXTURES, SEED_CHAPTER, misspelt_crosswalk
-from tests.oai.scripted import page, record, scripted
+from tests.oai.scripted import error, page, record, scripted
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -327,6 +327,42 @@ def test_import_of_a_url_reads_what_it_answers(db: str, demo_records: list[Provi
     assert f"{url}?verb=Nonsense" in nothing.output
     assert "the document is an OAI-PMH error response: badVerb" in nothing.output
     assert store_counts(db)["records"] == 1
+
+
+def test_an_archived_norecordsmatch_page_imports_nothing_and_says_so(
+    db: str, tmp_path: Path
+) -> None:
+    """A window with nothing new is archived as the endpoint's noRecordsMatch answer, which a
+    harvest reads as an empty result: import had refused it as an "OAI-PMH error response"
+    (exit 1).  Other error answers stay errors."""
+    nothing = scripted(lambda _: error(" NoRecordsMatch", "no records"))  # as the harvest reads
+    with serve_in_background(nothing) as url:
+        harvest = ["--db", db, "harvest", url, "--prefix", "oai_dc", "--archive", f"{tmp_path}/a"]
+        harvested = runner.invoke(app, harvest)
+        listed = runner.invoke(app, ["--db", db, "import", f"{url}?verb=ListRecords"])
+    assert harvested.exit_code == 0, harvested.output
+    [archived] = (tmp_path / "a").rglob("*.xml.gz")
+
+    imported = runner.invoke(app, ["--db", db, "import", str(archived)])
+    crosswalked = runner.invoke(app, ["crosswalk", str(archived)])
+    piped = runner.invoke(app, ["--db", db, "import", "-"], input=archived.read_bytes())
+
+    assert imported.exit_code == 0, imported.output
+    said = f"{archived} is an OAI-PMH noRecordsMatch answer, an empty result"
+    assert imported.output == f"0 records imported: {said}\n"
+    assert piped.exit_code == 0, piped.output
+    assert piped.output.startswith("0 records imported: stdin is an OAI-PMH noRecordsMatch")
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.startswith(f"0 records imported: {url}?verb=ListRecords is an OAI-PMH")
+    assert store_counts(db)["records"] == 0
+    # crosswalk prints a record's JSON: none is an error, said as what the file is.
+    assert crosswalked.exit_code == 1
+    assert crosswalked.output == f"error: no record to crosswalk: {said}\n"
+    refused = tmp_path / "refused.xml"
+    refused.write_bytes(error("badResumptionToken", "expired"))
+    other = runner.invoke(app, ["--db", db, "import", str(refused)])
+    assert other.exit_code == 1
+    assert "OAI-PMH error response: badResumptionToken: expired" in other.output
 
 
 @pytest.mark.parametrize(

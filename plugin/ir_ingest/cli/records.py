@@ -40,6 +40,9 @@ RecordFile = Annotated[
     ),
 ]
 
+#: What a document without records is (:func:`ir_ingest.documents.read_file`), by its name.
+_NO_RECORDS_MATCH = "{} is an OAI-PMH noRecordsMatch answer, an empty result"
+
 #: The name of stdin, as ``FILE`` and as messages call it (a file named "-" is ./-).
 STDIN = "-"
 
@@ -189,6 +192,10 @@ def import_record(
             assert file is not None  # said above
             sources = settings.config().source_at
             entries = _read_document(file, _known_format(prefix), crosswalk, sources)
+            if not entries:
+                # A saved page of a window with nothing new: the harvest's empty result.
+                out.print(f"0 records imported: {_NO_RECORDS_MATCH.format(_named(file))}")
+                return
             with closing(settings.store()) as store:
                 store.save_page(None, entries, None)
     for entry in entries:
@@ -199,6 +206,16 @@ def import_record(
         for issue in entry.issues:
             out.print(f"  {issue.severity.value} {issue.code}: {issue.message}")
     _print_kept_under(entries)
+
+
+def _named(place: str) -> str:
+    """The document ``place`` names, as messages call it: stdin, a URL with its credentials
+    masked (as the fetch names it), or the file."""
+    from ir_ingest.secrets import public_url
+
+    if place == STDIN:
+        return "stdin"
+    return public_url(place.strip()) if is_http_url(place.strip()) else place
 
 
 def _untitled(entry: Entry) -> str:
@@ -357,6 +374,8 @@ def crosswalk_command(
                 "crosswalk reads a file, offline (ir-ingest import fetches a URL and stores it)",
             )
             path, read = str(local), process_file(local, _known_format(prefix), crosswalk)
+        if not read:
+            raise IngestError(f"no record to crosswalk: {_NO_RECORDS_MATCH.format(path)}")
         entries = [e for e in read if not e.harvested.deleted]
         if not entries:
             raise IngestError(f"{path}: the file holds only deleted records")
