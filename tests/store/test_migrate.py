@@ -89,6 +89,77 @@ def test_a_store_made_before_migrations_is_stamped_and_keeps_its_records(tmp_pat
         store.close()
 
 
+def test_every_revision_after_the_baseline_has_its_mark() -> None:
+    # A revision without one would be taken for the one before it, and upgraded again.
+    assert sorted(migrate.MARKS) == sorted(migrate._revisions() - {BASELINE})
+
+
+def _without_version_table(url: str) -> None:
+    """The store at ``url`` with its version table dropped, and a run of its own."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP TABLE {VERSION_TABLE}"))
+        conn.execute(
+            text(
+                'insert into harvest_runs (source_key, repository, metadata_prefix, "full", '
+                "status, started_at, sync_started_at) values ('k', 'r', 'oai_dc', false, "
+                "'completed', '2024-01-01 00:00:00', '2024-01-01 00:00:00')"
+            )
+        )
+    engine.dispose()
+
+
+def _opens_at_head_with_its_run(url: str) -> None:
+    store = Store(url)
+    try:
+        with store.engine.connect() as conn:
+            assert current_revision(conn) == HEAD
+            context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+            assert compare_metadata(context, t.metadata) == []
+            assert conn.execute(text("select count(*) from harvest_runs")).scalar() == 1
+        assert _save(store, _entry("oai:1")) == ["created"]
+    finally:
+        store.close()
+
+
+def test_a_store_whose_version_table_was_dropped_opens_at_its_revision(any_db_url: str) -> None:
+    """Its tables had been stamped with the baseline and upgraded again: "cannot open the
+    store: duplicate column name: crosswalk"."""
+    Store(any_db_url).close()
+    _without_version_table(any_db_url)
+    _opens_at_head_with_its_run(any_db_url)
+
+
+@pytest.mark.parametrize("revision", ["0002", "0003", "0004", "0005", "0006"])
+def test_tables_of_each_revision_without_a_version_table_are_upgraded_from_it(
+    tmp_path: Path, revision: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'lost.sqlite3'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(migrate._config(conn), revision)
+    engine.dispose()
+    _without_version_table(url)
+    _opens_at_head_with_its_run(url)
+
+
+def test_tables_that_fit_no_revision_are_refused_saying_what_to_do(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'mixed.sqlite3'}"
+    Store(url).close()
+    _without_version_table(url)
+    with sqlite3.connect(tmp_path / "mixed.sqlite3") as conn:  # 0004 undone, not what follows
+        conn.execute("create index ix_record_versions_record_id on record_versions (record_id)")
+    with pytest.raises(StoreError) as refused:
+        Store(url)
+    said = str(refused.value)
+    assert "\n" not in said
+    assert f"the store at {url} has no {VERSION_TABLE} table, and its tables fit no " in said
+    assert said.endswith(
+        "(they have the changes of 0002, 0003, 0005, 0006, 0007): restore the "
+        "store from a backup, or start a new one and harvest again"
+    )
+
+
 def test_a_store_a_newer_ir_ingest_wrote_is_refused(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'future.sqlite3'}"
     Store(url).close()

@@ -2,7 +2,8 @@
 
 The schema is versioned with alembic (revisions in ``store/migrations/versions``).  A new store
 is migrated from nothing; a store made before migrations existed (tables, no version table)
-is stamped with the baseline revision, which describes it exactly; a store a newer ir-ingest
+is stamped with the baseline revision, which describes it exactly, and one whose version table
+was lost with the revision its tables show (:data:`MARKS`); a store a newer ir-ingest
 wrote is refused, never written with the wrong schema.  Opening a store that is up to date
 takes two small queries, no lock (it never waits for a harvest's write) and no alembic: its
 import costs every command a fifth of a second, so it is imported only to migrate.  A new
@@ -36,9 +37,11 @@ from ir_ingest.errors import StoreError
 from ir_ingest.store import tables
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from alembic.config import Config
     from alembic.script import ScriptDirectory
-    from sqlalchemy import Connection, Engine
+    from sqlalchemy import Connection, Engine, Inspector
 
 #: The revision this version writes: the newest in ``migrations/versions`` (a test checks).
 HEAD = "0007"
@@ -112,9 +115,49 @@ def _upgrade(conn: Connection, shown_url: str) -> None:
             "upgrade ir-ingest to use it"
         )
     if revision is None and inspect(conn).has_table("records"):
-        command.stamp(config, BASELINE)
+        revision = _schema_revision(conn, shown_url)
+        command.stamp(config, revision)
     if revision != HEAD:
         command.upgrade(config, HEAD)
+
+
+def _columns(found: Inspector, table: str) -> set[str]:
+    return {column["name"] for column in found.get_columns(table)}
+
+
+def _indexes(found: Inspector, table: str) -> set[str | None]:
+    return {index["name"] for index in found.get_indexes(table)}
+
+
+#: What each revision after the baseline leaves in the tables, by which the revision of tables
+#: without a version table is told (a test checks every revision has its mark).
+MARKS: dict[str, Callable[[Inspector], bool]] = {
+    "0002": lambda found: all(
+        "crosswalk" in _columns(found, t) for t in ("records", "harvest_runs")
+    ),
+    "0003": lambda found: "ix_record_versions_run_id" in _indexes(found, "record_versions"),
+    "0004": lambda found: "ix_record_versions_record_id" not in _indexes(found, "record_versions"),
+    "0005": lambda found: {"clock_lag_seconds", "unplanned"} <= _columns(found, "harvest_runs"),
+    "0006": lambda found: "progress_counts" in _columns(found, "harvest_runs"),
+    "0007": lambda found: "ix_rejects_record" in _indexes(found, "rejects"),
+}
+
+
+def _schema_revision(conn: Connection, shown_url: str) -> str:
+    """The revision of tables that have no version table: made before migrations (the
+    baseline), or any later one whose version table was lost (dropped, or a copy of the tables
+    alone).  Each had been stamped with the baseline, and the upgrade failed on the first
+    column added again ("duplicate column name: crosswalk").  Marks that fit no revision
+    (some of a later one's without an earlier one's) are refused: no upgrade would be right."""
+    found = inspect(conn)
+    held = [BASELINE] + [rev for rev in _ordered()[1:] if MARKS[rev](found)]
+    if held != _ordered()[: len(held)]:
+        raise StoreError(
+            f"the store at {shown_url} has no {VERSION_TABLE} table, and its tables fit no "
+            f"schema revision this ir-ingest knows (they have the changes of {', '.join(held[1:])}"
+            "): restore the store from a backup, or start a new one and harvest again"
+        )
+    return held[-1]
 
 
 def _config(conn: Connection | None = None) -> Config:
@@ -140,4 +183,10 @@ def script() -> ScriptDirectory:
 
 @cache
 def _revisions() -> frozenset[str]:
-    return frozenset(rev.revision for rev in script().walk_revisions())
+    return frozenset(_ordered())
+
+
+@cache
+def _ordered() -> list[str]:
+    """The revisions shipped, oldest (:data:`BASELINE`) first."""
+    return [rev.revision for rev in reversed(list(script().walk_revisions()))]
