@@ -35,7 +35,9 @@ def test_report_lists_the_latest_runs_with_how_they_ended(db: str, oai_endpoint:
         ["1", "completed"],
     ]
     assert runs[0].endswith("32  all sources · (reprocess)")
-    assert runs[1].endswith(f"{oai_endpoint} · mods · set a-set"), "no report: no count"
+    # Killed before its first page: 0 records, as its report says (the list had left the
+    # count blank, which says "none counted yet" of a run still going).
+    assert runs[1].endswith(f"  0  {oai_endpoint} · mods · set a-set")
     # Nothing holds its source: it was killed, and the list says so (the store says running).
     assert runs[2].strip().startswith("no process holds its source: stopped without finishing")
     del runs[2]
@@ -284,8 +286,16 @@ def test_a_run_killed_before_its_first_page_has_a_report_of_0_records_saying_why
         killed = store.begin_run("https://repo.example/oai", "oai_dc", "theses")
         with source_lock(store, key):
             held = runner.invoke(app, ["--db", db, "report", str(killed)])
+            held_listed = runner.invoke(app, ["--db", db, "report", "--list"])
     assert held.exit_code == 1
     assert f"run {killed} has no report yet: it is running (just started)" in held.output
+    # The list says as much as the report: none counted yet (blank) while it runs, 0 once
+    # it has ended (it had been blank there too).
+    assert held_listed.output.splitlines()[1].split()[:2] == [str(killed), "running"]
+    assert held_listed.output.splitlines()[1].split()[4] == "https://repo.example/oai"
+    listed = runner.invoke(app, ["--db", db, "report", "--list"]).output.splitlines()[1]
+    assert listed.split()[:2] == [str(killed), "failed"]
+    assert listed.split()[4:6] == ["0", "https://repo.example/oai"]
     result = runner.invoke(app, ["--db", db, "report", str(killed)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -299,5 +309,10 @@ def test_a_run_killed_before_its_first_page_has_a_report_of_0_records_saying_why
     assert result.exit_code == 0, result.output
     shown = json.loads(result.output)
     assert (shown["status"], shown["run_id"], shown["set_spec"]) == ("failed", killed, "theses")
+    marked = runner.invoke(app, ["--db", db, "report", "--list"]).output.splitlines()
+    assert [line.split()[:2] + line.split()[4:5] for line in marked if line[:5].strip()][1:] == [
+        [str(successor), "failed", "0"],  # nothing holds it either
+        [str(killed), "failed", "0"],  # marked failed in the store now
+    ]
     assert shown["error"].startswith("stopped without finishing")
     assert shown["error"].endswith(f"noticed by run {successor}")

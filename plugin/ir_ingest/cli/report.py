@@ -158,10 +158,14 @@ _KILLED = (
 
 
 def _checked(store: Store, run: RunListed) -> RunListed:
-    """``run``, shown as failed if its process is gone (see :func:`_killed`)."""
-    if not _killed(store, run.status, run.metadata_prefix, run.source_key):
-        return run
-    return replace(run, status="failed", error=_KILLED)
+    """``run``, shown as failed if its process is gone (see :func:`_killed`), and with 0
+    records if it ended before it counted any, as its report says (:func:`_loaded`); the
+    list had left the count blank, as it does for a run still going (none counted yet)."""
+    if _killed(store, run.status, run.metadata_prefix, run.source_key):
+        run = replace(run, status="failed", error=_KILLED)
+    if run.records is None and run.status != "running":
+        run = replace(run, records=0)
+    return run
 
 
 def _kind(run: RunShown) -> str:
