@@ -271,6 +271,24 @@ def test_an_archive_that_cannot_be_written_stops_the_run_before_the_page_is_stor
     assert store.counts()["records"] == 0
 
 
+def test_a_link_at_a_pages_temporary_name_is_not_followed(tmp_path: Path) -> None:
+    # A security review: a page was written to its temporary name (a .part beside it) through
+    # a symbolic link put there, over the file the link named.
+    archive = PageArchive(tmp_path / "archive", REPO, "oai_dc", None)
+    folder = archive.directory / "run-00001"
+    folder.mkdir(parents=True)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("kept")
+    (folder / "w0000-p000001.xml.part").symlink_to(victim)
+    with pytest.raises(HarvestError, match=r"cannot archive a raw page under .*run-00001"):
+        archive.write(1, 0, 1, b"<OAI-PMH/>")
+    assert victim.read_text() == "kept"
+    assert not (folder / "w0000-p000001.xml.gz").exists()
+    # Another page, with no link in its way, is kept.
+    kept = archive.write(1, 0, 2, b"<OAI-PMH/>")
+    assert gzip.decompress(kept.read_bytes()) == b"<OAI-PMH/>"
+
+
 def test_an_archive_is_checked_without_making_anything(tmp_path: Path) -> None:
     check_archive(tmp_path / "new" / "archive")
     assert list(tmp_path.iterdir()) == [], "made when the first page is kept, not before"

@@ -18,7 +18,7 @@ import hashlib
 import os
 import re
 import tempfile
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 
 from ir_ingest.errors import HarvestError, UsageError
@@ -87,9 +87,21 @@ class PageArchive:
         partial = path.with_suffix(".part")
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(gzip.compress(body, compresslevel=6))
+            with _new_file(partial) as kept:
+                kept.write(gzip.compress(body, compresslevel=6))
             partial.replace(path)
         except OSError as exc:
             # Before the page is stored: the run stops with its checkpoint on the page before.
             raise HarvestError(f"cannot archive a raw page under {folder}: {exc.strerror}") from exc
         return path
+
+
+def _new_file(path: Path) -> BinaryIO:
+    """``path`` opened to be written anew, unless it is a symbolic link (``ELOOP``).
+
+    The page's temporary name is known to anyone who can read the archive, and a link put
+    there in a shared folder had been followed: the harvest wrote its page over the file the
+    link named (a security review).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+    return os.fdopen(os.open(path, flags, 0o666), "wb")
