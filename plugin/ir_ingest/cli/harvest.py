@@ -144,7 +144,7 @@ def harvest(
             "--from",
             metavar="DATE",
             help="Only records changed on or after: YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ "
-            "(an offset such as +02:00 is turned into UTC).",
+            "(an offset such as +02:00 is turned into UTC; a time without one is UTC).",
         ),
     ] = None,
     until_date: Annotated[
