@@ -119,7 +119,7 @@ def test_reading_commands_do_not_create_a_store(tmp_path: Path) -> None:
     assert not mistyped.exists()
 
 
-def test_reading_commands_leave_another_programs_database_as_it_is(tmp_path: Path) -> None:
+def test_commands_leave_another_programs_database_as_it_is(tmp_path: Path) -> None:
     # A mistyped --db naming another program's SQLite file had had a store's tables made in it.
     other = tmp_path / "places.sqlite"
     with closing(sqlite3.connect(other)) as conn:
@@ -130,6 +130,15 @@ def test_reading_commands_leave_another_programs_database_as_it_is(tmp_path: Pat
         assert result.stderr == (
             f"error: sqlite:///{other} is another program's database (its tables: moz_places), "
             "not an ir-ingest store: give --db the store's\n"
+        )
+    # Nor do the commands that write: a harvest or an import made a store's tables beside
+    # the other program's (the audit).
+    for command in (["import", str(SEED_CHAPTER)], ["harvest", "http://127.0.0.1:9/oai"]):
+        result = runner.invoke(app, ["--db", f"sqlite:///{other}", *command])
+        assert result.exit_code == 1, command
+        assert result.stderr == (
+            f"error: sqlite:///{other} is another program's database (its tables: moz_places), "
+            "not an ir-ingest store: give --db the store's, or a new file's\n"
         )
     with closing(sqlite3.connect(other)) as conn:
         tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()

@@ -78,10 +78,10 @@ class Settings:
         """Open the store the options name; ``existing`` for commands that only read it.
 
         Reading a SQLite file that is not there would create an empty store and show it: a
-        mistyped ``--db`` looked like a store with nothing in it; one naming another program's
-        SQLite database made a store's tables in it.  An in-memory SQLite database
-        (``sqlite:///``, as ``sqlite:///$UNSET`` gives) is refused: a harvest into it said
-        "completed" and left nothing.
+        mistyped ``--db`` looked like a store with nothing in it.  A SQLite database of another
+        program's is refused by every command: one had a store's tables made in it.  An
+        in-memory SQLite database (``sqlite:///``, as ``sqlite:///$UNSET`` gives) is refused: a
+        harvest into it said "completed" and left nothing.
         """
         from ir_ingest.store import Store, redact_url
         from ir_ingest.store.engine import foreign_sqlite_tables, is_in_memory, missing_sqlite_file
@@ -97,12 +97,13 @@ class Settings:
                 raise IngestError(
                     f"no store at {path} (harvest or import first, or give --db or IR_INGEST_DB)"
                 )
-            foreign = foreign_sqlite_tables(self.db_url)
-            if foreign:  # a reading command would have made a store's tables in it
-                raise IngestError(
-                    f"{redact_url(self.db_url)} is another program's database (its tables: "
-                    f"{', '.join(foreign[:5])}), not an ir-ingest store: give --db the store's"
-                )
+        foreign = foreign_sqlite_tables(self.db_url)
+        if foreign:  # opened, it would have had a store's tables made in it
+            instead = "the store's" if existing else "the store's, or a new file's"
+            raise IngestError(
+                f"{redact_url(self.db_url)} is another program's database (its tables: "
+                f"{', '.join(foreign[:5])}), not an ir-ingest store: give --db {instead}"
+            )
         return Store(self.db_url)
 
     def store_if_any(self) -> Store | None:
