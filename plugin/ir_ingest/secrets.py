@@ -57,6 +57,12 @@ def masked(text: str) -> str:
     )
 
 
+def holds_credentials(text: str) -> bool:
+    """Whether ``text`` holds what :func:`masked` masks: a name that does may not be kept
+    (:data:`CREDENTIALS_IN_A_NAME`)."""
+    return masked(text) != text
+
+
 def shown_value(value: object) -> str:
     """``repr(value)``, :func:`masked`: a config value as a message quotes it."""
     return masked(repr(value))

@@ -17,7 +17,7 @@ from ir_ingest.oai.baseurl import check_base_url
 from ir_ingest.report import render
 from ir_ingest.secrets import (
     CREDENTIALS_IN_A_NAME,
-    masked,
+    holds_credentials,
     public_url,
     refuse_padded_url,
     shown_value,
@@ -119,7 +119,7 @@ def refuse_blank(options: dict[str, str | None]) -> None:
             raise UsageError(_EMPTY.get(name, f"{name} must not be empty"))
         if value is not None and value != value.strip():
             raise UsageError(f"{name} has white space around it: {shown_value(value)}")
-        if name == "--repository" and value is not None and masked(value) != value:
+        if name == "--repository" and value is not None and holds_credentials(value):
             raise UsageError(f"{name} {CREDENTIALS_IN_A_NAME}, got {shown_value(value)}")
 
 

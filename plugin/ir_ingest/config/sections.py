@@ -11,8 +11,8 @@ from ir_ingest.config.model import AUTO_PREFIX, SourceConfig, TargetConfig
 from ir_ingest.errors import ConfigError, UsageError
 from ir_ingest.secrets import (
     CREDENTIALS_IN_A_NAME,
+    holds_credentials,
     is_secret_name,
-    masked,
     public_url,
     refuse_unsendable_url,
     shown_url,
@@ -164,7 +164,7 @@ def _setting_problem(key: str, value: Any) -> str | None:
         return "url_env must name an environment variable (letters, digits, _), got " + shown_value(
             value
         )
-    if key == "repository" and masked(value) != value:
+    if key == "repository" and holds_credentials(value):
         return f"repository {CREDENTIALS_IN_A_NAME}, got {shown_value(value)}"
     if key == "schedule" and not _is_cron(value):
         return (

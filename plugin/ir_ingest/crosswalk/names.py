@@ -58,6 +58,8 @@ _ORCID_AFTER = re.compile(
     r"(?P<orcid>\d{4}-\d{4}-\d{4}-\d{3}[\dX])\s*+[)\]]?$",
     re.IGNORECASE,
 )
+#: The characters a name with an ORCID iD after it ends in (see :data:`_ORCID_AFTER`).
+_ORCID_ENDS = frozenset("0123456789Xx)]")
 
 
 def agent(value: str) -> dict[str, Any]:
@@ -157,10 +159,12 @@ def _agent(name: str, *, organisation_test: bool) -> dict[str, Any]:
     MODS each name a rule built and refused, a contributor the creators' rule read first), and
     reading one costs some tens of microseconds.  The caller has its own copy to change.
     """
-    affiliated = _affiliated_person(name)
+    # Each looked for only where the name ends as it would (most names end in a letter):
+    # outside the cache, both searches had cost every name 0.3 µs, more than a hit.
+    affiliated = _affiliated_person(name) if name[-1] == ")" else None
     if affiliated is not None:
         return affiliated
-    found = _ORCID_AFTER.search(name)
+    found = _ORCID_AFTER.search(name) if name[-1] in _ORCID_ENDS else None
     orcid = _orcid(found["orcid"]) if found and found.start() else None
     if found is None or orcid is None:
         return dict(_read_agent(name, organisation_test))

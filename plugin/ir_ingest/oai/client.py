@@ -159,13 +159,18 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
                 f"{parsed.root.tag}, not OAI-PMH in {OAI_NS}): {self._which_page()}",
                 code="oai.not_oai_pmh",
             )
-        self._first_error = ("", None)
-        for error in reversed(parsed.root.findall(f"{{{OAI_NS}}}error")):
+        errors = parsed.root.findall(f"{{{OAI_NS}}}error")
+        for error in errors:
             # " noRecordsMatch" or "NoRecordsMatch" is the code §3.6 names, not an unknown
             # error that fails the run (an empty code, OpenSKOS/OpenSKOS#9, stays unknown).
             code = (error.get("code") or "").strip()
             error.set("code", _ERROR_CODES.get(code.lower(), code))
-            self._first_error = (code, " ".join((error.text or "").split()) or None)
+        first = errors[0] if errors else None
+        self._first_error = (
+            ("", None)
+            if first is None
+            else (first.get("code", ""), " ".join((first.text or "").split()) or None)
+        )
         return parsed.root
 
     def _which_page(self) -> str:
