@@ -4,7 +4,9 @@ Each fault is one way real endpoints fail (``anchors.md`` §c): 503 with ``Retry
 seconds or as an HTTP date, 429, a connection dropped before the answer, a body cut short (with
 an honest or a lying ``Content-Length``), characters XML 1.0 forbids, an expired resumption
 token, a page that hands back the token it was asked with (a token loop), an answer slower than
-the client's read timeout, a maintenance page in well-formed XHTML with status 200.  A
+the client's read timeout, a maintenance page in well-formed XHTML with status 200, an OAI-PMH
+error with a code §3.6 does not define (a server's own failure, a stack trace its message) or
+with none.  A
 :class:`FaultPlan` names the faults per ListRecords page (page 0 is the request without a
 token); each request for that page takes the next fault from its list, so
 ``{1: ["503-seconds", "503-seconds"]}`` fails the second page twice and then serves it.
@@ -55,6 +57,8 @@ FAULTS = (
     "slow",
     "html-page",
     "login-page",
+    "undefined-error",
+    "empty-code",
 )
 
 _MAINTENANCE = (
@@ -67,12 +71,24 @@ _LOGIN = (
     b"University\x1b[2J</title></head><body><form><input name=user><br></form></body></html>"
 )
 _TOKEN = re.compile(rb"(<resumptionToken[^>]*>)[^<]*(</resumptionToken>)")
-_BAD_TOKEN = (
+_ERROR = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
     "<responseDate>{now}</responseDate><request>{url}</request>"
-    '<error code="badResumptionToken">The resumptionToken has expired.</error></OAI-PMH>'
+    '<error code="{code}">{said}</error></OAI-PMH>'
 )
+#: A server's own failure said as an OAI-PMH error: a code §3.6 does not define, its message a
+#: Java stack trace over many lines.  U+009B (CSI, ESC [ in one character: "erase the screen"
+#: here) is a character XML 1.0 allows, and a terminal obeys.  sickle's ``undefinedError``
+#: fixture (mloesch/sickle) has a code and no message at all.
+_STACK_TRACE = 'java.lang.NullPointerException: \x9b2JCannot invoke "Item.getID()"\n' + "".join(
+    f"\tat org.example.oai.Frame{n}.call(Frame{n}.java:{n})\n" for n in range(60)
+)
+_ERRORS = {
+    "expired-token": ("badResumptionToken", "The resumptionToken has expired."),
+    "undefined-error": ("InternalException", escape(_STACK_TRACE)),
+    "empty-code": ("", ""),
+}
 
 
 @dataclass
@@ -230,9 +246,10 @@ def _inject(
         _socket(environ).shutdown(socket.SHUT_RDWR)
         start_response("200 OK", [])
         return []
-    if fault == "expired-token":
+    if fault in _ERRORS:
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        body = _BAD_TOKEN.format(now=now, url=base_url).encode()
+        code, said = _ERRORS[fault]
+        body = _ERROR.format(now=now, url=base_url, code=code, said=said).encode()
         start_response("200 OK", [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))])
         return [body]
     if fault in ("html-page", "login-page"):

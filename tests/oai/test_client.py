@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -11,6 +12,7 @@ from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.pages import Window, iter_pages, read_page
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
+from tests.oai.faults import failing_endpoint
 from tests.oai.scripted import error, scripted
 
 if TYPE_CHECKING:
@@ -192,9 +194,16 @@ def test_a_page_the_parser_refuses_whole_is_not_fetched_again() -> None:
     assert [params["verb"] for params in seen] == ["ListRecords"]
 
 
+#: One retry, soon: an error code OAI-PMH does not define, or none, is fetched again.
+QUICK = TransportPolicy(retries=1, backoff=0.01)
+
+
 def _list_answering(code: str) -> int:
     """The size of the page an endpoint answering error ``code`` gives."""
-    with serve_in_background(scripted(lambda _: error(code))) as url, OAIClient(url) as client:
+    with (
+        serve_in_background(scripted(lambda _: error(code))) as url,
+        OAIClient(url, QUICK) as client,
+    ):
         return client.list_page("ListRecords", "oai_dc", {"metadataPrefix": "oai_dc"}).size
 
 
@@ -272,7 +281,7 @@ def _said(body: bytes, **params: str) -> str:
     """What a ListRecords answered with ``body`` raises, in words."""
     with (
         serve_in_background(scripted(lambda _: body)) as url,
-        OAIClient(url) as client,
+        OAIClient(url, QUICK) as client,
         pytest.raises(OAIProtocolError) as caught,
     ):
         client.list_page("ListRecords", "oai_dc", {"metadataPrefix": "oai_dc", **params})
@@ -303,3 +312,62 @@ def test_an_error_code_oai_pmh_does_not_define_is_named_with_its_message() -> No
         "OAI-PMH error unknown: an error code OAI-PMH does not define ('InternalException'): "
         "java.lang.NullPointerException (answering "
     )
+
+
+def test_an_undefined_error_code_is_fetched_again_and_said_with_the_fetches() -> None:
+    log: list[dict[str, str]] = []
+    answers = iter([error("undefinedError", ""), error("", "")])
+    formats = (
+        b'<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+        b"<responseDate>2024-01-01T00:00:00Z</responseDate><request>http://x/oai</request>"
+        b"<ListMetadataFormats><metadataFormat><metadataPrefix>oai_dc</metadataPrefix>"
+        b"<schema>s</schema><metadataNamespace>n</metadataNamespace></metadataFormat>"
+        b"</ListMetadataFormats></OAI-PMH>"
+    )
+    with (
+        serve_in_background(scripted(lambda _: next(answers, formats), log)) as url,
+        OAIClient(url, TransportPolicy(retries=2, backoff=0.01)) as client,
+    ):
+        assert client.metadata_formats() == [("oai_dc", "s", "n")]
+    assert len(log) == 3, "asked again after each of the server's own failures"
+
+
+@pytest.mark.parametrize("verb", ["Identify", "ListMetadataFormats"])
+def test_every_verb_answered_with_an_undefined_code_gives_up_after_its_budget(
+    demo_records: list[ProvidedRecord], verb: str
+) -> None:
+    # Identify and ListMetadataFormats as the list pages: a server's failure, not an answer.
+    log: list[str] = []
+    body = error("internalError", "Internal\n  server error")
+    failing = failing_endpoint(
+        demo_records, failing={"on": True}, log=log, fail_verb=verb, oai_error=body
+    )
+    with (
+        serve_in_background(failing) as url,
+        OAIClient(url, QUICK) as client,
+        pytest.raises(OAIProtocolError) as caught,
+    ):
+        client.request(verb=verb)
+    assert caught.value.code == "unknown"
+    assert str(caught.value) == (
+        "OAI-PMH error unknown: an error code OAI-PMH does not define ('internalError'): "
+        f"Internal server error (answering {url}?verb={verb}) (fetched 2 times)"
+    )
+    assert [query for query in log if verb in query] == [f"verb={verb}"] * 2
+
+
+def test_an_undefined_error_code_is_fetched_again_within_the_budget_of_waits() -> None:
+    # The waits of one request stay within total_wait, as a 5xx's do.
+    log: list[dict[str, str]] = []
+    slow = TransportPolicy(retries=5, backoff=10, max_wait=60, total_wait=1)
+    with (
+        serve_in_background(scripted(lambda _: error("undefinedError", ""), log)) as url,
+        OAIClient(url, slow) as client,
+        pytest.raises(OAIProtocolError) as caught,
+    ):
+        client.list_page("ListRecords", "oai_dc", {"metadataPrefix": "oai_dc"})
+    assert re.search(
+        r"\(fetched once; waiting \d+\.\d s more would exceed the 1 s retry budget\)$",
+        str(caught.value),
+    ), caught.value
+    assert len(log) == 1

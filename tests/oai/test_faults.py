@@ -287,6 +287,56 @@ def test_a_page_that_is_no_oai_pmh_response_fails_the_run_and_moves_no_from(
     assert asked[0] == asked[-1], "the failed run must not count as a sync"
 
 
+@pytest.mark.parametrize("fault", ["undefined-error", "empty-code"])
+def test_an_error_code_oai_pmh_does_not_define_is_fetched_again(
+    store: Store, demo_records: list[ProvidedRecord], fault: str
+) -> None:
+    # A server's own failure (a stack trace under a code of its own, or no code): passing,
+    # as a 5xx is, where it had failed the run at once.
+    plan = FaultPlan({2: [fault]})
+    report = _harvest(store, demo_records, plan)
+
+    assert report.status == "completed"
+    assert [f for _, _, f in plan.seen] == ["", "", fault, "", ""]
+    assert_every_record_once(store, demo_records)
+    [retried] = report.run_issues
+    assert retried["message"].startswith("a request failed and was retried (OAI-PMH error ")
+
+
+def test_an_undefined_error_beyond_the_budget_stops_with_the_checkpoint_intact(
+    store: Store, demo_records: list[ProvidedRecord]
+) -> None:
+    plan = FaultPlan({2: ["undefined-error"] * 99})
+    with serve_in_background(faulty_endpoint(demo_records, plan)) as url:
+        with pytest.raises(HarvestError) as failed:
+            run_harvest(url, "oai_dc", store=store, policy=POLICY)
+        said = str(failed.value)
+        # The code, the server's words made one bounded line, its CSI shown, and the request.
+        assert said.startswith(
+            "OAI-PMH error unknown: an error code OAI-PMH does not define ('InternalException'): "
+            'java.lang.NullPointerException: \\x9b2JCannot invoke "Item.getID()" at org.example.'
+        )
+        assert re.search(
+            r"… \(answering http://127\.0\.0\.1:\d+/oai\?verb=ListRecords&"
+            r"resumptionToken=[^ ]+\) \(fetched 4 times\)$",
+            said,
+        ), said
+        assert "\n" not in said
+        assert "\x9b" not in said
+        assert len(said) < 600
+        assert [f for _, _, f in plan.seen].count("undefined-error") == 4
+        checkpoint = store.checkpoint(source_key(url, "oai_dc", None))
+        assert checkpoint is not None
+        assert (checkpoint.pages, checkpoint.records) == (2, 20)
+
+        plan.faults.clear()
+        report = run_harvest(url, "oai_dc", store=store, policy=POLICY)
+    assert report.status == "completed"
+    assert report.resumed_from_token == checkpoint.token
+    assert report.total == 16
+    assert_every_record_once(store, demo_records)
+
+
 def test_retry_after_beyond_the_total_budget_gives_up_at_once(
     store: Store, demo_records: list[ProvidedRecord]
 ) -> None:

@@ -34,6 +34,7 @@ from ir_ingest.oai.responses import (
     unread_page,
 )
 from ir_ingest.oai.transport import Transport, TransportPolicy
+from ir_ingest.report.render import visible
 from ir_ingest.secrets import public_url, scrubbed
 from ir_ingest.xmlsafe import OAI_NS
 
@@ -49,6 +50,8 @@ OAI_ROOT = f"{{{OAI_NS}}}OAI-PMH"
 #: page or another XML document is a login page or the wrong URL nearly always (a login page
 #: was fetched six times, over 22 s), and a proxy's passing error page rarely: once more.
 _FETCHES = {"xml.too_large": 1, "xml.forbidden_dtd": 1, "xml.not_xml": 2, "oai.not_oai_pmh": 2}
+#: The most of an endpoint's error message an error quotes (see OAIClient._protocol_error).
+_SAID_AT_MOST = 300
 #: ListSets pages read at most: a DSpace's 20,000 sets at 100 a page, and a bound on a list
 #: that never ends.
 MAX_SET_PAGES = 1000
@@ -187,9 +190,12 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
 
         A response that is not well-formed (cut short by a proxy) is fetched again, with backoff,
         as often as the transport retries; an HTML page or another XML document once more (see
-        :data:`_FETCHES`); then it is an error.
+        :data:`_FETCHES`); then it is an error.  An error code §3.6 does not define, or none, is
+        fetched again as a 5xx is (see :meth:`_undefined`), whatever the verb: Identify,
+        ListMetadataFormats, ListSets and GetRecord as the list pages.
         """
         retries = self.transport.policy.retries
+        waited = 0.0
         for attempt in range(retries + 1):
             try:
                 tree: etree._Element = self.makeRequestErrorHandling(**kw)
@@ -202,23 +208,58 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
             except tuple(_OAI_ERRORS) as exc:
                 said = exc.args[0] if exc.args else None
                 raise self._protocol_error(_OAI_ERRORS[type(exc)], said, kw) from exc
-            except oai_error.UnknownError as exc:
-                raise self._protocol_error("unknown", None, kw) from exc
+            except oai_error.UnknownError:
+                waited += self._undefined(kw, attempt, waited)
             else:
                 return tree
         raise AssertionError("unreachable: the loop returns or raises")
 
-    def _protocol_error(self, code: str, said: str | None, kw: dict[str, Any]) -> OAIProtocolError:
+    def _undefined(self, kw: dict[str, str], attempt: int, waited: float) -> float:
+        """Back off before asking again what was answered with an error code OAI-PMH does not
+        define (§3.6 defines eight), or with none: the seconds waited.  Once the request was
+        sent as often as the transport retries, or when the next wait would take this
+        request's waits (``waited`` so far) over ``total_wait``, raises the error instead.
+
+        Such a code is no answer to the request but the server's own failure, and passes as a
+        5xx does: a code of its own with a stack trace for its message (``InternalException``),
+        the ``undefinedError`` of sickle's fixtures, an empty code (OpenSKOS/OpenSKOS#9).
+        Failing the run at once had stopped harvests a retry a second later would have ended.
+        """
+        policy = self.transport.policy
+        wait = self.transport.backoff(attempt)
+        if attempt == policy.retries or waited + wait > policy.total_wait:
+            fetched = f"fetched {times(attempt + 1)}"
+            if attempt < policy.retries:  # the budget of waits ran out first, as a 5xx's can
+                fetched += f"; waiting {wait:.1f} s more would exceed the {policy.total_wait:g} s"
+                fetched += " retry budget"
+            raise self._protocol_error("unknown", None, kw, fetched)
+        named = self._first_error[0]
+        shown = f"OAI-PMH error {_code_shown(named)}" if named else "OAI-PMH error without a code"
+        log.warning("%s: %s; fetching it again in %.1f s", self.base_url, shown, wait)
+        self.transport.wait_out(wait, shown)
+        return wait
+
+    def _protocol_error(
+        self, code: str, said: str | None, kw: dict[str, Any], fetched: str = ""
+    ) -> OAIProtocolError:
         """The endpoint's error ``code`` with its text, and the request it answered, to send
-        again (DSpace/DSpace#3299: an error that named neither record nor request).  An unknown
-        code is the first error element's, which pyoai's message read ``message: None``."""
+        again (DSpace/DSpace#3299: an error that named neither record nor request); then
+        ``fetched``, how often it was asked, where it was asked again.  An unknown code is the
+        first error element's, which pyoai's message read ``message: None``.  The text is one
+        line of at most :data:`_SAID_AT_MOST` characters, what a terminal obeys shown escaped:
+        a stack trace of 60 lines had been the message, and the endpoint's characters are not
+        ours."""
         if code == "unknown":
             named, said = self._first_error
-            what = f"an error code OAI-PMH does not define ({named!r})" if named else ""
+            what = f"an error code OAI-PMH does not define ({_code_shown(named)})" if named else ""
             what = what or "an error without a code"
-            said = f"{what}: {said}" if said else f"{what}, and without a message"
+            said = f"{what}: {_clipped(said)}" if said else f"{what}, and without a message"
+        elif said:
+            said = _clipped(" ".join(said.split()))
         asked = self.transport.shown({key: str(value) for key, value in kw.items()})
         message = f"{said or '(no message)'} (answering {asked})"
+        if fetched:
+            message += f" ({fetched})"
         return OAIProtocolError(code, scrubbed(message, self.url, self.base_url))
 
     def identify_endpoint(self) -> Identify:
@@ -328,3 +369,15 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
 
 #: The error codes of §3.6 by their lower case.
 _ERROR_CODES = {code.lower(): code for code in _OAI_ERRORS.values()}
+
+
+def _code_shown(code: str) -> str:
+    """An error code §3.6 does not define, quoted (its control characters escaped) and cut
+    at 40 characters: the endpoint's own, it may be anything."""
+    return repr(code if len(code) <= 40 else f"{code[:40]}…")
+
+
+def _clipped(said: str) -> str:
+    """An endpoint's error message, already one line, cut at :data:`_SAID_AT_MOST`
+    characters and made visible (``\\x9b`` for U+009B)."""
+    return visible(said if len(said) <= _SAID_AT_MOST else f"{said[:_SAID_AT_MOST]}…")

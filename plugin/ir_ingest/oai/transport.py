@@ -354,7 +354,15 @@ class Transport:
 
     def pause(self, attempt: int, problem: str) -> None:
         """Back off before fetching again a response that arrived but could not be read."""
-        wait = self._wait_before_retry(attempt, None)
+        self.wait_out(self.backoff(attempt), problem)
+
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait before the retry after ``attempt`` (0 the first), as after a 5xx
+        without ``Retry-After``: exponential, with jitter, capped at ``max_wait``."""
+        return self._wait_before_retry(attempt, None)
+
+    def wait_out(self, wait: float, problem: str) -> None:
+        """Wait ``wait`` seconds before a retry, noted in the run's tally of retries."""
         self.pacing.failed(problem, wait, overloaded=False)
         self._sleep(wait)
 
