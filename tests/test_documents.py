@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from ir_ingest.documents import FILE_REPOSITORY, process_file, read_file
+from ir_ingest.documents import process_file, read_file
 from ir_ingest.errors import CrosswalkError, XMLError
+from ir_ingest.owners import FILE_REPOSITORY
 from ir_ingest.pipeline import process
 from tests.conftest import SEED_CHAPTER
 from tests.test_pipeline import DC_RECORD, OAI

@@ -7,7 +7,6 @@ a collection of records (``mods:modsCollection``); each record then takes the pi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -16,24 +15,17 @@ from lxml import etree
 from ir_ingest import xmlsafe
 from ir_ingest.crosswalk import content_id, for_element, is_envelope
 from ir_ingest.entry import Entry, HarvestedRecord, Issue
-from ir_ingest.errors import ConfigError, CrosswalkError, IngestError, XMLError
-from ir_ingest.oai.baseurl import without_oai_arguments
+from ir_ingest.errors import CrosswalkError, IngestError, XMLError
 from ir_ingest.oai.records import RECORDS, adopt_bare_record, set_specs, unwrap
 from ir_ingest.oai.salvage import read_one_by_one
+from ir_ingest.owners import Sources, file_owner, response_owner
 from ir_ingest.pipeline import envelope_message, process
-from ir_ingest.secrets import public_url
-from ir_ingest.urls import is_http_url
 from ir_ingest.xmlrepair import repairs_by_part
 from ir_ingest.xmlsafe import OAI_NS
 
 if TYPE_CHECKING:
     from pathlib import Path
     from typing import BinaryIO
-
-    from ir_ingest.config import SourceConfig
-
-#: Repository name recorded for files imported without an OAI-PMH envelope naming their endpoint.
-FILE_REPOSITORY = "urn:ir-ingest:file"
 
 
 def read_file(path: Path, prefix: str | None = None) -> list[HarvestedRecord]:
@@ -61,20 +53,18 @@ def all_read(entries: list[Entry], name: str) -> list[Entry]:
     return entries
 
 
-#: The configured source an endpoint is, by its base URL (``None``: none);
-#: :meth:`ir_ingest.config.Config.source_at`.
-Sources = Callable[[str], "SourceConfig | None"]
-
-
 def process_file(
     path: Path,
     prefix: str | None = None,
     crosswalk: str | None = None,
     sources: Sources | None = None,
+    repository: str | None = None,
 ) -> list[Entry]:
     """Read a file as :func:`read_file` does and :func:`process` each of its records, with
-    the crosswalk ``crosswalk`` when given (else the one the prefix or the root names)."""
-    return process_document(_file_bytes(path), str(path), prefix, crosswalk, sources=sources)
+    the crosswalk ``crosswalk`` when given (else the one the prefix or the root names);
+    ``repository``: as :func:`process_document` takes it."""
+    raw = _file_bytes(path)
+    return process_document(raw, str(path), prefix, crosswalk, None, sources, repository)
 
 
 def process_stream(
@@ -83,6 +73,7 @@ def process_stream(
     prefix: str | None = None,
     crosswalk: str | None = None,
     sources: Sources | None = None,
+    repository: str | None = None,
 ) -> list[Entry]:
     """:func:`process_file` for a stream (stdin, a pipe) that messages call ``name``: read as
     a file is, within the same size limit, and decompressed when it is gzip data."""
@@ -92,7 +83,7 @@ def process_stream(
         raise XMLError(
             f"cannot read it: {exc.strerror or exc}", code="xml.unreadable", source=name
         ) from exc
-    return process_document(raw, name, prefix, crosswalk, sources=sources)
+    return process_document(raw, name, prefix, crosswalk, None, sources, repository)
 
 
 def process_document(
@@ -102,20 +93,25 @@ def process_document(
     crosswalk: str | None = None,
     endpoint: str | None = None,
     sources: Sources | None = None,
+    repository: str | None = None,
 ) -> list[Entry]:
     """:func:`process_file` for a document already read (fetched from a URL, say), which
     messages call ``name``.  ``endpoint``: the base URL an OAI-PMH response was fetched from,
     which names its records' repository, as a harvest of it would (not its ``<request>``,
     which a proxy or an endpoint's own idea of its address may write otherwise).  When
-    ``sources`` knows that URL as a configured source's, its records are that source's: kept
-    under its name, read with its crosswalk unless ``crosswalk`` is given.
+    ``sources`` knows that URL (and the set the ``<request>`` asked for) as a configured
+    source's, its records are that source's: kept under its name, read with its crosswalk
+    unless ``crosswalk`` is given (:func:`~ir_ingest.owners.response_owner`).  ``repository``
+    (``--repository``) is the name they are kept under whatever names the endpoint, as a
+    harvest given it keeps them; bare metadata, without an OAI identifier, is then refused
+    (:func:`~ir_ingest.owners.file_owner`).
 
     A record taken out of a larger document (a ListRecords page, a collection) is stored as its
     own XML, which no longer shows the characters the parser removed from it; it gets the issue
     here instead.  The records of an OAI-PMH response are cut apart and parsed one by one to
     tell which lost characters, as a harvest does; those of a collection by their lines.
     """
-    parsed, records = _read(raw, name, prefix, endpoint, sources)
+    parsed, records = _read(raw, name, prefix, endpoint, sources, repository)
     # The crosswalk the format names anyway is not the record's own (as in a harvest).
     records = [
         replace(
@@ -169,17 +165,12 @@ def _read(
     prefix: str | None,
     endpoint: str | None = None,
     sources: Sources | None = None,
+    named: str | None = None,
 ) -> tuple[xmlsafe.Parsed, list[HarvestedRecord]]:
     parsed = _parsed(raw, name)
     root = parsed.root
     adopt_bare_record(root)  # raw stays as the file has it
-    repository = _requested_endpoint(root)
-    crosswalk = None
     if root.tag == f"{{{OAI_NS}}}OAI-PMH":
-        repository = endpoint or repository
-        source = sources(repository) if sources is not None else None
-        if source is not None:
-            repository, crosswalk = source.stored_name(), source.crosswalk
         records = xmlsafe.elements(RECORDS(root))
         error = root.find(f"{{{OAI_NS}}}error")
         if not records and error is not None and _no_records_match(error):
@@ -201,8 +192,10 @@ def _read(
                 code="oai.no_metadata",
                 source=name,
             )
+        repository, crosswalk = response_owner(name, root, endpoint, sources, named)
     else:
         records = [root] if root.tag == f"{{{OAI_NS}}}record" else []
+        repository, crosswalk = file_owner(name, named, records), None
     # A whole file that was repaired is parsed again by process(), which reports the repair.
     base = HarvestedRecord(
         repository=repository,
@@ -277,21 +270,6 @@ def _answering(root: etree._Element) -> str:
         + (" (headers only)" if verb == "ListIdentifiers" else "")
         + "; import and crosswalk read GetRecord and ListRecords responses"
     )
-
-
-def _requested_endpoint(root: etree._Element) -> str:
-    """The repository a saved OAI-PMH response names in its ``<request>``: the base URL, as a
-    harvest of it keeps it (:func:`~ir_ingest.secrets.public_url`: ``?apikey=***``; the key had
-    been stored whole; the OAI arguments some servers write into it too left out, as an
-    import by URL leaves them), or :data:`FILE_REPOSITORY` where it names no http(s) endpoint
-    (DSpace writes the path alone, ``/oai``, which had become the repository of its records)."""
-    request = root.findtext(f"{{{OAI_NS}}}request", default="").strip()
-    if not is_http_url(request):
-        return FILE_REPOSITORY
-    try:
-        return public_url(without_oai_arguments(request))
-    except ConfigError:  # an authority that cannot be told apart: no endpoint
-        return FILE_REPOSITORY
 
 
 def _harvested(

@@ -376,7 +376,6 @@ def test_an_archived_norecordsmatch_page_imports_nothing_and_says_so(
         (["--endpoint", "http://127.0.0.1:9/oai"], "'--endpoint': needs --identifier OAI_ID"),
         (["--identifier", "oai:x:1"], "'--identifier': goes with --endpoint URL"),
         (["FILE", "--identifier", "oai:x:1"], "'--identifier': goes with --endpoint URL"),
-        (["FILE", "--repository", "urn:mine"], "'--repository': goes with --endpoint URL"),
         ([], "'FILE|URL': give a FILE or URL, or --endpoint and --identifier"),
     ],
 )

@@ -26,9 +26,9 @@ from ir_ingest.report.render import json_document, one_line
 from ir_ingest.urls import is_http_url
 
 if TYPE_CHECKING:
-    from ir_ingest.documents import Sources
     from ir_ingest.entry import Entry
     from ir_ingest.oai.transport import TransportPolicy
+    from ir_ingest.owners import Sources
 
 
 RecordFile = Annotated[
@@ -48,7 +48,10 @@ STDIN = "-"
 
 
 def _stdin_entries(
-    prefix: str | None, crosswalk: str | None, sources: Sources | None = None
+    prefix: str | None,
+    crosswalk: str | None,
+    sources: Sources | None = None,
+    repository: str | None = None,
 ) -> list[Entry]:
     """The records of the document piped to stdin, processed, as a file's are."""
     from ir_ingest.documents import process_stream
@@ -56,7 +59,7 @@ def _stdin_entries(
     if sys.stdin is None or sys.stdin.isatty():
         # Waiting for a document typed at the terminal is no one's wish: a pipe was meant.
         raise UsageError("- reads the document from stdin, which is a terminal: pipe it in")
-    return process_stream(sys.stdin.buffer, "stdin", prefix, crosswalk, sources)
+    return process_stream(sys.stdin.buffer, "stdin", prefix, crosswalk, sources, repository)
 
 
 FormatOption = Annotated[
@@ -93,7 +96,7 @@ def _known_format(prefix: str | None) -> str | None:
 
 
 def _import_mismatch(
-    file: str | None, endpoint: str | None, identifier: bool, repository: bool
+    file: str | None, endpoint: str | None, identifier: bool
 ) -> tuple[str, str] | None:
     """The option (as Typer names it) and what is wrong, when ``import`` is given neither or
     both of its two forms; one message for every case had not said which was wrong (an
@@ -104,8 +107,6 @@ def _import_mismatch(
         return None if identifier else ("'--endpoint'", "needs --identifier OAI_ID")
     if identifier:
         return "'--identifier'", "goes with --endpoint URL, not with a FILE or URL"
-    if repository:
-        return "'--repository'", "goes with --endpoint URL and --identifier"
     if file is None:
         return "'FILE|URL'", "give a FILE or URL, or --endpoint and --identifier"
     return None
@@ -145,8 +146,11 @@ def import_record(
         typer.Option(
             "--repository",
             metavar="NAME",
-            help="With --endpoint: the name its records are kept under, as harvest's "
-            "--repository (default: the source's, else the URL).",
+            help="The name the records are kept under, as harvest --repository NAME keeps "
+            "them (import a page its --archive saved with the same NAME); not for bare "
+            "metadata, which has no OAI identifier.  Default: the name of the source of the "
+            "config whose base URL --endpoint, the URL or the response's <request> is, else "
+            "that URL.",
         ),
     ] = None,
     prefix: Annotated[
@@ -169,9 +173,11 @@ def import_record(
 
     Example:  ir-ingest import --endpoint https://research.example.ac.uk/ws/oai
     --identifier oai:research.example.ac.uk:publications/0d9312eb
+
+    Example:  ir-ingest import --repository pure archive/…/run-00012/w0000-p000001.xml.gz
     """
     settings: Settings = ctx.obj
-    if wrong := _import_mismatch(file, endpoint, bool(identifier), repository is not None):
+    if wrong := _import_mismatch(file, endpoint, bool(identifier)):
         raise typer.BadParameter(wrong[1], param_hint=wrong[0])
     with fail_cleanly():
         refuse_blank({"--prefix": prefix, "--crosswalk": crosswalk, "--repository": repository})
@@ -190,8 +196,8 @@ def import_record(
                 store.save_page(None, entries, None)
         else:
             assert file is not None  # said above
-            sources = settings.config().source_at
-            entries = _read_document(file, _known_format(prefix), crosswalk, sources)
+            sources = settings.config().sources_at
+            entries = _read_document(file, _known_format(prefix), crosswalk, sources, repository)
             if not entries:
                 # A saved page of a window with nothing new: the harvest's empty result.
                 out.print(f"0 records imported: {_NO_RECORDS_MATCH.format(_named(file))}")
@@ -243,24 +249,25 @@ def _interactive() -> TransportPolicy:
 
 
 def _read_document(
-    place: str, prefix: str | None, crosswalk: str | None, sources: Sources
+    place: str, prefix: str | None, crosswalk: str | None, sources: Sources, repository: str | None
 ) -> list[Entry]:
     """The records of a file or of what a URL answers, processed; all of them, or an error
     (nothing is stored).  An OAI-PMH response from a configured source's endpoint gives
-    that source's records (``sources``: its name, its crosswalk)."""
+    that source's records (``sources``: its name, its crosswalk); ``repository``
+    (``--repository``) names their repository whatever the document says."""
     from ir_ingest.documents import all_read, process_file
     from ir_ingest.oai.getrecord import fetch_url
 
     if is_http_url(place.strip()):
-        return fetch_url(place.strip(), prefix, crosswalk, _interactive(), sources)
+        return fetch_url(place.strip(), prefix, crosswalk, _interactive(), sources, repository)
     if place == STDIN:
-        return all_read(_stdin_entries(prefix, crosswalk, sources), "stdin")
+        return all_read(_stdin_entries(prefix, crosswalk, sources, repository), "stdin")
     if _scheme(place) in ("http", "https"):
         # "http:///x", "http://[::1/x": they had been told import reads an http(s) URL, "not
         # http://".
         raise IngestError(f"{place}: no URL import can fetch: it names no host, or cannot be read")
     path = _local_file(place, "import reads a file or an http(s) URL")
-    return all_read(process_file(path, prefix, crosswalk, sources), str(path))
+    return all_read(process_file(path, prefix, crosswalk, sources, repository), str(path))
 
 
 def _scheme(place: str) -> str:

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ir_ingest.config import AUTO_PREFIX, is_auto
 from ir_ingest.crosswalk import check_crosswalk_name, check_reader
-from ir_ingest.documents import Sources, all_read, process_document
+from ir_ingest.documents import all_read, process_document
 from ir_ingest.errors import IngestError, OAIProtocolError, UsageError
 from ir_ingest.oai.baseurl import without_oai_arguments
 from ir_ingest.oai.client import OAIClient
@@ -30,6 +30,7 @@ from ir_ingest.xmlsafe import OAI_NS, parse
 if TYPE_CHECKING:
     from ir_ingest.entry import Entry
     from ir_ingest.oai.transport import TransportPolicy
+    from ir_ingest.owners import Sources
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +97,11 @@ def fetch_url(
     crosswalk: str | None = None,
     policy: TransportPolicy | None = None,
     sources: Sources | None = None,
+    repository: str | None = None,
 ) -> list[Entry]:
-    """What ``url`` answers, read as a file is and processed: all of its records, or an error.
+    """What ``url`` answers, read as a file is and processed: all of its records, or an error;
+    ``repository`` (``--repository``) names their repository, as :func:`process_document`
+    takes it.
 
     An OAI-PMH answer's records are named by the URL's base (its OAI arguments taken out of
     the query as written, as a harvest names the endpoint by its URL as given), not by its
@@ -108,7 +112,8 @@ def fetch_url(
     shown = public_url(url)
     raw = _answer(url, shown, policy)
     endpoint = public_url(without_oai_arguments(url))
-    entries = all_read(process_document(raw, shown, prefix, crosswalk, endpoint, sources), shown)
+    read = process_document(raw, shown, prefix, crosswalk, endpoint, sources, repository)
+    entries = all_read(read, shown)
     if _list_goes_on(raw):
         # Said on stderr, as a retry is: the first page alone had been taken without a word,
         # as if the list were whole.
