@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
 import socket
+import stat
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import requests
@@ -28,6 +32,9 @@ from tests.conftest import (
 )
 from tests.oai.faults import FaultPlan, faulty_endpoint
 from tests.oai.scripted import identify, page, record, scripted
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 def test_harvest_then_export_and_report(db: str, oai_endpoint: str, tmp_path: Path) -> None:
@@ -504,6 +511,44 @@ def test_reprocess_goes_on_without_a_source_whose_url_variable_is_not_set(
     assert named.exit_code == 1, "its records cannot be told without its URL"
     said = f"error: config file {config}: [sources.b]: url_env names B_OAI_URL, which is not set"
     assert said in named.output
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    """The common umask, which leaves a file made 0o666 readable by every user (0o644)."""
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+@pytest.mark.usefixtures("umask_022")
+def test_archived_pages_and_the_folders_made_for_them_are_the_owners_alone(
+    db: str, tmp_path: Path
+) -> None:
+    """An endpoint that repeats the base URL's API key in ``<request>`` had left it in pages
+    every user of the machine could read (0644, in 0755 folders).  The folder the user made
+    keeps its mode."""
+
+    def echoing(params: dict[str, str]) -> bytes:
+        said = page("ListRecords", [record("oai:x:1", "2024-01-01T00:00:00Z")])
+        echoed = f"<request>http://x/oai?apikey={params['apikey']}</request>"
+        return said.replace(b"<request>http://x/oai</request>", echoed.encode())
+
+    mine = tmp_path / "mine"
+    mine.mkdir(mode=0o755)
+    with serve_in_background(scripted(echoing)) as url:
+        archive = ["--archive", str(mine / "archive")]
+        asked = ["--db", db, "harvest", f"{url}?apikey=s3cret", "--prefix", "oai_dc", *archive]
+        harvested = runner.invoke(app, asked)
+
+    assert harvested.exit_code == 0, harvested.output
+    [kept] = (mine / "archive").rglob("*.xml.gz")
+    assert b"apikey=s3cret" in gzip.decompress(kept.read_bytes())  # what is kept safe
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    made = [mine / "archive", *(mine / "archive").rglob("*/")]
+    assert len(made) == 3  # the archive, its source's folder, the run's
+    assert {stat.S_IMODE(folder.stat().st_mode) for folder in made} == {0o700}
+    assert stat.S_IMODE(mine.stat().st_mode) == 0o755
 
 
 def test_harvest_options_reach_the_endpoint_and_reprocess_makes_no_versions(

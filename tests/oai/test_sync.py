@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import stat
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -287,6 +288,20 @@ def test_a_link_at_a_pages_temporary_name_is_not_followed(tmp_path: Path) -> Non
     # Another page, with no link in its way, is kept.
     kept = archive.write(1, 0, 2, b"<OAI-PMH/>")
     assert gzip.decompress(kept.read_bytes()) == b"<OAI-PMH/>"
+
+
+def test_a_page_written_over_a_left_temporary_file_is_the_owners_alone(tmp_path: Path) -> None:
+    # A run killed while writing leaves the .part, which an open keeps the mode of: a page
+    # written through it had stayed readable by every user (0644), an API key in its <request>.
+    archive = PageArchive(tmp_path / "archive", REPO, "oai_dc", None)
+    folder = archive.directory / "run-00001"
+    folder.mkdir(parents=True)
+    left = folder / "w0000-p000001.xml.part"
+    left.write_bytes(b"cut short")
+    left.chmod(0o644)
+    kept = archive.write(1, 0, 1, b"<OAI-PMH/>")
+    assert gzip.decompress(kept.read_bytes()) == b"<OAI-PMH/>"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
 
 
 def test_an_archive_is_checked_without_making_anything(tmp_path: Path) -> None:

@@ -8,6 +8,11 @@ record can be looked at later without asking the endpoint again.  Layout::
 The slug is the source's host, format and set plus a short hash of the full source key, so two
 sources never share a directory and names stay far below the 255-byte limit (miku/metha's README
 warns of harvests failing on long state-file names).
+
+A page is its owner's alone to read (0600), and so is each folder the archive makes (0700): a
+page's ``<request>`` may repeat the base URL's API key (``?apikey=…``), which the store and the
+reports never hold whole (:func:`~ir_ingest.secrets.public_url`).  A folder that was there is
+left as it is.
 """
 
 from __future__ import annotations
@@ -28,6 +33,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+#: An archived page's mode, and a folder's the archive makes (before the umask takes its own).
+PAGE_MODE = 0o600
+FOLDER_MODE = 0o700
 
 
 def check_archive(root: Path, option: str = "--archive") -> None:
@@ -86,7 +95,7 @@ class PageArchive:
         path = folder / f"w{window:04d}-p{page:06d}.xml.gz"
         partial = path.with_suffix(".part")
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            _make_folders(folder)
             with _new_file(partial) as kept:
                 kept.write(gzip.compress(body, compresslevel=6))
             partial.replace(path)
@@ -96,12 +105,31 @@ class PageArchive:
         return path
 
 
+def _make_folders(folder: Path) -> None:
+    """Make ``folder`` and those above it that are missing, each :data:`FOLDER_MODE`:
+    ``mkdir(parents=True)`` gives the folders above the last the umask's mode alone (0755)."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(mode=FOLDER_MODE, exist_ok=True)  # exist_ok: parallel windows make it too
+
+
 def _new_file(path: Path) -> BinaryIO:
-    """``path`` opened to be written anew, unless it is a symbolic link (``ELOOP``).
+    """``path`` opened to be written anew, :data:`PAGE_MODE`, unless it is a symbolic link
+    (``ELOOP``).
 
     The page's temporary name is known to anyone who can read the archive, and a link put
     there in a shared folder had been followed: the harvest wrote its page over the file the
-    link named (a security review).
+    link named (a security review).  A file left there (a run killed while writing) keeps
+    its mode when opened: it is set again.
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
-    return os.fdopen(os.open(path, flags, 0o666), "wb")
+    handle = os.open(path, flags, PAGE_MODE)
+    try:
+        os.fchmod(handle, PAGE_MODE)
+    except OSError:
+        os.close(handle)
+        raise
+    return os.fdopen(handle, "wb")
