@@ -639,7 +639,7 @@ def test_an_organisation_in_parentheses_after_a_persons_name_is_the_affiliation(
         "Abbaye Saint-Pierre de Hasnon (Hasnon, France)",  # a body with its place
         "Ministry of Health, Finland (Ministry of Health)",  # no person's name before
         "Smith, John (Leeds)",  # a place, not an organisation: as before
-        "Roe, Mary (Committee chair)",  # a person's function in a body, not the body
+        "Roe, Mary (Programme committee chair)",  # a person's function in a body, not the body
         "Jones, Mary (Head of Department)",
     ],
 )
@@ -675,6 +675,37 @@ def test_a_role_in_parentheses_that_names_a_body_is_the_persons_role(value: str,
         role,
     )
     assert "affiliations" not in made
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Smith, John (Committee chair)",
+        "Smith, John (Committee Chair)",
+        "John Smith (Thesis committee chair)",
+        "Smith, John (Chair of the committee)",
+        "Smith, John (Committee co-chair)",
+        "Smith, John (Chair)",
+        "Smith, John (Co-chair)",
+    ],
+)
+def test_a_thesis_committees_chair_is_its_advisor(value: str) -> None:
+    # An ETD's committee chair directs the thesis (MARC ths, "thesis advisor"; MARC has no
+    # chair).  "Committee" had made the whole string a body, "(Chair)" a given name's part.
+    (made,) = agents_of(value)
+    assert (made["type"], made["family_name"], made["given_name"]) == ("personal", "Smith", "John")
+    assert (made["role"], made["role_source"]) == ("ths", value[value.index("(") + 1 : -1])
+    assert "affiliations" not in made
+
+
+@pytest.mark.parametrize(
+    "text", ["committee chair", "Committee Chair.", "Thesis committee chair", "committeeChair"]
+)
+def test_a_committee_chairs_role_text_is_thesis_advisor(text: str) -> None:
+    # MODS roleTerm "committee chair" (a local term beside pymods' "committee member") had
+    # been "oth"; DSpace's qualifier, as a role's text, too.
+    parts = {"family_name": "Olsen", "given_name": "Stanford", "role_text": text}
+    assert names.agent_parts(parts)["role"] == "ths"
 
 
 @pytest.mark.parametrize(

@@ -602,6 +602,17 @@ def test_a_value_kept_in_extra_explains_the_parts_it_put_in_a_field() -> None:
     assert result.lineage["contributors"] == ["dc:contributor"]
 
 
+def test_a_thesis_committees_chair_is_a_contributor_advising_it() -> None:
+    # The crosswalk's role (ctb) is only the default: the chair had become an organisation.
+    record = _oai_dc("<dc:contributor>Haverkamp, Wilma (Committee chair)</dc:contributor>")
+    (chair,) = record.record.to_dict()["contributors"]
+    assert (chair["family_name"], chair["given_name"], chair["role"]) == (
+        "Haverkamp",
+        "Wilma",
+        "ths",
+    )
+
+
 def test_a_number_labelled_with_its_collection_is_a_local_identifier() -> None:
     # NSDL's crystal structures: they had stayed in extra.
     labelled = ("Reciprocal Net Sample id 27344140", "Common molecules Sample 50743")

@@ -42,7 +42,7 @@ _COMMA_QUALIFIER = re.compile(r"\s+\([^()]*,[^()]*\)$")
 _AFFILIATION_AFTER = re.compile(
     r"^(?P<person>[^,()]+,(?P<given>[^,()]*[^,()\s]))\s++\((?P<body>[^()]++)\)$"
 )
-# What a person is in a body, not the body: "(Committee chair)", a thesis's role the relators
+# What a person is in a body, not the body: "(Programme committee chair)", a role the relators
 # table does not know, "(Head of Department)", "(Chair, Department of History)".
 _FUNCTIONS = frozenset(
     ("member", "chair", "co-chair", "chairman", "chairwoman", "chairperson", "head", "dean")
@@ -206,7 +206,7 @@ def _affiliated_person(name: str) -> dict[str, Any] | None:
 def _without_function(body: str) -> str | None:
     """The organisation a body's name in parentheses names: itself; or, after a person's
     function in it, what follows the comma ("Dean, School of Law": "School of Law"); or
-    ``None``, the function alone ("Committee chair", "Head of Department")."""
+    ``None``, the function alone ("Programme committee chair", "Head of Department")."""
     if not _a_function(body):
         return body
     _, comma, rest = body.partition(",")
