@@ -469,6 +469,29 @@ def test_agents_of_nothing_is_an_error() -> None:
         names.agents(" ; ")
 
 
+@pytest.mark.parametrize(
+    ("value", "role"),
+    [
+        ("Smith, John, committee chair", "ths"),
+        ("John Smith, committee chair", "ths"),
+        ("Smith, John, chair.", "ths"),
+        ("Smith, John, committee member", "dgc"),
+        ("John Smith, thesis committee member", "dgc"),
+    ],
+)
+def test_a_committee_role_after_a_comma_is_a_persons(value: str, role: str) -> None:
+    # The role's word "committee" had made the whole string a body, and the role was lost.
+    made = names.agent(value)
+    assert (made["type"], made["family_name"], made["given_name"]) == ("personal", "Smith", "John")
+    assert made["role"] == role
+
+
+def test_a_bodys_role_after_a_comma_still_reads_a_body() -> None:
+    # Only a person's role is left out of the organisation test: a body's is read as before.
+    assert names.agent("Smith, John, publisher")["type"] == "organizational"
+    assert names.agent("University of Leeds, committee member")["type"] == "organizational"
+
+
 def test_a_role_after_a_second_comma_is_the_agents_role() -> None:
     # "Jones, Mary, editor" had lost its role with the part after the second comma (a review).
     jones = names.agent("Jones, Mary, editor")

@@ -236,7 +236,9 @@ def _read_agent(name: str, organisation_test: bool) -> dict[str, Any]:
     if role and not core.strip(" ,;"):  # "(ed.)" alone: it had been a person of no name
         raise NormaliseError(f"{name!r} is a role ({role[0]}) without a name")
     core = without_life_dates(core)
-    if organisation_test and (is_organisation(core) or _body_by_role(core, role)):
+    if organisation_test and (
+        is_organisation(_without_persons_role(core)) or _body_by_role(core, role)
+    ):
         return _body(name, role)
     if "," not in core:
         core = _QUALIFIER.sub("", core)  # a comma's "Ng, Mary (Molly)" keeps its nickname
@@ -273,6 +275,15 @@ def _body(name: str, role: tuple[str, str] | None) -> dict[str, Any]:
 #: MARC relators only bodies are as a rule: publisher, degree granting institution, host
 #: institution, funder, distributor, production company.
 _BODY_ROLES = frozenset(("pbl", "dgg", "his", "fnd", "dst", "prn"))
+
+
+def _without_persons_role(core: str) -> str:
+    """``core`` without a person's relator term after its last comma, for the organisation
+    test: "Smith, John, committee member" had been a body for the role's word "committee".
+    A body's role ("…, publisher") stays: bodies are read by it as before."""
+    head, comma, last = core.rpartition(",")
+    row = lookup_row("relators", last.strip().rstrip(".")) if comma else None
+    return head if row is not None and row["code"] not in _BODY_ROLES else core
 
 
 def _body_by_role(core: str, role: tuple[str, str] | None) -> bool:
