@@ -19,7 +19,9 @@ from ir_ingest.crosswalk.organisations import FUNCTION_WORDS, is_organisation
 # Library catalogues add life dates to a heading: "Smith, Alfred, 1820-1912", "…, b. 1820";
 # others put them in parentheses: "Kay, John (1742-1826)".
 _DATES = r"(?:(?:b|d|fl|ca?)\.\s*)?\d{3,4}\??(?:\s*-\s*(?:(?:ca?\.\s*)?\d{3,4}\??)?)?"
-LIFE_DATES = re.compile(rf"(?:,\s*{_DATES}\.?|\s*\({_DATES}\))$")
+# The parenthesised form begins only where a run of spaces begins, and takes it whole, as the
+# leftmost match did: "\s*\(" had been tried from each space of a run to its end.
+LIFE_DATES = re.compile(rf"(?:,\s*+{_DATES}\.?|(?<!\s)\s*+\({_DATES}\))$")
 #: What life dates may end with (``$`` may stand before a last newline, which is white space).
 _LIFE_DATES_END = "?.-)"
 # A title or suffix after a second comma: "Spelman, Henry, Sir", "Smith, John, Jr.", "…, III".

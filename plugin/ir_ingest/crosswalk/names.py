@@ -32,10 +32,13 @@ from ir_ingest.crosswalk.placeholders import is_provenance
 from ir_ingest.crosswalk.roles import role_after_comma, without_role
 
 # Any other qualifier in parentheses after a name without a comma: "Thiruvalluvar (text)".
-_QUALIFIER = re.compile(r"\s+\([^()]*\)$")
+# Begun only where a run of spaces begins and taking it whole, as :data:`_ORCID_AFTER`.
+_QUALIFIER = re.compile(r"(?<!\s)\s++\([^()]*+\)$")
 # One that holds a comma, a place's or dates' ("Abbaye … (Hasnon, France)"), with a comma or
-# without: no nickname, and its comma had split the name ("Roe (Hasnon" + "France)").
-_COMMA_QUALIFIER = re.compile(r"\s+\([^()]*,[^()]*\)$")
+# without: no nickname, and its comma had split the name ("Roe (Hasnon" + "France)").  Linear
+# as :data:`_QUALIFIER`; the text before its first comma is read once ("[^()]*," had been
+# tried back from each comma of a long run that no ")" ends).
+_COMMA_QUALIFIER = re.compile(r"(?<!\s)\s++\([^(),]*+,[^()]*+\)$")
 # A person's name written "Family, Given", then something in parentheses.  The given name
 # ends at a character no space follows, and no run of spaces is matched from more than one
 # place: a lazy given name before "\s+" had tried the run before a "(" from each of its spaces.

@@ -78,8 +78,10 @@ FUNCTION_WORDS = frozenset(("of", "for", "the", "and", "&"))
 # An acronym in parentheses after a body's name: "International Journal of … Survey
 # (IJCSES)" (a Zenodo creator) had been a person, family "Survey".  A person's affiliation
 # is written so too ("John Smith (NASA)"): only a name of four words or more, or with a word
-# no personal name has ("of"), is a body's.
-_ACRONYM_AFTER = re.compile(r"^(?P<name>.+?)\s+\([A-Z]{3,}\)$")
+# no personal name has ("of"), is a body's.  The name ends where the run of spaces before the
+# "(" begins (or is its first space, a name all spaces) and the run is taken whole: the lazy
+# name had been tried at each space of a run, each try reading the run to its end.
+_ACRONYM_AFTER = re.compile(r"^(?P<name>.+?)(?<=\S|^\s)\s++\([A-Z]{3,}\)$")
 # An acronym of three or more capitals beside a weak word: "MIT Press", "ACM Press".
 _ACRONYM = re.compile(r"^[A-Z]{3,}$")
 # The qualifier Library of Congress headings give a band: "Beatles (Musical group)".

@@ -9,8 +9,10 @@ import re
 
 from ir_ingest.crosswalk.lookups import lookup_row
 
-# A role in parentheses after the name: "Taco Brandsen (ed.)", "(eds.)", "(Hrsg.)".
-_TRAILING_ROLE = re.compile(r"\s*\(([^()]+)\)$")
+# A role in parentheses after the name: "Taco Brandsen (ed.)", "(eds.)", "(Hrsg.)".  It begins
+# only where a run of spaces begins, and takes the run whole (possessive), as the leftmost
+# match did: "\s*" had been tried from each space of a run before "x(", to its end.
+_TRAILING_ROLE = re.compile(r"(?<!\s)\s*+\(([^()]++)\)$")
 
 
 def role_after_comma(name: str, first: int) -> tuple[str, str] | None:
