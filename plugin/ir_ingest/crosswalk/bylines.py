@@ -56,8 +56,10 @@ INITIAL_FIRST = re.compile(_INITIALS_FIRST)
 # Two such names between commas: "A. Rao, B. Das".
 _INITIALLED_LINE = re.compile(rf"{_INITIALS_FIRST}[^,]*,\s*{_INITIALS_FIRST}")
 # A qualifier in parentheses that holds a comma: "John Doe (Leeds, UK)".  Its comma parts no
-# names: it is hidden while a part is split (a character no name has stands for it).
-_PARENTHESISED_COMMA = re.compile(r"\([^()]*,[^()]*\)")
+# names: it is hidden while a part is split (a character no name has stands for it).  The text
+# before its first comma is read once: "[^()]*," had been tried back from each comma of a run
+# that no ")" ends, each try reading on to the run's end.
+_PARENTHESISED_COMMA = re.compile(r"\([^(),]*+,[^()]*+\)")
 _HIDDEN_COMMA = "\x00"
 
 

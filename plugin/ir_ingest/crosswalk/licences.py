@@ -51,10 +51,12 @@ _PUBLIC_DOMAIN = {
     ),
 }
 #: A licence URL's scheme and ``www.``; its query and fragment; the page of it after its
-#: address; OSI's newer ``/license/`` for ``/licenses/``.
+#: address; OSI's newer ``/license/`` for ``/licenses/``.  The trailing slashes alone are
+#: looked for only where a run of slashes begins, and taken whole: "/*$" had been tried from
+#: each slash of a run that something follows, to its end ("…/" + "/" * 200_000 + "x": minutes).
 _URL_START = re.compile(r"^https?://(?:www\.)?", re.IGNORECASE)
 _URL_QUERY = re.compile(r"[?#].*$")
-_URL_END = re.compile(r"(?:/(?:legalcode|deed)(?:\.[\w-]+)?|\.html?|\.txt|\.php)?/*$")
+_URL_END = re.compile(r"(?:/(?:legalcode|deed)(?:\.[\w-]+)?|\.html?|\.txt|\.php)/*+$|(?<!/)/*+$")
 _SPDX_URL = "spdx.org/licenses/"
 #: An SPDX licence id, in lower case (SPDX 2.3 annex D: letters, digits, "." and "-"; "+"
 #: for "or later").
