@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ir_ingest.crosswalk import own_citation
 from ir_ingest.crosswalk.engine import Applied
 from ir_ingest.crosswalk.own_citation import host_from_own_citation
 
@@ -160,3 +161,18 @@ def test_no_book_from_a_reference_that_cannot_name_it(
     applied = _cited(reference, **{"resource_type": CHAPTER, **data})
     assert applied.data.get("host") == data.get("host")
     assert applied.issues == []
+
+
+def test_a_long_run_of_spaces_in_a_reference_is_read_in_one_pass() -> None:
+    # The ISSN at a reference's end and the "and" before its last editor: "\s*ISSN" and "\s+and"
+    # had been tried from each space of a run to its end, minutes for these 200,000 (the step
+    # reads values as they are; the crosswalk collapses runs, another caller may not).
+    run = " " * 200_000
+    assert own_citation._ISSN_AT_END.search("Estuaries" + run + "x") is None
+    found = own_citation._ISSN_AT_END.search("Estuaries." + run + "ISSN 0272-7714")
+    assert found is not None
+    assert (found.start(), found[1]) == (len("Estuaries"), "0272-7714")
+    editors = own_citation._editors("Jones, Anne" + run + "and Lee, Carl")
+    assert [editor["family_name"] for editor in editors] == ["Jones", "Lee"]
+    (alone,) = own_citation._editors("Jones, Anne" + run + "x")
+    assert alone["given_name"] == "Anne x"

@@ -209,7 +209,9 @@ def boolean(value: str, _: None) -> bool:
 #: White space before a URL in a value: several URLs in one (LoC's MODS to DC stylesheet writes
 #: a record's location/url elements into one dc:identifier, a line each).  A URL inside a
 #: URL, as a web archive writes it ("https://web.archive.org/web/2020/https://…"), has none.
-_NEXT_URL = re.compile(r"\s+(?=https?://)")
+#: Looked for only where a run of white space begins, the run taken whole: this operation is
+#: given values as a caller has them, and "\s+" had been tried from each space of a run.
+_NEXT_URL = re.compile(r"(?<!\s)\s++(?=https?://)")
 
 
 def identifier(value: str, scheme: str | None) -> dict[str, str] | list[dict[str, str]]:

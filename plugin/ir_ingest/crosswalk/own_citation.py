@@ -26,7 +26,12 @@ if TYPE_CHECKING:
 
 
 #: A journal's ISSN at the end of a reference, as EPrints' citation ends: ". ISSN 0272-7714".
-_ISSN_AT_END = re.compile(r"[.,]?\s*ISSN:?\s*(\d{4}-?\d{3}[\dXx])\s*\.?$", re.IGNORECASE)
+#: It begins at the stop before it, or where the run of spaces before it begins, and takes
+#: the run whole: "\s*ISSN" had been tried from each space of a run (the post step reads the
+#: record's values as they are, their runs collapsed by the crosswalk, not by it).
+_ISSN_AT_END = re.compile(
+    r"(?:[.,]|(?<![.,\s]))\s*+ISSN:?\s*+(\d{4}-?\d{3}[\dXx])\s*+\.?$", re.IGNORECASE
+)
 #: EPrints' full stop before the pages: "Journal, 235 (3). pp. 106-118".
 _STOP_BEFORE_PAGES = re.compile(r"\.\s+(?=pp?\.\s*\d)")
 #: Where EPrints' citation of a chapter names its book: "… Chapter title. In: Jones, A. (ed.)".
@@ -99,7 +104,8 @@ def _host_from_book(applied: Applied, type_uri: str, text: str, path: str) -> bo
 
 
 #: The joint before EPrints' last name: "Jones, Anne, Brown, Bob and Lee, Carl".
-_LAST_AND = re.compile(r"\s+(?:and|&)\s+")
+#: Begun only where a run of spaces begins, the run taken whole (as :data:`_ISSN_AT_END`).
+_LAST_AND = re.compile(r"(?<!\s)\s++(?:and|&)\s+")
 
 
 def _editors(text: str) -> list[dict[str, Any]]:
