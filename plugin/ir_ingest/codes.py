@@ -405,6 +405,31 @@ CODES: dict[str, CodeHelp] = {
         "nothing, unless it comes back: then see the process's words on stderr, and harvest "
         "with `--no-crosswalk-process` meanwhile",
     ),
+    "harvest.format_fallback": CodeHelp(
+        "the record failed in the run's format (a reject, or invalid: the message gives the "
+        "first error) and was asked for again alone in the `--fallback-prefix` format "
+        "(GetRecord), whose copy was better: that copy is stored, a reject's raw XML kept too",
+        "fix the record (or the crosswalk) in the run's format at the source; the next run "
+        "that reads it well there stores the richer copy",
+    ),
+    "harvest.format_fallback_failed": CodeHelp(
+        "the record failed in the run's format and was asked for again in the "
+        "`--fallback-prefix` format, which did not help: the endpoint cannot give it in that "
+        "format, the request failed (after its retries), or that copy was no better; the "
+        "record keeps its outcome in the run's format",
+        "see the message; fix the record at the source",
+    ),
+    "harvest.format_fallback_unavailable": CodeHelp(
+        "the endpoint does not offer the `--fallback-prefix` format (ListMetadataFormats): "
+        "no later record of the run was asked for in it",
+        "name a format the endpoint offers (`ir-ingest check` lists them), or leave the option out",
+    ),
+    "harvest.format_fallback_budget": CodeHelp(
+        "the run asked for as many records again in the `--fallback-prefix` format as a run "
+        "does (200); the later records that failed kept their outcome in the run's format",
+        "look at why so many records fail in the run's format (a crosswalk, the endpoint); "
+        "once fixed, a `--full` harvest stores them",
+    ),
     "harvest.unknown_set": CodeHelp(
         "a run that found nothing asked for a set the endpoint does not list (ListSets): a "
         "mistyped set looks like an empty one",

@@ -138,6 +138,9 @@ class Entry:
     #: The title of the record a deletion made a tombstone of, as the store held it (set by
     #: the store on ``deleted`` entries, which carry no record, for the run's report).
     tombstoned_title: str | None = None
+    #: The copy in the run's own format this one was kept over (a per-record format fallback,
+    #: :mod:`ir_ingest.oai.fallback`): a reject's raw XML is still written as a reject row.
+    replaced: Entry | None = None
 
     @property
     def has_errors(self) -> bool:

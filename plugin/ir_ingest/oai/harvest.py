@@ -29,6 +29,7 @@ from ir_ingest.errors import (
 from ir_ingest.oai.archive import check_archive
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.clocks import note_clock, note_endpoint_clock
+from ir_ingest.oai.fallback import check_fallback
 from ir_ingest.oai.formats import richest_offered, with_formats_offered
 from ir_ingest.oai.pages import PageGuards
 from ir_ingest.oai.plan import (
@@ -102,6 +103,7 @@ def run_harvest(
     resume: bool = True,
     crosswalk: str | None = None,
     crosswalk_process: bool | None = None,
+    fallback_prefix: str | None = None,
 ) -> RunReport:
     """Harvest ``url`` in format ``prefix`` into the store and return the run's report.
 
@@ -120,7 +122,8 @@ def run_harvest(
     ``crosswalk`` the crosswalk to read records with when not the one the prefix names (or,
     for a prefix that names none, the one the root element names); ``crosswalk_process``
     whether to crosswalk in a process of its own (:mod:`ir_ingest.worker`; default: once the
-    harvest proves long, where it may use several cores).
+    harvest proves long, where it may use several cores); ``fallback_prefix`` a simpler format
+    each record that fails in ``prefix`` is asked for again in (:mod:`ir_ingest.oai.fallback`).
     """
     options = HarvestOptions(
         set_spec=set_spec,
@@ -136,9 +139,11 @@ def run_harvest(
         resume=resume,
         crosswalk=crosswalk,
         crosswalk_process=crosswalk_process,
+        fallback_prefix=fallback_prefix,
     )
     check_options(options)
     check_crosswalk_name(crosswalk)
+    check_crosswalk_name(fallback_prefix)
     own_store = store is None
     store = store or Store(db_url or default_db_url())
     try:
@@ -150,6 +155,7 @@ def run_harvest(
                 # The crosswalk the prefix names anyway: records must not say otherwise.
                 options = replace(options, crosswalk=None)
             check_reader(crosswalk, prefix)
+            check_fallback(options.fallback_prefix, prefix)
             key = source_key(client.repository, prefix, options.set_spec, options.crosswalk)
             with source_lock(store, key):
                 return _run(store, client, prefix, options, on_page, started)

@@ -63,6 +63,9 @@ class HarvestOptions:
     #: Crosswalk in a process of its own (:mod:`ir_ingest.worker`): always, never, or
     #: (``None``) once a harvest proves long, where it may use several cores.
     crosswalk_process: bool | None = None
+    #: The simpler format a record that fails in the run's is asked for again in (GetRecord,
+    #: one record at a time: :mod:`ir_ingest.oai.fallback`); None: no fallback.
+    fallback_prefix: str | None = None
 
 
 @dataclass(slots=True)

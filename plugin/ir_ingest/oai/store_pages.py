@@ -24,6 +24,7 @@ from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome
 from ir_ingest.errors import HarvestError
 from ir_ingest.oai.archive import PageArchive
 from ir_ingest.oai.datestamp import newest_datestamp, parse_datestamp
+from ir_ingest.oai.fallback import FormatFallback
 from ir_ingest.oai.offload import Offload, cores
 from ir_ingest.oai.overlap import SharedSeconds
 from ir_ingest.oai.pages import iter_pages, read_page
@@ -67,6 +68,10 @@ def harvest_windows(
             on_page(report)
 
     pages = _PageLine(store, report, options, client.repository, committed, plan.bounds)
+    if options.fallback_prefix is not None:
+        # Asked for from here, between pages: a client of this thread, paced with the others.
+        own = client.sibling()
+        pages.fallback = FormatFallback(own, options.fallback_prefix, store, report)
     warming = warm_up(options.crosswalk or report.metadata_prefix)
     try:
         with collector_for_pages():
@@ -78,6 +83,8 @@ def harvest_windows(
         raise
     finally:
         pages.close()
+        if pages.fallback is not None:
+            pages.fallback.client.close()
         for issue in pages.strays.issues():
             report.add_run_issue(issue, "ListRecords")
     keep(now=True)  # before the sweep, which stores nothing and may take long
@@ -146,6 +153,7 @@ class _PageLine:
         self.pending: deque[tuple[WindowState, Page, list[Entry] | None]] = deque()
         self.strays = Strays()
         self.shared = SharedSeconds(bounds)
+        self.fallback: FormatFallback | None = None
 
     def add(self, state: WindowState, page: Page) -> None:
         """Process and commit ``page``; or hand it to the crosswalk process, and commit the
@@ -245,6 +253,10 @@ class _PageLine:
         report = self.report
         assert report.run_id is not None
         entries = self.shared.repeats_left_out(page, entries)
+        if self.fallback is not None:
+            # Before the page is written, so that each record's better copy alone is stored;
+            # committed with the page, a killed run asks again for what it had not committed.
+            entries = self.fallback.applied(entries)
         if self.archive is not None:
             self.archive.write(report.run_id, state.index, state.pages + 1, page.body)
         state.last_datestamp = newest_datestamp([page.newest_datestamp], state.last_datestamp)

@@ -163,18 +163,12 @@ class PageWriter:
     def _decide(self, entry: Entry, states: dict[str, StoredCopy]) -> Outcome:
         harvested = entry.harvested
         issues_json, valid = issues_json_of(entry.issues)
+        replaced = entry.replaced
+        if replaced is not None and replaced.record is None:
+            # A reject a copy in another format replaced: its raw XML is kept all the same.
+            self._reject(replaced.harvested, issues_json_of(replaced.issues)[0])
         if entry.record is None and not harvested.deleted:
-            self.rejects.append(
-                {
-                    "run_id": self.run_id,
-                    "repository": harvested.repository,
-                    "oai_identifier": harvested.identifier,
-                    "datestamp": stored_datestamp(harvested.datestamp),
-                    "raw": harvested.raw,
-                    "issues_json": issues_json,
-                    "created_at": self.now,
-                }
-            )
+            self._reject(harvested, issues_json)
             return Outcome.FAILED
         rid = _rid(entry)
         current = states.get(rid)
@@ -213,6 +207,20 @@ class PageWriter:
         if current is None or _never_held(current):
             return Outcome.CREATED
         return Outcome.RESTORED if current.deleted else Outcome.UPDATED
+
+    def _reject(self, harvested: HarvestedRecord, issues_json: bytes) -> None:
+        """Queue a reject row: the raw XML of a record that could not be read."""
+        self.rejects.append(
+            {
+                "run_id": self.run_id,
+                "repository": harvested.repository,
+                "oai_identifier": harvested.identifier,
+                "datestamp": stored_datestamp(harvested.datestamp),
+                "raw": harvested.raw,
+                "issues_json": issues_json,
+                "created_at": self.now,
+            }
+        )
 
     def _tombstone(
         self,

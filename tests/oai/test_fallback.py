@@ -1,0 +1,210 @@
+"""Per-record format fallback (``--fallback-prefix``): a real pyoai server on 127.0.0.1
+offering mods and oai_dc, some of whose mods records are broken or invalid."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+import pytest
+from lxml import etree
+from sqlalchemy import select
+
+from ir_ingest.errors import CrosswalkChoiceError, UsageError
+from ir_ingest.oai import fallback
+from ir_ingest.oai.harvest import run_harvest
+from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
+from ir_ingest.store import tables as t
+from tests.oai.faults import DC, OAI_DC
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from ir_ingest.oai.provider import StartResponse, WSGIApp
+    from ir_ingest.store import Store
+
+MODS = "http://www.loc.gov/mods/v3"
+START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _dc(n: int, title: str) -> ProvidedRecord:
+    dc = etree.Element(f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC})
+    for name, value in (("title", title), ("creator", "Roe, Jane"), ("date", "2020")):
+        etree.SubElement(dc, f"{{{DC}}}{name}").text = value
+    return ProvidedRecord(f"oai:x:{n}", START + timedelta(minutes=n), "oai_dc", metadata=dc)
+
+
+def _mods(n: int, kind: str) -> ProvidedRecord:
+    """Record ``n`` in MODS: ``good``, ``invalid`` (no creator: validate.missing_creator) or
+    ``broken`` (a root no MODS crosswalk reads: a reject)."""
+    if kind == "broken":
+        root = etree.Element("{urn:x}other")
+        etree.SubElement(root, "{urn:x}t").text = "x"
+    else:
+        root = etree.Element(f"{{{MODS}}}mods")
+        info = etree.SubElement(root, f"{{{MODS}}}titleInfo")
+        etree.SubElement(info, f"{{{MODS}}}title").text = f"Record {n} in MODS"
+        origin = etree.SubElement(root, f"{{{MODS}}}originInfo")
+        etree.SubElement(origin, f"{{{MODS}}}dateIssued").text = "2020-12-18"
+        if kind == "good":
+            name = etree.SubElement(root, f"{{{MODS}}}name", type="personal")
+            etree.SubElement(name, f"{{{MODS}}}namePart").text = "Imani, Yassaman"
+    return ProvidedRecord(f"oai:x:{n}", START + timedelta(minutes=n), "mods", metadata=root)
+
+
+#: Record number -> its MODS copy; every one is offered in oai_dc too, unless in _NO_DC.
+_KINDS = {1: "good", 2: "broken", 3: "invalid", 4: "good", 5: "broken"}
+_NO_DC = {5}
+
+
+def _records(kinds: dict[int, str], no_dc: Iterable[int] = ()) -> list[ProvidedRecord]:
+    mods = [_mods(n, kind) for n, kind in kinds.items()]
+    return mods + [_dc(n, f"Record {n} in DC") for n in kinds if n not in set(no_dc)]
+
+
+def _endpoint(records: list[ProvidedRecord], seen: list[str] | None = None) -> Any:
+    """The records served, 2 a page; the query of every request noted in ``seen``."""
+    served = fixture_endpoint_app(records, batch_size=2)
+    noted = seen if seen is not None else []
+
+    def factory(base_url: str) -> WSGIApp:
+        inner = served(base_url)
+
+        def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+            noted.append(environ.get("QUERY_STRING", ""))
+            return inner(environ, start_response)
+
+        return app
+
+    return serve_in_background(factory)
+
+
+def _getrecords(seen: list[str]) -> list[str]:
+    """The identifiers asked for with GetRecord."""
+    asked = [parse_qs(query) for query in seen]
+    return [q["identifier"][0] for q in asked if q.get("verb") == ["GetRecord"]]
+
+
+def _stored(store: Store) -> dict[str, tuple[str, bool, list[str]]]:
+    """Identifier -> (metadata prefix, valid, issue codes) of each stored record."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(t.records)).all()
+    return {
+        row.oai_identifier: (
+            row.metadata_prefix,
+            row.valid,
+            [issue["code"] for issue in json.loads(row.issues_json or b"[]")],
+        )
+        for row in rows
+    }
+
+
+def _rejects(store: Store) -> list[tuple[str, bytes]]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(t.rejects.c.oai_identifier, t.rejects.c.raw)).all()
+    return sorted((row.oai_identifier, row.raw) for row in rows)
+
+
+def test_failed_mods_records_are_stored_from_oai_dc_and_good_ones_from_mods(
+    store: Store,
+) -> None:
+    with _endpoint(_records(_KINDS, _NO_DC)) as url:
+        report = run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+
+    stored = _stored(store)
+    assert {k: v[:2] for k, v in stored.items()} == {
+        "oai:x:1": ("mods", True),
+        "oai:x:2": ("oai_dc", True),
+        "oai:x:3": ("oai_dc", True),
+        "oai:x:4": ("mods", True),
+    }
+    assert "harvest.format_fallback" in stored["oai:x:2"][2]
+    assert "harvest.format_fallback" in stored["oai:x:3"][2]
+    assert "harvest.format_fallback" not in stored["oai:x:1"][2]
+    # The MODS rejects' raw XML is kept, the one oai_dc replaced as the one it could not.
+    assert [identifier for identifier, _ in _rejects(store)] == ["oai:x:2", "oai:x:5"]
+    assert all(b"urn:x" in raw for _, raw in _rejects(store))
+    # One version a record: the poorer copy was never stored, then superseded.
+    with store.engine.connect() as conn:
+        versions = conn.execute(select(t.record_versions.c.record_id)).all()
+    assert len(versions) == 4
+    # Counts are of the records listed: a fallback is no record of its own.
+    assert report.total == 5
+    assert (report.counts["created"], report.counts["failed"]) == (4, 1)
+    assert report.issue_counts["harvest.format_fallback"] == 2
+    # Record 5 has no oai_dc copy: it stays a reject, saying why the fallback failed.
+    listed = {entry.identifier: entry for entry in report.entries}
+    said = [i for i in listed["oai:x:5"].issues if i["code"] == "harvest.format_fallback_failed"]
+    assert "cannot give this record in oai_dc" in said[0]["message"]
+    message = next(
+        i["message"] for i in listed["oai:x:3"].issues if i["code"] == "harvest.format_fallback"
+    )
+    assert message.startswith("stored as read in oai_dc: the mods copy validate.missing_creator")
+    assert report.run_issues == []
+
+
+def test_a_rerun_finds_the_fallen_back_records_unchanged(store: Store) -> None:
+    with _endpoint(_records(_KINDS)) as url:
+        run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+        again = run_harvest(
+            url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc", full=True
+        )
+    assert again.counts["unchanged"] == 5
+    assert again.counts["created"] + again.counts["updated"] + again.counts["skipped"] == 0
+    with store.engine.connect() as conn:
+        assert len(conn.execute(select(t.record_versions)).all()) == 5
+
+
+def test_an_endpoint_without_the_fallback_format_is_asked_once(store: Store) -> None:
+    kinds = {1: "broken", 2: "invalid", 3: "broken", 4: "good"}
+    seen: list[str] = []
+    with _endpoint([_mods(n, kind) for n, kind in kinds.items()], seen) as url:
+        report = run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+    assert _getrecords(seen) == ["oai:x:1"]
+    assert [issue["code"] for issue in report.run_issues] == ["harvest.format_fallback_unavailable"]
+    assert report.status == "completed"
+    assert (report.counts["failed"], report.counts["invalid"], report.counts["created"]) == (
+        2,
+        1,
+        1,
+    )
+
+
+def test_the_fallbacks_of_a_run_are_capped(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fallback, "MAX_FALLBACKS", 2)
+    kinds = {n: "invalid" for n in range(1, 6)}
+    with _endpoint(_records(kinds)) as url:
+        report = run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+    prefixes = sorted(prefix for prefix, _, _ in _stored(store).values())
+    assert prefixes == ["mods", "mods", "mods", "oai_dc", "oai_dc"]
+    assert [issue["code"] for issue in report.run_issues] == ["harvest.format_fallback_budget"]
+
+
+def test_deleted_records_and_records_older_than_the_store_never_fall_back(store: Store) -> None:
+    gone = ProvidedRecord("oai:x:9", START, "mods", deleted=True)
+    seen: list[str] = []
+    with _endpoint([*_records({1: "invalid"}), gone, _dc(9, "Gone")], seen) as url:
+        run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+    assert _getrecords(seen) == ["oai:x:1"]
+    # The store now holds record 1 in oai_dc at its datestamp; an older MODS copy of it,
+    # invalid, is skipped by the store, and not asked for again.
+    invalid = _mods(1, "invalid")
+    older = ProvidedRecord(invalid.identifier, START, "mods", metadata=invalid.metadata)
+    seen.clear()
+    with _endpoint([older, _dc(1, "Record 1 in DC")], seen) as url:
+        report = run_harvest(
+            url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc", full=True
+        )
+    assert _getrecords(seen) == []
+    assert report.counts["skipped"] == 1
+
+
+def test_a_fallback_prefix_that_is_the_runs_own_or_no_crosswalks_is_refused(
+    store: Store,
+) -> None:
+    with pytest.raises(UsageError, match="'mods' is the format harvested"):
+        run_harvest("http://127.0.0.1:9/oai", "mods", store=store, fallback_prefix="mods")
+    with pytest.raises(CrosswalkChoiceError, match="oai_dcc"):
+        run_harvest("http://127.0.0.1:9/oai", "mods", store=store, fallback_prefix="oai_dcc")
