@@ -171,8 +171,8 @@ def test_every_problem_of_a_file_is_said_at_once(tmp_path: Path) -> None:
     assert head == f"config file {path}: 10 problems:"
     said = [line.removeprefix("  - ") for line in listed]  # the file named once, above
     assert said == [
-        "[sources.b]: unknown keys ['colour']; allowed: ['crosswalk', 'prefix', 'profile', "
-        "'repository', 'schedule', 'set', 'url', 'url_env']",
+        "[sources.b]: unknown keys ['colour']; allowed: ['crosswalk', 'fallback_prefix', "
+        "'prefix', 'profile', 'repository', 'schedule', 'set', 'url', 'url_env']",
         "[sources.b]: url must start with http:// or https://, got 'ftp://x/oai'",
         "[sources.c]: 'prefix' must be a non-empty string, got 5",
         "[sources.c]: 'set' must be a non-empty string, got ['a', 'b']",
@@ -359,3 +359,15 @@ def test_a_value_in_the_wrong_place_is_quoted_without_its_credentials(
         load_config(_write(tmp_path, text))
     assert "s3" not in str(caught.value)
     assert "***" in str(caught.value)
+
+
+def test_a_sources_fallback_prefix_is_read_and_its_own_prefix_refused(tmp_path: Path) -> None:
+    url = 'url = "https://pure.example/oai"\n'
+    path = _write(tmp_path, f'[sources.a]\n{url}prefix = "mods"\nfallback_prefix = "oai_dc"\n')
+    assert load_config(path).sources["a"].fallback_prefix == "oai_dc"
+    same = _write(tmp_path, f'[sources.a]\n{url}prefix = "mods"\nfallback_prefix = "mods"\n')
+    with pytest.raises(ConfigError, match="fallback_prefix 'mods' is the source's own prefix"):
+        load_config(same)
+    empty = _write(tmp_path, f'[sources.a]\n{url}fallback_prefix = ""\n')
+    with pytest.raises(ConfigError, match="'fallback_prefix' must be a non-empty string, got"):
+        load_config(empty)

@@ -875,3 +875,52 @@ def test_a_store_that_cannot_be_written_is_said_in_one_line(
         assert said[-1].startswith("error: cannot write to the store at "), result.output
         assert "attempt to write a readonly database" in said[-1]
         assert not any(line.startswith("[SQL") for line in said), result.output
+
+
+def test_a_sources_fallback_prefix_stores_a_record_mods_cannot_read_from_oai_dc(
+    db: str, tmp_path: Path, demo_records: list[ProvidedRecord]
+) -> None:
+    from lxml import etree
+
+    live = [r for r in demo_records if not r.deleted][:1]
+    broken = etree.Element("{urn:x}other")  # a root no MODS crosswalk reads: a reject
+    records = [
+        *live,
+        ProvidedRecord(live[0].identifier, live[0].datestamp, "mods", metadata=broken),
+    ]
+    config = tmp_path / "ir-ingest.toml"
+    with serve_in_background(fixture_endpoint_app(records)) as url:
+        config.write_text(
+            f'[sources.d]\nurl = "{url}"\nprefix = "mods"\nfallback_prefix = "oai_dc"\n'
+        )
+        result = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "d"])
+    assert result.exit_code == 0, result.output
+    assert "Run 1 completed: 1 record" in result.output
+    with closing(Store(db)) as store:
+        (kept,) = store.iter_records()
+    assert kept.source.metadata_prefix == "oai_dc"
+
+
+def test_fallback_prefix_is_in_the_help_and_refused_as_the_prefix_itself(db: str) -> None:
+    shown = runner.invoke(app, ["harvest", "--help"], terminal_width=200)
+    assert "--fallback-prefix PREFIX" in shown.output
+    assert "harvest.format_fallback" in shown.output
+    same = runner.invoke(
+        app, ["--db", db, "harvest", "http://127.0.0.1:9/oai", "--prefix", "mods",
+              "--fallback-prefix", "mods"],
+    )  # fmt: skip
+    assert same.exit_code == 2
+    assert "the fallback prefix 'mods' is the format harvested" in same.output
+    with_all = runner.invoke(app, ["--db", db, "harvest", "--all", "--fallback-prefix", "oai_dc"])
+    assert with_all.exit_code == 2
+    assert "--fallback-prefix" in with_all.output
+
+
+def test_a_sources_fallback_prefix_no_crosswalk_reads_is_refused_naming_it(
+    db: str, tmp_path: Path
+) -> None:
+    config = _demo_source(tmp_path, "http://127.0.0.1:9/oai", 'fallback_prefix = "oai_dcc"')
+    result = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "demo"])
+    assert result.exit_code == 1
+    assert "[sources.demo]" in result.output
+    assert "'oai_dcc'" in result.output

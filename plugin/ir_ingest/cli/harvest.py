@@ -32,6 +32,7 @@ from ir_ingest.cli.runs import (
 )
 from ir_ingest.console import harvest_progress
 from ir_ingest.errors import IngestError
+from ir_ingest.oai.fallback import MAX_FALLBACKS, check_fallback
 from ir_ingest.oai.windows import MAX_PARALLEL, WINDOW_SIZES
 from ir_ingest.report import render
 from ir_ingest.report.model import MAX_LISTED_ENTRIES
@@ -192,6 +193,16 @@ def harvest(
             help="Keep every raw page, gzip-compressed, under this directory.",
         ),
     ] = None,
+    fallback_prefix: Annotated[
+        str | None,
+        typer.Option(
+            "--fallback-prefix",
+            metavar="PREFIX",
+            help="Ask for each record that fails in --prefix (a reject, or invalid) again, "
+            f"alone, in this simpler format (GetRecord; at most {MAX_FALLBACKS} a run), and "
+            "store the better copy, saying so (harvest.format_fallback).",
+        ),
+    ] = None,
     user_agent: UserAgentOption = None,
     delay: DelayOption = 0.0,
     crosswalk_process: Annotated[
@@ -215,7 +226,8 @@ def harvest(
     --all harvests every source of the config in turn (for a cron job): each as its name alone
     would, with --full, --window, --parallel, --archive, --user-agent, --delay,
     --[no-]crosswalk-process and --strict applied to each; the options one source's run needs
-    (--prefix, --set, --crosswalk, --repository, --from, --until) and --report are refused with
+    (--prefix, --set, --crosswalk, --repository, --fallback-prefix, --from, --until) and
+    --report are refused with
     it.  It ends with a line a source (run, status) and the worst exit status: 1 if a source
     failed, else 3 if --strict found fault with one, else 0.  Ctrl-C stops the source being
     harvested (its checkpoint kept) and the sources after it.
@@ -252,7 +264,7 @@ def harvest(
         per_run = {
             "URL": url, "--prefix": prefix, "--set": set_spec, "--crosswalk": crosswalk,
             "--repository": repository, "--from": from_date, "--until": until_date,
-            "--report": report_path,
+            "--report": report_path, "--fallback-prefix": fallback_prefix,
         }  # fmt: skip
         refuse_with_all([name for name, value in per_run.items() if value is not None])
         with fail_cleanly():  # once, not once a source
@@ -265,10 +277,20 @@ def harvest(
             param_hint="'URL'",
         )
     with fail_cleanly(RESUMES):
-        refuse_blank({"--prefix": prefix, "--crosswalk": crosswalk, "--repository": repository})
+        refuse_blank(
+            {
+                "--prefix": prefix,
+                "--crosswalk": crosswalk,
+                "--repository": repository,
+                "--fallback-prefix": fallback_prefix,
+            }
+        )
         check_given_crosswalk(crosswalk, prefix)  # before the store: a typo made an empty one
+        check_given_crosswalk(fallback_prefix)
+        if prefix is not None:
+            check_fallback(fallback_prefix, prefix)
         check_options(replace(asked, set_spec=set_spec))
-        asked_for = Where(url, prefix, set_spec, crosswalk, repository)
+        asked_for = Where(url, prefix, set_spec, crosswalk, repository, fallback_prefix)
         where = resolved(settings.config(), asked_for)
         with closing(settings.store()) as store:
             report = run_one(store, where, asked)

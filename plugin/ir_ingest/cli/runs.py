@@ -42,6 +42,8 @@ class Where:
     set_spec: str | None
     crosswalk: str | None
     repository: str | None
+    #: The format a record that fails in ``prefix`` is asked for again in (None: never).
+    fallback_prefix: str | None = None
 
 
 def configured(
@@ -50,18 +52,23 @@ def configured(
     set_spec: str | None = None,
     crosswalk: str | None = None,
     repository: str | None = None,
+    fallback_prefix: str | None = None,
 ) -> Where:
     """Where ``source`` is harvested: its config, each setting replaced by the command line's
     when given (``None``: not given).  Raises :class:`ConfigError` for a url_env not set,
     or a crosswalk of the config's that no crosswalk is."""
     if crosswalk is None and source.crosswalk is not None:
         check_source_crosswalk(source.where, source.crosswalk)
+    if fallback_prefix is None and source.fallback_prefix is not None:
+        # The format's own crosswalk reads the fallback copies: one must have its name.
+        check_source_crosswalk(source.where, source.fallback_prefix)
     return Where(
         url=source.endpoint(),
         prefix=prefix if prefix is not None else source.prefix,
         set_spec=set_spec if set_spec is not None else source.set_spec,
         crosswalk=crosswalk if crosswalk is not None else source.crosswalk,
         repository=repository if repository is not None else source.repository,
+        fallback_prefix=fallback_prefix if fallback_prefix is not None else source.fallback_prefix,
     )
 
 
@@ -77,12 +84,12 @@ def resolved(config: Config, asked: Where) -> Where:
     refuse_padded_url(asked.url)
     source = config.sources.get(asked.url)
     if source is not None:
-        return configured(source, asked.prefix, asked.set_spec, asked.crosswalk, asked.repository)
+        return configured(source, *_overrides(asked))
     if "://" in asked.url:  # a URL, not a name: refused before the store is made
         check_base_url(asked.url)
     source = config.source_at(asked.url, asked.set_spec)
     if source is not None:
-        where = configured(source, asked.prefix, asked.set_spec, asked.crosswalk, asked.repository)
+        where = configured(source, *_overrides(asked))
         # Credentials typed are the ones to send; without any, the source's (from url_env).
         return where if public_url(asked.url) == asked.url else replace(where, url=asked.url)
     if "://" not in asked.url:
@@ -92,6 +99,17 @@ def resolved(config: Config, asked: Where) -> Where:
         )
     _say_sources_passed_over(config, asked)
     return asked
+
+
+def _overrides(asked: Where) -> tuple[str | None, ...]:
+    """What the command line gives, in :func:`configured`'s order after the source."""
+    return (
+        asked.prefix,
+        asked.set_spec,
+        asked.crosswalk,
+        asked.repository,
+        asked.fallback_prefix,
+    )
 
 
 def _say_sources_passed_over(config: Config, asked: Where) -> None:
@@ -149,6 +167,7 @@ def run_one(store: Store, where: Where, asked: HarvestOptions) -> RunReport:
             on_page=on_page,
             crosswalk=where.crosswalk,
             crosswalk_process=asked.crosswalk_process,
+            fallback_prefix=where.fallback_prefix,
         )
 
 

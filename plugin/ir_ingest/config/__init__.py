@@ -17,6 +17,10 @@
     profile = "core"              # optional
     repository = "pure"           # optional: the name records are kept under (default: url),
                                   # so a changed URL spelling does not make new records
+    # fallback_prefix = "oai_dc"  # optional, with a richer prefix (mods): a record that
+                                  # fails in it (a reject, or invalid) is asked for again
+                                  # alone in this format, the better copy stored (harvest
+                                  # --fallback-prefix); refused when it is the prefix itself
 
     [targets.repo]
     type = "invenio"              # invenio | dspace | sword | eprints | jsonl

@@ -46,6 +46,9 @@ class SourceConfig:
     profile: str | None = None
     repository: str | None = None
     url_env: str | None = None
+    #: The simpler format a record that fails in ``prefix`` is asked for again in, one
+    #: record at a time (``harvest --fallback-prefix``); None: never.
+    fallback_prefix: str | None = None
     #: The config file it is written in (None: made by a program, not read from a file).
     file: Path | None = None
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 TARGET_TYPES = ("invenio", "dspace", "sword", "eprints", "jsonl")
 _SOURCE_KEYS = {
     "url", "url_env", "prefix", "set", "schedule", "crosswalk", "profile", "repository",
+    "fallback_prefix",
 }  # fmt: skip
 #: A target's keys: its credentials in variables these name (not used yet: no push command;
 #: the keys of the coming push, so that ``tokn_env`` is not taken silently for one).
@@ -85,6 +86,13 @@ def read_source(name: str, spec: Any, problems: Problems, file: Path) -> SourceC
         # Not for a url already said to be wrong: an empty one had been two problems, "must
         # be a non-empty string" and "must start with http://", and a padded one two too.
         problems.check(lambda: _check_url(where, spec["url"], _SOURCE_CREDENTIALS))
+    fallback = spec.get("fallback_prefix")
+    if fallback is not None and fallback == spec.get("prefix"):
+        # Every record that failed would be asked for again as it came.
+        problems.add(
+            f"{where}: fallback_prefix {fallback!r} is the source's own prefix; name a simpler "
+            'format the endpoint offers, such as fallback_prefix = "oai_dc"'
+        )
     if len(problems.said) > before:
         return None
     return SourceConfig(
@@ -97,6 +105,7 @@ def read_source(name: str, spec: Any, problems: Problems, file: Path) -> SourceC
         crosswalk=spec.get("crosswalk"),
         profile=spec.get("profile"),
         repository=spec.get("repository"),
+        fallback_prefix=spec.get("fallback_prefix"),
         file=file,
     )
 

@@ -23,8 +23,6 @@ from typing import TYPE_CHECKING
 
 from ir_ingest.entry import Entry, Issue, Severity
 from ir_ingest.errors import HarvestError, OAIProtocolError, UsageError
-from ir_ingest.pipeline import process
-from ir_ingest.store.copies import older
 
 if TYPE_CHECKING:
     from ir_ingest.oai.client import OAIClient
@@ -57,6 +55,10 @@ class FormatFallback:
     def applied(self, entries: list[Entry]) -> list[Entry]:
         """``entries`` (a page, in order) with each that failed replaced by its copy in the
         fallback prefix where that one is better; the others as they are."""
+        # Imported here: the command line's help names MAX_FALLBACKS, and starts without the
+        # store (SQLAlchemy) or the crosswalks.
+        from ir_ingest.store.copies import older
+
         wanted = [i for i, entry in enumerate(entries) if _failed(entry)]
         if not wanted or self.stopped is not None:
             return entries
@@ -91,6 +93,8 @@ class FormatFallback:
     def _better(self, entry: Entry) -> Entry:
         """The better of ``entry`` and its copy in the fallback prefix, with an issue saying
         which was kept and why."""
+        from ir_ingest.pipeline import process  # see applied()
+
         own = entry.harvested.metadata_prefix
         identifier = entry.harvested.identifier
         try:
