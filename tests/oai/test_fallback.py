@@ -16,6 +16,7 @@ from ir_ingest.errors import CrosswalkChoiceError, UsageError
 from ir_ingest.oai import fallback
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
+from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import tables as t
 from tests.oai.faults import DC, OAI_DC
 
@@ -64,8 +65,11 @@ def _records(kinds: dict[int, str], no_dc: Iterable[int] = ()) -> list[ProvidedR
     return mods + [_dc(n, f"Record {n} in DC") for n in kinds if n not in set(no_dc)]
 
 
-def _endpoint(records: list[ProvidedRecord], seen: list[str] | None = None) -> Any:
-    """The records served, 2 a page; the query of every request noted in ``seen``."""
+def _endpoint(
+    records: list[ProvidedRecord], seen: list[str] | None = None, *, down: bool = False
+) -> Any:
+    """The records served, 2 a page; the query of every request noted in ``seen``; GetRecord
+    answered 500 when ``down``."""
     served = fixture_endpoint_app(records, batch_size=2)
     noted = seen if seen is not None else []
 
@@ -73,7 +77,11 @@ def _endpoint(records: list[ProvidedRecord], seen: list[str] | None = None) -> A
         inner = served(base_url)
 
         def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-            noted.append(environ.get("QUERY_STRING", ""))
+            query = environ.get("QUERY_STRING", "")
+            noted.append(query)
+            if down and "verb=GetRecord" in query:
+                start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
+                return [b"down"]
             return inner(environ, start_response)
 
         return app
@@ -107,11 +115,21 @@ def _rejects(store: Store) -> list[tuple[str, bytes]]:
     return sorted((row.oai_identifier, row.raw) for row in rows)
 
 
+@pytest.mark.parametrize("crosswalk_process", [False, True])
 def test_failed_mods_records_are_stored_from_oai_dc_and_good_ones_from_mods(
-    store: Store,
+    any_store: Store, crosswalk_process: bool
 ) -> None:
+    # In a crosswalk process too: its entries come back to this one, where the fallback is.
+    store = any_store
     with _endpoint(_records(_KINDS, _NO_DC)) as url:
-        report = run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+        report = run_harvest(
+            url,
+            "mods",
+            store=store,
+            repository="urn:t",
+            fallback_prefix="oai_dc",
+            crosswalk_process=crosswalk_process,
+        )
 
     stored = _stored(store)
     assert {k: v[:2] for k, v in stored.items()} == {
@@ -208,3 +226,22 @@ def test_a_fallback_prefix_that_is_the_runs_own_or_no_crosswalks_is_refused(
         run_harvest("http://127.0.0.1:9/oai", "mods", store=store, fallback_prefix="mods")
     with pytest.raises(CrosswalkChoiceError, match="oai_dcc"):
         run_harvest("http://127.0.0.1:9/oai", "mods", store=store, fallback_prefix="oai_dcc")
+
+
+def test_a_fallback_request_that_fails_leaves_the_record_as_it_came(store: Store) -> None:
+    seen: list[str] = []
+    with _endpoint(_records({1: "invalid", 2: "good"}), seen, down=True) as url:
+        report = run_harvest(
+            url,
+            "mods",
+            store=store,
+            repository="urn:t",
+            fallback_prefix="oai_dc",
+            policy=TransportPolicy(retries=1, backoff=0.01),
+        )
+    assert report.status == "completed"
+    assert len(_getrecords(seen)) == 2, "asked, and retried once"
+    prefix, valid, codes = _stored(store)["oai:x:1"]
+    assert (prefix, valid) == ("mods", False)
+    assert "harvest.format_fallback_failed" in codes
+    assert report.counts["invalid"] == 1
