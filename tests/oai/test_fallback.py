@@ -18,6 +18,7 @@ from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import tables as t
+from tests.conftest import interrupt_after_first_page
 from tests.oai.faults import DC, OAI_DC
 
 if TYPE_CHECKING:
@@ -245,3 +246,29 @@ def test_a_fallback_request_that_fails_leaves_the_record_as_it_came(store: Store
     assert (prefix, valid) == ("mods", False)
     assert "harvest.format_fallback_failed" in codes
     assert report.counts["invalid"] == 1
+
+
+def test_a_run_stopped_after_a_page_stores_each_fallback_once_when_continued(
+    store: Store,
+) -> None:
+    # Ctrl-C once the first page (records 1 and 2, 2 fallen back) is committed: the next run
+    # continues from its checkpoint, and asks again only for what it had not committed.
+    seen: list[str] = []
+    with _endpoint(_records(_KINDS, _NO_DC), seen) as url:
+        interrupt_after_first_page(store)
+        with pytest.raises(KeyboardInterrupt):
+            run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+        assert _getrecords(seen) == ["oai:x:2"]
+        seen.clear()
+        report = run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+    assert report.resumed_run_id == 1
+    assert _getrecords(seen) == ["oai:x:3", "oai:x:5"]
+    assert {k: v[0] for k, v in _stored(store).items()} == {
+        "oai:x:1": "mods",
+        "oai:x:2": "oai_dc",
+        "oai:x:3": "oai_dc",
+        "oai:x:4": "mods",
+    }
+    assert [identifier for identifier, _ in _rejects(store)] == ["oai:x:2", "oai:x:5"]
+    with store.engine.connect() as conn:
+        assert len(conn.execute(select(t.record_versions)).all()) == 4
