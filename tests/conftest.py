@@ -167,14 +167,17 @@ def interrupt_after_first_page(store: Store) -> None:
     """Send this process SIGINT (Ctrl-C) once the first page a run commits is committed, as
     its connection goes back to the pool: before the run has counted it in its report."""
     armed: list[bool] = []
+    fired: list[bool] = []
 
     def after_execute(conn: object, cursor: object, statement: str, *args: object) -> None:
         if statement.startswith("UPDATE harvest_runs SET progress_counts"):  # a page's last
             armed.append(True)
 
     def checked_in(*args: object) -> None:
-        if armed and armed.pop():
-            event.remove(store.engine, "checkin", checked_in)
+        # Once, and left listening: removed here, as SQLAlchemy iterates its listeners, it
+        # had failed the run now and then with "deque mutated during iteration".
+        if armed and not fired:
+            fired.append(True)
             os.kill(os.getpid(), signal.SIGINT)
 
     event.listen(store.engine, "after_cursor_execute", after_execute)
