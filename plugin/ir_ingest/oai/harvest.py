@@ -181,11 +181,8 @@ def _first_request_refused(plan: Plan, report: RunReport, exc: BaseException) ->
     """Whether a continuing run failed before its first page because the endpoint refused
     what it asked of the windows the run it continues had left (a resumption token it no
     longer takes, a ``from`` it refuses: an OAI error, not an outage), not in its sweep (a
-    --full run with every page stored has no window left, and only sweeps).  An error code
-    OAI-PMH does not define, retried to the end of the budget, is the server's own failure (a
-    stack trace), an outage: the next run asks with the token again."""
-    refused = isinstance(exc, OAIProtocolError) and exc.code != "unknown"
-    return bool(plan.windows) and report.pages == 0 and refused
+    --full run with every page stored has no window left, and only sweeps)."""
+    return bool(plan.windows) and report.pages == 0 and isinstance(exc, OAIProtocolError)
 
 
 def _begin_run(
