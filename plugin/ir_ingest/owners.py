@@ -61,28 +61,43 @@ def _source(
     request: etree._Element | None,
     named: str | None,
 ) -> SourceConfig | None:
-    """Which of the sources ``found`` at ``url`` a response answered: the only one; among
-    several, the one ``named`` names, else the one harvesting the set its ``request`` asked for
-    (a saved page of a source with a set had been kept under the name of the source of the
-    endpoint without one: a second copy of each record).  A page asked for by its
-    resumptionToken names no set: among several sources it is refused, unless ``named``."""
+    """Which of the sources ``found`` at ``url`` a response answered: among several, the one
+    ``named`` names; any, where they all keep their records under one name and read them with
+    one crosswalk; else the one harvesting the set its ``request`` asked for (a saved page of a
+    source with a set had been kept under the name of the source of the endpoint without one:
+    a second copy of each record).  A page asked for by its resumptionToken names no set:
+    among sources that differ, it is refused, unless ``named``."""
     if named is not None:
         found = [source for source in found if source.stored_name() == named] or found
-    if len(found) <= 1:
+    if len({_kept(source) for source in found}) <= 1:
         return found[0] if found else None
     set_spec = request.get("set") if request is not None else None
     resumed = request is not None and request.get("resumptionToken") is not None
     if resumed and set_spec is None:
         if named is not None:
             return None
-        sources = ", ".join(f"[sources.{source.name}]" for source in found)
         raise UsageError(
             f"{name}: a page asked for by its resumptionToken names no set, and {url} is the "
-            f"endpoint of {sources}: whose records it holds cannot be told; give --repository "
-            "and the name the source's records are kept under"
+            f"endpoint of {_listed(found)}: whose records it holds cannot be told; give "
+            "--repository and the name they are kept under"
         )
     found = [source for source in found if source.set_spec == set_spec]
     return found[0] if len(found) == 1 else None
+
+
+def _kept(source: SourceConfig) -> tuple[str, str | None]:
+    """What of a source an imported record takes: the name its records are kept under, and
+    the crosswalk that reads them."""
+    return source.stored_name(), source.crosswalk
+
+
+def _listed(found: list[SourceConfig]) -> str:
+    """``found`` as messages name them: ``[sources.theses] (kept under urn:t, crosswalk mods)``."""
+    return ", ".join(
+        f"[sources.{source.name}] (kept under {source.stored_name()}"
+        + (f", crosswalk {source.crosswalk})" if source.crosswalk else ")")
+        for source in found
+    )
 
 
 def file_owner(name: str, named: str | None, records: list[etree._Element]) -> str:

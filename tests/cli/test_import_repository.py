@@ -123,9 +123,9 @@ def test_an_archived_page_of_a_configured_source_is_kept_under_its_name(
     assert later.exit_code == 2
     assert later.stderr == (
         f"error: {pages['openaire'][1]}: a page asked for by its resumptionToken names no set, "
-        f"and {url} is the endpoint of [sources.journals], [sources.openaire]: whose records it "
-        "holds cannot be told; give --repository and the name the source's records are kept "
-        "under\n"
+        f"and {url} is the endpoint of [sources.journals] (kept under urn:j), "
+        "[sources.openaire] (kept under urn:oa): whose records it holds cannot be told; give "
+        "--repository and the name they are kept under\n"
     )
     assert store_counts(db) == before
 
@@ -140,3 +140,40 @@ def test_import_says_repository_names_an_archived_pages_records() -> None:
         "metadata, which has no OAI identifier."
     ) in said
     assert "Example: ir-ingest import --repository pure archive/" in said
+
+
+def _two_sources_harvested(
+    db: str, tmp_path: Path, demo_records: list[ProvidedRecord], journals: str, openaire: str
+) -> tuple[str, Path, dict[str, list[Path]]]:
+    """Two sources of one endpoint, ``[sources.journals]`` without a set and
+    ``[sources.openaire]`` of set openaire (``journals``, ``openaire``: the rest of their
+    sections), each harvested with ``--archive``: its URL, the config, and the pages saved."""
+    config = tmp_path / "ir-ingest.toml"
+    with serve_in_background(fixture_endpoint_app(demo_records)) as url:
+        config.write_text(
+            f'[sources.journals]\nurl = "{url}"\n{journals}'
+            f'[sources.openaire]\nurl = "{url}"\nset = "openaire"\n{openaire}'
+        )
+        base = ["--db", db, "--config", str(config)]
+        for name in ("journals", "openaire"):
+            archive = str(tmp_path / name)
+            assert runner.invoke(app, [*base, "harvest", name, "--archive", archive]).exit_code == 0
+    pages = {name: sorted((tmp_path / name).rglob("*.xml.gz")) for name in ("journals", "openaire")}
+    return url, config, pages
+
+
+def test_a_resumed_page_of_sources_keeping_their_records_under_one_name_is_kept_under_it(
+    db: str, tmp_path: Path, demo_records: list[ProvidedRecord]
+) -> None:
+    """Neither source names a repository: both keep their records under the URL, and a page
+    asked for by its token is theirs whichever it is (it had been refused, exit 2)."""
+    url, config, pages = _two_sources_harvested(db, tmp_path, demo_records, "", "")
+    before = store_counts(db)
+
+    later = _imported(db, pages["openaire"][1], "--config", str(config), "import")
+
+    assert len(pages["openaire"]) == 3
+    assert later.exit_code == 0, later.output
+    assert _unchanged_only(later), later.output
+    assert later.output.endswith(f"Source: {url}\n")
+    assert store_counts(db) == before
