@@ -103,8 +103,9 @@ def process_document(
     source's, its records are that source's: kept under its name, read with its crosswalk
     unless ``crosswalk`` is given (:func:`~ir_ingest.owners.response_owner`).  ``repository``
     (``--repository``) is the name they are kept under whatever names the endpoint, as a
-    harvest given it keeps them; bare metadata, without an OAI identifier, is then refused
-    (:func:`~ir_ingest.owners.file_owner`).
+    harvest given it keeps them (at configured sources' endpoint, one of their names:
+    :func:`~ir_ingest.owners.response_owner`); bare metadata, without an OAI identifier, is
+    then refused (:func:`~ir_ingest.owners.file_owner`).
 
     A record taken out of a larger document (a ListRecords page, a collection) is stored as its
     own XML, which no longer shows the characters the parser removed from it; it gets the issue

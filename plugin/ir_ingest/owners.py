@@ -43,15 +43,34 @@ def response_owner(
 
     ``endpoint`` is the base URL it was fetched from; else its ``<request>`` names it.  The
     configured source whose endpoint that is (:func:`_source`) gives its name and crosswalk,
-    as a harvest of it does; ``named`` (``--repository``) is the name in place of the URL's
-    or the source's, as a harvest given it keeps them.
+    as a harvest of it does; ``named`` (``--repository``) is the name in place of the URL's,
+    as a harvest given it keeps them, or, at a configured source's endpoint, one of its
+    sources' (:func:`_named`).
     """
     url = endpoint or requested_endpoint(root)
     found = sources(url) if sources is not None else []
-    source = _source(name, url, found, root.find(f"{{{OAI_NS}}}request"), named)
+    if named is not None and found:
+        found = _named(named, url, found)
+    source = _source(name, url, found, root.find(f"{{{OAI_NS}}}request"))
     if source is None:
         return named or url, None
-    return named or source.stored_name(), source.crosswalk
+    return source.stored_name(), source.crosswalk
+
+
+def _named(named: str, url: str, found: list[SourceConfig]) -> list[SourceConfig]:
+    """The sources of ``found`` (at ``url``) that ``--repository named`` names: those keeping
+    their records under it, else the one of that section name (``theses`` for
+    ``[sources.theses]``: stored under its own name, it had been a second copy of each of its
+    records).  A name that is neither is refused: its records would be kept apart from all of
+    theirs."""
+    chosen = [source for source in found if source.stored_name() == named]
+    chosen = chosen or [source for source in found if source.name == named]
+    if not chosen:
+        raise UsageError(
+            f"--repository {named}: {url} is the endpoint of {_listed(found)}; give one of "
+            "the names their records are kept under, or a source's name"
+        )
+    return chosen
 
 
 def _source(
@@ -59,27 +78,21 @@ def _source(
     url: str,
     found: list[SourceConfig],
     request: etree._Element | None,
-    named: str | None,
 ) -> SourceConfig | None:
-    """Which of the sources ``found`` at ``url`` a response answered: among several, the one
-    ``named`` names; any, where they all keep their records under one name and read them with
-    one crosswalk; else the one harvesting the set its ``request`` asked for (a saved page of a
-    source with a set had been kept under the name of the source of the endpoint without one:
-    a second copy of each record).  A page asked for by its resumptionToken names no set:
-    among sources that differ, it is refused, unless ``named``."""
-    if named is not None:
-        found = [source for source in found if source.stored_name() == named] or found
+    """Which of the sources ``found`` at ``url`` a response answered: any, where they all keep
+    their records under one name and read them with one crosswalk; else the one harvesting the
+    set its ``request`` asked for (a saved page of a source with a set had been kept under the
+    name of the source of the endpoint without one: a second copy of each record).  A page
+    asked for by its resumptionToken names no set: among sources that differ, it is refused."""
     if len({_kept(source) for source in found}) <= 1:
         return found[0] if found else None
     set_spec = request.get("set") if request is not None else None
     resumed = request is not None and request.get("resumptionToken") is not None
     if resumed and set_spec is None:
-        if named is not None:
-            return None
         raise UsageError(
             f"{name}: a page asked for by its resumptionToken names no set, and {url} is the "
             f"endpoint of {_listed(found)}: whose records it holds cannot be told; give "
-            "--repository and the name they are kept under"
+            "--repository and the name they are kept under, or the source's name"
         )
     found = [source for source in found if source.set_spec == set_spec]
     return found[0] if len(found) == 1 else None

@@ -125,7 +125,7 @@ def test_an_archived_page_of_a_configured_source_is_kept_under_its_name(
         f"error: {pages['openaire'][1]}: a page asked for by its resumptionToken names no set, "
         f"and {url} is the endpoint of [sources.journals] (kept under urn:j), "
         "[sources.openaire] (kept under urn:oa): whose records it holds cannot be told; give "
-        "--repository and the name they are kept under\n"
+        "--repository and the name they are kept under, or the source's name\n"
     )
     assert store_counts(db) == before
 
@@ -137,7 +137,9 @@ def test_import_says_repository_names_an_archived_pages_records() -> None:
     assert (
         "--repository NAME The name the records are kept under, as harvest --repository NAME "
         "keeps them (import a page its --archive saved with the same NAME); not for bare "
-        "metadata, which has no OAI identifier."
+        "metadata, which has no OAI identifier. Of a file or URL at configured sources' base "
+        "URL: a name their records are kept under, else a source's name (that source's name "
+        "and crosswalk)."
     ) in said
     assert "Example: ir-ingest import --repository pure archive/" in said
 
@@ -176,4 +178,32 @@ def test_a_resumed_page_of_sources_keeping_their_records_under_one_name_is_kept_
     assert later.exit_code == 0, later.output
     assert _unchanged_only(later), later.output
     assert later.output.endswith(f"Source: {url}\n")
+    assert store_counts(db) == before
+
+
+def test_repository_takes_a_sources_name_and_refuses_one_no_source_of_the_url_has(
+    db: str, tmp_path: Path, demo_records: list[ProvidedRecord]
+) -> None:
+    """``--repository openaire`` (``[sources.openaire]``, kept under urn:oa) had kept the page's
+    records under "openaire": a second copy of each, as had any other name at the URL of
+    configured sources.  The source's name is that source; another name is refused, naming the
+    names that can be given."""
+    url, config, pages = _two_sources_harvested(
+        db, tmp_path, demo_records, 'repository = "urn:j"\n', 'repository = "urn:oa"\n'
+    )
+    before = store_counts(db)
+    configured = ["--config", str(config), "import", "--repository"]
+
+    by_section = _imported(db, pages["openaire"][1], *configured, "openaire")
+    other = _imported(db, pages["openaire"][1], *configured, "oa")
+
+    assert by_section.exit_code == 0, by_section.output
+    assert _unchanged_only(by_section), by_section.output
+    assert by_section.output.endswith("Source: urn:oa\n")
+    assert other.exit_code == 2, other.output
+    assert other.stderr == (
+        f"error: --repository oa: {url} is the endpoint of [sources.journals] (kept under "
+        "urn:j), [sources.openaire] (kept under urn:oa); give one of the names their records "
+        "are kept under, or a source's name\n"
+    )
     assert store_counts(db) == before

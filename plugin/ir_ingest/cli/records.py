@@ -148,7 +148,9 @@ def import_record(
             metavar="NAME",
             help="The name the records are kept under, as harvest --repository NAME keeps "
             "them (import a page its --archive saved with the same NAME); not for bare "
-            "metadata, which has no OAI identifier.  Default: the name of the source of the "
+            "metadata, which has no OAI identifier.  Of a file or URL at configured sources' "
+            "base URL: a name their records are kept under, else a source's name (that "
+            "source's name and crosswalk).  Default: the name of the source of the "
             "config whose base URL --endpoint, the URL or the response's <request> is, else "
             "that URL.",
         ),
@@ -254,7 +256,8 @@ def _read_document(
     """The records of a file or of what a URL answers, processed; all of them, or an error
     (nothing is stored).  An OAI-PMH response from a configured source's endpoint gives
     that source's records (``sources``: its name, its crosswalk); ``repository``
-    (``--repository``) names their repository whatever the document says."""
+    (``--repository``) names their repository whatever the document says (there, one of the
+    names of the sources of that endpoint)."""
     from ir_ingest.documents import all_read, process_file
     from ir_ingest.oai.getrecord import fetch_url
 
