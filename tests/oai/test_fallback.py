@@ -19,7 +19,8 @@ from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_i
 from ir_ingest.oai.transport import TransportPolicy
 from ir_ingest.store import tables as t
 from tests.conftest import interrupt_after_first_page
-from tests.oai.faults import DC, OAI_DC
+from tests.oai.faults import DC, OAI_DC, failing_endpoint
+from tests.oai.scripted import error
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -272,3 +273,61 @@ def test_a_run_stopped_after_a_page_stores_each_fallback_once_when_continued(
     assert [identifier for identifier, _ in _rejects(store)] == ["oai:x:2", "oai:x:5"]
     with store.engine.connect() as conn:
         assert len(conn.execute(select(t.record_versions)).all()) == 4
+
+
+#: GetRecord answered by the endpoint's failure: 500s, or an error code §3.6 does not define.
+_GETRECORD_FAILURES = {"500": None, "undefined code": error("internalError", "NullPointer")}
+
+
+@pytest.mark.parametrize("failure", sorted(_GETRECORD_FAILURES))
+def test_a_getrecord_the_endpoint_fails_stops_the_fallback_for_the_run(
+    store: Store, failure: str
+) -> None:
+    # Each record asked for again would wait out the same retry budget (10 had taken 60
+    # requests and 291 s): the first failure ends the fallback, said once.
+    seen: list[str] = []
+    app = failing_endpoint(
+        _records({n: "invalid" for n in range(1, 5)}),
+        failing={"on": True},
+        log=seen,
+        fail_verb="GetRecord",
+        oai_error=_GETRECORD_FAILURES[failure],
+    )
+    with serve_in_background(app) as url:
+        report = run_harvest(
+            url,
+            "mods",
+            store=store,
+            repository="urn:t",
+            fallback_prefix="oai_dc",
+            policy=TransportPolicy(retries=1, backoff=0.01),
+        )
+    assert report.status == "completed"
+    assert _getrecords(seen) == ["oai:x:1", "oai:x:1"], "the first record, retried once"
+    # Said once (beside the run's retries, said as in any run).
+    (issue,) = [i for i in report.run_issues if i["code"].startswith("harvest.format_fallback")]
+    assert issue["code"] == "harvest.format_fallback_unavailable"
+    assert issue["message"].startswith("the endpoint failed GetRecord in oai_dc: ")
+    stored = _stored(store)
+    assert {k: v[:2] for k, v in stored.items()} == {
+        f"oai:x:{n}": ("mods", False) for n in range(1, 5)
+    }
+    assert "harvest.format_fallback_failed" in stored["oai:x:1"][2]
+    assert report.counts["invalid"] == 4
+
+
+def test_a_record_the_endpoint_does_not_have_leaves_the_fallback_asking(store: Store) -> None:
+    # idDoesNotExist is an answer about the one record asked for, not the endpoint failing.
+    seen: list[str] = []
+    app = failing_endpoint(
+        _records({n: "invalid" for n in range(1, 4)}),
+        failing={"on": True},
+        log=seen,
+        fail_verb="GetRecord",
+        oai_error=error("idDoesNotExist", "No such record"),
+    )
+    with serve_in_background(app) as url:
+        report = run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+    assert _getrecords(seen) == ["oai:x:1", "oai:x:2", "oai:x:3"]
+    assert report.run_issues == []
+    assert all("harvest.format_fallback_failed" in v[2] for v in _stored(store).values())

@@ -13,7 +13,8 @@ then the better one over it).  A reject the fallback replaced keeps its raw XML 
 What types cannot say: a fallback is not a record of its own (the page keeps one entry a
 record, and the run's counts the records the endpoint listed); a deletion, or a record older
 than the store's copy (the page writer would skip it), is never asked for again; a GetRecord
-that fails never fails the run, the original entry standing with an issue.
+that fails never fails the run, the original entry standing with an issue; one the endpoint
+failed (not an answer about that record) ends the fallback for the run.
 """
 
 from __future__ import annotations
@@ -115,9 +116,14 @@ class FormatFallback:
         return other
 
     def _why(self, exc: HarvestError) -> str:
-        """What a failed GetRecord says; a format the endpoint does not offer at all (§3.6:
-        ``cannotDisseminateFormat`` is of the one record asked for) stops the fallback for the
-        rest of the run."""
+        """What a failed GetRecord says.  Only an answer about the one record asked for (§3.6:
+        ``idDoesNotExist``, ``cannotDisseminateFormat``) leaves the fallback asking for the
+        next; a format the endpoint does not offer at all, or a GetRecord the endpoint failed
+        (down, 5xx or an error code §3.6 does not define after its retries, an unreadable
+        answer, another record than the one asked for, any other error) stops it for the rest
+        of the run: every later record would wait out the same retry budget (10 of them had
+        taken 60 requests and 291 s), said once as a run issue."""
+        log.warning("%s: fallback to %s failed: %s", self.client.repository, self.prefix, exc)
         if isinstance(exc, OAIProtocolError) and exc.code == "cannotDisseminateFormat":
             if not self._offered():
                 self._stop(
@@ -129,7 +135,15 @@ class FormatFallback:
                 )
                 return f"the endpoint does not offer {self.prefix}"
             return f"the endpoint cannot give this record in {self.prefix}"
-        log.warning("%s: fallback to %s failed: %s", self.client.repository, self.prefix, exc)
+        if _of_the_record(exc):
+            return str(exc)
+        self._stop(
+            Issue(
+                "harvest.format_fallback_unavailable",
+                f"the endpoint failed GetRecord in {self.prefix}: {exc}; no later record of "
+                "the run was asked for again in it",
+            )
+        )
         return str(exc)
 
     def _offered(self) -> bool:
@@ -149,6 +163,12 @@ def _failed(entry: Entry) -> bool:
     if entry.harvested.deleted:
         return False
     return entry.record is None or entry.has_errors
+
+
+def _of_the_record(exc: HarvestError) -> bool:
+    """Whether a failed GetRecord is the endpoint's answer about the record asked for
+    (``idDoesNotExist``), not its failure to answer GetRecord at all."""
+    return isinstance(exc, OAIProtocolError) and exc.code == "idDoesNotExist"
 
 
 def _rank(entry: Entry) -> tuple[bool, bool]:
