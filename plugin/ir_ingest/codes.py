@@ -408,7 +408,9 @@ CODES: dict[str, CodeHelp] = {
     "harvest.format_fallback": CodeHelp(
         "the record failed in the run's format (a reject, or invalid: the message gives the "
         "first error) and was asked for again alone in the `--fallback-prefix` format "
-        "(GetRecord), whose copy was better: that copy is stored, a reject's raw XML kept too",
+        "(GetRecord), whose copy was better: that copy is stored, a reject's raw XML kept too "
+        "(unless the store holds a valid copy in a richer format with the same datestamp: "
+        "then skipped, `store.richer_format_stored`)",
         "fix the record (or the crosswalk) in the run's format at the source; the next run "
         "that reads it well there stores the richer copy",
     ),

@@ -12,11 +12,15 @@ import pytest
 from lxml import etree
 from sqlalchemy import select
 
+from ir_ingest.entry import Outcome
 from ir_ingest.errors import CrosswalkChoiceError, UsageError
 from ir_ingest.oai import fallback
+from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.harvest import run_harvest
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
+from ir_ingest.pipeline import process
+from ir_ingest.report.model import RunReport
 from ir_ingest.store import tables as t
 from tests.conftest import interrupt_after_first_page
 from tests.oai.faults import DC, OAI_DC, failing_endpoint
@@ -161,7 +165,7 @@ def test_failed_mods_records_are_stored_from_oai_dc_and_good_ones_from_mods(
     message = next(
         i["message"] for i in listed["oai:x:3"].issues if i["code"] == "harvest.format_fallback"
     )
-    assert message.startswith("stored as read in oai_dc: the mods copy validate.missing_creator")
+    assert message.startswith("read in oai_dc instead: the mods copy validate.missing_creator")
     assert report.run_issues == []
 
 
@@ -331,3 +335,22 @@ def test_a_record_the_endpoint_does_not_have_leaves_the_fallback_asking(store: S
     assert _getrecords(seen) == ["oai:x:1", "oai:x:2", "oai:x:3"]
     assert report.run_issues == []
     assert all("harvest.format_fallback_failed" in v[2] for v in _stored(store).values())
+
+
+def test_a_fallback_copy_the_store_skips_says_it_was_read_not_stored(store: Store) -> None:
+    # The store holds record 1 valid in MODS; the same datestamp comes invalid in MODS, so it
+    # is read in oai_dc, a copy poorer than the stored one, which the page writer skips.  (A
+    # report lists no issue of a skipped copy but the store's: the entry itself is read.)
+    with _endpoint(_records({1: "good"})) as url:
+        run_harvest(url, "mods", store=store, repository="urn:t")
+    with _endpoint(_records({1: "invalid"})) as url, OAIClient(url, repository="urn:t") as client:
+        entry = process(client.get_record("oai:x:1", "mods"))
+        report = RunReport("urn:t", "mods")
+        (kept,) = fallback.FormatFallback(client, "oai_dc", store, report).applied([entry])
+    store.save_page(None, [kept], None)
+    assert kept.outcome is Outcome.SKIPPED
+    assert _stored(store)["oai:x:1"][:2] == ("mods", True)
+    said = {issue.code: issue.message for issue in kept.issues}
+    assert "store.richer_format_stored" in said
+    assert said["harvest.format_fallback"].startswith("read in oai_dc instead: the mods copy ")
+    assert "stored" not in said["harvest.format_fallback"]

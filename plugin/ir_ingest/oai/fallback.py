@@ -106,10 +106,12 @@ class FormatFallback:
         if harvested.deleted or _rank(other) <= _rank(entry):
             why = "the endpoint says it is deleted" if harvested.deleted else _first_error(other)
             return _with(entry, _failure_issue(self.prefix, f"that copy is no better ({why})"))
+        # Not "stored": the page writer still skips it where the store holds a valid copy in
+        # a richer format with the same datestamp (store.richer_format_stored says so too).
         other.issues.append(
             Issue(
                 "harvest.format_fallback",
-                f"stored as read in {self.prefix}: the {own} copy {_first_error(entry)}",
+                f"read in {self.prefix} instead: the {own} copy {_first_error(entry)}",
             )
         )
         other.replaced = entry
