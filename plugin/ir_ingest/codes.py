@@ -431,6 +431,13 @@ CODES: dict[str, CodeHelp] = {
         "out; an endpoint that failed: once it answers again, a `--full` harvest asks again "
         "for the records that failed",
     ),
+    "harvest.format_fallback_is_the_format": CodeHelp(
+        "the run's prefix `auto` took the `--fallback-prefix` format itself (the endpoint "
+        "offers no richer format a crosswalk reads): the run harvested in it, without a "
+        "fallback (a prefix named as the fallback prefix is refused instead)",
+        "nothing: when the endpoint offers a richer format, `auto` takes it and the fallback "
+        "works again; or name the prefix, or leave the fallback out, to stop the note",
+    ),
     "harvest.format_fallback_budget": CodeHelp(
         "the run asked for as many records again in the `--fallback-prefix` format as a run "
         "does (200); the later records that failed kept their outcome in the run's format",

@@ -901,6 +901,23 @@ def test_a_sources_fallback_prefix_stores_a_record_mods_cannot_read_from_oai_dc(
     assert kept.source.metadata_prefix == "oai_dc"
 
 
+def test_harvest_all_with_prefix_auto_taking_the_fallback_prefix_completes(
+    db: str, tmp_path: Path, demo_records: list[ProvidedRecord]
+) -> None:
+    # The endpoint offers only oai_dc: auto takes it, and the source had failed every run.
+    config = tmp_path / "ir-ingest.toml"
+    with serve_in_background(fixture_endpoint_app(demo_records)) as url:
+        config.write_text(
+            f'[sources.d]\nurl = "{url}"\nprefix = "auto"\nfallback_prefix = "oai_dc"\n'
+        )
+        result = runner.invoke(app, ["--db", db, "--config", str(config), "harvest", "--all"])
+    assert result.exit_code == 0, result.output
+    assert "is the format harvested" not in result.output
+    with closing(Store(db)) as store:
+        (run,) = store.list_runs(5)
+    assert (run.status, run.metadata_prefix) == ("completed", "oai_dc")
+
+
 def test_fallback_prefix_is_in_the_help_and_refused_as_the_prefix_itself(db: str) -> None:
     shown = runner.invoke(app, ["harvest", "--help"], terminal_width=200)
     assert "--fallback-prefix PREFIX" in shown.output

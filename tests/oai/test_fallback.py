@@ -354,3 +354,17 @@ def test_a_fallback_copy_the_store_skips_says_it_was_read_not_stored(store: Stor
     assert "store.richer_format_stored" in said
     assert said["harvest.format_fallback"].startswith("read in oai_dc instead: the mods copy ")
     assert "stored" not in said["harvest.format_fallback"]
+
+
+def test_prefix_auto_taking_the_fallback_prefix_harvests_without_a_fallback(store: Store) -> None:
+    # An endpoint offering only oai_dc: auto takes it, and the fallback is said to be off,
+    # once, where the run had failed (under harvest --all, that source on every run).
+    seen: list[str] = []
+    with _endpoint([_dc(n, f"Record {n}") for n in range(1, 4)], seen) as url:
+        report = run_harvest(url, "auto", store=store, repository="urn:t", fallback_prefix="oai_dc")
+    assert (report.status, report.metadata_prefix) == ("completed", "oai_dc")
+    assert report.counts["created"] == 3
+    (issue,) = report.run_issues
+    assert issue["code"] == "harvest.format_fallback_is_the_format"
+    assert issue["severity"] == "info"
+    assert _getrecords(seen) == []

@@ -203,3 +203,14 @@ def check_fallback(fallback: str | None, prefix: str) -> None:
             f"the fallback prefix {fallback!r} is the format harvested: name a simpler one "
             "the endpoint offers, such as oai_dc"
         )
+
+
+def fallback_is_the_format(prefix: str) -> Issue:
+    """The run issue of a run whose prefix ``auto`` took the fallback prefix itself (the
+    endpoint offers no richer format a crosswalk reads): it goes on without a fallback."""
+    return Issue(
+        "harvest.format_fallback_is_the_format",
+        f"prefix auto took {prefix}, the fallback prefix: the records are harvested in it, and "
+        "none is asked for again (the run goes on without a fallback)",
+        Severity.INFO,
+    )

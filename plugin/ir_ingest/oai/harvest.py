@@ -149,13 +149,17 @@ def run_harvest(
     try:
         with OAIClient(url, options.policy, repository) as client:
             started = datetime.now(UTC)  # the run's start: it asks its first question now
-            if is_auto(prefix):
+            auto = is_auto(prefix)
+            if auto:
                 prefix = _richest_offered_or_failed(store, client, options, started)
             if crosswalk == prefix:
                 # The crosswalk the prefix names anyway: records must not say otherwise.
                 options = replace(options, crosswalk=None)
             check_reader(crosswalk, prefix)
-            check_fallback(options.fallback_prefix, prefix)
+            if not auto:
+                # ``auto`` may take the fallback prefix (an endpoint offering only oai_dc):
+                # the run then goes on without a fallback, saying so (harvest_windows).
+                check_fallback(options.fallback_prefix, prefix)
             key = source_key(client.repository, prefix, options.set_spec, options.crosswalk)
             with source_lock(store, key):
                 return _run(store, client, prefix, options, on_page, started)

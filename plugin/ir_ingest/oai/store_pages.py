@@ -24,7 +24,7 @@ from ir_ingest.entry import Entry, HarvestedRecord, Issue, Outcome
 from ir_ingest.errors import HarvestError
 from ir_ingest.oai.archive import PageArchive
 from ir_ingest.oai.datestamp import newest_datestamp, parse_datestamp
-from ir_ingest.oai.fallback import FormatFallback
+from ir_ingest.oai.fallback import FormatFallback, fallback_is_the_format
 from ir_ingest.oai.offload import Offload, cores
 from ir_ingest.oai.overlap import SharedSeconds
 from ir_ingest.oai.pages import iter_pages, read_page
@@ -68,7 +68,11 @@ def harvest_windows(
             on_page(report)
 
     pages = _PageLine(store, report, options, client.repository, committed, plan.bounds)
-    if options.fallback_prefix is not None:
+    if options.fallback_prefix == report.metadata_prefix:
+        # Only prefix auto gets here (run_harvest refuses the fallback prefix named as the
+        # prefix): it took the fallback's format, and there is nothing to fall back to.
+        report.add_run_issue(fallback_is_the_format(report.metadata_prefix), "plan")
+    elif options.fallback_prefix is not None:
         # Asked for from here, between pages: a client of this thread, paced with the others.
         own = client.sibling()
         pages.fallback = FormatFallback(own, options.fallback_prefix, store, report)
