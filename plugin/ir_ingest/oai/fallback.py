@@ -125,7 +125,6 @@ class FormatFallback:
         answer, another record than the one asked for, any other error) stops it for the rest
         of the run: every later record would wait out the same retry budget (10 of them had
         taken 60 requests and 291 s), said once as a run issue."""
-        log.warning("%s: fallback to %s failed: %s", self.client.repository, self.prefix, exc)
         if isinstance(exc, OAIProtocolError) and exc.code == "cannotDisseminateFormat":
             if not self._offered():
                 self._stop(
@@ -137,6 +136,7 @@ class FormatFallback:
                 )
                 return f"the endpoint does not offer {self.prefix}"
             return f"the endpoint cannot give this record in {self.prefix}"
+        log.warning("%s: fallback to %s failed: %s", self.client.repository, self.prefix, exc)
         if _of_the_record(exc):
             return str(exc)
         self._stop(
