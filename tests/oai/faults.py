@@ -1,12 +1,12 @@
 """A fault-injecting OAI-PMH server: pyoai's server behind a WSGI layer that misbehaves on cue.
 
-Each fault is one way real endpoints fail (``anchors.md`` §c): 503 with ``Retry-After`` as
-seconds or as an HTTP date, 429, a connection dropped before the answer, a body cut short (with
-an honest or a lying ``Content-Length``), characters XML 1.0 forbids, an expired resumption
-token, a page that hands back the token it was asked with (a token loop), an answer slower than
-the client's read timeout, a maintenance page in well-formed XHTML with status 200, an OAI-PMH
-error with a code §3.6 does not define (a server's own failure, a stack trace its message) or
-with none.  A
+Each fault is one way real endpoints fail (``anchors.md`` §c): 500 without ``Retry-After``, 503
+with ``Retry-After`` as seconds or as an HTTP date, 429, a connection dropped before the
+answer, a body cut short (with an honest or a lying ``Content-Length``), characters XML 1.0
+forbids, an expired resumption token, a page that hands back the token it was asked with (a
+token loop), an answer slower than the client's read timeout, a maintenance page in well-formed
+XHTML with status 200, an OAI-PMH error with a code §3.6 does not define (a server's own
+failure, a stack trace its message) or with none. A
 :class:`FaultPlan` names the faults per ListRecords page (page 0 is the request without a
 token); each request for that page takes the next fault from its list, so
 ``{1: ["503-seconds", "503-seconds"]}`` fails the second page twice and then serves it.
@@ -42,6 +42,7 @@ OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
 
 FAULTS = (
+    "500",
     "503-seconds",
     "503-date",
     "429",
@@ -238,6 +239,9 @@ def _inject(
     plan: FaultPlan,
     base_url: str,
 ) -> Iterable[bytes]:
+    if fault == "500":  # a server's failure, with no pause asked for: the client's backoff
+        start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
+        return [b"failed"]
     if fault in ("503-seconds", "503-date", "429"):
         status = "429 Too Many Requests" if fault == "429" else "503 Service Unavailable"
         start_response(status, [("Retry-After", _retry_after(fault, plan.retry_after))])

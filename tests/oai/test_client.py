@@ -9,10 +9,11 @@ import pytest
 
 from ir_ingest.errors import HarvestError, OAIProtocolError
 from ir_ingest.oai.client import OAIClient
+from ir_ingest.oai.pacing import times
 from ir_ingest.oai.pages import Window, iter_pages, read_page
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
-from ir_ingest.oai.transport import TransportPolicy
-from tests.oai.faults import failing_endpoint
+from ir_ingest.oai.transport import Transport, TransportPolicy
+from tests.oai.faults import FaultPlan, failing_endpoint, faulty_endpoint, synthetic_records
 from tests.oai.scripted import error, scripted
 
 if TYPE_CHECKING:
@@ -371,3 +372,95 @@ def test_an_undefined_error_code_is_fetched_again_within_the_budget_of_waits() -
         str(caught.value),
     ), caught.value
     assert len(log) == 1
+
+
+def _request_failing_by(
+    faults: list[str], policy: TransportPolicy, monkeypatch: pytest.MonkeyPatch
+) -> tuple[HarvestError, list[str], list[float], int]:
+    """Ask for the first ListRecords page of an endpoint that answers with ``faults`` in turn:
+    the error, the faults the endpoint served, the waits (recorded, not waited out) and the
+    retries the run's tally counted."""
+    waits: list[float] = []
+    monkeypatch.setattr(Transport, "_sleep", lambda _, seconds: waits.append(seconds))
+    plan = FaultPlan({0: faults})
+    with (
+        serve_in_background(faulty_endpoint(synthetic_records(5), plan)) as url,
+        OAIClient(url, policy) as client,
+        pytest.raises(HarvestError) as caught,
+    ):
+        client.request(verb="ListRecords", metadataPrefix="oai_dc")
+    tallied = sum(client.transport.pacing.failures.values())
+    return caught.value, [fault for _, _, fault in plan.seen], waits, tallied
+
+
+def test_a_request_failing_by_5xx_and_undefined_codes_by_turns_keeps_one_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A review: five 503s then an undefined code, over and over, had been sent 36 times with
+    # 3,868 s of waits under a policy of 5 retries and 900 s, each transport call and the
+    # client's refetches keeping budgets of their own; the error said "fetched 6 times".
+    policy = TransportPolicy(retries=5, backoff=20, max_wait=300, total_wait=900)
+    faults = (["500"] * 5 + ["undefined-error"]) * 6
+    failed, served, waits, tallied = _request_failing_by(faults, policy, monkeypatch)
+    assert len(served) <= policy.retries + 1, served
+    assert sum(waits) <= policy.total_wait, waits
+    assert len(waits) == tallied == len(served) - 1, "one wait before each send again, tallied"
+    # The count said is the true one, whichever gave up: the transport or the client.
+    said = re.search(r"(?:failed|sent|fetched) (once|\d+ times)", str(failed))
+    assert said is not None, failed
+    assert said[1] == times(len(served)), (failed, served)
+
+
+def test_the_sends_of_a_request_are_bounded_whoever_asks_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every wait is max_wait (the backoff's least is twice it): only the count bounds here.
+    policy = TransportPolicy(retries=4, backoff=200, max_wait=100, total_wait=10_000)
+    faults = ["500", "500", "undefined-error"] * 9
+    failed, served, waits, tallied = _request_failing_by(faults, policy, monkeypatch)
+    assert served == ["500", "500", "undefined-error", "500", "500"]
+    assert str(failed).endswith("failed 5 times; last problem: HTTP 500"), failed
+    assert waits == [100.0] * 4
+    assert tallied == 4
+
+
+def test_the_waits_of_a_request_are_bounded_whoever_asks_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    policy = TransportPolicy(retries=10, backoff=200, max_wait=100, total_wait=350)
+    faults = ["500", "undefined-error"] * 9
+    failed, served, waits, tallied = _request_failing_by(faults, policy, monkeypatch)
+    assert served == ["500", "undefined-error", "500", "undefined-error"]
+    assert isinstance(failed, OAIProtocolError)
+    assert str(failed).endswith(
+        "(fetched 4 times; waiting 100.0 s more would exceed the 350 s retry budget)"
+    ), failed
+    assert waits == [100.0] * 3
+    assert tallied == 3
+
+
+@pytest.mark.parametrize(
+    ("policy", "served", "said"),
+    [
+        # The count: sent four times in all, the last a 500, and the transport gives up.
+        (
+            TransportPolicy(retries=3, backoff=200, max_wait=100, total_wait=10_000),
+            ["truncate", "500", "truncate", "500"],
+            "failed 4 times; last problem: HTTP 500",
+        ),
+        # The waits: a malformed page's refetch spends from the same 250 s as a 500's retry.
+        (
+            TransportPolicy(retries=10, backoff=200, max_wait=100, total_wait=250),
+            ["truncate", "500", "truncate"],
+            "(fetched 3 times; waiting 100.0 s more would exceed the 250 s retry budget)",
+        ),
+    ],
+)
+def test_a_malformed_page_and_5xx_by_turns_keep_one_budget(
+    monkeypatch: pytest.MonkeyPatch, policy: TransportPolicy, served: list[str], said: str
+) -> None:
+    failed, seen, waits, tallied = _request_failing_by(["truncate", "500"] * 9, policy, monkeypatch)
+    assert seen == served
+    assert str(failed).endswith(said), failed
+    assert waits == [100.0] * (len(served) - 1)
+    assert tallied == len(served) - 1

@@ -33,7 +33,7 @@ from ir_ingest.oai.responses import (
     read_token,
     unread_page,
 )
-from ir_ingest.oai.transport import Transport, TransportPolicy
+from ir_ingest.oai.transport import RequestBudget, Transport, TransportPolicy
 from ir_ingest.report.render import visible
 from ir_ingest.secrets import public_url, scrubbed
 from ir_ingest.xmlsafe import OAI_NS
@@ -98,6 +98,8 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         #: The first error element of the last answer: its code and text (see _protocol_error).
         self._first_error: tuple[str, str | None] = ("", None)
         self._identify: Identify | None = None
+        #: What the request under way has spent of its retry budget (see :meth:`request`).
+        self._budget: RequestBudget | None = None
 
     def close(self) -> None:
         """Release the HTTP connections (and stop its siblings still at work)."""
@@ -130,7 +132,8 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
     def makeRequest(self, **kw: Any) -> bytes:
         """Send one request through our transport (pyoai calls this for every verb)."""
         self._resuming = "resumptionToken" in kw
-        self._last_body = self.transport.get({key: str(value) for key, value in kw.items()})
+        params = {key: str(value) for key, value in kw.items()}
+        self._last_body = self.transport.get(params, self._budget)
         return self._last_body
 
     def parse(self, xml: bytes) -> etree._Element:
@@ -191,53 +194,52 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
         A response that is not well-formed (cut short by a proxy) is fetched again, with backoff,
         as often as the transport retries; an HTML page or another XML document once more (see
         :data:`_FETCHES`); then it is an error.  An error code §3.6 does not define, or none, is
-        fetched again as a 5xx is (see :meth:`_undefined`), whatever the verb: Identify,
-        ListMetadataFormats, ListSets and GetRecord as the list pages.
+        fetched again as a 5xx is, whatever the verb: Identify, ListMetadataFormats, ListSets
+        and GetRecord as the list pages.  All the fetches of one call, the transport's retries
+        with them, share one budget (see :class:`RequestBudget`): sent ``retries + 1`` times
+        at most, its waits within ``total_wait``, and the error says how often it was sent.
         """
-        retries = self.transport.policy.retries
-        waited = 0.0
-        for attempt in range(retries + 1):
-            try:
-                tree: etree._Element = self.makeRequestErrorHandling(**kw)
-            except MalformedResponseError as exc:
-                if attempt + 1 == min(retries + 1, _FETCHES.get(exc.code, retries + 1)):
-                    message = f"{exc} (fetched {times(attempt + 1)})"
-                    raise MalformedResponseError(message, code=exc.code) from exc
-                log.warning("%s; fetching it again", exc)
-                self.transport.pause(attempt, f"unreadable answer ({exc.code})")
-            except tuple(_OAI_ERRORS) as exc:
-                said = exc.args[0] if exc.args else None
-                raise self._protocol_error(_OAI_ERRORS[type(exc)], said, kw) from exc
-            except oai_error.UnknownError:
-                waited += self._undefined(kw, attempt, waited)
-            else:
-                return tree
-        raise AssertionError("unreachable: the loop returns or raises")
+        budget = self._budget = RequestBudget()
+        unreadable = 0
+        try:
+            while True:
+                try:
+                    tree: etree._Element = self.makeRequestErrorHandling(**kw)
+                except MalformedResponseError as exc:
+                    unreadable += 1
+                    refused: str | None = ""  # this code's fetches are spent (_FETCHES)
+                    if unreadable < _FETCHES.get(exc.code, unreadable + 1):
+                        problem = f"unreadable answer ({exc.code})"
+                        refused = self.transport.refetch(budget, problem, str(exc))
+                    if refused is not None:
+                        message = f"{exc} ({_fetched(budget, refused)})"
+                        raise MalformedResponseError(message, code=exc.code) from exc
+                except tuple(_OAI_ERRORS) as exc:
+                    said = exc.args[0] if exc.args else None
+                    raise self._protocol_error(_OAI_ERRORS[type(exc)], said, kw) from exc
+                except oai_error.UnknownError:
+                    self._undefined(kw, budget)
+                else:
+                    return tree
+        finally:
+            self._budget = None
 
-    def _undefined(self, kw: dict[str, str], attempt: int, waited: float) -> float:
+    def _undefined(self, kw: dict[str, str], budget: RequestBudget) -> None:
         """Back off before asking again what was answered with an error code OAI-PMH does not
-        define (§3.6 defines eight), or with none: the seconds waited.  Once the request was
-        sent as often as the transport retries, or when the next wait would take this
-        request's waits (``waited`` so far) over ``total_wait``, raises the error instead.
+        define (§3.6 defines eight), or with none.  Once the request was sent as often as the
+        transport retries, or when the next wait would take its waits over ``total_wait``,
+        raises the error instead.
 
         Such a code is no answer to the request but the server's own failure, and passes as a
         5xx does: a code of its own with a stack trace for its message (``InternalException``),
         the ``undefinedError`` of sickle's fixtures, an empty code (OpenSKOS/OpenSKOS#9).
         Failing the run at once had stopped harvests a retry a second later would have ended.
         """
-        policy = self.transport.policy
-        wait = self.transport.backoff(attempt)
-        if attempt == policy.retries or waited + wait > policy.total_wait:
-            fetched = f"fetched {times(attempt + 1)}"
-            if attempt < policy.retries:  # the budget of waits ran out first, as a 5xx's can
-                fetched += f"; waiting {wait:.1f} s more would exceed the {policy.total_wait:g} s"
-                fetched += " retry budget"
-            raise self._protocol_error("unknown", None, kw, fetched)
         named = self._first_error[0]
         shown = f"OAI-PMH error {_code_shown(named)}" if named else "OAI-PMH error without a code"
-        log.warning("%s: %s; fetching it again in %.1f s", self.base_url, shown, wait)
-        self.transport.wait_out(wait, shown)
-        return wait
+        refused = self.transport.refetch(budget, shown, f"{self.base_url}: {shown}")
+        if refused is not None:
+            raise self._protocol_error("unknown", None, kw, _fetched(budget, refused))
 
     def _protocol_error(
         self, code: str, said: str | None, kw: dict[str, Any], fetched: str = ""
@@ -369,6 +371,12 @@ class OAIClient(BaseClient):  # type: ignore[misc]  # pyoai ships no type hints
 
 #: The error codes of §3.6 by their lower case.
 _ERROR_CODES = {code.lower(): code for code in _OAI_ERRORS.values()}
+
+
+def _fetched(budget: RequestBudget, refused: str) -> str:
+    """How often a request that fails was sent in all, and why not once more when its waits
+    (not its count) ran out: ``refused`` as :meth:`Transport.refetch` gives it."""
+    return f"fetched {times(budget.sent)}" + (f"; {refused}" if refused else "")
 
 
 def _code_shown(code: str) -> str:
