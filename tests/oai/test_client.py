@@ -464,3 +464,49 @@ def test_a_malformed_page_and_5xx_by_turns_keep_one_budget(
     assert str(failed).endswith(said), failed
     assert waits == [100.0] * (len(served) - 1)
     assert tallied == len(served) - 1
+
+
+def _failing_by_turns(verb: str, seen: list[str]) -> Any:
+    """App factory: an endpoint answering ``verb`` 500 and an undefined code by turns."""
+
+    def factory(_base_url: str) -> Any:
+        def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            query = environ.get("QUERY_STRING", "")
+            assert f"verb={verb}" in query, query
+            seen.append("500" if len(seen) % 2 == 0 else "undefined")
+            if seen[-1] == "500":
+                start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
+                return [b"boom"]
+            start_response("200 OK", [("Content-Type", "text/xml")])
+            return [error("InternalException", "boom")]
+
+        return app
+
+    return factory
+
+
+@pytest.mark.parametrize(
+    ("verb", "ask"),
+    [
+        ("Identify", lambda client: client.identify_endpoint()),
+        ("GetRecord", lambda client: client.get_record("oai:x:1", "oai_dc")),
+        ("ListSets", lambda client: client.sets()),
+    ],
+)
+def test_every_verb_keeps_one_budget_for_5xx_and_undefined_codes_by_turns(
+    verb: str, ask: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every verb goes through request(): three sends in all under 2 retries, not 3 a fetch.
+    waits: list[float] = []
+    monkeypatch.setattr(Transport, "_sleep", lambda _, seconds: waits.append(seconds))
+    seen: list[str] = []
+    policy = TransportPolicy(retries=2, backoff=200, max_wait=100, total_wait=10_000)
+    with (
+        serve_in_background(_failing_by_turns(verb, seen)) as url,
+        OAIClient(url, policy) as client,
+        pytest.raises(HarvestError) as caught,
+    ):
+        ask(client)
+    assert seen == ["500", "undefined", "500"]
+    assert str(caught.value).endswith("failed 3 times; last problem: HTTP 500"), caught.value
+    assert waits == [100.0, 100.0]
