@@ -53,6 +53,12 @@ class Children(dict[etree._Element, ByTag]):
     alive, so it lives as long as one record's crosswalk.
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: What a path starting with ``..`` selected from a parent's children, by the path's
+        #: function and the parent (see :meth:`ir_ingest.crosswalk.pathparse._Parser.path`).
+        self.by_parent: dict[tuple[Callable[..., list[Key]], etree._Element], list[Key]] = {}
+
     def __missing__(self, node: etree._Element) -> ByTag:
         by_tag: ByTag = {}
         for child in node:
