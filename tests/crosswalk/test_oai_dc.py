@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from ir_ingest import xmlsafe
-from ir_ingest.crosswalk import CrosswalkResult, crosswalk_record
+from ir_ingest.crosswalk import CrosswalkResult, crosswalk_record, registry
 from ir_ingest.documents import read_file
 from ir_ingest.errors import XMLError
 from ir_ingest.pipeline import process
@@ -243,6 +243,21 @@ def test_timestamps_alone_give_the_last_as_publication_date() -> None:
     assert record["publication_date"] == "2003-06-30"
     assert record["embargo_end"] == "2004-01-01"
     assert _oai_dc(ACCESSIONED).record.to_dict()["publication_date"] == "2003-07-15"
+
+
+def test_the_timestamps_rule_asks_about_the_other_dates_once_of_the_last() -> None:
+    """Its test of the other dates is the same for every date: asked of each before [last()]
+    it read all the others (lxml evaluates the rule; a fuzzed record of 4,000 dates took 43 s).
+    """
+    rule = next(
+        rule
+        for rule in registry()["oai_dc"].rules
+        if rule.source.startswith("dc:date[") and "[last()]" in rule.source
+    )
+    assert rule.source.index("[last()]") < rule.source.index("../dc:date")
+    stamps = "".join(f"<dc:date>2003-06-{day:02}T22:00:00Z</dc:date>" for day in range(1, 29))
+    assert _oai_dc(stamps).record.to_dict()["publication_date"] == "2003-06-28"
+    assert "publication_date" not in _oai_dc(f"{stamps}<dc:date>n.d.</dc:date>").record.to_dict()
 
 
 def test_a_host_source_listing_several_isbns_gives_them_all_to_the_host() -> None:
