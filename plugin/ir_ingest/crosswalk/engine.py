@@ -33,7 +33,7 @@ from ir_ingest.crosswalk.walk import Walk, element_text
 from ir_ingest.entry import Issue, Severity
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Hashable, Sequence
 
     from ir_ingest.crosswalk.definition import Crosswalk
     from ir_ingest.crosswalk.ops import Operation
@@ -338,6 +338,42 @@ def _fresh(constant: Any) -> Any:
     return constant if isinstance(constant, _IMMUTABLE) else copy.deepcopy(constant)
 
 
+class _Distinct(list[Any]):
+    """A field's list of values, each once, that tells whether it holds a value by a set of
+    their frozen forms: asked of the list (``value in values``), 10,000 fuzzed MODS topics
+    compared each new one with all before it, seconds a record.  Values placed are never
+    changed afterwards (a target's parents are mappings, never a list's items)."""
+
+    __slots__ = ("_held",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._held: set[Hashable] = set()
+
+    def add(self, value: Any) -> None:
+        try:
+            frozen = _frozen(value)
+        except TypeError:  # no frozen form: compared with each value, as a list would
+            if value not in self:
+                self.append(value)
+            return
+        if frozen not in self._held:
+            self._held.add(frozen)
+            self.append(value)
+
+
+def _frozen(value: Any) -> Hashable:
+    """A form of ``value`` equal to another's when they are equal (``==``), and hashable:
+    a mapping's as the set of its items, a list's as a tuple after ``list`` (no tuple value
+    is equal to a list); TypeError when there is none."""
+    if isinstance(value, dict):
+        return frozenset((key, _frozen(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return (list, *(_frozen(item) for item in value))
+    hash(value)  # TypeError for any other value that cannot be hashed (a set)
+    return value  # type: ignore[no-any-return]
+
+
 def _put(data: dict[str, Any], rule: Rule, value: Any) -> bool:
     target = rule.target
     holder = data
@@ -345,8 +381,14 @@ def _put(data: dict[str, Any], rule: Rule, value: Any) -> bool:
         holder = holder.setdefault(part, {})
     last = target.parts[-1]
     if target.append:
-        values = holder.setdefault(last, [])
-        if value not in values:  # the same language as code and as text is one language
+        values = holder.get(last)
+        if values is None:
+            values = holder[last] = _Distinct()
+        # The same language as code and as text is one language: a value equal to one the
+        # list holds is not added again.
+        if isinstance(values, _Distinct):
+            values.add(value)
+        elif value not in values:
             values.append(value)
         return True
     if last not in holder:
