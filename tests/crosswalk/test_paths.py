@@ -101,8 +101,15 @@ IN_SUBSET = [
     "m:name/..",
     "m:name/m:namePart/../@type",
     "m:name[.]",
+    "m:name/m:namePart[. = ../m:namePart[@type='family']]",
+    "m:titleInfo[m:title = ../m:titleInfo/m:title]",
+    "m:titleInfo/m:title[. = ../../m:titleInfo[@type]/m:title]",
+    "m:name[m:namePart = m:role/m:roleTerm] | m:genre[. = m:nothing]",
+    "m:location/m:url[. = ../m:url[@usage]]",
 ]
 OUTSIDE = [
+    "m:name[. != ../m:name]",
+    "m:name[. = @type]",
     "m:name[2]",
     "m:name[last()]",
     "m:name[m:namePart = 1]",
@@ -251,6 +258,21 @@ class _CountedElement(etree.ElementBase):
         for child in super().__iter__():
             _CountedElement.visits += 1
             yield child
+
+
+def test_a_node_set_compared_with_one_from_the_parent_is_read_once_a_parent() -> None:
+    """``dcterms:created[. = ../dcterms:available]``: the parent's values are a set made once,
+    not compared one by one with each candidate (lxml, which evaluated such paths, took 8 s
+    on a fuzzed record of 8,000 of each)."""
+    parts = "".join(f"<m:namePart>{n}</m:namePart><m:note>{n * 2}</m:note>" for n in range(1000))
+    name = xmlsafe.parse(f'<m:name xmlns:m="{NS["m"]}">{parts}</m:name>'.encode()).root
+    path = "m:namePart[. = ../m:note]"
+    compiled = compile_path(path, NS)
+    assert compiled is not None
+    index = _CountedChildren()
+    assert len(compiled.select(name, index)) == 500
+    assert index.lookups < 10
+    _same_selection(path, NS, name)
 
 
 def test_a_union_orders_many_siblings_reading_each_once() -> None:

@@ -57,7 +57,7 @@ class Children(dict[etree._Element, ByTag]):
         super().__init__()
         #: What a path starting with ``..`` selected from a parent's children, by the path's
         #: function and the parent (see :meth:`ir_ingest.crosswalk.pathparse._Parser.path`).
-        self.by_parent: dict[tuple[Callable[..., list[Key]], etree._Element], list[Key]] = {}
+        self.by_parent: dict[tuple[Callable[..., Any], etree._Element], Any] = {}
 
     def __missing__(self, node: etree._Element) -> ByTag:
         by_tag: ByTag = {}
