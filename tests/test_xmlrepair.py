@@ -248,3 +248,15 @@ def test_a_lone_low_half_before_a_pair_leaves_the_pair_joined() -> None:
 def test_references_to_allowed_characters_near_the_halves_are_not_counted_or_listed() -> None:
     _, [repair] = remove_illegal(b"<r>\n&#xFFFD;&#xE000;&#xD7FF;&#65533;\n&#xFFFF;\n</r>")
     assert (repair.count, repair.lines) == (1, (3,))
+
+
+def test_a_reference_written_with_thousands_of_leading_zeros_is_read_as_any_other() -> None:
+    """XML allows any number of zeros before a reference's digits; int() refuses a string of
+    over 4,300 digits, and a fuzzed page's ``&#0…01;`` raised a ValueError out of the parser."""
+    zeros = b"0" * 5000
+    cleaned, repairs = remove_illegal(b"<a>x&#" + zeros + b"1;y&#x" + zeros + b"b;z</a>")
+    assert cleaned == b"<a>xy z</a>"
+    assert [repair.code for repair in repairs] == ["xml.illegal_characters"]
+    pair = b"&#x" + zeros + b"D83D;&#" + zeros + b"56832;"  # U+1F600 in UTF-16 halves
+    assert remove_illegal(b"<a>" + pair + b"</a>")[0] == b"<a>&#x1F600;</a>"
+    assert xmlsafe.parse(b"<a>&#" + zeros + b"1;</a>").root.text is None
