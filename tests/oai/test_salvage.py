@@ -127,6 +127,21 @@ def test_token_counts_that_are_not_numbers_are_left_out() -> None:
     assert (page.token, page.cursor, page.complete_list_size) == ("next", None, None)
 
 
+def test_token_attributes_of_bytes_that_are_no_utf8_are_left_out() -> None:
+    """A Latin-1 page's token attributes (or a byte flipped in them) are read as the token's
+    text is, not decoded strictly: a fuzzed page's raised UnicodeDecodeError out of the
+    salvage, and out of read_page, which salvages a repaired page to read it record by record.
+    """
+    records = _record(1, "One") + _record(2, "R&D")
+    body = (HEAD + records).encode() + (
+        b"<resumptionToken cursor='\x81' completeListSize='9' expirationDate='\xe9t\xe9'>"
+        b"next</resumptionToken></ListRecords></OAI-PMH>"
+    )
+    page = salvage_page(body, "urn:test", "oai_dc")
+    assert page is not None
+    assert (page.token, page.cursor, page.complete_list_size) == ("next", None, 9)
+
+
 @pytest.mark.parametrize(
     ("first", "second"),
     [

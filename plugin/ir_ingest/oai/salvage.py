@@ -233,8 +233,9 @@ def _read_token(masked: bytes, body: bytes, page: Page) -> None:
     tag_end = masked.find(b">", found.end()) if found else -1
     if found is None or tag_end < 0:
         return
+    # Decoded as the token is, leniently: a Latin-1 page's bytes are no UTF-8.
     attributes = {
-        key.decode(): (double or single).decode()
+        key.decode("utf-8", "replace"): (double or single).decode("utf-8", "replace")
         for key, double, single in _ATTRIBUTE.findall(masked[found.end() : tag_end])
     }
     closing = b"</%s>" % found.group(1)
