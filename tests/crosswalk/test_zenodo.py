@@ -72,6 +72,17 @@ def test_the_record_number_is_read_from_the_header_or_dc_identifier() -> None:
     assert record_number({"source": {"oai_identifier": "oai:zenodo.org.example:42"}}) is None
 
 
+def test_numbers_too_long_to_be_zenodos_make_no_record_number_nor_concept() -> None:
+    """Zenodo's record numbers are a few digits: int() refuses over 4,300, and a fuzzed
+    Zenodo page's DOI of 20,000 digits failed its record (crosswalk.internal_error)."""
+    digits = "1" * 5000
+    assert record_number({"source": {"oai_identifier": f"oai:zenodo.org:{digits}"}}) is None
+    long_doi = {"scheme": "doi", "value": f"10.5281/zenodo.{digits}"}
+    applied = _zenodo([CODE, long_doi])
+    concept_doi(applied)
+    assert applied.data["related"] == [CODE, long_doi]
+
+
 def _subjects(*values: str, oai: str = "oai:zenodo.org:19368471") -> list[str]:
     applied = Applied(
         {

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ir_ingest.crosswalk.engine import Applied
 
-#: Zenodo's OAI identifiers (oai:zenodo.org:10357859) name its records' pages.
-_ZENODO_OAI = re.compile(r"oai:zenodo\.org:(\d+)")
+#: Zenodo's OAI identifiers (oai:zenodo.org:10357859) name its records' pages.  A record
+#: number is a few digits: one of thousands is none (int() refuses over 4,300).
+_ZENODO_OAI = re.compile(r"oai:zenodo\.org:(\d{1,18})")
 #: A DOI Zenodo minted: 10.5281/zenodo.N, N a record number (a version's or a concept's).
-_ZENODO_DOI = re.compile(r"10\.5281/zenodo\.(\d+)")
+_ZENODO_DOI = re.compile(r"10\.5281/zenodo\.(\d{1,18})")
 
 
 def record_number(data: dict[str, Any]) -> int | None:
