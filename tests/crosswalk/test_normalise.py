@@ -178,6 +178,15 @@ def test_integer_refuses_a_page_range(value: str) -> None:
         normalise.integer(value)
 
 
+@pytest.mark.parametrize("value", ["9" * 19, "1999" * 2500 + " pages"])
+def test_integer_refuses_a_number_too_long_to_be_a_count(value: str) -> None:
+    # int() refuses over 4,300 digits: a fuzzed MODS extent of 10,000 failed its record.
+    with pytest.raises(NormaliseError):
+        normalise.integer(value)
+    assert normalise.integer("0" * 5000 + "12 pages") == 12
+    assert normalise.integer("9" * 18) == 10**18 - 1
+
+
 def test_a_heading_joins_its_terms_and_keeps_its_uri() -> None:
     parts = {"terms": ["United States", "History"], "scheme": "lcsh", "uri": "http://x/sh1"}
     assert normalise.heading(parts) == {

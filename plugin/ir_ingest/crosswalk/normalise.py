@@ -332,6 +332,8 @@ def strip_heading(value: str) -> str:
 
 # A number followed by a dash and another is a range ("45-67"), not a count.
 _COUNT = re.compile(r"^\s*(\d+)\b(?!\s*[-\u2013\u2014]\s*\d)")
+#: The most digits a count has: one that a 64-bit integer holds, as the store's readers do.
+_COUNT_DIGITS = 18
 
 
 def integer(value: str) -> int:
@@ -343,4 +345,8 @@ def integer(value: str) -> int:
     match = _COUNT.match(value)
     if not match:
         raise NormaliseError(f"{value!r} is not a whole number")
-    return int(match.group(1))
+    digits = match.group(1).lstrip("0")
+    if len(digits) > _COUNT_DIGITS:
+        # int() refuses over 4,300 digits (a fuzzed extent of 10,000 raised a ValueError).
+        raise NormaliseError(f"{value[:40]!r}… is a number of {len(digits):,} digits, no count")
+    return int(digits or "0")
