@@ -8,7 +8,7 @@ import pytest
 
 from ir_ingest import xmlsafe
 from ir_ingest.errors import XMLError
-from ir_ingest.oai.salvage import read_one_by_one, salvage_page
+from ir_ingest.oai.salvage import _ATTRIBUTE, read_one_by_one, salvage_page
 
 if TYPE_CHECKING:
     from ir_ingest.oai.responses import Page
@@ -140,6 +140,24 @@ def test_token_attributes_of_bytes_that_are_no_utf8_are_left_out() -> None:
     page = salvage_page(body, "urn:test", "oai_dc")
     assert page is not None
     assert (page.token, page.cursor, page.complete_list_size) == ("next", None, 9)
+
+
+def test_token_attributes_are_looked_for_only_where_a_name_starts() -> None:
+    """Tried at every byte of a long name, each try read the rest of it: a fuzzed token tag
+    of 80 KB of letters took the salvage 1.6 s, one of 800 KB would have taken minutes."""
+    assert _ATTRIBUTE.search(b'cursor="1"', 1) is None
+    assert _ATTRIBUTE.findall(b" x cursor=\"1\"y='2'") == [
+        (b"cursor", b"1", b""),
+        (b"y", b"", b"2"),
+    ]
+    records = _record(1, "One") + _record(2, "R&D")
+    body = (HEAD + records).encode() + (
+        b"<resumptionToken expiration" + b"piration" * 10_000 + b" completeListSize='9'>"
+        b"next</resumptionToken></ListRecords></OAI-PMH>"
+    )
+    page = salvage_page(body, "urn:test", "oai_dc")
+    assert page is not None
+    assert (page.token, page.complete_list_size) == ("next", 9)
 
 
 @pytest.mark.parametrize(
