@@ -190,8 +190,21 @@ def _record_spans(masked: bytes, oai_prefix: bytes) -> list[tuple[int, int]] | N
     headers = [
         m.start() for m in re.finditer(rb"<%s(?=[\s>])" % re.escape(oai_prefix + b"header"), masked)
     ]
-    covered = all(any(a <= h < b for a, b in spans) for h in headers)
-    return spans if depth == 0 and covered else None
+    return spans if depth == 0 and _all_inside(headers, spans) else None
+
+
+def _all_inside(points: list[int], spans: list[tuple[int, int]]) -> bool:
+    """Whether every offset of ``points`` lies in one of ``spans``, both in document order
+    (the spans apart): each span is passed once, not asked of every point (a fuzzed page of
+    10,000 records took 2.5 s so, and one of 100,000 would have taken minutes)."""
+    remaining = iter(spans)
+    span = next(remaining, None)
+    for point in points:
+        while span is not None and span[1] <= point:
+            span = next(remaining, None)
+        if span is None or point < span[0]:
+            return False
+    return True
 
 
 def _records(
