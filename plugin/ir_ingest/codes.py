@@ -422,11 +422,11 @@ CODES: dict[str, CodeHelp] = {
         "see the message; fix the record at the source",
     ),
     "harvest.format_fallback_unavailable": CodeHelp(
-        "the endpoint does not offer the `--fallback-prefix` format (ListMetadataFormats), or "
-        "failed a GetRecord in it other than by answering for that record (down, 5xx or an "
-        "error code §3.6 does not define after its retries, an unreadable answer; the message "
-        "says which): no later record of the run was asked for in it, each of which would "
-        "have waited out the same retry budget",
+        "the endpoint does not offer the `--fallback-prefix` format, or failed to say "
+        "(ListMetadataFormats, asked once a run), or failed a GetRecord in it other than by "
+        "answering for that record (down, 5xx or an error code §3.6 does not define after its "
+        "retries, an unreadable answer; the message says which): no later record of the run "
+        "was asked for in it, each of which would have waited out the same retry budget",
         "name a format the endpoint offers (`ir-ingest check` lists them), or leave the option "
         "out; an endpoint that failed: once it answers again, a `--full` harvest asks again "
         "for the records that failed",

@@ -72,10 +72,10 @@ def _records(kinds: dict[int, str], no_dc: Iterable[int] = ()) -> list[ProvidedR
 
 
 def _endpoint(
-    records: list[ProvidedRecord], seen: list[str] | None = None, *, down: bool = False
+    records: list[ProvidedRecord], seen: list[str] | None = None, *, down: str | None = None
 ) -> Any:
-    """The records served, 2 a page; the query of every request noted in ``seen``; GetRecord
-    answered 500 when ``down``."""
+    """The records served, 2 a page; the query of every request noted in ``seen``; the verb
+    ``down`` answered 500."""
     served = fixture_endpoint_app(records, batch_size=2)
     noted = seen if seen is not None else []
 
@@ -85,7 +85,7 @@ def _endpoint(
         def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
             query = environ.get("QUERY_STRING", "")
             noted.append(query)
-            if down and "verb=GetRecord" in query:
+            if down is not None and f"verb={down}" in query:
                 start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
                 return [b"down"]
             return inner(environ, start_response)
@@ -236,7 +236,7 @@ def test_a_fallback_prefix_that_is_the_runs_own_or_no_crosswalks_is_refused(
 
 def test_a_fallback_request_that_fails_leaves_the_record_as_it_came(store: Store) -> None:
     seen: list[str] = []
-    with _endpoint(_records({1: "invalid", 2: "good"}), seen, down=True) as url:
+    with _endpoint(_records({1: "invalid", 2: "good"}), seen, down="GetRecord") as url:
         report = run_harvest(
             url,
             "mods",
@@ -318,6 +318,46 @@ def test_a_getrecord_the_endpoint_fails_stops_the_fallback_for_the_run(
     }
     assert "harvest.format_fallback_failed" in stored["oai:x:1"][2]
     assert report.counts["invalid"] == 4
+
+
+def _asked(seen: list[str], verb: str) -> int:
+    return sum(parse_qs(query).get("verb") == [verb] for query in seen)
+
+
+def test_the_formats_offered_are_asked_once_a_run(store: Store) -> None:
+    # cannotDisseminateFormat is of one record (§3.6): whether the endpoint offers the format
+    # at all is asked, once, and remembered (it had been asked again for each such record).
+    seen: list[str] = []
+    records = _records({1: "broken", 2: "invalid", 3: "broken", 4: "invalid"}, no_dc={1, 3})
+    with _endpoint(records, seen) as url:
+        report = run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+    assert _getrecords(seen) == ["oai:x:1", "oai:x:2", "oai:x:3", "oai:x:4"]
+    assert _asked(seen, "ListMetadataFormats") == 1
+    assert report.run_issues == []
+    stored = _stored(store)
+    assert (stored["oai:x:2"][0], stored["oai:x:4"][0]) == ("oai_dc", "oai_dc")
+
+
+def test_formats_the_endpoint_fails_to_list_stop_the_fallback_for_the_run(store: Store) -> None:
+    # Asked whether it offers the format, an endpoint failing ListMetadataFormats had been
+    # taken as offering it, and each later record waited out two retry budgets.
+    seen: list[str] = []
+    records = [_mods(n, kind) for n, kind in {1: "broken", 2: "invalid", 3: "broken"}.items()]
+    with _endpoint(records, seen, down="ListMetadataFormats") as url:
+        report = run_harvest(
+            url,
+            "mods",
+            store=store,
+            repository="urn:t",
+            fallback_prefix="oai_dc",
+            policy=TransportPolicy(retries=1, backoff=0.01),
+        )
+    assert _getrecords(seen) == ["oai:x:1"]
+    assert _asked(seen, "ListMetadataFormats") == 2, "once, and its one retry"
+    (issue,) = [i for i in report.run_issues if i["code"].startswith("harvest.format_fallback")]
+    assert issue["code"] == "harvest.format_fallback_unavailable"
+    assert "ListMetadataFormats" in issue["message"]
+    assert report.status == "completed"
 
 
 def test_a_record_the_endpoint_does_not_have_leaves_the_fallback_asking(store: Store) -> None:

@@ -52,6 +52,8 @@ class FormatFallback:
         #: Why the run stopped asking (the endpoint does not offer the prefix, the budget is
         #: spent), said once as a run issue; None while it asks.
         self.stopped: str | None = None
+        #: Whether the endpoint lists the prefix among its formats; None until asked.
+        self.offered: bool | None = None
 
     def applied(self, entries: list[Entry]) -> list[Entry]:
         """``entries`` (a page, in order) with each that failed replaced by its copy in the
@@ -119,12 +121,12 @@ class FormatFallback:
 
     def _why(self, exc: HarvestError) -> str:
         """What a failed GetRecord says.  Only an answer about the one record asked for (§3.6:
-        ``idDoesNotExist``, ``cannotDisseminateFormat``) leaves the fallback asking for the
-        next; a format the endpoint does not offer at all, or a GetRecord the endpoint failed
-        (down, 5xx or an error code §3.6 does not define after its retries, an unreadable
-        answer, another record than the one asked for, any other error) stops it for the rest
-        of the run: every later record would wait out the same retry budget (10 of them had
-        taken 60 requests and 291 s), said once as a run issue."""
+        ``idDoesNotExist``, ``badArgument``, ``cannotDisseminateFormat``) leaves the fallback
+        asking for the next; a format the endpoint does not offer at all, or a GetRecord the
+        endpoint failed (down, 5xx or an error code §3.6 does not define after its retries, an
+        unreadable answer, another record than the one asked for, any other error) stops it
+        for the rest of the run: every later record would wait out the same retry budget (10
+        of them had taken 60 requests and 291 s), said once as a run issue."""
         if isinstance(exc, OAIProtocolError) and exc.code == "cannotDisseminateFormat":
             if not self._offered():
                 self._stop(
@@ -149,11 +151,25 @@ class FormatFallback:
         return str(exc)
 
     def _offered(self) -> bool:
-        """Whether ListMetadataFormats (§4.4) names the prefix; True when it cannot say."""
-        try:
-            return any(name == self.prefix for name, _, _ in self.client.metadata_formats())
-        except HarvestError:
-            return True
+        """Whether ListMetadataFormats (§4.4) names the prefix, asked once a run.  An endpoint
+        that fails it stops the fallback as a failed GetRecord does (True: it cannot say of
+        this record): taken as offering the format, it had been asked again for each later
+        record, each waiting out two retry budgets."""
+        if self.offered is None:
+            try:
+                formats = self.client.metadata_formats()
+            except HarvestError as exc:
+                self._stop(
+                    Issue(
+                        "harvest.format_fallback_unavailable",
+                        f"the endpoint failed ListMetadataFormats, asked whether it offers "
+                        f"{self.prefix}: {exc}; no later record of the run was asked for again "
+                        "in it",
+                    )
+                )
+                return True
+            self.offered = any(name == self.prefix for name, _, _ in formats)
+        return self.offered
 
     def _stop(self, issue: Issue) -> None:
         self.stopped = issue.code
@@ -169,8 +185,9 @@ def _failed(entry: Entry) -> bool:
 
 def _of_the_record(exc: HarvestError) -> bool:
     """Whether a failed GetRecord is the endpoint's answer about the record asked for
-    (``idDoesNotExist``), not its failure to answer GetRecord at all."""
-    return isinstance(exc, OAIProtocolError) and exc.code == "idDoesNotExist"
+    (``idDoesNotExist``; ``badArgument``, which an endpoint may give an identifier of
+    characters it does not take), not its failure to answer GetRecord at all."""
+    return isinstance(exc, OAIProtocolError) and exc.code in ("idDoesNotExist", "badArgument")
 
 
 def _rank(entry: Entry) -> tuple[bool, bool]:
