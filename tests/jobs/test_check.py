@@ -501,7 +501,8 @@ def test_retries_are_said_and_left_out_of_the_pace(demo_records: list[ProvidedRe
     with serve_in_background(faulty_endpoint(demo_records, plan)) as url:
         checked = check_endpoint(url)
     (retried,) = _lines(checked, "warning", "retries")
-    assert re.match(r"a request failed and was retried \(HTTP 503 x1\), \d\.\d s waited", retried)
+    said = r"a request was sent again after it failed \(HTTP 503 x1\), \d\.\d s waited"
+    assert re.match(said, retried)
     summary = _lines(checked, "ok", "records")[0]
     assert " ms) holds 10 records" in summary, "the pace of the answer, not of the pause"
 

@@ -79,7 +79,7 @@ def test_transient_faults_are_retried_and_nothing_is_lost(
     assert_every_record_once(store, demo_records)
     [retried] = report.run_issues
     assert (retried["code"], retried["severity"]) == ("harvest.retried", "info")
-    assert retried["message"].startswith("3 requests failed and were retried (")
+    assert retried["message"].startswith("requests were sent again 3 times after failing (")
     assert " x3)" in retried["message"]
 
 
@@ -122,8 +122,9 @@ def test_an_endpoint_asking_to_be_asked_less_is_asked_less(
     assert times[4] - times[3] >= 0.375 / 2
     [retried] = report.run_issues
     said = re.fullmatch(
-        r"a request failed and was retried \(HTTP 429 x1\), (\d+\.\d) s waited; the endpoint "
-        r"said once that it was asked too often, and the run's requests were spaced out after it",
+        r"a request was sent again after it failed \(HTTP 429 x1\), (\d+\.\d) s waited; "
+        r"the endpoint said once that it was asked too often, and the run's requests were "
+        r"spaced out after it",
         retried["message"],
     )
     assert said is not None, retried["message"]
@@ -245,7 +246,7 @@ def test_an_endpoint_down_beyond_the_budget_stops_with_the_checkpoint_intact(
         assert failed is not None
         assert [i["code"] for i in failed["run_issues"]] == ["harvest.retried"]
         assert failed["run_issues"][0]["message"].startswith(
-            "3 requests failed and were retried (HTTP 503 x3)"
+            "requests were sent again 3 times after failing (HTTP 503 x3)"
         )
         checkpoint = store.checkpoint(source_key(url, "oai_dc", None))
         assert checkpoint is not None
@@ -300,7 +301,7 @@ def test_an_error_code_oai_pmh_does_not_define_is_fetched_again(
     assert [f for _, _, f in plan.seen] == ["", "", fault, "", ""]
     assert_every_record_once(store, demo_records)
     [retried] = report.run_issues
-    assert retried["message"].startswith("a request failed and was retried (OAI-PMH error ")
+    assert retried["message"].startswith("a request was sent again after it failed (OAI-PMH error ")
 
 
 def test_an_undefined_error_beyond_the_budget_stops_with_the_checkpoint_intact(

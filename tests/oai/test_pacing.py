@@ -62,7 +62,7 @@ def test_other_failures_are_counted_but_do_not_space_requests_out() -> None:
     assert issue is not None
     assert issue.code == "harvest.retried"
     assert issue.message == (
-        "3 requests failed and were retried (ReadTimeout x2, HTTP 500 x1), 3.8 s waited"
+        "requests were sent again 3 times after failing (ReadTimeout x2, HTTP 500 x1), 3.8 s waited"
     )
 
 

@@ -92,8 +92,13 @@ class Pacing:
             return None
         count = sum(failures.values())
         kinds = ", ".join(f"{problem} x{n}" for problem, n in failures.most_common())
-        failed = "a request failed and was" if count == 1 else f"{count} requests failed and were"
-        message = f"{failed} retried ({kinds}), {waited:.1f} s waited"
+        # Retries, not requests: one request that failed 5 times had read "5 requests failed".
+        failed = (
+            "a request was sent again after it failed"
+            if count == 1
+            else f"requests were sent again {count} times after failing"
+        )
+        message = f"{failed} ({kinds}), {waited:.1f} s waited"
         if overloads:
             message += (
                 f"; the endpoint said {times(overloads)} that it was asked too often, "
