@@ -96,19 +96,11 @@ def test_an_archived_page_of_a_configured_source_is_kept_under_its_name(
     takes it.  Of two sources of one endpoint, the page is the one of the set it asked for:
     it had been kept under the URL, a second copy of each record.  A later page asks by its
     token alone, and is refused without --repository rather than guessed."""
-    journals = "pure:researchoutputtypes:contributiontojournal"
-    config = tmp_path / "ir-ingest.toml"
-    with serve_in_background(fixture_endpoint_app(demo_records)) as url:
-        config.write_text(
-            f'[sources.journals]\nurl = "{url}"\nset = "{journals}"\nrepository = "urn:j"\n'
-            f'[sources.openaire]\nurl = "{url}"\nset = "openaire"\nrepository = "urn:oa"\n'
-        )
-        base = ["--db", db, "--config", str(config)]
-        for name in ("journals", "openaire"):
-            archive = str(tmp_path / name)
-            assert runner.invoke(app, [*base, "harvest", name, "--archive", archive]).exit_code == 0
+    journals = 'set = "pure:researchoutputtypes:contributiontojournal"\nrepository = "urn:j"\n'
+    url, config, pages = _two_sources_harvested(
+        db, tmp_path, demo_records, journals, 'repository = "urn:oa"\n'
+    )
     before = store_counts(db)
-    pages = {name: sorted((tmp_path / name).rglob("*.xml.gz")) for name in ("journals", "openaire")}
     configured = ["--config", str(config), "import"]
 
     firsts = [_imported(db, pages[name][0], *configured) for name in ("journals", "openaire")]
@@ -147,9 +139,10 @@ def test_import_says_repository_names_an_archived_pages_records() -> None:
 def _two_sources_harvested(
     db: str, tmp_path: Path, demo_records: list[ProvidedRecord], journals: str, openaire: str
 ) -> tuple[str, Path, dict[str, list[Path]]]:
-    """Two sources of one endpoint, ``[sources.journals]`` without a set and
-    ``[sources.openaire]`` of set openaire (``journals``, ``openaire``: the rest of their
-    sections), each harvested with ``--archive``: its URL, the config, and the pages saved."""
+    """Two sources of one endpoint, ``[sources.journals]`` (without a set unless ``journals``
+    gives one) and ``[sources.openaire]`` of set openaire (``journals``, ``openaire``: the rest
+    of their sections), each harvested with ``--archive``: its URL, the config, and the pages
+    saved."""
     config = tmp_path / "ir-ingest.toml"
     with serve_in_background(fixture_endpoint_app(demo_records)) as url:
         config.write_text(

@@ -95,6 +95,17 @@ def _endpoint(
     return serve_in_background(factory)
 
 
+#: A retry policy that gives up soon: one retry, a hundredth of a second's backoff.
+_QUICK = TransportPolicy(retries=1, backoff=0.01)
+
+
+def _harvest(url: str, store: Store, **options: Any) -> RunReport:
+    """A harvest of ``url`` in mods, falling back to oai_dc, under one repository name."""
+    return run_harvest(
+        url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc", **options
+    )
+
+
 def _getrecords(seen: list[str]) -> list[str]:
     """The identifiers asked for with GetRecord."""
     asked = [parse_qs(query) for query in seen]
@@ -128,14 +139,7 @@ def test_failed_mods_records_are_stored_from_oai_dc_and_good_ones_from_mods(
     # In a crosswalk process too: its entries come back to this one, where the fallback is.
     store = any_store
     with _endpoint(_records(_KINDS, _NO_DC)) as url:
-        report = run_harvest(
-            url,
-            "mods",
-            store=store,
-            repository="urn:t",
-            fallback_prefix="oai_dc",
-            crosswalk_process=crosswalk_process,
-        )
+        report = _harvest(url, store, crosswalk_process=crosswalk_process)
 
     stored = _stored(store)
     assert {k: v[:2] for k, v in stored.items()} == {
@@ -171,10 +175,8 @@ def test_failed_mods_records_are_stored_from_oai_dc_and_good_ones_from_mods(
 
 def test_a_rerun_finds_the_fallen_back_records_unchanged(store: Store) -> None:
     with _endpoint(_records(_KINDS)) as url:
-        run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
-        again = run_harvest(
-            url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc", full=True
-        )
+        _harvest(url, store)
+        again = _harvest(url, store, full=True)
     assert again.counts["unchanged"] == 5
     assert again.counts["created"] + again.counts["updated"] + again.counts["skipped"] == 0
     with store.engine.connect() as conn:
@@ -185,7 +187,7 @@ def test_an_endpoint_without_the_fallback_format_is_asked_once(store: Store) -> 
     kinds = {1: "broken", 2: "invalid", 3: "broken", 4: "good"}
     seen: list[str] = []
     with _endpoint([_mods(n, kind) for n, kind in kinds.items()], seen) as url:
-        report = run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+        report = _harvest(url, store)
     assert _getrecords(seen) == ["oai:x:1"]
     assert [issue["code"] for issue in report.run_issues] == ["harvest.format_fallback_unavailable"]
     assert report.status == "completed"
@@ -200,7 +202,7 @@ def test_the_fallbacks_of_a_run_are_capped(store: Store, monkeypatch: pytest.Mon
     monkeypatch.setattr(fallback, "MAX_FALLBACKS", 2)
     kinds = {n: "invalid" for n in range(1, 6)}
     with _endpoint(_records(kinds)) as url:
-        report = run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+        report = _harvest(url, store)
     prefixes = sorted(prefix for prefix, _, _ in _stored(store).values())
     assert prefixes == ["mods", "mods", "mods", "oai_dc", "oai_dc"]
     assert [issue["code"] for issue in report.run_issues] == ["harvest.format_fallback_budget"]
@@ -210,7 +212,7 @@ def test_deleted_records_and_records_older_than_the_store_never_fall_back(store:
     gone = ProvidedRecord("oai:x:9", START, "mods", deleted=True)
     seen: list[str] = []
     with _endpoint([*_records({1: "invalid"}), gone, _dc(9, "Gone")], seen) as url:
-        run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+        _harvest(url, store)
     assert _getrecords(seen) == ["oai:x:1"]
     # The store now holds record 1 in oai_dc at its datestamp; an older MODS copy of it,
     # invalid, is skipped by the store, and not asked for again.
@@ -218,9 +220,7 @@ def test_deleted_records_and_records_older_than_the_store_never_fall_back(store:
     older = ProvidedRecord(invalid.identifier, START, "mods", metadata=invalid.metadata)
     seen.clear()
     with _endpoint([older, _dc(1, "Record 1 in DC")], seen) as url:
-        report = run_harvest(
-            url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc", full=True
-        )
+        report = _harvest(url, store, full=True)
     assert _getrecords(seen) == []
     assert report.counts["skipped"] == 1
 
@@ -237,14 +237,7 @@ def test_a_fallback_prefix_that_is_the_runs_own_or_no_crosswalks_is_refused(
 def test_a_fallback_request_that_fails_leaves_the_record_as_it_came(store: Store) -> None:
     seen: list[str] = []
     with _endpoint(_records({1: "invalid", 2: "good"}), seen, down="GetRecord") as url:
-        report = run_harvest(
-            url,
-            "mods",
-            store=store,
-            repository="urn:t",
-            fallback_prefix="oai_dc",
-            policy=TransportPolicy(retries=1, backoff=0.01),
-        )
+        report = _harvest(url, store, policy=_QUICK)
     assert report.status == "completed"
     assert len(_getrecords(seen)) == 2, "asked, and retried once"
     prefix, valid, codes = _stored(store)["oai:x:1"]
@@ -262,10 +255,10 @@ def test_a_run_stopped_after_a_page_stores_each_fallback_once_when_continued(
     with _endpoint(_records(_KINDS, _NO_DC), seen) as url:
         interrupt_after_first_page(store)
         with pytest.raises(KeyboardInterrupt):
-            run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+            _harvest(url, store)
         assert _getrecords(seen) == ["oai:x:2"]
         seen.clear()
-        report = run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+        report = _harvest(url, store)
     assert report.resumed_run_id == 1
     assert _getrecords(seen) == ["oai:x:3", "oai:x:5"]
     assert {k: v[0] for k, v in _stored(store).items()} == {
@@ -298,14 +291,7 @@ def test_a_getrecord_the_endpoint_fails_stops_the_fallback_for_the_run(
         oai_error=_GETRECORD_FAILURES[failure],
     )
     with serve_in_background(app) as url:
-        report = run_harvest(
-            url,
-            "mods",
-            store=store,
-            repository="urn:t",
-            fallback_prefix="oai_dc",
-            policy=TransportPolicy(retries=1, backoff=0.01),
-        )
+        report = _harvest(url, store, policy=_QUICK)
     assert report.status == "completed"
     assert _getrecords(seen) == ["oai:x:1", "oai:x:1"], "the first record, retried once"
     # Said once (beside the run's retries, said as in any run).
@@ -330,7 +316,7 @@ def test_the_formats_offered_are_asked_once_a_run(store: Store) -> None:
     seen: list[str] = []
     records = _records({1: "broken", 2: "invalid", 3: "broken", 4: "invalid"}, no_dc={1, 3})
     with _endpoint(records, seen) as url:
-        report = run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+        report = _harvest(url, store)
     assert _getrecords(seen) == ["oai:x:1", "oai:x:2", "oai:x:3", "oai:x:4"]
     assert _asked(seen, "ListMetadataFormats") == 1
     assert report.run_issues == []
@@ -344,14 +330,7 @@ def test_formats_the_endpoint_fails_to_list_stop_the_fallback_for_the_run(store:
     seen: list[str] = []
     records = [_mods(n, kind) for n, kind in {1: "broken", 2: "invalid", 3: "broken"}.items()]
     with _endpoint(records, seen, down="ListMetadataFormats") as url:
-        report = run_harvest(
-            url,
-            "mods",
-            store=store,
-            repository="urn:t",
-            fallback_prefix="oai_dc",
-            policy=TransportPolicy(retries=1, backoff=0.01),
-        )
+        report = _harvest(url, store, policy=_QUICK)
     assert _getrecords(seen) == ["oai:x:1"]
     assert _asked(seen, "ListMetadataFormats") == 2, "once, and its one retry"
     (issue,) = [i for i in report.run_issues if i["code"].startswith("harvest.format_fallback")]
@@ -371,7 +350,7 @@ def test_a_record_the_endpoint_does_not_have_leaves_the_fallback_asking(store: S
         oai_error=error("idDoesNotExist", "No such record"),
     )
     with serve_in_background(app) as url:
-        report = run_harvest(url, "mods", store=store, repository="urn:t", fallback_prefix="oai_dc")
+        report = _harvest(url, store)
     assert _getrecords(seen) == ["oai:x:1", "oai:x:2", "oai:x:3"]
     assert report.run_issues == []
     assert all("harvest.format_fallback_failed" in v[2] for v in _stored(store).values())
