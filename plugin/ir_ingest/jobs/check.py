@@ -33,6 +33,7 @@ from ir_ingest.jobs.checked import (
 )
 from ir_ingest.oai.client import OAIClient
 from ir_ingest.oai.clocks import clock_issue
+from ir_ingest.oai.fallback import fails_in_its_format
 from ir_ingest.oai.pages import PageGuards, Window, iter_pages, read_page
 from ir_ingest.oai.plan import unknown_set_issue
 from ir_ingest.oai.strays import Strays
@@ -43,7 +44,7 @@ from ir_ingest.wording import counted
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from ir_ingest.entry import Issue
+    from ir_ingest.entry import Entry, Issue
     from ir_ingest.jobs.checked import Finding
     from ir_ingest.oai.responses import Identify, Page
     from ir_ingest.oai.transport import TransportPolicy
@@ -122,6 +123,21 @@ def _failed(topic: str, exc: HarvestError) -> str:
     if topic == "from":
         return f"{exc}: incremental runs ask with from as this did, and would fail"
     return str(exc)
+
+
+def _fallback_said(entries: list[Entry], prefix: str, checked: Checked) -> None:
+    """Where records of the page fail in ``prefix`` (rejects, or invalid), that
+    ``--fallback-prefix oai_dc`` would ask for each of them again in oai_dc, which every
+    endpoint offers (OAI-PMH §3.4), and store the better copy."""
+    failing = sum(fails_in_its_format(entry) for entry in entries)
+    if failing and prefix != "oai_dc":
+        checked.add(
+            "info",
+            "records",
+            f"{failing} of {len(entries)} records fail in {prefix} (a reject, or invalid): "
+            "--fallback-prefix oai_dc asks for each of them again in oai_dc, which every "
+            "endpoint offers, and keeps the better copy",
+        )
 
 
 def _answered(exc: HarvestError) -> bool:
@@ -282,6 +298,7 @@ class _Check:
             said = f"at this page's pace the {pages:,} pages take {duration(pages * took)} to fetch"
             checked.add("info", "records", said + ", crosswalking aside")
         record_issues(entries, checked)
+        _fallback_said(entries, prefix, checked)
         return True
 
     def paging(self) -> bool:

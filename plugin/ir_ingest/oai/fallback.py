@@ -62,7 +62,7 @@ class FormatFallback:
         # store (SQLAlchemy) or the crosswalks.
         from ir_ingest.store.copies import older
 
-        wanted = [i for i, entry in enumerate(entries) if _failed(entry)]
+        wanted = [i for i, entry in enumerate(entries) if fails_in_its_format(entry)]
         if not wanted or self.stopped is not None:
             return entries
         stored = self.store.stored_states(entries[i].harvested for i in wanted)
@@ -176,8 +176,9 @@ class FormatFallback:
         self.report.add_run_issue(issue, f"GetRecord {self.prefix}")
 
 
-def _failed(entry: Entry) -> bool:
-    """A reject (no record, not a deletion) or an invalid record."""
+def fails_in_its_format(entry: Entry) -> bool:
+    """Whether a fallback would ask for the entry again: a reject (no record, not a
+    deletion) or an invalid record."""
     if entry.harvested.deleted:
         return False
     return entry.record is None or entry.has_errors
