@@ -14,7 +14,7 @@ from ir_ingest.errors import ConfigError
 from ir_ingest.jobs.check import check_endpoint
 from ir_ingest.oai.provider import ProvidedRecord, fixture_endpoint_app, serve_in_background
 from ir_ingest.oai.transport import TransportPolicy
-from tests.oai.faults import FaultPlan, faulty_endpoint, synthetic_records
+from tests.oai.faults import FaultPlan, faulty_endpoint, mods_record, synthetic_records
 from tests.oai.scripted import error as scripted_error
 from tests.oai.scripted import identify as scripted_identify
 from tests.oai.scripted import page as scripted_page
@@ -591,25 +591,8 @@ def test_a_timed_out_attempt_is_left_out_of_the_pace(demo_records: list[Provided
     assert " ms) holds 10 records" in summary, "the answer's time, not the timed-out attempt's"
 
 
-def _mods_record(n: int, *, broken: bool) -> ProvidedRecord:
-    """Record ``n`` in MODS, valid, or ``broken``: a root no MODS crosswalk reads (a reject)."""
-    mods = "http://www.loc.gov/mods/v3"
-    if broken:
-        root = etree.Element("{urn:x}other")
-    else:
-        root = etree.Element(f"{{{mods}}}mods")
-        info = etree.SubElement(root, f"{{{mods}}}titleInfo")
-        etree.SubElement(info, f"{{{mods}}}title").text = f"Record {n}"
-        origin = etree.SubElement(root, f"{{{mods}}}originInfo")
-        etree.SubElement(origin, f"{{{mods}}}dateIssued").text = "2020-12-18"
-        name = etree.SubElement(root, f"{{{mods}}}name", type="personal")
-        etree.SubElement(name, f"{{{mods}}}namePart").text = "Imani, Yassaman"
-    start = datetime(2024, 1, 1, tzinfo=UTC)
-    return ProvidedRecord(f"oai:x:{n}", start + timedelta(minutes=n), "mods", metadata=root)
-
-
 def test_records_failing_in_their_format_are_said_to_be_what_a_fallback_would_ask_for() -> None:
-    records = [_mods_record(n, broken=n % 2 == 0) for n in range(1, 5)]
+    records = [mods_record(n, "broken" if n % 2 == 0 else "good") for n in range(1, 5)]
     with serve_in_background(fixture_endpoint_app(records)) as url:
         checked = check_endpoint(url, "mods")
     said = [line for line in _lines(checked, "info", "records") if "fallback" in line]

@@ -152,6 +152,30 @@ def synthetic_records(
     return records
 
 
+#: MODS's namespace, for :func:`mods_record`.
+MODS = "http://www.loc.gov/mods/v3"
+
+
+def mods_record(n: int, kind: str) -> ProvidedRecord:
+    """Record ``oai:x:n``, ``n`` minutes after 2024-01-01, in MODS: ``good`` (valid),
+    ``invalid`` (no creator: validate.missing_creator) or ``broken`` (a root no MODS
+    crosswalk reads: a reject)."""
+    if kind == "broken":
+        root = etree.Element("{urn:x}other")
+        etree.SubElement(root, "{urn:x}t").text = "x"
+    else:
+        root = etree.Element(f"{{{MODS}}}mods")
+        info = etree.SubElement(root, f"{{{MODS}}}titleInfo")
+        etree.SubElement(info, f"{{{MODS}}}title").text = f"Record {n} in MODS"
+        origin = etree.SubElement(root, f"{{{MODS}}}originInfo")
+        etree.SubElement(origin, f"{{{MODS}}}dateIssued").text = "2020-12-18"
+        if kind == "good":
+            name = etree.SubElement(root, f"{{{MODS}}}name", type="personal")
+            etree.SubElement(name, f"{{{MODS}}}namePart").text = "Imani, Yassaman"
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    return ProvidedRecord(f"oai:x:{n}", start + timedelta(minutes=n), "mods", metadata=root)
+
+
 def page_number(query: str, batch_size: int) -> int:
     """Which page a ListRecords request asks for, from pyoai's token (its cursor)."""
     tokens = parse_qs(query).get("resumptionToken")

@@ -23,7 +23,7 @@ from ir_ingest.pipeline import process
 from ir_ingest.report.model import RunReport
 from ir_ingest.store import tables as t
 from tests.conftest import interrupt_after_first_page
-from tests.oai.faults import DC, OAI_DC, failing_endpoint
+from tests.oai.faults import DC, OAI_DC, failing_endpoint, mods_record
 from tests.oai.scripted import error
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from ir_ingest.oai.provider import StartResponse, WSGIApp
     from ir_ingest.store import Store
 
-MODS = "http://www.loc.gov/mods/v3"
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -43,31 +42,13 @@ def _dc(n: int, title: str) -> ProvidedRecord:
     return ProvidedRecord(f"oai:x:{n}", START + timedelta(minutes=n), "oai_dc", metadata=dc)
 
 
-def _mods(n: int, kind: str) -> ProvidedRecord:
-    """Record ``n`` in MODS: ``good``, ``invalid`` (no creator: validate.missing_creator) or
-    ``broken`` (a root no MODS crosswalk reads: a reject)."""
-    if kind == "broken":
-        root = etree.Element("{urn:x}other")
-        etree.SubElement(root, "{urn:x}t").text = "x"
-    else:
-        root = etree.Element(f"{{{MODS}}}mods")
-        info = etree.SubElement(root, f"{{{MODS}}}titleInfo")
-        etree.SubElement(info, f"{{{MODS}}}title").text = f"Record {n} in MODS"
-        origin = etree.SubElement(root, f"{{{MODS}}}originInfo")
-        etree.SubElement(origin, f"{{{MODS}}}dateIssued").text = "2020-12-18"
-        if kind == "good":
-            name = etree.SubElement(root, f"{{{MODS}}}name", type="personal")
-            etree.SubElement(name, f"{{{MODS}}}namePart").text = "Imani, Yassaman"
-    return ProvidedRecord(f"oai:x:{n}", START + timedelta(minutes=n), "mods", metadata=root)
-
-
 #: Record number -> its MODS copy; every one is offered in oai_dc too, unless in _NO_DC.
 _KINDS = {1: "good", 2: "broken", 3: "invalid", 4: "good", 5: "broken"}
 _NO_DC = {5}
 
 
 def _records(kinds: dict[int, str], no_dc: Iterable[int] = ()) -> list[ProvidedRecord]:
-    mods = [_mods(n, kind) for n, kind in kinds.items()]
+    mods = [mods_record(n, kind) for n, kind in kinds.items()]
     return mods + [_dc(n, f"Record {n} in DC") for n in kinds if n not in set(no_dc)]
 
 
@@ -133,7 +114,7 @@ def _rejects(store: Store) -> list[tuple[str, bytes]]:
 
 
 @pytest.mark.parametrize("crosswalk_process", [False, True])
-def test_failed_mods_records_are_stored_from_oai_dc_and_good_ones_from_mods(
+def test_failed_mods_records_are_stored_from_oai_dc_and_good_ones_frommods_record(
     any_store: Store, crosswalk_process: bool
 ) -> None:
     # In a crosswalk process too: its entries come back to this one, where the fallback is.
@@ -186,7 +167,7 @@ def test_a_rerun_finds_the_fallen_back_records_unchanged(store: Store) -> None:
 def test_an_endpoint_without_the_fallback_format_is_asked_once(store: Store) -> None:
     kinds = {1: "broken", 2: "invalid", 3: "broken", 4: "good"}
     seen: list[str] = []
-    with _endpoint([_mods(n, kind) for n, kind in kinds.items()], seen) as url:
+    with _endpoint([mods_record(n, kind) for n, kind in kinds.items()], seen) as url:
         report = _harvest(url, store)
     assert _getrecords(seen) == ["oai:x:1"]
     assert [issue["code"] for issue in report.run_issues] == ["harvest.format_fallback_unavailable"]
@@ -216,7 +197,7 @@ def test_deleted_records_and_records_older_than_the_store_never_fall_back(store:
     assert _getrecords(seen) == ["oai:x:1"]
     # The store now holds record 1 in oai_dc at its datestamp; an older MODS copy of it,
     # invalid, is skipped by the store, and not asked for again.
-    invalid = _mods(1, "invalid")
+    invalid = mods_record(1, "invalid")
     older = ProvidedRecord(invalid.identifier, START, "mods", metadata=invalid.metadata)
     seen.clear()
     with _endpoint([older, _dc(1, "Record 1 in DC")], seen) as url:
@@ -328,7 +309,7 @@ def test_formats_the_endpoint_fails_to_list_stop_the_fallback_for_the_run(store:
     # Asked whether it offers the format, an endpoint failing ListMetadataFormats had been
     # taken as offering it, and each later record waited out two retry budgets.
     seen: list[str] = []
-    records = [_mods(n, kind) for n, kind in {1: "broken", 2: "invalid", 3: "broken"}.items()]
+    records = [mods_record(n, kind) for n, kind in {1: "broken", 2: "invalid", 3: "broken"}.items()]
     with _endpoint(records, seen, down="ListMetadataFormats") as url:
         report = _harvest(url, store, policy=_QUICK)
     assert _getrecords(seen) == ["oai:x:1"]
