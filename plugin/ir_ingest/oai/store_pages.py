@@ -87,8 +87,6 @@ def harvest_windows(
         raise
     finally:
         pages.close()
-        if pages.fallback is not None:
-            pages.fallback.client.close()
         for issue in pages.strays.issues():
             report.add_run_issue(issue, "ListRecords")
     keep(now=True)  # before the sweep, which stores nothing and may take long
@@ -195,8 +193,11 @@ class _PageLine:
             self._commit_first()
 
     def close(self) -> None:
+        """Stop the crosswalk process, and the fallback's client, where there are."""
         if self.worker is not None:
             self.worker.close()
+        if self.fallback is not None:
+            self.fallback.client.close()
 
     def _here(self, state: WindowState, page: Page) -> None:
         """Process a page in this process and commit it."""
